@@ -1,0 +1,52 @@
+import type { SqlRunner } from '../src/projection-engine/projection';
+
+export interface RelationshipRow {
+  partner_tenant_id: string;
+  customer_tenant_id: string;
+  partner_name: string;
+  customer_name: string;
+  customer_domain: string | null;
+  relationship_since: string;
+}
+
+export interface CustomerPageKey {
+  name: string;
+  tenantId: string;
+}
+
+export class CustomersQueries {
+  constructor(private readonly db: SqlRunner) {}
+
+  /** One page of a partner's active customers by name (R16, R17), keyed for stable paging. */
+  page(partnerTenantId: string, first: number, after: CustomerPageKey | null): RelationshipRow[] {
+    return this.db.all<RelationshipRow>(
+      `SELECT * FROM customers
+       WHERE partner_tenant_id = @partner AND active = 1
+         AND (@afterName IS NULL OR (customer_name, customer_tenant_id) > (@afterName, @afterTenant))
+       ORDER BY customer_name, customer_tenant_id
+       LIMIT @limit`,
+      {
+        partner: partnerTenantId,
+        afterName: after?.name ?? null,
+        afterTenant: after?.tenantId ?? null,
+        limit: first,
+      },
+    );
+  }
+
+  count(partnerTenantId: string): number {
+    return (
+      this.db.get<{ total: number }>(
+        'SELECT COUNT(*) AS total FROM customers WHERE partner_tenant_id = ? AND active = 1',
+        [partnerTenantId],
+      )?.total ?? 0
+    );
+  }
+
+  relationship(partnerTenantId: string, customerTenantId: string): RelationshipRow | undefined {
+    return this.db.get<RelationshipRow>(
+      'SELECT * FROM customers WHERE partner_tenant_id = ? AND customer_tenant_id = ? AND active = 1',
+      [partnerTenantId, customerTenantId],
+    );
+  }
+}

@@ -1,0 +1,91 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { GraphQLModule } from '@nestjs/graphql';
+import { randomUUID } from 'node:crypto';
+import { allProjections } from '../projections';
+import { TokenVerifier } from './auth/token-verifier';
+import { AggregateStore } from './commands/aggregate-store';
+import { commandHandlers } from './commands';
+import { CLOCK, type Clock, systemClock } from './config/clock';
+import { SETTINGS, type Settings } from './config/settings';
+import { EVENT_STORE, type EventStore } from './event-store/event-store';
+import { createEventStore } from './event-store/event-store.factory';
+import { CommandGateway } from './graphql/common/command-gateway';
+import { formatError } from './graphql/common/error-formatting';
+import { ReadModels } from './graphql/common/read-models';
+import type { RequestContext } from './graphql/common/request-context';
+import { resolvers } from './graphql';
+import { HealthController } from './health/health.controller';
+import { LedgerLifecycle } from './ledger.lifecycle';
+import { PROJECTION_ENGINE, ProjectionEngine } from './projection-engine/projection-engine';
+import { READ_STORE, type ReadStore } from './read-store/read-store';
+import { createReadStore } from './read-store/read-store.factory';
+
+export interface AppOptions {
+  settings: Settings;
+  clock?: Clock;
+  /** Where to write the schema SDL; omitted: kept in memory (tests). */
+  schemaFile?: string;
+}
+
+async function requestContext(
+  verifier: TokenVerifier,
+  authorization: string | undefined,
+): Promise<Omit<RequestContext, 'req'>> {
+  const correlationId = randomUUID();
+  if (!authorization) return { correlationId };
+  try {
+    return { correlationId, actor: await verifier.verify(authorization) };
+  } catch (error) {
+    return { correlationId, authError: (error as Error).message };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ settings, clock = systemClock, schemaFile }: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CqrsModule.forRoot(),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          useFactory: () => {
+            const verifier = TokenVerifier.fromSettings(settings);
+            return {
+              autoSchemaFile: schemaFile ?? true,
+              sortSchema: true,
+              playground: false,
+              introspection: true,
+              formatError: formatError(new Logger('GraphQL')),
+              context: async ({ req }: { req: RequestContext['req'] }) => ({
+                req,
+                ...(await requestContext(verifier, req?.headers.authorization)),
+              }),
+            };
+          },
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: SETTINGS, useValue: settings },
+        { provide: CLOCK, useValue: clock },
+        { provide: EVENT_STORE, useFactory: () => createEventStore(settings) },
+        { provide: READ_STORE, useFactory: () => createReadStore(settings) },
+        {
+          provide: PROJECTION_ENGINE,
+          useFactory: (store: EventStore, readStore: ReadStore) =>
+            new ProjectionEngine(store, readStore, allProjections),
+          inject: [EVENT_STORE, READ_STORE],
+        },
+        LedgerLifecycle,
+        AggregateStore,
+        CommandGateway,
+        ReadModels,
+        ...commandHandlers,
+        ...resolvers,
+      ],
+    };
+  }
+}

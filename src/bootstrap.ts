@@ -1,0 +1,35 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import { AppModule, type AppOptions } from './app.module';
+import { PinoLogger } from './logger';
+
+const MAX_BODY = '1mb';
+
+/** Answers 413 for oversized bodies and 400 for bodies that are not JSON, before GraphQL sees them. */
+function bodyErrors(
+  error: { status?: number; type?: string; message?: string },
+  _req: Request,
+  res: Response,
+  next: NextFunction,
+) {
+  if (!error?.status || error.status >= 500) return next(error);
+  const code = error.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+  const message =
+    error.status === 413
+      ? `Request bodies are limited to ${MAX_BODY}.`
+      : 'The request body is not valid JSON.';
+  res.status(error.status).json({ errors: [{ message, extensions: { code } }] });
+}
+
+export async function createApp(options: AppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+    bodyParser: false,
+    logger: new PinoLogger(options.settings.LOG_LEVEL),
+  });
+  app.useBodyParser('json', { limit: MAX_BODY });
+  app.use(bodyErrors);
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,78 @@
+import { SingleBar, Presets } from 'cli-progress';
+import { Command } from 'commander';
+import { allProjections } from '../../projections';
+import { loadSettings } from '../config/settings';
+import { createEventStore } from '../event-store/event-store.factory';
+import { ProjectionEngine } from '../projection-engine/projection-engine';
+import { createReadStore } from '../read-store/read-store.factory';
+
+async function withEngine<T>(
+  work: (engine: ProjectionEngine, head: number) => Promise<T>,
+): Promise<T> {
+  const settings = loadSettings();
+  const store = createEventStore(settings);
+  const readStore = createReadStore(settings);
+  try {
+    const engine = new ProjectionEngine(store, readStore, allProjections);
+    return await work(engine, await store.headPosition());
+  } finally {
+    readStore.close();
+    await store.close();
+  }
+}
+
+const rebuild = new Command('rebuild')
+  .description(
+    'Empty the named read models (all when none are named) and replay every event into them',
+  )
+  .argument(
+    '[names...]',
+    `projections: ${allProjections.map((projection) => projection.name).join(', ')}`,
+  )
+  .action(async (names: string[]) => {
+    await withEngine(async (engine, head) => {
+      names.forEach((name) => engine.projection(name));
+      const bar = process.stderr.isTTY
+        ? new SingleBar(
+            {
+              format: ' rebuilding [{bar}] {percentage}% | {value}/{total} positions | {eta}s left',
+            },
+            Presets.shades_classic,
+          )
+        : undefined;
+      bar?.start(Math.max(head, 1), 0);
+      const { events, seconds } = await engine.rebuild(names, ({ position }) =>
+        bar?.update(position),
+      );
+      bar?.update(Math.max(head, 1));
+      bar?.stop();
+      const rate = seconds > 0 ? Math.round(events / seconds) : events;
+      const rebuilt = names.length > 0 ? names.join(', ') : 'all projections';
+      console.log(
+        `rebuilt ${rebuilt}: ${events} events in ${seconds.toFixed(2)} s (${rate} events/s)`,
+      );
+    });
+  });
+
+const status = new Command('status')
+  .description("Each projection's version, checkpoint, lag and state")
+  .action(async () => {
+    await withEngine(async (engine) => {
+      const rows = await engine.status();
+      console.table(
+        rows.map(({ name, version, checkpoint, lag, status: state, error }) => ({
+          name,
+          version,
+          checkpoint,
+          lag,
+          status: state,
+          ...(error ? { error } : {}),
+        })),
+      );
+    });
+  });
+
+export const projectionsCommand = new Command('projections')
+  .description('Inspect and rebuild the read models')
+  .addCommand(rebuild)
+  .addCommand(status);

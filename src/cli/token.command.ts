@@ -1,0 +1,51 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { resolveHmacSecret } from '../auth/local-secret';
+import { mintToken } from '../auth/token-minter';
+import { loadSettings } from '../config/settings';
+
+const TENANT_KINDS = ['partner', 'customer', 'operator'] as const;
+
+function tenantKind(value: string): (typeof TENANT_KINDS)[number] {
+  const kind = TENANT_KINDS.find((candidate) => candidate === value);
+  if (!kind) throw new InvalidArgumentError(`one of ${TENANT_KINDS.join(', ')}`);
+  return kind;
+}
+
+function ttl(value: string): string {
+  if (!/^\d+\s*[smhdw]$/.test(value))
+    throw new InvalidArgumentError('a duration such as 30m, 1h or 7d');
+  return value;
+}
+
+export const tokenCommand = new Command('token')
+  .description(
+    'Mint a local HS256 bearer token (signed with AUTH_SECRET, or the dev secret in DATA_DIR)',
+  )
+  .requiredOption('--tenant <id>', 'tenant id (tid)')
+  .requiredOption('--kind <kind>', 'tenant kind: partner, customer or operator', tenantKind)
+  .option('--roles <roles>', 'comma-separated roles, e.g. AdminAgent,SalesAgent or GlobalAdmin', '')
+  .requiredOption('--user <id>', 'user id (sub)')
+  .requiredOption('--name <name>', 'user display name')
+  .option('--tenant-name <name>', 'tenant display name')
+  .option('--domain <domain>', 'tenant primary domain (customers)')
+  .option('--ttl <duration>', 'lifetime', ttl, '1h')
+  .action(async (options: Record<string, string>) => {
+    const settings = loadSettings();
+    const token = await mintToken(
+      resolveHmacSecret(settings),
+      {
+        sub: options.user,
+        name: options.name,
+        tid: options.tenant,
+        tenant_kind: options.kind as (typeof TENANT_KINDS)[number],
+        ...(options.tenantName ? { tenant_name: options.tenantName } : {}),
+        ...(options.domain ? { tenant_domain: options.domain } : {}),
+        roles: options.roles
+          .split(',')
+          .map((role) => role.trim())
+          .filter(Boolean),
+      },
+      { ttl: options.ttl, issuer: settings.AUTH_ISSUER, audience: settings.AUTH_AUDIENCE },
+    );
+    process.stdout.write(`${token}\n`);
+  });

@@ -1,0 +1,95 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { CLOCK, type Clock } from '../config/clock';
+import type { Decider } from '../domain/shared/decider';
+import { conflict } from '../domain/shared/domain-error';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type NewEvent,
+  WrongExpectedRevisionError,
+} from '../event-store/event-store';
+import type { CommandContext } from './command-context';
+
+export const EVENT_SCHEMA_VERSION = 1;
+const MAX_ATTEMPTS = 5;
+
+interface DomainEvent {
+  type: string;
+  data: unknown;
+}
+
+/**
+ * Load → decide → append for one stream. A concurrent append is detected by the expected revision;
+ * the stream is then read again and the command decided again on the newer state.
+ */
+@Injectable()
+export class AggregateStore {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async load<Event extends DomainEvent, State>(
+    streamId: string,
+    decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
+  ): Promise<{ state: State; revision: number | 'no_stream' }> {
+    const history = await this.store.readStream(streamId);
+    const state = history.reduce(
+      (current, recorded) =>
+        decider.evolve(current, { type: recorded.type, data: recorded.data } as Event),
+      decider.initialState,
+    );
+    return { state, revision: history.length ? history[history.length - 1].revision : 'no_stream' };
+  }
+
+  async decide<Command, Event extends DomainEvent, State>(
+    streamId: string,
+    decider: Decider<Command, Event, State>,
+    command: Command,
+    context: CommandContext & { causationId?: string },
+  ): Promise<{ events: Event[]; state: State; position: number; eventIds: string[] }> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const { state, revision } = await this.load(streamId, decider);
+      const now = this.clock.now();
+      const events = decider.decide(command, state, now);
+      const newState = events.reduce(decider.evolve, state);
+      if (events.length === 0) return { events, state: newState, position: 0, eventIds: [] };
+      const toAppend = this.withMetadata(events, context, now);
+      try {
+        const appended = await this.store.append(streamId, toAppend, revision);
+        return {
+          events,
+          state: newState,
+          position: appended.position,
+          eventIds: toAppend.map((event) => event.id),
+        };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      }
+    }
+    throw conflict(
+      `Others kept changing ${streamId} at the same time; nothing was changed. Please try again.`,
+    );
+  }
+
+  private withMetadata(
+    events: DomainEvent[],
+    context: CommandContext & { causationId?: string },
+    now: Date,
+  ): NewEvent[] {
+    const ids = events.map(() => randomUUID());
+    return events.map((event, index) => ({
+      id: ids[index],
+      type: event.type,
+      data: event.data,
+      metadata: {
+        correlationId: context.correlationId,
+        causationId: index === 0 ? (context.causationId ?? context.correlationId) : ids[index - 1],
+        actor: context.actor,
+        occurredAt: now.toISOString(),
+        schemaVersion: EVENT_SCHEMA_VERSION,
+      },
+    }));
+  }
+}

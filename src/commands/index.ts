@@ -1,0 +1,11 @@
+import { AcceptResellerInvitationHandler } from './invitations/accept-reseller-invitation';
+import { CancelInvitationHandler } from './invitations/cancel-invitation';
+import { EditInvitationEmailHandler } from './invitations/edit-invitation-email';
+import { RequestResellerRelationshipHandler } from './invitations/request-reseller-relationship';
+
+export const commandHandlers = [
+  RequestResellerRelationshipHandler,
+  EditInvitationEmailHandler,
+  CancelInvitationHandler,
+  AcceptResellerInvitationHandler,
+];

@@ -1,0 +1,26 @@
+import type { Actor } from '../shared/actor';
+import type { CustomerIdentity, IntendedCustomer } from './events';
+
+export type InvitationCommand =
+  | {
+      type: 'RequestResellerRelationship';
+      actor: Actor;
+      invitationId: string;
+      includeDelegatedAdmin: boolean;
+      intendedCustomer: IntendedCustomer | null;
+      /** Where the customer's admin center accepts invitations (settings, not a rule). */
+      invitationBaseUrl: string;
+      /** How long a pending invitation stays acceptable (INVITATION_TTL_DAYS). */
+      ttlMs: number;
+    }
+  | { type: 'EditInvitationEmail'; actor: Actor; subject: string; body: string }
+  | { type: 'CancelInvitation'; actor: Actor }
+  | { type: 'AcceptResellerInvitation'; actor: Actor };
+
+export type RelationshipCommand = {
+  type: 'EstablishRelationship';
+  invitationId: string;
+  partnerTenantId: string;
+  partnerName: string;
+  customer: CustomerIdentity;
+};

@@ -1,0 +1,53 @@
+export interface EmailDraft {
+  subject: string;
+  body: string;
+}
+
+/** The customer an invitation is meant for (R4); absent: the first customer to accept binds it. */
+export interface IntendedCustomer {
+  tenantId?: string;
+  domain?: string;
+}
+
+export interface CustomerIdentity {
+  tenantId: string;
+  name: string;
+  domain?: string;
+}
+
+export type InvitationEvent =
+  | {
+      type: 'InvitationCreated';
+      data: {
+        invitationId: string;
+        partnerTenantId: string;
+        partnerName: string;
+        includeDelegatedAdmin: boolean;
+        intendedCustomer: IntendedCustomer | null;
+        invitationUrl: string;
+        emailDraft: EmailDraft;
+        createdAt: string;
+        expiresAt: string;
+      };
+    }
+  | { type: 'InvitationEmailEdited'; data: { invitationId: string; emailDraft: EmailDraft } }
+  | { type: 'InvitationCancelled'; data: { invitationId: string; partnerTenantId: string } }
+  | {
+      type: 'InvitationAccepted';
+      data: {
+        invitationId: string;
+        partnerTenantId: string;
+        includeDelegatedAdmin: boolean;
+        customer: CustomerIdentity;
+      };
+    };
+
+export type RelationshipEvent = {
+  type: 'RelationshipEstablished';
+  data: {
+    partnerTenantId: string;
+    partnerName: string;
+    customer: CustomerIdentity;
+    invitationId: string;
+  };
+};

@@ -1,0 +1,261 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type EventStoreHealth,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+} from '../event-store';
+
+export interface SqliteEventStoreOptions {
+  /** FULL (default) survives power loss; NORMAL may lose the last commits but never corrupts. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * How often (ms) to look for commits made by other connections (another process on the same
+   * file), so `onAppended` listeners hear of them too. Only runs while listeners exist. 0 = off.
+   */
+  pollIntervalMs?: number;
+}
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  created: number;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    stream_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    data TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    UNIQUE (stream_id, revision)
+  )`;
+
+const COLUMNS = 'position, id, stream_id, revision, type, data, metadata, created';
+/** SQLite reads a negative LIMIT as "no limit". */
+const NO_LIMIT = -1;
+
+/** The embedded event store: one SQLite file, safe to share between processes (WAL + locks). */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly listeners = new Set<() => void>();
+  private readonly pollIntervalMs: number;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private dataVersion = 0;
+
+  private readonly streamRevision: Database.Statement<[string], { revision: number | null }>;
+  private readonly head: Database.Statement<[], { position: number | null }>;
+  private readonly insert: Database.Statement<
+    [string, string, number, string, string, string, number]
+  >;
+  private readonly forwards: Database.Statement<[string, number, number], EventRow>;
+  private readonly backwards: Database.Statement<[string, number, number], EventRow>;
+  private readonly all: Database.Statement<[number, number], EventRow>;
+  private readonly appendTx: Database.Transaction<
+    (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult
+  >;
+
+  constructor(filePath: string, options: SqliteEventStoreOptions = {}) {
+    if (filePath !== ':memory:' && filePath !== '') {
+      mkdirSync(dirname(resolve(filePath)), { recursive: true });
+    }
+    this.db = new Database(filePath);
+    this.db.pragma('busy_timeout = 5000'); // wait for another process's write, don't fail
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.exec(SCHEMA);
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+
+    this.streamRevision = this.db.prepare(
+      'SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?',
+    );
+    this.head = this.db.prepare('SELECT MAX(position) AS position FROM events');
+    this.insert = this.db.prepare(
+      `INSERT INTO events (id, stream_id, revision, type, data, metadata, created)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.forwards = this.db.prepare(
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ?
+       ORDER BY revision ASC LIMIT ?`,
+    );
+    this.backwards = this.db.prepare(
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ?
+       ORDER BY revision DESC LIMIT ?`,
+    );
+    this.all = this.db.prepare(
+      `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`,
+    );
+    this.appendTx = this.db.transaction((streamId, events, expected) =>
+      this.appendInTransaction(streamId, events, expected),
+    );
+  }
+
+  append(
+    streamId: string,
+    events: NewEvent[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    return settle(() => {
+      // IMMEDIATE takes the write lock before the revision is read, so no other connection
+      // (in this process or another) can append between the check and the insert.
+      const result = this.appendTx.immediate(streamId, events, expectedRevision);
+      if (events.length > 0) this.notify();
+      return result;
+    });
+  }
+
+  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const limit = options.maxCount ?? NO_LIMIT;
+    return settle(() =>
+      (options.direction === 'backwards'
+        ? this.backwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
+        : this.forwards.all(streamId, options.fromRevision ?? 0, limit)
+      ).map(toRecordedEvent),
+    );
+  }
+
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    return settle(() => this.all.all(options.after ?? 0, options.maxCount).map(toRecordedEvent));
+  }
+
+  headPosition(): Promise<number> {
+    return settle(() => this.head.get()?.position ?? 0);
+  }
+
+  onAppended(listener: () => void): () => void {
+    this.listeners.add(listener);
+    this.startPolling();
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.stopPolling();
+    };
+  }
+
+  health(): Promise<EventStoreHealth> {
+    if (!this.db.open) return Promise.resolve({ kind: 'sqlite', status: 'DOWN', detail: 'closed' });
+    try {
+      this.db.prepare('SELECT 1').get();
+      return Promise.resolve({ kind: 'sqlite', status: 'UP' });
+    } catch (error) {
+      return Promise.resolve({ kind: 'sqlite', status: 'DOWN', detail: (error as Error).message });
+    }
+  }
+
+  close(): Promise<void> {
+    this.stopPolling();
+    this.listeners.clear();
+    if (this.db.open) this.db.close();
+    return Promise.resolve();
+  }
+
+  private appendInTransaction(
+    streamId: string,
+    events: NewEvent[],
+    expected: ExpectedRevision,
+  ): AppendResult {
+    const current = this.streamRevision.get(streamId)?.revision ?? null;
+    const actual = current ?? 'no_stream';
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream' && current === null) ||
+      (expected === 'stream_exists' && current !== null) ||
+      expected === current;
+    if (!ok) throw new WrongExpectedRevisionError(streamId, expected, actual);
+
+    let revision = current ?? -1;
+    if (events.length === 0) {
+      return { nextExpectedRevision: revision, position: this.head.get()?.position ?? 0 };
+    }
+    const created = Date.now();
+    let position = 0;
+    for (const event of events) {
+      revision += 1;
+      const info = this.insert.run(
+        event.id,
+        streamId,
+        revision,
+        event.type,
+        JSON.stringify(event.data ?? null),
+        JSON.stringify(event.metadata),
+        created,
+      );
+      position = Number(info.lastInsertRowid);
+    }
+    return { nextExpectedRevision: revision, position };
+  }
+
+  /** Listeners run after the commit, outside append, so a throwing one cannot fail it. */
+  private notify(): void {
+    for (const listener of this.listeners) {
+      queueMicrotask(() => {
+        try {
+          listener();
+        } catch (error) {
+          process.emitWarning(`onAppended listener threw: ${String(error)}`);
+        }
+      });
+    }
+  }
+
+  /** `PRAGMA data_version` changes when another connection commits: our cue to notify. */
+  private startPolling(): void {
+    if (this.pollTimer || this.pollIntervalMs <= 0 || !this.db.open) return;
+    this.dataVersion = this.readDataVersion();
+    this.pollTimer = setInterval(() => {
+      if (!this.db.open) return this.stopPolling();
+      try {
+        const version = this.readDataVersion();
+        if (version === this.dataVersion) return;
+        this.dataVersion = version;
+        this.notify();
+      } catch {
+        // Busy or failing file: try again on the next tick; health() reports lasting trouble.
+      }
+    }, this.pollIntervalMs);
+    this.pollTimer.unref();
+  }
+
+  private stopPolling(): void {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+  }
+
+  private readDataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+}
+
+/** Runs synchronous database work as a promise: a throw (conflict, closed db) rejects it. */
+function settle<T>(work: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(work()));
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    streamId: row.stream_id,
+    type: row.type,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+    revision: row.revision,
+    position: row.position,
+    created: new Date(row.created),
+  };
+}

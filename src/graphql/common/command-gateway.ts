@@ -1,0 +1,24 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Command, CommandBus } from '@nestjs/cqrs';
+import { SETTINGS, type Settings } from '../../config/settings';
+import type { CommandOutcome } from '../../commands/command-context';
+import {
+  PROJECTION_ENGINE,
+  type ProjectionEngine,
+} from '../../projection-engine/projection-engine';
+
+/** Runs a command and returns once its events are visible to every query (read-your-writes). */
+@Injectable()
+export class CommandGateway {
+  constructor(
+    private readonly commandBus: CommandBus,
+    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  async execute<Outcome extends CommandOutcome>(command: Command<Outcome>): Promise<Outcome> {
+    const outcome = await this.commandBus.execute(command);
+    await this.engine.waitFor(outcome.position, this.settings.READ_YOUR_WRITES_TIMEOUT_MS);
+    return outcome;
+  }
+}

@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '../../config/clock';
+import {
+  PROJECTION_ENGINE,
+  type ProjectionEngine,
+} from '../../projection-engine/projection-engine';
+import { READ_STORE, type ReadStore } from '../../read-store/read-store';
+import { CustomersQueries } from '../../../projections/customers.queries';
+import { InvitationsQueries } from '../../../projections/invitations.queries';
+
+/** The queries of every read model, each answered only once that read model is complete. */
+@Injectable()
+export class ReadModels {
+  readonly invitations: InvitationsQueries;
+  readonly customers: CustomersQueries;
+
+  constructor(
+    @Inject(READ_STORE) readStore: ReadStore,
+    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.invitations = new InvitationsQueries(readStore);
+    this.customers = new CustomersQueries(readStore);
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  /** Waits (bounded) while a named read model is being rebuilt, so no half-built page is served. */
+  ready(...names: string[]): Promise<void> {
+    return this.engine.whenServing(names);
+  }
+}

@@ -1,0 +1,52 @@
+import { Inject } from '@nestjs/common';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { type Actor, isOperator } from '../../domain/shared/actor';
+import { forbidden, invalidInput } from '../../domain/shared/domain-error';
+import {
+  PROJECTION_ENGINE,
+  type ProjectionEngine,
+} from '../../projection-engine/projection-engine';
+import { CurrentActor } from '../common/current-actor.decorator';
+import { ProjectionStatus, ProjectionRunStatus } from './projection-status.type';
+
+function operatorOnly(actor: Actor): void {
+  if (!isOperator(actor))
+    throw forbidden('R42', 'Only the Operator may see or rebuild projections.');
+}
+
+@Resolver()
+export class OperatorResolver {
+  constructor(@Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine) {}
+
+  @Query(() => [ProjectionStatus])
+  async projectionStatus(@CurrentActor() actor: Actor): Promise<ProjectionStatus[]> {
+    operatorOnly(actor);
+    return this.statuses();
+  }
+
+  @Mutation(() => [ProjectionStatus], {
+    description: 'Empties the named read models (all when none) and replays every event.',
+  })
+  async rebuildProjections(
+    @CurrentActor() actor: Actor,
+    @Args('names', { type: () => [String], nullable: true }) names?: string[],
+  ): Promise<ProjectionStatus[]> {
+    operatorOnly(actor);
+    const known = new Set(this.engine.projections.map((projection) => projection.name));
+    const unknown = (names ?? []).filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      throw invalidInput(
+        `Unknown projection(s): ${unknown.join(', ')}; known: ${[...known].join(', ')}.`,
+      );
+    }
+    await this.engine.rebuild(names ?? []);
+    return this.statuses();
+  }
+
+  private async statuses(): Promise<ProjectionStatus[]> {
+    return (await this.engine.status()).map((status) => ({
+      ...status,
+      status: ProjectionRunStatus[status.status],
+    }));
+  }
+}

@@ -1,0 +1,265 @@
+import type { EventStore, RecordedEvent } from '../event-store/event-store';
+import type { ReadStore } from '../read-store/read-store';
+import { Checkpoints, type CheckpointRow } from './checkpoints';
+import type { Projection, ProjectionStatus } from './projection';
+
+export interface ProjectionEngineOptions {
+  batchSize?: number;
+}
+
+export interface BatchProgress {
+  position: number;
+  events: number;
+}
+
+export class ReadModelNotReadyError extends Error {
+  constructor(readonly projection: string) {
+    super(`The ${projection} read model is being rebuilt; try again in a moment.`);
+  }
+}
+
+export class ReadYourWritesTimeoutError extends Error {
+  constructor(position: number, timeoutMs: number) {
+    super(
+      `The read models did not reach position ${position} within ${timeoutMs} ms; the change is saved and will appear shortly.`,
+    );
+  }
+}
+
+interface Waiter {
+  position: number;
+  resolve: () => void;
+}
+
+/**
+ * One catch-up reader over `$all` for every projection. Each batch and the checkpoints it moves
+ * commit in one read-store transaction, so a crash never separates them; checkpoints are re-read
+ * inside that transaction, so a second process (the rebuild CLI) can work on the same file.
+ */
+export class ProjectionEngine {
+  private readonly checkpoints: Checkpoints;
+  private readonly byName: Map<string, Projection>;
+  private pumping?: Promise<void>;
+  private pumpAgain = false;
+  private stopped = false;
+  private visible = 0;
+  private waiters: Waiter[] = [];
+  private batchListeners = new Set<(progress: BatchProgress) => void>();
+  private unsubscribe?: () => void;
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly readStore: ReadStore,
+    readonly projections: readonly Projection[],
+    options: ProjectionEngineOptions = {},
+  ) {
+    this.checkpoints = new Checkpoints(readStore);
+    this.byName = new Map(projections.map((projection) => [projection.name, projection]));
+    this.batchSize = options.batchSize ?? 1000;
+  }
+
+  /** Follows the store live: catches up now, then after every append. */
+  async start(): Promise<void> {
+    this.prepare();
+    this.stopped = false;
+    this.unsubscribe = this.store.onAppended(() => this.kick());
+    await this.catchUp();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    await this.pumping;
+  }
+
+  /** Applies every event the store has; resolves when the projections reached its head. */
+  catchUp(): Promise<void> {
+    this.kick();
+    return this.pumping ?? Promise.resolve();
+  }
+
+  /** Resolves once every working projection has applied the event at `position`. */
+  waitFor(position: number, timeoutMs: number): Promise<void> {
+    if (this.visible >= position) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        position,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((other) => other !== waiter);
+        reject(new ReadYourWritesTimeoutError(position, timeoutMs));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+      this.kick();
+    });
+  }
+
+  /** Throws ReadModelNotReadyError unless the named read models are complete (waits a little). */
+  async whenServing(names: readonly string[], timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rebuilding = names.find((name) => this.checkpoints.get(name)?.state === 'REBUILDING');
+      if (!rebuilding) return;
+      if (Date.now() >= deadline) throw new ReadModelNotReadyError(rebuilding);
+      await this.catchUp();
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** Empties the named read models (all when none are named) and replays every event into them. */
+  async rebuild(
+    names: readonly string[] = [],
+    onBatch?: (progress: BatchProgress) => void,
+  ): Promise<{ events: number; seconds: number }> {
+    const targets =
+      names.length > 0 ? names.map((name) => this.projection(name)) : [...this.projections];
+    const started = process.hrtime.bigint();
+    let events = 0;
+    const listener = (progress: BatchProgress) => {
+      events += progress.events;
+      onBatch?.(progress);
+    };
+    this.batchListeners.add(listener);
+    try {
+      this.readStore.transaction(() =>
+        targets.forEach((projection) => this.checkpoints.reset(projection)),
+      );
+      this.visible = 0;
+      await this.catchUp();
+    } finally {
+      this.batchListeners.delete(listener);
+    }
+    return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    const head = await this.store.headPosition();
+    const rows = new Map(this.checkpoints.all().map((row) => [row.name, row]));
+    return this.projections.map((projection) => {
+      const row = rows.get(projection.name);
+      const checkpoint = row?.position ?? 0;
+      const lag = Math.max(0, head - checkpoint);
+      const status =
+        row?.state === 'FAILED' || row?.state === 'REBUILDING'
+          ? row.state
+          : lag > 0
+            ? 'CATCHING_UP'
+            : 'LIVE';
+      return {
+        name: projection.name,
+        version: projection.version,
+        checkpoint,
+        lag,
+        status,
+        ...(row?.error ? { error: row.error } : {}),
+      };
+    });
+  }
+
+  projection(name: string): Projection {
+    const projection = this.byName.get(name);
+    if (!projection) {
+      throw new Error(`Unknown projection "${name}"; known: ${[...this.byName.keys()].join(', ')}`);
+    }
+    return projection;
+  }
+
+  /** Creates missing tables; a projection whose version changed starts again from the first event. */
+  private prepare(): void {
+    this.readStore.transaction(() => {
+      for (const projection of this.projections) {
+        const row = this.checkpoints.get(projection.name);
+        if (!row || row.version !== projection.version) this.checkpoints.reset(projection);
+        else projection.schema.forEach((ddl) => this.readStore.db.exec(ddl));
+      }
+    });
+  }
+
+  private kick(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = this.pump().finally(() => {
+      this.pumping = undefined;
+    });
+  }
+
+  private async pump(): Promise<void> {
+    do {
+      this.pumpAgain = false;
+      while (!this.stopped && (await this.step()));
+    } while (this.pumpAgain && !this.stopped);
+  }
+
+  /** Reads and applies one page; false when there was nothing left to read. */
+  private async step(): Promise<boolean> {
+    const working = this.workingCheckpoints();
+    if (working.length === 0) return false;
+    const after = Math.min(...working.map((row) => row.position));
+    const page = await this.store.readAll({ after, maxCount: this.batchSize });
+    if (page.length === 0) {
+      this.readStore.transaction(() => {
+        for (const row of this.workingCheckpoints()) {
+          if (row.state === 'REBUILDING' && row.position >= after)
+            this.checkpoints.setState(row.name, 'LIVE');
+        }
+      });
+      this.publishVisible(after);
+      return false;
+    }
+    this.applyPage(after, page);
+    const last = page[page.length - 1].position;
+    this.batchListeners.forEach((listener) => listener({ position: last, events: page.length }));
+    this.publishVisible(Math.min(...this.workingCheckpoints().map((row) => row.position)));
+    return true;
+  }
+
+  private applyPage(after: number, page: RecordedEvent[]): void {
+    const last = page[page.length - 1].position;
+    this.readStore.transaction(() => {
+      for (const row of this.workingCheckpoints()) {
+        // A checkpoint behind this page was reset by another process meanwhile: it reads its own pages.
+        if (row.position < after || row.position >= last) continue;
+        const projection = this.projection(row.name);
+        try {
+          this.readStore.db.transaction(() => {
+            for (const event of page) {
+              if (event.position > row.position)
+                projection.handlers[event.type]?.(event, this.readStore);
+            }
+          })();
+          this.checkpoints.advance(row.name, last);
+        } catch (error) {
+          this.checkpoints.setState(
+            row.name,
+            'FAILED',
+            error instanceof Error ? error.message : String(error),
+          );
+        }
+      }
+    });
+  }
+
+  private workingCheckpoints(): CheckpointRow[] {
+    return this.checkpoints
+      .all()
+      .filter((row) => this.byName.has(row.name) && row.state !== 'FAILED');
+  }
+
+  private publishVisible(position: number): void {
+    this.visible = position;
+    const ready = this.waiters.filter((waiter) => waiter.position <= this.visible);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((waiter) => waiter.position > this.visible);
+    ready.forEach((waiter) => waiter.resolve());
+  }
+}
+
+export const PROJECTION_ENGINE = Symbol('ProjectionEngine');

@@ -1,0 +1,60 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type SqlParams = Record<string, unknown> | unknown[];
+
+/** The statements a projection handler or a query may run; prepared once and cached by SQL text. */
+export interface SqlRunner {
+  run(sql: string, params?: SqlParams): void;
+  get<Row>(sql: string, params?: SqlParams): Row | undefined;
+  all<Row>(sql: string, params?: SqlParams): Row[];
+}
+
+/** The SQLite database holding every read model and the projections' checkpoints. */
+export class ReadStore implements SqlRunner {
+  readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(readonly file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // Read models are rebuilt from events, and each batch commits with its checkpoint.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  run(sql: string, params: SqlParams = []): void {
+    this.statement(sql).run(params);
+  }
+
+  get<Row>(sql: string, params: SqlParams = []): Row | undefined {
+    return this.statement(sql).get(params) as Row | undefined;
+  }
+
+  all<Row>(sql: string, params: SqlParams = []): Row[] {
+    return this.statement(sql).all(params) as Row[];
+  }
+
+  /** Runs `work` in one IMMEDIATE transaction, so two processes never interleave batches. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
+  close(): void {
+    this.statements.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+export const READ_STORE = Symbol('ReadStore');
