@@ -42,6 +42,7 @@ export class ProjectionEngine {
   private pumping?: Promise<void>;
   private pumpAgain = false;
   private stopped = false;
+  private prepared = false;
   private visible = 0;
   private waiters: Waiter[] = [];
   private batchListeners = new Set<(progress: BatchProgress) => void>();
@@ -61,7 +62,6 @@ export class ProjectionEngine {
 
   /** Follows the store live: catches up now, then after every append. */
   async start(): Promise<void> {
-    this.prepare();
     this.stopped = false;
     this.unsubscribe = this.store.onAppended(() => this.kick());
     await this.catchUp();
@@ -75,6 +75,7 @@ export class ProjectionEngine {
 
   /** Applies every event the store has; resolves when the projections reached its head. */
   catchUp(): Promise<void> {
+    this.prepare();
     this.kick();
     return this.pumping ?? Promise.resolve();
   }
@@ -171,6 +172,8 @@ export class ProjectionEngine {
 
   /** Creates missing tables; a projection whose version changed starts again from the first event. */
   private prepare(): void {
+    if (this.prepared) return;
+    this.prepared = true;
     this.readStore.transaction(() => {
       for (const projection of this.projections) {
         const row = this.checkpoints.get(projection.name);
@@ -231,8 +234,9 @@ export class ProjectionEngine {
         try {
           this.readStore.db.transaction(() => {
             for (const event of page) {
-              if (event.position > row.position)
-                projection.handlers[event.type]?.(event, this.readStore);
+              if (event.position <= row.position) continue;
+              projection.everyEvent?.(event, this.readStore);
+              projection.handlers[event.type]?.(event, this.readStore);
             }
           })();
           this.checkpoints.advance(row.name, last);

@@ -1,0 +1,21 @@
+// Child process for the crash test: rebuilds every read model and kills itself mid-way (SIGKILL).
+import 'reflect-metadata';
+import { allProjections } from '../../projections';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import { ProjectionEngine } from '../../src/projection-engine/projection-engine';
+import { ReadStore } from '../../src/read-store/read-store';
+
+const [eventsFile, readFile, killAfterBatches] = process.argv.slice(2);
+const engine = new ProjectionEngine(
+  new SqliteEventStore(eventsFile),
+  new ReadStore(readFile),
+  allProjections,
+  {
+    batchSize: 7,
+  },
+);
+let batches = 0;
+void engine.rebuild([], () => {
+  batches += 1;
+  if (batches === Number(killAfterBatches)) process.kill(process.pid, 'SIGKILL');
+});

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { AggregateStore } from '../../src/commands/aggregate-store';
+import type { CommandContext } from '../../src/commands/command-context';
+import {
+  AcceptResellerInvitationHandler,
+  AcceptResellerInvitation,
+} from '../../src/commands/invitations/accept-reseller-invitation';
+import {
+  CancelInvitation,
+  CancelInvitationHandler,
+} from '../../src/commands/invitations/cancel-invitation';
+import {
+  RequestResellerRelationship,
+  RequestResellerRelationshipHandler,
+} from '../../src/commands/invitations/request-reseller-relationship';
+import { systemClock } from '../../src/config/clock';
+import { loadSettings } from '../../src/config/settings';
+import type { Actor } from '../../src/domain/shared/actor';
+import type { EventStore } from '../../src/event-store/event-store';
+
+const partner = (index: number): Actor => ({
+  userId: `agent-${index}`,
+  name: `Agent ${index}`,
+  tenantId: `partner-${index}`,
+  tenantKind: 'partner',
+  tenantName: `Partner ${index}`,
+  roles: ['AdminAgent'],
+});
+
+const customer = (index: number): Actor => ({
+  userId: `admin-${index}`,
+  name: `Admin ${index}`,
+  tenantId: `customer-${index}`,
+  tenantKind: 'customer',
+  tenantName: `Customer ${index}`,
+  tenantDomain: `customer${index}.onmicrosoft.com`,
+  roles: ['GlobalAdmin'],
+});
+
+const as = (actor: Actor): CommandContext => ({ actor, correlationId: randomUUID() });
+
+/**
+ * Writes a realistic history through the real command handlers: `customers` customers spread over
+ * `partners` partners, each invited and accepting, and every third partner cancelling one more.
+ */
+export async function writeStory(
+  store: EventStore,
+  customers: number,
+  partners = 3,
+): Promise<void> {
+  const aggregates = new AggregateStore(store, systemClock);
+  const request = new RequestResellerRelationshipHandler(aggregates, loadSettings({}));
+  const accept = new AcceptResellerInvitationHandler(aggregates);
+  const cancel = new CancelInvitationHandler(aggregates);
+  for (let index = 0; index < customers; index++) {
+    const inviter = partner(index % partners);
+    const { invitationId } = await request.execute(
+      new RequestResellerRelationship(as(inviter), index % 2 === 0, null),
+    );
+    await accept.execute(new AcceptResellerInvitation(as(customer(index)), invitationId));
+    if (index % 3 === 0) {
+      const extra = await request.execute(new RequestResellerRelationship(as(inviter), true, null));
+      await cancel.execute(new CancelInvitation(as(inviter), extra.invitationId));
+    }
+  }
+}
