@@ -1,13 +1,18 @@
+import type { DapGrantEvent } from '../src/domain/dap-grant/events';
 import type { RelationshipEvent } from '../src/domain/relationship/events';
 import type { Projection } from '../src/projection-engine/projection';
 import { dataOf } from './event-fields';
 
 type Data<T extends RelationshipEvent['type']> = Extract<RelationshipEvent, { type: T }>['data'];
+type DapData<T extends DapGrantEvent['type']> = Extract<DapGrantEvent, { type: T }>['data'];
 
-/** Reseller relationships, one row per (partner, customer): the partner's Customers page (R16). */
+/**
+ * Reseller relationships, one row per (partner, customer), with the partner's DAP: the partner's
+ * Customers page (R16) and the customer's Partner relationships page (R15).
+ */
 export const customersProjection: Projection = {
   name: 'customers',
-  version: 1,
+  version: 2,
   tables: ['customers'],
   schema: [
     `CREATE TABLE IF NOT EXISTS customers (
@@ -18,10 +23,13 @@ export const customersProjection: Projection = {
       customer_domain TEXT,
       relationship_since TEXT NOT NULL,
       active INTEGER NOT NULL,
+      dap_status TEXT NOT NULL DEFAULT 'NONE',
+      dap_roles TEXT NOT NULL DEFAULT '[]',
+      dap_changed_at TEXT,
       PRIMARY KEY (partner_tenant_id, customer_tenant_id)
     )`,
     'CREATE INDEX IF NOT EXISTS customers_by_name ON customers (partner_tenant_id, customer_name, customer_tenant_id)',
-    'CREATE INDEX IF NOT EXISTS customers_by_customer ON customers (customer_tenant_id)',
+    'CREATE INDEX IF NOT EXISTS customers_by_customer ON customers (customer_tenant_id, partner_name)',
   ],
   handlers: {
     RelationshipEstablished: (event, db) => {
@@ -41,6 +49,27 @@ export const customersProjection: Projection = {
           data.customer.domain ?? null,
           event.metadata.occurredAt,
         ],
+      );
+    },
+    DelegatedAdminGranted: (event, db) => {
+      const data = dataOf<DapData<'DelegatedAdminGranted'>>(event);
+      db.run(
+        `UPDATE customers SET dap_status = 'ACTIVE', dap_roles = ?, dap_changed_at = ?
+         WHERE partner_tenant_id = ? AND customer_tenant_id = ?`,
+        [
+          JSON.stringify(data.roles.map((assignment) => assignment.role)),
+          event.metadata.occurredAt,
+          data.partnerTenantId,
+          data.customerTenantId,
+        ],
+      );
+    },
+    DelegatedAdminRemoved: (event, db) => {
+      const data = dataOf<DapData<'DelegatedAdminRemoved'>>(event);
+      db.run(
+        `UPDATE customers SET dap_status = 'REMOVED', dap_roles = '[]', dap_changed_at = ?
+         WHERE partner_tenant_id = ? AND customer_tenant_id = ?`,
+        [event.metadata.occurredAt, data.partnerTenantId, data.customerTenantId],
       );
     },
   },

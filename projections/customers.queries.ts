@@ -1,3 +1,4 @@
+import type { DapStatus } from '../src/domain/access/partner-capabilities';
 import type { SqlRunner } from '../src/projection-engine/projection';
 
 export interface RelationshipRow {
@@ -7,6 +8,10 @@ export interface RelationshipRow {
   customer_name: string;
   customer_domain: string | null;
   relationship_since: string;
+  dap_status: DapStatus;
+  /** JSON array of directory role display names. */
+  dap_roles: string;
+  dap_changed_at: string | null;
 }
 
 export interface CustomerPageKey {
@@ -47,6 +52,22 @@ export class CustomersQueries {
     return this.db.get<RelationshipRow>(
       'SELECT * FROM customers WHERE partner_tenant_id = ? AND customer_tenant_id = ? AND active = 1',
       [partnerTenantId, customerTenantId],
+    );
+  }
+
+  /** The pair's row whether or not the relationship is still active. */
+  pair(partnerTenantId: string, customerTenantId: string): RelationshipRow | undefined {
+    return this.db.get<RelationshipRow>(
+      'SELECT * FROM customers WHERE partner_tenant_id = ? AND customer_tenant_id = ?',
+      [partnerTenantId, customerTenantId],
+    );
+  }
+
+  /** The customer's Partner relationships page (R15): only its own partners (R17). */
+  partnersOf(customerTenantId: string): RelationshipRow[] {
+    return this.db.all<RelationshipRow>(
+      'SELECT * FROM customers WHERE customer_tenant_id = ? AND active = 1 ORDER BY partner_name, partner_tenant_id',
+      [customerTenantId],
     );
   }
 }

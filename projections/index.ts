@@ -2,10 +2,14 @@ import type { Projection } from '../src/projection-engine/projection';
 import { auditProjection } from './audit.projection';
 import { customersProjection } from './customers.projection';
 import { invitationsProjection } from './invitations.projection';
+import { serviceRequestsProjection } from './service-requests.projection';
+import { usersProjection } from './users.projection';
 
 /** Every read model the engine maintains. */
 export const allProjections: readonly Projection[] = [
   invitationsProjection,
   customersProjection,
   auditProjection,
+  usersProjection,
+  serviceRequestsProjection,
 ];

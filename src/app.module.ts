@@ -7,6 +7,7 @@ import { allProjections } from '../projections';
 import { TokenVerifier } from './auth/token-verifier';
 import { AggregateStore } from './commands/aggregate-store';
 import { commandHandlers } from './commands';
+import { AcceptanceFollowUp } from './commands/invitations/acceptance-follow-up';
 import { CLOCK, type Clock, systemClock } from './config/clock';
 import { SETTINGS, type Settings } from './config/settings';
 import { EVENT_STORE, type EventStore } from './event-store/event-store';
@@ -15,7 +16,7 @@ import { CommandGateway } from './graphql/common/command-gateway';
 import { formatError } from './graphql/common/error-formatting';
 import { ReadModels } from './graphql/common/read-models';
 import type { RequestContext } from './graphql/common/request-context';
-import { resolvers } from './graphql';
+import { graphqlServices, resolvers } from './graphql';
 import { HealthController } from './health/health.controller';
 import { LedgerLifecycle } from './ledger.lifecycle';
 import { PROJECTION_ENGINE, ProjectionEngine } from './projection-engine/projection-engine';
@@ -42,6 +43,19 @@ async function requestContext(
   }
 }
 
+interface HttpContextSource {
+  req: RequestContext['req'];
+}
+
+/** What graphql-ws hands the context factory: the connection, with `connection_init`'s payload. */
+interface WsContextSource {
+  connectionInitReceived: boolean;
+  connectionParams?: Record<string, unknown>;
+}
+
+const isWebSocket = (source: HttpContextSource | WsContextSource): source is WsContextSource =>
+  'connectionInitReceived' in source;
+
 @Module({})
 export class AppModule {
   static forRoot({ settings, clock = systemClock, schemaFile }: AppOptions): DynamicModule {
@@ -59,10 +73,20 @@ export class AppModule {
               playground: false,
               introspection: true,
               formatError: formatError(new Logger('GraphQL')),
-              context: async ({ req }: { req: RequestContext['req'] }) => ({
-                req,
-                ...(await requestContext(verifier, req?.headers.authorization)),
-              }),
+              subscriptions: { 'graphql-ws': { path: '/graphql' } },
+              context: async (source: HttpContextSource | WsContextSource) => {
+                if (isWebSocket(source)) {
+                  const authorization = source.connectionParams?.authorization;
+                  return requestContext(
+                    verifier,
+                    typeof authorization === 'string' ? authorization : undefined,
+                  );
+                }
+                return {
+                  req: source.req,
+                  ...(await requestContext(verifier, source.req?.headers.authorization)),
+                };
+              },
             };
           },
         }),
@@ -81,10 +105,12 @@ export class AppModule {
         },
         LedgerLifecycle,
         AggregateStore,
+        AcceptanceFollowUp,
         CommandGateway,
         ReadModels,
         ...commandHandlers,
         ...resolvers,
+        ...graphqlServices,
       ],
     };
   }

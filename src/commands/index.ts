@@ -1,3 +1,5 @@
+import { OpenServiceRequestHandler } from './delegated-admin/open-service-request';
+import { RemoveDelegatedAdminPrivilegesHandler } from './delegated-admin/remove-delegated-admin-privileges';
 import { AcceptResellerInvitationHandler } from './invitations/accept-reseller-invitation';
 import { CancelInvitationHandler } from './invitations/cancel-invitation';
 import { EditInvitationEmailHandler } from './invitations/edit-invitation-email';
@@ -8,4 +10,6 @@ export const commandHandlers = [
   EditInvitationEmailHandler,
   CancelInvitationHandler,
   AcceptResellerInvitationHandler,
+  RemoveDelegatedAdminPrivilegesHandler,
+  OpenServiceRequestHandler,
 ];

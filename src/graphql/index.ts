@@ -1,6 +1,18 @@
+import { AccessResolver } from './access/access.resolver';
 import { CustomersResolver } from './customers/customers.resolver';
+import { DelegatedAdminResolver } from './delegated-admin/delegated-admin.resolver';
+import { PartnerRelationshipsNotifier } from './delegated-admin/partner-relationships.notifier';
 import { InvitationsResolver } from './invitations/invitations.resolver';
 import { MeResolver } from './me.resolver';
 import { OperatorResolver } from './operator/operator.resolver';
 
-export const resolvers = [MeResolver, InvitationsResolver, CustomersResolver, OperatorResolver];
+export const resolvers = [
+  MeResolver,
+  InvitationsResolver,
+  CustomersResolver,
+  DelegatedAdminResolver,
+  AccessResolver,
+  OperatorResolver,
+];
+
+export const graphqlServices = [PartnerRelationshipsNotifier];

@@ -46,6 +46,7 @@ export class ProjectionEngine {
   private visible = 0;
   private waiters: Waiter[] = [];
   private batchListeners = new Set<(progress: BatchProgress) => void>();
+  private appliedListeners = new Set<(events: readonly RecordedEvent[]) => void>();
   private unsubscribe?: () => void;
   private readonly batchSize: number;
 
@@ -78,6 +79,12 @@ export class ProjectionEngine {
     this.prepare();
     this.kick();
     return this.pumping ?? Promise.resolve();
+  }
+
+  /** Calls `listener` with each page of events once the read models committed it (live updates). */
+  onApplied(listener: (events: readonly RecordedEvent[]) => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
   }
 
   /** Resolves once every working projection has applied the event at `position`. */
@@ -220,6 +227,7 @@ export class ProjectionEngine {
     this.applyPage(after, page);
     const last = page[page.length - 1].position;
     this.batchListeners.forEach((listener) => listener({ position: last, events: page.length }));
+    this.appliedListeners.forEach((listener) => listener(page));
     this.publishVisible(Math.min(...this.workingCheckpoints().map((row) => row.position)));
     return true;
   }

@@ -377,6 +377,7 @@ describe('invitation decider', () => {
           type: 'InvitationAccepted',
           data: {
             invitationId: 'inv-1',
+            partnerName: 'Contoso',
             partnerTenantId: 'partner-contoso',
             includeDelegatedAdmin: true,
             customer: {

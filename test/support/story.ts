@@ -13,6 +13,7 @@ import {
   RequestResellerRelationship,
   RequestResellerRelationshipHandler,
 } from '../../src/commands/invitations/request-reseller-relationship';
+import { AcceptanceFollowUp } from '../../src/commands/invitations/acceptance-follow-up';
 import { systemClock } from '../../src/config/clock';
 import { loadSettings } from '../../src/config/settings';
 import type { Actor } from '../../src/domain/shared/actor';
@@ -50,7 +51,10 @@ export async function writeStory(
 ): Promise<void> {
   const aggregates = new AggregateStore(store, systemClock);
   const request = new RequestResellerRelationshipHandler(aggregates, loadSettings({}));
-  const accept = new AcceptResellerInvitationHandler(aggregates);
+  const accept = new AcceptResellerInvitationHandler(
+    aggregates,
+    new AcceptanceFollowUp(aggregates),
+  );
   const cancel = new CancelInvitationHandler(aggregates);
   for (let index = 0; index < customers; index++) {
     const inviter = partner(index % partners);

@@ -1,10 +1,9 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { InvitationEvent } from '../../domain/relationship/events';
 import { invitationDecider } from '../../domain/relationship/invitation.decider';
-import { relationshipDecider } from '../../domain/relationship/relationship.decider';
 import { streamIds } from '../../domain/shared/streams';
 import { AggregateStore } from '../aggregate-store';
 import type { CommandContext, CommandOutcome } from '../command-context';
+import { AcceptanceFollowUp, type InvitationAccepted } from './acceptance-follow-up';
 
 export class AcceptResellerInvitation extends Command<
   CommandOutcome & { partnerTenantId: string }
@@ -17,15 +16,16 @@ export class AcceptResellerInvitation extends Command<
   }
 }
 
-type Accepted = Extract<InvitationEvent, { type: 'InvitationAccepted' }>;
-
 /**
  * The invitation stream's expected revision makes acceptance happen at most once (R6); the pair's
- * relationship stream then makes the relationship exist at most once (R7), whatever the concurrency.
+ * streams then make the relationship (R7) and its DAP grant (R10) exist at most once.
  */
 @CommandHandler(AcceptResellerInvitation)
 export class AcceptResellerInvitationHandler implements ICommandHandler<AcceptResellerInvitation> {
-  constructor(private readonly aggregates: AggregateStore) {}
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly followUp: AcceptanceFollowUp,
+  ) {}
 
   async execute({ context, invitationId }: AcceptResellerInvitation) {
     const invitation = await this.aggregates.decide(
@@ -34,15 +34,14 @@ export class AcceptResellerInvitationHandler implements ICommandHandler<AcceptRe
       { type: 'AcceptResellerInvitation', actor: context.actor },
       context,
     );
-    const accepted = invitation.events[0] as Accepted;
-    const { partnerTenantId, customer } = accepted.data;
-    const partnerName = invitation.state.exists ? invitation.state.partnerName : partnerTenantId;
-    const relationship = await this.aggregates.decide(
-      streamIds.relationship(partnerTenantId, customer.tenantId),
-      relationshipDecider,
-      { type: 'EstablishRelationship', invitationId, partnerTenantId, partnerName, customer },
-      { ...context, causationId: invitation.eventIds[0] },
-    );
-    return { position: Math.max(invitation.position, relationship.position), partnerTenantId };
+    const accepted = invitation.events[0].data as InvitationAccepted;
+    const followUpPosition = await this.followUp.complete(accepted, {
+      ...context,
+      causationId: invitation.eventIds[0],
+    });
+    return {
+      position: Math.max(invitation.position, followUpPosition),
+      partnerTenantId: accepted.partnerTenantId,
+    };
   }
 }

@@ -37,6 +37,7 @@ export type InvitationEvent =
       data: {
         invitationId: string;
         partnerTenantId: string;
+        partnerName: string;
         includeDelegatedAdmin: boolean;
         customer: CustomerIdentity;
       };

@@ -215,6 +215,7 @@ function accept(
       data: {
         invitationId: state.invitationId,
         partnerTenantId: state.partnerTenantId,
+        partnerName: state.partnerName,
         includeDelegatedAdmin: state.includeDelegatedAdmin,
         customer: {
           tenantId: actor.tenantId,

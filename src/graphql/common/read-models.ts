@@ -7,12 +7,16 @@ import {
 import { READ_STORE, type ReadStore } from '../../read-store/read-store';
 import { CustomersQueries } from '../../../projections/customers.queries';
 import { InvitationsQueries } from '../../../projections/invitations.queries';
+import { ServiceRequestsQueries } from '../../../projections/service-requests.queries';
+import { UsersQueries } from '../../../projections/users.queries';
 
 /** The queries of every read model, each answered only once that read model is complete. */
 @Injectable()
 export class ReadModels {
   readonly invitations: InvitationsQueries;
   readonly customers: CustomersQueries;
+  readonly users: UsersQueries;
+  readonly serviceRequests: ServiceRequestsQueries;
 
   constructor(
     @Inject(READ_STORE) readStore: ReadStore,
@@ -21,6 +25,8 @@ export class ReadModels {
   ) {
     this.invitations = new InvitationsQueries(readStore);
     this.customers = new CustomersQueries(readStore);
+    this.users = new UsersQueries(readStore);
+    this.serviceRequests = new ServiceRequestsQueries(readStore);
   }
 
   now(): Date {

@@ -5,12 +5,43 @@ export enum RelationshipType {
 }
 registerEnumType(RelationshipType, { name: 'RelationshipType' });
 
+export enum DelegatedAdminStatus {
+  ACTIVE = 'ACTIVE',
+  REMOVED = 'REMOVED',
+  NONE = 'NONE',
+}
+registerEnumType(DelegatedAdminStatus, { name: 'DelegatedAdminStatus' });
+
+@ObjectType({
+  description: 'Delegated admin privileges of a partner in a customer tenant (R10–R12).',
+})
+export class DelegatedAdmin {
+  @Field(() => DelegatedAdminStatus) status!: DelegatedAdminStatus;
+  @Field(() => [String], { description: 'Directory roles the partner’s groups hold through DAP.' })
+  roles!: string[];
+  @Field(() => Date, { nullable: true, description: 'When the status last changed.' })
+  since?: Date | null;
+}
+
+@ObjectType({
+  description: 'A customer service, its admin portal, and whether the caller may use it now (R16).',
+})
+export class CustomerService {
+  @Field() name!: string;
+  @Field() adminPortalUrl!: string;
+  @Field() usable!: boolean;
+  @Field({ description: 'Why the caller may or may not use it.' }) reason!: string;
+  @Field() rule!: string;
+}
+
 @ObjectType({ description: 'A row of the partner’s Customers page (R16).' })
 export class Customer {
   @Field(() => ID) tenantId!: string;
   @Field() name!: string;
   @Field(() => String, { nullable: true }) domain?: string | null;
   @Field() relationshipSince!: Date;
+  @Field(() => DelegatedAdmin) delegatedAdmin!: DelegatedAdmin;
+  @Field(() => [CustomerService]) services!: CustomerService[];
 }
 
 @ObjectType()
@@ -41,4 +72,5 @@ export class PartnerRelationship {
   @Field() customerName!: string;
   @Field(() => RelationshipType) relationshipType!: RelationshipType;
   @Field() since!: Date;
+  @Field(() => DelegatedAdmin) delegatedAdmin!: DelegatedAdmin;
 }

@@ -37,7 +37,7 @@ export class CustomersResolver {
     const rows = this.readModels.customers.page(partnerTenantId, size + 1, afterKey);
     const edges = rows.slice(0, size).map((row) => ({
       cursor: encodeCursor({ name: row.customer_name, tenantId: row.customer_tenant_id }),
-      node: toCustomer(row),
+      node: toCustomer(row, actor),
     }));
     return {
       nodes: edges.map((edge) => edge.node),
@@ -55,6 +55,6 @@ export class CustomersResolver {
     const partnerTenantId = partnerOnly(actor);
     await this.readModels.ready('customers');
     const row = this.readModels.customers.relationship(partnerTenantId, tenantId);
-    return row ? toCustomer(row) : null;
+    return row ? toCustomer(row, actor) : null;
   }
 }

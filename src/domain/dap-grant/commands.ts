@@ -1,0 +1,31 @@
+import type { Actor } from '../shared/actor';
+import type { CustomerIdentity } from '../relationship/events';
+
+export type DapGrantCommand =
+  | {
+      /** Issued when a customer accepts an invitation that includes DAP (R10, R8). */
+      type: 'GrantDelegatedAdmin';
+      invitationId: string;
+      partnerTenantId: string;
+      partnerName: string;
+      customer: CustomerIdentity;
+    }
+  | {
+      type: 'RemoveDelegatedAdminPrivileges';
+      actor: Actor;
+      partnerTenantId: string;
+      customerTenantId: string;
+      confirm: boolean;
+      /** Read from the pair's Relationship stream by the handler. */
+      relationshipActive: boolean;
+    }
+  | {
+      type: 'OpenServiceRequest';
+      actor: Actor;
+      partnerTenantId: string;
+      customerTenantId: string;
+      serviceRequestId: string;
+      title: string;
+      description: string;
+      relationshipActive: boolean;
+    };

@@ -1,0 +1,78 @@
+import { Args, ID, Query, Resolver } from '@nestjs/graphql';
+import {
+  CAPABILITY_ACTIONS,
+  PARTNER_ROLE_NAMES,
+  type PartnerRoleName,
+  partnerRolesMay,
+  partnerRolesOf,
+} from '../../domain/access/partner-capabilities';
+import { type Actor, isCustomerGlobalAdmin, isOperator } from '../../domain/shared/actor';
+import { forbidden, notFound } from '../../domain/shared/domain-error';
+import { CurrentActor } from '../common/current-actor.decorator';
+import { ReadModels } from '../common/read-models';
+import { AccessReport, PartnerRole } from './access.types';
+
+/** R40: customer Global admins and the partner's own users may ask; other tenants see nothing. */
+function assertMayAsk(actor: Actor, partnerTenantId: string, customerTenantId: string): void {
+  if (isOperator(actor)) return;
+  if (actor.tenantKind === 'partner' && actor.tenantId === partnerTenantId) return;
+  if (actor.tenantKind === 'customer' && actor.tenantId === customerTenantId) {
+    if (isCustomerGlobalAdmin(actor)) return;
+    throw forbidden(
+      'R40',
+      'Only a Global admin of the customer tenant may ask what a partner can do in it.',
+    );
+  }
+  throw notFound('No such partner–customer pair.');
+}
+
+@Resolver()
+export class AccessResolver {
+  constructor(private readonly readModels: ReadModels) {}
+
+  @Query(() => AccessReport, {
+    description:
+      'R40: what each partner role (or one partner user, as its token last presented roles) may do in the customer’s tenant now, and why.',
+  })
+  async effectiveAccess(
+    @CurrentActor() actor: Actor,
+    @Args('partnerTenantId', { type: () => ID }) partnerTenantId: string,
+    @Args('customerTenantId', { type: () => ID }) customerTenantId: string,
+    @Args('userId', { type: () => ID, nullable: true }) userId?: string,
+    @Args('role', { type: () => PartnerRole, nullable: true }) role?: PartnerRoleName,
+  ): Promise<AccessReport> {
+    assertMayAsk(actor, partnerTenantId, customerTenantId);
+    await this.readModels.ready('customers', 'users');
+    const roles = this.rolesInQuestion(partnerTenantId, userId, role);
+    const row = this.readModels.customers.relationship(partnerTenantId, customerTenantId);
+    const facts = { relationshipActive: row !== undefined, dapStatus: row?.dap_status ?? 'NONE' };
+    return {
+      partnerTenantId,
+      customerTenantId,
+      userId: userId ?? null,
+      evaluatedAt: this.readModels.now(),
+      capabilities: roles.flatMap((held) =>
+        CAPABILITY_ACTIONS.map((action) => ({
+          role: held,
+          action,
+          ...partnerRolesMay([held], action, facts),
+        })),
+      ),
+    };
+  }
+
+  private rolesInQuestion(
+    partnerTenantId: string,
+    userId?: string,
+    role?: PartnerRoleName,
+  ): PartnerRoleName[] {
+    let roles: PartnerRoleName[] = [...PARTNER_ROLE_NAMES];
+    if (userId) {
+      const user = this.readModels.users.user(partnerTenantId, userId);
+      if (!user || user.tenant_kind !== 'partner')
+        throw notFound(`No partner user ${userId} has been seen in this partner tenant.`);
+      roles = partnerRolesOf(JSON.parse(user.roles) as string[]);
+    }
+    return role ? roles.filter((held) => held === role) : roles;
+  }
+}

@@ -1,0 +1,65 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { PubSub } from 'graphql-subscriptions';
+import {
+  PROJECTION_ENGINE,
+  type ProjectionEngine,
+} from '../../projection-engine/projection-engine';
+import type { RecordedEvent } from '../../event-store/event-store';
+import { ReadModels } from '../common/read-models';
+import { toPartnerRelationship } from '../customers/customer.mapper';
+import type { PartnerRelationship } from '../customers/customer.types';
+
+const ROW_CHANGING = new Set([
+  'RelationshipEstablished',
+  'RelationshipEnded',
+  'DelegatedAdminGranted',
+  'DelegatedAdminRemoved',
+]);
+
+interface PairData {
+  partnerTenantId?: string;
+  customerTenantId?: string;
+  customer?: { tenantId?: string };
+}
+
+/** Tells a customer's open Partner relationships page when one of its rows changed. */
+@Injectable()
+export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestroy {
+  private readonly pubSub = new PubSub<
+    Record<string, { partnerRelationshipsChanged: PartnerRelationship }>
+  >();
+  private unsubscribe?: () => void;
+
+  constructor(
+    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine,
+    private readonly readModels: ReadModels,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.engine.onApplied((events) => this.publish(events));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+
+  changesFor(customerTenantId: string): AsyncIterableIterator<unknown> {
+    return this.pubSub.asyncIterableIterator(topic(customerTenantId));
+  }
+
+  private publish(events: readonly RecordedEvent[]): void {
+    for (const event of events) {
+      if (!ROW_CHANGING.has(event.type)) continue;
+      const data = event.data as PairData;
+      const customerTenantId = data.customerTenantId ?? data.customer?.tenantId;
+      if (!data.partnerTenantId || !customerTenantId) continue;
+      const row = this.readModels.customers.pair(data.partnerTenantId, customerTenantId);
+      if (row)
+        void this.pubSub.publish(topic(customerTenantId), {
+          partnerRelationshipsChanged: toPartnerRelationship(row),
+        });
+    }
+  }
+}
+
+const topic = (customerTenantId: string) => `partnerRelationships:${customerTenantId}`;

@@ -1,0 +1,370 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store';
+import { people } from '../support/tenants';
+import { removeDataDir, startApp, type TestApp } from '../support/app';
+
+const REQUEST = `mutation ($input: RequestResellerRelationshipInput!) { requestResellerRelationship(input: $input) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId delegatedAdmin { status roles } } }`;
+const PARTNERS = `{ partnerRelationships { partnerTenantId partnerName customerTenantId relationshipType since delegatedAdmin { status roles } } }`;
+const CUSTOMER = `query ($id: ID!) { customer(tenantId: $id) { tenantId delegatedAdmin { status roles } services { name adminPortalUrl usable rule } } }`;
+const REMOVE = `mutation ($partner: ID!, $confirm: Boolean!) { removeDelegatedAdminPrivileges(partnerTenantId: $partner, confirm: $confirm) { delegatedAdmin { status roles } relationshipType } }`;
+const OPEN_SR = `mutation ($input: OpenServiceRequestInput!) { openServiceRequest(input: $input) { id title customerTenantId openedByUserId } }`;
+const ACCESS = `query ($partner: ID!, $customer: ID!, $user: ID, $role: PartnerRole) {
+  effectiveAccess(partnerTenantId: $partner, customerTenantId: $customer, userId: $user, role: $role) { capabilities { role action allowed reason rule } } }`;
+
+const DAP_ROLES = ['Global Administrator', 'Helpdesk Administrator'];
+const SR = {
+  customerTenantId: 'fabrikam',
+  title: 'Mailbox full',
+  description: 'Please raise the quota.',
+};
+
+describe('delegated admin privileges over GraphQL', () => {
+  let app: TestApp;
+  let ann: string;
+  let fay: string;
+
+  const invite = async (includeDelegatedAdmin: boolean) =>
+    (
+      await app.gql(ann, REQUEST, {
+        input: { includeDelegatedAdmin, customerTenantId: 'fabrikam' },
+      })
+    ).data.requestResellerRelationship.id as string;
+  const headPosition = async () => {
+    const status = await app.gql(
+      await app.token(people.opal),
+      '{ projectionStatus { checkpoint } }',
+    );
+    return Math.max(
+      ...status.data.projectionStatus.map((p: { checkpoint: number }) => p.checkpoint),
+    );
+  };
+
+  beforeAll(async () => {
+    app = await startApp();
+    ann = await app.token(people.ann);
+    fay = await app.token(people.fay);
+  });
+  afterAll(async () => {
+    await app.close();
+    removeDataDir(app.dataDir);
+  });
+
+  it('R10–R15, R8: the whole story, from invitation with DAP to removal and back', async () => {
+    const accepted = await app.gql(fay, ACCEPT, { id: await invite(true) });
+    expect(accepted.data.acceptResellerInvitation.delegatedAdmin).toEqual({
+      status: 'ACTIVE',
+      roles: DAP_ROLES,
+    });
+
+    const partners = await app.gql(fay, PARTNERS);
+    expect(partners.data.partnerRelationships).toEqual([
+      expect.objectContaining({
+        partnerTenantId: 'contoso-partners',
+        partnerName: 'Contoso Partners',
+        relationshipType: 'RESELLER',
+        delegatedAdmin: { status: 'ACTIVE', roles: DAP_ROLES },
+      }),
+    ]);
+    const customer = (await app.gql(ann, CUSTOMER, { id: 'fabrikam' })).data.customer;
+    expect(customer.delegatedAdmin.status).toBe('ACTIVE');
+    expect(customer.services.map((s: { name: string }) => s.name)).toEqual([
+      'Azure Active Directory',
+      'Microsoft 365',
+      'Exchange',
+      'SharePoint',
+      'Teams',
+      'Azure',
+    ]);
+    expect(customer.services.filter((s: { usable: boolean }) => s.usable)).toHaveLength(5);
+    expect(customer.services.find((s: { name: string }) => s.name === 'Azure')).toMatchObject({
+      usable: false,
+      rule: 'R21',
+    });
+
+    expect((await app.gql(ann, OPEN_SR, { input: SR })).errors).toBeUndefined();
+
+    const before = await headPosition();
+    const unconfirmed = await app.gql(fay, REMOVE, { partner: 'contoso-partners', confirm: false });
+    expect(unconfirmed.errors?.[0].extensions).toEqual({
+      code: 'CONFIRMATION_REQUIRED',
+      rule: 'R12',
+    });
+    expect(await headPosition()).toBe(before);
+    expect((await app.gql(fay, PARTNERS)).data.partnerRelationships[0].delegatedAdmin.status).toBe(
+      'ACTIVE',
+    );
+
+    const removed = await app.gql(fay, REMOVE, { partner: 'contoso-partners', confirm: true });
+    expect(removed.data.removeDelegatedAdminPrivileges).toEqual({
+      delegatedAdmin: { status: 'REMOVED', roles: [] },
+      relationshipType: 'RESELLER',
+    });
+
+    const refused = await app.gql(ann, OPEN_SR, { input: SR });
+    expect(refused.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R13' });
+    expect(refused.errors?.[0].message).toMatch(/new invitation that includes DAP/);
+
+    expect((await app.gql(fay, PARTNERS)).data.partnerRelationships[0].delegatedAdmin).toEqual({
+      status: 'REMOVED',
+      roles: [],
+    });
+    const page = (await app.gql(ann, CUSTOMER, { id: 'fabrikam' })).data.customer;
+    expect(page.delegatedAdmin.status).toBe('REMOVED');
+    expect(page.services.filter((s: { usable: boolean }) => s.usable)).toEqual([]);
+
+    const renegotiated = await app.gql(fay, ACCEPT, { id: await invite(true) });
+    expect(renegotiated.data.acceptResellerInvitation.delegatedAdmin.status).toBe('ACTIVE');
+    expect((await app.gql(ann, OPEN_SR, { input: SR })).errors).toBeUndefined();
+  });
+
+  it('R8: accepting another invitation without DAP changes nothing but the invitation', async () => {
+    const before = (await app.gql(fay, PARTNERS)).data.partnerRelationships;
+    expect((await app.gql(fay, ACCEPT, { id: await invite(false) })).errors).toBeUndefined();
+    expect((await app.gql(fay, PARTNERS)).data.partnerRelationships).toEqual(before);
+  });
+
+  it('R11: the customer’s directory roles never list the partner', async () => {
+    const roles = await app.gql(fay, '{ directoryRoles { role members { userId name } } }');
+    expect(roles.data.directoryRoles).toEqual([
+      { role: 'Global Administrator', members: [{ userId: 'fay', name: 'Fay' }] },
+    ]);
+  });
+
+  it('R14: a Helpdesk agent may open service requests, a Sales agent may not', async () => {
+    const hal = await app.gql(await app.token(people.hal), OPEN_SR, { input: SR });
+    expect(hal.data.openServiceRequest).toMatchObject({
+      title: 'Mailbox full',
+      openedByUserId: 'hal',
+    });
+    const sam = await app.gql(await app.token(people.sam), OPEN_SR, { input: SR });
+    expect(sam.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R14' });
+  });
+
+  it('R17: a second customer and a second partner see none of this pair’s rows', async () => {
+    const wes = await app.token(people.wes);
+    const otto = await app.token(people.otto);
+    expect((await app.gql(wes, PARTNERS)).data.partnerRelationships).toEqual([]);
+    expect((await app.gql(otto, CUSTOMER, { id: 'fabrikam' })).data.customer).toBeNull();
+    expect((await app.gql(otto, '{ customers { totalCount } }')).data.customers.totalCount).toBe(0);
+    const access = await app.gql(wes, ACCESS, {
+      partner: 'contoso-partners',
+      customer: 'fabrikam',
+    });
+    expect(access.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const ottoAccess = await app.gql(otto, ACCESS, {
+      partner: 'contoso-partners',
+      customer: 'fabrikam',
+    });
+    expect(ottoAccess.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const ottoRemove = await app.gql(otto, REMOVE, { partner: 'contoso-partners', confirm: true });
+    expect(ottoRemove.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R12' });
+    const ottoSr = await app.gql(otto, OPEN_SR, { input: SR });
+    expect(ottoSr.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('R15: a customer user without GlobalAdmin is refused', async () => {
+    const fred = await app.token(people.fred);
+    expect((await app.gql(fred, PARTNERS)).errors?.[0].extensions).toEqual({
+      code: 'FORBIDDEN',
+      rule: 'R15',
+    });
+    expect(
+      (await app.gql(fred, REMOVE, { partner: 'contoso-partners', confirm: true })).errors?.[0]
+        .extensions,
+    ).toEqual({
+      code: 'FORBIDDEN',
+      rule: 'R12',
+    });
+    const access = await app.gql(fred, ACCESS, {
+      partner: 'contoso-partners',
+      customer: 'fabrikam',
+    });
+    expect(access.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R40' });
+  });
+
+  it('R40: effectiveAccess for a user keeps the roles that user last presented; unknown users are NOT_FOUND', async () => {
+    const forHal = await app.gql(fay, ACCESS, {
+      partner: 'contoso-partners',
+      customer: 'fabrikam',
+      user: 'hal',
+    });
+    const roles = new Set(
+      forHal.data.effectiveAccess.capabilities.map((c: { role: string }) => c.role),
+    );
+    expect([...roles]).toEqual(['HELPDESK_AGENT']);
+    const unknown = await app.gql(fay, ACCESS, {
+      partner: 'contoso-partners',
+      customer: 'fabrikam',
+      user: 'nobody',
+    });
+    expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const oneRole = await app.gql(ann, ACCESS, {
+      partner: 'contoso-partners',
+      customer: 'fabrikam',
+      role: 'SALES_AGENT',
+    });
+    expect(
+      oneRole.data.effectiveAccess.capabilities.every(
+        (c: { role: string; allowed: boolean }) => c.role === 'SALES_AGENT' && !c.allowed,
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('effectiveAccess agrees with the commands in every state (R40)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterAll(async () => {
+    await app.close();
+    removeDataDir(app.dataDir);
+  });
+
+  const agents = {
+    ADMIN_AGENT: people.ann,
+    HELPDESK_AGENT: people.hal,
+    SALES_AGENT: people.sam,
+  } as const;
+
+  async function expectAgreement(state: string) {
+    for (const [role, claims] of Object.entries(agents)) {
+      const token = await app.token(claims);
+      const report = await app.gql(token, ACCESS, {
+        partner: 'contoso-partners',
+        customer: 'fabrikam',
+        role,
+      });
+      const predicted = report.data.effectiveAccess.capabilities.find(
+        (c: { action: string }) => c.action === 'OPEN_SERVICE_REQUEST',
+      );
+      const actual = await app.gql(token, OPEN_SR, { input: SR });
+      expect({
+        state,
+        role,
+        allowed: actual.errors === undefined,
+        rule: actual.errors?.[0].extensions?.rule ?? predicted.rule,
+      }).toEqual({
+        state,
+        role,
+        allowed: predicted.allowed,
+        rule: predicted.rule,
+      });
+      const portals = report.data.effectiveAccess.capabilities.find(
+        (c: { action: string }) => c.action === 'USE_ADMIN_PORTALS',
+      );
+      const page = (await app.gql(token, CUSTOMER, { id: 'fabrikam' })).data.customer;
+      const usable = page
+        ? page.services.filter(
+            (s: { name: string; usable: boolean }) => s.name !== 'Azure' && s.usable,
+          ).length > 0
+        : false;
+      expect({ state, role, usable }).toEqual({ state, role, usable: portals.allowed });
+    }
+  }
+
+  it('no relationship → with DAP → DAP removed → without DAP renegotiated → with DAP again', async () => {
+    const ann = await app.token(people.ann);
+    const fay = await app.token(people.fay);
+    await expectAgreement('no relationship');
+    const invite = async (dap: boolean) =>
+      (await app.gql(ann, REQUEST, { input: { includeDelegatedAdmin: dap } })).data
+        .requestResellerRelationship.id;
+    await app.gql(fay, ACCEPT, { id: await invite(true) });
+    await expectAgreement('DAP active');
+    await app.gql(fay, REMOVE, { partner: 'contoso-partners', confirm: true });
+    await expectAgreement('DAP removed');
+    await app.gql(fay, ACCEPT, { id: await invite(false) });
+    await expectAgreement('invitation without DAP accepted after removal');
+    await app.gql(fay, ACCEPT, { id: await invite(true) });
+    await expectAgreement('DAP renegotiated');
+  });
+});
+
+describe('concurrency and live updates', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterAll(async () => {
+    await app.close();
+    removeDataDir(app.dataDir);
+  });
+
+  it('R13: no service request is recorded after the removal’s position, however they interleave', async () => {
+    const ann = await app.token(people.ann);
+    const hal = await app.token(people.hal);
+    const fay = await app.token(people.fay);
+    const id = (await app.gql(ann, REQUEST, { input: {} })).data.requestResellerRelationship.id;
+    await app.gql(fay, ACCEPT, { id });
+
+    const requests = Array.from({ length: 40 }, (_, n) =>
+      app.gql(n % 2 ? ann : hal, OPEN_SR, { input: SR }),
+    );
+    const removal = app.gql(fay, REMOVE, { partner: 'contoso-partners', confirm: true });
+    const results = await Promise.all([...requests, removal]);
+    expect(results.at(-1)?.errors).toBeUndefined();
+    results.slice(0, -1).forEach((result) => {
+      if (result.errors)
+        expect(result.errors[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R13' });
+    });
+
+    const events = await app.app
+      .get<EventStore>(EVENT_STORE)
+      .readStream('dapgrant-contoso-partners_fabrikam');
+    const removedAt = events.findIndex(
+      (event: { type: string }) => event.type === 'DelegatedAdminRemoved',
+    );
+    expect(removedAt).toBeGreaterThan(0);
+    expect(events.slice(removedAt + 1).map((event: { type: string }) => event.type)).toEqual([]);
+    const opened = events.filter(
+      (event: { type: string }) => event.type === 'ServiceRequestOpened',
+    );
+    expect(opened).toHaveLength(results.slice(0, -1).filter((result) => !result.errors).length);
+  });
+
+  it('partnerRelationshipsChanged tells the customer’s open page when its row changes', async () => {
+    const ann = await app.token(people.ann);
+    const wes = await app.token(people.wes);
+    const client = createClient({
+      url: `${app.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${wes}` },
+    });
+    const received: unknown[] = [];
+    const subscribed = new Promise<void>((resolve, reject) => {
+      const dispose = client.subscribe(
+        {
+          query:
+            'subscription { partnerRelationshipsChanged { partnerTenantId customerTenantId delegatedAdmin { status } } }',
+        },
+        {
+          next: (value) => {
+            received.push(value.data);
+            if (JSON.stringify(value.data).includes('ACTIVE')) {
+              dispose();
+              resolve();
+            }
+          },
+          error: reject,
+          complete: () => undefined,
+        },
+      );
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const id = (await app.gql(ann, REQUEST, { input: {} })).data.requestResellerRelationship.id;
+    await app.gql(wes, ACCEPT, { id });
+    await subscribed;
+    await client.dispose();
+    const row = { partnerTenantId: 'contoso-partners', customerTenantId: 'woodgrove' };
+    expect(received.length).toBeGreaterThanOrEqual(1);
+    received.forEach((message) =>
+      expect(message).toMatchObject({ partnerRelationshipsChanged: row }),
+    );
+    expect(received.at(-1)).toEqual({
+      partnerRelationshipsChanged: { ...row, delegatedAdmin: { status: 'ACTIVE' } },
+    });
+  });
+});
