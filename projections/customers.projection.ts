@@ -12,7 +12,7 @@ type DapData<T extends DapGrantEvent['type']> = Extract<DapGrantEvent, { type: T
  */
 export const customersProjection: Projection = {
   name: 'customers',
-  version: 2,
+  version: 3,
   tables: ['customers'],
   schema: [
     `CREATE TABLE IF NOT EXISTS customers (
@@ -49,6 +49,13 @@ export const customersProjection: Projection = {
           data.customer.domain ?? null,
           event.metadata.occurredAt,
         ],
+      );
+    },
+    RelationshipEnded: (event, db) => {
+      const data = dataOf<Data<'RelationshipEnded'>>(event);
+      db.run(
+        'UPDATE customers SET active = 0 WHERE partner_tenant_id = ? AND customer_tenant_id = ?',
+        [data.partnerTenantId, data.customerTenantId],
       );
     },
     DelegatedAdminGranted: (event, db) => {

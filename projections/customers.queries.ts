@@ -8,6 +8,7 @@ export interface RelationshipRow {
   customer_name: string;
   customer_domain: string | null;
   relationship_since: string;
+  active: number;
   dap_status: DapStatus;
   /** JSON array of directory role display names. */
   dap_roles: string;

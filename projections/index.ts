@@ -3,6 +3,7 @@ import { auditProjection } from './audit.projection';
 import { customersProjection } from './customers.projection';
 import { invitationsProjection } from './invitations.projection';
 import { serviceRequestsProjection } from './service-requests.projection';
+import { subscriptionsProjection } from './subscriptions.projection';
 import { usersProjection } from './users.projection';
 
 /** Every read model the engine maintains. */
@@ -12,4 +13,5 @@ export const allProjections: readonly Projection[] = [
   auditProjection,
   usersProjection,
   serviceRequestsProjection,
+  subscriptionsProjection,
 ];

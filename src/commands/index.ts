@@ -4,6 +4,10 @@ import { AcceptResellerInvitationHandler } from './invitations/accept-reseller-i
 import { CancelInvitationHandler } from './invitations/cancel-invitation';
 import { EditInvitationEmailHandler } from './invitations/edit-invitation-email';
 import { RequestResellerRelationshipHandler } from './invitations/request-reseller-relationship';
+import { EndResellerRelationshipHandler } from './relationships/end-reseller-relationship';
+import { ChangeSubscriptionAccessHandler } from './subscriptions/change-subscription-access';
+import { ProvisionAzureSubscriptionHandler } from './subscriptions/provision-azure-subscription';
+import { RegisterAzureSubscriptionHandler } from './subscriptions/register-azure-subscription';
 
 export const commandHandlers = [
   RequestResellerRelationshipHandler,
@@ -12,4 +16,8 @@ export const commandHandlers = [
   AcceptResellerInvitationHandler,
   RemoveDelegatedAdminPrivilegesHandler,
   OpenServiceRequestHandler,
+  EndResellerRelationshipHandler,
+  ProvisionAzureSubscriptionHandler,
+  RegisterAzureSubscriptionHandler,
+  ChangeSubscriptionAccessHandler,
 ];

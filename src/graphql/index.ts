@@ -5,6 +5,7 @@ import { PartnerRelationshipsNotifier } from './delegated-admin/partner-relation
 import { InvitationsResolver } from './invitations/invitations.resolver';
 import { MeResolver } from './me.resolver';
 import { OperatorResolver } from './operator/operator.resolver';
+import { SubscriptionsResolver } from './subscriptions/subscriptions.resolver';
 
 export const resolvers = [
   MeResolver,
@@ -12,6 +13,7 @@ export const resolvers = [
   CustomersResolver,
   DelegatedAdminResolver,
   AccessResolver,
+  SubscriptionsResolver,
   OperatorResolver,
 ];
 

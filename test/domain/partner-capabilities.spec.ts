@@ -1,7 +1,7 @@
 import {
   assertPartnerMay,
-  CAPABILITY_ACTIONS,
-  type CapabilityAction,
+  DAP_CAPABILITY_ACTIONS,
+  type DapCapabilityAction,
   type DapStatus,
   PARTNER_ROLE_NAMES,
   type PairFacts,
@@ -38,7 +38,7 @@ const DAP_STATUSES: DapStatus[] = ['NONE', 'ACTIVE', 'REMOVED'];
  * - R13: after removal, nothing DAP-backed is allowed until a new invitation with DAP.
  * Without an active relationship every answer is R7.
  */
-const WITH_RELATIONSHIP: Record<PartnerRoleName, Record<CapabilityAction, Expected[]>> = {
+const WITH_RELATIONSHIP: Record<PartnerRoleName, Record<DapCapabilityAction, Expected[]>> = {
   ADMIN_AGENT: {
     MANAGE_DIRECTORY: ['R14', 'ALLOWED', 'R13'],
     USE_ADMIN_PORTALS: ['R14', 'ALLOWED', 'R13'],
@@ -59,7 +59,11 @@ const WITH_RELATIONSHIP: Record<PartnerRoleName, Record<CapabilityAction, Expect
   },
 };
 
-function expectedFor(role: PartnerRoleName, action: CapabilityAction, facts: PairFacts): Expected {
+function expectedFor(
+  role: PartnerRoleName,
+  action: DapCapabilityAction,
+  facts: PairFacts,
+): Expected {
   if (!facts.relationshipActive) return 'R7';
   return WITH_RELATIONSHIP[role][action][DAP_STATUSES.indexOf(facts.dapStatus)];
 }
@@ -69,7 +73,7 @@ const ALL_FACTS: PairFacts[] = [true, false].flatMap((relationshipActive) =>
 );
 
 const singleRoleRows = PARTNER_ROLE_NAMES.flatMap((role) =>
-  CAPABILITY_ACTIONS.flatMap((action) =>
+  DAP_CAPABILITY_ACTIONS.flatMap((action) =>
     ALL_FACTS.map(
       (facts) =>
         [
@@ -102,7 +106,9 @@ describe('partner capabilities', () => {
   it('R40: the table covers exactly the partner roles and DAP-backed actions', () => {
     expect([...PARTNER_ROLE_NAMES].sort()).toEqual(Object.keys(WITH_RELATIONSHIP).sort());
     for (const role of PARTNER_ROLE_NAMES) {
-      expect([...CAPABILITY_ACTIONS].sort()).toEqual(Object.keys(WITH_RELATIONSHIP[role]).sort());
+      expect([...DAP_CAPABILITY_ACTIONS].sort()).toEqual(
+        Object.keys(WITH_RELATIONSHIP[role]).sort(),
+      );
     }
     expect(singleRoleRows).toHaveLength(3 * 4 * 2 * 3);
   });
@@ -167,7 +173,7 @@ describe('partner capabilities', () => {
 
   describe('R14: several roles', () => {
     const rows = ROLE_SETS.flatMap((roles) =>
-      CAPABILITY_ACTIONS.flatMap((action) =>
+      DAP_CAPABILITY_ACTIONS.flatMap((action) =>
         ALL_FACTS.map((facts) => [roles.join('+') || '(none)', roles, action, facts] as const),
       ),
     );
@@ -286,7 +292,7 @@ describe('partner capabilities', () => {
       ],
     ])('R17: %s may not act for the partner, whatever the facts', (_who, actor) => {
       for (const facts of ALL_FACTS) {
-        for (const action of CAPABILITY_ACTIONS) {
+        for (const action of DAP_CAPABILITY_ACTIONS) {
           expect(() => assertPartnerMay(actor, CONTOSO, action, facts)).toThrow(
             expect.objectContaining({ code: 'FORBIDDEN', rule: 'R17' }),
           );

@@ -1,3 +1,5 @@
+import { ROLE_DISPLAY_NAMES } from '../subscription-rbac/azure-roles';
+import { partnerRoleAzureRoles, type SubscriptionFacts } from './subscription-access';
 import {
   partnerRolesMay,
   type PairFacts,
@@ -14,6 +16,11 @@ export interface CustomerService {
 interface CustomerRef {
   tenantId: string;
   domain: string | null;
+}
+
+interface Viewer {
+  partnerTenantId: string;
+  roles: readonly PartnerRoleName[];
 }
 
 const enc = encodeURIComponent;
@@ -42,16 +49,39 @@ const DAP_PORTALS: { name: string; url: (customer: CustomerRef) => string }[] = 
   },
 ];
 
+/** R21, R23: the Azure portal opens for a partner only through roles on the customer's subscriptions. */
+function azurePortalVerdict(viewer: Viewer, subscriptions: readonly SubscriptionFacts[]): Verdict {
+  for (const subscription of subscriptions) {
+    const held = viewer.roles.flatMap((role) =>
+      partnerRoleAzureRoles(role, viewer.partnerTenantId, subscription),
+    );
+    if (held.length > 0) {
+      return {
+        allowed: true,
+        reason: `The partner holds ${ROLE_DISPLAY_NAMES[held[0]]} on subscription ${subscription.subscriptionId}.`,
+        rule: 'R23',
+      };
+    }
+  }
+  return {
+    allowed: false,
+    reason:
+      'DAP gives no access to Azure subscriptions, and the partner holds no role on any of them.',
+    rule: 'R21',
+  };
+}
+
 /**
  * R16: each service's admin portal and whether the caller may use it now. The Microsoft 365
- * portals open through DAP (R14); Azure through subscription roles only (R21).
+ * portals open through DAP (R14); Azure through subscription roles only (R21, R23).
  */
 export function customerServices(
   customer: CustomerRef,
-  roles: readonly PartnerRoleName[],
+  viewer: Viewer,
   facts: PairFacts,
+  subscriptions: readonly SubscriptionFacts[],
 ): CustomerService[] {
-  const portals = partnerRolesMay(roles, 'USE_ADMIN_PORTALS', facts);
+  const portals = partnerRolesMay(viewer.roles, 'USE_ADMIN_PORTALS', facts);
   return [
     ...DAP_PORTALS.map((portal) => ({
       name: portal.name,
@@ -61,12 +91,7 @@ export function customerServices(
     {
       name: 'Azure',
       adminPortalUrl: `https://portal.azure.com/${enc(domainOf(customer))}`,
-      verdict: {
-        allowed: false,
-        reason:
-          'DAP gives no access to Azure subscriptions; the partner holds no role on any of them.',
-        rule: 'R21',
-      },
+      verdict: azurePortalVerdict(viewer, subscriptions),
     },
   ];
 }

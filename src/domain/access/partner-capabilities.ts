@@ -10,13 +10,13 @@ const ROLE_OF_TOKEN_ROLE = new Map<string, PartnerRoleName>([
   ['HelpdeskAgent', 'HELPDESK_AGENT'],
 ]);
 
-export const CAPABILITY_ACTIONS = [
+export const DAP_CAPABILITY_ACTIONS = [
   'MANAGE_DIRECTORY',
   'USE_ADMIN_PORTALS',
   'OPEN_SERVICE_REQUEST',
   'HELPDESK_ACTIONS',
 ] as const;
-export type CapabilityAction = (typeof CAPABILITY_ACTIONS)[number];
+export type DapCapabilityAction = (typeof DAP_CAPABILITY_ACTIONS)[number];
 
 export type DapStatus = 'NONE' | 'ACTIVE' | 'REMOVED';
 
@@ -34,7 +34,7 @@ export interface Verdict {
 
 /** Which partner roles each DAP-backed action needs, and why (R14). */
 const DAP_ACTIONS: Record<
-  CapabilityAction,
+  DapCapabilityAction,
   { roles: PartnerRoleName[]; grants: string; rule: RuleId }
 > = {
   MANAGE_DIRECTORY: {
@@ -70,7 +70,7 @@ const ROLE_LABEL: Record<PartnerRoleName, string> = {
 /** R7, R13, R14: what a partner user holding `roles` may do in the customer's tenant, and why. */
 export function partnerRolesMay(
   roles: readonly PartnerRoleName[],
-  action: CapabilityAction,
+  action: DapCapabilityAction,
   facts: PairFacts,
 ): Verdict {
   const need = DAP_ACTIONS[action];
@@ -113,7 +113,7 @@ export function partnerRolesOf(tokenRoles: readonly string[]): PartnerRoleName[]
 export function assertPartnerMay(
   actor: Actor,
   partnerTenantId: string,
-  action: CapabilityAction,
+  action: DapCapabilityAction,
   facts: PairFacts,
 ): void {
   if (actor.tenantKind !== 'partner' || actor.tenantId !== partnerTenantId) {

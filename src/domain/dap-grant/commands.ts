@@ -11,6 +11,12 @@ export type DapGrantCommand =
       customer: CustomerIdentity;
     }
   | {
+      /** R9: ending the reseller relationship also removes the partner's DAP. */
+      type: 'RevokeDelegatedAdminOnRelationshipEnd';
+      partnerTenantId: string;
+      customerTenantId: string;
+    }
+  | {
       type: 'RemoveDelegatedAdminPrivileges';
       actor: Actor;
       partnerTenantId: string;

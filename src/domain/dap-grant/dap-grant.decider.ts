@@ -79,6 +79,20 @@ function remove(
   ];
 }
 
+function revokeOnRelationshipEnd(
+  command: Of<'RevokeDelegatedAdminOnRelationshipEnd'>,
+  state: DapGrantState,
+): DapGrantEvent[] {
+  if (state.status !== 'ACTIVE') return [];
+  const { partnerTenantId, customerTenantId } = command;
+  return [
+    {
+      type: 'DelegatedAdminRemoved',
+      data: { partnerTenantId, customerTenantId, reason: 'RELATIONSHIP_ENDED' },
+    },
+  ];
+}
+
 function openServiceRequest(
   command: Of<'OpenServiceRequest'>,
   state: DapGrantState,
@@ -144,6 +158,8 @@ export const dapGrantDecider: Decider<DapGrantCommand, DapGrantEvent, DapGrantSt
         return grant(command, state);
       case 'RemoveDelegatedAdminPrivileges':
         return remove(command, state);
+      case 'RevokeDelegatedAdminOnRelationshipEnd':
+        return revokeOnRelationshipEnd(command, state);
       case 'OpenServiceRequest':
         return openServiceRequest(command, state);
       default:

@@ -17,10 +17,26 @@ export type InvitationCommand =
   | { type: 'CancelInvitation'; actor: Actor }
   | { type: 'AcceptResellerInvitation'; actor: Actor };
 
-export type RelationshipCommand = {
-  type: 'EstablishRelationship';
-  invitationId: string;
-  partnerTenantId: string;
-  partnerName: string;
-  customer: CustomerIdentity;
-};
+export type RelationshipCommand =
+  | {
+      type: 'EstablishRelationship';
+      invitationId: string;
+      partnerTenantId: string;
+      partnerName: string;
+      customer: CustomerIdentity;
+    }
+  | {
+      type: 'LinkAzureSubscription';
+      actor: Actor;
+      partnerTenantId: string;
+      customerTenantId: string;
+      subscriptionId: string;
+    }
+  | {
+      type: 'EndResellerRelationship';
+      actor: Actor;
+      partnerTenantId: string;
+      customerTenantId: string;
+      /** Of the linked subscriptions, those still active (read from their streams by the handler). */
+      activeProvisionedSubscriptionIds: string[];
+    };

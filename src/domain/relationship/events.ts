@@ -43,12 +43,19 @@ export type InvitationEvent =
       };
     };
 
-export type RelationshipEvent = {
-  type: 'RelationshipEstablished';
-  data: {
-    partnerTenantId: string;
-    partnerName: string;
-    customer: CustomerIdentity;
-    invitationId: string;
-  };
-};
+export type RelationshipEvent =
+  | {
+      type: 'RelationshipEstablished';
+      data: {
+        partnerTenantId: string;
+        partnerName: string;
+        customer: CustomerIdentity;
+        invitationId: string;
+      };
+    }
+  | {
+      /** R22: the partner provisions a subscription for the customer; recorded here so R9 sees it. */
+      type: 'AzureSubscriptionLinked';
+      data: { partnerTenantId: string; customerTenantId: string; subscriptionId: string };
+    }
+  | { type: 'RelationshipEnded'; data: { partnerTenantId: string; customerTenantId: string } };

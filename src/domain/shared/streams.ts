@@ -5,6 +5,7 @@ export const streamIds = {
     `relationship-${partnerTenantId}_${customerTenantId}`,
   dapGrant: (partnerTenantId: string, customerTenantId: string) =>
     `dapgrant-${partnerTenantId}_${customerTenantId}`,
+  subscription: (subscriptionId: string) => `subscription-${subscriptionId}`,
 } as const;
 
 export const streamCategory = (streamId: string): string => streamId.split('-', 1)[0];

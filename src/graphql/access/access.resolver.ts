@@ -1,11 +1,11 @@
 import { Args, ID, Query, Resolver } from '@nestjs/graphql';
+import { effectiveAccess } from '../../domain/access/effective-access';
 import {
-  CAPABILITY_ACTIONS,
   PARTNER_ROLE_NAMES,
   type PartnerRoleName,
-  partnerRolesMay,
   partnerRolesOf,
 } from '../../domain/access/partner-capabilities';
+import { maySeeSubscription } from '../../domain/access/subscription-access';
 import { type Actor, isCustomerGlobalAdmin, isOperator } from '../../domain/shared/actor';
 import { forbidden, notFound } from '../../domain/shared/domain-error';
 import { CurrentActor } from '../common/current-actor.decorator';
@@ -42,22 +42,22 @@ export class AccessResolver {
     @Args('role', { type: () => PartnerRole, nullable: true }) role?: PartnerRoleName,
   ): Promise<AccessReport> {
     assertMayAsk(actor, partnerTenantId, customerTenantId);
-    await this.readModels.ready('customers', 'users');
+    await this.readModels.ready('customers', 'users', 'subscriptions');
     const roles = this.rolesInQuestion(partnerTenantId, userId, role);
     const row = this.readModels.customers.relationship(partnerTenantId, customerTenantId);
-    const facts = { relationshipActive: row !== undefined, dapStatus: row?.dap_status ?? 'NONE' };
+    const subscriptions = this.readModels.subscriptions
+      .ofCustomer(customerTenantId)
+      .filter((view) => maySeeSubscription(actor, view));
     return {
       partnerTenantId,
       customerTenantId,
       userId: userId ?? null,
       evaluatedAt: this.readModels.now(),
-      capabilities: roles.flatMap((held) =>
-        CAPABILITY_ACTIONS.map((action) => ({
-          role: held,
-          action,
-          ...partnerRolesMay([held], action, facts),
-        })),
-      ),
+      capabilities: effectiveAccess(roles, {
+        partnerTenantId,
+        pair: { relationshipActive: row !== undefined, dapStatus: row?.dap_status ?? 'NONE' },
+        subscriptions,
+      }),
     };
   }
 
@@ -69,8 +69,9 @@ export class AccessResolver {
     let roles: PartnerRoleName[] = [...PARTNER_ROLE_NAMES];
     if (userId) {
       const user = this.readModels.users.user(partnerTenantId, userId);
-      if (!user || user.tenant_kind !== 'partner')
+      if (!user || user.tenant_kind !== 'partner') {
         throw notFound(`No partner user ${userId} has been seen in this partner tenant.`);
+      }
       roles = partnerRolesOf(JSON.parse(user.roles) as string[]);
     }
     return role ? roles.filter((held) => held === role) : roles;

@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { CAPABILITY_ACTIONS, PARTNER_ROLE_NAMES } from '../../domain/access/partner-capabilities';
+import { CAPABILITY_ACTIONS } from '../../domain/access/effective-access';
+import { PARTNER_ROLE_NAMES } from '../../domain/access/partner-capabilities';
 
 export const PartnerRole = Object.fromEntries(PARTNER_ROLE_NAMES.map((role) => [role, role])) as {
   [Role in (typeof PARTNER_ROLE_NAMES)[number]]: Role;

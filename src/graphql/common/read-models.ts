@@ -8,6 +8,7 @@ import { READ_STORE, type ReadStore } from '../../read-store/read-store';
 import { CustomersQueries } from '../../../projections/customers.queries';
 import { InvitationsQueries } from '../../../projections/invitations.queries';
 import { ServiceRequestsQueries } from '../../../projections/service-requests.queries';
+import { SubscriptionsQueries } from '../../../projections/subscriptions.queries';
 import { UsersQueries } from '../../../projections/users.queries';
 
 /** The queries of every read model, each answered only once that read model is complete. */
@@ -17,6 +18,7 @@ export class ReadModels {
   readonly customers: CustomersQueries;
   readonly users: UsersQueries;
   readonly serviceRequests: ServiceRequestsQueries;
+  readonly subscriptions: SubscriptionsQueries;
 
   constructor(
     @Inject(READ_STORE) readStore: ReadStore,
@@ -27,6 +29,7 @@ export class ReadModels {
     this.customers = new CustomersQueries(readStore);
     this.users = new UsersQueries(readStore);
     this.serviceRequests = new ServiceRequestsQueries(readStore);
+    this.subscriptions = new SubscriptionsQueries(readStore);
   }
 
   now(): Date {

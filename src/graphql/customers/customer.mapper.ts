@@ -1,7 +1,10 @@
 import { customerServices } from '../../domain/access/customer-services';
 import { partnerRolesOf } from '../../domain/access/partner-capabilities';
+import { maySeeSubscription } from '../../domain/access/subscription-access';
 import type { Actor } from '../../domain/shared/actor';
 import type { RelationshipRow } from '../../../projections/customers.queries';
+import type { SubscriptionView } from '../../../projections/subscriptions.queries';
+import { toAzureSubscription } from '../subscriptions/subscription.mapper';
 import {
   type Customer,
   type DelegatedAdmin,
@@ -18,20 +21,31 @@ export function toDelegatedAdmin(row: RelationshipRow): DelegatedAdmin {
   };
 }
 
-/** A Customers page row as `viewer` (a partner user) sees it: services usable by its roles. */
-export function toCustomer(row: RelationshipRow, viewer: Actor): Customer {
-  const facts = { relationshipActive: true, dapStatus: row.dap_status };
+/**
+ * A Customers page row as `viewer` (a partner user) sees it: the subscriptions it may see and the
+ * services its roles may use now (R16).
+ */
+export function toCustomer(
+  row: RelationshipRow,
+  viewer: Actor,
+  customerSubscriptions: readonly SubscriptionView[],
+): Customer {
+  const relationshipActive = row.active === 1;
+  const subscriptions = customerSubscriptions.filter((view) => maySeeSubscription(viewer, view));
   const services = customerServices(
     { tenantId: row.customer_tenant_id, domain: row.customer_domain },
-    partnerRolesOf(viewer.roles),
-    facts,
+    { partnerTenantId: viewer.tenantId, roles: partnerRolesOf(viewer.roles) },
+    { relationshipActive, dapStatus: row.dap_status },
+    subscriptions,
   );
   return {
     tenantId: row.customer_tenant_id,
     name: row.customer_name,
     domain: row.customer_domain,
     relationshipSince: new Date(row.relationship_since),
+    relationshipActive,
     delegatedAdmin: toDelegatedAdmin(row),
+    azureSubscriptions: subscriptions.map((view) => toAzureSubscription(view, viewer)),
     services: services.map((service) => ({
       name: service.name,
       adminPortalUrl: service.adminPortalUrl,

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { AzureSubscription } from '../subscriptions/subscription.types';
 
 export enum RelationshipType {
   RESELLER = 'RESELLER',
@@ -40,7 +41,13 @@ export class Customer {
   @Field() name!: string;
   @Field(() => String, { nullable: true }) domain?: string | null;
   @Field() relationshipSince!: Date;
+  @Field({ description: 'False once the partner ended the relationship (R9).' })
+  relationshipActive!: boolean;
   @Field(() => DelegatedAdmin) delegatedAdmin!: DelegatedAdmin;
+  @Field(() => [AzureSubscription], {
+    description: 'With the partner’s own role assignments (R16, R23).',
+  })
+  azureSubscriptions!: AzureSubscription[];
   @Field(() => [CustomerService]) services!: CustomerService[];
 }
 

@@ -1,8 +1,11 @@
-import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { CommandContext } from '../../commands/command-context';
+import { EndResellerRelationship } from '../../commands/relationships/end-reseller-relationship';
 import { type Actor, isPartnerUser } from '../../domain/shared/actor';
-import { forbidden } from '../../domain/shared/domain-error';
-import type { CustomerPageKey } from '../../../projections/customers.queries';
-import { CurrentActor } from '../common/current-actor.decorator';
+import { forbidden, notFound } from '../../domain/shared/domain-error';
+import type { CustomerPageKey, RelationshipRow } from '../../../projections/customers.queries';
+import { CommandGateway } from '../common/command-gateway';
+import { Caller, CurrentActor } from '../common/current-actor.decorator';
 import { decodeCursor, encodeCursor, pageSize } from '../common/cursor';
 import { ReadModels } from '../common/read-models';
 import { toCustomer } from './customer.mapper';
@@ -22,7 +25,10 @@ function partnerOnly(actor: Actor): string {
 /** The partner's Customers page (R16): only its own customers (R17). */
 @Resolver(() => Customer)
 export class CustomersResolver {
-  constructor(private readonly readModels: ReadModels) {}
+  constructor(
+    private readonly commands: CommandGateway,
+    private readonly readModels: ReadModels,
+  ) {}
 
   @Query(() => CustomerConnection)
   async customers(
@@ -33,11 +39,11 @@ export class CustomersResolver {
     const partnerTenantId = partnerOnly(actor);
     const size = pageSize(first, 50, 500);
     const afterKey = decodeCursor(after, isCustomerPageKey);
-    await this.readModels.ready('customers');
+    await this.readModels.ready('customers', 'subscriptions');
     const rows = this.readModels.customers.page(partnerTenantId, size + 1, afterKey);
     const edges = rows.slice(0, size).map((row) => ({
       cursor: encodeCursor({ name: row.customer_name, tenantId: row.customer_tenant_id }),
-      node: toCustomer(row, actor),
+      node: this.toCustomer(row, actor),
     }));
     return {
       nodes: edges.map((edge) => edge.node),
@@ -53,8 +59,31 @@ export class CustomersResolver {
     @Args('tenantId', { type: () => ID }) tenantId: string,
   ): Promise<Customer | null> {
     const partnerTenantId = partnerOnly(actor);
-    await this.readModels.ready('customers');
+    await this.readModels.ready('customers', 'subscriptions');
     const row = this.readModels.customers.relationship(partnerTenantId, tenantId);
-    return row ? toCustomer(row, actor) : null;
+    return row ? this.toCustomer(row, actor) : null;
+  }
+
+  @Mutation(() => Customer, {
+    description:
+      'R9: a partner Admin Agent ends the relationship (no active subscription it provisioned); DAP goes too.',
+  })
+  async endResellerRelationship(
+    @Caller() caller: CommandContext,
+    @Args('customerTenantId', { type: () => ID }) customerTenantId: string,
+  ): Promise<Customer> {
+    await this.commands.execute(new EndResellerRelationship(caller, customerTenantId));
+    await this.readModels.ready('customers', 'subscriptions');
+    const row = this.readModels.customers.pair(caller.actor.tenantId, customerTenantId);
+    if (!row) throw notFound('No such customer.');
+    return this.toCustomer(row, caller.actor);
+  }
+
+  private toCustomer(row: RelationshipRow, viewer: Actor): Customer {
+    return toCustomer(
+      row,
+      viewer,
+      this.readModels.subscriptions.ofCustomer(row.customer_tenant_id),
+    );
   }
 }

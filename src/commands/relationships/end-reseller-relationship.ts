@@ -1,0 +1,63 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { dapGrantDecider } from '../../domain/dap-grant/dap-grant.decider';
+import { relationshipDecider } from '../../domain/relationship/relationship.decider';
+import { streamIds } from '../../domain/shared/streams';
+import { subscriptionRbacDecider } from '../../domain/subscription-rbac/subscription-rbac.decider';
+import { AggregateStore } from '../aggregate-store';
+import type { CommandContext, CommandOutcome } from '../command-context';
+
+export class EndResellerRelationship extends Command<CommandOutcome> {
+  constructor(
+    readonly context: CommandContext,
+    readonly customerTenantId: string,
+  ) {
+    super();
+  }
+}
+
+/** R9: only without active subscriptions it provisioned; ending also removes the partner's DAP. */
+@CommandHandler(EndResellerRelationship)
+export class EndResellerRelationshipHandler implements ICommandHandler<EndResellerRelationship> {
+  constructor(private readonly aggregates: AggregateStore) {}
+
+  async execute({ context, customerTenantId }: EndResellerRelationship) {
+    const partnerTenantId = context.actor.tenantId;
+    const relationshipStream = streamIds.relationship(partnerTenantId, customerTenantId);
+    const { state } = await this.aggregates.load(relationshipStream, relationshipDecider);
+    const activeProvisionedSubscriptionIds = await this.activeSubscriptions(
+      state.linkedSubscriptionIds,
+    );
+    const ended = await this.aggregates.decide(
+      relationshipStream,
+      relationshipDecider,
+      {
+        type: 'EndResellerRelationship',
+        actor: context.actor,
+        partnerTenantId,
+        customerTenantId,
+        activeProvisionedSubscriptionIds,
+      },
+      context,
+    );
+    const dap = await this.aggregates.decide(
+      streamIds.dapGrant(partnerTenantId, customerTenantId),
+      dapGrantDecider,
+      { type: 'RevokeDelegatedAdminOnRelationshipEnd', partnerTenantId, customerTenantId },
+      { ...context, causationId: ended.eventIds[0] },
+    );
+    return { position: Math.max(ended.position, dap.position) };
+  }
+
+  /** A linked id whose stream never got written (a crash mid-provisioning) is no subscription. */
+  private async activeSubscriptions(subscriptionIds: readonly string[]): Promise<string[]> {
+    const states = await Promise.all(
+      subscriptionIds.map((id) =>
+        this.aggregates.load(streamIds.subscription(id), subscriptionRbacDecider),
+      ),
+    );
+    return subscriptionIds.filter((_, index) => {
+      const { state } = states[index];
+      return state.exists && !state.cancelled;
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import {
+  DAP_CAPABILITY_ACTIONS,
+  type PairFacts,
+  type PartnerRoleName,
+  partnerRolesMay,
+  type Verdict,
+} from './partner-capabilities';
+import {
+  mayProvisionSubscription,
+  partnerRoleOnSubscription,
+  SUBSCRIPTION_ACTIONS,
+  type SubscriptionFacts,
+} from './subscription-access';
+
+/** Every action effectiveAccess answers for (R40). */
+export const CAPABILITY_ACTIONS = [...DAP_CAPABILITY_ACTIONS, ...SUBSCRIPTION_ACTIONS] as const;
+export type CapabilityAction = (typeof CAPABILITY_ACTIONS)[number];
+
+/** What is true now of a (partner, customer) pair, as far as the access rules care. */
+export interface AccessSituation {
+  partnerTenantId: string;
+  pair: PairFacts;
+  /** The customer's subscriptions the asker may see. */
+  subscriptions: readonly SubscriptionFacts[];
+}
+
+export interface CapabilityAnswer extends Verdict {
+  role: PartnerRoleName;
+  action: CapabilityAction;
+  subscriptionId: string | null;
+}
+
+/**
+ * R40: for each partner role, each action, allowed or not and why; subscription actions once per
+ * subscription. The same functions decide the commands, so the answer cannot disagree with them.
+ */
+export function effectiveAccess(
+  roles: readonly PartnerRoleName[],
+  situation: AccessSituation,
+): CapabilityAnswer[] {
+  return roles.flatMap((role) => [
+    ...DAP_CAPABILITY_ACTIONS.map((action) =>
+      answer(role, action, null, partnerRolesMay([role], action, situation.pair)),
+    ),
+    answer(
+      role,
+      'PROVISION_SUBSCRIPTION',
+      null,
+      mayProvisionSubscription([role], situation.pair.relationshipActive),
+    ),
+    ...situation.subscriptions.flatMap((subscription) =>
+      (['MANAGE_SUBSCRIPTION', 'MANAGE_SUBSCRIPTION_ACCESS'] as const).map((action) =>
+        answer(
+          role,
+          action,
+          subscription.subscriptionId,
+          partnerRoleOnSubscription(role, situation.partnerTenantId, action, subscription),
+        ),
+      ),
+    ),
+  ]);
+}
+
+const answer = (
+  role: PartnerRoleName,
+  action: CapabilityAction,
+  subscriptionId: string | null,
+  verdict: Verdict,
+): CapabilityAnswer => ({ role, action, subscriptionId, ...verdict });

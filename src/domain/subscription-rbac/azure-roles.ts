@@ -1,0 +1,44 @@
+export const AZURE_ROLES = ['OWNER', 'CONTRIBUTOR', 'READER', 'USER_ACCESS_ADMINISTRATOR'] as const;
+export type AzureRole = (typeof AZURE_ROLES)[number];
+
+/** R20: Azure's built-in role definition ids. */
+export const ROLE_DEFINITION_IDS: Record<AzureRole, string> = {
+  OWNER: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+  CONTRIBUTOR: 'b24988ac-6180-42a0-ab88-20f7382dd24c',
+  READER: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+  USER_ACCESS_ADMINISTRATOR: '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9',
+};
+
+export const ROLE_DISPLAY_NAMES: Record<AzureRole, string> = {
+  OWNER: 'Owner',
+  CONTRIBUTOR: 'Contributor',
+  READER: 'Reader',
+  USER_ACCESS_ADMINISTRATOR: 'User Access Administrator',
+};
+
+export type SubscriptionAction = 'READ' | 'MANAGE_RESOURCES' | 'MANAGE_ACCESS';
+
+const ALLOWS: Record<AzureRole, readonly SubscriptionAction[]> = {
+  OWNER: ['READ', 'MANAGE_RESOURCES', 'MANAGE_ACCESS'],
+  CONTRIBUTOR: ['READ', 'MANAGE_RESOURCES'],
+  READER: ['READ'],
+  USER_ACCESS_ADMINISTRATOR: ['READ', 'MANAGE_ACCESS'],
+};
+
+/** R25: Owner everything; Contributor resources, not access; Reader read only; UAA access only. */
+export const roleAllows = (role: AzureRole, action: SubscriptionAction): boolean =>
+  ALLOWS[role].includes(action);
+
+export type Principal =
+  | { kind: 'PARTNER_GROUP'; partnerTenantId: string; group: 'ADMIN_AGENTS' | 'HELPDESK_AGENTS' }
+  | { kind: 'CUSTOMER_USER'; userId: string };
+
+export const samePrincipal = (a: Principal, b: Principal): boolean =>
+  a.kind === 'PARTNER_GROUP' && b.kind === 'PARTNER_GROUP'
+    ? a.partnerTenantId === b.partnerTenantId && a.group === b.group
+    : a.kind === 'CUSTOMER_USER' && b.kind === 'CUSTOMER_USER' && a.userId === b.userId;
+
+export const describePrincipal = (principal: Principal): string =>
+  principal.kind === 'PARTNER_GROUP'
+    ? `${principal.partnerTenantId}'s ${principal.group === 'ADMIN_AGENTS' ? 'Admin Agents' : 'Helpdesk Agents'}`
+    : `user ${principal.userId}`;

@@ -1,0 +1,140 @@
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { CommandContext } from '../../commands/command-context';
+import { ChangeSubscriptionAccess } from '../../commands/subscriptions/change-subscription-access';
+import { ProvisionAzureSubscription } from '../../commands/subscriptions/provision-azure-subscription';
+import { RegisterAzureSubscription } from '../../commands/subscriptions/register-azure-subscription';
+import { maySeeSubscription } from '../../domain/access/subscription-access';
+import type { Actor } from '../../domain/shared/actor';
+import { notFound } from '../../domain/shared/domain-error';
+import type { Principal as DomainPrincipal } from '../../domain/subscription-rbac/azure-roles';
+import { CommandGateway } from '../common/command-gateway';
+import { Caller, CurrentActor } from '../common/current-actor.decorator';
+import { ReadModels } from '../common/read-models';
+import { toAzureSubscription } from './subscription.mapper';
+import {
+  AssignSubscriptionRoleInput,
+  AzureSubscription,
+  PrincipalInput,
+  PrincipalKind,
+  ProvisionAzureSubscriptionInput,
+  RegisterAzureSubscriptionInput,
+  RemoveSubscriptionRoleAssignmentInput,
+} from './subscription.types';
+
+/** The input as the domain's principal; the decider checks the fields each kind needs (R20). */
+const toPrincipal = (input: PrincipalInput): DomainPrincipal =>
+  input.kind === PrincipalKind.PARTNER_GROUP
+    ? {
+        kind: 'PARTNER_GROUP',
+        partnerTenantId: input.partnerTenantId ?? '',
+        group: input.group ?? ('' as never),
+      }
+    : { kind: 'CUSTOMER_USER', userId: input.userId ?? '' };
+
+@Resolver(() => AzureSubscription)
+export class SubscriptionsResolver {
+  constructor(
+    private readonly commands: CommandGateway,
+    private readonly readModels: ReadModels,
+  ) {}
+
+  @Mutation(() => AzureSubscription, {
+    description: 'R22: a partner provisions a subscription; its Admin Agents become Owner.',
+  })
+  async provisionAzureSubscription(
+    @Caller() caller: CommandContext,
+    @Args('input') input: ProvisionAzureSubscriptionInput,
+  ): Promise<AzureSubscription> {
+    const { subscriptionId } = await this.commands.execute(
+      new ProvisionAzureSubscription(caller, input.customerTenantId, input.displayName),
+    );
+    return this.visible(caller.actor, subscriptionId);
+  }
+
+  @Mutation(() => AzureSubscription, {
+    description: 'R21: the customer registers a subscription it created itself.',
+  })
+  async registerAzureSubscription(
+    @Caller() caller: CommandContext,
+    @Args('input') input: RegisterAzureSubscriptionInput,
+  ): Promise<AzureSubscription> {
+    const { subscriptionId } = await this.commands.execute(
+      new RegisterAzureSubscription(caller, input.displayName),
+    );
+    return this.visible(caller.actor, subscriptionId);
+  }
+
+  @Mutation(() => AzureSubscription, {
+    description: 'R24: add a role assignment at subscription scope.',
+  })
+  async assignSubscriptionRole(
+    @Caller() caller: CommandContext,
+    @Args('input') input: AssignSubscriptionRoleInput,
+  ): Promise<AzureSubscription> {
+    await this.commands.execute(
+      ChangeSubscriptionAccess.assign(
+        caller,
+        input.subscriptionId,
+        toPrincipal(input.principal),
+        input.role,
+      ),
+    );
+    return this.visible(caller.actor, input.subscriptionId);
+  }
+
+  @Mutation(() => AzureSubscription, { description: 'R24: remove a role assignment.' })
+  async removeSubscriptionRoleAssignment(
+    @Caller() caller: CommandContext,
+    @Args('input') input: RemoveSubscriptionRoleAssignmentInput,
+  ): Promise<AzureSubscription> {
+    await this.commands.execute(
+      ChangeSubscriptionAccess.remove(caller, input.subscriptionId, input.assignmentId),
+    );
+    return this.visible(caller.actor, input.subscriptionId, true);
+  }
+
+  @Mutation(() => AzureSubscription, {
+    description: 'R9: cancel a subscription (the customer, or the partner that provisioned it).',
+  })
+  async cancelAzureSubscription(
+    @Caller() caller: CommandContext,
+    @Args('subscriptionId', { type: () => ID }) subscriptionId: string,
+  ): Promise<AzureSubscription> {
+    await this.commands.execute(ChangeSubscriptionAccess.cancel(caller, subscriptionId));
+    return this.visible(caller.actor, subscriptionId, true);
+  }
+
+  @Query(() => [AzureSubscription], {
+    description:
+      'A customer’s subscriptions (its own users), or those a partner provisioned or holds a role on (R17).',
+  })
+  async azureSubscriptions(
+    @CurrentActor() actor: Actor,
+    @Args('customerTenantId', { type: () => ID, nullable: true }) customerTenantId?: string,
+  ): Promise<AzureSubscription[]> {
+    await this.readModels.ready('subscriptions');
+    const tenant = actor.tenantKind === 'customer' ? actor.tenantId : customerTenantId;
+    if (
+      !tenant ||
+      (actor.tenantKind === 'customer' && customerTenantId && customerTenantId !== actor.tenantId)
+    )
+      return [];
+    return this.readModels.subscriptions
+      .ofCustomer(tenant)
+      .filter((view) => maySeeSubscription(actor, view))
+      .map((view) => toAzureSubscription(view, actor));
+  }
+
+  /** Removing its own last role hides a subscription from a partner; the answer still shows the result. */
+  private async visible(
+    actor: Actor,
+    subscriptionId: string,
+    evenIfNoLongerVisible = false,
+  ): Promise<AzureSubscription> {
+    await this.readModels.ready('subscriptions');
+    const view = this.readModels.subscriptions.byId(subscriptionId);
+    if (!view || (!evenIfNoLongerVisible && !maySeeSubscription(actor, view)))
+      throw notFound('No such Azure subscription.');
+    return toAzureSubscription(view, actor);
+  }
+}
