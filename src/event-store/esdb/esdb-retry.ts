@@ -1,0 +1,75 @@
+import {
+  CancelledError,
+  NotLeaderError,
+  TimeoutError,
+  UnavailableError,
+  convertToCommandError,
+} from '@eventstore/db-client';
+
+export interface RetryPolicy {
+  /** Pause before the first retry (ms); each further pause doubles, up to maxDelayMs. */
+  firstDelayMs: number;
+  maxDelayMs: number;
+  /** An operation still failing for a transient reason after this long (ms) gives up. */
+  giveUpAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  firstDelayMs: 100,
+  maxDelayMs: 5_000,
+  giveUpAfterMs: 30_000,
+};
+
+/** Where the adapter reports what it retries, so operators see why a call is slow. */
+export interface EsdbLogger {
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+/** EventStoreDB stayed unreachable (or leaderless) for longer than the retry policy allows. */
+export class EventStoreUnavailableError extends Error {
+  constructor(
+    readonly target: string,
+    readonly operation: string,
+    readonly attempts: number,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `EventStoreDB at ${target} is unavailable: ${operation} failed ${attempts} times (last: ${describe(cause)}). ` +
+        'Check that the server (or a cluster leader) is running and that EVENTSTORE_URL points at it.',
+    );
+    this.name = 'EventStoreUnavailableError';
+  }
+}
+
+/**
+ * Errors worth retrying: the server is down or not ready (UNAVAILABLE; the client then opens a new
+ * channel), this node is not the leader (the client then connects to the leader it names), the
+ * server cancelled the call (shutting down), a commit timed out, or cluster discovery found no
+ * node. Retrying an append is safe: EventStoreDB treats a re-sent batch with the same event ids
+ * and expected revision as already written (idempotent append).
+ */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof Error) error = convertToCommandError(error);
+  return (
+    error instanceof UnavailableError ||
+    error instanceof NotLeaderError ||
+    error instanceof CancelledError ||
+    error instanceof TimeoutError ||
+    (error instanceof Error && /^Failed to discover after \d+ attempts/.test(error.message))
+  );
+}
+
+/** Exponential backoff with ±20 % jitter, so many clients do not retry in lockstep. */
+export function backoffDelay(attempt: number, policy: RetryPolicy): number {
+  const exponential = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** (attempt - 1));
+  return Math.round(exponential * (0.8 + Math.random() * 0.4));
+}
+
+export function describe(error: unknown): string {
+  if (error instanceof Error) error = convertToCommandError(error);
+  if (error instanceof NotLeaderError) {
+    return `not the leader (leader is ${error.leader.address}:${error.leader.port})`;
+  }
+  return error instanceof Error ? error.message || error.name : String(error);
+}
