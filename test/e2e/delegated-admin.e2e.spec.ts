@@ -11,8 +11,10 @@ const CUSTOMER = `query ($id: ID!) { customer(tenantId: $id) { tenantId delegate
 const REMOVE = `mutation ($partner: ID!, $confirm: Boolean!) { removeDelegatedAdminPrivileges(partnerTenantId: $partner, confirm: $confirm) { delegatedAdmin { status roles } relationshipType } }`;
 const OPEN_SR = `mutation ($input: OpenServiceRequestInput!) { openServiceRequest(input: $input) { id title customerTenantId openedByUserId } }`;
 const ACCESS = `query ($partner: ID!, $customer: ID!, $user: ID, $role: PartnerRole) {
-  effectiveAccess(partnerTenantId: $partner, customerTenantId: $customer, userId: $user, role: $role) { capabilities { role action allowed reason rule } } }`;
+  effectiveAccess(partnerTenantId: $partner, customerTenantId: $customer, userId: $user, role: $role) { capabilities { role action subscriptionId allowed reason rule } } }`;
 
+const PROVISION = `mutation ($input: ProvisionAzureSubscriptionInput!) { provisionAzureSubscription(input: $input) { id } }`;
+const ASSIGN = `mutation ($input: AssignSubscriptionRoleInput!) { assignSubscriptionRole(input: $input) { id } }`;
 const DAP_ROLES = ['Global Administrator', 'Helpdesk Administrator'];
 const SR = {
   customerTenantId: 'fabrikam',
@@ -226,11 +228,29 @@ describe('effectiveAccess agrees with the commands in every state (R40)', () => 
     removeDataDir(app.dataDir);
   });
 
+  let granted = 0;
   const agents = {
     ADMIN_AGENT: people.ann,
     HELPDESK_AGENT: people.hal,
     SALES_AGENT: people.sam,
   } as const;
+
+  /** The command's outcome (allowed, or the rule that refused it) must be what was predicted. */
+  function expectSame(
+    context: Record<string, unknown>,
+    predicted: { allowed: boolean; rule: string },
+    actual: { errors?: { extensions?: { rule?: string } }[] },
+  ) {
+    const outcome = {
+      allowed: actual.errors === undefined,
+      rule: actual.errors?.[0].extensions?.rule ?? predicted.rule,
+    };
+    expect({ ...context, ...outcome }).toEqual({
+      ...context,
+      allowed: predicted.allowed,
+      rule: predicted.rule,
+    });
+  }
 
   async function expectAgreement(state: string) {
     for (const [role, claims] of Object.entries(agents)) {
@@ -240,31 +260,55 @@ describe('effectiveAccess agrees with the commands in every state (R40)', () => 
         customer: 'fabrikam',
         role,
       });
-      const predicted = report.data.effectiveAccess.capabilities.find(
-        (c: { action: string }) => c.action === 'OPEN_SERVICE_REQUEST',
+      const capabilities: {
+        action: string;
+        subscriptionId: string | null;
+        allowed: boolean;
+        rule: string;
+      }[] = report.data.effectiveAccess.capabilities;
+      const predicted = (action: string, subscriptionId: string | null = null) =>
+        capabilities.find((c) => c.action === action && c.subscriptionId === subscriptionId)!;
+
+      expectSame(
+        { state, role, action: 'OPEN_SERVICE_REQUEST' },
+        predicted('OPEN_SERVICE_REQUEST'),
+        await app.gql(token, OPEN_SR, { input: SR }),
       );
-      const actual = await app.gql(token, OPEN_SR, { input: SR });
-      expect({
-        state,
-        role,
-        allowed: actual.errors === undefined,
-        rule: actual.errors?.[0].extensions?.rule ?? predicted.rule,
-      }).toEqual({
-        state,
-        role,
-        allowed: predicted.allowed,
-        rule: predicted.rule,
-      });
-      const portals = report.data.effectiveAccess.capabilities.find(
-        (c: { action: string }) => c.action === 'USE_ADMIN_PORTALS',
+      expectSame(
+        { state, role, action: 'PROVISION_SUBSCRIPTION' },
+        predicted('PROVISION_SUBSCRIPTION'),
+        await app.gql(token, PROVISION, {
+          input: { customerTenantId: 'fabrikam', displayName: `${role} in ${state}` },
+        }),
       );
+      for (const { subscriptionId } of capabilities.filter(
+        (c) => c.action === 'MANAGE_SUBSCRIPTION_ACCESS',
+      )) {
+        const grant = await app.gql(token, ASSIGN, {
+          input: {
+            subscriptionId,
+            principal: { kind: 'CUSTOMER_USER', userId: `user-${++granted}` },
+            role: 'READER',
+          },
+        });
+        expectSame(
+          { state, role, action: 'MANAGE_SUBSCRIPTION_ACCESS', subscriptionId },
+          predicted('MANAGE_SUBSCRIPTION_ACCESS', subscriptionId),
+          grant,
+        );
+      }
+
       const page = (await app.gql(token, CUSTOMER, { id: 'fabrikam' })).data.customer;
       const usable = page
         ? page.services.filter(
             (s: { name: string; usable: boolean }) => s.name !== 'Azure' && s.usable,
           ).length > 0
         : false;
-      expect({ state, role, usable }).toEqual({ state, role, usable: portals.allowed });
+      expect({ state, role, usable }).toEqual({
+        state,
+        role,
+        usable: predicted('USE_ADMIN_PORTALS').allowed,
+      });
     }
   }
 

@@ -54,18 +54,20 @@ export function partnerRoleAzureRoles(
     .map((assignment) => assignment.role);
 }
 
-/** R21, R23, R25: may a partner role manage this subscription (resources or access), and why. */
+/** R21, R23–R25: may a partner role manage this subscription (resources or access), and why. */
 export function partnerRoleOnSubscription(
   role: PartnerRoleName,
   partnerTenantId: string,
   capability: Exclude<SubscriptionCapability, 'PROVISION_SUBSCRIPTION'>,
   subscription: SubscriptionFacts,
 ): Verdict {
-  return verdictFromRoles(
+  const verdict = verdictFromRoles(
     partnerRoleAzureRoles(role, partnerTenantId, subscription),
     ACTION_OF[capability],
     'The partner',
   );
+  // Who may change role assignments is R24's question, whatever role answers it.
+  return capability === 'MANAGE_SUBSCRIPTION_ACCESS' ? { ...verdict, rule: 'R24' } : verdict;
 }
 
 function verdictFromRoles(held: AzureRole[], action: SubscriptionAction, who: string): Verdict {

@@ -1,0 +1,250 @@
+import { people } from '../support/tenants';
+import { removeDataDir, startApp, type TestApp } from '../support/app';
+
+const REQUEST = `mutation { requestResellerRelationship(input: { customerTenantId: "fabrikam" }) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
+const SUBSCRIPTION_FIELDS = `id displayName customerTenantId provisionedByPartnerTenantId cancelled
+  roleAssignments { id role roleDefinitionId principal { kind partnerTenantId group userId } }`;
+const PROVISION = `mutation ($input: ProvisionAzureSubscriptionInput!) { provisionAzureSubscription(input: $input) { ${SUBSCRIPTION_FIELDS} } }`;
+const REGISTER = `mutation ($input: RegisterAzureSubscriptionInput!) { registerAzureSubscription(input: $input) { ${SUBSCRIPTION_FIELDS} } }`;
+const ASSIGN = `mutation ($input: AssignSubscriptionRoleInput!) { assignSubscriptionRole(input: $input) { ${SUBSCRIPTION_FIELDS} } }`;
+const UNASSIGN = `mutation ($input: RemoveSubscriptionRoleAssignmentInput!) { removeSubscriptionRoleAssignment(input: $input) { id } }`;
+const CANCEL = `mutation ($id: ID!) { cancelAzureSubscription(subscriptionId: $id) { cancelled } }`;
+const LIST = `query ($customer: ID) { azureSubscriptions(customerTenantId: $customer) { ${SUBSCRIPTION_FIELDS} } }`;
+const END = `mutation ($customer: ID!) { endResellerRelationship(customerTenantId: $customer) { relationshipActive delegatedAdmin { status } } }`;
+const ACCESS = `query { effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam", role: ADMIN_AGENT) {
+  capabilities { action subscriptionId allowed rule } } }`;
+const REMOVE_DAP = `mutation { removeDelegatedAdminPrivileges(partnerTenantId: "contoso-partners", confirm: true) { delegatedAdmin { status } } }`;
+
+const OWNER_ID = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+const contosoAdmins = {
+  kind: 'PARTNER_GROUP',
+  partnerTenantId: 'contoso-partners',
+  group: 'ADMIN_AGENTS',
+};
+
+describe('Azure subscriptions and their role assignments over GraphQL', () => {
+  let app: TestApp;
+  let ann: string;
+  let sam: string;
+  let fay: string;
+
+  const capability = async (action: string, subscriptionId: string) => {
+    const report = await app.gql(fay, ACCESS);
+    return report.data.effectiveAccess.capabilities.find(
+      (c: { action: string; subscriptionId: string | null }) =>
+        c.action === action && c.subscriptionId === subscriptionId,
+    );
+  };
+
+  beforeAll(async () => {
+    app = await startApp();
+    [ann, sam, fay] = await Promise.all([
+      app.token(people.ann),
+      app.token(people.sam),
+      app.token(people.fay),
+    ]);
+  });
+  afterAll(async () => {
+    await app.close();
+    removeDataDir(app.dataDir);
+  });
+
+  it('R22: without a relationship, provisioning is refused with PRECONDITION_FAILED', async () => {
+    const refused = await app.gql(ann, PROVISION, {
+      input: { customerTenantId: 'fabrikam', displayName: 'Prod' },
+    });
+    expect(refused.errors?.[0].extensions).toEqual({ code: 'PRECONDITION_FAILED', rule: 'R22' });
+  });
+
+  it('R22–R25, R9: provision → Owner → DAP removed → still managed → assignment removed → refused → end', async () => {
+    const id = (await app.gql(ann, REQUEST)).data.requestResellerRelationship.id;
+    await app.gql(fay, ACCEPT, { id });
+
+    const provisioned = (
+      await app.gql(sam, PROVISION, {
+        input: { customerTenantId: 'fabrikam', displayName: 'Prod' },
+      })
+    ).data.provisionAzureSubscription;
+    expect(provisioned).toMatchObject({
+      customerTenantId: 'fabrikam',
+      provisionedByPartnerTenantId: 'contoso-partners',
+    });
+    expect(provisioned.roleAssignments).toEqual([
+      expect.objectContaining({
+        role: 'OWNER',
+        roleDefinitionId: OWNER_ID,
+        principal: { ...contosoAdmins, userId: null },
+      }),
+    ]);
+
+    const page = (
+      await app.gql(
+        ann,
+        '{ customer(tenantId: "fabrikam") { azureSubscriptions { id } services { name usable rule } } }',
+      )
+    ).data.customer;
+    expect(page.azureSubscriptions).toEqual([{ id: provisioned.id }]);
+    expect(page.services.find((s: { name: string }) => s.name === 'Azure')).toEqual({
+      name: 'Azure',
+      usable: true,
+      rule: 'R23',
+    });
+
+    expect((await app.gql(fay, REMOVE_DAP)).errors).toBeUndefined();
+    const afterRemoval = await app.gql(ann, ASSIGN, {
+      input: {
+        subscriptionId: provisioned.id,
+        principal: {
+          kind: 'PARTNER_GROUP',
+          partnerTenantId: 'contoso-partners',
+          group: 'HELPDESK_AGENTS',
+        },
+        role: 'READER',
+      },
+    });
+    expect(afterRemoval.errors).toBeUndefined();
+    expect(await capability('MANAGE_SUBSCRIPTION', provisioned.id)).toMatchObject({
+      allowed: true,
+      rule: 'R25',
+    });
+
+    const ownerAssignment = provisioned.roleAssignments[0].id;
+    expect(
+      (
+        await app.gql(fay, UNASSIGN, {
+          input: { subscriptionId: provisioned.id, assignmentId: ownerAssignment },
+        })
+      ).errors,
+    ).toBeUndefined();
+    const refused = await app.gql(ann, ASSIGN, {
+      input: { subscriptionId: provisioned.id, principal: contosoAdmins, role: 'OWNER' },
+    });
+    expect(refused.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R24' });
+    expect(await capability('MANAGE_SUBSCRIPTION', provisioned.id)).toMatchObject({
+      allowed: false,
+      rule: 'R21',
+    });
+
+    const blocked = await app.gql(ann, END, { customer: 'fabrikam' });
+    expect(blocked.errors?.[0].extensions).toEqual({ code: 'PRECONDITION_FAILED', rule: 'R9' });
+    expect(blocked.errors?.[0].message).toContain(provisioned.id);
+
+    expect(
+      (await app.gql(fay, CANCEL, { id: provisioned.id })).data.cancelAzureSubscription,
+    ).toEqual({ cancelled: true });
+    const ended = await app.gql(ann, END, { customer: 'fabrikam' });
+    expect(ended.data.endResellerRelationship).toEqual({
+      relationshipActive: false,
+      delegatedAdmin: { status: 'REMOVED' },
+    });
+    expect((await app.gql(ann, '{ customers { totalCount } }')).data.customers.totalCount).toBe(0);
+    expect(
+      (await app.gql(fay, '{ partnerRelationships { partnerTenantId } }')).data
+        .partnerRelationships,
+    ).toEqual([]);
+    const again = await app.gql(ann, PROVISION, {
+      input: { customerTenantId: 'fabrikam', displayName: 'Again' },
+    });
+    expect(again.errors?.[0].extensions).toEqual({ code: 'PRECONDITION_FAILED', rule: 'R22' });
+  });
+
+  it('R9: ending the relationship also removes the partner’s DAP; a new invitation re-establishes it', async () => {
+    const wes = await app.token(people.wes);
+    const id = (await app.gql(ann, 'mutation { requestResellerRelationship(input: {}) { id } }'))
+      .data.requestResellerRelationship.id;
+    await app.gql(wes, ACCEPT, { id });
+    const ended = await app.gql(ann, END, { customer: 'woodgrove' });
+    expect(ended.data.endResellerRelationship).toEqual({
+      relationshipActive: false,
+      delegatedAdmin: { status: 'REMOVED' },
+    });
+    const sr = await app.gql(
+      ann,
+      `mutation { openServiceRequest(input: { customerTenantId: "woodgrove", title: "t", description: "d" }) { id } }`,
+    );
+    expect(sr.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const renewed = (
+      await app.gql(ann, 'mutation { requestResellerRelationship(input: {}) { id } }')
+    ).data.requestResellerRelationship.id;
+    await app.gql(wes, ACCEPT, { id: renewed });
+    expect(
+      (
+        await app.gql(
+          ann,
+          '{ customer(tenantId: "woodgrove") { relationshipActive delegatedAdmin { status } } }',
+        )
+      ).data.customer,
+    ).toEqual({
+      relationshipActive: true,
+      delegatedAdmin: { status: 'ACTIVE' },
+    });
+  });
+
+  it('R9: only an Admin Agent may end a relationship', async () => {
+    const refused = await app.gql(sam, END, { customer: 'woodgrove' });
+    expect(refused.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R9' });
+  });
+
+  it('R21, R17: a customer-registered subscription is never visible to, nor manageable by, the partner', async () => {
+    const id = (await app.gql(ann, REQUEST)).data.requestResellerRelationship.id;
+    await app.gql(fay, ACCEPT, { id });
+    const own = (await app.gql(fay, REGISTER, { input: { displayName: 'Fabrikam own' } })).data
+      .registerAzureSubscription;
+    expect(own).toMatchObject({ provisionedByPartnerTenantId: null, roleAssignments: [] });
+
+    expect(
+      (await app.gql(ann, LIST, { customer: 'fabrikam' })).data.azureSubscriptions.map(
+        (s: { id: string }) => s.id,
+      ),
+    ).not.toContain(own.id);
+    const assign = await app.gql(ann, ASSIGN, {
+      input: { subscriptionId: own.id, principal: contosoAdmins, role: 'OWNER' },
+    });
+    expect(assign.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(await capability('MANAGE_SUBSCRIPTION', own.id)).toMatchObject({
+      allowed: false,
+      rule: 'R21',
+    });
+    const otto = await app.token(people.otto);
+    expect((await app.gql(otto, LIST, { customer: 'fabrikam' })).data.azureSubscriptions).toEqual(
+      [],
+    );
+    const wes = await app.token(people.wes);
+    expect((await app.gql(wes, LIST, { customer: 'fabrikam' })).data.azureSubscriptions).toEqual(
+      [],
+    );
+    expect(
+      (await app.gql(fay, LIST)).data.azureSubscriptions.map((s: { id: string }) => s.id),
+    ).toContain(own.id);
+  });
+
+  it('R24: the customer grants the partner Contributor; Contributor manages resources but not access', async () => {
+    const own = (await app.gql(fay, REGISTER, { input: { displayName: 'Shared' } })).data
+      .registerAzureSubscription;
+    const granted = await app.gql(fay, ASSIGN, {
+      input: { subscriptionId: own.id, principal: contosoAdmins, role: 'CONTRIBUTOR' },
+    });
+    expect(granted.errors).toBeUndefined();
+    expect(await capability('MANAGE_SUBSCRIPTION', own.id)).toMatchObject({
+      allowed: true,
+      rule: 'R25',
+    });
+    expect(await capability('MANAGE_SUBSCRIPTION_ACCESS', own.id)).toMatchObject({
+      allowed: false,
+      rule: 'R24',
+    });
+    const refused = await app.gql(ann, ASSIGN, {
+      input: {
+        subscriptionId: own.id,
+        principal: { kind: 'CUSTOMER_USER', userId: 'fred' },
+        role: 'READER',
+      },
+    });
+    expect(refused.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R24' });
+    const invalid = await app.gql(fay, ASSIGN, {
+      input: { subscriptionId: own.id, principal: { kind: 'CUSTOMER_USER' }, role: 'READER' },
+    });
+    expect(invalid.errors?.[0].extensions).toEqual({ code: 'INVALID_INPUT', rule: 'R20' });
+  });
+});
