@@ -7,7 +7,8 @@ import { allProjections } from '../projections';
 import { TokenVerifier } from './auth/token-verifier';
 import { AggregateStore } from './commands/aggregate-store';
 import { commandHandlers } from './commands';
-import { AcceptanceFollowUp } from './commands/invitations/acceptance-follow-up';
+import { FollowUpReactor } from './commands/follow-ups/follow-up.reactor';
+import { FollowUps } from './commands/follow-ups/follow-ups';
 import { CLOCK, type Clock, systemClock } from './config/clock';
 import { SETTINGS, type Settings } from './config/settings';
 import { EVENT_STORE, type EventStore } from './event-store/event-store';
@@ -105,7 +106,8 @@ export class AppModule {
         },
         LedgerLifecycle,
         AggregateStore,
-        AcceptanceFollowUp,
+        FollowUps,
+        FollowUpReactor,
         CommandGateway,
         ReadModels,
         ...commandHandlers,

@@ -1,22 +1,35 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { FollowUpReactor } from './commands/follow-ups/follow-up.reactor';
+import { SETTINGS, type Settings } from './config/settings';
 import { EVENT_STORE, type EventStore } from './event-store/event-store';
 import { PROJECTION_ENGINE, type ProjectionEngine } from './projection-engine/projection-engine';
 import { READ_STORE, type ReadStore } from './read-store/read-store';
 
-/** Brings the read models up to date before the server answers, and closes the stores last. */
+/**
+ * Before the server answers: read models caught up, then any follow-up a crash interrupted
+ * completed and visible. On shutdown the writers stop first and the stores close last.
+ */
 @Injectable()
 export class LedgerLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine,
+    private readonly followUps: FollowUpReactor,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.engine.start();
+    await this.followUps.start();
+    await this.engine.waitFor(
+      await this.store.headPosition(),
+      this.settings.READ_YOUR_WRITES_TIMEOUT_MS,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.followUps.stop();
     await this.engine.stop();
     this.readStore.close();
     await this.store.close();

@@ -19,6 +19,14 @@ interface DomainEvent {
   data: unknown;
 }
 
+export interface DecideOptions {
+  /**
+   * Decide nothing if the stream has an event after this global position: a follow-up replayed
+   * for an old event must not undo what happened on the stream since (e.g. re-grant removed DAP).
+   */
+  unlessChangedAfter?: number;
+}
+
 /**
  * Load → decide → append for one stream. A concurrent append is detected by the expected revision;
  * the stream is then read again and the command decided again on the newer state.
@@ -33,14 +41,19 @@ export class AggregateStore {
   async load<Event extends DomainEvent, State>(
     streamId: string,
     decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
-  ): Promise<{ state: State; revision: number | 'no_stream' }> {
+  ): Promise<{ state: State; revision: number | 'no_stream'; lastPosition: number }> {
     const history = await this.store.readStream(streamId);
     const state = history.reduce(
       (current, recorded) =>
         decider.evolve(current, { type: recorded.type, data: recorded.data } as Event),
       decider.initialState,
     );
-    return { state, revision: history.length ? history[history.length - 1].revision : 'no_stream' };
+    const last = history.at(-1);
+    return {
+      state,
+      revision: last ? last.revision : 'no_stream',
+      lastPosition: last?.position ?? 0,
+    };
   }
 
   async decide<Command, Event extends DomainEvent, State>(
@@ -48,13 +61,19 @@ export class AggregateStore {
     decider: Decider<Command, Event, State>,
     command: Command,
     context: CommandContext & { causationId?: string },
+    options: DecideOptions = {},
   ): Promise<{ events: Event[]; state: State; position: number; eventIds: string[] }> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const { state, revision } = await this.load(streamId, decider);
+      const { state, revision, lastPosition } = await this.load(streamId, decider);
+      if (options.unlessChangedAfter !== undefined && lastPosition > options.unlessChangedAfter) {
+        return { events: [], state, position: lastPosition, eventIds: [] };
+      }
       const now = this.clock.now();
       const events = decider.decide(command, state, now);
       const newState = events.reduce(decider.evolve, state);
-      if (events.length === 0) return { events, state: newState, position: 0, eventIds: [] };
+      // Nothing to append: the state decided on is visible once the stream's last event is.
+      if (events.length === 0)
+        return { events, state: newState, position: lastPosition, eventIds: [] };
       const toAppend = this.withMetadata(events, context, now);
       try {
         const appended = await this.store.append(streamId, toAppend, revision);

@@ -13,7 +13,7 @@ import {
   RequestResellerRelationship,
   RequestResellerRelationshipHandler,
 } from '../../src/commands/invitations/request-reseller-relationship';
-import { AcceptanceFollowUp } from '../../src/commands/invitations/acceptance-follow-up';
+import { FollowUps } from '../../src/commands/follow-ups/follow-ups';
 import { systemClock } from '../../src/config/clock';
 import { loadSettings } from '../../src/config/settings';
 import type { Actor } from '../../src/domain/shared/actor';
@@ -51,10 +51,7 @@ export async function writeStory(
 ): Promise<void> {
   const aggregates = new AggregateStore(store, systemClock);
   const request = new RequestResellerRelationshipHandler(aggregates, loadSettings({}));
-  const accept = new AcceptResellerInvitationHandler(
-    aggregates,
-    new AcceptanceFollowUp(aggregates),
-  );
+  const accept = new AcceptResellerInvitationHandler(aggregates, new FollowUps(aggregates));
   const cancel = new CancelInvitationHandler(aggregates);
   for (let index = 0; index < customers; index++) {
     const inviter = partner(index % partners);

@@ -3,7 +3,7 @@ import { invitationDecider } from '../../domain/relationship/invitation.decider'
 import { streamIds } from '../../domain/shared/streams';
 import { AggregateStore } from '../aggregate-store';
 import type { CommandContext, CommandOutcome } from '../command-context';
-import { AcceptanceFollowUp, type InvitationAccepted } from './acceptance-follow-up';
+import { FollowUps, type InvitationAccepted } from '../follow-ups/follow-ups';
 
 export class AcceptResellerInvitation extends Command<
   CommandOutcome & { partnerTenantId: string }
@@ -24,7 +24,7 @@ export class AcceptResellerInvitation extends Command<
 export class AcceptResellerInvitationHandler implements ICommandHandler<AcceptResellerInvitation> {
   constructor(
     private readonly aggregates: AggregateStore,
-    private readonly followUp: AcceptanceFollowUp,
+    private readonly followUps: FollowUps,
   ) {}
 
   async execute({ context, invitationId }: AcceptResellerInvitation) {
@@ -35,7 +35,7 @@ export class AcceptResellerInvitationHandler implements ICommandHandler<AcceptRe
       context,
     );
     const accepted = invitation.events[0].data as InvitationAccepted;
-    const followUpPosition = await this.followUp.complete(accepted, {
+    const followUpPosition = await this.followUps.afterAcceptance(accepted, {
       ...context,
       causationId: invitation.eventIds[0],
     });

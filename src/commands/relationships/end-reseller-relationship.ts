@@ -1,10 +1,10 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { dapGrantDecider } from '../../domain/dap-grant/dap-grant.decider';
 import { relationshipDecider } from '../../domain/relationship/relationship.decider';
 import { streamIds } from '../../domain/shared/streams';
 import { subscriptionRbacDecider } from '../../domain/subscription-rbac/subscription-rbac.decider';
 import { AggregateStore } from '../aggregate-store';
 import type { CommandContext, CommandOutcome } from '../command-context';
+import { FollowUps } from '../follow-ups/follow-ups';
 
 export class EndResellerRelationship extends Command<CommandOutcome> {
   constructor(
@@ -18,7 +18,10 @@ export class EndResellerRelationship extends Command<CommandOutcome> {
 /** R9: only without active subscriptions it provisioned; ending also removes the partner's DAP. */
 @CommandHandler(EndResellerRelationship)
 export class EndResellerRelationshipHandler implements ICommandHandler<EndResellerRelationship> {
-  constructor(private readonly aggregates: AggregateStore) {}
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly followUps: FollowUps,
+  ) {}
 
   async execute({ context, customerTenantId }: EndResellerRelationship) {
     const partnerTenantId = context.actor.tenantId;
@@ -39,13 +42,11 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
       },
       context,
     );
-    const dap = await this.aggregates.decide(
-      streamIds.dapGrant(partnerTenantId, customerTenantId),
-      dapGrantDecider,
-      { type: 'RevokeDelegatedAdminOnRelationshipEnd', partnerTenantId, customerTenantId },
+    const dapPosition = await this.followUps.afterRelationshipEnded(
+      { partnerTenantId, customerTenantId },
       { ...context, causationId: ended.eventIds[0] },
     );
-    return { position: Math.max(ended.position, dap.position) };
+    return { position: Math.max(ended.position, dapPosition) };
   }
 
   /** A linked id whose stream never got written (a crash mid-provisioning) is no subscription. */

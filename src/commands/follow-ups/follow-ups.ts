@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { dapGrantDecider } from '../../domain/dap-grant/dap-grant.decider';
+import type { InvitationEvent, RelationshipEvent } from '../../domain/relationship/events';
+import { relationshipDecider } from '../../domain/relationship/relationship.decider';
+import { streamIds } from '../../domain/shared/streams';
+import type { RecordedEvent } from '../../event-store/event-store';
+import { AggregateStore } from '../aggregate-store';
+import type { CommandContext } from '../command-context';
+
+export type InvitationAccepted = Extract<InvitationEvent, { type: 'InvitationAccepted' }>['data'];
+type RelationshipEnded = Extract<RelationshipEvent, { type: 'RelationshipEnded' }>['data'];
+type FollowUpContext = CommandContext & { causationId: string };
+/** Replaying a recorded event: leave alone any stream changed after `position`. */
+type Replay = { unlessChangedAfter?: number };
+
+/**
+ * What some events cause on other streams. Each step is idempotent, so the command handler runs
+ * it at once and the FollowUpReactor runs it again after a crash between the two appends.
+ */
+@Injectable()
+export class FollowUps {
+  constructor(private readonly aggregates: AggregateStore) {}
+
+  /** An accepted invitation: the pair's relationship (R7) and, with DAP, its grant (R8, R10). */
+  async afterAcceptance(
+    accepted: InvitationAccepted,
+    context: FollowUpContext,
+    replay: Replay = {},
+  ): Promise<number> {
+    const { invitationId, partnerTenantId, partnerName, customer } = accepted;
+    const relationship = await this.aggregates.decide(
+      streamIds.relationship(partnerTenantId, customer.tenantId),
+      relationshipDecider,
+      { type: 'EstablishRelationship', invitationId, partnerTenantId, partnerName, customer },
+      context,
+      replay,
+    );
+    if (!accepted.includeDelegatedAdmin) return relationship.position;
+    const dap = await this.aggregates.decide(
+      streamIds.dapGrant(partnerTenantId, customer.tenantId),
+      dapGrantDecider,
+      { type: 'GrantDelegatedAdmin', invitationId, partnerTenantId, partnerName, customer },
+      context,
+      replay,
+    );
+    return Math.max(relationship.position, dap.position);
+  }
+
+  /** R9: an ended relationship takes the partner's DAP with it. */
+  async afterRelationshipEnded(
+    ended: RelationshipEnded,
+    context: FollowUpContext,
+    replay: Replay = {},
+  ): Promise<number> {
+    const { partnerTenantId, customerTenantId } = ended;
+    const dap = await this.aggregates.decide(
+      streamIds.dapGrant(partnerTenantId, customerTenantId),
+      dapGrantDecider,
+      { type: 'RevokeDelegatedAdminOnRelationshipEnd', partnerTenantId, customerTenantId },
+      context,
+      replay,
+    );
+    return dap.position;
+  }
+
+  /** Runs the follow-up of a recorded event, if it has one, as its original actor. */
+  async react(event: RecordedEvent): Promise<void> {
+    const context = {
+      actor: event.metadata.actor,
+      correlationId: event.metadata.correlationId,
+      causationId: event.id,
+    };
+    const replay = { unlessChangedAfter: event.position };
+    if (event.type === 'InvitationAccepted') {
+      await this.afterAcceptance(event.data as InvitationAccepted, context, replay);
+    }
+    if (event.type === 'RelationshipEnded') {
+      await this.afterRelationshipEnded(event.data as RelationshipEnded, context, replay);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AggregateStore } from '../../src/commands/aggregate-store';
+import { systemClock } from '../../src/config/clock';
+import { invitationDecider } from '../../src/domain/relationship/invitation.decider';
+import { relationshipDecider } from '../../src/domain/relationship/relationship.decider';
+import type { Actor } from '../../src/domain/shared/actor';
+import { streamIds } from '../../src/domain/shared/streams';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import { removeDataDir, startApp } from '../support/app';
+import { people } from '../support/tenants';
+
+const ann: Actor = {
+  userId: 'ann',
+  name: 'Ann',
+  tenantId: 'contoso-partners',
+  tenantKind: 'partner',
+  tenantName: 'Contoso Partners',
+  roles: ['AdminAgent'],
+};
+const fay: Actor = {
+  userId: 'fay',
+  name: 'Fay',
+  tenantId: 'fabrikam',
+  tenantKind: 'customer',
+  tenantName: 'Fabrikam',
+  tenantDomain: 'fabrikam.onmicrosoft.com',
+  roles: ['GlobalAdmin'],
+};
+const PAGE = '{ partnerRelationships { partnerTenantId delegatedAdmin { status } } }';
+
+/** Writes what a command wrote before the process died: the first append, not its follow-ups. */
+async function acceptThenCrash(dataDir: string): Promise<void> {
+  const store = new SqliteEventStore(join(dataDir, 'events.db'));
+  const aggregates = new AggregateStore(store, systemClock);
+  const context = (actor: Actor) => ({ actor, correlationId: `c-${actor.userId}` });
+  await aggregates.decide(
+    streamIds.invitation('inv-1'),
+    invitationDecider,
+    {
+      type: 'RequestResellerRelationship',
+      actor: ann,
+      invitationId: 'inv-1',
+      includeDelegatedAdmin: true,
+      intendedCustomer: null,
+      invitationBaseUrl: 'https://admin.microsoft.com/',
+      ttlMs: 86_400_000,
+    },
+    context(ann),
+  );
+  await aggregates.decide(
+    streamIds.invitation('inv-1'),
+    invitationDecider,
+    { type: 'AcceptResellerInvitation', actor: fay },
+    context(fay),
+  );
+  await store.close();
+}
+
+describe('follow-ups survive a crash between a command’s appends', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'follow-ups-'));
+  });
+  afterEach(() => removeDataDir(dataDir));
+
+  it('R7, R10: an invitation accepted just before a crash gets its relationship and DAP on the next start', async () => {
+    await acceptThenCrash(dataDir);
+    const app = await startApp({ dataDir });
+    try {
+      const page = await app.gql(await app.token(people.fay), PAGE);
+      expect(page.data.partnerRelationships).toEqual([
+        { partnerTenantId: 'contoso-partners', delegatedAdmin: { status: 'ACTIVE' } },
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('R12: replaying old acceptances from scratch never re-grants DAP the customer removed', async () => {
+    const first = await startApp({ dataDir });
+    const fayToken = await first.token(people.fay);
+    const invitation = (
+      await first.gql(
+        await first.token(people.ann),
+        'mutation { requestResellerRelationship(input: {}) { id } }',
+      )
+    ).data.requestResellerRelationship.id;
+    await first.gql(
+      fayToken,
+      'mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { since } }',
+      { id: invitation },
+    );
+    await first.gql(
+      fayToken,
+      'mutation { removeDelegatedAdminPrivileges(partnerTenantId: "contoso-partners", confirm: true) { since } }',
+    );
+    await first.close();
+
+    rmSync(join(dataDir, 'follow-ups.checkpoint'));
+    const second = await startApp({ dataDir });
+    try {
+      const page = await second.gql(await second.token(people.fay), PAGE);
+      expect(page.data.partnerRelationships).toEqual([
+        { partnerTenantId: 'contoso-partners', delegatedAdmin: { status: 'REMOVED' } },
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('R9: a relationship ended just before a crash loses its DAP on the next start', async () => {
+    await acceptThenCrash(dataDir);
+    const first = await startApp({ dataDir });
+    await first.close();
+    const store = new SqliteEventStore(join(dataDir, 'events.db'));
+    const aggregates = new AggregateStore(store, systemClock);
+    await aggregates.decide(
+      streamIds.relationship('contoso-partners', 'fabrikam'),
+      relationshipDecider,
+      {
+        type: 'EndResellerRelationship',
+        actor: ann,
+        partnerTenantId: 'contoso-partners',
+        customerTenantId: 'fabrikam',
+        activeProvisionedSubscriptionIds: [],
+      },
+      { actor: ann, correlationId: 'c-end' },
+    );
+    await store.close();
+
+    const second = await startApp({ dataDir });
+    try {
+      const events = await second.app
+        .get(AggregateStore)
+        .load(streamIds.dapGrant('contoso-partners', 'fabrikam'), {
+          initialState: [] as string[],
+          evolve: (types: string[], event: { type: string }) => [...types, event.type],
+        });
+      expect(events.state).toEqual(['DelegatedAdminGranted', 'DelegatedAdminRemoved']);
+    } finally {
+      await second.close();
+    }
+  });
+});
