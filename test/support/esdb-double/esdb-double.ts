@@ -72,10 +72,6 @@ export class EsdbDouble {
     return `esdb://127.0.0.1:${this.port}?tls=false`;
   }
 
-  get running(): boolean {
-    return this.server !== undefined;
-  }
-
   /** Listens on 127.0.0.1: a random port the first time, the same port after a stop. */
   async start(): Promise<void> {
     if (this.server) return;

@@ -67,9 +67,6 @@ export function streamsService({
   };
   const leaderOnlySubscriptions = new Set<ReadCall>();
 
-  const append = (streamId: string, expected: Expectation, events: ProposedEvent[]) =>
-    log.append(streamId, expected, events);
-
   const implementation: IStreamsServer = {
     read(call) {
       calls.read += 1;
@@ -97,20 +94,26 @@ export function streamsService({
       calls.append += 1;
       let options: AppendReq.Options | undefined;
       const events: ProposedEvent[] = [];
+      let invalid: ServerErrorResponse | undefined;
       call.on('data', (request: AppendReq) => {
         if (request.hasOptions()) options = request.getOptions();
         const message = request.getProposedMessage();
-        if (message) events.push(proposedEvent(message));
+        try {
+          if (message) events.push(proposedEvent(message));
+        } catch (error) {
+          invalid ??= error as ServerErrorResponse;
+        }
       });
       call.on('error', () => undefined);
       call.on('end', () => {
         try {
           const refused = refusal(call);
           if (refused) throw refused;
+          if (invalid) throw invalid;
           if (!options) throw invalidArgument('the first append message must carry options');
           const streamId = streamNameOf(options.getStreamIdentifier());
           const expected = expectationOfAppend(options);
-          const outcome = append(streamId, expected, events);
+          const outcome = log.append(streamId, expected, events);
           if (!outcome.ok && wrongExpectedVersionAs === 'trailers') {
             throw wrongExpectedVersionTrailers(streamId, expected, outcome.currentRevision);
           }
@@ -146,7 +149,7 @@ export function streamsService({
           if (!batch.options) throw invalidArgument('the first batch must carry options');
           const streamId = streamNameOf(batch.options.getStreamIdentifier());
           const expected = expectationOfBatch(batch.options);
-          const outcome = append(streamId, expected, batch.events);
+          const outcome = log.append(streamId, expected, batch.events);
           call.write(batchAppendResponse(correlationId, streamId, expected, outcome));
         } catch (error) {
           call.emit('error', error);
