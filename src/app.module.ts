@@ -100,8 +100,12 @@ export class AppModule {
         { provide: READ_STORE, useFactory: () => createReadStore(settings) },
         {
           provide: PROJECTION_ENGINE,
-          useFactory: (store: EventStore, readStore: ReadStore) =>
-            new ProjectionEngine(store, readStore, allProjections),
+          useFactory: (store: EventStore, readStore: ReadStore) => {
+            const logger = new Logger('Projections');
+            return new ProjectionEngine(store, readStore, allProjections, {
+              onError: (error) => logger.warn(`reading events failed, retrying: ${error.message}`),
+            });
+          },
           inject: [EVENT_STORE, READ_STORE],
         },
         LedgerLifecycle,

@@ -5,7 +5,12 @@ import type { Projection, ProjectionStatus } from './projection';
 
 export interface ProjectionEngineOptions {
   batchSize?: number;
+  /** Told of each failed read before it is retried. */
+  onError?: (error: Error) => void;
 }
+
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5000;
 
 export interface BatchProgress {
   position: number;
@@ -49,12 +54,13 @@ export class ProjectionEngine {
   private appliedListeners = new Set<(events: readonly RecordedEvent[]) => void>();
   private unsubscribe?: () => void;
   private readonly batchSize: number;
+  private failures = 0;
 
   constructor(
     private readonly store: EventStore,
     private readonly readStore: ReadStore,
     readonly projections: readonly Projection[],
-    options: ProjectionEngineOptions = {},
+    private readonly options: ProjectionEngineOptions = {},
   ) {
     this.checkpoints = new Checkpoints(readStore);
     this.byName = new Map(projections.map((projection) => [projection.name, projection]));
@@ -204,8 +210,23 @@ export class ProjectionEngine {
   private async pump(): Promise<void> {
     do {
       this.pumpAgain = false;
-      while (!this.stopped && (await this.step()));
+      while (!this.stopped && (await this.stepOrWait()));
     } while (this.pumpAgain && !this.stopped);
+  }
+
+  /** A failed read (the event store unreachable) is reported and retried with backoff, never thrown. */
+  private async stepOrWait(): Promise<boolean> {
+    try {
+      const more = await this.step();
+      this.failures = 0;
+      return more;
+    } catch (error) {
+      this.failures += 1;
+      this.options.onError?.(error instanceof Error ? error : new Error(String(error)));
+      const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.failures - 1));
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      return true;
+    }
   }
 
   /** Reads and applies one page; false when there was nothing left to read. */

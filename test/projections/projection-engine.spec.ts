@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allProjections } from '../../projections';
 import { customersProjection } from '../../projections/customers.projection';
+import type { EventStore } from '../../src/event-store/event-store';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import type { Projection } from '../../src/projection-engine/projection';
 import { ProjectionEngine } from '../../src/projection-engine/projection-engine';
@@ -144,6 +145,21 @@ describe('projection engine on real SQLite files', () => {
         .filter((status) => status.name !== 'broken')
         .every((status) => status.status === 'LIVE'),
     ).toBe(true);
+  });
+
+  it('a failing event store read is reported and retried, never thrown', async () => {
+    const reads = readStore('retry.db');
+    let failuresLeft = 2;
+    const flaky: EventStore = Object.create(store) as EventStore;
+    flaky.readAll = (options) =>
+      failuresLeft-- > 0 ? Promise.reject(new Error('store unreachable')) : store.readAll(options);
+    const errors: string[] = [];
+    const engine = new ProjectionEngine(flaky, reads, allProjections, {
+      onError: (error) => errors.push(error.message),
+    });
+    await engine.catchUp();
+    expect(errors).toEqual(['store unreachable', 'store unreachable']);
+    expect(reads.get('SELECT COUNT(*) AS n FROM customers')).toEqual({ n: 30 });
   });
 
   it('waitFor resolves once a new event is visible in every read model', async () => {

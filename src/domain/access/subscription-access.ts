@@ -29,6 +29,13 @@ const GROUP_OF_ROLE: Record<PartnerRoleName, 'ADMIN_AGENTS' | 'HELPDESK_AGENTS' 
   SALES_AGENT: null,
 };
 
+/** Who holds Azure roles for a partner role: its group, if it has one. */
+const HOLDER_OF_ROLE: Record<PartnerRoleName, string> = {
+  ADMIN_AGENT: 'The partner’s Admin Agents group',
+  HELPDESK_AGENT: 'The partner’s Helpdesk Agents group',
+  SALES_AGENT: 'Sales Agents have no group of their own, so the partner',
+};
+
 const ACTION_OF: Record<
   Exclude<SubscriptionCapability, 'PROVISION_SUBSCRIPTION'>,
   SubscriptionAction
@@ -64,7 +71,7 @@ export function partnerRoleOnSubscription(
   const verdict = verdictFromRoles(
     partnerRoleAzureRoles(role, partnerTenantId, subscription),
     ACTION_OF[capability],
-    'The partner',
+    HOLDER_OF_ROLE[role],
   );
   // Who may change role assignments is R24's question, whatever role answers it.
   return capability === 'MANAGE_SUBSCRIPTION_ACCESS' ? { ...verdict, rule: 'R24' } : verdict;

@@ -42,12 +42,11 @@ function link(command: Of<'LinkAzureSubscription'>, state: RelationshipState): R
       'Only a partner’s own Admin or Sales Agents provision subscriptions for it.',
     );
   }
-  const verdict = mayProvisionSubscription(partnerRolesOf(actor.roles), state.active);
-  if (!verdict.allowed) {
-    throw state.active
-      ? forbidden('R22', verdict.reason)
-      : preconditionFailed('R22', verdict.reason);
-  }
+  const roles = partnerRolesOf(actor.roles);
+  const byRole = mayProvisionSubscription(roles, true);
+  if (!byRole.allowed) throw forbidden('R22', byRole.reason);
+  const verdict = mayProvisionSubscription(roles, state.active);
+  if (!verdict.allowed) throw preconditionFailed('R22', verdict.reason);
   const { partnerTenantId, customerTenantId, subscriptionId } = command;
   return [
     {

@@ -50,16 +50,24 @@ function visible(state: SubscriptionRbacState, actor: Actor): Existing {
   return state;
 }
 
+const PARTNER_GROUPS: readonly string[] = ['ADMIN_AGENTS', 'HELPDESK_AGENTS'];
+
 function validPrincipal(principal: Principal): Principal {
   if (principal.kind === 'PARTNER_GROUP') {
-    if (!principal.partnerTenantId?.trim() || !principal.group) {
-      throw invalidInput('A PARTNER_GROUP principal needs partnerTenantId and group.', 'R20');
+    if (!principal.partnerTenantId?.trim() || !PARTNER_GROUPS.includes(principal.group)) {
+      throw invalidInput(
+        'A PARTNER_GROUP principal needs partnerTenantId and a group (ADMIN_AGENTS or HELPDESK_AGENTS).',
+        'R20',
+      );
     }
     return {
       kind: 'PARTNER_GROUP',
       partnerTenantId: principal.partnerTenantId.trim(),
       group: principal.group,
     };
+  }
+  if (principal.kind !== 'CUSTOMER_USER') {
+    throw invalidInput('A principal is a PARTNER_GROUP or a CUSTOMER_USER.', 'R20');
   }
   if (!principal.userId?.trim())
     throw invalidInput('A CUSTOMER_USER principal needs userId.', 'R20');
