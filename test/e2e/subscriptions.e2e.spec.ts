@@ -50,6 +50,12 @@ describe('Azure subscriptions and their role assignments over GraphQL', () => {
     removeDataDir(app.dataDir);
   });
 
+  it('R22: a Helpdesk agent may never provision: FORBIDDEN, with or without a relationship', async () => {
+    const hal = await app.token(people.hal);
+    const refused = await app.gql(hal, PROVISION, { input: { customerTenantId: 'fabrikam', displayName: 'Prod' } });
+    expect(refused.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R22' });
+  });
+
   it('R22: without a relationship, provisioning is refused with PRECONDITION_FAILED', async () => {
     const refused = await app.gql(ann, PROVISION, {
       input: { customerTenantId: 'fabrikam', displayName: 'Prod' },
