@@ -237,6 +237,22 @@ describe('invitation decider', () => {
         .thenThrows('INVALID_INPUT', 'R3');
     });
 
+    it('R3: an edit with an over-long subject or body is refused as INVALID_INPUT', () => {
+      const events = requested();
+      const link = createdEvent(events).data.invitationUrl;
+      given(invitationDecider, events)
+        .when(edit(contosoAdmin, 's'.repeat(256), link), at(DAY))
+        .thenThrows('INVALID_INPUT', 'R3');
+      given(invitationDecider, events)
+        .when(edit(contosoAdmin, 'Subject', `${link}\n${'b'.repeat(20_000)}`), at(DAY))
+        .thenThrows('INVALID_INPUT', 'R3');
+      expect(
+        given(invitationDecider, events)
+          .when(edit(contosoAdmin, 's'.repeat(255), link), at(DAY))
+          .events(),
+      ).toHaveLength(1);
+    });
+
     it('R3: an edit with an empty subject is refused as INVALID_INPUT', () => {
       const events = requested();
       const link = createdEvent(events).data.invitationUrl;

@@ -42,6 +42,8 @@ export function invitationStatus(
   return now.getTime() >= invitation.expiresAt.getTime() ? 'EXPIRED' : 'PENDING';
 }
 
+const SUBJECT_MAX = 255;
+const BODY_MAX = 20_000;
 const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 function request(
@@ -129,6 +131,12 @@ function editEmail(
     );
   }
   if (!command.subject.trim()) throw invalidInput('The email subject cannot be empty.', 'R3');
+  if (command.subject.length > SUBJECT_MAX || command.body.length > BODY_MAX) {
+    throw invalidInput(
+      `An email subject has at most ${SUBJECT_MAX} characters and a body at most ${BODY_MAX}.`,
+      'R3',
+    );
+  }
   if (!containsExactLink(command.body, invitation.invitationUrl)) {
     throw invalidInput(
       'The email body must contain the exact invitation link: it is personalised to connect the customer to your account.',
