@@ -1,5 +1,6 @@
 import type { Projection } from '../src/projection-engine/projection';
 import { auditProjection } from './audit.projection';
+import { autopilotProjection } from './autopilot.projection';
 import { customersProjection } from './customers.projection';
 import { invitationsProjection } from './invitations.projection';
 import { serviceRequestsProjection } from './service-requests.projection';
@@ -14,4 +15,5 @@ export const allProjections: readonly Projection[] = [
   usersProjection,
   serviceRequestsProjection,
   subscriptionsProjection,
+  autopilotProjection,
 ];

@@ -1,3 +1,4 @@
+import { autopilotCommandHandlers } from './autopilot';
 import { OpenServiceRequestHandler } from './delegated-admin/open-service-request';
 import { RemoveDelegatedAdminPrivilegesHandler } from './delegated-admin/remove-delegated-admin-privileges';
 import { AcceptResellerInvitationHandler } from './invitations/accept-reseller-invitation';
@@ -20,4 +21,5 @@ export const commandHandlers = [
   ProvisionAzureSubscriptionHandler,
   RegisterAzureSubscriptionHandler,
   ChangeSubscriptionAccessHandler,
+  ...autopilotCommandHandlers,
 ];

@@ -1,4 +1,5 @@
 import { AccessResolver } from './access/access.resolver';
+import { AutopilotResolver } from './autopilot/autopilot.resolver';
 import { CustomersResolver } from './customers/customers.resolver';
 import { DelegatedAdminResolver } from './delegated-admin/delegated-admin.resolver';
 import { PartnerRelationshipsNotifier } from './delegated-admin/partner-relationships.notifier';
@@ -14,6 +15,7 @@ export const resolvers = [
   DelegatedAdminResolver,
   AccessResolver,
   SubscriptionsResolver,
+  AutopilotResolver,
   OperatorResolver,
 ];
 

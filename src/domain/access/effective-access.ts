@@ -1,3 +1,4 @@
+import { AUTOPILOT_ACTIONS, autopilotCapability, type AutopilotPolicy } from './autopilot-access';
 import {
   DAP_CAPABILITY_ACTIONS,
   type PairFacts,
@@ -13,7 +14,11 @@ import {
 } from './subscription-access';
 
 /** Every action effectiveAccess answers for (R40). */
-export const CAPABILITY_ACTIONS = [...DAP_CAPABILITY_ACTIONS, ...SUBSCRIPTION_ACTIONS] as const;
+export const CAPABILITY_ACTIONS = [
+  ...DAP_CAPABILITY_ACTIONS,
+  ...SUBSCRIPTION_ACTIONS,
+  ...AUTOPILOT_ACTIONS,
+] as const;
 export type CapabilityAction = (typeof CAPABILITY_ACTIONS)[number];
 
 /** What is true now of a (partner, customer) pair, as far as the access rules care. */
@@ -22,6 +27,8 @@ export interface AccessSituation {
   pair: PairFacts;
   /** The customer's subscriptions the asker may see. */
   subscriptions: readonly SubscriptionFacts[];
+  /** AUTOPILOT_POLICY, which the Autopilot actions depend on (R35). */
+  autopilotPolicy: AutopilotPolicy;
 }
 
 export interface CapabilityAnswer extends Verdict {
@@ -56,6 +63,17 @@ export function effectiveAccess(
           subscription.subscriptionId,
           partnerRoleOnSubscription(role, situation.partnerTenantId, action, subscription),
         ),
+      ),
+    ),
+    ...AUTOPILOT_ACTIONS.map((action) =>
+      answer(
+        role,
+        action,
+        null,
+        autopilotCapability(role, situation.partnerTenantId, action, {
+          ...situation.pair,
+          policy: situation.autopilotPolicy,
+        }),
       ),
     ),
   ]);

@@ -1,4 +1,6 @@
+import { Inject } from '@nestjs/common';
 import { Args, ID, Query, Resolver } from '@nestjs/graphql';
+import { SETTINGS, type Settings } from '../../config/settings';
 import { effectiveAccess } from '../../domain/access/effective-access';
 import {
   PARTNER_ROLE_NAMES,
@@ -28,7 +30,10 @@ function assertMayAsk(actor: Actor, partnerTenantId: string, customerTenantId: s
 
 @Resolver()
 export class AccessResolver {
-  constructor(private readonly readModels: ReadModels) {}
+  constructor(
+    private readonly readModels: ReadModels,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
 
   @Query(() => AccessReport, {
     description:
@@ -57,6 +62,7 @@ export class AccessResolver {
         partnerTenantId,
         pair: { relationshipActive: row !== undefined, dapStatus: row?.dap_status ?? 'NONE' },
         subscriptions,
+        autopilotPolicy: this.settings.AUTOPILOT_POLICY,
       }),
     };
   }

@@ -5,6 +5,7 @@ import {
   type ProjectionEngine,
 } from '../../projection-engine/projection-engine';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store';
+import { AutopilotQueries } from '../../../projections/autopilot.queries';
 import { CustomersQueries } from '../../../projections/customers.queries';
 import { InvitationsQueries } from '../../../projections/invitations.queries';
 import { ServiceRequestsQueries } from '../../../projections/service-requests.queries';
@@ -19,6 +20,7 @@ export class ReadModels {
   readonly users: UsersQueries;
   readonly serviceRequests: ServiceRequestsQueries;
   readonly subscriptions: SubscriptionsQueries;
+  readonly autopilot: AutopilotQueries;
 
   constructor(
     @Inject(READ_STORE) readStore: ReadStore,
@@ -30,6 +32,7 @@ export class ReadModels {
     this.users = new UsersQueries(readStore);
     this.serviceRequests = new ServiceRequestsQueries(readStore);
     this.subscriptions = new SubscriptionsQueries(readStore);
+    this.autopilot = new AutopilotQueries(readStore);
   }
 
   now(): Date {

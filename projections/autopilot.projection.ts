@@ -1,0 +1,139 @@
+import type {
+  AutopilotDeviceEvent,
+  AutopilotProfileEvent,
+} from '../src/domain/autopilot-profile/events';
+import type { Projection } from '../src/projection-engine/projection';
+import { dataOf } from './event-fields';
+
+type ProfileData<T extends AutopilotProfileEvent['type']> = Extract<
+  AutopilotProfileEvent,
+  { type: T }
+>['data'];
+type DeviceData<T extends AutopilotDeviceEvent['type']> = Extract<
+  AutopilotDeviceEvent,
+  { type: T }
+>['data'];
+
+/**
+ * A customer's Autopilot profiles and devices (R30–R36). A device's profile counts only while the
+ * profile exists (R34): deleting a profile clears it from its devices, and an assignment that
+ * raced a deletion lands as no profile.
+ */
+export const autopilotProjection: Projection = {
+  name: 'autopilot',
+  version: 1,
+  tables: ['autopilot_profiles', 'autopilot_devices'],
+  schema: [
+    `CREATE TABLE IF NOT EXISTS autopilot_profiles (
+      profile_id TEXT PRIMARY KEY,
+      customer_tenant_id TEXT NOT NULL,
+      name TEXT NOT NULL,
+      description TEXT,
+      settings TEXT NOT NULL,
+      deleted INTEGER NOT NULL DEFAULT 0,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL
+    )`,
+    'CREATE INDEX IF NOT EXISTS autopilot_profiles_by_customer ON autopilot_profiles (customer_tenant_id, name)',
+    `CREATE TABLE IF NOT EXISTS autopilot_devices (
+      device_id TEXT PRIMARY KEY,
+      customer_tenant_id TEXT NOT NULL,
+      hardware_hash TEXT,
+      product_key TEXT,
+      serial_number TEXT,
+      manufacturer TEXT,
+      model TEXT,
+      added_by_source TEXT NOT NULL,
+      added_by_partner_tenant_id TEXT,
+      profile_id TEXT,
+      removed INTEGER NOT NULL DEFAULT 0,
+      added_at TEXT NOT NULL,
+      position INTEGER NOT NULL
+    )`,
+    'CREATE INDEX IF NOT EXISTS autopilot_devices_by_customer ON autopilot_devices (customer_tenant_id, position)',
+    'CREATE INDEX IF NOT EXISTS autopilot_devices_by_profile ON autopilot_devices (profile_id)',
+  ],
+  handlers: {
+    AutopilotProfileCreated: (event, db) => {
+      const data = dataOf<ProfileData<'AutopilotProfileCreated'>>(event);
+      db.run(
+        `INSERT INTO autopilot_profiles (profile_id, customer_tenant_id, name, description, settings,
+           created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (profile_id) DO NOTHING`,
+        [
+          data.profileId,
+          data.customerTenantId,
+          data.name,
+          data.description,
+          JSON.stringify(data.settings),
+          event.metadata.occurredAt,
+          event.metadata.occurredAt,
+        ],
+      );
+    },
+    AutopilotProfileUpdated: (event, db) => {
+      const data = dataOf<ProfileData<'AutopilotProfileUpdated'>>(event);
+      db.run(
+        `UPDATE autopilot_profiles SET name = ?, description = ?, settings = ?, updated_at = ?
+         WHERE profile_id = ?`,
+        [
+          data.name,
+          data.description,
+          JSON.stringify(data.settings),
+          event.metadata.occurredAt,
+          data.profileId,
+        ],
+      );
+    },
+    AutopilotProfileDeleted: (event, db) => {
+      const { profileId } = dataOf<ProfileData<'AutopilotProfileDeleted'>>(event);
+      db.run('UPDATE autopilot_profiles SET deleted = 1 WHERE profile_id = ?', [profileId]);
+      db.run('UPDATE autopilot_devices SET profile_id = NULL WHERE profile_id = ?', [profileId]);
+    },
+    AutopilotDeviceAdded: (event, db) => {
+      const data = dataOf<DeviceData<'AutopilotDeviceAdded'>>(event);
+      const { identity, addedBy } = data;
+      db.run(
+        `INSERT INTO autopilot_devices (device_id, customer_tenant_id, hardware_hash, product_key,
+           serial_number, manufacturer, model, added_by_source, added_by_partner_tenant_id, added_at,
+           position)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) DO NOTHING`,
+        [
+          data.deviceId,
+          data.customerTenantId,
+          identity.hardwareHash ?? null,
+          identity.productKey ?? null,
+          identity.serialNumber ?? null,
+          identity.manufacturer ?? null,
+          identity.model ?? null,
+          addedBy.source,
+          addedBy.partnerTenantId,
+          event.metadata.occurredAt,
+          event.position,
+        ],
+      );
+    },
+    AutopilotProfileAssigned: (event, db) => {
+      const { deviceId, profileId } = dataOf<DeviceData<'AutopilotProfileAssigned'>>(event);
+      db.run(
+        `UPDATE autopilot_devices SET profile_id =
+           (SELECT profile_id FROM autopilot_profiles WHERE profile_id = ? AND deleted = 0)
+         WHERE device_id = ?`,
+        [profileId, deviceId],
+      );
+    },
+    AutopilotProfileUnassigned: (event, db) => {
+      const { deviceId, profileId } = dataOf<DeviceData<'AutopilotProfileUnassigned'>>(event);
+      db.run(
+        'UPDATE autopilot_devices SET profile_id = NULL WHERE device_id = ? AND profile_id = ?',
+        [deviceId, profileId],
+      );
+    },
+    AutopilotDeviceRemoved: (event, db) => {
+      const { deviceId } = dataOf<DeviceData<'AutopilotDeviceRemoved'>>(event);
+      db.run('UPDATE autopilot_devices SET removed = 1, profile_id = NULL WHERE device_id = ?', [
+        deviceId,
+      ]);
+    },
+  },
+};

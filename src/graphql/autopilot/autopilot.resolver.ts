@@ -1,0 +1,199 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { CommandContext } from '../../commands/command-context';
+import { AddAutopilotDevices } from '../../commands/autopilot/add-autopilot-devices';
+import { AssignAutopilotProfile } from '../../commands/autopilot/assign-autopilot-profile';
+import { CreateAutopilotProfile } from '../../commands/autopilot/create-autopilot-profile';
+import { DeleteAutopilotProfile } from '../../commands/autopilot/delete-autopilot-profile';
+import { RemoveAutopilotDevice } from '../../commands/autopilot/remove-autopilot-device';
+import { UnassignAutopilotProfile } from '../../commands/autopilot/unassign-autopilot-profile';
+import { UpdateAutopilotProfile } from '../../commands/autopilot/update-autopilot-profile';
+import { SETTINGS, type Settings } from '../../config/settings';
+import {
+  assertMaySeeAutopilot,
+  type AutopilotFacts,
+  deviceOperations,
+  profileOperations,
+} from '../../domain/access/autopilot-access';
+import type { Actor } from '../../domain/shared/actor';
+import { notFound } from '../../domain/shared/domain-error';
+import type {
+  AutopilotDeviceRow,
+  AutopilotProfileRow,
+} from '../../../projections/autopilot.queries';
+import { CommandGateway } from '../common/command-gateway';
+import { Caller, CurrentActor } from '../common/current-actor.decorator';
+import { ReadModels } from '../common/read-models';
+import { deviceOrigin, toAutopilotDevice, toAutopilotProfile } from './autopilot.mapper';
+import {
+  AddAutopilotDevicesInput,
+  AssignAutopilotProfileInput,
+  AutopilotDevice,
+  AutopilotProfile,
+  CreateAutopilotProfileInput,
+  UpdateAutopilotProfileInput,
+} from './autopilot.types';
+
+const READ_MODELS = ['customers', 'autopilot'];
+
+/** Windows Autopilot profiles and devices of a customer (R30–R36). */
+@Resolver()
+export class AutopilotResolver {
+  constructor(
+    private readonly commands: CommandGateway,
+    private readonly readModels: ReadModels,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  @Query(() => [AutopilotProfile])
+  async autopilotProfiles(
+    @CurrentActor() actor: Actor,
+    @Args('customerTenantId', { type: () => ID }) customerTenantId: string,
+  ): Promise<AutopilotProfile[]> {
+    await this.readModels.ready(...READ_MODELS);
+    const facts = this.visibleFacts(actor, customerTenantId);
+    return this.readModels.autopilot
+      .profilesOf(customerTenantId)
+      .map((row) => this.profile(actor, row, facts));
+  }
+
+  @Query(() => [AutopilotDevice])
+  async autopilotDevices(
+    @CurrentActor() actor: Actor,
+    @Args('customerTenantId', { type: () => ID }) customerTenantId: string,
+  ): Promise<AutopilotDevice[]> {
+    await this.readModels.ready(...READ_MODELS);
+    const facts = this.visibleFacts(actor, customerTenantId);
+    return this.readModels.autopilot
+      .devicesOf(customerTenantId)
+      .map((row) => this.device(actor, row, facts));
+  }
+
+  @Mutation(() => AutopilotProfile, { description: 'R30, R35: a partner Admin Agent.' })
+  async createAutopilotProfile(
+    @Caller() caller: CommandContext,
+    @Args('input') input: CreateAutopilotProfileInput,
+  ): Promise<AutopilotProfile> {
+    const { profileId } = await this.commands.execute(
+      new CreateAutopilotProfile(
+        caller,
+        input.customerTenantId,
+        input.name,
+        input.description ?? null,
+        input.settings ?? null,
+      ),
+    );
+    return this.profileById(caller.actor, profileId);
+  }
+
+  @Mutation(() => AutopilotProfile, { description: 'R30, R35: a partner Admin Agent.' })
+  async updateAutopilotProfile(
+    @Caller() caller: CommandContext,
+    @Args('input') input: UpdateAutopilotProfileInput,
+  ): Promise<AutopilotProfile> {
+    const { profileId, ...changes } = input;
+    await this.commands.execute(new UpdateAutopilotProfile(caller, profileId, changes));
+    return this.profileById(caller.actor, profileId);
+  }
+
+  @Mutation(() => Boolean, {
+    description: 'R34: deleting a profile first removes it from every device that runs it.',
+  })
+  async deleteAutopilotProfile(
+    @Caller() caller: CommandContext,
+    @Args('profileId', { type: () => ID }) profileId: string,
+  ): Promise<boolean> {
+    await this.commands.execute(new DeleteAutopilotProfile(caller, profileId));
+    return true;
+  }
+
+  @Mutation(() => [AutopilotDevice], {
+    description:
+      'R30, R31, R33: partner Admin or Sales Agents, or the customer’s Global admin; the whole batch or nothing.',
+  })
+  async addAutopilotDevices(
+    @Caller() caller: CommandContext,
+    @Args('input') input: AddAutopilotDevicesInput,
+  ): Promise<AutopilotDevice[]> {
+    const { deviceIds } = await this.commands.execute(
+      new AddAutopilotDevices(caller, input.customerTenantId, input.source ?? null, input.devices),
+    );
+    await this.readModels.ready(...READ_MODELS);
+    const facts = this.facts(caller.actor, input.customerTenantId);
+    return this.readModels.autopilot
+      .devices(deviceIds)
+      .map((row) => this.device(caller.actor, row, facts));
+  }
+
+  @Mutation(() => AutopilotDevice, { description: 'R30, R32, R35: a partner Admin Agent.' })
+  async assignAutopilotProfile(
+    @Caller() caller: CommandContext,
+    @Args('input') input: AssignAutopilotProfileInput,
+  ): Promise<AutopilotDevice> {
+    await this.commands.execute(
+      new AssignAutopilotProfile(caller, input.deviceId, input.profileId),
+    );
+    return this.deviceById(caller.actor, input.deviceId);
+  }
+
+  @Mutation(() => AutopilotDevice, { description: 'R34: the profile itself stays.' })
+  async unassignAutopilotProfile(
+    @Caller() caller: CommandContext,
+    @Args('deviceId', { type: () => ID }) deviceId: string,
+  ): Promise<AutopilotDevice> {
+    await this.commands.execute(new UnassignAutopilotProfile(caller, deviceId));
+    return this.deviceById(caller.actor, deviceId);
+  }
+
+  @Mutation(() => Boolean, { description: 'R32, R35: a partner Admin Agent.' })
+  async removeAutopilotDevice(
+    @Caller() caller: CommandContext,
+    @Args('deviceId', { type: () => ID }) deviceId: string,
+  ): Promise<boolean> {
+    await this.commands.execute(new RemoveAutopilotDevice(caller, deviceId));
+    return true;
+  }
+
+  /** The caller's relationship and DAP with the customer, as the read model shows them now. */
+  private facts(actor: Actor, customerTenantId: string): AutopilotFacts {
+    const row = this.readModels.customers.relationship(actor.tenantId, customerTenantId);
+    return {
+      relationshipActive: row !== undefined,
+      dapStatus: row?.dap_status ?? 'NONE',
+      policy: this.settings.AUTOPILOT_POLICY,
+    };
+  }
+
+  private visibleFacts(actor: Actor, customerTenantId: string): AutopilotFacts {
+    const facts = this.facts(actor, customerTenantId);
+    assertMaySeeAutopilot(actor, customerTenantId, facts);
+    return facts;
+  }
+
+  private profile(actor: Actor, row: AutopilotProfileRow, facts: AutopilotFacts) {
+    return toAutopilotProfile(row, profileOperations(actor, row.customer_tenant_id, facts));
+  }
+
+  private device(actor: Actor, row: AutopilotDeviceRow, facts: AutopilotFacts) {
+    const view = {
+      customerTenantId: row.customer_tenant_id,
+      addedBy: deviceOrigin(row),
+      profileId: row.profile_id,
+    };
+    return toAutopilotDevice(row, deviceOperations(actor, view, facts));
+  }
+
+  private async profileById(actor: Actor, profileId: string): Promise<AutopilotProfile> {
+    await this.readModels.ready(...READ_MODELS);
+    const row = this.readModels.autopilot.profile(profileId);
+    if (!row) throw notFound('No such Autopilot profile.');
+    return this.profile(actor, row, this.facts(actor, row.customer_tenant_id));
+  }
+
+  private async deviceById(actor: Actor, deviceId: string): Promise<AutopilotDevice> {
+    await this.readModels.ready(...READ_MODELS);
+    const row = this.readModels.autopilot.device(deviceId);
+    if (!row) throw notFound('No such Autopilot device.');
+    return this.device(actor, row, this.facts(actor, row.customer_tenant_id));
+  }
+}
