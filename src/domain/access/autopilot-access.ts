@@ -128,7 +128,8 @@ function deviceVerdict(
       `Under the dap-required Autopilot policy assigning and removing profiles needs delegated admin privileges, and ${withoutDap(facts.dapStatus)}.`,
     );
   }
-  return who === 'this partner'
+  const addedItself = addedBy.source === 'PARTNER' && addedBy.partnerTenantId === partnerTenantId;
+  return addedItself
     ? allow(
         'R35',
         'Without delegated admin privileges a partner may remove only devices it added itself, and this partner added this one (Autopilot policy dap-required).',
