@@ -5,6 +5,7 @@ import { people } from '../support/tenants';
 const HASH_1 = 'T0FfSGFyZHdhcmVIYXNoLTE=';
 const ACCESS = `query ($partner: ID!, $role: PartnerRole) {
   effectiveAccess(partnerTenantId: $partner, customerTenantId: "fabrikam", role: $role) { capabilities { role action allowed reason rule } } }`;
+const END = `mutation ($customer: ID!) { endResellerRelationship(customerTenantId: $customer) { tenantId } }`;
 const REMOVE_DAP = `mutation ($partner: ID!) { removeDelegatedAdminPrivileges(partnerTenantId: $partner, confirm: true) { partnerTenantId } }`;
 
 interface Device {
@@ -230,6 +231,21 @@ describe('Windows Autopilot over GraphQL, policy current', () => {
       'HELPDESK_AGENT ADD_AUTOPILOT_DEVICES false R30',
       'HELPDESK_AGENT MANAGE_AUTOPILOT_DEVICES false R30',
     ]);
+  });
+
+  it('R9, R30: ending the reseller relationship ends the partner’s Autopilot rights', async () => {
+    const device = (await devices(ann))[0];
+    const ended = await app.gql(ann, END, { customer: 'fabrikam' });
+    expect(ended.errors).toBeUndefined();
+    const create = await app.gql(ann, AUTOPILOT.create, {
+      input: { customerTenantId: 'fabrikam', name: 'After the end' },
+    });
+    expect(create.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R30' });
+    const listed = await app.gql(ann, AUTOPILOT.devices, { customer: 'fabrikam' });
+    expect(listed.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const removed = await app.gql(ann, AUTOPILOT.remove, { id: device.id });
+    expect(removed.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await devices(fay)).map((d) => d.id)).toContain(device.id);
   });
 });
 
