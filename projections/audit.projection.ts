@@ -1,11 +1,17 @@
 import type { Projection, RecordedEvent, SqlRunner } from '../src/projection-engine/projection';
-import { tenantsOf } from './event-fields';
+import { AUDIT_COLUMNS, auditEntryOf, GENESIS_HASH, tenantNamesIn } from './audit-entry';
 
-/** Every event with who did it, on whose behalf and when (R41). */
+const INSERT = `INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')})
+  VALUES (${AUDIT_COLUMNS.map((column) => `@${column}`).join(', ')})`;
+
+/**
+ * Every event with who did it, on whose behalf, when and a one-line summary (R41), each entry
+ * hash-chained to the one before it so that an altered or missing row shows (`audit verify`).
+ */
 export const auditProjection: Projection = {
   name: 'audit',
-  version: 1,
-  tables: ['audit_log'],
+  version: 2,
+  tables: ['audit_log', 'audit_tenant_names'],
   schema: [
     `CREATE TABLE IF NOT EXISTS audit_log (
       position INTEGER PRIMARY KEY,
@@ -18,44 +24,45 @@ export const auditProjection: Projection = {
       actor_name TEXT NOT NULL,
       actor_tenant_id TEXT NOT NULL,
       actor_tenant_kind TEXT NOT NULL,
+      actor_tenant_name TEXT,
       actor_roles TEXT NOT NULL,
       partner_tenant_id TEXT,
       customer_tenant_id TEXT,
       correlation_id TEXT NOT NULL,
-      data TEXT NOT NULL
+      data TEXT NOT NULL,
+      summary TEXT NOT NULL,
+      hash TEXT NOT NULL
     )`,
     'CREATE INDEX IF NOT EXISTS audit_by_customer ON audit_log (customer_tenant_id, position)',
+    'CREATE INDEX IF NOT EXISTS audit_by_partner ON audit_log (partner_tenant_id, position)',
     'CREATE INDEX IF NOT EXISTS audit_by_actor_tenant ON audit_log (actor_tenant_id, position)',
+    'CREATE INDEX IF NOT EXISTS audit_by_actor_user ON audit_log (actor_user_id, position)',
+    'CREATE INDEX IF NOT EXISTS audit_by_type ON audit_log (type, position)',
+    'CREATE INDEX IF NOT EXISTS audit_by_time ON audit_log (occurred_at)',
+    `CREATE TABLE IF NOT EXISTS audit_tenant_names (
+      tenant_id TEXT PRIMARY KEY,
+      name TEXT NOT NULL
+    )`,
   ],
   handlers: {},
   everyEvent: recordEvent,
 };
 
 function recordEvent(event: RecordedEvent, db: SqlRunner): void {
-  const { actor, occurredAt, correlationId } = event.metadata;
-  const tenants = tenantsOf(event);
-  db.run(
-    `INSERT INTO audit_log (position, event_id, stream_id, revision, type, occurred_at, actor_user_id,
-       actor_name, actor_tenant_id, actor_tenant_kind, actor_roles, partner_tenant_id, customer_tenant_id,
-       correlation_id, data)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (position) DO NOTHING`,
-    [
-      event.position,
-      event.id,
-      event.streamId,
-      event.revision,
-      event.type,
-      occurredAt,
-      actor.userId,
-      actor.name,
-      actor.tenantId,
-      actor.tenantKind,
-      JSON.stringify(actor.roles),
-      tenants.partnerTenantId,
-      tenants.customerTenantId,
-      correlationId,
-      JSON.stringify(event.data),
-    ],
+  if (db.get('SELECT 1 FROM audit_log WHERE position = ?', [event.position])) return;
+  for (const [tenantId, name] of tenantNamesIn(event)) {
+    db.run(
+      `INSERT INTO audit_tenant_names (tenant_id, name) VALUES (?, ?)
+       ON CONFLICT (tenant_id) DO UPDATE SET name = excluded.name`,
+      [tenantId, name],
+    );
+  }
+  const previous = db.get<{ hash: string }>(
+    'SELECT hash FROM audit_log WHERE position < ? ORDER BY position DESC LIMIT 1',
+    [event.position],
   );
+  const nameOf = (tenantId: string) =>
+    db.get<{ name: string }>('SELECT name FROM audit_tenant_names WHERE tenant_id = ?', [tenantId])
+      ?.name ?? null;
+  db.run(INSERT, { ...auditEntryOf(event, nameOf, previous?.hash ?? GENESIS_HASH) });
 }

@@ -1,5 +1,6 @@
 import type { Projection } from '../src/projection-engine/projection';
 import { auditProjection } from './audit.projection';
+import { customersHistoryProjection } from './customers-history.projection';
 import { autopilotProjection } from './autopilot.projection';
 import { customersProjection } from './customers.projection';
 import { invitationsProjection } from './invitations.projection';
@@ -11,6 +12,7 @@ import { usersProjection } from './users.projection';
 export const allProjections: readonly Projection[] = [
   invitationsProjection,
   customersProjection,
+  customersHistoryProjection,
   auditProjection,
   usersProjection,
   serviceRequestsProjection,

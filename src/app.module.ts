@@ -2,6 +2,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
+import type { ExecutionResult } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { allProjections } from '../projections';
 import { TokenVerifier } from './auth/token-verifier';
@@ -68,13 +69,24 @@ export class AppModule {
           driver: ApolloDriver,
           useFactory: () => {
             const verifier = TokenVerifier.fromSettings(settings);
+            const format = formatError(new Logger('GraphQL'));
             return {
               autoSchemaFile: schemaFile ?? true,
               sortSchema: true,
               playground: false,
               introspection: true,
-              formatError: formatError(new Logger('GraphQL')),
-              subscriptions: { 'graphql-ws': { path: '/graphql' } },
+              formatError: format,
+              subscriptions: {
+                'graphql-ws': {
+                  path: '/graphql',
+                  // Errors over graphql-ws carry the same extensions.code and rule as over HTTP.
+                  onNext: (_ctx, _id, _payload, _args, result: ExecutionResult) =>
+                    result.errors && {
+                      ...result,
+                      errors: result.errors.map((error) => format(error.toJSON(), error)),
+                    },
+                },
+              },
               context: async (source: HttpContextSource | WsContextSource) => {
                 if (isWebSocket(source)) {
                   const authorization = source.connectionParams?.authorization;

@@ -1,4 +1,6 @@
 import { AccessResolver } from './access/access.resolver';
+import { AuditAppendedNotifier } from './audit/audit-appended.notifier';
+import { AuditResolver } from './audit/audit.resolver';
 import { AutopilotResolver } from './autopilot/autopilot.resolver';
 import { CustomersResolver } from './customers/customers.resolver';
 import { DelegatedAdminResolver } from './delegated-admin/delegated-admin.resolver';
@@ -16,7 +18,8 @@ export const resolvers = [
   AccessResolver,
   SubscriptionsResolver,
   AutopilotResolver,
+  AuditResolver,
   OperatorResolver,
 ];
 
-export const graphqlServices = [PartnerRelationshipsNotifier];
+export const graphqlServices = [PartnerRelationshipsNotifier, AuditAppendedNotifier];

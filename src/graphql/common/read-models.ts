@@ -5,6 +5,8 @@ import {
   type ProjectionEngine,
 } from '../../projection-engine/projection-engine';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store';
+import { AuditQueries } from '../../../projections/audit.queries';
+import { CustomersHistoryQueries } from '../../../projections/customers-history.queries';
 import { AutopilotQueries } from '../../../projections/autopilot.queries';
 import { CustomersQueries } from '../../../projections/customers.queries';
 import { InvitationsQueries } from '../../../projections/invitations.queries';
@@ -21,6 +23,8 @@ export class ReadModels {
   readonly serviceRequests: ServiceRequestsQueries;
   readonly subscriptions: SubscriptionsQueries;
   readonly autopilot: AutopilotQueries;
+  readonly audit: AuditQueries;
+  readonly customersHistory: CustomersHistoryQueries;
 
   constructor(
     @Inject(READ_STORE) readStore: ReadStore,
@@ -33,6 +37,8 @@ export class ReadModels {
     this.serviceRequests = new ServiceRequestsQueries(readStore);
     this.subscriptions = new SubscriptionsQueries(readStore);
     this.autopilot = new AutopilotQueries(readStore);
+    this.audit = new AuditQueries(readStore);
+    this.customersHistory = new CustomersHistoryQueries(readStore);
   }
 
   now(): Date {

@@ -17,6 +17,9 @@ const isCustomerPageKey = (value: unknown): value is CustomerPageKey =>
   typeof (value as CustomerPageKey).name === 'string' &&
   typeof (value as CustomerPageKey).tenantId === 'string';
 
+const AS_OF =
+  'R43: the page as it stood at this moment (relationships and DAP); Azure subscriptions are the current ones.';
+
 function partnerOnly(actor: Actor): string {
   if (!isPartnerUser(actor)) throw forbidden('R16', 'The Customers page is for partner users.');
   return actor.tenantId;
@@ -35,12 +38,15 @@ export class CustomersResolver {
     @CurrentActor() actor: Actor,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { nullable: true }) after?: string,
+    @Args('asOf', { type: () => Date, nullable: true, description: AS_OF }) asOf?: Date,
   ): Promise<CustomerConnection> {
     const partnerTenantId = partnerOnly(actor);
     const size = pageSize(first, 50, 500);
     const afterKey = decodeCursor(after, isCustomerPageKey);
-    await this.readModels.ready('customers', 'subscriptions');
-    const rows = this.readModels.customers.page(partnerTenantId, size + 1, afterKey);
+    await this.readModels.ready('customers', 'customers-history', 'subscriptions');
+    const rows = asOf
+      ? this.readModels.customersHistory.page(partnerTenantId, size + 1, afterKey, asOf)
+      : this.readModels.customers.page(partnerTenantId, size + 1, afterKey);
     const edges = rows.slice(0, size).map((row) => ({
       cursor: encodeCursor({ name: row.customer_name, tenantId: row.customer_tenant_id }),
       node: this.toCustomer(row, actor),
@@ -49,7 +55,9 @@ export class CustomersResolver {
       nodes: edges.map((edge) => edge.node),
       edges,
       pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount: this.readModels.customers.count(partnerTenantId),
+      totalCount: asOf
+        ? this.readModels.customersHistory.count(partnerTenantId, asOf)
+        : this.readModels.customers.count(partnerTenantId),
     };
   }
 

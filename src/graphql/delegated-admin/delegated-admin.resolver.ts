@@ -33,10 +33,21 @@ export class DelegatedAdminResolver {
   @Query(() => [PartnerRelationship], {
     description: 'R15: the customer’s Partner relationships page.',
   })
-  async partnerRelationships(@CurrentActor() actor: Actor): Promise<PartnerRelationship[]> {
+  async partnerRelationships(
+    @CurrentActor() actor: Actor,
+    @Args('asOf', {
+      type: () => Date,
+      nullable: true,
+      description: 'R43: the page as it stood at this moment.',
+    })
+    asOf?: Date,
+  ): Promise<PartnerRelationship[]> {
     const customerTenantId = customerGlobalAdminOnly(actor, 'R15');
-    await this.readModels.ready('customers');
-    return this.readModels.customers.partnersOf(customerTenantId).map(toPartnerRelationship);
+    await this.readModels.ready('customers', 'customers-history');
+    const rows = asOf
+      ? this.readModels.customersHistory.partnersOf(customerTenantId, asOf)
+      : this.readModels.customers.partnersOf(customerTenantId);
+    return rows.map(toPartnerRelationship);
   }
 
   @Mutation(() => PartnerRelationship, {

@@ -1,0 +1,78 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { PubSub, withFilter } from 'graphql-subscriptions';
+import {
+  type AuditFacts,
+  type AuditFilter,
+  type AuditScope,
+  inAuditScope,
+  matchesAuditFilter,
+} from '../../domain/access/audit-visibility';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store';
+import {
+  PROJECTION_ENGINE,
+  type ProjectionEngine,
+} from '../../projection-engine/projection-engine';
+import { ReadModels } from '../common/read-models';
+import { auditFactsOf, toAuditEntry } from './audit.mapper';
+import type { AuditEntry } from './audit.types';
+
+const TOPIC = 'auditAppended';
+const PAGE = 500;
+
+interface Appended {
+  auditAppended: AuditEntry;
+  facts: AuditFacts;
+}
+
+/** Streams each new audit entry, once its read model holds it, to the subscribers allowed to see it. */
+@Injectable()
+export class AuditAppendedNotifier implements OnModuleInit, OnModuleDestroy {
+  private readonly pubSub = new PubSub<Record<typeof TOPIC, Appended>>();
+  /** Entries up to here were published (or existed before start): replays never go out again. */
+  private published = 0;
+  private unsubscribe?: () => void;
+
+  constructor(
+    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly readModels: ReadModels,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.published = await this.store.headPosition();
+    this.unsubscribe = this.engine.onApplied(() => this.publishNew());
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+
+  entriesFor(scope: AuditScope, filter: AuditFilter) {
+    return withFilter<Appended>(
+      () => this.pubSub.asyncIterableIterator(TOPIC),
+      (appended) =>
+        !!appended &&
+        inAuditScope(scope, appended.facts) &&
+        matchesAuditFilter(filter, appended.facts),
+    )();
+  }
+
+  private publishNew(): void {
+    for (;;) {
+      const rows = this.readModels.audit.oldestFirst(
+        { kind: 'everything' },
+        {},
+        PAGE,
+        this.published,
+      );
+      for (const row of rows) {
+        void this.pubSub.publish(TOPIC, {
+          auditAppended: toAuditEntry(row),
+          facts: auditFactsOf(row),
+        });
+        this.published = row.position;
+      }
+      if (rows.length < PAGE) return;
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import { Inject } from '@nestjs/common';
+import { Args, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
+import {
+  type AuditFilter,
+  auditScopeOf,
+  mayReadStream,
+} from '../../domain/access/audit-visibility';
+import { deciderOf } from '../../domain/deciders';
+import type { Actor } from '../../domain/shared/actor';
+import { invalidInput, notFound } from '../../domain/shared/domain-error';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store';
+import { partiesOf } from '../../../projections/audit-entry';
+import { CurrentActor } from '../common/current-actor.decorator';
+import { decodeCursor, encodeCursor, pageSize } from '../common/cursor';
+import { ReadModels } from '../common/read-models';
+import { AuditAppendedNotifier } from './audit-appended.notifier';
+import { toAuditEntry } from './audit.mapper';
+import { AuditConnection, AuditEntry, AuditFilterInput, HistoryEvent } from './audit.types';
+import { toJsonState } from './state-json';
+
+interface AuditKey {
+  position: number;
+}
+
+const isAuditKey = (value: unknown): value is AuditKey =>
+  typeof value === 'object' && value !== null && Number.isSafeInteger((value as AuditKey).position);
+
+function auditFilterOf(input: AuditFilterInput | null | undefined): AuditFilter {
+  const filter = input ?? {};
+  if (filter.from && filter.to && filter.from.getTime() >= filter.to.getTime()) {
+    throw invalidInput('The filter’s `from` must be before its `to`.');
+  }
+  return filter;
+}
+
+/** The audit log (R41, R42), one aggregate's history (R43) and live audit entries. */
+@Resolver()
+export class AuditResolver {
+  constructor(
+    private readonly readModels: ReadModels,
+    private readonly notifier: AuditAppendedNotifier,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Query(() => AuditConnection, {
+    description: 'R41, R42: every event the caller may see, newest first; `first` at most 500.',
+  })
+  async auditLog(
+    @CurrentActor() actor: Actor,
+    @Args('filter', { type: () => AuditFilterInput, nullable: true }) input?: AuditFilterInput,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ): Promise<AuditConnection> {
+    const scope = auditScopeOf(actor);
+    const filter = auditFilterOf(input);
+    const size = pageSize(first, 50, 500);
+    const before = decodeCursor(after, isAuditKey)?.position ?? null;
+    await this.readModels.ready('audit');
+    const rows = this.readModels.audit.newestFirst(scope, filter, size + 1, before);
+    const edges = rows.slice(0, size).map((row) => ({
+      cursor: encodeCursor({ position: row.position }),
+      node: toAuditEntry(row),
+    }));
+    return {
+      nodes: edges.map((edge) => edge.node),
+      edges,
+      pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: this.readModels.audit.count(scope, filter),
+    };
+  }
+
+  @Query(() => [HistoryEvent], {
+    description:
+      'R43: one aggregate’s events in order, each with its state after; NOT_FOUND unless the caller may read them (R42).',
+  })
+  async history(
+    @CurrentActor() actor: Actor,
+    @Args('streamId') streamId: string,
+  ): Promise<HistoryEvent[]> {
+    const events = await this.store.readStream(streamId);
+    if (events.length === 0 || !mayReadStream(actor, events.map(partiesOf))) {
+      throw notFound('No such stream among those you may read.');
+    }
+    const decider = deciderOf(streamId);
+    let state = decider?.initialState;
+    return events.map((event) => {
+      if (decider) state = decider.evolve(state, { type: event.type, data: event.data });
+      return {
+        position: event.position,
+        revision: event.revision,
+        occurredAt: new Date(event.metadata.occurredAt),
+        type: event.type,
+        actor: event.metadata.actor,
+        data: event.data,
+        stateAfter: decider ? toJsonState(state) : null,
+      };
+    });
+  }
+
+  @Subscription(() => AuditEntry, {
+    description: 'New audit entries as they are recorded, with auditLog’s visibility (R42).',
+  })
+  auditAppended(
+    @CurrentActor() actor: Actor,
+    @Args('filter', { type: () => AuditFilterInput, nullable: true }) input?: AuditFilterInput,
+  ) {
+    return this.notifier.entriesFor(auditScopeOf(actor), auditFilterOf(input));
+  }
+}
