@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { auditCommand } from './cli/audit.command';
 import { projectionsCommand } from './cli/projections.command';
 import { tokenCommand } from './cli/token.command';
 
 const program = new Command('partner-ledger')
   .description('partner-ledger command line')
   .addCommand(projectionsCommand)
-  .addCommand(tokenCommand);
+  .addCommand(tokenCommand)
+  .addCommand(auditCommand);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
