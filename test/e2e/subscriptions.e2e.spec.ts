@@ -52,7 +52,9 @@ describe('Azure subscriptions and their role assignments over GraphQL', () => {
 
   it('R22: a Helpdesk agent may never provision: FORBIDDEN, with or without a relationship', async () => {
     const hal = await app.token(people.hal);
-    const refused = await app.gql(hal, PROVISION, { input: { customerTenantId: 'fabrikam', displayName: 'Prod' } });
+    const refused = await app.gql(hal, PROVISION, {
+      input: { customerTenantId: 'fabrikam', displayName: 'Prod' },
+    });
     expect(refused.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R22' });
   });
 
