@@ -1,0 +1,38 @@
+import type { INestApplication } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { createApp } from '../../src/bootstrap';
+import { loadSettings, type Settings } from '../../src/config/settings';
+import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store';
+import { CommandGateway } from '../../src/graphql/common/command-gateway';
+import {
+  PROJECTION_ENGINE,
+  type ProjectionEngine,
+} from '../../src/projection-engine/projection-engine';
+
+/** The product in-process: the real Nest module (command bus, handlers, engine), without HTTP. */
+export interface Ledger {
+  app: INestApplication;
+  settings: Settings;
+  store: EventStore;
+  engine: ProjectionEngine;
+  /** Runs a command and resolves once its events are visible (read-your-writes). */
+  gateway: CommandGateway;
+  /** Runs a command without waiting for the read models. */
+  bus: CommandBus;
+  close(): Promise<void>;
+}
+
+export async function openLedger(dir: string, env: Record<string, string> = {}): Promise<Ledger> {
+  const settings = loadSettings({ DATA_DIR: dir, LOG_LEVEL: 'silent', ...env });
+  const app = await createApp({ settings });
+  await app.init(); // catches the read models up, as a start would; no port is opened
+  return {
+    app,
+    settings,
+    store: app.get<EventStore>(EVENT_STORE),
+    engine: app.get<ProjectionEngine>(PROJECTION_ENGINE),
+    gateway: app.get(CommandGateway),
+    bus: app.get(CommandBus),
+    close: () => app.close(),
+  };
+}

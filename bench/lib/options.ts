@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+
+export type Mode = 'full' | 'quick' | 'tiny';
+
+export const FIGURE_NAMES = ['append', 'command', 'rebuild', 'http', 'lag', 'startup'] as const;
+export type FigureName = (typeof FIGURE_NAMES)[number];
+
+/** Sizes per mode: `full` is the published run, `quick` about a minute, `tiny` the smoke test's. */
+export interface Sizes {
+  runs: number;
+  append: { fullSyncEvents: number; normalSyncEvents: number; streams: number };
+  command: { commands: number; writers: number[]; busyPairs: number; backgroundEvents: number };
+  rebuild: { events: number; runs: number };
+  http: { seconds: number; mutations: number; pageCustomers: number; connections: number };
+  lag: { seconds: number; commandsPerSecond: number };
+  startup: { events: number; burstMs: number; runs: number };
+}
+
+const SIZES: Record<Mode, Sizes> = {
+  full: {
+    runs: 5,
+    append: { fullSyncEvents: 20_000, normalSyncEvents: 100_000, streams: 10_000 },
+    command: { commands: 10_000, writers: [1, 4, 16], busyPairs: 2_000, backgroundEvents: 100_000 },
+    rebuild: { events: 1_000_000, runs: 3 },
+    http: { seconds: 10, mutations: 10_000, pageCustomers: 200, connections: 10 },
+    lag: { seconds: 10, commandsPerSecond: 1000 },
+    startup: { events: 1_000_000, burstMs: 2_000, runs: 3 },
+  },
+  quick: {
+    runs: 3,
+    append: { fullSyncEvents: 2_000, normalSyncEvents: 10_000, streams: 2_000 },
+    command: { commands: 1_000, writers: [1, 4, 16], busyPairs: 500, backgroundEvents: 10_000 },
+    rebuild: { events: 50_000, runs: 3 },
+    http: { seconds: 2, mutations: 1_000, pageCustomers: 200, connections: 10 },
+    lag: { seconds: 2, commandsPerSecond: 1000 },
+    startup: { events: 50_000, burstMs: 500, runs: 1 },
+  },
+  tiny: {
+    runs: 1,
+    append: { fullSyncEvents: 50, normalSyncEvents: 200, streams: 50 },
+    command: { commands: 60, writers: [1, 4], busyPairs: 20, backgroundEvents: 200 },
+    rebuild: { events: 1_000, runs: 1 },
+    http: { seconds: 0.3, mutations: 30, pageCustomers: 20, connections: 2 },
+    lag: { seconds: 0.2, commandsPerSecond: 200 },
+    startup: { events: 500, burstMs: 200, runs: 1 },
+  },
+};
+
+export interface BenchOptions {
+  mode: Mode;
+  sizes: Sizes;
+  only: FigureName[];
+  out: string;
+  seed: number;
+  /** Printed progress; the smoke test silences it. */
+  log: (line: string) => void;
+}
+
+export const DEFAULT_OUT = join(__dirname, '../results/latest.json');
+
+const USAGE = `usage: npm run bench [-- --quick] [--only ${FIGURE_NAMES.join(',')}] [--out FILE] [--runs N] [--seed N]`;
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  let mode: Mode = 'full';
+  let only: FigureName[] = [...FIGURE_NAMES];
+  let out = DEFAULT_OUT;
+  let seed = 20240601;
+  let runs: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
+      return next;
+    };
+    if (arg === '--quick') mode = 'quick';
+    else if (arg === '--tiny') mode = 'tiny';
+    else if (arg === '--out') out = value();
+    else if (arg === '--seed') seed = Number(value());
+    else if (arg === '--runs') runs = Number(value());
+    else if (arg === '--only') only = value().split(',').map(figureName);
+    else throw new Error(`unknown option ${arg}\n${USAGE}`);
+  }
+  const sizes = structuredClone(SIZES[mode]);
+  if (runs !== undefined) {
+    if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer`);
+    sizes.runs = runs;
+    sizes.rebuild.runs = runs;
+    sizes.startup.runs = runs;
+  }
+  return { mode, sizes, only, out, seed, log: (line) => console.log(line) };
+}
+
+function figureName(name: string): FigureName {
+  const known = FIGURE_NAMES.find((candidate) => candidate === name.trim());
+  if (!known) throw new Error(`unknown figure "${name}"; known: ${FIGURE_NAMES.join(', ')}`);
+  return known;
+}

@@ -1,0 +1,585 @@
+import { EVENT_SCHEMA_VERSION } from '../../src/commands/aggregate-store';
+import { loadSettings } from '../../src/config/settings';
+import type { AutopilotFacts } from '../../src/domain/access/autopilot-access';
+import type { KeyHolder } from '../../src/domain/autopilot-profile/commands';
+import { decideDeviceBatch } from '../../src/domain/autopilot-profile/device-batch';
+import type { DeviceIdentityInput } from '../../src/domain/autopilot-profile/device-identity';
+import { deviceKeyDecider } from '../../src/domain/autopilot-profile/device-key.decider';
+import { autopilotDeviceDecider } from '../../src/domain/autopilot-profile/device.decider';
+import { AUTOPILOT_SETTINGS } from '../../src/domain/autopilot-profile/events';
+import { autopilotProfileDecider } from '../../src/domain/autopilot-profile/profile.decider';
+import { autopilotStreams } from '../../src/domain/autopilot-profile/streams';
+import { dapGrantDecider } from '../../src/domain/dap-grant/dap-grant.decider';
+import type { IntendedCustomer } from '../../src/domain/relationship/events';
+import {
+  invitationDecider,
+  type InvitationState,
+} from '../../src/domain/relationship/invitation.decider';
+import { relationshipDecider } from '../../src/domain/relationship/relationship.decider';
+import type { Actor } from '../../src/domain/shared/actor';
+import type { Decider } from '../../src/domain/shared/decider';
+import { streamIds } from '../../src/domain/shared/streams';
+import type { AzureRole, Principal } from '../../src/domain/subscription-rbac/azure-roles';
+import { subscriptionRbacDecider } from '../../src/domain/subscription-rbac/subscription-rbac.decider';
+import type { EventMetadata } from '../../src/event-store/event-store';
+import type { Random } from './random';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** An event as the store would record it, before it has a global position. */
+export interface WorldEvent {
+  id: string;
+  streamId: string;
+  revision: number;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+export interface PartnerTenant {
+  tenantId: string;
+  name: string;
+  admin: Actor;
+  sales: Actor;
+  helpdesk: Actor;
+}
+
+export interface CustomerTenant {
+  tenantId: string;
+  name: string;
+  domain: string;
+  admin: Actor;
+}
+
+interface Context {
+  actor: Actor;
+  correlationId: string;
+  causationId?: string;
+}
+
+interface StreamState {
+  state: unknown;
+  revision: number;
+}
+
+/**
+ * Produces history the way the product does, without I/O: every command goes through the real
+ * pure deciders (so event shapes and rules stay those of the product), with the metadata the
+ * AggregateStore would add, and the result is handed to `emit` in order. Benchmarks use it to
+ * generate large, realistic stores quickly.
+ */
+export class World {
+  private readonly streams = new Map<string, StreamState>();
+  private readonly settings = loadSettings({});
+  private clock: number;
+  emitted = 0;
+
+  constructor(
+    private readonly random: Random,
+    private readonly emit: (event: WorldEvent) => void,
+    options: { start: Date; meanStepMs?: number },
+  ) {
+    this.clock = options.start.getTime();
+    this.meanStepMs = options.meanStepMs ?? 20_000;
+  }
+
+  private readonly meanStepMs: number;
+
+  now(): Date {
+    return new Date(this.clock);
+  }
+
+  partner(index: number): PartnerTenant {
+    const tenantId = this.random.uuid();
+    const name = `Partner ${index} Ltd`;
+    const user = (role: string, who: string): Actor => ({
+      userId: this.random.uuid(),
+      name: `${who} of partner ${index}`,
+      tenantId,
+      tenantKind: 'partner',
+      tenantName: name,
+      roles: [role],
+    });
+    return {
+      tenantId,
+      name,
+      admin: user('AdminAgent', 'Admin agent'),
+      sales: user('SalesAgent', 'Sales agent'),
+      helpdesk: user('HelpdeskAgent', 'Helpdesk agent'),
+    };
+  }
+
+  customer(index: number): CustomerTenant {
+    const tenantId = this.random.uuid();
+    const name = `Customer ${index} Inc`;
+    const domain = `customer${index}.onmicrosoft.com`;
+    return {
+      tenantId,
+      name,
+      domain,
+      admin: {
+        userId: this.random.uuid(),
+        name: `Global admin of customer ${index}`,
+        tenantId,
+        tenantKind: 'customer',
+        tenantName: name,
+        tenantDomain: domain,
+        roles: ['GlobalAdmin'],
+      },
+    };
+  }
+
+  request(agent: Actor, includeDelegatedAdmin: boolean, intended: IntendedCustomer | null): string {
+    const invitationId = this.random.uuid();
+    this.decide(
+      streamIds.invitation(invitationId),
+      invitationDecider,
+      {
+        type: 'RequestResellerRelationship',
+        actor: agent,
+        invitationId,
+        includeDelegatedAdmin,
+        intendedCustomer: intended,
+        invitationBaseUrl: this.settings.INVITATION_BASE_URL,
+        ttlMs: this.settings.INVITATION_TTL_DAYS * DAY_MS,
+      },
+      this.context(agent),
+    );
+    return invitationId;
+  }
+
+  editEmail(agent: Actor, invitationId: string): void {
+    const streamId = streamIds.invitation(invitationId);
+    const state = this.stateOf(streamId, invitationDecider.initialState) as InvitationState;
+    if (!state.exists) throw new Error(`no invitation ${invitationId}`);
+    this.decide(
+      streamId,
+      invitationDecider,
+      {
+        type: 'EditInvitationEmail',
+        actor: agent,
+        subject: `${state.partnerName}: your Microsoft cloud services`,
+        body: `Hello,\n\nAs discussed on the phone, here is our invitation:\n\n${state.invitationUrl}\n\nBest regards,\n${agent.name}`,
+      },
+      this.context(agent),
+    );
+  }
+
+  cancel(agent: Actor, invitationId: string): void {
+    this.decide(
+      streamIds.invitation(invitationId),
+      invitationDecider,
+      { type: 'CancelInvitation', actor: agent },
+      this.context(agent),
+    );
+    this.forget(streamIds.invitation(invitationId));
+  }
+
+  /** AcceptResellerInvitationHandler and AcceptanceFollowUp, step for step. */
+  accept(admin: Actor, invitationId: string): void {
+    const context = this.context(admin);
+    const invitationStream = streamIds.invitation(invitationId);
+    const [accepted] = this.decide(
+      invitationStream,
+      invitationDecider,
+      { type: 'AcceptResellerInvitation', actor: admin },
+      context,
+    );
+    this.forget(invitationStream);
+    const data = accepted.data as {
+      partnerTenantId: string;
+      partnerName: string;
+      includeDelegatedAdmin: boolean;
+      customer: { tenantId: string; name: string; domain?: string };
+    };
+    const followUp = { ...context, causationId: accepted.id };
+    const { partnerTenantId, partnerName, customer } = data;
+    this.decide(
+      streamIds.relationship(partnerTenantId, customer.tenantId),
+      relationshipDecider,
+      { type: 'EstablishRelationship', invitationId, partnerTenantId, partnerName, customer },
+      followUp,
+    );
+    if (!data.includeDelegatedAdmin) return;
+    this.decide(
+      streamIds.dapGrant(partnerTenantId, customer.tenantId),
+      dapGrantDecider,
+      { type: 'GrantDelegatedAdmin', invitationId, partnerTenantId, partnerName, customer },
+      followUp,
+    );
+  }
+
+  openServiceRequest(agent: Actor, customerTenantId: string): void {
+    const partnerTenantId = agent.tenantId;
+    const relationship = this.stateOf(
+      streamIds.relationship(partnerTenantId, customerTenantId),
+      relationshipDecider.initialState,
+    ) as typeof relationshipDecider.initialState;
+    const topic = this.random.pick(SERVICE_REQUEST_TOPICS);
+    this.decide(
+      streamIds.dapGrant(partnerTenantId, customerTenantId),
+      dapGrantDecider,
+      {
+        type: 'OpenServiceRequest',
+        actor: agent,
+        partnerTenantId,
+        customerTenantId,
+        serviceRequestId: this.random.uuid(),
+        title: topic.title,
+        description: topic.description,
+        relationshipActive: relationship.active,
+      },
+      this.context(agent),
+    );
+  }
+
+  removeDelegatedAdmin(admin: Actor, partnerTenantId: string): void {
+    const relationship = this.stateOf(
+      streamIds.relationship(partnerTenantId, admin.tenantId),
+      relationshipDecider.initialState,
+    ) as typeof relationshipDecider.initialState;
+    this.decide(
+      streamIds.dapGrant(partnerTenantId, admin.tenantId),
+      dapGrantDecider,
+      {
+        type: 'RemoveDelegatedAdminPrivileges',
+        actor: admin,
+        partnerTenantId,
+        customerTenantId: admin.tenantId,
+        confirm: true,
+        relationshipActive: relationship.active,
+      },
+      this.context(admin),
+    );
+  }
+
+  /** ProvisionAzureSubscriptionHandler: R22 on the relationship stream, then the subscription's own. */
+  provisionSubscription(agent: Actor, customerTenantId: string): string {
+    const context = this.context(agent);
+    const subscriptionId = this.random.uuid();
+    const [linked] = this.decide(
+      streamIds.relationship(agent.tenantId, customerTenantId),
+      relationshipDecider,
+      {
+        type: 'LinkAzureSubscription',
+        actor: agent,
+        partnerTenantId: agent.tenantId,
+        customerTenantId,
+        subscriptionId,
+      },
+      context,
+    );
+    this.decide(
+      streamIds.subscription(subscriptionId),
+      subscriptionRbacDecider,
+      {
+        type: 'ProvisionAzureSubscription',
+        actor: agent,
+        subscriptionId,
+        ownerAssignmentId: this.random.uuid(),
+        customerTenantId,
+        displayName: this.random.pick(SUBSCRIPTION_NAMES),
+      },
+      { ...context, causationId: linked.id },
+    );
+    return subscriptionId;
+  }
+
+  registerSubscription(admin: Actor): string {
+    const subscriptionId = this.random.uuid();
+    this.decide(
+      streamIds.subscription(subscriptionId),
+      subscriptionRbacDecider,
+      {
+        type: 'RegisterAzureSubscription',
+        actor: admin,
+        subscriptionId,
+        displayName: this.random.pick(SUBSCRIPTION_NAMES),
+      },
+      this.context(admin),
+    );
+    return subscriptionId;
+  }
+
+  assignRole(actor: Actor, subscriptionId: string, principal: Principal, role: AzureRole): string {
+    const assignmentId = this.random.uuid();
+    this.decide(
+      streamIds.subscription(subscriptionId),
+      subscriptionRbacDecider,
+      { type: 'AssignSubscriptionRole', actor, assignmentId, principal, role },
+      this.context(actor),
+    );
+    return assignmentId;
+  }
+
+  removeRoleAssignment(actor: Actor, subscriptionId: string, assignmentId: string): void {
+    this.decide(
+      streamIds.subscription(subscriptionId),
+      subscriptionRbacDecider,
+      { type: 'RemoveSubscriptionRoleAssignment', actor, assignmentId },
+      this.context(actor),
+    );
+  }
+
+  cancelSubscription(actor: Actor, subscriptionId: string): void {
+    this.decide(
+      streamIds.subscription(subscriptionId),
+      subscriptionRbacDecider,
+      { type: 'CancelAzureSubscription', actor },
+      this.context(actor),
+    );
+  }
+
+  /** EndResellerRelationshipHandler and its follow-up (R9): DAP goes with the relationship. */
+  endRelationship(admin: Actor, customerTenantId: string, activeSubscriptionIds: string[]): void {
+    const context = this.context(admin);
+    const partnerTenantId = admin.tenantId;
+    const [ended] = this.decide(
+      streamIds.relationship(partnerTenantId, customerTenantId),
+      relationshipDecider,
+      {
+        type: 'EndResellerRelationship',
+        actor: admin,
+        partnerTenantId,
+        customerTenantId,
+        activeProvisionedSubscriptionIds: activeSubscriptionIds,
+      },
+      context,
+    );
+    this.decide(
+      streamIds.dapGrant(partnerTenantId, customerTenantId),
+      dapGrantDecider,
+      { type: 'RevokeDelegatedAdminOnRelationshipEnd', partnerTenantId, customerTenantId },
+      { ...context, causationId: ended.id },
+    );
+  }
+
+  /** CreateAutopilotProfileHandler: facts from the pair's streams, then the profile's stream. */
+  createAutopilotProfile(agent: Actor, customerTenantId: string): string {
+    const profileId = this.random.uuid();
+    const settings = AUTOPILOT_SETTINGS.filter(() => this.random.chance(0.5));
+    this.decide(
+      autopilotStreams.profile(profileId),
+      autopilotProfileDecider,
+      {
+        type: 'CreateAutopilotProfile',
+        actor: agent,
+        facts: this.autopilotFacts(agent, customerTenantId),
+        profileId,
+        customerTenantId,
+        name: this.random.pick([
+          'Standard laptop',
+          'Kiosk',
+          'Shared device',
+          'Developer workstation',
+        ]),
+        description: 'Provisioned by the partner for new hires',
+        settings,
+      },
+      this.context(agent),
+    );
+    return profileId;
+  }
+
+  /**
+   * AddAutopilotDevicesHandler: the batch is decided whole, each identifier reserved on its own
+   * stream, then each device added. Generated identifiers are unique, so every key is free.
+   */
+  addAutopilotDevices(actor: Actor, customerTenantId: string, count: number): string[] {
+    const devices = Array.from({ length: count }, () => this.deviceIdentity());
+    const deviceIds = devices.map(() => this.random.uuid());
+    const plan = decideDeviceBatch({
+      actor,
+      facts: this.autopilotFacts(actor, customerTenantId),
+      customerTenantId,
+      source: actor.tenantKind === 'partner' ? 'PARTNER' : 'INTUNE',
+      devices,
+      deviceIds,
+      holders: new FreeKeys(),
+    });
+    const context = this.context(actor);
+    for (const { reservations } of plan) {
+      for (const { streamId, ...reserve } of reservations) {
+        this.decide(streamId, deviceKeyDecider, reserve, context);
+      }
+    }
+    for (const { register } of plan) {
+      this.decide(
+        autopilotStreams.device(register.deviceId),
+        autopilotDeviceDecider,
+        register,
+        context,
+      );
+    }
+    return deviceIds;
+  }
+
+  assignAutopilotProfile(agent: Actor, deviceId: string, profileId: string): void {
+    const deviceStream = autopilotStreams.device(deviceId);
+    const device = this.stateOf(
+      deviceStream,
+      autopilotDeviceDecider.initialState,
+    ) as typeof autopilotDeviceDecider.initialState;
+    const profile = this.stateOf(
+      autopilotStreams.profile(profileId),
+      autopilotProfileDecider.initialState,
+    ) as typeof autopilotProfileDecider.initialState;
+    this.decide(
+      deviceStream,
+      autopilotDeviceDecider,
+      {
+        type: 'AssignAutopilotProfile',
+        actor: agent,
+        facts: this.autopilotFacts(agent, device.customerTenantId),
+        profile: {
+          profileId,
+          customerTenantId: profile.customerTenantId,
+          active: profile.status === 'ACTIVE',
+        },
+      },
+      this.context(agent),
+    );
+  }
+
+  /** loadAutopilotFacts, read from this world's streams. */
+  private autopilotFacts(actor: Actor, customerTenantId: string | null): AutopilotFacts {
+    if (actor.tenantKind !== 'partner' || customerTenantId === null) {
+      return {
+        relationshipActive: false,
+        dapStatus: 'NONE',
+        policy: this.settings.AUTOPILOT_POLICY,
+      };
+    }
+    const relationship = this.stateOf(
+      streamIds.relationship(actor.tenantId, customerTenantId),
+      relationshipDecider.initialState,
+    ) as typeof relationshipDecider.initialState;
+    const dap = this.stateOf(
+      streamIds.dapGrant(actor.tenantId, customerTenantId),
+      dapGrantDecider.initialState,
+    ) as typeof dapGrantDecider.initialState;
+    return {
+      relationshipActive: relationship.active,
+      dapStatus: dap.status,
+      policy: this.settings.AUTOPILOT_POLICY,
+    };
+  }
+
+  /** Mostly serial + manufacturer + model; a third also carry a 4K hardware hash (~4,000 chars). */
+  private deviceIdentity(): DeviceIdentityInput {
+    const serialNumber = `SN${this.random.uuid().slice(0, 8).toUpperCase()}`;
+    const [manufacturer, model] = this.random.pick(DEVICE_MODELS);
+    if (!this.random.chance(0.3)) return { serialNumber, manufacturer, model };
+    let hardwareHash = '';
+    while (hardwareHash.length < 4000) hardwareHash += this.random.uuid().replace(/-/g, '');
+    return {
+      hardwareHash: Buffer.from(hardwareHash, 'hex').toString('base64'),
+      serialNumber,
+      manufacturer,
+      model,
+    };
+  }
+
+  /** Drops a finished stream's state to bound memory; its revision is not needed again. */
+  forget(streamId: string): void {
+    this.streams.delete(streamId);
+  }
+
+  forgetPair(partnerTenantId: string, customerTenantId: string): void {
+    this.forget(streamIds.relationship(partnerTenantId, customerTenantId));
+    this.forget(streamIds.dapGrant(partnerTenantId, customerTenantId));
+  }
+
+  private context(actor: Actor): Context {
+    return { actor, correlationId: this.random.uuid() };
+  }
+
+  private stateOf(streamId: string, initial: unknown): unknown {
+    return this.streams.get(streamId)?.state ?? initial;
+  }
+
+  private decide<Command, Event extends { type: string; data: unknown }, State>(
+    streamId: string,
+    decider: Decider<Command, Event, State>,
+    command: Command,
+    context: Context,
+  ): WorldEvent[] {
+    const stream = this.streams.get(streamId) ?? { state: decider.initialState, revision: -1 };
+    const now = this.now();
+    const events = decider.decide(command, stream.state as State, now);
+    if (events.length === 0) return [];
+    stream.state = events.reduce(decider.evolve, stream.state as State);
+    this.streams.set(streamId, stream);
+    const recorded: WorldEvent[] = [];
+    for (const event of events) {
+      const id = this.random.uuid();
+      stream.revision += 1;
+      recorded.push({
+        id,
+        streamId,
+        revision: stream.revision,
+        type: event.type,
+        data: event.data,
+        metadata: {
+          correlationId: context.correlationId,
+          causationId: recorded.at(-1)?.id ?? context.causationId ?? context.correlationId,
+          actor: context.actor,
+          occurredAt: now.toISOString(),
+          schemaVersion: EVENT_SCHEMA_VERSION,
+        },
+      });
+    }
+    recorded.forEach((event) => this.emit(event));
+    this.emitted += recorded.length;
+    this.clock += 1 + this.random.int(2 * this.meanStepMs);
+    return recorded;
+  }
+}
+
+/** Every identifier is free: generated devices never repeat one. */
+class FreeKeys extends Map<string, KeyHolder | null> {
+  override has(): boolean {
+    return true;
+  }
+  override get(): null {
+    return null;
+  }
+}
+
+const DEVICE_MODELS: [string, string][] = [
+  ['Microsoft Corporation', 'Surface Laptop 5'],
+  ['Dell Inc.', 'Latitude 7440'],
+  ['LENOVO', '21HM'],
+  ['HP', 'EliteBook 840 G10'],
+];
+
+const SUBSCRIPTION_NAMES = [
+  'Production',
+  'Development and test',
+  'Data platform',
+  'Backup and recovery',
+  'Web shop',
+];
+
+const SERVICE_REQUEST_TOPICS = [
+  {
+    title: 'Mailbox cannot receive external mail',
+    description:
+      'Since this morning the shared mailbox sales@ rejects messages from outside the organisation with a 550 5.7.1 error. Internal mail works. No transport rule was changed on our side.',
+  },
+  {
+    title: 'Licence assignment fails for new users',
+    description:
+      'Assigning Microsoft 365 Business Premium to three new users fails with "insufficient licences" although the subscription shows 12 available seats.',
+  },
+  {
+    title: 'Teams meetings drop after 30 minutes',
+    description:
+      'Several users report that scheduled Teams meetings end for every participant after about 30 minutes. The issue started after the tenant moved to the new meeting policy.',
+  },
+  {
+    title: 'SharePoint site storage quota',
+    description:
+      'The project site has reached its storage quota; please raise it to 200 GB and confirm whether retention policies keep deleted versions.',
+  },
+];

@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { loadavg } from 'node:os';
+import { appendFigures } from './figures/append';
+import { commandPathFigures } from './figures/command-path';
+import { graphqlHttpFigures } from './figures/graphql-http';
+import { projectionLagFigures } from './figures/projection-lag';
+import { rebuildFigures } from './figures/rebuild';
+import { startupFigures } from './figures/startup';
+import { type BenchOptions, type FigureName, parseOptions } from './lib/options';
+import { type Figure, machineInfo, renderTable, type Report, writeReport } from './lib/report';
+
+const FIGURES: Record<
+  FigureName,
+  { title: string; run: (options: BenchOptions) => Promise<Figure[]> }
+> = {
+  append: { title: '1. append through the event store port', run: appendFigures },
+  command: { title: '2. command path in-process', run: commandPathFigures },
+  rebuild: { title: '3. rebuild every projection', run: rebuildFigures },
+  http: { title: '4. GraphQL over HTTP (server in its own process)', run: graphqlHttpFigures },
+  lag: { title: '5. projection lag under sustained load', run: projectionLagFigures },
+  startup: {
+    title: '6. start-up, memory and recovery (server in its own process)',
+    run: startupFigures,
+  },
+};
+
+/** Runs the chosen figures, prints the table and writes the JSON report. */
+export async function runBench(options: BenchOptions): Promise<Report> {
+  const startedAt = new Date().toISOString();
+  const loadAtStart = loadavg();
+  const figures: Figure[] = [];
+  for (const name of options.only) {
+    const { title, run } = FIGURES[name];
+    options.log(`${title} (${options.mode})`);
+    const started = Date.now();
+    figures.push(...(await run(options)));
+    options.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  const report: Report = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    mode: options.mode,
+    machine: machineInfo(loadAtStart),
+    notes: [
+      'ratio = product/limit for rates, limit/product for times and memory: 1.00 means at the limit.',
+      'Each figure is the median of its runs (min–max beside it); latencies are the median of each run’s percentiles.',
+    ],
+    figures,
+  };
+  writeReport(options.out, report);
+  options.log(`\n${renderTable(figures)}\n\nwritten to ${options.out}`);
+  return report;
+}
+
+if (require.main === module) {
+  runBench(parseOptions(process.argv.slice(2))).catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,32 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseOptions } from '../../bench/lib/options';
+import type { Report } from '../../bench/lib/report';
+import { runBench } from '../../bench/run';
+
+// Keeps `npm run bench` working: the in-process figures on tiny sizes. It asserts the report's
+// shape, never a timing. The GraphQL and start-up figures spawn servers and are left to --quick.
+describe('npm run bench (smoke, tiny sizes)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('measures product and limit for each in-process figure and writes the JSON report', async () => {
+    const out = join(dir, 'latest.json');
+    const options = parseOptions(['--tiny', '--only', 'append,command,rebuild,lag', '--out', out]);
+    const report = await runBench({ ...options, log: () => undefined });
+
+    expect(report.figures.map((figure) => figure.figure)).toEqual([1, 1, 1, 1, 2, 2, 3, 5]);
+    for (const figure of report.figures) {
+      expect(figure.product.runs).toHaveLength(1);
+      expect(figure.limit.runs).toHaveLength(1);
+      expect(figure.product.median).toBeGreaterThan(0);
+      expect(figure.limit.median).toBeGreaterThan(0);
+      expect(Number.isFinite(figure.ratio)).toBe(true);
+    }
+    expect(report.figures.find((figure) => figure.id === 'command.1w')?.details).toEqual({
+      refused: 0,
+    });
+    expect(JSON.parse(readFileSync(out, 'utf8')) as Report).toEqual(report);
+  });
+});
