@@ -53,7 +53,7 @@ describe('delegated admin privileges over GraphQL', () => {
     removeDataDir(app.dataDir);
   });
 
-  it('R10–R15, R8: the whole story, from invitation with DAP to removal and back', async () => {
+  it('R10–R16, R8: the whole story, from invitation with DAP to removal and back; the Customers page follows (R16)', async () => {
     const accepted = await app.gql(fay, ACCEPT, { id: await invite(true) });
     expect(accepted.data.acceptResellerInvitation.delegatedAdmin).toEqual({
       status: 'ACTIVE',

@@ -1,10 +1,10 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { dapGrantDecider } from '../../domain/dap-grant/dap-grant.decider';
-import { relationshipDecider } from '../../domain/relationship/relationship.decider';
 import { streamIds } from '../../domain/shared/streams';
 import { AggregateStore } from '../aggregate-store';
 import type { CommandContext, CommandOutcome } from '../command-context';
+import { relationshipActive } from '../pair-facts';
 
 export class OpenServiceRequest extends Command<CommandOutcome & { serviceRequestId: string }> {
   constructor(
@@ -28,10 +28,6 @@ export class OpenServiceRequestHandler implements ICommandHandler<OpenServiceReq
   async execute({ context, customerTenantId, title, description }: OpenServiceRequest) {
     const partnerTenantId = context.actor.tenantId;
     const serviceRequestId = randomUUID();
-    const relationship = await this.aggregates.load(
-      streamIds.relationship(partnerTenantId, customerTenantId),
-      relationshipDecider,
-    );
     const { position } = await this.aggregates.decide(
       streamIds.dapGrant(partnerTenantId, customerTenantId),
       dapGrantDecider,
@@ -43,7 +39,11 @@ export class OpenServiceRequestHandler implements ICommandHandler<OpenServiceReq
         serviceRequestId,
         title,
         description,
-        relationshipActive: relationship.state.active,
+        relationshipActive: await relationshipActive(
+          this.aggregates,
+          partnerTenantId,
+          customerTenantId,
+        ),
       },
       context,
     );

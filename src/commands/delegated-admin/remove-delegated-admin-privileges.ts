@@ -1,9 +1,9 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { dapGrantDecider } from '../../domain/dap-grant/dap-grant.decider';
-import { relationshipDecider } from '../../domain/relationship/relationship.decider';
 import { streamIds } from '../../domain/shared/streams';
 import { AggregateStore } from '../aggregate-store';
 import type { CommandContext, CommandOutcome } from '../command-context';
+import { relationshipActive } from '../pair-facts';
 
 export class RemoveDelegatedAdminPrivileges extends Command<CommandOutcome> {
   constructor(
@@ -22,10 +22,6 @@ export class RemoveDelegatedAdminPrivilegesHandler implements ICommandHandler<Re
 
   async execute({ context, partnerTenantId, confirm }: RemoveDelegatedAdminPrivileges) {
     const customerTenantId = context.actor.tenantId;
-    const relationship = await this.aggregates.load(
-      streamIds.relationship(partnerTenantId, customerTenantId),
-      relationshipDecider,
-    );
     const { position } = await this.aggregates.decide(
       streamIds.dapGrant(partnerTenantId, customerTenantId),
       dapGrantDecider,
@@ -35,7 +31,11 @@ export class RemoveDelegatedAdminPrivilegesHandler implements ICommandHandler<Re
         partnerTenantId,
         customerTenantId,
         confirm,
-        relationshipActive: relationship.state.active,
+        relationshipActive: await relationshipActive(
+          this.aggregates,
+          partnerTenantId,
+          customerTenantId,
+        ),
       },
       context,
     );
