@@ -41,7 +41,13 @@ export class AggregateStore {
   async load<Event extends DomainEvent, State>(
     streamId: string,
     decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
-  ): Promise<{ state: State; revision: number | 'no_stream'; lastPosition: number }> {
+  ): Promise<{
+    state: State;
+    revision: number | 'no_stream';
+    lastPosition: number;
+    /** When the stream's last event was decided; null for an empty stream. */
+    lastOccurredAt: Date | null;
+  }> {
     const history = await this.store.readStream(streamId);
     const state = history.reduce(
       (current, recorded) =>
@@ -53,6 +59,7 @@ export class AggregateStore {
       state,
       revision: last ? last.revision : 'no_stream',
       lastPosition: last?.position ?? 0,
+      lastOccurredAt: last ? new Date(last.metadata.occurredAt) : null,
     };
   }
 

@@ -7,7 +7,6 @@ import {
   AddAutopilotDevices,
   AddAutopilotDevicesHandler,
 } from '../../src/commands/autopilot/add-autopilot-devices';
-import { systemClock } from '../../src/config/clock';
 import { loadSettings } from '../../src/config/settings';
 import { deviceKeys } from '../../src/domain/autopilot-profile/device-identity';
 import { autopilotStreams } from '../../src/domain/autopilot-profile/streams';
@@ -20,6 +19,7 @@ import type {
   ReadStreamOptions,
 } from '../../src/event-store/event-store';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import { ManualClock } from '../support/app';
 import { customerGlobalAdmin } from '../support/given';
 
 const FABRIKAM = 'customer-fabrikam';
@@ -58,6 +58,7 @@ describe('adding a batch of Autopilot devices on the real store', () => {
   let dir: string;
   let store: InterleavingStore;
   let handler: AddAutopilotDevicesHandler;
+  let clock: ManualClock;
 
   const add = (productKeys: string[]) =>
     handler.execute(
@@ -75,9 +76,11 @@ describe('adding a batch of Autopilot devices on the real store', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'autopilot-'));
     store = new InterleavingStore(new SqliteEventStore(join(dir, 'events.db')));
+    clock = new ManualClock(new Date('2026-06-01T12:00:00Z'));
     handler = new AddAutopilotDevicesHandler(
-      new AggregateStore(store, systemClock),
+      new AggregateStore(store, clock),
       loadSettings({}),
+      clock,
     );
   });
   afterEach(async () => {
@@ -119,6 +122,25 @@ describe('adding a batch of Autopilot devices on the real store', () => {
     ]);
     // The released identifier is free again.
     expect((await add(['PK-1'])).deviceIds).toHaveLength(1);
+  });
+
+  it('R33: identifiers a crashed batch reserved are free again once that batch is clearly abandoned', async () => {
+    store.beforeAppend = (streamId) => {
+      if (streamId.startsWith('autopilotdevice-'))
+        return Promise.reject(new Error('process killed'));
+      return Promise.resolve();
+    };
+    await expect(add(['PK-lost'])).rejects.toThrow('process killed');
+    store.beforeAppend = null;
+
+    clock.advance(60_000);
+    await expect(add(['PK-lost'])).rejects.toMatchObject({ code: 'CONFLICT', rule: 'R33' });
+    clock.advance(10 * 60_000);
+    const { deviceIds } = await add(['PK-lost']);
+    expect(await typesIn(keyStream('PK-lost'))).toEqual([
+      ['AutopilotDeviceKeyReserved', expect.anything()],
+      ['AutopilotDeviceKeyReserved', expect.objectContaining({ deviceId: deviceIds[0] })],
+    ]);
   });
 
   it('R33: however concurrent batches interleave, an identifier ends up on exactly one device', async () => {

@@ -1,6 +1,9 @@
 import type { AutopilotFacts, AutopilotPolicy } from '../../src/domain/access/autopilot-access';
 import type { AddAutopilotDevices, KeyHolder } from '../../src/domain/autopilot-profile/commands';
-import { decideDeviceBatch } from '../../src/domain/autopilot-profile/device-batch';
+import {
+  ABANDONED_RESERVATION_MS,
+  decideDeviceBatch,
+} from '../../src/domain/autopilot-profile/device-batch';
 import {
   deviceKeys,
   type DeviceIdentityInput,
@@ -11,6 +14,7 @@ import type { Actor } from '../../src/domain/shared/actor';
 import { DomainError } from '../../src/domain/shared/domain-error';
 import { customerGlobalAdmin, customerUser, partnerUser } from '../support/given';
 
+const NOW = new Date('2026-06-01T12:00:00Z');
 const CONTOSO = 'partner-contoso';
 const FABRIKAM = 'customer-fabrikam';
 const contosoAdmin = partnerUser(['AdminAgent'], { tenantId: CONTOSO });
@@ -52,6 +56,7 @@ function batch(
     devices,
     deviceIds: devices.map((_, index) => `device-${index}`),
     holders,
+    now: NOW,
   };
 }
 
@@ -118,7 +123,8 @@ describe('adding Autopilot devices', () => {
   it('R33: a device already registered in the tenant is a duplicate, named in the refusal', () => {
     const existing: KeyHolder = {
       deviceId: 'device-old',
-      removed: false,
+      deviceStatus: 'REGISTERED',
+      reservedAt: NOW,
       identity: { serialNumber: 'OLD-1', hardwareHash: HASH },
     };
     const error = refusal(
@@ -139,7 +145,12 @@ describe('adding Autopilot devices', () => {
   });
 
   it('R33: product key alone and serial + manufacturer + model identify duplicates too', () => {
-    const holder: KeyHolder = { deviceId: 'device-old', removed: false, identity: {} };
+    const holder: KeyHolder = {
+      deviceId: 'device-old',
+      deviceStatus: 'REGISTERED',
+      reservedAt: NOW,
+      identity: {},
+    };
     for (const identity of [
       { productKey: 'PK-1' },
       { serialNumber: 'SN-1', manufacturer: 'M', model: 'X' },
@@ -150,7 +161,12 @@ describe('adding Autopilot devices', () => {
   });
 
   it('R33: serial + manufacturer + model compare case-sensitively; a serial alone is no identifier', () => {
-    const holder: KeyHolder = { deviceId: 'device-old', removed: false, identity: {} };
+    const holder: KeyHolder = {
+      deviceId: 'device-old',
+      deviceStatus: 'REGISTERED',
+      reservedAt: NOW,
+      identity: {},
+    };
     const registered = { serialNumber: 'sn-1', manufacturer: 'M', model: 'X' };
     const planned = decideDeviceBatch(
       batch([{ serialNumber: 'SN-1', manufacturer: 'M', model: 'X' }], {
@@ -161,8 +177,43 @@ describe('adding Autopilot devices', () => {
     expect(deviceKeys(FABRIKAM, { serialNumber: 'SN-1', hardwareHash: HASH })).toHaveLength(1);
   });
 
+  it('R33: a key reserved by a batch that never registered its device is taken over once abandoned', () => {
+    const reservedAt = new Date(NOW.getTime() - ABANDONED_RESERVATION_MS);
+    const holder: KeyHolder = {
+      deviceId: 'device-lost',
+      deviceStatus: 'NONE',
+      reservedAt,
+      identity: {},
+    };
+    const [planned] = decideDeviceBatch(
+      batch([{ productKey: 'PK-1' }], { held: [{ identity: { productKey: 'PK-1' }, holder }] }),
+    );
+    expect(planned.reservations).toEqual([
+      expect.objectContaining({ keyKind: 'PRODUCT_KEY', takeOverFrom: 'device-lost' }),
+    ]);
+  });
+
+  it('R33: a key a batch reserved a moment ago still counts: that batch is still registering', () => {
+    const reservedAt = new Date(NOW.getTime() - ABANDONED_RESERVATION_MS + 1000);
+    const holder: KeyHolder = {
+      deviceId: 'device-coming',
+      deviceStatus: 'NONE',
+      reservedAt,
+      identity: {},
+    };
+    const error = refusal(
+      batch([{ productKey: 'PK-1' }], { held: [{ identity: { productKey: 'PK-1' }, holder }] }),
+    );
+    expect({ code: error.code, rule: error.rule }).toEqual({ code: 'CONFLICT', rule: 'R33' });
+  });
+
   it('R33: a removed device’s identifier may be registered again', () => {
-    const holder: KeyHolder = { deviceId: 'device-old', removed: true, identity: {} };
+    const holder: KeyHolder = {
+      deviceId: 'device-old',
+      deviceStatus: 'REMOVED',
+      reservedAt: NOW,
+      identity: {},
+    };
     const [planned] = decideDeviceBatch(
       batch([{ productKey: 'PK-1' }], { held: [{ identity: { productKey: 'PK-1' }, holder }] }),
     );

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
+import { CLOCK, type Clock } from '../../config/clock';
 import { SETTINGS, type Settings } from '../../config/settings';
 import type { KeyHolder } from '../../domain/autopilot-profile/commands';
 import { decideDeviceBatch, type PlannedDevice } from '../../domain/autopilot-profile/device-batch';
@@ -45,6 +46,7 @@ export class AddAutopilotDevicesHandler implements ICommandHandler<AddAutopilotD
   constructor(
     private readonly aggregates: AggregateStore,
     @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ context, customerTenantId, source, devices }: AddAutopilotDevices) {
@@ -65,6 +67,7 @@ export class AddAutopilotDevicesHandler implements ICommandHandler<AddAutopilotD
       devices,
       deviceIds: devices.map(() => randomUUID()),
       holders: await this.holdersOf(new Set(keyStreams)),
+      now: this.clock.now(),
     });
     let position = await this.reserve(plan, context);
     for (const { register } of plan) {
@@ -83,8 +86,8 @@ export class AddAutopilotDevicesHandler implements ICommandHandler<AddAutopilotD
   private async holdersOf(streamIds: Set<string>): Promise<Map<string, KeyHolder | null>> {
     const holders = new Map<string, KeyHolder | null>();
     for (const streamId of streamIds) {
-      const { state } = await this.aggregates.load(streamId, deviceKeyDecider);
-      if (!state.heldBy) {
+      const { state, lastOccurredAt } = await this.aggregates.load(streamId, deviceKeyDecider);
+      if (!state.heldBy || !lastOccurredAt) {
         holders.set(streamId, null);
         continue;
       }
@@ -94,7 +97,8 @@ export class AddAutopilotDevicesHandler implements ICommandHandler<AddAutopilotD
       );
       holders.set(streamId, {
         deviceId: state.heldBy,
-        removed: holder.state.status === 'REMOVED',
+        deviceStatus: holder.state.status,
+        reservedAt: lastOccurredAt,
         identity: holder.state.identity,
       });
     }

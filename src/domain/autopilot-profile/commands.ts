@@ -67,7 +67,7 @@ export type DeviceKeyCommand =
       partnerTenantId: string | null;
       keyKind: DeviceKeyKind;
       deviceId: string;
-      /** A holder the handler found removed: its stale reservation may be taken over. */
+      /** A holder that no longer holds in effect (removed, or abandoned): its stale reservation is taken over. */
       takeOverFrom: string | null;
     }
   | {
@@ -82,8 +82,10 @@ export type DeviceKeyCommand =
 /** Who holds one identifier now, as the handler read it from the key's stream. */
 export interface KeyHolder {
   deviceId: string;
-  /** The holder's device was removed, but its reservation was not released (a crash between). */
-  removed: boolean;
+  /** The holder device's own state: NONE if the batch that reserved the key never registered it. */
+  deviceStatus: 'NONE' | 'REGISTERED' | 'REMOVED';
+  /** When the key was reserved for it. */
+  reservedAt: Date;
   identity: DeviceIdentity;
 }
 
@@ -97,4 +99,5 @@ export interface AddAutopilotDevices {
   deviceIds: readonly string[];
   /** The current holder of every identifier key the devices carry (null: free). */
   holders: ReadonlyMap<string, KeyHolder | null>;
+  now: Date;
 }

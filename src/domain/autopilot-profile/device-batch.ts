@@ -1,7 +1,12 @@
 import { assertMayAutopilot } from '../access/autopilot-access';
 import type { Actor } from '../shared/actor';
 import { DomainError, invalidInput } from '../shared/domain-error';
-import type { AddAutopilotDevices, AutopilotDeviceCommand, DeviceKeyCommand } from './commands';
+import type {
+  AddAutopilotDevices,
+  AutopilotDeviceCommand,
+  DeviceKeyCommand,
+  KeyHolder,
+} from './commands';
 import {
   describeDevice,
   deviceKeys,
@@ -57,6 +62,22 @@ function summary(total: number, problems: readonly BatchProblem[]): string {
 }
 
 /** R33: devices repeating an identifier of an earlier device of the batch, or of the tenant. */
+/**
+ * A batch reserves its keys, then registers its devices, in well under this time. A key whose
+ * device was never registered after it is one a crashed batch left behind, free to take over.
+ */
+export const ABANDONED_RESERVATION_MS = 10 * 60 * 1000;
+
+/** R33: whether a key's holder still makes a new device with that key a duplicate. */
+export function stillHolds(holder: KeyHolder, now: Date): boolean {
+  if (holder.deviceStatus === 'REGISTERED') return true;
+  if (holder.deviceStatus === 'REMOVED') return false;
+  return now.getTime() - holder.reservedAt.getTime() < ABANDONED_RESERVATION_MS;
+}
+
+const takeOverFrom = (holder: KeyHolder | null | undefined, now: Date): string | null =>
+  holder && !stillHolds(holder, now) ? holder.deviceId : null;
+
 function duplicates(command: AddAutopilotDevices, keysOf: ReturnType<typeof deviceKeys>[]) {
   const found: BatchProblem[] = [];
   const firstWith = new Map<string, number>();
@@ -75,7 +96,7 @@ function duplicates(command: AddAutopilotDevices, keysOf: ReturnType<typeof devi
         throw new Error(`The holder of ${key.streamId} was not read before deciding`);
       }
       const holder = command.holders.get(key.streamId);
-      if (holder && !holder.removed) {
+      if (holder && stillHolds(holder, command.now)) {
         found.push({
           index,
           problem: `has the same ${KEY_LABEL[key.kind]} as device ${holder.deviceId} (${describeDevice(holder.identity)}), already registered in the tenant`,
@@ -133,7 +154,7 @@ export function decideDeviceBatch(command: AddAutopilotDevices): PlannedDevice[]
         partnerTenantId,
         keyKind: key.kind,
         deviceId,
-        takeOverFrom: command.holders.get(key.streamId)?.deviceId ?? null,
+        takeOverFrom: takeOverFrom(command.holders.get(key.streamId), command.now),
       })),
     };
   });
