@@ -396,6 +396,7 @@ export class World {
       devices,
       deviceIds,
       holders: new FreeKeys(),
+      now: this.now(),
     });
     const context = this.context(actor);
     for (const { reservations } of plan) {
