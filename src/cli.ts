@@ -1,14 +1,18 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { auditCommand } from './cli/audit.command';
+import { demoCommand } from './cli/demo.command';
 import { projectionsCommand } from './cli/projections.command';
+import { serveCommand } from './cli/serve.command';
 import { tokenCommand } from './cli/token.command';
 
 const program = new Command('partner-ledger')
   .description('partner-ledger command line')
+  .addCommand(serveCommand)
   .addCommand(projectionsCommand)
   .addCommand(tokenCommand)
-  .addCommand(auditCommand);
+  .addCommand(auditCommand)
+  .addCommand(demoCommand);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

@@ -187,6 +187,41 @@ describe('the process contract', () => {
       }
     });
 
+    it('demo writes a story into an empty store, prints working tokens, and refuses a second time', async () => {
+      const demoDir = mkdtempSync(join(tmpdir(), 'partner-ledger-demo-'));
+      const demoEnv = { DATA_DIR: demoDir, AUTH_SECRET: TEST_SECRET };
+      try {
+        const { stdout } = await npm(['demo'], demoEnv);
+        const tokens = Object.fromEntries(
+          [...stdout.matchAll(/^([A-Z]+)=(\S+)/gm)].map(([, who, token]) => [who, token]),
+        );
+        expect(Object.keys(tokens)).toEqual(['ANN', 'SAM', 'HAL', 'FAY', 'WES', 'OPAL']);
+        const verifier = TokenVerifier.fromSettings(loadSettings(demoEnv));
+        await expect(verifier.verify(`Bearer ${tokens.FAY}`)).resolves.toMatchObject({
+          userId: 'fay',
+          roles: ['GlobalAdmin'],
+        });
+        await expect(npm(['demo'], demoEnv)).rejects.toMatchObject({
+          stderr: expect.stringContaining('already holds events'),
+        });
+        const app = await startApp({ dataDir: demoDir });
+        try {
+          const page = await app.gql(
+            tokens.ANN,
+            '{ customers { nodes { name delegatedAdmin { status } } } }',
+          );
+          expect(page.data.customers.nodes).toEqual([
+            { name: 'Fabrikam', delegatedAdmin: { status: 'ACTIVE' } },
+            { name: 'Woodgrove', delegatedAdmin: { status: 'NONE' } },
+          ]);
+        } finally {
+          await app.close();
+        }
+      } finally {
+        removeDataDir(demoDir);
+      }
+    });
+
     it('projections rebuild of an unknown name fails with the known names', async () => {
       await expect(npm(['projections', '--', 'rebuild', 'nope'], env)).rejects.toMatchObject({
         stderr: expect.stringContaining(

@@ -1,0 +1,39 @@
+import { Command } from 'commander';
+import { resolveHmacSecret } from '../auth/local-secret';
+import { mintToken } from '../auth/token-minter';
+import { loadSettings } from '../config/settings';
+import { createEventStore } from '../event-store/event-store.factory';
+import { claimsOf, DEMO_PEOPLE, writeDemoStory } from './demo-story';
+
+export const demoCommand = new Command('demo')
+  .description(
+    'Write a small demo story into an empty store and print a token for each person in it',
+  )
+  .action(async () => {
+    const settings = loadSettings();
+    const store = createEventStore(settings);
+    try {
+      if ((await store.headPosition()) > 0) {
+        throw new Error(
+          `The store in ${settings.DATA_DIR} already holds events; run demo on an empty DATA_DIR.`,
+        );
+      }
+      await writeDemoStory(store, settings);
+      console.log(
+        `demo story written (${await store.headPosition()} events). Tokens, valid 8 hours:`,
+      );
+      const secret = resolveHmacSecret(settings);
+      for (const [key, actor] of Object.entries(DEMO_PEOPLE)) {
+        const token = await mintToken(secret, claimsOf(actor), {
+          ttl: '8h',
+          issuer: settings.AUTH_ISSUER,
+          audience: settings.AUTH_AUDIENCE,
+        });
+        console.log(
+          `${key.toUpperCase()}=${token}   # ${actor.name}, ${actor.tenantName}, ${actor.roles.join(',')}`,
+        );
+      }
+    } finally {
+      await store.close();
+    }
+  });
