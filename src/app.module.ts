@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -75,6 +76,8 @@ export class AppModule {
               sortSchema: true,
               playground: false,
               introspection: true,
+              // No HTTP cache hints are used; the default plugin wraps every field's resolver.
+              plugins: [ApolloServerPluginCacheControlDisabled()],
               formatError: format,
               subscriptions: {
                 'graphql-ws': {
