@@ -202,9 +202,13 @@ export class ProjectionEngine {
       this.pumpAgain = true;
       return;
     }
-    this.pumping = this.pump().finally(() => {
-      this.pumping = undefined;
-    });
+    // Start on the next turn of the event loop, so the appends of one command (and of every
+    // request handled meanwhile) are applied in one read-store transaction, not one each.
+    this.pumping = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.pump())
+      .finally(() => {
+        this.pumping = undefined;
+      });
   }
 
   private async pump(): Promise<void> {
@@ -236,12 +240,14 @@ export class ProjectionEngine {
     const after = Math.min(...working.map((row) => row.position));
     const page = await this.store.readAll({ after, maxCount: this.batchSize });
     if (page.length === 0) {
-      this.readStore.transaction(() => {
-        for (const row of this.workingCheckpoints()) {
-          if (row.state === 'REBUILDING' && row.position >= after)
-            this.checkpoints.setState(row.name, 'LIVE');
-        }
-      });
+      if (working.some((row) => row.state === 'REBUILDING')) {
+        this.readStore.transaction(() => {
+          for (const row of this.workingCheckpoints()) {
+            if (row.state === 'REBUILDING' && row.position >= after)
+              this.checkpoints.setState(row.name, 'LIVE');
+          }
+        });
+      }
       this.publishVisible(after);
       return false;
     }
