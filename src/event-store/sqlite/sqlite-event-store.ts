@@ -48,6 +48,16 @@ const SCHEMA = `
     UNIQUE (stream_id, revision)
   )`;
 
+interface PendingAppend {
+  streamId: string;
+  events: NewEvent[];
+  expected: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+  result?: AppendResult;
+  error?: unknown;
+}
+
 const COLUMNS = 'position, id, stream_id, revision, type, data, metadata, created';
 /** SQLite reads a negative LIMIT as "no limit". */
 const NO_LIMIT = -1;
@@ -71,6 +81,8 @@ export class SqliteEventStore implements EventStore {
   private readonly appendTx: Database.Transaction<
     (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult
   >;
+  private readonly commitTx: Database.Transaction<(appends: PendingAppend[]) => void>;
+  private pending: PendingAppend[] = [];
 
   constructor(filePath: string, options: SqliteEventStoreOptions = {}) {
     if (filePath !== ':memory:' && filePath !== '') {
@@ -105,20 +117,52 @@ export class SqliteEventStore implements EventStore {
     this.appendTx = this.db.transaction((streamId, events, expected) =>
       this.appendInTransaction(streamId, events, expected),
     );
+    // Nested in commitTx, each append runs in its own savepoint: a failed expectation undoes
+    // that append alone.
+    this.commitTx = this.db.transaction((appends: PendingAppend[]) => {
+      for (const append of appends) {
+        try {
+          append.result = this.appendTx(append.streamId, append.events, append.expected);
+        } catch (error) {
+          append.error = error;
+        }
+      }
+    });
   }
 
+  /**
+   * Group commit: the appends requested during one turn of the event loop (concurrent requests)
+   * commit together, each atomic on its own, with one fsync between them. An append resolves only
+   * once its transaction committed.
+   */
   append(
     streamId: string,
     events: NewEvent[],
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
-    return settle(() => {
-      // IMMEDIATE takes the write lock before the revision is read, so no other connection
-      // (in this process or another) can append between the check and the insert.
-      const result = this.appendTx.immediate(streamId, events, expectedRevision);
-      if (events.length > 0) this.notify();
-      return result;
+    return new Promise((resolve, reject) => {
+      if (this.pending.length === 0) setImmediate(() => this.commitPending());
+      this.pending.push({ streamId, events, expected: expectedRevision, resolve, reject });
     });
+  }
+
+  private commitPending(): void {
+    const appends = this.pending;
+    this.pending = [];
+    if (appends.length === 0) return;
+    try {
+      // IMMEDIATE takes the write lock before any revision is read, so no other connection
+      // (in this process or another) can append between a check and its insert.
+      this.commitTx.immediate(appends);
+    } catch (error) {
+      appends.forEach((append) => append.reject(error));
+      return;
+    }
+    for (const append of appends) {
+      if (append.result) append.resolve(append.result);
+      else append.reject(append.error);
+    }
+    if (appends.some((append) => append.result && append.events.length > 0)) this.notify();
   }
 
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -159,6 +203,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   close(): Promise<void> {
+    if (this.db.open) this.commitPending();
     this.stopPolling();
     this.listeners.clear();
     if (this.db.open) this.db.close();
