@@ -28,12 +28,12 @@ const SIZES: Record<Mode, Sizes> = {
   },
   quick: {
     runs: 3,
-    append: { fullSyncEvents: 2_000, normalSyncEvents: 10_000, streams: 2_000 },
-    command: { commands: 1_000, writers: [1, 4, 16], busyPairs: 500, backgroundEvents: 10_000 },
-    rebuild: { events: 50_000, runs: 3 },
-    http: { seconds: 2, mutations: 1_000, pageCustomers: 200, connections: 10 },
-    lag: { seconds: 2, commandsPerSecond: 1000 },
-    startup: { events: 50_000, burstMs: 500, runs: 1 },
+    append: { fullSyncEvents: 1_000, normalSyncEvents: 5_000, streams: 2_000 },
+    command: { commands: 400, writers: [1, 4, 16], busyPairs: 300, backgroundEvents: 5_000 },
+    rebuild: { events: 30_000, runs: 3 },
+    http: { seconds: 1, mutations: 400, pageCustomers: 200, connections: 10 },
+    lag: { seconds: 1.5, commandsPerSecond: 1000 },
+    startup: { events: 20_000, burstMs: 300, runs: 2 },
   },
   tiny: {
     runs: 1,
