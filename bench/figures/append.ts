@@ -29,7 +29,7 @@ interface Plan {
 function plan(count: number, streamCount: number, seed: number): Plan {
   const templates: WorldEvent[] = [];
   generatePopulation({ seed, events: Math.min(count, 5_000) }, (event) => templates.push(event));
-  const random = new Random(seed + 7);
+  const random = Random.for(seed, 'append-plan');
   const zipf = new Zipf(streamCount, random);
   const events = Array.from({ length: count }, (_, i) => {
     const template = templates[i % templates.length];

@@ -23,7 +23,7 @@ export type CommandKind = 'request' | 'accept' | 'serviceRequest' | 'remove';
  * conflict and retry), customers remove DAP (each removable pair once).
  */
 export function commandPlan(count: number, seed: number): CommandKind[] {
-  const random = new Random(seed);
+  const random = Random.for(seed, 'command-plan');
   let pending = 0;
   return Array.from({ length: count }, () => {
     const roll = random.next();
@@ -133,7 +133,7 @@ async function productRun(
 ): Promise<Sample> {
   copyDataDir(prepared, dir);
   const ledger = await openLedger(dir);
-  const source = new CommandSource(scenario, new Random(seed));
+  const source = new CommandSource(scenario, Random.for(seed, 'command-source'));
   const run: CommandRunner = (command) => ledger.gateway.execute(command as never);
   const latencies = new Latencies();
   let next = 0;

@@ -70,7 +70,7 @@ async function productLag(
       appendedAt.delete(event.position);
     }
   });
-  const source = new CommandSource(scenario, new Random(seed));
+  const source = new CommandSource(scenario, Random.for(seed, 'command-source'));
   let refused = 0;
   const achieved = await openLoop(plan, rate, (kind) =>
     source

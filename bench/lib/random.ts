@@ -13,6 +13,17 @@ export class Random {
     for (let i = 0; i < 15; i++) this.next32();
   }
 
+  /**
+   * A generator for one purpose: the same seed gives each purpose its own sequence, so ids drawn
+   * for one (a benchmark's new customers) never repeat another's (the fixture's tenants).
+   */
+  static for(seed: number, purpose: string): Random {
+    let hash = 0x811c9dc5 ^ seed;
+    for (let i = 0; i < purpose.length; i++)
+      hash = Math.imul(hash ^ purpose.charCodeAt(i), 0x01000193);
+    return new Random(hash >>> 0);
+  }
+
   next32(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;

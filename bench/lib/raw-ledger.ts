@@ -49,7 +49,7 @@ export class RawLedger {
     synchronous: 'FULL' | 'NORMAL' = 'FULL',
   ) {
     this.templates = eventTemplates(seed);
-    this.random = new Random(seed);
+    this.random = Random.for(seed, 'raw-ledger');
     this.busy = new Zipf(scenario.busyPairs.length, this.random);
     this.events = new Database(join(dir, 'events.db'));
     this.events.pragma('journal_mode = WAL');
