@@ -48,27 +48,38 @@ export class SubscriptionsQueries {
 
   /** A customer's subscriptions, cancelled ones left out. */
   ofCustomer(customerTenantId: string): SubscriptionView[] {
-    return this.withAssignments(
-      this.db.all<SubscriptionRow>(
-        `SELECT * FROM azure_subscriptions WHERE customer_tenant_id = ? AND cancelled_at IS NULL
-         ORDER BY display_name, subscription_id`,
-        [customerTenantId],
-      ),
+    return this.ofCustomers([customerTenantId]).get(customerTenantId) ?? [];
+  }
+
+  /** Several customers' subscriptions (a page of them) in two queries, cancelled ones left out. */
+  ofCustomers(customerTenantIds: readonly string[]): Map<string, SubscriptionView[]> {
+    const rows = this.db.all<SubscriptionRow>(
+      `SELECT * FROM azure_subscriptions
+       WHERE customer_tenant_id IN (SELECT value FROM json_each(?)) AND cancelled_at IS NULL
+       ORDER BY display_name, subscription_id`,
+      [JSON.stringify(customerTenantIds)],
     );
+    const byCustomer = new Map<string, SubscriptionView[]>(customerTenantIds.map((id) => [id, []]));
+    for (const view of this.withAssignments(rows))
+      byCustomer.get(view.customerTenantId)?.push(view);
+    return byCustomer;
   }
 
   private withAssignments(rows: SubscriptionRow[]): SubscriptionView[] {
+    const assignments = this.db.all<AssignmentRow>(
+      `SELECT * FROM subscription_role_assignments
+       WHERE subscription_id IN (SELECT value FROM json_each(?))
+       ORDER BY assigned_at, assignment_id`,
+      [JSON.stringify(rows.map((row) => row.subscription_id))],
+    );
     return rows.map((row) => ({
       subscriptionId: row.subscription_id,
       displayName: row.display_name,
       customerTenantId: row.customer_tenant_id,
       provisionedByPartnerTenantId: row.provisioned_by_partner_tenant_id,
       cancelled: row.cancelled_at !== null,
-      assignments: this.db
-        .all<AssignmentRow>(
-          'SELECT * FROM subscription_role_assignments WHERE subscription_id = ? ORDER BY assigned_at, assignment_id',
-          [row.subscription_id],
-        )
+      assignments: assignments
+        .filter((assignment) => assignment.subscription_id === row.subscription_id)
         .map((assignment) => ({
           assignmentId: assignment.assignment_id,
           role: assignment.role,

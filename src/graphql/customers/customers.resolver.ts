@@ -47,9 +47,13 @@ export class CustomersResolver {
     const rows = asOf
       ? this.readModels.customersHistory.page(partnerTenantId, size + 1, afterKey, asOf)
       : this.readModels.customers.page(partnerTenantId, size + 1, afterKey);
-    const edges = rows.slice(0, size).map((row) => ({
+    const pageRows = rows.slice(0, size);
+    const subscriptions = this.readModels.subscriptions.ofCustomers(
+      pageRows.map((row) => row.customer_tenant_id),
+    );
+    const edges = pageRows.map((row) => ({
       cursor: encodeCursor({ name: row.customer_name, tenantId: row.customer_tenant_id }),
-      node: this.toCustomer(row, actor),
+      node: toCustomer(row, actor, subscriptions.get(row.customer_tenant_id) ?? []),
     }));
     return {
       nodes: edges.map((edge) => edge.node),
