@@ -33,36 +33,41 @@ export const auditProjection: Projection = {
       summary TEXT NOT NULL,
       hash TEXT NOT NULL
     )`,
+    `CREATE TABLE IF NOT EXISTS audit_tenant_names (
+      tenant_id TEXT PRIMARY KEY,
+      name TEXT NOT NULL
+    )`,
+  ],
+  queryIndexes: [
     'CREATE INDEX IF NOT EXISTS audit_by_customer ON audit_log (customer_tenant_id, position)',
     'CREATE INDEX IF NOT EXISTS audit_by_partner ON audit_log (partner_tenant_id, position)',
     'CREATE INDEX IF NOT EXISTS audit_by_actor_tenant ON audit_log (actor_tenant_id, position)',
     'CREATE INDEX IF NOT EXISTS audit_by_actor_user ON audit_log (actor_user_id, position)',
     'CREATE INDEX IF NOT EXISTS audit_by_type ON audit_log (type, position)',
     'CREATE INDEX IF NOT EXISTS audit_by_time ON audit_log (occurred_at)',
-    `CREATE TABLE IF NOT EXISTS audit_tenant_names (
-      tenant_id TEXT PRIMARY KEY,
-      name TEXT NOT NULL
-    )`,
   ],
   handlers: {},
   everyEvent: recordEvent,
 };
 
 function recordEvent(event: RecordedEvent, db: SqlRunner): void {
-  if (db.get('SELECT 1 FROM audit_log WHERE position = ?', [event.position])) return;
-  for (const [tenantId, name] of tenantNamesIn(event)) {
+  const previous = db.get<{ position: number; hash: string }>(
+    'SELECT position, hash FROM audit_log WHERE position <= ? ORDER BY position DESC LIMIT 1',
+    [event.position],
+  );
+  if (previous?.position === event.position) return;
+  const learnt = new Map(tenantNamesIn(event));
+  for (const [tenantId, name] of learnt) {
     db.run(
       `INSERT INTO audit_tenant_names (tenant_id, name) VALUES (?, ?)
-       ON CONFLICT (tenant_id) DO UPDATE SET name = excluded.name`,
+       ON CONFLICT (tenant_id) DO UPDATE SET name = excluded.name WHERE name <> excluded.name`,
       [tenantId, name],
     );
   }
-  const previous = db.get<{ hash: string }>(
-    'SELECT hash FROM audit_log WHERE position < ? ORDER BY position DESC LIMIT 1',
-    [event.position],
-  );
   const nameOf = (tenantId: string) =>
+    learnt.get(tenantId) ??
     db.get<{ name: string }>('SELECT name FROM audit_tenant_names WHERE tenant_id = ?', [tenantId])
-      ?.name ?? null;
+      ?.name ??
+    null;
   db.run(INSERT, { ...auditEntryOf(event, nameOf, previous?.hash ?? GENESIS_HASH) });
 }

@@ -34,7 +34,6 @@ export const autopilotProjection: Projection = {
       created_at TEXT NOT NULL,
       updated_at TEXT NOT NULL
     )`,
-    'CREATE INDEX IF NOT EXISTS autopilot_profiles_by_customer ON autopilot_profiles (customer_tenant_id, name)',
     `CREATE TABLE IF NOT EXISTS autopilot_devices (
       device_id TEXT PRIMARY KEY,
       customer_tenant_id TEXT NOT NULL,
@@ -50,8 +49,11 @@ export const autopilotProjection: Projection = {
       added_at TEXT NOT NULL,
       position INTEGER NOT NULL
     )`,
-    'CREATE INDEX IF NOT EXISTS autopilot_devices_by_customer ON autopilot_devices (customer_tenant_id, position)',
     'CREATE INDEX IF NOT EXISTS autopilot_devices_by_profile ON autopilot_devices (profile_id)',
+  ],
+  queryIndexes: [
+    'CREATE INDEX IF NOT EXISTS autopilot_profiles_by_customer ON autopilot_profiles (customer_tenant_id, name)',
+    'CREATE INDEX IF NOT EXISTS autopilot_devices_by_customer ON autopilot_devices (customer_tenant_id, position)',
   ],
   handlers: {
     AutopilotProfileCreated: (event, db) => {

@@ -178,15 +178,17 @@ export const customersHistoryProjection: Projection = {
       valid_to TEXT,
       PRIMARY KEY (partner_tenant_id, customer_tenant_id, valid_from_position)
     )`,
-    `CREATE INDEX IF NOT EXISTS customers_history_by_name
-       ON customers_history (partner_tenant_id, customer_name, customer_tenant_id, valid_from)`,
-    `CREATE INDEX IF NOT EXISTS customers_history_by_customer
-       ON customers_history (customer_tenant_id, partner_name, partner_tenant_id, valid_from)`,
     `CREATE TABLE IF NOT EXISTS customers_history_clock (
       id INTEGER PRIMARY KEY CHECK (id = 1),
       position INTEGER NOT NULL,
       at TEXT NOT NULL
     )`,
+  ],
+  queryIndexes: [
+    `CREATE INDEX IF NOT EXISTS customers_history_by_name
+       ON customers_history (partner_tenant_id, customer_name, customer_tenant_id, valid_from)`,
+    `CREATE INDEX IF NOT EXISTS customers_history_by_customer
+       ON customers_history (customer_tenant_id, partner_name, partner_tenant_id, valid_from)`,
   ],
   handlers: Object.fromEntries(
     Object.entries(TRANSITIONS).map(([type, transition]) => [type, version(transition)]),

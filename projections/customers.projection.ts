@@ -28,6 +28,8 @@ export const customersProjection: Projection = {
       dap_changed_at TEXT,
       PRIMARY KEY (partner_tenant_id, customer_tenant_id)
     )`,
+  ],
+  queryIndexes: [
     'CREATE INDEX IF NOT EXISTS customers_by_name ON customers (partner_tenant_id, customer_name, customer_tenant_id)',
     'CREATE INDEX IF NOT EXISTS customers_by_customer ON customers (customer_tenant_id, partner_name)',
   ],

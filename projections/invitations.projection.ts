@@ -26,6 +26,8 @@ export const invitationsProjection: Projection = {
       expires_at TEXT NOT NULL,
       ended_at TEXT
     )`,
+  ],
+  queryIndexes: [
     'CREATE INDEX IF NOT EXISTS invitations_by_partner ON invitations (partner_tenant_id, created_at)',
   ],
   handlers: {

@@ -21,6 +21,8 @@ export const serviceRequestsProjection: Projection = {
       opened_by_name TEXT NOT NULL,
       position INTEGER NOT NULL
     )`,
+  ],
+  queryIndexes: [
     'CREATE INDEX IF NOT EXISTS service_requests_by_pair ON service_requests (partner_tenant_id, customer_tenant_id, position)',
   ],
   handlers: {

@@ -35,7 +35,6 @@ export const subscriptionsProjection: Projection = {
       created_at TEXT NOT NULL,
       cancelled_at TEXT
     )`,
-    'CREATE INDEX IF NOT EXISTS azure_subscriptions_by_customer ON azure_subscriptions (customer_tenant_id, display_name)',
     `CREATE TABLE IF NOT EXISTS subscription_role_assignments (
       assignment_id TEXT PRIMARY KEY,
       subscription_id TEXT NOT NULL,
@@ -47,6 +46,9 @@ export const subscriptionsProjection: Projection = {
       user_id TEXT,
       assigned_at TEXT NOT NULL
     )`,
+  ],
+  queryIndexes: [
+    'CREATE INDEX IF NOT EXISTS azure_subscriptions_by_customer ON azure_subscriptions (customer_tenant_id, display_name)',
     'CREATE INDEX IF NOT EXISTS role_assignments_by_subscription ON subscription_role_assignments (subscription_id)',
     'CREATE INDEX IF NOT EXISTS role_assignments_by_partner ON subscription_role_assignments (partner_tenant_id)',
   ],

@@ -193,7 +193,10 @@ export class ProjectionEngine {
       for (const projection of this.projections) {
         const row = this.checkpoints.get(projection.name);
         if (!row || row.version !== projection.version) this.checkpoints.reset(projection);
-        else projection.schema.forEach((ddl) => this.readStore.db.exec(ddl));
+        else {
+          projection.schema.forEach((ddl) => this.readStore.db.exec(ddl));
+          if (row.state !== 'REBUILDING') this.createQueryIndexes(projection);
+        }
       }
     });
   }
@@ -245,8 +248,10 @@ export class ProjectionEngine {
       if (working.some((row) => row.state === 'REBUILDING')) {
         this.readStore.transaction(() => {
           for (const row of this.workingCheckpoints()) {
-            if (row.state === 'REBUILDING' && row.position >= after)
+            if (row.state === 'REBUILDING' && row.position >= after) {
+              this.createQueryIndexes(this.projection(row.name));
               this.checkpoints.setState(row.name, 'LIVE');
+            }
           }
         });
       }
@@ -286,6 +291,10 @@ export class ProjectionEngine {
         }
       }
     });
+  }
+
+  private createQueryIndexes(projection: Projection): void {
+    projection.queryIndexes?.forEach((ddl) => this.readStore.db.exec(ddl));
   }
 
   private workingCheckpoints(): CheckpointRow[] {

@@ -17,6 +17,12 @@ export interface Projection {
   tables: string[];
   /** DDL creating the tables and indexes (IF NOT EXISTS). */
   schema: string[];
+  /**
+   * Indexes only queries read (handlers never look rows up by them). A rebuild creates them once
+   * its replay is done: one sorted build instead of a random write per row, and the engine
+   * refuses queries on a rebuilding read model anyway.
+   */
+  queryIndexes?: string[];
   handlers: Partial<Record<string, ProjectionHandler>>;
   /** Runs for every event, before the type's own handler (the audit log wants them all). */
   everyEvent?: ProjectionHandler;

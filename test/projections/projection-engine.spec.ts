@@ -17,6 +17,13 @@ describe('projection engine on real SQLite files', () => {
   let store: SqliteEventStore;
   const opened: ReadStore[] = [];
 
+  const indexesOf = (reads: ReadStore) =>
+    reads
+      .all<{ name: string }>(
+        `SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`,
+      )
+      .map((row) => row.name);
+
   const readStore = (name: string) => {
     const created = new ReadStore(join(dir, name));
     opened.push(created);
@@ -93,12 +100,32 @@ describe('projection engine on real SQLite files', () => {
     );
     expect(statuses.get('audit')).toMatchObject({ state: 'REBUILDING', position: 35 });
     expect(crashed.get('SELECT COUNT(*) AS n FROM audit_log')).toEqual({ n: 35 });
+    expect(indexesOf(crashed)).not.toContain('audit_by_customer');
 
     const engine = new ProjectionEngine(store, crashed, allProjections);
     await engine.start();
     await engine.stop();
     expect(dumpReadModels(crashed, allProjections)).toEqual(dumpReadModels(clean, allProjections));
+    expect(indexesOf(crashed)).toEqual(indexesOf(clean));
     expect((await engine.status()).every((status) => status.status === 'LIVE')).toBe(true);
+  });
+
+  it('query indexes are built once a rebuild has replayed everything, and restored on start', async () => {
+    const reads = readStore('indexes.db');
+    const engine = new ProjectionEngine(store, reads, allProjections, { batchSize: 10 });
+    const seenDuringReplay = new Set<string>();
+    await engine.rebuild([], () => indexesOf(reads).forEach((name) => seenDuringReplay.add(name)));
+    const queryIndexes = allProjections.flatMap((projection) =>
+      (projection.queryIndexes ?? []).map((ddl) => /INDEX IF NOT EXISTS (\w+)/.exec(ddl)?.[1]),
+    );
+    expect(queryIndexes).toContain('audit_by_customer');
+    expect(queryIndexes.filter((name) => seenDuringReplay.has(name!))).toEqual([]);
+    expect(indexesOf(reads)).toEqual(expect.arrayContaining(queryIndexes));
+
+    reads.run('DROP INDEX audit_by_customer');
+    const restarted = new ProjectionEngine(store, reads, allProjections);
+    await restarted.catchUp();
+    expect(indexesOf(reads)).toContain('audit_by_customer');
   });
 
   it('a projection whose version changed is rebuilt from the first event on start', async () => {
