@@ -6,6 +6,11 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store';
 import { FollowUps } from './follow-ups';
 
 const PAGE = 500;
+/**
+ * The checkpoint file is rewritten at most this often: after a crash the reactor re-runs at most
+ * this much more (idempotent reads), instead of writing a file after every command.
+ */
+const CHECKPOINT_EVERY_MS = 1000;
 
 /**
  * Re-runs every event's follow-up from a checkpoint kept in DATA_DIR, at start and after each
@@ -20,6 +25,9 @@ export class FollowUpReactor {
   private again = false;
   private stopped = false;
   private unsubscribe?: () => void;
+  private checkpoint?: number;
+  private written?: number;
+  private writeTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -40,6 +48,9 @@ export class FollowUpReactor {
     this.stopped = true;
     this.unsubscribe?.();
     await this.running;
+    clearTimeout(this.writeTimer);
+    this.writeTimer = undefined;
+    this.writeCheckpoint();
   }
 
   /** Resolves once every event so far has had its follow-up. */
@@ -61,6 +72,7 @@ export class FollowUpReactor {
         const page = await this.store.readAll({ after, maxCount: PAGE });
         if (page.length === 0) break;
         for (const event of page) {
+          if (await this.followUps.ranInline(event.id)) continue;
           try {
             await this.followUps.react(event);
           } catch (error) {
@@ -71,20 +83,33 @@ export class FollowUpReactor {
           }
         }
         after = page[page.length - 1].position;
-        this.writeCheckpoint(after);
+        this.followUps.forgetInlineUpTo(after);
+        this.advanceCheckpoint(after);
       }
     } while (this.again && !this.stopped);
   }
 
   private readCheckpoint(): number {
-    return existsSync(this.checkpointFile)
+    this.checkpoint ??= existsSync(this.checkpointFile)
       ? Number(readFileSync(this.checkpointFile, 'utf8')) || 0
       : 0;
+    this.written ??= this.checkpoint;
+    return this.checkpoint;
   }
 
-  private writeCheckpoint(position: number): void {
+  private advanceCheckpoint(position: number): void {
+    this.checkpoint = position;
+    this.writeTimer ??= setTimeout(() => {
+      this.writeTimer = undefined;
+      this.writeCheckpoint();
+    }, CHECKPOINT_EVERY_MS).unref();
+  }
+
+  private writeCheckpoint(): void {
+    if (this.checkpoint === undefined || this.checkpoint === this.written) return;
     mkdirSync(join(this.checkpointFile, '..'), { recursive: true });
-    writeFileSync(`${this.checkpointFile}.tmp`, String(position));
+    writeFileSync(`${this.checkpointFile}.tmp`, String(this.checkpoint));
     renameSync(`${this.checkpointFile}.tmp`, this.checkpointFile);
+    this.written = this.checkpoint;
   }
 }

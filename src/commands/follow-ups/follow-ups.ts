@@ -19,7 +19,36 @@ type Replay = { unlessChangedAfter?: number };
  */
 @Injectable()
 export class FollowUps {
+  /** Follow-ups a command handler ran itself, by trigger event id: the reactor need not re-run them. */
+  private readonly inline = new Map<string, { position: number; succeeded: Promise<boolean> }>();
+
   constructor(private readonly aggregates: AggregateStore) {}
+
+  /** Runs the follow-up of `trigger` (appended at `position`) at once, as its command's last step. */
+  runInline(trigger: { id: string; position: number }, followUp: () => Promise<number>) {
+    const done = followUp();
+    const succeeded = done.then(
+      () => true,
+      () => false,
+    );
+    this.inline.set(trigger.id, { position: trigger.position, succeeded });
+    return done;
+  }
+
+  /** True once the command handler's own run of this event's follow-up succeeded. */
+  async ranInline(eventId: string): Promise<boolean> {
+    const run = this.inline.get(eventId);
+    if (!run) return false;
+    this.inline.delete(eventId);
+    return run.succeeded;
+  }
+
+  /** Forgets inline runs the reactor has already passed (it read them before they were noted). */
+  forgetInlineUpTo(position: number): void {
+    for (const [eventId, run] of this.inline) {
+      if (run.position <= position) this.inline.delete(eventId);
+    }
+  }
 
   /** An accepted invitation: the pair's relationship (R7) and, with DAP, its grant (R8, R10). */
   async afterAcceptance(

@@ -35,10 +35,10 @@ export class AcceptResellerInvitationHandler implements ICommandHandler<AcceptRe
       context,
     );
     const accepted = invitation.events[0].data as InvitationAccepted;
-    const followUpPosition = await this.followUps.afterAcceptance(accepted, {
-      ...context,
-      causationId: invitation.eventIds[0],
-    });
+    const trigger = { id: invitation.eventIds[0], position: invitation.position };
+    const followUpPosition = await this.followUps.runInline(trigger, () =>
+      this.followUps.afterAcceptance(accepted, { ...context, causationId: trigger.id }),
+    );
     return {
       position: Math.max(invitation.position, followUpPosition),
       partnerTenantId: accepted.partnerTenantId,

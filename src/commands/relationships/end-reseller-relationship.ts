@@ -42,9 +42,12 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
       },
       context,
     );
-    const dapPosition = await this.followUps.afterRelationshipEnded(
-      { partnerTenantId, customerTenantId },
-      { ...context, causationId: ended.eventIds[0] },
+    const trigger = { id: ended.eventIds[0], position: ended.position };
+    const dapPosition = await this.followUps.runInline(trigger, () =>
+      this.followUps.afterRelationshipEnded(
+        { partnerTenantId, customerTenantId },
+        { ...context, causationId: trigger.id },
+      ),
     );
     return { position: Math.max(ended.position, dapPosition) };
   }
