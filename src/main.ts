@@ -1,3 +1,4 @@
+import './node-env';
 import 'reflect-metadata';
 import { serve } from './server';
 
