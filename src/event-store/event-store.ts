@@ -67,7 +67,7 @@ export interface EventStore {
   ): Promise<AppendResult>;
   /** An unknown stream reads as []. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
-  /** One page of `$all` in global order, without system events. */
+  /** One page of `$all` in global order, without system events; short only where `$all` ends. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Position of the newest event, 0 when the store is empty. */
   headPosition(): Promise<number>;

@@ -258,20 +258,27 @@ export class ProjectionEngine {
       this.publishVisible(after);
       return false;
     }
-    this.applyPage(after, page);
+    const visible = this.applyPage(after, page);
     const last = page[page.length - 1].position;
     this.batchListeners.forEach((listener) => listener({ position: last, events: page.length }));
     this.appliedListeners.forEach((listener) => listener(page));
-    this.publishVisible(Math.min(...this.workingCheckpoints().map((row) => row.position)));
-    return true;
+    this.publishVisible(visible);
+    // A short page was the head when read; an append since then has kicked the pump again.
+    const rebuilding = working.some((row) => row.state === 'REBUILDING');
+    return page.length === this.batchSize || rebuilding;
   }
 
-  private applyPage(after: number, page: RecordedEvent[]): void {
+  /** Applies the page to every projection it concerns; returns the position all working ones reached. */
+  private applyPage(after: number, page: RecordedEvent[]): number {
     const last = page[page.length - 1].position;
-    this.readStore.transaction(() => {
+    return this.readStore.transaction(() => {
+      let visible = last;
       for (const row of this.workingCheckpoints()) {
         // A checkpoint behind this page was reset by another process meanwhile: it reads its own pages.
-        if (row.position < after || row.position >= last) continue;
+        if (row.position < after || row.position >= last) {
+          visible = Math.min(visible, row.position);
+          continue;
+        }
         const projection = this.projection(row.name);
         try {
           this.readStore.db.transaction(() => {
@@ -290,6 +297,7 @@ export class ProjectionEngine {
           );
         }
       }
+      return visible;
     });
   }
 
