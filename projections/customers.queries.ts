@@ -25,16 +25,27 @@ export class CustomersQueries {
 
   /** One page of a partner's active customers by name (R16, R17), keyed for stable paging. */
   page(partnerTenantId: string, first: number, after: CustomerPageKey | null): RelationshipRow[] {
+    // Two statements, so that a later page starts in the index at its key instead of scanning the
+    // partner's earlier rows (an `@after IS NULL OR …` condition cannot bound the index range).
+    if (!after) {
+      return this.db.all<RelationshipRow>(
+        `SELECT * FROM customers
+         WHERE partner_tenant_id = ? AND active = 1
+         ORDER BY customer_name, customer_tenant_id
+         LIMIT ?`,
+        [partnerTenantId, first],
+      );
+    }
     return this.db.all<RelationshipRow>(
       `SELECT * FROM customers
        WHERE partner_tenant_id = @partner AND active = 1
-         AND (@afterName IS NULL OR (customer_name, customer_tenant_id) > (@afterName, @afterTenant))
+         AND (customer_name, customer_tenant_id) > (@afterName, @afterTenant)
        ORDER BY customer_name, customer_tenant_id
        LIMIT @limit`,
       {
         partner: partnerTenantId,
-        afterName: after?.name ?? null,
-        afterTenant: after?.tenantId ?? null,
+        afterName: after.name,
+        afterTenant: after.tenantId,
         limit: first,
       },
     );

@@ -21,39 +21,52 @@ export function toDelegatedAdmin(row: RelationshipRow): DelegatedAdmin {
   };
 }
 
+type CustomerRowMapper = (
+  row: RelationshipRow,
+  customerSubscriptions: readonly SubscriptionView[],
+) => Customer;
+
 /**
- * A Customers page row as `viewer` (a partner user) sees it: the subscriptions it may see and the
- * services its roles may use now (R16).
+ * Customers page rows as `viewer` (a partner user) sees them: the subscriptions it may see and the
+ * services its roles may use now (R16). What depends on the viewer alone is worked out once a page.
  */
+export function customerMapper(viewer: Actor): CustomerRowMapper {
+  const partner = { partnerTenantId: viewer.tenantId, roles: partnerRolesOf(viewer.roles) };
+  return (row, customerSubscriptions) => {
+    const relationshipActive = row.active === 1;
+    const subscriptions = customerSubscriptions.filter((view) => maySeeSubscription(viewer, view));
+    const services = customerServices(
+      { tenantId: row.customer_tenant_id, domain: row.customer_domain },
+      partner,
+      { relationshipActive, dapStatus: row.dap_status },
+      subscriptions,
+    );
+    return {
+      tenantId: row.customer_tenant_id,
+      name: row.customer_name,
+      domain: row.customer_domain,
+      relationshipSince: new Date(row.relationship_since),
+      relationshipActive,
+      delegatedAdmin: toDelegatedAdmin(row),
+      azureSubscriptions: subscriptions.map((view) => toAzureSubscription(view, viewer)),
+      services: services.map((service) => ({
+        name: service.name,
+        adminPortalUrl: service.adminPortalUrl,
+        usable: service.verdict.allowed,
+        reason: service.verdict.reason,
+        rule: service.verdict.rule,
+      })),
+    };
+  };
+}
+
+/** One Customers page row as `viewer` sees it. */
 export function toCustomer(
   row: RelationshipRow,
   viewer: Actor,
   customerSubscriptions: readonly SubscriptionView[],
 ): Customer {
-  const relationshipActive = row.active === 1;
-  const subscriptions = customerSubscriptions.filter((view) => maySeeSubscription(viewer, view));
-  const services = customerServices(
-    { tenantId: row.customer_tenant_id, domain: row.customer_domain },
-    { partnerTenantId: viewer.tenantId, roles: partnerRolesOf(viewer.roles) },
-    { relationshipActive, dapStatus: row.dap_status },
-    subscriptions,
-  );
-  return {
-    tenantId: row.customer_tenant_id,
-    name: row.customer_name,
-    domain: row.customer_domain,
-    relationshipSince: new Date(row.relationship_since),
-    relationshipActive,
-    delegatedAdmin: toDelegatedAdmin(row),
-    azureSubscriptions: subscriptions.map((view) => toAzureSubscription(view, viewer)),
-    services: services.map((service) => ({
-      name: service.name,
-      adminPortalUrl: service.adminPortalUrl,
-      usable: service.verdict.allowed,
-      reason: service.verdict.reason,
-      rule: service.verdict.rule,
-    })),
-  };
+  return customerMapper(viewer)(row, customerSubscriptions);
 }
 
 export function toPartnerRelationship(row: RelationshipRow): PartnerRelationship {

@@ -8,7 +8,7 @@ import { CommandGateway } from '../common/command-gateway';
 import { Caller, CurrentActor } from '../common/current-actor.decorator';
 import { decodeCursor, encodeCursor, pageSize } from '../common/cursor';
 import { ReadModels } from '../common/read-models';
-import { toCustomer } from './customer.mapper';
+import { customerMapper, toCustomer } from './customer.mapper';
 import { Customer, CustomerConnection } from './customer.types';
 
 const isCustomerPageKey = (value: unknown): value is CustomerPageKey =>
@@ -19,6 +19,9 @@ const isCustomerPageKey = (value: unknown): value is CustomerPageKey =>
 
 const AS_OF =
   'R43: the page as it stood at this moment (relationships and DAP); Azure subscriptions are the current ones.';
+
+const cursorOf = (row: RelationshipRow) =>
+  encodeCursor({ name: row.customer_name, tenantId: row.customer_tenant_id });
 
 function partnerOnly(actor: Actor): string {
   if (!isPartnerUser(actor)) throw forbidden('R16', 'The Customers page is for partner users.');
@@ -51,14 +54,18 @@ export class CustomersResolver {
     const subscriptions = this.readModels.subscriptions.ofCustomers(
       pageRows.map((row) => row.customer_tenant_id),
     );
-    const edges = pageRows.map((row) => ({
-      cursor: encodeCursor({ name: row.customer_name, tenantId: row.customer_tenant_id }),
-      node: toCustomer(row, actor, subscriptions.get(row.customer_tenant_id) ?? []),
-    }));
+    const toNode = customerMapper(actor);
+    const nodes = pageRows.map((row) =>
+      toNode(row, subscriptions.get(row.customer_tenant_id) ?? []),
+    );
+    const last = pageRows.at(-1);
     return {
-      nodes: edges.map((edge) => edge.node),
-      edges,
-      pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+      nodes,
+      // Cursors for every row only when the client asks for edges.
+      get edges() {
+        return nodes.map((node, index) => ({ cursor: cursorOf(pageRows[index]), node }));
+      },
+      pageInfo: { hasNextPage: rows.length > size, endCursor: last ? cursorOf(last) : null },
       totalCount: asOf
         ? this.readModels.customersHistory.count(partnerTenantId, asOf)
         : this.readModels.customers.count(partnerTenantId),
