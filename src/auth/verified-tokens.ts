@@ -1,0 +1,39 @@
+import type { Actor } from '../domain/shared/actor';
+
+interface Entry {
+  actor: Actor;
+  /** The token's `exp`, in seconds since the epoch. */
+  exp: number;
+}
+
+/**
+ * Tokens already verified, by their exact text, until their `exp`: a client sends the same token
+ * with every request, and checking its signature again cannot change the answer before it expires.
+ * Only successes are kept, so a forged token is checked (and refused) every time; at most `capacity`
+ * tokens, the oldest dropped first.
+ */
+export class VerifiedTokens {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly capacity = 10_000,
+    private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+  ) {}
+
+  /** The actor of a token verified before and not expired since (jose's test: exp > now). */
+  get(token: string): Actor | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (entry.exp > this.nowSeconds()) return entry.actor;
+    this.entries.delete(token);
+    return undefined;
+  }
+
+  remember(token: string, actor: Actor, exp: number): void {
+    if (this.entries.size >= this.capacity && !this.entries.has(token)) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(token, { actor, exp });
+  }
+}
