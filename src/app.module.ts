@@ -22,7 +22,9 @@ import type { RequestContext } from './graphql/common/request-context';
 import { graphqlServices, resolvers } from './graphql';
 import { HealthController } from './health/health.controller';
 import { LedgerLifecycle } from './ledger.lifecycle';
-import { PROJECTION_ENGINE, ProjectionEngine } from './projection-engine/projection-engine';
+import { ProjectionEngine } from './projection-engine/projection-engine';
+import { ProjectionThread } from './projection-engine/projection-thread';
+import { PROJECTOR } from './projection-engine/projector';
 import { READ_STORE, type ReadStore } from './read-store/read-store';
 import { createReadStore } from './read-store/read-store.factory';
 
@@ -114,12 +116,13 @@ export class AppModule {
         { provide: EVENT_STORE, useFactory: () => createEventStore(settings) },
         { provide: READ_STORE, useFactory: () => createReadStore(settings) },
         {
-          provide: PROJECTION_ENGINE,
+          provide: PROJECTOR,
           useFactory: (store: EventStore, readStore: ReadStore) => {
             const logger = new Logger('Projections');
-            return new ProjectionEngine(store, readStore, allProjections, {
-              onError: (error) => logger.warn(`reading events failed, retrying: ${error.message}`),
-            });
+            const onError = (error: Error) => logger.warn(error.message);
+            return settings.PROJECTION_THREAD === 'worker'
+              ? new ProjectionThread(store, readStore, allProjections, settings, { onError })
+              : new ProjectionEngine(store, readStore, allProjections, { onError });
           },
           inject: [EVENT_STORE, READ_STORE],
         },

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import { FollowUpReactor } from './commands/follow-ups/follow-up.reactor';
 import { SETTINGS, type Settings } from './config/settings';
 import { EVENT_STORE, type EventStore } from './event-store/event-store';
-import { PROJECTION_ENGINE, type ProjectionEngine } from './projection-engine/projection-engine';
+import { PROJECTOR, type Projector } from './projection-engine/projector';
 import { READ_STORE, type ReadStore } from './read-store/read-store';
 
 /**
@@ -14,7 +14,7 @@ export class LedgerLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
-    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine,
+    @Inject(PROJECTOR) private readonly engine: Projector,
     private readonly followUps: FollowUpReactor,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}

@@ -4,17 +4,14 @@ import { createApp } from '../../src/bootstrap';
 import { loadSettings, type Settings } from '../../src/config/settings';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store';
 import { CommandGateway } from '../../src/graphql/common/command-gateway';
-import {
-  PROJECTION_ENGINE,
-  type ProjectionEngine,
-} from '../../src/projection-engine/projection-engine';
+import { PROJECTOR, type Projector } from '../../src/projection-engine/projector';
 
 /** The product in-process: the real Nest module (command bus, handlers, engine), without HTTP. */
 export interface Ledger {
   app: INestApplication;
   settings: Settings;
   store: EventStore;
-  engine: ProjectionEngine;
+  engine: Projector;
   /** Runs a command and resolves once its events are visible (read-your-writes). */
   gateway: CommandGateway;
   /** Runs a command without waiting for the read models. */
@@ -30,7 +27,7 @@ export async function openLedger(dir: string, env: Record<string, string> = {}):
     app,
     settings,
     store: app.get<EventStore>(EVENT_STORE),
-    engine: app.get<ProjectionEngine>(PROJECTION_ENGINE),
+    engine: app.get<Projector>(PROJECTOR),
     gateway: app.get(CommandGateway),
     bus: app.get(CommandBus),
     close: () => app.close(),

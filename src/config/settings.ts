@@ -22,6 +22,7 @@ const settingsSchema = z
       .url()
       .default('https://admin.microsoft.com/Adminportal/Home#/BillingAccounts/partner-invitation'),
     AUTOPILOT_POLICY: z.enum(['current', 'dap-required']).default('current'),
+    PROJECTION_THREAD: z.enum(['worker', 'main']).default('worker'),
     READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -1,13 +1,13 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
-import { PROJECTION_ENGINE, type ProjectionEngine } from '../projection-engine/projection-engine';
+import { PROJECTOR, type Projector } from '../projection-engine/projector';
 
 @Controller('health')
 export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine,
+    @Inject(PROJECTOR) private readonly engine: Projector,
   ) {}
 
   /** 200 when the event store answers and no projection failed; 503 otherwise. */

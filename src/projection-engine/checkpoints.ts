@@ -1,5 +1,11 @@
 import type { ReadStore } from '../read-store/read-store';
-import type { Projection } from './projection';
+import type { Projection, ProjectionStatus } from './projection';
+
+export class ReadModelNotReadyError extends Error {
+  constructor(readonly projection: string) {
+    super(`The ${projection} read model is being rebuilt; try again in a moment.`);
+  }
+}
 
 export type CheckpointState = 'LIVE' | 'REBUILDING' | 'FAILED';
 
@@ -47,6 +53,49 @@ export class Checkpoints {
       error,
       name,
     ]);
+  }
+
+  /** Where each projection stands against the event store's `head`. */
+  statuses(projections: readonly Projection[], head: number): ProjectionStatus[] {
+    const rows = new Map(this.all().map((row) => [row.name, row]));
+    return projections.map((projection) => {
+      const row = rows.get(projection.name);
+      const checkpoint = row?.position ?? 0;
+      const lag = Math.max(0, head - checkpoint);
+      const status =
+        row?.state === 'FAILED' || row?.state === 'REBUILDING'
+          ? row.state
+          : lag > 0
+            ? 'CATCHING_UP'
+            : 'LIVE';
+      return {
+        name: projection.name,
+        version: projection.version,
+        checkpoint,
+        lag,
+        status,
+        ...(row?.error ? { error: row.error } : {}),
+      };
+    });
+  }
+
+  /**
+   * Throws ReadModelNotReadyError unless the named read models are complete, after waiting up to
+   * `timeoutMs` for a rebuild to finish (`nudge` lets the projections move meanwhile).
+   */
+  async untilServing(
+    names: readonly string[],
+    timeoutMs: number,
+    nudge: () => Promise<void>,
+  ): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rebuilding = names.find((name) => this.get(name)?.state === 'REBUILDING');
+      if (!rebuilding) return;
+      if (Date.now() >= deadline) throw new ReadModelNotReadyError(rebuilding);
+      await nudge();
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   /** Empties a projection's tables and starts it again from the first event. Call inside a transaction. */

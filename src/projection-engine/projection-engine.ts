@@ -2,6 +2,8 @@ import type { EventStore, RecordedEvent } from '../event-store/event-store';
 import type { ReadStore } from '../read-store/read-store';
 import { Checkpoints, type CheckpointRow } from './checkpoints';
 import type { Projection, ProjectionStatus } from './projection';
+import type { Projector } from './projector';
+import { VisiblePosition } from './visible-position';
 
 export interface ProjectionEngineOptions {
   batchSize?: number;
@@ -17,39 +19,20 @@ export interface BatchProgress {
   events: number;
 }
 
-export class ReadModelNotReadyError extends Error {
-  constructor(readonly projection: string) {
-    super(`The ${projection} read model is being rebuilt; try again in a moment.`);
-  }
-}
-
-export class ReadYourWritesTimeoutError extends Error {
-  constructor(position: number, timeoutMs: number) {
-    super(
-      `The read models did not reach position ${position} within ${timeoutMs} ms; the change is saved and will appear shortly.`,
-    );
-  }
-}
-
-interface Waiter {
-  position: number;
-  resolve: () => void;
-}
-
 /**
  * One catch-up reader over `$all` for every projection. Each batch and the checkpoints it moves
  * commit in one read-store transaction, so a crash never separates them; checkpoints are re-read
  * inside that transaction, so a second process (the rebuild CLI) can work on the same file.
  */
-export class ProjectionEngine {
+export class ProjectionEngine implements Projector {
   private readonly checkpoints: Checkpoints;
   private readonly byName: Map<string, Projection>;
   private pumping?: Promise<void>;
   private pumpAgain = false;
   private stopped = false;
   private prepared = false;
-  private visible = 0;
-  private waiters: Waiter[] = [];
+  private readonly visible = new VisiblePosition();
+  private visibleListeners = new Set<(position: number) => void>();
   private batchListeners = new Set<(progress: BatchProgress) => void>();
   private appliedListeners = new Set<(events: readonly RecordedEvent[]) => void>();
   private unsubscribe?: () => void;
@@ -95,36 +78,22 @@ export class ProjectionEngine {
     return () => this.appliedListeners.delete(listener);
   }
 
+  /** Calls `listener` with the position every working read model has reached, whenever it moves. */
+  onVisible(listener: (position: number) => void): () => void {
+    this.visibleListeners.add(listener);
+    return () => this.visibleListeners.delete(listener);
+  }
+
   /** Resolves once every working projection has applied the event at `position`. */
   waitFor(position: number, timeoutMs: number): Promise<void> {
-    if (this.visible >= position) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        position,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((other) => other !== waiter);
-        reject(new ReadYourWritesTimeoutError(position, timeoutMs));
-      }, timeoutMs);
-      this.waiters.push(waiter);
-      this.kick();
-    });
+    const visible = this.visible.waitFor(position, timeoutMs);
+    this.kick();
+    return visible;
   }
 
   /** Throws ReadModelNotReadyError unless the named read models are complete (waits a little). */
-  async whenServing(names: readonly string[], timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const rebuilding = names.find((name) => this.checkpoints.get(name)?.state === 'REBUILDING');
-      if (!rebuilding) return;
-      if (Date.now() >= deadline) throw new ReadModelNotReadyError(rebuilding);
-      await this.catchUp();
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+  whenServing(names: readonly string[], timeoutMs = 10_000): Promise<void> {
+    return this.checkpoints.untilServing(names, timeoutMs, () => this.catchUp());
   }
 
   /** Empties the named read models (all when none are named) and replays every event into them. */
@@ -145,7 +114,7 @@ export class ProjectionEngine {
       this.readStore.transaction(() =>
         targets.forEach((projection) => this.checkpoints.reset(projection)),
       );
-      this.visible = 0;
+      this.publishVisible(0);
       await this.catchUp();
     } finally {
       this.batchListeners.delete(listener);
@@ -154,27 +123,7 @@ export class ProjectionEngine {
   }
 
   async status(): Promise<ProjectionStatus[]> {
-    const head = await this.store.headPosition();
-    const rows = new Map(this.checkpoints.all().map((row) => [row.name, row]));
-    return this.projections.map((projection) => {
-      const row = rows.get(projection.name);
-      const checkpoint = row?.position ?? 0;
-      const lag = Math.max(0, head - checkpoint);
-      const status =
-        row?.state === 'FAILED' || row?.state === 'REBUILDING'
-          ? row.state
-          : lag > 0
-            ? 'CATCHING_UP'
-            : 'LIVE';
-      return {
-        name: projection.name,
-        version: projection.version,
-        checkpoint,
-        lag,
-        status,
-        ...(row?.error ? { error: row.error } : {}),
-      };
-    });
+    return this.checkpoints.statuses(this.projections, await this.store.headPosition());
   }
 
   projection(name: string): Projection {
@@ -231,7 +180,8 @@ export class ProjectionEngine {
       return more;
     } catch (error) {
       this.failures += 1;
-      this.options.onError?.(error instanceof Error ? error : new Error(String(error)));
+      const reason = error instanceof Error ? error.message : String(error);
+      this.options.onError?.(new Error(`reading events failed, retrying: ${reason}`));
       const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.failures - 1));
       await new Promise((resolve) => setTimeout(resolve, delay));
       return true;
@@ -312,12 +262,8 @@ export class ProjectionEngine {
   }
 
   private publishVisible(position: number): void {
-    this.visible = position;
-    const ready = this.waiters.filter((waiter) => waiter.position <= this.visible);
-    if (ready.length === 0) return;
-    this.waiters = this.waiters.filter((waiter) => waiter.position > this.visible);
-    ready.forEach((waiter) => waiter.resolve());
+    const moved = position !== this.visible.current;
+    this.visible.publish(position);
+    if (moved) this.visibleListeners.forEach((listener) => listener(position));
   }
 }
-
-export const PROJECTION_ENGINE = Symbol('ProjectionEngine');

@@ -5,11 +5,11 @@ import { AggregateStore } from '../../src/commands/aggregate-store';
 import { FollowUpReactor } from '../../src/commands/follow-ups/follow-up.reactor';
 import { FollowUps } from '../../src/commands/follow-ups/follow-ups';
 import { loadSettings } from '../../src/config/settings';
-import { invitationDecider } from '../../src/domain/relationship/invitation.decider';
 import { streamIds } from '../../src/domain/shared/streams';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { ManualClock } from '../support/app';
 import { customerGlobalAdmin, partnerUser } from '../support/given';
+import { acceptWithoutFollowUps } from '../support/story';
 
 const ann = partnerUser(['AdminAgent'], { tenantId: 'contoso-partners' });
 const fay = customerGlobalAdmin({ tenantId: 'fabrikam' });
@@ -33,31 +33,7 @@ describe('FollowUpReactor and the follow-ups a command ran itself', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** An accepted invitation with DAP: the trigger of the relationship and grant follow-ups. */
-  async function accept() {
-    const context = { actor: ann, correlationId: 'c-1' };
-    await aggregates.decide(
-      streamIds.invitation('inv-1'),
-      invitationDecider,
-      {
-        type: 'RequestResellerRelationship',
-        actor: ann,
-        invitationId: 'inv-1',
-        includeDelegatedAdmin: true,
-        intendedCustomer: null,
-        invitationBaseUrl: 'https://admin.microsoft.com/',
-        ttlMs: 86_400_000,
-      },
-      context,
-    );
-    const accepted = await aggregates.decide(
-      streamIds.invitation('inv-1'),
-      invitationDecider,
-      { type: 'AcceptResellerInvitation', actor: fay },
-      { ...context, actor: fay },
-    );
-    return { id: accepted.eventIds[0], position: accepted.position };
-  }
+  const accept = () => acceptWithoutFollowUps(aggregates, ann, fay);
 
   async function runReactor() {
     const reactor = new FollowUpReactor(store, followUps, loadSettings({ DATA_DIR: dataDir }));

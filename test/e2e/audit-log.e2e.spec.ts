@@ -8,10 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
-import {
-  PROJECTION_ENGINE,
-  type ProjectionEngine,
-} from '../../src/projection-engine/projection-engine';
+import { PROJECTOR, type Projector } from '../../src/projection-engine/projector';
 import { actorOf, append, eventBy, eventData as d, minute } from '../support/audit-events';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';
@@ -125,7 +122,7 @@ const FILTERS: [string, Record<string, unknown>, string[]][] = [
 describe('the audit log over GraphQL', () => {
   let app: TestApp;
   let store: EventStore;
-  let engine: ProjectionEngine;
+  let engine: Projector;
   const labelAt = new Map<number, string>();
 
   const appendAndProject = async (streamId: string, event: Parameters<typeof append>[2]) => {
@@ -145,7 +142,7 @@ describe('the audit log over GraphQL', () => {
     await scripted.close();
     app = await startApp({ dataDir });
     store = app.app.get<EventStore>(EVENT_STORE);
-    engine = app.app.get<ProjectionEngine>(PROJECTION_ENGINE);
+    engine = app.app.get<Projector>(PROJECTOR);
   });
   afterAll(async () => {
     await app.close();

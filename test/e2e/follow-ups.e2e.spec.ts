@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AggregateStore } from '../../src/commands/aggregate-store';
 import { systemClock } from '../../src/config/clock';
-import { invitationDecider } from '../../src/domain/relationship/invitation.decider';
 import { relationshipDecider } from '../../src/domain/relationship/relationship.decider';
 import type { Actor } from '../../src/domain/shared/actor';
 import { streamIds } from '../../src/domain/shared/streams';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { removeDataDir, startApp } from '../support/app';
+import { acceptWithoutFollowUps } from '../support/story';
 import { people } from '../support/tenants';
 
 const ann: Actor = {
@@ -33,28 +33,7 @@ const PAGE = '{ partnerRelationships { partnerTenantId delegatedAdmin { status }
 /** Writes what a command wrote before the process died: the first append, not its follow-ups. */
 async function acceptThenCrash(dataDir: string): Promise<void> {
   const store = new SqliteEventStore(join(dataDir, 'events.db'));
-  const aggregates = new AggregateStore(store, systemClock);
-  const context = (actor: Actor) => ({ actor, correlationId: `c-${actor.userId}` });
-  await aggregates.decide(
-    streamIds.invitation('inv-1'),
-    invitationDecider,
-    {
-      type: 'RequestResellerRelationship',
-      actor: ann,
-      invitationId: 'inv-1',
-      includeDelegatedAdmin: true,
-      intendedCustomer: null,
-      invitationBaseUrl: 'https://admin.microsoft.com/',
-      ttlMs: 86_400_000,
-    },
-    context(ann),
-  );
-  await aggregates.decide(
-    streamIds.invitation('inv-1'),
-    invitationDecider,
-    { type: 'AcceptResellerInvitation', actor: fay },
-    context(fay),
-  );
+  await acceptWithoutFollowUps(new AggregateStore(store, systemClock), ann, fay);
   await store.close();
 }
 

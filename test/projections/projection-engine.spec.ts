@@ -185,7 +185,10 @@ describe('projection engine on real SQLite files', () => {
       onError: (error) => errors.push(error.message),
     });
     await engine.catchUp();
-    expect(errors).toEqual(['store unreachable', 'store unreachable']);
+    expect(errors).toEqual([
+      'reading events failed, retrying: store unreachable',
+      'reading events failed, retrying: store unreachable',
+    ]);
     expect(reads.get('SELECT COUNT(*) AS n FROM customers')).toEqual({ n: 30 });
   });
 

@@ -16,7 +16,9 @@ import {
 import { FollowUps } from '../../src/commands/follow-ups/follow-ups';
 import { systemClock } from '../../src/config/clock';
 import { loadSettings } from '../../src/config/settings';
+import { invitationDecider } from '../../src/domain/relationship/invitation.decider';
 import type { Actor } from '../../src/domain/shared/actor';
+import { streamIds } from '../../src/domain/shared/streams';
 import type { EventStore } from '../../src/event-store/event-store';
 
 const partner = (index: number): Actor => ({
@@ -42,18 +44,20 @@ const as = (actor: Actor): CommandContext => ({ actor, correlationId: randomUUID
 
 /**
  * Writes a realistic history through the real command handlers: `customers` customers spread over
- * `partners` partners, each invited and accepting, and every third partner cancelling one more.
+ * `partners` partners, each invited and accepting, and every third partner cancelling one more;
+ * numbered from `firstCustomer`, so a later call adds new customers.
  */
 export async function writeStory(
   store: EventStore,
   customers: number,
   partners = 3,
+  firstCustomer = 0,
 ): Promise<void> {
   const aggregates = new AggregateStore(store, systemClock);
   const request = new RequestResellerRelationshipHandler(aggregates, loadSettings({}));
   const accept = new AcceptResellerInvitationHandler(aggregates, new FollowUps(aggregates));
   const cancel = new CancelInvitationHandler(aggregates);
-  for (let index = 0; index < customers; index++) {
+  for (let index = firstCustomer; index < firstCustomer + customers; index++) {
     const inviter = partner(index % partners);
     const { invitationId } = await request.execute(
       new RequestResellerRelationship(as(inviter), index % 2 === 0, null),
@@ -64,4 +68,38 @@ export async function writeStory(
       await cancel.execute(new CancelInvitation(as(inviter), extra.invitationId));
     }
   }
+}
+
+/**
+ * What an acceptance writes before its follow-ups: the invitation requested (with DAP) and
+ * accepted, straight through the decider; returns the accepting event's id and position.
+ */
+export async function acceptWithoutFollowUps(
+  aggregates: AggregateStore,
+  inviter: Actor,
+  accepter: Actor,
+  invitationId = 'inv-1',
+): Promise<{ id: string; position: number }> {
+  const stream = streamIds.invitation(invitationId);
+  await aggregates.decide(
+    stream,
+    invitationDecider,
+    {
+      type: 'RequestResellerRelationship',
+      actor: inviter,
+      invitationId,
+      includeDelegatedAdmin: true,
+      intendedCustomer: null,
+      invitationBaseUrl: 'https://admin.microsoft.com/',
+      ttlMs: 86_400_000,
+    },
+    { actor: inviter, correlationId: `c-${inviter.userId}` },
+  );
+  const accepted = await aggregates.decide(
+    stream,
+    invitationDecider,
+    { type: 'AcceptResellerInvitation', actor: accepter },
+    { actor: accepter, correlationId: `c-${accepter.userId}` },
+  );
+  return { id: accepted.eventIds[0], position: accepted.position };
 }

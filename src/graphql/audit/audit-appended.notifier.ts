@@ -8,10 +8,7 @@ import {
   matchesAuditFilter,
 } from '../../domain/access/audit-visibility';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store';
-import {
-  PROJECTION_ENGINE,
-  type ProjectionEngine,
-} from '../../projection-engine/projection-engine';
+import { PROJECTOR, type Projector } from '../../projection-engine/projector';
 import { ReadModels } from '../common/read-models';
 import { auditFactsOf, toAuditEntry } from './audit.mapper';
 import type { AuditEntry } from './audit.types';
@@ -33,7 +30,7 @@ export class AuditAppendedNotifier implements OnModuleInit, OnModuleDestroy {
   private unsubscribe?: () => void;
 
   constructor(
-    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine,
+    @Inject(PROJECTOR) private readonly engine: Projector,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readModels: ReadModels,
   ) {}

@@ -2,17 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandBus } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../../config/settings';
 import type { CommandOutcome } from '../../commands/command-context';
-import {
-  PROJECTION_ENGINE,
-  type ProjectionEngine,
-} from '../../projection-engine/projection-engine';
+import { PROJECTOR, type Projector } from '../../projection-engine/projector';
 
 /** Runs a command and returns once its events are visible to every query (read-your-writes). */
 @Injectable()
 export class CommandGateway {
   constructor(
     private readonly commandBus: CommandBus,
-    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine,
+    @Inject(PROJECTOR) private readonly engine: Projector,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 

@@ -3,10 +3,8 @@ import type { Logger } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../../domain/shared/domain-error';
 import { WrongExpectedRevisionError } from '../../event-store/event-store';
-import {
-  ReadModelNotReadyError,
-  ReadYourWritesTimeoutError,
-} from '../../projection-engine/projection-engine';
+import { ReadModelNotReadyError } from '../../projection-engine/checkpoints';
+import { ReadYourWritesTimeoutError } from '../../projection-engine/visible-position';
 
 const PASSED_THROUGH = new Set([
   'UNAUTHENTICATED',

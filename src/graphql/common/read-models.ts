@@ -1,9 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../../config/clock';
-import {
-  PROJECTION_ENGINE,
-  type ProjectionEngine,
-} from '../../projection-engine/projection-engine';
+import { PROJECTOR, type Projector } from '../../projection-engine/projector';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store';
 import { AuditQueries } from '../../../projections/audit.queries';
 import { CustomersHistoryQueries } from '../../../projections/customers-history.queries';
@@ -28,7 +25,7 @@ export class ReadModels {
 
   constructor(
     @Inject(READ_STORE) readStore: ReadStore,
-    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine,
+    @Inject(PROJECTOR) private readonly engine: Projector,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.invitations = new InvitationsQueries(readStore);

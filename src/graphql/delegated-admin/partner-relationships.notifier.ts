@@ -1,9 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PubSub } from 'graphql-subscriptions';
-import {
-  PROJECTION_ENGINE,
-  type ProjectionEngine,
-} from '../../projection-engine/projection-engine';
+import { PROJECTOR, type Projector } from '../../projection-engine/projector';
 import type { RecordedEvent } from '../../event-store/event-store';
 import { ReadModels } from '../common/read-models';
 import { toPartnerRelationship } from '../customers/customer.mapper';
@@ -31,7 +28,7 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
   private unsubscribe?: () => void;
 
   constructor(
-    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine,
+    @Inject(PROJECTOR) private readonly engine: Projector,
     private readonly readModels: ReadModels,
   ) {}
 

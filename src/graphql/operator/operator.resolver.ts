@@ -2,10 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { type Actor, isOperator } from '../../domain/shared/actor';
 import { forbidden, invalidInput } from '../../domain/shared/domain-error';
-import {
-  PROJECTION_ENGINE,
-  type ProjectionEngine,
-} from '../../projection-engine/projection-engine';
+import { PROJECTOR, type Projector } from '../../projection-engine/projector';
 import { CurrentActor } from '../common/current-actor.decorator';
 import { ProjectionStatus, ProjectionRunStatus } from './projection-status.type';
 
@@ -16,7 +13,7 @@ function operatorOnly(actor: Actor): void {
 
 @Resolver()
 export class OperatorResolver {
-  constructor(@Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine) {}
+  constructor(@Inject(PROJECTOR) private readonly engine: Projector) {}
 
   @Query(() => [ProjectionStatus])
   async projectionStatus(@CurrentActor() actor: Actor): Promise<ProjectionStatus[]> {

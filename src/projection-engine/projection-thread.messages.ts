@@ -1,0 +1,22 @@
+import type { Settings } from '../config/settings';
+import type { RecordedEvent } from '../event-store/event-store';
+
+/** What the worker is started with: it opens its own connections to the same stores. */
+export interface WorkerInput {
+  settings: Settings;
+  /** Whether to send applied events along (someone listens for live updates). */
+  wantEvents: boolean;
+}
+
+export type ToWorker =
+  | { type: 'kick' }
+  | { type: 'events'; wanted: boolean }
+  | { type: 'rebuild'; id: number; names: readonly string[] }
+  | { type: 'stop' };
+
+export type ToThread =
+  | { type: 'started' }
+  | { type: 'visible'; position: number; events: RecordedEvent[] }
+  | { type: 'rebuilt'; id: number; events: number; seconds: number }
+  | { type: 'rebuild-failed'; id: number; message: string }
+  | { type: 'error'; message: string };

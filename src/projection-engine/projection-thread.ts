@@ -1,0 +1,171 @@
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Settings } from '../config/settings';
+import type { EventStore, RecordedEvent } from '../event-store/event-store';
+import type { ReadStore } from '../read-store/read-store';
+import { Checkpoints } from './checkpoints';
+import type { Projection, ProjectionStatus } from './projection';
+import type { ToThread, ToWorker, WorkerInput } from './projection-thread.messages';
+import type { Projector } from './projector';
+import { VisiblePosition } from './visible-position';
+
+const WORKER_FILE = join(__dirname, `projection-worker${extname(__filename)}`);
+/** The worker is TypeScript too when this file is: it needs the same loader. */
+const WORKER_EXEC_ARGV =
+  extname(__filename) === '.ts' ? ['-r', require.resolve('@swc-node/register')] : [];
+const RESTART_DELAY_MS = 1000;
+/** A worker that has not closed its stores by then is terminated (its last batch is committed or not, never half). */
+const STOP_TIMEOUT_MS = 10_000;
+
+export interface ProjectionThreadOptions {
+  /** Told of failed reads (retried) and of a worker that died (restarted). */
+  onError?: (error: Error) => void;
+}
+
+interface PendingRebuild {
+  resolve: (result: { events: number; seconds: number }) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Runs the ProjectionEngine in a worker thread with its own store connections, so projecting
+ * never holds up a request: this thread appends, the worker applies, and read-your-writes waits
+ * for the position the worker reports after each commit. Queries read the same read-store file
+ * here (WAL: a commit is visible to every connection).
+ */
+export class ProjectionThread implements Projector {
+  private readonly checkpoints: Checkpoints;
+  private readonly visible = new VisiblePosition();
+  private readonly appliedListeners = new Set<(events: readonly RecordedEvent[]) => void>();
+  private readonly rebuilds = new Map<number, PendingRebuild>();
+  private nextRebuildId = 0;
+  private worker?: Worker;
+  private stopping = false;
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly store: EventStore,
+    readStore: ReadStore,
+    readonly projections: readonly Projection[],
+    private readonly settings: Settings,
+    private readonly options: ProjectionThreadOptions = {},
+  ) {
+    this.checkpoints = new Checkpoints(readStore);
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    this.unsubscribe = this.store.onAppended(() => this.send({ type: 'kick' }));
+    await this.spawn();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.unsubscribe?.();
+    const worker = this.worker;
+    if (!worker) return;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    this.send({ type: 'stop' });
+    const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  waitFor(position: number, timeoutMs: number): Promise<void> {
+    return this.visible.waitFor(position, timeoutMs);
+  }
+
+  whenServing(names: readonly string[], timeoutMs = 10_000): Promise<void> {
+    return this.checkpoints.untilServing(names, timeoutMs, () => Promise.resolve());
+  }
+
+  onApplied(listener: (events: readonly RecordedEvent[]) => void): () => void {
+    this.appliedListeners.add(listener);
+    if (this.appliedListeners.size === 1) this.send({ type: 'events', wanted: true });
+    return () => {
+      this.appliedListeners.delete(listener);
+      if (this.appliedListeners.size === 0) this.send({ type: 'events', wanted: false });
+    };
+  }
+
+  rebuild(names: readonly string[] = []): Promise<{ events: number; seconds: number }> {
+    const id = this.nextRebuildId++;
+    return new Promise((resolve, reject) => {
+      this.rebuilds.set(id, { resolve, reject });
+      this.send({ type: 'rebuild', id, names });
+    });
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    return this.checkpoints.statuses(this.projections, await this.store.headPosition());
+  }
+
+  /** Starts the worker; resolves once it has caught the read models up with the store. */
+  private spawn(): Promise<void> {
+    const input: WorkerInput = {
+      settings: this.settings,
+      wantEvents: this.appliedListeners.size > 0,
+    };
+    const worker = new Worker(WORKER_FILE, { workerData: input, execArgv: WORKER_EXEC_ARGV });
+    this.worker = worker;
+    return new Promise((resolve, reject) => {
+      let started = false;
+      worker.on('message', (message: ToThread) => {
+        if (message.type === 'started') {
+          started = true;
+          resolve();
+        } else this.receive(message);
+      });
+      worker.on('error', (error) => {
+        if (!started) reject(error);
+        else this.options.onError?.(error);
+      });
+      worker.on('exit', (code) => {
+        if (this.worker === worker) this.worker = undefined;
+        if (!started)
+          reject(new Error(`the projection worker exited (code ${code}) before it started`));
+        else if (!this.stopping) this.restartLater(code);
+        this.failRebuilds('the projection worker stopped before the rebuild finished');
+      });
+    });
+  }
+
+  private restartLater(code: number): void {
+    this.options.onError?.(new Error(`the projection worker exited (code ${code}); restarting`));
+    setTimeout(() => {
+      if (this.stopping) return;
+      this.spawn().catch((error: Error) => this.options.onError?.(error));
+    }, RESTART_DELAY_MS).unref();
+  }
+
+  private receive(message: ToThread): void {
+    switch (message.type) {
+      case 'visible':
+        if (message.events.length > 0) {
+          this.appliedListeners.forEach((listener) => listener(message.events));
+        }
+        this.visible.publish(message.position);
+        return;
+      case 'rebuilt':
+        this.rebuilds.get(message.id)?.resolve(message);
+        this.rebuilds.delete(message.id);
+        return;
+      case 'rebuild-failed':
+        this.rebuilds.get(message.id)?.reject(new Error(message.message));
+        this.rebuilds.delete(message.id);
+        return;
+      case 'error':
+        this.options.onError?.(new Error(message.message));
+        return;
+    }
+  }
+
+  private failRebuilds(reason: string): void {
+    this.rebuilds.forEach((rebuild) => rebuild.reject(new Error(reason)));
+    this.rebuilds.clear();
+  }
+
+  private send(message: ToWorker): void {
+    this.worker?.postMessage(message);
+  }
+}

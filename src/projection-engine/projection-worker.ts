@@ -1,0 +1,61 @@
+// The worker thread of ProjectionThread: runs the ProjectionEngine on its own connections.
+import 'reflect-metadata';
+import { parentPort, workerData } from 'node:worker_threads';
+import { allProjections } from '../../projections';
+import type { RecordedEvent } from '../event-store/event-store';
+import { createEventStore } from '../event-store/event-store.factory';
+import { createReadStore } from '../read-store/read-store.factory';
+import { ProjectionEngine } from './projection-engine';
+import type { ToThread, ToWorker, WorkerInput } from './projection-thread.messages';
+
+const port = parentPort!;
+const { settings, wantEvents } = workerData as WorkerInput;
+const post = (message: ToThread) => port.postMessage(message);
+
+const store = createEventStore(settings);
+const readStore = createReadStore(settings);
+const engine = new ProjectionEngine(store, readStore, allProjections, {
+  onError: (error) => post({ type: 'error', message: error.message }),
+});
+
+let sendEvents = wantEvents;
+let applied: RecordedEvent[] = [];
+engine.onApplied((events) => {
+  if (sendEvents) applied.push(...events);
+});
+engine.onVisible((position) => {
+  post({ type: 'visible', position, events: applied });
+  applied = [];
+});
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'kick':
+      void engine.catchUp();
+      return;
+    case 'events':
+      sendEvents = message.wanted;
+      return;
+    case 'rebuild':
+      engine.rebuild(message.names).then(
+        (result) => post({ type: 'rebuilt', id: message.id, ...result }),
+        (error: Error) => post({ type: 'rebuild-failed', id: message.id, message: error.message }),
+      );
+      return;
+    case 'stop':
+      void engine
+        .stop()
+        .then(async () => {
+          readStore.close();
+          await store.close();
+        })
+        .finally(() => port.close());
+  }
+});
+
+engine.start().then(
+  () => post({ type: 'started' }),
+  (error: Error) => {
+    throw error;
+  },
+);

@@ -1,0 +1,24 @@
+import type { RecordedEvent } from '../event-store/event-store';
+import type { Projection, ProjectionStatus } from './projection';
+
+/**
+ * What the server needs from whatever runs the projections: the engine in this thread, or the
+ * engine in a worker thread (ProjectionThread), which keeps projection work off the request thread.
+ */
+export interface Projector {
+  readonly projections: readonly Projection[];
+  /** Catches the read models up, then follows the store live. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Resolves once every working projection has applied the event at `position`. */
+  waitFor(position: number, timeoutMs: number): Promise<void>;
+  /** Throws ReadModelNotReadyError unless the named read models are complete (waits a little). */
+  whenServing(names: readonly string[], timeoutMs?: number): Promise<void>;
+  /** Calls `listener` with each page of events once the read models committed it. */
+  onApplied(listener: (events: readonly RecordedEvent[]) => void): () => void;
+  /** Empties the named read models (all when none are named) and replays every event into them. */
+  rebuild(names?: readonly string[]): Promise<{ events: number; seconds: number }>;
+  status(): Promise<ProjectionStatus[]>;
+}
+
+export const PROJECTOR = Symbol('Projector');
