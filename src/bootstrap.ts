@@ -3,7 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule, type AppOptions } from './app.module';
+import { TokenVerifier } from './auth/token-verifier';
+import { PageResponseCache } from './graphql/customers/page-response-cache';
 import { PinoLogger } from './logger';
+import { READ_STORE, type ReadStore } from './read-store/read-store';
 
 const MAX_BODY = '1mb';
 
@@ -30,6 +33,13 @@ export async function createApp(options: AppOptions): Promise<INestApplication> 
   });
   app.useBodyParser('json', { limit: MAX_BODY });
   app.use(bodyErrors);
+  if (options.settings.GRAPHQL_RESPONSE_CACHE === 'on') {
+    const cache = new PageResponseCache(
+      app.get<ReadStore>(READ_STORE),
+      TokenVerifier.fromSettings(options.settings),
+    );
+    app.use(cache.middleware());
+  }
   app.enableShutdownHooks();
   return app;
 }

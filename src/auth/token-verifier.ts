@@ -24,7 +24,7 @@ export class TokenVerifier {
     this.verified = new VerifiedTokens(undefined, () => Math.floor(nowMs() / 1000));
   }
 
-  static fromSettings(settings: Settings, nowMs: NowMs = Date.now): TokenVerifier {
+  static fromSettings(settings: Settings, nowMs: NowMs = () => Date.now()): TokenVerifier {
     if (settings.AUTH_JWKS_URL) {
       return new TokenVerifier(
         createRemoteJWKSet(new URL(settings.AUTH_JWKS_URL)),

@@ -1,0 +1,184 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { Kind, OperationTypeNode, parse } from 'graphql';
+import type { TokenVerifier } from '../../auth/token-verifier';
+import type { Actor } from '../../domain/shared/actor';
+import type { ReadStore } from '../../read-store/read-store';
+
+/** Root fields whose answer depends only on the caller, the request and the read models. */
+const PURE_ROOT_FIELDS = new Set(['customers', '__typename']);
+
+interface GraphQLBody {
+  query: string;
+  operationName?: string | null;
+  variables?: unknown;
+}
+
+interface CachedResponse {
+  headers: [string, string | number | readonly string[]][];
+  body: Buffer;
+}
+
+const isPlainQueryBody = (body: unknown): body is GraphQLBody =>
+  typeof body === 'object' &&
+  body !== null &&
+  !Array.isArray(body) &&
+  typeof (body as GraphQLBody).query === 'string' &&
+  !('extensions' in body);
+
+/**
+ * A query document that only reads the Customers page: one query operation whose root selections
+ * are `customers` fields (and perhaps `__typename`). Anything else is left to GraphQL uncached.
+ */
+function readsOnlyTheCustomersPage(query: string, operationName: string | null): boolean {
+  try {
+    const operations = parse(query).definitions.filter(
+      (definition) => definition.kind === Kind.OPERATION_DEFINITION,
+    );
+    const operation =
+      operations.length === 1 && !operationName
+        ? operations[0]
+        : operations.find((candidate) => candidate.name?.value === operationName);
+    if (operation?.operation !== OperationTypeNode.QUERY) return false;
+    const roots = operation.selectionSet.selections;
+    return (
+      roots.every(
+        (selection) => selection.kind === Kind.FIELD && PURE_ROOT_FIELDS.has(selection.name.value),
+      ) &&
+      roots.some(
+        (selection) => selection.kind === Kind.FIELD && selection.name.value === 'customers',
+      )
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Answers a Customers page query again from the response GraphQL gave to the same caller for the
+ * same request, as long as no read model has moved since. The key holds the verified actor, the
+ * document, operation name, variables, URL and the headers GraphQL negotiates on; the generation is
+ * every projection's checkpoint (name, version, position), which each read-model write commits
+ * with, so any applied event, rebuild or new version starts an empty generation. Only error-free
+ * 200 answers are kept, and nothing is served while a read model is not LIVE. Checkpoints only move
+ * forward, so a response stored under an older generation than its data can never be served.
+ */
+export class PageResponseCache {
+  private generation = '';
+  private readonly entries = new Map<string, CachedResponse>();
+  private readonly documents = new Map<string, boolean>();
+  private readonly actorKeys = new WeakMap<Actor, string>();
+
+  constructor(
+    private readonly readStore: ReadStore,
+    private readonly verifier: TokenVerifier,
+    private readonly capacity = 256,
+  ) {}
+
+  middleware(): RequestHandler {
+    return (req, res, next) => {
+      this.handle(req, res, next).catch(next);
+    };
+  }
+
+  private async handle(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const body: unknown = req.body;
+    if (req.method !== 'POST' || req.path !== '/graphql' || !isPlainQueryBody(body)) return next();
+    const operationName = body.operationName ?? null;
+    if (!this.isCacheable(body.query, operationName)) return next();
+    const generation = this.currentGeneration();
+    if (generation === null) return next();
+    let actor: Actor;
+    try {
+      actor = await this.verifier.verify(req.headers.authorization);
+    } catch {
+      return next();
+    }
+    const key = [
+      this.actorKey(actor),
+      req.originalUrl,
+      req.headers['content-type'] ?? '',
+      req.headers.accept ?? '',
+      operationName ?? '',
+      JSON.stringify(body.variables ?? null),
+      body.query,
+    ].join('\u0000');
+    if (generation !== this.generation) {
+      this.entries.clear();
+      this.generation = generation;
+    }
+    const cached = this.entries.get(key);
+    if (cached) {
+      for (const [name, value] of cached.headers) res.setHeader(name, value);
+      res.status(200).send(cached.body);
+      return;
+    }
+    this.keepWhatGraphQLSends(res, key, generation);
+    next();
+  }
+
+  private keepWhatGraphQLSends(res: Response, key: string, generation: string): void {
+    const send = res.send.bind(res);
+    res.send = (sent?: unknown) => {
+      res.send = send;
+      const result = send(sent);
+      if (
+        res.statusCode === 200 &&
+        typeof sent === 'string' &&
+        generation === this.generation &&
+        isErrorFree(sent)
+      ) {
+        if (this.entries.size >= this.capacity) {
+          const oldest = this.entries.keys().next();
+          if (!oldest.done) this.entries.delete(oldest.value);
+        }
+        const headers = Object.entries(res.getHeaders()).filter(
+          (header): header is [string, string | number | string[]] =>
+            header[1] !== undefined && header[0] !== 'content-length',
+        );
+        this.entries.set(key, { headers, body: Buffer.from(sent) });
+      }
+      return result;
+    };
+  }
+
+  /** Every projection's checkpoint, or null while any read model is not LIVE. */
+  private currentGeneration(): string | null {
+    const checkpoints = this.readStore.all<{
+      name: string;
+      version: number;
+      position: number;
+      state: string;
+    }>('SELECT name, version, position, state FROM projection_checkpoints ORDER BY name');
+    if (checkpoints.length === 0 || checkpoints.some((row) => row.state !== 'LIVE')) return null;
+    return checkpoints.map((row) => `${row.name}@${row.version}:${row.position}`).join(',');
+  }
+
+  private isCacheable(query: string, operationName: string | null): boolean {
+    const documentKey = `${operationName ?? ''}\u0000${query}`;
+    let cacheable = this.documents.get(documentKey);
+    if (cacheable === undefined) {
+      cacheable = readsOnlyTheCustomersPage(query, operationName);
+      if (this.documents.size >= 1_000) this.documents.clear();
+      this.documents.set(documentKey, cacheable);
+    }
+    return cacheable;
+  }
+
+  private actorKey(actor: Actor): string {
+    let key = this.actorKeys.get(actor);
+    if (key === undefined) {
+      key = JSON.stringify(actor);
+      this.actorKeys.set(actor, key);
+    }
+    return key;
+  }
+}
+
+function isErrorFree(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as { errors?: unknown };
+    return parsed.errors === undefined;
+  } catch {
+    return false;
+  }
+}
