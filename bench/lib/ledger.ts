@@ -20,7 +20,14 @@ export interface Ledger {
 }
 
 export async function openLedger(dir: string, env: Record<string, string> = {}): Promise<Ledger> {
-  const settings = loadSettings({ DATA_DIR: dir, LOG_LEVEL: 'silent', ...env });
+  // PROJECTION_THREAD from the environment applies here too, as it does to the server processes.
+  const thread = process.env.PROJECTION_THREAD;
+  const settings = loadSettings({
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    ...(thread ? { PROJECTION_THREAD: thread } : {}),
+    ...env,
+  });
   const app = await createApp({ settings });
   await app.init(); // catches the read models up, as a start would; no port is opened
   return {
