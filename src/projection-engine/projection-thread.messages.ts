@@ -9,6 +9,7 @@ export interface WorkerInput {
 }
 
 export type ToWorker =
+  | { type: 'start' }
   | { type: 'kick' }
   | { type: 'events'; wanted: boolean }
   | { type: 'rebuild'; id: number; names: readonly string[] }

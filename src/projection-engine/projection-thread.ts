@@ -40,6 +40,7 @@ export class ProjectionThread implements Projector {
   private readonly rebuilds = new Map<number, PendingRebuild>();
   private nextRebuildId = 0;
   private worker?: Worker;
+  private started?: Promise<void>;
   private stopping = false;
   private unsubscribe?: () => void;
 
@@ -51,12 +52,14 @@ export class ProjectionThread implements Projector {
     private readonly options: ProjectionThreadOptions = {},
   ) {
     this.checkpoints = new Checkpoints(readStore);
+    // Loading the worker's modules takes a while: it overlaps with the rest of the server's start.
+    this.spawn();
   }
 
   async start(): Promise<void> {
     this.stopping = false;
     this.unsubscribe = this.store.onAppended(() => this.send({ type: 'kick' }));
-    await this.spawn();
+    await this.run();
   }
 
   async stop(): Promise<void> {
@@ -100,15 +103,19 @@ export class ProjectionThread implements Projector {
     return this.checkpoints.statuses(this.projections, await this.store.headPosition());
   }
 
-  /** Starts the worker; resolves once it has caught the read models up with the store. */
-  private spawn(): Promise<void> {
+  /**
+   * Loads a worker that waits for `start`; it does not keep the process alive until then. Its
+   * stores open at once, its engine only when told to run.
+   */
+  private spawn(): void {
     const input: WorkerInput = {
       settings: this.settings,
       wantEvents: this.appliedListeners.size > 0,
     };
     const worker = new Worker(WORKER_FILE, { workerData: input, execArgv: WORKER_EXEC_ARGV });
+    worker.unref();
     this.worker = worker;
-    return new Promise((resolve, reject) => {
+    this.started = new Promise((resolve, reject) => {
       let started = false;
       worker.on('message', (message: ToThread) => {
         if (message.type === 'started') {
@@ -128,13 +135,24 @@ export class ProjectionThread implements Projector {
         this.failRebuilds('the projection worker stopped before the rebuild finished');
       });
     });
+    // Awaited by run(); a worker that fails before anyone runs it must not be an unhandled rejection.
+    this.started.catch(() => undefined);
+  }
+
+  /** Runs the engine in the worker; resolves once it has caught the read models up with the store. */
+  private run(): Promise<void> {
+    if (!this.worker) this.spawn();
+    this.worker?.ref();
+    this.send({ type: 'start' });
+    return this.started ?? Promise.reject(new Error('the projection worker did not load'));
   }
 
   private restartLater(code: number): void {
     this.options.onError?.(new Error(`the projection worker exited (code ${code}); restarting`));
     setTimeout(() => {
       if (this.stopping) return;
-      this.spawn().catch((error: Error) => this.options.onError?.(error));
+      this.spawn();
+      this.run().catch((error: Error) => this.options.onError?.(error));
     }, RESTART_DELAY_MS).unref();
   }
 

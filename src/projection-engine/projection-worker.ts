@@ -30,6 +30,14 @@ engine.onVisible((position) => {
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
+    case 'start':
+      engine.start().then(
+        () => post({ type: 'started' }),
+        (error: Error) => {
+          throw error;
+        },
+      );
+      return;
     case 'kick':
       void engine.catchUp();
       return;
@@ -52,10 +60,3 @@ port.on('message', (message: ToWorker) => {
         .finally(() => port.close());
   }
 });
-
-engine.start().then(
-  () => post({ type: 'started' }),
-  (error: Error) => {
-    throw error;
-  },
-);
