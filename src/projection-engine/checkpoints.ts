@@ -90,12 +90,22 @@ export class Checkpoints {
   ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const rebuilding = names.find((name) => this.get(name)?.state === 'REBUILDING');
+      const rebuilding = this.rebuilding(names);
       if (!rebuilding) return;
       if (Date.now() >= deadline) throw new ReadModelNotReadyError(rebuilding);
       await nudge();
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+  }
+
+  /** The first of `names` being rebuilt, read in one query (every query asks, so it is hot). */
+  private rebuilding(names: readonly string[]): string | undefined {
+    if (names.length === 0) return undefined;
+    return this.readStore.get<{ name: string }>(
+      `SELECT name FROM projection_checkpoints
+       WHERE state = 'REBUILDING' AND name IN (SELECT value FROM json_each(?)) LIMIT 1`,
+      [JSON.stringify(names)],
+    )?.name;
   }
 
   /** Empties a projection's tables and starts it again from the first event. Call inside a transaction. */

@@ -6,6 +6,7 @@ import { allProjections } from '../../projections';
 import { customersProjection } from '../../projections/customers.projection';
 import type { EventStore } from '../../src/event-store/event-store';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import { Checkpoints, ReadModelNotReadyError } from '../../src/projection-engine/checkpoints';
 import type { Projection } from '../../src/projection-engine/projection';
 import { ProjectionEngine } from '../../src/projection-engine/projection-engine';
 import { ReadStore } from '../../src/read-store/read-store';
@@ -126,6 +127,26 @@ describe('projection engine on real SQLite files', () => {
     const restarted = new ProjectionEngine(store, reads, allProjections);
     await restarted.catchUp();
     expect(indexesOf(reads)).toContain('audit_by_customer');
+  });
+
+  it('a query on a read model being rebuilt waits for the rebuild, then is refused', async () => {
+    const reads = readStore('serving.db');
+    const engine = new ProjectionEngine(store, reads, allProjections);
+    await engine.catchUp();
+    reads.run(
+      `UPDATE projection_checkpoints SET state = 'REBUILDING', position = 0 WHERE name = 'customers'`,
+    );
+    const checkpoints = new Checkpoints(reads);
+    const stalled = () => Promise.resolve();
+    await expect(
+      checkpoints.untilServing(['invitations', 'customers'], 50, stalled),
+    ).rejects.toThrow(new ReadModelNotReadyError('customers'));
+    await expect(checkpoints.untilServing(['invitations'], 50, stalled)).resolves.toBeUndefined();
+
+    await engine.whenServing(['invitations', 'customers']);
+    expect(
+      reads.get('SELECT state FROM projection_checkpoints WHERE name = ?', ['customers']),
+    ).toEqual({ state: 'LIVE' });
   });
 
   it('a projection whose version changed is rebuilt from the first event on start', async () => {
