@@ -1,8 +1,6 @@
-import { removeDataDir, startApp, type TestApp } from '../support/app';
-import { customerAdmin, people } from '../support/tenants';
+import { acceptedCustomers, removeDataDir, startApp, type TestApp } from '../support/app';
+import { people } from '../support/tenants';
 
-const REQUEST = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true }) { id } }`;
-const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { customerTenantId } }`;
 const PAGE = `query ($first: Int, $after: String) { customers(first: $first, after: $after) {
   totalCount nodes { tenantId } edges { cursor node { tenantId } } pageInfo { hasNextPage endCursor } } }`;
 const NODES_ONLY = `query ($first: Int, $after: String) { customers(first: $first, after: $after) {
@@ -16,13 +14,7 @@ describe('the partner’s Customers page over GraphQL', () => {
   beforeAll(async () => {
     app = await startApp();
     ann = await app.token(people.ann);
-    for (let index = 0; index < customers; index++) {
-      const invitation = await app.gql(ann, REQUEST);
-      const accepted = await app.gql(await app.token(customerAdmin(index)), ACCEPT, {
-        id: invitation.data.requestResellerRelationship.id,
-      });
-      expect(accepted.errors).toBeUndefined();
-    }
+    await acceptedCustomers(app, ann, customers);
   });
   afterAll(async () => {
     await app.close();

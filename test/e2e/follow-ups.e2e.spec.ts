@@ -1,33 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { actorFromClaims } from '../../src/auth/token-claims';
 import { AggregateStore } from '../../src/commands/aggregate-store';
 import { systemClock } from '../../src/config/clock';
 import { relationshipDecider } from '../../src/domain/relationship/relationship.decider';
-import type { Actor } from '../../src/domain/shared/actor';
 import { streamIds } from '../../src/domain/shared/streams';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { removeDataDir, startApp } from '../support/app';
 import { acceptWithoutFollowUps } from '../support/story';
 import { people } from '../support/tenants';
 
-const ann: Actor = {
-  userId: 'ann',
-  name: 'Ann',
-  tenantId: 'contoso-partners',
-  tenantKind: 'partner',
-  tenantName: 'Contoso Partners',
-  roles: ['AdminAgent'],
-};
-const fay: Actor = {
-  userId: 'fay',
-  name: 'Fay',
-  tenantId: 'fabrikam',
-  tenantKind: 'customer',
-  tenantName: 'Fabrikam',
-  tenantDomain: 'fabrikam.onmicrosoft.com',
-  roles: ['GlobalAdmin'],
-};
+const ann = actorFromClaims(people.ann);
+const fay = actorFromClaims(people.fay);
 const PAGE = '{ partnerRelationships { partnerTenantId delegatedAdmin { status } } }';
 
 /** Writes what a command wrote before the process died: the first append, not its follow-ups. */

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { READ_STORE, type ReadStore } from '../../src/read-store/read-store';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { acceptedCustomers, removeDataDir, startApp, type TestApp } from '../support/app';
 import { customerAdmin, people } from '../support/tenants';
 
 const REQUEST = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true }) { id } }`;
@@ -32,13 +32,7 @@ describe('the Customers page response cache', () => {
     app = await startApp();
     readStore = app.app.get<ReadStore>(READ_STORE);
     ann = await app.token(people.ann);
-    for (let index = 0; index < 3; index++) {
-      const invitation = await app.gql(ann, REQUEST);
-      const accepted = await app.gql(await app.token(customerAdmin(index)), ACCEPT, {
-        id: invitation.data.requestResellerRelationship.id,
-      });
-      expect(accepted.errors).toBeUndefined();
-    }
+    await acceptedCustomers(app, ann, 3);
   });
   afterAll(async () => {
     await app.close();

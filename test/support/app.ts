@@ -9,6 +9,7 @@ import type { TokenClaims } from '../../src/auth/token-claims';
 import { createApp } from '../../src/bootstrap';
 import type { Clock } from '../../src/config/clock';
 import { loadSettings, type Settings } from '../../src/config/settings';
+import { customerAdmin } from './tenants';
 
 export const TEST_SECRET = 'test-secret-for-e2e-only-0123456789abcdef';
 
@@ -80,4 +81,18 @@ export async function startApp(
 
 export function removeDataDir(dataDir: string): void {
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+const REQUEST_WITH_DAP = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true }) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { customerTenantId } }`;
+
+/** Customers 0..count-1 (see `customerAdmin`) each accept an invitation with DAP from `partner`. */
+export async function acceptedCustomers(app: TestApp, partner: string, count: number) {
+  for (let index = 0; index < count; index++) {
+    const invitation = await app.gql(partner, REQUEST_WITH_DAP);
+    const accepted = await app.gql(await app.token(customerAdmin(index)), ACCEPT, {
+      id: invitation.data.requestResellerRelationship.id,
+    });
+    if (accepted.errors) throw new Error(JSON.stringify(accepted.errors));
+  }
 }
