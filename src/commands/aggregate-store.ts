@@ -10,6 +10,7 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store/event-store';
 import type { CommandContext } from './command-context';
+import { StreamStateCache } from './stream-state-cache';
 
 export const EVENT_SCHEMA_VERSION = 1;
 const MAX_ATTEMPTS = 5;
@@ -33,6 +34,8 @@ export interface DecideOptions {
  */
 @Injectable()
 export class AggregateStore {
+  private readonly states = new StreamStateCache();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -48,19 +51,31 @@ export class AggregateStore {
     /** When the stream's last event was decided; null for an empty stream. */
     lastOccurredAt: Date | null;
   }> {
-    const history = await this.store.readStream(streamId);
-    const state = history.reduce(
+    const cached = this.states.get<State>(streamId, decider);
+    const newer = await this.store.readStream(
+      streamId,
+      cached ? { fromRevision: cached.revision + 1 } : {},
+    );
+    const state = newer.reduce(
       (current, recorded) =>
         decider.evolve(current, { type: recorded.type, data: recorded.data } as Event),
-      decider.initialState,
+      cached ? cached.state : decider.initialState,
     );
-    const last = history.at(-1);
-    return {
+    const last = newer.at(-1);
+    if (!last) {
+      return cached
+        ? { ...cached, state }
+        : { state, revision: 'no_stream', lastPosition: 0, lastOccurredAt: null };
+    }
+    const loaded = {
+      decider,
       state,
-      revision: last ? last.revision : 'no_stream',
-      lastPosition: last?.position ?? 0,
-      lastOccurredAt: last ? new Date(last.metadata.occurredAt) : null,
+      revision: last.revision,
+      lastPosition: last.position,
+      lastOccurredAt: new Date(last.metadata.occurredAt),
     };
+    this.states.set(streamId, loaded);
+    return loaded;
   }
 
   async decide<Command, Event extends DomainEvent, State>(
@@ -84,6 +99,13 @@ export class AggregateStore {
       const toAppend = this.withMetadata(events, context, now);
       try {
         const appended = await this.store.append(streamId, toAppend, revision);
+        this.states.set(streamId, {
+          decider,
+          state: newState,
+          revision: appended.nextExpectedRevision,
+          lastPosition: appended.position,
+          lastOccurredAt: now,
+        });
         return {
           events,
           state: newState,

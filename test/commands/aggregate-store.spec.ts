@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AggregateStore } from '../../src/commands/aggregate-store';
+import { dapGrantDecider } from '../../src/domain/dap-grant/dap-grant.decider';
+import { streamIds } from '../../src/domain/shared/streams';
+import type { ReadStreamOptions } from '../../src/event-store/event-store';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import { ManualClock } from '../support/app';
+import { customerGlobalAdmin, partnerUser } from '../support/given';
+
+const PARTNER = 'contoso-partners';
+const CUSTOMER = 'fabrikam';
+const stream = streamIds.dapGrant(PARTNER, CUSTOMER);
+const agent = partnerUser(['AdminAgent'], { tenantId: PARTNER });
+const fay = customerGlobalAdmin({ tenantId: CUSTOMER });
+const context = (actor = agent) => ({ actor, correlationId: 'c-1' });
+const serviceRequest = (serviceRequestId: string) => ({
+  type: 'OpenServiceRequest' as const,
+  actor: agent,
+  partnerTenantId: PARTNER,
+  customerTenantId: CUSTOMER,
+  serviceRequestId,
+  title: 'Reset a password',
+  description: 'For a user of Fabrikam',
+  relationshipActive: true,
+});
+
+describe('AggregateStore keeps the states it folded', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  const reads: ReadStreamOptions[] = [];
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'aggregates-'));
+    store = new SqliteEventStore(join(dir, 'events.db'));
+    const readStream = store.readStream.bind(store);
+    store.readStream = (streamId, options = {}) => {
+      if (streamId === stream) reads.push(options);
+      return readStream(streamId, options);
+    };
+    reads.length = 0;
+    await new AggregateStore(store, new ManualClock()).decide(
+      stream,
+      dapGrantDecider,
+      {
+        type: 'GrantDelegatedAdmin',
+        invitationId: 'inv-1',
+        partnerTenantId: PARTNER,
+        partnerName: 'Contoso Partners',
+        customer: { tenantId: CUSTOMER, name: 'Fabrikam' },
+      },
+      context(),
+    );
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a command on a stream it loaded before reads only the events appended since', async () => {
+    const aggregates = new AggregateStore(store, new ManualClock());
+    await aggregates.decide(stream, dapGrantDecider, serviceRequest('sr-1'), context());
+    await aggregates.decide(stream, dapGrantDecider, serviceRequest('sr-2'), context());
+    expect(reads.slice(-2)).toEqual([{}, { fromRevision: 2 }]);
+  });
+
+  it('R13: a DAP removal appended by another process is seen, and the next service request refused', async () => {
+    const here = new AggregateStore(store, new ManualClock());
+    const elsewhere = new AggregateStore(store, new ManualClock());
+    await here.decide(stream, dapGrantDecider, serviceRequest('sr-1'), context());
+    await elsewhere.decide(
+      stream,
+      dapGrantDecider,
+      {
+        type: 'RemoveDelegatedAdminPrivileges',
+        actor: fay,
+        partnerTenantId: PARTNER,
+        customerTenantId: CUSTOMER,
+        confirm: true,
+        relationshipActive: true,
+      },
+      context(fay),
+    );
+    await expect(
+      here.decide(stream, dapGrantDecider, serviceRequest('sr-2'), context()),
+    ).rejects.toMatchObject({ rule: 'R13' });
+    expect((await store.readStream(stream)).map((event) => event.type)).toEqual([
+      'DelegatedAdminGranted',
+      'ServiceRequestOpened',
+      'DelegatedAdminRemoved',
+    ]);
+  });
+});
