@@ -79,7 +79,11 @@ export class ProjectionThread implements Projector {
   }
 
   whenServing(names: readonly string[], timeoutMs = 10_000): Promise<void> {
-    return this.checkpoints.untilServing(names, timeoutMs, () => Promise.resolve());
+    // A rebuild left half-done by another process (a killed CLI) resumes when the worker is nudged.
+    return this.checkpoints.untilServing(names, timeoutMs, () => {
+      this.send({ type: 'kick' });
+      return Promise.resolve();
+    });
   }
 
   onApplied(listener: (events: readonly RecordedEvent[]) => void): () => void {

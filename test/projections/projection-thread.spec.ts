@@ -87,6 +87,18 @@ describe('projections in a worker thread (ProjectionThread)', () => {
     expect(errors).toEqual([expect.stringMatching(/projection worker exited .* restarting/)]);
   });
 
+  it('a rebuild another process left half-done is finished before a query is served', async () => {
+    await thread.start();
+    reads.run(
+      `UPDATE projection_checkpoints SET state = 'REBUILDING', position = 0 WHERE name = 'customers'`,
+    );
+    await thread.whenServing(['customers']);
+    expect((await thread.status()).find((status) => status.name === 'customers')).toMatchObject({
+      status: 'LIVE',
+      lag: 0,
+    });
+  });
+
   it('a rebuild of an unknown projection fails with the engine’s message', async () => {
     await thread.start();
     await expect(thread.rebuild(['nope'])).rejects.toThrow('Unknown projection "nope"');
