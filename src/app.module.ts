@@ -64,6 +64,8 @@ const isWebSocket = (source: HttpContextSource | WsContextSource): source is WsC
 @Module({})
 export class AppModule {
   static forRoot({ settings, clock = systemClock, schemaFile }: AppOptions): DynamicModule {
+    // One verifier for GraphQL and the response cache: one cache of verified tokens, one JWKS.
+    const verifier = TokenVerifier.fromSettings(settings);
     return {
       module: AppModule,
       imports: [
@@ -71,7 +73,6 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           useFactory: () => {
-            const verifier = TokenVerifier.fromSettings(settings);
             const format = formatError(new Logger('GraphQL'));
             return {
               autoSchemaFile: schemaFile ?? true,
@@ -112,6 +113,7 @@ export class AppModule {
       controllers: [HealthController],
       providers: [
         { provide: SETTINGS, useValue: settings },
+        { provide: TokenVerifier, useValue: verifier },
         { provide: CLOCK, useValue: clock },
         { provide: EVENT_STORE, useFactory: () => createEventStore(settings) },
         { provide: READ_STORE, useFactory: () => createReadStore(settings) },

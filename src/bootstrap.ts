@@ -34,10 +34,7 @@ export async function createApp(options: AppOptions): Promise<INestApplication> 
   app.useBodyParser('json', { limit: MAX_BODY });
   app.use(bodyErrors);
   if (options.settings.GRAPHQL_RESPONSE_CACHE === 'on') {
-    const cache = new PageResponseCache(
-      app.get<ReadStore>(READ_STORE),
-      TokenVerifier.fromSettings(options.settings),
-    );
+    const cache = new PageResponseCache(app.get<ReadStore>(READ_STORE), app.get(TokenVerifier));
     app.use(cache.middleware());
   }
   app.enableShutdownHooks();
