@@ -1,3 +1,4 @@
+import { BoundedMap } from '../common/bounded-map';
 import type { Actor } from '../domain/shared/actor';
 
 interface Entry {
@@ -13,12 +14,14 @@ interface Entry {
  * tokens, the oldest dropped first.
  */
 export class VerifiedTokens {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: BoundedMap<string, Entry>;
 
   constructor(
-    private readonly capacity = 10_000,
+    capacity = 10_000,
     private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
-  ) {}
+  ) {
+    this.entries = new BoundedMap(capacity);
+  }
 
   /** The actor of a token verified before and not expired since (jose's test: exp > now). */
   get(token: string): Actor | undefined {
@@ -30,10 +33,6 @@ export class VerifiedTokens {
   }
 
   remember(token: string, actor: Actor, exp: number): void {
-    if (this.entries.size >= this.capacity && !this.entries.has(token)) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
     this.entries.set(token, { actor, exp });
   }
 }

@@ -1,3 +1,5 @@
+import { BoundedMap } from '../common/bounded-map';
+
 /** A stream's state as its decider folded it, up to `revision`. */
 export interface CachedStream<State> {
   decider: object;
@@ -16,21 +18,16 @@ const CAPACITY = 10_000;
  * whoever appended them (another process too). Least recently used streams are forgotten first.
  */
 export class StreamStateCache {
-  private readonly streams = new Map<string, CachedStream<unknown>>();
+  private readonly streams = new BoundedMap<string, CachedStream<unknown>>(CAPACITY);
 
   get<State>(streamId: string, decider: object): CachedStream<State> | undefined {
     const cached = this.streams.get(streamId);
     if (!cached || cached.decider !== decider) return undefined;
-    this.streams.delete(streamId);
     this.streams.set(streamId, cached);
     return cached as CachedStream<State>;
   }
 
   set<State>(streamId: string, entry: CachedStream<State>): void {
-    this.streams.delete(streamId);
     this.streams.set(streamId, entry);
-    if (this.streams.size > CAPACITY) {
-      this.streams.delete(this.streams.keys().next().value!);
-    }
   }
 }

@@ -1,7 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Kind, OperationTypeNode, parse } from 'graphql';
 import type { TokenVerifier } from '../../auth/token-verifier';
+import { BoundedMap } from '../../common/bounded-map';
 import type { Actor } from '../../domain/shared/actor';
+import { Checkpoints } from '../../projection-engine/checkpoints';
 import type { ReadStore } from '../../read-store/read-store';
 
 /** Root fields whose answer depends only on the caller, the request and the read models. */
@@ -64,15 +66,19 @@ function readsOnlyTheCustomersPage(query: string, operationName: string | null):
  */
 export class PageResponseCache {
   private generation = '';
-  private readonly entries = new Map<string, CachedResponse>();
+  private readonly entries: BoundedMap<string, CachedResponse>;
+  private readonly checkpoints: Checkpoints;
   private readonly documents = new Map<string, boolean>();
   private readonly actorKeys = new WeakMap<Actor, string>();
 
   constructor(
-    private readonly readStore: ReadStore,
+    readStore: ReadStore,
     private readonly verifier: TokenVerifier,
-    private readonly capacity = 256,
-  ) {}
+    capacity = 256,
+  ) {
+    this.checkpoints = new Checkpoints(readStore);
+    this.entries = new BoundedMap(capacity);
+  }
 
   middleware(): RequestHandler {
     return (req, res, next) => {
@@ -127,10 +133,6 @@ export class PageResponseCache {
         generation === this.generation &&
         isErrorFree(sent)
       ) {
-        if (this.entries.size >= this.capacity) {
-          const oldest = this.entries.keys().next();
-          if (!oldest.done) this.entries.delete(oldest.value);
-        }
         const headers = Object.entries(res.getHeaders()).filter(
           (header): header is [string, string | number | string[]] =>
             header[1] !== undefined && header[0] !== 'content-length',
@@ -143,12 +145,7 @@ export class PageResponseCache {
 
   /** Every projection's checkpoint, or null while any read model is not LIVE. */
   private currentGeneration(): string | null {
-    const checkpoints = this.readStore.all<{
-      name: string;
-      version: number;
-      position: number;
-      state: string;
-    }>('SELECT name, version, position, state FROM projection_checkpoints ORDER BY name');
+    const checkpoints = this.checkpoints.all();
     if (checkpoints.length === 0 || checkpoints.some((row) => row.state !== 'LIVE')) return null;
     return checkpoints.map((row) => `${row.name}@${row.version}:${row.position}`).join(',');
   }
