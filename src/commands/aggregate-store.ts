@@ -63,9 +63,7 @@ export class AggregateStore {
     );
     const last = newer.at(-1);
     if (!last) {
-      return cached
-        ? { ...cached, state }
-        : { state, revision: 'no_stream', lastPosition: 0, lastOccurredAt: null };
+      return cached ?? { state, revision: 'no_stream', lastPosition: 0, lastOccurredAt: null };
     }
     const loaded = {
       decider,

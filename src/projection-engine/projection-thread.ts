@@ -40,7 +40,8 @@ export class ProjectionThread implements Projector {
   private readonly rebuilds = new Map<number, PendingRebuild>();
   private nextRebuildId = 0;
   private worker?: Worker;
-  private started?: Promise<void>;
+  /** Settles when the current worker has caught up after `start`, or died before. */
+  private started!: Promise<void>;
   private stopping = false;
   private unsubscribe?: () => void;
 
@@ -111,7 +112,7 @@ export class ProjectionThread implements Projector {
    * Loads a worker that waits for `start`; it does not keep the process alive until then. Its
    * stores open at once, its engine only when told to run.
    */
-  private spawn(): void {
+  private spawn(): Worker {
     const input: WorkerInput = {
       settings: this.settings,
       wantEvents: this.appliedListeners.size > 0,
@@ -141,21 +142,21 @@ export class ProjectionThread implements Projector {
     });
     // Awaited by run(); a worker that fails before anyone runs it must not be an unhandled rejection.
     this.started.catch(() => undefined);
+    return worker;
   }
 
   /** Runs the engine in the worker; resolves once it has caught the read models up with the store. */
   private run(): Promise<void> {
-    if (!this.worker) this.spawn();
-    this.worker?.ref();
+    const worker = this.worker ?? this.spawn();
+    worker.ref();
     this.send({ type: 'start' });
-    return this.started ?? Promise.reject(new Error('the projection worker did not load'));
+    return this.started;
   }
 
   private restartLater(code: number): void {
     this.options.onError?.(new Error(`the projection worker exited (code ${code}); restarting`));
     setTimeout(() => {
       if (this.stopping) return;
-      this.spawn();
       this.run().catch((error: Error) => this.options.onError?.(error));
     }, RESTART_DELAY_MS).unref();
   }
