@@ -128,7 +128,7 @@ export class ProjectionThread implements Projector {
           resolve();
         } else this.receive(message);
       });
-      worker.on('error', (error) => {
+      worker.on('error', (error: Error) => {
         if (!started) reject(error);
         else this.options.onError?.(error);
       });
