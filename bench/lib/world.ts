@@ -1,4 +1,5 @@
-import { EVENT_SCHEMA_VERSION } from '../../src/commands/aggregate-store';
+import { schemaVersionOf } from '../../src/domain/event-evolution';
+import type { DomainEvent } from '../../src/domain/events';
 import { loadSettings } from '../../src/config/settings';
 import type { AutopilotFacts } from '../../src/domain/access/autopilot-access';
 import type { KeyHolder } from '../../src/domain/autopilot-profile/commands';
@@ -499,7 +500,7 @@ export class World {
     return this.streams.get(streamId)?.state ?? initial;
   }
 
-  private decide<Command, Event extends { type: string; data: unknown }, State>(
+  private decide<Command, Event extends DomainEvent, State>(
     streamId: string,
     decider: Decider<Command, Event, State>,
     command: Command,
@@ -526,7 +527,7 @@ export class World {
           causationId: recorded.at(-1)?.id ?? context.causationId ?? context.correlationId,
           actor: context.actor,
           occurredAt: now.toISOString(),
-          schemaVersion: EVENT_SCHEMA_VERSION,
+          schemaVersion: schemaVersionOf(event.type),
         },
       });
     }

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CLOCK, type Clock } from '../config/clock';
+import { schemaVersionOf } from '../domain/event-evolution';
+import type { DomainEvent } from '../domain/events';
 import type { Decider } from '../domain/shared/decider';
 import { conflict } from '../domain/shared/domain-error';
 import {
@@ -9,16 +11,11 @@ import {
   type NewEvent,
   WrongExpectedRevisionError,
 } from '../event-store/event-store';
+import { domainEventOf } from '../event-store/unreadable-events';
 import type { CommandContext } from './command-context';
 import { StreamStateCache } from './stream-state-cache';
 
-export const EVENT_SCHEMA_VERSION = 1;
 const MAX_ATTEMPTS = 5;
-
-interface DomainEvent {
-  type: string;
-  data: unknown;
-}
 
 export interface DecideOptions {
   /**
@@ -56,9 +53,12 @@ export class AggregateStore {
       streamId,
       cached ? { fromRevision: cached.revision + 1 } : {},
     );
+    // An event this version cannot read is skipped (and reported), never a reason to refuse.
     const state = newer.reduce(
-      (current, recorded) =>
-        decider.evolve(current, { type: recorded.type, data: recorded.data } as Event),
+      (current, recorded) => {
+        const event = domainEventOf(recorded);
+        return event ? decider.evolve(current, event as Event) : current;
+      },
       cached ? cached.state : decider.initialState,
     );
     const last = newer.at(-1);
@@ -134,7 +134,7 @@ export class AggregateStore {
         causationId: index === 0 ? (context.causationId ?? context.correlationId) : ids[index - 1],
         actor: context.actor,
         occurredAt: now.toISOString(),
-        schemaVersion: EVENT_SCHEMA_VERSION,
+        schemaVersion: schemaVersionOf(event.type),
       },
     }));
   }

@@ -4,18 +4,16 @@ import { autopilotProfileDecider } from './autopilot-profile/profile.decider';
 import { dapGrantDecider } from './dap-grant/dap-grant.decider';
 import { invitationDecider } from './relationship/invitation.decider';
 import { relationshipDecider } from './relationship/relationship.decider';
+import type { DomainEvent } from './events';
 import type { Decider } from './shared/decider';
 import { streamCategory } from './shared/streams';
 import { subscriptionRbacDecider } from './subscription-rbac/subscription-rbac.decider';
 
 /** How a stream's events fold into its aggregate's state. */
-export type Folder = Pick<
-  Decider<unknown, { type: string; data: unknown }, unknown>,
-  'initialState' | 'evolve'
->;
+export type Folder = Pick<Decider<unknown, DomainEvent, unknown>, 'initialState' | 'evolve'>;
 
 /** Each stream category's decider (streams are `category-id`): a new aggregate adds one line. */
-const DECIDERS: Record<string, Folder> = {
+const DECIDERS = {
   invitation: invitationDecider,
   relationship: relationshipDecider,
   dapgrant: dapGrantDecider,
@@ -23,7 +21,7 @@ const DECIDERS: Record<string, Folder> = {
   autopilotprofile: autopilotProfileDecider,
   autopilotdevice: autopilotDeviceDecider,
   autopilotdevicekey: deviceKeyDecider,
-};
+} as Record<string, Folder>;
 
 /** The decider that folds `streamId`'s events, or undefined for a category without one. */
 export const deciderOf = (streamId: string): Folder | undefined =>

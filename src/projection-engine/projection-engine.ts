@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
+import { domainEventOf } from '../event-store/unreadable-events';
 import type { ReadStore } from '../read-store/read-store';
 import { Checkpoints, type CheckpointRow } from './checkpoints';
 import type { Projection, ProjectionStatus } from './projection';
@@ -221,6 +222,7 @@ export class ProjectionEngine implements Projector {
   /** Applies the page to every projection it concerns; returns the position all working ones reached. */
   private applyPage(after: number, page: RecordedEvent[]): number {
     const last = page[page.length - 1].position;
+    const readable = page.map(upcast);
     return this.readStore.transaction(() => {
       let visible = last;
       for (const row of this.workingCheckpoints()) {
@@ -232,11 +234,12 @@ export class ProjectionEngine implements Projector {
         const projection = this.projection(row.name);
         try {
           this.readStore.db.transaction(() => {
-            for (const event of page) {
-              if (event.position <= row.position) continue;
+            page.forEach((event, index) => {
+              if (event.position <= row.position) return;
               projection.everyEvent?.(event, this.readStore);
-              projection.handlers[event.type]?.(event, this.readStore);
-            }
+              const current = readable[index];
+              if (current) projection.handlers[current.type]?.(current, this.readStore);
+            });
           })();
           this.checkpoints.advance(row.name, last);
         } catch (error) {
@@ -266,4 +269,13 @@ export class ProjectionEngine implements Projector {
     this.visible.publish(position);
     if (moved) this.visibleListeners.forEach((listener) => listener(position));
   }
+}
+
+/**
+ * The event as type handlers read it: upcast to its type's current schema, or undefined for one
+ * this version cannot read (skipped and reported; `everyEvent` still sees it as stored).
+ */
+function upcast(event: RecordedEvent): RecordedEvent | undefined {
+  const current = domainEventOf(event);
+  return current && { ...event, data: current.data };
 }

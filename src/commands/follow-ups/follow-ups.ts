@@ -4,6 +4,7 @@ import type { InvitationEvent, RelationshipEvent } from '../../domain/relationsh
 import { relationshipDecider } from '../../domain/relationship/relationship.decider';
 import { streamIds } from '../../domain/shared/streams';
 import type { RecordedEvent } from '../../event-store/event-store';
+import { domainEventOf } from '../../event-store/unreadable-events';
 import { AggregateStore } from '../aggregate-store';
 import type { CommandContext } from '../command-context';
 
@@ -100,11 +101,12 @@ export class FollowUps {
       causationId: event.id,
     };
     const replay = { unlessChangedAfter: event.position };
-    if (event.type === 'InvitationAccepted') {
-      await this.afterAcceptance(event.data as InvitationAccepted, context, replay);
+    const current = domainEventOf(event);
+    if (current?.type === 'InvitationAccepted') {
+      await this.afterAcceptance(current.data, context, replay);
     }
-    if (event.type === 'RelationshipEnded') {
-      await this.afterRelationshipEnded(event.data as RelationshipEnded, context, replay);
+    if (current?.type === 'RelationshipEnded') {
+      await this.afterRelationshipEnded(current.data, context, replay);
     }
   }
 }

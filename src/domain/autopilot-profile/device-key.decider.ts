@@ -1,4 +1,4 @@
-import { assertNever, type Decider } from '../shared/decider';
+import { assertNever, type Decider, unhandled } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import type { DeviceKeyCommand } from './commands';
 import { KEY_LABEL } from './device-identity';
@@ -24,7 +24,7 @@ export const deviceKeyDecider: Decider<DeviceKeyCommand, DeviceKeyEvent, DeviceK
       case 'AutopilotDeviceKeyReleased':
         return state.heldBy === event.data.deviceId ? { heldBy: null } : state;
       default:
-        return assertNever(event);
+        return unhandled(state, event);
     }
   },
 

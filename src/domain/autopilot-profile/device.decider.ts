@@ -1,6 +1,6 @@
 import { assertMayAutopilot, assertMaySeeAutopilot } from '../access/autopilot-access';
 import type { Actor } from '../shared/actor';
-import { assertNever, type Decider } from '../shared/decider';
+import { assertNever, type Decider, unhandled } from '../shared/decider';
 import { conflict, notFound } from '../shared/domain-error';
 import type { AutopilotDeviceCommand } from './commands';
 import type { AutopilotDeviceEvent, DeviceIdentity, DeviceOrigin } from './events';
@@ -107,7 +107,7 @@ export const autopilotDeviceDecider: Decider<
       case 'AutopilotDeviceRemoved':
         return { ...state, status: 'REMOVED' };
       default:
-        return assertNever(event);
+        return unhandled(state, event);
     }
   },
 

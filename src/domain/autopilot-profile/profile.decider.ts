@@ -1,6 +1,6 @@
 import { assertMayAutopilot, assertMaySeeAutopilot } from '../access/autopilot-access';
 import type { Actor } from '../shared/actor';
-import { assertNever, type Decider } from '../shared/decider';
+import { assertNever, type Decider, unhandled } from '../shared/decider';
 import { invalidInput, notFound } from '../shared/domain-error';
 import type { AutopilotProfileCommand, ProfileChanges } from './commands';
 import {
@@ -153,7 +153,7 @@ export const autopilotProfileDecider: Decider<
       case 'AutopilotProfileDeleted':
         return { ...state, status: 'DELETED' };
       default:
-        return assertNever(event);
+        return unhandled(state, event);
     }
   },
 

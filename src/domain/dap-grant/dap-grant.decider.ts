@@ -1,6 +1,6 @@
 import { assertPartnerMay, type DapStatus } from '../access/partner-capabilities';
 import { isCustomerGlobalAdmin } from '../shared/actor';
-import { assertNever, type Decider } from '../shared/decider';
+import { assertNever, type Decider, unhandled } from '../shared/decider';
 import {
   DomainError,
   forbidden,
@@ -148,7 +148,7 @@ export const dapGrantDecider: Decider<DapGrantCommand, DapGrantEvent, DapGrantSt
       case 'ServiceRequestOpened':
         return state;
       default:
-        return assertNever(event);
+        return unhandled(state, event);
     }
   },
 

@@ -1,5 +1,5 @@
 import { type Actor, isCustomerGlobalAdmin, isPartnerUser } from '../shared/actor';
-import { assertNever, type Decider } from '../shared/decider';
+import { assertNever, type Decider, unhandled } from '../shared/decider';
 import {
   conflict,
   forbidden,
@@ -271,7 +271,7 @@ export const invitationDecider: Decider<InvitationCommand, InvitationEvent, Invi
           ? { ...state, outcome: 'ACCEPTED', acceptedBy: event.data.customer.tenantId }
           : state;
       default:
-        return assertNever(event);
+        return unhandled(state, event);
     }
   },
 

@@ -1,7 +1,7 @@
 import { partnerRolesOf } from '../access/partner-capabilities';
 import { mayProvisionSubscription } from '../access/subscription-access';
 import { isPartnerUser } from '../shared/actor';
-import { assertNever, type Decider } from '../shared/decider';
+import { assertNever, type Decider, unhandled } from '../shared/decider';
 import { forbidden, notFound, preconditionFailed } from '../shared/domain-error';
 import type { RelationshipCommand } from './commands';
 import type { RelationshipEvent } from './events';
@@ -99,7 +99,7 @@ export const relationshipDecider: Decider<
       case 'RelationshipEnded':
         return { ...state, active: false };
       default:
-        return assertNever(event);
+        return unhandled(state, event);
     }
   },
 

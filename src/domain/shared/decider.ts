@@ -19,3 +19,11 @@ export function fold<Event, State>(
 export function assertNever(value: never): never {
   throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
 }
+
+/**
+ * The default of an `evolve` switch: exhaustive at compile time (every event of the aggregate is
+ * handled), and at run time a known event of another aggregate leaves the state as it is.
+ */
+export function unhandled<State>(state: State, _event: never): State {
+  return state;
+}

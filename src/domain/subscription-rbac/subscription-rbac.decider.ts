@@ -5,7 +5,7 @@ import {
 } from '../access/subscription-access';
 import { partnerRolesOf } from '../access/partner-capabilities';
 import { type Actor, isCustomerGlobalAdmin, isPartnerUser } from '../shared/actor';
-import { assertNever, type Decider } from '../shared/decider';
+import { assertNever, type Decider, unhandled } from '../shared/decider';
 import {
   conflict,
   forbidden,
@@ -268,7 +268,7 @@ export const subscriptionRbacDecider: Decider<
       case 'AzureSubscriptionCancelled':
         return state.exists ? { ...state, cancelled: true } : state;
       default:
-        return assertNever(event);
+        return unhandled(state, event);
     }
   },
 

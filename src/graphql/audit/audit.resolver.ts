@@ -6,6 +6,7 @@ import {
   mayReadStream,
 } from '../../domain/access/audit-visibility';
 import { deciderOf } from '../../domain/deciders';
+import { domainEventOf } from '../../event-store/unreadable-events';
 import type { Actor } from '../../domain/shared/actor';
 import { invalidInput, notFound } from '../../domain/shared/domain-error';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store';
@@ -84,7 +85,9 @@ export class AuditResolver {
     const decider = deciderOf(streamId);
     let state = decider?.initialState;
     return events.map((event) => {
-      if (decider) state = decider.evolve(state, { type: event.type, data: event.data });
+      // An event this version cannot read is listed as stored and leaves the state as it was.
+      const readable = domainEventOf(event);
+      if (decider && readable) state = decider.evolve(state, readable);
       return {
         position: event.position,
         revision: event.revision,

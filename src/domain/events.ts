@@ -1,0 +1,21 @@
+import type {
+  AutopilotDeviceEvent,
+  AutopilotProfileEvent,
+  DeviceKeyEvent,
+} from './autopilot-profile/events';
+import type { DapGrantEvent } from './dap-grant/events';
+import type { InvitationEvent, RelationshipEvent } from './relationship/events';
+import type { SubscriptionRbacEvent } from './subscription-rbac/events';
+
+/** Every event the product records, as the domain reads it (the current schema of each type). */
+export type DomainEvent =
+  | InvitationEvent
+  | RelationshipEvent
+  | DapGrantEvent
+  | SubscriptionRbacEvent
+  | AutopilotProfileEvent
+  | AutopilotDeviceEvent
+  | DeviceKeyEvent;
+
+export type EventType = DomainEvent['type'];
+export type EventOf<Type extends EventType> = Extract<DomainEvent, { type: Type }>;
