@@ -80,6 +80,14 @@ const SUMMARIES: Record<string, Summary> = {
     const why = context.data.reason === 'RELATIONSHIP_ENDED' ? ' as the relationship ended' : '';
     return `removed DAP ${counterpart(context, 'of', 'for')}${why}`;
   },
+  PartnerAccessRevocationStarted: (context) => {
+    const scope = context.data.scope === 'AUTOPILOT' ? 'Autopilot changes' : 'service requests';
+    const why =
+      context.data.revoking === 'RELATIONSHIP'
+        ? 'the reseller relationship ends'
+        : 'DAP is removed';
+    return `closed ${scope} ${counterpart(context, 'of', 'for')} while ${why}`;
+  },
   ServiceRequestOpened: (context) =>
     `opened service request ${quoted(context.data.title)} for ${context.customer ?? '?'}`,
   AzureSubscriptionProvisioned: (context) =>

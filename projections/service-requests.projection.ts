@@ -1,8 +1,8 @@
-import type { DapGrantEvent } from '../src/domain/dap-grant/events';
+import type { ServiceRequestEvent } from '../src/domain/service-requests/events';
 import type { Projection } from '../src/projection-engine/projection';
 import { dataOf } from './event-fields';
 
-type Opened = Extract<DapGrantEvent, { type: 'ServiceRequestOpened' }>['data'];
+type Opened = Extract<ServiceRequestEvent, { type: 'ServiceRequestOpened' }>['data'];
 
 /** Service requests partners opened on customers' behalf (R13, R14). */
 export const serviceRequestsProjection: Projection = {

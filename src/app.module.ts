@@ -11,6 +11,7 @@ import { AggregateStore } from './commands/aggregate-store';
 import { commandHandlers } from './commands';
 import { FollowUpReactor } from './commands/follow-ups/follow-up.reactor';
 import { FollowUps } from './commands/follow-ups/follow-ups';
+import { Revocations } from './commands/revocations';
 import { CLOCK, type Clock, systemClock } from './config/clock';
 import { SETTINGS, type Settings } from './config/settings';
 import { EVENT_STORE, type EventStore } from './event-store/event-store';
@@ -132,6 +133,7 @@ export class AppModule {
         AggregateStore,
         FollowUps,
         FollowUpReactor,
+        Revocations,
         CommandGateway,
         ReadModels,
         ...commandHandlers,

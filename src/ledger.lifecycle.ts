@@ -1,4 +1,10 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { FollowUpReactor } from './commands/follow-ups/follow-up.reactor';
 import { SETTINGS, type Settings } from './config/settings';
 import { EVENT_STORE, type EventStore } from './event-store/event-store';
@@ -10,7 +16,9 @@ import { READ_STORE, type ReadStore } from './read-store/read-store';
  * completed and visible. On shutdown the writers stop first and the stores close last.
  */
 @Injectable()
-export class LedgerLifecycle implements OnModuleInit, OnApplicationShutdown {
+export class LedgerLifecycle
+  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
+{
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
@@ -21,6 +29,10 @@ export class LedgerLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.engine.start();
+  }
+
+  /** Follow-ups dispatch commands, whose handlers the command bus registers at bootstrap. */
+  async onApplicationBootstrap(): Promise<void> {
     await this.followUps.start();
     await this.engine.waitFor(
       await this.store.headPosition(),

@@ -10,16 +10,25 @@ import { autopilotDeviceDecider } from '../../src/domain/autopilot-profile/devic
 import { AUTOPILOT_SETTINGS } from '../../src/domain/autopilot-profile/events';
 import { autopilotProfileDecider } from '../../src/domain/autopilot-profile/profile.decider';
 import { autopilotStreams } from '../../src/domain/autopilot-profile/streams';
-import { dapGrantDecider } from '../../src/domain/dap-grant/dap-grant.decider';
+import {
+  type PairSnapshot,
+  type RevocableFact,
+  revocationStarted,
+} from '../../src/domain/access/revocation-fences';
+import { type DapGrantState, dapGrantDecider } from '../../src/domain/dap-grant/dap-grant.decider';
+import { serviceRequestsDecider } from '../../src/domain/service-requests/service-requests.decider';
 import type { IntendedCustomer } from '../../src/domain/relationship/events';
 import {
   invitationDecider,
   type InvitationState,
 } from '../../src/domain/relationship/invitation.decider';
-import { relationshipDecider } from '../../src/domain/relationship/relationship.decider';
+import {
+  relationshipDecider,
+  type RelationshipState,
+} from '../../src/domain/relationship/relationship.decider';
 import type { Actor } from '../../src/domain/shared/actor';
 import type { Decider } from '../../src/domain/shared/decider';
-import { streamIds } from '../../src/domain/shared/streams';
+import { fencedStreams, streamIds } from '../../src/domain/shared/streams';
 import type { AzureRole, Principal } from '../../src/domain/subscription-rbac/azure-roles';
 import { subscriptionRbacDecider } from '../../src/domain/subscription-rbac/subscription-rbac.decider';
 import type { EventMetadata } from '../../src/event-store/event-store';
@@ -212,14 +221,10 @@ export class World {
 
   openServiceRequest(agent: Actor, customerTenantId: string): void {
     const partnerTenantId = agent.tenantId;
-    const relationship = this.stateOf(
-      streamIds.relationship(partnerTenantId, customerTenantId),
-      relationshipDecider.initialState,
-    ) as typeof relationshipDecider.initialState;
     const topic = this.random.pick(SERVICE_REQUEST_TOPICS);
     this.decide(
-      streamIds.dapGrant(partnerTenantId, customerTenantId),
-      dapGrantDecider,
+      streamIds.serviceRequests(partnerTenantId, customerTenantId),
+      serviceRequestsDecider,
       {
         type: 'OpenServiceRequest',
         actor: agent,
@@ -228,10 +233,46 @@ export class World {
         serviceRequestId: this.random.uuid(),
         title: topic.title,
         description: topic.description,
-        relationshipActive: relationship.active,
+        pair: this.pairSnapshot(partnerTenantId, customerTenantId),
       },
       this.context(agent),
     );
+  }
+
+  /** What loadPairSnapshot reads: the pair's two streams and their revisions. */
+  private pairSnapshot(partnerTenantId: string, customerTenantId: string): PairSnapshot {
+    const relationship = this.streams.get(
+      streamIds.relationship(partnerTenantId, customerTenantId),
+    );
+    const dap = this.streams.get(streamIds.dapGrant(partnerTenantId, customerTenantId));
+    return {
+      relationship: {
+        active: (relationship?.state as RelationshipState | undefined)?.active ?? false,
+        revision: relationship?.revision ?? -1,
+      },
+      dap: {
+        status: (dap?.state as DapGrantState | undefined)?.status ?? 'NONE',
+        revision: dap?.revision ?? -1,
+      },
+    };
+  }
+
+  /** Revocations.revoke: the fences go first, in every stream partner actions depend on. */
+  private fence(
+    context: Context,
+    partnerTenantId: string,
+    customerTenantId: string,
+    revoking: RevocableFact,
+    factStreamId: string,
+  ): void {
+    const factRevision = this.streams.get(factStreamId)?.revision ?? -1;
+    for (const { scope, streamId } of fencedStreams(partnerTenantId, customerTenantId)) {
+      this.record(
+        streamId,
+        [revocationStarted(partnerTenantId, customerTenantId, revoking, factRevision, scope)],
+        context,
+      );
+    }
   }
 
   removeDelegatedAdmin(admin: Actor, partnerTenantId: string): void {
@@ -239,8 +280,11 @@ export class World {
       streamIds.relationship(partnerTenantId, admin.tenantId),
       relationshipDecider.initialState,
     ) as typeof relationshipDecider.initialState;
+    const context = this.context(admin);
+    const dapStream = streamIds.dapGrant(partnerTenantId, admin.tenantId);
+    this.fence(context, partnerTenantId, admin.tenantId, 'DELEGATED_ADMIN', dapStream);
     this.decide(
-      streamIds.dapGrant(partnerTenantId, admin.tenantId),
+      dapStream,
       dapGrantDecider,
       {
         type: 'RemoveDelegatedAdminPrivileges',
@@ -250,7 +294,7 @@ export class World {
         confirm: true,
         relationshipActive: relationship.active,
       },
-      this.context(admin),
+      context,
     );
   }
 
@@ -335,8 +379,10 @@ export class World {
   endRelationship(admin: Actor, customerTenantId: string, activeSubscriptionIds: string[]): void {
     const context = this.context(admin);
     const partnerTenantId = admin.tenantId;
+    const relationshipStream = streamIds.relationship(partnerTenantId, customerTenantId);
+    this.fence(context, partnerTenantId, customerTenantId, 'RELATIONSHIP', relationshipStream);
     const [ended] = this.decide(
-      streamIds.relationship(partnerTenantId, customerTenantId),
+      relationshipStream,
       relationshipDecider,
       {
         type: 'EndResellerRelationship',
@@ -512,6 +558,18 @@ export class World {
     if (events.length === 0) return [];
     stream.state = events.reduce(decider.evolve, stream.state as State);
     this.streams.set(streamId, stream);
+    return this.record(streamId, events, context, stream);
+  }
+
+  /** Appends decided events to the stream as the store would, with the request's metadata. */
+  private record(
+    streamId: string,
+    events: readonly DomainEvent[],
+    context: Context,
+    stream = this.streams.get(streamId) ?? { state: undefined, revision: -1 },
+  ): WorldEvent[] {
+    this.streams.set(streamId, stream);
+    const now = this.now();
     const recorded: WorldEvent[] = [];
     for (const event of events) {
       const id = this.random.uuid();

@@ -8,6 +8,7 @@ import { conflict } from '../domain/shared/domain-error';
 import {
   EVENT_STORE,
   type EventStore,
+  type ExpectedRevision,
   type NewEvent,
   WrongExpectedRevisionError,
 } from '../event-store/event-store';
@@ -23,7 +24,18 @@ export interface DecideOptions {
    * for an old event must not undo what happened on the stream since (e.g. re-grant removed DAP).
    */
   unlessChangedAfter?: number;
+  /** Decide nothing unless the stream is still at this revision (-1: no stream), e.g. to resume. */
+  onlyAtRevision?: number;
+  /**
+   * Runs once events are decided and before they are appended at `revision` (-1: no stream yet),
+   * on every attempt: a revocation fences the streams that depend on it here.
+   */
+  beforeAppend?: (revision: number) => Promise<void>;
 }
+
+/** A loaded revision as a number: -1 for a stream that does not exist yet. */
+export const revisionNumber = (revision: number | 'no_stream'): number =>
+  revision === 'no_stream' ? -1 : revision;
 
 /**
  * Load → decide → append for one stream. A concurrent append is detected by the expected revision;
@@ -85,15 +97,18 @@ export class AggregateStore {
   ): Promise<{ events: Event[]; state: State; position: number; eventIds: string[] }> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { state, revision, lastPosition } = await this.load(streamId, decider);
-      if (options.unlessChangedAfter !== undefined && lastPosition > options.unlessChangedAfter) {
-        return { events: [], state, position: lastPosition, eventIds: [] };
-      }
+      const moved =
+        (options.unlessChangedAfter !== undefined && lastPosition > options.unlessChangedAfter) ||
+        (options.onlyAtRevision !== undefined &&
+          revisionNumber(revision) !== options.onlyAtRevision);
+      if (moved) return { events: [], state, position: lastPosition, eventIds: [] };
       const now = this.clock.now();
       const events = decider.decide(command, state, now);
       const newState = events.reduce(decider.evolve, state);
       // Nothing to append: the state decided on is visible once the stream's last event is.
       if (events.length === 0)
         return { events, state: newState, position: lastPosition, eventIds: [] };
+      await options.beforeAppend?.(revisionNumber(revision));
       const toAppend = this.withMetadata(events, context, now);
       try {
         const appended = await this.store.append(streamId, toAppend, revision);
@@ -117,6 +132,18 @@ export class AggregateStore {
     throw conflict(
       `Others kept changing ${streamId} at the same time; nothing was changed. Please try again.`,
     );
+  }
+
+  /** Appends events decided elsewhere (a fence), with the request's metadata. */
+  async record(
+    streamId: string,
+    events: DomainEvent[],
+    expectedRevision: ExpectedRevision,
+    context: CommandContext & { causationId?: string },
+  ): Promise<{ position: number; eventIds: string[] }> {
+    const toAppend = this.withMetadata(events, context, this.clock.now());
+    const appended = await this.store.append(streamId, toAppend, expectedRevision);
+    return { position: appended.position, eventIds: toAppend.map((event) => event.id) };
   }
 
   private withMetadata(

@@ -4,6 +4,7 @@ import { autopilotProfileDecider } from './autopilot-profile/profile.decider';
 import { dapGrantDecider } from './dap-grant/dap-grant.decider';
 import { invitationDecider } from './relationship/invitation.decider';
 import { relationshipDecider } from './relationship/relationship.decider';
+import { serviceRequestsDecider } from './service-requests/service-requests.decider';
 import type { DomainEvent } from './events';
 import type { Decider } from './shared/decider';
 import { streamCategory } from './shared/streams';
@@ -17,6 +18,7 @@ const DECIDERS = {
   invitation: invitationDecider,
   relationship: relationshipDecider,
   dapgrant: dapGrantDecider,
+  servicerequests: serviceRequestsDecider,
   subscription: subscriptionRbacDecider,
   autopilotprofile: autopilotProfileDecider,
   autopilotdevice: autopilotDeviceDecider,

@@ -25,6 +25,7 @@ export const EVENT_SCHEMAS: Record<EventType, TypeSchema> = {
   DelegatedAdminGranted: { version: 1 },
   DelegatedAdminRemoved: { version: 1 },
   ServiceRequestOpened: { version: 1 },
+  PartnerAccessRevocationStarted: { version: 1 },
   AzureSubscriptionProvisioned: { version: 1 },
   AzureSubscriptionRegistered: { version: 1 },
   SubscriptionRoleAssigned: { version: 1 },

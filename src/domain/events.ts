@@ -5,6 +5,7 @@ import type {
 } from './autopilot-profile/events';
 import type { DapGrantEvent } from './dap-grant/events';
 import type { InvitationEvent, RelationshipEvent } from './relationship/events';
+import type { ServiceRequestEvent } from './service-requests/events';
 import type { SubscriptionRbacEvent } from './subscription-rbac/events';
 
 /** Every event the product records, as the domain reads it (the current schema of each type). */
@@ -12,6 +13,7 @@ export type DomainEvent =
   | InvitationEvent
   | RelationshipEvent
   | DapGrantEvent
+  | ServiceRequestEvent
   | SubscriptionRbacEvent
   | AutopilotProfileEvent
   | AutopilotDeviceEvent

@@ -1,10 +1,13 @@
+import type { CommandBus } from '@nestjs/cqrs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AggregateStore } from '../../src/commands/aggregate-store';
 import { FollowUpReactor } from '../../src/commands/follow-ups/follow-up.reactor';
 import { FollowUps } from '../../src/commands/follow-ups/follow-ups';
+import { Revocations } from '../../src/commands/revocations';
 import { loadSettings } from '../../src/config/settings';
+import { DomainError } from '../../src/domain/shared/domain-error';
 import { streamIds } from '../../src/domain/shared/streams';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { ManualClock } from '../support/app';
@@ -14,6 +17,10 @@ import { acceptWithoutFollowUps } from '../support/story';
 const ann = partnerUser(['AdminAgent'], { tenantId: 'contoso-partners' });
 const fay = customerGlobalAdmin({ tenantId: 'fabrikam' });
 const relationshipStream = streamIds.relationship('contoso-partners', 'fabrikam');
+/** These stories fence nothing, so the reactor never resumes a revocation through the bus. */
+const noRevocationsToResume = {
+  execute: () => Promise.reject(new Error('no revocation was expected')),
+} as unknown as CommandBus;
 
 describe('FollowUpReactor and the follow-ups a command ran itself', () => {
   let dataDir: string;
@@ -36,7 +43,13 @@ describe('FollowUpReactor and the follow-ups a command ran itself', () => {
   const accept = () => acceptWithoutFollowUps(aggregates, ann, fay);
 
   async function runReactor() {
-    const reactor = new FollowUpReactor(store, followUps, loadSettings({ DATA_DIR: dataDir }));
+    const reactor = new FollowUpReactor(
+      store,
+      followUps,
+      noRevocationsToResume,
+      new Revocations(aggregates),
+      loadSettings({ DATA_DIR: dataDir }),
+    );
     await reactor.start();
     await reactor.stop();
   }
@@ -60,6 +73,71 @@ describe('FollowUpReactor and the follow-ups a command ran itself', () => {
     ]);
     const dap = await store.readStream(streamIds.dapGrant('contoso-partners', 'fabrikam'));
     expect(dap.map((event) => event.type)).toEqual(['DelegatedAdminGranted']);
+  });
+
+  it('R7, R10: a follow-up whose appends fail for a while (store locked, disk full) completes once they succeed; the checkpoint never passes it', async () => {
+    const trigger = await accept();
+    await expect(
+      followUps.runInline(trigger, () => Promise.reject(new Error('the server died first'))),
+    ).rejects.toThrow('died');
+    let failures = 3;
+    const append = store.append.bind(store);
+    store.append = (...args) =>
+      failures-- > 0
+        ? Promise.reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }))
+        : append(...args);
+    const reactor = new FollowUpReactor(
+      store,
+      followUps,
+      noRevocationsToResume,
+      new Revocations(aggregates),
+      loadSettings({ DATA_DIR: dataDir }),
+    );
+    const started = reactor.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(reactor.status()).toMatchObject({
+      checkpoint: trigger.position - 1,
+      retrying: { position: trigger.position, type: 'InvitationAccepted' },
+    });
+    await started;
+    await reactor.stop();
+    expect(failures).toBeLessThan(0);
+    expect(reactor.status()).toMatchObject({
+      checkpoint: await store.headPosition(),
+      retrying: null,
+    });
+    expect((await store.readStream(relationshipStream)).map((event) => event.type)).toEqual([
+      'RelationshipEstablished',
+    ]);
+  });
+
+  it('a follow-up a rule refuses is counted, shown and passed', async () => {
+    const trigger = await accept();
+    await expect(
+      followUps.runInline(trigger, () => Promise.reject(new Error('the server died first'))),
+    ).rejects.toThrow('died');
+    const react = followUps.react.bind(followUps);
+    jest
+      .spyOn(followUps, 'react')
+      .mockImplementation((event) =>
+        event.type === 'InvitationAccepted'
+          ? Promise.reject(new DomainError('PRECONDITION_FAILED', 'nothing to do', 'R9'))
+          : react(event),
+      );
+    const reactor = new FollowUpReactor(
+      store,
+      followUps,
+      noRevocationsToResume,
+      new Revocations(aggregates),
+      loadSettings({ DATA_DIR: dataDir }),
+    );
+    await reactor.start();
+    await reactor.stop();
+    expect(reactor.status()).toMatchObject({
+      checkpoint: await store.headPosition(),
+      refused: 1,
+      lastRefusal: { position: trigger.position, type: 'InvitationAccepted' },
+    });
   });
 
   it('keeps its checkpoint in DATA_DIR when it stops', async () => {

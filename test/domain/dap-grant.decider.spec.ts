@@ -5,8 +5,6 @@ import type { Actor } from '../../src/domain/shared/actor';
 import { fold } from '../../src/domain/shared/decider';
 import { customerGlobalAdmin, customerUser, decideOn, given, partnerUser } from '../support/given';
 
-type OpenCommand = Extract<DapGrantCommand, { type: 'OpenServiceRequest' }>;
-
 const T0 = new Date('2025-03-01T10:00:00.000Z');
 const DAY = 24 * 60 * 60 * 1000;
 const at = (offsetMs: number): Date => new Date(T0.getTime() + offsetMs);
@@ -15,15 +13,6 @@ const CONTOSO = 'partner-contoso';
 const FABRIKAM = 'customer-fabrikam';
 
 const contosoAdmin = partnerUser(['AdminAgent'], { tenantId: CONTOSO, tenantName: 'Contoso' });
-const contosoSales = partnerUser(['SalesAgent'], { tenantId: CONTOSO, tenantName: 'Contoso' });
-const contosoHelpdesk = partnerUser(['HelpdeskAgent'], {
-  tenantId: CONTOSO,
-  tenantName: 'Contoso',
-});
-const litwareAdmin = partnerUser(['AdminAgent'], {
-  tenantId: 'partner-litware',
-  tenantName: 'Litware',
-});
 const fabrikamAdmin = customerGlobalAdmin({
   tenantId: FABRIKAM,
   tenantName: 'Fabrikam',
@@ -57,18 +46,6 @@ const removeCommand = (
   customerTenantId: FABRIKAM,
   confirm,
   relationshipActive,
-});
-
-const openCommand = (actor: Actor, overrides: Partial<OpenCommand> = {}): OpenCommand => ({
-  type: 'OpenServiceRequest',
-  actor,
-  partnerTenantId: CONTOSO,
-  customerTenantId: FABRIKAM,
-  serviceRequestId: 'sr-1',
-  title: 'Mailbox quota',
-  description: 'The CFO mailbox is full.',
-  relationshipActive: true,
-  ...overrides,
 });
 
 /** A history made by the decider itself: each command decided on the events before it. */
@@ -215,167 +192,6 @@ describe('DapGrant decider', () => {
       given(dapGrantDecider, [])
         .when(removeCommand(fabrikamAdmin, { relationshipActive: true }), T0)
         .thenThrows('PRECONDITION_FAILED', 'R12');
-    });
-
-    it('R12: service requests opened meanwhile do not stop a removal', () => {
-      const history = [
-        ...granted(),
-        ...decideOn(dapGrantDecider, granted(), openCommand(contosoAdmin), at(DAY)),
-      ];
-      expect(history.map((event) => event.type)).toEqual([
-        'DelegatedAdminGranted',
-        'ServiceRequestOpened',
-      ]);
-
-      const events = given(dapGrantDecider, history)
-        .when(removeCommand(fabrikamAdmin), at(2 * DAY))
-        .events();
-
-      expect(events.map((event) => event.type)).toEqual(['DelegatedAdminRemoved']);
-    });
-  });
-
-  describe('R13: after removal', () => {
-    it.each([
-      ['AdminAgent', contosoAdmin],
-      ['HelpdeskAgent', contosoHelpdesk],
-    ])(
-      'R13: a partner %s can no longer open a service request and is told a new invitation with DAP is needed',
-      (_role, actor) => {
-        const error = given(dapGrantDecider, grantedThenRemoved())
-          .when(openCommand(actor), at(2 * DAY))
-          .thenThrows('FORBIDDEN', 'R13');
-
-        expect(error.message).toMatch(/new invitation/i);
-        expect(error.message).toMatch(/DAP|delegated admin/i);
-        expect(error.message).toMatch(/accept/i);
-      },
-    );
-
-    it('R13: once the customer accepts a new invitation with DAP, service requests work again', () => {
-      const history = [
-        ...grantedThenRemoved(),
-        ...decideOn(dapGrantDecider, grantedThenRemoved(), grantCommand('inv-2'), at(2 * DAY)),
-      ];
-
-      const events = given(dapGrantDecider, history)
-        .when(openCommand(contosoAdmin), at(3 * DAY))
-        .events();
-
-      expect(events.map((event) => event.type)).toEqual(['ServiceRequestOpened']);
-    });
-  });
-
-  describe('R14: service requests with DAP', () => {
-    it.each([
-      ['AdminAgent', contosoAdmin],
-      ['HelpdeskAgent', contosoHelpdesk],
-    ])(
-      'R14: a partner %s may open a service request; title and description are trimmed',
-      (_r, actor) => {
-        const events = given(dapGrantDecider, granted())
-          .when(
-            openCommand(actor, {
-              serviceRequestId: 'sr-42',
-              title: '  Mailbox quota \n',
-              description: '\t The CFO mailbox is full.  ',
-            }),
-            at(DAY),
-          )
-          .events();
-
-        expect(events).toEqual([
-          {
-            type: 'ServiceRequestOpened',
-            data: {
-              partnerTenantId: CONTOSO,
-              customerTenantId: FABRIKAM,
-              serviceRequestId: 'sr-42',
-              title: 'Mailbox quota',
-              description: 'The CFO mailbox is full.',
-            },
-          },
-        ]);
-      },
-    );
-
-    it('R14: opening a service request leaves DAP active', () => {
-      const history = [
-        ...granted(),
-        ...decideOn(dapGrantDecider, granted(), openCommand(contosoAdmin), at(DAY)),
-      ];
-
-      expect(fold(dapGrantDecider, history).status).toBe('ACTIVE');
-    });
-
-    it('R14: a partner SalesAgent gets nothing from DAP', () => {
-      given(dapGrantDecider, granted())
-        .when(openCommand(contosoSales), at(DAY))
-        .thenThrows('FORBIDDEN', 'R14');
-    });
-
-    it('R14: a partner user without any role may not open a service request', () => {
-      given(dapGrantDecider, granted())
-        .when(openCommand(partnerUser([], { tenantId: CONTOSO })), at(DAY))
-        .thenThrows('FORBIDDEN', 'R14');
-    });
-
-    it('R17: an AdminAgent of another partner tenant may not open a request for this partner', () => {
-      given(dapGrantDecider, granted())
-        .when(openCommand(litwareAdmin), at(DAY))
-        .thenThrows('FORBIDDEN', 'R17');
-    });
-
-    it('R17: a customer user may not open a service request on the partner’s behalf', () => {
-      const customerWithPartnerRoles = customerUser(['GlobalAdmin', 'AdminAgent'], {
-        tenantId: CONTOSO,
-      });
-
-      given(dapGrantDecider, granted())
-        .when(openCommand(customerWithPartnerRoles), at(DAY))
-        .thenThrows('FORBIDDEN', 'R17');
-    });
-
-    it('R7: without an active reseller relationship no service request can be opened', () => {
-      given(dapGrantDecider, granted())
-        .when(openCommand(contosoAdmin, { relationshipActive: false }), at(DAY))
-        .thenThrows('FORBIDDEN', 'R7');
-    });
-
-    it('R14: with a relationship but DAP never granted, no service request can be opened', () => {
-      const error = given(dapGrantDecider, [])
-        .when(openCommand(contosoAdmin), T0)
-        .thenThrows('FORBIDDEN', 'R14');
-
-      expect(error.message).toMatch(/invitation that includes DAP/);
-    });
-
-    it.each([
-      ['an empty title', { title: '' }],
-      ['a blank title', { title: ' \n\t ' }],
-      ['a title over 200 characters', { title: 'x'.repeat(201) }],
-      ['an empty description', { description: '' }],
-      ['a blank description', { description: '   ' }],
-      ['a description over 10000 characters', { description: 'y'.repeat(10_001) }],
-    ])('R14: a service request with %s is invalid input', (_what, overrides) => {
-      given(dapGrantDecider, granted())
-        .when(openCommand(contosoAdmin, overrides), at(DAY))
-        .thenThrows('INVALID_INPUT', undefined);
-    });
-
-    it('R14: a title of 200 and a description of 10000 characters (after trimming) are accepted', () => {
-      const title = 't'.repeat(200);
-      const description = 'd'.repeat(10_000);
-
-      const events = given(dapGrantDecider, granted())
-        .when(
-          openCommand(contosoAdmin, { title: ` ${title} `, description: `${description}\n` }),
-          at(DAY),
-        )
-        .events();
-
-      expect(events).toHaveLength(1);
-      expect(events[0]).toMatchObject({ data: { title, description } });
     });
   });
 });

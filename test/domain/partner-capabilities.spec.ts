@@ -12,6 +12,9 @@ import {
 import type { DapGrantCommand } from '../../src/domain/dap-grant/commands';
 import { dapGrantDecider } from '../../src/domain/dap-grant/dap-grant.decider';
 import type { DapGrantEvent } from '../../src/domain/dap-grant/events';
+import type { ServiceRequestCommand } from '../../src/domain/service-requests/commands';
+import type { ServiceRequestEvent } from '../../src/domain/service-requests/events';
+import { serviceRequestsDecider } from '../../src/domain/service-requests/service-requests.decider';
 import type { Actor, PartnerRole } from '../../src/domain/shared/actor';
 import { fold } from '../../src/domain/shared/decider';
 import { DomainError, type RuleId } from '../../src/domain/shared/domain-error';
@@ -98,6 +101,25 @@ const TOKEN_ROLE: Record<PartnerRoleName, PartnerRole> = {
   SALES_AGENT: 'SalesAgent',
   HELPDESK_AGENT: 'HelpdeskAgent',
 };
+
+/** The service request a partner user opens, with the pair as DAP's history leaves it. */
+const openServiceRequest = (
+  actor: Actor,
+  relationshipActive: boolean,
+  dapHistory: DapGrantEvent[],
+): ServiceRequestCommand => ({
+  type: 'OpenServiceRequest',
+  actor,
+  partnerTenantId: CONTOSO,
+  customerTenantId: FABRIKAM,
+  serviceRequestId: 'sr-1',
+  title: 'Licence question',
+  description: 'Which plan covers Teams Phone?',
+  pair: {
+    relationship: { active: relationshipActive, revision: 0 },
+    dap: { status: fold(dapGrantDecider, dapHistory).status, revision: dapHistory.length - 1 },
+  },
+});
 
 const contosoUser = (roles: PartnerRole[]): Actor =>
   partnerUser(roles, { tenantId: CONTOSO, tenantName: 'Contoso' });
@@ -374,21 +396,12 @@ describe('partner capabilities', () => {
           ),
         );
         const actor = contosoUser(roles.map((role) => TOKEN_ROLE[role]));
-        const command: DapGrantCommand = {
-          type: 'OpenServiceRequest',
-          actor,
-          partnerTenantId: CONTOSO,
-          customerTenantId: FABRIKAM,
-          serviceRequestId: 'sr-1',
-          title: 'Licence question',
-          description: 'Which plan covers Teams Phone?',
-          relationshipActive,
-        };
+        const command = openServiceRequest(actor, relationshipActive, history);
 
-        let events: DapGrantEvent[] | undefined;
+        let events: ServiceRequestEvent[] | undefined;
         let thrown: unknown;
         try {
-          events = decideOn(dapGrantDecider, history, command, at(10 * DAY));
+          events = decideOn(serviceRequestsDecider, [], command, at(10 * DAY));
         } catch (error) {
           thrown = error;
         }
@@ -406,18 +419,10 @@ describe('partner capabilities', () => {
 
     it('R40: exactly 12 of the 64 combinations open a service request (Admin or Helpdesk Agent, active relationship, DAP active)', () => {
       const opened = rows.filter(([, , relationshipActive, roles, , history]) => {
-        const command: DapGrantCommand = {
-          type: 'OpenServiceRequest',
-          actor: contosoUser(roles.map((role) => TOKEN_ROLE[role])),
-          partnerTenantId: CONTOSO,
-          customerTenantId: FABRIKAM,
-          serviceRequestId: 'sr-1',
-          title: 'Licence question',
-          description: 'Which plan covers Teams Phone?',
-          relationshipActive,
-        };
+        const actor = contosoUser(roles.map((role) => TOKEN_ROLE[role]));
+        const command = openServiceRequest(actor, relationshipActive, history);
         try {
-          return decideOn(dapGrantDecider, history, command, at(10 * DAY)).length === 1;
+          return decideOn(serviceRequestsDecider, [], command, at(10 * DAY)).length === 1;
         } catch {
           return false;
         }

@@ -125,8 +125,9 @@ describe('audit export', () => {
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(full.stderr).toContain(`exported ${ENTRIES} entries of fabrikam`);
-    // Holding the rows would take hundreds of MB; streaming stays near the small export's peak.
-    expect(full.maxRssMb).toBeLessThan(small.maxRssMb + 60);
+    // Holding the rows would take hundreds of MB, over the 64 MB heap the export runs with;
+    // streaming stays near the small export's peak (Node 24's native memory varies by tens of MB).
+    expect(full.maxRssMb).toBeLessThan(small.maxRssMb + 100);
     expect(full.maxRssMb).toBeLessThan(300);
   }, 120_000);
 

@@ -52,7 +52,7 @@ export async function startApp(
   const settings = loadSettings({
     DATA_DIR: dataDir,
     AUTH_SECRET: TEST_SECRET,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });
   const clock = options.clock ?? new ManualClock();

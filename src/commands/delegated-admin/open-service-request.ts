@@ -1,10 +1,10 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { dapGrantDecider } from '../../domain/dap-grant/dap-grant.decider';
+import { serviceRequestsDecider } from '../../domain/service-requests/service-requests.decider';
 import { streamIds } from '../../domain/shared/streams';
 import { AggregateStore } from '../aggregate-store';
 import type { CommandContext, CommandOutcome } from '../command-context';
-import { relationshipActive } from '../pair-facts';
+import { loadPairSnapshot } from '../pair-facts';
 
 export class OpenServiceRequest extends Command<CommandOutcome & { serviceRequestId: string }> {
   constructor(
@@ -18,8 +18,9 @@ export class OpenServiceRequest extends Command<CommandOutcome & { serviceReques
 }
 
 /**
- * R13, R14: recorded on the pair's DapGrant stream, whose expected revision orders it against a
- * concurrent removal: a request decided on a stale "DAP active" state is re-decided and refused.
+ * R13, R14: recorded on the pair's service-request stream, which a DAP removal or a relationship's
+ * end fences before it is recorded: a request decided on a stale "DAP active" fails its expected
+ * revision there, is decided again behind the fence, and is refused.
  */
 @CommandHandler(OpenServiceRequest)
 export class OpenServiceRequestHandler implements ICommandHandler<OpenServiceRequest> {
@@ -29,8 +30,8 @@ export class OpenServiceRequestHandler implements ICommandHandler<OpenServiceReq
     const partnerTenantId = context.actor.tenantId;
     const serviceRequestId = randomUUID();
     const { position } = await this.aggregates.decide(
-      streamIds.dapGrant(partnerTenantId, customerTenantId),
-      dapGrantDecider,
+      streamIds.serviceRequests(partnerTenantId, customerTenantId),
+      serviceRequestsDecider,
       {
         type: 'OpenServiceRequest',
         actor: context.actor,
@@ -39,11 +40,7 @@ export class OpenServiceRequestHandler implements ICommandHandler<OpenServiceReq
         serviceRequestId,
         title,
         description,
-        relationshipActive: await relationshipActive(
-          this.aggregates,
-          partnerTenantId,
-          customerTenantId,
-        ),
+        pair: await loadPairSnapshot(this.aggregates, partnerTenantId, customerTenantId),
       },
       context,
     );

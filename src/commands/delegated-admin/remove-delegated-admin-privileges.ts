@@ -4,28 +4,42 @@ import { streamIds } from '../../domain/shared/streams';
 import { AggregateStore } from '../aggregate-store';
 import type { CommandContext, CommandOutcome } from '../command-context';
 import { relationshipActive } from '../pair-facts';
+import { Revocations } from '../revocations';
 
 export class RemoveDelegatedAdminPrivileges extends Command<CommandOutcome> {
   constructor(
-    readonly context: CommandContext,
+    readonly context: CommandContext & { causationId?: string },
     readonly partnerTenantId: string,
     readonly confirm: boolean,
+    /** Set when the reactor finishes a removal a crash interrupted after its fences. */
+    readonly resumeAtRevision?: number,
   ) {
     super();
   }
 }
 
-/** R12: the customer's Global admin takes DAP away; the reseller relationship stays. */
+/**
+ * R12, R13: the customer's Global admin takes DAP away; the reseller relationship stays. A
+ * revocation: it never competes with the partner's traffic and always lands after it (revocations.ts).
+ */
 @CommandHandler(RemoveDelegatedAdminPrivileges)
 export class RemoveDelegatedAdminPrivilegesHandler implements ICommandHandler<RemoveDelegatedAdminPrivileges> {
-  constructor(private readonly aggregates: AggregateStore) {}
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly revocations: Revocations,
+  ) {}
 
-  async execute({ context, partnerTenantId, confirm }: RemoveDelegatedAdminPrivileges) {
+  async execute({
+    context,
+    partnerTenantId,
+    confirm,
+    resumeAtRevision,
+  }: RemoveDelegatedAdminPrivileges) {
     const customerTenantId = context.actor.tenantId;
-    const { position } = await this.aggregates.decide(
-      streamIds.dapGrant(partnerTenantId, customerTenantId),
-      dapGrantDecider,
-      {
+    const { position } = await this.revocations.revoke({
+      streamId: streamIds.dapGrant(partnerTenantId, customerTenantId),
+      decider: dapGrantDecider,
+      command: {
         type: 'RemoveDelegatedAdminPrivileges',
         actor: context.actor,
         partnerTenantId,
@@ -37,8 +51,11 @@ export class RemoveDelegatedAdminPrivilegesHandler implements ICommandHandler<Re
           customerTenantId,
         ),
       },
+      revoking: 'DELEGATED_ADMIN',
+      pair: { partnerTenantId, customerTenantId },
       context,
-    );
+      resumeAtRevision,
+    });
     return { position };
   }
 }

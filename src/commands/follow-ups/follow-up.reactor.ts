@@ -2,7 +2,16 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SETTINGS, type Settings } from '../../config/settings';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store';
+import { CommandBus } from '@nestjs/cqrs';
+import type { PartnerAccessRevocationStarted } from '../../domain/access/revocation-fences';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../event-store/event-store';
+import { domainEventOf } from '../../event-store/unreadable-events';
+import { DomainError } from '../../domain/shared/domain-error';
+import type { CommandContext } from '../command-context';
+import { RemoveDelegatedAdminPrivileges } from '../delegated-admin/remove-delegated-admin-privileges';
+import { EndResellerRelationship } from '../relationships/end-reseller-relationship';
+import { Revocations } from '../revocations';
+import { streamIds } from '../../domain/shared/streams';
 import { FollowUps } from './follow-ups';
 
 const PAGE = 500;
@@ -11,6 +20,18 @@ const PAGE = 500;
  * this much more (idempotent reads), instead of writing a file after every command.
  */
 const CHECKPOINT_EVERY_MS = 1000;
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5000;
+
+export interface FollowUpStatus {
+  /** Position of the last event whose follow-up is done (or was refused by a rule). */
+  checkpoint: number;
+  /** Follow-ups a business rule refused since the server started. */
+  refused: number;
+  lastRefusal: { position: number; type: string; reason: string } | null;
+  /** A follow-up failing for an infrastructure reason, retried until it succeeds. */
+  retrying: { position: number; type: string; reason: string; attempt: number } | null;
+}
 
 /**
  * Re-runs every event's follow-up from a checkpoint kept in DATA_DIR, at start and after each
@@ -28,10 +49,17 @@ export class FollowUpReactor {
   private checkpoint?: number;
   private written?: number;
   private writeTimer?: NodeJS.Timeout;
+  private readonly progress: Omit<FollowUpStatus, 'checkpoint'> = {
+    refused: 0,
+    lastRefusal: null,
+    retrying: null,
+  };
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly followUps: FollowUps,
+    private readonly commandBus: CommandBus,
+    private readonly revocations: Revocations,
     @Inject(SETTINGS) settings: Settings,
   ) {
     this.checkpointFile = join(settings.DATA_DIR, 'follow-ups.checkpoint');
@@ -63,6 +91,11 @@ export class FollowUpReactor {
     return this.running;
   }
 
+  /** What the Operator sees of the follow-ups: how far they got, what was refused, what waits. */
+  status(): FollowUpStatus {
+    return { ...this.progress, checkpoint: this.checkpoint ?? 0 };
+  }
+
   private async run(): Promise<void> {
     do {
       this.again = false;
@@ -72,21 +105,82 @@ export class FollowUpReactor {
         const page = await this.store.readAll({ after, maxCount: PAGE });
         if (page.length === 0) break;
         for (const event of page) {
-          if (await this.followUps.ranInline(event.id)) continue;
-          try {
-            await this.followUps.react(event);
-          } catch (error) {
-            // A refused follow-up is a decision (e.g. nothing left to do), never a reason to stop.
-            this.logger.warn(
-              `follow-up of ${event.type} at ${event.position} refused: ${(error as Error).message}`,
-            );
-          }
+          if (!(await this.followUp(event))) return;
+          after = event.position;
+          this.advanceCheckpoint(after);
         }
-        after = page[page.length - 1].position;
         this.followUps.forgetInlineUpTo(after);
-        this.advanceCheckpoint(after);
       }
     } while (this.again && !this.stopped);
+  }
+
+  /**
+   * Runs one event's follow-up until it is done or refused by a rule; an infrastructure failure
+   * (store down, disk full, locked) is retried with backoff and never skipped. False when stopped.
+   */
+  private async followUp(event: RecordedEvent): Promise<boolean> {
+    if (await this.followUps.ranInline(event.id)) return true;
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        await this.react(event);
+        this.progress.retrying = null;
+        return true;
+      } catch (error) {
+        if (error instanceof DomainError) {
+          this.refused(event, error);
+          return true;
+        }
+        const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1));
+        const reason = error instanceof Error ? error.message : String(error);
+        this.progress.retrying = { position: event.position, type: event.type, reason, attempt };
+        this.logger.warn(
+          `follow-up of ${event.type} at ${event.position} failed (attempt ${attempt}), retrying in ${delay} ms: ${reason}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
+    return false;
+  }
+
+  /** A rule refused the follow-up: a decision, recorded as such, and the reactor moves on. */
+  private refused(event: RecordedEvent, error: DomainError): void {
+    this.progress.refused += 1;
+    this.progress.lastRefusal = {
+      position: event.position,
+      type: event.type,
+      reason: `${error.code}${error.rule ? ` (${error.rule})` : ''}: ${error.message}`,
+    };
+    this.logger.warn(
+      `follow-up of ${event.type} at ${event.position} refused by a rule: ${this.progress.lastRefusal.reason}`,
+    );
+  }
+
+  private async react(event: RecordedEvent): Promise<void> {
+    const current = domainEventOf(event);
+    if (current?.type !== 'PartnerAccessRevocationStarted') return this.followUps.react(event);
+    await this.resumeRevocation(current.data, {
+      actor: event.metadata.actor,
+      correlationId: event.metadata.correlationId,
+      causationId: event.id,
+    });
+  }
+
+  /** A revocation fenced its streams: finish it if its fact stream is still where it was decided. */
+  private async resumeRevocation(
+    fence: PartnerAccessRevocationStarted['data'],
+    context: CommandContext & { causationId: string },
+  ): Promise<void> {
+    const { partnerTenantId, customerTenantId, factRevision } = fence;
+    const factStream =
+      fence.revoking === 'DELEGATED_ADMIN'
+        ? streamIds.dapGrant(partnerTenantId, customerTenantId)
+        : streamIds.relationship(partnerTenantId, customerTenantId);
+    if (await this.revocations.ranHere(factStream, factRevision)) return;
+    const command =
+      fence.revoking === 'DELEGATED_ADMIN'
+        ? new RemoveDelegatedAdminPrivileges(context, partnerTenantId, true, factRevision)
+        : new EndResellerRelationship(context, customerTenantId, factRevision);
+    await this.commandBus.execute(command);
   }
 
   private readCheckpoint(): number {
@@ -105,11 +199,17 @@ export class FollowUpReactor {
     }, CHECKPOINT_EVERY_MS).unref();
   }
 
+  /** A failed write (disk full) is retried later; the reactor re-runs at most a little more. */
   private writeCheckpoint(): void {
     if (this.checkpoint === undefined || this.checkpoint === this.written) return;
-    mkdirSync(join(this.checkpointFile, '..'), { recursive: true });
-    writeFileSync(`${this.checkpointFile}.tmp`, String(this.checkpoint));
-    renameSync(`${this.checkpointFile}.tmp`, this.checkpointFile);
-    this.written = this.checkpoint;
+    try {
+      mkdirSync(join(this.checkpointFile, '..'), { recursive: true });
+      writeFileSync(`${this.checkpointFile}.tmp`, String(this.checkpoint), { mode: 0o600 });
+      renameSync(`${this.checkpointFile}.tmp`, this.checkpointFile);
+      this.written = this.checkpoint;
+    } catch (error) {
+      this.logger.warn(`could not write ${this.checkpointFile}: ${(error as Error).message}`);
+      if (!this.stopped) this.advanceCheckpoint(this.checkpoint);
+    }
   }
 }

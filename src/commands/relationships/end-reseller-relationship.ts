@@ -5,43 +5,55 @@ import { subscriptionRbacDecider } from '../../domain/subscription-rbac/subscrip
 import { AggregateStore } from '../aggregate-store';
 import type { CommandContext, CommandOutcome } from '../command-context';
 import { FollowUps } from '../follow-ups/follow-ups';
+import { Revocations } from '../revocations';
 
 export class EndResellerRelationship extends Command<CommandOutcome> {
   constructor(
-    readonly context: CommandContext,
+    readonly context: CommandContext & { causationId?: string },
     readonly customerTenantId: string,
+    /** Set when the reactor finishes an end a crash interrupted after its fences. */
+    readonly resumeAtRevision?: number,
   ) {
     super();
   }
 }
 
-/** R9: only without active subscriptions it provisioned; ending also removes the partner's DAP. */
+/**
+ * R9: only without active subscriptions it provisioned (ordered against provisioning by the
+ * relationship stream); ending also removes the partner's DAP. A revocation: every stream where
+ * partner actions need the relationship is fenced first (revocations.ts).
+ */
 @CommandHandler(EndResellerRelationship)
 export class EndResellerRelationshipHandler implements ICommandHandler<EndResellerRelationship> {
   constructor(
     private readonly aggregates: AggregateStore,
     private readonly followUps: FollowUps,
+    private readonly revocations: Revocations,
   ) {}
 
-  async execute({ context, customerTenantId }: EndResellerRelationship) {
+  async execute({ context, customerTenantId, resumeAtRevision }: EndResellerRelationship) {
     const partnerTenantId = context.actor.tenantId;
     const relationshipStream = streamIds.relationship(partnerTenantId, customerTenantId);
     const { state } = await this.aggregates.load(relationshipStream, relationshipDecider);
     const activeProvisionedSubscriptionIds = await this.activeSubscriptions(
       state.linkedSubscriptionIds,
     );
-    const ended = await this.aggregates.decide(
-      relationshipStream,
-      relationshipDecider,
-      {
+    const ended = await this.revocations.revoke({
+      streamId: relationshipStream,
+      decider: relationshipDecider,
+      command: {
         type: 'EndResellerRelationship',
         actor: context.actor,
         partnerTenantId,
         customerTenantId,
         activeProvisionedSubscriptionIds,
       },
+      revoking: 'RELATIONSHIP',
+      pair: { partnerTenantId, customerTenantId },
       context,
-    );
+      resumeAtRevision,
+    });
+    if (ended.events.length === 0) return { position: ended.position };
     const trigger = { id: ended.eventIds[0], position: ended.position };
     const dapPosition = await this.followUps.runInline(trigger, () =>
       this.followUps.afterRelationshipEnded(

@@ -24,14 +24,4 @@ export type DapGrantCommand =
       confirm: boolean;
       /** Read from the pair's Relationship stream by the handler. */
       relationshipActive: boolean;
-    }
-  | {
-      type: 'OpenServiceRequest';
-      actor: Actor;
-      partnerTenantId: string;
-      customerTenantId: string;
-      serviceRequestId: string;
-      title: string;
-      description: string;
-      relationshipActive: boolean;
     };

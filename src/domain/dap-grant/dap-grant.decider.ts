@@ -1,13 +1,7 @@
-import { assertPartnerMay, type DapStatus } from '../access/partner-capabilities';
+import type { DapStatus } from '../access/partner-capabilities';
 import { isCustomerGlobalAdmin } from '../shared/actor';
 import { assertNever, type Decider, unhandled } from '../shared/decider';
-import {
-  DomainError,
-  forbidden,
-  invalidInput,
-  notFound,
-  preconditionFailed,
-} from '../shared/domain-error';
+import { DomainError, forbidden, notFound, preconditionFailed } from '../shared/domain-error';
 import type { DapGrantCommand } from './commands';
 import { DAP_ROLE_ASSIGNMENTS, type DapGrantEvent } from './events';
 
@@ -15,9 +9,6 @@ export interface DapGrantState {
   status: DapStatus;
   grantedByInvitationIds: ReadonlySet<string>;
 }
-
-const TITLE_MAX = 200;
-const DESCRIPTION_MAX = 10_000;
 
 type Of<T extends DapGrantCommand['type']> = Extract<DapGrantCommand, { type: T }>;
 
@@ -93,41 +84,10 @@ function revokeOnRelationshipEnd(
   ];
 }
 
-function openServiceRequest(
-  command: Of<'OpenServiceRequest'>,
-  state: DapGrantState,
-): DapGrantEvent[] {
-  assertPartnerMay(command.actor, command.partnerTenantId, 'OPEN_SERVICE_REQUEST', {
-    relationshipActive: command.relationshipActive,
-    dapStatus: state.status,
-  });
-  const title = command.title.trim();
-  const description = command.description.trim();
-  if (!title || title.length > TITLE_MAX) {
-    throw invalidInput(`A service request needs a title of 1 to ${TITLE_MAX} characters.`);
-  }
-  if (!description || description.length > DESCRIPTION_MAX) {
-    throw invalidInput(
-      `A service request needs a description of 1 to ${DESCRIPTION_MAX} characters.`,
-    );
-  }
-  return [
-    {
-      type: 'ServiceRequestOpened',
-      data: {
-        partnerTenantId: command.partnerTenantId,
-        customerTenantId: command.customerTenantId,
-        serviceRequestId: command.serviceRequestId,
-        title,
-        description,
-      },
-    },
-  ];
-}
-
 /**
- * Delegated admin privileges of one partner in one customer tenant (R10–R14). Service requests
- * are recorded on this stream too, so its expected revision orders them against a removal.
+ * Delegated admin privileges of one partner in one customer tenant (R10–R13). Only the grant and
+ * its removals are recorded here (service requests once were: an old stream's are skipped), so a
+ * partner's traffic never competes with the customer's removal for this stream's revision.
  */
 export const dapGrantDecider: Decider<DapGrantCommand, DapGrantEvent, DapGrantState> = {
   initialState: { status: 'NONE', grantedByInvitationIds: new Set() },
@@ -145,8 +105,6 @@ export const dapGrantDecider: Decider<DapGrantCommand, DapGrantEvent, DapGrantSt
         };
       case 'DelegatedAdminRemoved':
         return { ...state, status: 'REMOVED' };
-      case 'ServiceRequestOpened':
-        return state;
       default:
         return unhandled(state, event);
     }
@@ -160,8 +118,6 @@ export const dapGrantDecider: Decider<DapGrantCommand, DapGrantEvent, DapGrantSt
         return remove(command, state);
       case 'RevokeDelegatedAdminOnRelationshipEnd':
         return revokeOnRelationshipEnd(command, state);
-      case 'OpenServiceRequest':
-        return openServiceRequest(command, state);
       default:
         return assertNever(command);
     }

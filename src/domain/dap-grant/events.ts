@@ -40,16 +40,6 @@ export type DapGrantEvent =
   | {
       type: 'DelegatedAdminRemoved';
       data: { partnerTenantId: string; customerTenantId: string; reason: DapRemovalReason };
-    }
-  | {
-      type: 'ServiceRequestOpened';
-      data: {
-        partnerTenantId: string;
-        customerTenantId: string;
-        serviceRequestId: string;
-        title: string;
-        description: string;
-      };
     };
 
 export type { CustomerIdentity };

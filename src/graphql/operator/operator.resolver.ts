@@ -2,18 +2,32 @@ import { Inject } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { type Actor, isOperator } from '../../domain/shared/actor';
 import { forbidden, invalidInput } from '../../domain/shared/domain-error';
+import { FollowUpReactor } from '../../commands/follow-ups/follow-up.reactor';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store';
 import { PROJECTOR, type Projector } from '../../projection-engine/projector';
+import { FollowUpStatus } from './follow-up-status.type';
 import { CurrentActor } from '../common/current-actor.decorator';
 import { ProjectionStatus, ProjectionRunStatus } from './projection-status.type';
 
 function operatorOnly(actor: Actor): void {
   if (!isOperator(actor))
-    throw forbidden('R42', 'Only the Operator may see or rebuild projections.');
+    throw forbidden('R42', 'Only the Operator may see or rebuild projections and follow-ups.');
 }
 
 @Resolver()
 export class OperatorResolver {
-  constructor(@Inject(PROJECTOR) private readonly engine: Projector) {}
+  constructor(
+    @Inject(PROJECTOR) private readonly engine: Projector,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly followUps: FollowUpReactor,
+  ) {}
+
+  @Query(() => FollowUpStatus)
+  async followUpStatus(@CurrentActor() actor: Actor): Promise<FollowUpStatus> {
+    operatorOnly(actor);
+    const status = this.followUps.status();
+    return { ...status, lag: Math.max(0, (await this.store.headPosition()) - status.checkpoint) };
+  }
 
   @Query(() => [ProjectionStatus])
   async projectionStatus(@CurrentActor() actor: Actor): Promise<ProjectionStatus[]> {

@@ -1,0 +1,104 @@
+import { AggregateStore } from '../../src/commands/aggregate-store';
+import { FollowUpReactor } from '../../src/commands/follow-ups/follow-up.reactor';
+import { fencePartnerActions } from '../../src/commands/pair-facts';
+import { EsdbDouble } from '../support/esdb-double/esdb-double';
+import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { people } from '../support/tenants';
+
+const REQUEST = `mutation { requestResellerRelationship(input: {}) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { customerTenantId } }`;
+const OPEN_SR = `mutation { openServiceRequest(input: { customerTenantId: "fabrikam", title: "Quota", description: "Raise it" }) { id } }`;
+const FOLLOW_UPS = `{ followUpStatus { lag refused retrying { type } } }`;
+const PARTNERS = `{ partnerRelationships { partnerTenantId delegatedAdmin { status } } }`;
+const CUSTOMERS = `{ customers { nodes { tenantId } } }`;
+const HISTORY = `query ($streamId: String!) { history(streamId: $streamId) { type data } }`;
+const PAIR = { partnerTenantId: 'contoso-partners', customerTenantId: 'fabrikam' };
+const fay = {
+  userId: 'fay',
+  name: 'Fay',
+  tenantId: 'fabrikam',
+  tenantKind: 'customer' as const,
+  roles: ['GlobalAdmin'],
+};
+const ann = {
+  userId: 'ann',
+  name: 'Ann',
+  tenantId: 'contoso-partners',
+  tenantKind: 'partner' as const,
+  roles: ['AdminAgent'],
+};
+
+describe.each([
+  ['SQLite', false],
+  ['EventStoreDB (the gRPC double)', true],
+])('a revocation interrupted after its fences, on %s', (_name, onEsdb) => {
+  let double: EsdbDouble | undefined;
+  let app: TestApp;
+  const env = (): Record<string, string> => (double ? { EVENTSTORE_URL: double.url } : {});
+
+  beforeEach(async () => {
+    double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
+    app = await startApp({ env: env() });
+    const id = (await app.gql(await app.token(people.ann), REQUEST)).data
+      .requestResellerRelationship.id;
+    await app.gql(await app.token(people.fay), ACCEPT, { id });
+  });
+  afterEach(async () => {
+    await app.close();
+    await double?.stop();
+    removeDataDir(app.dataDir);
+  });
+
+  /** What the revocation leaves behind when the process dies between its fences and its event. */
+  async function crashAfterFences(revoking: 'DELEGATED_ADMIN' | 'RELATIONSHIP', actor: object) {
+    const aggregates = app.app.get(AggregateStore);
+    await fencePartnerActions(aggregates, PAIR, revoking, 0, {
+      actor: actor as typeof fay,
+      correlationId: 'interrupted-request',
+    });
+  }
+
+  async function restart() {
+    const { dataDir } = app;
+    await app.close();
+    app = await startApp({ dataDir, env: env() });
+  }
+
+  it('R12, R13: fenced DAP refuses the partner at once, and the removal is finished on restart', async () => {
+    await stopReactor();
+    await crashAfterFences('DELEGATED_ADMIN', fay);
+    const refused = await app.gql(await app.token(people.ann), OPEN_SR);
+    expect(refused.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R13' });
+
+    await restart();
+    expect(
+      (await app.gql(await app.token(people.fay), PARTNERS)).data.partnerRelationships,
+    ).toEqual([{ partnerTenantId: 'contoso-partners', delegatedAdmin: { status: 'REMOVED' } }]);
+    const status = await app.gql(await app.token(people.opal), FOLLOW_UPS);
+    expect(status.data.followUpStatus).toEqual({ lag: 0, refused: 0, retrying: null });
+  });
+
+  it('R9: a fenced end of the relationship is finished on restart, DAP going with it', async () => {
+    await stopReactor();
+    await crashAfterFences('RELATIONSHIP', ann);
+    const refused = await app.gql(await app.token(people.ann), OPEN_SR);
+    expect(refused.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R7' });
+
+    await restart();
+    expect((await app.gql(await app.token(people.ann), CUSTOMERS)).data.customers.nodes).toEqual(
+      [],
+    );
+    const dap = await app.gql(await app.token(people.fay), HISTORY, {
+      streamId: 'dapgrant-contoso-partners_fabrikam',
+    });
+    expect(dap.data.history.map((event: { data: unknown }) => event.data)).toContainEqual({
+      ...PAIR,
+      reason: 'RELATIONSHIP_ENDED',
+    });
+  });
+
+  /** The running server's reactor would finish the revocation at once: stop it, as a crash would. */
+  async function stopReactor() {
+    await app.app.get(FollowUpReactor).stop();
+  }
+});
