@@ -15,6 +15,7 @@ import {
 import { domainEventOf } from '../event-store/unreadable-events';
 import type { CommandContext } from './command-context';
 import { StreamStateCache } from './stream-state-cache';
+import { StreamTurns } from './stream-turns';
 
 const MAX_ATTEMPTS = 5;
 
@@ -44,6 +45,7 @@ export const revisionNumber = (revision: number | 'no_stream'): number =>
 @Injectable()
 export class AggregateStore {
   private readonly states = new StreamStateCache();
+  private readonly turns = new StreamTurns();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -88,12 +90,25 @@ export class AggregateStore {
     return loaded;
   }
 
-  async decide<Command, Event extends DomainEvent, State>(
+  /** Decides on the stream's newest state, in turn with this process's other commands on it. */
+  decide<Command, Event extends DomainEvent, State>(
     streamId: string,
     decider: Decider<Command, Event, State>,
     command: Command,
     context: CommandContext & { causationId?: string },
     options: DecideOptions = {},
+  ): Promise<{ events: Event[]; state: State; position: number; eventIds: string[] }> {
+    return this.turns.take(streamId, () =>
+      this.decideInTurn(streamId, decider, command, context, options),
+    );
+  }
+
+  private async decideInTurn<Command, Event extends DomainEvent, State>(
+    streamId: string,
+    decider: Decider<Command, Event, State>,
+    command: Command,
+    context: CommandContext & { causationId?: string },
+    options: DecideOptions,
   ): Promise<{ events: Event[]; state: State; position: number; eventIds: string[] }> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { state, revision, lastPosition } = await this.load(streamId, decider);

@@ -58,10 +58,12 @@ describe('adding a batch of Autopilot devices on the real store', () => {
   let dir: string;
   let store: InterleavingStore;
   let handler: AddAutopilotDevicesHandler;
+  /** The same command in another process: its own AggregateStore over the same store. */
+  let elsewhere: AddAutopilotDevicesHandler;
   let clock: ManualClock;
 
-  const add = (productKeys: string[]) =>
-    handler.execute(
+  const add = (productKeys: string[], by = handler) =>
+    by.execute(
       new AddAutopilotDevices(
         { actor: fay, correlationId: randomUUID() },
         FABRIKAM,
@@ -82,6 +84,11 @@ describe('adding a batch of Autopilot devices on the real store', () => {
       loadSettings({}),
       clock,
     );
+    elsewhere = new AddAutopilotDevicesHandler(
+      new AggregateStore(store, clock),
+      loadSettings({}),
+      clock,
+    );
   });
   afterEach(async () => {
     await store.close();
@@ -93,7 +100,7 @@ describe('adding a batch of Autopilot devices on the real store', () => {
     store.beforeAppend = async (streamId) => {
       if (streamId !== keyStream('PK-2')) return;
       store.beforeAppend = null;
-      winner = await add(['PK-2']);
+      winner = await add(['PK-2'], elsewhere);
     };
 
     const refused = await add(['PK-1', 'PK-2', 'PK-3']).catch((error: unknown) => error);
