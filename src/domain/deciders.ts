@@ -1,6 +1,4 @@
-import { deviceKeyDecider } from './autopilot-profile/device-key.decider';
-import { autopilotDeviceDecider } from './autopilot-profile/device.decider';
-import { autopilotProfileDecider } from './autopilot-profile/profile.decider';
+import { autopilotRegistryDecider } from './autopilot/autopilot-registry.decider';
 import { dapGrantDecider } from './dap-grant/dap-grant.decider';
 import { invitationDecider } from './relationship/invitation.decider';
 import { relationshipDecider } from './relationship/relationship.decider';
@@ -20,9 +18,7 @@ const DECIDERS = {
   dapgrant: dapGrantDecider,
   servicerequests: serviceRequestsDecider,
   subscription: subscriptionRbacDecider,
-  autopilotprofile: autopilotProfileDecider,
-  autopilotdevice: autopilotDeviceDecider,
-  autopilotdevicekey: deviceKeyDecider,
+  autopilot: autopilotRegistryDecider,
 } as Record<string, Folder>;
 
 /** The decider that folds `streamId`'s events, or undefined for a category without one. */
