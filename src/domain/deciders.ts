@@ -8,8 +8,13 @@ import type { Decider } from './shared/decider';
 import { streamCategory } from './shared/streams';
 import { subscriptionRbacDecider } from './subscription-rbac/subscription-rbac.decider';
 
-/** How a stream's events fold into its aggregate's state. */
-export type Folder = Pick<Decider<unknown, DomainEvent, unknown>, 'initialState' | 'evolve'>;
+/**
+ * How a stream's events fold into its aggregate's state; `viewAfter`, where given, is what history
+ * shows of the state after an event (undefined: one this version cannot read), else the state.
+ */
+export type Folder = Pick<Decider<unknown, DomainEvent, unknown>, 'initialState' | 'evolve'> & {
+  viewAfter?: (state: unknown, event: DomainEvent | undefined) => unknown;
+};
 
 /** Each stream category's decider (streams are `category-id`): a new aggregate adds one line. */
 const DECIDERS = {

@@ -429,6 +429,30 @@ describe('Autopilot registry: R34 recorded in the log', () => {
       .thenNothing();
   });
 
+  it('R34, R43: history shows after a deletion the profile gone and the devices it names running none', () => {
+    const [event] = registry(withDevices)
+      .when(as(contosoAdmin, facts('current'), remove), NOW)
+      .events();
+    const after = fold(autopilotRegistryDecider, [...withDevices, event]);
+    expect(autopilotRegistryDecider.viewAfter(after, event)).toEqual({
+      totals: { profiles: 1, devices: 3 },
+      fences: {},
+      profiles: { [PROFILE_ID]: null },
+      devices: {
+        'device-a': {
+          addedBy: origins['another partner'],
+          profileId: null,
+          label: 'serial number SN-A',
+        },
+        'device-b': {
+          addedBy: origins['this partner'],
+          profileId: null,
+          label: 'serial number SN-B',
+        },
+      },
+    });
+  });
+
   it('R34: a device named by a deletion after it moved to another profile keeps that one', () => {
     const stale: AutopilotEvent = {
       ...deleted,

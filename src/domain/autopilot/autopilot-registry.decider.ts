@@ -7,6 +7,7 @@ import { assignProfile, removeDevice, unassignProfile } from './device-decisions
 import type { AutopilotEvent } from './events';
 import { createProfile, deleteProfile, updateProfile } from './profile-decisions';
 import { type AutopilotRegistryState, emptyRegistry, evolveRegistry } from './registry';
+import { registryViewAfter } from './registry-view';
 
 /**
  * R9, R30, R35: what the access rules may take as true for this caller now. A partner's
@@ -33,9 +34,10 @@ export const autopilotRegistryDecider: Decider<
   AutopilotCommand,
   AutopilotEvent,
   AutopilotRegistryState
-> = {
+> & { viewAfter: typeof registryViewAfter } = {
   initialState: emptyRegistry,
   evolve: evolveRegistry,
+  viewAfter: registryViewAfter,
 
   decide(command, state) {
     const facts = autopilotFactsOf(command, state);
