@@ -10,48 +10,13 @@ import {
 import { loadSettings } from '../../src/config/settings';
 import { DomainError } from '../../src/domain/shared/domain-error';
 import { streamIds } from '../../src/domain/shared/streams';
-import type {
-  EventStore,
-  ExpectedRevision,
-  NewEvent,
-  ReadAllOptions,
-  ReadStreamOptions,
-} from '../../src/event-store/event-store';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { ManualClock } from '../support/app';
 import { customerGlobalAdmin } from '../support/given';
+import { InterleavingStore } from '../support/interleaving-store';
 
 const FABRIKAM = 'customer-fabrikam';
 const fay = customerGlobalAdmin({ tenantId: FABRIKAM });
-
-/** The real SQLite store, with a hook that lets another writer in just before one append. */
-class InterleavingStore implements EventStore {
-  beforeAppend: ((streamId: string) => Promise<void>) | null = null;
-  constructor(private readonly inner: EventStore) {}
-  async append(streamId: string, events: NewEvent[], expected: ExpectedRevision) {
-    const hook = this.beforeAppend;
-    if (hook) await hook(streamId);
-    return this.inner.append(streamId, events, expected);
-  }
-  readStream(streamId: string, options?: ReadStreamOptions) {
-    return this.inner.readStream(streamId, options);
-  }
-  readAll(options: ReadAllOptions) {
-    return this.inner.readAll(options);
-  }
-  headPosition() {
-    return this.inner.headPosition();
-  }
-  onAppended(listener: () => void) {
-    return this.inner.onAppended(listener);
-  }
-  health() {
-    return this.inner.health();
-  }
-  close() {
-    return this.inner.close();
-  }
-}
 
 describe('adding batches of Autopilot devices to the registry, on the real store', () => {
   let dir: string;
