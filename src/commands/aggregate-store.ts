@@ -32,6 +32,12 @@ export interface DecideOptions {
    * on every attempt: a revocation fences the streams that depend on it here.
    */
   beforeAppend?: (revision: number) => Promise<void>;
+  /**
+   * Wait for this process's earlier commands on the stream instead of racing them for its
+   * revision: for a stream many callers share (a tenant's Autopilot registry). The work of a turn
+   * must never wait for another decision on the same stream (stream-turns.ts).
+   */
+  takeTurns?: boolean;
 }
 
 /** A loaded revision as a number: -1 for a stream that does not exist yet. */
@@ -90,7 +96,6 @@ export class AggregateStore {
     return loaded;
   }
 
-  /** Decides on the stream's newest state, in turn with this process's other commands on it. */
   decide<Command, Event extends DomainEvent, State>(
     streamId: string,
     decider: Decider<Command, Event, State>,
@@ -98,12 +103,11 @@ export class AggregateStore {
     context: CommandContext & { causationId?: string },
     options: DecideOptions = {},
   ): Promise<{ events: Event[]; state: State; position: number; eventIds: string[] }> {
-    return this.turns.take(streamId, () =>
-      this.decideInTurn(streamId, decider, command, context, options),
-    );
+    const decide = () => this.decideWithRetries(streamId, decider, command, context, options);
+    return options.takeTurns ? this.turns.take(streamId, decide) : decide();
   }
 
-  private async decideInTurn<Command, Event extends DomainEvent, State>(
+  private async decideWithRetries<Command, Event extends DomainEvent, State>(
     streamId: string,
     decider: Decider<Command, Event, State>,
     command: Command,

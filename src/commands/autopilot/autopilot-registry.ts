@@ -29,6 +29,8 @@ export async function decideOnRegistry(
     autopilotRegistryDecider,
     { ...request, actor, customerTenantId, pair, policy },
     context,
+    // Every Autopilot command of the tenant, partners' and the customer's, shares this stream.
+    { takeTurns: true },
   );
   return { position };
 }
