@@ -19,3 +19,9 @@ export function generatedSecret(dataDir: string, name: string): string {
   }
   return readFileSync(file, 'utf8').trim();
 }
+
+/** The secret in `DATA_DIR/<name>` if one was generated, without creating it. */
+export function existingSecret(dataDir: string, name: string): string | undefined {
+  const file = join(dataDir, name);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+}
