@@ -68,17 +68,20 @@ class Unsealed {
   events = 0;
   dueAt = Infinity;
 
-  constructor(readonly head: SealLink) {
+  constructor(
+    readonly head: SealLink,
+    private readonly intervalMs: number,
+  ) {
     this.scannedThrough = head.through;
   }
 
-  add(event: RecordedEvent, now: number, intervalMs: number): void {
+  add(event: RecordedEvent, now: number): void {
     this.hasher.add(event);
     this.scannedThrough = event.position;
     if (event.streamId === SEAL_STREAM) return;
     this.events += 1;
     // Its own clock or the store's, whichever is earlier: a store clock running ahead delays nothing.
-    this.dueAt = Math.min(this.dueAt, Math.min(event.created.getTime(), now) + intervalMs);
+    this.dueAt = Math.min(this.dueAt, Math.min(event.created.getTime(), now) + this.intervalMs);
   }
 }
 
@@ -189,24 +192,28 @@ export class AuditSealer {
   }
 
   private async sealFrom(head: SealLink, result: SealPass): Promise<void> {
-    if (this.unsealed?.head.sealHash !== head.sealHash) this.unsealed = new Unsealed(head);
+    if (this.unsealed?.head.sealHash !== head.sealHash) this.unsealed = this.unsealedAfter(head);
     let unsealed = this.unsealed;
     for (;;) {
       if (this.stopping) return;
       const page = await this.store.readAll({ after: unsealed.scannedThrough, maxCount: PAGE });
       for (const event of page) {
-        unsealed.add(event, this.now(), this.options.intervalMs);
+        unsealed.add(event, this.now());
         if (unsealed.events >= this.options.everyEvents) {
-          unsealed = this.unsealed = new Unsealed(await this.seal(unsealed));
+          unsealed = this.unsealed = this.unsealedAfter(await this.seal(unsealed));
           result.sealed += 1;
         }
       }
       if (page.length < PAGE) break;
     }
     if (unsealed.events > 0 && this.now() >= unsealed.dueAt) {
-      this.unsealed = new Unsealed(await this.seal(unsealed));
+      this.unsealed = this.unsealedAfter(await this.seal(unsealed));
       result.sealed += 1;
     }
+  }
+
+  private unsealedAfter(head: SealLink): Unsealed {
+    return new Unsealed(head, this.options.intervalMs);
   }
 
   private async seal(unsealed: Unsealed): Promise<SealLink> {

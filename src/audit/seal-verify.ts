@@ -172,10 +172,12 @@ function checkLink(expected: Expected, sequence: number, seal: SealData, problem
 }
 
 interface SealedEvent {
-  position: number;
-  describe: string;
+  event: RecordedEvent;
   digest: string;
 }
+
+const describe = ({ event }: SealedEvent): string =>
+  `position ${event.position} (${event.type} ${event.id} in ${event.streamId})`;
 
 /** Recomputes one seal's range; where it differs, the changed, inserted and removed events. */
 async function checkRange(store: EventStore, seal: SealData, problems: Problems): Promise<void> {
@@ -187,11 +189,7 @@ async function checkRange(store: EventStore, seal: SealData, problems: Problems)
     const page = await store.readAll({ after, maxCount: pageSize });
     for (const event of page) {
       if (event.position > seal.through) break reading;
-      events.push({
-        position: event.position,
-        describe: `${event.type} ${event.id} in ${event.streamId}`,
-        digest: hasher.add(event),
-      });
+      events.push({ event, digest: hasher.add(event) });
     }
     if (page.length < pageSize) break;
     after = page[page.length - 1].position;
@@ -240,28 +238,28 @@ function reportChanges(
     const added = next?.added ? next.count : 0;
     if (change.removed && added > 0) at += 1;
     const present = events.slice(index, index + added);
-    present.forEach((event, offset) =>
+    present.forEach((sealed, offset) =>
       problems.add(
         offset < removed
           ? {
               kind: 'event-changed',
               seal: seal.sequence,
-              position: event.position,
-              message: `The event at position ${event.position} (${event.describe}) was changed after ${by} sealed it.`,
+              position: sealed.event.position,
+              message: `The event at ${describe(sealed)} was changed after ${by} sealed it.`,
             }
           : {
               kind: 'event-inserted',
               seal: seal.sequence,
-              position: event.position,
-              message: `The event at position ${event.position} (${event.describe}) was inserted into the range ${by} sealed.`,
+              position: sealed.event.position,
+              message: `The event at ${describe(sealed)} was inserted into the range ${by} sealed.`,
             },
       ),
     );
     index += added;
     const gone = removed - added;
     if (gone > 0) {
-      const afterPosition = events[index - 1]?.position ?? seal.from;
-      const until = events[index]?.position;
+      const afterPosition = events[index - 1]?.event.position ?? seal.from;
+      const until = events[index]?.event.position;
       const where =
         until === undefined
           ? `after position ${afterPosition} up to ${seal.through}`

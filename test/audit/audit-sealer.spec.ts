@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SealChainError } from '../../src/audit/audit-sealer';
+import { InvalidSettingsError, loadSettings } from '../../src/config/settings';
 import { Problems } from '../../src/audit/problems';
 import {
   GENESIS,
@@ -185,5 +186,18 @@ describe('the audit sealer', () => {
     await appendEvents(store, 3);
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(await sealsIn(store)).toHaveLength(sealed);
+  });
+
+  it('takes its settings from the environment, and refuses a short key', () => {
+    expect(loadSettings({})).toMatchObject({
+      AUDIT_SEAL_EVERY_EVENTS: 1000,
+      AUDIT_SEAL_INTERVAL_MS: 60_000,
+    });
+    expect(loadSettings({}).AUDIT_SEAL_KEY).toBeUndefined();
+    expect(() => loadSettings({ AUDIT_SEAL_KEY: 'too-short' })).toThrow(InvalidSettingsError);
+    expect(() => loadSettings({ AUDIT_SEAL_KEY: 'too-short' })).toThrow(
+      'AUDIT_SEAL_KEY: AUDIT_SEAL_KEY must be at least 32 characters',
+    );
+    expect(() => loadSettings({ AUDIT_SEAL_EVERY_EVENTS: '0' })).toThrow(InvalidSettingsError);
   });
 });
