@@ -6,6 +6,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { ExecutionResult } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { allProjections } from '../projections';
+import { auditSealerProvider } from './audit/audit-sealer';
 import { TokenVerifier } from './auth/token-verifier';
 import { AggregateStore } from './commands/aggregate-store';
 import { commandHandlers } from './commands';
@@ -130,6 +131,7 @@ export class AppModule {
           inject: [EVENT_STORE, READ_STORE],
         },
         LedgerLifecycle,
+        auditSealerProvider(settings),
         AggregateStore,
         FollowUps,
         FollowUpReactor,

@@ -40,6 +40,7 @@ export const EVENT_SCHEMAS: Record<EventType, TypeSchema> = {
   AutopilotDeviceRemoved: { version: 1 },
   AutopilotDeviceKeyReserved: { version: 1 },
   AutopilotDeviceKeyReleased: { version: 1 },
+  AuditSealed: { version: 1 },
 };
 
 export const isKnownEventType = (type: string): type is EventType =>
