@@ -6,6 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { AuditSealer } from './audit/audit-sealer';
+import { IdempotencyKeys } from './graphql/idempotency/idempotency-keys';
 import { FollowUpReactor } from './commands/follow-ups/follow-up.reactor';
 import { SETTINGS, type Settings } from './config/settings';
 import { EVENT_STORE, type EventStore } from './event-store/event-store';
@@ -27,6 +28,7 @@ export class LedgerLifecycle
     @Inject(PROJECTOR) private readonly engine: Projector,
     private readonly followUps: FollowUpReactor,
     private readonly sealer: AuditSealer,
+    private readonly idempotencyKeys: IdempotencyKeys,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -49,6 +51,7 @@ export class LedgerLifecycle
     await this.followUps.stop();
     await this.engine.stop();
     this.readStore.close();
+    this.idempotencyKeys.close();
     await this.store.close();
   }
 }
