@@ -5,6 +5,7 @@ import { commandPathFigures } from './figures/command-path';
 import { graphqlHttpFigures } from './figures/graphql-http';
 import { projectionLagFigures } from './figures/projection-lag';
 import { rebuildFigures } from './figures/rebuild';
+import { revocationFigures } from './figures/revocation';
 import { startupFigures } from './figures/startup';
 import { type BenchOptions, type FigureName, parseOptions } from './lib/options';
 import { type Figure, machineInfo, renderTable, type Report, writeReport } from './lib/report';
@@ -21,6 +22,10 @@ const FIGURES: Record<
   startup: {
     title: '6. start-up, memory and recovery (server in its own process)',
     run: startupFigures,
+  },
+  revocation: {
+    title: '7. a DAP removal while the partner hammers the pair (in-process)',
+    run: revocationFigures,
   },
 };
 

@@ -28,6 +28,7 @@ const text = (value: unknown): string | null =>
   typeof value === 'string' && value.length > 0 ? value : null;
 const field = (data: EventData, name: string): string => text(data[name]) ?? '?';
 const quoted = (value: unknown): string => `"${text(value) ?? '?'}"`;
+const count = (value: unknown): string => (typeof value === 'number' ? String(value) : '?');
 const withDap = (data: EventData): string =>
   data.includeDelegatedAdmin === true ? ' with DAP' : ' without DAP';
 
@@ -117,6 +118,8 @@ const SUMMARIES: Record<string, Summary> = {
     `removed Autopilot device ${field(context.data, 'deviceId')} for ${context.customer ?? '?'}`,
   AzureSubscriptionCancelled: (context) =>
     `cancelled Azure subscription ${field(context.data, 'subscriptionId')}`,
+  AuditSealed: ({ data }) =>
+    `sealed ${count(data.count)} events after position ${count(data.from)} up to ${count(data.through)} (seal #${count(data.sequence)})`,
 };
 
 /** "Ann (Contoso Partners, AdminAgent)": who acted, from the event's actor metadata. */

@@ -10,7 +10,7 @@ const INSERT = `INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')})
  */
 export const auditProjection: Projection = {
   name: 'audit',
-  version: 3,
+  version: 4,
   tables: ['audit_log', 'audit_tenant_names'],
   schema: [
     `CREATE TABLE IF NOT EXISTS audit_log (

@@ -5,7 +5,9 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { ExecutionResult } from 'graphql';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { allProjections } from '../projections';
+import { auditSealerProvider } from './audit/audit-sealer';
 import { TokenVerifier } from './auth/token-verifier';
 import { AggregateStore } from './commands/aggregate-store';
 import { commandHandlers } from './commands';
@@ -21,6 +23,8 @@ import { formatError } from './graphql/common/error-formatting';
 import { ReadModels } from './graphql/common/read-models';
 import type { RequestContext } from './graphql/common/request-context';
 import { graphqlServices, resolvers } from './graphql';
+import { IdempotencyKeys } from './graphql/idempotency/idempotency-keys';
+import { idempotencyPlugin } from './graphql/idempotency/idempotency.plugin';
 import { HealthController } from './health/health.controller';
 import { LedgerLifecycle } from './ledger.lifecycle';
 import { ProjectionEngine } from './projection-engine/projection-engine';
@@ -67,6 +71,11 @@ export class AppModule {
   static forRoot({ settings, clock = systemClock, schemaFile }: AppOptions): DynamicModule {
     // One verifier for GraphQL and the response cache: one cache of verified tokens, one JWKS.
     const verifier = TokenVerifier.fromSettings(settings);
+    const idempotencyKeys = new IdempotencyKeys(
+      join(settings.DATA_DIR, 'idempotency.db'),
+      settings.IDEMPOTENCY_KEY_TTL_HOURS * 3_600_000,
+      () => clock.now().getTime(),
+    );
     return {
       module: AppModule,
       imports: [
@@ -81,7 +90,10 @@ export class AppModule {
               playground: false,
               introspection: true,
               // No HTTP cache hints are used; the default plugin wraps every field's resolver.
-              plugins: [ApolloServerPluginCacheControlDisabled()],
+              plugins: [
+                ApolloServerPluginCacheControlDisabled(),
+                idempotencyPlugin(idempotencyKeys),
+              ],
               formatError: format,
               subscriptions: {
                 'graphql-ws': {
@@ -115,6 +127,7 @@ export class AppModule {
       providers: [
         { provide: SETTINGS, useValue: settings },
         { provide: TokenVerifier, useValue: verifier },
+        { provide: IdempotencyKeys, useValue: idempotencyKeys },
         { provide: CLOCK, useValue: clock },
         { provide: EVENT_STORE, useFactory: () => createEventStore(settings) },
         { provide: READ_STORE, useFactory: () => createReadStore(settings) },
@@ -130,6 +143,7 @@ export class AppModule {
           inject: [EVENT_STORE, READ_STORE],
         },
         LedgerLifecycle,
+        auditSealerProvider(settings),
         AggregateStore,
         FollowUps,
         FollowUpReactor,

@@ -5,6 +5,8 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
+import { AuditSealer } from './audit/audit-sealer';
+import { IdempotencyKeys } from './graphql/idempotency/idempotency-keys';
 import { FollowUpReactor } from './commands/follow-ups/follow-up.reactor';
 import { SETTINGS, type Settings } from './config/settings';
 import { EVENT_STORE, type EventStore } from './event-store/event-store';
@@ -13,7 +15,8 @@ import { READ_STORE, type ReadStore } from './read-store/read-store';
 
 /**
  * Before the server answers: read models caught up, then any follow-up a crash interrupted
- * completed and visible. On shutdown the writers stop first and the stores close last.
+ * completed and visible; the audit sealer then follows the store. On shutdown the writers stop
+ * first and the stores close last.
  */
 @Injectable()
 export class LedgerLifecycle
@@ -24,6 +27,8 @@ export class LedgerLifecycle
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(PROJECTOR) private readonly engine: Projector,
     private readonly followUps: FollowUpReactor,
+    private readonly sealer: AuditSealer,
+    private readonly idempotencyKeys: IdempotencyKeys,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -38,12 +43,15 @@ export class LedgerLifecycle
       await this.store.headPosition(),
       this.settings.READ_YOUR_WRITES_TIMEOUT_MS,
     );
+    this.sealer.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.sealer.stop();
     await this.followUps.stop();
     await this.engine.stop();
     this.readStore.close();
+    this.idempotencyKeys.close();
     await this.store.close();
   }
 }

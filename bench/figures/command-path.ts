@@ -134,7 +134,8 @@ async function productRun(
   copyDataDir(prepared, dir);
   const ledger = await openLedger(dir);
   const source = new CommandSource(scenario, Random.for(seed, 'command-source'));
-  const run: CommandRunner = (command) => ledger.gateway.execute(command as never);
+  const run: CommandRunner = (command) =>
+    ledger.gateway.execute(command as never, (outcome) => outcome);
   const latencies = new Latencies();
   let next = 0;
   let refused = 0;

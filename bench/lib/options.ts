@@ -2,7 +2,15 @@ import { join } from 'node:path';
 
 export type Mode = 'full' | 'quick' | 'tiny';
 
-export const FIGURE_NAMES = ['append', 'command', 'rebuild', 'http', 'lag', 'startup'] as const;
+export const FIGURE_NAMES = [
+  'append',
+  'command',
+  'rebuild',
+  'http',
+  'lag',
+  'startup',
+  'revocation',
+] as const;
 export type FigureName = (typeof FIGURE_NAMES)[number];
 
 /** Sizes per mode: `full` is the published run, `quick` about a minute, `tiny` the smoke test's. */
@@ -14,6 +22,7 @@ export interface Sizes {
   http: { seconds: number; mutations: number; pageCustomers: number; connections: number };
   lag: { seconds: number; commandsPerSecond: number };
   startup: { events: number; burstMs: number; runs: number };
+  revocation: { pairs: number; writers: number };
 }
 
 const SIZES: Record<Mode, Sizes> = {
@@ -25,6 +34,7 @@ const SIZES: Record<Mode, Sizes> = {
     http: { seconds: 10, mutations: 10_000, pageCustomers: 200, connections: 10 },
     lag: { seconds: 10, commandsPerSecond: 1000 },
     startup: { events: 1_000_000, burstMs: 2_000, runs: 3 },
+    revocation: { pairs: 500, writers: 16 },
   },
   quick: {
     runs: 3,
@@ -34,6 +44,7 @@ const SIZES: Record<Mode, Sizes> = {
     http: { seconds: 1, mutations: 400, pageCustomers: 200, connections: 10 },
     lag: { seconds: 1.5, commandsPerSecond: 1000 },
     startup: { events: 20_000, burstMs: 300, runs: 2 },
+    revocation: { pairs: 100, writers: 16 },
   },
   tiny: {
     runs: 1,
@@ -43,6 +54,7 @@ const SIZES: Record<Mode, Sizes> = {
     http: { seconds: 0.3, mutations: 30, pageCustomers: 20, connections: 2 },
     lag: { seconds: 0.2, commandsPerSecond: 200 },
     startup: { events: 500, burstMs: 200, runs: 1 },
+    revocation: { pairs: 3, writers: 4 },
   },
 };
 

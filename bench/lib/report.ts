@@ -19,7 +19,7 @@ export interface Target {
 export interface Figure {
   /** Stable key, e.g. `append.full.1w`. */
   id: string;
-  /** The issue's figure number (1–6). */
+  /** The figure's number in bench/README.md (1–7). */
   figure: number;
   title: string;
   workload: string;

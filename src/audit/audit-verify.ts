@@ -9,12 +9,77 @@ import {
 } from '../../projections/audit-entry';
 import { auditProjection } from '../../projections/audit.projection';
 import { AuditQueries } from '../../projections/audit.queries';
+import { type Problem, Problems } from './problems';
+import { type SealSummary, verifySeals } from './seal-verify';
 
-export type VerifyOutcome =
-  | { ok: true; entries: number; through: number; head: string; pending: number }
-  | { ok: false; entries: number; position: number; problem: string };
+export interface VerifyOptions {
+  /** The seal key; without one, seals are reported as unverifiable. */
+  key?: string;
+  /** Stop after this many problems (default 100). */
+  maxProblems?: number;
+  /** A seal hash taken earlier and kept outside the store: it must still be in the chain. */
+  anchor?: string;
+}
 
+export interface AuditLogSummary {
+  /** Entries compared with the events, up to the audit read model's checkpoint. */
+  entries: number;
+  through: number;
+  /** The hash of the last entry compared. */
+  head: string;
+  /** Events newer than the read model's checkpoint. */
+  pending: number;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  problems: Problem[];
+  /** More problems were found than listed: verify stopped at the limit. */
+  truncated: boolean;
+  seals: SealSummary;
+  auditLog: AuditLogSummary;
+}
+
+export const DEFAULT_MAX_PROBLEMS = 100;
 const PAGE = 1000;
+
+/**
+ * Checks the events against their seals (so an edited event store shows, even once the read
+ * models were rebuilt from it), then the audit read model against the events. Every problem is
+ * reported, up to `maxProblems`. Reads a page at a time and changes nothing.
+ */
+export async function verifyAudit(
+  store: EventStore,
+  readStore: SqlRunner,
+  options: VerifyOptions = {},
+): Promise<AuditVerification> {
+  const checkpoint = auditCheckpoint(readStore);
+  const problems = new Problems(options.maxProblems ?? DEFAULT_MAX_PROBLEMS);
+  const seals = await verifySeals(store, options.key, problems, options.anchor);
+  const auditLog = await compareAuditLog(store, readStore, checkpoint, problems);
+  return {
+    ok: problems.found.length === 0,
+    problems: problems.found,
+    truncated: problems.truncated,
+    seals,
+    auditLog,
+  };
+}
+
+function auditCheckpoint(readStore: SqlRunner): number {
+  const checkpoint = readStore.get<{ version: number; position: number; state: string }>(
+    "SELECT version, position, state FROM projection_checkpoints WHERE name = 'audit'",
+  );
+  if (!checkpoint || checkpoint.state !== 'LIVE') {
+    throw new Error('The audit log is not built yet (or is being rebuilt); try again once it is.');
+  }
+  if (checkpoint.version !== auditProjection.version) {
+    throw new Error(
+      `The audit log was built by version ${checkpoint.version} of its projection, this is version ${auditProjection.version}: let the server rebuild it first.`,
+    );
+  }
+  return checkpoint.position;
+}
 
 const shorten = (value: unknown): string => {
   const text = JSON.stringify(value) ?? 'null';
@@ -28,65 +93,76 @@ function difference(stored: AuditRow, expected: AuditRow): string | undefined {
 }
 
 /**
- * Re-derives every audit entry and its chained hash from the event store, in order, and compares
- * them with the read model's rows up to its checkpoint: the first altered, missing or extra row
- * is reported. Reads both sides a page at a time.
+ * Re-derives every audit entry from the events, in order, and compares it with the read model's
+ * row up to its checkpoint. Each row is chained to the stored row before it, so one altered row
+ * is reported once even when the chain after it was recomputed to match.
  */
-export async function verifyAudit(store: EventStore, readStore: SqlRunner): Promise<VerifyOutcome> {
-  const checkpoint = readStore.get<{ version: number; position: number; state: string }>(
-    "SELECT version, position, state FROM projection_checkpoints WHERE name = 'audit'",
-  );
-  if (!checkpoint || checkpoint.state !== 'LIVE') {
-    throw new Error('The audit log is not built yet (or is being rebuilt); try again once it is.');
-  }
-  if (checkpoint.version !== auditProjection.version) {
-    throw new Error(
-      `The audit log was built by version ${checkpoint.version} of its projection, this is version ${auditProjection.version}: let the server rebuild it first.`,
-    );
-  }
+async function compareAuditLog(
+  store: EventStore,
+  readStore: SqlRunner,
+  checkpoint: number,
+  problems: Problems,
+): Promise<AuditLogSummary> {
   const queries = new AuditQueries(readStore);
   const names = new Map<string, string>();
   const nameOf = (tenantId: string) => names.get(tenantId) ?? null;
+  const extra = (position: number) =>
+    problems.add({
+      kind: 'entry-extra',
+      position,
+      message: `The audit log has an entry at position ${position} but there is no event there.`,
+    });
   let previousHash = GENESIS_HASH;
   let after = 0;
   let entries = 0;
-  const failed = (position: number, problem: string): VerifyOutcome => ({
-    ok: false,
-    entries,
-    position,
-    problem,
-  });
 
-  for (;;) {
+  while (!problems.truncated) {
     const events = (await store.readAll({ after, maxCount: PAGE })).filter(
-      (event) => event.position <= checkpoint.position,
+      (event) => event.position <= checkpoint,
     );
     if (events.length === 0) break;
     const last = events[events.length - 1].position;
-    const rows = queries.oldestFirst({ kind: 'everything' }, {}, events.length + 1, after, last);
+    // Every row in the events' span, however many were slipped in between them.
+    const rows = queries.oldestFirst(
+      { kind: 'everything' },
+      {},
+      Number.MAX_SAFE_INTEGER,
+      after,
+      last,
+    );
     let next = 0;
     for (const event of events) {
-      const row = rows[next];
-      if (row && row.position < event.position) {
-        return failed(row.position, 'there is an entry here but no event at this position');
-      }
+      while (rows[next] && rows[next].position < event.position) extra(rows[next++].position);
       tenantNamesIn(event).forEach(([tenantId, name]) => names.set(tenantId, name));
       const expected = auditEntryOf(event, nameOf, previousHash);
+      const row = rows[next];
       if (!row || row.position > event.position) {
-        return failed(event.position, `the entry for event ${event.id} (${event.type}) is missing`);
+        problems.add({
+          kind: 'entry-missing',
+          position: event.position,
+          message: `The audit entry for event ${event.id} (${event.type}) at position ${event.position} is missing.`,
+        });
+        previousHash = expected.hash;
+        continue;
       }
       const problem = difference(row, expected);
-      if (problem) return failed(event.position, `the entry was altered: ${problem}`);
-      previousHash = expected.hash;
+      if (problem) {
+        problems.add({
+          kind: 'entry-altered',
+          position: event.position,
+          message: `The audit entry at position ${event.position} was altered: ${problem}.`,
+        });
+      }
+      previousHash = row.hash;
       entries += 1;
       next += 1;
     }
     after = last;
   }
-  const extra = queries.oldestFirst({ kind: 'everything' }, {}, 1, after);
-  if (extra.length > 0) {
-    return failed(extra[0].position, 'there is an entry here but no event at this position');
+  for (const row of queries.oldestFirst({ kind: 'everything' }, {}, PAGE, after)) {
+    if (problems.truncated) break;
+    extra(row.position);
   }
-  const pending = Math.max(0, (await store.headPosition()) - checkpoint.position);
-  return { ok: true, entries, through: after, head: previousHash, pending };
+  const pending = Math.max(0, (await store.headPosition()) - checkpoint);
+  return { entries, through: after, head: previousHash, pending };
 }

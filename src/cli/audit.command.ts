@@ -2,20 +2,23 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { auditProjection } from '../../projections/audit.projection';
 import { AuditQueries } from '../../projections/audit.queries';
 import { EXPORT_FORMATS, exportAudit, type ExportFormat } from '../audit/audit-export';
-import { verifyAudit } from '../audit/audit-verify';
-import { loadSettings } from '../config/settings';
+import { type AuditVerification, DEFAULT_MAX_PROBLEMS, verifyAudit } from '../audit/audit-verify';
+import { existingSealKey } from '../audit/seal-key';
+import { loadSettings, type Settings } from '../config/settings';
 import type { EventStore } from '../event-store/event-store';
 import { createEventStore } from '../event-store/event-store.factory';
 import { ProjectionEngine } from '../projection-engine/projection-engine';
 import type { ReadStore } from '../read-store/read-store';
 import { createReadStore } from '../read-store/read-store.factory';
 
-async function withStores<T>(work: (store: EventStore, readStore: ReadStore) => Promise<T>) {
+async function withStores<T>(
+  work: (store: EventStore, readStore: ReadStore, settings: Settings) => Promise<T>,
+) {
   const settings = loadSettings();
   const store = createEventStore(settings);
   const readStore = createReadStore(settings);
   try {
-    return await work(store, readStore);
+    return await work(store, readStore, settings);
   } finally {
     readStore.close();
     await store.close();
@@ -67,27 +70,88 @@ const exportCommand = new Command('export')
     });
   });
 
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1)
+    throw new InvalidArgumentError('a whole number, 1 or more');
+  return number;
+}
+
+function sealHash(value: string): string {
+  if (!/^[0-9a-f]{64}$/.test(value)) throw new InvalidArgumentError('a seal hash: 64 hex digits');
+  return value;
+}
+
+/** What a person reads: the verdict and each problem first, then what the chain and log hold. */
+function describe(result: AuditVerification): string[] {
+  const { seals, auditLog, problems } = result;
+  const more = result.truncated ? ` (stopped there: --max-problems; there are more)` : '';
+  const lines = result.ok
+    ? ['OK: the events match their seals and the audit log matches the events']
+    : [
+        `FAILED: ${problems.length} problem${problems.length === 1 ? '' : 's'}${more}`,
+        ...problems.map((problem) => `  - [${problem.kind}] ${problem.message}`),
+      ];
+  if (seals.latest) {
+    const key = seals.keyId ? `checked with key id ${seals.keyId}` : 'not checked (no key)';
+    lines.push(
+      `seals: ${seals.seals}, ${key}, covering the events up to position ${seals.sealedThrough}`,
+      `latest seal: #${seals.latest.sequence} at position ${seals.latest.position}, hash ${seals.latest.sealHash}`,
+      '  (keep it outside the store; `audit verify --anchor HASH` later proves the chain still holds it)',
+    );
+  } else {
+    lines.push('seals: none yet');
+  }
+  if (seals.unsealed > 0) {
+    lines.push(
+      `not sealed yet: ${seals.unsealed} events after position ${seals.sealedThrough} (a change there, or a cut of the log after the latest seal, cannot be seen from inside the store)`,
+    );
+  }
+  const pending =
+    auditLog.pending > 0
+      ? `; newer events not in it yet (up to ${auditLog.pending} positions)`
+      : '';
+  lines.push(
+    `audit log: ${auditLog.entries} entries compared up to position ${auditLog.through}, chain head ${auditLog.head}${pending}`,
+  );
+  return lines;
+}
+
+interface VerifyFlags {
+  maxProblems: number;
+  anchor?: string;
+  json?: boolean;
+}
+
 const verifyCommand = new Command('verify')
   .description(
-    'Re-derive the hash-chained audit log from the event store and report the first entry that differs',
+    'Check the events against their seals and the audit log against the events; report every problem (exit 1 if any)',
   )
-  .action(async () => {
-    await withStores(async (store, readStore) => {
-      const outcome = await verifyAudit(store, readStore);
-      if (!outcome.ok) {
-        console.log(`MISMATCH at position ${outcome.position}: ${outcome.problem}`);
-        console.log(`(${outcome.entries} entries before it verified)`);
-        process.exitCode = 1;
-        return;
-      }
-      const pending = outcome.pending > 0 ? `; ${outcome.pending} newer events not yet in it` : '';
-      console.log(
-        `OK: ${outcome.entries} entries verified up to position ${outcome.through}, chain head ${outcome.head}${pending}`,
-      );
+  .option(
+    '--max-problems <n>',
+    'stop after this many problems',
+    positiveInteger,
+    DEFAULT_MAX_PROBLEMS,
+  )
+  .option(
+    '--anchor <sealHash>',
+    'a seal hash kept outside the store: fail unless the chain still holds it',
+    sealHash,
+  )
+  .option('--json', 'print the result as JSON')
+  .action(async (flags: VerifyFlags) => {
+    await withStores(async (store, readStore, settings) => {
+      const result = await verifyAudit(store, readStore, {
+        key: existingSealKey(settings),
+        maxProblems: flags.maxProblems,
+        anchor: flags.anchor,
+      });
+      console.log(flags.json ? JSON.stringify(result, null, 2) : describe(result).join('\n'));
+      if (!result.ok) process.exitCode = 1;
     });
   });
 
 export const auditCommand = new Command('audit')
-  .description('Export and verify the tamper-evident audit log')
+  .description('Export the audit log and verify it and the event store (tamper evidence)')
   .addCommand(exportCommand)
   .addCommand(verifyCommand);

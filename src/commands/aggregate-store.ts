@@ -17,7 +17,13 @@ import type { CommandContext } from './command-context';
 import { StreamStateCache } from './stream-state-cache';
 import { StreamTurns } from './stream-turns';
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
+/**
+ * Between attempts after a conflict, a random wait of up to 2^attempt ms (2 to 128): writers that
+ * collided on a hot stream spread out instead of colliding again in lockstep.
+ */
+const backoff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
 
 export interface DecideOptions {
   /**
@@ -146,6 +152,7 @@ export class AggregateStore {
         };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempt < MAX_ATTEMPTS) await backoff(attempt);
       }
     }
     throw conflict(

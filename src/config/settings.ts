@@ -25,6 +25,16 @@ const settingsSchema = z
     PROJECTION_THREAD: z.enum(['worker', 'main']).default('worker'),
     READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
     GRAPHQL_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
+    IDEMPOTENCY_KEY_TTL_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(24),
+    AUDIT_SEAL_KEY: optionalText.pipe(
+      z.string().min(32, 'AUDIT_SEAL_KEY must be at least 32 characters').optional(),
+    ),
+    AUDIT_SEAL_EVERY_EVENTS: z.coerce.number().int().positive().default(1000),
+    AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),

@@ -42,6 +42,7 @@ export const EVENT_SCHEMAS: Record<EventType, TypeSchema> = {
   AutopilotProfileAssigned: { version: 1 },
   AutopilotProfileUnassigned: { version: 1 },
   AutopilotDeviceRemoved: { version: 1 },
+  AuditSealed: { version: 1 },
 };
 
 export const isKnownEventType = (type: string): type is EventType =>

@@ -11,7 +11,14 @@ export type DomainEvent =
   | DapGrantEvent
   | ServiceRequestEvent
   | SubscriptionRbacEvent
-  | AutopilotEvent;
+  | AutopilotEvent
+  | AuditSealedEvent;
+
+/**
+ * A seal of the audit chain (src/audit/seal.ts), recorded on `auditseal-chain`: not a business
+ * fact, but an event every reader meets. Its data is checked by the audit verifier's schema.
+ */
+export type AuditSealedEvent = { type: 'AuditSealed'; data: Record<string, unknown> };
 
 export type EventType = DomainEvent['type'];
 export type EventOf<Type extends EventType> = Extract<DomainEvent, { type: Type }>;

@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { type EventReading, readEvent } from '../domain/event-evolution';
 import type { DomainEvent } from '../domain/events';
 import type { RecordedEvent } from './event-store';
@@ -10,7 +9,6 @@ type Reason = Extract<EventReading, { readable: false }>['reason'];
  * skipped wherever it is met, counted, and warned about once per type and version.
  */
 class UnreadableEvents {
-  private readonly logger = new Logger('Events');
   private readonly counts = new Map<string, number>();
 
   report(event: RecordedEvent, reason: Reason): void {
@@ -18,8 +16,10 @@ class UnreadableEvents {
     const seen = this.counts.get(key) ?? 0;
     this.counts.set(key, seen + 1);
     if (seen > 0) return;
-    this.logger.warn(
+    // A process warning, not Nest's logger: the CLI and the projection worker load no Nest.
+    process.emitWarning(
       `skipping ${event.type} (schema version ${String(event.metadata?.schemaVersion)}, ${reason}) at position ${event.position} of ${event.streamId}: this version of partner-ledger cannot read it; later ones are skipped silently and counted`,
+      { code: 'PARTNER_LEDGER_UNREADABLE_EVENT' },
     );
   }
 

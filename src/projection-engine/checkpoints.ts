@@ -2,8 +2,15 @@ import type { ReadStore } from '../read-store/read-store';
 import type { Projection, ProjectionStatus } from './projection';
 
 export class ReadModelNotReadyError extends Error {
-  constructor(readonly projection: string) {
-    super(`The ${projection} read model is being rebuilt; try again in a moment.`);
+  constructor(
+    readonly projection: string,
+    readonly state: 'REBUILDING' | 'FAILED' = 'REBUILDING',
+  ) {
+    super(
+      state === 'FAILED'
+        ? `The ${projection} read model stopped after an error and is not served until the Operator rebuilds it.`
+        : `The ${projection} read model is being rebuilt; try again in a moment.`,
+    );
   }
 }
 
@@ -90,22 +97,28 @@ export class Checkpoints {
   ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const rebuilding = this.rebuilding(names);
-      if (!rebuilding) return;
-      if (Date.now() >= deadline) throw new ReadModelNotReadyError(rebuilding);
+      const notServing = this.notServing(names);
+      if (!notServing) return;
+      // A failed read model stays stale until someone rebuilds it: waiting would not help.
+      if (notServing.state === 'FAILED' || Date.now() >= deadline) {
+        throw new ReadModelNotReadyError(notServing.name, notServing.state);
+      }
       await nudge();
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
 
-  /** The first of `names` being rebuilt, read in one query (every query asks, so it is hot). */
-  private rebuilding(names: readonly string[]): string | undefined {
+  /** The first of `names` being rebuilt or failed, in one query (every query asks: it is hot). */
+  private notServing(
+    names: readonly string[],
+  ): { name: string; state: 'REBUILDING' | 'FAILED' } | undefined {
     if (names.length === 0) return undefined;
-    return this.readStore.get<{ name: string }>(
-      `SELECT name FROM projection_checkpoints
-       WHERE state = 'REBUILDING' AND name IN (SELECT value FROM json_each(?)) LIMIT 1`,
+    return this.readStore.get<{ name: string; state: 'REBUILDING' | 'FAILED' }>(
+      `SELECT name, state FROM projection_checkpoints
+       WHERE state IN ('REBUILDING', 'FAILED') AND name IN (SELECT value FROM json_each(?))
+       ORDER BY state = 'FAILED' DESC LIMIT 1`,
       [JSON.stringify(names)],
-    )?.name;
+    );
   }
 
   /** Empties a projection's tables and starts it again from the first event. Call inside a transaction. */

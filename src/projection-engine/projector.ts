@@ -12,7 +12,10 @@ export interface Projector {
   stop(): Promise<void>;
   /** Resolves once every working projection has applied the event at `position`. */
   waitFor(position: number, timeoutMs: number): Promise<void>;
-  /** Throws ReadModelNotReadyError unless the named read models are complete (waits a little). */
+  /**
+   * Throws ReadModelNotReadyError unless the named read models are complete and working (waits a
+   * little for a rebuild; a FAILED one is refused at once).
+   */
   whenServing(names: readonly string[], timeoutMs?: number): Promise<void>;
   /** Calls `listener` with each page of events once the read models committed it. */
   onApplied(listener: (events: readonly RecordedEvent[]) => void): () => void;

@@ -13,10 +13,16 @@ describe('npm run bench (smoke, tiny sizes)', () => {
 
   it('measures product and limit for each in-process figure and writes the JSON report', async () => {
     const out = join(dir, 'latest.json');
-    const options = parseOptions(['--tiny', '--only', 'append,command,rebuild,lag', '--out', out]);
+    const options = parseOptions([
+      '--tiny',
+      '--only',
+      'append,command,rebuild,lag,revocation',
+      '--out',
+      out,
+    ]);
     const report = await runBench({ ...options, log: () => undefined });
 
-    expect(report.figures.map((figure) => figure.figure)).toEqual([1, 1, 1, 1, 2, 2, 3, 5]);
+    expect(report.figures.map((figure) => figure.figure)).toEqual([1, 1, 1, 1, 2, 2, 3, 5, 7]);
     for (const figure of report.figures) {
       expect(figure.product.runs).toHaveLength(1);
       expect(figure.limit.runs).toHaveLength(1);
@@ -27,6 +33,9 @@ describe('npm run bench (smoke, tiny sizes)', () => {
     expect(report.figures.find((figure) => figure.id === 'command.1w')?.details).toEqual({
       refused: 0,
     });
+    expect(report.figures.find((figure) => figure.figure === 7)?.details).toMatchObject({
+      refusedRemovals: 0,
+    });
     expect(JSON.parse(readFileSync(out, 'utf8')) as Report).toEqual(report);
-  });
+  }, 120_000);
 });

@@ -36,9 +36,13 @@ export class AcceptResellerInvitationHandler implements ICommandHandler<AcceptRe
     );
     const accepted = invitation.events[0].data as InvitationAccepted;
     const trigger = { id: invitation.eventIds[0], position: invitation.position };
-    const followUpPosition = await this.followUps.runInline(trigger, () =>
-      this.followUps.afterAcceptance(accepted, { ...context, causationId: trigger.id }),
-    );
+    // The acceptance is recorded: from here nothing may answer as if it were not. Should the
+    // relationship or the grant fail to append now, the reactor retries them until they succeed.
+    const followUpPosition = await this.followUps
+      .runInline(trigger, () =>
+        this.followUps.afterAcceptance(accepted, { ...context, causationId: trigger.id }),
+      )
+      .catch(() => invitation.position);
     return {
       position: Math.max(invitation.position, followUpPosition),
       partnerTenantId: accepted.partnerTenantId,

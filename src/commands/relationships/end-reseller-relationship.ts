@@ -55,12 +55,15 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
     });
     if (ended.events.length === 0) return { position: ended.position };
     const trigger = { id: ended.eventIds[0], position: ended.position };
-    const dapPosition = await this.followUps.runInline(trigger, () =>
-      this.followUps.afterRelationshipEnded(
-        { partnerTenantId, customerTenantId },
-        { ...context, causationId: trigger.id },
-      ),
-    );
+    // The end is recorded; a DAP removal that fails to append now is retried by the reactor.
+    const dapPosition = await this.followUps
+      .runInline(trigger, () =>
+        this.followUps.afterRelationshipEnded(
+          { partnerTenantId, customerTenantId },
+          { ...context, causationId: trigger.id },
+        ),
+      )
+      .catch(() => ended.position);
     return { position: Math.max(ended.position, dapPosition) };
   }
 

@@ -74,7 +74,7 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: CreateAutopilotProfileInput,
   ): Promise<AutopilotProfile> {
-    const { profileId } = await this.commands.execute(
+    return this.commands.execute(
       new CreateAutopilotProfile(
         caller,
         input.customerTenantId,
@@ -82,8 +82,8 @@ export class AutopilotResolver {
         input.description ?? null,
         input.settings ?? null,
       ),
+      ({ profileId }) => this.profileById(caller.actor, profileId),
     );
-    return this.profileById(caller.actor, profileId);
   }
 
   @Mutation(() => AutopilotProfile, { description: 'R30, R35: a partner Admin Agent.' })
@@ -92,8 +92,9 @@ export class AutopilotResolver {
     @Args('input') input: UpdateAutopilotProfileInput,
   ): Promise<AutopilotProfile> {
     const { profileId, ...changes } = input;
-    await this.commands.execute(new UpdateAutopilotProfile(caller, profileId, changes));
-    return this.profileById(caller.actor, profileId);
+    return this.commands.execute(new UpdateAutopilotProfile(caller, profileId, changes), () =>
+      this.profileById(caller.actor, profileId),
+    );
   }
 
   @Mutation(() => Boolean, {
@@ -103,8 +104,7 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('profileId', { type: () => ID }) profileId: string,
   ): Promise<boolean> {
-    await this.commands.execute(new DeleteAutopilotProfile(caller, profileId));
-    return true;
+    return this.commands.execute(new DeleteAutopilotProfile(caller, profileId), () => true);
   }
 
   @Mutation(() => [AutopilotDevice], {
@@ -115,14 +115,16 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: AddAutopilotDevicesInput,
   ): Promise<AutopilotDevice[]> {
-    const { deviceIds } = await this.commands.execute(
+    return this.commands.execute(
       new AddAutopilotDevices(caller, input.customerTenantId, input.source ?? null, input.devices),
+      async ({ deviceIds }) => {
+        await this.readModels.ready(...READ_MODELS);
+        const facts = this.facts(caller.actor, input.customerTenantId);
+        return this.readModels.autopilot
+          .devices(deviceIds)
+          .map((row) => this.device(caller.actor, row, facts));
+      },
     );
-    await this.readModels.ready(...READ_MODELS);
-    const facts = this.facts(caller.actor, input.customerTenantId);
-    return this.readModels.autopilot
-      .devices(deviceIds)
-      .map((row) => this.device(caller.actor, row, facts));
   }
 
   @Mutation(() => AutopilotDevice, { description: 'R30, R32, R35: a partner Admin Agent.' })
@@ -130,10 +132,10 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: AssignAutopilotProfileInput,
   ): Promise<AutopilotDevice> {
-    await this.commands.execute(
+    return this.commands.execute(
       new AssignAutopilotProfile(caller, input.deviceId, input.profileId),
+      () => this.deviceById(caller.actor, input.deviceId),
     );
-    return this.deviceById(caller.actor, input.deviceId);
   }
 
   @Mutation(() => AutopilotDevice, { description: 'R34: the profile itself stays.' })
@@ -141,8 +143,9 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('deviceId', { type: () => ID }) deviceId: string,
   ): Promise<AutopilotDevice> {
-    await this.commands.execute(new UnassignAutopilotProfile(caller, deviceId));
-    return this.deviceById(caller.actor, deviceId);
+    return this.commands.execute(new UnassignAutopilotProfile(caller, deviceId), () =>
+      this.deviceById(caller.actor, deviceId),
+    );
   }
 
   @Mutation(() => Boolean, { description: 'R32, R35: a partner Admin Agent.' })
@@ -150,8 +153,7 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('deviceId', { type: () => ID }) deviceId: string,
   ): Promise<boolean> {
-    await this.commands.execute(new RemoveAutopilotDevice(caller, deviceId));
-    return true;
+    return this.commands.execute(new RemoveAutopilotDevice(caller, deviceId), () => true);
   }
 
   /** The caller's relationship and DAP with the customer, as the read model shows them now. */

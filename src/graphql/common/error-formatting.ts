@@ -5,6 +5,7 @@ import { DomainError } from '../../domain/shared/domain-error';
 import { WrongExpectedRevisionError } from '../../event-store/event-store';
 import { ReadModelNotReadyError } from '../../projection-engine/checkpoints';
 import { ReadYourWritesTimeoutError } from '../../projection-engine/visible-position';
+import { RecordedButNotVisibleError } from './command-gateway';
 
 const PASSED_THROUGH = new Set([
   'UNAUTHENTICATED',
@@ -14,6 +15,8 @@ const PASSED_THROUGH = new Set([
   'INVALID_INPUT',
   'PRECONDITION_FAILED',
   'CONFIRMATION_REQUIRED',
+  'NOT_READY',
+  'UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'PERSISTED_QUERY_NOT_FOUND',
@@ -48,11 +51,18 @@ export function formatError(logger: Logger) {
         extensions: { code: 'CONFLICT' },
       };
     }
+    if (original instanceof RecordedButNotVisibleError) {
+      return {
+        ...base,
+        message: original.message,
+        extensions: { code: 'NOT_READY', recorded: true, position: original.position },
+      };
+    }
     if (
       original instanceof ReadModelNotReadyError ||
       original instanceof ReadYourWritesTimeoutError
     ) {
-      return { ...base, message: original.message, extensions: { code: 'PRECONDITION_FAILED' } };
+      return { ...base, message: original.message, extensions: { code: 'NOT_READY' } };
     }
     const code = formatted.extensions?.code;
     if (code === 'BAD_USER_INPUT') return { ...base, extensions: { code: 'INVALID_INPUT' } };

@@ -2,7 +2,7 @@ import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { CommandContext } from '../../commands/command-context';
 import { EndResellerRelationship } from '../../commands/relationships/end-reseller-relationship';
 import { type Actor, isPartnerUser } from '../../domain/shared/actor';
-import { forbidden, notFound } from '../../domain/shared/domain-error';
+import { forbidden } from '../../domain/shared/domain-error';
 import type { CustomerPageKey, RelationshipRow } from '../../../projections/customers.queries';
 import { CommandGateway } from '../common/command-gateway';
 import { Caller, CurrentActor } from '../common/current-actor.decorator';
@@ -91,11 +91,15 @@ export class CustomersResolver {
     @Caller() caller: CommandContext,
     @Args('customerTenantId', { type: () => ID }) customerTenantId: string,
   ): Promise<Customer> {
-    await this.commands.execute(new EndResellerRelationship(caller, customerTenantId));
-    await this.readModels.ready('customers', 'subscriptions');
-    const row = this.readModels.customers.pair(caller.actor.tenantId, customerTenantId);
-    if (!row) throw notFound('No such customer.');
-    return this.toCustomer(row, caller.actor);
+    return this.commands.execute(
+      new EndResellerRelationship(caller, customerTenantId),
+      async () => {
+        await this.readModels.ready('customers', 'subscriptions');
+        const row = this.readModels.customers.pair(caller.actor.tenantId, customerTenantId);
+        if (!row) throw new Error('the customer is not on the Customers page yet.');
+        return this.toCustomer(row, caller.actor);
+      },
+    );
   }
 
   private toCustomer(row: RelationshipRow, viewer: Actor): Customer {

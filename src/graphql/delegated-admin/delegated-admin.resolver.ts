@@ -3,7 +3,7 @@ import type { CommandContext } from '../../commands/command-context';
 import { OpenServiceRequest } from '../../commands/delegated-admin/open-service-request';
 import { RemoveDelegatedAdminPrivileges } from '../../commands/delegated-admin/remove-delegated-admin-privileges';
 import { type Actor, isCustomerGlobalAdmin } from '../../domain/shared/actor';
-import { forbidden, notFound } from '../../domain/shared/domain-error';
+import { forbidden } from '../../domain/shared/domain-error';
 import { CommandGateway } from '../common/command-gateway';
 import { Caller, CurrentActor } from '../common/current-actor.decorator';
 import { ReadModels } from '../common/read-models';
@@ -59,13 +59,15 @@ export class DelegatedAdminResolver {
     @Args('partnerTenantId', { type: () => ID }) partnerTenantId: string,
     @Args('confirm') confirm: boolean,
   ): Promise<PartnerRelationship> {
-    await this.commands.execute(
+    return this.commands.execute(
       new RemoveDelegatedAdminPrivileges(caller, partnerTenantId, confirm),
+      async () => {
+        await this.readModels.ready('customers');
+        const row = this.readModels.customers.pair(partnerTenantId, caller.actor.tenantId);
+        if (!row) throw new Error('the partner is not on the Partner relationships page yet.');
+        return toPartnerRelationship(row);
+      },
     );
-    await this.readModels.ready('customers');
-    const row = this.readModels.customers.pair(partnerTenantId, caller.actor.tenantId);
-    if (!row) throw notFound('No relationship with this partner.');
-    return toPartnerRelationship(row);
   }
 
   @Mutation(() => ServiceRequest, {
@@ -75,22 +77,24 @@ export class DelegatedAdminResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: OpenServiceRequestInput,
   ): Promise<ServiceRequest> {
-    const { serviceRequestId } = await this.commands.execute(
+    return this.commands.execute(
       new OpenServiceRequest(caller, input.customerTenantId, input.title, input.description),
+      async ({ serviceRequestId }) => {
+        await this.readModels.ready('service-requests');
+        const row = this.readModels.serviceRequests.byId(serviceRequestId);
+        if (!row) throw new Error('the service request is not listed yet.');
+        return {
+          id: row.service_request_id,
+          partnerTenantId: row.partner_tenant_id,
+          customerTenantId: row.customer_tenant_id,
+          title: row.title,
+          description: row.description,
+          openedAt: new Date(row.opened_at),
+          openedByUserId: row.opened_by_user_id,
+          openedByName: row.opened_by_name,
+        };
+      },
     );
-    await this.readModels.ready('service-requests');
-    const row = this.readModels.serviceRequests.byId(serviceRequestId);
-    if (!row) throw notFound('The service request is not visible yet.');
-    return {
-      id: row.service_request_id,
-      partnerTenantId: row.partner_tenant_id,
-      customerTenantId: row.customer_tenant_id,
-      title: row.title,
-      description: row.description,
-      openedAt: new Date(row.opened_at),
-      openedByUserId: row.opened_by_user_id,
-      openedByName: row.opened_by_name,
-    };
   }
 
   @Query(() => [DirectoryRole], {

@@ -39,10 +39,10 @@ export class InvitationsResolver {
       input.customerTenantId || input.customerDomain
         ? { tenantId: input.customerTenantId, domain: input.customerDomain }
         : null;
-    const { invitationId } = await this.commands.execute(
+    return this.commands.execute(
       new RequestResellerRelationship(caller, input.includeDelegatedAdmin, intended),
+      ({ invitationId }) => this.visibleInvitation(caller.actor, invitationId),
     );
-    return this.visibleInvitation(caller.actor, invitationId);
   }
 
   @Mutation(() => Invitation, {
@@ -52,10 +52,10 @@ export class InvitationsResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: EditInvitationEmailInput,
   ): Promise<Invitation> {
-    await this.commands.execute(
+    return this.commands.execute(
       new EditInvitationEmail(caller, input.invitationId, input.subject, input.body),
+      () => this.visibleInvitation(caller.actor, input.invitationId),
     );
-    return this.visibleInvitation(caller.actor, input.invitationId);
   }
 
   @Mutation(() => Invitation, { description: 'R6: the partner withdraws a pending invitation.' })
@@ -63,8 +63,9 @@ export class InvitationsResolver {
     @Caller() caller: CommandContext,
     @Args('invitationId', { type: () => ID }) invitationId: string,
   ): Promise<Invitation> {
-    await this.commands.execute(new CancelInvitation(caller, invitationId));
-    return this.visibleInvitation(caller.actor, invitationId);
+    return this.commands.execute(new CancelInvitation(caller, invitationId), () =>
+      this.visibleInvitation(caller.actor, invitationId),
+    );
   }
 
   @Mutation(() => PartnerRelationship, {
@@ -74,16 +75,15 @@ export class InvitationsResolver {
     @Caller() caller: CommandContext,
     @Args('invitationId', { type: () => ID }) invitationId: string,
   ): Promise<PartnerRelationship> {
-    const { partnerTenantId } = await this.commands.execute(
+    return this.commands.execute(
       new AcceptResellerInvitation(caller, invitationId),
+      async ({ partnerTenantId }) => {
+        await this.readModels.ready('customers');
+        const row = this.readModels.customers.relationship(partnerTenantId, caller.actor.tenantId);
+        if (!row) throw new Error('the relationship is not on the Partner relationships page yet.');
+        return toPartnerRelationship(row);
+      },
     );
-    await this.readModels.ready('customers');
-    const row = this.readModels.customers.relationship(partnerTenantId, caller.actor.tenantId);
-    if (!row)
-      throw notFound(
-        'The relationship is not visible yet; try the Partner relationships page shortly.',
-      );
-    return toPartnerRelationship(row);
   }
 
   @Query(() => [Invitation], {

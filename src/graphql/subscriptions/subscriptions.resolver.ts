@@ -45,10 +45,10 @@ export class SubscriptionsResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: ProvisionAzureSubscriptionInput,
   ): Promise<AzureSubscription> {
-    const { subscriptionId } = await this.commands.execute(
+    return this.commands.execute(
       new ProvisionAzureSubscription(caller, input.customerTenantId, input.displayName),
+      ({ subscriptionId }) => this.visible(caller.actor, subscriptionId),
     );
-    return this.visible(caller.actor, subscriptionId);
   }
 
   @Mutation(() => AzureSubscription, {
@@ -58,10 +58,10 @@ export class SubscriptionsResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: RegisterAzureSubscriptionInput,
   ): Promise<AzureSubscription> {
-    const { subscriptionId } = await this.commands.execute(
+    return this.commands.execute(
       new RegisterAzureSubscription(caller, input.displayName),
+      ({ subscriptionId }) => this.visible(caller.actor, subscriptionId),
     );
-    return this.visible(caller.actor, subscriptionId);
   }
 
   @Mutation(() => AzureSubscription, {
@@ -71,15 +71,15 @@ export class SubscriptionsResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: AssignSubscriptionRoleInput,
   ): Promise<AzureSubscription> {
-    await this.commands.execute(
+    return this.commands.execute(
       ChangeSubscriptionAccess.assign(
         caller,
         input.subscriptionId,
         toPrincipal(input.principal),
         input.role,
       ),
+      () => this.visible(caller.actor, input.subscriptionId),
     );
-    return this.visible(caller.actor, input.subscriptionId);
   }
 
   @Mutation(() => AzureSubscription, { description: 'R24: remove a role assignment.' })
@@ -87,10 +87,10 @@ export class SubscriptionsResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: RemoveSubscriptionRoleAssignmentInput,
   ): Promise<AzureSubscription> {
-    await this.commands.execute(
+    return this.commands.execute(
       ChangeSubscriptionAccess.remove(caller, input.subscriptionId, input.assignmentId),
+      () => this.visible(caller.actor, input.subscriptionId, true),
     );
-    return this.visible(caller.actor, input.subscriptionId, true);
   }
 
   @Mutation(() => AzureSubscription, {
@@ -100,8 +100,9 @@ export class SubscriptionsResolver {
     @Caller() caller: CommandContext,
     @Args('subscriptionId', { type: () => ID }) subscriptionId: string,
   ): Promise<AzureSubscription> {
-    await this.commands.execute(ChangeSubscriptionAccess.cancel(caller, subscriptionId));
-    return this.visible(caller.actor, subscriptionId, true);
+    return this.commands.execute(ChangeSubscriptionAccess.cancel(caller, subscriptionId), () =>
+      this.visible(caller.actor, subscriptionId, true),
+    );
   }
 
   @Query(() => [AzureSubscription], {

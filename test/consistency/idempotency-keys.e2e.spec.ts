@@ -1,0 +1,110 @@
+import request from 'supertest';
+import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store';
+import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { people } from '../support/tenants';
+
+const REQUEST = `mutation ($domain: String) { requestResellerRelationship(input: { customerDomain: $domain }) { id invitationUrl } }`;
+const OPEN_SR = `mutation { openServiceRequest(input: { customerTenantId: "fabrikam", title: "Quota", description: "Raise it" }) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { customerTenantId } }`;
+const INVITATIONS = `{ invitations { id } }`;
+const HOUR = 3_600_000;
+
+describe('Idempotency-Key on mutations', () => {
+  let app: TestApp;
+  let store: EventStore;
+  let ann: string;
+
+  beforeEach(async () => {
+    app = await startApp();
+    store = app.app.get<EventStore>(EVENT_STORE);
+    ann = await app.token(people.ann);
+  });
+  afterEach(async () => {
+    await app.close();
+    removeDataDir(app.dataDir);
+  });
+
+  const send = (token: string, key: string | null, query: string, variables = {}) => {
+    const call = request(app.url)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${token}`);
+    if (key !== null) call.set('idempotency-key', key);
+    return call.send({ query, variables });
+  };
+  const created = async () =>
+    (await store.readAll({ after: 0, maxCount: 1000 })).filter(
+      (event) => event.type === 'InvitationCreated',
+    ).length;
+
+  it('R41: a retry with the same key and input gets the first answer and records nothing', async () => {
+    const first = await send(ann, 'key-1', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
+    const retry = await send(ann, 'key-1', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
+    expect(first.body.errors).toBeUndefined();
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(await created()).toBe(1);
+  });
+
+  it('R50: the same key with another input is CONFLICT and records nothing', async () => {
+    await send(ann, 'key-2', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
+    const other = await send(ann, 'key-2', REQUEST, { domain: 'woodgrove.onmicrosoft.com' });
+    expect(other.body.errors[0].extensions.code).toBe('CONFLICT');
+    expect(other.body.data).toBeUndefined();
+    expect(await created()).toBe(1);
+  });
+
+  it('keys belong to their caller: another user’s same key runs its own request', async () => {
+    await send(ann, 'shared', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
+    const sam = await app.token(people.sam);
+    const theirs = await send(sam, 'shared', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
+    expect(theirs.body.errors).toBeUndefined();
+    expect(await created()).toBe(2);
+  });
+
+  it('R13: a refused request frees its key, so the same retry runs again once it can succeed', async () => {
+    const refused = await send(ann, 'sr-1', OPEN_SR);
+    expect(refused.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const id = (await send(ann, null, REQUEST, {})).body.data.requestResellerRelationship.id;
+    await send(await app.token(people.fay), null, ACCEPT, { id });
+    const retried = await send(ann, 'sr-1', OPEN_SR);
+    expect(retried.body.errors).toBeUndefined();
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('concurrent requests with one key: one runs, the others wait their turn or replay it, one event', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        send(ann, 'burst', REQUEST, { domain: 'fabrikam.onmicrosoft.com' }),
+      ),
+    );
+    for (const answer of answers) {
+      if (answer.body.errors) expect(answer.body.errors[0].extensions.code).toBe('CONFLICT');
+      else expect(answer.body.data.requestResellerRelationship.id).toBeDefined();
+    }
+    expect(await created()).toBe(1);
+  });
+
+  it('a key is kept IDEMPOTENCY_KEY_TTL_HOURS (24 by default), then forgotten', async () => {
+    await send(ann, 'old', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
+    app.clock.advance(23 * HOUR);
+    expect(
+      (await send(ann, 'old', REQUEST, { domain: 'fabrikam.onmicrosoft.com' })).headers[
+        'idempotent-replayed'
+      ],
+    ).toBe('true');
+    app.clock.advance(2 * HOUR);
+    const fresh = await send(ann, 'old', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
+    expect(fresh.headers['idempotent-replayed']).toBeUndefined();
+    expect(await created()).toBe(2);
+  });
+
+  it('a malformed key is INVALID_INPUT before anything runs; queries ignore keys', async () => {
+    const bad = await send(ann, 'x'.repeat(256), REQUEST, {});
+    expect(bad.body.errors[0].extensions.code).toBe('INVALID_INPUT');
+    expect(await created()).toBe(0);
+    const query = await send(ann, 'x'.repeat(256), INVITATIONS);
+    expect(query.body.errors).toBeUndefined();
+  });
+});

@@ -1,0 +1,207 @@
+import {
+  EVENT_STORE,
+  type EventStore,
+  type RecordedEvent,
+} from '../../src/event-store/event-store';
+import { EsdbDouble } from '../support/esdb-double/esdb-double';
+import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { people } from '../support/tenants';
+
+const REQUEST = `mutation { requestResellerRelationship(input: { customerDomain: "fabrikam.onmicrosoft.com" }) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { customerTenantId } }`;
+const OPEN_SR = `mutation ($n: String!) { openServiceRequest(input: { customerTenantId: "fabrikam", title: $n, description: "Reset a password" }) { id } }`;
+const REMOVE = `mutation { removeDelegatedAdminPrivileges(partnerTenantId: "contoso-partners", confirm: true) { delegatedAdmin { status } } }`;
+const PROVISION = `mutation ($n: String!) { provisionAzureSubscription(input: { customerTenantId: "fabrikam", displayName: $n }) { id } }`;
+const CANCEL = `mutation ($id: ID!) { cancelAzureSubscription(subscriptionId: $id) { id } }`;
+const END = `mutation { endResellerRelationship(customerTenantId: "fabrikam") { tenantId } }`;
+
+const PAIR = 'contoso-partners_fabrikam';
+const ROUNDS = 6;
+const PARTNER_REQUESTS = 24;
+
+type Answer = { errors?: { extensions?: Record<string, unknown> }[] };
+const codeOf = (answer: Answer) => answer.errors?.[0].extensions;
+
+describe.each([
+  ['SQLite', false],
+  ['EventStoreDB (the gRPC double)', true],
+])('revocations racing the partner’s traffic, on %s', (_name, onEsdb) => {
+  let double: EsdbDouble | undefined;
+  let app: TestApp;
+  let store: EventStore;
+  let ann: string;
+  let hal: string;
+  let fay: string;
+
+  beforeAll(async () => {
+    double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
+    app = await startApp({ env: double ? { EVENTSTORE_URL: double.url } : {} });
+    store = app.app.get<EventStore>(EVENT_STORE);
+    [ann, hal, fay] = await Promise.all([people.ann, people.hal, people.fay].map(app.token));
+  });
+  afterAll(async () => {
+    await app.close();
+    await double?.stop();
+    removeDataDir(app.dataDir);
+  });
+
+  const accept = async () => {
+    const id = (await app.gql(ann, REQUEST)).data.requestResellerRelationship.id;
+    const accepted = await app.gql(fay, ACCEPT, { id });
+    expect(accepted.errors).toBeUndefined();
+  };
+  const stream = (streamId: string) => store.readStream(streamId);
+  const last = (events: RecordedEvent[], type: string) =>
+    events.filter((event) => event.type === type).at(-1);
+
+  it(`R12, R13: over ${ROUNDS} rounds of ${PARTNER_REQUESTS} service requests against one removal, the removal succeeds at once and nothing the partner opens lands after it`, async () => {
+    await accept();
+    for (let round = 0; round < ROUNDS; round++) {
+      const before = (await stream(`servicerequests-${PAIR}`)).length;
+      const requests = Array.from({ length: PARTNER_REQUESTS }, (_, n) =>
+        app.gql(n % 2 ? ann : hal, OPEN_SR, { n: `round ${round} request ${n}` }),
+      );
+      // The removal starts amid the partner's requests.
+      const removal = new Promise<Answer>((resolve) =>
+        setTimeout(() => resolve(app.gql(fay, REMOVE)), round % 3),
+      );
+      const answers = await Promise.all(requests);
+      const removed = await removal;
+      expect(removed.errors).toBeUndefined();
+      for (const answer of answers) {
+        // Refused behind the removal, or (partner against partner on one stream) after retries.
+        if (answer.errors)
+          expect([{ code: 'FORBIDDEN', rule: 'R13' }, { code: 'CONFLICT' }]).toContainEqual(
+            codeOf(answer),
+          );
+      }
+
+      const removedAt = last(await stream(`dapgrant-${PAIR}`), 'DelegatedAdminRemoved');
+      const opened = (await stream(`servicerequests-${PAIR}`))
+        .slice(before)
+        .filter((event) => event.type === 'ServiceRequestOpened');
+      expect(opened).toHaveLength(answers.filter((answer) => !answer.errors).length);
+      for (const event of opened) expect(event.position).toBeLessThan(removedAt!.position);
+      // R8: the customer renegotiates DAP for the next round.
+      await accept();
+    }
+  }, 60_000);
+
+  it(`R9, R22, R13: over ${ROUNDS} rounds, provisioning and service requests against the relationship's end: nothing the partner does lands after the end`, async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      await accept();
+      const provisions = Array.from({ length: 4 }, (_, n) =>
+        app.gql(ann, PROVISION, { n: `Round ${round} sub ${n}` }),
+      );
+      const requests = Array.from({ length: PARTNER_REQUESTS }, (_, n) =>
+        app.gql(hal, OPEN_SR, { n: `round ${round} request ${n}` }),
+      );
+      const end = app.gql(ann, END);
+      const [ended, ...rest] = await Promise.all([end, ...provisions, ...requests]);
+      const provisioned = rest.slice(0, provisions.length);
+
+      const relationship = await stream(`relationship-${PAIR}`);
+      const endedAt = last(relationship, 'RelationshipEnded');
+      if (ended.errors) {
+        // R9: the end lost to a subscription provisioned first; cancel them and end again.
+        expect(codeOf(ended)).toMatchObject({ code: 'PRECONDITION_FAILED', rule: 'R9' });
+        for (const answer of provisioned) {
+          const id = (answer as { data?: { provisionAzureSubscription?: { id: string } } }).data
+            ?.provisionAzureSubscription?.id;
+          if (id) expect((await app.gql(ann, CANCEL, { id })).errors).toBeUndefined();
+        }
+        expect((await app.gql(ann, END)).errors).toBeUndefined();
+      } else {
+        expect(endedAt).toBeDefined();
+        for (const answer of provisioned) {
+          if (answer.errors) expect(codeOf(answer)).toMatchObject({ code: 'PRECONDITION_FAILED' });
+        }
+      }
+      const finalEnd = last(await stream(`relationship-${PAIR}`), 'RelationshipEnded')!;
+      const afterEnd = (await stream(`relationship-${PAIR}`)).filter(
+        (event) => event.position > finalEnd.position,
+      );
+      expect(afterEnd).toEqual([]);
+      const lateRequests = (await stream(`servicerequests-${PAIR}`)).filter(
+        (event) => event.type === 'ServiceRequestOpened' && event.position > finalEnd.position,
+      );
+      expect(lateRequests).toEqual([]);
+      for (const answer of rest.slice(provisions.length)) {
+        if (answer.errors)
+          expect([
+            { code: 'FORBIDDEN', rule: 'R7' },
+            { code: 'FORBIDDEN', rule: 'R13' },
+            { code: 'CONFLICT' },
+          ]).toContainEqual(codeOf(answer));
+      }
+      // R9: ending took DAP with it.
+      const dap = last(await stream(`dapgrant-${PAIR}`), 'DelegatedAdminRemoved');
+      expect(dap?.position).toBeGreaterThan(finalEnd.position);
+    }
+  }, 60_000);
+
+  /**
+   * A deterministic interleaving: the first append to a stream of `category` (the partner's
+   * action, already decided on the facts it read) waits until `revocation` has answered.
+   */
+  function revokeBeforeFirstAppendTo(category: string, revocation: () => Promise<Answer>) {
+    const append = store.append.bind(store);
+    const revoked: { answer?: Answer } = {};
+    store.append = async (streamId, events, expected) => {
+      if (!revoked.answer && streamId.startsWith(`${category}-`)) {
+        revoked.answer = { errors: [] };
+        revoked.answer = await revocation();
+      }
+      return append(streamId, events, expected);
+    };
+    return {
+      revoked,
+      restore: () => {
+        store.append = append;
+      },
+    };
+  }
+
+  it('R13: a service request decided on "DAP active" whose append comes after the removal is refused, not recorded', async () => {
+    await accept();
+    const hook = revokeBeforeFirstAppendTo('servicerequests', () => app.gql(fay, REMOVE));
+    try {
+      const answer = await app.gql(ann, OPEN_SR, { n: 'decided before the removal' });
+      expect(hook.revoked.answer?.errors).toBeUndefined();
+      expect(codeOf(answer)).toEqual({ code: 'FORBIDDEN', rule: 'R13' });
+    } finally {
+      hook.restore();
+    }
+    const removedAt = last(await stream(`dapgrant-${PAIR}`), 'DelegatedAdminRemoved')!;
+    const late = (await stream(`servicerequests-${PAIR}`)).filter(
+      (event) => event.type === 'ServiceRequestOpened' && event.position > removedAt.position,
+    );
+    expect(late).toEqual([]);
+  });
+
+  it('R9, R22: a provisioning decided on "relationship active" whose append comes after the end is refused', async () => {
+    await accept();
+    const hook = revokeBeforeFirstAppendTo('relationship', () => app.gql(ann, END));
+    try {
+      const answer = await app.gql(ann, PROVISION, { n: 'decided before the end' });
+      expect(hook.revoked.answer?.errors).toBeUndefined();
+      expect(codeOf(answer)).toMatchObject({ code: 'PRECONDITION_FAILED', rule: 'R22' });
+    } finally {
+      hook.restore();
+    }
+    const relationship = await stream(`relationship-${PAIR}`);
+    expect(relationship.at(-1)?.type).toBe('RelationshipEnded');
+  });
+
+  it('R9, R13: a service request decided before the relationship ended is refused when it comes to append', async () => {
+    await accept();
+    const hook = revokeBeforeFirstAppendTo('servicerequests', () => app.gql(ann, END));
+    try {
+      const answer = await app.gql(hal, OPEN_SR, { n: 'decided before the end' });
+      expect(hook.revoked.answer?.errors).toBeUndefined();
+      expect(codeOf(answer)).toEqual({ code: 'FORBIDDEN', rule: 'R7' });
+    } finally {
+      hook.restore();
+    }
+  });
+});
