@@ -1,23 +1,13 @@
-import type {
-  AutopilotDeviceEvent,
-  AutopilotProfileEvent,
-} from '../src/domain/autopilot-profile/events';
+import type { AutopilotEvent, AutopilotEventOf } from '../src/domain/autopilot/events';
 import type { Projection } from '../src/projection-engine/projection';
 import { dataOf } from './event-fields';
 
-type ProfileData<T extends AutopilotProfileEvent['type']> = Extract<
-  AutopilotProfileEvent,
-  { type: T }
->['data'];
-type DeviceData<T extends AutopilotDeviceEvent['type']> = Extract<
-  AutopilotDeviceEvent,
-  { type: T }
->['data'];
+type Data<T extends AutopilotEvent['type']> = AutopilotEventOf<T>['data'];
 
 /**
- * A customer's Autopilot profiles and devices (R30–R36). A device's profile counts only while the
- * profile exists (R34): deleting a profile clears it from its devices, and an assignment that
- * raced a deletion lands as no profile.
+ * A customer's Autopilot profiles and devices (R30–R36). R34: deleting a profile clears it from
+ * its devices. The deletion names them (schema version 2); clearing by profile id gives the same
+ * rows, and also serves deletions recorded before the registry, which named none.
  */
 export const autopilotProjection: Projection = {
   name: 'autopilot',
@@ -57,7 +47,7 @@ export const autopilotProjection: Projection = {
   ],
   handlers: {
     AutopilotProfileCreated: (event, db) => {
-      const data = dataOf<ProfileData<'AutopilotProfileCreated'>>(event);
+      const data = dataOf<Data<'AutopilotProfileCreated'>>(event);
       db.run(
         `INSERT INTO autopilot_profiles (profile_id, customer_tenant_id, name, description, settings,
            created_at, updated_at)
@@ -74,7 +64,7 @@ export const autopilotProjection: Projection = {
       );
     },
     AutopilotProfileUpdated: (event, db) => {
-      const data = dataOf<ProfileData<'AutopilotProfileUpdated'>>(event);
+      const data = dataOf<Data<'AutopilotProfileUpdated'>>(event);
       db.run(
         `UPDATE autopilot_profiles SET name = ?, description = ?, settings = ?, updated_at = ?
          WHERE profile_id = ?`,
@@ -88,12 +78,12 @@ export const autopilotProjection: Projection = {
       );
     },
     AutopilotProfileDeleted: (event, db) => {
-      const { profileId } = dataOf<ProfileData<'AutopilotProfileDeleted'>>(event);
+      const { profileId } = dataOf<Data<'AutopilotProfileDeleted'>>(event);
       db.run('UPDATE autopilot_profiles SET deleted = 1 WHERE profile_id = ?', [profileId]);
       db.run('UPDATE autopilot_devices SET profile_id = NULL WHERE profile_id = ?', [profileId]);
     },
     AutopilotDeviceAdded: (event, db) => {
-      const data = dataOf<DeviceData<'AutopilotDeviceAdded'>>(event);
+      const data = dataOf<Data<'AutopilotDeviceAdded'>>(event);
       const { identity, addedBy } = data;
       db.run(
         `INSERT INTO autopilot_devices (device_id, customer_tenant_id, hardware_hash, product_key,
@@ -116,7 +106,7 @@ export const autopilotProjection: Projection = {
       );
     },
     AutopilotProfileAssigned: (event, db) => {
-      const { deviceId, profileId } = dataOf<DeviceData<'AutopilotProfileAssigned'>>(event);
+      const { deviceId, profileId } = dataOf<Data<'AutopilotProfileAssigned'>>(event);
       db.run(
         `UPDATE autopilot_devices SET profile_id =
            (SELECT profile_id FROM autopilot_profiles WHERE profile_id = ? AND deleted = 0)
@@ -125,14 +115,14 @@ export const autopilotProjection: Projection = {
       );
     },
     AutopilotProfileUnassigned: (event, db) => {
-      const { deviceId, profileId } = dataOf<DeviceData<'AutopilotProfileUnassigned'>>(event);
+      const { deviceId, profileId } = dataOf<Data<'AutopilotProfileUnassigned'>>(event);
       db.run(
         'UPDATE autopilot_devices SET profile_id = NULL WHERE device_id = ? AND profile_id = ?',
         [deviceId, profileId],
       );
     },
     AutopilotDeviceRemoved: (event, db) => {
-      const { deviceId } = dataOf<DeviceData<'AutopilotDeviceRemoved'>>(event);
+      const { deviceId } = dataOf<Data<'AutopilotDeviceRemoved'>>(event);
       db.run('UPDATE autopilot_devices SET removed = 1, profile_id = NULL WHERE device_id = ?', [
         deviceId,
       ]);

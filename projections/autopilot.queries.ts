@@ -1,4 +1,4 @@
-import type { DeviceSource } from '../src/domain/autopilot-profile/events';
+import type { DeviceSource } from '../src/domain/autopilot/events';
 import type { SqlRunner } from '../src/projection-engine/projection';
 
 export interface AutopilotProfileRow {

@@ -1,4 +1,3 @@
-import { autopilotStreams } from '../../src/domain/autopilot-profile/streams';
 import { streamIds } from '../../src/domain/shared/streams';
 import { Random, Zipf } from './random';
 import { type CustomerTenant, type PartnerTenant, World, type WorldEvent } from './world';
@@ -144,8 +143,7 @@ function* pairStory(
       world.assignAutopilotProfile(partner.admin, deviceId, profileId);
       yield;
     }
-    world.forget(autopilotStreams.profile(profileId));
-    deviceIds.forEach((deviceId) => world.forget(autopilotStreams.device(deviceId)));
+    // The customer's registry is kept: another partner's story may add to it later.
   }
   let dapActive = withDap;
   const serviceRequests = geometric(random, activity);

@@ -1,15 +1,12 @@
 import { schemaVersionOf } from '../../src/domain/event-evolution';
 import type { DomainEvent } from '../../src/domain/events';
 import { loadSettings } from '../../src/config/settings';
-import type { AutopilotFacts } from '../../src/domain/access/autopilot-access';
-import type { KeyHolder } from '../../src/domain/autopilot-profile/commands';
-import { decideDeviceBatch } from '../../src/domain/autopilot-profile/device-batch';
-import type { DeviceIdentityInput } from '../../src/domain/autopilot-profile/device-identity';
-import { deviceKeyDecider } from '../../src/domain/autopilot-profile/device-key.decider';
-import { autopilotDeviceDecider } from '../../src/domain/autopilot-profile/device.decider';
-import { AUTOPILOT_SETTINGS } from '../../src/domain/autopilot-profile/events';
-import { autopilotProfileDecider } from '../../src/domain/autopilot-profile/profile.decider';
-import { autopilotStreams } from '../../src/domain/autopilot-profile/streams';
+import { autopilotId, registryTenantOrNotFound } from '../../src/domain/autopilot/autopilot-ids';
+import { autopilotRegistryDecider } from '../../src/domain/autopilot/autopilot-registry.decider';
+import type { AutopilotRequest } from '../../src/domain/autopilot/commands';
+import type { DeviceIdentityInput } from '../../src/domain/autopilot/device-identity';
+import { AUTOPILOT_SETTINGS } from '../../src/domain/autopilot/events';
+import { deciderOf } from '../../src/domain/deciders';
 import {
   type PairSnapshot,
   type RevocableFact,
@@ -267,11 +264,17 @@ export class World {
   ): void {
     const factRevision = this.streams.get(factStreamId)?.revision ?? -1;
     for (const { scope, streamId } of fencedStreams(partnerTenantId, customerTenantId)) {
-      this.record(
-        streamId,
-        [revocationStarted(partnerTenantId, customerTenantId, revoking, factRevision, scope)],
-        context,
+      const fence = revocationStarted(
+        partnerTenantId,
+        customerTenantId,
+        revoking,
+        factRevision,
+        scope,
       );
+      const folder = deciderOf(streamId);
+      const stream = this.streams.get(streamId) ?? { state: folder?.initialState, revision: -1 };
+      if (folder) stream.state = folder.evolve(stream.state, fence);
+      this.record(streamId, [fence], context, stream);
     }
   }
 
@@ -401,116 +404,56 @@ export class World {
     );
   }
 
-  /** CreateAutopilotProfileHandler: facts from the pair's streams, then the profile's stream. */
+  /** CreateAutopilotProfileHandler: a new profile in the customer's registry. */
   createAutopilotProfile(agent: Actor, customerTenantId: string): string {
-    const profileId = this.random.uuid();
+    const profileId = autopilotId(customerTenantId, this.random.uuid());
     const settings = AUTOPILOT_SETTINGS.filter(() => this.random.chance(0.5));
-    this.decide(
-      autopilotStreams.profile(profileId),
-      autopilotProfileDecider,
-      {
-        type: 'CreateAutopilotProfile',
-        actor: agent,
-        facts: this.autopilotFacts(agent, customerTenantId),
-        profileId,
-        customerTenantId,
-        name: this.random.pick([
-          'Standard laptop',
-          'Kiosk',
-          'Shared device',
-          'Developer workstation',
-        ]),
-        description: 'Provisioned by the partner for new hires',
-        settings,
-      },
-      this.context(agent),
-    );
+    this.decideOnRegistry(agent, customerTenantId, {
+      type: 'CreateAutopilotProfile',
+      profileId,
+      name: this.random.pick([
+        'Standard laptop',
+        'Kiosk',
+        'Shared device',
+        'Developer workstation',
+      ]),
+      description: 'Provisioned by the partner for new hires',
+      settings,
+    });
     return profileId;
   }
 
-  /**
-   * AddAutopilotDevicesHandler: the batch is decided whole, each identifier reserved on its own
-   * stream, then each device added. Generated identifiers are unique, so every key is free.
-   */
+  /** AddAutopilotDevicesHandler: the batch is one append to the registry, an event per device. */
   addAutopilotDevices(actor: Actor, customerTenantId: string, count: number): string[] {
     const devices = Array.from({ length: count }, () => this.deviceIdentity());
-    const deviceIds = devices.map(() => this.random.uuid());
-    const plan = decideDeviceBatch({
-      actor,
-      facts: this.autopilotFacts(actor, customerTenantId),
-      customerTenantId,
+    const deviceIds = devices.map(() => autopilotId(customerTenantId, this.random.uuid()));
+    this.decideOnRegistry(actor, customerTenantId, {
+      type: 'AddAutopilotDevices',
       source: actor.tenantKind === 'partner' ? 'PARTNER' : 'INTUNE',
       devices,
       deviceIds,
-      holders: new FreeKeys(),
-      now: this.now(),
     });
-    const context = this.context(actor);
-    for (const { reservations } of plan) {
-      for (const { streamId, ...reserve } of reservations) {
-        this.decide(streamId, deviceKeyDecider, reserve, context);
-      }
-    }
-    for (const { register } of plan) {
-      this.decide(
-        autopilotStreams.device(register.deviceId),
-        autopilotDeviceDecider,
-        register,
-        context,
-      );
-    }
     return deviceIds;
   }
 
   assignAutopilotProfile(agent: Actor, deviceId: string, profileId: string): void {
-    const deviceStream = autopilotStreams.device(deviceId);
-    const device = this.stateOf(
-      deviceStream,
-      autopilotDeviceDecider.initialState,
-    ) as typeof autopilotDeviceDecider.initialState;
-    const profile = this.stateOf(
-      autopilotStreams.profile(profileId),
-      autopilotProfileDecider.initialState,
-    ) as typeof autopilotProfileDecider.initialState;
-    this.decide(
-      deviceStream,
-      autopilotDeviceDecider,
-      {
-        type: 'AssignAutopilotProfile',
-        actor: agent,
-        facts: this.autopilotFacts(agent, device.customerTenantId),
-        profile: {
-          profileId,
-          customerTenantId: profile.customerTenantId,
-          active: profile.status === 'ACTIVE',
-        },
-      },
-      this.context(agent),
-    );
+    this.decideOnRegistry(agent, registryTenantOrNotFound(deviceId, 'device'), {
+      type: 'AssignAutopilotProfile',
+      deviceId,
+      profileId,
+    });
   }
 
-  /** loadAutopilotFacts, read from this world's streams. */
-  private autopilotFacts(actor: Actor, customerTenantId: string | null): AutopilotFacts {
-    if (actor.tenantKind !== 'partner' || customerTenantId === null) {
-      return {
-        relationshipActive: false,
-        dapStatus: 'NONE',
-        policy: this.settings.AUTOPILOT_POLICY,
-      };
-    }
-    const relationship = this.stateOf(
-      streamIds.relationship(actor.tenantId, customerTenantId),
-      relationshipDecider.initialState,
-    ) as typeof relationshipDecider.initialState;
-    const dap = this.stateOf(
-      streamIds.dapGrant(actor.tenantId, customerTenantId),
-      dapGrantDecider.initialState,
-    ) as typeof dapGrantDecider.initialState;
-    return {
-      relationshipActive: relationship.active,
-      dapStatus: dap.status,
-      policy: this.settings.AUTOPILOT_POLICY,
-    };
+  /** decideOnRegistry: a partner's pair as its streams say, then the customer's registry. */
+  private decideOnRegistry(actor: Actor, customerTenantId: string, request: AutopilotRequest) {
+    const pair =
+      actor.tenantKind === 'partner' ? this.pairSnapshot(actor.tenantId, customerTenantId) : null;
+    this.decide(
+      streamIds.autopilot(customerTenantId),
+      autopilotRegistryDecider,
+      { ...request, actor, customerTenantId, pair, policy: this.settings.AUTOPILOT_POLICY },
+      this.context(actor),
+    );
   }
 
   /** Mostly serial + manufacturer + model; a third also carry a 4K hardware hash (~4,000 chars). */
@@ -593,16 +536,6 @@ export class World {
     this.emitted += recorded.length;
     this.clock += 1 + this.random.int(2 * this.meanStepMs);
     return recorded;
-  }
-}
-
-/** Every identifier is free: generated devices never repeat one. */
-class FreeKeys extends Map<string, KeyHolder | null> {
-  override has(): boolean {
-    return true;
-  }
-  override get(): null {
-    return null;
   }
 }
 

@@ -116,7 +116,7 @@ export async function writeDemoStory(store: EventStore, settings: Settings): Pro
       'SKIP_PRIVACY_SETTINGS',
     ]),
   );
-  await new AddAutopilotDevicesHandler(aggregates, settings, systemClock).execute(
+  await new AddAutopilotDevicesHandler(aggregates, settings).execute(
     new AddAutopilotDevices(as(sam), 'fabrikam', null, [
       { serialNumber: 'DEMO-0001', manufacturer: 'Contoso', model: 'Laptop 7' },
       { productKey: 'DEMO-PK-0002' },

@@ -15,6 +15,7 @@ import {
 import { domainEventOf } from '../event-store/unreadable-events';
 import type { CommandContext } from './command-context';
 import { StreamStateCache } from './stream-state-cache';
+import { StreamTurns } from './stream-turns';
 
 const MAX_ATTEMPTS = 8;
 /**
@@ -37,6 +38,12 @@ export interface DecideOptions {
    * on every attempt: a revocation fences the streams that depend on it here.
    */
   beforeAppend?: (revision: number) => Promise<void>;
+  /**
+   * Wait for this process's earlier commands on the stream instead of racing them for its
+   * revision: for a stream many callers share (a tenant's Autopilot registry). The work of a turn
+   * must never wait for another decision on the same stream (stream-turns.ts).
+   */
+  takeTurns?: boolean;
 }
 
 /** A loaded revision as a number: -1 for a stream that does not exist yet. */
@@ -50,6 +57,7 @@ export const revisionNumber = (revision: number | 'no_stream'): number =>
 @Injectable()
 export class AggregateStore {
   private readonly states = new StreamStateCache();
+  private readonly turns = new StreamTurns();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -94,12 +102,23 @@ export class AggregateStore {
     return loaded;
   }
 
-  async decide<Command, Event extends DomainEvent, State>(
+  decide<Command, Event extends DomainEvent, State>(
     streamId: string,
     decider: Decider<Command, Event, State>,
     command: Command,
     context: CommandContext & { causationId?: string },
     options: DecideOptions = {},
+  ): Promise<{ events: Event[]; state: State; position: number; eventIds: string[] }> {
+    const decide = () => this.decideWithRetries(streamId, decider, command, context, options);
+    return options.takeTurns ? this.turns.take(streamId, decide) : decide();
+  }
+
+  private async decideWithRetries<Command, Event extends DomainEvent, State>(
+    streamId: string,
+    decider: Decider<Command, Event, State>,
+    command: Command,
+    context: CommandContext & { causationId?: string },
+    options: DecideOptions,
   ): Promise<{ events: Event[]; state: State; position: number; eventIds: string[] }> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { state, revision, lastPosition } = await this.load(streamId, decider);

@@ -1,6 +1,4 @@
-import { deviceKeyDecider } from './autopilot-profile/device-key.decider';
-import { autopilotDeviceDecider } from './autopilot-profile/device.decider';
-import { autopilotProfileDecider } from './autopilot-profile/profile.decider';
+import { autopilotRegistryDecider } from './autopilot/autopilot-registry.decider';
 import { dapGrantDecider } from './dap-grant/dap-grant.decider';
 import { invitationDecider } from './relationship/invitation.decider';
 import { relationshipDecider } from './relationship/relationship.decider';
@@ -10,8 +8,13 @@ import type { Decider } from './shared/decider';
 import { streamCategory } from './shared/streams';
 import { subscriptionRbacDecider } from './subscription-rbac/subscription-rbac.decider';
 
-/** How a stream's events fold into its aggregate's state. */
-export type Folder = Pick<Decider<unknown, DomainEvent, unknown>, 'initialState' | 'evolve'>;
+/**
+ * How a stream's events fold into its aggregate's state; `viewAfter`, where given, is what history
+ * shows of the state after an event (undefined: one this version cannot read), else the state.
+ */
+export type Folder = Pick<Decider<unknown, DomainEvent, unknown>, 'initialState' | 'evolve'> & {
+  viewAfter?: (state: unknown, event: DomainEvent | undefined) => unknown;
+};
 
 /** Each stream category's decider (streams are `category-id`): a new aggregate adds one line. */
 const DECIDERS = {
@@ -20,9 +23,7 @@ const DECIDERS = {
   dapgrant: dapGrantDecider,
   servicerequests: serviceRequestsDecider,
   subscription: subscriptionRbacDecider,
-  autopilotprofile: autopilotProfileDecider,
-  autopilotdevice: autopilotDeviceDecider,
-  autopilotdevicekey: deviceKeyDecider,
+  autopilot: autopilotRegistryDecider,
 } as Record<string, Folder>;
 
 /** The decider that folds `streamId`'s events, or undefined for a category without one. */

@@ -33,13 +33,15 @@ export const EVENT_SCHEMAS: Record<EventType, TypeSchema> = {
   AzureSubscriptionCancelled: { version: 1 },
   AutopilotProfileCreated: { version: 1 },
   AutopilotProfileUpdated: { version: 1 },
-  AutopilotProfileDeleted: { version: 1 },
+  AutopilotProfileDeleted: {
+    version: 2,
+    // Version 1 named no devices: the registry did not exist, and readers cleared by profile id.
+    upcasters: { 1: (data) => ({ ...data, unassignedDeviceIds: [] }) },
+  },
   AutopilotDeviceAdded: { version: 1 },
   AutopilotProfileAssigned: { version: 1 },
   AutopilotProfileUnassigned: { version: 1 },
   AutopilotDeviceRemoved: { version: 1 },
-  AutopilotDeviceKeyReserved: { version: 1 },
-  AutopilotDeviceKeyReleased: { version: 1 },
   AuditSealed: { version: 1 },
 };
 

@@ -1,8 +1,4 @@
-import type {
-  AutopilotDeviceEvent,
-  AutopilotProfileEvent,
-  DeviceKeyEvent,
-} from './autopilot-profile/events';
+import type { AutopilotEvent } from './autopilot/events';
 import type { DapGrantEvent } from './dap-grant/events';
 import type { InvitationEvent, RelationshipEvent } from './relationship/events';
 import type { ServiceRequestEvent } from './service-requests/events';
@@ -15,9 +11,7 @@ export type DomainEvent =
   | DapGrantEvent
   | ServiceRequestEvent
   | SubscriptionRbacEvent
-  | AutopilotProfileEvent
-  | AutopilotDeviceEvent
-  | DeviceKeyEvent
+  | AutopilotEvent
   | AuditSealedEvent;
 
 /**

@@ -6,10 +6,12 @@ import {
   profileOperations,
 } from '../../src/domain/access/autopilot-access';
 import { effectiveAccess } from '../../src/domain/access/effective-access';
-import type { AutopilotDeviceCommand } from '../../src/domain/autopilot-profile/commands';
-import { autopilotDeviceDecider } from '../../src/domain/autopilot-profile/device.decider';
-import type { AutopilotDeviceEvent, DeviceOrigin } from '../../src/domain/autopilot-profile/events';
+import { autopilotRegistryDecider } from '../../src/domain/autopilot/autopilot-registry.decider';
+import type { AutopilotCommand } from '../../src/domain/autopilot/commands';
+import type { AutopilotEvent, DeviceOrigin } from '../../src/domain/autopilot/events';
+import { fold } from '../../src/domain/shared/decider';
 import { DomainError } from '../../src/domain/shared/domain-error';
+import { callerOf } from '../support/autopilot-registry';
 import { customerGlobalAdmin, partnerUser } from '../support/given';
 import { type Adder, rowTitle, TABLE_ROWS } from './autopilot-expectations';
 
@@ -26,7 +28,21 @@ const ORIGIN: Record<Adder, DeviceOrigin> = {
   INTUNE: { source: 'INTUNE', partnerTenantId: null },
 };
 
-const history = (addedBy: DeviceOrigin): AutopilotDeviceEvent[] => [
+const profile = (profileId: string): AutopilotEvent => ({
+  type: 'AutopilotProfileCreated',
+  data: {
+    profileId,
+    customerTenantId: FABRIKAM,
+    partnerTenantId: CONTOSO,
+    name: profileId,
+    description: null,
+    settings: [],
+  },
+});
+
+const history = (addedBy: DeviceOrigin): AutopilotEvent[] => [
+  profile('profile-1'),
+  profile('profile-2'),
   {
     type: 'AutopilotDeviceAdded',
     data: {
@@ -48,16 +64,15 @@ const history = (addedBy: DeviceOrigin): AutopilotDeviceEvent[] => [
   },
 ];
 
-function command(operation: string, facts: AutopilotFacts): AutopilotDeviceCommand {
-  const actor = contosoAdmin;
+function command(operation: string, facts: AutopilotFacts): AutopilotCommand {
+  const caller = callerOf(contosoAdmin, FABRIKAM, facts);
+  const deviceId = 'device-1';
   if (operation === 'ASSIGN_PROFILE') {
-    const profile = { profileId: 'profile-2', customerTenantId: FABRIKAM, active: true };
-    return { type: 'AssignAutopilotProfile', actor, facts, profile };
+    return { ...caller, type: 'AssignAutopilotProfile', deviceId, profileId: 'profile-2' };
   }
-  if (operation === 'UNASSIGN_PROFILE') {
-    return { type: 'UnassignAutopilotProfile', actor, facts, assignedProfileActive: true };
-  }
-  return { type: 'RemoveAutopilotDevice', actor, facts };
+  if (operation === 'UNASSIGN_PROFILE')
+    return { ...caller, type: 'UnassignAutopilotProfile', deviceId };
+  return { ...caller, type: 'RemoveAutopilotDevice', deviceId };
 }
 
 describe('Autopilot permissions: one table, checked against the deciders and allowedOperations', () => {
@@ -74,11 +89,8 @@ describe('Autopilot permissions: one table, checked against the deciders and all
     const addedBy = ORIGIN[row.adder];
     let decided: { allowed: boolean; rule?: string };
     try {
-      const state = history(addedBy).reduce(
-        autopilotDeviceDecider.evolve,
-        autopilotDeviceDecider.initialState,
-      );
-      autopilotDeviceDecider.decide(command(row.operation, facts), state, NOW);
+      const state = fold(autopilotRegistryDecider, history(addedBy));
+      autopilotRegistryDecider.decide(command(row.operation, facts), state, NOW);
       decided = { allowed: true };
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;

@@ -1,17 +1,16 @@
 import type { AutopilotFacts, AutopilotPolicy } from '../../src/domain/access/autopilot-access';
-import type { AddAutopilotDevices, KeyHolder } from '../../src/domain/autopilot-profile/commands';
-import {
-  ABANDONED_RESERVATION_MS,
-  decideDeviceBatch,
-} from '../../src/domain/autopilot-profile/device-batch';
-import {
-  deviceKeys,
-  type DeviceIdentityInput,
-  normaliseIdentity,
-} from '../../src/domain/autopilot-profile/device-identity';
-import type { DeviceSource } from '../../src/domain/autopilot-profile/events';
+import { autopilotRegistryDecider } from '../../src/domain/autopilot/autopilot-registry.decider';
+import type { AutopilotCommandOf } from '../../src/domain/autopilot/commands';
+import type { DeviceIdentityInput } from '../../src/domain/autopilot/device-identity';
+import type {
+  AutopilotEvent,
+  DeviceIdentity,
+  DeviceSource,
+} from '../../src/domain/autopilot/events';
 import type { Actor } from '../../src/domain/shared/actor';
+import { fold } from '../../src/domain/shared/decider';
 import { DomainError } from '../../src/domain/shared/domain-error';
+import { callerOf } from '../support/autopilot-registry';
 import { customerGlobalAdmin, customerUser, partnerUser } from '../support/given';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
@@ -29,40 +28,51 @@ const facts = (policy: AutopilotPolicy = 'current', relationshipActive = true): 
   policy,
 });
 
-/** Builds the command as the handler does: every identifier's holder looked up (free unless given). */
+/** A device registered in the tenant before the batch. */
+const registered = (deviceId: string, identity: DeviceIdentity): AutopilotEvent => ({
+  type: 'AutopilotDeviceAdded',
+  data: {
+    deviceId,
+    customerTenantId: FABRIKAM,
+    partnerTenantId: CONTOSO,
+    identity,
+    addedBy: { source: 'PARTNER', partnerTenantId: CONTOSO },
+  },
+});
+const removed = (deviceId: string): AutopilotEvent => ({
+  type: 'AutopilotDeviceRemoved',
+  data: { deviceId, customerTenantId: FABRIKAM, partnerTenantId: CONTOSO },
+});
+
 function batch(
   devices: DeviceIdentityInput[],
-  options: {
-    actor?: Actor;
-    source?: DeviceSource | null;
-    facts?: AutopilotFacts;
-    held?: { identity: DeviceIdentityInput; holder: KeyHolder }[];
-  } = {},
-): AddAutopilotDevices {
-  const holders = new Map<string, KeyHolder | null>();
-  for (const device of devices) {
-    for (const key of deviceKeys(FABRIKAM, normaliseIdentity(device)))
-      holders.set(key.streamId, null);
-  }
-  for (const { identity, holder } of options.held ?? []) {
-    for (const key of deviceKeys(FABRIKAM, normaliseIdentity(identity)))
-      holders.set(key.streamId, holder);
-  }
+  options: { actor?: Actor; source?: DeviceSource | null; facts?: AutopilotFacts } = {},
+): AutopilotCommandOf<'AddAutopilotDevices'> {
   return {
-    actor: options.actor ?? contosoAdmin,
-    facts: options.facts ?? facts(),
-    customerTenantId: FABRIKAM,
+    ...callerOf(options.actor ?? contosoAdmin, FABRIKAM, options.facts ?? facts()),
+    type: 'AddAutopilotDevices',
     source: options.source ?? null,
     devices,
     deviceIds: devices.map((_, index) => `device-${index}`),
-    holders,
-    now: NOW,
   };
 }
 
-function refusal(command: AddAutopilotDevices): DomainError {
+/** The devices the batch adds to a registry holding `history`. */
+function added(command: AutopilotCommandOf<'AddAutopilotDevices'>, history: AutopilotEvent[] = []) {
+  const events = autopilotRegistryDecider.decide(
+    command,
+    fold(autopilotRegistryDecider, history),
+    NOW,
+  );
+  return events.map((event) => (event.type === 'AutopilotDeviceAdded' ? event.data : null));
+}
+
+function refusal(
+  command: AutopilotCommandOf<'AddAutopilotDevices'>,
+  history: AutopilotEvent[] = [],
+): DomainError {
   try {
-    decideDeviceBatch(command);
+    added(command, history);
   } catch (error) {
     expect(error).toBeInstanceOf(DomainError);
     return error as DomainError;
@@ -70,7 +80,7 @@ function refusal(command: AddAutopilotDevices): DomainError {
   throw new Error('The batch was accepted');
 }
 
-describe('adding Autopilot devices', () => {
+describe('adding a batch of Autopilot devices to the registry', () => {
   it.each([
     ['hardware hash', { hardwareHash: HASH }],
     ['hardware hash + product key', { hardwareHash: HASH, productKey: 'PK-1' }],
@@ -86,8 +96,8 @@ describe('adding Autopilot devices', () => {
     ],
     ['product key with a model alongside', { productKey: 'PK-1', model: 'X' }],
   ])('R33: a device identified by %s is accepted', (_, identity) => {
-    const [planned] = decideDeviceBatch(batch([identity]));
-    expect(planned.register.identity).toEqual(identity);
+    const [device] = added(batch([identity]));
+    expect(device?.identity).toEqual(identity);
   });
 
   it.each([
@@ -121,16 +131,9 @@ describe('adding Autopilot devices', () => {
   });
 
   it('R33: a device already registered in the tenant is a duplicate, named in the refusal', () => {
-    const existing: KeyHolder = {
-      deviceId: 'device-old',
-      deviceStatus: 'REGISTERED',
-      reservedAt: NOW,
-      identity: { serialNumber: 'OLD-1', hardwareHash: HASH },
-    };
     const error = refusal(
-      batch([{ productKey: 'PK-9' }, { hardwareHash: HASH, serialNumber: 'NEW-1' }], {
-        held: [{ identity: { hardwareHash: HASH }, holder: existing }],
-      }),
+      batch([{ productKey: 'PK-9' }, { hardwareHash: HASH, serialNumber: 'NEW-1' }]),
+      [registered('device-old', { serialNumber: 'OLD-1', hardwareHash: HASH })],
     );
     expect({ code: error.code, rule: error.rule }).toEqual({ code: 'CONFLICT', rule: 'R33' });
     expect(error.details?.problems).toEqual([
@@ -145,87 +148,66 @@ describe('adding Autopilot devices', () => {
   });
 
   it('R33: product key alone and serial + manufacturer + model identify duplicates too', () => {
-    const holder: KeyHolder = {
-      deviceId: 'device-old',
-      deviceStatus: 'REGISTERED',
-      reservedAt: NOW,
-      identity: {},
-    };
     for (const identity of [
       { productKey: 'PK-1' },
       { serialNumber: 'SN-1', manufacturer: 'M', model: 'X' },
     ]) {
-      const error = refusal(batch([identity], { held: [{ identity, holder }] }));
+      const error = refusal(batch([identity]), [registered('device-old', identity)]);
       expect(error.code).toBe('CONFLICT');
     }
   });
 
   it('R33: serial + manufacturer + model compare case-sensitively; a serial alone is no identifier', () => {
-    const holder: KeyHolder = {
-      deviceId: 'device-old',
-      deviceStatus: 'REGISTERED',
-      reservedAt: NOW,
-      identity: {},
-    };
-    const registered = { serialNumber: 'sn-1', manufacturer: 'M', model: 'X' };
-    const planned = decideDeviceBatch(
-      batch([{ serialNumber: 'SN-1', manufacturer: 'M', model: 'X' }], {
-        held: [{ identity: registered, holder }],
-      }),
+    const history = [
+      registered('device-old', { serialNumber: 'sn-1', manufacturer: 'M', model: 'X' }),
+    ];
+    expect(
+      added(batch([{ serialNumber: 'SN-1', manufacturer: 'M', model: 'X' }]), history),
+    ).toHaveLength(1);
+    const withSerial = [registered('device-old', { serialNumber: 'SN-1', hardwareHash: HASH })];
+    expect(added(batch([{ serialNumber: 'SN-1', productKey: 'PK-2' }]), withSerial)).toHaveLength(
+      1,
     );
-    expect(planned).toHaveLength(1);
-    expect(deviceKeys(FABRIKAM, { serialNumber: 'SN-1', hardwareHash: HASH })).toHaveLength(1);
   });
 
-  it('R33: a key reserved by a batch that never registered its device is taken over once abandoned', () => {
-    const reservedAt = new Date(NOW.getTime() - ABANDONED_RESERVATION_MS);
-    const holder: KeyHolder = {
-      deviceId: 'device-lost',
-      deviceStatus: 'NONE',
-      reservedAt,
-      identity: {},
-    };
-    const [planned] = decideDeviceBatch(
-      batch([{ productKey: 'PK-1' }], { held: [{ identity: { productKey: 'PK-1' }, holder }] }),
+  it('R33: a removed device’s identifiers are free again, in the same event that removes it', () => {
+    const history = [registered('device-old', { productKey: 'PK-1', hardwareHash: HASH })];
+    expect(fold(autopilotRegistryDecider, history).identifiers.size).toBe(2);
+    const after = fold(autopilotRegistryDecider, [...history, removed('device-old')]);
+    expect(after.identifiers.size).toBe(0);
+    expect(
+      added(batch([{ productKey: 'PK-1', hardwareHash: HASH }]), [
+        ...history,
+        removed('device-old'),
+      ]),
+    ).toHaveLength(1);
+  });
+
+  it('R33: a batch is one event per device, each with its own new id, recorded together', () => {
+    const command = batch([{ productKey: 'PK-1' }, { productKey: 'PK-2' }]);
+    const events = autopilotRegistryDecider.decide(
+      command,
+      fold(autopilotRegistryDecider, []),
+      NOW,
     );
-    expect(planned.reservations).toEqual([
-      expect.objectContaining({ keyKind: 'PRODUCT_KEY', takeOverFrom: 'device-lost' }),
+    expect(
+      events.map((event) => [event.type, (event.data as { deviceId: string }).deviceId]),
+    ).toEqual([
+      ['AutopilotDeviceAdded', 'device-0'],
+      ['AutopilotDeviceAdded', 'device-1'],
     ]);
-  });
-
-  it('R33: a key a batch reserved a moment ago still counts: that batch is still registering', () => {
-    const reservedAt = new Date(NOW.getTime() - ABANDONED_RESERVATION_MS + 1000);
-    const holder: KeyHolder = {
-      deviceId: 'device-coming',
-      deviceStatus: 'NONE',
-      reservedAt,
-      identity: {},
-    };
-    const error = refusal(
-      batch([{ productKey: 'PK-1' }], { held: [{ identity: { productKey: 'PK-1' }, holder }] }),
+    const after = events.reduce(
+      autopilotRegistryDecider.evolve,
+      fold(autopilotRegistryDecider, []),
     );
-    expect({ code: error.code, rule: error.rule }).toEqual({ code: 'CONFLICT', rule: 'R33' });
-  });
-
-  it('R33: a removed device’s identifier may be registered again', () => {
-    const holder: KeyHolder = {
-      deviceId: 'device-old',
-      deviceStatus: 'REMOVED',
-      reservedAt: NOW,
-      identity: {},
-    };
-    const [planned] = decideDeviceBatch(
-      batch([{ productKey: 'PK-1' }], { held: [{ identity: { productKey: 'PK-1' }, holder }] }),
-    );
-    expect(planned.reservations).toEqual([
-      expect.objectContaining({ keyKind: 'PRODUCT_KEY', takeOverFrom: 'device-old' }),
-    ]);
+    expect(refusal(batch([{ productKey: 'PK-2' }]), events).code).toBe('CONFLICT');
+    expect(after.devices.size).toBe(2);
   });
 
   it('R31: partners always add as PARTNER, recorded with the partner', () => {
     for (const source of [null, 'PARTNER'] as const) {
-      const [planned] = decideDeviceBatch(batch([{ productKey: 'PK-1' }], { source }));
-      expect(planned.register.addedBy).toEqual({ source: 'PARTNER', partnerTenantId: CONTOSO });
+      const [device] = added(batch([{ productKey: 'PK-1' }], { source }));
+      expect(device?.addedBy).toEqual({ source: 'PARTNER', partnerTenantId: CONTOSO });
     }
     const error = refusal(batch([{ productKey: 'PK-1' }], { source: 'INTUNE' }));
     expect({ code: error.code, rule: error.rule }).toEqual({ code: 'INVALID_INPUT', rule: 'R31' });
@@ -234,10 +216,8 @@ describe('adding Autopilot devices', () => {
   it.each(['STORE_FOR_BUSINESS', 'STORE_FOR_EDUCATION', 'INTUNE'] as const)(
     'R31: the customer’s Global admin adds devices through %s',
     (source) => {
-      const [planned] = decideDeviceBatch(
-        batch([{ productKey: 'PK-1' }], { actor: fabrikamAdmin, source, facts: facts() }),
-      );
-      expect(planned.register).toMatchObject({
+      const [device] = added(batch([{ productKey: 'PK-1' }], { actor: fabrikamAdmin, source }));
+      expect(device).toMatchObject({
         addedBy: { source, partnerTenantId: null },
         partnerTenantId: null,
       });
@@ -259,7 +239,7 @@ describe('adding Autopilot devices', () => {
     (policy) => {
       for (const actor of [contosoAdmin, contosoSales]) {
         expect(
-          decideDeviceBatch(batch([{ productKey: 'PK-1' }], { actor, facts: facts(policy) })),
+          added(batch([{ productKey: 'PK-1' }], { actor, facts: facts(policy) })),
         ).toHaveLength(1);
       }
       const refusedTo = [

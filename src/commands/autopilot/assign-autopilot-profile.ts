@@ -1,11 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../../config/settings';
-import { autopilotDeviceDecider } from '../../domain/autopilot-profile/device.decider';
-import { autopilotStreams } from '../../domain/autopilot-profile/streams';
+import { registryTenantOrNotFound } from '../../domain/autopilot/autopilot-ids';
 import { AggregateStore } from '../aggregate-store';
 import type { CommandContext, CommandOutcome } from '../command-context';
-import { loadAutopilotFacts, loadProfileFacts } from './autopilot-facts';
+import { decideOnRegistry } from './autopilot-registry';
 
 export class AssignAutopilotProfile extends Command<CommandOutcome> {
   constructor(
@@ -25,24 +24,14 @@ export class AssignAutopilotProfileHandler implements ICommandHandler<AssignAuto
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
-  async execute({ context, deviceId, profileId }: AssignAutopilotProfile) {
-    const streamId = autopilotStreams.device(deviceId);
-    const [device, profile] = await Promise.all([
-      this.aggregates.load(streamId, autopilotDeviceDecider),
-      loadProfileFacts(this.aggregates, profileId),
-    ]);
-    const facts = await loadAutopilotFacts(
+  execute({ context, deviceId, profileId }: AssignAutopilotProfile) {
+    // A profile of another tenant is not in the device's registry: the decider answers NOT_FOUND.
+    return decideOnRegistry(
       this.aggregates,
       this.settings.AUTOPILOT_POLICY,
-      context.actor,
-      device.state.customerTenantId,
-    );
-    const { position } = await this.aggregates.decide(
-      streamId,
-      autopilotDeviceDecider,
-      { type: 'AssignAutopilotProfile', actor: context.actor, facts, profile },
       context,
+      registryTenantOrNotFound(deviceId, 'device'),
+      { type: 'AssignAutopilotProfile', deviceId, profileId },
     );
-    return { position };
   }
 }

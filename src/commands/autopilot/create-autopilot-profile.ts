@@ -2,12 +2,11 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { SETTINGS, type Settings } from '../../config/settings';
-import type { AutopilotSetting } from '../../domain/autopilot-profile/events';
-import { autopilotProfileDecider } from '../../domain/autopilot-profile/profile.decider';
-import { autopilotStreams } from '../../domain/autopilot-profile/streams';
+import { autopilotId } from '../../domain/autopilot/autopilot-ids';
+import type { AutopilotSetting } from '../../domain/autopilot/events';
 import { AggregateStore } from '../aggregate-store';
 import type { CommandContext, CommandOutcome } from '../command-context';
-import { loadAutopilotFacts } from './autopilot-facts';
+import { decideOnRegistry } from './autopilot-registry';
 
 export class CreateAutopilotProfile extends Command<CommandOutcome & { profileId: string }> {
   constructor(
@@ -36,27 +35,13 @@ export class CreateAutopilotProfileHandler implements ICommandHandler<CreateAuto
     description,
     settings,
   }: CreateAutopilotProfile) {
-    const profileId = randomUUID();
-    const facts = await loadAutopilotFacts(
+    const profileId = autopilotId(customerTenantId, randomUUID());
+    const { position } = await decideOnRegistry(
       this.aggregates,
       this.settings.AUTOPILOT_POLICY,
-      context.actor,
-      customerTenantId,
-    );
-    const { position } = await this.aggregates.decide(
-      autopilotStreams.profile(profileId),
-      autopilotProfileDecider,
-      {
-        type: 'CreateAutopilotProfile',
-        actor: context.actor,
-        facts,
-        profileId,
-        customerTenantId,
-        name,
-        description,
-        settings,
-      },
       context,
+      customerTenantId,
+      { type: 'CreateAutopilotProfile', profileId, name, description, settings },
     );
     return { position, profileId };
   }

@@ -1,11 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../../config/settings';
-import { autopilotProfileDecider } from '../../domain/autopilot-profile/profile.decider';
-import { autopilotStreams } from '../../domain/autopilot-profile/streams';
+import { registryTenantOrNotFound } from '../../domain/autopilot/autopilot-ids';
 import { AggregateStore } from '../aggregate-store';
 import type { CommandContext, CommandOutcome } from '../command-context';
-import { loadAutopilotFacts } from './autopilot-facts';
+import { decideOnRegistry } from './autopilot-registry';
 
 export class DeleteAutopilotProfile extends Command<CommandOutcome> {
   constructor(
@@ -16,7 +15,7 @@ export class DeleteAutopilotProfile extends Command<CommandOutcome> {
   }
 }
 
-/** R34: deleting a profile removes it from every device that ran it (see profile.decider.ts). */
+/** R34: deleting a profile removes it from every device that ran it, in the same event. */
 @CommandHandler(DeleteAutopilotProfile)
 export class DeleteAutopilotProfileHandler implements ICommandHandler<DeleteAutopilotProfile> {
   constructor(
@@ -24,21 +23,13 @@ export class DeleteAutopilotProfileHandler implements ICommandHandler<DeleteAuto
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
-  async execute({ context, profileId }: DeleteAutopilotProfile) {
-    const streamId = autopilotStreams.profile(profileId);
-    const profile = await this.aggregates.load(streamId, autopilotProfileDecider);
-    const facts = await loadAutopilotFacts(
+  execute({ context, profileId }: DeleteAutopilotProfile) {
+    return decideOnRegistry(
       this.aggregates,
       this.settings.AUTOPILOT_POLICY,
-      context.actor,
-      profile.state.customerTenantId,
-    );
-    const { position } = await this.aggregates.decide(
-      streamId,
-      autopilotProfileDecider,
-      { type: 'DeleteAutopilotProfile', actor: context.actor, facts },
       context,
+      registryTenantOrNotFound(profileId, 'profile'),
+      { type: 'DeleteAutopilotProfile', profileId },
     );
-    return { position };
   }
 }

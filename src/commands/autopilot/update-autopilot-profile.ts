@@ -1,12 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../../config/settings';
-import type { ProfileChanges } from '../../domain/autopilot-profile/commands';
-import { autopilotProfileDecider } from '../../domain/autopilot-profile/profile.decider';
-import { autopilotStreams } from '../../domain/autopilot-profile/streams';
+import { registryTenantOrNotFound } from '../../domain/autopilot/autopilot-ids';
+import type { ProfileChanges } from '../../domain/autopilot/commands';
 import { AggregateStore } from '../aggregate-store';
 import type { CommandContext, CommandOutcome } from '../command-context';
-import { loadAutopilotFacts } from './autopilot-facts';
+import { decideOnRegistry } from './autopilot-registry';
 
 export class UpdateAutopilotProfile extends Command<CommandOutcome> {
   constructor(
@@ -26,21 +25,13 @@ export class UpdateAutopilotProfileHandler implements ICommandHandler<UpdateAuto
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
-  async execute({ context, profileId, changes }: UpdateAutopilotProfile) {
-    const streamId = autopilotStreams.profile(profileId);
-    const profile = await this.aggregates.load(streamId, autopilotProfileDecider);
-    const facts = await loadAutopilotFacts(
+  execute({ context, profileId, changes }: UpdateAutopilotProfile) {
+    return decideOnRegistry(
       this.aggregates,
       this.settings.AUTOPILOT_POLICY,
-      context.actor,
-      profile.state.customerTenantId,
-    );
-    const { position } = await this.aggregates.decide(
-      streamId,
-      autopilotProfileDecider,
-      { type: 'UpdateAutopilotProfile', actor: context.actor, facts, changes },
       context,
+      registryTenantOrNotFound(profileId, 'profile'),
+      { type: 'UpdateAutopilotProfile', profileId, changes },
     );
-    return { position };
   }
 }

@@ -1,4 +1,4 @@
-import type { DeviceOrigin } from '../autopilot-profile/events';
+import type { DeviceOrigin } from '../autopilot/events';
 import { type Actor, isCustomerGlobalAdmin } from '../shared/actor';
 import { forbidden, notFound, type RuleId } from '../shared/domain-error';
 import {

@@ -95,7 +95,7 @@ export class AuditResolver {
         type: event.type,
         actor: event.metadata.actor,
         data: event.data,
-        stateAfter: decider ? toJsonState(state) : null,
+        stateAfter: decider ? toJsonState(decider.viewAfter?.(state, readable) ?? state) : null,
       };
     });
   }

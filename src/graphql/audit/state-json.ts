@@ -1,6 +1,10 @@
-/** An aggregate's state as plain JSON: Sets become sorted arrays, Maps objects, Dates ISO strings. */
+/**
+ * An aggregate's state as plain JSON: Sets become sorted arrays, Maps objects, Dates ISO strings,
+ * and collections that say how they serialise (persistent maps, `toJSON`) what they say.
+ */
 export function toJsonState(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
+  if (hasToJson(value)) return toJsonState(value.toJSON());
   if (value instanceof Set) return [...value].map(toJsonState).sort(byJson);
   if (value instanceof Map) {
     return Object.fromEntries([...value].map(([key, entry]) => [String(key), toJsonState(entry)]));
@@ -19,3 +23,6 @@ function byJson(a: unknown, b: unknown): number {
   const right = JSON.stringify(b) ?? '';
   return left < right ? -1 : left > right ? 1 : 0;
 }
+
+const hasToJson = (value: unknown): value is { toJSON(): unknown } =>
+  typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function';

@@ -1,5 +1,5 @@
 import type { AutopilotOperation } from '../../domain/access/autopilot-access';
-import type { AutopilotSetting, DeviceOrigin } from '../../domain/autopilot-profile/events';
+import type { AutopilotSetting, DeviceOrigin } from '../../domain/autopilot/events';
 import type {
   AutopilotDeviceRow,
   AutopilotProfileRow,

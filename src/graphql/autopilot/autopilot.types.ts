@@ -8,7 +8,7 @@ import {
   type AutopilotSetting as Setting,
   DEVICE_SOURCES,
   type DeviceSource as Source,
-} from '../../domain/autopilot-profile/events';
+} from '../../domain/autopilot/events';
 
 const enumOf = <Value extends string>(values: readonly Value[]) =>
   Object.fromEntries(values.map((value) => [value, value])) as { [Key in Value]: Key };

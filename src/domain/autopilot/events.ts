@@ -1,3 +1,6 @@
+import type { PartnerAccessRevocationStarted } from '../access/revocation-fences';
+import type { Actor } from '../shared/actor';
+
 export const AUTOPILOT_SETTINGS = [
   'SKIP_PRIVACY_SETTINGS',
   'SKIP_EULA',
@@ -37,7 +40,7 @@ export interface DeviceIdentity {
   model?: string;
 }
 
-/** Which R33 identifier a reservation stream guards. */
+/** Which R33 identifier a device is recognised by. */
 export type DeviceKeyKind = 'HARDWARE_HASH' | 'PRODUCT_KEY' | 'SERIAL_MANUFACTURER_MODEL';
 
 /** Every event names its customer, and the acting partner (null when the customer acted). */
@@ -46,40 +49,40 @@ interface Scope {
   partnerTenantId: string | null;
 }
 
+/** The `partnerTenantId` of the events `actor` causes. */
+export const actingPartnerOf = (actor: Actor): string | null =>
+  actor.tenantKind === 'partner' ? actor.tenantId : null;
+
 export interface ProfileContent {
   name: string;
   description: string | null;
   settings: AutopilotSetting[];
 }
 
-/** Stream `autopilotprofile-<profileId>`: one profile's life. */
-export type AutopilotProfileEvent =
+/**
+ * Stream `autopilot-<customerTenantId>`: the tenant's Autopilot registry, one consistency boundary
+ * for its profiles, devices and identifiers (R30–R35), with the fences revocations set for its
+ * partners (PartnerAccessRevocationStarted).
+ */
+export type AutopilotEvent =
   | { type: 'AutopilotProfileCreated'; data: Scope & ProfileContent & { profileId: string } }
   | { type: 'AutopilotProfileUpdated'; data: Scope & ProfileContent & { profileId: string } }
-  | { type: 'AutopilotProfileDeleted'; data: Scope & { profileId: string } };
-
-/** Stream `autopilotdevice-<deviceId>`: one device, its origin and the profile it runs. */
-export type AutopilotDeviceEvent =
+  | {
+      type: 'AutopilotProfileDeleted';
+      /** R34: the devices that ran the profile and run none from now on (schema version 2). */
+      data: Scope & { profileId: string; unassignedDeviceIds: string[] };
+    }
   | {
       type: 'AutopilotDeviceAdded';
       data: Scope & { deviceId: string; identity: DeviceIdentity; addedBy: DeviceOrigin };
     }
   | { type: 'AutopilotProfileAssigned'; data: Scope & { deviceId: string; profileId: string } }
   | { type: 'AutopilotProfileUnassigned'; data: Scope & { deviceId: string; profileId: string } }
-  | { type: 'AutopilotDeviceRemoved'; data: Scope & { deviceId: string } };
+  /** The device leaves the tenant, and its identifiers are free again (R33). */
+  | { type: 'AutopilotDeviceRemoved'; data: Scope & { deviceId: string } }
+  | PartnerAccessRevocationStarted;
 
-export type DeviceKeyReleaseReason = 'DEVICE_REMOVED' | 'BATCH_ABANDONED';
-
-/**
- * Stream `autopilotdevicekey-<customer>_<sha256 of the key>`: which device holds one identifier in
- * the tenant (R33). Its expected revision is what makes a duplicate impossible.
- */
-export type DeviceKeyEvent =
-  | {
-      type: 'AutopilotDeviceKeyReserved';
-      data: Scope & { keyKind: DeviceKeyKind; deviceId: string };
-    }
-  | {
-      type: 'AutopilotDeviceKeyReleased';
-      data: Scope & { keyKind: DeviceKeyKind; deviceId: string; reason: DeviceKeyReleaseReason };
-    };
+export type AutopilotEventOf<Type extends AutopilotEvent['type']> = Extract<
+  AutopilotEvent,
+  { type: Type }
+>;

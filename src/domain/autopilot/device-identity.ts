@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { DeviceIdentity, DeviceKeyKind } from './events';
-import { autopilotStreams } from './streams';
 
 /** A device as the caller typed it: any field may be missing, null or blank. */
 export type DeviceIdentityInput = { [Field in keyof DeviceIdentity]?: string | null };
@@ -74,15 +73,15 @@ export function identityProblems(identity: DeviceIdentity): string[] {
 
 export interface DeviceKey {
   kind: DeviceKeyKind;
-  /** The reservation stream that guards this identifier in the customer's tenant. */
-  streamId: string;
+  /** SHA-256 of the identifier: what the registry keeps, however long a hardware hash is. */
+  digest: string;
 }
 
-const digest = (parts: readonly string[]): string =>
+const sha256Of = (parts: readonly string[]): string =>
   createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 
-/** R33: the identifiers a duplicate is recognised by, each guarded by its own small stream. */
-export function deviceKeys(customerTenantId: string, identity: DeviceIdentity): DeviceKey[] {
+/** R33: the identifiers a duplicate is recognised by within one tenant. */
+export function deviceKeys(identity: DeviceIdentity): DeviceKey[] {
   const keys: { kind: DeviceKeyKind; parts: string[] }[] = [];
   if (identity.hardwareHash) keys.push({ kind: 'HARDWARE_HASH', parts: [identity.hardwareHash] });
   if (identity.productKey) keys.push({ kind: 'PRODUCT_KEY', parts: [identity.productKey] });
@@ -92,10 +91,7 @@ export function deviceKeys(customerTenantId: string, identity: DeviceIdentity): 
       parts: [identity.serialNumber, identity.manufacturer, identity.model],
     });
   }
-  return keys.map(({ kind, parts }) => ({
-    kind,
-    streamId: autopilotStreams.deviceKey(customerTenantId, digest([kind, ...parts])),
-  }));
+  return keys.map(({ kind, parts }) => ({ kind, digest: sha256Of([kind, ...parts]) }));
 }
 
 /** A short name for a device in messages: its serial number, product key or hash prefix. */
