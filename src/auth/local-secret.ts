@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../config/settings';
+import { ensurePrivateDir, writePrivateFile } from '../security/private-files';
 
 /**
  * The HS256 secret for local use: AUTH_SECRET, or else one generated once into DATA_DIR so that
@@ -11,9 +12,9 @@ export function resolveHmacSecret(settings: Pick<Settings, 'AUTH_SECRET' | 'DATA
   if (settings.AUTH_SECRET) return settings.AUTH_SECRET;
   const file = join(settings.DATA_DIR, 'auth-secret');
   if (!existsSync(file)) {
-    mkdirSync(settings.DATA_DIR, { recursive: true });
+    ensurePrivateDir(settings.DATA_DIR);
     try {
-      writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+      writePrivateFile(file, randomBytes(32).toString('hex'), 'wx');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
