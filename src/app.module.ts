@@ -16,6 +16,7 @@ import { SETTINGS, type Settings } from './config/settings';
 import { EVENT_STORE, type EventStore } from './event-store/event-store';
 import { createEventStore } from './event-store/event-store.factory';
 import { CommandGateway } from './graphql/common/command-gateway';
+import { DateTimeScalar } from './graphql/common/date-time.scalar';
 import { VerifiedDocumentStore } from './graphql/common/document-store';
 import { formatError } from './graphql/common/error-formatting';
 import { GraphqlWsServer } from './graphql/common/graphql-ws-server';
@@ -72,6 +73,7 @@ export class AppModule {
             playground: false,
             // Only callers with a verified token reach GraphQL, unless GRAPHQL_INTROSPECTION=anyone.
             introspection: true,
+            buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
             parseOptions: { maxTokens: settings.GRAPHQL_MAX_TOKENS },
             validationRules: operationLimitRules(settings),
             documentStore: new VerifiedDocumentStore(settings.GRAPHQL_DOCUMENT_CACHE_BYTES),

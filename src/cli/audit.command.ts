@@ -1,9 +1,10 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { auditProjection } from '../../projections/audit.projection';
 import { AuditQueries } from '../../projections/audit.queries';
 import { EXPORT_FORMATS, exportAudit, type ExportFormat } from '../audit/audit-export';
 import { verifyAudit } from '../audit/audit-verify';
 import { loadSettings } from '../config/settings';
+import { momentArgument, tenantIdArgument } from './arguments';
 import type { EventStore } from '../event-store/event-store';
 import { createEventStore } from '../event-store/event-store.factory';
 import { ProjectionEngine } from '../projection-engine/projection-engine';
@@ -22,16 +23,6 @@ async function withStores<T>(work: (store: EventStore, readStore: ReadStore) => 
   }
 }
 
-function moment(value: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new InvalidArgumentError(
-      'an ISO 8601 date or time, e.g. 2025-03-01 or 2025-03-01T12:00Z',
-    );
-  }
-  return date;
-}
-
 interface ExportFlags {
   customer: string;
   from?: Date;
@@ -43,9 +34,9 @@ const exportCommand = new Command('export')
   .description(
     "Write one customer's audit log, oldest first, to stdout for compliance archives (streams: constant memory)",
   )
-  .requiredOption('--customer <id>', 'the customer tenant id')
-  .option('--from <time>', 'entries from this moment on (inclusive)', moment)
-  .option('--to <time>', 'entries before this moment (exclusive)', moment)
+  .requiredOption('--customer <id>', 'the customer tenant id', tenantIdArgument)
+  .option('--from <time>', 'entries from this moment on (inclusive)', momentArgument)
+  .option('--to <time>', 'entries before this moment (exclusive)', momentArgument)
   .addOption(
     new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).makeOptionMandatory(),
   )

@@ -17,6 +17,7 @@ import {
 } from '../../domain/access/autopilot-access';
 import type { Actor } from '../../domain/shared/actor';
 import { notFound } from '../../domain/shared/domain-error';
+import { normaliseEntityId, normaliseTenantId } from '../../domain/shared/ids';
 import type {
   AutopilotDeviceRow,
   AutopilotProfileRow,
@@ -36,6 +37,10 @@ import {
 
 const READ_MODELS = ['customers', 'autopilot'];
 
+const tenantOf = (id: string) => normaliseTenantId(id, 'customerTenantId');
+const deviceIdOf = (id: string) => normaliseEntityId(id, 'device');
+const profileIdOf = (id: string) => normaliseEntityId(id, 'profile');
+
 /** Windows Autopilot profiles and devices of a customer (R30–R36). */
 @Resolver()
 export class AutopilotResolver {
@@ -48,8 +53,9 @@ export class AutopilotResolver {
   @Query(() => [AutopilotProfile])
   async autopilotProfiles(
     @CurrentActor() actor: Actor,
-    @Args('customerTenantId', { type: () => ID }) customerTenantId: string,
+    @Args('customerTenantId', { type: () => ID }) customerTenantIdInput: string,
   ): Promise<AutopilotProfile[]> {
+    const customerTenantId = tenantOf(customerTenantIdInput);
     await this.readModels.ready(...READ_MODELS);
     const facts = this.visibleFacts(actor, customerTenantId);
     return this.readModels.autopilot
@@ -60,8 +66,9 @@ export class AutopilotResolver {
   @Query(() => [AutopilotDevice])
   async autopilotDevices(
     @CurrentActor() actor: Actor,
-    @Args('customerTenantId', { type: () => ID }) customerTenantId: string,
+    @Args('customerTenantId', { type: () => ID }) customerTenantIdInput: string,
   ): Promise<AutopilotDevice[]> {
+    const customerTenantId = tenantOf(customerTenantIdInput);
     await this.readModels.ready(...READ_MODELS);
     const facts = this.visibleFacts(actor, customerTenantId);
     return this.readModels.autopilot
@@ -77,7 +84,7 @@ export class AutopilotResolver {
     const { profileId } = await this.commands.execute(
       new CreateAutopilotProfile(
         caller,
-        input.customerTenantId,
+        tenantOf(input.customerTenantId),
         input.name,
         input.description ?? null,
         input.settings ?? null,
@@ -91,7 +98,8 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: UpdateAutopilotProfileInput,
   ): Promise<AutopilotProfile> {
-    const { profileId, ...changes } = input;
+    const { profileId: profileIdInput, ...changes } = input;
+    const profileId = profileIdOf(profileIdInput);
     await this.commands.execute(new UpdateAutopilotProfile(caller, profileId, changes));
     return this.profileById(caller.actor, profileId);
   }
@@ -103,7 +111,7 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('profileId', { type: () => ID }) profileId: string,
   ): Promise<boolean> {
-    await this.commands.execute(new DeleteAutopilotProfile(caller, profileId));
+    await this.commands.execute(new DeleteAutopilotProfile(caller, profileIdOf(profileId)));
     return true;
   }
 
@@ -115,11 +123,12 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: AddAutopilotDevicesInput,
   ): Promise<AutopilotDevice[]> {
+    const customerTenantId = tenantOf(input.customerTenantId);
     const { deviceIds } = await this.commands.execute(
-      new AddAutopilotDevices(caller, input.customerTenantId, input.source ?? null, input.devices),
+      new AddAutopilotDevices(caller, customerTenantId, input.source ?? null, input.devices),
     );
     await this.readModels.ready(...READ_MODELS);
-    const facts = this.facts(caller.actor, input.customerTenantId);
+    const facts = this.facts(caller.actor, customerTenantId);
     return this.readModels.autopilot
       .devices(deviceIds)
       .map((row) => this.device(caller.actor, row, facts));
@@ -130,10 +139,11 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: AssignAutopilotProfileInput,
   ): Promise<AutopilotDevice> {
+    const deviceId = deviceIdOf(input.deviceId);
     await this.commands.execute(
-      new AssignAutopilotProfile(caller, input.deviceId, input.profileId),
+      new AssignAutopilotProfile(caller, deviceId, profileIdOf(input.profileId)),
     );
-    return this.deviceById(caller.actor, input.deviceId);
+    return this.deviceById(caller.actor, deviceId);
   }
 
   @Mutation(() => AutopilotDevice, { description: 'R34: the profile itself stays.' })
@@ -141,8 +151,9 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('deviceId', { type: () => ID }) deviceId: string,
   ): Promise<AutopilotDevice> {
-    await this.commands.execute(new UnassignAutopilotProfile(caller, deviceId));
-    return this.deviceById(caller.actor, deviceId);
+    const id = deviceIdOf(deviceId);
+    await this.commands.execute(new UnassignAutopilotProfile(caller, id));
+    return this.deviceById(caller.actor, id);
   }
 
   @Mutation(() => Boolean, { description: 'R32, R35: a partner Admin Agent.' })
@@ -150,7 +161,7 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('deviceId', { type: () => ID }) deviceId: string,
   ): Promise<boolean> {
-    await this.commands.execute(new RemoveAutopilotDevice(caller, deviceId));
+    await this.commands.execute(new RemoveAutopilotDevice(caller, deviceIdOf(deviceId)));
     return true;
   }
 

@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { type Actor, isOperator } from '../../domain/shared/actor';
 import { forbidden, invalidInput } from '../../domain/shared/domain-error';
+import { quote } from '../../domain/shared/ids';
 import { PROJECTOR, type Projector } from '../../projection-engine/projector';
 import { CurrentActor } from '../common/current-actor.decorator';
 import { ProjectionStatus, ProjectionRunStatus } from './projection-status.type';
@@ -33,7 +34,7 @@ export class OperatorResolver {
     const unknown = (names ?? []).filter((name) => !known.has(name));
     if (unknown.length > 0) {
       throw invalidInput(
-        `Unknown projection(s): ${unknown.join(', ')}; known: ${[...known].join(', ')}.`,
+        `Unknown projection(s): ${unknown.slice(0, 5).map(quote).join(', ')}; known: ${[...known].join(', ')}.`,
       );
     }
     await this.engine.rebuild(names ?? []);
