@@ -125,8 +125,12 @@ describe('audit export', () => {
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(full.stderr).toContain(`exported ${ENTRIES} entries of fabrikam`);
-    // Holding the rows would take hundreds of MB; streaming stays near the small export's peak.
-    expect(full.maxRssMb).toBeLessThan(small.maxRssMb + 60);
+    // Holding the rows would take hundreds of MB (and abort in the 64 MB heap); streaming stays
+    // within a bounded distance of the small export's peak. The CLI no longer loads the server
+    // (NestJS, Apollo) for `audit export`, so both peaks are lower and V8, with more of its 64 MB
+    // free, lets the full export's young generation grow more before it collects: about 90 MB
+    // above the small export's peak here (165 → 260 MB), where it was 30 MB (195 → 222 MB).
+    expect(full.maxRssMb).toBeLessThan(small.maxRssMb + 120);
     expect(full.maxRssMb).toBeLessThan(300);
   }, 120_000);
 
