@@ -38,7 +38,7 @@ const settingsSchema = z
     GRAPHQL_MAX_FIELDS: limit(500),
     GRAPHQL_MAX_COST: limit(100_000),
     GRAPHQL_MAX_RESPONSE_BYTES: limit(10 * 1024 * 1024),
-    GRAPHQL_DOCUMENT_CACHE_BYTES: limit(8 * 1024 * 1024),
+    GRAPHQL_DOCUMENT_CACHE_BYTES: limit(2 * 1024 * 1024),
     GRAPHQL_RESPONSE_CACHE_BYTES: limit(16 * 1024 * 1024),
     GRAPHQL_WS_MAX_SUBSCRIPTIONS: limit(20),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),

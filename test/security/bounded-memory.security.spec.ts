@@ -7,8 +7,8 @@ import { removeDataDir, TEST_SECRET } from '../support/app';
 import { people } from '../support/tenants';
 
 /** How much the server's heap and buffers may grow over the whole soak. */
-const BUDGET_BYTES = 48 * 1024 * 1024;
-const ANONYMOUS_DOCUMENTS = 3_000;
+const BUDGET_BYTES = 32 * 1024 * 1024;
+const ANONYMOUS_DOCUMENTS = 2_000;
 const SIGNED_IN_DOCUMENTS = 1_500;
 
 interface Memory {

@@ -6,6 +6,8 @@ import { callerIsVerified } from '../../security/caller';
  * Apollo's store of parsed and validated documents, keyed by the SHA-256 of the query: bounded by
  * bytes (GRAPHQL_DOCUMENT_CACHE_BYTES, least recently used dropped first), and written only for a
  * caller whose token was verified, so anonymous callers cannot fill it with distinct documents.
+ * Apollo measures a document by its JSON length; in the heap it takes about five times that
+ * (measured: 2 MB of documents grew the heap by 11 MB, 8 MB by 43 MB).
  */
 export class VerifiedDocumentStore implements KeyValueCache<DocumentNode> {
   private readonly cache: InMemoryLRUCache<DocumentNode>;
