@@ -32,6 +32,7 @@ import { ProjectionThread } from './projection-engine/projection-thread';
 import { PROJECTOR } from './projection-engine/projector';
 import { READ_STORE, type ReadStore } from './read-store/read-store';
 import { callerOf } from './security/caller';
+import { CallerRateLimit } from './security/caller-rate-limit';
 import { createReadStore } from './read-store/read-store.factory';
 
 export interface AppOptions {
@@ -114,6 +115,7 @@ export class AppModule {
         CommandGateway,
         ReadModels,
         GraphqlWsServer,
+        CallerRateLimit,
         ...commandHandlers,
         ...resolvers,
         ...graphqlServices,

@@ -8,6 +8,7 @@ import { responseSizeCap } from './graphql/common/response-size-cap';
 import { PageResponseCache } from './graphql/customers/page-response-cache';
 import { PinoLogger } from './logger';
 import { READ_STORE, type ReadStore } from './read-store/read-store';
+import { CallerRateLimit } from './security/caller-rate-limit';
 import { graphqlGate } from './security/graphql-gate';
 import { HardenedExpressAdapter } from './security/hardened-express-adapter';
 
@@ -38,7 +39,7 @@ export async function createApp(options: AppOptions): Promise<INestApplication> 
   );
   app.useBodyParser('json', { limit: MAX_BODY });
   app.use(bodyErrors);
-  app.use('/graphql', ...graphqlGate(app.get(TokenVerifier), settings));
+  app.use('/graphql', ...graphqlGate(app.get(TokenVerifier), app.get(CallerRateLimit), settings));
   app.use('/graphql', responseSizeCap(settings.GRAPHQL_MAX_RESPONSE_BYTES));
   if (settings.GRAPHQL_RESPONSE_CACHE === 'on') {
     const cache = new PageResponseCache(

@@ -1,10 +1,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { TokenVerifier } from '../auth/token-verifier';
 import type { Settings } from '../config/settings';
 import { type Caller, callerOf, currentCaller, setCaller } from './caller';
+import { CallerRateLimit } from './caller-rate-limit';
 
-type GateSettings = Pick<Settings, 'RATE_LIMIT_PER_MINUTE' | 'GRAPHQL_INTROSPECTION'>;
+type GateSettings = Pick<Settings, 'GRAPHQL_INTROSPECTION'>;
 
 const refuse = (res: Response, status: number, code: string, message: string) =>
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
@@ -23,14 +23,18 @@ export function malformedStringPath(value: unknown, path = 'body'): string | nul
 /**
  * Everything a GraphQL request over HTTP passes before GraphQL parses it:
  * - the bearer token is verified once (GraphQL's context and the response cache reuse the result);
- * - per-caller rate limit: the token's tenant and subject, or the address when there is no valid
- *   token (RATE_LIMIT_PER_MINUTE; 429 RATE_LIMITED);
- * - strings must be well-formed Unicode: a lone surrogate would be stored as U+FFFD by SQLite and
- *   hashed as itself by the audit chain (400 INVALID_INPUT);
+ * - per-caller rate limit (caller-rate-limit.ts, a budget graphql-ws shares; 429 RATE_LIMITED);
+ * - strings must be well-formed Unicode: a lone surrogate stays in an event's JSON but becomes
+ *   U+FFFD in a read model's text column, and audit verify would then see a mismatch
+ *   (400 INVALID_INPUT);
  * - without a valid token nothing is parsed, validated or kept (401 UNAUTHENTICATED), unless
  *   GRAPHQL_INTROSPECTION=anyone lets anonymous callers read the schema (development).
  */
-export function graphqlGate(verifier: TokenVerifier, settings: GateSettings): RequestHandler[] {
+export function graphqlGate(
+  verifier: TokenVerifier,
+  rateLimit: CallerRateLimit,
+  settings: GateSettings,
+): RequestHandler[] {
   const identify: RequestHandler = (req, _res, next) => {
     const authorization = req.headers.authorization;
     if (!authorization) {
@@ -48,28 +52,14 @@ export function graphqlGate(verifier: TokenVerifier, settings: GateSettings): Re
       },
     );
   };
-  const limit: RequestHandler =
-    settings.RATE_LIMIT_PER_MINUTE > 0
-      ? rateLimit({
-          windowMs: 60_000,
-          limit: settings.RATE_LIMIT_PER_MINUTE,
-          standardHeaders: 'draft-8',
-          legacyHeaders: false,
-          keyGenerator: (req) => {
-            const actor = callerFrom(req).verified?.actor;
-            return actor
-              ? `user:${actor.tenantId}/${actor.userId}`
-              : `ip:${ipKeyGenerator(req.ip ?? '')}`;
-          },
-          handler: (_req, res) =>
-            refuse(
-              res,
-              429,
-              'RATE_LIMITED',
-              `Too many requests: at most ${settings.RATE_LIMIT_PER_MINUTE} a minute per caller (RATE_LIMIT_PER_MINUTE). Try again after the time in the Retry-After header.`,
-            ),
-        })
-      : (_req, _res, next) => next();
+  const limit: RequestHandler = (req, res, next) => {
+    const key = CallerRateLimit.keyOf(callerFrom(req).verified?.actor, req.ip);
+    rateLimit.retryAfter(key).then((retryAfter) => {
+      if (retryAfter === null) return next();
+      res.setHeader('Retry-After', String(retryAfter));
+      refuse(res, 429, 'RATE_LIMITED', `${rateLimit.message()} Try again in ${retryAfter} s.`);
+    }, next);
+  };
   const admit = (req: Request, res: Response, next: NextFunction) => {
     const malformed = malformedStringPath(req.body);
     if (malformed) {

@@ -125,3 +125,74 @@ describe('graphql-ws: sockets are limited like HTTP requests', () => {
     expect(await stillAnswers(app, fay)).toBe(true);
   });
 });
+
+describe('graphql-ws: connection attempts and subscribe messages count against the caller’s rate limit', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startApp({ env: { RATE_LIMIT_PER_MINUTE: '4' } });
+  });
+  afterAll(async () => {
+    await app.close();
+    removeDataDir(app.dataDir);
+  });
+
+  it('refuses subscribe messages over the limit with RATE_LIMITED, by caller (the budget HTTP uses too)', async () => {
+    const wes = await app.token(people.wes);
+    expect((await app.gql(wes, '{ me { userId } }')).data.me.userId).toBe('wes');
+    const { socket, messages, opened } = rawSocket(app);
+    await opened;
+    const answered = async (count: number) => {
+      while (messages.length < count) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    socket.send(
+      JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${wes}` } }),
+    );
+    await answered(1);
+    expect(messages[0].type).toBe('connection_ack');
+    const codes: string[] = [];
+    for (let id = 1; id <= 4; id++) {
+      const before = messages.length;
+      socket.send(
+        JSON.stringify({
+          id: String(id),
+          type: 'subscribe',
+          payload: { query: '{ me { userId } }' },
+        }),
+      );
+      await answered(before + 1);
+      const reply = messages[before] as {
+        type: string;
+        payload?: { extensions?: { code?: string } }[];
+      };
+      codes.push(reply.type === 'error' ? (reply.payload?.[0].extensions?.code ?? '?') : 'OK');
+      if (reply.type === 'next') await answered(before + 2);
+    }
+    socket.close();
+    expect(codes).toEqual(['OK', 'OK', 'OK', 'RATE_LIMITED']);
+    const overHttp = await app.gql(wes, '{ me { userId } }');
+    expect(overHttp.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+  });
+
+  it('answers a connection attempt over the limit with 429, by address', async () => {
+    const statuses: number[] = [];
+    // One attempt of this address was counted by the test above.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const socket = new WebSocket(wsUrl(app), 'graphql-transport-ws');
+      statuses.push(
+        await new Promise<number>((resolve) => {
+          socket.once('open', () => {
+            socket.close();
+            resolve(101);
+          });
+          socket.once('unexpected-response', (_request, response) =>
+            resolve(response.statusCode ?? 0),
+          );
+          socket.once('error', () => undefined);
+        }),
+      );
+    }
+    expect(statuses).toEqual([101, 101, 101, 429, 429]);
+    expect(await stillAnswers(app, await app.token(people.fay))).toBe(true);
+  });
+});

@@ -37,6 +37,8 @@ export function wsClient(
     connectionParams,
     retryAttempts: 0,
     lazy: false,
+    // The tests look at how sockets close; the client need not print it too.
+    onNonLazyError: () => undefined,
     on: { closed: (event) => resolveClosed(event as { code: number; reason: string }) },
   });
   return { client, closed };

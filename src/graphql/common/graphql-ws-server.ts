@@ -24,6 +24,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { TokenVerifier } from '../../auth/token-verifier';
 import type { VerifiedToken } from '../../auth/verified-tokens';
 import { SETTINGS, type Settings } from '../../config/settings';
+import { CallerRateLimit } from '../../security/caller-rate-limit';
 import { malformedStringPath } from '../../security/graphql-gate';
 import { formatError } from './error-formatting';
 import { checkOperationSize, operationLimitRules } from './operation-limits';
@@ -66,6 +67,8 @@ type WsContext = Context<
  * - frames of at most 1 MB (larger ones close the socket with 1009);
  * - `connection_init` must carry a valid token (`{ authorization: 'Bearer …' }`), else 4403;
  * - at most GRAPHQL_WS_MAX_SUBSCRIPTIONS subscriptions at once per socket;
+ * - connection attempts (by address) and subscribe messages (by caller) count against the same
+ *   per-caller rate limit as HTTP requests (429 on the upgrade; RATE_LIMITED);
  * - every operation passes the same parse, validation and cost limits as over HTTP;
  * - when the token's `exp` passes, the socket closes with 4401 and its subscriptions end;
  * - a client that sends no `connection_init` within 3 s, or stops answering pings, is dropped.
@@ -73,13 +76,15 @@ type WsContext = Context<
 @Injectable()
 export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-  private readonly format = formatError(new Logger('GraphQL'));
+  private readonly logger = new Logger('GraphQL');
+  private readonly format = formatError(this.logger);
   private disposable?: { dispose(): void | Promise<void> };
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly schemaHost: GraphQLSchemaHost,
     private readonly verifier: TokenVerifier,
+    private readonly rateLimit: CallerRateLimit,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -107,16 +112,34 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
       },
       this.wss,
     );
+    // graphql-ws reports a socket's errors with console.error; the usual one is a client's frame
+    // over MAX_FRAME_BYTES, which ws answers by closing with 1009: a refusal, not a fault.
+    this.wss.on('connection', (socket: WebSocket) => {
+      socket.removeAllListeners('error');
+      socket.on('error', (error) => this.logger.log(`graphql-ws socket closed: ${error.message}`));
+    });
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql') {
         socket.destroy();
         return;
       }
-      this.wss.handleUpgrade(request, socket, head, (ws) =>
-        this.wss.emit('connection', ws, request),
-      );
+      void this.upgrade(request, socket, head);
     });
+  }
+
+  /** A connection attempt counts against its address's rate limit (a 429 answer when over). */
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const retryAfter = await this.rateLimit.retryAfter(
+      CallerRateLimit.keyOf(undefined, request.socket.remoteAddress),
+    );
+    if (retryAfter !== null) {
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${retryAfter}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.wss.emit('connection', ws, request));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -150,11 +173,21 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** The operation's execution arguments, or the errors that refuse it. */
-  private prepare(
+  private async prepare(
     ctx: WsContext,
     payload: SubscribePayload,
     rules: typeof specifiedRules,
-  ): ExecutionArgs | readonly GraphQLError[] {
+  ): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    const retryAfter = await this.rateLimit.retryAfter(
+      CallerRateLimit.keyOf(ctx.extra.verified?.actor, ctx.extra.request.socket.remoteAddress),
+    );
+    if (retryAfter !== null) {
+      return [
+        new GraphQLError(`${this.rateLimit.message()} Try again in ${retryAfter} s.`, {
+          extensions: { code: 'RATE_LIMITED', retryAfter },
+        }),
+      ];
+    }
     const max = this.settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS;
     // graphql-ws has already registered this one.
     if (Object.keys(ctx.subscriptions).length > max) {
