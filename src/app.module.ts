@@ -3,7 +3,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
-import type { ExecutionResult } from 'graphql';
+import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { allProjections } from '../projections';
@@ -19,7 +19,12 @@ import { SETTINGS, type Settings } from './config/settings';
 import { EVENT_STORE, type EventStore } from './event-store/event-store';
 import { createEventStore } from './event-store/event-store.factory';
 import { CommandGateway } from './graphql/common/command-gateway';
+import { DateTimeScalar } from './graphql/common/date-time.scalar';
+import { VerifiedDocumentStore } from './graphql/common/document-store';
 import { formatError } from './graphql/common/error-formatting';
+import { GraphqlWsServer } from './graphql/common/graphql-ws-server';
+import { operationLimitRules, operationSizePlugin } from './graphql/common/operation-limits';
+import { subscriptionsOverHttpPlugin } from './graphql/common/subscriptions-over-http';
 import { ReadModels } from './graphql/common/read-models';
 import type { RequestContext } from './graphql/common/request-context';
 import { graphqlServices, resolvers } from './graphql';
@@ -31,6 +36,8 @@ import { ProjectionEngine } from './projection-engine/projection-engine';
 import { ProjectionThread } from './projection-engine/projection-thread';
 import { PROJECTOR } from './projection-engine/projector';
 import { READ_STORE, type ReadStore } from './read-store/read-store';
+import { callerOf } from './security/caller';
+import { CallerRateLimit } from './security/caller-rate-limit';
 import { createReadStore } from './read-store/read-store.factory';
 
 export interface AppOptions {
@@ -40,36 +47,25 @@ export interface AppOptions {
   schemaFile?: string;
 }
 
-async function requestContext(
-  verifier: TokenVerifier,
-  authorization: string | undefined,
-): Promise<Omit<RequestContext, 'req'>> {
-  const correlationId = randomUUID();
-  if (!authorization) return { correlationId };
-  try {
-    return { correlationId, actor: await verifier.verify(authorization) };
-  } catch (error) {
-    return { correlationId, authError: (error as Error).message };
-  }
-}
-
 interface HttpContextSource {
-  req: RequestContext['req'];
+  req: Request;
 }
 
-/** What graphql-ws hands the context factory: the connection, with `connection_init`'s payload. */
-interface WsContextSource {
-  connectionInitReceived: boolean;
-  connectionParams?: Record<string, unknown>;
+/** The caller as the gate verified it (graphql-gate.ts), and the request's correlation id (R41). */
+function requestContext({ req }: HttpContextSource): RequestContext {
+  const caller = callerOf(req);
+  return {
+    req,
+    correlationId: randomUUID(),
+    actor: caller?.verified?.actor,
+    authError: caller?.authError,
+  };
 }
-
-const isWebSocket = (source: HttpContextSource | WsContextSource): source is WsContextSource =>
-  'connectionInitReceived' in source;
 
 @Module({})
 export class AppModule {
   static forRoot({ settings, clock = systemClock, schemaFile }: AppOptions): DynamicModule {
-    // One verifier for GraphQL and the response cache: one cache of verified tokens, one JWKS.
+    // One verifier for the HTTP gate and graphql-ws: one cache of verified tokens, one JWKS.
     const verifier = TokenVerifier.fromSettings(settings);
     const idempotencyKeys = new IdempotencyKeys(
       join(settings.DATA_DIR, 'idempotency.db'),
@@ -82,45 +78,27 @@ export class AppModule {
         CqrsModule.forRoot(),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          useFactory: () => {
-            const format = formatError(new Logger('GraphQL'));
-            return {
-              autoSchemaFile: schemaFile ?? true,
-              sortSchema: true,
-              playground: false,
-              introspection: true,
+          useFactory: () => ({
+            autoSchemaFile: schemaFile ?? true,
+            sortSchema: true,
+            playground: false,
+            // Only callers with a verified token reach GraphQL, unless GRAPHQL_INTROSPECTION=anyone.
+            introspection: true,
+            buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
+            parseOptions: { maxTokens: settings.GRAPHQL_MAX_TOKENS },
+            validationRules: operationLimitRules(settings),
+            documentStore: new VerifiedDocumentStore(settings.GRAPHQL_DOCUMENT_CACHE_BYTES),
+            plugins: [
               // No HTTP cache hints are used; the default plugin wraps every field's resolver.
-              plugins: [
-                ApolloServerPluginCacheControlDisabled(),
-                idempotencyPlugin(idempotencyKeys),
-              ],
-              formatError: format,
-              subscriptions: {
-                'graphql-ws': {
-                  path: '/graphql',
-                  // Errors over graphql-ws carry the same extensions.code and rule as over HTTP.
-                  onNext: (_ctx, _id, _payload, _args, result: ExecutionResult) =>
-                    result.errors && {
-                      ...result,
-                      errors: result.errors.map((error) => format(error.toJSON(), error)),
-                    },
-                },
-              },
-              context: async (source: HttpContextSource | WsContextSource) => {
-                if (isWebSocket(source)) {
-                  const authorization = source.connectionParams?.authorization;
-                  return requestContext(
-                    verifier,
-                    typeof authorization === 'string' ? authorization : undefined,
-                  );
-                }
-                return {
-                  req: source.req,
-                  ...(await requestContext(verifier, source.req?.headers.authorization)),
-                };
-              },
-            };
-          },
+              ApolloServerPluginCacheControlDisabled(),
+              operationSizePlugin(settings),
+              subscriptionsOverHttpPlugin,
+              idempotencyPlugin(idempotencyKeys),
+            ],
+            formatError: formatError(new Logger('GraphQL')),
+            // graphql-ws is served by GraphqlWsServer, with its own limits.
+            context: requestContext,
+          }),
         }),
       ],
       controllers: [HealthController],
@@ -150,6 +128,8 @@ export class AppModule {
         Revocations,
         CommandGateway,
         ReadModels,
+        GraphqlWsServer,
+        CallerRateLimit,
         ...commandHandlers,
         ...resolvers,
         ...graphqlServices,

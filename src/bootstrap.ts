@@ -4,9 +4,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule, type AppOptions } from './app.module';
 import { TokenVerifier } from './auth/token-verifier';
+import { responseSizeCap } from './graphql/common/response-size-cap';
 import { PageResponseCache } from './graphql/customers/page-response-cache';
 import { PinoLogger } from './logger';
 import { READ_STORE, type ReadStore } from './read-store/read-store';
+import { CallerRateLimit } from './security/caller-rate-limit';
+import { graphqlGate } from './security/graphql-gate';
+import { HardenedExpressAdapter } from './security/hardened-express-adapter';
 
 const MAX_BODY = '1mb';
 
@@ -27,14 +31,21 @@ function bodyErrors(
 }
 
 export async function createApp(options: AppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
-    bodyParser: false,
-    logger: new PinoLogger(options.settings.LOG_LEVEL),
-  });
+  const { settings } = options;
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(options),
+    new HardenedExpressAdapter(settings),
+    { bodyParser: false, logger: new PinoLogger(settings.LOG_LEVEL) },
+  );
   app.useBodyParser('json', { limit: MAX_BODY });
   app.use(bodyErrors);
-  if (options.settings.GRAPHQL_RESPONSE_CACHE === 'on') {
-    const cache = new PageResponseCache(app.get<ReadStore>(READ_STORE), app.get(TokenVerifier));
+  app.use('/graphql', ...graphqlGate(app.get(TokenVerifier), app.get(CallerRateLimit), settings));
+  app.use('/graphql', responseSizeCap(settings.GRAPHQL_MAX_RESPONSE_BYTES));
+  if (settings.GRAPHQL_RESPONSE_CACHE === 'on') {
+    const cache = new PageResponseCache(
+      app.get<ReadStore>(READ_STORE),
+      settings.GRAPHQL_RESPONSE_CACHE_BYTES,
+    );
     app.use(cache.middleware());
   }
   app.enableShutdownHooks();

@@ -57,6 +57,8 @@ export async function startProcess(
         HOST: '127.0.0.1',
         AUTH_SECRET: BENCH_SECRET,
         LOG_LEVEL: 'warn',
+        // The load generator is one caller: the figures measure the server, not its rate limit.
+        RATE_LIMIT_PER_MINUTE: '0',
         ...env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],

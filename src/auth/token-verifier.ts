@@ -3,7 +3,7 @@ import type { Settings } from '../config/settings';
 import type { Actor } from '../domain/shared/actor';
 import { resolveHmacSecret } from './local-secret';
 import { actorFromClaims, tokenClaimsSchema } from './token-claims';
-import { VerifiedTokens } from './verified-tokens';
+import { type VerifiedToken, VerifiedTokens } from './verified-tokens';
 
 export class AuthenticationError extends Error {}
 
@@ -44,6 +44,11 @@ export class TokenVerifier {
   }
 
   async verify(authorization: string | undefined): Promise<Actor> {
+    return (await this.verifyToken(authorization)).actor;
+  }
+
+  /** The actor and the token's `exp` (seconds since the epoch), for sockets that outlive a request. */
+  async verifyToken(authorization: string | undefined): Promise<VerifiedToken> {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (!token)
       throw new AuthenticationError('A bearer token is required (Authorization: Bearer <jwt>).');
@@ -63,8 +68,9 @@ export class TokenVerifier {
       // Frozen: one actor now answers every request that presents this token.
       const actor = actorFromClaims(claims.data);
       Object.freeze(actor.roles);
-      this.verified.remember(token, Object.freeze(actor), payload.exp as number);
-      return actor;
+      const verified = { actor: Object.freeze(actor), exp: payload.exp as number };
+      this.verified.remember(token, verified.actor, verified.exp);
+      return verified;
     } catch (error) {
       if (error instanceof AuthenticationError) throw error;
       if (error instanceof errors.JWTExpired)

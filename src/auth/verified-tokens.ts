@@ -1,7 +1,7 @@
 import { BoundedMap } from '../common/bounded-map';
 import type { Actor } from '../domain/shared/actor';
 
-interface Entry {
+export interface VerifiedToken {
   actor: Actor;
   /** The token's `exp`, in seconds since the epoch. */
   exp: number;
@@ -14,7 +14,7 @@ interface Entry {
  * tokens, the oldest dropped first.
  */
 export class VerifiedTokens {
-  private readonly entries: BoundedMap<string, Entry>;
+  private readonly entries: BoundedMap<string, VerifiedToken>;
 
   constructor(
     capacity = 10_000,
@@ -23,11 +23,11 @@ export class VerifiedTokens {
     this.entries = new BoundedMap(capacity);
   }
 
-  /** The actor of a token verified before and not expired since (jose's test: exp > now). */
-  get(token: string): Actor | undefined {
+  /** A token verified before and not expired since (jose's test: exp > now). */
+  get(token: string): VerifiedToken | undefined {
     const entry = this.entries.get(token);
     if (!entry) return undefined;
-    if (entry.exp > this.nowSeconds()) return entry.actor;
+    if (entry.exp > this.nowSeconds()) return entry;
     this.entries.delete(token);
     return undefined;
   }

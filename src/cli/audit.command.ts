@@ -5,6 +5,7 @@ import { EXPORT_FORMATS, exportAudit, type ExportFormat } from '../audit/audit-e
 import { type AuditVerification, DEFAULT_MAX_PROBLEMS, verifyAudit } from '../audit/audit-verify';
 import { existingSealKey } from '../audit/seal-key';
 import { loadSettings, type Settings } from '../config/settings';
+import { momentArgument, tenantIdArgument } from './arguments';
 import type { EventStore } from '../event-store/event-store';
 import { createEventStore } from '../event-store/event-store.factory';
 import { ProjectionEngine } from '../projection-engine/projection-engine';
@@ -25,16 +26,6 @@ async function withStores<T>(
   }
 }
 
-function moment(value: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new InvalidArgumentError(
-      'an ISO 8601 date or time, e.g. 2025-03-01 or 2025-03-01T12:00Z',
-    );
-  }
-  return date;
-}
-
 interface ExportFlags {
   customer: string;
   from?: Date;
@@ -46,9 +37,9 @@ const exportCommand = new Command('export')
   .description(
     "Write one customer's audit log, oldest first, to stdout for compliance archives (streams: constant memory)",
   )
-  .requiredOption('--customer <id>', 'the customer tenant id')
-  .option('--from <time>', 'entries from this moment on (inclusive)', moment)
-  .option('--to <time>', 'entries before this moment (exclusive)', moment)
+  .requiredOption('--customer <id>', 'the customer tenant id', tenantIdArgument)
+  .option('--from <time>', 'entries from this moment on (inclusive)', momentArgument)
+  .option('--to <time>', 'entries before this moment (exclusive)', momentArgument)
   .addOption(
     new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).makeOptionMandatory(),
   )

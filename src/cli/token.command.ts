@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { resolveHmacSecret } from '../auth/local-secret';
 import { mintToken } from '../auth/token-minter';
 import { loadSettings } from '../config/settings';
+import { tenantIdArgument, userIdArgument } from './arguments';
 
 const TENANT_KINDS = ['partner', 'customer', 'operator'] as const;
 
@@ -21,10 +22,10 @@ export const tokenCommand = new Command('token')
   .description(
     'Mint a local HS256 bearer token (signed with AUTH_SECRET, or the dev secret in DATA_DIR)',
   )
-  .requiredOption('--tenant <id>', 'tenant id (tid)')
+  .requiredOption('--tenant <id>', 'tenant id (tid), lower-cased', tenantIdArgument)
   .requiredOption('--kind <kind>', 'tenant kind: partner, customer or operator', tenantKind)
   .option('--roles <roles>', 'comma-separated roles, e.g. AdminAgent,SalesAgent or GlobalAdmin', '')
-  .requiredOption('--user <id>', 'user id (sub)')
+  .requiredOption('--user <id>', 'user id (sub)', userIdArgument)
   .requiredOption('--name <name>', 'user display name')
   .option('--tenant-name <name>', 'tenant display name')
   .option('--domain <domain>', 'tenant primary domain (customers)')

@@ -6,6 +6,8 @@ const optionalText = z
   .transform((value) => value || undefined)
   .optional();
 
+const limit = (safeDefault: number) => z.coerce.number().int().positive().default(safeDefault);
+
 const settingsSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -13,7 +15,10 @@ const settingsSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     EVENTSTORE_URL: optionalText,
     SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
-    AUTH_SECRET: optionalText,
+    AUTH_SECRET: optionalText.refine(
+      (secret) => secret === undefined || Buffer.byteLength(secret) >= 32,
+      'must be at least 32 bytes (e.g. `openssl rand -hex 32`); a shorter HS256 secret can be guessed',
+    ),
     AUTH_JWKS_URL: optionalText.pipe(z.url().optional()),
     AUTH_ISSUER: optionalText,
     AUTH_AUDIENCE: optionalText,
@@ -35,9 +40,29 @@ const settingsSchema = z
     ),
     AUDIT_SEAL_EVERY_EVENTS: z.coerce.number().int().positive().default(1000),
     AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+    GRAPHQL_INTROSPECTION: z.enum(['signed-in', 'anyone']).default('signed-in'),
+    GRAPHQL_MAX_DEPTH: limit(10),
+    GRAPHQL_MAX_ALIASES: limit(15),
+    GRAPHQL_MAX_DIRECTIVES: limit(20),
+    GRAPHQL_MAX_TOKENS: limit(2_000),
+    GRAPHQL_MAX_FIELDS: limit(500),
+    GRAPHQL_MAX_COST: limit(100_000),
+    GRAPHQL_MAX_RESPONSE_BYTES: limit(10 * 1024 * 1024),
+    GRAPHQL_DOCUMENT_CACHE_BYTES: limit(2 * 1024 * 1024),
+    GRAPHQL_RESPONSE_CACHE_BYTES: limit(16 * 1024 * 1024),
+    GRAPHQL_WS_MAX_SUBSCRIPTIONS: limit(20),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+    HTTP_HEADERS_TIMEOUT_MS: limit(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: limit(30_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: limit(5_000),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
+  })
+  .refine((env) => env.HTTP_HEADERS_TIMEOUT_MS <= env.HTTP_REQUEST_TIMEOUT_MS, {
+    message: 'HTTP_HEADERS_TIMEOUT_MS cannot exceed HTTP_REQUEST_TIMEOUT_MS',
+    path: ['HTTP_HEADERS_TIMEOUT_MS'],
   })
   .refine((env) => !env.AUTH_JWKS_URL || (env.AUTH_ISSUER && env.AUTH_AUDIENCE), {
     message: 'AUTH_JWKS_URL needs AUTH_ISSUER and AUTH_AUDIENCE',

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensurePrivateDir, ensurePrivateFile } from '../security/private-files';
 
 export type SqlParams = Record<string, unknown> | unknown[];
 
@@ -17,7 +17,10 @@ export class ReadStore implements SqlRunner {
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(readonly file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') {
+      ensurePrivateDir(dirname(file));
+      ensurePrivateFile(file);
+    }
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     // Read models are rebuilt from events, and each batch commits with its checkpoint.

@@ -83,15 +83,15 @@ describe('VerifiedTokens', () => {
     tokens.remember('b', actor('b'), 200);
     tokens.remember('c', actor('c'), 200);
     expect(tokens.get('a')).toBeUndefined();
-    expect(tokens.get('b')?.userId).toBe('b');
-    expect(tokens.get('c')?.userId).toBe('c');
+    expect(tokens.get('b')?.actor.userId).toBe('b');
+    expect(tokens.get('c')?.actor.userId).toBe('c');
   });
 
   it('forgets a token at its exp, as jose would refuse it then', () => {
     let now = 199;
     const tokens = new VerifiedTokens(10, () => now);
     tokens.remember('a', actor('a'), 200);
-    expect(tokens.get('a')?.userId).toBe('a');
+    expect(tokens.get('a')?.actor.userId).toBe('a');
     now = 200;
     expect(tokens.get('a')).toBeUndefined();
     now = 199;

@@ -123,17 +123,17 @@ describe.each([
     expect(reassigned.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('R17: a malformed id, or an id of another tenant’s registry, is NOT_FOUND and records nothing', async () => {
+  it('R17: an id of another tenant’s registry is NOT_FOUND, a malformed one INVALID_INPUT; nothing recorded', async () => {
     const before = await headPosition(app);
     const wes = await app.token(people.wes);
     const [device] = await devices();
-    for (const [token, id] of [
-      [tokens.ann, 'not-an-autopilot-id'],
-      [tokens.ann, `${device.id.split('@')[0]}@woodgrove`],
-      [wes, device.id],
+    for (const [token, id, code] of [
+      [tokens.ann, 'not-an-autopilot-id', 'INVALID_INPUT'],
+      [tokens.ann, `${device.id.split('@')[0]}@woodgrove`, 'NOT_FOUND'],
+      [wes, device.id, 'NOT_FOUND'],
     ]) {
       const removed = await app.gql(token, AUTOPILOT.remove, { id });
-      expect(removed.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+      expect(removed.errors?.[0].extensions?.code).toBe(code);
     }
     expect(await headPosition(app)).toBe(before);
   });

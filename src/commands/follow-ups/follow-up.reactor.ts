@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir, writePrivateFile } from '../../security/private-files';
 import { SETTINGS, type Settings } from '../../config/settings';
 import { CommandBus } from '@nestjs/cqrs';
 import type { PartnerAccessRevocationStarted } from '../../domain/access/revocation-fences';
@@ -203,8 +204,8 @@ export class FollowUpReactor {
   private writeCheckpoint(): void {
     if (this.checkpoint === undefined || this.checkpoint === this.written) return;
     try {
-      mkdirSync(join(this.checkpointFile, '..'), { recursive: true });
-      writeFileSync(`${this.checkpointFile}.tmp`, String(this.checkpoint), { mode: 0o600 });
+      ensurePrivateDir(join(this.checkpointFile, '..'));
+      writePrivateFile(`${this.checkpointFile}.tmp`, String(this.checkpoint));
       renameSync(`${this.checkpointFile}.tmp`, this.checkpointFile);
       this.written = this.checkpoint;
     } catch (error) {

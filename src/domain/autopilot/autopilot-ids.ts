@@ -1,12 +1,12 @@
-import { notFound } from '../shared/domain-error';
+import { invalidInput, notFound } from '../shared/domain-error';
+import { isTenantId, quote, UUID } from '../shared/ids';
 
 /**
  * Autopilot profile and device ids say which customer tenant's registry holds them, so a command
- * addressed by id alone finds its stream without reading a read model: `<uuid>@<customerTenantId>`.
- * The format lives here only (issue 12 is defining canonical id formats).
+ * addressed by id alone finds its stream without reading a read model: `<uuid>@<customerTenantId>`,
+ * both parts in their canonical forms (ids.ts). The format lives here only.
  */
 const SEPARATOR = '@';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type AutopilotIdKind = 'profile' | 'device';
 
@@ -21,7 +21,16 @@ export function registryTenantOf(id: string): string | null {
   const at = id.indexOf(SEPARATOR);
   if (at < 0) return null;
   const tenant = id.slice(at + SEPARATOR.length);
-  return UUID.test(id.slice(0, at)) && tenant ? tenant : null;
+  return UUID.test(id.slice(0, at)) && isTenantId(tenant) ? tenant : null;
+}
+
+/** An Autopilot id as input: trimmed and lower-cased, else INVALID_INPUT quoting it briefly. */
+export function normaliseAutopilotId(value: string, kind: AutopilotIdKind): string {
+  const id = value.trim().toLowerCase();
+  if (registryTenantOf(id) === null) {
+    throw invalidInput(`${quote(value)} is not an Autopilot ${kind} id (<uuid>@<tenant id>).`);
+  }
+  return id;
 }
 
 /** As registryTenantOf, for a command: an id that names no registry is one nobody can see. */

@@ -9,6 +9,7 @@ import {
 } from '../shared/domain-error';
 import type { InvitationCommand } from './commands';
 import type { EmailDraft, IntendedCustomer, InvitationEvent } from './events';
+import { quote } from '../shared/ids';
 import { defaultEmailDraft, invitationUrl } from './invitation-link';
 
 export type InvitationStatus = 'PENDING' | 'ACCEPTED' | 'CANCELLED' | 'EXPIRED';
@@ -98,7 +99,10 @@ function normaliseIntendedCustomer(intended: IntendedCustomer | null): IntendedC
   const tenantId = intended?.tenantId?.trim() || undefined;
   const domain = intended?.domain?.trim().toLowerCase() || undefined;
   if (domain && !DOMAIN_PATTERN.test(domain)) {
-    throw invalidInput(`"${domain}" is not a domain name such as fabrikam.onmicrosoft.com.`, 'R4');
+    throw invalidInput(
+      `${quote(domain)} is not a domain name such as fabrikam.onmicrosoft.com.`,
+      'R4',
+    );
   }
   return tenantId || domain ? { tenantId, domain } : null;
 }
@@ -202,6 +206,13 @@ function accept(
     );
   }
   if (!state.exists) throw notFound('No such invitation.');
+  // Tenant ids are normalised where they enter (ids.ts), so one tenant has one id here.
+  if (actor.tenantId === state.partnerTenantId) {
+    throw forbidden(
+      'R5',
+      'A partner can never accept its own invitation, not even with a customer token for its own tenant.',
+    );
+  }
   // R6 before R4: the invitation's own state is reported before whom it is addressed to.
   const status = invitationStatus(state, now);
   if (status === 'ACCEPTED') throw conflict('This invitation has already been accepted.', 'R6');

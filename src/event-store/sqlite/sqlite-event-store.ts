@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { ensurePrivateDir, ensurePrivateFile } from '../../security/private-files';
 import {
   WrongExpectedRevisionError,
   type AppendResult,
@@ -86,7 +86,8 @@ export class SqliteEventStore implements EventStore {
 
   constructor(filePath: string, options: SqliteEventStoreOptions = {}) {
     if (filePath !== ':memory:' && filePath !== '') {
-      mkdirSync(dirname(resolve(filePath)), { recursive: true });
+      ensurePrivateDir(dirname(resolve(filePath)));
+      ensurePrivateFile(filePath);
     }
     this.db = new Database(filePath);
     this.db.pragma('busy_timeout = 5000'); // wait for another process's write, don't fail

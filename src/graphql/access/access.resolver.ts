@@ -10,6 +10,7 @@ import {
 import { maySeeSubscription } from '../../domain/access/subscription-access';
 import { type Actor, isCustomerGlobalAdmin, isOperator } from '../../domain/shared/actor';
 import { forbidden, notFound } from '../../domain/shared/domain-error';
+import { checkUserId, normaliseTenantId, quote } from '../../domain/shared/ids';
 import { CurrentActor } from '../common/current-actor.decorator';
 import { ReadModels } from '../common/read-models';
 import { AccessReport, PartnerRole } from './access.types';
@@ -41,15 +42,23 @@ export class AccessResolver {
   })
   async effectiveAccess(
     @CurrentActor() actor: Actor,
-    @Args('partnerTenantId', { type: () => ID }) partnerTenantId: string,
-    @Args('customerTenantId', { type: () => ID }) customerTenantId: string,
-    @Args('userId', { type: () => ID, nullable: true }) userId?: string,
+    @Args('partnerTenantId', { type: () => ID }) partnerTenantIdInput: string,
+    @Args('customerTenantId', { type: () => ID }) customerTenantIdInput: string,
+    @Args('userId', { type: () => ID, nullable: true }) userIdInput?: string,
     @Args('role', { type: () => PartnerRole, nullable: true }) role?: PartnerRoleName,
   ): Promise<AccessReport> {
+    const partnerTenantId = normaliseTenantId(partnerTenantIdInput, 'partnerTenantId');
+    const customerTenantId = normaliseTenantId(customerTenantIdInput, 'customerTenantId');
+    const userId = userIdInput ? checkUserId(userIdInput, 'userId') : undefined;
     assertMayAsk(actor, partnerTenantId, customerTenantId);
     await this.readModels.ready('customers', 'users', 'subscriptions');
-    const roles = this.rolesInQuestion(partnerTenantId, userId, role);
     const row = this.readModels.customers.relationship(partnerTenantId, customerTenantId);
+    // Without a relationship nothing is allowed whoever the user is: a customer learns nothing
+    // of which users an unrelated partner has, known or unknown.
+    const roles =
+      !row && actor.tenantKind === 'customer'
+        ? this.rolesInQuestion(partnerTenantId, undefined, role)
+        : this.rolesInQuestion(partnerTenantId, userId, role);
     const subscriptions = this.readModels.subscriptions
       .ofCustomer(customerTenantId)
       .filter((view) => maySeeSubscription(actor, view));
@@ -76,7 +85,7 @@ export class AccessResolver {
     if (userId) {
       const user = this.readModels.users.user(partnerTenantId, userId);
       if (!user || user.tenant_kind !== 'partner') {
-        throw notFound(`No partner user ${userId} has been seen in this partner tenant.`);
+        throw notFound(`No partner user ${quote(userId)} has been seen in this partner tenant.`);
       }
       roles = partnerRolesOf(JSON.parse(user.roles) as string[]);
     }

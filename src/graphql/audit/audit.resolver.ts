@@ -3,12 +3,15 @@ import { Args, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
 import {
   type AuditFilter,
   auditScopeOf,
+  inAuditScope,
   mayReadStream,
 } from '../../domain/access/audit-visibility';
 import { deciderOf } from '../../domain/deciders';
 import { domainEventOf } from '../../event-store/unreadable-events';
 import type { Actor } from '../../domain/shared/actor';
 import { invalidInput, notFound } from '../../domain/shared/domain-error';
+import { checkUserId, normaliseTenantId, quote } from '../../domain/shared/ids';
+import { parseStreamId } from '../../domain/shared/streams';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store';
 import { partiesOf } from '../../../projections/audit-entry';
 import { CurrentActor } from '../common/current-actor.decorator';
@@ -26,8 +29,30 @@ interface AuditKey {
 const isAuditKey = (value: unknown): value is AuditKey =>
   typeof value === 'object' && value !== null && Number.isSafeInteger((value as AuditKey).position);
 
+const EVENT_TYPES_MAX = 50;
+const EVENT_TYPE = /^[A-Za-z]{1,100}$/;
+
+/** The filter with its ids checked (ids.ts): a refusal never quotes unbounded input. */
 function auditFilterOf(input: AuditFilterInput | null | undefined): AuditFilter {
-  const filter = input ?? {};
+  const given = input ?? {};
+  const filter: AuditFilter = {
+    ...given,
+    customerTenantId: given.customerTenantId
+      ? normaliseTenantId(given.customerTenantId, 'customerTenantId')
+      : given.customerTenantId,
+    partnerTenantId: given.partnerTenantId
+      ? normaliseTenantId(given.partnerTenantId, 'partnerTenantId')
+      : given.partnerTenantId,
+    actorUserId: given.actorUserId
+      ? checkUserId(given.actorUserId, 'actorUserId')
+      : given.actorUserId,
+  };
+  const eventTypes = filter.eventTypes ?? [];
+  if (eventTypes.length > EVENT_TYPES_MAX || eventTypes.some((type) => !EVENT_TYPE.test(type))) {
+    throw invalidInput(
+      `eventTypes holds at most ${EVENT_TYPES_MAX} event type names (letters only, such as DelegatedAdminRemoved).`,
+    );
+  }
   if (filter.from && filter.to && filter.from.getTime() >= filter.to.getTime()) {
     throw invalidInput('The filter’s `from` must be before its `to`.');
   }
@@ -72,28 +97,42 @@ export class AuditResolver {
 
   @Query(() => [HistoryEvent], {
     description:
-      'R43: one aggregate’s events in order, each with its state after; NOT_FOUND unless the caller may read them (R42).',
+      'R43: one aggregate’s events in order, each with its state after; NOT_FOUND unless the caller may read them (R42). An event the caller could not read in auditLog shows no actor (R42).',
   })
   async history(
     @CurrentActor() actor: Actor,
     @Args('streamId') streamId: string,
   ): Promise<HistoryEvent[]> {
+    if (!parseStreamId(streamId)) {
+      throw invalidInput(`${quote(streamId)} is not a stream name (category-id).`);
+    }
     const events = await this.store.readStream(streamId);
-    if (events.length === 0 || !mayReadStream(actor, events.map(partiesOf))) {
+    const parties = events.map(partiesOf);
+    if (events.length === 0 || !mayReadStream(actor, parties)) {
       throw notFound('No such stream among those you may read.');
     }
+    const scope = auditScopeOf(actor);
     const decider = deciderOf(streamId);
     let state = decider?.initialState;
-    return events.map((event) => {
+    return events.map((event, index) => {
       // An event this version cannot read is listed as stored and leaves the state as it was.
       const readable = domainEventOf(event);
       if (decider && readable) state = decider.evolve(state, readable);
+      const { actor: eventActor, occurredAt } = event.metadata;
+      // R42: who did it is shown only where auditLog would show this event to the caller.
+      const visible = inAuditScope(scope, {
+        type: event.type,
+        occurredAt,
+        actorUserId: eventActor.userId,
+        actorTenantId: eventActor.tenantId,
+        ...parties[index],
+      });
       return {
         position: event.position,
         revision: event.revision,
-        occurredAt: new Date(event.metadata.occurredAt),
+        occurredAt: new Date(occurredAt),
         type: event.type,
-        actor: event.metadata.actor,
+        actor: visible ? eventActor : null,
         data: event.data,
         stateAfter: decider ? toJsonState(decider.viewAfter?.(state, readable) ?? state) : null,
       };

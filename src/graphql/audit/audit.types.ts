@@ -56,7 +56,12 @@ export class HistoryEvent {
   @Field(() => Int, { description: '0-based position within the stream.' }) revision!: number;
   @Field() occurredAt!: Date;
   @Field() type!: string;
-  @Field(() => ActorType) actor!: ActorType;
+  @Field(() => ActorType, {
+    nullable: true,
+    description:
+      'Who did it; null where R42 hides it from the caller (an event auditLog would not show them).',
+  })
+  actor!: ActorType | null;
   @Field(() => GraphQLJSON) data!: unknown;
   @Field(() => GraphQLJSON, {
     nullable: true,

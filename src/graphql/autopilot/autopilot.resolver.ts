@@ -17,6 +17,8 @@ import {
 } from '../../domain/access/autopilot-access';
 import type { Actor } from '../../domain/shared/actor';
 import { notFound } from '../../domain/shared/domain-error';
+import { normaliseTenantId } from '../../domain/shared/ids';
+import { normaliseAutopilotId } from '../../domain/autopilot/autopilot-ids';
 import type {
   AutopilotDeviceRow,
   AutopilotProfileRow,
@@ -36,6 +38,10 @@ import {
 
 const READ_MODELS = ['customers', 'autopilot'];
 
+const tenantOf = (id: string) => normaliseTenantId(id, 'customerTenantId');
+const deviceIdOf = (id: string) => normaliseAutopilotId(id, 'device');
+const profileIdOf = (id: string) => normaliseAutopilotId(id, 'profile');
+
 /** Windows Autopilot profiles and devices of a customer (R30–R36). */
 @Resolver()
 export class AutopilotResolver {
@@ -48,8 +54,9 @@ export class AutopilotResolver {
   @Query(() => [AutopilotProfile])
   async autopilotProfiles(
     @CurrentActor() actor: Actor,
-    @Args('customerTenantId', { type: () => ID }) customerTenantId: string,
+    @Args('customerTenantId', { type: () => ID }) customerTenantIdInput: string,
   ): Promise<AutopilotProfile[]> {
+    const customerTenantId = tenantOf(customerTenantIdInput);
     await this.readModels.ready(...READ_MODELS);
     const facts = this.visibleFacts(actor, customerTenantId);
     return this.readModels.autopilot
@@ -60,8 +67,9 @@ export class AutopilotResolver {
   @Query(() => [AutopilotDevice])
   async autopilotDevices(
     @CurrentActor() actor: Actor,
-    @Args('customerTenantId', { type: () => ID }) customerTenantId: string,
+    @Args('customerTenantId', { type: () => ID }) customerTenantIdInput: string,
   ): Promise<AutopilotDevice[]> {
+    const customerTenantId = tenantOf(customerTenantIdInput);
     await this.readModels.ready(...READ_MODELS);
     const facts = this.visibleFacts(actor, customerTenantId);
     return this.readModels.autopilot
@@ -77,7 +85,7 @@ export class AutopilotResolver {
     return this.commands.execute(
       new CreateAutopilotProfile(
         caller,
-        input.customerTenantId,
+        tenantOf(input.customerTenantId),
         input.name,
         input.description ?? null,
         input.settings ?? null,
@@ -91,7 +99,8 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: UpdateAutopilotProfileInput,
   ): Promise<AutopilotProfile> {
-    const { profileId, ...changes } = input;
+    const { profileId: profileIdInput, ...changes } = input;
+    const profileId = profileIdOf(profileIdInput);
     return this.commands.execute(new UpdateAutopilotProfile(caller, profileId, changes), () =>
       this.profileById(caller.actor, profileId),
     );
@@ -104,7 +113,10 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('profileId', { type: () => ID }) profileId: string,
   ): Promise<boolean> {
-    return this.commands.execute(new DeleteAutopilotProfile(caller, profileId), () => true);
+    return this.commands.execute(
+      new DeleteAutopilotProfile(caller, profileIdOf(profileId)),
+      () => true,
+    );
   }
 
   @Mutation(() => [AutopilotDevice], {
@@ -115,11 +127,12 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: AddAutopilotDevicesInput,
   ): Promise<AutopilotDevice[]> {
+    const customerTenantId = tenantOf(input.customerTenantId);
     return this.commands.execute(
-      new AddAutopilotDevices(caller, input.customerTenantId, input.source ?? null, input.devices),
+      new AddAutopilotDevices(caller, customerTenantId, input.source ?? null, input.devices),
       async ({ deviceIds }) => {
         await this.readModels.ready(...READ_MODELS);
-        const facts = this.facts(caller.actor, input.customerTenantId);
+        const facts = this.facts(caller.actor, customerTenantId);
         return this.readModels.autopilot
           .devices(deviceIds)
           .map((row) => this.device(caller.actor, row, facts));
@@ -132,9 +145,10 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: AssignAutopilotProfileInput,
   ): Promise<AutopilotDevice> {
+    const deviceId = deviceIdOf(input.deviceId);
     return this.commands.execute(
-      new AssignAutopilotProfile(caller, input.deviceId, input.profileId),
-      () => this.deviceById(caller.actor, input.deviceId),
+      new AssignAutopilotProfile(caller, deviceId, profileIdOf(input.profileId)),
+      () => this.deviceById(caller.actor, deviceId),
     );
   }
 
@@ -143,8 +157,9 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('deviceId', { type: () => ID }) deviceId: string,
   ): Promise<AutopilotDevice> {
-    return this.commands.execute(new UnassignAutopilotProfile(caller, deviceId), () =>
-      this.deviceById(caller.actor, deviceId),
+    const id = deviceIdOf(deviceId);
+    return this.commands.execute(new UnassignAutopilotProfile(caller, id), () =>
+      this.deviceById(caller.actor, id),
     );
   }
 
@@ -153,7 +168,10 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('deviceId', { type: () => ID }) deviceId: string,
   ): Promise<boolean> {
-    return this.commands.execute(new RemoveAutopilotDevice(caller, deviceId), () => true);
+    return this.commands.execute(
+      new RemoveAutopilotDevice(caller, deviceIdOf(deviceId)),
+      () => true,
+    );
   }
 
   /** The caller's relationship and DAP with the customer, as the read model shows them now. */

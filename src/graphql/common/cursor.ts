@@ -1,4 +1,5 @@
 import { invalidInput } from '../../domain/shared/domain-error';
+import { quote } from '../../domain/shared/ids';
 
 /** Opaque cursors: base64url JSON of the row's sort key. */
 export function encodeCursor(key: unknown): string {
@@ -16,7 +17,7 @@ export function decodeCursor<Key>(
   } catch {
     // fall through to the error below
   }
-  throw invalidInput(`"${cursor}" is not a cursor this list gave out.`);
+  throw invalidInput(`${quote(cursor)} is not a cursor this list gave out.`);
 }
 
 export function pageSize(

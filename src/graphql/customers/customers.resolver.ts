@@ -3,6 +3,7 @@ import type { CommandContext } from '../../commands/command-context';
 import { EndResellerRelationship } from '../../commands/relationships/end-reseller-relationship';
 import { type Actor, isPartnerUser } from '../../domain/shared/actor';
 import { forbidden } from '../../domain/shared/domain-error';
+import { normaliseTenantId } from '../../domain/shared/ids';
 import type { CustomerPageKey, RelationshipRow } from '../../../projections/customers.queries';
 import { CommandGateway } from '../common/command-gateway';
 import { Caller, CurrentActor } from '../common/current-actor.decorator';
@@ -79,7 +80,10 @@ export class CustomersResolver {
   ): Promise<Customer | null> {
     const partnerTenantId = partnerOnly(actor);
     await this.readModels.ready('customers', 'subscriptions');
-    const row = this.readModels.customers.relationship(partnerTenantId, tenantId);
+    const row = this.readModels.customers.relationship(
+      partnerTenantId,
+      normaliseTenantId(tenantId, 'tenantId'),
+    );
     return row ? this.toCustomer(row, actor) : null;
   }
 
@@ -89,8 +93,9 @@ export class CustomersResolver {
   })
   async endResellerRelationship(
     @Caller() caller: CommandContext,
-    @Args('customerTenantId', { type: () => ID }) customerTenantId: string,
+    @Args('customerTenantId', { type: () => ID }) customerTenantIdInput: string,
   ): Promise<Customer> {
+    const customerTenantId = normaliseTenantId(customerTenantIdInput, 'customerTenantId');
     return this.commands.execute(
       new EndResellerRelationship(caller, customerTenantId),
       async () => {

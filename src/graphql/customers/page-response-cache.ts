@@ -1,10 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Kind, OperationTypeNode, parse } from 'graphql';
-import type { TokenVerifier } from '../../auth/token-verifier';
-import { BoundedMap } from '../../common/bounded-map';
+import { LRUCache } from 'lru-cache';
+import { createHash } from 'node:crypto';
 import type { Actor } from '../../domain/shared/actor';
 import { Checkpoints } from '../../projection-engine/checkpoints';
 import type { ReadStore } from '../../read-store/read-store';
+import { callerOf } from '../../security/caller';
 
 /** Root fields whose answer depends only on the caller, the request and the read models. */
 const PURE_ROOT_FIELDS = new Set(['customers', '__typename']);
@@ -63,43 +64,47 @@ function readsOnlyTheCustomersPage(query: string, operationName: string | null):
  * with, so any applied event, rebuild or new version starts an empty generation. Only error-free
  * 200 answers are kept, and nothing is served while a read model is not LIVE. Checkpoints only move
  * forward, so a response stored under an older generation than its data can never be served.
+ * Entries are keyed by the SHA-256 of that key and bounded by bytes (GRAPHQL_RESPONSE_CACHE_BYTES);
+ * only callers whose token the gate verified get here (graphql-gate.ts).
  */
 export class PageResponseCache {
   private generation = '';
-  private readonly entries: BoundedMap<string, CachedResponse>;
+  private readonly entries: LRUCache<string, CachedResponse>;
   private readonly checkpoints: Checkpoints;
-  private readonly documents = new Map<string, boolean>();
+  /** Whether a document reads only the Customers page, by its hash. */
+  private readonly documents = new LRUCache<string, boolean>({ max: 1_000 });
   private readonly actorKeys = new WeakMap<Actor, string>();
 
-  constructor(
-    readStore: ReadStore,
-    private readonly verifier: TokenVerifier,
-    capacity = 256,
-  ) {
+  constructor(readStore: ReadStore, maxBytes: number) {
     this.checkpoints = new Checkpoints(readStore);
-    this.entries = new BoundedMap(capacity);
+    this.entries = new LRUCache({
+      maxSize: maxBytes,
+      // An answer larger than a tenth of the cache is not kept: it would push out many others.
+      maxEntrySize: Math.max(1, Math.floor(maxBytes / 10)),
+      sizeCalculation: (entry) => entry.body.length + 200,
+    });
   }
 
   middleware(): RequestHandler {
     return (req, res, next) => {
-      this.handle(req, res, next).catch(next);
+      try {
+        this.handle(req, res, next);
+      } catch (error) {
+        next(error);
+      }
     };
   }
 
-  private async handle(req: Request, res: Response, next: NextFunction): Promise<void> {
+  private handle(req: Request, res: Response, next: NextFunction): void {
     const body: unknown = req.body;
     if (req.method !== 'POST' || req.path !== '/graphql' || !isPlainQueryBody(body)) return next();
+    const actor = callerOf(req)?.verified?.actor;
+    if (!actor) return next();
     const operationName = body.operationName ?? null;
     if (!this.isCacheable(body.query, operationName)) return next();
     const generation = this.currentGeneration();
     if (generation === null) return next();
-    let actor: Actor;
-    try {
-      actor = await this.verifier.verify(req.headers.authorization);
-    } catch {
-      return next();
-    }
-    const key = [
+    const key = sha256([
       this.actorKey(actor),
       req.originalUrl,
       req.headers['content-type'] ?? '',
@@ -107,7 +112,7 @@ export class PageResponseCache {
       operationName ?? '',
       JSON.stringify(body.variables ?? null),
       body.query,
-    ].join('\u0000');
+    ]);
     if (generation !== this.generation) {
       this.entries.clear();
       this.generation = generation;
@@ -151,11 +156,10 @@ export class PageResponseCache {
   }
 
   private isCacheable(query: string, operationName: string | null): boolean {
-    const documentKey = `${operationName ?? ''}\u0000${query}`;
+    const documentKey = sha256([operationName ?? '', query]);
     let cacheable = this.documents.get(documentKey);
     if (cacheable === undefined) {
       cacheable = readsOnlyTheCustomersPage(query, operationName);
-      if (this.documents.size >= 1_000) this.documents.clear();
       this.documents.set(documentKey, cacheable);
     }
     return cacheable;
@@ -170,6 +174,9 @@ export class PageResponseCache {
     return key;
   }
 }
+
+const sha256 = (parts: string[]): string =>
+  createHash('sha256').update(parts.join('\u0000')).digest('base64url');
 
 function isErrorFree(body: string): boolean {
   try {

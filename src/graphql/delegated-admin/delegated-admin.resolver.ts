@@ -4,6 +4,7 @@ import { OpenServiceRequest } from '../../commands/delegated-admin/open-service-
 import { RemoveDelegatedAdminPrivileges } from '../../commands/delegated-admin/remove-delegated-admin-privileges';
 import { type Actor, isCustomerGlobalAdmin } from '../../domain/shared/actor';
 import { forbidden } from '../../domain/shared/domain-error';
+import { normaliseTenantId } from '../../domain/shared/ids';
 import { CommandGateway } from '../common/command-gateway';
 import { Caller, CurrentActor } from '../common/current-actor.decorator';
 import { ReadModels } from '../common/read-models';
@@ -56,9 +57,10 @@ export class DelegatedAdminResolver {
   })
   async removeDelegatedAdminPrivileges(
     @Caller() caller: CommandContext,
-    @Args('partnerTenantId', { type: () => ID }) partnerTenantId: string,
+    @Args('partnerTenantId', { type: () => ID }) partnerTenantIdInput: string,
     @Args('confirm') confirm: boolean,
   ): Promise<PartnerRelationship> {
+    const partnerTenantId = normaliseTenantId(partnerTenantIdInput, 'partnerTenantId');
     return this.commands.execute(
       new RemoveDelegatedAdminPrivileges(caller, partnerTenantId, confirm),
       async () => {
@@ -78,7 +80,12 @@ export class DelegatedAdminResolver {
     @Args('input') input: OpenServiceRequestInput,
   ): Promise<ServiceRequest> {
     return this.commands.execute(
-      new OpenServiceRequest(caller, input.customerTenantId, input.title, input.description),
+      new OpenServiceRequest(
+        caller,
+        normaliseTenantId(input.customerTenantId, 'customerTenantId'),
+        input.title,
+        input.description,
+      ),
       async ({ serviceRequestId }) => {
         await this.readModels.ready('service-requests');
         const row = this.readModels.serviceRequests.byId(serviceRequestId);

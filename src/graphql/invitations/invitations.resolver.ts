@@ -7,6 +7,7 @@ import type { CommandContext } from '../../commands/command-context';
 import { canSeeInvitation } from '../../domain/access/invitation-visibility';
 import { type Actor, isCustomerGlobalAdmin } from '../../domain/shared/actor';
 import { forbidden, notFound } from '../../domain/shared/domain-error';
+import { normaliseEntityId, normaliseTenantId } from '../../domain/shared/ids';
 import type { InvitationRow } from '../../../projections/invitations.queries';
 import { CommandGateway } from '../common/command-gateway';
 import { Caller, CurrentActor } from '../common/current-actor.decorator';
@@ -35,10 +36,12 @@ export class InvitationsResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: RequestResellerRelationshipInput,
   ): Promise<Invitation> {
+    // A blank id is left to the decider, which explains R4.
+    const tenantId = input.customerTenantId?.trim()
+      ? normaliseTenantId(input.customerTenantId, 'customerTenantId')
+      : input.customerTenantId;
     const intended =
-      input.customerTenantId || input.customerDomain
-        ? { tenantId: input.customerTenantId, domain: input.customerDomain }
-        : null;
+      tenantId || input.customerDomain ? { tenantId, domain: input.customerDomain } : null;
     return this.commands.execute(
       new RequestResellerRelationship(caller, input.includeDelegatedAdmin, intended),
       ({ invitationId }) => this.visibleInvitation(caller.actor, invitationId),
@@ -52,9 +55,10 @@ export class InvitationsResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: EditInvitationEmailInput,
   ): Promise<Invitation> {
+    const invitationId = normaliseEntityId(input.invitationId, 'invitation');
     return this.commands.execute(
-      new EditInvitationEmail(caller, input.invitationId, input.subject, input.body),
-      () => this.visibleInvitation(caller.actor, input.invitationId),
+      new EditInvitationEmail(caller, invitationId, input.subject, input.body),
+      () => this.visibleInvitation(caller.actor, invitationId),
     );
   }
 
@@ -63,8 +67,9 @@ export class InvitationsResolver {
     @Caller() caller: CommandContext,
     @Args('invitationId', { type: () => ID }) invitationId: string,
   ): Promise<Invitation> {
-    return this.commands.execute(new CancelInvitation(caller, invitationId), () =>
-      this.visibleInvitation(caller.actor, invitationId),
+    const id = normaliseEntityId(invitationId, 'invitation');
+    return this.commands.execute(new CancelInvitation(caller, id), () =>
+      this.visibleInvitation(caller.actor, id),
     );
   }
 
@@ -76,7 +81,7 @@ export class InvitationsResolver {
     @Args('invitationId', { type: () => ID }) invitationId: string,
   ): Promise<PartnerRelationship> {
     return this.commands.execute(
-      new AcceptResellerInvitation(caller, invitationId),
+      new AcceptResellerInvitation(caller, normaliseEntityId(invitationId, 'invitation')),
       async ({ partnerTenantId }) => {
         await this.readModels.ready('customers');
         const row = this.readModels.customers.relationship(partnerTenantId, caller.actor.tenantId);
@@ -105,7 +110,7 @@ export class InvitationsResolver {
     @Args('id', { type: () => ID }) id: string,
   ): Promise<Invitation | null> {
     await this.readModels.ready('invitations');
-    const row = this.readModels.invitations.byId(id);
+    const row = this.readModels.invitations.byId(normaliseEntityId(id, 'invitation'));
     return row && this.isVisible(actor, row) ? toInvitation(row, this.readModels.now()) : null;
   }
 

@@ -4,6 +4,7 @@ import { type Actor, isOperator } from '../../domain/shared/actor';
 import { forbidden, invalidInput } from '../../domain/shared/domain-error';
 import { FollowUpReactor } from '../../commands/follow-ups/follow-up.reactor';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store';
+import { quote } from '../../domain/shared/ids';
 import { PROJECTOR, type Projector } from '../../projection-engine/projector';
 import { FollowUpStatus } from './follow-up-status.type';
 import { CurrentActor } from '../common/current-actor.decorator';
@@ -47,7 +48,7 @@ export class OperatorResolver {
     const unknown = (names ?? []).filter((name) => !known.has(name));
     if (unknown.length > 0) {
       throw invalidInput(
-        `Unknown projection(s): ${unknown.join(', ')}; known: ${[...known].join(', ')}.`,
+        `Unknown projection(s): ${unknown.slice(0, 5).map(quote).join(', ')}; known: ${[...known].join(', ')}.`,
       );
     }
     await this.engine.rebuild(names ?? []);

@@ -6,6 +6,7 @@ import { RegisterAzureSubscription } from '../../commands/subscriptions/register
 import { maySeeSubscription } from '../../domain/access/subscription-access';
 import type { Actor } from '../../domain/shared/actor';
 import { notFound } from '../../domain/shared/domain-error';
+import { checkUserId, normaliseEntityId, normaliseTenantId } from '../../domain/shared/ids';
 import type { Principal as DomainPrincipal } from '../../domain/subscription-rbac/azure-roles';
 import { CommandGateway } from '../common/command-gateway';
 import { Caller, CurrentActor } from '../common/current-actor.decorator';
@@ -26,10 +27,17 @@ const toPrincipal = (input: PrincipalInput): DomainPrincipal =>
   input.kind === PrincipalKind.PARTNER_GROUP
     ? {
         kind: 'PARTNER_GROUP',
-        partnerTenantId: input.partnerTenantId ?? '',
+        partnerTenantId: input.partnerTenantId
+          ? normaliseTenantId(input.partnerTenantId, 'principal.partnerTenantId')
+          : '',
         group: input.group ?? ('' as never),
       }
-    : { kind: 'CUSTOMER_USER', userId: input.userId ?? '' };
+    : {
+        kind: 'CUSTOMER_USER',
+        userId: input.userId ? checkUserId(input.userId, 'principal.userId') : '',
+      };
+
+const subscriptionIdOf = (id: string) => normaliseEntityId(id, 'subscription');
 
 @Resolver(() => AzureSubscription)
 export class SubscriptionsResolver {
@@ -46,7 +54,11 @@ export class SubscriptionsResolver {
     @Args('input') input: ProvisionAzureSubscriptionInput,
   ): Promise<AzureSubscription> {
     return this.commands.execute(
-      new ProvisionAzureSubscription(caller, input.customerTenantId, input.displayName),
+      new ProvisionAzureSubscription(
+        caller,
+        normaliseTenantId(input.customerTenantId, 'customerTenantId'),
+        input.displayName,
+      ),
       ({ subscriptionId }) => this.visible(caller.actor, subscriptionId),
     );
   }
@@ -71,14 +83,15 @@ export class SubscriptionsResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: AssignSubscriptionRoleInput,
   ): Promise<AzureSubscription> {
+    const subscriptionId = subscriptionIdOf(input.subscriptionId);
     return this.commands.execute(
       ChangeSubscriptionAccess.assign(
         caller,
-        input.subscriptionId,
+        subscriptionId,
         toPrincipal(input.principal),
         input.role,
       ),
-      () => this.visible(caller.actor, input.subscriptionId),
+      () => this.visible(caller.actor, subscriptionId),
     );
   }
 
@@ -87,9 +100,11 @@ export class SubscriptionsResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: RemoveSubscriptionRoleAssignmentInput,
   ): Promise<AzureSubscription> {
+    const subscriptionId = subscriptionIdOf(input.subscriptionId);
+    const assignmentId = normaliseEntityId(input.assignmentId, 'role assignment');
     return this.commands.execute(
-      ChangeSubscriptionAccess.remove(caller, input.subscriptionId, input.assignmentId),
-      () => this.visible(caller.actor, input.subscriptionId, true),
+      ChangeSubscriptionAccess.remove(caller, subscriptionId, assignmentId),
+      () => this.visible(caller.actor, subscriptionId, true),
     );
   }
 
@@ -98,8 +113,9 @@ export class SubscriptionsResolver {
   })
   async cancelAzureSubscription(
     @Caller() caller: CommandContext,
-    @Args('subscriptionId', { type: () => ID }) subscriptionId: string,
+    @Args('subscriptionId', { type: () => ID }) subscriptionIdInput: string,
   ): Promise<AzureSubscription> {
+    const subscriptionId = subscriptionIdOf(subscriptionIdInput);
     return this.commands.execute(ChangeSubscriptionAccess.cancel(caller, subscriptionId), () =>
       this.visible(caller.actor, subscriptionId, true),
     );
@@ -111,8 +127,11 @@ export class SubscriptionsResolver {
   })
   async azureSubscriptions(
     @CurrentActor() actor: Actor,
-    @Args('customerTenantId', { type: () => ID, nullable: true }) customerTenantId?: string,
+    @Args('customerTenantId', { type: () => ID, nullable: true }) customerTenantIdInput?: string,
   ): Promise<AzureSubscription[]> {
+    const customerTenantId = customerTenantIdInput
+      ? normaliseTenantId(customerTenantIdInput, 'customerTenantId')
+      : undefined;
     await this.readModels.ready('subscriptions');
     const tenant = actor.tenantKind === 'customer' ? actor.tenantId : customerTenantId;
     if (

@@ -1,0 +1,33 @@
+// 2026-02-28, 2026-02-28T09:30Z, 2026-02-28T09:30:00.123+01:00
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|([+-])(\d{2}):(\d{2})))?$/;
+
+/**
+ * An ISO 8601 date-time (or a date: its midnight UTC) whose every part exists, as a Date; null for
+ * anything else: 30 February, hour 25, `yesterday`. `new Date()` rolls or guesses such input.
+ */
+export function parseIsoDateTime(value: unknown): Date | null {
+  const match = typeof value === 'string' ? ISO_8601.exec(value) : null;
+  if (!match) return null;
+  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = ''] = match;
+  const [sign, offsetHours = '0', offsetMinutes = '0'] = match.slice(9);
+  const [y, mo, d, h, mi, s, oh, om] = [
+    year,
+    month,
+    day,
+    hour,
+    minute,
+    second,
+    offsetHours,
+    offsetMinutes,
+  ].map(Number);
+  const daysInMonth = new Date(Date.UTC(2000 + (y % 400), mo, 0)).getUTCDate();
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth) return null;
+  if (h > 23 || mi > 59 || s > 59 || oh > 23 || om > 59) return null;
+  const date = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, keeps the years 0–99 as they are.
+  date.setUTCFullYear(y, mo - 1, d);
+  date.setUTCHours(h, mi, s, Math.floor(Number(`0${fraction || '.0'}`) * 1000));
+  const offsetMs = (sign === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+  return new Date(date.getTime() - offsetMs);
+}

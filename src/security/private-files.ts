@@ -1,0 +1,21 @@
+import { chmodSync, closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+
+/**
+ * DATA_DIR and what the product keeps in it are for the server's own user only: directories are
+ * created 700, files 600 (SQLite gives its -wal and -shm files the mode of their database).
+ */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
+/** Creates `file` (empty) with mode 600 if it does not exist, and narrows an existing one to 600. */
+export function ensurePrivateFile(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
+}
+
+/** Writes `file` with mode 600 (a fresh file: `writeFileSync`'s mode applies only at creation). */
+export function writePrivateFile(file: string, content: string, flag = 'w'): void {
+  writeFileSync(file, content, { mode: 0o600, flag });
+  chmodSync(file, 0o600);
+}

@@ -1,0 +1,198 @@
+import WebSocket from 'ws';
+import { mintToken } from '../../src/auth/token-minter';
+import { removeDataDir, startApp, TEST_SECRET, type TestApp } from '../support/app';
+import { eventCount, firstResult, stillAnswers, wsClient, wsUrl } from '../support/security';
+import { people } from '../support/tenants';
+
+const CHANGED = 'subscription { partnerRelationshipsChanged { partnerTenantId since } }';
+
+/** A raw graphql-transport-ws socket: how the server closes it, and what it said before. */
+function rawSocket(app: TestApp) {
+  const socket = new WebSocket(wsUrl(app), 'graphql-transport-ws');
+  const messages: { type: string; id?: string; payload?: unknown }[] = [];
+  socket.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8'))));
+  const opened = new Promise<void>((resolve) => socket.once('open', () => resolve()));
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  return { socket, messages, opened, closed };
+}
+
+describe('graphql-ws: sockets are limited like HTTP requests', () => {
+  let app: TestApp;
+  let fay: string;
+
+  beforeAll(async () => {
+    app = await startApp({ env: { GRAPHQL_WS_MAX_SUBSCRIPTIONS: '2' } });
+    fay = await app.token(people.fay);
+  });
+  afterAll(async () => {
+    await app.close();
+    removeDataDir(app.dataDir);
+  });
+
+  it('refuses connection_init without a valid token (4403), and the server keeps answering', async () => {
+    for (const connectionParams of [{}, { authorization: 'Bearer forged.token.here' }]) {
+      const { client, closed } = wsClient(app, connectionParams);
+      expect((await closed).code).toBe(4403);
+      await client.dispose();
+    }
+    const expired = await mintToken(TEST_SECRET, people.fay, { ttl: -10 });
+    const { client, closed } = wsClient(app, { authorization: `Bearer ${expired}` });
+    expect((await closed).code).toBe(4403);
+    await client.dispose();
+    expect(await stillAnswers(app, fay)).toBe(true);
+  });
+
+  it('closes a socket that sends a frame over 1 MB (1009), like an HTTP body over 1 MB', async () => {
+    const { socket, opened, closed } = rawSocket(app);
+    await opened;
+    socket.send(
+      JSON.stringify({
+        type: 'connection_init',
+        payload: { authorization: `Bearer ${fay}`, padding: 'x'.repeat(1024 * 1024 + 1) },
+      }),
+    );
+    expect(await closed).toBe(1009);
+    expect(await stillAnswers(app, fay)).toBe(true);
+  });
+
+  it('holds at most GRAPHQL_WS_MAX_SUBSCRIPTIONS subscriptions per socket', async () => {
+    const { client } = wsClient(app, { authorization: `Bearer ${fay}` });
+    const received: unknown[] = [];
+    const subscribe = () =>
+      client.subscribe(
+        { query: CHANGED },
+        {
+          next: (value) => received.push(value),
+          error: () => undefined,
+          complete: () => undefined,
+        },
+      );
+    try {
+      const first = subscribe();
+      const second = subscribe();
+      const third = await firstResult(client, CHANGED);
+      expect(third.errors?.[0].extensions).toMatchObject({
+        code: 'OPERATION_LIMIT_EXCEEDED',
+        limit: 'GRAPHQL_WS_MAX_SUBSCRIPTIONS',
+      });
+      // Completing one makes room for another.
+      first();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const again = subscribe();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      second();
+      again();
+      expect(received).toEqual([]);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('refuses a lone surrogate in a subscription’s variables as INVALID_INPUT', async () => {
+    const { client } = wsClient(app, { authorization: `Bearer ${fay}` });
+    try {
+      const answer = await firstResult(
+        client,
+        'subscription ($f: AuditFilter) { auditAppended(filter: $f) { type } }',
+        { f: { eventTypes: ['\ud800'] } },
+      );
+      expect(answer.errors?.[0].extensions?.code).toBe('INVALID_INPUT');
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('ends a subscription when its token’s exp passes (4401), without appending anything', async () => {
+    const before = eventCount(app);
+    const shortLived = await mintToken(TEST_SECRET, people.fay, { ttl: 2 });
+    const { client, closed } = wsClient(app, { authorization: `Bearer ${shortLived}` });
+    const ended = new Promise<string>((resolve) =>
+      client.subscribe(
+        { query: CHANGED },
+        {
+          next: () => undefined,
+          error: () => resolve('error'),
+          complete: () => resolve('complete'),
+        },
+      ),
+    );
+    const { code, reason } = await closed;
+    expect(code).toBe(4401);
+    expect(reason).toMatch(/expired/i);
+    expect(['error', 'complete']).toContain(await ended);
+    await client.dispose();
+    expect(eventCount(app)).toBe(before);
+    expect(await stillAnswers(app, fay)).toBe(true);
+  });
+});
+
+describe('graphql-ws: connection attempts and subscribe messages count against the caller’s rate limit', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startApp({ env: { RATE_LIMIT_PER_MINUTE: '4' } });
+  });
+  afterAll(async () => {
+    await app.close();
+    removeDataDir(app.dataDir);
+  });
+
+  it('refuses subscribe messages over the limit with RATE_LIMITED, by caller (the budget HTTP uses too)', async () => {
+    const wes = await app.token(people.wes);
+    expect((await app.gql(wes, '{ me { userId } }')).data.me.userId).toBe('wes');
+    const { socket, messages, opened } = rawSocket(app);
+    await opened;
+    const answered = async (count: number) => {
+      while (messages.length < count) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    socket.send(
+      JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${wes}` } }),
+    );
+    await answered(1);
+    expect(messages[0].type).toBe('connection_ack');
+    const codes: string[] = [];
+    for (let id = 1; id <= 4; id++) {
+      const before = messages.length;
+      socket.send(
+        JSON.stringify({
+          id: String(id),
+          type: 'subscribe',
+          payload: { query: '{ me { userId } }' },
+        }),
+      );
+      await answered(before + 1);
+      const reply = messages[before] as {
+        type: string;
+        payload?: { extensions?: { code?: string } }[];
+      };
+      codes.push(reply.type === 'error' ? (reply.payload?.[0].extensions?.code ?? '?') : 'OK');
+      if (reply.type === 'next') await answered(before + 2);
+    }
+    socket.close();
+    expect(codes).toEqual(['OK', 'OK', 'OK', 'RATE_LIMITED']);
+    const overHttp = await app.gql(wes, '{ me { userId } }');
+    expect(overHttp.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+  });
+
+  it('answers a connection attempt over the limit with 429, by address', async () => {
+    const statuses: number[] = [];
+    // One attempt of this address was counted by the test above.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const socket = new WebSocket(wsUrl(app), 'graphql-transport-ws');
+      statuses.push(
+        await new Promise<number>((resolve) => {
+          socket.once('open', () => {
+            socket.close();
+            resolve(101);
+          });
+          socket.once('unexpected-response', (_request, response) =>
+            resolve(response.statusCode ?? 0),
+          );
+          socket.once('error', () => undefined);
+        }),
+      );
+    }
+    expect(statuses).toEqual([101, 101, 101, 429, 429]);
+    expect(await stillAnswers(app, await app.token(people.fay))).toBe(true);
+  });
+});

@@ -1,0 +1,149 @@
+import { connect, type Socket } from 'node:net';
+import request from 'supertest';
+import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { eventCount, stillAnswers } from '../support/security';
+import { people } from '../support/tenants';
+
+const INTROSPECTION = '{ __schema { queryType { name } } }';
+
+/** Resolves when the server closes the socket; what the server wrote before that. */
+function closedByServer(socket: Socket): Promise<string> {
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk.toString()));
+  return new Promise((resolve) => socket.on('close', () => resolve(received)));
+}
+
+function openSocket(app: TestApp): Promise<Socket> {
+  const { port } = new URL(app.url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1', () => resolve(socket));
+  });
+}
+
+describe('HTTP: callers, connections and answers are bounded', () => {
+  let app: TestApp;
+  let ann: string;
+
+  beforeAll(async () => {
+    app = await startApp({
+      env: {
+        RATE_LIMIT_PER_MINUTE: '30',
+        GRAPHQL_MAX_RESPONSE_BYTES: '4000',
+        HTTP_HEADERS_TIMEOUT_MS: '500',
+        HTTP_REQUEST_TIMEOUT_MS: '1000',
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: '300',
+      },
+    });
+    ann = await app.token(people.ann);
+  });
+  afterAll(async () => {
+    await app.close();
+    removeDataDir(app.dataDir);
+  });
+
+  it('answers without X-Powered-By', async () => {
+    const response = await request(app.url)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${ann}`)
+      .send({ query: '{ me { userId } }' });
+    expect(response.status).toBe(200);
+    expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('refuses a caller without a valid token before GraphQL parses anything: 401 UNAUTHENTICATED', async () => {
+    for (const authorization of [undefined, 'Bearer not-a-token']) {
+      const call = request(app.url).post('/graphql').set('content-type', 'application/json');
+      if (authorization) call.set('authorization', authorization);
+      const response = await call.send({ query: '{ me { userId } }' });
+      expect(response.status).toBe(401);
+      expect(response.headers['www-authenticate']).toBe('Bearer');
+      expect(response.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('answers introspection and "Did you mean" suggestions only to signed-in callers', async () => {
+    const anonymous = await app.gql(null, INTROSPECTION);
+    expect(anonymous.data).toBeUndefined();
+    expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const misspelt = await app.gql(null, '{ custmers { totalCount } }');
+    expect(JSON.stringify(misspelt)).not.toMatch(/Did you mean/);
+    expect((await app.gql(ann, INTROSPECTION)).data.__schema.queryType.name).toBe('Query');
+  });
+
+  it('a subscription sent over HTTP is a 400-style refusal, not an internal error', async () => {
+    const response = await request(app.url)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${await app.token(people.fay)}`)
+      .send({ query: 'subscription { partnerRelationshipsChanged { since } }' });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(response.body.errors[0].extensions.code).not.toBe('INTERNAL_SERVER_ERROR');
+    expect(await stillAnswers(app, ann)).toBe(true);
+  });
+
+  it('refuses an answer over GRAPHQL_MAX_RESPONSE_BYTES with RESPONSE_TOO_LARGE, never a 500', async () => {
+    const response = await request(app.url)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${ann}`)
+      .send({ query: '{ __schema { types { name description fields { name description } } } }' });
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0].extensions).toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
+    expect(response.body.errors[0].message).toContain('GRAPHQL_MAX_RESPONSE_BYTES');
+    expect(await stillAnswers(app, ann)).toBe(true);
+  });
+
+  it('closes a connection whose headers never finish (HTTP_HEADERS_TIMEOUT_MS)', async () => {
+    const socket = await openSocket(app);
+    const closed = closedByServer(socket);
+    socket.write('POST /graphql HTTP/1.1\r\nHost: localhost\r\n');
+    const drip = setInterval(() => socket.write('X-Slow: 1\r\n'), 100);
+    try {
+      expect(await closed).toMatch(/^(HTTP\/1\.1 408|)/);
+    } finally {
+      clearInterval(drip);
+    }
+    expect(await stillAnswers(app, ann)).toBe(true);
+  });
+
+  it('closes a kept-alive connection that stays idle (HTTP_KEEP_ALIVE_TIMEOUT_MS)', async () => {
+    const socket = await openSocket(app);
+    const closed = closedByServer(socket);
+    socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n');
+    expect(await closed).toMatch(/^HTTP\/1\.1 200/);
+  });
+
+  it('limits each caller (RATE_LIMIT_PER_MINUTE) with 429 RATE_LIMITED; others still get in, nothing is appended', async () => {
+    const sam = await app.token(people.sam);
+    const before = eventCount(app);
+    const codes: (string | undefined)[] = [];
+    for (let i = 0; i < 35; i++) {
+      const response = await request(app.url)
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('authorization', `Bearer ${sam}`)
+        .send({ query: 'mutation { requestResellerRelationship(input: {}) { id } }' });
+      codes.push(response.status === 429 ? response.body.errors[0].extensions.code : 'OK');
+      if (response.status === 429) expect(response.headers['retry-after']).toBeDefined();
+    }
+    const limited = codes.filter((code) => code === 'RATE_LIMITED').length;
+    expect(limited).toBeGreaterThan(0);
+    expect(eventCount(app)).toBe(before + (codes.length - limited));
+    expect(await stillAnswers(app, await app.token(people.hal))).toBe(true);
+  });
+
+  it('limits anonymous callers by address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 35; i++) {
+      const response = await request(app.url)
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .send({ query: '{ me { userId } }' });
+      statuses.push(response.status);
+    }
+    expect(statuses).toContain(401);
+    expect(statuses.at(-1)).toBe(429);
+  });
+});
