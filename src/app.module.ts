@@ -31,8 +31,6 @@ import { createReadStore } from './read-store/read-store.factory';
 export interface AppOptions {
   settings: Settings;
   clock?: Clock;
-  /** Where to write the schema SDL; omitted: kept in memory (tests). */
-  schemaFile?: string;
 }
 
 async function requestContext(
@@ -63,7 +61,7 @@ const isWebSocket = (source: HttpContextSource | WsContextSource): source is WsC
 
 @Module({})
 export class AppModule {
-  static forRoot({ settings, clock = systemClock, schemaFile }: AppOptions): DynamicModule {
+  static forRoot({ settings, clock = systemClock }: AppOptions): DynamicModule {
     // One verifier for GraphQL and the response cache: one cache of verified tokens, one JWKS.
     const verifier = TokenVerifier.fromSettings(settings);
     return {
@@ -75,7 +73,8 @@ export class AppModule {
           useFactory: () => {
             const format = formatError(new Logger('GraphQL'));
             return {
-              autoSchemaFile: schemaFile ?? true,
+              // In memory: the server never writes into its tree; `npm run schema` writes schema.gql.
+              autoSchemaFile: true,
               sortSchema: true,
               playground: false,
               introspection: true,

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { auditCommand } from './cli/audit.command';
 import { demoCommand } from './cli/demo.command';
 import { projectionsCommand } from './cli/projections.command';
+import { schemaCommand } from './cli/schema.command';
 import { serveCommand } from './cli/serve.command';
 import { tokenCommand } from './cli/token.command';
 
@@ -12,7 +13,8 @@ const program = new Command('partner-ledger')
   .addCommand(projectionsCommand)
   .addCommand(tokenCommand)
   .addCommand(auditCommand)
-  .addCommand(demoCommand);
+  .addCommand(demoCommand)
+  .addCommand(schemaCommand);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
