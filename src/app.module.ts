@@ -21,6 +21,8 @@ import { ReadModels } from './graphql/common/read-models';
 import type { RequestContext } from './graphql/common/request-context';
 import { graphqlServices, resolvers } from './graphql';
 import { HealthController } from './health/health.controller';
+import { Readiness } from './health/readiness';
+import { readinessGate } from './health/readiness-gate.plugin';
 import { LedgerLifecycle } from './ledger.lifecycle';
 import { ProjectionEngine } from './projection-engine/projection-engine';
 import { ProjectionThread } from './projection-engine/projection-thread';
@@ -64,6 +66,7 @@ export class AppModule {
   static forRoot({ settings, clock = systemClock }: AppOptions): DynamicModule {
     // One verifier for GraphQL and the response cache: one cache of verified tokens, one JWKS.
     const verifier = TokenVerifier.fromSettings(settings);
+    const readiness = new Readiness();
     return {
       module: AppModule,
       imports: [
@@ -79,7 +82,10 @@ export class AppModule {
               playground: false,
               introspection: true,
               // No HTTP cache hints are used; the default plugin wraps every field's resolver.
-              plugins: [ApolloServerPluginCacheControlDisabled()],
+              plugins: [
+                ApolloServerPluginCacheControlDisabled(),
+                readinessGate(readiness, settings.NOT_READY_WAIT_MS),
+              ],
               formatError: format,
               subscriptions: {
                 'graphql-ws': {
@@ -113,6 +119,7 @@ export class AppModule {
       providers: [
         { provide: SETTINGS, useValue: settings },
         { provide: TokenVerifier, useValue: verifier },
+        { provide: Readiness, useValue: readiness },
         { provide: CLOCK, useValue: clock },
         { provide: EVENT_STORE, useFactory: () => createEventStore(settings) },
         { provide: READ_STORE, useFactory: () => createReadStore(settings) },

@@ -24,6 +24,7 @@ const settingsSchema = z
     AUTOPILOT_POLICY: z.enum(['current', 'dap-required']).default('current'),
     PROJECTION_THREAD: z.enum(['worker', 'main']).default('worker'),
     READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+    NOT_READY_WAIT_MS: z.coerce.number().int().nonnegative().default(10_000),
     GRAPHQL_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -55,6 +55,7 @@ export class ProjectionEngine implements Projector {
   /** Follows the store live: catches up now, then after every append. */
   async start(): Promise<void> {
     this.stopped = false;
+    this.unsubscribe?.();
     this.unsubscribe = this.store.onAppended(() => this.kick());
     await this.catchUp();
   }

@@ -59,6 +59,7 @@ export class ProjectionThread implements Projector {
 
   async start(): Promise<void> {
     this.stopping = false;
+    this.unsubscribe?.();
     this.unsubscribe = this.store.onAppended(() => this.send({ type: 'kick' }));
     await this.run();
   }

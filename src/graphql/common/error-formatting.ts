@@ -48,13 +48,18 @@ export function formatError(logger: Logger) {
         extensions: { code: 'CONFLICT' },
       };
     }
-    if (
-      original instanceof ReadModelNotReadyError ||
-      original instanceof ReadYourWritesTimeoutError
-    ) {
-      return { ...base, message: original.message, extensions: { code: 'PRECONDITION_FAILED' } };
+    if (original instanceof ReadModelNotReadyError) {
+      return { ...base, message: original.message, extensions: { code: 'NOT_READY' } };
+    }
+    if (original instanceof ReadYourWritesTimeoutError) {
+      return {
+        ...base,
+        message: original.message,
+        extensions: { code: 'NOT_READY', recorded: true },
+      };
     }
     const code = formatted.extensions?.code;
+    if (code === 'NOT_READY') return { ...base, extensions: formatted.extensions };
     if (code === 'BAD_USER_INPUT') return { ...base, extensions: { code: 'INVALID_INPUT' } };
     if (typeof code === 'string' && PASSED_THROUGH.has(code))
       return { ...base, extensions: { code } };
