@@ -1,6 +1,7 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { ExecutionResult } from 'graphql';
@@ -24,6 +25,9 @@ import { HealthController } from './health/health.controller';
 import { Readiness } from './health/readiness';
 import { readinessGate } from './health/readiness-gate.plugin';
 import { LedgerLifecycle } from './ledger.lifecycle';
+import { GraphQLErrorsUnlogged } from './observability/graphql-exceptions.filter';
+import { graphqlOutcomePlugin } from './observability/graphql-outcome';
+import { requestIdOf } from './observability/request-id';
 import { ProjectionEngine } from './projection-engine/projection-engine';
 import { ProjectionThread } from './projection-engine/projection-thread';
 import { PROJECTOR } from './projection-engine/projector';
@@ -38,8 +42,8 @@ export interface AppOptions {
 async function requestContext(
   verifier: TokenVerifier,
   authorization: string | undefined,
+  correlationId: string = randomUUID(),
 ): Promise<Omit<RequestContext, 'req'>> {
-  const correlationId = randomUUID();
   if (!authorization) return { correlationId };
   try {
     return { correlationId, actor: await verifier.verify(authorization) };
@@ -85,6 +89,7 @@ export class AppModule {
               plugins: [
                 ApolloServerPluginCacheControlDisabled(),
                 readinessGate(readiness, settings.NOT_READY_WAIT_MS),
+                graphqlOutcomePlugin(),
               ],
               formatError: format,
               subscriptions: {
@@ -108,7 +113,11 @@ export class AppModule {
                 }
                 return {
                   req: source.req,
-                  ...(await requestContext(verifier, source.req?.headers.authorization)),
+                  ...(await requestContext(
+                    verifier,
+                    source.req?.headers.authorization,
+                    source.req && requestIdOf(source.req),
+                  )),
                 };
               },
             };
@@ -120,6 +129,7 @@ export class AppModule {
         { provide: SETTINGS, useValue: settings },
         { provide: TokenVerifier, useValue: verifier },
         { provide: Readiness, useValue: readiness },
+        { provide: APP_FILTER, useClass: GraphQLErrorsUnlogged },
         { provide: CLOCK, useValue: clock },
         { provide: EVENT_STORE, useFactory: () => createEventStore(settings) },
         { provide: READ_STORE, useFactory: () => createReadStore(settings) },

@@ -2,10 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import type { DestinationStream } from 'pino';
 import { AppModule, type AppOptions } from './app.module';
 import { TokenVerifier } from './auth/token-verifier';
 import { PageResponseCache } from './graphql/customers/page-response-cache';
-import { PinoLogger } from './logger';
+import { PinoLogger, rootLogger } from './logger';
+import { requestLogging } from './observability/request-logging';
 import { READ_STORE, type ReadStore } from './read-store/read-store';
 
 const MAX_BODY = '1mb';
@@ -26,11 +28,18 @@ function bodyErrors(
   res.status(error.status).json({ errors: [{ message, extensions: { code } }] });
 }
 
-export async function createApp(options: AppOptions): Promise<INestApplication> {
+export interface ServerOptions extends AppOptions {
+  /** Where the JSON logs go; stdout when omitted. */
+  logDestination?: DestinationStream;
+}
+
+export async function createApp(options: ServerOptions): Promise<INestApplication> {
+  const logger = rootLogger(options.settings.LOG_LEVEL, options.logDestination);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
     bodyParser: false,
-    logger: new PinoLogger(options.settings.LOG_LEVEL),
+    logger: new PinoLogger(logger),
   });
+  app.use(...requestLogging(logger));
   app.useBodyParser('json', { limit: MAX_BODY });
   app.use(bodyErrors);
   if (options.settings.GRAPHQL_RESPONSE_CACHE === 'on') {

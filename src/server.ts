@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import { type INestApplication, Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
 import { loadSettings } from './config/settings';
 
@@ -7,8 +7,8 @@ export async function serve(): Promise<INestApplication> {
   const settings = loadSettings();
   const app = await createApp({ settings });
   await app.listen(settings.PORT, settings.HOST);
-  console.log(
-    `partner-ledger: GraphQL on http://localhost:${settings.PORT}/graphql (data in ${settings.DATA_DIR})`,
+  new Logger('Server').log(
+    `GraphQL on http://localhost:${settings.PORT}/graphql (data in ${settings.DATA_DIR})`,
   );
   return app;
 }

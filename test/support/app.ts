@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { mintToken } from '../../src/auth/token-minter';
 import type { TokenClaims } from '../../src/auth/token-claims';
@@ -55,6 +56,8 @@ export async function startApp(
     env?: Record<string, string>;
     clock?: ManualClock;
     waitUntilReady?: boolean;
+    /** Where the server's JSON logs go (with LOG_LEVEL in `env`; silent by default). */
+    logDestination?: DestinationStream;
   } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'partner-ledger-'));
@@ -65,7 +68,7 @@ export async function startApp(
     ...options.env,
   });
   const clock = options.clock ?? new ManualClock();
-  const app = await createApp({ settings, clock });
+  const app = await createApp({ settings, clock, logDestination: options.logDestination });
   await app.listen(0, '127.0.0.1');
   if (options.waitUntilReady !== false && !(await app.get(Readiness).whenReady(60_000))) {
     await app.close();

@@ -1,0 +1,58 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+/** What an incoming `x-request-id` may be: ids as proxies and clients make them, bounded. */
+const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+/**
+ * The request's id: the caller's `x-request-id` when it is a plausible id, else a new UUID. It is
+ * returned in the response's `x-request-id`, logged, and recorded as the correlation id of every
+ * event the request causes (R41).
+ */
+export function requestIdFor(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/** The id pino-http gave the request (see requestIdFor). */
+export const requestIdOf = (req: IncomingMessage): string | undefined =>
+  (req as IncomingMessage & { id?: unknown }).id as string | undefined;
+
+export interface TraceContext {
+  traceId: string;
+  /** This server's span for the request. */
+  spanId: string;
+  /** The caller's span, when it sent a `traceparent`. */
+  parentSpanId?: string;
+  sampled: boolean;
+}
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const ZEROS = /^0+$/;
+
+/** A W3C `traceparent` (version 00) as the caller sent it, or undefined when absent or malformed. */
+export function parseTraceparent(
+  header: string | string[] | undefined,
+): Omit<TraceContext, 'spanId'> | undefined {
+  const match = typeof header === 'string' ? TRACEPARENT.exec(header.trim()) : null;
+  if (!match || ZEROS.test(match[1]) || ZEROS.test(match[2])) return undefined;
+  return {
+    traceId: match[1],
+    parentSpanId: match[2],
+    sampled: (parseInt(match[3], 16) & 1) === 1,
+  };
+}
+
+/** Continues the caller's trace, or starts one, with a new span id for this server. */
+export function traceContextFor(req: IncomingMessage): TraceContext {
+  const parent = parseTraceparent(req.headers.traceparent);
+  return {
+    traceId: parent?.traceId ?? randomBytes(16).toString('hex'),
+    spanId: randomBytes(8).toString('hex'),
+    ...(parent ? { parentSpanId: parent.parentSpanId } : {}),
+    sampled: parent?.sampled ?? false,
+  };
+}
+
+export const formatTraceparent = (context: TraceContext): string =>
+  `00-${context.traceId}-${context.spanId}-${context.sampled ? '01' : '00'}`;

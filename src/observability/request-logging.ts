@@ -1,0 +1,86 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { graphqlOutcomeOf, truncate } from './graphql-outcome';
+import { requestLogs } from './request-logs';
+import { formatTraceparent, requestIdFor, traceContextFor, type TraceContext } from './request-id';
+
+/** Probes and scrapes come every few seconds: logged at debug, not in the request log. */
+const QUIET_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
+/** Refusals a caller causes (and recovers from) are expected: info, like a success. */
+const FAULTS = new Set(['INTERNAL_SERVER_ERROR']);
+
+const traces = new WeakMap<IncomingMessage, TraceContext>();
+export const traceContextOf = (req: IncomingMessage) => traces.get(req);
+
+/** The path as the client sent it (Express rewrites `url` inside mounted routers), no query. */
+const pathOf = (req: IncomingMessage & { originalUrl?: string }) =>
+  truncate((req.originalUrl ?? req.url ?? '').split('?')[0], 200);
+
+/**
+ * One log line per HTTP request, when it ends: method, path, status, duration, request and trace
+ * ids, and for GraphQL the operation (root field), the caller's tenant and user, and the outcome
+ * code; a refusal with its code, rule and message (truncated). Faults are errors, refusals info.
+ * Sets `x-request-id` and `traceparent` on the response, and runs the rest of the request with
+ * its logger in scope, so everything logged meanwhile carries the request id.
+ */
+export function requestLogging(logger: Logger): RequestHandler[] {
+  const http = pinoHttp({
+    logger,
+    quietReqLogger: true,
+    wrapSerializers: false,
+    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
+    genReqId: (req, res) => {
+      const id = requestIdFor(req);
+      res.setHeader('x-request-id', id);
+      return id;
+    },
+    serializers: {
+      req: (req: IncomingMessage) => ({ method: req.method, path: pathOf(req) }),
+      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (req, res, error) => {
+      if (error || res.statusCode >= 500 || FAULTS.has(graphqlOutcomeOf(req)?.outcome ?? ''))
+        return 'error';
+      return QUIET_PATHS.has(pathOf(req)) ? 'debug' : 'info';
+    },
+    customSuccessObject: (req, _res, value: object) => ({ ...value, ...describe(req) }),
+    customErrorObject: (req, _res, _error, value: object) => ({ ...value, ...describe(req) }),
+    customSuccessMessage: (req, res) => summary(req, res),
+    customErrorMessage: (req, res) => summary(req, res),
+  });
+  const traceContext = (req: Request, res: Response, next: NextFunction) => {
+    const context = traceContextFor(req);
+    traces.set(req, context);
+    res.setHeader('traceparent', formatTraceparent(context));
+    next();
+  };
+  const inScope = (req: Request, _res: Response, next: NextFunction) =>
+    requestLogs.run(req.log, next);
+  return [traceContext, http, inScope];
+}
+
+function describe(req: IncomingMessage): object {
+  const graphql = graphqlOutcomeOf(req);
+  return {
+    traceId: traces.get(req)?.traceId,
+    ...(graphql
+      ? {
+          operation: graphql.operation,
+          operationType: graphql.operationType,
+          operationName: graphql.operationName,
+          caller: graphql.actor,
+          outcome: graphql.outcome,
+          refusal: graphql.refusal,
+          cached: graphql.cached,
+        }
+      : {}),
+  };
+}
+
+function summary(req: IncomingMessage, res: ServerResponse): string {
+  const graphql = graphqlOutcomeOf(req);
+  const what = graphql ? ` ${graphql.operation} ${graphql.outcome}` : '';
+  return `${req.method} ${pathOf(req)} ${res.statusCode}${what}`;
+}
