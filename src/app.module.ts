@@ -26,7 +26,11 @@ import { Readiness } from './health/readiness';
 import { readinessGate } from './health/readiness-gate.plugin';
 import { LedgerLifecycle } from './ledger.lifecycle';
 import { GraphQLErrorsUnlogged } from './observability/graphql-exceptions.filter';
+import { CommandObserver } from './observability/command-observer';
 import { graphqlOutcomePlugin } from './observability/graphql-outcome';
+import { instrumentEventStore } from './observability/instrumented-event-store';
+import { Metrics } from './observability/metrics';
+import { MetricsController } from './observability/metrics.controller';
 import { requestIdOf } from './observability/request-id';
 import { ProjectionEngine } from './projection-engine/projection-engine';
 import { ProjectionThread } from './projection-engine/projection-thread';
@@ -71,6 +75,8 @@ export class AppModule {
     // One verifier for GraphQL and the response cache: one cache of verified tokens, one JWKS.
     const verifier = TokenVerifier.fromSettings(settings);
     const readiness = new Readiness();
+    const metrics = new Metrics();
+    const storeLogger = new Logger('EventStoreDB');
     return {
       module: AppModule,
       imports: [
@@ -124,22 +130,41 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: SETTINGS, useValue: settings },
         { provide: TokenVerifier, useValue: verifier },
         { provide: Readiness, useValue: readiness },
+        { provide: Metrics, useValue: metrics },
+        CommandObserver,
         { provide: APP_FILTER, useClass: GraphQLErrorsUnlogged },
         { provide: CLOCK, useValue: clock },
-        { provide: EVENT_STORE, useFactory: () => createEventStore(settings) },
+        {
+          provide: EVENT_STORE,
+          useFactory: () =>
+            instrumentEventStore(
+              createEventStore(
+                settings,
+                metrics.countingReconnects({
+                  log: (message) => storeLogger.log(message),
+                  warn: (message) => storeLogger.warn(message),
+                }),
+              ),
+              metrics,
+            ),
+        },
         { provide: READ_STORE, useFactory: () => createReadStore(settings) },
         {
           provide: PROJECTOR,
           useFactory: (store: EventStore, readStore: ReadStore) => {
             const logger = new Logger('Projections');
             const onError = (error: Error) => logger.warn(error.message);
+            const onStoreReconnect = () => metrics.storeReconnects.inc();
             return settings.PROJECTION_THREAD === 'worker'
-              ? new ProjectionThread(store, readStore, allProjections, settings, { onError })
+              ? new ProjectionThread(store, readStore, allProjections, settings, {
+                  onError,
+                  onStoreReconnect,
+                })
               : new ProjectionEngine(store, readStore, allProjections, { onError });
           },
           inject: [EVENT_STORE, READ_STORE],

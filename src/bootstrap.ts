@@ -7,7 +7,9 @@ import { AppModule, type AppOptions } from './app.module';
 import { TokenVerifier } from './auth/token-verifier';
 import { PageResponseCache } from './graphql/customers/page-response-cache';
 import { PinoLogger, rootLogger } from './logger';
+import { Metrics } from './observability/metrics';
 import { requestLogging } from './observability/request-logging';
+import { requestMetrics } from './observability/request-metrics';
 import { READ_STORE, type ReadStore } from './read-store/read-store';
 
 const MAX_BODY = '1mb';
@@ -39,7 +41,7 @@ export async function createApp(options: ServerOptions): Promise<INestApplicatio
     bodyParser: false,
     logger: new PinoLogger(logger),
   });
-  app.use(...requestLogging(logger));
+  app.use(...requestLogging(logger), requestMetrics(app.get(Metrics)));
   app.useBodyParser('json', { limit: MAX_BODY });
   app.use(bodyErrors);
   if (options.settings.GRAPHQL_RESPONSE_CACHE === 'on') {

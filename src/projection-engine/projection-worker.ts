@@ -17,7 +17,10 @@ const post = (message: ToThread) => port.postMessage(message);
 const logger = rootLogger(settings.LOG_LEVEL).child({ thread: 'projection-worker' });
 const store = createEventStore(settings, {
   log: (message) => logger.info({ context: 'EventStoreDB' }, message),
-  warn: (message) => logger.warn({ context: 'EventStoreDB' }, message),
+  warn: (message) => {
+    logger.warn({ context: 'EventStoreDB' }, message);
+    post({ type: 'store-reconnect' });
+  },
 });
 const readStore = createReadStore(settings);
 const engine = new ProjectionEngine(store, readStore, allProjections, {

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../domain/shared/domain-error';
+import { Metrics } from './metrics';
+
+/** Times each command the gateway runs, by its class name and outcome (OK, a refusal's code, ERROR). */
+@Injectable()
+export class CommandObserver {
+  constructor(private readonly metrics: Metrics) {}
+
+  async observe<Outcome>(command: object, run: () => Promise<Outcome>): Promise<Outcome> {
+    const started = process.hrtime.bigint();
+    let outcome = 'OK';
+    try {
+      return await run();
+    } catch (error) {
+      outcome = error instanceof DomainError ? error.code : 'ERROR';
+      throw error;
+    } finally {
+      this.metrics.commandSeconds.observe(
+        { command: command.constructor.name, outcome },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    }
+  }
+}
