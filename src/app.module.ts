@@ -1,7 +1,7 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { ExecutionResult } from 'graphql';
@@ -31,6 +31,9 @@ import { graphqlOutcomePlugin } from './observability/graphql-outcome';
 import { instrumentEventStore } from './observability/instrumented-event-store';
 import { Metrics } from './observability/metrics';
 import { MetricsController } from './observability/metrics.controller';
+import { ResolverSpans } from './observability/resolver-spans.interceptor';
+import { tracesEndpoint } from './observability/tracing';
+import { TracingLifecycle } from './observability/tracing.lifecycle';
 import { requestIdOf } from './observability/request-id';
 import { ProjectionEngine } from './projection-engine/projection-engine';
 import { ProjectionThread } from './projection-engine/projection-thread';
@@ -137,6 +140,10 @@ export class AppModule {
         { provide: Readiness, useValue: readiness },
         { provide: Metrics, useValue: metrics },
         CommandObserver,
+        TracingLifecycle,
+        ...(tracesEndpoint(settings)
+          ? [{ provide: APP_INTERCEPTOR, useClass: ResolverSpans }]
+          : []),
         { provide: APP_FILTER, useClass: GraphQLErrorsUnlogged },
         { provide: CLOCK, useValue: clock },
         {

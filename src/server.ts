@@ -1,14 +1,18 @@
 import { type INestApplication, Logger } from '@nestjs/common';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './bootstrap';
 import { loadSettings } from './config/settings';
 
-/** Serves GraphQL and /health on PORT with the configured store. */
+/** Serves GraphQL and the probes on PORT with the configured store. */
 export async function serve(): Promise<INestApplication> {
   const settings = loadSettings();
   const app = await createApp({ settings });
   await app.listen(settings.PORT, settings.HOST);
+  const server = app.getHttpServer() as Server;
+  const { address, port } = server.address() as AddressInfo;
   new Logger('Server').log(
-    `GraphQL on http://localhost:${settings.PORT}/graphql (data in ${settings.DATA_DIR})`,
+    `listening on ${address}:${port}: GraphQL on http://localhost:${port}/graphql (data in ${settings.DATA_DIR})`,
   );
   return app;
 }

@@ -26,6 +26,9 @@ const settingsSchema = z
     READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
     NOT_READY_WAIT_MS: z.coerce.number().int().nonnegative().default(10_000),
     GRAPHQL_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText.pipe(z.url().optional()),
+    OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),

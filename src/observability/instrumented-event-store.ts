@@ -6,8 +6,9 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store/event-store';
 import type { Metrics } from './metrics';
+import { inSpan } from './tracing';
 
-/** The event store with its appends counted (by outcome, and events by type). */
+/** The event store with its appends counted (by outcome, and events by type) and traced. */
 export function instrumentEventStore(store: EventStore, metrics: Metrics): EventStore {
   const append = async (
     streamId: string,
@@ -15,7 +16,15 @@ export function instrumentEventStore(store: EventStore, metrics: Metrics): Event
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> => {
     try {
-      const result = await store.append(streamId, events, expectedRevision);
+      const result = await inSpan(
+        `append ${streamId.split('-')[0]}`,
+        {
+          'ledger.stream': streamId,
+          'ledger.events': events.length,
+          'ledger.expected_revision': String(expectedRevision),
+        },
+        () => store.append(streamId, events, expectedRevision),
+      );
       if (events.length > 0) {
         metrics.appends.inc({ outcome: 'ok' });
         for (const event of events) metrics.eventsAppended.inc({ type: event.type });

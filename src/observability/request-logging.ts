@@ -1,15 +1,31 @@
+import {
+  context as otel,
+  type Context,
+  isSpanContextValid,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { graphqlOutcomeOf, truncate } from './graphql-outcome';
 import { requestLogs } from './request-logs';
-import { formatTraceparent, requestIdFor, traceContextFor, type TraceContext } from './request-id';
+import {
+  formatTraceparent,
+  parseTraceparent,
+  requestIdFor,
+  traceContextFor,
+  type TraceContext,
+} from './request-id';
+import { FAULT_CODES } from './request-metrics';
+import { remoteParent, tracer } from './tracing';
 
 /** Probes and scrapes come every few seconds: logged at debug, not in the request log. */
 const QUIET_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
-/** Refusals a caller causes (and recovers from) are expected: info, like a success. */
-const FAULTS = new Set(['INTERNAL_SERVER_ERROR']);
 
 const traces = new WeakMap<IncomingMessage, TraceContext>();
 export const traceContextOf = (req: IncomingMessage) => traces.get(req);
@@ -41,7 +57,7 @@ export function requestLogging(logger: Logger): RequestHandler[] {
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
     customLogLevel: (req, res, error) => {
-      if (error || res.statusCode >= 500 || FAULTS.has(graphqlOutcomeOf(req)?.outcome ?? ''))
+      if (error || res.statusCode >= 500 || FAULT_CODES.has(graphqlOutcomeOf(req)?.outcome ?? ''))
         return 'error';
       return QUIET_PATHS.has(pathOf(req)) ? 'debug' : 'info';
     },
@@ -51,14 +67,57 @@ export function requestLogging(logger: Logger): RequestHandler[] {
     customErrorMessage: (req, res) => summary(req, res),
   });
   const traceContext = (req: Request, res: Response, next: NextFunction) => {
-    const context = traceContextFor(req);
+    const { span, context, active } = serverSpan(req);
     traces.set(req, context);
     res.setHeader('traceparent', formatTraceparent(context));
-    next();
+    res.once('close', () => {
+      const graphql = graphqlOutcomeOf(req);
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (graphql) {
+        span.setAttributes({
+          'graphql.operation': graphql.operation,
+          'ledger.outcome': graphql.outcome,
+        });
+      }
+      if (res.statusCode >= 500 || FAULT_CODES.has(graphql?.outcome ?? '')) {
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      span.end();
+    });
+    otel.with(active, next);
   };
   const inScope = (req: Request, _res: Response, next: NextFunction) =>
     requestLogs.run(req.log, next);
   return [traceContext, http, inScope];
+}
+
+/**
+ * This server's span for the request, child of the caller's `traceparent` when it sent one. With
+ * tracing off the span records nothing and has no id of its own: the ids are made here instead.
+ */
+function serverSpan(req: Request): { span: Span; context: TraceContext; active: Context } {
+  const incoming = parseTraceparent(req.headers.traceparent);
+  const parent = incoming
+    ? remoteParent(incoming.traceId, incoming.parentSpanId!, incoming.sampled)
+    : ROOT_CONTEXT;
+  const span = tracer().startSpan(
+    `${req.method} ${pathOf(req)}`,
+    {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': req.method, 'url.path': pathOf(req) },
+    },
+    parent,
+  );
+  const own = span.spanContext();
+  const context =
+    isSpanContextValid(own) && own.spanId !== incoming?.parentSpanId
+      ? {
+          traceId: own.traceId,
+          spanId: own.spanId,
+          sampled: (own.traceFlags & 1) === 1,
+        }
+      : traceContextFor(req);
+  return { span, context, active: trace.setSpan(parent, span) };
 }
 
 function describe(req: IncomingMessage): object {

@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
+import { inSpanSync } from '../observability/tracing';
 import type { ReadStore } from '../read-store/read-store';
 import { Checkpoints, type CheckpointRow } from './checkpoints';
 import type { Projection, ProjectionStatus } from './projection';
@@ -209,8 +210,16 @@ export class ProjectionEngine implements Projector {
       this.publishVisible(after);
       return false;
     }
-    const visible = this.applyPage(after, page);
     const last = page[page.length - 1].position;
+    const visible = inSpanSync(
+      'project',
+      {
+        'ledger.position.after': after,
+        'ledger.position.last': last,
+        'ledger.events': page.length,
+      },
+      () => this.applyPage(after, page),
+    );
     this.batchListeners.forEach((listener) => listener({ position: last, events: page.length }));
     this.appliedListeners.forEach((listener) => listener(page));
     this.publishVisible(visible);

@@ -5,6 +5,7 @@ import { allProjections } from '../../projections';
 import type { RecordedEvent } from '../event-store/event-store';
 import { createEventStore } from '../event-store/event-store.factory';
 import { rootLogger } from '../logger';
+import { startTracing } from '../observability/tracing';
 import { createReadStore } from '../read-store/read-store.factory';
 import { ProjectionEngine } from './projection-engine';
 import type { ToThread, ToWorker, WorkerInput } from './projection-thread.messages';
@@ -15,6 +16,7 @@ const post = (message: ToThread) => port.postMessage(message);
 
 // JSON lines through pino, like the server's own (Nest's console logger is not loaded here).
 const logger = rootLogger(settings.LOG_LEVEL).child({ thread: 'projection-worker' });
+const stopTracing = startTracing(settings, { 'thread.name': 'projection-worker' });
 const store = createEventStore(settings, {
   log: (message) => logger.info({ context: 'EventStoreDB' }, message),
   warn: (message) => {
@@ -61,6 +63,7 @@ port.on('message', (message: ToWorker) => {
         .then(async () => {
           readStore.close();
           await store.close();
+          await stopTracing?.();
         })
         .finally(() => port.close());
   }
