@@ -6,6 +6,8 @@ import type { DestinationStream } from 'pino';
 import { AppModule, type AppOptions } from './app.module';
 import { TokenVerifier } from './auth/token-verifier';
 import { PageResponseCache } from './graphql/customers/page-response-cache';
+import { corsOptions } from './http/cors';
+import { graphqlIde } from './ide/ide.middleware';
 import { PinoLogger, rootLogger } from './logger';
 import { Metrics } from './observability/metrics';
 import { requestLogging } from './observability/request-logging';
@@ -42,6 +44,9 @@ export async function createApp(options: ServerOptions): Promise<INestApplicatio
     logger: new PinoLogger(logger),
   });
   app.use(...requestLogging(logger), requestMetrics(app.get(Metrics)));
+  const cors = corsOptions(options.settings);
+  if (cors) app.enableCors(cors);
+  if (options.settings.GRAPHQL_IDE === 'on') app.use(graphqlIde());
   app.useBodyParser('json', { limit: MAX_BODY });
   app.use(bodyErrors);
   if (options.settings.GRAPHQL_RESPONSE_CACHE === 'on') {

@@ -29,6 +29,23 @@ const settingsSchema = z
     OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText.pipe(z.url().optional()),
     OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
+    GRAPHQL_IDE: z.enum(['on', 'off']).default('on'),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.string().refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, {
+            message: 'each origin as scheme://host[:port], e.g. https://admin.example.com',
+          }),
+        ),
+      ),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
