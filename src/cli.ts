@@ -6,9 +6,11 @@ import { projectionsCommand } from './cli/projections.command';
 import { schemaCommand } from './cli/schema.command';
 import { serveCommand } from './cli/serve.command';
 import { tokenCommand } from './cli/token.command';
+import { productVersion } from './config/version';
 
 const program = new Command('partner-ledger')
   .description('partner-ledger command line')
+  .version(productVersion(), '-V, --version', 'print the version')
   .addCommand(serveCommand)
   .addCommand(projectionsCommand)
   .addCommand(tokenCommand)

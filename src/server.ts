@@ -3,6 +3,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './bootstrap';
 import { loadSettings } from './config/settings';
+import { describeEventStore } from './event-store/event-store.factory';
+import { describeReadStore } from './read-store/read-store.factory';
 
 /** Serves GraphQL and the probes on PORT with the configured store. */
 export async function serve(): Promise<INestApplication> {
@@ -12,7 +14,7 @@ export async function serve(): Promise<INestApplication> {
   const server = app.getHttpServer() as Server;
   const { address, port } = server.address() as AddressInfo;
   new Logger('Server').log(
-    `listening on ${address}:${port}: GraphQL on http://localhost:${port}/graphql (data in ${settings.DATA_DIR})`,
+    `listening on ${address}:${port}: GraphQL on http://localhost:${port}/graphql; event store: ${describeEventStore(settings)}; read models: ${describeReadStore(settings)}`,
   );
   return app;
 }

@@ -9,11 +9,13 @@ import { createEventStore } from '../event-store/event-store.factory';
 import { ProjectionEngine } from '../projection-engine/projection-engine';
 import type { ReadStore } from '../read-store/read-store';
 import { createReadStore } from '../read-store/read-store.factory';
+import { reportOpenedStores } from './opened-stores';
 
 async function withStores<T>(work: (store: EventStore, readStore: ReadStore) => Promise<T>) {
   const settings = loadSettings();
   const store = createEventStore(settings);
   const readStore = createReadStore(settings);
+  reportOpenedStores(settings);
   try {
     return await work(store, readStore);
   } finally {

@@ -1,5 +1,6 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Settings } from '../config/settings';
+import { withoutCredentials } from './esdb/connection-string';
 import type { EsdbLogger } from './esdb/esdb-retry';
 import type { EventStore } from './event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
@@ -33,3 +34,9 @@ function nestLogger(): EsdbLogger {
   const logger = new Logger('EventStoreDB');
   return { log: (message) => logger.log(message), warn: (message) => logger.warn(message) };
 }
+
+/** Which event store the settings select, for people: `SQLite /data/events.db` or the server. */
+export const describeEventStore = (settings: Settings): string =>
+  settings.EVENTSTORE_URL
+    ? `EventStoreDB at ${withoutCredentials(settings.EVENTSTORE_URL)}`
+    : `SQLite ${resolve(settings.DATA_DIR, 'events.db')}`;

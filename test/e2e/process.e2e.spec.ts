@@ -181,7 +181,7 @@ describe('the process contract', () => {
       try {
         const { stdout } = await npm(['demo'], demoEnv);
         const tokens = Object.fromEntries(
-          [...stdout.matchAll(/^([A-Z]+)=(\S+)/gm)].map(([, who, token]) => [who, token]),
+          [...stdout.matchAll(/^export ([A-Z]+)=(\S+)/gm)].map(([, who, token]) => [who, token]),
         );
         expect(Object.keys(tokens)).toEqual(['ANN', 'SAM', 'HAL', 'FAY', 'WES', 'OPAL']);
         const verifier = TokenVerifier.fromSettings(loadSettings(demoEnv));
