@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { auditCommand } from './cli/audit.command';
+import { backupCommand } from './cli/backup.command';
 import { demoCommand } from './cli/demo.command';
 import { projectionsCommand } from './cli/projections.command';
 import { schemaCommand } from './cli/schema.command';
@@ -16,7 +17,8 @@ const program = new Command('partner-ledger')
   .addCommand(tokenCommand)
   .addCommand(auditCommand)
   .addCommand(demoCommand)
-  .addCommand(schemaCommand);
+  .addCommand(schemaCommand)
+  .addCommand(backupCommand);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
