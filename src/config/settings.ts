@@ -57,6 +57,9 @@ const settingsSchema = z
 
 export type Settings = z.infer<typeof settingsSchema>;
 
+/** Every variable the server reads (documented in the README and `.env.example`). */
+export const SETTING_NAMES = Object.keys(settingsSchema.shape);
+
 export class InvalidSettingsError extends Error {}
 
 /** Reads and validates the environment once; an invalid value stops start-up with a clear list. */

@@ -16,29 +16,39 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** How to start it: from the TypeScript sources (as `npm start`), or given node arguments in a directory. */
+export interface ServerCommand {
+  args: string[];
+  cwd: string;
+}
+
 /**
- * The server as a process of its own, run from the TypeScript sources the way `npm start` runs it,
- * with `dataDir` as its working directory and PORT 0 (the port it got is read from its log).
+ * The server as a process of its own, by default run from the TypeScript sources the way `npm
+ * start` runs it with `dataDir` as its working directory; PORT 0 (the port it got is read from its
+ * log).
  */
-export function spawnServer(dataDir: string, env: Record<string, string> = {}): ServerProcess {
-  const child = spawn(
-    process.execPath,
-    ['-r', require.resolve('@swc-node/register'), join(ROOT, 'src/main.ts')],
-    {
-      cwd: dataDir,
-      env: {
-        ...process.env,
-        SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
-        DATA_DIR: dataDir,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        AUTH_SECRET: TEST_SECRET,
-        LOG_LEVEL: 'info',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+export function spawnServer(
+  dataDir: string,
+  env: Record<string, string> = {},
+  command: ServerCommand = {
+    args: ['-r', require.resolve('@swc-node/register'), join(ROOT, 'src/main.ts')],
+    cwd: dataDir,
+  },
+): ServerProcess {
+  const child = spawn(process.execPath, command.args, {
+    cwd: command.cwd,
+    env: {
+      ...process.env,
+      SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      AUTH_SECRET: TEST_SECRET,
+      LOG_LEVEL: 'info',
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
