@@ -79,7 +79,6 @@ export class AppModule {
     const verifier = TokenVerifier.fromSettings(settings);
     const readiness = new Readiness();
     const metrics = new Metrics();
-    const storeLogger = new Logger('EventStoreDB');
     return {
       module: AppModule,
       imports: [
@@ -150,13 +149,7 @@ export class AppModule {
           provide: EVENT_STORE,
           useFactory: () =>
             instrumentEventStore(
-              createEventStore(
-                settings,
-                metrics.countingReconnects({
-                  log: (message) => storeLogger.log(message),
-                  warn: (message) => storeLogger.warn(message),
-                }),
-              ),
+              createEventStore(settings, { onReconnect: () => metrics.storeReconnects.inc() }),
               metrics,
             ),
         },

@@ -5,12 +5,16 @@ import type { EsdbLogger } from './esdb/esdb-retry';
 import type { EventStore } from './event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
-/**
- * The embedded SQLite store by default; EventStoreDB when EVENTSTORE_URL names a server, reporting
- * its retries to `logger` (Nest's logger when omitted).
- */
-export function createEventStore(settings: Settings, logger?: EsdbLogger): EventStore {
-  if (settings.EVENTSTORE_URL) return createEsdbEventStore(settings.EVENTSTORE_URL, logger);
+export interface EventStoreOptions {
+  /** Where EventStoreDB's client reports its retries; Nest's logger when omitted. */
+  logger?: EsdbLogger;
+  /** Told of each EventStoreDB call or live subscription retried (the client reconnects). */
+  onReconnect?: () => void;
+}
+
+/** The embedded SQLite store by default; EventStoreDB when EVENTSTORE_URL names a server. */
+export function createEventStore(settings: Settings, options: EventStoreOptions = {}): EventStore {
+  if (settings.EVENTSTORE_URL) return createEsdbEventStore(settings.EVENTSTORE_URL, options);
   return new SqliteEventStore(join(settings.DATA_DIR, 'events.db'), {
     synchronous: settings.SQLITE_SYNCHRONOUS,
   });
@@ -20,12 +24,24 @@ export function createEventStore(settings: Settings, logger?: EsdbLogger): Event
  * Loaded only when chosen: the EventStoreDB client (gRPC, protobuf) and Nest's logger take about
  * 0.2 s to load, paid at every start of the server and of its projection worker otherwise.
  */
-function createEsdbEventStore(url: string, logger = nestLogger()): EventStore {
+function createEsdbEventStore(
+  url: string,
+  { logger = nestLogger(), onReconnect }: EventStoreOptions,
+): EventStore {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { EsdbEventStore } =
     require('./esdb/esdb-event-store') as typeof import('./esdb/esdb-event-store');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  return new EsdbEventStore(url, { logger });
+  return new EsdbEventStore(url, {
+    logger: {
+      log: (message) => logger.log(message),
+      // The client warns exactly when it retries a call or resubscribes.
+      warn: (message) => {
+        onReconnect?.();
+        logger.warn(message);
+      },
+    },
+  });
 }
 
 function nestLogger(): EsdbLogger {

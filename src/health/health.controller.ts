@@ -46,15 +46,15 @@ export class HealthController {
       details.eventStore.status === 'UP' &&
       !details.failed &&
       !details.rebuilding;
-    const catchUp =
-      this.readiness.ready || details.projections.length === 0
-        ? undefined
-        : { percent: progressOf(details.projections).percent };
+    const percent = details.catchUp?.percent;
     await this.answer(
       request,
       response,
       ready,
-      { status: ready ? 'READY' : 'NOT_READY', ...(catchUp ? { catchUp } : {}) },
+      {
+        status: ready ? 'READY' : 'NOT_READY',
+        ...(percent === undefined ? {} : { catchUp: { percent } }),
+      },
       details,
     );
   }
@@ -67,6 +67,9 @@ export class HealthController {
     return {
       eventStore,
       projections,
+      // While starting, how far the catch-up is (unknown while the store is down).
+      catchUp:
+        this.readiness.ready || projections.length === 0 ? undefined : progressOf(projections),
       failed: projections.some((projection) => projection.status === 'FAILED'),
       rebuilding: projections.some((projection) => projection.status === 'REBUILDING'),
     };
@@ -85,7 +88,7 @@ export class HealthController {
           startedAt: this.readiness.startedAt.toISOString(),
           ready: this.readiness.ready,
           ...(this.readiness.problem ? { problem: this.readiness.problem } : {}),
-          ...(this.readiness.ready ? {} : { catchUp: progressOf(details.projections) }),
+          ...(details.catchUp ? { catchUp: details.catchUp } : {}),
           eventStore: details.eventStore,
           projections: details.projections,
         }

@@ -19,6 +19,9 @@ export interface GraphQLOutcome {
   cached?: boolean;
 }
 
+/** Faults, as opposed to refusals (which a caller causes and the server meant). */
+export const FAULT_CODES = new Set(['INTERNAL_SERVER_ERROR']);
+
 const outcomes = new WeakMap<IncomingMessage, GraphQLOutcome>();
 
 export const graphqlOutcomeOf = (req: IncomingMessage): GraphQLOutcome | undefined =>

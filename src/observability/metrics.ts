@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { EsdbLogger } from '../event-store/esdb/esdb-retry';
+import { progressOf } from '../health/catch-up-progress';
 import type { ProjectionStatus } from '../projection-engine/projection';
 
 const PREFIX = 'partner_ledger_';
@@ -102,7 +102,7 @@ export class Metrics {
 
   /** The projections' state as of now; called on each scrape. */
   observeProjections(statuses: readonly ProjectionStatus[], ready: boolean): void {
-    const head = Math.max(0, ...statuses.map((status) => status.checkpoint + status.lag));
+    const { head } = progressOf(statuses);
     this.head.set(head);
     this.ready.set(ready ? 1 : 0);
     for (const status of statuses) {
@@ -114,16 +114,5 @@ export class Metrics {
       }
       this.rebuildProgress.set({ projection }, head === 0 ? 1 : status.checkpoint / head);
     }
-  }
-
-  /** Wraps the EventStoreDB client's logger: each retry it reports is a reconnect. */
-  countingReconnects(logger: EsdbLogger): EsdbLogger {
-    return {
-      log: (message) => logger.log(message),
-      warn: (message) => {
-        this.storeReconnects.inc();
-        logger.warn(message);
-      },
-    };
   }
 }

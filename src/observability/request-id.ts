@@ -18,12 +18,10 @@ export function requestIdFor(req: IncomingMessage): string {
 export const requestIdOf = (req: IncomingMessage): string | undefined =>
   (req as IncomingMessage & { id?: unknown }).id as string | undefined;
 
+/** A place in a W3C trace: the trace, a span in it (the caller's, or this server's), sampling. */
 export interface TraceContext {
   traceId: string;
-  /** This server's span for the request. */
   spanId: string;
-  /** The caller's span, when it sent a `traceparent`. */
-  parentSpanId?: string;
   sampled: boolean;
 }
 
@@ -31,28 +29,18 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const ZEROS = /^0+$/;
 
 /** A W3C `traceparent` (version 00) as the caller sent it, or undefined when absent or malformed. */
-export function parseTraceparent(
-  header: string | string[] | undefined,
-): Omit<TraceContext, 'spanId'> | undefined {
+export function parseTraceparent(header: string | string[] | undefined): TraceContext | undefined {
   const match = typeof header === 'string' ? TRACEPARENT.exec(header.trim()) : null;
   if (!match || ZEROS.test(match[1]) || ZEROS.test(match[2])) return undefined;
-  return {
-    traceId: match[1],
-    parentSpanId: match[2],
-    sampled: (parseInt(match[3], 16) & 1) === 1,
-  };
+  return { traceId: match[1], spanId: match[2], sampled: (parseInt(match[3], 16) & 1) === 1 };
 }
 
 /** Continues the caller's trace, or starts one, with a new span id for this server. */
-export function traceContextFor(req: IncomingMessage): TraceContext {
-  const parent = parseTraceparent(req.headers.traceparent);
-  return {
-    traceId: parent?.traceId ?? randomBytes(16).toString('hex'),
-    spanId: randomBytes(8).toString('hex'),
-    ...(parent ? { parentSpanId: parent.parentSpanId } : {}),
-    sampled: parent?.sampled ?? false,
-  };
-}
+export const newTraceContext = (parent: TraceContext | undefined): TraceContext => ({
+  traceId: parent?.traceId ?? randomBytes(16).toString('hex'),
+  spanId: randomBytes(8).toString('hex'),
+  sampled: parent?.sampled ?? false,
+});
 
 export const formatTraceparent = (context: TraceContext): string =>
   `00-${context.traceId}-${context.spanId}-${context.sampled ? '01' : '00'}`;

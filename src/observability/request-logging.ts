@@ -12,23 +12,21 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { graphqlOutcomeOf, truncate } from './graphql-outcome';
+import { FAULT_CODES, graphqlOutcomeOf, truncate } from './graphql-outcome';
 import { requestLogs } from './request-logs';
 import {
   formatTraceparent,
+  newTraceContext,
   parseTraceparent,
   requestIdFor,
-  traceContextFor,
   type TraceContext,
 } from './request-id';
-import { FAULT_CODES } from './request-metrics';
 import { remoteParent, tracer } from './tracing';
 
 /** Probes and scrapes come every few seconds: logged at debug, not in the request log. */
 const QUIET_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
 
 const traces = new WeakMap<IncomingMessage, TraceContext>();
-export const traceContextOf = (req: IncomingMessage) => traces.get(req);
 
 /** The path as the client sent it (Express rewrites `url` inside mounted routers), no query. */
 const pathOf = (req: IncomingMessage & { originalUrl?: string }) =>
@@ -98,7 +96,7 @@ export function requestLogging(logger: Logger): RequestHandler[] {
 function serverSpan(req: Request): { span: Span; context: TraceContext; active: Context } {
   const incoming = parseTraceparent(req.headers.traceparent);
   const parent = incoming
-    ? remoteParent(incoming.traceId, incoming.parentSpanId!, incoming.sampled)
+    ? remoteParent(incoming.traceId, incoming.spanId, incoming.sampled)
     : ROOT_CONTEXT;
   const span = tracer().startSpan(
     `${req.method} ${pathOf(req)}`,
@@ -110,13 +108,9 @@ function serverSpan(req: Request): { span: Span; context: TraceContext; active: 
   );
   const own = span.spanContext();
   const context =
-    isSpanContextValid(own) && own.spanId !== incoming?.parentSpanId
-      ? {
-          traceId: own.traceId,
-          spanId: own.spanId,
-          sampled: (own.traceFlags & 1) === 1,
-        }
-      : traceContextFor(req);
+    isSpanContextValid(own) && own.spanId !== incoming?.spanId
+      ? { traceId: own.traceId, spanId: own.spanId, sampled: (own.traceFlags & 1) === 1 }
+      : newTraceContext(incoming);
   return { span, context, active: trace.setSpan(parent, span) };
 }
 

@@ -1,9 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { graphqlOutcomeOf } from './graphql-outcome';
+import { FAULT_CODES, graphqlOutcomeOf } from './graphql-outcome';
 import type { Metrics } from './metrics';
-
-/** Faults, as opposed to refusals (which a caller causes and the server meant). */
-export const FAULT_CODES = new Set(['INTERNAL_SERVER_ERROR']);
 
 /** Counts each GraphQL request over HTTP when its answer is sent: outcome, refusal, duration. */
 export function requestMetrics(metrics: Metrics) {

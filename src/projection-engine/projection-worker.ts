@@ -18,11 +18,11 @@ const post = (message: ToThread) => port.postMessage(message);
 const logger = rootLogger(settings.LOG_LEVEL).child({ thread: 'projection-worker' });
 const stopTracing = startTracing(settings, { 'thread.name': 'projection-worker' });
 const store = createEventStore(settings, {
-  log: (message) => logger.info({ context: 'EventStoreDB' }, message),
-  warn: (message) => {
-    logger.warn({ context: 'EventStoreDB' }, message);
-    post({ type: 'store-reconnect' });
+  logger: {
+    log: (message) => logger.info({ context: 'EventStoreDB' }, message),
+    warn: (message) => logger.warn({ context: 'EventStoreDB' }, message),
   },
+  onReconnect: () => post({ type: 'store-reconnect' }),
 });
 const readStore = createReadStore(settings);
 const engine = new ProjectionEngine(store, readStore, allProjections, {
