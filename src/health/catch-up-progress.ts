@@ -28,9 +28,11 @@ export function logCatchUpProgress(
   intervalMs: number,
 ): () => void {
   let previous: { applied: number; at: number } | undefined;
+  let stopped = false;
   const timer = setInterval(() => {
     engine.status().then(
       (statuses) => {
+        if (stopped) return;
         const { head, applied, percent } = progressOf(statuses);
         const at = Date.now();
         const rate = previous ? ((applied - previous.applied) * 1000) / (at - previous.at) : 0;
@@ -42,9 +44,12 @@ export function logCatchUpProgress(
           }${left}`,
         );
       },
-      (error: Error) => log(`catching up: progress unknown (${error.message})`),
+      (error: Error) => stopped || log(`catching up: progress unknown (${error.message})`),
     );
   }, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
 }
