@@ -21,7 +21,7 @@ import {
   requestIdFor,
   type TraceContext,
 } from './request-id';
-import { remoteParent, tracer } from './tracing';
+import { remoteParent, tracer, tracingOn } from './tracing';
 
 /** Probes and scrapes come every few seconds: logged at debug, not in the request log. */
 const QUIET_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
@@ -65,7 +65,14 @@ export function requestLogging(logger: Logger): RequestHandler[] {
     customErrorMessage: (req, res) => summary(req, res),
   });
   const traceContext = (req: Request, res: Response, next: NextFunction) => {
-    const { span, context, active } = serverSpan(req);
+    const incoming = parseTraceparent(req.headers.traceparent);
+    if (!tracingOn()) {
+      const context = newTraceContext(incoming);
+      traces.set(req, context);
+      res.setHeader('traceparent', formatTraceparent(context));
+      return next();
+    }
+    const { span, context, active } = serverSpan(req, incoming);
     traces.set(req, context);
     res.setHeader('traceparent', formatTraceparent(context));
     res.once('close', () => {
@@ -90,11 +97,13 @@ export function requestLogging(logger: Logger): RequestHandler[] {
 }
 
 /**
- * This server's span for the request, child of the caller's `traceparent` when it sent one. With
- * tracing off the span records nothing and has no id of its own: the ids are made here instead.
+ * This server's span for the request, child of the caller's `traceparent` when it sent one. A span
+ * the sampler drops has no id of its own: the ids are made here then.
  */
-function serverSpan(req: Request): { span: Span; context: TraceContext; active: Context } {
-  const incoming = parseTraceparent(req.headers.traceparent);
+function serverSpan(
+  req: Request,
+  incoming: TraceContext | undefined,
+): { span: Span; context: TraceContext; active: Context } {
   const parent = incoming
     ? remoteParent(incoming.traceId, incoming.spanId, incoming.sampled)
     : ROOT_CONTEXT;

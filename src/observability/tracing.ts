@@ -14,6 +14,10 @@ import { productVersion } from '../config/version';
 const TRACER = 'partner-ledger';
 export const tracer = () => trace.getTracer(TRACER);
 
+let started = false;
+/** Whether this process (or thread) sends spans; off, the request path skips the span API. */
+export const tracingOn = (): boolean => started;
+
 type TracingSettings = Pick<
   Settings,
   'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_SDK_DISABLED'
@@ -69,7 +73,9 @@ export function startTracing(
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   trace.setGlobalTracerProvider(provider);
+  started = true;
   return async () => {
+    started = false;
     await provider.shutdown();
     trace.disable();
     context.disable();
