@@ -2,11 +2,17 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import type { DestinationStream } from 'pino';
 import { AppModule, type AppOptions } from './app.module';
 import { TokenVerifier } from './auth/token-verifier';
 import { responseSizeCap } from './graphql/common/response-size-cap';
 import { PageResponseCache } from './graphql/customers/page-response-cache';
-import { PinoLogger } from './logger';
+import { corsOptions } from './http/cors';
+import { graphqlIde } from './ide/ide.middleware';
+import { PinoLogger, rootLogger } from './logger';
+import { Metrics } from './observability/metrics';
+import { requestLogging } from './observability/request-logging';
+import { requestMetrics } from './observability/request-metrics';
 import { READ_STORE, type ReadStore } from './read-store/read-store';
 import { CallerRateLimit } from './security/caller-rate-limit';
 import { graphqlGate } from './security/graphql-gate';
@@ -30,13 +36,24 @@ function bodyErrors(
   res.status(error.status).json({ errors: [{ message, extensions: { code } }] });
 }
 
-export async function createApp(options: AppOptions): Promise<INestApplication> {
+export interface ServerOptions extends AppOptions {
+  /** Where the JSON logs go; stdout when omitted. */
+  logDestination?: DestinationStream;
+}
+
+export async function createApp(options: ServerOptions): Promise<INestApplication> {
   const { settings } = options;
+  const logger = rootLogger(settings.LOG_LEVEL, options.logDestination);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(options),
     new HardenedExpressAdapter(settings),
-    { bodyParser: false, logger: new PinoLogger(settings.LOG_LEVEL) },
+    { bodyParser: false, logger: new PinoLogger(logger) },
   );
+  app.use(...requestLogging(logger), requestMetrics(app.get(Metrics)));
+  const cors = corsOptions(settings);
+  if (cors) app.enableCors(cors);
+  // The IDE is a page for browsers (GET): before the gate, which wants a token.
+  if (settings.GRAPHQL_IDE === 'on') app.use(graphqlIde());
   app.useBodyParser('json', { limit: MAX_BODY });
   app.use(bodyErrors);
   app.use('/graphql', ...graphqlGate(app.get(TokenVerifier), app.get(CallerRateLimit), settings));

@@ -1,12 +1,20 @@
 import type { LoggerService } from '@nestjs/common';
 import pino from 'pino';
+import { requestLogs } from './observability/request-logs';
 
-/** Nest's log lines as structured JSON through pino. */
+/** The process's JSON logger (stdout unless a destination is given, as tests do). */
+export const rootLogger = (level: string, destination?: pino.DestinationStream): pino.Logger =>
+  destination ? pino({ level }, destination) : pino({ level });
+
+/**
+ * Nest's log lines as structured JSON through pino; inside a request, through that request's
+ * logger, so they carry its request id.
+ */
 export class PinoLogger implements LoggerService {
-  private readonly pino: pino.Logger;
+  constructor(private readonly root: pino.Logger) {}
 
-  constructor(level: string) {
-    this.pino = pino({ level });
+  private get pino(): pino.Logger {
+    return requestLogs.getStore() ?? this.root;
   }
 
   log(message: unknown, context?: string) {

@@ -153,7 +153,7 @@ export async function startupFigures(options: BenchOptions): Promise<Figure[]> {
           ...time,
           id: 'startup.cold',
           title: `cold start, ${size} events`,
-          workload: `spawn → /health 200 with every projection LIVE; the read models are empty, so every event is replayed first`,
+          workload: `spawn → /health/ready 200; the read models are empty, so every event is replayed first`,
           limitLabel:
             'a bare process launched the same way that replays the same events into one upserted table, then listens',
         },
@@ -165,7 +165,7 @@ export async function startupFigures(options: BenchOptions): Promise<Figure[]> {
           ...time,
           id: 'startup.warm',
           title: `warm start, ${size} events`,
-          workload: 'spawn → /health 200 with every projection LIVE; read models already current',
+          workload: 'spawn → /health/ready 200; read models already current',
           limitLabel:
             'a bare process launched the same way that opens the same events.db and listens',
         },

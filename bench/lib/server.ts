@@ -23,7 +23,7 @@ export function freePort(): Promise<number> {
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
-  /** Milliseconds from spawn until /health answered 200 with every projection LIVE. */
+  /** Milliseconds from spawn until /health/ready answered 200 (every read model caught up). */
   readyMs: number;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): number;
@@ -34,7 +34,7 @@ export interface ServerProcess {
 /**
  * Spawns a TypeScript entry point the way `npm start` runs the server (`node -r
  * @swc-node/register`), in `dataDir` as its working directory so nothing is written into the
- * checkout, and waits until `GET /health` says it is ready.
+ * checkout, and waits until `GET /health/ready` says it is ready.
  */
 export async function startProcess(
   entry: string,
@@ -96,10 +96,9 @@ export async function startProcess(
 
 async function isReady(url: string): Promise<boolean> {
   try {
-    const response = await fetch(`${url}/health`);
-    if (response.status !== 200) return false;
-    const health = (await response.json()) as { projections?: { status: string }[] };
-    return (health.projections ?? []).every((projection) => projection.status === 'LIVE');
+    const response = await fetch(`${url}/health/ready`);
+    await response.arrayBuffer();
+    return response.status === 200;
   } catch {
     return false;
   }

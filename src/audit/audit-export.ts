@@ -15,6 +15,15 @@ export interface ExportOptions {
 
 const PAGE = 1000;
 
+/** A customer the audit log has never heard of: a typo, most likely, so nothing is written. */
+export class UnknownCustomerError extends Error {
+  constructor(customerTenantId: string) {
+    super(
+      `no audit entry concerns customer "${customerTenantId}": unknown tenant (check the id); nothing exported`,
+    );
+  }
+}
+
 const CSV_COLUMNS: [string, (row: AuditRow) => string | number | null][] = [
   ['position', (row) => row.position],
   ['occurredAt', (row) => row.occurred_at],
@@ -53,7 +62,8 @@ const LINE: Record<ExportFormat, (row: AuditRow) => string> = {
 };
 
 /**
- * Writes one customer's audit log, oldest first, page by page (keyset on position): memory stays
+ * Writes one customer's audit log (UnknownCustomerError for a customer it never mentions), oldest
+ * first, page by page (keyset on position): memory stays
  * the size of one page whatever the log's length. Entries recorded after the export began are
  * left for the next one, so an archive is a consistent prefix of the log.
  */
@@ -63,7 +73,11 @@ export async function exportAudit(
   out: Writable,
 ): Promise<{ entries: number; through: number }> {
   const through = queries.head();
-  const filter = { customerTenantId: options.customerTenantId, from: options.from, to: options.to };
+  const known = { customerTenantId: options.customerTenantId };
+  if (queries.oldestFirst({ kind: 'everything' }, known, 1, 0, through).length === 0) {
+    throw new UnknownCustomerError(options.customerTenantId);
+  }
+  const filter = { ...known, from: options.from, to: options.to };
   const line = LINE[options.format];
   if (options.format === 'csv')
     await write(out, `${CSV_COLUMNS.map(([name]) => name).join(',')}\r\n`);

@@ -11,6 +11,7 @@ import { createEventStore } from '../event-store/event-store.factory';
 import { ProjectionEngine } from '../projection-engine/projection-engine';
 import type { ReadStore } from '../read-store/read-store';
 import { createReadStore } from '../read-store/read-store.factory';
+import { reportOpenedStores } from './opened-stores';
 
 async function withStores<T>(
   work: (store: EventStore, readStore: ReadStore, settings: Settings) => Promise<T>,
@@ -18,6 +19,7 @@ async function withStores<T>(
   const settings = loadSettings();
   const store = createEventStore(settings);
   const readStore = createReadStore(settings);
+  reportOpenedStores(settings);
   try {
     return await work(store, readStore, settings);
   } finally {

@@ -3,10 +3,11 @@ import { resolveHmacSecret } from '../auth/local-secret';
 import { mintToken } from '../auth/token-minter';
 import { loadSettings } from '../config/settings';
 import { createEventStore } from '../event-store/event-store.factory';
+import { reportOpenedStores } from './opened-stores';
 
 export const demoCommand = new Command('demo')
   .description(
-    'Write a small demo story into an empty store and print a token for each person in it',
+    'Write a small demo story into an empty store and print `export NAME=token` for each person in it (eval "$(npm run -s demo)")',
   )
   .action(async () => {
     // Loaded only for `demo` (it brings the command handlers and NestJS): the other verbs stay
@@ -14,6 +15,7 @@ export const demoCommand = new Command('demo')
     const { claimsOf, DEMO_PEOPLE, writeDemoStory } = await import('./demo-story');
     const settings = loadSettings();
     const store = createEventStore(settings);
+    reportOpenedStores(settings, false);
     try {
       if ((await store.headPosition()) > 0) {
         throw new Error(
@@ -21,8 +23,9 @@ export const demoCommand = new Command('demo')
         );
       }
       await writeDemoStory(store, settings);
-      console.log(
-        `demo story written (${await store.headPosition()} events). Tokens, valid 8 hours:`,
+      // Only shell lines on stdout, so `eval "$(npm run -s demo)"` sets the variables.
+      console.error(
+        `demo story written (${await store.headPosition()} events); tokens valid 8 hours follow as export lines`,
       );
       const secret = resolveHmacSecret(settings);
       for (const [key, actor] of Object.entries(DEMO_PEOPLE)) {
@@ -32,7 +35,7 @@ export const demoCommand = new Command('demo')
           audience: settings.AUTH_AUDIENCE,
         });
         console.log(
-          `${key.toUpperCase()}=${token}   # ${actor.name}, ${actor.tenantName}, ${actor.roles.join(',')}`,
+          `export ${key.toUpperCase()}=${token}   # ${actor.name}, ${actor.tenantName}, ${actor.roles.join(',')}`,
         );
       }
     } finally {

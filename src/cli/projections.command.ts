@@ -5,6 +5,7 @@ import { loadSettings } from '../config/settings';
 import { createEventStore } from '../event-store/event-store.factory';
 import { ProjectionEngine } from '../projection-engine/projection-engine';
 import { createReadStore } from '../read-store/read-store.factory';
+import { reportOpenedStores } from './opened-stores';
 
 async function withEngine<T>(
   work: (engine: ProjectionEngine, head: number) => Promise<T>,
@@ -12,6 +13,7 @@ async function withEngine<T>(
   const settings = loadSettings();
   const store = createEventStore(settings);
   const readStore = createReadStore(settings);
+  reportOpenedStores(settings);
   try {
     const engine = new ProjectionEngine(store, readStore, allProjections);
     return await work(engine, await store.headPosition());
@@ -56,9 +58,14 @@ const rebuild = new Command('rebuild')
 
 const status = new Command('status')
   .description("Each projection's version, checkpoint, lag and state")
-  .action(async () => {
+  .option('--json', 'print a JSON array instead of a table')
+  .action(async (options: { json?: boolean }) => {
     await withEngine(async (engine) => {
       const rows = await engine.status();
+      if (options.json) {
+        console.log(JSON.stringify(rows, null, 2));
+        return;
+      }
       console.table(
         rows.map(({ name, version, checkpoint, lag, status: state, error }) => ({
           name,

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { resolveHmacSecret } from '../auth/local-secret';
 import { mintToken } from '../auth/token-minter';
+import { resolve } from 'node:path';
 import { loadSettings } from '../config/settings';
 import { tenantIdArgument, userIdArgument } from './arguments';
 
@@ -32,6 +33,19 @@ export const tokenCommand = new Command('token')
   .option('--ttl <duration>', 'lifetime', ttl, '1h')
   .action(async (options: Record<string, string>) => {
     const settings = loadSettings();
+    if (settings.AUTH_JWKS_URL) {
+      throw new Error(
+        `AUTH_JWKS_URL is set (${settings.AUTH_JWKS_URL}): the server accepts only tokens of that identity provider, ` +
+          'so a local HS256 token would be refused. Get a token from the identity provider, or unset AUTH_JWKS_URL for local use.',
+      );
+    }
+    console.error(
+      `partner-ledger: signed with ${
+        settings.AUTH_SECRET
+          ? 'AUTH_SECRET'
+          : `the secret in ${resolve(settings.DATA_DIR, 'auth-secret')}`
+      }`,
+    );
     const token = await mintToken(
       resolveHmacSecret(settings),
       {

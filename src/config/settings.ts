@@ -29,6 +29,7 @@ const settingsSchema = z
     AUTOPILOT_POLICY: z.enum(['current', 'dap-required']).default('current'),
     PROJECTION_THREAD: z.enum(['worker', 'main']).default('worker'),
     READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+    NOT_READY_WAIT_MS: z.coerce.number().int().nonnegative().default(10_000),
     GRAPHQL_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
     IDEMPOTENCY_KEY_TTL_HOURS: z.coerce
       .number()
@@ -56,6 +57,26 @@ const settingsSchema = z
     HTTP_HEADERS_TIMEOUT_MS: limit(10_000),
     HTTP_REQUEST_TIMEOUT_MS: limit(30_000),
     HTTP_KEEP_ALIVE_TIMEOUT_MS: limit(5_000),
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText.pipe(z.url().optional()),
+    OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
+    GRAPHQL_IDE: z.enum(['on', 'off']).default('on'),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.string().refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, {
+            message: 'each origin as scheme://host[:port], e.g. https://admin.example.com',
+          }),
+        ),
+      ),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -70,6 +91,9 @@ const settingsSchema = z
   });
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** Every variable the server reads (documented in the README and `.env.example`). */
+export const SETTING_NAMES = Object.keys(settingsSchema.shape);
 
 export class InvalidSettingsError extends Error {}
 

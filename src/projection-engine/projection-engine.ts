@@ -1,5 +1,6 @@
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
 import { domainEventOf } from '../event-store/unreadable-events';
+import { inSpanSync } from '../observability/tracing';
 import type { ReadStore } from '../read-store/read-store';
 import { Checkpoints, type CheckpointRow } from './checkpoints';
 import type { Projection, ProjectionStatus } from './projection';
@@ -56,6 +57,7 @@ export class ProjectionEngine implements Projector {
   /** Follows the store live: catches up now, then after every append. */
   async start(): Promise<void> {
     this.stopped = false;
+    this.unsubscribe?.();
     this.unsubscribe = this.store.onAppended(() => this.kick());
     await this.catchUp();
   }
@@ -209,8 +211,16 @@ export class ProjectionEngine implements Projector {
       this.publishVisible(after);
       return false;
     }
-    const visible = this.applyPage(after, page);
     const last = page[page.length - 1].position;
+    const visible = inSpanSync(
+      'project',
+      {
+        'ledger.position.after': after,
+        'ledger.position.last': last,
+        'ledger.events': page.length,
+      },
+      () => this.applyPage(after, page),
+    );
     this.batchListeners.forEach((listener) => listener({ position: last, events: page.length }));
     this.appliedListeners.forEach((listener) => listener(page));
     this.publishVisible(visible);

@@ -20,4 +20,6 @@ export type ToThread =
   | { type: 'visible'; position: number; events: RecordedEvent[] }
   | { type: 'rebuilt'; id: number; events: number; seconds: number }
   | { type: 'rebuild-failed'; id: number; message: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The worker's EventStoreDB client retried a call (it reconnects). */
+  | { type: 'store-reconnect' };

@@ -20,6 +20,8 @@ const STOP_TIMEOUT_MS = 10_000;
 export interface ProjectionThreadOptions {
   /** Told of failed reads (retried) and of a worker that died (restarted). */
   onError?: (error: Error) => void;
+  /** Told each time the worker's EventStoreDB client retries a call (for the metrics). */
+  onStoreReconnect?: () => void;
 }
 
 interface PendingRebuild {
@@ -59,6 +61,7 @@ export class ProjectionThread implements Projector {
 
   async start(): Promise<void> {
     this.stopping = false;
+    this.unsubscribe?.();
     this.unsubscribe = this.store.onAppended(() => this.send({ type: 'kick' }));
     await this.run();
   }
@@ -179,6 +182,9 @@ export class ProjectionThread implements Projector {
         return;
       case 'error':
         this.options.onError?.(new Error(message.message));
+        return;
+      case 'store-reconnect':
+        this.options.onStoreReconnect?.();
         return;
     }
   }

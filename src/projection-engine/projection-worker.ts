@@ -4,6 +4,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { allProjections } from '../../projections';
 import type { RecordedEvent } from '../event-store/event-store';
 import { createEventStore } from '../event-store/event-store.factory';
+import { rootLogger } from '../logger';
+import { startTracing } from '../observability/tracing';
 import { createReadStore } from '../read-store/read-store.factory';
 import { ProjectionEngine } from './projection-engine';
 import type { ToThread, ToWorker, WorkerInput } from './projection-thread.messages';
@@ -12,7 +14,16 @@ const port = parentPort!;
 const { settings, wantEvents } = workerData as WorkerInput;
 const post = (message: ToThread) => port.postMessage(message);
 
-const store = createEventStore(settings);
+// JSON lines through pino, like the server's own (Nest's console logger is not loaded here).
+const logger = rootLogger(settings.LOG_LEVEL).child({ thread: 'projection-worker' });
+const stopTracing = startTracing(settings, { 'thread.name': 'projection-worker' });
+const store = createEventStore(settings, {
+  logger: {
+    log: (message) => logger.info({ context: 'EventStoreDB' }, message),
+    warn: (message) => logger.warn({ context: 'EventStoreDB' }, message),
+  },
+  onReconnect: () => post({ type: 'store-reconnect' }),
+});
 const readStore = createReadStore(settings);
 const engine = new ProjectionEngine(store, readStore, allProjections, {
   onError: (error) => post({ type: 'error', message: error.message }),
@@ -52,6 +63,7 @@ port.on('message', (message: ToWorker) => {
         .then(async () => {
           readStore.close();
           await store.close();
+          await stopTracing?.();
         })
         .finally(() => port.close());
   }

@@ -1,5 +1,8 @@
 export class ReadYourWritesTimeoutError extends Error {
-  constructor(position: number, timeoutMs: number) {
+  constructor(
+    readonly position: number,
+    timeoutMs: number,
+  ) {
     super(
       `The read models did not reach position ${position} within ${timeoutMs} ms; the change is saved and will appear shortly.`,
     );

@@ -1,13 +1,23 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { TokenVerifier } from '../auth/token-verifier';
 import type { Settings } from '../config/settings';
+import { noteGraphQLOutcome, truncate } from '../observability/graphql-outcome';
 import { type Caller, callerOf, currentCaller, setCaller } from './caller';
 import { CallerRateLimit } from './caller-rate-limit';
 
 type GateSettings = Pick<Settings, 'GRAPHQL_INTROSPECTION'>;
 
-const refuse = (res: Response, status: number, code: string, message: string) =>
+/** Answers before GraphQL reads the document; the request's log line and metrics still say why. */
+function refuse(req: Request, res: Response, status: number, code: string, message: string) {
+  const actor = callerOf(req)?.verified?.actor;
+  noteGraphQLOutcome(req, {
+    operation: '-',
+    outcome: code,
+    refusal: { code, message: truncate(message) },
+    ...(actor ? { actor: { tenantId: actor.tenantId, userId: actor.userId } } : {}),
+  });
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
+}
 
 /** The first string in a JSON body that is not well-formed Unicode (a lone surrogate), by path. */
 export function malformedStringPath(value: unknown, path = 'body'): string | null {
@@ -57,13 +67,14 @@ export function graphqlGate(
     rateLimit.retryAfter(key).then((retryAfter) => {
       if (retryAfter === null) return next();
       res.setHeader('Retry-After', String(retryAfter));
-      refuse(res, 429, 'RATE_LIMITED', `${rateLimit.message()} Try again in ${retryAfter} s.`);
+      refuse(req, res, 429, 'RATE_LIMITED', `${rateLimit.message()} Try again in ${retryAfter} s.`);
     }, next);
   };
   const admit = (req: Request, res: Response, next: NextFunction) => {
     const malformed = malformedStringPath(req.body);
     if (malformed) {
       return refuse(
+        req,
         res,
         400,
         'INVALID_INPUT',
@@ -74,6 +85,7 @@ export function graphqlGate(
     if (!caller.verified && settings.GRAPHQL_INTROSPECTION !== 'anyone') {
       res.setHeader('WWW-Authenticate', 'Bearer');
       return refuse(
+        req,
         res,
         401,
         'UNAUTHENTICATED',

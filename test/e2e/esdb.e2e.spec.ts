@@ -85,8 +85,10 @@ describe('the invitation story with the app on EventStoreDB (the gRPC double)', 
     expect(existsSync(join(app.dataDir, 'events.db'))).toBe(false);
   });
 
-  it('GET /health reports EventStoreDB up', async () => {
-    const response = await request(app.url).get('/health');
+  it('GET /health reports EventStoreDB up to the Operator', async () => {
+    const response = await request(app.url)
+      .get('/health')
+      .set('authorization', `Bearer ${await app.token(people.opal)}`);
     expect(response.status).toBe(200);
     expect(response.body.eventStore).toEqual({ kind: 'eventstoredb', status: 'UP' });
   });

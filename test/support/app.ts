@@ -3,12 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { mintToken } from '../../src/auth/token-minter';
 import type { TokenClaims } from '../../src/auth/token-claims';
 import { createApp } from '../../src/bootstrap';
 import type { Clock } from '../../src/config/clock';
 import { loadSettings, type Settings } from '../../src/config/settings';
+import { Readiness } from '../../src/health/readiness';
 import { customerAdmin } from './tenants';
 
 export const TEST_SECRET = 'test-secret-for-e2e-only-0123456789abcdef';
@@ -44,9 +46,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real app on a random port over a fresh (or given) DATA_DIR. */
+/**
+ * Boots the real app on a random port over a fresh (or given) DATA_DIR; by default returns once it
+ * is ready (read models caught up), as a client of a started server sees it.
+ */
 export async function startApp(
-  options: { dataDir?: string; env?: Record<string, string>; clock?: ManualClock } = {},
+  options: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    clock?: ManualClock;
+    waitUntilReady?: boolean;
+    /** Where the server's JSON logs go (with LOG_LEVEL in `env`; silent by default). */
+    logDestination?: DestinationStream;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'partner-ledger-'));
   const settings = loadSettings({
@@ -56,8 +68,12 @@ export async function startApp(
     ...options.env,
   });
   const clock = options.clock ?? new ManualClock();
-  const app = await createApp({ settings, clock });
+  const app = await createApp({ settings, clock, logDestination: options.logDestination });
   await app.listen(0, '127.0.0.1');
+  if (options.waitUntilReady !== false && !(await app.get(Readiness).whenReady(60_000))) {
+    await app.close();
+    throw new Error('the app was not ready within 60 s');
+  }
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   return {

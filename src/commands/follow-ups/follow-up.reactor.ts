@@ -69,6 +69,7 @@ export class FollowUpReactor {
   /** Catches up with every event so far, then follows new ones. */
   async start(): Promise<void> {
     this.stopped = false;
+    this.unsubscribe?.();
     this.unsubscribe = this.store.onAppended(() => void this.kick());
     await this.kick();
   }

@@ -42,6 +42,8 @@ import {
   type RetryPolicy,
 } from './esdb-retry';
 
+import { withoutCredentials } from './connection-string';
+
 export { EventStoreUnavailableError, type EsdbLogger, type RetryPolicy } from './esdb-retry';
 
 export interface EsdbEventStoreOptions {
@@ -306,9 +308,4 @@ function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => void): Pr
     }, ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** The connection string for messages: user and password removed. */
-function withoutCredentials(connectionString: string): string {
-  return connectionString.replace(/\/\/[^@/]*@/, '//');
 }

@@ -26,7 +26,7 @@ interface Appended {
 export class AuditAppendedNotifier implements OnModuleInit, OnModuleDestroy {
   private readonly pubSub = new PubSub<Record<typeof TOPIC, Appended>>();
   /** Entries up to here were published (or existed before start): replays never go out again. */
-  private published = 0;
+  private published: number | undefined;
   private unsubscribe?: () => void;
 
   constructor(
@@ -35,9 +35,17 @@ export class AuditAppendedNotifier implements OnModuleInit, OnModuleDestroy {
     private readonly readModels: ReadModels,
   ) {}
 
-  async onModuleInit(): Promise<void> {
-    this.published = await this.store.headPosition();
+  /**
+   * Entries that existed when the server started are not news, but the store's head is not awaited
+   * here: a store that cannot answer yet (EventStoreDB down) must not hold up the start. Until it
+   * answers, nothing is published.
+   */
+  onModuleInit(): void {
     this.unsubscribe = this.engine.onApplied(() => this.publishNew());
+    void this.store.headPosition().then(
+      (head) => (this.published = Math.max(this.published ?? 0, head)),
+      () => (this.published = 0),
+    );
   }
 
   onModuleDestroy(): void {
@@ -55,6 +63,7 @@ export class AuditAppendedNotifier implements OnModuleInit, OnModuleDestroy {
   }
 
   private publishNew(): void {
+    if (this.published === undefined) return;
     for (;;) {
       const rows = this.readModels.audit.oldestFirst(
         { kind: 'everything' },

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandBus } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../../config/settings';
 import type { CommandOutcome } from '../../commands/command-context';
+import { CommandObserver } from '../../observability/command-observer';
 import { PROJECTOR, type Projector } from '../../projection-engine/projector';
 
 /**
@@ -29,6 +30,7 @@ export class CommandGateway {
     private readonly commandBus: CommandBus,
     @Inject(PROJECTOR) private readonly engine: Projector,
     @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly observer: CommandObserver,
   ) {}
 
   /**
@@ -39,7 +41,7 @@ export class CommandGateway {
     command: Command<Outcome>,
     answer: (outcome: Outcome) => Answer | Promise<Answer>,
   ): Promise<Answer> {
-    const outcome = await this.commandBus.execute(command);
+    const outcome = await this.observer.observe(command, () => this.commandBus.execute(command));
     try {
       await this.engine.waitFor(outcome.position, this.settings.READ_YOUR_WRITES_TIMEOUT_MS);
       return await answer(outcome);

@@ -86,10 +86,15 @@ export function formatError(logger: Logger) {
         extensions: { code: 'NOT_READY', recorded: true, position: original.position },
       };
     }
-    if (
-      original instanceof ReadModelNotReadyError ||
-      original instanceof ReadYourWritesTimeoutError
-    ) {
+    if (original instanceof ReadYourWritesTimeoutError) {
+      // Only a write waits for its position: it was recorded.
+      return {
+        ...base,
+        message: original.message,
+        extensions: { code: 'NOT_READY', recorded: true, position: original.position },
+      };
+    }
+    if (original instanceof ReadModelNotReadyError) {
       return { ...base, message: original.message, extensions: { code: 'NOT_READY' } };
     }
     const tokens = TOO_MANY_TOKENS.exec(formatted.message);
@@ -107,6 +112,7 @@ export function formatError(logger: Logger) {
     const coded = codedCause(error);
     if (coded) return { ...base, message: clip(coded.message), extensions: coded.extensions };
     const code = formatted.extensions?.code;
+    if (code === 'NOT_READY') return { ...base, extensions: formatted.extensions };
     if (code === 'BAD_USER_INPUT') return { ...base, extensions: { code: 'INVALID_INPUT' } };
     if (typeof code === 'string' && PASSED_THROUGH.has(code))
       return { ...base, extensions: { code } };

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../../config/clock';
+import { SETTINGS, type Settings } from '../../config/settings';
 import { PROJECTOR, type Projector } from '../../projection-engine/projector';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store';
 import { AuditQueries } from '../../../projections/audit.queries';
@@ -27,6 +28,7 @@ export class ReadModels {
     @Inject(READ_STORE) readStore: ReadStore,
     @Inject(PROJECTOR) private readonly engine: Projector,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {
     this.invitations = new InvitationsQueries(readStore);
     this.customers = new CustomersQueries(readStore);
@@ -44,6 +46,6 @@ export class ReadModels {
 
   /** Waits (bounded) while a named read model is being rebuilt, so no half-built page is served. */
   ready(...names: string[]): Promise<void> {
-    return this.engine.whenServing(names);
+    return this.engine.whenServing(names, this.settings.NOT_READY_WAIT_MS);
   }
 }

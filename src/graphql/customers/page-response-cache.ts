@@ -6,9 +6,18 @@ import type { Actor } from '../../domain/shared/actor';
 import { Checkpoints } from '../../projection-engine/checkpoints';
 import type { ReadStore } from '../../read-store/read-store';
 import { callerOf } from '../../security/caller';
+import { type GraphQLOutcome, noteGraphQLOutcome } from '../../observability/graphql-outcome';
 
 /** Root fields whose answer depends only on the caller, the request and the read models. */
 const PURE_ROOT_FIELDS = new Set(['customers', '__typename']);
+
+/** How a cached answer is logged and counted: the page, as GraphQL answered it before. */
+const CACHED_OUTCOME: GraphQLOutcome = {
+  operation: 'customers',
+  operationType: 'query',
+  outcome: 'OK',
+  cached: true,
+};
 
 interface GraphQLBody {
   query: string;
@@ -119,6 +128,10 @@ export class PageResponseCache {
     }
     const cached = this.entries.get(key);
     if (cached) {
+      noteGraphQLOutcome(req, {
+        ...CACHED_OUTCOME,
+        actor: { tenantId: actor.tenantId, userId: actor.userId },
+      });
       for (const [name, value] of cached.headers) res.setHeader(name, value);
       res.status(200).send(cached.body);
       return;

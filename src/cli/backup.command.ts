@@ -1,0 +1,28 @@
+import { Command } from 'commander';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { backupDataDir } from '../backup/backup';
+import { loadSettings } from '../config/settings';
+import { describeEventStore } from '../event-store/event-store.factory';
+import { reportOpenedStores } from './opened-stores';
+
+export const backupCommand = new Command('backup')
+  .description(
+    'Copy DATA_DIR (event store, read models, checkpoints, generated secret) consistently into a new directory, while the server runs',
+  )
+  .requiredOption('--to <dir>', 'a new or empty directory (created 700; files 600)')
+  .action(async (options: { to: string }) => {
+    const settings = loadSettings();
+    reportOpenedStores(settings);
+    const report = await backupDataDir(settings, options.to);
+    for (const file of report.files) {
+      const bytes = statSync(join(report.target, file.name)).size;
+      console.log(`backed up ${file.name} (${bytes} bytes)`);
+    }
+    if (settings.EVENTSTORE_URL) {
+      console.log(
+        `the events live in ${describeEventStore(settings)}: back them up with EventStoreDB's own tools`,
+      );
+    }
+    console.log(`backup complete in ${report.target}`);
+  });

@@ -1,0 +1,50 @@
+import { GraphQLError } from 'graphql';
+
+/** Answered as `NOT_READY` (API.md): the read models are still catching up, nothing was run. */
+export const notReady = (message: string, recorded?: boolean) =>
+  new GraphQLError(message, {
+    extensions: {
+      code: 'NOT_READY',
+      ...(recorded === undefined ? {} : { recorded }),
+      http: { status: 503, headers: new Map([['retry-after', '5']]) },
+    },
+  });
+
+/**
+ * Whether the server has finished starting: read models caught up with the store and interrupted
+ * follow-ups completed. The HTTP port is open before that; requests wait here (briefly) meanwhile.
+ */
+export class Readiness {
+  private readyAt?: Date;
+  private waiters = new Set<() => void>();
+  /** Why the last start-up attempt failed, while it is being retried. */
+  problem?: string;
+  readonly startedAt = new Date();
+
+  get ready(): boolean {
+    return this.readyAt !== undefined;
+  }
+
+  markReady(now = new Date()): void {
+    this.readyAt = now;
+    this.problem = undefined;
+    this.waiters.forEach((wake) => wake());
+    this.waiters.clear();
+  }
+
+  /** Resolves once ready; false if `timeoutMs` passed first. */
+  whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.ready) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(wake);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.add(wake);
+    });
+  }
+}

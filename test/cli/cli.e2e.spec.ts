@@ -1,0 +1,138 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { allProjections } from '../../projections';
+import { TokenVerifier } from '../../src/auth/token-verifier';
+import { loadSettings } from '../../src/config/settings';
+import { describeEventStore } from '../../src/event-store/event-store.factory';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import { removeDataDir, TEST_SECRET } from '../support/app';
+import { writeStory } from '../support/story';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '../..');
+const npm = (args: string[], env: Record<string, string>) =>
+  run('npm', ['run', '-s', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+
+describe('the command line', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-cli-'));
+  const env = { DATA_DIR: dataDir, AUTH_SECRET: TEST_SECRET };
+  let head: number;
+  beforeAll(async () => {
+    const store = new SqliteEventStore(join(dataDir, 'events.db'));
+    await writeStory(store, 3);
+    head = await store.headPosition();
+    await store.close();
+  });
+  afterAll(() => removeDataDir(dataDir));
+
+  it('eval "$(npm run -s demo)" sets a variable with a working token for each person', async () => {
+    const demoDir = mkdtempSync(join(tmpdir(), 'partner-ledger-demo-'));
+    try {
+      const { stdout, stderr } = await run(
+        'bash',
+        ['-c', 'set -e; eval "$(npm run -s demo)"; printf "%s\\n" "$ANN" "$FAY" "$OPAL"'],
+        { cwd: ROOT, env: { ...process.env, DATA_DIR: demoDir, AUTH_SECRET: TEST_SECRET } },
+      );
+      const [ann, fay, opal] = stdout.trim().split('\n');
+      const verifier = TokenVerifier.fromSettings(loadSettings({ ...env, DATA_DIR: demoDir }));
+      await expect(verifier.verify(`Bearer ${ann}`)).resolves.toMatchObject({ userId: 'ann' });
+      await expect(verifier.verify(`Bearer ${fay}`)).resolves.toMatchObject({ userId: 'fay' });
+      await expect(verifier.verify(`Bearer ${opal}`)).resolves.toMatchObject({ userId: 'opal' });
+      expect(stderr).toContain(`event store: SQLite ${resolve(demoDir, 'events.db')}`);
+    } finally {
+      removeDataDir(demoDir);
+    }
+  });
+
+  it('projections status --json prints every projection as JSON, and stderr names the stores it opened', async () => {
+    await npm(['projections', '--', 'rebuild'], env);
+    const { stdout, stderr } = await npm(['projections', '--', 'status', '--json'], env);
+    const rows = JSON.parse(stdout) as { name: string; checkpoint: number; lag: number }[];
+    expect(rows.map((row) => row.name)).toEqual(allProjections.map((p) => p.name));
+    expect(rows.every((row) => row.checkpoint === head && row.lag === 0)).toBe(true);
+    expect(rows[0]).toEqual({
+      name: allProjections[0].name,
+      version: allProjections[0].version,
+      checkpoint: head,
+      lag: 0,
+      status: 'LIVE',
+    });
+    expect(stderr).toContain(
+      `partner-ledger: event store: SQLite ${resolve(dataDir, 'events.db')}; read models: SQLite ${resolve(dataDir, 'read-models.db')}`,
+    );
+  });
+
+  it('a command on EventStoreDB names the server without its credentials', () => {
+    const settings = loadSettings({
+      ...env,
+      EVENTSTORE_URL: 'esdb://admin:changeit@127.0.0.1:9?tls=false',
+    });
+    expect(describeEventStore(settings)).toBe('EventStoreDB at esdb://127.0.0.1:9?tls=false');
+  });
+
+  it('audit export of an unknown customer exits non-zero, says so and writes nothing', async () => {
+    const failed = await npm(
+      ['audit', '--', 'export', '--customer', 'no-such-customer', '--format', 'csv'],
+      env,
+    ).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    expect(failed).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringContaining('no audit entry concerns customer "no-such-customer"'),
+    });
+    const known = await npm(
+      [
+        'audit',
+        '--',
+        'export',
+        '--customer',
+        'customer-0',
+        '--from',
+        '2999-01-01',
+        '--format',
+        'ndjson',
+      ],
+      env,
+    );
+    expect(known.stdout).toBe('');
+    expect(known.stderr).toContain('exported 0 entries of customer-0');
+  });
+
+  it('token refuses to mint a local token when an identity provider is configured', async () => {
+    const failed = await npm(
+      ['token', '--', '--tenant', 't', '--kind', 'partner', '--user', 'u', '--name', 'U'],
+      {
+        ...env,
+        AUTH_JWKS_URL: 'https://login.example.com/keys',
+        AUTH_ISSUER: 'https://login.example.com/',
+        AUTH_AUDIENCE: 'partner-ledger',
+      },
+    ).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    expect(failed).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringContaining('AUTH_JWKS_URL is set'),
+    });
+  });
+
+  it('token says which secret signed it', async () => {
+    const { stderr } = await npm(
+      ['token', '--', '--tenant', 't', '--kind', 'partner', '--user', 'u', '--name', 'U'],
+      env,
+    );
+    expect(stderr).toContain('signed with AUTH_SECRET');
+  });
+
+  it('--version prints the version from package.json', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['-r', require.resolve('@swc-node/register'), join(ROOT, 'src/cli.ts'), '--version'],
+      { cwd: ROOT },
+    );
+    const { version } = (await import('../../package.json')) as { version: string };
+    expect(stdout.trim()).toBe(version);
+  });
+});
