@@ -1,12 +1,12 @@
-import type { Projection } from '../src/projection-engine/projection';
-import { auditProjection } from './audit.projection';
-import { customersHistoryProjection } from './customers-history.projection';
-import { autopilotProjection } from './autopilot.projection';
-import { customersProjection } from './customers.projection';
-import { invitationsProjection } from './invitations.projection';
-import { serviceRequestsProjection } from './service-requests.projection';
-import { subscriptionsProjection } from './subscriptions.projection';
-import { usersProjection } from './users.projection';
+import type { Projection } from '../src/platform/projection-engine/projection';
+import { auditProjection } from './audit/audit.projection';
+import { customersHistoryProjection } from './delegated-admin/customers-history.projection';
+import { autopilotProjection } from './autopilot/autopilot.projection';
+import { customersProjection } from './delegated-admin/customers.projection';
+import { invitationsProjection } from './invitations/invitations.projection';
+import { serviceRequestsProjection } from './delegated-admin/service-requests.projection';
+import { subscriptionsProjection } from './azure-subscriptions/subscriptions.projection';
+import { usersProjection } from './effective-access/users.projection';
 
 /** Every read model the engine maintains. */
 export const allProjections: readonly Projection[] = [

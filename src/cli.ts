@@ -7,7 +7,7 @@ import { projectionsCommand } from './cli/projections.command';
 import { schemaCommand } from './cli/schema.command';
 import { serveCommand } from './cli/serve.command';
 import { tokenCommand } from './cli/token.command';
-import { productVersion } from './config/version';
+import { productVersion } from './platform/config/version';
 
 const program = new Command('partner-ledger')
   .description('partner-ledger command line')

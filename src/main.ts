@@ -1,6 +1,6 @@
-import './node-env';
+import './platform/config/node-env';
 import 'reflect-metadata';
-import { serve } from './server';
+import { serve } from './platform/server/server';
 
 serve().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

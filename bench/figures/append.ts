@@ -4,8 +4,8 @@ import {
   type EventStore,
   type NewEvent,
   WrongExpectedRevisionError,
-} from '../../src/event-store/event-store';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+} from '../../src/platform/event-store/event-store';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
 import type { BenchOptions } from '../lib/options';
 import { generatePopulation } from '../lib/population';
 import { Random, Zipf } from '../lib/random';

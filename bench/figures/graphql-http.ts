@@ -1,5 +1,5 @@
-import { mintToken } from '../../src/auth/token-minter';
-import type { Actor } from '../../src/domain/shared/actor';
+import { mintToken } from '../../src/platform/auth/token-minter';
+import type { Actor } from '../../src/platform/domain/actor';
 import { scenarioFile } from '../lib/fixtures';
 import { type GraphQLCall, loadGraphQL } from '../lib/load';
 import type { BenchOptions } from '../lib/options';

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { allProjections } from '../../projections';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
-import { ProjectionEngine } from '../../src/projection-engine/projection-engine';
-import { ReadStore } from '../../src/read-store/read-store';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
+import { ProjectionEngine } from '../../src/platform/projection-engine/projection-engine';
+import { ReadStore } from '../../src/platform/read-store/read-store';
 import { populationFile } from '../lib/fixtures';
 import type { BenchOptions } from '../lib/options';
 import { buildFigure, type Figure, type Sample } from '../lib/report';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { OpenServiceRequest } from '../../src/commands/delegated-admin/open-service-request';
-import { RemoveDelegatedAdminPrivileges } from '../../src/commands/delegated-admin/remove-delegated-admin-privileges';
-import { AcceptResellerInvitation } from '../../src/commands/invitations/accept-reseller-invitation';
-import { RequestResellerRelationship } from '../../src/commands/invitations/request-reseller-relationship';
-import type { Actor } from '../../src/domain/shared/actor';
+import { OpenServiceRequest } from '../../src/delegated-admin/open-service-request';
+import { RemoveDelegatedAdminPrivileges } from '../../src/delegated-admin/remove-delegated-admin-privileges';
+import { AcceptResellerInvitation } from '../../src/invitations/accept-reseller-invitation';
+import { RequestResellerRelationship } from '../../src/invitations/request-reseller-relationship';
+import type { Actor } from '../../src/platform/domain/actor';
 import { type Ledger, openLedger } from '../lib/ledger';
 import type { BenchOptions } from '../lib/options';
 import { buildFigure, type Figure, type Sample } from '../lib/report';

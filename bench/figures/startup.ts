@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { mintToken } from '../../src/auth/token-minter';
+import { mintToken } from '../../src/platform/auth/token-minter';
 import { populationFile } from '../lib/fixtures';
 import type { BenchOptions } from '../lib/options';
 import { buildFigure, type Figure, type Sample } from '../lib/report';

@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
 import type { WorldEvent } from './world';
 
 const BATCH = 10_000;
@@ -76,7 +76,14 @@ function generatorFingerprint(): string {
         .forEach((name) => visit(join(path, name)));
     else hash.update(path).update(readFileSync(path));
   };
-  visit(join(ROOT, 'src/domain'));
+  // Every room's pure domain (src/<capability>/domain, src/platform/domain) decides the events.
+  const domains = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .flatMap((entry) =>
+        entry.name === 'domain' ? [join(dir, entry.name)] : domains(join(dir, entry.name)),
+      );
+  domains(join(ROOT, 'src')).sort().forEach(visit);
   ['world.ts', 'population.ts', 'event-file.ts'].forEach((name) => visit(join(__dirname, name)));
   return hash.digest('hex').slice(0, 16);
 }

@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { createApp } from '../../src/bootstrap';
-import { loadSettings, type Settings } from '../../src/config/settings';
-import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store';
-import { CommandGateway } from '../../src/graphql/common/command-gateway';
-import { PROJECTOR, type Projector } from '../../src/projection-engine/projector';
+import { createApp } from '../../src/platform/server/bootstrap';
+import { loadSettings, type Settings } from '../../src/platform/config/settings';
+import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
+import { CommandGateway } from '../../src/platform/graphql/command-gateway';
+import { PROJECTOR, type Projector } from '../../src/platform/projection-engine/projector';
 
 /** The product in-process: the real Nest module (command bus, handlers, engine), without HTTP. */
 export interface Ledger {

@@ -1,4 +1,4 @@
-import { streamIds } from '../../src/domain/shared/streams';
+import { streamIds } from '../../src/platform/domain/streams';
 import { Random, Zipf } from './random';
 import { type CustomerTenant, type PartnerTenant, World, type WorldEvent } from './world';
 

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { streamIds } from '../../src/domain/shared/streams';
+import { streamIds } from '../../src/platform/domain/streams';
 import type { CommandKind } from '../figures/command-path';
 import { generatePopulation, type Scenario } from './population';
 import { Random, Zipf } from './random';

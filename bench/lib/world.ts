@@ -1,34 +1,37 @@
-import { schemaVersionOf } from '../../src/domain/event-evolution';
-import type { DomainEvent } from '../../src/domain/events';
-import { loadSettings } from '../../src/config/settings';
-import { autopilotId, registryTenantOrNotFound } from '../../src/domain/autopilot/autopilot-ids';
-import { autopilotRegistryDecider } from '../../src/domain/autopilot/autopilot-registry.decider';
-import type { AutopilotRequest } from '../../src/domain/autopilot/commands';
-import type { DeviceIdentityInput } from '../../src/domain/autopilot/device-identity';
-import { AUTOPILOT_SETTINGS } from '../../src/domain/autopilot/events';
-import { deciderOf } from '../../src/domain/deciders';
+import { schemaVersionOf } from '../../src/platform/domain/event-evolution';
+import type { DomainEvent } from '../../src/events';
+import { loadSettings } from '../../src/platform/config/settings';
+import { autopilotId, registryTenantOrNotFound } from '../../src/autopilot/domain/autopilot-ids';
+import { autopilotRegistryDecider } from '../../src/autopilot/domain/autopilot-registry.decider';
+import type { AutopilotRequest } from '../../src/autopilot/domain/commands';
+import type { DeviceIdentityInput } from '../../src/autopilot/domain/device-identity';
+import { AUTOPILOT_SETTINGS } from '../../src/autopilot/domain/events';
+import { deciderOf } from '../../src/deciders';
 import {
   type PairSnapshot,
   type RevocableFact,
   revocationStarted,
-} from '../../src/domain/access/revocation-fences';
-import { type DapGrantState, dapGrantDecider } from '../../src/domain/dap-grant/dap-grant.decider';
-import { serviceRequestsDecider } from '../../src/domain/service-requests/service-requests.decider';
-import type { IntendedCustomer } from '../../src/domain/relationship/events';
+} from '../../src/platform/domain/revocation-fences';
+import {
+  type DapGrantState,
+  dapGrantDecider,
+} from '../../src/delegated-admin/domain/dap-grant/dap-grant.decider';
+import { serviceRequestsDecider } from '../../src/delegated-admin/domain/service-requests/service-requests.decider';
+import type { IntendedCustomer } from '../../src/invitations/domain/events';
 import {
   invitationDecider,
   type InvitationState,
-} from '../../src/domain/relationship/invitation.decider';
+} from '../../src/invitations/domain/invitation.decider';
 import {
   relationshipDecider,
   type RelationshipState,
-} from '../../src/domain/relationship/relationship.decider';
-import type { Actor } from '../../src/domain/shared/actor';
-import type { Decider } from '../../src/domain/shared/decider';
-import { fencedStreams, streamIds } from '../../src/domain/shared/streams';
-import type { AzureRole, Principal } from '../../src/domain/subscription-rbac/azure-roles';
-import { subscriptionRbacDecider } from '../../src/domain/subscription-rbac/subscription-rbac.decider';
-import type { EventMetadata } from '../../src/event-store/event-store';
+} from '../../src/invitations/domain/relationship.decider';
+import type { Actor } from '../../src/platform/domain/actor';
+import type { Decider } from '../../src/platform/domain/decider';
+import { fencedStreams, streamIds } from '../../src/platform/domain/streams';
+import type { AzureRole, Principal } from '../../src/azure-subscriptions/domain/azure-roles';
+import { subscriptionRbacDecider } from '../../src/azure-subscriptions/domain/subscription-rbac.decider';
+import type { EventMetadata } from '../../src/platform/event-store/event-store';
 import type { Random } from './random';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { AuditQueries, AuditRow } from '../../projections/audit.queries';
+import type { AuditQueries, AuditRow } from '../../projections/audit/audit.queries';
 import { auditRecordOf } from './audit-record';
 
 export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;

@@ -1,4 +1,4 @@
-import type { AuditRow } from '../../projections/audit-entry';
+import type { AuditRow } from '../../projections/audit/audit-entry';
 
 /** An audit entry as the API and the archives spell it (AuditEntry in API.md). */
 export interface AuditRecord {

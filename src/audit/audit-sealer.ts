@@ -1,13 +1,13 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CLOCK, type Clock } from '../config/clock';
-import type { Settings } from '../config/settings';
+import { CLOCK, type Clock } from '../platform/config/clock';
+import type { Settings } from '../platform/config/settings';
 import {
   EVENT_STORE,
   type EventStore,
   type RecordedEvent,
   WrongExpectedRevisionError,
-} from '../event-store/event-store';
+} from '../platform/event-store/event-store';
 import {
   checkSeal,
   GENESIS,

@@ -1,14 +1,14 @@
-import type { EventStore } from '../event-store/event-store';
-import type { SqlRunner } from '../read-store/read-store';
+import type { EventStore } from '../platform/event-store/event-store';
+import type { SqlRunner } from '../platform/read-store/read-store';
 import {
   AUDIT_COLUMNS,
   auditEntryOf,
   type AuditRow,
   GENESIS_HASH,
   tenantNamesIn,
-} from '../../projections/audit-entry';
-import { auditProjection } from '../../projections/audit.projection';
-import { AuditQueries } from '../../projections/audit.queries';
+} from '../../projections/audit/audit-entry';
+import { auditProjection } from '../../projections/audit/audit.projection';
+import { AuditQueries } from '../../projections/audit/audit.queries';
 import { type Problem, Problems } from './problems';
 import { type SealSummary, verifySeals } from './seal-verify';
 

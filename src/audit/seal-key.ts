@@ -1,5 +1,5 @@
-import { existingSecret, generatedSecret } from '../config/generated-secret';
-import type { Settings } from '../config/settings';
+import { existingSecret, generatedSecret } from '../platform/config/generated-secret';
+import type { Settings } from '../platform/config/settings';
 
 type KeySettings = Pick<Settings, 'AUDIT_SEAL_KEY' | 'DATA_DIR'>;
 

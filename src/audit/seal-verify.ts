@@ -1,5 +1,5 @@
 import { type ChangeObject, diffArrays } from 'diff';
-import type { EventStore, RecordedEvent } from '../event-store/event-store';
+import type { EventStore, RecordedEvent } from '../platform/event-store/event-store';
 import type { Problems } from './problems';
 import {
   checkSeal,

@@ -1,8 +1,8 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
 import { z } from 'zod';
-import type { Actor } from '../domain/shared/actor';
-import type { EventMetadata, NewEvent, RecordedEvent } from '../event-store/event-store';
+import type { Actor } from '../platform/domain/actor';
+import type { EventMetadata, NewEvent, RecordedEvent } from '../platform/event-store/event-store';
 
 /**
  * Seals anchor the audit chain in the event store itself: seal n says "the events in positions

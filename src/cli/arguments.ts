@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
-import { parseIsoDateTime } from '../common/date-time';
-import { DomainError } from '../domain/shared/domain-error';
-import { checkUserId, normaliseTenantId } from '../domain/shared/ids';
+import { parseIsoDateTime } from '../platform/common/date-time';
+import { DomainError } from '../platform/domain/domain-error';
+import { checkUserId, normaliseTenantId } from '../platform/domain/ids';
 
 /** The CLI applies the same id rules as tokens and GraphQL (ids.ts). */
 function checked<T>(check: (value: string) => T): (value: string) => T {

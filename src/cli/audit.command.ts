@@ -1,16 +1,16 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { auditProjection } from '../../projections/audit.projection';
-import { AuditQueries } from '../../projections/audit.queries';
+import { auditProjection } from '../../projections/audit/audit.projection';
+import { AuditQueries } from '../../projections/audit/audit.queries';
 import { EXPORT_FORMATS, exportAudit, type ExportFormat } from '../audit/audit-export';
 import { type AuditVerification, DEFAULT_MAX_PROBLEMS, verifyAudit } from '../audit/audit-verify';
 import { existingSealKey } from '../audit/seal-key';
-import { loadSettings, type Settings } from '../config/settings';
+import { loadSettings, type Settings } from '../platform/config/settings';
 import { momentArgument, tenantIdArgument } from './arguments';
-import type { EventStore } from '../event-store/event-store';
-import { createEventStore } from '../event-store/event-store.factory';
-import { ProjectionEngine } from '../projection-engine/projection-engine';
-import type { ReadStore } from '../read-store/read-store';
-import { createReadStore } from '../read-store/read-store.factory';
+import type { EventStore } from '../platform/event-store/event-store';
+import { createEventStore } from '../platform/event-store/event-store.factory';
+import { ProjectionEngine } from '../platform/projection-engine/projection-engine';
+import type { ReadStore } from '../platform/read-store/read-store';
+import { createReadStore } from '../platform/read-store/read-store.factory';
 import { reportOpenedStores } from './opened-stores';
 
 async function withStores<T>(

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { backupDataDir } from '../backup/backup';
-import { loadSettings } from '../config/settings';
-import { describeEventStore } from '../event-store/event-store.factory';
+import { backupDataDir } from '../platform/backup/backup';
+import { loadSettings } from '../platform/config/settings';
+import { describeEventStore } from '../platform/event-store/event-store.factory';
 import { reportOpenedStores } from './opened-stores';
 
 export const backupCommand = new Command('backup')

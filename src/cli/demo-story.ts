@@ -1,39 +1,39 @@
 import { randomUUID } from 'node:crypto';
-import type { TokenClaims } from '../auth/token-claims';
-import { AggregateStore } from '../commands/aggregate-store';
+import type { TokenClaims } from '../platform/auth/token-claims';
+import { AggregateStore } from '../platform/write/aggregate-store';
 import {
   AddAutopilotDevices,
   AddAutopilotDevicesHandler,
-} from '../commands/autopilot/add-autopilot-devices';
+} from '../autopilot/add-autopilot-devices';
 import {
   CreateAutopilotProfile,
   CreateAutopilotProfileHandler,
-} from '../commands/autopilot/create-autopilot-profile';
+} from '../autopilot/create-autopilot-profile';
 import {
   OpenServiceRequest,
   OpenServiceRequestHandler,
-} from '../commands/delegated-admin/open-service-request';
-import { FollowUps } from '../commands/follow-ups/follow-ups';
+} from '../delegated-admin/open-service-request';
+import { FollowUps } from '../invitations/follow-ups';
 import {
   AcceptResellerInvitation,
   AcceptResellerInvitationHandler,
-} from '../commands/invitations/accept-reseller-invitation';
+} from '../invitations/accept-reseller-invitation';
 import {
   RequestResellerRelationship,
   RequestResellerRelationshipHandler,
-} from '../commands/invitations/request-reseller-relationship';
+} from '../invitations/request-reseller-relationship';
 import {
   ProvisionAzureSubscription,
   ProvisionAzureSubscriptionHandler,
-} from '../commands/subscriptions/provision-azure-subscription';
+} from '../azure-subscriptions/provision-azure-subscription';
 import {
   RegisterAzureSubscription,
   RegisterAzureSubscriptionHandler,
-} from '../commands/subscriptions/register-azure-subscription';
-import { systemClock } from '../config/clock';
-import type { Settings } from '../config/settings';
-import type { Actor } from '../domain/shared/actor';
-import type { EventStore } from '../event-store/event-store';
+} from '../azure-subscriptions/register-azure-subscription';
+import { systemClock } from '../platform/config/clock';
+import type { Settings } from '../platform/config/settings';
+import type { Actor } from '../platform/domain/actor';
+import type { EventStore } from '../platform/event-store/event-store';
 
 const partner = (userId: string, name: string, role: string): Actor => ({
   userId,

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { resolveHmacSecret } from '../auth/local-secret';
-import { mintToken } from '../auth/token-minter';
-import { loadSettings } from '../config/settings';
-import { createEventStore } from '../event-store/event-store.factory';
+import { resolveHmacSecret } from '../platform/auth/local-secret';
+import { mintToken } from '../platform/auth/token-minter';
+import { loadSettings } from '../platform/config/settings';
+import { createEventStore } from '../platform/event-store/event-store.factory';
 import { reportOpenedStores } from './opened-stores';
 
 export const demoCommand = new Command('demo')

@@ -1,6 +1,6 @@
-import type { Settings } from '../config/settings';
-import { describeEventStore } from '../event-store/event-store.factory';
-import { describeReadStore } from '../read-store/read-store.factory';
+import type { Settings } from '../platform/config/settings';
+import { describeEventStore } from '../platform/event-store/event-store.factory';
+import { describeReadStore } from '../platform/read-store/read-store.factory';
 
 /** Says on stderr which stores a command opened, so it is plain which data it worked on. */
 export function reportOpenedStores(settings: Settings, readModels = true): void {

@@ -1,10 +1,10 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { allProjections } from '../../projections';
-import { loadSettings } from '../config/settings';
-import { createEventStore } from '../event-store/event-store.factory';
-import { ProjectionEngine } from '../projection-engine/projection-engine';
-import { createReadStore } from '../read-store/read-store.factory';
+import { loadSettings } from '../platform/config/settings';
+import { createEventStore } from '../platform/event-store/event-store.factory';
+import { ProjectionEngine } from '../platform/projection-engine/projection-engine';
+import { createReadStore } from '../platform/read-store/read-store.factory';
 import { reportOpenedStores } from './opened-stores';
 
 async function withEngine<T>(

@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { resolveHmacSecret } from '../auth/local-secret';
-import { mintToken } from '../auth/token-minter';
+import { resolveHmacSecret } from '../platform/auth/local-secret';
+import { mintToken } from '../platform/auth/token-minter';
 import { resolve } from 'node:path';
-import { loadSettings } from '../config/settings';
+import { loadSettings } from '../platform/config/settings';
 import { tenantIdArgument, userIdArgument } from './arguments';
 
 const TENANT_KINDS = ['partner', 'customer', 'operator'] as const;

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SealChainError } from '../../src/audit/audit-sealer';
-import { InvalidSettingsError, loadSettings } from '../../src/config/settings';
+import { InvalidSettingsError, loadSettings } from '../../src/platform/config/settings';
 import { Problems } from '../../src/audit/problems';
 import {
   GENESIS,
@@ -13,8 +13,8 @@ import {
   SEAL_STREAM,
 } from '../../src/audit/seal';
 import { verifySeals } from '../../src/audit/seal-verify';
-import type { EventStore } from '../../src/event-store/event-store';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import type { EventStore } from '../../src/platform/event-store/event-store';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
 import { newEvents, newMetadata, newStreamId } from '../support/events';
 import { eventually, newSealKey, sealerOn, sealsIn } from '../support/seals';
 

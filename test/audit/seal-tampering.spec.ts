@@ -11,9 +11,9 @@ import {
   type VerifyOptions,
 } from '../../src/audit/audit-verify';
 import { newSeal, RangeHasher, SEAL_STREAM, type SealData } from '../../src/audit/seal';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
-import { ProjectionEngine } from '../../src/projection-engine/projection-engine';
-import { ReadStore } from '../../src/read-store/read-store';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
+import { ProjectionEngine } from '../../src/platform/projection-engine/projection-engine';
+import { ReadStore } from '../../src/platform/read-store/read-store';
 import { newMetadata } from '../support/events';
 import { newSealKey, sealerOn, sealsIn } from '../support/seals';
 import { writeStory } from '../support/story';

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { allProjections } from '../../projections';
-import { TokenVerifier } from '../../src/auth/token-verifier';
-import { loadSettings } from '../../src/config/settings';
-import { describeEventStore } from '../../src/event-store/event-store.factory';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import { TokenVerifier } from '../../src/platform/auth/token-verifier';
+import { loadSettings } from '../../src/platform/config/settings';
+import { describeEventStore } from '../../src/platform/event-store/event-store.factory';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
 import { removeDataDir, TEST_SECRET } from '../support/app';
 import { writeStory } from '../support/story';
 

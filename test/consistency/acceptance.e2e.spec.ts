@@ -1,4 +1,4 @@
-import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store';
+import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';
 

@@ -1,5 +1,5 @@
-import { streamIds } from '../../src/domain/shared/streams';
-import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store';
+import { streamIds } from '../../src/platform/domain/streams';
+import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { AUTOPILOT, headPosition, relate } from '../support/autopilot';

@@ -1,11 +1,11 @@
-import type { AutopilotPolicy } from '../../src/domain/access/autopilot-access';
-import type { RevocableFact } from '../../src/domain/access/revocation-fences';
-import { streamIds } from '../../src/domain/shared/streams';
+import type { AutopilotPolicy } from '../../src/autopilot/domain/autopilot-access';
+import type { RevocableFact } from '../../src/platform/domain/revocation-fences';
+import { streamIds } from '../../src/platform/domain/streams';
 import {
   EVENT_STORE,
   type EventStore,
   type RecordedEvent,
-} from '../../src/event-store/event-store';
+} from '../../src/platform/event-store/event-store';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { type GraphQLResponse, removeDataDir, startApp, type TestApp } from '../support/app';
 import { AUTOPILOT } from '../support/autopilot';

@@ -1,6 +1,6 @@
-import { readEvent } from '../../src/domain/event-evolution';
-import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store';
-import { unreadableEvents } from '../../src/event-store/unreadable-events';
+import { readEvent } from '../../src/platform/domain/event-evolution';
+import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
+import { unreadableEvents } from '../../src/platform/event-store/unreadable-events';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { newEvent, newMetadata } from '../support/events';
 import { removeDataDir, startApp, type TestApp } from '../support/app';

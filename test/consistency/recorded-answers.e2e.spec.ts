@@ -1,6 +1,6 @@
-import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store';
-import { PROJECTOR, type Projector } from '../../src/projection-engine/projector';
-import { READ_STORE, type ReadStore } from '../../src/read-store/read-store';
+import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
+import { PROJECTOR, type Projector } from '../../src/platform/projection-engine/projector';
+import { READ_STORE, type ReadStore } from '../../src/platform/read-store/read-store';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';
 

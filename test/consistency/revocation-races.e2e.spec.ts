@@ -2,7 +2,7 @@ import {
   EVENT_STORE,
   type EventStore,
   type RecordedEvent,
-} from '../../src/event-store/event-store';
+} from '../../src/platform/event-store/event-store';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';

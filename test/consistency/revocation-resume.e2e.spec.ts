@@ -1,6 +1,6 @@
-import { AggregateStore } from '../../src/commands/aggregate-store';
-import { FollowUpReactor } from '../../src/commands/follow-ups/follow-up.reactor';
-import { fencePartnerActions } from '../../src/commands/pair-facts';
+import { AggregateStore } from '../../src/platform/write/aggregate-store';
+import { FollowUpReactor } from '../../src/platform/policies/follow-up.reactor';
+import { fencePartnerActions } from '../../src/delegated-admin/pair-facts';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';

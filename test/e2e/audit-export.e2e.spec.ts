@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { auditProjection } from '../../projections/audit.projection';
-import type { NewEvent } from '../../src/event-store/event-store';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
-import { ProjectionEngine } from '../../src/projection-engine/projection-engine';
-import { ReadStore } from '../../src/read-store/read-store';
+import { auditProjection } from '../../projections/audit/audit.projection';
+import type { NewEvent } from '../../src/platform/event-store/event-store';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
+import { ProjectionEngine } from '../../src/platform/projection-engine/projection-engine';
+import { ReadStore } from '../../src/platform/read-store/read-store';
 import { actorOf, eventBy, eventData as d, minute } from '../support/audit-events';
 import { people } from '../support/tenants';
 

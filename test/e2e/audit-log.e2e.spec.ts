@@ -2,17 +2,17 @@ import {
   auditScopeOf,
   inAuditScope,
   matchesAuditFilter,
-} from '../../src/domain/access/audit-visibility';
+} from '../../src/audit/domain/audit-visibility';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
-import { PROJECTOR, type Projector } from '../../src/projection-engine/projector';
+import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
+import { PROJECTOR, type Projector } from '../../src/platform/projection-engine/projector';
 import { actorOf, append, eventBy, eventData as d, minute } from '../support/audit-events';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';
-import type { TokenClaims } from '../../src/auth/token-claims';
+import type { TokenClaims } from '../../src/platform/auth/token-claims';
 
 const AUDIT = `query ($filter: AuditFilter, $first: Int, $after: String) {
   auditLog(filter: $filter, first: $first, after: $after) {

@@ -1,7 +1,12 @@
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { AUTOPILOT, relate } from '../support/autopilot';
 import { people } from '../support/tenants';
-import { type Adder, type Row, rowTitle, TABLE_ROWS } from '../domain/autopilot-expectations';
+import {
+  type Adder,
+  type Row,
+  rowTitle,
+  TABLE_ROWS,
+} from '../autopilot/domain/autopilot-expectations';
 
 /**
  * R32, R35, R36: the permission table, driven through the real handlers over GraphQL and compared

@@ -1,6 +1,6 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store';
+import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { people } from '../support/tenants';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actorFromClaims } from '../../src/auth/token-claims';
-import { AggregateStore } from '../../src/commands/aggregate-store';
-import { systemClock } from '../../src/config/clock';
-import { relationshipDecider } from '../../src/domain/relationship/relationship.decider';
-import { streamIds } from '../../src/domain/shared/streams';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import { actorFromClaims } from '../../src/platform/auth/token-claims';
+import { AggregateStore } from '../../src/platform/write/aggregate-store';
+import { systemClock } from '../../src/platform/config/clock';
+import { relationshipDecider } from '../../src/invitations/domain/relationship.decider';
+import { streamIds } from '../../src/platform/domain/streams';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
 import { removeDataDir, startApp } from '../support/app';
 import { acceptWithoutFollowUps } from '../support/story';
 import { people } from '../support/tenants';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { READ_STORE, type ReadStore } from '../../src/read-store/read-store';
+import { READ_STORE, type ReadStore } from '../../src/platform/read-store/read-store';
 import { acceptedCustomers, removeDataDir, startApp, type TestApp } from '../support/app';
 import { customerAdmin, people } from '../support/tenants';
 

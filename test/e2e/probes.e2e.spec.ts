@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import request from 'supertest';
 import { allProjections } from '../../projections';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { writeStory } from '../support/story';

@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mintToken } from '../../src/auth/token-minter';
+import { mintToken } from '../../src/platform/auth/token-minter';
 import { removeDataDir, TEST_SECRET } from '../support/app';
 import { people } from '../support/tenants';
 

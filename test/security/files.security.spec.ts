@@ -3,9 +3,9 @@ import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { resolveHmacSecret } from '../../src/auth/local-secret';
-import { mintToken } from '../../src/auth/token-minter';
-import { InvalidSettingsError, loadSettings } from '../../src/config/settings';
+import { resolveHmacSecret } from '../../src/platform/auth/local-secret';
+import { mintToken } from '../../src/platform/auth/token-minter';
+import { InvalidSettingsError, loadSettings } from '../../src/platform/config/settings';
 import { removeDataDir, startApp } from '../support/app';
 import { people } from '../support/tenants';
 

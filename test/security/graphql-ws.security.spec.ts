@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { mintToken } from '../../src/auth/token-minter';
+import { mintToken } from '../../src/platform/auth/token-minter';
 import { removeDataDir, startApp, TEST_SECRET, type TestApp } from '../support/app';
 import { eventCount, firstResult, stillAnswers, wsClient, wsUrl } from '../support/security';
 import { people } from '../support/tenants';

@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { join } from 'node:path';
 import { verifyAudit } from '../../src/audit/audit-verify';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
-import { ReadStore } from '../../src/read-store/read-store';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
+import { ReadStore } from '../../src/platform/read-store/read-store';
 import { acceptedCustomers, removeDataDir, startApp, type TestApp } from '../support/app';
 import { eventCount, stillAnswers } from '../support/security';
 import { people } from '../support/tenants';

@@ -1,7 +1,7 @@
 import type { DocumentNode } from 'graphql';
 import { parse } from 'graphql';
-import { VerifiedDocumentStore } from '../../src/graphql/common/document-store';
-import { currentCaller } from '../../src/security/caller';
+import { VerifiedDocumentStore } from '../../src/platform/graphql/document-store';
+import { currentCaller } from '../../src/platform/security/caller';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';
 

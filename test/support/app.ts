@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
-import { mintToken } from '../../src/auth/token-minter';
-import type { TokenClaims } from '../../src/auth/token-claims';
-import { createApp } from '../../src/bootstrap';
-import type { Clock } from '../../src/config/clock';
-import { loadSettings, type Settings } from '../../src/config/settings';
-import { Readiness } from '../../src/health/readiness';
+import { mintToken } from '../../src/platform/auth/token-minter';
+import type { TokenClaims } from '../../src/platform/auth/token-claims';
+import { createApp } from '../../src/platform/server/bootstrap';
+import type { Clock } from '../../src/platform/config/clock';
+import { loadSettings, type Settings } from '../../src/platform/config/settings';
+import { Readiness } from '../../src/platform/health/readiness';
 import { customerAdmin } from './tenants';
 
 export const TEST_SECRET = 'test-secret-for-e2e-only-0123456789abcdef';

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { actorFromClaims, type TokenClaims, tokenClaimsSchema } from '../../src/auth/token-claims';
-import { DAP_ROLE_ASSIGNMENTS } from '../../src/domain/dap-grant/events';
-import type { Actor } from '../../src/domain/shared/actor';
-import type { EventStore, NewEvent } from '../../src/event-store/event-store';
+import {
+  actorFromClaims,
+  type TokenClaims,
+  tokenClaimsSchema,
+} from '../../src/platform/auth/token-claims';
+import { DAP_ROLE_ASSIGNMENTS } from '../../src/delegated-admin/domain/dap-grant/events';
+import type { Actor } from '../../src/platform/domain/actor';
+import type { EventStore, NewEvent } from '../../src/platform/event-store/event-store';
 
 export const actorOf = (claims: TokenClaims): Actor =>
   actorFromClaims(tokenClaimsSchema.parse(claims));

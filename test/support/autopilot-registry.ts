@@ -1,7 +1,7 @@
-import type { AutopilotFacts } from '../../src/domain/access/autopilot-access';
-import type { PairSnapshot } from '../../src/domain/access/revocation-fences';
-import type { AutopilotCaller } from '../../src/domain/autopilot/commands';
-import type { Actor } from '../../src/domain/shared/actor';
+import type { AutopilotFacts } from '../../src/autopilot/domain/autopilot-access';
+import type { PairSnapshot } from '../../src/platform/domain/revocation-fences';
+import type { AutopilotCaller } from '../../src/autopilot/domain/commands';
+import type { Actor } from '../../src/platform/domain/actor';
 
 /** The pair's streams as a handler would read them, both at `revision`. */
 export const pairSnapshot = (

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../../src/domain/shared/actor';
-import type { EventMetadata, NewEvent } from '../../src/event-store/event-store';
+import type { Actor } from '../../src/platform/domain/actor';
+import type { EventMetadata, NewEvent } from '../../src/platform/event-store/event-store';
 
 export const testActor: Actor = {
   userId: 'user-test',

@@ -1,10 +1,10 @@
-import type { Actor, PartnerRole } from '../../src/domain/shared/actor';
-import { type Decider, fold } from '../../src/domain/shared/decider';
+import type { Actor, PartnerRole } from '../../src/platform/domain/actor';
+import { type Decider, fold } from '../../src/platform/domain/decider';
 import {
   DomainError,
   type DomainErrorCode,
   type RuleId,
-} from '../../src/domain/shared/domain-error';
+} from '../../src/platform/domain/domain-error';
 
 /** What a decider answered to one command: the events it decided, or the error it threw. */
 export interface Outcome<Event> {

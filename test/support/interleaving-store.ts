@@ -4,7 +4,7 @@ import type {
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
-} from '../../src/event-store/event-store';
+} from '../../src/platform/event-store/event-store';
 
 /** A real store, with a hook that lets another writer in just before one append. */
 export class InterleavingStore implements EventStore {

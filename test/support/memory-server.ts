@@ -5,8 +5,8 @@
  */
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../src/bootstrap';
-import { loadSettings } from '../../src/config/settings';
+import { createApp } from '../../src/platform/server/bootstrap';
+import { loadSettings } from '../../src/platform/config/settings';
 
 async function main() {
   const settings = loadSettings({ ...process.env, LOG_LEVEL: 'silent' });

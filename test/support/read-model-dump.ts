@@ -1,5 +1,5 @@
-import type { Projection } from '../../src/projection-engine/projection';
-import type { ReadStore } from '../../src/read-store/read-store';
+import type { Projection } from '../../src/platform/projection-engine/projection';
+import type { ReadStore } from '../../src/platform/read-store/read-store';
 
 /** Every row of every table of the given projections, in a stable order, for comparisons. */
 export function dumpReadModels(

@@ -1,9 +1,9 @@
 // Child process for the crash test: rebuilds every read model and kills itself mid-way (SIGKILL).
 import 'reflect-metadata';
 import { allProjections } from '../../projections';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
-import { ProjectionEngine } from '../../src/projection-engine/projection-engine';
-import { ReadStore } from '../../src/read-store/read-store';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
+import { ProjectionEngine } from '../../src/platform/projection-engine/projection-engine';
+import { ReadStore } from '../../src/platform/read-store/read-store';
 
 const [eventsFile, readFile, killAfterBatches] = process.argv.slice(2);
 const engine = new ProjectionEngine(

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { AuditSealer, type AuditSealerOptions } from '../../src/audit/audit-sealer';
 import { type SealData, SEAL_STREAM } from '../../src/audit/seal';
-import { systemClock } from '../../src/config/clock';
-import type { EventStore } from '../../src/event-store/event-store';
+import { systemClock } from '../../src/platform/config/clock';
+import type { EventStore } from '../../src/platform/event-store/event-store';
 
 export const newSealKey = (): string => randomBytes(32).toString('hex');
 

@@ -1,25 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { AggregateStore } from '../../src/commands/aggregate-store';
-import type { CommandContext } from '../../src/commands/command-context';
+import { AggregateStore } from '../../src/platform/write/aggregate-store';
+import type { CommandContext } from '../../src/platform/write/command-context';
 import {
   AcceptResellerInvitationHandler,
   AcceptResellerInvitation,
-} from '../../src/commands/invitations/accept-reseller-invitation';
-import {
-  CancelInvitation,
-  CancelInvitationHandler,
-} from '../../src/commands/invitations/cancel-invitation';
+} from '../../src/invitations/accept-reseller-invitation';
+import { CancelInvitation, CancelInvitationHandler } from '../../src/invitations/cancel-invitation';
 import {
   RequestResellerRelationship,
   RequestResellerRelationshipHandler,
-} from '../../src/commands/invitations/request-reseller-relationship';
-import { FollowUps } from '../../src/commands/follow-ups/follow-ups';
-import { systemClock } from '../../src/config/clock';
-import { loadSettings } from '../../src/config/settings';
-import { invitationDecider } from '../../src/domain/relationship/invitation.decider';
-import type { Actor } from '../../src/domain/shared/actor';
-import { streamIds } from '../../src/domain/shared/streams';
-import type { EventStore } from '../../src/event-store/event-store';
+} from '../../src/invitations/request-reseller-relationship';
+import { FollowUps } from '../../src/invitations/follow-ups';
+import { systemClock } from '../../src/platform/config/clock';
+import { loadSettings } from '../../src/platform/config/settings';
+import { invitationDecider } from '../../src/invitations/domain/invitation.decider';
+import type { Actor } from '../../src/platform/domain/actor';
+import { streamIds } from '../../src/platform/domain/streams';
+import type { EventStore } from '../../src/platform/event-store/event-store';
 
 const partner = (index: number): Actor => ({
   userId: `agent-${index}`,

@@ -1,4 +1,4 @@
-import type { TokenClaims } from '../../src/auth/token-claims';
+import type { TokenClaims } from '../../src/platform/auth/token-claims';
 
 /** Token claims for the people of the tests' story. */
 export const people = {

@@ -1,0 +1,146 @@
+import type { Actor } from '../../src/platform/domain/actor';
+
+/**
+ * One-line human summaries of audit entries, one per event type, all in this file.
+ *
+ * Adding an event type? Add a line to SUMMARIES; until then its entries read
+ * "Ann (Contoso Partners, AdminAgent): autopilot device wiped for Fabrikam".
+ * Summaries are stored and hash-chained: changing or adding one means bumping
+ * auditProjection.version, so the log is rebuilt and `audit verify` agrees with it.
+ */
+
+/** Event data read loosely: summaries must never fail on a field they do not find. */
+type EventData = Record<string, unknown>;
+
+export interface SummaryContext {
+  data: EventData;
+  actor: Actor;
+  /** The entry's partner and customer, by name where known. */
+  partner: string | null;
+  customer: string | null;
+  /** A tenant's name where known, else its id. */
+  tenant(tenantId: string | null): string | null;
+}
+
+type Summary = (context: SummaryContext) => string;
+
+const text = (value: unknown): string | null =>
+  typeof value === 'string' && value.length > 0 ? value : null;
+const field = (data: EventData, name: string): string => text(data[name]) ?? '?';
+const quoted = (value: unknown): string => `"${text(value) ?? '?'}"`;
+const count = (value: unknown): string => (typeof value === 'number' ? String(value) : '?');
+const withDap = (data: EventData): string =>
+  data.includeDelegatedAdmin === true ? ' with DAP' : ' without DAP';
+
+/** Names the other side of the pair, as seen from whoever acted. */
+function counterpart(context: SummaryContext, partnerWord: string, customerWord: string): string {
+  const { actor, partner, customer } = context;
+  const partnerActed = actor.tenantKind === 'partner';
+  const customerActed = actor.tenantKind === 'customer';
+  if (partnerActed && customer) return `${customerWord} ${customer}`;
+  if (customerActed && partner) return `${partnerWord} ${partner}`;
+  return [partner && `${partnerWord} ${partner}`, customer && `${customerWord} ${customer}`]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function principal(context: SummaryContext): string {
+  const value = context.data.principal as EventData | undefined;
+  if (value?.kind === 'PARTNER_GROUP') {
+    const group = value.group === 'HELPDESK_AGENTS' ? 'Helpdesk Agents' : 'Admin Agents';
+    return `the ${group} of ${context.tenant(text(value.partnerTenantId)) ?? '?'}`;
+  }
+  return `user ${text(value?.userId) ?? '?'}`;
+}
+
+const SUMMARIES: Record<string, Summary> = {
+  InvitationCreated: (context) => {
+    const intended = context.data.intendedCustomer as EventData | null | undefined;
+    const whom = context.customer ?? text(intended?.domain) ?? 'a customer';
+    return `invited ${whom} to a reseller relationship${withDap(context.data)}`;
+  },
+  InvitationEmailEdited: ({ data }) =>
+    `edited the email of invitation ${field(data, 'invitationId')}`,
+  InvitationCancelled: ({ data }) => `cancelled invitation ${field(data, 'invitationId')}`,
+  InvitationAccepted: (context) =>
+    `accepted the reseller invitation of ${context.partner ?? '?'}${withDap(context.data)}`,
+  RelationshipEstablished: ({ partner, customer }) =>
+    `established the reseller relationship between ${partner ?? '?'} and ${customer ?? '?'}`,
+  RelationshipEnded: (context) =>
+    `ended the reseller relationship ${counterpart(context, 'with', 'with')}`,
+  AzureSubscriptionLinked: (context) =>
+    `linked Azure subscription ${field(context.data, 'subscriptionId')} to the relationship ${counterpart(context, 'with', 'with')}`,
+  DelegatedAdminGranted: (context) => {
+    const roles = Array.isArray(context.data.roles)
+      ? (context.data.roles as EventData[]).map((role) => text(role.role)).filter(Boolean)
+      : [];
+    const held = roles.length > 0 ? ` (${roles.join(', ')})` : '';
+    return `granted DAP${held} ${counterpart(context, 'to', 'in')}`;
+  },
+  DelegatedAdminRemoved: (context) => {
+    const why = context.data.reason === 'RELATIONSHIP_ENDED' ? ' as the relationship ended' : '';
+    return `removed DAP ${counterpart(context, 'of', 'for')}${why}`;
+  },
+  PartnerAccessRevocationStarted: (context) => {
+    const scope = context.data.scope === 'AUTOPILOT' ? 'Autopilot changes' : 'service requests';
+    const why =
+      context.data.revoking === 'RELATIONSHIP'
+        ? 'the reseller relationship ends'
+        : 'DAP is removed';
+    return `closed ${scope} ${counterpart(context, 'of', 'for')} while ${why}`;
+  },
+  ServiceRequestOpened: (context) =>
+    `opened service request ${quoted(context.data.title)} for ${context.customer ?? '?'}`,
+  AzureSubscriptionProvisioned: (context) =>
+    `provisioned Azure subscription ${quoted(context.data.displayName)} for ${context.customer ?? '?'}`,
+  AzureSubscriptionRegistered: (context) =>
+    `registered Azure subscription ${quoted(context.data.displayName)} in ${context.customer ?? '?'}`,
+  SubscriptionRoleAssigned: (context) =>
+    `assigned ${field(context.data, 'role')} on subscription ${field(context.data, 'subscriptionId')} to ${principal(context)}`,
+  SubscriptionRoleAssignmentRemoved: (context) =>
+    `removed ${field(context.data, 'role')} on subscription ${field(context.data, 'subscriptionId')} from ${principal(context)}`,
+  AutopilotProfileCreated: (context) =>
+    `created Autopilot profile ${quoted(context.data.name)} for ${context.customer ?? '?'}`,
+  AutopilotProfileUpdated: (context) =>
+    `updated Autopilot profile ${quoted(context.data.name)} for ${context.customer ?? '?'}`,
+  AutopilotProfileDeleted: (context) =>
+    `deleted Autopilot profile ${field(context.data, 'profileId')} for ${context.customer ?? '?'}`,
+  AutopilotDeviceAdded: (context) => {
+    const identity = (context.data.identity ?? {}) as EventData;
+    const device = text(identity.serialNumber) ?? field(context.data, 'deviceId');
+    return `added Autopilot device ${device} for ${context.customer ?? '?'}`;
+  },
+  AutopilotProfileAssigned: (context) =>
+    `assigned Autopilot profile ${field(context.data, 'profileId')} to device ${field(context.data, 'deviceId')} for ${context.customer ?? '?'}`,
+  AutopilotProfileUnassigned: (context) =>
+    `removed Autopilot profile ${field(context.data, 'profileId')} from device ${field(context.data, 'deviceId')} for ${context.customer ?? '?'}`,
+  AutopilotDeviceRemoved: (context) =>
+    `removed Autopilot device ${field(context.data, 'deviceId')} for ${context.customer ?? '?'}`,
+  AzureSubscriptionCancelled: (context) =>
+    `cancelled Azure subscription ${field(context.data, 'subscriptionId')}`,
+  AuditSealed: ({ data }) =>
+    `sealed ${count(data.count)} events after position ${count(data.from)} up to ${count(data.through)} (seal #${count(data.sequence)})`,
+};
+
+/** "Ann (Contoso Partners, AdminAgent)": who acted, from the event's actor metadata. */
+export function describeActor(actor: Actor, tenantName: string | null): string {
+  const details = [tenantName ?? actor.tenantId, ...actor.roles];
+  return `${actor.name} (${details.join(', ')})`;
+}
+
+/** "AutopilotDeviceWiped" → "autopilot device wiped". */
+const humanise = (type: string): string =>
+  type
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase();
+
+/** The entry's one-line summary; event types without one get a plain, still readable line. */
+export function summarise(type: string, who: string, context: SummaryContext): string {
+  const summary = SUMMARIES[type];
+  if (summary) return `${who} ${summary(context)}`;
+  const where = context.customer ? ` for ${context.customer}` : '';
+  return `${who}: ${humanise(type)}${where}`;
+}
+
+export const hasSummary = (type: string): boolean => type in SUMMARIES;

@@ -1,0 +1,100 @@
+import type { SubscriptionRbacEvent } from '../../src/azure-subscriptions/domain/events';
+import type { Projection } from '../../src/platform/projection-engine/projection';
+import { dataOf } from '../audit/event-fields';
+
+type Data<T extends SubscriptionRbacEvent['type']> = Extract<
+  SubscriptionRbacEvent,
+  { type: T }
+>['data'];
+
+function insertSubscription(
+  db: Parameters<NonNullable<Projection['handlers'][string]>>[1],
+  data: { subscriptionId: string; displayName: string; customerTenantId: string },
+  provisionedBy: string | null,
+  at: string,
+): void {
+  db.run(
+    `INSERT INTO azure_subscriptions (subscription_id, display_name, customer_tenant_id,
+       provisioned_by_partner_tenant_id, created_at, cancelled_at)
+     VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (subscription_id) DO NOTHING`,
+    [data.subscriptionId, data.displayName, data.customerTenantId, provisionedBy, at],
+  );
+}
+
+/** Azure subscriptions and their role assignments (R20–R25), for both sides (R17). */
+export const subscriptionsProjection: Projection = {
+  name: 'subscriptions',
+  version: 1,
+  tables: ['azure_subscriptions', 'subscription_role_assignments'],
+  schema: [
+    `CREATE TABLE IF NOT EXISTS azure_subscriptions (
+      subscription_id TEXT PRIMARY KEY,
+      display_name TEXT NOT NULL,
+      customer_tenant_id TEXT NOT NULL,
+      provisioned_by_partner_tenant_id TEXT,
+      created_at TEXT NOT NULL,
+      cancelled_at TEXT
+    )`,
+    `CREATE TABLE IF NOT EXISTS subscription_role_assignments (
+      assignment_id TEXT PRIMARY KEY,
+      subscription_id TEXT NOT NULL,
+      role TEXT NOT NULL,
+      role_definition_id TEXT NOT NULL,
+      principal_kind TEXT NOT NULL,
+      partner_tenant_id TEXT,
+      partner_group TEXT,
+      user_id TEXT,
+      assigned_at TEXT NOT NULL
+    )`,
+  ],
+  queryIndexes: [
+    'CREATE INDEX IF NOT EXISTS azure_subscriptions_by_customer ON azure_subscriptions (customer_tenant_id, display_name)',
+    'CREATE INDEX IF NOT EXISTS role_assignments_by_subscription ON subscription_role_assignments (subscription_id)',
+    'CREATE INDEX IF NOT EXISTS role_assignments_by_partner ON subscription_role_assignments (partner_tenant_id)',
+  ],
+  handlers: {
+    AzureSubscriptionProvisioned: (event, db) => {
+      const data = dataOf<Data<'AzureSubscriptionProvisioned'>>(event);
+      insertSubscription(db, data, data.partnerTenantId, event.metadata.occurredAt);
+    },
+    AzureSubscriptionRegistered: (event, db) => {
+      insertSubscription(
+        db,
+        dataOf<Data<'AzureSubscriptionRegistered'>>(event),
+        null,
+        event.metadata.occurredAt,
+      );
+    },
+    SubscriptionRoleAssigned: (event, db) => {
+      const data = dataOf<Data<'SubscriptionRoleAssigned'>>(event);
+      const principal = data.principal;
+      db.run(
+        `INSERT INTO subscription_role_assignments (assignment_id, subscription_id, role, role_definition_id,
+           principal_kind, partner_tenant_id, partner_group, user_id, assigned_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (assignment_id) DO NOTHING`,
+        [
+          data.assignmentId,
+          data.subscriptionId,
+          data.role,
+          data.roleDefinitionId,
+          principal.kind,
+          principal.kind === 'PARTNER_GROUP' ? principal.partnerTenantId : null,
+          principal.kind === 'PARTNER_GROUP' ? principal.group : null,
+          principal.kind === 'CUSTOMER_USER' ? principal.userId : null,
+          event.metadata.occurredAt,
+        ],
+      );
+    },
+    SubscriptionRoleAssignmentRemoved: (event, db) => {
+      db.run('DELETE FROM subscription_role_assignments WHERE assignment_id = ?', [
+        dataOf<Data<'SubscriptionRoleAssignmentRemoved'>>(event).assignmentId,
+      ]);
+    },
+    AzureSubscriptionCancelled: (event, db) => {
+      db.run('UPDATE azure_subscriptions SET cancelled_at = ? WHERE subscription_id = ?', [
+        event.metadata.occurredAt,
+        dataOf<Data<'AzureSubscriptionCancelled'>>(event).subscriptionId,
+      ]);
+    },
+  },
+};

@@ -1,0 +1,91 @@
+import type { SubscriptionFacts } from '../../src/azure-subscriptions/domain/subscription-access';
+import type { AzureRole, Principal } from '../../src/azure-subscriptions/domain/azure-roles';
+import type { SqlRunner } from '../../src/platform/projection-engine/projection';
+
+interface SubscriptionRow {
+  subscription_id: string;
+  display_name: string;
+  customer_tenant_id: string;
+  provisioned_by_partner_tenant_id: string | null;
+  cancelled_at: string | null;
+}
+
+interface AssignmentRow {
+  assignment_id: string;
+  subscription_id: string;
+  role: AzureRole;
+  role_definition_id: string;
+  principal_kind: Principal['kind'];
+  partner_tenant_id: string | null;
+  partner_group: 'ADMIN_AGENTS' | 'HELPDESK_AGENTS' | null;
+  user_id: string | null;
+}
+
+export interface SubscriptionView extends SubscriptionFacts {
+  displayName: string;
+  cancelled: boolean;
+}
+
+const principalOf = (row: AssignmentRow): Principal =>
+  row.principal_kind === 'PARTNER_GROUP'
+    ? {
+        kind: 'PARTNER_GROUP',
+        partnerTenantId: row.partner_tenant_id ?? '',
+        group: row.partner_group ?? 'ADMIN_AGENTS',
+      }
+    : { kind: 'CUSTOMER_USER', userId: row.user_id ?? '' };
+
+export class SubscriptionsQueries {
+  constructor(private readonly db: SqlRunner) {}
+
+  byId(subscriptionId: string): SubscriptionView | undefined {
+    const row = this.db.get<SubscriptionRow>(
+      'SELECT * FROM azure_subscriptions WHERE subscription_id = ?',
+      [subscriptionId],
+    );
+    return row ? this.withAssignments([row])[0] : undefined;
+  }
+
+  /** A customer's subscriptions, cancelled ones left out. */
+  ofCustomer(customerTenantId: string): SubscriptionView[] {
+    return this.ofCustomers([customerTenantId]).get(customerTenantId) ?? [];
+  }
+
+  /** Several customers' subscriptions (a page of them) in two queries, cancelled ones left out. */
+  ofCustomers(customerTenantIds: readonly string[]): Map<string, SubscriptionView[]> {
+    const rows = this.db.all<SubscriptionRow>(
+      `SELECT * FROM azure_subscriptions
+       WHERE customer_tenant_id IN (SELECT value FROM json_each(?)) AND cancelled_at IS NULL
+       ORDER BY display_name, subscription_id`,
+      [JSON.stringify(customerTenantIds)],
+    );
+    const byCustomer = new Map<string, SubscriptionView[]>(customerTenantIds.map((id) => [id, []]));
+    for (const view of this.withAssignments(rows))
+      byCustomer.get(view.customerTenantId)?.push(view);
+    return byCustomer;
+  }
+
+  private withAssignments(rows: SubscriptionRow[]): SubscriptionView[] {
+    const assignments = this.db.all<AssignmentRow>(
+      `SELECT * FROM subscription_role_assignments
+       WHERE subscription_id IN (SELECT value FROM json_each(?))
+       ORDER BY assigned_at, assignment_id`,
+      [JSON.stringify(rows.map((row) => row.subscription_id))],
+    );
+    return rows.map((row) => ({
+      subscriptionId: row.subscription_id,
+      displayName: row.display_name,
+      customerTenantId: row.customer_tenant_id,
+      provisionedByPartnerTenantId: row.provisioned_by_partner_tenant_id,
+      cancelled: row.cancelled_at !== null,
+      assignments: assignments
+        .filter((assignment) => assignment.subscription_id === row.subscription_id)
+        .map((assignment) => ({
+          assignmentId: assignment.assignment_id,
+          role: assignment.role,
+          roleDefinitionId: assignment.role_definition_id,
+          principal: principalOf(assignment),
+        })),
+    }));
+  }
+}

@@ -1,0 +1,55 @@
+import type { SqlRunner } from '../../src/platform/projection-engine/projection';
+import type { CustomerPageKey, RelationshipRow } from './customers.queries';
+
+const COLUMNS = `partner_tenant_id, customer_tenant_id, partner_name, customer_name, customer_domain,
+  relationship_since, active, dap_status, dap_roles, dap_changed_at`;
+/** The version that was current at @at. */
+const AS_OF = 'valid_from <= @at AND (valid_to IS NULL OR valid_to > @at)';
+
+/** The Customers and Partner relationships pages as they stood at a past moment (R43). */
+export class CustomersHistoryQueries {
+  constructor(private readonly db: SqlRunner) {}
+
+  /** Like CustomersQueries.page, at `asOf`. */
+  page(
+    partnerTenantId: string,
+    first: number,
+    after: CustomerPageKey | null,
+    asOf: Date,
+  ): RelationshipRow[] {
+    return this.db.all<RelationshipRow>(
+      `SELECT ${COLUMNS} FROM customers_history
+       WHERE partner_tenant_id = @partner AND active = 1 AND ${AS_OF}
+         AND (@afterName IS NULL OR (customer_name, customer_tenant_id) > (@afterName, @afterTenant))
+       ORDER BY customer_name, customer_tenant_id
+       LIMIT @limit`,
+      {
+        partner: partnerTenantId,
+        at: asOf.toISOString(),
+        afterName: after?.name ?? null,
+        afterTenant: after?.tenantId ?? null,
+        limit: first,
+      },
+    );
+  }
+
+  count(partnerTenantId: string, asOf: Date): number {
+    return (
+      this.db.get<{ total: number }>(
+        `SELECT COUNT(*) AS total FROM customers_history
+         WHERE partner_tenant_id = @partner AND active = 1 AND ${AS_OF}`,
+        { partner: partnerTenantId, at: asOf.toISOString() },
+      )?.total ?? 0
+    );
+  }
+
+  /** Like CustomersQueries.partnersOf, at `asOf`. */
+  partnersOf(customerTenantId: string, asOf: Date): RelationshipRow[] {
+    return this.db.all<RelationshipRow>(
+      `SELECT ${COLUMNS} FROM customers_history
+       WHERE customer_tenant_id = @customer AND active = 1 AND ${AS_OF}
+       ORDER BY partner_name, partner_tenant_id`,
+      { customer: customerTenantId, at: asOf.toISOString() },
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import type {
+  Projection,
+  RecordedEvent,
+  SqlRunner,
+} from '../../src/platform/projection-engine/projection';
+
+/**
+ * Every user who caused an event, with the roles their token last presented: answers
+ * effectiveAccess for a partner user (R40) and who holds which role in a customer's directory (R11).
+ */
+export const usersProjection: Projection = {
+  name: 'users',
+  version: 1,
+  tables: ['users'],
+  schema: [
+    `CREATE TABLE IF NOT EXISTS users (
+      tenant_id TEXT NOT NULL,
+      user_id TEXT NOT NULL,
+      tenant_kind TEXT NOT NULL,
+      name TEXT NOT NULL,
+      roles TEXT NOT NULL,
+      last_seen_at TEXT NOT NULL,
+      last_seen_position INTEGER NOT NULL,
+      PRIMARY KEY (tenant_id, user_id)
+    )`,
+  ],
+  handlers: {},
+  everyEvent: recordUser,
+};
+
+function recordUser(event: RecordedEvent, db: SqlRunner): void {
+  const { actor, occurredAt } = event.metadata;
+  db.run(
+    `INSERT INTO users (tenant_id, user_id, tenant_kind, name, roles, last_seen_at, last_seen_position)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (tenant_id, user_id) DO UPDATE SET tenant_kind = excluded.tenant_kind,
+       name = excluded.name, roles = excluded.roles, last_seen_at = excluded.last_seen_at,
+       last_seen_position = excluded.last_seen_position`,
+    [
+      actor.tenantId,
+      actor.userId,
+      actor.tenantKind,
+      actor.name,
+      JSON.stringify(actor.roles),
+      occurredAt,
+      event.position,
+    ],
+  );
+}

@@ -1,0 +1,70 @@
+import type { SqlRunner } from '../../src/platform/projection-engine/projection';
+
+export interface InvitationRow {
+  invitation_id: string;
+  partner_tenant_id: string;
+  partner_name: string;
+  include_delegated_admin: number;
+  intended_tenant_id: string | null;
+  intended_domain: string | null;
+  invitation_url: string;
+  email_subject: string;
+  email_body: string;
+  outcome: 'PENDING' | 'ACCEPTED' | 'CANCELLED';
+  customer_tenant_id: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export type StoredInvitationStatus = 'PENDING' | 'ACCEPTED' | 'CANCELLED' | 'EXPIRED';
+
+/** R6: a pending invitation past its expiry reads as EXPIRED. */
+const STATUS_FILTER: Record<StoredInvitationStatus, string> = {
+  PENDING: `outcome = 'PENDING' AND expires_at > @now`,
+  EXPIRED: `outcome = 'PENDING' AND expires_at <= @now`,
+  ACCEPTED: `outcome = 'ACCEPTED'`,
+  CANCELLED: `outcome = 'CANCELLED'`,
+};
+
+export class InvitationsQueries {
+  constructor(private readonly db: SqlRunner) {}
+
+  byId(invitationId: string): InvitationRow | undefined {
+    return this.db.get<InvitationRow>('SELECT * FROM invitations WHERE invitation_id = ?', [
+      invitationId,
+    ]);
+  }
+
+  ofPartner(
+    partnerTenantId: string,
+    status: StoredInvitationStatus | undefined,
+    now: Date,
+  ): InvitationRow[] {
+    const filter = status ? `AND ${STATUS_FILTER[status]}` : '';
+    return this.db.all<InvitationRow>(
+      `SELECT * FROM invitations WHERE partner_tenant_id = @partner ${filter}
+       ORDER BY created_at DESC, invitation_id`,
+      { partner: partnerTenantId, now: now.toISOString() },
+    );
+  }
+
+  /** Invitations meant for a customer (by tenant id or domain) or accepted by it. */
+  forCustomer(
+    customer: { tenantId: string; domain?: string },
+    status: StoredInvitationStatus | undefined,
+    now: Date,
+  ): InvitationRow[] {
+    const filter = status ? `AND ${STATUS_FILTER[status]}` : '';
+    return this.db.all<InvitationRow>(
+      `SELECT * FROM invitations
+       WHERE (customer_tenant_id = @tenant OR intended_tenant_id = @tenant
+              OR (intended_domain IS NOT NULL AND intended_domain = @domain)) ${filter}
+       ORDER BY created_at DESC, invitation_id`,
+      {
+        tenant: customer.tenantId,
+        domain: customer.domain?.toLowerCase() ?? null,
+        now: now.toISOString(),
+      },
+    );
+  }
+}

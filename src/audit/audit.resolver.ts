@@ -1,0 +1,151 @@
+import { Inject } from '@nestjs/common';
+import { Args, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
+import {
+  type AuditFilter,
+  auditScopeOf,
+  inAuditScope,
+  mayReadStream,
+} from './domain/audit-visibility';
+import { deciderOf } from '../deciders';
+import { domainEventOf } from '../platform/event-store/unreadable-events';
+import type { Actor } from '../platform/domain/actor';
+import { invalidInput, notFound } from '../platform/domain/domain-error';
+import { checkUserId, normaliseTenantId, quote } from '../platform/domain/ids';
+import { parseStreamId } from '../platform/domain/streams';
+import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store';
+import { partiesOf } from '../../projections/audit/audit-entry';
+import { CurrentActor } from '../platform/graphql/current-actor.decorator';
+import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
+import { ReadModels } from '../platform/graphql/read-models';
+import { AuditAppendedNotifier } from './audit-appended.notifier';
+import { toAuditEntry } from './audit.mapper';
+import { AuditConnection, AuditEntry, AuditFilterInput, HistoryEvent } from './audit.types';
+import { toJsonState } from './state-json';
+
+interface AuditKey {
+  position: number;
+}
+
+const isAuditKey = (value: unknown): value is AuditKey =>
+  typeof value === 'object' && value !== null && Number.isSafeInteger((value as AuditKey).position);
+
+const EVENT_TYPES_MAX = 50;
+const EVENT_TYPE = /^[A-Za-z]{1,100}$/;
+
+/** The filter with its ids checked (ids.ts): a refusal never quotes unbounded input. */
+function auditFilterOf(input: AuditFilterInput | null | undefined): AuditFilter {
+  const given = input ?? {};
+  const filter: AuditFilter = {
+    ...given,
+    customerTenantId: given.customerTenantId
+      ? normaliseTenantId(given.customerTenantId, 'customerTenantId')
+      : given.customerTenantId,
+    partnerTenantId: given.partnerTenantId
+      ? normaliseTenantId(given.partnerTenantId, 'partnerTenantId')
+      : given.partnerTenantId,
+    actorUserId: given.actorUserId
+      ? checkUserId(given.actorUserId, 'actorUserId')
+      : given.actorUserId,
+  };
+  const eventTypes = filter.eventTypes ?? [];
+  if (eventTypes.length > EVENT_TYPES_MAX || eventTypes.some((type) => !EVENT_TYPE.test(type))) {
+    throw invalidInput(
+      `eventTypes holds at most ${EVENT_TYPES_MAX} event type names (letters only, such as DelegatedAdminRemoved).`,
+    );
+  }
+  if (filter.from && filter.to && filter.from.getTime() >= filter.to.getTime()) {
+    throw invalidInput('The filter’s `from` must be before its `to`.');
+  }
+  return filter;
+}
+
+/** The audit log (R41, R42), one aggregate's history (R43) and live audit entries. */
+@Resolver()
+export class AuditResolver {
+  constructor(
+    private readonly readModels: ReadModels,
+    private readonly notifier: AuditAppendedNotifier,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Query(() => AuditConnection, {
+    description: 'R41, R42: every event the caller may see, newest first; `first` at most 500.',
+  })
+  async auditLog(
+    @CurrentActor() actor: Actor,
+    @Args('filter', { type: () => AuditFilterInput, nullable: true }) input?: AuditFilterInput,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ): Promise<AuditConnection> {
+    const scope = auditScopeOf(actor);
+    const filter = auditFilterOf(input);
+    const size = pageSize(first, 50, 500);
+    const before = decodeCursor(after, isAuditKey)?.position ?? null;
+    await this.readModels.ready('audit');
+    const rows = this.readModels.audit.newestFirst(scope, filter, size + 1, before);
+    const edges = rows.slice(0, size).map((row) => ({
+      cursor: encodeCursor({ position: row.position }),
+      node: toAuditEntry(row),
+    }));
+    return {
+      nodes: edges.map((edge) => edge.node),
+      edges,
+      pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: this.readModels.audit.count(scope, filter),
+    };
+  }
+
+  @Query(() => [HistoryEvent], {
+    description:
+      'R43: one aggregate’s events in order, each with its state after; NOT_FOUND unless the caller may read them (R42). An event the caller could not read in auditLog shows no actor (R42).',
+  })
+  async history(
+    @CurrentActor() actor: Actor,
+    @Args('streamId') streamId: string,
+  ): Promise<HistoryEvent[]> {
+    if (!parseStreamId(streamId)) {
+      throw invalidInput(`${quote(streamId)} is not a stream name (category-id).`);
+    }
+    const events = await this.store.readStream(streamId);
+    const parties = events.map(partiesOf);
+    if (events.length === 0 || !mayReadStream(actor, parties)) {
+      throw notFound('No such stream among those you may read.');
+    }
+    const scope = auditScopeOf(actor);
+    const decider = deciderOf(streamId);
+    let state = decider?.initialState;
+    return events.map((event, index) => {
+      // An event this version cannot read is listed as stored and leaves the state as it was.
+      const readable = domainEventOf(event);
+      if (decider && readable) state = decider.evolve(state, readable);
+      const { actor: eventActor, occurredAt } = event.metadata;
+      // R42: who did it is shown only where auditLog would show this event to the caller.
+      const visible = inAuditScope(scope, {
+        type: event.type,
+        occurredAt,
+        actorUserId: eventActor.userId,
+        actorTenantId: eventActor.tenantId,
+        ...parties[index],
+      });
+      return {
+        position: event.position,
+        revision: event.revision,
+        occurredAt: new Date(occurredAt),
+        type: event.type,
+        actor: visible ? eventActor : null,
+        data: event.data,
+        stateAfter: decider ? toJsonState(decider.viewAfter?.(state, readable) ?? state) : null,
+      };
+    });
+  }
+
+  @Subscription(() => AuditEntry, {
+    description: 'New audit entries as they are recorded, with auditLog’s visibility (R42).',
+  })
+  auditAppended(
+    @CurrentActor() actor: Actor,
+    @Args('filter', { type: () => AuditFilterInput, nullable: true }) input?: AuditFilterInput,
+  ) {
+    return this.notifier.entriesFor(auditScopeOf(actor), auditFilterOf(input));
+  }
+}

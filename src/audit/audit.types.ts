@@ -1,0 +1,71 @@
+import { Field, Float, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import GraphQLJSON from 'graphql-type-json';
+import { ActorType } from '../platform/graphql/actor.type';
+import { PageInfo } from '../delegated-admin/customers-page/customer.types';
+
+@InputType('AuditFilter', {
+  description: 'Every field given narrows the log (AND), within what the caller may see (R42).',
+})
+export class AuditFilterInput {
+  @Field(() => ID, { nullable: true }) customerTenantId?: string | null;
+  @Field(() => ID, { nullable: true }) partnerTenantId?: string | null;
+  @Field(() => ID, { nullable: true }) actorUserId?: string | null;
+  @Field(() => [String], { nullable: true, description: 'Any of these event types.' })
+  eventTypes?: string[] | null;
+  @Field(() => Date, { nullable: true, description: 'From this moment on (inclusive).' })
+  from?: Date | null;
+  @Field(() => Date, { nullable: true, description: 'Before this moment (exclusive).' })
+  to?: Date | null;
+}
+
+@ObjectType({ description: 'One event: who, on whose behalf, when and what (R41).' })
+export class AuditEntry {
+  @Field(() => Float, { description: 'Global position in the event log.' }) position!: number;
+  @Field() occurredAt!: Date;
+  @Field() type!: string;
+  @Field() streamId!: string;
+  @Field(() => ActorType) actor!: ActorType;
+  @Field(() => ID, { nullable: true }) partnerTenantId!: string | null;
+  @Field(() => ID, { nullable: true }) customerTenantId!: string | null;
+  @Field({ description: 'Shared by every event of one request.' }) correlationId!: string;
+  @Field() summary!: string;
+  @Field(() => GraphQLJSON) data!: unknown;
+  @Field({ description: 'sha256 chaining this entry to the one before it (tamper evidence).' })
+  hash!: string;
+}
+
+@ObjectType()
+export class AuditEdge {
+  @Field() cursor!: string;
+  @Field(() => AuditEntry) node!: AuditEntry;
+}
+
+@ObjectType({ description: 'The audit log, newest first.' })
+export class AuditConnection {
+  @Field(() => [AuditEntry]) nodes!: AuditEntry[];
+  @Field(() => [AuditEdge]) edges!: AuditEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int) totalCount!: number;
+}
+
+@ObjectType('RecordedEvent', {
+  description: 'One event of an aggregate and the aggregate’s state after it (R43).',
+})
+export class HistoryEvent {
+  @Field(() => Float) position!: number;
+  @Field(() => Int, { description: '0-based position within the stream.' }) revision!: number;
+  @Field() occurredAt!: Date;
+  @Field() type!: string;
+  @Field(() => ActorType, {
+    nullable: true,
+    description:
+      'Who did it; null where R42 hides it from the caller (an event auditLog would not show them).',
+  })
+  actor!: ActorType | null;
+  @Field(() => GraphQLJSON) data!: unknown;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'Null for a stream kind without a decider.',
+  })
+  stateAfter!: unknown;
+}

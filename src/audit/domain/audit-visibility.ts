@@ -1,0 +1,93 @@
+import {
+  type Actor,
+  isCustomerGlobalAdmin,
+  isOperator,
+  isPartnerUser,
+} from '../../platform/domain/actor';
+import { forbidden } from '../../platform/domain/domain-error';
+
+/** Which audit entries a caller may read (R42), in a form both SQL and memory can apply. */
+export type AuditScope =
+  | { kind: 'everything' }
+  /** A customer Global admin: everything that happened in its tenant, by anyone. */
+  | { kind: 'customer'; customerTenantId: string }
+  /** A partner user: what its own tenant's users caused. */
+  | { kind: 'actor-tenant'; actorTenantId: string };
+
+/** What an audit entry says about who acted, for whom and when. */
+export interface AuditFacts {
+  type: string;
+  occurredAt: string;
+  actorUserId: string;
+  actorTenantId: string;
+  partnerTenantId: string | null;
+  customerTenantId: string | null;
+}
+
+/** Filters combine with AND, on top of the caller's scope. `from` is inclusive, `to` exclusive. */
+export interface AuditFilter {
+  customerTenantId?: string | null;
+  partnerTenantId?: string | null;
+  actorUserId?: string | null;
+  eventTypes?: readonly string[] | null;
+  from?: Date | null;
+  to?: Date | null;
+}
+
+/** R42: the Operator reads everything, a customer Global admin its tenant, a partner its own users. */
+export function auditScopeOf(actor: Actor): AuditScope {
+  if (isOperator(actor)) return { kind: 'everything' };
+  if (isCustomerGlobalAdmin(actor)) return { kind: 'customer', customerTenantId: actor.tenantId };
+  if (isPartnerUser(actor, 'AdminAgent', 'SalesAgent', 'HelpdeskAgent')) {
+    return { kind: 'actor-tenant', actorTenantId: actor.tenantId };
+  }
+  throw forbidden(
+    'R42',
+    'Only a customer’s Global admin, a partner’s users or the Operator may read the audit log.',
+  );
+}
+
+export function inAuditScope(scope: AuditScope, entry: AuditFacts): boolean {
+  switch (scope.kind) {
+    case 'everything':
+      return true;
+    case 'customer':
+      return entry.customerTenantId === scope.customerTenantId;
+    case 'actor-tenant':
+      return entry.actorTenantId === scope.actorTenantId;
+  }
+}
+
+export function matchesAuditFilter(filter: AuditFilter, entry: AuditFacts): boolean {
+  const at = entry.occurredAt;
+  return (
+    (!filter.customerTenantId || entry.customerTenantId === filter.customerTenantId) &&
+    (!filter.partnerTenantId || entry.partnerTenantId === filter.partnerTenantId) &&
+    (!filter.actorUserId || entry.actorUserId === filter.actorUserId) &&
+    (!filter.eventTypes?.length || filter.eventTypes.includes(entry.type)) &&
+    (!filter.from || at >= filter.from.toISOString()) &&
+    (!filter.to || at < filter.to.toISOString())
+  );
+}
+
+/** The tenants one event of a stream concerns. */
+export interface StreamParties {
+  partnerTenantId: string | null;
+  customerTenantId: string | null;
+}
+
+/**
+ * R42, R43: who may read one aggregate's history. The same rule as the audit log, applied to the
+ * stream's parties: the Operator any stream; a customer Global admin a stream that concerns its
+ * tenant; a partner user a stream that concerns its own tenant. Nobody else.
+ */
+export function mayReadStream(actor: Actor, parties: readonly StreamParties[]): boolean {
+  if (isOperator(actor)) return true;
+  if (isCustomerGlobalAdmin(actor)) {
+    return parties.some((party) => party.customerTenantId === actor.tenantId);
+  }
+  if (isPartnerUser(actor, 'AdminAgent', 'SalesAgent', 'HelpdeskAgent')) {
+    return parties.some((party) => party.partnerTenantId === actor.tenantId);
+  }
+  return false;
+}

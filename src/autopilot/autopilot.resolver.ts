@@ -1,0 +1,219 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { CommandContext } from '../platform/write/command-context';
+import { AddAutopilotDevices } from './add-autopilot-devices';
+import { AssignAutopilotProfile } from './assign-autopilot-profile';
+import { CreateAutopilotProfile } from './create-autopilot-profile';
+import { DeleteAutopilotProfile } from './delete-autopilot-profile';
+import { RemoveAutopilotDevice } from './remove-autopilot-device';
+import { UnassignAutopilotProfile } from './unassign-autopilot-profile';
+import { UpdateAutopilotProfile } from './update-autopilot-profile';
+import { SETTINGS, type Settings } from '../platform/config/settings';
+import {
+  assertMaySeeAutopilot,
+  type AutopilotFacts,
+  deviceOperations,
+  profileOperations,
+} from './domain/autopilot-access';
+import type { Actor } from '../platform/domain/actor';
+import { notFound } from '../platform/domain/domain-error';
+import { normaliseTenantId } from '../platform/domain/ids';
+import { normaliseAutopilotId } from './domain/autopilot-ids';
+import type {
+  AutopilotDeviceRow,
+  AutopilotProfileRow,
+} from '../../projections/autopilot/autopilot.queries';
+import { CommandGateway } from '../platform/graphql/command-gateway';
+import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
+import { ReadModels } from '../platform/graphql/read-models';
+import { deviceOrigin, toAutopilotDevice, toAutopilotProfile } from './autopilot.mapper';
+import {
+  AddAutopilotDevicesInput,
+  AssignAutopilotProfileInput,
+  AutopilotDevice,
+  AutopilotProfile,
+  CreateAutopilotProfileInput,
+  UpdateAutopilotProfileInput,
+} from './autopilot.types';
+
+const READ_MODELS = ['customers', 'autopilot'];
+
+const tenantOf = (id: string) => normaliseTenantId(id, 'customerTenantId');
+const deviceIdOf = (id: string) => normaliseAutopilotId(id, 'device');
+const profileIdOf = (id: string) => normaliseAutopilotId(id, 'profile');
+
+/** Windows Autopilot profiles and devices of a customer (R30–R36). */
+@Resolver()
+export class AutopilotResolver {
+  constructor(
+    private readonly commands: CommandGateway,
+    private readonly readModels: ReadModels,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  @Query(() => [AutopilotProfile])
+  async autopilotProfiles(
+    @CurrentActor() actor: Actor,
+    @Args('customerTenantId', { type: () => ID }) customerTenantIdInput: string,
+  ): Promise<AutopilotProfile[]> {
+    const customerTenantId = tenantOf(customerTenantIdInput);
+    await this.readModels.ready(...READ_MODELS);
+    const facts = this.visibleFacts(actor, customerTenantId);
+    return this.readModels.autopilot
+      .profilesOf(customerTenantId)
+      .map((row) => this.profile(actor, row, facts));
+  }
+
+  @Query(() => [AutopilotDevice])
+  async autopilotDevices(
+    @CurrentActor() actor: Actor,
+    @Args('customerTenantId', { type: () => ID }) customerTenantIdInput: string,
+  ): Promise<AutopilotDevice[]> {
+    const customerTenantId = tenantOf(customerTenantIdInput);
+    await this.readModels.ready(...READ_MODELS);
+    const facts = this.visibleFacts(actor, customerTenantId);
+    return this.readModels.autopilot
+      .devicesOf(customerTenantId)
+      .map((row) => this.device(actor, row, facts));
+  }
+
+  @Mutation(() => AutopilotProfile, { description: 'R30, R35: a partner Admin Agent.' })
+  async createAutopilotProfile(
+    @Caller() caller: CommandContext,
+    @Args('input') input: CreateAutopilotProfileInput,
+  ): Promise<AutopilotProfile> {
+    return this.commands.execute(
+      new CreateAutopilotProfile(
+        caller,
+        tenantOf(input.customerTenantId),
+        input.name,
+        input.description ?? null,
+        input.settings ?? null,
+      ),
+      ({ profileId }) => this.profileById(caller.actor, profileId),
+    );
+  }
+
+  @Mutation(() => AutopilotProfile, { description: 'R30, R35: a partner Admin Agent.' })
+  async updateAutopilotProfile(
+    @Caller() caller: CommandContext,
+    @Args('input') input: UpdateAutopilotProfileInput,
+  ): Promise<AutopilotProfile> {
+    const { profileId: profileIdInput, ...changes } = input;
+    const profileId = profileIdOf(profileIdInput);
+    return this.commands.execute(new UpdateAutopilotProfile(caller, profileId, changes), () =>
+      this.profileById(caller.actor, profileId),
+    );
+  }
+
+  @Mutation(() => Boolean, {
+    description: 'R34: deleting a profile first removes it from every device that runs it.',
+  })
+  async deleteAutopilotProfile(
+    @Caller() caller: CommandContext,
+    @Args('profileId', { type: () => ID }) profileId: string,
+  ): Promise<boolean> {
+    return this.commands.execute(
+      new DeleteAutopilotProfile(caller, profileIdOf(profileId)),
+      () => true,
+    );
+  }
+
+  @Mutation(() => [AutopilotDevice], {
+    description:
+      'R30, R31, R33: partner Admin or Sales Agents, or the customer’s Global admin; the whole batch or nothing.',
+  })
+  async addAutopilotDevices(
+    @Caller() caller: CommandContext,
+    @Args('input') input: AddAutopilotDevicesInput,
+  ): Promise<AutopilotDevice[]> {
+    const customerTenantId = tenantOf(input.customerTenantId);
+    return this.commands.execute(
+      new AddAutopilotDevices(caller, customerTenantId, input.source ?? null, input.devices),
+      async ({ deviceIds }) => {
+        await this.readModels.ready(...READ_MODELS);
+        const facts = this.facts(caller.actor, customerTenantId);
+        return this.readModels.autopilot
+          .devices(deviceIds)
+          .map((row) => this.device(caller.actor, row, facts));
+      },
+    );
+  }
+
+  @Mutation(() => AutopilotDevice, { description: 'R30, R32, R35: a partner Admin Agent.' })
+  async assignAutopilotProfile(
+    @Caller() caller: CommandContext,
+    @Args('input') input: AssignAutopilotProfileInput,
+  ): Promise<AutopilotDevice> {
+    const deviceId = deviceIdOf(input.deviceId);
+    return this.commands.execute(
+      new AssignAutopilotProfile(caller, deviceId, profileIdOf(input.profileId)),
+      () => this.deviceById(caller.actor, deviceId),
+    );
+  }
+
+  @Mutation(() => AutopilotDevice, { description: 'R34: the profile itself stays.' })
+  async unassignAutopilotProfile(
+    @Caller() caller: CommandContext,
+    @Args('deviceId', { type: () => ID }) deviceId: string,
+  ): Promise<AutopilotDevice> {
+    const id = deviceIdOf(deviceId);
+    return this.commands.execute(new UnassignAutopilotProfile(caller, id), () =>
+      this.deviceById(caller.actor, id),
+    );
+  }
+
+  @Mutation(() => Boolean, { description: 'R32, R35: a partner Admin Agent.' })
+  async removeAutopilotDevice(
+    @Caller() caller: CommandContext,
+    @Args('deviceId', { type: () => ID }) deviceId: string,
+  ): Promise<boolean> {
+    return this.commands.execute(
+      new RemoveAutopilotDevice(caller, deviceIdOf(deviceId)),
+      () => true,
+    );
+  }
+
+  /** The caller's relationship and DAP with the customer, as the read model shows them now. */
+  private facts(actor: Actor, customerTenantId: string): AutopilotFacts {
+    const row = this.readModels.customers.relationship(actor.tenantId, customerTenantId);
+    return {
+      relationshipActive: row !== undefined,
+      dapStatus: row?.dap_status ?? 'NONE',
+      policy: this.settings.AUTOPILOT_POLICY,
+    };
+  }
+
+  private visibleFacts(actor: Actor, customerTenantId: string): AutopilotFacts {
+    const facts = this.facts(actor, customerTenantId);
+    assertMaySeeAutopilot(actor, customerTenantId, facts);
+    return facts;
+  }
+
+  private profile(actor: Actor, row: AutopilotProfileRow, facts: AutopilotFacts) {
+    return toAutopilotProfile(row, profileOperations(actor, row.customer_tenant_id, facts));
+  }
+
+  private device(actor: Actor, row: AutopilotDeviceRow, facts: AutopilotFacts) {
+    const view = {
+      customerTenantId: row.customer_tenant_id,
+      addedBy: deviceOrigin(row),
+      profileId: row.profile_id,
+    };
+    return toAutopilotDevice(row, deviceOperations(actor, view, facts));
+  }
+
+  private async profileById(actor: Actor, profileId: string): Promise<AutopilotProfile> {
+    await this.readModels.ready(...READ_MODELS);
+    const row = this.readModels.autopilot.profile(profileId);
+    if (!row) throw notFound('No such Autopilot profile.');
+    return this.profile(actor, row, this.facts(actor, row.customer_tenant_id));
+  }
+
+  private async deviceById(actor: Actor, deviceId: string): Promise<AutopilotDevice> {
+    await this.readModels.ready(...READ_MODELS);
+    const row = this.readModels.autopilot.device(deviceId);
+    if (!row) throw notFound('No such Autopilot device.');
+    return this.device(actor, row, this.facts(actor, row.customer_tenant_id));
+  }
+}

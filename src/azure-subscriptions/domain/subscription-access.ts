@@ -1,0 +1,194 @@
+import { type Actor, isCustomerGlobalAdmin } from '../../platform/domain/actor';
+import {
+  type AzureRole,
+  ROLE_DISPLAY_NAMES,
+  roleAllows,
+  type SubscriptionAction,
+} from './azure-roles';
+import type { RoleAssignment } from './events';
+import type { PartnerRoleName, Verdict } from '../../delegated-admin/domain/partner-capabilities';
+
+export const SUBSCRIPTION_ACTIONS = [
+  'PROVISION_SUBSCRIPTION',
+  'MANAGE_SUBSCRIPTION',
+  'MANAGE_SUBSCRIPTION_ACCESS',
+] as const;
+export type SubscriptionCapability = (typeof SUBSCRIPTION_ACTIONS)[number];
+
+/** What the access rules need to know of one subscription. */
+export interface SubscriptionFacts {
+  subscriptionId: string;
+  customerTenantId: string;
+  provisionedByPartnerTenantId: string | null;
+  assignments: readonly RoleAssignment[];
+}
+
+const GROUP_OF_ROLE: Record<PartnerRoleName, 'ADMIN_AGENTS' | 'HELPDESK_AGENTS' | null> = {
+  ADMIN_AGENT: 'ADMIN_AGENTS',
+  HELPDESK_AGENT: 'HELPDESK_AGENTS',
+  SALES_AGENT: null,
+};
+
+/** Who holds Azure roles for a partner role: its group, if it has one. */
+const HOLDER_OF_ROLE: Record<PartnerRoleName, string> = {
+  ADMIN_AGENT: 'The partner’s Admin Agents group',
+  HELPDESK_AGENT: 'The partner’s Helpdesk Agents group',
+  SALES_AGENT: 'Sales Agents have no group of their own, so the partner',
+};
+
+const ACTION_OF: Record<
+  Exclude<SubscriptionCapability, 'PROVISION_SUBSCRIPTION'>,
+  SubscriptionAction
+> = {
+  MANAGE_SUBSCRIPTION: 'MANAGE_RESOURCES',
+  MANAGE_SUBSCRIPTION_ACCESS: 'MANAGE_ACCESS',
+};
+
+/** The Azure roles a partner role holds on a subscription through its group's assignments. */
+export function partnerRoleAzureRoles(
+  role: PartnerRoleName,
+  partnerTenantId: string,
+  subscription: SubscriptionFacts,
+): AzureRole[] {
+  const group = GROUP_OF_ROLE[role];
+  return subscription.assignments
+    .filter(
+      ({ principal }) =>
+        principal.kind === 'PARTNER_GROUP' &&
+        principal.partnerTenantId === partnerTenantId &&
+        principal.group === group,
+    )
+    .map((assignment) => assignment.role);
+}
+
+/** R21, R23–R25: may a partner role manage this subscription (resources or access), and why. */
+export function partnerRoleOnSubscription(
+  role: PartnerRoleName,
+  partnerTenantId: string,
+  capability: Exclude<SubscriptionCapability, 'PROVISION_SUBSCRIPTION'>,
+  subscription: SubscriptionFacts,
+): Verdict {
+  const verdict = verdictFromRoles(
+    partnerRoleAzureRoles(role, partnerTenantId, subscription),
+    ACTION_OF[capability],
+    HOLDER_OF_ROLE[role],
+  );
+  // Who may change role assignments is R24's question, whatever role answers it.
+  return capability === 'MANAGE_SUBSCRIPTION_ACCESS' ? { ...verdict, rule: 'R24' } : verdict;
+}
+
+function verdictFromRoles(held: AzureRole[], action: SubscriptionAction, who: string): Verdict {
+  const granting = held.find((role) => roleAllows(role, action));
+  const what = action === 'MANAGE_ACCESS' ? 'manage access to' : 'manage resources of';
+  if (granting) {
+    return {
+      allowed: true,
+      reason: `${who} holds ${ROLE_DISPLAY_NAMES[granting]} on this subscription, which lets it ${what} it.`,
+      rule: 'R25',
+    };
+  }
+  if (held.length > 0) {
+    const names = held.map((role) => ROLE_DISPLAY_NAMES[role]).join(', ');
+    return {
+      allowed: false,
+      reason: `${who} holds only ${names} on this subscription, which does not let it ${what} it.`,
+      rule: 'R25',
+    };
+  }
+  return {
+    allowed: false,
+    reason: `${who} holds no role on this subscription; delegated admin privileges give no access to Azure subscriptions.`,
+    rule: 'R21',
+  };
+}
+
+/** The Azure roles the caller holds on a subscription through its own principals. */
+export function actorAzureRoles(
+  actor: Actor,
+  subscription: SubscriptionFacts,
+  partnerRoles: readonly PartnerRoleName[],
+): AzureRole[] {
+  if (actor.tenantKind === 'partner') {
+    return partnerRoles.flatMap((role) =>
+      partnerRoleAzureRoles(role, actor.tenantId, subscription),
+    );
+  }
+  if (actor.tenantKind === 'customer' && actor.tenantId === subscription.customerTenantId) {
+    return subscription.assignments
+      .filter(
+        ({ principal }) => principal.kind === 'CUSTOMER_USER' && principal.userId === actor.userId,
+      )
+      .map((assignment) => assignment.role);
+  }
+  return [];
+}
+
+/**
+ * R24: the customer's own Global admin (a partner's delegated Global Administrator does not
+ * count), or a principal holding Owner or User Access Administrator there, manages access.
+ */
+export function mayManageSubscriptionAccess(
+  actor: Actor,
+  subscription: SubscriptionFacts,
+  partnerRoles: readonly PartnerRoleName[],
+): Verdict {
+  if (isCustomerGlobalAdmin(actor) && actor.tenantId === subscription.customerTenantId) {
+    return {
+      allowed: true,
+      reason: 'The customer’s own Global admin manages access to its subscriptions.',
+      rule: 'R24',
+    };
+  }
+  const held = actorAzureRoles(actor, subscription, partnerRoles);
+  const verdict = verdictFromRoles(held, 'MANAGE_ACCESS', 'The caller');
+  if (verdict.allowed) return verdict;
+  const delegated =
+    actor.tenantKind === 'partner'
+      ? ' A partner’s delegated Global Administrator role does not count.'
+      : '';
+  return {
+    allowed: false,
+    reason: `Only the customer’s own Global admin, or a principal holding Owner or User Access Administrator on this subscription, may change its role assignments.${delegated}`,
+    rule: 'R24',
+  };
+}
+
+/** R22: Admin and Sales Agents provision subscriptions for a customer they have a relationship with. */
+export function mayProvisionSubscription(
+  roles: readonly PartnerRoleName[],
+  relationshipActive: boolean,
+): Verdict {
+  if (!roles.includes('ADMIN_AGENT') && !roles.includes('SALES_AGENT')) {
+    return {
+      allowed: false,
+      reason: 'Only Admin Agents and Sales Agents may provision Azure subscriptions.',
+      rule: 'R22',
+    };
+  }
+  if (!relationshipActive) {
+    return {
+      allowed: false,
+      reason: 'Provisioning needs an active reseller relationship with the customer.',
+      rule: 'R22',
+    };
+  }
+  return {
+    allowed: true,
+    reason:
+      'Admin and Sales Agents provision Azure subscriptions for customers with an active reseller relationship; Admin Agents become Owner.',
+    rule: 'R22',
+  };
+}
+
+/** May the caller see this subscription at all: its customer's users, and partners holding a role or that provisioned it. */
+export function maySeeSubscription(actor: Actor, subscription: SubscriptionFacts): boolean {
+  if (actor.tenantKind === 'operator') return actor.roles.includes('Operator');
+  if (actor.tenantKind === 'customer') return actor.tenantId === subscription.customerTenantId;
+  return (
+    subscription.provisionedByPartnerTenantId === actor.tenantId ||
+    subscription.assignments.some(
+      ({ principal }) =>
+        principal.kind === 'PARTNER_GROUP' && principal.partnerTenantId === actor.tenantId,
+    )
+  );
+}

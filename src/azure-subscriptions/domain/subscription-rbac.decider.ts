@@ -1,0 +1,291 @@
+import {
+  mayManageSubscriptionAccess,
+  maySeeSubscription,
+  type SubscriptionFacts,
+} from './subscription-access';
+import { partnerRolesOf } from '../../delegated-admin/domain/partner-capabilities';
+import { type Actor, isCustomerGlobalAdmin, isPartnerUser } from '../../platform/domain/actor';
+import { assertNever, type Decider, unhandled } from '../../platform/domain/decider';
+import {
+  conflict,
+  forbidden,
+  invalidInput,
+  notFound,
+  preconditionFailed,
+} from '../../platform/domain/domain-error';
+import {
+  describePrincipal,
+  type Principal,
+  ROLE_DEFINITION_IDS,
+  ROLE_DISPLAY_NAMES,
+  samePrincipal,
+} from './azure-roles';
+import type { SubscriptionRbacCommand } from './commands';
+import type { RoleAssignment, SubscriptionRbacEvent } from './events';
+
+export type SubscriptionRbacState =
+  | { exists: false }
+  | (SubscriptionFacts & { exists: true; displayName: string; cancelled: boolean });
+
+type Existing = Extract<SubscriptionRbacState, { exists: true }>;
+type Of<T extends SubscriptionRbacCommand['type']> = Extract<SubscriptionRbacCommand, { type: T }>;
+
+const DISPLAY_NAME_MAX = 64;
+
+function displayNameOf(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed || trimmed.length > DISPLAY_NAME_MAX) {
+    throw invalidInput(
+      `A subscription display name has 1 to ${DISPLAY_NAME_MAX} characters.`,
+      'R20',
+    );
+  }
+  return trimmed;
+}
+
+/** Unknown, or not the caller's to see: NOT_FOUND either way. */
+function visible(state: SubscriptionRbacState, actor: Actor): Existing {
+  if (!state.exists || !maySeeSubscription(actor, state))
+    throw notFound('No such Azure subscription.');
+  return state;
+}
+
+const PARTNER_GROUPS: readonly string[] = ['ADMIN_AGENTS', 'HELPDESK_AGENTS'];
+
+function validPrincipal(principal: Principal): Principal {
+  if (principal.kind === 'PARTNER_GROUP') {
+    if (!principal.partnerTenantId?.trim() || !PARTNER_GROUPS.includes(principal.group)) {
+      throw invalidInput(
+        'A PARTNER_GROUP principal needs partnerTenantId and a group (ADMIN_AGENTS or HELPDESK_AGENTS).',
+        'R20',
+      );
+    }
+    return {
+      kind: 'PARTNER_GROUP',
+      partnerTenantId: principal.partnerTenantId.trim(),
+      group: principal.group,
+    };
+  }
+  if (principal.kind !== 'CUSTOMER_USER') {
+    throw invalidInput('A principal is a PARTNER_GROUP or a CUSTOMER_USER.', 'R20');
+  }
+  if (!principal.userId?.trim())
+    throw invalidInput('A CUSTOMER_USER principal needs userId.', 'R20');
+  return { kind: 'CUSTOMER_USER', userId: principal.userId.trim() };
+}
+
+function assertMayManageAccess(actor: Actor, subscription: Existing): void {
+  const verdict = mayManageSubscriptionAccess(actor, subscription, partnerRolesOf(actor.roles));
+  if (!verdict.allowed) throw forbidden(verdict.rule, verdict.reason);
+}
+
+const partnerOf = (principal: Principal) =>
+  principal.kind === 'PARTNER_GROUP' ? { partnerTenantId: principal.partnerTenantId } : {};
+
+function provision(
+  command: Of<'ProvisionAzureSubscription'>,
+  state: SubscriptionRbacState,
+): SubscriptionRbacEvent[] {
+  // The relationship stream already checked R22 (role, active relationship) when it linked this id.
+  if (state.exists) throw conflict(`Subscription ${command.subscriptionId} already exists.`);
+  const { actor } = command;
+  const owner: RoleAssignment = {
+    assignmentId: command.ownerAssignmentId,
+    role: 'OWNER',
+    roleDefinitionId: ROLE_DEFINITION_IDS.OWNER,
+    principal: { kind: 'PARTNER_GROUP', partnerTenantId: actor.tenantId, group: 'ADMIN_AGENTS' },
+  };
+  const ids = {
+    subscriptionId: command.subscriptionId,
+    customerTenantId: command.customerTenantId,
+  };
+  return [
+    {
+      type: 'AzureSubscriptionProvisioned',
+      data: {
+        ...ids,
+        displayName: displayNameOf(command.displayName),
+        partnerTenantId: actor.tenantId,
+        partnerName: actor.tenantName ?? actor.tenantId,
+      },
+    },
+    // R22: the provisioning partner's Admin Agents become Owner, in the same append.
+    {
+      type: 'SubscriptionRoleAssigned',
+      data: { ...ids, ...owner, partnerTenantId: actor.tenantId },
+    },
+  ];
+}
+
+function register(
+  command: Of<'RegisterAzureSubscription'>,
+  state: SubscriptionRbacState,
+): SubscriptionRbacEvent[] {
+  if (!isCustomerGlobalAdmin(command.actor)) {
+    throw forbidden(
+      'R24',
+      'Only a Global admin of the customer tenant registers the subscriptions it created.',
+    );
+  }
+  if (state.exists) throw conflict(`Subscription ${command.subscriptionId} already exists.`);
+  return [
+    {
+      type: 'AzureSubscriptionRegistered',
+      data: {
+        subscriptionId: command.subscriptionId,
+        displayName: displayNameOf(command.displayName),
+        customerTenantId: command.actor.tenantId,
+      },
+    },
+  ];
+}
+
+function assign(
+  command: Of<'AssignSubscriptionRole'>,
+  state: SubscriptionRbacState,
+): SubscriptionRbacEvent[] {
+  const subscription = visible(state, command.actor);
+  assertMayManageAccess(command.actor, subscription);
+  if (subscription.cancelled) throw preconditionFailed('R20', 'This subscription is cancelled.');
+  const principal = validPrincipal(command.principal);
+  const existing = subscription.assignments.find(
+    (a) => a.role === command.role && samePrincipal(a.principal, principal),
+  );
+  if (existing) {
+    throw conflict(
+      `${describePrincipal(principal)} already holds ${ROLE_DISPLAY_NAMES[command.role]} here (assignment ${existing.assignmentId}).`,
+      'R20',
+    );
+  }
+  return [
+    {
+      type: 'SubscriptionRoleAssigned',
+      data: {
+        subscriptionId: subscription.subscriptionId,
+        customerTenantId: subscription.customerTenantId,
+        assignmentId: command.assignmentId,
+        role: command.role,
+        roleDefinitionId: ROLE_DEFINITION_IDS[command.role],
+        principal,
+        ...partnerOf(principal),
+      },
+    },
+  ];
+}
+
+function removeAssignment(
+  command: Of<'RemoveSubscriptionRoleAssignment'>,
+  state: SubscriptionRbacState,
+): SubscriptionRbacEvent[] {
+  const subscription = visible(state, command.actor);
+  assertMayManageAccess(command.actor, subscription);
+  const assignment = subscription.assignments.find((a) => a.assignmentId === command.assignmentId);
+  if (!assignment) throw notFound('No such role assignment on this subscription.');
+  return [
+    {
+      type: 'SubscriptionRoleAssignmentRemoved',
+      data: {
+        subscriptionId: subscription.subscriptionId,
+        customerTenantId: subscription.customerTenantId,
+        ...assignment,
+        ...partnerOf(assignment.principal),
+      },
+    },
+  ];
+}
+
+function cancel(
+  command: Of<'CancelAzureSubscription'>,
+  state: SubscriptionRbacState,
+): SubscriptionRbacEvent[] {
+  const subscription = visible(state, command.actor);
+  const { actor } = command;
+  const mayCancel =
+    (isCustomerGlobalAdmin(actor) && actor.tenantId === subscription.customerTenantId) ||
+    (isPartnerUser(actor, 'AdminAgent') &&
+      actor.tenantId === subscription.provisionedByPartnerTenantId);
+  if (!mayCancel) {
+    throw forbidden(
+      'R9',
+      'Only the customer’s Global admin, or an Admin Agent of the partner that provisioned it, may cancel a subscription.',
+    );
+  }
+  if (subscription.cancelled)
+    throw preconditionFailed('R9', 'This subscription is already cancelled.');
+  return [
+    {
+      type: 'AzureSubscriptionCancelled',
+      data: {
+        subscriptionId: subscription.subscriptionId,
+        customerTenantId: subscription.customerTenantId,
+        ...(subscription.provisionedByPartnerTenantId
+          ? { partnerTenantId: subscription.provisionedByPartnerTenantId }
+          : {}),
+      },
+    },
+  ];
+}
+
+/** One Azure subscription's own role assignments (R20–R25), independent of DAP. */
+export const subscriptionRbacDecider: Decider<
+  SubscriptionRbacCommand,
+  SubscriptionRbacEvent,
+  SubscriptionRbacState
+> = {
+  initialState: { exists: false },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'AzureSubscriptionProvisioned':
+      case 'AzureSubscriptionRegistered':
+        return {
+          exists: true,
+          subscriptionId: event.data.subscriptionId,
+          displayName: event.data.displayName,
+          customerTenantId: event.data.customerTenantId,
+          provisionedByPartnerTenantId:
+            event.type === 'AzureSubscriptionProvisioned' ? event.data.partnerTenantId : null,
+          assignments: [],
+          cancelled: false,
+        };
+      case 'SubscriptionRoleAssigned': {
+        if (!state.exists) return state;
+        const { assignmentId, role, roleDefinitionId, principal } = event.data;
+        return {
+          ...state,
+          assignments: [...state.assignments, { assignmentId, role, roleDefinitionId, principal }],
+        };
+      }
+      case 'SubscriptionRoleAssignmentRemoved':
+        return state.exists
+          ? {
+              ...state,
+              assignments: state.assignments.filter(
+                (a) => a.assignmentId !== event.data.assignmentId,
+              ),
+            }
+          : state;
+      case 'AzureSubscriptionCancelled':
+        return state.exists ? { ...state, cancelled: true } : state;
+      default:
+        return unhandled(state, event);
+    }
+  },
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'ProvisionAzureSubscription':
+        return provision(command, state);
+      case 'RegisterAzureSubscription':
+        return register(command, state);
+      case 'AssignSubscriptionRole':
+        return assign(command, state);
+      case 'RemoveSubscriptionRoleAssignment':
+        return removeAssignment(command, state);
+      case 'CancelAzureSubscription':
+        return cancel(command, state);
+      default:
+        return assertNever(command);
+    }
+  },
+};

@@ -1,0 +1,33 @@
+import type { Actor } from '../platform/domain/actor';
+import type { Principal as DomainPrincipal } from './domain/azure-roles';
+import type { SubscriptionView } from '../../projections/azure-subscriptions/subscriptions.queries';
+import { type AzureSubscription, PartnerGroup, PrincipalKind } from './subscription.types';
+
+const visibleTo = (viewer: Actor) => (principal: DomainPrincipal) =>
+  viewer.tenantKind !== 'partner' ||
+  (principal.kind === 'PARTNER_GROUP' && principal.partnerTenantId === viewer.tenantId);
+
+export function toAzureSubscription(view: SubscriptionView, viewer: Actor): AzureSubscription {
+  return {
+    id: view.subscriptionId,
+    displayName: view.displayName,
+    customerTenantId: view.customerTenantId,
+    provisionedByPartnerTenantId: view.provisionedByPartnerTenantId,
+    cancelled: view.cancelled,
+    roleAssignments: view.assignments
+      .filter((assignment) => visibleTo(viewer)(assignment.principal))
+      .map(({ assignmentId, role, roleDefinitionId, principal }) => ({
+        id: assignmentId,
+        role,
+        roleDefinitionId,
+        principal:
+          principal.kind === 'PARTNER_GROUP'
+            ? {
+                kind: PrincipalKind.PARTNER_GROUP,
+                partnerTenantId: principal.partnerTenantId,
+                group: PartnerGroup[principal.group],
+              }
+            : { kind: PrincipalKind.CUSTOMER_USER, userId: principal.userId },
+      })),
+  };
+}

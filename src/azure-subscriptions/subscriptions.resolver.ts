@@ -1,0 +1,160 @@
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { CommandContext } from '../platform/write/command-context';
+import { ChangeSubscriptionAccess } from './change-subscription-access';
+import { ProvisionAzureSubscription } from './provision-azure-subscription';
+import { RegisterAzureSubscription } from './register-azure-subscription';
+import { maySeeSubscription } from './domain/subscription-access';
+import type { Actor } from '../platform/domain/actor';
+import { notFound } from '../platform/domain/domain-error';
+import { checkUserId, normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
+import type { Principal as DomainPrincipal } from './domain/azure-roles';
+import { CommandGateway } from '../platform/graphql/command-gateway';
+import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
+import { ReadModels } from '../platform/graphql/read-models';
+import { toAzureSubscription } from './subscription.mapper';
+import {
+  AssignSubscriptionRoleInput,
+  AzureSubscription,
+  PrincipalInput,
+  PrincipalKind,
+  ProvisionAzureSubscriptionInput,
+  RegisterAzureSubscriptionInput,
+  RemoveSubscriptionRoleAssignmentInput,
+} from './subscription.types';
+
+/** The input as the domain's principal; the decider checks the fields each kind needs (R20). */
+const toPrincipal = (input: PrincipalInput): DomainPrincipal =>
+  input.kind === PrincipalKind.PARTNER_GROUP
+    ? {
+        kind: 'PARTNER_GROUP',
+        partnerTenantId: input.partnerTenantId
+          ? normaliseTenantId(input.partnerTenantId, 'principal.partnerTenantId')
+          : '',
+        group: input.group ?? ('' as never),
+      }
+    : {
+        kind: 'CUSTOMER_USER',
+        userId: input.userId ? checkUserId(input.userId, 'principal.userId') : '',
+      };
+
+const subscriptionIdOf = (id: string) => normaliseEntityId(id, 'subscription');
+
+@Resolver(() => AzureSubscription)
+export class SubscriptionsResolver {
+  constructor(
+    private readonly commands: CommandGateway,
+    private readonly readModels: ReadModels,
+  ) {}
+
+  @Mutation(() => AzureSubscription, {
+    description: 'R22: a partner provisions a subscription; its Admin Agents become Owner.',
+  })
+  async provisionAzureSubscription(
+    @Caller() caller: CommandContext,
+    @Args('input') input: ProvisionAzureSubscriptionInput,
+  ): Promise<AzureSubscription> {
+    return this.commands.execute(
+      new ProvisionAzureSubscription(
+        caller,
+        normaliseTenantId(input.customerTenantId, 'customerTenantId'),
+        input.displayName,
+      ),
+      ({ subscriptionId }) => this.visible(caller.actor, subscriptionId),
+    );
+  }
+
+  @Mutation(() => AzureSubscription, {
+    description: 'R21: the customer registers a subscription it created itself.',
+  })
+  async registerAzureSubscription(
+    @Caller() caller: CommandContext,
+    @Args('input') input: RegisterAzureSubscriptionInput,
+  ): Promise<AzureSubscription> {
+    return this.commands.execute(
+      new RegisterAzureSubscription(caller, input.displayName),
+      ({ subscriptionId }) => this.visible(caller.actor, subscriptionId),
+    );
+  }
+
+  @Mutation(() => AzureSubscription, {
+    description: 'R24: add a role assignment at subscription scope.',
+  })
+  async assignSubscriptionRole(
+    @Caller() caller: CommandContext,
+    @Args('input') input: AssignSubscriptionRoleInput,
+  ): Promise<AzureSubscription> {
+    const subscriptionId = subscriptionIdOf(input.subscriptionId);
+    return this.commands.execute(
+      ChangeSubscriptionAccess.assign(
+        caller,
+        subscriptionId,
+        toPrincipal(input.principal),
+        input.role,
+      ),
+      () => this.visible(caller.actor, subscriptionId),
+    );
+  }
+
+  @Mutation(() => AzureSubscription, { description: 'R24: remove a role assignment.' })
+  async removeSubscriptionRoleAssignment(
+    @Caller() caller: CommandContext,
+    @Args('input') input: RemoveSubscriptionRoleAssignmentInput,
+  ): Promise<AzureSubscription> {
+    const subscriptionId = subscriptionIdOf(input.subscriptionId);
+    const assignmentId = normaliseEntityId(input.assignmentId, 'role assignment');
+    return this.commands.execute(
+      ChangeSubscriptionAccess.remove(caller, subscriptionId, assignmentId),
+      () => this.visible(caller.actor, subscriptionId, true),
+    );
+  }
+
+  @Mutation(() => AzureSubscription, {
+    description: 'R9: cancel a subscription (the customer, or the partner that provisioned it).',
+  })
+  async cancelAzureSubscription(
+    @Caller() caller: CommandContext,
+    @Args('subscriptionId', { type: () => ID }) subscriptionIdInput: string,
+  ): Promise<AzureSubscription> {
+    const subscriptionId = subscriptionIdOf(subscriptionIdInput);
+    return this.commands.execute(ChangeSubscriptionAccess.cancel(caller, subscriptionId), () =>
+      this.visible(caller.actor, subscriptionId, true),
+    );
+  }
+
+  @Query(() => [AzureSubscription], {
+    description:
+      'A customer’s subscriptions (its own users), or those a partner provisioned or holds a role on (R17).',
+  })
+  async azureSubscriptions(
+    @CurrentActor() actor: Actor,
+    @Args('customerTenantId', { type: () => ID, nullable: true }) customerTenantIdInput?: string,
+  ): Promise<AzureSubscription[]> {
+    const customerTenantId = customerTenantIdInput
+      ? normaliseTenantId(customerTenantIdInput, 'customerTenantId')
+      : undefined;
+    await this.readModels.ready('subscriptions');
+    const tenant = actor.tenantKind === 'customer' ? actor.tenantId : customerTenantId;
+    if (
+      !tenant ||
+      (actor.tenantKind === 'customer' && customerTenantId && customerTenantId !== actor.tenantId)
+    )
+      return [];
+    return this.readModels.subscriptions
+      .ofCustomer(tenant)
+      .filter((view) => maySeeSubscription(actor, view))
+      .map((view) => toAzureSubscription(view, actor));
+  }
+
+  /** Removing its own last role hides a subscription from a partner; the answer still shows the result. */
+  private async visible(
+    actor: Actor,
+    subscriptionId: string,
+    evenIfNoLongerVisible = false,
+  ): Promise<AzureSubscription> {
+    await this.readModels.ready('subscriptions');
+    const view = this.readModels.subscriptions.byId(subscriptionId);
+    if (!view || (!evenIfNoLongerVisible && !maySeeSubscription(actor, view)))
+      throw notFound('No such Azure subscription.');
+    return toAzureSubscription(view, actor);
+  }
+}

@@ -1,0 +1,82 @@
+import { customerServices } from '../domain/customer-services';
+import { partnerRolesOf } from '../domain/partner-capabilities';
+import { maySeeSubscription } from '../../azure-subscriptions/domain/subscription-access';
+import type { Actor } from '../../platform/domain/actor';
+import type { RelationshipRow } from '../../../projections/delegated-admin/customers.queries';
+import type { SubscriptionView } from '../../../projections/azure-subscriptions/subscriptions.queries';
+import { toAzureSubscription } from '../../azure-subscriptions/subscription.mapper';
+import {
+  type Customer,
+  type DelegatedAdmin,
+  DelegatedAdminStatus,
+  type PartnerRelationship,
+  RelationshipType,
+} from './customer.types';
+
+export function toDelegatedAdmin(row: RelationshipRow): DelegatedAdmin {
+  return {
+    status: DelegatedAdminStatus[row.dap_status],
+    roles: JSON.parse(row.dap_roles) as string[],
+    since: row.dap_changed_at ? new Date(row.dap_changed_at) : null,
+  };
+}
+
+type CustomerRowMapper = (
+  row: RelationshipRow,
+  customerSubscriptions: readonly SubscriptionView[],
+) => Customer;
+
+/**
+ * Customers page rows as `viewer` (a partner user) sees them: the subscriptions it may see and the
+ * services its roles may use now (R16). What depends on the viewer alone is worked out once a page.
+ */
+export function customerMapper(viewer: Actor): CustomerRowMapper {
+  const partner = { partnerTenantId: viewer.tenantId, roles: partnerRolesOf(viewer.roles) };
+  return (row, customerSubscriptions) => {
+    const relationshipActive = row.active === 1;
+    const subscriptions = customerSubscriptions.filter((view) => maySeeSubscription(viewer, view));
+    const services = customerServices(
+      { tenantId: row.customer_tenant_id, domain: row.customer_domain },
+      partner,
+      { relationshipActive, dapStatus: row.dap_status },
+      subscriptions,
+    );
+    return {
+      tenantId: row.customer_tenant_id,
+      name: row.customer_name,
+      domain: row.customer_domain,
+      relationshipSince: new Date(row.relationship_since),
+      relationshipActive,
+      delegatedAdmin: toDelegatedAdmin(row),
+      azureSubscriptions: subscriptions.map((view) => toAzureSubscription(view, viewer)),
+      services: services.map((service) => ({
+        name: service.name,
+        adminPortalUrl: service.adminPortalUrl,
+        usable: service.verdict.allowed,
+        reason: service.verdict.reason,
+        rule: service.verdict.rule,
+      })),
+    };
+  };
+}
+
+/** One Customers page row as `viewer` sees it. */
+export function toCustomer(
+  row: RelationshipRow,
+  viewer: Actor,
+  customerSubscriptions: readonly SubscriptionView[],
+): Customer {
+  return customerMapper(viewer)(row, customerSubscriptions);
+}
+
+export function toPartnerRelationship(row: RelationshipRow): PartnerRelationship {
+  return {
+    partnerTenantId: row.partner_tenant_id,
+    partnerName: row.partner_name,
+    customerTenantId: row.customer_tenant_id,
+    customerName: row.customer_name,
+    relationshipType: RelationshipType.RESELLER,
+    since: new Date(row.relationship_since),
+    delegatedAdmin: toDelegatedAdmin(row),
+  };
+}

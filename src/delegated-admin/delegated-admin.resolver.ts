@@ -1,0 +1,129 @@
+import { Args, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import type { CommandContext } from '../platform/write/command-context';
+import { OpenServiceRequest } from './open-service-request';
+import { RemoveDelegatedAdminPrivileges } from './remove-delegated-admin-privileges';
+import { type Actor, isCustomerGlobalAdmin } from '../platform/domain/actor';
+import { forbidden } from '../platform/domain/domain-error';
+import { normaliseTenantId } from '../platform/domain/ids';
+import { CommandGateway } from '../platform/graphql/command-gateway';
+import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
+import { ReadModels } from '../platform/graphql/read-models';
+import { toPartnerRelationship } from './customers-page/customer.mapper';
+import { PartnerRelationship } from './customers-page/customer.types';
+import { DirectoryRole, OpenServiceRequestInput, ServiceRequest } from './delegated-admin.types';
+import { PartnerRelationshipsNotifier } from './partner-relationships.notifier';
+
+/** Roles the customer's directory lists; partners' delegated roles are never among the members (R11). */
+const LISTED_DIRECTORY_ROLES = [{ role: 'Global Administrator', tokenRole: 'GlobalAdmin' }];
+
+function customerGlobalAdminOnly(actor: Actor, rule: 'R11' | 'R15'): string {
+  if (!isCustomerGlobalAdmin(actor)) {
+    throw forbidden(rule, 'Only a Global admin of the customer tenant sees this page.');
+  }
+  return actor.tenantId;
+}
+
+@Resolver()
+export class DelegatedAdminResolver {
+  constructor(
+    private readonly commands: CommandGateway,
+    private readonly readModels: ReadModels,
+    private readonly notifier: PartnerRelationshipsNotifier,
+  ) {}
+
+  @Query(() => [PartnerRelationship], {
+    description: 'R15: the customer’s Partner relationships page.',
+  })
+  async partnerRelationships(
+    @CurrentActor() actor: Actor,
+    @Args('asOf', {
+      type: () => Date,
+      nullable: true,
+      description: 'R43: the page as it stood at this moment.',
+    })
+    asOf?: Date,
+  ): Promise<PartnerRelationship[]> {
+    const customerTenantId = customerGlobalAdminOnly(actor, 'R15');
+    await this.readModels.ready('customers', 'customers-history');
+    const rows = asOf
+      ? this.readModels.customersHistory.partnersOf(customerTenantId, asOf)
+      : this.readModels.customers.partnersOf(customerTenantId);
+    return rows.map(toPartnerRelationship);
+  }
+
+  @Mutation(() => PartnerRelationship, {
+    description:
+      'R12: the customer removes a partner’s delegated admin privileges; needs confirm: true.',
+  })
+  async removeDelegatedAdminPrivileges(
+    @Caller() caller: CommandContext,
+    @Args('partnerTenantId', { type: () => ID }) partnerTenantIdInput: string,
+    @Args('confirm') confirm: boolean,
+  ): Promise<PartnerRelationship> {
+    const partnerTenantId = normaliseTenantId(partnerTenantIdInput, 'partnerTenantId');
+    return this.commands.execute(
+      new RemoveDelegatedAdminPrivileges(caller, partnerTenantId, confirm),
+      async () => {
+        await this.readModels.ready('customers');
+        const row = this.readModels.customers.pair(partnerTenantId, caller.actor.tenantId);
+        if (!row) throw new Error('the partner is not on the Partner relationships page yet.');
+        return toPartnerRelationship(row);
+      },
+    );
+  }
+
+  @Mutation(() => ServiceRequest, {
+    description: 'R13, R14: a partner opens a service request for a customer (needs DAP).',
+  })
+  async openServiceRequest(
+    @Caller() caller: CommandContext,
+    @Args('input') input: OpenServiceRequestInput,
+  ): Promise<ServiceRequest> {
+    return this.commands.execute(
+      new OpenServiceRequest(
+        caller,
+        normaliseTenantId(input.customerTenantId, 'customerTenantId'),
+        input.title,
+        input.description,
+      ),
+      async ({ serviceRequestId }) => {
+        await this.readModels.ready('service-requests');
+        const row = this.readModels.serviceRequests.byId(serviceRequestId);
+        if (!row) throw new Error('the service request is not listed yet.');
+        return {
+          id: row.service_request_id,
+          partnerTenantId: row.partner_tenant_id,
+          customerTenantId: row.customer_tenant_id,
+          title: row.title,
+          description: row.description,
+          openedAt: new Date(row.opened_at),
+          openedByUserId: row.opened_by_user_id,
+          openedByName: row.opened_by_name,
+        };
+      },
+    );
+  }
+
+  @Query(() => [DirectoryRole], {
+    description:
+      'R11: directory roles of the caller’s tenant and the tenant’s own members; partners never appear.',
+  })
+  async directoryRoles(@CurrentActor() actor: Actor): Promise<DirectoryRole[]> {
+    const tenantId = customerGlobalAdminOnly(actor, 'R11');
+    await this.readModels.ready('users');
+    return LISTED_DIRECTORY_ROLES.map(({ role, tokenRole }) => ({
+      role,
+      members: this.readModels.users
+        .holding(tenantId, tokenRole)
+        .map((user) => ({ userId: user.user_id, name: user.name })),
+    }));
+  }
+
+  @Subscription(() => PartnerRelationship, {
+    description:
+      'A row of the caller’s Partner relationships page changed (customer Global admin).',
+  })
+  partnerRelationshipsChanged(@CurrentActor() actor: Actor): AsyncIterableIterator<unknown> {
+    return this.notifier.changesFor(customerGlobalAdminOnly(actor, 'R15'));
+  }
+}

@@ -1,0 +1,130 @@
+import type { DapStatus } from '../partner-capabilities';
+import { isCustomerGlobalAdmin } from '../../../platform/domain/actor';
+import { assertNever, type Decider, unhandled } from '../../../platform/domain/decider';
+import {
+  DomainError,
+  forbidden,
+  notFound,
+  preconditionFailed,
+} from '../../../platform/domain/domain-error';
+import type { DapGrantCommand } from './commands';
+import { DAP_ROLE_ASSIGNMENTS, type DapGrantEvent } from './events';
+
+export interface DapGrantState {
+  status: DapStatus;
+  grantedByInvitationIds: ReadonlySet<string>;
+}
+
+type Of<T extends DapGrantCommand['type']> = Extract<DapGrantCommand, { type: T }>;
+
+function grant(command: Of<'GrantDelegatedAdmin'>, state: DapGrantState): DapGrantEvent[] {
+  // R8: accepting another invitation with DAP renegotiates it; while DAP is active nothing changes.
+  if (state.status === 'ACTIVE' || state.grantedByInvitationIds.has(command.invitationId))
+    return [];
+  return [
+    {
+      type: 'DelegatedAdminGranted',
+      data: {
+        partnerTenantId: command.partnerTenantId,
+        partnerName: command.partnerName,
+        customerTenantId: command.customer.tenantId,
+        customerName: command.customer.name,
+        invitationId: command.invitationId,
+        roles: [...DAP_ROLE_ASSIGNMENTS],
+      },
+    },
+  ];
+}
+
+function remove(
+  command: Of<'RemoveDelegatedAdminPrivileges'>,
+  state: DapGrantState,
+): DapGrantEvent[] {
+  const { actor } = command;
+  if (!isCustomerGlobalAdmin(actor) || actor.tenantId !== command.customerTenantId) {
+    throw forbidden(
+      'R12',
+      'Only a Global admin of the customer tenant may remove a partner’s delegated admin privileges.',
+    );
+  }
+  if (!command.relationshipActive && state.status === 'NONE') {
+    throw notFound('Your organisation has no relationship with this partner.');
+  }
+  if (state.status !== 'ACTIVE') {
+    throw preconditionFailed(
+      'R12',
+      'This partner holds no delegated admin privileges in your organisation; there is nothing to remove.',
+    );
+  }
+  if (!command.confirm) {
+    throw new DomainError(
+      'CONFIRMATION_REQUIRED',
+      'Removing delegated admin privileges takes the partner’s Global Administrator and Helpdesk Administrator roles away; nothing was changed. Repeat with confirm: true to remove them. The reseller relationship stays.',
+      'R12',
+    );
+  }
+  return [
+    {
+      type: 'DelegatedAdminRemoved',
+      data: {
+        partnerTenantId: command.partnerTenantId,
+        customerTenantId: command.customerTenantId,
+        reason: 'REMOVED_BY_CUSTOMER',
+      },
+    },
+  ];
+}
+
+function revokeOnRelationshipEnd(
+  command: Of<'RevokeDelegatedAdminOnRelationshipEnd'>,
+  state: DapGrantState,
+): DapGrantEvent[] {
+  if (state.status !== 'ACTIVE') return [];
+  const { partnerTenantId, customerTenantId } = command;
+  return [
+    {
+      type: 'DelegatedAdminRemoved',
+      data: { partnerTenantId, customerTenantId, reason: 'RELATIONSHIP_ENDED' },
+    },
+  ];
+}
+
+/**
+ * Delegated admin privileges of one partner in one customer tenant (R10–R13). Only the grant and
+ * its removals are recorded here (service requests once were: an old stream's are skipped), so a
+ * partner's traffic never competes with the customer's removal for this stream's revision.
+ */
+export const dapGrantDecider: Decider<DapGrantCommand, DapGrantEvent, DapGrantState> = {
+  initialState: { status: 'NONE', grantedByInvitationIds: new Set() },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'DelegatedAdminGranted':
+        return {
+          ...state,
+          status: 'ACTIVE',
+          grantedByInvitationIds: new Set([
+            ...state.grantedByInvitationIds,
+            event.data.invitationId,
+          ]),
+        };
+      case 'DelegatedAdminRemoved':
+        return { ...state, status: 'REMOVED' };
+      default:
+        return unhandled(state, event);
+    }
+  },
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'GrantDelegatedAdmin':
+        return grant(command, state);
+      case 'RemoveDelegatedAdminPrivileges':
+        return remove(command, state);
+      case 'RevokeDelegatedAdminOnRelationshipEnd':
+        return revokeOnRelationshipEnd(command, state);
+      default:
+        return assertNever(command);
+    }
+  },
+};

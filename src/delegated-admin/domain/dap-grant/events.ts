@@ -1,0 +1,45 @@
+import type { CustomerIdentity } from '../../../invitations/domain/events';
+
+export type PartnerGroup = 'ADMIN_AGENTS' | 'HELPDESK_AGENTS';
+
+/** A directory role a partner group holds in the customer's tenant through DAP (R10). */
+export interface DelegatedRoleAssignment {
+  group: PartnerGroup;
+  role: string;
+  roleTemplateId: string;
+}
+
+/** R10: Admin Agents → Global Administrator, Helpdesk Agents → Helpdesk Administrator. */
+export const DAP_ROLE_ASSIGNMENTS: readonly DelegatedRoleAssignment[] = [
+  {
+    group: 'ADMIN_AGENTS',
+    role: 'Global Administrator',
+    roleTemplateId: '62e90394-69f5-4237-9190-012177145e10',
+  },
+  {
+    group: 'HELPDESK_AGENTS',
+    role: 'Helpdesk Administrator',
+    roleTemplateId: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+  },
+];
+
+export type DapRemovalReason = 'REMOVED_BY_CUSTOMER' | 'RELATIONSHIP_ENDED';
+
+export type DapGrantEvent =
+  | {
+      type: 'DelegatedAdminGranted';
+      data: {
+        partnerTenantId: string;
+        partnerName: string;
+        customerTenantId: string;
+        customerName: string;
+        invitationId: string;
+        roles: DelegatedRoleAssignment[];
+      };
+    }
+  | {
+      type: 'DelegatedAdminRemoved';
+      data: { partnerTenantId: string; customerTenantId: string; reason: DapRemovalReason };
+    };
+
+export type { CustomerIdentity };

@@ -1,0 +1,124 @@
+import { type Actor } from '../../platform/domain/actor';
+import { forbidden, type RuleId } from '../../platform/domain/domain-error';
+
+export const PARTNER_ROLE_NAMES = ['ADMIN_AGENT', 'SALES_AGENT', 'HELPDESK_AGENT'] as const;
+export type PartnerRoleName = (typeof PARTNER_ROLE_NAMES)[number];
+
+const ROLE_OF_TOKEN_ROLE = new Map<string, PartnerRoleName>([
+  ['AdminAgent', 'ADMIN_AGENT'],
+  ['SalesAgent', 'SALES_AGENT'],
+  ['HelpdeskAgent', 'HELPDESK_AGENT'],
+]);
+
+export const DAP_CAPABILITY_ACTIONS = [
+  'MANAGE_DIRECTORY',
+  'USE_ADMIN_PORTALS',
+  'OPEN_SERVICE_REQUEST',
+  'HELPDESK_ACTIONS',
+] as const;
+export type DapCapabilityAction = (typeof DAP_CAPABILITY_ACTIONS)[number];
+
+export type DapStatus = 'NONE' | 'ACTIVE' | 'REMOVED';
+
+/** What is true of one (partner, customer) pair right now. */
+export interface PairFacts {
+  relationshipActive: boolean;
+  dapStatus: DapStatus;
+}
+
+export interface Verdict {
+  allowed: boolean;
+  reason: string;
+  rule: RuleId;
+}
+
+/** Which partner roles each DAP-backed action needs, and why (R14). */
+const DAP_ACTIONS: Record<
+  DapCapabilityAction,
+  { roles: PartnerRoleName[]; grants: string; rule: RuleId }
+> = {
+  MANAGE_DIRECTORY: {
+    roles: ['ADMIN_AGENT'],
+    grants: 'Admin Agents hold Global Administrator in the customer’s directory through DAP',
+    rule: 'R14',
+  },
+  USE_ADMIN_PORTALS: {
+    roles: ['ADMIN_AGENT'],
+    grants:
+      'Admin Agents hold Global Administrator, which opens the customer’s admin portals, through DAP',
+    rule: 'R14',
+  },
+  OPEN_SERVICE_REQUEST: {
+    roles: ['ADMIN_AGENT', 'HELPDESK_AGENT'],
+    grants: 'Admin and Helpdesk Agents may open service requests for the customer through DAP',
+    rule: 'R14',
+  },
+  HELPDESK_ACTIONS: {
+    roles: ['ADMIN_AGENT', 'HELPDESK_AGENT'],
+    grants:
+      'Helpdesk Agents hold Helpdesk Administrator (and Admin Agents Global Administrator, which includes it) through DAP',
+    rule: 'R14',
+  },
+};
+
+const ROLE_LABEL: Record<PartnerRoleName, string> = {
+  ADMIN_AGENT: 'Admin Agents',
+  SALES_AGENT: 'Sales Agents',
+  HELPDESK_AGENT: 'Helpdesk Agents',
+};
+
+/** R7, R13, R14: what a partner user holding `roles` may do in the customer's tenant, and why. */
+export function partnerRolesMay(
+  roles: readonly PartnerRoleName[],
+  action: DapCapabilityAction,
+  facts: PairFacts,
+): Verdict {
+  const need = DAP_ACTIONS[action];
+  if (!facts.relationshipActive) {
+    return {
+      allowed: false,
+      reason: 'The partner has no active reseller relationship with this customer.',
+      rule: 'R7',
+    };
+  }
+  if (!roles.some((role) => need.roles.includes(role))) {
+    const who = need.roles.map((needed) => ROLE_LABEL[needed]).join(' and ');
+    const sales = roles.includes('SALES_AGENT') ? ' Sales Agents get nothing from DAP.' : '';
+    return { allowed: false, reason: `Only ${who} may do this.${sales}`, rule: 'R14' };
+  }
+  if (facts.dapStatus === 'REMOVED') {
+    return {
+      allowed: false,
+      reason:
+        'The customer removed the partner’s delegated admin privileges; the customer must accept a new invitation that includes DAP first.',
+      rule: 'R13',
+    };
+  }
+  if (facts.dapStatus === 'NONE') {
+    return {
+      allowed: false,
+      reason:
+        'The partner holds no delegated admin privileges for this customer; the customer must accept an invitation that includes DAP.',
+      rule: 'R14',
+    };
+  }
+  return { allowed: true, reason: `${need.grants}.`, rule: need.rule };
+}
+
+export function partnerRolesOf(tokenRoles: readonly string[]): PartnerRoleName[] {
+  return tokenRoles.flatMap((role) => ROLE_OF_TOKEN_ROLE.get(role) ?? []);
+}
+
+/** The command-side use of the same rules: refuses with the verdict's reason and rule. */
+export function assertPartnerMay(
+  actor: Actor,
+  partnerTenantId: string,
+  action: DapCapabilityAction,
+  facts: PairFacts,
+): void {
+  if (actor.tenantKind !== 'partner' || actor.tenantId !== partnerTenantId) {
+    throw forbidden('R17', 'Only the partner’s own users may act for it.');
+  }
+  const verdict = partnerRolesMay(partnerRolesOf(actor.roles), action, facts);
+  if (!verdict.allowed) throw forbidden(verdict.rule, verdict.reason);
+}

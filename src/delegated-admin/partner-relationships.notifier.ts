@@ -1,0 +1,62 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { PubSub } from 'graphql-subscriptions';
+import { PROJECTOR, type Projector } from '../platform/projection-engine/projector';
+import type { RecordedEvent } from '../platform/event-store/event-store';
+import { ReadModels } from '../platform/graphql/read-models';
+import { toPartnerRelationship } from './customers-page/customer.mapper';
+import type { PartnerRelationship } from './customers-page/customer.types';
+
+const ROW_CHANGING = new Set([
+  'RelationshipEstablished',
+  'RelationshipEnded',
+  'DelegatedAdminGranted',
+  'DelegatedAdminRemoved',
+]);
+
+interface PairData {
+  partnerTenantId?: string;
+  customerTenantId?: string;
+  customer?: { tenantId?: string };
+}
+
+/** Tells a customer's open Partner relationships page when one of its rows changed. */
+@Injectable()
+export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestroy {
+  private readonly pubSub = new PubSub<
+    Record<string, { partnerRelationshipsChanged: PartnerRelationship }>
+  >();
+  private unsubscribe?: () => void;
+
+  constructor(
+    @Inject(PROJECTOR) private readonly engine: Projector,
+    private readonly readModels: ReadModels,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.engine.onApplied((events) => this.publish(events));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+
+  changesFor(customerTenantId: string): AsyncIterableIterator<unknown> {
+    return this.pubSub.asyncIterableIterator(topic(customerTenantId));
+  }
+
+  private publish(events: readonly RecordedEvent[]): void {
+    for (const event of events) {
+      if (!ROW_CHANGING.has(event.type)) continue;
+      const data = event.data as PairData;
+      const customerTenantId = data.customerTenantId ?? data.customer?.tenantId;
+      if (!data.partnerTenantId || !customerTenantId) continue;
+      const row = this.readModels.customers.pair(data.partnerTenantId, customerTenantId);
+      if (row)
+        void this.pubSub.publish(topic(customerTenantId), {
+          partnerRelationshipsChanged: toPartnerRelationship(row),
+        });
+    }
+  }
+}
+
+const topic = (customerTenantId: string) => `partnerRelationships:${customerTenantId}`;

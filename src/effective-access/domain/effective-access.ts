@@ -1,0 +1,91 @@
+import {
+  AUTOPILOT_ACTIONS,
+  autopilotCapability,
+  type AutopilotPolicy,
+} from '../../autopilot/domain/autopilot-access';
+import {
+  DAP_CAPABILITY_ACTIONS,
+  type PairFacts,
+  type PartnerRoleName,
+  partnerRolesMay,
+  type Verdict,
+} from '../../delegated-admin/domain/partner-capabilities';
+import {
+  mayProvisionSubscription,
+  partnerRoleOnSubscription,
+  SUBSCRIPTION_ACTIONS,
+  type SubscriptionFacts,
+} from '../../azure-subscriptions/domain/subscription-access';
+
+/** Every action effectiveAccess answers for (R40). */
+export const CAPABILITY_ACTIONS = [
+  ...DAP_CAPABILITY_ACTIONS,
+  ...SUBSCRIPTION_ACTIONS,
+  ...AUTOPILOT_ACTIONS,
+] as const;
+export type CapabilityAction = (typeof CAPABILITY_ACTIONS)[number];
+
+/** What is true now of a (partner, customer) pair, as far as the access rules care. */
+export interface AccessSituation {
+  partnerTenantId: string;
+  pair: PairFacts;
+  /** The customer's subscriptions the asker may see. */
+  subscriptions: readonly SubscriptionFacts[];
+  /** AUTOPILOT_POLICY, which the Autopilot actions depend on (R35). */
+  autopilotPolicy: AutopilotPolicy;
+}
+
+export interface CapabilityAnswer extends Verdict {
+  role: PartnerRoleName;
+  action: CapabilityAction;
+  subscriptionId: string | null;
+}
+
+/**
+ * R40: for each partner role, each action, allowed or not and why; subscription actions once per
+ * subscription. The same functions decide the commands, so the answer cannot disagree with them.
+ */
+export function effectiveAccess(
+  roles: readonly PartnerRoleName[],
+  situation: AccessSituation,
+): CapabilityAnswer[] {
+  return roles.flatMap((role) => [
+    ...DAP_CAPABILITY_ACTIONS.map((action) =>
+      answer(role, action, null, partnerRolesMay([role], action, situation.pair)),
+    ),
+    answer(
+      role,
+      'PROVISION_SUBSCRIPTION',
+      null,
+      mayProvisionSubscription([role], situation.pair.relationshipActive),
+    ),
+    ...situation.subscriptions.flatMap((subscription) =>
+      (['MANAGE_SUBSCRIPTION', 'MANAGE_SUBSCRIPTION_ACCESS'] as const).map((action) =>
+        answer(
+          role,
+          action,
+          subscription.subscriptionId,
+          partnerRoleOnSubscription(role, situation.partnerTenantId, action, subscription),
+        ),
+      ),
+    ),
+    ...AUTOPILOT_ACTIONS.map((action) =>
+      answer(
+        role,
+        action,
+        null,
+        autopilotCapability(role, situation.partnerTenantId, action, {
+          ...situation.pair,
+          policy: situation.autopilotPolicy,
+        }),
+      ),
+    ),
+  ]);
+}
+
+const answer = (
+  role: PartnerRoleName,
+  action: CapabilityAction,
+  subscriptionId: string | null,
+  verdict: Verdict,
+): CapabilityAnswer => ({ role, action, subscriptionId, ...verdict });

@@ -1,0 +1,51 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { invitationDecider } from './domain/invitation.decider';
+import { streamIds } from '../platform/domain/streams';
+import { AggregateStore } from '../platform/write/aggregate-store';
+import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import { FollowUps, type InvitationAccepted } from './follow-ups';
+
+export class AcceptResellerInvitation extends Command<
+  CommandOutcome & { partnerTenantId: string }
+> {
+  constructor(
+    readonly context: CommandContext,
+    readonly invitationId: string,
+  ) {
+    super();
+  }
+}
+
+/**
+ * The invitation stream's expected revision makes acceptance happen at most once (R6); the pair's
+ * streams then make the relationship (R7) and its DAP grant (R10) exist at most once.
+ */
+@CommandHandler(AcceptResellerInvitation)
+export class AcceptResellerInvitationHandler implements ICommandHandler<AcceptResellerInvitation> {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly followUps: FollowUps,
+  ) {}
+
+  async execute({ context, invitationId }: AcceptResellerInvitation) {
+    const invitation = await this.aggregates.decide(
+      streamIds.invitation(invitationId),
+      invitationDecider,
+      { type: 'AcceptResellerInvitation', actor: context.actor },
+      context,
+    );
+    const accepted = invitation.events[0].data as InvitationAccepted;
+    const trigger = { id: invitation.eventIds[0], position: invitation.position };
+    // The acceptance is recorded: from here nothing may answer as if it were not. Should the
+    // relationship or the grant fail to append now, the reactor retries them until they succeed.
+    const followUpPosition = await this.followUps
+      .runInline(trigger, () =>
+        this.followUps.afterAcceptance(accepted, { ...context, causationId: trigger.id }),
+      )
+      .catch(() => invitation.position);
+    return {
+      position: Math.max(invitation.position, followUpPosition),
+      partnerTenantId: accepted.partnerTenantId,
+    };
+  }
+}

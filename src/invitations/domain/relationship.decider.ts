@@ -1,0 +1,118 @@
+import { partnerRolesOf } from '../../delegated-admin/domain/partner-capabilities';
+import { mayProvisionSubscription } from '../../azure-subscriptions/domain/subscription-access';
+import { isPartnerUser } from '../../platform/domain/actor';
+import { assertNever, type Decider, unhandled } from '../../platform/domain/decider';
+import { forbidden, notFound, preconditionFailed } from '../../platform/domain/domain-error';
+import type { RelationshipCommand } from './commands';
+import type { RelationshipEvent } from './events';
+
+export interface RelationshipState {
+  active: boolean;
+  acceptedInvitationIds: ReadonlySet<string>;
+  /** Subscriptions this partner provisioned for the customer (R9 asks which are still active). */
+  linkedSubscriptionIds: readonly string[];
+}
+
+type Of<T extends RelationshipCommand['type']> = Extract<RelationshipCommand, { type: T }>;
+
+function establish(
+  command: Of<'EstablishRelationship'>,
+  state: RelationshipState,
+): RelationshipEvent[] {
+  // R8: an accepted invitation from a partner the customer already has changes nothing here.
+  if (state.active || state.acceptedInvitationIds.has(command.invitationId)) return [];
+  return [
+    {
+      type: 'RelationshipEstablished',
+      data: {
+        partnerTenantId: command.partnerTenantId,
+        partnerName: command.partnerName,
+        customer: command.customer,
+        invitationId: command.invitationId,
+      },
+    },
+  ];
+}
+
+function link(command: Of<'LinkAzureSubscription'>, state: RelationshipState): RelationshipEvent[] {
+  const { actor } = command;
+  if (actor.tenantKind !== 'partner' || actor.tenantId !== command.partnerTenantId) {
+    throw forbidden(
+      'R22',
+      'Only a partner’s own Admin or Sales Agents provision subscriptions for it.',
+    );
+  }
+  const roles = partnerRolesOf(actor.roles);
+  const byRole = mayProvisionSubscription(roles, true);
+  if (!byRole.allowed) throw forbidden('R22', byRole.reason);
+  const verdict = mayProvisionSubscription(roles, state.active);
+  if (!verdict.allowed) throw preconditionFailed('R22', verdict.reason);
+  const { partnerTenantId, customerTenantId, subscriptionId } = command;
+  return [
+    {
+      type: 'AzureSubscriptionLinked',
+      data: { partnerTenantId, customerTenantId, subscriptionId },
+    },
+  ];
+}
+
+function end(
+  command: Of<'EndResellerRelationship'>,
+  state: RelationshipState,
+): RelationshipEvent[] {
+  const { actor } = command;
+  if (!isPartnerUser(actor, 'AdminAgent') || actor.tenantId !== command.partnerTenantId) {
+    throw forbidden('R9', 'Only a partner Admin Agent may end a reseller relationship.');
+  }
+  if (!state.active) throw notFound('No active reseller relationship with this customer.');
+  if (command.activeProvisionedSubscriptionIds.length > 0) {
+    throw preconditionFailed(
+      'R9',
+      `The customer still has active Azure subscriptions you provisioned (${command.activeProvisionedSubscriptionIds.join(', ')}); cancel them before ending the relationship.`,
+    );
+  }
+  const { partnerTenantId, customerTenantId } = command;
+  return [{ type: 'RelationshipEnded', data: { partnerTenantId, customerTenantId } }];
+}
+
+/** The reseller relationship of one (partner, customer) pair: one stream, so at most one (R7). */
+export const relationshipDecider: Decider<
+  RelationshipCommand,
+  RelationshipEvent,
+  RelationshipState
+> = {
+  initialState: { active: false, acceptedInvitationIds: new Set(), linkedSubscriptionIds: [] },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'RelationshipEstablished':
+        return {
+          ...state,
+          active: true,
+          acceptedInvitationIds: new Set([...state.acceptedInvitationIds, event.data.invitationId]),
+        };
+      case 'AzureSubscriptionLinked':
+        return {
+          ...state,
+          linkedSubscriptionIds: [...state.linkedSubscriptionIds, event.data.subscriptionId],
+        };
+      case 'RelationshipEnded':
+        return { ...state, active: false };
+      default:
+        return unhandled(state, event);
+    }
+  },
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'EstablishRelationship':
+        return establish(command, state);
+      case 'LinkAzureSubscription':
+        return link(command, state);
+      case 'EndResellerRelationship':
+        return end(command, state);
+      default:
+        return assertNever(command);
+    }
+  },
+};

@@ -1,0 +1,82 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { relationshipDecider } from './domain/relationship.decider';
+import { streamIds } from '../platform/domain/streams';
+import { subscriptionRbacDecider } from '../azure-subscriptions/domain/subscription-rbac.decider';
+import { AggregateStore } from '../platform/write/aggregate-store';
+import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import { FollowUps } from './follow-ups';
+import { Revocations } from '../platform/write/revocations';
+
+export class EndResellerRelationship extends Command<CommandOutcome> {
+  constructor(
+    readonly context: CommandContext & { causationId?: string },
+    readonly customerTenantId: string,
+    /** Set when the reactor finishes an end a crash interrupted after its fences. */
+    readonly resumeAtRevision?: number,
+  ) {
+    super();
+  }
+}
+
+/**
+ * R9: only without active subscriptions it provisioned (ordered against provisioning by the
+ * relationship stream); ending also removes the partner's DAP. A revocation: every stream where
+ * partner actions need the relationship is fenced first (revocations.ts).
+ */
+@CommandHandler(EndResellerRelationship)
+export class EndResellerRelationshipHandler implements ICommandHandler<EndResellerRelationship> {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly followUps: FollowUps,
+    private readonly revocations: Revocations,
+  ) {}
+
+  async execute({ context, customerTenantId, resumeAtRevision }: EndResellerRelationship) {
+    const partnerTenantId = context.actor.tenantId;
+    const relationshipStream = streamIds.relationship(partnerTenantId, customerTenantId);
+    const { state } = await this.aggregates.load(relationshipStream, relationshipDecider);
+    const activeProvisionedSubscriptionIds = await this.activeSubscriptions(
+      state.linkedSubscriptionIds,
+    );
+    const ended = await this.revocations.revoke({
+      streamId: relationshipStream,
+      decider: relationshipDecider,
+      command: {
+        type: 'EndResellerRelationship',
+        actor: context.actor,
+        partnerTenantId,
+        customerTenantId,
+        activeProvisionedSubscriptionIds,
+      },
+      revoking: 'RELATIONSHIP',
+      pair: { partnerTenantId, customerTenantId },
+      context,
+      resumeAtRevision,
+    });
+    if (ended.events.length === 0) return { position: ended.position };
+    const trigger = { id: ended.eventIds[0], position: ended.position };
+    // The end is recorded; a DAP removal that fails to append now is retried by the reactor.
+    const dapPosition = await this.followUps
+      .runInline(trigger, () =>
+        this.followUps.afterRelationshipEnded(
+          { partnerTenantId, customerTenantId },
+          { ...context, causationId: trigger.id },
+        ),
+      )
+      .catch(() => ended.position);
+    return { position: Math.max(ended.position, dapPosition) };
+  }
+
+  /** A linked id whose stream never got written (a crash mid-provisioning) is no subscription. */
+  private async activeSubscriptions(subscriptionIds: readonly string[]): Promise<string[]> {
+    const states = await Promise.all(
+      subscriptionIds.map((id) =>
+        this.aggregates.load(streamIds.subscription(id), subscriptionRbacDecider),
+      ),
+    );
+    return subscriptionIds.filter((_, index) => {
+      const { state } = states[index];
+      return state.exists && !state.cancelled;
+    });
+  }
+}

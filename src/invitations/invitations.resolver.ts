@@ -1,0 +1,155 @@
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { AcceptResellerInvitation } from './accept-reseller-invitation';
+import { CancelInvitation } from './cancel-invitation';
+import { EditInvitationEmail } from './edit-invitation-email';
+import { RequestResellerRelationship } from './request-reseller-relationship';
+import type { CommandContext } from '../platform/write/command-context';
+import { canSeeInvitation } from './domain/invitation-visibility';
+import { type Actor, isCustomerGlobalAdmin } from '../platform/domain/actor';
+import { forbidden, notFound } from '../platform/domain/domain-error';
+import { normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
+import type { InvitationRow } from '../../projections/invitations/invitations.queries';
+import { CommandGateway } from '../platform/graphql/command-gateway';
+import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
+import { ReadModels } from '../platform/graphql/read-models';
+import { PartnerRelationship } from '../delegated-admin/customers-page/customer.types';
+import { toPartnerRelationship } from '../delegated-admin/customers-page/customer.mapper';
+import { toInvitation } from './invitation.mapper';
+import {
+  EditInvitationEmailInput,
+  Invitation,
+  InvitationStatus,
+  RequestResellerRelationshipInput,
+} from './invitation.types';
+
+@Resolver(() => Invitation)
+export class InvitationsResolver {
+  constructor(
+    private readonly commands: CommandGateway,
+    private readonly readModels: ReadModels,
+  ) {}
+
+  @Mutation(() => Invitation, {
+    description: 'R1–R3: a partner asks a customer for a reseller relationship.',
+  })
+  async requestResellerRelationship(
+    @Caller() caller: CommandContext,
+    @Args('input') input: RequestResellerRelationshipInput,
+  ): Promise<Invitation> {
+    // A blank id is left to the decider, which explains R4.
+    const tenantId = input.customerTenantId?.trim()
+      ? normaliseTenantId(input.customerTenantId, 'customerTenantId')
+      : input.customerTenantId;
+    const intended =
+      tenantId || input.customerDomain ? { tenantId, domain: input.customerDomain } : null;
+    return this.commands.execute(
+      new RequestResellerRelationship(caller, input.includeDelegatedAdmin, intended),
+      ({ invitationId }) => this.visibleInvitation(caller.actor, invitationId),
+    );
+  }
+
+  @Mutation(() => Invitation, {
+    description: 'R3: edit the draft email; it must keep the exact link.',
+  })
+  async editInvitationEmail(
+    @Caller() caller: CommandContext,
+    @Args('input') input: EditInvitationEmailInput,
+  ): Promise<Invitation> {
+    const invitationId = normaliseEntityId(input.invitationId, 'invitation');
+    return this.commands.execute(
+      new EditInvitationEmail(caller, invitationId, input.subject, input.body),
+      () => this.visibleInvitation(caller.actor, invitationId),
+    );
+  }
+
+  @Mutation(() => Invitation, { description: 'R6: the partner withdraws a pending invitation.' })
+  async cancelInvitation(
+    @Caller() caller: CommandContext,
+    @Args('invitationId', { type: () => ID }) invitationId: string,
+  ): Promise<Invitation> {
+    const id = normaliseEntityId(invitationId, 'invitation');
+    return this.commands.execute(new CancelInvitation(caller, id), () =>
+      this.visibleInvitation(caller.actor, id),
+    );
+  }
+
+  @Mutation(() => PartnerRelationship, {
+    description: 'R4–R8: the customer’s Global admin accepts.',
+  })
+  async acceptResellerInvitation(
+    @Caller() caller: CommandContext,
+    @Args('invitationId', { type: () => ID }) invitationId: string,
+  ): Promise<PartnerRelationship> {
+    return this.commands.execute(
+      new AcceptResellerInvitation(caller, normaliseEntityId(invitationId, 'invitation')),
+      async ({ partnerTenantId }) => {
+        await this.readModels.ready('customers');
+        const row = this.readModels.customers.relationship(partnerTenantId, caller.actor.tenantId);
+        if (!row) throw new Error('the relationship is not on the Partner relationships page yet.');
+        return toPartnerRelationship(row);
+      },
+    );
+  }
+
+  @Query(() => [Invitation], {
+    description: 'A partner’s own invitations, or those addressed to a customer.',
+  })
+  async invitations(
+    @CurrentActor() actor: Actor,
+    @Args('status', { type: () => InvitationStatus, nullable: true }) status?: InvitationStatus,
+  ): Promise<Invitation[]> {
+    await this.readModels.ready('invitations');
+    const now = this.readModels.now();
+    const rows = this.invitationRows(actor, status, now);
+    return rows.map((row) => toInvitation(row, now));
+  }
+
+  @Query(() => Invitation, { nullable: true })
+  async invitation(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<Invitation | null> {
+    await this.readModels.ready('invitations');
+    const row = this.readModels.invitations.byId(normaliseEntityId(id, 'invitation'));
+    return row && this.isVisible(actor, row) ? toInvitation(row, this.readModels.now()) : null;
+  }
+
+  private invitationRows(
+    actor: Actor,
+    status: InvitationStatus | undefined,
+    now: Date,
+  ): InvitationRow[] {
+    if (actor.tenantKind === 'partner')
+      return this.readModels.invitations.ofPartner(actor.tenantId, status, now);
+    if (isCustomerGlobalAdmin(actor)) {
+      return this.readModels.invitations.forCustomer(
+        { tenantId: actor.tenantId, domain: actor.tenantDomain },
+        status,
+        now,
+      );
+    }
+    throw forbidden('R5', 'Only partner users and a customer’s Global admin see invitations.');
+  }
+
+  private isVisible(actor: Actor, row: InvitationRow): boolean {
+    return canSeeInvitation(actor, {
+      partnerTenantId: row.partner_tenant_id,
+      intendedCustomer:
+        row.intended_tenant_id || row.intended_domain
+          ? {
+              tenantId: row.intended_tenant_id ?? undefined,
+              domain: row.intended_domain ?? undefined,
+            }
+          : null,
+      acceptedBy: row.outcome === 'ACCEPTED' ? row.customer_tenant_id : null,
+      pending: row.outcome === 'PENDING',
+    });
+  }
+
+  private async visibleInvitation(actor: Actor, invitationId: string): Promise<Invitation> {
+    await this.readModels.ready('invitations');
+    const row = this.readModels.invitations.byId(invitationId);
+    if (!row || !this.isVisible(actor, row)) throw notFound('No such invitation.');
+    return toInvitation(row, this.readModels.now());
+  }
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import type { Actor } from '../domain/actor';
+import { isTenantId, isUserId } from '../domain/ids';
+
+/** Well-formed Unicode (no lone surrogates) of at most `max` characters: what events may hold. */
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => value.isWellFormed(), 'not well-formed Unicode');
+
+export const tokenClaimsSchema = z.object({
+  sub: z.string().refine(isUserId, 'not a user id'),
+  name: text(200).pipe(z.string().min(1)),
+  // The one tenant id rule (ids.ts): trimmed and lower-cased, then checked.
+  tid: z
+    .string()
+    .transform((value) => value.trim().toLowerCase())
+    .refine(isTenantId, 'not a tenant id'),
+  tenant_kind: z.enum(['partner', 'customer', 'operator']),
+  tenant_name: text(200).optional(),
+  tenant_domain: text(253).optional(),
+  roles: z.array(text(64)).max(50).default([]),
+});
+
+export type TokenClaims = z.input<typeof tokenClaimsSchema>;
+
+export function actorFromClaims(claims: z.output<typeof tokenClaimsSchema>): Actor {
+  return {
+    userId: claims.sub,
+    name: claims.name,
+    tenantId: claims.tid,
+    tenantKind: claims.tenant_kind,
+    ...(claims.tenant_name ? { tenantName: claims.tenant_name } : {}),
+    ...(claims.tenant_domain ? { tenantDomain: claims.tenant_domain } : {}),
+    roles: claims.roles,
+  };
+}

@@ -1,0 +1,71 @@
+import type { DapStatus, PairFacts } from '../../delegated-admin/domain/partner-capabilities';
+
+/** The facts of a (partner, customer) pair that a revocation takes away. */
+export type RevocableFact = 'RELATIONSHIP' | 'DELEGATED_ADMIN';
+
+/** Streams where partner actions depend on the pair's facts, so revocations fence them. */
+export type FencedScope = 'SERVICE_REQUESTS' | 'AUTOPILOT';
+
+/** The pair's Relationship and DapGrant streams as a command read them: state and revision. */
+export interface PairSnapshot {
+  relationship: { active: boolean; revision: number };
+  dap: { status: DapStatus; revision: number };
+}
+
+/**
+ * Recorded in every fenced stream before a revocation's own event, which then follows on the fact
+ * stream with `factRevision` as its expected revision. A partner action decided on the fact as it
+ * was before `factRevision` can no longer be appended after it (its stream moved), and a decision
+ * that sees the fence treats the fact as revoked while the revocation is under way.
+ */
+export type PartnerAccessRevocationStarted = {
+  type: 'PartnerAccessRevocationStarted';
+  data: {
+    partnerTenantId: string;
+    customerTenantId: string;
+    revoking: RevocableFact;
+    /** The fact stream's revision the revocation was decided on (-1: no stream yet). */
+    factRevision: number;
+    scope: FencedScope;
+  };
+};
+
+/** Per fact, the revision of the newest revocation begun in a stream. */
+export type Fence = Readonly<Partial<Record<RevocableFact, number>>>;
+
+export const fenced = (fence: Fence, event: PartnerAccessRevocationStarted): Fence => ({
+  ...fence,
+  [event.data.revoking]: Math.max(fence[event.data.revoking] ?? -1, event.data.factRevision),
+});
+
+/**
+ * A fence holds while its fact stream has not moved past the revision its revocation was decided
+ * on (the revocation is under way, or this command read the fact before it). Once the stream has
+ * moved on, the stream itself says what happened: revoked, or (a revocation that lost a race)
+ * still in force.
+ */
+const holds = (fence: Fence, fact: RevocableFact, revision: number): boolean =>
+  (fence[fact] ?? -Infinity) >= revision;
+
+/** The pair's facts as a partner action must see them in a stream carrying `fence`. */
+export function factsBehindFence(snapshot: PairSnapshot, fence: Fence = {}): PairFacts {
+  const relationshipRevoking = holds(fence, 'RELATIONSHIP', snapshot.relationship.revision);
+  const dapRevoking = holds(fence, 'DELEGATED_ADMIN', snapshot.dap.revision);
+  return {
+    relationshipActive: snapshot.relationship.active && !relationshipRevoking,
+    dapStatus: dapRevoking && snapshot.dap.status === 'ACTIVE' ? 'REMOVED' : snapshot.dap.status,
+  };
+}
+
+export function revocationStarted(
+  partnerTenantId: string,
+  customerTenantId: string,
+  revoking: RevocableFact,
+  factRevision: number,
+  scope: FencedScope,
+): PartnerAccessRevocationStarted {
+  return {
+    type: 'PartnerAccessRevocationStarted',
+    data: { partnerTenantId, customerTenantId, revoking, factRevision, scope },
+  };
+}

@@ -1,0 +1,104 @@
+import type { Actor } from '../domain/actor';
+
+/** What an append expects of the stream before it: the event store's optimistic concurrency. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+export interface EventMetadata {
+  correlationId: string;
+  causationId: string;
+  actor: Actor;
+  /** ISO 8601, the business time the command was decided at. */
+  occurredAt: string;
+  schemaVersion: number;
+}
+
+export interface NewEvent<Type extends string = string, Data = unknown> {
+  id: string;
+  type: Type;
+  data: Data;
+  metadata: EventMetadata;
+}
+
+export interface RecordedEvent<Type extends string = string, Data = unknown> {
+  id: string;
+  streamId: string;
+  type: Type;
+  data: Data;
+  metadata: EventMetadata;
+  /** 0-based position of the event within its stream. */
+  revision: number;
+  /** Global, strictly increasing order across all streams (`$all`); the first event is > 0. */
+  position: number;
+  /** When the store recorded the event. */
+  created: Date;
+}
+
+export interface AppendResult {
+  /** Revision of the last event appended. */
+  nextExpectedRevision: number;
+  /** Global position of the last event appended. */
+  position: number;
+}
+
+export interface ReadStreamOptions {
+  direction?: 'forwards' | 'backwards';
+  /** Inclusive; defaults to the start (forwards) or the end (backwards). */
+  fromRevision?: number;
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events with a position strictly greater than this. 0 reads from the start. */
+  after?: number;
+  maxCount: number;
+}
+
+/** The event store port: every adapter behaves the same, as the contract suite proves. */
+export interface EventStore {
+  /**
+   * Appends all events atomically, or none (WrongExpectedRevisionError when the check fails).
+   * An empty batch only checks the expectation and answers the stream's current revision
+   * (-1 for a stream that does not exist) and the store's head position.
+   */
+  append(
+    streamId: string,
+    events: NewEvent[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult>;
+  /** An unknown stream reads as []. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** One page of `$all` in global order, without system events; short only where `$all` ends. */
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Position of the newest event, 0 when the store is empty. */
+  headPosition(): Promise<number>;
+  /**
+   * Calls `listener` (no arguments) after new events may have been appended, by this process or
+   * another one on the same store; returns unsubscribe.
+   */
+  onAppended(listener: () => void): () => void;
+  /** State for /health. */
+  health(): Promise<EventStoreHealth>;
+  close(): Promise<void>;
+}
+
+export interface EventStoreHealth {
+  kind: 'sqlite' | 'eventstoredb';
+  status: 'UP' | 'DOWN';
+  detail?: string;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's current revision, or 'no_stream'. */
+    readonly actual: number | 'no_stream',
+  ) {
+    super(
+      `Stream ${streamId} is at ${String(actual)}, expected ${String(expected)}: someone changed it first`,
+    );
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+export const EVENT_STORE = Symbol('EventStore');

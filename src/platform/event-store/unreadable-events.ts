@@ -1,0 +1,40 @@
+import { type EventReading, readEvent } from '../domain/event-evolution';
+import type { DomainEvent } from '../../events';
+import type { RecordedEvent } from './event-store';
+
+type Reason = Extract<EventReading, { readable: false }>['reason'];
+
+/**
+ * Stored events this version cannot read (a newer version wrote them, or someone by hand): each is
+ * skipped wherever it is met, counted, and warned about once per type and version.
+ */
+class UnreadableEvents {
+  private readonly counts = new Map<string, number>();
+
+  report(event: RecordedEvent, reason: Reason): void {
+    const key = `${event.type}@${String(event.metadata?.schemaVersion)}`;
+    const seen = this.counts.get(key) ?? 0;
+    this.counts.set(key, seen + 1);
+    if (seen > 0) return;
+    // A process warning, not Nest's logger: the CLI and the projection worker load no Nest.
+    process.emitWarning(
+      `skipping ${event.type} (schema version ${String(event.metadata?.schemaVersion)}, ${reason}) at position ${event.position} of ${event.streamId}: this version of partner-ledger cannot read it; later ones are skipped silently and counted`,
+      { code: 'PARTNER_LEDGER_UNREADABLE_EVENT' },
+    );
+  }
+
+  /** How many unreadable events were skipped, by `type@schemaVersion` (for metrics and tests). */
+  tally(): ReadonlyMap<string, number> {
+    return this.counts;
+  }
+}
+
+export const unreadableEvents = new UnreadableEvents();
+
+/** The recorded event as this version reads it (upcast), or undefined when it must be skipped. */
+export function domainEventOf(recorded: RecordedEvent): DomainEvent | undefined {
+  const reading = readEvent(recorded.type, recorded.metadata?.schemaVersion, recorded.data);
+  if (reading.readable) return reading.event;
+  unreadableEvents.report(recorded, reading.reason);
+  return undefined;
+}

@@ -1,0 +1,30 @@
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { parseIsoDateTime } from '../common/date-time';
+import { quote } from '../domain/ids';
+
+/** An impossible or malformed date: INVALID_INPUT, whether it came as a variable or a literal. */
+export class InvalidDateTimeError extends GraphQLError {
+  constructor(value: unknown) {
+    super(
+      `${quote(value)} is not a date-time: use ISO 8601 such as 2026-02-28T09:30:00Z (or a date, 2026-02-28, meaning its midnight UTC).`,
+      { extensions: { code: 'INVALID_INPUT' } },
+    );
+  }
+}
+
+function parseDateTime(value: unknown): Date {
+  const date = parseIsoDateTime(value);
+  if (!date) throw new InvalidDateTimeError(value);
+  return date;
+}
+
+/** The `DateTime` scalar, as before, but strict: what cannot be a moment is refused. */
+export const DateTimeScalar = new GraphQLScalarType<Date | null, string | null>({
+  name: 'DateTime',
+  description:
+    'A date-time string at UTC, such as 2019-12-03T09:54:33Z, compliant with the date-time format.',
+  parseValue: parseDateTime,
+  serialize: (value) => (value instanceof Date ? value.toISOString() : null),
+  parseLiteral: (ast) =>
+    parseDateTime(ast.kind === Kind.STRING ? ast.value : `a ${ast.kind.toLowerCase()}`),
+});

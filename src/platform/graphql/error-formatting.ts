@@ -1,0 +1,128 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { Logger } from '@nestjs/common';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DomainError } from '../domain/domain-error';
+import { WrongExpectedRevisionError } from '../event-store/event-store';
+import { ReadModelNotReadyError } from '../projection-engine/checkpoints';
+import { ReadYourWritesTimeoutError } from '../projection-engine/visible-position';
+import { RecordedButNotVisibleError } from './command-gateway';
+
+const PASSED_THROUGH = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'INVALID_INPUT',
+  'PRECONDITION_FAILED',
+  'CONFIRMATION_REQUIRED',
+  'NOT_READY',
+  'UNAVAILABLE',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+  'RATE_LIMITED',
+  'OPERATION_LIMIT_EXCEEDED',
+  'RESPONSE_TOO_LARGE',
+]);
+
+/** graphql-js quotes input back in its messages; a refusal never carries more than this. */
+const MESSAGE_MAX = 500;
+const clip = (message: string) =>
+  message.length > MESSAGE_MAX ? `${message.slice(0, MESSAGE_MAX)}…` : message;
+
+/** graphql-js's parser stops at `maxTokens` (GRAPHQL_MAX_TOKENS) with this message. */
+const TOO_MANY_TOKENS = /Document contains more th(?:an|at) (\d+) tokens/;
+
+/**
+ * An error raised on purpose with its own stable code (an operation limit, an impossible date)
+ * keeps it when graphql-js or Apollo wrap it (as a validation or bad-input error): the innermost wins.
+ */
+function codedCause(
+  error: unknown,
+): { message: string; extensions: Record<string, unknown> } | null {
+  let found: GraphQLError | null = null;
+  for (let cause = error; cause instanceof Error; cause = (cause as GraphQLError).originalError) {
+    const code = cause instanceof GraphQLError ? cause.extensions.code : undefined;
+    if (typeof code === 'string' && PASSED_THROUGH.has(code)) found = cause as GraphQLError;
+  }
+  if (!found) return null;
+  const { http: _http, ...extensions } = found.extensions;
+  return { message: found.message, extensions };
+}
+
+/** Every error leaves with a stable `extensions.code` and, for refused commands, the rule. */
+export function formatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = {
+      message: clip(formatted.message),
+      locations: formatted.locations,
+      path: formatted.path,
+    };
+    if (original instanceof DomainError) {
+      return {
+        ...base,
+        message: original.message,
+        extensions: {
+          code: original.code,
+          ...(original.rule ? { rule: original.rule } : {}),
+          ...(original.details ? { details: original.details } : {}),
+        },
+      };
+    }
+    if (original instanceof WrongExpectedRevisionError) {
+      return {
+        ...base,
+        message: 'A concurrent change conflicted; nothing was changed.',
+        extensions: { code: 'CONFLICT' },
+      };
+    }
+    if (original instanceof RecordedButNotVisibleError) {
+      return {
+        ...base,
+        message: original.message,
+        extensions: { code: 'NOT_READY', recorded: true, position: original.position },
+      };
+    }
+    if (original instanceof ReadYourWritesTimeoutError) {
+      // Only a write waits for its position: it was recorded.
+      return {
+        ...base,
+        message: original.message,
+        extensions: { code: 'NOT_READY', recorded: true, position: original.position },
+      };
+    }
+    if (original instanceof ReadModelNotReadyError) {
+      return { ...base, message: original.message, extensions: { code: 'NOT_READY' } };
+    }
+    const tokens = TOO_MANY_TOKENS.exec(formatted.message);
+    if (tokens) {
+      return {
+        ...base,
+        message: `The operation has more than ${tokens[1]} tokens; that is the limit (GRAPHQL_MAX_TOKENS). Nothing was run.`,
+        extensions: {
+          code: 'OPERATION_LIMIT_EXCEEDED',
+          limit: 'GRAPHQL_MAX_TOKENS',
+          max: Number(tokens[1]),
+        },
+      };
+    }
+    const coded = codedCause(error);
+    if (coded) return { ...base, message: clip(coded.message), extensions: coded.extensions };
+    const code = formatted.extensions?.code;
+    if (code === 'NOT_READY') return { ...base, extensions: formatted.extensions };
+    if (code === 'BAD_USER_INPUT') return { ...base, extensions: { code: 'INVALID_INPUT' } };
+    if (typeof code === 'string' && PASSED_THROUGH.has(code))
+      return { ...base, extensions: { code } };
+    logger.error(
+      original instanceof Error ? (original.stack ?? original.message) : String(original),
+    );
+    return {
+      ...base,
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

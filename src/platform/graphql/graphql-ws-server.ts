@@ -1,0 +1,242 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import {
+  type ExecutionArgs,
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+} from 'graphql';
+import type { Context, SubscribePayload } from 'graphql-ws';
+import type { useServer as UseServer } from 'graphql-ws/dist/use/ws';
+import type { IncomingMessage, Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { TokenVerifier } from '../auth/token-verifier';
+import type { VerifiedToken } from '../auth/verified-tokens';
+import { SETTINGS, type Settings } from '../config/settings';
+import { CallerRateLimit } from '../security/caller-rate-limit';
+import { malformedStringPath } from '../security/graphql-gate';
+import { formatError } from './error-formatting';
+import { checkOperationSize, operationLimitRules } from './operation-limits';
+import type { RequestContext } from './request-context';
+
+// graphql-ws publishes this entry point through package exports, which this tsconfig's module
+// resolution does not read: the types come by path, the code by its public name.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { useServer } = require('graphql-ws/use/ws') as { useServer: typeof UseServer };
+
+/** The code Apollo gives such errors over HTTP; an error with its own code keeps it. */
+const withCode = (error: GraphQLError, code: string) =>
+  error.extensions.code
+    ? error
+    : new GraphQLError(error.message, {
+        nodes: error.nodes,
+        originalError: error,
+        extensions: { code },
+      });
+
+/** Frames are limited like HTTP bodies. */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+/** graphql-ws close codes (4401 and 4403 are the protocol's own Unauthorized and Forbidden). */
+const TOKEN_EXPIRED = 4401;
+/** setTimeout's longest delay; a later `exp` is waited for in steps. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+type SocketState = {
+  verified?: VerifiedToken;
+  expiry?: NodeJS.Timeout;
+};
+
+type WsContext = Context<
+  Record<string, unknown> | undefined,
+  { socket: WebSocket; request: IncomingMessage } & SocketState
+>;
+
+/**
+ * graphql-ws on POST /graphql's path, with the limits HTTP has:
+ * - frames of at most 1 MB (larger ones close the socket with 1009);
+ * - `connection_init` must carry a valid token (`{ authorization: 'Bearer …' }`), else 4403;
+ * - at most GRAPHQL_WS_MAX_SUBSCRIPTIONS subscriptions at once per socket;
+ * - connection attempts (by address) and subscribe messages (by caller) count against the same
+ *   per-caller rate limit as HTTP requests (429 on the upgrade; RATE_LIMITED);
+ * - every operation passes the same parse, validation and cost limits as over HTTP;
+ * - when the token's `exp` passes, the socket closes with 4401 and its subscriptions end;
+ * - a client that sends no `connection_init` within 3 s, or stops answering pings, is dropped.
+ */
+@Injectable()
+export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  private readonly logger = new Logger('GraphQL');
+  private readonly format = formatError(this.logger);
+  private disposable?: { dispose(): void | Promise<void> };
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly schemaHost: GraphQLSchemaHost,
+    private readonly verifier: TokenVerifier,
+    private readonly rateLimit: CallerRateLimit,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const schema = this.schemaHost.schema;
+    const rules = [...specifiedRules, ...operationLimitRules(this.settings)];
+    this.disposable = useServer<Record<string, unknown> | undefined, SocketState>(
+      {
+        schema,
+        connectionInitWaitTimeout: 3_000,
+        onConnect: (ctx) => this.admit(ctx),
+        onClose: (ctx) => clearTimeout(ctx.extra.expiry),
+        context: (ctx): RequestContext => ({
+          correlationId: randomUUID(),
+          actor: ctx.extra.verified?.actor,
+        }),
+        onSubscribe: (ctx, _id, payload) => this.prepare(ctx, payload, rules),
+        onNext: (_ctx, _id, _payload, _args, result) =>
+          result.errors && {
+            ...result,
+            errors: result.errors.map((error) => this.format(error.toJSON(), error)),
+          },
+        onError: (_ctx, _id, _payload, errors) =>
+          errors.map((error) => this.format(error.toJSON(), error)),
+      },
+      this.wss,
+    );
+    // graphql-ws reports a socket's errors with console.error; the usual one is a client's frame
+    // over MAX_FRAME_BYTES, which ws answers by closing with 1009: a refusal, not a fault.
+    this.wss.on('connection', (socket: WebSocket) => {
+      socket.removeAllListeners('error');
+      socket.on('error', (error) => this.logger.log(`graphql-ws socket closed: ${error.message}`));
+    });
+    const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql') {
+        socket.destroy();
+        return;
+      }
+      void this.upgrade(request, socket, head);
+    });
+  }
+
+  /** A connection attempt counts against its address's rate limit (a 429 answer when over). */
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const retryAfter = await this.rateLimit.retryAfter(
+      CallerRateLimit.keyOf(undefined, request.socket.remoteAddress),
+    );
+    if (retryAfter !== null) {
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${retryAfter}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.wss.emit('connection', ws, request));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.disposable?.dispose();
+  }
+
+  private async admit(ctx: WsContext): Promise<boolean> {
+    const authorization = ctx.connectionParams?.authorization;
+    try {
+      const verified = await this.verifier.verifyToken(
+        typeof authorization === 'string' ? authorization : undefined,
+      );
+      ctx.extra.verified = verified;
+      this.closeAtExpiry(ctx, verified.exp);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private closeAtExpiry(ctx: WsContext, exp: number): void {
+    const delay = exp * 1000 - Date.now();
+    if (delay <= 0) {
+      ctx.extra.socket.close(TOKEN_EXPIRED, 'Token expired');
+      return;
+    }
+    ctx.extra.expiry = setTimeout(
+      () => this.closeAtExpiry(ctx, exp),
+      Math.min(delay, MAX_DELAY_MS),
+    );
+  }
+
+  /** The operation's execution arguments, or the errors that refuse it. */
+  private async prepare(
+    ctx: WsContext,
+    payload: SubscribePayload,
+    rules: typeof specifiedRules,
+  ): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    const retryAfter = await this.rateLimit.retryAfter(
+      CallerRateLimit.keyOf(ctx.extra.verified?.actor, ctx.extra.request.socket.remoteAddress),
+    );
+    if (retryAfter !== null) {
+      return [
+        new GraphQLError(`${this.rateLimit.message()} Try again in ${retryAfter} s.`, {
+          extensions: { code: 'RATE_LIMITED', retryAfter },
+        }),
+      ];
+    }
+    const max = this.settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS;
+    // graphql-ws has already registered this one.
+    if (Object.keys(ctx.subscriptions).length > max) {
+      return [
+        new GraphQLError(
+          `A socket holds at most ${max} subscriptions at once (GRAPHQL_WS_MAX_SUBSCRIPTIONS); complete one first.`,
+          {
+            extensions: {
+              code: 'OPERATION_LIMIT_EXCEEDED',
+              limit: 'GRAPHQL_WS_MAX_SUBSCRIPTIONS',
+              max,
+            },
+          },
+        ),
+      ];
+    }
+    const malformed = malformedStringPath(payload, 'payload');
+    if (malformed) {
+      return [
+        new GraphQLError(
+          `Strings must be well-formed Unicode; ${malformed} holds a lone surrogate.`,
+          {
+            extensions: { code: 'INVALID_INPUT' },
+          },
+        ),
+      ];
+    }
+    const schema = this.schemaHost.schema;
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query, { maxTokens: this.settings.GRAPHQL_MAX_TOKENS });
+    } catch (error) {
+      return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+    }
+    const errors = validate(schema, document, rules);
+    if (errors.length > 0)
+      return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+    const variables = payload.variables ?? undefined;
+    try {
+      checkOperationSize(
+        this.settings,
+        schema,
+        document,
+        variables,
+        payload.operationName ?? undefined,
+      );
+    } catch (error) {
+      return [error as GraphQLError];
+    }
+    return { schema, document, variableValues: variables, operationName: payload.operationName };
+  }
+}

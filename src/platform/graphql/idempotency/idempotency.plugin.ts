@@ -1,0 +1,92 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { createHash } from 'node:crypto';
+import { type FormattedExecutionResult, GraphQLError, OperationTypeNode } from 'graphql';
+import type { RequestContext } from '../request-context';
+import type { IdempotencyKeys } from './idempotency-keys';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+
+const refuse = (code: string, message: string, extensions: Record<string, unknown> = {}) =>
+  new GraphQLError(message, { extensions: { code, ...extensions } });
+
+/** Whether a mutation's answer shows that something was recorded (then a retry replays it). */
+function recordedSomething(result: FormattedExecutionResult): boolean {
+  if (!result.errors?.length) return true;
+  if (result.errors.some((error) => error.extensions?.recorded === true)) return true;
+  return Object.values(result.data ?? {}).some((value) => value !== null);
+}
+
+/**
+ * `Idempotency-Key` on a mutation: the first request with a key runs; a retry with the same key
+ * and the same request gets the first answer and records nothing (header `Idempotent-Replayed`);
+ * the same key with another request is CONFLICT. A request that recorded nothing (refused, or an
+ * error before any command) frees its key, so retrying it runs it again.
+ */
+export function idempotencyPlugin(keys: IdempotencyKeys): ApolloServerPlugin<RequestContext> {
+  return {
+    requestDidStart({ request }) {
+      const key = request.http?.headers.get(IDEMPOTENCY_HEADER);
+      if (key === undefined) return Promise.resolve();
+      let claimed: { caller: string } | undefined;
+      let replay: FormattedExecutionResult | undefined;
+      return Promise.resolve({
+        didResolveOperation({ operation, contextValue, source }) {
+          const actor = contextValue.actor;
+          if (operation?.operation !== OperationTypeNode.MUTATION || !actor)
+            return Promise.resolve();
+          if (!KEY_FORMAT.test(key)) {
+            throw refuse(
+              'INVALID_INPUT',
+              'An Idempotency-Key is 1 to 255 printable ASCII characters (a UUID, say).',
+            );
+          }
+          const caller = `${actor.tenantKind}:${actor.tenantId}:${actor.userId}`;
+          const fingerprint = createHash('sha256')
+            .update(
+              JSON.stringify([source, request.operationName ?? null, request.variables ?? {}]),
+            )
+            .digest('hex');
+          const claim = keys.claim(caller, key, fingerprint, contextValue.correlationId);
+          switch (claim.kind) {
+            case 'claimed':
+              claimed = { caller };
+              return Promise.resolve();
+            case 'answered':
+              replay = claim.result;
+              return Promise.resolve();
+            case 'other-request':
+              throw refuse(
+                'CONFLICT',
+                'This Idempotency-Key was already used for another request; use a new key for a new request.',
+              );
+            case 'running':
+              throw refuse(
+                'CONFLICT',
+                claim.interrupted
+                  ? `The first request with this Idempotency-Key was interrupted; it may have been recorded: look for correlation id ${claim.correlationId} in the audit log before sending it again with a new key.`
+                  : 'A request with this Idempotency-Key is still running; wait for its answer.',
+                { correlationId: claim.correlationId },
+              );
+          }
+        },
+        responseForOperation({ response }) {
+          if (!replay) return Promise.resolve(null);
+          response.http.headers.set('idempotent-replayed', 'true');
+          return Promise.resolve({
+            http: response.http,
+            body: { kind: 'single', singleResult: replay },
+          });
+        },
+        willSendResponse({ response }) {
+          if (claimed && response.body.kind === 'single') {
+            const result = response.body.singleResult;
+            if (recordedSomething(result)) keys.answer(claimed.caller, key, result);
+            else keys.release(claimed.caller, key);
+          }
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}

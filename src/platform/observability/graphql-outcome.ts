@@ -1,0 +1,95 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { IncomingMessage } from 'node:http';
+import { Kind, type OperationDefinitionNode } from 'graphql';
+import type { Actor } from '../domain/actor';
+import type { RequestContext } from '../graphql/request-context';
+
+/** What one GraphQL request was and how it ended, for its log line and the metrics. */
+export interface GraphQLOutcome {
+  /**
+   * The root field asked for (`customers`), `multiple`, or `-` when the document was invalid or
+   * not read (a request refused before GraphQL: no token, rate limited, malformed Unicode).
+   */
+  operation: string;
+  operationType?: string;
+  /** The client's own name for the operation (free text: logged truncated, never a metric label). */
+  operationName?: string;
+  actor?: Pick<Actor, 'tenantId' | 'userId'>;
+  /** `OK`, or the first error's `extensions.code`. */
+  outcome: string;
+  refusal?: { code: string; message: string; rule?: string };
+  /** Answered from the Customers page response cache. */
+  cached?: boolean;
+}
+
+/** Faults, as opposed to refusals (which a caller causes and the server meant). */
+export const FAULT_CODES = new Set(['INTERNAL_SERVER_ERROR']);
+
+const outcomes = new WeakMap<IncomingMessage, GraphQLOutcome>();
+
+export const graphqlOutcomeOf = (req: IncomingMessage): GraphQLOutcome | undefined =>
+  outcomes.get(req);
+
+export function noteGraphQLOutcome(req: IncomingMessage, outcome: GraphQLOutcome): void {
+  outcomes.set(req, outcome);
+}
+
+/** A bounded label: the schema's root field names, never the caller's free text. */
+export function operationLabel(operation: OperationDefinitionNode): string {
+  const fields = new Set(
+    operation.selectionSet.selections.map((selection) =>
+      selection.kind === Kind.FIELD ? selection.name.value : '-',
+    ),
+  );
+  return fields.size === 1 ? [...fields][0] : 'multiple';
+}
+
+const MAX_LOGGED = 200;
+export const truncate = (text: string, max = MAX_LOGGED): string =>
+  text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+
+/** Records each HTTP GraphQL request's operation, caller and outcome (graphql-ws has no request). */
+export function graphqlOutcomePlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    requestDidStart({ contextValue }) {
+      const req = contextValue.req;
+      if (!req) return Promise.resolve();
+      const outcome: GraphQLOutcome = {
+        operation: '-',
+        outcome: 'OK',
+        ...(contextValue.actor
+          ? { actor: { tenantId: contextValue.actor.tenantId, userId: contextValue.actor.userId } }
+          : {}),
+      };
+      noteGraphQLOutcome(req, outcome);
+      return Promise.resolve({
+        didResolveOperation({ operation, operationName }) {
+          if (operationName) outcome.operationName = truncate(operationName, 100);
+          if (operation) {
+            outcome.operation = operationLabel(operation);
+            outcome.operationType = operation.operation;
+          }
+          return Promise.resolve();
+        },
+        willSendResponse({ response }) {
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : [];
+          const first = errors?.[0];
+          if (first) {
+            const code =
+              typeof first.extensions?.code === 'string'
+                ? first.extensions.code
+                : 'INTERNAL_SERVER_ERROR';
+            const rule = first.extensions?.rule;
+            outcome.outcome = code;
+            outcome.refusal = {
+              code,
+              message: truncate(first.message),
+              ...(typeof rule === 'string' ? { rule } : {}),
+            };
+          }
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}

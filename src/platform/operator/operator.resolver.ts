@@ -1,0 +1,64 @@
+import { Inject } from '@nestjs/common';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { type Actor, isOperator } from '../domain/actor';
+import { forbidden, invalidInput } from '../domain/domain-error';
+import { FollowUpReactor } from '../policies/follow-up.reactor';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store';
+import { quote } from '../domain/ids';
+import { PROJECTOR, type Projector } from '../projection-engine/projector';
+import { FollowUpStatus } from './follow-up-status.type';
+import { CurrentActor } from '../graphql/current-actor.decorator';
+import { ProjectionStatus, ProjectionRunStatus } from './projection-status.type';
+
+function operatorOnly(actor: Actor): void {
+  if (!isOperator(actor))
+    throw forbidden('R42', 'Only the Operator may see or rebuild projections and follow-ups.');
+}
+
+@Resolver()
+export class OperatorResolver {
+  constructor(
+    @Inject(PROJECTOR) private readonly engine: Projector,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly followUps: FollowUpReactor,
+  ) {}
+
+  @Query(() => FollowUpStatus)
+  async followUpStatus(@CurrentActor() actor: Actor): Promise<FollowUpStatus> {
+    operatorOnly(actor);
+    const status = this.followUps.status();
+    return { ...status, lag: Math.max(0, (await this.store.headPosition()) - status.checkpoint) };
+  }
+
+  @Query(() => [ProjectionStatus])
+  async projectionStatus(@CurrentActor() actor: Actor): Promise<ProjectionStatus[]> {
+    operatorOnly(actor);
+    return this.statuses();
+  }
+
+  @Mutation(() => [ProjectionStatus], {
+    description: 'Empties the named read models (all when none) and replays every event.',
+  })
+  async rebuildProjections(
+    @CurrentActor() actor: Actor,
+    @Args('names', { type: () => [String], nullable: true }) names?: string[],
+  ): Promise<ProjectionStatus[]> {
+    operatorOnly(actor);
+    const known = new Set(this.engine.projections.map((projection) => projection.name));
+    const unknown = (names ?? []).filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      throw invalidInput(
+        `Unknown projection(s): ${unknown.slice(0, 5).map(quote).join(', ')}; known: ${[...known].join(', ')}.`,
+      );
+    }
+    await this.engine.rebuild(names ?? []);
+    return this.statuses();
+  }
+
+  private async statuses(): Promise<ProjectionStatus[]> {
+    return (await this.engine.status()).map((status) => ({
+      ...status,
+      status: ProjectionRunStatus[status.status],
+    }));
+  }
+}

@@ -1,0 +1,217 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensurePrivateDir, writePrivateFile } from '../security/private-files';
+import { SETTINGS, type Settings } from '../config/settings';
+import { CommandBus } from '@nestjs/cqrs';
+import type { PartnerAccessRevocationStarted } from '../domain/revocation-fences';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store';
+import { domainEventOf } from '../event-store/unreadable-events';
+import { DomainError } from '../domain/domain-error';
+import type { CommandContext } from '../write/command-context';
+import { RemoveDelegatedAdminPrivileges } from '../../delegated-admin/remove-delegated-admin-privileges';
+import { EndResellerRelationship } from '../../invitations/end-reseller-relationship';
+import { Revocations } from '../write/revocations';
+import { streamIds } from '../domain/streams';
+import { FollowUps } from '../../invitations/follow-ups';
+
+const PAGE = 500;
+/**
+ * The checkpoint file is rewritten at most this often: after a crash the reactor re-runs at most
+ * this much more (idempotent reads), instead of writing a file after every command.
+ */
+const CHECKPOINT_EVERY_MS = 1000;
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5000;
+
+export interface FollowUpStatus {
+  /** Position of the last event whose follow-up is done (or was refused by a rule). */
+  checkpoint: number;
+  /** Follow-ups a business rule refused since the server started. */
+  refused: number;
+  lastRefusal: { position: number; type: string; reason: string } | null;
+  /** A follow-up failing for an infrastructure reason, retried until it succeeds. */
+  retrying: { position: number; type: string; reason: string; attempt: number } | null;
+}
+
+/**
+ * Re-runs every event's follow-up from a checkpoint kept in DATA_DIR, at start and after each
+ * append, so a crash (or a give-up after conflicts) between a command's first append and its
+ * follow-ups never leaves, say, an accepted invitation without its relationship.
+ */
+@Injectable()
+export class FollowUpReactor {
+  private readonly logger = new Logger('FollowUps');
+  private readonly checkpointFile: string;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+  private unsubscribe?: () => void;
+  private checkpoint?: number;
+  private written?: number;
+  private writeTimer?: NodeJS.Timeout;
+  private readonly progress: Omit<FollowUpStatus, 'checkpoint'> = {
+    refused: 0,
+    lastRefusal: null,
+    retrying: null,
+  };
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly followUps: FollowUps,
+    private readonly commandBus: CommandBus,
+    private readonly revocations: Revocations,
+    @Inject(SETTINGS) settings: Settings,
+  ) {
+    this.checkpointFile = join(settings.DATA_DIR, 'follow-ups.checkpoint');
+  }
+
+  /** Catches up with every event so far, then follows new ones. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.unsubscribe?.();
+    this.unsubscribe = this.store.onAppended(() => void this.kick());
+    await this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    await this.running;
+    clearTimeout(this.writeTimer);
+    this.writeTimer = undefined;
+    this.writeCheckpoint();
+  }
+
+  /** Resolves once every event so far has had its follow-up. */
+  kick(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.run().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** What the Operator sees of the follow-ups: how far they got, what was refused, what waits. */
+  status(): FollowUpStatus {
+    return { ...this.progress, checkpoint: this.checkpoint ?? 0 };
+  }
+
+  private async run(): Promise<void> {
+    do {
+      this.again = false;
+      let after = this.readCheckpoint();
+      for (;;) {
+        if (this.stopped) return;
+        const page = await this.store.readAll({ after, maxCount: PAGE });
+        if (page.length === 0) break;
+        for (const event of page) {
+          if (!(await this.followUp(event))) return;
+          after = event.position;
+          this.advanceCheckpoint(after);
+        }
+        this.followUps.forgetInlineUpTo(after);
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  /**
+   * Runs one event's follow-up until it is done or refused by a rule; an infrastructure failure
+   * (store down, disk full, locked) is retried with backoff and never skipped. False when stopped.
+   */
+  private async followUp(event: RecordedEvent): Promise<boolean> {
+    if (await this.followUps.ranInline(event.id)) return true;
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        await this.react(event);
+        this.progress.retrying = null;
+        return true;
+      } catch (error) {
+        if (error instanceof DomainError) {
+          this.refused(event, error);
+          return true;
+        }
+        const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1));
+        const reason = error instanceof Error ? error.message : String(error);
+        this.progress.retrying = { position: event.position, type: event.type, reason, attempt };
+        this.logger.warn(
+          `follow-up of ${event.type} at ${event.position} failed (attempt ${attempt}), retrying in ${delay} ms: ${reason}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
+    return false;
+  }
+
+  /** A rule refused the follow-up: a decision, recorded as such, and the reactor moves on. */
+  private refused(event: RecordedEvent, error: DomainError): void {
+    this.progress.refused += 1;
+    this.progress.lastRefusal = {
+      position: event.position,
+      type: event.type,
+      reason: `${error.code}${error.rule ? ` (${error.rule})` : ''}: ${error.message}`,
+    };
+    this.logger.warn(
+      `follow-up of ${event.type} at ${event.position} refused by a rule: ${this.progress.lastRefusal.reason}`,
+    );
+  }
+
+  private async react(event: RecordedEvent): Promise<void> {
+    const current = domainEventOf(event);
+    if (current?.type !== 'PartnerAccessRevocationStarted') return this.followUps.react(event);
+    await this.resumeRevocation(current.data, {
+      actor: event.metadata.actor,
+      correlationId: event.metadata.correlationId,
+      causationId: event.id,
+    });
+  }
+
+  /** A revocation fenced its streams: finish it if its fact stream is still where it was decided. */
+  private async resumeRevocation(
+    fence: PartnerAccessRevocationStarted['data'],
+    context: CommandContext & { causationId: string },
+  ): Promise<void> {
+    const { partnerTenantId, customerTenantId, factRevision } = fence;
+    const factStream =
+      fence.revoking === 'DELEGATED_ADMIN'
+        ? streamIds.dapGrant(partnerTenantId, customerTenantId)
+        : streamIds.relationship(partnerTenantId, customerTenantId);
+    if (await this.revocations.ranHere(factStream, factRevision)) return;
+    const command =
+      fence.revoking === 'DELEGATED_ADMIN'
+        ? new RemoveDelegatedAdminPrivileges(context, partnerTenantId, true, factRevision)
+        : new EndResellerRelationship(context, customerTenantId, factRevision);
+    await this.commandBus.execute(command);
+  }
+
+  private readCheckpoint(): number {
+    this.checkpoint ??= existsSync(this.checkpointFile)
+      ? Number(readFileSync(this.checkpointFile, 'utf8')) || 0
+      : 0;
+    this.written ??= this.checkpoint;
+    return this.checkpoint;
+  }
+
+  private advanceCheckpoint(position: number): void {
+    this.checkpoint = position;
+    this.writeTimer ??= setTimeout(() => {
+      this.writeTimer = undefined;
+      this.writeCheckpoint();
+    }, CHECKPOINT_EVERY_MS).unref();
+  }
+
+  /** A failed write (disk full) is retried later; the reactor re-runs at most a little more. */
+  private writeCheckpoint(): void {
+    if (this.checkpoint === undefined || this.checkpoint === this.written) return;
+    try {
+      ensurePrivateDir(join(this.checkpointFile, '..'));
+      writePrivateFile(`${this.checkpointFile}.tmp`, String(this.checkpoint));
+      renameSync(`${this.checkpointFile}.tmp`, this.checkpointFile);
+      this.written = this.checkpoint;
+    } catch (error) {
+      this.logger.warn(`could not write ${this.checkpointFile}: ${(error as Error).message}`);
+      if (!this.stopped) this.advanceCheckpoint(this.checkpoint);
+    }
+  }
+}

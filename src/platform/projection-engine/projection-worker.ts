@@ -1,0 +1,70 @@
+// The worker thread of ProjectionThread: runs the ProjectionEngine on its own connections.
+import 'reflect-metadata';
+import { parentPort, workerData } from 'node:worker_threads';
+import { allProjections } from '../../../projections';
+import type { RecordedEvent } from '../event-store/event-store';
+import { createEventStore } from '../event-store/event-store.factory';
+import { rootLogger } from '../observability/logger';
+import { startTracing } from '../observability/tracing';
+import { createReadStore } from '../read-store/read-store.factory';
+import { ProjectionEngine } from './projection-engine';
+import type { ToThread, ToWorker, WorkerInput } from './projection-thread.messages';
+
+const port = parentPort!;
+const { settings, wantEvents } = workerData as WorkerInput;
+const post = (message: ToThread) => port.postMessage(message);
+
+// JSON lines through pino, like the server's own (Nest's console logger is not loaded here).
+const logger = rootLogger(settings.LOG_LEVEL).child({ thread: 'projection-worker' });
+const stopTracing = startTracing(settings, { 'thread.name': 'projection-worker' });
+const store = createEventStore(settings, {
+  logger: {
+    log: (message) => logger.info({ context: 'EventStoreDB' }, message),
+    warn: (message) => logger.warn({ context: 'EventStoreDB' }, message),
+  },
+  onReconnect: () => post({ type: 'store-reconnect' }),
+});
+const readStore = createReadStore(settings);
+const engine = new ProjectionEngine(store, readStore, allProjections, {
+  onError: (error) => post({ type: 'error', message: error.message }),
+});
+
+let sendEvents = wantEvents;
+let applied: RecordedEvent[] = [];
+engine.onApplied((events) => {
+  if (sendEvents) applied.push(...events);
+});
+engine.onVisible((position) => {
+  post({ type: 'visible', position, events: applied });
+  applied = [];
+});
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'start':
+      // A failed start is left unhandled on purpose: the worker dies and the thread reports it.
+      void engine.start().then(() => post({ type: 'started' }));
+      return;
+    case 'kick':
+      void engine.catchUp();
+      return;
+    case 'events':
+      sendEvents = message.wanted;
+      return;
+    case 'rebuild':
+      engine.rebuild(message.names).then(
+        (result) => post({ type: 'rebuilt', id: message.id, ...result }),
+        (error: Error) => post({ type: 'rebuild-failed', id: message.id, message: error.message }),
+      );
+      return;
+    case 'stop':
+      void engine
+        .stop()
+        .then(async () => {
+          readStore.close();
+          await store.close();
+          await stopTracing?.();
+        })
+        .finally(() => port.close());
+  }
+});

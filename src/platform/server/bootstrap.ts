@@ -1,0 +1,70 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import type { DestinationStream } from 'pino';
+import { AppModule, type AppOptions } from '../../app.module';
+import { TokenVerifier } from '../auth/token-verifier';
+import { responseSizeCap } from '../graphql/response-size-cap';
+import { PageResponseCache } from '../../delegated-admin/customers-page/page-response-cache';
+import { corsOptions } from '../http/cors';
+import { graphqlIde } from '../ide/ide.middleware';
+import { PinoLogger, rootLogger } from '../observability/logger';
+import { Metrics } from '../observability/metrics';
+import { requestLogging } from '../observability/request-logging';
+import { requestMetrics } from '../observability/request-metrics';
+import { READ_STORE, type ReadStore } from '../read-store/read-store';
+import { CallerRateLimit } from '../security/caller-rate-limit';
+import { graphqlGate } from '../security/graphql-gate';
+import { HardenedExpressAdapter } from '../security/hardened-express-adapter';
+
+const MAX_BODY = '1mb';
+
+/** Answers 413 for oversized bodies and 400 for bodies that are not JSON, before GraphQL sees them. */
+function bodyErrors(
+  error: { status?: number; type?: string; message?: string },
+  _req: Request,
+  res: Response,
+  next: NextFunction,
+) {
+  if (!error?.status || error.status >= 500) return next(error);
+  const code = error.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+  const message =
+    error.status === 413
+      ? `Request bodies are limited to ${MAX_BODY}.`
+      : 'The request body is not valid JSON.';
+  res.status(error.status).json({ errors: [{ message, extensions: { code } }] });
+}
+
+export interface ServerOptions extends AppOptions {
+  /** Where the JSON logs go; stdout when omitted. */
+  logDestination?: DestinationStream;
+}
+
+export async function createApp(options: ServerOptions): Promise<INestApplication> {
+  const { settings } = options;
+  const logger = rootLogger(settings.LOG_LEVEL, options.logDestination);
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(options),
+    new HardenedExpressAdapter(settings),
+    { bodyParser: false, logger: new PinoLogger(logger) },
+  );
+  app.use(...requestLogging(logger), requestMetrics(app.get(Metrics)));
+  const cors = corsOptions(settings);
+  if (cors) app.enableCors(cors);
+  // The IDE is a page for browsers (GET): before the gate, which wants a token.
+  if (settings.GRAPHQL_IDE === 'on') app.use(graphqlIde());
+  app.useBodyParser('json', { limit: MAX_BODY });
+  app.use(bodyErrors);
+  app.use('/graphql', ...graphqlGate(app.get(TokenVerifier), app.get(CallerRateLimit), settings));
+  app.use('/graphql', responseSizeCap(settings.GRAPHQL_MAX_RESPONSE_BYTES));
+  if (settings.GRAPHQL_RESPONSE_CACHE === 'on') {
+    const cache = new PageResponseCache(
+      app.get<ReadStore>(READ_STORE),
+      settings.GRAPHQL_RESPONSE_CACHE_BYTES,
+    );
+    app.use(cache.middleware());
+  }
+  app.enableShutdownHooks();
+  return app;
+}

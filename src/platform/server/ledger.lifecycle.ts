@@ -1,0 +1,102 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AuditSealer } from '../../audit/audit-sealer';
+import { IdempotencyKeys } from '../graphql/idempotency/idempotency-keys';
+import { FollowUpReactor } from '../policies/follow-up.reactor';
+import { SETTINGS, type Settings } from '../config/settings';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store';
+import { logCatchUpProgress } from '../health/catch-up-progress';
+import { Readiness } from '../health/readiness';
+import { PROJECTOR, type Projector } from '../projection-engine/projector';
+import { READ_STORE, type ReadStore } from '../read-store/read-store';
+
+const PROGRESS_EVERY_MS = 5_000;
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+
+/**
+ * Starts in the background, so the HTTP port opens at once: read models caught up, then any
+ * follow-up a crash interrupted completed and visible, then the audit sealer follows the store;
+ * then the server is ready. A start that fails (store unreachable) is retried with backoff while
+ * /health/ready says why. It begins at bootstrap, once the command bus has the handlers the
+ * follow-ups dispatch to. On shutdown the writers stop first and the stores close last.
+ */
+@Injectable()
+export class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Startup');
+  private readonly stopping = new AbortController();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(PROJECTOR) private readonly engine: Projector,
+    private readonly followUps: FollowUpReactor,
+    private readonly sealer: AuditSealer,
+    private readonly idempotencyKeys: IdempotencyKeys,
+    @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly readiness: Readiness,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.startUntilReady();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    await this.sealer.stop();
+    await this.followUps.stop();
+    await this.engine.stop();
+    this.readStore.close();
+    this.idempotencyKeys.close();
+    await this.store.close();
+  }
+
+  private async startUntilReady(): Promise<void> {
+    const started = Date.now();
+    const stopLogging = logCatchUpProgress(
+      this.engine,
+      (message) => this.logger.log(message),
+      PROGRESS_EVERY_MS,
+    );
+    try {
+      for (let attempt = 1; !this.stopping.signal.aborted; attempt++) {
+        try {
+          await this.start();
+          if (this.stopping.signal.aborted) return;
+          this.readiness.markReady();
+          const head = await this.store.headPosition();
+          this.logger.log(
+            `ready: read models caught up with position ${head} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+          );
+          return;
+        } catch (error) {
+          if (this.stopping.signal.aborted) return;
+          const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1));
+          this.readiness.problem = (error as Error).message;
+          this.logger.warn(
+            `start-up failed (attempt ${attempt}), retrying in ${delay / 1000} s: ${this.readiness.problem}`,
+          );
+          await sleep(delay, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+        }
+      }
+    } finally {
+      stopLogging();
+    }
+  }
+
+  private async start(): Promise<void> {
+    await this.engine.start();
+    await this.followUps.start();
+    await this.engine.waitFor(
+      await this.store.headPosition(),
+      this.settings.READ_YOUR_WRITES_TIMEOUT_MS,
+    );
+    this.sealer.start();
+  }
+}

@@ -1,0 +1,20 @@
+import { type INestApplication, Logger } from '@nestjs/common';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './bootstrap';
+import { loadSettings } from '../config/settings';
+import { describeEventStore } from '../event-store/event-store.factory';
+import { describeReadStore } from '../read-store/read-store.factory';
+
+/** Serves GraphQL and the probes on PORT with the configured store. */
+export async function serve(): Promise<INestApplication> {
+  const settings = loadSettings();
+  const app = await createApp({ settings });
+  await app.listen(settings.PORT, settings.HOST);
+  const server = app.getHttpServer() as Server;
+  const { address, port } = server.address() as AddressInfo;
+  new Logger('Server').log(
+    `listening on ${address}:${port}: GraphQL on http://localhost:${port}/graphql; event store: ${describeEventStore(settings)}; read models: ${describeReadStore(settings)}`,
+  );
+  return app;
+}

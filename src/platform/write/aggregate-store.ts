@@ -1,0 +1,194 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { CLOCK, type Clock } from '../config/clock';
+import { schemaVersionOf } from '../domain/event-evolution';
+import type { DomainEvent } from '../../events';
+import type { Decider } from '../domain/decider';
+import { conflict } from '../domain/domain-error';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  WrongExpectedRevisionError,
+} from '../event-store/event-store';
+import { domainEventOf } from '../event-store/unreadable-events';
+import type { CommandContext } from './command-context';
+import { StreamStateCache } from './stream-state-cache';
+import { StreamTurns } from './stream-turns';
+
+const MAX_ATTEMPTS = 8;
+/**
+ * Between attempts after a conflict, a random wait of up to 2^attempt ms (2 to 128): writers that
+ * collided on a hot stream spread out instead of colliding again in lockstep.
+ */
+const backoff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
+
+export interface DecideOptions {
+  /**
+   * Decide nothing if the stream has an event after this global position: a follow-up replayed
+   * for an old event must not undo what happened on the stream since (e.g. re-grant removed DAP).
+   */
+  unlessChangedAfter?: number;
+  /** Decide nothing unless the stream is still at this revision (-1: no stream), e.g. to resume. */
+  onlyAtRevision?: number;
+  /**
+   * Runs once events are decided and before they are appended at `revision` (-1: no stream yet),
+   * on every attempt: a revocation fences the streams that depend on it here.
+   */
+  beforeAppend?: (revision: number) => Promise<void>;
+  /**
+   * Wait for this process's earlier commands on the stream instead of racing them for its
+   * revision: for a stream many callers share (a tenant's Autopilot registry). The work of a turn
+   * must never wait for another decision on the same stream (stream-turns.ts).
+   */
+  takeTurns?: boolean;
+}
+
+/** A loaded revision as a number: -1 for a stream that does not exist yet. */
+export const revisionNumber = (revision: number | 'no_stream'): number =>
+  revision === 'no_stream' ? -1 : revision;
+
+/**
+ * Load → decide → append for one stream. A concurrent append is detected by the expected revision;
+ * the stream is then read again and the command decided again on the newer state.
+ */
+@Injectable()
+export class AggregateStore {
+  private readonly states = new StreamStateCache();
+  private readonly turns = new StreamTurns();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async load<Event extends DomainEvent, State>(
+    streamId: string,
+    decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
+  ): Promise<{
+    state: State;
+    revision: number | 'no_stream';
+    lastPosition: number;
+    /** When the stream's last event was decided; null for an empty stream. */
+    lastOccurredAt: Date | null;
+  }> {
+    const cached = this.states.get<State>(streamId, decider);
+    const newer = await this.store.readStream(
+      streamId,
+      cached ? { fromRevision: cached.revision + 1 } : {},
+    );
+    // An event this version cannot read is skipped (and reported), never a reason to refuse.
+    const state = newer.reduce(
+      (current, recorded) => {
+        const event = domainEventOf(recorded);
+        return event ? decider.evolve(current, event as Event) : current;
+      },
+      cached ? cached.state : decider.initialState,
+    );
+    const last = newer.at(-1);
+    if (!last) {
+      return cached ?? { state, revision: 'no_stream', lastPosition: 0, lastOccurredAt: null };
+    }
+    const loaded = {
+      decider,
+      state,
+      revision: last.revision,
+      lastPosition: last.position,
+      lastOccurredAt: new Date(last.metadata.occurredAt),
+    };
+    this.states.set(streamId, loaded);
+    return loaded;
+  }
+
+  decide<Command, Event extends DomainEvent, State>(
+    streamId: string,
+    decider: Decider<Command, Event, State>,
+    command: Command,
+    context: CommandContext & { causationId?: string },
+    options: DecideOptions = {},
+  ): Promise<{ events: Event[]; state: State; position: number; eventIds: string[] }> {
+    const decide = () => this.decideWithRetries(streamId, decider, command, context, options);
+    return options.takeTurns ? this.turns.take(streamId, decide) : decide();
+  }
+
+  private async decideWithRetries<Command, Event extends DomainEvent, State>(
+    streamId: string,
+    decider: Decider<Command, Event, State>,
+    command: Command,
+    context: CommandContext & { causationId?: string },
+    options: DecideOptions,
+  ): Promise<{ events: Event[]; state: State; position: number; eventIds: string[] }> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const { state, revision, lastPosition } = await this.load(streamId, decider);
+      const moved =
+        (options.unlessChangedAfter !== undefined && lastPosition > options.unlessChangedAfter) ||
+        (options.onlyAtRevision !== undefined &&
+          revisionNumber(revision) !== options.onlyAtRevision);
+      if (moved) return { events: [], state, position: lastPosition, eventIds: [] };
+      const now = this.clock.now();
+      const events = decider.decide(command, state, now);
+      const newState = events.reduce(decider.evolve, state);
+      // Nothing to append: the state decided on is visible once the stream's last event is.
+      if (events.length === 0)
+        return { events, state: newState, position: lastPosition, eventIds: [] };
+      await options.beforeAppend?.(revisionNumber(revision));
+      const toAppend = this.withMetadata(events, context, now);
+      try {
+        const appended = await this.store.append(streamId, toAppend, revision);
+        this.states.set(streamId, {
+          decider,
+          state: newState,
+          revision: appended.nextExpectedRevision,
+          lastPosition: appended.position,
+          lastOccurredAt: now,
+        });
+        return {
+          events,
+          state: newState,
+          position: appended.position,
+          eventIds: toAppend.map((event) => event.id),
+        };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempt < MAX_ATTEMPTS) await backoff(attempt);
+      }
+    }
+    throw conflict(
+      `Others kept changing ${streamId} at the same time; nothing was changed. Please try again.`,
+    );
+  }
+
+  /** Appends events decided elsewhere (a fence), with the request's metadata. */
+  async record(
+    streamId: string,
+    events: DomainEvent[],
+    expectedRevision: ExpectedRevision,
+    context: CommandContext & { causationId?: string },
+  ): Promise<{ position: number; eventIds: string[] }> {
+    const toAppend = this.withMetadata(events, context, this.clock.now());
+    const appended = await this.store.append(streamId, toAppend, expectedRevision);
+    return { position: appended.position, eventIds: toAppend.map((event) => event.id) };
+  }
+
+  private withMetadata(
+    events: DomainEvent[],
+    context: CommandContext & { causationId?: string },
+    now: Date,
+  ): NewEvent[] {
+    const ids = events.map(() => randomUUID());
+    return events.map((event, index) => ({
+      id: ids[index],
+      type: event.type,
+      data: event.data,
+      metadata: {
+        correlationId: context.correlationId,
+        causationId: index === 0 ? (context.causationId ?? context.correlationId) : ids[index - 1],
+        actor: context.actor,
+        occurredAt: now.toISOString(),
+        schemaVersion: schemaVersionOf(event.type),
+      },
+    }));
+  }
+}

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import type { RevocableFact } from '../domain/revocation-fences';
+import type { DomainEvent } from '../../events';
+import type { Decider } from '../domain/decider';
+import { AggregateStore } from './aggregate-store';
+import type { CommandContext } from './command-context';
+import { fencePartnerActions } from '../../delegated-admin/pair-facts';
+
+/** Longer than the reactor takes to reach an event appended a moment ago, on a busy server. */
+const FORGET_AFTER_MS = 60_000;
+
+export interface Revocation<Command, Event extends DomainEvent, State> {
+  /** The pair's stream holding the fact being revoked, and its decider. */
+  streamId: string;
+  decider: Decider<Command, Event, State>;
+  command: Command;
+  revoking: RevocableFact;
+  pair: { partnerTenantId: string; customerTenantId: string };
+  context: CommandContext & { causationId?: string };
+  /** Resuming after a crash: only if the fact stream is still at the revision fenced for. */
+  resumeAtRevision?: number;
+}
+
+/**
+ * Revocation always wins. It is decided on the fact's own stream (DapGrant, Relationship), which
+ * the partner's traffic never writes to, so the customer does not compete with it. Before its
+ * event is appended, every stream where partner actions depend on the fact is fenced with an
+ * unconditional append: a partner action decided on the fact as it was is then refused there,
+ * so nothing the partner does lands after the revocation. A crash after the fences and before the
+ * revocation is finished by the FollowUpReactor, which resumes it from the fence.
+ */
+@Injectable()
+export class Revocations {
+  /** Revocations this process is running, by fact stream and revision: whether each succeeded. */
+  private readonly running = new Map<string, Promise<boolean>>();
+
+  constructor(private readonly aggregates: AggregateStore) {}
+
+  /**
+   * Whether this process itself is finishing the revocation fenced at `factRevision` of
+   * `streamId`: undefined if not, else whether it succeeded (the reactor must not run it twice).
+   */
+  ranHere(streamId: string, factRevision: number): Promise<boolean> | undefined {
+    return this.running.get(`${streamId}@${factRevision}`);
+  }
+
+  async revoke<Command, Event extends DomainEvent, State>(
+    revocation: Revocation<Command, Event, State>,
+  ): Promise<{ position: number; eventIds: string[]; events: Event[] }> {
+    const { streamId, decider, command, revoking, pair, context } = revocation;
+    let finished!: (succeeded: boolean) => void;
+    const outcome = new Promise<boolean>((resolve) => (finished = resolve));
+    const keys: string[] = [];
+    try {
+      const decided = await this.aggregates.decide(streamId, decider, command, context, {
+        onlyAtRevision: revocation.resumeAtRevision,
+        beforeAppend: async (factRevision) => {
+          // Noted before the fences exist: the reactor sees them at once and must leave them to us.
+          keys.push(`${streamId}@${factRevision}`);
+          this.running.set(keys[keys.length - 1], outcome);
+          await fencePartnerActions(this.aggregates, pair, revoking, factRevision, context);
+        },
+      });
+      finished(true);
+      return decided;
+    } catch (error) {
+      finished(false);
+      throw error;
+    } finally {
+      // Kept until the reactor can no longer be reading these fences for the first time.
+      setTimeout(() => keys.forEach((key) => this.running.delete(key)), FORGET_AFTER_MS).unref();
+    }
+  }
+}

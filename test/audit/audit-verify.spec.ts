@@ -1,0 +1,167 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { chainHash, type AuditRow } from '../../projections/audit/audit-entry';
+import { auditProjection } from '../../projections/audit/audit.projection';
+import { verifyAudit } from '../../src/audit/audit-verify';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
+import { ProjectionEngine } from '../../src/platform/projection-engine/projection-engine';
+import { ReadStore } from '../../src/platform/read-store/read-store';
+import { actorOf, append, eventBy, eventData as d, minute } from '../support/audit-events';
+import { writeStory } from '../support/story';
+import { people } from '../support/tenants';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '../..');
+
+describe('audit verify: the hash-chained log re-derived from the event store', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let reads: ReadStore;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'audit-verify-'));
+    store = new SqliteEventStore(join(dir, 'events.db'));
+    await writeStory(store, 12);
+    const fay = actorOf(people.fay);
+    await append(
+      store,
+      'dapgrant-contoso-partners_fabrikam',
+      eventBy(
+        fay,
+        'DelegatedAdminRemoved',
+        d.delegatedAdminRemoved('contoso-partners', 'fabrikam'),
+        minute(1),
+      ),
+    );
+  });
+
+  beforeEach(async () => {
+    rmSync(join(dir, 'read-models.db'), { force: true });
+    reads = new ReadStore(join(dir, 'read-models.db'));
+    await new ProjectionEngine(store, reads, [auditProjection]).catchUp();
+  });
+
+  afterEach(() => reads.close());
+
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const rowAt = (position: number) =>
+    reads.get<AuditRow>('SELECT * FROM audit_log WHERE position = ?', [position]) as AuditRow;
+
+  /** A row slipped into the read model: a copy of the row at `from`, at position `to`. */
+  const copyRow = (from: number, to: number) =>
+    reads.run(`INSERT INTO audit_log SELECT ${to}, event_id, stream_id, revision, type,
+      occurred_at, actor_user_id, actor_name, actor_tenant_id, actor_tenant_kind, actor_tenant_name,
+      actor_roles, partner_tenant_id, customer_tenant_id, correlation_id, data, summary, hash
+      FROM audit_log WHERE position = ${from}`);
+
+  it('R41: an untouched log verifies, every entry chained to the one before it', async () => {
+    const head = await store.headPosition();
+    const outcome = await verifyAudit(store, reads);
+    expect(outcome).toEqual({
+      ok: true,
+      problems: [],
+      truncated: false,
+      seals: { seals: 0, sealedThrough: 0, unsealed: head },
+      auditLog: { entries: head, through: head, head: rowAt(head).hash, pending: 0 },
+    });
+    expect(rowAt(2).hash).toBe(chainHash(rowAt(1).hash, rowAt(2)));
+  });
+
+  it('R41: a modified read-model row is reported at its position', async () => {
+    reads.run(`UPDATE audit_log SET summary = 'Nothing happened' WHERE position = 7`);
+    expect((await verifyAudit(store, reads)).problems).toEqual([
+      {
+        kind: 'entry-altered',
+        position: 7,
+        message: expect.stringMatching(
+          /^The audit entry at position 7 was altered: its summary is "Nothing happened"/,
+        ),
+      },
+    ]);
+  });
+
+  it('R41: a modified row is reported once, even when the whole chain after it was recomputed', async () => {
+    const head = await store.headPosition();
+    reads.run(`UPDATE audit_log SET actor_user_id = 'someone-else' WHERE position = 5`);
+    let previous = rowAt(4).hash;
+    for (let position = 5; position <= head; position++) {
+      previous = chainHash(previous, rowAt(position));
+      reads.run('UPDATE audit_log SET hash = ? WHERE position = ?', [previous, position]);
+    }
+    expect((await verifyAudit(store, reads)).problems).toEqual([
+      expect.objectContaining({
+        kind: 'entry-altered',
+        position: 5,
+        message: expect.stringContaining('its actor_user_id is "someone-else"'),
+      }),
+    ]);
+  });
+
+  it('R41: a missing read-model row is reported at its position', async () => {
+    reads.run('DELETE FROM audit_log WHERE position = 9');
+    expect((await verifyAudit(store, reads)).problems).toEqual([
+      {
+        kind: 'entry-missing',
+        position: 9,
+        message: expect.stringMatching(/^The audit entry for event .+ at position 9 is missing\.$/),
+      },
+    ]);
+  });
+
+  it('R41: an entry for no event is reported', async () => {
+    const last = rowAt(await store.headPosition());
+    copyRow(last.position, last.position + 100);
+    expect((await verifyAudit(store, reads)).problems).toEqual([
+      {
+        kind: 'entry-extra',
+        position: last.position + 100,
+        message: `The audit log has an entry at position ${last.position + 100} but there is no event there.`,
+      },
+    ]);
+  });
+
+  it('R41: every altered, missing and extra row is reported, up to the limit', async () => {
+    reads.run(`UPDATE audit_log SET summary = 'Nothing happened' WHERE position = 3`);
+    reads.run('DELETE FROM audit_log WHERE position = 6');
+    copyRow(7, 1000);
+    const all = await verifyAudit(store, reads);
+    expect(all.problems.map(({ kind, position }) => ({ kind, position }))).toEqual([
+      { kind: 'entry-altered', position: 3 },
+      { kind: 'entry-missing', position: 6 },
+      { kind: 'entry-extra', position: 1000 },
+    ]);
+    expect(all.truncated).toBe(false);
+    expect(await verifyAudit(store, reads, { maxProblems: 2 })).toMatchObject({
+      ok: false,
+      truncated: true,
+      problems: [{ position: 3 }, { position: 6 }],
+    });
+  });
+
+  it('R41: `npm run -s audit -- verify` exits 0 on an intact log and 1 with each mismatch', async () => {
+    const env = { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent' };
+    const intact = await run('npm', ['run', '-s', 'audit', '--', 'verify'], { cwd: ROOT, env });
+    expect(intact.stdout).toMatch(/^OK: /);
+    expect(intact.stdout).toMatch(
+      /\naudit log: \d+ entries compared up to position \d+, chain head [0-9a-f]{64}\n/,
+    );
+
+    reads.run(`UPDATE audit_log SET data = '{}' WHERE position = 3`);
+    reads.run(`UPDATE audit_log SET data = '{}' WHERE position = 4`);
+    const tampered = await run('npm', ['run', '-s', 'audit', '--', 'verify'], {
+      cwd: ROOT,
+      env,
+    }).catch((error: { code: number; stdout: string }) => error);
+    expect(tampered).toMatchObject({ code: 1 });
+    expect(tampered.stdout).toMatch(
+      /^FAILED: 2 problems\n {2}- \[entry-altered\] The audit entry at position 3 was altered: its data is "\{\}".*\n {2}- \[entry-altered\] The audit entry at position 4 was altered/,
+    );
+  });
+});

@@ -1,0 +1,203 @@
+import type { DapGrantCommand } from '../../../src/delegated-admin/domain/dap-grant/commands';
+import { dapGrantDecider } from '../../../src/delegated-admin/domain/dap-grant/dap-grant.decider';
+import type { DapGrantEvent } from '../../../src/delegated-admin/domain/dap-grant/events';
+import type { Actor } from '../../../src/platform/domain/actor';
+import { fold } from '../../../src/platform/domain/decider';
+import {
+  customerGlobalAdmin,
+  customerUser,
+  decideOn,
+  given,
+  partnerUser,
+} from '../../support/given';
+
+const T0 = new Date('2025-03-01T10:00:00.000Z');
+const DAY = 24 * 60 * 60 * 1000;
+const at = (offsetMs: number): Date => new Date(T0.getTime() + offsetMs);
+
+const CONTOSO = 'partner-contoso';
+const FABRIKAM = 'customer-fabrikam';
+
+const contosoAdmin = partnerUser(['AdminAgent'], { tenantId: CONTOSO, tenantName: 'Contoso' });
+const fabrikamAdmin = customerGlobalAdmin({
+  tenantId: FABRIKAM,
+  tenantName: 'Fabrikam',
+  tenantDomain: 'fabrikam.onmicrosoft.com',
+});
+const fabrikamUserAdmin = customerUser(['UserAdministrator'], {
+  tenantId: FABRIKAM,
+  tenantName: 'Fabrikam',
+});
+const northwindAdmin = customerGlobalAdmin({
+  tenantId: 'customer-northwind',
+  tenantName: 'Northwind',
+  tenantDomain: 'northwind.onmicrosoft.com',
+});
+
+const grantCommand = (invitationId: string): DapGrantCommand => ({
+  type: 'GrantDelegatedAdmin',
+  invitationId,
+  partnerTenantId: CONTOSO,
+  partnerName: 'Contoso',
+  customer: { tenantId: FABRIKAM, name: 'Fabrikam', domain: 'fabrikam.onmicrosoft.com' },
+});
+
+const removeCommand = (
+  actor: Actor,
+  { confirm = true, relationshipActive = true } = {},
+): DapGrantCommand => ({
+  type: 'RemoveDelegatedAdminPrivileges',
+  actor,
+  partnerTenantId: CONTOSO,
+  customerTenantId: FABRIKAM,
+  confirm,
+  relationshipActive,
+});
+
+/** A history made by the decider itself: each command decided on the events before it. */
+function historyOf(...steps: DapGrantCommand[]): DapGrantEvent[] {
+  return steps.reduce<DapGrantEvent[]>(
+    (events, command, i) => [...events, ...decideOn(dapGrantDecider, events, command, at(i * DAY))],
+    [],
+  );
+}
+
+const granted = (): DapGrantEvent[] => historyOf(grantCommand('inv-1'));
+const grantedThenRemoved = (): DapGrantEvent[] =>
+  historyOf(grantCommand('inv-1'), removeCommand(fabrikamAdmin));
+
+describe('DapGrant decider', () => {
+  describe('R10: granting DAP', () => {
+    it('R10: granting on a new stream gives Admin Agents Global Administrator and Helpdesk Agents Helpdesk Administrator', () => {
+      const events = given(dapGrantDecider).when(grantCommand('inv-1'), T0).events();
+
+      expect(events).toEqual([
+        {
+          type: 'DelegatedAdminGranted',
+          data: {
+            partnerTenantId: CONTOSO,
+            partnerName: 'Contoso',
+            customerTenantId: FABRIKAM,
+            customerName: 'Fabrikam',
+            invitationId: 'inv-1',
+            roles: [
+              {
+                group: 'ADMIN_AGENTS',
+                role: 'Global Administrator',
+                roleTemplateId: '62e90394-69f5-4237-9190-012177145e10',
+              },
+              {
+                group: 'HELPDESK_AGENTS',
+                role: 'Helpdesk Administrator',
+                roleTemplateId: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+              },
+            ],
+          },
+        },
+      ]);
+    });
+
+    it('R10: a new stream holds no DAP; after the grant it is active', () => {
+      expect(fold(dapGrantDecider, []).status).toBe('NONE');
+      expect(fold(dapGrantDecider, granted()).status).toBe('ACTIVE');
+    });
+  });
+
+  describe('R8: another invitation with DAP', () => {
+    it('R8: granting again while DAP is active decides nothing', () => {
+      given(dapGrantDecider, granted()).when(grantCommand('inv-2'), at(DAY)).thenNothing();
+    });
+
+    it('R8: after removal, a new invitation with DAP grants DAP again (renegotiation)', () => {
+      const scenario = given(dapGrantDecider, grantedThenRemoved());
+      expect(scenario.state.status).toBe('REMOVED');
+
+      const events = scenario.when(grantCommand('inv-2'), at(2 * DAY)).events();
+
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({
+        type: 'DelegatedAdminGranted',
+        data: { invitationId: 'inv-2', partnerTenantId: CONTOSO, customerTenantId: FABRIKAM },
+      });
+      expect(fold(dapGrantDecider, [...grantedThenRemoved(), ...events]).status).toBe('ACTIVE');
+    });
+
+    it('R8: the same invitation id twice decides nothing, while active', () => {
+      given(dapGrantDecider, granted()).when(grantCommand('inv-1'), at(DAY)).thenNothing();
+    });
+
+    it('R8: the same invitation id twice decides nothing, even after a removal', () => {
+      given(dapGrantDecider, grantedThenRemoved())
+        .when(grantCommand('inv-1'), at(2 * DAY))
+        .thenNothing();
+    });
+  });
+
+  describe('R12: removing DAP', () => {
+    it('R12: the customer’s GlobalAdmin with confirm:true removes DAP, reason REMOVED_BY_CUSTOMER', () => {
+      const events = given(dapGrantDecider, granted())
+        .when(removeCommand(fabrikamAdmin, { confirm: true }), at(DAY))
+        .events();
+
+      expect(events).toEqual([
+        {
+          type: 'DelegatedAdminRemoved',
+          data: {
+            partnerTenantId: CONTOSO,
+            customerTenantId: FABRIKAM,
+            reason: 'REMOVED_BY_CUSTOMER',
+          },
+        },
+      ]);
+    });
+
+    it('R12: removal keeps the relationship: only DelegatedAdminRemoved is decided', () => {
+      const events = given(dapGrantDecider, granted())
+        .when(removeCommand(fabrikamAdmin), at(DAY))
+        .events();
+
+      expect(events.map((event) => event.type)).toEqual(['DelegatedAdminRemoved']);
+      expect(fold(dapGrantDecider, [...granted(), ...events]).status).toBe('REMOVED');
+    });
+
+    it('R12: without confirm nothing changes and the answer asks for a confirmation', () => {
+      const error = given(dapGrantDecider, granted())
+        .when(removeCommand(fabrikamAdmin, { confirm: false }), at(DAY))
+        .thenThrows('CONFIRMATION_REQUIRED', 'R12');
+
+      expect(error.message).toMatch(/confirm: true/);
+    });
+
+    it.each([
+      ['a customer user without GlobalAdmin', fabrikamUserAdmin],
+      ['a GlobalAdmin of another customer', northwindAdmin],
+      ['a partner AdminAgent', contosoAdmin],
+      [
+        'a partner user holding the GlobalAdmin role name and the customer’s tenant id',
+        partnerUser(['AdminAgent'], { tenantId: FABRIKAM, roles: ['GlobalAdmin', 'AdminAgent'] }),
+      ],
+    ])('R12: %s may not remove DAP', (_who, actor) => {
+      given(dapGrantDecider, granted())
+        .when(removeCommand(actor), at(DAY))
+        .thenThrows('FORBIDDEN', 'R12');
+    });
+
+    it('R12: removing DAP that was already removed fails its precondition', () => {
+      given(dapGrantDecider, grantedThenRemoved())
+        .when(removeCommand(fabrikamAdmin), at(2 * DAY))
+        .thenThrows('PRECONDITION_FAILED', 'R12');
+    });
+
+    it('R12: with no relationship and never any DAP, the partner is not found', () => {
+      given(dapGrantDecider, [])
+        .when(removeCommand(fabrikamAdmin, { relationshipActive: false }), T0)
+        .thenThrows('NOT_FOUND', undefined);
+    });
+
+    it('R12: with an active relationship but never any DAP, there is nothing to remove', () => {
+      given(dapGrantDecider, [])
+        .when(removeCommand(fabrikamAdmin, { relationshipActive: true }), T0)
+        .thenThrows('PRECONDITION_FAILED', 'R12');
+    });
+  });
+});

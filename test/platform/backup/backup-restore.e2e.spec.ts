@@ -1,0 +1,149 @@
+import { execFile } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { allProjections } from '../../../projections';
+import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
+import { READ_STORE, type ReadStore } from '../../../src/platform/read-store/read-store';
+import { acceptedCustomers, removeDataDir, startApp, TEST_SECRET } from '../../support/app';
+import { dumpReadModels } from '../../support/read-model-dump';
+import { people } from '../../support/tenants';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '../../..');
+const cli = (args: string[], env: Record<string, string>) =>
+  run('npm', ['run', '-s', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+
+const INVITE = 'mutation { requestResellerRelationship(input: {}) { id } }';
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+async function allEvents(dataDir: string) {
+  const store = new SqliteEventStore(join(dataDir, 'events.db'));
+  try {
+    return await store.readAll({ after: 0, maxCount: 100_000 });
+  } finally {
+    await store.close();
+  }
+}
+
+/** The documented restore: the backup's files into a new, empty DATA_DIR (700), modes kept. */
+function restore(backup: string, files = readdirSync(backup)): string {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'partner-ledger-restored-')), 'data');
+  mkdirSync(dataDir, { mode: 0o700 });
+  for (const file of files) copyFileSync(join(backup, file), join(dataDir, file));
+  return dataDir;
+}
+
+async function readModelsOnceReady(dataDir: string) {
+  const app = await startApp({ dataDir });
+  try {
+    return dumpReadModels(app.app.get<ReadStore>(READ_STORE), allProjections);
+  } finally {
+    await app.close();
+  }
+}
+
+describe('backup while the server writes, then restore', () => {
+  let original: Awaited<ReturnType<typeof startApp>>;
+  let backup: string;
+  let stdout: string;
+  const secret = 'a generated secret kept in DATA_DIR';
+
+  beforeAll(async () => {
+    original = await startApp();
+    const ann = await original.token(people.ann);
+    await acceptedCustomers(original, ann, 5);
+    writeFileSync(join(original.dataDir, 'auth-secret'), secret, { mode: 0o600 });
+    backup = join(mkdtempSync(join(tmpdir(), 'partner-ledger-backup-')), 'backup');
+    // Partners keep inviting while the backup is taken: it must still be one consistent moment.
+    let writing = true;
+    const writer = (async () => {
+      while (writing) await original.gql(ann, INVITE);
+    })();
+    try {
+      ({ stdout } = await cli(['backup', '--', '--to', backup], {
+        DATA_DIR: original.dataDir,
+        AUTH_SECRET: TEST_SECRET,
+      }));
+    } finally {
+      writing = false;
+      await writer;
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await original.close();
+    removeDataDir(original.dataDir);
+    removeDataDir(join(backup, '..'));
+  });
+
+  it('writes both databases, the follow-ups checkpoint and the secret, in a directory only its owner reads', () => {
+    expect(readdirSync(backup).sort()).toEqual(
+      ['auth-secret', 'events.db', 'follow-ups.checkpoint', 'read-models.db'].sort(),
+    );
+    expect(mode(backup)).toBe(0o700);
+    for (const file of readdirSync(backup)) expect(mode(join(backup, file))).toBe(0o600);
+    expect(readFileSync(join(backup, 'auth-secret'), 'utf8')).toBe(secret);
+    expect(stdout).toContain(`backup complete in ${backup}`);
+  });
+
+  it('the restored event store is the original up to the moment of the backup', async () => {
+    const restored = restore(backup);
+    try {
+      const copy = await allEvents(restored);
+      const events = await allEvents(original.dataDir);
+      expect(copy.length).toBeGreaterThan(10);
+      expect(copy).toEqual(events.slice(0, copy.length));
+    } finally {
+      removeDataDir(join(restored, '..'));
+    }
+  });
+
+  it('the restored read models, caught up, equal read models rebuilt from the restored events alone', async () => {
+    const restored = restore(backup);
+    const rebuilt = restore(backup, ['events.db']);
+    try {
+      expect(await readModelsOnceReady(restored)).toEqual(await readModelsOnceReady(rebuilt));
+    } finally {
+      removeDataDir(join(restored, '..'));
+      removeDataDir(join(rebuilt, '..'));
+    }
+  });
+
+  it('a restored server answers, and its audit chain verifies', async () => {
+    const restored = restore(backup);
+    try {
+      const app = await startApp({ dataDir: restored });
+      try {
+        const page = await app.gql(await app.token(people.ann), '{ customers { totalCount } }');
+        expect(page.data.customers.totalCount).toBe(5);
+      } finally {
+        await app.close();
+      }
+      const verified = await cli(['audit', '--', 'verify'], {
+        DATA_DIR: restored,
+        AUTH_SECRET: TEST_SECRET,
+      });
+      expect(verified.stdout).toMatch(/^OK: the events match their seals/);
+    } finally {
+      removeDataDir(join(restored, '..'));
+    }
+  });
+
+  it('refuses a directory that is not empty, and writes nothing into it', async () => {
+    const failed = await cli(['backup', '--', '--to', backup], {
+      DATA_DIR: original.dataDir,
+      AUTH_SECRET: TEST_SECRET,
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining('is not empty') });
+    expect(readdirSync(backup)).toHaveLength(4);
+  });
+});

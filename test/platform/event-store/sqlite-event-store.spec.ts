@@ -1,0 +1,198 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { WrongExpectedRevisionError } from '../../../src/platform/event-store/event-store';
+import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
+import { newEvent, newEvents, newStreamId } from '../../support/events';
+import { eventStoreContract } from './event-store.contract';
+
+const tempDir = (): string => mkdtempSync(join(tmpdir(), 'event-store-'));
+
+/** A separate Node process appending `count` events one by one, retrying on conflict. */
+const WRITER_PROCESS = `
+const { randomUUID } = require('node:crypto');
+const { SqliteEventStore } = require(process.env.STORE_MODULE);
+const { WrongExpectedRevisionError } = require(process.env.PORT_MODULE);
+(async () => {
+  const store = new SqliteEventStore(process.env.FILE);
+  const stream = process.env.STREAM;
+  // Start together, so the writers really overlap.
+  await new Promise((resolve) => setTimeout(resolve, Number(process.env.START_AT) - Date.now()));
+  for (let n = 0; n < Number(process.env.COUNT); n++) {
+    const event = { id: randomUUID(), type: 'Wrote', data: { pid: process.pid, n }, metadata: {} };
+    for (;;) {
+      const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+      try {
+        await store.append(stream, [event], last ? last.revision : 'no_stream');
+        break;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      }
+    }
+  }
+  await store.close();
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+eventStoreContract('sqlite file', () => {
+  const dir = tempDir();
+  const store = new SqliteEventStore(join(dir, 'events.db'));
+  return Promise.resolve({
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+});
+
+eventStoreContract('sqlite :memory:', () => {
+  const store = new SqliteEventStore(':memory:', { synchronous: 'NORMAL' });
+  return Promise.resolve({ store, cleanup: () => store.close() });
+});
+
+describe('SqliteEventStore', () => {
+  let dir: string;
+  let file: string;
+  const opened: SqliteEventStore[] = [];
+  const open = (options?: ConstructorParameters<typeof SqliteEventStore>[1]) => {
+    const store = new SqliteEventStore(file, options);
+    opened.push(store);
+    return store;
+  };
+
+  beforeEach(() => {
+    dir = tempDir();
+    file = join(dir, 'nested', 'deeper', 'events.db');
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the missing directory and keeps events after closing and reopening', async () => {
+    const stream = newStreamId();
+    const written = open();
+    const event = newEvent('Kept', { value: 'still here' });
+    await written.append(stream, [event, ...newEvents(2)], 'no_stream');
+    const head = await written.headPosition();
+    await written.close();
+
+    const reopened = open();
+    const events = await reopened.readStream(stream);
+    expect(events.map((e) => e.revision)).toEqual([0, 1, 2]);
+    expect(events[0]).toMatchObject({ id: event.id, data: { value: 'still here' } });
+    expect(await reopened.headPosition()).toBe(head);
+    expect((await reopened.append(stream, newEvents(1), 2)).position).toBeGreaterThan(head);
+  });
+
+  it('reports health UP while open, DOWN once closed, and then rejects calls', async () => {
+    const store = open();
+    expect(await store.health()).toEqual({ kind: 'sqlite', status: 'UP' });
+    await store.close();
+    expect(await store.health()).toMatchObject({ kind: 'sqlite', status: 'DOWN' });
+    const closed = { message: expect.stringContaining('not open') };
+    await expect(store.append(newStreamId(), newEvents(1), 'any')).rejects.toMatchObject(closed);
+    await expect(store.readAll({ maxCount: 1 })).rejects.toMatchObject(closed);
+    await expect(store.close()).resolves.toBeUndefined();
+  });
+
+  it('refuses an event id that is already stored, appending nothing of the batch', async () => {
+    const store = open();
+    const stream = newStreamId();
+    const event = newEvent('Once', {});
+    await store.append(stream, [event], 'no_stream');
+    // Not toThrow(): the native addon keeps the SqliteError class of the first jest realm that
+    // loaded it, so in a later test file it is no `instanceof Error` of this realm.
+    await expect(store.append(stream, [newEvent('Other', {}), event], 'any')).rejects.toMatchObject(
+      {
+        code: 'SQLITE_CONSTRAINT_UNIQUE',
+      },
+    );
+    expect(await store.readStream(stream)).toHaveLength(1);
+  });
+
+  describe('two connections on one file (as a CLI and a server would be)', () => {
+    it('lets exactly one connection win each revision', async () => {
+      const [a, b] = [open(), open()];
+      const stream = newStreamId();
+      await a.append(stream, newEvents(1), 'no_stream');
+
+      for (let revision = 0; revision < 5; revision++) {
+        const outcomes = await Promise.allSettled(
+          [a, b, a, b].map((store) => store.append(stream, newEvents(2), revision * 2)),
+        );
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        for (const outcome of outcomes.filter((o) => o.status === 'rejected')) {
+          expect(outcome.reason).toBeInstanceOf(WrongExpectedRevisionError);
+        }
+      }
+      const fromA = await a.readStream(stream);
+      expect(fromA.map((e) => e.revision)).toEqual(Array.from({ length: 11 }, (_, i) => i));
+      expect(await b.readStream(stream)).toEqual(fromA);
+    });
+
+    it('gives retrying writers on both connections gapless revisions', async () => {
+      const stores = [open(), open()];
+      const stream = newStreamId();
+      const writer = async (n: number): Promise<void> => {
+        const store = stores[n % 2];
+        for (;;) {
+          const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+          try {
+            await store.append(stream, newEvents(1), last ? last.revision : 'no_stream');
+            return;
+          } catch (error) {
+            if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 20 }, (_, n) => writer(n)));
+      const events = await stores[1].readStream(stream);
+      expect(events.map((e) => e.revision)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    });
+
+    it('gives writers in separate processes gapless revisions', async () => {
+      open(); // creates the file and its schema before the writers race
+      const stream = newStreamId();
+      const env = {
+        ...process.env,
+        FILE: file,
+        STREAM: stream,
+        COUNT: '100',
+        START_AT: String(Date.now() + 1500),
+        STORE_MODULE: resolve(
+          __dirname,
+          '../../../src/platform/event-store/sqlite/sqlite-event-store.ts',
+        ),
+        PORT_MODULE: resolve(__dirname, '../../../src/platform/event-store/event-store.ts'),
+      };
+      const run = promisify(execFile);
+      const writers = Array.from({ length: 3 }, () =>
+        run(process.execPath, ['-r', '@swc-node/register', '-e', WRITER_PROCESS], { env }),
+      );
+      await Promise.all(writers);
+
+      const events = await open().readStream(stream);
+      expect(events.map((e) => e.revision)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+      expect(new Set(events.map((e) => e.id)).size).toBe(300);
+    });
+
+    it("tells one connection's listeners about the other's appends", async () => {
+      const server = open({ pollIntervalMs: 10 });
+      const cli = open();
+      const heard = new Promise<void>((resolve) => {
+        const unsubscribe = server.onAppended(() => {
+          unsubscribe();
+          resolve();
+        });
+      });
+      const { position } = await cli.append(newStreamId(), newEvents(1), 'no_stream');
+      await heard;
+      expect(await server.headPosition()).toBe(position);
+    });
+  });
+});

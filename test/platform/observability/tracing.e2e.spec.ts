@@ -1,0 +1,117 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { mintToken } from '../../../src/platform/auth/token-minter';
+import { removeDataDir, TEST_SECRET } from '../../support/app';
+import { spawnServer } from '../../support/server-process';
+import { people } from '../../support/tenants';
+
+interface ExportedSpan {
+  service?: unknown;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes: { key: string; value: Record<string, unknown> }[];
+}
+
+/** An OTLP/HTTP (JSON) collector on a random port, keeping every span it is sent. */
+async function collector(): Promise<{ url: string; spans: ExportedSpan[]; server: Server }> {
+  const spans: ExportedSpan[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const exported = JSON.parse(body) as {
+        resourceSpans: {
+          resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+          scopeSpans: { spans: ExportedSpan[] }[];
+        }[];
+      };
+      for (const resource of exported.resourceSpans) {
+        const service = resource.resource.attributes.find((a) => a.key === 'service.name');
+        for (const scope of resource.scopeSpans) {
+          spans.push(
+            ...scope.spans.map((span) => ({ ...span, service: service?.value.stringValue })),
+          );
+        }
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans, server };
+}
+
+const attribute = (span: ExportedSpan, key: string) =>
+  Object.values(span.attributes.find((candidate) => candidate.key === key)?.value ?? {})[0];
+
+describe('OpenTelemetry tracing (a server process with OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
+  const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const callerSpan = '00f067aa0ba902b7';
+  let otlp: Awaited<ReturnType<typeof collector>>;
+  let dataDir: string;
+  let returned: string;
+
+  beforeAll(async () => {
+    otlp = await collector();
+    dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-tracing-'));
+    const server = spawnServer(dataDir, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      OTEL_SERVICE_NAME: 'ledger-under-test',
+    });
+    try {
+      const response = await request(await server.url())
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('authorization', `Bearer ${await mintToken(TEST_SECRET, people.ann)}`)
+        .set('traceparent', `00-${traceId}-${callerSpan}-01`)
+        .send({ query: 'mutation { requestResellerRelationship(input: {}) { id } }' });
+      expect(response.body.errors).toBeUndefined();
+      returned = response.headers.traceparent;
+    } finally {
+      // A graceful stop sends what is pending, from the request thread and the projection worker.
+      await server.stop('SIGTERM');
+    }
+  });
+  afterAll(() => {
+    otlp.server.close();
+    removeDataDir(dataDir);
+  });
+
+  const named = (prefix: string) => otlp.spans.filter((span) => span.name.startsWith(prefix));
+
+  it("the request's server span continues the caller's trace and is the one the answer names", () => {
+    const [server] = named('POST /graphql');
+    expect(server).toMatchObject({
+      traceId,
+      parentSpanId: callerSpan,
+      kind: 2,
+      service: 'ledger-under-test',
+    });
+    expect(returned).toBe(`00-${traceId}-${server.spanId}-01`);
+    expect(attribute(server, 'graphql.operation')).toBe('requestResellerRelationship');
+    expect(attribute(server, 'ledger.outcome')).toBe('OK');
+  });
+
+  it('resolver, command and append spans nest under it', () => {
+    const [server] = named('POST /graphql');
+    const [resolver] = named('resolve Mutation.requestResellerRelationship');
+    const [command] = named('command RequestResellerRelationship');
+    const [append] = named('append invitation');
+    expect(resolver).toMatchObject({ traceId, parentSpanId: server.spanId });
+    expect(command).toMatchObject({ traceId, parentSpanId: resolver.spanId });
+    expect(append).toMatchObject({ traceId, parentSpanId: command.spanId });
+    expect(attribute(append, 'ledger.events')).toBe(1);
+  });
+
+  it('the projection worker traces the pages it applies', () => {
+    const projected = named('project');
+    expect(projected.length).toBeGreaterThan(0);
+    expect(projected.some((span) => Number(attribute(span, 'ledger.events')) >= 1)).toBe(true);
+  });
+});

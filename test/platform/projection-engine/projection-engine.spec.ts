@@ -1,0 +1,231 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { allProjections } from '../../../projections';
+import { customersProjection } from '../../../projections/delegated-admin/customers.projection';
+import type { EventStore } from '../../../src/platform/event-store/event-store';
+import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
+import {
+  Checkpoints,
+  ReadModelNotReadyError,
+} from '../../../src/platform/projection-engine/checkpoints';
+import type { Projection } from '../../../src/platform/projection-engine/projection';
+import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
+import { ReadStore } from '../../../src/platform/read-store/read-store';
+import { dumpReadModels } from '../../support/read-model-dump';
+import { writeStory } from '../../support/story';
+
+describe('projection engine on real SQLite files', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  const opened: ReadStore[] = [];
+
+  const indexesOf = (reads: ReadStore) =>
+    reads
+      .all<{ name: string }>(
+        `SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`,
+      )
+      .map((row) => row.name);
+
+  const readStore = (name: string) => {
+    const created = new ReadStore(join(dir, name));
+    opened.push(created);
+    return created;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'projections-'));
+    store = new SqliteEventStore(join(dir, 'events.db'));
+    await writeStory(store, 30);
+  });
+
+  afterAll(async () => {
+    opened.forEach((created) => created.close());
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('catches up, and a rebuild gives exactly the same rows', async () => {
+    const reads = readStore('twice.db');
+    const engine = new ProjectionEngine(store, reads, allProjections, { batchSize: 10 });
+    await engine.catchUp();
+    const first = dumpReadModels(reads, allProjections);
+    expect(first.customers).toHaveLength(30);
+    expect(first.audit_log).toHaveLength(await store.headPosition());
+
+    const { events } = await engine.rebuild();
+    expect(events).toBe(await store.headPosition());
+    expect(dumpReadModels(reads, allProjections)).toEqual(first);
+    expect((await engine.status()).every((status) => status.status === 'LIVE')).toBe(true);
+  });
+
+  it('rebuilds only the named projection, leaving the others untouched', async () => {
+    const reads = readStore('named.db');
+    const engine = new ProjectionEngine(store, reads, allProjections);
+    await engine.catchUp();
+    reads.run(`UPDATE invitations SET email_subject = 'tampered'`);
+    reads.run(`UPDATE customers SET customer_name = 'kept'`);
+    await engine.rebuild(['invitations']);
+    expect(
+      reads.get('SELECT COUNT(*) AS n FROM invitations WHERE email_subject = ?', ['tampered']),
+    ).toEqual({ n: 0 });
+    expect(
+      reads.get('SELECT COUNT(*) AS n FROM customers WHERE customer_name = ?', ['kept']),
+    ).toEqual({ n: 30 });
+  });
+
+  it('a rebuild killed between batches resumes to the same rows as a clean rebuild', async () => {
+    const clean = readStore('clean.db');
+    await new ProjectionEngine(store, clean, allProjections).rebuild();
+
+    const crashedFile = join(dir, 'crashed.db');
+    const child = spawnSync(
+      process.execPath,
+      [
+        '-r',
+        '@swc-node/register',
+        join(__dirname, '../../support/rebuild-until-killed.ts'),
+        join(dir, 'events.db'),
+        crashedFile,
+        '5',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(child.signal).toBe('SIGKILL');
+
+    const crashed = readStore('crashed.db');
+    const statuses = new Map(
+      crashed
+        .all<{ name: string; position: number; state: string }>(
+          'SELECT * FROM projection_checkpoints',
+        )
+        .map((row) => [row.name, row]),
+    );
+    expect(statuses.get('audit')).toMatchObject({ state: 'REBUILDING', position: 35 });
+    expect(crashed.get('SELECT COUNT(*) AS n FROM audit_log')).toEqual({ n: 35 });
+    expect(indexesOf(crashed)).not.toContain('audit_by_customer');
+
+    const engine = new ProjectionEngine(store, crashed, allProjections);
+    await engine.start();
+    await engine.stop();
+    expect(dumpReadModels(crashed, allProjections)).toEqual(dumpReadModels(clean, allProjections));
+    expect(indexesOf(crashed)).toEqual(indexesOf(clean));
+    expect((await engine.status()).every((status) => status.status === 'LIVE')).toBe(true);
+  });
+
+  it('query indexes are built once a rebuild has replayed everything, and restored on start', async () => {
+    const reads = readStore('indexes.db');
+    const engine = new ProjectionEngine(store, reads, allProjections, { batchSize: 10 });
+    const seenDuringReplay = new Set<string>();
+    await engine.rebuild([], () => indexesOf(reads).forEach((name) => seenDuringReplay.add(name)));
+    const queryIndexes = allProjections.flatMap((projection) =>
+      (projection.queryIndexes ?? []).map((ddl) => /INDEX IF NOT EXISTS (\w+)/.exec(ddl)?.[1]),
+    );
+    expect(queryIndexes).toContain('audit_by_customer');
+    expect(queryIndexes.filter((name) => seenDuringReplay.has(name!))).toEqual([]);
+    expect(indexesOf(reads)).toEqual(expect.arrayContaining(queryIndexes));
+
+    reads.run('DROP INDEX audit_by_customer');
+    const restarted = new ProjectionEngine(store, reads, allProjections);
+    await restarted.catchUp();
+    expect(indexesOf(reads)).toContain('audit_by_customer');
+  });
+
+  it('a query on a read model being rebuilt waits for the rebuild, then is refused', async () => {
+    const reads = readStore('serving.db');
+    const engine = new ProjectionEngine(store, reads, allProjections);
+    await engine.catchUp();
+    reads.run(
+      `UPDATE projection_checkpoints SET state = 'REBUILDING', position = 0 WHERE name = 'customers'`,
+    );
+    const checkpoints = new Checkpoints(reads);
+    const stalled = () => Promise.resolve();
+    await expect(
+      checkpoints.untilServing(['invitations', 'customers'], 50, stalled),
+    ).rejects.toThrow(new ReadModelNotReadyError('customers'));
+    await expect(checkpoints.untilServing(['invitations'], 50, stalled)).resolves.toBeUndefined();
+
+    await engine.whenServing(['invitations', 'customers']);
+    expect(
+      reads.get('SELECT state FROM projection_checkpoints WHERE name = ?', ['customers']),
+    ).toEqual({ state: 'LIVE' });
+  });
+
+  it('a projection whose version changed is rebuilt from the first event on start', async () => {
+    const reads = readStore('versions.db');
+    await new ProjectionEngine(store, reads, allProjections).catchUp();
+    reads.run('DELETE FROM customers');
+    const bumped = allProjections.map((projection) =>
+      projection.name === 'customers'
+        ? { ...projection, version: projection.version + 1 }
+        : projection,
+    );
+    const engine = new ProjectionEngine(store, reads, bumped);
+    await engine.start();
+    await engine.stop();
+    expect(reads.get('SELECT COUNT(*) AS n FROM customers')).toEqual({ n: 30 });
+    const customers = (await engine.status()).find((status) => status.name === 'customers');
+    expect(customers).toMatchObject({ version: customersProjection.version + 1, status: 'LIVE' });
+  });
+
+  it('a failing handler marks only its projection FAILED; the others stay live', async () => {
+    const reads = readStore('failing.db');
+    const broken: Projection = {
+      name: 'broken',
+      version: 1,
+      tables: [],
+      schema: [],
+      handlers: {
+        RelationshipEstablished: () => {
+          throw new Error('cannot project this');
+        },
+      },
+    };
+    const engine = new ProjectionEngine(store, reads, [...allProjections, broken]);
+    await engine.start();
+    const statuses = await engine.status();
+    await engine.stop();
+    expect(statuses.find((status) => status.name === 'broken')).toMatchObject({
+      status: 'FAILED',
+      error: 'cannot project this',
+      checkpoint: 0,
+    });
+    expect(
+      statuses
+        .filter((status) => status.name !== 'broken')
+        .every((status) => status.status === 'LIVE'),
+    ).toBe(true);
+  });
+
+  it('a failing event store read is reported and retried, never thrown', async () => {
+    const reads = readStore('retry.db');
+    let failuresLeft = 2;
+    const flaky: EventStore = Object.create(store) as EventStore;
+    flaky.readAll = (options) =>
+      failuresLeft-- > 0 ? Promise.reject(new Error('store unreachable')) : store.readAll(options);
+    const errors: string[] = [];
+    const engine = new ProjectionEngine(flaky, reads, allProjections, {
+      onError: (error) => errors.push(error.message),
+    });
+    await engine.catchUp();
+    expect(errors).toEqual([
+      'reading events failed, retrying: store unreachable',
+      'reading events failed, retrying: store unreachable',
+    ]);
+    expect(reads.get('SELECT COUNT(*) AS n FROM customers')).toEqual({ n: 30 });
+  });
+
+  it('waitFor resolves once a new event is visible in every read model', async () => {
+    const reads = readStore('wait.db');
+    const engine = new ProjectionEngine(store, reads, allProjections);
+    await engine.start();
+    const before = await store.headPosition();
+    await writeStory(store, 1);
+    const head = await store.headPosition();
+    await engine.waitFor(head, 5000);
+    expect(reads.get<{ n: number }>('SELECT MAX(position) AS n FROM audit_log')?.n).toBe(head);
+    expect(head).toBeGreaterThan(before);
+    await engine.stop();
+  });
+});
