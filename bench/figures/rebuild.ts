@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { allProjections } from '../../projections';
+import { PROJECTIONS } from '../../src/capabilities';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
 import { ProjectionEngine } from '../../src/platform/projection-engine/projection-engine';
 import { ReadStore } from '../../src/platform/read-store/read-store';
@@ -16,7 +16,7 @@ async function productRebuild(eventsFile: string, readFile: string): Promise<Sam
   const store = new SqliteEventStore(eventsFile);
   const readStore = new ReadStore(readFile);
   try {
-    const engine = new ProjectionEngine(store, readStore, allProjections);
+    const engine = new ProjectionEngine(store, readStore, PROJECTIONS);
     const { events, seconds } = await engine.rebuild();
     return { value: events / seconds, details: { events, seconds } };
   } finally {
@@ -81,7 +81,7 @@ export async function rebuildFigures(options: BenchOptions): Promise<Figure[]> {
     populationFile(eventsFile, events, options.seed);
     let run = 0;
     const fresh = (name: string) => join(dir, `${name}-${run++}.db`);
-    options.log(`  rebuilding all ${allProjections.length} projections × ${runs} runs`);
+    options.log(`  rebuilding all ${PROJECTIONS.length} projections × ${runs} runs`);
     const samples = await alternate(
       runs,
       () => productRebuild(eventsFile, fresh('read-models')),
@@ -93,7 +93,7 @@ export async function rebuildFigures(options: BenchOptions): Promise<Figure[]> {
           id: 'rebuild.all',
           figure: 3,
           title: `rebuild ${events.toLocaleString('en-US')} events, all projections`,
-          workload: `a generated population (partners, customers, invitations, acceptances, DAP grants and removals, service requests) replayed into ${allProjections.map((p) => p.name).join(', ')}`,
+          workload: `a generated population (partners, customers, invitations, acceptances, DAP grants and removals, service requests) replayed into ${PROJECTIONS.map((p) => p.name).join(', ')}`,
           unit: 'events/s',
           limitLabel:
             'raw replay of the same events (read in pages of 1,000, JSON.parse) into one upserted table, 1,000 per transaction',

@@ -1,4 +1,4 @@
-import { schemaVersionOf } from '../../src/platform/domain/event-evolution';
+import { schemaVersionOf } from '../../src/events';
 import type { DomainEvent } from '../../src/events';
 import { loadSettings } from '../../src/platform/config/settings';
 import { autopilotId, registryTenantOrNotFound } from '../../src/autopilot/domain/autopilot-ids';
@@ -6,7 +6,7 @@ import { autopilotRegistryDecider } from '../../src/autopilot/domain/autopilot-r
 import type { AutopilotRequest } from '../../src/autopilot/domain/commands';
 import type { DeviceIdentityInput } from '../../src/autopilot/domain/device-identity';
 import { AUTOPILOT_SETTINGS } from '../../src/autopilot/domain/events';
-import { deciderOf } from '../../src/deciders';
+import { fencedStreamsOf, streamFolderOf } from '../../src/capabilities';
 import {
   type PairSnapshot,
   type RevocableFact,
@@ -28,7 +28,7 @@ import {
 } from '../../src/invitations/domain/relationship.decider';
 import type { Actor } from '../../src/platform/domain/actor';
 import type { Decider } from '../../src/platform/domain/decider';
-import { fencedStreams, streamIds } from '../../src/platform/domain/streams';
+import { streamIds } from '../../src/platform/domain/streams';
 import type { AzureRole, Principal } from '../../src/azure-subscriptions/domain/azure-roles';
 import { subscriptionRbacDecider } from '../../src/azure-subscriptions/domain/subscription-rbac.decider';
 import type { EventMetadata } from '../../src/platform/event-store/event-store';
@@ -266,7 +266,7 @@ export class World {
     factStreamId: string,
   ): void {
     const factRevision = this.streams.get(factStreamId)?.revision ?? -1;
-    for (const { scope, streamId } of fencedStreams(partnerTenantId, customerTenantId)) {
+    for (const { scope, streamId } of fencedStreamsOf(partnerTenantId, customerTenantId)) {
       const fence = revocationStarted(
         partnerTenantId,
         customerTenantId,
@@ -274,7 +274,7 @@ export class World {
         factRevision,
         scope,
       );
-      const folder = deciderOf(streamId);
+      const folder = streamFolderOf(streamId);
       const stream = this.streams.get(streamId) ?? { state: folder?.initialState, revision: -1 };
       if (folder) stream.state = folder.evolve(stream.state, fence);
       this.record(streamId, [fence], context, stream);

@@ -9,7 +9,7 @@ import {
 } from './domain/audit-visibility';
 import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store';
 import { PROJECTOR, type Projector } from '../platform/projection-engine/projector';
-import { ReadModels } from '../platform/graphql/read-models';
+import { AuditQueries } from '../../projections/audit/audit.queries';
 import { auditFactsOf, toAuditEntry } from './audit.mapper';
 import type { AuditEntry } from './audit.types';
 
@@ -32,7 +32,7 @@ export class AuditAppendedNotifier implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(PROJECTOR) private readonly engine: Projector,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly readModels: ReadModels,
+    private readonly audit: AuditQueries,
   ) {}
 
   /**
@@ -65,12 +65,7 @@ export class AuditAppendedNotifier implements OnModuleInit, OnModuleDestroy {
   private publishNew(): void {
     if (this.published === undefined) return;
     for (;;) {
-      const rows = this.readModels.audit.oldestFirst(
-        { kind: 'everything' },
-        {},
-        PAGE,
-        this.published,
-      );
+      const rows = this.audit.oldestFirst({ kind: 'everything' }, {}, PAGE, this.published);
       for (const row of rows) {
         void this.pubSub.publish(TOPIC, {
           auditAppended: toAuditEntry(row),

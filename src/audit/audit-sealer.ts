@@ -1,7 +1,14 @@
-import { Logger, type Provider } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type Provider,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CLOCK, type Clock } from '../platform/config/clock';
-import type { Settings } from '../platform/config/settings';
+import { SETTINGS, type Settings } from '../platform/config/settings';
+import { Readiness } from '../platform/health/readiness';
 import {
   EVENT_STORE,
   type EventStore,
@@ -276,10 +283,10 @@ export class AuditSealer {
   }
 }
 
-/** The server's sealer, from the settings; LedgerLifecycle starts and stops it. */
-export const auditSealerProvider = (settings: Settings): Provider => ({
+/** The server's sealer, from the settings; AuditSealerLifecycle starts and stops it. */
+export const auditSealerProvider = (): Provider => ({
   provide: AuditSealer,
-  useFactory: (store: EventStore, clock: Clock) => {
+  useFactory: (store: EventStore, clock: Clock, settings: Settings) => {
     const logger = new Logger('AuditSealer');
     return new AuditSealer(store, {
       key: sealKey(settings),
@@ -293,5 +300,33 @@ export const auditSealerProvider = (settings: Settings): Provider => ({
       },
     });
   },
-  inject: [EVENT_STORE, CLOCK],
+  inject: [EVENT_STORE, CLOCK, SETTINGS],
 });
+
+/**
+ * Starts the sealer once the server is ready (read models caught up, interrupted follow-ups done),
+ * and stops it before the stores close.
+ */
+@Injectable()
+export class AuditSealerLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  private stopped = false;
+
+  constructor(
+    private readonly sealer: AuditSealer,
+    private readonly readiness: Readiness,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.startWhenReady();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    await this.sealer.stop();
+  }
+
+  private async startWhenReady(): Promise<void> {
+    while (!this.stopped && !(await this.readiness.whenReady(60_000)));
+    if (!this.stopped) this.sealer.start();
+  }
+}

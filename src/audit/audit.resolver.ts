@@ -6,7 +6,7 @@ import {
   inAuditScope,
   mayReadStream,
 } from './domain/audit-visibility';
-import { deciderOf } from '../deciders';
+import { STREAM_FOLDERS, type StreamFolder } from '../platform/capability';
 import { domainEventOf } from '../platform/event-store/unreadable-events';
 import type { Actor } from '../platform/domain/actor';
 import { invalidInput, notFound } from '../platform/domain/domain-error';
@@ -16,7 +16,8 @@ import { EVENT_STORE, type EventStore } from '../platform/event-store/event-stor
 import { partiesOf } from '../../projections/audit/audit-entry';
 import { CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
-import { ReadModels } from '../platform/graphql/read-models';
+import { ReadSide } from '../platform/read-store/read-side';
+import { AuditQueries } from '../../projections/audit/audit.queries';
 import { AuditAppendedNotifier } from './audit-appended.notifier';
 import { toAuditEntry } from './audit.mapper';
 import { AuditConnection, AuditEntry, AuditFilterInput, HistoryEvent } from './audit.types';
@@ -63,9 +64,12 @@ function auditFilterOf(input: AuditFilterInput | null | undefined): AuditFilter 
 @Resolver()
 export class AuditResolver {
   constructor(
-    private readonly readModels: ReadModels,
+    private readonly readSide: ReadSide,
+    private readonly audit: AuditQueries,
     private readonly notifier: AuditAppendedNotifier,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(STREAM_FOLDERS)
+    private readonly streamFolderOf: (streamId: string) => StreamFolder | undefined,
   ) {}
 
   @Query(() => AuditConnection, {
@@ -81,8 +85,8 @@ export class AuditResolver {
     const filter = auditFilterOf(input);
     const size = pageSize(first, 50, 500);
     const before = decodeCursor(after, isAuditKey)?.position ?? null;
-    await this.readModels.ready('audit');
-    const rows = this.readModels.audit.newestFirst(scope, filter, size + 1, before);
+    await this.readSide.ready('audit');
+    const rows = this.audit.newestFirst(scope, filter, size + 1, before);
     const edges = rows.slice(0, size).map((row) => ({
       cursor: encodeCursor({ position: row.position }),
       node: toAuditEntry(row),
@@ -91,7 +95,7 @@ export class AuditResolver {
       nodes: edges.map((edge) => edge.node),
       edges,
       pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount: this.readModels.audit.count(scope, filter),
+      totalCount: this.audit.count(scope, filter),
     };
   }
 
@@ -112,7 +116,7 @@ export class AuditResolver {
       throw notFound('No such stream among those you may read.');
     }
     const scope = auditScopeOf(actor);
-    const decider = deciderOf(streamId);
+    const decider = this.streamFolderOf(streamId);
     let state = decider?.initialState;
     return events.map((event, index) => {
       // An event this version cannot read is listed as stored and leaves the state as it was.

@@ -25,7 +25,9 @@ import type {
 } from '../../projections/autopilot/autopilot.queries';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
-import { ReadModels } from '../platform/graphql/read-models';
+import { ReadSide } from '../platform/read-store/read-side';
+import { AutopilotQueries } from '../../projections/autopilot/autopilot.queries';
+import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { deviceOrigin, toAutopilotDevice, toAutopilotProfile } from './autopilot.mapper';
 import {
   AddAutopilotDevicesInput,
@@ -47,7 +49,9 @@ const profileIdOf = (id: string) => normaliseAutopilotId(id, 'profile');
 export class AutopilotResolver {
   constructor(
     private readonly commands: CommandGateway,
-    private readonly readModels: ReadModels,
+    private readonly readSide: ReadSide,
+    private readonly autopilot: AutopilotQueries,
+    private readonly customers: CustomersQueries,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -57,9 +61,9 @@ export class AutopilotResolver {
     @Args('customerTenantId', { type: () => ID }) customerTenantIdInput: string,
   ): Promise<AutopilotProfile[]> {
     const customerTenantId = tenantOf(customerTenantIdInput);
-    await this.readModels.ready(...READ_MODELS);
+    await this.readSide.ready(...READ_MODELS);
     const facts = this.visibleFacts(actor, customerTenantId);
-    return this.readModels.autopilot
+    return this.autopilot
       .profilesOf(customerTenantId)
       .map((row) => this.profile(actor, row, facts));
   }
@@ -70,11 +74,9 @@ export class AutopilotResolver {
     @Args('customerTenantId', { type: () => ID }) customerTenantIdInput: string,
   ): Promise<AutopilotDevice[]> {
     const customerTenantId = tenantOf(customerTenantIdInput);
-    await this.readModels.ready(...READ_MODELS);
+    await this.readSide.ready(...READ_MODELS);
     const facts = this.visibleFacts(actor, customerTenantId);
-    return this.readModels.autopilot
-      .devicesOf(customerTenantId)
-      .map((row) => this.device(actor, row, facts));
+    return this.autopilot.devicesOf(customerTenantId).map((row) => this.device(actor, row, facts));
   }
 
   @Mutation(() => AutopilotProfile, { description: 'R30, R35: a partner Admin Agent.' })
@@ -131,9 +133,9 @@ export class AutopilotResolver {
     return this.commands.execute(
       new AddAutopilotDevices(caller, customerTenantId, input.source ?? null, input.devices),
       async ({ deviceIds }) => {
-        await this.readModels.ready(...READ_MODELS);
+        await this.readSide.ready(...READ_MODELS);
         const facts = this.facts(caller.actor, customerTenantId);
-        return this.readModels.autopilot
+        return this.autopilot
           .devices(deviceIds)
           .map((row) => this.device(caller.actor, row, facts));
       },
@@ -176,7 +178,7 @@ export class AutopilotResolver {
 
   /** The caller's relationship and DAP with the customer, as the read model shows them now. */
   private facts(actor: Actor, customerTenantId: string): AutopilotFacts {
-    const row = this.readModels.customers.relationship(actor.tenantId, customerTenantId);
+    const row = this.customers.relationship(actor.tenantId, customerTenantId);
     return {
       relationshipActive: row !== undefined,
       dapStatus: row?.dap_status ?? 'NONE',
@@ -204,15 +206,15 @@ export class AutopilotResolver {
   }
 
   private async profileById(actor: Actor, profileId: string): Promise<AutopilotProfile> {
-    await this.readModels.ready(...READ_MODELS);
-    const row = this.readModels.autopilot.profile(profileId);
+    await this.readSide.ready(...READ_MODELS);
+    const row = this.autopilot.profile(profileId);
     if (!row) throw notFound('No such Autopilot profile.');
     return this.profile(actor, row, this.facts(actor, row.customer_tenant_id));
   }
 
   private async deviceById(actor: Actor, deviceId: string): Promise<AutopilotDevice> {
-    await this.readModels.ready(...READ_MODELS);
-    const row = this.readModels.autopilot.device(deviceId);
+    await this.readSide.ready(...READ_MODELS);
+    const row = this.autopilot.device(deviceId);
     if (!row) throw notFound('No such Autopilot device.');
     return this.device(actor, row, this.facts(actor, row.customer_tenant_id));
   }

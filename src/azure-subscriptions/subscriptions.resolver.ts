@@ -10,7 +10,8 @@ import { checkUserId, normaliseEntityId, normaliseTenantId } from '../platform/d
 import type { Principal as DomainPrincipal } from './domain/azure-roles';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
-import { ReadModels } from '../platform/graphql/read-models';
+import { ReadSide } from '../platform/read-store/read-side';
+import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
 import { toAzureSubscription } from './subscription.mapper';
 import {
   AssignSubscriptionRoleInput,
@@ -43,7 +44,8 @@ const subscriptionIdOf = (id: string) => normaliseEntityId(id, 'subscription');
 export class SubscriptionsResolver {
   constructor(
     private readonly commands: CommandGateway,
-    private readonly readModels: ReadModels,
+    private readonly readSide: ReadSide,
+    private readonly subscriptions: SubscriptionsQueries,
   ) {}
 
   @Mutation(() => AzureSubscription, {
@@ -132,14 +134,14 @@ export class SubscriptionsResolver {
     const customerTenantId = customerTenantIdInput
       ? normaliseTenantId(customerTenantIdInput, 'customerTenantId')
       : undefined;
-    await this.readModels.ready('subscriptions');
+    await this.readSide.ready('subscriptions');
     const tenant = actor.tenantKind === 'customer' ? actor.tenantId : customerTenantId;
     if (
       !tenant ||
       (actor.tenantKind === 'customer' && customerTenantId && customerTenantId !== actor.tenantId)
     )
       return [];
-    return this.readModels.subscriptions
+    return this.subscriptions
       .ofCustomer(tenant)
       .filter((view) => maySeeSubscription(actor, view))
       .map((view) => toAzureSubscription(view, actor));
@@ -151,8 +153,8 @@ export class SubscriptionsResolver {
     subscriptionId: string,
     evenIfNoLongerVisible = false,
   ): Promise<AzureSubscription> {
-    await this.readModels.ready('subscriptions');
-    const view = this.readModels.subscriptions.byId(subscriptionId);
+    await this.readSide.ready('subscriptions');
+    const view = this.subscriptions.byId(subscriptionId);
     if (!view || (!evenIfNoLongerVisible && !maySeeSubscription(actor, view)))
       throw notFound('No such Azure subscription.');
     return toAzureSubscription(view, actor);

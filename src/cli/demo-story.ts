@@ -1,39 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenClaims } from '../platform/auth/token-claims';
-import { AggregateStore } from '../platform/write/aggregate-store';
-import {
-  AddAutopilotDevices,
-  AddAutopilotDevicesHandler,
-} from '../autopilot/add-autopilot-devices';
-import {
-  CreateAutopilotProfile,
-  CreateAutopilotProfileHandler,
-} from '../autopilot/create-autopilot-profile';
-import {
-  OpenServiceRequest,
-  OpenServiceRequestHandler,
-} from '../delegated-admin/open-service-request';
-import { FollowUps } from '../invitations/follow-ups';
-import {
-  AcceptResellerInvitation,
-  AcceptResellerInvitationHandler,
-} from '../invitations/accept-reseller-invitation';
-import {
-  RequestResellerRelationship,
-  RequestResellerRelationshipHandler,
-} from '../invitations/request-reseller-relationship';
-import {
-  ProvisionAzureSubscription,
-  ProvisionAzureSubscriptionHandler,
-} from '../azure-subscriptions/provision-azure-subscription';
-import {
-  RegisterAzureSubscription,
-  RegisterAzureSubscriptionHandler,
-} from '../azure-subscriptions/register-azure-subscription';
-import { systemClock } from '../platform/config/clock';
-import type { Settings } from '../platform/config/settings';
+import { AddAutopilotDevices } from '../autopilot/add-autopilot-devices';
+import { CreateAutopilotProfile } from '../autopilot/create-autopilot-profile';
+import { OpenServiceRequest } from '../delegated-admin/open-service-request';
+import { AcceptResellerInvitation } from '../invitations/accept-reseller-invitation';
+import { RequestResellerRelationship } from '../invitations/request-reseller-relationship';
+import { ProvisionAzureSubscription } from '../azure-subscriptions/provision-azure-subscription';
+import { RegisterAzureSubscription } from '../azure-subscriptions/register-azure-subscription';
+import type { CommandBus } from '@nestjs/cqrs';
 import type { Actor } from '../platform/domain/actor';
-import type { EventStore } from '../platform/event-store/event-store';
 
 const partner = (userId: string, name: string, role: string): Actor => ({
   userId,
@@ -82,41 +57,35 @@ export const claimsOf = (actor: Actor): TokenClaims => ({
 });
 
 /**
- * A small story through the real command handlers: Fabrikam accepts Contoso with DAP and gets a
+ * A small story through the real command bus: Fabrikam accepts Contoso with DAP and gets a
  * provisioned subscription, Autopilot devices and a service request; Woodgrove accepts without DAP.
  */
-export async function writeDemoStory(store: EventStore, settings: Settings): Promise<void> {
-  const aggregates = new AggregateStore(store, systemClock);
+export async function writeDemoStory(commands: CommandBus): Promise<void> {
   const as = (actor: Actor) => ({ actor, correlationId: randomUUID() });
   const { ann, sam, hal, fay, wes } = DEMO_PEOPLE;
-  const request = new RequestResellerRelationshipHandler(aggregates, settings);
-  const accept = new AcceptResellerInvitationHandler(aggregates, new FollowUps(aggregates));
 
-  const withDap = await request.execute(
+  const withDap = await commands.execute(
     new RequestResellerRelationship(as(ann), true, { tenantId: 'fabrikam' }),
   );
-  await accept.execute(new AcceptResellerInvitation(as(fay), withDap.invitationId));
-  const withoutDap = await request.execute(
+  await commands.execute(new AcceptResellerInvitation(as(fay), withDap.invitationId));
+  const withoutDap = await commands.execute(
     new RequestResellerRelationship(as(sam), false, { domain: 'woodgrove.onmicrosoft.com' }),
   );
-  await accept.execute(new AcceptResellerInvitation(as(wes), withoutDap.invitationId));
-
-  await new ProvisionAzureSubscriptionHandler(aggregates).execute(
+  await commands.execute(new AcceptResellerInvitation(as(wes), withoutDap.invitationId));
+  await commands.execute(
     new ProvisionAzureSubscription(as(ann), 'fabrikam', 'Fabrikam production'),
   );
-  await new RegisterAzureSubscriptionHandler(aggregates).execute(
-    new RegisterAzureSubscription(as(fay), 'Fabrikam research'),
-  );
-  await new OpenServiceRequestHandler(aggregates).execute(
+  await commands.execute(new RegisterAzureSubscription(as(fay), 'Fabrikam research'));
+  await commands.execute(
     new OpenServiceRequest(as(hal), 'fabrikam', 'Mailbox full', 'Please raise the quota.'),
   );
-  await new CreateAutopilotProfileHandler(aggregates, settings).execute(
+  await commands.execute(
     new CreateAutopilotProfile(as(ann), 'fabrikam', 'New hires', 'Standard laptop setup', [
       'SKIP_EULA',
       'SKIP_PRIVACY_SETTINGS',
     ]),
   );
-  await new AddAutopilotDevicesHandler(aggregates, settings).execute(
+  await commands.execute(
     new AddAutopilotDevices(as(sam), 'fabrikam', null, [
       { serialNumber: 'DEMO-0001', manufacturer: 'Contoso', model: 'Laptop 7' },
       { productKey: 'DEMO-PK-0002' },

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { resolveHmacSecret } from '../platform/auth/local-secret';
 import { mintToken } from '../platform/auth/token-minter';
 import { loadSettings } from '../platform/config/settings';
+import { EVENT_STORE } from '../platform/event-store/event-store';
 import { createEventStore } from '../platform/event-store/event-store.factory';
 import { reportOpenedStores } from './opened-stores';
 
@@ -10,22 +11,50 @@ export const demoCommand = new Command('demo')
     'Write a small demo story into an empty store and print `export NAME=token` for each person in it (eval "$(npm run -s demo)")',
   )
   .action(async () => {
-    // Loaded only for `demo` (it brings the command handlers and NestJS): the other verbs stay
-    // light; `audit export` runs in a 64 MB heap in its test.
-    const { claimsOf, DEMO_PEOPLE, writeDemoStory } = await import('./demo-story');
     const settings = loadSettings();
     const store = createEventStore(settings);
     reportOpenedStores(settings, false);
+    let events: number;
     try {
       if ((await store.headPosition()) > 0) {
         throw new Error(
           `The store in ${settings.DATA_DIR} already holds events; run demo on an empty DATA_DIR.`,
         );
       }
-      await writeDemoStory(store, settings);
-      // Only shell lines on stdout, so `eval "$(npm run -s demo)"` sets the variables.
+    } finally {
+      await store.close();
+    }
+    // Loaded only for `demo` (it brings the whole product, NestJS included): the other verbs stay
+    // light; `audit export` runs in a small heap in its test.
+    const [
+      { claimsOf, DEMO_PEOPLE, writeDemoStory },
+      { NestFactory },
+      { CommandBus },
+      { AppModule },
+      { Readiness },
+    ] = await Promise.all([
+      import('./demo-story'),
+      import('@nestjs/core'),
+      import('@nestjs/cqrs'),
+      import('../app.module'),
+      import('../platform/health/readiness'),
+    ]);
+    // Silent: stdout carries only the export lines, so `eval "$(npm run -s demo)"` works.
+    const app = await NestFactory.createApplicationContext(
+      AppModule.forRoot({ settings: { ...settings, LOG_LEVEL: 'silent' } }),
+      { logger: false },
+    );
+    try {
+      if (!(await app.get(Readiness).whenReady(settings.READ_YOUR_WRITES_TIMEOUT_MS)))
+        throw new Error('the read models did not catch up in time');
+      await writeDemoStory(app.get(CommandBus));
+      events = await app.get<{ headPosition(): Promise<number> }>(EVENT_STORE).headPosition();
+    } finally {
+      await app.close();
+    }
+    {
       console.error(
-        `demo story written (${await store.headPosition()} events); tokens valid 8 hours follow as export lines`,
+        `demo story written (${events} events); tokens valid 8 hours follow as export lines`,
       );
       const secret = resolveHmacSecret(settings);
       for (const [key, actor] of Object.entries(DEMO_PEOPLE)) {
@@ -38,7 +67,5 @@ export const demoCommand = new Command('demo')
           `export ${key.toUpperCase()}=${token}   # ${actor.name}, ${actor.tenantName}, ${actor.roles.join(',')}`,
         );
       }
-    } finally {
-      await store.close();
     }
   });

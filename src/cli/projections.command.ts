@@ -1,6 +1,6 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
-import { allProjections } from '../../projections';
+import { PROJECTIONS } from '../capabilities';
 import { loadSettings } from '../platform/config/settings';
 import { createEventStore } from '../platform/event-store/event-store.factory';
 import { ProjectionEngine } from '../platform/projection-engine/projection-engine';
@@ -15,7 +15,7 @@ async function withEngine<T>(
   const readStore = createReadStore(settings);
   reportOpenedStores(settings);
   try {
-    const engine = new ProjectionEngine(store, readStore, allProjections);
+    const engine = new ProjectionEngine(store, readStore, PROJECTIONS);
     return await work(engine, await store.headPosition());
   } finally {
     readStore.close();
@@ -29,7 +29,7 @@ const rebuild = new Command('rebuild')
   )
   .argument(
     '[names...]',
-    `projections: ${allProjections.map((projection) => projection.name).join(', ')}`,
+    `projections: ${PROJECTIONS.map((projection) => projection.name).join(', ')}`,
   )
   .action(async (names: string[]) => {
     await withEngine(async (engine, head) => {

@@ -6,7 +6,7 @@ export const schemaCommand = new Command('schema')
   .option('--out <file>', 'write it to this file (npm run schema writes schema.gql)')
   .action(async (options: { out?: string }) => {
     // Loaded when chosen: every resolver and the GraphQL stack.
-    const { schemaSdl } = await import('../platform/graphql/schema-sdl');
+    const { schemaSdl } = await import('./schema-sdl');
     const sdl = await schemaSdl();
     if (!options.out) {
       process.stdout.write(`${sdl}\n`);

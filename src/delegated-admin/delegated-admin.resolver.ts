@@ -7,7 +7,11 @@ import { forbidden } from '../platform/domain/domain-error';
 import { normaliseTenantId } from '../platform/domain/ids';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
-import { ReadModels } from '../platform/graphql/read-models';
+import { ReadSide } from '../platform/read-store/read-side';
+import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
+import { CustomersHistoryQueries } from '../../projections/delegated-admin/customers-history.queries';
+import { ServiceRequestsQueries } from '../../projections/delegated-admin/service-requests.queries';
+import { UsersQueries } from '../../projections/delegated-admin/users.queries';
 import { toPartnerRelationship } from './customers-page/customer.mapper';
 import { PartnerRelationship } from './customers-page/customer.types';
 import { DirectoryRole, OpenServiceRequestInput, ServiceRequest } from './delegated-admin.types';
@@ -27,7 +31,11 @@ function customerGlobalAdminOnly(actor: Actor, rule: 'R11' | 'R15'): string {
 export class DelegatedAdminResolver {
   constructor(
     private readonly commands: CommandGateway,
-    private readonly readModels: ReadModels,
+    private readonly readSide: ReadSide,
+    private readonly customers: CustomersQueries,
+    private readonly customersHistory: CustomersHistoryQueries,
+    private readonly serviceRequests: ServiceRequestsQueries,
+    private readonly users: UsersQueries,
     private readonly notifier: PartnerRelationshipsNotifier,
   ) {}
 
@@ -44,10 +52,10 @@ export class DelegatedAdminResolver {
     asOf?: Date,
   ): Promise<PartnerRelationship[]> {
     const customerTenantId = customerGlobalAdminOnly(actor, 'R15');
-    await this.readModels.ready('customers', 'customers-history');
+    await this.readSide.ready('customers', 'customers-history');
     const rows = asOf
-      ? this.readModels.customersHistory.partnersOf(customerTenantId, asOf)
-      : this.readModels.customers.partnersOf(customerTenantId);
+      ? this.customersHistory.partnersOf(customerTenantId, asOf)
+      : this.customers.partnersOf(customerTenantId);
     return rows.map(toPartnerRelationship);
   }
 
@@ -64,8 +72,8 @@ export class DelegatedAdminResolver {
     return this.commands.execute(
       new RemoveDelegatedAdminPrivileges(caller, partnerTenantId, confirm),
       async () => {
-        await this.readModels.ready('customers');
-        const row = this.readModels.customers.pair(partnerTenantId, caller.actor.tenantId);
+        await this.readSide.ready('customers');
+        const row = this.customers.pair(partnerTenantId, caller.actor.tenantId);
         if (!row) throw new Error('the partner is not on the Partner relationships page yet.');
         return toPartnerRelationship(row);
       },
@@ -87,8 +95,8 @@ export class DelegatedAdminResolver {
         input.description,
       ),
       async ({ serviceRequestId }) => {
-        await this.readModels.ready('service-requests');
-        const row = this.readModels.serviceRequests.byId(serviceRequestId);
+        await this.readSide.ready('service-requests');
+        const row = this.serviceRequests.byId(serviceRequestId);
         if (!row) throw new Error('the service request is not listed yet.');
         return {
           id: row.service_request_id,
@@ -110,10 +118,10 @@ export class DelegatedAdminResolver {
   })
   async directoryRoles(@CurrentActor() actor: Actor): Promise<DirectoryRole[]> {
     const tenantId = customerGlobalAdminOnly(actor, 'R11');
-    await this.readModels.ready('users');
+    await this.readSide.ready('users');
     return LISTED_DIRECTORY_ROLES.map(({ role, tokenRole }) => ({
       role,
-      members: this.readModels.users
+      members: this.users
         .holding(tenantId, tokenRole)
         .map((user) => ({ userId: user.user_id, name: user.name })),
     }));

@@ -1,13 +1,8 @@
-import {
-  type PairSnapshot,
-  type RevocableFact,
-  revocationStarted,
-} from '../platform/domain/revocation-fences';
+import type { PairSnapshot } from '../platform/domain/revocation-fences';
 import { dapGrantDecider } from './domain/dap-grant/dap-grant.decider';
 import { relationshipDecider } from '../invitations/domain/relationship.decider';
-import { fencedStreams, streamIds } from '../platform/domain/streams';
+import { streamIds } from '../platform/domain/streams';
 import { type AggregateStore, revisionNumber } from '../platform/write/aggregate-store';
-import type { CommandContext } from '../platform/write/command-context';
 
 /** Whether the pair's reseller relationship is active, read from its own stream. */
 export async function relationshipActive(
@@ -36,28 +31,4 @@ export async function loadPairSnapshot(
     },
     dap: { status: dap.state.status, revision: revisionNumber(dap.revision) },
   };
-}
-
-/**
- * Fences every stream whose partner actions depend on `revoking` (with "any": nothing the partner
- * does can make this fail), before the revocation decided at `factRevision` is appended.
- */
-export async function fencePartnerActions(
-  aggregates: AggregateStore,
-  pair: { partnerTenantId: string; customerTenantId: string },
-  revoking: RevocableFact,
-  factRevision: number,
-  context: CommandContext & { causationId?: string },
-): Promise<{ position: number; eventIds: string[] }[]> {
-  const { partnerTenantId, customerTenantId } = pair;
-  return Promise.all(
-    fencedStreams(partnerTenantId, customerTenantId).map(({ scope, streamId }) =>
-      aggregates.record(
-        streamId,
-        [revocationStarted(partnerTenantId, customerTenantId, revoking, factRevision, scope)],
-        'any',
-        context,
-      ),
-    ),
-  );
 }

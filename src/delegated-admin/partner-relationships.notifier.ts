@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { PubSub } from 'graphql-subscriptions';
 import { PROJECTOR, type Projector } from '../platform/projection-engine/projector';
 import type { RecordedEvent } from '../platform/event-store/event-store';
-import { ReadModels } from '../platform/graphql/read-models';
+import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { toPartnerRelationship } from './customers-page/customer.mapper';
 import type { PartnerRelationship } from './customers-page/customer.types';
 
@@ -29,7 +29,7 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
 
   constructor(
     @Inject(PROJECTOR) private readonly engine: Projector,
-    private readonly readModels: ReadModels,
+    private readonly customers: CustomersQueries,
   ) {}
 
   onModuleInit(): void {
@@ -50,7 +50,7 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
       const data = event.data as PairData;
       const customerTenantId = data.customerTenantId ?? data.customer?.tenantId;
       if (!data.partnerTenantId || !customerTenantId) continue;
-      const row = this.readModels.customers.pair(data.partnerTenantId, customerTenantId);
+      const row = this.customers.pair(data.partnerTenantId, customerTenantId);
       if (row)
         void this.pubSub.publish(topic(customerTenantId), {
           partnerRelationshipsChanged: toPartnerRelationship(row),

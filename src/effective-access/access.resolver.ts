@@ -12,7 +12,10 @@ import { type Actor, isCustomerGlobalAdmin, isOperator } from '../platform/domai
 import { forbidden, notFound } from '../platform/domain/domain-error';
 import { checkUserId, normaliseTenantId, quote } from '../platform/domain/ids';
 import { CurrentActor } from '../platform/graphql/current-actor.decorator';
-import { ReadModels } from '../platform/graphql/read-models';
+import { ReadSide } from '../platform/read-store/read-side';
+import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
+import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
+import { UsersQueries } from '../../projections/delegated-admin/users.queries';
 import { AccessReport, PartnerRole } from './access.types';
 
 /** R40: customer Global admins and the partner's own users may ask; other tenants see nothing. */
@@ -32,7 +35,10 @@ function assertMayAsk(actor: Actor, partnerTenantId: string, customerTenantId: s
 @Resolver()
 export class AccessResolver {
   constructor(
-    private readonly readModels: ReadModels,
+    private readonly readSide: ReadSide,
+    private readonly customers: CustomersQueries,
+    private readonly subscriptions: SubscriptionsQueries,
+    private readonly users: UsersQueries,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -51,22 +57,22 @@ export class AccessResolver {
     const customerTenantId = normaliseTenantId(customerTenantIdInput, 'customerTenantId');
     const userId = userIdInput ? checkUserId(userIdInput, 'userId') : undefined;
     assertMayAsk(actor, partnerTenantId, customerTenantId);
-    await this.readModels.ready('customers', 'users', 'subscriptions');
-    const row = this.readModels.customers.relationship(partnerTenantId, customerTenantId);
+    await this.readSide.ready('customers', 'users', 'subscriptions');
+    const row = this.customers.relationship(partnerTenantId, customerTenantId);
     // Without a relationship nothing is allowed whoever the user is: a customer learns nothing
     // of which users an unrelated partner has, known or unknown.
     const roles =
       !row && actor.tenantKind === 'customer'
         ? this.rolesInQuestion(partnerTenantId, undefined, role)
         : this.rolesInQuestion(partnerTenantId, userId, role);
-    const subscriptions = this.readModels.subscriptions
+    const subscriptions = this.subscriptions
       .ofCustomer(customerTenantId)
       .filter((view) => maySeeSubscription(actor, view));
     return {
       partnerTenantId,
       customerTenantId,
       userId: userId ?? null,
-      evaluatedAt: this.readModels.now(),
+      evaluatedAt: this.readSide.now(),
       capabilities: effectiveAccess(roles, {
         partnerTenantId,
         pair: { relationshipActive: row !== undefined, dapStatus: row?.dap_status ?? 'NONE' },
@@ -83,7 +89,7 @@ export class AccessResolver {
   ): PartnerRoleName[] {
     let roles: PartnerRoleName[] = [...PARTNER_ROLE_NAMES];
     if (userId) {
-      const user = this.readModels.users.user(partnerTenantId, userId);
+      const user = this.users.user(partnerTenantId, userId);
       if (!user || user.tenant_kind !== 'partner') {
         throw notFound(`No partner user ${quote(userId)} has been seen in this partner tenant.`);
       }

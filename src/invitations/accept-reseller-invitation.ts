@@ -3,7 +3,7 @@ import { invitationDecider } from './domain/invitation.decider';
 import { streamIds } from '../platform/domain/streams';
 import { AggregateStore } from '../platform/write/aggregate-store';
 import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
-import { FollowUps, type InvitationAccepted } from './follow-ups';
+import { Policies } from '../platform/policies/policies';
 
 export class AcceptResellerInvitation extends Command<
   CommandOutcome & { partnerTenantId: string }
@@ -24,7 +24,7 @@ export class AcceptResellerInvitation extends Command<
 export class AcceptResellerInvitationHandler implements ICommandHandler<AcceptResellerInvitation> {
   constructor(
     private readonly aggregates: AggregateStore,
-    private readonly followUps: FollowUps,
+    private readonly policies: Policies,
   ) {}
 
   async execute({ context, invitationId }: AcceptResellerInvitation) {
@@ -34,18 +34,17 @@ export class AcceptResellerInvitationHandler implements ICommandHandler<AcceptRe
       { type: 'AcceptResellerInvitation', actor: context.actor },
       context,
     );
-    const accepted = invitation.events[0].data as InvitationAccepted;
-    const trigger = { id: invitation.eventIds[0], position: invitation.position };
+    const [accepted] = invitation.events;
+    if (accepted?.type !== 'InvitationAccepted')
+      throw new Error('An acceptance records InvitationAccepted');
     // The acceptance is recorded: from here nothing may answer as if it were not. Should the
     // relationship or the grant fail to append now, the reactor retries them until they succeed.
-    const followUpPosition = await this.followUps
-      .runInline(trigger, () =>
-        this.followUps.afterAcceptance(accepted, { ...context, causationId: trigger.id }),
-      )
+    const followUpPosition = await this.policies
+      .runNow(invitation, context)
       .catch(() => invitation.position);
     return {
       position: Math.max(invitation.position, followUpPosition),
-      partnerTenantId: accepted.partnerTenantId,
+      partnerTenantId: accepted.data.partnerTenantId,
     };
   }
 }

@@ -4,7 +4,7 @@ import { streamIds } from '../platform/domain/streams';
 import { subscriptionRbacDecider } from '../azure-subscriptions/domain/subscription-rbac.decider';
 import { AggregateStore } from '../platform/write/aggregate-store';
 import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
-import { FollowUps } from './follow-ups';
+import { Policies } from '../platform/policies/policies';
 import { Revocations } from '../platform/write/revocations';
 
 export class EndResellerRelationship extends Command<CommandOutcome> {
@@ -27,7 +27,7 @@ export class EndResellerRelationship extends Command<CommandOutcome> {
 export class EndResellerRelationshipHandler implements ICommandHandler<EndResellerRelationship> {
   constructor(
     private readonly aggregates: AggregateStore,
-    private readonly followUps: FollowUps,
+    private readonly policies: Policies,
     private readonly revocations: Revocations,
   ) {}
 
@@ -54,16 +54,8 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
       resumeAtRevision,
     });
     if (ended.events.length === 0) return { position: ended.position };
-    const trigger = { id: ended.eventIds[0], position: ended.position };
     // The end is recorded; a DAP removal that fails to append now is retried by the reactor.
-    const dapPosition = await this.followUps
-      .runInline(trigger, () =>
-        this.followUps.afterRelationshipEnded(
-          { partnerTenantId, customerTenantId },
-          { ...context, causationId: trigger.id },
-        ),
-      )
-      .catch(() => ended.position);
+    const dapPosition = await this.policies.runNow(ended, context).catch(() => ended.position);
     return { position: Math.max(ended.position, dapPosition) };
   }
 

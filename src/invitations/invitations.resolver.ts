@@ -11,7 +11,9 @@ import { normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
 import type { InvitationRow } from '../../projections/invitations/invitations.queries';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
-import { ReadModels } from '../platform/graphql/read-models';
+import { ReadSide } from '../platform/read-store/read-side';
+import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
+import { InvitationsQueries } from '../../projections/invitations/invitations.queries';
 import { PartnerRelationship } from '../delegated-admin/customers-page/customer.types';
 import { toPartnerRelationship } from '../delegated-admin/customers-page/customer.mapper';
 import { toInvitation } from './invitation.mapper';
@@ -26,7 +28,9 @@ import {
 export class InvitationsResolver {
   constructor(
     private readonly commands: CommandGateway,
-    private readonly readModels: ReadModels,
+    private readonly readSide: ReadSide,
+    private readonly customers: CustomersQueries,
+    private readonly invitationQueries: InvitationsQueries,
   ) {}
 
   @Mutation(() => Invitation, {
@@ -83,8 +87,8 @@ export class InvitationsResolver {
     return this.commands.execute(
       new AcceptResellerInvitation(caller, normaliseEntityId(invitationId, 'invitation')),
       async ({ partnerTenantId }) => {
-        await this.readModels.ready('customers');
-        const row = this.readModels.customers.relationship(partnerTenantId, caller.actor.tenantId);
+        await this.readSide.ready('customers');
+        const row = this.customers.relationship(partnerTenantId, caller.actor.tenantId);
         if (!row) throw new Error('the relationship is not on the Partner relationships page yet.');
         return toPartnerRelationship(row);
       },
@@ -98,8 +102,8 @@ export class InvitationsResolver {
     @CurrentActor() actor: Actor,
     @Args('status', { type: () => InvitationStatus, nullable: true }) status?: InvitationStatus,
   ): Promise<Invitation[]> {
-    await this.readModels.ready('invitations');
-    const now = this.readModels.now();
+    await this.readSide.ready('invitations');
+    const now = this.readSide.now();
     const rows = this.invitationRows(actor, status, now);
     return rows.map((row) => toInvitation(row, now));
   }
@@ -109,9 +113,9 @@ export class InvitationsResolver {
     @CurrentActor() actor: Actor,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<Invitation | null> {
-    await this.readModels.ready('invitations');
-    const row = this.readModels.invitations.byId(normaliseEntityId(id, 'invitation'));
-    return row && this.isVisible(actor, row) ? toInvitation(row, this.readModels.now()) : null;
+    await this.readSide.ready('invitations');
+    const row = this.invitationQueries.byId(normaliseEntityId(id, 'invitation'));
+    return row && this.isVisible(actor, row) ? toInvitation(row, this.readSide.now()) : null;
   }
 
   private invitationRows(
@@ -120,9 +124,9 @@ export class InvitationsResolver {
     now: Date,
   ): InvitationRow[] {
     if (actor.tenantKind === 'partner')
-      return this.readModels.invitations.ofPartner(actor.tenantId, status, now);
+      return this.invitationQueries.ofPartner(actor.tenantId, status, now);
     if (isCustomerGlobalAdmin(actor)) {
-      return this.readModels.invitations.forCustomer(
+      return this.invitationQueries.forCustomer(
         { tenantId: actor.tenantId, domain: actor.tenantDomain },
         status,
         now,
@@ -147,9 +151,9 @@ export class InvitationsResolver {
   }
 
   private async visibleInvitation(actor: Actor, invitationId: string): Promise<Invitation> {
-    await this.readModels.ready('invitations');
-    const row = this.readModels.invitations.byId(invitationId);
+    await this.readSide.ready('invitations');
+    const row = this.invitationQueries.byId(invitationId);
     if (!row || !this.isVisible(actor, row)) throw notFound('No such invitation.');
-    return toInvitation(row, this.readModels.now());
+    return toInvitation(row, this.readSide.now());
   }
 }

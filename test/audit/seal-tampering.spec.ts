@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { allProjections } from '../../projections';
+import { PROJECTIONS } from '../../src/capabilities';
 import {
   type AuditVerification,
   verifyAudit,
@@ -79,7 +79,7 @@ describe('audit verify: seals in the event store reveal tampering, even after a 
     const store = new SqliteEventStore(join(dir, 'events.db'));
     const reads = new ReadStore(join(dir, 'read-models.db'));
     try {
-      await new ProjectionEngine(store, reads, allProjections).rebuild();
+      await new ProjectionEngine(store, reads, PROJECTIONS).rebuild();
     } finally {
       reads.close();
       await store.close();

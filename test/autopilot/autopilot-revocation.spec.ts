@@ -11,6 +11,7 @@ import {
   CreateAutopilotProfile,
   CreateAutopilotProfileHandler,
 } from '../../src/autopilot/create-autopilot-profile';
+import { fencedStreamsOf } from '../../src/capabilities';
 import { Revocations } from '../../src/platform/write/revocations';
 import { loadSettings } from '../../src/platform/config/settings';
 import type { RevocableFact } from '../../src/platform/domain/revocation-fences';
@@ -42,7 +43,10 @@ describe('a revocation lands between a partner’s Autopilot decision and its ap
 
   /** Revocations.revoke as the DAP removal and the relationship's end run it, in another process. */
   async function revoke(revoking: RevocableFact) {
-    const revocations = new Revocations(new AggregateStore(store, new ManualClock()));
+    const revocations = new Revocations(
+      new AggregateStore(store, new ManualClock()),
+      fencedStreamsOf,
+    );
     const common = { revoking, pair };
     if (revoking === 'DELEGATED_ADMIN') {
       await revocations.revoke({

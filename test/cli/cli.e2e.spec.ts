@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { allProjections } from '../../projections';
+import { PROJECTIONS } from '../../src/capabilities';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier';
 import { loadSettings } from '../../src/platform/config/settings';
 import { describeEventStore } from '../../src/platform/event-store/event-store.factory';
@@ -51,11 +51,11 @@ describe('the command line', () => {
     await npm(['projections', '--', 'rebuild'], env);
     const { stdout, stderr } = await npm(['projections', '--', 'status', '--json'], env);
     const rows = JSON.parse(stdout) as { name: string; checkpoint: number; lag: number }[];
-    expect(rows.map((row) => row.name)).toEqual(allProjections.map((p) => p.name));
+    expect(rows.map((row) => row.name)).toEqual(PROJECTIONS.map((p) => p.name));
     expect(rows.every((row) => row.checkpoint === head && row.lag === 0)).toBe(true);
     expect(rows[0]).toEqual({
-      name: allProjections[0].name,
-      version: allProjections[0].version,
+      name: PROJECTIONS[0].name,
+      version: PROJECTIONS[0].version,
       checkpoint: head,
       lag: 0,
       status: 'LIVE',

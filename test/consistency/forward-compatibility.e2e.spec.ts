@@ -1,4 +1,4 @@
-import { readEvent } from '../../src/platform/domain/event-evolution';
+import { readDomainEvent as readEvent } from '../../src/events';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { unreadableEvents } from '../../src/platform/event-store/unreadable-events';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';

@@ -1,6 +1,7 @@
 import { AggregateStore } from '../../src/platform/write/aggregate-store';
-import { FollowUpReactor } from '../../src/platform/policies/follow-up.reactor';
-import { fencePartnerActions } from '../../src/delegated-admin/pair-facts';
+import { fencedStreamsOf } from '../../src/capabilities';
+import { revocationStarted } from '../../src/platform/domain/revocation-fences';
+import { PolicyReactor } from '../../src/platform/policies/policy.reactor';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';
@@ -52,10 +53,20 @@ describe.each([
   /** What the revocation leaves behind when the process dies between its fences and its event. */
   async function crashAfterFences(revoking: 'DELEGATED_ADMIN' | 'RELATIONSHIP', actor: object) {
     const aggregates = app.app.get(AggregateStore);
-    await fencePartnerActions(aggregates, PAIR, revoking, 0, {
-      actor: actor as typeof fay,
-      correlationId: 'interrupted-request',
-    });
+    const context = { actor: actor as typeof fay, correlationId: 'interrupted-request' };
+    for (const { scope, streamId } of fencedStreamsOf(
+      PAIR.partnerTenantId,
+      PAIR.customerTenantId,
+    )) {
+      const fence = revocationStarted(
+        PAIR.partnerTenantId,
+        PAIR.customerTenantId,
+        revoking,
+        0,
+        scope,
+      );
+      await aggregates.record(streamId, [fence], 'any', context);
+    }
   }
 
   async function restart() {
@@ -99,6 +110,6 @@ describe.each([
 
   /** The running server's reactor would finish the revocation at once: stop it, as a crash would. */
   async function stopReactor() {
-    await app.app.get(FollowUpReactor).stop();
+    await app.app.get(PolicyReactor).stop();
   }
 });

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { actorFromClaims } from '../../src/platform/auth/token-claims';
@@ -14,6 +15,16 @@ import { people } from '../support/tenants';
 const ann = actorFromClaims(people.ann);
 const fay = actorFromClaims(people.fay);
 const PAGE = '{ partnerRelationships { partnerTenantId delegatedAdmin { status } } }';
+
+/** As if the policies had never run: they start again from the first event. */
+function forgetPolicyCheckpoint(dataDir: string): void {
+  const db = new Database(join(dataDir, 'read-models.db'));
+  try {
+    expect(db.prepare('DELETE FROM policy_checkpoints').run().changes).toBe(1);
+  } finally {
+    db.close();
+  }
+}
 
 /** Writes what a command wrote before the process died: the first append, not its follow-ups. */
 async function acceptThenCrash(dataDir: string): Promise<void> {
@@ -62,7 +73,7 @@ describe('follow-ups survive a crash between a command’s appends', () => {
     );
     await first.close();
 
-    rmSync(join(dataDir, 'follow-ups.checkpoint'));
+    forgetPolicyCheckpoint(dataDir);
     const second = await startApp({ dataDir });
     try {
       const page = await second.gql(await second.token(people.fay), PAGE);

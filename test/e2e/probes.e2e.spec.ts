@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import request from 'supertest';
-import { allProjections } from '../../projections';
+import { PROJECTIONS } from '../../src/capabilities';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
@@ -55,7 +55,7 @@ describe('probes on a started server', () => {
       eventStore: { kind: 'sqlite', status: 'UP' },
     });
     expect(response.body.projections.map((p: { name: string }) => p.name)).toEqual(
-      allProjections.map((projection) => projection.name),
+      PROJECTIONS.map((projection) => projection.name),
     );
   });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { allProjections } from '../../projections';
+import { PROJECTIONS } from '../../src/capabilities';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier';
 import { loadSettings } from '../../src/platform/config/settings';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
@@ -168,7 +168,7 @@ describe('the process contract', () => {
       reads.close();
 
       const status = await npm(['projections', '--', 'status'], env);
-      for (const { name, version } of allProjections) {
+      for (const { name, version } of PROJECTIONS) {
         expect(status.stdout).toMatch(
           new RegExp(`'${name}'\\s*│\\s*${version}\\s*│\\s*${head}\\s*│\\s*0\\s*│\\s*'LIVE'`),
         );
@@ -213,7 +213,7 @@ describe('the process contract', () => {
     it('projections rebuild of an unknown name fails with the known names', async () => {
       await expect(npm(['projections', '--', 'rebuild', 'nope'], env)).rejects.toMatchObject({
         stderr: expect.stringContaining(
-          `Unknown projection "nope"; known: ${allProjections.map((p) => p.name).join(', ')}`,
+          `Unknown projection "nope"; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`,
         ),
       });
     });

@@ -1,6 +1,6 @@
 // Child process for the crash test: rebuilds every read model and kills itself mid-way (SIGKILL).
 import 'reflect-metadata';
-import { allProjections } from '../../projections';
+import { PROJECTIONS } from '../../src/capabilities';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
 import { ProjectionEngine } from '../../src/platform/projection-engine/projection-engine';
 import { ReadStore } from '../../src/platform/read-store/read-store';
@@ -9,7 +9,7 @@ const [eventsFile, readFile, killAfterBatches] = process.argv.slice(2);
 const engine = new ProjectionEngine(
   new SqliteEventStore(eventsFile),
   new ReadStore(readFile),
-  allProjections,
+  PROJECTIONS,
   {
     batchSize: 7,
   },

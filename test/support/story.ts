@@ -10,7 +10,7 @@ import {
   RequestResellerRelationship,
   RequestResellerRelationshipHandler,
 } from '../../src/invitations/request-reseller-relationship';
-import { FollowUps } from '../../src/invitations/follow-ups';
+import { policiesOver } from './policies';
 import { systemClock } from '../../src/platform/config/clock';
 import { loadSettings } from '../../src/platform/config/settings';
 import { invitationDecider } from '../../src/invitations/domain/invitation.decider';
@@ -52,7 +52,7 @@ export async function writeStory(
 ): Promise<void> {
   const aggregates = new AggregateStore(store, systemClock);
   const request = new RequestResellerRelationshipHandler(aggregates, loadSettings({}));
-  const accept = new AcceptResellerInvitationHandler(aggregates, new FollowUps(aggregates));
+  const accept = new AcceptResellerInvitationHandler(aggregates, policiesOver(aggregates));
   const cancel = new CancelInvitationHandler(aggregates);
   for (let index = firstCustomer; index < firstCustomer + customers; index++) {
     const inviter = partner(index % partners);

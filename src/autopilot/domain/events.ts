@@ -1,3 +1,4 @@
+import type { EventSchemas } from '../../platform/domain/event-evolution';
 import type { PartnerAccessRevocationStarted } from '../../platform/domain/revocation-fences';
 import type { Actor } from '../../platform/domain/actor';
 
@@ -86,3 +87,18 @@ export type AutopilotEventOf<Type extends AutopilotEvent['type']> = Extract<
   AutopilotEvent,
   { type: Type }
 >;
+
+/** The schema version of each event this room records (the fence is the platform's). */
+export const AUTOPILOT_EVENTS = {
+  AutopilotProfileCreated: { version: 1 },
+  AutopilotProfileUpdated: { version: 1 },
+  AutopilotProfileDeleted: {
+    version: 2,
+    // Version 1 named no devices: the registry did not exist, and readers cleared by profile id.
+    upcasters: { 1: (data) => ({ ...data, unassignedDeviceIds: [] }) },
+  },
+  AutopilotDeviceAdded: { version: 1 },
+  AutopilotProfileAssigned: { version: 1 },
+  AutopilotProfileUnassigned: { version: 1 },
+  AutopilotDeviceRemoved: { version: 1 },
+} satisfies EventSchemas<Exclude<AutopilotEvent, PartnerAccessRevocationStarted>>;

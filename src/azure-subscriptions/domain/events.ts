@@ -1,3 +1,4 @@
+import type { EventSchemas } from '../../platform/domain/event-evolution';
 import type { AzureRole, Principal } from './azure-roles';
 
 export interface RoleAssignment {
@@ -42,3 +43,12 @@ export type SubscriptionRbacEvent =
       type: 'AzureSubscriptionCancelled';
       data: { subscriptionId: string; customerTenantId: string; partnerTenantId?: string };
     };
+
+/** The schema version of each event this room records (platform/domain/event-evolution.ts). */
+export const AZURE_SUBSCRIPTIONS_EVENTS = {
+  AzureSubscriptionProvisioned: { version: 1 },
+  AzureSubscriptionRegistered: { version: 1 },
+  SubscriptionRoleAssigned: { version: 1 },
+  SubscriptionRoleAssignmentRemoved: { version: 1 },
+  AzureSubscriptionCancelled: { version: 1 },
+} satisfies EventSchemas<SubscriptionRbacEvent>;

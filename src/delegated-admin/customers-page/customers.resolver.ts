@@ -11,7 +11,10 @@ import type {
 import { CommandGateway } from '../../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../../platform/graphql/current-actor.decorator';
 import { decodeCursor, encodeCursor, pageSize } from '../../platform/graphql/cursor';
-import { ReadModels } from '../../platform/graphql/read-models';
+import { ReadSide } from '../../platform/read-store/read-side';
+import { CustomersQueries } from '../../../projections/delegated-admin/customers.queries';
+import { CustomersHistoryQueries } from '../../../projections/delegated-admin/customers-history.queries';
+import { SubscriptionsQueries } from '../../../projections/azure-subscriptions/subscriptions.queries';
 import { customerMapper, toCustomer } from './customer.mapper';
 import { Customer, CustomerConnection } from './customer.types';
 
@@ -37,7 +40,10 @@ function partnerOnly(actor: Actor): string {
 export class CustomersResolver {
   constructor(
     private readonly commands: CommandGateway,
-    private readonly readModels: ReadModels,
+    private readonly readSide: ReadSide,
+    private readonly customerRows: CustomersQueries,
+    private readonly customersHistory: CustomersHistoryQueries,
+    private readonly subscriptions: SubscriptionsQueries,
   ) {}
 
   @Query(() => CustomerConnection)
@@ -50,12 +56,12 @@ export class CustomersResolver {
     const partnerTenantId = partnerOnly(actor);
     const size = pageSize(first, 50, 500);
     const afterKey = decodeCursor(after, isCustomerPageKey);
-    await this.readModels.ready('customers', 'customers-history', 'subscriptions');
+    await this.readSide.ready('customers', 'customers-history', 'subscriptions');
     const rows = asOf
-      ? this.readModels.customersHistory.page(partnerTenantId, size + 1, afterKey, asOf)
-      : this.readModels.customers.page(partnerTenantId, size + 1, afterKey);
+      ? this.customersHistory.page(partnerTenantId, size + 1, afterKey, asOf)
+      : this.customerRows.page(partnerTenantId, size + 1, afterKey);
     const pageRows = rows.slice(0, size);
-    const subscriptions = this.readModels.subscriptions.ofCustomers(
+    const subscriptions = this.subscriptions.ofCustomers(
       pageRows.map((row) => row.customer_tenant_id),
     );
     const toNode = customerMapper(actor);
@@ -71,8 +77,8 @@ export class CustomersResolver {
       },
       pageInfo: { hasNextPage: rows.length > size, endCursor: last ? cursorOf(last) : null },
       totalCount: asOf
-        ? this.readModels.customersHistory.count(partnerTenantId, asOf)
-        : this.readModels.customers.count(partnerTenantId),
+        ? this.customersHistory.count(partnerTenantId, asOf)
+        : this.customerRows.count(partnerTenantId),
     };
   }
 
@@ -82,8 +88,8 @@ export class CustomersResolver {
     @Args('tenantId', { type: () => ID }) tenantId: string,
   ): Promise<Customer | null> {
     const partnerTenantId = partnerOnly(actor);
-    await this.readModels.ready('customers', 'subscriptions');
-    const row = this.readModels.customers.relationship(
+    await this.readSide.ready('customers', 'subscriptions');
+    const row = this.customerRows.relationship(
       partnerTenantId,
       normaliseTenantId(tenantId, 'tenantId'),
     );
@@ -102,8 +108,8 @@ export class CustomersResolver {
     return this.commands.execute(
       new EndResellerRelationship(caller, customerTenantId),
       async () => {
-        await this.readModels.ready('customers', 'subscriptions');
-        const row = this.readModels.customers.pair(caller.actor.tenantId, customerTenantId);
+        await this.readSide.ready('customers', 'subscriptions');
+        const row = this.customerRows.pair(caller.actor.tenantId, customerTenantId);
         if (!row) throw new Error('the customer is not on the Customers page yet.');
         return this.toCustomer(row, caller.actor);
       },
@@ -111,10 +117,6 @@ export class CustomersResolver {
   }
 
   private toCustomer(row: RelationshipRow, viewer: Actor): Customer {
-    return toCustomer(
-      row,
-      viewer,
-      this.readModels.subscriptions.ofCustomer(row.customer_tenant_id),
-    );
+    return toCustomer(row, viewer, this.subscriptions.ofCustomer(row.customer_tenant_id));
   }
 }

@@ -1,3 +1,5 @@
+import type { EventSchemas } from '../../platform/domain/event-evolution';
+
 export interface EmailDraft {
   subject: string;
   body: string;
@@ -59,3 +61,14 @@ export type RelationshipEvent =
       data: { partnerTenantId: string; customerTenantId: string; subscriptionId: string };
     }
   | { type: 'RelationshipEnded'; data: { partnerTenantId: string; customerTenantId: string } };
+
+/** The schema version of each event this room records (see platform/domain/event-evolution.ts). */
+export const INVITATIONS_EVENTS = {
+  InvitationCreated: { version: 1 },
+  InvitationEmailEdited: { version: 1 },
+  InvitationCancelled: { version: 1 },
+  InvitationAccepted: { version: 1 },
+  RelationshipEstablished: { version: 1 },
+  AzureSubscriptionLinked: { version: 1 },
+  RelationshipEnded: { version: 1 },
+} satisfies EventSchemas<InvitationEvent | RelationshipEvent>;

@@ -12,12 +12,7 @@ import { join, resolve } from 'node:path';
 import type { Settings } from '../config/settings';
 
 /** What a backup holds, in the order it is taken (see backupDataDir). */
-export const BACKED_UP_FILES = [
-  'read-models.db',
-  'follow-ups.checkpoint',
-  'events.db',
-  'auth-secret',
-] as const;
+export const BACKED_UP_FILES = ['read-models.db', 'events.db', 'auth-secret'] as const;
 
 export interface BackupReport {
   target: string;
@@ -29,8 +24,8 @@ export interface BackupReport {
 /**
  * An online, consistent copy of DATA_DIR into `target` (a new or empty directory, made 700; every
  * file 600): each SQLite file through SQLite's backup API in one step (one read transaction, so a
- * snapshot even while the server writes), the small files copied. The read models and the
- * follow-ups checkpoint are taken before the events: every position they name is in the copied
+ * snapshot even while the server writes), the small files copied. The read models (and the
+ * checkpoints of projections and policies in them) are taken before the events: every position they name is in the copied
  * event store, and a restored server catches them up with whatever came after.
  */
 export async function backupDataDir(settings: Settings, target: string): Promise<BackupReport> {

@@ -1,3 +1,4 @@
+import type { EventSchemas } from './event-evolution';
 import type { DapStatus, PairFacts } from '../../delegated-admin/domain/partner-capabilities';
 
 /** The facts of a (partner, customer) pair that a revocation takes away. */
@@ -69,3 +70,8 @@ export function revocationStarted(
     data: { partnerTenantId, customerTenantId, revoking, factRevision, scope },
   };
 }
+
+/** The fence is the platform's own event: its schema version. */
+export const FENCE_EVENTS = {
+  PartnerAccessRevocationStarted: { version: 1 },
+} satisfies EventSchemas<PartnerAccessRevocationStarted>;

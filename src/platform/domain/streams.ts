@@ -35,19 +35,6 @@ export const streamIds = {
   autopilot: (customerTenantId: string) => singleStream('autopilot', customerTenantId),
 } as const;
 
-/**
- * The streams where a partner's actions depend on the pair's relationship and DAP: a revocation
- * fences each of them before it is recorded (see access/revocation-fences.ts).
- */
-export const fencedStreams = (partnerTenantId: string, customerTenantId: string) =>
-  [
-    {
-      scope: 'SERVICE_REQUESTS',
-      streamId: streamIds.serviceRequests(partnerTenantId, customerTenantId),
-    },
-    { scope: 'AUTOPILOT', streamId: streamIds.autopilot(customerTenantId) },
-  ] as const;
-
 export const streamCategory = (streamId: string): string => streamId.split('-', 1)[0];
 
 /** A stream name as these helpers make it, split into its category and ids; null otherwise. */

@@ -1,8 +1,8 @@
-import { type EventReading, readEvent } from '../domain/event-evolution';
-import type { DomainEvent } from '../../events';
+import type { EventReading } from '../domain/event-evolution';
+import { type DomainEvent, readDomainEvent } from '../../events';
 import type { RecordedEvent } from './event-store';
 
-type Reason = Extract<EventReading, { readable: false }>['reason'];
+type Reason = Extract<EventReading<DomainEvent>, { readable: false }>['reason'];
 
 /**
  * Stored events this version cannot read (a newer version wrote them, or someone by hand): each is
@@ -33,7 +33,7 @@ export const unreadableEvents = new UnreadableEvents();
 
 /** The recorded event as this version reads it (upcast), or undefined when it must be skipped. */
 export function domainEventOf(recorded: RecordedEvent): DomainEvent | undefined {
-  const reading = readEvent(recorded.type, recorded.metadata?.schemaVersion, recorded.data);
+  const reading = readDomainEvent(recorded.type, recorded.metadata?.schemaVersion, recorded.data);
   if (reading.readable) return reading.event;
   unreadableEvents.report(recorded, reading.reason);
   return undefined;

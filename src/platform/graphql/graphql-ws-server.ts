@@ -89,6 +89,8 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
+    // An application context (the `demo` verb) has no HTTP server to upgrade.
+    if (!this.adapterHost.httpAdapter) return;
     const schema = this.schemaHost.schema;
     const rules = [...specifiedRules, ...operationLimitRules(this.settings)];
     this.disposable = useServer<Record<string, unknown> | undefined, SocketState>(

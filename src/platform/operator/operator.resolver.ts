@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { type Actor, isOperator } from '../domain/actor';
 import { forbidden, invalidInput } from '../domain/domain-error';
-import { FollowUpReactor } from '../policies/follow-up.reactor';
+import { PolicyReactor } from '../policies/policy.reactor';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
 import { quote } from '../domain/ids';
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
@@ -20,7 +20,7 @@ export class OperatorResolver {
   constructor(
     @Inject(PROJECTOR) private readonly engine: Projector,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly followUps: FollowUpReactor,
+    private readonly followUps: PolicyReactor,
   ) {}
 
   @Query(() => FollowUpStatus)

@@ -4,6 +4,8 @@ import type { RecordedEvent } from '../event-store/event-store';
 /** What the worker is started with: it opens its own connections to the same stores. */
 export interface WorkerInput {
   settings: Settings;
+  /** A module exporting `PROJECTIONS`, the read models: the worker loads them from it. */
+  projectionsModule: string;
   /** Whether to send applied events along (someone listens for live updates). */
   wantEvents: boolean;
 }

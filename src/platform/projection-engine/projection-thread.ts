@@ -51,6 +51,8 @@ export class ProjectionThread implements Projector {
     private readonly store: EventStore,
     readStore: ReadStore,
     readonly projections: readonly Projection[],
+    /** The module exporting these `PROJECTIONS`, for the worker to load. */
+    private readonly projectionsModule: string,
     private readonly settings: Settings,
     private readonly options: ProjectionThreadOptions = {},
   ) {
@@ -118,6 +120,7 @@ export class ProjectionThread implements Projector {
   private spawn(): Worker {
     const input: WorkerInput = {
       settings: this.settings,
+      projectionsModule: this.projectionsModule,
       wantEvents: this.appliedListeners.size > 0,
     };
     const worker = new Worker(WORKER_FILE, { workerData: input, execArgv: WORKER_EXEC_ARGV });

@@ -1,17 +1,19 @@
 // The worker thread of ProjectionThread: runs the ProjectionEngine on its own connections.
 import 'reflect-metadata';
 import { parentPort, workerData } from 'node:worker_threads';
-import { allProjections } from '../../../projections';
 import type { RecordedEvent } from '../event-store/event-store';
 import { createEventStore } from '../event-store/event-store.factory';
 import { rootLogger } from '../observability/logger';
 import { startTracing } from '../observability/tracing';
 import { createReadStore } from '../read-store/read-store.factory';
+import type { Projection } from './projection';
 import { ProjectionEngine } from './projection-engine';
 import type { ToThread, ToWorker, WorkerInput } from './projection-thread.messages';
 
 const port = parentPort!;
-const { settings, wantEvents } = workerData as WorkerInput;
+const { settings, wantEvents, projectionsModule } = workerData as WorkerInput;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the server says which module
+const { PROJECTIONS } = require(projectionsModule) as { PROJECTIONS: readonly Projection[] };
 const post = (message: ToThread) => port.postMessage(message);
 
 // JSON lines through pino, like the server's own (Nest's console logger is not loaded here).
@@ -25,7 +27,7 @@ const store = createEventStore(settings, {
   onReconnect: () => post({ type: 'store-reconnect' }),
 });
 const readStore = createReadStore(settings);
-const engine = new ProjectionEngine(store, readStore, allProjections, {
+const engine = new ProjectionEngine(store, readStore, PROJECTIONS, {
   onError: (error) => post({ type: 'error', message: error.message }),
 });
 

@@ -6,9 +6,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AuditSealer } from '../../audit/audit-sealer';
 import { IdempotencyKeys } from '../graphql/idempotency/idempotency-keys';
-import { FollowUpReactor } from '../policies/follow-up.reactor';
+import { PolicyReactor } from '../policies/policy.reactor';
 import { SETTINGS, type Settings } from '../config/settings';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
 import { logCatchUpProgress } from '../health/catch-up-progress';
@@ -22,8 +21,7 @@ const RETRY_MAX_MS = 30_000;
 
 /**
  * Starts in the background, so the HTTP port opens at once: read models caught up, then any
- * follow-up a crash interrupted completed and visible, then the audit sealer follows the store;
- * then the server is ready. A start that fails (store unreachable) is retried with backoff while
+ * follow-up a crash interrupted completed and visible; then the server is ready. A start that fails (store unreachable) is retried with backoff while
  * /health/ready says why. It begins at bootstrap, once the command bus has the handlers the
  * follow-ups dispatch to. On shutdown the writers stop first and the stores close last.
  */
@@ -31,25 +29,26 @@ const RETRY_MAX_MS = 30_000;
 export class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Startup');
   private readonly stopping = new AbortController();
+  private starting?: Promise<void>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(PROJECTOR) private readonly engine: Projector,
-    private readonly followUps: FollowUpReactor,
-    private readonly sealer: AuditSealer,
+    private readonly followUps: PolicyReactor,
     private readonly idempotencyKeys: IdempotencyKeys,
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly readiness: Readiness,
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.startUntilReady();
+    this.starting = this.startUntilReady();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping.abort();
-    await this.sealer.stop();
+    // A start-up attempt still running would otherwise start a worker after the stop below.
+    await this.starting;
     await this.followUps.stop();
     await this.engine.stop();
     this.readStore.close();
@@ -97,6 +96,5 @@ export class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShu
       await this.store.headPosition(),
       this.settings.READ_YOUR_WRITES_TIMEOUT_MS,
     );
-    this.sealer.start();
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CLOCK, type Clock } from '../config/clock';
-import { schemaVersionOf } from '../domain/event-evolution';
+import { schemaVersionOf } from '../../events';
 import type { DomainEvent } from '../../events';
 import type { Decider } from '../domain/decider';
 import { conflict } from '../domain/domain-error';

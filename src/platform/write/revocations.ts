@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { RevocableFact } from '../domain/revocation-fences';
 import type { DomainEvent } from '../../events';
 import type { Decider } from '../domain/decider';
 import { AggregateStore } from './aggregate-store';
 import type { CommandContext } from './command-context';
-import { fencePartnerActions } from '../../delegated-admin/pair-facts';
+import { FENCED_STREAMS, type FencedStreamsOf } from '../capability';
+import { revocationStarted } from '../domain/revocation-fences';
 
 /** Longer than the reactor takes to reach an event appended a moment ago, on a busy server. */
 const FORGET_AFTER_MS = 60_000;
@@ -34,7 +35,10 @@ export class Revocations {
   /** Revocations this process is running, by fact stream and revision: whether each succeeded. */
   private readonly running = new Map<string, Promise<boolean>>();
 
-  constructor(private readonly aggregates: AggregateStore) {}
+  constructor(
+    private readonly aggregates: AggregateStore,
+    @Inject(FENCED_STREAMS) private readonly fencedStreams: FencedStreamsOf,
+  ) {}
 
   /**
    * Whether this process itself is finishing the revocation fenced at `factRevision` of
@@ -58,7 +62,7 @@ export class Revocations {
           // Noted before the fences exist: the reactor sees them at once and must leave them to us.
           keys.push(`${streamId}@${factRevision}`);
           this.running.set(keys[keys.length - 1], outcome);
-          await fencePartnerActions(this.aggregates, pair, revoking, factRevision, context);
+          await this.fence(pair, revoking, factRevision, context);
         },
       });
       finished(true);
@@ -70,5 +74,28 @@ export class Revocations {
       // Kept until the reactor can no longer be reading these fences for the first time.
       setTimeout(() => keys.forEach((key) => this.running.delete(key)), FORGET_AFTER_MS).unref();
     }
+  }
+
+  /**
+   * Fences every stream whose partner actions depend on `revoking` (with "any": nothing the partner
+   * does can make this fail), before the revocation decided at `factRevision` is appended.
+   */
+  private async fence(
+    pair: { partnerTenantId: string; customerTenantId: string },
+    revoking: RevocableFact,
+    factRevision: number,
+    context: CommandContext & { causationId?: string },
+  ): Promise<void> {
+    const { partnerTenantId, customerTenantId } = pair;
+    await Promise.all(
+      this.fencedStreams(partnerTenantId, customerTenantId).map(({ scope, streamId }) =>
+        this.aggregates.record(
+          streamId,
+          [revocationStarted(partnerTenantId, customerTenantId, revoking, factRevision, scope)],
+          'any',
+          context,
+        ),
+      ),
+    );
   }
 }

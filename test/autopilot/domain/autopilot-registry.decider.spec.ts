@@ -12,7 +12,7 @@ import {
 import { autopilotRegistryDecider } from '../../../src/autopilot/domain/autopilot-registry.decider';
 import type { AutopilotCommand, AutopilotRequest } from '../../../src/autopilot/domain/commands';
 import type { AutopilotEvent, DeviceOrigin } from '../../../src/autopilot/domain/events';
-import { readEvent } from '../../../src/platform/domain/event-evolution';
+import { readDomainEvent as readEvent } from '../../../src/events';
 import type { Actor } from '../../../src/platform/domain/actor';
 import { fold } from '../../../src/platform/domain/decider';
 import { callerOf, pairSnapshot } from '../../support/autopilot-registry';

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { allProjections } from '../../../projections';
+import { PROJECTIONS } from '../../../src/capabilities';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import { READ_STORE, type ReadStore } from '../../../src/platform/read-store/read-store';
 import { acceptedCustomers, removeDataDir, startApp, TEST_SECRET } from '../../support/app';
@@ -46,7 +46,7 @@ function restore(backup: string, files = readdirSync(backup)): string {
 async function readModelsOnceReady(dataDir: string) {
   const app = await startApp({ dataDir });
   try {
-    return dumpReadModels(app.app.get<ReadStore>(READ_STORE), allProjections);
+    return dumpReadModels(app.app.get<ReadStore>(READ_STORE), PROJECTIONS);
   } finally {
     await app.close();
   }
@@ -85,9 +85,9 @@ describe('backup while the server writes, then restore', () => {
     removeDataDir(join(backup, '..'));
   });
 
-  it('writes both databases, the follow-ups checkpoint and the secret, in a directory only its owner reads', () => {
+  it('writes both databases (checkpoints included) and the secret, in a directory only its owner reads', () => {
     expect(readdirSync(backup).sort()).toEqual(
-      ['auth-secret', 'events.db', 'follow-ups.checkpoint', 'read-models.db'].sort(),
+      ['auth-secret', 'events.db', 'read-models.db'].sort(),
     );
     expect(mode(backup)).toBe(0o700);
     for (const file of readdirSync(backup)) expect(mode(join(backup, file))).toBe(0o600);
@@ -144,6 +144,6 @@ describe('backup while the server writes, then restore', () => {
       AUTH_SECRET: TEST_SECRET,
     }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining('is not empty') });
-    expect(readdirSync(backup)).toHaveLength(4);
+    expect(readdirSync(backup)).toHaveLength(3);
   });
 });

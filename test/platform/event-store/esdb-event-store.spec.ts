@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { allProjections } from '../../../projections';
+import { PROJECTIONS } from '../../../src/capabilities';
 import {
   EsdbEventStore,
   EventStoreUnavailableError,
@@ -270,7 +270,7 @@ describe('EsdbEventStore', () => {
       const writer = connect(double.url, { retry: fast });
       const dir = mkdtempSync(join(tmpdir(), 'esdb-reconnect-'));
       const readStore = new ReadStore(join(dir, 'read-models.db'));
-      const engine = new ProjectionEngine(followed, readStore, [...allProjections, applications], {
+      const engine = new ProjectionEngine(followed, readStore, [...PROJECTIONS, applications], {
         batchSize: 7,
       });
       const applied = () =>

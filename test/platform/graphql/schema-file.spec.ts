@@ -1,7 +1,7 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { printSchemaFile, schemaSdl } from '../../../src/platform/graphql/schema-sdl';
+import { printSchemaFile, schemaSdl } from '../../../src/cli/schema-sdl';
 import { removeDataDir, startApp } from '../../support/app';
 
 const COMMITTED = join(__dirname, '../../../schema.gql');

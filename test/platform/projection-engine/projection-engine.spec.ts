@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { allProjections } from '../../../projections';
+import { PROJECTIONS } from '../../../src/capabilities';
 import { customersProjection } from '../../../projections/delegated-admin/customers.projection';
 import type { EventStore } from '../../../src/platform/event-store/event-store';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
@@ -48,21 +48,21 @@ describe('projection engine on real SQLite files', () => {
 
   it('catches up, and a rebuild gives exactly the same rows', async () => {
     const reads = readStore('twice.db');
-    const engine = new ProjectionEngine(store, reads, allProjections, { batchSize: 10 });
+    const engine = new ProjectionEngine(store, reads, PROJECTIONS, { batchSize: 10 });
     await engine.catchUp();
-    const first = dumpReadModels(reads, allProjections);
+    const first = dumpReadModels(reads, PROJECTIONS);
     expect(first.customers).toHaveLength(30);
     expect(first.audit_log).toHaveLength(await store.headPosition());
 
     const { events } = await engine.rebuild();
     expect(events).toBe(await store.headPosition());
-    expect(dumpReadModels(reads, allProjections)).toEqual(first);
+    expect(dumpReadModels(reads, PROJECTIONS)).toEqual(first);
     expect((await engine.status()).every((status) => status.status === 'LIVE')).toBe(true);
   });
 
   it('rebuilds only the named projection, leaving the others untouched', async () => {
     const reads = readStore('named.db');
-    const engine = new ProjectionEngine(store, reads, allProjections);
+    const engine = new ProjectionEngine(store, reads, PROJECTIONS);
     await engine.catchUp();
     reads.run(`UPDATE invitations SET email_subject = 'tampered'`);
     reads.run(`UPDATE customers SET customer_name = 'kept'`);
@@ -77,7 +77,7 @@ describe('projection engine on real SQLite files', () => {
 
   it('a rebuild killed between batches resumes to the same rows as a clean rebuild', async () => {
     const clean = readStore('clean.db');
-    await new ProjectionEngine(store, clean, allProjections).rebuild();
+    await new ProjectionEngine(store, clean, PROJECTIONS).rebuild();
 
     const crashedFile = join(dir, 'crashed.db');
     const child = spawnSync(
@@ -106,20 +106,20 @@ describe('projection engine on real SQLite files', () => {
     expect(crashed.get('SELECT COUNT(*) AS n FROM audit_log')).toEqual({ n: 35 });
     expect(indexesOf(crashed)).not.toContain('audit_by_customer');
 
-    const engine = new ProjectionEngine(store, crashed, allProjections);
+    const engine = new ProjectionEngine(store, crashed, PROJECTIONS);
     await engine.start();
     await engine.stop();
-    expect(dumpReadModels(crashed, allProjections)).toEqual(dumpReadModels(clean, allProjections));
+    expect(dumpReadModels(crashed, PROJECTIONS)).toEqual(dumpReadModels(clean, PROJECTIONS));
     expect(indexesOf(crashed)).toEqual(indexesOf(clean));
     expect((await engine.status()).every((status) => status.status === 'LIVE')).toBe(true);
   });
 
   it('query indexes are built once a rebuild has replayed everything, and restored on start', async () => {
     const reads = readStore('indexes.db');
-    const engine = new ProjectionEngine(store, reads, allProjections, { batchSize: 10 });
+    const engine = new ProjectionEngine(store, reads, PROJECTIONS, { batchSize: 10 });
     const seenDuringReplay = new Set<string>();
     await engine.rebuild([], () => indexesOf(reads).forEach((name) => seenDuringReplay.add(name)));
-    const queryIndexes = allProjections.flatMap((projection) =>
+    const queryIndexes = PROJECTIONS.flatMap((projection) =>
       (projection.queryIndexes ?? []).map((ddl) => /INDEX IF NOT EXISTS (\w+)/.exec(ddl)?.[1]),
     );
     expect(queryIndexes).toContain('audit_by_customer');
@@ -127,14 +127,14 @@ describe('projection engine on real SQLite files', () => {
     expect(indexesOf(reads)).toEqual(expect.arrayContaining(queryIndexes));
 
     reads.run('DROP INDEX audit_by_customer');
-    const restarted = new ProjectionEngine(store, reads, allProjections);
+    const restarted = new ProjectionEngine(store, reads, PROJECTIONS);
     await restarted.catchUp();
     expect(indexesOf(reads)).toContain('audit_by_customer');
   });
 
   it('a query on a read model being rebuilt waits for the rebuild, then is refused', async () => {
     const reads = readStore('serving.db');
-    const engine = new ProjectionEngine(store, reads, allProjections);
+    const engine = new ProjectionEngine(store, reads, PROJECTIONS);
     await engine.catchUp();
     reads.run(
       `UPDATE projection_checkpoints SET state = 'REBUILDING', position = 0 WHERE name = 'customers'`,
@@ -154,9 +154,9 @@ describe('projection engine on real SQLite files', () => {
 
   it('a projection whose version changed is rebuilt from the first event on start', async () => {
     const reads = readStore('versions.db');
-    await new ProjectionEngine(store, reads, allProjections).catchUp();
+    await new ProjectionEngine(store, reads, PROJECTIONS).catchUp();
     reads.run('DELETE FROM customers');
-    const bumped = allProjections.map((projection) =>
+    const bumped = PROJECTIONS.map((projection) =>
       projection.name === 'customers'
         ? { ...projection, version: projection.version + 1 }
         : projection,
@@ -182,7 +182,7 @@ describe('projection engine on real SQLite files', () => {
         },
       },
     };
-    const engine = new ProjectionEngine(store, reads, [...allProjections, broken]);
+    const engine = new ProjectionEngine(store, reads, [...PROJECTIONS, broken]);
     await engine.start();
     const statuses = await engine.status();
     await engine.stop();
@@ -205,7 +205,7 @@ describe('projection engine on real SQLite files', () => {
     flaky.readAll = (options) =>
       failuresLeft-- > 0 ? Promise.reject(new Error('store unreachable')) : store.readAll(options);
     const errors: string[] = [];
-    const engine = new ProjectionEngine(flaky, reads, allProjections, {
+    const engine = new ProjectionEngine(flaky, reads, PROJECTIONS, {
       onError: (error) => errors.push(error.message),
     });
     await engine.catchUp();
@@ -218,7 +218,7 @@ describe('projection engine on real SQLite files', () => {
 
   it('waitFor resolves once a new event is visible in every read model', async () => {
     const reads = readStore('wait.db');
-    const engine = new ProjectionEngine(store, reads, allProjections);
+    const engine = new ProjectionEngine(store, reads, PROJECTIONS);
     await engine.start();
     const before = await store.headPosition();
     await writeStory(store, 1);

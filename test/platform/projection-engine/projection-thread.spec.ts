@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { allProjections } from '../../../projections';
+import { CAPABILITIES_MODULE, PROJECTIONS } from '../../../src/capabilities';
 import { loadSettings } from '../../../src/platform/config/settings';
 import type { RecordedEvent } from '../../../src/platform/event-store/event-store';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
@@ -25,7 +25,7 @@ describe('projections in a worker thread (ProjectionThread)', () => {
     store = new SqliteEventStore(join(dataDir, 'events.db'));
     reads = new ReadStore(join(dataDir, 'read-models.db'));
     await writeStory(store, 5);
-    thread = new ProjectionThread(store, reads, allProjections, settings, {
+    thread = new ProjectionThread(store, reads, PROJECTIONS, CAPABILITIES_MODULE, settings, {
       onError: (error) => errors.push(error.message),
     });
   });
@@ -67,13 +67,11 @@ describe('projections in a worker thread (ProjectionThread)', () => {
   it('rebuilds in the worker to the same rows as the engine in this thread', async () => {
     await thread.start();
     const inThisThread = new ReadStore(join(dataDir, 'engine.db'));
-    await new ProjectionEngine(store, inThisThread, allProjections).rebuild();
+    await new ProjectionEngine(store, inThisThread, PROJECTIONS).rebuild();
 
     const { events } = await thread.rebuild();
     expect(events).toBe(await store.headPosition());
-    expect(dumpReadModels(reads, allProjections)).toEqual(
-      dumpReadModels(inThisThread, allProjections),
-    );
+    expect(dumpReadModels(reads, PROJECTIONS)).toEqual(dumpReadModels(inThisThread, PROJECTIONS));
     inThisThread.close();
   });
 

@@ -1,3 +1,4 @@
+import type { EventSchemas } from '../../../platform/domain/event-evolution';
 import type { CustomerIdentity } from '../../../invitations/domain/events';
 
 export type PartnerGroup = 'ADMIN_AGENTS' | 'HELPDESK_AGENTS';
@@ -43,3 +44,9 @@ export type DapGrantEvent =
     };
 
 export type { CustomerIdentity };
+
+/** The schema version of each event of the DapGrant stream (platform/domain/event-evolution.ts). */
+export const DAP_GRANT_EVENTS = {
+  DelegatedAdminGranted: { version: 1 },
+  DelegatedAdminRemoved: { version: 1 },
+} satisfies EventSchemas<DapGrantEvent>;

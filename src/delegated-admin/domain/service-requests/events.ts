@@ -1,3 +1,4 @@
+import type { EventSchemas } from '../../../platform/domain/event-evolution';
 import type { PartnerAccessRevocationStarted } from '../../../platform/domain/revocation-fences';
 
 /** Stream `servicerequests-<partner>_<customer>`: the requests a partner opened for a customer. */
@@ -13,3 +14,8 @@ export type ServiceRequestEvent =
       };
     }
   | PartnerAccessRevocationStarted;
+
+/** The schema version of each service-request event (the fence is the platform's). */
+export const SERVICE_REQUEST_EVENTS = {
+  ServiceRequestOpened: { version: 1 },
+} satisfies EventSchemas<Exclude<ServiceRequestEvent, PartnerAccessRevocationStarted>>;

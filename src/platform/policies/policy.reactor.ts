@@ -1,26 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { existsSync, readFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
-import { ensurePrivateDir, writePrivateFile } from '../security/private-files';
-import { SETTINGS, type Settings } from '../config/settings';
-import { CommandBus } from '@nestjs/cqrs';
-import type { PartnerAccessRevocationStarted } from '../domain/revocation-fences';
+import { DomainError } from '../domain/domain-error';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store';
 import { domainEventOf } from '../event-store/unreadable-events';
-import { DomainError } from '../domain/domain-error';
-import type { CommandContext } from '../write/command-context';
-import { RemoveDelegatedAdminPrivileges } from '../../delegated-admin/remove-delegated-admin-privileges';
-import { EndResellerRelationship } from '../../invitations/end-reseller-relationship';
-import { Revocations } from '../write/revocations';
-import { streamIds } from '../domain/streams';
-import { FollowUps } from '../../invitations/follow-ups';
+import { READ_STORE, type ReadStore } from '../read-store/read-store';
+import { Policies } from './policies';
+import type { PolicyContext } from './policy';
 
 const PAGE = 500;
 /**
- * The checkpoint file is rewritten at most this often: after a crash the reactor re-runs at most
- * this much more (idempotent reads), instead of writing a file after every command.
+ * The checkpoint is written at most this often: after a crash the reactor re-runs at most this
+ * much more (idempotent), instead of writing after every command.
  */
 const CHECKPOINT_EVERY_MS = 1000;
+const CHECKPOINT = 'policies';
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5000;
 
@@ -35,14 +27,16 @@ export interface FollowUpStatus {
 }
 
 /**
- * Re-runs every event's follow-up from a checkpoint kept in DATA_DIR, at start and after each
- * append, so a crash (or a give-up after conflicts) between a command's first append and its
- * follow-ups never leaves, say, an accepted invitation without its relationship.
+ * The one reactor running every room's policies (`@AsPolicy()` providers): at once for what a
+ * command just recorded (`runNow`), and from a checkpoint for everything recorded, at start and
+ * after each append, so a crash between a command's first append and its follow-ups never leaves,
+ * say, an accepted invitation without its relationship. The checkpoint lives in the read store
+ * beside the projections' and only passes work done or refused by a rule; an infrastructure
+ * failure is retried with backoff.
  */
 @Injectable()
-export class FollowUpReactor {
-  private readonly logger = new Logger('FollowUps');
-  private readonly checkpointFile: string;
+export class PolicyReactor {
+  private readonly logger = new Logger('Policies');
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
@@ -58,12 +52,12 @@ export class FollowUpReactor {
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly followUps: FollowUps,
-    private readonly commandBus: CommandBus,
-    private readonly revocations: Revocations,
-    @Inject(SETTINGS) settings: Settings,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly policies: Policies,
   ) {
-    this.checkpointFile = join(settings.DATA_DIR, 'follow-ups.checkpoint');
+    this.readStore.db.exec(
+      'CREATE TABLE IF NOT EXISTS policy_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)',
+    );
   }
 
   /** Catches up with every event so far, then follows new ones. */
@@ -111,7 +105,7 @@ export class FollowUpReactor {
           after = event.position;
           this.advanceCheckpoint(after);
         }
-        this.followUps.forgetInlineUpTo(after);
+        this.policies.forgetInlineUpTo(after);
       }
     } while (this.again && !this.stopped);
   }
@@ -121,10 +115,18 @@ export class FollowUpReactor {
    * (store down, disk full, locked) is retried with backoff and never skipped. False when stopped.
    */
   private async followUp(event: RecordedEvent): Promise<boolean> {
-    if (await this.followUps.ranInline(event.id)) return true;
+    if (await this.policies.ranInline(event.id)) return true;
+    const current = domainEventOf(event);
+    if (!current || !this.policies.reactsTo(current.type)) return true;
+    const context: PolicyContext = {
+      actor: event.metadata.actor,
+      correlationId: event.metadata.correlationId,
+      causationId: event.id,
+      replayedAt: event.position,
+    };
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
-        await this.react(event);
+        await this.policies.react(current, context);
         this.progress.retrying = null;
         return true;
       } catch (error) {
@@ -157,38 +159,12 @@ export class FollowUpReactor {
     );
   }
 
-  private async react(event: RecordedEvent): Promise<void> {
-    const current = domainEventOf(event);
-    if (current?.type !== 'PartnerAccessRevocationStarted') return this.followUps.react(event);
-    await this.resumeRevocation(current.data, {
-      actor: event.metadata.actor,
-      correlationId: event.metadata.correlationId,
-      causationId: event.id,
-    });
-  }
-
-  /** A revocation fenced its streams: finish it if its fact stream is still where it was decided. */
-  private async resumeRevocation(
-    fence: PartnerAccessRevocationStarted['data'],
-    context: CommandContext & { causationId: string },
-  ): Promise<void> {
-    const { partnerTenantId, customerTenantId, factRevision } = fence;
-    const factStream =
-      fence.revoking === 'DELEGATED_ADMIN'
-        ? streamIds.dapGrant(partnerTenantId, customerTenantId)
-        : streamIds.relationship(partnerTenantId, customerTenantId);
-    if (await this.revocations.ranHere(factStream, factRevision)) return;
-    const command =
-      fence.revoking === 'DELEGATED_ADMIN'
-        ? new RemoveDelegatedAdminPrivileges(context, partnerTenantId, true, factRevision)
-        : new EndResellerRelationship(context, customerTenantId, factRevision);
-    await this.commandBus.execute(command);
-  }
-
   private readCheckpoint(): number {
-    this.checkpoint ??= existsSync(this.checkpointFile)
-      ? Number(readFileSync(this.checkpointFile, 'utf8')) || 0
-      : 0;
+    this.checkpoint ??=
+      this.readStore.get<{ position: number }>(
+        'SELECT position FROM policy_checkpoints WHERE name = ?',
+        [CHECKPOINT],
+      )?.position ?? 0;
     this.written ??= this.checkpoint;
     return this.checkpoint;
   }
@@ -201,16 +177,18 @@ export class FollowUpReactor {
     }, CHECKPOINT_EVERY_MS).unref();
   }
 
-  /** A failed write (disk full) is retried later; the reactor re-runs at most a little more. */
+  /** A failed write (disk full, locked) is retried later; the reactor re-runs at most a little more. */
   private writeCheckpoint(): void {
     if (this.checkpoint === undefined || this.checkpoint === this.written) return;
     try {
-      ensurePrivateDir(join(this.checkpointFile, '..'));
-      writePrivateFile(`${this.checkpointFile}.tmp`, String(this.checkpoint));
-      renameSync(`${this.checkpointFile}.tmp`, this.checkpointFile);
+      this.readStore.run(
+        `INSERT INTO policy_checkpoints (name, position) VALUES (?, ?)
+         ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+        [CHECKPOINT, this.checkpoint],
+      );
       this.written = this.checkpoint;
     } catch (error) {
-      this.logger.warn(`could not write ${this.checkpointFile}: ${(error as Error).message}`);
+      this.logger.warn(`could not write the policies' checkpoint: ${(error as Error).message}`);
       if (!this.stopped) this.advanceCheckpoint(this.checkpoint);
     }
   }

@@ -1,0 +1,61 @@
+import type { DomainEvent } from '../../events';
+import { streamIds } from '../../platform/domain/streams';
+import type { DapGrantCommand } from './dap-grant/commands';
+
+/** What an event calls for on a pair's DapGrant stream. */
+export type DapGrantFollowUp =
+  | { kind: 'decide'; streamId: string; command: DapGrantCommand }
+  /** Finish a DAP removal that fenced the partner's streams and then stopped. */
+  | { kind: 'resume-removal'; partnerTenantId: string; factRevision: number };
+
+/**
+ * R10, R8: an accepted invitation with DAP grants (or renegotiates) it. R9: an ended relationship
+ * takes DAP with it. R12: a removal that fenced the partner's streams is finished from its fence.
+ */
+export function dapGrantFollowUps(event: DomainEvent): DapGrantFollowUp[] {
+  switch (event.type) {
+    case 'InvitationAccepted': {
+      const { invitationId, partnerTenantId, partnerName, customer } = event.data;
+      if (!event.data.includeDelegatedAdmin) return [];
+      return [
+        {
+          kind: 'decide',
+          streamId: streamIds.dapGrant(partnerTenantId, customer.tenantId),
+          command: {
+            type: 'GrantDelegatedAdmin',
+            invitationId,
+            partnerTenantId,
+            partnerName,
+            customer,
+          },
+        },
+      ];
+    }
+    case 'RelationshipEnded': {
+      const { partnerTenantId, customerTenantId } = event.data;
+      return [
+        {
+          kind: 'decide',
+          streamId: streamIds.dapGrant(partnerTenantId, customerTenantId),
+          command: {
+            type: 'RevokeDelegatedAdminOnRelationshipEnd',
+            partnerTenantId,
+            customerTenantId,
+          },
+        },
+      ];
+    }
+    case 'PartnerAccessRevocationStarted':
+      return event.data.revoking === 'DELEGATED_ADMIN'
+        ? [
+            {
+              kind: 'resume-removal',
+              partnerTenantId: event.data.partnerTenantId,
+              factRevision: event.data.factRevision,
+            },
+          ]
+        : [];
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,21 @@
+import type { CommandBus } from '@nestjs/cqrs';
+import { fencedStreamsOf } from '../../src/capabilities';
+import { DapGrantPolicy } from '../../src/delegated-admin/dap-grant.policy';
+import { RelationshipPolicy } from '../../src/invitations/relationship.policy';
+import { Policies } from '../../src/platform/policies/policies';
+import type { AggregateStore } from '../../src/platform/write/aggregate-store';
+import { Revocations } from '../../src/platform/write/revocations';
+
+/** These stories fence nothing, so no policy resumes a revocation through the bus. */
+const noRevocationsToResume = {
+  execute: () => Promise.reject(new Error('no revocation was expected')),
+} as unknown as CommandBus;
+
+/** The rooms' policies over `aggregates`, as the server's discovery finds them, without Nest. */
+export function policiesOver(aggregates: AggregateStore): Policies {
+  const revocations = new Revocations(aggregates, fencedStreamsOf);
+  return new Policies(() => [
+    new RelationshipPolicy(aggregates, noRevocationsToResume, revocations),
+    new DapGrantPolicy(aggregates, noRevocationsToResume, revocations),
+  ]);
+}
