@@ -15,10 +15,10 @@ import { UsersQueries } from '../../projections/delegated-admin/users.queries';
 import { toPartnerRelationship } from './customers-page/customer.mapper';
 import { PartnerRelationship } from './customers-page/customer.types';
 import { DirectoryRole, OpenServiceRequestInput, ServiceRequest } from './delegated-admin.types';
+import { LISTED_DIRECTORY_ROLES } from './domain/directory-roles';
 import { PartnerRelationshipsNotifier } from './partner-relationships.notifier';
 
 /** Roles the customer's directory lists; partners' delegated roles are never among the members (R11). */
-const LISTED_DIRECTORY_ROLES = [{ role: 'Global Administrator', tokenRole: 'GlobalAdmin' }];
 
 function customerGlobalAdminOnly(actor: Actor, rule: 'R11' | 'R15'): string {
   if (!isCustomerGlobalAdmin(actor)) {

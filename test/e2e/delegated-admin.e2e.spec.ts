@@ -127,10 +127,26 @@ describe('delegated admin privileges over GraphQL', () => {
     expect((await app.gql(fay, PARTNERS)).data.partnerRelationships).toEqual(before);
   });
 
-  it('R11: the customer’s directory roles never list the partner', async () => {
+  it('R11: the customer’s directory roles (Global and Helpdesk Administrator) never list the partner', async () => {
+    const hugo = {
+      ...people.fay,
+      sub: 'hugo',
+      name: 'Hugo',
+      roles: ['GlobalAdmin', 'HelpdeskAdmin'],
+    };
+    // A user is listed once they caused an event: Hugo accepts an invitation without DAP (R8).
+    const accepted = await app.gql(await app.token(hugo), ACCEPT, { id: await invite(false) });
+    expect(accepted.errors).toBeUndefined();
     const roles = await app.gql(fay, '{ directoryRoles { role members { userId name } } }');
     expect(roles.data.directoryRoles).toEqual([
-      { role: 'Global Administrator', members: [{ userId: 'fay', name: 'Fay' }] },
+      {
+        role: 'Global Administrator',
+        members: [
+          { userId: 'fay', name: 'Fay' },
+          { userId: 'hugo', name: 'Hugo' },
+        ],
+      },
+      { role: 'Helpdesk Administrator', members: [{ userId: 'hugo', name: 'Hugo' }] },
     ]);
   });
 
@@ -142,6 +158,21 @@ describe('delegated admin privileges over GraphQL', () => {
     });
     const sam = await app.gql(await app.token(people.sam), OPEN_SR, { input: SR });
     expect(sam.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R14' });
+  });
+
+  it('R14 (revised 2026-11-30): with DAP a Helpdesk agent’s Customers page opens the Microsoft 365 admin portals, a Sales agent’s does not', async () => {
+    const usableFor = async (person: (typeof people)['hal']) =>
+      (await app.gql(await app.token(person), CUSTOMER, { id: 'fabrikam' })).data.customer.services
+        .filter((service: { usable: boolean }) => service.usable)
+        .map((service: { name: string }) => service.name);
+    expect(await usableFor(people.hal)).toEqual([
+      'Azure Active Directory',
+      'Microsoft 365',
+      'Exchange',
+      'SharePoint',
+      'Teams',
+    ]);
+    expect(await usableFor(people.sam)).toEqual([]);
   });
 
   it('R17: a second customer and a second partner see none of this pair’s rows', async () => {

@@ -43,9 +43,9 @@ const DAP_ACTIONS: Record<
     rule: 'R14',
   },
   USE_ADMIN_PORTALS: {
-    roles: ['ADMIN_AGENT'],
+    roles: ['ADMIN_AGENT', 'HELPDESK_AGENT'],
     grants:
-      'Admin Agents hold Global Administrator, which opens the customer’s admin portals, through DAP',
+      'Admin Agents (Global Administrator) and Helpdesk Agents (Helpdesk Administrator, for helpdesk work) sign in to the customer’s admin portals through DAP',
     rule: 'R14',
   },
   OPEN_SERVICE_REQUEST: {

@@ -168,6 +168,17 @@ describe('DapGrant decider', () => {
       expect(error.message).toMatch(/confirm: true/);
     });
 
+    it('R12 (revised 2026-11-30): the confirmation answer says service requests end while subscription roles, Autopilot rights and the relationship stay', () => {
+      const { message } = given(dapGrantDecider, granted())
+        .when(removeCommand(fabrikamAdmin, { confirm: false }), at(DAY))
+        .thenThrows('CONFIRMATION_REQUIRED', 'R12');
+
+      expect(message).toMatch(/no longer administer your directory/);
+      expect(message).toMatch(/open service requests on your behalf/);
+      expect(message).toMatch(/Azure subscription roles and Autopilot rights stay/);
+      expect(message).toMatch(/reseller relationship/);
+    });
+
     it.each([
       ['a customer user without GlobalAdmin', fabrikamUserAdmin],
       ['a GlobalAdmin of another customer', northwindAdmin],

@@ -56,7 +56,8 @@ const WITH_RELATIONSHIP: Record<PartnerRoleName, Record<DapCapabilityAction, Exp
   },
   HELPDESK_AGENT: {
     MANAGE_DIRECTORY: ['R14', 'R14', 'R14'],
-    USE_ADMIN_PORTALS: ['R14', 'R14', 'R14'],
+    // R14 as revised on 2026-11-30: Helpdesk Agents sign in to the admin portals for helpdesk work.
+    USE_ADMIN_PORTALS: ['R14', 'ALLOWED', 'R13'],
     OPEN_SERVICE_REQUEST: ['R14', 'ALLOWED', 'R13'],
     HELPDESK_ACTIONS: ['R14', 'ALLOWED', 'R13'],
   },
@@ -190,6 +191,17 @@ describe('partner capabilities', () => {
       expect(partnerRolesMay(['HELPDESK_AGENT'], 'HELPDESK_ACTIONS', facts).reason).toMatch(
         /Helpdesk Administrator/,
       );
+    });
+  });
+
+  it('R14 (revised 2026-11-30): a Helpdesk Agent with DAP signs in to the admin portals but does not manage the directory', () => {
+    const facts: PairFacts = { relationshipActive: true, dapStatus: 'ACTIVE' };
+    const portals = partnerRolesMay(['HELPDESK_AGENT'], 'USE_ADMIN_PORTALS', facts);
+    expect(portals).toMatchObject({ allowed: true, rule: 'R14' });
+    expect(portals.reason).toMatch(/Helpdesk Agents \(Helpdesk Administrator, for helpdesk work\)/);
+    expect(partnerRolesMay(['HELPDESK_AGENT'], 'MANAGE_DIRECTORY', facts)).toMatchObject({
+      allowed: false,
+      rule: 'R14',
     });
   });
 

@@ -121,7 +121,8 @@ const EXPECTED_WITH_DAP: Row[] = [
   ['SALES_AGENT', 'MANAGE_SUBSCRIPTION', OWN, false, 'R21'],
   ['SALES_AGENT', 'MANAGE_SUBSCRIPTION_ACCESS', OWN, false, 'R24'],
   ['HELPDESK_AGENT', 'MANAGE_DIRECTORY', null, false, 'R14'],
-  ['HELPDESK_AGENT', 'USE_ADMIN_PORTALS', null, false, 'R14'],
+  // R14 as revised on 2026-11-30: Helpdesk Agents sign in to the admin portals.
+  ['HELPDESK_AGENT', 'USE_ADMIN_PORTALS', null, true, 'R14'],
   ['HELPDESK_AGENT', 'OPEN_SERVICE_REQUEST', null, true, 'R14'],
   ['HELPDESK_AGENT', 'HELPDESK_ACTIONS', null, true, 'R14'],
   ['HELPDESK_AGENT', 'PROVISION_SUBSCRIPTION', null, false, 'R22'],

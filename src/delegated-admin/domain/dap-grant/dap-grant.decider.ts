@@ -59,7 +59,7 @@ function remove(
   if (!command.confirm) {
     throw new DomainError(
       'CONFIRMATION_REQUIRED',
-      'Removing delegated admin privileges takes the partner’s Global Administrator and Helpdesk Administrator roles away; nothing was changed. Repeat with confirm: true to remove them. The reseller relationship stays.',
+      'Nothing was changed: removing delegated admin privileges needs confirm: true. Removal takes the partner’s Global Administrator and Helpdesk Administrator roles away: the partner can no longer administer your directory or open service requests on your behalf. Its Azure subscription roles and Autopilot rights stay, and so does the reseller relationship (for subscriptions and licence renewals).',
       'R12',
     );
   }
