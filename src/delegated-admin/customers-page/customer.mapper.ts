@@ -52,6 +52,7 @@ export function customerMapper(viewer: Actor): CustomerRowMapper {
       services: services.map((service) => ({
         name: service.name,
         adminPortalUrl: service.adminPortalUrl,
+        adminPortalUrlMissing: service.adminPortalUrlMissing,
         usable: service.verdict.allowed,
         reason: service.verdict.reason,
         rule: service.verdict.rule,

@@ -29,7 +29,13 @@ export class DelegatedAdmin {
 })
 export class CustomerService {
   @Field() name!: string;
-  @Field() adminPortalUrl!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Null where the portal needs the customer’s domain and none is on record.',
+  })
+  adminPortalUrl!: string | null;
+  @Field(() => String, { nullable: true, description: 'Why adminPortalUrl is null.' })
+  adminPortalUrlMissing!: string | null;
   @Field() usable!: boolean;
   @Field({ description: 'Why the caller may or may not use it.' }) reason!: string;
   @Field() rule!: string;

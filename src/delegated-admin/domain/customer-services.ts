@@ -12,7 +12,10 @@ import {
 
 export interface CustomerService {
   name: string;
-  adminPortalUrl: string;
+  /** Null where the link needs the customer's domain and the customer has none on record. */
+  adminPortalUrl: string | null;
+  /** Why there is no link (set exactly when `adminPortalUrl` is null). */
+  adminPortalUrlMissing: string | null;
   verdict: Verdict;
 }
 
@@ -27,30 +30,51 @@ interface Viewer {
 }
 
 const enc = encodeURIComponent;
-const domainOf = (customer: CustomerRef) => customer.domain ?? customer.tenantId;
 /** fabrikam.onmicrosoft.com → fabrikam, as SharePoint names the tenant's admin site. */
-const sharePointTenant = (customer: CustomerRef) => domainOf(customer).split('.')[0];
+const sharePointTenant = (domain: string) => domain.split('.')[0];
 
-const DAP_PORTALS: { name: string; url: (customer: CustomerRef) => string }[] = [
-  {
-    name: 'Azure Active Directory',
-    url: (c) => `https://entra.microsoft.com/${enc(domainOf(c))}`,
-  },
-  {
-    name: 'Microsoft 365',
-    url: (c) =>
-      `https://admin.microsoft.com/Partner/BeginClientSession.aspx?CTID=${enc(c.tenantId)}&CSDEST=o365admincenter`,
-  },
-  {
-    name: 'Exchange',
-    url: (c) => `https://admin.exchange.microsoft.com/?delegatedOrg=${enc(domainOf(c))}`,
-  },
-  { name: 'SharePoint', url: (c) => `https://${enc(sharePointTenant(c))}-admin.sharepoint.com` },
-  {
-    name: 'Teams',
-    url: (c) => `https://admin.teams.microsoft.com/?delegatedOrg=${enc(domainOf(c))}`,
-  },
-];
+/**
+ * Each portal's link: from the tenant id where the portal accepts it, from the domain where only a
+ * domain names the tenant (Exchange's and Teams' delegatedOrg, SharePoint's admin site).
+ */
+const PORTALS: { name: string; url: (tenantId: string, domain: string | null) => string | null }[] =
+  [
+    {
+      name: 'Azure Active Directory',
+      url: (id, domain) => `https://entra.microsoft.com/${enc(domain ?? id)}`,
+    },
+    {
+      name: 'Microsoft 365',
+      url: (id) =>
+        `https://admin.microsoft.com/Partner/BeginClientSession.aspx?CTID=${enc(id)}&CSDEST=o365admincenter`,
+    },
+    {
+      name: 'Exchange',
+      url: (_, domain) =>
+        domain && `https://admin.exchange.microsoft.com/?delegatedOrg=${enc(domain)}`,
+    },
+    {
+      name: 'SharePoint',
+      url: (_, domain) => domain && `https://${enc(sharePointTenant(domain))}-admin.sharepoint.com`,
+    },
+    {
+      name: 'Teams',
+      url: (_, domain) =>
+        domain && `https://admin.teams.microsoft.com/?delegatedOrg=${enc(domain)}`,
+    },
+    { name: 'Azure', url: (id, domain) => `https://portal.azure.com/${enc(domain ?? id)}` },
+  ];
+
+const NO_DOMAIN =
+  'The customer has no domain on record, and this portal names the tenant by its domain; the link appears once the customer accepts an invitation with its domain.';
+
+function portalLink(name: string, customer: CustomerRef) {
+  const url = PORTALS.find((portal) => portal.name === name)!.url(
+    customer.tenantId,
+    customer.domain,
+  );
+  return { adminPortalUrl: url, adminPortalUrlMissing: url === null ? NO_DOMAIN : null };
+}
 
 /** R21, R23: the Azure portal opens for a partner only through roles on the customer's subscriptions. */
 function azurePortalVerdict(viewer: Viewer, subscriptions: readonly SubscriptionFacts[]): Verdict {
@@ -85,16 +109,9 @@ export function customerServices(
   subscriptions: readonly SubscriptionFacts[],
 ): CustomerService[] {
   const portals = partnerRolesMay(viewer.roles, 'USE_ADMIN_PORTALS', facts);
-  return [
-    ...DAP_PORTALS.map((portal) => ({
-      name: portal.name,
-      adminPortalUrl: portal.url(customer),
-      verdict: portals,
-    })),
-    {
-      name: 'Azure',
-      adminPortalUrl: `https://portal.azure.com/${enc(domainOf(customer))}`,
-      verdict: azurePortalVerdict(viewer, subscriptions),
-    },
-  ];
+  return PORTALS.map(({ name }) => ({
+    name,
+    ...portalLink(name, customer),
+    verdict: name === 'Azure' ? azurePortalVerdict(viewer, subscriptions) : portals,
+  }));
 }
