@@ -24,6 +24,8 @@ export const serviceRequestsProjection: Projection = {
   ],
   queryIndexes: [
     'CREATE INDEX IF NOT EXISTS service_requests_by_pair ON service_requests (partner_tenant_id, customer_tenant_id, position)',
+    'CREATE INDEX IF NOT EXISTS service_requests_by_partner ON service_requests (partner_tenant_id, position)',
+    'CREATE INDEX IF NOT EXISTS service_requests_by_customer ON service_requests (customer_tenant_id, position)',
   ],
   handlers: {
     ServiceRequestOpened: (event, db) => {

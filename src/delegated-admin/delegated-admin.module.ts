@@ -11,6 +11,7 @@ import { DelegatedAdminResolver } from './delegated-admin.resolver';
 import { OpenServiceRequestHandler } from './open-service-request';
 import { PartnerRelationshipsNotifier } from './partner-relationships.notifier';
 import { RemoveDelegatedAdminPrivilegesHandler } from './remove-delegated-admin-privileges';
+import { ServiceRequestsResolver } from './service-requests/service-requests.resolver';
 
 /** R10–R16: DAP, service requests, the Customers and Partner relationships pages. */
 @Module({
@@ -21,6 +22,7 @@ import { RemoveDelegatedAdminPrivilegesHandler } from './remove-delegated-admin-
     DapGrantPolicy,
     DelegatedAdminResolver,
     CustomersResolver,
+    ServiceRequestsResolver,
     PartnerRelationshipsNotifier,
     queriesProvider(CustomersQueries),
     queriesProvider(CustomersHistoryQueries),

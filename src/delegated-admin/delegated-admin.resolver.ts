@@ -17,6 +17,7 @@ import { PartnerRelationship } from './customers-page/customer.types';
 import { DirectoryRole, OpenServiceRequestInput, ServiceRequest } from './delegated-admin.types';
 import { LISTED_DIRECTORY_ROLES } from './domain/directory-roles';
 import { PartnerRelationshipsNotifier } from './partner-relationships.notifier';
+import { toServiceRequest } from './service-requests/service-request.mapper';
 
 /** Roles the customer's directory lists; partners' delegated roles are never among the members (R11). */
 
@@ -56,7 +57,8 @@ export class DelegatedAdminResolver {
     const rows = asOf
       ? this.customersHistory.partnersOf(customerTenantId, asOf)
       : this.customers.partnersOf(customerTenantId);
-    return rows.map(toPartnerRelationship);
+    // asOf travels with each row so serviceRequestCount counts as of the same moment.
+    return rows.map((row) => ({ ...toPartnerRelationship(row), asOf }));
   }
 
   @Mutation(() => PartnerRelationship, {
@@ -98,16 +100,7 @@ export class DelegatedAdminResolver {
         await this.readSide.ready('service-requests');
         const row = this.serviceRequests.byId(serviceRequestId);
         if (!row) throw new Error('the service request is not listed yet.');
-        return {
-          id: row.service_request_id,
-          partnerTenantId: row.partner_tenant_id,
-          customerTenantId: row.customer_tenant_id,
-          title: row.title,
-          description: row.description,
-          openedAt: new Date(row.opened_at),
-          openedByUserId: row.opened_by_user_id,
-          openedByName: row.opened_by_name,
-        };
+        return toServiceRequest(row);
       },
     );
   }
