@@ -2,7 +2,10 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { PubSub } from 'graphql-subscriptions';
 import { PROJECTOR, type Projector } from '../platform/projection-engine/projector';
 import type { RecordedEvent } from '../platform/event-store/event-store';
-import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
+import {
+  CustomersQueries,
+  type RelationshipRow,
+} from '../../projections/delegated-admin/customers.queries';
 import { toPartnerRelationship } from './customers-page/customer.mapper';
 import type { PartnerRelationship } from './customers-page/customer.types';
 
@@ -19,11 +22,17 @@ interface PairData {
   customer?: { tenantId?: string };
 }
 
-/** Tells a customer's open Partner relationships page when one of its rows changed. */
+/**
+ * Tells a customer's open Partner relationships page, and the partner's open Customers page, when
+ * one of their rows changed.
+ */
 @Injectable()
 export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestroy {
   private readonly pubSub = new PubSub<
-    Record<string, { partnerRelationshipsChanged: PartnerRelationship }>
+    Record<
+      string,
+      { partnerRelationshipsChanged: PartnerRelationship } | { customersChanged: RelationshipRow }
+    >
   >();
   private unsubscribe?: () => void;
 
@@ -44,6 +53,11 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
     return this.pubSub.asyncIterableIterator(topic(customerTenantId));
   }
 
+  /** The partner side: a row of its Customers page changed (mapped per subscriber, R16). */
+  customerChangesFor(partnerTenantId: string): AsyncIterableIterator<unknown> {
+    return this.pubSub.asyncIterableIterator(partnerTopic(partnerTenantId));
+  }
+
   private publish(events: readonly RecordedEvent[]): void {
     for (const event of events) {
       if (!ROW_CHANGING.has(event.type)) continue;
@@ -51,12 +65,14 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
       const customerTenantId = data.customerTenantId ?? data.customer?.tenantId;
       if (!data.partnerTenantId || !customerTenantId) continue;
       const row = this.customers.pair(data.partnerTenantId, customerTenantId);
-      if (row)
-        void this.pubSub.publish(topic(customerTenantId), {
-          partnerRelationshipsChanged: toPartnerRelationship(row),
-        });
+      if (!row) continue;
+      void this.pubSub.publish(topic(customerTenantId), {
+        partnerRelationshipsChanged: toPartnerRelationship(row),
+      });
+      void this.pubSub.publish(partnerTopic(data.partnerTenantId), { customersChanged: row });
     }
   }
 }
 
 const topic = (customerTenantId: string) => `partnerRelationships:${customerTenantId}`;
+const partnerTopic = (partnerTenantId: string) => `customers:${partnerTenantId}`;

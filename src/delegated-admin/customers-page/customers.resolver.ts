@@ -1,4 +1,4 @@
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import type { CommandContext } from '../../platform/write/command-context';
 import { EndResellerRelationship } from '../../invitations/end-reseller-relationship';
 import { type Actor, isPartnerUser } from '../../platform/domain/actor';
@@ -15,6 +15,8 @@ import { ReadSide } from '../../platform/read-store/read-side';
 import { CustomersQueries } from '../../../projections/delegated-admin/customers.queries';
 import { CustomersHistoryQueries } from '../../../projections/delegated-admin/customers-history.queries';
 import { SubscriptionsQueries } from '../../../projections/azure-subscriptions/subscriptions.queries';
+import type { RequestContext } from '../../platform/graphql/request-context';
+import { PartnerRelationshipsNotifier } from '../partner-relationships.notifier';
 import { customerMapper, toCustomer } from './customer.mapper';
 import { Customer, CustomerConnection } from './customer.types';
 
@@ -31,7 +33,9 @@ const cursorOf = (row: RelationshipRow) =>
   encodeCursor({ name: row.customer_name, tenantId: row.customer_tenant_id });
 
 function partnerOnly(actor: Actor): string {
-  if (!isPartnerUser(actor)) throw forbidden('R16', 'The Customers page is for partner users.');
+  if (!isPartnerUser(actor, 'AdminAgent', 'SalesAgent', 'HelpdeskAgent')) {
+    throw forbidden('R16', 'The Customers page is for partner users holding a partner role.');
+  }
   return actor.tenantId;
 }
 
@@ -44,7 +48,24 @@ export class CustomersResolver {
     private readonly customerRows: CustomersQueries,
     private readonly customersHistory: CustomersHistoryQueries,
     private readonly subscriptions: SubscriptionsQueries,
+    private readonly notifier: PartnerRelationshipsNotifier,
   ) {}
+
+  @Subscription(() => Customer, {
+    description:
+      'A row of the caller’s Customers page changed: a customer accepted, removed DAP, or the relationship ended (R16).',
+    resolve(
+      this: CustomersResolver,
+      payload: { customersChanged: RelationshipRow },
+      _args: unknown,
+      context: RequestContext,
+    ) {
+      return this.toCustomer(payload.customersChanged, context.actor!);
+    },
+  })
+  customersChanged(@CurrentActor() actor: Actor): AsyncIterableIterator<unknown> {
+    return this.notifier.customerChangesFor(partnerOnly(actor));
+  }
 
   @Query(() => CustomerConnection)
   async customers(

@@ -1,0 +1,89 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { people } from '../support/tenants';
+import { removeDataDir, startApp, type TestApp } from '../support/app';
+
+const REQUEST = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true }) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
+const REMOVE = `mutation { removeDelegatedAdminPrivileges(partnerTenantId: "contoso-partners", confirm: true) { since } }`;
+const FEED = `subscription { customersChanged { tenantId delegatedAdmin { status } services { name usable } } }`;
+
+describe('customersChanged: the partner’s live Customers page (R16, R17)', () => {
+  let app: TestApp;
+  const clients: Client[] = [];
+
+  function subscribe(token: string) {
+    const client = createClient({
+      url: `${app.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
+    clients.push(client);
+    const received: unknown[] = [];
+    const errors: unknown[] = [];
+    client.subscribe(
+      { query: FEED },
+      {
+        next: (value) => (value.errors ? errors.push(...value.errors) : received.push(value.data)),
+        error: (error) => errors.push(error),
+        complete: () => undefined,
+      },
+    );
+    return { received, errors };
+  }
+  const until = async (check: () => boolean) => {
+    for (let waited = 0; !check() && waited < 5_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterAll(async () => {
+    for (const client of clients) await client.dispose();
+    await app.close();
+    removeDataDir(app.dataDir);
+  });
+
+  it('R16: tells the partner’s users when a customer accepts and when it removes DAP, each as that user sees the row; R17: other partners hear nothing', async () => {
+    const ann = subscribe(await app.token(people.ann));
+    const sam = subscribe(await app.token(people.sam));
+    const otto = subscribe(await app.token(people.otto));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const fay = await app.token(people.fay);
+    const invitation = await app.gql(await app.token(people.ann), REQUEST);
+    await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id });
+    await until(() => JSON.stringify(ann.received).includes('ACTIVE') && sam.received.length > 0);
+    const usable = (message: unknown) =>
+      (
+        message as { customersChanged: { services: { name: string; usable: boolean }[] } }
+      ).customersChanged.services.filter((service) => service.usable).length;
+    const annActive = ann.received.find((m) => JSON.stringify(m).includes('ACTIVE'));
+    expect(annActive).toMatchObject({
+      customersChanged: { tenantId: 'fabrikam', delegatedAdmin: { status: 'ACTIVE' } },
+    });
+    // Admin Agent Ann may use the Microsoft 365 portals; Sales Agent Sam gets nothing from DAP.
+    expect(usable(annActive)).toBe(5);
+    const samActive = sam.received.find((m) => JSON.stringify(m).includes('ACTIVE'));
+    expect(usable(samActive)).toBe(0);
+
+    await app.gql(fay, REMOVE);
+    await until(() => JSON.stringify(ann.received).includes('REMOVED'));
+    expect(ann.received.at(-1)).toMatchObject({
+      customersChanged: { tenantId: 'fabrikam', delegatedAdmin: { status: 'REMOVED' } },
+    });
+    expect(otto.received).toEqual([]);
+    expect([ann.errors, sam.errors, otto.errors]).toEqual([[], [], []]);
+  });
+
+  it('R16: a partner user holding no partner role is refused, for the feed and the page', async () => {
+    const nora = await app.token({ ...people.ann, sub: 'nora', name: 'Nora', roles: [] });
+    const feed = subscribe(nora);
+    await until(() => feed.errors.length > 0);
+    expect(feed.errors[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', rule: 'R16' } });
+    const page = await app.gql(nora, '{ customers { totalCount } }');
+    expect(page.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R16' });
+  });
+});
