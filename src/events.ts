@@ -15,6 +15,7 @@ import {
   type RelationshipEvent,
 } from './invitations/domain/events';
 import { type EventSchemas, readEvent } from './platform/domain/event-evolution';
+import type { RecordedEvent } from './platform/event-store/event-store';
 import { FENCE_EVENTS } from './platform/domain/revocation-fences';
 
 export type { AuditSealedEvent };
@@ -34,6 +35,37 @@ export type DomainEvent =
 
 export type EventType = DomainEvent['type'];
 export type EventOf<Type extends EventType> = Extract<DomainEvent, { type: Type }>;
+
+/**
+ * The fields an event names its (partner, customer) pair in, where it concerns one: the same two
+ * top-level fields in every room's events. Typed over every event's data, so an event spelling
+ * them with another type is a type error.
+ */
+export interface PairFields {
+  partnerTenantId?: string | null;
+  customerTenantId?: string | null;
+}
+
+/** The partner and customer `event` concerns, as far as it names them. */
+export function pairOf(event: DomainEvent): {
+  partnerTenantId: string | null;
+  customerTenantId: string | null;
+} {
+  // Events that concern no pair name neither field.
+  const named: PairFields = { partnerTenantId: null, customerTenantId: null, ...event.data };
+  return {
+    partnerTenantId: named.partnerTenantId ?? null,
+    customerTenantId: named.customerTenantId ?? null,
+  };
+}
+
+/** A recorded event whose data is typed by its type: one member per event type of `E`. */
+export type Recorded<E extends DomainEvent = DomainEvent> = E extends DomainEvent
+  ? RecordedEvent<E['type'], E['data']>
+  : never;
+
+/** The recorded event of one type, as handlers read it (upcast to its current schema). */
+export type RecordedOf<Type extends EventType> = Recorded<EventOf<Type>>;
 
 /**
  * Every event type this version knows, with its schema version: the rooms' tables, joined. Typed

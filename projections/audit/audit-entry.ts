@@ -4,30 +4,56 @@ import type { RecordedEvent } from '../../src/platform/projection-engine/project
 import { describeActor, summarise } from './audit-summaries';
 import { tenantsOf } from './event-fields';
 
-/** One row of `audit_log`, as the projection writes it and `audit verify` re-derives it. */
-export interface AuditRow {
-  position: number;
-  event_id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  occurred_at: string;
-  actor_user_id: string;
-  actor_name: string;
-  actor_tenant_id: string;
-  actor_tenant_kind: string;
-  actor_tenant_name: string | null;
+/**
+ * The columns of `audit_log`, declared once: the table's DDL, the insert, the row type and the
+ * hash chain's order all derive from this list. The hash covers every column but `hash`, in this
+ * order: reordering or renaming one breaks every existing seal's verification.
+ */
+const AUDIT_LOG = [
+  ['position', 'INTEGER PRIMARY KEY'],
+  ['event_id', 'TEXT NOT NULL'],
+  ['stream_id', 'TEXT NOT NULL'],
+  ['revision', 'INTEGER NOT NULL'],
+  ['type', 'TEXT NOT NULL'],
+  ['occurred_at', 'TEXT NOT NULL'],
+  ['actor_user_id', 'TEXT NOT NULL'],
+  ['actor_name', 'TEXT NOT NULL'],
+  ['actor_tenant_id', 'TEXT NOT NULL'],
+  ['actor_tenant_kind', 'TEXT NOT NULL'],
+  ['actor_tenant_name', 'TEXT'],
   /** JSON array. */
-  actor_roles: string;
-  partner_tenant_id: string | null;
-  customer_tenant_id: string | null;
-  correlation_id: string;
-  /** The event's data as JSON text. */
-  data: string;
-  summary: string;
+  ['actor_roles', 'TEXT NOT NULL'],
+  ['partner_tenant_id', 'TEXT'],
+  ['customer_tenant_id', 'TEXT'],
+  ['correlation_id', 'TEXT NOT NULL'],
+  /** The event's data as stored, as JSON text. */
+  ['data', 'TEXT NOT NULL'],
+  ['summary', 'TEXT NOT NULL'],
   /** sha256 of the previous entry's hash and this entry's content: the tamper-evident chain. */
-  hash: string;
-}
+  ['hash', 'TEXT NOT NULL'],
+] as const;
+
+type Column = (typeof AUDIT_LOG)[number];
+type ValueOf<Sql extends string> = Sql extends `INTEGER${string}`
+  ? number
+  : Sql extends `${string}NOT NULL`
+    ? string
+    : string | null;
+
+/** One row of `audit_log`, as the projection writes it and `audit verify` re-derives it. */
+export type AuditRow = { [C in Column as C[0]]: ValueOf<C[1]> };
+
+export const AUDIT_COLUMNS: readonly (keyof AuditRow)[] = AUDIT_LOG.map(([name]) => name);
+
+/** The columns the chain hashes, in their declared order (all but the hash). */
+const HASHED_COLUMNS = AUDIT_COLUMNS.filter((column) => column !== 'hash');
+
+export const AUDIT_LOG_DDL = `CREATE TABLE IF NOT EXISTS audit_log (
+  ${AUDIT_LOG.map(([name, sql]) => `${name} ${sql}`).join(',\n  ')}
+)`;
+
+export const AUDIT_LOG_INSERT = `INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')})
+  VALUES (${AUDIT_COLUMNS.map((column) => `@${column}`).join(', ')})`;
 
 /** The chain's start: the hash before the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -113,45 +139,6 @@ export function auditEntryOf(
 
 /** Every stored column but the hash, in a fixed order, so the chain does not depend on key order. */
 export function chainHash(previousHash: string, entry: Omit<AuditRow, 'hash'>): string {
-  const content = JSON.stringify([
-    entry.position,
-    entry.event_id,
-    entry.stream_id,
-    entry.revision,
-    entry.type,
-    entry.occurred_at,
-    entry.actor_user_id,
-    entry.actor_name,
-    entry.actor_tenant_id,
-    entry.actor_tenant_kind,
-    entry.actor_tenant_name,
-    entry.actor_roles,
-    entry.partner_tenant_id,
-    entry.customer_tenant_id,
-    entry.correlation_id,
-    entry.data,
-    entry.summary,
-  ]);
+  const content = JSON.stringify(HASHED_COLUMNS.map((column) => entry[column]));
   return createHash('sha256').update(previousHash).update('\n').update(content).digest('hex');
 }
-
-export const AUDIT_COLUMNS: readonly (keyof AuditRow)[] = [
-  'position',
-  'event_id',
-  'stream_id',
-  'revision',
-  'type',
-  'occurred_at',
-  'actor_user_id',
-  'actor_name',
-  'actor_tenant_id',
-  'actor_tenant_kind',
-  'actor_tenant_name',
-  'actor_roles',
-  'partner_tenant_id',
-  'customer_tenant_id',
-  'correlation_id',
-  'data',
-  'summary',
-  'hash',
-];

@@ -1,9 +1,11 @@
+import type { EventType } from '../../src/events';
 import type { Actor } from '../../src/platform/domain/actor';
 
 /**
  * One-line human summaries of audit entries, one per event type, all in this file.
  *
- * Adding an event type? Add a line to SUMMARIES; until then its entries read
+ * SUMMARIES has a line for every event type (tsc fails until a new one gets its line); a type
+ * this version cannot read (written by a newer one) reads
  * "Ann (Contoso Partners, AdminAgent): autopilot device wiped for Fabrikam".
  * Summaries are stored and hash-chained: changing or adding one means bumping
  * auditProjection.version, so the log is rebuilt and `audit verify` agrees with it.
@@ -53,7 +55,7 @@ function principal(context: SummaryContext): string {
   return `user ${text(value?.userId) ?? '?'}`;
 }
 
-const SUMMARIES: Record<string, Summary> = {
+const SUMMARIES = {
   InvitationCreated: (context) => {
     const intended = context.data.intendedCustomer as EventData | null | undefined;
     const whom = context.customer ?? text(intended?.domain) ?? 'a customer';
@@ -120,7 +122,7 @@ const SUMMARIES: Record<string, Summary> = {
     `cancelled Azure subscription ${field(context.data, 'subscriptionId')}`,
   AuditSealed: ({ data }) =>
     `sealed ${count(data.count)} events after position ${count(data.from)} up to ${count(data.through)} (seal #${count(data.sequence)})`,
-};
+} satisfies Record<EventType, Summary>;
 
 /** "Ann (Contoso Partners, AdminAgent)": who acted, from the event's actor metadata. */
 export function describeActor(actor: Actor, tenantName: string | null): string {
@@ -137,10 +139,10 @@ const humanise = (type: string): string =>
 
 /** The entry's one-line summary; event types without one get a plain, still readable line. */
 export function summarise(type: string, who: string, context: SummaryContext): string {
-  const summary = SUMMARIES[type];
+  const summary: Summary | undefined = hasSummary(type) ? SUMMARIES[type] : undefined;
   if (summary) return `${who} ${summary(context)}`;
   const where = context.customer ? ` for ${context.customer}` : '';
   return `${who}: ${humanise(type)}${where}`;
 }
 
-export const hasSummary = (type: string): boolean => type in SUMMARIES;
+export const hasSummary = (type: string): type is EventType => Object.hasOwn(SUMMARIES, type);

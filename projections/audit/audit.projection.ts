@@ -3,10 +3,13 @@ import type {
   RecordedEvent,
   SqlRunner,
 } from '../../src/platform/projection-engine/projection';
-import { AUDIT_COLUMNS, auditEntryOf, GENESIS_HASH, tenantNamesIn } from './audit-entry';
-
-const INSERT = `INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')})
-  VALUES (${AUDIT_COLUMNS.map((column) => `@${column}`).join(', ')})`;
+import {
+  AUDIT_LOG_DDL,
+  AUDIT_LOG_INSERT,
+  auditEntryOf,
+  GENESIS_HASH,
+  tenantNamesIn,
+} from './audit-entry';
 
 /**
  * Every event with who did it, on whose behalf, when and a one-line summary (R41), each entry
@@ -17,26 +20,7 @@ export const auditProjection: Projection = {
   version: 4,
   tables: ['audit_log', 'audit_tenant_names'],
   schema: [
-    `CREATE TABLE IF NOT EXISTS audit_log (
-      position INTEGER PRIMARY KEY,
-      event_id TEXT NOT NULL,
-      stream_id TEXT NOT NULL,
-      revision INTEGER NOT NULL,
-      type TEXT NOT NULL,
-      occurred_at TEXT NOT NULL,
-      actor_user_id TEXT NOT NULL,
-      actor_name TEXT NOT NULL,
-      actor_tenant_id TEXT NOT NULL,
-      actor_tenant_kind TEXT NOT NULL,
-      actor_tenant_name TEXT,
-      actor_roles TEXT NOT NULL,
-      partner_tenant_id TEXT,
-      customer_tenant_id TEXT,
-      correlation_id TEXT NOT NULL,
-      data TEXT NOT NULL,
-      summary TEXT NOT NULL,
-      hash TEXT NOT NULL
-    )`,
+    AUDIT_LOG_DDL,
     `CREATE TABLE IF NOT EXISTS audit_tenant_names (
       tenant_id TEXT PRIMARY KEY,
       name TEXT NOT NULL
@@ -73,5 +57,5 @@ function recordEvent(event: RecordedEvent, db: SqlRunner): void {
     db.get<{ name: string }>('SELECT name FROM audit_tenant_names WHERE tenant_id = ?', [tenantId])
       ?.name ??
     null;
-  db.run(INSERT, { ...auditEntryOf(event, nameOf, previous?.hash ?? GENESIS_HASH) });
+  db.run(AUDIT_LOG_INSERT, { ...auditEntryOf(event, nameOf, previous?.hash ?? GENESIS_HASH) });
 }

@@ -1,24 +1,21 @@
+import { pairOf, readDomainEvent } from '../../src/events';
 import type { RecordedEvent } from '../../src/platform/projection-engine/projection';
 
-interface TenantFields {
-  partnerTenantId?: string;
-  customerTenantId?: string;
-  customer?: { tenantId?: string };
-  intendedCustomer?: { tenantId?: string } | null;
-}
+const named = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
-/** Which partner and customer an event concerns, read from the fields events conventionally carry. */
+/**
+ * Which partner and customer an event concerns: the pair its (upcast) data names. An event this
+ * version cannot read (a newer one wrote it) names its pair in the same two fields.
+ */
 export function tenantsOf(event: RecordedEvent): {
   partnerTenantId: string | null;
   customerTenantId: string | null;
 } {
-  const data = (event.data ?? {}) as TenantFields;
+  const reading = readDomainEvent(event.type, event.metadata?.schemaVersion, event.data);
+  if (reading.readable) return pairOf(reading.event);
+  const data = (event.data ?? {}) as Record<string, unknown>;
   return {
-    partnerTenantId: data.partnerTenantId ?? null,
-    customerTenantId:
-      data.customerTenantId ?? data.customer?.tenantId ?? data.intendedCustomer?.tenantId ?? null,
+    partnerTenantId: named(data.partnerTenantId),
+    customerTenantId: named(data.customerTenantId),
   };
 }
-
-/** Typed access to an event's data inside a projection handler. */
-export const dataOf = <Data>(event: RecordedEvent): Data => event.data as Data;

@@ -1,8 +1,4 @@
-import type { AutopilotEvent, AutopilotEventOf } from '../../src/autopilot/domain/events';
 import type { Projection } from '../../src/platform/projection-engine/projection';
-import { dataOf } from '../audit/event-fields';
-
-type Data<T extends AutopilotEvent['type']> = AutopilotEventOf<T>['data'];
 
 /**
  * A customer's Autopilot profiles and devices (R30–R36). R34: deleting a profile clears it from
@@ -47,7 +43,7 @@ export const autopilotProjection: Projection = {
   ],
   handlers: {
     AutopilotProfileCreated: (event, db) => {
-      const data = dataOf<Data<'AutopilotProfileCreated'>>(event);
+      const { data } = event;
       db.run(
         `INSERT INTO autopilot_profiles (profile_id, customer_tenant_id, name, description, settings,
            created_at, updated_at)
@@ -64,7 +60,7 @@ export const autopilotProjection: Projection = {
       );
     },
     AutopilotProfileUpdated: (event, db) => {
-      const data = dataOf<Data<'AutopilotProfileUpdated'>>(event);
+      const { data } = event;
       db.run(
         `UPDATE autopilot_profiles SET name = ?, description = ?, settings = ?, updated_at = ?
          WHERE profile_id = ?`,
@@ -78,12 +74,12 @@ export const autopilotProjection: Projection = {
       );
     },
     AutopilotProfileDeleted: (event, db) => {
-      const { profileId } = dataOf<Data<'AutopilotProfileDeleted'>>(event);
+      const { profileId } = event.data;
       db.run('UPDATE autopilot_profiles SET deleted = 1 WHERE profile_id = ?', [profileId]);
       db.run('UPDATE autopilot_devices SET profile_id = NULL WHERE profile_id = ?', [profileId]);
     },
     AutopilotDeviceAdded: (event, db) => {
-      const data = dataOf<Data<'AutopilotDeviceAdded'>>(event);
+      const { data } = event;
       const { identity, addedBy } = data;
       db.run(
         `INSERT INTO autopilot_devices (device_id, customer_tenant_id, hardware_hash, product_key,
@@ -106,7 +102,7 @@ export const autopilotProjection: Projection = {
       );
     },
     AutopilotProfileAssigned: (event, db) => {
-      const { deviceId, profileId } = dataOf<Data<'AutopilotProfileAssigned'>>(event);
+      const { deviceId, profileId } = event.data;
       db.run(
         `UPDATE autopilot_devices SET profile_id =
            (SELECT profile_id FROM autopilot_profiles WHERE profile_id = ? AND deleted = 0)
@@ -115,14 +111,14 @@ export const autopilotProjection: Projection = {
       );
     },
     AutopilotProfileUnassigned: (event, db) => {
-      const { deviceId, profileId } = dataOf<Data<'AutopilotProfileUnassigned'>>(event);
+      const { deviceId, profileId } = event.data;
       db.run(
         'UPDATE autopilot_devices SET profile_id = NULL WHERE device_id = ? AND profile_id = ?',
         [deviceId, profileId],
       );
     },
     AutopilotDeviceRemoved: (event, db) => {
-      const { deviceId } = dataOf<Data<'AutopilotDeviceRemoved'>>(event);
+      const { deviceId } = event.data;
       db.run('UPDATE autopilot_devices SET removed = 1, profile_id = NULL WHERE device_id = ?', [
         deviceId,
       ]);

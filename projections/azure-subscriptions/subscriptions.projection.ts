@@ -1,14 +1,7 @@
-import type { SubscriptionRbacEvent } from '../../src/azure-subscriptions/domain/events';
-import type { Projection } from '../../src/platform/projection-engine/projection';
-import { dataOf } from '../audit/event-fields';
-
-type Data<T extends SubscriptionRbacEvent['type']> = Extract<
-  SubscriptionRbacEvent,
-  { type: T }
->['data'];
+import type { Projection, SqlRunner } from '../../src/platform/projection-engine/projection';
 
 function insertSubscription(
-  db: Parameters<NonNullable<Projection['handlers'][string]>>[1],
+  db: SqlRunner,
   data: { subscriptionId: string; displayName: string; customerTenantId: string },
   provisionedBy: string | null,
   at: string,
@@ -54,19 +47,14 @@ export const subscriptionsProjection: Projection = {
   ],
   handlers: {
     AzureSubscriptionProvisioned: (event, db) => {
-      const data = dataOf<Data<'AzureSubscriptionProvisioned'>>(event);
+      const { data } = event;
       insertSubscription(db, data, data.partnerTenantId, event.metadata.occurredAt);
     },
     AzureSubscriptionRegistered: (event, db) => {
-      insertSubscription(
-        db,
-        dataOf<Data<'AzureSubscriptionRegistered'>>(event),
-        null,
-        event.metadata.occurredAt,
-      );
+      insertSubscription(db, event.data, null, event.metadata.occurredAt);
     },
     SubscriptionRoleAssigned: (event, db) => {
-      const data = dataOf<Data<'SubscriptionRoleAssigned'>>(event);
+      const { data } = event;
       const principal = data.principal;
       db.run(
         `INSERT INTO subscription_role_assignments (assignment_id, subscription_id, role, role_definition_id,
@@ -87,13 +75,13 @@ export const subscriptionsProjection: Projection = {
     },
     SubscriptionRoleAssignmentRemoved: (event, db) => {
       db.run('DELETE FROM subscription_role_assignments WHERE assignment_id = ?', [
-        dataOf<Data<'SubscriptionRoleAssignmentRemoved'>>(event).assignmentId,
+        event.data.assignmentId,
       ]);
     },
     AzureSubscriptionCancelled: (event, db) => {
       db.run('UPDATE azure_subscriptions SET cancelled_at = ? WHERE subscription_id = ?', [
         event.metadata.occurredAt,
-        dataOf<Data<'AzureSubscriptionCancelled'>>(event).subscriptionId,
+        event.data.subscriptionId,
       ]);
     },
   },

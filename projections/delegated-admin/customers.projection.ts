@@ -1,14 +1,16 @@
-import type { DapGrantEvent } from '../../src/delegated-admin/domain/dap-grant/events';
-import type { RelationshipEvent } from '../../src/invitations/domain/events';
 import type { Projection } from '../../src/platform/projection-engine/projection';
-import { dataOf } from '../audit/event-fields';
+import type { RelationshipRow } from './customers.queries';
+import { RELATIONSHIP_COLUMNS, relationshipRowHandlers, sameRow } from './relationship-row';
 
-type Data<T extends RelationshipEvent['type']> = Extract<RelationshipEvent, { type: T }>['data'];
-type DapData<T extends DapGrantEvent['type']> = Extract<DapGrantEvent, { type: T }>['data'];
+const UPSERT = `INSERT INTO customers (${RELATIONSHIP_COLUMNS.join(', ')})
+  VALUES (${RELATIONSHIP_COLUMNS.map((column) => `@${column}`).join(', ')})
+  ON CONFLICT (partner_tenant_id, customer_tenant_id) DO UPDATE SET
+  ${RELATIONSHIP_COLUMNS.map((column) => `${column} = excluded.${column}`).join(', ')}`;
 
 /**
  * Reseller relationships, one row per (partner, customer), with the partner's DAP: the partner's
- * Customers page (R16) and the customer's Partner relationships page (R15).
+ * Customers page (R16) and the customer's Partner relationships page (R15). The latest version of
+ * each row (relationship-row.ts); customers-history keeps them all.
  */
 export const customersProjection: Projection = {
   name: 'customers',
@@ -33,53 +35,12 @@ export const customersProjection: Projection = {
     'CREATE INDEX IF NOT EXISTS customers_by_name ON customers (partner_tenant_id, customer_name, customer_tenant_id)',
     'CREATE INDEX IF NOT EXISTS customers_by_customer ON customers (customer_tenant_id, partner_name)',
   ],
-  handlers: {
-    RelationshipEstablished: (event, db) => {
-      const data = dataOf<Data<'RelationshipEstablished'>>(event);
-      db.run(
-        `INSERT INTO customers (partner_tenant_id, customer_tenant_id, partner_name, customer_name,
-           customer_domain, relationship_since, active)
-         VALUES (?, ?, ?, ?, ?, ?, 1)
-         ON CONFLICT (partner_tenant_id, customer_tenant_id) DO UPDATE SET
-           customer_name = excluded.customer_name, customer_domain = excluded.customer_domain,
-           relationship_since = excluded.relationship_since, active = 1`,
-        [
-          data.partnerTenantId,
-          data.customer.tenantId,
-          data.partnerName,
-          data.customer.name,
-          data.customer.domain ?? null,
-          event.metadata.occurredAt,
-        ],
-      );
-    },
-    RelationshipEnded: (event, db) => {
-      const data = dataOf<Data<'RelationshipEnded'>>(event);
-      db.run(
-        'UPDATE customers SET active = 0 WHERE partner_tenant_id = ? AND customer_tenant_id = ?',
-        [data.partnerTenantId, data.customerTenantId],
-      );
-    },
-    DelegatedAdminGranted: (event, db) => {
-      const data = dataOf<DapData<'DelegatedAdminGranted'>>(event);
-      db.run(
-        `UPDATE customers SET dap_status = 'ACTIVE', dap_roles = ?, dap_changed_at = ?
-         WHERE partner_tenant_id = ? AND customer_tenant_id = ?`,
-        [
-          JSON.stringify(data.roles.map((assignment) => assignment.role)),
-          event.metadata.occurredAt,
-          data.partnerTenantId,
-          data.customerTenantId,
-        ],
-      );
-    },
-    DelegatedAdminRemoved: (event, db) => {
-      const data = dataOf<DapData<'DelegatedAdminRemoved'>>(event);
-      db.run(
-        `UPDATE customers SET dap_status = 'REMOVED', dap_roles = '[]', dap_changed_at = ?
-         WHERE partner_tenant_id = ? AND customer_tenant_id = ?`,
-        [event.metadata.occurredAt, data.partnerTenantId, data.customerTenantId],
-      );
-    },
-  },
+  handlers: relationshipRowHandlers((_event, pair, next, db) => {
+    const current = db.get<RelationshipRow>(
+      'SELECT * FROM customers WHERE partner_tenant_id = ? AND customer_tenant_id = ?',
+      [pair.partnerTenantId, pair.customerTenantId],
+    );
+    const row = next(current);
+    if (row && !(current && sameRow(current, row))) db.run(UPSERT, { ...row });
+  }),
 };

@@ -1,8 +1,4 @@
-import type { ServiceRequestEvent } from '../../src/delegated-admin/domain/service-requests/events';
 import type { Projection } from '../../src/platform/projection-engine/projection';
-import { dataOf } from '../audit/event-fields';
-
-type Opened = Extract<ServiceRequestEvent, { type: 'ServiceRequestOpened' }>['data'];
 
 /** Service requests partners opened on customers' behalf (R13, R14). */
 export const serviceRequestsProjection: Projection = {
@@ -29,7 +25,7 @@ export const serviceRequestsProjection: Projection = {
   ],
   handlers: {
     ServiceRequestOpened: (event, db) => {
-      const data = dataOf<Opened>(event);
+      const { data } = event;
       db.run(
         `INSERT INTO service_requests (service_request_id, partner_tenant_id, customer_tenant_id, title,
            description, opened_at, opened_by_user_id, opened_by_name, position)

@@ -1,8 +1,4 @@
-import type { InvitationEvent } from '../../src/invitations/domain/events';
 import type { Projection } from '../../src/platform/projection-engine/projection';
-import { dataOf } from '../audit/event-fields';
-
-type Data<T extends InvitationEvent['type']> = Extract<InvitationEvent, { type: T }>['data'];
 
 /** The partner's invitations list, and what a customer sees of an invitation it opens. */
 export const invitationsProjection: Projection = {
@@ -31,8 +27,7 @@ export const invitationsProjection: Projection = {
     'CREATE INDEX IF NOT EXISTS invitations_by_partner ON invitations (partner_tenant_id, created_at)',
   ],
   handlers: {
-    InvitationCreated: (event, db) => {
-      const data = dataOf<Data<'InvitationCreated'>>(event);
+    InvitationCreated: ({ data }, db) => {
       db.run(
         `INSERT INTO invitations (invitation_id, partner_tenant_id, partner_name, include_delegated_admin,
            intended_tenant_id, intended_domain, invitation_url, email_subject, email_body, outcome,
@@ -44,7 +39,7 @@ export const invitationsProjection: Projection = {
           data.partnerTenantId,
           data.partnerName,
           data.includeDelegatedAdmin ? 1 : 0,
-          data.intendedCustomer?.tenantId ?? null,
+          data.customerTenantId,
           data.intendedCustomer?.domain ?? null,
           data.invitationUrl,
           data.emailDraft.subject,
@@ -54,26 +49,23 @@ export const invitationsProjection: Projection = {
         ],
       );
     },
-    InvitationEmailEdited: (event, db) => {
-      const data = dataOf<Data<'InvitationEmailEdited'>>(event);
+    InvitationEmailEdited: ({ data }, db) => {
       db.run('UPDATE invitations SET email_subject = ?, email_body = ? WHERE invitation_id = ?', [
         data.emailDraft.subject,
         data.emailDraft.body,
         data.invitationId,
       ]);
     },
-    InvitationCancelled: (event, db) => {
-      const data = dataOf<Data<'InvitationCancelled'>>(event);
+    InvitationCancelled: ({ data, metadata }, db) => {
       db.run(`UPDATE invitations SET outcome = 'CANCELLED', ended_at = ? WHERE invitation_id = ?`, [
-        event.metadata.occurredAt,
+        metadata.occurredAt,
         data.invitationId,
       ]);
     },
-    InvitationAccepted: (event, db) => {
-      const data = dataOf<Data<'InvitationAccepted'>>(event);
+    InvitationAccepted: ({ data, metadata }, db) => {
       db.run(
         `UPDATE invitations SET outcome = 'ACCEPTED', customer_tenant_id = ?, ended_at = ? WHERE invitation_id = ?`,
-        [data.customer.tenantId, event.metadata.occurredAt, data.invitationId],
+        [data.customerTenantId, metadata.occurredAt, data.invitationId],
       );
     },
   },

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PubSub } from 'graphql-subscriptions';
 import { PROJECTOR, type Projector } from '../platform/projection-engine/projector';
+import { type EventType, pairOf, readDomainEvent } from '../events';
 import type { RecordedEvent } from '../platform/event-store/event-store';
 import {
   CustomersQueries,
@@ -9,18 +10,12 @@ import {
 import { toPartnerRelationship } from './customers-page/customer.mapper';
 import type { PartnerRelationship } from './customers-page/customer.types';
 
-const ROW_CHANGING = new Set([
+const ROW_CHANGING = new Set<string>([
   'RelationshipEstablished',
   'RelationshipEnded',
   'DelegatedAdminGranted',
   'DelegatedAdminRemoved',
-]);
-
-interface PairData {
-  partnerTenantId?: string;
-  customerTenantId?: string;
-  customer?: { tenantId?: string };
-}
+] satisfies EventType[]);
 
 /**
  * Tells a customer's open Partner relationships page, and the partner's open Customers page, when
@@ -61,15 +56,16 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
   private publish(events: readonly RecordedEvent[]): void {
     for (const event of events) {
       if (!ROW_CHANGING.has(event.type)) continue;
-      const data = event.data as PairData;
-      const customerTenantId = data.customerTenantId ?? data.customer?.tenantId;
-      if (!data.partnerTenantId || !customerTenantId) continue;
-      const row = this.customers.pair(data.partnerTenantId, customerTenantId);
+      const reading = readDomainEvent(event.type, event.metadata.schemaVersion, event.data);
+      if (!reading.readable) continue;
+      const { partnerTenantId, customerTenantId } = pairOf(reading.event);
+      if (!partnerTenantId || !customerTenantId) continue;
+      const row = this.customers.pair(partnerTenantId, customerTenantId);
       if (!row) continue;
       void this.pubSub.publish(topic(customerTenantId), {
         partnerRelationshipsChanged: toPartnerRelationship(row),
       });
-      void this.pubSub.publish(partnerTopic(data.partnerTenantId), { customersChanged: row });
+      void this.pubSub.publish(partnerTopic(partnerTenantId), { customersChanged: row });
     }
   }
 }

@@ -1,11 +1,9 @@
 import type { AutopilotPolicy } from '../../src/autopilot/domain/autopilot-access';
 import type { RevocableFact } from '../../src/platform/domain/revocation-fences';
 import { streamIds } from '../../src/platform/domain/streams';
-import {
-  EVENT_STORE,
-  type EventStore,
-  type RecordedEvent,
-} from '../../src/platform/event-store/event-store';
+import type { Recorded } from '../../src/events';
+import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
+import { recordedDomainEventOf } from '../../src/platform/event-store/unreadable-events';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { type GraphQLResponse, removeDataDir, startApp, type TestApp } from '../support/app';
 import { AUTOPILOT } from '../support/autopilot';
@@ -18,8 +16,9 @@ const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id
 const REMOVE_DAP = `mutation { removeDelegatedAdminPrivileges(partnerTenantId: "${PARTNER}", confirm: true) { delegatedAdmin { status } } }`;
 const END = `mutation ($customer: ID!) { endResellerRelationship(customerTenantId: $customer) { tenantId } }`;
 
-type Data = { partnerTenantId?: string | null; deviceId?: string; revoking?: RevocableFact };
-const dataOf = (event: RecordedEvent) => event.data as Data;
+/** The registry's events as the product reads them, typed by their type. */
+const readable = (events: Parameters<typeof recordedDomainEventOf>[0][]): Recorded[] =>
+  events.flatMap((event) => recordedDomainEventOf(event) ?? []);
 
 /**
  * R9, R13, R30, R35 written down from the rules: which Autopilot events of the partner may still
@@ -28,16 +27,14 @@ const dataOf = (event: RecordedEvent) => event.data as Data;
 function mayFollowTheFence(
   policy: AutopilotPolicy,
   revoking: RevocableFact,
-  event: RecordedEvent,
+  event: Recorded,
   addedByThePartner: ReadonlySet<string>,
 ): boolean {
   if (revoking === 'RELATIONSHIP') return false; // R9, R30: no relationship, no Autopilot rights
   if (policy === 'current') return true; // R12, R30: Autopilot rights do not depend on DAP
   // R35 without DAP: adding devices, and removing devices the partner added itself.
   if (event.type === 'AutopilotDeviceAdded') return true;
-  return (
-    event.type === 'AutopilotDeviceRemoved' && addedByThePartner.has(dataOf(event).deviceId ?? '')
-  );
+  return event.type === 'AutopilotDeviceRemoved' && addedByThePartner.has(event.data.deviceId);
 }
 
 describe.each([
@@ -186,12 +183,12 @@ describe.each([
             }
           }
 
-          const registry = await store.readStream(registryId);
+          const registry = readable(await store.readStream(registryId));
           const fence = registry.find(
             (event) =>
               event.type === 'PartnerAccessRevocationStarted' &&
-              dataOf(event).partnerTenantId === PARTNER &&
-              dataOf(event).revoking === revoking,
+              event.data.partnerTenantId === PARTNER &&
+              event.data.revoking === revoking,
           );
           if (!fence) throw new Error(`round ${round}: no ${revoking} fence in ${registryId}`);
           const factStream =
@@ -206,12 +203,15 @@ describe.each([
           const partners = registry.filter(
             (event) =>
               event.type !== 'PartnerAccessRevocationStarted' &&
-              dataOf(event).partnerTenantId === PARTNER,
+              'partnerTenantId' in event.data &&
+              event.data.partnerTenantId === PARTNER,
           );
           const addedByThePartner = new Set(
             partners
               .filter((event) => event.type === 'AutopilotDeviceAdded')
-              .map((event) => dataOf(event).deviceId ?? ''),
+              .flatMap((event) =>
+                event.type === 'AutopilotDeviceAdded' ? [event.data.deviceId] : [],
+              ),
           );
           const landedAfter = partners.filter((event) => event.position > fence.position);
           const notAllowed = landedAfter.filter(

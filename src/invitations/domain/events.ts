@@ -17,12 +17,18 @@ export interface CustomerIdentity {
   domain?: string;
 }
 
+/**
+ * Every event that concerns a (partner, customer) pair names it in `partnerTenantId` and
+ * `customerTenantId` (null where the customer is not known yet), whatever else it carries.
+ */
 export type InvitationEvent =
   | {
       type: 'InvitationCreated';
       data: {
         invitationId: string;
         partnerTenantId: string;
+        /** The intended customer's tenant, when the invitation names one (schema version 2). */
+        customerTenantId: string | null;
         partnerName: string;
         includeDelegatedAdmin: boolean;
         intendedCustomer: IntendedCustomer | null;
@@ -39,6 +45,8 @@ export type InvitationEvent =
       data: {
         invitationId: string;
         partnerTenantId: string;
+        /** `customer.tenantId` (schema version 2). */
+        customerTenantId: string;
         partnerName: string;
         includeDelegatedAdmin: boolean;
         customer: CustomerIdentity;
@@ -50,6 +58,8 @@ export type RelationshipEvent =
       type: 'RelationshipEstablished';
       data: {
         partnerTenantId: string;
+        /** `customer.tenantId` (schema version 2). */
+        customerTenantId: string;
         partnerName: string;
         customer: CustomerIdentity;
         invitationId: string;
@@ -62,13 +72,27 @@ export type RelationshipEvent =
     }
   | { type: 'RelationshipEnded'; data: { partnerTenantId: string; customerTenantId: string } };
 
+/** Version 1 named the customer inside `customer` only. */
+function customerTenantIdFromCustomer(data: Record<string, unknown>): Record<string, unknown> {
+  return { ...data, customerTenantId: (data.customer as CustomerIdentity).tenantId };
+}
+
 /** The schema version of each event this room records (see platform/domain/event-evolution.ts). */
 export const INVITATIONS_EVENTS = {
-  InvitationCreated: { version: 1 },
+  InvitationCreated: {
+    version: 2,
+    // Version 1 named the intended customer inside `intendedCustomer` only.
+    upcasters: {
+      1: (data) => ({
+        ...data,
+        customerTenantId: (data.intendedCustomer as IntendedCustomer | null)?.tenantId ?? null,
+      }),
+    },
+  },
   InvitationEmailEdited: { version: 1 },
   InvitationCancelled: { version: 1 },
-  InvitationAccepted: { version: 1 },
-  RelationshipEstablished: { version: 1 },
+  InvitationAccepted: { version: 2, upcasters: { 1: customerTenantIdFromCustomer } },
+  RelationshipEstablished: { version: 2, upcasters: { 1: customerTenantIdFromCustomer } },
   AzureSubscriptionLinked: { version: 1 },
   RelationshipEnded: { version: 1 },
 } satisfies EventSchemas<InvitationEvent | RelationshipEvent>;

@@ -74,6 +74,7 @@ function request(
       data: {
         invitationId: command.invitationId,
         partnerTenantId: actor.tenantId,
+        customerTenantId: intended?.tenantId ?? null,
         partnerName,
         includeDelegatedAdmin: command.includeDelegatedAdmin,
         intendedCustomer: intended,
@@ -234,6 +235,7 @@ function accept(
       data: {
         invitationId: state.invitationId,
         partnerTenantId: state.partnerTenantId,
+        customerTenantId: actor.tenantId,
         partnerName: state.partnerName,
         includeDelegatedAdmin: state.includeDelegatedAdmin,
         customer: {

@@ -26,6 +26,7 @@ function establish(
       type: 'RelationshipEstablished',
       data: {
         partnerTenantId: command.partnerTenantId,
+        customerTenantId: command.customer.tenantId,
         partnerName: command.partnerName,
         customer: command.customer,
         invitationId: command.invitationId,

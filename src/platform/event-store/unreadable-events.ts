@@ -1,5 +1,5 @@
 import type { EventReading } from '../domain/event-evolution';
-import { type DomainEvent, readDomainEvent } from '../../events';
+import { type DomainEvent, readDomainEvent, type Recorded } from '../../events';
 import type { RecordedEvent } from './event-store';
 
 type Reason = Extract<EventReading<DomainEvent>, { readable: false }>['reason'];
@@ -37,4 +37,14 @@ export function domainEventOf(recorded: RecordedEvent): DomainEvent | undefined 
   if (reading.readable) return reading.event;
   unreadableEvents.report(recorded, reading.reason);
   return undefined;
+}
+
+/**
+ * The recorded event with its data as this version reads it (upcast), typed by its type; undefined
+ * when it must be skipped.
+ */
+export function recordedDomainEventOf(recorded: RecordedEvent): Recorded | undefined {
+  const current = domainEventOf(recorded);
+  // Type and data come from one DomainEvent; TypeScript cannot see they stay paired in the spread.
+  return current && ({ ...recorded, type: current.type, data: current.data } as Recorded);
 }

@@ -1,9 +1,9 @@
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
-import { domainEventOf } from '../event-store/unreadable-events';
+import { recordedDomainEventOf } from '../event-store/unreadable-events';
 import { inSpanSync } from '../observability/tracing';
 import type { ReadStore } from '../read-store/read-store';
 import { Checkpoints, type CheckpointRow } from './checkpoints';
-import type { Projection, ProjectionStatus } from './projection';
+import { applyTyped, type Projection, type ProjectionStatus } from './projection';
 import type { Projector } from './projector';
 import { VisiblePosition } from './visible-position';
 
@@ -232,7 +232,7 @@ export class ProjectionEngine implements Projector {
   /** Applies the page to every projection it concerns; returns the position all working ones reached. */
   private applyPage(after: number, page: RecordedEvent[]): number {
     const last = page[page.length - 1].position;
-    const readable = page.map(upcast);
+    const readable = page.map(recordedDomainEventOf);
     return this.readStore.transaction(() => {
       let visible = last;
       for (const row of this.workingCheckpoints()) {
@@ -248,7 +248,7 @@ export class ProjectionEngine implements Projector {
               if (event.position <= row.position) return;
               projection.everyEvent?.(event, this.readStore);
               const current = readable[index];
-              if (current) projection.handlers[current.type]?.(current, this.readStore);
+              if (current) applyTyped(projection, current, this.readStore);
             });
           })();
           this.checkpoints.advance(row.name, last);
@@ -279,13 +279,4 @@ export class ProjectionEngine implements Projector {
     this.visible.publish(position);
     if (moved) this.visibleListeners.forEach((listener) => listener(position));
   }
-}
-
-/**
- * The event as type handlers read it: upcast to its type's current schema, or undefined for one
- * this version cannot read (skipped and reported; `everyEvent` still sees it as stored).
- */
-function upcast(event: RecordedEvent): RecordedEvent | undefined {
-  const current = domainEventOf(event);
-  return current && { ...event, data: current.data };
 }

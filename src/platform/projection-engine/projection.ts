@@ -1,9 +1,20 @@
+import type { EventType, Recorded, RecordedOf } from '../../events';
 import type { RecordedEvent } from '../event-store/event-store';
 import type { SqlRunner } from '../read-store/read-store';
 
-export type { RecordedEvent, SqlRunner };
+export type { Recorded, RecordedEvent, RecordedOf, SqlRunner };
 
+/** Sees every event as stored (not upcast, possibly of a type this version cannot read). */
 export type ProjectionHandler = (event: RecordedEvent, db: SqlRunner) => void;
+
+/** What one event type does to a read model, given the event typed by its type. */
+export type HandlerOf<Type extends EventType> = (event: RecordedOf<Type>, db: SqlRunner) => void;
+
+/**
+ * A projection's handlers, keyed by event type and typed by it: renaming or removing an event
+ * type is a type error in every projection that handles it.
+ */
+export type ProjectionHandlers = { [Type in EventType]?: HandlerOf<Type> };
 
 /**
  * A read model: its tables and what each event type does to them. Handlers must be idempotent
@@ -23,9 +34,16 @@ export interface Projection {
    * refuses queries on a rebuilding read model anyway.
    */
   queryIndexes?: string[];
-  handlers: Partial<Record<string, ProjectionHandler>>;
+  handlers: ProjectionHandlers;
   /** Runs for every event, before the type's own handler (the audit log wants them all). */
   everyEvent?: ProjectionHandler;
+}
+
+/** Applies `event` (upcast) to `projection` through the handler of its type, if it has one. */
+export function applyTyped(projection: Projection, event: Recorded, db: SqlRunner): void {
+  // The one place an event's type picks its handler: TypeScript cannot correlate the two.
+  const handler = projection.handlers[event.type] as HandlerOf<EventType> | undefined;
+  handler?.(event, db);
 }
 
 export type ProjectionRunStatus = 'LIVE' | 'CATCHING_UP' | 'REBUILDING' | 'FAILED';

@@ -401,6 +401,7 @@ describe('invitation decider', () => {
             invitationId: 'inv-1',
             partnerName: 'Contoso',
             partnerTenantId: 'partner-contoso',
+            customerTenantId: 'customer-fabrikam',
             includeDelegatedAdmin: true,
             customer: {
               tenantId: 'customer-fabrikam',

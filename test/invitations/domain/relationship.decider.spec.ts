@@ -39,6 +39,7 @@ const established = (invitationId: string): RelationshipEvent => ({
   type: 'RelationshipEstablished',
   data: {
     partnerTenantId: 'partner-contoso',
+    customerTenantId: 'customer-fabrikam',
     partnerName: 'Contoso',
     customer: fabrikamIdentity,
     invitationId,

@@ -7,6 +7,8 @@ import { customersProjection } from '../../../projections/delegated-admin/custom
 import { CustomersQueries } from '../../../projections/delegated-admin/customers.queries';
 import type { RecordedEvent } from '../../../src/platform/event-store/event-store';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
+import { recordedDomainEventOf } from '../../../src/platform/event-store/unreadable-events';
+import { applyTyped } from '../../../src/platform/projection-engine/projection';
 import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { actorOf, append, eventBy, eventData as d, minute } from '../../support/audit-events';
@@ -149,7 +151,8 @@ describe('customers-history: the pages as they stood (R43)', () => {
     replica.transaction(() => {
       customersProjection.schema.forEach((ddl) => replica.db.exec(ddl));
       for (const event of stoppedAt(events, asOf)) {
-        customersProjection.handlers[event.type]?.(event, replica);
+        const readable = recordedDomainEventOf(event);
+        if (readable) applyTyped(customersProjection, readable, replica);
       }
     });
     return new CustomersQueries(replica);

@@ -1,0 +1,53 @@
+import { usersProjection } from '../../../projections/delegated-admin/users.projection';
+import { at, projectionSpec, SPEC_ACTOR } from '../../support/projection-spec';
+
+const ended = { partnerTenantId: 'contoso-partners', customerTenantId: 'fabrikam' };
+
+describe('users projection: who holds which role (R11, R40)', () => {
+  it('R40: every acting user is kept with the roles their token last presented', () => {
+    projectionSpec(usersProjection)
+      .given({ type: 'RelationshipEnded', data: ended, occurredAt: at(1) })
+      .when(
+        {
+          type: 'RelationshipEnded',
+          data: ended,
+          actor: { ...SPEC_ACTOR, roles: ['AdminAgent', 'SalesAgent'] },
+          occurredAt: at(2),
+        },
+        {
+          type: 'RelationshipEnded',
+          data: ended,
+          actor: {
+            userId: 'fay',
+            name: 'Fay',
+            tenantId: 'fabrikam',
+            tenantKind: 'customer',
+            roles: ['GlobalAdmin'],
+          },
+          occurredAt: at(3),
+        },
+      )
+      .then({
+        users: [
+          {
+            tenant_id: 'contoso-partners',
+            user_id: 'ann',
+            tenant_kind: 'partner',
+            name: 'Ann',
+            roles: '["AdminAgent","SalesAgent"]',
+            last_seen_at: at(2),
+            last_seen_position: 2,
+          },
+          {
+            tenant_id: 'fabrikam',
+            user_id: 'fay',
+            tenant_kind: 'customer',
+            name: 'Fay',
+            roles: '["GlobalAdmin"]',
+            last_seen_at: at(3),
+            last_seen_position: 3,
+          },
+        ],
+      });
+  });
+});
