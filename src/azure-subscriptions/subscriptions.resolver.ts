@@ -3,7 +3,7 @@ import type { CommandContext } from '../platform/write/command-context';
 import { ChangeSubscriptionAccess } from './change-subscription-access';
 import { ProvisionAzureSubscription } from './provision-azure-subscription';
 import { RegisterAzureSubscription } from './register-azure-subscription';
-import { maySeeSubscription } from './domain/subscription-access';
+import { maySeeSubscription, subscriptionListingTenantOf } from './domain/subscription-access';
 import type { Actor } from '../platform/domain/actor';
 import { notFound } from '../platform/domain/domain-error';
 import { checkUserId, normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
@@ -135,12 +135,8 @@ export class SubscriptionsResolver {
       ? normaliseTenantId(customerTenantIdInput, 'customerTenantId')
       : undefined;
     await this.readSide.ready('subscriptions');
-    const tenant = actor.tenantKind === 'customer' ? actor.tenantId : customerTenantId;
-    if (
-      !tenant ||
-      (actor.tenantKind === 'customer' && customerTenantId && customerTenantId !== actor.tenantId)
-    )
-      return [];
+    const tenant = subscriptionListingTenantOf(actor, customerTenantId);
+    if (!tenant) return [];
     return this.subscriptions
       .ofCustomer(tenant)
       .filter((view) => maySeeSubscription(actor, view))

@@ -2,8 +2,12 @@ import { Args, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graph
 import type { CommandContext } from '../platform/write/command-context';
 import { OpenServiceRequest } from './open-service-request';
 import { RemoveDelegatedAdminPrivileges } from './remove-delegated-admin-privileges';
-import { type Actor, isCustomerGlobalAdmin } from '../platform/domain/actor';
-import { forbidden } from '../platform/domain/domain-error';
+import type { Actor } from '../platform/domain/actor';
+import {
+  directoryRolesTenantOf,
+  LISTED_DIRECTORY_ROLES,
+  partnerRelationshipsPageTenantOf,
+} from './domain/page-access';
 import { normaliseTenantId } from '../platform/domain/ids';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
@@ -16,16 +20,6 @@ import { toPartnerRelationship } from './customers-page/customer.mapper';
 import { PartnerRelationship } from './customers-page/customer.types';
 import { DirectoryRole, OpenServiceRequestInput, ServiceRequest } from './delegated-admin.types';
 import { PartnerRelationshipsNotifier } from './partner-relationships.notifier';
-
-/** Roles the customer's directory lists; partners' delegated roles are never among the members (R11). */
-const LISTED_DIRECTORY_ROLES = [{ role: 'Global Administrator', tokenRole: 'GlobalAdmin' }];
-
-function customerGlobalAdminOnly(actor: Actor, rule: 'R11' | 'R15'): string {
-  if (!isCustomerGlobalAdmin(actor)) {
-    throw forbidden(rule, 'Only a Global admin of the customer tenant sees this page.');
-  }
-  return actor.tenantId;
-}
 
 @Resolver()
 export class DelegatedAdminResolver {
@@ -51,7 +45,7 @@ export class DelegatedAdminResolver {
     })
     asOf?: Date,
   ): Promise<PartnerRelationship[]> {
-    const customerTenantId = customerGlobalAdminOnly(actor, 'R15');
+    const customerTenantId = partnerRelationshipsPageTenantOf(actor);
     await this.readSide.ready('customers', 'customers-history');
     const rows = asOf
       ? this.customersHistory.partnersOf(customerTenantId, asOf)
@@ -117,7 +111,7 @@ export class DelegatedAdminResolver {
       'R11: directory roles of the caller’s tenant and the tenant’s own members; partners never appear.',
   })
   async directoryRoles(@CurrentActor() actor: Actor): Promise<DirectoryRole[]> {
-    const tenantId = customerGlobalAdminOnly(actor, 'R11');
+    const tenantId = directoryRolesTenantOf(actor);
     await this.readSide.ready('users');
     return LISTED_DIRECTORY_ROLES.map(({ role, tokenRole }) => ({
       role,
@@ -132,6 +126,6 @@ export class DelegatedAdminResolver {
       'A row of the caller’s Partner relationships page changed (customer Global admin).',
   })
   partnerRelationshipsChanged(@CurrentActor() actor: Actor): AsyncIterableIterator<unknown> {
-    return this.notifier.changesFor(customerGlobalAdminOnly(actor, 'R15'));
+    return this.notifier.changesFor(partnerRelationshipsPageTenantOf(actor));
   }
 }

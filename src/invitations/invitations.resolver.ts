@@ -4,9 +4,9 @@ import { CancelInvitation } from './cancel-invitation';
 import { EditInvitationEmail } from './edit-invitation-email';
 import { RequestResellerRelationship } from './request-reseller-relationship';
 import type { CommandContext } from '../platform/write/command-context';
-import { canSeeInvitation } from './domain/invitation-visibility';
-import { type Actor, isCustomerGlobalAdmin } from '../platform/domain/actor';
-import { forbidden, notFound } from '../platform/domain/domain-error';
+import { canSeeInvitation, invitationListingOf } from './domain/invitation-visibility';
+import type { Actor } from '../platform/domain/actor';
+import { notFound } from '../platform/domain/domain-error';
 import { normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
 import type { InvitationRow } from '../../projections/invitations/invitations.queries';
 import { CommandGateway } from '../platform/graphql/command-gateway';
@@ -123,16 +123,10 @@ export class InvitationsResolver {
     status: InvitationStatus | undefined,
     now: Date,
   ): InvitationRow[] {
-    if (actor.tenantKind === 'partner')
-      return this.invitationQueries.ofPartner(actor.tenantId, status, now);
-    if (isCustomerGlobalAdmin(actor)) {
-      return this.invitationQueries.forCustomer(
-        { tenantId: actor.tenantId, domain: actor.tenantDomain },
-        status,
-        now,
-      );
-    }
-    throw forbidden('R5', 'Only partner users and a customer’s Global admin see invitations.');
+    const listing = invitationListingOf(actor);
+    return listing.kind === 'partner'
+      ? this.invitationQueries.ofPartner(listing.partnerTenantId, status, now)
+      : this.invitationQueries.forCustomer(listing.customer, status, now);
   }
 
   private isVisible(actor: Actor, row: InvitationRow): boolean {
