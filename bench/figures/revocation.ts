@@ -37,10 +37,21 @@ const as = (actor: Actor) => ({ actor, correlationId: randomUUID() });
 async function grantPairs(ledger: Ledger, pairs: number): Promise<void> {
   for (let index = 0; index < pairs; index++) {
     const { invitationId } = await ledger.bus.execute(
-      new RequestResellerRelationship(as(admin), true, null),
+      new RequestResellerRelationship(as(admin), {
+        type: 'RequestResellerRelationship',
+        actor: admin,
+        invitationId: randomUUID(),
+        includeDelegatedAdmin: true,
+        intendedCustomer: null,
+      }),
     );
+    const accepter = customerAdmin(index);
     await ledger.gateway.execute(
-      new AcceptResellerInvitation(as(customerAdmin(index)), invitationId),
+      new AcceptResellerInvitation(as(accepter), {
+        type: 'AcceptResellerInvitation',
+        actor: accepter,
+        invitationId,
+      }),
       () => undefined,
     );
   }

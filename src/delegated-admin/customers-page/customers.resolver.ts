@@ -100,15 +100,18 @@ export class CustomersResolver {
     @Args('customerTenantId', { type: () => ID }) customerTenantIdInput: string,
   ): Promise<Customer> {
     const customerTenantId = normaliseTenantId(customerTenantIdInput, 'customerTenantId');
-    return this.commands.execute(
-      new EndResellerRelationship(caller, customerTenantId),
-      async () => {
-        await this.readSide.ready('customers', 'subscriptions');
-        const row = this.customerRows.pair(caller.actor.tenantId, customerTenantId);
-        if (!row) throw new Error('the customer is not on the Customers page yet.');
-        return this.toCustomer(row, caller.actor);
-      },
-    );
+    const command = {
+      type: 'EndResellerRelationship',
+      actor: caller.actor,
+      partnerTenantId: caller.actor.tenantId,
+      customerTenantId,
+    } as const;
+    return this.commands.execute(new EndResellerRelationship(caller, command), async () => {
+      await this.readSide.ready('customers', 'subscriptions');
+      const row = this.customerRows.pair(caller.actor.tenantId, customerTenantId);
+      if (!row) throw new Error('the customer is not on the Customers page yet.');
+      return this.toCustomer(row, caller.actor);
+    });
   }
 
   private toCustomer(row: RelationshipRow, viewer: Actor): Customer {
