@@ -82,12 +82,15 @@ export class CommandSource {
         kind,
         run: (ledger) =>
           ledger(
-            new OpenServiceRequest(
-              context(partner.helpdesk),
-              customer.tenantId,
-              TITLE,
-              DESCRIPTION,
-            ),
+            new OpenServiceRequest(context(partner.helpdesk), {
+              type: 'OpenServiceRequest',
+              actor: partner.helpdesk,
+              partnerTenantId: partner.helpdesk.tenantId,
+              customerTenantId: customer.tenantId,
+              serviceRequestId: randomUUID(),
+              title: TITLE,
+              description: DESCRIPTION,
+            }),
           ),
       };
     }
@@ -97,7 +100,13 @@ export class CommandSource {
         kind,
         run: (ledger) =>
           ledger(
-            new RemoveDelegatedAdminPrivileges(context(customer.admin), partner.tenantId, true),
+            new RemoveDelegatedAdminPrivileges(context(customer.admin), {
+              type: 'RemoveDelegatedAdminPrivileges',
+              actor: customer.admin,
+              partnerTenantId: partner.tenantId,
+              customerTenantId: customer.admin.tenantId,
+              confirm: true,
+            }),
           ),
       };
     }

@@ -358,7 +358,7 @@ export class World {
     this.decide(
       streamIds.subscription(subscriptionId),
       subscriptionRbacDecider,
-      { type: 'AssignSubscriptionRole', actor, assignmentId, principal, role },
+      { type: 'AssignSubscriptionRole', actor, subscriptionId, assignmentId, principal, role },
       this.context(actor),
     );
     return assignmentId;
@@ -368,7 +368,7 @@ export class World {
     this.decide(
       streamIds.subscription(subscriptionId),
       subscriptionRbacDecider,
-      { type: 'RemoveSubscriptionRoleAssignment', actor, assignmentId },
+      { type: 'RemoveSubscriptionRoleAssignment', actor, subscriptionId, assignmentId },
       this.context(actor),
     );
   }
@@ -377,7 +377,7 @@ export class World {
     this.decide(
       streamIds.subscription(subscriptionId),
       subscriptionRbacDecider,
-      { type: 'CancelAzureSubscription', actor },
+      { type: 'CancelAzureSubscription', actor, subscriptionId },
       this.context(actor),
     );
   }

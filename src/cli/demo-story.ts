@@ -90,11 +90,33 @@ export async function writeDemoStory(commands: CommandBus): Promise<void> {
   );
   await commands.execute(accept(wes, withoutDap.invitationId));
   await commands.execute(
-    new ProvisionAzureSubscription(as(ann), 'fabrikam', 'Fabrikam production'),
+    new ProvisionAzureSubscription(as(ann), {
+      type: 'ProvisionAzureSubscription',
+      actor: ann,
+      subscriptionId: randomUUID(),
+      ownerAssignmentId: randomUUID(),
+      customerTenantId: 'fabrikam',
+      displayName: 'Fabrikam production',
+    }),
   );
-  await commands.execute(new RegisterAzureSubscription(as(fay), 'Fabrikam research'));
   await commands.execute(
-    new OpenServiceRequest(as(hal), 'fabrikam', 'Mailbox full', 'Please raise the quota.'),
+    new RegisterAzureSubscription(as(fay), {
+      type: 'RegisterAzureSubscription',
+      actor: fay,
+      subscriptionId: randomUUID(),
+      displayName: 'Fabrikam research',
+    }),
+  );
+  await commands.execute(
+    new OpenServiceRequest(as(hal), {
+      type: 'OpenServiceRequest',
+      actor: hal,
+      partnerTenantId: hal.tenantId,
+      customerTenantId: 'fabrikam',
+      serviceRequestId: randomUUID(),
+      title: 'Mailbox full',
+      description: 'Please raise the quota.',
+    }),
   );
   await commands.execute(
     new CreateAutopilotProfile(as(ann), 'fabrikam', 'New hires', 'Standard laptop setup', [

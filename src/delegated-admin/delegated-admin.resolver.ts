@@ -1,4 +1,5 @@
 import { Args, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { randomUUID } from 'node:crypto';
 import type { CommandContext } from '../platform/write/command-context';
 import { OpenServiceRequest } from './open-service-request';
 import { RemoveDelegatedAdminPrivileges } from './remove-delegated-admin-privileges';
@@ -62,16 +63,19 @@ export class DelegatedAdminResolver {
     @Args('partnerTenantId', { type: () => ID }) partnerTenantIdInput: string,
     @Args('confirm') confirm: boolean,
   ): Promise<PartnerRelationship> {
-    const partnerTenantId = normaliseTenantId(partnerTenantIdInput, 'partnerTenantId');
-    return this.commands.execute(
-      new RemoveDelegatedAdminPrivileges(caller, partnerTenantId, confirm),
-      async () => {
-        await this.readSide.ready('customers');
-        const row = this.customers.pair(partnerTenantId, caller.actor.tenantId);
-        if (!row) throw new Error('the partner is not on the Partner relationships page yet.');
-        return toPartnerRelationship(row);
-      },
-    );
+    const command = {
+      type: 'RemoveDelegatedAdminPrivileges',
+      actor: caller.actor,
+      partnerTenantId: normaliseTenantId(partnerTenantIdInput, 'partnerTenantId'),
+      customerTenantId: caller.actor.tenantId,
+      confirm,
+    } as const;
+    return this.commands.execute(new RemoveDelegatedAdminPrivileges(caller, command), async () => {
+      await this.readSide.ready('customers');
+      const row = this.customers.pair(command.partnerTenantId, command.customerTenantId);
+      if (!row) throw new Error('the partner is not on the Partner relationships page yet.');
+      return toPartnerRelationship(row);
+    });
   }
 
   @Mutation(() => ServiceRequest, {
@@ -81,29 +85,30 @@ export class DelegatedAdminResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: OpenServiceRequestInput,
   ): Promise<ServiceRequest> {
-    return this.commands.execute(
-      new OpenServiceRequest(
-        caller,
-        normaliseTenantId(input.customerTenantId, 'customerTenantId'),
-        input.title,
-        input.description,
-      ),
-      async ({ serviceRequestId }) => {
-        await this.readSide.ready('service-requests');
-        const row = this.serviceRequests.byId(serviceRequestId);
-        if (!row) throw new Error('the service request is not listed yet.');
-        return {
-          id: row.service_request_id,
-          partnerTenantId: row.partner_tenant_id,
-          customerTenantId: row.customer_tenant_id,
-          title: row.title,
-          description: row.description,
-          openedAt: new Date(row.opened_at),
-          openedByUserId: row.opened_by_user_id,
-          openedByName: row.opened_by_name,
-        };
-      },
-    );
+    const command = {
+      type: 'OpenServiceRequest',
+      actor: caller.actor,
+      partnerTenantId: caller.actor.tenantId,
+      customerTenantId: normaliseTenantId(input.customerTenantId, 'customerTenantId'),
+      serviceRequestId: randomUUID(),
+      title: input.title,
+      description: input.description,
+    } as const;
+    return this.commands.execute(new OpenServiceRequest(caller, command), async () => {
+      await this.readSide.ready('service-requests');
+      const row = this.serviceRequests.byId(command.serviceRequestId);
+      if (!row) throw new Error('the service request is not listed yet.');
+      return {
+        id: row.service_request_id,
+        partnerTenantId: row.partner_tenant_id,
+        customerTenantId: row.customer_tenant_id,
+        title: row.title,
+        description: row.description,
+        openedAt: new Date(row.opened_at),
+        openedByUserId: row.opened_by_user_id,
+        openedByName: row.opened_by_name,
+      };
+    });
   }
 
   @Query(() => [DirectoryRole], {

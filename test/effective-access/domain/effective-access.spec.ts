@@ -249,6 +249,7 @@ describe('effectiveAccess', () => {
             {
               type: 'AssignSubscriptionRole',
               actor: contosoUser(role),
+              subscriptionId: subscriptionId as string,
               assignmentId: 'asg-probe',
               principal: { kind: 'CUSTOMER_USER', userId: 'nina' },
               role: 'READER',
@@ -278,6 +279,7 @@ describe('effectiveAccess', () => {
               {
                 type: 'RemoveSubscriptionRoleAssignment',
                 actor: contosoUser(role),
+                subscriptionId: subscriptionId as string,
                 assignmentId: 'asg-owner',
               },
               at(DAY),
