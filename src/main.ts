@@ -1,6 +1,6 @@
 import './platform/config/node-env';
 import 'reflect-metadata';
-import { serve } from './platform/server/server';
+import { serve } from './server';
 
 serve().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpenServiceRequest } from '../../src/delegated-admin/open-service-request';
@@ -65,7 +66,14 @@ export class CommandSource {
       const admin = this.newCustomerAdmin();
       return {
         kind,
-        run: (ledger) => ledger(new AcceptResellerInvitation(context(admin), invitationId)),
+        run: (ledger) =>
+          ledger(
+            new AcceptResellerInvitation(context(admin), {
+              type: 'AcceptResellerInvitation',
+              actor: admin,
+              invitationId,
+            }),
+          ),
       };
     }
     if (kind === 'serviceRequest') {
@@ -74,12 +82,15 @@ export class CommandSource {
         kind,
         run: (ledger) =>
           ledger(
-            new OpenServiceRequest(
-              context(partner.helpdesk),
-              customer.tenantId,
-              TITLE,
-              DESCRIPTION,
-            ),
+            new OpenServiceRequest(context(partner.helpdesk), {
+              type: 'OpenServiceRequest',
+              actor: partner.helpdesk,
+              partnerTenantId: partner.helpdesk.tenantId,
+              customerTenantId: customer.tenantId,
+              serviceRequestId: randomUUID(),
+              title: TITLE,
+              description: DESCRIPTION,
+            }),
           ),
       };
     }
@@ -89,7 +100,13 @@ export class CommandSource {
         kind,
         run: (ledger) =>
           ledger(
-            new RemoveDelegatedAdminPrivileges(context(customer.admin), partner.tenantId, true),
+            new RemoveDelegatedAdminPrivileges(context(customer.admin), {
+              type: 'RemoveDelegatedAdminPrivileges',
+              actor: customer.admin,
+              partnerTenantId: partner.tenantId,
+              customerTenantId: customer.admin.tenantId,
+              confirm: true,
+            }),
           ),
       };
     }
@@ -98,7 +115,14 @@ export class CommandSource {
       kind: 'request',
       run: async (ledger) => {
         const outcome = (await ledger(
-          new RequestResellerRelationship(context(partner.admin), true, null),
+          new RequestResellerRelationship(context(partner.admin), {
+            type: 'RequestResellerRelationship',
+            actor: partner.admin,
+            // Not from `random`: the scenario's sequence stays the one it always was.
+            invitationId: randomUUID(),
+            includeDelegatedAdmin: true,
+            intendedCustomer: null,
+          }),
         )) as { invitationId: string };
         this.pending.push(outcome.invitationId);
       },

@@ -32,15 +32,36 @@ const customerAdmin = (index: number): Actor => ({
   roles: ['GlobalAdmin'],
 });
 const as = (actor: Actor) => ({ actor, correlationId: randomUUID() });
+const openServiceRequest = (actor: Actor, customerTenantId: string) =>
+  new OpenServiceRequest(as(actor), {
+    type: 'OpenServiceRequest',
+    actor,
+    partnerTenantId: actor.tenantId,
+    customerTenantId,
+    serviceRequestId: randomUUID(),
+    title: 'Reset a password',
+    description: 'For a user of the customer',
+  });
 
 /** Customers 0..pairs-1 each accept an invitation with DAP from the partner. */
 async function grantPairs(ledger: Ledger, pairs: number): Promise<void> {
   for (let index = 0; index < pairs; index++) {
     const { invitationId } = await ledger.bus.execute(
-      new RequestResellerRelationship(as(admin), true, null),
+      new RequestResellerRelationship(as(admin), {
+        type: 'RequestResellerRelationship',
+        actor: admin,
+        invitationId: randomUUID(),
+        includeDelegatedAdmin: true,
+        intendedCustomer: null,
+      }),
     );
+    const accepter = customerAdmin(index);
     await ledger.gateway.execute(
-      new AcceptResellerInvitation(as(customerAdmin(index)), invitationId),
+      new AcceptResellerInvitation(as(accepter), {
+        type: 'AcceptResellerInvitation',
+        actor: accepter,
+        invitationId,
+      }),
       () => undefined,
     );
   }
@@ -65,14 +86,7 @@ async function removals(dir: string, pairs: number, writers: number): Promise<Sa
         while (hammering) {
           partnerCommands += 1;
           await ledger.bus
-            .execute(
-              new OpenServiceRequest(
-                as(writer % 2 ? admin : helpdesk),
-                customer.tenantId,
-                'Reset a password',
-                'For a user of the customer',
-              ),
-            )
+            .execute(openServiceRequest(writer % 2 ? admin : helpdesk, customer.tenantId))
             // Refused once DAP is being removed, as it must be. A refusal reads cached streams
             // only (microtasks): yield, or this loop would starve the removal's own appends.
             .catch(() => new Promise((resolve) => setImmediate(resolve)));
@@ -84,7 +98,13 @@ async function removals(dir: string, pairs: number, writers: number): Promise<Sa
       const started = nowMs();
       try {
         await ledger.gateway.execute(
-          new RemoveDelegatedAdminPrivileges(as(customer), PARTNER, true),
+          new RemoveDelegatedAdminPrivileges(as(customer), {
+            type: 'RemoveDelegatedAdminPrivileges',
+            actor: customer,
+            partnerTenantId: PARTNER,
+            customerTenantId: customer.tenantId,
+            confirm: true,
+          }),
           () => undefined,
         );
       } catch {

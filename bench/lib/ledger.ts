@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { createApp } from '../../src/platform/server/bootstrap';
+import { createApp } from '../../src/bootstrap';
 import { loadSettings, type Settings } from '../../src/platform/config/settings';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { CommandGateway } from '../../src/platform/graphql/command-gateway';

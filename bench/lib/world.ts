@@ -168,6 +168,7 @@ export class World {
       {
         type: 'EditInvitationEmail',
         actor: agent,
+        invitationId,
         subject: `${state.partnerName}: your Microsoft cloud services`,
         body: `Hello,\n\nAs discussed on the phone, here is our invitation:\n\n${state.invitationUrl}\n\nBest regards,\n${agent.name}`,
       },
@@ -179,7 +180,7 @@ export class World {
     this.decide(
       streamIds.invitation(invitationId),
       invitationDecider,
-      { type: 'CancelInvitation', actor: agent },
+      { type: 'CancelInvitation', actor: agent, invitationId },
       this.context(agent),
     );
     this.forget(streamIds.invitation(invitationId));
@@ -192,7 +193,7 @@ export class World {
     const [accepted] = this.decide(
       invitationStream,
       invitationDecider,
-      { type: 'AcceptResellerInvitation', actor: admin },
+      { type: 'AcceptResellerInvitation', actor: admin, invitationId },
       context,
     );
     this.forget(invitationStream);
@@ -357,7 +358,7 @@ export class World {
     this.decide(
       streamIds.subscription(subscriptionId),
       subscriptionRbacDecider,
-      { type: 'AssignSubscriptionRole', actor, assignmentId, principal, role },
+      { type: 'AssignSubscriptionRole', actor, subscriptionId, assignmentId, principal, role },
       this.context(actor),
     );
     return assignmentId;
@@ -367,7 +368,7 @@ export class World {
     this.decide(
       streamIds.subscription(subscriptionId),
       subscriptionRbacDecider,
-      { type: 'RemoveSubscriptionRoleAssignment', actor, assignmentId },
+      { type: 'RemoveSubscriptionRoleAssignment', actor, subscriptionId, assignmentId },
       this.context(actor),
     );
   }
@@ -376,7 +377,7 @@ export class World {
     this.decide(
       streamIds.subscription(subscriptionId),
       subscriptionRbacDecider,
-      { type: 'CancelAzureSubscription', actor },
+      { type: 'CancelAzureSubscription', actor, subscriptionId },
       this.context(actor),
     );
   }

@@ -1,22 +1,16 @@
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { relationshipDecider } from '../invitations/domain/relationship.decider';
 import { streamIds } from '../platform/domain/streams';
 import { subscriptionRbacDecider } from './domain/subscription-rbac.decider';
 import { AggregateStore } from '../platform/write/aggregate-store';
-import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import type { CommandOutcome } from '../platform/write/command-context';
+import { Intent } from '../platform/write/intent';
+import type { ProvisionAzureSubscriptionCommand } from './domain/commands';
 
-export class ProvisionAzureSubscription extends Command<
+export class ProvisionAzureSubscription extends Intent<
+  ProvisionAzureSubscriptionCommand,
   CommandOutcome & { subscriptionId: string }
-> {
-  constructor(
-    readonly context: CommandContext,
-    readonly customerTenantId: string,
-    readonly displayName: string,
-  ) {
-    super();
-  }
-}
+> {}
 
 /**
  * R22 is decided on the pair's relationship stream (so ending the relationship, R9, is ordered
@@ -26,17 +20,8 @@ export class ProvisionAzureSubscription extends Command<
 export class ProvisionAzureSubscriptionHandler implements ICommandHandler<ProvisionAzureSubscription> {
   constructor(private readonly aggregates: AggregateStore) {}
 
-  async execute({ context, customerTenantId, displayName }: ProvisionAzureSubscription) {
-    const { actor } = context;
-    const subscriptionId = randomUUID();
-    const provision = {
-      type: 'ProvisionAzureSubscription',
-      actor,
-      subscriptionId,
-      ownerAssignmentId: randomUUID(),
-      customerTenantId,
-      displayName,
-    } as const;
+  async execute({ context, command: provision }: ProvisionAzureSubscription) {
+    const { actor, customerTenantId, subscriptionId } = provision;
     // Validate the subscription's own input before anything is appended.
     subscriptionRbacDecider.decide(provision, subscriptionRbacDecider.initialState, new Date(0));
     const link = await this.aggregates.decide(

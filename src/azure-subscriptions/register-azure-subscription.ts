@@ -1,34 +1,28 @@
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { streamIds } from '../platform/domain/streams';
-import { subscriptionRbacDecider } from './domain/subscription-rbac.decider';
 import { AggregateStore } from '../platform/write/aggregate-store';
-import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import type { CommandOutcome } from '../platform/write/command-context';
+import { Intent } from '../platform/write/intent';
+import type { RegisterAzureSubscriptionCommand } from './domain/commands';
+import { subscriptionRbacDecider } from './domain/subscription-rbac.decider';
 
-export class RegisterAzureSubscription extends Command<
+export class RegisterAzureSubscription extends Intent<
+  RegisterAzureSubscriptionCommand,
   CommandOutcome & { subscriptionId: string }
-> {
-  constructor(
-    readonly context: CommandContext,
-    readonly displayName: string,
-  ) {
-    super();
-  }
-}
+> {}
 
 /** R21: a subscription the customer created itself; DAP gives partners no role on it. */
 @CommandHandler(RegisterAzureSubscription)
 export class RegisterAzureSubscriptionHandler implements ICommandHandler<RegisterAzureSubscription> {
   constructor(private readonly aggregates: AggregateStore) {}
 
-  async execute({ context, displayName }: RegisterAzureSubscription) {
-    const subscriptionId = randomUUID();
+  async execute({ context, command }: RegisterAzureSubscription) {
     const { position } = await this.aggregates.decide(
-      streamIds.subscription(subscriptionId),
+      streamIds.subscription(command.subscriptionId),
       subscriptionRbacDecider,
-      { type: 'RegisterAzureSubscription', actor: context.actor, subscriptionId, displayName },
+      command,
       context,
     );
-    return { position, subscriptionId };
+    return { position, subscriptionId: command.subscriptionId };
   }
 }

@@ -1,9 +1,10 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { randomUUID } from 'node:crypto';
 import type { CommandContext } from '../platform/write/command-context';
 import { ChangeSubscriptionAccess } from './change-subscription-access';
 import { ProvisionAzureSubscription } from './provision-azure-subscription';
 import { RegisterAzureSubscription } from './register-azure-subscription';
-import { maySeeSubscription } from './domain/subscription-access';
+import { maySeeSubscription, subscriptionListingTenantOf } from './domain/subscription-access';
 import type { Actor } from '../platform/domain/actor';
 import { notFound } from '../platform/domain/domain-error';
 import { checkUserId, normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
@@ -55,13 +56,16 @@ export class SubscriptionsResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: ProvisionAzureSubscriptionInput,
   ): Promise<AzureSubscription> {
-    return this.commands.execute(
-      new ProvisionAzureSubscription(
-        caller,
-        normaliseTenantId(input.customerTenantId, 'customerTenantId'),
-        input.displayName,
-      ),
-      ({ subscriptionId }) => this.visible(caller.actor, subscriptionId),
+    const command = {
+      type: 'ProvisionAzureSubscription',
+      actor: caller.actor,
+      subscriptionId: randomUUID(),
+      ownerAssignmentId: randomUUID(),
+      customerTenantId: normaliseTenantId(input.customerTenantId, 'customerTenantId'),
+      displayName: input.displayName,
+    } as const;
+    return this.commands.execute(new ProvisionAzureSubscription(caller, command), () =>
+      this.visible(caller.actor, command.subscriptionId),
     );
   }
 
@@ -72,9 +76,14 @@ export class SubscriptionsResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: RegisterAzureSubscriptionInput,
   ): Promise<AzureSubscription> {
-    return this.commands.execute(
-      new RegisterAzureSubscription(caller, input.displayName),
-      ({ subscriptionId }) => this.visible(caller.actor, subscriptionId),
+    const command = {
+      type: 'RegisterAzureSubscription',
+      actor: caller.actor,
+      subscriptionId: randomUUID(),
+      displayName: input.displayName,
+    } as const;
+    return this.commands.execute(new RegisterAzureSubscription(caller, command), () =>
+      this.visible(caller.actor, command.subscriptionId),
     );
   }
 
@@ -85,15 +94,16 @@ export class SubscriptionsResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: AssignSubscriptionRoleInput,
   ): Promise<AzureSubscription> {
-    const subscriptionId = subscriptionIdOf(input.subscriptionId);
-    return this.commands.execute(
-      ChangeSubscriptionAccess.assign(
-        caller,
-        subscriptionId,
-        toPrincipal(input.principal),
-        input.role,
-      ),
-      () => this.visible(caller.actor, subscriptionId),
+    const command = {
+      type: 'AssignSubscriptionRole',
+      actor: caller.actor,
+      subscriptionId: subscriptionIdOf(input.subscriptionId),
+      assignmentId: randomUUID(),
+      principal: toPrincipal(input.principal),
+      role: input.role,
+    } as const;
+    return this.commands.execute(new ChangeSubscriptionAccess(caller, command), () =>
+      this.visible(caller.actor, command.subscriptionId),
     );
   }
 
@@ -102,11 +112,14 @@ export class SubscriptionsResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: RemoveSubscriptionRoleAssignmentInput,
   ): Promise<AzureSubscription> {
-    const subscriptionId = subscriptionIdOf(input.subscriptionId);
-    const assignmentId = normaliseEntityId(input.assignmentId, 'role assignment');
-    return this.commands.execute(
-      ChangeSubscriptionAccess.remove(caller, subscriptionId, assignmentId),
-      () => this.visible(caller.actor, subscriptionId, true),
+    const command = {
+      type: 'RemoveSubscriptionRoleAssignment',
+      actor: caller.actor,
+      subscriptionId: subscriptionIdOf(input.subscriptionId),
+      assignmentId: normaliseEntityId(input.assignmentId, 'role assignment'),
+    } as const;
+    return this.commands.execute(new ChangeSubscriptionAccess(caller, command), () =>
+      this.visible(caller.actor, command.subscriptionId, true),
     );
   }
 
@@ -117,9 +130,13 @@ export class SubscriptionsResolver {
     @Caller() caller: CommandContext,
     @Args('subscriptionId', { type: () => ID }) subscriptionIdInput: string,
   ): Promise<AzureSubscription> {
-    const subscriptionId = subscriptionIdOf(subscriptionIdInput);
-    return this.commands.execute(ChangeSubscriptionAccess.cancel(caller, subscriptionId), () =>
-      this.visible(caller.actor, subscriptionId, true),
+    const command = {
+      type: 'CancelAzureSubscription',
+      actor: caller.actor,
+      subscriptionId: subscriptionIdOf(subscriptionIdInput),
+    } as const;
+    return this.commands.execute(new ChangeSubscriptionAccess(caller, command), () =>
+      this.visible(caller.actor, command.subscriptionId, true),
     );
   }
 
@@ -135,12 +152,8 @@ export class SubscriptionsResolver {
       ? normaliseTenantId(customerTenantIdInput, 'customerTenantId')
       : undefined;
     await this.readSide.ready('subscriptions');
-    const tenant = actor.tenantKind === 'customer' ? actor.tenantId : customerTenantId;
-    if (
-      !tenant ||
-      (actor.tenantKind === 'customer' && customerTenantId && customerTenantId !== actor.tenantId)
-    )
-      return [];
+    const tenant = subscriptionListingTenantOf(actor, customerTenantId);
+    if (!tenant) return [];
     return this.subscriptions
       .ofCustomer(tenant)
       .filter((view) => maySeeSubscription(actor, view))

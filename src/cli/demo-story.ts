@@ -9,6 +9,7 @@ import { ProvisionAzureSubscription } from '../azure-subscriptions/provision-azu
 import { RegisterAzureSubscription } from '../azure-subscriptions/register-azure-subscription';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { Actor } from '../platform/domain/actor';
+import type { IntendedCustomer } from '../invitations/domain/events';
 
 const partner = (userId: string, name: string, role: string): Actor => ({
   userId,
@@ -62,22 +63,60 @@ export const claimsOf = (actor: Actor): TokenClaims => ({
  */
 export async function writeDemoStory(commands: CommandBus): Promise<void> {
   const as = (actor: Actor) => ({ actor, correlationId: randomUUID() });
+  const request = (
+    actor: Actor,
+    includeDelegatedAdmin: boolean,
+    intendedCustomer: IntendedCustomer,
+  ) =>
+    new RequestResellerRelationship(as(actor), {
+      type: 'RequestResellerRelationship',
+      actor,
+      invitationId: randomUUID(),
+      includeDelegatedAdmin,
+      intendedCustomer,
+    });
+  const accept = (actor: Actor, invitationId: string) =>
+    new AcceptResellerInvitation(as(actor), {
+      type: 'AcceptResellerInvitation',
+      actor,
+      invitationId,
+    });
   const { ann, sam, hal, fay, wes } = DEMO_PEOPLE;
 
-  const withDap = await commands.execute(
-    new RequestResellerRelationship(as(ann), true, { tenantId: 'fabrikam' }),
-  );
-  await commands.execute(new AcceptResellerInvitation(as(fay), withDap.invitationId));
+  const withDap = await commands.execute(request(ann, true, { tenantId: 'fabrikam' }));
+  await commands.execute(accept(fay, withDap.invitationId));
   const withoutDap = await commands.execute(
-    new RequestResellerRelationship(as(sam), false, { domain: 'woodgrove.onmicrosoft.com' }),
+    request(sam, false, { domain: 'woodgrove.onmicrosoft.com' }),
   );
-  await commands.execute(new AcceptResellerInvitation(as(wes), withoutDap.invitationId));
+  await commands.execute(accept(wes, withoutDap.invitationId));
   await commands.execute(
-    new ProvisionAzureSubscription(as(ann), 'fabrikam', 'Fabrikam production'),
+    new ProvisionAzureSubscription(as(ann), {
+      type: 'ProvisionAzureSubscription',
+      actor: ann,
+      subscriptionId: randomUUID(),
+      ownerAssignmentId: randomUUID(),
+      customerTenantId: 'fabrikam',
+      displayName: 'Fabrikam production',
+    }),
   );
-  await commands.execute(new RegisterAzureSubscription(as(fay), 'Fabrikam research'));
   await commands.execute(
-    new OpenServiceRequest(as(hal), 'fabrikam', 'Mailbox full', 'Please raise the quota.'),
+    new RegisterAzureSubscription(as(fay), {
+      type: 'RegisterAzureSubscription',
+      actor: fay,
+      subscriptionId: randomUUID(),
+      displayName: 'Fabrikam research',
+    }),
+  );
+  await commands.execute(
+    new OpenServiceRequest(as(hal), {
+      type: 'OpenServiceRequest',
+      actor: hal,
+      partnerTenantId: hal.tenantId,
+      customerTenantId: 'fabrikam',
+      serviceRequestId: randomUUID(),
+      title: 'Mailbox full',
+      description: 'Please raise the quota.',
+    }),
   );
   await commands.execute(
     new CreateAutopilotProfile(as(ann), 'fabrikam', 'New hires', 'Standard laptop setup', [

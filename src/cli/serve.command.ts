@@ -7,6 +7,6 @@ export const serveCommand = new Command('serve')
   .action(async () => {
     // Loaded only for `serve`: the other verbs need neither NestJS nor Apollo (the server's code
     // takes about 25 MB of heap; `audit export` runs in a small heap in its test).
-    const { serve } = await import('../platform/server/server');
+    const { serve } = await import('../server');
     await serve();
   });

@@ -43,7 +43,17 @@ export class DapGrantPolicy implements Policy {
       const factStream = streamIds.dapGrant(partnerTenantId, context.actor.tenantId);
       if (await this.revocations.ranHere(factStream, factRevision)) continue;
       const { position: removed } = await this.commandBus.execute(
-        new RemoveDelegatedAdminPrivileges(context, partnerTenantId, true, factRevision),
+        new RemoveDelegatedAdminPrivileges(
+          context,
+          {
+            type: 'RemoveDelegatedAdminPrivileges',
+            actor: context.actor,
+            partnerTenantId,
+            customerTenantId: context.actor.tenantId,
+            confirm: true,
+          },
+          factRevision,
+        ),
       );
       position = Math.max(position, removed);
     }

@@ -1,9 +1,14 @@
 import { Args, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { randomUUID } from 'node:crypto';
 import type { CommandContext } from '../platform/write/command-context';
 import { OpenServiceRequest } from './open-service-request';
 import { RemoveDelegatedAdminPrivileges } from './remove-delegated-admin-privileges';
-import { type Actor, isCustomerGlobalAdmin } from '../platform/domain/actor';
-import { forbidden } from '../platform/domain/domain-error';
+import type { Actor } from '../platform/domain/actor';
+import {
+  directoryRolesTenantOf,
+  LISTED_DIRECTORY_ROLES,
+  partnerRelationshipsPageTenantOf,
+} from './domain/page-access';
 import { normaliseTenantId } from '../platform/domain/ids';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
@@ -15,18 +20,8 @@ import { UsersQueries } from '../../projections/delegated-admin/users.queries';
 import { toPartnerRelationship } from './customers-page/customer.mapper';
 import { PartnerRelationship } from './customers-page/customer.types';
 import { DirectoryRole, OpenServiceRequestInput, ServiceRequest } from './delegated-admin.types';
-import { LISTED_DIRECTORY_ROLES } from './domain/directory-roles';
 import { PartnerRelationshipsNotifier } from './partner-relationships.notifier';
 import { toServiceRequest } from './service-requests/service-request.mapper';
-
-/** Roles the customer's directory lists; partners' delegated roles are never among the members (R11). */
-
-function customerGlobalAdminOnly(actor: Actor, rule: 'R11' | 'R15'): string {
-  if (!isCustomerGlobalAdmin(actor)) {
-    throw forbidden(rule, 'Only a Global admin of the customer tenant sees this page.');
-  }
-  return actor.tenantId;
-}
 
 @Resolver()
 export class DelegatedAdminResolver {
@@ -52,7 +47,7 @@ export class DelegatedAdminResolver {
     })
     asOf?: Date,
   ): Promise<PartnerRelationship[]> {
-    const customerTenantId = customerGlobalAdminOnly(actor, 'R15');
+    const customerTenantId = partnerRelationshipsPageTenantOf(actor);
     await this.readSide.ready('customers', 'customers-history');
     const rows = asOf
       ? this.customersHistory.partnersOf(customerTenantId, asOf)
@@ -70,16 +65,19 @@ export class DelegatedAdminResolver {
     @Args('partnerTenantId', { type: () => ID }) partnerTenantIdInput: string,
     @Args('confirm') confirm: boolean,
   ): Promise<PartnerRelationship> {
-    const partnerTenantId = normaliseTenantId(partnerTenantIdInput, 'partnerTenantId');
-    return this.commands.execute(
-      new RemoveDelegatedAdminPrivileges(caller, partnerTenantId, confirm),
-      async () => {
-        await this.readSide.ready('customers');
-        const row = this.customers.pair(partnerTenantId, caller.actor.tenantId);
-        if (!row) throw new Error('the partner is not on the Partner relationships page yet.');
-        return toPartnerRelationship(row);
-      },
-    );
+    const command = {
+      type: 'RemoveDelegatedAdminPrivileges',
+      actor: caller.actor,
+      partnerTenantId: normaliseTenantId(partnerTenantIdInput, 'partnerTenantId'),
+      customerTenantId: caller.actor.tenantId,
+      confirm,
+    } as const;
+    return this.commands.execute(new RemoveDelegatedAdminPrivileges(caller, command), async () => {
+      await this.readSide.ready('customers');
+      const row = this.customers.pair(command.partnerTenantId, command.customerTenantId);
+      if (!row) throw new Error('the partner is not on the Partner relationships page yet.');
+      return toPartnerRelationship(row);
+    });
   }
 
   @Mutation(() => ServiceRequest, {
@@ -89,20 +87,21 @@ export class DelegatedAdminResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: OpenServiceRequestInput,
   ): Promise<ServiceRequest> {
-    return this.commands.execute(
-      new OpenServiceRequest(
-        caller,
-        normaliseTenantId(input.customerTenantId, 'customerTenantId'),
-        input.title,
-        input.description,
-      ),
-      async ({ serviceRequestId }) => {
-        await this.readSide.ready('service-requests');
-        const row = this.serviceRequests.byId(serviceRequestId);
-        if (!row) throw new Error('the service request is not listed yet.');
-        return toServiceRequest(row);
-      },
-    );
+    const command = {
+      type: 'OpenServiceRequest',
+      actor: caller.actor,
+      partnerTenantId: caller.actor.tenantId,
+      customerTenantId: normaliseTenantId(input.customerTenantId, 'customerTenantId'),
+      serviceRequestId: randomUUID(),
+      title: input.title,
+      description: input.description,
+    } as const;
+    return this.commands.execute(new OpenServiceRequest(caller, command), async () => {
+      await this.readSide.ready('service-requests');
+      const row = this.serviceRequests.byId(command.serviceRequestId);
+      if (!row) throw new Error('the service request is not listed yet.');
+      return toServiceRequest(row);
+    });
   }
 
   @Query(() => [DirectoryRole], {
@@ -110,7 +109,7 @@ export class DelegatedAdminResolver {
       'R11: directory roles of the caller’s tenant and the tenant’s own members; partners never appear.',
   })
   async directoryRoles(@CurrentActor() actor: Actor): Promise<DirectoryRole[]> {
-    const tenantId = customerGlobalAdminOnly(actor, 'R11');
+    const tenantId = directoryRolesTenantOf(actor);
     await this.readSide.ready('users');
     return LISTED_DIRECTORY_ROLES.map(({ role, tokenRole }) => ({
       role,
@@ -125,6 +124,6 @@ export class DelegatedAdminResolver {
       'A row of the caller’s Partner relationships page changed (customer Global admin).',
   })
   partnerRelationshipsChanged(@CurrentActor() actor: Actor): AsyncIterableIterator<unknown> {
-    return this.notifier.changesFor(customerGlobalAdminOnly(actor, 'R15'));
+    return this.notifier.changesFor(partnerRelationshipsPageTenantOf(actor));
   }
 }

@@ -1,21 +1,16 @@
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { serviceRequestsDecider } from './domain/service-requests/service-requests.decider';
 import { streamIds } from '../platform/domain/streams';
 import { AggregateStore } from '../platform/write/aggregate-store';
-import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import type { CommandOutcome } from '../platform/write/command-context';
+import { Intent } from '../platform/write/intent';
+import type { OpenServiceRequestCommand } from './domain/service-requests/commands';
 import { loadPairSnapshot } from './pair-facts';
 
-export class OpenServiceRequest extends Command<CommandOutcome & { serviceRequestId: string }> {
-  constructor(
-    readonly context: CommandContext,
-    readonly customerTenantId: string,
-    readonly title: string,
-    readonly description: string,
-  ) {
-    super();
-  }
-}
+export class OpenServiceRequest extends Intent<
+  OpenServiceRequestCommand,
+  CommandOutcome & { serviceRequestId: string }
+> {}
 
 /**
  * R13, R14: recorded on the pair's service-request stream, which a DAP removal or a relationship's
@@ -26,24 +21,17 @@ export class OpenServiceRequest extends Command<CommandOutcome & { serviceReques
 export class OpenServiceRequestHandler implements ICommandHandler<OpenServiceRequest> {
   constructor(private readonly aggregates: AggregateStore) {}
 
-  async execute({ context, customerTenantId, title, description }: OpenServiceRequest) {
-    const partnerTenantId = context.actor.tenantId;
-    const serviceRequestId = randomUUID();
+  async execute({ context, command }: OpenServiceRequest) {
+    const { partnerTenantId, customerTenantId } = command;
     const { position } = await this.aggregates.decide(
       streamIds.serviceRequests(partnerTenantId, customerTenantId),
       serviceRequestsDecider,
       {
-        type: 'OpenServiceRequest',
-        actor: context.actor,
-        partnerTenantId,
-        customerTenantId,
-        serviceRequestId,
-        title,
-        description,
+        ...command,
         pair: await loadPairSnapshot(this.aggregates, partnerTenantId, customerTenantId),
       },
       context,
     );
-    return { position, serviceRequestId };
+    return { position, serviceRequestId: command.serviceRequestId };
   }
 }

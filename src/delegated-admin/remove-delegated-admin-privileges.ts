@@ -1,20 +1,21 @@
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { dapGrantDecider } from './domain/dap-grant/dap-grant.decider';
 import { streamIds } from '../platform/domain/streams';
 import { AggregateStore } from '../platform/write/aggregate-store';
-import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import type { CommandContext } from '../platform/write/command-context';
+import { Intent } from '../platform/write/intent';
+import type { RemoveDelegatedAdminPrivilegesCommand } from './domain/dap-grant/commands';
 import { relationshipActive } from './pair-facts';
 import { Revocations } from '../platform/write/revocations';
 
-export class RemoveDelegatedAdminPrivileges extends Command<CommandOutcome> {
+export class RemoveDelegatedAdminPrivileges extends Intent<RemoveDelegatedAdminPrivilegesCommand> {
   constructor(
-    readonly context: CommandContext & { causationId?: string },
-    readonly partnerTenantId: string,
-    readonly confirm: boolean,
+    context: CommandContext & { causationId?: string },
+    command: RemoveDelegatedAdminPrivilegesCommand,
     /** Set when the reactor finishes a removal a crash interrupted after its fences. */
     readonly resumeAtRevision?: number,
   ) {
-    super();
+    super(context, command);
   }
 }
 
@@ -29,22 +30,13 @@ export class RemoveDelegatedAdminPrivilegesHandler implements ICommandHandler<Re
     private readonly revocations: Revocations,
   ) {}
 
-  async execute({
-    context,
-    partnerTenantId,
-    confirm,
-    resumeAtRevision,
-  }: RemoveDelegatedAdminPrivileges) {
-    const customerTenantId = context.actor.tenantId;
+  async execute({ context, command, resumeAtRevision }: RemoveDelegatedAdminPrivileges) {
+    const { partnerTenantId, customerTenantId } = command;
     const { position } = await this.revocations.revoke({
       streamId: streamIds.dapGrant(partnerTenantId, customerTenantId),
       decider: dapGrantDecider,
       command: {
-        type: 'RemoveDelegatedAdminPrivileges',
-        actor: context.actor,
-        partnerTenantId,
-        customerTenantId,
-        confirm,
+        ...command,
         relationshipActive: await relationshipActive(
           this.aggregates,
           partnerTenantId,

@@ -8,8 +8,9 @@ import {
   partnerRolesOf,
 } from '../delegated-admin/domain/partner-capabilities';
 import { maySeeSubscription } from '../azure-subscriptions/domain/subscription-access';
-import { type Actor, isCustomerGlobalAdmin, isOperator } from '../platform/domain/actor';
-import { forbidden, notFound } from '../platform/domain/domain-error';
+import type { Actor } from '../platform/domain/actor';
+import { notFound } from '../platform/domain/domain-error';
+import { assertMayAskEffectiveAccess, userInQuestion } from './domain/access-question';
 import { checkUserId, normaliseTenantId, quote } from '../platform/domain/ids';
 import { CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
@@ -17,20 +18,6 @@ import { CustomersQueries } from '../../projections/delegated-admin/customers.qu
 import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
 import { UsersQueries } from '../../projections/delegated-admin/users.queries';
 import { AccessReport, PartnerRole } from './access.types';
-
-/** R40: customer Global admins and the partner's own users may ask; other tenants see nothing. */
-function assertMayAsk(actor: Actor, partnerTenantId: string, customerTenantId: string): void {
-  if (isOperator(actor)) return;
-  if (actor.tenantKind === 'partner' && actor.tenantId === partnerTenantId) return;
-  if (actor.tenantKind === 'customer' && actor.tenantId === customerTenantId) {
-    if (isCustomerGlobalAdmin(actor)) return;
-    throw forbidden(
-      'R40',
-      'Only a Global admin of the customer tenant may ask what a partner can do in it.',
-    );
-  }
-  throw notFound('No such partner–customer pair.');
-}
 
 @Resolver()
 export class AccessResolver {
@@ -56,15 +43,14 @@ export class AccessResolver {
     const partnerTenantId = normaliseTenantId(partnerTenantIdInput, 'partnerTenantId');
     const customerTenantId = normaliseTenantId(customerTenantIdInput, 'customerTenantId');
     const userId = userIdInput ? checkUserId(userIdInput, 'userId') : undefined;
-    assertMayAsk(actor, partnerTenantId, customerTenantId);
+    assertMayAskEffectiveAccess(actor, { partnerTenantId, customerTenantId });
     await this.readSide.ready('customers', 'users', 'subscriptions');
     const row = this.customers.relationship(partnerTenantId, customerTenantId);
-    // Without a relationship nothing is allowed whoever the user is: a customer learns nothing
-    // of which users an unrelated partner has, known or unknown.
-    const roles =
-      !row && actor.tenantKind === 'customer'
-        ? this.rolesInQuestion(partnerTenantId, undefined, role)
-        : this.rolesInQuestion(partnerTenantId, userId, role);
+    const roles = this.rolesInQuestion(
+      partnerTenantId,
+      userInQuestion(actor, userId, row !== undefined),
+      role,
+    );
     const subscriptions = this.subscriptions
       .ofCustomer(customerTenantId)
       .filter((view) => maySeeSubscription(actor, view));

@@ -1,20 +1,16 @@
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { invitationDecider } from './domain/invitation.decider';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { streamIds } from '../platform/domain/streams';
-import { AggregateStore } from '../platform/write/aggregate-store';
-import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
 import { Policies } from '../platform/policies/policies';
+import { AggregateStore } from '../platform/write/aggregate-store';
+import type { CommandOutcome } from '../platform/write/command-context';
+import { Intent } from '../platform/write/intent';
+import type { AcceptResellerInvitationCommand } from './domain/commands';
+import { invitationDecider } from './domain/invitation.decider';
 
-export class AcceptResellerInvitation extends Command<
+export class AcceptResellerInvitation extends Intent<
+  AcceptResellerInvitationCommand,
   CommandOutcome & { partnerTenantId: string }
-> {
-  constructor(
-    readonly context: CommandContext,
-    readonly invitationId: string,
-  ) {
-    super();
-  }
-}
+> {}
 
 /**
  * The invitation stream's expected revision makes acceptance happen at most once (R6); the pair's
@@ -27,11 +23,11 @@ export class AcceptResellerInvitationHandler implements ICommandHandler<AcceptRe
     private readonly policies: Policies,
   ) {}
 
-  async execute({ context, invitationId }: AcceptResellerInvitation) {
+  async execute({ context, command }: AcceptResellerInvitation) {
     const invitation = await this.aggregates.decide(
-      streamIds.invitation(invitationId),
+      streamIds.invitation(command.invitationId),
       invitationDecider,
-      { type: 'AcceptResellerInvitation', actor: context.actor },
+      command,
       context,
     );
     const [accepted] = invitation.events;

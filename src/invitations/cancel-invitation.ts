@@ -1,27 +1,21 @@
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { invitationDecider } from './domain/invitation.decider';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { streamIds } from '../platform/domain/streams';
 import { AggregateStore } from '../platform/write/aggregate-store';
-import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import { Intent } from '../platform/write/intent';
+import type { CancelInvitationCommand } from './domain/commands';
+import { invitationDecider } from './domain/invitation.decider';
 
-export class CancelInvitation extends Command<CommandOutcome> {
-  constructor(
-    readonly context: CommandContext,
-    readonly invitationId: string,
-  ) {
-    super();
-  }
-}
+export class CancelInvitation extends Intent<CancelInvitationCommand> {}
 
 @CommandHandler(CancelInvitation)
 export class CancelInvitationHandler implements ICommandHandler<CancelInvitation> {
   constructor(private readonly aggregates: AggregateStore) {}
 
-  async execute({ context, invitationId }: CancelInvitation) {
+  async execute({ context, command }: CancelInvitation) {
     const { position } = await this.aggregates.decide(
-      streamIds.invitation(invitationId),
+      streamIds.invitation(command.invitationId),
       invitationDecider,
-      { type: 'CancelInvitation', actor: context.actor },
+      command,
       context,
     );
     return { position };

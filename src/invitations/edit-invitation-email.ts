@@ -1,29 +1,21 @@
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { invitationDecider } from './domain/invitation.decider';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { streamIds } from '../platform/domain/streams';
 import { AggregateStore } from '../platform/write/aggregate-store';
-import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import { Intent } from '../platform/write/intent';
+import type { EditInvitationEmailCommand } from './domain/commands';
+import { invitationDecider } from './domain/invitation.decider';
 
-export class EditInvitationEmail extends Command<CommandOutcome> {
-  constructor(
-    readonly context: CommandContext,
-    readonly invitationId: string,
-    readonly subject: string,
-    readonly body: string,
-  ) {
-    super();
-  }
-}
+export class EditInvitationEmail extends Intent<EditInvitationEmailCommand> {}
 
 @CommandHandler(EditInvitationEmail)
 export class EditInvitationEmailHandler implements ICommandHandler<EditInvitationEmail> {
   constructor(private readonly aggregates: AggregateStore) {}
 
-  async execute({ context, invitationId, subject, body }: EditInvitationEmail) {
+  async execute({ context, command }: EditInvitationEmail) {
     const { position } = await this.aggregates.decide(
-      streamIds.invitation(invitationId),
+      streamIds.invitation(command.invitationId),
       invitationDecider,
-      { type: 'EditInvitationEmail', actor: context.actor, subject, body },
+      command,
       context,
     );
     return { position };

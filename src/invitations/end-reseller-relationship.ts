@@ -1,20 +1,22 @@
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { relationshipDecider } from './domain/relationship.decider';
 import { streamIds } from '../platform/domain/streams';
 import { subscriptionRbacDecider } from '../azure-subscriptions/domain/subscription-rbac.decider';
 import { AggregateStore } from '../platform/write/aggregate-store';
-import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import type { CommandContext } from '../platform/write/command-context';
+import { Intent } from '../platform/write/intent';
+import type { EndResellerRelationshipCommand } from './domain/commands';
 import { Policies } from '../platform/policies/policies';
 import { Revocations } from '../platform/write/revocations';
 
-export class EndResellerRelationship extends Command<CommandOutcome> {
+export class EndResellerRelationship extends Intent<EndResellerRelationshipCommand> {
   constructor(
-    readonly context: CommandContext & { causationId?: string },
-    readonly customerTenantId: string,
+    context: CommandContext & { causationId?: string },
+    command: EndResellerRelationshipCommand,
     /** Set when the reactor finishes an end a crash interrupted after its fences. */
     readonly resumeAtRevision?: number,
   ) {
-    super();
+    super(context, command);
   }
 }
 
@@ -31,8 +33,8 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
     private readonly revocations: Revocations,
   ) {}
 
-  async execute({ context, customerTenantId, resumeAtRevision }: EndResellerRelationship) {
-    const partnerTenantId = context.actor.tenantId;
+  async execute({ context, command, resumeAtRevision }: EndResellerRelationship) {
+    const { partnerTenantId, customerTenantId } = command;
     const relationshipStream = streamIds.relationship(partnerTenantId, customerTenantId);
     const { state } = await this.aggregates.load(relationshipStream, relationshipDecider);
     const activeProvisionedSubscriptionIds = await this.activeSubscriptions(
@@ -41,13 +43,7 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
     const ended = await this.revocations.revoke({
       streamId: relationshipStream,
       decider: relationshipDecider,
-      command: {
-        type: 'EndResellerRelationship',
-        actor: context.actor,
-        partnerTenantId,
-        customerTenantId,
-        activeProvisionedSubscriptionIds,
-      },
+      command: { ...command, activeProvisionedSubscriptionIds },
       revoking: 'RELATIONSHIP',
       pair: { partnerTenantId, customerTenantId },
       context,

@@ -1,12 +1,13 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { randomUUID } from 'node:crypto';
 import { AcceptResellerInvitation } from './accept-reseller-invitation';
 import { CancelInvitation } from './cancel-invitation';
 import { EditInvitationEmail } from './edit-invitation-email';
 import { RequestResellerRelationship } from './request-reseller-relationship';
 import type { CommandContext } from '../platform/write/command-context';
-import { canSeeInvitation } from './domain/invitation-visibility';
-import { type Actor, isCustomerGlobalAdmin } from '../platform/domain/actor';
-import { forbidden, notFound } from '../platform/domain/domain-error';
+import { canSeeInvitation, invitationListingOf } from './domain/invitation-visibility';
+import type { Actor } from '../platform/domain/actor';
+import { notFound } from '../platform/domain/domain-error';
 import { normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
 import type { InvitationRow } from '../../projections/invitations/invitations.queries';
 import { CommandGateway } from '../platform/graphql/command-gateway';
@@ -46,9 +47,15 @@ export class InvitationsResolver {
       : input.customerTenantId;
     const intended =
       tenantId || input.customerDomain ? { tenantId, domain: input.customerDomain } : null;
-    return this.commands.execute(
-      new RequestResellerRelationship(caller, input.includeDelegatedAdmin, intended),
-      ({ invitationId }) => this.visibleInvitation(caller.actor, invitationId),
+    const command = {
+      type: 'RequestResellerRelationship',
+      actor: caller.actor,
+      invitationId: randomUUID(),
+      includeDelegatedAdmin: input.includeDelegatedAdmin,
+      intendedCustomer: intended,
+    } as const;
+    return this.commands.execute(new RequestResellerRelationship(caller, command), () =>
+      this.visibleInvitation(caller.actor, command.invitationId),
     );
   }
 
@@ -59,10 +66,15 @@ export class InvitationsResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: EditInvitationEmailInput,
   ): Promise<Invitation> {
-    const invitationId = normaliseEntityId(input.invitationId, 'invitation');
-    return this.commands.execute(
-      new EditInvitationEmail(caller, invitationId, input.subject, input.body),
-      () => this.visibleInvitation(caller.actor, invitationId),
+    const command = {
+      type: 'EditInvitationEmail',
+      actor: caller.actor,
+      invitationId: normaliseEntityId(input.invitationId, 'invitation'),
+      subject: input.subject,
+      body: input.body,
+    } as const;
+    return this.commands.execute(new EditInvitationEmail(caller, command), () =>
+      this.visibleInvitation(caller.actor, command.invitationId),
     );
   }
 
@@ -71,9 +83,13 @@ export class InvitationsResolver {
     @Caller() caller: CommandContext,
     @Args('invitationId', { type: () => ID }) invitationId: string,
   ): Promise<Invitation> {
-    const id = normaliseEntityId(invitationId, 'invitation');
-    return this.commands.execute(new CancelInvitation(caller, id), () =>
-      this.visibleInvitation(caller.actor, id),
+    const command = {
+      type: 'CancelInvitation',
+      actor: caller.actor,
+      invitationId: normaliseEntityId(invitationId, 'invitation'),
+    } as const;
+    return this.commands.execute(new CancelInvitation(caller, command), () =>
+      this.visibleInvitation(caller.actor, command.invitationId),
     );
   }
 
@@ -84,8 +100,13 @@ export class InvitationsResolver {
     @Caller() caller: CommandContext,
     @Args('invitationId', { type: () => ID }) invitationId: string,
   ): Promise<PartnerRelationship> {
+    const command = {
+      type: 'AcceptResellerInvitation',
+      actor: caller.actor,
+      invitationId: normaliseEntityId(invitationId, 'invitation'),
+    } as const;
     return this.commands.execute(
-      new AcceptResellerInvitation(caller, normaliseEntityId(invitationId, 'invitation')),
+      new AcceptResellerInvitation(caller, command),
       async ({ partnerTenantId }) => {
         await this.readSide.ready('customers');
         const row = this.customers.relationship(partnerTenantId, caller.actor.tenantId);
@@ -123,16 +144,10 @@ export class InvitationsResolver {
     status: InvitationStatus | undefined,
     now: Date,
   ): InvitationRow[] {
-    if (actor.tenantKind === 'partner')
-      return this.invitationQueries.ofPartner(actor.tenantId, status, now);
-    if (isCustomerGlobalAdmin(actor)) {
-      return this.invitationQueries.forCustomer(
-        { tenantId: actor.tenantId, domain: actor.tenantDomain },
-        status,
-        now,
-      );
-    }
-    throw forbidden('R5', 'Only partner users and a customer’s Global admin see invitations.');
+    const listing = invitationListingOf(actor);
+    return listing.kind === 'partner'
+      ? this.invitationQueries.ofPartner(listing.partnerTenantId, status, now)
+      : this.invitationQueries.forCustomer(listing.customer, status, now);
   }
 
   private isVisible(actor: Actor, row: InvitationRow): boolean {

@@ -39,7 +39,16 @@ export class RelationshipPolicy implements Policy {
       const factStream = streamIds.relationship(context.actor.tenantId, customerTenantId);
       if (await this.revocations.ranHere(factStream, factRevision)) continue;
       const { position: ended } = await this.commandBus.execute(
-        new EndResellerRelationship(context, customerTenantId, factRevision),
+        new EndResellerRelationship(
+          context,
+          {
+            type: 'EndResellerRelationship',
+            actor: context.actor,
+            partnerTenantId: context.actor.tenantId,
+            customerTenantId,
+          },
+          factRevision,
+        ),
       );
       position = Math.max(position, ended);
     }

@@ -1,50 +1,41 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../platform/config/settings';
-import type { IntendedCustomer } from './domain/events';
-import { invitationDecider } from './domain/invitation.decider';
 import { streamIds } from '../platform/domain/streams';
 import { AggregateStore } from '../platform/write/aggregate-store';
-import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import type { CommandOutcome } from '../platform/write/command-context';
+import { Intent } from '../platform/write/intent';
+import type { InvitationTerms, RequestResellerRelationshipCommand } from './domain/commands';
+import { invitationDecider } from './domain/invitation.decider';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export class RequestResellerRelationship extends Command<
+export class RequestResellerRelationship extends Intent<
+  RequestResellerRelationshipCommand,
   CommandOutcome & { invitationId: string }
-> {
-  constructor(
-    readonly context: CommandContext,
-    readonly includeDelegatedAdmin: boolean,
-    readonly intendedCustomer: IntendedCustomer | null,
-  ) {
-    super();
-  }
-}
+> {}
 
 @CommandHandler(RequestResellerRelationship)
 export class RequestResellerRelationshipHandler implements ICommandHandler<RequestResellerRelationship> {
+  private readonly terms: InvitationTerms;
+
   constructor(
     private readonly aggregates: AggregateStore,
-    @Inject(SETTINGS) private readonly settings: Settings,
-  ) {}
+    @Inject(SETTINGS) settings: Settings,
+  ) {
+    this.terms = {
+      invitationBaseUrl: settings.INVITATION_BASE_URL,
+      ttlMs: settings.INVITATION_TTL_DAYS * DAY_MS,
+    };
+  }
 
-  async execute({ context, includeDelegatedAdmin, intendedCustomer }: RequestResellerRelationship) {
-    const invitationId = randomUUID();
+  async execute({ context, command }: RequestResellerRelationship) {
     const { position } = await this.aggregates.decide(
-      streamIds.invitation(invitationId),
+      streamIds.invitation(command.invitationId),
       invitationDecider,
-      {
-        type: 'RequestResellerRelationship',
-        actor: context.actor,
-        invitationId,
-        includeDelegatedAdmin,
-        intendedCustomer,
-        invitationBaseUrl: this.settings.INVITATION_BASE_URL,
-        ttlMs: this.settings.INVITATION_TTL_DAYS * DAY_MS,
-      },
+      { ...command, ...this.terms },
       context,
     );
-    return { position, invitationId };
+    return { position, invitationId: command.invitationId };
   }
 }

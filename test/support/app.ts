@@ -7,7 +7,7 @@ import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { mintToken } from '../../src/platform/auth/token-minter';
 import type { TokenClaims } from '../../src/platform/auth/token-claims';
-import { createApp } from '../../src/platform/server/bootstrap';
+import { createApp } from '../../src/bootstrap';
 import type { Clock } from '../../src/platform/config/clock';
 import { loadSettings, type Settings } from '../../src/platform/config/settings';
 import { Readiness } from '../../src/platform/health/readiness';

@@ -105,3 +105,12 @@ export function customerUser(roles: string[] = [], overrides: Partial<Actor> = {
 
 export const customerGlobalAdmin = (overrides: Partial<Actor> = {}): Actor =>
   customerUser(['GlobalAdmin'], overrides);
+
+export const operator = (overrides: Partial<Actor> = {}): Actor => ({
+  userId: nextUserId('operator'),
+  name: 'Olga Operator',
+  tenantId: 'operator',
+  tenantKind: 'operator',
+  roles: ['Operator'],
+  ...overrides,
+});

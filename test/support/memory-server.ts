@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../src/platform/server/bootstrap';
+import { createApp } from '../../src/bootstrap';
 import { loadSettings } from '../../src/platform/config/settings';
 
 async function main() {

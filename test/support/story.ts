@@ -38,6 +38,14 @@ const customer = (index: number): Actor => ({
 });
 
 const as = (actor: Actor): CommandContext => ({ actor, correlationId: randomUUID() });
+const requestOf = (actor: Actor, includeDelegatedAdmin: boolean) =>
+  new RequestResellerRelationship(as(actor), {
+    type: 'RequestResellerRelationship',
+    actor,
+    invitationId: randomUUID(),
+    includeDelegatedAdmin,
+    intendedCustomer: null,
+  });
 
 /**
  * Writes a realistic history through the real command handlers: `customers` customers spread over
@@ -56,13 +64,24 @@ export async function writeStory(
   const cancel = new CancelInvitationHandler(aggregates);
   for (let index = firstCustomer; index < firstCustomer + customers; index++) {
     const inviter = partner(index % partners);
-    const { invitationId } = await request.execute(
-      new RequestResellerRelationship(as(inviter), index % 2 === 0, null),
+    const { invitationId } = await request.execute(requestOf(inviter, index % 2 === 0));
+    const accepter = customer(index);
+    await accept.execute(
+      new AcceptResellerInvitation(as(accepter), {
+        type: 'AcceptResellerInvitation',
+        actor: accepter,
+        invitationId,
+      }),
     );
-    await accept.execute(new AcceptResellerInvitation(as(customer(index)), invitationId));
     if (index % 3 === 0) {
-      const extra = await request.execute(new RequestResellerRelationship(as(inviter), true, null));
-      await cancel.execute(new CancelInvitation(as(inviter), extra.invitationId));
+      const extra = await request.execute(requestOf(inviter, true));
+      await cancel.execute(
+        new CancelInvitation(as(inviter), {
+          type: 'CancelInvitation',
+          actor: inviter,
+          invitationId: extra.invitationId,
+        }),
+      );
     }
   }
 }
@@ -95,7 +114,7 @@ export async function acceptWithoutFollowUps(
   const accepted = await aggregates.decide(
     stream,
     invitationDecider,
-    { type: 'AcceptResellerInvitation', actor: accepter },
+    { type: 'AcceptResellerInvitation', actor: accepter, invitationId },
     { actor: accepter, correlationId: `c-${accepter.userId}` },
   );
   return { id: accepted.eventIds[0], position: accepted.position };

@@ -192,3 +192,16 @@ export function maySeeSubscription(actor: Actor, subscription: SubscriptionFacts
     )
   );
 }
+
+/**
+ * R17: whose subscriptions a caller lists: a customer's user only its own tenant's (naming another
+ * tenant lists nothing), anyone else the tenant it names (then filtered by maySeeSubscription).
+ * Undefined: nothing to list.
+ */
+export function subscriptionListingTenantOf(
+  actor: Actor,
+  customerTenantId: string | undefined,
+): string | undefined {
+  if (actor.tenantKind !== 'customer') return customerTenantId;
+  return !customerTenantId || customerTenantId === actor.tenantId ? actor.tenantId : undefined;
+}

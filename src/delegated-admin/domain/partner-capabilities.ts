@@ -1,5 +1,6 @@
 import { type Actor } from '../../platform/domain/actor';
 import { forbidden, type RuleId } from '../../platform/domain/domain-error';
+import type { DapStatus, PairFacts } from '../../platform/domain/pair-facts';
 
 export const PARTNER_ROLE_NAMES = ['ADMIN_AGENT', 'SALES_AGENT', 'HELPDESK_AGENT'] as const;
 export type PartnerRoleName = (typeof PARTNER_ROLE_NAMES)[number];
@@ -18,13 +19,8 @@ export const DAP_CAPABILITY_ACTIONS = [
 ] as const;
 export type DapCapabilityAction = (typeof DAP_CAPABILITY_ACTIONS)[number];
 
-export type DapStatus = 'NONE' | 'ACTIVE' | 'REMOVED';
-
-/** What is true of one (partner, customer) pair right now. */
-export interface PairFacts {
-  relationshipActive: boolean;
-  dapStatus: DapStatus;
-}
+// The pair's facts are declared where the revocation fences take them away.
+export type { DapStatus, PairFacts };
 
 export interface Verdict {
   allowed: boolean;

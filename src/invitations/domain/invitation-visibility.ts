@@ -1,4 +1,5 @@
 import { type Actor, isCustomerGlobalAdmin, isOperator } from '../../platform/domain/actor';
+import { forbidden } from '../../platform/domain/domain-error';
 import type { IntendedCustomer } from './events';
 import { isAddressedTo } from './invitation.decider';
 
@@ -24,4 +25,21 @@ export function canSeeInvitation(actor: Actor, invitation: InvitationAudience): 
     case 'operator':
       return isOperator(actor);
   }
+}
+
+/** Whose invitations a caller lists: a partner its own, a customer those addressed to it. */
+export type InvitationListing =
+  | { kind: 'partner'; partnerTenantId: string }
+  | { kind: 'customer'; customer: { tenantId: string; domain?: string } };
+
+/**
+ * R5: invitations are listed to partner users (their tenant's) and to a customer's Global admin
+ * (those addressed to its tenant or domain, or open to all); nobody else.
+ */
+export function invitationListingOf(actor: Actor): InvitationListing {
+  if (actor.tenantKind === 'partner') return { kind: 'partner', partnerTenantId: actor.tenantId };
+  if (isCustomerGlobalAdmin(actor)) {
+    return { kind: 'customer', customer: { tenantId: actor.tenantId, domain: actor.tenantDomain } };
+  }
+  throw forbidden('R5', 'Only partner users and a customer’s Global admin see invitations.');
 }

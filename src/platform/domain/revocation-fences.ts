@@ -1,5 +1,5 @@
 import type { EventSchemas } from './event-evolution';
-import type { DapStatus, PairFacts } from '../../delegated-admin/domain/partner-capabilities';
+import type { DapStatus, PairFacts } from './pair-facts';
 
 /** The facts of a (partner, customer) pair that a revocation takes away. */
 export type RevocableFact = 'RELATIONSHIP' | 'DELEGATED_ADMIN';

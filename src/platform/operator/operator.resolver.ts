@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { type Actor, isOperator } from '../domain/actor';
-import { forbidden, invalidInput } from '../domain/domain-error';
+import type { Actor } from '../domain/actor';
+import { invalidInput } from '../domain/domain-error';
+import { assertOperator } from '../domain/operator-access';
 import { PolicyReactor } from '../policies/policy.reactor';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
 import { quote } from '../domain/ids';
@@ -9,11 +10,6 @@ import { PROJECTOR, type Projector } from '../projection-engine/projector';
 import { FollowUpStatus } from './follow-up-status.type';
 import { CurrentActor } from '../graphql/current-actor.decorator';
 import { ProjectionStatus, ProjectionRunStatus } from './projection-status.type';
-
-function operatorOnly(actor: Actor): void {
-  if (!isOperator(actor))
-    throw forbidden('R42', 'Only the Operator may see or rebuild projections and follow-ups.');
-}
 
 @Resolver()
 export class OperatorResolver {
@@ -25,14 +21,14 @@ export class OperatorResolver {
 
   @Query(() => FollowUpStatus)
   async followUpStatus(@CurrentActor() actor: Actor): Promise<FollowUpStatus> {
-    operatorOnly(actor);
+    assertOperator(actor);
     const status = this.followUps.status();
     return { ...status, lag: Math.max(0, (await this.store.headPosition()) - status.checkpoint) };
   }
 
   @Query(() => [ProjectionStatus])
   async projectionStatus(@CurrentActor() actor: Actor): Promise<ProjectionStatus[]> {
-    operatorOnly(actor);
+    assertOperator(actor);
     return this.statuses();
   }
 
@@ -43,7 +39,7 @@ export class OperatorResolver {
     @CurrentActor() actor: Actor,
     @Args('names', { type: () => [String], nullable: true }) names?: string[],
   ): Promise<ProjectionStatus[]> {
-    operatorOnly(actor);
+    assertOperator(actor);
     const known = new Set(this.engine.projections.map((projection) => projection.name));
     const unknown = (names ?? []).filter((name) => !known.has(name));
     if (unknown.length > 0) {

@@ -123,13 +123,25 @@ const assign = (
   principal: Principal,
   role: AzureRole,
   assignmentId = 'asg-new',
-): Command => ({ type: 'AssignSubscriptionRole', actor, assignmentId, principal, role });
+): Command => ({
+  type: 'AssignSubscriptionRole',
+  actor,
+  subscriptionId: PROD,
+  assignmentId,
+  principal,
+  role,
+});
 const unassign = (actor: Actor, assignmentId: string): Command => ({
   type: 'RemoveSubscriptionRoleAssignment',
   actor,
+  subscriptionId: PROD,
   assignmentId,
 });
-const cancel = (actor: Actor): Command => ({ type: 'CancelAzureSubscription', actor });
+const cancel = (actor: Actor): Command => ({
+  type: 'CancelAzureSubscription',
+  actor,
+  subscriptionId: PROD,
+});
 
 /** A history made by the decider itself: each command decided on the events before it. */
 function historyOf(...steps: Command[]): Event[] {

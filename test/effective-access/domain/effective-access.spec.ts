@@ -250,6 +250,7 @@ describe('effectiveAccess', () => {
             {
               type: 'AssignSubscriptionRole',
               actor: contosoUser(role),
+              subscriptionId: subscriptionId as string,
               assignmentId: 'asg-probe',
               principal: { kind: 'CUSTOMER_USER', userId: 'nina' },
               role: 'READER',
@@ -279,6 +280,7 @@ describe('effectiveAccess', () => {
               {
                 type: 'RemoveSubscriptionRoleAssignment',
                 actor: contosoUser(role),
+                subscriptionId: subscriptionId as string,
                 assignmentId: 'asg-owner',
               },
               at(DAY),

@@ -79,11 +79,20 @@ function createdEvent(history: InvitationEvent[]): Created {
   return event;
 }
 
-const accept = (actor: Actor): InvitationCommand => ({ type: 'AcceptResellerInvitation', actor });
-const cancel = (actor: Actor): InvitationCommand => ({ type: 'CancelInvitation', actor });
+const accept = (actor: Actor): InvitationCommand => ({
+  type: 'AcceptResellerInvitation',
+  actor,
+  invitationId: 'inv-1',
+});
+const cancel = (actor: Actor): InvitationCommand => ({
+  type: 'CancelInvitation',
+  actor,
+  invitationId: 'inv-1',
+});
 const edit = (actor: Actor, subject: string, body: string): InvitationCommand => ({
   type: 'EditInvitationEmail',
   actor,
+  invitationId: 'inv-1',
   subject,
   body,
 });

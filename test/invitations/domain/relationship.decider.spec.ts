@@ -61,7 +61,7 @@ function acceptedInvitation(invitationId: string, includeDelegatedAdmin: boolean
   const [accepted] = decideOn(
     invitationDecider,
     created,
-    { type: 'AcceptResellerInvitation', actor: fabrikam },
+    { type: 'AcceptResellerInvitation', actor: fabrikam, invitationId },
     at(DAY),
   );
   if (accepted?.type !== 'InvitationAccepted') throw new Error('invitation was not accepted');

@@ -1,6 +1,15 @@
 import type { Actor } from '../../../platform/domain/actor';
 import type { CustomerIdentity } from '../../../invitations/domain/events';
 
+/** R12: the customer's Global admin removes a partner's DAP (confirm must be true). */
+export type RemoveDelegatedAdminPrivilegesCommand = {
+  type: 'RemoveDelegatedAdminPrivileges';
+  actor: Actor;
+  partnerTenantId: string;
+  customerTenantId: string;
+  confirm: boolean;
+};
+
 export type DapGrantCommand =
   | {
       /** Issued when a customer accepts an invitation that includes DAP (R10, R8). */
@@ -16,12 +25,7 @@ export type DapGrantCommand =
       partnerTenantId: string;
       customerTenantId: string;
     }
-  | {
-      type: 'RemoveDelegatedAdminPrivileges';
-      actor: Actor;
-      partnerTenantId: string;
-      customerTenantId: string;
-      confirm: boolean;
+  | (RemoveDelegatedAdminPrivilegesCommand & {
       /** Read from the pair's Relationship stream by the handler. */
       relationshipActive: boolean;
-    };
+    });

@@ -1,7 +1,8 @@
 import type { PairSnapshot } from '../../../platform/domain/revocation-fences';
 import type { Actor } from '../../../platform/domain/actor';
 
-export type ServiceRequestCommand = {
+/** R13, R14: a partner user opens a service request on a customer's behalf. */
+export type OpenServiceRequestCommand = {
   type: 'OpenServiceRequest';
   actor: Actor;
   partnerTenantId: string;
@@ -9,6 +10,9 @@ export type ServiceRequestCommand = {
   serviceRequestId: string;
   title: string;
   description: string;
+};
+
+export type ServiceRequestCommand = OpenServiceRequestCommand & {
   /** The pair's Relationship and DapGrant streams, read by the handler. */
   pair: PairSnapshot;
 };

@@ -2,9 +2,9 @@ import { type INestApplication, Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './bootstrap';
-import { loadSettings } from '../config/settings';
-import { describeEventStore } from '../event-store/event-store.factory';
-import { describeReadStore } from '../read-store/read-store.factory';
+import { loadSettings } from './platform/config/settings';
+import { describeEventStore } from './platform/event-store/event-store.factory';
+import { describeReadStore } from './platform/read-store/read-store.factory';
 
 /** Serves GraphQL and the probes on PORT with the configured store. */
 export async function serve(): Promise<INestApplication> {

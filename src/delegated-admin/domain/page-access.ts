@@ -1,0 +1,36 @@
+import { type Actor, isCustomerGlobalAdmin, isPartnerUser } from '../../platform/domain/actor';
+import { forbidden } from '../../platform/domain/domain-error';
+
+/** R16: the Customers page belongs to the partner; any partner role opens it. Its tenant. */
+export function customersPageTenantOf(actor: Actor): string {
+  if (!isPartnerUser(actor, 'AdminAgent', 'SalesAgent', 'HelpdeskAgent')) {
+    throw forbidden('R16', 'The Customers page is for partner users holding a partner role.');
+  }
+  return actor.tenantId;
+}
+
+/** R15: the Partner relationships page belongs to the customer's Global admin. Its tenant. */
+export function partnerRelationshipsPageTenantOf(actor: Actor): string {
+  return customerGlobalAdminTenantOf(actor, 'R15');
+}
+
+/** R11: the customer's directory role listing is for its Global admin too. Its tenant. */
+export function directoryRolesTenantOf(actor: Actor): string {
+  return customerGlobalAdminTenantOf(actor, 'R11');
+}
+
+/**
+ * R11: the directory roles the listing shows, by the token role that holds each. Partners' delegated
+ * roles are implicit and never among the members.
+ */
+export const LISTED_DIRECTORY_ROLES: readonly { role: string; tokenRole: string }[] = [
+  { role: 'Global Administrator', tokenRole: 'GlobalAdmin' },
+  { role: 'Helpdesk Administrator', tokenRole: 'HelpdeskAdmin' },
+];
+
+function customerGlobalAdminTenantOf(actor: Actor, rule: 'R11' | 'R15'): string {
+  if (!isCustomerGlobalAdmin(actor)) {
+    throw forbidden(rule, 'Only a Global admin of the customer tenant sees this page.');
+  }
+  return actor.tenantId;
+}
