@@ -90,6 +90,7 @@ export class CustomersResolver {
       toNode(row, subscriptions.get(row.customer_tenant_id) ?? []),
     );
     const last = pageRows.at(-1);
+    const [history, current] = [this.customersHistory, this.customerRows];
     return {
       nodes,
       // Cursors for every row only when the client asks for edges.
@@ -97,9 +98,10 @@ export class CustomersResolver {
         return nodes.map((node, index) => ({ cursor: cursorOf(pageRows[index]), node }));
       },
       pageInfo: { hasNextPage: rows.length > size, endCursor: last ? cursorOf(last) : null },
-      totalCount: asOf
-        ? this.customersHistory.count(partnerTenantId, asOf)
-        : this.customerRows.count(partnerTenantId),
+      // Counted only when asked for: a COUNT grows with the partner's customers.
+      get totalCount() {
+        return asOf ? history.count(partnerTenantId, asOf) : current.count(partnerTenantId);
+      },
     };
   }
 
