@@ -27,7 +27,7 @@ const isCustomerPageKey = (value: unknown): value is CustomerPageKey =>
   typeof (value as CustomerPageKey).tenantId === 'string';
 
 const AS_OF =
-  'R43: the page as it stood at this moment (relationships and DAP); Azure subscriptions are the current ones.';
+  'R43: the page as it stood at this moment (relationships, DAP, Azure subscriptions and their role assignments).';
 
 const cursorOf = (row: RelationshipRow) =>
   encodeCursor({ name: row.customer_name, tenantId: row.customer_tenant_id });
@@ -84,6 +84,7 @@ export class CustomersResolver {
     const pageRows = rows.slice(0, size);
     const subscriptions = this.subscriptions.ofCustomers(
       pageRows.map((row) => row.customer_tenant_id),
+      asOf,
     );
     const toNode = customerMapper(actor);
     const nodes = pageRows.map((row) =>
