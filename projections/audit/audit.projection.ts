@@ -36,6 +36,8 @@ export const auditProjection: Projection = {
   ],
   handlers: {},
   everyEvent: recordEvent,
+  // A gap would break the hash chain and hide an event from the log: stop, visibly, instead.
+  deadLetterPolicy: 'FAIL',
 };
 
 function recordEvent(event: RecordedEvent, db: SqlRunner): void {

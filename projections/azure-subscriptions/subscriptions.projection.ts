@@ -14,10 +14,14 @@ function insertSubscription(
   );
 }
 
-/** Azure subscriptions and their role assignments (R20–R25), for both sides (R17). */
+/**
+ * Azure subscriptions and their role assignments (R20–R25), for both sides (R17), with their
+ * history: a cancelled subscription and a removed assignment keep their row with the time it
+ * ended, so a page `asOf` a past moment shows them as they were (R43).
+ */
 export const subscriptionsProjection: Projection = {
   name: 'subscriptions',
-  version: 1,
+  version: 2,
   tables: ['azure_subscriptions', 'subscription_role_assignments'],
   schema: [
     `CREATE TABLE IF NOT EXISTS azure_subscriptions (
@@ -37,7 +41,8 @@ export const subscriptionsProjection: Projection = {
       partner_tenant_id TEXT,
       partner_group TEXT,
       user_id TEXT,
-      assigned_at TEXT NOT NULL
+      assigned_at TEXT NOT NULL,
+      removed_at TEXT
     )`,
   ],
   queryIndexes: [
@@ -58,8 +63,8 @@ export const subscriptionsProjection: Projection = {
       const principal = data.principal;
       db.run(
         `INSERT INTO subscription_role_assignments (assignment_id, subscription_id, role, role_definition_id,
-           principal_kind, partner_tenant_id, partner_group, user_id, assigned_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (assignment_id) DO NOTHING`,
+           principal_kind, partner_tenant_id, partner_group, user_id, assigned_at, removed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (assignment_id) DO NOTHING`,
         [
           data.assignmentId,
           data.subscriptionId,
@@ -74,9 +79,10 @@ export const subscriptionsProjection: Projection = {
       );
     },
     SubscriptionRoleAssignmentRemoved: (event, db) => {
-      db.run('DELETE FROM subscription_role_assignments WHERE assignment_id = ?', [
-        event.data.assignmentId,
-      ]);
+      db.run(
+        'UPDATE subscription_role_assignments SET removed_at = ? WHERE assignment_id = ? AND removed_at IS NULL',
+        [event.metadata.occurredAt, event.data.assignmentId],
+      );
     },
     AzureSubscriptionCancelled: (event, db) => {
       db.run('UPDATE azure_subscriptions SET cancelled_at = ? WHERE subscription_id = ?', [

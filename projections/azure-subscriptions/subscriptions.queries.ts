@@ -51,33 +51,44 @@ export class SubscriptionsQueries {
     return this.ofCustomers([customerTenantId]).get(customerTenantId) ?? [];
   }
 
-  /** Several customers' subscriptions (a page of them) in two queries, cancelled ones left out. */
-  ofCustomers(customerTenantIds: readonly string[]): Map<string, SubscriptionView[]> {
+  /**
+   * Several customers' subscriptions (a page of them) in two queries, cancelled ones left out: as
+   * they are now, or as they were at `asOf` (R43) with the role assignments they had then.
+   */
+  ofCustomers(customerTenantIds: readonly string[], asOf?: Date): Map<string, SubscriptionView[]> {
+    const moment = asOf?.toISOString() ?? null;
     const rows = this.db.all<SubscriptionRow>(
       `SELECT * FROM azure_subscriptions
-       WHERE customer_tenant_id IN (SELECT value FROM json_each(?)) AND cancelled_at IS NULL
+       WHERE customer_tenant_id IN (SELECT value FROM json_each(@ids))
+         AND (@moment IS NULL OR created_at <= @moment)
+         AND (cancelled_at IS NULL OR cancelled_at > @moment)
        ORDER BY display_name, subscription_id`,
-      [JSON.stringify(customerTenantIds)],
+      { ids: JSON.stringify(customerTenantIds), moment },
     );
     const byCustomer = new Map<string, SubscriptionView[]>(customerTenantIds.map((id) => [id, []]));
-    for (const view of this.withAssignments(rows))
+    for (const view of this.withAssignments(rows, moment))
       byCustomer.get(view.customerTenantId)?.push(view);
     return byCustomer;
   }
 
-  private withAssignments(rows: SubscriptionRow[]): SubscriptionView[] {
+  private withAssignments(
+    rows: SubscriptionRow[],
+    moment: string | null = null,
+  ): SubscriptionView[] {
     const assignments = this.db.all<AssignmentRow>(
       `SELECT * FROM subscription_role_assignments
-       WHERE subscription_id IN (SELECT value FROM json_each(?))
+       WHERE subscription_id IN (SELECT value FROM json_each(@ids))
+         AND (@moment IS NULL OR assigned_at <= @moment)
+         AND (removed_at IS NULL OR removed_at > @moment)
        ORDER BY assigned_at, assignment_id`,
-      [JSON.stringify(rows.map((row) => row.subscription_id))],
+      { ids: JSON.stringify(rows.map((row) => row.subscription_id)), moment },
     );
     return rows.map((row) => ({
       subscriptionId: row.subscription_id,
       displayName: row.display_name,
       customerTenantId: row.customer_tenant_id,
       provisionedByPartnerTenantId: row.provisioned_by_partner_tenant_id,
-      cancelled: row.cancelled_at !== null,
+      cancelled: row.cancelled_at !== null && (moment === null || row.cancelled_at <= moment),
       assignments: assignments
         .filter((assignment) => assignment.subscription_id === row.subscription_id)
         .map((assignment) => ({

@@ -3,8 +3,9 @@ import { Command } from 'commander';
 import { PROJECTIONS } from '../capabilities';
 import { loadSettings } from '../platform/config/settings';
 import { createEventStore } from '../platform/event-store/event-store.factory';
+import type { ProjectionStatus } from '../platform/projection-engine/projection';
 import { ProjectionEngine } from '../platform/projection-engine/projection-engine';
-import { createReadStore } from '../platform/read-store/read-store.factory';
+import { openCheckedReadStore } from '../platform/read-store/read-store.factory';
 import { reportOpenedStores } from './opened-stores';
 
 async function withEngine<T>(
@@ -12,10 +13,14 @@ async function withEngine<T>(
 ): Promise<T> {
   const settings = loadSettings();
   const store = createEventStore(settings);
-  const readStore = createReadStore(settings);
+  const readStore = openCheckedReadStore(settings, (line) =>
+    console.error(`partner-ledger: ${line}`),
+  );
   reportOpenedStores(settings);
   try {
-    const engine = new ProjectionEngine(store, readStore, PROJECTIONS);
+    const engine = new ProjectionEngine(store, readStore, PROJECTIONS, {
+      onError: (error) => console.error(`partner-ledger: ${error.message}`),
+    });
     return await work(engine, await store.headPosition());
   } finally {
     readStore.close();
@@ -53,6 +58,56 @@ const rebuild = new Command('rebuild')
       console.log(
         `rebuilt ${rebuilt}: ${events} events in ${seconds.toFixed(2)} s (${rate} events/s)`,
       );
+      reportTrouble(await engine.status(), names);
+    });
+  });
+
+/** Says on stderr which of the named projections (all when none) failed or set events aside; exit 1 then. */
+function reportTrouble(statuses: readonly ProjectionStatus[], names: readonly string[]): void {
+  const troubled = statuses.filter(
+    (status) =>
+      (names.length === 0 || names.includes(status.name)) &&
+      (status.status === 'FAILED' || status.deadLetters > 0),
+  );
+  for (const status of troubled) {
+    console.error(
+      status.status === 'FAILED'
+        ? `${status.name} FAILED: ${status.error ?? 'unknown error'}`
+        : `${status.name}: ${status.deadLetters} event(s) dead-lettered`,
+    );
+  }
+  if (troubled.length > 0) {
+    console.error('see `projections dead-letters`; after a fix, `projections retry`');
+    process.exitCode = 1;
+  }
+}
+
+const deadLetters = new Command('dead-letters')
+  .description('Events the named projections (all when none are named) set aside, with the error')
+  .argument('[names...]', 'projections')
+  .option('--json', 'print a JSON array instead of a table')
+  .action(async (names: string[], options: { json?: boolean }) => {
+    await withEngine((engine) => {
+      names.forEach((name) => engine.projection(name));
+      const letters = engine.deadLetters(names);
+      if (options.json) console.log(JSON.stringify(letters, null, 2));
+      else if (letters.length === 0) console.log('no dead letters');
+      else console.table(letters);
+      return Promise.resolve();
+    });
+  });
+
+const retry = new Command('retry')
+  .description(
+    'Apply the dead letters of the named projections (all when none) again, after a fix; exit 1 while some remain',
+  )
+  .argument('[names...]', 'projections')
+  .action(async (names: string[]) => {
+    await withEngine(async (engine) => {
+      names.forEach((name) => engine.projection(name));
+      const { retried, remaining } = await engine.retryDeadLetters(names);
+      console.log(`retried ${retried} dead letter(s): ${retried - remaining.length} applied`);
+      reportTrouble(await engine.status(), names);
     });
   });
 
@@ -67,12 +122,13 @@ const status = new Command('status')
         return;
       }
       console.table(
-        rows.map(({ name, version, checkpoint, lag, status: state, error }) => ({
+        rows.map(({ name, version, checkpoint, lag, status: state, error, deadLetters }) => ({
           name,
           version,
           checkpoint,
           lag,
           status: state,
+          deadLetters,
           ...(error ? { error } : {}),
         })),
       );
@@ -82,4 +138,6 @@ const status = new Command('status')
 export const projectionsCommand = new Command('projections')
   .description('Inspect and rebuild the read models')
   .addCommand(rebuild)
-  .addCommand(status);
+  .addCommand(status)
+  .addCommand(deadLetters)
+  .addCommand(retry);

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PubSub } from 'graphql-subscriptions';
 import { PROJECTOR, type Projector } from '../platform/projection-engine/projector';
-import { type EventType, pairOf, readDomainEvent } from '../events';
+import { type EventType, pairOf } from '../events';
+import { domainEventOf } from '../platform/event-store/unreadable-events';
 import type { RecordedEvent } from '../platform/event-store/event-store';
 import {
   CustomersQueries,
@@ -56,9 +57,10 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
   private publish(events: readonly RecordedEvent[]): void {
     for (const event of events) {
       if (!ROW_CHANGING.has(event.type)) continue;
-      const reading = readDomainEvent(event.type, event.metadata.schemaVersion, event.data);
-      if (!reading.readable) continue;
-      const { partnerTenantId, customerTenantId } = pairOf(reading.event);
+      // Skips (and counts) an event it cannot read, bad data included: a live update never throws.
+      const current = domainEventOf(event);
+      if (!current) continue;
+      const { partnerTenantId, customerTenantId } = pairOf(current);
       if (!partnerTenantId || !customerTenantId) continue;
       const row = this.customers.pair(partnerTenantId, customerTenantId);
       if (!row) continue;

@@ -37,7 +37,7 @@ import { ProjectionEngine } from './projection-engine/projection-engine';
 import { ProjectionThread } from './projection-engine/projection-thread';
 import { PROJECTOR } from './projection-engine/projector';
 import { READ_STORE, type ReadStore } from './read-store/read-store';
-import { createReadStore } from './read-store/read-store.factory';
+import { openCheckedReadStore } from './read-store/read-store.factory';
 import { ReadSide } from './read-store/read-side';
 import { CallerRateLimit } from './security/caller-rate-limit';
 import { Policies } from './policies/policies';
@@ -93,7 +93,11 @@ export class PlatformModule {
             metrics,
           ),
       },
-      { provide: READ_STORE, useFactory: () => createReadStore(settings) },
+      {
+        provide: READ_STORE,
+        useFactory: () =>
+          openCheckedReadStore(settings, (line) => new Logger('ReadStore').error(line)),
+      },
       {
         provide: PROJECTOR,
         useFactory: (store: EventStore, readStore: ReadStore) => {

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,10 +60,45 @@ describe('the command line', () => {
       checkpoint: head,
       lag: 0,
       status: 'LIVE',
+      deadLetters: 0,
     });
     expect(stderr).toContain(
       `partner-ledger: event store: SQLite ${resolve(dataDir, 'events.db')}; read models: SQLite ${resolve(dataDir, 'read-models.db')}`,
     );
+  });
+
+  it('a stored event that is not JSON: rebuild finishes and exits 1 naming what failed, dead-letters lists it, retry exits 1 while it stays', async () => {
+    const poisonDir = mkdtempSync(join(tmpdir(), 'partner-ledger-poison-'));
+    const poisonEnv = { DATA_DIR: poisonDir, AUTH_SECRET: TEST_SECRET };
+    try {
+      const store = new SqliteEventStore(join(poisonDir, 'events.db'));
+      await writeStory(store, 2);
+      await store.close();
+      const raw = new Database(join(poisonDir, 'events.db'));
+      raw.prepare(`UPDATE events SET data = '{not json' WHERE position = 3`).run();
+      raw.close();
+
+      const rebuilt = await npm(['projections', '--', 'rebuild'], poisonEnv).catch(
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+      expect(rebuilt).toMatchObject({ code: 1 });
+      expect(rebuilt.stdout).toMatch(/^rebuilt all projections/);
+      expect(rebuilt.stderr).toMatch(
+        /audit FAILED: \w+ at position 3: stored JSON cannot be parsed/,
+      );
+
+      const { stdout } = await npm(['projections', '--', 'dead-letters', '--json'], poisonEnv);
+      const letters = JSON.parse(stdout) as { projection: string; position: number }[];
+      expect(letters).toContainEqual(expect.objectContaining({ projection: 'audit', position: 3 }));
+
+      const retried = await npm(['projections', '--', 'retry', 'audit'], poisonEnv).catch(
+        (error: { code: number; stdout: string }) => error,
+      );
+      expect(retried).toMatchObject({ code: 1 });
+      expect(retried.stdout).toContain('retried 1 dead letter(s): 0 applied');
+    } finally {
+      removeDataDir(poisonDir);
+    }
   });
 
   it('a command on EventStoreDB names the server without its credentials', () => {

@@ -27,7 +27,7 @@ const isCustomerPageKey = (value: unknown): value is CustomerPageKey =>
   typeof (value as CustomerPageKey).tenantId === 'string';
 
 const AS_OF =
-  'R43: the page as it stood at this moment (relationships and DAP); Azure subscriptions are the current ones.';
+  'R43: the page as it stood at this moment (relationships, DAP, Azure subscriptions and their role assignments).';
 
 const cursorOf = (row: RelationshipRow) =>
   encodeCursor({ name: row.customer_name, tenantId: row.customer_tenant_id });
@@ -77,12 +77,14 @@ export class CustomersResolver {
     const pageRows = rows.slice(0, size);
     const subscriptions = this.subscriptions.ofCustomers(
       pageRows.map((row) => row.customer_tenant_id),
+      asOf,
     );
     const toNode = customerMapper(actor);
     const nodes = pageRows.map((row) =>
       toNode(row, subscriptions.get(row.customer_tenant_id) ?? []),
     );
     const last = pageRows.at(-1);
+    const [history, current] = [this.customersHistory, this.customerRows];
     return {
       nodes,
       // Cursors for every row only when the client asks for edges.
@@ -90,9 +92,10 @@ export class CustomersResolver {
         return nodes.map((node, index) => ({ cursor: cursorOf(pageRows[index]), node }));
       },
       pageInfo: { hasNextPage: rows.length > size, endCursor: last ? cursorOf(last) : null },
-      totalCount: asOf
-        ? this.customersHistory.count(partnerTenantId, asOf)
-        : this.customerRows.count(partnerTenantId),
+      // Counted only when asked for: a COUNT grows with the partner's customers.
+      get totalCount() {
+        return asOf ? history.count(partnerTenantId, asOf) : current.count(partnerTenantId);
+      },
     };
   }
 

@@ -28,6 +28,7 @@ const settingsSchema = z
       .default('https://admin.microsoft.com/Adminportal/Home#/BillingAccounts/partner-invitation'),
     AUTOPILOT_POLICY: z.enum(['current', 'dap-required']).default('current'),
     PROJECTION_THREAD: z.enum(['worker', 'main']).default('worker'),
+    READ_MODELS_CHECK: z.enum(['quick', 'off']).default('quick'),
     READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
     NOT_READY_WAIT_MS: z.coerce.number().int().nonnegative().default(10_000),
     GRAPHQL_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),

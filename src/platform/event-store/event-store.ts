@@ -31,6 +31,11 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> {
   position: number;
   /** When the store recorded the event. */
   created: Date;
+  /**
+   * Set when the stored text could not be read (not JSON): `data` is then undefined and `metadata`
+   * holds what could be read. Nothing can apply such an event; projections dead-letter it.
+   */
+  malformed?: string;
 }
 
 export interface AppendResult {

@@ -2,7 +2,7 @@ import type { EventReading } from '../domain/event-evolution';
 import { type DomainEvent, readDomainEvent, type Recorded } from '../../events';
 import type { RecordedEvent } from './event-store';
 
-type Reason = Extract<EventReading<DomainEvent>, { readable: false }>['reason'];
+type Reason = Extract<EventReading<DomainEvent>, { readable: false }>['reason'] | 'MALFORMED';
 
 /**
  * Stored events this version cannot read (a newer version wrote them, or someone by hand): each is
@@ -31,12 +31,18 @@ class UnreadableEvents {
 
 export const unreadableEvents = new UnreadableEvents();
 
-/** The recorded event as this version reads it (upcast), or undefined when it must be skipped. */
+/**
+ * The recorded event as this version reads it (upcast), or undefined when it must be skipped; an
+ * event whose stored text or data cannot be read (malformed JSON, an upcaster that throws on bad
+ * data) is skipped and counted too, never thrown: it must not stop a command or a follow-up.
+ */
 export function domainEventOf(recorded: RecordedEvent): DomainEvent | undefined {
-  const reading = readDomainEvent(recorded.type, recorded.metadata?.schemaVersion, recorded.data);
-  if (reading.readable) return reading.event;
-  unreadableEvents.report(recorded, reading.reason);
-  return undefined;
+  try {
+    return readOrThrow(recorded);
+  } catch {
+    unreadableEvents.report(recorded, 'MALFORMED');
+    return undefined;
+  }
 }
 
 /**
@@ -44,7 +50,26 @@ export function domainEventOf(recorded: RecordedEvent): DomainEvent | undefined 
  * when it must be skipped.
  */
 export function recordedDomainEventOf(recorded: RecordedEvent): Recorded | undefined {
-  const current = domainEventOf(recorded);
+  return typedRecorded(recorded, domainEventOf(recorded));
+}
+
+/**
+ * Like recordedDomainEventOf, but throws when the event cannot be read (malformed, bad data): the
+ * projections dead-letter such an event rather than skip it unseen.
+ */
+export function recordedDomainEventOrThrow(recorded: RecordedEvent): Recorded | undefined {
+  return typedRecorded(recorded, readOrThrow(recorded));
+}
+
+function readOrThrow(recorded: RecordedEvent): DomainEvent | undefined {
+  if (recorded.malformed) throw new Error(recorded.malformed);
+  const reading = readDomainEvent(recorded.type, recorded.metadata?.schemaVersion, recorded.data);
+  if (reading.readable) return reading.event;
+  unreadableEvents.report(recorded, reading.reason);
+  return undefined;
+}
+
+function typedRecorded(recorded: RecordedEvent, current: DomainEvent | undefined) {
   // Type and data come from one DomainEvent; TypeScript cannot see they stay paired in the spread.
   return current && ({ ...recorded, type: current.type, data: current.data } as Recorded);
 }

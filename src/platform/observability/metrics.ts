@@ -90,6 +90,12 @@ export class Metrics {
     labelNames: ['projection'],
     registers: [this.registry],
   });
+  private readonly deadLetters = new Gauge({
+    name: `${PREFIX}projection_dead_letters`,
+    help: 'Events each read model set aside after its handlers kept throwing (`projections dead-letters`)',
+    labelNames: ['projection'],
+    registers: [this.registry],
+  });
   private readonly ready = new Gauge({
     name: `${PREFIX}ready`,
     help: '1 once the server is ready (read models caught up at start), else 0',
@@ -109,6 +115,7 @@ export class Metrics {
       const projection = status.name;
       this.lag.set({ projection }, status.lag);
       this.checkpoint.set({ projection }, status.checkpoint);
+      this.deadLetters.set({ projection }, status.deadLetters);
       for (const state of ['LIVE', 'CATCHING_UP', 'REBUILDING', 'FAILED']) {
         this.state.set({ projection, state }, status.status === state ? 1 : 0);
       }

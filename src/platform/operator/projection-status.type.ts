@@ -18,4 +18,8 @@ export class ProjectionStatus {
   lag!: number;
   @Field(() => ProjectionRunStatus) status!: ProjectionRunStatus;
   @Field(() => String, { nullable: true }) error?: string;
+  @Field(() => Int, {
+    description: 'Events set aside after its handlers kept throwing on them (dead letters).',
+  })
+  deadLetters!: number;
 }

@@ -1,4 +1,5 @@
 import type { ReadStore } from '../read-store/read-store';
+import { DeadLetters } from './dead-letters';
 import type { Projection, ProjectionStatus } from './projection';
 
 export class ReadModelNotReadyError extends Error {
@@ -26,6 +27,8 @@ export interface CheckpointRow {
 
 /** Each projection's position in `$all`, kept in the read store beside its tables. */
 export class Checkpoints {
+  readonly deadLetters: DeadLetters;
+
   constructor(private readonly readStore: ReadStore) {
     readStore.db.exec(`CREATE TABLE IF NOT EXISTS projection_checkpoints (
       name TEXT PRIMARY KEY,
@@ -34,6 +37,7 @@ export class Checkpoints {
       state TEXT NOT NULL,
       error TEXT
     )`);
+    this.deadLetters = new DeadLetters(readStore);
   }
 
   all(): CheckpointRow[] {
@@ -65,6 +69,7 @@ export class Checkpoints {
   /** Where each projection stands against the event store's `head`. */
   statuses(projections: readonly Projection[], head: number): ProjectionStatus[] {
     const rows = new Map(this.all().map((row) => [row.name, row]));
+    const deadLetters = this.deadLetters.counts();
     return projections.map((projection) => {
       const row = rows.get(projection.name);
       const checkpoint = row?.position ?? 0;
@@ -82,6 +87,7 @@ export class Checkpoints {
         lag,
         status,
         ...(row?.error ? { error: row.error } : {}),
+        deadLetters: deadLetters.get(projection.name) ?? 0,
       };
     });
   }
@@ -123,6 +129,7 @@ export class Checkpoints {
 
   /** Empties a projection's tables and starts it again from the first event. Call inside a transaction. */
   reset(projection: Projection): void {
+    this.deadLetters.clear(projection.name);
     for (const table of projection.tables)
       this.readStore.db.exec(`DROP TABLE IF EXISTS "${table}"`);
     for (const ddl of projection.schema) this.readStore.db.exec(ddl);

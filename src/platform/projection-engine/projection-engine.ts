@@ -1,9 +1,16 @@
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
-import { recordedDomainEventOf } from '../event-store/unreadable-events';
+import { recordedDomainEventOrThrow } from '../event-store/unreadable-events';
 import { inSpanSync } from '../observability/tracing';
 import type { ReadStore } from '../read-store/read-store';
 import { Checkpoints, type CheckpointRow } from './checkpoints';
-import { applyTyped, type Projection, type ProjectionStatus } from './projection';
+import type { DeadLetter } from './dead-letters';
+import {
+  applyTyped,
+  concerns,
+  type Projection,
+  type ProjectionStatus,
+  type Recorded,
+} from './projection';
 import type { Projector } from './projector';
 import { VisiblePosition } from './visible-position';
 
@@ -14,7 +21,20 @@ export interface ProjectionEngineOptions {
 }
 
 const RETRY_FIRST_MS = 100;
+/** Tries of an event a handler throws on before it is dead-lettered (a busy file may pass). */
+const MAX_ATTEMPTS = 3;
 const RETRY_MAX_MS = 5000;
+
+/** An event as this version reads it, undefined when skipped, or why it cannot be read. */
+type Readable = Recorded | undefined | Error;
+
+function readableOrError(event: RecordedEvent): Readable {
+  try {
+    return recordedDomainEventOrThrow(event);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
 
 export interface BatchProgress {
   position: number;
@@ -125,6 +145,46 @@ export class ProjectionEngine implements Projector {
     return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   }
 
+  /** The events the named projections (all when none are named) set aside, oldest first. */
+  deadLetters(names: readonly string[] = []): DeadLetter[] {
+    return this.checkpoints.deadLetters.list(names);
+  }
+
+  /**
+   * Applies the dead letters of the named projections (all when none are named) again, oldest
+   * first, after a fix; each one that applies leaves the table. A projection stopped (FAILED) at
+   * the event resumes from it. Then catches every projection up. Answers what is still dead.
+   */
+  async retryDeadLetters(
+    names: readonly string[] = [],
+  ): Promise<{ retried: number; remaining: DeadLetter[] }> {
+    this.prepare();
+    const letters = this.checkpoints.deadLetters
+      .list(names)
+      .filter((letter) => this.byName.has(letter.projection));
+    for (const letter of letters) {
+      const [event] = await this.store.readAll({ after: letter.position - 1, maxCount: 1 });
+      if (event?.position !== letter.position) continue;
+      const projection = this.projection(letter.projection);
+      this.readStore.transaction(() => {
+        const error = this.tryApply(projection, event, readableOrError(event));
+        if (error !== undefined) {
+          this.checkpoints.deadLetters.record(projection.name, event, error, MAX_ATTEMPTS);
+          return;
+        }
+        this.checkpoints.deadLetters.remove(projection.name, event.position);
+        const row = this.checkpoints.get(projection.name);
+        if (row?.state === 'FAILED' && row.position < event.position) {
+          this.checkpoints.advance(row.name, event.position);
+          // Not served until caught up again; its query indexes are (re)made when it is.
+          this.checkpoints.setState(row.name, 'REBUILDING');
+        }
+      });
+    }
+    await this.catchUp();
+    return { retried: letters.length, remaining: this.checkpoints.deadLetters.list(names) };
+  }
+
   async status(): Promise<ProjectionStatus[]> {
     return this.checkpoints.statuses(this.projections, await this.store.headPosition());
   }
@@ -232,7 +292,7 @@ export class ProjectionEngine implements Projector {
   /** Applies the page to every projection it concerns; returns the position all working ones reached. */
   private applyPage(after: number, page: RecordedEvent[]): number {
     const last = page[page.length - 1].position;
-    const readable = page.map(recordedDomainEventOf);
+    const readable = page.map(readableOrError);
     return this.readStore.transaction(() => {
       let visible = last;
       for (const row of this.workingCheckpoints()) {
@@ -241,27 +301,79 @@ export class ProjectionEngine implements Projector {
           visible = Math.min(visible, row.position);
           continue;
         }
-        const projection = this.projection(row.name);
-        try {
-          this.readStore.db.transaction(() => {
-            page.forEach((event, index) => {
-              if (event.position <= row.position) return;
-              projection.everyEvent?.(event, this.readStore);
-              const current = readable[index];
-              if (current) applyTyped(projection, current, this.readStore);
-            });
-          })();
-          this.checkpoints.advance(row.name, last);
-        } catch (error) {
-          this.checkpoints.setState(
-            row.name,
-            'FAILED',
-            error instanceof Error ? error.message : String(error),
-          );
-        }
+        this.applyTo(this.projection(row.name), row, page, readable);
       }
       return visible;
     });
+  }
+
+  /**
+   * Applies the page to one projection and moves its checkpoint. When a handler throws, the page
+   * is applied again event by event: the poison event is tried MAX_ATTEMPTS times, then
+   * dead-lettered, and the projection either skips it or stops before it (its policy).
+   */
+  private applyTo(
+    projection: Projection,
+    row: CheckpointRow,
+    page: readonly RecordedEvent[],
+    readable: readonly Readable[],
+  ): void {
+    const last = page[page.length - 1].position;
+    const pending = page.flatMap((event, index) =>
+      event.position > row.position ? [{ event, current: readable[index] }] : [],
+    );
+    try {
+      this.readStore.db.transaction(() =>
+        pending.forEach(({ event, current }) => this.applyEvent(projection, event, current)),
+      )();
+      this.checkpoints.advance(row.name, last);
+      return;
+    } catch {
+      // Rolled back to before the page; found and set aside below.
+    }
+    let applied = row.position;
+    for (const { event, current } of pending) {
+      const error = this.tryApply(projection, event, current);
+      if (error !== undefined) {
+        const message = `${event.type} at position ${event.position}: ${error}`;
+        this.checkpoints.deadLetters.record(projection.name, event, error, MAX_ATTEMPTS);
+        this.options.onError?.(new Error(`projection ${projection.name} dead-lettered ${message}`));
+        if ((projection.deadLetterPolicy ?? 'CONTINUE') === 'FAIL') {
+          this.checkpoints.advance(row.name, applied);
+          this.checkpoints.setState(row.name, 'FAILED', message);
+          return;
+        }
+      }
+      applied = event.position;
+    }
+    this.checkpoints.advance(row.name, last);
+  }
+
+  /** Applies one event in a savepoint, up to MAX_ATTEMPTS times; the last error, if all failed. */
+  private tryApply(
+    projection: Projection,
+    event: RecordedEvent,
+    current: Readable,
+  ): string | undefined {
+    let error = '';
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      try {
+        this.readStore.db.transaction(() => this.applyEvent(projection, event, current))();
+        return undefined;
+      } catch (thrown) {
+        error = thrown instanceof Error ? thrown.message : String(thrown);
+      }
+    }
+    return error;
+  }
+
+  /** An event this version cannot read is poison for a projection that would have applied it. */
+  private applyEvent(projection: Projection, event: RecordedEvent, current: Readable): void {
+    if (event.malformed && concerns(projection, event)) throw new Error(event.malformed);
+    projection.everyEvent?.(event, this.readStore);
+    if (current instanceof Error) {
+      if (event.type in projection.handlers) throw current;
+    } else if (current) applyTyped(projection, current, this.readStore);
   }
 
   private createQueryIndexes(projection: Projection): void {

@@ -37,6 +37,19 @@ export interface Projection {
   handlers: ProjectionHandlers;
   /** Runs for every event, before the type's own handler (the audit log wants them all). */
   everyEvent?: ProjectionHandler;
+  /**
+   * What happens once an event its handlers throw on is dead-lettered (after bounded retries):
+   * `CONTINUE` (the default) skips it and keeps going; `FAIL` stops the projection there (FAILED,
+   * its queries refused with NOT_READY) until `projections retry` applies it.
+   */
+  deadLetterPolicy?: DeadLetterPolicy;
+}
+
+export type DeadLetterPolicy = 'FAIL' | 'CONTINUE';
+
+/** Whether `event` concerns `projection` at all (it has a handler for it or wants every event). */
+export function concerns(projection: Projection, event: RecordedEvent): boolean {
+  return projection.everyEvent !== undefined || event.type in projection.handlers;
 }
 
 /** Applies `event` (upcast) to `projection` through the handler of its type, if it has one. */
@@ -55,6 +68,8 @@ export interface ProjectionStatus {
   lag: number;
   status: ProjectionRunStatus;
   error?: string;
+  /** Events set aside in the dead-letter table (`projections dead-letters`). */
+  deadLetters: number;
 }
 
 export const PROJECTIONS = Symbol('Projections');

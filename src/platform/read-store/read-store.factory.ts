@@ -1,9 +1,50 @@
+import Database from 'better-sqlite3';
+import { existsSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Settings } from '../config/settings';
 import { ReadStore } from './read-store';
 
+const readModelsFile = (settings: Settings): string => join(settings.DATA_DIR, 'read-models.db');
+
 export const createReadStore = (settings: Settings): ReadStore =>
-  new ReadStore(join(settings.DATA_DIR, 'read-models.db'));
+  new ReadStore(readModelsFile(settings));
+
+/**
+ * Opens the read store after an integrity check (READ_MODELS_CHECK): read models are derived data,
+ * so a file SQLite cannot read is set aside (renamed, with its WAL) and a fresh one is rebuilt from
+ * the events, instead of a start that fails or a server that answers internal errors.
+ */
+export function openCheckedReadStore(settings: Settings, log: (line: string) => void): ReadStore {
+  const file = readModelsFile(settings);
+  const problem = settings.READ_MODELS_CHECK === 'off' ? undefined : integrityProblem(file);
+  if (problem) {
+    const aside = `${resolve(file)}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+    }
+    log(
+      `read models file ${resolve(file)} failed its integrity check (${problem}); set aside as ${aside}, rebuilding the read models from the events`,
+    );
+  }
+  return createReadStore(settings);
+}
+
+/** What SQLite's quick_check says is wrong with `file`, or undefined when it is fine (or absent). */
+function integrityProblem(file: string): string | undefined {
+  if (!existsSync(file)) return undefined;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { fileMustExist: true });
+    const rows = db.pragma('quick_check(3)') as { quick_check: string }[];
+    return rows[0]?.quick_check === 'ok'
+      ? undefined
+      : rows.map((row) => row.quick_check).join('; ');
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    db?.close();
+  }
+}
 
 export const describeReadStore = (settings: Settings): string =>
   `SQLite ${resolve(settings.DATA_DIR, 'read-models.db')}`;

@@ -8,6 +8,7 @@ const status = (name: string, checkpoint: number, lag: number): ProjectionStatus
   checkpoint,
   lag,
   status: lag > 0 ? 'CATCHING_UP' : 'LIVE',
+  deadLetters: 0,
 });
 
 describe('catch-up progress', () => {

@@ -118,8 +118,15 @@ describe('projection metrics during a rebuild', () => {
     const metrics = new Metrics();
     metrics.observeProjections(
       [
-        { name: 'customers', version: 3, checkpoint: 25, lag: 75, status: 'REBUILDING' },
-        { name: 'audit', version: 2, checkpoint: 100, lag: 0, status: 'LIVE' },
+        {
+          name: 'customers',
+          version: 3,
+          checkpoint: 25,
+          lag: 75,
+          status: 'REBUILDING',
+          deadLetters: 0,
+        },
+        { name: 'audit', version: 2, checkpoint: 100, lag: 0, status: 'LIVE', deadLetters: 2 },
       ],
       true,
     );
@@ -132,6 +139,7 @@ describe('projection metrics during a rebuild', () => {
     ).toBe(1);
     expect(sample(text, 'partner_ledger_projection_lag{projection="customers"}')).toBe(75);
     expect(sample(text, 'partner_ledger_event_store_head_position')).toBe(100);
+    expect(sample(text, 'partner_ledger_projection_dead_letters{projection="audit"}')).toBe(2);
   });
 });
 

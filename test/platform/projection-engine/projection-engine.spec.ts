@@ -169,7 +169,7 @@ describe('projection engine on real SQLite files', () => {
     expect(customers).toMatchObject({ version: customersProjection.version + 1, status: 'LIVE' });
   });
 
-  it('a failing handler marks only its projection FAILED; the others stay live', async () => {
+  it('a handler failing under the FAIL policy marks only its projection FAILED; the others stay live', async () => {
     const reads = readStore('failing.db');
     const broken: Projection = {
       name: 'broken',
@@ -181,15 +181,20 @@ describe('projection engine on real SQLite files', () => {
           throw new Error('cannot project this');
         },
       },
+      deadLetterPolicy: 'FAIL',
     };
     const engine = new ProjectionEngine(store, reads, [...PROJECTIONS, broken]);
     await engine.start();
     const statuses = await engine.status();
     await engine.stop();
+    const [first] = await store
+      .readAll({ maxCount: 200 })
+      .then((events) => events.filter((event) => event.type === 'RelationshipEstablished'));
     expect(statuses.find((status) => status.name === 'broken')).toMatchObject({
       status: 'FAILED',
-      error: 'cannot project this',
-      checkpoint: 0,
+      error: `RelationshipEstablished at position ${first.position}: cannot project this`,
+      checkpoint: first.position - 1,
+      deadLetters: 1,
     });
     expect(
       statuses

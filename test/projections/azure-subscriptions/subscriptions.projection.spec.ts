@@ -40,6 +40,7 @@ const ownerRow = {
   partner_group: 'ADMIN_AGENTS',
   user_id: null,
   assigned_at: at(2),
+  removed_at: null,
 };
 
 describe('subscriptions projection (R20–R25)', () => {
@@ -51,11 +52,11 @@ describe('subscriptions projection (R20–R25)', () => {
       .then({ azure_subscriptions: [subscription], subscription_role_assignments: [ownerRow] });
   });
 
-  it('R20: a registered subscription is the customer’s own; a removed assignment is gone', () => {
+  it('R20, R43: a registered subscription is the customer’s own; a removed assignment keeps its row with when it ended', () => {
     spec
       .given(provisioned, { type: 'SubscriptionRoleAssigned', data: assignment, occurredAt: at(2) })
       .when(
-        { type: 'SubscriptionRoleAssignmentRemoved', data: assignment },
+        { type: 'SubscriptionRoleAssignmentRemoved', data: assignment, occurredAt: at(3) },
         {
           type: 'AzureSubscriptionRegistered',
           data: { subscriptionId: 'own', displayName: 'Own', customerTenantId: 'fabrikam' },
@@ -74,7 +75,7 @@ describe('subscriptions projection (R20–R25)', () => {
             created_at: at(4),
           },
         ],
-        subscription_role_assignments: [],
+        subscription_role_assignments: [{ ...ownerRow, removed_at: at(3) }],
       });
   });
 });

@@ -293,15 +293,28 @@ function settle<T>(work: () => T): Promise<T> {
   return new Promise((resolve) => resolve(work()));
 }
 
+/** A row whose JSON cannot be parsed (written by hand) is returned marked, never thrown on. */
 function toRecordedEvent(row: EventRow): RecordedEvent {
+  const data = parsedJson(row.data);
+  const metadata = parsedJson(row.metadata);
+  const malformed = [data, metadata].find((parsed) => 'error' in parsed);
   return {
     id: row.id,
     streamId: row.stream_id,
     type: row.type,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
+    data: 'value' in data ? data.value : undefined,
+    metadata: ('value' in metadata ? metadata.value : {}) as EventMetadata,
     revision: row.revision,
     position: row.position,
     created: new Date(row.created),
+    ...(malformed && 'error' in malformed ? { malformed: malformed.error } : {}),
   };
+}
+
+function parsedJson(text: string): { value: unknown } | { error: string } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { error: `stored JSON cannot be parsed: ${(error as Error).message}` };
+  }
 }

@@ -1,0 +1,81 @@
+import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
+import { newEvent } from '../support/events';
+import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { people } from '../support/tenants';
+
+const REQUEST = `mutation ($input: RequestResellerRelationshipInput!) { requestResellerRelationship(input: $input) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { delegatedAdmin { status } } }`;
+const AUDIT = `{ auditLog(first: 5) { nodes { type } } }`;
+const CUSTOMERS = `{ customers { nodes { tenantId } } }`;
+const STATUS = `{ projectionStatus { name status deadLetters error } }`;
+
+describe('poison events on a running server', () => {
+  let app: TestApp | undefined;
+  afterEach(async () => {
+    await app?.close();
+    if (app) removeDataDir(app.dataDir);
+    app = undefined;
+  });
+
+  it('a stored event that is not JSON neither stops the start nor the other read models; audit answers NOT_READY', async () => {
+    app = await startApp();
+    const ann = await app.token(people.ann);
+    const fay = await app.token(people.fay);
+    const id = (await app.gql(ann, REQUEST, { input: {} })).data.requestResellerRelationship.id;
+    expect((await app.gql(fay, ACCEPT, { id })).errors).toBeUndefined();
+    const dataDir = app.dataDir;
+    await app.close();
+    const raw = new Database(join(dataDir, 'events.db'));
+    raw.prepare(`UPDATE events SET data = '{not json' WHERE type = 'InvitationCreated'`).run();
+    raw.close();
+    // The start replays every event: the read models were derived data.
+    for (const suffix of ['', '-wal', '-shm'])
+      rmSync(join(dataDir, `read-models.db${suffix}`), { force: true });
+
+    app = await startApp({ dataDir });
+    const opal = await app.token(people.opal);
+    const statuses = (await app.gql(opal, STATUS)).data.projectionStatus as {
+      name: string;
+      status: string;
+      deadLetters: number;
+    }[];
+    expect(statuses.find((status) => status.name === 'audit')).toMatchObject({
+      status: 'FAILED',
+      deadLetters: 1,
+    });
+    expect(statuses.find((status) => status.name === 'customers')).toMatchObject({
+      status: 'LIVE',
+    });
+    const audit = await app.gql(await app.token(people.ann), AUDIT);
+    expect(audit.errors?.[0].extensions?.code).toBe('NOT_READY');
+    expect((await app.gql(ann, CUSTOMERS)).errors).toBeUndefined();
+  });
+
+  it('an appended event with bad data is dead-lettered while the server keeps serving and writing', async () => {
+    app = await startApp();
+    const store = app.app.get<EventStore>(EVENT_STORE);
+    await store.append(
+      'relationship-contoso-partners_fabrikam',
+      [newEvent('RelationshipEstablished', { partnerTenantId: 'contoso-partners' })],
+      'any',
+    );
+    const ann = await app.token(people.ann);
+    const fay = await app.token(people.fay);
+    const id = (await app.gql(ann, REQUEST, { input: {} })).data.requestResellerRelationship.id;
+    expect((await app.gql(fay, ACCEPT, { id })).errors).toBeUndefined();
+    expect((await app.gql(ann, CUSTOMERS)).data.customers.nodes).toEqual([
+      { tenantId: 'fabrikam' },
+    ]);
+    const statuses = (await app.gql(await app.token(people.opal), STATUS)).data
+      .projectionStatus as { name: string; status: string; deadLetters: number }[];
+    const byName = new Map(statuses.map((status) => [status.name, status]));
+    expect(byName.get('customers')).toMatchObject({ status: 'LIVE', deadLetters: 1 });
+    // The audit log stops visibly at an event it cannot describe (its policy), never silently.
+    expect(byName.get('audit')).toMatchObject({ status: 'FAILED', deadLetters: 1 });
+    const audit = await app.gql(ann, AUDIT);
+    expect(audit.errors?.[0].extensions?.code).toBe('NOT_READY');
+  });
+});

@@ -1,0 +1,41 @@
+import { AuditQueries } from '../../projections/audit/audit.queries';
+import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
+import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { people } from '../support/tenants';
+
+const REQUEST = `mutation ($input: RequestResellerRelationshipInput!) { requestResellerRelationship(input: $input) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { delegatedAdmin { status } } }`;
+
+describe('totalCount is counted only when the caller asks for it', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp({ env: { GRAPHQL_RESPONSE_CACHE: 'off' } });
+    const id = (await app.gql(await app.token(people.ann), REQUEST, { input: {} })).data
+      .requestResellerRelationship.id;
+    await app.gql(await app.token(people.fay), ACCEPT, { id });
+  });
+  afterAll(async () => {
+    await app.close();
+    removeDataDir(app.dataDir);
+  });
+
+  it.each([
+    ['customers', CustomersQueries, '{ customers { nodes { tenantId } } }'],
+    ['auditLog', AuditQueries, '{ auditLog { nodes { type } } }'],
+  ] as const)(
+    '%s: a page without totalCount runs no COUNT; with it, the count is right',
+    async (field, queries, page) => {
+      const count = jest.spyOn(app.app.get(queries), 'count');
+      const ann = await app.token(people.ann);
+      const all = await app.gql(ann, `{ ${field}(first: 500) { nodes { __typename } } }`);
+      expect(all.errors).toBeUndefined();
+      expect((await app.gql(ann, page)).errors).toBeUndefined();
+      expect(count).not.toHaveBeenCalled();
+      const answer = await app.gql(ann, `{ ${field} { totalCount } }`);
+      expect(answer.data[field].totalCount).toBe(all.data[field].nodes.length);
+      expect(answer.data[field].totalCount).toBeGreaterThan(0);
+      expect(count).toHaveBeenCalledTimes(1);
+      count.mockRestore();
+    },
+  );
+});

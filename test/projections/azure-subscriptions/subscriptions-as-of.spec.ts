@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { subscriptionsProjection } from '../../../projections/azure-subscriptions/subscriptions.projection';
+import { SubscriptionsQueries } from '../../../projections/azure-subscriptions/subscriptions.queries';
+import { schemaVersionOf, type EventType } from '../../../src/events';
+import type { EventStore } from '../../../src/platform/event-store/event-store';
+import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
+import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
+import { ReadStore } from '../../../src/platform/read-store/read-store';
+import { newEvent, newMetadata } from '../../support/events';
+import { at } from '../../support/projection-spec';
+
+const customer = 'fabrikam';
+const partner = { partnerTenantId: 'contoso-partners', partnerName: 'Contoso' };
+const owner = {
+  role: 'OWNER',
+  roleDefinitionId: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+  principal: { kind: 'PARTNER_GROUP', partnerTenantId: 'contoso-partners', group: 'ADMIN_AGENTS' },
+};
+const reader = {
+  role: 'READER',
+  roleDefinitionId: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+  principal: { kind: 'CUSTOMER_USER', userId: 'fay' },
+};
+const s1 = { subscriptionId: 'sub-1', customerTenantId: customer };
+const s2 = { subscriptionId: 'sub-2', customerTenantId: customer };
+const s3 = { subscriptionId: 'sub-3', customerTenantId: customer };
+
+/** [minute, type, data]: a subscription's life, with its assignments coming and going. */
+const HISTORY: [number, EventType, object][] = [
+  [1, 'AzureSubscriptionProvisioned', { ...s1, ...partner, displayName: 'Prod' }],
+  [2, 'SubscriptionRoleAssigned', { ...s1, ...partner, assignmentId: 'a-1', ...owner }],
+  [3, 'AzureSubscriptionRegistered', { ...s2, displayName: 'Own' }],
+  [4, 'SubscriptionRoleAssigned', { ...s2, ...partner, assignmentId: 'a-2', ...reader }],
+  [5, 'SubscriptionRoleAssignmentRemoved', { ...s1, ...partner, assignmentId: 'a-1', ...owner }],
+  [6, 'AzureSubscriptionCancelled', s1],
+  [7, 'AzureSubscriptionProvisioned', { ...s3, ...partner, displayName: 'Dev' }],
+];
+
+describe('R43: asOf Azure subscriptions', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  const opened: ReadStore[] = [];
+
+  /** A read store that replayed only the events recorded up to `moment` (all when none). */
+  const replayedUpTo = async (name: string, moment?: string): Promise<SubscriptionsQueries> => {
+    const reads = new ReadStore(join(dir, name));
+    opened.push(reads);
+    const upTo: EventStore = Object.create(store) as EventStore;
+    upTo.readAll = async (options) =>
+      (await store.readAll(options)).filter(
+        (event) => moment === undefined || event.metadata.occurredAt <= moment,
+      );
+    await new ProjectionEngine(upTo, reads, [subscriptionsProjection]).catchUp();
+    return new SubscriptionsQueries(reads);
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'subscriptions-as-of-'));
+    store = new SqliteEventStore(join(dir, 'events.db'));
+    for (const [minute, type, data] of HISTORY) {
+      const metadata = newMetadata({
+        occurredAt: at(minute),
+        schemaVersion: schemaVersionOf(type),
+      });
+      await store.append(`subscription-${minute}`, [newEvent(type, data, { metadata })], 'any');
+    }
+  });
+
+  afterAll(async () => {
+    opened.forEach((reads) => reads.close());
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('R43: the subscriptions and role assignments asOf a moment are those of a projection replayed only up to it', async () => {
+    const live = await replayedUpTo('live.db');
+    const moments = [at(0), at(1), at(2), at(4), at(5), at(6), at(7)];
+    for (const [index, moment] of moments.entries()) {
+      const past = await replayedUpTo(`past-${index}.db`, moment);
+      const asOf = live.ofCustomers([customer], new Date(moment));
+      expect(asOf).toEqual(past.ofCustomers([customer]));
+    }
+    const atFour = live.ofCustomers([customer], new Date(at(4))).get(customer)!;
+    expect(atFour.map((view) => [view.subscriptionId, view.assignments.length])).toEqual([
+      ['sub-2', 1],
+      ['sub-1', 1],
+    ]);
+    expect(
+      live
+        .ofCustomers([customer])
+        .get(customer)!
+        .map((view) => view.subscriptionId),
+    ).toEqual(['sub-3', 'sub-2']);
+  });
+});
