@@ -16,6 +16,7 @@ import {
   profileOperations,
 } from './domain/autopilot-access';
 import type { Actor } from '../platform/domain/actor';
+import { assertPartnerPageReader } from '../delegated-admin/domain/partner-page-access';
 import { notFound } from '../platform/domain/domain-error';
 import { normaliseTenantId } from '../platform/domain/ids';
 import { normaliseAutopilotId } from './domain/autopilot-ids';
@@ -187,6 +188,7 @@ export class AutopilotResolver {
   }
 
   private visibleFacts(actor: Actor, customerTenantId: string): AutopilotFacts {
+    assertPartnerPageReader(actor);
     const facts = this.facts(actor, customerTenantId);
     assertMaySeeAutopilot(actor, customerTenantId, facts);
     return facts;

@@ -5,6 +5,7 @@ import { ProvisionAzureSubscription } from './provision-azure-subscription';
 import { RegisterAzureSubscription } from './register-azure-subscription';
 import { maySeeSubscription } from './domain/subscription-access';
 import type { Actor } from '../platform/domain/actor';
+import { assertPartnerPageReader } from '../delegated-admin/domain/partner-page-access';
 import { notFound } from '../platform/domain/domain-error';
 import { checkUserId, normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
 import type { Principal as DomainPrincipal } from './domain/azure-roles';
@@ -134,6 +135,7 @@ export class SubscriptionsResolver {
     const customerTenantId = customerTenantIdInput
       ? normaliseTenantId(customerTenantIdInput, 'customerTenantId')
       : undefined;
+    assertPartnerPageReader(actor);
     await this.readSide.ready('subscriptions');
     const tenant = actor.tenantKind === 'customer' ? actor.tenantId : customerTenantId;
     if (

@@ -11,6 +11,7 @@ import { maySeeSubscription } from '../azure-subscriptions/domain/subscription-a
 import { type Actor, isCustomerGlobalAdmin, isOperator } from '../platform/domain/actor';
 import { forbidden, notFound } from '../platform/domain/domain-error';
 import { checkUserId, normaliseTenantId, quote } from '../platform/domain/ids';
+import { assertPartnerPageReader } from '../delegated-admin/domain/partner-page-access';
 import { CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
@@ -56,6 +57,7 @@ export class AccessResolver {
     const partnerTenantId = normaliseTenantId(partnerTenantIdInput, 'partnerTenantId');
     const customerTenantId = normaliseTenantId(customerTenantIdInput, 'customerTenantId');
     const userId = userIdInput ? checkUserId(userIdInput, 'userId') : undefined;
+    assertPartnerPageReader(actor);
     assertMayAsk(actor, partnerTenantId, customerTenantId);
     await this.readSide.ready('customers', 'users', 'subscriptions');
     const row = this.customers.relationship(partnerTenantId, customerTenantId);

@@ -5,6 +5,7 @@ import { EditInvitationEmail } from './edit-invitation-email';
 import { RequestResellerRelationship } from './request-reseller-relationship';
 import type { CommandContext } from '../platform/write/command-context';
 import { canSeeInvitation } from './domain/invitation-visibility';
+import { assertPartnerPageReader } from '../delegated-admin/domain/partner-page-access';
 import { type Actor, isCustomerGlobalAdmin } from '../platform/domain/actor';
 import { forbidden, notFound } from '../platform/domain/domain-error';
 import { normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
@@ -102,6 +103,7 @@ export class InvitationsResolver {
     @CurrentActor() actor: Actor,
     @Args('status', { type: () => InvitationStatus, nullable: true }) status?: InvitationStatus,
   ): Promise<Invitation[]> {
+    assertPartnerPageReader(actor);
     await this.readSide.ready('invitations');
     const now = this.readSide.now();
     const rows = this.invitationRows(actor, status, now);
@@ -113,6 +115,7 @@ export class InvitationsResolver {
     @CurrentActor() actor: Actor,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<Invitation | null> {
+    assertPartnerPageReader(actor);
     await this.readSide.ready('invitations');
     const row = this.invitationQueries.byId(normaliseEntityId(id, 'invitation'));
     return row && this.isVisible(actor, row) ? toInvitation(row, this.readSide.now()) : null;

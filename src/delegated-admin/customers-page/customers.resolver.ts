@@ -1,8 +1,8 @@
 import { Args, ID, Int, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import type { CommandContext } from '../../platform/write/command-context';
 import { EndResellerRelationship } from '../../invitations/end-reseller-relationship';
-import { type Actor, isPartnerUser } from '../../platform/domain/actor';
-import { forbidden } from '../../platform/domain/domain-error';
+import type { Actor } from '../../platform/domain/actor';
+import { customersPageTenantOf } from '../domain/partner-page-access';
 import { normaliseTenantId } from '../../platform/domain/ids';
 import type {
   CustomerPageKey,
@@ -32,13 +32,6 @@ const AS_OF =
 const cursorOf = (row: RelationshipRow) =>
   encodeCursor({ name: row.customer_name, tenantId: row.customer_tenant_id });
 
-function partnerOnly(actor: Actor): string {
-  if (!isPartnerUser(actor, 'AdminAgent', 'SalesAgent', 'HelpdeskAgent')) {
-    throw forbidden('R16', 'The Customers page is for partner users holding a partner role.');
-  }
-  return actor.tenantId;
-}
-
 /** The partner's Customers page (R16): only its own customers (R17). */
 @Resolver(() => Customer)
 export class CustomersResolver {
@@ -64,7 +57,7 @@ export class CustomersResolver {
     },
   })
   customersChanged(@CurrentActor() actor: Actor): AsyncIterableIterator<unknown> {
-    return this.notifier.customerChangesFor(partnerOnly(actor));
+    return this.notifier.customerChangesFor(customersPageTenantOf(actor));
   }
 
   @Query(() => CustomerConnection)
@@ -74,7 +67,7 @@ export class CustomersResolver {
     @Args('after', { nullable: true }) after?: string,
     @Args('asOf', { type: () => Date, nullable: true, description: AS_OF }) asOf?: Date,
   ): Promise<CustomerConnection> {
-    const partnerTenantId = partnerOnly(actor);
+    const partnerTenantId = customersPageTenantOf(actor);
     const size = pageSize(first, 50, 500);
     const afterKey = decodeCursor(after, isCustomerPageKey);
     await this.readSide.ready('customers', 'customers-history', 'subscriptions');
@@ -108,7 +101,7 @@ export class CustomersResolver {
     @CurrentActor() actor: Actor,
     @Args('tenantId', { type: () => ID }) tenantId: string,
   ): Promise<Customer | null> {
-    const partnerTenantId = partnerOnly(actor);
+    const partnerTenantId = customersPageTenantOf(actor);
     await this.readSide.ready('customers', 'subscriptions');
     const row = this.customerRows.relationship(
       partnerTenantId,
