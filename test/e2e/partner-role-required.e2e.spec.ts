@@ -17,6 +17,23 @@ const READS: [string, string, (invitationId: string) => Record<string, unknown>]
     () => ({}),
   ],
   ['azureSubscriptions', '{ azureSubscriptions(customerTenantId: "fabrikam") { id } }', () => ({})],
+  ['invitationsConnection', '{ invitationsConnection { totalCount } }', () => ({})],
+  [
+    'autopilotProfilesConnection',
+    '{ autopilotProfilesConnection(customerTenantId: "fabrikam") { totalCount } }',
+    () => ({}),
+  ],
+  [
+    'autopilotDevicesConnection',
+    '{ autopilotDevicesConnection(customerTenantId: "fabrikam") { totalCount } }',
+    () => ({}),
+  ],
+  [
+    'azureSubscriptionsConnection',
+    '{ azureSubscriptionsConnection(customerTenantId: "fabrikam") { totalCount } }',
+    () => ({}),
+  ],
+  ['customersCsv', '{ customersCsv { csv } }', () => ({})],
 ];
 
 describe('partner reads need a partner role (R16)', () => {

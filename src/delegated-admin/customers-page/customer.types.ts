@@ -1,5 +1,8 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { AzureSubscription } from '../../azure-subscriptions/subscription.types';
+import { PageInfo } from '../../platform/graphql/page-info';
+
+export { PageInfo };
 
 export enum RelationshipType {
   RESELLER = 'RESELLER',
@@ -61,12 +64,6 @@ export class Customer {
 export class CustomerEdge {
   @Field() cursor!: string;
   @Field(() => Customer) node!: Customer;
-}
-
-@ObjectType()
-export class PageInfo {
-  @Field() hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor?: string | null;
 }
 
 @ObjectType()
