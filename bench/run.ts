@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadavg } from 'node:os';
 import { appendFigures } from './figures/append';
 import { commandPathFigures } from './figures/command-path';
+import { customersPageFigures } from './figures/customers-page';
 import { graphqlHttpFigures } from './figures/graphql-http';
 import { projectionLagFigures } from './figures/projection-lag';
 import { rebuildFigures } from './figures/rebuild';
@@ -26,6 +27,10 @@ const FIGURES: Record<
   revocation: {
     title: '7. a DAP removal while the partner hammers the pair (in-process)',
     run: revocationFigures,
+  },
+  pages: {
+    title: '8. the Customers page with a search and a filter (in-process)',
+    run: customersPageFigures,
   },
 };
 

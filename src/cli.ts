@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { auditCommand } from './cli/audit.command';
 import { backupCommand } from './cli/backup.command';
+import { customersCommand } from './cli/customers.command';
 import { demoCommand } from './cli/demo.command';
 import { projectionsCommand } from './cli/projections.command';
 import { schemaCommand } from './cli/schema.command';
@@ -16,6 +17,7 @@ const program = new Command('partner-ledger')
   .addCommand(projectionsCommand)
   .addCommand(tokenCommand)
   .addCommand(auditCommand)
+  .addCommand(customersCommand)
   .addCommand(demoCommand)
   .addCommand(schemaCommand)
   .addCommand(backupCommand);

@@ -10,6 +10,7 @@ export const FIGURE_NAMES = [
   'lag',
   'startup',
   'revocation',
+  'pages',
 ] as const;
 export type FigureName = (typeof FIGURE_NAMES)[number];
 
@@ -23,6 +24,7 @@ export interface Sizes {
   lag: { seconds: number; commandsPerSecond: number };
   startup: { events: number; burstMs: number; runs: number };
   revocation: { pairs: number; writers: number };
+  customersPage: { sizes: number[]; requests: number };
 }
 
 const SIZES: Record<Mode, Sizes> = {
@@ -35,6 +37,7 @@ const SIZES: Record<Mode, Sizes> = {
     lag: { seconds: 10, commandsPerSecond: 1000 },
     startup: { events: 1_000_000, burstMs: 2_000, runs: 3 },
     revocation: { pairs: 500, writers: 16 },
+    customersPage: { sizes: [1_000, 100_000], requests: 1_000 },
   },
   quick: {
     runs: 3,
@@ -45,6 +48,7 @@ const SIZES: Record<Mode, Sizes> = {
     lag: { seconds: 1.5, commandsPerSecond: 1000 },
     startup: { events: 20_000, burstMs: 300, runs: 2 },
     revocation: { pairs: 100, writers: 16 },
+    customersPage: { sizes: [1_000, 100_000], requests: 200 },
   },
   tiny: {
     runs: 1,
@@ -55,6 +59,7 @@ const SIZES: Record<Mode, Sizes> = {
     lag: { seconds: 0.2, commandsPerSecond: 200 },
     startup: { events: 500, burstMs: 200, runs: 1 },
     revocation: { pairs: 3, writers: 4 },
+    customersPage: { sizes: [100, 1_000], requests: 10 },
   },
 };
 

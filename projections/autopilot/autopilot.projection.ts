@@ -39,6 +39,7 @@ export const autopilotProjection: Projection = {
   ],
   queryIndexes: [
     'CREATE INDEX IF NOT EXISTS autopilot_profiles_by_customer ON autopilot_profiles (customer_tenant_id, name)',
+    'CREATE INDEX IF NOT EXISTS autopilot_profiles_page ON autopilot_profiles (customer_tenant_id, deleted, name, profile_id)',
     'CREATE INDEX IF NOT EXISTS autopilot_devices_by_customer ON autopilot_devices (customer_tenant_id, position)',
   ],
   handlers: {

@@ -31,8 +31,95 @@ const PROFILES = `SELECT p.*, (SELECT COUNT(*) FROM autopilot_devices d
     WHERE d.profile_id = p.profile_id AND d.removed = 0) AS devices_assigned_count
   FROM autopilot_profiles p`;
 
+/** Narrows a customer's devices: to one profile's, and by who added them (R31). */
+export interface DeviceFilter {
+  profileId?: string | null;
+  source?: DeviceSource | null;
+}
+
+/** Where a page of devices starts: the last device's position, then its row id (one batch shares a position). */
+export interface DevicePageKey {
+  position: number;
+  rowId: number;
+}
+
+export type PagedDeviceRow = AutopilotDeviceRow & { position: number; row_id: number };
+
+function deviceConditions(customerTenantId: string, filter: DeviceFilter) {
+  const conditions = ['customer_tenant_id = @customer', 'removed = 0'];
+  if (filter.profileId) conditions.push('profile_id = @profile');
+  if (filter.source) conditions.push('added_by_source = @source');
+  return {
+    conditions,
+    params: {
+      customer: customerTenantId,
+      profile: filter.profileId ?? null,
+      source: filter.source ?? null,
+    },
+  };
+}
+
 export class AutopilotQueries {
   constructor(private readonly db: SqlRunner) {}
+
+  /** A page of the customer's devices in the order they were added (keyset on the index by position). */
+  devicePage(
+    customerTenantId: string,
+    filter: DeviceFilter,
+    first: number,
+    after: DevicePageKey | null,
+  ): PagedDeviceRow[] {
+    const { conditions, params } = deviceConditions(customerTenantId, filter);
+    if (after) conditions.push('(position, rowid) > (@afterPosition, @afterRowId)');
+    return this.db.all<PagedDeviceRow>(
+      `SELECT *, rowid AS row_id FROM autopilot_devices WHERE ${conditions.join(' AND ')}
+       ORDER BY position, rowid LIMIT @limit`,
+      {
+        ...params,
+        afterPosition: after?.position ?? null,
+        afterRowId: after?.rowId ?? null,
+        limit: first,
+      },
+    );
+  }
+
+  countDevices(customerTenantId: string, filter: DeviceFilter): number {
+    const { conditions, params } = deviceConditions(customerTenantId, filter);
+    return (
+      this.db.get<{ total: number }>(
+        `SELECT COUNT(*) AS total FROM autopilot_devices WHERE ${conditions.join(' AND ')}`,
+        params,
+      )?.total ?? 0
+    );
+  }
+
+  /** A page of the customer's profiles by name (keyset on the index by name). */
+  profilePage(
+    customerTenantId: string,
+    first: number,
+    after: { name: string; id: string } | null,
+  ): AutopilotProfileRow[] {
+    return this.db.all<AutopilotProfileRow>(
+      `${PROFILES} WHERE p.customer_tenant_id = @customer AND p.deleted = 0
+         AND (@afterName IS NULL OR (p.name, p.profile_id) > (@afterName, @afterId))
+       ORDER BY p.name, p.profile_id LIMIT @limit`,
+      {
+        customer: customerTenantId,
+        afterName: after?.name ?? null,
+        afterId: after?.id ?? null,
+        limit: first,
+      },
+    );
+  }
+
+  countProfiles(customerTenantId: string): number {
+    return (
+      this.db.get<{ total: number }>(
+        'SELECT COUNT(*) AS total FROM autopilot_profiles WHERE customer_tenant_id = ? AND deleted = 0',
+        [customerTenantId],
+      )?.total ?? 0
+    );
+  }
 
   profilesOf(customerTenantId: string): AutopilotProfileRow[] {
     return this.db.all<AutopilotProfileRow>(

@@ -73,7 +73,7 @@ const newVersion: RowWriter = (event, pair, next, db) => {
  */
 export const customersHistoryProjection: Projection = {
   name: 'customers-history',
-  version: 1,
+  version: 2,
   tables: ['customers_history', 'customers_history_clock'],
   schema: [
     `CREATE TABLE IF NOT EXISTS customers_history (
@@ -87,6 +87,8 @@ export const customersHistoryProjection: Projection = {
       dap_status TEXT NOT NULL,
       dap_roles TEXT NOT NULL,
       dap_changed_at TEXT,
+      search_name TEXT NOT NULL DEFAULT '',
+      search_domain TEXT,
       valid_from_position INTEGER NOT NULL,
       valid_to_position INTEGER,
       valid_from TEXT NOT NULL,
@@ -101,7 +103,7 @@ export const customersHistoryProjection: Projection = {
   ],
   queryIndexes: [
     `CREATE INDEX IF NOT EXISTS customers_history_by_name
-       ON customers_history (partner_tenant_id, customer_name, customer_tenant_id, valid_from)`,
+       ON customers_history (partner_tenant_id, search_name, customer_tenant_id, valid_from)`,
     `CREATE INDEX IF NOT EXISTS customers_history_by_customer
        ON customers_history (customer_tenant_id, partner_name, partner_tenant_id, valid_from)`,
   ],

@@ -1,8 +1,8 @@
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
 import type { CustomerPageKey, RelationshipRow } from './customers.queries';
+import { RELATIONSHIP_COLUMNS } from './relationship-row';
 
-const COLUMNS = `partner_tenant_id, customer_tenant_id, partner_name, customer_name, customer_domain,
-  relationship_since, active, dap_status, dap_roles, dap_changed_at`;
+const COLUMNS = RELATIONSHIP_COLUMNS.join(', ');
 /** The version that was current at @at. */
 const AS_OF = 'valid_from <= @at AND (valid_to IS NULL OR valid_to > @at)';
 
@@ -10,7 +10,7 @@ const AS_OF = 'valid_from <= @at AND (valid_to IS NULL OR valid_to > @at)';
 export class CustomersHistoryQueries {
   constructor(private readonly db: SqlRunner) {}
 
-  /** Like CustomersQueries.page, at `asOf`. */
+  /** Like CustomersQueries.page by NAME, at `asOf` (the key's name is the search key). */
   page(
     partnerTenantId: string,
     first: number,
@@ -20,8 +20,8 @@ export class CustomersHistoryQueries {
     return this.db.all<RelationshipRow>(
       `SELECT ${COLUMNS} FROM customers_history
        WHERE partner_tenant_id = @partner AND active = 1 AND ${AS_OF}
-         AND (@afterName IS NULL OR (customer_name, customer_tenant_id) > (@afterName, @afterTenant))
-       ORDER BY customer_name, customer_tenant_id
+         AND (@afterName IS NULL OR (search_name, customer_tenant_id) > (@afterName, @afterTenant))
+       ORDER BY search_name, customer_tenant_id
        LIMIT @limit`,
       {
         partner: partnerTenantId,

@@ -14,7 +14,7 @@ const UPSERT = `INSERT INTO customers (${RELATIONSHIP_COLUMNS.join(', ')})
  */
 export const customersProjection: Projection = {
   name: 'customers',
-  version: 3,
+  version: 4,
   tables: ['customers'],
   schema: [
     `CREATE TABLE IF NOT EXISTS customers (
@@ -28,11 +28,17 @@ export const customersProjection: Projection = {
       dap_status TEXT NOT NULL DEFAULT 'NONE',
       dap_roles TEXT NOT NULL DEFAULT '[]',
       dap_changed_at TEXT,
+      search_name TEXT NOT NULL DEFAULT '',
+      search_domain TEXT,
       PRIMARY KEY (partner_tenant_id, customer_tenant_id)
     )`,
   ],
   queryIndexes: [
-    'CREATE INDEX IF NOT EXISTS customers_by_name ON customers (partner_tenant_id, customer_name, customer_tenant_id)',
+    // One per sort of the Customers page, and one for a search by domain (customers.queries.ts).
+    'CREATE INDEX IF NOT EXISTS customers_page_by_name ON customers (partner_tenant_id, active, search_name, customer_tenant_id)',
+    'CREATE INDEX IF NOT EXISTS customers_page_by_since ON customers (partner_tenant_id, active, relationship_since, customer_tenant_id)',
+    "CREATE INDEX IF NOT EXISTS customers_page_by_dap_change ON customers (partner_tenant_id, active, IFNULL(dap_changed_at, ''), customer_tenant_id)",
+    'CREATE INDEX IF NOT EXISTS customers_page_by_domain ON customers (partner_tenant_id, active, search_domain, customer_tenant_id)',
     'CREATE INDEX IF NOT EXISTS customers_by_customer ON customers (customer_tenant_id, partner_name)',
   ],
   handlers: relationshipRowHandlers((_event, pair, next, db) => {

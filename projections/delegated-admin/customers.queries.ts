@@ -1,5 +1,10 @@
 import type { DapStatus } from '../../src/delegated-admin/domain/partner-capabilities';
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
+import type {
+  CustomerCriteria,
+  CustomerSort,
+  SortDirection,
+} from '../../src/delegated-admin/domain/customer-search';
 
 export interface RelationshipRow {
   partner_tenant_id: string;
@@ -13,6 +18,9 @@ export interface RelationshipRow {
   /** JSON array of directory role display names. */
   dap_roles: string;
   dap_changed_at: string | null;
+  /** The name and domain as searched and sorted (customer-search.ts: no accents, lower case). */
+  search_name: string;
+  search_domain: string | null;
 }
 
 export interface CustomerPageKey {
@@ -20,42 +28,129 @@ export interface CustomerPageKey {
   tenantId: string;
 }
 
+/** Where a page of the Customers page starts: the last row's sort key and tenant id. */
+export interface CustomerSortKey {
+  value: string;
+  tenantId: string;
+}
+
+export interface CustomerOrder {
+  sort: CustomerSort;
+  direction: SortDirection;
+}
+
+/** Each sort's key, exactly as its index declares it (customers.projection.ts). */
+const SORT_EXPRESSION: Record<CustomerSort, string> = {
+  NAME: 'c.search_name',
+  SINCE: 'c.relationship_since',
+  DAP_CHANGED: "IFNULL(c.dap_changed_at, '')",
+};
+
+/** The row's value of its sort key (what SORT_EXPRESSION computes). */
+export function sortValue(row: RelationshipRow, sort: CustomerSort): string {
+  switch (sort) {
+    case 'NAME':
+      return row.search_name;
+    case 'SINCE':
+      return row.relationship_since;
+    case 'DAP_CHANGED':
+      return row.dap_changed_at ?? '';
+  }
+}
+
+/** Above every prefix's continuation in SQLite's byte order (UTF-8 F4 8F BF BF). */
+const PREFIX_END = '\u{10FFFF}';
+
+const VISIBLE_LIVE_SUBSCRIPTION = `SELECT 1 FROM azure_subscriptions s
+  WHERE s.customer_tenant_id = c.customer_tenant_id AND s.cancelled_at IS NULL`;
+
+/** A partner group's role on a subscription (subscriptions read model). */
+const GROUP_ROLE = `SELECT 1 FROM subscription_role_assignments a
+  WHERE a.subscription_id = s.subscription_id AND a.principal_kind = 'PARTNER_GROUP'
+    AND a.partner_tenant_id = @partner`;
+
+/**
+ * The criteria as SQL conditions on `customers c`, one clause per criterion. A new criterion (GDAP
+ * status, once src/gdap/ has a read model) adds its field to CustomerCriteria and a clause here.
+ */
+function matching(criteria: CustomerCriteria): {
+  conditions: string[];
+  params: Record<string, unknown>;
+} {
+  const conditions = ['c.partner_tenant_id = @partner', 'c.active = @active'];
+  const params: Record<string, unknown> = {
+    partner: criteria.partnerTenantId,
+    active: criteria.relationshipActive ? 1 : 0,
+  };
+  if (criteria.searchPrefix) {
+    conditions.push(
+      '((c.search_name >= @from AND c.search_name < @to) OR (c.search_domain >= @from AND c.search_domain < @to))',
+    );
+    Object.assign(params, {
+      from: criteria.searchPrefix,
+      to: criteria.searchPrefix + PREFIX_END,
+    });
+  }
+  if (criteria.dapStatuses) {
+    conditions.push('c.dap_status IN (SELECT value FROM json_each(@dapStatuses))');
+    params.dapStatuses = JSON.stringify(criteria.dapStatuses);
+  }
+  if (criteria.azureRoleGroups) {
+    const { groups, held } = criteria.azureRoleGroups;
+    conditions.push(
+      `${held ? '' : 'NOT '}EXISTS (${VISIBLE_LIVE_SUBSCRIPTION} AND EXISTS (${GROUP_ROLE}
+         AND a.partner_group IN (SELECT value FROM json_each(@groups))))`,
+    );
+    params.groups = JSON.stringify(groups);
+  }
+  if (criteria.hasAzureSubscriptions !== null) {
+    // The subscriptions the partner sees (maySeeSubscription): provisioned by it or with a role.
+    conditions.push(
+      `${criteria.hasAzureSubscriptions ? '' : 'NOT '}EXISTS (${VISIBLE_LIVE_SUBSCRIPTION}
+         AND (s.provisioned_by_partner_tenant_id = @partner OR EXISTS (${GROUP_ROLE})))`,
+    );
+  }
+  return { conditions, params };
+}
+
 export class CustomersQueries {
   constructor(private readonly db: SqlRunner) {}
 
-  /** One page of a partner's active customers by name (R16, R17), keyed for stable paging. */
-  page(partnerTenantId: string, first: number, after: CustomerPageKey | null): RelationshipRow[] {
-    // Two statements, so that a later page starts in the index at its key instead of scanning the
-    // partner's earlier rows (an `@after IS NULL OR …` condition cannot bound the index range).
-    if (!after) {
-      return this.db.all<RelationshipRow>(
-        `SELECT * FROM customers
-         WHERE partner_tenant_id = ? AND active = 1
-         ORDER BY customer_name, customer_tenant_id
-         LIMIT ?`,
-        [partnerTenantId, first],
+  /**
+   * One page of a partner's customers matching `criteria`, in `order`, after `after` (R16, R17).
+   * Keyset paging on (sort key, tenant id), each sort backed by an index that starts with
+   * (partner, active), so a page reads from its key on instead of counting rows before it.
+   */
+  page(
+    criteria: CustomerCriteria,
+    order: CustomerOrder,
+    first: number,
+    after: CustomerSortKey | null,
+  ): RelationshipRow[] {
+    const { conditions, params } = matching(criteria);
+    const sortBy = SORT_EXPRESSION[order.sort];
+    const direction = order.direction;
+    if (after) {
+      conditions.push(
+        `(${sortBy}, c.customer_tenant_id) ${direction === 'ASC' ? '>' : '<'} (@afterValue, @afterTenant)`,
       );
+      Object.assign(params, { afterValue: after.value, afterTenant: after.tenantId });
     }
     return this.db.all<RelationshipRow>(
-      `SELECT * FROM customers
-       WHERE partner_tenant_id = @partner AND active = 1
-         AND (customer_name, customer_tenant_id) > (@afterName, @afterTenant)
-       ORDER BY customer_name, customer_tenant_id
+      `SELECT c.* FROM customers c WHERE ${conditions.join(' AND ')}
+       ORDER BY ${sortBy} ${direction}, c.customer_tenant_id ${direction}
        LIMIT @limit`,
-      {
-        partner: partnerTenantId,
-        afterName: after.name,
-        afterTenant: after.tenantId,
-        limit: first,
-      },
+      { ...params, limit: first },
     );
   }
 
-  count(partnerTenantId: string): number {
+  /** How many of the partner's customers match `criteria`. */
+  count(criteria: CustomerCriteria): number {
+    const { conditions, params } = matching(criteria);
     return (
       this.db.get<{ total: number }>(
-        'SELECT COUNT(*) AS total FROM customers WHERE partner_tenant_id = ? AND active = 1',
-        [partnerTenantId],
+        `SELECT COUNT(*) AS total FROM customers c WHERE ${conditions.join(' AND ')}`,
+        params,
       )?.total ?? 0
     );
   }

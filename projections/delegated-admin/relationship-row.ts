@@ -4,6 +4,7 @@ import type {
   SqlRunner,
 } from '../../src/platform/projection-engine/projection';
 import type { RelationshipRow } from './customers.queries';
+import { searchKey } from '../../src/delegated-admin/domain/customer-search';
 
 /**
  * One `evolve` for the relationship row's shape: what each event does to its (partner, customer)
@@ -23,6 +24,8 @@ export const RELATIONSHIP_COLUMNS = [
   'dap_status',
   'dap_roles',
   'dap_changed_at',
+  'search_name',
+  'search_domain',
 ] as const satisfies readonly (keyof RelationshipRow)[];
 
 export interface Pair {
@@ -40,6 +43,8 @@ const established: Evolve<RecordedOf<'RelationshipEstablished'>> = (row, { data,
   const since = {
     customer_name: data.customer.name,
     customer_domain: data.customer.domain ?? null,
+    search_name: searchKey(data.customer.name),
+    search_domain: data.customer.domain ? searchKey(data.customer.domain) : null,
     relationship_since: metadata.occurredAt,
     active: 1,
   };

@@ -67,4 +67,60 @@ export class InvitationsQueries {
       },
     );
   }
+
+  /**
+   * A page of the caller's invitations, newest first (keyset on created_at, then id), and how many
+   * there are: the partner's own, or those meant for or accepted by a customer.
+   */
+  page(
+    audience: InvitationAudienceKey,
+    status: StoredInvitationStatus | undefined,
+    now: Date,
+    first: number,
+    after: InvitationPageKey | null,
+  ): { rows: InvitationRow[]; totalCount: () => number } {
+    const conditions = [
+      audience.kind === 'partner'
+        ? 'partner_tenant_id = @partner'
+        : `(customer_tenant_id = @tenant OR intended_tenant_id = @tenant
+            OR (intended_domain IS NOT NULL AND intended_domain = @domain))`,
+    ];
+    if (status) conditions.push(STATUS_FILTER[status]);
+    const params = {
+      partner: audience.kind === 'partner' ? audience.partnerTenantId : null,
+      tenant: audience.kind === 'customer' ? audience.tenantId : null,
+      domain: audience.kind === 'customer' ? (audience.domain?.toLowerCase() ?? null) : null,
+      now: now.toISOString(),
+    };
+    const keyset = after
+      ? ' AND (created_at < @afterCreated OR (created_at = @afterCreated AND invitation_id > @afterId))'
+      : '';
+    const rows = this.db.all<InvitationRow>(
+      `SELECT * FROM invitations WHERE ${conditions.join(' AND ')}${keyset}
+       ORDER BY created_at DESC, invitation_id LIMIT @limit`,
+      {
+        ...params,
+        afterCreated: after?.createdAt ?? null,
+        afterId: after?.id ?? null,
+        limit: first,
+      },
+    );
+    return {
+      rows,
+      totalCount: () =>
+        this.db.get<{ total: number }>(
+          `SELECT COUNT(*) AS total FROM invitations WHERE ${conditions.join(' AND ')}`,
+          params,
+        )?.total ?? 0,
+    };
+  }
 }
+
+export interface InvitationPageKey {
+  createdAt: string;
+  id: string;
+}
+
+export type InvitationAudienceKey =
+  | { kind: 'partner'; partnerTenantId: string }
+  | { kind: 'customer'; tenantId: string; domain?: string };

@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { CommandContext } from '../platform/write/command-context';
 import { AddAutopilotDevices } from './add-autopilot-devices';
 import { AssignAutopilotProfile } from './assign-autopilot-profile';
@@ -16,13 +16,17 @@ import {
   profileOperations,
 } from './domain/autopilot-access';
 import type { Actor } from '../platform/domain/actor';
+import { assertPartnerPageReader } from '../delegated-admin/domain/page-access';
 import { notFound } from '../platform/domain/domain-error';
 import { normaliseTenantId } from '../platform/domain/ids';
 import { normaliseAutopilotId } from './domain/autopilot-ids';
 import type {
   AutopilotDeviceRow,
   AutopilotProfileRow,
+  DevicePageKey,
+  PagedDeviceRow,
 } from '../../projections/autopilot/autopilot.queries';
+import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
@@ -33,12 +37,27 @@ import {
   AddAutopilotDevicesInput,
   AssignAutopilotProfileInput,
   AutopilotDevice,
+  AutopilotDeviceConnection,
+  AutopilotDeviceFilter,
   AutopilotProfile,
+  AutopilotProfileConnection,
   CreateAutopilotProfileInput,
   UpdateAutopilotProfileInput,
 } from './autopilot.types';
 
 const READ_MODELS = ['customers', 'autopilot'];
+
+const isDeviceKey = (value: unknown): value is DevicePageKey =>
+  typeof value === 'object' &&
+  value !== null &&
+  Number.isInteger((value as DevicePageKey).position) &&
+  Number.isInteger((value as DevicePageKey).rowId);
+
+const isProfileKey = (value: unknown): value is { name: string; id: string } =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { name: unknown }).name === 'string' &&
+  typeof (value as { id: unknown }).id === 'string';
 
 const tenantOf = (id: string) => normaliseTenantId(id, 'customerTenantId');
 const deviceIdOf = (id: string) => normaliseAutopilotId(id, 'device');
@@ -55,7 +74,9 @@ export class AutopilotResolver {
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
-  @Query(() => [AutopilotProfile])
+  @Query(() => [AutopilotProfile], {
+    deprecationReason: 'Use autopilotProfilesConnection: paged, with totalCount.',
+  })
   async autopilotProfiles(
     @CurrentActor() actor: Actor,
     @Args('customerTenantId', { type: () => ID }) customerTenantIdInput: string,
@@ -68,7 +89,76 @@ export class AutopilotResolver {
       .map((row) => this.profile(actor, row, facts));
   }
 
-  @Query(() => [AutopilotDevice])
+  @Query(() => AutopilotProfileConnection, {
+    description: 'R30: a customer’s Autopilot profiles by name, keyset-paged.',
+  })
+  async autopilotProfilesConnection(
+    @CurrentActor() actor: Actor,
+    @Args('customerTenantId', { type: () => ID }) customerTenantIdInput: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ): Promise<AutopilotProfileConnection> {
+    const customerTenantId = tenantOf(customerTenantIdInput);
+    const size = pageSize(first, 50, 500);
+    const key = decodeCursor(after, isProfileKey);
+    await this.readSide.ready(...READ_MODELS);
+    const facts = this.visibleFacts(actor, customerTenantId);
+    const rows = this.autopilot.profilePage(customerTenantId, size + 1, key);
+    const page = rows.slice(0, size);
+    const nodes = page.map((row) => this.profile(actor, row, facts));
+    const cursorOf = (row: AutopilotProfileRow) =>
+      encodeCursor({ name: row.name, id: row.profile_id });
+    return {
+      nodes,
+      edges: nodes.map((node, index) => ({ cursor: cursorOf(page[index]), node })),
+      pageInfo: {
+        hasNextPage: rows.length > size,
+        endCursor: page.length ? cursorOf(page[page.length - 1]) : null,
+      },
+      totalCount: this.autopilot.countProfiles(customerTenantId),
+    };
+  }
+
+  @Query(() => AutopilotDeviceConnection, {
+    description:
+      'R30, R31: a customer’s Autopilot devices in the order they were added, filtered by profile and by who added them, keyset-paged.',
+  })
+  async autopilotDevicesConnection(
+    @CurrentActor() actor: Actor,
+    @Args('customerTenantId', { type: () => ID }) customerTenantIdInput: string,
+    @Args('filter', { type: () => AutopilotDeviceFilter, nullable: true })
+    filter?: AutopilotDeviceFilter,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ): Promise<AutopilotDeviceConnection> {
+    const customerTenantId = tenantOf(customerTenantIdInput);
+    const size = pageSize(first, 50, 500);
+    const key = decodeCursor(after, isDeviceKey);
+    const deviceFilter = {
+      profileId: filter?.profileId ? profileIdOf(filter.profileId) : null,
+      source: filter?.source ?? null,
+    };
+    await this.readSide.ready(...READ_MODELS);
+    const facts = this.visibleFacts(actor, customerTenantId);
+    const rows = this.autopilot.devicePage(customerTenantId, deviceFilter, size + 1, key);
+    const page = rows.slice(0, size);
+    const nodes = page.map((row) => this.device(actor, row, facts));
+    const cursorOf = (row: PagedDeviceRow) =>
+      encodeCursor({ position: row.position, rowId: row.row_id });
+    return {
+      nodes,
+      edges: nodes.map((node, index) => ({ cursor: cursorOf(page[index]), node })),
+      pageInfo: {
+        hasNextPage: rows.length > size,
+        endCursor: page.length ? cursorOf(page[page.length - 1]) : null,
+      },
+      totalCount: this.autopilot.countDevices(customerTenantId, deviceFilter),
+    };
+  }
+
+  @Query(() => [AutopilotDevice], {
+    deprecationReason: 'Use autopilotDevicesConnection: paged, filtered, with totalCount.',
+  })
   async autopilotDevices(
     @CurrentActor() actor: Actor,
     @Args('customerTenantId', { type: () => ID }) customerTenantIdInput: string,
@@ -187,6 +277,7 @@ export class AutopilotResolver {
   }
 
   private visibleFacts(actor: Actor, customerTenantId: string): AutopilotFacts {
+    assertPartnerPageReader(actor);
     const facts = this.facts(actor, customerTenantId);
     assertMaySeeAutopilot(actor, customerTenantId, facts);
     return facts;

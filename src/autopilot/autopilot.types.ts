@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { PageInfo } from '../platform/graphql/page-info';
 import {
   AUTOPILOT_OPERATIONS,
   type AutopilotOperation as Operation,
@@ -107,4 +108,42 @@ export class AutopilotProfile {
     description: 'R36: what the caller may do on this profile now.',
   })
   allowedOperations!: Operation[];
+}
+
+@InputType({
+  description: 'Narrows a customer’s Autopilot devices; every condition given must hold.',
+})
+export class AutopilotDeviceFilter {
+  @Field(() => ID, { nullable: true, description: 'Devices running this profile.' })
+  profileId?: string | null;
+  @Field(() => DeviceSource, { nullable: true, description: 'Devices added this way (R31).' })
+  source?: Source | null;
+}
+
+@ObjectType()
+export class AutopilotDeviceEdge {
+  @Field() cursor!: string;
+  @Field(() => AutopilotDevice) node!: AutopilotDevice;
+}
+
+@ObjectType()
+export class AutopilotDeviceConnection {
+  @Field(() => [AutopilotDevice]) nodes!: AutopilotDevice[];
+  @Field(() => [AutopilotDeviceEdge]) edges!: AutopilotDeviceEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int) totalCount!: number;
+}
+
+@ObjectType()
+export class AutopilotProfileEdge {
+  @Field() cursor!: string;
+  @Field(() => AutopilotProfile) node!: AutopilotProfile;
+}
+
+@ObjectType()
+export class AutopilotProfileConnection {
+  @Field(() => [AutopilotProfile]) nodes!: AutopilotProfile[];
+  @Field(() => [AutopilotProfileEdge]) edges!: AutopilotProfileEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int) totalCount!: number;
 }

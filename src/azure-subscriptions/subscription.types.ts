@@ -1,4 +1,5 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { PageInfo } from '../platform/graphql/page-info';
 import { AZURE_ROLES } from './domain/azure-roles';
 
 export const AzureRole = Object.fromEntries(AZURE_ROLES.map((role) => [role, role])) as {
@@ -81,4 +82,18 @@ export class AssignSubscriptionRoleInput {
 export class RemoveSubscriptionRoleAssignmentInput {
   @Field(() => ID) subscriptionId!: string;
   @Field(() => ID) assignmentId!: string;
+}
+
+@ObjectType()
+export class AzureSubscriptionEdge {
+  @Field() cursor!: string;
+  @Field(() => AzureSubscription) node!: AzureSubscription;
+}
+
+@ObjectType()
+export class AzureSubscriptionConnection {
+  @Field(() => [AzureSubscription]) nodes!: AzureSubscription[];
+  @Field(() => [AzureSubscriptionEdge]) edges!: AzureSubscriptionEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int) totalCount!: number;
 }

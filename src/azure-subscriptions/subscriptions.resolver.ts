@@ -1,11 +1,13 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
+import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
 import type { CommandContext } from '../platform/write/command-context';
 import { ChangeSubscriptionAccess } from './change-subscription-access';
 import { ProvisionAzureSubscription } from './provision-azure-subscription';
 import { RegisterAzureSubscription } from './register-azure-subscription';
 import { maySeeSubscription, subscriptionListingTenantOf } from './domain/subscription-access';
 import type { Actor } from '../platform/domain/actor';
+import { assertPartnerPageReader } from '../delegated-admin/domain/page-access';
 import { notFound } from '../platform/domain/domain-error';
 import { checkUserId, normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
 import type { Principal as DomainPrincipal } from './domain/azure-roles';
@@ -14,9 +16,16 @@ import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorato
 import { ReadSide } from '../platform/read-store/read-side';
 import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
 import { toAzureSubscription } from './subscription.mapper';
+
+const isSubscriptionKey = (value: unknown): value is { name: string; id: string } =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { name: unknown }).name === 'string' &&
+  typeof (value as { id: unknown }).id === 'string';
 import {
   AssignSubscriptionRoleInput,
   AzureSubscription,
+  AzureSubscriptionConnection,
   PrincipalInput,
   PrincipalKind,
   ProvisionAzureSubscriptionInput,
@@ -143,6 +152,7 @@ export class SubscriptionsResolver {
   @Query(() => [AzureSubscription], {
     description:
       'A customer’s subscriptions (its own users), or those a partner provisioned or holds a role on (R17).',
+    deprecationReason: 'Use azureSubscriptionsConnection: paged, with totalCount.',
   })
   async azureSubscriptions(
     @CurrentActor() actor: Actor,
@@ -151,6 +161,7 @@ export class SubscriptionsResolver {
     const customerTenantId = customerTenantIdInput
       ? normaliseTenantId(customerTenantIdInput, 'customerTenantId')
       : undefined;
+    assertPartnerPageReader(actor);
     await this.readSide.ready('subscriptions');
     const tenant = subscriptionListingTenantOf(actor, customerTenantId);
     if (!tenant) return [];
@@ -158,6 +169,42 @@ export class SubscriptionsResolver {
       .ofCustomer(tenant)
       .filter((view) => maySeeSubscription(actor, view))
       .map((view) => toAzureSubscription(view, actor));
+  }
+
+  @Query(() => AzureSubscriptionConnection, {
+    description:
+      'R17, R23: the Azure subscriptions of a customer the caller sees (a customer: its own), by name, paged.',
+  })
+  async azureSubscriptionsConnection(
+    @CurrentActor() actor: Actor,
+    @Args('customerTenantId', { type: () => ID, nullable: true }) customerTenantIdInput?: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ): Promise<AzureSubscriptionConnection> {
+    const size = pageSize(first, 50, 500);
+    const key = decodeCursor(after, isSubscriptionKey);
+    const all = await this.azureSubscriptions(actor, customerTenantIdInput);
+    // A customer's subscriptions are few and filtered by who may see each (maySeeSubscription):
+    // paged here, over the visible list in its order (display name, then id).
+    const start = key
+      ? all.findIndex(
+          (node) =>
+            node.displayName > key.name || (node.displayName === key.name && node.id > key.id),
+        )
+      : 0;
+    const rest = start < 0 ? [] : all.slice(start);
+    const nodes = rest.slice(0, size);
+    const cursorOf = (node: AzureSubscription) =>
+      encodeCursor({ name: node.displayName, id: node.id });
+    return {
+      nodes,
+      edges: nodes.map((node) => ({ cursor: cursorOf(node), node })),
+      pageInfo: {
+        hasNextPage: rest.length > size,
+        endCursor: nodes.length ? cursorOf(nodes[nodes.length - 1]) : null,
+      },
+      totalCount: all.length,
+    };
   }
 
   /** Removing its own last role hides a subscription from a partner; the answer still shows the result. */

@@ -12,6 +12,7 @@ import type { Actor } from '../platform/domain/actor';
 import { notFound } from '../platform/domain/domain-error';
 import { assertMayAskEffectiveAccess, userInQuestion } from './domain/access-question';
 import { checkUserId, normaliseTenantId, quote } from '../platform/domain/ids';
+import { assertPartnerPageReader } from '../delegated-admin/domain/page-access';
 import { CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
@@ -43,6 +44,7 @@ export class AccessResolver {
     const partnerTenantId = normaliseTenantId(partnerTenantIdInput, 'partnerTenantId');
     const customerTenantId = normaliseTenantId(customerTenantIdInput, 'customerTenantId');
     const userId = userIdInput ? checkUserId(userIdInput, 'userId') : undefined;
+    assertPartnerPageReader(actor);
     assertMayAskEffectiveAccess(actor, { partnerTenantId, customerTenantId });
     await this.readSide.ready('customers', 'users', 'subscriptions');
     const row = this.customers.relationship(partnerTenantId, customerTenantId);

@@ -1,4 +1,5 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { PageInfo } from '../platform/graphql/page-info';
 
 export enum InvitationStatus {
   PENDING = 'PENDING',
@@ -50,4 +51,18 @@ export class EditInvitationEmailInput {
   @Field(() => ID) invitationId!: string;
   @Field() subject!: string;
   @Field() body!: string;
+}
+
+@ObjectType()
+export class InvitationEdge {
+  @Field() cursor!: string;
+  @Field(() => Invitation) node!: Invitation;
+}
+
+@ObjectType()
+export class InvitationConnection {
+  @Field(() => [Invitation]) nodes!: Invitation[];
+  @Field(() => [InvitationEdge]) edges!: InvitationEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int) totalCount!: number;
 }

@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
 import { AcceptResellerInvitation } from './accept-reseller-invitation';
 import { CancelInvitation } from './cancel-invitation';
@@ -6,10 +6,22 @@ import { EditInvitationEmail } from './edit-invitation-email';
 import { RequestResellerRelationship } from './request-reseller-relationship';
 import type { CommandContext } from '../platform/write/command-context';
 import { canSeeInvitation, invitationListingOf } from './domain/invitation-visibility';
+import { assertPartnerPageReader } from '../delegated-admin/domain/page-access';
 import type { Actor } from '../platform/domain/actor';
 import { notFound } from '../platform/domain/domain-error';
 import { normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
-import type { InvitationRow } from '../../projections/invitations/invitations.queries';
+import type {
+  InvitationAudienceKey,
+  InvitationPageKey,
+  InvitationRow,
+} from '../../projections/invitations/invitations.queries';
+import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
+
+const isInvitationKey = (value: unknown): value is InvitationPageKey =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as InvitationPageKey).createdAt === 'string' &&
+  typeof (value as InvitationPageKey).id === 'string';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
@@ -21,6 +33,7 @@ import { toInvitation } from './invitation.mapper';
 import {
   EditInvitationEmailInput,
   Invitation,
+  InvitationConnection,
   InvitationStatus,
   RequestResellerRelationshipInput,
 } from './invitation.types';
@@ -118,15 +131,49 @@ export class InvitationsResolver {
 
   @Query(() => [Invitation], {
     description: 'A partner’s own invitations, or those addressed to a customer.',
+    deprecationReason: 'Use invitationsConnection: paged, with totalCount.',
   })
   async invitations(
     @CurrentActor() actor: Actor,
     @Args('status', { type: () => InvitationStatus, nullable: true }) status?: InvitationStatus,
   ): Promise<Invitation[]> {
+    assertPartnerPageReader(actor);
     await this.readSide.ready('invitations');
     const now = this.readSide.now();
     const rows = this.invitationRows(actor, status, now);
     return rows.map((row) => toInvitation(row, now));
+  }
+
+  @Query(() => InvitationConnection, {
+    description:
+      'A partner’s own invitations, or those addressed to a customer (R5), newest first, filtered by status, keyset-paged.',
+  })
+  async invitationsConnection(
+    @CurrentActor() actor: Actor,
+    @Args('status', { type: () => InvitationStatus, nullable: true }) status?: InvitationStatus,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ): Promise<InvitationConnection> {
+    assertPartnerPageReader(actor);
+    const size = pageSize(first, 50, 500);
+    const key = decodeCursor(after, isInvitationKey);
+    const audience = this.audienceOf(actor);
+    await this.readSide.ready('invitations');
+    const now = this.readSide.now();
+    const { rows, totalCount } = this.invitationQueries.page(audience, status, now, size + 1, key);
+    const page = rows.slice(0, size);
+    const nodes = page.map((row) => toInvitation(row, now));
+    const cursorOf = (row: InvitationRow) =>
+      encodeCursor({ createdAt: row.created_at, id: row.invitation_id });
+    return {
+      nodes,
+      edges: nodes.map((node, index) => ({ cursor: cursorOf(page[index]), node })),
+      pageInfo: {
+        hasNextPage: rows.length > size,
+        endCursor: page.length ? cursorOf(page[page.length - 1]) : null,
+      },
+      totalCount: totalCount(),
+    };
   }
 
   @Query(() => Invitation, { nullable: true })
@@ -134,6 +181,7 @@ export class InvitationsResolver {
     @CurrentActor() actor: Actor,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<Invitation | null> {
+    assertPartnerPageReader(actor);
     await this.readSide.ready('invitations');
     const row = this.invitationQueries.byId(normaliseEntityId(id, 'invitation'));
     return row && this.isVisible(actor, row) ? toInvitation(row, this.readSide.now()) : null;
@@ -148,6 +196,13 @@ export class InvitationsResolver {
     return listing.kind === 'partner'
       ? this.invitationQueries.ofPartner(listing.partnerTenantId, status, now)
       : this.invitationQueries.forCustomer(listing.customer, status, now);
+  }
+
+  private audienceOf(actor: Actor): InvitationAudienceKey {
+    const listing = invitationListingOf(actor);
+    return listing.kind === 'partner'
+      ? listing
+      : { kind: 'customer', tenantId: listing.customer.tenantId, domain: listing.customer.domain };
   }
 
   private isVisible(actor: Actor, row: InvitationRow): boolean {

@@ -137,6 +137,31 @@ describe('the command line', () => {
     expect(known.stderr).toContain('exported 0 entries of customer-0');
   });
 
+  it('customers export writes the filtered Customers page as CSV; a refused filter writes nothing', async () => {
+    // writeStory: customer-0 accepted partner-0's invitation with DAP, customer-1 partner-1's without.
+    const withDap = await npm(
+      ['customers', '--', 'export', '--partner', 'partner-0', '--dap-status', 'ACTIVE'],
+      env,
+    );
+    const lines = withDap.stdout.split('\r\n').filter(Boolean);
+    expect(lines[0]).toMatch(/^tenantId,name,domain,/);
+    expect(lines.slice(1).map((line) => line.split(',').slice(0, 3))).toEqual([
+      ['customer-0', 'Customer 0', 'customer0.onmicrosoft.com'],
+    ]);
+    expect(withDap.stderr).toContain('exported 1 customers of partner-0');
+    const none = await npm(
+      ['customers', '--', 'export', '--partner', 'partner-1', '--dap-status', 'ACTIVE'],
+      env,
+    );
+    expect(none.stdout.split('\r\n').filter(Boolean)).toHaveLength(1);
+    const refused = await npm(
+      ['customers', '--', 'export', '--partner', 'partner-0', '--service-usable', 'Outlook'],
+      env,
+    ).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    expect(refused.stderr).toContain('"Outlook" is not a service of the Customers page');
+  });
+
   it('token refuses to mint a local token when an identity provider is configured', async () => {
     const failed = await npm(
       ['token', '--', '--tenant', 't', '--kind', 'partner', '--user', 'u', '--name', 'U'],

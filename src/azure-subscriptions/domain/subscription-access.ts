@@ -29,6 +29,10 @@ const GROUP_OF_ROLE: Record<PartnerRoleName, 'ADMIN_AGENTS' | 'HELPDESK_AGENTS' 
   SALES_AGENT: null,
 };
 
+/** The partner groups whose Azure role assignments count for a user holding `roles`. */
+export const partnerGroupsOf = (roles: readonly PartnerRoleName[]): string[] =>
+  roles.flatMap((role) => GROUP_OF_ROLE[role] ?? []);
+
 /** Who holds Azure roles for a partner role: its group, if it has one. */
 const HOLDER_OF_ROLE: Record<PartnerRoleName, string> = {
   ADMIN_AGENT: 'The partner’s Admin Agents group',

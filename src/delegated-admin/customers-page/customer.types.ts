@@ -1,5 +1,8 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { AzureSubscription } from '../../azure-subscriptions/subscription.types';
+import { PageInfo } from '../../platform/graphql/page-info';
+
+export { PageInfo };
 
 export enum RelationshipType {
   RESELLER = 'RESELLER',
@@ -64,12 +67,6 @@ export class CustomerEdge {
 }
 
 @ObjectType()
-export class PageInfo {
-  @Field() hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor?: string | null;
-}
-
-@ObjectType()
 export class CustomerConnection {
   @Field(() => [Customer]) nodes!: Customer[];
   @Field(() => [CustomerEdge]) edges!: CustomerEdge[];
@@ -86,4 +83,56 @@ export class PartnerRelationship {
   @Field(() => RelationshipType) relationshipType!: RelationshipType;
   @Field() since!: Date;
   @Field(() => DelegatedAdmin) delegatedAdmin!: DelegatedAdmin;
+}
+
+export enum CustomerSort {
+  NAME = 'NAME',
+  SINCE = 'SINCE',
+  DAP_CHANGED = 'DAP_CHANGED',
+}
+registerEnumType(CustomerSort, {
+  name: 'CustomerSort',
+  description:
+    'NAME: by name, accents and case ignored; SINCE: when the relationship began; DAP_CHANGED: when DAP last changed (never first).',
+});
+
+export enum SortDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+registerEnumType(SortDirection, { name: 'SortDirection' });
+
+@InputType({ description: 'Rows where this service is (or is not) usable by the caller now.' })
+export class CustomerServiceFilter {
+  @Field({ description: 'A service name as `services { name }` gives it, e.g. "Exchange".' })
+  name!: string;
+  @Field() usable!: boolean;
+}
+
+@InputType({ description: 'Narrows the Customers page; every condition given must hold.' })
+export class CustomerFilter {
+  @Field(() => [DelegatedAdminStatus], { nullable: true })
+  delegatedAdminStatus?: DelegatedAdminStatus[] | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true (the default): active relationships; false: those the partner ended.',
+  })
+  relationshipActive?: boolean | null;
+  @Field(() => CustomerServiceFilter, { nullable: true })
+  service?: CustomerServiceFilter | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Whether the customer has a live Azure subscription the caller sees.',
+  })
+  hasAzureSubscriptions?: boolean | null;
+}
+
+@ObjectType({
+  description:
+    'A page of the filtered Customers page as CSV (RFC 4180, CRLF); the header line opens the first page only.',
+})
+export class CustomersCsvPage {
+  @Field() csv!: string;
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int) totalCount!: number;
 }

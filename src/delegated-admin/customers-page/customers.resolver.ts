@@ -18,7 +18,23 @@ import { SubscriptionsQueries } from '../../../projections/azure-subscriptions/s
 import type { RequestContext } from '../../platform/graphql/request-context';
 import { PartnerRelationshipsNotifier } from '../partner-relationships.notifier';
 import { customerMapper, toCustomer } from './customer.mapper';
-import { Customer, CustomerConnection } from './customer.types';
+import {
+  Customer,
+  CustomerConnection,
+  CustomerFilter,
+  CustomerSort,
+  CustomersCsvPage,
+  SortDirection,
+} from './customer.types';
+import { CUSTOMERS_CSV_HEADER, customerCsvLine } from './customers-csv';
+import { readCustomersPage } from './customers-page';
+import { partnerRolesOf } from '../domain/partner-capabilities';
+import { invalidInput } from '../../platform/domain/domain-error';
+
+const viewerOf = (actor: Actor) => ({
+  partnerTenantId: actor.tenantId,
+  roles: partnerRolesOf(actor.roles),
+});
 
 const isCustomerPageKey = (value: unknown): value is CustomerPageKey =>
   typeof value === 'object' &&
@@ -30,7 +46,7 @@ const AS_OF =
   'R43: the page as it stood at this moment (relationships, DAP, Azure subscriptions and their role assignments).';
 
 const cursorOf = (row: RelationshipRow) =>
-  encodeCursor({ name: row.customer_name, tenantId: row.customer_tenant_id });
+  encodeCursor({ name: row.search_name, tenantId: row.customer_tenant_id });
 
 /** The partner's Customers page (R16): only its own customers (R17). */
 @Resolver(() => Customer)
@@ -60,43 +76,119 @@ export class CustomersResolver {
     return this.notifier.customerChangesFor(customersPageTenantOf(actor));
   }
 
-  @Query(() => CustomerConnection)
+  @Query(() => CustomerConnection, {
+    description:
+      'R16: the partner’s customers, searched (a prefix of the name or domain, accents and case ignored), filtered and sorted; keyset-paged.',
+  })
   async customers(
     @CurrentActor() actor: Actor,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { nullable: true }) after?: string,
     @Args('asOf', { type: () => Date, nullable: true, description: AS_OF }) asOf?: Date,
+    @Args('search', { nullable: true }) search?: string,
+    @Args('filter', { type: () => CustomerFilter, nullable: true }) filter?: CustomerFilter,
+    @Args('sort', { type: () => CustomerSort, nullable: true }) sort?: CustomerSort,
+    @Args('direction', { type: () => SortDirection, nullable: true }) direction?: SortDirection,
   ): Promise<CustomerConnection> {
     const partnerTenantId = customersPageTenantOf(actor);
-    const size = pageSize(first, 50, 500);
-    const afterKey = decodeCursor(after, isCustomerPageKey);
-    await this.readSide.ready('customers', 'customers-history', 'subscriptions');
-    const rows = asOf
-      ? this.customersHistory.page(partnerTenantId, size + 1, afterKey, asOf)
-      : this.customerRows.page(partnerTenantId, size + 1, afterKey);
-    const pageRows = rows.slice(0, size);
-    const subscriptions = this.subscriptions.ofCustomers(
-      pageRows.map((row) => row.customer_tenant_id),
-      asOf,
-    );
-    const toNode = customerMapper(actor);
-    const nodes = pageRows.map((row) =>
-      toNode(row, subscriptions.get(row.customer_tenant_id) ?? []),
-    );
-    const last = pageRows.at(-1);
-    const [history, current] = [this.customersHistory, this.customerRows];
+    if (asOf) {
+      if (search != null || filter || sort || direction) {
+        throw invalidInput(
+          'asOf shows the page as it stood, by name; search, filter and sort apply to the current page.',
+        );
+      }
+      return this.pageAsOf(actor, partnerTenantId, asOf, first, after);
+    }
+    await this.readSide.ready('customers', 'subscriptions');
+    const page = readCustomersPage(this.customerRows, viewerOf(actor), {
+      filter: { ...filter, search },
+      sort,
+      direction,
+      first,
+      after,
+    });
+    const nodes = this.toCustomers(page.rows, actor);
+    const last = page.rows.at(-1);
     return {
       nodes,
       // Cursors for every row only when the client asks for edges.
+      get edges() {
+        return nodes.map((node, index) => ({ cursor: page.cursorOf(page.rows[index]), node }));
+      },
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? page.cursorOf(last) : null },
+      get totalCount() {
+        return page.totalCount();
+      },
+    };
+  }
+
+  @Query(() => CustomersCsvPage, {
+    description:
+      'R16: the filtered, sorted Customers page as CSV, one page at a time (first at most 500): follow pageInfo.endCursor until hasNextPage is false.',
+  })
+  async customersCsv(
+    @CurrentActor() actor: Actor,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+    @Args('search', { nullable: true }) search?: string,
+    @Args('filter', { type: () => CustomerFilter, nullable: true }) filter?: CustomerFilter,
+    @Args('sort', { type: () => CustomerSort, nullable: true }) sort?: CustomerSort,
+    @Args('direction', { type: () => SortDirection, nullable: true }) direction?: SortDirection,
+  ): Promise<CustomersCsvPage> {
+    customersPageTenantOf(actor);
+    await this.readSide.ready('customers', 'subscriptions');
+    const page = readCustomersPage(this.customerRows, viewerOf(actor), {
+      filter: { ...filter, search },
+      sort,
+      direction,
+      first,
+      after,
+    });
+    const lines = this.toCustomers(page.rows, actor).map(customerCsvLine);
+    const last = page.rows.at(-1);
+    return {
+      csv: (after ? '' : CUSTOMERS_CSV_HEADER) + lines.join(''),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? page.cursorOf(last) : null },
+      totalCount: page.totalCount(),
+    };
+  }
+
+  private async pageAsOf(
+    actor: Actor,
+    partnerTenantId: string,
+    asOf: Date,
+    first?: number,
+    after?: string,
+  ): Promise<CustomerConnection> {
+    const size = pageSize(first, 50, 500);
+    const afterKey = decodeCursor(after, isCustomerPageKey);
+    await this.readSide.ready('customers-history', 'subscriptions');
+    const rows = this.customersHistory.page(partnerTenantId, size + 1, afterKey, asOf);
+    const pageRows = rows.slice(0, size);
+    const nodes = this.toCustomers(pageRows, actor, asOf);
+    const last = pageRows.at(-1);
+    const history = this.customersHistory;
+    return {
+      nodes,
       get edges() {
         return nodes.map((node, index) => ({ cursor: cursorOf(pageRows[index]), node }));
       },
       pageInfo: { hasNextPage: rows.length > size, endCursor: last ? cursorOf(last) : null },
       // Counted only when asked for: a COUNT grows with the partner's customers.
       get totalCount() {
-        return asOf ? history.count(partnerTenantId, asOf) : current.count(partnerTenantId);
+        return history.count(partnerTenantId, asOf);
       },
     };
+  }
+
+  /** With each customer's Azure subscriptions, as they stood at `asOf` when given (R43). */
+  private toCustomers(rows: RelationshipRow[], actor: Actor, asOf?: Date): Customer[] {
+    const subscriptions = this.subscriptions.ofCustomers(
+      rows.map((row) => row.customer_tenant_id),
+      asOf,
+    );
+    const toNode = customerMapper(actor);
+    return rows.map((row) => toNode(row, subscriptions.get(row.customer_tenant_id) ?? []));
   }
 
   @Query(() => Customer, { nullable: true })

@@ -65,6 +65,12 @@ const PORTALS: { name: string; url: (tenantId: string, domain: string | null) =>
     { name: 'Azure', url: (id, domain) => `https://portal.azure.com/${enc(domain ?? id)}` },
   ];
 
+/** The services every Customers page row lists, by name. */
+export const SERVICE_NAMES: readonly string[] = PORTALS.map((portal) => portal.name);
+
+/** The one service whose portal opens through Azure subscription roles rather than DAP. */
+export const AZURE_SERVICE = 'Azure';
+
 const NO_DOMAIN =
   'The customer has no domain on record, and this portal names the tenant by its domain; the link appears once the customer accepts an invitation with its domain.';
 
@@ -112,6 +118,6 @@ export function customerServices(
   return PORTALS.map(({ name }) => ({
     name,
     ...portalLink(name, customer),
-    verdict: name === 'Azure' ? azurePortalVerdict(viewer, subscriptions) : portals,
+    verdict: name === AZURE_SERVICE ? azurePortalVerdict(viewer, subscriptions) : portals,
   }));
 }

@@ -23,6 +23,8 @@ const row = {
   dap_status: 'NONE',
   dap_roles: '[]',
   dap_changed_at: null,
+  search_name: 'fabrikam',
+  search_domain: null,
 };
 
 describe('customers-history projection: every version of a customers row (R43)', () => {

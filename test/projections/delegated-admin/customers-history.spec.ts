@@ -13,6 +13,9 @@ import { ProjectionEngine } from '../../../src/platform/projection-engine/projec
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { actorOf, append, eventBy, eventData as d, minute } from '../../support/audit-events';
 import { people } from '../../support/tenants';
+import { customerCriteria } from '../../../src/delegated-admin/domain/customer-search';
+
+const BY_NAME = { sort: 'NAME', direction: 'ASC' } as const;
 
 const [ann, otto, fay, wes] = [people.ann, people.otto, people.fay, people.wes].map(actorOf);
 const [C, O, F, W] = ['contoso-partners', 'other-partners', 'fabrikam', 'woodgrove'];
@@ -165,12 +168,17 @@ describe('customers-history: the pages as they stood (R43)', () => {
       const past = new CustomersHistoryQueries(history);
       const at = new Date(asOf);
       for (const partner of PARTNERS) {
-        expect(past.page(partner, 500, null, at)).toEqual(stopped.page(partner, 500, null));
-        expect(past.count(partner, at)).toBe(stopped.count(partner));
+        const criteria = customerCriteria({ partnerTenantId: partner, roles: [] }, {});
+        expect(past.page(partner, 500, null, at)).toEqual(
+          stopped.page(criteria, BY_NAME, 500, null),
+        );
+        expect(past.count(partner, at)).toBe(stopped.count(criteria));
         const first = past.page(partner, 1, null, at);
         if (first.length === 1) {
-          const key = { name: first[0].customer_name, tenantId: first[0].customer_tenant_id };
-          expect(past.page(partner, 500, key, at)).toEqual(stopped.page(partner, 500, key));
+          const [name, tenantId] = [first[0].search_name, first[0].customer_tenant_id];
+          expect(past.page(partner, 500, { name, tenantId }, at)).toEqual(
+            stopped.page(criteria, BY_NAME, 500, { value: name, tenantId }),
+          );
         }
       }
       for (const customer of CUSTOMERS) {

@@ -44,6 +44,8 @@ const row = {
   dap_status: 'NONE',
   dap_roles: '[]',
   dap_changed_at: null,
+  search_name: 'fabrikam',
+  search_domain: 'fabrikam.onmicrosoft.com',
 };
 
 describe('customers projection: the Customers and Partner relationships pages (R15, R16)', () => {
@@ -91,10 +93,40 @@ describe('customers projection: the Customers and Partner relationships pages (R
           {
             ...row,
             customer_name: 'Fabrikam Ltd',
+            search_name: 'fabrikam ltd',
             relationship_since: at(4),
             dap_status: 'ACTIVE',
             dap_roles: '["Global Administrator","Helpdesk Administrator"]',
             dap_changed_at: at(2),
+          },
+        ],
+      });
+  });
+
+  it('R16: the name and domain are kept as searched: accents and case dropped, spaces collapsed', () => {
+    spec
+      .when({
+        type: 'RelationshipEstablished',
+        data: {
+          ...pair,
+          partnerName: 'Contoso Partners',
+          customer: {
+            tenantId: 'fabrikam',
+            name: '  Société  GÉNÉRALE Ærø ',
+            domain: 'SG.Example',
+          },
+          invitationId: 'i1',
+        },
+        occurredAt: at(1),
+      })
+      .then({
+        customers: [
+          {
+            ...row,
+            customer_name: '  Société  GÉNÉRALE Ærø ',
+            customer_domain: 'SG.Example',
+            search_name: 'societe generale ærø',
+            search_domain: 'sg.example',
           },
         ],
       });
