@@ -7,12 +7,14 @@ import { AppModule, type AppOptions } from '../../app.module';
 import { TokenVerifier } from '../auth/token-verifier';
 import { responseSizeCap } from '../graphql/response-size-cap';
 import { PageResponseCache } from '../../delegated-admin/customers-page/page-response-cache';
+import { consistencyTokenMiddleware } from '../consistency/consistency-token.middleware';
 import { corsOptions } from '../http/cors';
 import { graphqlIde } from '../ide/ide.middleware';
 import { PinoLogger, rootLogger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { requestLogging } from '../observability/request-logging';
 import { requestMetrics } from '../observability/request-metrics';
+import { PROJECTOR, type Projector } from '../projection-engine/projector';
 import { READ_STORE, type ReadStore } from '../read-store/read-store';
 import { CallerRateLimit } from '../security/caller-rate-limit';
 import { graphqlGate } from '../security/graphql-gate';
@@ -58,6 +60,8 @@ export async function createApp(options: ServerOptions): Promise<INestApplicatio
   app.use(bodyErrors);
   app.use('/graphql', ...graphqlGate(app.get(TokenVerifier), app.get(CallerRateLimit), settings));
   app.use('/graphql', responseSizeCap(settings.GRAPHQL_MAX_RESPONSE_BYTES));
+  // Before the response cache: a cached page must not answer a token this instance has not reached.
+  app.use('/graphql', consistencyTokenMiddleware(app.get<Projector>(PROJECTOR), settings));
   if (settings.GRAPHQL_RESPONSE_CACHE === 'on') {
     const cache = new PageResponseCache(
       app.get<ReadStore>(READ_STORE),
