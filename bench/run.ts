@@ -6,6 +6,7 @@ import { graphqlHttpFigures } from './figures/graphql-http';
 import { projectionLagFigures } from './figures/projection-lag';
 import { rebuildFigures } from './figures/rebuild';
 import { revocationFigures } from './figures/revocation';
+import { scaleoutFigures } from './figures/scaleout';
 import { startupFigures } from './figures/startup';
 import { type BenchOptions, type FigureName, parseOptions } from './lib/options';
 import { type Figure, machineInfo, renderTable, type Report, writeReport } from './lib/report';
@@ -26,6 +27,11 @@ const FIGURES: Record<
   revocation: {
     title: '7. a DAP removal while the partner hammers the pair (in-process)',
     run: revocationFigures,
+  },
+  scaleout: {
+    title:
+      '8. several instances on one EventStoreDB (the gRPC double; servers in their own processes)',
+    run: scaleoutFigures,
   },
 };
 

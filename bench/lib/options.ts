@@ -10,6 +10,7 @@ export const FIGURE_NAMES = [
   'lag',
   'startup',
   'revocation',
+  'scaleout',
 ] as const;
 export type FigureName = (typeof FIGURE_NAMES)[number];
 
@@ -23,6 +24,7 @@ export interface Sizes {
   lag: { seconds: number; commandsPerSecond: number };
   startup: { events: number; burstMs: number; runs: number };
   revocation: { pairs: number; writers: number };
+  scaleout: { customers: number; seconds: number; connections: number; tail: number };
 }
 
 const SIZES: Record<Mode, Sizes> = {
@@ -35,6 +37,7 @@ const SIZES: Record<Mode, Sizes> = {
     lag: { seconds: 10, commandsPerSecond: 1000 },
     startup: { events: 1_000_000, burstMs: 2_000, runs: 3 },
     revocation: { pairs: 500, writers: 16 },
+    scaleout: { customers: 20_000, seconds: 10, connections: 12, tail: 200 },
   },
   quick: {
     runs: 3,
@@ -45,6 +48,7 @@ const SIZES: Record<Mode, Sizes> = {
     lag: { seconds: 1.5, commandsPerSecond: 1000 },
     startup: { events: 20_000, burstMs: 300, runs: 2 },
     revocation: { pairs: 100, writers: 16 },
+    scaleout: { customers: 1_000, seconds: 1.5, connections: 12, tail: 50 },
   },
   tiny: {
     runs: 1,
@@ -55,6 +59,7 @@ const SIZES: Record<Mode, Sizes> = {
     lag: { seconds: 0.2, commandsPerSecond: 200 },
     startup: { events: 500, burstMs: 200, runs: 1 },
     revocation: { pairs: 3, writers: 4 },
+    scaleout: { customers: 30, seconds: 0.3, connections: 6, tail: 5 },
   },
 };
 

@@ -35,7 +35,7 @@ describe('the consistency token across three instances on one EventStoreDB (the 
         }),
       );
     }
-  });
+  }, 120_000);
   afterAll(async () => {
     for (const instance of instances) {
       await instance.close();
@@ -68,7 +68,7 @@ describe('the consistency token across three instances on one EventStoreDB (the 
         delegatedAdmin: { status: 'ACTIVE' },
       });
     }
-  });
+  }, 120_000);
 
   it('a query carries no token; an idempotent replay carries the first answer\u2019s', async () => {
     const [writer, reader] = instances;

@@ -8,6 +8,9 @@ import type { Actor } from '../../src/platform/domain/actor';
 import { EsdbEventStore } from '../../src/platform/event-store/esdb/esdb-event-store';
 import type { LeaseRecord } from '../../src/platform/lease/lease-store';
 import { AggregateStore } from '../../src/platform/write/aggregate-store';
+import { mintToken } from '../../src/platform/auth/token-minter';
+import { TEST_SECRET } from '../support/app';
+import { people } from '../support/tenants';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { spawnServer, type ServerProcess } from '../support/server-process';
 import { acceptWithoutFollowUps } from '../support/story';
@@ -31,9 +34,18 @@ const customer = (index: number): Actor => ({
   roles: ['GlobalAdmin'],
 });
 
-async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
-  for (const end = Date.now() + ms; !condition(); await sleep(10)) {
+async function until(
+  condition: () => boolean,
+  ms: number,
+  what: string,
+  poll: () => Promise<void> = () => Promise.resolve(),
+): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    await poll();
+    if (condition()) return;
     if (Date.now() > end) throw new Error(`${what} not within ${ms} ms`);
+    await sleep(20);
   }
 }
 
@@ -79,6 +91,7 @@ describe('follow-ups on three instances on one EventStoreDB (the gRPC double): o
   });
 
   it('R7, R10: kill the holder mid-work and another instance finishes every follow-up exactly once', async () => {
+    let idleCheckpoint = 0;
     const first = spawn();
     await first.waitForOutput('"ready: ', 60_000);
     expect(pidOf(lease()?.holder)).toBe(first.child.pid);
@@ -90,8 +103,15 @@ describe('follow-ups on three instances on one EventStoreDB (the gRPC double): o
     // reactor picks them up as they arrive; it is killed as soon as it has done a few.
     const aggregates = new AggregateStore(store, systemClock);
     let relationshipsAtKill = -1;
+    let lastAcceptance = 0;
     for (let index = 0; index < ACCEPTANCES; index++) {
-      await acceptWithoutFollowUps(aggregates, partner(index % 3), customer(index), randomUUID());
+      const accepted = await acceptWithoutFollowUps(
+        aggregates,
+        partner(index % 3),
+        customer(index),
+        randomUUID(),
+      );
+      lastAcceptance = accepted.position;
       if (relationshipsAtKill < 0 && countByStream('RelationshipEstablished').size >= 3) {
         await first.stop('SIGKILL');
         relationshipsAtKill = countByStream('RelationshipEstablished').size;
@@ -123,5 +143,26 @@ describe('follow-ups on three instances on one EventStoreDB (the gRPC double): o
     // The instance that did not take the lease ran no follow-up of these acceptances.
     const idle = others.find((other) => other !== took)!;
     expect(idle.stdout()).not.toContain('lease policies taken by');
+
+    // The Operator asking the idle instance sees how far the holder got, not a checkpoint of its own
+    // that never moves.
+    const operator = await mintToken(TEST_SECRET, people.opal);
+    const idleUrl = await idle.url();
+    await until(
+      () => idleCheckpoint >= lastAcceptance,
+      15_000,
+      "the holder's checkpoint on the idle instance",
+      async () => {
+        const response = await fetch(`${idleUrl}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}` },
+          body: JSON.stringify({ query: '{ followUpStatus { checkpoint } }' }),
+        });
+        const body = (await response.json()) as {
+          data: { followUpStatus: { checkpoint: number } };
+        };
+        idleCheckpoint = body.data.followUpStatus.checkpoint;
+      },
+    );
   }, 240_000);
 });

@@ -76,5 +76,5 @@ describe('a new instance started from a copy of another instance\u2019s read mod
       expect.arrayContaining(['customer-600', 'customer-603']),
     );
     expect(page).toEqual(await fromEmpty.gql(token, CUSTOMERS));
-  });
+  }, 180_000);
 });

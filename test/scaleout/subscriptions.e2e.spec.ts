@@ -23,7 +23,7 @@ describe('graphql-ws subscriptions on three instances on one EventStoreDB (the g
     double = await EsdbDouble.start({ batchAppend: true });
     for (let index = 0; index < 3; index++)
       instances.push(await startApp({ env: { EVENTSTORE_URL: double.url } }));
-  });
+  }, 120_000);
   afterAll(async () => {
     for (const client of clients) await client.dispose();
     for (const instance of instances) {
@@ -101,5 +101,5 @@ describe('graphql-ws subscriptions on three instances on one EventStoreDB (the g
     for (const type of ['InvitationAccepted', 'RelationshipEstablished', 'DelegatedAdminGranted'])
       expect(types.filter((candidate) => candidate === type)).toHaveLength(9);
     expect(views[0].received.map((entry) => entry.position)).toContain(last);
-  });
+  }, 120_000);
 });

@@ -17,6 +17,8 @@ export interface LeaseStatus {
   holder: string | null;
   /** This instance's id. */
   self: string;
+  /** The checkpoint the holder last recorded, as this instance last read it (0: none read). */
+  checkpoint: number;
 }
 
 export interface LeaseOptions {
@@ -49,6 +51,7 @@ export class Lease {
   private holding = false;
   /** While not held: the version last seen, and since when. */
   private seen?: { version: number; since: number; holder: string | null };
+  private lastSeenCheckpoint = 0;
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private hooks?: LeaseHooks;
@@ -74,6 +77,7 @@ export class Lease {
       held: this.held,
       holder: this.held ? this.self : (this.seen?.holder ?? null),
       self: this.self,
+      checkpoint: this.lastSeenCheckpoint,
     };
   }
 
@@ -132,6 +136,7 @@ export class Lease {
       return;
     }
     const current = await this.store.read(this.name);
+    this.lastSeenCheckpoint = current?.record.checkpoint ?? 0;
     if (!current || current.record.holder === null) {
       return this.take(current?.version ?? -1, current?.record.checkpoint ?? 0, started);
     }

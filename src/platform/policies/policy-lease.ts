@@ -23,7 +23,7 @@ export const SOLE_INSTANCE: PolicyLease = {
   held: true,
   start: () => Promise.resolve(),
   stop: () => Promise.resolve(),
-  status: () => ({ held: true, holder: 'this process', self: 'this process' }),
+  status: () => ({ held: true, holder: 'this process', self: 'this process', checkpoint: 0 }),
 };
 
 /**

@@ -99,9 +99,14 @@ export class PolicyReactor {
     return this.running;
   }
 
-  /** What the Operator sees of the follow-ups: how far they got, what was refused, what waits. */
+  /**
+   * What the Operator sees of the follow-ups: how far they got, what was refused, what waits. On an
+   * instance that does not hold the lease, how far the holder got, as its lease last said.
+   */
   status(): FollowUpStatus {
-    return { ...this.progress, checkpoint: this.checkpoint ?? 0 };
+    const lease = this.lease.status();
+    const checkpoint = Math.max(this.checkpoint ?? 0, lease.held ? 0 : lease.checkpoint);
+    return { ...this.progress, checkpoint };
   }
 
   private async run(): Promise<void> {
