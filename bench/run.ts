@@ -7,6 +7,7 @@ import { graphqlHttpFigures } from './figures/graphql-http';
 import { projectionLagFigures } from './figures/projection-lag';
 import { rebuildFigures } from './figures/rebuild';
 import { revocationFigures } from './figures/revocation';
+import { scaleoutFigures } from './figures/scaleout';
 import { startupFigures } from './figures/startup';
 import { type BenchOptions, type FigureName, parseOptions } from './lib/options';
 import { type Figure, machineInfo, renderTable, type Report, writeReport } from './lib/report';
@@ -31,6 +32,11 @@ const FIGURES: Record<
   pages: {
     title: '8. the Customers page with a search and a filter (in-process)',
     run: customersPageFigures,
+  },
+  scaleout: {
+    title:
+      '9. several instances on one EventStoreDB (the gRPC double; servers in their own processes)',
+    run: scaleoutFigures,
   },
 };
 

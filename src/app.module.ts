@@ -14,6 +14,7 @@ import { EffectiveAccessModule } from './effective-access/effective-access.modul
 import { InvitationsModule } from './invitations/invitations.module';
 import type { Clock } from './platform/config/clock';
 import { SETTINGS, type Settings } from './platform/config/settings';
+import { consistencyTokenPlugin } from './platform/consistency/consistency-token.plugin';
 import { DateTimeScalar } from './platform/graphql/date-time.scalar';
 import { VerifiedDocumentStore } from './platform/graphql/document-store';
 import { formatError } from './platform/graphql/error-formatting';
@@ -91,6 +92,7 @@ export class AppModule {
               readinessGate(readiness, settings.NOT_READY_WAIT_MS),
               operationSizePlugin(settings),
               subscriptionsOverHttpPlugin,
+              consistencyTokenPlugin(),
               idempotencyPlugin(keys),
               graphqlOutcomePlugin(),
             ],

@@ -11,6 +11,7 @@ export const FIGURE_NAMES = [
   'startup',
   'revocation',
   'pages',
+  'scaleout',
 ] as const;
 export type FigureName = (typeof FIGURE_NAMES)[number];
 
@@ -25,6 +26,7 @@ export interface Sizes {
   startup: { events: number; burstMs: number; runs: number };
   revocation: { pairs: number; writers: number };
   customersPage: { sizes: number[]; requests: number };
+  scaleout: { customers: number; seconds: number; connections: number; tail: number };
 }
 
 const SIZES: Record<Mode, Sizes> = {
@@ -38,6 +40,7 @@ const SIZES: Record<Mode, Sizes> = {
     startup: { events: 1_000_000, burstMs: 2_000, runs: 3 },
     revocation: { pairs: 500, writers: 16 },
     customersPage: { sizes: [1_000, 100_000], requests: 1_000 },
+    scaleout: { customers: 20_000, seconds: 10, connections: 12, tail: 200 },
   },
   quick: {
     runs: 3,
@@ -49,6 +52,7 @@ const SIZES: Record<Mode, Sizes> = {
     startup: { events: 20_000, burstMs: 300, runs: 2 },
     revocation: { pairs: 100, writers: 16 },
     customersPage: { sizes: [1_000, 100_000], requests: 200 },
+    scaleout: { customers: 1_000, seconds: 1.5, connections: 12, tail: 50 },
   },
   tiny: {
     runs: 1,
@@ -60,6 +64,7 @@ const SIZES: Record<Mode, Sizes> = {
     startup: { events: 500, burstMs: 200, runs: 1 },
     revocation: { pairs: 3, writers: 4 },
     customersPage: { sizes: [100, 1_000], requests: 10 },
+    scaleout: { customers: 30, seconds: 0.3, connections: 6, tail: 5 },
   },
 };
 

@@ -41,6 +41,7 @@ import { openCheckedReadStore } from './read-store/read-store.factory';
 import { ReadSide } from './read-store/read-side';
 import { CallerRateLimit } from './security/caller-rate-limit';
 import { Policies } from './policies/policies';
+import { createPolicyLease, POLICY_LEASE } from './policies/policy-lease';
 import { PolicyReactor } from './policies/policy.reactor';
 import { LedgerLifecycle } from './server/ledger.lifecycle';
 import { AggregateStore } from './write/aggregate-store';
@@ -127,6 +128,12 @@ export class PlatformModule {
         useFactory: (discovery: DiscoveryService, reflector: Reflector) =>
           Policies.discovered(discovery, reflector),
         inject: [DiscoveryService, Reflector],
+      },
+      {
+        provide: POLICY_LEASE,
+        useFactory: (store: EventStore) =>
+          createPolicyLease(settings, store, new Logger('Policies')),
+        inject: [EVENT_STORE],
       },
       PolicyReactor,
       CallerRateLimit,

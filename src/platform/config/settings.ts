@@ -30,6 +30,7 @@ const settingsSchema = z
     PROJECTION_THREAD: z.enum(['worker', 'main']).default('worker'),
     READ_MODELS_CHECK: z.enum(['quick', 'off']).default('quick'),
     READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+    POLICY_LEASE_TTL_MS: z.coerce.number().int().min(300).max(600_000).default(15_000),
     NOT_READY_WAIT_MS: z.coerce.number().int().nonnegative().default(10_000),
     GRAPHQL_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
     IDEMPOTENCY_KEY_TTL_HOURS: z.coerce

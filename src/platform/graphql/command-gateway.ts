@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandBus } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../config/settings';
+import { noteRecordedPosition } from '../consistency/consistency-token';
 import type { CommandOutcome } from '../write/command-context';
 import { CommandObserver } from '../observability/command-observer';
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
@@ -42,6 +43,7 @@ export class CommandGateway {
     answer: (outcome: Outcome) => Answer | Promise<Answer>,
   ): Promise<Answer> {
     const outcome = await this.observer.observe(command, () => this.commandBus.execute(command));
+    noteRecordedPosition(outcome.position);
     try {
       await this.engine.waitFor(outcome.position, this.settings.READ_YOUR_WRITES_TIMEOUT_MS);
       return await answer(outcome);

@@ -16,8 +16,9 @@ export function corsOptions(settings: Pick<Settings, 'CORS_ORIGINS'>): CorsOptio
       'x-request-id',
       'traceparent',
       'apollo-require-preflight',
+      'consistency-token',
     ],
-    exposedHeaders: ['x-request-id', 'traceparent'],
+    exposedHeaders: ['x-request-id', 'traceparent', 'consistency-token'],
     credentials: false,
     maxAge: 600,
   };

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DomainError } from '../domain/domain-error';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store';
 import { domainEventOf } from '../event-store/unreadable-events';
 import { READ_STORE, type ReadStore } from '../read-store/read-store';
+import { POLICY_LEASE, SOLE_INSTANCE, type PolicyLease } from './policy-lease';
 import { Policies } from './policies';
 import type { PolicyContext } from './policy';
 
@@ -32,7 +33,9 @@ export interface FollowUpStatus {
  * after each append, so a crash between a command's first append and its follow-ups never leaves,
  * say, an accepted invitation without its relationship. The checkpoint lives in the read store
  * beside the projections' and only passes work done or refused by a rule; an infrastructure
- * failure is retried with backoff.
+ * failure is retried with backoff. Among several instances on one store, only the holder of the
+ * policies' lease (policy-lease.ts) runs the reactor; a new holder resumes from the checkpoint the
+ * last one recorded with the lease.
  */
 @Injectable()
 export class PolicyReactor {
@@ -54,6 +57,7 @@ export class PolicyReactor {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     private readonly policies: Policies,
+    @Optional() @Inject(POLICY_LEASE) private readonly lease: PolicyLease = SOLE_INSTANCE,
   ) {
     this.readStore.db.exec(
       'CREATE TABLE IF NOT EXISTS policy_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)',
@@ -65,6 +69,13 @@ export class PolicyReactor {
     this.stopped = false;
     this.unsubscribe?.();
     this.unsubscribe = this.store.onAppended(() => void this.kick());
+    await this.lease.start({
+      checkpoint: () => this.checkpoint ?? 0,
+      onAcquired: (checkpoint) => {
+        this.checkpoint = Math.max(this.readCheckpoint(), checkpoint);
+        void this.kick();
+      },
+    });
     await this.kick();
   }
 
@@ -75,6 +86,7 @@ export class PolicyReactor {
     clearTimeout(this.writeTimer);
     this.writeTimer = undefined;
     this.writeCheckpoint();
+    await this.lease.stop();
   }
 
   /** Resolves once every event so far has had its follow-up. */
@@ -87,9 +99,14 @@ export class PolicyReactor {
     return this.running;
   }
 
-  /** What the Operator sees of the follow-ups: how far they got, what was refused, what waits. */
+  /**
+   * What the Operator sees of the follow-ups: how far they got, what was refused, what waits. On an
+   * instance that does not hold the lease, how far the holder got, as its lease last said.
+   */
   status(): FollowUpStatus {
-    return { ...this.progress, checkpoint: this.checkpoint ?? 0 };
+    const lease = this.lease.status();
+    const checkpoint = Math.max(this.checkpoint ?? 0, lease.held ? 0 : lease.checkpoint);
+    return { ...this.progress, checkpoint };
   }
 
   private async run(): Promise<void> {
@@ -97,11 +114,11 @@ export class PolicyReactor {
       this.again = false;
       let after = this.readCheckpoint();
       for (;;) {
-        if (this.stopped) return;
+        if (this.stopped || !this.lease.held) return;
         const page = await this.store.readAll({ after, maxCount: PAGE });
         if (page.length === 0) break;
         for (const event of page) {
-          if (!(await this.followUp(event))) return;
+          if (!this.lease.held || !(await this.followUp(event))) return;
           after = event.position;
           this.advanceCheckpoint(after);
         }
@@ -124,7 +141,7 @@ export class PolicyReactor {
       causationId: event.id,
       replayedAt: event.position,
     };
-    for (let attempt = 1; !this.stopped; attempt++) {
+    for (let attempt = 1; !this.stopped && this.lease.held; attempt++) {
       try {
         await this.policies.react(current, context);
         this.progress.retrying = null;

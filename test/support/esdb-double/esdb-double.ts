@@ -42,6 +42,8 @@ export class EsdbDouble {
   readonly log: EsdbDoubleLog;
   /** Streams calls received, by method, over the double's whole life. */
   readonly calls: Record<StreamsMethod, number> = { read: 0, append: 0, batchAppend: 0 };
+  /** `$all` events sent to clients (reads and subscriptions), over the double's whole life. */
+  readonly sent = { allEvents: 0 };
   private server: Server | undefined;
   private streams: StreamsServiceControl | undefined;
   private boundPort: number | undefined;
@@ -81,6 +83,7 @@ export class EsdbDouble {
       leader: () => this.leader,
       wrongExpectedVersionAs: this.options.wrongExpectedVersionAs ?? 'response',
       calls: this.calls,
+      sent: this.sent,
     });
     server.addService(StreamsService, this.streams.implementation);
     if (this.options.batchAppend) {

@@ -36,6 +36,8 @@ export interface StreamsServiceOptions {
   wrongExpectedVersionAs: 'response' | 'trailers';
   /** Counts each call by method name, so tests can see which path the client took. */
   calls: Record<StreamsMethod, number>;
+  /** Counts the `$all` events sent (reads and subscriptions), so tests can see how much a reader replayed. */
+  sent?: { allEvents: number };
 }
 
 export type StreamsMethod = 'read' | 'append' | 'batchAppend';
@@ -57,6 +59,7 @@ export function streamsService({
   leader,
   wrongExpectedVersionAs,
   calls,
+  sent = { allEvents: 0 },
 }: StreamsServiceOptions): StreamsServiceControl {
   const requiresLeader = (call: { metadata: Metadata }) =>
     call.metadata.get('requires-leader')[0] === 'true';
@@ -76,14 +79,14 @@ export function streamsService({
         const options = call.request.getOptions();
         if (!options) throw invalidArgument('read options are required');
         if (options.getCountOptionCase() === CountOptionCase.SUBSCRIPTION) {
-          subscribeToAll(log, call, options);
+          subscribeToAll(log, call, options, sent);
           if (requiresLeader(call)) {
             leaderOnlySubscriptions.add(call);
             call.on('close', () => leaderOnlySubscriptions.delete(call));
           }
           return;
         }
-        for (const response of readOnce(log, options)) call.write(response);
+        for (const response of readOnce(log, options, sent)) call.write(response);
         call.end();
       } catch (error) {
         call.emit('error', error);
@@ -179,7 +182,11 @@ export function streamsService({
 
 type ReadCall = Parameters<IStreamsServer['read']>[0];
 
-function readOnce(log: EsdbDoubleLog, options: ReadReq.Options): ReadResp[] {
+function readOnce(
+  log: EsdbDoubleLog,
+  options: ReadReq.Options,
+  sent: { allEvents: number },
+): ReadResp[] {
   const count = Number(options.getCount());
   const backwards = options.getReadDirection() === ReadDirection.BACKWARDS;
   const streamOptions = options.getStream();
@@ -233,6 +240,7 @@ function readOnce(log: EsdbDoubleLog, options: ReadReq.Options): ReadResp[] {
       if (matches(all[index])) found.push(all[index]);
     }
   }
+  sent.allEvents += found.length;
   return found.map(readEvent);
 }
 
@@ -240,7 +248,12 @@ function readOnce(log: EsdbDoubleLog, options: ReadReq.Options): ReadResp[] {
  * A catch-up subscription to `$all`: confirmation, the events after the start position
  * (exclusive), checkpoints for a filtered one, caught-up, then live events until cancelled.
  */
-function subscribeToAll(log: EsdbDoubleLog, call: ReadCall, options: ReadReq.Options): void {
+function subscribeToAll(
+  log: EsdbDoubleLog,
+  call: ReadCall,
+  options: ReadReq.Options,
+  sent: { allEvents: number },
+): void {
   const allOptions = options.getAll();
   if (!allOptions) throw unimplemented('subscriptions to a single stream');
   const filter = options.getFilter();
@@ -257,8 +270,10 @@ function subscribeToAll(log: EsdbDoubleLog, call: ReadCall, options: ReadReq.Opt
   const deliver = (event: StoredEvent): void => {
     if (call.cancelled || call.destroyed) return stop();
     scanned += 1;
-    if (matches(event)) call.write(readEvent(event));
-    else if (checkpointEvery > 0 && scanned % checkpointEvery === 0) {
+    if (matches(event)) {
+      sent.allEvents += 1;
+      call.write(readEvent(event));
+    } else if (checkpointEvery > 0 && scanned % checkpointEvery === 0) {
       call.write(checkpoint(event.position));
     }
   };

@@ -1,0 +1,59 @@
+import Database from 'better-sqlite3';
+import { ensurePrivateFile } from '../security/private-files';
+import type { LeaseRecord, LeaseStore, VersionedLease } from './lease-store';
+
+/**
+ * A lease in a table of the embedded store's own file (`events.db`): every process on that file
+ * sees it, and a write checks the version in one statement.
+ */
+export class SqliteLeaseStore implements LeaseStore {
+  private opened?: Database.Database;
+
+  constructor(private readonly file: string) {}
+
+  /** Opened on first use, once the event store has created its file. */
+  private get db(): Database.Database {
+    if (!this.opened) {
+      ensurePrivateFile(this.file);
+      const db = new Database(this.file);
+      db.pragma('busy_timeout = 5000');
+      db.exec(
+        'CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, version INTEGER NOT NULL, record TEXT NOT NULL)',
+      );
+      this.opened = db;
+    }
+    return this.opened;
+  }
+
+  read(name: string): Promise<VersionedLease | null> {
+    const row = this.db
+      .prepare<[string], { version: number; record: string }>(
+        'SELECT version, record FROM leases WHERE name = ?',
+      )
+      .get(name);
+    return Promise.resolve(
+      row ? { version: row.version, record: JSON.parse(row.record) as LeaseRecord } : null,
+    );
+  }
+
+  write(name: string, record: LeaseRecord, expectedVersion: number): Promise<number | null> {
+    const json = JSON.stringify(record);
+    const changed =
+      expectedVersion < 0
+        ? this.db
+            .prepare('INSERT OR IGNORE INTO leases (name, version, record) VALUES (?, 0, ?)')
+            .run(name, json).changes
+        : this.db
+            .prepare(
+              'UPDATE leases SET version = version + 1, record = ? WHERE name = ? AND version = ?',
+            )
+            .run(json, name, expectedVersion).changes;
+    return Promise.resolve(changed === 1 ? expectedVersion + 1 : null);
+  }
+
+  close(): Promise<void> {
+    this.opened?.close();
+    this.opened = undefined;
+    return Promise.resolve();
+  }
+}

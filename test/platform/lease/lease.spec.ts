@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EsdbEventStore } from '../../../src/platform/event-store/esdb/esdb-event-store';
+import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
+import { EventStoreLeaseStore } from '../../../src/platform/lease/event-store-lease-store';
+import { Lease } from '../../../src/platform/lease/lease';
+import type { LeaseStore } from '../../../src/platform/lease/lease-store';
+import { SqliteLeaseStore } from '../../../src/platform/lease/sqlite-lease-store';
+import { EsdbDouble } from '../../support/esdb-double/esdb-double';
+import { newEvent } from '../../support/events';
+
+/** Long enough for a first gRPC connection on a busy machine: a write slower than the TTL grants nothing. */
+const TTL = 1000;
+
+/** A holder whose process froze: its writes never complete (as if killed mid-renewal). */
+function freezable(store: LeaseStore): LeaseStore & { freeze(): void } {
+  let frozen = false;
+  return {
+    freeze: () => (frozen = true),
+    read: (name) => (frozen ? new Promise(() => undefined) : store.read(name)),
+    write: (name, record, version) =>
+      frozen ? new Promise(() => undefined) : store.write(name, record, version),
+    close: () => store.close(),
+  };
+}
+
+async function until(condition: () => boolean, ms = 5000): Promise<void> {
+  for (const end = Date.now() + ms; !condition(); await sleep(10)) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+  }
+}
+
+describe.each([
+  ['SQLite (a table in events.db, several processes on one file)', 'sqlite'],
+  ['EventStoreDB (a stream with expected revisions, on the gRPC double)', 'esdb'],
+])('Lease on %s', (_name, kind) => {
+  let dir: string;
+  let double: EsdbDouble | undefined;
+  let eventStores: { close(): Promise<void> }[];
+  let newStore: () => LeaseStore;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'partner-ledger-lease-'));
+    eventStores = [];
+    if (kind === 'sqlite') {
+      const events = new SqliteEventStore(join(dir, 'events.db'));
+      eventStores.push(events);
+      newStore = () => new SqliteLeaseStore(join(dir, 'events.db'));
+    } else {
+      double = await EsdbDouble.start({ batchAppend: true });
+      // One client, connected before the leases start: a first call's connection is not timed.
+      const client = new EsdbEventStore(double.url);
+      eventStores.push(client);
+      await client.headPosition();
+      newStore = () => new EventStoreLeaseStore(client);
+    }
+  });
+  afterEach(async () => {
+    for (const store of eventStores) await store.close();
+    await double?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('one of three contenders holds it; a release hands it over at once with the checkpoint', async () => {
+    const leases = [0, 1, 2].map(
+      (index) => new Lease(newStore(), 'policies', { ttlMs: TTL, holder: `i${index}` }),
+    );
+    const acquired: Record<string, number> = {};
+    const checkpoints = [100, 200, 300];
+    await Promise.all(
+      leases.map((lease, index) =>
+        lease.start({
+          checkpoint: () => checkpoints[index],
+          onAcquired: (checkpoint) => (acquired[lease.self] = checkpoint),
+        }),
+      ),
+    );
+    expect(leases.filter((lease) => lease.held)).toHaveLength(1);
+    const first = leases.find((lease) => lease.held)!;
+    expect(acquired).toEqual({ [first.self]: 0 });
+
+    await first.stop();
+    const firstCheckpoint = checkpoints[leases.indexOf(first)];
+    await until(() => leases.some((lease) => lease !== first && lease.held));
+    const second = leases.find((lease) => lease.held)!;
+    expect(acquired[second.self]).toBe(firstCheckpoint);
+    expect(leases.filter((lease) => lease.held)).toHaveLength(1);
+    for (const lease of leases) await lease.stop();
+  });
+
+  it('a holder that freezes stops acting when its TTL runs out, and only then another takes over', async () => {
+    const frozenStore = freezable(newStore());
+    const holder = new Lease(frozenStore, 'policies', { ttlMs: TTL, holder: 'frozen' });
+    await holder.start({ checkpoint: () => 7, onAcquired: () => undefined });
+    expect(holder.held).toBe(true);
+    const others = [1, 2].map(
+      (index) => new Lease(newStore(), 'policies', { ttlMs: TTL, holder: `o${index}` }),
+    );
+    const taken: number[] = [];
+    for (const other of others)
+      await other.start({
+        checkpoint: () => 0,
+        onAcquired: (checkpoint) => taken.push(checkpoint),
+      });
+    expect(others.some((other) => other.held)).toBe(false);
+    expect(others[0].status().holder).toBe('frozen');
+
+    frozenStore.freeze();
+    let overlap = false;
+    const sampler = setInterval(() => {
+      if ([holder, ...others].filter((lease) => lease.held).length > 1) overlap = true;
+    }, 5);
+    try {
+      await until(() => others.some((other) => other.held));
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(holder.held).toBe(false);
+    expect(overlap).toBe(false);
+    expect(others.filter((other) => other.held)).toHaveLength(1);
+    expect(taken).toEqual([7]);
+    for (const other of others) await other.stop();
+  });
+
+  it('a write at a version someone else already wrote loses', async () => {
+    const store = newStore();
+    const record = { holder: 'a', ttlMs: TTL, expiresAt: new Date().toISOString(), checkpoint: 0 };
+    expect(await store.write('policies', record, -1)).toBe(0);
+    expect(await store.write('policies', { ...record, holder: 'b' }, -1)).toBeNull();
+    expect(await store.write('policies', { ...record, holder: 'b' }, 0)).toBe(1);
+    expect(await store.write('policies', { ...record, holder: 'c' }, 0)).toBeNull();
+    expect(await store.read('policies')).toEqual({
+      version: 1,
+      record: { ...record, holder: 'b' },
+    });
+  });
+});
+
+describe('the lease on EventStoreDB stays out of $all as the product reads it', () => {
+  it('lease events move neither the head nor what readAll returns', async () => {
+    const double = await EsdbDouble.start({ batchAppend: true });
+    const store = new EsdbEventStore(double.url);
+    try {
+      await store.append('invitation-1', [newEvent('InvitationCreated', {})], 'no_stream');
+      const head = await store.headPosition();
+      const lease = new Lease(new EventStoreLeaseStore(store), 'policies', { ttlMs: TTL });
+      await lease.start({ checkpoint: () => 0, onAcquired: () => undefined });
+      await sleep(TTL);
+      await lease.stop();
+      expect(
+        double.log.all().filter((event) => event.streamId === 'lease-policies').length,
+      ).toBeGreaterThan(1);
+      expect(await store.headPosition()).toBe(head);
+      expect((await store.readAll({ after: 0, maxCount: 100 })).map((event) => event.type)).toEqual(
+        ['InvitationCreated'],
+      );
+    } finally {
+      await store.close();
+      await double.stop();
+    }
+  });
+});
