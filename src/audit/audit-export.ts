@@ -1,3 +1,4 @@
+import { csvField } from '../platform/common/csv';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { AuditQueries, AuditRow } from '../../projections/audit/audit.queries';
@@ -44,17 +45,6 @@ const CSV_COLUMNS: [string, (row: AuditRow) => string | number | null][] = [
   ['data', (row) => row.data],
   ['hash', (row) => row.hash],
 ];
-
-/**
- * RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. Text a
- * spreadsheet would run as a formula (=, +, -, @, tab, CR first) is kept as text with a leading '.
- */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  const text =
-    typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 const LINE: Record<ExportFormat, (row: AuditRow) => string> = {
   ndjson: (row) => `${JSON.stringify(auditRecordOf(row))}\n`,

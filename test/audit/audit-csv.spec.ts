@@ -1,4 +1,4 @@
-import { csvField } from '../../src/audit/audit-export';
+import { csvField } from '../../src/platform/common/csv';
 
 describe('audit export CSV cells', () => {
   it('R42: quotes commas, quotes and line breaks as RFC 4180 says', () => {

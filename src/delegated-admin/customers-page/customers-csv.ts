@@ -1,4 +1,4 @@
-import { csvField } from '../../audit/audit-export';
+import { csvField } from '../../platform/common/csv';
 import type { Customer } from './customer.types';
 
 /** The CSV export's columns: the Customers page row as the caller sees it. */
