@@ -21,6 +21,7 @@ import { createEventStore } from './event-store/event-store.factory';
 import { CommandGateway } from './graphql/command-gateway';
 import { IdempotencyKeys } from './graphql/idempotency/idempotency-keys';
 import { MeResolver } from './graphql/me.resolver';
+import { FaultMonitor } from './health/fault-monitor';
 import { HealthController } from './health/health.controller';
 import { Readiness } from './health/readiness';
 import { CommandObserver } from './observability/command-observer';
@@ -45,6 +46,9 @@ import { PolicyReactor } from './policies/policy.reactor';
 import { LedgerLifecycle } from './server/ledger.lifecycle';
 import { AggregateStore } from './write/aggregate-store';
 import { Revocations } from './write/revocations';
+
+/** How long a write on the request thread may block on a lock before it is retried on a timer. */
+const REQUEST_THREAD_BUSY_MS = 100;
 
 export interface PlatformOptions {
   settings: Settings;
@@ -93,7 +97,8 @@ export class PlatformModule {
             metrics,
           ),
       },
-      { provide: READ_STORE, useFactory: () => createReadStore(settings) },
+      // Queries never wait for a lock (WAL); the policies' checkpoint write waits briefly at most.
+      { provide: READ_STORE, useFactory: () => createReadStore(settings, REQUEST_THREAD_BUSY_MS) },
       {
         provide: PROJECTOR,
         useFactory: (store: EventStore, readStore: ReadStore) => {
@@ -126,6 +131,7 @@ export class PlatformModule {
       },
       PolicyReactor,
       CallerRateLimit,
+      FaultMonitor,
     ];
     return {
       module: PlatformModule,

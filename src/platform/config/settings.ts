@@ -30,6 +30,14 @@ const settingsSchema = z
     PROJECTION_THREAD: z.enum(['worker', 'main']).default('worker'),
     READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
     NOT_READY_WAIT_MS: z.coerce.number().int().nonnegative().default(10_000),
+    STORE_LOCK_WAIT_MS: z.coerce.number().int().nonnegative().default(2000),
+    DISK_FREE_MIN_BYTES: z.coerce
+      .number()
+      .int()
+      .nonnegative()
+      .default(64 * 1024 * 1024),
+    INTEGRITY_CHECK_INTERVAL_MS: z.coerce.number().int().nonnegative().default(3_600_000),
+    WORKER_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     GRAPHQL_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
     IDEMPOTENCY_KEY_TTL_HOURS: z.coerce
       .number()

@@ -181,7 +181,7 @@ export class PolicyReactor {
   private writeCheckpoint(): void {
     if (this.checkpoint === undefined || this.checkpoint === this.written) return;
     try {
-      this.readStore.run(
+      this.readStore.write(
         `INSERT INTO policy_checkpoints (name, position) VALUES (?, ?)
          ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
         [CHECKPOINT, this.checkpoint],

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
+import { FaultState } from '../faults/fault-state';
 import { ensurePrivateDir, ensurePrivateFile } from '../security/private-files';
 
 export type SqlParams = Record<string, unknown> | unknown[];
@@ -15,8 +16,17 @@ export interface SqlRunner {
 export class ReadStore implements SqlRunner {
   readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  /** The last environment fault a write met (disk full, locked…), until a write succeeds again. */
+  readonly faults = new FaultState();
 
-  constructor(readonly file: string) {
+  /**
+   * `busyWaitMs`: how long SQLite's busy handler blocks for a lock another connection holds. The
+   * projection worker may wait long (it blocks no request); the request thread only briefly.
+   */
+  constructor(
+    readonly file: string,
+    busyWaitMs = 5000,
+  ) {
     if (file !== ':memory:') {
       ensurePrivateDir(dirname(file));
       ensurePrivateFile(file);
@@ -25,11 +35,22 @@ export class ReadStore implements SqlRunner {
     this.db.pragma('journal_mode = WAL');
     // Read models are rebuilt from events, and each batch commits with its checkpoint.
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${busyWaitMs}`);
   }
 
   run(sql: string, params: SqlParams = []): void {
     this.statement(sql).run(params);
+  }
+
+  /** A write outside the projections (a checkpoint): its fault is kept for readiness, and rethrown. */
+  write(sql: string, params: SqlParams = []): void {
+    try {
+      this.run(sql, params);
+      this.faults.clear();
+    } catch (error) {
+      this.faults.noteFailure(error);
+      throw error;
+    }
   }
 
   get<Row>(sql: string, params: SqlParams = []): Row | undefined {
