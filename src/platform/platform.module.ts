@@ -43,6 +43,7 @@ import { ReadSide } from './read-store/read-side';
 import { CallerRateLimit } from './security/caller-rate-limit';
 import { Policies } from './policies/policies';
 import { PolicyReactor } from './policies/policy.reactor';
+import { GracefulShutdown } from './server/graceful-shutdown';
 import { LedgerLifecycle } from './server/ledger.lifecycle';
 import { AggregateStore } from './write/aggregate-store';
 import { Revocations } from './write/revocations';
@@ -141,6 +142,7 @@ export class PlatformModule {
         ...shared,
         TracingLifecycle,
         LedgerLifecycle,
+        GracefulShutdown,
         MeResolver,
         OperatorResolver,
         ...(tracesEndpoint(settings)

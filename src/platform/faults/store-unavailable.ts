@@ -51,3 +51,19 @@ export function asUnavailable(error: unknown): unknown {
   const cause = faultCauseOf(error);
   return cause ? new StoreUnavailableError(cause, (error as Error).message) : error;
 }
+
+/**
+ * After a damaged page, drops the connection's cached pages, so the next read goes to the file
+ * (which may have been restored meanwhile) instead of the copy in memory.
+ */
+export function forgetPagesOnCorruption(
+  db: { pragma(source: string): unknown },
+  error: unknown,
+): void {
+  if (faultCauseOf(error) !== 'CORRUPT') return;
+  try {
+    db.pragma('shrink_memory');
+  } catch {
+    // Closed, or failing again: the next attempt will tell.
+  }
+}

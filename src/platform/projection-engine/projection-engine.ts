@@ -94,6 +94,10 @@ export class ProjectionEngine implements Projector {
   }
 
   /** Resolves once every working projection has applied the event at `position`. */
+  visiblePosition(): number {
+    return this.visible.current;
+  }
+
   waitFor(position: number, timeoutMs: number): Promise<void> {
     const visible = this.visible.waitFor(position, timeoutMs);
     this.kick();

@@ -49,7 +49,8 @@ export class ProjectionThread implements Projector {
   private unsubscribe?: () => void;
   /** Whether a worker has caught up and runs (until it exits). */
   private running = false;
-  private everRan = false;
+  /** Why no worker runs, from its end until its successor has caught up. */
+  private down?: ProjectorFault;
   private lastHeard = Date.now();
   private workerFault?: Fault;
   private watchdog?: NodeJS.Timeout;
@@ -89,6 +90,10 @@ export class ProjectionThread implements Projector {
     clearTimeout(timer);
   }
 
+  visiblePosition(): number {
+    return this.visible.current;
+  }
+
   waitFor(position: number, timeoutMs: number): Promise<void> {
     return this.visible.waitFor(position, timeoutMs);
   }
@@ -124,8 +129,7 @@ export class ProjectionThread implements Projector {
 
   fault(): ProjectorFault | undefined {
     if (this.stopping) return undefined;
-    if (this.everRan && !this.running)
-      return { cause: 'STOPPED', detail: 'the projection worker stopped; it is being restarted' };
+    if (this.down) return this.down;
     const silentMs = Date.now() - this.lastHeard;
     if (this.running && silentMs > this.settings.WORKER_HEARTBEAT_TIMEOUT_MS) {
       return {
@@ -147,10 +151,10 @@ export class ProjectionThread implements Projector {
       () => {
         const worker = this.worker;
         if (!this.running || !worker || Date.now() - this.lastHeard <= timeout) return;
-        this.options.onError?.(
-          new Error(`the projection worker sent no heartbeat for ${timeout} ms; restarting it`),
-        );
+        const detail = `the projection worker sent no heartbeat for ${timeout} ms; restarting it`;
+        this.options.onError?.(new Error(detail));
         this.running = false;
+        this.down = { cause: 'STALLED', detail };
         void worker.terminate();
       },
       Math.max(50, Math.floor(timeout / 4)),
@@ -178,7 +182,7 @@ export class ProjectionThread implements Projector {
         if (message.type === 'started') {
           started = true;
           this.running = true;
-          this.everRan = true;
+          this.down = undefined;
           this.workerFault = undefined;
           resolve();
         } else this.receive(message);
@@ -191,6 +195,10 @@ export class ProjectionThread implements Projector {
         if (this.worker === worker) {
           this.worker = undefined;
           this.running = false;
+          this.down ??= {
+            cause: 'STOPPED',
+            detail: `the projection worker exited (code ${code}); it is being restarted`,
+          };
         }
         if (!started)
           reject(new Error(`the projection worker exited (code ${code}) before it started`));

@@ -13,6 +13,8 @@ export interface Projector {
   stop(): Promise<void>;
   /** Resolves once every working projection has applied the event at `position`. */
   waitFor(position: number, timeoutMs: number): Promise<void>;
+  /** The position every working read model has applied (0 while a rebuild starts over). */
+  visiblePosition(): number;
   /**
    * Throws ReadModelNotReadyError unless the named read models are complete and working (waits a
    * little for a rebuild; a FAILED one is refused at once).

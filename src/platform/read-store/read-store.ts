@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { FaultState } from '../faults/fault-state';
+import { forgetPagesOnCorruption } from '../faults/store-unavailable';
 import { ensurePrivateDir, ensurePrivateFile } from '../security/private-files';
 
 export type SqlParams = Record<string, unknown> | unknown[];
@@ -39,7 +40,7 @@ export class ReadStore implements SqlRunner {
   }
 
   run(sql: string, params: SqlParams = []): void {
-    this.statement(sql).run(params);
+    this.guarded(() => this.statement(sql).run(params));
   }
 
   /** A write outside the projections (a checkpoint): its fault is kept for readiness, and rethrown. */
@@ -54,16 +55,25 @@ export class ReadStore implements SqlRunner {
   }
 
   get<Row>(sql: string, params: SqlParams = []): Row | undefined {
-    return this.statement(sql).get(params) as Row | undefined;
+    return this.guarded(() => this.statement(sql).get(params) as Row | undefined);
   }
 
   all<Row>(sql: string, params: SqlParams = []): Row[] {
-    return this.statement(sql).all(params) as Row[];
+    return this.guarded(() => this.statement(sql).all(params) as Row[]);
   }
 
   /** Runs `work` in one IMMEDIATE transaction, so two processes never interleave batches. */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+    return this.guarded(() => this.db.transaction(work).immediate());
+  }
+
+  private guarded<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      forgetPagesOnCorruption(this.db, error);
+      throw error;
+    }
   }
 
   close(): void {

@@ -17,6 +17,7 @@ import { READ_STORE, type ReadStore } from '../read-store/read-store';
 import { CallerRateLimit } from '../security/caller-rate-limit';
 import { graphqlGate } from '../security/graphql-gate';
 import { HardenedExpressAdapter } from '../security/hardened-express-adapter';
+import { GracefulShutdown } from './graceful-shutdown';
 
 const MAX_BODY = '1mb';
 
@@ -49,7 +50,8 @@ export async function createApp(options: ServerOptions): Promise<INestApplicatio
     new HardenedExpressAdapter(settings),
     { bodyParser: false, logger: new PinoLogger(logger) },
   );
-  app.use(...requestLogging(logger), requestMetrics(app.get(Metrics)));
+  const shutdown = app.get(GracefulShutdown);
+  app.use(shutdown.middleware(), ...requestLogging(logger), requestMetrics(app.get(Metrics)));
   const cors = corsOptions(settings);
   if (cors) app.enableCors(cors);
   // The IDE is a page for browsers (GET): before the gate, which wants a token.
@@ -65,6 +67,6 @@ export async function createApp(options: ServerOptions): Promise<INestApplicatio
     );
     app.use(cache.middleware());
   }
-  app.enableShutdownHooks();
+  shutdown.stopOnSignals(app);
   return app;
 }

@@ -1,7 +1,12 @@
 import Database from 'better-sqlite3';
 import { dirname, resolve } from 'node:path';
 import { FaultState } from '../../faults/fault-state';
-import { asUnavailable, StoreUnavailableError } from '../../faults/store-unavailable';
+import {
+  asUnavailable,
+  faultCauseOf,
+  forgetPagesOnCorruption,
+  StoreUnavailableError,
+} from '../../faults/store-unavailable';
 import { ensurePrivateDir, ensurePrivateFile } from '../../security/private-files';
 import {
   WrongExpectedRevisionError,
@@ -194,6 +199,7 @@ export class SqliteEventStore implements EventStore {
       this.commitTx.immediate(appends);
     } catch (error) {
       this.faults.noteFailure(error);
+      forgetPagesOnCorruption(this.db, error);
       if (isBusy(error)) {
         const now = Date.now();
         const expired = appends.filter((append) => append.lockDeadline <= now);
@@ -205,7 +211,10 @@ export class SqliteEventStore implements EventStore {
         }
         return;
       }
-      appends.forEach((append) => append.reject(asUnavailable(error)));
+      // A fault inside one append (disk full) can end the whole transaction: that fault, not
+      // the failed COMMIT after it, is why nothing of the group was recorded.
+      const cause = appends.find((append) => faultCauseOf(append.error))?.error ?? error;
+      appends.forEach((append) => append.reject(asUnavailable(cause)));
       return;
     }
     this.faults.clear();
@@ -218,7 +227,7 @@ export class SqliteEventStore implements EventStore {
 
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const limit = options.maxCount ?? NO_LIMIT;
-    return settle(() =>
+    return this.settle(() =>
       (options.direction === 'backwards'
         ? this.backwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
         : this.forwards.all(streamId, options.fromRevision ?? 0, limit)
@@ -227,11 +236,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    return settle(() => this.all.all(options.after ?? 0, options.maxCount).map(toRecordedEvent));
+    return this.settle(() =>
+      this.all.all(options.after ?? 0, options.maxCount).map(toRecordedEvent),
+    );
   }
 
   headPosition(): Promise<number> {
-    return settle(() => this.head.get()?.position ?? 0);
+    return this.settle(() => this.head.get()?.position ?? 0);
   }
 
   onAppended(listener: () => void): () => void {
@@ -277,6 +288,14 @@ export class SqliteEventStore implements EventStore {
     this.listeners.clear();
     if (this.db.open) this.db.close();
     return Promise.resolve();
+  }
+
+  /** Runs synchronous database work as a promise: a throw rejects it (UNAVAILABLE for a fault). */
+  private settle<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve) => resolve(work())).catch((error: unknown) => {
+      forgetPagesOnCorruption(this.db, error);
+      throw asUnavailable(error);
+    });
   }
 
   private appendInTransaction(
@@ -354,13 +373,6 @@ export class SqliteEventStore implements EventStore {
   private readDataVersion(): number {
     return this.db.pragma('data_version', { simple: true }) as number;
   }
-}
-
-/** Runs synchronous database work as a promise: a throw rejects it (UNAVAILABLE for a fault). */
-function settle<T>(work: () => T): Promise<T> {
-  return new Promise<T>((resolve) => resolve(work())).catch((error: unknown) => {
-    throw asUnavailable(error);
-  });
 }
 
 const isBusy = (error: unknown): boolean =>
