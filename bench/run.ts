@@ -6,6 +6,7 @@ import { graphqlHttpFigures } from './figures/graphql-http';
 import { projectionLagFigures } from './figures/projection-lag';
 import { rebuildFigures } from './figures/rebuild';
 import { revocationFigures } from './figures/revocation';
+import { soakFigures } from './figures/soak';
 import { startupFigures } from './figures/startup';
 import { type BenchOptions, type FigureName, parseOptions } from './lib/options';
 import { type Figure, machineInfo, renderTable, type Report, writeReport } from './lib/report';
@@ -26,6 +27,10 @@ const FIGURES: Record<
   revocation: {
     title: '7. a DAP removal while the partner hammers the pair (in-process)',
     run: revocationFigures,
+  },
+  soak: {
+    title: '8. RSS and write latency over a steady-rate soak (server in its own process)',
+    run: soakFigures,
   },
 };
 

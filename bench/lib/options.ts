@@ -10,6 +10,7 @@ export const FIGURE_NAMES = [
   'lag',
   'startup',
   'revocation',
+  'soak',
 ] as const;
 export type FigureName = (typeof FIGURE_NAMES)[number];
 
@@ -23,6 +24,7 @@ export interface Sizes {
   lag: { seconds: number; commandsPerSecond: number };
   startup: { events: number; burstMs: number; runs: number };
   revocation: { pairs: number; writers: number };
+  soak: { seconds: number; writesPerSecond: number };
 }
 
 const SIZES: Record<Mode, Sizes> = {
@@ -35,6 +37,7 @@ const SIZES: Record<Mode, Sizes> = {
     lag: { seconds: 10, commandsPerSecond: 1000 },
     startup: { events: 1_000_000, burstMs: 2_000, runs: 3 },
     revocation: { pairs: 500, writers: 16 },
+    soak: { seconds: 600, writesPerSecond: 50 },
   },
   quick: {
     runs: 3,
@@ -45,6 +48,7 @@ const SIZES: Record<Mode, Sizes> = {
     lag: { seconds: 1.5, commandsPerSecond: 1000 },
     startup: { events: 20_000, burstMs: 300, runs: 2 },
     revocation: { pairs: 100, writers: 16 },
+    soak: { seconds: 20, writesPerSecond: 50 },
   },
   tiny: {
     runs: 1,
@@ -55,6 +59,7 @@ const SIZES: Record<Mode, Sizes> = {
     lag: { seconds: 0.2, commandsPerSecond: 200 },
     startup: { events: 500, burstMs: 200, runs: 1 },
     revocation: { pairs: 3, writers: 4 },
+    soak: { seconds: 2, writesPerSecond: 20 },
   },
 };
 
@@ -70,7 +75,7 @@ export interface BenchOptions {
 
 export const DEFAULT_OUT = join(__dirname, '../results/latest.json');
 
-const USAGE = `usage: npm run bench [-- --quick] [--only ${FIGURE_NAMES.join(',')}] [--out FILE] [--runs N] [--seed N]`;
+const USAGE = `usage: npm run bench [-- --quick] [--only ${FIGURE_NAMES.join(',')}] [--out FILE] [--runs N] [--seed N] [--soak-seconds N]`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   let mode: Mode = 'full';
@@ -78,6 +83,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let out = DEFAULT_OUT;
   let seed = 20240601;
   let runs: number | undefined;
+  let soakSeconds: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -90,6 +96,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (arg === '--out') out = value();
     else if (arg === '--seed') seed = Number(value());
     else if (arg === '--runs') runs = Number(value());
+    else if (arg === '--soak-seconds') soakSeconds = Number(value());
     else if (arg === '--only') only = value().split(',').map(figureName);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
@@ -99,6 +106,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     sizes.runs = runs;
     sizes.rebuild.runs = runs;
     sizes.startup.runs = runs;
+  }
+  if (soakSeconds !== undefined) {
+    if (!(soakSeconds > 0)) throw new Error(`--soak-seconds must be a positive number`);
+    sizes.soak.seconds = soakSeconds;
   }
   return { mode, sizes, only, out, seed, log: (line) => console.log(line) };
 }
