@@ -8,6 +8,7 @@ import { projectionLagFigures } from './figures/projection-lag';
 import { rebuildFigures } from './figures/rebuild';
 import { revocationFigures } from './figures/revocation';
 import { scaleoutFigures } from './figures/scaleout';
+import { soakFigures } from './figures/soak';
 import { startupFigures } from './figures/startup';
 import { type BenchOptions, type FigureName, parseOptions } from './lib/options';
 import { type Figure, machineInfo, renderTable, type Report, writeReport } from './lib/report';
@@ -37,6 +38,10 @@ const FIGURES: Record<
     title:
       '9. several instances on one EventStoreDB (the gRPC double; servers in their own processes)',
     run: scaleoutFigures,
+  },
+  soak: {
+    title: '10. RSS and write latency over a steady-rate soak (server in its own process)',
+    run: soakFigures,
   },
 };
 

@@ -19,6 +19,7 @@ import { READ_STORE, type ReadStore } from './platform/read-store/read-store';
 import { CallerRateLimit } from './platform/security/caller-rate-limit';
 import { graphqlGate } from './platform/security/graphql-gate';
 import { HardenedExpressAdapter } from './platform/security/hardened-express-adapter';
+import { GracefulShutdown } from './platform/server/graceful-shutdown';
 
 const MAX_BODY = '1mb';
 
@@ -51,7 +52,8 @@ export async function createApp(options: ServerOptions): Promise<INestApplicatio
     new HardenedExpressAdapter(settings),
     { bodyParser: false, logger: new PinoLogger(logger) },
   );
-  app.use(...requestLogging(logger), requestMetrics(app.get(Metrics)));
+  const shutdown = app.get(GracefulShutdown);
+  app.use(shutdown.middleware(), ...requestLogging(logger), requestMetrics(app.get(Metrics)));
   const cors = corsOptions(settings);
   if (cors) app.enableCors(cors);
   // The IDE is a page for browsers (GET): before the gate, which wants a token.
@@ -69,6 +71,6 @@ export async function createApp(options: ServerOptions): Promise<INestApplicatio
     );
     app.use(cache.middleware());
   }
-  app.enableShutdownHooks();
+  shutdown.stopOnSignals(app);
   return app;
 }

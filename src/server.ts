@@ -9,6 +9,13 @@ import { describeReadStore } from './platform/read-store/read-store.factory';
 /** Serves GraphQL and the probes on PORT with the configured store. */
 export async function serve(): Promise<INestApplication> {
   const settings = loadSettings();
+  // A promise some timer forgot to handle is a bug to log, not a reason to stop serving: every
+  // store fault is answered or retried where it happens (see README, Faults).
+  process.on('unhandledRejection', (reason) => {
+    new Logger('Process').error(
+      `unhandled rejection (kept running): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`,
+    );
+  });
   const app = await createApp({ settings });
   await app.listen(settings.PORT, settings.HOST);
   const server = app.getHttpServer() as Server;

@@ -12,6 +12,7 @@ export const FIGURE_NAMES = [
   'revocation',
   'pages',
   'scaleout',
+  'soak',
 ] as const;
 export type FigureName = (typeof FIGURE_NAMES)[number];
 
@@ -27,6 +28,7 @@ export interface Sizes {
   revocation: { pairs: number; writers: number };
   customersPage: { sizes: number[]; requests: number };
   scaleout: { customers: number; seconds: number; connections: number; tail: number };
+  soak: { seconds: number; writesPerSecond: number };
 }
 
 const SIZES: Record<Mode, Sizes> = {
@@ -41,6 +43,7 @@ const SIZES: Record<Mode, Sizes> = {
     revocation: { pairs: 500, writers: 16 },
     customersPage: { sizes: [1_000, 100_000], requests: 1_000 },
     scaleout: { customers: 20_000, seconds: 10, connections: 12, tail: 200 },
+    soak: { seconds: 600, writesPerSecond: 50 },
   },
   quick: {
     runs: 3,
@@ -53,6 +56,7 @@ const SIZES: Record<Mode, Sizes> = {
     revocation: { pairs: 100, writers: 16 },
     customersPage: { sizes: [1_000, 100_000], requests: 200 },
     scaleout: { customers: 1_000, seconds: 1.5, connections: 12, tail: 50 },
+    soak: { seconds: 20, writesPerSecond: 50 },
   },
   tiny: {
     runs: 1,
@@ -65,6 +69,7 @@ const SIZES: Record<Mode, Sizes> = {
     revocation: { pairs: 3, writers: 4 },
     customersPage: { sizes: [100, 1_000], requests: 10 },
     scaleout: { customers: 30, seconds: 0.3, connections: 6, tail: 5 },
+    soak: { seconds: 2, writesPerSecond: 20 },
   },
 };
 
@@ -80,7 +85,7 @@ export interface BenchOptions {
 
 export const DEFAULT_OUT = join(__dirname, '../results/latest.json');
 
-const USAGE = `usage: npm run bench [-- --quick] [--only ${FIGURE_NAMES.join(',')}] [--out FILE] [--runs N] [--seed N]`;
+const USAGE = `usage: npm run bench [-- --quick] [--only ${FIGURE_NAMES.join(',')}] [--out FILE] [--runs N] [--seed N] [--soak-seconds N]`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   let mode: Mode = 'full';
@@ -88,6 +93,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let out = DEFAULT_OUT;
   let seed = 20240601;
   let runs: number | undefined;
+  let soakSeconds: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -100,6 +106,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (arg === '--out') out = value();
     else if (arg === '--seed') seed = Number(value());
     else if (arg === '--runs') runs = Number(value());
+    else if (arg === '--soak-seconds') soakSeconds = Number(value());
     else if (arg === '--only') only = value().split(',').map(figureName);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
@@ -109,6 +116,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     sizes.runs = runs;
     sizes.rebuild.runs = runs;
     sizes.startup.runs = runs;
+  }
+  if (soakSeconds !== undefined) {
+    if (!(soakSeconds > 0)) throw new Error(`--soak-seconds must be a positive number`);
+    sizes.soak.seconds = soakSeconds;
   }
   return { mode, sizes, only, out, seed, log: (line) => console.log(line) };
 }

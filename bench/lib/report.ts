@@ -19,7 +19,7 @@ export interface Target {
 export interface Figure {
   /** Stable key, e.g. `append.full.1w`. */
   id: string;
-  /** The figure's number in bench/README.md (1–7). */
+  /** The figure's number in bench/README.md (1–8). */
   figure: number;
   title: string;
   workload: string;

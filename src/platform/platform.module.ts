@@ -21,6 +21,7 @@ import { createEventStore } from './event-store/event-store.factory';
 import { CommandGateway } from './graphql/command-gateway';
 import { IdempotencyKeys } from './graphql/idempotency/idempotency-keys';
 import { MeResolver } from './graphql/me.resolver';
+import { FaultMonitor } from './health/fault-monitor';
 import { HealthController } from './health/health.controller';
 import { Readiness } from './health/readiness';
 import { CommandObserver } from './observability/command-observer';
@@ -43,9 +44,13 @@ import { CallerRateLimit } from './security/caller-rate-limit';
 import { Policies } from './policies/policies';
 import { createPolicyLease, POLICY_LEASE } from './policies/policy-lease';
 import { PolicyReactor } from './policies/policy.reactor';
+import { GracefulShutdown } from './server/graceful-shutdown';
 import { LedgerLifecycle } from './server/ledger.lifecycle';
 import { AggregateStore } from './write/aggregate-store';
 import { Revocations } from './write/revocations';
+
+/** How long a write on the request thread may block on a lock before it is retried on a timer. */
+const REQUEST_THREAD_BUSY_MS = 100;
 
 export interface PlatformOptions {
   settings: Settings;
@@ -94,10 +99,15 @@ export class PlatformModule {
             metrics,
           ),
       },
+      // Queries never wait for a lock (WAL); the policies' checkpoint write waits briefly at most.
       {
         provide: READ_STORE,
         useFactory: () =>
-          openCheckedReadStore(settings, (line) => new Logger('ReadStore').error(line)),
+          openCheckedReadStore(
+            settings,
+            (line) => new Logger('ReadStore').error(line),
+            REQUEST_THREAD_BUSY_MS,
+          ),
       },
       {
         provide: PROJECTOR,
@@ -137,6 +147,7 @@ export class PlatformModule {
       },
       PolicyReactor,
       CallerRateLimit,
+      FaultMonitor,
     ];
     return {
       module: PlatformModule,
@@ -146,6 +157,7 @@ export class PlatformModule {
         ...shared,
         TracingLifecycle,
         LedgerLifecycle,
+        GracefulShutdown,
         MeResolver,
         OperatorResolver,
         ...(tracesEndpoint(settings)

@@ -9,6 +9,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Everything written to stdout so far (the JSON logs). */
   stdout(): string;
+  /** Everything written to stderr so far. */
+  stderr(): string;
   /** Resolves once stdout holds `text`; fails after `ms`. */
   waitForOutput(text: string, ms?: number): Promise<void>;
   /** The base URL, once the server logged that it listens. */
@@ -65,6 +67,7 @@ export function spawnServer(
   return {
     child,
     stdout: () => stdout,
+    stderr: () => stderr,
     waitForOutput,
     async url() {
       await waitForOutput('listening on ');

@@ -32,6 +32,16 @@ const settingsSchema = z
     READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
     POLICY_LEASE_TTL_MS: z.coerce.number().int().min(300).max(600_000).default(15_000),
     NOT_READY_WAIT_MS: z.coerce.number().int().nonnegative().default(10_000),
+    STORE_LOCK_WAIT_MS: z.coerce.number().int().nonnegative().default(2000),
+    DISK_FREE_MIN_BYTES: z.coerce
+      .number()
+      .int()
+      .nonnegative()
+      .default(64 * 1024 * 1024),
+    INTEGRITY_CHECK_INTERVAL_MS: z.coerce.number().int().nonnegative().default(3_600_000),
+    WORKER_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    PROJECTION_MAX_LAG: z.coerce.number().int().nonnegative().default(10_000),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     GRAPHQL_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
     IDEMPOTENCY_KEY_TTL_HOURS: z.coerce
       .number()

@@ -17,6 +17,7 @@ export function createEventStore(settings: Settings, options: EventStoreOptions 
   if (settings.EVENTSTORE_URL) return createEsdbEventStore(settings.EVENTSTORE_URL, options);
   return new SqliteEventStore(join(settings.DATA_DIR, 'events.db'), {
     synchronous: settings.SQLITE_SYNCHRONOUS,
+    lockWaitMs: settings.STORE_LOCK_WAIT_MS,
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/actor';
+import type { UnavailableCause } from '../faults/store-unavailable';
 
 /** What an append expects of the stream before it: the event store's optimistic concurrency. */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
@@ -90,6 +91,8 @@ export interface EventStoreHealth {
   kind: 'sqlite' | 'eventstoredb';
   status: 'UP' | 'DOWN';
   detail?: string;
+  /** Why it cannot commit, when the environment is the reason (disk full, locked, …). */
+  cause?: UnavailableCause;
 }
 
 export class WrongExpectedRevisionError extends Error {

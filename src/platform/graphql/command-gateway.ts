@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandBus } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../config/settings';
 import { noteRecordedPosition } from '../consistency/consistency-token';
+import { StoreUnavailableError } from '../faults/store-unavailable';
 import type { CommandOutcome } from '../write/command-context';
 import { CommandObserver } from '../observability/command-observer';
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
@@ -34,6 +35,27 @@ export class CommandGateway {
     private readonly observer: CommandObserver,
   ) {}
 
+  /** The newest position a command of this server recorded. */
+  private head = 0;
+
+  /**
+   * Backpressure: while the read models are more than PROJECTION_MAX_LAG positions behind what
+   * this server recorded, a command waits (up to READ_YOUR_WRITES_TIMEOUT_MS) for them to catch
+   * up, and is refused UNAVAILABLE (PROJECTION_LAG), recording nothing, if they do not.
+   */
+  private async admit(): Promise<void> {
+    const max = this.settings.PROJECTION_MAX_LAG;
+    if (max === 0 || this.head - this.engine.visiblePosition() <= max) return;
+    try {
+      await this.engine.waitFor(this.head - max, this.settings.READ_YOUR_WRITES_TIMEOUT_MS);
+    } catch {
+      throw new StoreUnavailableError(
+        'PROJECTION_LAG',
+        `${this.head - this.engine.visiblePosition()} positions behind, more than PROJECTION_MAX_LAG (${max})`,
+      );
+    }
+  }
+
   /**
    * A refusal leaves `execute` as the command threw it (nothing was recorded); once the command is
    * recorded, any failure to wait for or read its answer is a RecordedButNotVisibleError.
@@ -42,8 +64,10 @@ export class CommandGateway {
     command: Command<Outcome>,
     answer: (outcome: Outcome) => Answer | Promise<Answer>,
   ): Promise<Answer> {
+    await this.admit();
     const outcome = await this.observer.observe(command, () => this.commandBus.execute(command));
     noteRecordedPosition(outcome.position);
+    this.head = Math.max(this.head, outcome.position);
     try {
       await this.engine.waitFor(outcome.position, this.settings.READ_YOUR_WRITES_TIMEOUT_MS);
       return await answer(outcome);

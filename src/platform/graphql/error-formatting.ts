@@ -3,6 +3,7 @@ import type { Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../domain/domain-error';
 import { WrongExpectedRevisionError } from '../event-store/event-store';
+import { asUnavailable, StoreUnavailableError } from '../faults/store-unavailable';
 import { ReadModelNotReadyError } from '../projection-engine/checkpoints';
 import { ReadYourWritesTimeoutError } from '../projection-engine/visible-position';
 import { RecordedButNotVisibleError } from './command-gateway';
@@ -92,6 +93,17 @@ export function formatError(logger: Logger) {
         ...base,
         message: original.message,
         extensions: { code: 'NOT_READY', recorded: true, position: original.position },
+      };
+    }
+    // A store that cannot commit (disk full, locked, I/O error, damaged file) refuses the write:
+    // nothing was recorded (once recorded, an error is RecordedButNotVisibleError above).
+    const unavailable = asUnavailable(original);
+    if (unavailable instanceof StoreUnavailableError) {
+      logger.warn(unavailable.message);
+      return {
+        ...base,
+        message: unavailable.message,
+        extensions: { code: 'UNAVAILABLE', cause: unavailable.fault, recorded: false },
       };
     }
     if (original instanceof ReadModelNotReadyError) {

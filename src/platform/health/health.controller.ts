@@ -2,9 +2,9 @@ import { Controller, Get, HttpStatus, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { TokenVerifier } from '../auth/token-verifier';
 import { isOperator } from '../domain/actor';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store';
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
 import { progressOf } from './catch-up-progress';
+import { FaultMonitor } from './fault-monitor';
 import { Readiness } from './readiness';
 
 /**
@@ -14,17 +14,17 @@ import { Readiness } from './readiness';
 @Controller('health')
 export class HealthController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly faults: FaultMonitor,
     @Inject(PROJECTOR) private readonly engine: Projector,
     private readonly readiness: Readiness,
     private readonly verifier: TokenVerifier,
   ) {}
 
-  /** 200 while the event store answers and no projection failed; 503 otherwise. */
+  /** 200 while the event store answers, no projection failed and no fault is seen; 503 otherwise. */
   @Get()
   async health(@Req() request: Request, @Res() response: Response): Promise<void> {
     const details = await this.details();
-    const up = details.eventStore.status === 'UP' && !details.failed;
+    const up = details.problems.length === 0 && !details.failed;
     await this.answer(request, response, up, { status: up ? 'UP' : 'DOWN' }, details);
   }
 
@@ -35,15 +35,16 @@ export class HealthController {
   }
 
   /**
-   * Readiness: started (read models caught up with the store at start), the store answering, and
-   * no read model failed or being rebuilt.
+   * Readiness: started (read models caught up with the store at start), both stores able to
+   * commit, the projections moving, the disk not full, the files sound, and no read model failed
+   * or being rebuilt. Why not is in `problems` for the Operator (and in `/metrics`).
    */
   @Get('ready')
   async ready(@Req() request: Request, @Res() response: Response): Promise<void> {
     const details = await this.details();
     const ready =
       this.readiness.ready &&
-      details.eventStore.status === 'UP' &&
+      details.problems.length === 0 &&
       !details.failed &&
       !details.rebuilding;
     const percent = details.catchUp?.percent;
@@ -60,12 +61,13 @@ export class HealthController {
   }
 
   private async details() {
-    const eventStore = await this.store.health();
+    const { eventStore, problems } = await this.faults.report();
     // Their lag needs the store's head: unknown while the store is down (a probe never waits on it).
     const projections =
       eventStore.status === 'UP' ? await this.engine.status().catch(() => []) : [];
     return {
       eventStore,
+      problems,
       projections,
       // While starting, how far the catch-up is (unknown while the store is down).
       catchUp:
@@ -90,6 +92,7 @@ export class HealthController {
           ...(this.readiness.problem ? { problem: this.readiness.problem } : {}),
           ...(details.catchUp ? { catchUp: details.catchUp } : {}),
           eventStore: details.eventStore,
+          ...(details.problems.length > 0 ? { problems: details.problems } : {}),
           projections: details.projections,
         }
       : summary;

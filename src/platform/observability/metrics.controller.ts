@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Readiness } from '../health/readiness';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store';
+import { FaultMonitor } from '../health/fault-monitor';
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
 import { Metrics } from './metrics';
 
@@ -10,7 +10,7 @@ import { Metrics } from './metrics';
 export class MetricsController {
   constructor(
     private readonly metrics: Metrics,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly faults: FaultMonitor,
     @Inject(PROJECTOR) private readonly engine: Projector,
     private readonly readiness: Readiness,
   ) {}
@@ -18,11 +18,17 @@ export class MetricsController {
   @Get()
   async scrape(@Res() response: Response): Promise<void> {
     // The projections' lag needs the store's head: left as last seen while the store is down.
-    const up = (await this.store.health()).status === 'UP';
+    const report = await this.faults.report();
+    const up = report.eventStore.status === 'UP';
     this.metrics.storeUp.set(up ? 1 : 0);
+    this.metrics.observeFaults(report);
     if (up) {
       const statuses = await this.engine.status().catch(() => undefined);
-      if (statuses) this.metrics.observeProjections(statuses, this.readiness.ready);
+      const ready =
+        this.readiness.ready &&
+        report.problems.length === 0 &&
+        !statuses?.some((status) => status.status === 'FAILED' || status.status === 'REBUILDING');
+      if (statuses) this.metrics.observeProjections(statuses, ready);
     }
     response
       .status(200)

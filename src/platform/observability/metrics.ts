@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { progressOf } from '../health/catch-up-progress';
+import type { FaultReport } from '../health/fault-monitor';
 import type { ProjectionStatus } from '../projection-engine/projection';
 
 const PREFIX = 'partner_ledger_';
@@ -102,8 +103,27 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly faults = new Gauge({
+    name: `${PREFIX}fault`,
+    help: 'One series per fault keeping the server from being ready (check: event_store, read_store, projections, disk, integrity; cause: DISK_FULL, LOCKED, IO_ERROR, CORRUPT, STALLED, STOPPED, DOWN), absent when none',
+    labelNames: ['check', 'cause'],
+    registers: [this.registry],
+  });
+  private readonly diskFree = new Gauge({
+    name: `${PREFIX}disk_free_bytes`,
+    help: "Free bytes on DATA_DIR's file system",
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The faults seen now; called on each scrape. */
+  observeFaults(report: FaultReport): void {
+    this.faults.reset();
+    for (const { check, cause } of report.problems) this.faults.set({ check, cause }, 1);
+    if (report.diskFreeBytes !== undefined) this.diskFree.set(report.diskFreeBytes);
   }
 
   /** The projections' state as of now; called on each scrape. */

@@ -112,11 +112,15 @@ export class PolicyReactor {
   private async run(): Promise<void> {
     do {
       this.again = false;
-      let after = this.readCheckpoint();
+      let after = await this.retried('reading the checkpoint', () => this.readCheckpoint());
+      if (after === undefined) return;
       for (;;) {
         if (this.stopped || !this.lease.held) return;
-        const page = await this.store.readAll({ after, maxCount: PAGE });
-        if (page.length === 0) break;
+        const from: number = after;
+        const page = await this.retried('reading events', () =>
+          this.store.readAll({ after: from, maxCount: PAGE }),
+        );
+        if (!page || page.length === 0) break;
         for (const event of page) {
           if (!this.lease.held || !(await this.followUp(event))) return;
           after = event.position;
@@ -163,6 +167,27 @@ export class PolicyReactor {
     return false;
   }
 
+  /**
+   * Runs `work` until it succeeds: a store that cannot be read now (locked, damaged, down) is
+   * retried with backoff, never thrown out of a timer. Undefined once stopped.
+   */
+  private async retried<T>(what: string, work: () => T | Promise<T>): Promise<T | undefined> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        const result = await work();
+        if (attempt > 1) this.progress.retrying = null;
+        return result;
+      } catch (error) {
+        const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1));
+        const reason = error instanceof Error ? error.message : String(error);
+        this.progress.retrying = { position: this.checkpoint ?? 0, type: what, reason, attempt };
+        this.logger.warn(`${what} failed (attempt ${attempt}), retrying in ${delay} ms: ${reason}`);
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
+    return undefined;
+  }
+
   /** A rule refused the follow-up: a decision, recorded as such, and the reactor moves on. */
   private refused(event: RecordedEvent, error: DomainError): void {
     this.progress.refused += 1;
@@ -198,7 +223,7 @@ export class PolicyReactor {
   private writeCheckpoint(): void {
     if (this.checkpoint === undefined || this.checkpoint === this.written) return;
     try {
-      this.readStore.run(
+      this.readStore.write(
         `INSERT INTO policy_checkpoints (name, position) VALUES (?, ?)
          ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
         [CHECKPOINT, this.checkpoint],

@@ -1,5 +1,7 @@
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
 import { recordedDomainEventOrThrow } from '../event-store/unreadable-events';
+import { type Fault, FaultState } from '../faults/fault-state';
+import { faultCauseOf } from '../faults/store-unavailable';
 import { inSpanSync } from '../observability/tracing';
 import type { ReadStore } from '../read-store/read-store';
 import { Checkpoints, type CheckpointRow } from './checkpoints';
@@ -11,13 +13,15 @@ import {
   type ProjectionStatus,
   type Recorded,
 } from './projection';
-import type { Projector } from './projector';
+import type { Projector, ProjectorFault } from './projector';
 import { VisiblePosition } from './visible-position';
 
 export interface ProjectionEngineOptions {
   batchSize?: number;
   /** Told of each failed read before it is retried. */
   onError?: (error: Error) => void;
+  /** Told when the engine starts failing for an environment fault, and when it works again. */
+  onFault?: (fault: Fault | undefined) => void;
 }
 
 const RETRY_FIRST_MS = 100;
@@ -60,6 +64,8 @@ export class ProjectionEngine implements Projector {
   private unsubscribe?: () => void;
   private readonly batchSize: number;
   private failures = 0;
+  /** Why the engine cannot move (a store it reads or writes is failing), until a step succeeds. */
+  readonly faults = new FaultState();
 
   constructor(
     private readonly store: EventStore,
@@ -108,6 +114,10 @@ export class ProjectionEngine implements Projector {
   }
 
   /** Resolves once every working projection has applied the event at `position`. */
+  visiblePosition(): number {
+    return this.visible.current;
+  }
+
   waitFor(position: number, timeoutMs: number): Promise<void> {
     const visible = this.visible.waitFor(position, timeoutMs);
     this.kick();
@@ -189,6 +199,11 @@ export class ProjectionEngine implements Projector {
     return this.checkpoints.statuses(this.projections, await this.store.headPosition());
   }
 
+  fault(): ProjectorFault | undefined {
+    const fault = this.faults.current;
+    return fault && { cause: fault.cause, detail: fault.detail };
+  }
+
   projection(name: string): Projection {
     const projection = this.byName.get(name);
     if (!projection) {
@@ -235,14 +250,25 @@ export class ProjectionEngine implements Projector {
     } while (this.pumpAgain && !this.stopped);
   }
 
-  /** A failed read (the event store unreachable) is reported and retried with backoff, never thrown. */
+  /**
+   * A failed read (the event store unreachable) or a batch the read store could not commit (disk
+   * full, locked) is reported and retried with backoff, never thrown.
+   */
   private async stepOrWait(): Promise<boolean> {
     try {
       const more = await this.step();
       this.failures = 0;
+      if (this.faults.current) {
+        this.faults.clear();
+        this.options.onFault?.(undefined);
+      }
       return more;
     } catch (error) {
       this.failures += 1;
+      const before = this.faults.current?.cause;
+      if (this.faults.noteFailure(error) && this.faults.current?.cause !== before) {
+        this.options.onFault?.(this.faults.current);
+      }
       const reason = error instanceof Error ? error.message : String(error);
       this.options.onError?.(new Error(`reading events failed, retrying: ${reason}`));
       const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.failures - 1));
@@ -328,8 +354,10 @@ export class ProjectionEngine implements Projector {
       )();
       this.checkpoints.advance(row.name, last);
       return;
-    } catch {
-      // Rolled back to before the page; found and set aside below.
+    } catch (error) {
+      // The environment, not the projection, failed: the whole batch is retried later.
+      if (faultCauseOf(error)) throw error;
+      // Otherwise rolled back to before the page; the event at fault is found and set aside below.
     }
     let applied = row.position;
     for (const { event, current } of pending) {
@@ -361,6 +389,7 @@ export class ProjectionEngine implements Projector {
         this.readStore.db.transaction(() => this.applyEvent(projection, event, current))();
         return undefined;
       } catch (thrown) {
+        if (faultCauseOf(thrown)) throw thrown;
         error = thrown instanceof Error ? thrown.message : String(thrown);
       }
     }

@@ -1,5 +1,8 @@
 import type { Settings } from '../config/settings';
 import type { RecordedEvent } from '../event-store/event-store';
+import type { Fault } from '../faults/fault-state';
+
+export const HEARTBEAT_EVERY_MS = 1000;
 
 /** What the worker is started with: it opens its own connections to the same stores. */
 export interface WorkerInput {
@@ -23,5 +26,9 @@ export type ToThread =
   | { type: 'rebuilt'; id: number; events: number; seconds: number }
   | { type: 'rebuild-failed'; id: number; message: string }
   | { type: 'error'; message: string }
+  /** The worker's event loop turns (sent every HEARTBEAT_EVERY_MS). */
+  | { type: 'heartbeat' }
+  /** The engine started failing for an environment fault (disk full, locked), or works again. */
+  | { type: 'fault'; fault: Fault | undefined }
   /** The worker's EventStoreDB client retried a call (it reconnects). */
   | { type: 'store-reconnect' };

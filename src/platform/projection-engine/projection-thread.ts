@@ -6,7 +6,8 @@ import type { ReadStore } from '../read-store/read-store';
 import { Checkpoints } from './checkpoints';
 import type { Projection, ProjectionStatus } from './projection';
 import type { ToThread, ToWorker, WorkerInput } from './projection-thread.messages';
-import type { Projector } from './projector';
+import type { Fault } from '../faults/fault-state';
+import type { Projector, ProjectorFault } from './projector';
 import { VisiblePosition } from './visible-position';
 
 const WORKER_FILE = join(__dirname, `projection-worker${extname(__filename)}`);
@@ -46,6 +47,13 @@ export class ProjectionThread implements Projector {
   private started!: Promise<void>;
   private stopping = false;
   private unsubscribe?: () => void;
+  /** Whether a worker has caught up and runs (until it exits). */
+  private running = false;
+  /** Why no worker runs, from its end until its successor has caught up. */
+  private down?: ProjectorFault;
+  private lastHeard = Date.now();
+  private workerFault?: Fault;
+  private watchdog?: NodeJS.Timeout;
 
   constructor(
     private readonly store: EventStore,
@@ -65,12 +73,14 @@ export class ProjectionThread implements Projector {
     this.stopping = false;
     this.unsubscribe?.();
     this.unsubscribe = this.store.onAppended(() => this.send({ type: 'kick' }));
+    this.watch();
     await this.run();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     this.unsubscribe?.();
+    clearInterval(this.watchdog);
     const worker = this.worker;
     if (!worker) return;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
@@ -78,6 +88,10 @@ export class ProjectionThread implements Projector {
     const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
     await exited;
     clearTimeout(timer);
+  }
+
+  visiblePosition(): number {
+    return this.visible.current;
   }
 
   waitFor(position: number, timeoutMs: number): Promise<void> {
@@ -113,6 +127,41 @@ export class ProjectionThread implements Projector {
     return this.checkpoints.statuses(this.projections, await this.store.headPosition());
   }
 
+  fault(): ProjectorFault | undefined {
+    if (this.stopping) return undefined;
+    if (this.down) return this.down;
+    const silentMs = Date.now() - this.lastHeard;
+    if (this.running && silentMs > this.settings.WORKER_HEARTBEAT_TIMEOUT_MS) {
+      return {
+        cause: 'STALLED',
+        detail: `the projection worker sent no heartbeat for ${silentMs} ms`,
+      };
+    }
+    return this.workerFault && { cause: this.workerFault.cause, detail: this.workerFault.detail };
+  }
+
+  /**
+   * A worker that stops sending heartbeats (stuck in a loop or a call) is terminated, and
+   * restarted like one that died: the read models move again without restarting the server.
+   */
+  private watch(): void {
+    clearInterval(this.watchdog);
+    const timeout = this.settings.WORKER_HEARTBEAT_TIMEOUT_MS;
+    this.watchdog = setInterval(
+      () => {
+        const worker = this.worker;
+        if (!this.running || !worker || Date.now() - this.lastHeard <= timeout) return;
+        const detail = `the projection worker sent no heartbeat for ${timeout} ms; restarting it`;
+        this.options.onError?.(new Error(detail));
+        this.running = false;
+        this.down = { cause: 'STALLED', detail };
+        void worker.terminate();
+      },
+      Math.max(50, Math.floor(timeout / 4)),
+    );
+    this.watchdog.unref();
+  }
+
   /**
    * Loads a worker that waits for `start`; it does not keep the process alive until then. Its
    * stores open at once, its engine only when told to run.
@@ -129,8 +178,12 @@ export class ProjectionThread implements Projector {
     this.started = new Promise((resolve, reject) => {
       let started = false;
       worker.on('message', (message: ToThread) => {
+        this.lastHeard = Date.now();
         if (message.type === 'started') {
           started = true;
+          this.running = true;
+          this.down = undefined;
+          this.workerFault = undefined;
           resolve();
         } else this.receive(message);
       });
@@ -139,7 +192,14 @@ export class ProjectionThread implements Projector {
         else this.options.onError?.(error);
       });
       worker.on('exit', (code) => {
-        if (this.worker === worker) this.worker = undefined;
+        if (this.worker === worker) {
+          this.worker = undefined;
+          this.running = false;
+          this.down ??= {
+            cause: 'STOPPED',
+            detail: `the projection worker exited (code ${code}); it is being restarted`,
+          };
+        }
         if (!started)
           reject(new Error(`the projection worker exited (code ${code}) before it started`));
         else if (!this.stopping) this.restartLater(code);
@@ -188,6 +248,11 @@ export class ProjectionThread implements Projector {
         return;
       case 'store-reconnect':
         this.options.onStoreReconnect?.();
+        return;
+      case 'fault':
+        this.workerFault = message.fault;
+        return;
+      case 'heartbeat':
         return;
     }
   }

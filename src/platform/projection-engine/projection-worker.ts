@@ -8,7 +8,12 @@ import { startTracing } from '../observability/tracing';
 import { createReadStore } from '../read-store/read-store.factory';
 import type { Projection } from './projection';
 import { ProjectionEngine } from './projection-engine';
-import type { ToThread, ToWorker, WorkerInput } from './projection-thread.messages';
+import {
+  HEARTBEAT_EVERY_MS,
+  type ToThread,
+  type ToWorker,
+  type WorkerInput,
+} from './projection-thread.messages';
 
 const port = parentPort!;
 const { settings, wantEvents, projectionsModule } = workerData as WorkerInput;
@@ -29,7 +34,10 @@ const store = createEventStore(settings, {
 const readStore = createReadStore(settings);
 const engine = new ProjectionEngine(store, readStore, PROJECTIONS, {
   onError: (error) => post({ type: 'error', message: error.message }),
+  onFault: (fault) => post({ type: 'fault', fault }),
 });
+// Proof of life for the thread's watchdog: a worker stuck in a loop or a call sends none.
+setInterval(() => post({ type: 'heartbeat' }), HEARTBEAT_EVERY_MS).unref();
 
 let sendEvents = wantEvents;
 let applied: RecordedEvent[] = [];

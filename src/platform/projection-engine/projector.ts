@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../event-store/event-store';
+import type { UnavailableCause } from '../faults/store-unavailable';
 import type { Projection, ProjectionStatus } from './projection';
 
 /**
@@ -12,6 +13,8 @@ export interface Projector {
   stop(): Promise<void>;
   /** Resolves once every working projection has applied the event at `position`. */
   waitFor(position: number, timeoutMs: number): Promise<void>;
+  /** The position every working read model has applied (0 while a rebuild starts over). */
+  visiblePosition(): number;
   /**
    * Throws ReadModelNotReadyError unless the named read models are complete and working (waits a
    * little for a rebuild; a FAILED one is refused at once).
@@ -22,6 +25,16 @@ export interface Projector {
   /** Empties the named read models (all when none are named) and replays every event into them. */
   rebuild(names?: readonly string[]): Promise<{ events: number; seconds: number }>;
   status(): Promise<ProjectionStatus[]>;
+  /**
+   * Why the read models are not moving now, if they are not: a store fault the engine is retrying
+   * past, or a worker that stopped (`STALLED`: no heartbeat; `STOPPED`: exited, being restarted).
+   */
+  fault(): ProjectorFault | undefined;
+}
+
+export interface ProjectorFault {
+  cause: UnavailableCause | 'STALLED' | 'STOPPED';
+  detail: string;
 }
 
 export const PROJECTOR = Symbol('Projector');

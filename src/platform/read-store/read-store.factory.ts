@@ -6,15 +6,20 @@ import { ReadStore } from './read-store';
 
 const readModelsFile = (settings: Settings): string => join(settings.DATA_DIR, 'read-models.db');
 
-export const createReadStore = (settings: Settings): ReadStore =>
-  new ReadStore(readModelsFile(settings));
+/** `busyWaitMs`: short on the request thread, where a blocking wait would hold every request. */
+export const createReadStore = (settings: Settings, busyWaitMs?: number): ReadStore =>
+  new ReadStore(readModelsFile(settings), busyWaitMs);
 
 /**
  * Opens the read store after an integrity check (READ_MODELS_CHECK): read models are derived data,
  * so a file SQLite cannot read is set aside (renamed, with its WAL) and a fresh one is rebuilt from
  * the events, instead of a start that fails or a server that answers internal errors.
  */
-export function openCheckedReadStore(settings: Settings, log: (line: string) => void): ReadStore {
+export function openCheckedReadStore(
+  settings: Settings,
+  log: (line: string) => void,
+  busyWaitMs?: number,
+): ReadStore {
   const file = readModelsFile(settings);
   const problem = settings.READ_MODELS_CHECK === 'off' ? undefined : integrityProblem(file);
   if (problem) {
@@ -26,7 +31,7 @@ export function openCheckedReadStore(settings: Settings, log: (line: string) => 
       `read models file ${resolve(file)} failed its integrity check (${problem}); set aside as ${aside}, rebuilding the read models from the events`,
     );
   }
-  return createReadStore(settings);
+  return createReadStore(settings, busyWaitMs);
 }
 
 /** What SQLite's quick_check says is wrong with `file`, or undefined when it is fine (or absent). */

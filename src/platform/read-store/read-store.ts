@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
+import { FaultState } from '../faults/fault-state';
+import { forgetPagesOnCorruption } from '../faults/store-unavailable';
 import { ensurePrivateDir, ensurePrivateFile } from '../security/private-files';
 
 export type SqlParams = Record<string, unknown> | unknown[];
@@ -15,8 +17,17 @@ export interface SqlRunner {
 export class ReadStore implements SqlRunner {
   readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  /** The last environment fault a write met (disk full, locked…), until a write succeeds again. */
+  readonly faults = new FaultState();
 
-  constructor(readonly file: string) {
+  /**
+   * `busyWaitMs`: how long SQLite's busy handler blocks for a lock another connection holds. The
+   * projection worker may wait long (it blocks no request); the request thread only briefly.
+   */
+  constructor(
+    readonly file: string,
+    busyWaitMs = 5000,
+  ) {
     if (file !== ':memory:') {
       ensurePrivateDir(dirname(file));
       ensurePrivateFile(file);
@@ -25,24 +36,44 @@ export class ReadStore implements SqlRunner {
     this.db.pragma('journal_mode = WAL');
     // Read models are rebuilt from events, and each batch commits with its checkpoint.
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${busyWaitMs}`);
   }
 
   run(sql: string, params: SqlParams = []): void {
-    this.statement(sql).run(params);
+    this.guarded(() => this.statement(sql).run(params));
+  }
+
+  /** A write outside the projections (a checkpoint): its fault is kept for readiness, and rethrown. */
+  write(sql: string, params: SqlParams = []): void {
+    try {
+      this.run(sql, params);
+      this.faults.clear();
+    } catch (error) {
+      this.faults.noteFailure(error);
+      throw error;
+    }
   }
 
   get<Row>(sql: string, params: SqlParams = []): Row | undefined {
-    return this.statement(sql).get(params) as Row | undefined;
+    return this.guarded(() => this.statement(sql).get(params) as Row | undefined);
   }
 
   all<Row>(sql: string, params: SqlParams = []): Row[] {
-    return this.statement(sql).all(params) as Row[];
+    return this.guarded(() => this.statement(sql).all(params) as Row[]);
   }
 
   /** Runs `work` in one IMMEDIATE transaction, so two processes never interleave batches. */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+    return this.guarded(() => this.db.transaction(work).immediate());
+  }
+
+  private guarded<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      forgetPagesOnCorruption(this.db, error);
+      throw error;
+    }
   }
 
   close(): void {

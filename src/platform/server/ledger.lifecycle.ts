@@ -11,6 +11,7 @@ import { PolicyReactor } from '../policies/policy.reactor';
 import { SETTINGS, type Settings } from '../config/settings';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
 import { logCatchUpProgress } from '../health/catch-up-progress';
+import { FaultMonitor } from '../health/fault-monitor';
 import { Readiness } from '../health/readiness';
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
 import { READ_STORE, type ReadStore } from '../read-store/read-store';
@@ -39,9 +40,11 @@ export class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     private readonly idempotencyKeys: IdempotencyKeys,
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly readiness: Readiness,
+    private readonly faults: FaultMonitor,
   ) {}
 
   onApplicationBootstrap(): void {
+    this.faults.startIntegrityChecks();
     this.starting = this.startUntilReady();
   }
 

@@ -51,7 +51,7 @@ describe('the production build: compiled, production dependencies only, plain no
       expect(existsSync(join(app, 'node_modules', devOnly))).toBe(false);
     }
     const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
-    expect(manifest.scripts['start:prod']).toBe('node --enable-source-maps dist/src/main.js');
+    expect(manifest.scripts['start:prod']).toBe('exec node --enable-source-maps dist/src/main.js');
   });
 
   it('serves from dist/ with its projection worker, answers, and writes nothing into its own tree', async () => {

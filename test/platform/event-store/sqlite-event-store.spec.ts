@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { WrongExpectedRevisionError } from '../../../src/platform/event-store/event-store';
+import { StoreUnavailableError } from '../../../src/platform/faults/store-unavailable';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import { newEvent, newEvents, newStreamId } from '../../support/events';
 import { eventStoreContract } from './event-store.contract';
@@ -98,6 +100,50 @@ describe('SqliteEventStore', () => {
     await expect(store.append(newStreamId(), newEvents(1), 'any')).rejects.toMatchObject(closed);
     await expect(store.readAll({ maxCount: 1 })).rejects.toMatchObject(closed);
     await expect(store.close()).resolves.toBeUndefined();
+  });
+
+  it('waits for a write lock another connection holds on a timer, then refuses UNAVAILABLE (LOCKED), and works once it is let go', async () => {
+    const store = open({ lockWaitMs: 300 });
+    const stream = newStreamId();
+    await store.append(stream, newEvents(1), 'no_stream');
+    const other = new Database(file);
+    other.pragma('journal_mode = WAL');
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      let ticks = 0;
+      const ticking = setInterval(() => (ticks += 1), 10);
+      const refused = store.append(stream, newEvents(1), 0).catch((error: unknown) => error);
+      // Reads are served meanwhile (WAL readers never wait for the writer).
+      expect(await store.readStream(stream)).toHaveLength(1);
+      const error = await refused;
+      clearInterval(ticking);
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect(error).toMatchObject({ fault: 'LOCKED' });
+      // The event loop turned while the append waited: it never blocked on the lock.
+      expect(ticks).toBeGreaterThan(0);
+      expect(await store.health()).toMatchObject({ status: 'DOWN', cause: 'LOCKED' });
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+    expect(await store.health()).toEqual({ kind: 'sqlite', status: 'UP' });
+    expect((await store.append(stream, newEvents(1), 0)).nextExpectedRevision).toBe(1);
+    expect(await store.readStream(stream)).toHaveLength(2);
+  });
+
+  it('an append that waits for a lock let go in time is recorded, in order with the ones after it', async () => {
+    const store = open({ lockWaitMs: 5000 });
+    const stream = newStreamId();
+    const other = new Database(file);
+    other.pragma('journal_mode = WAL');
+    other.prepare('BEGIN IMMEDIATE').run();
+    const first = store.append(stream, newEvents(1), 'no_stream');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = store.append(stream, newEvents(1), 0);
+    other.prepare('ROLLBACK').run();
+    other.close();
+    expect((await first).nextExpectedRevision).toBe(0);
+    expect((await second).nextExpectedRevision).toBe(1);
   });
 
   it('refuses an event id that is already stored, appending nothing of the batch', async () => {

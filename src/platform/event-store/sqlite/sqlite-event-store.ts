@@ -1,5 +1,12 @@
 import Database from 'better-sqlite3';
 import { dirname, resolve } from 'node:path';
+import { FaultState } from '../../faults/fault-state';
+import {
+  asUnavailable,
+  faultCauseOf,
+  forgetPagesOnCorruption,
+  StoreUnavailableError,
+} from '../../faults/store-unavailable';
 import { ensurePrivateDir, ensurePrivateFile } from '../../security/private-files';
 import {
   WrongExpectedRevisionError,
@@ -22,7 +29,17 @@ export interface SqliteEventStoreOptions {
    * file), so `onAppended` listeners hear of them too. Only runs while listeners exist. 0 = off.
    */
   pollIntervalMs?: number;
+  /**
+   * How long (ms) an append waits for a write lock another process holds before it is refused
+   * (UNAVAILABLE, LOCKED). The wait is a timer: the event loop never blocks on it beyond
+   * BUSY_WAIT_MS per attempt.
+   */
+  lockWaitMs?: number;
 }
+
+/** SQLite's own busy handler waits at most this (blocking) before the append retries on a timer. */
+const BUSY_WAIT_MS = 20;
+const LOCK_RETRY_MS = 25;
 
 interface EventRow {
   position: number;
@@ -46,7 +63,8 @@ const SCHEMA = `
     metadata TEXT NOT NULL,
     created INTEGER NOT NULL,
     UNIQUE (stream_id, revision)
-  )`;
+  );
+  CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL)`;
 
 interface PendingAppend {
   streamId: string;
@@ -54,6 +72,8 @@ interface PendingAppend {
   expected: ExpectedRevision;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
+  /** Past this (epoch ms), a lock still held by someone else refuses the append. */
+  lockDeadline: number;
   result?: AppendResult;
   error?: unknown;
 }
@@ -83,6 +103,11 @@ export class SqliteEventStore implements EventStore {
   >;
   private readonly commitTx: Database.Transaction<(appends: PendingAppend[]) => void>;
   private pending: PendingAppend[] = [];
+  private lockRetry: NodeJS.Timeout | undefined;
+  private readonly lockWaitMs: number;
+  private readonly probe: Database.Statement<[number]>;
+  /** The last environment fault an append or probe met, until one succeeds again. */
+  readonly faults = new FaultState();
 
   constructor(filePath: string, options: SqliteEventStoreOptions = {}) {
     if (filePath !== ':memory:' && filePath !== '') {
@@ -90,11 +115,15 @@ export class SqliteEventStore implements EventStore {
       ensurePrivateFile(filePath);
     }
     this.db = new Database(filePath);
-    this.db.pragma('busy_timeout = 5000'); // wait for another process's write, don't fail
+    this.db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.db.exec(SCHEMA);
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.lockWaitMs = options.lockWaitMs ?? 2000;
+    this.probe = this.db.prepare(
+      'INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
+    );
 
     this.streamRevision = this.db.prepare(
       'SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?',
@@ -142,13 +171,26 @@ export class SqliteEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
-      if (this.pending.length === 0) setImmediate(() => this.commitPending());
-      this.pending.push({ streamId, events, expected: expectedRevision, resolve, reject });
+      if (this.pending.length === 0 && !this.lockRetry) setImmediate(() => this.commitPending());
+      this.pending.push({
+        streamId,
+        events,
+        expected: expectedRevision,
+        resolve,
+        reject,
+        lockDeadline: Date.now() + this.lockWaitMs,
+      });
     });
   }
 
+  /**
+   * A lock held by another process is waited for on a timer (the appends keep their order and
+   * later ones join them); past its deadline an append is refused UNAVAILABLE (LOCKED). Any other
+   * fault (disk full, I/O error) refuses the whole group at once: nothing of it was committed.
+   */
   private commitPending(): void {
-    const appends = this.pending;
+    this.lockRetry = undefined;
+    let appends = this.pending;
     this.pending = [];
     if (appends.length === 0) return;
     try {
@@ -156,19 +198,36 @@ export class SqliteEventStore implements EventStore {
       // (in this process or another) can append between a check and its insert.
       this.commitTx.immediate(appends);
     } catch (error) {
-      appends.forEach((append) => append.reject(error));
+      this.faults.noteFailure(error);
+      forgetPagesOnCorruption(this.db, error);
+      if (isBusy(error)) {
+        const now = Date.now();
+        const expired = appends.filter((append) => append.lockDeadline <= now);
+        appends = appends.filter((append) => append.lockDeadline > now);
+        expired.forEach((append) => append.reject(new StoreUnavailableError('LOCKED')));
+        if (appends.length > 0) {
+          this.pending = [...appends, ...this.pending];
+          this.lockRetry = setTimeout(() => this.commitPending(), LOCK_RETRY_MS);
+        }
+        return;
+      }
+      // A fault inside one append (disk full) can end the whole transaction: that fault, not
+      // the failed COMMIT after it, is why nothing of the group was recorded.
+      const cause = appends.find((append) => faultCauseOf(append.error))?.error ?? error;
+      appends.forEach((append) => append.reject(asUnavailable(cause)));
       return;
     }
+    this.faults.clear();
     for (const append of appends) {
       if (append.result) append.resolve(append.result);
-      else append.reject(append.error);
+      else append.reject(asUnavailable(append.error));
     }
     if (appends.some((append) => append.result && append.events.length > 0)) this.notify();
   }
 
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const limit = options.maxCount ?? NO_LIMIT;
-    return settle(() =>
+    return this.settle(() =>
       (options.direction === 'backwards'
         ? this.backwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
         : this.forwards.all(streamId, options.fromRevision ?? 0, limit)
@@ -177,11 +236,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    return settle(() => this.all.all(options.after ?? 0, options.maxCount).map(toRecordedEvent));
+    return this.settle(() =>
+      this.all.all(options.after ?? 0, options.maxCount).map(toRecordedEvent),
+    );
   }
 
   headPosition(): Promise<number> {
-    return settle(() => this.head.get()?.position ?? 0);
+    return this.settle(() => this.head.get()?.position ?? 0);
   }
 
   onAppended(listener: () => void): () => void {
@@ -193,22 +254,48 @@ export class SqliteEventStore implements EventStore {
     };
   }
 
+  /**
+   * UP when the store could commit now: it reads, its write lock is free (taken and let go at
+   * once) and, after a fault, a probe commit succeeds (so recovery is seen without traffic).
+   */
   health(): Promise<EventStoreHealth> {
     if (!this.db.open) return Promise.resolve({ kind: 'sqlite', status: 'DOWN', detail: 'closed' });
     try {
       this.db.prepare('SELECT 1').get();
+      if (this.faults.current) this.db.transaction(() => this.probe.run(Date.now())).immediate();
+      else this.db.transaction(() => undefined).immediate();
+      this.faults.clear();
       return Promise.resolve({ kind: 'sqlite', status: 'UP' });
     } catch (error) {
-      return Promise.resolve({ kind: 'sqlite', status: 'DOWN', detail: (error as Error).message });
+      this.faults.noteFailure(error);
+      const fault = this.faults.current;
+      return Promise.resolve({
+        kind: 'sqlite',
+        status: 'DOWN',
+        detail: (error as Error).message,
+        ...(fault ? { cause: fault.cause } : {}),
+      });
     }
   }
 
   close(): Promise<void> {
+    clearTimeout(this.lockRetry);
     if (this.db.open) this.commitPending();
+    clearTimeout(this.lockRetry);
+    this.pending.forEach((append) => append.reject(new StoreUnavailableError('LOCKED')));
+    this.pending = [];
     this.stopPolling();
     this.listeners.clear();
     if (this.db.open) this.db.close();
     return Promise.resolve();
+  }
+
+  /** Runs synchronous database work as a promise: a throw rejects it (UNAVAILABLE for a fault). */
+  private settle<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve) => resolve(work())).catch((error: unknown) => {
+      forgetPagesOnCorruption(this.db, error);
+      throw asUnavailable(error);
+    });
   }
 
   private appendInTransaction(
@@ -288,10 +375,8 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-/** Runs synchronous database work as a promise: a throw (conflict, closed db) rejects it. */
-function settle<T>(work: () => T): Promise<T> {
-  return new Promise((resolve) => resolve(work()));
-}
+const isBusy = (error: unknown): boolean =>
+  /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown } | null)?.code));
 
 /** A row whose JSON cannot be parsed (written by hand) is returned marked, never thrown on. */
 function toRecordedEvent(row: EventRow): RecordedEvent {

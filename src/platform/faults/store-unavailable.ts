@@ -1,0 +1,69 @@
+/** Why a store cannot commit now; `UNAVAILABLE`'s `extensions.cause`. */
+export type UnavailableCause = 'DISK_FULL' | 'LOCKED' | 'IO_ERROR' | 'CORRUPT' | 'PROJECTION_LAG';
+
+const MESSAGES: Record<UnavailableCause, string> = {
+  DISK_FULL: 'the disk holding the data is full',
+  LOCKED: 'another process holds the store locked',
+  IO_ERROR: 'the store failed to read or write its file',
+  CORRUPT: 'a database file is damaged (an integrity check failed)',
+  PROJECTION_LAG: 'the read models are too far behind the event store',
+};
+
+/**
+ * A write that could not be recorded for a reason in the environment, not in the request: nothing
+ * was recorded, and the same request may succeed once the fault is gone.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(
+    readonly fault: UnavailableCause,
+    readonly detail?: string,
+  ) {
+    super(
+      `The change cannot be recorded now: ${MESSAGES[fault]}${detail ? ` (${detail})` : ''}. Nothing was recorded; try again later.`,
+    );
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** The environment fault behind an SQLite or file-system error, if it is one (else undefined). */
+export function faultCauseOf(error: unknown): UnavailableCause | undefined {
+  if (error instanceof StoreUnavailableError) return error.fault;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return 'DISK_FULL';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'LOCKED';
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return 'CORRUPT';
+  if (
+    code.startsWith('SQLITE_IOERR') ||
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code.startsWith('SQLITE_READONLY') ||
+    code === 'SQLITE_PROTOCOL' ||
+    code === 'EIO' ||
+    code === 'EROFS'
+  )
+    return 'IO_ERROR';
+  return undefined;
+}
+
+/** The error as an UNAVAILABLE refusal when the environment caused it; unchanged otherwise. */
+export function asUnavailable(error: unknown): unknown {
+  if (error instanceof StoreUnavailableError) return error;
+  const cause = faultCauseOf(error);
+  return cause ? new StoreUnavailableError(cause, (error as Error).message) : error;
+}
+
+/**
+ * After a damaged page, drops the connection's cached pages, so the next read goes to the file
+ * (which may have been restored meanwhile) instead of the copy in memory.
+ */
+export function forgetPagesOnCorruption(
+  db: { pragma(source: string): unknown },
+  error: unknown,
+): void {
+  if (faultCauseOf(error) !== 'CORRUPT') return;
+  try {
+    db.pragma('shrink_memory');
+  } catch {
+    // Closed, or failing again: the next attempt will tell.
+  }
+}

@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSettings } from '../../src/platform/config/settings';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
+import { ProjectionThread } from '../../src/platform/projection-engine/projection-thread';
+import { ReadStore } from '../../src/platform/read-store/read-store';
+import { newEvent, newEvents, newStreamId } from '../support/events';
+import { PROJECTIONS } from './support/faulty-projections';
+import { eventually } from './support/eventually';
+
+const FAULTY_MODULE = require.resolve('./support/faulty-projections');
+
+describe('faults: the projection worker exits or hangs', () => {
+  let dataDir: string;
+  let store: SqliteEventStore;
+  let reads: ReadStore;
+  let thread: ProjectionThread;
+  let errors: string[];
+
+  beforeEach(async () => {
+    errors = [];
+    dataDir = mkdtempSync(join(tmpdir(), 'faults-worker-'));
+    const settings = loadSettings({ DATA_DIR: dataDir, WORKER_HEARTBEAT_TIMEOUT_MS: '1000' });
+    store = new SqliteEventStore(join(dataDir, 'events.db'));
+    reads = new ReadStore(join(dataDir, 'read-models.db'));
+    await store.append(newStreamId(), newEvents(3), 'no_stream');
+    thread = new ProjectionThread(store, reads, PROJECTIONS, FAULTY_MODULE, settings, {
+      onError: (error) => errors.push(error.message),
+    });
+    await thread.start();
+  }, 20_000);
+
+  afterEach(async () => {
+    await thread.stop();
+    reads.close();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const tally = () => reads.get<{ n: number }>('SELECT COUNT(*) AS n FROM tally')?.n;
+
+  it.each([
+    ['WorkerExits', 'STOPPED', 'exited'],
+    ['WorkerHangs', 'STALLED', 'no heartbeat'],
+  ])(
+    'a worker that meets %s is reported %s, replaced, and the new one applies everything',
+    async (type, cause, logged) => {
+      expect(thread.fault()).toBeUndefined();
+      const flag = join(dataDir, `${type}.flag`);
+      writeFileSync(flag, '');
+      await store.append(newStreamId(), [newEvent(type, { flag })], 'no_stream');
+      const seen = await eventually(() => thread.fault(), 15_000);
+      expect(seen).toMatchObject({ cause });
+      // Appended while the worker is down: applied by the next one.
+      const after = await store.append(newStreamId(), newEvents(2), 'no_stream');
+      await thread.waitFor(after.position, 15_000);
+      await eventually(() => thread.fault() === undefined, 5_000, 'no fault');
+      expect(tally()).toBe(6);
+      expect(errors.join('\n')).toContain(logged);
+    },
+    30_000,
+  );
+});
