@@ -17,6 +17,8 @@ import { CustomersQueries } from '../../projections/delegated-admin/customers.qu
 import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
 import { UsersQueries } from '../../projections/delegated-admin/users.queries';
 import { AccessReport, PartnerRole } from './access.types';
+import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
+import { grantsInForce } from '../gdap/domain/effective-roles';
 
 /** R40: customer Global admins and the partner's own users may ask; other tenants see nothing. */
 function assertMayAsk(actor: Actor, partnerTenantId: string, customerTenantId: string): void {
@@ -39,6 +41,7 @@ export class AccessResolver {
     private readonly customers: CustomersQueries,
     private readonly subscriptions: SubscriptionsQueries,
     private readonly users: UsersQueries,
+    private readonly gdap: GdapRelationshipsQueries,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -57,7 +60,7 @@ export class AccessResolver {
     const customerTenantId = normaliseTenantId(customerTenantIdInput, 'customerTenantId');
     const userId = userIdInput ? checkUserId(userIdInput, 'userId') : undefined;
     assertMayAsk(actor, partnerTenantId, customerTenantId);
-    await this.readSide.ready('customers', 'users', 'subscriptions');
+    await this.readSide.ready('customers', 'users', 'subscriptions', 'gdap-relationships');
     const row = this.customers.relationship(partnerTenantId, customerTenantId);
     // Without a relationship nothing is allowed whoever the user is: a customer learns nothing
     // of which users an unrelated partner has, known or unknown.
@@ -68,14 +71,19 @@ export class AccessResolver {
     const subscriptions = this.subscriptions
       .ofCustomer(customerTenantId)
       .filter((view) => maySeeSubscription(actor, view));
+    const now = this.readSide.now();
     return {
       partnerTenantId,
       customerTenantId,
       userId: userId ?? null,
-      evaluatedAt: this.readSide.now(),
+      evaluatedAt: now,
       capabilities: effectiveAccess(roles, {
         partnerTenantId,
-        pair: { relationshipActive: row !== undefined, dapStatus: row?.dap_status ?? 'NONE' },
+        pair: {
+          relationshipActive: row !== undefined,
+          dapStatus: row?.dap_status ?? 'NONE',
+          gdapGrants: grantsInForce(this.gdap.grants(partnerTenantId, customerTenantId), now),
+        },
         subscriptions,
         autopilotPolicy: this.settings.AUTOPILOT_POLICY,
       }),
