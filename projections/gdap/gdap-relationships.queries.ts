@@ -61,6 +61,23 @@ export interface GdapRelationshipView {
   assignments: GdapAssignmentView[];
 }
 
+/** R67: the active assignments of granting relationships among `views`, as grants. */
+export const grantsOfViews = (views: readonly GdapRelationshipView[]): GdapGrant[] =>
+  views
+    .filter((view) => (view.status === 'active' || view.status === 'expiring') && view.endDateTime)
+    .flatMap((view) =>
+      view.assignments
+        .filter((assignment) => assignment.status === 'active')
+        .map((assignment) => ({
+          relationshipId: view.relationshipId,
+          relationshipName: view.displayName,
+          assignmentId: assignment.assignmentId,
+          securityGroupId: assignment.securityGroupId,
+          roles: assignment.roles,
+          endDateTime: view.endDateTime as string,
+        })),
+    );
+
 export interface GdapRelationshipFilter {
   partnerTenantId?: string;
   customerTenantId?: string;

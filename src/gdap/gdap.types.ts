@@ -1,5 +1,4 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { PageInfo } from '../delegated-admin/customers-page/customer.types';
 import { EmailDraft } from '../invitations/invitation.types';
 
 /** Graph's status names (R61–R64). */
@@ -75,9 +74,15 @@ export class DelegatedAdminRelationship {
 }
 
 @ObjectType()
+export class DelegatedAdminRelationshipPageInfo {
+  @Field() hasNextPage!: boolean;
+  @Field(() => String, { nullable: true }) endCursor?: string | null;
+}
+
+@ObjectType()
 export class DelegatedAdminRelationshipConnection {
   @Field(() => [DelegatedAdminRelationship]) nodes!: DelegatedAdminRelationship[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => DelegatedAdminRelationshipPageInfo) pageInfo!: DelegatedAdminRelationshipPageInfo;
 }
 
 @ObjectType({
@@ -151,3 +156,28 @@ export class DeleteDelegatedAdminAccessAssignmentInput {
 
 export const GDAP_PAGE_DEFAULT = 50;
 export const GDAP_PAGE_MAX = 500;
+
+export enum PartnerGrantKind {
+  DELEGATED_ADMIN = 'DELEGATED_ADMIN',
+  GDAP_RELATIONSHIP = 'GDAP_RELATIONSHIP',
+  GDAP_ACCESS_ASSIGNMENT = 'GDAP_ACCESS_ASSIGNMENT',
+  SUBSCRIPTION_ROLE_ASSIGNMENT = 'SUBSCRIPTION_ROLE_ASSIGNMENT',
+  AUTOPILOT = 'AUTOPILOT',
+}
+registerEnumType(PartnerGrantKind, { name: 'PartnerGrantKind' });
+
+@ObjectType({ description: 'One grant a partner holds in the customer’s tenant (R68).' })
+export class PartnerGrant {
+  @Field(() => PartnerGrantKind) kind!: PartnerGrantKind;
+  @Field(() => ID, { nullable: true }) id?: string | null;
+  @Field() description!: string;
+  @Field({ description: 'What revokePartnerAccess changes; for a grant it keeps, why.' })
+  change!: string;
+  @Field() endsOnRevoke!: boolean;
+}
+
+@ObjectType({ description: 'R68, R70: a partner’s grants in the caller’s tenant.' })
+export class PartnerAccess {
+  @Field(() => ID) partnerTenantId!: string;
+  @Field(() => [PartnerGrant]) grants!: PartnerGrant[];
+}

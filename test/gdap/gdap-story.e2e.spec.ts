@@ -13,6 +13,9 @@ const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: 
 const ASSIGN = `mutation ($input: CreateDelegatedAdminAccessAssignmentInput!) { createDelegatedAdminAccessAssignment(input: $input) { ${FIELDS} } }`;
 const LIST = `query ($filter: DelegatedAdminRelationshipFilter) { delegatedAdminRelationships(filter: $filter) { nodes { ${FIELDS} } pageInfo { hasNextPage } } }`;
 const EXPIRING = `{ expiringDelegatedAdminRelationships { within30Days { id } within7Days { id } within1Day { id } } }`;
+const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true, customerTenantId: "fabrikam" }) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
+const CUSTOMER = `{ customer(tenantId: "fabrikam") { services { name usable rule reason } delegatedAdminRelationships { id status endDateTime autoExtendDuration roles { displayName } } } }`;
 const ACCESS = `query ($role: PartnerRole) { effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam", role: $role) { capabilities { role action allowed reason rule } } }`;
 
 const { USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR } = DIRECTORY_ROLES;
@@ -22,6 +25,7 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
   let app: TestApp;
   let ann: string;
   let fay: string;
+  let hal: string;
   let stopDouble: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
@@ -35,6 +39,9 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     app = await startApp({ env });
     ann = await app.token(people.ann);
     fay = await app.token(people.fay);
+    hal = await app.token(people.hal);
+    const invitation = await app.gql(ann, INVITE);
+    await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id });
   });
   afterAll(async () => {
     await app.close();
@@ -55,6 +62,14 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
   }
   const list = async (token: string) =>
     (await app.gql(token, LIST)).data.delegatedAdminRelationships.nodes;
+  /** The Microsoft 365 portal on Hal's (a Helpdesk Agent's) Customers page, and the GDAP column. */
+  const halsPage = async () => {
+    const { customer } = (await app.gql(hal, CUSTOMER)).data;
+    return {
+      portal: customer.services.find((s: { name: string }) => s.name === 'Microsoft 365'),
+      relationships: customer.delegatedAdminRelationships,
+    };
+  };
   const helpdeskActions = async () =>
     (await app.gql(ann, ACCESS, { role: 'HELPDESK_AGENT' })).data.effectiveAccess.capabilities.find(
       (c: { action: string }) => c.action === 'MANAGE_DIRECTORY',
@@ -99,6 +114,7 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     expect(approved.data.approveDelegatedAdminRelationship.status).toBe('active');
 
     expect(await helpdeskActions()).toMatchObject({ allowed: false });
+    expect((await halsPage()).portal).toMatchObject({ usable: false, rule: 'R14' });
     const assigned = await app.gql(ann, ASSIGN, {
       input: {
         relationshipId: relationship.id,
@@ -119,6 +135,15 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     expect(granted).toMatchObject({ allowed: true, rule: 'R67' });
     expect(granted.reason).toContain('Fabrikam helpdesk');
     expect(granted.reason).toContain(afterAssign.accessAssignments[0].id);
+    const page = await halsPage();
+    expect(page.portal).toMatchObject({ usable: true, rule: 'R67' });
+    expect(page.relationships).toEqual([
+      expect.objectContaining({
+        id: relationship.id,
+        status: 'active',
+        autoExtendDuration: 'PT0S',
+      }),
+    ]);
 
     app.clock.advance(31 * DAY);
     await tick();
@@ -144,6 +169,7 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     );
     expect(expired.status).toBe('expired');
     expect(expired.accessAssignments[0].status).toBe('deleted');
+    expect((await halsPage()).portal).toMatchObject({ usable: false });
 
     // Recorded once: another pass finds nothing to do.
     await tick();

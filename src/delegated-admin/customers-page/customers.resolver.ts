@@ -16,6 +16,7 @@ import { CustomersQueries } from '../../../projections/delegated-admin/customers
 import { CustomersHistoryQueries } from '../../../projections/delegated-admin/customers-history.queries';
 import { SubscriptionsQueries } from '../../../projections/azure-subscriptions/subscriptions.queries';
 import { customerMapper, toCustomer } from './customer.mapper';
+import { GdapRelationshipsQueries } from '../../../projections/gdap/gdap-relationships.queries';
 import { Customer, CustomerConnection } from './customer.types';
 
 const isCustomerPageKey = (value: unknown): value is CustomerPageKey =>
@@ -44,6 +45,7 @@ export class CustomersResolver {
     private readonly customerRows: CustomersQueries,
     private readonly customersHistory: CustomersHistoryQueries,
     private readonly subscriptions: SubscriptionsQueries,
+    private readonly gdap: GdapRelationshipsQueries,
   ) {}
 
   @Query(() => CustomerConnection)
@@ -56,7 +58,12 @@ export class CustomersResolver {
     const partnerTenantId = partnerOnly(actor);
     const size = pageSize(first, 50, 500);
     const afterKey = decodeCursor(after, isCustomerPageKey);
-    await this.readSide.ready('customers', 'customers-history', 'subscriptions');
+    await this.readSide.ready(
+      'customers',
+      'customers-history',
+      'subscriptions',
+      'gdap-relationships',
+    );
     const rows = asOf
       ? this.customersHistory.page(partnerTenantId, size + 1, afterKey, asOf)
       : this.customerRows.page(partnerTenantId, size + 1, afterKey);
@@ -64,9 +71,15 @@ export class CustomersResolver {
     const subscriptions = this.subscriptions.ofCustomers(
       pageRows.map((row) => row.customer_tenant_id),
     );
-    const toNode = customerMapper(actor);
+    const customerIds = pageRows.map((row) => row.customer_tenant_id);
+    const gdap = this.gdap.ofCustomers(partnerTenantId, customerIds);
+    const toNode = customerMapper(actor, this.readSide.now());
     const nodes = pageRows.map((row) =>
-      toNode(row, subscriptions.get(row.customer_tenant_id) ?? []),
+      toNode(
+        row,
+        subscriptions.get(row.customer_tenant_id) ?? [],
+        gdap.get(row.customer_tenant_id) ?? [],
+      ),
     );
     const last = pageRows.at(-1);
     return {
@@ -88,7 +101,7 @@ export class CustomersResolver {
     @Args('tenantId', { type: () => ID }) tenantId: string,
   ): Promise<Customer | null> {
     const partnerTenantId = partnerOnly(actor);
-    await this.readSide.ready('customers', 'subscriptions');
+    await this.readSide.ready('customers', 'subscriptions', 'gdap-relationships');
     const row = this.customerRows.relationship(
       partnerTenantId,
       normaliseTenantId(tenantId, 'tenantId'),
@@ -117,6 +130,13 @@ export class CustomersResolver {
   }
 
   private toCustomer(row: RelationshipRow, viewer: Actor): Customer {
-    return toCustomer(row, viewer, this.subscriptions.ofCustomer(row.customer_tenant_id));
+    const gdap = this.gdap.ofCustomers(row.partner_tenant_id, [row.customer_tenant_id]);
+    return toCustomer(
+      row,
+      viewer,
+      this.subscriptions.ofCustomer(row.customer_tenant_id),
+      gdap.get(row.customer_tenant_id) ?? [],
+      this.readSide.now(),
+    );
   }
 }

@@ -24,6 +24,8 @@ interface CustomerRef {
 interface Viewer {
   partnerTenantId: string;
   roles: readonly PartnerRoleName[];
+  /** Its security groups, built-in and the partner's own (GDAP, R66); default: its roles' groups. */
+  groups?: readonly string[];
 }
 
 const enc = encodeURIComponent;
@@ -84,7 +86,7 @@ export function customerServices(
   facts: PairFacts,
   subscriptions: readonly SubscriptionFacts[],
 ): CustomerService[] {
-  const portals = partnerRolesMay(viewer.roles, 'USE_ADMIN_PORTALS', facts);
+  const portals = partnerRolesMay(viewer.roles, 'USE_ADMIN_PORTALS', facts, viewer.groups);
   return [
     ...DAP_PORTALS.map((portal) => ({
       name: portal.name,
