@@ -14,7 +14,7 @@ const INSERT = `INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')})
  */
 export const auditProjection: Projection = {
   name: 'audit',
-  version: 4,
+  version: 5,
   tables: ['audit_log', 'audit_tenant_names'],
   schema: [
     `CREATE TABLE IF NOT EXISTS audit_log (
