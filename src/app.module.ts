@@ -11,6 +11,7 @@ import { AzureSubscriptionsModule } from './azure-subscriptions/azure-subscripti
 import { CAPABILITIES_MODULE, fencedStreamsOf, PROJECTIONS, streamFolderOf } from './capabilities';
 import { DelegatedAdminModule } from './delegated-admin/delegated-admin.module';
 import { EffectiveAccessModule } from './effective-access/effective-access.module';
+import { GdapModule } from './gdap/gdap.module';
 import { InvitationsModule } from './invitations/invitations.module';
 import type { Clock } from './platform/config/clock';
 import { SETTINGS, type Settings } from './platform/config/settings';
@@ -105,6 +106,7 @@ export class AppModule {
         AzureSubscriptionsModule,
         DelegatedAdminModule,
         AutopilotModule,
+        GdapModule,
         EffectiveAccessModule,
         AuditModule,
       ],

@@ -3,6 +3,7 @@ import { autopilotCapability } from './autopilot/autopilot.capability';
 import { azureSubscriptionsCapability } from './azure-subscriptions/azure-subscriptions.capability';
 import { delegatedAdminCapability } from './delegated-admin/delegated-admin.capability';
 import { effectiveAccessCapability } from './effective-access/effective-access.capability';
+import { gdapCapability } from './gdap/gdap.capability';
 import { invitationsCapability } from './invitations/invitations.capability';
 import type { Capability, FencedStream, StreamFolder } from './platform/capability';
 import type { Projection } from './platform/projection-engine/projection';
@@ -18,6 +19,7 @@ export const CAPABILITIES: readonly Capability[] = [
   azureSubscriptionsCapability,
   delegatedAdminCapability,
   autopilotCapability,
+  gdapCapability,
   effectiveAccessCapability,
   auditCapability,
 ];

@@ -9,6 +9,7 @@ import {
   SERVICE_REQUEST_EVENTS,
   type ServiceRequestEvent,
 } from './delegated-admin/domain/service-requests/events';
+import { GDAP_EVENTS, type GdapEvent } from './gdap/domain/events';
 import {
   INVITATIONS_EVENTS,
   type InvitationEvent,
@@ -31,6 +32,7 @@ export type DomainEvent =
   | ServiceRequestEvent
   | SubscriptionRbacEvent
   | AutopilotEvent
+  | GdapEvent
   | AuditSealedEvent;
 
 export type EventType = DomainEvent['type'];
@@ -78,6 +80,7 @@ export const EVENT_SCHEMAS: EventSchemas<DomainEvent> = {
   ...FENCE_EVENTS,
   ...AZURE_SUBSCRIPTIONS_EVENTS,
   ...AUTOPILOT_EVENTS,
+  ...GDAP_EVENTS,
   ...AUDIT_EVENTS,
 };
 

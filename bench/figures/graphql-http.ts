@@ -17,6 +17,7 @@ const PAGE = `query CustomersPage($after: String) {
       delegatedAdmin { status roles }
       azureSubscriptions { id displayName }
       services { name adminPortalUrl usable }
+      delegatedAdminRelationships { id status endDateTime autoExtendDuration roles { displayName } }
     }
     pageInfo { hasNextPage endCursor }
   }
@@ -183,7 +184,7 @@ async function measure(
       ),
     );
   };
-  const pageWorkload = `the partner's Customers page, first page of ${http.pageCustomers} customers with DAP, subscriptions and services, ${http.seconds} s per run, ${connections}`;
+  const pageWorkload = `the partner's Customers page, first page of ${http.pageCustomers} customers with DAP, a GDAP relationship each, subscriptions and services, ${http.seconds} s per run, ${connections}`;
   if (cachedPageOnly) {
     await run(
       'http.customers-page-cached',

@@ -235,6 +235,8 @@ export function generateScenario(
   for (let i = 0; i < options.pageCustomers; i++) {
     const customer = newCustomer();
     establish(pagePartner, customer);
+    // Issue 15: a GDAP relationship with an active assignment on every row of the page.
+    world.activeGdap(pagePartner.admin, customer.admin);
     if (random.chance(0.3)) {
       const subscriptionId = world.provisionSubscription(pagePartner.admin, customer.tenantId);
       world.forget(streamIds.subscription(subscriptionId));

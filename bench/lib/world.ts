@@ -7,6 +7,10 @@ import type { AutopilotRequest } from '../../src/autopilot/domain/commands';
 import type { DeviceIdentityInput } from '../../src/autopilot/domain/device-identity';
 import { AUTOPILOT_SETTINGS } from '../../src/autopilot/domain/events';
 import { fencedStreamsOf, streamFolderOf } from '../../src/capabilities';
+import type { GdapCommand } from '../../src/gdap/domain/commands';
+import { gdapDecider } from '../../src/gdap/domain/gdap.decider';
+import { gdapRelationshipId, gdapStreamId } from '../../src/gdap/domain/gdap-ids';
+import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import {
   type PairSnapshot,
   type RevocableFact,
@@ -473,6 +477,48 @@ export class World {
       manufacturer,
       model,
     };
+  }
+
+  /**
+   * A GDAP relationship of the agent's partner with the customer, approved, with one active access
+   * assignment (Helpdesk Agents: User Administrator), as the GDAP commands and scheduler record it.
+   */
+  activeGdap(agent: Actor, customerAdmin: Actor): string {
+    const streamId = gdapStreamId(agent.tenantId);
+    const relationshipId = gdapRelationshipId(agent.tenantId, this.random.uuid());
+    const { USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR } = DIRECTORY_ROLES;
+    const steps: GdapCommand[] = [
+      {
+        type: 'CreateDelegatedAdminRelationship',
+        actor: agent,
+        relationshipId,
+        customerTenantId: customerAdmin.tenantId,
+        displayName: `GDAP ${relationshipId.slice(0, 8)}`,
+        duration: 'P730D',
+        roles: [USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR],
+        autoExtendDuration: 'P180D',
+      },
+      {
+        type: 'RequestDelegatedAdminRelationshipApproval',
+        actor: agent,
+        relationshipId,
+        approvalBaseUrl: 'https://admin.microsoft.com/gdap',
+      },
+      { type: 'ApproveDelegatedAdminRelationship', actor: customerAdmin, relationshipId },
+      {
+        type: 'CreateDelegatedAdminAccessAssignment',
+        actor: agent,
+        relationshipId,
+        assignmentId: this.random.uuid(),
+        securityGroupId: 'HELPDESK_AGENTS',
+        roleTemplateIds: [USER_ADMINISTRATOR.roleTemplateId],
+      },
+      { type: 'RecordDueTransitions' },
+    ];
+    for (const command of steps) {
+      this.decide(streamId, gdapDecider, command, this.context(agent));
+    }
+    return relationshipId;
   }
 
   /** Drops a finished stream's state to bound memory; its revision is not needed again. */

@@ -55,6 +55,46 @@ function principal(context: SummaryContext): string {
   return `user ${text(value?.userId) ?? '?'}`;
 }
 
+const gdapName = (context: SummaryContext) => quoted(context.data.displayName);
+const gdapId = (context: SummaryContext) =>
+  `GDAP relationship ${field(context.data, 'relationshipId')}`;
+const gdapRoles = (value: unknown) =>
+  Array.isArray(value)
+    ? (value as EventData[]).map((role) => text(role.displayName) ?? '?').join(', ')
+    : '?';
+
+/** Issue 15: every GDAP event (R60–R70). */
+const GDAP_SUMMARIES = {
+  DelegatedAdminRelationshipCreated: (context) =>
+    `created GDAP relationship ${gdapName(context)} (${gdapRoles(context.data.roles)}, ${field(context.data, 'duration')}) ${counterpart(context, 'with', 'with')}`,
+  DelegatedAdminRelationshipUpdated: (context) =>
+    `changed GDAP relationship ${gdapName(context)}: ${gdapRoles(context.data.roles)}, auto-extend ${field(context.data, 'autoExtendDuration')}`,
+  DelegatedAdminRelationshipDeleted: (context) => `deleted ${gdapId(context)}`,
+  DelegatedAdminRelationshipApprovalRequested: (context) =>
+    `asked ${context.customer ?? '?'} to approve ${gdapId(context)}`,
+  DelegatedAdminRelationshipApproved: (context) =>
+    `approved ${gdapId(context)} of ${context.partner ?? '?'} until ${field(context.data, 'endDateTime')}`,
+  DelegatedAdminRelationshipApprovalExpired: (context) =>
+    `recorded that the approval request of ${gdapId(context)} expired`,
+  DelegatedAdminRelationshipExpiring: (context) =>
+    `recorded that ${gdapId(context)} expires on ${field(context.data, 'endDateTime')}`,
+  DelegatedAdminRelationshipExpired: (context) => `recorded that ${gdapId(context)} expired`,
+  DelegatedAdminRelationshipAutoExtended: (context) =>
+    `extended ${gdapId(context)} until ${field(context.data, 'endDateTime')}`,
+  DelegatedAdminRelationshipTerminationRequested: (context) =>
+    `terminated ${gdapId(context)} ${counterpart(context, 'with', 'with')}`,
+  DelegatedAdminRelationshipTerminated: (context) =>
+    `recorded that ${gdapId(context)} is terminated`,
+  DelegatedAdminAccessAssignmentCreated: (context) =>
+    `gave ${field(context.data, 'securityGroupId')} ${gdapRoles(context.data.roles)} through ${gdapId(context)}`,
+  DelegatedAdminAccessAssignmentActivated: (context) =>
+    `activated access assignment ${field(context.data, 'assignmentId')} of ${gdapId(context)}`,
+  DelegatedAdminAccessAssignmentDeletionRequested: (context) =>
+    `deleted access assignment ${field(context.data, 'assignmentId')} of ${gdapId(context)}`,
+  DelegatedAdminAccessAssignmentDeleted: (context) =>
+    `recorded that access assignment ${field(context.data, 'assignmentId')} of ${gdapId(context)} is deleted`,
+} satisfies Partial<Record<EventType, Summary>>;
+
 const SUMMARIES = {
   InvitationCreated: (context) => {
     const intended = context.data.intendedCustomer as EventData | null | undefined;
@@ -88,7 +128,9 @@ const SUMMARIES = {
     const why =
       context.data.revoking === 'RELATIONSHIP'
         ? 'the reseller relationship ends'
-        : 'DAP is removed';
+        : context.data.revoking === 'GDAP'
+          ? 'GDAP access is withdrawn'
+          : 'DAP is removed';
     return `closed ${scope} ${counterpart(context, 'of', 'for')} while ${why}`;
   },
   ServiceRequestOpened: (context) =>
@@ -120,6 +162,7 @@ const SUMMARIES = {
     `removed Autopilot device ${field(context.data, 'deviceId')} for ${context.customer ?? '?'}`,
   AzureSubscriptionCancelled: (context) =>
     `cancelled Azure subscription ${field(context.data, 'subscriptionId')}`,
+  ...GDAP_SUMMARIES,
   AuditSealed: ({ data }) =>
     `sealed ${count(data.count)} events after position ${count(data.from)} up to ${count(data.through)} (seal #${count(data.sequence)})`,
 } satisfies Record<EventType, Summary>;

@@ -17,7 +17,7 @@ import {
  */
 export const auditProjection: Projection = {
   name: 'audit',
-  version: 4,
+  version: 5,
   tables: ['audit_log', 'audit_tenant_names'],
   schema: [
     AUDIT_LOG_DDL,

@@ -3,6 +3,7 @@ import { CustomersHistoryQueries } from '../../projections/delegated-admin/custo
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { ServiceRequestsQueries } from '../../projections/delegated-admin/service-requests.queries';
 import { UsersQueries } from '../../projections/delegated-admin/users.queries';
+import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
 import { AzureSubscriptionsModule } from '../azure-subscriptions/azure-subscriptions.module';
 import { queriesProvider } from '../platform/read-store/read-side';
 import { CustomersResolver } from './customers-page/customers.resolver';
@@ -28,6 +29,8 @@ import { ServiceRequestsResolver } from './service-requests/service-requests.res
     queriesProvider(CustomersHistoryQueries),
     queriesProvider(ServiceRequestsQueries),
     queriesProvider(UsersQueries),
+    // GDAP's own read model, for the Customers page's GDAP column and usability (R67).
+    queriesProvider(GdapRelationshipsQueries),
   ],
   exports: [CustomersQueries, CustomersHistoryQueries, UsersQueries],
 })

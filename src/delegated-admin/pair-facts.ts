@@ -3,6 +3,9 @@ import { dapGrantDecider } from './domain/dap-grant/dap-grant.decider';
 import { relationshipDecider } from '../invitations/domain/relationship.decider';
 import { streamIds } from '../platform/domain/streams';
 import { type AggregateStore, revisionNumber } from '../platform/write/aggregate-store';
+import { gdapDecider } from '../gdap/domain/gdap.decider';
+import { grantsFor } from '../gdap/domain/gdap-state';
+import { gdapStreamId } from '../gdap/domain/gdap-ids';
 
 /** Whether the pair's reseller relationship is active, read from its own stream. */
 export async function relationshipActive(
@@ -14,15 +17,16 @@ export async function relationshipActive(
     .active;
 }
 
-/** The pair's Relationship and DapGrant streams: what they say, and at which revision. */
+/** The pair's Relationship, DapGrant and the partner's GDAP streams: what they say, and at which revision. */
 export async function loadPairSnapshot(
   aggregates: AggregateStore,
   partnerTenantId: string,
   customerTenantId: string,
 ): Promise<PairSnapshot> {
-  const [relationship, dap] = await Promise.all([
+  const [relationship, dap, gdap] = await Promise.all([
     aggregates.load(streamIds.relationship(partnerTenantId, customerTenantId), relationshipDecider),
     aggregates.load(streamIds.dapGrant(partnerTenantId, customerTenantId), dapGrantDecider),
+    aggregates.load(gdapStreamId(partnerTenantId), gdapDecider),
   ]);
   return {
     relationship: {
@@ -30,5 +34,9 @@ export async function loadPairSnapshot(
       revision: revisionNumber(relationship.revision),
     },
     dap: { status: dap.state.status, revision: revisionNumber(dap.revision) },
+    gdap: {
+      grants: grantsFor(gdap.state, customerTenantId),
+      revision: revisionNumber(gdap.revision),
+    },
   };
 }

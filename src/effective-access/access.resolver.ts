@@ -19,6 +19,8 @@ import { CustomersQueries } from '../../projections/delegated-admin/customers.qu
 import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
 import { UsersQueries } from '../../projections/delegated-admin/users.queries';
 import { AccessReport, PartnerRole } from './access.types';
+import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
+import { grantsInForce } from '../gdap/domain/effective-roles';
 
 @Resolver()
 export class AccessResolver {
@@ -27,6 +29,7 @@ export class AccessResolver {
     private readonly customers: CustomersQueries,
     private readonly subscriptions: SubscriptionsQueries,
     private readonly users: UsersQueries,
+    private readonly gdap: GdapRelationshipsQueries,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -46,7 +49,7 @@ export class AccessResolver {
     const userId = userIdInput ? checkUserId(userIdInput, 'userId') : undefined;
     assertPartnerPageReader(actor);
     assertMayAskEffectiveAccess(actor, { partnerTenantId, customerTenantId });
-    await this.readSide.ready('customers', 'users', 'subscriptions');
+    await this.readSide.ready('customers', 'users', 'subscriptions', 'gdap-relationships');
     const row = this.customers.relationship(partnerTenantId, customerTenantId);
     const roles = this.rolesInQuestion(
       partnerTenantId,
@@ -56,14 +59,19 @@ export class AccessResolver {
     const subscriptions = this.subscriptions
       .ofCustomer(customerTenantId)
       .filter((view) => maySeeSubscription(actor, view));
+    const now = this.readSide.now();
     return {
       partnerTenantId,
       customerTenantId,
       userId: userId ?? null,
-      evaluatedAt: this.readSide.now(),
+      evaluatedAt: now,
       capabilities: effectiveAccess(roles, {
         partnerTenantId,
-        pair: { relationshipActive: row !== undefined, dapStatus: row?.dap_status ?? 'NONE' },
+        pair: {
+          relationshipActive: row !== undefined,
+          dapStatus: row?.dap_status ?? 'NONE',
+          gdapGrants: grantsInForce(this.gdap.grants(partnerTenantId, customerTenantId), now),
+        },
         subscriptions,
         autopilotPolicy: this.settings.AUTOPILOT_POLICY,
       }),

@@ -3,10 +3,19 @@ import { type Actor, isCustomerGlobalAdmin } from '../../platform/domain/actor';
 import { forbidden, notFound, type RuleId } from '../../platform/domain/domain-error';
 import {
   type DapStatus,
+  GROUP_OF_ROLE,
   type PartnerRoleName,
   partnerRolesOf,
   type Verdict,
 } from '../../delegated-admin/domain/partner-capabilities';
+import { roleIdsAllowing } from '../../gdap/domain/directory-actions';
+import {
+  type EffectiveDirectoryRole,
+  effectiveDirectoryRoles,
+  type GdapGrant,
+  gdapReason,
+  roleAllowing,
+} from '../../gdap/domain/effective-roles';
 
 export const AUTOPILOT_POLICIES = ['current', 'dap-required'] as const;
 /** AUTOPILOT_POLICY: `current` is R30–R32; `dap-required` is R35. */
@@ -35,7 +44,30 @@ export interface AutopilotFacts {
   relationshipActive: boolean;
   dapStatus: DapStatus;
   policy: AutopilotPolicy;
+  /** The pair's GDAP grants in force (R67); absent: none. */
+  gdapGrants?: readonly GdapGrant[];
 }
+
+/**
+ * R35 as R67 reads it: under `dap-required`, "DAP" means DAP or a GDAP role that allows Autopilot
+ * (Global or Intune Administrator) held by one of these roles' groups; the grant, or undefined.
+ */
+function directoryGrant(
+  roles: readonly PartnerRoleName[],
+  facts: AutopilotFacts,
+): EffectiveDirectoryRole | undefined {
+  const held = effectiveDirectoryRoles(
+    roles.map((role) => GROUP_OF_ROLE[role]),
+    {
+      dapActive: facts.relationshipActive && facts.dapStatus === 'ACTIVE',
+      gdapGrants: facts.gdapGrants ?? [],
+    },
+  );
+  return roleAllowing(held, roleIdsAllowing('AUTOPILOT'));
+}
+
+const viaGdap = (grant: EffectiveDirectoryRole | undefined): grant is EffectiveDirectoryRole =>
+  grant?.source.kind === 'GDAP';
 
 type DeviceOperation = Extract<
   AutopilotOperation,
@@ -103,6 +135,7 @@ function deviceVerdict(
   addedBy: DeviceOrigin,
   partnerTenantId: string,
   facts: AutopilotFacts,
+  grant: EffectiveDirectoryRole | undefined,
 ): Verdict {
   const who = whoAdded(addedBy, partnerTenantId);
   if (facts.policy === 'current') {
@@ -116,7 +149,10 @@ function deviceVerdict(
           `This device was added by ${who}; partners may not manage devices the customer added.`,
         );
   }
-  if (facts.dapStatus === 'ACTIVE') {
+  if (viaGdap(grant)) {
+    return allow('R67', gdapReason(grant, `that it ${ON_ANY_DEVICE[kind]} (dap-required)`));
+  }
+  if (grant) {
     return allow(
       'R35',
       `With delegated admin privileges a partner may ${ON_ANY_DEVICE[kind]}, including those the customer added (Autopilot policy dap-required).`,
@@ -171,7 +207,16 @@ export function partnerRolesMayAutopilot(
           'A partner with a reseller relationship manages the customer’s Autopilot profiles without DAP (Autopilot policy current).',
         );
       }
-      return facts.dapStatus === 'ACTIVE'
+      if (viaGdap(directoryGrant(roles, facts))) {
+        return allow(
+          'R67',
+          gdapReason(
+            directoryGrant(roles, facts) as EffectiveDirectoryRole,
+            'managing Autopilot profiles (dap-required)',
+          ),
+        );
+      }
+      return directoryGrant(roles, facts)
         ? allow(
             'R35',
             'The partner holds delegated admin privileges, which the dap-required Autopilot policy asks for to manage profiles.',
@@ -181,7 +226,13 @@ export function partnerRolesMayAutopilot(
             `The dap-required Autopilot policy needs delegated admin privileges to add, update or remove profiles, and ${withoutDap(facts.dapStatus)}.`,
           );
     default:
-      return deviceVerdict(act.kind, act.addedBy, partnerTenantId, facts);
+      return deviceVerdict(
+        act.kind,
+        act.addedBy,
+        partnerTenantId,
+        facts,
+        directoryGrant(roles, facts),
+      );
   }
 }
 

@@ -17,12 +17,13 @@ import { registryViewAfter } from './registry-view';
 export function autopilotFactsOf(
   caller: AutopilotCaller,
   state: AutopilotRegistryState,
+  now?: Date,
 ): AutopilotFacts {
   const { actor, pair, policy } = caller;
   if (actor.tenantKind !== 'partner' || pair === null) {
     return { relationshipActive: false, dapStatus: 'NONE', policy };
   }
-  return { ...factsBehindFence(pair, state.fences.get(actor.tenantId)), policy };
+  return { ...factsBehindFence(pair, state.fences.get(actor.tenantId), now), policy };
 }
 
 /**
@@ -39,8 +40,8 @@ export const autopilotRegistryDecider: Decider<
   evolve: evolveRegistry,
   viewAfter: registryViewAfter,
 
-  decide(command, state) {
-    const facts = autopilotFactsOf(command, state);
+  decide(command, state, now) {
+    const facts = autopilotFactsOf(command, state, now);
     switch (command.type) {
       case 'CreateAutopilotProfile':
         return createProfile(command, state, facts);

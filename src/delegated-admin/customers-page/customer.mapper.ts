@@ -6,6 +6,13 @@ import type { RelationshipRow } from '../../../projections/delegated-admin/custo
 import type { SubscriptionView } from '../../../projections/azure-subscriptions/subscriptions.queries';
 import { toAzureSubscription } from '../../azure-subscriptions/subscription.mapper';
 import {
+  type GdapRelationshipView,
+  grantsOfViews,
+} from '../../../projections/gdap/gdap-relationships.queries';
+import { grantsInForce } from '../../gdap/domain/effective-roles';
+import { groupsOfTokenRoles } from '../../gdap/domain/security-groups';
+import { toRelationship } from '../../gdap/gdap.mapper';
+import {
   type Customer,
   type DelegatedAdmin,
   DelegatedAdminStatus,
@@ -24,21 +31,30 @@ export function toDelegatedAdmin(row: RelationshipRow): DelegatedAdmin {
 type CustomerRowMapper = (
   row: RelationshipRow,
   customerSubscriptions: readonly SubscriptionView[],
+  gdapRelationships?: readonly GdapRelationshipView[],
 ) => Customer;
 
 /**
  * Customers page rows as `viewer` (a partner user) sees them: the subscriptions it may see and the
  * services its roles may use now (R16). What depends on the viewer alone is worked out once a page.
  */
-export function customerMapper(viewer: Actor): CustomerRowMapper {
-  const partner = { partnerTenantId: viewer.tenantId, roles: partnerRolesOf(viewer.roles) };
-  return (row, customerSubscriptions) => {
+export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerRowMapper {
+  const partner = {
+    partnerTenantId: viewer.tenantId,
+    roles: partnerRolesOf(viewer.roles),
+    groups: groupsOfTokenRoles(viewer.roles),
+  };
+  return (row, customerSubscriptions, gdapRelationships = []) => {
     const relationshipActive = row.active === 1;
     const subscriptions = customerSubscriptions.filter((view) => maySeeSubscription(viewer, view));
     const services = customerServices(
       { tenantId: row.customer_tenant_id, domain: row.customer_domain },
       partner,
-      { relationshipActive, dapStatus: row.dap_status },
+      {
+        relationshipActive,
+        dapStatus: row.dap_status,
+        gdapGrants: grantsInForce(grantsOfViews(gdapRelationships), now),
+      },
       subscriptions,
     );
     return {
@@ -49,6 +65,7 @@ export function customerMapper(viewer: Actor): CustomerRowMapper {
       relationshipActive,
       delegatedAdmin: toDelegatedAdmin(row),
       azureSubscriptions: subscriptions.map((view) => toAzureSubscription(view, viewer)),
+      delegatedAdminRelationships: gdapRelationships.map((view) => toRelationship(view, viewer)),
       services: services.map((service) => ({
         name: service.name,
         adminPortalUrl: service.adminPortalUrl,
@@ -66,8 +83,10 @@ export function toCustomer(
   row: RelationshipRow,
   viewer: Actor,
   customerSubscriptions: readonly SubscriptionView[],
+  gdapRelationships: readonly GdapRelationshipView[] = [],
+  now?: Date,
 ): Customer {
-  return customerMapper(viewer)(row, customerSubscriptions);
+  return customerMapper(viewer, now)(row, customerSubscriptions, gdapRelationships);
 }
 
 export function toPartnerRelationship(row: RelationshipRow): PartnerRelationship {

@@ -3,6 +3,7 @@ import { AzureSubscription } from '../../azure-subscriptions/subscription.types'
 import { PageInfo } from '../../platform/graphql/page-info';
 
 export { PageInfo };
+import { DelegatedAdminRelationship } from '../../gdap/gdap.types';
 
 export enum RelationshipType {
   RESELLER = 'RESELLER',
@@ -57,6 +58,11 @@ export class Customer {
     description: 'With the partner’s own role assignments (R16, R23).',
   })
   azureSubscriptions!: AzureSubscription[];
+  @Field(() => [DelegatedAdminRelationship], {
+    description:
+      'The partner’s GDAP relationships with this customer: status, roles, end date, auto-extend (R60–R66). Current ones, also under asOf.',
+  })
+  delegatedAdminRelationships!: DelegatedAdminRelationship[];
   @Field(() => [CustomerService]) services!: CustomerService[];
 }
 

@@ -18,6 +18,7 @@ import { SubscriptionsQueries } from '../../../projections/azure-subscriptions/s
 import type { RequestContext } from '../../platform/graphql/request-context';
 import { PartnerRelationshipsNotifier } from '../partner-relationships.notifier';
 import { customerMapper, toCustomer } from './customer.mapper';
+import { GdapRelationshipsQueries } from '../../../projections/gdap/gdap-relationships.queries';
 import {
   Customer,
   CustomerConnection,
@@ -58,6 +59,7 @@ export class CustomersResolver {
     private readonly customersHistory: CustomersHistoryQueries,
     private readonly subscriptions: SubscriptionsQueries,
     private readonly notifier: PartnerRelationshipsNotifier,
+    private readonly gdap: GdapRelationshipsQueries,
   ) {}
 
   @Subscription(() => Customer, {
@@ -99,7 +101,7 @@ export class CustomersResolver {
       }
       return this.pageAsOf(actor, partnerTenantId, asOf, first, after);
     }
-    await this.readSide.ready('customers', 'subscriptions');
+    await this.readSide.ready('customers', 'subscriptions', 'gdap-relationships');
     const page = readCustomersPage(this.customerRows, viewerOf(actor), {
       filter: { ...filter, search },
       sort,
@@ -187,8 +189,21 @@ export class CustomersResolver {
       rows.map((row) => row.customer_tenant_id),
       asOf,
     );
-    const toNode = customerMapper(actor);
-    return rows.map((row) => toNode(row, subscriptions.get(row.customer_tenant_id) ?? []));
+    const partnerTenantId = rows[0]?.partner_tenant_id;
+    const gdap = partnerTenantId
+      ? this.gdap.ofCustomers(
+          partnerTenantId,
+          rows.map((row) => row.customer_tenant_id),
+        )
+      : new Map();
+    const toNode = customerMapper(actor, this.readSide.now());
+    return rows.map((row) =>
+      toNode(
+        row,
+        subscriptions.get(row.customer_tenant_id) ?? [],
+        gdap.get(row.customer_tenant_id) ?? [],
+      ),
+    );
   }
 
   @Query(() => Customer, { nullable: true })
@@ -197,7 +212,7 @@ export class CustomersResolver {
     @Args('tenantId', { type: () => ID }) tenantId: string,
   ): Promise<Customer | null> {
     const partnerTenantId = customersPageTenantOf(actor);
-    await this.readSide.ready('customers', 'subscriptions');
+    await this.readSide.ready('customers', 'subscriptions', 'gdap-relationships');
     const row = this.customerRows.relationship(
       partnerTenantId,
       normaliseTenantId(tenantId, 'tenantId'),
@@ -229,6 +244,13 @@ export class CustomersResolver {
   }
 
   private toCustomer(row: RelationshipRow, viewer: Actor): Customer {
-    return toCustomer(row, viewer, this.subscriptions.ofCustomer(row.customer_tenant_id));
+    const gdap = this.gdap.ofCustomers(row.partner_tenant_id, [row.customer_tenant_id]);
+    return toCustomer(
+      row,
+      viewer,
+      this.subscriptions.ofCustomer(row.customer_tenant_id),
+      gdap.get(row.customer_tenant_id) ?? [],
+      this.readSide.now(),
+    );
   }
 }

@@ -27,6 +27,8 @@ interface CustomerRef {
 interface Viewer {
   partnerTenantId: string;
   roles: readonly PartnerRoleName[];
+  /** Its security groups, built-in and the partner's own (GDAP, R66); default: its roles' groups. */
+  groups?: readonly string[];
 }
 
 const enc = encodeURIComponent;
@@ -114,7 +116,7 @@ export function customerServices(
   facts: PairFacts,
   subscriptions: readonly SubscriptionFacts[],
 ): CustomerService[] {
-  const portals = partnerRolesMay(viewer.roles, 'USE_ADMIN_PORTALS', facts);
+  const portals = partnerRolesMay(viewer.roles, 'USE_ADMIN_PORTALS', facts, viewer.groups);
   return PORTALS.map(({ name }) => ({
     name,
     ...portalLink(name, customer),

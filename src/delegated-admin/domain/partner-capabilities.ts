@@ -1,5 +1,14 @@
 import { type Actor } from '../../platform/domain/actor';
 import { forbidden, type RuleId } from '../../platform/domain/domain-error';
+import { roleIdsAllowing } from '../../gdap/domain/directory-actions';
+import {
+  effectiveDirectoryRoles,
+  type GdapGrant,
+  gdapReason,
+  roleAllowing,
+} from '../../gdap/domain/effective-roles';
+import type { SecurityGroupId } from '../../gdap/domain/events';
+import { groupsOfTokenRoles } from '../../gdap/domain/security-groups';
 import type { DapStatus, PairFacts } from '../../platform/domain/pair-facts';
 
 export const PARTNER_ROLE_NAMES = ['ADMIN_AGENT', 'SALES_AGENT', 'HELPDESK_AGENT'] as const;
@@ -63,13 +72,46 @@ const ROLE_LABEL: Record<PartnerRoleName, string> = {
   HELPDESK_AGENT: 'Helpdesk Agents',
 };
 
-/** R7, R13, R14: what a partner user holding `roles` may do in the customer's tenant, and why. */
+/** Each partner role's built-in security group (GDAP names groups, DAP names roles). */
+export const GROUP_OF_ROLE: Record<PartnerRoleName, SecurityGroupId> = {
+  ADMIN_AGENT: 'ADMIN_AGENTS',
+  SALES_AGENT: 'SALES_AGENTS',
+  HELPDESK_AGENT: 'HELPDESK_AGENTS',
+};
+
+const WHAT: Record<DapCapabilityAction, string> = {
+  MANAGE_DIRECTORY: 'managing the customer’s directory',
+  USE_ADMIN_PORTALS: 'using the customer’s admin portals',
+  OPEN_SERVICE_REQUEST: 'opening service requests for the customer',
+  HELPDESK_ACTIONS: 'helpdesk actions',
+};
+
+/** What DAP (while active) and GDAP grant the pair, as effectiveDirectoryRoles reads them. */
+export const directoryFactsOf = (facts: PairFacts) => ({
+  dapActive: facts.relationshipActive && facts.dapStatus === 'ACTIVE',
+  gdapGrants: facts.gdapGrants ?? ([] as GdapGrant[]),
+});
+
+/**
+ * R7, R13, R14, R67: what a partner user holding `roles` (members of their groups, and of
+ * `groups` the partner defined) may do in the customer's tenant, and why: allowed when one of its
+ * effective directory roles (DAP or GDAP) allows the action, naming the grant.
+ */
 export function partnerRolesMay(
   roles: readonly PartnerRoleName[],
   action: DapCapabilityAction,
   facts: PairFacts,
+  groups: readonly SecurityGroupId[] = roles.map((role) => GROUP_OF_ROLE[role]),
 ): Verdict {
   const need = DAP_ACTIONS[action];
+  const granting = roleAllowing(
+    effectiveDirectoryRoles(groups, directoryFactsOf(facts)),
+    roleIdsAllowing(action),
+  );
+  if (granting?.source.kind === 'DAP') {
+    return { allowed: true, reason: `${need.grants}.`, rule: need.rule };
+  }
+  if (granting) return { allowed: true, reason: gdapReason(granting, WHAT[action]), rule: 'R67' };
   if (!facts.relationshipActive) {
     return {
       allowed: false,
@@ -98,7 +140,11 @@ export function partnerRolesMay(
       rule: 'R14',
     };
   }
-  return { allowed: true, reason: `${need.grants}.`, rule: need.rule };
+  return {
+    allowed: false,
+    reason: 'None of these roles holds a directory role in the customer that allows this.',
+    rule: 'R67',
+  };
 }
 
 export function partnerRolesOf(tokenRoles: readonly string[]): PartnerRoleName[] {
@@ -115,6 +161,11 @@ export function assertPartnerMay(
   if (actor.tenantKind !== 'partner' || actor.tenantId !== partnerTenantId) {
     throw forbidden('R17', 'Only the partner’s own users may act for it.');
   }
-  const verdict = partnerRolesMay(partnerRolesOf(actor.roles), action, facts);
+  const verdict = partnerRolesMay(
+    partnerRolesOf(actor.roles),
+    action,
+    facts,
+    groupsOfTokenRoles(actor.roles),
+  );
   if (!verdict.allowed) throw forbidden(verdict.rule, verdict.reason);
 }

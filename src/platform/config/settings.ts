@@ -27,6 +27,7 @@ const settingsSchema = z
       .url()
       .default('https://admin.microsoft.com/Adminportal/Home#/BillingAccounts/partner-invitation'),
     AUTOPILOT_POLICY: z.enum(['current', 'dap-required']).default('current'),
+    GDAP_SCHEDULER_MAX_SLEEP_MS: z.coerce.number().int().positive().max(86_400_000).default(60_000),
     PROJECTION_THREAD: z.enum(['worker', 'main']).default('worker'),
     READ_MODELS_CHECK: z.enum(['quick', 'off']).default('quick'),
     READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),

@@ -1,3 +1,5 @@
+import type { GdapGrant } from '../../gdap/domain/effective-roles';
+
 /** The pair's DAP as its stream says: never granted, in force, or removed. */
 export type DapStatus = 'NONE' | 'ACTIVE' | 'REMOVED';
 
@@ -8,4 +10,6 @@ export type DapStatus = 'NONE' | 'ACTIVE' | 'REMOVED';
 export interface PairFacts {
   relationshipActive: boolean;
   dapStatus: DapStatus;
+  /** The active GDAP access assignments in force now (R67); absent: none. */
+  gdapGrants?: readonly GdapGrant[];
 }

@@ -1,8 +1,9 @@
 import type { EventSchemas } from './event-evolution';
+import { type GdapGrant, grantsInForce } from '../../gdap/domain/effective-roles';
 import type { DapStatus, PairFacts } from './pair-facts';
 
 /** The facts of a (partner, customer) pair that a revocation takes away. */
-export type RevocableFact = 'RELATIONSHIP' | 'DELEGATED_ADMIN';
+export type RevocableFact = 'RELATIONSHIP' | 'DELEGATED_ADMIN' | 'GDAP';
 
 /** Streams where partner actions depend on the pair's facts, so revocations fence them. */
 export type FencedScope = 'SERVICE_REQUESTS' | 'AUTOPILOT';
@@ -11,6 +12,8 @@ export type FencedScope = 'SERVICE_REQUESTS' | 'AUTOPILOT';
 export interface PairSnapshot {
   relationship: { active: boolean; revision: number };
   dap: { status: DapStatus; revision: number };
+  /** The pair's GDAP grants on the partner's GDAP stream (absent: none read). */
+  gdap?: { grants: readonly GdapGrant[]; revision: number };
 }
 
 /**
@@ -48,13 +51,22 @@ export const fenced = (fence: Fence, event: PartnerAccessRevocationStarted): Fen
 const holds = (fence: Fence, fact: RevocableFact, revision: number): boolean =>
   (fence[fact] ?? -Infinity) >= revision;
 
-/** The pair's facts as a partner action must see them in a stream carrying `fence`. */
-export function factsBehindFence(snapshot: PairSnapshot, fence: Fence = {}): PairFacts {
+/**
+ * The pair's facts as a partner action must see them in a stream carrying `fence`, at `now`: a
+ * GDAP grant past its relationship's end grants nothing, recorded as expired or not (R67).
+ */
+export function factsBehindFence(
+  snapshot: PairSnapshot,
+  fence: Fence = {},
+  now: Date = new Date(0),
+): PairFacts {
   const relationshipRevoking = holds(fence, 'RELATIONSHIP', snapshot.relationship.revision);
   const dapRevoking = holds(fence, 'DELEGATED_ADMIN', snapshot.dap.revision);
+  const gdapRevoking = snapshot.gdap !== undefined && holds(fence, 'GDAP', snapshot.gdap.revision);
   return {
     relationshipActive: snapshot.relationship.active && !relationshipRevoking,
     dapStatus: dapRevoking && snapshot.dap.status === 'ACTIVE' ? 'REMOVED' : snapshot.dap.status,
+    gdapGrants: gdapRevoking || !snapshot.gdap ? [] : grantsInForce(snapshot.gdap.grants, now),
   };
 }
 

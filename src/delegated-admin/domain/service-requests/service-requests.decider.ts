@@ -37,12 +37,12 @@ export const serviceRequestsDecider: Decider<
     }
   },
 
-  decide(command, state) {
+  decide(command, state, now) {
     assertPartnerMay(
       command.actor,
       command.partnerTenantId,
       'OPEN_SERVICE_REQUEST',
-      factsBehindFence(command.pair, state.fence),
+      factsBehindFence(command.pair, state.fence, now),
     );
     const title = command.title.trim();
     const description = command.description.trim();

@@ -1,0 +1,40 @@
+import { DIRECTORY_ROLES as R } from './role-catalogue';
+
+/**
+ * R67: which directory roles allow each action a partner takes in a customer's tenant. DAP's two
+ * roles fall out as before (Global Administrator allows all; Helpdesk Administrator service
+ * requests and helpdesk actions); reader roles allow none of them.
+ */
+export const ROLES_ALLOWING = {
+  MANAGE_DIRECTORY: [R.GLOBAL_ADMINISTRATOR, R.USER_ADMINISTRATOR, R.PRIVILEGED_ROLE_ADMINISTRATOR],
+  USE_ADMIN_PORTALS: [
+    R.GLOBAL_ADMINISTRATOR,
+    R.USER_ADMINISTRATOR,
+    R.EXCHANGE_ADMINISTRATOR,
+    R.SHAREPOINT_ADMINISTRATOR,
+    R.TEAMS_ADMINISTRATOR,
+    R.INTUNE_ADMINISTRATOR,
+  ],
+  OPEN_SERVICE_REQUEST: [
+    R.GLOBAL_ADMINISTRATOR,
+    R.HELPDESK_ADMINISTRATOR,
+    R.USER_ADMINISTRATOR,
+    R.EXCHANGE_ADMINISTRATOR,
+    R.SHAREPOINT_ADMINISTRATOR,
+    R.TEAMS_ADMINISTRATOR,
+    R.INTUNE_ADMINISTRATOR,
+  ],
+  HELPDESK_ACTIONS: [
+    R.GLOBAL_ADMINISTRATOR,
+    R.HELPDESK_ADMINISTRATOR,
+    R.USER_ADMINISTRATOR,
+    R.PRIVILEGED_ROLE_ADMINISTRATOR,
+  ],
+  /** R35 under `dap-required`: DAP, or a GDAP role that manages devices. */
+  AUTOPILOT: [R.GLOBAL_ADMINISTRATOR, R.INTUNE_ADMINISTRATOR],
+} as const;
+
+export type DirectoryAction = keyof typeof ROLES_ALLOWING;
+
+export const roleIdsAllowing = (action: DirectoryAction): string[] =>
+  ROLES_ALLOWING[action].map((role) => role.roleTemplateId);

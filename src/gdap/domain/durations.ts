@@ -1,0 +1,38 @@
+import { end, parse } from 'iso8601-duration';
+import { invalidInput } from '../../platform/domain/domain-error';
+import { quote } from '../../platform/domain/ids';
+
+const DAY_MS = 86_400_000;
+
+/** `duration` after `start` (calendar-aware: P1Y from 29 February is 28 February). */
+export const addDuration = (start: Date, duration: string): Date => end(parse(duration), start);
+
+export const addDays = (start: Date, days: number): Date =>
+  new Date(start.getTime() + days * DAY_MS);
+
+/** R60: a relationship lasts 1 day to 2 years (Graph: P1D to P2Y), as an ISO 8601 duration. */
+export function checkRelationshipDuration(duration: string, now: Date): string {
+  const value = duration.trim().toUpperCase();
+  let endsAt: Date;
+  try {
+    endsAt = addDuration(now, value);
+  } catch {
+    throw invalidInput(`${quote(duration)} is not an ISO 8601 duration (e.g. P730D).`, 'R60');
+  }
+  if (endsAt < addDays(now, 1) || endsAt > addDuration(now, 'P2Y')) {
+    throw invalidInput('A GDAP relationship lasts 1 day (P1D) to 2 years (P2Y).', 'R60');
+  }
+  return value;
+}
+
+/** Graph's values for "no auto-extension" and the one extension it allows. */
+export const AUTO_EXTEND_NONE = 'PT0S';
+export const AUTO_EXTEND_180_DAYS = 'P180D';
+
+/** R60: auto-extend is none (PT0S, P0D) or 180 days (P180D). */
+export function checkAutoExtendDuration(value: string | null | undefined): string {
+  const normalised = (value ?? AUTO_EXTEND_NONE).trim().toUpperCase();
+  if (normalised === 'PT0S' || normalised === 'P0D') return AUTO_EXTEND_NONE;
+  if (normalised === AUTO_EXTEND_180_DAYS) return AUTO_EXTEND_180_DAYS;
+  throw invalidInput(`${quote(value)}: auto-extension is none (PT0S) or 180 days (P180D).`, 'R60');
+}

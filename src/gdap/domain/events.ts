@@ -1,0 +1,107 @@
+import type { EventSchemas } from '../../platform/domain/event-evolution';
+import type { EmailDraft } from '../../invitations/domain/events';
+import type { DirectoryRole } from './role-catalogue';
+
+/** Graph's `delegatedAdminRelationshipStatus` values this product records. */
+export type GdapRelationshipStatus =
+  | 'created'
+  | 'approvalPending'
+  | 'active'
+  | 'expiring'
+  | 'expired'
+  | 'terminationRequested'
+  | 'terminated';
+
+/** Graph's `delegatedAdminAccessAssignmentStatus`. */
+export type GdapAssignmentStatus = 'pending' | 'active' | 'deleting' | 'deleted';
+
+/**
+ * A partner security group: the three built in (members by token role, as today: AdminAgent,
+ * HelpdeskAgent, SalesAgent) or one the partner defines (a lower-case slug; members are the
+ * users whose token lists it among their roles).
+ */
+export type SecurityGroupId = string;
+
+/** Every GDAP event names its pair in the same top-level fields. */
+interface Pair {
+  relationshipId: string;
+  partnerTenantId: string;
+  customerTenantId: string;
+}
+
+export type GdapEvent =
+  | {
+      type: 'DelegatedAdminRelationshipCreated';
+      data: Pair & {
+        partnerName: string;
+        displayName: string;
+        duration: string;
+        roles: DirectoryRole[];
+        autoExtendDuration: string;
+      };
+    }
+  | {
+      type: 'DelegatedAdminRelationshipUpdated';
+      data: Pair & {
+        displayName: string;
+        duration: string;
+        roles: DirectoryRole[];
+        autoExtendDuration: string;
+      };
+    }
+  | { type: 'DelegatedAdminRelationshipDeleted'; data: Pair }
+  | {
+      type: 'DelegatedAdminRelationshipApprovalRequested';
+      data: Pair & { approvalUrl: string; emailDraft: EmailDraft; expiresAt: string };
+    }
+  | {
+      type: 'DelegatedAdminRelationshipApproved';
+      data: Pair & { approvedByUserId: string; activatedAt: string; endDateTime: string };
+    }
+  | { type: 'DelegatedAdminRelationshipApprovalExpired'; data: Pair }
+  | { type: 'DelegatedAdminRelationshipExpiring'; data: Pair & { endDateTime: string } }
+  | { type: 'DelegatedAdminRelationshipExpired'; data: Pair & { endDateTime: string } }
+  | {
+      type: 'DelegatedAdminRelationshipAutoExtended';
+      data: Pair & { previousEndDateTime: string; endDateTime: string };
+    }
+  | {
+      type: 'DelegatedAdminRelationshipTerminationRequested';
+      data: Pair & { requestedBy: 'PARTNER' | 'CUSTOMER' };
+    }
+  | { type: 'DelegatedAdminRelationshipTerminated'; data: Pair }
+  | {
+      type: 'DelegatedAdminAccessAssignmentCreated';
+      data: Pair & {
+        assignmentId: string;
+        securityGroupId: SecurityGroupId;
+        roles: DirectoryRole[];
+      };
+    }
+  | { type: 'DelegatedAdminAccessAssignmentActivated'; data: Pair & { assignmentId: string } }
+  | {
+      type: 'DelegatedAdminAccessAssignmentDeletionRequested';
+      data: Pair & { assignmentId: string };
+    }
+  | { type: 'DelegatedAdminAccessAssignmentDeleted'; data: Pair & { assignmentId: string } };
+
+export type GdapEventType = GdapEvent['type'];
+
+/** The schema version of each GDAP event (platform/domain/event-evolution.ts). */
+export const GDAP_EVENTS = {
+  DelegatedAdminRelationshipCreated: { version: 1 },
+  DelegatedAdminRelationshipUpdated: { version: 1 },
+  DelegatedAdminRelationshipDeleted: { version: 1 },
+  DelegatedAdminRelationshipApprovalRequested: { version: 1 },
+  DelegatedAdminRelationshipApproved: { version: 1 },
+  DelegatedAdminRelationshipApprovalExpired: { version: 1 },
+  DelegatedAdminRelationshipExpiring: { version: 1 },
+  DelegatedAdminRelationshipExpired: { version: 1 },
+  DelegatedAdminRelationshipAutoExtended: { version: 1 },
+  DelegatedAdminRelationshipTerminationRequested: { version: 1 },
+  DelegatedAdminRelationshipTerminated: { version: 1 },
+  DelegatedAdminAccessAssignmentCreated: { version: 1 },
+  DelegatedAdminAccessAssignmentActivated: { version: 1 },
+  DelegatedAdminAccessAssignmentDeletionRequested: { version: 1 },
+  DelegatedAdminAccessAssignmentDeleted: { version: 1 },
+} satisfies EventSchemas<GdapEvent>;

@@ -1,0 +1,219 @@
+import { unhandled } from '../../platform/domain/decider';
+import type { GdapAssignmentStatus, GdapEvent, GdapRelationshipStatus } from './events';
+import type { GdapGrant } from './effective-roles';
+import type { DirectoryRole } from './role-catalogue';
+
+export interface GdapAssignment {
+  assignmentId: string;
+  securityGroupId: string;
+  roles: readonly DirectoryRole[];
+  status: GdapAssignmentStatus;
+}
+
+export interface GdapRelationship {
+  relationshipId: string;
+  partnerTenantId: string;
+  partnerName: string;
+  customerTenantId: string;
+  displayName: string;
+  duration: string;
+  roles: readonly DirectoryRole[];
+  autoExtendDuration: string;
+  status: GdapRelationshipStatus;
+  approvalExpiresAt: string | null;
+  activatedAt: string | null;
+  endDateTime: string | null;
+  assignments: Readonly<Record<string, GdapAssignment>>;
+}
+
+/** One partner's GDAP relationships with every customer (stream `gdap-<partner>`). */
+export interface GdapState {
+  relationships: Readonly<Record<string, GdapRelationship>>;
+}
+
+export const initialGdapState: GdapState = { relationships: {} };
+
+/** Statuses in which a relationship's active assignments grant their roles (R67). */
+export const GRANTING: readonly GdapRelationshipStatus[] = ['active', 'expiring'];
+
+/** A relationship no longer counts toward name uniqueness once deleted (R60). */
+export const namedRelationships = (state: GdapState): GdapRelationship[] =>
+  Object.values(state.relationships);
+
+/** R67: the active assignments of the partner's granting relationships with one customer. */
+export function grantsFor(state: GdapState, customerTenantId: string): GdapGrant[] {
+  return Object.values(state.relationships)
+    .filter(
+      (relationship) =>
+        relationship.customerTenantId === customerTenantId &&
+        GRANTING.includes(relationship.status) &&
+        relationship.endDateTime !== null,
+    )
+    .flatMap((relationship) =>
+      Object.values(relationship.assignments)
+        .filter((assignment) => assignment.status === 'active')
+        .map((assignment) => ({
+          relationshipId: relationship.relationshipId,
+          relationshipName: relationship.displayName,
+          assignmentId: assignment.assignmentId,
+          securityGroupId: assignment.securityGroupId,
+          roles: assignment.roles,
+          endDateTime: relationship.endDateTime as string,
+        })),
+    );
+}
+
+const withRelationship = (
+  state: GdapState,
+  relationshipId: string,
+  change: (relationship: GdapRelationship) => GdapRelationship,
+): GdapState => {
+  const current = state.relationships[relationshipId];
+  if (!current) return state;
+  return { relationships: { ...state.relationships, [relationshipId]: change(current) } };
+};
+
+const withAssignment = (
+  state: GdapState,
+  relationshipId: string,
+  assignmentId: string,
+  status: GdapAssignmentStatus,
+): GdapState =>
+  withRelationship(state, relationshipId, (relationship) => {
+    const assignment = relationship.assignments[assignmentId];
+    if (!assignment) return relationship;
+    return {
+      ...relationship,
+      assignments: { ...relationship.assignments, [assignmentId]: { ...assignment, status } },
+    };
+  });
+
+/** Assignments end with their relationship (R64, R63). */
+const endAssignments = (relationship: GdapRelationship): GdapRelationship['assignments'] =>
+  Object.fromEntries(
+    Object.entries(relationship.assignments).map(([id, assignment]) => [
+      id,
+      { ...assignment, status: 'deleted' as const },
+    ]),
+  );
+
+export function evolveGdap(state: GdapState, event: GdapEvent): GdapState {
+  const { relationshipId } = event.data;
+  switch (event.type) {
+    case 'DelegatedAdminRelationshipCreated': {
+      const { data } = event;
+      return {
+        relationships: {
+          ...state.relationships,
+          [relationshipId]: {
+            relationshipId,
+            partnerTenantId: data.partnerTenantId,
+            partnerName: data.partnerName,
+            customerTenantId: data.customerTenantId,
+            displayName: data.displayName,
+            duration: data.duration,
+            roles: data.roles,
+            autoExtendDuration: data.autoExtendDuration,
+            status: 'created',
+            approvalExpiresAt: null,
+            activatedAt: null,
+            endDateTime: null,
+            assignments: {},
+          },
+        },
+      };
+    }
+    case 'DelegatedAdminRelationshipUpdated': {
+      const { displayName, duration, roles, autoExtendDuration } = event.data;
+      const kept = new Set(roles.map((role) => role.roleTemplateId));
+      return withRelationship(state, relationshipId, (relationship) => ({
+        ...relationship,
+        displayName,
+        duration,
+        roles,
+        autoExtendDuration,
+        // R65: a role removed from the relationship leaves every assignment holding it.
+        assignments: Object.fromEntries(
+          Object.entries(relationship.assignments).map(([id, assignment]) => [
+            id,
+            {
+              ...assignment,
+              roles: assignment.roles.filter((role) => kept.has(role.roleTemplateId)),
+            },
+          ]),
+        ),
+      }));
+    }
+    case 'DelegatedAdminRelationshipDeleted': {
+      const { [relationshipId]: _deleted, ...rest } = state.relationships;
+      return { relationships: rest };
+    }
+    case 'DelegatedAdminRelationshipApprovalRequested':
+      return withRelationship(state, relationshipId, (relationship) => ({
+        ...relationship,
+        status: 'approvalPending',
+        approvalExpiresAt: event.data.expiresAt,
+      }));
+    case 'DelegatedAdminRelationshipApproved':
+      return withRelationship(state, relationshipId, (relationship) => ({
+        ...relationship,
+        status: 'active',
+        activatedAt: event.data.activatedAt,
+        endDateTime: event.data.endDateTime,
+      }));
+    case 'DelegatedAdminRelationshipApprovalExpired':
+      return withRelationship(state, relationshipId, (relationship) => ({
+        ...relationship,
+        status: 'expired',
+      }));
+    case 'DelegatedAdminRelationshipExpiring':
+      return withRelationship(state, relationshipId, (relationship) => ({
+        ...relationship,
+        status: 'expiring',
+      }));
+    case 'DelegatedAdminRelationshipAutoExtended':
+      return withRelationship(state, relationshipId, (relationship) => ({
+        ...relationship,
+        status: 'active',
+        endDateTime: event.data.endDateTime,
+      }));
+    case 'DelegatedAdminRelationshipExpired':
+      return withRelationship(state, relationshipId, (relationship) => ({
+        ...relationship,
+        status: 'expired',
+        assignments: endAssignments(relationship),
+      }));
+    case 'DelegatedAdminRelationshipTerminationRequested':
+      return withRelationship(state, relationshipId, (relationship) => ({
+        ...relationship,
+        status: 'terminationRequested',
+      }));
+    case 'DelegatedAdminRelationshipTerminated':
+      return withRelationship(state, relationshipId, (relationship) => ({
+        ...relationship,
+        status: 'terminated',
+        assignments: endAssignments(relationship),
+      }));
+    case 'DelegatedAdminAccessAssignmentCreated':
+      return withRelationship(state, relationshipId, (relationship) => ({
+        ...relationship,
+        assignments: {
+          ...relationship.assignments,
+          [event.data.assignmentId]: {
+            assignmentId: event.data.assignmentId,
+            securityGroupId: event.data.securityGroupId,
+            roles: event.data.roles,
+            status: 'pending',
+          },
+        },
+      }));
+    case 'DelegatedAdminAccessAssignmentActivated':
+      return withAssignment(state, relationshipId, event.data.assignmentId, 'active');
+    case 'DelegatedAdminAccessAssignmentDeletionRequested':
+      return withAssignment(state, relationshipId, event.data.assignmentId, 'deleting');
+    case 'DelegatedAdminAccessAssignmentDeleted':
+      return withAssignment(state, relationshipId, event.data.assignmentId, 'deleted');
+    default:
+      return unhandled(state, event);
+  }
+}

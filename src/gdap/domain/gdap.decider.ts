@@ -1,0 +1,50 @@
+import { assertNever, type Decider } from '../../platform/domain/decider';
+import { createAssignment, deleteAssignment } from './assignment-decisions';
+import type { GdapCommand } from './commands';
+import { dueTransitions } from './due-transitions';
+import type { GdapEvent } from './events';
+import { evolveGdap, type GdapState, initialGdapState } from './gdap-state';
+import {
+  approve,
+  create,
+  remove,
+  requestApproval,
+  terminate,
+  terminateAllForCustomer,
+  update,
+} from './relationship-decisions';
+
+/**
+ * R60–R70: one partner's GDAP relationships and access assignments (`gdap-<partner>`). One stream
+ * per partner, so display names are unique per partner at append time (R60).
+ */
+export const gdapDecider: Decider<GdapCommand, GdapEvent, GdapState> = {
+  initialState: initialGdapState,
+  evolve: evolveGdap,
+  decide(command, state, now) {
+    switch (command.type) {
+      case 'CreateDelegatedAdminRelationship':
+        return create(command, state, now);
+      case 'UpdateDelegatedAdminRelationship':
+        return update(command, state, now);
+      case 'DeleteDelegatedAdminRelationship':
+        return remove(command, state);
+      case 'RequestDelegatedAdminRelationshipApproval':
+        return requestApproval(command, state, now);
+      case 'ApproveDelegatedAdminRelationship':
+        return approve(command, state, now);
+      case 'TerminateDelegatedAdminRelationship':
+        return terminate(command, state);
+      case 'TerminateAllForCustomer':
+        return terminateAllForCustomer(command, state);
+      case 'CreateDelegatedAdminAccessAssignment':
+        return createAssignment(command, state, now);
+      case 'DeleteDelegatedAdminAccessAssignment':
+        return deleteAssignment(command, state);
+      case 'RecordDueTransitions':
+        return dueTransitions(state, now);
+      default:
+        return assertNever(command);
+    }
+  },
+};

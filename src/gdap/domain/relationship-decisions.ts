@@ -1,0 +1,319 @@
+import type { Actor } from '../../platform/domain/actor';
+import {
+  conflict,
+  invalidInput,
+  notFound,
+  preconditionFailed,
+} from '../../platform/domain/domain-error';
+import { approvalEmailDraft, approvalUrl } from './approval-link';
+import type { GdapCommand } from './commands';
+import { APPROVAL_VALID_DAYS } from './due-transitions';
+import {
+  AUTO_EXTEND_NONE,
+  addDays,
+  addDuration,
+  checkAutoExtendDuration,
+  checkRelationshipDuration,
+} from './durations';
+import type { GdapEvent } from './events';
+import { assertCustomerGlobalAdmin, assertPartnerAdminAgent, terminatingSide } from './gdap-access';
+import { GRANTING, type GdapRelationship, type GdapState } from './gdap-state';
+import { catalogueRoles, type DirectoryRole, GLOBAL_ADMINISTRATOR_ID } from './role-catalogue';
+
+type Of<T extends GdapCommand['type']> = Extract<GdapCommand, { type: T }>;
+
+export const DISPLAY_NAME_MAX = 50;
+
+const pairOf = (relationship: GdapRelationship) => ({
+  relationshipId: relationship.relationshipId,
+  partnerTenantId: relationship.partnerTenantId,
+  customerTenantId: relationship.customerTenantId,
+});
+
+/** A relationship a command names, or NOT_FOUND (also for callers who may not see it). */
+export function relationshipOf(state: GdapState, relationshipId: string): GdapRelationship {
+  const relationship = state.relationships[relationshipId];
+  if (!relationship) throw notFound('No such GDAP relationship.');
+  return relationship;
+}
+
+/** R60: 1 to 50 characters, unique among the partner's relationships (case-insensitively). */
+function checkDisplayName(state: GdapState, value: string, exceptId?: string): string {
+  const displayName = value.trim();
+  if (!displayName || displayName.length > DISPLAY_NAME_MAX) {
+    throw invalidInput(
+      `A GDAP relationship's display name has 1 to ${DISPLAY_NAME_MAX} characters.`,
+      'R60',
+    );
+  }
+  const taken = Object.values(state.relationships).some(
+    (other) =>
+      other.relationshipId !== exceptId &&
+      other.displayName.toLowerCase() === displayName.toLowerCase(),
+  );
+  if (taken) {
+    throw conflict(`You already have a GDAP relationship named “${displayName}”.`, 'R60');
+  }
+  return displayName;
+}
+
+const holdsGlobalAdmin = (roles: readonly DirectoryRole[]) =>
+  roles.some((role) => role.roleTemplateId === GLOBAL_ADMINISTRATOR_ID);
+
+/** R60, R65: no auto-extension while Global Administrator is among the roles. */
+function checkAutoExtendWithRoles(autoExtendDuration: string, roles: readonly DirectoryRole[]) {
+  if (autoExtendDuration !== AUTO_EXTEND_NONE && holdsGlobalAdmin(roles)) {
+    throw invalidInput(
+      'A relationship with Global Administrator cannot extend itself; remove the role or the auto-extension.',
+      'R60',
+    );
+  }
+}
+
+export function create(
+  command: Of<'CreateDelegatedAdminRelationship'>,
+  state: GdapState,
+  now: Date,
+): GdapEvent[] {
+  const { actor, relationshipId, customerTenantId } = command;
+  assertPartnerAdminAgent(actor, actor.tenantId);
+  if (state.relationships[relationshipId]) throw conflict('This relationship already exists.');
+  if (customerTenantId === actor.tenantId) {
+    throw invalidInput('A partner cannot ask for GDAP in its own tenant.', 'R60');
+  }
+  const displayName = checkDisplayName(state, command.displayName);
+  const duration = checkRelationshipDuration(command.duration, now);
+  const roles = catalogueRoles(command.roles);
+  const autoExtendDuration = checkAutoExtendDuration(command.autoExtendDuration);
+  checkAutoExtendWithRoles(autoExtendDuration, roles);
+  return [
+    {
+      type: 'DelegatedAdminRelationshipCreated',
+      data: {
+        relationshipId,
+        partnerTenantId: actor.tenantId,
+        partnerName: actor.tenantName ?? actor.tenantId,
+        customerTenantId,
+        displayName,
+        duration,
+        roles,
+        autoExtendDuration,
+      },
+    },
+  ];
+}
+
+/** R65: while active, only auto-extension changes, and Global Administrator may be removed. */
+function updateActive(
+  command: Of<'UpdateDelegatedAdminRelationship'>,
+  relationship: GdapRelationship,
+): GdapEvent[] {
+  const changesName =
+    command.displayName != null && command.displayName.trim() !== relationship.displayName;
+  const changesDuration =
+    command.duration != null && command.duration.trim().toUpperCase() !== relationship.duration;
+  if (changesName || changesDuration) {
+    throw preconditionFailed(
+      'R65',
+      'An active relationship keeps its name and duration; only its auto-extension may change, and Global Administrator may be removed.',
+    );
+  }
+  let roles = relationship.roles;
+  if (command.roles != null) {
+    const requested = catalogueRoles(command.roles);
+    const removed = relationship.roles.filter(
+      (role) => !requested.some((kept) => kept.roleTemplateId === role.roleTemplateId),
+    );
+    const added = requested.some(
+      (role) => !relationship.roles.some((held) => held.roleTemplateId === role.roleTemplateId),
+    );
+    if (added || removed.some((role) => role.roleTemplateId !== GLOBAL_ADMINISTRATOR_ID)) {
+      throw preconditionFailed(
+        'R65',
+        'The only role change an active relationship allows is removing Global Administrator.',
+      );
+    }
+    roles = relationship.roles.filter((role) => role.roleTemplateId !== GLOBAL_ADMINISTRATOR_ID);
+    if (removed.length > 0 && roles.length === 0) {
+      throw invalidInput('A GDAP relationship keeps at least one directory role.', 'R65');
+    }
+  }
+  const autoExtendDuration =
+    command.autoExtendDuration != null
+      ? checkAutoExtendDuration(command.autoExtendDuration)
+      : relationship.autoExtendDuration;
+  checkAutoExtendWithRoles(autoExtendDuration, roles);
+  if (
+    roles.length === relationship.roles.length &&
+    autoExtendDuration === relationship.autoExtendDuration
+  )
+    return [];
+  return [
+    {
+      type: 'DelegatedAdminRelationshipUpdated',
+      data: {
+        ...pairOf(relationship),
+        displayName: relationship.displayName,
+        duration: relationship.duration,
+        roles: [...roles],
+        autoExtendDuration,
+      },
+    },
+  ];
+}
+
+export function update(
+  command: Of<'UpdateDelegatedAdminRelationship'>,
+  state: GdapState,
+  now: Date,
+): GdapEvent[] {
+  const relationship = relationshipOf(state, command.relationshipId);
+  assertPartnerAdminAgent(command.actor, relationship.partnerTenantId);
+  if (GRANTING.includes(relationship.status)) return updateActive(command, relationship);
+  if (relationship.status !== 'created') {
+    throw preconditionFailed(
+      'R61',
+      `A relationship is edited only while created (this one is ${relationship.status}).`,
+    );
+  }
+  const roles = command.roles != null ? catalogueRoles(command.roles) : relationship.roles;
+  const autoExtendDuration =
+    command.autoExtendDuration != null
+      ? checkAutoExtendDuration(command.autoExtendDuration)
+      : relationship.autoExtendDuration;
+  checkAutoExtendWithRoles(autoExtendDuration, roles);
+  return [
+    {
+      type: 'DelegatedAdminRelationshipUpdated',
+      data: {
+        ...pairOf(relationship),
+        displayName:
+          command.displayName != null
+            ? checkDisplayName(state, command.displayName, relationship.relationshipId)
+            : relationship.displayName,
+        duration:
+          command.duration != null
+            ? checkRelationshipDuration(command.duration, now)
+            : relationship.duration,
+        roles: [...roles],
+        autoExtendDuration,
+      },
+    },
+  ];
+}
+
+export function remove(
+  command: Of<'DeleteDelegatedAdminRelationship'>,
+  state: GdapState,
+): GdapEvent[] {
+  const relationship = relationshipOf(state, command.relationshipId);
+  assertPartnerAdminAgent(command.actor, relationship.partnerTenantId);
+  if (relationship.status !== 'created') {
+    throw preconditionFailed(
+      'R61',
+      `Only a relationship not yet sent for approval can be deleted (this one is ${relationship.status}); terminate an active one.`,
+    );
+  }
+  return [{ type: 'DelegatedAdminRelationshipDeleted', data: pairOf(relationship) }];
+}
+
+export function requestApproval(
+  command: Of<'RequestDelegatedAdminRelationshipApproval'>,
+  state: GdapState,
+  now: Date,
+): GdapEvent[] {
+  const relationship = relationshipOf(state, command.relationshipId);
+  assertPartnerAdminAgent(command.actor, relationship.partnerTenantId);
+  if (relationship.status !== 'created') {
+    throw preconditionFailed(
+      'R61',
+      `Approval is requested once, for a created relationship (this one is ${relationship.status}).`,
+    );
+  }
+  const link = approvalUrl(command.approvalBaseUrl, relationship.relationshipId);
+  return [
+    {
+      type: 'DelegatedAdminRelationshipApprovalRequested',
+      data: {
+        ...pairOf(relationship),
+        approvalUrl: link,
+        emailDraft: approvalEmailDraft(
+          relationship.partnerName,
+          relationship.displayName,
+          relationship.roles,
+          relationship.duration,
+          link,
+        ),
+        expiresAt: addDays(now, APPROVAL_VALID_DAYS).toISOString(),
+      },
+    },
+  ];
+}
+
+export function approve(
+  command: Of<'ApproveDelegatedAdminRelationship'>,
+  state: GdapState,
+  now: Date,
+): GdapEvent[] {
+  const relationship = relationshipOf(state, command.relationshipId);
+  assertCustomerGlobalAdmin(command.actor, relationship.customerTenantId);
+  const lapsed =
+    relationship.status === 'approvalPending' &&
+    now >= new Date(relationship.approvalExpiresAt as string);
+  if (relationship.status !== 'approvalPending' || lapsed) {
+    throw preconditionFailed(
+      'R62',
+      lapsed
+        ? 'This approval request is more than 90 days old and has expired; the partner must ask again.'
+        : `Only a relationship awaiting approval can be approved (this one is ${relationship.status}).`,
+    );
+  }
+  return [
+    {
+      type: 'DelegatedAdminRelationshipApproved',
+      data: {
+        ...pairOf(relationship),
+        approvedByUserId: command.actor.userId,
+        activatedAt: now.toISOString(),
+        endDateTime: addDuration(now, relationship.duration).toISOString(),
+      },
+    },
+  ];
+}
+
+function terminationOf(relationship: GdapRelationship, actor: Actor): GdapEvent {
+  return {
+    type: 'DelegatedAdminRelationshipTerminationRequested',
+    data: { ...pairOf(relationship), requestedBy: terminatingSide(actor, relationship) },
+  };
+}
+
+export function terminate(
+  command: Of<'TerminateDelegatedAdminRelationship'>,
+  state: GdapState,
+): GdapEvent[] {
+  const relationship = relationshipOf(state, command.relationshipId);
+  const event = terminationOf(relationship, command.actor);
+  if (!GRANTING.includes(relationship.status)) {
+    throw preconditionFailed(
+      'R64',
+      `Only an active relationship can be terminated (this one is ${relationship.status}).`,
+    );
+  }
+  return [event];
+}
+
+/** R70: every active relationship of the partner with the customer, ended at once. */
+export function terminateAllForCustomer(
+  command: Of<'TerminateAllForCustomer'>,
+  state: GdapState,
+): GdapEvent[] {
+  assertCustomerGlobalAdmin(command.actor, command.customerTenantId);
+  return Object.values(state.relationships)
+    .filter(
+      (relationship) =>
+        relationship.customerTenantId === command.customerTenantId &&
+        GRANTING.includes(relationship.status),
+    )
+    .map((relationship) => terminationOf(relationship, command.actor));
+}

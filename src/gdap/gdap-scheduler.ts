@@ -1,0 +1,159 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
+import { CLOCK, type Clock } from '../platform/config/clock';
+import { SETTINGS, type Settings } from '../platform/config/settings';
+import type { Actor } from '../platform/domain/actor';
+import { Readiness } from '../platform/health/readiness';
+import { ReadSide } from '../platform/read-store/read-side';
+import { AggregateStore } from '../platform/write/aggregate-store';
+import { nextDueAt } from './domain/due-transitions';
+import { gdapDecider } from './domain/gdap.decider';
+import { gdapStreamId } from './domain/gdap-ids';
+
+/** Who the audit log names for transitions nobody asked for (R63: time did). */
+const SCHEDULER_ACTOR: Actor = {
+  userId: 'gdap-scheduler',
+  name: 'GDAP scheduler',
+  tenantId: 'operator',
+  tenantKind: 'operator',
+  roles: [],
+};
+
+/**
+ * R69: records GDAP's time-based transitions (approval expiry, expiring, expired, auto-extension,
+ * and the asynchronous steps: assignments activated and deleted, termination finished). It keeps
+ * no state of its own: each partner's stream says what is due (`nextDueAt`), the decider decides it
+ * from the clock and appends with the stream's expected revision, so after a crash or a restart
+ * nothing is missed (it looks again at start) and nothing is recorded twice (a second decision on
+ * the recorded stream finds nothing due; a concurrent one fails its expected revision).
+ * It wakes at the earliest due time it knows, and at least every GDAP_SCHEDULER_MAX_SLEEP_MS to
+ * find partners it has not heard of (other processes, a moved clock).
+ */
+@Injectable()
+export class GdapScheduler {
+  private readonly logger = new Logger('GdapScheduler');
+  private readonly dueAt = new Map<string, number>();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = true;
+
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly relationships: GdapRelationshipsQueries,
+    private readonly readSide: ReadSide,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** A command changed `partnerTenantId`'s stream: look at it now. */
+  consider(partnerTenantId: string): void {
+    this.dueAt.set(partnerTenantId, 0);
+    this.wake();
+  }
+
+  /** Runs a pass now (or after the running one), then sleeps until the next due time. */
+  wake(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.running = (this.running ?? Promise.resolve()).then(() => this.pass());
+  }
+
+  /** Records everything due by now for every partner with scheduled work; resolves when done. */
+  async runDue(): Promise<void> {
+    for (const partner of await this.partners()) await this.recordDue(partner);
+  }
+
+  private async pass(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.runDue();
+    } catch (error) {
+      this.logger.warn(`A GDAP scheduler pass failed; it runs again shortly: ${String(error)}`);
+    }
+    this.sleep();
+  }
+
+  private async partners(): Promise<string[]> {
+    let known: string[] = [];
+    try {
+      await this.readSide.ready('gdap-relationships');
+      known = this.relationships.partnersWithScheduledWork();
+    } catch {
+      // Rebuilding: the partners already known are looked at; the rest at the next pass.
+    }
+    return [...new Set([...known, ...this.dueAt.keys()])];
+  }
+
+  private async recordDue(partnerTenantId: string): Promise<void> {
+    const streamId = gdapStreamId(partnerTenantId);
+    const { state } = await this.aggregates.load(streamId, gdapDecider);
+    let next = nextDueAt(state);
+    if (next && next <= this.clock.now()) {
+      const decided = await this.aggregates.decide(
+        streamId,
+        gdapDecider,
+        { type: 'RecordDueTransitions' },
+        { actor: SCHEDULER_ACTOR, correlationId: `gdap-scheduler-${Date.now()}` },
+        { takeTurns: true },
+      );
+      next = nextDueAt(decided.state);
+    }
+    if (next) this.dueAt.set(partnerTenantId, next.getTime());
+    else this.dueAt.delete(partnerTenantId);
+  }
+
+  private sleep(): void {
+    if (this.stopped) return;
+    const now = this.clock.now().getTime();
+    const earliest = Math.min(
+      ...this.dueAt.values(),
+      now + this.settings.GDAP_SCHEDULER_MAX_SLEEP_MS,
+    );
+    // setTimeout holds at most ~24.8 days; the pass after it finds the rest.
+    const delay = Math.min(Math.max(earliest - now, 0), this.settings.GDAP_SCHEDULER_MAX_SLEEP_MS);
+    this.timer = setTimeout(() => this.wake(), delay);
+    this.timer.unref();
+  }
+}
+
+/** Starts the scheduler once the server is ready and stops it before the stores close. */
+@Injectable()
+export class GdapSchedulerLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  private stopped = false;
+
+  constructor(
+    private readonly scheduler: GdapScheduler,
+    private readonly readiness: Readiness,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.startWhenReady();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    await this.scheduler.stop();
+  }
+
+  private async startWhenReady(): Promise<void> {
+    while (!this.stopped && !(await this.readiness.whenReady(60_000)));
+    if (!this.stopped) this.scheduler.start();
+  }
+}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
+import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
+import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
+import { queriesProvider } from '../platform/read-store/read-side';
+import { ChangeGdapHandler } from './change-gdap';
+import { GdapScheduler, GdapSchedulerLifecycle } from './gdap-scheduler';
+import { GdapResolver } from './gdap.resolver';
+import { PartnerAccessResolver } from './partner-access.resolver';
+import { RevokePartnerAccessHandler } from './revoke-partner-access';
+
+/** R60–R70: GDAP relationships, access assignments, the scheduler, and revoking a partner's access. */
+@Module({
+  providers: [
+    ChangeGdapHandler,
+    RevokePartnerAccessHandler,
+    GdapResolver,
+    PartnerAccessResolver,
+    GdapScheduler,
+    GdapSchedulerLifecycle,
+    queriesProvider(GdapRelationshipsQueries),
+    // The other rooms' read models the preview reads (R68); no module import, no cycle.
+    queriesProvider(CustomersQueries),
+    queriesProvider(SubscriptionsQueries),
+  ],
+  exports: [GdapRelationshipsQueries, GdapScheduler],
+})
+export class GdapModule {}

@@ -1,0 +1,269 @@
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { randomUUID } from 'node:crypto';
+import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
+import { type Actor, isCustomerGlobalAdmin, isOperator } from '../platform/domain/actor';
+import { forbidden, invalidInput, notFound } from '../platform/domain/domain-error';
+import { normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
+import { CommandGateway } from '../platform/graphql/command-gateway';
+import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
+import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
+import { ReadSide } from '../platform/read-store/read-side';
+import type { CommandContext } from '../platform/write/command-context';
+import { ChangeGdap, type GdapChange } from './change-gdap';
+import { GDAP_APPROVAL_BASE_URL } from './domain/approval-link';
+import { addDays } from './domain/durations';
+import { maySeeRelationship } from './domain/gdap-access';
+import { gdapRelationshipId, normaliseRelationshipId } from './domain/gdap-ids';
+import { DIRECTORY_ROLE_CATALOGUE } from './domain/role-catalogue';
+import { toRelationship } from './gdap.mapper';
+import {
+  ApproveDelegatedAdminRelationshipInput,
+  CreateDelegatedAdminAccessAssignmentInput,
+  CreateDelegatedAdminRelationshipInput,
+  DelegatedAdminRelationship,
+  DelegatedAdminRelationshipConnection,
+  DelegatedAdminRelationshipFilter,
+  DeleteDelegatedAdminAccessAssignmentInput,
+  DeleteDelegatedAdminRelationshipInput,
+  UnifiedRole,
+  ExpiringDelegatedAdminRelationships,
+  GDAP_PAGE_DEFAULT,
+  GDAP_PAGE_MAX,
+  RequestDelegatedAdminRelationshipApprovalInput,
+  TerminateDelegatedAdminRelationshipInput,
+  UpdateDelegatedAdminRelationshipInput,
+} from './gdap.types';
+
+const READ_MODEL = 'gdap-relationships';
+const isId = (value: unknown): value is string => typeof value === 'string';
+
+/** R17: a partner sees its own relationships, a customer's Global admin those with it. */
+function scopeOf(actor: Actor, filter: DelegatedAdminRelationshipFilter | undefined) {
+  const customerTenantId = filter?.customerTenantId
+    ? normaliseTenantId(filter.customerTenantId, 'filter.customerTenantId')
+    : undefined;
+  const partnerTenantId = filter?.partnerTenantId
+    ? normaliseTenantId(filter.partnerTenantId, 'filter.partnerTenantId')
+    : undefined;
+  const status = filter?.status ?? undefined;
+  if (actor.tenantKind === 'partner') {
+    return { partnerTenantId: actor.tenantId, customerTenantId, status };
+  }
+  if (actor.tenantKind === 'customer') {
+    if (!isCustomerGlobalAdmin(actor)) {
+      throw forbidden(
+        'R62',
+        'Only a Global admin of the customer tenant sees its GDAP relationships.',
+      );
+    }
+    return { partnerTenantId, customerTenantId: actor.tenantId, status };
+  }
+  if (isOperator(actor)) return { partnerTenantId, customerTenantId, status };
+  throw forbidden('R17', 'Only partners, customers and the operator see GDAP relationships.');
+}
+
+/** R60–R66: Graph-named operations on GDAP relationships and their access assignments. */
+@Resolver(() => DelegatedAdminRelationship)
+export class GdapResolver {
+  constructor(
+    private readonly commands: CommandGateway,
+    private readonly readSide: ReadSide,
+    private readonly relationships: GdapRelationshipsQueries,
+  ) {}
+
+  @Query(() => [UnifiedRole], { description: 'R60: the directory roles GDAP may request.' })
+  delegatedAdminRoleCatalogue(): UnifiedRole[] {
+    return [...DIRECTORY_ROLE_CATALOGUE];
+  }
+
+  @Query(() => DelegatedAdminRelationshipConnection, {
+    description: 'R17: the caller’s GDAP relationships (a partner’s own, or a customer’s), by id.',
+  })
+  async delegatedAdminRelationships(
+    @CurrentActor() actor: Actor,
+    @Args('filter', { type: () => DelegatedAdminRelationshipFilter, nullable: true })
+    filter?: DelegatedAdminRelationshipFilter,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ): Promise<DelegatedAdminRelationshipConnection> {
+    const scope = scopeOf(actor, filter);
+    const size = pageSize(first, GDAP_PAGE_DEFAULT, GDAP_PAGE_MAX);
+    const afterId = decodeCursor(after, isId);
+    await this.readSide.ready(READ_MODEL);
+    const views = this.relationships.page(scope, size + 1, afterId);
+    const page = views.slice(0, size);
+    const last = page.at(-1);
+    return {
+      nodes: page.map((view) => toRelationship(view, actor)),
+      pageInfo: {
+        hasNextPage: views.length > size,
+        endCursor: last ? encodeCursor(last.relationshipId) : null,
+      },
+    };
+  }
+
+  @Query(() => DelegatedAdminRelationship, { nullable: true })
+  async delegatedAdminRelationship(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<DelegatedAdminRelationship | null> {
+    await this.readSide.ready(READ_MODEL);
+    const view = this.relationships.byId(normaliseRelationshipId(id));
+    return view && maySeeRelationship(actor, view) ? toRelationship(view, actor) : null;
+  }
+
+  @Query(() => ExpiringDelegatedAdminRelationships, {
+    description: 'R63: the partner’s active relationships ending within 30, 7 and 1 days of now.',
+  })
+  async expiringDelegatedAdminRelationships(
+    @CurrentActor() actor: Actor,
+    @Args('asOf', { type: () => Date, nullable: true }) asOf?: Date,
+  ): Promise<ExpiringDelegatedAdminRelationships> {
+    if (actor.tenantKind !== 'partner') {
+      throw forbidden('R63', 'The expiring lists are on the partner’s Customers page.');
+    }
+    await this.readSide.ready(READ_MODEL);
+    const now = asOf ?? this.readSide.now();
+    const within30 = this.relationships
+      .endingBy(actor.tenantId, addDays(now, 30))
+      .filter((view) => new Date(view.endDateTime as string) > now)
+      .map((view) => toRelationship(view, actor));
+    const within = (days: number) =>
+      within30.filter((relationship) => (relationship.endDateTime as Date) <= addDays(now, days));
+    return { within30Days: within30, within7Days: within(7), within1Day: within(1) };
+  }
+
+  @Mutation(() => DelegatedAdminRelationship, {
+    description: 'R60: a partner Admin Agent creates a relationship (status created).',
+  })
+  async createDelegatedAdminRelationship(
+    @Caller() caller: CommandContext,
+    @Args('input') input: CreateDelegatedAdminRelationshipInput,
+  ): Promise<DelegatedAdminRelationship> {
+    if (caller.actor.tenantKind !== 'partner') {
+      throw forbidden('R60', 'Only a partner’s Admin Agents create GDAP relationships.');
+    }
+    const relationshipId = gdapRelationshipId(caller.actor.tenantId, randomUUID());
+    return this.change(caller, {
+      type: 'CreateDelegatedAdminRelationship',
+      relationshipId,
+      customerTenantId: normaliseTenantId(input.customerTenantId, 'customerTenantId'),
+      displayName: input.displayName,
+      duration: input.duration,
+      roles: input.roles,
+      autoExtendDuration: input.autoExtendDuration,
+    });
+  }
+
+  @Mutation(() => DelegatedAdminRelationship, {
+    description:
+      'R61, R65: edit a created relationship; while active, auto-extend or removing Global Administrator.',
+  })
+  async updateDelegatedAdminRelationship(
+    @Caller() caller: CommandContext,
+    @Args('input') input: UpdateDelegatedAdminRelationshipInput,
+  ): Promise<DelegatedAdminRelationship> {
+    return this.change(caller, {
+      type: 'UpdateDelegatedAdminRelationship',
+      relationshipId: normaliseRelationshipId(input.relationshipId),
+      displayName: input.displayName,
+      duration: input.duration,
+      roles: input.roles,
+      autoExtendDuration: input.autoExtendDuration,
+    });
+  }
+
+  @Mutation(() => ID, { description: 'R61: delete a relationship still in status created.' })
+  async deleteDelegatedAdminRelationship(
+    @Caller() caller: CommandContext,
+    @Args('input') input: DeleteDelegatedAdminRelationshipInput,
+  ): Promise<string> {
+    const relationshipId = normaliseRelationshipId(input.relationshipId);
+    return this.commands.execute(
+      new ChangeGdap(caller, { type: 'DeleteDelegatedAdminRelationship', relationshipId }),
+      () => relationshipId,
+    );
+  }
+
+  @Mutation(() => DelegatedAdminRelationship, {
+    description:
+      'R61: lock a created relationship for approval: an approval link and an email draft.',
+  })
+  async requestDelegatedAdminRelationshipApproval(
+    @Caller() caller: CommandContext,
+    @Args('input') input: RequestDelegatedAdminRelationshipApprovalInput,
+  ): Promise<DelegatedAdminRelationship> {
+    return this.change(caller, {
+      type: 'RequestDelegatedAdminRelationshipApproval',
+      relationshipId: normaliseRelationshipId(input.relationshipId),
+      approvalBaseUrl: GDAP_APPROVAL_BASE_URL,
+    });
+  }
+
+  @Mutation(() => DelegatedAdminRelationship, {
+    description: 'R62: the customer’s Global admin approves every requested role.',
+  })
+  async approveDelegatedAdminRelationship(
+    @Caller() caller: CommandContext,
+    @Args('input') input: ApproveDelegatedAdminRelationshipInput,
+  ): Promise<DelegatedAdminRelationship> {
+    return this.change(caller, {
+      type: 'ApproveDelegatedAdminRelationship',
+      relationshipId: normaliseRelationshipId(input.relationshipId),
+    });
+  }
+
+  @Mutation(() => DelegatedAdminRelationship, {
+    description:
+      'R64: either side ends an active relationship (terminationRequested, then terminated).',
+  })
+  async terminateDelegatedAdminRelationship(
+    @Caller() caller: CommandContext,
+    @Args('input') input: TerminateDelegatedAdminRelationshipInput,
+  ): Promise<DelegatedAdminRelationship> {
+    return this.change(caller, {
+      type: 'TerminateDelegatedAdminRelationship',
+      relationshipId: normaliseRelationshipId(input.relationshipId),
+    });
+  }
+
+  @Mutation(() => DelegatedAdminRelationship, {
+    description: 'R66: give a partner security group some of an active relationship’s roles.',
+  })
+  async createDelegatedAdminAccessAssignment(
+    @Caller() caller: CommandContext,
+    @Args('input') input: CreateDelegatedAdminAccessAssignmentInput,
+  ): Promise<DelegatedAdminRelationship> {
+    return this.change(caller, {
+      type: 'CreateDelegatedAdminAccessAssignment',
+      relationshipId: normaliseRelationshipId(input.relationshipId),
+      assignmentId: randomUUID(),
+      securityGroupId: input.securityGroupId,
+      roleTemplateIds: input.roleTemplateIds,
+    });
+  }
+
+  @Mutation(() => DelegatedAdminRelationship, {
+    description: 'R66: delete an access assignment (deleting, then deleted).',
+  })
+  async deleteDelegatedAdminAccessAssignment(
+    @Caller() caller: CommandContext,
+    @Args('input') input: DeleteDelegatedAdminAccessAssignmentInput,
+  ): Promise<DelegatedAdminRelationship> {
+    return this.change(caller, {
+      type: 'DeleteDelegatedAdminAccessAssignment',
+      relationshipId: normaliseRelationshipId(input.relationshipId),
+      assignmentId: normaliseEntityId(input.assignmentId, 'role assignment'),
+    });
+  }
+
+  private change(caller: CommandContext, change: GdapChange): Promise<DelegatedAdminRelationship> {
+    if (change.relationshipId.length > 200) throw invalidInput('relationshipId is too long.');
+    return this.commands.execute(new ChangeGdap(caller, change), async () => {
+      await this.readSide.ready(READ_MODEL);
+      const view = this.relationships.byId(change.relationshipId);
+      if (!view) throw notFound('No such GDAP relationship.');
+      return toRelationship(view, caller.actor);
+    });
+  }
+}

@@ -1,0 +1,183 @@
+import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { EmailDraft } from '../invitations/invitation.types';
+
+/** Graph's status names (R61–R64). */
+export enum DelegatedAdminRelationshipStatus {
+  created = 'created',
+  approvalPending = 'approvalPending',
+  active = 'active',
+  expiring = 'expiring',
+  expired = 'expired',
+  terminationRequested = 'terminationRequested',
+  terminated = 'terminated',
+}
+registerEnumType(DelegatedAdminRelationshipStatus, { name: 'DelegatedAdminRelationshipStatus' });
+
+export enum DelegatedAdminAccessAssignmentStatus {
+  pending = 'pending',
+  active = 'active',
+  deleting = 'deleting',
+  deleted = 'deleted',
+}
+registerEnumType(DelegatedAdminAccessAssignmentStatus, {
+  name: 'DelegatedAdminAccessAssignmentStatus',
+});
+
+@ObjectType({ description: 'A Microsoft Entra directory role (Graph: unifiedRole), R60.' })
+export class UnifiedRole {
+  @Field(() => ID) roleTemplateId!: string;
+  @Field() displayName!: string;
+}
+
+@ObjectType({
+  description: 'A partner security group holding some of a relationship’s roles (R66).',
+})
+export class DelegatedAdminAccessAssignment {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) relationshipId!: string;
+  @Field({
+    description: 'ADMIN_AGENTS, HELPDESK_AGENTS, SALES_AGENTS, or a group the partner defines.',
+  })
+  securityGroupId!: string;
+  @Field(() => [UnifiedRole]) roles!: UnifiedRole[];
+  @Field(() => DelegatedAdminAccessAssignmentStatus) status!: DelegatedAdminAccessAssignmentStatus;
+  @Field() createdDateTime!: Date;
+}
+
+@ObjectType({ description: 'A GDAP relationship (Graph: delegatedAdminRelationship), R60–R66.' })
+export class DelegatedAdminRelationship {
+  @Field(() => ID) id!: string;
+  @Field() displayName!: string;
+  @Field({ description: 'ISO 8601, P1D to P2Y.' }) duration!: string;
+  @Field(() => ID) partnerTenantId!: string;
+  @Field() partnerName!: string;
+  @Field(() => ID) customerTenantId!: string;
+  @Field(() => [UnifiedRole], { description: 'The roles requested (Graph: accessDetails).' })
+  roles!: UnifiedRole[];
+  @Field({ description: 'PT0S (none) or P180D.' }) autoExtendDuration!: string;
+  @Field(() => DelegatedAdminRelationshipStatus) status!: DelegatedAdminRelationshipStatus;
+  @Field(() => String, {
+    nullable: true,
+    description: 'R61: the link the customer’s Global admin approves at (partner only).',
+  })
+  approvalUrl?: string | null;
+  @Field(() => EmailDraft, { nullable: true, description: 'R61: partner only.' })
+  emailDraft?: EmailDraft | null;
+  @Field(() => Date, { nullable: true, description: 'R62: 90 days after approval was asked.' })
+  approvalExpiresDateTime?: Date | null;
+  @Field(() => Date, { nullable: true }) activatedDateTime?: Date | null;
+  @Field(() => Date, { nullable: true }) endDateTime?: Date | null;
+  @Field() createdDateTime!: Date;
+  @Field() lastModifiedDateTime!: Date;
+  @Field(() => [DelegatedAdminAccessAssignment])
+  accessAssignments!: DelegatedAdminAccessAssignment[];
+}
+
+@ObjectType()
+export class DelegatedAdminRelationshipPageInfo {
+  @Field() hasNextPage!: boolean;
+  @Field(() => String, { nullable: true }) endCursor?: string | null;
+}
+
+@ObjectType()
+export class DelegatedAdminRelationshipConnection {
+  @Field(() => [DelegatedAdminRelationship]) nodes!: DelegatedAdminRelationship[];
+  @Field(() => DelegatedAdminRelationshipPageInfo) pageInfo!: DelegatedAdminRelationshipPageInfo;
+}
+
+@ObjectType({
+  description: 'R63: a partner’s active relationships ending within 30, 7 and 1 days.',
+})
+export class ExpiringDelegatedAdminRelationships {
+  @Field(() => [DelegatedAdminRelationship]) within30Days!: DelegatedAdminRelationship[];
+  @Field(() => [DelegatedAdminRelationship]) within7Days!: DelegatedAdminRelationship[];
+  @Field(() => [DelegatedAdminRelationship]) within1Day!: DelegatedAdminRelationship[];
+}
+
+@InputType()
+export class UnifiedRoleInput {
+  @Field(() => ID) roleTemplateId!: string;
+  @Field(() => String, { nullable: true }) displayName?: string | null;
+}
+
+@InputType()
+export class DelegatedAdminRelationshipFilter {
+  @Field(() => ID, { nullable: true }) customerTenantId?: string | null;
+  @Field(() => ID, { nullable: true }) partnerTenantId?: string | null;
+  @Field(() => DelegatedAdminRelationshipStatus, { nullable: true })
+  status?: DelegatedAdminRelationshipStatus | null;
+}
+
+@InputType()
+export class CreateDelegatedAdminRelationshipInput {
+  @Field(() => ID) customerTenantId!: string;
+  @Field() displayName!: string;
+  @Field({ description: 'ISO 8601 duration, P1D to P2Y (e.g. P730D).' }) duration!: string;
+  @Field(() => [UnifiedRoleInput]) roles!: UnifiedRoleInput[];
+  @Field(() => String, { nullable: true, description: 'PT0S (default) or P180D.' })
+  autoExtendDuration?: string | null;
+}
+
+@InputType()
+export class UpdateDelegatedAdminRelationshipInput {
+  @Field(() => ID) relationshipId!: string;
+  @Field(() => String, { nullable: true }) displayName?: string | null;
+  @Field(() => String, { nullable: true }) duration?: string | null;
+  @Field(() => [UnifiedRoleInput], { nullable: true }) roles?: UnifiedRoleInput[] | null;
+  @Field(() => String, { nullable: true }) autoExtendDuration?: string | null;
+}
+
+@InputType()
+export class DelegatedAdminRelationshipIdInput {
+  @Field(() => ID) relationshipId!: string;
+}
+
+@InputType()
+export class DeleteDelegatedAdminRelationshipInput extends DelegatedAdminRelationshipIdInput {}
+@InputType()
+export class RequestDelegatedAdminRelationshipApprovalInput extends DelegatedAdminRelationshipIdInput {}
+@InputType()
+export class ApproveDelegatedAdminRelationshipInput extends DelegatedAdminRelationshipIdInput {}
+@InputType()
+export class TerminateDelegatedAdminRelationshipInput extends DelegatedAdminRelationshipIdInput {}
+
+@InputType()
+export class CreateDelegatedAdminAccessAssignmentInput {
+  @Field(() => ID) relationshipId!: string;
+  @Field() securityGroupId!: string;
+  @Field(() => [ID]) roleTemplateIds!: string[];
+}
+
+@InputType()
+export class DeleteDelegatedAdminAccessAssignmentInput {
+  @Field(() => ID) relationshipId!: string;
+  @Field(() => ID) assignmentId!: string;
+}
+
+export const GDAP_PAGE_DEFAULT = 50;
+export const GDAP_PAGE_MAX = 500;
+
+export enum PartnerGrantKind {
+  DELEGATED_ADMIN = 'DELEGATED_ADMIN',
+  GDAP_RELATIONSHIP = 'GDAP_RELATIONSHIP',
+  GDAP_ACCESS_ASSIGNMENT = 'GDAP_ACCESS_ASSIGNMENT',
+  SUBSCRIPTION_ROLE_ASSIGNMENT = 'SUBSCRIPTION_ROLE_ASSIGNMENT',
+  AUTOPILOT = 'AUTOPILOT',
+}
+registerEnumType(PartnerGrantKind, { name: 'PartnerGrantKind' });
+
+@ObjectType({ description: 'One grant a partner holds in the customer’s tenant (R68).' })
+export class PartnerGrant {
+  @Field(() => PartnerGrantKind) kind!: PartnerGrantKind;
+  @Field(() => ID, { nullable: true }) id?: string | null;
+  @Field() description!: string;
+  @Field({ description: 'What revokePartnerAccess changes; for a grant it keeps, why.' })
+  change!: string;
+  @Field() endsOnRevoke!: boolean;
+}
+
+@ObjectType({ description: 'R68, R70: a partner’s grants in the caller’s tenant.' })
+export class PartnerAccess {
+  @Field(() => ID) partnerTenantId!: string;
+  @Field(() => [PartnerGrant]) grants!: PartnerGrant[];
+}

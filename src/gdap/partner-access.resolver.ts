@@ -1,0 +1,77 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
+import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
+import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
+import { SETTINGS, type Settings } from '../platform/config/settings';
+import type { Actor } from '../platform/domain/actor';
+import { normaliseTenantId } from '../platform/domain/ids';
+import { CommandGateway } from '../platform/graphql/command-gateway';
+import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
+import { ReadSide } from '../platform/read-store/read-side';
+import type { CommandContext } from '../platform/write/command-context';
+import { assertMayRevokePartnerAccess, partnerGrants } from './domain/partner-access';
+import { PartnerAccess, type PartnerGrantKind } from './gdap.types';
+import { RevokePartnerAccess } from './revoke-partner-access';
+
+const READ_MODELS = ['customers', 'subscriptions', 'gdap-relationships'];
+
+/** R68, R70: the customer's view of one partner's access, and the one action that ends it. */
+@Resolver()
+export class PartnerAccessResolver {
+  constructor(
+    private readonly commands: CommandGateway,
+    private readonly readSide: ReadSide,
+    private readonly customers: CustomersQueries,
+    private readonly subscriptions: SubscriptionsQueries,
+    private readonly gdap: GdapRelationshipsQueries,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  @Query(() => PartnerAccess, {
+    description:
+      'R68: every grant the partner holds in the caller’s tenant, and what revokePartnerAccess changes for each.',
+  })
+  async previewRevokePartnerAccess(
+    @CurrentActor() actor: Actor,
+    @Args('partnerTenantId', { type: () => ID }) partnerTenantIdInput: string,
+  ): Promise<PartnerAccess> {
+    return this.access(actor, normaliseTenantId(partnerTenantIdInput, 'partnerTenantId'));
+  }
+
+  @Mutation(() => PartnerAccess, {
+    description:
+      'R70: end every grant the partner holds in the caller’s tenant at once (confirm: true); answers what remains.',
+  })
+  async revokePartnerAccess(
+    @Caller() caller: CommandContext,
+    @Args('partnerTenantId', { type: () => ID }) partnerTenantIdInput: string,
+    @Args('confirm') confirm: boolean,
+  ): Promise<PartnerAccess> {
+    const partnerTenantId = normaliseTenantId(partnerTenantIdInput, 'partnerTenantId');
+    return this.commands.execute(new RevokePartnerAccess(caller, partnerTenantId, confirm), () =>
+      this.access(caller.actor, partnerTenantId),
+    );
+  }
+
+  private async access(actor: Actor, partnerTenantId: string): Promise<PartnerAccess> {
+    const customerTenantId = assertMayRevokePartnerAccess(actor);
+    await this.readSide.ready(...READ_MODELS);
+    const row = this.customers.pair(partnerTenantId, customerTenantId);
+    const grants = partnerGrants(partnerTenantId, {
+      partnerName: row?.partner_name ?? partnerTenantId,
+      relationshipActive: row?.active === 1,
+      dap: {
+        status: row?.dap_status ?? 'NONE',
+        roles: row ? (JSON.parse(row.dap_roles) as string[]) : [],
+      },
+      gdap: this.gdap.page({ partnerTenantId, customerTenantId }, 500, null),
+      subscriptions: this.subscriptions.ofCustomer(customerTenantId),
+      autopilotPolicy: this.settings.AUTOPILOT_POLICY,
+    });
+    return {
+      partnerTenantId,
+      grants: grants.map((grant) => ({ ...grant, kind: grant.kind as PartnerGrantKind })),
+    };
+  }
+}

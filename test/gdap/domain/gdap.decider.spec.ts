@@ -1,0 +1,387 @@
+import { gdapDecider } from '../../../src/gdap/domain/gdap.decider';
+import { nextDueAt } from '../../../src/gdap/domain/due-transitions';
+import { grantsFor } from '../../../src/gdap/domain/gdap-state';
+import { given } from '../../support/given';
+import {
+  activeWithAssignment,
+  ann,
+  approve,
+  ASSIGNMENT,
+  assign,
+  at,
+  createCommand,
+  due,
+  EXCHANGE,
+  FABRIKAM,
+  fay,
+  GA,
+  HELPDESK,
+  historyOf,
+  REL,
+  REL2,
+  requestApproval,
+  sam,
+  USER_ADMIN,
+} from './gdap.fixtures';
+
+const created = () => historyOf([createCommand(), 0]);
+const pending = () => historyOf([createCommand(), 0], [requestApproval(), 0]);
+
+describe('GDAP relationship decider', () => {
+  describe('R60 creation', () => {
+    it('R60: an Admin Agent creates a relationship with catalogue roles', () => {
+      const [event] = given(gdapDecider).when(createCommand(), at(0)).events();
+      expect(event).toEqual({
+        type: 'DelegatedAdminRelationshipCreated',
+        data: expect.objectContaining({
+          relationshipId: REL,
+          partnerTenantId: 'contoso-partners',
+          customerTenantId: FABRIKAM,
+          displayName: 'Contoso helpdesk',
+          duration: 'P730D',
+          roles: [USER_ADMIN, EXCHANGE],
+          autoExtendDuration: 'P180D',
+        }),
+      });
+    });
+
+    it('R60: only Admin Agents create relationships', () => {
+      given(gdapDecider)
+        .when(createCommand({ actor: sam }), at(0))
+        .thenThrows('FORBIDDEN', 'R60');
+    });
+
+    it('R60: the display name has 1 to 50 characters', () => {
+      given(gdapDecider)
+        .when(createCommand({ displayName: 'x'.repeat(51) }), at(0))
+        .thenThrows('INVALID_INPUT', 'R60');
+      given(gdapDecider)
+        .when(createCommand({ displayName: '  ' }), at(0))
+        .thenThrows('INVALID_INPUT', 'R60');
+      given(gdapDecider)
+        .when(createCommand({ displayName: 'x'.repeat(50) }), at(0))
+        .events();
+    });
+
+    it('R60: the display name is unique per partner, whatever the case', () => {
+      given(gdapDecider, created())
+        .when(createCommand({ relationshipId: REL2, displayName: 'CONTOSO HELPDESK' }), at(0))
+        .thenThrows('CONFLICT', 'R60');
+    });
+
+    it('R60: the duration is an ISO 8601 duration from 1 day to 2 years', () => {
+      for (const duration of ['PT23H', 'P731D', 'P3Y', 'two years', '']) {
+        given(gdapDecider)
+          .when(createCommand({ duration }), at(0))
+          .thenThrows('INVALID_INPUT', 'R60');
+      }
+      for (const duration of ['P1D', 'P2Y', 'P730D', 'p90d']) {
+        given(gdapDecider).when(createCommand({ duration }), at(0)).events();
+      }
+    });
+
+    it('R60: roles come from the catalogue, named as it names them', () => {
+      given(gdapDecider)
+        .when(createCommand({ roles: [] }), at(0))
+        .thenThrows('INVALID_INPUT', 'R60');
+      given(gdapDecider)
+        .when(
+          createCommand({ roles: [{ roleTemplateId: '00000000-0000-4000-8000-000000000000' }] }),
+          at(0),
+        )
+        .thenThrows('INVALID_INPUT', 'R60');
+      given(gdapDecider)
+        .when(
+          createCommand({
+            roles: [{ roleTemplateId: GA.roleTemplateId, displayName: 'Helpdesk Administrator' }],
+          }),
+          at(0),
+        )
+        .thenThrows('INVALID_INPUT', 'R60');
+    });
+
+    it('R60: auto-extend is none or 180 days, and never with Global Administrator', () => {
+      given(gdapDecider)
+        .when(createCommand({ autoExtendDuration: 'P90D' }), at(0))
+        .thenThrows('INVALID_INPUT', 'R60');
+      given(gdapDecider)
+        .when(createCommand({ roles: [GA], autoExtendDuration: 'P180D' }), at(0))
+        .thenThrows('INVALID_INPUT', 'R60');
+      const [event] = given(gdapDecider)
+        .when(createCommand({ roles: [GA], autoExtendDuration: 'P0D' }), at(0))
+        .events();
+      expect(event.data).toMatchObject({ autoExtendDuration: 'PT0S' });
+    });
+  });
+
+  describe('R61 created, editable; approval requested', () => {
+    it('R61: a created relationship can be edited and deleted', () => {
+      const [edited] = given(gdapDecider, created())
+        .when(
+          {
+            type: 'UpdateDelegatedAdminRelationship',
+            actor: ann,
+            relationshipId: REL,
+            displayName: 'Renamed',
+            roles: [HELPDESK],
+          },
+          at(0),
+        )
+        .events();
+      expect(edited.data).toMatchObject({ displayName: 'Renamed', roles: [HELPDESK] });
+      given(gdapDecider, created())
+        .when({ type: 'DeleteDelegatedAdminRelationship', actor: ann, relationshipId: REL }, at(0))
+        .events();
+    });
+
+    it('R61: requesting approval locks it, with an approval link and an email draft', () => {
+      const [event] = given(gdapDecider, created()).when(requestApproval(), at(0)).events();
+      expect(event.type).toBe('DelegatedAdminRelationshipApprovalRequested');
+      const data = event.data as { approvalUrl: string; emailDraft: { body: string } };
+      expect(data.approvalUrl).toContain(encodeURIComponent(REL));
+      expect(data.emailDraft.body).toContain(data.approvalUrl);
+      given(gdapDecider, pending())
+        .when(
+          {
+            type: 'UpdateDelegatedAdminRelationship',
+            actor: ann,
+            relationshipId: REL,
+            displayName: 'x',
+          },
+          at(0),
+        )
+        .thenThrows('PRECONDITION_FAILED', 'R61');
+      given(gdapDecider, pending())
+        .when({ type: 'DeleteDelegatedAdminRelationship', actor: ann, relationshipId: REL }, at(0))
+        .thenThrows('PRECONDITION_FAILED', 'R61');
+    });
+
+    it('R61: a customer cannot see, let alone change, a relationship of another customer', () => {
+      given(gdapDecider, pending())
+        .when(approve(REL, { ...fay, tenantId: 'northwind' }), at(1))
+        .thenThrows('NOT_FOUND', undefined);
+    });
+  });
+
+  describe('R62 approval', () => {
+    it('R62: the customer’s Global admin approves all roles; the end date follows the duration', () => {
+      const [event] = given(gdapDecider, pending()).when(approve(), at(1)).events();
+      expect(event).toMatchObject({
+        type: 'DelegatedAdminRelationshipApproved',
+        data: { activatedAt: at(1).toISOString(), endDateTime: at(731).toISOString() },
+      });
+    });
+
+    it('R62: approval requests expire after 90 days', () => {
+      given(gdapDecider, pending())
+        .when(approve(), at(90))
+        .thenThrows('PRECONDITION_FAILED', 'R62');
+      expect(given(gdapDecider, pending()).when(due, at(90)).events()).toEqual([
+        expect.objectContaining({ type: 'DelegatedAdminRelationshipApprovalExpired' }),
+      ]);
+      given(gdapDecider, pending()).when(due, at(89)).thenNothing();
+    });
+
+    it('R62: only a Global admin of the customer approves', () => {
+      given(gdapDecider, pending())
+        .when(approve(REL, { ...fay, roles: ['UserAdministrator'] }), at(1))
+        .thenThrows('FORBIDDEN', 'R62');
+      given(gdapDecider, created()).when(approve(), at(1)).thenThrows('PRECONDITION_FAILED', 'R62');
+    });
+  });
+
+  describe('R63 expiring, expired, auto-extended', () => {
+    const activeNoExtend = () => activeWithAssignment({ autoExtendDuration: 'PT0S' });
+
+    it('R63: within 30 days of the end the relationship is expiring, then expired at the end', () => {
+      given(gdapDecider, activeNoExtend()).when(due, at(700)).thenNothing();
+      expect(given(gdapDecider, activeNoExtend()).when(due, at(701)).events()).toEqual([
+        expect.objectContaining({ type: 'DelegatedAdminRelationshipExpiring' }),
+      ]);
+      expect(
+        given(gdapDecider, activeNoExtend())
+          .when(due, at(731))
+          .events()
+          .map((event) => event.type),
+      ).toEqual(['DelegatedAdminRelationshipExpiring', 'DelegatedAdminRelationshipExpired']);
+    });
+
+    it('R63: with auto-extend, the end moves by 180 days instead', () => {
+      const events = given(gdapDecider, activeWithAssignment()).when(due, at(731)).events();
+      expect(events.map((event) => event.type)).toEqual([
+        'DelegatedAdminRelationshipExpiring',
+        'DelegatedAdminRelationshipAutoExtended',
+      ]);
+      expect(events[1].data).toMatchObject({ endDateTime: at(911).toISOString() });
+    });
+
+    it('R63: an expired relationship grants nothing; the next due time is known in advance', () => {
+      const history = activeNoExtend();
+      const state = given(gdapDecider, history).state;
+      expect(nextDueAt(state)).toEqual(at(701));
+      expect(grantsFor(state, FABRIKAM)).toHaveLength(1);
+      const after = given(gdapDecider, [
+        ...history,
+        ...given(gdapDecider, history).when(due, at(731)).events(),
+      ]).state;
+      expect(grantsFor(after, FABRIKAM)).toEqual([]);
+      expect(nextDueAt(after)).toBeNull();
+    });
+  });
+
+  describe('R64 termination', () => {
+    it('R64: either side terminates an active relationship; the scheduler records it terminated', () => {
+      for (const actor of [ann, fay]) {
+        const history = activeWithAssignment();
+        const [requested] = given(gdapDecider, history)
+          .when({ type: 'TerminateDelegatedAdminRelationship', actor, relationshipId: REL }, at(2))
+          .events();
+        expect(requested).toMatchObject({
+          type: 'DelegatedAdminRelationshipTerminationRequested',
+          data: { requestedBy: actor === ann ? 'PARTNER' : 'CUSTOMER' },
+        });
+        const state = given(gdapDecider, [...history, requested]).state;
+        expect(grantsFor(state, FABRIKAM)).toEqual([]);
+        expect(
+          given(gdapDecider, [...history, requested])
+            .when(due, at(2))
+            .events(),
+        ).toEqual([expect.objectContaining({ type: 'DelegatedAdminRelationshipTerminated' })]);
+      }
+    });
+
+    it('R64: a relationship not active cannot be terminated', () => {
+      given(gdapDecider, pending())
+        .when(
+          { type: 'TerminateDelegatedAdminRelationship', actor: fay, relationshipId: REL },
+          at(2),
+        )
+        .thenThrows('PRECONDITION_FAILED', 'R64');
+    });
+  });
+
+  describe('R65 changes while active', () => {
+    const update = (change: object) => ({
+      type: 'UpdateDelegatedAdminRelationship' as const,
+      actor: ann,
+      relationshipId: REL,
+      ...change,
+    });
+    const withGa = () =>
+      activeWithAssignment({ roles: [GA, USER_ADMIN], autoExtendDuration: 'PT0S' });
+
+    it('R65: auto-extend may change while active; name, duration and other roles may not', () => {
+      const [event] = given(gdapDecider, activeWithAssignment())
+        .when(update({ autoExtendDuration: 'PT0S' }), at(2))
+        .events();
+      expect(event.data).toMatchObject({ autoExtendDuration: 'PT0S' });
+      given(gdapDecider, activeWithAssignment())
+        .when(update({ displayName: 'New' }), at(2))
+        .thenThrows('PRECONDITION_FAILED', 'R65');
+      given(gdapDecider, activeWithAssignment())
+        .when(update({ roles: [USER_ADMIN, EXCHANGE, HELPDESK] }), at(2))
+        .thenThrows('PRECONDITION_FAILED', 'R65');
+      given(gdapDecider, activeWithAssignment())
+        .when(update({ roles: [USER_ADMIN] }), at(2))
+        .thenThrows('PRECONDITION_FAILED', 'R65');
+    });
+
+    it('R65: Global Administrator may be removed, after which auto-extend is allowed', () => {
+      given(gdapDecider, withGa())
+        .when(update({ autoExtendDuration: 'P180D' }), at(2))
+        .thenThrows('INVALID_INPUT', 'R60');
+      const [removed] = given(gdapDecider, withGa())
+        .when(update({ roles: [USER_ADMIN], autoExtendDuration: 'P180D' }), at(2))
+        .events();
+      expect(removed.data).toMatchObject({ roles: [USER_ADMIN], autoExtendDuration: 'P180D' });
+    });
+  });
+
+  describe('R66 access assignments', () => {
+    const active = () => historyOf([createCommand(), 0], [requestApproval(), 0], [approve(), 1]);
+
+    it('R66: a group gets a subset of the relationship’s roles; pending, then active', () => {
+      const [createdEvent] = given(gdapDecider, active()).when(assign(), at(1)).events();
+      expect(createdEvent).toMatchObject({
+        type: 'DelegatedAdminAccessAssignmentCreated',
+        data: { securityGroupId: 'ADMIN_AGENTS', roles: [USER_ADMIN] },
+      });
+      const history = [...active(), createdEvent];
+      expect(grantsFor(given(gdapDecider, history).state, FABRIKAM)).toEqual([]);
+      const [activated] = given(gdapDecider, history).when(due, at(1)).events();
+      expect(activated.type).toBe('DelegatedAdminAccessAssignmentActivated');
+      expect(grantsFor(given(gdapDecider, [...history, activated]).state, FABRIKAM)).toEqual([
+        expect.objectContaining({ securityGroupId: 'ADMIN_AGENTS', roles: [USER_ADMIN] }),
+      ]);
+    });
+
+    it('R66: roles outside the relationship, bad groups and a second assignment per group are refused', () => {
+      given(gdapDecider, active())
+        .when(assign('ADMIN_AGENTS', [GA.roleTemplateId]), at(1))
+        .thenThrows('INVALID_INPUT', 'R66');
+      given(gdapDecider, active())
+        .when(assign('Not A Group!'), at(1))
+        .thenThrows('INVALID_INPUT', 'R66');
+      given(gdapDecider, activeWithAssignment())
+        .when(assign('ADMIN_AGENTS', [EXCHANGE.roleTemplateId], REL2.slice(0, 36)), at(2))
+        .thenThrows('CONFLICT', 'R66');
+      given(gdapDecider, active()).when(assign('tier-two'), at(1)).events();
+    });
+
+    it('R66: only while the relationship is active', () => {
+      given(gdapDecider, pending()).when(assign(), at(1)).thenThrows('PRECONDITION_FAILED', 'R66');
+      given(gdapDecider, active()).when(assign(), at(731)).thenThrows('PRECONDITION_FAILED', 'R66');
+    });
+
+    it('R66: deleting goes through deleting to deleted, granting nothing from the request on', () => {
+      const history = activeWithAssignment();
+      const [deleting] = given(gdapDecider, history)
+        .when(
+          {
+            type: 'DeleteDelegatedAdminAccessAssignment',
+            actor: ann,
+            relationshipId: REL,
+            assignmentId: ASSIGNMENT,
+          },
+          at(2),
+        )
+        .events();
+      expect(deleting.type).toBe('DelegatedAdminAccessAssignmentDeletionRequested');
+      expect(grantsFor(given(gdapDecider, [...history, deleting]).state, FABRIKAM)).toEqual([]);
+      expect(
+        given(gdapDecider, [...history, deleting])
+          .when(due, at(2))
+          .events(),
+      ).toEqual([expect.objectContaining({ type: 'DelegatedAdminAccessAssignmentDeleted' })]);
+    });
+  });
+
+  describe('R69 due transitions are recorded once', () => {
+    it('R69: deciding again on the recorded transitions finds nothing left', () => {
+      const history = activeWithAssignment({ autoExtendDuration: 'PT0S' });
+      const first = given(gdapDecider, history).when(due, at(800)).events();
+      expect(first.length).toBeGreaterThan(0);
+      given(gdapDecider, [...history, ...first])
+        .when(due, at(800))
+        .thenNothing();
+    });
+  });
+
+  describe('R70 the customer ends every relationship with a partner', () => {
+    it('R70: every active relationship of the pair is terminated, and only those', () => {
+      const history = [
+        ...activeWithAssignment(),
+        ...historyOf([createCommand({ relationshipId: REL2, displayName: 'Other' }), 0]),
+      ];
+      const events = given(gdapDecider, history)
+        .when({ type: 'TerminateAllForCustomer', actor: fay, customerTenantId: FABRIKAM }, at(3))
+        .events();
+      expect(events).toEqual([
+        expect.objectContaining({
+          type: 'DelegatedAdminRelationshipTerminationRequested',
+          data: expect.objectContaining({ relationshipId: REL, requestedBy: 'CUSTOMER' }),
+        }),
+      ]);
+    });
+  });
+});

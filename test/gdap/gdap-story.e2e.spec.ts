@@ -1,0 +1,181 @@
+import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
+import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
+import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
+import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { people } from '../support/tenants';
+
+const DAY = 86_400_000;
+const FIELDS = `id displayName status endDateTime autoExtendDuration approvalUrl
+  roles { roleTemplateId displayName } accessAssignments { id securityGroupId status roles { displayName } }`;
+const CREATE = `mutation ($input: CreateDelegatedAdminRelationshipInput!) { createDelegatedAdminRelationship(input: $input) { ${FIELDS} } }`;
+const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { ${FIELDS} emailDraft { body } } }`;
+const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { ${FIELDS} } }`;
+const ASSIGN = `mutation ($input: CreateDelegatedAdminAccessAssignmentInput!) { createDelegatedAdminAccessAssignment(input: $input) { ${FIELDS} } }`;
+const LIST = `query ($filter: DelegatedAdminRelationshipFilter) { delegatedAdminRelationships(filter: $filter) { nodes { ${FIELDS} } pageInfo { hasNextPage } } }`;
+const EXPIRING = `{ expiringDelegatedAdminRelationships { within30Days { id } within7Days { id } within1Day { id } } }`;
+const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true, customerTenantId: "fabrikam" }) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
+const CUSTOMER = `{ customer(tenantId: "fabrikam") { services { name usable rule reason } delegatedAdminRelationships { id status endDateTime autoExtendDuration roles { displayName } } } }`;
+const ACCESS = `query ($role: PartnerRole) { effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam", role: $role) { capabilities { role action allowed reason rule } } }`;
+
+const { USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR } = DIRECTORY_ROLES;
+
+/** R60–R69 end to end: created to expired, with the test's clock and the product's scheduler. */
+describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', (store) => {
+  let app: TestApp;
+  let ann: string;
+  let fay: string;
+  let hal: string;
+  let stopDouble: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    const env: Record<string, string> = { GDAP_SCHEDULER_MAX_SLEEP_MS: '50' };
+    if (store === 'esdb') {
+      const { EsdbDouble } = await import('../support/esdb-double/esdb-double');
+      const double = await EsdbDouble.start();
+      stopDouble = () => double.stop();
+      env.EVENTSTORE_URL = double.url;
+    }
+    app = await startApp({ env });
+    ann = await app.token(people.ann);
+    fay = await app.token(people.fay);
+    hal = await app.token(people.hal);
+    const invitation = await app.gql(ann, INVITE);
+    await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id });
+  });
+  afterAll(async () => {
+    await app.close();
+    await stopDouble?.();
+    removeDataDir(app.dataDir);
+  });
+
+  /** The scheduler's pass for the current (manual) time, as its timer would run it. */
+  const tick = () => app.app.get(GdapScheduler).runDue();
+  /** Polls until `read` satisfies `check` (the read models follow the appends), up to 10 s. */
+  async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
+    const until = Date.now() + 10_000;
+    for (;;) {
+      const value = await read();
+      if (check(value) || Date.now() > until) return value;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  const list = async (token: string) =>
+    (await app.gql(token, LIST)).data.delegatedAdminRelationships.nodes;
+  /** The Microsoft 365 portal on Hal's (a Helpdesk Agent's) Customers page, and the GDAP column. */
+  const halsPage = async () => {
+    const { customer } = (await app.gql(hal, CUSTOMER)).data;
+    return {
+      portal: customer.services.find((s: { name: string }) => s.name === 'Microsoft 365'),
+      relationships: customer.delegatedAdminRelationships,
+    };
+  };
+  const helpdeskActions = async () =>
+    (await app.gql(ann, ACCESS, { role: 'HELPDESK_AGENT' })).data.effectiveAccess.capabilities.find(
+      (c: { action: string }) => c.action === 'MANAGE_DIRECTORY',
+    );
+
+  it('R60–R63, R66, R67, R69: create, approve, assign, expire; access follows', async () => {
+    const created = await app.gql(ann, CREATE, {
+      input: {
+        customerTenantId: 'fabrikam',
+        displayName: 'Fabrikam helpdesk',
+        duration: 'P60D',
+        roles: [USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR],
+      },
+    });
+    expect(created.errors).toBeUndefined();
+    const relationship = created.data.createDelegatedAdminRelationship;
+    expect(relationship).toMatchObject({ status: 'created', autoExtendDuration: 'PT0S' });
+
+    const duplicate = await app.gql(ann, CREATE, {
+      input: {
+        customerTenantId: 'northwind',
+        displayName: 'fabrikam HELPDESK',
+        duration: 'P1D',
+        roles: [USER_ADMINISTRATOR],
+      },
+    });
+    expect(duplicate.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', rule: 'R60' });
+
+    const requested = await app.gql(ann, REQUEST, { id: relationship.id });
+    expect(requested.data.requestDelegatedAdminRelationshipApproval.status).toBe('approvalPending');
+    expect(requested.data.requestDelegatedAdminRelationshipApproval.emailDraft.body).toContain(
+      requested.data.requestDelegatedAdminRelationshipApproval.approvalUrl,
+    );
+
+    // The customer sees it without the partner's draft (R17).
+    const seenByFay = await list(fay);
+    expect(seenByFay).toEqual([
+      expect.objectContaining({ id: relationship.id, approvalUrl: null }),
+    ]);
+
+    const approved = await app.gql(fay, APPROVE, { id: relationship.id });
+    expect(approved.data.approveDelegatedAdminRelationship.status).toBe('active');
+
+    expect(await helpdeskActions()).toMatchObject({ allowed: false });
+    expect((await halsPage()).portal).toMatchObject({ usable: false, rule: 'R14' });
+    const assigned = await app.gql(ann, ASSIGN, {
+      input: {
+        relationshipId: relationship.id,
+        securityGroupId: 'HELPDESK_AGENTS',
+        roleTemplateIds: [USER_ADMINISTRATOR.roleTemplateId],
+      },
+    });
+    expect(assigned.errors).toBeUndefined();
+    await tick();
+    const [afterAssign] = await eventually(
+      () => list(ann),
+      ([row]) => row.accessAssignments[0]?.status === 'active',
+    );
+    expect(afterAssign.accessAssignments).toEqual([
+      expect.objectContaining({ securityGroupId: 'HELPDESK_AGENTS', status: 'active' }),
+    ]);
+    const granted = await helpdeskActions();
+    expect(granted).toMatchObject({ allowed: true, rule: 'R67' });
+    expect(granted.reason).toContain('Fabrikam helpdesk');
+    expect(granted.reason).toContain(afterAssign.accessAssignments[0].id);
+    const page = await halsPage();
+    expect(page.portal).toMatchObject({ usable: true, rule: 'R67' });
+    expect(page.relationships).toEqual([
+      expect.objectContaining({
+        id: relationship.id,
+        status: 'active',
+        autoExtendDuration: 'PT0S',
+      }),
+    ]);
+
+    app.clock.advance(31 * DAY);
+    await tick();
+    expect(
+      (
+        await eventually(
+          () => list(ann),
+          ([row]) => row.status === 'expiring',
+        )
+      )[0].status,
+    ).toBe('expiring');
+    const expiring = (await app.gql(ann, EXPIRING)).data.expiringDelegatedAdminRelationships;
+    expect(expiring.within30Days).toEqual([{ id: relationship.id }]);
+    expect(expiring.within7Days).toEqual([]);
+
+    app.clock.advance(29 * DAY);
+    // Past its end, the grant is gone before the scheduler has recorded anything (R67).
+    expect(await helpdeskActions()).toMatchObject({ allowed: false });
+    await tick();
+    const [expired] = await eventually(
+      () => list(ann),
+      ([row]) => row.status === 'expired',
+    );
+    expect(expired.status).toBe('expired');
+    expect(expired.accessAssignments[0].status).toBe('deleted');
+    expect((await halsPage()).portal).toMatchObject({ usable: false });
+
+    // Recorded once: another pass finds nothing to do.
+    await tick();
+    const recorded = await app.app.get<EventStore>(EVENT_STORE).readStream('gdap-contoso-partners');
+    expect(
+      recorded.filter((event) => event.type === 'DelegatedAdminRelationshipExpired'),
+    ).toHaveLength(1);
+  });
+});

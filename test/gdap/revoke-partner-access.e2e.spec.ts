@@ -1,0 +1,168 @@
+import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type RecordedEvent,
+} from '../../src/platform/event-store/event-store';
+import { EsdbDouble } from '../support/esdb-double/esdb-double';
+import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { people } from '../support/tenants';
+
+const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true, customerTenantId: "fabrikam" }) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
+const CREATE = `mutation ($name: String!) { createDelegatedAdminRelationship(input: { customerTenantId: "fabrikam", displayName: $name, duration: "P90D", roles: [{ roleTemplateId: "${DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId}" }] }) { id } }`;
+const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
+const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
+const ASSIGN = `mutation ($id: ID!) { createDelegatedAdminAccessAssignment(input: { relationshipId: $id, securityGroupId: "tier-two", roleTemplateIds: ["${DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId}"] }) { accessAssignments { status } } }`;
+const LIST = `{ delegatedAdminRelationships { nodes { id status accessAssignments { status } } } }`;
+const PROVISION = `mutation { provisionAzureSubscription(input: { customerTenantId: "fabrikam", displayName: "Prod" }) { id } }`;
+const PREVIEW = `{ previewRevokePartnerAccess(partnerTenantId: "contoso-partners") { grants { kind id change endsOnRevoke } } }`;
+const REVOKE = `mutation ($confirm: Boolean!) { revokePartnerAccess(partnerTenantId: "contoso-partners", confirm: $confirm) { grants { kind endsOnRevoke } } }`;
+const ACCESS = `{ effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam") { capabilities { role action allowed rule } } }`;
+const OPEN_SR = `mutation ($n: String!) { openServiceRequest(input: { customerTenantId: "fabrikam", title: $n, description: "Reset a password" }) { id } }`;
+
+/** A Helpdesk Agent also in the partner-defined group `tier-two` (membership from the token). */
+const tina = { ...people.hal, sub: 'tina', name: 'Tina', roles: ['SalesAgent', 'tier-two'] };
+
+type Answer = { errors?: { extensions?: Record<string, unknown> }[]; data?: any };
+
+describe.each([
+  ['SQLite', false],
+  ['EventStoreDB (the gRPC double)', true],
+])('revoking a partner’s access, on %s', (_name, onEsdb) => {
+  let double: EsdbDouble | undefined;
+  let app: TestApp;
+  let store: EventStore;
+  let ann: string;
+  let fay: string;
+  let tinaToken: string;
+
+  beforeAll(async () => {
+    double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
+    app = await startApp({
+      env: { GDAP_SCHEDULER_MAX_SLEEP_MS: '20', ...(double ? { EVENTSTORE_URL: double.url } : {}) },
+    });
+    store = app.app.get<EventStore>(EVENT_STORE);
+    [ann, fay, tinaToken] = await Promise.all([people.ann, people.fay, tina].map(app.token));
+  });
+  afterAll(async () => {
+    await app.close();
+    await double?.stop();
+    removeDataDir(app.dataDir);
+  });
+
+  async function activeGdap(name: string): Promise<string> {
+    const id = (await app.gql(ann, CREATE, { name })).data.createDelegatedAdminRelationship.id;
+    await app.gql(ann, REQUEST, { id });
+    expect((await app.gql(fay, APPROVE, { id })).errors).toBeUndefined();
+    expect((await app.gql(ann, ASSIGN, { id })).errors).toBeUndefined();
+    for (let i = 0; i < 400; i++) {
+      const nodes = (await app.gql(ann, LIST)).data.delegatedAdminRelationships.nodes;
+      const mine = nodes.find((node: { id: string }) => node.id === id);
+      if (mine.accessAssignments[0].status === 'active') return id;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error('the assignment never became active');
+  }
+
+  it('R68, R70: the preview lists every grant; the revocation needs confirm, then ends them all in one request', async () => {
+    const invitation = await app.gql(ann, INVITE);
+    await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id });
+    await app.gql(ann, PROVISION);
+    const relationshipId = await activeGdap('Tier two');
+
+    const preview: Answer = await app.gql(fay, PREVIEW);
+    const kinds = preview.data.previewRevokePartnerAccess.grants.map(
+      (g: { kind: string }) => g.kind,
+    );
+    expect(kinds).toEqual([
+      'DELEGATED_ADMIN',
+      'GDAP_RELATIONSHIP',
+      'GDAP_ACCESS_ASSIGNMENT',
+      'SUBSCRIPTION_ROLE_ASSIGNMENT',
+      'AUTOPILOT',
+    ]);
+    expect(preview.data.previewRevokePartnerAccess.grants[1].id).toBe(relationshipId);
+    expect((await app.gql(ann, PREVIEW)).errors?.[0].extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      rule: 'R68',
+    });
+
+    const head = async () => (await store.readAll({ maxCount: 100_000 })).length;
+    const before = await head();
+    const unconfirmed: Answer = await app.gql(fay, REVOKE, { confirm: false });
+    expect(unconfirmed.errors?.[0].extensions).toMatchObject({
+      code: 'CONFIRMATION_REQUIRED',
+      rule: 'R70',
+    });
+    expect(await head()).toBe(before);
+
+    const revoked: Answer = await app.gql(fay, REVOKE, { confirm: true });
+    expect(revoked.errors).toBeUndefined();
+    expect(revoked.data.revokePartnerAccess.grants).toEqual([
+      { kind: 'AUTOPILOT', endsOnRevoke: false },
+    ]);
+    const recorded = (await store.readAll({ maxCount: 100_000 })).slice(before);
+    const changes = recorded.filter((event) =>
+      [
+        'DelegatedAdminRelationshipTerminationRequested',
+        'DelegatedAdminRemoved',
+        'SubscriptionRoleAssignmentRemoved',
+      ].includes(event.type),
+    );
+    expect(changes.map((event) => event.type).sort()).toEqual([
+      'DelegatedAdminRelationshipTerminationRequested',
+      'DelegatedAdminRemoved',
+      'SubscriptionRoleAssignmentRemoved',
+    ]);
+    expect(new Set(changes.map((event) => event.metadata.correlationId)).size).toBe(1);
+
+    const capabilities = (await app.gql(fay, ACCESS)).data.effectiveAccess.capabilities as {
+      action: string;
+      allowed: boolean;
+    }[];
+    const directory = [
+      'MANAGE_DIRECTORY',
+      'USE_ADMIN_PORTALS',
+      'OPEN_SERVICE_REQUEST',
+      'HELPDESK_ACTIONS',
+    ];
+    expect(
+      capabilities
+        .filter((c) => directory.includes(c.action) || c.action.startsWith('MANAGE_SUBSCRIPTION'))
+        .filter((c) => c.allowed),
+    ).toEqual([]);
+  });
+
+  it('R67, R70: over rounds of service requests through GDAP alone, the revocation succeeds at once and no request lands after its fence', async () => {
+    for (let round = 0; round < 4; round++) {
+      await activeGdap(`Round ${round}`);
+      const before = (await store.readStream('servicerequests-contoso-partners_fabrikam')).length;
+      const requests = Array.from({ length: 16 }, (_, n) =>
+        app.gql(tinaToken, OPEN_SR, { n: `round ${round} request ${n}` }),
+      );
+      const revocation = new Promise<Answer>((resolve) =>
+        setTimeout(() => resolve(app.gql(fay, REVOKE, { confirm: true })), round % 3),
+      );
+      const answers: Answer[] = await Promise.all(requests);
+      expect((await revocation).errors).toBeUndefined();
+      for (const answer of answers) {
+        if (answer.errors)
+          expect([{ code: 'FORBIDDEN' }, { code: 'CONFLICT' }]).toContainEqual({
+            code: answer.errors[0].extensions?.code,
+          });
+      }
+      const events: RecordedEvent[] = (
+        await store.readStream('servicerequests-contoso-partners_fabrikam')
+      ).slice(before);
+      const fence = events.find(
+        (event) =>
+          event.type === 'PartnerAccessRevocationStarted' &&
+          (event.data as { revoking: string }).revoking === 'GDAP',
+      );
+      const opened = events.filter((event) => event.type === 'ServiceRequestOpened');
+      expect(opened).toHaveLength(answers.filter((answer) => !answer.errors).length);
+      for (const event of opened) expect(event.position).toBeLessThan(fence!.position);
+    }
+  }, 60_000);
+});
