@@ -1,11 +1,8 @@
-import type { GdapEvent } from '../../src/gdap/domain/events';
 import type {
   Projection,
   RecordedEvent,
   SqlRunner,
 } from '../../src/platform/projection-engine/projection';
-
-type Data<T extends GdapEvent['type']> = Extract<GdapEvent, { type: T }>['data'];
 
 const setStatus = (db: SqlRunner, relationshipId: string, status: string, at: string) =>
   db.run('UPDATE gdap_relationships SET status = ?, changed_at = ? WHERE relationship_id = ?', [

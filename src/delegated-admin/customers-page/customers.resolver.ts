@@ -189,13 +189,11 @@ export class CustomersResolver {
       rows.map((row) => row.customer_tenant_id),
       asOf,
     );
-    const partnerTenantId = rows[0]?.partner_tenant_id;
-    const gdap = partnerTenantId
-      ? this.gdap.ofCustomers(
-          partnerTenantId,
-          rows.map((row) => row.customer_tenant_id),
-        )
-      : new Map();
+    // No rows, no query: ofCustomers answers an empty list with an empty map.
+    const gdap = this.gdap.ofCustomers(
+      rows[0]?.partner_tenant_id ?? '',
+      rows.map((row) => row.customer_tenant_id),
+    );
     const toNode = customerMapper(actor, this.readSide.now());
     return rows.map((row) =>
       toNode(
