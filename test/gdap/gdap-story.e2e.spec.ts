@@ -13,7 +13,8 @@ const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: 
 const ASSIGN = `mutation ($input: CreateDelegatedAdminAccessAssignmentInput!) { createDelegatedAdminAccessAssignment(input: $input) { ${FIELDS} } }`;
 const LIST = `query ($filter: DelegatedAdminRelationshipFilter) { delegatedAdminRelationships(filter: $filter) { nodes { ${FIELDS} } pageInfo { hasNextPage } } }`;
 const EXPIRING = `{ expiringDelegatedAdminRelationships { within30Days { id } within7Days { id } within1Day { id } } }`;
-const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true, customerTenantId: "fabrikam" }) { id } }`;
+// Without DAP, so what Hal (a Helpdesk Agent) may do comes from GDAP alone (R14 gives him the portals with DAP).
+const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: false, customerTenantId: "fabrikam" }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
 const CUSTOMER = `{ customer(tenantId: "fabrikam") { services { name usable rule reason } delegatedAdminRelationships { id status endDateTime autoExtendDuration roles { displayName } } } }`;
 const ACCESS = `query ($role: PartnerRole) { effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam", role: $role) { capabilities { role action allowed reason rule } } }`;

@@ -2,13 +2,15 @@ import { DIRECTORY_ROLES as R } from './role-catalogue';
 
 /**
  * R67: which directory roles allow each action a partner takes in a customer's tenant. DAP's two
- * roles fall out as before (Global Administrator allows all; Helpdesk Administrator service
- * requests and helpdesk actions); reader roles allow none of them.
+ * roles fall out as R14 says (Global Administrator allows all; Helpdesk Administrator the admin
+ * portals, service requests and helpdesk actions); reader roles allow none of them.
  */
 export const ROLES_ALLOWING = {
   MANAGE_DIRECTORY: [R.GLOBAL_ADMINISTRATOR, R.USER_ADMINISTRATOR, R.PRIVILEGED_ROLE_ADMINISTRATOR],
+  // R14 as revised on 2026-11-30: Helpdesk Administrators sign in to the portals for helpdesk work.
   USE_ADMIN_PORTALS: [
     R.GLOBAL_ADMINISTRATOR,
+    R.HELPDESK_ADMINISTRATOR,
     R.USER_ADMINISTRATOR,
     R.EXCHANGE_ADMINISTRATOR,
     R.SHAREPOINT_ADMINISTRATOR,
