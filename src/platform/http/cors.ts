@@ -17,8 +17,9 @@ export function corsOptions(settings: Pick<Settings, 'CORS_ORIGINS'>): CorsOptio
       'traceparent',
       'apollo-require-preflight',
       'consistency-token',
+      'idempotency-key',
     ],
-    exposedHeaders: ['x-request-id', 'traceparent', 'consistency-token'],
+    exposedHeaders: ['x-request-id', 'traceparent', 'consistency-token', 'idempotent-replayed'],
     credentials: false,
     maxAge: 600,
   };

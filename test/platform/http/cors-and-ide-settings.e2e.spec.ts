@@ -51,6 +51,8 @@ describe('CORS_ORIGINS set', () => {
     expect(answer.status).toBeLessThan(300);
     expect(answer.headers['access-control-allow-origin']).toBe('https://admin.example.com');
     expect(answer.headers['access-control-allow-headers']).toContain('authorization');
+    // A browser app retries a mutation safely with an Idempotency-Key and sees it was replayed.
+    expect(answer.headers['access-control-allow-headers']).toContain('idempotency-key');
     const post = await request(app.url)
       .post('/graphql')
       .set('origin', 'http://localhost:5173')
@@ -58,6 +60,7 @@ describe('CORS_ORIGINS set', () => {
       .send({ query: '{ __typename }' });
     expect(post.headers['access-control-allow-origin']).toBe('http://localhost:5173');
     expect(post.headers['access-control-expose-headers']).toContain('x-request-id');
+    expect(post.headers['access-control-expose-headers']).toContain('idempotent-replayed');
   });
 
   it('an origin not listed is not allowed', async () => {
