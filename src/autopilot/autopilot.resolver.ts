@@ -26,6 +26,7 @@ import type {
   DevicePageKey,
   PagedDeviceRow,
 } from '../../projections/autopilot/autopilot.queries';
+import { connectionOf } from '../platform/graphql/connection';
 import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
@@ -103,20 +104,13 @@ export class AutopilotResolver {
     const key = decodeCursor(after, isProfileKey);
     await this.readSide.ready(...READ_MODELS);
     const facts = this.visibleFacts(actor, customerTenantId);
-    const rows = this.autopilot.profilePage(customerTenantId, size + 1, key);
-    const page = rows.slice(0, size);
-    const nodes = page.map((row) => this.profile(actor, row, facts));
-    const cursorOf = (row: AutopilotProfileRow) =>
-      encodeCursor({ name: row.name, id: row.profile_id });
-    return {
-      nodes,
-      edges: nodes.map((node, index) => ({ cursor: cursorOf(page[index]), node })),
-      pageInfo: {
-        hasNextPage: rows.length > size,
-        endCursor: page.length ? cursorOf(page[page.length - 1]) : null,
-      },
-      totalCount: this.autopilot.countProfiles(customerTenantId),
-    };
+    return connectionOf(
+      this.autopilot.profilePage(customerTenantId, size + 1, key),
+      size,
+      (row) => this.profile(actor, row, facts),
+      (row: AutopilotProfileRow) => encodeCursor({ name: row.name, id: row.profile_id }),
+      () => this.autopilot.countProfiles(customerTenantId),
+    );
   }
 
   @Query(() => AutopilotDeviceConnection, {
@@ -140,20 +134,13 @@ export class AutopilotResolver {
     };
     await this.readSide.ready(...READ_MODELS);
     const facts = this.visibleFacts(actor, customerTenantId);
-    const rows = this.autopilot.devicePage(customerTenantId, deviceFilter, size + 1, key);
-    const page = rows.slice(0, size);
-    const nodes = page.map((row) => this.device(actor, row, facts));
-    const cursorOf = (row: PagedDeviceRow) =>
-      encodeCursor({ position: row.position, rowId: row.row_id });
-    return {
-      nodes,
-      edges: nodes.map((node, index) => ({ cursor: cursorOf(page[index]), node })),
-      pageInfo: {
-        hasNextPage: rows.length > size,
-        endCursor: page.length ? cursorOf(page[page.length - 1]) : null,
-      },
-      totalCount: this.autopilot.countDevices(customerTenantId, deviceFilter),
-    };
+    return connectionOf(
+      this.autopilot.devicePage(customerTenantId, deviceFilter, size + 1, key),
+      size,
+      (row) => this.device(actor, row, facts),
+      (row: PagedDeviceRow) => encodeCursor({ position: row.position, rowId: row.row_id }),
+      () => this.autopilot.countDevices(customerTenantId, deviceFilter),
+    );
   }
 
   @Query(() => [AutopilotDevice], {

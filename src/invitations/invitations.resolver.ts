@@ -15,6 +15,7 @@ import type {
   InvitationPageKey,
   InvitationRow,
 } from '../../projections/invitations/invitations.queries';
+import { connectionOf } from '../platform/graphql/connection';
 import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
 
 const isInvitationKey = (value: unknown): value is InvitationPageKey =>
@@ -161,19 +162,13 @@ export class InvitationsResolver {
     await this.readSide.ready('invitations');
     const now = this.readSide.now();
     const { rows, totalCount } = this.invitationQueries.page(audience, status, now, size + 1, key);
-    const page = rows.slice(0, size);
-    const nodes = page.map((row) => toInvitation(row, now));
-    const cursorOf = (row: InvitationRow) =>
-      encodeCursor({ createdAt: row.created_at, id: row.invitation_id });
-    return {
-      nodes,
-      edges: nodes.map((node, index) => ({ cursor: cursorOf(page[index]), node })),
-      pageInfo: {
-        hasNextPage: rows.length > size,
-        endCursor: page.length ? cursorOf(page[page.length - 1]) : null,
-      },
-      totalCount: totalCount(),
-    };
+    return connectionOf(
+      rows,
+      size,
+      (row) => toInvitation(row, now),
+      (row: InvitationRow) => encodeCursor({ createdAt: row.created_at, id: row.invitation_id }),
+      totalCount,
+    );
   }
 
   @Query(() => Invitation, { nullable: true })

@@ -2,6 +2,7 @@ import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphq
 import { ServiceRequestsQueries } from '../../../projections/delegated-admin/service-requests.queries';
 import type { Actor } from '../../platform/domain/actor';
 import { normaliseTenantId } from '../../platform/domain/ids';
+import { connectionOf } from '../../platform/graphql/connection';
 import { decodeCursor, encodeCursor, pageSize } from '../../platform/graphql/cursor';
 import { CurrentActor } from '../../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../../platform/read-store/read-side';
@@ -37,27 +38,13 @@ export class ServiceRequestsResolver {
     const size = pageSize(first, 50, 500);
     const before = decodeCursor(after, isPosition);
     await this.readSide.ready('service-requests');
-    const rows = this.requests.page(scope, otherTenantId, size + 1, before);
-    const pageRows = rows.slice(0, size);
-    const nodes = pageRows.map(toServiceRequest);
-    const queries = this.requests;
-    return {
-      nodes,
-      get edges() {
-        return pageRows.map((row, index) => ({
-          cursor: encodeCursor(row.position),
-          node: nodes[index],
-        }));
-      },
-      pageInfo: {
-        hasNextPage: rows.length > size,
-        endCursor: pageRows.length > 0 ? encodeCursor(pageRows.at(-1)!.position) : null,
-      },
-      // Counted only when asked for.
-      get totalCount() {
-        return queries.count(scope, otherTenantId);
-      },
-    };
+    return connectionOf(
+      this.requests.page(scope, otherTenantId, size + 1, before),
+      size,
+      toServiceRequest,
+      (row) => encodeCursor(row.position),
+      () => this.requests.count(scope, otherTenantId),
+    );
   }
 
   @ResolveField(() => Int, {
