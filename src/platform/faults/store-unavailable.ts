@@ -1,5 +1,6 @@
 /** Why a store cannot commit now; `UNAVAILABLE`'s `extensions.cause`. */
-export type UnavailableCause = 'DISK_FULL' | 'LOCKED' | 'IO_ERROR' | 'CORRUPT' | 'PROJECTION_LAG';
+export type UnavailableCause =
+  'DISK_FULL' | 'LOCKED' | 'IO_ERROR' | 'CORRUPT' | 'PROJECTION_LAG' | 'UNREACHABLE';
 
 const MESSAGES: Record<UnavailableCause, string> = {
   DISK_FULL: 'the disk holding the data is full',
@@ -7,6 +8,7 @@ const MESSAGES: Record<UnavailableCause, string> = {
   IO_ERROR: 'the store failed to read or write its file',
   CORRUPT: 'a database file is damaged (an integrity check failed)',
   PROJECTION_LAG: 'the read models are too far behind the event store',
+  UNREACHABLE: 'the event store server cannot be reached',
 };
 
 /**
@@ -17,12 +19,22 @@ export class StoreUnavailableError extends Error {
   constructor(
     readonly fault: UnavailableCause,
     readonly detail?: string,
+    /** False when the store surely wrote nothing; 'unknown' when a write may have landed. */
+    readonly recorded: false | 'unknown' = false,
   ) {
     super(
-      `The change cannot be recorded now: ${MESSAGES[fault]}${detail ? ` (${detail})` : ''}. Nothing was recorded; try again later.`,
+      `The change cannot be recorded now: ${MESSAGES[fault]}${detail ? ` (${detail})` : ''}. ${
+        recorded === false
+          ? 'Nothing was recorded; try again later.'
+          : 'It may have been recorded; retry with the same Idempotency-Key.'
+      }`,
     );
     this.name = 'StoreUnavailableError';
+    this.publicMessage = this.message;
   }
+
+  /** What a client is told; a subclass may log more (a server address) in `message`. */
+  readonly publicMessage: string;
 }
 
 /** The environment fault behind an SQLite or file-system error, if it is one (else undefined). */

@@ -95,15 +95,20 @@ export function formatError(logger: Logger) {
         extensions: { code: 'NOT_READY', recorded: true, position: original.position },
       };
     }
-    // A store that cannot commit (disk full, locked, I/O error, damaged file) refuses the write:
-    // nothing was recorded (once recorded, an error is RecordedButNotVisibleError above).
+    // A store that cannot commit (disk full, locked, I/O error, damaged file, server unreachable)
+    // refuses the write: nothing was recorded, or `recorded: null` when an EventStoreDB call timed
+    // out and may have landed (once recorded, an error is RecordedButNotVisibleError above).
     const unavailable = asUnavailable(original);
     if (unavailable instanceof StoreUnavailableError) {
       logger.warn(unavailable.message);
       return {
         ...base,
-        message: unavailable.message,
-        extensions: { code: 'UNAVAILABLE', cause: unavailable.fault, recorded: false },
+        message: unavailable.publicMessage,
+        extensions: {
+          code: 'UNAVAILABLE',
+          cause: unavailable.fault,
+          recorded: unavailable.recorded === false ? false : null,
+        },
       };
     }
     if (original instanceof ReadModelNotReadyError) {

@@ -164,6 +164,32 @@ describe('EsdbEventStore', () => {
     });
   });
 
+  describe('events stored in a shape this product cannot read', () => {
+    it('come back marked malformed from stream and $all reads, never thrown', async () => {
+      const double = await startDouble();
+      const store = connect(double.url);
+      const stream = newStreamId();
+      await store.append(stream, newEvents(3), 'no_stream');
+      // Another writer (or a hand edit) left bytes the client cannot parse as our events.
+      const [badData, badMetadata, binary] = double.log.stream(stream) ?? [];
+      (badData as { data: Uint8Array }).data = Buffer.from('{not json');
+      (badMetadata as { customMetadata: Uint8Array }).customMetadata = Buffer.from('{oops');
+      (binary as { contentType: string }).contentType = 'application/octet-stream';
+
+      const read = await store.readStream(stream);
+      const all = (await store.readAll({ after: -1, maxCount: 100 })).filter(
+        (event) => event.streamId === stream,
+      );
+      for (const events of [read, all]) {
+        expect(events.map((event) => event.malformed)).toEqual([
+          'stored JSON cannot be parsed (data is not an object)',
+          'stored JSON cannot be parsed (metadata)',
+          'stored data is not JSON (binary content type)',
+        ]);
+      }
+    });
+  });
+
   describe('catch-up subscription', () => {
     it('receives, exactly once and in order, events appended while it catches up', async () => {
       const double = await startDouble({ systemEventEvery: 4 });

@@ -1,4 +1,6 @@
+import { TimeoutError, UnavailableError } from '@eventstore/db-client';
 import { Logger } from '@nestjs/common';
+import { EventStoreUnavailableError } from '../../../src/platform/event-store/esdb/esdb-retry';
 import { formatError } from '../../../src/platform/graphql/error-formatting';
 import { ReadModelNotReadyError } from '../../../src/platform/projection-engine/checkpoints';
 import { ReadYourWritesTimeoutError } from '../../../src/platform/projection-engine/visible-position';
@@ -20,5 +22,40 @@ describe('errors the read side raises', () => {
       recorded: true,
       position: 42,
     });
+  });
+});
+
+describe('errors the environment raises', () => {
+  const logger = new Logger('test');
+  const warned = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+  const logged = jest.spyOn(logger, 'error');
+  const format = formatError(logger);
+  const formatted = { message: 'raw' };
+  const target = 'esdb://events.internal:2113?tls=false';
+
+  it('EventStoreDB unreachable is UNAVAILABLE (UNREACHABLE), nothing recorded, no server address told', () => {
+    const never = new UnavailableError({ code: 14, details: 'connect ECONNREFUSED' } as never);
+    const answer = format(formatted, new EventStoreUnavailableError(target, 'append', 5, never));
+    expect(answer.extensions).toEqual({
+      code: 'UNAVAILABLE',
+      cause: 'UNREACHABLE',
+      recorded: false,
+    });
+    expect(answer.message).toMatch(/cannot be reached.*Nothing was recorded/);
+    expect(answer.message).not.toMatch(/events\.internal/);
+    // Operators see the address, below error level: the environment, not a bug.
+    expect(warned).toHaveBeenLastCalledWith(expect.stringContaining('events.internal:2113'));
+    expect(logged).not.toHaveBeenCalled();
+  });
+
+  it('an EventStoreDB call that timed out may have landed: recorded is null, retry with the key', () => {
+    const timedOut = new TimeoutError({ code: 4, details: 'deadline exceeded' } as never);
+    const answer = format(formatted, new EventStoreUnavailableError(target, 'append', 5, timedOut));
+    expect(answer.extensions).toEqual({
+      code: 'UNAVAILABLE',
+      cause: 'UNREACHABLE',
+      recorded: null,
+    });
+    expect(answer.message).toMatch(/may have been recorded; retry with the same Idempotency-Key/);
   });
 });

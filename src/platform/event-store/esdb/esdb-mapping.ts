@@ -73,6 +73,7 @@ export function isSystemEvent(event: { streamId: string; type: string }): boolea
 }
 
 export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
+  const malformed = malformedReason(event);
   return {
     id: event.id,
     streamId: event.streamId,
@@ -82,7 +83,20 @@ export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
     revision: Number(event.revision),
     position: toPosition(event.position, `event ${event.id} in ${event.streamId}`),
     created: event.created,
+    ...(malformed ? { malformed } : {}),
   };
+}
+
+/**
+ * The client never throws on stored bytes it cannot parse: it hands back the text as data, or the
+ * raw bytes as metadata. Our events are JSON objects with JSON metadata, so either shape means the
+ * stored event cannot be read; it is marked as the SQLite store marks it, never thrown on.
+ */
+function malformedReason(event: EsdbRecordedEvent): string | undefined {
+  if (!event.isJson) return 'stored data is not JSON (binary content type)';
+  if (typeof event.data === 'string') return 'stored JSON cannot be parsed (data is not an object)';
+  if (event.metadata instanceof Uint8Array) return 'stored JSON cannot be parsed (metadata)';
+  return undefined;
 }
 
 /** What servers older than 22.6 send as the `$all` position of an event read from a stream. */

@@ -5,6 +5,7 @@ import {
   UnavailableError,
   convertToCommandError,
 } from '@eventstore/db-client';
+import { StoreUnavailableError } from '../../faults/store-unavailable';
 
 export interface RetryPolicy {
   /** Pause before the first retry (ms); each further pause doubles, up to maxDelayMs. */
@@ -26,8 +27,12 @@ export interface EsdbLogger {
   warn(message: string): void;
 }
 
-/** EventStoreDB stayed unreachable (or leaderless) for longer than the retry policy allows. */
-export class EventStoreUnavailableError extends Error {
+/**
+ * EventStoreDB stayed unreachable (or leaderless) for longer than the retry policy allows: an
+ * environment fault, answered as `UNAVAILABLE` (cause `UNREACHABLE`) like a full disk. A call that
+ * timed out or was cancelled may have been written; one that never connected was not.
+ */
+export class EventStoreUnavailableError extends StoreUnavailableError {
   constructor(
     readonly target: string,
     readonly operation: string,
@@ -35,9 +40,13 @@ export class EventStoreUnavailableError extends Error {
     override readonly cause: unknown,
   ) {
     super(
-      `EventStoreDB at ${target} is unavailable: ${operation} failed ${attempts} times (last: ${describe(cause)}). ` +
-        'Check that the server (or a cluster leader) is running and that EVENTSTORE_URL points at it.',
+      'UNREACHABLE',
+      `${operation} failed ${attempts} times`,
+      cause instanceof TimeoutError || cause instanceof CancelledError ? 'unknown' : false,
     );
+    this.message =
+      `EventStoreDB at ${target} is unavailable: ${operation} failed ${attempts} times (last: ${describe(cause)}). ` +
+      'Check that the server (or a cluster leader) is running and that EVENTSTORE_URL points at it.';
     this.name = 'EventStoreUnavailableError';
   }
 }
