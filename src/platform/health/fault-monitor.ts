@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SETTINGS, type Settings } from '../config/settings';
@@ -32,6 +32,7 @@ export interface FaultReport {
 @Injectable()
 export class FaultMonitor implements OnApplicationShutdown {
   readonly integrity: IntegrityChecks;
+  private readonly logger = new Logger('Integrity');
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -41,12 +42,14 @@ export class FaultMonitor implements OnApplicationShutdown {
   ) {
     const files = [readStore.file, join(settings.DATA_DIR, 'idempotency.db')];
     if (!settings.EVENTSTORE_URL) files.unshift(join(settings.DATA_DIR, 'events.db'));
-    this.integrity = new IntegrityChecks(files);
+    this.integrity = new IntegrityChecks(files, (error) =>
+      this.logger.warn(`integrity check not run: ${error.message}`),
+    );
   }
 
-  /** Checks the files at start, then every INTEGRITY_CHECK_INTERVAL_MS. */
-  startIntegrityChecks(): void {
-    this.integrity.start(this.settings.INTEGRITY_CHECK_INTERVAL_MS);
+  /** Checks the files at start (settled once checked), then every INTEGRITY_CHECK_INTERVAL_MS. */
+  startIntegrityChecks(): Promise<unknown> {
+    return this.integrity.start(this.settings.INTEGRITY_CHECK_INTERVAL_MS);
   }
 
   onApplicationShutdown(): void {

@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { workerFile } from '../common/worker-file';
 
-const MAX_REPORTED = 5;
 /** A check asked for because a read met a damaged page runs at most this often. */
 const MIN_GAP_MS = 1000;
+const WORKER = workerFile(__filename, 'integrity-check.worker');
 
 export interface IntegrityFailure {
   file: string;
@@ -12,29 +12,32 @@ export interface IntegrityFailure {
 }
 
 /**
- * `PRAGMA quick_check` of each database file, on a connection of its own (opened for the check,
- * so it reads the file as it is on disk, not pages another connection has cached): at start, every
- * INTEGRITY_CHECK_INTERVAL_MS, and soon after any operation met a damaged page. It reads every
- * page (about 0.1 s per 100 MB), on the thread that asks.
+ * `PRAGMA quick_check` of each database file (see quickCheck): at start, every
+ * INTEGRITY_CHECK_INTERVAL_MS, and soon after any operation met a damaged page. Each check reads
+ * every page, so it runs on a worker thread of its own: requests are never held up by it.
  */
 export class IntegrityChecks {
   private failures: IntegrityFailure[] = [];
   private timer?: NodeJS.Timeout;
   private lastRun = 0;
+  private running?: Promise<readonly IntegrityFailure[]>;
 
-  constructor(private readonly files: readonly string[]) {}
+  constructor(
+    private readonly files: readonly string[],
+    private readonly onWorkerError: (error: Error) => void = () => undefined,
+  ) {}
 
   get current(): readonly IntegrityFailure[] {
     return this.failures;
   }
 
-  /** Checks now, then every `intervalMs` (0: only now). */
-  start(intervalMs: number): void {
-    this.run();
+  /** Checks now (the promise settles when that check is done), then every `intervalMs` (0: only now). */
+  start(intervalMs: number): Promise<readonly IntegrityFailure[]> {
     if (intervalMs > 0) {
-      this.timer = setInterval(() => this.run(), intervalMs);
+      this.timer = setInterval(() => void this.run(), intervalMs);
       this.timer.unref();
     }
+    return this.run();
   }
 
   stop(): void {
@@ -43,37 +46,35 @@ export class IntegrityChecks {
 
   /** Checks again unless a check ran within the last second (something met a damaged page). */
   soon(): void {
-    if (Date.now() - this.lastRun >= MIN_GAP_MS) this.run();
+    if (Date.now() - this.lastRun >= MIN_GAP_MS) void this.run();
   }
 
-  run(): readonly IntegrityFailure[] {
+  /** One check of every file; a check already running is joined, not doubled. */
+  run(): Promise<readonly IntegrityFailure[]> {
     this.lastRun = Date.now();
-    this.failures = this.files.flatMap((file) => {
-      const detail = quickCheck(file);
-      return detail ? [{ file: basename(file), detail }] : [];
-    });
-    return this.failures;
+    this.running ??= this.checkOnWorker().finally(() => (this.running = undefined));
+    return this.running;
   }
-}
 
-/** Undefined when the file is sound (or absent); else what SQLite found wrong. */
-function quickCheck(file: string): string | undefined {
-  if (!existsSync(file)) return undefined;
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 100');
-    const rows = db.pragma(`quick_check(${MAX_REPORTED})`, { simple: false }) as {
-      quick_check: string;
-    }[];
-    const problems = rows.map((row) => row.quick_check).filter((line) => line !== 'ok');
-    return problems.length > 0 ? problems.join('; ') : undefined;
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? '';
-    // Busy is not damage: the next check will tell.
-    if (code.startsWith('SQLITE_BUSY')) return undefined;
-    return (error as Error).message;
-  } finally {
-    db?.close();
+  private async checkOnWorker(): Promise<readonly IntegrityFailure[]> {
+    try {
+      const details = await new Promise<(string | null)[]>((resolve, reject) => {
+        const worker = new Worker(WORKER.file, {
+          workerData: this.files,
+          execArgv: WORKER.execArgv,
+        });
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`the check's worker exited (${code})`)));
+      });
+      this.failures = this.files.flatMap((file, index) => {
+        const detail = details[index];
+        return detail ? [{ file: basename(file), detail }] : [];
+      });
+    } catch (error) {
+      // Not a verdict on the files: the last one stands until a check completes.
+      this.onWorkerError(error as Error);
+    }
+    return this.failures;
   }
 }

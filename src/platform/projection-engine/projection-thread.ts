@@ -1,5 +1,5 @@
-import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerFile } from '../common/worker-file';
 import type { Settings } from '../config/settings';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
 import type { ReadStore } from '../read-store/read-store';
@@ -10,10 +10,7 @@ import type { Fault } from '../faults/fault-state';
 import type { Projector, ProjectorFault } from './projector';
 import { VisiblePosition } from './visible-position';
 
-const WORKER_FILE = join(__dirname, `projection-worker${extname(__filename)}`);
-/** The worker is TypeScript too when this file is: it needs the same loader. */
-const WORKER_EXEC_ARGV =
-  extname(__filename) === '.ts' ? ['-r', require.resolve('@swc-node/register')] : [];
+const WORKER = workerFile(__filename, 'projection-worker');
 const RESTART_DELAY_MS = 1000;
 /** A worker that has not closed its stores by then is terminated (its last batch is committed or not, never half). */
 const STOP_TIMEOUT_MS = 10_000;
@@ -172,7 +169,7 @@ export class ProjectionThread implements Projector {
       projectionsModule: this.projectionsModule,
       wantEvents: this.appliedListeners.size > 0,
     };
-    const worker = new Worker(WORKER_FILE, { workerData: input, execArgv: WORKER_EXEC_ARGV });
+    const worker = new Worker(WORKER.file, { workerData: input, execArgv: WORKER.execArgv });
     worker.unref();
     this.worker = worker;
     this.started = new Promise((resolve, reject) => {

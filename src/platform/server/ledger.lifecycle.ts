@@ -44,8 +44,9 @@ export class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    this.faults.startIntegrityChecks();
-    this.starting = this.startUntilReady();
+    // Ready is said only once the files were checked (on a worker thread, beside the catch-up).
+    const checked = this.faults.startIntegrityChecks();
+    this.starting = this.startUntilReady(checked);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -59,7 +60,7 @@ export class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     await this.store.close();
   }
 
-  private async startUntilReady(): Promise<void> {
+  private async startUntilReady(integrityChecked: Promise<unknown>): Promise<void> {
     const started = Date.now();
     const stopLogging = logCatchUpProgress(
       this.engine,
@@ -70,6 +71,7 @@ export class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShu
       for (let attempt = 1; !this.stopping.signal.aborted; attempt++) {
         try {
           await this.start();
+          await integrityChecked;
           if (this.stopping.signal.aborted) return;
           this.readiness.markReady();
           const head = await this.store.headPosition();
