@@ -66,18 +66,6 @@ const ALLOWED_EDGES: Record<string, string> = {
  * composition file that joins each room's `domain/events.ts`, not a room, so the platform names no
  * room and a new room changes nothing in the platform.
  */
-/**
- * Known exceptions to "the platform imports no room", each with its reason. The revocation fences
- * take away the pair's facts, and GDAP grants (issue 15) are among them; moving the grant's shape
- * into platform/domain removes these.
- */
-const PLATFORM_ROOM_EXCEPTIONS: Record<string, string> = {
-  'src/platform/domain/pair-facts.ts -> src/gdap/domain/effective-roles.ts':
-    'the GdapGrant type of the pair facts',
-  'src/platform/domain/revocation-fences.ts -> src/gdap/domain/effective-roles.ts':
-    'a GDAP fence keeps only the grants in force (grantsInForce)',
-};
-
 const PLATFORM_MAY_IMPORT: Record<string, string> = {
   'src/events.ts': 'the DomainEvent union and the schema version table (composition, no room)',
 };
@@ -213,7 +201,6 @@ describe('architecture', () => {
     const offending = IMPORTS.filter((edge) => {
       if (layerOf(edge.from).kind !== 'platform') return false;
       const to = layerOf(edge.to);
-      if (`${edge.from} -> ${edge.to}` in PLATFORM_ROOM_EXCEPTIONS) return false;
       return (
         to.kind === 'room' ||
         to.kind === 'cli' ||

@@ -1,4 +1,4 @@
-import { schemaVersionOf } from '../../src/events';
+import { readDomainEvent, schemaVersionOf } from '../../src/events';
 import type { DomainEvent } from '../../src/events';
 import { loadSettings } from '../../src/platform/config/settings';
 import { autopilotId, registryTenantOrNotFound } from '../../src/autopilot/domain/autopilot-ids';
@@ -201,12 +201,12 @@ export class World {
       context,
     );
     this.forget(invitationStream);
-    const data = accepted.data as {
-      partnerTenantId: string;
-      partnerName: string;
-      includeDelegatedAdmin: boolean;
-      customer: { tenantId: string; name: string; domain?: string };
-    };
+    // Typed as every reader of the store types it: by its type and schema version.
+    const read = readDomainEvent(accepted.type, accepted.metadata.schemaVersion, accepted.data);
+    if (!read.readable || read.event.type !== 'InvitationAccepted') {
+      throw new Error(`the invitation was not accepted: ${accepted.type}`);
+    }
+    const { data } = read.event;
     const followUp = { ...context, causationId: accepted.id };
     const { partnerTenantId, partnerName, customer } = data;
     this.decide(

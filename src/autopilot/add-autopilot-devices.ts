@@ -1,24 +1,16 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../platform/config/settings';
-import { autopilotId } from './domain/autopilot-ids';
-import type { DeviceIdentityInput } from './domain/device-identity';
-import type { DeviceSource } from './domain/events';
 import { AggregateStore } from '../platform/write/aggregate-store';
-import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import type { CommandOutcome } from '../platform/write/command-context';
+import { Intent } from '../platform/write/intent';
+import type { AutopilotRequestOf } from './domain/commands';
 import { decideOnRegistry } from './autopilot-registry';
 
-export class AddAutopilotDevices extends Command<CommandOutcome & { deviceIds: string[] }> {
-  constructor(
-    readonly context: CommandContext,
-    readonly customerTenantId: string,
-    readonly source: DeviceSource | null,
-    readonly devices: readonly DeviceIdentityInput[],
-  ) {
-    super();
-  }
-}
+export class AddAutopilotDevices extends Intent<
+  AutopilotRequestOf<'AddAutopilotDevices'>,
+  CommandOutcome & { deviceIds: string[] }
+> {}
 
 /**
  * R30, R31, R33: a batch of devices, all or none, in one append to the tenant's registry: checked
@@ -33,15 +25,13 @@ export class AddAutopilotDevicesHandler implements ICommandHandler<AddAutopilotD
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
-  async execute({ context, customerTenantId, source, devices }: AddAutopilotDevices) {
-    const deviceIds = devices.map(() => autopilotId(customerTenantId, randomUUID()));
+  async execute({ context, command }: AddAutopilotDevices) {
     const { position } = await decideOnRegistry(
       this.aggregates,
       this.settings.AUTOPILOT_POLICY,
       context,
-      customerTenantId,
-      { type: 'AddAutopilotDevices', source, devices, deviceIds },
+      command,
     );
-    return { position, deviceIds };
+    return { position, deviceIds: [...command.deviceIds] };
   }
 }

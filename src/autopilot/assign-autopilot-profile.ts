@@ -1,22 +1,17 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../platform/config/settings';
-import { registryTenantOrNotFound } from './domain/autopilot-ids';
 import { AggregateStore } from '../platform/write/aggregate-store';
-import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import { Intent } from '../platform/write/intent';
+import type { AutopilotRequestOf } from './domain/commands';
 import { decideOnRegistry } from './autopilot-registry';
 
-export class AssignAutopilotProfile extends Command<CommandOutcome> {
-  constructor(
-    readonly context: CommandContext,
-    readonly deviceId: string,
-    readonly profileId: string,
-  ) {
-    super();
-  }
-}
+export class AssignAutopilotProfile extends Intent<AutopilotRequestOf<'AssignAutopilotProfile'>> {}
 
-/** R30, R32, R35: a partner Admin Agent has a device run a profile (replacing any other). */
+/**
+ * R30, R32, R35: a partner Admin Agent has a device run a profile (replacing any other). A profile
+ * of another tenant is not in the device's registry: the decider answers NOT_FOUND.
+ */
 @CommandHandler(AssignAutopilotProfile)
 export class AssignAutopilotProfileHandler implements ICommandHandler<AssignAutopilotProfile> {
   constructor(
@@ -24,14 +19,7 @@ export class AssignAutopilotProfileHandler implements ICommandHandler<AssignAuto
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
-  execute({ context, deviceId, profileId }: AssignAutopilotProfile) {
-    // A profile of another tenant is not in the device's registry: the decider answers NOT_FOUND.
-    return decideOnRegistry(
-      this.aggregates,
-      this.settings.AUTOPILOT_POLICY,
-      context,
-      registryTenantOrNotFound(deviceId, 'device'),
-      { type: 'AssignAutopilotProfile', deviceId, profileId },
-    );
+  execute({ context, command }: AssignAutopilotProfile) {
+    return decideOnRegistry(this.aggregates, this.settings.AUTOPILOT_POLICY, context, command);
   }
 }

@@ -1,25 +1,25 @@
 import type { AutopilotPolicy } from './domain/autopilot-access';
 import { autopilotRegistryDecider } from './domain/autopilot-registry.decider';
-import type { AutopilotRequest } from './domain/commands';
+import type { AutopilotRequest, RegistryAddress } from './domain/commands';
 import { streamIds } from '../platform/domain/streams';
 import type { AggregateStore } from '../platform/write/aggregate-store';
 import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
 import { loadPairSnapshot } from '../delegated-admin/pair-facts';
 
 /**
- * Decides an Autopilot request on the customer tenant's registry, the one stream every Autopilot
- * change of the tenant is appended to. A partner's relationship and DAP are read from the pair's
- * streams first; the decider sees them behind the fences revocations set in the registry, so a
- * revocation that lands meanwhile makes the append fail, and the request is decided again.
+ * Decides an Autopilot request, as its resolver built it, on the customer tenant's registry: the
+ * one stream every Autopilot change of the tenant is appended to. It adds only what it reads
+ * elsewhere: a partner's relationship and DAP from the pair's streams (the decider sees them
+ * behind the fences revocations set in the registry, so a revocation that lands meanwhile makes
+ * the append fail, and the request is decided again) and the policy in force.
  */
 export async function decideOnRegistry(
   aggregates: AggregateStore,
   policy: AutopilotPolicy,
   context: CommandContext,
-  customerTenantId: string,
-  request: AutopilotRequest,
+  command: RegistryAddress & AutopilotRequest,
 ): Promise<CommandOutcome> {
-  const { actor } = context;
+  const { actor, customerTenantId } = command;
   const pair =
     actor.tenantKind === 'partner'
       ? await loadPairSnapshot(aggregates, actor.tenantId, customerTenantId)
@@ -27,7 +27,7 @@ export async function decideOnRegistry(
   const { position } = await aggregates.decide(
     streamIds.autopilot(customerTenantId),
     autopilotRegistryDecider,
-    { ...request, actor, customerTenantId, pair, policy },
+    { ...command, pair, policy },
     context,
     // Every Autopilot command of the tenant, partners' and the customer's, shares this stream.
     { takeTurns: true },

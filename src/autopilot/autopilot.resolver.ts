@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { randomUUID } from 'node:crypto';
 import type { CommandContext } from '../platform/write/command-context';
 import { AddAutopilotDevices } from './add-autopilot-devices';
 import { AssignAutopilotProfile } from './assign-autopilot-profile';
@@ -19,7 +20,13 @@ import type { Actor } from '../platform/domain/actor';
 import { assertPartnerPageReader } from '../delegated-admin/domain/page-access';
 import { notFound } from '../platform/domain/domain-error';
 import { normaliseTenantId } from '../platform/domain/ids';
-import { normaliseAutopilotId } from './domain/autopilot-ids';
+import {
+  autopilotId,
+  type AutopilotIdKind,
+  normaliseAutopilotId,
+  registryTenantOrNotFound,
+} from './domain/autopilot-ids';
+import type { RegistryAddress } from './domain/commands';
 import type {
   AutopilotDeviceRow,
   AutopilotProfileRow,
@@ -63,6 +70,16 @@ const isProfileKey = (value: unknown): value is { name: string; id: string } =>
 const tenantOf = (id: string) => normaliseTenantId(id, 'customerTenantId');
 const deviceIdOf = (id: string) => normaliseAutopilotId(id, 'device');
 const profileIdOf = (id: string) => normaliseAutopilotId(id, 'profile');
+
+/** Who asks, and the registry a well-formed profile or device id names (autopilot-ids.ts). */
+const registryOf = (
+  caller: CommandContext,
+  id: string,
+  kind: AutopilotIdKind,
+): RegistryAddress => ({
+  actor: caller.actor,
+  customerTenantId: registryTenantOrNotFound(id, kind),
+});
 
 /** Windows Autopilot profiles and devices of a customer (R30–R36). */
 @Resolver()
@@ -161,15 +178,18 @@ export class AutopilotResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: CreateAutopilotProfileInput,
   ): Promise<AutopilotProfile> {
-    return this.commands.execute(
-      new CreateAutopilotProfile(
-        caller,
-        tenantOf(input.customerTenantId),
-        input.name,
-        input.description ?? null,
-        input.settings ?? null,
-      ),
-      ({ profileId }) => this.profileById(caller.actor, profileId),
+    const customerTenantId = tenantOf(input.customerTenantId);
+    const command = {
+      type: 'CreateAutopilotProfile',
+      actor: caller.actor,
+      customerTenantId,
+      profileId: autopilotId(customerTenantId, randomUUID()),
+      name: input.name,
+      description: input.description ?? null,
+      settings: input.settings ?? null,
+    } as const;
+    return this.commands.execute(new CreateAutopilotProfile(caller, command), () =>
+      this.profileById(caller.actor, command.profileId),
     );
   }
 
@@ -180,8 +200,14 @@ export class AutopilotResolver {
   ): Promise<AutopilotProfile> {
     const { profileId: profileIdInput, ...changes } = input;
     const profileId = profileIdOf(profileIdInput);
-    return this.commands.execute(new UpdateAutopilotProfile(caller, profileId, changes), () =>
-      this.profileById(caller.actor, profileId),
+    const command = {
+      type: 'UpdateAutopilotProfile',
+      ...registryOf(caller, profileId, 'profile'),
+      profileId,
+      changes,
+    } as const;
+    return this.commands.execute(new UpdateAutopilotProfile(caller, command), () =>
+      this.profileById(caller.actor, command.profileId),
     );
   }
 
@@ -190,12 +216,15 @@ export class AutopilotResolver {
   })
   async deleteAutopilotProfile(
     @Caller() caller: CommandContext,
-    @Args('profileId', { type: () => ID }) profileId: string,
+    @Args('profileId', { type: () => ID }) profileIdInput: string,
   ): Promise<boolean> {
-    return this.commands.execute(
-      new DeleteAutopilotProfile(caller, profileIdOf(profileId)),
-      () => true,
-    );
+    const profileId = profileIdOf(profileIdInput);
+    const command = {
+      type: 'DeleteAutopilotProfile',
+      ...registryOf(caller, profileId, 'profile'),
+      profileId,
+    } as const;
+    return this.commands.execute(new DeleteAutopilotProfile(caller, command), () => true);
   }
 
   @Mutation(() => [AutopilotDevice], {
@@ -207,16 +236,21 @@ export class AutopilotResolver {
     @Args('input') input: AddAutopilotDevicesInput,
   ): Promise<AutopilotDevice[]> {
     const customerTenantId = tenantOf(input.customerTenantId);
-    return this.commands.execute(
-      new AddAutopilotDevices(caller, customerTenantId, input.source ?? null, input.devices),
-      async ({ deviceIds }) => {
-        await this.readSide.ready(...READ_MODELS);
-        const facts = this.facts(caller.actor, customerTenantId);
-        return this.autopilot
-          .devices(deviceIds)
-          .map((row) => this.device(caller.actor, row, facts));
-      },
-    );
+    const command = {
+      type: 'AddAutopilotDevices',
+      actor: caller.actor,
+      customerTenantId,
+      source: input.source ?? null,
+      devices: input.devices,
+      deviceIds: input.devices.map(() => autopilotId(customerTenantId, randomUUID())),
+    } as const;
+    return this.commands.execute(new AddAutopilotDevices(caller, command), async () => {
+      await this.readSide.ready(...READ_MODELS);
+      const facts = this.facts(caller.actor, customerTenantId);
+      return this.autopilot
+        .devices(command.deviceIds)
+        .map((row) => this.device(caller.actor, row, facts));
+    });
   }
 
   @Mutation(() => AutopilotDevice, { description: 'R30, R32, R35: a partner Admin Agent.' })
@@ -225,32 +259,45 @@ export class AutopilotResolver {
     @Args('input') input: AssignAutopilotProfileInput,
   ): Promise<AutopilotDevice> {
     const deviceId = deviceIdOf(input.deviceId);
-    return this.commands.execute(
-      new AssignAutopilotProfile(caller, deviceId, profileIdOf(input.profileId)),
-      () => this.deviceById(caller.actor, deviceId),
+    const command = {
+      type: 'AssignAutopilotProfile',
+      ...registryOf(caller, deviceId, 'device'),
+      deviceId,
+      profileId: profileIdOf(input.profileId),
+    } as const;
+    return this.commands.execute(new AssignAutopilotProfile(caller, command), () =>
+      this.deviceById(caller.actor, command.deviceId),
     );
   }
 
   @Mutation(() => AutopilotDevice, { description: 'R34: the profile itself stays.' })
   async unassignAutopilotProfile(
     @Caller() caller: CommandContext,
-    @Args('deviceId', { type: () => ID }) deviceId: string,
+    @Args('deviceId', { type: () => ID }) deviceIdInput: string,
   ): Promise<AutopilotDevice> {
-    const id = deviceIdOf(deviceId);
-    return this.commands.execute(new UnassignAutopilotProfile(caller, id), () =>
-      this.deviceById(caller.actor, id),
+    const deviceId = deviceIdOf(deviceIdInput);
+    const command = {
+      type: 'UnassignAutopilotProfile',
+      ...registryOf(caller, deviceId, 'device'),
+      deviceId,
+    } as const;
+    return this.commands.execute(new UnassignAutopilotProfile(caller, command), () =>
+      this.deviceById(caller.actor, command.deviceId),
     );
   }
 
   @Mutation(() => Boolean, { description: 'R32, R35: a partner Admin Agent.' })
   async removeAutopilotDevice(
     @Caller() caller: CommandContext,
-    @Args('deviceId', { type: () => ID }) deviceId: string,
+    @Args('deviceId', { type: () => ID }) deviceIdInput: string,
   ): Promise<boolean> {
-    return this.commands.execute(
-      new RemoveAutopilotDevice(caller, deviceIdOf(deviceId)),
-      () => true,
-    );
+    const deviceId = deviceIdOf(deviceIdInput);
+    const command = {
+      type: 'RemoveAutopilotDevice',
+      ...registryOf(caller, deviceId, 'device'),
+      deviceId,
+    } as const;
+    return this.commands.execute(new RemoveAutopilotDevice(caller, command), () => true);
   }
 
   /** The caller's relationship and DAP with the customer, as the read model shows them now. */

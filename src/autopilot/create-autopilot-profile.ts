@@ -1,24 +1,16 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../platform/config/settings';
-import { autopilotId } from './domain/autopilot-ids';
-import type { AutopilotSetting } from './domain/events';
 import { AggregateStore } from '../platform/write/aggregate-store';
-import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import type { CommandOutcome } from '../platform/write/command-context';
+import { Intent } from '../platform/write/intent';
+import type { AutopilotRequestOf } from './domain/commands';
 import { decideOnRegistry } from './autopilot-registry';
 
-export class CreateAutopilotProfile extends Command<CommandOutcome & { profileId: string }> {
-  constructor(
-    readonly context: CommandContext,
-    readonly customerTenantId: string,
-    readonly name: string,
-    readonly description: string | null,
-    readonly settings: readonly AutopilotSetting[] | null,
-  ) {
-    super();
-  }
-}
+export class CreateAutopilotProfile extends Intent<
+  AutopilotRequestOf<'CreateAutopilotProfile'>,
+  CommandOutcome & { profileId: string }
+> {}
 
 /** R30, R35: a partner Admin Agent creates a profile for its customer. */
 @CommandHandler(CreateAutopilotProfile)
@@ -28,21 +20,13 @@ export class CreateAutopilotProfileHandler implements ICommandHandler<CreateAuto
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
-  async execute({
-    context,
-    customerTenantId,
-    name,
-    description,
-    settings,
-  }: CreateAutopilotProfile) {
-    const profileId = autopilotId(customerTenantId, randomUUID());
+  async execute({ context, command }: CreateAutopilotProfile) {
     const { position } = await decideOnRegistry(
       this.aggregates,
       this.settings.AUTOPILOT_POLICY,
       context,
-      customerTenantId,
-      { type: 'CreateAutopilotProfile', profileId, name, description, settings },
+      command,
     );
-    return { position, profileId };
+    return { position, profileId: command.profileId };
   }
 }

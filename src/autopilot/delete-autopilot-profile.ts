@@ -1,19 +1,12 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../platform/config/settings';
-import { registryTenantOrNotFound } from './domain/autopilot-ids';
 import { AggregateStore } from '../platform/write/aggregate-store';
-import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import { Intent } from '../platform/write/intent';
+import type { AutopilotRequestOf } from './domain/commands';
 import { decideOnRegistry } from './autopilot-registry';
 
-export class DeleteAutopilotProfile extends Command<CommandOutcome> {
-  constructor(
-    readonly context: CommandContext,
-    readonly profileId: string,
-  ) {
-    super();
-  }
-}
+export class DeleteAutopilotProfile extends Intent<AutopilotRequestOf<'DeleteAutopilotProfile'>> {}
 
 /** R34: deleting a profile removes it from every device that ran it, in the same event. */
 @CommandHandler(DeleteAutopilotProfile)
@@ -23,13 +16,7 @@ export class DeleteAutopilotProfileHandler implements ICommandHandler<DeleteAuto
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
-  execute({ context, profileId }: DeleteAutopilotProfile) {
-    return decideOnRegistry(
-      this.aggregates,
-      this.settings.AUTOPILOT_POLICY,
-      context,
-      registryTenantOrNotFound(profileId, 'profile'),
-      { type: 'DeleteAutopilotProfile', profileId },
-    );
+  execute({ context, command }: DeleteAutopilotProfile) {
+    return decideOnRegistry(this.aggregates, this.settings.AUTOPILOT_POLICY, context, command);
   }
 }

@@ -1,19 +1,12 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../platform/config/settings';
-import { registryTenantOrNotFound } from './domain/autopilot-ids';
 import { AggregateStore } from '../platform/write/aggregate-store';
-import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import { Intent } from '../platform/write/intent';
+import type { AutopilotRequestOf } from './domain/commands';
 import { decideOnRegistry } from './autopilot-registry';
 
-export class RemoveAutopilotDevice extends Command<CommandOutcome> {
-  constructor(
-    readonly context: CommandContext,
-    readonly deviceId: string,
-  ) {
-    super();
-  }
-}
+export class RemoveAutopilotDevice extends Intent<AutopilotRequestOf<'RemoveAutopilotDevice'>> {}
 
 /** R32, R35: the device leaves the tenant, its identifiers freed in the same event (R33). */
 @CommandHandler(RemoveAutopilotDevice)
@@ -23,13 +16,7 @@ export class RemoveAutopilotDeviceHandler implements ICommandHandler<RemoveAutop
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
-  execute({ context, deviceId }: RemoveAutopilotDevice) {
-    return decideOnRegistry(
-      this.aggregates,
-      this.settings.AUTOPILOT_POLICY,
-      context,
-      registryTenantOrNotFound(deviceId, 'device'),
-      { type: 'RemoveAutopilotDevice', deviceId },
-    );
+  execute({ context, command }: RemoveAutopilotDevice) {
+    return decideOnRegistry(this.aggregates, this.settings.AUTOPILOT_POLICY, context, command);
   }
 }

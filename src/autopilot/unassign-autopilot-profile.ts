@@ -1,19 +1,14 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../platform/config/settings';
-import { registryTenantOrNotFound } from './domain/autopilot-ids';
 import { AggregateStore } from '../platform/write/aggregate-store';
-import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import { Intent } from '../platform/write/intent';
+import type { AutopilotRequestOf } from './domain/commands';
 import { decideOnRegistry } from './autopilot-registry';
 
-export class UnassignAutopilotProfile extends Command<CommandOutcome> {
-  constructor(
-    readonly context: CommandContext,
-    readonly deviceId: string,
-  ) {
-    super();
-  }
-}
+export class UnassignAutopilotProfile extends Intent<
+  AutopilotRequestOf<'UnassignAutopilotProfile'>
+> {}
 
 /** R34: the device stops running its profile; the profile stays. */
 @CommandHandler(UnassignAutopilotProfile)
@@ -23,13 +18,7 @@ export class UnassignAutopilotProfileHandler implements ICommandHandler<Unassign
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
-  execute({ context, deviceId }: UnassignAutopilotProfile) {
-    return decideOnRegistry(
-      this.aggregates,
-      this.settings.AUTOPILOT_POLICY,
-      context,
-      registryTenantOrNotFound(deviceId, 'device'),
-      { type: 'UnassignAutopilotProfile', deviceId },
-    );
+  execute({ context, command }: UnassignAutopilotProfile) {
+    return decideOnRegistry(this.aggregates, this.settings.AUTOPILOT_POLICY, context, command);
   }
 }

@@ -1,21 +1,12 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../platform/config/settings';
-import { registryTenantOrNotFound } from './domain/autopilot-ids';
-import type { ProfileChanges } from './domain/commands';
 import { AggregateStore } from '../platform/write/aggregate-store';
-import type { CommandContext, CommandOutcome } from '../platform/write/command-context';
+import { Intent } from '../platform/write/intent';
+import type { AutopilotRequestOf } from './domain/commands';
 import { decideOnRegistry } from './autopilot-registry';
 
-export class UpdateAutopilotProfile extends Command<CommandOutcome> {
-  constructor(
-    readonly context: CommandContext,
-    readonly profileId: string,
-    readonly changes: ProfileChanges,
-  ) {
-    super();
-  }
-}
+export class UpdateAutopilotProfile extends Intent<AutopilotRequestOf<'UpdateAutopilotProfile'>> {}
 
 /** R30, R35: a partner Admin Agent changes a profile's name, description or settings. */
 @CommandHandler(UpdateAutopilotProfile)
@@ -25,13 +16,7 @@ export class UpdateAutopilotProfileHandler implements ICommandHandler<UpdateAuto
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
-  execute({ context, profileId, changes }: UpdateAutopilotProfile) {
-    return decideOnRegistry(
-      this.aggregates,
-      this.settings.AUTOPILOT_POLICY,
-      context,
-      registryTenantOrNotFound(profileId, 'profile'),
-      { type: 'UpdateAutopilotProfile', profileId, changes },
-    );
+  execute({ context, command }: UpdateAutopilotProfile) {
+    return decideOnRegistry(this.aggregates, this.settings.AUTOPILOT_POLICY, context, command);
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenClaims } from '../platform/auth/token-claims';
 import { AddAutopilotDevices } from '../autopilot/add-autopilot-devices';
+import { autopilotId } from '../autopilot/domain/autopilot-ids';
 import { CreateAutopilotProfile } from '../autopilot/create-autopilot-profile';
 import { OpenServiceRequest } from '../delegated-admin/open-service-request';
 import { AcceptResellerInvitation } from '../invitations/accept-reseller-invitation';
@@ -119,15 +120,28 @@ export async function writeDemoStory(commands: CommandBus): Promise<void> {
     }),
   );
   await commands.execute(
-    new CreateAutopilotProfile(as(ann), 'fabrikam', 'New hires', 'Standard laptop setup', [
-      'SKIP_EULA',
-      'SKIP_PRIVACY_SETTINGS',
-    ]),
+    new CreateAutopilotProfile(as(ann), {
+      type: 'CreateAutopilotProfile',
+      actor: ann,
+      customerTenantId: 'fabrikam',
+      profileId: autopilotId('fabrikam', randomUUID()),
+      name: 'New hires',
+      description: 'Standard laptop setup',
+      settings: ['SKIP_EULA', 'SKIP_PRIVACY_SETTINGS'],
+    }),
   );
+  const devices = [
+    { serialNumber: 'DEMO-0001', manufacturer: 'Contoso', model: 'Laptop 7' },
+    { productKey: 'DEMO-PK-0002' },
+  ];
   await commands.execute(
-    new AddAutopilotDevices(as(sam), 'fabrikam', null, [
-      { serialNumber: 'DEMO-0001', manufacturer: 'Contoso', model: 'Laptop 7' },
-      { productKey: 'DEMO-PK-0002' },
-    ]),
+    new AddAutopilotDevices(as(sam), {
+      type: 'AddAutopilotDevices',
+      actor: sam,
+      customerTenantId: 'fabrikam',
+      source: null,
+      devices,
+      deviceIds: devices.map(() => autopilotId('fabrikam', randomUUID())),
+    }),
   );
 }

@@ -41,6 +41,7 @@ import { READ_STORE, type ReadStore } from './read-store/read-store';
 import { openCheckedReadStore } from './read-store/read-store.factory';
 import { ReadSide } from './read-store/read-side';
 import { CallerRateLimit } from './security/caller-rate-limit';
+import { FollowUps } from './policies/follow-ups';
 import { Policies } from './policies/policies';
 import { createPolicyLease, POLICY_LEASE } from './policies/policy-lease';
 import { PolicyReactor } from './policies/policy.reactor';
@@ -131,6 +132,7 @@ export class PlatformModule {
       CommandObserver,
       AggregateStore,
       Revocations,
+      FollowUps,
       CommandGateway,
       ReadSide,
       {

@@ -12,6 +12,7 @@ import { DomainError } from '../../src/platform/domain/domain-error';
 import { streamIds } from '../../src/platform/domain/streams';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
 import { ManualClock } from '../support/app';
+import { deviceBatch } from '../support/autopilot-registry';
 import { customerGlobalAdmin } from '../support/given';
 import { InterleavingStore } from '../support/interleaving-store';
 
@@ -30,9 +31,12 @@ describe('adding batches of Autopilot devices to the registry, on the real store
     by.execute(
       new AddAutopilotDevices(
         { actor: fay, correlationId: randomUUID() },
-        FABRIKAM,
-        'INTUNE',
-        productKeys.map((productKey) => ({ productKey })),
+        deviceBatch(
+          fay,
+          FABRIKAM,
+          'INTUNE',
+          productKeys.map((productKey) => ({ productKey })),
+        ),
       ),
     );
   const recorded = async () =>

@@ -20,6 +20,7 @@ import { relationshipDecider } from '../../src/invitations/domain/relationship.d
 import { streamIds } from '../../src/platform/domain/streams';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
 import { ManualClock } from '../support/app';
+import { deviceBatch, profileCreation } from '../support/autopilot-registry';
 import { newEvent } from '../support/events';
 import { customerGlobalAdmin, partnerUser } from '../support/given';
 import { InterleavingStore } from '../support/interleaving-store';
@@ -131,7 +132,7 @@ describe('a revocation lands between a partner’s Autopilot decision and its ap
     revokeBeforeTheRegistryAppend('DELEGATED_ADMIN');
 
     const refused = handler.execute(
-      new CreateAutopilotProfile(context(), CUSTOMER, 'Kiosk', null, null),
+      new CreateAutopilotProfile(context(), profileCreation(ann, CUSTOMER, 'Kiosk')),
     );
 
     await expect(refused).rejects.toMatchObject({ code: 'FORBIDDEN', rule: 'R35' });
@@ -144,7 +145,10 @@ describe('a revocation lands between a partner’s Autopilot decision and its ap
     revokeBeforeTheRegistryAppend('RELATIONSHIP');
 
     const refused = handler.execute(
-      new AddAutopilotDevices(context(), CUSTOMER, null, [{ productKey: 'PK-1' }]),
+      new AddAutopilotDevices(
+        context(),
+        deviceBatch(ann, CUSTOMER, null, [{ productKey: 'PK-1' }]),
+      ),
     );
 
     await expect(refused).rejects.toMatchObject({ code: 'FORBIDDEN', rule: 'R30' });
@@ -155,7 +159,9 @@ describe('a revocation lands between a partner’s Autopilot decision and its ap
     const handler = new CreateAutopilotProfileHandler(aggregates, loadSettings({}));
     revokeBeforeTheRegistryAppend('DELEGATED_ADMIN');
 
-    await handler.execute(new CreateAutopilotProfile(context(), CUSTOMER, 'Kiosk', null, null));
+    await handler.execute(
+      new CreateAutopilotProfile(context(), profileCreation(ann, CUSTOMER, 'Kiosk')),
+    );
 
     expect(await registryTypes()).toEqual([
       'PartnerAccessRevocationStarted',

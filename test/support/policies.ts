@@ -2,6 +2,7 @@ import type { CommandBus } from '@nestjs/cqrs';
 import { fencedStreamsOf } from '../../src/capabilities';
 import { DapGrantPolicy } from '../../src/delegated-admin/dap-grant.policy';
 import { RelationshipPolicy } from '../../src/invitations/relationship.policy';
+import { FollowUps } from '../../src/platform/policies/follow-ups';
 import { Policies } from '../../src/platform/policies/policies';
 import type { AggregateStore } from '../../src/platform/write/aggregate-store';
 import { Revocations } from '../../src/platform/write/revocations';
@@ -14,8 +15,6 @@ const noRevocationsToResume = {
 /** The rooms' policies over `aggregates`, as the server's discovery finds them, without Nest. */
 export function policiesOver(aggregates: AggregateStore): Policies {
   const revocations = new Revocations(aggregates, fencedStreamsOf);
-  return new Policies(() => [
-    new RelationshipPolicy(aggregates, noRevocationsToResume, revocations),
-    new DapGrantPolicy(aggregates, noRevocationsToResume, revocations),
-  ]);
+  const followUps = new FollowUps(aggregates, noRevocationsToResume, revocations);
+  return new Policies(() => [new RelationshipPolicy(followUps), new DapGrantPolicy(followUps)]);
 }

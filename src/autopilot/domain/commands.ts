@@ -34,19 +34,31 @@ export type AutopilotRequest =
   | { type: 'UnassignAutopilotProfile'; deviceId: string }
   | { type: 'RemoveAutopilotDevice'; deviceId: string };
 
-/** Who asks, of which tenant's registry, and what the access rules need besides the registry. */
-export interface AutopilotCaller {
+/** Who asks, and of which customer tenant's registry. */
+export interface RegistryAddress {
   actor: Actor;
   customerTenantId: string;
+}
+
+/** One use case's domain command, as the resolver builds it from the GraphQL input. */
+export type AutopilotRequestOf<Type extends AutopilotRequest['type']> = RegistryAddress &
+  Extract<AutopilotRequest, { type: Type }>;
+
+/** What the handler adds before the decider sees the command. */
+export interface RegistryReads {
   /**
    * The pair's Relationship and DapGrant streams as the handler read them, for a partner caller
    * (null for anyone else). The decider sees them behind the partner's fence in the registry.
    */
   pair: PairSnapshot | null;
+  /** AUTOPILOT_POLICY, from the settings. */
   policy: AutopilotPolicy;
 }
 
+/** Who asks, of which tenant's registry, and what the access rules need besides the registry. */
+export type AutopilotCaller = RegistryAddress & RegistryReads;
+
 export type AutopilotCommand = AutopilotCaller & AutopilotRequest;
 
-export type AutopilotCommandOf<Type extends AutopilotRequest['type']> = AutopilotCaller &
-  Extract<AutopilotRequest, { type: Type }>;
+export type AutopilotCommandOf<Type extends AutopilotRequest['type']> = RegistryReads &
+  AutopilotRequestOf<Type>;

@@ -1,17 +1,27 @@
+import { assertNever } from '../../platform/domain/decider';
 import type { AutopilotEvent } from './events';
 import type { AutopilotRegistryState } from './registry';
 
 /** The profile and devices an event is about. */
 function namedBy(event: AutopilotEvent | undefined): { profileIds: string[]; deviceIds: string[] } {
-  if (!event || event.type === 'PartnerAccessRevocationStarted') {
-    return { profileIds: [], deviceIds: [] };
+  if (!event) return { profileIds: [], deviceIds: [] };
+  switch (event.type) {
+    case 'AutopilotProfileCreated':
+    case 'AutopilotProfileUpdated':
+      return { profileIds: [event.data.profileId], deviceIds: [] };
+    case 'AutopilotProfileDeleted':
+      return { profileIds: [event.data.profileId], deviceIds: event.data.unassignedDeviceIds };
+    case 'AutopilotProfileAssigned':
+    case 'AutopilotProfileUnassigned':
+      return { profileIds: [event.data.profileId], deviceIds: [event.data.deviceId] };
+    case 'AutopilotDeviceAdded':
+    case 'AutopilotDeviceRemoved':
+      return { profileIds: [], deviceIds: [event.data.deviceId] };
+    case 'PartnerAccessRevocationStarted':
+      return { profileIds: [], deviceIds: [] };
+    default:
+      return assertNever(event);
   }
-  const data = event.data as { profileId?: string; deviceId?: string };
-  const deviceIds = event.type === 'AutopilotProfileDeleted' ? event.data.unassignedDeviceIds : [];
-  return {
-    profileIds: data.profileId ? [data.profileId] : [],
-    deviceIds: data.deviceId ? [data.deviceId, ...deviceIds] : deviceIds,
-  };
 }
 
 /**

@@ -1,17 +1,10 @@
 import { DAP_ROLE_ASSIGNMENTS } from '../../delegated-admin/domain/dap-grant/events';
 import type { SecurityGroupId } from './events';
 import type { DirectoryRole } from './role-catalogue';
+import type { GdapGrant } from '../../platform/domain/gdap-grants';
 
-/** One active GDAP access assignment: a group holding roles in the customer through a relationship. */
-export interface GdapGrant {
-  relationshipId: string;
-  relationshipName: string;
-  assignmentId: string;
-  securityGroupId: SecurityGroupId;
-  roles: readonly DirectoryRole[];
-  /** The relationship's end: the grant holds until then (R67), whether or not expiry is recorded. */
-  endDateTime: string;
-}
+/** A pair's GDAP grants are part of its facts, which the platform's revocation fences take away. */
+export { type GdapGrant, grantsInForce } from '../../platform/domain/gdap-grants';
 
 export type RoleSource =
   | { kind: 'DAP' }
@@ -39,10 +32,6 @@ const DAP_GROUP: Record<string, SecurityGroupId> = {
   ADMIN_AGENTS: 'ADMIN_AGENTS',
   HELPDESK_AGENTS: 'HELPDESK_AGENTS',
 };
-
-/** The grants still in force at `now` (R67: a relationship past its end grants nothing). */
-export const grantsInForce = (grants: readonly GdapGrant[], now: Date): GdapGrant[] =>
-  grants.filter((grant) => new Date(grant.endDateTime) > now);
 
 /**
  * R67: a partner user's effective directory roles in a customer = the DAP roles of its groups

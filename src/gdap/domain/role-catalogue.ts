@@ -1,11 +1,9 @@
 import { invalidInput } from '../../platform/domain/domain-error';
 import { quote } from '../../platform/domain/ids';
+import type { DirectoryRole } from '../../platform/domain/gdap-grants';
 
-/** A Microsoft Entra built-in directory role, as Graph names it (`unifiedRole`). */
-export interface DirectoryRole {
-  roleTemplateId: string;
-  displayName: string;
-}
+/** A Microsoft Entra built-in directory role (declared with the pair facts that carry it). */
+export type { DirectoryRole };
 
 /** R60: the directory roles a GDAP relationship may request (Entra's built-in role templates). */
 export const DIRECTORY_ROLES = {

@@ -1,4 +1,4 @@
-import type { GdapGrant } from '../../gdap/domain/effective-roles';
+import type { GdapGrant } from './gdap-grants';
 
 /** The pair's DAP as its stream says: never granted, in force, or removed. */
 export type DapStatus = 'NONE' | 'ACTIVE' | 'REMOVED';

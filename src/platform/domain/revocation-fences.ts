@@ -1,5 +1,5 @@
 import type { EventSchemas } from './event-evolution';
-import { type GdapGrant, grantsInForce } from '../../gdap/domain/effective-roles';
+import { type GdapGrant, grantsInForce } from './gdap-grants';
 import type { DapStatus, PairFacts } from './pair-facts';
 
 /** The facts of a (partner, customer) pair that a revocation takes away. */

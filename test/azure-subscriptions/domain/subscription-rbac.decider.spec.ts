@@ -23,13 +23,7 @@ import {
   subscriptionRbacDecider,
   type SubscriptionRbacState,
 } from '../../../src/azure-subscriptions/domain/subscription-rbac.decider';
-import {
-  customerGlobalAdmin,
-  customerUser,
-  decideOn,
-  given,
-  partnerUser,
-} from '../../support/given';
+import { customerGlobalAdmin, customerUser, given, partnerUser } from '../../support/given';
 
 type Command = SubscriptionRbacCommand;
 type Event = SubscriptionRbacEvent;
@@ -143,22 +137,76 @@ const cancel = (actor: Actor): Command => ({
   subscriptionId: PROD,
 });
 
-/** A history made by the decider itself: each command decided on the events before it. */
-function historyOf(...steps: Command[]): Event[] {
-  return steps.reduce<Event[]>(
-    (events, command, i) => [
-      ...events,
-      ...decideOn(subscriptionRbacDecider, events, command, at(i * DAY)),
-    ],
-    [],
-  );
-}
+// Given histories are literal events, as the subscription's stream records them.
+const ROLE_DEFINITION_IDS: Record<AzureRole, string> = {
+  OWNER: OWNER_ID,
+  CONTRIBUTOR: CONTRIBUTOR_ID,
+  READER: READER_ID,
+  USER_ACCESS_ADMINISTRATOR: UAA_ID,
+};
+const assignmentData = (
+  assignmentId: string,
+  principal: Principal,
+  role: AzureRole,
+  subscriptionId: string,
+) => ({
+  subscriptionId,
+  customerTenantId: FABRIKAM,
+  assignmentId,
+  role,
+  roleDefinitionId: ROLE_DEFINITION_IDS[role],
+  principal,
+  ...(principal.kind === 'PARTNER_GROUP' ? { partnerTenantId: principal.partnerTenantId } : {}),
+});
+const roleAssigned = (
+  assignmentId: string,
+  principal: Principal,
+  role: AzureRole,
+  subscriptionId = PROD,
+): Event => ({
+  type: 'SubscriptionRoleAssigned',
+  data: assignmentData(assignmentId, principal, role, subscriptionId),
+});
+const roleRemoved = (assignmentId: string, principal: Principal, role: AzureRole): Event => ({
+  type: 'SubscriptionRoleAssignmentRemoved',
+  data: assignmentData(assignmentId, principal, role, PROD),
+});
+const provisionedByContoso: Event = {
+  type: 'AzureSubscriptionProvisioned',
+  data: {
+    subscriptionId: PROD,
+    customerTenantId: FABRIKAM,
+    displayName: 'Prod',
+    partnerTenantId: CONTOSO,
+    partnerName: 'Contoso',
+  },
+};
+const cancelled: Event = {
+  type: 'AzureSubscriptionCancelled',
+  data: { subscriptionId: PROD, customerTenantId: FABRIKAM, partnerTenantId: CONTOSO },
+};
 
-const provisioned = (): Event[] => historyOf(provision());
-const registered = (): Event[] => historyOf(register());
+/** Contoso provisioned PROD: its Admin Agents hold Owner (R22). */
+const provisioned = (): Event[] => [
+  provisionedByContoso,
+  roleAssigned(OWNER_ASSIGNMENT, contosoAdmins, 'OWNER'),
+];
+/** ...and then Fabrikam's Global admin removed that Owner assignment. */
+const provisionedOwnerRemoved = (): Event[] => [
+  ...provisioned(),
+  roleRemoved(OWNER_ASSIGNMENT, contosoAdmins, 'OWNER'),
+];
+const registered = (): Event[] => [
+  {
+    type: 'AzureSubscriptionRegistered',
+    data: { subscriptionId: OWN, displayName: 'Fabrikam own', customerTenantId: FABRIKAM },
+  },
+];
 /** Fabrikam's own subscription, on which its Global admin gave `principal` the role `role`. */
-const registeredWith = (principal: Principal, role: AzureRole): Event[] =>
-  historyOf(register(), assign(fabrikamAdmin, principal, role, 'asg-granted'));
+const registeredWith = (principal: Principal, role: AzureRole): Event[] => [
+  ...registered(),
+  roleAssigned('asg-granted', principal, role, OWN),
+];
 
 type Existing = Extract<SubscriptionRbacState, { exists: true }>;
 function existing(events: readonly Event[]): Existing {
@@ -204,26 +252,27 @@ const end = (
   customerTenantId: FABRIKAM,
   activeProvisionedSubscriptionIds,
 });
-function relationshipHistory(...steps: RelationshipCommand[]): RelationshipEvent[] {
-  return steps.reduce<RelationshipEvent[]>(
-    (events, command, i) => [
-      ...events,
-      ...decideOn(relationshipDecider, events, command, at(i * DAY)),
-    ],
-    [],
-  );
-}
-const activeRelationship = (): RelationshipEvent[] => relationshipHistory(establish('inv-1'));
-const endedRelationship = (): RelationshipEvent[] =>
-  relationshipHistory(establish('inv-1'), end(contosoAdmin));
-
-const grantDap: DapGrantCommand = {
-  type: 'GrantDelegatedAdmin',
-  invitationId: 'inv-1',
-  partnerTenantId: CONTOSO,
-  partnerName: 'Contoso',
-  customer: fabrikamIdentity,
+const established = (invitationId: string): RelationshipEvent => ({
+  type: 'RelationshipEstablished',
+  data: {
+    partnerTenantId: CONTOSO,
+    customerTenantId: FABRIKAM,
+    partnerName: 'Contoso',
+    customer: fabrikamIdentity,
+    invitationId,
+  },
+});
+const linked = (subscriptionId: string): RelationshipEvent => ({
+  type: 'AzureSubscriptionLinked',
+  data: { partnerTenantId: CONTOSO, customerTenantId: FABRIKAM, subscriptionId },
+});
+const relationshipEnded: RelationshipEvent = {
+  type: 'RelationshipEnded',
+  data: { partnerTenantId: CONTOSO, customerTenantId: FABRIKAM },
 };
+const activeRelationship = (): RelationshipEvent[] => [established('inv-1')];
+const endedRelationship = (): RelationshipEvent[] => [established('inv-1'), relationshipEnded];
+
 const removeDap: DapGrantCommand = {
   type: 'RemoveDelegatedAdminPrivileges',
   actor: fabrikamAdmin,
@@ -237,12 +286,32 @@ const revokeDap: DapGrantCommand = {
   partnerTenantId: CONTOSO,
   customerTenantId: FABRIKAM,
 };
-function dapHistory(...steps: DapGrantCommand[]): DapGrantEvent[] {
-  return steps.reduce<DapGrantEvent[]>(
-    (events, command, i) => [...events, ...decideOn(dapGrantDecider, events, command, at(i * DAY))],
-    [],
-  );
-}
+const dapGranted: DapGrantEvent = {
+  type: 'DelegatedAdminGranted',
+  data: {
+    partnerTenantId: CONTOSO,
+    partnerName: 'Contoso',
+    customerTenantId: FABRIKAM,
+    customerName: 'Fabrikam',
+    invitationId: 'inv-1',
+    roles: [
+      {
+        group: 'ADMIN_AGENTS',
+        role: 'Global Administrator',
+        roleTemplateId: '62e90394-69f5-4237-9190-012177145e10',
+      },
+      {
+        group: 'HELPDESK_AGENTS',
+        role: 'Helpdesk Administrator',
+        roleTemplateId: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+      },
+    ],
+  },
+};
+const dapRemovedByCustomer: DapGrantEvent = {
+  type: 'DelegatedAdminRemoved',
+  data: { partnerTenantId: CONTOSO, customerTenantId: FABRIKAM, reason: 'REMOVED_BY_CUSTOMER' },
+};
 
 describe('SubscriptionRbac decider', () => {
   describe('R20: role assignments', () => {
@@ -392,10 +461,7 @@ describe('SubscriptionRbac decider', () => {
     });
 
     it('R20: removing an assignment that was already removed is not found', () => {
-      given(
-        subscriptionRbacDecider,
-        historyOf(provision(), unassign(fabrikamAdmin, OWNER_ASSIGNMENT)),
-      )
+      given(subscriptionRbacDecider, provisionedOwnerRemoved())
         .when(unassign(fabrikamAdmin, OWNER_ASSIGNMENT), at(2 * DAY))
         .thenThrows('NOT_FOUND', undefined);
     });
@@ -620,18 +686,9 @@ describe('SubscriptionRbac decider', () => {
 
   describe('R23: removing DAP leaves subscription roles in place', () => {
     it('R23: DAP removal decides only DelegatedAdminRemoved; the Admin Agents keep Owner and still assign roles', () => {
-      const granted = dapHistory(grantDap);
-      const removal = decideOn(dapGrantDecider, granted, removeDap, at(DAY));
-      expect(removal).toStrictEqual([
-        {
-          type: 'DelegatedAdminRemoved',
-          data: {
-            partnerTenantId: CONTOSO,
-            customerTenantId: FABRIKAM,
-            reason: 'REMOVED_BY_CUSTOMER',
-          },
-        },
-      ]);
+      const granted = [dapGranted];
+      const removal = given(dapGrantDecider, granted).when(removeDap, at(DAY)).events();
+      expect(removal).toStrictEqual([dapRemovedByCustomer]);
       expect(fold(dapGrantDecider, [...granted, ...removal]).status).toBe('REMOVED');
 
       const scenario = given(subscriptionRbacDecider, provisioned());
@@ -656,7 +713,7 @@ describe('SubscriptionRbac decider', () => {
     });
 
     it('R23: after the customer removes the partner’s last assignment, its AdminAgent is refused', () => {
-      const history = historyOf(provision(), unassign(fabrikamAdmin, OWNER_ASSIGNMENT));
+      const history = provisionedOwnerRemoved();
       expect(existing(history).assignments).toEqual([]);
 
       given(subscriptionRbacDecider, history)
@@ -668,11 +725,11 @@ describe('SubscriptionRbac decider', () => {
     });
 
     it('R23: holding Contributor after its Owner assignment is removed, the partner still manages resources, not access', () => {
-      const history = historyOf(
-        provision(),
-        assign(fabrikamAdmin, contosoAdmins, 'CONTRIBUTOR', 'asg-contributor'),
-        unassign(fabrikamAdmin, OWNER_ASSIGNMENT),
-      );
+      const history = [
+        ...provisioned(),
+        roleAssigned('asg-contributor', contosoAdmins, 'CONTRIBUTOR'),
+        roleRemoved(OWNER_ASSIGNMENT, contosoAdmins, 'OWNER'),
+      ];
       const subscription = existing(history);
       expect(subscription.assignments.map((a) => a.role)).toEqual(['CONTRIBUTOR']);
 
@@ -805,10 +862,10 @@ describe('SubscriptionRbac decider', () => {
         .when(assign(contosoHelpdesk, userPrincipal('nina'), 'READER'), at(DAY))
         .thenThrows('FORBIDDEN', 'R24');
 
-      const history = historyOf(
-        provision(),
-        assign(fabrikamAdmin, contosoHelpdesks, 'USER_ACCESS_ADMINISTRATOR', 'asg-helpdesk'),
-      );
+      const history = [
+        ...provisioned(),
+        roleAssigned('asg-helpdesk', contosoHelpdesks, 'USER_ACCESS_ADMINISTRATOR'),
+      ];
       expect(
         given(subscriptionRbacDecider, history)
           .when(assign(contosoHelpdesk, userPrincipal('nina'), 'READER'), at(2 * DAY))
@@ -1046,12 +1103,7 @@ describe('SubscriptionRbac decider', () => {
     });
 
     it('R9: the relationship still knows the subscriptions it linked after it ended', () => {
-      const history = relationshipHistory(
-        establish('inv-1'),
-        link(contosoSales, 'sub-a'),
-        link(contosoAdmin, 'sub-b'),
-        end(contosoAdmin),
-      );
+      const history = [established('inv-1'), linked('sub-a'), linked('sub-b'), relationshipEnded];
 
       const state = fold(relationshipDecider, history);
       expect(state.active).toBe(false);
@@ -1076,7 +1128,7 @@ describe('SubscriptionRbac decider', () => {
     });
 
     it('R9: ending removes active DAP with reason RELATIONSHIP_ENDED', () => {
-      const granted = dapHistory(grantDap);
+      const granted = [dapGranted];
       const events = given(dapGrantDecider, granted).when(revokeDap, at(DAY)).events();
 
       expect(events).toStrictEqual([
@@ -1094,7 +1146,7 @@ describe('SubscriptionRbac decider', () => {
 
     it.each([
       ['never granted', (): DapGrantEvent[] => []],
-      ['already removed by the customer', () => dapHistory(grantDap, removeDap)],
+      ['already removed by the customer', () => [dapGranted, dapRemovedByCustomer]],
     ])('R9: ending decides nothing on DAP that was %s', (_how, history) => {
       given(dapGrantDecider, history())
         .when(revokeDap, at(2 * DAY))
@@ -1139,16 +1191,15 @@ describe('SubscriptionRbac decider', () => {
         ['a customer user without GlobalAdmin', provisioned, fabrikamUserAdmin],
         [
           'a customer user holding Owner',
-          () =>
-            historyOf(
-              provision(),
-              assign(fabrikamAdmin, userPrincipal(fabrikamOlga.userId), 'OWNER'),
-            ),
+          () => [
+            ...provisioned(),
+            roleAssigned('asg-new', userPrincipal(fabrikamOlga.userId), 'OWNER'),
+          ],
           fabrikamOlga,
         ],
         [
           'another partner’s AdminAgent whose group holds Owner',
-          () => historyOf(provision(), assign(fabrikamAdmin, litwareAdmins, 'OWNER')),
+          () => [...provisioned(), roleAssigned('asg-new', litwareAdmins, 'OWNER')],
           litwareAdmin,
         ],
         [
@@ -1175,7 +1226,7 @@ describe('SubscriptionRbac decider', () => {
         ['the customer’s Global admin', fabrikamAdmin],
         ['an AdminAgent of the provisioning partner', contosoAdmin],
       ])('R9: %s cancelling twice fails the precondition', (_who, actor) => {
-        given(subscriptionRbacDecider, historyOf(provision(), cancel(fabrikamAdmin)))
+        given(subscriptionRbacDecider, [...provisioned(), cancelled])
           .when(cancel(actor), at(2 * DAY))
           .thenThrows('PRECONDITION_FAILED', 'R9');
       });

@@ -9,7 +9,6 @@ import {
   partnerRolesMay,
   partnerRolesOf,
 } from '../../../src/delegated-admin/domain/partner-capabilities';
-import type { DapGrantCommand } from '../../../src/delegated-admin/domain/dap-grant/commands';
 import { dapGrantDecider } from '../../../src/delegated-admin/domain/dap-grant/dap-grant.decider';
 import type { DapGrantEvent } from '../../../src/delegated-admin/domain/dap-grant/events';
 import type { ServiceRequestCommand } from '../../../src/delegated-admin/domain/service-requests/commands';
@@ -336,39 +335,39 @@ describe('partner capabilities', () => {
   });
 
   describe('R40: the DapGrant decider opens service requests exactly when partnerRolesMay allows it', () => {
-    const grant = (invitationId: string): DapGrantCommand => ({
-      type: 'GrantDelegatedAdmin',
-      invitationId,
-      partnerTenantId: CONTOSO,
-      partnerName: 'Contoso',
-      customer: { tenantId: FABRIKAM, name: 'Fabrikam' },
-    });
-    const remove: DapGrantCommand = {
-      type: 'RemoveDelegatedAdminPrivileges',
-      actor: customerGlobalAdmin({ tenantId: FABRIKAM }),
-      partnerTenantId: CONTOSO,
-      customerTenantId: FABRIKAM,
-      confirm: true,
-      relationshipActive: true,
-    };
-    const historyOf = (...steps: DapGrantCommand[]): DapGrantEvent[] =>
-      steps.reduce<DapGrantEvent[]>(
-        (events, command, i) => [
-          ...events,
-          ...decideOn(dapGrantDecider, events, command, at(i * DAY)),
+    // The DapGrant stream's histories, as literal events.
+    const granted = (invitationId: string): DapGrantEvent => ({
+      type: 'DelegatedAdminGranted',
+      data: {
+        partnerTenantId: CONTOSO,
+        partnerName: 'Contoso',
+        customerTenantId: FABRIKAM,
+        customerName: 'Fabrikam',
+        invitationId,
+        roles: [
+          {
+            group: 'ADMIN_AGENTS',
+            role: 'Global Administrator',
+            roleTemplateId: '62e90394-69f5-4237-9190-012177145e10',
+          },
+          {
+            group: 'HELPDESK_AGENTS',
+            role: 'Helpdesk Administrator',
+            roleTemplateId: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+          },
         ],
-        [],
-      );
+      },
+    });
+    const removed: DapGrantEvent = {
+      type: 'DelegatedAdminRemoved',
+      data: { partnerTenantId: CONTOSO, customerTenantId: FABRIKAM, reason: 'REMOVED_BY_CUSTOMER' },
+    };
 
     const histories: [string, DapStatus, DapGrantEvent[]][] = [
       ['never granted', 'NONE', []],
-      ['granted', 'ACTIVE', historyOf(grant('inv-1'))],
-      ['granted then removed', 'REMOVED', historyOf(grant('inv-1'), remove)],
-      [
-        'granted, removed, granted again',
-        'ACTIVE',
-        historyOf(grant('inv-1'), remove, grant('inv-2')),
-      ],
+      ['granted', 'ACTIVE', [granted('inv-1')]],
+      ['granted then removed', 'REMOVED', [granted('inv-1'), removed]],
+      ['granted, removed, granted again', 'ACTIVE', [granted('inv-1'), removed, granted('inv-2')]],
     ];
 
     const rows = ROLE_SETS.flatMap((roles) =>

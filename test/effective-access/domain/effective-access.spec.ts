@@ -15,10 +15,9 @@ import { relationshipDecider } from '../../../src/invitations/domain/relationshi
 import type { Actor, PartnerRole } from '../../../src/platform/domain/actor';
 import { fold } from '../../../src/platform/domain/decider';
 import { DomainError } from '../../../src/platform/domain/domain-error';
-import type { SubscriptionRbacCommand } from '../../../src/azure-subscriptions/domain/commands';
 import type { SubscriptionRbacEvent } from '../../../src/azure-subscriptions/domain/events';
 import { subscriptionRbacDecider } from '../../../src/azure-subscriptions/domain/subscription-rbac.decider';
-import { customerGlobalAdmin, decideOn, partnerUser } from '../../support/given';
+import { decideOn, partnerUser } from '../../support/given';
 
 const T0 = new Date('2025-03-01T10:00:00.000Z');
 const DAY = 24 * 60 * 60 * 1000;
@@ -36,34 +35,40 @@ const TOKEN_ROLE: Record<PartnerRoleName, PartnerRole> = {
 };
 const contosoUser = (role: PartnerRoleName): Actor =>
   partnerUser([TOKEN_ROLE[role]], { tenantId: CONTOSO, tenantName: 'Contoso' });
-const fabrikamAdmin = customerGlobalAdmin({ tenantId: FABRIKAM, tenantName: 'Fabrikam' });
 
-function historyOf(...steps: SubscriptionRbacCommand[]): SubscriptionRbacEvent[] {
-  return steps.reduce<SubscriptionRbacEvent[]>(
-    (events, command, i) => [
-      ...events,
-      ...decideOn(subscriptionRbacDecider, events, command, at(i * DAY)),
-    ],
-    [],
-  );
-}
-
+// Given histories are literal events, as the streams record them.
 /** Provisioned by Contoso: its Admin Agents hold Owner (R22). */
-const provisionedHistory = historyOf({
-  type: 'ProvisionAzureSubscription',
-  actor: contosoUser('ADMIN_AGENT'),
-  subscriptionId: PROD,
-  ownerAssignmentId: 'asg-owner',
-  customerTenantId: FABRIKAM,
-  displayName: 'Prod',
-});
+const provisionedHistory: SubscriptionRbacEvent[] = [
+  {
+    type: 'AzureSubscriptionProvisioned',
+    data: {
+      subscriptionId: PROD,
+      customerTenantId: FABRIKAM,
+      displayName: 'Prod',
+      partnerTenantId: CONTOSO,
+      partnerName: 'Contoso',
+    },
+  },
+  {
+    type: 'SubscriptionRoleAssigned',
+    data: {
+      subscriptionId: PROD,
+      customerTenantId: FABRIKAM,
+      assignmentId: 'asg-owner',
+      role: 'OWNER',
+      roleDefinitionId: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+      principal: { kind: 'PARTNER_GROUP', partnerTenantId: CONTOSO, group: 'ADMIN_AGENTS' },
+      partnerTenantId: CONTOSO,
+    },
+  },
+];
 /** Registered by Fabrikam itself: no assignments (R21). */
-const registeredHistory = historyOf({
-  type: 'RegisterAzureSubscription',
-  actor: fabrikamAdmin,
-  subscriptionId: OWN,
-  displayName: 'Fabrikam own',
-});
+const registeredHistory: SubscriptionRbacEvent[] = [
+  {
+    type: 'AzureSubscriptionRegistered',
+    data: { subscriptionId: OWN, displayName: 'Fabrikam own', customerTenantId: FABRIKAM },
+  },
+];
 const HISTORIES: Record<string, SubscriptionRbacEvent[]> = {
   [PROD]: provisionedHistory,
   [OWN]: registeredHistory,
@@ -299,18 +304,18 @@ describe('effectiveAccess', () => {
   });
 
   describe('R40: PROVISION_SUBSCRIPTION agrees with the Relationship decider', () => {
-    const activeRelationship: RelationshipEvent[] = decideOn(
-      relationshipDecider,
-      [],
+    const activeRelationship: RelationshipEvent[] = [
       {
-        type: 'EstablishRelationship',
-        invitationId: 'inv-1',
-        partnerTenantId: CONTOSO,
-        partnerName: 'Contoso',
-        customer: { tenantId: FABRIKAM, name: 'Fabrikam' },
+        type: 'RelationshipEstablished',
+        data: {
+          partnerTenantId: CONTOSO,
+          customerTenantId: FABRIKAM,
+          partnerName: 'Contoso',
+          customer: { tenantId: FABRIKAM, name: 'Fabrikam' },
+          invitationId: 'inv-1',
+        },
       },
-      T0,
-    );
+    ];
 
     it.each(PARTNER_ROLE_NAMES)(
       'R22: %s may link a new subscription exactly when effectiveAccess allows provisioning',

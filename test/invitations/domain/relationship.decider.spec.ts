@@ -1,26 +1,14 @@
-import type {
-  InvitationCommand,
-  RelationshipCommand,
-} from '../../../src/invitations/domain/commands';
+import type { RelationshipCommand } from '../../../src/invitations/domain/commands';
 import type { InvitationEvent, RelationshipEvent } from '../../../src/invitations/domain/events';
-import { invitationDecider } from '../../../src/invitations/domain/invitation.decider';
+import { relationshipFollowUps } from '../../../src/invitations/domain/policies';
 import { relationshipDecider } from '../../../src/invitations/domain/relationship.decider';
 import { fold } from '../../../src/platform/domain/decider';
-import { customerGlobalAdmin, decideOn, given, partnerUser } from '../../support/given';
+import { decideOn, given } from '../../support/given';
 
 const T0 = new Date('2025-03-01T10:00:00.000Z');
 const DAY = 24 * 60 * 60 * 1000;
 const at = (offsetMs: number): Date => new Date(T0.getTime() + offsetMs);
 
-const contosoAdmin = partnerUser(['AdminAgent'], {
-  tenantId: 'partner-contoso',
-  tenantName: 'Contoso',
-});
-const fabrikam = customerGlobalAdmin({
-  tenantId: 'customer-fabrikam',
-  tenantName: 'Fabrikam',
-  tenantDomain: 'fabrikam.onmicrosoft.com',
-});
 const fabrikamIdentity = {
   tenantId: 'customer-fabrikam',
   name: 'Fabrikam',
@@ -46,34 +34,24 @@ const established = (invitationId: string): RelationshipEvent => ({
   },
 });
 
-/** Runs an invitation from request to acceptance and returns the EstablishRelationship it leads to. */
-function acceptedInvitation(invitationId: string, includeDelegatedAdmin: boolean) {
-  const request: InvitationCommand = {
-    type: 'RequestResellerRelationship',
-    actor: contosoAdmin,
+/** Fabrikam accepted Contoso's invitation `invitationId`, as the invitation stream records it. */
+const accepted = (invitationId: string, includeDelegatedAdmin: boolean): InvitationEvent => ({
+  type: 'InvitationAccepted',
+  data: {
     invitationId,
+    partnerTenantId: 'partner-contoso',
+    customerTenantId: 'customer-fabrikam',
+    partnerName: 'Contoso',
     includeDelegatedAdmin,
-    intendedCustomer: null,
-    invitationBaseUrl: 'https://admin.microsoft.com/Adminportal/Home',
-    ttlMs: 90 * DAY,
-  };
-  const created = decideOn(invitationDecider, [], request, T0);
-  const [accepted] = decideOn(
-    invitationDecider,
-    created,
-    { type: 'AcceptResellerInvitation', actor: fabrikam, invitationId },
-    at(DAY),
-  );
-  if (accepted?.type !== 'InvitationAccepted') throw new Error('invitation was not accepted');
-  const createdEvent = created[0] as Extract<InvitationEvent, { type: 'InvitationCreated' }>;
-  const command: RelationshipCommand = {
-    type: 'EstablishRelationship',
-    invitationId: accepted.data.invitationId,
-    partnerTenantId: accepted.data.partnerTenantId,
-    partnerName: createdEvent.data.partnerName,
-    customer: accepted.data.customer,
-  };
-  return { accepted, command };
+    customer: fabrikamIdentity,
+  },
+});
+
+/** The command the acceptance's follow-up (domain/policies.ts) decides on the relationship stream. */
+function establishing(acceptance: InvitationEvent): RelationshipCommand {
+  const [followUp] = relationshipFollowUps(acceptance);
+  if (followUp?.kind !== 'decide') throw new Error('the acceptance calls for no decision');
+  return followUp.command;
 }
 
 describe('relationship decider', () => {
@@ -98,7 +76,7 @@ describe('relationship decider', () => {
   });
 
   it('R7: the acceptance of an invitation leads to a relationship for its partner and customer', () => {
-    const { command } = acceptedInvitation('inv-1', true);
+    const command = establishing(accepted('inv-1', true));
 
     expect(given(relationshipDecider).when(command, at(DAY)).events()).toEqual([
       established('inv-1'),
@@ -106,14 +84,8 @@ describe('relationship decider', () => {
   });
 
   it('R8: accepting another invitation from a partner the customer already has changes nothing here', () => {
-    const first = acceptedInvitation('inv-1', true);
-    const history = decideOn(relationshipDecider, [], first.command, at(DAY));
-    expect(history).toHaveLength(1);
-
-    const second = acceptedInvitation('inv-2', false);
-    expect(second.accepted.data.invitationId).toBe('inv-2');
-    given(relationshipDecider, history)
-      .when(second.command, at(2 * DAY))
+    given(relationshipDecider, [established('inv-1')])
+      .when(establishing(accepted('inv-2', false)), at(2 * DAY))
       .thenNothing();
   });
 

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { type Command, CommandBus } from '@nestjs/cqrs';
+import type { DomainEvent } from '../../events';
+import type { Decider } from '../domain/decider';
+import { AggregateStore } from '../write/aggregate-store';
+import type { CommandOutcome } from '../write/command-context';
+import { Revocations } from '../write/revocations';
+import type { PolicyContext } from './policy';
+
+/** A follow-up that decides a command on one stream (from a room's `domain/policies.ts`). */
+export interface DecideFollowUp<DomainCommand> {
+  kind: 'decide';
+  streamId: string;
+  command: DomainCommand;
+}
+
+/** How a room finishes a revocation that fenced the partner's streams and then stopped. */
+export interface Resumption {
+  /** The revocation's fact stream, and the revision its fences were decided on. */
+  factStream: string;
+  factRevision: number;
+  /** The room's use case, told to finish the revocation at that revision. */
+  command: Command<CommandOutcome>;
+}
+
+const isDecision = <DomainCommand, Other extends { kind: string }>(
+  followUp: DecideFollowUp<DomainCommand> | Other,
+): followUp is DecideFollowUp<DomainCommand> => followUp.kind === 'decide';
+
+/**
+ * What every policy does with the follow-ups its room's pure `react` returns, in order: decide
+ * each command on its stream, leaving alone a stream changed after a replayed trigger; finish each
+ * interrupted revocation through the room's use case, unless this process is finishing it already.
+ */
+@Injectable()
+export class FollowUps {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly commandBus: CommandBus,
+    private readonly revocations: Revocations,
+  ) {}
+
+  /** Resolves with the position of the last event appended (0: none). */
+  async run<DomainCommand, Event extends DomainEvent, State, Resume extends { kind: string }>(
+    followUps: readonly (DecideFollowUp<DomainCommand> | Resume)[],
+    context: PolicyContext,
+    decider: Decider<DomainCommand, Event, State>,
+    resumption: (followUp: Resume) => Resumption,
+  ): Promise<number> {
+    let position = 0;
+    for (const followUp of followUps) {
+      const appended = isDecision(followUp)
+        ? await this.decide(followUp, context, decider)
+        : await this.resume(resumption(followUp));
+      position = Math.max(position, appended);
+    }
+    return position;
+  }
+
+  private async decide<DomainCommand, Event extends DomainEvent, State>(
+    { streamId, command }: DecideFollowUp<DomainCommand>,
+    context: PolicyContext,
+    decider: Decider<DomainCommand, Event, State>,
+  ): Promise<number> {
+    const decided = await this.aggregates.decide(streamId, decider, command, context, {
+      unlessChangedAfter: context.replayedAt,
+    });
+    return decided.position;
+  }
+
+  private async resume({ factStream, factRevision, command }: Resumption): Promise<number> {
+    if (await this.revocations.ranHere(factStream, factRevision)) return 0;
+    const { position } = await this.commandBus.execute(command);
+    return position;
+  }
+}
