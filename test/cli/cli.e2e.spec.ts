@@ -74,6 +74,7 @@ describe('the command line', () => {
   it('projections rebuild of a read model another process is building exits 1 naming the holder; status shows both versions', async () => {
     const store = new SqliteEventStore(join(dataDir, 'events.db'));
     const reads = new ReadStore(join(dataDir, 'read-models.db'));
+    await new ProjectionEngine(store, reads, PROJECTIONS).catchUp();
     const gate = gatedStore(store);
     const other = new ProjectionEngine(gate.store, reads, PROJECTIONS, { batchSize: 1 });
     try {
