@@ -19,6 +19,7 @@ async function withEngine<T>(
   reportOpenedStores(settings);
   try {
     const engine = new ProjectionEngine(store, readStore, PROJECTIONS, {
+      buildLeaseMs: settings.PROJECTION_BUILD_LEASE_MS,
       onError: (error) => console.error(`partner-ledger: ${error.message}`),
     });
     return await work(engine, await store.headPosition());
@@ -30,13 +31,17 @@ async function withEngine<T>(
 
 const rebuild = new Command('rebuild')
   .description(
-    'Empty the named read models (all when none are named) and replay every event into them',
+    'Replay every event into the named read models (all when none are named), beside the live ones, which serve until the new ones go live',
   )
   .argument(
     '[names...]',
     `projections: ${PROJECTIONS.map((projection) => projection.name).join(', ')}`,
   )
-  .action(async (names: string[]) => {
+  .option(
+    '--in-place',
+    'empty the read models first and replay into them (their queries wait, then are refused): for an empty store',
+  )
+  .action(async (names: string[], options: { inPlace?: boolean }) => {
     await withEngine(async (engine, head) => {
       names.forEach((name) => engine.projection(name));
       const bar = process.stderr.isTTY
@@ -48,9 +53,10 @@ const rebuild = new Command('rebuild')
           )
         : undefined;
       bar?.start(Math.max(head, 1), 0);
-      const { events, seconds } = await engine.rebuild(names, ({ position }) =>
-        bar?.update(position),
-      );
+      const { events, seconds } = await engine.rebuild(names, {
+        inPlace: options.inPlace === true,
+        onBatch: ({ position }) => bar?.update(position),
+      });
       bar?.update(Math.max(head, 1));
       bar?.stop();
       const rate = seconds > 0 ? Math.round(events / seconds) : events;
@@ -67,13 +73,15 @@ function reportTrouble(statuses: readonly ProjectionStatus[], names: readonly st
   const troubled = statuses.filter(
     (status) =>
       (names.length === 0 || names.includes(status.name)) &&
-      (status.status === 'FAILED' || status.deadLetters > 0),
+      (status.status === 'FAILED' || status.deadLetters > 0 || status.build?.state === 'FAILED'),
   );
   for (const status of troubled) {
     console.error(
       status.status === 'FAILED'
         ? `${status.name} FAILED: ${status.error ?? 'unknown error'}`
-        : `${status.name}: ${status.deadLetters} event(s) dead-lettered`,
+        : status.build?.state === 'FAILED'
+          ? `${status.name}: the build of version ${status.build.version} FAILED (version ${status.version} still served): ${status.build.error ?? 'unknown error'}`
+          : `${status.name}: ${status.deadLetters} event(s) dead-lettered`,
     );
   }
   if (troubled.length > 0) {
@@ -112,7 +120,9 @@ const retry = new Command('retry')
   });
 
 const status = new Command('status')
-  .description("Each projection's version, checkpoint, lag and state")
+  .description(
+    "Each projection's version, checkpoint, lag and state, and any version being built beside it",
+  )
   .option('--json', 'print a JSON array instead of a table')
   .action(async (options: { json?: boolean }) => {
     await withEngine(async (engine) => {
@@ -122,15 +132,22 @@ const status = new Command('status')
         return;
       }
       console.table(
-        rows.map(({ name, version, checkpoint, lag, status: state, error, deadLetters }) => ({
-          name,
-          version,
-          checkpoint,
-          lag,
-          status: state,
-          deadLetters,
-          ...(error ? { error } : {}),
-        })),
+        rows.map(
+          ({ name, version, checkpoint, lag, status: state, error, deadLetters, build }) => ({
+            name,
+            version,
+            checkpoint,
+            lag,
+            status: state,
+            deadLetters,
+            ...(build
+              ? {
+                  building: `v${build.version} ${build.state} at ${build.checkpoint} (${Math.floor(build.progress * 100)} %), lag ${build.lag}`,
+                }
+              : {}),
+            ...(error || build?.error ? { error: error ?? build?.error } : {}),
+          }),
+        ),
       );
     });
   });

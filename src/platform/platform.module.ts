@@ -125,7 +125,10 @@ export class PlatformModule {
                 settings,
                 { onError, onStoreReconnect },
               )
-            : new ProjectionEngine(store, readStore, capabilities.projections, { onError });
+            : new ProjectionEngine(store, readStore, capabilities.projections, {
+                onError,
+                buildLeaseMs: settings.PROJECTION_BUILD_LEASE_MS,
+              });
         },
         inject: [EVENT_STORE, READ_STORE],
       },

@@ -9,7 +9,11 @@ import { TokenVerifier } from '../../src/platform/auth/token-verifier';
 import { loadSettings } from '../../src/platform/config/settings';
 import { describeEventStore } from '../../src/platform/event-store/event-store.factory';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
+import type { ProjectionStatus } from '../../src/platform/projection-engine/projection';
+import { ProjectionEngine } from '../../src/platform/projection-engine/projection-engine';
+import { ReadStore } from '../../src/platform/read-store/read-store';
 import { removeDataDir, TEST_SECRET } from '../support/app';
+import { gatedStore } from '../support/gated-store';
 import { writeStory } from '../support/story';
 
 const run = promisify(execFile);
@@ -65,6 +69,44 @@ describe('the command line', () => {
     expect(stderr).toContain(
       `partner-ledger: event store: SQLite ${resolve(dataDir, 'events.db')}; read models: SQLite ${resolve(dataDir, 'read-models.db')}`,
     );
+  });
+
+  it('projections rebuild of a read model another process is building exits 1 naming the holder; status shows both versions', async () => {
+    const store = new SqliteEventStore(join(dataDir, 'events.db'));
+    const reads = new ReadStore(join(dataDir, 'read-models.db'));
+    await new ProjectionEngine(store, reads, PROJECTIONS).catchUp();
+    const gate = gatedStore(store);
+    const other = new ProjectionEngine(gate.store, reads, PROJECTIONS, { batchSize: 1 });
+    try {
+      const building = other.rebuild(['invitations']);
+      gate.pass(2);
+      await gate.waiting();
+      const refused = await npm(['projections', '--', 'rebuild', 'invitations'], env).catch(
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(refused).toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/invitations is being built by \S+:\d+:/),
+      });
+      const { stdout } = await npm(['projections', '--', 'status', '--json'], env);
+      const invitations = (JSON.parse(stdout) as ProjectionStatus[]).find(
+        (row) => row.name === 'invitations',
+      );
+      expect(invitations).toMatchObject({
+        version: 1,
+        status: 'LIVE',
+        build: { version: 1, state: 'BUILDING', checkpoint: 1, lag: head - 1 },
+      });
+      gate.open();
+      await building;
+      const inPlace = await npm(['projections', '--', 'rebuild', '--in-place', 'invitations'], env);
+      expect(inPlace.stdout).toMatch(/^rebuilt invitations: \d+ events in/);
+    } finally {
+      gate.open();
+      await other.stop();
+      reads.close();
+      await store.close();
+    }
   });
 
   it('a stored event that is not JSON: rebuild finishes and exits 1 naming what failed, dead-letters lists it, retry exits 1 while it stays', async () => {

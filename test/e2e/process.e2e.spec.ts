@@ -90,9 +90,15 @@ describe('the process contract', () => {
       await app.gql(await app.token(people.wes), ACCEPT, { id });
       const before = await app.gql(ann, PAGE);
       const opal = await app.token(people.opal);
-      const rebuilt = await app.gql(opal, 'mutation { rebuildProjections { name status } }');
+      const rebuilt = await app.gql(
+        opal,
+        'mutation { rebuildProjections { name status build { version state progress } } }',
+      );
+      // Built beside the live versions (blue/green) and switched: no build is left.
       expect(
-        rebuilt.data.rebuildProjections.every((p: { status: string }) => p.status === 'LIVE'),
+        rebuilt.data.rebuildProjections.every(
+          (p: { status: string; build: unknown }) => p.status === 'LIVE' && p.build === null,
+        ),
       ).toBe(true);
       expect(await app.gql(ann, PAGE)).toEqual(before);
       const unknown = await app.gql(

@@ -1,4 +1,4 @@
-// Child process for the crash test: rebuilds every read model and kills itself mid-way (SIGKILL).
+// Child process for the crash test: rebuilds every read model in place and kills itself mid-way (SIGKILL).
 import 'reflect-metadata';
 import { PROJECTIONS } from '../../src/capabilities';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
@@ -15,7 +15,10 @@ const engine = new ProjectionEngine(
   },
 );
 let batches = 0;
-void engine.rebuild([], () => {
-  batches += 1;
-  if (batches === Number(killAfterBatches)) process.kill(process.pid, 'SIGKILL');
+void engine.rebuild([], {
+  inPlace: true,
+  onBatch: () => {
+    batches += 1;
+    if (batches === Number(killAfterBatches)) process.kill(process.pid, 'SIGKILL');
+  },
 });

@@ -41,6 +41,7 @@ const settingsSchema = z
       .default(64 * 1024 * 1024),
     INTEGRITY_CHECK_INTERVAL_MS: z.coerce.number().int().nonnegative().default(3_600_000),
     WORKER_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    PROJECTION_BUILD_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
     PROJECTION_MAX_LAG: z.coerce.number().int().nonnegative().default(10_000),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     GRAPHQL_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),

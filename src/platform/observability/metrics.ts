@@ -91,6 +91,24 @@ export class Metrics {
     labelNames: ['projection'],
     registers: [this.registry],
   });
+  private readonly buildVersion = new Gauge({
+    name: `${PREFIX}projection_build_version`,
+    help: 'The version of a read model being built beside the live one (blue/green), while one is',
+    labelNames: ['projection'],
+    registers: [this.registry],
+  });
+  private readonly buildLag = new Gauge({
+    name: `${PREFIX}projection_build_lag`,
+    help: 'How many positions a version being built beside the live one is behind the event store',
+    labelNames: ['projection'],
+    registers: [this.registry],
+  });
+  private readonly buildProgress = new Gauge({
+    name: `${PREFIX}projection_build_progress_ratio`,
+    help: 'How far a version being built beside the live one has come, 0 to 1',
+    labelNames: ['projection'],
+    registers: [this.registry],
+  });
   private readonly deadLetters = new Gauge({
     name: `${PREFIX}projection_dead_letters`,
     help: 'Events each read model set aside after its handlers kept throwing (`projections dead-letters`)',
@@ -131,6 +149,8 @@ export class Metrics {
     const { head } = progressOf(statuses);
     this.head.set(head);
     this.ready.set(ready ? 1 : 0);
+    // A build's series exist only while it runs.
+    [this.buildVersion, this.buildLag, this.buildProgress].forEach((gauge) => gauge.reset());
     for (const status of statuses) {
       const projection = status.name;
       this.lag.set({ projection }, status.lag);
@@ -140,6 +160,11 @@ export class Metrics {
         this.state.set({ projection, state }, status.status === state ? 1 : 0);
       }
       this.rebuildProgress.set({ projection }, head === 0 ? 1 : status.checkpoint / head);
+      if (status.build) {
+        this.buildVersion.set({ projection }, status.build.version);
+        this.buildLag.set({ projection }, status.build.lag);
+        this.buildProgress.set({ projection }, status.build.progress);
+      }
     }
   }
 }

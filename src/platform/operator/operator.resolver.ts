@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../domain/actor';
-import { invalidInput } from '../domain/domain-error';
+import { conflict, invalidInput } from '../domain/domain-error';
 import { assertOperator } from '../domain/operator-access';
 import { PolicyReactor } from '../policies/policy.reactor';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
@@ -9,7 +9,11 @@ import { quote } from '../domain/ids';
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
 import { FollowUpStatus } from './follow-up-status.type';
 import { CurrentActor } from '../graphql/current-actor.decorator';
-import { ProjectionStatus, ProjectionRunStatus } from './projection-status.type';
+import {
+  ProjectionBuildState,
+  ProjectionRunStatus,
+  ProjectionStatus,
+} from './projection-status.type';
 
 @Resolver()
 export class OperatorResolver {
@@ -33,11 +37,14 @@ export class OperatorResolver {
   }
 
   @Mutation(() => [ProjectionStatus], {
-    description: 'Empties the named read models (all when none) and replays every event.',
+    description:
+      'Replays every event into the named read models (all when none): beside the live ones, which serve until the new ones go live (blue/green), or in place with inPlace (emptied first).',
   })
   async rebuildProjections(
     @CurrentActor() actor: Actor,
     @Args('names', { type: () => [String], nullable: true }) names?: string[],
+    @Args('inPlace', { type: () => Boolean, nullable: true, defaultValue: false })
+    inPlace?: boolean,
   ): Promise<ProjectionStatus[]> {
     assertOperator(actor);
     const known = new Set(this.engine.projections.map((projection) => projection.name));
@@ -47,14 +54,22 @@ export class OperatorResolver {
         `Unknown projection(s): ${unknown.slice(0, 5).map(quote).join(', ')}; known: ${[...known].join(', ')}.`,
       );
     }
-    await this.engine.rebuild(names ?? []);
+    try {
+      await this.engine.rebuild(names ?? [], { inPlace: inPlace === true });
+    } catch (error) {
+      // Another process (the CLI, another instance) builds one of them: nothing was changed.
+      if (error instanceof Error && error.name === 'BuildLockedError')
+        throw conflict(error.message);
+      throw error;
+    }
     return this.statuses();
   }
 
   private async statuses(): Promise<ProjectionStatus[]> {
-    return (await this.engine.status()).map((status) => ({
+    return (await this.engine.status()).map(({ build, ...status }) => ({
       ...status,
       status: ProjectionRunStatus[status.status],
+      ...(build ? { build: { ...build, state: ProjectionBuildState[build.state] } } : {}),
     }));
   }
 }

@@ -8,6 +8,47 @@ export enum ProjectionRunStatus {
 }
 registerEnumType(ProjectionRunStatus, { name: 'ProjectionRunStatus' });
 
+export enum ProjectionBuildState {
+  BUILDING = 'BUILDING',
+  SWITCHING = 'SWITCHING',
+  FAILED = 'FAILED',
+}
+registerEnumType(ProjectionBuildState, {
+  name: 'ProjectionBuildState',
+  description:
+    'BUILDING: replaying the events; SWITCHING: caught up once, goes live at the head; FAILED: stopped at a poison event (FAIL policy), the live version still served.',
+});
+
+@ObjectType({
+  description:
+    'A version of a read model being built beside the live one (blue/green); the live one serves until it switches.',
+})
+export class ProjectionBuildStatus {
+  @Field(() => Int) version!: number;
+  @Field(() => Float, { description: 'Global position of the last event the build applied.' })
+  checkpoint!: number;
+  @Field(() => Float, {
+    description: "Positions between the build's checkpoint and the newest event.",
+  })
+  lag!: number;
+  @Field(() => Float, { description: "The build's checkpoint over the newest position, 0 to 1." })
+  progress!: number;
+  @Field(() => ProjectionBuildState) state!: ProjectionBuildState;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Who holds the build lock (host:pid:thread:id); null once failed.',
+  })
+  owner!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'When the lock expires unless renewed (ISO 8601).',
+  })
+  leaseExpiresAt!: string | null;
+  @Field(() => String, { nullable: true }) error?: string;
+  @Field(() => Int, { description: 'Events the build set aside (dead letters).' })
+  deadLetters!: number;
+}
+
 @ObjectType()
 export class ProjectionStatus {
   @Field() name!: string;
@@ -22,4 +63,9 @@ export class ProjectionStatus {
     description: 'Events set aside after its handlers kept throwing on them (dead letters).',
   })
   deadLetters!: number;
+  @Field(() => ProjectionBuildStatus, {
+    nullable: true,
+    description: 'The version being built beside this one, while there is one.',
+  })
+  build?: ProjectionBuildStatus;
 }

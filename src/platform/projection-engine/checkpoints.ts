@@ -1,6 +1,18 @@
 import type { ReadStore } from '../read-store/read-store';
+import { type BuildRow, Builds, newBuildOwner } from './builds';
 import { DeadLetters } from './dead-letters';
-import type { Projection, ProjectionStatus } from './projection';
+import type { BuildStatus, Projection, ProjectionStatus } from './projection';
+
+/** How long a build's lock lasts unrenewed when nobody says (PROJECTION_BUILD_LEASE_MS). */
+export const DEFAULT_BUILD_LEASE_MS = 15_000;
+
+export interface CheckpointsOptions {
+  /** The projections this process runs: a live version other than theirs may not be served here. */
+  projections?: readonly Projection[];
+  /** Who this engine is for the build lock, and how long its lock lasts unrenewed. */
+  buildOwner?: string;
+  buildLeaseMs?: number;
+}
 
 export class ReadModelNotReadyError extends Error {
   constructor(
@@ -23,21 +35,39 @@ export interface CheckpointRow {
   position: number;
   state: CheckpointState;
   error: string | null;
+  /** What the live tables' indexes carry after their names ('' unless built beside another). */
+  suffix: string;
 }
 
 /** Each projection's position in `$all`, kept in the read store beside its tables. */
 export class Checkpoints {
   readonly deadLetters: DeadLetters;
+  readonly builds: Builds;
+  /** name → version of the projections this process runs, for `untilServing`. */
+  private readonly versions: string;
 
-  constructor(private readonly readStore: ReadStore) {
+  constructor(
+    private readonly readStore: ReadStore,
+    options: CheckpointsOptions = {},
+  ) {
     readStore.db.exec(`CREATE TABLE IF NOT EXISTS projection_checkpoints (
       name TEXT PRIMARY KEY,
       version INTEGER NOT NULL,
       position INTEGER NOT NULL,
       state TEXT NOT NULL,
-      error TEXT
+      error TEXT,
+      suffix TEXT NOT NULL DEFAULT ''
     )`);
+    addSuffixColumn(readStore);
     this.deadLetters = new DeadLetters(readStore);
+    this.builds = new Builds(
+      readStore,
+      options.buildOwner ?? newBuildOwner(),
+      options.buildLeaseMs ?? DEFAULT_BUILD_LEASE_MS,
+    );
+    this.versions = JSON.stringify(
+      Object.fromEntries((options.projections ?? []).map((p) => [p.name, p.version])),
+    );
   }
 
   all(): CheckpointRow[] {
@@ -66,28 +96,37 @@ export class Checkpoints {
     ]);
   }
 
-  /** Where each projection stands against the event store's `head`. */
+  /** Where each projection stands against the event store's `head`, with any version being built. */
   statuses(projections: readonly Projection[], head: number): ProjectionStatus[] {
     const rows = new Map(this.all().map((row) => [row.name, row]));
+    const builds = new Map(this.builds.all().map((build) => [build.name, build]));
     const deadLetters = this.deadLetters.counts();
     return projections.map((projection) => {
       const row = rows.get(projection.name);
+      const build = builds.get(projection.name);
       const checkpoint = row?.position ?? 0;
       const lag = Math.max(0, head - checkpoint);
+      const servedHere =
+        !row || row.version === projection.version || readableMeanwhile(build, projection);
       const status =
         row?.state === 'FAILED' || row?.state === 'REBUILDING'
           ? row.state
-          : lag > 0
-            ? 'CATCHING_UP'
-            : 'LIVE';
+          : !servedHere
+            ? 'REBUILDING'
+            : lag > 0
+              ? 'CATCHING_UP'
+              : 'LIVE';
       return {
         name: projection.name,
-        version: projection.version,
+        version: row?.version ?? projection.version,
         checkpoint,
         lag,
         status,
         ...(row?.error ? { error: row.error } : {}),
         deadLetters: deadLetters.get(projection.name) ?? 0,
+        ...(build
+          ? { build: buildStatus(build, head, deadLetters.get(projection.name + build.suffix)) }
+          : {}),
       };
     });
   }
@@ -114,16 +153,26 @@ export class Checkpoints {
     }
   }
 
-  /** The first of `names` being rebuilt or failed, in one query (every query asks: it is hot). */
+  /**
+   * The first of `names` being rebuilt or failed, or whose live version is not this process's
+   * while its tables lack a column this version's have (its build says so), in one query (every
+   * query asks: it is hot).
+   */
   private notServing(
     names: readonly string[],
   ): { name: string; state: 'REBUILDING' | 'FAILED' } | undefined {
     if (names.length === 0) return undefined;
     return this.readStore.get<{ name: string; state: 'REBUILDING' | 'FAILED' }>(
-      `SELECT name, state FROM projection_checkpoints
-       WHERE state IN ('REBUILDING', 'FAILED') AND name IN (SELECT value FROM json_each(?))
-       ORDER BY state = 'FAILED' DESC LIMIT 1`,
-      [JSON.stringify(names)],
+      `SELECT c.name AS name, CASE c.state WHEN 'FAILED' THEN 'FAILED' ELSE 'REBUILDING' END AS state
+       FROM projection_checkpoints c
+       JOIN json_each(?) wanted ON wanted.value = c.name
+       LEFT JOIN json_each(?) mine ON mine.key = c.name
+       WHERE c.state IN ('REBUILDING', 'FAILED')
+          OR (mine.value IS NOT NULL AND c.version <> mine.value AND NOT EXISTS (
+            SELECT 1 FROM projection_builds b
+            WHERE b.name = c.name AND b.version = mine.value AND b.previous_readable = 1))
+       ORDER BY c.state = 'FAILED' DESC LIMIT 1`,
+      [JSON.stringify(names), this.versions],
     );
   }
 
@@ -136,8 +185,53 @@ export class Checkpoints {
     this.readStore.run(
       `INSERT INTO projection_checkpoints (name, version, position, state, error)
        VALUES (?, ?, 0, 'REBUILDING', NULL)
-       ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = 0, state = 'REBUILDING', error = NULL`,
+       ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = 0, state = 'REBUILDING', error = NULL, suffix = ''`,
       [projection.name, projection.version],
     );
   }
+
+  /** A version built beside the live one takes its place (the switch). Call inside a transaction. */
+  goLive(build: BuildRow): void {
+    this.readStore.run(
+      `INSERT INTO projection_checkpoints (name, version, position, state, error, suffix)
+       VALUES (?, ?, ?, 'LIVE', NULL, ?)
+       ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position,
+         state = 'LIVE', error = NULL, suffix = excluded.suffix`,
+      [build.name, build.version, build.position, build.suffix],
+    );
+  }
+}
+
+/** Read models made before blue/green builds have no suffix column: it is added, empty. */
+function addSuffixColumn(readStore: ReadStore): void {
+  const columns = readStore.all<{ name: string }>(
+    "SELECT name FROM pragma_table_info('projection_checkpoints')",
+  );
+  if (columns.some((column) => column.name === 'suffix')) return;
+  try {
+    readStore.db.exec(
+      "ALTER TABLE projection_checkpoints ADD COLUMN suffix TEXT NOT NULL DEFAULT ''",
+    );
+  } catch (error) {
+    // Another process added it meanwhile.
+    if (!String(error).includes('duplicate column')) throw error;
+  }
+}
+
+/** Whether `projection`'s queries can read the live version's tables while `build` replays. */
+const readableMeanwhile = (build: BuildRow | undefined, projection: Projection): boolean =>
+  build?.version === projection.version && build.previous_readable === 1;
+
+function buildStatus(build: BuildRow, head: number, deadLetters = 0): BuildStatus {
+  return {
+    version: build.version,
+    checkpoint: build.position,
+    lag: Math.max(0, head - build.position),
+    progress: head === 0 ? 1 : Math.min(1, build.position / head),
+    state: build.state,
+    owner: build.owner,
+    leaseExpiresAt: build.owner ? new Date(build.lease_until).toISOString() : null,
+    ...(build.error ? { error: build.error } : {}),
+    deadLetters,
+  };
 }

@@ -80,6 +80,14 @@ export class DeadLetters {
     );
   }
 
+  /** Gives the dead letters of a version built beside the live one to the projection (its switch). */
+  rename(from: string, to: string): void {
+    this.readStore.run('UPDATE projection_dead_letters SET projection = ? WHERE projection = ?', [
+      to,
+      from,
+    ]);
+  }
+
   /** Forgets a projection's dead letters (it is rebuilt: any still poisonous are met again). */
   clear(projection: string): void {
     this.readStore.run('DELETE FROM projection_dead_letters WHERE projection = ?', [projection]);

@@ -1,19 +1,14 @@
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
-import { recordedDomainEventOrThrow } from '../event-store/unreadable-events';
 import { type Fault, FaultState } from '../faults/fault-state';
-import { faultCauseOf } from '../faults/store-unavailable';
 import { inSpanSync } from '../observability/tracing';
 import type { ReadStore } from '../read-store/read-store';
+import { liveIndexNames } from './build-names';
 import { Checkpoints, type CheckpointRow } from './checkpoints';
 import type { DeadLetter } from './dead-letters';
-import {
-  applyTyped,
-  concerns,
-  type Projection,
-  type ProjectionStatus,
-  type Recorded,
-} from './projection';
-import type { Projector, ProjectorFault } from './projector';
+import { type ApplyTarget, MAX_ATTEMPTS, PageApplier, readableOrError } from './page-applier';
+import type { Projection, ProjectionStatus } from './projection';
+import { ProjectionBuilder } from './projection-builder';
+import type { Projector, ProjectorFault, RebuildOptions } from './projector';
 import { VisiblePosition } from './visible-position';
 
 export interface ProjectionEngineOptions {
@@ -22,23 +17,12 @@ export interface ProjectionEngineOptions {
   onError?: (error: Error) => void;
   /** Told when the engine starts failing for an environment fault, and when it works again. */
   onFault?: (fault: Fault | undefined) => void;
+  /** How long a blue/green build's lock lasts unrenewed (PROJECTION_BUILD_LEASE_MS). */
+  buildLeaseMs?: number;
 }
 
 const RETRY_FIRST_MS = 100;
-/** Tries of an event a handler throws on before it is dead-lettered (a busy file may pass). */
-const MAX_ATTEMPTS = 3;
 const RETRY_MAX_MS = 5000;
-
-/** An event as this version reads it, undefined when skipped, or why it cannot be read. */
-type Readable = Recorded | undefined | Error;
-
-function readableOrError(event: RecordedEvent): Readable {
-  try {
-    return recordedDomainEventOrThrow(event);
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
-}
 
 export interface BatchProgress {
   position: number;
@@ -52,7 +36,12 @@ export interface BatchProgress {
  */
 export class ProjectionEngine implements Projector {
   private readonly checkpoints: Checkpoints;
+  private readonly applier: PageApplier;
+  /** Builds new versions beside the live ones (blue/green). */
+  private readonly builder: ProjectionBuilder;
   private readonly byName: Map<string, Projection>;
+  /** Whether it follows the store (start): builds then run in the background. */
+  private following = false;
   private pumping?: Promise<void>;
   private pumpAgain = false;
   private stopped = false;
@@ -73,32 +62,73 @@ export class ProjectionEngine implements Projector {
     readonly projections: readonly Projection[],
     private readonly options: ProjectionEngineOptions = {},
   ) {
-    this.checkpoints = new Checkpoints(readStore);
+    this.checkpoints = new Checkpoints(readStore, {
+      projections,
+      buildLeaseMs: options.buildLeaseMs,
+    });
+    this.applier = new PageApplier(readStore, this.checkpoints.deadLetters, options.onError);
     this.byName = new Map(projections.map((projection) => [projection.name, projection]));
     // Catching up, each commit rewrites every index page the batch touched (the audit log's
     // indexes are keyed at random): fewer, larger commits write far less. Live pages stay small.
     this.batchSize = options.batchSize ?? 5000;
+    this.builder = new ProjectionBuilder(
+      store,
+      readStore,
+      this.checkpoints,
+      this.applier,
+      this.byName,
+      this.batchSize,
+      { onError: options.onError, onSwitched: () => this.kick() },
+    );
   }
 
-  /** Follows the store live: catches up now, then after every append. */
+  /**
+   * Follows the store live: catches up now, then after every append. A new version whose queries
+   * can read the live version's tables is built in the background; any other is built first.
+   */
   async start(): Promise<void> {
     this.stopped = false;
     this.unsubscribe?.();
-    this.unsubscribe = this.store.onAppended(() => this.kick());
+    this.unsubscribe = this.store.onAppended(() => {
+      this.kick();
+      this.builder.kick();
+    });
+    this.following = true;
     await this.catchUp();
+    const unreadable = this.builder.unreadableMeanwhile();
+    if (unreadable.length > 0) await this.builder.finish(unreadable);
+    this.builder.follow();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.following = false;
     this.unsubscribe?.();
     await this.pumping;
+    await this.builder.stop();
   }
 
-  /** Applies every event the store has; resolves when the projections reached its head. */
+  /**
+   * Applies every event the store has; resolves when the projections reached its head. Not
+   * following the store (a command), it also finishes the builds of new versions first.
+   */
   catchUp(): Promise<void> {
     this.prepare();
     this.kick();
-    return this.pumping ?? Promise.resolve();
+    const live = this.pumping ?? Promise.resolve();
+    if (this.following) {
+      this.builder.kick();
+      return live;
+    }
+    // A switch kicks the live pump again (the switched read models' checkpoints moved).
+    return live
+      .then(() => this.builder.finish(this.projections.map(({ name }) => name)))
+      .then(() => this.pumping);
+  }
+
+  /** Calls `listener` as a version built beside the live one moves, indexes, and goes live. */
+  onBuildProgress(listener: Parameters<ProjectionBuilder['onProgress']>[0]): () => void {
+    return this.builder.onProgress(listener);
   }
 
   /** Calls `listener` with each page of events once the read models committed it (live updates). */
@@ -129,28 +159,57 @@ export class ProjectionEngine implements Projector {
     return this.checkpoints.untilServing(names, timeoutMs, () => this.catchUp());
   }
 
-  /** Empties the named read models (all when none are named) and replays every event into them. */
+  /**
+   * Rebuilds the named read models (all when none are named) from the first event: beside the
+   * live ones (blue/green) while they serve, or in place (emptied first: their queries wait, then
+   * are refused) when asked, or when one has nothing live to serve. Throws BuildLockedError,
+   * changing nothing, while another process builds one of them.
+   */
   async rebuild(
     names: readonly string[] = [],
-    onBatch?: (progress: BatchProgress) => void,
+    options: RebuildOptions & { onBatch?: (progress: BatchProgress) => void } = {},
   ): Promise<{ events: number; seconds: number }> {
+    const { onBatch } = options;
     const targets =
       names.length > 0 ? names.map((name) => this.projection(name)) : [...this.projections];
     const started = process.hrtime.bigint();
+    this.prepare();
+    const inPlace = targets.filter(
+      (projection) =>
+        options.inPlace === true || this.checkpoints.get(projection.name)?.state !== 'LIVE',
+    );
+    const beside = targets.filter((projection) => !inPlace.includes(projection));
+    const besideNames = beside.map(({ name }) => name);
     let events = 0;
     const listener = (progress: BatchProgress) => {
       events += progress.events;
       onBatch?.(progress);
     };
-    this.batchListeners.add(listener);
+    if (inPlace.length > 0) this.batchListeners.add(listener);
+    const stopListening = this.builder.onProgress((progress) => {
+      if (progress.phase === 'batch' && progress.names.some((name) => besideNames.includes(name)))
+        listener(progress);
+    });
     try {
-      this.readStore.transaction(() =>
-        targets.forEach((projection) => this.checkpoints.reset(projection)),
-      );
-      this.publishVisible(0);
+      this.readStore.transaction(() => {
+        inPlace.forEach((projection) => this.checkpoints.reset(projection));
+        beside.forEach((projection) => this.builder.begin(projection));
+      });
+      if (inPlace.length > 0) this.publishVisible(0);
       await this.catchUp();
+      await this.builder.finish(besideNames);
+      await this.pumping;
     } finally {
       this.batchListeners.delete(listener);
+      stopListening();
+    }
+    const taken = besideNames
+      .map((name) => this.checkpoints.builds.get(name))
+      .filter((build) => build !== undefined && build.state !== 'FAILED');
+    if (taken.length > 0 && !this.stopped) {
+      throw new Error(
+        `another process took over the build of ${taken.map((build) => `${build!.name} (${build!.owner})`).join(', ')}`,
+      );
     }
     return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   }
@@ -177,13 +236,14 @@ export class ProjectionEngine implements Projector {
       if (event?.position !== letter.position) continue;
       const projection = this.projection(letter.projection);
       this.readStore.transaction(() => {
-        const error = this.tryApply(projection, event, readableOrError(event));
+        const row = this.checkpoints.get(projection.name);
+        const target = this.liveTarget(projection, row?.position ?? 0);
+        const error = this.applier.tryApply(target, event, readableOrError(event));
         if (error !== undefined) {
           this.checkpoints.deadLetters.record(projection.name, event, error, MAX_ATTEMPTS);
           return;
         }
         this.checkpoints.deadLetters.remove(projection.name, event.position);
-        const row = this.checkpoints.get(projection.name);
         if (row?.state === 'FAILED' && row.position < event.position) {
           this.checkpoints.advance(row.name, event.position);
           // Not served until caught up again; its query indexes are (re)made when it is.
@@ -212,19 +272,25 @@ export class ProjectionEngine implements Projector {
     return projection;
   }
 
-  /** Creates missing tables; a projection whose version changed starts again from the first event. */
+  /**
+   * Creates missing tables. A projection whose version changed is built beside the live one
+   * while that one serves (blue/green), or, with nothing live to serve, from the first event in place.
+   */
   private prepare(): void {
     if (this.prepared) return;
     this.prepared = true;
     this.readStore.transaction(() => {
       for (const projection of this.projections) {
         const row = this.checkpoints.get(projection.name);
-        if (!row || row.version !== projection.version) this.checkpoints.reset(projection);
-        else {
-          projection.schema.forEach((ddl) => this.readStore.db.exec(ddl));
-          if (row.state !== 'REBUILDING') this.createQueryIndexes(projection);
+        if (!row || (row.version !== projection.version && row.state !== 'LIVE')) {
+          this.checkpoints.reset(projection);
+        } else if (row.version === projection.version) {
+          const names = liveIndexNames(projection, row.suffix);
+          projection.schema.forEach((ddl) => this.readStore.db.exec(names.sql(ddl)));
+          if (row.state !== 'REBUILDING') this.createQueryIndexes(projection, row.suffix);
         }
       }
+      this.builder.beginNewVersions(this.projections);
     });
   }
 
@@ -288,7 +354,7 @@ export class ProjectionEngine implements Projector {
         this.readStore.transaction(() => {
           for (const row of this.workingCheckpoints()) {
             if (row.state === 'REBUILDING' && row.position >= after) {
-              this.createQueryIndexes(this.projection(row.name));
+              this.createQueryIndexes(this.projection(row.name), row.suffix);
               this.checkpoints.setState(row.name, 'LIVE');
             }
           }
@@ -327,92 +393,39 @@ export class ProjectionEngine implements Projector {
           visible = Math.min(visible, row.position);
           continue;
         }
-        this.applyTo(this.projection(row.name), row, page, readable);
+        this.applier.applyTo(
+          this.liveTarget(this.projection(row.name), row.position),
+          page,
+          readable,
+        );
       }
       return visible;
     });
   }
 
-  /**
-   * Applies the page to one projection and moves its checkpoint. When a handler throws, the page
-   * is applied again event by event: the poison event is tried MAX_ATTEMPTS times, then
-   * dead-lettered, and the projection either skips it or stops before it (its policy).
-   */
-  private applyTo(
-    projection: Projection,
-    row: CheckpointRow,
-    page: readonly RecordedEvent[],
-    readable: readonly Readable[],
-  ): void {
-    const last = page[page.length - 1].position;
-    const pending = page.flatMap((event, index) =>
-      event.position > row.position ? [{ event, current: readable[index] }] : [],
-    );
-    try {
-      this.readStore.db.transaction(() =>
-        pending.forEach(({ event, current }) => this.applyEvent(projection, event, current)),
-      )();
-      this.checkpoints.advance(row.name, last);
-      return;
-    } catch (error) {
-      // The environment, not the projection, failed: the whole batch is retried later.
-      if (faultCauseOf(error)) throw error;
-      // Otherwise rolled back to before the page; the event at fault is found and set aside below.
-    }
-    let applied = row.position;
-    for (const { event, current } of pending) {
-      const error = this.tryApply(projection, event, current);
-      if (error !== undefined) {
-        const message = `${event.type} at position ${event.position}: ${error}`;
-        this.checkpoints.deadLetters.record(projection.name, event, error, MAX_ATTEMPTS);
-        this.options.onError?.(new Error(`projection ${projection.name} dead-lettered ${message}`));
-        if ((projection.deadLetterPolicy ?? 'CONTINUE') === 'FAIL') {
-          this.checkpoints.advance(row.name, applied);
-          this.checkpoints.setState(row.name, 'FAILED', message);
-          return;
-        }
-      }
-      applied = event.position;
-    }
-    this.checkpoints.advance(row.name, last);
+  private liveTarget(projection: Projection, position: number): ApplyTarget {
+    return {
+      projection,
+      db: this.readStore,
+      position,
+      deadLetterName: projection.name,
+      advance: (to) => this.checkpoints.advance(projection.name, to),
+      fail: (message) => this.checkpoints.setState(projection.name, 'FAILED', message),
+    };
   }
 
-  /** Applies one event in a savepoint, up to MAX_ATTEMPTS times; the last error, if all failed. */
-  private tryApply(
-    projection: Projection,
-    event: RecordedEvent,
-    current: Readable,
-  ): string | undefined {
-    let error = '';
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      try {
-        this.readStore.db.transaction(() => this.applyEvent(projection, event, current))();
-        return undefined;
-      } catch (thrown) {
-        if (faultCauseOf(thrown)) throw thrown;
-        error = thrown instanceof Error ? thrown.message : String(thrown);
-      }
-    }
-    return error;
+  private createQueryIndexes(projection: Projection, suffix: string): void {
+    const names = liveIndexNames(projection, suffix);
+    projection.queryIndexes?.forEach((ddl) => this.readStore.db.exec(names.sql(ddl)));
   }
 
-  /** An event this version cannot read is poison for a projection that would have applied it. */
-  private applyEvent(projection: Projection, event: RecordedEvent, current: Readable): void {
-    if (event.malformed && concerns(projection, event)) throw new Error(event.malformed);
-    projection.everyEvent?.(event, this.readStore);
-    if (current instanceof Error) {
-      if (event.type in projection.handlers) throw current;
-    } else if (current) applyTyped(projection, current, this.readStore);
-  }
-
-  private createQueryIndexes(projection: Projection): void {
-    projection.queryIndexes?.forEach((ddl) => this.readStore.db.exec(ddl));
-  }
-
+  /** The live versions this process applies events to: its own versions, not failed. */
   private workingCheckpoints(): CheckpointRow[] {
     return this.checkpoints
       .all()
-      .filter((row) => this.byName.has(row.name) && row.state !== 'FAILED');
+      .filter(
+        (row) => this.byName.get(row.name)?.version === row.version && row.state !== 'FAILED',
+      );
   }
 
   private publishVisible(position: number): void {

@@ -17,14 +17,15 @@ export type ToWorker =
   | { type: 'start' }
   | { type: 'kick' }
   | { type: 'events'; wanted: boolean }
-  | { type: 'rebuild'; id: number; names: readonly string[] }
+  | { type: 'rebuild'; id: number; names: readonly string[]; inPlace: boolean }
   | { type: 'stop' };
 
 export type ToThread =
   | { type: 'started' }
   | { type: 'visible'; position: number; events: RecordedEvent[] }
   | { type: 'rebuilt'; id: number; events: number; seconds: number }
-  | { type: 'rebuild-failed'; id: number; message: string }
+  /** `name`: the error's class name (BuildLockedError: another process builds one of them). */
+  | { type: 'rebuild-failed'; id: number; message: string; name: string }
   | { type: 'error'; message: string }
   /** The worker's event loop turns (sent every HEARTBEAT_EVERY_MS). */
   | { type: 'heartbeat' }

@@ -7,7 +7,7 @@ import { Checkpoints } from './checkpoints';
 import type { Projection, ProjectionStatus } from './projection';
 import type { ToThread, ToWorker, WorkerInput } from './projection-thread.messages';
 import type { Fault } from '../faults/fault-state';
-import type { Projector, ProjectorFault } from './projector';
+import type { Projector, ProjectorFault, RebuildOptions } from './projector';
 import { VisiblePosition } from './visible-position';
 
 const WORKER = workerFile(__filename, 'projection-worker');
@@ -61,7 +61,7 @@ export class ProjectionThread implements Projector {
     private readonly settings: Settings,
     private readonly options: ProjectionThreadOptions = {},
   ) {
-    this.checkpoints = new Checkpoints(readStore);
+    this.checkpoints = new Checkpoints(readStore, { projections });
     // Loading the worker's modules takes a while: it overlaps with the rest of the server's start.
     this.spawn();
   }
@@ -112,11 +112,14 @@ export class ProjectionThread implements Projector {
     };
   }
 
-  rebuild(names: readonly string[] = []): Promise<{ events: number; seconds: number }> {
+  rebuild(
+    names: readonly string[] = [],
+    options: RebuildOptions = {},
+  ): Promise<{ events: number; seconds: number }> {
     const id = this.nextRebuildId++;
     return new Promise((resolve, reject) => {
       this.rebuilds.set(id, { resolve, reject });
-      this.send({ type: 'rebuild', id, names });
+      this.send({ type: 'rebuild', id, names, inPlace: options.inPlace === true });
     });
   }
 
@@ -236,10 +239,13 @@ export class ProjectionThread implements Projector {
         this.rebuilds.get(message.id)?.resolve(message);
         this.rebuilds.delete(message.id);
         return;
-      case 'rebuild-failed':
-        this.rebuilds.get(message.id)?.reject(new Error(message.message));
+      case 'rebuild-failed': {
+        const error = new Error(message.message);
+        error.name = message.name;
+        this.rebuilds.get(message.id)?.reject(error);
         this.rebuilds.delete(message.id);
         return;
+      }
       case 'error':
         this.options.onError?.(new Error(message.message));
         return;

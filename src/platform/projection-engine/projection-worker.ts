@@ -33,6 +33,7 @@ const store = createEventStore(settings, {
 });
 const readStore = createReadStore(settings);
 const engine = new ProjectionEngine(store, readStore, PROJECTIONS, {
+  buildLeaseMs: settings.PROJECTION_BUILD_LEASE_MS,
   onError: (error) => post({ type: 'error', message: error.message }),
   onFault: (fault) => post({ type: 'fault', fault }),
 });
@@ -62,9 +63,15 @@ port.on('message', (message: ToWorker) => {
       sendEvents = message.wanted;
       return;
     case 'rebuild':
-      engine.rebuild(message.names).then(
+      engine.rebuild(message.names, { inPlace: message.inPlace }).then(
         (result) => post({ type: 'rebuilt', id: message.id, ...result }),
-        (error: Error) => post({ type: 'rebuild-failed', id: message.id, message: error.message }),
+        (error: Error) =>
+          post({
+            type: 'rebuild-failed',
+            id: message.id,
+            message: error.message,
+            name: error.name,
+          }),
       );
       return;
     case 'stop':

@@ -61,8 +61,25 @@ export function applyTyped(projection: Projection, event: Recorded, db: SqlRunne
 
 export type ProjectionRunStatus = 'LIVE' | 'CATCHING_UP' | 'REBUILDING' | 'FAILED';
 
+/** A version being built beside the live one (blue/green), while it is. */
+export interface BuildStatus {
+  version: number;
+  checkpoint: number;
+  lag: number;
+  /** Its checkpoint over the store's head, 0 to 1. */
+  progress: number;
+  /** BUILDING (replaying), SWITCHING (caught up, goes live at the head), FAILED (a poison event, FAIL policy). */
+  state: 'BUILDING' | 'SWITCHING' | 'FAILED';
+  /** Who holds its lock (`host:pid:thread:id`), and until when unless renewed. */
+  owner: string | null;
+  leaseExpiresAt: string | null;
+  error?: string;
+  deadLetters: number;
+}
+
 export interface ProjectionStatus {
   name: string;
+  /** The version served (the live one). */
   version: number;
   checkpoint: number;
   lag: number;
@@ -70,6 +87,7 @@ export interface ProjectionStatus {
   error?: string;
   /** Events set aside in the dead-letter table (`projections dead-letters`). */
   deadLetters: number;
+  build?: BuildStatus;
 }
 
 export const PROJECTIONS = Symbol('Projections');

@@ -22,14 +22,25 @@ export interface Projector {
   whenServing(names: readonly string[], timeoutMs?: number): Promise<void>;
   /** Calls `listener` with each page of events once the read models committed it. */
   onApplied(listener: (events: readonly RecordedEvent[]) => void): () => void;
-  /** Empties the named read models (all when none are named) and replays every event into them. */
-  rebuild(names?: readonly string[]): Promise<{ events: number; seconds: number }>;
+  /**
+   * Rebuilds the named read models (all when none are named) from the first event: beside the
+   * live ones (blue/green), or in place when asked or when nothing live is served.
+   */
+  rebuild(
+    names?: readonly string[],
+    options?: RebuildOptions,
+  ): Promise<{ events: number; seconds: number }>;
   status(): Promise<ProjectionStatus[]>;
   /**
    * Why the read models are not moving now, if they are not: a store fault the engine is retrying
    * past, or a worker that stopped (`STALLED`: no heartbeat; `STOPPED`: exited, being restarted).
    */
   fault(): ProjectorFault | undefined;
+}
+
+export interface RebuildOptions {
+  /** Empty the read models and replay into them (their queries wait, then are refused). */
+  inPlace?: boolean;
 }
 
 export interface ProjectorFault {

@@ -126,6 +126,24 @@ describe('projection metrics during a rebuild', () => {
           status: 'REBUILDING',
           deadLetters: 0,
         },
+        {
+          name: 'invitations',
+          version: 1,
+          checkpoint: 100,
+          lag: 0,
+          status: 'LIVE',
+          deadLetters: 0,
+          build: {
+            version: 2,
+            checkpoint: 40,
+            lag: 60,
+            progress: 0.4,
+            state: 'BUILDING',
+            owner: 'host:1:0:abc',
+            leaseExpiresAt: new Date().toISOString(),
+            deadLetters: 0,
+          },
+        },
         { name: 'audit', version: 2, checkpoint: 100, lag: 0, status: 'LIVE', deadLetters: 2 },
       ],
       true,
@@ -140,6 +158,18 @@ describe('projection metrics during a rebuild', () => {
     expect(sample(text, 'partner_ledger_projection_lag{projection="customers"}')).toBe(75);
     expect(sample(text, 'partner_ledger_event_store_head_position')).toBe(100);
     expect(sample(text, 'partner_ledger_projection_dead_letters{projection="audit"}')).toBe(2);
+    // Both versions of invitations: the live one caught up, the one built beside it at 40 %.
+    expect(sample(text, 'partner_ledger_projection_lag{projection="invitations"}')).toBe(0);
+    expect(sample(text, 'partner_ledger_projection_build_version{projection="invitations"}')).toBe(
+      2,
+    );
+    expect(sample(text, 'partner_ledger_projection_build_lag{projection="invitations"}')).toBe(60);
+    expect(
+      sample(text, 'partner_ledger_projection_build_progress_ratio{projection="invitations"}'),
+    ).toBe(0.4);
+    expect(
+      sample(text, 'partner_ledger_projection_build_progress_ratio{projection="customers"}'),
+    ).toBeUndefined();
   });
 });
 

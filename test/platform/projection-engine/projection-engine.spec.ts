@@ -118,7 +118,10 @@ describe('projection engine on real SQLite files', () => {
     const reads = readStore('indexes.db');
     const engine = new ProjectionEngine(store, reads, PROJECTIONS, { batchSize: 10 });
     const seenDuringReplay = new Set<string>();
-    await engine.rebuild([], () => indexesOf(reads).forEach((name) => seenDuringReplay.add(name)));
+    await engine.rebuild([], {
+      inPlace: true,
+      onBatch: () => indexesOf(reads).forEach((name) => seenDuringReplay.add(name)),
+    });
     const queryIndexes = PROJECTIONS.flatMap((projection) =>
       (projection.queryIndexes ?? []).map((ddl) => /INDEX IF NOT EXISTS (\w+)/.exec(ddl)?.[1]),
     );
@@ -152,7 +155,7 @@ describe('projection engine on real SQLite files', () => {
     ).toEqual({ state: 'LIVE' });
   });
 
-  it('a projection whose version changed is rebuilt from the first event on start', async () => {
+  it('a projection whose version changed is rebuilt from the first event (beside the live one), then switched', async () => {
     const reads = readStore('versions.db');
     await new ProjectionEngine(store, reads, PROJECTIONS).catchUp();
     reads.run('DELETE FROM customers');
@@ -162,8 +165,7 @@ describe('projection engine on real SQLite files', () => {
         : projection,
     );
     const engine = new ProjectionEngine(store, reads, bumped);
-    await engine.start();
-    await engine.stop();
+    await engine.catchUp();
     expect(reads.get('SELECT COUNT(*) AS n FROM customers')).toEqual({ n: 30 });
     const customers = (await engine.status()).find((status) => status.name === 'customers');
     expect(customers).toMatchObject({ version: customersProjection.version + 1, status: 'LIVE' });

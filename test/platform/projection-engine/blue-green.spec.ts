@@ -1,0 +1,276 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { customersProjection } from '../../../projections/delegated-admin/customers.projection';
+import { PROJECTIONS } from '../../../src/capabilities';
+import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
+import { BuildLockedError } from '../../../src/platform/projection-engine/builds';
+import { buildNames } from '../../../src/platform/projection-engine/build-names';
+import { Checkpoints } from '../../../src/platform/projection-engine/checkpoints';
+import type { Projection, SqlRunner } from '../../../src/platform/projection-engine/projection';
+import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
+import { ReadStore } from '../../../src/platform/read-store/read-store';
+import { gatedStore } from '../../support/gated-store';
+import { dumpReadModels } from '../../support/read-model-dump';
+import { writeStory } from '../../support/story';
+
+/** customers at the next version: the same tables, names written upper-case (a handler change). */
+const customersV2: Projection = {
+  ...customersProjection,
+  version: customersProjection.version + 1,
+  handlers: Object.fromEntries(
+    Object.entries(customersProjection.handlers).map(([type, handler]) => [
+      type,
+      (event: unknown, db: SqlRunner) => {
+        (handler as (event: unknown, db: SqlRunner) => void)(event, db);
+        db.run('UPDATE customers SET customer_name = upper(customer_name)');
+      },
+    ]),
+  ),
+};
+const bumped = PROJECTIONS.map((projection) =>
+  projection.name === 'customers' ? customersV2 : projection,
+);
+
+describe('blue/green projection versions on real SQLite files', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  const opened: ReadStore[] = [];
+  const engines: ProjectionEngine[] = [];
+
+  const readStore = (name: string) => {
+    const created = new ReadStore(join(dir, name));
+    opened.push(created);
+    return created;
+  };
+  const engine = (...args: ConstructorParameters<typeof ProjectionEngine>) => {
+    const created = new ProjectionEngine(...args);
+    engines.push(created);
+    return created;
+  };
+  const tablesWithSuffix = (reads: ReadStore) =>
+    reads
+      .all<{ name: string }>(`SELECT name FROM sqlite_master WHERE name GLOB '*__v[0-9]*_*'`)
+      .map((row) => row.name)
+      .filter((name) => !name.startsWith('sqlite_') && !/_by_|_page/.test(name));
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'blue-green-'));
+    store = new SqliteEventStore(join(dir, 'events.db'));
+    await writeStory(store, 30);
+  });
+
+  afterAll(async () => {
+    for (const created of engines) await created.stop();
+    opened.forEach((created) => created.close());
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('renames only names, never string literals or longer names', () => {
+    const names = buildNames(customersProjection, '__v9_x');
+    expect(
+      names.sql(
+        "SELECT * FROM customers JOIN customers_history h WHERE note = 'customers' AND customers.active",
+      ),
+    ).toBe(
+      "SELECT * FROM customers__v9_x JOIN customers_history h WHERE note = 'customers' AND customers__v9_x.active",
+    );
+    expect(names.sql(customersProjection.queryIndexes![0])).toContain(
+      'customers_page_by_name__v9_x ON customers__v9_x (',
+    );
+  });
+
+  it('no column of a projection is named like one of its tables (the renaming relies on it)', async () => {
+    const reads = readStore('columns.db');
+    await engine(store, reads, PROJECTIONS).catchUp();
+    for (const projection of PROJECTIONS) {
+      const columns = projection.tables.flatMap((table) =>
+        reads
+          .all<{ name: string }>('SELECT name FROM pragma_table_info(?)', [table])
+          .map((column) => column.name),
+      );
+      expect(columns.filter((column) => projection.tables.includes(column))).toEqual([]);
+    }
+  });
+
+  it('a version bump is built beside the live one while queries run: none refused, none answered from a half-built version', async () => {
+    const reads = readStore('bump.db');
+    await engine(store, reads, PROJECTIONS).catchUp();
+    const before = reads.all<{ customer_name: string }>('SELECT customer_name FROM customers');
+    expect(before).toHaveLength(30);
+
+    const gate = gatedStore(store);
+    const builder = engine(gate.store, readStore('bump.db'), bumped, { batchSize: 5 });
+    const building = builder.catchUp();
+    // Queries read on their own connection, as the server's request thread does.
+    const queries = readStore('bump.db');
+    const serving = new Checkpoints(queries, { projections: bumped });
+    const answers: string[] = [];
+    let sawBuild = false;
+    const query = async () => {
+      await serving.untilServing(['customers'], 0, () => Promise.resolve());
+      const names = queries
+        .all<{ customer_name: string }>('SELECT customer_name FROM customers')
+        .map((row) => row.customer_name);
+      expect(names).toHaveLength(30);
+      const upper = names.filter((name) => name === name.toUpperCase()).length;
+      expect([0, 30]).toContain(upper);
+      answers.push(upper === 0 ? 'old' : 'new');
+    };
+    for (let pause = 0; pause < 40; pause++) {
+      gate.pass(1);
+      await Promise.race([gate.waiting(), building]);
+      await query();
+      const status = (await builder.status()).find((row) => row.name === 'customers')!;
+      if (status.build) {
+        sawBuild = true;
+        expect(status).toMatchObject({
+          version: customersProjection.version,
+          status: 'LIVE',
+          build: {
+            version: customersV2.version,
+            state: expect.stringMatching(/BUILDING|SWITCHING/),
+          },
+        });
+        expect(status.build.progress).toBeGreaterThanOrEqual(0);
+        expect(status.build.progress).toBeLessThanOrEqual(1);
+      }
+    }
+    gate.open();
+    await building;
+    await query();
+    expect(sawBuild).toBe(true);
+    expect(answers).toContain('old');
+    expect(answers[answers.length - 1]).toBe('new');
+    expect(answers.slice(answers.indexOf('new'))).not.toContain('old');
+    expect((await builder.status()).find((row) => row.name === 'customers')).toMatchObject({
+      version: customersV2.version,
+      status: 'LIVE',
+      lag: 0,
+    });
+    expect(tablesWithSuffix(reads)).toEqual([]);
+    expect(reads.get('SELECT COUNT(*) AS n FROM projection_builds')).toEqual({ n: 0 });
+  });
+
+  it('projections rebuild goes beside the live version, which keeps up with new events until the switch', async () => {
+    const events = join(dir, 'writes.db');
+    const writes = new SqliteEventStore(events);
+    await writeStory(writes, 10);
+    const reads = readStore('keeps-up.db');
+    const live = engine(writes, reads, PROJECTIONS);
+    await live.start();
+
+    const gate = gatedStore(writes);
+    const rebuilder = engine(gate.store, readStore('keeps-up.db'), PROJECTIONS, { batchSize: 5 });
+    const rebuilt = rebuilder.rebuild(['customers', 'audit']);
+    gate.pass(4);
+    await gate.waiting();
+    await writeStory(writes, 3, 3, 10);
+    await live.waitFor(await writes.headPosition(), 5000);
+    // Served all along by the live version, which applied the new events.
+    expect(reads.get('SELECT COUNT(*) AS n FROM customers')).toEqual({ n: 13 });
+    const during = (await live.status()).find((row) => row.name === 'customers')!;
+    expect(during).toMatchObject({ status: 'LIVE', lag: 0, build: { state: 'BUILDING' } });
+    expect(during.build!.lag).toBeGreaterThan(0);
+
+    gate.open();
+    await rebuilt;
+    const clean = readStore('keeps-up-clean.db');
+    await engine(writes, clean, PROJECTIONS).rebuild([], { inPlace: true });
+    expect(dumpReadModels(reads, PROJECTIONS)).toEqual(dumpReadModels(clean, PROJECTIONS));
+    expect((await live.status()).every((row) => row.status === 'LIVE' && !row.build)).toBe(true);
+    await live.stop();
+    await writes.close();
+  });
+
+  it('a build stopped by a poison event (FAIL policy) leaves the live version serving; the next rebuild starts it again', async () => {
+    const counted = (version: number, poisonAt?: number): Projection => ({
+      name: 'counted',
+      version,
+      tables: ['counted'],
+      schema: [
+        'CREATE TABLE IF NOT EXISTS counted (position INTEGER PRIMARY KEY, version INTEGER)',
+      ],
+      handlers: {
+        RelationshipEstablished: (event, db) => {
+          if (event.position === poisonAt) throw new Error('cannot count this one');
+          db.run('INSERT OR REPLACE INTO counted VALUES (?, ?)', [event.position, version]);
+        },
+      },
+      deadLetterPolicy: 'FAIL',
+    });
+    const reads = readStore('poison.db');
+    await engine(store, reads, [counted(1)]).catchUp();
+    const established = reads.all<{ position: number }>('SELECT position FROM counted');
+    expect(established).toHaveLength(30);
+
+    const poisonAt = established[10].position;
+    const next = engine(store, readStore('poison.db'), [counted(2, poisonAt)]);
+    await next.catchUp();
+    const [status] = await next.status();
+    expect(status).toMatchObject({
+      version: 1,
+      status: 'LIVE',
+      deadLetters: 0,
+      build: {
+        version: 2,
+        state: 'FAILED',
+        owner: null,
+        checkpoint: poisonAt - 1,
+        error: `RelationshipEstablished at position ${poisonAt}: cannot count this one`,
+        deadLetters: 1,
+      },
+    });
+    expect(reads.get('SELECT COUNT(*) AS n, MAX(version) AS v FROM counted')).toEqual({
+      n: 30,
+      v: 1,
+    });
+    await new Checkpoints(reads, { projections: [counted(2)] }).untilServing(['counted'], 0, () =>
+      Promise.resolve(),
+    );
+
+    const fixed = engine(store, readStore('poison.db'), [counted(2)]);
+    await fixed.rebuild(['counted']);
+    const [after] = await fixed.status();
+    expect(after).toMatchObject({ version: 2, status: 'LIVE', deadLetters: 0 });
+    expect(after.build).toBeUndefined();
+    expect(reads.get('SELECT COUNT(*) AS n, MIN(version) AS v FROM counted')).toEqual({
+      n: 30,
+      v: 2,
+    });
+    expect(tablesWithSuffix(reads)).toEqual([]);
+  });
+
+  it('two processes never build the same version at once: the second is refused, and takes over once the lock expires', async () => {
+    const reads = readStore('lock.db');
+    await engine(store, reads, PROJECTIONS).catchUp();
+    const gate = gatedStore(store);
+    const first = engine(gate.store, readStore('lock.db'), PROJECTIONS, {
+      batchSize: 5,
+      buildLeaseMs: 300,
+    });
+    const firstRebuild = first.rebuild(['customers']);
+    gate.pass(3);
+    await gate.waiting();
+    const owner = (await first.status()).find((row) => row.name === 'customers')!.build!.owner!;
+
+    const second = engine(store, readStore('lock.db'), PROJECTIONS, { buildLeaseMs: 300 });
+    const refused = second.rebuild(['customers']);
+    await expect(refused).rejects.toThrow(BuildLockedError);
+    await expect(refused).rejects.toThrow(`customers is being built by ${owner}`);
+    const half = reads.get<{ position: number }>('SELECT position FROM projection_builds');
+    expect(half!.position).toBeGreaterThan(0);
+
+    // The first stops renewing its lock (stuck): once it expires the second resumes the build.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const taken = await second.rebuild(['customers']);
+    expect(taken.events).toBeLessThan(await store.headPosition());
+    gate.open();
+    await firstRebuild;
+    const clean = readStore('lock-clean.db');
+    await engine(store, clean, PROJECTIONS).catchUp();
+    expect(dumpReadModels(reads, PROJECTIONS)).toEqual(dumpReadModels(clean, PROJECTIONS));
+    expect(reads.get('SELECT COUNT(*) AS n FROM projection_builds')).toEqual({ n: 0 });
+  });
+});
