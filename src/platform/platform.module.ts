@@ -39,6 +39,8 @@ import { ProjectionThread } from './projection-engine/projection-thread';
 import { PROJECTOR } from './projection-engine/projector';
 import { READ_STORE, type ReadStore } from './read-store/read-store';
 import { openCheckedReadStore } from './read-store/read-store.factory';
+import { ReadModelCache } from './read-store/read-model-cache';
+import { CallerWrites } from './consistency/caller-writes';
 import { ReadSide } from './read-store/read-side';
 import { CallerRateLimit } from './security/caller-rate-limit';
 import { Policies } from './policies/policies';
@@ -124,7 +126,10 @@ export class PlatformModule {
                 settings,
                 { onError, onStoreReconnect },
               )
-            : new ProjectionEngine(store, readStore, capabilities.projections, { onError });
+            : new ProjectionEngine(store, readStore, capabilities.projections, {
+                onError,
+                batchSize: settings.PROJECTION_BATCH_SIZE,
+              });
         },
         inject: [EVENT_STORE, READ_STORE],
       },
@@ -133,6 +138,8 @@ export class PlatformModule {
       Revocations,
       CommandGateway,
       ReadSide,
+      ReadModelCache,
+      CallerWrites,
       {
         provide: Policies,
         useFactory: (discovery: DiscoveryService, reflector: Reflector) =>

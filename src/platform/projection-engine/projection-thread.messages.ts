@@ -22,7 +22,13 @@ export type ToWorker =
 
 export type ToThread =
   | { type: 'started' }
-  | { type: 'visible'; position: number; events: RecordedEvent[] }
+  | {
+      type: 'visible';
+      position: number;
+      /** Each working read model's own position. */
+      positions: Record<string, number>;
+      events: RecordedEvent[];
+    }
   | { type: 'rebuilt'; id: number; events: number; seconds: number }
   | { type: 'rebuild-failed'; id: number; message: string }
   | { type: 'error'; message: string }
