@@ -21,6 +21,10 @@ const FIGURES: Record<
   command: { title: '2. command path in-process', run: commandPathFigures },
   rebuild: { title: '3. rebuild every projection', run: rebuildFigures },
   http: { title: '4. GraphQL over HTTP (server in its own process)', run: graphqlHttpFigures },
+  'http-page': {
+    title: '4. the Customers page alone over HTTP, cache off and on (server in its own process)',
+    run: (options) => graphqlHttpFigures(options, { pageOnly: true }),
+  },
   lag: { title: '5. projection lag under sustained load', run: projectionLagFigures },
   startup: {
     title: '6. start-up, memory and recovery (server in its own process)',

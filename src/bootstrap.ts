@@ -5,9 +5,9 @@ import type { NextFunction, Request, Response } from 'express';
 import type { DestinationStream } from 'pino';
 import { AppModule, type AppOptions } from './app.module';
 import { TokenVerifier } from './platform/auth/token-verifier';
+import { CallerWrites } from './platform/consistency/caller-writes';
 import { consistencyTokenMiddleware } from './platform/consistency/consistency-token.middleware';
 import { responseSizeCap } from './platform/graphql/response-size-cap';
-import { PageResponseCache } from './delegated-admin/customers-page/page-response-cache';
 import { corsOptions } from './platform/http/cors';
 import { graphqlIde } from './platform/ide/ide.middleware';
 import { PinoLogger, rootLogger } from './platform/observability/logger';
@@ -15,7 +15,6 @@ import { Metrics } from './platform/observability/metrics';
 import { requestLogging } from './platform/observability/request-logging';
 import { requestMetrics } from './platform/observability/request-metrics';
 import { PROJECTOR, type Projector } from './platform/projection-engine/projector';
-import { READ_STORE, type ReadStore } from './platform/read-store/read-store';
 import { CallerRateLimit } from './platform/security/caller-rate-limit';
 import { graphqlGate } from './platform/security/graphql-gate';
 import { HardenedExpressAdapter } from './platform/security/hardened-express-adapter';
@@ -62,15 +61,10 @@ export async function createApp(options: ServerOptions): Promise<INestApplicatio
   app.use(bodyErrors);
   app.use('/graphql', ...graphqlGate(app.get(TokenVerifier), app.get(CallerRateLimit), settings));
   app.use('/graphql', responseSizeCap(settings.GRAPHQL_MAX_RESPONSE_BYTES));
-  // Before the response cache: a cached page must not answer a token this instance has not reached.
-  app.use('/graphql', consistencyTokenMiddleware(app.get<Projector>(PROJECTOR), settings));
-  if (settings.GRAPHQL_RESPONSE_CACHE === 'on') {
-    const cache = new PageResponseCache(
-      app.get<ReadStore>(READ_STORE),
-      settings.GRAPHQL_RESPONSE_CACHE_BYTES,
-    );
-    app.use(cache.middleware());
-  }
+  app.use(
+    '/graphql',
+    consistencyTokenMiddleware(app.get<Projector>(PROJECTOR), settings, app.get(CallerWrites)),
+  );
   shutdown.stopOnSignals(app);
   return app;
 }

@@ -7,6 +7,7 @@ export const FIGURE_NAMES = [
   'command',
   'rebuild',
   'http',
+  'http-page',
   'lag',
   'startup',
   'revocation',

@@ -1,5 +1,6 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
+import { connectionOf } from '../platform/graphql/connection';
 import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
 import type { CommandContext } from '../platform/write/command-context';
 import { ChangeSubscriptionAccess } from './change-subscription-access';
@@ -192,19 +193,14 @@ export class SubscriptionsResolver {
             node.displayName > key.name || (node.displayName === key.name && node.id > key.id),
         )
       : 0;
-    const rest = start < 0 ? [] : all.slice(start);
-    const nodes = rest.slice(0, size);
-    const cursorOf = (node: AzureSubscription) =>
-      encodeCursor({ name: node.displayName, id: node.id });
-    return {
-      nodes,
-      edges: nodes.map((node) => ({ cursor: cursorOf(node), node })),
-      pageInfo: {
-        hasNextPage: rest.length > size,
-        endCursor: nodes.length ? cursorOf(nodes[nodes.length - 1]) : null,
-      },
-      totalCount: all.length,
-    };
+    const rest = start < 0 ? [] : all.slice(start, start + size + 1);
+    return connectionOf(
+      rest,
+      size,
+      (node) => node,
+      (node) => encodeCursor({ name: node.displayName, id: node.id }),
+      () => all.length,
+    );
   }
 
   /** Removing its own last role hides a subscription from a partner; the answer still shows the result. */

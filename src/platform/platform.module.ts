@@ -39,6 +39,8 @@ import { ProjectionThread } from './projection-engine/projection-thread';
 import { PROJECTOR } from './projection-engine/projector';
 import { READ_STORE, type ReadStore } from './read-store/read-store';
 import { openCheckedReadStore } from './read-store/read-store.factory';
+import { ReadModelCache } from './read-store/read-model-cache';
+import { CallerWrites } from './consistency/caller-writes';
 import { ReadSide } from './read-store/read-side';
 import { CallerRateLimit } from './security/caller-rate-limit';
 import { FollowUps } from './policies/follow-ups';
@@ -128,6 +130,7 @@ export class PlatformModule {
             : new ProjectionEngine(store, readStore, capabilities.projections, {
                 onError,
                 buildLeaseMs: settings.PROJECTION_BUILD_LEASE_MS,
+                batchSize: settings.PROJECTION_BATCH_SIZE,
               });
         },
         inject: [EVENT_STORE, READ_STORE],
@@ -138,6 +141,8 @@ export class PlatformModule {
       FollowUps,
       CommandGateway,
       ReadSide,
+      ReadModelCache,
+      CallerWrites,
       {
         provide: Policies,
         useFactory: (discovery: DiscoveryService, reflector: Reflector) =>

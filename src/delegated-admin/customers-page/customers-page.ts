@@ -1,5 +1,6 @@
 import {
   CUSTOMER_SORTS,
+  type CustomerCriteria,
   type CustomerFilterInput,
   customerCriteria,
   type CustomerSort,
@@ -53,34 +54,56 @@ const isCursorKey = (value: unknown): value is CursorKey => {
 
 export const CUSTOMERS_PAGE_MAX = 500;
 
+/** A Customers page request checked and put in the read model's terms (its cache key too). */
+export interface CustomersPageQuery {
+  criteria: CustomerCriteria;
+  order: CustomerOrder;
+  size: number;
+  after: CursorKey | null;
+}
+
+/** R16: what one keyset page of the partner's filtered, sorted Customers page reads. */
+export function customersPageQuery(
+  viewer: PageViewer,
+  request: CustomersPageRequest,
+): CustomersPageQuery {
+  const order: CustomerOrder = {
+    sort: request.sort ?? 'NAME',
+    direction: request.direction ?? 'ASC',
+  };
+  const size = pageSize(request.first, 50, CUSTOMERS_PAGE_MAX);
+  const after = decodeCursor(request.after, isCursorKey);
+  if (after && (after.sort !== order.sort || after.direction !== order.direction)) {
+    throw invalidInput(
+      `This cursor pages the Customers page by ${after.sort} ${after.direction}; ask with that sort and direction, or start again.`,
+    );
+  }
+  return { criteria: customerCriteria(viewer, request.filter), order, size, after };
+}
+
+/** The cursor of a row in `order`. */
+export const cursorIn =
+  (order: CustomerOrder) =>
+  (row: RelationshipRow): string =>
+    encodeCursor({ ...order, value: sortValue(row, order.sort), tenantId: row.customer_tenant_id });
+
+/** Reads one page (one row more than its size says whether another follows). */
+export function readPageOf(queries: CustomersQueries, query: CustomersPageQuery): CustomersPage {
+  const { criteria, order, size } = query;
+  const rows = queries.page(criteria, order, size + 1, query.after);
+  return {
+    rows: rows.slice(0, size),
+    hasNextPage: rows.length > size,
+    cursorOf: cursorIn(order),
+    totalCount: () => queries.count(criteria),
+  };
+}
+
 /** R16: one keyset page of the partner's filtered, sorted Customers page. */
 export function readCustomersPage(
   queries: CustomersQueries,
   viewer: PageViewer,
   request: CustomersPageRequest,
 ): CustomersPage {
-  const order: CustomerOrder = {
-    sort: request.sort ?? 'NAME',
-    direction: request.direction ?? 'ASC',
-  };
-  const size = pageSize(request.first, 50, CUSTOMERS_PAGE_MAX);
-  const key = decodeCursor(request.after, isCursorKey);
-  if (key && (key.sort !== order.sort || key.direction !== order.direction)) {
-    throw invalidInput(
-      `This cursor pages the Customers page by ${key.sort} ${key.direction}; ask with that sort and direction, or start again.`,
-    );
-  }
-  const criteria = customerCriteria(viewer, request.filter);
-  const rows = queries.page(criteria, order, size + 1, key);
-  return {
-    rows: rows.slice(0, size),
-    hasNextPage: rows.length > size,
-    cursorOf: (row) =>
-      encodeCursor({
-        ...order,
-        value: sortValue(row, order.sort),
-        tenantId: row.customer_tenant_id,
-      }),
-    totalCount: () => queries.count(criteria),
-  };
+  return readPageOf(queries, customersPageQuery(viewer, request));
 }

@@ -12,13 +12,21 @@ import { CommandGateway } from '../../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../../platform/graphql/current-actor.decorator';
 import { decodeCursor, encodeCursor, pageSize } from '../../platform/graphql/cursor';
 import { ReadSide } from '../../platform/read-store/read-side';
+import { ReadModelCache } from '../../platform/read-store/read-model-cache';
+import { connectionOf } from '../../platform/graphql/connection';
 import { CustomersQueries } from '../../../projections/delegated-admin/customers.queries';
 import { CustomersHistoryQueries } from '../../../projections/delegated-admin/customers-history.queries';
-import { SubscriptionsQueries } from '../../../projections/azure-subscriptions/subscriptions.queries';
+import {
+  type SubscriptionView,
+  SubscriptionsQueries,
+} from '../../../projections/azure-subscriptions/subscriptions.queries';
 import type { RequestContext } from '../../platform/graphql/request-context';
 import { PartnerRelationshipsNotifier } from '../partner-relationships.notifier';
 import { customerMapper, toCustomer } from './customer.mapper';
-import { GdapRelationshipsQueries } from '../../../projections/gdap/gdap-relationships.queries';
+import {
+  type GdapRelationshipView,
+  GdapRelationshipsQueries,
+} from '../../../projections/gdap/gdap-relationships.queries';
 import {
   Customer,
   CustomerConnection,
@@ -28,7 +36,7 @@ import {
   SortDirection,
 } from './customer.types';
 import { CUSTOMERS_CSV_HEADER, customerCsvLine } from './customers-csv';
-import { readCustomersPage } from './customers-page';
+import { type CustomersPageQuery, cursorIn, customersPageQuery } from './customers-page';
 import { partnerRolesOf } from '../domain/partner-capabilities';
 import { invalidInput } from '../../platform/domain/domain-error';
 
@@ -42,6 +50,17 @@ const isCustomerPageKey = (value: unknown): value is CustomerPageKey =>
   value !== null &&
   typeof (value as CustomerPageKey).name === 'string' &&
   typeof (value as CustomerPageKey).tenantId === 'string';
+
+/** The read models the current Customers page reads (its answers' cache generation). */
+const CUSTOMERS_PAGE_READ_MODELS = ['customers', 'subscriptions', 'gdap-relationships'];
+
+/** What one Customers page reads: one row more than its size says whether another follows. */
+interface PageReads {
+  rows: RelationshipRow[];
+  subscriptions: Map<string, SubscriptionView[]>;
+  gdap: Map<string, GdapRelationshipView[]>;
+  totalCount: () => number;
+}
 
 const AS_OF =
   'R43: the page as it stood at this moment (relationships, DAP, Azure subscriptions and their role assignments).';
@@ -60,6 +79,7 @@ export class CustomersResolver {
     private readonly subscriptions: SubscriptionsQueries,
     private readonly notifier: PartnerRelationshipsNotifier,
     private readonly gdap: GdapRelationshipsQueries,
+    private readonly cache: ReadModelCache,
   ) {}
 
   @Subscription(() => Customer, {
@@ -101,27 +121,22 @@ export class CustomersResolver {
       }
       return this.pageAsOf(actor, partnerTenantId, asOf, first, after);
     }
-    await this.readSide.ready('customers', 'subscriptions', 'gdap-relationships');
-    const page = readCustomersPage(this.customerRows, viewerOf(actor), {
+    const query = customersPageQuery(viewerOf(actor), {
       filter: { ...filter, search },
       sort,
       direction,
       first,
       after,
     });
-    const nodes = this.toCustomers(page.rows, actor);
-    const last = page.rows.at(-1);
-    return {
-      nodes,
-      // Cursors for every row only when the client asks for edges.
-      get edges() {
-        return nodes.map((node, index) => ({ cursor: page.cursorOf(page.rows[index]), node }));
-      },
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? page.cursorOf(last) : null },
-      get totalCount() {
-        return page.totalCount();
-      },
-    };
+    await this.readSide.ready(...CUSTOMERS_PAGE_READ_MODELS);
+    const reads = this.pageReads(query);
+    return connectionOf(
+      reads.rows,
+      query.size,
+      this.nodesFor(actor, reads),
+      cursorIn(query.order),
+      reads.totalCount,
+    );
   }
 
   @Query(() => CustomersCsvPage, {
@@ -138,21 +153,59 @@ export class CustomersResolver {
     @Args('direction', { type: () => SortDirection, nullable: true }) direction?: SortDirection,
   ): Promise<CustomersCsvPage> {
     customersPageTenantOf(actor);
-    await this.readSide.ready('customers', 'subscriptions');
-    const page = readCustomersPage(this.customerRows, viewerOf(actor), {
+    const query = customersPageQuery(viewerOf(actor), {
       filter: { ...filter, search },
       sort,
       direction,
       first,
       after,
     });
-    const lines = this.toCustomers(page.rows, actor).map(customerCsvLine);
-    const last = page.rows.at(-1);
+    await this.readSide.ready(...CUSTOMERS_PAGE_READ_MODELS);
+    const reads = this.pageReads(query);
+    const page = connectionOf(
+      reads.rows,
+      query.size,
+      this.nodesFor(actor, reads),
+      cursorIn(query.order),
+      reads.totalCount,
+    );
     return {
-      csv: (after ? '' : CUSTOMERS_CSV_HEADER) + lines.join(''),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? page.cursorOf(last) : null },
-      totalCount: page.totalCount(),
+      csv: (after ? '' : CUSTOMERS_CSV_HEADER) + page.nodes.map(customerCsvLine).join(''),
+      pageInfo: page.pageInfo,
+      totalCount: page.totalCount,
     };
+  }
+
+  /**
+   * What a page reads from its read models (rows, their subscriptions and GDAP relationships, the
+   * total once asked for), kept by the read-model cache: the query holds the caller's visible
+   * scope (partner and roles) and the arguments. Mapping for the viewer runs on every request.
+   */
+  private pageReads(query: CustomersPageQuery): PageReads {
+    return this.cache.read(
+      CUSTOMERS_PAGE_READ_MODELS,
+      JSON.stringify(query),
+      () => {
+        const rows = this.customerRows.page(
+          query.criteria,
+          query.order,
+          query.size + 1,
+          query.after,
+        );
+        const ids = rows.map((row) => row.customer_tenant_id);
+        let count: number | undefined;
+        return {
+          rows,
+          subscriptions: this.subscriptions.ofCustomers(ids),
+          // No rows, no query: ofCustomers answers an empty list with an empty map.
+          gdap: this.gdap.ofCustomers(rows[0]?.partner_tenant_id ?? '', ids),
+          totalCount: () => (count ??= this.customerRows.count(query.criteria)),
+        };
+      },
+      (reads) =>
+        JSON.stringify(reads.rows).length +
+        JSON.stringify([...reads.subscriptions.values(), ...reads.gdap.values()]).length,
+    );
   }
 
   private async pageAsOf(
@@ -166,42 +219,35 @@ export class CustomersResolver {
     const afterKey = decodeCursor(after, isCustomerPageKey);
     await this.readSide.ready('customers-history', 'subscriptions');
     const rows = this.customersHistory.page(partnerTenantId, size + 1, afterKey, asOf);
-    const pageRows = rows.slice(0, size);
-    const nodes = this.toCustomers(pageRows, actor, asOf);
-    const last = pageRows.at(-1);
-    const history = this.customersHistory;
-    return {
-      nodes,
-      get edges() {
-        return nodes.map((node, index) => ({ cursor: cursorOf(pageRows[index]), node }));
-      },
-      pageInfo: { hasNextPage: rows.length > size, endCursor: last ? cursorOf(last) : null },
-      // Counted only when asked for: a COUNT grows with the partner's customers.
-      get totalCount() {
-        return history.count(partnerTenantId, asOf);
-      },
+    const page = rows.slice(0, size);
+    const reads = {
+      subscriptions: this.subscriptions.ofCustomers(
+        page.map((row) => row.customer_tenant_id),
+        asOf,
+      ),
+      gdap: this.gdap.ofCustomers(
+        partnerTenantId,
+        page.map((row) => row.customer_tenant_id),
+      ),
     };
+    // Counted only when asked for: a COUNT grows with the partner's customers.
+    return connectionOf(rows, size, this.nodesFor(actor, reads), cursorOf, () =>
+      this.customersHistory.count(partnerTenantId, asOf),
+    );
   }
 
-  /** With each customer's Azure subscriptions, as they stood at `asOf` when given (R43). */
-  private toCustomers(rows: RelationshipRow[], actor: Actor, asOf?: Date): Customer[] {
-    const subscriptions = this.subscriptions.ofCustomers(
-      rows.map((row) => row.customer_tenant_id),
-      asOf,
-    );
-    // No rows, no query: ofCustomers answers an empty list with an empty map.
-    const gdap = this.gdap.ofCustomers(
-      rows[0]?.partner_tenant_id ?? '',
-      rows.map((row) => row.customer_tenant_id),
-    );
+  /** Rows as `actor` sees them, with each customer's Azure subscriptions and GDAP relationships. */
+  private nodesFor(
+    actor: Actor,
+    reads: Pick<PageReads, 'subscriptions' | 'gdap'>,
+  ): (row: RelationshipRow) => Customer {
     const toNode = customerMapper(actor, this.readSide.now());
-    return rows.map((row) =>
+    return (row) =>
       toNode(
         row,
-        subscriptions.get(row.customer_tenant_id) ?? [],
-        gdap.get(row.customer_tenant_id) ?? [],
-      ),
-    );
+        reads.subscriptions.get(row.customer_tenant_id) ?? [],
+        reads.gdap.get(row.customer_tenant_id) ?? [],
+      );
   }
 
   @Query(() => Customer, { nullable: true })

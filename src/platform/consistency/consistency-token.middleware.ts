@@ -3,6 +3,7 @@ import type { Settings } from '../config/settings';
 import { callerOf } from '../security/caller';
 import { noteGraphQLOutcome, truncate } from '../observability/graphql-outcome';
 import type { Projector } from '../projection-engine/projector';
+import type { CallerWrites } from './caller-writes';
 import {
   CONSISTENCY_TOKEN_HEADER,
   parseConsistencyToken,
@@ -24,19 +25,24 @@ function refuse(req: Request, res: Response, status: number, code: string, messa
 }
 
 /**
- * On `/graphql`, after the gate and before the response cache: a request that sends a
- * `Consistency-Token` waits until this instance's read models have applied its position (at most
- * READ_YOUR_WRITES_TIMEOUT_MS, then 503 NOT_READY, nothing run); a malformed token is 400
- * INVALID_INPUT. Every request gets a scope in which its commands note the position they wrote,
- * which `consistencyTokenPlugin` puts in the answer.
+ * On `/graphql`, after the gate: a request that sends a `Consistency-Token` waits until this
+ * instance's read models have applied its position (at most READ_YOUR_WRITES_TIMEOUT_MS, then 503
+ * NOT_READY, nothing run); a malformed token is 400 INVALID_INPUT. Every request gets a scope in
+ * which its commands note the position they wrote (which `consistencyTokenPlugin` puts in the
+ * answer), holding the position its caller last wrote through this instance, which its reads wait
+ * for on the read models they read.
  */
 export function consistencyTokenMiddleware(
   engine: Pick<Projector, 'waitFor'>,
   settings: Pick<Settings, 'READ_YOUR_WRITES_TIMEOUT_MS'>,
+  callerWrites: CallerWrites,
 ): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers[CONSISTENCY_TOKEN_HEADER];
-    const proceed = () => recordedPosition.run({ position: 0 }, next);
+    const actor = callerOf(req)?.verified?.actor;
+    const caller = actor && { tenantId: actor.tenantId, userId: actor.userId };
+    const scope = caller ? { caller, callerWrote: callerWrites.lastOf(caller) } : {};
+    const proceed = () => recordedPosition.run({ position: 0, ...scope }, next);
     if (header === undefined) return proceed();
     const position = typeof header === 'string' ? parseConsistencyToken(header.trim()) : null;
     if (position === null) {

@@ -20,16 +20,46 @@ export function parseConsistencyToken(token: string): number | null {
   return Number.isSafeInteger(position) ? position : null;
 }
 
-/** What one HTTP request has recorded so far: the highest position its commands wrote. */
+/**
+ * What one HTTP request has recorded so far (the highest position its commands wrote), and the
+ * position its caller had recorded before it: the request's reads wait until the read models they
+ * read have applied the higher of the two (ReadSide.ready).
+ */
 export interface RecordedPosition {
   position: number;
+  /** The verified caller, and the position it had recorded through this instance before. */
+  caller?: { tenantId: string; userId: string };
+  callerWrote?: number;
+  /** How many reads of this request named read models to wait for (ReadSide.ready). */
+  reads?: number;
 }
 
 /** Per HTTP request, across the awaits of GraphQL's pipeline (set by the token middleware). */
 export const recordedPosition = new AsyncLocalStorage<RecordedPosition>();
 
-/** Notes that the current request's command wrote up to `position` (no-op outside a request). */
-export function noteRecordedPosition(position: number): void {
+/**
+ * Notes that the current request's command wrote up to `position` (no-op outside a request);
+ * answers the request's verified caller, if any.
+ */
+export function noteRecordedPosition(position: number): RecordedPosition['caller'] {
   const recorded = recordedPosition.getStore();
   if (recorded && position > recorded.position) recorded.position = position;
+  return recorded?.caller;
 }
+
+/**
+ * The position the current request's reads must see (its own writes and its caller's earlier
+ * ones); counts the read, so a mutation can tell whether its answer read any read model.
+ */
+export function readAfterPosition(): number {
+  const recorded = recordedPosition.getStore();
+  if (!recorded) return 0;
+  recorded.reads = (recorded.reads ?? 0) + 1;
+  return Math.max(recorded.position, recorded.callerWrote ?? 0);
+}
+
+/** How many reads the current request has made so far (undefined outside a request). */
+export const readsSoFar = (): number | undefined => {
+  const recorded = recordedPosition.getStore();
+  return recorded && (recorded.reads ?? 0);
+};

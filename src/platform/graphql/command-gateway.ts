@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandBus } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../config/settings';
-import { noteRecordedPosition } from '../consistency/consistency-token';
+import { noteRecordedPosition, readsSoFar } from '../consistency/consistency-token';
 import { StoreUnavailableError } from '../faults/store-unavailable';
 import type { CommandOutcome } from '../write/command-context';
 import { CommandObserver } from '../observability/command-observer';
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
+import { CallerWrites } from '../consistency/caller-writes';
 
 /**
  * The command was recorded, but its answer could not be read: the read models did not show it in
@@ -25,7 +26,12 @@ export class RecordedButNotVisibleError extends Error {
   }
 }
 
-/** Runs a command and answers once its events are visible to every query (read-your-writes). */
+/**
+ * Runs a command and answers it once the read models its answer reads show its events: the
+ * answer's own `ReadSide.ready(...)` calls name them and wait (read-your-writes), so a slow read
+ * model the answer does not read never holds it up. An answer that reads none waits for them all.
+ * The caller's later reads wait the same way (CallerWrites), each for the read models it reads.
+ */
 @Injectable()
 export class CommandGateway {
   constructor(
@@ -33,6 +39,7 @@ export class CommandGateway {
     @Inject(PROJECTOR) private readonly engine: Projector,
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly observer: CommandObserver,
+    private readonly callerWrites: CallerWrites,
   ) {}
 
   /** The newest position a command of this server recorded. */
@@ -66,11 +73,18 @@ export class CommandGateway {
   ): Promise<Answer> {
     await this.admit();
     const outcome = await this.observer.observe(command, () => this.commandBus.execute(command));
-    noteRecordedPosition(outcome.position);
+    const caller = noteRecordedPosition(outcome.position);
+    if (caller) this.callerWrites.note(caller, outcome.position, this.engine.visiblePosition());
     this.head = Math.max(this.head, outcome.position);
     try {
-      await this.engine.waitFor(outcome.position, this.settings.READ_YOUR_WRITES_TIMEOUT_MS);
-      return await answer(outcome);
+      const readsBefore = readsSoFar();
+      const answered = await answer(outcome);
+      // An answer that read no read model (`true`) waits for them all, as every mutation used to,
+      // so that any caller's next query shows its effect.
+      if (readsBefore === undefined || readsSoFar() === readsBefore) {
+        await this.engine.waitFor(outcome.position, this.settings.READ_YOUR_WRITES_TIMEOUT_MS);
+      }
+      return answered;
     } catch (error) {
       throw new RecordedButNotVisibleError(outcome.position, error);
     }

@@ -18,8 +18,6 @@ export interface GraphQLOutcome {
   /** `OK`, or the first error's `extensions.code`. */
   outcome: string;
   refusal?: { code: string; message: string; rule?: string };
-  /** Answered from the Customers page response cache. */
-  cached?: boolean;
 }
 
 /** Faults, as opposed to refusals (which a caller causes and the server meant). */

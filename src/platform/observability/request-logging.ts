@@ -135,7 +135,6 @@ function describe(req: IncomingMessage): object {
           caller: graphql.actor,
           outcome: graphql.outcome,
           refusal: graphql.refusal,
-          cached: graphql.cached,
         }
       : {}),
   };

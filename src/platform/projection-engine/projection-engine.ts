@@ -9,7 +9,7 @@ import { type ApplyTarget, MAX_ATTEMPTS, PageApplier, readableOrError } from './
 import type { Projection, ProjectionStatus } from './projection';
 import { ProjectionBuilder } from './projection-builder';
 import type { Projector, ProjectorFault, RebuildOptions } from './projector';
-import { VisiblePosition } from './visible-position';
+import { type ReadModelPositions, VisiblePosition } from './visible-position';
 
 export interface ProjectionEngineOptions {
   batchSize?: number;
@@ -47,7 +47,10 @@ export class ProjectionEngine implements Projector {
   private stopped = false;
   private prepared = false;
   private readonly visible = new VisiblePosition();
-  private visibleListeners = new Set<(position: number) => void>();
+  private visibleListeners = new Set<(position: number, positions: ReadModelPositions) => void>();
+  private positions: ReadModelPositions = {};
+  /** The last position live listeners were told of: a page read again (a rebuild) is not news. */
+  private notifiedUpTo = 0;
   private batchListeners = new Set<(progress: BatchProgress) => void>();
   private appliedListeners = new Set<(events: readonly RecordedEvent[]) => void>();
   private unsubscribe?: () => void;
@@ -137,8 +140,11 @@ export class ProjectionEngine implements Projector {
     return () => this.appliedListeners.delete(listener);
   }
 
-  /** Calls `listener` with the position every working read model has reached, whenever it moves. */
-  onVisible(listener: (position: number) => void): () => void {
+  /**
+   * Calls `listener` with the position every working read model has reached and each one's own,
+   * whenever one of them moves.
+   */
+  onVisible(listener: (position: number, positions: ReadModelPositions) => void): () => void {
     this.visibleListeners.add(listener);
     return () => this.visibleListeners.delete(listener);
   }
@@ -148,8 +154,8 @@ export class ProjectionEngine implements Projector {
     return this.visible.current;
   }
 
-  waitFor(position: number, timeoutMs: number): Promise<void> {
-    const visible = this.visible.waitFor(position, timeoutMs);
+  waitFor(position: number, timeoutMs: number, readModels?: readonly string[]): Promise<void> {
+    const visible = this.visible.waitFor(position, timeoutMs, readModels);
     this.kick();
     return visible;
   }
@@ -343,11 +349,27 @@ export class ProjectionEngine implements Projector {
     }
   }
 
-  /** Reads and applies one page; false when there was nothing left to read. */
+  /**
+   * Reads and applies one page; false when there was nothing left to read. Read models that are
+   * LIVE read their own page first, so one being rebuilt (or behind) does not hold them back: a
+   * mutation whose answer reads only them is answered meanwhile.
+   */
   private async step(): Promise<boolean> {
     const working = this.workingCheckpoints();
     if (working.length === 0) return false;
     const after = Math.min(...working.map((row) => row.position));
+    const live = working.filter((row) => row.state === 'LIVE');
+    const liveAfter = Math.min(...live.map((row) => row.position));
+    const liveMore = live.length > 0 && liveAfter > after && (await this.stepFrom(liveAfter, live));
+    return (await this.stepFrom(after, working, true)) || liveMore;
+  }
+
+  /** Applies the page after `after` to the `working` read models that have not applied it yet. */
+  private async stepFrom(
+    after: number,
+    working: readonly CheckpointRow[],
+    counted = false,
+  ): Promise<boolean> {
     const page = await this.store.readAll({ after, maxCount: this.batchSize });
     if (page.length === 0) {
       if (working.some((row) => row.state === 'REBUILDING')) {
@@ -360,7 +382,7 @@ export class ProjectionEngine implements Projector {
           }
         });
       }
-      this.publishVisible(after);
+      this.publishVisible(Math.min(after, ...this.workingCheckpoints().map((row) => row.position)));
       return false;
     }
     const last = page[page.length - 1].position;
@@ -373,8 +395,14 @@ export class ProjectionEngine implements Projector {
       },
       () => this.applyPage(after, page),
     );
-    this.batchListeners.forEach((listener) => listener({ position: last, events: page.length }));
-    this.appliedListeners.forEach((listener) => listener(page));
+    if (counted) {
+      this.batchListeners.forEach((listener) => listener({ position: last, events: page.length }));
+    }
+    const news = page.filter((event) => event.position > this.notifiedUpTo);
+    if (news.length > 0) {
+      this.notifiedUpTo = last;
+      this.appliedListeners.forEach((listener) => listener(news));
+    }
     this.publishVisible(visible);
     // A short page was the head when read; an append since then has kicked the pump again.
     const rebuilding = working.some((row) => row.state === 'REBUILDING');
@@ -429,8 +457,14 @@ export class ProjectionEngine implements Projector {
   }
 
   private publishVisible(position: number): void {
-    const moved = position !== this.visible.current;
-    this.visible.publish(position);
-    if (moved) this.visibleListeners.forEach((listener) => listener(position));
+    const positions: Record<string, number> = {};
+    for (const row of this.workingCheckpoints()) positions[row.name] = row.position;
+    const names = new Set([...Object.keys(positions), ...Object.keys(this.positions)]);
+    const moved =
+      position !== this.visible.current ||
+      [...names].some((name) => positions[name] !== this.positions[name]);
+    this.positions = positions;
+    this.visible.publish(position, positions);
+    if (moved) this.visibleListeners.forEach((listener) => listener(position, positions));
   }
 }

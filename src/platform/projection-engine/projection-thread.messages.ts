@@ -22,7 +22,13 @@ export type ToWorker =
 
 export type ToThread =
   | { type: 'started' }
-  | { type: 'visible'; position: number; events: RecordedEvent[] }
+  | {
+      type: 'visible';
+      position: number;
+      /** Each working read model's own position. */
+      positions: Record<string, number>;
+      events: RecordedEvent[];
+    }
   | { type: 'rebuilt'; id: number; events: number; seconds: number }
   /** `name`: the error's class name (BuildLockedError: another process builds one of them). */
   | { type: 'rebuild-failed'; id: number; message: string; name: string }

@@ -91,8 +91,8 @@ export class ProjectionThread implements Projector {
     return this.visible.current;
   }
 
-  waitFor(position: number, timeoutMs: number): Promise<void> {
-    return this.visible.waitFor(position, timeoutMs);
+  waitFor(position: number, timeoutMs: number, readModels?: readonly string[]): Promise<void> {
+    return this.visible.waitFor(position, timeoutMs, readModels);
   }
 
   whenServing(names: readonly string[], timeoutMs = 10_000): Promise<void> {
@@ -233,7 +233,7 @@ export class ProjectionThread implements Projector {
         if (message.events.length > 0) {
           this.appliedListeners.forEach((listener) => listener(message.events));
         }
-        this.visible.publish(message.position);
+        this.visible.publish(message.position, message.positions);
         return;
       case 'rebuilt':
         this.rebuilds.get(message.id)?.resolve(message);

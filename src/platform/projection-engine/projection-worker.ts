@@ -34,6 +34,7 @@ const store = createEventStore(settings, {
 const readStore = createReadStore(settings);
 const engine = new ProjectionEngine(store, readStore, PROJECTIONS, {
   buildLeaseMs: settings.PROJECTION_BUILD_LEASE_MS,
+  batchSize: settings.PROJECTION_BATCH_SIZE,
   onError: (error) => post({ type: 'error', message: error.message }),
   onFault: (fault) => post({ type: 'fault', fault }),
 });
@@ -45,8 +46,8 @@ let applied: RecordedEvent[] = [];
 engine.onApplied((events) => {
   if (sendEvents) applied.push(...events);
 });
-engine.onVisible((position) => {
-  post({ type: 'visible', position, events: applied });
+engine.onVisible((position, positions) => {
+  post({ type: 'visible', position, positions: { ...positions }, events: applied });
   applied = [];
 });
 

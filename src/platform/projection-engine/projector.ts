@@ -11,8 +11,11 @@ export interface Projector {
   /** Catches the read models up, then follows the store live. */
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Resolves once every working projection has applied the event at `position`. */
-  waitFor(position: number, timeoutMs: number): Promise<void>;
+  /**
+   * Resolves once the named read models (every working one when none are named) have applied the
+   * event at `position`; rejects with ReadYourWritesTimeoutError after `timeoutMs`.
+   */
+  waitFor(position: number, timeoutMs: number, readModels?: readonly string[]): Promise<void>;
   /** The position every working read model has applied (0 while a rebuild starts over). */
   visiblePosition(): number;
   /**

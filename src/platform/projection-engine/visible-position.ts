@@ -11,33 +11,58 @@ export class ReadYourWritesTimeoutError extends Error {
 
 interface Waiter {
   position: number;
+  readModels?: readonly string[];
   resolve: () => void;
 }
 
-/** The position every working read model has applied, and who waits for it (read-your-writes). */
+/** Each working read model's position, as the engine last committed it. */
+export type ReadModelPositions = Readonly<Record<string, number>>;
+
+/**
+ * The position every working read model has applied, each one's own, and who waits for them
+ * (read-your-writes).
+ */
 export class VisiblePosition {
   private position = 0;
+  private positions: ReadModelPositions = {};
   private waiters: Waiter[] = [];
 
   get current(): number {
     return this.position;
   }
 
-  /** Moves to `position`; a rebuild moves it back to 0. Resolves every waiter now satisfied. */
-  publish(position: number): void {
+  /**
+   * Moves to `position` (every working read model's) and each read model's own; a rebuild moves
+   * them back. Resolves every waiter now satisfied.
+   */
+  publish(position: number, positions: ReadModelPositions = {}): void {
     this.position = position;
-    const ready = this.waiters.filter((waiter) => waiter.position <= position);
+    this.positions = positions;
+    const ready = this.waiters.filter((waiter) => this.reached(waiter.position, waiter.readModels));
     if (ready.length === 0) return;
-    this.waiters = this.waiters.filter((waiter) => waiter.position > position);
+    this.waiters = this.waiters.filter((waiter) => !ready.includes(waiter));
     ready.forEach((waiter) => waiter.resolve());
   }
 
-  /** Resolves once `position` is visible; rejects with ReadYourWritesTimeoutError after `timeoutMs`. */
-  waitFor(position: number, timeoutMs: number): Promise<void> {
-    if (this.position >= position) return Promise.resolve();
+  /** Whether `readModels` (every working one when not named) have applied `position`. */
+  reached(position: number, readModels?: readonly string[]): boolean {
+    if (this.position >= position) return true;
+    return (
+      readModels !== undefined &&
+      readModels.every((name) => (this.positions[name] ?? 0) >= position)
+    );
+  }
+
+  /**
+   * Resolves once `readModels` (every working read model when not named) have applied `position`;
+   * rejects with ReadYourWritesTimeoutError after `timeoutMs`.
+   */
+  waitFor(position: number, timeoutMs: number, readModels?: readonly string[]): Promise<void> {
+    if (this.reached(position, readModels)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         position,
+        readModels,
         resolve: () => {
           clearTimeout(timer);
           resolve();

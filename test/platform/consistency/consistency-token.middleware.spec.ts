@@ -2,11 +2,14 @@ import express from 'express';
 import request from 'supertest';
 import { consistencyTokenMiddleware } from '../../../src/platform/consistency/consistency-token.middleware';
 import { recordedPosition } from '../../../src/platform/consistency/consistency-token';
+import { CallerWrites } from '../../../src/platform/consistency/caller-writes';
 import { VisiblePosition } from '../../../src/platform/projection-engine/visible-position';
 
 function server(visible: VisiblePosition) {
   const app = express();
-  app.use(consistencyTokenMiddleware(visible, { READ_YOUR_WRITES_TIMEOUT_MS: 5000 }));
+  app.use(
+    consistencyTokenMiddleware(visible, { READ_YOUR_WRITES_TIMEOUT_MS: 5000 }, new CallerWrites()),
+  );
   app.post('/graphql', (_req, res) => {
     res.json({ visible: visible.current, scope: recordedPosition.getStore() });
   });
