@@ -34,7 +34,7 @@ describe('waiting for named read models (real SQLite files)', () => {
     const position = await store.headPosition();
     const checkpoints = new Checkpoints(reads);
 
-    const rebuilding = engine.rebuild(['audit']);
+    const rebuilding = engine.rebuild(['audit'], { inPlace: true });
     await engine.waitFor(position, 10_000, ['customers', 'invitations']);
     // The live read models show the new customer while the audit log is still far behind.
     expect(checkpoints.get('customers')!.position).toBe(position);
