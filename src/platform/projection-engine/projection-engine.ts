@@ -9,7 +9,9 @@ import type { DeadLetter } from './dead-letters';
 import {
   applyTyped,
   concerns,
+  everyEventHandler,
   type Projection,
+  type ProjectionHandler,
   type ProjectionStatus,
   type Recorded,
 } from './projection';
@@ -349,8 +351,11 @@ export class ProjectionEngine implements Projector {
       event.position > row.position ? [{ event, current: readable[index] }] : [],
     );
     try {
+      const everyEvent = everyEventHandler(projection);
       this.readStore.db.transaction(() =>
-        pending.forEach(({ event, current }) => this.applyEvent(projection, event, current)),
+        pending.forEach(({ event, current }) =>
+          this.applyEvent(projection, event, current, everyEvent),
+        ),
       )();
       this.checkpoints.advance(row.name, last);
       return;
@@ -386,7 +391,10 @@ export class ProjectionEngine implements Projector {
     let error = '';
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       try {
-        this.readStore.db.transaction(() => this.applyEvent(projection, event, current))();
+        const everyEvent = everyEventHandler(projection);
+        this.readStore.db.transaction(() =>
+          this.applyEvent(projection, event, current, everyEvent),
+        )();
         return undefined;
       } catch (thrown) {
         if (faultCauseOf(thrown)) throw thrown;
@@ -397,9 +405,14 @@ export class ProjectionEngine implements Projector {
   }
 
   /** An event this version cannot read is poison for a projection that would have applied it. */
-  private applyEvent(projection: Projection, event: RecordedEvent, current: Readable): void {
+  private applyEvent(
+    projection: Projection,
+    event: RecordedEvent,
+    current: Readable,
+    everyEvent: ProjectionHandler | undefined,
+  ): void {
     if (event.malformed && concerns(projection, event)) throw new Error(event.malformed);
-    projection.everyEvent?.(event, this.readStore);
+    everyEvent?.(event, this.readStore);
     if (current instanceof Error) {
       if (event.type in projection.handlers) throw current;
     } else if (current) applyTyped(projection, current, this.readStore);

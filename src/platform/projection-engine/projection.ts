@@ -38,6 +38,12 @@ export interface Projection {
   /** Runs for every event, before the type's own handler (the audit log wants them all). */
   everyEvent?: ProjectionHandler;
   /**
+   * Instead of `everyEvent`: makes that handler afresh for each batch the engine applies in one
+   * transaction (and for each retry of one event), so what it keeps in memory from one event to the
+   * next (the audit chain's previous hash) never outlives a batch that was rolled back.
+   */
+  everyEventOfBatch?: () => ProjectionHandler;
+  /**
    * What happens once an event its handlers throw on is dead-lettered (after bounded retries):
    * `CONTINUE` (the default) skips it and keeps going; `FAIL` stops the projection there (FAILED,
    * its queries refused with NOT_READY) until `projections retry` applies it.
@@ -49,8 +55,16 @@ export type DeadLetterPolicy = 'FAIL' | 'CONTINUE';
 
 /** Whether `event` concerns `projection` at all (it has a handler for it or wants every event). */
 export function concerns(projection: Projection, event: RecordedEvent): boolean {
-  return projection.everyEvent !== undefined || event.type in projection.handlers;
+  return (
+    projection.everyEvent !== undefined ||
+    projection.everyEventOfBatch !== undefined ||
+    event.type in projection.handlers
+  );
 }
+
+/** The handler every event of one batch goes through first, if the projection has one. */
+export const everyEventHandler = (projection: Projection): ProjectionHandler | undefined =>
+  projection.everyEventOfBatch?.() ?? projection.everyEvent;
 
 /** Applies `event` (upcast) to `projection` through the handler of its type, if it has one. */
 export function applyTyped(projection: Projection, event: Recorded, db: SqlRunner): void {
