@@ -1,4 +1,5 @@
 import type {
+  BatchHandler,
   Projection,
   ProjectionHandler,
   RecordedEvent,
@@ -46,10 +47,10 @@ interface ChainHead {
  * The chain's head and the tenant names are read once per batch, then kept in memory: within one
  * transaction nothing else writes the log, and a batch rolled back takes this closure with it.
  */
-function chainOfBatch(): ProjectionHandler {
+function chainOfBatch(): BatchHandler {
   let head: ChainHead | undefined;
   const names = new Map<string, string | null>();
-  return (event, db) => {
+  const record: ProjectionHandler = (event, db) => {
     if (head === undefined || head.position >= event.position) {
       const previous = db.get<ChainHead>(
         'SELECT position, hash FROM audit_log WHERE position <= ? ORDER BY position DESC LIMIT 1',
@@ -77,6 +78,7 @@ function chainOfBatch(): ProjectionHandler {
     db.run(AUDIT_LOG_INSERT, { ...row });
     head = { position: event.position, hash: row.hash };
   };
+  return { event: record };
 }
 
 /** Stores the tenant names `event` teaches that differ from what this batch already knows. */

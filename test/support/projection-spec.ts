@@ -7,7 +7,7 @@ import type { RecordedEvent } from '../../src/platform/event-store/event-store';
 import { recordedDomainEventOf } from '../../src/platform/event-store/unreadable-events';
 import {
   applyTyped,
-  everyEventHandler,
+  batchHandlerOf,
   type Projection,
 } from '../../src/platform/projection-engine/projection';
 import { ReadStore } from '../../src/platform/read-store/read-store';
@@ -113,12 +113,13 @@ function record(events: SpecEvent[]): RecordedEvent[] {
 
 function apply(projection: Projection, store: ReadStore, events: RecordedEvent[]): void {
   store.transaction(() => {
-    const everyEvent = everyEventHandler(projection);
+    const batch = batchHandlerOf(projection);
     for (const event of events) {
-      everyEvent?.(event, store);
+      batch?.event(event, store);
       const readable = recordedDomainEventOf(event);
       if (readable) applyTyped(projection, readable, store);
     }
+    batch?.end?.(store);
   });
 }
 

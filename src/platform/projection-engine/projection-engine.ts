@@ -9,9 +9,9 @@ import type { DeadLetter } from './dead-letters';
 import {
   applyTyped,
   concerns,
-  everyEventHandler,
+  batchHandlerOf,
+  type BatchHandler,
   type Projection,
-  type ProjectionHandler,
   type ProjectionStatus,
   type Recorded,
 } from './projection';
@@ -351,12 +351,11 @@ export class ProjectionEngine implements Projector {
       event.position > row.position ? [{ event, current: readable[index] }] : [],
     );
     try {
-      const everyEvent = everyEventHandler(projection);
-      this.readStore.db.transaction(() =>
-        pending.forEach(({ event, current }) =>
-          this.applyEvent(projection, event, current, everyEvent),
-        ),
-      )();
+      const batch = batchHandlerOf(projection);
+      this.readStore.db.transaction(() => {
+        pending.forEach(({ event, current }) => this.applyEvent(projection, event, current, batch));
+        batch?.end?.(this.readStore);
+      })();
       this.checkpoints.advance(row.name, last);
       return;
     } catch (error) {
@@ -391,10 +390,11 @@ export class ProjectionEngine implements Projector {
     let error = '';
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       try {
-        const everyEvent = everyEventHandler(projection);
-        this.readStore.db.transaction(() =>
-          this.applyEvent(projection, event, current, everyEvent),
-        )();
+        const batch = batchHandlerOf(projection);
+        this.readStore.db.transaction(() => {
+          this.applyEvent(projection, event, current, batch);
+          batch?.end?.(this.readStore);
+        })();
         return undefined;
       } catch (thrown) {
         if (faultCauseOf(thrown)) throw thrown;
@@ -409,10 +409,10 @@ export class ProjectionEngine implements Projector {
     projection: Projection,
     event: RecordedEvent,
     current: Readable,
-    everyEvent: ProjectionHandler | undefined,
+    batch: BatchHandler | undefined,
   ): void {
     if (event.malformed && concerns(projection, event)) throw new Error(event.malformed);
-    everyEvent?.(event, this.readStore);
+    batch?.event(event, this.readStore);
     if (current instanceof Error) {
       if (event.type in projection.handlers) throw current;
     } else if (current) applyTyped(projection, current, this.readStore);

@@ -59,13 +59,15 @@ describe('audit projection: the hash chain across batches (R41)', () => {
     const failingOnce: Projection = {
       ...auditProjection,
       everyEventOfBatch: () => {
-        const record = makeBatch();
-        return (event, db) => {
-          record(event, db);
-          if (event.position === middle && !failed) {
-            failed = true;
-            throw new Error('once');
-          }
+        const batch = makeBatch();
+        return {
+          event: (event, db) => {
+            batch.event(event, db);
+            if (event.position === middle && !failed) {
+              failed = true;
+              throw new Error('once');
+            }
+          },
         };
       },
     };
