@@ -6,6 +6,7 @@ import { customersPageFigures } from './figures/customers-page';
 import { graphqlHttpFigures } from './figures/graphql-http';
 import { projectionLagFigures } from './figures/projection-lag';
 import { rebuildFigures } from './figures/rebuild';
+import { rebuildEachFigures } from './figures/rebuild-each';
 import { revocationFigures } from './figures/revocation';
 import { scaleoutFigures } from './figures/scaleout';
 import { soakFigures } from './figures/soak';
@@ -20,6 +21,10 @@ const FIGURES: Record<
   append: { title: '1. append through the event store port', run: appendFigures },
   command: { title: '2. command path in-process', run: commandPathFigures },
   rebuild: { title: '3. rebuild every projection', run: rebuildFigures },
+  'rebuild-each': {
+    title: '3. rebuild each projection alone',
+    run: rebuildEachFigures,
+  },
   http: { title: '4. GraphQL over HTTP (server in its own process)', run: graphqlHttpFigures },
   'http-page': {
     title: '4. the Customers page alone over HTTP, cache off and on (server in its own process)',

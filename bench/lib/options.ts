@@ -6,6 +6,7 @@ export const FIGURE_NAMES = [
   'append',
   'command',
   'rebuild',
+  'rebuild-each',
   'http',
   'http-page',
   'lag',
@@ -22,7 +23,8 @@ export interface Sizes {
   runs: number;
   append: { fullSyncEvents: number; normalSyncEvents: number; streams: number };
   command: { commands: number; writers: number[]; busyPairs: number; backgroundEvents: number };
-  rebuild: { events: number; runs: number };
+  /** `eachEvents`: the store each projection is rebuilt from alone (its rows are held in memory). */
+  rebuild: { events: number; runs: number; eachEvents: number };
   http: { seconds: number; mutations: number; pageCustomers: number; connections: number };
   lag: { seconds: number; commandsPerSecond: number };
   startup: { events: number; burstMs: number; runs: number };
@@ -37,7 +39,7 @@ const SIZES: Record<Mode, Sizes> = {
     runs: 5,
     append: { fullSyncEvents: 20_000, normalSyncEvents: 100_000, streams: 10_000 },
     command: { commands: 10_000, writers: [1, 4, 16], busyPairs: 2_000, backgroundEvents: 100_000 },
-    rebuild: { events: 1_000_000, runs: 3 },
+    rebuild: { events: 1_000_000, runs: 3, eachEvents: 200_000 },
     http: { seconds: 10, mutations: 10_000, pageCustomers: 200, connections: 10 },
     lag: { seconds: 10, commandsPerSecond: 1000 },
     startup: { events: 1_000_000, burstMs: 2_000, runs: 3 },
@@ -50,7 +52,7 @@ const SIZES: Record<Mode, Sizes> = {
     runs: 3,
     append: { fullSyncEvents: 1_000, normalSyncEvents: 5_000, streams: 2_000 },
     command: { commands: 400, writers: [1, 4, 16], busyPairs: 300, backgroundEvents: 5_000 },
-    rebuild: { events: 30_000, runs: 3 },
+    rebuild: { events: 30_000, runs: 3, eachEvents: 30_000 },
     http: { seconds: 1, mutations: 400, pageCustomers: 200, connections: 10 },
     lag: { seconds: 1.5, commandsPerSecond: 1000 },
     startup: { events: 20_000, burstMs: 300, runs: 2 },
@@ -63,7 +65,7 @@ const SIZES: Record<Mode, Sizes> = {
     runs: 1,
     append: { fullSyncEvents: 50, normalSyncEvents: 200, streams: 50 },
     command: { commands: 60, writers: [1, 4], busyPairs: 20, backgroundEvents: 200 },
-    rebuild: { events: 1_000, runs: 1 },
+    rebuild: { events: 1_000, runs: 1, eachEvents: 1_000 },
     http: { seconds: 0.3, mutations: 30, pageCustomers: 20, connections: 2 },
     lag: { seconds: 0.2, commandsPerSecond: 200 },
     startup: { events: 500, burstMs: 200, runs: 1 },

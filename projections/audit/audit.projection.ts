@@ -1,23 +1,21 @@
 import type {
+  BatchHandler,
   Projection,
+  ProjectionHandler,
   RecordedEvent,
   SqlRunner,
 } from '../../src/platform/projection-engine/projection';
-import {
-  AUDIT_LOG_DDL,
-  AUDIT_LOG_INSERT,
-  auditEntryOf,
-  GENESIS_HASH,
-  tenantNamesIn,
-} from './audit-entry';
+import { AUDIT_LOG_DDL, AUDIT_LOG_INSERT, GENESIS_HASH } from './audit-columns';
+import { auditEntryOf, tenantNamesIn } from './audit-entry';
 
 /**
  * Every event with who did it, on whose behalf, when and a one-line summary (R41), each entry
- * hash-chained to the one before it so that an altered or missing row shows (`audit verify`).
+ * hash-chained to the one before it so that an altered or missing row, or an altered event, shows
+ * (`audit verify`). An entry references its event rather than copying its data.
  */
 export const auditProjection: Projection = {
   name: 'audit',
-  version: 5,
+  version: 6,
   tables: ['audit_log', 'audit_tenant_names'],
   schema: [
     AUDIT_LOG_DDL,
@@ -35,29 +33,63 @@ export const auditProjection: Projection = {
     'CREATE INDEX IF NOT EXISTS audit_by_time ON audit_log (occurred_at)',
   ],
   handlers: {},
-  everyEvent: recordEvent,
+  everyEventOfBatch: chainOfBatch,
   // A gap would break the hash chain and hide an event from the log: stop, visibly, instead.
   deadLetterPolicy: 'FAIL',
 };
 
-function recordEvent(event: RecordedEvent, db: SqlRunner): void {
-  const previous = db.get<{ position: number; hash: string }>(
-    'SELECT position, hash FROM audit_log WHERE position <= ? ORDER BY position DESC LIMIT 1',
-    [event.position],
-  );
-  if (previous?.position === event.position) return;
-  const learnt = new Map(tenantNamesIn(event));
-  for (const [tenantId, name] of learnt) {
+interface ChainHead {
+  position: number;
+  hash: string;
+}
+
+/**
+ * The chain's head and the tenant names are read once per batch, then kept in memory: within one
+ * transaction nothing else writes the log, and a batch rolled back takes this closure with it.
+ */
+function chainOfBatch(): BatchHandler {
+  let head: ChainHead | undefined;
+  const names = new Map<string, string | null>();
+  const record: ProjectionHandler = (event, db) => {
+    if (head === undefined || head.position >= event.position) {
+      const previous = db.get<ChainHead>(
+        'SELECT position, hash FROM audit_log WHERE position <= ? ORDER BY position DESC LIMIT 1',
+        [event.position],
+      );
+      if (previous?.position === event.position) {
+        // Applied before (a replayed page): the next event is looked up again too.
+        head = undefined;
+        return;
+      }
+      head = previous ?? { position: 0, hash: GENESIS_HASH };
+    }
+    learnNames(event, db, names);
+    const nameOf = (tenantId: string): string | null => {
+      if (!names.has(tenantId)) {
+        const stored = db.get<{ name: string }>(
+          'SELECT name FROM audit_tenant_names WHERE tenant_id = ?',
+          [tenantId],
+        );
+        names.set(tenantId, stored?.name ?? null);
+      }
+      return names.get(tenantId) ?? null;
+    };
+    const row = auditEntryOf(event, nameOf, head.hash);
+    db.run(AUDIT_LOG_INSERT, { ...row });
+    head = { position: event.position, hash: row.hash };
+  };
+  return { event: record };
+}
+
+/** Stores the tenant names `event` teaches that differ from what this batch already knows. */
+function learnNames(event: RecordedEvent, db: SqlRunner, names: Map<string, string | null>): void {
+  for (const [tenantId, name] of tenantNamesIn(event)) {
+    if (names.get(tenantId) === name) continue;
     db.run(
       `INSERT INTO audit_tenant_names (tenant_id, name) VALUES (?, ?)
        ON CONFLICT (tenant_id) DO UPDATE SET name = excluded.name WHERE name <> excluded.name`,
       [tenantId, name],
     );
+    names.set(tenantId, name);
   }
-  const nameOf = (tenantId: string) =>
-    learnt.get(tenantId) ??
-    db.get<{ name: string }>('SELECT name FROM audit_tenant_names WHERE tenant_id = ?', [tenantId])
-      ?.name ??
-    null;
-  db.run(AUDIT_LOG_INSERT, { ...auditEntryOf(event, nameOf, previous?.hash ?? GENESIS_HASH) });
 }

@@ -1,6 +1,6 @@
 import type { AuditFilter, AuditScope } from '../../src/audit/domain/audit-visibility';
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
-import type { AuditRow } from './audit-entry';
+import type { AuditRow } from './audit-columns';
 
 export type { AuditRow };
 

@@ -11,6 +11,7 @@ import { EVENT_STORE, type EventStore } from '../platform/event-store/event-stor
 import { PROJECTOR, type Projector } from '../platform/projection-engine/projector';
 import { AuditQueries } from '../../projections/audit/audit.queries';
 import { auditFactsOf, toAuditEntry } from './audit.mapper';
+import { pageDataLoader } from './referenced-events';
 import type { AuditEntry } from './audit.types';
 
 const TOPIC = 'auditAppended';
@@ -66,9 +67,11 @@ export class AuditAppendedNotifier implements OnModuleInit, OnModuleDestroy {
     if (this.published === undefined) return;
     for (;;) {
       const rows = this.audit.oldestFirst({ kind: 'everything' }, {}, PAGE, this.published);
+      // Read from the event store only if a subscriber selects `data`, once for the page.
+      const dataOf = pageDataLoader(this.store, rows);
       for (const row of rows) {
         void this.pubSub.publish(TOPIC, {
-          auditAppended: toAuditEntry(row),
+          auditAppended: toAuditEntry(row, dataOf(row)),
           facts: auditFactsOf(row),
         });
         this.published = row.position;

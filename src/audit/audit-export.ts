@@ -1,8 +1,11 @@
 import { csvField } from '../platform/common/csv';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { AuditQueries, AuditRow } from '../../projections/audit/audit.queries';
+import { AUDIT_FIELDS, type AuditRow, dataText } from '../../projections/audit/audit-columns';
+import type { AuditQueries } from '../../projections/audit/audit.queries';
+import type { EventStore, RecordedEvent } from '../platform/event-store/event-store';
 import { auditRecordOf } from './audit-record';
+import { eventOf, referencedEvents } from './referenced-events';
 
 export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -25,40 +28,37 @@ export class UnknownCustomerError extends Error {
   }
 }
 
-const CSV_COLUMNS: [string, (row: AuditRow) => string | number | null][] = [
-  ['position', (row) => row.position],
-  ['occurredAt', (row) => row.occurred_at],
-  ['type', (row) => row.type],
-  ['streamId', (row) => row.stream_id],
-  ['eventId', (row) => row.event_id],
-  ['revision', (row) => row.revision],
-  ['actorUserId', (row) => row.actor_user_id],
-  ['actorName', (row) => row.actor_name],
-  ['actorTenantId', (row) => row.actor_tenant_id],
-  ['actorTenantKind', (row) => row.actor_tenant_kind],
-  ['actorTenantName', (row) => row.actor_tenant_name],
-  ['actorRoles', (row) => (JSON.parse(row.actor_roles) as string[]).join(' ')],
-  ['partnerTenantId', (row) => row.partner_tenant_id],
-  ['customerTenantId', (row) => row.customer_tenant_id],
-  ['correlationId', (row) => row.correlation_id],
-  ['summary', (row) => row.summary],
-  ['data', (row) => row.data],
-  ['hash', (row) => row.hash],
-];
+const camelCase = (path: string): string =>
+  path.replace(/\.(\w)/g, (_, letter: string) => letter.toUpperCase());
 
-const LINE: Record<ExportFormat, (row: AuditRow) => string> = {
-  ndjson: (row) => `${JSON.stringify(auditRecordOf(row))}\n`,
-  csv: (row) => `${CSV_COLUMNS.map(([, value]) => csvField(value(row))).join(',')}\r\n`,
+/** The CSV columns, as AUDIT_FIELDS declares them: the record path in camelCase, text as stored. */
+const CSV_COLUMNS: [string, (row: AuditRow, data: string) => string | number | null][] =
+  AUDIT_FIELDS.map((field) => {
+    const header = camelCase(field.field);
+    if (field.sql === null) return [header, (_row, data) => data];
+    if ('json' in field && field.json === 'words') {
+      return [header, (row) => (JSON.parse(String(row[field.name])) as string[]).join(' ')];
+    }
+    return [header, (row) => row[field.name]];
+  });
+
+const LINE: Record<ExportFormat, (row: AuditRow, event: RecordedEvent) => string> = {
+  ndjson: (row, event) => `${JSON.stringify(auditRecordOf(row, event.data))}\n`,
+  csv: (row, event) => {
+    const data = dataText(event.data);
+    return `${CSV_COLUMNS.map(([, value]) => csvField(value(row, data))).join(',')}\r\n`;
+  },
 };
 
 /**
- * Writes one customer's audit log (UnknownCustomerError for a customer it never mentions), oldest
+ * Writes one customer's audit log, each entry with its event's data read from the event store (UnknownCustomerError for a customer it never mentions), oldest
  * first, page by page (keyset on position): memory stays
  * the size of one page whatever the log's length. Entries recorded after the export began are
  * left for the next one, so an archive is a consistent prefix of the log.
  */
 export async function exportAudit(
   queries: AuditQueries,
+  store: EventStore,
   options: ExportOptions,
   out: Writable,
 ): Promise<{ entries: number; through: number }> {
@@ -76,7 +76,8 @@ export async function exportAudit(
   for (;;) {
     const rows = queries.oldestFirst({ kind: 'everything' }, filter, PAGE, after, through);
     if (rows.length === 0) break;
-    await write(out, rows.map(line).join(''));
+    const events = await referencedEvents(store, rows);
+    await write(out, rows.map((row) => line(row, eventOf(events, row))).join(''));
     entries += rows.length;
     after = rows[rows.length - 1].position;
   }

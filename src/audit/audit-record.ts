@@ -1,4 +1,8 @@
-import type { AuditRow } from '../../projections/audit/audit-entry';
+import {
+  type AuditField,
+  AUDIT_FIELDS,
+  type AuditRow,
+} from '../../projections/audit/audit-columns';
 
 /** An audit entry as the API and the archives spell it (AuditEntry in API.md). */
 export interface AuditRecord {
@@ -24,27 +28,23 @@ export interface AuditRecord {
   hash: string;
 }
 
-export function auditRecordOf(row: AuditRow): AuditRecord {
-  return {
-    position: row.position,
-    occurredAt: row.occurred_at,
-    type: row.type,
-    streamId: row.stream_id,
-    eventId: row.event_id,
-    revision: row.revision,
-    actor: {
-      userId: row.actor_user_id,
-      name: row.actor_name,
-      tenantId: row.actor_tenant_id,
-      tenantKind: row.actor_tenant_kind,
-      tenantName: row.actor_tenant_name,
-      roles: JSON.parse(row.actor_roles) as string[],
-    },
-    partnerTenantId: row.partner_tenant_id,
-    customerTenantId: row.customer_tenant_id,
-    correlationId: row.correlation_id,
-    summary: row.summary,
-    data: JSON.parse(row.data) as unknown,
-    hash: row.hash,
-  };
+/**
+ * The record for a row and its event's data, field by field as `AUDIT_FIELDS` declares them: each
+ * stored column at its record path, JSON columns parsed.
+ */
+export function auditRecordOf(row: AuditRow, data: unknown): AuditRecord {
+  const record: Record<string, unknown> = { actor: {} };
+  for (const field of AUDIT_FIELDS) {
+    const value = field.sql === null ? data : storedValue(row, field);
+    const [head, nested] = field.field.split('.');
+    if (nested) (record[head] as Record<string, unknown>)[nested] = value;
+    else record[head] = value;
+  }
+  // Complete and correctly typed: AUDIT_FIELDS names every AuditRecord path once (checked there).
+  return record as unknown as AuditRecord;
+}
+
+function storedValue(row: AuditRow, field: Extract<AuditField, { sql: string }>): unknown {
+  const stored = row[field.name];
+  return 'json' in field && typeof stored === 'string' ? (JSON.parse(stored) as unknown) : stored;
 }

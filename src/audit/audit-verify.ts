@@ -1,12 +1,7 @@
 import type { EventStore } from '../platform/event-store/event-store';
 import type { SqlRunner } from '../platform/read-store/read-store';
-import {
-  AUDIT_COLUMNS,
-  auditEntryOf,
-  type AuditRow,
-  GENESIS_HASH,
-  tenantNamesIn,
-} from '../../projections/audit/audit-entry';
+import { type AuditRow, GENESIS_HASH, STORED_COLUMNS } from '../../projections/audit/audit-columns';
+import { auditEntryOf, tenantNamesIn } from '../../projections/audit/audit-entry';
 import { auditProjection } from '../../projections/audit/audit.projection';
 import { AuditQueries } from '../../projections/audit/audit.queries';
 import { type Problem, Problems } from './problems';
@@ -87,9 +82,13 @@ const shorten = (value: unknown): string => {
 };
 
 function difference(stored: AuditRow, expected: AuditRow): string | undefined {
-  const column = AUDIT_COLUMNS.find((name) => stored[name] !== expected[name]);
+  const column = STORED_COLUMNS.find((name) => stored[name] !== expected[name]);
   if (!column) return undefined;
-  return `its ${column} is ${shorten(stored[column])} but the event store says ${shorten(expected[column])}`;
+  const found = `its ${column} is ${shorten(stored[column])} but the event store says ${shorten(expected[column])}`;
+  // Every stored column matches, so what the hash alone covers, the event's data, is what moved.
+  return column === 'hash'
+    ? `${found}: the event's data changed after the entry was recorded, or the entry's hash did`
+    : found;
 }
 
 /**

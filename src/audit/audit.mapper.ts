@@ -1,6 +1,6 @@
 import { auditRecordOf } from './audit-record';
 import type { AuditFacts } from './domain/audit-visibility';
-import type { AuditRow } from '../../projections/audit/audit.queries';
+import type { AuditRow } from '../../projections/audit/audit-columns';
 import type { AuditEntry } from './audit.types';
 
 export const auditFactsOf = (row: AuditRow): AuditFacts => ({
@@ -12,11 +12,18 @@ export const auditFactsOf = (row: AuditRow): AuditFacts => ({
   customerTenantId: row.customer_tenant_id,
 });
 
-export function toAuditEntry(row: AuditRow): AuditEntry {
-  const record = auditRecordOf(row);
+/**
+ * The API's entry for a row. Its `data` is read from the event store only when the query selects
+ * it (`loadData`, shared by a page's entries, reads them all at once).
+ */
+export function toAuditEntry(row: AuditRow, loadData: () => Promise<unknown>): AuditEntry {
+  const record = auditRecordOf(row, undefined);
   return {
     ...record,
     occurredAt: new Date(record.occurredAt),
     actor: { ...record.actor, tenantName: record.actor.tenantName ?? undefined },
+    get data() {
+      return loadData();
+    },
   };
 }

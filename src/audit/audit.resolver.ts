@@ -15,11 +15,13 @@ import { parseStreamId } from '../platform/domain/streams';
 import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store';
 import { partiesOf } from '../../projections/audit/audit-entry';
 import { CurrentActor } from '../platform/graphql/current-actor.decorator';
+import { connectionOf } from '../platform/graphql/connection';
 import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
 import { ReadSide } from '../platform/read-store/read-side';
 import { AuditQueries } from '../../projections/audit/audit.queries';
 import { AuditAppendedNotifier } from './audit-appended.notifier';
 import { toAuditEntry } from './audit.mapper';
+import { pageDataLoader } from './referenced-events';
 import { AuditConnection, AuditEntry, AuditFilterInput, HistoryEvent } from './audit.types';
 import { toJsonState } from './state-json';
 
@@ -86,21 +88,16 @@ export class AuditResolver {
     const size = pageSize(first, 50, 500);
     const before = decodeCursor(after, isAuditKey)?.position ?? null;
     await this.readSide.ready('audit');
-    const audit = this.audit;
-    const rows = audit.newestFirst(scope, filter, size + 1, before);
-    const edges = rows.slice(0, size).map((row) => ({
-      cursor: encodeCursor({ position: row.position }),
-      node: toAuditEntry(row),
-    }));
-    return {
-      nodes: edges.map((edge) => edge.node),
-      edges,
-      pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+    const rows = this.audit.newestFirst(scope, filter, size + 1, before);
+    const dataOf = pageDataLoader(this.store, rows.slice(0, size));
+    return connectionOf(
+      rows,
+      size,
+      (row) => toAuditEntry(row, dataOf(row)),
+      (row) => encodeCursor({ position: row.position }),
       // Counted only when asked for: a COUNT grows with the log.
-      get totalCount() {
-        return audit.count(scope, filter);
-      },
-    };
+      () => this.audit.count(scope, filter),
+    );
   }
 
   @Query(() => [HistoryEvent], {

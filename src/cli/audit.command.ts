@@ -56,6 +56,7 @@ const exportCommand = new Command('export')
       await new ProjectionEngine(store, readStore, [auditProjection]).catchUp();
       const { entries, through } = await exportAudit(
         new AuditQueries(readStore),
+        store,
         { customerTenantId: flags.customer, from: flags.from, to: flags.to, format: flags.format },
         process.stdout,
       );

@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chainHash, type AuditRow } from '../../projections/audit/audit-entry';
+import Database from 'better-sqlite3';
+import {
+  type AuditRow,
+  chainHash,
+  dataText,
+  STORED_COLUMNS,
+} from '../../projections/audit/audit-columns';
 import { auditProjection } from '../../projections/audit/audit.projection';
 import { verifyAudit } from '../../src/audit/audit-verify';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
@@ -54,12 +60,51 @@ describe('audit verify: the hash-chained log re-derived from the event store', (
   const rowAt = (position: number) =>
     reads.get<AuditRow>('SELECT * FROM audit_log WHERE position = ?', [position]) as AuditRow;
 
+  /** The entry's fields for the hash: the row and its event's data. */
+  const fieldsAt = async (position: number) => {
+    const [event] = await store.readAll({ after: position - 1, maxCount: 1 });
+    return { ...rowAt(position), data: dataText(event.data) };
+  };
+
   /** A row slipped into the read model: a copy of the row at `from`, at position `to`. */
-  const copyRow = (from: number, to: number) =>
-    reads.run(`INSERT INTO audit_log SELECT ${to}, event_id, stream_id, revision, type,
-      occurred_at, actor_user_id, actor_name, actor_tenant_id, actor_tenant_kind, actor_tenant_name,
-      actor_roles, partner_tenant_id, customer_tenant_id, correlation_id, data, summary, hash
-      FROM audit_log WHERE position = ${from}`);
+  const copyRow = (from: number, to: number) => {
+    const others = STORED_COLUMNS.filter((column) => column !== 'position');
+    reads.run(`INSERT INTO audit_log (position, ${others.join(', ')})
+      SELECT ${to}, ${others.join(', ')} FROM audit_log WHERE position = ${from}`);
+  };
+
+  /** Edits the event store's file behind the store's back. */
+  const editEvents = (sql: string, params: unknown[] = []) => {
+    const file = new Database(join(dir, 'events.db'));
+    try {
+      file.prepare(sql).run(...params);
+    } finally {
+      file.close();
+    }
+  };
+
+  /**
+   * Runs `check` with the events at `positions` edited in events.db (a field added to their data,
+   * nothing the entry's columns show), then puts them back.
+   */
+  async function withEventsEdited(positions: number[], check: () => Promise<void>) {
+    const stored = await store.readAll({ after: positions[0] - 1, maxCount: positions.length });
+    positions.forEach((position) =>
+      editEvents(`UPDATE events SET data = json_set(data, '$.note', 'edited') WHERE position = ?`, [
+        position,
+      ]),
+    );
+    try {
+      await check();
+    } finally {
+      stored.forEach((event) =>
+        editEvents('UPDATE events SET data = ? WHERE position = ?', [
+          JSON.stringify(event.data),
+          event.position,
+        ]),
+      );
+    }
+  }
 
   it('R41: an untouched log verifies, every entry chained to the one before it', async () => {
     const head = await store.headPosition();
@@ -71,7 +116,7 @@ describe('audit verify: the hash-chained log re-derived from the event store', (
       seals: { seals: 0, sealedThrough: 0, unsealed: head },
       auditLog: { entries: head, through: head, head: rowAt(head).hash, pending: 0 },
     });
-    expect(rowAt(2).hash).toBe(chainHash(rowAt(1).hash, rowAt(2)));
+    expect(rowAt(2).hash).toBe(chainHash(rowAt(1).hash, await fieldsAt(2)));
   });
 
   it('R41: a modified read-model row is reported at its position', async () => {
@@ -92,7 +137,7 @@ describe('audit verify: the hash-chained log re-derived from the event store', (
     reads.run(`UPDATE audit_log SET actor_user_id = 'someone-else' WHERE position = 5`);
     let previous = rowAt(4).hash;
     for (let position = 5; position <= head; position++) {
-      previous = chainHash(previous, rowAt(position));
+      previous = chainHash(previous, await fieldsAt(position));
       reads.run('UPDATE audit_log SET hash = ? WHERE position = ?', [previous, position]);
     }
     expect((await verifyAudit(store, reads)).problems).toEqual([
@@ -102,6 +147,20 @@ describe('audit verify: the hash-chained log re-derived from the event store', (
         message: expect.stringContaining('its actor_user_id is "someone-else"'),
       }),
     ]);
+  });
+
+  it('R41: an event whose data was edited after its entry was recorded is reported at its position', async () => {
+    await withEventsEdited([6], async () => {
+      expect((await verifyAudit(store, reads)).problems).toEqual([
+        {
+          kind: 'entry-altered',
+          position: 6,
+          message: expect.stringMatching(
+            /^The audit entry at position 6 was altered: its hash is .*: the event's data changed after the entry was recorded, or the entry's hash did\.$/,
+          ),
+        },
+      ]);
+    });
   });
 
   it('R41: a missing read-model row is reported at its position', async () => {
@@ -153,15 +212,15 @@ describe('audit verify: the hash-chained log re-derived from the event store', (
       /\naudit log: \d+ entries compared up to position \d+, chain head [0-9a-f]{64}\n/,
     );
 
-    reads.run(`UPDATE audit_log SET data = '{}' WHERE position = 3`);
-    reads.run(`UPDATE audit_log SET data = '{}' WHERE position = 4`);
-    const tampered = await run('npm', ['run', '-s', 'audit', '--', 'verify'], {
-      cwd: ROOT,
-      env,
-    }).catch((error: { code: number; stdout: string }) => error);
-    expect(tampered).toMatchObject({ code: 1 });
-    expect(tampered.stdout).toMatch(
-      /^FAILED: 2 problems\n {2}- \[entry-altered\] The audit entry at position 3 was altered: its data is "\{\}".*\n {2}- \[entry-altered\] The audit entry at position 4 was altered/,
-    );
+    await withEventsEdited([3, 4], async () => {
+      const tampered = await run('npm', ['run', '-s', 'audit', '--', 'verify'], {
+        cwd: ROOT,
+        env,
+      }).catch((error: { code: number; stdout: string }) => error);
+      expect(tampered).toMatchObject({ code: 1 });
+      expect(tampered.stdout).toMatch(
+        /^FAILED: 2 problems\n {2}- \[entry-altered\] The audit entry at position 3 was altered: its hash is "[0-9a-f]{64}" but the event store says "[0-9a-f]{64}": the event's data changed after the entry was recorded, or the entry's hash did\.\n {2}- \[entry-altered\] The audit entry at position 4 was altered/,
+      );
+    });
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseOptions } from '../../bench/lib/options';
 import type { Report } from '../../bench/lib/report';
 import { runBench } from '../../bench/run';
+import { PROJECTIONS } from '../../src/capabilities';
 
 // Keeps `npm run bench` working: the in-process figures on tiny sizes. It asserts the report's
 // shape, never a timing. The GraphQL and start-up figures spawn servers and are left to --quick.
@@ -16,13 +17,18 @@ describe('npm run bench (smoke, tiny sizes)', () => {
     const options = parseOptions([
       '--tiny',
       '--only',
-      'append,command,rebuild,lag,revocation',
+      'append,command,rebuild,rebuild-each,lag,revocation',
       '--out',
       out,
     ]);
     const report = await runBench({ ...options, log: () => undefined });
 
-    expect(report.figures.map((figure) => figure.figure)).toEqual([1, 1, 1, 1, 2, 2, 3, 5, 7]);
+    const eachProjection = PROJECTIONS.map(() => 3);
+    expect(report.figures.map((figure) => figure.figure)).toEqual([
+      ...[1, 1, 1, 1, 2, 2, 3],
+      ...eachProjection,
+      ...[5, 7],
+    ]);
     for (const figure of report.figures) {
       expect(figure.product.runs).toHaveLength(1);
       expect(figure.limit.runs).toHaveLength(1);

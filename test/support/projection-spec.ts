@@ -5,7 +5,11 @@ import { type DomainEvent, type EventType, schemaVersionOf } from '../../src/eve
 import type { Actor } from '../../src/platform/domain/actor';
 import type { RecordedEvent } from '../../src/platform/event-store/event-store';
 import { recordedDomainEventOf } from '../../src/platform/event-store/unreadable-events';
-import { applyTyped, type Projection } from '../../src/platform/projection-engine/projection';
+import {
+  applyTyped,
+  batchHandlerOf,
+  type Projection,
+} from '../../src/platform/projection-engine/projection';
 import { ReadStore } from '../../src/platform/read-store/read-store';
 
 /**
@@ -109,11 +113,13 @@ function record(events: SpecEvent[]): RecordedEvent[] {
 
 function apply(projection: Projection, store: ReadStore, events: RecordedEvent[]): void {
   store.transaction(() => {
+    const batch = batchHandlerOf(projection);
     for (const event of events) {
-      projection.everyEvent?.(event, store);
+      batch?.event(event, store);
       const readable = recordedDomainEventOf(event);
       if (readable) applyTyped(projection, readable, store);
     }
+    batch?.end?.(store);
   });
 }
 

@@ -3,7 +3,14 @@ import { recordedDomainEventOrThrow } from '../event-store/unreadable-events';
 import { faultCauseOf } from '../faults/store-unavailable';
 import type { ReadStore, SqlRunner } from '../read-store/read-store';
 import type { DeadLetters } from './dead-letters';
-import { applyTyped, concerns, type Projection, type Recorded } from './projection';
+import {
+  applyTyped,
+  batchHandlerOf,
+  concerns,
+  type BatchHandler,
+  type Projection,
+  type Recorded,
+} from './projection';
 
 /** Tries of an event a handler throws on before it is dead-lettered (a busy file may pass). */
 export const MAX_ATTEMPTS = 3;
@@ -56,9 +63,11 @@ export class PageApplier {
       event.position > target.position ? [{ event, current: readable[index] }] : [],
     );
     try {
-      this.readStore.db.transaction(() =>
-        pending.forEach(({ event, current }) => this.applyEvent(target, event, current)),
-      )();
+      const batch = batchHandlerOf(target.projection);
+      this.readStore.db.transaction(() => {
+        pending.forEach(({ event, current }) => this.applyEvent(target, event, current, batch));
+        batch?.end?.(target.db);
+      })();
       target.advance(last);
       return;
     } catch (error) {
@@ -89,7 +98,11 @@ export class PageApplier {
     let error = '';
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       try {
-        this.readStore.db.transaction(() => this.applyEvent(target, event, current))();
+        const batch = batchHandlerOf(target.projection);
+        this.readStore.db.transaction(() => {
+          this.applyEvent(target, event, current, batch);
+          batch?.end?.(target.db);
+        })();
         return undefined;
       } catch (thrown) {
         if (faultCauseOf(thrown)) throw thrown;
@@ -100,10 +113,15 @@ export class PageApplier {
   }
 
   /** An event this version cannot read is poison for a projection that would have applied it. */
-  private applyEvent(target: ApplyTarget, event: RecordedEvent, current: Readable): void {
+  private applyEvent(
+    target: ApplyTarget,
+    event: RecordedEvent,
+    current: Readable,
+    batch: BatchHandler | undefined,
+  ): void {
     const { projection, db } = target;
     if (event.malformed && concerns(projection, event)) throw new Error(event.malformed);
-    projection.everyEvent?.(event, db);
+    batch?.event(event, db);
     if (current instanceof Error) {
       if (event.type in projection.handlers) throw current;
     } else if (current) applyTyped(projection, current, db);

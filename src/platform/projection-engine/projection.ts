@@ -38,6 +38,13 @@ export interface Projection {
   /** Runs for every event, before the type's own handler (the audit log wants them all). */
   everyEvent?: ProjectionHandler;
   /**
+   * Instead of `everyEvent`: makes that handler afresh for each batch the engine applies in one
+   * transaction (and for each retry of one event), so what it keeps in memory from one event to the
+   * next (the audit chain's previous hash, the users seen) never outlives a batch that was rolled
+   * back; its `end` writes what it kept, inside the batch's transaction.
+   */
+  everyEventOfBatch?: () => BatchHandler;
+  /**
    * What happens once an event its handlers throw on is dead-lettered (after bounded retries):
    * `CONTINUE` (the default) skips it and keeps going; `FAIL` stops the projection there (FAILED,
    * its queries refused with NOT_READY) until `projections retry` applies it.
@@ -49,8 +56,25 @@ export type DeadLetterPolicy = 'FAIL' | 'CONTINUE';
 
 /** Whether `event` concerns `projection` at all (it has a handler for it or wants every event). */
 export function concerns(projection: Projection, event: RecordedEvent): boolean {
-  return projection.everyEvent !== undefined || event.type in projection.handlers;
+  return (
+    projection.everyEvent !== undefined ||
+    projection.everyEventOfBatch !== undefined ||
+    event.type in projection.handlers
+  );
 }
+
+/** One batch's every-event handler (`Projection.everyEventOfBatch`). */
+export interface BatchHandler {
+  /** Each event of the batch, in order, before the type's own handler. */
+  event: ProjectionHandler;
+  /** After the batch's last event, in the same transaction. */
+  end?: (db: SqlRunner) => void;
+}
+
+/** The handler every event of one batch goes through first, if the projection has one. */
+export const batchHandlerOf = (projection: Projection): BatchHandler | undefined =>
+  projection.everyEventOfBatch?.() ??
+  (projection.everyEvent ? { event: projection.everyEvent } : undefined);
 
 /** Applies `event` (upcast) to `projection` through the handler of its type, if it has one. */
 export function applyTyped(projection: Projection, event: Recorded, db: SqlRunner): void {

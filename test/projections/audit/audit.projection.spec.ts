@@ -1,4 +1,9 @@
-import { type AuditRow, chainHash, GENESIS_HASH } from '../../../projections/audit/audit-entry';
+import {
+  type AuditFields,
+  type AuditRow,
+  chainHash,
+  GENESIS_HASH,
+} from '../../../projections/audit/audit-columns';
 import { auditProjection } from '../../../projections/audit/audit.projection';
 import { at, projectionSpec, SPEC_ACTOR, type SpecEvent } from '../../support/projection-spec';
 
@@ -30,11 +35,14 @@ const ended: SpecEvent = {
   data: pair,
 };
 
-/** The rows with their hashes chained from the genesis, as verify re-derives them. */
-function chained(rows: Omit<AuditRow, 'hash'>[]): AuditRow[] {
+/**
+ * The rows with their hashes chained from the genesis, as verify re-derives them: each hash covers
+ * the event's data, which the row does not hold.
+ */
+function chained(entries: Omit<AuditFields, 'hash'>[]): AuditRow[] {
   let previous = GENESIS_HASH;
-  return rows.map((row) => {
-    previous = chainHash(previous, row);
+  return entries.map(({ data, ...row }) => {
+    previous = chainHash(previous, { ...row, data });
     return { ...row, hash: previous };
   });
 }

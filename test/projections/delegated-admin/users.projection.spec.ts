@@ -50,4 +50,29 @@ describe('users projection: who holds which role (R11, R40)', () => {
         ],
       });
   });
+
+  it('R40: a user acting several times in one batch is kept as their last event left them', () => {
+    const ann = (roles: string[], minute: number) => ({
+      type: 'RelationshipEnded' as const,
+      data: ended,
+      actor: { ...SPEC_ACTOR, roles },
+      occurredAt: at(minute),
+    });
+    projectionSpec(usersProjection)
+      .given(ann(['AdminAgent'], 1), ann(['SalesAgent'], 2))
+      .when(ann(['HelpdeskAgent'], 3), ann(['AdminAgent', 'HelpdeskAgent'], 4))
+      .then({
+        users: [
+          {
+            tenant_id: 'contoso-partners',
+            user_id: 'ann',
+            tenant_kind: 'partner',
+            name: 'Ann',
+            roles: '["AdminAgent","HelpdeskAgent"]',
+            last_seen_at: at(4),
+            last_seen_position: 4,
+          },
+        ],
+      });
+  });
 });
