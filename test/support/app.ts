@@ -29,6 +29,7 @@ export class ManualClock implements Clock {
 export interface GraphQLResponse<Data = any> {
   data?: Data;
   errors?: { message: string; extensions?: { code?: string; rule?: string } }[];
+  extensions?: Record<string, unknown>;
 }
 
 export interface TestApp {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { PreviousVersion } from '../projection-engine/projector';
 
 /**
  * The consistency token: the `$all` position a request's mutations wrote up to (their last event,
@@ -8,6 +9,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export const CONSISTENCY_TOKEN_HEADER = 'consistency-token';
 /** The same token in the answer's top-level `extensions`. */
 export const CONSISTENCY_TOKEN_EXTENSION = 'consistencyToken';
+/**
+ * In an answer that read a read model as a previous version left it (while a new version is built
+ * beside it): `[{ readModel, version, position }]`, so the caller sees it may be behind.
+ */
+export const PREVIOUS_VERSIONS_EXTENSION = 'previousVersions';
 
 const TOKEN_FORMAT = /^[0-9]{1,16}$/;
 
@@ -32,6 +38,8 @@ export interface RecordedPosition {
   callerWrote?: number;
   /** How many reads of this request named read models to wait for (ReadSide.ready). */
   reads?: number;
+  /** Read models this request read as a previous version left them (a new one is being built). */
+  previousVersions?: Map<string, PreviousVersion>;
 }
 
 /** Per HTTP request, across the awaits of GraphQL's pipeline (set by the token middleware). */
@@ -56,6 +64,14 @@ export function readAfterPosition(): number {
   if (!recorded) return 0;
   recorded.reads = (recorded.reads ?? 0) + 1;
   return Math.max(recorded.position, recorded.callerWrote ?? 0);
+}
+
+/** Notes read models the current request read from a previous version (no-op outside a request). */
+export function notePreviousVersions(read: readonly PreviousVersion[]): void {
+  const recorded = recordedPosition.getStore();
+  if (!recorded || read.length === 0) return;
+  recorded.previousVersions ??= new Map();
+  for (const previous of read) recorded.previousVersions.set(previous.readModel, previous);
 }
 
 /** How many reads the current request has made so far (undefined outside a request). */

@@ -2,6 +2,7 @@ import type { ReadStore } from '../read-store/read-store';
 import { type BuildRow, Builds, newBuildOwner } from './builds';
 import { DeadLetters } from './dead-letters';
 import type { BuildStatus, Projection, ProjectionStatus } from './projection';
+import type { PreviousVersion } from './projector';
 
 /** How long a build's lock lasts unrenewed when nobody says (PROJECTION_BUILD_LEASE_MS). */
 export const DEFAULT_BUILD_LEASE_MS = 15_000;
@@ -139,11 +140,11 @@ export class Checkpoints {
     names: readonly string[],
     timeoutMs: number,
     nudge: () => Promise<void>,
-  ): Promise<void> {
+  ): Promise<PreviousVersion[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const notServing = this.notServing(names);
-      if (!notServing) return;
+      if (!notServing) return this.previousVersions(names);
       // A failed read model stays stale until someone rebuilds it: waiting would not help.
       if (notServing.state === 'FAILED' || Date.now() >= deadline) {
         throw new ReadModelNotReadyError(notServing.name, notServing.state);
@@ -172,6 +173,20 @@ export class Checkpoints {
             SELECT 1 FROM projection_builds b
             WHERE b.name = c.name AND b.version = mine.value AND b.previous_readable = 1))
        ORDER BY c.state = 'FAILED' DESC LIMIT 1`,
+      [JSON.stringify(names), this.versions],
+    );
+  }
+
+  /** Of `names`, those served from a live version other than this process's (see Projector). */
+  private previousVersions(names: readonly string[]): PreviousVersion[] {
+    if (names.length === 0) return [];
+    return this.readStore.all<PreviousVersion>(
+      `SELECT c.name AS readModel, c.version AS version, c.position AS position
+       FROM projection_checkpoints c
+       JOIN json_each(?) wanted ON wanted.value = c.name
+       JOIN json_each(?) mine ON mine.key = c.name
+       WHERE c.state = 'LIVE' AND c.version <> mine.value
+       ORDER BY c.name`,
       [JSON.stringify(names), this.versions],
     );
   }

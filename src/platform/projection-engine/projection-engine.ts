@@ -8,7 +8,7 @@ import type { DeadLetter } from './dead-letters';
 import { type ApplyTarget, MAX_ATTEMPTS, PageApplier, readableOrError } from './page-applier';
 import type { Projection, ProjectionStatus } from './projection';
 import { ProjectionBuilder } from './projection-builder';
-import type { Projector, ProjectorFault, RebuildOptions } from './projector';
+import type { PreviousVersion, Projector, ProjectorFault, RebuildOptions } from './projector';
 import { type ReadModelPositions, VisiblePosition } from './visible-position';
 
 export interface ProjectionEngineOptions {
@@ -161,7 +161,7 @@ export class ProjectionEngine implements Projector {
   }
 
   /** Throws ReadModelNotReadyError unless the named read models are complete (waits a little). */
-  whenServing(names: readonly string[], timeoutMs = 10_000): Promise<void> {
+  whenServing(names: readonly string[], timeoutMs = 10_000): Promise<PreviousVersion[]> {
     return this.checkpoints.untilServing(names, timeoutMs, () => this.catchUp());
   }
 

@@ -7,7 +7,7 @@ import { Checkpoints } from './checkpoints';
 import type { Projection, ProjectionStatus } from './projection';
 import type { ToThread, ToWorker, WorkerInput } from './projection-thread.messages';
 import type { Fault } from '../faults/fault-state';
-import type { Projector, ProjectorFault, RebuildOptions } from './projector';
+import type { PreviousVersion, Projector, ProjectorFault, RebuildOptions } from './projector';
 import { VisiblePosition } from './visible-position';
 
 const WORKER = workerFile(__filename, 'projection-worker');
@@ -95,7 +95,7 @@ export class ProjectionThread implements Projector {
     return this.visible.waitFor(position, timeoutMs, readModels);
   }
 
-  whenServing(names: readonly string[], timeoutMs = 10_000): Promise<void> {
+  whenServing(names: readonly string[], timeoutMs = 10_000): Promise<PreviousVersion[]> {
     // A rebuild left half-done by another process (a killed CLI) resumes when the worker is nudged.
     return this.checkpoints.untilServing(names, timeoutMs, () => {
       this.send({ type: 'kick' });

@@ -20,9 +20,11 @@ export interface Projector {
   visiblePosition(): number;
   /**
    * Throws ReadModelNotReadyError unless the named read models are complete and working (waits a
-   * little for a rebuild; a FAILED one is refused at once).
+   * little for a rebuild; a FAILED one is refused at once). Answers those of them served from a
+   * previous version while this one is built beside it: complete, but this process does not keep
+   * them up (it has no handlers for that version), so they may be behind.
    */
-  whenServing(names: readonly string[], timeoutMs?: number): Promise<void>;
+  whenServing(names: readonly string[], timeoutMs?: number): Promise<PreviousVersion[]>;
   /** Calls `listener` with each page of events once the read models committed it. */
   onApplied(listener: (events: readonly RecordedEvent[]) => void): () => void;
   /**
@@ -39,6 +41,14 @@ export interface Projector {
    * past, or a worker that stopped (`STALLED`: no heartbeat; `STOPPED`: exited, being restarted).
    */
   fault(): ProjectorFault | undefined;
+}
+
+/** A read model served as a previous version left it, until the version being built replaces it. */
+export interface PreviousVersion {
+  readModel: string;
+  version: number;
+  /** The last position it applied. */
+  position: number;
 }
 
 export interface RebuildOptions {

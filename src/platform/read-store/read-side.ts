@@ -1,7 +1,7 @@
 import { Inject, Injectable, type Provider, type Type } from '@nestjs/common';
 import { CLOCK, type Clock } from '../config/clock';
 import { SETTINGS, type Settings } from '../config/settings';
-import { readAfterPosition } from '../consistency/consistency-token';
+import { notePreviousVersions, readAfterPosition } from '../consistency/consistency-token';
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
 import { READ_STORE, type ReadStore } from './read-store';
 
@@ -21,10 +21,11 @@ export class ReadSide {
   /**
    * Waits (bounded) while a named read model is being rebuilt, so no half-built page is served;
    * then until the named read models show what this request and its caller recorded before
-   * (read-your-writes: only the read models a read names, never the others).
+   * (read-your-writes: only the read models a read names, never the others). A read model served
+   * as a previous version left it is named in the answer's `extensions.previousVersions`.
    */
   async ready(...names: string[]): Promise<void> {
-    await this.engine.whenServing(names, this.settings.NOT_READY_WAIT_MS);
+    notePreviousVersions(await this.engine.whenServing(names, this.settings.NOT_READY_WAIT_MS));
     if (names.length === 0) return;
     const position = readAfterPosition();
     if (position > 0) {

@@ -109,7 +109,7 @@ describe('blue/green projection versions on real SQLite files', () => {
     const answers: string[] = [];
     let sawBuild = false;
     const query = async () => {
-      await serving.untilServing(['customers'], 0, () => Promise.resolve());
+      const previous = await serving.untilServing(['customers'], 0, () => Promise.resolve());
       const names = queries
         .all<{ customer_name: string }>('SELECT customer_name FROM customers')
         .map((row) => row.customer_name);
@@ -117,6 +117,10 @@ describe('blue/green projection versions on real SQLite files', () => {
       const upper = names.filter((name) => name === name.toUpperCase()).length;
       expect([0, 30]).toContain(upper);
       answers.push(upper === 0 ? 'old' : 'new');
+      // Served as the previous version left it until the switch, and said so.
+      expect(previous.map(({ readModel, version }) => ({ readModel, version }))).toEqual(
+        upper === 0 ? [{ readModel: 'customers', version: customersProjection.version }] : [],
+      );
     };
     for (let pause = 0; pause < 40; pause++) {
       gate.pass(1);
