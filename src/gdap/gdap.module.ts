@@ -3,7 +3,15 @@ import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subs
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
 import { queriesProvider } from '../platform/read-store/read-side';
-import { ChangeGdapHandler } from './change-gdap';
+import { CreateDelegatedAdminRelationshipHandler } from './create-delegated-admin-relationship';
+import { UpdateDelegatedAdminRelationshipHandler } from './update-delegated-admin-relationship';
+import { DeleteDelegatedAdminRelationshipHandler } from './delete-delegated-admin-relationship';
+import { RequestDelegatedAdminRelationshipApprovalHandler } from './request-delegated-admin-relationship-approval';
+import { ApproveDelegatedAdminRelationshipHandler } from './approve-delegated-admin-relationship';
+import { TerminateDelegatedAdminRelationshipHandler } from './terminate-delegated-admin-relationship';
+import { CreateDelegatedAdminAccessAssignmentHandler } from './create-delegated-admin-access-assignment';
+import { DeleteDelegatedAdminAccessAssignmentHandler } from './delete-delegated-admin-access-assignment';
+import { GdapStream } from './gdap-stream';
 import { GdapScheduler, GdapSchedulerLifecycle } from './gdap-scheduler';
 import { GdapResolver } from './gdap.resolver';
 import { PartnerAccessResolver } from './partner-access.resolver';
@@ -12,7 +20,15 @@ import { RevokePartnerAccessHandler } from './revoke-partner-access';
 /** R60–R70: GDAP relationships, access assignments, the scheduler, and revoking a partner's access. */
 @Module({
   providers: [
-    ChangeGdapHandler,
+    CreateDelegatedAdminRelationshipHandler,
+    UpdateDelegatedAdminRelationshipHandler,
+    DeleteDelegatedAdminRelationshipHandler,
+    RequestDelegatedAdminRelationshipApprovalHandler,
+    ApproveDelegatedAdminRelationshipHandler,
+    TerminateDelegatedAdminRelationshipHandler,
+    CreateDelegatedAdminAccessAssignmentHandler,
+    DeleteDelegatedAdminAccessAssignmentHandler,
+    GdapStream,
     RevokePartnerAccessHandler,
     GdapResolver,
     PartnerAccessResolver,
