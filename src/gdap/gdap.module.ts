@@ -16,6 +16,7 @@ import { GdapScheduler, GdapSchedulerLifecycle } from './gdap-scheduler';
 import { GdapResolver } from './gdap.resolver';
 import { PartnerAccessResolver } from './partner-access.resolver';
 import { RevokePartnerAccessHandler } from './revoke-partner-access';
+import { RevokePartnerAccessPolicy } from './revoke-partner-access.policy';
 
 /** R60–R70: GDAP relationships, access assignments, the scheduler, and revoking a partner's access. */
 @Module({
@@ -30,6 +31,7 @@ import { RevokePartnerAccessHandler } from './revoke-partner-access';
     DeleteDelegatedAdminAccessAssignmentHandler,
     GdapStream,
     RevokePartnerAccessHandler,
+    RevokePartnerAccessPolicy,
     GdapResolver,
     PartnerAccessResolver,
     GdapScheduler,
