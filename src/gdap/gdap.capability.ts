@@ -1,3 +1,4 @@
+import { gdapRelationshipsHistoryProjection } from '../../projections/gdap/gdap-relationships-history.projection';
 import { gdapRelationshipsProjection } from '../../projections/gdap/gdap-relationships.projection';
 import type { Capability } from '../platform/capability';
 import { gdapDecider } from './domain/gdap.decider';
@@ -10,5 +11,5 @@ import { partnerAccessRevocationDecider } from './domain/partner-access-revocati
 export const gdapCapability: Capability = {
   name: 'gdap',
   streams: { gdap: gdapDecider, partneraccess: partnerAccessRevocationDecider },
-  projections: [gdapRelationshipsProjection],
+  projections: [gdapRelationshipsProjection, gdapRelationshipsHistoryProjection],
 };

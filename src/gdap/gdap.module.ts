@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
+import { GdapRelationshipsHistoryQueries } from '../../projections/gdap/gdap-relationships-history.queries';
 import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
 import { queriesProvider } from '../platform/read-store/read-side';
 import { CreateDelegatedAdminRelationshipHandler } from './create-delegated-admin-relationship';
@@ -15,6 +16,7 @@ import { GdapStream } from './gdap-stream';
 import { GdapScheduler, GdapSchedulerLifecycle } from './gdap-scheduler';
 import { GdapResolver } from './gdap.resolver';
 import { PartnerAccessResolver } from './partner-access.resolver';
+import { PartnerRelationshipGdapResolver } from './partner-relationship-gdap.resolver';
 import { RevokePartnerAccessHandler } from './revoke-partner-access';
 import { RevokePartnerAccessPolicy } from './revoke-partner-access.policy';
 
@@ -34,9 +36,11 @@ import { RevokePartnerAccessPolicy } from './revoke-partner-access.policy';
     RevokePartnerAccessPolicy,
     GdapResolver,
     PartnerAccessResolver,
+    PartnerRelationshipGdapResolver,
     GdapScheduler,
     GdapSchedulerLifecycle,
     queriesProvider(GdapRelationshipsQueries),
+    queriesProvider(GdapRelationshipsHistoryQueries),
     // The other rooms' read models the preview reads (R68); no module import, no cycle.
     queriesProvider(CustomersQueries),
     queriesProvider(SubscriptionsQueries),

@@ -17,6 +17,10 @@ const EXPIRING = `query ($asOf: DateTime) { expiringDelegatedAdminRelationships(
 const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: false, customerTenantId: "fabrikam" }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
 const CUSTOMER = `{ customer(tenantId: "fabrikam") { services { name usable rule reason } delegatedAdminRelationships { id status endDateTime autoExtendDuration roles { displayName } } } }`;
+const PAGES_AS_OF = `query ($asOf: DateTime) {
+  customers(asOf: $asOf) { nodes { tenantId delegatedAdminRelationships { id status endDateTime } } }
+}`;
+const PARTNER_PAGE_AS_OF = `query ($asOf: DateTime) { partnerRelationships(asOf: $asOf) { partnerTenantId delegatedAdminRelationships { id status approvalUrl } } }`;
 const ACCESS = `query ($role: PartnerRole) { effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam", role: $role) { capabilities { role action allowed reason rule } } }`;
 
 const { USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR } = DIRECTORY_ROLES;
@@ -180,7 +184,7 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     ).toHaveLength(1);
   });
 
-  it('R63, R69: the expiring lists at 30, 7 and 1 days, then auto-extended instead of expired', async () => {
+  it('R63, R69, R43: the expiring lists at 30, 7 and 1 days, auto-extended instead of expired; both pages asOf', async () => {
     const created = await app.gql(ann, CREATE, {
       input: {
         customerTenantId: 'fabrikam',
@@ -241,5 +245,24 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
       );
     expect(ofIt('DelegatedAdminRelationshipAutoExtended')).toHaveLength(1);
     expect(ofIt('DelegatedAdminRelationshipExpired')).toHaveLength(0);
+
+    // R43: both pages show the GDAP relationships as they stood at asOf.
+    const statusAt = async (asOf?: Date) => {
+      const customers = (await app.gql(ann, PAGES_AS_OF, { asOf })).data.customers.nodes;
+      const partners = (await app.gql(fay, PARTNER_PAGE_AS_OF, { asOf })).data.partnerRelationships;
+      const onCustomers = customers[0].delegatedAdminRelationships.find(
+        (row: { id: string }) => row.id === id,
+      );
+      const onPartners = partners[0].delegatedAdminRelationships.find(
+        (row: { id: string }) => row.id === id,
+      );
+      expect(onPartners?.approvalUrl ?? null).toBeNull(); // the partner's draft stays the partner's
+      expect(onPartners?.status).toBe(onCustomers?.status);
+      return onCustomers?.status ?? 'absent';
+    };
+    expect(await statusAt()).toBe('active');
+    expect(await statusAt(new Date(end.getTime() - 61 * DAY))).toBe('absent');
+    expect(await statusAt(new Date(end.getTime() - 40 * DAY))).toBe('active');
+    expect(await statusAt(new Date(end.getTime() - 10 * DAY))).toBe('expiring');
   });
 });

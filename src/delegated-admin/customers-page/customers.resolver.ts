@@ -19,6 +19,7 @@ import type { RequestContext } from '../../platform/graphql/request-context';
 import { PartnerRelationshipsNotifier } from '../partner-relationships.notifier';
 import { customerMapper, toCustomer } from './customer.mapper';
 import { GdapRelationshipsQueries } from '../../../projections/gdap/gdap-relationships.queries';
+import { GdapRelationshipsHistoryQueries } from '../../../projections/gdap/gdap-relationships-history.queries';
 import {
   Customer,
   CustomerConnection,
@@ -44,7 +45,7 @@ const isCustomerPageKey = (value: unknown): value is CustomerPageKey =>
   typeof (value as CustomerPageKey).tenantId === 'string';
 
 const AS_OF =
-  'R43: the page as it stood at this moment (relationships, DAP, Azure subscriptions and their role assignments).';
+  'R43: the page as it stood at this moment (relationships, DAP, Azure subscriptions and their role assignments, GDAP relationships).';
 
 const cursorOf = (row: RelationshipRow) =>
   encodeCursor({ name: row.search_name, tenantId: row.customer_tenant_id });
@@ -60,6 +61,7 @@ export class CustomersResolver {
     private readonly subscriptions: SubscriptionsQueries,
     private readonly notifier: PartnerRelationshipsNotifier,
     private readonly gdap: GdapRelationshipsQueries,
+    private readonly gdapHistory: GdapRelationshipsHistoryQueries,
   ) {}
 
   @Subscription(() => Customer, {
@@ -164,7 +166,7 @@ export class CustomersResolver {
   ): Promise<CustomerConnection> {
     const size = pageSize(first, 50, 500);
     const afterKey = decodeCursor(after, isCustomerPageKey);
-    await this.readSide.ready('customers-history', 'subscriptions');
+    await this.readSide.ready('customers-history', 'subscriptions', 'gdap-relationships-history');
     const rows = this.customersHistory.page(partnerTenantId, size + 1, afterKey, asOf);
     const pageRows = rows.slice(0, size);
     const nodes = this.toCustomers(pageRows, actor, asOf);
@@ -183,18 +185,22 @@ export class CustomersResolver {
     };
   }
 
-  /** With each customer's Azure subscriptions, as they stood at `asOf` when given (R43). */
+  /**
+   * With each customer's Azure subscriptions and GDAP relationships, as they stood at `asOf` when
+   * given (R43); the portals' usability then counts the GDAP grants in force at `asOf`.
+   */
   private toCustomers(rows: RelationshipRow[], actor: Actor, asOf?: Date): Customer[] {
     const subscriptions = this.subscriptions.ofCustomers(
       rows.map((row) => row.customer_tenant_id),
       asOf,
     );
     // No rows, no query: ofCustomers answers an empty list with an empty map.
-    const gdap = this.gdap.ofCustomers(
-      rows[0]?.partner_tenant_id ?? '',
-      rows.map((row) => row.customer_tenant_id),
-    );
-    const toNode = customerMapper(actor, this.readSide.now());
+    const partnerTenantId = rows[0]?.partner_tenant_id ?? '';
+    const customerTenantIds = rows.map((row) => row.customer_tenant_id);
+    const gdap = asOf
+      ? this.gdapHistory.ofCustomers(partnerTenantId, customerTenantIds, asOf)
+      : this.gdap.ofCustomers(partnerTenantId, customerTenantIds);
+    const toNode = customerMapper(actor, asOf ?? this.readSide.now());
     return rows.map((row) =>
       toNode(
         row,
