@@ -12,7 +12,7 @@ import { ManualClock, removeDataDir, startApp } from '../support/app';
 import { spawnServer } from '../support/server-process';
 
 const DAY = 86_400_000;
-const PARTNERS = 120;
+const PARTNERS = 60;
 const fay: Actor = {
   userId: 'fay',
   name: 'Fay',
@@ -38,7 +38,7 @@ const DUE = [
 ];
 
 /**
- * R69: "survives restarts (no event is missed or doubled after a crash)". 120 partners each hold
+ * R69: "survives restarts (no event is missed or doubled after a crash)". 60 partners each hold
  * a 90-day relationship approved 100 days ago with an active assignment; the server is started
  * (the real clock) and killed with SIGKILL while its scheduler records what became due; started
  * again, every transition is recorded exactly once.
