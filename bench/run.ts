@@ -3,6 +3,7 @@ import { loadavg } from 'node:os';
 import { appendFigures } from './figures/append';
 import { commandPathFigures } from './figures/command-path';
 import { customersPageFigures } from './figures/customers-page';
+import { customersPageGdapFigures } from './figures/customers-page-gdap';
 import { graphqlHttpFigures } from './figures/graphql-http';
 import { projectionLagFigures } from './figures/projection-lag';
 import { rebuildFigures } from './figures/rebuild';
@@ -51,6 +52,10 @@ const FIGURES: Record<
   soak: {
     title: '10. RSS and write latency over a steady-rate soak (server in its own process)',
     run: soakFigures,
+  },
+  'gdap-pages': {
+    title: '11. the Customers page with GDAP relationships on every row (in-process)',
+    run: customersPageGdapFigures,
   },
 };
 

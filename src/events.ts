@@ -9,7 +9,12 @@ import {
   SERVICE_REQUEST_EVENTS,
   type ServiceRequestEvent,
 } from './delegated-admin/domain/service-requests/events';
-import { GDAP_EVENTS, type GdapEvent } from './gdap/domain/events';
+import {
+  GDAP_EVENTS,
+  type GdapEvent,
+  PARTNER_ACCESS_EVENTS,
+  type PartnerAccessEvent,
+} from './gdap/domain/events';
 import {
   INVITATIONS_EVENTS,
   type InvitationEvent,
@@ -33,6 +38,7 @@ export type DomainEvent =
   | SubscriptionRbacEvent
   | AutopilotEvent
   | GdapEvent
+  | PartnerAccessEvent
   | AuditSealedEvent;
 
 export type EventType = DomainEvent['type'];
@@ -81,6 +87,7 @@ export const EVENT_SCHEMAS: EventSchemas<DomainEvent> = {
   ...AZURE_SUBSCRIPTIONS_EVENTS,
   ...AUTOPILOT_EVENTS,
   ...GDAP_EVENTS,
+  ...PARTNER_ACCESS_EVENTS,
   ...AUDIT_EVENTS,
 };
 

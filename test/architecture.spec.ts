@@ -35,7 +35,7 @@ const ALLOWED_EDGES: Record<string, string> = {
   'gdap -> azure-subscriptions':
     'R68, R70: revoke-all previews and removes the partner groups’ subscription role assignments',
   'gdap -> delegated-admin':
-    'R67, R70: effective roles start from DAP; revoke-all removes DAP; partner roles and pair facts',
+    'R67, R70: effective roles start from DAP; revoke-all removes DAP; partner roles and pair facts; the Partner relationships page shows GDAP relationships',
   'gdap -> invitations':
     'R60: a relationship is created for a customer of the partner (relationship state)',
   'audit -> delegated-admin':

@@ -77,7 +77,7 @@ const SECOND = [
  * A partner with `customers` customers in the read model, as the customers projection writes
  * them (relationship-row.ts columns), half with DAP, their names drawn from FIRST × SECOND.
  */
-function populate(file: string, customers: number, seed: number): string[] {
+export function populate(file: string, customers: number, seed: number): string[] {
   const store = new ReadStore(file);
   const random = Random.for(seed, 'customers-page');
   const names: string[] = [];

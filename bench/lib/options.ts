@@ -15,6 +15,7 @@ export const FIGURE_NAMES = [
   'pages',
   'scaleout',
   'soak',
+  'gdap-pages',
 ] as const;
 export type FigureName = (typeof FIGURE_NAMES)[number];
 

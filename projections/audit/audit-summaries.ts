@@ -93,6 +93,8 @@ const GDAP_SUMMARIES = {
     `deleted access assignment ${field(context.data, 'assignmentId')} of ${gdapId(context)}`,
   DelegatedAdminAccessAssignmentDeleted: (context) =>
     `recorded that access assignment ${field(context.data, 'assignmentId')} of ${gdapId(context)} is deleted`,
+  PartnerAccessRevocationRequested: (context) =>
+    `asked to end all access ${counterpart(context, 'of', 'in')} (DAP, GDAP, Azure roles)`,
 } satisfies Partial<Record<EventType, Summary>>;
 
 const SUMMARIES = {

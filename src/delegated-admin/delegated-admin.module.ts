@@ -3,6 +3,7 @@ import { CustomersHistoryQueries } from '../../projections/delegated-admin/custo
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { ServiceRequestsQueries } from '../../projections/delegated-admin/service-requests.queries';
 import { UsersQueries } from '../../projections/delegated-admin/users.queries';
+import { GdapRelationshipsHistoryQueries } from '../../projections/gdap/gdap-relationships-history.queries';
 import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
 import { AzureSubscriptionsModule } from '../azure-subscriptions/azure-subscriptions.module';
 import { queriesProvider } from '../platform/read-store/read-side';
@@ -29,8 +30,9 @@ import { ServiceRequestsResolver } from './service-requests/service-requests.res
     queriesProvider(CustomersHistoryQueries),
     queriesProvider(ServiceRequestsQueries),
     queriesProvider(UsersQueries),
-    // GDAP's own read model, for the Customers page's GDAP column and usability (R67).
+    // GDAP's own read models, for the Customers page's GDAP column and usability (R67), now and asOf.
     queriesProvider(GdapRelationshipsQueries),
+    queriesProvider(GdapRelationshipsHistoryQueries),
   ],
   exports: [CustomersQueries, CustomersHistoryQueries, UsersQueries],
 })

@@ -21,6 +21,7 @@ import { UsersQueries } from '../../projections/delegated-admin/users.queries';
 import { AccessReport, PartnerRole } from './access.types';
 import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
 import { grantsInForce } from '../gdap/domain/effective-roles';
+import { partnerDefinedGroupsOf } from '../gdap/domain/security-groups';
 
 @Resolver()
 export class AccessResolver {
@@ -51,7 +52,7 @@ export class AccessResolver {
     assertMayAskEffectiveAccess(actor, { partnerTenantId, customerTenantId });
     await this.readSide.ready('customers', 'users', 'subscriptions', 'gdap-relationships');
     const row = this.customers.relationship(partnerTenantId, customerTenantId);
-    const roles = this.rolesInQuestion(
+    const { roles, partnerDefinedGroups } = this.inQuestion(
       partnerTenantId,
       userInQuestion(actor, userId, row !== undefined),
       role,
@@ -74,23 +75,28 @@ export class AccessResolver {
         },
         subscriptions,
         autopilotPolicy: this.settings.AUTOPILOT_POLICY,
+        partnerDefinedGroups,
       }),
     };
   }
 
-  private rolesInQuestion(
+  /** The roles asked about, and for one user the groups it belongs to that the partner defined. */
+  private inQuestion(
     partnerTenantId: string,
     userId?: string,
     role?: PartnerRoleName,
-  ): PartnerRoleName[] {
+  ): { roles: PartnerRoleName[]; partnerDefinedGroups: string[] } {
     let roles: PartnerRoleName[] = [...PARTNER_ROLE_NAMES];
+    let partnerDefinedGroups: string[] = [];
     if (userId) {
       const user = this.users.user(partnerTenantId, userId);
       if (!user || user.tenant_kind !== 'partner') {
         throw notFound(`No partner user ${quote(userId)} has been seen in this partner tenant.`);
       }
-      roles = partnerRolesOf(JSON.parse(user.roles) as string[]);
+      const tokenRoles = JSON.parse(user.roles) as string[];
+      roles = partnerRolesOf(tokenRoles);
+      partnerDefinedGroups = partnerDefinedGroupsOf(tokenRoles);
     }
-    return role ? roles.filter((held) => held === role) : roles;
+    return { roles: role ? roles.filter((held) => held === role) : roles, partnerDefinedGroups };
   }
 }

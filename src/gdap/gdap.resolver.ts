@@ -9,7 +9,15 @@ import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorato
 import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
 import { ReadSide } from '../platform/read-store/read-side';
 import type { CommandContext } from '../platform/write/command-context';
-import { ChangeGdap, type GdapChange } from './change-gdap';
+import type { Intent } from '../platform/write/intent';
+import { CreateDelegatedAdminRelationship } from './create-delegated-admin-relationship';
+import { UpdateDelegatedAdminRelationship } from './update-delegated-admin-relationship';
+import { DeleteDelegatedAdminRelationship } from './delete-delegated-admin-relationship';
+import { RequestDelegatedAdminRelationshipApproval } from './request-delegated-admin-relationship-approval';
+import { ApproveDelegatedAdminRelationship } from './approve-delegated-admin-relationship';
+import { TerminateDelegatedAdminRelationship } from './terminate-delegated-admin-relationship';
+import { CreateDelegatedAdminAccessAssignment } from './create-delegated-admin-access-assignment';
+import { DeleteDelegatedAdminAccessAssignment } from './delete-delegated-admin-access-assignment';
 import { GDAP_APPROVAL_BASE_URL } from './domain/approval-link';
 import { addDays } from './domain/durations';
 import { maySeeRelationship } from './domain/gdap-access';
@@ -144,15 +152,18 @@ export class GdapResolver {
       throw forbidden('R60', 'Only a partner’s Admin Agents create GDAP relationships.');
     }
     const relationshipId = gdapRelationshipId(caller.actor.tenantId, randomUUID());
-    return this.change(caller, {
-      type: 'CreateDelegatedAdminRelationship',
-      relationshipId,
-      customerTenantId: normaliseTenantId(input.customerTenantId, 'customerTenantId'),
-      displayName: input.displayName,
-      duration: input.duration,
-      roles: input.roles,
-      autoExtendDuration: input.autoExtendDuration,
-    });
+    return this.change(
+      new CreateDelegatedAdminRelationship(caller, {
+        type: 'CreateDelegatedAdminRelationship',
+        actor: caller.actor,
+        relationshipId,
+        customerTenantId: normaliseTenantId(input.customerTenantId, 'customerTenantId'),
+        displayName: input.displayName,
+        duration: input.duration,
+        roles: input.roles,
+        autoExtendDuration: input.autoExtendDuration,
+      }),
+    );
   }
 
   @Mutation(() => DelegatedAdminRelationship, {
@@ -163,14 +174,17 @@ export class GdapResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: UpdateDelegatedAdminRelationshipInput,
   ): Promise<DelegatedAdminRelationship> {
-    return this.change(caller, {
-      type: 'UpdateDelegatedAdminRelationship',
-      relationshipId: normaliseRelationshipId(input.relationshipId),
-      displayName: input.displayName,
-      duration: input.duration,
-      roles: input.roles,
-      autoExtendDuration: input.autoExtendDuration,
-    });
+    return this.change(
+      new UpdateDelegatedAdminRelationship(caller, {
+        type: 'UpdateDelegatedAdminRelationship',
+        actor: caller.actor,
+        relationshipId: normaliseRelationshipId(input.relationshipId),
+        displayName: input.displayName,
+        duration: input.duration,
+        roles: input.roles,
+        autoExtendDuration: input.autoExtendDuration,
+      }),
+    );
   }
 
   @Mutation(() => ID, { description: 'R61: delete a relationship still in status created.' })
@@ -180,7 +194,11 @@ export class GdapResolver {
   ): Promise<string> {
     const relationshipId = normaliseRelationshipId(input.relationshipId);
     return this.commands.execute(
-      new ChangeGdap(caller, { type: 'DeleteDelegatedAdminRelationship', relationshipId }),
+      new DeleteDelegatedAdminRelationship(caller, {
+        type: 'DeleteDelegatedAdminRelationship',
+        actor: caller.actor,
+        relationshipId,
+      }),
       () => relationshipId,
     );
   }
@@ -193,11 +211,14 @@ export class GdapResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: RequestDelegatedAdminRelationshipApprovalInput,
   ): Promise<DelegatedAdminRelationship> {
-    return this.change(caller, {
-      type: 'RequestDelegatedAdminRelationshipApproval',
-      relationshipId: normaliseRelationshipId(input.relationshipId),
-      approvalBaseUrl: GDAP_APPROVAL_BASE_URL,
-    });
+    return this.change(
+      new RequestDelegatedAdminRelationshipApproval(caller, {
+        type: 'RequestDelegatedAdminRelationshipApproval',
+        actor: caller.actor,
+        relationshipId: normaliseRelationshipId(input.relationshipId),
+        approvalBaseUrl: GDAP_APPROVAL_BASE_URL,
+      }),
+    );
   }
 
   @Mutation(() => DelegatedAdminRelationship, {
@@ -207,10 +228,13 @@ export class GdapResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: ApproveDelegatedAdminRelationshipInput,
   ): Promise<DelegatedAdminRelationship> {
-    return this.change(caller, {
-      type: 'ApproveDelegatedAdminRelationship',
-      relationshipId: normaliseRelationshipId(input.relationshipId),
-    });
+    return this.change(
+      new ApproveDelegatedAdminRelationship(caller, {
+        type: 'ApproveDelegatedAdminRelationship',
+        actor: caller.actor,
+        relationshipId: normaliseRelationshipId(input.relationshipId),
+      }),
+    );
   }
 
   @Mutation(() => DelegatedAdminRelationship, {
@@ -221,10 +245,13 @@ export class GdapResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: TerminateDelegatedAdminRelationshipInput,
   ): Promise<DelegatedAdminRelationship> {
-    return this.change(caller, {
-      type: 'TerminateDelegatedAdminRelationship',
-      relationshipId: normaliseRelationshipId(input.relationshipId),
-    });
+    return this.change(
+      new TerminateDelegatedAdminRelationship(caller, {
+        type: 'TerminateDelegatedAdminRelationship',
+        actor: caller.actor,
+        relationshipId: normaliseRelationshipId(input.relationshipId),
+      }),
+    );
   }
 
   @Mutation(() => DelegatedAdminRelationship, {
@@ -234,13 +261,16 @@ export class GdapResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: CreateDelegatedAdminAccessAssignmentInput,
   ): Promise<DelegatedAdminRelationship> {
-    return this.change(caller, {
-      type: 'CreateDelegatedAdminAccessAssignment',
-      relationshipId: normaliseRelationshipId(input.relationshipId),
-      assignmentId: randomUUID(),
-      securityGroupId: input.securityGroupId,
-      roleTemplateIds: input.roleTemplateIds,
-    });
+    return this.change(
+      new CreateDelegatedAdminAccessAssignment(caller, {
+        type: 'CreateDelegatedAdminAccessAssignment',
+        actor: caller.actor,
+        relationshipId: normaliseRelationshipId(input.relationshipId),
+        assignmentId: randomUUID(),
+        securityGroupId: input.securityGroupId,
+        roleTemplateIds: input.roleTemplateIds,
+      }),
+    );
   }
 
   @Mutation(() => DelegatedAdminRelationship, {
@@ -250,20 +280,25 @@ export class GdapResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: DeleteDelegatedAdminAccessAssignmentInput,
   ): Promise<DelegatedAdminRelationship> {
-    return this.change(caller, {
-      type: 'DeleteDelegatedAdminAccessAssignment',
-      relationshipId: normaliseRelationshipId(input.relationshipId),
-      assignmentId: normaliseEntityId(input.assignmentId, 'role assignment'),
-    });
+    return this.change(
+      new DeleteDelegatedAdminAccessAssignment(caller, {
+        type: 'DeleteDelegatedAdminAccessAssignment',
+        actor: caller.actor,
+        relationshipId: normaliseRelationshipId(input.relationshipId),
+        assignmentId: normaliseEntityId(input.assignmentId, 'role assignment'),
+      }),
+    );
   }
 
-  private change(caller: CommandContext, change: GdapChange): Promise<DelegatedAdminRelationship> {
-    if (change.relationshipId.length > 200) throw invalidInput('relationshipId is too long.');
-    return this.commands.execute(new ChangeGdap(caller, change), async () => {
+  /** Runs a use case on one relationship and answers the relationship as it now reads. */
+  private change(intent: Intent<{ relationshipId: string }>): Promise<DelegatedAdminRelationship> {
+    const { relationshipId } = intent.command;
+    if (relationshipId.length > 200) throw invalidInput('relationshipId is too long.');
+    return this.commands.execute(intent, async () => {
       await this.readSide.ready(READ_MODEL);
-      const view = this.relationships.byId(change.relationshipId);
+      const view = this.relationships.byId(relationshipId);
       if (!view) throw notFound('No such GDAP relationship.');
-      return toRelationship(view, caller.actor);
+      return toRelationship(view, intent.context.actor);
     });
   }
 }

@@ -12,11 +12,15 @@ const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval
 const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { ${FIELDS} } }`;
 const ASSIGN = `mutation ($input: CreateDelegatedAdminAccessAssignmentInput!) { createDelegatedAdminAccessAssignment(input: $input) { ${FIELDS} } }`;
 const LIST = `query ($filter: DelegatedAdminRelationshipFilter) { delegatedAdminRelationships(filter: $filter) { nodes { ${FIELDS} } pageInfo { hasNextPage } } }`;
-const EXPIRING = `{ expiringDelegatedAdminRelationships { within30Days { id } within7Days { id } within1Day { id } } }`;
+const EXPIRING = `query ($asOf: DateTime) { expiringDelegatedAdminRelationships(asOf: $asOf) { within30Days { id } within7Days { id } within1Day { id } } }`;
 // Without DAP, so what Hal (a Helpdesk Agent) may do comes from GDAP alone (R14 gives him the portals with DAP).
 const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: false, customerTenantId: "fabrikam" }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
 const CUSTOMER = `{ customer(tenantId: "fabrikam") { services { name usable rule reason } delegatedAdminRelationships { id status endDateTime autoExtendDuration roles { displayName } } } }`;
+const PAGES_AS_OF = `query ($asOf: DateTime) {
+  customers(asOf: $asOf) { nodes { tenantId delegatedAdminRelationships { id status endDateTime } } }
+}`;
+const PARTNER_PAGE_AS_OF = `query ($asOf: DateTime) { partnerRelationships(asOf: $asOf) { partnerTenantId delegatedAdminRelationships { id status approvalUrl } } }`;
 const ACCESS = `query ($role: PartnerRole) { effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam", role: $role) { capabilities { role action allowed reason rule } } }`;
 
 const { USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR } = DIRECTORY_ROLES;
@@ -178,5 +182,87 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     expect(
       recorded.filter((event) => event.type === 'DelegatedAdminRelationshipExpired'),
     ).toHaveLength(1);
+  });
+
+  it('R63, R69, R43: the expiring lists at 30, 7 and 1 days, auto-extended instead of expired; both pages asOf', async () => {
+    const created = await app.gql(ann, CREATE, {
+      input: {
+        customerTenantId: 'fabrikam',
+        displayName: 'Fabrikam extended',
+        duration: 'P60D',
+        roles: [USER_ADMINISTRATOR],
+        autoExtendDuration: 'P180D',
+      },
+    });
+    const { id } = created.data.createDelegatedAdminRelationship;
+    await app.gql(ann, REQUEST, { id });
+    const approved = await app.gql(fay, APPROVE, { id });
+    const end = new Date(approved.data.approveDelegatedAdminRelationship.endDateTime);
+    await app.gql(ann, ASSIGN, {
+      input: {
+        relationshipId: id,
+        securityGroupId: 'HELPDESK_AGENTS',
+        roleTemplateIds: [USER_ADMINISTRATOR.roleTemplateId],
+      },
+    });
+    const mine = async () => (await list(ann)).find((row: { id: string }) => row.id === id);
+    const lists = async (asOf?: Date) => {
+      const { within30Days, within7Days, within1Day } = (await app.gql(ann, EXPIRING, { asOf }))
+        .data.expiringDelegatedAdminRelationships;
+      const has = (rows: { id: string }[]) => rows.some((row) => row.id === id);
+      return [has(within30Days), has(within7Days), has(within1Day)];
+    };
+    expect(await lists()).toEqual([false, false, false]);
+    // asOf: the lists as they read at a moment the test names (R43).
+    expect(await lists(new Date(end.getTime() - 20 * DAY))).toEqual([true, false, false]);
+
+    app.clock.advance(31 * DAY); // 29 days left: expiring
+    await tick();
+    await eventually(mine, (row) => row.status === 'expiring');
+    expect(await lists()).toEqual([true, false, false]);
+    app.clock.advance(23 * DAY); // 6 days left
+    expect(await lists()).toEqual([true, true, false]);
+    app.clock.advance(5.5 * DAY); // half a day left
+    expect(await lists()).toEqual([true, true, true]);
+
+    app.clock.advance(DAY); // past the end: extended by 180 days, active again
+    await tick();
+    const extended = await eventually(mine, (row) => row.status === 'active');
+    expect(extended).toMatchObject({ status: 'active', autoExtendDuration: 'P180D' });
+    expect(new Date(extended.endDateTime).getTime()).toBe(end.getTime() + 180 * DAY);
+    expect(extended.accessAssignments).toEqual([
+      expect.objectContaining({ securityGroupId: 'HELPDESK_AGENTS', status: 'active' }),
+    ]);
+    expect(await lists()).toEqual([false, false, false]);
+    expect(await helpdeskActions()).toMatchObject({ allowed: true, rule: 'R67' });
+
+    await tick();
+    const recorded = await app.app.get<EventStore>(EVENT_STORE).readStream('gdap-contoso-partners');
+    const ofIt = (type: string) =>
+      recorded.filter(
+        (event) =>
+          event.type === type && (event.data as { relationshipId: string }).relationshipId === id,
+      );
+    expect(ofIt('DelegatedAdminRelationshipAutoExtended')).toHaveLength(1);
+    expect(ofIt('DelegatedAdminRelationshipExpired')).toHaveLength(0);
+
+    // R43: both pages show the GDAP relationships as they stood at asOf.
+    const statusAt = async (asOf?: Date) => {
+      const customers = (await app.gql(ann, PAGES_AS_OF, { asOf })).data.customers.nodes;
+      const partners = (await app.gql(fay, PARTNER_PAGE_AS_OF, { asOf })).data.partnerRelationships;
+      const onCustomers = customers[0].delegatedAdminRelationships.find(
+        (row: { id: string }) => row.id === id,
+      );
+      const onPartners = partners[0].delegatedAdminRelationships.find(
+        (row: { id: string }) => row.id === id,
+      );
+      expect(onPartners?.approvalUrl ?? null).toBeNull(); // the partner's draft stays the partner's
+      expect(onPartners?.status).toBe(onCustomers?.status);
+      return onCustomers?.status ?? 'absent';
+    };
+    expect(await statusAt()).toBe('active');
+    expect(await statusAt(new Date(end.getTime() - 61 * DAY))).toBe('absent');
+    expect(await statusAt(new Date(end.getTime() - 40 * DAY))).toBe('active');
+    expect(await statusAt(new Date(end.getTime() - 10 * DAY))).toBe('expiring');
   });
 });

@@ -80,6 +80,7 @@ describe.each([
       'GDAP_RELATIONSHIP',
       'GDAP_ACCESS_ASSIGNMENT',
       'SUBSCRIPTION_ROLE_ASSIGNMENT',
+      'RESELLER_RELATIONSHIP',
       'AUTOPILOT',
     ]);
     expect(preview.data.previewRevokePartnerAccess.grants[1].id).toBe(relationshipId);
@@ -100,6 +101,7 @@ describe.each([
     const revoked: Answer = await app.gql(fay, REVOKE, { confirm: true });
     expect(revoked.errors).toBeUndefined();
     expect(revoked.data.revokePartnerAccess.grants).toEqual([
+      { kind: 'RESELLER_RELATIONSHIP', endsOnRevoke: false },
       { kind: 'AUTOPILOT', endsOnRevoke: false },
     ]);
     const recorded = (await store.readAll({ maxCount: 100_000 })).slice(before);
@@ -132,6 +134,30 @@ describe.each([
         .filter((c) => directory.includes(c.action) || c.action.startsWith('MANAGE_SUBSCRIPTION'))
         .filter((c) => c.allowed),
     ).toEqual([]);
+  });
+
+  it('R70, R9, R22, R30, R32: what comes with the reseller relationship is kept, and the preview says why', async () => {
+    // The first test revoked everything the customer can end; the reseller relationship stays.
+    const grants = (await app.gql(fay, PREVIEW)).data.previewRevokePartnerAccess.grants as {
+      kind: string;
+      change: string;
+      endsOnRevoke: boolean;
+    }[];
+    expect(grants.map(({ kind, endsOnRevoke }) => ({ kind, endsOnRevoke }))).toEqual([
+      { kind: 'RESELLER_RELATIONSHIP', endsOnRevoke: false },
+      { kind: 'AUTOPILOT', endsOnRevoke: false },
+    ]);
+    for (const grant of grants) expect(grant.change).toMatch(/^Kept: .*\(R9\)/);
+    const kept = (await app.gql(fay, ACCESS)).data.effectiveAccess.capabilities.filter(
+      (c: { role: string; action: string; allowed: boolean }) =>
+        c.allowed && c.role === 'ADMIN_AGENT',
+    );
+    expect(kept.map((c: { action: string; rule: string }) => [c.action, c.rule])).toEqual([
+      ['PROVISION_SUBSCRIPTION', 'R22'],
+      ['MANAGE_AUTOPILOT_PROFILES', 'R30'],
+      ['ADD_AUTOPILOT_DEVICES', 'R30'],
+      ['MANAGE_AUTOPILOT_DEVICES', 'R32'],
+    ]);
   });
 
   it('R67, R70: over rounds of service requests through GDAP alone, the revocation succeeds at once and no request lands after its fence', async () => {

@@ -16,6 +16,8 @@ import {
   gdapReason,
   roleAllowing,
 } from '../../gdap/domain/effective-roles';
+import type { SecurityGroupId } from '../../gdap/domain/events';
+import { groupsOfTokenRoles } from '../../gdap/domain/security-groups';
 
 export const AUTOPILOT_POLICIES = ['current', 'dap-required'] as const;
 /** AUTOPILOT_POLICY: `current` is R30–R32; `dap-required` is R35. */
@@ -50,19 +52,16 @@ export interface AutopilotFacts {
 
 /**
  * R35 as R67 reads it: under `dap-required`, "DAP" means DAP or a GDAP role that allows Autopilot
- * (Global or Intune Administrator) held by one of these roles' groups; the grant, or undefined.
+ * (Global or Intune Administrator) held by one of the caller's groups; the grant, or undefined.
  */
 function directoryGrant(
-  roles: readonly PartnerRoleName[],
+  groups: readonly SecurityGroupId[],
   facts: AutopilotFacts,
 ): EffectiveDirectoryRole | undefined {
-  const held = effectiveDirectoryRoles(
-    roles.map((role) => GROUP_OF_ROLE[role]),
-    {
-      dapActive: facts.relationshipActive && facts.dapStatus === 'ACTIVE',
-      gdapGrants: facts.gdapGrants ?? [],
-    },
-  );
+  const held = effectiveDirectoryRoles(groups, {
+    dapActive: facts.relationshipActive && facts.dapStatus === 'ACTIVE',
+    gdapGrants: facts.gdapGrants ?? [],
+  });
   return roleAllowing(held, roleIdsAllowing('AUTOPILOT'));
 }
 
@@ -176,12 +175,16 @@ function deviceVerdict(
       );
 }
 
-/** R30, R32, R35: may a partner user holding `roles` do `act` in the customer's Autopilot, and why. */
+/**
+ * R30, R32, R35: may a partner user holding `roles` (members of their groups, and of `groups` the
+ * partner defined, R66) do `act` in the customer's Autopilot, and why.
+ */
 export function partnerRolesMayAutopilot(
   roles: readonly PartnerRoleName[],
   partnerTenantId: string,
   act: AutopilotAct,
   facts: AutopilotFacts,
+  groups: readonly SecurityGroupId[] = roles.map((role) => GROUP_OF_ROLE[role]),
 ): Verdict {
   if (!facts.relationshipActive) {
     return deny(
@@ -207,16 +210,16 @@ export function partnerRolesMayAutopilot(
           'A partner with a reseller relationship manages the customer’s Autopilot profiles without DAP (Autopilot policy current).',
         );
       }
-      if (viaGdap(directoryGrant(roles, facts))) {
+      if (viaGdap(directoryGrant(groups, facts))) {
         return allow(
           'R67',
           gdapReason(
-            directoryGrant(roles, facts) as EffectiveDirectoryRole,
+            directoryGrant(groups, facts) as EffectiveDirectoryRole,
             'managing Autopilot profiles (dap-required)',
           ),
         );
       }
-      return directoryGrant(roles, facts)
+      return directoryGrant(groups, facts)
         ? allow(
             'R35',
             'The partner holds delegated admin privileges, which the dap-required Autopilot policy asks for to manage profiles.',
@@ -231,7 +234,7 @@ export function partnerRolesMayAutopilot(
         act.addedBy,
         partnerTenantId,
         facts,
-        directoryGrant(roles, facts),
+        directoryGrant(groups, facts),
       );
   }
 }
@@ -258,7 +261,13 @@ export function actorMayAutopilot(
 ): Verdict {
   switch (actor.tenantKind) {
     case 'partner':
-      return partnerRolesMayAutopilot(partnerRolesOf(actor.roles), actor.tenantId, act, facts);
+      return partnerRolesMayAutopilot(
+        partnerRolesOf(actor.roles),
+        actor.tenantId,
+        act,
+        facts,
+        groupsOfTokenRoles(actor.roles),
+      );
     case 'customer':
       return customerMayAutopilot(actor, customerTenantId, act);
     case 'operator':
@@ -349,10 +358,11 @@ function scopeOf(
   partnerTenantId: string,
   kind: DeviceOperation,
   facts: AutopilotFacts,
+  groups: readonly SecurityGroupId[],
 ): { labels: string[]; ownDevice: Verdict } {
   const judged = ORIGINS(partnerTenantId).map(({ label, addedBy }) => ({
     label,
-    verdict: partnerRolesMayAutopilot([role], partnerTenantId, { kind, addedBy }, facts),
+    verdict: partnerRolesMayAutopilot([role], partnerTenantId, { kind, addedBy }, facts, groups),
   }));
   return {
     labels: judged.filter(({ verdict }) => verdict.allowed).map(({ label }) => label),
@@ -361,23 +371,27 @@ function scopeOf(
 }
 
 /**
- * R40: one partner role's answer for an Autopilot action. MANAGE_AUTOPILOT_DEVICES depends on who
- * added each device, so its reason spells out the scope, derived from the same device rules.
+ * R40: one partner role's answer for an Autopilot action (its members, also in `groups`).
+ * MANAGE_AUTOPILOT_DEVICES depends on who added each device, so its reason spells out the scope,
+ * derived from the same device rules.
  */
 export function autopilotCapability(
   role: PartnerRoleName,
   partnerTenantId: string,
   action: AutopilotAction,
   facts: AutopilotFacts,
+  groups: readonly SecurityGroupId[] = [GROUP_OF_ROLE[role]],
 ): Verdict {
   if (action === 'MANAGE_AUTOPILOT_PROFILES') {
-    return partnerRolesMayAutopilot([role], partnerTenantId, { kind: 'MANAGE_PROFILES' }, facts);
+    const act = { kind: 'MANAGE_PROFILES' } as const;
+    return partnerRolesMayAutopilot([role], partnerTenantId, act, facts, groups);
   }
   if (action === 'ADD_AUTOPILOT_DEVICES') {
-    return partnerRolesMayAutopilot([role], partnerTenantId, { kind: 'ADD_DEVICES' }, facts);
+    const act = { kind: 'ADD_DEVICES' } as const;
+    return partnerRolesMayAutopilot([role], partnerTenantId, act, facts, groups);
   }
-  const assign = scopeOf(role, partnerTenantId, 'ASSIGN_PROFILE', facts);
-  const remove = scopeOf(role, partnerTenantId, 'REMOVE_DEVICE', facts);
+  const assign = scopeOf(role, partnerTenantId, 'ASSIGN_PROFILE', facts, groups);
+  const remove = scopeOf(role, partnerTenantId, 'REMOVE_DEVICE', facts, groups);
   // Removing its own devices is the least any Admin Agent may do: its refusal says why not.
   if (remove.labels.length === 0) return remove.ownDevice;
   const addedBy = (labels: string[]) => `devices added by ${labels.join(' or ')}`;

@@ -60,7 +60,7 @@ export class Customer {
   azureSubscriptions!: AzureSubscription[];
   @Field(() => [DelegatedAdminRelationship], {
     description:
-      'The partner’s GDAP relationships with this customer: status, roles, end date, auto-extend (R60–R66). Current ones, also under asOf.',
+      'The partner’s GDAP relationships with this customer: status, roles, end date, auto-extend (R60–R66). As they stood at asOf on a past page.',
   })
   delegatedAdminRelationships!: DelegatedAdminRelationship[];
   @Field(() => [CustomerService]) services!: CustomerService[];

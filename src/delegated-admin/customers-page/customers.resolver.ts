@@ -27,6 +27,7 @@ import {
   type GdapRelationshipView,
   GdapRelationshipsQueries,
 } from '../../../projections/gdap/gdap-relationships.queries';
+import { GdapRelationshipsHistoryQueries } from '../../../projections/gdap/gdap-relationships-history.queries';
 import {
   Customer,
   CustomerConnection,
@@ -63,7 +64,7 @@ interface PageReads {
 }
 
 const AS_OF =
-  'R43: the page as it stood at this moment (relationships, DAP, Azure subscriptions and their role assignments).';
+  'R43: the page as it stood at this moment (relationships, DAP, Azure subscriptions and their role assignments, GDAP relationships).';
 
 const cursorOf = (row: RelationshipRow) =>
   encodeCursor({ name: row.search_name, tenantId: row.customer_tenant_id });
@@ -80,6 +81,7 @@ export class CustomersResolver {
     private readonly notifier: PartnerRelationshipsNotifier,
     private readonly gdap: GdapRelationshipsQueries,
     private readonly cache: ReadModelCache,
+    private readonly gdapHistory: GdapRelationshipsHistoryQueries,
   ) {}
 
   @Subscription(() => Customer, {
@@ -217,7 +219,7 @@ export class CustomersResolver {
   ): Promise<CustomerConnection> {
     const size = pageSize(first, 50, 500);
     const afterKey = decodeCursor(after, isCustomerPageKey);
-    await this.readSide.ready('customers-history', 'subscriptions');
+    await this.readSide.ready('customers-history', 'subscriptions', 'gdap-relationships-history');
     const rows = this.customersHistory.page(partnerTenantId, size + 1, afterKey, asOf);
     const page = rows.slice(0, size);
     const reads = {
@@ -225,23 +227,28 @@ export class CustomersResolver {
         page.map((row) => row.customer_tenant_id),
         asOf,
       ),
-      gdap: this.gdap.ofCustomers(
+      gdap: this.gdapHistory.ofCustomers(
         partnerTenantId,
         page.map((row) => row.customer_tenant_id),
+        asOf,
       ),
     };
     // Counted only when asked for: a COUNT grows with the partner's customers.
-    return connectionOf(rows, size, this.nodesFor(actor, reads), cursorOf, () =>
+    return connectionOf(rows, size, this.nodesFor(actor, reads, asOf), cursorOf, () =>
       this.customersHistory.count(partnerTenantId, asOf),
     );
   }
 
-  /** Rows as `actor` sees them, with each customer's Azure subscriptions and GDAP relationships. */
+  /**
+   * Rows as `actor` sees them, with each customer's Azure subscriptions and GDAP relationships; at
+   * `asOf` (R43) the portals' usability counts the GDAP grants in force then.
+   */
   private nodesFor(
     actor: Actor,
     reads: Pick<PageReads, 'subscriptions' | 'gdap'>,
+    asOf?: Date,
   ): (row: RelationshipRow) => Customer {
-    const toNode = customerMapper(actor, this.readSide.now());
+    const toNode = customerMapper(actor, asOf ?? this.readSide.now());
     return (row) =>
       toNode(
         row,

@@ -3,8 +3,10 @@ import {
   autopilotCapability,
   type AutopilotPolicy,
 } from '../../autopilot/domain/autopilot-access';
+import type { SecurityGroupId } from '../../gdap/domain/events';
 import {
   DAP_CAPABILITY_ACTIONS,
+  GROUP_OF_ROLE,
   type PairFacts,
   type PartnerRoleName,
   partnerRolesMay,
@@ -33,6 +35,11 @@ export interface AccessSituation {
   subscriptions: readonly SubscriptionFacts[];
   /** AUTOPILOT_POLICY, which the Autopilot actions depend on (R35). */
   autopilotPolicy: AutopilotPolicy;
+  /**
+   * The partner-defined groups of the user in question (R66): their GDAP roles count with each of
+   * the user's roles, as they do in the commands (R67). None when asking about roles alone.
+   */
+  partnerDefinedGroups?: readonly SecurityGroupId[];
 }
 
 export interface CapabilityAnswer extends Verdict {
@@ -49,9 +56,20 @@ export function effectiveAccess(
   roles: readonly PartnerRoleName[],
   situation: AccessSituation,
 ): CapabilityAnswer[] {
-  return roles.flatMap((role) => [
+  return roles.flatMap((role) => {
+    const groups = [GROUP_OF_ROLE[role], ...(situation.partnerDefinedGroups ?? [])];
+    return answersOf(role, groups, situation);
+  });
+}
+
+function answersOf(
+  role: PartnerRoleName,
+  groups: readonly SecurityGroupId[],
+  situation: AccessSituation,
+): CapabilityAnswer[] {
+  return [
     ...DAP_CAPABILITY_ACTIONS.map((action) =>
-      answer(role, action, null, partnerRolesMay([role], action, situation.pair)),
+      answer(role, action, null, partnerRolesMay([role], action, situation.pair, groups)),
     ),
     answer(
       role,
@@ -74,13 +92,16 @@ export function effectiveAccess(
         role,
         action,
         null,
-        autopilotCapability(role, situation.partnerTenantId, action, {
-          ...situation.pair,
-          policy: situation.autopilotPolicy,
-        }),
+        autopilotCapability(
+          role,
+          situation.partnerTenantId,
+          action,
+          { ...situation.pair, policy: situation.autopilotPolicy },
+          groups,
+        ),
       ),
     ),
-  ]);
+  ];
 }
 
 const answer = (

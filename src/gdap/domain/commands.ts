@@ -51,9 +51,13 @@ export type GdapCommand =
     }
   /** R69: the scheduler records every transition due by `now` (the decide's clock). */
   | { type: 'RecordDueTransitions' }
-  /** R70: the customer ends every GDAP relationship it has with this partner. */
+  /**
+   * R70: the customer ends every GDAP relationship it has with this partner that was active when
+   * it asked (`requestedAt`): one approved since, when the request is finished after a crash, stays.
+   */
   | {
       type: 'TerminateAllForCustomer';
       actor: Actor;
       customerTenantId: string;
+      requestedAt: string;
     };

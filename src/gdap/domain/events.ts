@@ -87,6 +87,20 @@ export type GdapEvent =
 
 export type GdapEventType = GdapEvent['type'];
 
+/**
+ * R70: a customer's Global admin asked to end every grant a partner holds in its tenant (stream
+ * `partneraccess-<partner>_<customer>`). Recorded before any grant is ended, so a crash midway is
+ * finished from it by the policy reactor (revoke-partner-access.policy.ts).
+ */
+export type PartnerAccessEvent = {
+  type: 'PartnerAccessRevocationRequested';
+  data: { partnerTenantId: string; customerTenantId: string; requestedAt: string };
+};
+
+export const PARTNER_ACCESS_EVENTS = {
+  PartnerAccessRevocationRequested: { version: 1 },
+} satisfies EventSchemas<PartnerAccessEvent>;
+
 /** The schema version of each GDAP event (platform/domain/event-evolution.ts). */
 export const GDAP_EVENTS = {
   DelegatedAdminRelationshipCreated: { version: 1 },

@@ -1,6 +1,6 @@
 import { invalidInput, notFound } from '../../platform/domain/domain-error';
 import { isTenantId, quote, UUID } from '../../platform/domain/ids';
-import { singleStream } from '../../platform/domain/streams';
+import { pairStream, singleStream } from '../../platform/domain/streams';
 
 /**
  * A GDAP relationship id says which partner's GDAP stream holds it, so a customer's command
@@ -11,6 +11,10 @@ const SEPARATOR = '@';
 /** Every GDAP relationship of one partner lives on one stream (R60: names unique per partner). */
 export const gdapStreamId = (partnerTenantId: string): string =>
   singleStream('gdap', partnerTenantId);
+
+/** R70: a customer's requests to end all of a partner's access in its tenant. */
+export const partnerAccessStreamId = (partnerTenantId: string, customerTenantId: string): string =>
+  pairStream('partneraccess', partnerTenantId, customerTenantId);
 
 export function gdapRelationshipId(partnerTenantId: string, uuid: string): string {
   if (!UUID.test(uuid)) throw new Error(`A GDAP relationship id is made of a UUID, not ${uuid}`);

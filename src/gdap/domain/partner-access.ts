@@ -11,7 +11,8 @@ export type PartnerGrantKind =
   | 'GDAP_RELATIONSHIP'
   | 'GDAP_ACCESS_ASSIGNMENT'
   | 'SUBSCRIPTION_ROLE_ASSIGNMENT'
-  | 'AUTOPILOT';
+  | 'AUTOPILOT'
+  | 'RESELLER_RELATIONSHIP';
 
 /** One grant a partner holds in the customer's tenant, and what revoking all access does to it. */
 export interface PartnerGrant {
@@ -121,6 +122,15 @@ export function partnerGrants(partnerTenantId: string, facts: PartnerAccessFacts
     }
   }
   if (facts.relationshipActive) {
+    grants.push({
+      kind: 'RESELLER_RELATIONSHIP',
+      id: null,
+      description:
+        'Reseller relationship: the partner provisions new Azure subscriptions for the customer, its Admin Agents becoming Owner of each (R22).',
+      change:
+        'Kept: only the partner’s Admin Agents end the reseller relationship (R9). A subscription it provisions afterwards makes its Admin Agents Owner again; the customer removes that role assignment (R24).',
+      endsOnRevoke: false,
+    });
     grants.push({
       kind: 'AUTOPILOT',
       id: null,

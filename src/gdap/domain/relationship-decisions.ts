@@ -313,7 +313,9 @@ export function terminateAllForCustomer(
     .filter(
       (relationship) =>
         relationship.customerTenantId === command.customerTenantId &&
-        GRANTING.includes(relationship.status),
+        GRANTING.includes(relationship.status) &&
+        relationship.activatedAt !== null &&
+        relationship.activatedAt <= command.requestedAt,
     )
     .map((relationship) => terminationOf(relationship, command.actor));
 }

@@ -21,10 +21,14 @@ export function checkSecurityGroupId(value: string): SecurityGroupId {
   );
 }
 
+/** The groups the partner defined that a user belongs to: the slugs among its token's roles. */
+export const partnerDefinedGroupsOf = (tokenRoles: readonly string[]): SecurityGroupId[] =>
+  tokenRoles.filter((role) => CUSTOM_GROUP.test(role));
+
 /** The groups a partner user belongs to, from its token's roles: built-in ones and its own. */
 export function groupsOfTokenRoles(tokenRoles: readonly string[]): SecurityGroupId[] {
   const builtIn = Object.entries(BUILT_IN_GROUPS)
     .filter(([, role]) => tokenRoles.includes(role))
     .map(([group]) => group);
-  return [...builtIn, ...tokenRoles.filter((role) => CUSTOM_GROUP.test(role))];
+  return [...builtIn, ...partnerDefinedGroupsOf(tokenRoles)];
 }

@@ -1,3 +1,4 @@
+import type { GdapCommand } from '../../../src/gdap/domain/commands';
 import { gdapDecider } from '../../../src/gdap/domain/gdap.decider';
 import { nextDueAt } from '../../../src/gdap/domain/due-transitions';
 import { grantsFor } from '../../../src/gdap/domain/gdap-state';
@@ -24,6 +25,15 @@ import {
   USER_ADMIN,
 } from './gdap.fixtures';
 
+const terminateAll = (
+  requestedAt: Date,
+  actor = fay,
+): Extract<GdapCommand, { type: 'TerminateAllForCustomer' }> => ({
+  type: 'TerminateAllForCustomer',
+  actor,
+  customerTenantId: FABRIKAM,
+  requestedAt: requestedAt.toISOString(),
+});
 const created = () => historyOf([createCommand(), 0]);
 const pending = () => historyOf([createCommand(), 0], [requestApproval(), 0]);
 
@@ -374,7 +384,7 @@ describe('GDAP relationship decider', () => {
         ...historyOf([createCommand({ relationshipId: REL2, displayName: 'Other' }), 0]),
       ];
       const events = given(gdapDecider, history)
-        .when({ type: 'TerminateAllForCustomer', actor: fay, customerTenantId: FABRIKAM }, at(3))
+        .when(terminateAll(at(3)), at(3))
         .events();
       expect(events).toEqual([
         expect.objectContaining({
@@ -382,6 +392,19 @@ describe('GDAP relationship decider', () => {
           data: expect.objectContaining({ relationshipId: REL, requestedBy: 'CUSTOMER' }),
         }),
       ]);
+    });
+
+    it('R70: finished after a crash, it leaves alone a relationship approved after the request', () => {
+      // Asked on day 0; REL was approved on day 1, after the request (the customer granted again).
+      given(gdapDecider, activeWithAssignment())
+        .when(terminateAll(at(0)), at(3))
+        .thenNothing();
+    });
+
+    it('R70: only the customer’s Global admin ends them all', () => {
+      given(gdapDecider, activeWithAssignment())
+        .when(terminateAll(at(3), ann), at(3))
+        .thenThrows('NOT_FOUND', undefined);
     });
   });
 });

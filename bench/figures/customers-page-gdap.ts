@@ -1,0 +1,164 @@
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { customerMapper } from '../../src/delegated-admin/customers-page/customer.mapper';
+import { readCustomersPage } from '../../src/delegated-admin/customers-page/customers-page';
+import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
+import type { Actor } from '../../src/platform/domain/actor';
+import { ReadStore } from '../../src/platform/read-store/read-store';
+import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
+import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
+import { gdapRelationshipsProjection } from '../../projections/gdap/gdap-relationships.projection';
+import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
+import type { BenchOptions } from '../lib/options';
+import { Random } from '../lib/random';
+import { buildFigure, type Figure, type Sample } from '../lib/report';
+import { alternate, inScratchDir } from '../lib/scratch';
+import { Latencies, nowMs } from '../lib/stats';
+import { populate } from './customers-page';
+
+const PARTNER = 'contoso-partners';
+const viewer: Actor = {
+  userId: 'ann',
+  name: 'Ann',
+  tenantId: PARTNER,
+  tenantKind: 'partner',
+  roles: ['AdminAgent', 'tier-two'],
+};
+const ROLES = JSON.stringify([
+  DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR,
+  DIRECTORY_ROLES.USER_ADMINISTRATOR,
+  DIRECTORY_ROLES.EXCHANGE_ADMINISTRATOR,
+]);
+
+/** The GDAP read model's tables, empty (today's page) or with one relationship on every row. */
+function withGdap(file: string, customers: number, relationships: boolean): void {
+  const store = new ReadStore(file);
+  store.transaction(() => {
+    gdapRelationshipsProjection.schema.forEach((ddl) => store.db.exec(ddl));
+    gdapRelationshipsProjection.queryIndexes?.forEach((ddl) => store.db.exec(ddl));
+    if (!relationships) return;
+    const relationship = store.db.prepare(
+      `INSERT INTO gdap_relationships (relationship_id, partner_tenant_id, partner_name,
+         customer_tenant_id, display_name, duration, roles, auto_extend_duration, status,
+         activated_at, end_date_time, created_at, changed_at)
+       VALUES (?, ?, 'Contoso Partners', ?, ?, 'P730D', ?, 'P180D', 'active', ?, ?, ?, ?)`,
+    );
+    const assignment = store.db.prepare(
+      `INSERT INTO gdap_assignments (assignment_id, relationship_id, security_group_id, roles,
+         status, created_at) VALUES (?, ?, ?, ?, 'active', ?)`,
+    );
+    const at = '2026-01-01T00:00:00.000Z';
+    const end = '2099-01-01T00:00:00.000Z';
+    for (let index = 0; index < customers; index++) {
+      const id = `${String(index).padStart(8, '0')}-0000-4000-8000-000000000000@${PARTNER}`;
+      relationship.run(
+        id,
+        PARTNER,
+        `customer-${index}`,
+        `Helpdesk ${index}`,
+        ROLES,
+        at,
+        end,
+        at,
+        at,
+      );
+      for (const group of ['HELPDESK_AGENTS', 'tier-two']) {
+        assignment.run(`${index}-${group}`, id, group, ROLES, at);
+      }
+    }
+  });
+  store.db.exec('ANALYZE');
+  store.close();
+}
+
+/**
+ * One run: `requests` pages as the Customers page reads them (customers.resolver.ts): a search (the
+ * first letter of a random name, so a full page), first 50, each row's subscriptions and GDAP
+ * relationships read for the page, rows mapped with their services (GDAP grants counted) and
+ * relationships, totalCount counted.
+ */
+function pages(file: string, names: string[], requests: number, seed: number): Sample {
+  const store = new ReadStore(file);
+  try {
+    const customers = new CustomersQueries(store);
+    const subscriptions = new SubscriptionsQueries(store);
+    const gdap = new GdapRelationshipsQueries(store);
+    const toCustomer = customerMapper(viewer);
+    const random = Random.for(seed, 'customers-page-gdap');
+    const latencies = new Latencies();
+    let relationships = 0;
+    for (let request = 0; request < requests; request++) {
+      const name = names[Math.floor(random.next() * names.length)];
+      const started = nowMs();
+      const page = readCustomersPage(
+        customers,
+        { partnerTenantId: PARTNER, roles: ['ADMIN_AGENT'] },
+        { filter: { search: name.slice(0, 1) }, first: 50 },
+      );
+      const ids = page.rows.map((row) => row.customer_tenant_id);
+      const ofCustomers = subscriptions.ofCustomers(ids);
+      const gdapOf = gdap.ofCustomers(PARTNER, ids);
+      for (const row of page.rows) {
+        const node = toCustomer(
+          row,
+          ofCustomers.get(row.customer_tenant_id) ?? [],
+          gdapOf.get(row.customer_tenant_id) ?? [],
+        );
+        relationships += node.delegatedAdminRelationships.length;
+      }
+      page.totalCount();
+      latencies.record(nowMs() - started);
+    }
+    const latency = latencies.percentiles();
+    return { value: latency.p99, latency, details: { relationships } };
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * Figure 11 (issue 15): the Customers page with a GDAP relationship (two active assignments) on
+ * every row, against the same page of the same customers without GDAP, in-process.
+ */
+export async function customersPageGdapFigures(options: BenchOptions): Promise<Figure[]> {
+  const { sizes, requests } = options.sizes.customersPage;
+  return inScratchDir(async (dir) => {
+    const figures: Figure[] = [];
+    for (const customers of sizes) {
+      const without = join(dir, `without-${customers}.db`);
+      const withRelationships = join(dir, `with-${customers}.db`);
+      const names = populate(without, customers, options.seed);
+      copyFileSync(without, withRelationships);
+      withGdap(without, customers, false);
+      withGdap(withRelationships, customers, true);
+      options.log(
+        `  ${customers} customers: ${requests} pages × ${options.sizes.runs} runs, with and without GDAP`,
+      );
+      const samples = await alternate(
+        options.sizes.runs,
+        () => Promise.resolve(pages(withRelationships, names, requests, options.seed)),
+        () => Promise.resolve(pages(without, names, requests, options.seed)),
+        true,
+      );
+      figures.push(
+        buildFigure(
+          {
+            id: `customers-page.gdap.${customers}`,
+            figure: 11,
+            title: `Customers page with a GDAP relationship on every row, ${customers} customers`,
+            workload: `one partner with ${customers} customers (half with DAP), each with one active GDAP relationship of three roles and two active access assignments; each request a 1-letter prefix of a random customer's name, first 50, rows mapped with their services (GDAP grants counted), subscriptions and GDAP relationships, totalCount counted; in-process, no HTTP`,
+            unit: 'ms (p99)',
+            better: 'lower',
+            limitLabel: 'the same pages of the same customers without GDAP relationships',
+            targets: (figure) => [
+              { text: 'within 10 % of the page without GDAP', met: figure.ratio >= 1 / 1.1 },
+            ],
+          },
+          samples.product,
+          samples.limit,
+        ),
+      );
+    }
+    return figures;
+  });
+}

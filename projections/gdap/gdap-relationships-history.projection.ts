@@ -1,0 +1,63 @@
+import { GDAP_EVENTS, type GdapEvent } from '../../src/gdap/domain/events';
+import type {
+  Projection,
+  RecordedEvent,
+  SqlRunner,
+} from '../../src/platform/projection-engine/projection';
+import { evolveRelationshipView } from './gdap-relationship-view';
+import type { GdapRelationshipView } from './gdap-relationships.queries';
+
+/**
+ * Records the relationship's view after `event` at the event's position; applied again at the
+ * same position it changes nothing (the version is there).
+ */
+function recordVersion(event: RecordedEvent<GdapEvent['type'], GdapEvent['data']>, db: SqlRunner) {
+  const { relationshipId, partnerTenantId, customerTenantId } = event.data;
+  const previous = db.get<{ view: string | null }>(
+    `SELECT view FROM gdap_relationship_versions
+     WHERE relationship_id = ? AND position < ? ORDER BY position DESC LIMIT 1`,
+    [relationshipId, event.position],
+  );
+  const before = previous?.view ? (JSON.parse(previous.view) as GdapRelationshipView) : null;
+  const after = evolveRelationshipView(before, event);
+  db.run(
+    `INSERT INTO gdap_relationship_versions (relationship_id, position, valid_from,
+       partner_tenant_id, customer_tenant_id, view)
+     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (relationship_id, position) DO NOTHING`,
+    [
+      relationshipId,
+      event.position,
+      event.metadata.occurredAt,
+      partnerTenantId,
+      customerTenantId,
+      after ? JSON.stringify(after) : null,
+    ],
+  );
+}
+
+/**
+ * Every version of every GDAP relationship (R43): the Customers page and the Partner relationships
+ * page show the GDAP relationships as they stood at `asOf`. A version's view is null once the
+ * relationship was deleted (R61).
+ */
+export const gdapRelationshipsHistoryProjection: Projection = {
+  name: 'gdap-relationships-history',
+  version: 1,
+  tables: ['gdap_relationship_versions'],
+  schema: [
+    `CREATE TABLE IF NOT EXISTS gdap_relationship_versions (
+      relationship_id TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      valid_from TEXT NOT NULL,
+      partner_tenant_id TEXT NOT NULL,
+      customer_tenant_id TEXT NOT NULL,
+      view TEXT,
+      PRIMARY KEY (relationship_id, position)
+    )`,
+  ],
+  queryIndexes: [
+    `CREATE INDEX IF NOT EXISTS gdap_relationship_versions_by_pair
+      ON gdap_relationship_versions (partner_tenant_id, customer_tenant_id, valid_from)`,
+  ],
+  handlers: Object.fromEntries(Object.keys(GDAP_EVENTS).map((type) => [type, recordVersion])),
+};

@@ -1,0 +1,36 @@
+import type { SqlRunner } from '../../src/platform/projection-engine/projection';
+import type { GdapRelationshipView } from './gdap-relationships.queries';
+
+/** R43: GDAP relationships as they stood at a past time (gdap-relationships-history). */
+export class GdapRelationshipsHistoryQueries {
+  constructor(private readonly db: SqlRunner) {}
+
+  /** The partner's relationships with each of `customerTenantIds` at `asOf`, by display name. */
+  ofCustomers(
+    partnerTenantId: string,
+    customerTenantIds: readonly string[],
+    asOf: Date,
+  ): Map<string, GdapRelationshipView[]> {
+    const byCustomer = new Map<string, GdapRelationshipView[]>();
+    if (customerTenantIds.length === 0) return byCustomer;
+    const at = asOf.toISOString();
+    const rows = this.db.all<{ view: string }>(
+      `SELECT v.view FROM gdap_relationship_versions v
+       WHERE v.partner_tenant_id = ? AND v.customer_tenant_id IN (SELECT value FROM json_each(?))
+         AND v.view IS NOT NULL
+         AND v.position = (SELECT MAX(w.position) FROM gdap_relationship_versions w
+                           WHERE w.relationship_id = v.relationship_id AND w.valid_from <= ?)`,
+      [partnerTenantId, JSON.stringify(customerTenantIds), at],
+    );
+    const views = rows
+      .map((row) => JSON.parse(row.view) as GdapRelationshipView)
+      .sort((a, b) => (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : 0));
+    for (const view of views) {
+      byCustomer.set(view.customerTenantId, [
+        ...(byCustomer.get(view.customerTenantId) ?? []),
+        view,
+      ]);
+    }
+    return byCustomer;
+  }
+}

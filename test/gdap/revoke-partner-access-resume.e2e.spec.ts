@@ -1,0 +1,140 @@
+import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type RecordedEvent,
+} from '../../src/platform/event-store/event-store';
+import { PolicyReactor } from '../../src/platform/policies/policy.reactor';
+import { EsdbDouble } from '../support/esdb-double/esdb-double';
+import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { people } from '../support/tenants';
+
+const HELPDESK = DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId;
+const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true, customerTenantId: "fabrikam" }) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
+const PROVISION = `mutation { provisionAzureSubscription(input: { customerTenantId: "fabrikam", displayName: "Prod" }) { id } }`;
+const CREATE = `mutation { createDelegatedAdminRelationship(input: { customerTenantId: "fabrikam", displayName: "Tier two", duration: "P90D", roles: [{ roleTemplateId: "${HELPDESK}" }] }) { id } }`;
+const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
+const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
+const ASSIGN = `mutation ($id: ID!) { createDelegatedAdminAccessAssignment(input: { relationshipId: $id, securityGroupId: "HELPDESK_AGENTS", roleTemplateIds: ["${HELPDESK}"] }) { id } }`;
+const LIST = `{ delegatedAdminRelationships { nodes { status accessAssignments { status } } } }`;
+const PREVIEW = `{ previewRevokePartnerAccess(partnerTenantId: "contoso-partners") { grants { kind endsOnRevoke } } }`;
+const REVOKE = `mutation { revokePartnerAccess(partnerTenantId: "contoso-partners", confirm: true) { grants { kind } } }`;
+const ACCESS = `{ effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam") { capabilities { role action allowed } } }`;
+
+/** The changes revokePartnerAccess records, one per grant it ends (R70). */
+const CHANGES = [
+  'DelegatedAdminRelationshipTerminationRequested',
+  'DelegatedAdminRemoved',
+  'SubscriptionRoleAssignmentRemoved',
+];
+
+/**
+ * R70: "a crash midway finishes on restart (policies)". The process stops (its reactor stopped, as
+ * a crash would leave it) when the append to one stream fails, after the changes before it; on
+ * restart the reactor finishes the rest from the recorded request, each change recorded once.
+ */
+describe.each([
+  ['SQLite', false],
+  ['EventStoreDB (the gRPC double)', true],
+])('revokePartnerAccess interrupted midway, on %s', (_name, onEsdb) => {
+  let double: EsdbDouble | undefined;
+  let app: TestApp;
+  const env = (): Record<string, string> => ({
+    GDAP_SCHEDULER_MAX_SLEEP_MS: '20',
+    ...(double ? { EVENTSTORE_URL: double.url } : {}),
+  });
+
+  beforeEach(async () => {
+    double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
+    app = await startApp({ env: env() });
+  });
+  afterEach(async () => {
+    await app.close();
+    await double?.stop();
+    removeDataDir(app.dataDir);
+  });
+
+  /** DAP, an Azure subscription the partner provisioned (Owner), and an active GDAP assignment. */
+  async function partnerWithEveryGrant(): Promise<void> {
+    const [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
+    const invitation = await app.gql(ann, INVITE);
+    await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id });
+    expect((await app.gql(ann, PROVISION)).errors).toBeUndefined();
+    const id = (await app.gql(ann, CREATE)).data.createDelegatedAdminRelationship.id;
+    await app.gql(ann, REQUEST, { id });
+    expect((await app.gql(fay, APPROVE, { id })).errors).toBeUndefined();
+    expect((await app.gql(ann, ASSIGN, { id })).errors).toBeUndefined();
+    for (let i = 0; i < 400; i++) {
+      const [row] = (await app.gql(ann, LIST)).data.delegatedAdminRelationships.nodes;
+      if (row.accessAssignments[0].status === 'active') return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error('the assignment never became active');
+  }
+
+  /** Every append to a stream of `category` fails from now on, as if the process died there. */
+  function crashBefore(category: string): () => void {
+    const store = app.app.get<EventStore>(EVENT_STORE);
+    const append = store.append.bind(store);
+    store.append = (streamId, events, expected) =>
+      streamId.startsWith(`${category}-`)
+        ? Promise.reject(new Error(`the process stopped before appending to ${streamId}`))
+        : append(streamId, events, expected);
+    return () => (store.append = append);
+  }
+
+  const allEvents = async (): Promise<RecordedEvent[]> =>
+    app.app.get<EventStore>(EVENT_STORE).readAll({ maxCount: 100_000 });
+
+  it.each([
+    ['before the GDAP termination (only the request recorded)', 'gdap', 0],
+    ['after the GDAP termination, before DAP is removed', 'dapgrant', 1],
+    ['after GDAP and DAP, before the Azure role assignment is removed', 'subscription', 2],
+  ])(
+    'R70: stopped %s: on restart everything is ended, each change recorded once',
+    async (_when, category, doneBeforeTheCrash) => {
+      await partnerWithEveryGrant();
+      const before = (await allEvents()).length;
+      await app.app.get(PolicyReactor).stop();
+      const restore = crashBefore(category);
+      const fay = await app.token(people.fay);
+      await app.gql(fay, REVOKE);
+      restore();
+      const interrupted = (await allEvents()).slice(before);
+      expect(interrupted.filter((event) => CHANGES.includes(event.type))).toHaveLength(
+        doneBeforeTheCrash,
+      );
+
+      const { dataDir } = app;
+      await app.close();
+      app = await startApp({ dataDir, env: env() });
+
+      const recorded = (await allEvents()).slice(before);
+      const [request] = recorded.filter((e) => e.type === 'PartnerAccessRevocationRequested');
+      const changes = recorded.filter((event) => CHANGES.includes(event.type));
+      expect(changes.map((event) => event.type).sort()).toEqual(CHANGES);
+      expect(recorded.filter((e) => e.type === 'PartnerAccessRevocationRequested')).toHaveLength(1);
+      for (const change of changes) {
+        expect(change.metadata.correlationId).toBe(request.metadata.correlationId);
+      }
+      const token = await app.token(people.fay);
+      expect((await app.gql(token, PREVIEW)).data.previewRevokePartnerAccess.grants).toEqual(
+        expect.not.arrayContaining([expect.objectContaining({ endsOnRevoke: true })]),
+      );
+      const allowed = (await app.gql(token, ACCESS)).data.effectiveAccess.capabilities.filter(
+        (c: { action: string; allowed: boolean }) =>
+          c.allowed && !c.action.includes('AUTOPILOT') && c.action !== 'PROVISION_SUBSCRIPTION',
+      );
+      expect(allowed).toEqual([]);
+
+      // Started again, the reactor finds nothing left to do: still one change each.
+      const again = app.dataDir;
+      await app.close();
+      app = await startApp({ dataDir: again, env: env() });
+      const after = (await allEvents()).slice(before).filter((e) => CHANGES.includes(e.type));
+      expect(after).toHaveLength(3);
+    },
+    60_000,
+  );
+});
