@@ -33,4 +33,19 @@ export class GdapRelationshipsHistoryQueries {
     }
     return byCustomer;
   }
+
+  /** R63 at `asOf`: the partner's relationships granting then that end by `until`, soonest first. */
+  endingBy(partnerTenantId: string, until: Date, asOf: Date): GdapRelationshipView[] {
+    const rows = this.db.all<{ view: string }>(
+      `SELECT v.view FROM gdap_relationship_versions v
+       WHERE v.partner_tenant_id = ? AND v.view IS NOT NULL
+         AND v.position = (SELECT MAX(w.position) FROM gdap_relationship_versions w
+                           WHERE w.relationship_id = v.relationship_id AND w.valid_from <= ?)
+         AND json_extract(v.view, '$.status') IN ('active', 'expiring')
+         AND json_extract(v.view, '$.endDateTime') <= ?
+       ORDER BY json_extract(v.view, '$.endDateTime'), v.relationship_id`,
+      [partnerTenantId, asOf.toISOString(), until.toISOString()],
+    );
+    return rows.map((row) => JSON.parse(row.view) as GdapRelationshipView);
+  }
 }

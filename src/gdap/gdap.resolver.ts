@@ -1,5 +1,6 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
+import { GdapRelationshipsHistoryQueries } from '../../projections/gdap/gdap-relationships-history.queries';
 import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
 import { type Actor, isCustomerGlobalAdmin, isOperator } from '../platform/domain/actor';
 import { forbidden, invalidInput, notFound } from '../platform/domain/domain-error';
@@ -43,6 +44,7 @@ import {
 } from './gdap.types';
 
 const READ_MODEL = 'gdap-relationships';
+const HISTORY_READ_MODEL = 'gdap-relationships-history';
 const isId = (value: unknown): value is string => typeof value === 'string';
 
 /** R17: a partner sees its own relationships, a customer's Global admin those with it. */
@@ -77,6 +79,7 @@ export class GdapResolver {
     private readonly commands: CommandGateway,
     private readonly readSide: ReadSide,
     private readonly relationships: GdapRelationshipsQueries,
+    private readonly history: GdapRelationshipsHistoryQueries,
   ) {}
 
   @Query(() => [UnifiedRole], { description: 'R60: the directory roles GDAP may request.' })
@@ -130,10 +133,13 @@ export class GdapResolver {
     if (actor.tenantKind !== 'partner') {
       throw forbidden('R63', 'The expiring lists are on the partner’s Customers page.');
     }
-    await this.readSide.ready(READ_MODEL);
+    // R43: asOf reads the relationships as they stood then, not today's rows.
+    await this.readSide.ready(asOf ? HISTORY_READ_MODEL : READ_MODEL);
     const now = asOf ?? this.readSide.now();
-    const within30 = this.relationships
-      .endingBy(actor.tenantId, addDays(now, 30))
+    const ending = asOf
+      ? this.history.endingBy(actor.tenantId, addDays(now, 30), asOf)
+      : this.relationships.endingBy(actor.tenantId, addDays(now, 30));
+    const within30 = ending
       .filter((view) => new Date(view.endDateTime as string) > now)
       .map((view) => toRelationship(view, actor));
     const within = (days: number) =>

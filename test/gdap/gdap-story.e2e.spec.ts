@@ -234,6 +234,8 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
       expect.objectContaining({ securityGroupId: 'HELPDESK_AGENTS', status: 'active' }),
     ]);
     expect(await lists()).toEqual([false, false, false]);
+    // asOf reads the relationship as it stood: five days before its first end it was ending soon.
+    expect(await lists(new Date(end.getTime() - 5 * DAY))).toEqual([true, true, false]);
     expect(await helpdeskActions()).toMatchObject({ allowed: true, rule: 'R67' });
 
     await tick();
