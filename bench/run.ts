@@ -3,6 +3,7 @@ import { loadavg } from 'node:os';
 import { appendFigures } from './figures/append';
 import { commandPathFigures } from './figures/command-path';
 import { customersPageFigures } from './figures/customers-page';
+import { pageGrowthFigures } from './figures/page-growth';
 import { customersPageGdapFigures } from './figures/customers-page-gdap';
 import { graphqlHttpFigures } from './figures/graphql-http';
 import { projectionLagFigures } from './figures/projection-lag';
@@ -56,6 +57,10 @@ const FIGURES: Record<
   'gdap-pages': {
     title: '11. the Customers page with GDAP relationships on every row (in-process)',
     run: customersPageGdapFigures,
+  },
+  'page-growth': {
+    title: '12. a page of 50 as the data grows: Customers page and audit log (in-process)',
+    run: pageGrowthFigures,
   },
 };
 

@@ -16,6 +16,7 @@ export const FIGURE_NAMES = [
   'scaleout',
   'soak',
   'gdap-pages',
+  'page-growth',
 ] as const;
 export type FigureName = (typeof FIGURE_NAMES)[number];
 
@@ -31,6 +32,8 @@ export interface Sizes {
   startup: { events: number; burstMs: number; runs: number };
   revocation: { pairs: number; writers: number };
   customersPage: { sizes: number[]; requests: number };
+  /** Figure 12: the same page at a small and a large size. */
+  pageGrowth: { customers: number[]; auditEntries: number[]; requests: number };
   scaleout: { customers: number; seconds: number; connections: number; tail: number };
   soak: { seconds: number; writesPerSecond: number };
 }
@@ -46,6 +49,7 @@ const SIZES: Record<Mode, Sizes> = {
     startup: { events: 1_000_000, burstMs: 2_000, runs: 3 },
     revocation: { pairs: 500, writers: 16 },
     customersPage: { sizes: [1_000, 100_000], requests: 1_000 },
+    pageGrowth: { customers: [1_000, 100_000], auditEntries: [1_000, 1_000_000], requests: 2_000 },
     scaleout: { customers: 20_000, seconds: 10, connections: 12, tail: 200 },
     soak: { seconds: 600, writesPerSecond: 50 },
   },
@@ -59,6 +63,7 @@ const SIZES: Record<Mode, Sizes> = {
     startup: { events: 20_000, burstMs: 300, runs: 2 },
     revocation: { pairs: 100, writers: 16 },
     customersPage: { sizes: [1_000, 100_000], requests: 200 },
+    pageGrowth: { customers: [1_000, 100_000], auditEntries: [1_000, 1_000_000], requests: 500 },
     scaleout: { customers: 1_000, seconds: 1.5, connections: 12, tail: 50 },
     soak: { seconds: 20, writesPerSecond: 50 },
   },
@@ -72,6 +77,7 @@ const SIZES: Record<Mode, Sizes> = {
     startup: { events: 500, burstMs: 200, runs: 1 },
     revocation: { pairs: 3, writers: 4 },
     customersPage: { sizes: [100, 1_000], requests: 10 },
+    pageGrowth: { customers: [100, 1_000], auditEntries: [100, 2_000], requests: 10 },
     scaleout: { customers: 30, seconds: 0.3, connections: 6, tail: 5 },
     soak: { seconds: 2, writesPerSecond: 20 },
   },
