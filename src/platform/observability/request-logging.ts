@@ -55,8 +55,11 @@ export function requestLogging(logger: Logger): RequestHandler[] {
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
     customLogLevel: (req, res, error) => {
-      if (error || res.statusCode >= 500 || FAULT_CODES.has(graphqlOutcomeOf(req)?.outcome ?? ''))
-        return 'error';
+      if (error || FAULT_CODES.has(graphqlOutcomeOf(req)?.outcome ?? '')) return 'error';
+      // 503 is an answer the server means (NOT_READY while starting or past a consistency-token
+      // wait): below error, as refusals are. A probe saying not ready is information.
+      if (res.statusCode === 503) return QUIET_PATHS.has(pathOf(req)) ? 'info' : 'warn';
+      if (res.statusCode >= 500) return 'error';
       return QUIET_PATHS.has(pathOf(req)) ? 'debug' : 'info';
     },
     customSuccessObject: (req, _res, value: object) => ({ ...value, ...describe(req) }),

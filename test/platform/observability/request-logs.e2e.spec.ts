@@ -183,6 +183,21 @@ describe('request ids, trace context and request logs', () => {
     expect(await logs.request('probe-1')).toMatchObject({ level: 20, res: { statusCode: 200 } });
   });
 
+  it('a probe answered 503 (not ready) is logged at info, not error: the server means it', async () => {
+    const reads = app.app.get<ReadStore>(READ_STORE);
+    reads.run("UPDATE projection_checkpoints SET state = 'FAILED' WHERE name = 'audit'");
+    try {
+      const probe = await request(app.url).get('/health/ready').set('x-request-id', 'probe-503');
+      expect(probe.status).toBe(503);
+      expect(await logs.request('probe-503')).toMatchObject({
+        level: 30,
+        res: { statusCode: 503 },
+      });
+    } finally {
+      reads.run("UPDATE projection_checkpoints SET state = 'LIVE' WHERE name = 'audit'");
+    }
+  });
+
   it('a real fault is logged at error, with the request id on both its lines', async () => {
     // A read-model row no handler would write: reading it fails, a fault rather than a refusal.
     app.app.get<ReadStore>(READ_STORE).run("UPDATE customers SET dap_roles = 'not json'");
