@@ -39,4 +39,18 @@ describe('totalCount is counted only when the caller asks for it', () => {
       count.mockRestore();
     },
   );
+
+  it('customersCsv: a CSV page without totalCount runs no COUNT; with it, the count is right', async () => {
+    const count = jest.spyOn(CustomersQueries.prototype, 'count');
+    const ann = await app.token(people.ann);
+    const csv = await app.gql(ann, '{ customersCsv { csv pageInfo { hasNextPage } } }');
+    expect(csv.errors).toBeUndefined();
+    expect(count).not.toHaveBeenCalled();
+    const counted = await app.gql(ann, '{ customersCsv { totalCount } }');
+    expect(counted.data.customersCsv.totalCount).toBe(
+      csv.data.customersCsv.csv.split('\n').length - 2,
+    );
+    expect(count).toHaveBeenCalledTimes(1);
+    count.mockRestore();
+  });
 });

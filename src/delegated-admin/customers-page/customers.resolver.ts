@@ -37,7 +37,12 @@ import {
   SortDirection,
 } from './customer.types';
 import { CUSTOMERS_CSV_HEADER, customerCsvLine } from './customers-csv';
-import { type CustomersPageQuery, cursorIn, customersPageQuery } from './customers-page';
+import {
+  type CustomersPageQuery,
+  type CustomersPageRequest,
+  cursorIn,
+  customersPageQuery,
+} from './customers-page';
 import { partnerRolesOf } from '../domain/partner-capabilities';
 import { invalidInput } from '../../platform/domain/domain-error';
 
@@ -123,22 +128,13 @@ export class CustomersResolver {
       }
       return this.pageAsOf(actor, partnerTenantId, asOf, first, after);
     }
-    const query = customersPageQuery(viewerOf(actor), {
+    return this.currentPage(actor, {
       filter: { ...filter, search },
       sort,
       direction,
       first,
       after,
     });
-    await this.readSide.ready(...CUSTOMERS_PAGE_READ_MODELS);
-    const reads = this.pageReads(query);
-    return connectionOf(
-      reads.rows,
-      query.size,
-      this.nodesFor(actor, reads),
-      cursorIn(query.order),
-      reads.totalCount,
-    );
   }
 
   @Query(() => CustomersCsvPage, {
@@ -155,27 +151,38 @@ export class CustomersResolver {
     @Args('direction', { type: () => SortDirection, nullable: true }) direction?: SortDirection,
   ): Promise<CustomersCsvPage> {
     customersPageTenantOf(actor);
-    const query = customersPageQuery(viewerOf(actor), {
+    const page = await this.currentPage(actor, {
       filter: { ...filter, search },
       sort,
       direction,
       first,
       after,
     });
+    return {
+      csv: (after ? '' : CUSTOMERS_CSV_HEADER) + page.nodes.map(customerCsvLine).join(''),
+      pageInfo: page.pageInfo,
+      // Counted only when asked for, as on the page.
+      get totalCount() {
+        return page.totalCount;
+      },
+    };
+  }
+
+  /** The current page (R16) as `actor` sees it: searched, filtered, sorted and keyset-paged. */
+  private async currentPage(
+    actor: Actor,
+    request: CustomersPageRequest,
+  ): Promise<CustomerConnection> {
+    const query = customersPageQuery(viewerOf(actor), request);
     await this.readSide.ready(...CUSTOMERS_PAGE_READ_MODELS);
     const reads = this.pageReads(query);
-    const page = connectionOf(
+    return connectionOf(
       reads.rows,
       query.size,
       this.nodesFor(actor, reads),
       cursorIn(query.order),
       reads.totalCount,
     );
-    return {
-      csv: (after ? '' : CUSTOMERS_CSV_HEADER) + page.nodes.map(customerCsvLine).join(''),
-      pageInfo: page.pageInfo,
-      totalCount: page.totalCount,
-    };
   }
 
   /**
