@@ -30,6 +30,29 @@ export class ReadModelNotReadyError extends Error {
 
 export type CheckpointState = 'LIVE' | 'REBUILDING' | 'FAILED';
 
+/** A read model as a query on it finds it (Checkpoints.serving). */
+interface ServingRow {
+  name: string;
+  state: CheckpointState;
+  version: number;
+  position: number;
+  /** This process's version of it (null: this process does not run it). */
+  mine: number | null;
+  readableMeanwhile: 0 | 1;
+}
+
+const isOtherVersion = (row: ServingRow) => row.mine !== null && row.version !== row.mine;
+/** Being rebuilt or failed, or another version whose tables this version cannot read. */
+const isNotServing = (row: ServingRow) =>
+  row.state !== 'LIVE' || (isOtherVersion(row) && row.readableMeanwhile === 0);
+/** Served as a previous version left it, while this version is built beside it. */
+const isPreviousVersion = (row: ServingRow) => row.state === 'LIVE' && isOtherVersion(row);
+const previousVersionOf = ({ name, version, position }: ServingRow): PreviousVersion => ({
+  readModel: name,
+  version,
+  position,
+});
+
 export interface CheckpointRow {
   name: string;
   version: number;
@@ -143,11 +166,16 @@ export class Checkpoints {
   ): Promise<PreviousVersion[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const notServing = this.notServing(names);
-      if (!notServing) return this.previousVersions(names);
+      const serving = this.serving(names);
+      const notServing =
+        serving.find((row) => row.state === 'FAILED') ?? serving.find(isNotServing);
+      if (!notServing) return serving.filter(isPreviousVersion).map(previousVersionOf);
       // A failed read model stays stale until someone rebuilds it: waiting would not help.
       if (notServing.state === 'FAILED' || Date.now() >= deadline) {
-        throw new ReadModelNotReadyError(notServing.name, notServing.state);
+        throw new ReadModelNotReadyError(
+          notServing.name,
+          notServing.state === 'FAILED' ? 'FAILED' : 'REBUILDING',
+        );
       }
       await nudge();
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -155,37 +183,21 @@ export class Checkpoints {
   }
 
   /**
-   * The first of `names` being rebuilt or failed, or whose live version is not this process's
-   * while its tables lack a column this version's have (its build says so), in one query (every
-   * query asks: it is hot).
+   * How each of `names` stands for this process, in one query (every query asks: it is hot): its
+   * state, its live version against this process's, and whether the version being built lets the
+   * previous one be read meanwhile (every column of its tables exists in the live ones).
    */
-  private notServing(
-    names: readonly string[],
-  ): { name: string; state: 'REBUILDING' | 'FAILED' } | undefined {
-    if (names.length === 0) return undefined;
-    return this.readStore.get<{ name: string; state: 'REBUILDING' | 'FAILED' }>(
-      `SELECT c.name AS name, CASE c.state WHEN 'FAILED' THEN 'FAILED' ELSE 'REBUILDING' END AS state
+  private serving(names: readonly string[]): ServingRow[] {
+    if (names.length === 0) return [];
+    return this.readStore.all<ServingRow>(
+      `SELECT c.name AS name, c.state AS state, c.version AS version, c.position AS position,
+         mine.value AS mine,
+         EXISTS (SELECT 1 FROM projection_builds b
+                 WHERE b.name = c.name AND b.version = mine.value AND b.previous_readable = 1)
+           AS readableMeanwhile
        FROM projection_checkpoints c
        JOIN json_each(?) wanted ON wanted.value = c.name
        LEFT JOIN json_each(?) mine ON mine.key = c.name
-       WHERE c.state IN ('REBUILDING', 'FAILED')
-          OR (mine.value IS NOT NULL AND c.version <> mine.value AND NOT EXISTS (
-            SELECT 1 FROM projection_builds b
-            WHERE b.name = c.name AND b.version = mine.value AND b.previous_readable = 1))
-       ORDER BY c.state = 'FAILED' DESC LIMIT 1`,
-      [JSON.stringify(names), this.versions],
-    );
-  }
-
-  /** Of `names`, those served from a live version other than this process's (see Projector). */
-  private previousVersions(names: readonly string[]): PreviousVersion[] {
-    if (names.length === 0) return [];
-    return this.readStore.all<PreviousVersion>(
-      `SELECT c.name AS readModel, c.version AS version, c.position AS position
-       FROM projection_checkpoints c
-       JOIN json_each(?) wanted ON wanted.value = c.name
-       JOIN json_each(?) mine ON mine.key = c.name
-       WHERE c.state = 'LIVE' AND c.version <> mine.value
        ORDER BY c.name`,
       [JSON.stringify(names), this.versions],
     );
