@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Query, Resolver } from '@nestjs/graphql';
 import { SETTINGS, type Settings } from '../platform/config/settings';
-import { effectiveAccess } from './domain/effective-access';
+import { effectiveAccess, groupAccess } from './domain/effective-access';
 import {
   PARTNER_ROLE_NAMES,
   type PartnerRoleName,
@@ -61,6 +61,11 @@ export class AccessResolver {
       .ofCustomer(customerTenantId)
       .filter((view) => maySeeSubscription(actor, view));
     const now = this.readSide.now();
+    const pair = {
+      relationshipActive: row !== undefined,
+      dapStatus: row?.dap_status ?? 'NONE',
+      gdapGrants: grantsInForce(this.gdap.grants(partnerTenantId, customerTenantId), now),
+    };
     return {
       partnerTenantId,
       customerTenantId,
@@ -68,15 +73,17 @@ export class AccessResolver {
       evaluatedAt: now,
       capabilities: effectiveAccess(roles, {
         partnerTenantId,
-        pair: {
-          relationshipActive: row !== undefined,
-          dapStatus: row?.dap_status ?? 'NONE',
-          gdapGrants: grantsInForce(this.gdap.grants(partnerTenantId, customerTenantId), now),
-        },
+        pair,
         subscriptions,
         autopilotPolicy: this.settings.AUTOPILOT_POLICY,
         partnerDefinedGroups,
       }),
+      // One user: each group it belongs to; the partner as a whole: each group GDAP grants to.
+      groupCapabilities: groupAccess(
+        partnerDefinedGroups ??
+          partnerDefinedGroupsOf(pair.gdapGrants.map((grant) => grant.securityGroupId)),
+        { partnerTenantId, pair, autopilotPolicy: this.settings.AUTOPILOT_POLICY },
+      ),
     };
   }
 
@@ -85,9 +92,9 @@ export class AccessResolver {
     partnerTenantId: string,
     userId?: string,
     role?: PartnerRoleName,
-  ): { roles: PartnerRoleName[]; partnerDefinedGroups: string[] } {
+  ): { roles: PartnerRoleName[]; partnerDefinedGroups?: string[] } {
     let roles: PartnerRoleName[] = [...PARTNER_ROLE_NAMES];
-    let partnerDefinedGroups: string[] = [];
+    let partnerDefinedGroups: string[] | undefined;
     if (userId) {
       const user = this.users.user(partnerTenantId, userId);
       if (!user || user.tenant_kind !== 'partner') {

@@ -28,6 +28,18 @@ export class Capability {
   @Field() rule!: string;
 }
 
+@ObjectType({
+  description:
+    'Whether the members of a security group the partner defined may do one action in the customer’s tenant now through that group alone (its GDAP roles), and why (R40, R67).',
+})
+export class GroupCapability {
+  @Field(() => ID) securityGroupId!: string;
+  @Field(() => CapabilityAction) action!: keyof typeof CapabilityAction;
+  @Field() allowed!: boolean;
+  @Field() reason!: string;
+  @Field() rule!: string;
+}
+
 @ObjectType()
 export class AccessReport {
   @Field(() => ID) partnerTenantId!: string;
@@ -35,4 +47,9 @@ export class AccessReport {
   @Field(() => ID, { nullable: true }) userId?: string | null;
   @Field() evaluatedAt!: Date;
   @Field(() => [Capability]) capabilities!: Capability[];
+  @Field(() => [GroupCapability], {
+    description:
+      'R67: for one user (userId), each group the partner defined that it belongs to; otherwise each such group holding an active GDAP access assignment here. The directory and Autopilot actions; `role` does not narrow it.',
+  })
+  groupCapabilities!: GroupCapability[];
 }

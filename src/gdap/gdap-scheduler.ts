@@ -75,9 +75,28 @@ export class GdapScheduler {
     this.running = (this.running ?? Promise.resolve()).then(() => this.pass());
   }
 
-  /** Records everything due by now for every partner with scheduled work; resolves when done. */
+  /**
+   * Records everything due by now for every partner with scheduled work; resolves when done. One
+   * partner's failure (its stream unreadable, the store refusing) holds back no other partner: the
+   * failures are reported together once every partner has had its turn, and it is tried again
+   * after GDAP_SCHEDULER_MAX_SLEEP_MS.
+   */
   async runDue(): Promise<void> {
-    for (const partner of await this.partners()) await this.recordDue(partner);
+    const failed: unknown[] = [];
+    for (const partner of await this.partners()) {
+      await this.recordDue(partner).catch((error: unknown) => {
+        failed.push(error);
+        // Tried again after a rest, not at once: a due time in the past would wake it in a loop.
+        const retryAt = this.clock.now().getTime() + this.settings.GDAP_SCHEDULER_MAX_SLEEP_MS;
+        this.dueAt.set(partner, retryAt);
+      });
+    }
+    if (failed.length > 0) {
+      throw new AggregateError(
+        failed,
+        `${failed.length} partner(s) failed: ${failed.map(String).join('; ')}`,
+      );
+    }
   }
 
   private async pass(): Promise<void> {

@@ -5,6 +5,7 @@ import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationsh
 import { type Actor, isCustomerGlobalAdmin, isOperator } from '../platform/domain/actor';
 import { forbidden, invalidInput, notFound } from '../platform/domain/domain-error';
 import { normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
+import { assertPartnerPageReader } from '../delegated-admin/domain/page-access';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
@@ -57,6 +58,7 @@ function scopeOf(actor: Actor, filter: DelegatedAdminRelationshipFilter | undefi
     : undefined;
   const status = filter?.status ?? undefined;
   if (actor.tenantKind === 'partner') {
+    assertPartnerPageReader(actor);
     return { partnerTenantId: actor.tenantId, customerTenantId, status };
   }
   if (actor.tenantKind === 'customer') {
@@ -133,6 +135,7 @@ export class GdapResolver {
     if (actor.tenantKind !== 'partner') {
       throw forbidden('R63', 'The expiring lists are on the partner’s Customers page.');
     }
+    assertPartnerPageReader(actor);
     // R43: asOf reads the relationships as they stood then, not today's rows.
     await this.readSide.ready(asOf ? HISTORY_READ_MODEL : READ_MODEL);
     const now = asOf ?? this.readSide.now();
@@ -291,7 +294,7 @@ export class GdapResolver {
         type: 'DeleteDelegatedAdminAccessAssignment',
         actor: caller.actor,
         relationshipId: normaliseRelationshipId(input.relationshipId),
-        assignmentId: normaliseEntityId(input.assignmentId, 'role assignment'),
+        assignmentId: normaliseEntityId(input.assignmentId, 'access assignment'),
       }),
     );
   }

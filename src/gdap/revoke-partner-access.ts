@@ -32,7 +32,7 @@ export class RevokePartnerAccessHandler implements ICommandHandler<RevokePartner
 
   async execute({ context, partnerTenantId, confirm }: RevokePartnerAccess) {
     const customerTenantId = assertMayRevokePartnerAccess(context.actor);
-    assertConfirmed(confirm, []);
+    assertConfirmed(confirm);
     const requested = await this.aggregates.decide(
       partnerAccessStreamId(partnerTenantId, customerTenantId),
       partnerAccessRevocationDecider,

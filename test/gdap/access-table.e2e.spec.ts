@@ -23,6 +23,8 @@ const ADD_DEVICE = `mutation ($serial: String!) { addAutopilotDevices(input: { c
 const SERVICES = `{ customer(tenantId: "fabrikam") { services { name usable rule } } }`;
 const DIRECTORY = `{ directoryRoles { role members { userId } } }`;
 
+const GROUP_ACCESS = `query ($userId: ID) { effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam", userId: $userId) { capabilities { action } groupCapabilities { securityGroupId action allowed reason rule } } }`;
+
 /** An Admin Agent in the partner-defined group `device-team` (R66: membership from the token). */
 const tina = { ...people.ann, sub: 'tina', name: 'Tina', roles: ['AdminAgent', 'device-team'] };
 
@@ -113,12 +115,12 @@ describe('R40, R67: effectiveAccess agrees with the commands over HTTP, every pa
   /** A relationship approved now, every row's group assigned its role. */
   async function activeWithAssignments(
     name: string,
-  ): Promise<{ id: string; assignments: string[] }> {
+  ): Promise<{ id: string; assignments: string[]; ofGroup: Record<string, string> }> {
     const ann = tokens['Admin Agents'];
     const id = (await app.gql(ann, CREATE, { name })).data.createDelegatedAdminRelationship.id;
     await app.gql(ann, REQUEST, { id });
     expect((await app.gql(fay, APPROVE, { id })).errors).toBeUndefined();
-    let assignments: { id: string }[] = [];
+    let assignments: { id: string; securityGroupId: string }[] = [];
     for (const { group, role } of ROWS) {
       const answer = await app.gql(ann, ASSIGN, { id, group, role });
       expect(answer.errors).toBeUndefined();
@@ -131,7 +133,11 @@ describe('R40, R67: effectiveAccess agrees with the commands over HTTP, every pa
           node.accessAssignments.every((a: { status: string }) => a.status === 'active'),
       ),
     );
-    return { id, assignments: assignments.map((a) => a.id) };
+    return {
+      id,
+      assignments: assignments.map((a) => a.id),
+      ofGroup: Object.fromEntries(assignments.map((a) => [a.securityGroupId, a.id])),
+    };
   }
 
   /** For every row: effectiveAccess against the commands and pages, and what it allowed. */
@@ -224,5 +230,64 @@ describe('R40, R67: effectiveAccess agrees with the commands over HTTP, every pa
       nodes.some((node) => node.id === third.id && node.status === 'expired'),
     );
     expect(await compareEveryRow()).toEqual(NOTHING);
+  }, 60_000);
+
+  /** In `device-team` and nothing else: no partner role, so every answer about her is the group's. */
+  const tia = { ...people.ann, sub: 'tia', name: 'Tia', roles: ['device-team'] };
+
+  it('R40, R66, R67: a user whose only group is partner-defined is answered for it, as the commands decide', async () => {
+    const tiaToken = await app.token(tia);
+    const { id, ofGroup } = await activeWithAssignments('Group only');
+    // Intune Administrator through device-team: she opens a service request (and is now known).
+    expect(outcome(await app.gql(tiaToken, OPEN_SR))).toBe('ALLOWED');
+
+    type GroupAnswer = {
+      securityGroupId: string;
+      action: string;
+      allowed: boolean;
+      reason: string;
+      rule: string;
+    };
+    const report = async (token: string, userId?: string) =>
+      (await app.gql(token, GROUP_ACCESS, { userId })).data.effectiveAccess as {
+        capabilities: unknown[];
+        groupCapabilities: GroupAnswer[];
+      };
+    const expectedOf = (answers: GroupAnswer[], action: string) => {
+      const found = answers.find((a) => a.action === action)!;
+      return found.allowed ? 'ALLOWED' : `FORBIDDEN ${found.rule}`;
+    };
+
+    const aboutTia = await report(tokens['Admin Agents'], 'tia');
+    expect(aboutTia.capabilities).toEqual([]);
+    expect(new Set(aboutTia.groupCapabilities.map((a) => a.securityGroupId))).toEqual(
+      new Set(['device-team']),
+    );
+    const sr = aboutTia.groupCapabilities.find((a) => a.action === 'OPEN_SERVICE_REQUEST')!;
+    expect(sr).toMatchObject({ allowed: true, rule: 'R67' });
+    expect(sr.reason).toContain(id);
+    expect(sr.reason).toContain(ofGroup['device-team']);
+    expect(outcome(await app.gql(tiaToken, CREATE_PROFILE))).toBe(
+      expectedOf(aboutTia.groupCapabilities, 'MANAGE_AUTOPILOT_PROFILES'),
+    );
+    expect(expectedOf(aboutTia.groupCapabilities, 'MANAGE_AUTOPILOT_PROFILES')).toBe(
+      'FORBIDDEN R30',
+    );
+    // The customer's Global admin, asking about the partner, sees the group as GDAP grants it.
+    const forFay = (await report(fay)).groupCapabilities;
+    expect(forFay.filter((a) => a.allowed).map((a) => [a.securityGroupId, a.action])).toEqual([
+      ['device-team', 'USE_ADMIN_PORTALS'],
+      ['device-team', 'OPEN_SERVICE_REQUEST'],
+    ]);
+
+    expect((await app.gql(fay, TERMINATE, { id })).errors).toBeUndefined();
+    await settled((nodes) => nodes.some((node) => node.id === id && node.status === 'terminated'));
+    const afterwards = (await report(tokens['Admin Agents'], 'tia')).groupCapabilities;
+    expect(afterwards.filter((a) => a.allowed)).toEqual([]);
+    expect(outcome(await app.gql(tiaToken, OPEN_SR))).toBe(
+      expectedOf(afterwards, 'OPEN_SERVICE_REQUEST'),
+    );
+    // Nothing grants to any group the partner defined any more: the partner's report lists none.
+    expect((await report(fay)).groupCapabilities).toEqual([]);
   }, 60_000);
 });

@@ -5,6 +5,7 @@ import { serviceRequestsDecider } from '../../src/delegated-admin/domain/service
 import {
   type CapabilityAnswer,
   effectiveAccess,
+  groupAccess,
 } from '../../src/effective-access/domain/effective-access';
 import type { GdapCommand } from '../../src/gdap/domain/commands';
 import type { GdapEvent } from '../../src/gdap/domain/events';
@@ -42,6 +43,8 @@ const PARTNER_ROLES = {
   'Sales Agents': { tokenRoles: ['SalesAgent'], group: 'SALES_AGENTS' },
   // A Sales Agent (nothing from DAP, R14) who is also in a group the partner defined (R66).
   'a partner-defined group': { tokenRoles: ['SalesAgent', 'tier-two'], group: 'tier-two' },
+  // No partner role at all: only the group the partner defined (R66); its answers are the group's.
+  'only a partner-defined group': { tokenRoles: ['tier-two'], group: 'tier-two' },
 } as const;
 type PartnerRoleRow = keyof typeof PARTNER_ROLES;
 
@@ -118,7 +121,7 @@ function outcomeOf(decide: () => unknown[]): string {
     return `${error.code} ${error.rule ?? '-'}`;
   }
 }
-const expectedOutcome = (answer: CapabilityAnswer) =>
+const expectedOutcome = (answer: Pick<CapabilityAnswer, 'allowed' | 'rule'>) =>
   answer.allowed ? 'ALLOWED' : `FORBIDDEN ${answer.rule}`;
 
 const cases = Object.keys(PARTNER_ROLES).flatMap((role) =>
@@ -158,13 +161,19 @@ describe('R40, R67: effectiveAccess and the commands agree for every partner rol
       tenantKind: 'partner',
       roles: [...tokenRoles],
     };
-    const answers = effectiveAccess(partnerRolesOf(actor.roles), {
+    const situation = {
       partnerTenantId: CONTOSO,
       pair: factsBehindFence(pair, {}, now),
       subscriptions: [],
       autopilotPolicy: 'dap-required',
       partnerDefinedGroups: partnerDefinedGroupsOf(actor.roles),
-    });
+    } as const;
+    const roles = partnerRolesOf(actor.roles);
+    // The answers about this user: its role's, or, holding none, its group's (R40, R67).
+    const answers: Omit<CapabilityAnswer, 'role' | 'subscriptionId'>[] =
+      roles.length > 0
+        ? effectiveAccess(roles, situation)
+        : groupAccess(situation.partnerDefinedGroups, situation);
     const answer = (action: CapabilityAnswer['action']) => {
       const found = answers.find((a) => a.action === action);
       if (!found) throw new Error(`no answer for ${action}`);
@@ -287,7 +296,33 @@ describe('R40, R67: effectiveAccess and the commands agree for every partner rol
         expect(table[`a partner-defined group / DAP ${dap} / GDAP ${gdap}`]).toBe(
           inForce ? HELPDESK : '',
         );
+        expect(table[`only a partner-defined group / DAP ${dap} / GDAP ${gdap}`]).toBe(
+          inForce ? HELPDESK : '',
+        );
       }
     }
+  });
+
+  it('R40, R66, R67: a user in a partner-defined group only is answered for it, naming the relationship and assignment', () => {
+    const active = situationOf('only a partner-defined group', 'none', 'active with an assignment');
+    for (const action of [
+      'USE_ADMIN_PORTALS',
+      'OPEN_SERVICE_REQUEST',
+      'HELPDESK_ACTIONS',
+    ] as const) {
+      const granted = active.answer(action);
+      expect(granted).toMatchObject({ securityGroupId: 'tier-two', allowed: true, rule: 'R67' });
+      expect(granted.reason).toContain(REL);
+      expect(granted.reason).toContain('44444444-4444-4444-8444-444444444444');
+    }
+    expect(active.answer('MANAGE_DIRECTORY')).toMatchObject({ allowed: false, rule: 'R14' });
+    // Autopilot needs a partner role as well (R30), whatever the group holds.
+    expect(active.answer('MANAGE_AUTOPILOT_PROFILES')).toMatchObject({
+      allowed: false,
+      rule: 'R30',
+    });
+    const ended = situationOf('only a partner-defined group', 'active', 'terminated');
+    expect(ended.answer('OPEN_SERVICE_REQUEST')).toMatchObject({ allowed: false, rule: 'R14' });
+    expect(ended.answer('OPEN_SERVICE_REQUEST').reason).toContain('tier-two');
   });
 });

@@ -9,6 +9,7 @@ import type { GdapCommand } from '../../src/gdap/domain/commands';
 import type { Actor } from '../../src/platform/domain/actor';
 import { AggregateStore } from '../../src/platform/write/aggregate-store';
 import { ManualClock, removeDataDir, startApp } from '../support/app';
+import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { spawnServer } from '../support/server-process';
 
 const DAY = 86_400_000;
@@ -37,18 +38,63 @@ const DUE = [
   'DelegatedAdminRelationshipAutoExtended',
 ];
 
+interface Recorded {
+  type: string;
+  streamId: string;
+}
+
+/** The due transitions recorded so far, read from the store itself (not through the server). */
+interface StoreUnderTest {
+  env: Record<string, string>;
+  recorded(): Recorded[];
+  close(): Promise<void>;
+}
+
+function sqliteStore(dataDir: string): StoreUnderTest {
+  const events = new Database(join(dataDir, 'events.db'), { readonly: true });
+  const query = events.prepare(
+    `SELECT type, stream_id AS streamId FROM events WHERE type IN (${DUE.map(() => '?').join(', ')})`,
+  );
+  return {
+    env: {},
+    recorded: () => query.all(...DUE) as Recorded[],
+    close: () => {
+      events.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+/** The in-process gRPC double outlives the killed server, as an EventStoreDB node would. */
+function esdbStore(double: EsdbDouble): StoreUnderTest {
+  return {
+    env: { EVENTSTORE_URL: double.url },
+    recorded: () =>
+      double.log
+        .all()
+        .filter((event) => DUE.includes(event.type))
+        .map(({ type, streamId }) => ({ type, streamId })),
+    close: () => double.stop(),
+  };
+}
+
 /**
  * R69: "survives restarts (no event is missed or doubled after a crash)". 60 partners each hold
  * a 90-day relationship approved 100 days ago with an active assignment; the server is started
  * (the real clock) and killed with SIGKILL while its scheduler records what became due; started
- * again, every transition is recorded exactly once.
+ * again, every transition is recorded exactly once. On both event stores.
  */
-describe('the GDAP scheduler killed while it records due transitions', () => {
+describe.each([
+  ['SQLite', false],
+  ['EventStoreDB (the gRPC double)', true],
+])('the GDAP scheduler killed while it records due transitions, on %s', (_name, onEsdb) => {
   it('R69, R63: on restart no transition is missed or recorded twice', async () => {
+    const double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
+    const storeEnv: Record<string, string> = double ? { EVENTSTORE_URL: double.url } : {};
     const hundredDaysAgo = new Date(Date.now() - 100 * DAY);
     const setup = await startApp({
       clock: new ManualClock(hundredDaysAgo),
-      env: { GDAP_SCHEDULER_MAX_SLEEP_MS: '86400000' },
+      env: { GDAP_SCHEDULER_MAX_SLEEP_MS: '86400000', ...storeEnv },
     });
     const { dataDir } = setup;
     try {
@@ -105,15 +151,10 @@ describe('the GDAP scheduler killed while it records due transitions', () => {
       await setup.close();
     }
 
-    const events = new Database(join(dataDir, 'events.db'), { readonly: true });
-    const recorded = (): { type: string; stream_id: string; data: string }[] =>
-      events
-        .prepare(
-          `SELECT type, stream_id, data FROM events WHERE type IN (${DUE.map(() => '?').join(', ')})`,
-        )
-        .all(...DUE) as { type: string; stream_id: string; data: string }[];
+    const store = double ? esdbStore(double) : sqliteStore(dataDir);
+    const recorded = () => store.recorded();
     try {
-      const server = spawnServer(dataDir);
+      const server = spawnServer(dataDir, store.env);
       let atKill = 0;
       for (const until = Date.now() + 60_000; Date.now() < until;) {
         atKill = recorded().filter((e) => e.type !== 'DelegatedAdminRelationshipExpiring').length;
@@ -127,7 +168,10 @@ describe('the GDAP scheduler killed while it records due transitions', () => {
       expect(atKill).toBeGreaterThan(0);
       expect(left.length).toBeLessThan(PARTNERS);
 
-      const app = await startApp({ dataDir, env: { GDAP_SCHEDULER_MAX_SLEEP_MS: '20' } });
+      const app = await startApp({
+        dataDir,
+        env: { GDAP_SCHEDULER_MAX_SLEEP_MS: '20', ...store.env },
+      });
       try {
         await app.app.get(GdapScheduler).runDue();
         const all = recorded();
@@ -137,7 +181,7 @@ describe('the GDAP scheduler killed while it records due transitions', () => {
         expect(count('DelegatedAdminRelationshipExpired')).toBe(PARTNERS / 2);
         expect(count('DelegatedAdminRelationshipAutoExtended')).toBe(PARTNERS / 2);
         for (const type of DUE) {
-          const streams = all.filter((e) => e.type === type).map((e) => e.stream_id);
+          const streams = all.filter((e) => e.type === type).map((e) => e.streamId);
           expect(new Set(streams).size).toBe(streams.length);
         }
         // Another pass, as a second instance or a repeated wake would make, finds nothing.
@@ -147,7 +191,7 @@ describe('the GDAP scheduler killed while it records due transitions', () => {
         await app.close();
       }
     } finally {
-      events.close();
+      await store.close();
       removeDataDir(dataDir);
     }
   }, 180_000);

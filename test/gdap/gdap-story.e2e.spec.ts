@@ -21,6 +21,7 @@ const PAGES_AS_OF = `query ($asOf: DateTime) {
   customers(asOf: $asOf) { nodes { tenantId delegatedAdminRelationships { id status endDateTime } } }
 }`;
 const PARTNER_PAGE_AS_OF = `query ($asOf: DateTime) { partnerRelationships(asOf: $asOf) { partnerTenantId delegatedAdminRelationships { id status approvalUrl } } }`;
+const TERMINATE = `mutation ($id: ID!) { terminateDelegatedAdminRelationship(input: { relationshipId: $id }) { ${FIELDS} } }`;
 const ACCESS = `query ($role: PartnerRole) { effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam", role: $role) { capabilities { role action allowed reason rule } } }`;
 
 const { USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR } = DIRECTORY_ROLES;
@@ -267,4 +268,128 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     expect(await statusAt(new Date(end.getTime() - 40 * DAY))).toBe('active');
     expect(await statusAt(new Date(end.getTime() - 10 * DAY))).toBe('expiring');
   });
+
+  /** What Sales Agents may do: nothing from DAP (R14), so only what these relationships give. */
+  const salesActions = async () =>
+    (await app.gql(ann, ACCESS, { role: 'SALES_AGENT' })).data.effectiveAccess.capabilities.find(
+      (c: { action: string }) => c.action === 'MANAGE_DIRECTORY',
+    );
+
+  /** Created, approval requested and approved now; SALES_AGENTS assigned User Administrator. */
+  async function activeAndAssigned(displayName: string): Promise<string> {
+    const created = await app.gql(ann, CREATE, {
+      input: {
+        customerTenantId: 'fabrikam',
+        displayName,
+        duration: 'P90D',
+        roles: [USER_ADMINISTRATOR],
+      },
+    });
+    const { id } = created.data.createDelegatedAdminRelationship;
+    await app.gql(ann, REQUEST, { id });
+    expect((await app.gql(fay, APPROVE, { id })).errors).toBeUndefined();
+    const assigned = await app.gql(ann, ASSIGN, {
+      input: {
+        relationshipId: id,
+        securityGroupId: 'SALES_AGENTS',
+        roleTemplateIds: [USER_ADMINISTRATOR.roleTemplateId],
+      },
+    });
+    expect(assigned.errors).toBeUndefined();
+    await tick();
+    await eventually(
+      async () => (await list(ann)).find((row: { id: string }) => row.id === id),
+      (row) => row?.accessAssignments[0]?.status === 'active',
+    );
+    return id;
+  }
+
+  it('R62, R69: an approval request lapses after 90 days and can no longer be approved', async () => {
+    const created = await app.gql(ann, CREATE, {
+      input: {
+        customerTenantId: 'fabrikam',
+        displayName: 'Fabrikam never approved',
+        duration: 'P30D',
+        roles: [USER_ADMINISTRATOR],
+      },
+    });
+    const { id } = created.data.createDelegatedAdminRelationship;
+    await app.gql(ann, REQUEST, { id });
+    const mine = async () => (await list(fay)).find((row: { id: string }) => row.id === id);
+
+    app.clock.advance(89 * DAY);
+    await tick();
+    expect((await mine()).status).toBe('approvalPending');
+
+    app.clock.advance(DAY);
+    // Lapsed the moment 90 days are up, whether or not the scheduler has recorded it yet.
+    const late = await app.gql(fay, APPROVE, { id });
+    expect(late.errors?.[0].extensions).toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      rule: 'R62',
+    });
+    await tick();
+    expect((await eventually(mine, (row) => row.status === 'expired')).status).toBe('expired');
+    const again = await app.gql(fay, APPROVE, { id });
+    expect(again.errors?.[0].extensions).toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      rule: 'R62',
+    });
+
+    await tick();
+    const recorded = await app.app.get<EventStore>(EVENT_STORE).readStream('gdap-contoso-partners');
+    const ofIt = (type: string) =>
+      recorded.filter(
+        (event) =>
+          event.type === type && (event.data as { relationshipId: string }).relationshipId === id,
+      );
+    expect(ofIt('DelegatedAdminRelationshipApprovalExpired')).toHaveLength(1);
+    expect(ofIt('DelegatedAdminRelationshipApproved')).toHaveLength(0);
+  });
+
+  it.each([
+    ['the partner', 'PARTNER'],
+    ['the customer', 'CUSTOMER'],
+  ] as const)(
+    'R64, R67, R69: terminated by %s: nothing granted from the request on, finished by the scheduler',
+    async (_side, side) => {
+      const id = await activeAndAssigned(`Fabrikam ended by ${side.toLowerCase()}`);
+      expect(await salesActions()).toMatchObject({ allowed: true, rule: 'R67' });
+
+      const terminated = await app.gql(side === 'PARTNER' ? ann : fay, TERMINATE, { id });
+      expect(terminated.errors).toBeUndefined();
+      // The scheduler, woken by the command, may have finished it already (R69).
+      expect(['terminationRequested', 'terminated']).toContain(
+        terminated.data.terminateDelegatedAdminRelationship.status,
+      );
+      // From the request on it grants nothing (R64), finished or not.
+      expect(await salesActions()).toMatchObject({ allowed: false });
+
+      await tick();
+      const mine = async () => (await list(ann)).find((row: { id: string }) => row.id === id);
+      const ended = await eventually(mine, (row) => row.status === 'terminated');
+      expect(ended.status).toBe('terminated');
+      expect(ended.accessAssignments).toEqual([
+        expect.objectContaining({ securityGroupId: 'SALES_AGENTS', status: 'deleted' }),
+      ]);
+      const refused = await app.gql(fay, TERMINATE, { id });
+      expect(refused.errors?.[0].extensions).toMatchObject({
+        code: 'PRECONDITION_FAILED',
+        rule: 'R64',
+      });
+
+      const recorded = await app.app
+        .get<EventStore>(EVENT_STORE)
+        .readStream('gdap-contoso-partners');
+      const ofIt = (type: string) =>
+        recorded.filter(
+          (event) =>
+            event.type === type && (event.data as { relationshipId: string }).relationshipId === id,
+        );
+      expect(ofIt('DelegatedAdminRelationshipTerminationRequested')).toEqual([
+        expect.objectContaining({ data: expect.objectContaining({ requestedBy: side }) }),
+      ]);
+      expect(ofIt('DelegatedAdminRelationshipTerminated')).toHaveLength(1);
+    },
+  );
 });

@@ -122,7 +122,11 @@ export function partnerRolesMay(
   if (!roles.some((role) => need.roles.includes(role))) {
     const who = need.roles.map((needed) => ROLE_LABEL[needed]).join(' and ');
     const sales = roles.includes('SALES_AGENT') ? ' Sales Agents get nothing from DAP.' : '';
-    return { allowed: false, reason: `Only ${who} may do this.${sales}`, rule: 'R14' };
+    const gdap =
+      roles.length === 0
+        ? ` through DAP, and no active GDAP access assignment of ${groups.join(', ') || 'their groups'} allows it`
+        : '';
+    return { allowed: false, reason: `Only ${who} may do this${gdap}.${sales}`, rule: 'R14' };
   }
   if (facts.dapStatus === 'REMOVED') {
     return {

@@ -1,7 +1,10 @@
 import {
+  type AutopilotAct,
+  type AutopilotAction,
   AUTOPILOT_ACTIONS,
   autopilotCapability,
   type AutopilotPolicy,
+  partnerRolesMayAutopilot,
 } from '../../autopilot/domain/autopilot-access';
 import type { SecurityGroupId } from '../../gdap/domain/events';
 import {
@@ -102,6 +105,58 @@ function answersOf(
       ),
     ),
   ];
+}
+
+/** The actions a group's members are answered for: those directory roles decide (R67). */
+export const GROUP_CAPABILITY_ACTIONS = [...DAP_CAPABILITY_ACTIONS, ...AUTOPILOT_ACTIONS] as const;
+
+/** What the members of one security group may do through it alone (R67). */
+export interface GroupCapabilityAnswer extends Verdict {
+  securityGroupId: SecurityGroupId;
+  action: (typeof GROUP_CAPABILITY_ACTIONS)[number];
+}
+
+/** The Autopilot act each action is judged by, for a group (its members' own devices). */
+const AUTOPILOT_ACT = (partnerTenantId: string): Record<AutopilotAction, AutopilotAct> => ({
+  MANAGE_AUTOPILOT_PROFILES: { kind: 'MANAGE_PROFILES' },
+  ADD_AUTOPILOT_DEVICES: { kind: 'ADD_DEVICES' },
+  MANAGE_AUTOPILOT_DEVICES: {
+    kind: 'REMOVE_DEVICE',
+    addedBy: { source: 'PARTNER', partnerTenantId },
+  },
+});
+
+/**
+ * R40, R67: for each group the partner defined, what its members may do through it alone: the
+ * directory actions (granted by its GDAP roles, with the relationship and assignment that grant
+ * each) and Autopilot (which needs a partner role as well, R30, R35). A member holding no partner
+ * role gets exactly this from the commands; for one holding a role, the group's roles also count
+ * in that role's answers (`effectiveAccess`).
+ */
+export function groupAccess(
+  groups: readonly SecurityGroupId[],
+  situation: Omit<AccessSituation, 'subscriptions' | 'partnerDefinedGroups'>,
+): GroupCapabilityAnswer[] {
+  const { partnerTenantId, pair, autopilotPolicy } = situation;
+  const autopilotFacts = { ...pair, policy: autopilotPolicy };
+  return [...new Set(groups)].flatMap((securityGroupId) => [
+    ...DAP_CAPABILITY_ACTIONS.map((action) => ({
+      securityGroupId,
+      action,
+      ...partnerRolesMay([], action, pair, [securityGroupId]),
+    })),
+    ...AUTOPILOT_ACTIONS.map((action) => ({
+      securityGroupId,
+      action,
+      ...partnerRolesMayAutopilot(
+        [],
+        partnerTenantId,
+        AUTOPILOT_ACT(partnerTenantId)[action],
+        autopilotFacts,
+        [securityGroupId],
+      ),
+    })),
+  ]);
 }
 
 const answer = (

@@ -10,16 +10,22 @@ export const addDuration = (start: Date, duration: string): Date => end(parse(du
 export const addDays = (start: Date, days: number): Date =>
   new Date(start.getTime() + days * DAY_MS);
 
+/**
+ * An ISO 8601 duration, whole numbers only, each part at most 9 digits: the parser alone takes the
+ * first match anywhere in the text ("P1D P1D", "-P1D", "P1DT-1H" would be stored as given).
+ */
+const ISO_DURATION =
+  /^P(?=\d|T\d)(?:\d{1,9}Y)?(?:\d{1,9}M)?(?:\d{1,9}W)?(?:\d{1,9}D)?(?:T(?=\d)(?:\d{1,9}H)?(?:\d{1,9}M)?(?:\d{1,9}S)?)?$/;
+
 /** R60: a relationship lasts 1 day to 2 years (Graph: P1D to P2Y), as an ISO 8601 duration. */
 export function checkRelationshipDuration(duration: string, now: Date): string {
   const value = duration.trim().toUpperCase();
-  let endsAt: Date;
-  try {
-    endsAt = addDuration(now, value);
-  } catch {
+  if (!ISO_DURATION.test(value)) {
     throw invalidInput(`${quote(duration)} is not an ISO 8601 duration (e.g. P730D).`, 'R60');
   }
-  if (endsAt < addDays(now, 1) || endsAt > addDuration(now, 'P2Y')) {
+  const endsAt = addDuration(now, value);
+  // Past the calendar's end (P999999999Y) it ends at no date at all, and compares as nothing.
+  if (!(endsAt >= addDays(now, 1) && endsAt <= addDuration(now, 'P2Y'))) {
     throw invalidInput('A GDAP relationship lasts 1 day (P1D) to 2 years (P2Y).', 'R60');
   }
   return value;

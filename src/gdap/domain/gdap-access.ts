@@ -1,4 +1,9 @@
-import { type Actor, isCustomerGlobalAdmin, isPartnerUser } from '../../platform/domain/actor';
+import {
+  type Actor,
+  isCustomerGlobalAdmin,
+  isPartnerUser,
+  PARTNER_ROLES,
+} from '../../platform/domain/actor';
 import { forbidden, notFound } from '../../platform/domain/domain-error';
 import type { GdapRelationship } from './gdap-state';
 
@@ -25,12 +30,19 @@ export function assertCustomerGlobalAdmin(actor: Actor, customerTenantId: string
   }
 }
 
-/** Who sees a relationship: the partner's users and the customer's Global admins (R17). */
+/**
+ * Who sees a relationship (R17): the partner's users holding a partner role (R16, as for every
+ * partner page) and the customer's Global admins.
+ */
 export function maySeeRelationship(
   actor: Actor,
   relationship: Pick<GdapRelationship, 'partnerTenantId' | 'customerTenantId'>,
 ): boolean {
-  if (actor.tenantKind === 'partner') return actor.tenantId === relationship.partnerTenantId;
+  if (actor.tenantKind === 'partner') {
+    return (
+      actor.tenantId === relationship.partnerTenantId && isPartnerUser(actor, ...PARTNER_ROLES)
+    );
+  }
   if (actor.tenantKind === 'customer') {
     return isCustomerGlobalAdmin(actor) && actor.tenantId === relationship.customerTenantId;
   }

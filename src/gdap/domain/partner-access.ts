@@ -62,11 +62,11 @@ export function assertMayRevokePartnerAccess(actor: Actor): string {
 }
 
 /** R70: revoking everything needs `confirm: true`; without it nothing changes. */
-export function assertConfirmed(confirm: boolean, grants: readonly PartnerGrant[]): void {
+export function assertConfirmed(confirm: boolean): void {
   if (confirm) return;
   throw new DomainError(
     'CONFIRMATION_REQUIRED',
-    `Ending this partner’s access changes ${grants.filter((grant) => grant.endsOnRevoke).length} grants (see previewRevokePartnerAccess); nothing was changed. Repeat with confirm: true.`,
+    'Ending this partner’s access ends every grant previewRevokePartnerAccess lists as ending; nothing was changed. Repeat with confirm: true.',
     'R70',
   );
 }

@@ -5,6 +5,7 @@ import {
   notFound,
   preconditionFailed,
 } from '../../platform/domain/domain-error';
+import { quote } from '../../platform/domain/ids';
 import { approvalEmailDraft, approvalUrl } from './approval-link';
 import type { GdapCommand } from './commands';
 import { APPROVAL_VALID_DAYS } from './due-transitions';
@@ -37,19 +38,31 @@ export function relationshipOf(state: GdapState, relationshipId: string): GdapRe
   return relationship;
 }
 
-/** R60: 1 to 50 characters, unique among the partner's relationships (case-insensitively). */
+/** Control characters, and the bidirectional controls that make a name read as another. */
+const UNPRINTABLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/**
+ * R60: 1 to 50 characters (NFC, so one name is not two), no control characters, unique among the
+ * partner's relationships (case-insensitively).
+ */
 function checkDisplayName(state: GdapState, value: string, exceptId?: string): string {
-  const displayName = value.trim();
+  const displayName = value.normalize('NFC').trim();
   if (!displayName || displayName.length > DISPLAY_NAME_MAX) {
     throw invalidInput(
       `A GDAP relationship's display name has 1 to ${DISPLAY_NAME_MAX} characters.`,
       'R60',
     );
   }
+  if (UNPRINTABLE.test(displayName)) {
+    throw invalidInput(
+      'A GDAP relationship’s display name holds no control or text-direction characters.',
+      'R60',
+    );
+  }
   const taken = Object.values(state.relationships).some(
     (other) =>
       other.relationshipId !== exceptId &&
-      other.displayName.toLowerCase() === displayName.toLowerCase(),
+      other.displayName.normalize('NFC').toLowerCase() === displayName.toLowerCase(),
   );
   if (taken) {
     throw conflict(`You already have a GDAP relationship named “${displayName}”.`, 'R60');
@@ -268,6 +281,14 @@ export function approve(
         : `Only a relationship awaiting approval can be approved (this one is ${relationship.status}).`,
     );
   }
+  const endDateTime = addDuration(now, relationship.duration);
+  // Recorded before R60 checked durations strictly, a duration may end at no date at all.
+  if (Number.isNaN(endDateTime.getTime())) {
+    throw preconditionFailed(
+      'R60',
+      `This relationship's duration ${quote(relationship.duration)} ends at no date; the partner must create it again.`,
+    );
+  }
   return [
     {
       type: 'DelegatedAdminRelationshipApproved',
@@ -275,7 +296,7 @@ export function approve(
         ...pairOf(relationship),
         approvedByUserId: command.actor.userId,
         activatedAt: now.toISOString(),
-        endDateTime: addDuration(now, relationship.duration).toISOString(),
+        endDateTime: endDateTime.toISOString(),
       },
     },
   ];

@@ -51,10 +51,10 @@ export function checkUserId(value: string, field = 'user id'): string {
 export const isUserId = (value: string): boolean => USER_ID.test(value);
 
 /**
- * Invitations, subscriptions and role assignments: ids the server made. Autopilot devices and
+ * Invitations, subscriptions, role and GDAP access assignments: ids the server made. Autopilot devices and
  * profiles carry their tenant too (autopilot/autopilot-ids.ts).
  */
-export type EntityKind = 'invitation' | 'subscription' | 'role assignment';
+export type EntityKind = 'invitation' | 'subscription' | 'role assignment' | 'access assignment';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

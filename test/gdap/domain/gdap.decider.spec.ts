@@ -90,6 +90,56 @@ describe('GDAP relationship decider', () => {
       }
     });
 
+    it('R60: a duration the parser would half-read, or one past the calendar, is refused', () => {
+      // iso8601-duration takes the first match anywhere; these would be stored as given.
+      for (const duration of ['P1D P1D', '-P1D', 'P1DT-1H', 'P1Y1Y', 'P1DT', 'PT', 'P']) {
+        given(gdapDecider)
+          .when(createCommand({ duration }), at(0))
+          .thenThrows('INVALID_INPUT', 'R60');
+      }
+      // These end at no date at all (Invalid Date compares as nothing): approval then crashed.
+      for (const duration of ['P999999999Y', 'P100000000000000000000D', `P${'9'.repeat(5000)}D`]) {
+        const refused = given(gdapDecider)
+          .when(createCommand({ duration }), at(0))
+          .thenThrows('INVALID_INPUT', 'R60');
+        expect(refused.message.length).toBeLessThan(200);
+      }
+      for (const duration of ['PT24H', 'P1W', 'P1Y12M', ' p1d ']) {
+        given(gdapDecider).when(createCommand({ duration }), at(0)).events();
+      }
+    });
+
+    it('R60, R62: a relationship recorded with a duration that ends at no date is refused approval, not crashed on', () => {
+      const [createdEvent, ...rest] = pending();
+      const poisoned = {
+        ...createdEvent,
+        data: { ...createdEvent.data, duration: 'P999999999Y' },
+      } as typeof createdEvent;
+      given(gdapDecider, [poisoned, ...rest])
+        .when(approve(), at(1))
+        .thenThrows('PRECONDITION_FAILED', 'R60');
+    });
+
+    it('R60: display names hold no control or text-direction characters, and are compared in NFC', () => {
+      for (const displayName of [
+        'Contoso\nhelpdesk',
+        'Contoso\u0000',
+        '\u202eksedpleh',
+        'a\u2066b',
+      ]) {
+        given(gdapDecider)
+          .when(createCommand({ displayName }), at(0))
+          .thenThrows('INVALID_INPUT', 'R60');
+      }
+      const [event] = given(gdapDecider)
+        .when(createCommand({ displayName: 'Cafe\u0301 helpdesk' }), at(0))
+        .events();
+      expect(event.data).toMatchObject({ displayName: 'Caf\u00e9 helpdesk' });
+      given(gdapDecider, historyOf([createCommand({ displayName: 'Caf\u00e9 helpdesk' }), 0]))
+        .when(createCommand({ relationshipId: REL2, displayName: 'CAFE\u0301 HELPDESK' }), at(0))
+        .thenThrows('CONFLICT', 'R60');
+    });
+
     it('R60: roles come from the catalogue, named as it names them', () => {
       given(gdapDecider)
         .when(createCommand({ roles: [] }), at(0))
