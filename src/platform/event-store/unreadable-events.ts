@@ -70,6 +70,9 @@ function readOrThrow(recorded: RecordedEvent): DomainEvent | undefined {
 }
 
 function typedRecorded(recorded: RecordedEvent, current: DomainEvent | undefined) {
+  if (!current) return undefined;
+  // Written with the current schema: the stored event is already what this version reads (no copy).
+  if (current.data === recorded.data && current.type === recorded.type) return recorded as Recorded;
   // Type and data come from one DomainEvent; TypeScript cannot see they stay paired in the spread.
-  return current && ({ ...recorded, type: current.type, data: current.data } as Recorded);
+  return { ...recorded, type: current.type, data: current.data } as Recorded;
 }

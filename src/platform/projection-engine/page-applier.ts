@@ -26,6 +26,27 @@ export function readableOrError(event: RecordedEvent): Readable {
   }
 }
 
+/**
+ * A page's events as this version reads them, each upcast (and checked) the first time a
+ * projection with a handler for its type asks, then shared by the others: an event no projection
+ * handles is never upcast.
+ */
+export class ReadablePage {
+  private readonly readable: (Readable | null)[];
+
+  constructor(readonly events: readonly RecordedEvent[]) {
+    this.readable = new Array<Readable | null>(events.length).fill(null);
+  }
+
+  at(index: number): Readable {
+    const known = this.readable[index];
+    if (known !== null) return known;
+    const readable = readableOrError(this.events[index]);
+    this.readable[index] = readable;
+    return readable;
+  }
+}
+
 /** Where a page goes: the live version of a projection, or a version built beside it. */
 export interface ApplyTarget {
   projection: Projection;
@@ -53,19 +74,18 @@ export class PageApplier {
    * is applied again event by event: the poison event is tried MAX_ATTEMPTS times, then
    * dead-lettered, and the projection either skips it or stops before it (its policy).
    */
-  applyTo(
-    target: ApplyTarget,
-    page: readonly RecordedEvent[],
-    readable: readonly Readable[],
-  ): void {
-    const last = page[page.length - 1].position;
-    const pending = page.flatMap((event, index) =>
-      event.position > target.position ? [{ event, current: readable[index] }] : [],
-    );
+  applyTo(target: ApplyTarget, page: ReadablePage): void {
+    const { events } = page;
+    const last = events[events.length - 1].position;
+    // Pages are in position order: the events this target has not applied are a suffix.
+    let first = 0;
+    while (first < events.length && events[first].position <= target.position) first++;
     try {
       const batch = batchHandlerOf(target.projection);
       this.readStore.db.transaction(() => {
-        pending.forEach(({ event, current }) => this.applyEvent(target, event, current, batch));
+        for (let index = first; index < events.length; index++) {
+          this.applyEvent(target, page, index, batch);
+        }
         batch?.end?.(target.db);
       })();
       target.advance(last);
@@ -76,8 +96,9 @@ export class PageApplier {
       // Otherwise rolled back to before the page; the event at fault is found and set aside below.
     }
     let applied = target.position;
-    for (const { event, current } of pending) {
-      const error = this.tryApply(target, event, current);
+    for (let index = first; index < events.length; index++) {
+      const event = events[index];
+      const error = this.tryApply(target, page, index);
       if (error !== undefined) {
         const message = `${event.type} at position ${event.position}: ${error}`;
         this.deadLetters.record(target.deadLetterName, event, error, MAX_ATTEMPTS);
@@ -93,14 +114,17 @@ export class PageApplier {
     target.advance(last);
   }
 
-  /** Applies one event in a savepoint, up to MAX_ATTEMPTS times; the last error, if all failed. */
-  tryApply(target: ApplyTarget, event: RecordedEvent, current: Readable): string | undefined {
+  /**
+   * Applies the page's event at `index` in a savepoint, up to MAX_ATTEMPTS times; the last error,
+   * if all failed.
+   */
+  tryApply(target: ApplyTarget, page: ReadablePage, index: number): string | undefined {
     let error = '';
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       try {
         const batch = batchHandlerOf(target.projection);
         this.readStore.db.transaction(() => {
-          this.applyEvent(target, event, current, batch);
+          this.applyEvent(target, page, index, batch);
           batch?.end?.(target.db);
         })();
         return undefined;
@@ -115,15 +139,18 @@ export class PageApplier {
   /** An event this version cannot read is poison for a projection that would have applied it. */
   private applyEvent(
     target: ApplyTarget,
-    event: RecordedEvent,
-    current: Readable,
+    page: ReadablePage,
+    index: number,
     batch: BatchHandler | undefined,
   ): void {
     const { projection, db } = target;
+    const event = page.events[index];
     if (event.malformed && concerns(projection, event)) throw new Error(event.malformed);
     batch?.event(event, db);
-    if (current instanceof Error) {
-      if (event.type in projection.handlers) throw current;
-    } else if (current) applyTyped(projection, current, db);
+    // Upcasting keeps the type: a projection with no handler for it needs no reading of it.
+    if (!(event.type in projection.handlers)) return;
+    const current = page.at(index);
+    if (current instanceof Error) throw current;
+    if (current) applyTyped(projection, current, db);
   }
 }

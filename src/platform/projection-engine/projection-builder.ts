@@ -3,7 +3,7 @@ import type { ReadStore } from '../read-store/read-store';
 import { buildNames, type Renamer, renamedRunner } from './build-names';
 import { type BuildRow, BuildLockedError } from './builds';
 import type { Checkpoints } from './checkpoints';
-import { type ApplyTarget, type PageApplier, readableOrError } from './page-applier';
+import { type ApplyTarget, type PageApplier, ReadablePage } from './page-applier';
 import type { Projection } from './projection';
 
 export interface BuildProgress {
@@ -189,13 +189,13 @@ export class ProjectionBuilder {
       return more;
     }
     const last = page[page.length - 1].position;
-    const readable = page.map(readableOrError);
+    const readable = new ReadablePage(page);
     const names = this.readStore.transaction(() =>
       // Re-read inside the transaction: a lock taken over meanwhile is no longer ours.
       this.heldRows()
         .filter((row) => row.position >= after && row.position < last)
         .map((row) => {
-          this.applier.applyTo(this.target(row), page, readable);
+          this.applier.applyTo(this.target(row), readable);
           return row.name;
         }),
     );

@@ -5,7 +5,7 @@ import type { ReadStore } from '../read-store/read-store';
 import { liveIndexNames } from './build-names';
 import { Checkpoints, type CheckpointRow } from './checkpoints';
 import type { DeadLetter } from './dead-letters';
-import { type ApplyTarget, MAX_ATTEMPTS, PageApplier, readableOrError } from './page-applier';
+import { type ApplyTarget, MAX_ATTEMPTS, PageApplier, ReadablePage } from './page-applier';
 import type { Projection, ProjectionStatus } from './projection';
 import { ProjectionBuilder } from './projection-builder';
 import type { PreviousVersion, Projector, ProjectorFault, RebuildOptions } from './projector';
@@ -56,6 +56,12 @@ export class ProjectionEngine implements Projector {
   private unsubscribe?: () => void;
   private readonly batchSize: number;
   private failures = 0;
+  /**
+   * The working checkpoints as this engine last read them inside a batch's transaction, moved by
+   * what it applied since: where the next page starts. Only a guess until re-read inside that
+   * page's transaction (another process may have reset one), so each batch reads them once.
+   */
+  private known?: CheckpointRow[];
   /** Why the engine cannot move (a store it reads or writes is failing), until a step succeeds. */
   readonly faults = new FaultState();
 
@@ -201,6 +207,7 @@ export class ProjectionEngine implements Projector {
         inPlace.forEach((projection) => this.checkpoints.reset(projection));
         beside.forEach((projection) => this.builder.begin(projection));
       });
+      this.known = undefined;
       if (inPlace.length > 0) this.publishVisible(0);
       await this.catchUp();
       await this.builder.finish(besideNames);
@@ -244,7 +251,7 @@ export class ProjectionEngine implements Projector {
       this.readStore.transaction(() => {
         const row = this.checkpoints.get(projection.name);
         const target = this.liveTarget(projection, row?.position ?? 0);
-        const error = this.applier.tryApply(target, event, readableOrError(event));
+        const error = this.applier.tryApply(target, new ReadablePage([event]), 0);
         if (error !== undefined) {
           this.checkpoints.deadLetters.record(projection.name, event, error, MAX_ATTEMPTS);
           return;
@@ -257,6 +264,7 @@ export class ProjectionEngine implements Projector {
         }
       });
     }
+    this.known = undefined;
     await this.catchUp();
     return { retried: letters.length, remaining: this.checkpoints.deadLetters.list(names) };
   }
@@ -355,7 +363,7 @@ export class ProjectionEngine implements Projector {
    * mutation whose answer reads only them is answered meanwhile.
    */
   private async step(): Promise<boolean> {
-    const working = this.workingCheckpoints();
+    const working = this.known?.length ? this.known : this.readWorking();
     if (working.length === 0) return false;
     const after = Math.min(...working.map((row) => row.position));
     const live = working.filter((row) => row.state === 'LIVE');
@@ -364,29 +372,19 @@ export class ProjectionEngine implements Projector {
     return (await this.stepFrom(after, working, true)) || liveMore;
   }
 
-  /** Applies the page after `after` to the `working` read models that have not applied it yet. */
+  /**
+   * Applies the page after `after` to the `working` read models that have not applied it yet
+   * (`all`: every working one, the step that counts the events a rebuild replays).
+   */
   private async stepFrom(
     after: number,
     working: readonly CheckpointRow[],
-    counted = false,
+    all = false,
   ): Promise<boolean> {
     const page = await this.store.readAll({ after, maxCount: this.batchSize });
-    if (page.length === 0) {
-      if (working.some((row) => row.state === 'REBUILDING')) {
-        this.readStore.transaction(() => {
-          for (const row of this.workingCheckpoints()) {
-            if (row.state === 'REBUILDING' && row.position >= after) {
-              this.createQueryIndexes(this.projection(row.name), row.suffix);
-              this.checkpoints.setState(row.name, 'LIVE');
-            }
-          }
-        });
-      }
-      this.publishVisible(Math.min(after, ...this.workingCheckpoints().map((row) => row.position)));
-      return false;
-    }
+    if (page.length === 0) return this.caughtUp(after, working, all);
     const last = page[page.length - 1].position;
-    const visible = inSpanSync(
+    const { visible, rows } = inSpanSync(
       'project',
       {
         'ledger.position.after': after,
@@ -395,7 +393,7 @@ export class ProjectionEngine implements Projector {
       },
       () => this.applyPage(after, page),
     );
-    if (counted) {
+    if (all) {
       this.batchListeners.forEach((listener) => listener({ position: last, events: page.length }));
     }
     const news = page.filter((event) => event.position > this.notifiedUpTo);
@@ -403,42 +401,88 @@ export class ProjectionEngine implements Projector {
       this.notifiedUpTo = last;
       this.appliedListeners.forEach((listener) => listener(news));
     }
-    this.publishVisible(visible);
+    this.publishVisible(visible, rows);
     // A short page was the head when read; an append since then has kicked the pump again.
     const rebuilding = working.some((row) => row.state === 'REBUILDING');
     return page.length === this.batchSize || rebuilding;
   }
 
-  /** Applies the page to every projection it concerns; returns the position all working ones reached. */
-  private applyPage(after: number, page: RecordedEvent[]): number {
-    const last = page[page.length - 1].position;
-    const readable = page.map(readableOrError);
-    return this.readStore.transaction(() => {
-      let visible = last;
-      for (const row of this.workingCheckpoints()) {
-        // A checkpoint behind this page was reset by another process meanwhile: it reads its own pages.
-        if (row.position < after || row.position >= last) {
-          visible = Math.min(visible, row.position);
-          continue;
+  /**
+   * Nothing after `after`: read models rebuilding that reached it go live. Reads the checkpoints
+   * afresh: one reset meanwhile (by another process, or a rebuild here) is behind `after` and
+   * needs another step from where it is.
+   */
+  private caughtUp(after: number, working: readonly CheckpointRow[], all: boolean): boolean {
+    let rows = this.readWorking();
+    if (rows.some((row) => row.state === 'REBUILDING' && row.position >= after)) {
+      rows = this.readStore.transaction(() => {
+        const current = this.readWorking();
+        for (const row of current) {
+          if (row.state === 'REBUILDING' && row.position >= after) {
+            this.createQueryIndexes(this.projection(row.name), row.suffix);
+            this.checkpoints.setState(row.name, 'LIVE');
+            row.state = 'LIVE';
+          }
         }
-        this.applier.applyTo(
-          this.liveTarget(this.projection(row.name), row.position),
-          page,
-          readable,
-        );
-      }
-      return visible;
-    });
+        return current;
+      });
+    }
+    this.known = rows;
+    this.publishVisible(Math.min(after, ...rows.map((row) => row.position)), rows);
+    const names = new Set(working.map((row) => row.name));
+    return rows.some((row) => row.position < after && (all || names.has(row.name)));
   }
 
-  private liveTarget(projection: Projection, position: number): ApplyTarget {
+  /**
+   * Applies the page to every projection it concerns, reading the checkpoints once inside its
+   * transaction; returns the position all working ones reached and their checkpoints after it.
+   */
+  private applyPage(
+    after: number,
+    page: RecordedEvent[],
+  ): { visible: number; rows: CheckpointRow[] } {
+    const last = page[page.length - 1].position;
+    const readable = new ReadablePage(page);
+    try {
+      return this.readStore.transaction(() => {
+        let visible = last;
+        const rows = this.readWorking();
+        for (const row of rows) {
+          // A checkpoint behind this page was reset by another process meanwhile: it reads its own pages.
+          if (row.position < after || row.position >= last) {
+            visible = Math.min(visible, row.position);
+            continue;
+          }
+          this.applier.applyTo(
+            this.liveTarget(this.projection(row.name), row.position, row),
+            readable,
+          );
+        }
+        this.known = rows.filter((row) => row.state !== 'FAILED');
+        return { visible, rows: this.known };
+      });
+    } catch (error) {
+      // Rolled back: what was applied in memory is not what the file holds.
+      this.known = undefined;
+      throw error;
+    }
+  }
+
+  /** `row`, if given, follows what the target does to its checkpoint. */
+  private liveTarget(projection: Projection, position: number, row?: CheckpointRow): ApplyTarget {
     return {
       projection,
       db: this.readStore,
       position,
       deadLetterName: projection.name,
-      advance: (to) => this.checkpoints.advance(projection.name, to),
-      fail: (message) => this.checkpoints.setState(projection.name, 'FAILED', message),
+      advance: (to) => {
+        this.checkpoints.advance(projection.name, to);
+        if (row) row.position = to;
+      },
+      fail: (message) => {
+        this.checkpoints.setState(projection.name, 'FAILED', message);
+        if (row) row.state = 'FAILED';
+      },
     };
   }
 
@@ -448,7 +492,7 @@ export class ProjectionEngine implements Projector {
   }
 
   /** The live versions this process applies events to: its own versions, not failed. */
-  private workingCheckpoints(): CheckpointRow[] {
+  private readWorking(): CheckpointRow[] {
     return this.checkpoints
       .all()
       .filter(
@@ -456,9 +500,9 @@ export class ProjectionEngine implements Projector {
       );
   }
 
-  private publishVisible(position: number): void {
+  private publishVisible(position: number, rows = this.readWorking()): void {
     const positions: Record<string, number> = {};
-    for (const row of this.workingCheckpoints()) positions[row.name] = row.position;
+    for (const row of rows) positions[row.name] = row.position;
     const names = new Set([...Object.keys(positions), ...Object.keys(this.positions)]);
     const moved =
       position !== this.visible.current ||

@@ -60,6 +60,23 @@ describe('projection engine on real SQLite files', () => {
     expect((await engine.status()).every((status) => status.status === 'LIVE')).toBe(true);
   });
 
+  it('reads the checkpoints once per batch of a replay, inside its transaction', async () => {
+    const reads = readStore('one-read.db');
+    const engine = new ProjectionEngine(store, reads, PROJECTIONS, { batchSize: 10 });
+    await engine.catchUp();
+    const reading = jest.spyOn(Checkpoints.prototype, 'all');
+    try {
+      await engine.rebuild([], { inPlace: true });
+      const batches = Math.ceil((await store.headPosition()) / 10);
+      // One per batch, and a few at the start and end of the replay (nothing more to read, go live).
+      expect(reading.mock.calls.length).toBeGreaterThanOrEqual(batches);
+      expect(reading.mock.calls.length).toBeLessThanOrEqual(batches + 4);
+    } finally {
+      reading.mockRestore();
+    }
+    expect((await engine.status()).every((status) => status.status === 'LIVE')).toBe(true);
+  });
+
   it('rebuilds only the named projection, leaving the others untouched', async () => {
     const reads = readStore('named.db');
     const engine = new ProjectionEngine(store, reads, PROJECTIONS);
