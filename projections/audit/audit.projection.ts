@@ -5,8 +5,22 @@ import type {
   RecordedEvent,
   SqlRunner,
 } from '../../src/platform/projection-engine/projection';
-import { AUDIT_LOG_DDL, AUDIT_LOG_INSERT, GENESIS_HASH } from './audit-columns';
+import { AUDIT_LOG_DDL, AUDIT_LOG_INSERT, GENESIS_HASH, STORED_COLUMNS } from './audit-columns';
 import { auditEntryOf, tenantNamesIn } from './audit-entry';
+
+/**
+ * A customer's entries lie scattered over the whole log, so reading a page of them by position
+ * reads one table page per entry: at 1,000,000 entries those are pages no cache holds. This index
+ * holds every column, in the customer's order: a customer's page (its Global admin's scope, the
+ * `customerTenantId` filter, an export) reads a few adjacent index pages and no table row. It
+ * doubles the log's size on disk and adds its build to a rebuild (README, Performance); entries
+ * of no customer (about a tenth: invitations not yet accepted) are left out.
+ */
+const CUSTOMER_PAGE_INDEX = `CREATE INDEX IF NOT EXISTS audit_page_by_customer ON audit_log (${[
+  'customer_tenant_id',
+  'position',
+  ...STORED_COLUMNS.filter((column) => column !== 'customer_tenant_id' && column !== 'position'),
+].join(', ')}) WHERE customer_tenant_id IS NOT NULL`;
 
 /**
  * Every event with who did it, on whose behalf, when and a one-line summary (R41), each entry
@@ -15,7 +29,7 @@ import { auditEntryOf, tenantNamesIn } from './audit-entry';
  */
 export const auditProjection: Projection = {
   name: 'audit',
-  version: 6,
+  version: 7,
   tables: ['audit_log', 'audit_tenant_names'],
   schema: [
     AUDIT_LOG_DDL,
@@ -25,7 +39,9 @@ export const auditProjection: Projection = {
     )`,
   ],
   queryIndexes: [
+    // Kept beside the covering index: counting a customer's entries reads this narrow one.
     'CREATE INDEX IF NOT EXISTS audit_by_customer ON audit_log (customer_tenant_id, position)',
+    CUSTOMER_PAGE_INDEX,
     'CREATE INDEX IF NOT EXISTS audit_by_partner ON audit_log (partner_tenant_id, position)',
     'CREATE INDEX IF NOT EXISTS audit_by_actor_tenant ON audit_log (actor_tenant_id, position)',
     'CREATE INDEX IF NOT EXISTS audit_by_actor_user ON audit_log (actor_user_id, position)',
