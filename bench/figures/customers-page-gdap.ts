@@ -7,8 +7,15 @@ import type { Actor } from '../../src/platform/domain/actor';
 import { ReadStore } from '../../src/platform/read-store/read-store';
 import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
-import { gdapRelationshipsProjection } from '../../projections/gdap/gdap-relationships.projection';
-import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
+import {
+  gdapRelationshipsProjection,
+  savePairSummary,
+  saveRelationshipView,
+} from '../../projections/gdap/gdap-relationships.projection';
+import {
+  type GdapRelationshipView,
+  GdapRelationshipsQueries,
+} from '../../projections/gdap/gdap-relationships.queries';
 import type { BenchOptions } from '../lib/options';
 import { Random } from '../lib/random';
 import { buildFigure, type Figure, type Sample } from '../lib/report';
@@ -24,47 +31,58 @@ const viewer: Actor = {
   tenantKind: 'partner',
   roles: ['AdminAgent', 'tier-two'],
 };
-const ROLES = JSON.stringify([
+const ROLES = [
   DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR,
   DIRECTORY_ROLES.USER_ADMINISTRATOR,
   DIRECTORY_ROLES.EXCHANGE_ADMINISTRATOR,
-]);
+];
 
-/** The GDAP read model's tables, empty (today's page) or with one relationship on every row. */
+/** One active relationship with the customer at `index`, with two active assignments. */
+function activeRelationship(index: number): GdapRelationshipView {
+  const relationshipId = `${String(index).padStart(8, '0')}-0000-4000-8000-000000000000@${PARTNER}`;
+  const at = '2026-01-01T00:00:00.000Z';
+  return {
+    relationshipId,
+    partnerTenantId: PARTNER,
+    partnerName: 'Contoso Partners',
+    customerTenantId: `customer-${index}`,
+    displayName: `Helpdesk ${index}`,
+    duration: 'P730D',
+    roles: ROLES,
+    autoExtendDuration: 'P180D',
+    status: 'active',
+    approvalUrl: null,
+    emailDraft: null,
+    approvalExpiresAt: null,
+    activatedAt: at,
+    endDateTime: '2099-01-01T00:00:00.000Z',
+    createdAt: at,
+    changedAt: at,
+    assignments: ['HELPDESK_AGENTS', 'tier-two'].map((group) => ({
+      assignmentId: `${index}-${group}`,
+      relationshipId,
+      securityGroupId: group,
+      roles: ROLES,
+      status: 'active',
+      createdAt: at,
+    })),
+  };
+}
+
+/**
+ * The GDAP read model's tables, empty (today's page) or with one relationship on every row,
+ * written as its handlers write them (the view, then the pair's summary).
+ */
 function withGdap(file: string, customers: number, relationships: boolean): void {
   const store = new ReadStore(file);
   store.transaction(() => {
     gdapRelationshipsProjection.schema.forEach((ddl) => store.db.exec(ddl));
     gdapRelationshipsProjection.queryIndexes?.forEach((ddl) => store.db.exec(ddl));
     if (!relationships) return;
-    const relationship = store.db.prepare(
-      `INSERT INTO gdap_relationships (relationship_id, partner_tenant_id, partner_name,
-         customer_tenant_id, display_name, duration, roles, auto_extend_duration, status,
-         activated_at, end_date_time, created_at, changed_at)
-       VALUES (?, ?, 'Contoso Partners', ?, ?, 'P730D', ?, 'P180D', 'active', ?, ?, ?, ?)`,
-    );
-    const assignment = store.db.prepare(
-      `INSERT INTO gdap_assignments (assignment_id, relationship_id, security_group_id, roles,
-         status, created_at) VALUES (?, ?, ?, ?, 'active', ?)`,
-    );
-    const at = '2026-01-01T00:00:00.000Z';
-    const end = '2099-01-01T00:00:00.000Z';
     for (let index = 0; index < customers; index++) {
-      const id = `${String(index).padStart(8, '0')}-0000-4000-8000-000000000000@${PARTNER}`;
-      relationship.run(
-        id,
-        PARTNER,
-        `customer-${index}`,
-        `Helpdesk ${index}`,
-        ROLES,
-        at,
-        end,
-        at,
-        at,
-      );
-      for (const group of ['HELPDESK_AGENTS', 'tier-two']) {
-        assignment.run(`${index}-${group}`, id, group, ROLES, at);
-      }
+      const view = activeRelationship(index);
+      saveRelationshipView(store, view, index + 1);
+      savePairSummary(store, PARTNER, view.customerTenantId);
     }
   });
   store.db.exec('ANALYZE');
@@ -97,12 +115,12 @@ function pages(file: string, names: string[], requests: number, seed: number): S
       );
       const ids = page.rows.map((row) => row.customer_tenant_id);
       const ofCustomers = subscriptions.ofCustomers(ids);
-      const gdapOf = gdap.ofCustomers(PARTNER, ids);
+      const gdapOf = gdap.summariesOf(PARTNER, ids);
       for (const row of page.rows) {
         const node = toCustomer(
           row,
           ofCustomers.get(row.customer_tenant_id) ?? [],
-          gdapOf.get(row.customer_tenant_id) ?? [],
+          gdapOf.get(row.customer_tenant_id),
         );
         relationships += node.delegatedAdminRelationships.length;
       }

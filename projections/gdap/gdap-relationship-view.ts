@@ -1,6 +1,22 @@
-import type { GdapEvent, GdapAssignmentStatus } from '../../src/gdap/domain/events';
-import type { RecordedEvent } from '../../src/platform/projection-engine/projection';
+import type { GdapAssignmentStatus, GdapEventType } from '../../src/gdap/domain/events';
+import type {
+  HandlerOf,
+  ProjectionHandlers,
+  RecordedOf,
+  SqlRunner,
+} from '../../src/platform/projection-engine/projection';
 import type { GdapAssignmentView, GdapRelationshipView } from './gdap-relationships.queries';
+
+/**
+ * One `evolve` for the GDAP relationship view's shape (R60–R66), as the pages show it:
+ * gdap-relationships keeps the latest view of each relationship, gdap-relationships-history every
+ * version of it (asOf, R43); both are written from these functions only.
+ */
+
+type View = GdapRelationshipView | null;
+
+/** The relationship's view after one event of `Type`; null while there is none (or deleted). */
+type Evolve<Type extends GdapEventType> = (view: View, event: RecordedOf<Type>) => View;
 
 const withStatus = (
   view: GdapRelationshipView,
@@ -28,109 +44,136 @@ const withAssignment = (
   ),
 });
 
+/** A status change that carries nothing else. */
+const toStatus =
+  (status: GdapRelationshipView['status'], assignmentsEnd = false) =>
+  (view: View, event: { metadata: { occurredAt: string } }): View =>
+    view && withStatus(view, status, event.metadata.occurredAt, assignmentsEnd);
+
+const toAssignmentStatus =
+  (status: GdapAssignmentStatus) =>
+  (view: View, event: { data: { assignmentId: string } }): View =>
+    view && withAssignment(view, event.data.assignmentId, status);
+
 /**
- * One GDAP relationship's view (R60–R66) after `event`, as the pages show it; null once deleted.
- * gdap-relationships-history keeps every version of it (asOf, R43); its rows match what
- * gdap-relationships holds for the relationship now (its spec compares the two).
+ * What each GDAP event does to its relationship's view, typed by the event: adding, renaming or
+ * removing a GDAP event type is a type error here.
  */
-export function evolveRelationshipView(
-  view: GdapRelationshipView | null,
-  event: RecordedEvent<GdapEvent['type'], GdapEvent['data']>,
-): GdapRelationshipView | null {
-  const at = event.metadata.occurredAt;
-  const gdap = { type: event.type, data: event.data } as GdapEvent;
-  if (gdap.type === 'DelegatedAdminRelationshipCreated') {
-    const { data } = gdap;
-    return (
-      view ?? {
-        relationshipId: data.relationshipId,
-        partnerTenantId: data.partnerTenantId,
-        partnerName: data.partnerName,
-        customerTenantId: data.customerTenantId,
-        displayName: data.displayName,
-        duration: data.duration,
-        roles: data.roles,
-        autoExtendDuration: data.autoExtendDuration,
-        status: 'created',
-        approvalUrl: null,
-        emailDraft: null,
-        approvalExpiresAt: null,
-        activatedAt: null,
-        endDateTime: null,
-        createdAt: at,
-        changedAt: at,
-        assignments: [],
-      }
-    );
-  }
-  if (!view) return null;
-  switch (gdap.type) {
-    case 'DelegatedAdminRelationshipUpdated': {
-      const { data } = gdap;
-      // R65: an assignment keeps only the relationship's roles.
-      const kept = new Set(data.roles.map((role) => role.roleTemplateId));
-      return {
-        ...view,
-        displayName: data.displayName,
-        duration: data.duration,
-        roles: data.roles,
-        autoExtendDuration: data.autoExtendDuration,
-        changedAt: at,
-        assignments: view.assignments.map((assignment) => ({
-          ...assignment,
-          roles: assignment.roles.filter((role) => kept.has(role.roleTemplateId)),
-        })),
-      };
-    }
-    case 'DelegatedAdminRelationshipDeleted':
-      return null;
-    case 'DelegatedAdminRelationshipApprovalRequested':
-      return {
-        ...view,
-        status: 'approvalPending',
-        approvalUrl: gdap.data.approvalUrl,
-        emailDraft: gdap.data.emailDraft,
-        approvalExpiresAt: gdap.data.expiresAt,
-        changedAt: at,
-      };
-    case 'DelegatedAdminRelationshipApproved':
-      return {
-        ...view,
-        status: 'active',
-        activatedAt: gdap.data.activatedAt,
-        endDateTime: gdap.data.endDateTime,
-        changedAt: at,
-      };
-    case 'DelegatedAdminRelationshipApprovalExpired':
-      return withStatus(view, 'expired', at);
-    case 'DelegatedAdminRelationshipExpiring':
-      return withStatus(view, 'expiring', at);
-    case 'DelegatedAdminRelationshipExpired':
-      return withStatus(view, 'expired', at, true);
-    case 'DelegatedAdminRelationshipAutoExtended':
-      return { ...view, status: 'active', endDateTime: gdap.data.endDateTime, changedAt: at };
-    case 'DelegatedAdminRelationshipTerminationRequested':
-      return withStatus(view, 'terminationRequested', at);
-    case 'DelegatedAdminRelationshipTerminated':
-      return withStatus(view, 'terminated', at, true);
-    case 'DelegatedAdminAccessAssignmentCreated': {
-      const { data } = gdap;
-      if (view.assignments.some((a) => a.assignmentId === data.assignmentId)) return view;
-      const assignment: GdapAssignmentView = {
-        assignmentId: data.assignmentId,
-        relationshipId: data.relationshipId,
-        securityGroupId: data.securityGroupId,
-        roles: data.roles,
-        status: 'pending',
-        createdAt: at,
-      };
-      return { ...view, assignments: [...view.assignments, assignment] };
-    }
-    case 'DelegatedAdminAccessAssignmentActivated':
-      return withAssignment(view, gdap.data.assignmentId, 'active');
-    case 'DelegatedAdminAccessAssignmentDeletionRequested':
-      return withAssignment(view, gdap.data.assignmentId, 'deleting');
-    case 'DelegatedAdminAccessAssignmentDeleted':
-      return withAssignment(view, gdap.data.assignmentId, 'deleted');
-  }
+const EVOLVE: { [Type in GdapEventType]: Evolve<Type> } = {
+  DelegatedAdminRelationshipCreated: (view, { data, metadata }) =>
+    view ?? {
+      relationshipId: data.relationshipId,
+      partnerTenantId: data.partnerTenantId,
+      partnerName: data.partnerName,
+      customerTenantId: data.customerTenantId,
+      displayName: data.displayName,
+      duration: data.duration,
+      roles: data.roles,
+      autoExtendDuration: data.autoExtendDuration,
+      status: 'created',
+      approvalUrl: null,
+      emailDraft: null,
+      approvalExpiresAt: null,
+      activatedAt: null,
+      endDateTime: null,
+      createdAt: metadata.occurredAt,
+      changedAt: metadata.occurredAt,
+      assignments: [],
+    },
+  DelegatedAdminRelationshipUpdated: (view, { data, metadata }) => {
+    if (!view) return null;
+    // R65: an assignment keeps only the relationship's roles.
+    const kept = new Set(data.roles.map((role) => role.roleTemplateId));
+    return {
+      ...view,
+      displayName: data.displayName,
+      duration: data.duration,
+      roles: data.roles,
+      autoExtendDuration: data.autoExtendDuration,
+      changedAt: metadata.occurredAt,
+      assignments: view.assignments.map((assignment) => ({
+        ...assignment,
+        roles: assignment.roles.filter((role) => kept.has(role.roleTemplateId)),
+      })),
+    };
+  },
+  DelegatedAdminRelationshipDeleted: () => null,
+  DelegatedAdminRelationshipApprovalRequested: (view, { data, metadata }) =>
+    view && {
+      ...view,
+      status: 'approvalPending',
+      approvalUrl: data.approvalUrl,
+      emailDraft: data.emailDraft,
+      approvalExpiresAt: data.expiresAt,
+      changedAt: metadata.occurredAt,
+    },
+  DelegatedAdminRelationshipApproved: (view, { data, metadata }) =>
+    view && {
+      ...view,
+      status: 'active',
+      activatedAt: data.activatedAt,
+      endDateTime: data.endDateTime,
+      changedAt: metadata.occurredAt,
+    },
+  DelegatedAdminRelationshipApprovalExpired: toStatus('expired'),
+  DelegatedAdminRelationshipExpiring: toStatus('expiring'),
+  DelegatedAdminRelationshipExpired: toStatus('expired', true),
+  DelegatedAdminRelationshipAutoExtended: (view, { data, metadata }) =>
+    view && {
+      ...view,
+      status: 'active',
+      endDateTime: data.endDateTime,
+      changedAt: metadata.occurredAt,
+    },
+  DelegatedAdminRelationshipTerminationRequested: toStatus('terminationRequested'),
+  DelegatedAdminRelationshipTerminated: toStatus('terminated', true),
+  DelegatedAdminAccessAssignmentCreated: (view, { data, metadata }) => {
+    if (!view || view.assignments.some((a) => a.assignmentId === data.assignmentId)) return view;
+    const assignment: GdapAssignmentView = {
+      assignmentId: data.assignmentId,
+      relationshipId: data.relationshipId,
+      securityGroupId: data.securityGroupId,
+      roles: data.roles,
+      status: 'pending',
+      createdAt: metadata.occurredAt,
+    };
+    return { ...view, assignments: [...view.assignments, assignment] };
+  },
+  DelegatedAdminAccessAssignmentActivated: toAssignmentStatus('active'),
+  DelegatedAdminAccessAssignmentDeletionRequested: toAssignmentStatus('deleting'),
+  DelegatedAdminAccessAssignmentDeleted: toAssignmentStatus('deleted'),
+};
+
+/** The relationship's view after `event` (null once deleted). */
+export function evolveRelationshipView<Type extends GdapEventType>(
+  view: View,
+  type: Type,
+  event: RecordedOf<Type>,
+): View {
+  const evolve: Evolve<Type> = EVOLVE[type];
+  return evolve(view, event);
+}
+
+/** The relationship an event concerns, where it is recorded and when. */
+export interface ViewEvent {
+  position: number;
+  data: { relationshipId: string; partnerTenantId: string; customerTenantId: string };
+  metadata: { occurredAt: string };
+}
+
+/**
+ * Writes one event's change of a relationship's view: `next` turns the view as stored into the
+ * new one.
+ */
+export type ViewWriter = (event: ViewEvent, next: (view: View) => View, db: SqlRunner) => void;
+
+const handlerOf =
+  <Type extends GdapEventType>(type: Type, write: ViewWriter): HandlerOf<Type> =>
+  (event, db) =>
+    write(event, (view) => evolveRelationshipView(view, type, event), db);
+
+/** A projection's handlers for every GDAP event, each writing the view through `write`. */
+export function relationshipViewHandlers(write: ViewWriter): ProjectionHandlers {
+  const types = Object.keys(EVOLVE) as GdapEventType[];
+  return Object.fromEntries(types.map((type) => [type, handlerOf(type, write)]));
 }

@@ -1,25 +1,19 @@
-import { GDAP_EVENTS, type GdapEvent } from '../../src/gdap/domain/events';
-import type {
-  Projection,
-  RecordedEvent,
-  SqlRunner,
-} from '../../src/platform/projection-engine/projection';
-import { evolveRelationshipView } from './gdap-relationship-view';
+import type { Projection } from '../../src/platform/projection-engine/projection';
+import { relationshipViewHandlers, type ViewWriter } from './gdap-relationship-view';
 import type { GdapRelationshipView } from './gdap-relationships.queries';
 
 /**
- * Records the relationship's view after `event` at the event's position; applied again at the
+ * Records the relationship's view after the event at the event's position; applied again at the
  * same position it changes nothing (the version is there).
  */
-function recordVersion(event: RecordedEvent<GdapEvent['type'], GdapEvent['data']>, db: SqlRunner) {
+const recordVersion: ViewWriter = (event, next, db) => {
   const { relationshipId, partnerTenantId, customerTenantId } = event.data;
   const previous = db.get<{ view: string | null }>(
     `SELECT view FROM gdap_relationship_versions
      WHERE relationship_id = ? AND position < ? ORDER BY position DESC LIMIT 1`,
     [relationshipId, event.position],
   );
-  const before = previous?.view ? (JSON.parse(previous.view) as GdapRelationshipView) : null;
-  const after = evolveRelationshipView(before, event);
+  const after = next(previous?.view ? (JSON.parse(previous.view) as GdapRelationshipView) : null);
   db.run(
     `INSERT INTO gdap_relationship_versions (relationship_id, position, valid_from,
        partner_tenant_id, customer_tenant_id, view)
@@ -33,7 +27,7 @@ function recordVersion(event: RecordedEvent<GdapEvent['type'], GdapEvent['data']
       after ? JSON.stringify(after) : null,
     ],
   );
-}
+};
 
 /**
  * Every version of every GDAP relationship (R43): the Customers page and the Partner relationships
@@ -59,5 +53,5 @@ export const gdapRelationshipsHistoryProjection: Projection = {
     `CREATE INDEX IF NOT EXISTS gdap_relationship_versions_by_pair
       ON gdap_relationship_versions (partner_tenant_id, customer_tenant_id, valid_from)`,
   ],
-  handlers: Object.fromEntries(Object.keys(GDAP_EVENTS).map((type) => [type, recordVersion])),
+  handlers: relationshipViewHandlers(recordVersion),
 };

@@ -1,4 +1,5 @@
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
+import { type GdapPairSummary, pairSummaryOf } from './gdap-pair-summary';
 import type { GdapRelationshipView } from './gdap-relationships.queries';
 
 /** R43: GDAP relationships as they stood at a past time (gdap-relationships-history). */
@@ -32,6 +33,16 @@ export class GdapRelationshipsHistoryQueries {
       ]);
     }
     return byCustomer;
+  }
+
+  /** The Customers page's GDAP column at `asOf` (R43), as gdap-relationships summarises it now. */
+  summariesOf(
+    partnerTenantId: string,
+    customerTenantIds: readonly string[],
+    asOf: Date,
+  ): Map<string, GdapPairSummary> {
+    const views = this.ofCustomers(partnerTenantId, customerTenantIds, asOf);
+    return new Map([...views].map(([customer, list]) => [customer, pairSummaryOf(list)]));
   }
 
   /** R63 at `asOf`: the partner's relationships granting then that end by `until`, soonest first. */

@@ -2,35 +2,7 @@ import type { GdapGrant } from '../../src/gdap/domain/effective-roles';
 import type { GdapAssignmentStatus, GdapRelationshipStatus } from '../../src/gdap/domain/events';
 import type { DirectoryRole } from '../../src/gdap/domain/role-catalogue';
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
-
-interface RelationshipRow {
-  relationship_id: string;
-  partner_tenant_id: string;
-  partner_name: string;
-  customer_tenant_id: string;
-  display_name: string;
-  duration: string;
-  roles: string;
-  auto_extend_duration: string;
-  status: GdapRelationshipStatus;
-  approval_url: string | null;
-  email_subject: string | null;
-  email_body: string | null;
-  approval_expires_at: string | null;
-  activated_at: string | null;
-  end_date_time: string | null;
-  created_at: string;
-  changed_at: string;
-}
-
-interface AssignmentRow {
-  assignment_id: string;
-  relationship_id: string;
-  security_group_id: string;
-  roles: string;
-  status: GdapAssignmentStatus;
-  created_at: string;
-}
+import { decodePairSummary, type GdapPairSummary } from './gdap-pair-summary';
 
 export interface GdapAssignmentView {
   assignmentId: string;
@@ -86,6 +58,9 @@ export interface GdapRelationshipFilter {
 
 const GRANTING = `('active', 'expiring')`;
 
+const viewsOf = (rows: { view: string }[]): GdapRelationshipView[] =>
+  rows.map((row) => JSON.parse(row.view) as GdapRelationshipView);
+
 export class GdapRelationshipsQueries {
   constructor(private readonly db: SqlRunner) {}
 
@@ -95,8 +70,8 @@ export class GdapRelationshipsQueries {
     first: number,
     after: string | null,
   ): GdapRelationshipView[] {
-    const rows = this.db.all<RelationshipRow>(
-      `SELECT * FROM gdap_relationships
+    const rows = this.db.all<{ view: string }>(
+      `SELECT view FROM gdap_relationships
        WHERE (@partner IS NULL OR partner_tenant_id = @partner)
          AND (@customer IS NULL OR customer_tenant_id = @customer)
          AND (@status IS NULL OR status = @status)
@@ -110,45 +85,59 @@ export class GdapRelationshipsQueries {
         limit: first,
       },
     );
-    return this.withAssignments(rows);
+    return viewsOf(rows);
   }
 
   byId(relationshipId: string): GdapRelationshipView | undefined {
-    const row = this.db.get<RelationshipRow>(
-      'SELECT * FROM gdap_relationships WHERE relationship_id = ?',
+    const row = this.db.get<{ view: string }>(
+      'SELECT view FROM gdap_relationships WHERE relationship_id = ?',
       [relationshipId],
     );
-    return row ? this.withAssignments([row])[0] : undefined;
+    return row ? viewsOf([row])[0] : undefined;
   }
 
-  /** The relationships of a partner with each of `customerTenantIds` (the Customers page). */
-  ofCustomers(partnerTenantId: string, customerTenantIds: readonly string[]) {
-    const byCustomer = new Map<string, GdapRelationshipView[]>();
+  /**
+   * The Customers page's GDAP column (R16, R67): the summary of the partner's relationships with
+   * each of `customerTenantIds` that has any, in one indexed query.
+   */
+  summariesOf(
+    partnerTenantId: string,
+    customerTenantIds: readonly string[],
+  ): Map<string, GdapPairSummary> {
+    const byCustomer = new Map<string, GdapPairSummary>();
     if (customerTenantIds.length === 0) return byCustomer;
-    const rows = this.db.all<RelationshipRow>(
-      `SELECT * FROM gdap_relationships
-       WHERE partner_tenant_id = ? AND customer_tenant_id IN (SELECT value FROM json_each(?))
-       ORDER BY display_name`,
+    const rows = this.db.all<{ customer_tenant_id: string; relationships: string }>(
+      `SELECT customer_tenant_id, relationships FROM gdap_pair_summaries
+       WHERE partner_tenant_id = ? AND customer_tenant_id IN (SELECT value FROM json_each(?))`,
       [partnerTenantId, JSON.stringify(customerTenantIds)],
     );
-    for (const view of this.withAssignments(rows)) {
-      byCustomer.set(view.customerTenantId, [
-        ...(byCustomer.get(view.customerTenantId) ?? []),
-        view,
-      ]);
+    for (const row of rows) {
+      byCustomer.set(
+        row.customer_tenant_id,
+        decodePairSummary(partnerTenantId, row.customer_tenant_id, row.relationships),
+      );
     }
     return byCustomer;
   }
 
+  /** The relationships of a partner with each of `customerTenantIds`, by display name. */
+  ofCustomers(
+    partnerTenantId: string,
+    customerTenantIds: readonly string[],
+  ): Map<string, GdapRelationshipView[]> {
+    const summaries = this.summariesOf(partnerTenantId, customerTenantIds);
+    return new Map([...summaries].map(([customer, summary]) => [customer, summary.relationships]));
+  }
+
   /** R63: a partner's granting relationships that end by `until`, soonest first. */
   endingBy(partnerTenantId: string, until: Date): GdapRelationshipView[] {
-    const rows = this.db.all<RelationshipRow>(
-      `SELECT * FROM gdap_relationships
+    const rows = this.db.all<{ view: string }>(
+      `SELECT view FROM gdap_relationships
        WHERE partner_tenant_id = ? AND status IN ${GRANTING} AND end_date_time <= ?
        ORDER BY end_date_time, relationship_id`,
       [partnerTenantId, until.toISOString()],
     );
-    return this.withAssignments(rows);
+    return viewsOf(rows);
   }
 
   /** R69: partners with anything that changes on its own (the scheduler's list to look at). */
@@ -164,67 +153,14 @@ export class GdapRelationshipsQueries {
 
   /** R67: the pair's active assignments in granting relationships, as the access rules read them. */
   grants(partnerTenantId: string, customerTenantId: string): GdapGrant[] {
-    return this.db
-      .all<AssignmentRow & { display_name: string; end_date_time: string }>(
-        `SELECT a.*, r.display_name, r.end_date_time FROM gdap_relationships r
-         JOIN gdap_assignments a ON a.relationship_id = r.relationship_id
-         WHERE r.partner_tenant_id = ? AND r.customer_tenant_id = ?
-           AND r.status IN ${GRANTING} AND a.status = 'active'
-         ORDER BY r.relationship_id, a.assignment_id`,
-        [partnerTenantId, customerTenantId],
-      )
-      .map((row) => ({
-        relationshipId: row.relationship_id,
-        relationshipName: row.display_name,
-        assignmentId: row.assignment_id,
-        securityGroupId: row.security_group_id,
-        roles: JSON.parse(row.roles) as DirectoryRole[],
-        endDateTime: row.end_date_time,
-      }));
-  }
-
-  private withAssignments(rows: RelationshipRow[]): GdapRelationshipView[] {
-    if (rows.length === 0) return [];
-    const assignments = this.db.all<AssignmentRow>(
-      `SELECT * FROM gdap_assignments
-       WHERE relationship_id IN (SELECT value FROM json_each(?))
-       ORDER BY created_at, assignment_id`,
-      [JSON.stringify(rows.map((row) => row.relationship_id))],
+    const grants = this.summariesOf(partnerTenantId, [customerTenantId]).get(
+      customerTenantId,
+    )?.grants;
+    return [...(grants ?? [])].sort(
+      (a, b) =>
+        compare(a.relationshipId, b.relationshipId) || compare(a.assignmentId, b.assignmentId),
     );
-    const byRelationship = new Map<string, GdapAssignmentView[]>();
-    for (const row of assignments) {
-      const list = byRelationship.get(row.relationship_id) ?? [];
-      list.push({
-        assignmentId: row.assignment_id,
-        relationshipId: row.relationship_id,
-        securityGroupId: row.security_group_id,
-        roles: JSON.parse(row.roles) as DirectoryRole[],
-        status: row.status,
-        createdAt: row.created_at,
-      });
-      byRelationship.set(row.relationship_id, list);
-    }
-    return rows.map((row) => ({
-      relationshipId: row.relationship_id,
-      partnerTenantId: row.partner_tenant_id,
-      partnerName: row.partner_name,
-      customerTenantId: row.customer_tenant_id,
-      displayName: row.display_name,
-      duration: row.duration,
-      roles: JSON.parse(row.roles) as DirectoryRole[],
-      autoExtendDuration: row.auto_extend_duration,
-      status: row.status,
-      approvalUrl: row.approval_url,
-      emailDraft:
-        row.email_subject !== null
-          ? { subject: row.email_subject, body: row.email_body ?? '' }
-          : null,
-      approvalExpiresAt: row.approval_expires_at,
-      activatedAt: row.activated_at,
-      endDateTime: row.end_date_time,
-      createdAt: row.created_at,
-      changedAt: row.changed_at,
-      assignments: byRelationship.get(row.relationship_id) ?? [],
-    }));
   }
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -6,10 +6,10 @@ import type { RelationshipRow } from '../../../projections/delegated-admin/custo
 import type { SubscriptionView } from '../../../projections/azure-subscriptions/subscriptions.queries';
 import { toAzureSubscription } from '../../azure-subscriptions/subscription.mapper';
 import {
-  type GdapRelationshipView,
-  grantsOfViews,
-} from '../../../projections/gdap/gdap-relationships.queries';
-import { grantsInForce } from '../../gdap/domain/effective-roles';
+  type GdapPairSummary,
+  grantsInForceOf,
+  NO_GDAP,
+} from '../../../projections/gdap/gdap-pair-summary';
 import { groupsOfTokenRoles } from '../../gdap/domain/security-groups';
 import { toRelationship } from '../../gdap/gdap.mapper';
 import {
@@ -31,12 +31,13 @@ export function toDelegatedAdmin(row: RelationshipRow): DelegatedAdmin {
 type CustomerRowMapper = (
   row: RelationshipRow,
   customerSubscriptions: readonly SubscriptionView[],
-  gdapRelationships?: readonly GdapRelationshipView[],
+  gdap?: GdapPairSummary,
 ) => Customer;
 
 /**
  * Customers page rows as `viewer` (a partner user) sees them: the subscriptions it may see and the
- * services its roles may use now (R16). What depends on the viewer alone is worked out once a page.
+ * services its roles may use now (R16), with the pair's GDAP summary (its relationships, and the
+ * grants worked out when they changed). What depends on the viewer alone is worked out once a page.
  */
 export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerRowMapper {
   const partner = {
@@ -44,7 +45,7 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
     roles: partnerRolesOf(viewer.roles),
     groups: groupsOfTokenRoles(viewer.roles),
   };
-  return (row, customerSubscriptions, gdapRelationships = []) => {
+  return (row, customerSubscriptions, gdap = NO_GDAP) => {
     const relationshipActive = row.active === 1;
     const subscriptions = customerSubscriptions.filter((view) => maySeeSubscription(viewer, view));
     const services = customerServices(
@@ -53,7 +54,7 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
       {
         relationshipActive,
         dapStatus: row.dap_status,
-        gdapGrants: grantsInForce(grantsOfViews(gdapRelationships), now),
+        gdapGrants: grantsInForceOf(gdap, now),
       },
       subscriptions,
     );
@@ -65,7 +66,7 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
       relationshipActive,
       delegatedAdmin: toDelegatedAdmin(row),
       azureSubscriptions: subscriptions.map((view) => toAzureSubscription(view, viewer)),
-      delegatedAdminRelationships: gdapRelationships.map((view) => toRelationship(view, viewer)),
+      delegatedAdminRelationships: gdap.relationships.map((view) => toRelationship(view, viewer)),
       services: services.map((service) => ({
         name: service.name,
         adminPortalUrl: service.adminPortalUrl,
@@ -83,10 +84,10 @@ export function toCustomer(
   row: RelationshipRow,
   viewer: Actor,
   customerSubscriptions: readonly SubscriptionView[],
-  gdapRelationships: readonly GdapRelationshipView[] = [],
+  gdap: GdapPairSummary = NO_GDAP,
   now?: Date,
 ): Customer {
-  return customerMapper(viewer, now)(row, customerSubscriptions, gdapRelationships);
+  return customerMapper(viewer, now)(row, customerSubscriptions, gdap);
 }
 
 export function toPartnerRelationship(row: RelationshipRow): PartnerRelationship {

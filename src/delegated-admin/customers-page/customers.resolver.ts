@@ -23,10 +23,8 @@ import {
 import type { RequestContext } from '../../platform/graphql/request-context';
 import { PartnerRelationshipsNotifier } from '../partner-relationships.notifier';
 import { customerMapper, toCustomer } from './customer.mapper';
-import {
-  type GdapRelationshipView,
-  GdapRelationshipsQueries,
-} from '../../../projections/gdap/gdap-relationships.queries';
+import type { GdapPairSummary } from '../../../projections/gdap/gdap-pair-summary';
+import { GdapRelationshipsQueries } from '../../../projections/gdap/gdap-relationships.queries';
 import { GdapRelationshipsHistoryQueries } from '../../../projections/gdap/gdap-relationships-history.queries';
 import {
   Customer,
@@ -64,7 +62,7 @@ const CUSTOMERS_PAGE_READ_MODELS = ['customers', 'subscriptions', 'gdap-relation
 interface PageReads {
   rows: RelationshipRow[];
   subscriptions: Map<string, SubscriptionView[]>;
-  gdap: Map<string, GdapRelationshipView[]>;
+  gdap: Map<string, GdapPairSummary>;
   totalCount: () => number;
 }
 
@@ -206,8 +204,8 @@ export class CustomersResolver {
         return {
           rows,
           subscriptions: this.subscriptions.ofCustomers(ids),
-          // No rows, no query: ofCustomers answers an empty list with an empty map.
-          gdap: this.gdap.ofCustomers(rows[0]?.partner_tenant_id ?? '', ids),
+          // No rows, no query: summariesOf answers an empty list with an empty map.
+          gdap: this.gdap.summariesOf(rows[0]?.partner_tenant_id ?? '', ids),
           totalCount: () => (count ??= this.customerRows.count(query.criteria)),
         };
       },
@@ -234,7 +232,7 @@ export class CustomersResolver {
         page.map((row) => row.customer_tenant_id),
         asOf,
       ),
-      gdap: this.gdapHistory.ofCustomers(
+      gdap: this.gdapHistory.summariesOf(
         partnerTenantId,
         page.map((row) => row.customer_tenant_id),
         asOf,
@@ -260,7 +258,7 @@ export class CustomersResolver {
       toNode(
         row,
         reads.subscriptions.get(row.customer_tenant_id) ?? [],
-        reads.gdap.get(row.customer_tenant_id) ?? [],
+        reads.gdap.get(row.customer_tenant_id),
       );
   }
 
@@ -302,12 +300,12 @@ export class CustomersResolver {
   }
 
   private toCustomer(row: RelationshipRow, viewer: Actor): Customer {
-    const gdap = this.gdap.ofCustomers(row.partner_tenant_id, [row.customer_tenant_id]);
+    const gdap = this.gdap.summariesOf(row.partner_tenant_id, [row.customer_tenant_id]);
     return toCustomer(
       row,
       viewer,
       this.subscriptions.ofCustomer(row.customer_tenant_id),
-      gdap.get(row.customer_tenant_id) ?? [],
+      gdap.get(row.customer_tenant_id),
       this.readSide.now(),
     );
   }

@@ -172,6 +172,11 @@ describe('gdap-relationships-history projection (R43)', () => {
         const [then] =
           history.ofCustomers('contoso-partners', ['fabrikam'], asOf).get('fabrikam') ?? [];
         expect([event.type, then]).toEqual([event.type, current.byId(REL)]);
+        // The Customers page reads the same summary now and at asOf.
+        expect([event.type, history.summariesOf('contoso-partners', ['fabrikam'], asOf)]).toEqual([
+          event.type,
+          current.summariesOf('contoso-partners', ['fabrikam']),
+        ]);
       });
       // Asked about an earlier moment, it answers the version of that moment.
       const [approved] = history

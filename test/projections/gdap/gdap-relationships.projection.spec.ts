@@ -1,4 +1,10 @@
+import { encodePairSummary } from '../../../projections/gdap/gdap-pair-summary';
 import { gdapRelationshipsProjection } from '../../../projections/gdap/gdap-relationships.projection';
+import type {
+  GdapAssignmentView,
+  GdapRelationshipView,
+} from '../../../projections/gdap/gdap-relationships.queries';
+import type { GdapAssignmentStatus } from '../../../src/gdap/domain/events';
 import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
 import { at, projectionSpec, type SpecEvent } from '../../support/projection-spec';
 
@@ -56,61 +62,84 @@ const activated: SpecEvent = {
 };
 const active = [created, requested, approved, assigned, activated];
 
-/** The columns the pages read of the one relationship row. */
-const relationship = (changes: Record<string, unknown>) => ({
-  relationship_id: REL,
-  partner_tenant_id: 'contoso-partners',
-  partner_name: 'Contoso Partners',
-  customer_tenant_id: 'fabrikam',
-  display_name: 'Fabrikam helpdesk',
+/** The relationship's view (as the pages read it), active with its assignment by default. */
+const view = (
+  changes: Partial<GdapRelationshipView>,
+  assignments: GdapAssignmentView[] = [assignment('active')],
+): GdapRelationshipView => ({
+  relationshipId: REL,
+  partnerTenantId: 'contoso-partners',
+  partnerName: 'Contoso Partners',
+  customerTenantId: 'fabrikam',
+  displayName: 'Fabrikam helpdesk',
   duration: 'P90D',
-  roles: JSON.stringify(roles),
-  auto_extend_duration: 'P180D',
+  roles,
+  autoExtendDuration: 'P180D',
   status: 'active',
-  approval_url: 'https://admin.microsoft.com/approve/1',
-  email_subject: 'Approve',
-  email_body: 'Open https://admin.microsoft.com/approve/1',
-  approval_expires_at: '2025-05-30T09:01:00.000Z',
-  activated_at: at(2),
-  end_date_time: '2025-05-30T09:02:00.000Z',
-  created_at: at(0),
-  changed_at: at(2),
+  approvalUrl: 'https://admin.microsoft.com/approve/1',
+  emailDraft: { subject: 'Approve', body: 'Open https://admin.microsoft.com/approve/1' },
+  approvalExpiresAt: '2025-05-30T09:01:00.000Z',
+  activatedAt: at(2),
+  endDateTime: '2025-05-30T09:02:00.000Z',
+  createdAt: at(0),
+  changedAt: at(2),
   ...changes,
+  assignments,
 });
-const assignment = (status: string, assignmentRoles = roles) => ({
-  assignment_id: ASSIGNMENT,
-  relationship_id: REL,
-  security_group_id: 'HELPDESK_AGENTS',
-  roles: JSON.stringify(assignmentRoles),
-  status,
-  created_at: at(3),
+function assignment(status: GdapAssignmentStatus, assignmentRoles = roles): GdapAssignmentView {
+  return {
+    assignmentId: ASSIGNMENT,
+    relationshipId: REL,
+    securityGroupId: 'HELPDESK_AGENTS',
+    roles: assignmentRoles,
+    status,
+    createdAt: at(3),
+  };
+}
+
+/** The relationship's row (written by the event at `position`) and its pair's summary row. */
+const rowsOf = (relationship: GdapRelationshipView, position: number) => ({
+  gdap_relationships: [
+    {
+      relationship_id: REL,
+      partner_tenant_id: 'contoso-partners',
+      customer_tenant_id: 'fabrikam',
+      display_name: relationship.displayName,
+      status: relationship.status,
+      end_date_time: relationship.endDateTime,
+      position,
+      view: JSON.stringify(relationship),
+    },
+  ],
+  gdap_pair_summaries: [
+    {
+      partner_tenant_id: 'contoso-partners',
+      customer_tenant_id: 'fabrikam',
+      relationships: encodePairSummary([relationship]),
+    },
+  ],
 });
 
 describe('gdap-relationships projection (R60–R66)', () => {
   it('R60, R61: a created relationship, then locked for approval with its link and draft', () => {
     projectionSpec(gdapRelationshipsProjection)
       .when(created, requested)
-      .then({
-        gdap_relationships: [
-          relationship({
-            status: 'approvalPending',
-            activated_at: null,
-            end_date_time: null,
-            changed_at: at(1),
-          }),
-        ],
-        gdap_assignments: [],
-      });
+      .then(
+        rowsOf(
+          view(
+            { status: 'approvalPending', activatedAt: null, endDateTime: null, changedAt: at(1) },
+            [],
+          ),
+          2,
+        ),
+      );
   });
 
   it('R62, R66: approved with its end date; the assignment pending, then active', () => {
     projectionSpec(gdapRelationshipsProjection)
       .given(created, requested)
       .when(approved, assigned, activated)
-      .then({
-        gdap_relationships: [relationship({})],
-        gdap_assignments: [assignment('active')],
-      });
+      .then(rowsOf(view({}), 5));
   });
 
   it('R65: removing a role from an active relationship takes it from its assignments', () => {
@@ -127,16 +156,14 @@ describe('gdap-relationships projection (R60–R66)', () => {
         },
         occurredAt: at(5),
       })
-      .then({
-        gdap_relationships: [
-          relationship({
-            roles: JSON.stringify([USER_ADMINISTRATOR]),
-            auto_extend_duration: 'PT0S',
-            changed_at: at(5),
-          }),
-        ],
-        gdap_assignments: [assignment('active', [USER_ADMINISTRATOR])],
-      });
+      .then(
+        rowsOf(
+          view({ roles: [USER_ADMINISTRATOR], autoExtendDuration: 'PT0S', changedAt: at(5) }, [
+            assignment('active', [USER_ADMINISTRATOR]),
+          ]),
+          6,
+        ),
+      );
   });
 
   it('R63: expiring, then auto-extended to a new end and active again', () => {
@@ -158,12 +185,7 @@ describe('gdap-relationships projection (R60–R66)', () => {
           occurredAt: at(7),
         },
       )
-      .then({
-        gdap_relationships: [
-          relationship({ end_date_time: '2025-11-26T09:02:00.000Z', changed_at: at(7) }),
-        ],
-        gdap_assignments: [assignment('active')],
-      });
+      .then(rowsOf(view({ endDateTime: '2025-11-26T09:02:00.000Z', changedAt: at(7) }), 7));
   });
 
   it('R63: expired at its end, its assignments ending with it', () => {
@@ -174,10 +196,7 @@ describe('gdap-relationships projection (R60–R66)', () => {
         data: { ...pair, endDateTime: '2025-05-30T09:02:00.000Z' },
         occurredAt: at(8),
       })
-      .then({
-        gdap_relationships: [relationship({ status: 'expired', changed_at: at(8) })],
-        gdap_assignments: [assignment('deleted')],
-      });
+      .then(rowsOf(view({ status: 'expired', changedAt: at(8) }, [assignment('deleted')]), 6));
   });
 
   it('R64: termination requested, then terminated, its assignments ending with it', () => {
@@ -191,10 +210,7 @@ describe('gdap-relationships projection (R60–R66)', () => {
         },
         { type: 'DelegatedAdminRelationshipTerminated', data: pair, occurredAt: at(10) },
       )
-      .then({
-        gdap_relationships: [relationship({ status: 'terminated', changed_at: at(10) })],
-        gdap_assignments: [assignment('deleted')],
-      });
+      .then(rowsOf(view({ status: 'terminated', changedAt: at(10) }, [assignment('deleted')]), 7));
   });
 
   it('R66: an assignment deleting, then deleted; the relationship stays active', () => {
@@ -212,30 +228,72 @@ describe('gdap-relationships projection (R60–R66)', () => {
           occurredAt: at(12),
         },
       )
-      .then({
-        gdap_relationships: [relationship({})],
-        gdap_assignments: [assignment('deleted')],
-      });
+      .then(rowsOf(view({}, [assignment('deleted')]), 7));
   });
 
   it('R61, R62: a deleted relationship is gone; a lapsed approval request reads expired', () => {
     projectionSpec(gdapRelationshipsProjection)
       .given(created)
       .when({ type: 'DelegatedAdminRelationshipDeleted', data: pair, occurredAt: at(13) })
-      .then({ gdap_relationships: [], gdap_assignments: [] });
+      .then({ gdap_relationships: [], gdap_pair_summaries: [] });
     projectionSpec(gdapRelationshipsProjection)
       .given(created, requested)
       .when({ type: 'DelegatedAdminRelationshipApprovalExpired', data: pair, occurredAt: at(14) })
-      .then({
-        gdap_relationships: [
-          relationship({
-            status: 'expired',
-            activated_at: null,
-            end_date_time: null,
-            changed_at: at(14),
-          }),
-        ],
-        gdap_assignments: [],
-      });
+      .then(
+        rowsOf(
+          view({ status: 'expired', activatedAt: null, endDateTime: null, changedAt: at(14) }, []),
+          3,
+        ),
+      );
+  });
+
+  it('R16, R61: the pair summary lists the pair’s relationships by name, and goes with the last', () => {
+    const other = '22222222-2222-4222-8222-222222222222@contoso-partners';
+    const second: SpecEvent = {
+      type: 'DelegatedAdminRelationshipCreated',
+      data: {
+        ...pair,
+        relationshipId: other,
+        partnerName: 'Contoso Partners',
+        displayName: 'Fabrikam audit',
+        duration: 'P30D',
+        roles: [USER_ADMINISTRATOR],
+        autoExtendDuration: 'PT0S',
+      },
+      occurredAt: at(20),
+    };
+    const audit = {
+      ...view({}, []),
+      relationshipId: other,
+      displayName: 'Fabrikam audit',
+      duration: 'P30D',
+      roles: [USER_ADMINISTRATOR],
+      autoExtendDuration: 'PT0S',
+      status: 'created' as const,
+      approvalUrl: null,
+      emailDraft: null,
+      approvalExpiresAt: null,
+      activatedAt: null,
+      endDateTime: null,
+      createdAt: at(20),
+      changedAt: at(20),
+    };
+    const summary = (relationships: GdapRelationshipView[]) => ({
+      gdap_pair_summaries: [
+        {
+          partner_tenant_id: 'contoso-partners',
+          customer_tenant_id: 'fabrikam',
+          relationships: encodePairSummary(relationships),
+        },
+      ],
+    });
+    projectionSpec(gdapRelationshipsProjection)
+      .given(...active)
+      .when(second)
+      .then(summary([audit, view({})]));
+    projectionSpec(gdapRelationshipsProjection)
+      .given(...active, second)
+      .when({ type: 'DelegatedAdminRelationshipDeleted', data: pair, occurredAt: at(21) })
+      .then(summary([audit]));
   });
 });

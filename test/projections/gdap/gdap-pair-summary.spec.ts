@@ -1,0 +1,93 @@
+import {
+  decodePairSummary,
+  encodePairSummary,
+  grantsInForceOf,
+  NO_GDAP,
+  pairSummaryOf,
+} from '../../../projections/gdap/gdap-pair-summary';
+import type { GdapRelationshipView } from '../../../projections/gdap/gdap-relationships.queries';
+import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
+
+const { HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR } = DIRECTORY_ROLES;
+const PAIR = { partnerTenantId: 'contoso-partners', customerTenantId: 'fabrikam' };
+
+const relationship = (
+  id: string,
+  displayName: string,
+  changes: Partial<GdapRelationshipView> = {},
+): GdapRelationshipView => ({
+  relationshipId: `${id}@contoso-partners`,
+  ...PAIR,
+  partnerName: 'Contoso Partners',
+  displayName,
+  duration: 'P90D',
+  roles: [HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR],
+  autoExtendDuration: 'P180D',
+  status: 'active',
+  approvalUrl: 'https://admin.microsoft.com/approve/1',
+  emailDraft: { subject: 'Approve', body: 'Open the link' },
+  approvalExpiresAt: '2025-05-30T09:01:00.000Z',
+  activatedAt: '2025-03-01T09:00:00.000Z',
+  endDateTime: '2025-06-01T00:00:00.000Z',
+  createdAt: '2025-03-01T08:00:00.000Z',
+  changedAt: '2025-03-01T09:00:00.000Z',
+  assignments: [
+    {
+      assignmentId: `${id}-helpdesk`,
+      relationshipId: `${id}@contoso-partners`,
+      securityGroupId: 'HELPDESK_AGENTS',
+      roles: [HELPDESK_ADMINISTRATOR],
+      status: 'active',
+      createdAt: '2025-03-01T09:01:00.000Z',
+    },
+    {
+      assignmentId: `${id}-tier-two`,
+      relationshipId: `${id}@contoso-partners`,
+      securityGroupId: 'tier-two',
+      roles: [],
+      status: 'pending',
+      createdAt: '2025-03-01T09:02:00.000Z',
+    },
+  ],
+  ...changes,
+});
+
+describe('the Customers page’s GDAP pair summary (gdap_pair_summaries)', () => {
+  it('R16, R60: reads back the relationships it stored, roles the catalogue does not name too', () => {
+    const views = [
+      relationship('a', 'Fabrikam audit', {
+        status: 'created',
+        approvalUrl: null,
+        emailDraft: null,
+        activatedAt: null,
+        endDateTime: null,
+        roles: [{ roleTemplateId: USER_ADMINISTRATOR.roleTemplateId, displayName: 'Renamed' }],
+        assignments: [],
+      }),
+      relationship('b', 'Fabrikam helpdesk'),
+    ];
+    const summary = decodePairSummary(
+      PAIR.partnerTenantId,
+      PAIR.customerTenantId,
+      encodePairSummary(views),
+    );
+    expect(summary).toEqual(pairSummaryOf(views));
+    expect(summary.relationships).toEqual(views);
+  });
+
+  it('R67: the grants are the active assignments of granting relationships, in force until the first end', () => {
+    const summary = pairSummaryOf([
+      relationship('a', 'Fabrikam audit', { endDateTime: '2025-05-01T00:00:00.000Z' }),
+      relationship('b', 'Fabrikam helpdesk'),
+      relationship('c', 'Fabrikam ended', { status: 'terminationRequested' }),
+    ]);
+    expect(summary.grants.map((grant) => grant.assignmentId)).toEqual(['a-helpdesk', 'b-helpdesk']);
+    expect(summary.grantsHoldUntil).toBe(Date.parse('2025-05-01T00:00:00.000Z'));
+    const ids = (now: string) =>
+      grantsInForceOf(summary, new Date(now)).map((grant) => grant.assignmentId);
+    expect(ids('2025-04-30T23:59:59.999Z')).toEqual(['a-helpdesk', 'b-helpdesk']);
+    expect(ids('2025-05-01T00:00:00.000Z')).toEqual(['b-helpdesk']);
+    expect(ids('2025-06-01T00:00:00.000Z')).toEqual([]);
+    expect(grantsInForceOf(NO_GDAP, new Date())).toEqual([]);
+  });
+});
