@@ -9,6 +9,7 @@ import { graphqlHttpFigures } from './figures/graphql-http';
 import { projectionLagFigures } from './figures/projection-lag';
 import { rebuildFigures } from './figures/rebuild';
 import { rebuildEachFigures } from './figures/rebuild-each';
+import { rebuildWritesFigures } from './figures/rebuild-writes';
 import { revocationFigures } from './figures/revocation';
 import { scaleoutFigures } from './figures/scaleout';
 import { soakFigures } from './figures/soak';
@@ -61,6 +62,10 @@ const FIGURES: Record<
   'page-growth': {
     title: '12. a page of 50 as the data grows: Customers page and audit log (in-process)',
     run: pageGrowthFigures,
+  },
+  'rebuild-writes': {
+    title: '13. mutation latency while every read model is rebuilt blue/green (in-process)',
+    run: rebuildWritesFigures,
   },
 };
 

@@ -17,6 +17,7 @@ export const FIGURE_NAMES = [
   'soak',
   'gdap-pages',
   'page-growth',
+  'rebuild-writes',
 ] as const;
 export type FigureName = (typeof FIGURE_NAMES)[number];
 
@@ -36,6 +37,8 @@ export interface Sizes {
   pageGrowth: { customers: number[]; auditEntries: number[]; requests: number };
   scaleout: { customers: number; seconds: number; connections: number; tail: number };
   soak: { seconds: number; writesPerSecond: number };
+  /** Figure 13: the store rebuilt blue/green while `mutations` invitations are written. */
+  rebuildWrites: { events: number; mutations: number };
 }
 
 const SIZES: Record<Mode, Sizes> = {
@@ -52,6 +55,7 @@ const SIZES: Record<Mode, Sizes> = {
     pageGrowth: { customers: [1_000, 100_000], auditEntries: [1_000, 1_000_000], requests: 2_000 },
     scaleout: { customers: 20_000, seconds: 10, connections: 12, tail: 200 },
     soak: { seconds: 600, writesPerSecond: 50 },
+    rebuildWrites: { events: 200_000, mutations: 1_000 },
   },
   quick: {
     runs: 3,
@@ -66,6 +70,7 @@ const SIZES: Record<Mode, Sizes> = {
     pageGrowth: { customers: [1_000, 100_000], auditEntries: [1_000, 1_000_000], requests: 500 },
     scaleout: { customers: 1_000, seconds: 1.5, connections: 12, tail: 50 },
     soak: { seconds: 20, writesPerSecond: 50 },
+    rebuildWrites: { events: 30_000, mutations: 300 },
   },
   tiny: {
     runs: 1,
@@ -80,6 +85,7 @@ const SIZES: Record<Mode, Sizes> = {
     pageGrowth: { customers: [100, 1_000], auditEntries: [100, 2_000], requests: 10 },
     scaleout: { customers: 30, seconds: 0.3, connections: 6, tail: 5 },
     soak: { seconds: 2, writesPerSecond: 20 },
+    rebuildWrites: { events: 1_000, mutations: 10 },
   },
 };
 

@@ -17,7 +17,7 @@ describe('npm run bench (smoke, tiny sizes)', () => {
     const options = parseOptions([
       '--tiny',
       '--only',
-      'append,command,rebuild,rebuild-each,lag,revocation,page-growth',
+      'append,command,rebuild,rebuild-each,lag,revocation,page-growth,rebuild-writes',
       '--out',
       out,
     ]);
@@ -27,7 +27,7 @@ describe('npm run bench (smoke, tiny sizes)', () => {
     expect(report.figures.map((figure) => figure.figure)).toEqual([
       ...[1, 1, 1, 1, 2, 2, 3],
       ...eachProjection,
-      ...[5, 7, 12, 12],
+      ...[5, 7, 12, 12, 13],
     ]);
     for (const figure of report.figures) {
       expect(figure.product.runs).toHaveLength(1);

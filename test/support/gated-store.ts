@@ -1,10 +1,14 @@
-import type { EventStore } from '../../src/platform/event-store/event-store';
+import type { EventStore, ReadAllOptions } from '../../src/platform/event-store/event-store';
 
 /**
  * An event store whose reads wait for a permit: a test lets an engine read `pass(n)` pages, then
- * looks at the read store while the engine waits in the middle of its work.
+ * looks at the read store while the engine waits in the middle of its work. With `gates`, only the
+ * reads it picks wait (a build's pages, say), the others pass.
  */
-export function gatedStore(store: EventStore): {
+export function gatedStore(
+  store: EventStore,
+  gates: (options: ReadAllOptions) => boolean = () => true,
+): {
   store: EventStore;
   pass: (reads: number) => void;
   open: () => void;
@@ -17,7 +21,7 @@ export function gatedStore(store: EventStore): {
   let onBlocked: (() => void) | undefined;
   const gated: EventStore = Object.create(store) as EventStore;
   gated.readAll = async (options) => {
-    if (!opened) {
+    if (!opened && gates(options)) {
       if (permits === 0) {
         await new Promise<void>((resolve) => {
           blocked.push(resolve);

@@ -45,8 +45,12 @@ const isOtherVersion = (row: ServingRow) => row.mine !== null && row.version !==
 /** Being rebuilt or failed, or another version whose tables this version cannot read. */
 const isNotServing = (row: ServingRow) =>
   row.state !== 'LIVE' || (isOtherVersion(row) && row.readableMeanwhile === 0);
-/** Served as a previous version left it, while this version is built beside it. */
-const isPreviousVersion = (row: ServingRow) => row.state === 'LIVE' && isOtherVersion(row);
+/**
+ * Served as a previous version left it, while this version is built beside it; not when this
+ * process keeps that version up (`keptUp`: name → the previous version its projection declares).
+ */
+const isPreviousVersion = (row: ServingRow, keptUp: ReadonlyMap<string, number>) =>
+  row.state === 'LIVE' && isOtherVersion(row) && keptUp.get(row.name) !== row.version;
 const previousVersionOf = ({ name, version, position }: ServingRow): PreviousVersion => ({
   readModel: name,
   version,
@@ -69,6 +73,8 @@ export class Checkpoints {
   readonly builds: Builds;
   /** name → version of the projections this process runs, for `untilServing`. */
   private readonly versions: string;
+  /** name → the previous version a projection declares: this process keeps it up. */
+  private readonly keptUp: ReadonlyMap<string, number>;
 
   constructor(
     private readonly readStore: ReadStore,
@@ -91,6 +97,11 @@ export class Checkpoints {
     );
     this.versions = JSON.stringify(
       Object.fromEntries((options.projections ?? []).map((p) => [p.name, p.version])),
+    );
+    this.keptUp = new Map(
+      (options.projections ?? []).flatMap((p) =>
+        p.previous ? [[p.name, p.previous.version]] : [],
+      ),
     );
   }
 
@@ -169,7 +180,9 @@ export class Checkpoints {
       const serving = this.serving(names);
       const notServing =
         serving.find((row) => row.state === 'FAILED') ?? serving.find(isNotServing);
-      if (!notServing) return serving.filter(isPreviousVersion).map(previousVersionOf);
+      if (!notServing) {
+        return serving.filter((row) => isPreviousVersion(row, this.keptUp)).map(previousVersionOf);
+      }
       // A failed read model stays stale until someone rebuilds it: waiting would not help.
       if (notServing.state === 'FAILED' || Date.now() >= deadline) {
         throw new ReadModelNotReadyError(

@@ -1,8 +1,9 @@
+import { setImmediate } from 'node:timers/promises';
 import type { EventStore } from '../event-store/event-store';
 import type { ReadStore } from '../read-store/read-store';
 import { buildNames, type Renamer, renamedRunner } from './build-names';
 import { type BuildRow, BuildLockedError } from './builds';
-import type { Checkpoints } from './checkpoints';
+import type { CheckpointRow, Checkpoints } from './checkpoints';
 import { type ApplyTarget, type PageApplier, ReadablePage } from './page-applier';
 import type { Projection } from './projection';
 
@@ -156,7 +157,10 @@ export class ProjectionBuilder {
   private async loop(): Promise<void> {
     do {
       this.again = false;
-      while (!this.stopped && (await this.stepOrWait()));
+      // Between batches, the rest of the thread runs: the live pump (whose pages read-your-writes
+      // waits for) would otherwise wait for the whole build, a store read that settles at once
+      // (SQLite) never leaving the microtask queue.
+      while (!this.stopped && (await this.stepOrWait())) await setImmediate();
     } while (this.again && !this.stopped);
   }
 
@@ -181,26 +185,37 @@ export class ProjectionBuilder {
     if (held.length === 0) return false;
     const after = Math.min(...held.map((row) => row.position));
     const page = await this.store.readAll({ after, maxCount: this.batchSize });
+    const done: BuildProgress[] = [];
+    let more = true;
     if (page.length === 0) {
-      const done: BuildProgress[] = [];
-      const more = this.readStore.transaction(() => this.caughtUp(after, done));
-      done.forEach((progress) => this.emit(progress));
-      if (done.some((progress) => progress.phase === 'switched')) this.hooks.onSwitched?.();
-      return more;
-    }
-    const last = page[page.length - 1].position;
-    const readable = new ReadablePage(page);
-    const names = this.readStore.transaction(() =>
-      // Re-read inside the transaction: a lock taken over meanwhile is no longer ours.
-      this.heldRows()
-        .filter((row) => row.position >= after && row.position < last)
-        .map((row) => {
+      more = this.readStore.transaction(() => this.caughtUp(after, done));
+    } else {
+      const last = page[page.length - 1].position;
+      const readable = new ReadablePage(page);
+      // A short page was the head when read: a build that reaches it goes on (query indexes, the
+      // switch) in the transaction that applied it, before the live version can move past it
+      // (under steady writes, a build that waited for an empty page would chase it for ever).
+      const atHead = page.length < this.batchSize;
+      const names: string[] = [];
+      for (const { name } of held) {
+        const applied = this.readStore.transaction(() => {
+          // Re-read inside the transaction: a lock taken over meanwhile is no longer ours.
+          const row = this.heldRows().find((candidate) => candidate.name === name);
+          if (!row || row.position < after || row.position >= last) return false;
           this.applier.applyTo(this.target(row), readable);
-          return row.name;
-        }),
-    );
-    this.emit({ phase: 'batch', names, position: last, events: page.length });
-    return true;
+          if (atHead) this.caughtUp(last, done, name);
+          return true;
+        });
+        if (applied) names.push(name);
+        // A full page takes a while: the thread is free between builds, so the live pump (whose
+        // pages read-your-writes waits for) waits for at most one projection's batch.
+        if (!atHead) await setImmediate();
+      }
+      done.unshift({ phase: 'batch', names, position: last, events: page.length });
+    }
+    done.forEach((progress) => this.emit(progress));
+    if (done.some((progress) => progress.phase === 'switched')) this.hooks.onSwitched?.();
+    return more;
   }
 
   /**
@@ -227,11 +242,14 @@ export class ProjectionBuilder {
     );
   }
 
-  /** At the head: a build makes its query indexes, then (at the head again) goes live. */
-  private caughtUp(head: number, done: BuildProgress[]): boolean {
+  /**
+   * At the head: a build (`only` that one, if named) makes its query indexes, then (at the head
+   * again) goes live, unless the live version is ahead of it.
+   */
+  private caughtUp(head: number, done: BuildProgress[], only?: string): boolean {
     let more = false;
     for (const row of this.heldRows()) {
-      if (row.position < head) continue;
+      if (row.position < head || (only !== undefined && row.name !== only)) continue;
       const projection = this.byName.get(row.name)!;
       if (row.state === 'BUILDING') {
         const names = this.renamer(projection, row.suffix);
@@ -247,16 +265,21 @@ export class ProjectionBuilder {
         more = true;
         continue;
       }
-      this.switchOver(projection, row);
+      this.switchOver(projection, row, live);
       done.push({ phase: 'switched', names: [row.name], position: row.position, events: 0 });
     }
     return more;
   }
 
   /** The switch: one transaction (the caller's), so a reader sees the old version or the new. */
-  private switchOver(projection: Projection, row: BuildRow): void {
-    for (const table of projection.tables) {
+  private switchOver(projection: Projection, row: BuildRow, live?: CheckpointRow): void {
+    // A declared previous version that is the live one may own tables this version dropped.
+    const previous =
+      live && live.version === projection.previous?.version ? projection.previous : undefined;
+    for (const table of new Set([...projection.tables, ...(previous?.tables ?? [])])) {
       this.readStore.db.exec(`DROP TABLE IF EXISTS "${table}"`);
+    }
+    for (const table of projection.tables) {
       this.readStore.db.exec(`ALTER TABLE "${table}${row.suffix}" RENAME TO "${table}"`);
     }
     this.checkpoints.deadLetters.clear(row.name);

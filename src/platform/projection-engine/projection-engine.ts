@@ -6,7 +6,7 @@ import { liveIndexNames } from './build-names';
 import { Checkpoints, type CheckpointRow } from './checkpoints';
 import type { DeadLetter } from './dead-letters';
 import { type ApplyTarget, MAX_ATTEMPTS, PageApplier, ReadablePage } from './page-applier';
-import type { Projection, ProjectionStatus } from './projection';
+import { checkPrevious, definitionAt, type Projection, type ProjectionStatus } from './projection';
 import { ProjectionBuilder } from './projection-builder';
 import type { PreviousVersion, Projector, ProjectorFault, RebuildOptions } from './projector';
 import { type ReadModelPositions, VisiblePosition } from './visible-position';
@@ -71,6 +71,7 @@ export class ProjectionEngine implements Projector {
     readonly projections: readonly Projection[],
     private readonly options: ProjectionEngineOptions = {},
   ) {
+    projections.forEach(checkPrevious);
     this.checkpoints = new Checkpoints(readStore, {
       projections,
       buildLeaseMs: options.buildLeaseMs,
@@ -87,7 +88,14 @@ export class ProjectionEngine implements Projector {
       this.applier,
       this.byName,
       this.batchSize,
-      { onError: options.onError, onSwitched: () => this.kick() },
+      {
+        onError: options.onError,
+        // The switch moved a live checkpoint: what this engine last read of them is stale.
+        onSwitched: () => {
+          this.known = undefined;
+          this.kick();
+        },
+      },
     );
   }
 
@@ -250,7 +258,8 @@ export class ProjectionEngine implements Projector {
       const projection = this.projection(letter.projection);
       this.readStore.transaction(() => {
         const row = this.checkpoints.get(projection.name);
-        const target = this.liveTarget(projection, row?.position ?? 0);
+        const live = (row && definitionAt(projection, row.version)) ?? projection;
+        const target = this.liveTarget(live, row?.position ?? 0);
         const error = this.applier.tryApply(target, new ReadablePage([event]), 0);
         if (error !== undefined) {
           this.checkpoints.deadLetters.record(projection.name, event, error, MAX_ATTEMPTS);
@@ -259,8 +268,9 @@ export class ProjectionEngine implements Projector {
         this.checkpoints.deadLetters.remove(projection.name, event.position);
         if (row?.state === 'FAILED' && row.position < event.position) {
           this.checkpoints.advance(row.name, event.position);
-          // Not served until caught up again; its query indexes are (re)made when it is.
-          this.checkpoints.setState(row.name, 'REBUILDING');
+          // Not served until caught up again; its query indexes are (re)made when it is. A
+          // previous version kept up here has them: it goes on being kept up.
+          this.checkpoints.setState(row.name, live === projection ? 'REBUILDING' : 'LIVE');
         }
       });
     }
@@ -419,7 +429,7 @@ export class ProjectionEngine implements Projector {
         const current = this.readWorking();
         for (const row of current) {
           if (row.state === 'REBUILDING' && row.position >= after) {
-            this.createQueryIndexes(this.projection(row.name), row.suffix);
+            this.createQueryIndexes(this.definitionOf(row), row.suffix);
             this.checkpoints.setState(row.name, 'LIVE');
             row.state = 'LIVE';
           }
@@ -454,7 +464,7 @@ export class ProjectionEngine implements Projector {
             continue;
           }
           this.applier.applyTo(
-            this.liveTarget(this.projection(row.name), row.position, row),
+            this.liveTarget(this.definitionOf(row), row.position, row),
             readable,
           );
         }
@@ -491,13 +501,25 @@ export class ProjectionEngine implements Projector {
     projection.queryIndexes?.forEach((ddl) => this.readStore.db.exec(names.sql(ddl)));
   }
 
-  /** The live versions this process applies events to: its own versions, not failed. */
+  /**
+   * The live versions this process applies events to, not failed: its own versions, and a live
+   * previous version one of them declares (kept up with its handlers until the switch).
+   */
   private readWorking(): CheckpointRow[] {
-    return this.checkpoints
-      .all()
-      .filter(
-        (row) => this.byName.get(row.name)?.version === row.version && row.state !== 'FAILED',
+    return this.checkpoints.all().filter((row) => {
+      if (row.state === 'FAILED') return false;
+      const projection = this.byName.get(row.name);
+      if (!projection) return false;
+      return (
+        row.version === projection.version ||
+        (row.state === 'LIVE' && row.version === projection.previous?.version)
       );
+    });
+  }
+
+  /** The definition of a working read model's live version: this process's, or its previous. */
+  private definitionOf(row: CheckpointRow): Projection {
+    return definitionAt(this.projection(row.name), row.version)!;
   }
 
   private publishVisible(position: number, rows = this.readWorking()): void {

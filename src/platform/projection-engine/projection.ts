@@ -50,6 +50,13 @@ export interface Projection {
    * its queries refused with NOT_READY) until `projections retry` applies it.
    */
   deadLetterPolicy?: DeadLetterPolicy;
+  /**
+   * The version this one supersedes (same name, a lower version), while this one is built beside
+   * it: the engine keeps applying new events to the live previous version with these handlers
+   * until the switch, so it stays current (read-your-writes holds, no `previousVersions` note).
+   * Delete it once every instance runs this version and the switch happened (README, Blue/green).
+   */
+  previous?: Projection;
 }
 
 export type DeadLetterPolicy = 'FAIL' | 'CONTINUE';
@@ -75,6 +82,25 @@ export interface BatchHandler {
 export const batchHandlerOf = (projection: Projection): BatchHandler | undefined =>
   projection.everyEventOfBatch?.() ??
   (projection.everyEvent ? { event: projection.everyEvent } : undefined);
+
+/** The definition of `projection` at `version`: itself, or the previous version it declares. */
+export const definitionAt = (projection: Projection, version: number): Projection | undefined =>
+  projection.version === version
+    ? projection
+    : projection.previous?.version === version
+      ? projection.previous
+      : undefined;
+
+/** Throws unless `projection`'s previous version, if declared, is an earlier version of it. */
+export function checkPrevious(projection: Projection): void {
+  const { previous } = projection;
+  if (!previous) return;
+  if (previous.name !== projection.name || previous.version >= projection.version) {
+    throw new Error(
+      `Projection ${projection.name} v${projection.version} declares as previous ${previous.name} v${previous.version}: it must be the same projection at a lower version`,
+    );
+  }
+}
 
 /** Applies `event` (upcast) to `projection` through the handler of its type, if it has one. */
 export function applyTyped(projection: Projection, event: Recorded, db: SqlRunner): void {

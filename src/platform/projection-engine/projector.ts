@@ -22,7 +22,8 @@ export interface Projector {
    * Throws ReadModelNotReadyError unless the named read models are complete and working (waits a
    * little for a rebuild; a FAILED one is refused at once). Answers those of them served from a
    * previous version while this one is built beside it: complete, but this process does not keep
-   * them up (it has no handlers for that version), so they may be behind.
+   * them up (its projection declares no `previous` with that version's handlers), so they may be
+   * behind. A previous version this process keeps up is not among them.
    */
   whenServing(names: readonly string[], timeoutMs?: number): Promise<PreviousVersion[]>;
   /** Calls `listener` with each page of events once the read models committed it. */

@@ -1,0 +1,28 @@
+import { customersProjection } from '../../projections/delegated-admin/customers.projection';
+import { PROJECTIONS } from '../../src/capabilities';
+import type { Projection, SqlRunner } from '../../src/platform/projection-engine/projection';
+
+/**
+ * customers at its next version, as a projection author would bump it: the same tables, names
+ * written upper-case (a handler change), declaring the live version as its `previous` so the
+ * engine keeps that one up while this one is built beside it.
+ */
+export const customersNext: Projection = {
+  ...customersProjection,
+  version: customersProjection.version + 1,
+  handlers: Object.fromEntries(
+    Object.entries(customersProjection.handlers).map(([type, handler]) => [
+      type,
+      (event: unknown, db: SqlRunner) => {
+        (handler as (event: unknown, db: SqlRunner) => void)(event, db);
+        db.run('UPDATE customers SET customer_name = upper(customer_name)');
+      },
+    ]),
+  ),
+  previous: customersProjection,
+};
+
+/** Every projection, with customers at its next version. */
+export const PROJECTIONS_NEXT: readonly Projection[] = PROJECTIONS.map((projection) =>
+  projection.name === 'customers' ? customersNext : projection,
+);
