@@ -81,6 +81,8 @@ export const gdapRelationshipsProjection: Projection = {
   name: 'gdap-relationships',
   version: 2,
   tables: ['gdap_relationships', 'gdap_pair_summaries'],
+  // Version 1 kept assignments in a table of their own; they are part of each view since 2.
+  retiredTables: ['gdap_assignments'],
   schema: [
     `CREATE TABLE IF NOT EXISTS gdap_relationships (
       relationship_id TEXT PRIMARY KEY,

@@ -219,7 +219,7 @@ export class Checkpoints {
   /** Empties a projection's tables and starts it again from the first event. Call inside a transaction. */
   reset(projection: Projection): void {
     this.deadLetters.clear(projection.name);
-    for (const table of projection.tables)
+    for (const table of [...projection.tables, ...(projection.retiredTables ?? [])])
       this.readStore.db.exec(`DROP TABLE IF EXISTS "${table}"`);
     for (const ddl of projection.schema) this.readStore.db.exec(ddl);
     this.readStore.run(

@@ -276,7 +276,12 @@ export class ProjectionBuilder {
     // A declared previous version that is the live one may own tables this version dropped.
     const previous =
       live && live.version === projection.previous?.version ? projection.previous : undefined;
-    for (const table of new Set([...projection.tables, ...(previous?.tables ?? [])])) {
+    const dropped = [
+      ...projection.tables,
+      ...(projection.retiredTables ?? []),
+      ...(previous?.tables ?? []),
+    ];
+    for (const table of new Set(dropped)) {
       this.readStore.db.exec(`DROP TABLE IF EXISTS "${table}"`);
     }
     for (const table of projection.tables) {

@@ -57,6 +57,11 @@ export interface Projection {
    * Delete it once every instance runs this version and the switch happened (README, Blue/green).
    */
   previous?: Projection;
+  /**
+   * Tables an earlier version had that this one no longer writes: dropped when this version goes
+   * live (the switch of a blue/green build, or an in-place rebuild), so an upgrade leaves none behind.
+   */
+  retiredTables?: string[];
 }
 
 export type DeadLetterPolicy = 'FAIL' | 'CONTINUE';

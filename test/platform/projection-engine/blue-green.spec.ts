@@ -188,6 +188,34 @@ describe('blue/green projection versions on real SQLite files', () => {
     await writes.close();
   });
 
+  it('tables a version retired are dropped when it goes live, built beside or rebuilt in place', async () => {
+    const retiring = (version: number): Projection => ({
+      ...customersProjection,
+      version,
+      retiredTables: ['customers_legacy'],
+    });
+    const legacyTables = (reads: ReadStore) =>
+      reads.all(`SELECT name FROM sqlite_master WHERE name = 'customers_legacy'`);
+    const reads = readStore('retired.db');
+    await engine(store, reads, PROJECTIONS).catchUp();
+    reads.db.exec('CREATE TABLE customers_legacy (tenant_id TEXT PRIMARY KEY)');
+
+    const next = customersProjection.version + 1;
+    await engine(store, readStore('retired.db'), [retiring(next)]).catchUp();
+    expect(
+      reads.get('SELECT version FROM projection_checkpoints WHERE name = ?', ['customers']),
+    ).toEqual({
+      version: next,
+    });
+    expect(legacyTables(reads)).toEqual([]);
+    expect(reads.get('SELECT COUNT(*) AS n FROM customers')).toEqual({ n: 30 });
+
+    reads.db.exec('CREATE TABLE customers_legacy (tenant_id TEXT PRIMARY KEY)');
+    await engine(store, readStore('retired.db'), [retiring(next)]).rebuild([], { inPlace: true });
+    expect(legacyTables(reads)).toEqual([]);
+    expect(reads.get('SELECT COUNT(*) AS n FROM customers')).toEqual({ n: 30 });
+  });
+
   it('a build stopped by a poison event (FAIL policy) leaves the live version serving; the next rebuild starts it again', async () => {
     const counted = (version: number, poisonAt?: number): Projection => ({
       name: 'counted',
