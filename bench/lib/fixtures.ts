@@ -1,5 +1,6 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readiness } from '../../src/platform/health/readiness';
 import { cachedEventFile } from './event-file';
 import { openLedger } from './ledger';
 import {
@@ -26,6 +27,10 @@ export function scenarioFile(dir: string, options: ScenarioOptions): Scenario {
 /** Brings `dir`'s read models up to date once, so each run can start from a copy of both files. */
 export async function catchUpReadModels(dir: string): Promise<void> {
   const ledger = await openLedger(dir);
+  // init() starts the catch-up; ready means it reached the head (and follow-ups completed).
+  if (!(await ledger.app.get(Readiness).whenReady(600_000))) {
+    throw new Error(`the read models in ${dir} did not catch up within 10 minutes`);
+  }
   await ledger.close();
 }
 

@@ -44,6 +44,8 @@ export class Readiness {
         this.waiters.delete(wake);
         resolve(false);
       }, timeoutMs);
+      // A request waiting here must not keep a process that is shutting down alive.
+      timer.unref();
       this.waiters.add(wake);
     });
   }

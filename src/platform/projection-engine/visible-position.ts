@@ -72,6 +72,8 @@ export class VisiblePosition {
         this.waiters = this.waiters.filter((other) => other !== waiter);
         reject(new ReadYourWritesTimeoutError(position, timeoutMs));
       }, timeoutMs);
+      // A request waiting here must not keep a process that is shutting down alive.
+      timer.unref();
       this.waiters.push(waiter);
     });
   }
