@@ -65,7 +65,8 @@ export class PartnerAccessResolver {
         status: row?.dap_status ?? 'NONE',
         roles: row ? (JSON.parse(row.dap_roles) as string[]) : [],
       },
-      gdap: this.gdap.page({ partnerTenantId, customerTenantId }, 500, null),
+      // The pair's summary row holds all its relationships: revokePartnerAccess ends them all.
+      gdap: this.gdap.ofCustomers(partnerTenantId, [customerTenantId]).get(customerTenantId) ?? [],
       subscriptions: this.subscriptions.ofCustomer(customerTenantId),
       autopilotPolicy: this.settings.AUTOPILOT_POLICY,
     });
