@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { PROJECTIONS } from '../../src/capabilities';
+import { CAPABILITIES_MODULE, PROJECTIONS } from '../../src/capabilities';
+import { loadSettings } from '../../src/platform/config/settings';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
+import { ParallelReplay } from '../../src/platform/projection-engine/parallel-replay';
 import { ProjectionEngine } from '../../src/platform/projection-engine/projection-engine';
 import { ReadStore } from '../../src/platform/read-store/read-store';
 import { populationFile } from '../lib/fixtures';
@@ -16,7 +18,13 @@ async function productRebuild(eventsFile: string, readFile: string): Promise<Sam
   const store = new SqliteEventStore(eventsFile);
   const readStore = new ReadStore(readFile);
   try {
-    const engine = new ProjectionEngine(store, readStore, PROJECTIONS);
+    // As `projections rebuild --in-place` does (PROJECTION_PARALLEL_REPLAY).
+    const parallel = loadSettings().PROJECTION_PARALLEL_REPLAY === 'on';
+    const engine = new ProjectionEngine(store, readStore, PROJECTIONS, {
+      parallelReplay: parallel
+        ? new ParallelReplay({ eventsFile, projectionsModule: CAPABILITIES_MODULE })
+        : undefined,
+    });
     const { events, seconds } = await engine.rebuild();
     return { value: events / seconds, details: { events, seconds } };
   } finally {

@@ -5,6 +5,7 @@ import type { ReadStore } from '../read-store/read-store';
 import { liveIndexNames } from './build-names';
 import { Checkpoints, type CheckpointRow } from './checkpoints';
 import type { DeadLetter } from './dead-letters';
+import type { ParallelReplay } from './parallel-replay';
 import { type ApplyTarget, MAX_ATTEMPTS, PageApplier, ReadablePage } from './page-applier';
 import { checkPrevious, definitionAt, type Projection, type ProjectionStatus } from './projection';
 import { ProjectionBuilder } from './projection-builder';
@@ -19,6 +20,8 @@ export interface ProjectionEngineOptions {
   onFault?: (fault: Fault | undefined) => void;
   /** How long a blue/green build's lock lasts unrenewed (PROJECTION_BUILD_LEASE_MS). */
   buildLeaseMs?: number;
+  /** Replays every read model rebuilt in place over several threads and files (a command's rebuild). */
+  parallelReplay?: ParallelReplay;
 }
 
 const RETRY_FIRST_MS = 100;
@@ -217,6 +220,9 @@ export class ProjectionEngine implements Projector {
       });
       this.known = undefined;
       if (inPlace.length > 0) this.publishVisible(0);
+      const parallel = this.options.parallelReplay;
+      if (parallel && !this.following && inPlace.length === this.projections.length)
+        await parallel.replay(this.store, this.readStore, this.projections, listener);
       await this.catchUp();
       await this.builder.finish(besideNames);
       await this.pumping;

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Settings } from '../config/settings';
+import { discardStaleReplays } from '../projection-engine/replay-files';
 import { ReadStore } from './read-store';
 
 const readModelsFile = (settings: Settings): string => join(settings.DATA_DIR, 'read-models.db');
@@ -31,6 +32,9 @@ export function openCheckedReadStore(
       `read models file ${resolve(file)} failed its integrity check (${problem}); set aside as ${aside}, rebuilding the read models from the events`,
     );
   }
+  const stale = discardStaleReplays(file);
+  if (stale.length > 0)
+    log(`discarded ${stale.join(', ')}: left by a parallel replay that did not finish`);
   return createReadStore(settings, busyWaitMs);
 }
 

@@ -1,0 +1,34 @@
+// A worker thread of ParallelReplay: replays its group of projections into its own file.
+import 'reflect-metadata';
+import { parentPort, workerData } from 'node:worker_threads';
+import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
+import { ReadStore } from '../read-store/read-store';
+import type { ReplayWorkerInput } from './parallel-replay';
+import type { Projection } from './projection';
+import { ProjectionEngine } from './projection-engine';
+
+const { eventsFile, projectionsModule, names, file, batchSize } = workerData as ReplayWorkerInput;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the caller says which module
+const { PROJECTIONS } = require(projectionsModule) as { PROJECTIONS: readonly Projection[] };
+
+async function replay(): Promise<void> {
+  const store = new SqliteEventStore(eventsFile);
+  const readStore = new ReadStore(file);
+  try {
+    // Query indexes are made once merged, in the read store: not here in a file about to go.
+    const group = PROJECTIONS.filter(({ name }) => names.includes(name)).map((projection) => ({
+      ...projection,
+      queryIndexes: undefined,
+    }));
+    await new ProjectionEngine(store, readStore, group, { batchSize }).rebuild([], {
+      inPlace: true,
+    });
+  } finally {
+    readStore.close();
+    await store.close();
+  }
+  parentPort!.postMessage('done');
+}
+
+// A failed replay is left unhandled on purpose: the worker dies and ParallelReplay reports it.
+void replay();
