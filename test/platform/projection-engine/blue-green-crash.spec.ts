@@ -7,19 +7,8 @@ import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlit
 import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { dumpReadModels } from '../../support/read-model-dump';
+import { seeded } from '../../support/seeded';
 import { writeStory } from '../../support/story';
-
-/** A small seeded generator (mulberry32): the same seed picks the same kill points. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('a blue/green rebuild killed (kill -9) at random points', () => {
   let dir: string;

@@ -9,19 +9,8 @@ import { ProjectionEngine } from '../../../src/platform/projection-engine/projec
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { customersNext, PROJECTIONS_NEXT } from '../../support/customers-next-version';
 import { dumpReadModels } from '../../support/read-model-dump';
+import { seeded } from '../../support/seeded';
 import { writeStory } from '../../support/story';
-
-/** A small seeded generator (mulberry32): the same seed picks the same kill points. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('a version bump kept up beside its previous version, killed (kill -9) while mutations run', () => {
   let dir: string;
