@@ -1,7 +1,12 @@
 import type { ReadStore } from '../read-store/read-store';
 import { type BuildRow, Builds, newBuildOwner } from './builds';
 import { DeadLetters } from './dead-letters';
-import type { BuildStatus, Projection, ProjectionStatus } from './projection';
+import {
+  type BuildStatus,
+  type Projection,
+  type ProjectionStatus,
+  tablesReplacedBy,
+} from './projection';
 import type { PreviousVersion } from './projector';
 
 /** How long a build's lock lasts unrenewed when nobody says (PROJECTION_BUILD_LEASE_MS). */
@@ -219,7 +224,7 @@ export class Checkpoints {
   /** Empties a projection's tables and starts it again from the first event. Call inside a transaction. */
   reset(projection: Projection): void {
     this.deadLetters.clear(projection.name);
-    for (const table of [...projection.tables, ...(projection.retiredTables ?? [])])
+    for (const table of tablesReplacedBy(projection))
       this.readStore.db.exec(`DROP TABLE IF EXISTS "${table}"`);
     for (const ddl of projection.schema) this.readStore.db.exec(ddl);
     this.readStore.run(

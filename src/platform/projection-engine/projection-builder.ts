@@ -3,9 +3,9 @@ import type { EventStore } from '../event-store/event-store';
 import type { ReadStore } from '../read-store/read-store';
 import { buildNames, type Renamer, renamedRunner } from './build-names';
 import { type BuildRow, BuildLockedError } from './builds';
-import type { CheckpointRow, Checkpoints } from './checkpoints';
+import type { Checkpoints } from './checkpoints';
 import { type ApplyTarget, type PageApplier, ReadablePage } from './page-applier';
-import type { Projection } from './projection';
+import { type Projection, tablesReplacedBy } from './projection';
 
 export interface BuildProgress {
   /** `batch`: a page applied; `indexed`: caught up, query indexes made; `switched`: gone live. */
@@ -265,23 +265,15 @@ export class ProjectionBuilder {
         more = true;
         continue;
       }
-      this.switchOver(projection, row, live);
+      this.switchOver(projection, row);
       done.push({ phase: 'switched', names: [row.name], position: row.position, events: 0 });
     }
     return more;
   }
 
   /** The switch: one transaction (the caller's), so a reader sees the old version or the new. */
-  private switchOver(projection: Projection, row: BuildRow, live?: CheckpointRow): void {
-    // A declared previous version that is the live one may own tables this version dropped.
-    const previous =
-      live && live.version === projection.previous?.version ? projection.previous : undefined;
-    const dropped = [
-      ...projection.tables,
-      ...(projection.retiredTables ?? []),
-      ...(previous?.tables ?? []),
-    ];
-    for (const table of new Set(dropped)) {
+  private switchOver(projection: Projection, row: BuildRow): void {
+    for (const table of tablesReplacedBy(projection)) {
       this.readStore.db.exec(`DROP TABLE IF EXISTS "${table}"`);
     }
     for (const table of projection.tables) {

@@ -88,6 +88,18 @@ export const batchHandlerOf = (projection: Projection): BatchHandler | undefined
   projection.everyEventOfBatch?.() ??
   (projection.everyEvent ? { event: projection.everyEvent } : undefined);
 
+/**
+ * The tables to drop when `projection`'s version goes live (a switch or an in-place rebuild): its
+ * own, those it retired, and its declared previous version's (which may have had others).
+ */
+export const tablesReplacedBy = (projection: Projection): string[] => [
+  ...new Set([
+    ...projection.tables,
+    ...(projection.retiredTables ?? []),
+    ...(projection.previous?.tables ?? []),
+  ]),
+];
+
 /** The definition of `projection` at `version`: itself, or the previous version it declares. */
 export const definitionAt = (projection: Projection, version: number): Projection | undefined =>
   projection.version === version
