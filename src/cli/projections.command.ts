@@ -152,7 +152,7 @@ const status = new Command('status')
             deadLetters,
             ...(build
               ? {
-                  building: `v${build.version} ${build.state} at ${build.checkpoint} (${Math.floor(build.progress * 100)} %), lag ${build.lag}`,
+                  building: `v${build.version} ${build.state} at ${build.checkpoint} (${Math.floor(build.progress * 100)} %), lag ${build.lag}; live v${version} ${build.liveKeptUp ? 'kept up' : 'served as left'}`,
                 }
               : {}),
             ...(error || build?.error ? { error: error ?? build?.error } : {}),

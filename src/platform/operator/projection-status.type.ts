@@ -47,6 +47,11 @@ export class ProjectionBuildStatus {
   @Field(() => String, { nullable: true }) error?: string;
   @Field(() => Int, { description: 'Events the build set aside (dead letters).' })
   deadLetters!: number;
+  @Field({
+    description:
+      'True when the new version declares the live one as its previous: the live one goes on applying new events until the switch (read-your-writes holds). False: the live one is served as it was left.',
+  })
+  liveKeptUp!: boolean;
 }
 
 @ObjectType()

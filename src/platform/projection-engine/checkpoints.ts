@@ -165,7 +165,14 @@ export class Checkpoints {
         ...(row?.error ? { error: row.error } : {}),
         deadLetters: deadLetters.get(projection.name) ?? 0,
         ...(build
-          ? { build: buildStatus(build, head, deadLetters.get(projection.name + build.suffix)) }
+          ? {
+              build: buildStatus(
+                build,
+                head,
+                deadLetters.get(projection.name + build.suffix) ?? 0,
+                row !== undefined && projection.previous?.version === row.version,
+              ),
+            }
           : {}),
       };
     });
@@ -267,7 +274,12 @@ function addSuffixColumn(readStore: ReadStore): void {
 const readableMeanwhile = (build: BuildRow | undefined, projection: Projection): boolean =>
   build?.version === projection.version && build.previous_readable === 1;
 
-function buildStatus(build: BuildRow, head: number, deadLetters = 0): BuildStatus {
+function buildStatus(
+  build: BuildRow,
+  head: number,
+  deadLetters: number,
+  liveKeptUp: boolean,
+): BuildStatus {
   return {
     version: build.version,
     checkpoint: build.position,
@@ -278,5 +290,6 @@ function buildStatus(build: BuildRow, head: number, deadLetters = 0): BuildStatu
     leaseExpiresAt: build.owner ? new Date(build.lease_until).toISOString() : null,
     ...(build.error ? { error: build.error } : {}),
     deadLetters,
+    liveKeptUp,
   };
 }

@@ -142,6 +142,8 @@ export interface BuildStatus {
   leaseExpiresAt: string | null;
   error?: string;
   deadLetters: number;
+  /** The live version is the one the new version declares `previous`: it keeps up until the switch. */
+  liveKeptUp: boolean;
 }
 
 export interface ProjectionStatus {

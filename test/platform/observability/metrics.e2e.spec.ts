@@ -142,6 +142,7 @@ describe('projection metrics during a rebuild', () => {
             owner: 'host:1:0:abc',
             leaseExpiresAt: new Date().toISOString(),
             deadLetters: 0,
+            liveKeptUp: false,
           },
         },
         { name: 'audit', version: 2, checkpoint: 100, lag: 0, status: 'LIVE', deadLetters: 2 },

@@ -135,6 +135,7 @@ describe('blue/green projection versions on real SQLite files', () => {
           build: {
             version: customersV2.version,
             state: expect.stringMatching(/BUILDING|SWITCHING/),
+            liveKeptUp: false,
           },
         });
         expect(status.build.progress).toBeGreaterThanOrEqual(0);

@@ -131,7 +131,7 @@ describe.each(STORES)(
           version: customersProjection.version,
           status: 'LIVE',
           lag: 0,
-          build: { version: customersNext.version, state: 'BUILDING' },
+          build: { version: customersNext.version, state: 'BUILDING', liveKeptUp: true },
         });
         expect(status.build!.lag).toBeGreaterThan(0);
       }
