@@ -1,11 +1,10 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
-import { join } from 'node:path';
 import { CAPABILITIES_MODULE, PROJECTIONS } from '../capabilities';
 import { loadSettings } from '../platform/config/settings';
 import { createEventStore } from '../platform/event-store/event-store.factory';
 import type { ProjectionStatus } from '../platform/projection-engine/projection';
-import { ParallelReplay } from '../platform/projection-engine/parallel-replay';
+import { parallelReplayOf } from '../platform/projection-engine/parallel-replay';
 import { ProjectionEngine } from '../platform/projection-engine/projection-engine';
 import { openCheckedReadStore } from '../platform/read-store/read-store.factory';
 import { reportOpenedStores } from './opened-stores';
@@ -24,13 +23,7 @@ async function withEngine<T>(
       buildLeaseMs: settings.PROJECTION_BUILD_LEASE_MS,
       onError: (error) => console.error(`partner-ledger: ${error.message}`),
       // A full in-place rebuild on the embedded store replays over two threads and files.
-      parallelReplay:
-        settings.PROJECTION_PARALLEL_REPLAY === 'on' && !settings.EVENTSTORE_URL
-          ? new ParallelReplay({
-              eventsFile: join(settings.DATA_DIR, 'events.db'),
-              projectionsModule: CAPABILITIES_MODULE,
-            })
-          : undefined,
+      parallelReplay: parallelReplayOf(settings, CAPABILITIES_MODULE),
     });
     return await work(engine, await store.headPosition());
   } finally {

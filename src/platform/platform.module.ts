@@ -34,6 +34,7 @@ import { tracesEndpoint } from './observability/tracing';
 import { TracingLifecycle } from './observability/tracing.lifecycle';
 import { OperatorResolver } from './operator/operator.resolver';
 import type { Projection } from './projection-engine/projection';
+import { parallelReplayOf } from './projection-engine/parallel-replay';
 import { ProjectionEngine } from './projection-engine/projection-engine';
 import { ProjectionThread } from './projection-engine/projection-thread';
 import { PROJECTOR } from './projection-engine/projector';
@@ -131,6 +132,7 @@ export class PlatformModule {
                 onError,
                 buildLeaseMs: settings.PROJECTION_BUILD_LEASE_MS,
                 batchSize: settings.PROJECTION_BATCH_SIZE,
+                parallelReplay: parallelReplayOf(settings, capabilities.projectionsModule),
               });
         },
         inject: [EVENT_STORE, READ_STORE],

@@ -30,6 +30,7 @@ const settingsSchema = z
     GDAP_SCHEDULER_MAX_SLEEP_MS: z.coerce.number().int().positive().max(86_400_000).default(60_000),
     PROJECTION_THREAD: z.enum(['worker', 'main']).default('worker'),
     PROJECTION_PARALLEL_REPLAY: z.enum(['on', 'off']).default('on'),
+    PROJECTION_PARALLEL_REPLAY_MIN_EVENTS: z.coerce.number().int().nonnegative().default(100_000),
     PROJECTION_BATCH_SIZE: z.coerce.number().int().positive().max(100_000).default(5000),
     READ_MODELS_CHECK: z.enum(['quick', 'off']).default('quick'),
     READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),

@@ -15,11 +15,8 @@ async function replay(): Promise<void> {
   const store = new SqliteEventStore(eventsFile);
   const readStore = new ReadStore(file);
   try {
-    // Query indexes are made once merged, in the read store: not here in a file about to go.
-    const group = PROJECTIONS.filter(({ name }) => names.includes(name)).map((projection) => ({
-      ...projection,
-      queryIndexes: undefined,
-    }));
+    // Query indexes are built here, beside the other thread's replay: the merge copies them.
+    const group = PROJECTIONS.filter(({ name }) => names.includes(name));
     await new ProjectionEngine(store, readStore, group, { batchSize }).rebuild([], {
       inPlace: true,
     });

@@ -1,20 +1,39 @@
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerFile } from '../common/worker-file';
+import type { Settings } from '../config/settings';
 import type { EventStore } from '../event-store/event-store';
 import type { ReadStore } from '../read-store/read-store';
 import type { Projection } from './projection';
 import type { BatchProgress } from './projection-engine';
 import { ProjectionEngine } from './projection-engine';
+import { balancedGroups } from './parallel-replay-groups';
 import { discardStaleReplays, removeDatabaseFile, replayFile } from './replay-files';
 
 const WORKER = workerFile(__filename, 'parallel-replay-worker');
 
 /**
- * The projections replayed in a worker thread, one group per worker, each into its own file; the
- * rest replay in the calling thread straight into the read store. Audit is about 29% of a full
- * replay (issue 17), the largest single share.
+ * The parallel replay the settings ask for: on the embedded SQLite store only (a worker reads
+ * its file), unless PROJECTION_PARALLEL_REPLAY is off.
  */
-export const WORKER_GROUPS: readonly (readonly string[])[] = [['audit']];
+export function parallelReplayOf(
+  settings: Pick<
+    Settings,
+    | 'PROJECTION_PARALLEL_REPLAY'
+    | 'PROJECTION_PARALLEL_REPLAY_MIN_EVENTS'
+    | 'EVENTSTORE_URL'
+    | 'DATA_DIR'
+  > & { PROJECTION_BATCH_SIZE?: number },
+  projectionsModule: string,
+): ParallelReplay | undefined {
+  if (settings.PROJECTION_PARALLEL_REPLAY !== 'on' || settings.EVENTSTORE_URL) return undefined;
+  return new ParallelReplay({
+    eventsFile: join(settings.DATA_DIR, 'events.db'),
+    projectionsModule,
+    batchSize: settings.PROJECTION_BATCH_SIZE,
+    minEvents: settings.PROJECTION_PARALLEL_REPLAY_MIN_EVENTS,
+  });
+}
 
 /** What a replay worker is started with (workerData). */
 export interface ReplayWorkerInput {
@@ -31,7 +50,13 @@ export interface ParallelReplayOptions {
   /** A module exporting `PROJECTIONS`, for the workers to load. */
   projectionsModule: string;
   batchSize?: number;
+  /** The groups replayed in workers, one worker each; by default one, of about half the cost. */
   groups?: readonly (readonly string[])[];
+  /**
+   * A start on an empty read store replays in parallel from this many events in the store
+   * (PROJECTION_PARALLEL_REPLAY_MIN_EVENTS); below, the one-thread catch-up is faster.
+   */
+  minEvents?: number;
   /** Told of each group a worker replayed, once merged into the read store. */
   onMerged?: (names: readonly string[]) => void;
 }
@@ -45,7 +70,29 @@ export interface ParallelReplayOptions {
  * temporary files that `discardStaleReplays` deletes.
  */
 export class ParallelReplay {
+  /** What the replay under way runs, for `stop`. */
+  private running?: { engine?: ProjectionEngine; workers: Worker[] };
+
   constructor(private readonly options: ParallelReplayOptions) {}
+
+  /**
+   * Whether a start replays in parallel: the read store is empty (`empty`: every checkpoint at
+   * the first event) and the event store holds at least `minEvents`. Deletes the temporary files
+   * a killed replay left, either way (the read store resumes from its checkpoints).
+   */
+  async paysAtStart(store: EventStore, readStore: ReadStore, empty: boolean): Promise<boolean> {
+    discardStaleReplays(readStore.file);
+    if (!empty) return false;
+    return (await store.headPosition()) >= (this.options.minEvents ?? 0);
+  }
+
+  /** Stops the replay under way: `replay` then rejects, leaving an interrupted replay. */
+  async stop(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    await running.engine?.stop();
+    await Promise.all(running.workers.map((worker) => worker.terminate()));
+  }
 
   /** Replays `projections` into `readStore`; `onBatch` hears the pages this thread replays. */
   async replay(
@@ -55,7 +102,10 @@ export class ParallelReplay {
     onBatch: (progress: BatchProgress) => void,
   ): Promise<void> {
     discardStaleReplays(readStore.file);
-    const groups = (this.options.groups ?? WORKER_GROUPS)
+    const workerGroups = this.options.groups ?? [
+      balancedGroups(projections.map(({ name }) => name)).worker,
+    ];
+    const groups = workerGroups
       .map((group) => projections.filter(({ name }) => group.includes(name)))
       .filter((group) => group.length > 0);
     const inWorkers = new Set(groups.flat().map(({ name }) => name));
@@ -67,12 +117,16 @@ export class ParallelReplay {
         files[i],
       ),
     );
+    const running: NonNullable<ParallelReplay['running']> = {
+      workers: workers.map(({ worker }) => worker),
+    };
+    this.running = running;
     try {
       if (here.length > 0) {
-        const engine = new ProjectionEngine(store, readStore, here, {
+        running.engine = new ProjectionEngine(store, readStore, here, {
           batchSize: this.options.batchSize,
         });
-        await engine.rebuild([], { inPlace: true, onBatch });
+        await running.engine.rebuild([], { inPlace: true, onBatch });
       }
       await Promise.all(workers.map(({ done }) => done));
       groups.forEach((group, i) => {
@@ -80,6 +134,7 @@ export class ParallelReplay {
         this.options.onMerged?.(group.map(({ name }) => name));
       });
     } finally {
+      this.running = undefined;
       await Promise.all(workers.map(({ worker }) => worker.terminate()));
       files.forEach(removeDatabaseFile);
     }
@@ -108,9 +163,9 @@ export class ParallelReplay {
 }
 
 /**
- * Replaces the read store's tables, checkpoints and dead letters of `group` with the replay's in
- * `file`, in one transaction. A checkpoint comes back REBUILDING (FAILED stays FAILED): the
- * engine creates its query indexes and sets it LIVE once it has caught up, as after any replay.
+ * Replaces the read store's tables, query indexes, checkpoints and dead letters of `group` with
+ * the replay's in `file`, in one transaction. A checkpoint comes back REBUILDING (FAILED stays
+ * FAILED): the engine sets it LIVE once it has caught up, as after any replay.
  */
 function mergeGroup(readStore: ReadStore, file: string, group: readonly Projection[]): void {
   const names = JSON.stringify(group.map(({ name }) => name));
@@ -122,9 +177,22 @@ function mergeGroup(readStore: ReadStore, file: string, group: readonly Projecti
         [names],
       );
       if (replayed?.n !== group.length) throw new Error(`the replay in ${file} is incomplete`);
-      for (const table of group.flatMap((projection) => projection.tables)) {
-        readStore.db.exec(`DELETE FROM main."${table}"`);
-        readStore.db.exec(`INSERT INTO main."${table}" SELECT * FROM replay."${table}"`);
+      const failed = new Set(
+        readStore
+          .all<{ name: string }>(
+            "SELECT name FROM replay.projection_checkpoints WHERE state = 'FAILED'",
+          )
+          .map(({ name }) => name),
+      );
+      for (const projection of group) {
+        projection.tables.forEach((table) => readStore.db.exec(`DELETE FROM main."${table}"`));
+        // The worker built them: an empty table with the same indexes takes the rows and index
+        // entries as they are (SQLite's transfer optimisation), not a sort of its own.
+        if (!failed.has(projection.name))
+          projection.queryIndexes?.forEach((ddl) => readStore.db.exec(ddl));
+        projection.tables.forEach((table) =>
+          readStore.db.exec(`INSERT INTO main."${table}" SELECT * FROM replay."${table}"`),
+        );
       }
       readStore.run(
         `INSERT INTO main.projection_checkpoints (name, version, position, state, error, suffix)

@@ -20,7 +20,10 @@ export interface ProjectionEngineOptions {
   onFault?: (fault: Fault | undefined) => void;
   /** How long a blue/green build's lock lasts unrenewed (PROJECTION_BUILD_LEASE_MS). */
   buildLeaseMs?: number;
-  /** Replays every read model rebuilt in place over several threads and files (a command's rebuild). */
+  /**
+   * Replays every read model over several threads and files: rebuilt in place by a command, or
+   * at a start on an empty read store (a large event store: PROJECTION_PARALLEL_REPLAY_MIN_EVENTS).
+   */
   parallelReplay?: ParallelReplay;
 }
 
@@ -49,6 +52,8 @@ export class ProjectionEngine implements Projector {
   private pumpAgain = false;
   private stopped = false;
   private prepared = false;
+  /** A parallel replay at start writes the read models: the pump waits for its end. */
+  private replaying = false;
   private readonly visible = new VisiblePosition();
   private visibleListeners = new Set<(position: number, positions: ReadModelPositions) => void>();
   private positions: ReadModelPositions = {};
@@ -114,6 +119,7 @@ export class ProjectionEngine implements Projector {
       this.builder.kick();
     });
     this.following = true;
+    await this.replayInParallelIfEmpty();
     await this.catchUp();
     const unreadable = this.builder.unreadableMeanwhile();
     if (unreadable.length > 0) await this.builder.finish(unreadable);
@@ -124,8 +130,31 @@ export class ProjectionEngine implements Projector {
     this.stopped = true;
     this.following = false;
     this.unsubscribe?.();
+    await this.options.parallelReplay?.stop();
     await this.pumping;
     await this.builder.stop();
+  }
+
+  /** A start on an empty read store replays over threads first when that pays (a large store). */
+  private async replayInParallelIfEmpty(): Promise<void> {
+    const parallel = this.options.parallelReplay;
+    if (!parallel) return;
+    this.prepare();
+    const empty = this.projections.every((projection) => {
+      const row = this.checkpoints.get(projection.name);
+      return row?.state === 'REBUILDING' && row.position === 0;
+    });
+    if (!(await parallel.paysAtStart(this.store, this.readStore, empty))) return;
+    // Appends meanwhile do not kick this engine's pump: the replay writes the same tables.
+    this.replaying = true;
+    try {
+      await parallel.replay(this.store, this.readStore, this.projections, (progress) =>
+        this.batchListeners.forEach((listener) => listener(progress)),
+      );
+    } finally {
+      this.replaying = false;
+      this.known = undefined;
+    }
   }
 
   /**
@@ -325,7 +354,7 @@ export class ProjectionEngine implements Projector {
   }
 
   private kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.replaying) return;
     if (this.pumping) {
       this.pumpAgain = true;
       return;

@@ -7,6 +7,7 @@ import { rootLogger } from '../observability/logger';
 import { startTracing } from '../observability/tracing';
 import { createReadStore } from '../read-store/read-store.factory';
 import type { Projection } from './projection';
+import { parallelReplayOf } from './parallel-replay';
 import { ProjectionEngine } from './projection-engine';
 import {
   HEARTBEAT_EVERY_MS,
@@ -37,6 +38,8 @@ const engine = new ProjectionEngine(store, readStore, PROJECTIONS, {
   batchSize: settings.PROJECTION_BATCH_SIZE,
   onError: (error) => post({ type: 'error', message: error.message }),
   onFault: (fault) => post({ type: 'fault', fault }),
+  // A start on an empty read store over a large event store replays over threads first.
+  parallelReplay: parallelReplayOf(settings, projectionsModule),
 });
 // Proof of life for the thread's watchdog: a worker stuck in a loop or a call sends none.
 setInterval(() => post({ type: 'heartbeat' }), HEARTBEAT_EVERY_MS).unref();

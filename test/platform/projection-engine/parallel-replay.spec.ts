@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CAPABILITIES_MODULE, PROJECTIONS } from '../../../src/capabilities';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import { ParallelReplay } from '../../../src/platform/projection-engine/parallel-replay';
+import { balancedGroups } from '../../../src/platform/projection-engine/parallel-replay-groups';
 import type { Projection } from '../../../src/platform/projection-engine/projection';
 import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
-import { discardStaleReplays } from '../../../src/platform/projection-engine/replay-files';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import * as poisonedModule from '../../support/parallel-projections';
 import { dumpReadModels } from '../../support/read-model-dump';
@@ -36,6 +36,7 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
     }));
   const letters = (engine: ProjectionEngine) =>
     engine.deadLetters().map(({ failedAt: _failedAt, ...letter }) => letter);
+  let singleReplay: Awaited<ReturnType<typeof replayed>> | undefined;
   const temporaryFiles = () => readdirSync(dir).filter((name) => name.includes('.replay-'));
 
   async function replayed(
@@ -64,32 +65,42 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('ends with the same rows, checkpoints and query indexes as a single-threaded replay, and no temporary file', async () => {
-    expect(await store.headPosition()).toBeGreaterThanOrEqual(300);
-    const merged: (readonly string[])[] = [];
-    const single = await replayed('single.db', PROJECTIONS);
-    const parallel = await replayed(
-      'parallel.db',
-      PROJECTIONS,
-      new ParallelReplay({
-        eventsFile: join(dir, 'events.db'),
-        projectionsModule: CAPABILITIES_MODULE,
-        batchSize: 50,
-        onMerged: (names) => merged.push(names),
-      }),
-    );
+  const defaultWorkerGroup = balancedGroups(PROJECTIONS.map(({ name }) => name)).worker;
 
-    expect(merged).toEqual([['audit']]);
-    expect(dumpReadModels(parallel.reads, PROJECTIONS)).toEqual(
-      dumpReadModels(single.reads, PROJECTIONS),
-    );
-    expect(dumpReadModels(parallel.reads, PROJECTIONS).audit_log.length).toBeGreaterThan(300);
-    expect(await states(parallel.engine)).toEqual(await states(single.engine));
-    expect((await states(parallel.engine)).every(({ status }) => status === 'LIVE')).toBe(true);
-    expect(indexes(parallel.reads)).toEqual(indexes(single.reads));
-    expect(parallel.events).toBe(await store.headPosition());
-    expect(temporaryFiles()).toEqual([]);
-  });
+  it.each([
+    ['the balanced default groups', undefined, [defaultWorkerGroup]],
+    ['audit alone in the worker', [['audit']], [['audit']]],
+    ['two workers', [['audit'], ['customers', 'users']], [['audit'], ['customers', 'users']]],
+  ])(
+    'ends with the same rows, checkpoints and query indexes as a single-threaded replay, and no temporary file (%s)',
+    async (label, groups, expected) => {
+      expect(await store.headPosition()).toBeGreaterThanOrEqual(300);
+      const merged: (readonly string[])[] = [];
+      const single = singleReplay ?? (singleReplay = await replayed('single.db', PROJECTIONS));
+      const parallel = await replayed(
+        `parallel-${label.replace(/\W+/g, '-')}.db`,
+        PROJECTIONS,
+        new ParallelReplay({
+          eventsFile: join(dir, 'events.db'),
+          projectionsModule: CAPABILITIES_MODULE,
+          batchSize: 50,
+          groups,
+          onMerged: (names) => merged.push(names),
+        }),
+      );
+
+      expect(merged).toEqual(expected);
+      expect(dumpReadModels(parallel.reads, PROJECTIONS)).toEqual(
+        dumpReadModels(single.reads, PROJECTIONS),
+      );
+      expect(dumpReadModels(parallel.reads, PROJECTIONS).audit_log.length).toBeGreaterThan(300);
+      expect(await states(parallel.engine)).toEqual(await states(single.engine));
+      expect((await states(parallel.engine)).every(({ status }) => status === 'LIVE')).toBe(true);
+      expect(indexes(parallel.reads)).toEqual(indexes(single.reads));
+      expect(parallel.events).toBe(await store.headPosition());
+      expect(temporaryFiles()).toEqual([]);
+    },
+  );
 
   it('dead-letters a poison event replayed in a worker per its policy (FAIL stops, CONTINUE skips), as a single thread does', async () => {
     const projections = poisonedModule.PROJECTIONS;
@@ -123,10 +134,15 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
     expect(temporaryFiles()).toEqual([]);
   });
 
-  it.each([3, 30])(
-    'killed (kill -9) after %i pages, leaves temporary files that are discarded and read models that resume to the same rows',
-    async (killAt) => {
-      const file = `killed-${killAt}.db`;
+  it.each([
+    ['rebuild', 3],
+    ['rebuild', 30],
+    ['start', 3],
+    ['start', 30],
+  ])(
+    'killed (kill -9) during a parallel %s after %i pages, leaves temporary files that the next start discards and read models that resume to the same rows',
+    async (mode, killAt) => {
+      const file = `killed-${mode}-${killAt}.db`;
       const child = spawnSync(
         process.execPath,
         [
@@ -136,20 +152,79 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
           join(dir, 'events.db'),
           join(dir, file),
           String(killAt),
+          String(mode),
         ],
         { encoding: 'utf8', timeout: 120_000 },
       );
       expect(child.signal).toBe('SIGKILL');
+      // Beside whatever the killed replay left (its worker may not have opened its file yet).
+      writeFileSync(join(dir, `${file}.replay-${child.pid}-0-9`), '');
 
-      discardStaleReplays(join(dir, file));
-      expect(temporaryFiles()).toEqual([]);
       const reads = readStore(file);
-      const resumed = new ProjectionEngine(store, reads, PROJECTIONS);
-      await resumed.catchUp();
-      const clean = new ReadStore(join(dir, 'single.db'));
-      opened.push(clean);
-      expect(dumpReadModels(reads, PROJECTIONS)).toEqual(dumpReadModels(clean, PROJECTIONS));
+      const merged: (readonly string[])[] = [];
+      const resumed = new ProjectionEngine(store, reads, PROJECTIONS, {
+        batchSize: 50,
+        parallelReplay: new ParallelReplay({
+          eventsFile: join(dir, 'events.db'),
+          projectionsModule: CAPABILITIES_MODULE,
+          minEvents: 0,
+          onMerged: (names) => merged.push(names),
+        }),
+      });
+      await resumed.start();
+      await resumed.stop();
+      // Not empty: resumed from its checkpoints in this thread, not replayed again in parallel.
+      expect(merged).toEqual([]);
+      expect(temporaryFiles()).toEqual([]);
+      const clean = singleReplay ?? (singleReplay = await replayed('single.db', PROJECTIONS));
+      expect(dumpReadModels(reads, PROJECTIONS)).toEqual(dumpReadModels(clean.reads, PROJECTIONS));
       expect((await states(resumed)).every(({ status }) => status === 'LIVE')).toBe(true);
     },
   );
+
+  describe('a start on an empty read store', () => {
+    const startOn = async (name: string, minEvents: number) => {
+      const reads = readStore(name);
+      const merged: (readonly string[])[] = [];
+      const engine = new ProjectionEngine(store, reads, PROJECTIONS, {
+        batchSize: 50,
+        parallelReplay: new ParallelReplay({
+          eventsFile: join(dir, 'events.db'),
+          projectionsModule: CAPABILITIES_MODULE,
+          batchSize: 50,
+          minEvents,
+          onMerged: (names) => merged.push(names),
+        }),
+      });
+      await engine.start();
+      await engine.stop();
+      return { reads, engine, merged };
+    };
+
+    it('replays in parallel when the store holds at least PROJECTION_PARALLEL_REPLAY_MIN_EVENTS, to the same rows, then follows the store', async () => {
+      const head = await store.headPosition();
+      const started = await startOn('start-parallel.db', head);
+      const single = singleReplay ?? (singleReplay = await replayed('single.db', PROJECTIONS));
+
+      expect(started.merged).toEqual([defaultWorkerGroup]);
+      expect(dumpReadModels(started.reads, PROJECTIONS)).toEqual(
+        dumpReadModels(single.reads, PROJECTIONS),
+      );
+      expect(await states(started.engine)).toEqual(await states(single.engine));
+      expect(indexes(started.reads)).toEqual(indexes(single.reads));
+      expect(temporaryFiles()).toEqual([]);
+    });
+
+    it('catches up in one thread below PROJECTION_PARALLEL_REPLAY_MIN_EVENTS, to the same rows', async () => {
+      const head = await store.headPosition();
+      const started = await startOn('start-single.db', head + 1);
+      const single = singleReplay ?? (singleReplay = await replayed('single.db', PROJECTIONS));
+
+      expect(started.merged).toEqual([]);
+      expect(dumpReadModels(started.reads, PROJECTIONS)).toEqual(
+        dumpReadModels(single.reads, PROJECTIONS),
+      );
+      expect(await states(started.engine)).toEqual(await states(single.engine));
+    });
+  });
 });
