@@ -1,6 +1,6 @@
 import type {
+  BatchHandler,
   Projection,
-  RecordedEvent,
   SqlRunner,
 } from '../../src/platform/projection-engine/projection';
 import type { RelationshipRow } from './customers.queries';
@@ -29,17 +29,55 @@ function rowOf(version: Version): RelationshipRow {
   return row;
 }
 
+interface Clock {
+  position: number;
+  at: string;
+}
+
 /**
  * Moves the clock: the latest business time seen up to this position. Versions are dated with it,
  * so "as of T" means "after every event up to the last position whose clock is ≤ T": a prefix
  * of the log, exactly what a projection stopped there would show, even if times interleave.
  */
-function tick(event: RecordedEvent, db: SqlRunner): void {
+function tick(clock: { position: number; at: unknown }, db: SqlRunner): void {
   db.run(
     `INSERT INTO customers_history_clock (id, position, at) VALUES (1, @position, @at)
      ON CONFLICT (id) DO UPDATE SET position = MAX(position, @position), at = MAX(at, @at)`,
-    { position: event.position, at: event.metadata.occurredAt },
+    clock,
   );
+}
+
+/**
+ * The clock moved in memory through a batch: written before an event of a relationship type
+ * (whose version is dated with it) and at the batch's end, not once per event, with the same
+ * rows. A batch rolled back takes this closure with it.
+ */
+function clockOfBatch(): BatchHandler {
+  let clock: Clock | undefined;
+  let unwritten = false;
+  const write = (db: SqlRunner) => {
+    if (unwritten && clock) tick(clock, db);
+    unwritten = false;
+  };
+  return {
+    event: (event, db) => {
+      const at: unknown = event.metadata.occurredAt;
+      if (typeof at !== 'string') {
+        // Not a time: SQLite compares it as it always did.
+        write(db);
+        tick({ position: event.position, at }, db);
+        clock = undefined;
+        return;
+      }
+      clock ??= db.get<Clock>('SELECT position, at FROM customers_history_clock WHERE id = 1');
+      clock = clock
+        ? { position: Math.max(clock.position, event.position), at: clock.at > at ? clock.at : at }
+        : { position: event.position, at };
+      unwritten = true;
+      if (event.type in HANDLERS) write(db);
+    },
+    end: write,
+  };
 }
 
 const INSERT = `INSERT INTO customers_history (${RELATIONSHIP_COLUMNS.join(', ')}, valid_from_position, valid_from)
@@ -65,6 +103,8 @@ const newVersion: RowWriter = (event, pair, next, db) => {
   );
   db.run(INSERT, { ...row, position: event.position, at });
 };
+
+const HANDLERS = relationshipRowHandlers(newVersion);
 
 /**
  * Every version of every `customers` row (relationship-row.ts) with the positions and times it
@@ -107,6 +147,6 @@ export const customersHistoryProjection: Projection = {
     `CREATE INDEX IF NOT EXISTS customers_history_by_customer
        ON customers_history (customer_tenant_id, partner_name, partner_tenant_id, valid_from)`,
   ],
-  handlers: relationshipRowHandlers(newVersion),
-  everyEvent: tick,
+  handlers: HANDLERS,
+  everyEventOfBatch: clockOfBatch,
 };

@@ -37,6 +37,17 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> {
    * holds what could be read. Nothing can apply such an event; projections dead-letter it.
    */
   malformed?: string;
+  /**
+   * Its stored text, not parsed yet (`ReadAllOptions.deferContent`): `data` and `metadata` are
+   * undefined until `readContent(event)` (stored-content.ts) parses it into them.
+   */
+  stored?: StoredText;
+}
+
+/** An event's `data` and `metadata` as stored: JSON text. */
+export interface StoredText {
+  data: string;
+  metadata: string;
 }
 
 export interface AppendResult {
@@ -57,6 +68,13 @@ export interface ReadAllOptions {
   /** Exclusive: events with a position strictly greater than this. 0 reads from the start. */
   after?: number;
   maxCount: number;
+  /**
+   * Hands each event back with its stored text unparsed (`stored`), for `readContent` to parse
+   * when the event is first needed: a replay into a few read models parses only the events they
+   * handle. An adapter that receives events parsed (EventStoreDB) ignores it. A wrapper that reads
+   * the events it passes on reads them through `readContent`.
+   */
+  deferContent?: boolean;
 }
 
 /** The event store port: every adapter behaves the same, as the contract suite proves. */

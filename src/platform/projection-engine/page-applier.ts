@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../event-store/event-store';
+import { readContent } from '../event-store/stored-content';
 import { recordedDomainEventOrThrow } from '../event-store/unreadable-events';
 import { faultCauseOf } from '../faults/store-unavailable';
 import type { ReadStore, SqlRunner } from '../read-store/read-store';
@@ -145,7 +146,10 @@ export class PageApplier {
   ): void {
     const { projection, db } = target;
     const event = page.events[index];
-    if (event.malformed && concerns(projection, event)) throw new Error(event.malformed);
+    if (!concerns(projection, event)) return;
+    // Read deferred (ReadAllOptions.deferContent): parsed here, once, for the first that needs it.
+    readContent(event);
+    if (event.malformed) throw new Error(event.malformed);
     batch?.event(event, db);
     // Upcasting keeps the type: a projection with no handler for it needs no reading of it.
     if (!(event.type in projection.handlers)) return;

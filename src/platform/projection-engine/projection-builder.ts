@@ -5,7 +5,7 @@ import { buildNames, type Renamer, renamedRunner } from './build-names';
 import { type BuildRow, BuildLockedError } from './builds';
 import type { Checkpoints } from './checkpoints';
 import { type ApplyTarget, type PageApplier, ReadablePage } from './page-applier';
-import { type Projection, tablesReplacedBy } from './projection';
+import { type Projection, skipsSomeEvents, tablesReplacedBy } from './projection';
 
 export interface BuildProgress {
   /** `batch`: a page applied; `indexed`: caught up, query indexes made; `switched`: gone live. */
@@ -184,7 +184,8 @@ export class ProjectionBuilder {
     const held = this.claim();
     if (held.length === 0) return false;
     const after = Math.min(...held.map((row) => row.position));
-    const page = await this.store.readAll({ after, maxCount: this.batchSize });
+    const deferContent = skipsSomeEvents(held.map((row) => this.byName.get(row.name)!));
+    const page = await this.store.readAll({ after, maxCount: this.batchSize, deferContent });
     const done: BuildProgress[] = [];
     let more = true;
     if (page.length === 0) {

@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
+import { readContent } from '../event-store/stored-content';
 import { type Fault, FaultState } from '../faults/fault-state';
 import { inSpanSync } from '../observability/tracing';
 import type { ReadStore } from '../read-store/read-store';
@@ -7,7 +8,13 @@ import { Checkpoints, type CheckpointRow } from './checkpoints';
 import type { DeadLetter } from './dead-letters';
 import type { ParallelReplay } from './parallel-replay';
 import { type ApplyTarget, MAX_ATTEMPTS, PageApplier, ReadablePage } from './page-applier';
-import { checkPrevious, definitionAt, type Projection, type ProjectionStatus } from './projection';
+import {
+  checkPrevious,
+  definitionAt,
+  type Projection,
+  type ProjectionStatus,
+  skipsSomeEvents,
+} from './projection';
 import { ProjectionBuilder } from './projection-builder';
 import type { PreviousVersion, Projector, ProjectorFault, RebuildOptions } from './projector';
 import { type ReadModelPositions, VisiblePosition } from './visible-position';
@@ -426,7 +433,9 @@ export class ProjectionEngine implements Projector {
     working: readonly CheckpointRow[],
     all = false,
   ): Promise<boolean> {
-    const page = await this.store.readAll({ after, maxCount: this.batchSize });
+    // Each event parsed only once a read model it concerns applies it (or a listener hears of it).
+    const deferContent = skipsSomeEvents(working.map((row) => this.definitionOf(row)));
+    const page = await this.store.readAll({ after, maxCount: this.batchSize, deferContent });
     if (page.length === 0) return this.caughtUp(after, working, all);
     const last = page[page.length - 1].position;
     const { visible, rows } = inSpanSync(
@@ -444,6 +453,7 @@ export class ProjectionEngine implements Projector {
     const news = page.filter((event) => event.position > this.notifiedUpTo);
     if (news.length > 0) {
       this.notifiedUpTo = last;
+      if (this.appliedListeners.size > 0) news.forEach(readContent);
       this.appliedListeners.forEach((listener) => listener(news));
     }
     this.publishVisible(visible, rows);

@@ -75,6 +75,17 @@ export function concerns(projection: Projection, event: RecordedEvent): boolean 
   );
 }
 
+/**
+ * Whether a page read for these projections should leave each event unparsed until one of them
+ * applies it (`ReadAllOptions.deferContent`): not when one reads every event, since deferring
+ * then parses them all anyway, only later, keeping the page's stored text alive meanwhile.
+ */
+export const skipsSomeEvents = (projections: readonly Projection[]): boolean =>
+  projections.every(
+    (projection) =>
+      projection.everyEvent === undefined && projection.everyEventOfBatch === undefined,
+  );
+
 /** One batch's every-event handler (`Projection.everyEventOfBatch`). */
 export interface BatchHandler {
   /** Each event of the batch, in order, before the type's own handler. */

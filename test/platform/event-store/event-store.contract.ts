@@ -4,6 +4,7 @@ import {
   type ExpectedRevision,
   type RecordedEvent,
 } from '../../../src/platform/event-store/event-store';
+import { readContent } from '../../../src/platform/event-store/stored-content';
 import { newEvent, newEvents, newMetadata, newStreamId, testActor } from '../../support/events';
 
 export type MakeEventStore = () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>;
@@ -286,6 +287,22 @@ export function eventStoreContract(name: string, makeStore: MakeEventStore): voi
           after = page[page.length - 1].position;
         }
         expect(seen).toEqual(appended);
+      });
+
+      it('reads the same events with deferContent, once readContent parsed them', async () => {
+        const head = await store.headPosition();
+        const stream = newStreamId();
+        await store.append(
+          stream,
+          [newEvent('A1', { name: 'Fabrikam' }), ...newEvents(2)],
+          'no_stream',
+        );
+        const parsed = await store.readAll({ after: head, maxCount: 100 });
+        const deferred = await store.readAll({ after: head, maxCount: 100, deferContent: true });
+        expect(deferred.map((event) => event.id)).toEqual(parsed.map((event) => event.id));
+        expect(deferred.map(readContent)).toEqual(parsed);
+        // Parsed once: a second readContent leaves the same event.
+        expect(deferred.map(readContent)).toEqual(parsed);
       });
 
       it('reads from the start with after omitted or 0', async () => {

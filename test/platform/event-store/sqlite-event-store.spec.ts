@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { WrongExpectedRevisionError } from '../../../src/platform/event-store/event-store';
+import { readContent } from '../../../src/platform/event-store/stored-content';
 import { StoreUnavailableError } from '../../../src/platform/faults/store-unavailable';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import { newEvent, newEvents, newStreamId } from '../../support/events';
@@ -89,6 +90,27 @@ describe('SqliteEventStore', () => {
     expect(events[0]).toMatchObject({ id: event.id, data: { value: 'still here' } });
     expect(await reopened.headPosition()).toBe(head);
     expect((await reopened.append(stream, newEvents(1), 2)).position).toBeGreaterThan(head);
+  });
+
+  it('defers parsing on request: stored text that is not JSON is marked malformed as a plain read marks it, never thrown', async () => {
+    const store = open();
+    const stream = newStreamId();
+    await store.append(stream, newEvents(3), 'no_stream');
+    const raw = new Database(file);
+    raw.prepare(`UPDATE events SET data = '{not json' WHERE revision = 1`).run();
+    raw.prepare(`UPDATE events SET metadata = 'nor this' WHERE revision IN (1, 2)`).run();
+    raw.close();
+
+    const deferred = await store.readAll({ maxCount: 10, deferContent: true });
+    expect(deferred.map((event) => [event.data, event.metadata, event.stored?.data])).toEqual([
+      [undefined, undefined, expect.any(String)],
+      [undefined, undefined, '{not json'],
+      [undefined, undefined, expect.any(String)],
+    ]);
+    const plain = await store.readAll({ maxCount: 10 });
+    // The data's reason first, as a plain read gives it.
+    expect(plain[1].malformed).not.toEqual(plain[2].malformed);
+    expect(deferred.map(readContent)).toEqual(plain);
   });
 
   it('reports health UP while open, DOWN once closed, and then rejects calls', async () => {

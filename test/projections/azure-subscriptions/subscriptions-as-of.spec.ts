@@ -5,6 +5,7 @@ import { subscriptionsProjection } from '../../../projections/azure-subscription
 import { SubscriptionsQueries } from '../../../projections/azure-subscriptions/subscriptions.queries';
 import { schemaVersionOf, type EventType } from '../../../src/events';
 import type { EventStore } from '../../../src/platform/event-store/event-store';
+import { readContent } from '../../../src/platform/event-store/stored-content';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
@@ -50,7 +51,7 @@ describe('R43: asOf Azure subscriptions', () => {
     const upTo: EventStore = Object.create(store) as EventStore;
     upTo.readAll = async (options) =>
       (await store.readAll(options)).filter(
-        (event) => moment === undefined || event.metadata.occurredAt <= moment,
+        (event) => moment === undefined || readContent(event).metadata.occurredAt <= moment,
       );
     await new ProjectionEngine(upTo, reads, [subscriptionsProjection]).catchUp();
     return new SubscriptionsQueries(reads);

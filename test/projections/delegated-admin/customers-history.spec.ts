@@ -217,4 +217,23 @@ describe('customers-history: the pages as they stood (R43)', () => {
       readStore.all('SELECT * FROM customers_history ORDER BY 1, 2, valid_from_position');
     expect(rows(again)).toEqual(rows(history));
   });
+
+  it('R43: one event per batch or all in one leave the same versions and clock (the clock moves in memory through a batch)', async () => {
+    const replay = async (name: string, batchSize: number) => {
+      const readStore = new ReadStore(join(dir, name));
+      opened.push(readStore);
+      await new ProjectionEngine(store, readStore, [customersHistoryProjection], {
+        batchSize,
+      }).catchUp();
+      return {
+        versions: readStore.all('SELECT * FROM customers_history ORDER BY rowid'),
+        clock: readStore.all('SELECT * FROM customers_history_clock'),
+      };
+    };
+    const one = await replay('history-one-by-one.db', 1);
+    expect(await replay('history-all-at-once.db', 5000)).toEqual(one);
+    // The last event moved the clock; the interleaved one (minute 10:30) did not move it back.
+    expect(one.clock).toEqual([{ id: 1, position: events.length, at: minute(13) }]);
+    expect(one.versions).toHaveLength(13);
+  });
 });

@@ -20,6 +20,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
 } from '../event-store';
+import { fillContent } from '../stored-content';
 
 export interface SqliteEventStoreOptions {
   /** FULL (default) survives power loss; NORMAL may lose the last commits but never corrupts. */
@@ -236,9 +237,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.settle(() =>
-      this.all.all(options.after ?? 0, options.maxCount).map(toRecordedEvent),
-    );
+    const toEvent = options.deferContent ? toDeferredEvent : toRecordedEvent;
+    return this.settle(() => this.all.all(options.after ?? 0, options.maxCount).map(toEvent));
   }
 
   headPosition(): Promise<number> {
@@ -381,31 +381,27 @@ const isBusy = (error: unknown): boolean =>
 /** A row whose JSON cannot be parsed (written by hand) is returned marked, never thrown on. */
 function toRecordedEvent(row: EventRow): RecordedEvent {
   // Parsed straight into the event: a replay reads a million of these, and every wrapper counts.
-  let malformed: string | undefined;
-  let data: unknown;
-  let metadata: unknown = {};
-  try {
-    data = JSON.parse(row.data) as unknown;
-  } catch (error) {
-    malformed = unparsable(error);
-  }
-  try {
-    metadata = JSON.parse(row.metadata) as unknown;
-  } catch (error) {
-    malformed ??= unparsable(error);
-  }
-  const event: RecordedEvent = {
+  const event = eventOf(row);
+  fillContent(event, row);
+  return event;
+}
+
+/** The event with its text kept as stored (`readContent` parses it when needed). */
+function toDeferredEvent(row: EventRow): RecordedEvent {
+  const event = eventOf(row);
+  event.stored = row;
+  return event;
+}
+
+function eventOf(row: EventRow): RecordedEvent {
+  return {
     id: row.id,
     streamId: row.stream_id,
     type: row.type,
-    data,
-    metadata: metadata as EventMetadata,
+    data: undefined,
+    metadata: undefined as unknown as EventMetadata,
     revision: row.revision,
     position: row.position,
     created: new Date(row.created),
   };
-  if (malformed !== undefined) event.malformed = malformed;
-  return event;
 }
-
-const unparsable = (error: unknown) => `stored JSON cannot be parsed: ${(error as Error).message}`;
