@@ -5,6 +5,7 @@ import { commandPathFigures } from './figures/command-path';
 import { customersPageFigures } from './figures/customers-page';
 import { pageGrowthFigures } from './figures/page-growth';
 import { customersPageGdapFigures } from './figures/customers-page-gdap';
+import { customersPageGdapHttpFigures } from './figures/customers-page-gdap-http';
 import { graphqlHttpFigures } from './figures/graphql-http';
 import { projectionLagFigures } from './figures/projection-lag';
 import { rebuildFigures } from './figures/rebuild';
@@ -56,8 +57,11 @@ const FIGURES: Record<
     run: soakFigures,
   },
   'gdap-pages': {
-    title: '11. the Customers page with GDAP relationships on every row (in-process)',
-    run: customersPageGdapFigures,
+    title: '11. the Customers page with GDAP relationships on every row (in-process, then GraphQL)',
+    run: async (options) => [
+      ...(await customersPageGdapFigures(options)),
+      ...(await customersPageGdapHttpFigures(options)),
+    ],
   },
   'page-growth': {
     title: '12. a page of 50 as the data grows: Customers page and audit log (in-process)',

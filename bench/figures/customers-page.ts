@@ -9,6 +9,7 @@ import { CustomersQueries } from '../../projections/delegated-admin/customers.qu
 import { RELATIONSHIP_COLUMNS } from '../../projections/delegated-admin/relationship-row';
 import { subscriptionsProjection } from '../../projections/azure-subscriptions/subscriptions.projection';
 import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
+import { gdapRelationshipsProjection } from '../../projections/gdap/gdap-relationships.projection';
 import type { BenchOptions } from '../lib/options';
 import { Random } from '../lib/random';
 import { buildFigure, type Figure, type Sample } from '../lib/report';
@@ -74,17 +75,28 @@ const SECOND = [
 ];
 
 /**
- * A partner with `customers` customers in the read model, as the customers projection writes
- * them (relationship-row.ts columns), half with DAP, their names drawn from FIRST × SECOND.
+ * A partner (by default contoso-partners) with `customers` customers in the read model, as the
+ * customers projection writes them (relationship-row.ts columns), half with DAP, their names drawn
+ * from FIRST × SECOND (the same for every partner with the same seed).
  */
-export function populate(file: string, customers: number, seed: number): string[] {
+export function populate(
+  file: string,
+  customers: number,
+  seed: number,
+  partnerTenantId = PARTNER,
+): string[] {
   const store = new ReadStore(file);
   const random = Random.for(seed, 'customers-page');
   const names: string[] = [];
   const insert = `INSERT INTO customers (${RELATIONSHIP_COLUMNS.join(', ')})
     VALUES (${RELATIONSHIP_COLUMNS.map((column) => `@${column}`).join(', ')})`;
   store.transaction(() => {
-    for (const projection of [customersProjection, subscriptionsProjection]) {
+    // The page's query joins each row's GDAP summary (none here: figure 11 adds them).
+    for (const projection of [
+      customersProjection,
+      subscriptionsProjection,
+      gdapRelationshipsProjection,
+    ]) {
       projection.schema.forEach((ddl) => store.db.exec(ddl));
       projection.queryIndexes?.forEach((ddl) => store.db.exec(ddl));
     }
@@ -95,7 +107,7 @@ export function populate(file: string, customers: number, seed: number): string[
       const since = new Date(Date.UTC(2024, 0, 1) + index * 60_000).toISOString();
       names.push(name);
       store.run(insert, {
-        partner_tenant_id: PARTNER,
+        partner_tenant_id: partnerTenantId,
         customer_tenant_id: `customer-${index}`,
         partner_name: 'Contoso Partners',
         customer_name: name,

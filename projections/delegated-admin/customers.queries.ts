@@ -23,6 +23,12 @@ export interface RelationshipRow {
   search_domain: string | null;
 }
 
+/** A Customers page row: the relationship, with its pair's GDAP summary as stored, if any. */
+export interface CustomerPageRow extends RelationshipRow {
+  /** gdap_pair_summaries' text for the pair (gdap-pair-summary.ts), null without GDAP. */
+  gdap_nodes: string | null;
+}
+
 export interface CustomerPageKey {
   name: string;
   tenantId: string;
@@ -113,6 +119,30 @@ function matching(criteria: CustomerCriteria): {
   return { conditions, params };
 }
 
+/** The SQL of one keyset page (CustomersQueries.page), with its ORDER BY for a query around it. */
+function pageQuery(
+  criteria: CustomerCriteria,
+  order: CustomerOrder,
+  first: number,
+  after: CustomerSortKey | null,
+): { sql: string; params: Record<string, unknown>; orderBy: string } {
+  const { conditions, params } = matching(criteria);
+  const sortBy = SORT_EXPRESSION[order.sort];
+  const direction = order.direction;
+  if (after) {
+    conditions.push(
+      `(${sortBy}, c.customer_tenant_id) ${direction === 'ASC' ? '>' : '<'} (@afterValue, @afterTenant)`,
+    );
+    Object.assign(params, { afterValue: after.value, afterTenant: after.tenantId });
+  }
+  const orderBy = `ORDER BY ${sortBy} ${direction}, c.customer_tenant_id ${direction}`;
+  return {
+    sql: `SELECT c.* FROM customers c WHERE ${conditions.join(' AND ')} ${orderBy} LIMIT @limit`,
+    params: { ...params, limit: first },
+    orderBy,
+  };
+}
+
 export class CustomersQueries {
   constructor(private readonly db: SqlRunner) {}
 
@@ -127,20 +157,29 @@ export class CustomersQueries {
     first: number,
     after: CustomerSortKey | null,
   ): RelationshipRow[] {
-    const { conditions, params } = matching(criteria);
-    const sortBy = SORT_EXPRESSION[order.sort];
-    const direction = order.direction;
-    if (after) {
-      conditions.push(
-        `(${sortBy}, c.customer_tenant_id) ${direction === 'ASC' ? '>' : '<'} (@afterValue, @afterTenant)`,
-      );
-      Object.assign(params, { afterValue: after.value, afterTenant: after.tenantId });
-    }
-    return this.db.all<RelationshipRow>(
-      `SELECT c.* FROM customers c WHERE ${conditions.join(' AND ')}
-       ORDER BY ${sortBy} ${direction}, c.customer_tenant_id ${direction}
-       LIMIT @limit`,
-      { ...params, limit: first },
+    const { sql, params } = pageQuery(criteria, order, first, after);
+    return this.db.all<RelationshipRow>(sql, params);
+  }
+
+  /**
+   * The Customers page as it is served: the same page, each row with its pair's GDAP summary
+   * (gdap-relationships' table, by its primary key), so the GDAP column costs no query of its own.
+   * The page is cut first: joined before the LIMIT, a search that sorts its matches (multi-index
+   * OR) would look up and sort a summary for every match.
+   */
+  pageWithGdap(
+    criteria: CustomerCriteria,
+    order: CustomerOrder,
+    first: number,
+    after: CustomerSortKey | null,
+  ): CustomerPageRow[] {
+    const { sql, params, orderBy } = pageQuery(criteria, order, first, after);
+    return this.db.all<CustomerPageRow>(
+      `SELECT c.*, g.nodes AS gdap_nodes FROM (${sql}) c
+       LEFT JOIN gdap_pair_summaries g
+         ON g.partner_tenant_id = c.partner_tenant_id AND g.customer_tenant_id = c.customer_tenant_id
+       ${orderBy}`,
+      params,
     );
   }
 

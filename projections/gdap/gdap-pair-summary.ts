@@ -1,19 +1,23 @@
 import type { GdapAssignmentStatus, GdapRelationshipStatus } from '../../src/gdap/domain/events';
 import { type DirectoryRole, directoryRoleById } from '../../src/gdap/domain/role-catalogue';
+import { relationshipNode } from '../../src/gdap/gdap.mapper';
+import type {
+  DelegatedAdminAccessAssignment,
+  DelegatedAdminAccessAssignmentStatus,
+  DelegatedAdminRelationship,
+  DelegatedAdminRelationshipStatus,
+} from '../../src/gdap/gdap.types';
 import { type GdapGrant, grantsInForce } from '../../src/platform/domain/gdap-grants';
-import {
-  type GdapAssignmentView,
-  type GdapRelationshipView,
-  grantsOfViews,
-} from './gdap-relationships.queries';
+import { type GdapRelationshipView, grantsOfViews } from './gdap-relationships.queries';
 
 /**
  * What the Customers page shows of one (partner, customer) pair: its GDAP relationships by display
- * name, and the grants they hold (R67) for the services column. gdap-relationships keeps it in one
- * row per pair (gdap_pair_summaries), written when a relationship of the pair changes.
+ * name, as the GraphQL nodes the page serves to the partner (gdap.mapper.ts relationshipNode), and
+ * the grants they hold (R67) for the services column. gdap-relationships keeps it in one row per
+ * pair (gdap_pair_summaries), written when a relationship of the pair changes.
  */
 export interface GdapPairSummary {
-  relationships: GdapRelationshipView[];
+  relationships: readonly DelegatedAdminRelationship[];
   grants: GdapGrant[];
   /** When the first of `grants` ends (epoch ms; Infinity without grants): until then all hold. */
   grantsHoldUntil: number;
@@ -25,14 +29,17 @@ export const NO_GDAP: GdapPairSummary = {
   grantsHoldUntil: Infinity,
 };
 
-/** The pair's summary from its relationships' views, by display name. */
-export function pairSummaryOf(relationships: GdapRelationshipView[]): GdapPairSummary {
+const holdUntil = (grants: readonly GdapGrant[]) =>
+  grants.reduce((until, grant) => Math.min(until, Date.parse(grant.endDateTime)), Infinity);
+
+/** The pair's summary from its relationships' views, by display name (asOf pages build it so). */
+export function pairSummaryOf(relationships: readonly GdapRelationshipView[]): GdapPairSummary {
   const grants = grantsOfViews(relationships);
-  let grantsHoldUntil = Infinity;
-  for (const grant of grants) {
-    grantsHoldUntil = Math.min(grantsHoldUntil, Date.parse(grant.endDateTime));
-  }
-  return { relationships, grants, grantsHoldUntil };
+  return {
+    relationships: relationships.map(relationshipNode),
+    grants,
+    grantsHoldUntil: holdUntil(grants),
+  };
 }
 
 /**
@@ -42,11 +49,20 @@ export function pairSummaryOf(relationships: GdapRelationshipView[]): GdapPairSu
 export const grantsInForceOf = (summary: GdapPairSummary, now: Date): GdapGrant[] =>
   summary.grantsHoldUntil > now.getTime() ? summary.grants : grantsInForce(summary.grants, now);
 
+/** R67: the statuses whose active assignments grant (grantsOfViews). */
+const GRANTING: ReadonlySet<string> = new Set<GdapRelationshipStatus>(['active', 'expiring']);
+
+const dateOf = (value: number | null) => (value === null ? null : new Date(value));
+
+const epochMsOf = (value: string | null) => (value === null ? null : Date.parse(value));
+
 /*
- * How a summary row stores the pair's relationships: each a tuple in the order below (no field
- * names, and no tenant ids: the row's key has them), its roles as their template ids joined by
- * spaces where the catalogue names them the same, else the roles themselves. Every page reads 50
- * of these rows, so their size is most of what it costs to read them.
+ * How a summary row stores the pair's relationships (gdap-relationships v3, column `nodes`): each a
+ * tuple in the order below (no field names, and no tenant ids: the row's key has them), its roles
+ * as their template ids joined by spaces where the catalogue names them the same, else the roles
+ * themselves, and its moments as epoch milliseconds (a Date from a number is several times cheaper
+ * than from text, and every node has six), but the end as the events give it: the grants carry it
+ * as text. Every page reads 50 of these rows and builds the nodes from them.
  */
 type StoredRoles = string | DirectoryRole[];
 
@@ -54,7 +70,7 @@ type StoredAssignment = [
   assignmentId: string,
   securityGroupId: string,
   status: GdapAssignmentStatus,
-  createdAt: string,
+  createdAt: number,
   roles: StoredRoles,
 ];
 
@@ -67,11 +83,11 @@ type StoredRelationship = [
   status: GdapRelationshipStatus,
   approvalUrl: string | null,
   emailDraft: { subject: string; body: string } | null,
-  approvalExpiresAt: string | null,
-  activatedAt: string | null,
+  approvalExpiresAt: number | null,
+  activatedAt: number | null,
   endDateTime: string | null,
-  createdAt: string,
-  changedAt: string,
+  createdAt: number,
+  changedAt: number,
   roles: StoredRoles,
   assignments: StoredAssignment[],
 ];
@@ -85,17 +101,22 @@ function storedRoles(roles: readonly DirectoryRole[]): StoredRoles {
   return named ? roles.map((role) => role.roleTemplateId).join(' ') : [...roles];
 }
 
-/** Stored role lists seen, as the catalogue's roles (shared, as events share them); bounded. */
-const CATALOGUE_LISTS = new Map<string, readonly DirectoryRole[]>();
+/**
+ * Stored role lists seen, as lists of the catalogue's roles, shared by every node that holds the
+ * same list (frozen: nothing that serves them may change them); bounded.
+ */
+const CATALOGUE_LISTS = new Map<string, DirectoryRole[]>();
 
 function rolesOf(stored: StoredRoles): DirectoryRole[] {
   if (typeof stored !== 'string') return stored;
   let roles = CATALOGUE_LISTS.get(stored);
   if (!roles) {
-    roles = stored === '' ? [] : stored.split(' ').map((id) => directoryRoleById(id)!);
+    roles = Object.freeze(
+      stored === '' ? [] : stored.split(' ').map((id) => directoryRoleById(id)!),
+    ) as DirectoryRole[];
     if (CATALOGUE_LISTS.size < 1024) CATALOGUE_LISTS.set(stored, roles);
   }
-  return roles.slice();
+  return roles;
 }
 
 /** The summary row's text for the pair's relationships (by display name). */
@@ -110,32 +131,37 @@ export function encodePairSummary(views: readonly GdapRelationshipView[]): strin
       view.status,
       view.approvalUrl,
       view.emailDraft,
-      view.approvalExpiresAt,
-      view.activatedAt,
+      epochMsOf(view.approvalExpiresAt),
+      epochMsOf(view.activatedAt),
       view.endDateTime,
-      view.createdAt,
-      view.changedAt,
+      Date.parse(view.createdAt),
+      Date.parse(view.changedAt),
       storedRoles(view.roles),
       view.assignments.map((assignment): StoredAssignment => [
         assignment.assignmentId,
         assignment.securityGroupId,
         assignment.status,
-        assignment.createdAt,
+        Date.parse(assignment.createdAt),
         storedRoles(assignment.roles),
       ]),
     ]),
   );
 }
 
-/** The summary a row of the pair stores, with the grants its relationships hold. */
+/**
+ * The summary a row of the pair stores, decoded once straight into the GraphQL nodes the page
+ * serves (as the partner sees them: relationshipNode's shape), with the grants they hold (R67).
+ */
 export function decodePairSummary(
   partnerTenantId: string,
   customerTenantId: string,
   text: string,
 ): GdapPairSummary {
+  const grants: GdapGrant[] = [];
+  let grantsHoldUntil = Infinity;
   const relationships = (JSON.parse(text) as StoredRelationship[]).map(
     ([
-      relationshipId,
+      id,
       partnerName,
       displayName,
       duration,
@@ -150,35 +176,52 @@ export function decodePairSummary(
       changedAt,
       roles,
       assignments,
-    ]): GdapRelationshipView => ({
-      relationshipId,
-      partnerTenantId,
-      partnerName,
-      customerTenantId,
-      displayName,
-      duration,
-      roles: rolesOf(roles),
-      autoExtendDuration,
-      status,
-      approvalUrl,
-      emailDraft,
-      approvalExpiresAt,
-      activatedAt,
-      endDateTime,
-      createdAt,
-      changedAt,
-      assignments: assignments.map(
-        ([assignmentId, securityGroupId, assignmentStatus, assignedAt, assigned]) =>
-          ({
-            assignmentId,
-            relationshipId,
-            securityGroupId,
-            roles: rolesOf(assigned),
-            status: assignmentStatus,
-            createdAt: assignedAt,
-          }) satisfies GdapAssignmentView,
-      ),
-    }),
+    ]): DelegatedAdminRelationship => {
+      const end = endDateTime === null ? null : new Date(endDateTime);
+      const granting = GRANTING.has(status) && end !== null;
+      return {
+        id,
+        displayName,
+        duration,
+        partnerTenantId,
+        partnerName,
+        customerTenantId,
+        roles: rolesOf(roles),
+        autoExtendDuration,
+        status: status as DelegatedAdminRelationshipStatus,
+        approvalUrl,
+        emailDraft,
+        approvalExpiresDateTime: dateOf(approvalExpiresAt),
+        activatedDateTime: dateOf(activatedAt),
+        endDateTime: end,
+        createdDateTime: new Date(createdAt),
+        lastModifiedDateTime: new Date(changedAt),
+        accessAssignments: assignments.map(
+          ([assignmentId, securityGroupId, assignmentStatus, assignedAt, assigned]) => {
+            const assignment: DelegatedAdminAccessAssignment = {
+              id: assignmentId,
+              relationshipId: id,
+              securityGroupId,
+              roles: rolesOf(assigned),
+              status: assignmentStatus as DelegatedAdminAccessAssignmentStatus,
+              createdDateTime: new Date(assignedAt),
+            };
+            if (granting && assignmentStatus === 'active') {
+              grantsHoldUntil = Math.min(grantsHoldUntil, end.getTime());
+              grants.push({
+                relationshipId: id,
+                relationshipName: displayName,
+                assignmentId,
+                securityGroupId,
+                roles: assignment.roles,
+                endDateTime: endDateTime as string,
+              });
+            }
+            return assignment;
+          },
+        ),
+      };
+    },
   );
-  return pairSummaryOf(relationships);
+  return { relationships, grants, grantsHoldUntil };
 }

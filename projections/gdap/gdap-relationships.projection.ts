@@ -45,10 +45,9 @@ export function savePairSummary(db: SqlRunner, partnerTenantId: string, customer
     return;
   }
   db.run(
-    `INSERT INTO gdap_pair_summaries (partner_tenant_id, customer_tenant_id, relationships)
+    `INSERT INTO gdap_pair_summaries (partner_tenant_id, customer_tenant_id, nodes)
      VALUES (?, ?, ?)
-     ON CONFLICT (partner_tenant_id, customer_tenant_id) DO UPDATE SET
-       relationships = excluded.relationships`,
+     ON CONFLICT (partner_tenant_id, customer_tenant_id) DO UPDATE SET nodes = excluded.nodes`,
     [partnerTenantId, customerTenantId, encodePairSummary(views)],
   );
 }
@@ -79,7 +78,9 @@ const writeLatest: ViewWriter = (event, next, db) => {
  */
 export const gdapRelationshipsProjection: Projection = {
   name: 'gdap-relationships',
-  version: 2,
+  // 3: the pair summary's moments as epoch ms, in a column of a new name (`nodes`, was
+  // `relationships`) so that a version-2 table is never read as version 3's while 3 builds.
+  version: 3,
   tables: ['gdap_relationships', 'gdap_pair_summaries'],
   // Version 1 kept assignments in a table of their own; they are part of each view since 2.
   retiredTables: ['gdap_assignments'],
@@ -99,7 +100,7 @@ export const gdapRelationshipsProjection: Projection = {
     `CREATE TABLE IF NOT EXISTS gdap_pair_summaries (
       partner_tenant_id TEXT NOT NULL,
       customer_tenant_id TEXT NOT NULL,
-      relationships TEXT NOT NULL,
+      nodes TEXT NOT NULL,
       PRIMARY KEY (partner_tenant_id, customer_tenant_id)
     )`,
   ],

@@ -106,15 +106,15 @@ export class GdapRelationshipsQueries {
   ): Map<string, GdapPairSummary> {
     const byCustomer = new Map<string, GdapPairSummary>();
     if (customerTenantIds.length === 0) return byCustomer;
-    const rows = this.db.all<{ customer_tenant_id: string; relationships: string }>(
-      `SELECT customer_tenant_id, relationships FROM gdap_pair_summaries
+    const rows = this.db.all<{ customer_tenant_id: string; nodes: string }>(
+      `SELECT customer_tenant_id, nodes FROM gdap_pair_summaries
        WHERE partner_tenant_id = ? AND customer_tenant_id IN (SELECT value FROM json_each(?))`,
       [partnerTenantId, JSON.stringify(customerTenantIds)],
     );
     for (const row of rows) {
       byCustomer.set(
         row.customer_tenant_id,
-        decodePairSummary(partnerTenantId, row.customer_tenant_id, row.relationships),
+        decodePairSummary(partnerTenantId, row.customer_tenant_id, row.nodes),
       );
     }
     return byCustomer;
@@ -125,8 +125,19 @@ export class GdapRelationshipsQueries {
     partnerTenantId: string,
     customerTenantIds: readonly string[],
   ): Map<string, GdapRelationshipView[]> {
-    const summaries = this.summariesOf(partnerTenantId, customerTenantIds);
-    return new Map([...summaries].map(([customer, summary]) => [customer, summary.relationships]));
+    const byCustomer = new Map<string, GdapRelationshipView[]>();
+    const rows = this.db.all<{ view: string }>(
+      `SELECT view FROM gdap_relationships
+       WHERE partner_tenant_id = ? AND customer_tenant_id IN (SELECT value FROM json_each(?))
+       ORDER BY customer_tenant_id, display_name`,
+      [partnerTenantId, JSON.stringify(customerTenantIds)],
+    );
+    for (const view of viewsOf(rows)) {
+      const views = byCustomer.get(view.customerTenantId);
+      if (views) views.push(view);
+      else byCustomer.set(view.customerTenantId, [view]);
+    }
+    return byCustomer;
   }
 
   /** R63: a partner's granting relationships that end by `until`, soonest first. */

@@ -3,6 +3,7 @@ import { customersProjection } from '../../projections/delegated-admin/customers
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { subscriptionsProjection } from '../../projections/azure-subscriptions/subscriptions.projection';
 import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
+import { gdapRelationshipsProjection } from '../../projections/gdap/gdap-relationships.projection';
 import { exportCustomers } from '../delegated-admin/customers-page/customers-export';
 import {
   CUSTOMER_SORTS,
@@ -80,9 +81,11 @@ const exportCommand = new Command('export')
     const readStore = createReadStore(settings);
     reportOpenedStores(settings);
     try {
+      // The page's query joins each row's GDAP summary (gdap-relationships' table).
       await new ProjectionEngine(store, readStore, [
         customersProjection,
         subscriptionsProjection,
+        gdapRelationshipsProjection,
       ]).catchUp();
       const serviceName = flags.serviceUsable ?? flags.serviceUnusable;
       const rows = await exportCustomers(

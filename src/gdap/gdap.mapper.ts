@@ -1,19 +1,15 @@
 import type { GdapRelationshipView } from '../../projections/gdap/gdap-relationships.queries';
 import type { Actor } from '../platform/domain/actor';
-import {
-  type DelegatedAdminAccessAssignmentStatus,
-  type DelegatedAdminRelationship,
-  type DelegatedAdminRelationshipStatus,
+import type {
+  DelegatedAdminAccessAssignmentStatus,
+  DelegatedAdminRelationship,
+  DelegatedAdminRelationshipStatus,
 } from './gdap.types';
 
 const date = (value: string | null) => (value ? new Date(value) : null);
 
-/** The approval link and draft are the partner's to send (R61); the customer sees the rest. */
-export function toRelationship(
-  view: GdapRelationshipView,
-  viewer: Actor,
-): DelegatedAdminRelationship {
-  const partnerSees = viewer.tenantKind === 'partner';
+/** A relationship as its partner sees it (approval link and draft included, R61). */
+export function relationshipNode(view: GdapRelationshipView): DelegatedAdminRelationship {
   return {
     id: view.relationshipId,
     displayName: view.displayName,
@@ -24,8 +20,8 @@ export function toRelationship(
     roles: view.roles,
     autoExtendDuration: view.autoExtendDuration,
     status: view.status as DelegatedAdminRelationshipStatus,
-    approvalUrl: partnerSees ? view.approvalUrl : null,
-    emailDraft: partnerSees ? view.emailDraft : null,
+    approvalUrl: view.approvalUrl,
+    emailDraft: view.emailDraft,
     approvalExpiresDateTime: date(view.approvalExpiresAt),
     activatedDateTime: date(view.activatedAt),
     endDateTime: date(view.endDateTime),
@@ -41,3 +37,15 @@ export function toRelationship(
     })),
   };
 }
+
+/** The approval link and draft are the partner's to send (R61); the customer sees the rest. */
+export const asSeenBy = (
+  node: DelegatedAdminRelationship,
+  viewer: Actor,
+): DelegatedAdminRelationship =>
+  viewer.tenantKind === 'partner' ? node : { ...node, approvalUrl: null, emailDraft: null };
+
+export const toRelationship = (
+  view: GdapRelationshipView,
+  viewer: Actor,
+): DelegatedAdminRelationship => asSeenBy(relationshipNode(view), viewer);

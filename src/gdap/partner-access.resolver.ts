@@ -65,7 +65,7 @@ export class PartnerAccessResolver {
         status: row?.dap_status ?? 'NONE',
         roles: row ? (JSON.parse(row.dap_roles) as string[]) : [],
       },
-      // The pair's summary row holds all its relationships: revokePartnerAccess ends them all.
+      // Every relationship of the pair (gdap_relationships): revokePartnerAccess ends them all.
       gdap: this.gdap.ofCustomers(partnerTenantId, [customerTenantId]).get(customerTenantId) ?? [],
       subscriptions: this.subscriptions.ofCustomer(customerTenantId),
       autopilotPolicy: this.settings.AUTOPILOT_POLICY,

@@ -11,10 +11,15 @@ import { invalidInput } from '../../platform/domain/domain-error';
 import { decodeCursor, encodeCursor, pageSize } from '../../platform/graphql/cursor';
 import {
   type CustomerOrder,
+  type CustomerPageRow,
   CustomersQueries,
   type RelationshipRow,
   sortValue,
 } from '../../../projections/delegated-admin/customers.queries';
+import {
+  decodePairSummary,
+  type GdapPairSummary,
+} from '../../../projections/gdap/gdap-pair-summary';
 
 /** What a Customers page request asks for: the search, the filter, the order and the page. */
 export interface CustomersPageRequest {
@@ -26,7 +31,7 @@ export interface CustomersPageRequest {
 }
 
 export interface CustomersPage {
-  rows: RelationshipRow[];
+  rows: CustomerPageRow[];
   hasNextPage: boolean;
   cursorOf(row: RelationshipRow): string;
   totalCount(): number;
@@ -87,10 +92,23 @@ export const cursorIn =
   (row: RelationshipRow): string =>
     encodeCursor({ ...order, value: sortValue(row, order.sort), tenantId: row.customer_tenant_id });
 
+/** The GDAP summaries the page's rows brought (R16, R67), by customer: only pairs with GDAP. */
+export function gdapOfRows(rows: readonly CustomerPageRow[]): Map<string, GdapPairSummary> {
+  const byCustomer = new Map<string, GdapPairSummary>();
+  for (const row of rows) {
+    if (row.gdap_nodes === null) continue;
+    byCustomer.set(
+      row.customer_tenant_id,
+      decodePairSummary(row.partner_tenant_id, row.customer_tenant_id, row.gdap_nodes),
+    );
+  }
+  return byCustomer;
+}
+
 /** Reads one page (one row more than its size says whether another follows). */
 export function readPageOf(queries: CustomersQueries, query: CustomersPageQuery): CustomersPage {
   const { criteria, order, size } = query;
-  const rows = queries.page(criteria, order, size + 1, query.after);
+  const rows = queries.pageWithGdap(criteria, order, size + 1, query.after);
   return {
     rows: rows.slice(0, size),
     hasNextPage: rows.length > size,

@@ -40,6 +40,7 @@ import {
   type CustomersPageRequest,
   cursorIn,
   customersPageQuery,
+  gdapOfRows,
 } from './customers-page';
 import { partnerRolesOf } from '../domain/partner-capabilities';
 import { invalidInput } from '../../platform/domain/domain-error';
@@ -193,7 +194,7 @@ export class CustomersResolver {
       CUSTOMERS_PAGE_READ_MODELS,
       JSON.stringify(query),
       () => {
-        const rows = this.customerRows.page(
+        const rows = this.customerRows.pageWithGdap(
           query.criteria,
           query.order,
           query.size + 1,
@@ -204,8 +205,7 @@ export class CustomersResolver {
         return {
           rows,
           subscriptions: this.subscriptions.ofCustomers(ids),
-          // No rows, no query: summariesOf answers an empty list with an empty map.
-          gdap: this.gdap.summariesOf(rows[0]?.partner_tenant_id ?? '', ids),
+          gdap: gdapOfRows(rows),
           totalCount: () => (count ??= this.customerRows.count(query.criteria)),
         };
       },

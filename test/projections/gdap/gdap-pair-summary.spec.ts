@@ -7,6 +7,8 @@ import {
 } from '../../../projections/gdap/gdap-pair-summary';
 import type { GdapRelationshipView } from '../../../projections/gdap/gdap-relationships.queries';
 import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
+import { relationshipNode, toRelationship } from '../../../src/gdap/gdap.mapper';
+import type { Actor } from '../../../src/platform/domain/actor';
 
 const { HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR } = DIRECTORY_ROLES;
 const PAIR = { partnerTenantId: 'contoso-partners', customerTenantId: 'fabrikam' };
@@ -72,7 +74,55 @@ describe('the Customers page’s GDAP pair summary (gdap_pair_summaries)', () =>
       encodePairSummary(views),
     );
     expect(summary).toEqual(pairSummaryOf(views));
-    expect(summary.relationships).toEqual(views);
+    // Decoded straight into the nodes the page serves, as gdap.mapper.ts maps a view for a partner.
+    const partnerUser = { tenantKind: 'partner', tenantId: PAIR.partnerTenantId } as Actor;
+    expect(summary.relationships).toEqual(views.map((view) => toRelationship(view, partnerUser)));
+    expect(summary.relationships).toEqual(views.map(relationshipNode));
+    expect(summary.relationships[1].createdDateTime).toEqual(new Date('2025-03-01T08:00:00.000Z'));
+  });
+
+  it('R16: a row keeps its moments as epoch ms (a Date from a number), the end as the events gave it', () => {
+    const view = relationship('a', 'Fabrikam helpdesk');
+    const text = encodePairSummary([view]);
+    for (const moment of [
+      view.createdAt,
+      view.changedAt,
+      view.activatedAt!,
+      view.approvalExpiresAt!,
+    ]) {
+      expect(text).not.toContain(moment);
+      expect(text).toContain(String(Date.parse(moment)));
+    }
+    expect(text).toContain(`"${view.endDateTime}"`);
+    const [node] = decodePairSummary(
+      PAIR.partnerTenantId,
+      PAIR.customerTenantId,
+      text,
+    ).relationships;
+    expect(node.activatedDateTime).toEqual(new Date(view.activatedAt!));
+    expect(node.accessAssignments[1].createdDateTime).toEqual(new Date('2025-03-01T09:02:00.000Z'));
+  });
+
+  it('R16, R60: every node holding the same catalogue roles shares one frozen list', () => {
+    const views = [
+      relationship('a', 'Fabrikam audit'),
+      relationship('b', 'Fabrikam helpdesk', {
+        assignments: relationship('b', 'x').assignments.map((assignment) => ({
+          ...assignment,
+          roles: [HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR],
+        })),
+      }),
+    ];
+    const [a, b] = decodePairSummary(
+      PAIR.partnerTenantId,
+      PAIR.customerTenantId,
+      encodePairSummary(views),
+    ).relationships;
+    expect(a.roles).toEqual([HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR]);
+    expect(b.roles).toBe(a.roles);
+    expect(b.accessAssignments[0].roles).toBe(a.roles);
+    expect(a.roles[0]).toBe(HELPDESK_ADMINISTRATOR);
+    expect(Object.isFrozen(a.roles)).toBe(true);
   });
 
   it('R67: the grants are the active assignments of granting relationships, in force until the first end', () => {

@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { customersProjection } from '../../../projections/delegated-admin/customers.projection';
+import {
+  CustomersQueries,
+  type RelationshipRow,
+} from '../../../projections/delegated-admin/customers.queries';
+import { RELATIONSHIP_COLUMNS } from '../../../projections/delegated-admin/relationship-row';
+import {
+  gdapRelationshipsProjection,
+  savePairSummary,
+  saveRelationshipView,
+} from '../../../projections/gdap/gdap-relationships.projection';
+import { customerCriteria } from '../../../src/delegated-admin/domain/customer-search';
+import { gdapOfRows } from '../../../src/delegated-admin/customers-page/customers-page';
+import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
+import { ReadStore } from '../../../src/platform/read-store/read-store';
+
+const PARTNER = 'contoso-partners';
+const NAMES = ['Zava Labs', 'Alpine Foods', 'Zava Travel', 'Coho Winery', 'Zava Bank', 'Trey Toys'];
+
+describe('the Customers page’s query with its GDAP summaries (customers.queries.ts)', () => {
+  let dir: string;
+  let store: ReadStore;
+  let queries: CustomersQueries;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'customers-page-gdap-'));
+    store = new ReadStore(join(dir, 'read-models.db'));
+    for (const projection of [customersProjection, gdapRelationshipsProjection]) {
+      projection.schema.forEach((ddl) => store.db.exec(ddl));
+      projection.queryIndexes?.forEach((ddl) => store.db.exec(ddl));
+    }
+    NAMES.forEach((name, index) => {
+      const row: RelationshipRow = {
+        partner_tenant_id: PARTNER,
+        customer_tenant_id: `customer-${index}`,
+        partner_name: 'Contoso Partners',
+        customer_name: name,
+        customer_domain: `${name.toLowerCase().replace(' ', '')}.onmicrosoft.com`,
+        relationship_since: '2025-01-01T00:00:00.000Z',
+        active: 1,
+        dap_status: 'NONE',
+        dap_roles: '[]',
+        dap_changed_at: null,
+        search_name: name.toLowerCase(),
+        search_domain: `${name.toLowerCase().replace(' ', '')}.onmicrosoft.com`,
+      };
+      store.run(
+        `INSERT INTO customers (${RELATIONSHIP_COLUMNS.join(', ')})
+         VALUES (${RELATIONSHIP_COLUMNS.map((column) => `@${column}`).join(', ')})`,
+        { ...row },
+      );
+    });
+    // A relationship with every other customer (0, 2, 4: the Zava ones).
+    [0, 2, 4].forEach((index) => {
+      const relationshipId = `${index}@${PARTNER}`;
+      saveRelationshipView(
+        store,
+        {
+          relationshipId,
+          partnerTenantId: PARTNER,
+          partnerName: 'Contoso Partners',
+          customerTenantId: `customer-${index}`,
+          displayName: `Helpdesk ${index}`,
+          duration: 'P730D',
+          roles: [DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR],
+          autoExtendDuration: 'PT0S',
+          status: 'active',
+          approvalUrl: null,
+          emailDraft: null,
+          approvalExpiresAt: null,
+          activatedAt: '2025-01-02T00:00:00.000Z',
+          endDateTime: '2027-01-02T00:00:00.000Z',
+          createdAt: '2025-01-01T00:00:00.000Z',
+          changedAt: '2025-01-02T00:00:00.000Z',
+          assignments: [],
+        },
+        index + 1,
+      );
+      savePairSummary(store, PARTNER, `customer-${index}`);
+    });
+    queries = new CustomersQueries(store);
+  });
+
+  afterEach(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const viewer = { partnerTenantId: PARTNER, roles: ['ADMIN_AGENT' as const] };
+  const order = { sort: 'NAME' as const, direction: 'DESC' as const };
+
+  it('R16: each row of the page brings its pair’s summary, the page and its order unchanged', () => {
+    // A search sorts its matches (name or domain: multi-index OR) before the page is cut.
+    const criteria = customerCriteria(viewer, { search: 'za' });
+    const rows = queries.pageWithGdap(criteria, order, 2, null);
+    expect(rows.map(({ gdap_nodes: _, ...row }) => row)).toEqual(
+      queries.page(criteria, order, 2, null),
+    );
+    expect(rows.map((row) => row.customer_name)).toEqual(['Zava Travel', 'Zava Labs']);
+    const gdap = gdapOfRows(rows);
+    expect([...gdap.keys()]).toEqual(['customer-2', 'customer-0']);
+    expect(gdap.get('customer-2')!.relationships.map((node) => node.displayName)).toEqual([
+      'Helpdesk 2',
+    ]);
+    const next = queries.pageWithGdap(criteria, order, 2, {
+      value: rows[1].search_name,
+      tenantId: rows[1].customer_tenant_id,
+    });
+    expect(next.map((row) => [row.customer_name, row.gdap_nodes !== null])).toEqual([
+      ['Zava Bank', true],
+    ]);
+  });
+
+  it('R16: a row without GDAP brings none', () => {
+    const rows = queries.pageWithGdap(customerCriteria(viewer, {}), order, 10, null);
+    expect(rows.map((row) => [row.customer_name, row.gdap_nodes !== null])).toEqual([
+      ['Zava Travel', true],
+      ['Zava Labs', true],
+      ['Zava Bank', true],
+      ['Trey Toys', false],
+      ['Coho Winery', false],
+      ['Alpine Foods', false],
+    ]);
+    expect(gdapOfRows(rows).size).toBe(3);
+  });
+});
