@@ -26,7 +26,7 @@ export interface RelationshipRow {
 /** A Customers page row: the relationship, with its pair's GDAP summary as stored, if any. */
 export interface CustomerPageRow extends RelationshipRow {
   /** gdap_pair_summaries' text for the pair (gdap-pair-summary.ts), null without GDAP. */
-  gdap_nodes: string | null;
+  gdap_relationships: string | null;
 }
 
 export interface CustomerPageKey {
@@ -175,7 +175,7 @@ export class CustomersQueries {
   ): CustomerPageRow[] {
     const { sql, params, orderBy } = pageQuery(criteria, order, first, after);
     return this.db.all<CustomerPageRow>(
-      `SELECT c.*, g.nodes AS gdap_nodes FROM (${sql}) c
+      `SELECT c.*, g.relationships AS gdap_relationships FROM (${sql}) c
        LEFT JOIN gdap_pair_summaries g
          ON g.partner_tenant_id = c.partner_tenant_id AND g.customer_tenant_id = c.customer_tenant_id
        ${orderBy}`,

@@ -52,12 +52,15 @@ export const grantsInForceOf = (summary: GdapPairSummary, now: Date): GdapGrant[
 /** R67: the statuses whose active assignments grant (grantsOfViews). */
 const GRANTING: ReadonlySet<string> = new Set<GdapRelationshipStatus>(['active', 'expiring']);
 
-const dateOf = (value: number | null) => (value === null ? null : new Date(value));
+/** A stored moment: epoch ms, or ISO text in rows version 2 wrote (read while 3 builds). */
+type StoredMoment = number | string;
+
+const dateOf = (value: StoredMoment | null) => (value === null ? null : new Date(value));
 
 const epochMsOf = (value: string | null) => (value === null ? null : Date.parse(value));
 
 /*
- * How a summary row stores the pair's relationships (gdap-relationships v3, column `nodes`): each a
+ * How a summary row stores the pair's relationships (gdap-relationships v3): each a
  * tuple in the order below (no field names, and no tenant ids: the row's key has them), its roles
  * as their template ids joined by spaces where the catalogue names them the same, else the roles
  * themselves, and its moments as epoch milliseconds (a Date from a number is several times cheaper
@@ -70,7 +73,7 @@ type StoredAssignment = [
   assignmentId: string,
   securityGroupId: string,
   status: GdapAssignmentStatus,
-  createdAt: number,
+  createdAt: StoredMoment,
   roles: StoredRoles,
 ];
 
@@ -83,11 +86,11 @@ type StoredRelationship = [
   status: GdapRelationshipStatus,
   approvalUrl: string | null,
   emailDraft: { subject: string; body: string } | null,
-  approvalExpiresAt: number | null,
-  activatedAt: number | null,
+  approvalExpiresAt: StoredMoment | null,
+  activatedAt: StoredMoment | null,
   endDateTime: string | null,
-  createdAt: number,
-  changedAt: number,
+  createdAt: StoredMoment,
+  changedAt: StoredMoment,
   roles: StoredRoles,
   assignments: StoredAssignment[],
 ];

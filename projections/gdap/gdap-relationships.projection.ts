@@ -45,9 +45,10 @@ export function savePairSummary(db: SqlRunner, partnerTenantId: string, customer
     return;
   }
   db.run(
-    `INSERT INTO gdap_pair_summaries (partner_tenant_id, customer_tenant_id, nodes)
+    `INSERT INTO gdap_pair_summaries (partner_tenant_id, customer_tenant_id, relationships)
      VALUES (?, ?, ?)
-     ON CONFLICT (partner_tenant_id, customer_tenant_id) DO UPDATE SET nodes = excluded.nodes`,
+     ON CONFLICT (partner_tenant_id, customer_tenant_id) DO UPDATE SET
+       relationships = excluded.relationships`,
     [partnerTenantId, customerTenantId, encodePairSummary(views)],
   );
 }
@@ -76,11 +77,8 @@ const writeLatest: ViewWriter = (event, next, db) => {
  * of each relationship, and per (partner, customer) the summary the Customers page reads in one
  * indexed query. gdap-relationships-history keeps every version of the same view.
  */
-export const gdapRelationshipsProjection: Projection = {
+const gdapRelationships = {
   name: 'gdap-relationships',
-  // 3: the pair summary's moments as epoch ms, in a column of a new name (`nodes`, was
-  // `relationships`) so that a version-2 table is never read as version 3's while 3 builds.
-  version: 3,
   tables: ['gdap_relationships', 'gdap_pair_summaries'],
   // Version 1 kept assignments in a table of their own; they are part of each view since 2.
   retiredTables: ['gdap_assignments'],
@@ -100,7 +98,7 @@ export const gdapRelationshipsProjection: Projection = {
     `CREATE TABLE IF NOT EXISTS gdap_pair_summaries (
       partner_tenant_id TEXT NOT NULL,
       customer_tenant_id TEXT NOT NULL,
-      nodes TEXT NOT NULL,
+      relationships TEXT NOT NULL,
       PRIMARY KEY (partner_tenant_id, customer_tenant_id)
     )`,
   ],
@@ -111,4 +109,15 @@ export const gdapRelationshipsProjection: Projection = {
       ON gdap_relationships (partner_tenant_id, status, end_date_time)`,
   ],
   handlers: relationshipViewHandlers(writeLatest),
+};
+
+/**
+ * Version 3 stores the pair summary's moments as epoch ms where 2 stored ISO text, in the same
+ * columns: its queries read version 2's rows too (decodePairSummary takes either), so while 3
+ * builds, version 2 serves and is kept up by these same handlers (writing the new form).
+ */
+export const gdapRelationshipsProjection: Projection = {
+  ...gdapRelationships,
+  version: 3,
+  previous: { ...gdapRelationships, version: 2 },
 };

@@ -106,15 +106,15 @@ export class GdapRelationshipsQueries {
   ): Map<string, GdapPairSummary> {
     const byCustomer = new Map<string, GdapPairSummary>();
     if (customerTenantIds.length === 0) return byCustomer;
-    const rows = this.db.all<{ customer_tenant_id: string; nodes: string }>(
-      `SELECT customer_tenant_id, nodes FROM gdap_pair_summaries
+    const rows = this.db.all<{ customer_tenant_id: string; relationships: string }>(
+      `SELECT customer_tenant_id, relationships FROM gdap_pair_summaries
        WHERE partner_tenant_id = ? AND customer_tenant_id IN (SELECT value FROM json_each(?))`,
       [partnerTenantId, JSON.stringify(customerTenantIds)],
     );
     for (const row of rows) {
       byCustomer.set(
         row.customer_tenant_id,
-        decodePairSummary(partnerTenantId, row.customer_tenant_id, row.nodes),
+        decodePairSummary(partnerTenantId, row.customer_tenant_id, row.relationships),
       );
     }
     return byCustomer;

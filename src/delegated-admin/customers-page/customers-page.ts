@@ -96,10 +96,10 @@ export const cursorIn =
 export function gdapOfRows(rows: readonly CustomerPageRow[]): Map<string, GdapPairSummary> {
   const byCustomer = new Map<string, GdapPairSummary>();
   for (const row of rows) {
-    if (row.gdap_nodes === null) continue;
+    if (row.gdap_relationships === null) continue;
     byCustomer.set(
       row.customer_tenant_id,
-      decodePairSummary(row.partner_tenant_id, row.customer_tenant_id, row.gdap_nodes),
+      decodePairSummary(row.partner_tenant_id, row.customer_tenant_id, row.gdap_relationships),
     );
   }
   return byCustomer;

@@ -96,7 +96,7 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
     // A search sorts its matches (name or domain: multi-index OR) before the page is cut.
     const criteria = customerCriteria(viewer, { search: 'za' });
     const rows = queries.pageWithGdap(criteria, order, 2, null);
-    expect(rows.map(({ gdap_nodes: _, ...row }) => row)).toEqual(
+    expect(rows.map(({ gdap_relationships: _, ...row }) => row)).toEqual(
       queries.page(criteria, order, 2, null),
     );
     expect(rows.map((row) => row.customer_name)).toEqual(['Zava Travel', 'Zava Labs']);
@@ -109,14 +109,14 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
       value: rows[1].search_name,
       tenantId: rows[1].customer_tenant_id,
     });
-    expect(next.map((row) => [row.customer_name, row.gdap_nodes !== null])).toEqual([
+    expect(next.map((row) => [row.customer_name, row.gdap_relationships !== null])).toEqual([
       ['Zava Bank', true],
     ]);
   });
 
   it('R16: a row without GDAP brings none', () => {
     const rows = queries.pageWithGdap(customerCriteria(viewer, {}), order, 10, null);
-    expect(rows.map((row) => [row.customer_name, row.gdap_nodes !== null])).toEqual([
+    expect(rows.map((row) => [row.customer_name, row.gdap_relationships !== null])).toEqual([
       ['Zava Travel', true],
       ['Zava Labs', true],
       ['Zava Bank', true],

@@ -5,6 +5,7 @@ import {
   NO_GDAP,
   pairSummaryOf,
 } from '../../../projections/gdap/gdap-pair-summary';
+import { gdapRelationshipsProjection } from '../../../projections/gdap/gdap-relationships.projection';
 import type { GdapRelationshipView } from '../../../projections/gdap/gdap-relationships.queries';
 import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
 import { relationshipNode, toRelationship } from '../../../src/gdap/gdap.mapper';
@@ -101,6 +102,38 @@ describe('the Customers page’s GDAP pair summary (gdap_pair_summaries)', () =>
     ).relationships;
     expect(node.activatedDateTime).toEqual(new Date(view.activatedAt!));
     expect(node.accessAssignments[1].createdDateTime).toEqual(new Date('2025-03-01T09:02:00.000Z'));
+  });
+
+  it('R16: a row version 2 wrote (moments as ISO text) reads as the same nodes, as version 3 reads it while it builds', () => {
+    const views = [relationship('a', 'Fabrikam helpdesk'), relationship('b', 'Fabrikam audit')];
+    const current = encodePairSummary(views);
+    const isoMoments = (stored: unknown[]) =>
+      stored.map((value, index) => ([8, 9, 11, 12].includes(index) ? toIso(value) : value));
+    const toIso = (value: unknown) =>
+      typeof value === 'number' ? new Date(value).toISOString() : value;
+    const versionTwo = JSON.stringify(
+      (JSON.parse(current) as unknown[][]).map((stored) => {
+        const relationshipRow = isoMoments(stored);
+        relationshipRow[14] = (stored[14] as unknown[][]).map((assignment) =>
+          assignment.map((value, index) => (index === 3 ? toIso(value) : value)),
+        );
+        return relationshipRow;
+      }),
+    );
+    expect(versionTwo).toContain('"2025-03-01T09:02:00.000Z"');
+    expect(versionTwo).not.toEqual(current);
+    const read = (text: string) =>
+      decodePairSummary(PAIR.partnerTenantId, PAIR.customerTenantId, text);
+    expect(read(versionTwo)).toEqual(read(current));
+  });
+
+  it('R16: version 3 declares version 2, on the same tables, as its previous: kept up while 3 builds', () => {
+    expect(gdapRelationshipsProjection.previous).toMatchObject({
+      name: gdapRelationshipsProjection.name,
+      version: gdapRelationshipsProjection.version - 1,
+      tables: gdapRelationshipsProjection.tables,
+      schema: gdapRelationshipsProjection.schema,
+    });
   });
 
   it('R16, R60: every node holding the same catalogue roles shares one frozen list', () => {

@@ -115,7 +115,7 @@ const rowsOf = (relationship: GdapRelationshipView, position: number) => ({
     {
       partner_tenant_id: 'contoso-partners',
       customer_tenant_id: 'fabrikam',
-      nodes: encodePairSummary([relationship]),
+      relationships: encodePairSummary([relationship]),
     },
   ],
 });
@@ -283,7 +283,7 @@ describe('gdap-relationships projection (R60–R66)', () => {
         {
           partner_tenant_id: 'contoso-partners',
           customer_tenant_id: 'fabrikam',
-          nodes: encodePairSummary(relationships),
+          relationships: encodePairSummary(relationships),
         },
       ],
     });
