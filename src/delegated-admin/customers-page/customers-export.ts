@@ -6,7 +6,12 @@ import type { CustomersQueries } from '../../../projections/delegated-admin/cust
 import type { SubscriptionsQueries } from '../../../projections/azure-subscriptions/subscriptions.queries';
 import { customerMapper } from './customer.mapper';
 import { CUSTOMERS_CSV_HEADER, customerCsvLine } from './customers-csv';
-import { CUSTOMERS_PAGE_MAX, type CustomersPageRequest, readCustomersPage } from './customers-page';
+import {
+  CUSTOMERS_PAGE_MAX,
+  type CustomersPageRequest,
+  gdapOfRows,
+  readCustomersPage,
+} from './customers-page';
 
 /**
  * Writes the filtered, sorted Customers page as `viewer` sees it to `out` as CSV, page by page
@@ -30,13 +35,20 @@ export async function exportCustomers(
       after,
     });
     const ofCustomers = subscriptions.ofCustomers(page.rows.map((row) => row.customer_tenant_id));
+    const gdapOf = gdapOfRows(page.rows);
     // The first page is read before anything is written: a refused request writes nothing.
     const header = after === null ? CUSTOMERS_CSV_HEADER : '';
     const text =
       header +
       page.rows
         .map((row) =>
-          customerCsvLine(toCustomer(row, ofCustomers.get(row.customer_tenant_id) ?? [])),
+          customerCsvLine(
+            toCustomer(
+              row,
+              ofCustomers.get(row.customer_tenant_id) ?? [],
+              gdapOf.get(row.customer_tenant_id),
+            ),
+          ),
         )
         .join('');
     written += page.rows.length;

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { customersProjection } from '../../../projections/delegated-admin/customers.projection';
 import {
   CustomersQueries,
@@ -15,6 +16,11 @@ import {
 import { customerCriteria } from '../../../src/delegated-admin/domain/customer-search';
 import { gdapOfRows } from '../../../src/delegated-admin/customers-page/customers-page';
 import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
+import { exportCustomers } from '../../../src/delegated-admin/customers-page/customers-export';
+import type { Actor } from '../../../src/platform/domain/actor';
+import { subscriptionsProjection } from '../../../projections/azure-subscriptions/subscriptions.projection';
+import { SubscriptionsQueries } from '../../../projections/azure-subscriptions/subscriptions.queries';
+import { GdapRelationshipsQueries } from '../../../projections/gdap/gdap-relationships.queries';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 
 const PARTNER = 'contoso-partners';
@@ -125,5 +131,52 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
       ['Alpine Foods', false],
     ]);
     expect(gdapOfRows(rows).size).toBe(3);
+  });
+
+  it('R67: the CLI export counts GDAP grants in the usable services, as the page and customersCsv do', async () => {
+    subscriptionsProjection.schema.forEach((ddl) => store.db.exec(ddl));
+    const relationshipId = `0@${PARTNER}`;
+    const [view] = new GdapRelationshipsQueries(store)
+      .ofCustomers(PARTNER, ['customer-0'])
+      .get('customer-0')!;
+    saveRelationshipView(
+      store,
+      {
+        ...view,
+        assignments: [
+          {
+            assignmentId: 'admin-agents',
+            relationshipId,
+            securityGroupId: 'ADMIN_AGENTS',
+            roles: [DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR],
+            status: 'active',
+            createdAt: '2025-01-02T00:00:00.000Z',
+          },
+        ],
+      },
+      10,
+    );
+    savePairSummary(store, PARTNER, 'customer-0');
+    const out = new PassThrough();
+    let csv = '';
+    out.on('data', (chunk: Buffer) => (csv += chunk.toString()));
+    const actor: Actor = {
+      userId: 'ann',
+      name: 'Ann',
+      tenantId: PARTNER,
+      tenantKind: 'partner',
+      roles: ['AdminAgent'],
+    };
+    await exportCustomers(queries, new SubscriptionsQueries(store), actor, { filter: {} }, out);
+    const usable = (name: string) =>
+      csv
+        .split('\r\n')
+        .find((line) => line.includes(`,${name},`))!
+        .split(',')
+        .at(-1);
+    // DAP is NONE on every row: only the active assignment's role makes a service usable.
+    expect(usable('Zava Labs')).not.toBe('');
+    expect(usable('Zava Travel')).toBe('');
+    expect(usable('Trey Toys')).toBe('');
   });
 });
