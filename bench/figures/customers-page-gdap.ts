@@ -5,7 +5,6 @@ import {
   gdapOfRows,
   readCustomersPage,
 } from '../../src/delegated-admin/customers-page/customers-page';
-import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import type { Actor } from '../../src/platform/domain/actor';
 import { ReadStore } from '../../src/platform/read-store/read-store';
 import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
@@ -15,9 +14,9 @@ import {
   savePairSummary,
   saveRelationshipView,
 } from '../../projections/gdap/gdap-relationships.projection';
-import type { GdapRelationshipView } from '../../projections/gdap/gdap-relationships.queries';
 import type { BenchOptions } from '../lib/options';
 import { Random } from '../lib/random';
+import { activeGdapView } from '../../test/support/gdap-view';
 import { buildFigure, type Figure, type Sample } from '../lib/report';
 import { alternate, inScratchDir } from '../lib/scratch';
 import { Latencies, nowMs } from '../lib/stats';
@@ -33,44 +32,6 @@ const viewer: Actor = {
   tenantKind: 'partner',
   roles: ['AdminAgent', 'tier-two'],
 };
-const ROLES = [
-  DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR,
-  DIRECTORY_ROLES.USER_ADMINISTRATOR,
-  DIRECTORY_ROLES.EXCHANGE_ADMINISTRATOR,
-];
-
-/** One active relationship with the customer at `index`, with two active assignments. */
-function activeRelationship(index: number): GdapRelationshipView {
-  const relationshipId = `${String(index).padStart(8, '0')}-0000-4000-8000-000000000000@${PARTNER}`;
-  const at = '2026-01-01T00:00:00.000Z';
-  return {
-    relationshipId,
-    partnerTenantId: PARTNER,
-    partnerName: 'Contoso Partners',
-    customerTenantId: `customer-${index}`,
-    displayName: `Helpdesk ${index}`,
-    duration: 'P730D',
-    roles: ROLES,
-    autoExtendDuration: 'P180D',
-    status: 'active',
-    approvalUrl: null,
-    emailDraft: null,
-    approvalExpiresAt: null,
-    activatedAt: at,
-    endDateTime: '2099-01-01T00:00:00.000Z',
-    createdAt: at,
-    changedAt: at,
-    assignments: ['HELPDESK_AGENTS', 'tier-two'].map((group) => ({
-      assignmentId: `${index}-${group}`,
-      relationshipId,
-      securityGroupId: group,
-      roles: ROLES,
-      status: 'active',
-      createdAt: at,
-    })),
-  };
-}
-
 /**
  * The GDAP read model's tables, empty (today's page) or with one relationship on every row,
  * written as its handlers write them (the view, then the pair's summary).
@@ -82,7 +43,7 @@ export function withGdap(file: string, customers: number, relationships: boolean
     gdapRelationshipsProjection.queryIndexes?.forEach((ddl) => store.db.exec(ddl));
     if (!relationships) return;
     for (let index = 0; index < customers; index++) {
-      const view = activeRelationship(index);
+      const view = activeGdapView(PARTNER, index);
       saveRelationshipView(store, view, index + 1);
       savePairSummary(store, PARTNER, view.customerTenantId);
     }

@@ -22,6 +22,7 @@ import { subscriptionsProjection } from '../../../projections/azure-subscription
 import { SubscriptionsQueries } from '../../../projections/azure-subscriptions/subscriptions.queries';
 import { GdapRelationshipsQueries } from '../../../projections/gdap/gdap-relationships.queries';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
+import { activeGdapView } from '../../support/gdap-view';
 
 const PARTNER = 'contoso-partners';
 const NAMES = ['Zava Labs', 'Alpine Foods', 'Zava Travel', 'Coho Winery', 'Zava Bank', 'Trey Toys'];
@@ -61,28 +62,13 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
     });
     // A relationship with every other customer (0, 2, 4: the Zava ones).
     [0, 2, 4].forEach((index) => {
-      const relationshipId = `${index}@${PARTNER}`;
       saveRelationshipView(
         store,
-        {
-          relationshipId,
-          partnerTenantId: PARTNER,
-          partnerName: 'Contoso Partners',
-          customerTenantId: `customer-${index}`,
-          displayName: `Helpdesk ${index}`,
-          duration: 'P730D',
+        activeGdapView(PARTNER, index, {
           roles: [DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR],
           autoExtendDuration: 'PT0S',
-          status: 'active',
-          approvalUrl: null,
-          emailDraft: null,
-          approvalExpiresAt: null,
-          activatedAt: '2025-01-02T00:00:00.000Z',
-          endDateTime: '2027-01-02T00:00:00.000Z',
-          createdAt: '2025-01-01T00:00:00.000Z',
-          changedAt: '2025-01-02T00:00:00.000Z',
           assignments: [],
-        },
+        }),
         index + 1,
       );
       savePairSummary(store, PARTNER, `customer-${index}`);
@@ -135,7 +121,6 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
 
   it('R67: the CLI export counts GDAP grants in the usable services, as the page and customersCsv do', async () => {
     subscriptionsProjection.schema.forEach((ddl) => store.db.exec(ddl));
-    const relationshipId = `0@${PARTNER}`;
     const [view] = new GdapRelationshipsQueries(store)
       .ofCustomers(PARTNER, ['customer-0'])
       .get('customer-0')!;
@@ -146,7 +131,7 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
         assignments: [
           {
             assignmentId: 'admin-agents',
-            relationshipId,
+            relationshipId: view.relationshipId,
             securityGroupId: 'ADMIN_AGENTS',
             roles: [DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR],
             status: 'active',
