@@ -66,6 +66,12 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
+  /** The recorded events of `type` of the relationship `id`, from the partner's GDAP stream. */
+  const recordedOf = async (id: string, type: string) =>
+    (await app.app.get<EventStore>(EVENT_STORE).readStream('gdap-contoso-partners')).filter(
+      (event) =>
+        event.type === type && (event.data as { relationshipId: string }).relationshipId === id,
+    );
   const list = async (token: string) =>
     (await app.gql(token, LIST)).data.delegatedAdminRelationships.nodes;
   /** The Microsoft 365 portal on Hal's (a Helpdesk Agent's) Customers page, and the GDAP column. */
@@ -240,14 +246,8 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     expect(await helpdeskActions()).toMatchObject({ allowed: true, rule: 'R67' });
 
     await tick();
-    const recorded = await app.app.get<EventStore>(EVENT_STORE).readStream('gdap-contoso-partners');
-    const ofIt = (type: string) =>
-      recorded.filter(
-        (event) =>
-          event.type === type && (event.data as { relationshipId: string }).relationshipId === id,
-      );
-    expect(ofIt('DelegatedAdminRelationshipAutoExtended')).toHaveLength(1);
-    expect(ofIt('DelegatedAdminRelationshipExpired')).toHaveLength(0);
+    expect(await recordedOf(id, 'DelegatedAdminRelationshipAutoExtended')).toHaveLength(1);
+    expect(await recordedOf(id, 'DelegatedAdminRelationshipExpired')).toHaveLength(0);
 
     // R43: both pages show the GDAP relationships as they stood at asOf.
     const statusAt = async (asOf?: Date) => {
@@ -337,14 +337,8 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     });
 
     await tick();
-    const recorded = await app.app.get<EventStore>(EVENT_STORE).readStream('gdap-contoso-partners');
-    const ofIt = (type: string) =>
-      recorded.filter(
-        (event) =>
-          event.type === type && (event.data as { relationshipId: string }).relationshipId === id,
-      );
-    expect(ofIt('DelegatedAdminRelationshipApprovalExpired')).toHaveLength(1);
-    expect(ofIt('DelegatedAdminRelationshipApproved')).toHaveLength(0);
+    expect(await recordedOf(id, 'DelegatedAdminRelationshipApprovalExpired')).toHaveLength(1);
+    expect(await recordedOf(id, 'DelegatedAdminRelationshipApproved')).toHaveLength(0);
   });
 
   it.each([
@@ -378,18 +372,10 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
         rule: 'R64',
       });
 
-      const recorded = await app.app
-        .get<EventStore>(EVENT_STORE)
-        .readStream('gdap-contoso-partners');
-      const ofIt = (type: string) =>
-        recorded.filter(
-          (event) =>
-            event.type === type && (event.data as { relationshipId: string }).relationshipId === id,
-        );
-      expect(ofIt('DelegatedAdminRelationshipTerminationRequested')).toEqual([
+      expect(await recordedOf(id, 'DelegatedAdminRelationshipTerminationRequested')).toEqual([
         expect.objectContaining({ data: expect.objectContaining({ requestedBy: side }) }),
       ]);
-      expect(ofIt('DelegatedAdminRelationshipTerminated')).toHaveLength(1);
+      expect(await recordedOf(id, 'DelegatedAdminRelationshipTerminated')).toHaveLength(1);
     },
   );
 });
