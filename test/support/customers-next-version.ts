@@ -2,12 +2,8 @@ import { customersProjection } from '../../projections/delegated-admin/customers
 import { PROJECTIONS } from '../../src/capabilities';
 import type { Projection, SqlRunner } from '../../src/platform/projection-engine/projection';
 
-/**
- * customers at its next version, as a projection author would bump it: the same tables, names
- * written upper-case (a handler change), declaring the live version as its `previous` so the
- * engine keeps that one up while this one is built beside it.
- */
-export const customersNext: Projection = {
+/** customers at its next version: the same tables, names written upper-case (a handler change). */
+export const customersUpperCased: Projection = {
   ...customersProjection,
   version: customersProjection.version + 1,
   handlers: Object.fromEntries(
@@ -19,6 +15,14 @@ export const customersNext: Projection = {
       },
     ]),
   ),
+};
+
+/**
+ * The same next version as a projection author would bump it, declaring the live version as its
+ * `previous` so the engine keeps that one up while this one is built beside it.
+ */
+export const customersNext: Projection = {
+  ...customersUpperCased,
   previous: customersProjection,
 };
 

@@ -7,27 +7,16 @@ import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlit
 import { BuildLockedError } from '../../../src/platform/projection-engine/builds';
 import { buildNames } from '../../../src/platform/projection-engine/build-names';
 import { Checkpoints } from '../../../src/platform/projection-engine/checkpoints';
-import type { Projection, SqlRunner } from '../../../src/platform/projection-engine/projection';
+import type { Projection } from '../../../src/platform/projection-engine/projection';
 import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
+import { customersUpperCased } from '../../support/customers-next-version';
 import { gatedStore } from '../../support/gated-store';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { writeStory } from '../../support/story';
 
-/** customers at the next version: the same tables, names written upper-case (a handler change). */
-const customersV2: Projection = {
-  ...customersProjection,
-  version: customersProjection.version + 1,
-  handlers: Object.fromEntries(
-    Object.entries(customersProjection.handlers).map(([type, handler]) => [
-      type,
-      (event: unknown, db: SqlRunner) => {
-        (handler as (event: unknown, db: SqlRunner) => void)(event, db);
-        db.run('UPDATE customers SET customer_name = upper(customer_name)');
-      },
-    ]),
-  ),
-};
+/** customers at the next version, declaring no previous: the live one is served as left. */
+const customersV2 = customersUpperCased;
 const bumped = PROJECTIONS.map((projection) =>
   projection.name === 'customers' ? customersV2 : projection,
 );
