@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RequestResellerRelationship } from '../../src/invitations/request-reseller-relationship';
-import type { Actor } from '../../src/platform/domain/actor';
 import { Readiness } from '../../src/platform/health/readiness';
+import { SPEC_ACTOR } from '../../test/support/projection-spec';
 import { copyDataDir, populationFile } from '../lib/fixtures';
 import { openLedger } from '../lib/ledger';
 import type { BenchOptions } from '../lib/options';
@@ -11,14 +11,8 @@ import { buildFigure, type Figure, type Sample } from '../lib/report';
 import { alternate, inScratchDir } from '../lib/scratch';
 import { Latencies, nowMs } from '../lib/stats';
 
-const partner: Actor = {
-  userId: 'ann',
-  name: 'Ann',
-  tenantId: 'contoso-partners',
-  tenantKind: 'partner',
-  tenantName: 'Contoso Partners',
-  roles: ['AdminAgent'],
-};
+/** Ann, an Admin Agent of contoso-partners, invites the customers. */
+const partner = SPEC_ACTOR;
 const ENV = { SQLITE_SYNCHRONOUS: 'NORMAL' };
 
 /**
