@@ -1,5 +1,6 @@
 import type { GdapAssignmentStatus, GdapRelationshipStatus } from '../../src/gdap/domain/events';
 import { type DirectoryRole, directoryRoleById } from '../../src/gdap/domain/role-catalogue';
+import { GRANTING } from '../../src/gdap/domain/gdap-state';
 import { relationshipNode } from '../../src/gdap/gdap.mapper';
 import type {
   DelegatedAdminAccessAssignment,
@@ -48,9 +49,6 @@ export function pairSummaryOf(relationships: readonly GdapRelationshipView[]): G
  */
 export const grantsInForceOf = (summary: GdapPairSummary, now: Date): GdapGrant[] =>
   summary.grantsHoldUntil > now.getTime() ? summary.grants : grantsInForce(summary.grants, now);
-
-/** R67: the statuses whose active assignments grant (grantsOfViews). */
-const GRANTING: ReadonlySet<string> = new Set<GdapRelationshipStatus>(['active', 'expiring']);
 
 /** A stored moment: epoch ms, or ISO text in rows version 2 wrote (read while 3 builds). */
 type StoredMoment = number | string;
@@ -181,7 +179,8 @@ export function decodePairSummary(
       assignments,
     ]): DelegatedAdminRelationship => {
       const end = endDateTime === null ? null : new Date(endDateTime);
-      const granting = GRANTING.has(status) && end !== null;
+      // R67 as grantsOfRelationship says it, in the same pass that builds the nodes.
+      const granting = GRANTING.includes(status) && end !== null;
       return {
         id,
         displayName,

@@ -1,6 +1,7 @@
 import type { GdapGrant } from '../../src/gdap/domain/effective-roles';
 import type { GdapAssignmentStatus, GdapRelationshipStatus } from '../../src/gdap/domain/events';
 import type { DirectoryRole } from '../../src/gdap/domain/role-catalogue';
+import { GRANTING, grantsOfRelationship } from '../../src/gdap/domain/gdap-state';
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
 import { decodePairSummary, type GdapPairSummary } from './gdap-pair-summary';
 
@@ -35,20 +36,7 @@ export interface GdapRelationshipView {
 
 /** R67: the active assignments of granting relationships among `views`, as grants. */
 export const grantsOfViews = (views: readonly GdapRelationshipView[]): GdapGrant[] =>
-  views
-    .filter((view) => (view.status === 'active' || view.status === 'expiring') && view.endDateTime)
-    .flatMap((view) =>
-      view.assignments
-        .filter((assignment) => assignment.status === 'active')
-        .map((assignment) => ({
-          relationshipId: view.relationshipId,
-          relationshipName: view.displayName,
-          assignmentId: assignment.assignmentId,
-          securityGroupId: assignment.securityGroupId,
-          roles: assignment.roles,
-          endDateTime: view.endDateTime as string,
-        })),
-    );
+  views.flatMap((view) => grantsOfRelationship(view, view.assignments));
 
 export interface GdapRelationshipFilter {
   partnerTenantId?: string;
@@ -56,7 +44,7 @@ export interface GdapRelationshipFilter {
   status?: GdapRelationshipStatus;
 }
 
-const GRANTING = `('active', 'expiring')`;
+const GRANTING_SQL = `(${GRANTING.map((status) => `'${status}'`).join(', ')})`;
 
 const viewsOf = (rows: { view: string }[]): GdapRelationshipView[] =>
   rows.map((row) => JSON.parse(row.view) as GdapRelationshipView);
@@ -144,7 +132,7 @@ export class GdapRelationshipsQueries {
   endingBy(partnerTenantId: string, until: Date): GdapRelationshipView[] {
     const rows = this.db.all<{ view: string }>(
       `SELECT view FROM gdap_relationships
-       WHERE partner_tenant_id = ? AND status IN ${GRANTING} AND end_date_time <= ?
+       WHERE partner_tenant_id = ? AND status IN ${GRANTING_SQL} AND end_date_time <= ?
        ORDER BY end_date_time, relationship_id`,
       [partnerTenantId, until.toISOString()],
     );

@@ -40,26 +40,34 @@ export const GRANTING: readonly GdapRelationshipStatus[] = ['active', 'expiring'
 export const namedRelationships = (state: GdapState): GdapRelationship[] =>
   Object.values(state.relationships);
 
+/**
+ * R67: what one relationship grants: its active assignments while it is active or expiring, each
+ * until its end (the domain's state and the read models' views both have this shape).
+ */
+export function grantsOfRelationship(
+  relationship: Pick<GdapRelationship, 'relationshipId' | 'displayName' | 'status' | 'endDateTime'>,
+  assignments: readonly GdapAssignment[],
+): GdapGrant[] {
+  const { endDateTime } = relationship;
+  if (!GRANTING.includes(relationship.status) || !endDateTime) return [];
+  return assignments
+    .filter((assignment) => assignment.status === 'active')
+    .map((assignment) => ({
+      relationshipId: relationship.relationshipId,
+      relationshipName: relationship.displayName,
+      assignmentId: assignment.assignmentId,
+      securityGroupId: assignment.securityGroupId,
+      roles: assignment.roles,
+      endDateTime,
+    }));
+}
+
 /** R67: the active assignments of the partner's granting relationships with one customer. */
 export function grantsFor(state: GdapState, customerTenantId: string): GdapGrant[] {
   return Object.values(state.relationships)
-    .filter(
-      (relationship) =>
-        relationship.customerTenantId === customerTenantId &&
-        GRANTING.includes(relationship.status) &&
-        relationship.endDateTime !== null,
-    )
+    .filter((relationship) => relationship.customerTenantId === customerTenantId)
     .flatMap((relationship) =>
-      Object.values(relationship.assignments)
-        .filter((assignment) => assignment.status === 'active')
-        .map((assignment) => ({
-          relationshipId: relationship.relationshipId,
-          relationshipName: relationship.displayName,
-          assignmentId: assignment.assignmentId,
-          securityGroupId: assignment.securityGroupId,
-          roles: assignment.roles,
-          endDateTime: relationship.endDateTime as string,
-        })),
+      grantsOfRelationship(relationship, Object.values(relationship.assignments)),
     );
 }
 
