@@ -15,7 +15,13 @@ import { revocationFigures } from './figures/revocation';
 import { scaleoutFigures } from './figures/scaleout';
 import { soakFigures } from './figures/soak';
 import { startupFigures } from './figures/startup';
-import { type BenchOptions, type FigureName, parseOptions } from './lib/options';
+import {
+  BenchUsageError,
+  type BenchOptions,
+  type FigureName,
+  parseOptions,
+  USAGE,
+} from './lib/options';
 import { type Figure, machineInfo, renderTable, type Report, writeReport } from './lib/report';
 
 const FIGURES: Record<
@@ -101,8 +107,22 @@ export async function runBench(options: BenchOptions): Promise<Report> {
   return report;
 }
 
+function optionsOrExit(argv: readonly string[]): BenchOptions {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  try {
+    return parseOptions(argv);
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    console.error(`${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
 if (require.main === module) {
-  runBench(parseOptions(process.argv.slice(2))).catch((error: unknown) => {
+  runBench(optionsOrExit(process.argv.slice(2))).catch((error: unknown) => {
     console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     process.exit(1);
   });

@@ -101,7 +101,10 @@ export interface BenchOptions {
 
 export const DEFAULT_OUT = join(__dirname, '../results/latest.json');
 
-const USAGE = `usage: npm run bench [-- --quick] [--only ${FIGURE_NAMES.join(',')}] [--out FILE] [--runs N] [--seed N] [--soak-seconds N]`;
+export const USAGE = `usage: npm run bench [-- [--help] [--quick | --tiny] [--only ${FIGURE_NAMES.join(',')}] [--out FILE] [--runs N] [--seed N] [--soak-seconds N]]`;
+
+/** A command line the bench cannot run: told with the usage line, without a stack trace. */
+export class BenchUsageError extends Error {}
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   let mode: Mode = 'full';
@@ -114,7 +117,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     const arg = argv[i];
     const value = () => {
       const next = argv[++i];
-      if (next === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
+      if (next === undefined) throw new BenchUsageError(`${arg} needs a value`);
       return next;
     };
     if (arg === '--quick') mode = 'quick';
@@ -124,17 +127,18 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (arg === '--runs') runs = Number(value());
     else if (arg === '--soak-seconds') soakSeconds = Number(value());
     else if (arg === '--only') only = value().split(',').map(figureName);
-    else throw new Error(`unknown option ${arg}\n${USAGE}`);
+    else throw new BenchUsageError(`unknown option ${arg}`);
   }
   const sizes = structuredClone(SIZES[mode]);
   if (runs !== undefined) {
-    if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer`);
+    if (!Number.isInteger(runs) || runs < 1)
+      throw new BenchUsageError(`--runs must be a positive integer`);
     sizes.runs = runs;
     sizes.rebuild.runs = runs;
     sizes.startup.runs = runs;
   }
   if (soakSeconds !== undefined) {
-    if (!(soakSeconds > 0)) throw new Error(`--soak-seconds must be a positive number`);
+    if (!(soakSeconds > 0)) throw new BenchUsageError(`--soak-seconds must be a positive number`);
     sizes.soak.seconds = soakSeconds;
   }
   return { mode, sizes, only, out, seed, log: (line) => console.log(line) };
@@ -142,6 +146,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
 
 function figureName(name: string): FigureName {
   const known = FIGURE_NAMES.find((candidate) => candidate === name.trim());
-  if (!known) throw new Error(`unknown figure "${name}"; known: ${FIGURE_NAMES.join(', ')}`);
+  if (!known)
+    throw new BenchUsageError(`unknown figure "${name}"; known: ${FIGURE_NAMES.join(', ')}`);
   return known;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseOptions } from '../../bench/lib/options';
+import { BenchUsageError, parseOptions } from '../../bench/lib/options';
 import type { Report } from '../../bench/lib/report';
 import { runBench } from '../../bench/run';
 import { PROJECTIONS } from '../../src/capabilities';
@@ -44,4 +44,10 @@ describe('npm run bench (smoke, tiny sizes)', () => {
     });
     expect(JSON.parse(readFileSync(out, 'utf8')) as Report).toEqual(report);
   }, 120_000);
+
+  it('refuses an unknown option, a missing value and an unknown figure as usage errors', () => {
+    for (const argv of [['--bogus'], ['--runs'], ['--only', 'nope'], ['--runs', '0']]) {
+      expect(() => parseOptions(argv)).toThrow(BenchUsageError);
+    }
+  });
 });
