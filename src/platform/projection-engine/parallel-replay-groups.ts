@@ -3,11 +3,16 @@
  * (`ProjectionEngine.rebuild` of bench figure 3's store at 200,000 events, its query indexes
  * included) minus the engine's own floor (1.22 s, gdap-relationships, which writes no row in that
  * population). Measured 2026-11-30 15:50 UTC on the 2-core machine, load average 2.7 to 4.0, one
- * projection at a time. A projection not listed counts as `UNLISTED_COST`. Measure again when a
- * projection's handlers change much.
+ * projection at a time. Audit's again at 18:10 UTC, from figure 3's threads at 1,000,000 events
+ * with deferred parsing (load 3.7 to 4.0): 29 s of replay and 13 s of query indexes in the calling
+ * thread (thread CPU), 8.5 s per 200,000 events, while the nine others took 23 s together in the
+ * worker (4.6 per 200,000 events, less than their listed costs and the overhead add up to: either
+ * way the worker takes all of them but gdap-relationships, which writes nothing here). A
+ * projection not listed counts as `UNLISTED_COST`. Measure again when a projection's handlers
+ * change much.
  */
 export const REPLAY_COST: Readonly<Record<string, number>> = {
-  audit: 5.92,
+  audit: 7.3,
   'customers-history': 1.46,
   invitations: 0.88,
   users: 0.85,
