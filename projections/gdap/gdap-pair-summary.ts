@@ -1,5 +1,9 @@
 import type { GdapAssignmentStatus, GdapRelationshipStatus } from '../../src/gdap/domain/events';
-import { type DirectoryRole, directoryRoleById } from '../../src/gdap/domain/role-catalogue';
+import {
+  DIRECTORY_ROLES,
+  type DirectoryRole,
+  directoryRoleById,
+} from '../../src/gdap/domain/role-catalogue';
 import { GRANTING } from '../../src/gdap/domain/gdap-state';
 import { relationshipNode } from '../../src/gdap/gdap.mapper';
 import type {
@@ -58,14 +62,38 @@ const dateOf = (value: StoredMoment | null) => (value === null ? null : new Date
 const epochMsOf = (value: string | null) => (value === null ? null : Date.parse(value));
 
 /*
- * How a summary row stores the pair's relationships (gdap-relationships v3): each a
+ * How a summary row stores the pair's relationships (gdap-relationships v4): each a
  * tuple in the order below (no field names, and no tenant ids: the row's key has them), its roles
- * as their template ids joined by spaces where the catalogue names them the same, else the roles
+ * as one number of role codes (ROLE_CODES) where the catalogue names them the same, else the roles
  * themselves, and its moments as epoch milliseconds (a Date from a number is several times cheaper
- * than from text, and every node has six), but the end as the events give it: the grants carry it
- * as text. Every page reads 50 of these rows and builds the nodes from them.
+ * than from text, and every node has six), the end both as the events give it (the grants carry
+ * it as text) and in ms, last. Every page reads 50 of these rows and builds the nodes from them.
+ * Version 3 wrote the roles as their template ids joined by spaces (110 characters for three
+ * roles, half the row) and no end in ms, version 2 the moments as ISO text: both are still read.
  */
-type StoredRoles = string | DirectoryRole[];
+type StoredRoles = number | string | DirectoryRole[];
+
+/**
+ * The catalogue's roles in the order their stored codes name them (code = position + 1). Stored
+ * rows hold these codes: append only, never reorder.
+ */
+const ROLE_CODES: readonly string[] = [
+  DIRECTORY_ROLES.GLOBAL_ADMINISTRATOR,
+  DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR,
+  DIRECTORY_ROLES.USER_ADMINISTRATOR,
+  DIRECTORY_ROLES.EXCHANGE_ADMINISTRATOR,
+  DIRECTORY_ROLES.SHAREPOINT_ADMINISTRATOR,
+  DIRECTORY_ROLES.TEAMS_ADMINISTRATOR,
+  DIRECTORY_ROLES.INTUNE_ADMINISTRATOR,
+  DIRECTORY_ROLES.SECURITY_READER,
+  DIRECTORY_ROLES.DIRECTORY_READERS,
+  DIRECTORY_ROLES.PRIVILEGED_ROLE_ADMINISTRATOR,
+].map((role) => role.roleTemplateId);
+
+/** A role list as one number: each role's code a base-32 digit, the first role the lowest. */
+const CODE_BASE = 32;
+/** 32^10 < 2^53: ten codes fit a number exactly; a longer list is stored as its roles. */
+const MAX_CODED_ROLES = 10;
 
 type StoredAssignment = [
   assignmentId: string,
@@ -91,38 +119,64 @@ type StoredRelationship = [
   changedAt: StoredMoment,
   roles: StoredRoles,
   assignments: StoredAssignment[],
+  /** The end again, as epoch ms (v4 on): a Date from it is cheaper than from the text. */
+  endMs?: number | null,
 ];
 
+const codeOf = (role: DirectoryRole): number => {
+  const code = ROLE_CODES.indexOf(role.roleTemplateId) + 1;
+  return code > 0 && directoryRoleById(role.roleTemplateId)?.displayName === role.displayName
+    ? code
+    : 0;
+};
+
 function storedRoles(roles: readonly DirectoryRole[]): StoredRoles {
-  const named = roles.every(
-    (role) =>
-      !role.roleTemplateId.includes(' ') &&
-      directoryRoleById(role.roleTemplateId)?.displayName === role.displayName,
-  );
-  return named ? roles.map((role) => role.roleTemplateId).join(' ') : [...roles];
+  if (roles.length > MAX_CODED_ROLES) return [...roles];
+  let stored = 0;
+  for (let index = roles.length - 1; index >= 0; index--) {
+    const code = codeOf(roles[index]);
+    if (code === 0) return [...roles];
+    stored = stored * CODE_BASE + code;
+  }
+  return stored;
 }
 
 /**
  * Stored role lists seen, as lists of the catalogue's roles, shared by every node that holds the
  * same list (frozen: nothing that serves them may change them); bounded.
  */
-const CATALOGUE_LISTS = new Map<string, DirectoryRole[]>();
+const CATALOGUE_LISTS = new Map<number | string, DirectoryRole[]>();
+
+function rolesOfCodes(stored: number): DirectoryRole[] {
+  const roles: DirectoryRole[] = [];
+  for (let rest = stored; rest > 0; rest = Math.floor(rest / CODE_BASE)) {
+    roles.push(directoryRoleById(ROLE_CODES[(rest % CODE_BASE) - 1])!);
+  }
+  return roles;
+}
+
+/** Version 3's form: template ids joined by spaces. */
+const rolesOfIds = (stored: string): DirectoryRole[] =>
+  stored === '' ? [] : stored.split(' ').map((id) => directoryRoleById(id)!);
 
 function rolesOf(stored: StoredRoles): DirectoryRole[] {
-  if (typeof stored !== 'string') return stored;
+  if (typeof stored === 'object') return stored;
   let roles = CATALOGUE_LISTS.get(stored);
   if (!roles) {
     roles = Object.freeze(
-      stored === '' ? [] : stored.split(' ').map((id) => directoryRoleById(id)!),
+      typeof stored === 'number' ? rolesOfCodes(stored) : rolesOfIds(stored),
     ) as DirectoryRole[];
     if (CATALOGUE_LISTS.size < 1024) CATALOGUE_LISTS.set(stored, roles);
   }
   return roles;
 }
 
+/** How a version writes a pair's relationships (by display name) into its summary row. */
+export type PairSummaryEncoder = (views: readonly GdapRelationshipView[]) => string;
+
 /** The summary row's text for the pair's relationships (by display name). */
-export function encodePairSummary(views: readonly GdapRelationshipView[]): string {
-  return JSON.stringify(
+export const encodePairSummary: PairSummaryEncoder = (views) =>
+  JSON.stringify(
     views.map((view): StoredRelationship => [
       view.relationshipId,
       view.partnerName,
@@ -145,9 +199,9 @@ export function encodePairSummary(views: readonly GdapRelationshipView[]): strin
         Date.parse(assignment.createdAt),
         storedRoles(assignment.roles),
       ]),
+      epochMsOf(view.endDateTime),
     ]),
   );
-}
 
 /**
  * The summary a row of the pair stores, decoded once straight into the GraphQL nodes the page
@@ -177,8 +231,9 @@ export function decodePairSummary(
       changedAt,
       roles,
       assignments,
+      endMs,
     ]): DelegatedAdminRelationship => {
-      const end = endDateTime === null ? null : new Date(endDateTime);
+      const end = endDateTime === null ? null : new Date(endMs ?? endDateTime);
       // R67 as grantsOfRelationship says it, in the same pass that builds the nodes.
       const granting = GRANTING.includes(status) && end !== null;
       return {

@@ -1,6 +1,7 @@
 import type { Projection, SqlRunner } from '../../src/platform/projection-engine/projection';
 import { relationshipViewHandlers, type ViewWriter } from './gdap-relationship-view';
-import { encodePairSummary } from './gdap-pair-summary';
+import { encodePairSummary, type PairSummaryEncoder } from './gdap-pair-summary';
+import { encodePairSummaryV3 } from './previous/gdap-pair-summary.v3';
 import type { GdapRelationshipView } from './gdap-relationships.queries';
 
 /** Stores a relationship's view as of `position`, with the columns its queries look it up by. */
@@ -29,7 +30,12 @@ export function saveRelationshipView(db: SqlRunner, view: GdapRelationshipView, 
  * Writes the pair's summary as the Customers page reads it (gdap-pair-summary.ts): one row per
  * partner and customer with the pair's relationships by display name; none once it has none.
  */
-export function savePairSummary(db: SqlRunner, partnerTenantId: string, customerTenantId: string) {
+export function savePairSummary(
+  db: SqlRunner,
+  partnerTenantId: string,
+  customerTenantId: string,
+  encode: PairSummaryEncoder = encodePairSummary,
+) {
   const views = db
     .all<{ view: string }>(
       `SELECT view FROM gdap_relationships
@@ -49,35 +55,37 @@ export function savePairSummary(db: SqlRunner, partnerTenantId: string, customer
      VALUES (?, ?, ?)
      ON CONFLICT (partner_tenant_id, customer_tenant_id) DO UPDATE SET
        relationships = excluded.relationships`,
-    [partnerTenantId, customerTenantId, encodePairSummary(views)],
+    [partnerTenantId, customerTenantId, encode(views)],
   );
 }
 
 /**
- * Keeps the latest view of the relationship (gdap-relationship-view.ts) and its pair's summary;
- * an event at or before the position the view was written at changes nothing.
+ * Keeps the latest view of the relationship (gdap-relationship-view.ts) and its pair's summary,
+ * written with `encode`; an event at or before the position the view was written at changes nothing.
  */
-const writeLatest: ViewWriter = (event, next, db) => {
-  const { relationshipId, partnerTenantId, customerTenantId } = event.data;
-  const row = db.get<{ position: number; view: string }>(
-    'SELECT position, view FROM gdap_relationships WHERE relationship_id = ?',
-    [relationshipId],
-  );
-  if (row && row.position >= event.position) return;
-  const before = row ? (JSON.parse(row.view) as GdapRelationshipView) : null;
-  const after = next(before);
-  if (after === before) return;
-  if (after) saveRelationshipView(db, after, event.position);
-  else db.run('DELETE FROM gdap_relationships WHERE relationship_id = ?', [relationshipId]);
-  savePairSummary(db, partnerTenantId, customerTenantId);
-};
+const latestWriter =
+  (encode: PairSummaryEncoder): ViewWriter =>
+  (event, next, db) => {
+    const { relationshipId, partnerTenantId, customerTenantId } = event.data;
+    const row = db.get<{ position: number; view: string }>(
+      'SELECT position, view FROM gdap_relationships WHERE relationship_id = ?',
+      [relationshipId],
+    );
+    if (row && row.position >= event.position) return;
+    const before = row ? (JSON.parse(row.view) as GdapRelationshipView) : null;
+    const after = next(before);
+    if (after === before) return;
+    if (after) saveRelationshipView(db, after, event.position);
+    else db.run('DELETE FROM gdap_relationships WHERE relationship_id = ?', [relationshipId]);
+    savePairSummary(db, partnerTenantId, customerTenantId, encode);
+  };
 
 /**
  * GDAP relationships and their access assignments (R60–R66), for both sides' pages: the latest view
  * of each relationship, and per (partner, customer) the summary the Customers page reads in one
  * indexed query. gdap-relationships-history keeps every version of the same view.
  */
-const gdapRelationships = {
+const gdapRelationshipsWriting = (encode: PairSummaryEncoder) => ({
   name: 'gdap-relationships',
   tables: ['gdap_relationships', 'gdap_pair_summaries'],
   // Version 1 kept assignments in a table of their own; they are part of each view since 2.
@@ -108,16 +116,17 @@ const gdapRelationships = {
     `CREATE INDEX IF NOT EXISTS gdap_relationships_by_end
       ON gdap_relationships (partner_tenant_id, status, end_date_time)`,
   ],
-  handlers: relationshipViewHandlers(writeLatest),
-};
+  handlers: relationshipViewHandlers(latestWriter(encode)),
+});
 
 /**
- * Version 3 stores the pair summary's moments as epoch ms where 2 stored ISO text, in the same
- * columns: its queries read version 2's rows too (decodePairSummary takes either), so while 3
- * builds, version 2 serves and is kept up by these same handlers (writing the new form).
+ * Version 4 stores the pair summary's role lists as catalogue codes where 3 stored template ids
+ * (and the end in ms too), in the same columns: its queries read version 3's rows (and 2's:
+ * decodePairSummary takes every form), so while 4 builds, version 3 serves, kept up by the same
+ * handlers writing version 3's form (an instance of version 3 on the same file reads it).
  */
 export const gdapRelationshipsProjection: Projection = {
-  ...gdapRelationships,
-  version: 3,
-  previous: { ...gdapRelationships, version: 2 },
+  ...gdapRelationshipsWriting(encodePairSummary),
+  version: 4,
+  previous: { ...gdapRelationshipsWriting(encodePairSummaryV3), version: 3 },
 };

@@ -45,6 +45,15 @@ export const asSeenBy = (
 ): DelegatedAdminRelationship =>
   viewer.tenantKind === 'partner' ? node : { ...node, approvalUrl: null, emailDraft: null };
 
+/** Relationships as `viewer` sees them: the partner's own nodes as they are, no copy. */
+export const relationshipsAsSeenBy = (
+  nodes: readonly DelegatedAdminRelationship[],
+  viewer: Actor,
+): DelegatedAdminRelationship[] =>
+  viewer.tenantKind === 'partner'
+    ? (nodes as DelegatedAdminRelationship[])
+    : nodes.map((node) => asSeenBy(node, viewer));
+
 export const toRelationship = (
   view: GdapRelationshipView,
   viewer: Actor,

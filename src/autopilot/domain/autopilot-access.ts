@@ -8,13 +8,11 @@ import {
   partnerRolesOf,
   type Verdict,
 } from '../../delegated-admin/domain/partner-capabilities';
-import { roleIdsAllowing } from '../../gdap/domain/directory-actions';
 import {
+  directoryRoleAllowing,
   type EffectiveDirectoryRole,
-  effectiveDirectoryRoles,
   type GdapGrant,
   gdapReason,
-  roleAllowing,
 } from '../../gdap/domain/effective-roles';
 import type { SecurityGroupId } from '../../gdap/domain/events';
 import { groupsOfTokenRoles } from '../../gdap/domain/security-groups';
@@ -58,11 +56,14 @@ function directoryGrant(
   groups: readonly SecurityGroupId[],
   facts: AutopilotFacts,
 ): EffectiveDirectoryRole | undefined {
-  const held = effectiveDirectoryRoles(groups, {
-    dapActive: facts.relationshipActive && facts.dapStatus === 'ACTIVE',
-    gdapGrants: facts.gdapGrants ?? [],
-  });
-  return roleAllowing(held, roleIdsAllowing('AUTOPILOT'));
+  return directoryRoleAllowing(
+    groups,
+    {
+      dapActive: facts.relationshipActive && facts.dapStatus === 'ACTIVE',
+      gdapGrants: facts.gdapGrants ?? [],
+    },
+    'AUTOPILOT',
+  );
 }
 
 const viaGdap = (grant: EffectiveDirectoryRole | undefined): grant is EffectiveDirectoryRole =>

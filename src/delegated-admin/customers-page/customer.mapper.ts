@@ -11,7 +11,7 @@ import {
   NO_GDAP,
 } from '../../../projections/gdap/gdap-pair-summary';
 import { groupsOfTokenRoles } from '../../gdap/domain/security-groups';
-import { asSeenBy } from '../../gdap/gdap.mapper';
+import { relationshipsAsSeenBy } from '../../gdap/gdap.mapper';
 import {
   type Customer,
   type DelegatedAdmin,
@@ -66,7 +66,7 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
       relationshipActive,
       delegatedAdmin: toDelegatedAdmin(row),
       azureSubscriptions: subscriptions.map((view) => toAzureSubscription(view, viewer)),
-      delegatedAdminRelationships: gdap.relationships.map((node) => asSeenBy(node, viewer)),
+      delegatedAdminRelationships: relationshipsAsSeenBy(gdap.relationships, viewer),
       services: services.map((service) => ({
         name: service.name,
         adminPortalUrl: service.adminPortalUrl,

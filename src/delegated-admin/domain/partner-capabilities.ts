@@ -1,11 +1,9 @@
 import { type Actor } from '../../platform/domain/actor';
 import { forbidden, type RuleId } from '../../platform/domain/domain-error';
-import { roleIdsAllowing } from '../../gdap/domain/directory-actions';
 import {
-  effectiveDirectoryRoles,
+  directoryRoleAllowing,
   type GdapGrant,
   gdapReason,
-  roleAllowing,
 } from '../../gdap/domain/effective-roles';
 import type { SecurityGroupId } from '../../gdap/domain/events';
 import { groupsOfTokenRoles } from '../../gdap/domain/security-groups';
@@ -86,7 +84,7 @@ const WHAT: Record<DapCapabilityAction, string> = {
   HELPDESK_ACTIONS: 'helpdesk actions',
 };
 
-/** What DAP (while active) and GDAP grant the pair, as effectiveDirectoryRoles reads them. */
+/** What DAP (while active) and GDAP grant the pair, as the effective roles read them (R67). */
 export const directoryFactsOf = (facts: PairFacts) => ({
   dapActive: facts.relationshipActive && facts.dapStatus === 'ACTIVE',
   gdapGrants: facts.gdapGrants ?? ([] as GdapGrant[]),
@@ -104,10 +102,7 @@ export function partnerRolesMay(
   groups: readonly SecurityGroupId[] = roles.map((role) => GROUP_OF_ROLE[role]),
 ): Verdict {
   const need = DAP_ACTIONS[action];
-  const granting = roleAllowing(
-    effectiveDirectoryRoles(groups, directoryFactsOf(facts)),
-    roleIdsAllowing(action),
-  );
+  const granting = directoryRoleAllowing(groups, directoryFactsOf(facts), action);
   if (granting?.source.kind === 'DAP') {
     return { allowed: true, reason: `${need.grants}.`, rule: need.rule };
   }

@@ -38,5 +38,13 @@ export const ROLES_ALLOWING = {
 
 export type DirectoryAction = keyof typeof ROLES_ALLOWING;
 
-export const roleIdsAllowing = (action: DirectoryAction): string[] =>
-  ROLES_ALLOWING[action].map((role) => role.roleTemplateId);
+const ROLE_IDS_ALLOWING = Object.fromEntries(
+  Object.entries(ROLES_ALLOWING).map(([action, roles]) => [
+    action,
+    Object.freeze(roles.map((role) => role.roleTemplateId)),
+  ]),
+) as Record<DirectoryAction, readonly string[]>;
+
+/** The template ids of the roles that allow `action` (one frozen list per action). */
+export const roleIdsAllowing = (action: DirectoryAction): readonly string[] =>
+  ROLE_IDS_ALLOWING[action];

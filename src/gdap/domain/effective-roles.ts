@@ -1,6 +1,7 @@
 import { DAP_ROLE_ASSIGNMENTS } from '../../delegated-admin/domain/dap-grant/events';
 import type { SecurityGroupId } from './events';
 import type { DirectoryRole } from './role-catalogue';
+import { type DirectoryAction, roleIdsAllowing } from './directory-actions';
 import type { GdapGrant } from '../../platform/domain/gdap-grants';
 
 /** A pair's GDAP grants are part of its facts, which the platform's revocation fences take away. */
@@ -33,49 +34,84 @@ const DAP_GROUP: Record<string, SecurityGroupId> = {
   HELPDESK_AGENTS: 'HELPDESK_AGENTS',
 };
 
+/** Each role DAP gives (R10), worked out once and shared: frozen, so no caller changes it. */
+const DAP_ROLES: readonly EffectiveDirectoryRole[] = DAP_ROLE_ASSIGNMENTS.map((grant) =>
+  Object.freeze({
+    roleTemplateId: grant.roleTemplateId,
+    displayName: grant.role,
+    securityGroupId: DAP_GROUP[grant.group],
+    source: Object.freeze({ kind: 'DAP' as const }),
+  }),
+);
+
+const gdapRole = (grant: GdapGrant, role: DirectoryRole): EffectiveDirectoryRole => ({
+  ...role,
+  securityGroupId: grant.securityGroupId,
+  source: {
+    kind: 'GDAP',
+    relationshipId: grant.relationshipId,
+    relationshipName: grant.relationshipName,
+    assignmentId: grant.assignmentId,
+    securityGroupId: grant.securityGroupId,
+  },
+});
+
 /**
  * R67: a partner user's effective directory roles in a customer = the DAP roles of its groups
  * (while DAP is active) plus the roles of every active GDAP access assignment of a group it
- * belongs to. DAP first; each role says which grant gives it. The one place this is worked out.
+ * belongs to. DAP first; each role says which grant gives it. The one place this is worked out:
+ * `visit` sees each role in that order until it answers true, and only what it keeps is built.
  */
+function eachEffectiveRole(
+  groups: readonly SecurityGroupId[],
+  facts: DirectoryFacts,
+  visit: (
+    role: DirectoryRole,
+    dap: EffectiveDirectoryRole | null,
+    grant: GdapGrant | null,
+  ) => boolean,
+): void {
+  if (facts.dapActive) {
+    for (const dap of DAP_ROLES) {
+      if (groups.includes(dap.securityGroupId) && visit(dap, dap, null)) return;
+    }
+  }
+  for (const grant of facts.gdapGrants) {
+    if (!groups.includes(grant.securityGroupId)) continue;
+    for (const role of grant.roles) if (visit(role, null, grant)) return;
+  }
+}
+
+/** R67: every effective directory role of a user in `groups`, DAP first, each naming its grant. */
 export function effectiveDirectoryRoles(
   groups: readonly SecurityGroupId[],
   facts: DirectoryFacts,
 ): EffectiveDirectoryRole[] {
-  const dap: EffectiveDirectoryRole[] = facts.dapActive
-    ? DAP_ROLE_ASSIGNMENTS.filter((grant) => groups.includes(DAP_GROUP[grant.group])).map(
-        (grant) => ({
-          roleTemplateId: grant.roleTemplateId,
-          displayName: grant.role,
-          securityGroupId: DAP_GROUP[grant.group],
-          source: { kind: 'DAP' },
-        }),
-      )
-    : [];
-  const gdap = facts.gdapGrants
-    .filter((grant) => groups.includes(grant.securityGroupId))
-    .flatMap((grant) =>
-      grant.roles.map((role): EffectiveDirectoryRole => ({
-        ...role,
-        securityGroupId: grant.securityGroupId,
-        source: {
-          kind: 'GDAP',
-          relationshipId: grant.relationshipId,
-          relationshipName: grant.relationshipName,
-          assignmentId: grant.assignmentId,
-          securityGroupId: grant.securityGroupId,
-        },
-      })),
-    );
-  return [...dap, ...gdap];
+  const held: EffectiveDirectoryRole[] = [];
+  eachEffectiveRole(groups, facts, (role, dap, grant) => {
+    held.push(dap ?? gdapRole(grant!, role));
+    return false;
+  });
+  return held;
 }
 
-/** The first held role among `allowing`, DAP before GDAP; undefined when none is held. */
-export function roleAllowing(
-  held: readonly EffectiveDirectoryRole[],
-  allowing: readonly string[],
+/**
+ * R67: the first effective role (DAP before GDAP) that allows `action`, undefined when none does:
+ * what every verdict reads, without building the roles it passes over.
+ */
+export function directoryRoleAllowing(
+  groups: readonly SecurityGroupId[],
+  facts: DirectoryFacts,
+  action: DirectoryAction,
 ): EffectiveDirectoryRole | undefined {
-  return held.find((role) => allowing.includes(role.roleTemplateId));
+  const allowing = roleIdsAllowing(action);
+  let found: EffectiveDirectoryRole | undefined;
+  eachEffectiveRole(groups, facts, (role, dap, grant) => {
+    if (!allowing.includes(role.roleTemplateId)) return false;
+    found = dap ?? gdapRole(grant!, role);
+    return true;
+  });
+  return found;
 }
 
 /** The reason naming the relationship and the assignment that grant an action (R67). */

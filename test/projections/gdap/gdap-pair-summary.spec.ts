@@ -7,11 +7,12 @@ import {
 } from '../../../projections/gdap/gdap-pair-summary';
 import { gdapRelationshipsProjection } from '../../../projections/gdap/gdap-relationships.projection';
 import type { GdapRelationshipView } from '../../../projections/gdap/gdap-relationships.queries';
-import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
+import { encodePairSummaryV3 } from '../../../projections/gdap/previous/gdap-pair-summary.v3';
+import { DIRECTORY_ROLE_CATALOGUE, DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
 import { relationshipNode, toRelationship } from '../../../src/gdap/gdap.mapper';
 import type { Actor } from '../../../src/platform/domain/actor';
 
-const { HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR } = DIRECTORY_ROLES;
+const { GLOBAL_ADMINISTRATOR, HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR } = DIRECTORY_ROLES;
 const PAIR = { partnerTenantId: 'contoso-partners', customerTenantId: 'fabrikam' };
 
 const relationship = (
@@ -104,15 +105,54 @@ describe('the Customers page’s GDAP pair summary (gdap_pair_summaries)', () =>
     expect(node.accessAssignments[1].createdDateTime).toEqual(new Date('2025-03-01T09:02:00.000Z'));
   });
 
-  it('R16: a row version 2 wrote (moments as ISO text) reads as the same nodes, as version 3 reads it while it builds', () => {
+  it('R16, R60: a row keeps catalogue role lists as codes, in their order, not as template ids', () => {
+    const view = relationship('a', 'Fabrikam helpdesk', {
+      roles: [USER_ADMINISTRATOR, GLOBAL_ADMINISTRATOR, HELPDESK_ADMINISTRATOR],
+    });
+    const text = encodePairSummary([view]);
+    expect(text).not.toContain(USER_ADMINISTRATOR.roleTemplateId);
+    expect(text).not.toContain(HELPDESK_ADMINISTRATOR.roleTemplateId);
+    expect(text.length).toBeLessThan(encodePairSummaryV3([view]).length - 100);
+    const [node] = decodePairSummary(
+      PAIR.partnerTenantId,
+      PAIR.customerTenantId,
+      text,
+    ).relationships;
+    expect(node.roles).toEqual([USER_ADMINISTRATOR, GLOBAL_ADMINISTRATOR, HELPDESK_ADMINISTRATOR]);
+    expect(node.accessAssignments.map((assignment) => assignment.roles)).toEqual([
+      [HELPDESK_ADMINISTRATOR],
+      [],
+    ]);
+  });
+
+  it('R16, R60: every role of the catalogue, and all ten in one list, read back as stored', () => {
+    const views = DIRECTORY_ROLE_CATALOGUE.map((role, index) =>
+      relationship(String(index), `Role ${index}`, {
+        roles: [role],
+        assignments: [],
+      }),
+    );
+    const all = relationship('all', 'All roles', {
+      roles: [...DIRECTORY_ROLE_CATALOGUE].reverse(),
+    });
+    const read = (list: GdapRelationshipView[]) =>
+      decodePairSummary(PAIR.partnerTenantId, PAIR.customerTenantId, encodePairSummary(list))
+        .relationships;
+    expect(read(views).map((node) => node.roles)).toEqual(
+      DIRECTORY_ROLE_CATALOGUE.map((role) => [role]),
+    );
+    expect(read([all])[0].roles).toEqual([...DIRECTORY_ROLE_CATALOGUE].reverse());
+  });
+
+  it('R16: rows version 3 wrote (template ids) and version 2 wrote (moments as ISO text) read as the same nodes, as version 4 reads them while it builds', () => {
     const views = [relationship('a', 'Fabrikam helpdesk'), relationship('b', 'Fabrikam audit')];
-    const current = encodePairSummary(views);
+    const versionThree = encodePairSummaryV3(views);
     const isoMoments = (stored: unknown[]) =>
       stored.map((value, index) => ([8, 9, 11, 12].includes(index) ? toIso(value) : value));
     const toIso = (value: unknown) =>
       typeof value === 'number' ? new Date(value).toISOString() : value;
     const versionTwo = JSON.stringify(
-      (JSON.parse(current) as unknown[][]).map((stored) => {
+      (JSON.parse(versionThree) as unknown[][]).map((stored) => {
         const relationshipRow = isoMoments(stored);
         relationshipRow[14] = (stored[14] as unknown[][]).map((assignment) =>
           assignment.map((value, index) => (index === 3 ? toIso(value) : value)),
@@ -120,14 +160,16 @@ describe('the Customers page’s GDAP pair summary (gdap_pair_summaries)', () =>
         return relationshipRow;
       }),
     );
+    expect(versionThree).toContain(HELPDESK_ADMINISTRATOR.roleTemplateId);
     expect(versionTwo).toContain('"2025-03-01T09:02:00.000Z"');
-    expect(versionTwo).not.toEqual(current);
     const read = (text: string) =>
       decodePairSummary(PAIR.partnerTenantId, PAIR.customerTenantId, text);
-    expect(read(versionTwo)).toEqual(read(current));
+    expect(read(versionThree)).toEqual(read(encodePairSummary(views)));
+    expect(read(versionTwo)).toEqual(read(encodePairSummary(views)));
+    expect(read(versionThree)).toEqual(pairSummaryOf(views));
   });
 
-  it('R16: version 3 declares version 2, on the same tables, as its previous: kept up while 3 builds', () => {
+  it('R16: version 4 declares version 3, on the same tables, as its previous: kept up while 4 builds', () => {
     expect(gdapRelationshipsProjection.previous).toMatchObject({
       name: gdapRelationshipsProjection.name,
       version: gdapRelationshipsProjection.version - 1,

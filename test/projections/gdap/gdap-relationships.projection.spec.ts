@@ -1,4 +1,5 @@
 import { encodePairSummary } from '../../../projections/gdap/gdap-pair-summary';
+import { encodePairSummaryV3 } from '../../../projections/gdap/previous/gdap-pair-summary.v3';
 import { gdapRelationshipsProjection } from '../../../projections/gdap/gdap-relationships.projection';
 import type {
   GdapAssignmentView,
@@ -98,7 +99,11 @@ function assignment(status: GdapAssignmentStatus, assignmentRoles = roles): Gdap
 }
 
 /** The relationship's row (written by the event at `position`) and its pair's summary row. */
-const rowsOf = (relationship: GdapRelationshipView, position: number) => ({
+const rowsOf = (
+  relationship: GdapRelationshipView,
+  position: number,
+  encode: (views: GdapRelationshipView[]) => string = encodePairSummary,
+) => ({
   gdap_relationships: [
     {
       relationship_id: REL,
@@ -115,7 +120,7 @@ const rowsOf = (relationship: GdapRelationshipView, position: number) => ({
     {
       partner_tenant_id: 'contoso-partners',
       customer_tenant_id: 'fabrikam',
-      relationships: encodePairSummary([relationship]),
+      relationships: encode([relationship]),
     },
   ],
 });
@@ -133,6 +138,17 @@ describe('gdap-relationships projection (R60–R66)', () => {
           2,
         ),
       );
+  });
+
+  it('R16, R60: version 3, kept up while version 4 builds, writes the summary in the form version 3 reads', () => {
+    const locked = view(
+      { status: 'approvalPending', activatedAt: null, endDateTime: null, changedAt: at(1) },
+      [],
+    );
+    projectionSpec(gdapRelationshipsProjection.previous!)
+      .when(created, requested)
+      .then(rowsOf(locked, 2, encodePairSummaryV3));
+    expect(encodePairSummaryV3([locked])).not.toEqual(encodePairSummary([locked]));
   });
 
   it('R62, R66: approved with its end date; the assignment pending, then active', () => {
