@@ -77,10 +77,13 @@ export function concerns(projection: Projection, event: RecordedEvent): boolean 
 
 /**
  * Whether a page read for these projections should leave each event unparsed until one of them
- * applies it (`ReadAllOptions.deferContent`): not when one reads every event, since deferring
- * then parses them all anyway, only later, keeping the page's stored text alive meanwhile.
+ * applies it (`ReadAllOptions.deferContent`): when none reads every event, so that the events none
+ * handles are never parsed; and for one projection alone, so that each event's content can be let
+ * go once applied (`ReadablePage`). Not for several that read every event: deferring then parses
+ * them all anyway, keeping the page's stored text alive beside them.
  */
-export const skipsSomeEvents = (projections: readonly Projection[]): boolean =>
+export const defersContent = (projections: readonly Projection[]): boolean =>
+  projections.length === 1 ||
   projections.every(
     (projection) =>
       projection.everyEvent === undefined && projection.everyEventOfBatch === undefined,
