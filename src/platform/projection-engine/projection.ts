@@ -41,7 +41,8 @@ export interface Projection {
    * Instead of `everyEvent`: makes that handler afresh for each batch the engine applies in one
    * transaction (and for each retry of one event), so what it keeps in memory from one event to the
    * next (the audit chain's previous hash, the users seen) never outlives a batch that was rolled
-   * back; its `end` writes what it kept, inside the batch's transaction.
+   * back; its `end` writes what it kept, inside the batch's transaction. It keeps values, not the
+   * events: the engine may let go of an event's parsed content once the event is applied.
    */
   everyEventOfBatch?: () => BatchHandler;
   /**
