@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditRecord } from '../../src/audit/audit-record';
 
 /** Where AuditRecord (the API and the NDJSON archive) keeps a field: `actor.userId` is nested. */
@@ -78,8 +78,12 @@ export const AUDIT_LOG_DDL = `CREATE TABLE IF NOT EXISTS audit_log (
   ${AUDIT_FIELDS.flatMap(({ name, sql }) => (sql === null ? [] : [`${name} ${sql}`])).join(',\n  ')}
 )`;
 
+/** Its values are `storedValues(row)`, in STORED_COLUMNS' order (bound by position). */
 export const AUDIT_LOG_INSERT = `INSERT INTO audit_log (${STORED_COLUMNS.join(', ')})
-  VALUES (${STORED_COLUMNS.map((column) => `@${column}`).join(', ')})`;
+  VALUES (${STORED_COLUMNS.map(() => '?').join(', ')})`;
+
+/** The row's values in STORED_COLUMNS' order, for AUDIT_LOG_INSERT. */
+export const storedValues = (row: AuditRow): unknown[] => STORED_COLUMNS.map((name) => row[name]);
 
 /** The fields the chain hashes, in their declared order (all but the hash). */
 const HASHED = AUDIT_FIELDS.map((field) => field.name).filter((name) => name !== 'hash');
@@ -90,7 +94,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** The entry's hash: the previous one and every field but the hash, in their declared order. */
 export function chainHash(previousHash: string, entry: Omit<AuditFields, 'hash'>): string {
   const content = JSON.stringify(HASHED.map((name) => entry[name]));
-  return createHash('sha256').update(previousHash).update('\n').update(content).digest('hex');
+  // One-shot: no Hash object per entry (the bytes hashed are the same as updating it piecewise).
+  return hash('sha256', `${previousHash}\n${content}`, 'hex');
 }
 
 /** The event's data as the entry's `data` field spells it (and the hash covers). */

@@ -5,7 +5,13 @@ import type {
   RecordedEvent,
   SqlRunner,
 } from '../../src/platform/projection-engine/projection';
-import { AUDIT_LOG_DDL, AUDIT_LOG_INSERT, GENESIS_HASH, STORED_COLUMNS } from './audit-columns';
+import {
+  AUDIT_LOG_DDL,
+  AUDIT_LOG_INSERT,
+  GENESIS_HASH,
+  STORED_COLUMNS,
+  storedValues,
+} from './audit-columns';
 import { auditEntryOf, tenantNamesIn } from './audit-entry';
 
 /**
@@ -91,7 +97,7 @@ function chainOfBatch(): BatchHandler {
       return names.get(tenantId) ?? null;
     };
     const row = auditEntryOf(event, nameOf, head.hash);
-    db.run(AUDIT_LOG_INSERT, { ...row });
+    db.run(AUDIT_LOG_INSERT, storedValues(row));
     head = { position: event.position, hash: row.hash };
   };
   return { event: record };

@@ -48,9 +48,15 @@ function tick(clock: { position: number; at: unknown }, db: SqlRunner): void {
 }
 
 /**
- * The clock moved in memory through a batch: written before an event of a relationship type
- * (whose version is dated with it) and at the batch's end, not once per event, with the same
- * rows. A batch rolled back takes this closure with it.
+ * The clock of the batch each runner (the live tables, or a build's) is applying, as its
+ * every-event handler left it for the event being applied: that handler runs first for every
+ * event, so the type's handler dates its version with it instead of reading the clock back.
+ */
+const batchClocks = new WeakMap<SqlRunner, Clock>();
+
+/**
+ * The clock moved in memory through a batch and written at the batch's end, not once per event,
+ * with the same rows. A batch rolled back takes this closure with it.
  */
 function clockOfBatch(): BatchHandler {
   let clock: Clock | undefined;
@@ -64,6 +70,7 @@ function clockOfBatch(): BatchHandler {
       const at: unknown = event.metadata.occurredAt;
       if (typeof at !== 'string') {
         // Not a time: SQLite compares it as it always did.
+        batchClocks.delete(db);
         write(db);
         tick({ position: event.position, at }, db);
         clock = undefined;
@@ -73,8 +80,8 @@ function clockOfBatch(): BatchHandler {
       clock = clock
         ? { position: Math.max(clock.position, event.position), at: clock.at > at ? clock.at : at }
         : { position: event.position, at };
+      batchClocks.set(db, clock);
       unwritten = true;
-      if (event.type in HANDLERS) write(db);
     },
     end: write,
   };
@@ -95,7 +102,9 @@ const newVersion: RowWriter = (event, pair, next, db) => {
   const base = current && rowOf(current);
   const row = next(base);
   if (!row || (base && sameRow(base, row))) return;
-  const at = db.get<{ at: string }>('SELECT at FROM customers_history_clock WHERE id = 1')?.at;
+  const at =
+    batchClocks.get(db)?.at ??
+    db.get<{ at: string }>('SELECT at FROM customers_history_clock WHERE id = 1')?.at;
   db.run(
     `UPDATE customers_history SET valid_to_position = @position, valid_to = @at
      WHERE partner_tenant_id = @partner AND customer_tenant_id = @customer AND valid_to_position IS NULL`,

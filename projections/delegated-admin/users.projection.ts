@@ -29,23 +29,33 @@ export const usersProjection: Projection = {
   everyEventOfBatch: usersOfBatch,
 };
 
+interface Seen {
+  actor: RecordedEvent['metadata']['actor'];
+  occurredAt: string;
+  position: number;
+}
+
 /**
  * A busy user acts many times in one batch: only the last event of each user is written, once, at
- * the batch's end (the same rows as one upsert per event, a fraction of the writes).
+ * the batch's end (the same rows as one upsert per event, a fraction of the writes). What is kept
+ * is the metadata, not the event: the engine may let go of an event's content once applied.
  */
 function usersOfBatch(): BatchHandler {
-  const latest = new Map<string, RecordedEvent>();
+  const latest = new Map<string, Seen>();
   return {
     event: (event) => {
-      const { actor } = event.metadata;
-      latest.set(JSON.stringify([actor.tenantId, actor.userId]), event);
+      const { actor, occurredAt } = event.metadata;
+      latest.set(JSON.stringify([actor.tenantId, actor.userId]), {
+        actor,
+        occurredAt,
+        position: event.position,
+      });
     },
-    end: (db) => latest.forEach((event) => recordUser(event, db)),
+    end: (db) => latest.forEach((seen) => recordUser(seen, db)),
   };
 }
 
-function recordUser(event: RecordedEvent, db: SqlRunner): void {
-  const { actor, occurredAt } = event.metadata;
+function recordUser({ actor, occurredAt, position }: Seen, db: SqlRunner): void {
   db.run(
     `INSERT INTO users (tenant_id, user_id, tenant_kind, name, roles, last_seen_at, last_seen_position)
      VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -59,7 +69,7 @@ function recordUser(event: RecordedEvent, db: SqlRunner): void {
       actor.name,
       JSON.stringify(actor.roles),
       occurredAt,
-      event.position,
+      position,
     ],
   );
 }

@@ -30,3 +30,14 @@ export function readContent(event: RecordedEvent): RecordedEvent {
 }
 
 const unparsable = (error: unknown) => `stored JSON cannot be parsed: ${(error as Error).message}`;
+
+/**
+ * Puts an event read with `deferContent` back as it was read (`stored` its text, nothing parsed):
+ * what was parsed for it can be collected young, and `readContent` parses it again if asked.
+ */
+export function forgetContent(event: RecordedEvent, stored: StoredText): void {
+  event.stored = stored;
+  event.data = undefined;
+  event.metadata = undefined as unknown as RecordedEvent['metadata'];
+  event.malformed = undefined;
+}

@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '../event-store/event-store';
-import { readContent } from '../event-store/stored-content';
+import type { RecordedEvent, StoredText } from '../event-store/event-store';
+import { forgetContent, readContent } from '../event-store/stored-content';
 import { recordedDomainEventOrThrow } from '../event-store/unreadable-events';
 import { faultCauseOf } from '../faults/store-unavailable';
 import type { ReadStore, SqlRunner } from '../read-store/read-store';
@@ -31,12 +31,29 @@ export function readableOrError(event: RecordedEvent): Readable {
  * A page's events as this version reads them, each upcast (and checked) the first time a
  * projection with a handler for its type asks, then shared by the others: an event no projection
  * handles is never upcast.
+ *
+ * Given the projections that will apply it (its readers), a page read with `deferContent` lets go
+ * of what was parsed for an event once the last reader it concerns has applied it: a page of 5,000
+ * parsed events held while a projection applies them outlives the young generation's collections
+ * and costs a full one, where events parsed and dropped one by one die young. An event asked for
+ * again (a batch rolled back and applied event by event) is parsed again, and then kept.
  */
 export class ReadablePage {
   private readonly readable: (Readable | null)[];
+  /** Per event: how many readers it concerns have yet to apply it. */
+  private readonly pending?: number[];
+  private readonly stored?: (StoredText | undefined)[];
 
-  constructor(readonly events: readonly RecordedEvent[]) {
+  constructor(
+    readonly events: readonly RecordedEvent[],
+    readers: readonly Projection[] = [],
+  ) {
     this.readable = new Array<Readable | null>(events.length).fill(null);
+    if (readers.length === 0 || events[0]?.stored === undefined) return;
+    this.stored = events.map((event) => event.stored);
+    this.pending = events.map((event) =>
+      readers.reduce((count, reader) => (concerns(reader, event) ? count + 1 : count), 0),
+    );
   }
 
   at(index: number): Readable {
@@ -45,6 +62,15 @@ export class ReadablePage {
     const readable = readableOrError(this.events[index]);
     this.readable[index] = readable;
     return readable;
+  }
+
+  /** One of the readers the event at `index` concerns has applied it. */
+  applied(index: number): void {
+    if (this.pending === undefined || --this.pending[index] !== 0) return;
+    const stored = this.stored![index];
+    if (stored === undefined) return;
+    this.readable[index] = null;
+    forgetContent(this.events[index], stored);
   }
 }
 
@@ -152,9 +178,11 @@ export class PageApplier {
     if (event.malformed) throw new Error(event.malformed);
     batch?.event(event, db);
     // Upcasting keeps the type: a projection with no handler for it needs no reading of it.
-    if (!(event.type in projection.handlers)) return;
-    const current = page.at(index);
-    if (current instanceof Error) throw current;
-    if (current) applyTyped(projection, current, db);
+    if (event.type in projection.handlers) {
+      const current = page.at(index);
+      if (current instanceof Error) throw current;
+      if (current) applyTyped(projection, current, db);
+    }
+    page.applied(index);
   }
 }

@@ -5,7 +5,7 @@ import { buildNames, type Renamer, renamedRunner } from './build-names';
 import { type BuildRow, BuildLockedError } from './builds';
 import type { Checkpoints } from './checkpoints';
 import { type ApplyTarget, type PageApplier, ReadablePage } from './page-applier';
-import { type Projection, skipsSomeEvents, tablesReplacedBy } from './projection';
+import { defersContent, type Projection, tablesReplacedBy } from './projection';
 
 export interface BuildProgress {
   /** `batch`: a page applied; `indexed`: caught up, query indexes made; `switched`: gone live. */
@@ -184,7 +184,8 @@ export class ProjectionBuilder {
     const held = this.claim();
     if (held.length === 0) return false;
     const after = Math.min(...held.map((row) => row.position));
-    const deferContent = skipsSomeEvents(held.map((row) => this.byName.get(row.name)!));
+    const projections = held.map((row) => this.byName.get(row.name)!);
+    const deferContent = defersContent(projections);
     const page = await this.store.readAll({ after, maxCount: this.batchSize, deferContent });
     const done: BuildProgress[] = [];
     let more = true;
@@ -192,7 +193,7 @@ export class ProjectionBuilder {
       more = this.readStore.transaction(() => this.caughtUp(after, done));
     } else {
       const last = page[page.length - 1].position;
-      const readable = new ReadablePage(page);
+      const readable = new ReadablePage(page, projections);
       // A short page was the head when read: a build that reaches it goes on (query indexes, the
       // switch) in the transaction that applied it, before the live version can move past it
       // (under steady writes, a build that waited for an empty page would chase it for ever).

@@ -13,7 +13,7 @@ import {
   definitionAt,
   type Projection,
   type ProjectionStatus,
-  skipsSomeEvents,
+  defersContent,
 } from './projection';
 import { ProjectionBuilder } from './projection-builder';
 import type { PreviousVersion, Projector, ProjectorFault, RebuildOptions } from './projector';
@@ -433,8 +433,9 @@ export class ProjectionEngine implements Projector {
     working: readonly CheckpointRow[],
     all = false,
   ): Promise<boolean> {
-    // Each event parsed only once a read model it concerns applies it (or a listener hears of it).
-    const deferContent = skipsSomeEvents(working.map((row) => this.definitionOf(row)));
+    // Each event parsed only once a read model it concerns applies it (or a listener hears of it);
+    // for one read model alone, also let go of once applied (ReadablePage).
+    const deferContent = defersContent(working.map((row) => this.definitionOf(row)));
     const page = await this.store.readAll({ after, maxCount: this.batchSize, deferContent });
     if (page.length === 0) return this.caughtUp(after, working, all);
     const last = page[page.length - 1].position;
@@ -497,17 +498,20 @@ export class ProjectionEngine implements Projector {
     page: RecordedEvent[],
   ): { visible: number; rows: CheckpointRow[] } {
     const last = page[page.length - 1].position;
-    const readable = new ReadablePage(page);
+    // A listener hears of the events after the page: their content is kept for it.
+    const heard = this.appliedListeners.size > 0 && last > this.notifiedUpTo;
     try {
       return this.readStore.transaction(() => {
         let visible = last;
         const rows = this.readWorking();
+        // A checkpoint behind this page was reset by another process meanwhile: it reads its own pages.
+        const applying = rows.filter((row) => row.position >= after && row.position < last);
         for (const row of rows) {
-          // A checkpoint behind this page was reset by another process meanwhile: it reads its own pages.
-          if (row.position < after || row.position >= last) {
-            visible = Math.min(visible, row.position);
-            continue;
-          }
+          if (!applying.includes(row)) visible = Math.min(visible, row.position);
+        }
+        const readers = heard ? [] : applying.map((row) => this.definitionOf(row));
+        const readable = new ReadablePage(page, readers);
+        for (const row of applying) {
           this.applier.applyTo(
             this.liveTarget(this.definitionOf(row), row.position, row),
             readable,

@@ -41,7 +41,8 @@ export interface Projection {
    * Instead of `everyEvent`: makes that handler afresh for each batch the engine applies in one
    * transaction (and for each retry of one event), so what it keeps in memory from one event to the
    * next (the audit chain's previous hash, the users seen) never outlives a batch that was rolled
-   * back; its `end` writes what it kept, inside the batch's transaction.
+   * back; its `end` writes what it kept, inside the batch's transaction. It keeps values, not the
+   * events: the engine may let go of an event's parsed content once the event is applied.
    */
   everyEventOfBatch?: () => BatchHandler;
   /**
@@ -77,10 +78,13 @@ export function concerns(projection: Projection, event: RecordedEvent): boolean 
 
 /**
  * Whether a page read for these projections should leave each event unparsed until one of them
- * applies it (`ReadAllOptions.deferContent`): not when one reads every event, since deferring
- * then parses them all anyway, only later, keeping the page's stored text alive meanwhile.
+ * applies it (`ReadAllOptions.deferContent`): when none reads every event, so that the events none
+ * handles are never parsed; and for one projection alone, so that each event's content can be let
+ * go once applied (`ReadablePage`). Not for several that read every event: deferring then parses
+ * them all anyway, keeping the page's stored text alive beside them.
  */
-export const skipsSomeEvents = (projections: readonly Projection[]): boolean =>
+export const defersContent = (projections: readonly Projection[]): boolean =>
+  projections.length === 1 ||
   projections.every(
     (projection) =>
       projection.everyEvent === undefined && projection.everyEventOfBatch === undefined,
