@@ -1,7 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AUDIT_LOG_INSERT, STORED_COLUMNS } from '../../../projections/audit/audit-columns';
+import {
+  AUDIT_LOG_INSERT,
+  STORED_COLUMNS,
+  storedValues,
+} from '../../../projections/audit/audit-columns';
 import { auditProjection } from '../../../projections/audit/audit.projection';
 import { AuditQueries, type AuditRow } from '../../../projections/audit/audit.queries';
 import type { AuditFilter, AuditScope } from '../../../src/audit/domain/audit-visibility';
@@ -38,16 +42,16 @@ describe('audit pages filtered by time (R41, R42)', () => {
       auditProjection.queryIndexes?.forEach((ddl) => reads.db.exec(ddl));
       const insert = reads.db.prepare(AUDIT_LOG_INSERT);
       for (let position = 1; position <= ENTRIES; position++) {
-        const row: Record<string, unknown> = Object.fromEntries(
-          STORED_COLUMNS.map((column) => [column, `${column}-${position % 5}`]),
-        );
-        insert.run({
-          ...row,
+        const row = {
+          ...(Object.fromEntries(
+            STORED_COLUMNS.map((column) => [column, `${column}-${position % 5}`]),
+          ) as unknown as AuditRow),
           position,
           revision: 0,
           occurred_at: minute(occurredMinute(position)).toISOString(),
           customer_tenant_id: `customer-${position % 3}`,
-        });
+        };
+        insert.run(storedValues(row));
       }
     });
     all = reads.all<AuditRow>('SELECT * FROM audit_log NOT INDEXED ORDER BY position');
