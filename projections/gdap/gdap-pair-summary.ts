@@ -174,34 +174,48 @@ function rolesOf(stored: StoredRoles): DirectoryRole[] {
 /** How a version writes a pair's relationships (by display name) into its summary row. */
 export type PairSummaryEncoder = (views: readonly GdapRelationshipView[]) => string;
 
-/** The summary row's text for the pair's relationships (by display name). */
-export const encodePairSummary: PairSummaryEncoder = (views) =>
-  JSON.stringify(
-    views.map((view): StoredRelationship => [
-      view.relationshipId,
-      view.partnerName,
-      view.displayName,
-      view.duration,
-      view.autoExtendDuration,
-      view.status,
-      view.approvalUrl,
-      view.emailDraft,
-      epochMsOf(view.approvalExpiresAt),
-      epochMsOf(view.activatedAt),
-      view.endDateTime,
-      Date.parse(view.createdAt),
-      Date.parse(view.changedAt),
-      storedRoles(view.roles),
-      view.assignments.map((assignment): StoredAssignment => [
-        assignment.assignmentId,
-        assignment.securityGroupId,
-        assignment.status,
-        Date.parse(assignment.createdAt),
-        storedRoles(assignment.roles),
-      ]),
-      epochMsOf(view.endDateTime),
-    ]),
-  );
+/**
+ * A summary row's text for the pair's relationships (by display name), each role list as
+ * `roleForm` stores it and, from version 4 on (`endInMs`), the end again in epoch ms.
+ */
+export function pairSummaryEncoder(
+  roleForm: (roles: readonly DirectoryRole[]) => StoredRoles,
+  endInMs: boolean,
+): PairSummaryEncoder {
+  return (views) =>
+    JSON.stringify(
+      views.map((view) => {
+        const stored: StoredRelationship = [
+          view.relationshipId,
+          view.partnerName,
+          view.displayName,
+          view.duration,
+          view.autoExtendDuration,
+          view.status,
+          view.approvalUrl,
+          view.emailDraft,
+          epochMsOf(view.approvalExpiresAt),
+          epochMsOf(view.activatedAt),
+          view.endDateTime,
+          Date.parse(view.createdAt),
+          Date.parse(view.changedAt),
+          roleForm(view.roles),
+          view.assignments.map((assignment): StoredAssignment => [
+            assignment.assignmentId,
+            assignment.securityGroupId,
+            assignment.status,
+            Date.parse(assignment.createdAt),
+            roleForm(assignment.roles),
+          ]),
+        ];
+        if (endInMs) stored.push(epochMsOf(view.endDateTime));
+        return stored;
+      }),
+    );
+}
+
+/** The summary row's text as this version writes it: role lists as catalogue codes. */
+export const encodePairSummary = pairSummaryEncoder(storedRoles, true);
 
 /**
  * The summary a row of the pair stores, decoded once straight into the GraphQL nodes the page

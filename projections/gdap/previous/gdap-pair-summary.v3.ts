@@ -1,6 +1,6 @@
 import type { DirectoryRole } from '../../../src/gdap/domain/role-catalogue';
 import { directoryRoleById } from '../../../src/gdap/domain/role-catalogue';
-import type { PairSummaryEncoder } from '../gdap-pair-summary';
+import { type PairSummaryEncoder, pairSummaryEncoder } from '../gdap-pair-summary';
 
 /*
  * The pair summary's text as gdap-relationships version 3 writes it (gdap-pair-summary.ts reads
@@ -18,31 +18,4 @@ const roleIds = (roles: readonly DirectoryRole[]): string | DirectoryRole[] =>
     ? roles.map((role) => role.roleTemplateId).join(' ')
     : [...roles];
 
-const epochMsOf = (value: string | null) => (value === null ? null : Date.parse(value));
-
-export const encodePairSummaryV3: PairSummaryEncoder = (views) =>
-  JSON.stringify(
-    views.map((view) => [
-      view.relationshipId,
-      view.partnerName,
-      view.displayName,
-      view.duration,
-      view.autoExtendDuration,
-      view.status,
-      view.approvalUrl,
-      view.emailDraft,
-      epochMsOf(view.approvalExpiresAt),
-      epochMsOf(view.activatedAt),
-      view.endDateTime,
-      Date.parse(view.createdAt),
-      Date.parse(view.changedAt),
-      roleIds(view.roles),
-      view.assignments.map((assignment) => [
-        assignment.assignmentId,
-        assignment.securityGroupId,
-        assignment.status,
-        Date.parse(assignment.createdAt),
-        roleIds(assignment.roles),
-      ]),
-    ]),
-  );
+export const encodePairSummaryV3: PairSummaryEncoder = pairSummaryEncoder(roleIds, false);

@@ -13,6 +13,7 @@ import { ProjectionEngine } from '../../../src/platform/projection-engine/projec
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { writeStory } from '../../support/story';
+import { scratchReadStores } from '../../support/scratch-read-stores';
 
 /** Counts RelationshipEstablished events; throws on the customer named in `poisoned` while set. */
 const counting = (policy: DeadLetterPolicy, poisoned: { customer?: string }): Projection => ({
@@ -32,12 +33,8 @@ const counting = (policy: DeadLetterPolicy, poisoned: { customer?: string }): Pr
 describe('dead letters: no stored event stops the projections', () => {
   let dir: string;
   let store: SqliteEventStore;
-  const opened: ReadStore[] = [];
-  const readStore = (name: string) => {
-    const created = new ReadStore(join(dir, name));
-    opened.push(created);
-    return created;
-  };
+  const readStores = scratchReadStores(() => dir);
+  const readStore = readStores.open;
   const countOf = (reads: ReadStore, table: string) =>
     reads.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)?.n;
 
@@ -48,7 +45,7 @@ describe('dead letters: no stored event stops the projections', () => {
   });
 
   afterEach(async () => {
-    opened.splice(0).forEach((created) => created.close());
+    readStores.closeAll();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CAPABILITIES_MODULE, PROJECTIONS } from '../../../src/capabilities';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
-import { ParallelReplay } from '../../../src/platform/projection-engine/parallel-replay';
+import {
+  ParallelReplay,
+  type ParallelReplayOptions,
+} from '../../../src/platform/projection-engine/parallel-replay';
 import { balancedGroups } from '../../../src/platform/projection-engine/parallel-replay-groups';
 import type { Projection } from '../../../src/platform/projection-engine/projection';
 import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
@@ -12,18 +15,15 @@ import { ReadStore } from '../../../src/platform/read-store/read-store';
 import * as poisonedModule from '../../support/parallel-projections';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { writeStory } from '../../support/story';
+import { scratchReadStores } from '../../support/scratch-read-stores';
 
 const POISONED_MODULE = require.resolve('../../support/parallel-projections');
 
 describe('a full in-place rebuild replayed over worker threads, one file each', () => {
   let dir: string;
   let store: SqliteEventStore;
-  const opened: ReadStore[] = [];
-  const readStore = (name: string) => {
-    const created = new ReadStore(join(dir, name));
-    opened.push(created);
-    return created;
-  };
+  const readStores = scratchReadStores(() => dir);
+  const readStore = readStores.open;
   const indexes = (reads: ReadStore) =>
     reads.all(`SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name`);
   const states = async (engine: ProjectionEngine) =>
@@ -38,6 +38,20 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
     engine.deadLetters().map(({ failedAt: _failedAt, ...letter }) => letter);
   let singleReplay: Awaited<ReturnType<typeof replayed>> | undefined;
   const temporaryFiles = () => readdirSync(dir).filter((name) => name.includes('.replay-'));
+
+  /** A parallel replay from this spec's store, of the capabilities' read models by default. */
+  const parallelReplay = (options: Partial<ParallelReplayOptions> = {}) =>
+    new ParallelReplay({
+      eventsFile: join(dir, 'events.db'),
+      projectionsModule: CAPABILITIES_MODULE,
+      batchSize: 50,
+      ...options,
+    });
+  const parallelEngine = (reads: ReadStore, options?: Partial<ParallelReplayOptions>) =>
+    new ProjectionEngine(store, reads, PROJECTIONS, {
+      batchSize: 50,
+      parallelReplay: parallelReplay(options),
+    });
 
   async function replayed(
     name: string,
@@ -60,7 +74,7 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
   });
 
   afterAll(async () => {
-    opened.forEach((reads) => reads.close());
+    readStores.closeAll();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -80,10 +94,7 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
       const parallel = await replayed(
         `parallel-${label.replace(/\W+/g, '-')}.db`,
         PROJECTIONS,
-        new ParallelReplay({
-          eventsFile: join(dir, 'events.db'),
-          projectionsModule: CAPABILITIES_MODULE,
-          batchSize: 50,
+        parallelReplay({
           groups,
           onMerged: (names) => merged.push(names),
         }),
@@ -109,10 +120,8 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
     const parallel = await replayed(
       'poison-parallel.db',
       projections,
-      new ParallelReplay({
-        eventsFile: join(dir, 'events.db'),
+      parallelReplay({
         projectionsModule: POISONED_MODULE,
-        batchSize: 50,
         groups: [['audit', 'poisoned-FAIL', 'poisoned-CONTINUE']],
         onMerged: (names) => merged.push(names),
       }),
@@ -142,14 +151,7 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
     });
     const before = pragmas();
     const during: ReturnType<typeof pragmas>[] = [];
-    const engine = new ProjectionEngine(store, reads, PROJECTIONS, {
-      batchSize: 50,
-      parallelReplay: new ParallelReplay({
-        eventsFile: join(dir, 'events.db'),
-        projectionsModule: CAPABILITIES_MODULE,
-        batchSize: 50,
-      }),
-    });
+    const engine = parallelEngine(reads);
 
     await engine.rebuild([], { inPlace: true, onBatch: () => during.push(pragmas()) });
 
@@ -189,14 +191,9 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
 
       const reads = readStore(file);
       const merged: (readonly string[])[] = [];
-      const resumed = new ProjectionEngine(store, reads, PROJECTIONS, {
-        batchSize: 50,
-        parallelReplay: new ParallelReplay({
-          eventsFile: join(dir, 'events.db'),
-          projectionsModule: CAPABILITIES_MODULE,
-          minEvents: 0,
-          onMerged: (names) => merged.push(names),
-        }),
+      const resumed = parallelEngine(reads, {
+        minEvents: 0,
+        onMerged: (names) => merged.push(names),
       });
       await resumed.start();
       await resumed.stop();
@@ -213,15 +210,9 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
     const startOn = async (name: string, minEvents: number) => {
       const reads = readStore(name);
       const merged: (readonly string[])[] = [];
-      const engine = new ProjectionEngine(store, reads, PROJECTIONS, {
-        batchSize: 50,
-        parallelReplay: new ParallelReplay({
-          eventsFile: join(dir, 'events.db'),
-          projectionsModule: CAPABILITIES_MODULE,
-          batchSize: 50,
-          minEvents,
-          onMerged: (names) => merged.push(names),
-        }),
+      const engine = parallelEngine(reads, {
+        minEvents,
+        onMerged: (names) => merged.push(names),
       });
       await engine.start();
       await engine.stop();

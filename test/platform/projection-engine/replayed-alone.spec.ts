@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { PROJECTIONS } from '../../../src/capabilities';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
-import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { writeStory } from '../../support/story';
+import { scratchReadStores } from '../../support/scratch-read-stores';
 
 /**
  * A read model replayed alone lets go of each event's parsed content once it applied it (the
@@ -17,12 +17,8 @@ import { writeStory } from '../../support/story';
 describe('a read model replayed alone: the rows and dead letters of a replay of all', () => {
   let dir: string;
   let store: SqliteEventStore;
-  const opened: ReadStore[] = [];
-  const readStore = (name: string) => {
-    const created = new ReadStore(join(dir, name));
-    opened.push(created);
-    return created;
-  };
+  const readStores = scratchReadStores(() => dir);
+  const readStore = readStores.open;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'replayed-alone-'));
@@ -43,7 +39,7 @@ describe('a read model replayed alone: the rows and dead letters of a replay of 
   });
 
   afterEach(async () => {
-    opened.splice(0).forEach((created) => created.close());
+    readStores.closeAll();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
