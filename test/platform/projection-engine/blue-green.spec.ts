@@ -14,6 +14,7 @@ import { customersUpperCased } from '../../support/customers-next-version';
 import { gatedStore } from '../../support/gated-store';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { writeStory } from '../../support/story';
+import { scratchReadStores } from '../../support/scratch-read-stores';
 
 /** customers at the next version, declaring no previous: the live one is served as left. */
 const customersV2 = customersUpperCased;
@@ -24,14 +25,10 @@ const bumped = PROJECTIONS.map((projection) =>
 describe('blue/green projection versions on real SQLite files', () => {
   let dir: string;
   let store: SqliteEventStore;
-  const opened: ReadStore[] = [];
+  const readStores = scratchReadStores(() => dir);
   const engines: ProjectionEngine[] = [];
 
-  const readStore = (name: string) => {
-    const created = new ReadStore(join(dir, name));
-    opened.push(created);
-    return created;
-  };
+  const readStore = readStores.open;
   const engine = (...args: ConstructorParameters<typeof ProjectionEngine>) => {
     const created = new ProjectionEngine(...args);
     engines.push(created);
@@ -51,7 +48,7 @@ describe('blue/green projection versions on real SQLite files', () => {
 
   afterAll(async () => {
     for (const created of engines) await created.stop();
-    opened.forEach((created) => created.close());
+    readStores.closeAll();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });

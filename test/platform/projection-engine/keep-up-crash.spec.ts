@@ -11,18 +11,15 @@ import { customersNext, PROJECTIONS_NEXT } from '../../support/customers-next-ve
 import { dumpReadModels } from '../../support/read-model-dump';
 import { seeded } from '../../support/seeded';
 import { writeStory } from '../../support/story';
+import { scratchReadStores } from '../../support/scratch-read-stores';
 
 describe('a version bump kept up beside its previous version, killed (kill -9) while mutations run', () => {
   let dir: string;
   let store: SqliteEventStore;
   let base: ReadStore;
-  const opened: ReadStore[] = [];
+  const readStores = scratchReadStores(() => dir);
 
-  const open = (name: string) => {
-    const reads = new ReadStore(join(dir, name));
-    opened.push(reads);
-    return reads;
-  };
+  const open = readStores.open;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'keep-up-crash-'));
@@ -33,7 +30,7 @@ describe('a version bump kept up beside its previous version, killed (kill -9) w
   });
 
   afterAll(async () => {
-    opened.forEach((reads) => reads.close());
+    readStores.closeAll();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -15,11 +15,12 @@ import { ProjectionEngine } from '../../../src/platform/projection-engine/projec
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { writeStory } from '../../support/story';
+import { scratchReadStores } from '../../support/scratch-read-stores';
 
 describe('projection engine on real SQLite files', () => {
   let dir: string;
   let store: SqliteEventStore;
-  const opened: ReadStore[] = [];
+  const readStores = scratchReadStores(() => dir);
 
   const indexesOf = (reads: ReadStore) =>
     reads
@@ -28,11 +29,7 @@ describe('projection engine on real SQLite files', () => {
       )
       .map((row) => row.name);
 
-  const readStore = (name: string) => {
-    const created = new ReadStore(join(dir, name));
-    opened.push(created);
-    return created;
-  };
+  const readStore = readStores.open;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'projections-'));
@@ -41,7 +38,7 @@ describe('projection engine on real SQLite files', () => {
   });
 
   afterAll(async () => {
-    opened.forEach((created) => created.close());
+    readStores.closeAll();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
