@@ -56,7 +56,7 @@ export class AuditQueries {
     before: number | null,
   ): AuditRow[] {
     const timeIndex = this.timeIndexIsCheaper(filter, (range) => {
-      const start = Math.min(before ?? Number.MAX_SAFE_INTEGER, this.head() + 1);
+      const start = Math.min(before ?? Number.MAX_SAFE_INTEGER, range.head() + 1);
       return { walked: start - range.last, inRange: Math.min(start, range.last) - range.first };
     });
     return this.page(where(scope, filter, timeIndex), 'position < @before', 'DESC', {
@@ -125,13 +125,19 @@ export class AuditQueries {
    * Both give the same rows, but SQLite does not weigh the LIMIT: left alone it takes the time index
    * even for a range that is most of the log (336 ms a page at 1,000,000 entries). `cost` estimates
    * both in positions, from those of the range's first and last entries (a seek each): close while
-   * time follows position, and only ever a matter of speed when it does not.
+   * time follows position, and only ever a matter of speed when it does not. `head` is read
+   * once, if at all: a range with no end and a page from the newest entry both need it.
    */
   private timeIndexIsCheaper(
     filter: AuditFilter,
-    cost: (range: { first: number; last: number }) => { walked: number; inRange: number },
+    cost: (range: { first: number; last: number; head: () => number }) => {
+      walked: number;
+      inRange: number;
+    },
   ): boolean {
     if (!filter.from && !filter.to) return true;
+    let known: number | undefined;
+    const head = () => (known ??= this.head());
     const first = filter.from
       ? this.db.get<{ position: number }>(
           `SELECT position FROM audit_log INDEXED BY audit_by_time WHERE occurred_at >= ?
@@ -145,10 +151,10 @@ export class AuditQueries {
            ORDER BY occurred_at DESC, position DESC LIMIT 1`,
           [filter.to.toISOString()],
         )?.position
-      : this.head();
+      : head();
     // No entry in the range: the time index says so at once.
     if (first === undefined || last === undefined) return true;
-    const { walked, inRange } = cost({ first, last });
+    const { walked, inRange } = cost({ first, last, head });
     return Math.max(0, walked) >= Math.max(0, inRange);
   }
 
