@@ -62,6 +62,13 @@ export interface ParallelReplayOptions {
   onMerged?: (names: readonly string[]) => void;
 }
 
+/** What a replay under way has started (each part once it has), for `stop` and its own cleanup. */
+interface Running {
+  engine?: ProjectionEngine;
+  workers: Worker[];
+  checkpointer?: Checkpointer;
+}
+
 /**
  * A full in-place replay (every read model from the first event) split over threads, one writer
  * per file: the workers' groups replay into temporary files beside the read store while the rest
@@ -73,7 +80,7 @@ export interface ParallelReplayOptions {
  */
 export class ParallelReplay {
   /** What the replay under way runs, for `stop`. */
-  private running?: { engine?: ProjectionEngine; workers: Worker[]; checkpointer: Checkpointer };
+  private running?: Running;
 
   constructor(private readonly options: ParallelReplayOptions) {}
 
@@ -94,7 +101,7 @@ export class ParallelReplay {
     if (!running) return;
     await running.engine?.stop();
     await Promise.all(running.workers.map((worker) => worker.terminate()));
-    await running.checkpointer.stop();
+    await running.checkpointer?.stop();
   }
 
   /** Replays `projections` into `readStore`; `onBatch` hears the pages this thread replays. */
@@ -114,22 +121,22 @@ export class ParallelReplay {
     const inWorkers = new Set(groups.flat().map(({ name }) => name));
     const here = projections.filter(({ name }) => !inWorkers.has(name));
     const files = groups.map((_, i) => replayFile(readStore.file, i));
-    const workers = groups.map((group, i) =>
-      this.spawn(
-        group.map(({ name }) => name),
-        files[i],
-      ),
-    );
-    // Lets SQLite sort the query indexes built here (audit's, after its replay) with a helper
-    // thread, on the core the worker leaves idle by then: a third less of this thread's time.
     const sorterThreads = readStore.db.pragma('threads', { simple: true }) as number;
-    readStore.db.pragma('threads = 1');
-    const running: NonNullable<ParallelReplay['running']> = {
-      workers: workers.map(({ worker }) => worker),
-      checkpointer: checkpointElsewhere(readStore),
-    };
+    const running: Running = { workers: [] };
     this.running = running;
     try {
+      const workers = groups.map((group, i) => {
+        const spawned = this.spawn(
+          group.map(({ name }) => name),
+          files[i],
+        );
+        running.workers.push(spawned.worker);
+        return spawned;
+      });
+      // Lets SQLite sort the query indexes built here (audit's, after its replay) with a helper
+      // thread, on the core the worker leaves idle by then: a third less of this thread's time.
+      readStore.db.pragma('threads = 1');
+      running.checkpointer = checkpointElsewhere(readStore);
       if (here.length > 0) {
         running.engine = new ProjectionEngine(store, readStore, here, {
           batchSize: this.options.batchSize,
@@ -143,8 +150,8 @@ export class ParallelReplay {
       });
     } finally {
       this.running = undefined;
-      await Promise.all(workers.map(({ worker }) => worker.terminate()));
-      await running.checkpointer.stop();
+      await Promise.all(running.workers.map((worker) => worker.terminate()));
+      await running.checkpointer?.stop();
       if (readStore.db.open) readStore.db.pragma(`threads = ${sorterThreads}`);
       files.forEach(removeDatabaseFile);
     }
