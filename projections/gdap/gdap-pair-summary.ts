@@ -1,11 +1,10 @@
-import type { GdapAssignmentStatus, GdapRelationshipStatus } from '../../src/gdap/domain/events';
-import {
-  DIRECTORY_ROLES,
-  type DirectoryRole,
-  directoryRoleById,
-} from '../../src/gdap/domain/role-catalogue';
+import type { GdapRelationshipStatus } from '../../src/gdap/domain/events';
 import { GRANTING } from '../../src/gdap/domain/gdap-state';
+import { AUTO_EXTEND_180_DAYS, AUTO_EXTEND_NONE } from '../../src/gdap/domain/durations';
+import { BUILT_IN_GROUPS } from '../../src/gdap/domain/security-groups';
 import { relationshipNode } from '../../src/gdap/gdap.mapper';
+import type { EmailDraft } from '../../src/invitations/invitation.types';
+import { isoTextOf } from '../../src/platform/common/date-time';
 import type {
   DelegatedAdminAccessAssignment,
   DelegatedAdminAccessAssignmentStatus,
@@ -14,6 +13,8 @@ import type {
 } from '../../src/gdap/gdap.types';
 import { type GdapGrant, grantsInForce } from '../../src/platform/domain/gdap-grants';
 import { type GdapRelationshipView, grantsOfViews } from './gdap-relationships.queries';
+import { rolesOf, storedRoles, type StoredRoles } from './gdap-pair-summary-roles';
+import { decodeNested, type StoredRelationship } from './gdap-pair-summary-tuples';
 
 /**
  * What the Customers page shows of one (partner, customer) pair: its GDAP relationships by display
@@ -54,168 +55,187 @@ export function pairSummaryOf(relationships: readonly GdapRelationshipView[]): G
 export const grantsInForceOf = (summary: GdapPairSummary, now: Date): GdapGrant[] =>
   summary.grantsHoldUntil > now.getTime() ? summary.grants : grantsInForce(summary.grants, now);
 
-/** A stored moment: epoch ms, or ISO text in rows version 2 wrote (read while 3 builds). */
-type StoredMoment = number | string;
-
-const dateOf = (value: StoredMoment | null) => (value === null ? null : new Date(value));
-
-const epochMsOf = (value: string | null) => (value === null ? null : Date.parse(value));
-
 /*
- * How a summary row stores the pair's relationships (gdap-relationships v4): each a
- * tuple in the order below (no field names, and no tenant ids: the row's key has them), its roles
- * as one number of role codes (ROLE_CODES) where the catalogue names them the same, else the roles
- * themselves, and its moments as epoch milliseconds (a Date from a number is several times cheaper
- * than from text, and every node has six), the end both as the events give it (the grants carry
- * it as text) and in ms, last. Every page reads 50 of these rows and builds the nodes from them.
- * Version 3 wrote the roles as their template ids joined by spaces (110 characters for three
- * roles, half the row) and no end in ms, version 2 the moments as ISO text: both are still read.
+ * How a summary row stores the pair's relationships (gdap-relationships v5): one flat JSON array,
+ * each relationship a run of values in FlatRelationship's order followed by its assignments' (in
+ * FlatAssignment's order), no tenant ids (the row's key has them), statuses, auto-extend and
+ * built-in groups as codes (WELL_KNOWN), role lists as role codes (gdap-pair-summary-roles.ts),
+ * and moments as the text `toISOString` writes, which the nodes serve as it is (DateTimeValue):
+ * no Date and no nested array per row. Every page reads 50 of these rows and builds its nodes from
+ * them. Versions 2 to 4 wrote nested tuples, moments as ISO text (2) or epoch ms (3, 4): v5 reads
+ * them too (gdap-pair-summary-tuples.ts, as Dates), since v4 keeps serving while v5 builds.
  */
-type StoredRoles = number | string | DirectoryRole[];
 
 /**
- * The catalogue's roles in the order their stored codes name them (code = position + 1). Stored
- * rows hold these codes: append only, never reorder.
+ * Values many rows hold, stored (version 5 on) as their position here: the statuses Graph names
+ * (R61–R66), the auto-extend durations R60 allows, the built-in security groups. Append only, never
+ * reorder; a value not listed is stored as itself. A number parses at a fraction of a string's cost.
  */
-const ROLE_CODES: readonly string[] = [
-  DIRECTORY_ROLES.GLOBAL_ADMINISTRATOR,
-  DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR,
-  DIRECTORY_ROLES.USER_ADMINISTRATOR,
-  DIRECTORY_ROLES.EXCHANGE_ADMINISTRATOR,
-  DIRECTORY_ROLES.SHAREPOINT_ADMINISTRATOR,
-  DIRECTORY_ROLES.TEAMS_ADMINISTRATOR,
-  DIRECTORY_ROLES.INTUNE_ADMINISTRATOR,
-  DIRECTORY_ROLES.SECURITY_READER,
-  DIRECTORY_ROLES.DIRECTORY_READERS,
-  DIRECTORY_ROLES.PRIVILEGED_ROLE_ADMINISTRATOR,
-].map((role) => role.roleTemplateId);
-
-/** A role list as one number: each role's code a base-32 digit, the first role the lowest. */
-const CODE_BASE = 32;
-/** 32^10 < 2^53: ten codes fit a number exactly; a longer list is stored as its roles. */
-const MAX_CODED_ROLES = 10;
-
-type StoredAssignment = [
-  assignmentId: string,
-  securityGroupId: string,
-  status: GdapAssignmentStatus,
-  createdAt: StoredMoment,
-  roles: StoredRoles,
+const WELL_KNOWN: readonly string[] = [
+  'created',
+  'approvalPending',
+  'active',
+  'expiring',
+  'expired',
+  'terminationRequested',
+  'terminated',
+  'pending',
+  'deleting',
+  'deleted',
+  AUTO_EXTEND_NONE,
+  AUTO_EXTEND_180_DAYS,
+  ...Object.keys(BUILT_IN_GROUPS),
 ];
+const WELL_KNOWN_CODES = new Map(WELL_KNOWN.map((value, code) => [value, code]));
 
-type StoredRelationship = [
-  relationshipId: string,
-  partnerName: string,
-  displayName: string,
-  duration: string,
-  autoExtendDuration: string,
-  status: GdapRelationshipStatus,
-  approvalUrl: string | null,
-  emailDraft: { subject: string; body: string } | null,
-  approvalExpiresAt: StoredMoment | null,
-  activatedAt: StoredMoment | null,
-  endDateTime: string | null,
-  createdAt: StoredMoment,
-  changedAt: StoredMoment,
-  roles: StoredRoles,
-  assignments: StoredAssignment[],
-  /** The end again, as epoch ms (v4 on): a Date from it is cheaper than from the text. */
-  endMs?: number | null,
-];
+const storedValue = (value: string): string | number => WELL_KNOWN_CODES.get(value) ?? value;
+const valueOf = (stored: unknown) =>
+  (typeof stored === 'number' ? WELL_KNOWN[stored] : stored) as string;
 
-const codeOf = (role: DirectoryRole): number => {
-  const code = ROLE_CODES.indexOf(role.roleTemplateId) + 1;
-  return code > 0 && directoryRoleById(role.roleTemplateId)?.displayName === role.displayName
-    ? code
-    : 0;
-};
-
-function storedRoles(roles: readonly DirectoryRole[]): StoredRoles {
-  if (roles.length > MAX_CODED_ROLES) return [...roles];
-  let stored = 0;
-  for (let index = roles.length - 1; index >= 0; index--) {
-    const code = codeOf(roles[index]);
-    if (code === 0) return [...roles];
-    stored = stored * CODE_BASE + code;
-  }
-  return stored;
+/** Version 5: a relationship's values in its row, then FlatAssignment.length per assignment. */
+enum FlatRelationship {
+  id,
+  partnerName,
+  displayName,
+  duration,
+  autoExtendDuration,
+  status,
+  approvalUrl,
+  emailDraft,
+  approvalExpires,
+  activated,
+  /** The end as toISOString writes it (what the node serves), then in epoch ms. */
+  end,
+  endMs,
+  /** The end as the events gave it, where that is other text (grants carry it): else null. */
+  endAsGiven,
+  created,
+  changed,
+  roles,
+  assignmentCount,
+  /** How many values a relationship has before its assignments'. */
+  length,
 }
 
-/**
- * Stored role lists seen, as lists of the catalogue's roles, shared by every node that holds the
- * same list (frozen: nothing that serves them may change them); bounded.
- */
-const CATALOGUE_LISTS = new Map<number | string, DirectoryRole[]>();
-
-function rolesOfCodes(stored: number): DirectoryRole[] {
-  const roles: DirectoryRole[] = [];
-  for (let rest = stored; rest > 0; rest = Math.floor(rest / CODE_BASE)) {
-    roles.push(directoryRoleById(ROLE_CODES[(rest % CODE_BASE) - 1])!);
-  }
-  return roles;
-}
-
-/** Version 3's form: template ids joined by spaces. */
-const rolesOfIds = (stored: string): DirectoryRole[] =>
-  stored === '' ? [] : stored.split(' ').map((id) => directoryRoleById(id)!);
-
-function rolesOf(stored: StoredRoles): DirectoryRole[] {
-  if (typeof stored === 'object') return stored;
-  let roles = CATALOGUE_LISTS.get(stored);
-  if (!roles) {
-    roles = Object.freeze(
-      typeof stored === 'number' ? rolesOfCodes(stored) : rolesOfIds(stored),
-    ) as DirectoryRole[];
-    if (CATALOGUE_LISTS.size < 1024) CATALOGUE_LISTS.set(stored, roles);
-  }
-  return roles;
+enum FlatAssignment {
+  id,
+  securityGroupId,
+  status,
+  created,
+  roles,
+  length,
 }
 
 /** How a version writes a pair's relationships (by display name) into its summary row. */
 export type PairSummaryEncoder = (views: readonly GdapRelationshipView[]) => string;
 
-/**
- * A summary row's text for the pair's relationships (by display name), each role list as
- * `roleForm` stores it and, from version 4 on (`endInMs`), the end again in epoch ms.
- */
-export function pairSummaryEncoder(
-  roleForm: (roles: readonly DirectoryRole[]) => StoredRoles,
-  endInMs: boolean,
-): PairSummaryEncoder {
-  return (views) =>
-    JSON.stringify(
-      views.map((view) => {
-        const stored: StoredRelationship = [
-          view.relationshipId,
-          view.partnerName,
-          view.displayName,
-          view.duration,
-          view.autoExtendDuration,
-          view.status,
-          view.approvalUrl,
-          view.emailDraft,
-          epochMsOf(view.approvalExpiresAt),
-          epochMsOf(view.activatedAt),
-          view.endDateTime,
-          Date.parse(view.createdAt),
-          Date.parse(view.changedAt),
-          roleForm(view.roles),
-          view.assignments.map((assignment): StoredAssignment => [
-            assignment.assignmentId,
-            assignment.securityGroupId,
-            assignment.status,
-            Date.parse(assignment.createdAt),
-            roleForm(assignment.roles),
-          ]),
-        ];
-        if (endInMs) stored.push(epochMsOf(view.endDateTime));
-        return stored;
-      }),
+/** The summary row's text as this version (5) writes it: one flat array (FlatRelationship). */
+export function encodePairSummary(views: readonly GdapRelationshipView[]): string {
+  const stored: unknown[] = [];
+  for (const view of views) {
+    const end = isoTextOf(view.endDateTime);
+    stored.push(
+      view.relationshipId,
+      view.partnerName,
+      view.displayName,
+      view.duration,
+      storedValue(view.autoExtendDuration),
+      storedValue(view.status),
+      view.approvalUrl,
+      view.emailDraft,
+      isoTextOf(view.approvalExpiresAt),
+      isoTextOf(view.activatedAt),
+      end,
+      end === null ? null : Date.parse(end),
+      view.endDateTime === end ? null : view.endDateTime,
+      isoTextOf(view.createdAt),
+      isoTextOf(view.changedAt),
+      storedRoles(view.roles),
+      view.assignments.length,
     );
+    for (const assignment of view.assignments) {
+      stored.push(
+        assignment.assignmentId,
+        storedValue(assignment.securityGroupId),
+        storedValue(assignment.status),
+        isoTextOf(assignment.createdAt),
+        storedRoles(assignment.roles),
+      );
+    }
+  }
+  return JSON.stringify(stored);
 }
 
-/** The summary row's text as this version writes it: role lists as catalogue codes. */
-export const encodePairSummary = pairSummaryEncoder(storedRoles, true);
+/**
+ * Version 5's row (FlatRelationship) straight into the nodes the page serves, moments as stored
+ * text, with the grants they hold (R67, as grantsOfRelationship says it, in the same pass).
+ */
+function decodeFlat(
+  partnerTenantId: string,
+  customerTenantId: string,
+  stored: unknown[],
+): GdapPairSummary {
+  const relationships: DelegatedAdminRelationship[] = [];
+  const grants: GdapGrant[] = [];
+  let grantsHoldUntil = Infinity;
+  let at = 0;
+  while (at < stored.length) {
+    const id = stored[at + FlatRelationship.id] as string;
+    const displayName = stored[at + FlatRelationship.displayName] as string;
+    const status = valueOf(stored[at + FlatRelationship.status]) as GdapRelationshipStatus;
+    const end = stored[at + FlatRelationship.end] as string | null;
+    const endAsGiven = (stored[at + FlatRelationship.endAsGiven] as string | null) ?? end;
+    const granting = GRANTING.includes(status) && endAsGiven !== null;
+    const count = stored[at + FlatRelationship.assignmentCount] as number;
+    const accessAssignments: DelegatedAdminAccessAssignment[] = [];
+    let next = at + FlatRelationship.length;
+    for (let index = 0; index < count; index++, next += FlatAssignment.length) {
+      const assignmentStatus = valueOf(stored[next + FlatAssignment.status]);
+      const assignment: DelegatedAdminAccessAssignment = {
+        id: stored[next + FlatAssignment.id] as string,
+        relationshipId: id,
+        securityGroupId: valueOf(stored[next + FlatAssignment.securityGroupId]),
+        roles: rolesOf(stored[next + FlatAssignment.roles] as StoredRoles),
+        status: assignmentStatus as DelegatedAdminAccessAssignmentStatus,
+        createdDateTime: stored[next + FlatAssignment.created] as string,
+      };
+      accessAssignments.push(assignment);
+      if (granting && assignmentStatus === 'active') {
+        const endMs = stored[at + FlatRelationship.endMs] as number | null;
+        grantsHoldUntil = Math.min(grantsHoldUntil, endMs ?? Date.parse(endAsGiven));
+        grants.push({
+          relationshipId: id,
+          relationshipName: displayName,
+          assignmentId: assignment.id,
+          securityGroupId: assignment.securityGroupId,
+          roles: assignment.roles,
+          endDateTime: endAsGiven,
+        });
+      }
+    }
+    relationships.push({
+      id,
+      displayName,
+      duration: stored[at + FlatRelationship.duration] as string,
+      partnerTenantId,
+      partnerName: stored[at + FlatRelationship.partnerName] as string,
+      customerTenantId,
+      roles: rolesOf(stored[at + FlatRelationship.roles] as StoredRoles),
+      autoExtendDuration: valueOf(stored[at + FlatRelationship.autoExtendDuration]),
+      status: status as DelegatedAdminRelationshipStatus,
+      approvalUrl: stored[at + FlatRelationship.approvalUrl] as string | null,
+      emailDraft: stored[at + FlatRelationship.emailDraft] as EmailDraft | null,
+      approvalExpiresDateTime: stored[at + FlatRelationship.approvalExpires] as string | null,
+      activatedDateTime: stored[at + FlatRelationship.activated] as string | null,
+      endDateTime: end,
+      createdDateTime: stored[at + FlatRelationship.created] as string,
+      lastModifiedDateTime: stored[at + FlatRelationship.changed] as string,
+      accessAssignments,
+    });
+    at = next;
+  }
+  return { relationships, grants, grantsHoldUntil };
+}
 
 /**
  * The summary a row of the pair stores, decoded once straight into the GraphQL nodes the page
@@ -226,73 +246,9 @@ export function decodePairSummary(
   customerTenantId: string,
   text: string,
 ): GdapPairSummary {
-  const grants: GdapGrant[] = [];
-  let grantsHoldUntil = Infinity;
-  const relationships = (JSON.parse(text) as StoredRelationship[]).map(
-    ([
-      id,
-      partnerName,
-      displayName,
-      duration,
-      autoExtendDuration,
-      status,
-      approvalUrl,
-      emailDraft,
-      approvalExpiresAt,
-      activatedAt,
-      endDateTime,
-      createdAt,
-      changedAt,
-      roles,
-      assignments,
-      endMs,
-    ]): DelegatedAdminRelationship => {
-      const end = endDateTime === null ? null : new Date(endMs ?? endDateTime);
-      // R67 as grantsOfRelationship says it, in the same pass that builds the nodes.
-      const granting = GRANTING.includes(status) && end !== null;
-      return {
-        id,
-        displayName,
-        duration,
-        partnerTenantId,
-        partnerName,
-        customerTenantId,
-        roles: rolesOf(roles),
-        autoExtendDuration,
-        status: status as DelegatedAdminRelationshipStatus,
-        approvalUrl,
-        emailDraft,
-        approvalExpiresDateTime: dateOf(approvalExpiresAt),
-        activatedDateTime: dateOf(activatedAt),
-        endDateTime: end,
-        createdDateTime: new Date(createdAt),
-        lastModifiedDateTime: new Date(changedAt),
-        accessAssignments: assignments.map(
-          ([assignmentId, securityGroupId, assignmentStatus, assignedAt, assigned]) => {
-            const assignment: DelegatedAdminAccessAssignment = {
-              id: assignmentId,
-              relationshipId: id,
-              securityGroupId,
-              roles: rolesOf(assigned),
-              status: assignmentStatus as DelegatedAdminAccessAssignmentStatus,
-              createdDateTime: new Date(assignedAt),
-            };
-            if (granting && assignmentStatus === 'active') {
-              grantsHoldUntil = Math.min(grantsHoldUntil, end.getTime());
-              grants.push({
-                relationshipId: id,
-                relationshipName: displayName,
-                assignmentId,
-                securityGroupId,
-                roles: assignment.roles,
-                endDateTime: endDateTime as string,
-              });
-            }
-            return assignment;
-          },
-        ),
-      };
-    },
-  );
-  return { relationships, grants, grantsHoldUntil };
+  const stored = JSON.parse(text) as unknown[];
+  // Versions 2 to 4 wrote an array of tuples, 5 one flat array that starts with an id.
+  return Array.isArray(stored[0])
+    ? decodeNested(partnerTenantId, customerTenantId, stored as StoredRelationship[])
+    : decodeFlat(partnerTenantId, customerTenantId, stored);
 }

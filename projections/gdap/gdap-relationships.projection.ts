@@ -1,7 +1,7 @@
 import type { Projection, SqlRunner } from '../../src/platform/projection-engine/projection';
 import { relationshipViewHandlers, type ViewWriter } from './gdap-relationship-view';
 import { encodePairSummary, type PairSummaryEncoder } from './gdap-pair-summary';
-import { encodePairSummaryV3 } from './previous/gdap-pair-summary.v3';
+import { encodePairSummaryV4 } from './previous/gdap-pair-summary.v4';
 import type { GdapRelationshipView } from './gdap-relationships.queries';
 
 /** Stores a relationship's view as of `position`, with the columns its queries look it up by. */
@@ -120,13 +120,14 @@ const gdapRelationshipsWriting = (encode: PairSummaryEncoder) => ({
 });
 
 /**
- * Version 4 stores the pair summary's role lists as catalogue codes where 3 stored template ids
- * (and the end in ms too), in the same columns: its queries read version 3's rows (and 2's:
- * decodePairSummary takes every form), so while 4 builds, version 3 serves, kept up by the same
- * handlers writing version 3's form (an instance of version 3 on the same file reads it).
+ * Version 5 stores the pair summary as one flat array with moments as ISO text (served as they
+ * are) where 4 stored nested tuples with epoch ms, in the same columns: its queries read version
+ * 4's rows (and 3's and 2's: decodePairSummary takes every form), so while 5 builds, version 4
+ * serves, kept up by the same handlers writing version 4's form (an instance of version 4 on the
+ * same file reads it).
  */
 export const gdapRelationshipsProjection: Projection = {
   ...gdapRelationshipsWriting(encodePairSummary),
-  version: 4,
-  previous: { ...gdapRelationshipsWriting(encodePairSummaryV3), version: 3 },
+  version: 5,
+  previous: { ...gdapRelationshipsWriting(encodePairSummaryV4), version: 4 },
 };

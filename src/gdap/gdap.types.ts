@@ -1,5 +1,6 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { EmailDraft } from '../invitations/invitation.types';
+import type { DateTimeValue } from '../platform/common/date-time';
 
 /** Graph's status names (R61–R64). */
 export enum DelegatedAdminRelationshipStatus {
@@ -41,7 +42,7 @@ export class DelegatedAdminAccessAssignment {
   securityGroupId!: string;
   @Field(() => [UnifiedRole]) roles!: UnifiedRole[];
   @Field(() => DelegatedAdminAccessAssignmentStatus) status!: DelegatedAdminAccessAssignmentStatus;
-  @Field() createdDateTime!: Date;
+  @Field(() => Date) createdDateTime!: DateTimeValue;
 }
 
 @ObjectType({ description: 'A GDAP relationship (Graph: delegatedAdminRelationship), R60–R66.' })
@@ -64,11 +65,11 @@ export class DelegatedAdminRelationship {
   @Field(() => EmailDraft, { nullable: true, description: 'R61: partner only.' })
   emailDraft?: EmailDraft | null;
   @Field(() => Date, { nullable: true, description: 'R62: 90 days after approval was asked.' })
-  approvalExpiresDateTime?: Date | null;
-  @Field(() => Date, { nullable: true }) activatedDateTime?: Date | null;
-  @Field(() => Date, { nullable: true }) endDateTime?: Date | null;
-  @Field() createdDateTime!: Date;
-  @Field() lastModifiedDateTime!: Date;
+  approvalExpiresDateTime?: DateTimeValue | null;
+  @Field(() => Date, { nullable: true }) activatedDateTime?: DateTimeValue | null;
+  @Field(() => Date, { nullable: true }) endDateTime?: DateTimeValue | null;
+  @Field(() => Date) createdDateTime!: DateTimeValue;
+  @Field(() => Date) lastModifiedDateTime!: DateTimeValue;
   @Field(() => [DelegatedAdminAccessAssignment])
   accessAssignments!: DelegatedAdminAccessAssignment[];
 }

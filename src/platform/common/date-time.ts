@@ -31,3 +31,16 @@ export function parseIsoDateTime(value: unknown): Date | null {
   const offsetMs = (sign === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
   return new Date(date.getTime() - offsetMs);
 }
+
+/**
+ * A moment as GraphQL's `DateTime` serves it: a Date, or exactly the text `Date.toISOString`
+ * writes for it, served as it is (a read model that stores moments so builds no Date per read).
+ */
+export type DateTimeValue = Date | string;
+
+/** The text `Date.toISOString` writes for stored ISO text; null for none (or no moment). */
+export function isoTextOf(value: string | null): string | null {
+  if (value === null) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}

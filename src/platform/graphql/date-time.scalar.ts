@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
-import { parseIsoDateTime } from '../common/date-time';
+import { type DateTimeValue, parseIsoDateTime } from '../common/date-time';
 import { quote } from '../domain/ids';
 
 /** An impossible or malformed date: INVALID_INPUT, whether it came as a variable or a literal. */
@@ -18,13 +18,17 @@ function parseDateTime(value: unknown): Date {
   return date;
 }
 
-/** The `DateTime` scalar, as before, but strict: what cannot be a moment is refused. */
-export const DateTimeScalar = new GraphQLScalarType<Date | null, string | null>({
+/**
+ * The `DateTime` scalar, as before, but strict: what cannot be a moment is refused. It serves a
+ * Date as its ISO text, and text a resolver gives (DateTimeValue: as toISOString wrote it) as it is.
+ */
+export const DateTimeScalar = new GraphQLScalarType<DateTimeValue | null, string | null>({
   name: 'DateTime',
   description:
     'A date-time string at UTC, such as 2019-12-03T09:54:33Z, compliant with the date-time format.',
   parseValue: parseDateTime,
-  serialize: (value) => (value instanceof Date ? value.toISOString() : null),
+  serialize: (value) =>
+    typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : null,
   parseLiteral: (ast) =>
     parseDateTime(ast.kind === Kind.STRING ? ast.value : `a ${ast.kind.toLowerCase()}`),
 });

@@ -1,0 +1,28 @@
+import { isoTextOf } from '../../../src/platform/common/date-time';
+import {
+  DateTimeScalar,
+  InvalidDateTimeError,
+} from '../../../src/platform/graphql/date-time.scalar';
+
+describe('the DateTime scalar', () => {
+  it('serves a Date as its ISO text, and text as toISOString wrote it as it is', () => {
+    const moment = new Date('2025-03-01T09:00:00.000Z');
+    expect(DateTimeScalar.serialize(moment)).toBe('2025-03-01T09:00:00.000Z');
+    const stored = isoTextOf('2025-03-01T10:00:00+01:00')!;
+    expect(stored).toBe(moment.toISOString());
+    expect(DateTimeScalar.serialize(stored)).toBe(DateTimeScalar.serialize(moment));
+    expect(DateTimeScalar.serialize(null)).toBeNull();
+    expect(DateTimeScalar.serialize(1740819600000)).toBeNull();
+  });
+
+  it('refuses what cannot be a moment, as a variable or a literal', () => {
+    expect(() => DateTimeScalar.parseValue('2025-02-30T09:00:00Z')).toThrow(InvalidDateTimeError);
+    expect(DateTimeScalar.parseValue('2025-03-01')).toEqual(new Date('2025-03-01T00:00:00.000Z'));
+  });
+
+  it('isoTextOf: none for none or for text that is no moment', () => {
+    expect(isoTextOf(null)).toBeNull();
+    expect(isoTextOf('yesterday')).toBeNull();
+    expect(isoTextOf('2025-03-01T09:00Z')).toBe('2025-03-01T09:00:00.000Z');
+  });
+});
