@@ -87,8 +87,13 @@ function clockOfBatch(): BatchHandler {
   };
 }
 
+/** Its values are the row's RELATIONSHIP_COLUMNS, then the position and time (bound by position). */
 const INSERT = `INSERT INTO customers_history (${RELATIONSHIP_COLUMNS.join(', ')}, valid_from_position, valid_from)
-  VALUES (${RELATIONSHIP_COLUMNS.map((c) => `@${c}`).join(', ')}, @position, @at)`;
+  VALUES (${RELATIONSHIP_COLUMNS.map(() => '?').join(', ')}, ?, ?)`;
+
+/** Closes the version that starts at a position (found by its primary key). */
+const CLOSE = `UPDATE customers_history SET valid_to_position = ?, valid_to = ?
+  WHERE partner_tenant_id = ? AND customer_tenant_id = ? AND valid_from_position = ?`;
 
 /** Closes the pair's current version and opens the next, unless the event changed nothing. */
 const newVersion: RowWriter = (event, pair, next, db) => {
@@ -105,12 +110,11 @@ const newVersion: RowWriter = (event, pair, next, db) => {
   const at =
     batchClocks.get(db)?.at ??
     db.get<{ at: string }>('SELECT at FROM customers_history_clock WHERE id = 1')?.at;
-  db.run(
-    `UPDATE customers_history SET valid_to_position = @position, valid_to = @at
-     WHERE partner_tenant_id = @partner AND customer_tenant_id = @customer AND valid_to_position IS NULL`,
-    { position: event.position, at, partner: partnerTenantId, customer: customerTenantId },
-  );
-  db.run(INSERT, { ...row, position: event.position, at });
+  if (current) {
+    const { valid_from_position: from } = current;
+    db.run(CLOSE, [event.position, at, partnerTenantId, customerTenantId, from]);
+  }
+  db.run(INSERT, [...RELATIONSHIP_COLUMNS.map((column) => row[column]), event.position, at]);
 };
 
 const HANDLERS = relationshipRowHandlers(newVersion);
@@ -158,4 +162,5 @@ export const customersHistoryProjection: Projection = {
   ],
   handlers: HANDLERS,
   everyEventOfBatch: clockOfBatch,
+  everyEventReads: 'metadata',
 };

@@ -27,6 +27,7 @@ export const usersProjection: Projection = {
   ],
   handlers: {},
   everyEventOfBatch: usersOfBatch,
+  everyEventReads: 'metadata',
 };
 
 interface Seen {

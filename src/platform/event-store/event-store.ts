@@ -38,15 +38,22 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> {
    */
   malformed?: string;
   /**
+   * Set (as well as `malformed`) when the metadata could not be read: poison for every projection
+   * the event concerns, where data that cannot be read is poison only for those that read it.
+   */
+  malformedMetadata?: string;
+  /**
    * Its stored text, not parsed yet (`ReadAllOptions.deferContent`): `data` and `metadata` are
-   * undefined until `readContent(event)` (stored-content.ts) parses it into them.
+   * undefined until `readContent(event)` (stored-content.ts) parses it into them (`readMetadata`
+   * parses only the metadata).
    */
   stored?: StoredText;
 }
 
 /** An event's `data` and `metadata` as stored: JSON text. */
 export interface StoredText {
-  data: string;
+  /** Null when it was not read (`ReadAllOptions.dataOfTypes`). */
+  data: string | null;
   metadata: string;
 }
 
@@ -75,6 +82,13 @@ export interface ReadAllOptions {
    * the events it passes on reads them through `readContent`.
    */
   deferContent?: boolean;
+  /**
+   * With `deferContent`: the only event types whose data the caller will read. The data of the
+   * others may be left unread (`stored.data` null): only `readMetadata` may then be asked of them.
+   * For a replay into read models that read only the metadata of most events
+   * (`Projection.everyEventReads`). An adapter may read every event's data anyway.
+   */
+  dataOfTypes?: ReadonlySet<string>;
 }
 
 /** The event store port: every adapter behaves the same, as the contract suite proves. */

@@ -2,20 +2,30 @@ import type { RecordedEvent, StoredText } from './event-store';
 
 /**
  * Parses an event's stored text into it. Text that is not JSON marks the event `malformed`
- * (`data` undefined, `metadata` {}; the data's reason first), never throws: a stored event must
- * not stop a reader.
+ * (`data` undefined, `metadata` {}; the data's reason first), and metadata that is not JSON also
+ * `malformedMetadata`; never throws: a stored event must not stop a reader.
  */
 export function fillContent(event: RecordedEvent, stored: StoredText): void {
-  try {
-    event.data = JSON.parse(stored.data) as unknown;
-  } catch (error) {
-    event.malformed = unparsable(error);
-  }
+  fillMetadata(event, stored);
+  fillData(event, dataOf(event, stored));
+}
+
+function fillMetadata(event: RecordedEvent, stored: StoredText): void {
   try {
     event.metadata = JSON.parse(stored.metadata) as RecordedEvent['metadata'];
   } catch (error) {
     event.metadata = {} as RecordedEvent['metadata'];
-    event.malformed ??= unparsable(error);
+    event.malformedMetadata = unparsable(error);
+    event.malformed = event.malformedMetadata;
+  }
+}
+
+function fillData(event: RecordedEvent, data: string): void {
+  try {
+    event.data = JSON.parse(data) as unknown;
+  } catch (error) {
+    // The data's reason first, whichever part was parsed first.
+    event.malformed = unparsable(error);
   }
 }
 
@@ -23,10 +33,29 @@ export function fillContent(event: RecordedEvent, stored: StoredText): void {
 export function readContent(event: RecordedEvent): RecordedEvent {
   const { stored } = event;
   if (stored !== undefined) {
+    const data = dataOf(event, stored);
     event.stored = undefined;
-    fillContent(event, stored);
+    if (event.metadata === undefined) fillMetadata(event, stored);
+    fillData(event, data);
   }
   return event;
+}
+
+/**
+ * The event with its metadata parsed, if it was read with `deferContent`; its data stays unparsed
+ * (`stored`) until `readContent`. For readers of the metadata alone (`Projection.everyEventReads`).
+ */
+export function readMetadata(event: RecordedEvent): RecordedEvent {
+  if (event.stored !== undefined && event.metadata === undefined) fillMetadata(event, event.stored);
+  return event;
+}
+
+/** The stored data; a reader that asks for data it said it would not read made a mistake. */
+function dataOf(event: RecordedEvent, stored: StoredText): string {
+  if (stored.data !== null) return stored.data;
+  throw new Error(
+    `${event.type} at position ${event.position}: its data was not read (ReadAllOptions.dataOfTypes)`,
+  );
 }
 
 const unparsable = (error: unknown) => `stored JSON cannot be parsed: ${(error as Error).message}`;
@@ -40,4 +69,5 @@ export function forgetContent(event: RecordedEvent, stored: StoredText): void {
   event.data = undefined;
   event.metadata = undefined as unknown as RecordedEvent['metadata'];
   event.malformed = undefined;
+  event.malformedMetadata = undefined;
 }

@@ -1,5 +1,5 @@
 import type { RecordedEvent, StoredText } from '../event-store/event-store';
-import { forgetContent, readContent } from '../event-store/stored-content';
+import { forgetContent, readContent, readMetadata } from '../event-store/stored-content';
 import { recordedDomainEventOrThrow } from '../event-store/unreadable-events';
 import { faultCauseOf } from '../faults/store-unavailable';
 import type { ReadStore, SqlRunner } from '../read-store/read-store';
@@ -8,6 +8,7 @@ import {
   applyTyped,
   batchHandlerOf,
   concerns,
+  readsDataOf,
   type BatchHandler,
   type Projection,
   type Recorded,
@@ -173,9 +174,15 @@ export class PageApplier {
     const { projection, db } = target;
     const event = page.events[index];
     if (!concerns(projection, event)) return;
-    // Read deferred (ReadAllOptions.deferContent): parsed here, once, for the first that needs it.
-    readContent(event);
-    if (event.malformed) throw new Error(event.malformed);
+    // Read deferred (ReadAllOptions.deferContent): parsed here, once, for the first that needs it,
+    // and only as far as this projection reads it (Projection.everyEventReads: what is poison).
+    if (readsDataOf(projection, event)) {
+      readContent(event);
+      if (event.malformed) throw new Error(event.malformed);
+    } else {
+      readMetadata(event);
+      if (event.malformedMetadata) throw new Error(event.malformedMetadata);
+    }
     batch?.event(event, db);
     // Upcasting keeps the type: a projection with no handler for it needs no reading of it.
     if (event.type in projection.handlers) {

@@ -5,7 +5,7 @@ import { buildNames, type Renamer, renamedRunner } from './build-names';
 import { type BuildRow, BuildLockedError } from './builds';
 import type { Checkpoints } from './checkpoints';
 import { type ApplyTarget, type PageApplier, ReadablePage } from './page-applier';
-import { defersContent, type Projection, tablesReplacedBy } from './projection';
+import { dataTypesOf, defersContent, type Projection, tablesReplacedBy } from './projection';
 
 export interface BuildProgress {
   /** `batch`: a page applied; `indexed`: caught up, query indexes made; `switched`: gone live. */
@@ -186,7 +186,13 @@ export class ProjectionBuilder {
     const after = Math.min(...held.map((row) => row.position));
     const projections = held.map((row) => this.byName.get(row.name)!);
     const deferContent = defersContent(projections);
-    const page = await this.store.readAll({ after, maxCount: this.batchSize, deferContent });
+    const dataOfTypes = deferContent ? dataTypesOf(projections) : undefined;
+    const page = await this.store.readAll({
+      after,
+      maxCount: this.batchSize,
+      deferContent,
+      dataOfTypes,
+    });
     const done: BuildProgress[] = [];
     let more = true;
     if (page.length === 0) {

@@ -13,6 +13,7 @@ import {
   definitionAt,
   type Projection,
   type ProjectionStatus,
+  dataTypesOf,
   defersContent,
 } from './projection';
 import { ProjectionBuilder } from './projection-builder';
@@ -434,9 +435,18 @@ export class ProjectionEngine implements Projector {
     all = false,
   ): Promise<boolean> {
     // Each event parsed only once a read model it concerns applies it (or a listener hears of it);
-    // for one read model alone, also let go of once applied (ReadablePage).
-    const deferContent = defersContent(working.map((row) => this.definitionOf(row)));
-    const page = await this.store.readAll({ after, maxCount: this.batchSize, deferContent });
+    // for one read model alone, also let go of once applied (ReadablePage). With no listener,
+    // the data none of them reads is not even read (Projection.everyEventReads).
+    const projections = working.map((row) => this.definitionOf(row));
+    const deferContent = defersContent(projections);
+    const dataOfTypes =
+      deferContent && this.appliedListeners.size === 0 ? dataTypesOf(projections) : undefined;
+    const page = await this.store.readAll({
+      after,
+      maxCount: this.batchSize,
+      deferContent,
+      dataOfTypes,
+    });
     if (page.length === 0) return this.caughtUp(after, working, all);
     const last = page[page.length - 1].position;
     const { visible, rows } = inSpanSync(
@@ -451,16 +461,28 @@ export class ProjectionEngine implements Projector {
     if (all) {
       this.batchListeners.forEach((listener) => listener({ position: last, events: page.length }));
     }
-    const news = page.filter((event) => event.position > this.notifiedUpTo);
+    let news = page.filter((event) => event.position > this.notifiedUpTo);
     if (news.length > 0) {
       this.notifiedUpTo = last;
-      if (this.appliedListeners.size > 0) news.forEach(readContent);
+      if (this.appliedListeners.size > 0) {
+        // A listener came while the page was read without the data no read model wanted.
+        if (dataOfTypes) news = await this.readWhole(news);
+        news.forEach(readContent);
+      }
       this.appliedListeners.forEach((listener) => listener(news));
     }
     this.publishVisible(visible, rows);
     // A short page was the head when read; an append since then has kicked the pump again.
     const rebuilding = working.some((row) => row.state === 'REBUILDING');
     return page.length === this.batchSize || rebuilding;
+  }
+
+  /** The same events read again whole (data and metadata). */
+  private async readWhole(events: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
+    const after = events[0].position - 1;
+    const last = events[events.length - 1].position;
+    const whole = await this.store.readAll({ after, maxCount: events.length });
+    return whole.filter((event) => event.position <= last);
   }
 
   /**

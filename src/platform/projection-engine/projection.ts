@@ -46,6 +46,16 @@ export interface Projection {
    */
   everyEventOfBatch?: () => BatchHandler;
   /**
+   * What the every-event handler reads of an event: its `metadata` alone, or its `content` (data
+   * and metadata; the default). It decides which events are poison for this read model: one whose
+   * metadata cannot be read is poison for every read model it concerns; one whose data cannot be
+   * read (or upcast) only for those that read its data, through a handler for its type or an
+   * every-event handler that reads content. For a `metadata` reader the engine parses an event's
+   * data only when one of its typed handlers handles the event's type (the handler sees `data`
+   * undefined otherwise), the same whether it is replayed alone or with others.
+   */
+  everyEventReads?: 'metadata' | 'content';
+  /**
    * What happens once an event its handlers throw on is dead-lettered (after bounded retries):
    * `CONTINUE` (the default) skips it and keeps going; `FAIL` stops the projection there (FAILED,
    * its queries refused with NOT_READY) until `projections retry` applies it.
@@ -76,19 +86,35 @@ export function concerns(projection: Projection, event: RecordedEvent): boolean 
   );
 }
 
+/** Whether `projection` reads `event`'s data: a handler for its type, or it reads every event's. */
+export const readsDataOf = (projection: Projection, event: RecordedEvent): boolean =>
+  event.type in projection.handlers || readsEveryEventContent(projection);
+
+/** Whether `projection` has an every-event handler that reads each event's data. */
+const readsEveryEventContent = (projection: Projection): boolean =>
+  (projection.everyEvent !== undefined || projection.everyEventOfBatch !== undefined) &&
+  (projection.everyEventReads ?? 'content') === 'content';
+
 /**
  * Whether a page read for these projections should leave each event unparsed until one of them
- * applies it (`ReadAllOptions.deferContent`): when none reads every event, so that the events none
- * handles are never parsed; and for one projection alone, so that each event's content can be let
- * go once applied (`ReadablePage`). Not for several that read every event: deferring then parses
- * them all anyway, keeping the page's stored text alive beside them.
+ * applies it (`ReadAllOptions.deferContent`): when none reads every event's data, so that what
+ * none reads is never parsed (the data of the events none handles by type; all of an event none
+ * concerns); and for one projection alone, so that each event's content can be let go once
+ * applied (`ReadablePage`). Not for several one of which reads every event's data: deferring then
+ * parses them all anyway, keeping the page's stored text alive beside them.
  */
 export const defersContent = (projections: readonly Projection[]): boolean =>
-  projections.length === 1 ||
-  projections.every(
-    (projection) =>
-      projection.everyEvent === undefined && projection.everyEventOfBatch === undefined,
-  );
+  projections.length === 1 || !projections.some(readsEveryEventContent);
+
+/**
+ * The event types whose data these projections read, for a page read with `deferContent`
+ * (`ReadAllOptions.dataOfTypes`: the others' data is not read at all); undefined when one of them
+ * reads every event's data.
+ */
+export function dataTypesOf(projections: readonly Projection[]): ReadonlySet<string> | undefined {
+  if (projections.some(readsEveryEventContent)) return undefined;
+  return new Set(projections.flatMap((projection) => Object.keys(projection.handlers)));
+}
 
 /** One batch's every-event handler (`Projection.everyEventOfBatch`). */
 export interface BatchHandler {

@@ -186,6 +186,12 @@ describe('EsdbEventStore', () => {
           'stored JSON cannot be parsed (metadata)',
           'stored data is not JSON (binary content type)',
         ]);
+        // Only the second's metadata cannot be read: poison for every projection (Projection.everyEventReads).
+        expect(events.map((event) => event.malformedMetadata)).toEqual([
+          undefined,
+          'stored JSON cannot be parsed (metadata)',
+          undefined,
+        ]);
       }
     });
   });

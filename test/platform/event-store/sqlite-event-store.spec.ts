@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { WrongExpectedRevisionError } from '../../../src/platform/event-store/event-store';
-import { readContent } from '../../../src/platform/event-store/stored-content';
+import { readContent, readMetadata } from '../../../src/platform/event-store/stored-content';
 import { StoreUnavailableError } from '../../../src/platform/faults/store-unavailable';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import { newEvent, newEvents, newStreamId } from '../../support/events';
@@ -111,6 +111,46 @@ describe('SqliteEventStore', () => {
     // The data's reason first, as a plain read gives it.
     expect(plain[1].malformed).not.toEqual(plain[2].malformed);
     expect(deferred.map(readContent)).toEqual(plain);
+    expect(plain.map((event) => event.malformedMetadata)).toEqual([
+      undefined,
+      expect.stringMatching(/^stored JSON cannot be parsed/),
+      expect.stringMatching(/^stored JSON cannot be parsed/),
+    ]);
+  });
+
+  it('parses only the metadata on request, the data once asked for: the same event as a plain read', async () => {
+    const store = open();
+    await store.append(newStreamId(), newEvents(2), 'no_stream');
+    const raw = new Database(file);
+    raw.prepare(`UPDATE events SET data = '{not json' WHERE revision = 1`).run();
+    raw.close();
+
+    const deferred = await store.readAll({ maxCount: 10, deferContent: true });
+    deferred.forEach(readMetadata);
+    // Data that is not JSON is no fault of the metadata: a reader of the metadata alone reads it.
+    expect(deferred.map((event) => [event.data, event.malformed, event.malformedMetadata])).toEqual(
+      [
+        [undefined, undefined, undefined],
+        [undefined, undefined, undefined],
+      ],
+    );
+    const plain = await store.readAll({ maxCount: 10 });
+    expect(deferred.map((event) => event.metadata)).toEqual(plain.map((event) => event.metadata));
+    expect(deferred.map(readContent)).toEqual(plain);
+    expect(plain[1].malformed).toMatch(/^stored JSON cannot be parsed/);
+  });
+
+  it('leaves unread the data of the types dataOfTypes does not name, and says so if asked for it', async () => {
+    const store = open();
+    await store.append(newStreamId(), newEvents(2), 'no_stream');
+    const [event] = await store.readAll({
+      maxCount: 1,
+      deferContent: true,
+      dataOfTypes: new Set(['SomethingElse']),
+    });
+    expect(event.stored?.data).toBeNull();
+    expect(readMetadata(event).metadata).toEqual(expect.objectContaining({ schemaVersion: 1 }));
+    expect(() => readContent(event)).toThrow(/its data was not read/);
   });
 
   it('reports health UP while open, DOWN once closed, and then rejects calls', async () => {

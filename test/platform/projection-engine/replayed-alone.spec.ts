@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECTIONS } from '../../../src/capabilities';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
+import type { ReadAllOptions, RecordedEvent } from '../../../src/platform/event-store/event-store';
 import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
+import { InterleavingStore } from '../../support/interleaving-store';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { writeStory } from '../../support/story';
 import { scratchReadStores } from '../../support/scratch-read-stores';
@@ -27,13 +29,23 @@ describe('a read model replayed alone: the rows and dead letters of a replay of 
     const raw = new Database(join(dir, 'events.db'));
     const poison = raw.prepare(
       `INSERT INTO events (id, stream_id, revision, type, data, metadata, created)
-       SELECT ?, stream_id, revision + 1000, type, ?, ?, created FROM events WHERE position = ?`,
+       SELECT @id, stream_id, revision + @offset, type, COALESCE(@data, data), COALESCE(@metadata, metadata), created
+       FROM events WHERE type = @type ORDER BY position DESC LIMIT 1`,
     );
-    const head = await store.headPosition();
-    // Data that is not JSON, and metadata with no actor or time: every-event handlers throw on
-    // the second mid-page, so the page is rolled back and applied again event by event.
-    poison.run('malformed', '{not json', '{}', head - 3);
-    poison.run('no-actor', '{}', '{"schemaVersion":1}', head - 1);
+    const copy = (
+      id: string,
+      type: string,
+      offset: number,
+      data: string | null,
+      metadata: string | null,
+    ) => poison.run({ id, type, offset, data, metadata });
+    // Data that is not JSON, of a type customers-history handles and of one it does not; metadata
+    // that is not JSON; and metadata with no actor or time. Every-event handlers throw on some
+    // mid-page, so the page is rolled back and applied again event by event.
+    copy('data-relationship', 'RelationshipEstablished', 1000, '{not json', null);
+    copy('data-invitation', 'InvitationCreated', 1000, '{not json', null);
+    copy('bad-metadata', 'RelationshipEstablished', 2000, null, '{not json');
+    copy('no-actor', 'InvitationCreated', 2000, '{}', '{"schemaVersion":1}');
     raw.close();
     await writeStory(store, 4, 3, 4);
   });
@@ -66,21 +78,51 @@ describe('a read model replayed alone: the rows and dead letters of a replay of 
     },
   );
 
-  it('the every-event read models set both poison events aside, each per its policy', async () => {
-    const reads = readStore('users.db');
-    const engine = new ProjectionEngine(
-      store,
-      reads,
-      PROJECTIONS.filter(({ name }) => ['users', 'customers-history', 'audit'].includes(name)),
-      { batchSize: 7 },
+  it('a listener that comes while a page is read without the data hears of its events whole', async () => {
+    const users = PROJECTIONS.filter(({ name }) => name === 'users');
+    const reading = new InterleavingStore(store);
+    const heard: RecordedEvent[] = [];
+    let listening = false;
+    const engine = new ProjectionEngine(reading, readStore('listened.db'), users, { batchSize: 7 });
+    reading.readAll = async (options: ReadAllOptions) => {
+      const page = await store.readAll(options);
+      if (options.dataOfTypes && !listening) {
+        listening = true;
+        engine.onApplied((events) => heard.push(...events));
+      }
+      return page;
+    };
+    await engine.rebuild();
+    const head = await store.headPosition();
+    expect(heard.map((event) => event.position)).toEqual(
+      Array.from({ length: head }, (_, index) => index + 1),
     );
+    // Every event whole: its data parsed, or marked as data that cannot be parsed.
+    expect(heard.filter((event) => event.data === undefined && !event.malformed)).toEqual([]);
+  });
+
+  it('malformed data is poison only where it is read, malformed metadata wherever the event is applied', async () => {
+    const reads = readStore('users.db');
+    const engine = new ProjectionEngine(store, reads, PROJECTIONS, { batchSize: 7 });
     await engine.rebuild();
     const ids = (name: string) => engine.deadLetters([name]).map((letter) => letter.eventId);
-    expect(ids('users')).toEqual(['malformed', 'no-actor']);
-    expect(ids('customers-history')).toEqual(['malformed', 'no-actor']);
-    // Audit stops at the first (FAIL): a gap would break its hash chain.
-    expect(ids('audit')).toEqual(['malformed']);
+    // users reads only metadata: the data of no event is read for it.
+    expect(ids('users')).toEqual(['bad-metadata', 'no-actor']);
+    // customers-history reads every event's metadata and the data of the types it handles.
+    expect(ids('customers-history')).toEqual(['data-relationship', 'bad-metadata', 'no-actor']);
+    expect(ids('customers')).toEqual(['data-relationship', 'bad-metadata']);
+    expect(ids('invitations')).toEqual(['data-invitation', 'no-actor']);
+    // Audit reads every event's data and stops at the first (FAIL): a gap would break its chain.
+    expect(ids('audit')).toEqual(['data-relationship']);
     const audit = (await engine.status()).find((row) => row.name === 'audit');
     expect(audit?.status).toBe('FAILED');
+    // The users whose events' data was not JSON are still seen, from their metadata.
+    const seen = reads.db
+      .prepare('SELECT MAX(last_seen_position) AS position FROM users')
+      .get() as { position: number };
+    const [dataInvitation] = engine
+      .deadLetters(['invitations'])
+      .filter((letter) => letter.eventId === 'data-invitation');
+    expect(seen.position).toBeGreaterThanOrEqual(dataInvitation.position);
   });
 });

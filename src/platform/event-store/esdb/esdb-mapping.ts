@@ -72,6 +72,8 @@ export function isSystemEvent(event: { streamId: string; type: string }): boolea
   return event.type.startsWith('$') || event.streamId.startsWith('$');
 }
 
+const METADATA_UNPARSABLE = 'stored JSON cannot be parsed (metadata)';
+
 export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
   const malformed = malformedReason(event);
   return {
@@ -84,6 +86,7 @@ export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
     position: toPosition(event.position, `event ${event.id} in ${event.streamId}`),
     created: event.created,
     ...(malformed ? { malformed } : {}),
+    ...(event.metadata instanceof Uint8Array ? { malformedMetadata: METADATA_UNPARSABLE } : {}),
   };
 }
 
@@ -95,7 +98,7 @@ export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
 function malformedReason(event: EsdbRecordedEvent): string | undefined {
   if (!event.isJson) return 'stored data is not JSON (binary content type)';
   if (typeof event.data === 'string') return 'stored JSON cannot be parsed (data is not an object)';
-  if (event.metadata instanceof Uint8Array) return 'stored JSON cannot be parsed (metadata)';
+  if (event.metadata instanceof Uint8Array) return METADATA_UNPARSABLE;
   return undefined;
 }
 
