@@ -4,14 +4,19 @@ import type {
   RecordedEvent,
   SqlRunner,
 } from '../../src/platform/projection-engine/projection';
+import { usersV1 } from './previous/users.v1.projection';
+
+type Actor = RecordedEvent['metadata']['actor'];
 
 /**
  * Every user who caused an event, with the roles their token last presented: answers
  * effectiveAccess for a partner user (R40) and who holds which role in a customer's directory (R11).
+ * Version 2 no longer keeps when each user was last seen (no query read it): a user's row changes
+ * only when their kind, name or roles do, so a replay rewrites few rows.
  */
 export const usersProjection: Projection = {
   name: 'users',
-  version: 1,
+  version: 2,
   tables: ['users'],
   schema: [
     `CREATE TABLE IF NOT EXISTS users (
@@ -20,21 +25,14 @@ export const usersProjection: Projection = {
       tenant_kind TEXT NOT NULL,
       name TEXT NOT NULL,
       roles TEXT NOT NULL,
-      last_seen_at TEXT NOT NULL,
-      last_seen_position INTEGER NOT NULL,
       PRIMARY KEY (tenant_id, user_id)
     )`,
   ],
   handlers: {},
   everyEventOfBatch: usersOfBatch,
   everyEventReads: 'metadata',
+  previous: usersV1,
 };
-
-interface Seen {
-  actor: RecordedEvent['metadata']['actor'];
-  occurredAt: string;
-  position: number;
-}
 
 /**
  * A busy user acts many times in one batch: only the last event of each user is written, once, at
@@ -42,35 +40,24 @@ interface Seen {
  * is the metadata, not the event: the engine may let go of an event's content once applied.
  */
 function usersOfBatch(): BatchHandler {
-  const latest = new Map<string, Seen>();
+  const latest = new Map<string, Actor>();
   return {
     event: (event) => {
-      const { actor, occurredAt } = event.metadata;
-      latest.set(JSON.stringify([actor.tenantId, actor.userId]), {
-        actor,
-        occurredAt,
-        position: event.position,
-      });
+      const { actor } = event.metadata;
+      latest.set(JSON.stringify([actor.tenantId, actor.userId]), actor);
     },
-    end: (db) => latest.forEach((seen) => recordUser(seen, db)),
+    end: (db) => latest.forEach((actor) => recordUser(actor, db)),
   };
 }
 
-function recordUser({ actor, occurredAt, position }: Seen, db: SqlRunner): void {
+/** Leaves a row that already says the same untouched: no page rewritten, no log written for it. */
+function recordUser(actor: Actor, db: SqlRunner): void {
   db.run(
-    `INSERT INTO users (tenant_id, user_id, tenant_kind, name, roles, last_seen_at, last_seen_position)
-     VALUES (?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO users (tenant_id, user_id, tenant_kind, name, roles) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (tenant_id, user_id) DO UPDATE SET tenant_kind = excluded.tenant_kind,
-       name = excluded.name, roles = excluded.roles, last_seen_at = excluded.last_seen_at,
-       last_seen_position = excluded.last_seen_position`,
-    [
-      actor.tenantId,
-      actor.userId,
-      actor.tenantKind,
-      actor.name,
-      JSON.stringify(actor.roles),
-      occurredAt,
-      position,
-    ],
+       name = excluded.name, roles = excluded.roles
+     WHERE tenant_kind IS NOT excluded.tenant_kind OR name IS NOT excluded.name
+       OR roles IS NOT excluded.roles`,
+    [actor.tenantId, actor.userId, actor.tenantKind, actor.name, JSON.stringify(actor.roles)],
   );
 }

@@ -35,8 +35,6 @@ describe('users projection: who holds which role (R11, R40)', () => {
             tenant_kind: 'partner',
             name: 'Ann',
             roles: '["AdminAgent","SalesAgent"]',
-            last_seen_at: at(2),
-            last_seen_position: 2,
           },
           {
             tenant_id: 'fabrikam',
@@ -44,8 +42,6 @@ describe('users projection: who holds which role (R11, R40)', () => {
             tenant_kind: 'customer',
             name: 'Fay',
             roles: '["GlobalAdmin"]',
-            last_seen_at: at(3),
-            last_seen_position: 3,
           },
         ],
       });
@@ -69,8 +65,29 @@ describe('users projection: who holds which role (R11, R40)', () => {
             tenant_kind: 'partner',
             name: 'Ann',
             roles: '["AdminAgent","HelpdeskAgent"]',
-            last_seen_at: at(4),
-            last_seen_position: 4,
+          },
+        ],
+      });
+  });
+
+  it.each([
+    ['name', { ...SPEC_ACTOR, name: 'Ann Smith' }],
+    ['roles', { ...SPEC_ACTOR, roles: ['HelpdeskAgent'] }],
+  ])("R40: a later batch that changes only the user's %s updates their row", (_change, actor) => {
+    projectionSpec(usersProjection)
+      .given({ type: 'RelationshipEnded', data: ended, occurredAt: at(1) })
+      .when(
+        { type: 'RelationshipEnded', data: ended, occurredAt: at(2) },
+        { type: 'RelationshipEnded', data: ended, actor, occurredAt: at(3) },
+      )
+      .then({
+        users: [
+          {
+            tenant_id: actor.tenantId,
+            user_id: actor.userId,
+            tenant_kind: actor.tenantKind,
+            name: actor.name,
+            roles: JSON.stringify(actor.roles),
           },
         ],
       });
