@@ -9,13 +9,16 @@ import { pairSummaryEncoder } from '../../../projections/gdap/gdap-pair-summary-
 import { gdapRelationshipsProjection } from '../../../projections/gdap/gdap-relationships.projection';
 import type { GdapRelationshipView } from '../../../projections/gdap/gdap-relationships.queries';
 import { encodePairSummaryV4 } from '../../../projections/gdap/previous/gdap-pair-summary.v4';
-import type { GdapAssignmentStatus, GdapRelationshipStatus } from '../../../src/gdap/domain/events';
 import {
   DIRECTORY_ROLE_CATALOGUE,
   DIRECTORY_ROLES,
   type DirectoryRole,
 } from '../../../src/gdap/domain/role-catalogue';
 import { relationshipNode, toRelationship } from '../../../src/gdap/gdap.mapper';
+import {
+  DelegatedAdminAccessAssignmentStatus,
+  DelegatedAdminRelationshipStatus,
+} from '../../../src/gdap/gdap.types';
 import type { Actor } from '../../../src/platform/domain/actor';
 import { DateTimeScalar } from '../../../src/platform/graphql/date-time.scalar';
 import { served } from '../../support/served';
@@ -72,16 +75,9 @@ const relationship = (
 
 const servedSummary = (summary: ReturnType<typeof decodePairSummary>) => served(summary);
 
-const RELATIONSHIP_STATUSES: GdapRelationshipStatus[] = [
-  'created',
-  'approvalPending',
-  'active',
-  'expiring',
-  'expired',
-  'terminationRequested',
-  'terminated',
-];
-const ASSIGNMENT_STATUSES: GdapAssignmentStatus[] = ['pending', 'active', 'deleting', 'deleted'];
+// Every status the API serves: a status added later is covered without touching this spec.
+const RELATIONSHIP_STATUSES = Object.values(DelegatedAdminRelationshipStatus);
+const ASSIGNMENT_STATUSES = Object.values(DelegatedAdminAccessAssignmentStatus);
 
 describe('the Customers page’s GDAP pair summary (gdap_pair_summaries)', () => {
   it('R16, R60–R67: a row version 5 writes reads back as version 4’s did, for every relationship and assignment status, as GraphQL serves it', () => {
