@@ -1,7 +1,7 @@
 import type { StreamParties } from '../../src/audit/domain/audit-visibility';
 import type { RecordedEvent } from '../../src/platform/projection-engine/projection';
 import { describeActor, summarise } from './audit-summaries';
-import { type AuditRow, chainHash, dataText } from './audit-columns';
+import { type AuditRow, dataText, rowHash } from './audit-columns';
 import { tenantsOf } from './event-fields';
 
 /** A tenant's name as learnt from earlier events, or null. */
@@ -30,19 +30,30 @@ interface NameFields {
   customer?: { tenantId?: unknown; name?: unknown };
 }
 
-const pair = (id: unknown, name: unknown): [string, string][] =>
-  typeof id === 'string' && typeof name === 'string' && id && name ? [[id, name]] : [];
+type NameVisitor = (tenantId: string, name: string) => void;
+
+const visitPair = (id: unknown, name: unknown, visit: NameVisitor): void => {
+  if (typeof id === 'string' && typeof name === 'string' && id && name) visit(id, name);
+};
+
+/**
+ * Calls `visit` with each tenant name an event teaches, in order: from its actor's token, then the
+ * names its data carries. No array per event: a replay learns names from every event.
+ */
+export function visitTenantNames(event: RecordedEvent, visit: NameVisitor): void {
+  const data = (event.data ?? {}) as NameFields;
+  const { actor } = event.metadata;
+  visitPair(actor.tenantId, actor.tenantName, visit);
+  visitPair(data.partnerTenantId, data.partnerName, visit);
+  visitPair(data.customer?.tenantId, data.customer?.name, visit);
+  visitPair(data.customerTenantId, data.customerName, visit);
+}
 
 /** The tenant names an event teaches: from its actor's token and the names its data carries. */
 export function tenantNamesIn(event: RecordedEvent): [tenantId: string, name: string][] {
-  const data = (event.data ?? {}) as NameFields;
-  const { actor } = event.metadata;
-  return [
-    ...pair(actor.tenantId, actor.tenantName),
-    ...pair(data.partnerTenantId, data.partnerName),
-    ...pair(data.customer?.tenantId, data.customer?.name),
-    ...pair(data.customerTenantId, data.customerName),
-  ];
+  const names: [string, string][] = [];
+  visitTenantNames(event, (tenantId, name) => names.push([tenantId, name]));
+  return names;
 }
 
 /**
@@ -64,7 +75,7 @@ export function auditEntryOf(
     customer: tenant(parties.customerTenantId),
     tenant,
   });
-  const stored: Omit<AuditRow, 'hash'> = {
+  const row: AuditRow = {
     position: event.position,
     occurred_at: occurredAt,
     type: event.type,
@@ -81,6 +92,8 @@ export function auditEntryOf(
     customer_tenant_id: parties.customerTenantId,
     correlation_id: correlationId,
     summary,
+    hash: '',
   };
-  return { ...stored, hash: chainHash(previousHash, { ...stored, data: dataText(event.data) }) };
+  row.hash = rowHash(previousHash, row, dataText(event.data));
+  return row;
 }

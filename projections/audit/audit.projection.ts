@@ -2,8 +2,6 @@ import type {
   BatchHandler,
   Projection,
   ProjectionHandler,
-  RecordedEvent,
-  SqlRunner,
 } from '../../src/platform/projection-engine/projection';
 import {
   AUDIT_LOG_DDL,
@@ -12,7 +10,8 @@ import {
   STORED_COLUMNS,
   storedValues,
 } from './audit-columns';
-import { auditEntryOf, tenantNamesIn } from './audit-entry';
+import { auditEntryOf } from './audit-entry';
+import { type ChainHead, TenantNames } from './tenant-names';
 
 /**
  * A customer's entries lie scattered over the whole log, so reading a page of them by position
@@ -60,20 +59,16 @@ export const auditProjection: Projection = {
   deadLetterPolicy: 'FAIL',
 };
 
-interface ChainHead {
-  position: number;
-  hash: string;
-}
-
 /**
- * The chain's head and the tenant names are read once per batch, then kept in memory: within one
- * transaction nothing else writes the log, and a batch rolled back takes this closure with it.
+ * The chain's head is read once per batch, then kept in memory: within one transaction nothing
+ * else writes the log, and a batch rolled back takes this closure with it. The tenant names outlive
+ * the batch while the file ends where they were learnt (`TenantNames`).
  */
 function chainOfBatch(): BatchHandler {
   let head: ChainHead | undefined;
-  const names = new Map<string, string | null>();
+  let tenants: TenantNames | undefined;
   const record: ProjectionHandler = (event, db) => {
-    if (head === undefined || head.position >= event.position) {
+    if (head === undefined || tenants === undefined || head.position >= event.position) {
       const previous = db.get<ChainHead>(
         'SELECT position, hash FROM audit_log WHERE position <= ? ORDER BY position DESC LIMIT 1',
         [event.position],
@@ -84,34 +79,15 @@ function chainOfBatch(): BatchHandler {
         return;
       }
       head = previous ?? { position: 0, hash: GENESIS_HASH };
+      tenants = TenantNames.upTo(db, head);
     }
-    learnNames(event, db, names);
-    const nameOf = (tenantId: string): string | null => {
-      if (!names.has(tenantId)) {
-        const stored = db.get<{ name: string }>(
-          'SELECT name FROM audit_tenant_names WHERE tenant_id = ?',
-          [tenantId],
-        );
-        names.set(tenantId, stored?.name ?? null);
-      }
-      return names.get(tenantId) ?? null;
-    };
-    const row = auditEntryOf(event, nameOf, head.hash);
+    // Until this entry's row is written, what is learnt may not reach the file.
+    tenants.head = undefined;
+    tenants.learnFrom(event);
+    const row = auditEntryOf(event, tenants.nameOf, head.hash);
     db.run(AUDIT_LOG_INSERT, storedValues(row));
     head = { position: event.position, hash: row.hash };
+    tenants.head = head;
   };
   return { event: record };
-}
-
-/** Stores the tenant names `event` teaches that differ from what this batch already knows. */
-function learnNames(event: RecordedEvent, db: SqlRunner, names: Map<string, string | null>): void {
-  for (const [tenantId, name] of tenantNamesIn(event)) {
-    if (names.get(tenantId) === name) continue;
-    db.run(
-      `INSERT INTO audit_tenant_names (tenant_id, name) VALUES (?, ?)
-       ON CONFLICT (tenant_id) DO UPDATE SET name = excluded.name WHERE name <> excluded.name`,
-      [tenantId, name],
-    );
-    names.set(tenantId, name);
-  }
 }

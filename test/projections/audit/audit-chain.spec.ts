@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditProjection } from '../../../projections/audit/audit.projection';
+import { tenantNamesIn } from '../../../projections/audit/audit-entry';
 import { verifyAudit } from '../../../src/audit/audit-verify';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
-import type { Projection } from '../../../src/platform/projection-engine/projection';
+import type { Projection, SqlRunner } from '../../../src/platform/projection-engine/projection';
 import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { dumpReadModels } from '../../support/read-model-dump';
@@ -12,7 +13,8 @@ import { writeStory } from '../../support/story';
 
 /**
  * The chain's head is kept in memory within a batch and read from the table at each batch's start:
- * however the events are cut into batches (or a batch is rolled back), the log is the same.
+ * however the events are cut into batches (or a batch is rolled back), the log is the same. The
+ * tenant names are kept from one batch to the next only while the file ends where they were learnt.
  */
 describe('audit projection: the hash chain across batches (R41)', () => {
   let dir: string;
@@ -75,6 +77,58 @@ describe('audit projection: the hash chain across batches (R41)', () => {
     expect(failed).toBe(true);
     expect(dumpReadModels(reads, [auditProjection])).toEqual(
       dumpReadModels(await project('clean', 10_000, [auditProjection]), [auditProjection]),
+    );
+    expect((await verifyAudit(store, reads)).problems).toEqual([]);
+  });
+  it('R41: names learnt by an entry whose row was never written are read again from the file', async () => {
+    // The first event after the first that teaches a name not known before it.
+    const known = new Set<string>();
+    let teaching: number | undefined;
+    for (const event of await store.readAll({ after: 0, maxCount: 1_000 })) {
+      const names = tenantNamesIn(event).map(([tenantId, name]) => `${tenantId}=${name}`);
+      if (event.position > 1 && names.some((name) => !known.has(name))) {
+        teaching = event.position;
+        break;
+      }
+      names.forEach((name) => known.add(name));
+    }
+    if (teaching === undefined) throw new Error('the story teaches every name in its first event');
+    const makeBatch = auditProjection.everyEventOfBatch;
+    if (!makeBatch) throw new Error('the audit projection keeps its chain per batch');
+    // The entry's row fails once, after its names were learnt (and stored): one event per batch,
+    // the batch before it committed, that batch alone is rolled back and applied again. One runner
+    // for every batch, as the engine passes one read store (the names are kept per runner).
+    let failed = false;
+    let current = 0;
+    let runner: SqlRunner | undefined;
+    const failingRowOnce = (db: SqlRunner): SqlRunner =>
+      (runner ??= {
+        get: (sql, params) => db.get(sql, params),
+        all: (sql, params) => db.all(sql, params),
+        run: (sql, params) => {
+          if (current === teaching && !failed && sql.startsWith('INSERT INTO audit_log')) {
+            failed = true;
+            throw new Error('once');
+          }
+          db.run(sql, params);
+        },
+      });
+    const failingOnce: Projection = {
+      ...auditProjection,
+      everyEventOfBatch: () => {
+        const batch = makeBatch();
+        return {
+          event: (event, db) => {
+            current = event.position;
+            batch.event(event, failingRowOnce(db));
+          },
+        };
+      },
+    };
+    const reads = await project('row-failed', 1, [failingOnce]);
+    expect(failed).toBe(true);
+    expect(dumpReadModels(reads, [auditProjection])).toEqual(
+      dumpReadModels(await project('clean-names', 1, [auditProjection]), [auditProjection]),
     );
     expect((await verifyAudit(store, reads)).problems).toEqual([]);
   });
