@@ -121,7 +121,6 @@ export class ParallelReplay {
     const inWorkers = new Set(groups.flat().map(({ name }) => name));
     const here = projections.filter(({ name }) => !inWorkers.has(name));
     const files = groups.map((_, i) => replayFile(readStore.file, i));
-    const sorterThreads = readStore.db.pragma('threads', { simple: true }) as number;
     const running: Running = { workers: [] };
     this.running = running;
     try {
@@ -133,9 +132,6 @@ export class ParallelReplay {
         running.workers.push(spawned.worker);
         return spawned;
       });
-      // Lets SQLite sort the query indexes built here (audit's, after its replay) with a helper
-      // thread, on the core the worker leaves idle by then: a third less of this thread's time.
-      readStore.db.pragma('threads = 1');
       running.checkpointer = checkpointElsewhere(readStore);
       if (here.length > 0) {
         running.engine = new ProjectionEngine(store, readStore, here, {
@@ -152,7 +148,6 @@ export class ParallelReplay {
       this.running = undefined;
       await Promise.all(running.workers.map((worker) => worker.terminate()));
       await running.checkpointer?.stop();
-      if (readStore.db.open) readStore.db.pragma(`threads = ${sorterThreads}`);
       files.forEach(removeDatabaseFile);
     }
   }

@@ -261,7 +261,7 @@ export class ProjectionBuilder {
       const projection = this.byName.get(row.name)!;
       if (row.state === 'BUILDING') {
         const names = this.renamer(projection, row.suffix);
-        projection.queryIndexes?.forEach((ddl) => this.readStore.db.exec(names.sql(ddl)));
+        this.readStore.createIndexes((projection.queryIndexes ?? []).map((ddl) => names.sql(ddl)));
         this.builds.setState(row.name, 'SWITCHING');
         done.push({ phase: 'indexed', names: [row.name], position: row.position, events: 0 });
         more = true;

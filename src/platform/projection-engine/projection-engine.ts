@@ -569,7 +569,7 @@ export class ProjectionEngine implements Projector {
 
   private createQueryIndexes(projection: Projection, suffix: string): void {
     const names = liveIndexNames(projection, suffix);
-    projection.queryIndexes?.forEach((ddl) => this.readStore.db.exec(names.sql(ddl)));
+    this.readStore.createIndexes((projection.queryIndexes ?? []).map((ddl) => names.sql(ddl)));
   }
 
   /**
