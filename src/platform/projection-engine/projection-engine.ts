@@ -7,6 +7,7 @@ import { liveIndexNames } from './build-names';
 import { Checkpoints, type CheckpointRow } from './checkpoints';
 import type { DeadLetter } from './dead-letters';
 import type { ParallelReplay } from './parallel-replay';
+import { checkpointElsewhere } from './parallel-replay-checkpoints';
 import { type ApplyTarget, MAX_ATTEMPTS, PageApplier, ReadablePage } from './page-applier';
 import {
   checkPrevious,
@@ -33,8 +34,15 @@ export interface ProjectionEngineOptions {
    * at a start on an empty read store (a large event store: PROJECTION_PARALLEL_REPLAY_MIN_EVENTS).
    */
   parallelReplay?: ParallelReplay;
+  /**
+   * A rebuild of a store holding at least this many events leaves the read store's WAL
+   * checkpoints to a thread of its own while it replays (`checkpointElsewhere`). Default 20,000:
+   * below, starting the thread costs more than it saves.
+   */
+  checkpointElsewhereFromEvents?: number;
 }
 
+const CHECKPOINT_ELSEWHERE_FROM_EVENTS = 20_000;
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5000;
 
@@ -258,10 +266,17 @@ export class ProjectionEngine implements Projector {
       this.known = undefined;
       if (inPlace.length > 0) this.publishVisible(0);
       const parallel = this.options.parallelReplay;
-      if (parallel && !this.following && inPlace.length === this.projections.length)
+      const tail = async () => {
+        await this.catchUp();
+        await this.builder.finish(besideNames);
+      };
+      if (parallel && !this.following && inPlace.length === this.projections.length) {
+        // It checkpoints elsewhere itself; what is left after it is the few events since.
         await parallel.replay(this.store, this.readStore, this.projections, listener);
-      await this.catchUp();
-      await this.builder.finish(besideNames);
+        await tail();
+      } else {
+        await this.withCheckpointsElsewhere(tail);
+      }
       await this.pumping;
     } finally {
       this.batchListeners.delete(listener);
@@ -276,6 +291,22 @@ export class ProjectionEngine implements Projector {
       );
     }
     return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  }
+
+  /**
+   * Runs a rebuild's replay with the read store's WAL checkpoints on another thread when the store
+   * is large: copying the log into the file and its fsync then happen beside the replay (audit
+   * alone at 200,000 events: about a tenth less wall time, the same CPU).
+   */
+  private async withCheckpointsElsewhere(replay: () => Promise<void>): Promise<void> {
+    const from = this.options.checkpointElsewhereFromEvents ?? CHECKPOINT_ELSEWHERE_FROM_EVENTS;
+    const large = this.readStore.file !== ':memory:' && (await this.store.headPosition()) >= from;
+    const checkpointer = large ? checkpointElsewhere(this.readStore) : undefined;
+    try {
+      await replay();
+    } finally {
+      await checkpointer?.stop();
+    }
   }
 
   /** The events the named projections (all when none are named) set aside, oldest first. */
