@@ -5,7 +5,12 @@ import { auditProjection } from '../../../projections/audit/audit.projection';
 import { tenantNamesIn } from '../../../projections/audit/audit-entry';
 import { verifyAudit } from '../../../src/audit/audit-verify';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
-import type { Projection, SqlRunner } from '../../../src/platform/projection-engine/projection';
+import type {
+  Projection,
+  ProjectionHandler,
+  RecordedEvent,
+  SqlRunner,
+} from '../../../src/platform/projection-engine/projection';
 import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { dumpReadModels } from '../../support/read-model-dump';
@@ -40,6 +45,30 @@ describe('audit projection: the hash chain across batches (R41)', () => {
     return reads;
   }
 
+  /** The audit projection with every event of its batches passed through `around` first. */
+  function auditAround(
+    around: (event: RecordedEvent, db: SqlRunner, apply: ProjectionHandler) => void,
+  ): Projection {
+    const makeBatch = auditProjection.everyEventOfBatch;
+    if (!makeBatch) throw new Error('the audit projection keeps its chain per batch');
+    return {
+      ...auditProjection,
+      everyEventOfBatch: () => {
+        const batch = makeBatch();
+        return { event: (event, db) => around(event, db, batch.event), end: batch.end };
+      },
+    };
+  }
+
+  /** The log `reads` holds is the one a clean replay in batches of `batchSize` writes, and verifies. */
+  async function expectCleanLog(reads: ReadStore, batchSize: number) {
+    const clean = await project(`clean-${batchSize}`, batchSize, [auditProjection]);
+    expect(dumpReadModels(reads, [auditProjection])).toEqual(
+      dumpReadModels(clean, [auditProjection]),
+    );
+    expect((await verifyAudit(store, reads)).problems).toEqual([]);
+  }
+
   it('R41: one event per batch, a few per batch and all in one batch chain alike, and verify', async () => {
     const one = await project('one', 1, [auditProjection]);
     const dump = dumpReadModels(one, [auditProjection]);
@@ -54,31 +83,18 @@ describe('audit projection: the hash chain across batches (R41)', () => {
   it('R41: a batch rolled back mid-way leaves no remembered hash behind', async () => {
     const middle = Math.ceil((await store.headPosition()) / 2);
     let failed = false;
-    const makeBatch = auditProjection.everyEventOfBatch;
-    if (!makeBatch) throw new Error('the audit projection keeps its chain per batch');
     // The audit log itself fails once, mid-batch, after chaining half the batch in memory: the
     // engine rolls the batch back and applies it again event by event.
-    const failingOnce: Projection = {
-      ...auditProjection,
-      everyEventOfBatch: () => {
-        const batch = makeBatch();
-        return {
-          event: (event, db) => {
-            batch.event(event, db);
-            if (event.position === middle && !failed) {
-              failed = true;
-              throw new Error('once');
-            }
-          },
-        };
-      },
-    };
+    const failingOnce = auditAround((event, db, apply) => {
+      apply(event, db);
+      if (event.position === middle && !failed) {
+        failed = true;
+        throw new Error('once');
+      }
+    });
     const reads = await project('rolled-back', 10_000, [failingOnce]);
     expect(failed).toBe(true);
-    expect(dumpReadModels(reads, [auditProjection])).toEqual(
-      dumpReadModels(await project('clean', 10_000, [auditProjection]), [auditProjection]),
-    );
-    expect((await verifyAudit(store, reads)).problems).toEqual([]);
+    await expectCleanLog(reads, 10_000);
   });
   it('R41: names learnt by an entry whose row was never written are read again from the file', async () => {
     // The first event after the first that teaches a name not known before it.
@@ -93,8 +109,6 @@ describe('audit projection: the hash chain across batches (R41)', () => {
       names.forEach((name) => known.add(name));
     }
     if (teaching === undefined) throw new Error('the story teaches every name in its first event');
-    const makeBatch = auditProjection.everyEventOfBatch;
-    if (!makeBatch) throw new Error('the audit projection keeps its chain per batch');
     // The entry's row fails once, after its names were learnt (and stored): one event per batch,
     // the batch before it committed, that batch alone is rolled back and applied again. One runner
     // for every batch, as the engine passes one read store (the names are kept per runner).
@@ -113,23 +127,12 @@ describe('audit projection: the hash chain across batches (R41)', () => {
           db.run(sql, params);
         },
       });
-    const failingOnce: Projection = {
-      ...auditProjection,
-      everyEventOfBatch: () => {
-        const batch = makeBatch();
-        return {
-          event: (event, db) => {
-            current = event.position;
-            batch.event(event, failingRowOnce(db));
-          },
-        };
-      },
-    };
+    const failingOnce = auditAround((event, db, apply) => {
+      current = event.position;
+      apply(event, failingRowOnce(db));
+    });
     const reads = await project('row-failed', 1, [failingOnce]);
     expect(failed).toBe(true);
-    expect(dumpReadModels(reads, [auditProjection])).toEqual(
-      dumpReadModels(await project('clean-names', 1, [auditProjection]), [auditProjection]),
-    );
-    expect((await verifyAudit(store, reads)).problems).toEqual([]);
+    await expectCleanLog(reads, 1);
   });
 });
