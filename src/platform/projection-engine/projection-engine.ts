@@ -7,7 +7,7 @@ import { liveIndexNames } from './build-names';
 import { Checkpoints, type CheckpointRow } from './checkpoints';
 import type { DeadLetter } from './dead-letters';
 import type { ParallelReplay } from './parallel-replay';
-import { checkpointElsewhere } from './parallel-replay-checkpoints';
+import { checkpointElsewhereFrom } from './parallel-replay-checkpoints';
 import { type ApplyTarget, MAX_ATTEMPTS, PageApplier, ReadablePage } from './page-applier';
 import {
   checkPrevious,
@@ -35,9 +35,9 @@ export interface ProjectionEngineOptions {
    */
   parallelReplay?: ParallelReplay;
   /**
-   * A rebuild of a store holding at least this many events leaves the read store's WAL
-   * checkpoints to a thread of its own while it replays (`checkpointElsewhere`). Default 20,000:
-   * below, starting the thread costs more than it saves.
+   * A rebuild leaves the read store's WAL checkpoints to a thread of its own once it has replayed
+   * this many events (`checkpointElsewhereFrom`). Default 20,000: a smaller replay is over before
+   * the thread pays for its start.
    */
   checkpointElsewhereFromEvents?: number;
 }
@@ -248,9 +248,19 @@ export class ProjectionEngine implements Projector {
     );
     const beside = targets.filter((projection) => !inPlace.includes(projection));
     const besideNames = beside.map(({ name }) => name);
+    const parallel = this.options.parallelReplay;
+    const inParallel = parallel && !this.following && inPlace.length === this.projections.length;
+    // The parallel replay checkpoints elsewhere itself; what is left after it is the few events since.
+    const walCheckpoints = inParallel
+      ? undefined
+      : checkpointElsewhereFrom(
+          this.readStore,
+          this.options.checkpointElsewhereFromEvents ?? CHECKPOINT_ELSEWHERE_FROM_EVENTS,
+        );
     let events = 0;
     const listener = (progress: BatchProgress) => {
       events += progress.events;
+      walCheckpoints?.applied(progress.events);
       onBatch?.(progress);
     };
     if (inPlace.length > 0) this.batchListeners.add(listener);
@@ -265,22 +275,14 @@ export class ProjectionEngine implements Projector {
       });
       this.known = undefined;
       if (inPlace.length > 0) this.publishVisible(0);
-      const parallel = this.options.parallelReplay;
-      const tail = async () => {
-        await this.catchUp();
-        await this.builder.finish(besideNames);
-      };
-      if (parallel && !this.following && inPlace.length === this.projections.length) {
-        // It checkpoints elsewhere itself; what is left after it is the few events since.
-        await parallel.replay(this.store, this.readStore, this.projections, listener);
-        await tail();
-      } else {
-        await this.withCheckpointsElsewhere(tail);
-      }
+      if (inParallel) await parallel.replay(this.store, this.readStore, this.projections, listener);
+      await this.catchUp();
+      await this.builder.finish(besideNames);
       await this.pumping;
     } finally {
       this.batchListeners.delete(listener);
       stopListening();
+      await walCheckpoints?.stop();
     }
     const taken = besideNames
       .map((name) => this.checkpoints.builds.get(name))
@@ -291,22 +293,6 @@ export class ProjectionEngine implements Projector {
       );
     }
     return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
-  }
-
-  /**
-   * Runs a rebuild's replay with the read store's WAL checkpoints on another thread when the store
-   * is large: copying the log into the file and its fsync then happen beside the replay (audit
-   * alone at 200,000 events: about a tenth less wall time, the same CPU).
-   */
-  private async withCheckpointsElsewhere(replay: () => Promise<void>): Promise<void> {
-    const from = this.options.checkpointElsewhereFromEvents ?? CHECKPOINT_ELSEWHERE_FROM_EVENTS;
-    const large = this.readStore.file !== ':memory:' && (await this.store.headPosition()) >= from;
-    const checkpointer = large ? checkpointElsewhere(this.readStore) : undefined;
-    try {
-      await replay();
-    } finally {
-      await checkpointer?.stop();
-    }
   }
 
   /** The events the named projections (all when none are named) set aside, oldest first. */

@@ -10,10 +10,10 @@ import { scratchReadStores } from '../../support/scratch-read-stores';
 import { writeStory } from '../../support/story';
 
 /**
- * A rebuild of a large store leaves the read store's WAL checkpoints to a thread of its own while
- * it replays (as the parallel replay does), then gives them back; a small one keeps them.
+ * A rebuild leaves the read store's WAL checkpoints to a thread of its own once it has replayed
+ * enough events (as the parallel replay does), then gives them back; a small one keeps them.
  */
-describe('a rebuild checkpoints its read store from another thread when the store is large', () => {
+describe('a rebuild checkpoints its read store from another thread once it has replayed enough', () => {
   let dir: string;
   let store: SqliteEventStore;
   const readStores = scratchReadStores(() => dir);
@@ -56,5 +56,16 @@ describe('a rebuild checkpoints its read store from another thread when the stor
     expect(dumpReadModels(large.reads, PROJECTIONS)).toEqual(
       dumpReadModels(small.reads, PROJECTIONS),
     );
+  });
+
+  it('mid-way: this connection checkpoints until the replay has applied that many events, then not', async () => {
+    const half = Math.floor((await store.headPosition()) / 2);
+    const { during, after } = await rebuilt('half.db', half);
+
+    const handedOver = during.indexOf(0);
+    expect(handedOver).toBeGreaterThan(0);
+    expect(new Set(during.slice(0, handedOver))).toEqual(new Set([1000]));
+    expect(new Set(during.slice(handedOver))).toEqual(new Set([0]));
+    expect(after).toBe(1000);
   });
 });
