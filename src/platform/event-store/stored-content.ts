@@ -1,13 +1,15 @@
 import type { RecordedEvent, StoredText } from './event-store';
 
 /**
- * Parses an event's stored text into it. Text that is not JSON marks the event `malformed`
- * (`data` undefined, `metadata` {}; the data's reason first), and metadata that is not JSON also
- * `malformedMetadata`; never throws: a stored event must not stop a reader.
+ * Parses an event's stored text into it (its metadata only if `readMetadata` has not yet). Text
+ * that is not JSON marks the event `malformed` (`data` undefined, `metadata` {}; the data's reason
+ * first), and metadata that is not JSON also `malformedMetadata`; never throws: a stored event
+ * must not stop a reader.
  */
 export function fillContent(event: RecordedEvent, stored: StoredText): void {
-  fillMetadata(event, stored);
-  fillData(event, dataOf(event, stored));
+  const data = dataOf(event, stored);
+  if (event.metadata === undefined) fillMetadata(event, stored);
+  fillData(event, data);
 }
 
 function fillMetadata(event: RecordedEvent, stored: StoredText): void {
@@ -33,10 +35,8 @@ function fillData(event: RecordedEvent, data: string): void {
 export function readContent(event: RecordedEvent): RecordedEvent {
   const { stored } = event;
   if (stored !== undefined) {
-    const data = dataOf(event, stored);
+    fillContent(event, stored);
     event.stored = undefined;
-    if (event.metadata === undefined) fillMetadata(event, stored);
-    fillData(event, data);
   }
   return event;
 }
