@@ -5,7 +5,7 @@ import { buildNames, type Renamer, renamedRunner } from './build-names';
 import { type BuildRow, BuildLockedError } from './builds';
 import type { Checkpoints } from './checkpoints';
 import { type ApplyTarget, type PageApplier, ReadablePage } from './page-applier';
-import { dataTypesOf, defersContent, type Projection, tablesReplacedBy } from './projection';
+import { pageReading, type Projection, tablesReplacedBy } from './projection';
 
 export interface BuildProgress {
   /** `batch`: a page applied; `indexed`: caught up, query indexes made; `switched`: gone live. */
@@ -185,13 +185,10 @@ export class ProjectionBuilder {
     if (held.length === 0) return false;
     const after = Math.min(...held.map((row) => row.position));
     const projections = held.map((row) => this.byName.get(row.name)!);
-    const deferContent = defersContent(projections);
-    const dataOfTypes = deferContent ? dataTypesOf(projections) : undefined;
     const page = await this.store.readAll({
       after,
       maxCount: this.batchSize,
-      deferContent,
-      dataOfTypes,
+      ...pageReading(projections),
     });
     const done: BuildProgress[] = [];
     let more = true;

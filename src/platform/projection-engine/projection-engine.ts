@@ -14,8 +14,7 @@ import {
   definitionAt,
   type Projection,
   type ProjectionStatus,
-  dataTypesOf,
-  defersContent,
+  pageReading,
 } from './projection';
 import { ProjectionBuilder } from './projection-builder';
 import type { PreviousVersion, Projector, ProjectorFault, RebuildOptions } from './projector';
@@ -455,9 +454,7 @@ export class ProjectionEngine implements Projector {
     // for one read model alone, also let go of once applied (ReadablePage). With no listener,
     // the data none of them reads is not even read (Projection.everyEventReads).
     const projections = working.map((row) => this.definitionOf(row));
-    const deferContent = defersContent(projections);
-    const dataOfTypes =
-      deferContent && this.appliedListeners.size === 0 ? dataTypesOf(projections) : undefined;
+    const { deferContent, dataOfTypes } = pageReading(projections, this.appliedListeners.size > 0);
     const page = await this.store.readAll({
       after,
       maxCount: this.batchSize,

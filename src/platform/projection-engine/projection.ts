@@ -1,5 +1,5 @@
 import type { EventType, Recorded, RecordedOf } from '../../events';
-import type { RecordedEvent } from '../event-store/event-store';
+import type { ReadAllOptions, RecordedEvent } from '../event-store/event-store';
 import type { SqlRunner } from '../read-store/read-store';
 
 export type { Recorded, RecordedEvent, RecordedOf, SqlRunner };
@@ -103,17 +103,24 @@ const readsEveryEventContent = (projection: Projection): boolean =>
  * applied (`ReadablePage`). Not for several one of which reads every event's data: deferring then
  * parses them all anyway, keeping the page's stored text alive beside them.
  */
-export const defersContent = (projections: readonly Projection[]): boolean =>
+const defersContent = (projections: readonly Projection[]): boolean =>
   projections.length === 1 || !projections.some(readsEveryEventContent);
 
 /**
- * The event types whose data these projections read, for a page read with `deferContent`
- * (`ReadAllOptions.dataOfTypes`: the others' data is not read at all); undefined when one of them
- * reads every event's data.
+ * How to read a page for these projections: deferred (`defersContent`), and unless the whole
+ * events are `wanted` elsewhere (a listener hears of them), without the data of the types none of
+ * them reads (`ReadAllOptions.dataOfTypes`; none left out when one reads every event's data).
  */
-export function dataTypesOf(projections: readonly Projection[]): ReadonlySet<string> | undefined {
-  if (projections.some(readsEveryEventContent)) return undefined;
-  return new Set(projections.flatMap((projection) => Object.keys(projection.handlers)));
+export function pageReading(
+  projections: readonly Projection[],
+  wanted = false,
+): Pick<ReadAllOptions, 'deferContent' | 'dataOfTypes'> {
+  const deferContent = defersContent(projections);
+  if (!deferContent || wanted || projections.some(readsEveryEventContent)) return { deferContent };
+  const dataOfTypes = new Set(
+    projections.flatMap((projection) => Object.keys(projection.handlers)),
+  );
+  return { deferContent, dataOfTypes };
 }
 
 /** One batch's every-event handler (`Projection.everyEventOfBatch`). */
