@@ -259,7 +259,7 @@ export class ProjectionEngine implements Projector {
     let events = 0;
     const listener = (progress: BatchProgress) => {
       events += progress.events;
-      walCheckpoints?.applied(progress.events);
+      walCheckpoints?.replayed(events);
       onBatch?.(progress);
     };
     if (inPlace.length > 0) this.batchListeners.add(listener);
