@@ -91,26 +91,19 @@ const HASHED = AUDIT_FIELDS.map((field) => field.name).filter((name) => name !==
 /** The chain's start: the hash before the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** sha256 of the previous hash and `values` (every field but the hash, in their declared order). */
-const hashOf = (previousHash: string, values: unknown[]): string =>
+/**
+ * The hash of a row about to be stored and its event's data (`dataText`): sha256 of the previous
+ * hash and every field but the hash, in their declared order, without a copy of the row.
+ */
+export function rowHash(previousHash: string, row: Omit<AuditRow, 'hash'>, data: string): string {
+  const values = HASHED.map((name) => (name === 'data' ? data : row[name]));
   // One-shot: no Hash object per entry (the bytes hashed are the same as updating it piecewise).
-  hash('sha256', `${previousHash}\n${JSON.stringify(values)}`, 'hex');
+  return hash('sha256', `${previousHash}\n${JSON.stringify(values)}`, 'hex');
+}
 
 /** The entry's hash: the previous one and every field but the hash, in their declared order. */
-export function chainHash(previousHash: string, entry: Omit<AuditFields, 'hash'>): string {
-  return hashOf(
-    previousHash,
-    HASHED.map((name) => entry[name]),
-  );
-}
-
-/** chainHash of a row about to be stored and its event's data (`dataText`), without a copy of the row. */
-export function rowHash(previousHash: string, row: Omit<AuditRow, 'hash'>, data: string): string {
-  return hashOf(
-    previousHash,
-    HASHED.map((name) => (name === 'data' ? data : row[name])),
-  );
-}
+export const chainHash = (previousHash: string, entry: Omit<AuditFields, 'hash'>): string =>
+  rowHash(previousHash, entry, entry.data);
 
 /** The event's data as the entry's `data` field spells it (and the hash covers). */
 export const dataText = (data: unknown): string => JSON.stringify(data ?? null);

@@ -49,13 +49,6 @@ export function visitTenantNames(event: RecordedEvent, visit: NameVisitor): void
   visitPair(data.customerTenantId, data.customerName, visit);
 }
 
-/** The tenant names an event teaches: from its actor's token and the names its data carries. */
-export function tenantNamesIn(event: RecordedEvent): [tenantId: string, name: string][] {
-  const names: [string, string][] = [];
-  visitTenantNames(event, (tenantId, name) => names.push([tenantId, name]));
-  return names;
-}
-
 /**
  * The row for `event`, chained to `previousHash`; names must already include the event's own. The
  * row references the event (stream, revision, position); the hash covers its data too.

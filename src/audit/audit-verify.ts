@@ -1,7 +1,7 @@
 import type { EventStore } from '../platform/event-store/event-store';
 import type { SqlRunner } from '../platform/read-store/read-store';
 import { type AuditRow, GENESIS_HASH, STORED_COLUMNS } from '../../projections/audit/audit-columns';
-import { auditEntryOf, tenantNamesIn } from '../../projections/audit/audit-entry';
+import { auditEntryOf, visitTenantNames } from '../../projections/audit/audit-entry';
 import { auditProjection } from '../../projections/audit/audit.projection';
 import { AuditQueries } from '../../projections/audit/audit.queries';
 import { type Problem, Problems } from './problems';
@@ -132,7 +132,7 @@ async function compareAuditLog(
     let next = 0;
     for (const event of events) {
       while (rows[next] && rows[next].position < event.position) extra(rows[next++].position);
-      tenantNamesIn(event).forEach(([tenantId, name]) => names.set(tenantId, name));
+      visitTenantNames(event, (tenantId, name) => names.set(tenantId, name));
       const expected = auditEntryOf(event, nameOf, previousHash);
       const row = rows[next];
       if (!row || row.position > event.position) {

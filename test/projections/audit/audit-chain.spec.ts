@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditProjection } from '../../../projections/audit/audit.projection';
-import { tenantNamesIn } from '../../../projections/audit/audit-entry';
+import { visitTenantNames } from '../../../projections/audit/audit-entry';
 import { verifyAudit } from '../../../src/audit/audit-verify';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import type {
@@ -101,7 +101,8 @@ describe('audit projection: the hash chain across batches (R41)', () => {
     const known = new Set<string>();
     let teaching: number | undefined;
     for (const event of await store.readAll({ after: 0, maxCount: 1_000 })) {
-      const names = tenantNamesIn(event).map(([tenantId, name]) => `${tenantId}=${name}`);
+      const names: string[] = [];
+      visitTenantNames(event, (tenantId, name) => names.push(`${tenantId}=${name}`));
       if (event.position > 1 && names.some((name) => !known.has(name))) {
         teaching = event.position;
         break;
