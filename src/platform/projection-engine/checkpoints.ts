@@ -1,6 +1,7 @@
 import type { ReadStore } from '../read-store/read-store';
 import { type BuildRow, Builds, newBuildOwner } from './builds';
 import { DeadLetters } from './dead-letters';
+import type { ApplyTarget } from './page-applier';
 import {
   type BuildStatus,
   type Projection,
@@ -134,6 +135,27 @@ export class Checkpoints {
       error,
       name,
     ]);
+  }
+
+  /**
+   * Where a page goes to reach `projection`'s live version at `position`: its tables, moving its
+   * checkpoint. `row`, if given, follows what the target does to the checkpoint.
+   */
+  liveTarget(projection: Projection, position: number, row?: CheckpointRow): ApplyTarget {
+    return {
+      projection,
+      db: this.readStore,
+      position,
+      deadLetterName: projection.name,
+      advance: (to) => {
+        this.advance(projection.name, to);
+        if (row) row.position = to;
+      },
+      fail: (message) => {
+        this.setState(projection.name, 'FAILED', message);
+        if (row) row.state = 'FAILED';
+      },
+    };
   }
 
   /** Where each projection stands against the event store's `head`, with any version being built. */

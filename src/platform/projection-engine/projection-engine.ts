@@ -5,10 +5,11 @@ import { inSpanSync } from '../observability/tracing';
 import type { ReadStore } from '../read-store/read-store';
 import { liveIndexNames } from './build-names';
 import { Checkpoints, type CheckpointRow } from './checkpoints';
+import { applyDeadLettersAgain } from './dead-letter-retry';
 import type { DeadLetter } from './dead-letters';
 import type { ParallelReplay } from './parallel-replay';
 import { checkpointElsewhereFrom } from './parallel-replay-checkpoints';
-import { type ApplyTarget, MAX_ATTEMPTS, PageApplier, ReadablePage } from './page-applier';
+import { PageApplier, ReadablePage } from './page-applier';
 import {
   checkPrevious,
   definitionAt,
@@ -70,8 +71,6 @@ export class ProjectionEngine implements Projector {
   /** A parallel replay at start writes the read models: the pump waits for its end. */
   private replaying = false;
   private readonly visible = new VisiblePosition();
-  private visibleListeners = new Set<(position: number, positions: ReadModelPositions) => void>();
-  private positions: ReadModelPositions = {};
   /** The last position live listeners were told of: a page read again (a rebuild) is not news. */
   private notifiedUpTo = 0;
   private batchListeners = new Set<(progress: BatchProgress) => void>();
@@ -206,8 +205,7 @@ export class ProjectionEngine implements Projector {
    * whenever one of them moves.
    */
   onVisible(listener: (position: number, positions: ReadModelPositions) => void): () => void {
-    this.visibleListeners.add(listener);
-    return () => this.visibleListeners.delete(listener);
+    return this.visible.onMoved(listener);
   }
 
   /** Resolves once every working projection has applied the event at `position`. */
@@ -308,34 +306,14 @@ export class ProjectionEngine implements Projector {
     names: readonly string[] = [],
   ): Promise<{ retried: number; remaining: DeadLetter[] }> {
     this.prepare();
-    const letters = this.checkpoints.deadLetters
-      .list(names)
-      .filter((letter) => this.byName.has(letter.projection));
-    for (const letter of letters) {
-      const [event] = await this.store.readAll({ after: letter.position - 1, maxCount: 1 });
-      if (event?.position !== letter.position) continue;
-      const projection = this.projection(letter.projection);
-      this.readStore.transaction(() => {
-        const row = this.checkpoints.get(projection.name);
-        const live = (row && definitionAt(projection, row.version)) ?? projection;
-        const target = this.liveTarget(live, row?.position ?? 0);
-        const error = this.applier.tryApply(target, new ReadablePage([event]), 0);
-        if (error !== undefined) {
-          this.checkpoints.deadLetters.record(projection.name, event, error, MAX_ATTEMPTS);
-          return;
-        }
-        this.checkpoints.deadLetters.remove(projection.name, event.position);
-        if (row?.state === 'FAILED' && row.position < event.position) {
-          this.checkpoints.advance(row.name, event.position);
-          // Not served until caught up again; its query indexes are (re)made when it is. A
-          // previous version kept up here has them: it goes on being kept up.
-          this.checkpoints.setState(row.name, live === projection ? 'REBUILDING' : 'LIVE');
-        }
-      });
-    }
+    const retried = await applyDeadLettersAgain(
+      { store: this.store, readStore: this.readStore, checkpoints: this.checkpoints },
+      this.applier,
+      this.projections.filter(({ name }) => names.length === 0 || names.includes(name)),
+    );
     this.known = undefined;
     await this.catchUp();
-    return { retried: letters.length, remaining: this.checkpoints.deadLetters.list(names) };
+    return { retried, remaining: this.checkpoints.deadLetters.list(names) };
   }
 
   async status(): Promise<ProjectionStatus[]> {
@@ -549,7 +527,7 @@ export class ProjectionEngine implements Projector {
         const readable = new ReadablePage(page, readers);
         for (const row of applying) {
           this.applier.applyTo(
-            this.liveTarget(this.definitionOf(row), row.position, row),
+            this.checkpoints.liveTarget(this.definitionOf(row), row.position, row),
             readable,
           );
         }
@@ -561,24 +539,6 @@ export class ProjectionEngine implements Projector {
       this.known = undefined;
       throw error;
     }
-  }
-
-  /** `row`, if given, follows what the target does to its checkpoint. */
-  private liveTarget(projection: Projection, position: number, row?: CheckpointRow): ApplyTarget {
-    return {
-      projection,
-      db: this.readStore,
-      position,
-      deadLetterName: projection.name,
-      advance: (to) => {
-        this.checkpoints.advance(projection.name, to);
-        if (row) row.position = to;
-      },
-      fail: (message) => {
-        this.checkpoints.setState(projection.name, 'FAILED', message);
-        if (row) row.state = 'FAILED';
-      },
-    };
   }
 
   private createQueryIndexes(projection: Projection, suffix: string): void {
@@ -608,14 +568,6 @@ export class ProjectionEngine implements Projector {
   }
 
   private publishVisible(position: number, rows = this.readWorking()): void {
-    const positions: Record<string, number> = {};
-    for (const row of rows) positions[row.name] = row.position;
-    const names = new Set([...Object.keys(positions), ...Object.keys(this.positions)]);
-    const moved =
-      position !== this.visible.current ||
-      [...names].some((name) => positions[name] !== this.positions[name]);
-    this.positions = positions;
-    this.visible.publish(position, positions);
-    if (moved) this.visibleListeners.forEach((listener) => listener(position, positions));
+    this.visible.publish(position, Object.fromEntries(rows.map((row) => [row.name, row.position])));
   }
 }

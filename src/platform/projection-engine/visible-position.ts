@@ -18,26 +18,40 @@ interface Waiter {
 /** Each working read model's position, as the engine last committed it. */
 export type ReadModelPositions = Readonly<Record<string, number>>;
 
+type MovedListener = (position: number, positions: ReadModelPositions) => void;
+
 /**
  * The position every working read model has applied, each one's own, and who waits for them
- * (read-your-writes).
+ * (read-your-writes) or listens for them to move.
  */
 export class VisiblePosition {
   private position = 0;
   private positions: ReadModelPositions = {};
   private waiters: Waiter[] = [];
+  private readonly listeners = new Set<MovedListener>();
 
   get current(): number {
     return this.position;
   }
 
+  /** Calls `listener` whenever the position or a read model's own moves. */
+  onMoved(listener: MovedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /**
    * Moves to `position` (every working read model's) and each read model's own; a rebuild moves
-   * them back. Resolves every waiter now satisfied.
+   * them back. Resolves every waiter now satisfied, and tells the listeners if anything moved.
    */
   publish(position: number, positions: ReadModelPositions = {}): void {
+    const names = new Set([...Object.keys(positions), ...Object.keys(this.positions)]);
+    const moved =
+      position !== this.position ||
+      [...names].some((name) => positions[name] !== this.positions[name]);
     this.position = position;
     this.positions = positions;
+    if (moved) this.listeners.forEach((listener) => listener(position, positions));
     const ready = this.waiters.filter((waiter) => this.reached(waiter.position, waiter.readModels));
     if (ready.length === 0) return;
     this.waiters = this.waiters.filter((waiter) => !ready.includes(waiter));
