@@ -41,7 +41,11 @@ export class PairSummaryReader {
   private readonly byPartner = new Map<string, Map<string, Decoded>>();
   private kept = 0;
 
-  constructor(private readonly capacity: number = PAIR_SUMMARIES_KEPT) {}
+  constructor(private readonly capacity: number = PAIR_SUMMARIES_KEPT) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`A pair-summary reader keeps at least one pair, not ${capacity}.`);
+    }
+  }
 
   /** How many pairs are kept decoded. */
   get size(): number {

@@ -126,6 +126,17 @@ describe('the pair-summary reader (decoded GDAP summaries kept while their store
     expect(reader.size).toBe(2);
   });
 
+  it('refuses a capacity that would keep nothing', () => {
+    expect(() => new PairSummaryReader(0)).toThrow(RangeError);
+    expect(() => new PairSummaryReader(1.5)).toThrow(RangeError);
+    const reader = new PairSummaryReader(1);
+    const store = openStore('read-models');
+    [0, 1].forEach((index) => write(store, activeGdapView(PARTNER, index)));
+    read(reader, store, 0);
+    read(reader, store, 1);
+    expect(reader.size).toBe(1);
+  });
+
   it('R16: version 4’s and version 5’s texts of one pair never mix: each is served as its own form decodes', () => {
     const store = openStore('read-models');
     const reader = new PairSummaryReader();
