@@ -78,7 +78,7 @@ function pages(file: string, names: string[], requests: number, seed: number): S
       );
       const ids = page.rows.map((row) => row.customer_tenant_id);
       const ofCustomers = subscriptions.ofCustomers(ids);
-      const gdapOf = gdapOfRows(page.rows);
+      const gdapOf = gdapOfRows(page.rows, customers.pairSummaries.decode);
       for (const row of page.rows) {
         const node = toCustomer(
           row,

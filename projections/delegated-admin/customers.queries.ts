@@ -5,6 +5,7 @@ import type {
   CustomerSort,
   SortDirection,
 } from '../../src/delegated-admin/domain/customer-search';
+import { PairSummaryReader } from '../gdap/gdap-pair-summary-reader';
 
 export interface RelationshipRow {
   partner_tenant_id: string;
@@ -144,6 +145,9 @@ function pageQuery(
 }
 
 export class CustomersQueries {
+  /** The GDAP summaries pageWithGdap's rows bring, decoded once per stored text (R16, R67). */
+  readonly pairSummaries = new PairSummaryReader();
+
   constructor(private readonly db: SqlRunner) {}
 
   /**

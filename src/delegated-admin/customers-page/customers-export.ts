@@ -35,7 +35,7 @@ export async function exportCustomers(
       after,
     });
     const ofCustomers = subscriptions.ofCustomers(page.rows.map((row) => row.customer_tenant_id));
-    const gdapOf = gdapOfRows(page.rows);
+    const gdapOf = gdapOfRows(page.rows, customers.pairSummaries.decode);
     // The first page is read before anything is written: a refused request writes nothing.
     const header = after === null ? CUSTOMERS_CSV_HEADER : '';
     const text =

@@ -20,6 +20,7 @@ import {
   decodePairSummary,
   type GdapPairSummary,
 } from '../../../projections/gdap/gdap-pair-summary';
+import type { PairSummaryDecoder } from '../../../projections/gdap/gdap-pair-summary-reader';
 
 /** What a Customers page request asks for: the search, the filter, the order and the page. */
 export interface CustomersPageRequest {
@@ -92,14 +93,21 @@ export const cursorIn =
   (row: RelationshipRow): string =>
     encodeCursor({ ...order, value: sortValue(row, order.sort), tenantId: row.customer_tenant_id });
 
-/** The GDAP summaries the page's rows brought (R16, R67), by customer: only pairs with GDAP. */
-export function gdapOfRows(rows: readonly CustomerPageRow[]): Map<string, GdapPairSummary> {
+/**
+ * The GDAP summaries the page's rows brought (R16, R67), by customer: only pairs with GDAP. Pages
+ * pass their queries' reader (`CustomersQueries.pairSummaries.decode`), which reuses a summary
+ * while its stored text is unchanged; without one each row is decoded afresh.
+ */
+export function gdapOfRows(
+  rows: readonly CustomerPageRow[],
+  decode: PairSummaryDecoder = decodePairSummary,
+): Map<string, GdapPairSummary> {
   const byCustomer = new Map<string, GdapPairSummary>();
   for (const row of rows) {
     if (row.gdap_relationships === null) continue;
     byCustomer.set(
       row.customer_tenant_id,
-      decodePairSummary(row.partner_tenant_id, row.customer_tenant_id, row.gdap_relationships),
+      decode(row.partner_tenant_id, row.customer_tenant_id, row.gdap_relationships),
     );
   }
   return byCustomer;

@@ -205,7 +205,7 @@ export class CustomersResolver {
         return {
           rows,
           subscriptions: this.subscriptions.ofCustomers(ids),
-          gdap: gdapOfRows(rows),
+          gdap: gdapOfRows(rows, this.customerRows.pairSummaries.decode),
           totalCount: () => (count ??= this.customerRows.count(query.criteria)),
         };
       },
