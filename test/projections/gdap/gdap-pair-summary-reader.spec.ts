@@ -96,14 +96,17 @@ describe('the pair-summary reader (decoded GDAP summaries kept while their store
     expect(reader.size).toBe(1);
   });
 
-  it('keeps at most its capacity of pairs, the oldest kept evicted first', () => {
+  it('keeps at most its capacity of stored text, the oldest kept pair evicted first', () => {
     const store = openStore('read-models');
-    const reader = new PairSummaryReader(2);
     [0, 1, 2].forEach((index) => write(store, activeGdapView(PARTNER, index)));
+    // Pairs 0 to 2 have texts of the same length: room for two of them.
+    const capacity = storedText(store, 0).length + storedText(store, 1).length;
+    const reader = new PairSummaryReader(capacity);
     const first = read(reader, store, 0);
     const second = read(reader, store, 1);
     const third = read(reader, store, 2);
     expect(reader.size).toBe(2);
+    expect(reader.characters).toBe(capacity);
     expect(read(reader, store, 1)).toBe(second);
     expect(read(reader, store, 2)).toBe(third);
     // Pair 0 went when pair 2 came: read again, it is decoded anew (and pushes pair 1 out).
@@ -112,7 +115,8 @@ describe('the pair-summary reader (decoded GDAP summaries kept while their store
     expect(served(firstAgain)).toEqual(served(first));
     expect(reader.size).toBe(2);
     expect(read(reader, store, 1)).not.toBe(second);
-    // A pair read under another partner counts against the same capacity.
+    // A pair read under another partner counts against the same capacity: its longer text
+    // pushes out as many pairs as it needs.
     const other = activeGdapView('northwind-partners', 3);
     saveRelationshipView(store, other, 1);
     savePairSummary(store, 'northwind-partners', customerOf(3));
@@ -120,21 +124,27 @@ describe('the pair-summary reader (decoded GDAP summaries kept while their store
       'SELECT relationships FROM gdap_pair_summaries WHERE partner_tenant_id = ?',
       ['northwind-partners'],
     )!.relationships;
+    expect(text.length).toBeGreaterThan(storedText(store, 0).length);
     expect(reader.decode('northwind-partners', customerOf(3), text).relationships[0].id).toBe(
       other.relationshipId,
     );
-    expect(reader.size).toBe(2);
+    expect(reader.characters).toBeLessThanOrEqual(capacity);
+    expect(reader.size).toBe(1);
   });
 
-  it('refuses a capacity that would keep nothing', () => {
+  it('refuses a capacity that would keep nothing, and keeps no text longer than its capacity', () => {
     expect(() => new PairSummaryReader(0)).toThrow(RangeError);
     expect(() => new PairSummaryReader(1.5)).toThrow(RangeError);
-    const reader = new PairSummaryReader(1);
     const store = openStore('read-models');
-    [0, 1].forEach((index) => write(store, activeGdapView(PARTNER, index)));
-    read(reader, store, 0);
-    read(reader, store, 1);
-    expect(reader.size).toBe(1);
+    write(store, activeGdapView(PARTNER, 0));
+    const reader = new PairSummaryReader(storedText(store, 0).length - 1);
+    const summary = read(reader, store, 0);
+    expect(served(summary)).toEqual(
+      served(decodePairSummary(PARTNER, customerOf(0), storedText(store, 0))),
+    );
+    expect(read(reader, store, 0)).not.toBe(summary);
+    expect(reader.size).toBe(0);
+    expect(reader.characters).toBe(0);
   });
 
   it('R16: version 4’s and version 5’s texts of one pair never mix: each is served as its own form decodes', () => {
