@@ -45,17 +45,22 @@ export class VisiblePosition {
    * them back. Resolves every waiter now satisfied, and tells the listeners if anything moved.
    */
   publish(position: number, positions: ReadModelPositions = {}): void {
-    const names = new Set([...Object.keys(positions), ...Object.keys(this.positions)]);
-    const moved =
-      position !== this.position ||
-      [...names].some((name) => positions[name] !== this.positions[name]);
+    const moved = this.listeners.size > 0 && this.moves(position, positions);
     this.position = position;
     this.positions = positions;
-    if (moved) this.listeners.forEach((listener) => listener(position, positions));
     const ready = this.waiters.filter((waiter) => this.reached(waiter.position, waiter.readModels));
-    if (ready.length === 0) return;
-    this.waiters = this.waiters.filter((waiter) => !ready.includes(waiter));
-    ready.forEach((waiter) => waiter.resolve());
+    if (ready.length > 0) {
+      this.waiters = this.waiters.filter((waiter) => !ready.includes(waiter));
+      ready.forEach((waiter) => waiter.resolve());
+    }
+    if (moved) this.listeners.forEach((listener) => listener(position, positions));
+  }
+
+  /** Whether publishing `position` and `positions` changes what was last published. */
+  private moves(position: number, positions: ReadModelPositions): boolean {
+    if (position !== this.position) return true;
+    const names = new Set([...Object.keys(positions), ...Object.keys(this.positions)]);
+    return [...names].some((name) => positions[name] !== this.positions[name]);
   }
 
   /** Whether `readModels` (every working one when not named) have applied `position`. */
