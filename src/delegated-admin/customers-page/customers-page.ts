@@ -16,10 +16,7 @@ import {
   type RelationshipRow,
   sortValue,
 } from '../../../projections/delegated-admin/customers.queries';
-import {
-  decodePairSummary,
-  type GdapPairSummary,
-} from '../../../projections/gdap/gdap-pair-summary';
+import type { GdapPairSummary } from '../../../projections/gdap/gdap-pair-summary';
 import type { PairSummaryDecoder } from '../../../projections/gdap/gdap-pair-summary-reader';
 
 /** What a Customers page request asks for: the search, the filter, the order and the page. */
@@ -94,13 +91,13 @@ export const cursorIn =
     encodeCursor({ ...order, value: sortValue(row, order.sort), tenantId: row.customer_tenant_id });
 
 /**
- * The GDAP summaries the page's rows brought (R16, R67), by customer: only pairs with GDAP. Pages
- * pass their queries' reader (`CustomersQueries.pairSummaries.decode`), which reuses a summary
- * while its stored text is unchanged; without one each row is decoded afresh.
+ * The GDAP summaries the page's rows brought (R16, R67), by customer: only pairs with GDAP,
+ * decoded by the rows' queries' reader (`CustomersQueries.pairSummaries.decode`), which reuses a
+ * summary while its stored text is unchanged.
  */
 export function gdapOfRows(
   rows: readonly CustomerPageRow[],
-  decode: PairSummaryDecoder = decodePairSummary,
+  decode: PairSummaryDecoder,
 ): Map<string, GdapPairSummary> {
   const byCustomer = new Map<string, GdapPairSummary>();
   for (const row of rows) {

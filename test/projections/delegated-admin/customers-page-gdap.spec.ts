@@ -92,7 +92,7 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
       queries.page(criteria, order, 2, null),
     );
     expect(rows.map((row) => row.customer_name)).toEqual(['Zava Travel', 'Zava Labs']);
-    const gdap = gdapOfRows(rows);
+    const gdap = gdapOfRows(rows, queries.pairSummaries.decode);
     expect([...gdap.keys()]).toEqual(['customer-2', 'customer-0']);
     expect(gdap.get('customer-2')!.relationships.map((node) => node.displayName)).toEqual([
       'Helpdesk 2',
@@ -116,7 +116,7 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
       ['Coho Winery', false],
       ['Alpine Foods', false],
     ]);
-    expect(gdapOfRows(rows).size).toBe(3);
+    expect(gdapOfRows(rows, queries.pairSummaries.decode).size).toBe(3);
   });
 
   it('R67: the CLI export counts GDAP grants in the usable services, as the page and customersCsv do', async () => {
