@@ -54,7 +54,7 @@ async function productLag(
   const headPosition = head.prepare<[], { p: number }>('SELECT MAX(position) AS p FROM events');
   let lastHead = headPosition.get()?.p ?? 0;
   const appendedAt = new Map<number, number>();
-  ledger.store.onAppended(() => {
+  const stopHearing = ledger.store.onAppended(() => {
     const at = nowMs();
     const position = headPosition.get()?.p ?? 0;
     for (let p = lastHead + 1; p <= position; p++) appendedAt.set(p, at);
@@ -81,8 +81,9 @@ async function productLag(
       }),
   );
   await ledger.engine.waitFor(lastHead, 10_000);
-  head.close();
+  stopHearing();
   await ledger.close();
+  head.close();
   const latency = lags.percentiles();
   return {
     value: latency.p99,

@@ -376,6 +376,17 @@ export function eventStoreContract(name: string, makeStore: MakeEventStore): voi
         expect(calls).toBe(before);
       });
 
+      it('does not call a listener removed before its turn (it may have closed what it reads)', async () => {
+        let removedCalls = 0;
+        let unsubscribeSecond = () => {};
+        const unsubscribeFirst = store.onAppended(() => unsubscribeSecond());
+        unsubscribeSecond = store.onAppended(() => removedCalls++);
+        await store.append(newStreamId(), newEvents(1), 'no_stream');
+        await nextTicks();
+        unsubscribeFirst();
+        expect(removedCalls).toBe(0);
+      });
+
       it('appends even when a listener throws, and still calls the others', async () => {
         const unsubscribeThrower = store.onAppended(() => {
           throw new Error('listener failure (expected by the test)');

@@ -24,6 +24,7 @@ import {
   type RecordedEvent,
 } from '../event-store';
 import { LiveAllSubscription } from './esdb-live-subscription';
+import { AppendListeners } from '../append-listeners';
 import {
   fromPosition,
   isSystemEvent,
@@ -75,7 +76,7 @@ export class EsdbEventStore implements EventStore {
   private readonly retry: RetryPolicy;
   private readonly healthTimeoutMs: number;
   private readonly logger: EsdbLogger;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new AppendListeners();
   private readonly live: LiveAllSubscription;
   private readonly closing = new AbortController();
 
@@ -91,7 +92,12 @@ export class EsdbEventStore implements EventStore {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.healthTimeoutMs = options.healthTimeoutMs ?? 2_000;
     this.logger = options.logger ?? consoleLogger;
-    this.live = new LiveAllSubscription(this.client, () => this.notify(), this.retry, this.logger);
+    this.live = new LiveAllSubscription(
+      this.client,
+      () => this.listeners.notify(),
+      this.retry,
+      this.logger,
+    );
   }
 
   async append(
@@ -111,7 +117,7 @@ export class EsdbEventStore implements EventStore {
         nextExpectedRevision: Number(result.nextExpectedRevision),
         position: toPosition(result.position, `the append to ${streamId}`),
       };
-      this.notify();
+      this.listeners.notify();
       return appended;
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
@@ -191,11 +197,10 @@ export class EsdbEventStore implements EventStore {
    * `$all` subscription that runs while there are listeners.
    */
   onAppended(listener: () => void): () => void {
-    this.listeners.add(listener);
+    const remove = this.listeners.add(listener);
     if (!this.closing.signal.aborted) this.live.start();
     return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size === 0) void this.live.stop();
+      if (remove() === 0) void this.live.stop();
     };
   }
 
@@ -276,19 +281,6 @@ export class EsdbEventStore implements EventStore {
         );
         await sleep(delay, undefined, { signal: this.closing.signal }).catch(() => undefined);
       }
-    }
-  }
-
-  /** Listeners run after the append, outside it, so a throwing one cannot fail it. */
-  private notify(): void {
-    for (const listener of this.listeners) {
-      queueMicrotask(() => {
-        try {
-          listener();
-        } catch (error) {
-          process.emitWarning(`onAppended listener threw: ${String(error)}`);
-        }
-      });
     }
   }
 }

@@ -21,6 +21,7 @@ import {
   type RecordedEvent,
 } from '../event-store';
 import { fillContent } from '../stored-content';
+import { AppendListeners } from '../append-listeners';
 
 export interface SqliteEventStoreOptions {
   /** FULL (default) survives power loss; NORMAL may lose the last commits but never corrupts. */
@@ -89,7 +90,7 @@ const NO_LIMIT = -1;
 /** The embedded event store: one SQLite file, safe to share between processes (WAL + locks). */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new AppendListeners();
   private readonly pollIntervalMs: number;
   private pollTimer: NodeJS.Timeout | undefined;
   private dataVersion = 0;
@@ -233,7 +234,8 @@ export class SqliteEventStore implements EventStore {
       if (append.result) append.resolve(append.result);
       else append.reject(asUnavailable(append.error));
     }
-    if (appends.some((append) => append.result && append.events.length > 0)) this.notify();
+    if (appends.some((append) => append.result && append.events.length > 0))
+      this.listeners.notify();
   }
 
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -261,11 +263,10 @@ export class SqliteEventStore implements EventStore {
   }
 
   onAppended(listener: () => void): () => void {
-    this.listeners.add(listener);
+    const remove = this.listeners.add(listener);
     this.startPolling();
     return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size === 0) this.stopPolling();
+      if (remove() === 0) this.stopPolling();
     };
   }
 
@@ -349,19 +350,6 @@ export class SqliteEventStore implements EventStore {
     return { nextExpectedRevision: revision, position };
   }
 
-  /** Listeners run after the commit, outside append, so a throwing one cannot fail it. */
-  private notify(): void {
-    for (const listener of this.listeners) {
-      queueMicrotask(() => {
-        try {
-          listener();
-        } catch (error) {
-          process.emitWarning(`onAppended listener threw: ${String(error)}`);
-        }
-      });
-    }
-  }
-
   /** `PRAGMA data_version` changes when another connection commits: our cue to notify. */
   private startPolling(): void {
     if (this.pollTimer || this.pollIntervalMs <= 0 || !this.db.open) return;
@@ -372,7 +360,7 @@ export class SqliteEventStore implements EventStore {
         const version = this.readDataVersion();
         if (version === this.dataVersion) return;
         this.dataVersion = version;
-        this.notify();
+        this.listeners.notify();
       } catch {
         // Busy or failing file: try again on the next tick; health() reports lasting trouble.
       }
