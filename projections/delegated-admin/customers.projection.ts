@@ -12,9 +12,8 @@ const UPSERT = `INSERT INTO customers (${RELATIONSHIP_COLUMNS.join(', ')})
  * Customers page (R16) and the customer's Partner relationships page (R15). The latest version of
  * each row (relationship-row.ts); customers-history keeps them all.
  */
-export const customersProjection: Projection = {
+const customersWriting = (domainIndex: string) => ({
   name: 'customers',
-  version: 4,
   tables: ['customers'],
   schema: [
     `CREATE TABLE IF NOT EXISTS customers (
@@ -38,7 +37,7 @@ export const customersProjection: Projection = {
     'CREATE INDEX IF NOT EXISTS customers_page_by_name ON customers (partner_tenant_id, active, search_name, customer_tenant_id)',
     'CREATE INDEX IF NOT EXISTS customers_page_by_since ON customers (partner_tenant_id, active, relationship_since, customer_tenant_id)',
     "CREATE INDEX IF NOT EXISTS customers_page_by_dap_change ON customers (partner_tenant_id, active, IFNULL(dap_changed_at, ''), customer_tenant_id)",
-    'CREATE INDEX IF NOT EXISTS customers_page_by_domain ON customers (partner_tenant_id, active, search_domain, customer_tenant_id)',
+    domainIndex,
     'CREATE INDEX IF NOT EXISTS customers_by_customer ON customers (customer_tenant_id, partner_name)',
   ],
   handlers: relationshipRowHandlers((_event, pair, next, db) => {
@@ -49,4 +48,22 @@ export const customersProjection: Projection = {
     const row = next(current);
     if (row && !(current && sameRow(current, row))) db.run(UPSERT, { ...row });
   }),
+});
+
+/**
+ * Version 5 changed one index: the domain index holds each row's name too, so that a search tells
+ * the customers it matches by domain alone from the index (customers.queries.ts). Version 4's rows
+ * are the same, so it serves while 5 builds.
+ */
+export const customersProjection: Projection = {
+  ...customersWriting(
+    'CREATE INDEX IF NOT EXISTS customers_page_by_domain ON customers (partner_tenant_id, active, search_domain, search_name, customer_tenant_id)',
+  ),
+  version: 5,
+  previous: {
+    ...customersWriting(
+      'CREATE INDEX IF NOT EXISTS customers_page_by_domain ON customers (partner_tenant_id, active, search_domain, customer_tenant_id)',
+    ),
+    version: 4,
+  },
 };

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { customersProjection } from '../../projections/delegated-admin/customers.projection';
+import { subscriptionsProjection } from '../../projections/azure-subscriptions/subscriptions.projection';
 import { acceptedCustomers, removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';
 
@@ -8,8 +8,9 @@ const PAGE = '{ customers(first: 10) { nodes { tenantId } } }';
 const INVITE = 'mutation { requestResellerRelationship(input: {}) { id } }';
 
 /**
- * While a new version of a read model is built beside the live one (here: by another process that
- * holds the build), this process serves the previous version as it was left, and says so.
+ * While a new version of a read model that declares no `previous` is built beside the live one
+ * (here: by another process that holds the build), this process serves the previous version as it
+ * was left, and says so (the Customers page reads the subscriptions read model).
  */
 describe('a read model served from its previous version', () => {
   let app: TestApp;
@@ -25,14 +26,14 @@ describe('a read model served from its previous version', () => {
     const reads = new Database(join(dataDir, 'read-models.db'));
     reads
       .prepare('UPDATE projection_checkpoints SET version = ? WHERE name = ?')
-      .run(customersProjection.version - 1, 'customers');
+      .run(subscriptionsProjection.version - 1, 'subscriptions');
     reads
       .prepare(
         `INSERT INTO projection_builds
            (name, version, suffix, position, state, error, owner, lease_until, previous_readable, started_at)
-         VALUES ('customers', ?, '__v_elsewhere', 0, 'BUILDING', NULL, 'another-host:1:0:x', ?, 1, ?)`,
+         VALUES ('subscriptions', ?, '__v_elsewhere', 0, 'BUILDING', NULL, 'another-host:1:0:x', ?, 1, ?)`,
       )
-      .run(customersProjection.version, Date.now() + 3_600_000, Date.now());
+      .run(subscriptionsProjection.version, Date.now() + 3_600_000, Date.now());
     reads.close();
     app = await startApp({ dataDir });
   }, 60_000);
@@ -48,8 +49,8 @@ describe('a read model served from its previous version', () => {
     expect(answer.data.customers.nodes).toHaveLength(2);
     expect(answer.extensions?.previousVersions).toEqual([
       {
-        readModel: 'customers',
-        version: customersProjection.version - 1,
+        readModel: 'subscriptions',
+        version: subscriptionsProjection.version - 1,
         position: expect.any(Number),
       },
     ]);

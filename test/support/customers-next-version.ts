@@ -2,9 +2,13 @@ import { customersProjection } from '../../projections/delegated-admin/customers
 import { PROJECTIONS } from '../../src/capabilities';
 import type { Projection, SqlRunner } from '../../src/platform/projection-engine/projection';
 
-/** customers at its next version: the same tables, names written upper-case (a handler change). */
+/**
+ * customers at its next version: the same tables, names written upper-case (a handler change),
+ * declaring no previous.
+ */
 export const customersUpperCased: Projection = {
   ...customersProjection,
+  previous: undefined,
   version: customersProjection.version + 1,
   handlers: Object.fromEntries(
     Object.entries(customersProjection.handlers).map(([type, handler]) => [

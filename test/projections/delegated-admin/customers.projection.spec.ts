@@ -71,6 +71,18 @@ describe('customers projection: the Customers and Partner relationships pages (R
       });
   });
 
+  it('R12, R16: version 4, kept up while version 5 builds, writes the same rows (5 changed an index)', () => {
+    for (const projection of [customersProjection, customersProjection.previous!]) {
+      projectionSpec(projection)
+        .given(established(1), granted(2))
+        .when(removed(3))
+        .then({
+          customers: [{ ...row, dap_status: 'REMOVED', dap_roles: '[]', dap_changed_at: at(3) }],
+        });
+    }
+    expect(customersProjection.previous?.version).toBe(customersProjection.version - 1);
+  });
+
   it('R12: DAP removed keeps the relationship, without roles', () => {
     spec
       .given(established(1), granted(2))

@@ -1,0 +1,207 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { customersProjection } from '../../../projections/delegated-admin/customers.projection';
+import {
+  CustomersQueries,
+  type RelationshipRow,
+} from '../../../projections/delegated-admin/customers.queries';
+import { RELATIONSHIP_COLUMNS } from '../../../projections/delegated-admin/relationship-row';
+import { gdapRelationshipsProjection } from '../../../projections/gdap/gdap-relationships.projection';
+import {
+  type CustomersPageRequest,
+  readCustomersPage,
+} from '../../../src/delegated-admin/customers-page/customers-page';
+import type { SortDirection } from '../../../src/delegated-admin/domain/customer-search';
+import { encodeCursor } from '../../../src/platform/graphql/cursor';
+import { ReadStore, type SqlParams } from '../../../src/platform/read-store/read-store';
+
+const PARTNER = 'contoso-partners';
+const FIRST = [
+  'alpine',
+  'coho',
+  'fabrikam',
+  'litware',
+  'margie',
+  'tailspin',
+  'wingtip',
+  'woodgrove',
+];
+const SECOND = ['bank', 'foods', 'labs', 'toys', 'travel', 'winery'];
+const viewer = { partnerTenantId: PARTNER, roles: ['ADMIN_AGENT' as const] };
+
+/**
+ * Customers whose domains mostly follow their names, every third one's another word (so some
+ * match a search by domain alone), every tenth without a domain; some ended, and another partner
+ * with the same names.
+ */
+function customers(): RelationshipRow[] {
+  const rows: RelationshipRow[] = [];
+  for (let index = 0; index < 480; index++) {
+    const name = `${FIRST[index % FIRST.length]} ${SECOND[index % SECOND.length]} ${index}`;
+    const word = index % 3 === 0 ? FIRST[(index + 3) % FIRST.length] : name.replace(/ /g, '');
+    const domain = index % 10 === 0 ? null : `${word}${index}.onmicrosoft.com`;
+    rows.push({
+      partner_tenant_id: index % 7 === 0 ? 'adatum-partners' : PARTNER,
+      customer_tenant_id: `customer-${String(index).padStart(3, '0')}`,
+      partner_name: 'Contoso Partners',
+      customer_name: name,
+      customer_domain: domain,
+      relationship_since: new Date(Date.UTC(2024, 0, 1) + index * 60_000).toISOString(),
+      active: index % 11 === 0 ? 0 : 1,
+      dap_status: index % 2 === 0 ? 'ACTIVE' : 'NONE',
+      dap_roles: '[]',
+      dap_changed_at: null,
+      search_name: name,
+      search_domain: domain,
+    });
+  }
+  return rows;
+}
+
+/** What a full sort of every match says the page's rows are (the keys are ASCII: byte order). */
+function expected(rows: RelationshipRow[], prefix: string, direction: SortDirection, dap?: string) {
+  const compare = (a: RelationshipRow, b: RelationshipRow) =>
+    a.search_name === b.search_name
+      ? a.customer_tenant_id < b.customer_tenant_id
+        ? -1
+        : 1
+      : a.search_name < b.search_name
+        ? -1
+        : 1;
+  return rows
+    .filter(
+      (row) =>
+        row.partner_tenant_id === PARTNER &&
+        row.active === 1 &&
+        (dap === undefined || row.dap_status === dap) &&
+        (row.search_name.startsWith(prefix) || (row.search_domain ?? '').startsWith(prefix)),
+    )
+    .sort((a, b) => (direction === 'ASC' ? compare(a, b) : compare(b, a)))
+    .map((row) => row.customer_name);
+}
+
+describe('the Customers page searched and sorted by name (customers.queries.ts)', () => {
+  let dir: string;
+  let store: ReadStore;
+  const rows = customers();
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'customers-search-'));
+    store = new ReadStore(join(dir, 'read-models.db'));
+    // The page joins each row's GDAP summary (none here).
+    for (const projection of [customersProjection, gdapRelationshipsProjection]) {
+      projection.schema.forEach((ddl) => store.db.exec(ddl));
+      projection.queryIndexes?.forEach((ddl) => store.db.exec(ddl));
+    }
+    store.transaction(() => {
+      for (const row of rows) {
+        store.run(
+          `INSERT INTO customers (${RELATIONSHIP_COLUMNS.join(', ')})
+           VALUES (${RELATIONSHIP_COLUMNS.map((column) => `@${column}`).join(', ')})`,
+          { ...row },
+        );
+      }
+    });
+    // With statistics SQLite weighs its plans, as it does on a read store that ran ANALYZE.
+    // No ANALYZE, as in the product: SQLite weighs plans by its default estimates.
+  });
+
+  afterAll(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Every page of `request`, seven rows at a time, followed by its cursors. */
+  function everyPage(queries: CustomersQueries, request: CustomersPageRequest): string[] {
+    const names: string[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 100; pages++) {
+      const page = readCustomersPage(queries, viewer, { ...request, first: 7, after });
+      names.push(...page.rows.map((row) => row.customer_name));
+      if (!page.hasNextPage) return names;
+      after = page.cursorOf(page.rows[page.rows.length - 1]);
+    }
+    throw new Error('more than 100 pages');
+  }
+
+  it('R16: pages through the matches by name and by domain alone as a full sort orders them, either way', () => {
+    const queries = new CustomersQueries(store);
+    for (const search of ['w', 'wo', 'margie', 'coho1', 'tailspin labs 1', 'nothing']) {
+      for (const direction of ['ASC', 'DESC'] as const) {
+        expect(everyPage(queries, { filter: { search }, direction })).toEqual(
+          expected(rows, search, direction),
+        );
+        expect(
+          everyPage(queries, { filter: { search, delegatedAdminStatus: ['ACTIVE'] }, direction }),
+        ).toEqual(expected(rows, search, direction, 'ACTIVE'));
+      }
+    }
+    // Some customers match a search by their domain alone, and are listed among the others.
+    const byDomainAlone = expected(rows, 'fabrikam', 'ASC').filter(
+      (name) => !name.startsWith('fabrikam'),
+    );
+    expect(byDomainAlone.length).toBeGreaterThan(0);
+    expect(everyPage(queries, { filter: { search: 'fabrikam' } })).toEqual(
+      expected(rows, 'fabrikam', 'ASC'),
+    );
+  });
+
+  it('R16: a cursor made up to lie outside the names a search matches pages from their start', () => {
+    const queries = new CustomersQueries(store);
+    for (const [direction, value] of [
+      ['ASC', ''],
+      ['DESC', '\u{10FFFF}'],
+    ] as const) {
+      const first = readCustomersPage(queries, viewer, { filter: { search: 'w' }, direction });
+      const after = encodeCursor({ sort: 'NAME', direction, value, tenantId: 'customer-000' });
+      const forged = readCustomersPage(queries, viewer, {
+        filter: { search: 'w' },
+        direction,
+        after,
+      });
+      expect(forged.rows.map((row) => row.customer_name)).toEqual(
+        first.rows.map((row) => row.customer_name),
+      );
+    }
+  });
+
+  it('R16: reads the names a search matches as their range, never walking the names before them', () => {
+    const asked: { sql: string; params?: SqlParams }[] = [];
+    const recording = {
+      run: (sql: string, params?: SqlParams) => store.run(sql, params),
+      get: <Row>(sql: string, params?: SqlParams) => store.get<Row>(sql, params),
+      all: <Row>(sql: string, params?: SqlParams) => {
+        asked.push({ sql, params });
+        return store.all<Row>(sql, params);
+      },
+    };
+    const queries = new CustomersQueries(recording);
+    for (const direction of ['ASC', 'DESC'] as const) {
+      const page = readCustomersPage(queries, viewer, { filter: { search: 'w' }, direction });
+      readCustomersPage(queries, viewer, {
+        filter: { search: 'w' },
+        direction,
+        after: page.cursorOf(page.rows[page.rows.length - 1]),
+      });
+    }
+    expect(asked).toHaveLength(4);
+    for (const { sql, params } of asked) {
+      const plan = store
+        .all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)
+        .map((step) => step.detail);
+      // Each of the two parts reads a range bounded on both sides (the prefix's, or the cursor
+      // on one side); nothing walks an index from its start or scans the table.
+      const bounded = (index: string) =>
+        new RegExp(
+          `SEARCH c USING INDEX ${index} \\(partner_tenant_id=\\? AND active=\\? AND .*>.*<.*\\)`,
+        );
+      expect(plan.filter((detail) => detail.includes('customers_page_by'))).toEqual([
+        expect.stringMatching(bounded('customers_page_by_name')),
+        expect.stringMatching(bounded('customers_page_by_domain')),
+      ]);
+      const scans = plan.filter((detail) => detail === 'SCAN c').length;
+      expect(scans).toBe(plan.filter((detail) => detail === 'CO-ROUTINE c').length);
+    }
+  });
+});
