@@ -5,6 +5,7 @@ import { customersProjection } from '../../../projections/delegated-admin/custom
 import {
   CustomersQueries,
   type RelationshipRow,
+  SEARCH_SORTED_UP_TO,
 } from '../../../projections/delegated-admin/customers.queries';
 import { RELATIONSHIP_COLUMNS } from '../../../projections/delegated-admin/relationship-row';
 import { gdapRelationshipsProjection } from '../../../projections/gdap/gdap-relationships.projection';
@@ -12,7 +13,10 @@ import {
   type CustomersPageRequest,
   readCustomersPage,
 } from '../../../src/delegated-admin/customers-page/customers-page';
-import type { SortDirection } from '../../../src/delegated-admin/domain/customer-search';
+import type {
+  CustomerSort,
+  SortDirection,
+} from '../../../src/delegated-admin/domain/customer-search';
 import { encodeCursor } from '../../../src/platform/graphql/cursor';
 import { ReadStore, type SqlParams } from '../../../src/platform/read-store/read-store';
 
@@ -56,17 +60,42 @@ function customers(): RelationshipRow[] {
       search_domain: domain,
     });
   }
+  // More customers than SEARCH_SORTED_UP_TO match "zava": its pages sorted by since walk.
+  for (let index = 0; index < SEARCH_SORTED_UP_TO + 100; index++) {
+    const name = `zava travel ${index}`;
+    rows.push({
+      ...rows[1],
+      customer_tenant_id: `zava-${String(index).padStart(4, '0')}`,
+      customer_name: name,
+      customer_domain: `zava${index}.onmicrosoft.com`,
+      relationship_since: new Date(Date.UTC(2023, 0, 1) + index * 3_600_000).toISOString(),
+      search_name: name,
+      search_domain: `zava${index}.onmicrosoft.com`,
+    });
+  }
   return rows;
 }
 
 /** What a full sort of every match says the page's rows are (the keys are ASCII: byte order). */
-function expected(rows: RelationshipRow[], prefix: string, direction: SortDirection, dap?: string) {
+function expected(
+  rows: RelationshipRow[],
+  prefix: string,
+  direction: SortDirection,
+  dap?: string,
+  sort: CustomerSort = 'NAME',
+) {
+  const key = (row: RelationshipRow) =>
+    sort === 'NAME'
+      ? row.search_name
+      : sort === 'SINCE'
+        ? row.relationship_since
+        : (row.dap_changed_at ?? '');
   const compare = (a: RelationshipRow, b: RelationshipRow) =>
-    a.search_name === b.search_name
+    key(a) === key(b)
       ? a.customer_tenant_id < b.customer_tenant_id
         ? -1
         : 1
-      : a.search_name < b.search_name
+      : key(a) < key(b)
         ? -1
         : 1;
   return rows
@@ -112,12 +141,16 @@ describe('the Customers page searched and sorted by name (customers.queries.ts)'
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Every page of `request`, seven rows at a time, followed by its cursors. */
-  function everyPage(queries: CustomersQueries, request: CustomersPageRequest): string[] {
+  /** Every page of `request`, `first` rows at a time, followed by its cursors. */
+  function everyPage(
+    queries: CustomersQueries,
+    request: CustomersPageRequest,
+    first = 7,
+  ): string[] {
     const names: string[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 100; pages++) {
-      const page = readCustomersPage(queries, viewer, { ...request, first: 7, after });
+      const page = readCustomersPage(queries, viewer, { ...request, first, after });
       names.push(...page.rows.map((row) => row.customer_name));
       if (!page.hasNextPage) return names;
       after = page.cursorOf(page.rows[page.rows.length - 1]);
@@ -147,6 +180,20 @@ describe('the Customers page searched and sorted by name (customers.queries.ts)'
     );
   });
 
+  it('R16: a search sorted by since or DAP change pages as a full sort orders its matches, few or many', () => {
+    const queries = new CustomersQueries(store);
+    for (const sort of ['SINCE', 'DAP_CHANGED'] as const) {
+      for (const search of ['w', 'fabrikam', 'zava', 'nothing']) {
+        for (const direction of ['ASC', 'DESC'] as const) {
+          const request = { filter: { search }, sort, direction };
+          expect(everyPage(queries, request, search === 'zava' ? 300 : 7)).toEqual(
+            expected(rows, search, direction, undefined, sort),
+          );
+        }
+      }
+    }
+  });
+
   it('R16: a cursor made up to lie outside the names a search matches pages from their start', () => {
     const queries = new CustomersQueries(store);
     for (const [direction, value] of [
@@ -166,7 +213,8 @@ describe('the Customers page searched and sorted by name (customers.queries.ts)'
     }
   });
 
-  it('R16: reads the names a search matches as their range, never walking the names before them', () => {
+  /** The plans of the page queries `requests` ran (EXPLAIN QUERY PLAN), one list of steps each. */
+  function plansOf(requests: (queries: CustomersQueries) => void): string[][] {
     const asked: { sql: string; params?: SqlParams }[] = [];
     const recording = {
       run: (sql: string, params?: SqlParams) => store.run(sql, params),
@@ -176,32 +224,57 @@ describe('the Customers page searched and sorted by name (customers.queries.ts)'
         return store.all<Row>(sql, params);
       },
     };
-    const queries = new CustomersQueries(recording);
-    for (const direction of ['ASC', 'DESC'] as const) {
-      const page = readCustomersPage(queries, viewer, { filter: { search: 'w' }, direction });
-      readCustomersPage(queries, viewer, {
-        filter: { search: 'w' },
-        direction,
-        after: page.cursorOf(page.rows[page.rows.length - 1]),
-      });
-    }
-    expect(asked).toHaveLength(4);
-    for (const { sql, params } of asked) {
-      const plan = store
-        .all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)
-        .map((step) => step.detail);
-      // Each of the two parts reads a range bounded on both sides (the prefix's, or the cursor
-      // on one side); nothing walks an index from its start or scans the table.
-      const bounded = (index: string) =>
-        new RegExp(
-          `SEARCH c USING INDEX ${index} \\(partner_tenant_id=\\? AND active=\\? AND .*>.*<.*\\)`,
-        );
-      expect(plan.filter((detail) => detail.includes('customers_page_by'))).toEqual([
-        expect.stringMatching(bounded('customers_page_by_name')),
-        expect.stringMatching(bounded('customers_page_by_domain')),
+    requests(new CustomersQueries(recording));
+    return asked.map(({ sql, params }) =>
+      store.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params).map((step) => step.detail),
+    );
+  }
+
+  /** A read of `index` in a range bounded on both sides (the prefix's, or a cursor on one side). */
+  const bounded = (index: string) =>
+    expect.stringMatching(
+      new RegExp(
+        `SEARCH c USING INDEX ${index} \\(partner_tenant_id=\\? AND active=\\? AND .*>.*<.*\\)`,
+      ),
+    );
+  const indexReads = (plan: string[]) =>
+    plan.filter((detail) => detail.includes('customers_page_by'));
+
+  it('R16: reads the names a search matches as their range, never walking the names before them', () => {
+    const plans = plansOf((queries) => {
+      for (const direction of ['ASC', 'DESC'] as const) {
+        const page = readCustomersPage(queries, viewer, { filter: { search: 'w' }, direction });
+        readCustomersPage(queries, viewer, {
+          filter: { search: 'w' },
+          direction,
+          after: page.cursorOf(page.rows[page.rows.length - 1]),
+        });
+      }
+    });
+    expect(plans).toHaveLength(4);
+    for (const plan of plans) {
+      // Nothing walks an index from its start or scans the table.
+      expect(indexReads(plan)).toEqual([
+        bounded('customers_page_by_name'),
+        bounded('customers_page_by_domain'),
       ]);
       const scans = plan.filter((detail) => detail === 'SCAN c').length;
       expect(scans).toBe(plan.filter((detail) => detail === 'CO-ROUTINE c').length);
     }
+  });
+
+  it('R16: sorted by since, a search reads its few matches by their ranges, and walks the sort for many', () => {
+    const [few, many] = plansOf((queries) => {
+      for (const search of ['fabrikam', 'zava']) {
+        readCustomersPage(queries, viewer, { filter: { search }, sort: 'SINCE' });
+      }
+    });
+    expect(indexReads(few)).toEqual([
+      bounded('customers_page_by_name'),
+      bounded('customers_page_by_domain'),
+    ]);
+    expect(indexReads(many)).toEqual([
+      expect.stringMatching(/customers_page_by_since \(partner_tenant_id=\? AND active=\?\)/),
+    ]);
   });
 });
