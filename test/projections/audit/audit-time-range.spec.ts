@@ -10,6 +10,7 @@ import { auditProjection } from '../../../projections/audit/audit.projection';
 import { AuditQueries, type AuditRow } from '../../../projections/audit/audit.queries';
 import type { AuditFilter, AuditScope } from '../../../src/audit/domain/audit-visibility';
 import { ReadStore, type SqlParams } from '../../../src/platform/read-store/read-store';
+import { createReadModels } from '../../support/read-model-tables';
 
 const ENTRIES = 3_000;
 const START = Date.UTC(2026, 0, 1);
@@ -38,8 +39,7 @@ describe('audit pages filtered by time (R41, R42)', () => {
     dir = mkdtempSync(join(tmpdir(), 'audit-time-'));
     reads = new ReadStore(join(dir, 'reads.db'));
     reads.transaction(() => {
-      auditProjection.schema.forEach((ddl) => reads.db.exec(ddl));
-      auditProjection.queryIndexes?.forEach((ddl) => reads.db.exec(ddl));
+      createReadModels(reads, [auditProjection]);
       const insert = reads.db.prepare(AUDIT_LOG_INSERT);
       for (let position = 1; position <= ENTRIES; position++) {
         const row = {

@@ -23,6 +23,7 @@ import { SubscriptionsQueries } from '../../../projections/azure-subscriptions/s
 import { GdapRelationshipsQueries } from '../../../projections/gdap/gdap-relationships.queries';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { activeGdapView } from '../../support/gdap-view';
+import { createReadModels } from '../../support/read-model-tables';
 
 const PARTNER = 'contoso-partners';
 const NAMES = ['Zava Labs', 'Alpine Foods', 'Zava Travel', 'Coho Winery', 'Zava Bank', 'Trey Toys'];
@@ -35,10 +36,7 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'customers-page-gdap-'));
     store = new ReadStore(join(dir, 'read-models.db'));
-    for (const projection of [customersProjection, gdapRelationshipsProjection]) {
-      projection.schema.forEach((ddl) => store.db.exec(ddl));
-      projection.queryIndexes?.forEach((ddl) => store.db.exec(ddl));
-    }
+    createReadModels(store, [customersProjection, gdapRelationshipsProjection]);
     NAMES.forEach((name, index) => {
       const row: RelationshipRow = {
         partner_tenant_id: PARTNER,

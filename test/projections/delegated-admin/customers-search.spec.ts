@@ -19,6 +19,7 @@ import type {
 } from '../../../src/delegated-admin/domain/customer-search';
 import { encodeCursor } from '../../../src/platform/graphql/cursor';
 import { ReadStore, type SqlParams } from '../../../src/platform/read-store/read-store';
+import { createReadModels } from '../../support/read-model-tables';
 
 const PARTNER = 'contoso-partners';
 const FIRST = [
@@ -119,10 +120,7 @@ describe('the Customers page searched and sorted by name (customers.queries.ts)'
     dir = mkdtempSync(join(tmpdir(), 'customers-search-'));
     store = new ReadStore(join(dir, 'read-models.db'));
     // The page joins each row's GDAP summary (none here).
-    for (const projection of [customersProjection, gdapRelationshipsProjection]) {
-      projection.schema.forEach((ddl) => store.db.exec(ddl));
-      projection.queryIndexes?.forEach((ddl) => store.db.exec(ddl));
-    }
+    createReadModels(store, [customersProjection, gdapRelationshipsProjection]);
     store.transaction(() => {
       for (const row of rows) {
         store.run(

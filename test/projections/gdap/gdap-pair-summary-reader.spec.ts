@@ -18,6 +18,7 @@ import { gdapOfRows } from '../../../src/delegated-admin/customers-page/customer
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { activeGdapView } from '../../support/gdap-view';
 import { served } from '../../support/served';
+import { createReadModels } from '../../support/read-model-tables';
 
 const PARTNER = 'contoso-partners';
 const customerOf = (index: number) => `customer-${index}`;
@@ -28,10 +29,7 @@ describe('the pair-summary reader (decoded GDAP summaries kept while their store
 
   const openStore = (name: string): ReadStore => {
     const store = new ReadStore(join(dir, `${name}.db`));
-    for (const projection of [customersProjection, gdapRelationshipsProjection]) {
-      projection.schema.forEach((ddl) => store.db.exec(ddl));
-      projection.queryIndexes?.forEach((ddl) => store.db.exec(ddl));
-    }
+    createReadModels(store, [customersProjection, gdapRelationshipsProjection]);
     stores.push(store);
     return store;
   };
