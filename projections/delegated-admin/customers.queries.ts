@@ -256,15 +256,21 @@ export class CustomersQueries {
     return (counted?.matches ?? 0) <= SEARCH_SORTED_UP_TO;
   }
 
-  /** How many of the partner's customers match `criteria`. */
+  /**
+   * How many of the partner's customers match `criteria`. A search counts its matches by name and
+   * those by domain alone apiece, each read as its range of an index: counted as an `OR`, SQLite
+   * without statistics read the partner's whole domain index (11 ms at 100,000 customers, even
+   * for a search that matches none).
+   */
   count(criteria: CustomerCriteria): number {
     const { conditions, params } = matching(criteria);
-    return (
-      this.db.get<{ total: number }>(
-        `SELECT COUNT(*) AS total FROM customers c WHERE ${[...conditions, ...searched(criteria)].join(' AND ')}`,
-        params,
-      )?.total ?? 0
-    );
+    const countOf = (where: readonly string[]) =>
+      `SELECT COUNT(*) FROM customers c WHERE ${where.join(' AND ')}`;
+    const sql =
+      criteria.searchPrefix === null
+        ? countOf(conditions)
+        : `SELECT (${countOf([...conditions, NAME_MATCHES])}) + (${countOf([...conditions, DOMAIN_MATCHES, `NOT ${NAME_MATCHES}`])})`;
+    return this.db.get<{ total: number }>(`SELECT (${sql}) AS total`, params)?.total ?? 0;
   }
 
   relationship(partnerTenantId: string, customerTenantId: string): RelationshipRow | undefined {

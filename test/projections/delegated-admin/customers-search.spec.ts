@@ -192,6 +192,25 @@ describe('the Customers page searched and sorted by name (customers.queries.ts)'
     }
   });
 
+  it('R16: totalCount of a search counts the matches by name and by domain alone, each by its range', () => {
+    const queries = new CustomersQueries(store);
+    for (const search of ['w', 'fabrikam', 'zava', 'nothing']) {
+      for (const filter of [{ search }, { search, delegatedAdminStatus: ['ACTIVE' as const] }]) {
+        const page = readCustomersPage(queries, viewer, { filter });
+        const dap = filter.delegatedAdminStatus ? 'ACTIVE' : undefined;
+        expect(page.totalCount()).toBe(expected(rows, search, 'ASC', dap).length);
+      }
+    }
+    const [count] = plansOf(
+      (recording) => readCustomersPage(recording, viewer, { filter: { search: 'w' } }).totalCount(),
+      'get',
+    );
+    expect(indexReads(count)).toEqual([
+      expect.stringMatching(/COVERING INDEX customers_page_by_name \(.*>.*<.*\)/),
+      expect.stringMatching(/COVERING INDEX customers_page_by_domain \(.*>.*<.*\)/),
+    ]);
+  });
+
   it('R16: a cursor made up to lie outside the names a search matches pages from their start', () => {
     const queries = new CustomersQueries(store);
     for (const [direction, value] of [
@@ -211,14 +230,20 @@ describe('the Customers page searched and sorted by name (customers.queries.ts)'
     }
   });
 
-  /** The plans of the page queries `requests` ran (EXPLAIN QUERY PLAN), one list of steps each. */
-  function plansOf(requests: (queries: CustomersQueries) => void): string[][] {
+  /**
+   * The plans (EXPLAIN QUERY PLAN) of the queries `requests` ran for rows (`all`: the pages) or
+   * for one row (`get`: counts), one list of steps each.
+   */
+  function plansOf(requests: (queries: CustomersQueries) => void, reading = 'all'): string[][] {
     const asked: { sql: string; params?: SqlParams }[] = [];
     const recording = {
       run: (sql: string, params?: SqlParams) => store.run(sql, params),
-      get: <Row>(sql: string, params?: SqlParams) => store.get<Row>(sql, params),
+      get: <Row>(sql: string, params?: SqlParams) => {
+        if (reading === 'get') asked.push({ sql, params });
+        return store.get<Row>(sql, params);
+      },
       all: <Row>(sql: string, params?: SqlParams) => {
-        asked.push({ sql, params });
+        if (reading === 'all') asked.push({ sql, params });
         return store.all<Row>(sql, params);
       },
     };
