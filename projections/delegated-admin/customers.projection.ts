@@ -12,7 +12,7 @@ const UPSERT = `INSERT INTO customers (${RELATIONSHIP_COLUMNS.join(', ')})
  * Customers page (R16) and the customer's Partner relationships page (R15). The latest version of
  * each row (relationship-row.ts); customers-history keeps them all.
  */
-const customersWriting = (domainIndex: string) => ({
+const customersWriting = (queryIndexes: string[]) => ({
   name: 'customers',
   tables: ['customers'],
   schema: [
@@ -32,14 +32,7 @@ const customersWriting = (domainIndex: string) => ({
       PRIMARY KEY (partner_tenant_id, customer_tenant_id)
     )`,
   ],
-  queryIndexes: [
-    // One per sort of the Customers page, and one for a search by domain (customers.queries.ts).
-    'CREATE INDEX IF NOT EXISTS customers_page_by_name ON customers (partner_tenant_id, active, search_name, customer_tenant_id)',
-    'CREATE INDEX IF NOT EXISTS customers_page_by_since ON customers (partner_tenant_id, active, relationship_since, customer_tenant_id)',
-    "CREATE INDEX IF NOT EXISTS customers_page_by_dap_change ON customers (partner_tenant_id, active, IFNULL(dap_changed_at, ''), customer_tenant_id)",
-    domainIndex,
-    'CREATE INDEX IF NOT EXISTS customers_by_customer ON customers (customer_tenant_id, partner_name)',
-  ],
+  queryIndexes,
   handlers: relationshipRowHandlers((_event, pair, next, db) => {
     const current = db.get<RelationshipRow>(
       'SELECT * FROM customers WHERE partner_tenant_id = ? AND customer_tenant_id = ?',
@@ -50,20 +43,37 @@ const customersWriting = (domainIndex: string) => ({
   }),
 });
 
+const SORTED_BY_SINCE =
+  'CREATE INDEX IF NOT EXISTS customers_page_by_since ON customers (partner_tenant_id, active, relationship_since, customer_tenant_id)';
+const SORTED_BY_DAP_CHANGE =
+  "CREATE INDEX IF NOT EXISTS customers_page_by_dap_change ON customers (partner_tenant_id, active, IFNULL(dap_changed_at, ''), customer_tenant_id)";
+const BY_CUSTOMER =
+  'CREATE INDEX IF NOT EXISTS customers_by_customer ON customers (customer_tenant_id, partner_name)';
+
 /**
- * Version 5 changed one index: the domain index holds each row's name too, so that a search tells
- * the customers it matches by domain alone from the index (customers.queries.ts). Version 4's rows
- * are the same, so it serves while 5 builds.
+ * One index per sort of the Customers page, and one for a search by domain (customers.queries.ts).
+ * Version 5 changed two: the name and domain indexes hold the DAP status, so a search counts its
+ * matches with a DAP filter from them alone, and the domain index holds the name, so a search tells
+ * the customers it matches by domain alone from it. Version 4's rows are the same, so it serves
+ * while 5 builds.
  */
 export const customersProjection: Projection = {
-  ...customersWriting(
-    'CREATE INDEX IF NOT EXISTS customers_page_by_domain ON customers (partner_tenant_id, active, search_domain, search_name, customer_tenant_id)',
-  ),
+  ...customersWriting([
+    'CREATE INDEX IF NOT EXISTS customers_page_by_name ON customers (partner_tenant_id, active, search_name, customer_tenant_id, dap_status)',
+    SORTED_BY_SINCE,
+    SORTED_BY_DAP_CHANGE,
+    'CREATE INDEX IF NOT EXISTS customers_page_by_domain ON customers (partner_tenant_id, active, search_domain, search_name, customer_tenant_id, dap_status)',
+    BY_CUSTOMER,
+  ]),
   version: 5,
   previous: {
-    ...customersWriting(
+    ...customersWriting([
+      'CREATE INDEX IF NOT EXISTS customers_page_by_name ON customers (partner_tenant_id, active, search_name, customer_tenant_id)',
+      SORTED_BY_SINCE,
+      SORTED_BY_DAP_CHANGE,
       'CREATE INDEX IF NOT EXISTS customers_page_by_domain ON customers (partner_tenant_id, active, search_domain, customer_tenant_id)',
-    ),
+      BY_CUSTOMER,
+    ]),
     version: 4,
   },
 };

@@ -201,14 +201,22 @@ describe('the Customers page searched and sorted by name (customers.queries.ts)'
         expect(page.totalCount()).toBe(expected(rows, search, 'ASC', dap).length);
       }
     }
-    const [count] = plansOf(
-      (recording) => readCustomersPage(recording, viewer, { filter: { search: 'w' } }).totalCount(),
-      'get',
-    );
-    expect(indexReads(count)).toEqual([
-      expect.stringMatching(/COVERING INDEX customers_page_by_name \(.*>.*<.*\)/),
-      expect.stringMatching(/COVERING INDEX customers_page_by_domain \(.*>.*<.*\)/),
-    ]);
+    // Each part reads its range of an index alone, with a DAP filter too (the index holds it).
+    const counts = plansOf((recording) => {
+      for (const filter of [
+        { search: 'w' },
+        { search: 'w', delegatedAdminStatus: ['ACTIVE' as const] },
+      ]) {
+        readCustomersPage(recording, viewer, { filter }).totalCount();
+      }
+    }, 'get');
+    expect(counts).toHaveLength(2);
+    for (const count of counts) {
+      expect(indexReads(count)).toEqual([
+        expect.stringMatching(/COVERING INDEX customers_page_by_name \(.*>.*<.*\)/),
+        expect.stringMatching(/COVERING INDEX customers_page_by_domain \(.*>.*<.*\)/),
+      ]);
+    }
   });
 
   it('R16: a cursor made up to lie outside the names a search matches pages from their start', () => {
