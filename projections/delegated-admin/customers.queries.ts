@@ -158,26 +158,25 @@ function pageQuery(
     after ? [`(${sortBy}, c.customer_tenant_id) ${direction === 'ASC' ? '>' : '<'} ${cursor}`] : [];
   if (after) Object.assign(params, { afterValue: after.value, afterTenant: after.tenantId });
   const orderBy = `ORDER BY ${sortBy} ${direction}, c.customer_tenant_id ${direction}`;
+  // `+`: a sort that no index gives, so that SQLite reads the rows by their ranges, then sorts.
+  const sortedAfterReading = `ORDER BY +${sortBy} ${direction}, c.customer_tenant_id ${direction}`;
   const select = (where: readonly string[], by = orderBy) =>
     `SELECT c.* FROM customers c WHERE ${where.join(' AND ')} ${by} LIMIT @limit`;
   if (criteria.searchPrefix === null || order.sort !== 'NAME') {
     const where = [...conditions, ...beyond(), ...searched(criteria)];
-    // `+`: a sort that no index gives, so that SQLite reads the few matches by their ranges.
-    const sql = fewMatches
-      ? select(where, `ORDER BY +${sortBy} ${direction}, c.customer_tenant_id ${direction}`)
-      : select(where);
+    const sql = select(where, fewMatches ? sortedAfterReading : orderBy);
     return { sql, params: { ...params, limit: first }, orderBy };
   }
   // Sorted by name, the names a prefix matches are one range of the name index, but SQLite
   // estimates them spread evenly over it: it walked the index from the first name, reading every
   // customer before the range (143 ms for "w" at 100,000 customers). So the page is read in two
   // parts, each cut to the page, then merged: the matches by name as that range, and those by
-  // domain alone from the domain index (which holds the name to tell them), sorted (`+`: never
+  // domain alone from the domain index (which holds the name to tell them), then sorted (never
   // walked in name order).
   const byName = select([...conditions, ...beyond(CURSOR_IN_RANGE[direction]), NAME_MATCHES]);
   const byDomainOnly = select(
     [...conditions, ...beyond(), DOMAIN_MATCHES, `NOT ${NAME_MATCHES}`],
-    `ORDER BY +${sortBy} ${direction}, c.customer_tenant_id ${direction}`,
+    sortedAfterReading,
   );
   return {
     sql: `SELECT * FROM (SELECT * FROM (${byName}) UNION ALL SELECT * FROM (${byDomainOnly})) c
