@@ -79,6 +79,8 @@ const GROUP_ROLE = `SELECT 1 FROM subscription_role_assignments a
 /** A search (R16): a prefix of the name or of the domain, as customer-search.ts keys them. */
 const NAME_MATCHES = '(c.search_name >= @from AND c.search_name < @to)';
 const DOMAIN_MATCHES = '(c.search_domain >= @from AND c.search_domain < @to)';
+/** The customers a search matches by domain and not by name (its name matches are read apart). */
+const DOMAIN_ALONE_MATCHES = `${DOMAIN_MATCHES} AND NOT ${NAME_MATCHES}`;
 const searched = (criteria: CustomerCriteria): string[] =>
   criteria.searchPrefix ? [`(${NAME_MATCHES} OR ${DOMAIN_MATCHES})`] : [];
 /** Where a page starts: after the last row of the page before (its sort key and tenant id). */
@@ -98,10 +100,12 @@ const CURSOR_IN_RANGE: Record<SortDirection, string> = {
  * search's bounds are among the parameters; `searched` gives its condition). A new criterion (GDAP
  * status, once src/gdap/ has a read model) adds its field to CustomerCriteria and a clause here.
  */
-function matching(criteria: CustomerCriteria): {
+interface Matching {
   conditions: string[];
   params: Record<string, unknown>;
-} {
+}
+
+function matching(criteria: CustomerCriteria): Matching {
   const conditions = ['c.partner_tenant_id = @partner', 'c.active = @active'];
   const params: Record<string, unknown> = {
     partner: criteria.partnerTenantId,
@@ -146,17 +150,19 @@ export const SEARCH_SORTED_UP_TO = 1_000;
 /** The SQL of one keyset page (CustomersQueries.page), with its ORDER BY for a query around it. */
 function pageQuery(
   criteria: CustomerCriteria,
+  { conditions, params: matched }: Matching,
   order: CustomerOrder,
   first: number,
   after: CustomerSortKey | null,
   fewMatches: boolean,
 ): { sql: string; params: Record<string, unknown>; orderBy: string } {
-  const { conditions, params } = matching(criteria);
   const sortBy = SORT_EXPRESSION[order.sort];
   const direction = order.direction;
   const beyond = (cursor = CURSOR) =>
     after ? [`(${sortBy}, c.customer_tenant_id) ${direction === 'ASC' ? '>' : '<'} ${cursor}`] : [];
-  if (after) Object.assign(params, { afterValue: after.value, afterTenant: after.tenantId });
+  const params = after
+    ? { ...matched, afterValue: after.value, afterTenant: after.tenantId }
+    : matched;
   const orderBy = `ORDER BY ${sortBy} ${direction}, c.customer_tenant_id ${direction}`;
   // `+`: a sort that no index gives, so that SQLite reads the rows by their ranges, then sorts.
   const sortedAfterReading = `ORDER BY +${sortBy} ${direction}, c.customer_tenant_id ${direction}`;
@@ -175,7 +181,7 @@ function pageQuery(
   // walked in name order).
   const byName = select([...conditions, ...beyond(CURSOR_IN_RANGE[direction]), NAME_MATCHES]);
   const byDomainOnly = select(
-    [...conditions, ...beyond(), DOMAIN_MATCHES, `NOT ${NAME_MATCHES}`],
+    [...conditions, ...beyond(), DOMAIN_ALONE_MATCHES],
     sortedAfterReading,
   );
   return {
@@ -235,19 +241,24 @@ export class CustomersQueries {
     first: number,
     after: CustomerSortKey | null,
   ) {
-    return pageQuery(criteria, order, first, after, this.fewMatches(criteria, order));
+    const matched = matching(criteria);
+    const few = this.fewMatches(criteria, order, matched.params);
+    return pageQuery(criteria, matched, order, first, after, few);
   }
 
   /**
    * Whether a search sorted by anything but the name matches at most SEARCH_SORTED_UP_TO customers
    * by name and by domain, counted apiece: each count reads its own index range, and stops there.
    */
-  private fewMatches(criteria: CustomerCriteria, order: CustomerOrder): boolean {
+  private fewMatches(
+    criteria: CustomerCriteria,
+    order: CustomerOrder,
+    params: Matching['params'],
+  ): boolean {
     if (criteria.searchPrefix === null || order.sort === 'NAME') return false;
     const upTo = (matches: string) =>
       `SELECT COUNT(*) FROM (SELECT 1 FROM customers c WHERE c.partner_tenant_id = @partner
          AND c.active = @active AND ${matches} LIMIT ${SEARCH_SORTED_UP_TO + 1})`;
-    const { params } = matching(criteria);
     const counted = this.db.get<{ matches: number }>(
       `SELECT (${upTo(NAME_MATCHES)}) + (${upTo(DOMAIN_MATCHES)}) AS matches`,
       { partner: params.partner, active: params.active, from: params.from, to: params.to },
@@ -268,7 +279,7 @@ export class CustomersQueries {
     const sql =
       criteria.searchPrefix === null
         ? countOf(conditions)
-        : `SELECT (${countOf([...conditions, NAME_MATCHES])}) + (${countOf([...conditions, DOMAIN_MATCHES, `NOT ${NAME_MATCHES}`])})`;
+        : `SELECT (${countOf([...conditions, NAME_MATCHES])}) + (${countOf([...conditions, DOMAIN_ALONE_MATCHES])})`;
     return this.db.get<{ total: number }>(`SELECT (${sql}) AS total`, params)?.total ?? 0;
   }
 
