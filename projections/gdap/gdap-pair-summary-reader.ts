@@ -38,8 +38,9 @@ function deepFreeze<T>(value: T): T {
  * Kept summaries are served to every page that reads the same text, so they are frozen.
  *
  * At most `capacity` characters of text are kept: past it, the oldest kept pair of the partner
- * kept longest goes first; a text longer than the whole capacity is decoded and not kept. Kept by partner, then customer: two lookups of the row's own strings cost less
- * than building one key per row (a page reads 50).
+ * kept longest goes first; a text longer than the whole capacity is decoded and not kept. Kept by
+ * partner, then customer: two lookups of the row's own strings cost less than building one key per
+ * row (a page reads 50).
  */
 export class PairSummaryReader {
   private readonly byPartner = new Map<string, Map<string, Decoded>>();
