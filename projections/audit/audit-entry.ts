@@ -9,10 +9,12 @@ export type TenantNameLookup = (tenantId: string) => string | null;
 
 /**
  * Whose behalf an event was on: the tenants its data names, else the acting user's own tenant
- * (a partner always acts for itself, a customer in its own tenant).
+ * (a partner always acts for itself, a customer in its own tenant). An event whose metadata cannot
+ * be read (`malformedMetadata`) has no actor: only the tenants its data names.
  */
 export function partiesOf(event: RecordedEvent): StreamParties {
   const named = tenantsOf(event);
+  if (event.malformedMetadata) return named;
   const { actor } = event.metadata;
   return {
     partnerTenantId:

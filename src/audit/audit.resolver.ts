@@ -2,9 +2,11 @@ import { Inject } from '@nestjs/common';
 import { Args, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
 import {
   type AuditFilter,
+  type AuditScope,
   auditScopeOf,
   inAuditScope,
   mayReadStream,
+  type StreamParties,
 } from './domain/audit-visibility';
 import { STREAM_FOLDERS, type StreamFolder } from '../platform/capability';
 import { domainEventOf } from '../platform/event-store/unreadable-events';
@@ -12,7 +14,11 @@ import type { Actor } from '../platform/domain/actor';
 import { invalidInput, notFound } from '../platform/domain/domain-error';
 import { checkUserId, normaliseTenantId, quote } from '../platform/domain/ids';
 import { parseStreamId } from '../platform/domain/streams';
-import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type RecordedEvent,
+} from '../platform/event-store/event-store';
 import { partiesOf } from '../../projections/audit/audit-entry';
 import { CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { connectionOf } from '../platform/graphql/connection';
@@ -24,6 +30,27 @@ import { toAuditEntry } from './audit.mapper';
 import { pageDataLoader } from './referenced-events';
 import { AuditConnection, AuditEntry, AuditFilterInput, HistoryEvent } from './audit.types';
 import { toJsonState } from './state-json';
+
+/**
+ * R42: who did it is shown only where auditLog would show this event to the caller. Stored
+ * metadata that cannot be read names no one, and its moment is the store's record of the event.
+ */
+function whoAndWhen(
+  scope: AuditScope,
+  event: RecordedEvent,
+  parties: StreamParties,
+): Pick<HistoryEvent, 'actor' | 'occurredAt'> {
+  if (event.malformedMetadata) return { actor: null, occurredAt: event.created };
+  const { actor, occurredAt } = event.metadata;
+  const visible = inAuditScope(scope, {
+    type: event.type,
+    occurredAt,
+    actorUserId: actor.userId,
+    actorTenantId: actor.tenantId,
+    ...parties,
+  });
+  return { actor: visible ? actor : null, occurredAt: new Date(occurredAt) };
+}
 
 interface AuditKey {
   position: number;
@@ -123,22 +150,13 @@ export class AuditResolver {
       // An event this version cannot read is listed as stored and leaves the state as it was.
       const readable = domainEventOf(event);
       if (decider && readable) state = decider.evolve(state, readable);
-      const { actor: eventActor, occurredAt } = event.metadata;
-      // R42: who did it is shown only where auditLog would show this event to the caller.
-      const visible = inAuditScope(scope, {
-        type: event.type,
-        occurredAt,
-        actorUserId: eventActor.userId,
-        actorTenantId: eventActor.tenantId,
-        ...parties[index],
-      });
       return {
         position: event.position,
         revision: event.revision,
-        occurredAt: new Date(occurredAt),
         type: event.type,
-        actor: visible ? eventActor : null,
-        data: event.data,
+        ...whoAndWhen(scope, event, parties[index]),
+        data: event.data ?? null,
+        unreadable: event.malformed ?? null,
         stateAfter: decider ? toJsonState(decider.viewAfter?.(state, readable) ?? state) : null,
       };
     });

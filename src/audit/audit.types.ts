@@ -62,7 +62,17 @@ export class HistoryEvent {
       'Who did it; null where R42 hides it from the caller (an event auditLog would not show them).',
   })
   actor!: ActorType | null;
-  @Field(() => GraphQLJSON) data!: unknown;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'Null when the stored data cannot be read (`unreadable` says why).',
+  })
+  data!: unknown;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why the stored event cannot be read (text that is not JSON, metadata that is not an event’s), null when it can: it is listed as stored and leaves the state as it was; when its metadata is what cannot be read, it names no actor and its occurredAt is when the store recorded it.',
+  })
+  unreadable!: string | null;
   @Field(() => GraphQLJSON, {
     nullable: true,
     description: 'Null for a stream kind without a decider.',

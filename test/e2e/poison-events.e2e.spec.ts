@@ -10,6 +10,7 @@ const REQUEST = `mutation ($input: RequestResellerRelationshipInput!) { requestR
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { delegatedAdmin { status } } }`;
 const AUDIT = `{ auditLog(first: 5) { nodes { type } } }`;
 const CUSTOMERS = `{ customers { nodes { tenantId } } }`;
+const HISTORY = `query ($streamId: String!) { history(streamId: $streamId) { type actor { userId } unreadable data } }`;
 const STATUS = `{ projectionStatus { name status deadLetters error } }`;
 
 describe('poison events on a running server', () => {
@@ -30,6 +31,9 @@ describe('poison events on a running server', () => {
     await app.close();
     const raw = new Database(join(dataDir, 'events.db'));
     raw.prepare(`UPDATE events SET data = '{not json' WHERE type = 'InvitationCreated'`).run();
+    const { stream_id: streamId } = raw
+      .prepare(`SELECT stream_id FROM events WHERE type = 'InvitationCreated'`)
+      .get() as { stream_id: string };
     raw.close();
     // The start replays every event: the read models were derived data.
     for (const suffix of ['', '-wal', '-shm'])
@@ -52,6 +56,61 @@ describe('poison events on a running server', () => {
     const audit = await app.gql(await app.token(people.ann), AUDIT);
     expect(audit.errors?.[0].extensions?.code).toBe('NOT_READY');
     expect((await app.gql(ann, CUSTOMERS)).errors).toBeUndefined();
+    const history = await app.gql(ann, HISTORY, { streamId });
+    expect(history.errors).toBeUndefined();
+    expect(history.data.history[0]).toMatchObject({
+      type: 'InvitationCreated',
+      actor: { userId: people.ann.sub },
+      data: null,
+      unreadable: expect.stringMatching(/^stored JSON cannot be parsed/),
+    });
+  });
+
+  it('a stored event whose metadata is JSON of another shape is set aside naming the field; history lists it as unreadable', async () => {
+    app = await startApp();
+    const ann = await app.token(people.ann);
+    const fay = await app.token(people.fay);
+    const id = (await app.gql(ann, REQUEST, { input: {} })).data.requestResellerRelationship.id;
+    expect((await app.gql(fay, ACCEPT, { id })).errors).toBeUndefined();
+    const dataDir = app.dataDir;
+    await app.close();
+    const raw = new Database(join(dataDir, 'events.db'));
+    const { stream_id: streamId } = raw
+      .prepare(`SELECT stream_id FROM events WHERE type = 'InvitationCreated'`)
+      .get() as { stream_id: string };
+    // JSON that parses, but names no one: every reader took an actor for granted.
+    raw
+      .prepare(`UPDATE events SET metadata = ? WHERE type = 'InvitationCreated'`)
+      .run(JSON.stringify({ correlationId: 'c', causationId: 'c', occurredAt: 5, actor: 'x' }));
+    raw.close();
+    for (const suffix of ['', '-wal', '-shm'])
+      rmSync(join(dataDir, `read-models.db${suffix}`), { force: true });
+
+    app = await startApp({ dataDir });
+    const reason = 'stored metadata is not an event’s metadata: occurredAt is not a date and time';
+    const opal = await app.token(people.opal);
+    const statuses = (await app.gql(opal, STATUS)).data.projectionStatus as {
+      name: string;
+      status: string;
+      error: string | null;
+    }[];
+    expect(statuses.find((status) => status.name === 'audit')).toMatchObject({
+      status: 'FAILED',
+      error: `InvitationCreated at position 1: ${reason}`,
+    });
+    const history = await app.gql(ann, HISTORY, { streamId });
+    expect(history.errors).toBeUndefined();
+    expect(history.data.history[0]).toMatchObject({
+      type: 'InvitationCreated',
+      actor: null,
+      unreadable: reason,
+      data: { invitationId: id },
+    });
+    expect(history.data.history.slice(1)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ unreadable: null })]),
+    );
+    expect((await app.gql(ann, CUSTOMERS)).errors).toBeUndefined();
+    expect((await app.gql(ann, REQUEST, { input: {} })).errors).toBeUndefined();
   });
 
   it('an appended event with bad data is dead-lettered while the server keeps serving and writing', async () => {

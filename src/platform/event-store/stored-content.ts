@@ -1,10 +1,11 @@
 import type { RecordedEvent, StoredText } from './event-store';
+import { metadataProblem, metadataReason, NO_METADATA } from './event-metadata';
 
 /**
  * Parses an event's stored text into it (its metadata only if `readMetadata` has not yet). Text
  * that is not JSON marks the event `malformed` (`data` undefined, `metadata` {}; the data's reason
- * first), and metadata that is not JSON also `malformedMetadata`; never throws: a stored event
- * must not stop a reader.
+ * first), and metadata that is not JSON, or not an event's metadata (metadataProblem), also
+ * `malformedMetadata`; never throws: a stored event must not stop a reader.
  */
 export function fillContent(event: RecordedEvent, stored: StoredText): void {
   const data = dataOf(event, stored);
@@ -13,13 +14,22 @@ export function fillContent(event: RecordedEvent, stored: StoredText): void {
 }
 
 function fillMetadata(event: RecordedEvent, stored: StoredText): void {
+  let metadata: unknown;
   try {
-    event.metadata = JSON.parse(stored.metadata) as RecordedEvent['metadata'];
+    metadata = JSON.parse(stored.metadata);
   } catch (error) {
-    event.metadata = {} as RecordedEvent['metadata'];
-    event.malformedMetadata = unparsable(error);
-    event.malformed = event.malformedMetadata;
+    markMetadata(event, unparsable(error));
+    return;
   }
+  const problem = metadataProblem(metadata);
+  if (problem === undefined) event.metadata = metadata as RecordedEvent['metadata'];
+  else markMetadata(event, metadataReason(problem));
+}
+
+function markMetadata(event: RecordedEvent, reason: string): void {
+  event.metadata = NO_METADATA;
+  event.malformedMetadata = reason;
+  event.malformed = reason;
 }
 
 function fillData(event: RecordedEvent, data: string): void {

@@ -1,9 +1,11 @@
 import {
   WrongExpectedRevisionError,
+  type EventMetadata,
   type EventStore,
   type ExpectedRevision,
   type RecordedEvent,
 } from '../../../src/platform/event-store/event-store';
+import type { Actor } from '../../../src/platform/domain/actor';
 import { readContent, readMetadata } from '../../../src/platform/event-store/stored-content';
 import { newEvent, newEvents, newMetadata, newStreamId, testActor } from '../../support/events';
 
@@ -206,6 +208,39 @@ export function eventStoreContract(name: string, makeStore: MakeEventStore): voi
         const head = await store.headPosition();
         await store.append(stream, newEvents(2), 'no_stream');
         expect(await readAllOf(new Set([stream]), head)).toEqual(await store.readStream(stream));
+      });
+
+      it('marks metadata that is JSON but not an event’s malformed, naming what is wrong, and reads the rest as written', async () => {
+        const stream = newStreamId();
+        const head = await store.headPosition();
+        const { actor, ...noActor } = newMetadata();
+        const odd = [
+          newEvent('NoActor', {}, { metadata: noActor as EventMetadata }),
+          newEvent('BadMoment', {}, { metadata: newMetadata({ occurredAt: 'tuesday' }) }),
+          newEvent(
+            'BadRoles',
+            {},
+            {
+              metadata: newMetadata({ actor: { ...actor, roles: 'x' } as unknown as Actor }),
+            },
+          ),
+        ];
+        const fine = newEvent('Fine', { n: 1 });
+        await store.append(stream, [...odd, fine], 'no_stream');
+
+        const reasons = [
+          'stored metadata is not an event’s metadata: actor is not an object',
+          'stored metadata is not an event’s metadata: occurredAt is not a date and time',
+          'stored metadata is not an event’s metadata: actor.roles is not a list of text',
+        ];
+        const deferred = await store.readAll({ after: head, maxCount: 10, deferContent: true });
+        for (const read of [await store.readStream(stream), deferred.map(readMetadata)]) {
+          expect(read.map((event) => event.malformedMetadata)).toEqual([...reasons, undefined]);
+          expect(read.map((event) => event.malformed)).toEqual([...reasons, undefined]);
+          expect(read[0].metadata).toEqual({});
+          expect(read[3].metadata).toEqual(fine.metadata);
+        }
+        expect(readContent(deferred[3]).data).toEqual({ n: 1 });
       });
     });
 

@@ -11,6 +11,7 @@ import {
 } from '@eventstore/db-client';
 import type { Actor } from '../../domain/actor';
 import type { EventMetadata, ExpectedRevision, NewEvent, RecordedEvent } from '../event-store';
+import { metadataProblem, metadataReason, NO_METADATA } from '../event-metadata';
 
 /**
  * Translation between the port's types and @eventstore/db-client's. Every type of the client
@@ -75,19 +76,27 @@ export function isSystemEvent(event: { streamId: string; type: string }): boolea
 const METADATA_UNPARSABLE = 'stored JSON cannot be parsed (metadata)';
 
 export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
-  const malformed = malformedReason(event);
+  const metadata = toMetadata(event.metadata);
+  const metadataMalformed =
+    event.metadata instanceof Uint8Array ? METADATA_UNPARSABLE : metadataShapeReason(metadata);
+  const malformed = malformedReason(event) ?? metadataMalformed;
   return {
     id: event.id,
     streamId: event.streamId,
     type: event.type,
     data: event.data,
-    metadata: toMetadata(event.metadata),
+    metadata: metadataMalformed ? NO_METADATA : metadata,
     revision: Number(event.revision),
     position: toPosition(event.position, `event ${event.id} in ${event.streamId}`),
     created: event.created,
     ...(malformed ? { malformed } : {}),
-    ...(event.metadata instanceof Uint8Array ? { malformedMetadata: METADATA_UNPARSABLE } : {}),
+    ...(metadataMalformed ? { malformedMetadata: metadataMalformed } : {}),
   };
+}
+
+function metadataShapeReason(metadata: EventMetadata): string | undefined {
+  const problem = metadataProblem(metadata);
+  return problem === undefined ? undefined : metadataReason(problem);
 }
 
 /**
@@ -98,7 +107,6 @@ export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
 function malformedReason(event: EsdbRecordedEvent): string | undefined {
   if (!event.isJson) return 'stored data is not JSON (binary content type)';
   if (typeof event.data === 'string') return 'stored JSON cannot be parsed (data is not an object)';
-  if (event.metadata instanceof Uint8Array) return METADATA_UNPARSABLE;
   return undefined;
 }
 
