@@ -71,8 +71,6 @@ export class AggregateStore {
     state: State;
     revision: number | 'no_stream';
     lastPosition: number;
-    /** When the stream's last event was decided; null for an empty stream. */
-    lastOccurredAt: Date | null;
   }> {
     const cached = this.states.get<State>(streamId, decider);
     const newer = await this.store.readStream(
@@ -89,14 +87,13 @@ export class AggregateStore {
     );
     const last = newer.at(-1);
     if (!last) {
-      return cached ?? { state, revision: 'no_stream', lastPosition: 0, lastOccurredAt: null };
+      return cached ?? { state, revision: 'no_stream', lastPosition: 0 };
     }
     const loaded = {
       decider,
       state,
       revision: last.revision,
       lastPosition: last.position,
-      lastOccurredAt: new Date(last.metadata.occurredAt),
     };
     this.states.set(streamId, loaded);
     return loaded;
@@ -142,7 +139,6 @@ export class AggregateStore {
           state: newState,
           revision: appended.nextExpectedRevision,
           lastPosition: appended.position,
-          lastOccurredAt: now,
         });
         return {
           events,

@@ -6,7 +6,6 @@ export interface CachedStream<State> {
   state: State;
   revision: number;
   lastPosition: number;
-  lastOccurredAt: Date;
 }
 
 const CAPACITY = 10_000;
