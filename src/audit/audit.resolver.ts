@@ -9,7 +9,6 @@ import {
   type StreamParties,
 } from './domain/audit-visibility';
 import { STREAM_FOLDERS, type StreamFolder } from '../platform/capability';
-import { domainEventOf } from '../platform/event-store/unreadable-events';
 import type { Actor } from '../platform/domain/actor';
 import { invalidInput, notFound } from '../platform/domain/domain-error';
 import { checkUserId, normaliseTenantId, quote } from '../platform/domain/ids';
@@ -19,7 +18,6 @@ import {
   type EventStore,
   type RecordedEvent,
 } from '../platform/event-store/event-store';
-import { partiesOf } from '../../projections/audit/audit-entry';
 import { CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { connectionOf } from '../platform/graphql/connection';
 import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
@@ -29,7 +27,8 @@ import { AuditAppendedNotifier } from './audit-appended.notifier';
 import { toAuditEntry } from './audit.mapper';
 import { pageDataLoader } from './referenced-events';
 import { AuditConnection, AuditEntry, AuditFilterInput, HistoryEvent } from './audit.types';
-import { toJsonState } from './state-json';
+import { HISTORY_MAX_COUNT, historyWindow, readHistory } from './stream-history';
+import { SETTINGS, type Settings } from '../platform/config/settings';
 
 /**
  * R42: who did it is shown only where auditLog would show this event to the caller. Stored
@@ -99,6 +98,7 @@ export class AuditResolver {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(STREAM_FOLDERS)
     private readonly streamFolderOf: (streamId: string) => StreamFolder | undefined,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   @Query(() => AuditConnection, {
@@ -128,38 +128,38 @@ export class AuditResolver {
   }
 
   @Query(() => [HistoryEvent], {
-    description:
-      'R43: one aggregate’s events in order, each with its state after; NOT_FOUND unless the caller may read them (R42). An event the caller could not read in auditLog shows no actor (R42).',
+    description: `R43: one aggregate’s events in order, each with its state after; NOT_FOUND unless the caller may read them (R42). An event the caller could not read in auditLog shows no actor (R42). A long stream is read a window at a time: from \`fromRevision\` (default 0), at most \`maxCount\` events (1 to ${HISTORY_MAX_COUNT}; default: to the end); an answer that would pass GRAPHQL_MAX_RESPONSE_BYTES is refused with RESPONSE_TOO_LARGE naming the revision it passed it at. Who may read is judged by the events up to the window’s end.`,
   })
   async history(
     @CurrentActor() actor: Actor,
     @Args('streamId') streamId: string,
+    @Args('fromRevision', { type: () => Int, nullable: true }) fromRevision?: number,
+    @Args('maxCount', { type: () => Int, nullable: true }) maxCount?: number,
   ): Promise<HistoryEvent[]> {
     if (!parseStreamId(streamId)) {
       throw invalidInput(`${quote(streamId)} is not a stream name (category-id).`);
     }
-    const events = await this.store.readStream(streamId);
-    const parties = events.map(partiesOf);
-    if (events.length === 0 || !mayReadStream(actor, parties)) {
+    const window = historyWindow(fromRevision, maxCount);
+    const { items, parties } = await readHistory(
+      this.store,
+      streamId,
+      window,
+      this.streamFolderOf(streamId),
+      this.settings.GRAPHQL_MAX_RESPONSE_BYTES,
+    );
+    if (parties.length === 0 || !mayReadStream(actor, parties)) {
       throw notFound('No such stream among those you may read.');
     }
     const scope = auditScopeOf(actor);
-    const decider = this.streamFolderOf(streamId);
-    let state = decider?.initialState;
-    return events.map((event, index) => {
-      // An event this version cannot read is listed as stored and leaves the state as it was.
-      const readable = domainEventOf(event);
-      if (decider && readable) state = decider.evolve(state, readable);
-      return {
-        position: event.position,
-        revision: event.revision,
-        type: event.type,
-        ...whoAndWhen(scope, event, parties[index]),
-        data: event.data ?? null,
-        unreadable: event.malformed ?? null,
-        stateAfter: decider ? toJsonState(decider.viewAfter?.(state, readable) ?? state) : null,
-      };
-    });
+    return items.map(({ event, parties: ofEvent, stateAfter }) => ({
+      position: event.position,
+      revision: event.revision,
+      type: event.type,
+      ...whoAndWhen(scope, event, ofEvent),
+      data: event.data ?? null,
+      unreadable: event.malformed ?? null,
+      stateAfter,
+    }));
   }
 
   @Subscription(() => AuditEntry, {

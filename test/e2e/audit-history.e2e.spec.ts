@@ -89,6 +89,21 @@ describe('history, asOf and live audit entries over GraphQL', () => {
     });
   });
 
+  it('R43: history reads a window of the stream (fromRevision, maxCount) with the states of the whole', async () => {
+    const WINDOW = `query ($id: String!, $from: Int, $max: Int) { history(streamId: $id, fromRevision: $from, maxCount: $max) { revision type stateAfter } }`;
+    const whole = (await app.gql(fay, WINDOW, { id: DAP_STREAM })).data.history;
+    expect((await app.gql(fay, WINDOW, { id: DAP_STREAM, from: 1 })).data.history).toEqual(
+      whole.slice(1),
+    );
+    expect((await app.gql(fay, WINDOW, { id: DAP_STREAM, max: 1 })).data.history).toEqual(
+      whole.slice(0, 1),
+    );
+    for (const window of [{ from: -1 }, { max: 0 }, { max: 1_001 }]) {
+      const refused = await app.gql(fay, WINDOW, { id: DAP_STREAM, ...window });
+      expect(refused.errors?.[0].extensions?.code).toBe('INVALID_INPUT');
+    }
+  });
+
   it('R42: history is for the pair’s own tenants and the Operator; anyone else gets NOT_FOUND', async () => {
     for (const claims of [people.ann, people.hal, people.fay, people.opal]) {
       const answer = await app.gql(await app.token(claims), HISTORY, { id: DAP_STREAM });
@@ -202,5 +217,31 @@ describe('history, asOf and live audit entries over GraphQL', () => {
       ]);
       expect(forFay.received).toHaveLength(2);
     });
+  });
+});
+
+describe('history of a stream larger than one answer', () => {
+  let app: TestApp | undefined;
+  afterAll(async () => {
+    await app?.close();
+    if (app) removeDataDir(app.dataDir);
+  });
+
+  it('R43: an answer past GRAPHQL_MAX_RESPONSE_BYTES is refused naming the revision; a smaller window is answered', async () => {
+    app = await startApp({ env: { GRAPHQL_MAX_RESPONSE_BYTES: '600' } });
+    const ann = await app.token(people.ann);
+    const fay = await app.token(people.fay);
+    const id = (await app.gql(ann, REQUEST, { input: { customerTenantId: 'fabrikam' } })).data
+      .requestResellerRelationship.id;
+    await app.gql(fay, ACCEPT, { id });
+    await app.gql(fay, REMOVE);
+    const WINDOW = `query ($max: Int) { history(streamId: "${DAP_STREAM}", maxCount: $max) { revision } }`;
+    const whole = await app.gql(fay, WINDOW);
+    expect(whole.errors?.[0].extensions).toMatchObject({
+      code: 'RESPONSE_TOO_LARGE',
+      max: 600,
+      revision: 1,
+    });
+    expect((await app.gql(fay, WINDOW, { max: 1 })).data.history).toEqual([{ revision: 0 }]);
   });
 });

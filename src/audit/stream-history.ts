@@ -1,0 +1,93 @@
+import { GraphQLError } from 'graphql';
+import type { StreamFolder } from '../platform/capability';
+import { invalidInput } from '../platform/domain/domain-error';
+import type { EventStore, RecordedEvent } from '../platform/event-store/event-store';
+import { partiesOf } from '../../projections/audit/audit-entry';
+import type { StreamParties } from './domain/audit-visibility';
+import { domainEventOf } from '../platform/event-store/unreadable-events';
+import { toJsonState } from './state-json';
+
+/** Which events of a stream one `history` answer holds: from a revision, at most so many. */
+export interface HistoryWindow {
+  fromRevision: number;
+  /** Null: to the stream's end, as far as the answer's size allows. */
+  maxCount: number | null;
+}
+
+/** The most events one `history` answer holds when the caller says how many. */
+export const HISTORY_MAX_COUNT = 1_000;
+
+/** Events read from the store at a time: a long stream is never held whole. */
+const CHUNK = 200;
+
+/** One event of the window, with the aggregate's state after it (as history shows it). */
+export interface HistoryItem {
+  event: RecordedEvent;
+  parties: StreamParties;
+  stateAfter: unknown;
+}
+
+/** The window asked for, checked: INVALID_INPUT for a negative revision or a count out of range. */
+export function historyWindow(
+  fromRevision?: number | null,
+  maxCount?: number | null,
+): HistoryWindow {
+  if (fromRevision != null && fromRevision < 0) {
+    throw invalidInput('fromRevision is a revision of the stream: 0 or more.');
+  }
+  if (maxCount != null && (maxCount < 1 || maxCount > HISTORY_MAX_COUNT)) {
+    throw invalidInput(`maxCount is 1 to ${HISTORY_MAX_COUNT} events.`);
+  }
+  return { fromRevision: fromRevision ?? 0, maxCount: maxCount ?? null };
+}
+
+const tooLarge = (streamId: string, window: HistoryWindow, revision: number, max: number) =>
+  new GraphQLError(
+    `The history of ${streamId} from revision ${window.fromRevision} passes ${max} bytes (GRAPHQL_MAX_RESPONSE_BYTES) at revision ${revision}: ask with maxCount for fewer events, then from the revision after the last one answered.`,
+    { extensions: { code: 'RESPONSE_TOO_LARGE', max, revision } },
+  );
+
+/**
+ * R43: the window's events in order, each with the state after it, and the parties of every event
+ * up to its end, once each (what decides who may read the stream, R42). The stream is read in chunks and folded from its
+ * start, since each state needs every event before it; the window's events and states are measured
+ * as they are built, and an answer that would pass `maxBytes` is refused (RESPONSE_TOO_LARGE) as
+ * soon as it does, so no stream, however long, is held or answered whole.
+ */
+export async function readHistory(
+  store: EventStore,
+  streamId: string,
+  window: HistoryWindow,
+  decider: StreamFolder | undefined,
+  maxBytes: number,
+): Promise<{ items: HistoryItem[]; parties: StreamParties[] }> {
+  const items: HistoryItem[] = [];
+  const parties = new Map<string, StreamParties>();
+  const end = window.maxCount === null ? Infinity : window.fromRevision + window.maxCount;
+  let state = decider?.initialState;
+  let bytes = 0;
+  for (let next = 0; next < end; next += CHUNK) {
+    const chunk = await store.readStream(streamId, {
+      fromRevision: next,
+      maxCount: Math.min(CHUNK, end - next),
+    });
+    for (const event of chunk) {
+      // An event this version cannot read is listed as stored and leaves the state as it was.
+      const readable = domainEventOf(event);
+      if (decider && readable) state = decider.evolve(state, readable);
+      const ofEvent = partiesOf(event);
+      parties.set(`${ofEvent.partnerTenantId} ${ofEvent.customerTenantId}`, ofEvent);
+      if (event.revision < window.fromRevision) continue;
+      const stateAfter = decider
+        ? toJsonState(decider.viewAfter?.(state, readable) ?? state)
+        : null;
+      bytes += jsonLength(event.data) + jsonLength(stateAfter);
+      if (bytes > maxBytes) throw tooLarge(streamId, window, event.revision, maxBytes);
+      items.push({ event, parties: ofEvent, stateAfter });
+    }
+    if (chunk.length < CHUNK) break;
+  }
+  return { items, parties: [...parties.values()] };
+}
+
+const jsonLength = (value: unknown): number => JSON.stringify(value)?.length ?? 0;

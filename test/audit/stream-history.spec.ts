@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HISTORY_MAX_COUNT, historyWindow, readHistory } from '../../src/audit/stream-history';
+import { schemaVersionOf } from '../../src/events';
+import type { StreamFolder } from '../../src/platform/capability';
+import { DomainError } from '../../src/platform/domain/domain-error';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
+import { newEvent, newMetadata } from '../support/events';
+
+const STREAM = 'dapgrant-contoso-partners_fabrikam';
+const EVENTS = 450;
+
+/** Counts the events folded: each state after is the number of events up to it. */
+const counting: StreamFolder = {
+  initialState: 0,
+  evolve: (state) => (state as number) + 1,
+  viewAfter: (state) => ({ folded: state }),
+};
+
+const refusalOf = (work: () => unknown): string | undefined => {
+  try {
+    work();
+  } catch (error) {
+    return error instanceof DomainError ? error.code : 'not a DomainError';
+  }
+  return undefined;
+};
+
+describe('history of a long stream, a window at a time (R43)', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'stream-history-'));
+    store = new SqliteEventStore(join(dir, 'events.db'));
+    const metadata = () => newMetadata({ schemaVersion: schemaVersionOf('DelegatedAdminGranted') });
+    await store.append(
+      STREAM,
+      Array.from({ length: EVENTS }, (_, n) =>
+        newEvent(
+          'DelegatedAdminGranted',
+          { partnerTenantId: 'contoso-partners', customerTenantId: 'fabrikam', n },
+          { metadata: metadata() },
+        ),
+      ),
+      'no_stream',
+    );
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const read = (fromRevision: number, maxCount: number | null, maxBytes = 10_000_000) =>
+    readHistory(store, STREAM, { fromRevision, maxCount }, counting, maxBytes);
+
+  it('R43: windows that cross the chunks it reads give the events and states of the whole history', async () => {
+    const whole = await read(0, null);
+    expect(whole.items.map((item) => item.event.revision)).toEqual([...Array(EVENTS).keys()]);
+    expect(whole.items.map((item) => item.stateAfter)).toEqual(
+      whole.items.map((_, revision) => ({ folded: revision + 1 })),
+    );
+    const windows = [];
+    for (const [from, count] of [
+      [0, 150],
+      [150, 199],
+      [349, 2],
+      [351, 1_000],
+    ] as const) {
+      windows.push(...(await read(from, count)).items);
+    }
+    expect(windows.map((item) => [item.event.id, item.stateAfter])).toEqual(
+      whole.items.map((item) => [item.event.id, item.stateAfter]),
+    );
+    expect((await read(EVENTS, 10)).items).toEqual([]);
+  });
+
+  it('R42: who may read is judged by the parties of the events up to the window’s end, each once', async () => {
+    expect((await read(440, 5)).parties).toEqual([
+      { partnerTenantId: 'contoso-partners', customerTenantId: 'fabrikam' },
+    ]);
+  });
+
+  it('R43: an answer that would pass the size limit is refused as soon as it does, naming that revision', async () => {
+    const { items } = await read(0, 1);
+    const perEvent =
+      JSON.stringify(items[0].event.data).length + JSON.stringify(items[0].stateAfter).length;
+    await expect(read(100, null, perEvent * 10.5)).rejects.toMatchObject({
+      extensions: { code: 'RESPONSE_TOO_LARGE', revision: 110 },
+    });
+    // Ten events fit: a window of ten is answered.
+    expect((await read(100, 10, perEvent * 10.5)).items).toHaveLength(10);
+  });
+
+  it('refuses a negative revision or a count out of range with INVALID_INPUT', () => {
+    expect(historyWindow(undefined, undefined)).toEqual({ fromRevision: 0, maxCount: null });
+    expect(historyWindow(3, HISTORY_MAX_COUNT)).toEqual({
+      fromRevision: 3,
+      maxCount: HISTORY_MAX_COUNT,
+    });
+    for (const [from, count] of [
+      [-1, null],
+      [0, 0],
+      [0, HISTORY_MAX_COUNT + 1],
+      [0, -5],
+    ]) {
+      expect(refusalOf(() => historyWindow(from, count))).toBe('INVALID_INPUT');
+    }
+  });
+});
