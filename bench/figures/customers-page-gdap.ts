@@ -1,10 +1,6 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { customerMapper } from '../../src/delegated-admin/customers-page/customer.mapper';
-import {
-  gdapOfRows,
-  readCustomersPage,
-} from '../../src/delegated-admin/customers-page/customers-page';
 import type { Actor } from '../../src/platform/domain/actor';
 import { ReadStore } from '../../src/platform/read-store/read-store';
 import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
@@ -20,11 +16,10 @@ import { activeGdapView } from '../../test/support/gdap-view';
 import { buildFigure, type Figure, type Sample } from '../lib/report';
 import { alternate, inScratchDir } from '../lib/scratch';
 import { Latencies, nowMs } from '../lib/stats';
-import { populate } from './customers-page';
+import { type PageQueries, PARTNER, populate, servePage } from './customers-page';
 
-/** The partner whose customers each have a GDAP relationship. */
-export const GDAP_PARTNER = 'contoso-partners';
-const PARTNER = GDAP_PARTNER;
+/** The partner whose customers each have a GDAP relationship: the Customers page figures' own. */
+export const GDAP_PARTNER = PARTNER;
 const viewer: Actor = {
   userId: 'ann',
   name: 'Ann',
@@ -53,10 +48,8 @@ export function withGdap(file: string, customers: number, relationships: boolean
 }
 
 /** What a server keeps open between requests: the read store and its queries (their reader). */
-interface PageReader {
+interface PageReader extends PageQueries {
   store: ReadStore;
-  customers: CustomersQueries;
-  subscriptions: SubscriptionsQueries;
 }
 
 function openPageReader(file: string): PageReader {
@@ -69,14 +62,12 @@ function openPageReader(file: string): PageReader {
 }
 
 /**
- * One run: `requests` pages as the Customers page reads them (customers.resolver.ts): a search (the
- * first letter of a random name, so a full page), first 50, each row with its GDAP summary (joined
- * in the page's query), the rows' subscriptions read for the page, rows mapped with their services
- * (GDAP grants counted) and relationships, totalCount counted. The reader stays open across runs,
- * as a server's does, so what it keeps decoded is warm after the first run, as it is in a server.
+ * One run: `requests` pages as the Customers page serves them (servePage): a search (the first
+ * letter of a random name, so a full page), first 50, each row with its GDAP summary (joined in
+ * the page's query) and relationships. The reader stays open across runs, as a server's does, so
+ * what it keeps decoded is warm after the first run, as it is in a server.
  */
 function pages(reader: PageReader, names: string[], requests: number, seed: number): Sample {
-  const { customers, subscriptions } = reader;
   const toCustomer = customerMapper(viewer);
   const random = Random.for(seed, 'customers-page-gdap');
   const latencies = new Latencies();
@@ -85,23 +76,9 @@ function pages(reader: PageReader, names: string[], requests: number, seed: numb
   for (let request = 0; request < requests; request++) {
     const name = names[Math.floor(random.next() * names.length)];
     const started = nowMs();
-    const page = readCustomersPage(
-      customers,
-      { partnerTenantId: PARTNER, roles: ['ADMIN_AGENT'] },
-      { filter: { search: name.slice(0, 1) }, first: 50 },
-    );
-    const ids = page.rows.map((row) => row.customer_tenant_id);
-    const ofCustomers = subscriptions.ofCustomers(ids);
-    const gdapOf = gdapOfRows(page.rows, customers.pairSummaries.decode);
-    for (const row of page.rows) {
-      const node = toCustomer(
-        row,
-        ofCustomers.get(row.customer_tenant_id) ?? [],
-        gdapOf.get(row.customer_tenant_id),
-      );
+    for (const node of servePage(reader, toCustomer, { search: name.slice(0, 1) })) {
       relationships += node.delegatedAdminRelationships.length;
     }
-    page.totalCount();
     latencies.record(nowMs() - started);
   }
   const used = process.cpuUsage(cpu);

@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { customerMapper } from '../../src/delegated-admin/customers-page/customer.mapper';
-import { readCustomersPage } from '../../src/delegated-admin/customers-page/customers-page';
-import { searchKey } from '../../src/delegated-admin/domain/customer-search';
+import type { Customer } from '../../src/delegated-admin/customers-page/customer.types';
+import {
+  gdapOfRows,
+  readCustomersPage,
+} from '../../src/delegated-admin/customers-page/customers-page';
+import {
+  type CustomerFilterInput,
+  searchKey,
+} from '../../src/delegated-admin/domain/customer-search';
 import type { Actor } from '../../src/platform/domain/actor';
 import { ReadStore } from '../../src/platform/read-store/read-store';
 import { customersProjection } from '../../projections/delegated-admin/customers.projection';
@@ -16,7 +23,7 @@ import { buildFigure, type Figure, type Sample } from '../lib/report';
 import { alternate, inScratchDir } from '../lib/scratch';
 import { Latencies, nowMs } from '../lib/stats';
 
-const PARTNER = 'contoso-partners';
+export const PARTNER = 'contoso-partners';
 const viewer: Actor = {
   userId: 'ann',
   name: 'Ann',
@@ -127,12 +134,48 @@ export function populate(
   return names;
 }
 
+/** What serves a page: a read store's customers and subscriptions queries. */
+export interface PageQueries {
+  customers: CustomersQueries;
+  subscriptions: SubscriptionsQueries;
+}
+
+/**
+ * One Customers page of 50 as customers.resolver.ts serves it to the partner's Admin Agents: the
+ * page read, its rows' subscriptions and GDAP summaries, each row mapped, totalCount counted.
+ */
+export function servePage(
+  queries: PageQueries,
+  toCustomer: ReturnType<typeof customerMapper>,
+  filter: CustomerFilterInput,
+): Customer[] {
+  const { customers, subscriptions } = queries;
+  const page = readCustomersPage(
+    customers,
+    { partnerTenantId: PARTNER, roles: ['ADMIN_AGENT'] },
+    { filter, first: 50 },
+  );
+  const ofCustomers = subscriptions.ofCustomers(page.rows.map((row) => row.customer_tenant_id));
+  const gdapOf = gdapOfRows(page.rows, customers.pairSummaries.decode);
+  const nodes = page.rows.map((row) =>
+    toCustomer(
+      row,
+      ofCustomers.get(row.customer_tenant_id) ?? [],
+      gdapOf.get(row.customer_tenant_id),
+    ),
+  );
+  page.totalCount();
+  return nodes;
+}
+
 /** One run: `requests` pages, each a search (3 letters of a random name) with a DAP filter. */
 function searchedPages(file: string, names: string[], requests: number, seed: number): Sample {
   const store = new ReadStore(file);
   try {
-    const customers = new CustomersQueries(store);
-    const subscriptions = new SubscriptionsQueries(store);
+    const queries = {
+      customers: new CustomersQueries(store),
+      subscriptions: new SubscriptionsQueries(store),
+    };
     const toCustomer = customerMapper(viewer);
     const random = Random.for(seed, 'customers-page-searches');
     const latencies = new Latencies();
@@ -140,16 +183,9 @@ function searchedPages(file: string, names: string[], requests: number, seed: nu
     for (let request = 0; request < requests; request++) {
       const name = names[Math.floor(random.next() * names.length)];
       const started = nowMs();
-      const page = readCustomersPage(
-        customers,
-        { partnerTenantId: PARTNER, roles: ['ADMIN_AGENT'] },
-        { filter: { search: name.slice(0, 3), delegatedAdminStatus: ['ACTIVE'] }, first: 50 },
-      );
-      const ofCustomers = subscriptions.ofCustomers(page.rows.map((row) => row.customer_tenant_id));
-      page.rows.forEach((row) => toCustomer(row, ofCustomers.get(row.customer_tenant_id) ?? []));
-      page.totalCount();
+      const filter = { search: name.slice(0, 3), delegatedAdminStatus: ['ACTIVE' as const] };
+      rows += servePage(queries, toCustomer, filter).length;
       latencies.record(nowMs() - started);
-      rows += page.rows.length;
     }
     const latency = latencies.percentiles();
     return { value: latency.p99, latency, details: { rows } };

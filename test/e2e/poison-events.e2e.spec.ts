@@ -3,7 +3,12 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { newEvent } from '../support/events';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import {
+  dataDirWithAcceptedInvitation,
+  removeDataDir,
+  startApp,
+  type TestApp,
+} from '../support/app';
 import { people } from '../support/tenants';
 
 const REQUEST = `mutation ($input: RequestResellerRelationshipInput!) { requestResellerRelationship(input: $input) { id } }`;
@@ -22,13 +27,7 @@ describe('poison events on a running server', () => {
   });
 
   it('a stored event that is not JSON neither stops the start nor the other read models; audit answers NOT_READY', async () => {
-    app = await startApp();
-    const ann = await app.token(people.ann);
-    const fay = await app.token(people.fay);
-    const id = (await app.gql(ann, REQUEST, { input: {} })).data.requestResellerRelationship.id;
-    expect((await app.gql(fay, ACCEPT, { id })).errors).toBeUndefined();
-    const dataDir = app.dataDir;
-    await app.close();
+    const { dataDir } = await dataDirWithAcceptedInvitation();
     const raw = new Database(join(dataDir, 'events.db'));
     raw.prepare(`UPDATE events SET data = '{not json' WHERE type = 'InvitationCreated'`).run();
     const { stream_id: streamId } = raw
@@ -40,6 +39,7 @@ describe('poison events on a running server', () => {
       rmSync(join(dataDir, `read-models.db${suffix}`), { force: true });
 
     app = await startApp({ dataDir });
+    const ann = await app.token(people.ann);
     const opal = await app.token(people.opal);
     const statuses = (await app.gql(opal, STATUS)).data.projectionStatus as {
       name: string;
@@ -53,7 +53,7 @@ describe('poison events on a running server', () => {
     expect(statuses.find((status) => status.name === 'customers')).toMatchObject({
       status: 'LIVE',
     });
-    const audit = await app.gql(await app.token(people.ann), AUDIT);
+    const audit = await app.gql(ann, AUDIT);
     expect(audit.errors?.[0].extensions?.code).toBe('NOT_READY');
     expect((await app.gql(ann, CUSTOMERS)).errors).toBeUndefined();
     const history = await app.gql(ann, HISTORY, { streamId });
@@ -67,13 +67,7 @@ describe('poison events on a running server', () => {
   });
 
   it('a stored event whose metadata is JSON of another shape is set aside naming the field; history lists it as unreadable', async () => {
-    app = await startApp();
-    const ann = await app.token(people.ann);
-    const fay = await app.token(people.fay);
-    const id = (await app.gql(ann, REQUEST, { input: {} })).data.requestResellerRelationship.id;
-    expect((await app.gql(fay, ACCEPT, { id })).errors).toBeUndefined();
-    const dataDir = app.dataDir;
-    await app.close();
+    const { dataDir, invitationId } = await dataDirWithAcceptedInvitation();
     const raw = new Database(join(dataDir, 'events.db'));
     const { stream_id: streamId } = raw
       .prepare(`SELECT stream_id FROM events WHERE type = 'InvitationCreated'`)
@@ -88,6 +82,7 @@ describe('poison events on a running server', () => {
 
     app = await startApp({ dataDir });
     const reason = 'stored metadata is not an event’s metadata: occurredAt is not a date and time';
+    const ann = await app.token(people.ann);
     const opal = await app.token(people.opal);
     const statuses = (await app.gql(opal, STATUS)).data.projectionStatus as {
       name: string;
@@ -104,7 +99,7 @@ describe('poison events on a running server', () => {
       type: 'InvitationCreated',
       actor: null,
       unreadable: reason,
-      data: { invitationId: id },
+      data: { invitationId },
     });
     expect(history.data.history.slice(1)).toEqual(
       expect.arrayContaining([expect.objectContaining({ unreadable: null })]),

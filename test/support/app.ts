@@ -11,7 +11,7 @@ import { createApp } from '../../src/bootstrap';
 import type { Clock } from '../../src/platform/config/clock';
 import { loadSettings, type Settings } from '../../src/platform/config/settings';
 import { Readiness } from '../../src/platform/health/readiness';
-import { customerAdmin } from './tenants';
+import { customerAdmin, people } from './tenants';
 
 export const TEST_SECRET = 'test-secret-for-e2e-only-0123456789abcdef';
 
@@ -111,5 +111,27 @@ export async function acceptedCustomers(app: TestApp, partner: string, count: nu
       id: invitation.data.requestResellerRelationship.id,
     });
     if (accepted.errors) throw new Error(JSON.stringify(accepted.errors));
+  }
+}
+
+/**
+ * A data dir in which Fabrikam's Global admin (fay) accepted an invitation with DAP from Contoso
+ * Partners (ann), written by a server that is closed again: for tests that change what is stored
+ * before the next start.
+ */
+export async function dataDirWithAcceptedInvitation(): Promise<{
+  dataDir: string;
+  invitationId: string;
+}> {
+  const app = await startApp();
+  try {
+    const ann = await app.token(people.ann);
+    const invitation = await app.gql(ann, REQUEST_WITH_DAP);
+    const invitationId = invitation.data.requestResellerRelationship.id as string;
+    const accepted = await app.gql(await app.token(people.fay), ACCEPT, { id: invitationId });
+    if (accepted.errors) throw new Error(JSON.stringify(accepted.errors));
+    return { dataDir: app.dataDir, invitationId };
+  } finally {
+    await app.close();
   }
 }

@@ -1,11 +1,14 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { removeDataDir, startApp, type TestApp } from '../../support/app';
+import {
+  dataDirWithAcceptedInvitation,
+  removeDataDir,
+  startApp,
+  type TestApp,
+} from '../../support/app';
 import { LogLines } from '../../support/log-lines';
 import { people } from '../../support/tenants';
 
-const REQUEST = `mutation ($input: RequestResellerRelationshipInput!) { requestResellerRelationship(input: $input) { id } }`;
-const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { delegatedAdmin { status } } }`;
 const CUSTOMERS = `{ customers { nodes { tenantId } } }`;
 
 describe('a corrupt read-models.db', () => {
@@ -16,19 +19,13 @@ describe('a corrupt read-models.db', () => {
   });
 
   it('is detected at start, set aside with a log line naming the file, and the read models are rebuilt', async () => {
-    app = await startApp();
-    const ann = await app.token(people.ann);
-    const fay = await app.token(people.fay);
-    const id = (await app.gql(ann, REQUEST, { input: {} })).data.requestResellerRelationship.id;
-    expect((await app.gql(fay, ACCEPT, { id })).errors).toBeUndefined();
-    const dataDir = app.dataDir;
-    await app.close();
-    app = undefined;
+    const { dataDir } = await dataDirWithAcceptedInvitation();
     const file = resolve(dataDir, 'read-models.db');
     writeFileSync(file, 'not a database\n'.repeat(1000));
 
     const logs = new LogLines();
     app = await startApp({ dataDir, env: { LOG_LEVEL: 'error' }, logDestination: logs });
+    const ann = await app.token(people.ann);
     expect((await app.gql(ann, CUSTOMERS)).data.customers.nodes).toEqual([
       { tenantId: 'fabrikam' },
     ]);
