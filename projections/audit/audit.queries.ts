@@ -100,9 +100,12 @@ export class AuditQueries {
     order: 'ASC' | 'DESC',
     bounds: Record<string, number>,
   ): AuditRow[] {
+    // `+position` leaves audit_by_time the only index the subquery can use. It is not named
+    // (INDEXED BY): a version built beside the live one keeps its indexes' build suffix.
     const matching = timeOnly
-      ? `position IN (SELECT position FROM audit_log INDEXED BY audit_by_time
-           WHERE ${window} ${sql} ORDER BY position ${order} LIMIT @limit)`
+      ? `position IN (SELECT position FROM audit_log
+           WHERE ${window.replaceAll('position', '+position')} ${sql}
+           ORDER BY position ${order} LIMIT @limit)`
       : `${window} ${sql}`;
     return this.db.all<AuditRow>(
       `SELECT * FROM audit_log WHERE ${matching} ORDER BY position ${order} LIMIT @limit`,
@@ -140,14 +143,14 @@ export class AuditQueries {
     const head = () => (known ??= this.head());
     const first = filter.from
       ? this.db.get<{ position: number }>(
-          `SELECT position FROM audit_log INDEXED BY audit_by_time WHERE occurred_at >= ?
+          `SELECT position FROM audit_log WHERE occurred_at >= ?
            ORDER BY occurred_at, position LIMIT 1`,
           [filter.from.toISOString()],
         )?.position
       : 0;
     const last = filter.to
       ? this.db.get<{ position: number }>(
-          `SELECT position FROM audit_log INDEXED BY audit_by_time WHERE occurred_at < ?
+          `SELECT position FROM audit_log WHERE occurred_at < ?
            ORDER BY occurred_at DESC, position DESC LIMIT 1`,
           [filter.to.toISOString()],
         )?.position

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AuditQueries } from '../../../projections/audit/audit.queries';
 import { customersProjection } from '../../../projections/delegated-admin/customers.projection';
 import { PROJECTIONS } from '../../../src/capabilities';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
@@ -173,6 +174,31 @@ describe('blue/green projection versions on real SQLite files', () => {
     expect((await live.status()).every((row) => row.status === 'LIVE' && !row.build)).toBe(true);
     await live.stop();
     await writes.close();
+  });
+
+  it('R41: after a rebuild beside the live version, whose indexes keep the build’s suffix, time-range audit pages answer as before', async () => {
+    const reads = readStore('audit-time.db');
+    const live = engine(store, reads, PROJECTIONS);
+    await live.start();
+    const audit = new AuditQueries(reads);
+    const everything = { kind: 'everything' } as const;
+    const all = audit.newestFirst(everything, {}, 500, null);
+    const middle = new Date(all[Math.floor(all.length / 2)].occurred_at);
+    const pages = () => [
+      audit.newestFirst(everything, { to: middle }, 20, null),
+      audit.newestFirst(everything, { from: middle }, 20, null),
+      audit.oldestFirst(everything, { from: middle }, 20, 0),
+    ];
+    const before = pages();
+    expect(before.map((page) => page.length)).toEqual([20, 20, 20]);
+
+    await engine(store, readStore('audit-time.db'), PROJECTIONS).rebuild(['audit']);
+    const indexes = reads
+      .all<{ name: string }>(`SELECT name FROM sqlite_master WHERE name GLOB 'audit_by_time*'`)
+      .map((row) => row.name);
+    expect(indexes).toEqual([expect.stringMatching(/^audit_by_time__v\d+_/)]);
+    expect(pages()).toEqual(before);
+    await live.stop();
   });
 
   it('tables a version retired are dropped when it goes live, built beside or rebuilt in place', async () => {
