@@ -55,12 +55,11 @@ export class InvitationsResolver {
     @Caller() caller: CommandContext,
     @Args('input') input: RequestResellerRelationshipInput,
   ): Promise<Invitation> {
-    // A blank id is left to the decider, which explains R4.
-    const tenantId = input.customerTenantId?.trim()
-      ? normaliseTenantId(input.customerTenantId, 'customerTenantId')
-      : input.customerTenantId;
-    const intended =
-      tenantId || input.customerDomain ? { tenantId, domain: input.customerDomain } : null;
+    // A blank id is left to the decider, which explains R4; null (given as such) is as omitted.
+    const given = input.customerTenantId ?? undefined;
+    const tenantId = given?.trim() ? normaliseTenantId(given, 'customerTenantId') : given;
+    const domain = input.customerDomain ?? undefined;
+    const intended = tenantId || domain ? { tenantId, domain } : null;
     const command = {
       type: 'RequestResellerRelationship',
       actor: caller.actor,

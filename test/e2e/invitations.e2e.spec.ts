@@ -83,6 +83,23 @@ describe('reseller invitations over GraphQL', () => {
     expect(status.data.invitation).toEqual({ status: 'ACCEPTED', customerTenantId: 'fabrikam' });
   });
 
+  it('R4: a customer id or domain given as null is as if omitted; a bad domain beside it is INVALID_INPUT', async () => {
+    const withDomain = await app.gql(ann, REQUEST, {
+      input: { customerTenantId: null, customerDomain: 'fabrikam.onmicrosoft.com' },
+    });
+    expect(withDomain.errors).toBeUndefined();
+    const withId = await app.gql(ann, REQUEST, {
+      input: { customerTenantId: 'fabrikam', customerDomain: null },
+    });
+    expect(withId.data.requestResellerRelationship.customerTenantId).toBe('fabrikam');
+    const before = await eventCount();
+    const refused = await app.gql(ann, REQUEST, {
+      input: { customerTenantId: null, customerDomain: '💥' },
+    });
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'INVALID_INPUT', rule: 'R4' });
+    expect(await eventCount()).toBe(before);
+  });
+
   it('R3: an edit whose body lost the link is INVALID_INPUT and appends nothing', async () => {
     const invitation = (await app.gql(ann, REQUEST, { input: {} })).data
       .requestResellerRelationship;
