@@ -5,7 +5,10 @@ import { HISTORY_MAX_COUNT, historyWindow, readHistory } from '../../src/audit/s
 import { schemaVersionOf } from '../../src/events';
 import type { StreamFolder } from '../../src/platform/capability';
 import { DomainError } from '../../src/platform/domain/domain-error';
+import { EsdbEventStore } from '../../src/platform/event-store/esdb/esdb-event-store';
+import type { EventStore } from '../../src/platform/event-store/event-store';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
+import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { newEvent, newMetadata } from '../support/events';
 
 const STREAM = 'dapgrant-contoso-partners_fabrikam';
@@ -27,12 +30,39 @@ const refusalOf = (work: () => unknown): string | undefined => {
   return undefined;
 };
 
-describe('history of a long stream, a window at a time (R43)', () => {
-  let dir: string;
-  let store: SqliteEventStore;
+/** Each store the product runs on, opened empty; `close` also removes what it made. */
+const STORES: [string, () => Promise<{ store: EventStore; close: () => Promise<void> }>][] = [
+  [
+    'sqlite',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'stream-history-'));
+      const store = new SqliteEventStore(join(dir, 'events.db'));
+      const close = async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      };
+      return Promise.resolve({ store, close });
+    },
+  ],
+  [
+    'esdb',
+    async () => {
+      const double = await EsdbDouble.start();
+      const store = new EsdbEventStore(double.url);
+      const close = async () => {
+        await store.close();
+        await double.stop();
+      };
+      return { store, close };
+    },
+  ],
+];
+
+describe.each(STORES)('history of a long stream, a window at a time (R43, %s)', (_, open) => {
+  let store: EventStore;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'stream-history-'));
-    store = new SqliteEventStore(join(dir, 'events.db'));
+    ({ store, close } = await open());
     const metadata = () => newMetadata({ schemaVersion: schemaVersionOf('DelegatedAdminGranted') });
     await store.append(
       STREAM,
@@ -46,10 +76,7 @@ describe('history of a long stream, a window at a time (R43)', () => {
       'no_stream',
     );
   });
-  afterAll(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => close());
 
   const read = (fromRevision: number, maxCount: number | null, maxBytes = 10_000_000) =>
     readHistory(store, STREAM, { fromRevision, maxCount }, counting, maxBytes);
@@ -91,7 +118,9 @@ describe('history of a long stream, a window at a time (R43)', () => {
     // Ten events fit: a window of ten is answered.
     expect((await read(100, 10, perEvent * 10.5)).items).toHaveLength(10);
   });
+});
 
+describe('history’s window', () => {
   it('refuses a negative revision or a count out of range with INVALID_INPUT', () => {
     expect(historyWindow(undefined, undefined)).toEqual({ fromRevision: 0, maxCount: null });
     expect(historyWindow(3, HISTORY_MAX_COUNT)).toEqual({
