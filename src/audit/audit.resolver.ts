@@ -27,7 +27,7 @@ import { AuditAppendedNotifier } from './audit-appended.notifier';
 import { toAuditEntry } from './audit.mapper';
 import { pageDataLoader } from './referenced-events';
 import { AuditConnection, AuditEntry, AuditFilterInput, HistoryEvent } from './audit.types';
-import { HISTORY_MAX_COUNT, historyWindow, readHistory } from './stream-history';
+import { HISTORY_MAX_COUNT, historyData, historyWindow, readHistory } from './stream-history';
 import { SETTINGS, type Settings } from '../platform/config/settings';
 
 /**
@@ -156,7 +156,7 @@ export class AuditResolver {
       revision: event.revision,
       type: event.type,
       ...whoAndWhen(scope, event, ofEvent),
-      data: event.data ?? null,
+      data: historyData(event),
       unreadable: event.malformed ?? null,
       stateAfter,
     }));

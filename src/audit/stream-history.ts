@@ -49,10 +49,10 @@ const tooLarge = (streamId: string, window: HistoryWindow, revision: number, max
 
 /**
  * R43: the window's events in order, each with the state after it, and the parties of every event
- * up to its end, once each (what decides who may read the stream, R42). The stream is read in chunks and folded from its
- * start, since each state needs every event before it; the window's events and states are measured
- * as they are built, and an answer that would pass `maxBytes` is refused (RESPONSE_TOO_LARGE) as
- * soon as it does, so no stream, however long, is held or answered whole.
+ * up to its end, once each (what decides who may read the stream, R42). The stream is read in
+ * chunks and folded from its start, since each state needs every event before it; the window's
+ * events and states are measured as they are built, and an answer that would pass `maxBytes` is
+ * refused (RESPONSE_TOO_LARGE) as soon as it does, so no stream is held or answered whole.
  */
 export async function readHistory(
   store: EventStore,
@@ -89,5 +89,14 @@ export async function readHistory(
   }
   return { items, parties: [...parties.values()] };
 }
+
+/**
+ * The event's data as history shows it: null when the data is what cannot be read, whichever store
+ * read it (SQLite leaves it undefined, EventStoreDB hands such data back as its text).
+ */
+export const historyData = (event: RecordedEvent): unknown =>
+  event.malformed !== undefined && event.malformed !== event.malformedMetadata
+    ? null
+    : (event.data ?? null);
 
 const jsonLength = (value: unknown): number => JSON.stringify(value)?.length ?? 0;

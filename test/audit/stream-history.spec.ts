@@ -1,12 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HISTORY_MAX_COUNT, historyWindow, readHistory } from '../../src/audit/stream-history';
+import type { RecordedEvent as EsdbRecordedEvent } from '@eventstore/db-client';
+import {
+  HISTORY_MAX_COUNT,
+  historyData,
+  historyWindow,
+  readHistory,
+} from '../../src/audit/stream-history';
 import { schemaVersionOf } from '../../src/events';
 import type { StreamFolder } from '../../src/platform/capability';
 import { DomainError } from '../../src/platform/domain/domain-error';
 import { EsdbEventStore } from '../../src/platform/event-store/esdb/esdb-event-store';
-import type { EventStore } from '../../src/platform/event-store/event-store';
+import { toRecordedEvent } from '../../src/platform/event-store/esdb/esdb-mapping';
+import type { EventStore, RecordedEvent } from '../../src/platform/event-store/event-store';
+import { fillContent } from '../../src/platform/event-store/stored-content';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { newEvent, newMetadata } from '../support/events';
@@ -135,5 +143,43 @@ describe('history’s window', () => {
     ]) {
       expect(refusalOf(() => historyWindow(from, count))).toBe('INVALID_INPUT');
     }
+  });
+});
+
+describe('history’s data of an event that cannot be read, from either store', () => {
+  const metadata = newMetadata();
+  const esdb = (data: unknown, storedMetadata: unknown, isJson = true) =>
+    toRecordedEvent({
+      streamId: STREAM,
+      id: 'e1',
+      revision: 0n,
+      type: 'DelegatedAdminGranted',
+      data,
+      metadata: storedMetadata,
+      isJson,
+      created: new Date(),
+      position: { commit: 7n, prepare: 7n },
+    } as unknown as EsdbRecordedEvent);
+  const storedMetadata = {
+    ...metadata,
+    $correlationId: metadata.correlationId,
+    $causationId: metadata.causationId,
+  };
+  const sqlite = (data: string, storedMetadataText: string) => {
+    const event = { id: 'e1', streamId: STREAM, type: 'DelegatedAdminGranted' } as RecordedEvent;
+    fillContent(event, { data, metadata: storedMetadataText });
+    return event;
+  };
+
+  it('is null when the data is what cannot be read: SQLite leaves it undefined, EventStoreDB gives its text', () => {
+    expect(historyData(sqlite('{not json', JSON.stringify(metadata)))).toBeNull();
+    expect(historyData(esdb('{not json', storedMetadata))).toBeNull();
+    expect(historyData(esdb({ n: 1 }, storedMetadata, false))).toBeNull();
+  });
+
+  it('is the data when only the metadata cannot be read, and when nothing is wrong', () => {
+    expect(historyData(sqlite('{"n":1}', '{"actor":5}'))).toEqual({ n: 1 });
+    expect(historyData(esdb({ n: 1 }, new Uint8Array([1, 2])))).toEqual({ n: 1 });
+    expect(historyData(esdb({ n: 1 }, storedMetadata))).toEqual({ n: 1 });
   });
 });
