@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
+import { removeDatabaseFile } from '../../src/platform/projection-engine/replay-files';
 import { newEvent } from '../support/events';
 import {
   dataDirWithAcceptedInvitation,
@@ -18,6 +18,25 @@ const CUSTOMERS = `{ customers { nodes { tenantId } } }`;
 const HISTORY = `query ($streamId: String!) { history(streamId: $streamId) { type actor { userId } unreadable data } }`;
 const STATUS = `{ projectionStatus { name status deadLetters error } }`;
 
+/**
+ * Stores `text` as the InvitationCreated event's `column` in a closed data dir, and drops the read
+ * models (derived data) so that the next start replays it; the event's stream.
+ */
+function changeStoredInvitation(dataDir: string, column: 'data' | 'metadata', text: string) {
+  const raw = new Database(join(dataDir, 'events.db'));
+  try {
+    raw.prepare(`UPDATE events SET ${column} = ? WHERE type = 'InvitationCreated'`).run(text);
+    return (
+      raw.prepare(`SELECT stream_id FROM events WHERE type = 'InvitationCreated'`).get() as {
+        stream_id: string;
+      }
+    ).stream_id;
+  } finally {
+    raw.close();
+    removeDatabaseFile(join(dataDir, 'read-models.db'));
+  }
+}
+
 describe('poison events on a running server', () => {
   let app: TestApp | undefined;
   afterEach(async () => {
@@ -28,15 +47,7 @@ describe('poison events on a running server', () => {
 
   it('a stored event that is not JSON neither stops the start nor the other read models; audit answers NOT_READY', async () => {
     const { dataDir } = await dataDirWithAcceptedInvitation();
-    const raw = new Database(join(dataDir, 'events.db'));
-    raw.prepare(`UPDATE events SET data = '{not json' WHERE type = 'InvitationCreated'`).run();
-    const { stream_id: streamId } = raw
-      .prepare(`SELECT stream_id FROM events WHERE type = 'InvitationCreated'`)
-      .get() as { stream_id: string };
-    raw.close();
-    // The start replays every event: the read models were derived data.
-    for (const suffix of ['', '-wal', '-shm'])
-      rmSync(join(dataDir, `read-models.db${suffix}`), { force: true });
+    const streamId = changeStoredInvitation(dataDir, 'data', '{not json');
 
     app = await startApp({ dataDir });
     const ann = await app.token(people.ann);
@@ -68,17 +79,12 @@ describe('poison events on a running server', () => {
 
   it('a stored event whose metadata is JSON of another shape is set aside naming the field; history lists it as unreadable', async () => {
     const { dataDir, invitationId } = await dataDirWithAcceptedInvitation();
-    const raw = new Database(join(dataDir, 'events.db'));
-    const { stream_id: streamId } = raw
-      .prepare(`SELECT stream_id FROM events WHERE type = 'InvitationCreated'`)
-      .get() as { stream_id: string };
     // JSON that parses, but names no one: every reader took an actor for granted.
-    raw
-      .prepare(`UPDATE events SET metadata = ? WHERE type = 'InvitationCreated'`)
-      .run(JSON.stringify({ correlationId: 'c', causationId: 'c', occurredAt: 5, actor: 'x' }));
-    raw.close();
-    for (const suffix of ['', '-wal', '-shm'])
-      rmSync(join(dataDir, `read-models.db${suffix}`), { force: true });
+    const streamId = changeStoredInvitation(
+      dataDir,
+      'metadata',
+      JSON.stringify({ correlationId: 'c', causationId: 'c', occurredAt: 5, actor: 'x' }),
+    );
 
     app = await startApp({ dataDir });
     const reason = 'stored metadata is not an event’s metadata: occurredAt is not a date and time';
