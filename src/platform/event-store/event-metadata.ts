@@ -44,9 +44,13 @@ export function metadataProblem(metadata: unknown): string | undefined {
   return actorProblem(metadata.actor);
 }
 
-/** How an event whose metadata has `problem` is marked (RecordedEvent.malformedMetadata). */
-export const metadataReason = (problem: string): string =>
-  `stored metadata is not an event’s metadata: ${problem}`;
+/** Whether stored metadata is an event's metadata (metadataProblem finds nothing). */
+export const isEventMetadata = (metadata: unknown): metadata is EventMetadata =>
+  metadataProblem(metadata) === undefined;
+
+/** How an event whose metadata is not an event's is marked (RecordedEvent.malformedMetadata). */
+export const metadataReason = (metadata: unknown): string =>
+  `stored metadata is not an event’s metadata: ${metadataProblem(metadata)}`;
 
 /** The metadata a reader gets when the stored metadata cannot be read: nothing of it. */
 export const NO_METADATA = Object.freeze({}) as EventMetadata;

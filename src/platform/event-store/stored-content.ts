@@ -1,10 +1,10 @@
 import type { RecordedEvent, StoredText } from './event-store';
-import { metadataProblem, metadataReason, NO_METADATA } from './event-metadata';
+import { isEventMetadata, metadataReason, NO_METADATA } from './event-metadata';
 
 /**
  * Parses an event's stored text into it (its metadata only if `readMetadata` has not yet). Text
  * that is not JSON marks the event `malformed` (`data` undefined, `metadata` {}; the data's reason
- * first), and metadata that is not JSON, or not an event's metadata (metadataProblem), also
+ * first), and metadata that is not JSON, or not an event's metadata (isEventMetadata), also
  * `malformedMetadata`; never throws: a stored event must not stop a reader.
  */
 export function fillContent(event: RecordedEvent, stored: StoredText): void {
@@ -21,9 +21,8 @@ function fillMetadata(event: RecordedEvent, stored: StoredText): void {
     markMetadata(event, unparsable(error));
     return;
   }
-  const problem = metadataProblem(metadata);
-  if (problem === undefined) event.metadata = metadata as RecordedEvent['metadata'];
-  else markMetadata(event, metadataReason(problem));
+  if (isEventMetadata(metadata)) event.metadata = metadata;
+  else markMetadata(event, metadataReason(metadata));
 }
 
 function markMetadata(event: RecordedEvent, reason: string): void {

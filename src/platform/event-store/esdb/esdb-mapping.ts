@@ -11,7 +11,7 @@ import {
 } from '@eventstore/db-client';
 import type { Actor } from '../../domain/actor';
 import type { EventMetadata, ExpectedRevision, NewEvent, RecordedEvent } from '../event-store';
-import { metadataProblem, metadataReason, NO_METADATA } from '../event-metadata';
+import { isEventMetadata, metadataReason, NO_METADATA } from '../event-metadata';
 
 /**
  * Translation between the port's types and @eventstore/db-client's. Every type of the client
@@ -78,7 +78,11 @@ const METADATA_UNPARSABLE = 'stored JSON cannot be parsed (metadata)';
 export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
   const metadata = toMetadata(event.metadata);
   const metadataMalformed =
-    event.metadata instanceof Uint8Array ? METADATA_UNPARSABLE : metadataShapeReason(metadata);
+    event.metadata instanceof Uint8Array
+      ? METADATA_UNPARSABLE
+      : isEventMetadata(metadata)
+        ? undefined
+        : metadataReason(metadata);
   const malformed = malformedReason(event) ?? metadataMalformed;
   return {
     id: event.id,
@@ -92,11 +96,6 @@ export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
     ...(malformed ? { malformed } : {}),
     ...(metadataMalformed ? { malformedMetadata: metadataMalformed } : {}),
   };
-}
-
-function metadataShapeReason(metadata: EventMetadata): string | undefined {
-  const problem = metadataProblem(metadata);
-  return problem === undefined ? undefined : metadataReason(problem);
 }
 
 /**
