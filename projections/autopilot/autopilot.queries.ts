@@ -121,10 +121,11 @@ export class AutopilotQueries {
     );
   }
 
-  profilesOf(customerTenantId: string): AutopilotProfileRow[] {
+  profilesOf(customerTenantId: string, limit: number): AutopilotProfileRow[] {
     return this.db.all<AutopilotProfileRow>(
-      `${PROFILES} WHERE p.customer_tenant_id = ? AND p.deleted = 0 ORDER BY p.name, p.profile_id`,
-      [customerTenantId],
+      `${PROFILES} WHERE p.customer_tenant_id = ? AND p.deleted = 0
+       ORDER BY p.name, p.profile_id LIMIT ?`,
+      [customerTenantId, limit],
     );
   }
 
@@ -135,11 +136,12 @@ export class AutopilotQueries {
     );
   }
 
-  /** The customer's devices in the order they were added. */
-  devicesOf(customerTenantId: string): AutopilotDeviceRow[] {
+  /** The customer's devices in the order they were added, at most `limit` of them. */
+  devicesOf(customerTenantId: string, limit: number): AutopilotDeviceRow[] {
     return this.db.all<AutopilotDeviceRow>(
-      'SELECT * FROM autopilot_devices WHERE customer_tenant_id = ? AND removed = 0 ORDER BY position',
-      [customerTenantId],
+      `SELECT * FROM autopilot_devices WHERE customer_tenant_id = ? AND removed = 0
+       ORDER BY position LIMIT ?`,
+      [customerTenantId, limit],
     );
   }
 

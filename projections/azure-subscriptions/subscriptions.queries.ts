@@ -46,24 +46,28 @@ export class SubscriptionsQueries {
     return row ? this.withAssignments([row])[0] : undefined;
   }
 
-  /** A customer's subscriptions, cancelled ones left out. */
-  ofCustomer(customerTenantId: string): SubscriptionView[] {
-    return this.ofCustomers([customerTenantId]).get(customerTenantId) ?? [];
+  /** A customer's subscriptions, cancelled ones left out; at most `limit` of them when given. */
+  ofCustomer(customerTenantId: string, limit?: number): SubscriptionView[] {
+    return this.ofCustomers([customerTenantId], undefined, limit).get(customerTenantId) ?? [];
   }
 
   /**
    * Several customers' subscriptions (a page of them) in two queries, cancelled ones left out: as
    * they are now, or as they were at `asOf` (R43) with the role assignments they had then.
    */
-  ofCustomers(customerTenantIds: readonly string[], asOf?: Date): Map<string, SubscriptionView[]> {
+  ofCustomers(
+    customerTenantIds: readonly string[],
+    asOf?: Date,
+    limit = -1,
+  ): Map<string, SubscriptionView[]> {
     const moment = asOf?.toISOString() ?? null;
     const rows = this.db.all<SubscriptionRow>(
       `SELECT * FROM azure_subscriptions
        WHERE customer_tenant_id IN (SELECT value FROM json_each(@ids))
          AND (@moment IS NULL OR created_at <= @moment)
          AND (cancelled_at IS NULL OR cancelled_at > @moment)
-       ORDER BY display_name, subscription_id`,
-      { ids: JSON.stringify(customerTenantIds), moment },
+       ORDER BY display_name, subscription_id LIMIT @limit`,
+      { ids: JSON.stringify(customerTenantIds), moment, limit },
     );
     const byCustomer = new Map<string, SubscriptionView[]>(customerTenantIds.map((id) => [id, []]));
     for (const view of this.withAssignments(rows, moment))

@@ -39,12 +39,13 @@ export class InvitationsQueries {
     partnerTenantId: string,
     status: StoredInvitationStatus | undefined,
     now: Date,
+    limit: number,
   ): InvitationRow[] {
     const filter = status ? `AND ${STATUS_FILTER[status]}` : '';
     return this.db.all<InvitationRow>(
       `SELECT * FROM invitations WHERE partner_tenant_id = @partner ${filter}
-       ORDER BY created_at DESC, invitation_id`,
-      { partner: partnerTenantId, now: now.toISOString() },
+       ORDER BY created_at DESC, invitation_id LIMIT @limit`,
+      { partner: partnerTenantId, now: now.toISOString(), limit },
     );
   }
 
@@ -53,17 +54,19 @@ export class InvitationsQueries {
     customer: { tenantId: string; domain?: string },
     status: StoredInvitationStatus | undefined,
     now: Date,
+    limit: number,
   ): InvitationRow[] {
     const filter = status ? `AND ${STATUS_FILTER[status]}` : '';
     return this.db.all<InvitationRow>(
       `SELECT * FROM invitations
        WHERE (customer_tenant_id = @tenant OR intended_tenant_id = @tenant
               OR (intended_domain IS NOT NULL AND intended_domain = @domain)) ${filter}
-       ORDER BY created_at DESC, invitation_id`,
+       ORDER BY created_at DESC, invitation_id LIMIT @limit`,
       {
         tenant: customer.tenantId,
         domain: customer.domain?.toLowerCase() ?? null,
         now: now.toISOString(),
+        limit,
       },
     );
   }

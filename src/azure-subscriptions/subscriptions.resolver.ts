@@ -1,6 +1,9 @@
+import { Inject } from '@nestjs/common';
+import { SETTINGS, type Settings } from '../platform/config/settings';
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
 import { connectionOf } from '../platform/graphql/connection';
+import { boundedList, rowsToRead } from '../platform/graphql/bounded-list';
 import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
 import type { CommandContext } from '../platform/write/command-context';
 import { ChangeSubscriptionAccess } from './change-subscription-access';
@@ -15,7 +18,10 @@ import type { Principal as DomainPrincipal } from './domain/azure-roles';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
-import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
+import {
+  SubscriptionsQueries,
+  type SubscriptionView,
+} from '../../projections/azure-subscriptions/subscriptions.queries';
 import { toAzureSubscription } from './subscription.mapper';
 
 const isSubscriptionKey = (value: unknown): value is { name: string; id: string } =>
@@ -57,6 +63,7 @@ export class SubscriptionsResolver {
     private readonly commands: CommandGateway,
     private readonly readSide: ReadSide,
     private readonly subscriptions: SubscriptionsQueries,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   @Mutation(() => AzureSubscription, {
@@ -159,15 +166,9 @@ export class SubscriptionsResolver {
     @CurrentActor() actor: Actor,
     @Args('customerTenantId', { type: () => ID, nullable: true }) customerTenantIdInput?: string,
   ): Promise<AzureSubscription[]> {
-    const customerTenantId = customerTenantIdInput
-      ? normaliseTenantId(customerTenantIdInput, 'customerTenantId')
-      : undefined;
-    assertPartnerPageReader(actor);
-    await this.readSide.ready('subscriptions');
-    const tenant = subscriptionListingTenantOf(actor, customerTenantId);
-    if (!tenant) return [];
-    return this.subscriptions
-      .ofCustomer(tenant)
+    const max = this.settings.GRAPHQL_MAX_LIST_ITEMS;
+    const views = await this.ofCustomer(actor, customerTenantIdInput, rowsToRead(max));
+    return boundedList(views, max, 'azureSubscriptions', 'azureSubscriptionsConnection')
       .filter((view) => maySeeSubscription(actor, view))
       .map((view) => toAzureSubscription(view, actor));
   }
@@ -184,9 +185,11 @@ export class SubscriptionsResolver {
   ): Promise<AzureSubscriptionConnection> {
     const size = pageSize(first, 50, 500);
     const key = decodeCursor(after, isSubscriptionKey);
-    const all = await this.azureSubscriptions(actor, customerTenantIdInput);
     // A customer's subscriptions are few and filtered by who may see each (maySeeSubscription):
     // paged here, over the visible list in its order (display name, then id).
+    const all = (await this.ofCustomer(actor, customerTenantIdInput))
+      .filter((view) => maySeeSubscription(actor, view))
+      .map((view) => toAzureSubscription(view, actor));
     const start = key
       ? all.findIndex(
           (node) =>
@@ -201,6 +204,21 @@ export class SubscriptionsResolver {
       (node) => encodeCursor({ name: node.displayName, id: node.id }),
       () => all.length,
     );
+  }
+
+  /** R17: the subscriptions of the customer the caller lists, before who may see each is asked. */
+  private async ofCustomer(
+    actor: Actor,
+    customerTenantIdInput: string | undefined,
+    limit?: number,
+  ): Promise<SubscriptionView[]> {
+    const customerTenantId = customerTenantIdInput
+      ? normaliseTenantId(customerTenantIdInput, 'customerTenantId')
+      : undefined;
+    assertPartnerPageReader(actor);
+    await this.readSide.ready('subscriptions');
+    const tenant = subscriptionListingTenantOf(actor, customerTenantId);
+    return tenant ? this.subscriptions.ofCustomer(tenant, limit) : [];
   }
 
   /** Removing its own last role hides a subscription from a partner; the answer still shows the result. */

@@ -1,3 +1,5 @@
+import { Inject } from '@nestjs/common';
+import { SETTINGS, type Settings } from '../platform/config/settings';
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
 import { AcceptResellerInvitation } from './accept-reseller-invitation';
@@ -26,6 +28,7 @@ const isInvitationKey = (value: unknown): value is InvitationPageKey =>
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
+import { boundedList, rowsToRead } from '../platform/graphql/bounded-list';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { InvitationsQueries } from '../../projections/invitations/invitations.queries';
 import { PartnerRelationship } from '../delegated-admin/customers-page/customer.types';
@@ -46,6 +49,7 @@ export class InvitationsResolver {
     private readonly readSide: ReadSide,
     private readonly customers: CustomersQueries,
     private readonly invitationQueries: InvitationsQueries,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   @Mutation(() => Invitation, {
@@ -140,8 +144,11 @@ export class InvitationsResolver {
     assertPartnerPageReader(actor);
     await this.readSide.ready('invitations');
     const now = this.readSide.now();
-    const rows = this.invitationRows(actor, status, now);
-    return rows.map((row) => toInvitation(row, now));
+    const max = this.settings.GRAPHQL_MAX_LIST_ITEMS;
+    const rows = this.invitationRows(actor, status, now, rowsToRead(max));
+    return boundedList(rows, max, 'invitations', 'invitationsConnection').map((row) =>
+      toInvitation(row, now),
+    );
   }
 
   @Query(() => InvitationConnection, {
@@ -185,11 +192,12 @@ export class InvitationsResolver {
     actor: Actor,
     status: InvitationStatus | undefined,
     now: Date,
+    limit: number,
   ): InvitationRow[] {
     const listing = invitationListingOf(actor);
     return listing.kind === 'partner'
-      ? this.invitationQueries.ofPartner(listing.partnerTenantId, status, now)
-      : this.invitationQueries.forCustomer(listing.customer, status, now);
+      ? this.invitationQueries.ofPartner(listing.partnerTenantId, status, now, limit)
+      : this.invitationQueries.forCustomer(listing.customer, status, now, limit);
   }
 
   private audienceOf(actor: Actor): InvitationAudienceKey {

@@ -1,0 +1,101 @@
+import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { AUTOPILOT, relate } from '../support/autopilot';
+import { LogLines } from '../support/log-lines';
+import { people } from '../support/tenants';
+
+const MAX_ITEMS = 2;
+const INVITE = `mutation { requestResellerRelationship(input: { customerTenantId: "fabrikam" }) { id } }`;
+const PROVISION = `mutation ($name: String!) { provisionAzureSubscription(input: { customerTenantId: "fabrikam", displayName: $name }) { id } }`;
+const LISTS = {
+  invitations: '{ invitations { id } }',
+  azureSubscriptions: '{ azureSubscriptions(customerTenantId: "fabrikam") { id } }',
+  autopilotProfiles: AUTOPILOT.profiles,
+  autopilotDevices: AUTOPILOT.devices,
+};
+const PAGED = {
+  invitations: '{ invitationsConnection(first: 10) { totalCount } }',
+  azureSubscriptions:
+    '{ azureSubscriptionsConnection(customerTenantId: "fabrikam", first: 10) { totalCount } }',
+  autopilotProfiles:
+    '{ autopilotProfilesConnection(customerTenantId: "fabrikam", first: 10) { totalCount } }',
+  autopilotDevices:
+    '{ autopilotDevicesConnection(customerTenantId: "fabrikam", first: 10) { totalCount } }',
+};
+type List = keyof typeof LISTS;
+
+/**
+ * The lists that are not paged (deprecated for their connections) read at most
+ * GRAPHQL_MAX_LIST_ITEMS rows and one more: a longer list is refused with a stable code naming
+ * the connection, instead of being read, mapped and measured whole before the response cap.
+ */
+describe('lists that are not paged are bounded (GRAPHQL_MAX_LIST_ITEMS)', () => {
+  let app: TestApp;
+  let ann: string;
+  const logs = new LogLines();
+
+  const list = (name: List) => app.gql(ann, LISTS[name], { customer: 'fabrikam' });
+  const ADD: Record<List, (index: number) => Promise<unknown>> = {
+    invitations: () => app.gql(ann, INVITE),
+    azureSubscriptions: (index) => app.gql(ann, PROVISION, { name: `Subscription ${index}` }),
+    autopilotProfiles: (index) =>
+      app.gql(ann, AUTOPILOT.create, {
+        input: { customerTenantId: 'fabrikam', name: `Profile ${index}` },
+      }),
+    autopilotDevices: (index) =>
+      app.gql(ann, AUTOPILOT.add, {
+        input: { customerTenantId: 'fabrikam', devices: [{ productKey: `KEY-${index}` }] },
+      }),
+  };
+  /** Adds items to each list until it holds `count` (the accepted invitation is one already). */
+  const fill = async (count: number) => {
+    for (const name of Object.keys(LISTS) as List[]) {
+      const held = (await app.gql(ann, PAGED[name])).data[`${name}Connection`].totalCount;
+      for (let index = held; index < count; index++) {
+        expect(await ADD[name](index)).not.toHaveProperty('errors');
+      }
+    }
+  };
+
+  beforeAll(async () => {
+    app = await startApp({
+      env: { GRAPHQL_MAX_LIST_ITEMS: String(MAX_ITEMS), LOG_LEVEL: 'info' },
+      logDestination: logs,
+    });
+    ann = await app.token(people.ann);
+    await relate(app, ann, true);
+  });
+  afterAll(async () => {
+    await app.close();
+    removeDataDir(app.dataDir);
+  });
+
+  it('answers every list of up to GRAPHQL_MAX_LIST_ITEMS items whole', async () => {
+    await fill(MAX_ITEMS);
+    for (const name of Object.keys(LISTS) as List[]) {
+      const answer = await list(name);
+      expect({ name, errors: answer.errors }).toEqual({ name, errors: undefined });
+      expect(answer.data[name]).toHaveLength(MAX_ITEMS);
+    }
+  });
+
+  it('refuses a longer list with RESPONSE_TOO_LARGE naming its connection, which pages it all', async () => {
+    await fill(MAX_ITEMS + 1);
+    for (const name of Object.keys(LISTS) as List[]) {
+      const answer = await list(name);
+      expect(answer.data).toBeNull();
+      expect(answer.errors).toEqual([
+        expect.objectContaining({
+          message: expect.stringContaining(`page through ${name}Connection instead`),
+          extensions: expect.objectContaining({
+            code: 'RESPONSE_TOO_LARGE',
+            maxItems: MAX_ITEMS,
+            use: `${name}Connection`,
+          }),
+        }),
+      ]);
+      const paged = await app.gql(ann, PAGED[name]);
+      expect(paged.data[`${name}Connection`].totalCount).toBe(MAX_ITEMS + 1);
+    }
+    expect(logs.lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+});
