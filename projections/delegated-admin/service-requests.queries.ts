@@ -23,13 +23,6 @@ export class ServiceRequestsQueries {
     );
   }
 
-  ofPair(partnerTenantId: string, customerTenantId: string): ServiceRequestRow[] {
-    return this.db.all<ServiceRequestRow>(
-      'SELECT * FROM service_requests WHERE partner_tenant_id = ? AND customer_tenant_id = ? ORDER BY position',
-      [partnerTenantId, customerTenantId],
-    );
-  }
-
   /** Newest first, keyset-paged on the position; `otherTenantId` narrows to one pair. */
   page(
     scope: ServiceRequestScope,
