@@ -1,5 +1,6 @@
 import type { SubscriptionFacts } from '../../src/azure-subscriptions/domain/subscription-access';
 import type { AzureRole, Principal } from '../../src/azure-subscriptions/domain/azure-roles';
+import type { RoleAssignment } from '../../src/azure-subscriptions/domain/events';
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
 
 interface SubscriptionRow {
@@ -87,20 +88,24 @@ export class SubscriptionsQueries {
        ORDER BY assigned_at, assignment_id`,
       { ids: JSON.stringify(rows.map((row) => row.subscription_id)), moment },
     );
+    const bySubscription = new Map<string, RoleAssignment[]>(
+      rows.map((row) => [row.subscription_id, []]),
+    );
+    for (const assignment of assignments) {
+      bySubscription.get(assignment.subscription_id)?.push({
+        assignmentId: assignment.assignment_id,
+        role: assignment.role,
+        roleDefinitionId: assignment.role_definition_id,
+        principal: principalOf(assignment),
+      });
+    }
     return rows.map((row) => ({
       subscriptionId: row.subscription_id,
       displayName: row.display_name,
       customerTenantId: row.customer_tenant_id,
       provisionedByPartnerTenantId: row.provisioned_by_partner_tenant_id,
       cancelled: row.cancelled_at !== null && (moment === null || row.cancelled_at <= moment),
-      assignments: assignments
-        .filter((assignment) => assignment.subscription_id === row.subscription_id)
-        .map((assignment) => ({
-          assignmentId: assignment.assignment_id,
-          role: assignment.role,
-          roleDefinitionId: assignment.role_definition_id,
-          principal: principalOf(assignment),
-        })),
+      assignments: bySubscription.get(row.subscription_id) ?? [],
     }));
   }
 }
