@@ -133,11 +133,10 @@ describe('audit export', () => {
     // within a bounded distance of the small export's peak. With less of the heap taken by code
     // (the CLI no longer loads the server for `audit export`), V8 lets the full export's young
     // generation grow more before it collects: about 90 MB above the small export's peak here.
+    // No absolute bound: what each process costs before it exports depends on the TypeScript
+    // runner compiling the product (170 and 225 MB for the two exports run alone here; the full
+    // export peaked at 428 MB in a new machine's first run of the whole suite), not on the export.
     expect(full.maxRssMb).toBeLessThan(small.maxRssMb + 120);
-    // The absolute bound leaves room for what a fresh clone adds to every process (the TypeScript
-    // runner compiling more of the product since the GDAP room): 202 MB here warm, 320 MB in a
-    // clean clone under CI; the relative bound above is what proves the streaming.
-    expect(full.maxRssMb).toBeLessThan(400);
   }, 120_000);
 
   it('writes CSV within --from and --to, quoting as RFC 4180 says', async () => {
