@@ -115,6 +115,11 @@ const gdapRelationshipsWriting = (encode: PairSummaryEncoder) => ({
       ON gdap_relationships (customer_tenant_id, partner_tenant_id)`,
     `CREATE INDEX IF NOT EXISTS gdap_relationships_by_end
       ON gdap_relationships (partner_tenant_id, status, end_date_time)`,
+    // delegatedAdminRelationships pages one tenant's relationships by id.
+    `CREATE INDEX IF NOT EXISTS gdap_relationships_by_partner_id
+      ON gdap_relationships (partner_tenant_id, relationship_id)`,
+    `CREATE INDEX IF NOT EXISTS gdap_relationships_by_customer_id
+      ON gdap_relationships (customer_tenant_id, relationship_id)`,
   ],
   handlers: relationshipViewHandlers(latestWriter(encode)),
 });

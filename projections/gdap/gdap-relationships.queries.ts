@@ -52,26 +52,33 @@ const viewsOf = (rows: { view: string }[]): GdapRelationshipView[] =>
 export class GdapRelationshipsQueries {
   constructor(private readonly db: SqlRunner) {}
 
-  /** One page by id, after `after` (keyset). At least one tenant is always given by the caller. */
+  /**
+   * One page by id, after `after` (keyset). At least one tenant is always given by the caller, and
+   * only the conditions given are in the query, so SQLite walks that tenant's index in id order
+   * (the pair's own rows, sorted, when both are given) instead of every relationship's id.
+   */
   page(
     filter: GdapRelationshipFilter,
     first: number,
     after: string | null,
   ): GdapRelationshipView[] {
+    const params: Record<string, string | number> = { after: after ?? '', limit: first };
+    const conditions = ['relationship_id > @after'];
+    const given: [keyof GdapRelationshipFilter, string][] = [
+      ['partnerTenantId', 'partner_tenant_id'],
+      ['customerTenantId', 'customer_tenant_id'],
+      ['status', 'status'],
+    ];
+    for (const [field, column] of given) {
+      const value = filter[field];
+      if (value == null) continue;
+      conditions.push(`${column} = @${field}`);
+      params[field] = value;
+    }
     const rows = this.db.all<{ view: string }>(
-      `SELECT view FROM gdap_relationships
-       WHERE (@partner IS NULL OR partner_tenant_id = @partner)
-         AND (@customer IS NULL OR customer_tenant_id = @customer)
-         AND (@status IS NULL OR status = @status)
-         AND relationship_id > @after
+      `SELECT view FROM gdap_relationships WHERE ${conditions.join(' AND ')}
        ORDER BY relationship_id LIMIT @limit`,
-      {
-        partner: filter.partnerTenantId ?? null,
-        customer: filter.customerTenantId ?? null,
-        status: filter.status ?? null,
-        after: after ?? '',
-        limit: first,
-      },
+      params,
     );
     return viewsOf(rows);
   }
