@@ -99,14 +99,14 @@ export class AutopilotQueries {
     first: number,
     after: { name: string; id: string } | null,
   ): AutopilotProfileRow[] {
+    // The key only when there is one, so the index range starts at it (as devicePage's).
+    const fromKey = after ? 'AND (p.name, p.profile_id) > (@afterName, @afterId)' : '';
     return this.db.all<AutopilotProfileRow>(
-      `${PROFILES} WHERE p.customer_tenant_id = @customer AND p.deleted = 0
-         AND (@afterName IS NULL OR (p.name, p.profile_id) > (@afterName, @afterId))
+      `${PROFILES} WHERE p.customer_tenant_id = @customer AND p.deleted = 0 ${fromKey}
        ORDER BY p.name, p.profile_id LIMIT @limit`,
       {
         customer: customerTenantId,
-        afterName: after?.name ?? null,
-        afterId: after?.id ?? null,
+        ...(after ? { afterName: after.name, afterId: after.id } : {}),
         limit: first,
       },
     );

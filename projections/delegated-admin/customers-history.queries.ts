@@ -17,17 +17,20 @@ export class CustomersHistoryQueries {
     after: CustomerPageKey | null,
     asOf: Date,
   ): RelationshipRow[] {
+    // The key is in the query only when there is one: behind `@afterName IS NULL OR` SQLite could
+    // not start the index range at it, and read every row before it.
+    const fromKey = after
+      ? 'AND (search_name, customer_tenant_id) > (@afterName, @afterTenant)'
+      : '';
     return this.db.all<RelationshipRow>(
       `SELECT ${COLUMNS} FROM customers_history
-       WHERE partner_tenant_id = @partner AND active = 1 AND ${AS_OF}
-         AND (@afterName IS NULL OR (search_name, customer_tenant_id) > (@afterName, @afterTenant))
+       WHERE partner_tenant_id = @partner AND active = 1 AND ${AS_OF} ${fromKey}
        ORDER BY search_name, customer_tenant_id
        LIMIT @limit`,
       {
         partner: partnerTenantId,
         at: asOf.toISOString(),
-        afterName: after?.name ?? null,
-        afterTenant: after?.tenantId ?? null,
+        ...(after ? { afterName: after.name, afterTenant: after.tenantId } : {}),
         limit: first,
       },
     );

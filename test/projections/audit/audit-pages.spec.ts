@@ -6,7 +6,8 @@ import { AuditQueries, type AuditRow } from '../../../projections/audit/audit.qu
 import type { AuditFilter, AuditScope } from '../../../src/audit/domain/audit-visibility';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
-import { ReadStore, type SqlParams } from '../../../src/platform/read-store/read-store';
+import { ReadStore } from '../../../src/platform/read-store/read-store';
+import { plannedRunner } from '../../support/planned-runner';
 import { writeStory } from '../../support/story';
 
 /**
@@ -35,21 +36,8 @@ describe('audit pages: a customer’s page reads no table row (R42)', () => {
 
   /** Runs `read` against the read store, and returns its rows and the plan of each statement. */
   function planned<T>(read: (queries: AuditQueries) => T): { result: T; plans: string[] } {
-    const plans: string[] = [];
-    const explain = (sql: string, params: SqlParams = []) => {
-      const steps = reads.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as {
-        detail: string;
-      }[];
-      plans.push(steps.map((step) => step.detail).join(' | '));
-    };
-    const result = read(
-      new AuditQueries({
-        run: (sql, params) => reads.run(sql, params),
-        get: (sql, params) => (explain(sql, params), reads.get(sql, params)),
-        all: (sql, params) => (explain(sql, params), reads.all(sql, params)),
-      }),
-    );
-    return { result, plans };
+    const { runner, plans } = plannedRunner(reads);
+    return { result: read(new AuditQueries(runner)), plans };
   }
 
   /** The same entries read from the table itself, newest first. */

@@ -9,8 +9,9 @@ import {
   type GdapRelationshipFilter,
   GdapRelationshipsQueries,
 } from '../../../projections/gdap/gdap-relationships.queries';
-import { ReadStore, type SqlParams } from '../../../src/platform/read-store/read-store';
+import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { activeGdapView } from '../../support/gdap-view';
+import { plannedRunner } from '../../support/planned-runner';
 
 const PARTNERS = ['contoso-partners', 'northwind-partners', 'tailspin-partners'];
 const CUSTOMERS = 7;
@@ -50,23 +51,13 @@ describe('GDAP relationship pages read the tenant’s own index (R17)', () => {
 
   /** Every page of `filter`, `size` at a time, and the plan of each page's statement. */
   function pages(filter: GdapRelationshipFilter, size: number) {
-    const plans = new Set<string>();
-    const queries = new GdapRelationshipsQueries({
-      run: (sql, params) => reads.run(sql, params),
-      get: (sql, params) => reads.get(sql, params),
-      all: (sql: string, params?: SqlParams) => {
-        const steps = reads.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params ?? []) as {
-          detail: string;
-        }[];
-        plans.add(steps.map((step) => step.detail).join(' | '));
-        return reads.all(sql, params);
-      },
-    });
+    const { runner, plans } = plannedRunner(reads);
+    const queries = new GdapRelationshipsQueries(runner);
     const ids: string[] = [];
     for (let after: string | null = null; ;) {
       const page = queries.page(filter, size, after);
       ids.push(...page.map((view) => view.relationshipId));
-      if (page.length < size) return { ids, plans: [...plans] };
+      if (page.length < size) return { ids, plans: [...new Set(plans)] };
       after = page[page.length - 1].relationshipId;
     }
   }
