@@ -25,6 +25,11 @@ export const invitationsProjection: Projection = {
   ],
   queryIndexes: [
     'CREATE INDEX IF NOT EXISTS invitations_by_partner ON invitations (partner_tenant_id, created_at)',
+    // A customer's invitations are those accepted by it or meant for its tenant id or domain: one
+    // index each, so SQLite reads the three ranges (a multi-index OR) instead of every invitation.
+    'CREATE INDEX IF NOT EXISTS invitations_by_customer ON invitations (customer_tenant_id, created_at)',
+    'CREATE INDEX IF NOT EXISTS invitations_by_intended_tenant ON invitations (intended_tenant_id, created_at)',
+    'CREATE INDEX IF NOT EXISTS invitations_by_intended_domain ON invitations (intended_domain, created_at)',
   ],
   handlers: {
     InvitationCreated: ({ data }, db) => {

@@ -10,6 +10,11 @@ import { customersHistoryProjection } from '../../projections/delegated-admin/cu
 import { CustomersHistoryQueries } from '../../projections/delegated-admin/customers-history.queries';
 import type { RelationshipRow } from '../../projections/delegated-admin/customers.queries';
 import type { Projection } from '../../src/platform/projection-engine/projection';
+import { invitationsProjection } from '../../projections/invitations/invitations.projection';
+import {
+  type InvitationAudienceKey,
+  InvitationsQueries,
+} from '../../projections/invitations/invitations.queries';
 import { ReadStore, type SqlRunner } from '../../src/platform/read-store/read-store';
 import { plannedRunner } from '../support/planned-runner';
 
@@ -19,13 +24,14 @@ const AS_OF = new Date('2026-06-01T00:00:00.000Z');
 const nameOf = (index: number) => `name ${String((index * 7) % 13).padStart(2, '0')}`;
 
 /**
- * A keyset page after a key starts its index range at the key: with the key behind
+ * Pages read the index ranges of what they list, never every row of the table. A keyset page after
+ * a key starts its index range at the key: with the key behind
  * `@after IS NULL OR`, SQLite read every row before it (an `asOf` Customers page half-way through
  * 100,000 customers: 7.1 ms; from the key: 0.16 ms). Each page is run for real, every page of the
  * list is compared with the table, and each plan is asked of SQLite with the same SQL and
  * parameters.
  */
-describe('keyset pages start at their key', () => {
+describe('pages read their own index ranges', () => {
   let dir: string;
   let reads: ReadStore;
 
@@ -40,6 +46,7 @@ describe('keyset pages start at their key', () => {
     reads.transaction(() => {
       withSchema(customersHistoryProjection);
       withSchema(autopilotProjection);
+      withSchema(invitationsProjection);
       for (let index = 0; index < ROWS; index++) {
         reads.run(
           `INSERT INTO customers_history (partner_tenant_id, customer_tenant_id, partner_name,
@@ -54,6 +61,23 @@ describe('keyset pages start at their key', () => {
              created_at, updated_at)
            VALUES (?, 'fabrikam', ?, '{}', ?, '2026-01-01', '2026-01-01')`,
           [`profile-${index}`, nameOf(index), index % 5 === 0 ? 1 : 0],
+        );
+        const customer = `customer-${index % 4}`;
+        const kind = index % 3; // accepted by the customer, meant for its tenant id, for its domain
+        reads.run(
+          `INSERT INTO invitations (invitation_id, partner_tenant_id, partner_name,
+             include_delegated_admin, intended_tenant_id, intended_domain, invitation_url,
+             email_subject, email_body, outcome, customer_tenant_id, created_at, expires_at)
+           VALUES (?, ?, 'Partner', 0, ?, ?, 'https://x', 's', 'b', ?, ?, ?, '2099-01-01')`,
+          [
+            `invitation-${index}`,
+            `partner-${index % 3}`,
+            kind === 1 ? customer : null,
+            kind === 2 ? `${customer}.example` : null,
+            kind === 0 ? 'ACCEPTED' : 'PENDING',
+            kind === 0 ? customer : null,
+            `2026-01-01T00:00:${nameOf(index).slice(-2)}.000Z`,
+          ],
         );
       }
     });
@@ -125,5 +149,28 @@ describe('keyset pages start at their key', () => {
         /\(customer_tenant_id=\? AND deleted=\? AND \(name,profile_id\)>\(\?,\?\)\)/,
       ),
     );
+  });
+
+  it('R5: a customer’s invitations are read from an index for each way one is its own', () => {
+    const { runner, plans } = plannedRunner(reads);
+    const audience: InvitationAudienceKey = {
+      kind: 'customer',
+      tenantId: 'customer-1',
+      domain: 'customer-1.example',
+    };
+    const { rows } = new InvitationsQueries(runner).page(audience, undefined, AS_OF, 100, null);
+    expect(rows.map((row) => row.invitation_id)).toEqual(
+      reads
+        .all<{ invitation_id: string }>(
+          `SELECT invitation_id FROM invitations NOT INDEXED
+           WHERE customer_tenant_id = 'customer-1' OR intended_tenant_id = 'customer-1'
+              OR intended_domain = 'customer-1.example'
+           ORDER BY created_at DESC, invitation_id`,
+        )
+        .map((row) => row.invitation_id),
+    );
+    expect(new Set(rows.map((row) => row.outcome))).toEqual(new Set(['ACCEPTED', 'PENDING']));
+    expect(plans).toEqual([expect.stringContaining('MULTI-INDEX OR')]);
+    expect(plans[0]).not.toMatch(/SCAN invitations/);
   });
 });
