@@ -45,8 +45,16 @@ export class GdapRelationshipsHistoryQueries {
     return new Map([...views].map(([customer, list]) => [customer, pairSummaryOf(list)]));
   }
 
-  /** R63 at `asOf`: the partner's relationships granting then that end by `until`, soonest first. */
-  endingBy(partnerTenantId: string, until: Date, asOf: Date): GdapRelationshipView[] {
+  /**
+   * R63 at `asOf`: the partner's relationships granting then that end by `until`, soonest first, at
+   * most `limit`.
+   */
+  endingBy(
+    partnerTenantId: string,
+    until: Date,
+    asOf: Date,
+    limit: number,
+  ): GdapRelationshipView[] {
     const rows = this.db.all<{ view: string }>(
       `SELECT v.view FROM gdap_relationship_versions v
        WHERE v.partner_tenant_id = ? AND v.view IS NOT NULL
@@ -54,8 +62,8 @@ export class GdapRelationshipsHistoryQueries {
                            WHERE w.relationship_id = v.relationship_id AND w.valid_from <= ?)
          AND json_extract(v.view, '$.status') IN ('active', 'expiring')
          AND json_extract(v.view, '$.endDateTime') <= ?
-       ORDER BY json_extract(v.view, '$.endDateTime'), v.relationship_id`,
-      [partnerTenantId, asOf.toISOString(), until.toISOString()],
+       ORDER BY json_extract(v.view, '$.endDateTime'), v.relationship_id LIMIT ?`,
+      [partnerTenantId, asOf.toISOString(), until.toISOString(), limit],
     );
     return rows.map((row) => JSON.parse(row.view) as GdapRelationshipView);
   }

@@ -42,6 +42,8 @@ export interface GdapRelationshipFilter {
   partnerTenantId?: string;
   customerTenantId?: string;
   status?: GdapRelationshipStatus;
+  /** ISO text: only relationships whose end date is at or before it. */
+  endingBefore?: string;
 }
 
 const GRANTING_SQL = `(${GRANTING.map((status) => `'${status}'`).join(', ')})`;
@@ -65,14 +67,15 @@ export class GdapRelationshipsQueries {
     const params: Record<string, string | number> = { after: after ?? '', limit: first };
     const conditions = ['relationship_id > @after'];
     const given: [keyof GdapRelationshipFilter, string][] = [
-      ['partnerTenantId', 'partner_tenant_id'],
-      ['customerTenantId', 'customer_tenant_id'],
-      ['status', 'status'],
+      ['partnerTenantId', 'partner_tenant_id ='],
+      ['customerTenantId', 'customer_tenant_id ='],
+      ['status', 'status ='],
+      ['endingBefore', 'end_date_time <='],
     ];
-    for (const [field, column] of given) {
+    for (const [field, test] of given) {
       const value = filter[field];
       if (value == null) continue;
-      conditions.push(`${column} = @${field}`);
+      conditions.push(`${test} @${field}`);
       params[field] = value;
     }
     const rows = this.db.all<{ view: string }>(
@@ -135,13 +138,13 @@ export class GdapRelationshipsQueries {
     return byCustomer;
   }
 
-  /** R63: a partner's granting relationships that end by `until`, soonest first. */
-  endingBy(partnerTenantId: string, until: Date): GdapRelationshipView[] {
+  /** R63: a partner's granting relationships that end by `until`, soonest first, at most `limit`. */
+  endingBy(partnerTenantId: string, until: Date, limit: number): GdapRelationshipView[] {
     const rows = this.db.all<{ view: string }>(
       `SELECT view FROM gdap_relationships
        WHERE partner_tenant_id = ? AND status IN ${GRANTING_SQL} AND end_date_time <= ?
-       ORDER BY end_date_time, relationship_id`,
-      [partnerTenantId, until.toISOString()],
+       ORDER BY end_date_time, relationship_id LIMIT ?`,
+      [partnerTenantId, until.toISOString(), limit],
     );
     return viewsOf(rows);
   }

@@ -1,3 +1,6 @@
+import { Inject } from '@nestjs/common';
+import { SETTINGS, type Settings } from '../platform/config/settings';
+import { boundedList, rowsToRead } from '../platform/graphql/bounded-list';
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
 import { GdapRelationshipsHistoryQueries } from '../../projections/gdap/gdap-relationships-history.queries';
@@ -56,10 +59,13 @@ function scopeOf(actor: Actor, filter: DelegatedAdminRelationshipFilter | undefi
   const partnerTenantId = filter?.partnerTenantId
     ? normaliseTenantId(filter.partnerTenantId, 'filter.partnerTenantId')
     : undefined;
-  const status = filter?.status ?? undefined;
+  const narrowing = {
+    status: filter?.status ?? undefined,
+    endingBefore: filter?.endingBefore?.toISOString(),
+  };
   if (actor.tenantKind === 'partner') {
     assertPartnerPageReader(actor);
-    return { partnerTenantId: actor.tenantId, customerTenantId, status };
+    return { partnerTenantId: actor.tenantId, customerTenantId, ...narrowing };
   }
   if (actor.tenantKind === 'customer') {
     if (!isCustomerGlobalAdmin(actor)) {
@@ -68,9 +74,9 @@ function scopeOf(actor: Actor, filter: DelegatedAdminRelationshipFilter | undefi
         'Only a Global admin of the customer tenant sees its GDAP relationships.',
       );
     }
-    return { partnerTenantId, customerTenantId: actor.tenantId, status };
+    return { partnerTenantId, customerTenantId: actor.tenantId, ...narrowing };
   }
-  if (isOperator(actor)) return { partnerTenantId, customerTenantId, status };
+  if (isOperator(actor)) return { partnerTenantId, customerTenantId, ...narrowing };
   throw forbidden('R17', 'Only partners, customers and the operator see GDAP relationships.');
 }
 
@@ -82,6 +88,7 @@ export class GdapResolver {
     private readonly readSide: ReadSide,
     private readonly relationships: GdapRelationshipsQueries,
     private readonly history: GdapRelationshipsHistoryQueries,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   @Query(() => [UnifiedRole], { description: 'R60: the directory roles GDAP may request.' })
@@ -126,7 +133,8 @@ export class GdapResolver {
   }
 
   @Query(() => ExpiringDelegatedAdminRelationships, {
-    description: 'R63: the partner’s active relationships ending within 30, 7 and 1 days of now.',
+    description:
+      'R63: the partner’s active relationships ending within 30, 7 and 1 days of now. More than GRAPHQL_MAX_LIST_ITEMS within 30 days is refused (RESPONSE_TOO_LARGE): page them with delegatedAdminRelationships(filter: { endingBefore }).',
   })
   async expiringDelegatedAdminRelationships(
     @CurrentActor() actor: Actor,
@@ -139,10 +147,16 @@ export class GdapResolver {
     // R43: asOf reads the relationships as they stood then, not today's rows.
     await this.readSide.ready(asOf ? HISTORY_READ_MODEL : READ_MODEL);
     const now = asOf ?? this.readSide.now();
+    const max = this.settings.GRAPHQL_MAX_LIST_ITEMS;
     const ending = asOf
-      ? this.history.endingBy(actor.tenantId, addDays(now, 30), asOf)
-      : this.relationships.endingBy(actor.tenantId, addDays(now, 30));
-    const within30 = ending
+      ? this.history.endingBy(actor.tenantId, addDays(now, 30), asOf, rowsToRead(max))
+      : this.relationships.endingBy(actor.tenantId, addDays(now, 30), rowsToRead(max));
+    const within30 = boundedList(
+      ending,
+      max,
+      'expiringDelegatedAdminRelationships',
+      'delegatedAdminRelationships',
+    )
       .filter((view) => new Date(view.endDateTime as string) > now)
       .map((view) => toRelationship(view, actor));
     const within = (days: number) =>

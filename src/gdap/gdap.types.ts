@@ -107,6 +107,11 @@ export class DelegatedAdminRelationshipFilter {
   @Field(() => ID, { nullable: true }) partnerTenantId?: string | null;
   @Field(() => DelegatedAdminRelationshipStatus, { nullable: true })
   status?: DelegatedAdminRelationshipStatus | null;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Only relationships whose end date is at or before this moment.',
+  })
+  endingBefore?: Date | null;
 }
 
 @InputType()

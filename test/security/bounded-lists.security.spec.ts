@@ -1,9 +1,14 @@
+import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { AUTOPILOT, relate } from '../support/autopilot';
 import { LogLines } from '../support/log-lines';
 import { people } from '../support/tenants';
 
 const MAX_ITEMS = 2;
+const DAY = 86_400_000;
+const CREATE_GDAP = `mutation ($input: CreateDelegatedAdminRelationshipInput!) { createDelegatedAdminRelationship(input: $input) { id } }`;
+const REQUEST_GDAP = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
+const APPROVE_GDAP = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 const INVITE = `mutation { requestResellerRelationship(input: { customerTenantId: "fabrikam" }) { id } }`;
 const PROVISION = `mutation ($name: String!) { provisionAzureSubscription(input: { customerTenantId: "fabrikam", displayName: $name }) { id } }`;
 const LISTS = {
@@ -96,6 +101,71 @@ describe('lists that are not paged are bounded (GRAPHQL_MAX_LIST_ITEMS)', () => 
       const paged = await app.gql(ann, PAGED[name]);
       expect(paged.data[`${name}Connection`].totalCount).toBe(MAX_ITEMS + 1);
     }
+    expect(logs.lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+
+  it('R63: the expiring lists read at most GRAPHQL_MAX_LIST_ITEMS, and delegatedAdminRelationships pages them by endingBefore', async () => {
+    const fay = await app.token(people.fay);
+    const expiring = async (asOf?: string) =>
+      app.gql(
+        ann,
+        'query ($asOf: DateTime) { expiringDelegatedAdminRelationships(asOf: $asOf) { within30Days { id } } }',
+        { asOf },
+      );
+    const addExpiring = async (index: number) => {
+      const created = await app.gql(ann, CREATE_GDAP, {
+        input: {
+          customerTenantId: 'fabrikam',
+          displayName: `Expiring ${index}`,
+          duration: 'P20D',
+          roles: [{ roleTemplateId: DIRECTORY_ROLES.USER_ADMINISTRATOR.roleTemplateId }],
+        },
+      });
+      const { id } = created.data.createDelegatedAdminRelationship;
+      expect(await app.gql(ann, REQUEST_GDAP, { id })).not.toHaveProperty('errors');
+      expect(await app.gql(fay, APPROVE_GDAP, { id })).not.toHaveProperty('errors');
+    };
+    for (let index = 0; index < MAX_ITEMS; index++) await addExpiring(index);
+    expect((await expiring()).data.expiringDelegatedAdminRelationships.within30Days).toHaveLength(
+      MAX_ITEMS,
+    );
+
+    await addExpiring(MAX_ITEMS);
+    const asOf = new Date(app.clock.now().getTime() + 1000).toISOString();
+    for (const answer of [await expiring(), await expiring(asOf)]) {
+      expect(answer.errors).toEqual([
+        expect.objectContaining({
+          extensions: expect.objectContaining({
+            code: 'RESPONSE_TOO_LARGE',
+            maxItems: MAX_ITEMS,
+            use: 'delegatedAdminRelationships',
+          }),
+        }),
+      ]);
+    }
+    const ending = async (endingBefore: Date) => {
+      const ids: string[] = [];
+      for (let after: string | null = null; ;) {
+        const page: {
+          nodes: { id: string }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+        } = (
+          await app.gql(
+            ann,
+            `query ($filter: DelegatedAdminRelationshipFilter, $after: String) {
+              delegatedAdminRelationships(filter: $filter, first: 2, after: $after) {
+                nodes { id } pageInfo { hasNextPage endCursor } } }`,
+            { filter: { endingBefore: endingBefore.toISOString() }, after },
+          )
+        ).data.delegatedAdminRelationships;
+        ids.push(...page.nodes.map((node) => node.id));
+        if (!page.pageInfo.hasNextPage) return ids;
+        after = page.pageInfo.endCursor;
+      }
+    };
+    const now = app.clock.now().getTime();
+    expect(await ending(new Date(now + 30 * DAY))).toHaveLength(MAX_ITEMS + 1);
+    expect(await ending(new Date(now + DAY))).toEqual([]);
     expect(logs.lines.filter((line) => line.level >= 50)).toEqual([]);
   });
 });
