@@ -88,6 +88,9 @@ describe('pages read their own index ranges', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The ids (`id`) a query of the table itself (NOT INDEXED) gives: what the pages must list. */
+  const fromTable = (sql: string): string[] => reads.all<{ id: string }>(sql).map((row) => row.id);
+
   /** Every page, 3 rows at a time, each after the last row's key, and the plans of the pages. */
   function walk<Row>(page: (runner: SqlRunner, after: Row | null) => Row[]): {
     rows: Row[];
@@ -113,12 +116,8 @@ describe('pages read their own index ranges', () => {
       ),
     );
     expect(rows.map((row) => row.customer_tenant_id)).toEqual(
-      reads
-        .all<{ customer_tenant_id: string }>(
-          `SELECT customer_tenant_id FROM customers_history NOT INDEXED WHERE active = 1
-           ORDER BY search_name, customer_tenant_id`,
-        )
-        .map((row) => row.customer_tenant_id),
+      fromTable(`SELECT customer_tenant_id AS id FROM customers_history NOT INDEXED
+        WHERE active = 1 ORDER BY search_name, customer_tenant_id`),
     );
     expect(plans).toEqual([
       expect.stringMatching(/customers_history_by_name \(partner_tenant_id=\?\)/),
@@ -137,12 +136,8 @@ describe('pages read their own index ranges', () => {
       ),
     );
     expect(rows.map((row) => row.profile_id)).toEqual(
-      reads
-        .all<{ profile_id: string }>(
-          `SELECT profile_id FROM autopilot_profiles NOT INDEXED WHERE deleted = 0
-           ORDER BY name, profile_id`,
-        )
-        .map((row) => row.profile_id),
+      fromTable(`SELECT profile_id AS id FROM autopilot_profiles NOT INDEXED WHERE deleted = 0
+        ORDER BY name, profile_id`),
     );
     expect(plans).toContainEqual(
       expect.stringMatching(
@@ -160,14 +155,10 @@ describe('pages read their own index ranges', () => {
     };
     const { rows } = new InvitationsQueries(runner).page(audience, undefined, AS_OF, 100, null);
     expect(rows.map((row) => row.invitation_id)).toEqual(
-      reads
-        .all<{ invitation_id: string }>(
-          `SELECT invitation_id FROM invitations NOT INDEXED
-           WHERE customer_tenant_id = 'customer-1' OR intended_tenant_id = 'customer-1'
-              OR intended_domain = 'customer-1.example'
-           ORDER BY created_at DESC, invitation_id`,
-        )
-        .map((row) => row.invitation_id),
+      fromTable(`SELECT invitation_id AS id FROM invitations NOT INDEXED
+        WHERE customer_tenant_id = 'customer-1' OR intended_tenant_id = 'customer-1'
+          OR intended_domain = 'customer-1.example'
+        ORDER BY created_at DESC, invitation_id`),
     );
     expect(new Set(rows.map((row) => row.outcome))).toEqual(new Set(['ACCEPTED', 'PENDING']));
     expect(plans).toEqual([expect.stringContaining('MULTI-INDEX OR')]);
