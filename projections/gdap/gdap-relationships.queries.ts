@@ -151,11 +151,21 @@ export class GdapRelationshipsQueries {
 
   /** R69: partners with anything that changes on its own (the scheduler's list to look at). */
   partnersWithScheduledWork(): string[] {
+    // Partner by partner, each found by one seek past the last (a skip-scan): DISTINCT read every
+    // relationship's index entry, on the request thread, at every scheduler pass.
     return this.db
       .all<{ partner_tenant_id: string }>(
-        `SELECT DISTINCT partner_tenant_id FROM gdap_relationships
-         WHERE status IN ('approvalPending', 'active', 'expiring', 'terminationRequested')
-         ORDER BY partner_tenant_id`,
+        `WITH RECURSIVE partners (partner) AS (
+           SELECT MIN(partner_tenant_id) FROM gdap_relationships
+           UNION ALL
+           SELECT (SELECT MIN(partner_tenant_id) FROM gdap_relationships
+                   WHERE partner_tenant_id > partner)
+           FROM partners WHERE partner IS NOT NULL
+         )
+         SELECT partner AS partner_tenant_id FROM partners
+         WHERE partner IS NOT NULL AND EXISTS (
+           SELECT 1 FROM gdap_relationships WHERE partner_tenant_id = partner
+             AND status IN ('approvalPending', 'active', 'expiring', 'terminationRequested'))`,
       )
       .map((row) => row.partner_tenant_id);
   }
