@@ -47,8 +47,9 @@ export class GdapStream {
     const partnerTenantId = partnerOfRelationshipOrNotFound(command.relationshipId);
     const streamId = gdapStreamId(partnerTenantId);
     try {
-      const { customerTenantId } = (await this.aggregates.load(streamId, gdapDecider)).state
-        .relationships[command.relationshipId] ?? { customerTenantId: null };
+      const { customerTenantId } = (
+        await this.aggregates.load(streamId, gdapDecider)
+      ).state.relationships.get(command.relationshipId) ?? { customerTenantId: null };
       if (customerTenantId === null) {
         // Nothing to fence for a relationship that does not exist: the decider says NOT_FOUND.
         const { position } = await this.aggregates.decide(streamId, gdapDecider, command, context);

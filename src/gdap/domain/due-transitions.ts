@@ -1,6 +1,11 @@
 import { AUTO_EXTEND_NONE, addDays, addDuration } from './durations';
 import type { GdapEvent } from './events';
-import { evolveGdap, type GdapRelationship, type GdapState } from './gdap-state';
+import {
+  evolveGdap,
+  type GdapRelationship,
+  type GdapState,
+  namedRelationships,
+} from './gdap-state';
 
 /** R62: an approval request lapses after 90 days. R63: "expiring" is the last 30 days. */
 export const APPROVAL_VALID_DAYS = 90;
@@ -38,7 +43,7 @@ function dueAt(relationship: GdapRelationship): Date | null {
 /** R69: the earliest time anything in `state` is due, for the scheduler to wake at; null: none. */
 export function nextDueAt(state: GdapState): Date | null {
   let earliest: Date | null = null;
-  for (const relationship of Object.values(state.relationships)) {
+  for (const relationship of state.relationships.values()) {
     const due = dueAt(relationship);
     if (due && (!earliest || due < earliest)) earliest = due;
   }
@@ -105,9 +110,7 @@ export function dueTransitions(state: GdapState, now: Date): GdapEvent[] {
   const events: GdapEvent[] = [];
   let current = state;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const due = Object.values(current.relationships).flatMap((relationship) =>
-      step(relationship, now),
-    );
+    const due = namedRelationships(current).flatMap((relationship) => step(relationship, now));
     if (due.length === 0) break;
     events.push(...due);
     current = due.reduce(evolveGdap, current);

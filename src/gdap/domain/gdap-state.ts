@@ -1,3 +1,4 @@
+import { OrderedMap } from 'immutable';
 import { unhandled } from '../../platform/domain/decider';
 import type { GdapAssignmentStatus, GdapEvent, GdapRelationshipStatus } from './events';
 import type { GdapGrant } from './effective-roles';
@@ -26,19 +27,26 @@ export interface GdapRelationship {
   assignments: Readonly<Record<string, GdapAssignment>>;
 }
 
-/** One partner's GDAP relationships with every customer (stream `gdap-<partner>`). */
+/**
+ * One partner's GDAP relationships with every customer (stream `gdap-<partner>`), by id in the
+ * order they were created. A persistent map, as the Autopilot registry's: each event changes one
+ * path of it instead of copying every relationship, so a fold stays linear in the partner's events
+ * (a copied record made it quadratic: 1.9 s for 2,000 relationships, 17 s for 5,000), and states
+ * stay immutable for the AggregateStore's cache.
+ */
 export interface GdapState {
-  relationships: Readonly<Record<string, GdapRelationship>>;
+  relationships: OrderedMap<string, GdapRelationship>;
 }
 
-export const initialGdapState: GdapState = { relationships: {} };
+export const initialGdapState: GdapState = { relationships: OrderedMap() };
 
 /** Statuses in which a relationship's active assignments grant their roles (R67). */
 export const GRANTING: readonly GdapRelationshipStatus[] = ['active', 'expiring'];
 
 /** A relationship no longer counts toward name uniqueness once deleted (R60). */
-export const namedRelationships = (state: GdapState): GdapRelationship[] =>
-  Object.values(state.relationships);
+export const namedRelationships = (state: GdapState): GdapRelationship[] => [
+  ...state.relationships.values(),
+];
 
 /**
  * R67: what one relationship grants: its active assignments while it is active or expiring, each
@@ -64,7 +72,7 @@ export function grantsOfRelationship(
 
 /** R67: the active assignments of the partner's granting relationships with one customer. */
 export function grantsFor(state: GdapState, customerTenantId: string): GdapGrant[] {
-  return Object.values(state.relationships)
+  return namedRelationships(state)
     .filter((relationship) => relationship.customerTenantId === customerTenantId)
     .flatMap((relationship) =>
       grantsOfRelationship(relationship, Object.values(relationship.assignments)),
@@ -76,9 +84,9 @@ const withRelationship = (
   relationshipId: string,
   change: (relationship: GdapRelationship) => GdapRelationship,
 ): GdapState => {
-  const current = state.relationships[relationshipId];
+  const current = state.relationships.get(relationshipId);
   if (!current) return state;
-  return { relationships: { ...state.relationships, [relationshipId]: change(current) } };
+  return { relationships: state.relationships.set(relationshipId, change(current)) };
 };
 
 const withAssignment = (
@@ -111,24 +119,21 @@ export function evolveGdap(state: GdapState, event: GdapEvent): GdapState {
     case 'DelegatedAdminRelationshipCreated': {
       const { data } = event;
       return {
-        relationships: {
-          ...state.relationships,
-          [relationshipId]: {
-            relationshipId,
-            partnerTenantId: data.partnerTenantId,
-            partnerName: data.partnerName,
-            customerTenantId: data.customerTenantId,
-            displayName: data.displayName,
-            duration: data.duration,
-            roles: data.roles,
-            autoExtendDuration: data.autoExtendDuration,
-            status: 'created',
-            approvalExpiresAt: null,
-            activatedAt: null,
-            endDateTime: null,
-            assignments: {},
-          },
-        },
+        relationships: state.relationships.set(relationshipId, {
+          relationshipId,
+          partnerTenantId: data.partnerTenantId,
+          partnerName: data.partnerName,
+          customerTenantId: data.customerTenantId,
+          displayName: data.displayName,
+          duration: data.duration,
+          roles: data.roles,
+          autoExtendDuration: data.autoExtendDuration,
+          status: 'created',
+          approvalExpiresAt: null,
+          activatedAt: null,
+          endDateTime: null,
+          assignments: {},
+        }),
       };
     }
     case 'DelegatedAdminRelationshipUpdated': {
@@ -152,10 +157,8 @@ export function evolveGdap(state: GdapState, event: GdapEvent): GdapState {
         ),
       }));
     }
-    case 'DelegatedAdminRelationshipDeleted': {
-      const { [relationshipId]: _deleted, ...rest } = state.relationships;
-      return { relationships: rest };
-    }
+    case 'DelegatedAdminRelationshipDeleted':
+      return { relationships: state.relationships.delete(relationshipId) };
     case 'DelegatedAdminRelationshipApprovalRequested':
       return withRelationship(state, relationshipId, (relationship) => ({
         ...relationship,

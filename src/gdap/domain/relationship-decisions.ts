@@ -18,7 +18,7 @@ import {
 } from './durations';
 import type { GdapEvent } from './events';
 import { assertCustomerGlobalAdmin, assertPartnerAdminAgent, terminatingSide } from './gdap-access';
-import { GRANTING, type GdapRelationship, type GdapState } from './gdap-state';
+import { GRANTING, type GdapRelationship, type GdapState, namedRelationships } from './gdap-state';
 import { catalogueRoles, type DirectoryRole, GLOBAL_ADMINISTRATOR_ID } from './role-catalogue';
 
 type Of<T extends GdapCommand['type']> = Extract<GdapCommand, { type: T }>;
@@ -33,7 +33,7 @@ const pairOf = (relationship: GdapRelationship) => ({
 
 /** A relationship a command names, or NOT_FOUND (also for callers who may not see it). */
 export function relationshipOf(state: GdapState, relationshipId: string): GdapRelationship {
-  const relationship = state.relationships[relationshipId];
+  const relationship = state.relationships.get(relationshipId);
   if (!relationship) throw notFound('No such GDAP relationship.');
   return relationship;
 }
@@ -59,7 +59,7 @@ function checkDisplayName(state: GdapState, value: string, exceptId?: string): s
       'R60',
     );
   }
-  const taken = Object.values(state.relationships).some(
+  const taken = namedRelationships(state).some(
     (other) =>
       other.relationshipId !== exceptId &&
       other.displayName.normalize('NFC').toLowerCase() === displayName.toLowerCase(),
@@ -90,7 +90,9 @@ export function create(
 ): GdapEvent[] {
   const { actor, relationshipId, customerTenantId } = command;
   assertPartnerAdminAgent(actor, actor.tenantId);
-  if (state.relationships[relationshipId]) throw conflict('This relationship already exists.');
+  if (state.relationships.has(relationshipId)) {
+    throw conflict('This relationship already exists.');
+  }
   if (customerTenantId === actor.tenantId) {
     throw invalidInput('A partner cannot ask for GDAP in its own tenant.', 'R60');
   }
@@ -330,7 +332,7 @@ export function terminateAllForCustomer(
   state: GdapState,
 ): GdapEvent[] {
   assertCustomerGlobalAdmin(command.actor, command.customerTenantId);
-  return Object.values(state.relationships)
+  return namedRelationships(state)
     .filter(
       (relationship) =>
         relationship.customerTenantId === command.customerTenantId &&
