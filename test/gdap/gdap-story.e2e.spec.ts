@@ -378,4 +378,30 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
       expect(await recordedOf(id, 'DelegatedAdminRelationshipTerminated')).toHaveLength(1);
     },
   );
+
+  it('R43: the history of the partner’s GDAP stream shows, after each event, the relationship it is about', async () => {
+    const history: {
+      type: string;
+      data: { relationshipId: string };
+      stateAfter: {
+        totals: { relationships: number };
+        relationships: Record<string, { status: string } | null>;
+      };
+    }[] = (
+      await app.gql(ann, '{ history(streamId: "gdap-contoso-partners") { type data stateAfter } }')
+    ).data.history;
+    expect(history.length).toBeGreaterThan(10);
+    const seen = new Set<string>();
+    for (const { data, stateAfter } of history) {
+      seen.add(data.relationshipId);
+      expect(Object.keys(stateAfter.relationships)).toEqual([data.relationshipId]);
+      // None of this story's relationships is deleted: every one seen so far is counted.
+      expect(stateAfter.totals.relationships).toBe(seen.size);
+    }
+    const [first] = history;
+    expect(first.type).toBe('DelegatedAdminRelationshipCreated');
+    expect(first.stateAfter.relationships[first.data.relationshipId]?.status).toBe('created');
+    const approved = history.find((entry) => entry.type === 'DelegatedAdminRelationshipApproved');
+    expect(approved?.stateAfter.relationships[approved.data.relationshipId]?.status).toBe('active');
+  });
 });

@@ -3,6 +3,7 @@ import { createAssignment, deleteAssignment } from './assignment-decisions';
 import type { GdapCommand } from './commands';
 import { dueTransitions } from './due-transitions';
 import type { GdapEvent } from './events';
+import { gdapViewAfter } from './gdap-history-view';
 import { evolveGdap, type GdapState, initialGdapState } from './gdap-state';
 import {
   approve,
@@ -18,9 +19,12 @@ import {
  * R60–R70: one partner's GDAP relationships and access assignments (`gdap-<partner>`). One stream
  * per partner, so display names are unique per partner at append time (R60).
  */
-export const gdapDecider: Decider<GdapCommand, GdapEvent, GdapState> = {
+export const gdapDecider: Decider<GdapCommand, GdapEvent, GdapState> & {
+  viewAfter: typeof gdapViewAfter;
+} = {
   initialState: initialGdapState,
   evolve: evolveGdap,
+  viewAfter: gdapViewAfter,
   decide(command, state, now) {
     switch (command.type) {
       case 'CreateDelegatedAdminRelationship':
