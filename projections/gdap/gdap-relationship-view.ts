@@ -1,4 +1,5 @@
 import type { GdapAssignmentStatus, GdapEventType } from '../../src/gdap/domain/events';
+import { createdRelationship } from '../../src/gdap/domain/gdap-state';
 import type {
   HandlerOf,
   ProjectionHandlers,
@@ -62,20 +63,7 @@ const toAssignmentStatus =
 const EVOLVE: { [Type in GdapEventType]: Evolve<Type> } = {
   DelegatedAdminRelationshipCreated: (view, { data, metadata }) =>
     view ?? {
-      relationshipId: data.relationshipId,
-      partnerTenantId: data.partnerTenantId,
-      partnerName: data.partnerName,
-      customerTenantId: data.customerTenantId,
-      displayName: data.displayName,
-      duration: data.duration,
-      roles: data.roles,
-      autoExtendDuration: data.autoExtendDuration,
-      status: 'created',
-      approvalUrl: null,
-      emailDraft: null,
-      approvalExpiresAt: null,
-      activatedAt: null,
-      endDateTime: null,
+      ...createdRelationship(data, { approvalUrl: null, emailDraft: null }),
       createdAt: metadata.occurredAt,
       changedAt: metadata.occurredAt,
       assignments: [],

@@ -113,6 +113,30 @@ const endAssignments = (relationship: GdapRelationship): GdapRelationship['assig
     ]),
   );
 
+/**
+ * R60: a relationship as it is created, as the domain's state and the read models' views both
+ * begin it; `beforeMoments` is what a view adds before the approval and activity moments (its
+ * stored JSON keeps that order), and each adds its own assignments after.
+ */
+export const createdRelationship = <Extra extends object>(
+  data: Extract<GdapEvent, { type: 'DelegatedAdminRelationshipCreated' }>['data'],
+  beforeMoments: Extra,
+) => ({
+  relationshipId: data.relationshipId,
+  partnerTenantId: data.partnerTenantId,
+  partnerName: data.partnerName,
+  customerTenantId: data.customerTenantId,
+  displayName: data.displayName,
+  duration: data.duration,
+  roles: data.roles,
+  autoExtendDuration: data.autoExtendDuration,
+  status: 'created' as const,
+  ...beforeMoments,
+  approvalExpiresAt: null,
+  activatedAt: null,
+  endDateTime: null,
+});
+
 export function evolveGdap(state: GdapState, event: GdapEvent): GdapState {
   const { relationshipId } = event.data;
   switch (event.type) {
@@ -120,18 +144,7 @@ export function evolveGdap(state: GdapState, event: GdapEvent): GdapState {
       const { data } = event;
       return {
         relationships: state.relationships.set(relationshipId, {
-          relationshipId,
-          partnerTenantId: data.partnerTenantId,
-          partnerName: data.partnerName,
-          customerTenantId: data.customerTenantId,
-          displayName: data.displayName,
-          duration: data.duration,
-          roles: data.roles,
-          autoExtendDuration: data.autoExtendDuration,
-          status: 'created',
-          approvalExpiresAt: null,
-          activatedAt: null,
-          endDateTime: null,
+          ...createdRelationship(data, {}),
           assignments: {},
         }),
       };
