@@ -39,6 +39,13 @@ const SCHEDULER_ACTOR: Actor = {
 export class GdapScheduler {
   private readonly logger = new Logger('GdapScheduler');
   private readonly dueAt = new Map<string, number>();
+  /**
+   * Per partner, its next due time and the stream revision it was found at. What is due depends on
+   * the stream alone (the clock only says whether it has come), so a pass looks through a
+   * partner's relationships again only when its stream has moved: every command wakes a pass
+   * over every partner, which must not cost every relationship of every partner.
+   */
+  private readonly found = new Map<string, { revision: number | 'no_stream'; next: Date | null }>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = true;
@@ -122,8 +129,10 @@ export class GdapScheduler {
 
   private async recordDue(partnerTenantId: string): Promise<void> {
     const streamId = gdapStreamId(partnerTenantId);
-    const { state } = await this.aggregates.load(streamId, gdapDecider);
-    let next = nextDueAt(state);
+    const { state, revision } = await this.aggregates.load(streamId, gdapDecider);
+    const seen = this.found.get(partnerTenantId);
+    let next = seen?.revision === revision ? seen.next : nextDueAt(state);
+    this.found.set(partnerTenantId, { revision, next });
     if (next && next <= this.clock.now()) {
       const decided = await this.aggregates.decide(
         streamId,
@@ -133,6 +142,7 @@ export class GdapScheduler {
         { takeTurns: true },
       );
       next = nextDueAt(decided.state);
+      this.found.delete(partnerTenantId);
     }
     if (next) this.dueAt.set(partnerTenantId, next.getTime());
     else this.dueAt.delete(partnerTenantId);

@@ -1,0 +1,79 @@
+import { nextDueAt } from '../../src/gdap/domain/due-transitions';
+import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
+import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
+import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
+import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { people } from '../support/tenants';
+
+jest.mock('../../src/gdap/domain/due-transitions', () => {
+  const actual = jest.requireActual('../../src/gdap/domain/due-transitions');
+  return { ...actual, nextDueAt: jest.fn(actual.nextDueAt) };
+});
+
+const CREATE = `mutation ($input: CreateDelegatedAdminRelationshipInput!) { createDelegatedAdminRelationship(input: $input) { id } }`;
+const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
+
+/**
+ * R69: every GDAP command wakes a scheduler pass over every partner with scheduled work. What is
+ * due depends on a partner's stream alone, so a pass looks through a partner's relationships
+ * (nextDueAt) only when its stream has moved since the last look, not every relationship of every
+ * partner at every command.
+ */
+describe('the GDAP scheduler looks again only at partners whose stream moved', () => {
+  let app: TestApp;
+  let ann: string;
+  let scheduler: GdapScheduler;
+  const looks = nextDueAt as jest.MockedFunction<typeof nextDueAt>;
+
+  const pending = async (displayName: string) => {
+    const created = await app.gql(ann, CREATE, {
+      input: {
+        customerTenantId: 'fabrikam',
+        displayName,
+        duration: 'P30D',
+        roles: [{ roleTemplateId: DIRECTORY_ROLES.USER_ADMINISTRATOR.roleTemplateId }],
+      },
+    });
+    const requested = await app.gql(ann, REQUEST, {
+      id: created.data.createDelegatedAdminRelationship.id,
+    });
+    expect(requested.errors).toBeUndefined();
+  };
+
+  beforeAll(async () => {
+    app = await startApp();
+    ann = await app.token(people.ann);
+    scheduler = app.app.get(GdapScheduler);
+    await scheduler.stop(); // this test runs the passes itself
+  });
+  afterAll(async () => {
+    await app.close();
+    removeDataDir(app.dataDir);
+  });
+
+  it('R69: passes over an unchanged stream find its due time without looking through it', async () => {
+    await pending('First');
+    await pending('Second');
+    await scheduler.runDue();
+    looks.mockClear();
+
+    await scheduler.runDue();
+    await scheduler.runDue();
+    expect(looks).not.toHaveBeenCalled();
+
+    await pending('Third'); // the partner's stream moves
+    await scheduler.runDue();
+    await scheduler.runDue();
+    expect(looks).toHaveBeenCalledTimes(1);
+    expect(looks.mock.results[0].value).toEqual(expect.any(Date)); // the approval requests expire
+  });
+
+  it('R62, R69: a due time found once is still acted on when it comes', async () => {
+    app.clock.advance(91 * 86_400_000); // past the approval requests' 90 days
+    await scheduler.runDue();
+    const recorded = await app.app.get<EventStore>(EVENT_STORE).readStream('gdap-contoso-partners');
+    expect(
+      recorded.filter((event) => event.type === 'DelegatedAdminRelationshipApprovalExpired'),
+    ).toHaveLength(3);
+  });
+});
