@@ -27,13 +27,13 @@ const SCHEDULER_ACTOR: Actor = {
 
 /**
  * R69: records GDAP's time-based transitions (approval expiry, expiring, expired, auto-extension,
- * and the asynchronous steps: assignments activated and deleted, termination finished). It keeps
- * no state of its own: each partner's stream says what is due (`nextDueAt`), the decider decides it
+ * and the asynchronous steps: assignments activated and deleted, termination finished). What it
+ * keeps in memory is derived from the streams: each partner's stream says what is due (`nextDueAt`), the decider decides it
  * from the clock and appends with the stream's expected revision, so after a crash or a restart
  * nothing is missed (it looks again at start) and nothing is recorded twice (a second decision on
  * the recorded stream finds nothing due; a concurrent one fails its expected revision).
- * It wakes at the earliest due time it knows, and at least every GDAP_SCHEDULER_MAX_SLEEP_MS to
- * find partners it has not heard of (other processes, a moved clock).
+ * It wakes at the earliest due time it knows, and at least every GDAP_SCHEDULER_MAX_SLEEP_MS for
+ * a pass over every partner, to find partners it has not heard of (other processes, a moved clock).
  */
 @Injectable()
 export class GdapScheduler {
@@ -46,6 +46,10 @@ export class GdapScheduler {
    * over every partner, which must not cost every relationship of every partner.
    */
   private readonly found = new Map<string, { revision: number | 'no_stream'; next: Date | null }>();
+  /** Partners whose streams this process's commands changed since the last pass. */
+  private readonly changed = new Set<string>();
+  /** When the last pass over every partner began (this process's monotonic clock, in ms). */
+  private lastFullPass = -Infinity;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = true;
@@ -71,7 +75,7 @@ export class GdapScheduler {
 
   /** A command changed `partnerTenantId`'s stream: look at it now. */
   consider(partnerTenantId: string): void {
-    this.dueAt.set(partnerTenantId, 0);
+    this.changed.add(partnerTenantId);
     this.wake();
   }
 
@@ -89,8 +93,14 @@ export class GdapScheduler {
    * after GDAP_SCHEDULER_MAX_SLEEP_MS.
    */
   async runDue(): Promise<void> {
+    this.lastFullPass = performance.now();
+    const changed = this.takeChanged();
+    await this.recordDueOf([...new Set([...(await this.partners()), ...changed])]);
+  }
+
+  private async recordDueOf(partners: readonly string[]): Promise<void> {
     const failed: unknown[] = [];
-    for (const partner of await this.partners()) {
+    for (const partner of partners) {
       await this.recordDue(partner).catch((error: unknown) => {
         failed.push(error);
         // Tried again after a rest, not at once: a due time in the past would wake it in a loop.
@@ -106,14 +116,39 @@ export class GdapScheduler {
     }
   }
 
+  /**
+   * Every partner (the read model's, and those this process knows) at least every
+   * GDAP_SCHEDULER_MAX_SLEEP_MS, to find what other processes recorded; in between, only the
+   * partners this process's commands changed and those whose due time has come, so a command
+   * does not cost a look at every partner.
+   */
   private async pass(): Promise<void> {
     if (this.stopped) return;
     try {
-      await this.runDue();
+      if (performance.now() - this.lastFullPass >= this.settings.GDAP_SCHEDULER_MAX_SLEEP_MS) {
+        await this.runDue();
+      } else {
+        await this.recordDueOf(this.dueNow());
+      }
     } catch (error) {
       this.logger.warn(`A GDAP scheduler pass failed; it runs again shortly: ${String(error)}`);
     }
     this.sleep();
+  }
+
+  /** The partners changed since the last pass, and those whose next due time has come. */
+  private dueNow(): string[] {
+    const now = this.clock.now().getTime();
+    const partners = new Set(this.takeChanged());
+    for (const [partner, at] of this.dueAt) if (at <= now) partners.add(partner);
+    return [...partners];
+  }
+
+  /** Taken at once, so a change noted while a pass runs waits for the next pass. */
+  private takeChanged(): string[] {
+    const changed = [...this.changed];
+    this.changed.clear();
+    return changed;
   }
 
   private async partners(): Promise<string[]> {
@@ -155,8 +190,10 @@ export class GdapScheduler {
       ...this.dueAt.values(),
       now + this.settings.GDAP_SCHEDULER_MAX_SLEEP_MS,
     );
-    // setTimeout holds at most ~24.8 days; the pass after it finds the rest.
-    const delay = Math.min(Math.max(earliest - now, 0), this.settings.GDAP_SCHEDULER_MAX_SLEEP_MS);
+    // Never past the next pass over every partner; setTimeout holds at most ~24.8 days.
+    const untilFullPass =
+      this.lastFullPass + this.settings.GDAP_SCHEDULER_MAX_SLEEP_MS - performance.now();
+    const delay = Math.max(Math.min(earliest - now, untilFullPass), 0);
     this.timer = setTimeout(() => this.wake(), delay);
     this.timer.unref();
   }

@@ -2,6 +2,7 @@ import { nextDueAt } from '../../src/gdap/domain/due-transitions';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
+import { AggregateStore } from '../../src/platform/write/aggregate-store';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';
 
@@ -12,6 +13,8 @@ jest.mock('../../src/gdap/domain/due-transitions', () => {
 
 const CREATE = `mutation ($input: CreateDelegatedAdminRelationshipInput!) { createDelegatedAdminRelationship(input: $input) { id } }`;
 const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
+const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
+const TERMINATE = `mutation ($id: ID!) { terminateDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 
 /**
  * R69: every GDAP command wakes a scheduler pass over every partner with scheduled work. What is
@@ -75,5 +78,61 @@ describe('the GDAP scheduler looks again only at partners whose stream moved', (
     expect(
       recorded.filter((event) => event.type === 'DelegatedAdminRelationshipApprovalExpired'),
     ).toHaveLength(3);
+  });
+});
+
+/**
+ * R69: between its passes over every partner (at least every GDAP_SCHEDULER_MAX_SLEEP_MS), a pass
+ * that a command wakes looks at the partners this process changed and those whose due time has
+ * come, not at every partner with scheduled work.
+ */
+describe('a pass that a command wakes looks only at what changed or is due', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startApp({ env: { GDAP_SCHEDULER_MAX_SLEEP_MS: '3600000' } });
+  });
+  afterAll(async () => {
+    await app.close();
+    removeDataDir(app.dataDir);
+  });
+
+  it('R64, R69: a termination is finished without loading another partner’s stream', async () => {
+    const [ann, otto, fay] = await Promise.all(
+      [people.ann, people.otto, people.fay].map((claims) => app.token(claims)),
+    );
+    const relationship = async (token: string, displayName: string) => {
+      const created = await app.gql(token, CREATE, {
+        input: {
+          customerTenantId: 'fabrikam',
+          displayName,
+          duration: 'P30D',
+          roles: [{ roleTemplateId: DIRECTORY_ROLES.USER_ADMINISTRATOR.roleTemplateId }],
+        },
+      });
+      const id: string = created.data.createDelegatedAdminRelationship.id;
+      expect(await app.gql(token, REQUEST, { id })).not.toHaveProperty('errors');
+      return id;
+    };
+    await relationship(otto, 'Other partner’s, pending approval');
+    const id = await relationship(ann, 'Contoso’s');
+    expect(await app.gql(fay, APPROVE, { id })).not.toHaveProperty('errors');
+    await app.app.get(GdapScheduler).runDue(); // both partners known, as after any full pass
+
+    const loads = jest.spyOn(app.app.get(AggregateStore), 'load');
+    expect(await app.gql(ann, TERMINATE, { id })).not.toHaveProperty('errors');
+    const store = app.app.get<EventStore>(EVENT_STORE);
+    const terminated = async () =>
+      (await store.readStream('gdap-contoso-partners')).some(
+        (event) => event.type === 'DelegatedAdminRelationshipTerminated',
+      );
+    for (let waited = 0; !(await terminated()) && waited < 5000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await terminated()).toBe(true);
+    const streamsLoaded = new Set(loads.mock.calls.map(([streamId]) => streamId));
+    expect(streamsLoaded).toContain('gdap-contoso-partners');
+    expect(streamsLoaded).not.toContain('gdap-other-partners');
+    loads.mockRestore();
   });
 });
