@@ -16,6 +16,21 @@ const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval
 const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 const TERMINATE = `mutation ($id: ID!) { terminateDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 
+/** A relationship of the caller's partner with Fabrikam, its approval requested; its id. */
+async function pendingRelationship(app: TestApp, token: string, displayName: string) {
+  const created = await app.gql(token, CREATE, {
+    input: {
+      customerTenantId: 'fabrikam',
+      displayName,
+      duration: 'P30D',
+      roles: [{ roleTemplateId: DIRECTORY_ROLES.USER_ADMINISTRATOR.roleTemplateId }],
+    },
+  });
+  const id: string = created.data.createDelegatedAdminRelationship.id;
+  expect(await app.gql(token, REQUEST, { id })).not.toHaveProperty('errors');
+  return id;
+}
+
 /**
  * R69: every GDAP command wakes a scheduler pass over every partner with scheduled work. What is
  * due depends on a partner's stream alone, so a pass looks through a partner's relationships
@@ -28,20 +43,7 @@ describe('the GDAP scheduler looks again only at partners whose stream moved', (
   let scheduler: GdapScheduler;
   const looks = nextDueAt as jest.MockedFunction<typeof nextDueAt>;
 
-  const pending = async (displayName: string) => {
-    const created = await app.gql(ann, CREATE, {
-      input: {
-        customerTenantId: 'fabrikam',
-        displayName,
-        duration: 'P30D',
-        roles: [{ roleTemplateId: DIRECTORY_ROLES.USER_ADMINISTRATOR.roleTemplateId }],
-      },
-    });
-    const requested = await app.gql(ann, REQUEST, {
-      id: created.data.createDelegatedAdminRelationship.id,
-    });
-    expect(requested.errors).toBeUndefined();
-  };
+  const pending = (displayName: string) => pendingRelationship(app, ann, displayName);
 
   beforeAll(async () => {
     app = await startApp();
@@ -101,21 +103,8 @@ describe('a pass that a command wakes looks only at what changed or is due', () 
     const [ann, otto, fay] = await Promise.all(
       [people.ann, people.otto, people.fay].map((claims) => app.token(claims)),
     );
-    const relationship = async (token: string, displayName: string) => {
-      const created = await app.gql(token, CREATE, {
-        input: {
-          customerTenantId: 'fabrikam',
-          displayName,
-          duration: 'P30D',
-          roles: [{ roleTemplateId: DIRECTORY_ROLES.USER_ADMINISTRATOR.roleTemplateId }],
-        },
-      });
-      const id: string = created.data.createDelegatedAdminRelationship.id;
-      expect(await app.gql(token, REQUEST, { id })).not.toHaveProperty('errors');
-      return id;
-    };
-    await relationship(otto, 'Other partner’s, pending approval');
-    const id = await relationship(ann, 'Contoso’s');
+    await pendingRelationship(app, otto, 'Other partner’s, pending approval');
+    const id = await pendingRelationship(app, ann, 'Contoso’s');
     expect(await app.gql(fay, APPROVE, { id })).not.toHaveProperty('errors');
     await app.app.get(GdapScheduler).runDue(); // both partners known, as after any full pass
 
