@@ -38,7 +38,7 @@ import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
-import { boundedList, rowsToRead } from '../platform/graphql/bounded-list';
+import { boundedList } from '../platform/graphql/bounded-list';
 import { AutopilotQueries } from '../../projections/autopilot/autopilot.queries';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { deviceOrigin, toAutopilotDevice, toAutopilotProfile } from './autopilot.mapper';
@@ -103,11 +103,12 @@ export class AutopilotResolver {
     const customerTenantId = tenantOf(customerTenantIdInput);
     await this.readSide.ready(...READ_MODELS);
     const facts = this.visibleFacts(actor, customerTenantId);
-    const max = this.settings.GRAPHQL_MAX_LIST_ITEMS;
-    const rows = this.autopilot.profilesOf(customerTenantId, rowsToRead(max));
-    return boundedList(rows, max, 'autopilotProfiles', 'autopilotProfilesConnection').map((row) =>
-      this.profile(actor, row, facts),
-    );
+    return boundedList(
+      this.settings.GRAPHQL_MAX_LIST_ITEMS,
+      (limit) => this.autopilot.profilesOf(customerTenantId, limit),
+      'autopilotProfiles',
+      'autopilotProfilesConnection',
+    ).map((row) => this.profile(actor, row, facts));
   }
 
   @Query(() => AutopilotProfileConnection, {
@@ -173,11 +174,12 @@ export class AutopilotResolver {
     const customerTenantId = tenantOf(customerTenantIdInput);
     await this.readSide.ready(...READ_MODELS);
     const facts = this.visibleFacts(actor, customerTenantId);
-    const max = this.settings.GRAPHQL_MAX_LIST_ITEMS;
-    const rows = this.autopilot.devicesOf(customerTenantId, rowsToRead(max));
-    return boundedList(rows, max, 'autopilotDevices', 'autopilotDevicesConnection').map((row) =>
-      this.device(actor, row, facts),
-    );
+    return boundedList(
+      this.settings.GRAPHQL_MAX_LIST_ITEMS,
+      (limit) => this.autopilot.devicesOf(customerTenantId, limit),
+      'autopilotDevices',
+      'autopilotDevicesConnection',
+    ).map((row) => this.device(actor, row, facts));
   }
 
   @Mutation(() => AutopilotProfile, { description: 'R30, R35: a partner Admin Agent.' })

@@ -3,7 +3,7 @@ import { SETTINGS, type Settings } from '../platform/config/settings';
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
 import { connectionOf } from '../platform/graphql/connection';
-import { boundedList, rowsToRead } from '../platform/graphql/bounded-list';
+import { boundedList } from '../platform/graphql/bounded-list';
 import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
 import type { CommandContext } from '../platform/write/command-context';
 import { ChangeSubscriptionAccess } from './change-subscription-access';
@@ -18,10 +18,7 @@ import type { Principal as DomainPrincipal } from './domain/azure-roles';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
-import {
-  SubscriptionsQueries,
-  type SubscriptionView,
-} from '../../projections/azure-subscriptions/subscriptions.queries';
+import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
 import { toAzureSubscription } from './subscription.mapper';
 
 const isSubscriptionKey = (value: unknown): value is { name: string; id: string } =>
@@ -166,9 +163,14 @@ export class SubscriptionsResolver {
     @CurrentActor() actor: Actor,
     @Args('customerTenantId', { type: () => ID, nullable: true }) customerTenantIdInput?: string,
   ): Promise<AzureSubscription[]> {
-    const max = this.settings.GRAPHQL_MAX_LIST_ITEMS;
-    const views = await this.ofCustomer(actor, customerTenantIdInput, rowsToRead(max));
-    return boundedList(views, max, 'azureSubscriptions', 'azureSubscriptionsConnection')
+    const tenant = await this.listingTenant(actor, customerTenantIdInput);
+    if (!tenant) return [];
+    return boundedList(
+      this.settings.GRAPHQL_MAX_LIST_ITEMS,
+      (limit) => this.subscriptions.ofCustomer(tenant, limit),
+      'azureSubscriptions',
+      'azureSubscriptionsConnection',
+    )
       .filter((view) => maySeeSubscription(actor, view))
       .map((view) => toAzureSubscription(view, actor));
   }
@@ -187,7 +189,8 @@ export class SubscriptionsResolver {
     const key = decodeCursor(after, isSubscriptionKey);
     // A customer's subscriptions are few and filtered by who may see each (maySeeSubscription):
     // paged here, over the visible list in its order (display name, then id).
-    const all = (await this.ofCustomer(actor, customerTenantIdInput))
+    const tenant = await this.listingTenant(actor, customerTenantIdInput);
+    const all = (tenant ? this.subscriptions.ofCustomer(tenant) : [])
       .filter((view) => maySeeSubscription(actor, view))
       .map((view) => toAzureSubscription(view, actor));
     const start = key
@@ -206,19 +209,17 @@ export class SubscriptionsResolver {
     );
   }
 
-  /** R17: the subscriptions of the customer the caller lists, before who may see each is asked. */
-  private async ofCustomer(
+  /** R17: whose subscriptions the caller lists (undefined: none), once the read model is ready. */
+  private async listingTenant(
     actor: Actor,
     customerTenantIdInput: string | undefined,
-    limit?: number,
-  ): Promise<SubscriptionView[]> {
+  ): Promise<string | undefined> {
     const customerTenantId = customerTenantIdInput
       ? normaliseTenantId(customerTenantIdInput, 'customerTenantId')
       : undefined;
     assertPartnerPageReader(actor);
     await this.readSide.ready('subscriptions');
-    const tenant = subscriptionListingTenantOf(actor, customerTenantId);
-    return tenant ? this.subscriptions.ofCustomer(tenant, limit) : [];
+    return subscriptionListingTenantOf(actor, customerTenantId);
   }
 
   /** Removing its own last role hides a subscription from a partner; the answer still shows the result. */

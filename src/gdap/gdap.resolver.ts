@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { SETTINGS, type Settings } from '../platform/config/settings';
-import { boundedList, rowsToRead } from '../platform/graphql/bounded-list';
+import { boundedList } from '../platform/graphql/bounded-list';
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
 import { GdapRelationshipsHistoryQueries } from '../../projections/gdap/gdap-relationships-history.queries';
@@ -147,13 +147,13 @@ export class GdapResolver {
     // R43: asOf reads the relationships as they stood then, not today's rows.
     await this.readSide.ready(asOf ? HISTORY_READ_MODEL : READ_MODEL);
     const now = asOf ?? this.readSide.now();
-    const max = this.settings.GRAPHQL_MAX_LIST_ITEMS;
-    const ending = asOf
-      ? this.history.endingBy(actor.tenantId, addDays(now, 30), asOf, rowsToRead(max))
-      : this.relationships.endingBy(actor.tenantId, addDays(now, 30), rowsToRead(max));
+    const until = addDays(now, 30);
     const within30 = boundedList(
-      ending,
-      max,
+      this.settings.GRAPHQL_MAX_LIST_ITEMS,
+      (limit) =>
+        asOf
+          ? this.history.endingBy(actor.tenantId, until, asOf, limit)
+          : this.relationships.endingBy(actor.tenantId, until, limit),
       'expiringDelegatedAdminRelationships',
       'delegatedAdminRelationships',
     )

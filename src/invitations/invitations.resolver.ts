@@ -28,7 +28,7 @@ const isInvitationKey = (value: unknown): value is InvitationPageKey =>
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
-import { boundedList, rowsToRead } from '../platform/graphql/bounded-list';
+import { boundedList } from '../platform/graphql/bounded-list';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { InvitationsQueries } from '../../projections/invitations/invitations.queries';
 import { PartnerRelationship } from '../delegated-admin/customers-page/customer.types';
@@ -144,11 +144,12 @@ export class InvitationsResolver {
     assertPartnerPageReader(actor);
     await this.readSide.ready('invitations');
     const now = this.readSide.now();
-    const max = this.settings.GRAPHQL_MAX_LIST_ITEMS;
-    const rows = this.invitationRows(actor, status, now, rowsToRead(max));
-    return boundedList(rows, max, 'invitations', 'invitationsConnection').map((row) =>
-      toInvitation(row, now),
-    );
+    return boundedList(
+      this.settings.GRAPHQL_MAX_LIST_ITEMS,
+      (limit) => this.invitationRows(actor, status, now, limit),
+      'invitations',
+      'invitationsConnection',
+    ).map((row) => toInvitation(row, now));
   }
 
   @Query(() => InvitationConnection, {
