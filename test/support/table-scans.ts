@@ -1,4 +1,5 @@
 import type { ReadStore, SqlParams } from '../../src/platform/read-store/read-store';
+import { planSteps } from './planned-runner';
 
 /** A totalCount reads every matching row, but only when the caller asks for it. */
 const COUNTED_WHEN_ASKED = /^SELECT COUNT\(\*\)/i;
@@ -34,10 +35,7 @@ export function watchTableScans(store: ReadStore): { scans: Map<string, string>;
     if (!/^(SELECT|WITH)\b/i.test(statement) || COUNTED_WHEN_ASKED.test(statement)) return;
     if (checked.has(statement)) return;
     checked.add(statement);
-    const steps = store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as {
-      detail: string;
-    }[];
-    const details = steps.map((step) => step.detail);
+    const details = planSteps(store, sql, params);
     if (wholeReads(details).length > 0) scans.set(statement, details.join(' | '));
   };
   store.get = <Row>(sql: string, params?: SqlParams): Row | undefined => {

@@ -11,6 +11,7 @@ import { AuditQueries, type AuditRow } from '../../../projections/audit/audit.qu
 import type { AuditFilter, AuditScope } from '../../../src/audit/domain/audit-visibility';
 import { ReadStore, type SqlParams } from '../../../src/platform/read-store/read-store';
 import { createReadModels } from '../../support/read-model-tables';
+import { planSteps } from '../../support/planned-runner';
 
 const ENTRIES = 3_000;
 const START = Date.UTC(2026, 0, 1);
@@ -70,10 +71,7 @@ describe('audit pages filtered by time (R41, R42)', () => {
         run: (sql, params) => reads.run(sql, params),
         get: (sql, params) => reads.get(sql, params),
         all: (sql: string, params: SqlParams = []) => {
-          const steps = reads.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as {
-            detail: string;
-          }[];
-          plans.push(steps.map((step) => step.detail).join(' | '));
+          plans.push(planSteps(reads, sql, params).join(' | '));
           return reads.all(sql, params);
         },
       }),

@@ -20,6 +20,7 @@ import type {
 import { encodeCursor } from '../../../src/platform/graphql/cursor';
 import { ReadStore, type SqlParams } from '../../../src/platform/read-store/read-store';
 import { createReadModels } from '../../support/read-model-tables';
+import { planSteps } from '../../support/planned-runner';
 
 const PARTNER = 'contoso-partners';
 const FIRST = [
@@ -256,9 +257,7 @@ describe('the Customers page searched and sorted by name (customers.queries.ts)'
       },
     };
     requests(new CustomersQueries(recording));
-    return asked.map(({ sql, params }) =>
-      store.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params).map((step) => step.detail),
-    );
+    return asked.map(({ sql, params }) => planSteps(store, sql, params));
   }
 
   /** A read of `index` in a range bounded on both sides (the prefix's, or a cursor on one side). */
