@@ -28,12 +28,13 @@ const SCHEDULER_ACTOR: Actor = {
 /**
  * R69: records GDAP's time-based transitions (approval expiry, expiring, expired, auto-extension,
  * and the asynchronous steps: assignments activated and deleted, termination finished). What it
- * keeps in memory is derived from the streams: each partner's stream says what is due (`nextDueAt`), the decider decides it
- * from the clock and appends with the stream's expected revision, so after a crash or a restart
- * nothing is missed (it looks again at start) and nothing is recorded twice (a second decision on
- * the recorded stream finds nothing due; a concurrent one fails its expected revision).
- * It wakes at the earliest due time it knows, and at least every GDAP_SCHEDULER_MAX_SLEEP_MS for
- * a pass over every partner, to find partners it has not heard of (other processes, a moved clock).
+ * keeps in memory is derived from the streams: each partner's stream says what is due
+ * (`nextDueAt`), the decider decides it from the clock and appends with the stream's expected
+ * revision, so after a crash or a restart nothing is missed (it looks again at start) and nothing
+ * is recorded twice (a second decision on the recorded stream finds nothing due; a concurrent one
+ * fails its expected revision). It wakes at the earliest due time it knows, and at least every
+ * GDAP_SCHEDULER_MAX_SLEEP_MS for a pass over every partner, to find partners it has not heard of
+ * (other processes, a moved clock).
  */
 @Injectable()
 export class GdapScheduler {
@@ -42,8 +43,7 @@ export class GdapScheduler {
   /**
    * Per partner, its next due time and the stream revision it was found at. What is due depends on
    * the stream alone (the clock only says whether it has come), so a pass looks through a
-   * partner's relationships again only when its stream has moved: every command wakes a pass
-   * over every partner, which must not cost every relationship of every partner.
+   * partner's relationships again only when its stream has moved, not at every pass.
    */
   private readonly found = new Map<string, { revision: number | 'no_stream'; next: Date | null }>();
   /** Partners whose streams this process's commands changed since the last pass. */
