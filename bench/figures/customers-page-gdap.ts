@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { customerMapper } from '../../src/delegated-admin/customers-page/customer.mapper';
 import type { Actor } from '../../src/platform/domain/actor';
 import { ReadStore } from '../../src/platform/read-store/read-store';
-import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
+import { PartnerSubscriptionsQueries } from '../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import {
   gdapRelationshipsProjection,
@@ -57,7 +57,7 @@ function openPageReader(file: string): PageReader {
   return {
     store,
     customers: new CustomersQueries(store),
-    subscriptions: new SubscriptionsQueries(store),
+    subscriptions: new PartnerSubscriptionsQueries(store),
   };
 }
 

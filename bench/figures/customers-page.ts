@@ -14,8 +14,11 @@ import { ReadStore } from '../../src/platform/read-store/read-store';
 import { customersProjection } from '../../projections/delegated-admin/customers.projection';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { RELATIONSHIP_COLUMNS } from '../../projections/delegated-admin/relationship-row';
-import { subscriptionsProjection } from '../../projections/azure-subscriptions/subscriptions.projection';
-import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
+import { partnerSubscriptionsProjection } from '../../projections/azure-subscriptions/partner-subscriptions.projection';
+import {
+  NO_SUBSCRIPTIONS,
+  PartnerSubscriptionsQueries,
+} from '../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { gdapRelationshipsProjection } from '../../projections/gdap/gdap-relationships.projection';
 import type { BenchOptions } from '../lib/options';
 import { Random } from '../lib/random';
@@ -98,10 +101,11 @@ export function populate(
   const insert = `INSERT INTO customers (${RELATIONSHIP_COLUMNS.join(', ')})
     VALUES (${RELATIONSHIP_COLUMNS.map((column) => `@${column}`).join(', ')})`;
   store.transaction(() => {
-    // The page's query joins each row's GDAP summary (none here: figure 11 adds them).
+    // The page's query joins each row's GDAP summary (none here: figure 11 adds them) and
+    // filters by the partner's subscriptions.
     for (const projection of [
       customersProjection,
-      subscriptionsProjection,
+      partnerSubscriptionsProjection,
       gdapRelationshipsProjection,
     ]) {
       projection.schema.forEach((ddl) => store.db.exec(ddl));
@@ -137,7 +141,7 @@ export function populate(
 /** What serves a page: a read store's customers and subscriptions queries. */
 export interface PageQueries {
   customers: CustomersQueries;
-  subscriptions: SubscriptionsQueries;
+  subscriptions: PartnerSubscriptionsQueries;
 }
 
 /**
@@ -155,12 +159,15 @@ export function servePage(
     { partnerTenantId: PARTNER, roles: ['ADMIN_AGENT'] },
     { filter, first: 50 },
   );
-  const ofCustomers = subscriptions.ofCustomers(page.rows.map((row) => row.customer_tenant_id));
+  const ofCustomers = subscriptions.rowsOf(
+    PARTNER,
+    page.rows.map((row) => row.customer_tenant_id),
+  );
   const gdapOf = gdapOfRows(page.rows, customers.pairSummaries.decode);
   const nodes = page.rows.map((row) =>
     toCustomer(
       row,
-      ofCustomers.get(row.customer_tenant_id) ?? [],
+      ofCustomers.get(row.customer_tenant_id) ?? NO_SUBSCRIPTIONS,
       gdapOf.get(row.customer_tenant_id),
     ),
   );
@@ -174,7 +181,7 @@ function searchedPages(file: string, names: string[], requests: number, seed: nu
   try {
     const queries = {
       customers: new CustomersQueries(store),
-      subscriptions: new SubscriptionsQueries(store),
+      subscriptions: new PartnerSubscriptionsQueries(store),
     };
     const toCustomer = customerMapper(viewer);
     const random = Random.for(seed, 'customers-page-searches');

@@ -6,6 +6,7 @@ import type {
   SortDirection,
 } from '../../src/delegated-admin/domain/customer-search';
 import { PairSummaryReader } from '../gdap/gdap-pair-summary-reader';
+import { groupHolds } from '../azure-subscriptions/partner-subscriptions.queries';
 
 export interface RelationshipRow {
   partner_tenant_id: string;
@@ -68,13 +69,9 @@ export function sortValue(row: RelationshipRow, sort: CustomerSort): string {
 /** Above every prefix's continuation in SQLite's byte order (UTF-8 F4 8F BF BF). */
 const PREFIX_END = '\u{10FFFF}';
 
-const VISIBLE_LIVE_SUBSCRIPTION = `SELECT 1 FROM azure_subscriptions s
-  WHERE s.customer_tenant_id = c.customer_tenant_id AND s.cancelled_at IS NULL`;
-
-/** A partner group's role on a subscription (subscriptions read model). */
-const GROUP_ROLE = `SELECT 1 FROM subscription_role_assignments a
-  WHERE a.subscription_id = s.subscription_id AND a.principal_kind = 'PARTNER_GROUP'
-    AND a.partner_tenant_id = @partner`;
+/** A live subscription the partner sees in the row's customer (partner-subscriptions read model). */
+const SEEN_SUBSCRIPTION = `SELECT 1 FROM partner_subscriptions ps
+  WHERE ps.partner_tenant_id = @partner AND ps.customer_tenant_id = c.customer_tenant_id`;
 
 /** A search (R16): a prefix of the name or of the domain, as customer-search.ts keys them. */
 const NAME_MATCHES = '(c.search_name >= @from AND c.search_name < @to)';
@@ -123,18 +120,14 @@ function matching(criteria: CustomerCriteria): Matching {
   }
   if (criteria.azureRoleGroups) {
     const { groups, held } = criteria.azureRoleGroups;
-    conditions.push(
-      `${held ? '' : 'NOT '}EXISTS (${VISIBLE_LIVE_SUBSCRIPTION} AND EXISTS (${GROUP_ROLE}
-         AND a.partner_group IN (SELECT value FROM json_each(@groups))))`,
+    // Each group's seek reads its partial index: one entry, whatever else the customer holds.
+    const holding = groups.map(
+      (group) => `EXISTS (${SEEN_SUBSCRIPTION} AND ps.${groupHolds(group)})`,
     );
-    params.groups = JSON.stringify(groups);
+    conditions.push(`${held ? '' : 'NOT '}(${holding.join(' OR ') || '0'})`);
   }
   if (criteria.hasAzureSubscriptions !== null) {
-    // The subscriptions the partner sees (maySeeSubscription): provisioned by it or with a role.
-    conditions.push(
-      `${criteria.hasAzureSubscriptions ? '' : 'NOT '}EXISTS (${VISIBLE_LIVE_SUBSCRIPTION}
-         AND (s.provisioned_by_partner_tenant_id = @partner OR EXISTS (${GROUP_ROLE})))`,
-    );
+    conditions.push(`${criteria.hasAzureSubscriptions ? '' : 'NOT '}EXISTS (${SEEN_SUBSCRIPTION})`);
   }
   return { conditions, params };
 }

@@ -1,3 +1,4 @@
+import { partnerSubscriptionsProjection } from '../../projections/azure-subscriptions/partner-subscriptions.projection';
 import { subscriptionsProjection } from '../../projections/azure-subscriptions/subscriptions.projection';
 import type { Capability } from '../platform/capability';
 import { subscriptionRbacDecider } from './domain/subscription-rbac.decider';
@@ -6,5 +7,5 @@ import { subscriptionRbacDecider } from './domain/subscription-rbac.decider';
 export const azureSubscriptionsCapability: Capability = {
   name: 'azure-subscriptions',
   streams: { subscription: subscriptionRbacDecider },
-  projections: [subscriptionsProjection],
+  projections: [subscriptionsProjection, partnerSubscriptionsProjection],
 };

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PartnerSubscriptionsQueries } from '../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
 import { queriesProvider } from '../platform/read-store/read-side';
 import { ChangeSubscriptionAccessHandler } from './change-subscription-access';
@@ -14,7 +15,8 @@ import { SubscriptionsResolver } from './subscriptions.resolver';
     ChangeSubscriptionAccessHandler,
     SubscriptionsResolver,
     queriesProvider(SubscriptionsQueries),
+    queriesProvider(PartnerSubscriptionsQueries),
   ],
-  exports: [SubscriptionsQueries],
+  exports: [SubscriptionsQueries, PartnerSubscriptionsQueries],
 })
 export class AzureSubscriptionsModule {}

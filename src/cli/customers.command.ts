@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { customersProjection } from '../../projections/delegated-admin/customers.projection';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
-import { subscriptionsProjection } from '../../projections/azure-subscriptions/subscriptions.projection';
-import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
+import { partnerSubscriptionsProjection } from '../../projections/azure-subscriptions/partner-subscriptions.projection';
+import { PartnerSubscriptionsQueries } from '../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { gdapRelationshipsProjection } from '../../projections/gdap/gdap-relationships.projection';
 import { exportCustomers } from '../delegated-admin/customers-page/customers-export';
 import {
@@ -81,16 +81,17 @@ const exportCommand = new Command('export')
     const readStore = createReadStore(settings);
     reportOpenedStores(settings);
     try {
-      // The page's query joins each row's GDAP summary (gdap-relationships' table).
+      // The page's query joins each row's GDAP summary (gdap-relationships' table) and filters by
+      // the partner's subscriptions (partner-subscriptions').
       await new ProjectionEngine(store, readStore, [
         customersProjection,
-        subscriptionsProjection,
+        partnerSubscriptionsProjection,
         gdapRelationshipsProjection,
       ]).catchUp();
       const serviceName = flags.serviceUsable ?? flags.serviceUnusable;
       const rows = await exportCustomers(
         new CustomersQueries(readStore),
-        new SubscriptionsQueries(readStore),
+        new PartnerSubscriptionsQueries(readStore),
         {
           userId: 'cli',
           name: 'command line',

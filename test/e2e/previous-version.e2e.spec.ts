@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { subscriptionsProjection } from '../../projections/azure-subscriptions/subscriptions.projection';
+import { partnerSubscriptionsProjection } from '../../projections/azure-subscriptions/partner-subscriptions.projection';
 import { acceptedCustomers, removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';
 
@@ -10,7 +10,7 @@ const INVITE = 'mutation { requestResellerRelationship(input: {}) { id } }';
 /**
  * While a new version of a read model that declares no `previous` is built beside the live one
  * (here: by another process that holds the build), this process serves the previous version as it
- * was left, and says so (the Customers page reads the subscriptions read model).
+ * was left, and says so (the Customers page reads the partner-subscriptions read model).
  */
 describe('a read model served from its previous version', () => {
   let app: TestApp;
@@ -26,14 +26,14 @@ describe('a read model served from its previous version', () => {
     const reads = new Database(join(dataDir, 'read-models.db'));
     reads
       .prepare('UPDATE projection_checkpoints SET version = ? WHERE name = ?')
-      .run(subscriptionsProjection.version - 1, 'subscriptions');
+      .run(partnerSubscriptionsProjection.version - 1, 'partner-subscriptions');
     reads
       .prepare(
         `INSERT INTO projection_builds
            (name, version, suffix, position, state, error, owner, lease_until, previous_readable, started_at)
-         VALUES ('subscriptions', ?, '__v_elsewhere', 0, 'BUILDING', NULL, 'another-host:1:0:x', ?, 1, ?)`,
+         VALUES ('partner-subscriptions', ?, '__v_elsewhere', 0, 'BUILDING', NULL, 'another-host:1:0:x', ?, 1, ?)`,
       )
-      .run(subscriptionsProjection.version, Date.now() + 3_600_000, Date.now());
+      .run(partnerSubscriptionsProjection.version, Date.now() + 3_600_000, Date.now());
     reads.close();
     app = await startApp({ dataDir });
   }, 60_000);
@@ -49,8 +49,8 @@ describe('a read model served from its previous version', () => {
     expect(answer.data.customers.nodes).toHaveLength(2);
     expect(answer.extensions?.previousVersions).toEqual([
       {
-        readModel: 'subscriptions',
-        version: subscriptionsProjection.version - 1,
+        readModel: 'partner-subscriptions',
+        version: partnerSubscriptionsProjection.version - 1,
         position: expect.any(Number),
       },
     ]);

@@ -29,8 +29,12 @@ const ALLOWS: Record<AzureRole, readonly SubscriptionAction[]> = {
 export const roleAllows = (role: AzureRole, action: SubscriptionAction): boolean =>
   ALLOWS[role].includes(action);
 
+/** The partner groups that hold Azure roles (Sales Agents have no group of their own). */
+export const PARTNER_GROUPS = ['ADMIN_AGENTS', 'HELPDESK_AGENTS'] as const;
+export type PartnerGroup = (typeof PARTNER_GROUPS)[number];
+
 export type Principal =
-  | { kind: 'PARTNER_GROUP'; partnerTenantId: string; group: 'ADMIN_AGENTS' | 'HELPDESK_AGENTS' }
+  | { kind: 'PARTNER_GROUP'; partnerTenantId: string; group: PartnerGroup }
   | { kind: 'CUSTOMER_USER'; userId: string };
 
 export const samePrincipal = (a: Principal, b: Principal): boolean =>

@@ -1,6 +1,7 @@
 import { type Actor, isCustomerGlobalAdmin } from '../../platform/domain/actor';
 import {
   type AzureRole,
+  type PartnerGroup,
   ROLE_DISPLAY_NAMES,
   roleAllows,
   type SubscriptionAction,
@@ -23,14 +24,14 @@ export interface SubscriptionFacts {
   assignments: readonly RoleAssignment[];
 }
 
-const GROUP_OF_ROLE: Record<PartnerRoleName, 'ADMIN_AGENTS' | 'HELPDESK_AGENTS' | null> = {
+const GROUP_OF_ROLE: Record<PartnerRoleName, PartnerGroup | null> = {
   ADMIN_AGENT: 'ADMIN_AGENTS',
   HELPDESK_AGENT: 'HELPDESK_AGENTS',
   SALES_AGENT: null,
 };
 
 /** The partner groups whose Azure role assignments count for a user holding `roles`. */
-export const partnerGroupsOf = (roles: readonly PartnerRoleName[]): string[] =>
+export const partnerGroupsOf = (roles: readonly PartnerRoleName[]): PartnerGroup[] =>
   roles.flatMap((role) => GROUP_OF_ROLE[role] ?? []);
 
 /** Who holds Azure roles for a partner role: its group, if it has one. */
@@ -188,11 +189,19 @@ export function mayProvisionSubscription(
 export function maySeeSubscription(actor: Actor, subscription: SubscriptionFacts): boolean {
   if (actor.tenantKind === 'operator') return actor.roles.includes('Operator');
   if (actor.tenantKind === 'customer') return actor.tenantId === subscription.customerTenantId;
+  return partnerMaySeeSubscription(actor.tenantId, subscription);
+}
+
+/** R17: a partner sees the subscriptions it provisioned and those one of its groups holds a role on. */
+export function partnerMaySeeSubscription(
+  partnerTenantId: string,
+  subscription: SubscriptionFacts,
+): boolean {
   return (
-    subscription.provisionedByPartnerTenantId === actor.tenantId ||
+    subscription.provisionedByPartnerTenantId === partnerTenantId ||
     subscription.assignments.some(
       ({ principal }) =>
-        principal.kind === 'PARTNER_GROUP' && principal.partnerTenantId === actor.tenantId,
+        principal.kind === 'PARTNER_GROUP' && principal.partnerTenantId === partnerTenantId,
     )
   );
 }

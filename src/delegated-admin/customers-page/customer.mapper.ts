@@ -3,7 +3,7 @@ import { partnerRolesOf } from '../domain/partner-capabilities';
 import { maySeeSubscription } from '../../azure-subscriptions/domain/subscription-access';
 import type { Actor } from '../../platform/domain/actor';
 import type { RelationshipRow } from '../../../projections/delegated-admin/customers.queries';
-import type { SubscriptionView } from '../../../projections/azure-subscriptions/subscriptions.queries';
+import type { RowSubscriptions } from '../../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { toAzureSubscription } from '../../azure-subscriptions/subscription.mapper';
 import {
   type GdapPairSummary,
@@ -30,7 +30,7 @@ export function toDelegatedAdmin(row: RelationshipRow): DelegatedAdmin {
 
 type CustomerRowMapper = (
   row: RelationshipRow,
-  customerSubscriptions: readonly SubscriptionView[],
+  subscriptions: RowSubscriptions,
   gdap?: GdapPairSummary,
 ) => Customer;
 
@@ -45,9 +45,9 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
     roles: partnerRolesOf(viewer.roles),
     groups: groupsOfTokenRoles(viewer.roles),
   };
-  return (row, customerSubscriptions, gdap = NO_GDAP) => {
+  return (row, subscriptions, gdap = NO_GDAP) => {
     const relationshipActive = row.active === 1;
-    const subscriptions = customerSubscriptions.filter((view) => maySeeSubscription(viewer, view));
+    const listed = subscriptions.listed.filter((view) => maySeeSubscription(viewer, view));
     const services = customerServices(
       { tenantId: row.customer_tenant_id, domain: row.customer_domain },
       partner,
@@ -56,7 +56,7 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
         dapStatus: row.dap_status,
         gdapGrants: grantsInForceOf(gdap, now),
       },
-      subscriptions,
+      [...listed, ...subscriptions.beyond],
     );
     return {
       tenantId: row.customer_tenant_id,
@@ -65,7 +65,8 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
       relationshipSince: new Date(row.relationship_since),
       relationshipActive,
       delegatedAdmin: toDelegatedAdmin(row),
-      azureSubscriptions: subscriptions.map((view) => toAzureSubscription(view, viewer)),
+      azureSubscriptions: listed.map((view) => toAzureSubscription(view, viewer)),
+      azureSubscriptionsTruncated: subscriptions.more,
       delegatedAdminRelationships: relationshipsAsSeenBy(gdap.relationships, viewer),
       services: services.map((service) => ({
         name: service.name,
@@ -83,11 +84,11 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
 export function toCustomer(
   row: RelationshipRow,
   viewer: Actor,
-  customerSubscriptions: readonly SubscriptionView[],
+  subscriptions: RowSubscriptions,
   gdap: GdapPairSummary = NO_GDAP,
   now?: Date,
 ): Customer {
-  return customerMapper(viewer, now)(row, customerSubscriptions, gdap);
+  return customerMapper(viewer, now)(row, subscriptions, gdap);
 }
 
 export function toPartnerRelationship(row: RelationshipRow): PartnerRelationship {

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { AzureSubscription } from '../../azure-subscriptions/subscription.types';
 import { PageInfo } from '../../platform/graphql/page-info';
+import { ROW_SUBSCRIPTIONS } from '../../../projections/azure-subscriptions/partner-subscriptions.queries';
 
 export { PageInfo };
 import { DelegatedAdminRelationship } from '../../gdap/gdap.types';
@@ -55,9 +56,13 @@ export class Customer {
   relationshipActive!: boolean;
   @Field(() => DelegatedAdmin) delegatedAdmin!: DelegatedAdmin;
   @Field(() => [AzureSubscription], {
-    description: 'With the partner’s own role assignments (R16, R23).',
+    description: `The partner's subscriptions in this customer (provisioned by it, or on which its groups hold a role), with its own role assignments (R16, R17, R23): the first ${ROW_SUBSCRIPTIONS} by name; azureSubscriptionsConnection(customerTenantId) pages them all.`,
   })
   azureSubscriptions!: AzureSubscription[];
+  @Field({
+    description: `True when the partner has more than the ${ROW_SUBSCRIPTIONS} subscriptions azureSubscriptions lists here.`,
+  })
+  azureSubscriptionsTruncated!: boolean;
   @Field(() => [DelegatedAdminRelationship], {
     description:
       'The partner’s GDAP relationships with this customer: status, roles, end date, auto-extend (R60–R66). As they stood at asOf on a past page.',

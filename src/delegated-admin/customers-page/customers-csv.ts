@@ -11,7 +11,11 @@ const COLUMNS: [string, (customer: Customer) => string | number | null][] = [
   ['delegatedAdminStatus', (customer) => customer.delegatedAdmin.status],
   ['delegatedAdminRoles', (customer) => customer.delegatedAdmin.roles.join('; ')],
   ['delegatedAdminChangedAt', (customer) => customer.delegatedAdmin.since?.toISOString() ?? null],
-  ['azureSubscriptions', (customer) => customer.azureSubscriptions.length],
+  [
+    'azureSubscriptions',
+    ({ azureSubscriptions, azureSubscriptionsTruncated }) =>
+      azureSubscriptionsTruncated ? `${azureSubscriptions.length}+` : azureSubscriptions.length,
+  ],
   [
     'usableServices',
     (customer) =>

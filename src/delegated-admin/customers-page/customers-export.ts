@@ -3,7 +3,10 @@ import { once } from 'node:events';
 import type { Actor } from '../../platform/domain/actor';
 import { partnerRolesOf } from '../domain/partner-capabilities';
 import type { CustomersQueries } from '../../../projections/delegated-admin/customers.queries';
-import type { SubscriptionsQueries } from '../../../projections/azure-subscriptions/subscriptions.queries';
+import {
+  NO_SUBSCRIPTIONS,
+  type PartnerSubscriptionsQueries,
+} from '../../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { customerMapper } from './customer.mapper';
 import { CUSTOMERS_CSV_HEADER, customerCsvLine } from './customers-csv';
 import {
@@ -19,7 +22,7 @@ import {
  */
 export async function exportCustomers(
   customers: CustomersQueries,
-  subscriptions: SubscriptionsQueries,
+  subscriptions: PartnerSubscriptionsQueries,
   viewer: Actor,
   request: Omit<CustomersPageRequest, 'first' | 'after'>,
   out: Writable,
@@ -34,7 +37,10 @@ export async function exportCustomers(
       first: CUSTOMERS_PAGE_MAX,
       after,
     });
-    const ofCustomers = subscriptions.ofCustomers(page.rows.map((row) => row.customer_tenant_id));
+    const ofCustomers = subscriptions.rowsOf(
+      viewer.tenantId,
+      page.rows.map((row) => row.customer_tenant_id),
+    );
     const gdapOf = gdapOfRows(page.rows, customers.pairSummaries.decode);
     // The first page is read before anything is written: a refused request writes nothing.
     const header = after === null ? CUSTOMERS_CSV_HEADER : '';
@@ -45,7 +51,7 @@ export async function exportCustomers(
           customerCsvLine(
             toCustomer(
               row,
-              ofCustomers.get(row.customer_tenant_id) ?? [],
+              ofCustomers.get(row.customer_tenant_id) ?? NO_SUBSCRIPTIONS,
               gdapOf.get(row.customer_tenant_id),
             ),
           ),

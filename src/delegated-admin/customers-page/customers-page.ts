@@ -17,6 +17,14 @@ import {
   sortValue,
 } from '../../../projections/delegated-admin/customers.queries';
 import type { GdapPairSummary } from '../../../projections/gdap/gdap-pair-summary';
+import {
+  grantsTo,
+  ROW_SUBSCRIPTIONS,
+  type RowSubscriptions,
+  rowSubscriptionsOf,
+} from '../../../projections/azure-subscriptions/partner-subscriptions.queries';
+import type { SubscriptionView } from '../../../projections/azure-subscriptions/subscriptions.queries';
+import { partnerMaySeeSubscription } from '../../azure-subscriptions/domain/subscription-access';
 import type { PairSummaryDecoder } from '../../../projections/gdap/gdap-pair-summary-reader';
 
 /** What a Customers page request asks for: the search, the filter, the order and the page. */
@@ -108,6 +116,26 @@ export function gdapOfRows(
     );
   }
   return byCustomer;
+}
+
+/**
+ * R43: a row's subscriptions at a past moment, from every subscription the customer had then (the
+ * subscriptions read model's history): those the partner saw, cut as a current row is.
+ */
+export function rowSubscriptionsAsOf(
+  partnerTenantId: string,
+  customerSubscriptions: readonly SubscriptionView[],
+): RowSubscriptions {
+  const seen = customerSubscriptions.filter((view) =>
+    partnerMaySeeSubscription(partnerTenantId, view),
+  );
+  const rest = seen.slice(ROW_SUBSCRIPTIONS);
+  return rowSubscriptionsOf(partnerTenantId, seen, ROW_SUBSCRIPTIONS, (groups) => {
+    const firsts = new Set(
+      groups.map((group) => rest.find((view) => grantsTo(view, partnerTenantId, group))),
+    );
+    return rest.filter((view) => firsts.has(view));
+  });
 }
 
 /** Reads one page (one row more than its size says whether another follows). */

@@ -16,10 +16,12 @@ import { ReadModelCache } from '../../platform/read-store/read-model-cache';
 import { connectionOf } from '../../platform/graphql/connection';
 import { CustomersQueries } from '../../../projections/delegated-admin/customers.queries';
 import { CustomersHistoryQueries } from '../../../projections/delegated-admin/customers-history.queries';
+import { SubscriptionsQueries } from '../../../projections/azure-subscriptions/subscriptions.queries';
 import {
-  type SubscriptionView,
-  SubscriptionsQueries,
-} from '../../../projections/azure-subscriptions/subscriptions.queries';
+  NO_SUBSCRIPTIONS,
+  PartnerSubscriptionsQueries,
+  type RowSubscriptions,
+} from '../../../projections/azure-subscriptions/partner-subscriptions.queries';
 import type { RequestContext } from '../../platform/graphql/request-context';
 import { PartnerRelationshipsNotifier } from '../partner-relationships.notifier';
 import { customerMapper, toCustomer } from './customer.mapper';
@@ -41,6 +43,7 @@ import {
   cursorIn,
   customersPageQuery,
   gdapOfRows,
+  rowSubscriptionsAsOf,
 } from './customers-page';
 import { partnerRolesOf } from '../domain/partner-capabilities';
 import { invalidInput } from '../../platform/domain/domain-error';
@@ -57,12 +60,12 @@ const isCustomerPageKey = (value: unknown): value is CustomerPageKey =>
   typeof (value as CustomerPageKey).tenantId === 'string';
 
 /** The read models the current Customers page reads (its answers' cache generation). */
-const CUSTOMERS_PAGE_READ_MODELS = ['customers', 'subscriptions', 'gdap-relationships'];
+const CUSTOMERS_PAGE_READ_MODELS = ['customers', 'partner-subscriptions', 'gdap-relationships'];
 
 /** What one Customers page reads: one row more than its size says whether another follows. */
 interface PageReads {
   rows: RelationshipRow[];
-  subscriptions: Map<string, SubscriptionView[]>;
+  subscriptions: Map<string, RowSubscriptions>;
   gdap: Map<string, GdapPairSummary>;
   totalCount: () => number;
 }
@@ -82,6 +85,7 @@ export class CustomersResolver {
     private readonly customerRows: CustomersQueries,
     private readonly customersHistory: CustomersHistoryQueries,
     private readonly subscriptions: SubscriptionsQueries,
+    private readonly partnerSubscriptions: PartnerSubscriptionsQueries,
     private readonly notifier: PartnerRelationshipsNotifier,
     private readonly gdap: GdapRelationshipsQueries,
     private readonly cache: ReadModelCache,
@@ -204,7 +208,7 @@ export class CustomersResolver {
         let count: number | undefined;
         return {
           rows,
-          subscriptions: this.subscriptions.ofCustomers(ids),
+          subscriptions: this.partnerSubscriptions.rowsOf(query.criteria.partnerTenantId, ids),
           gdap: gdapOfRows(rows, this.customerRows.pairSummaries.decode),
           totalCount: () => (count ??= this.customerRows.count(query.criteria)),
         };
@@ -227,10 +231,14 @@ export class CustomersResolver {
     await this.readSide.ready('customers-history', 'subscriptions', 'gdap-relationships-history');
     const rows = this.customersHistory.page(partnerTenantId, size + 1, afterKey, asOf);
     const page = rows.slice(0, size);
+    const customers = page.map((row) => row.customer_tenant_id);
+    const everySubscription = this.subscriptions.ofCustomers(customers, asOf);
     const reads = {
-      subscriptions: this.subscriptions.ofCustomers(
-        page.map((row) => row.customer_tenant_id),
-        asOf,
+      subscriptions: new Map(
+        customers.map((customer) => [
+          customer,
+          rowSubscriptionsAsOf(partnerTenantId, everySubscription.get(customer) ?? []),
+        ]),
       ),
       gdap: this.gdapHistory.summariesOf(
         partnerTenantId,
@@ -257,7 +265,7 @@ export class CustomersResolver {
     return (row) =>
       toNode(
         row,
-        reads.subscriptions.get(row.customer_tenant_id) ?? [],
+        reads.subscriptions.get(row.customer_tenant_id) ?? NO_SUBSCRIPTIONS,
         reads.gdap.get(row.customer_tenant_id),
       );
   }
@@ -268,7 +276,7 @@ export class CustomersResolver {
     @Args('tenantId', { type: () => ID }) tenantId: string,
   ): Promise<Customer | null> {
     const partnerTenantId = customersPageTenantOf(actor);
-    await this.readSide.ready('customers', 'subscriptions', 'gdap-relationships');
+    await this.readSide.ready(...CUSTOMERS_PAGE_READ_MODELS);
     const row = this.customerRows.relationship(
       partnerTenantId,
       normaliseTenantId(tenantId, 'tenantId'),
@@ -292,7 +300,7 @@ export class CustomersResolver {
       customerTenantId,
     } as const;
     return this.commands.execute(new EndResellerRelationship(caller, command), async () => {
-      await this.readSide.ready('customers', 'subscriptions');
+      await this.readSide.ready(...CUSTOMERS_PAGE_READ_MODELS);
       const row = this.customerRows.pair(caller.actor.tenantId, customerTenantId);
       if (!row) throw new Error('the customer is not on the Customers page yet.');
       return this.toCustomer(row, caller.actor);
@@ -301,10 +309,13 @@ export class CustomersResolver {
 
   private toCustomer(row: RelationshipRow, viewer: Actor): Customer {
     const gdap = this.gdap.summariesOf(row.partner_tenant_id, [row.customer_tenant_id]);
+    const subscriptions = this.partnerSubscriptions.rowsOf(row.partner_tenant_id, [
+      row.customer_tenant_id,
+    ]);
     return toCustomer(
       row,
       viewer,
-      this.subscriptions.ofCustomer(row.customer_tenant_id),
+      subscriptions.get(row.customer_tenant_id) ?? NO_SUBSCRIPTIONS,
       gdap.get(row.customer_tenant_id),
       this.readSide.now(),
     );

@@ -1,6 +1,7 @@
 import { invalidInput } from '../../platform/domain/domain-error';
 import { quote } from '../../platform/domain/ids';
 import { partnerGroupsOf } from '../../azure-subscriptions/domain/subscription-access';
+import type { PartnerGroup } from '../../azure-subscriptions/domain/azure-roles';
 import { AZURE_SERVICE, SERVICE_NAMES } from './customer-services';
 import { type DapStatus, type PartnerRoleName, partnerRolesMay } from './partner-capabilities';
 
@@ -40,7 +41,7 @@ export interface CustomerCriteria {
   searchPrefix: string | null;
   dapStatuses: readonly DapStatus[] | null;
   /** Rows where one of these partner groups holds a role on a live subscription (or none does). */
-  azureRoleGroups: { groups: readonly string[]; held: boolean } | null;
+  azureRoleGroups: { groups: readonly PartnerGroup[]; held: boolean } | null;
   hasAzureSubscriptions: boolean | null;
 }
 

@@ -18,8 +18,8 @@ import { gdapOfRows } from '../../../src/delegated-admin/customers-page/customer
 import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
 import { exportCustomers } from '../../../src/delegated-admin/customers-page/customers-export';
 import type { Actor } from '../../../src/platform/domain/actor';
-import { subscriptionsProjection } from '../../../projections/azure-subscriptions/subscriptions.projection';
-import { SubscriptionsQueries } from '../../../projections/azure-subscriptions/subscriptions.queries';
+import { partnerSubscriptionsProjection } from '../../../projections/azure-subscriptions/partner-subscriptions.projection';
+import { PartnerSubscriptionsQueries } from '../../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { GdapRelationshipsQueries } from '../../../projections/gdap/gdap-relationships.queries';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { activeGdapView } from '../../support/gdap-view';
@@ -118,7 +118,7 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
   });
 
   it('R67: the CLI export counts GDAP grants in the usable services, as the page and customersCsv do', async () => {
-    subscriptionsProjection.schema.forEach((ddl) => store.db.exec(ddl));
+    partnerSubscriptionsProjection.schema.forEach((ddl) => store.db.exec(ddl));
     const [view] = new GdapRelationshipsQueries(store)
       .ofCustomers(PARTNER, ['customer-0'])
       .get('customer-0')!;
@@ -150,7 +150,13 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
       tenantKind: 'partner',
       roles: ['AdminAgent'],
     };
-    await exportCustomers(queries, new SubscriptionsQueries(store), actor, { filter: {} }, out);
+    await exportCustomers(
+      queries,
+      new PartnerSubscriptionsQueries(store),
+      actor,
+      { filter: {} },
+      out,
+    );
     const usable = (name: string) =>
       csv
         .split('\r\n')
