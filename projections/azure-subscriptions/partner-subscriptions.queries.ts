@@ -4,7 +4,7 @@ import {
   type PartnerGroup,
 } from '../../src/azure-subscriptions/domain/azure-roles';
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
-import type { SubscriptionView } from './subscriptions.queries';
+import { afterKey, type SubscriptionKey, type SubscriptionView } from './subscriptions.queries';
 
 /** One of the partner's groups' active role assignments on the subscription, as stored. */
 export interface StoredAssignment {
@@ -131,6 +131,33 @@ export class PartnerSubscriptionsQueries {
         ),
       ]),
     );
+  }
+
+  /** A page of the subscriptions the partner sees in one customer, by name then id, after `after`. */
+  pageOf(
+    partnerTenantId: string,
+    customerTenantId: string,
+    limit: number,
+    after?: SubscriptionKey,
+  ): SubscriptionView[] {
+    const start = afterKey(after);
+    return this.db
+      .all<PartnerSubscriptionRow>(
+        `SELECT * FROM partner_subscriptions
+         WHERE partner_tenant_id = @partner AND customer_tenant_id = @customer ${start.sql}
+         ORDER BY ${ORDER} LIMIT @limit`,
+        { partner: partnerTenantId, customer: customerTenantId, limit, ...start.params },
+      )
+      .map(viewOf);
+  }
+
+  /** How many subscriptions the partner sees in one customer (a connection's totalCount). */
+  countOf(partnerTenantId: string, customerTenantId: string): number {
+    return this.db.get<{ count: number }>(
+      `SELECT COUNT(*) AS count FROM partner_subscriptions
+       WHERE partner_tenant_id = ? AND customer_tenant_id = ?`,
+      [partnerTenantId, customerTenantId],
+    )!.count;
   }
 
   /** For each of `groups`, the first subscription by name on which it holds a role. */

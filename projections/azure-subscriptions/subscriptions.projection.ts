@@ -47,6 +47,8 @@ export const subscriptionsProjection: Projection = {
   ],
   queryIndexes: [
     'CREATE INDEX IF NOT EXISTS azure_subscriptions_by_customer ON azure_subscriptions (customer_tenant_id, display_name)',
+    // A customer's live subscriptions paged by name (azureSubscriptionsConnection): a seek each page.
+    'CREATE INDEX IF NOT EXISTS azure_subscriptions_live_by_customer ON azure_subscriptions (customer_tenant_id, display_name, subscription_id) WHERE cancelled_at IS NULL',
     'CREATE INDEX IF NOT EXISTS role_assignments_by_subscription ON subscription_role_assignments (subscription_id)',
     'CREATE INDEX IF NOT EXISTS role_assignments_by_partner ON subscription_role_assignments (partner_tenant_id)',
   ],

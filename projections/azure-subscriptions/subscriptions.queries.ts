@@ -22,6 +22,18 @@ interface AssignmentRow {
   user_id: string | null;
 }
 
+/** Where a page of subscriptions by name starts: after this one. */
+export interface SubscriptionKey {
+  name: string;
+  id: string;
+}
+
+/** A page's keyset condition on (display_name, subscription_id) and its parameters. */
+export const afterKey = (after?: SubscriptionKey) =>
+  after
+    ? { sql: 'AND (display_name, subscription_id) > (@name, @id)', params: { ...after } }
+    : { sql: '', params: {} };
+
 export interface SubscriptionView extends SubscriptionFacts {
   displayName: string;
   cancelled: boolean;
@@ -47,28 +59,45 @@ export class SubscriptionsQueries {
     return row ? this.withAssignments([row])[0] : undefined;
   }
 
-  /** A customer's subscriptions, cancelled ones left out; at most `limit` of them when given. */
-  ofCustomer(customerTenantId: string, limit?: number): SubscriptionView[] {
-    return this.ofCustomers([customerTenantId], undefined, limit).get(customerTenantId) ?? [];
+  /** Every live subscription of a customer, by name: for answers about one pair. */
+  ofCustomer(customerTenantId: string): SubscriptionView[] {
+    return this.ofCustomers([customerTenantId]).get(customerTenantId) ?? [];
+  }
+
+  /** A page of a customer's live subscriptions, by name then id, after `after` (keyset). */
+  pageOf(customerTenantId: string, limit: number, after?: SubscriptionKey): SubscriptionView[] {
+    const start = afterKey(after);
+    const rows = this.db.all<SubscriptionRow>(
+      `SELECT * FROM azure_subscriptions
+       WHERE customer_tenant_id = @customer AND cancelled_at IS NULL ${start.sql}
+       ORDER BY display_name, subscription_id LIMIT @limit`,
+      { customer: customerTenantId, limit, ...start.params },
+    );
+    return this.withAssignments(rows);
+  }
+
+  /** How many live subscriptions a customer has (asked for by a connection's totalCount). */
+  countOf(customerTenantId: string): number {
+    return this.db.get<{ count: number }>(
+      `SELECT COUNT(*) AS count FROM azure_subscriptions
+       WHERE customer_tenant_id = ? AND cancelled_at IS NULL`,
+      [customerTenantId],
+    )!.count;
   }
 
   /**
    * Several customers' subscriptions (a page of them) in two queries, cancelled ones left out: as
    * they are now, or as they were at `asOf` (R43) with the role assignments they had then.
    */
-  ofCustomers(
-    customerTenantIds: readonly string[],
-    asOf?: Date,
-    limit = -1,
-  ): Map<string, SubscriptionView[]> {
+  ofCustomers(customerTenantIds: readonly string[], asOf?: Date): Map<string, SubscriptionView[]> {
     const moment = asOf?.toISOString() ?? null;
     const rows = this.db.all<SubscriptionRow>(
       `SELECT * FROM azure_subscriptions
        WHERE customer_tenant_id IN (SELECT value FROM json_each(@ids))
          AND (@moment IS NULL OR created_at <= @moment)
          AND (cancelled_at IS NULL OR cancelled_at > @moment)
-       ORDER BY display_name, subscription_id LIMIT @limit`,
-      { ids: JSON.stringify(customerTenantIds), moment, limit },
+       ORDER BY display_name, subscription_id`,
+      { ids: JSON.stringify(customerTenantIds), moment },
     );
     const byCustomer = new Map<string, SubscriptionView[]>(customerTenantIds.map((id) => [id, []]));
     for (const view of this.withAssignments(rows, moment))

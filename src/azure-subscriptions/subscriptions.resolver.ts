@@ -18,10 +18,14 @@ import type { Principal as DomainPrincipal } from './domain/azure-roles';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
-import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
+import {
+  type SubscriptionKey,
+  SubscriptionsQueries,
+} from '../../projections/azure-subscriptions/subscriptions.queries';
+import { PartnerSubscriptionsQueries } from '../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { toAzureSubscription } from './subscription.mapper';
 
-const isSubscriptionKey = (value: unknown): value is { name: string; id: string } =>
+const isSubscriptionKey = (value: unknown): value is SubscriptionKey =>
   typeof value === 'object' &&
   value !== null &&
   typeof (value as { name: unknown }).name === 'string' &&
@@ -60,6 +64,7 @@ export class SubscriptionsResolver {
     private readonly commands: CommandGateway,
     private readonly readSide: ReadSide,
     private readonly subscriptions: SubscriptionsQueries,
+    private readonly partnerSubscriptions: PartnerSubscriptionsQueries,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -167,12 +172,10 @@ export class SubscriptionsResolver {
     if (!tenant) return [];
     return boundedList(
       this.settings.GRAPHQL_MAX_LIST_ITEMS,
-      (limit) => this.subscriptions.ofCustomer(tenant, limit),
+      (limit) => this.seenBy(actor, tenant).page(limit),
       'azureSubscriptions',
       'azureSubscriptionsConnection',
-    )
-      .filter((view) => maySeeSubscription(actor, view))
-      .map((view) => toAzureSubscription(view, actor));
+    ).map((view) => toAzureSubscription(view, actor));
   }
 
   @Query(() => AzureSubscriptionConnection, {
@@ -186,27 +189,36 @@ export class SubscriptionsResolver {
     @Args('after', { nullable: true }) after?: string,
   ): Promise<AzureSubscriptionConnection> {
     const size = pageSize(first, 50, 500);
-    const key = decodeCursor(after, isSubscriptionKey);
-    // A customer's subscriptions are few and filtered by who may see each (maySeeSubscription):
-    // paged here, over the visible list in its order (display name, then id).
+    const key = decodeCursor(after, isSubscriptionKey) ?? undefined;
     const tenant = await this.listingTenant(actor, customerTenantIdInput);
-    const all = (tenant ? this.subscriptions.ofCustomer(tenant) : [])
-      .filter((view) => maySeeSubscription(actor, view))
-      .map((view) => toAzureSubscription(view, actor));
-    const start = key
-      ? all.findIndex(
-          (node) =>
-            node.displayName > key.name || (node.displayName === key.name && node.id > key.id),
-        )
-      : 0;
-    const rest = start < 0 ? [] : all.slice(start, start + size + 1);
+    const seen = tenant ? this.seenBy(actor, tenant) : { page: () => [], count: () => 0 };
     return connectionOf(
-      rest,
+      seen.page(size + 1, key).map((view) => toAzureSubscription(view, actor)),
       size,
       (node) => node,
       (node) => encodeCursor({ name: node.displayName, id: node.id }),
-      () => all.length,
+      seen.count,
     );
+  }
+
+  /**
+   * R17: the live subscriptions `actor` sees in `tenant`, paged by name then id: a partner's from
+   * the partner-subscriptions read model (those it provisioned or holds a role on, whatever else
+   * the customer has), the customer's own and the Operator's from the subscriptions read model.
+   */
+  private seenBy(actor: Actor, tenant: string) {
+    if (actor.tenantKind === 'partner') {
+      return {
+        page: (limit: number, after?: SubscriptionKey) =>
+          this.partnerSubscriptions.pageOf(actor.tenantId, tenant, limit, after),
+        count: () => this.partnerSubscriptions.countOf(actor.tenantId, tenant),
+      };
+    }
+    return {
+      page: (limit: number, after?: SubscriptionKey) =>
+        this.subscriptions.pageOf(tenant, limit, after),
+      count: () => this.subscriptions.countOf(tenant),
+    };
   }
 
   /** R17: whose subscriptions the caller lists (undefined: none), once the read model is ready. */
@@ -218,7 +230,7 @@ export class SubscriptionsResolver {
       ? normaliseTenantId(customerTenantIdInput, 'customerTenantId')
       : undefined;
     assertPartnerPageReader(actor);
-    await this.readSide.ready('subscriptions');
+    await this.readSide.ready('subscriptions', 'partner-subscriptions');
     return subscriptionListingTenantOf(actor, customerTenantId);
   }
 

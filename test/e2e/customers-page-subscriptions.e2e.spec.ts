@@ -1,5 +1,5 @@
 import { people } from '../support/tenants';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { type GraphQLResponse, removeDataDir, startApp, type TestApp } from '../support/app';
 
 const INVITE = `mutation ($customer: ID!) { requestResellerRelationship(input: { customerTenantId: $customer }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
@@ -13,6 +13,8 @@ const ROW = `tenantId azureSubscriptions { id displayName } azureSubscriptionsTr
 const PAGE = `query ($filter: CustomerFilter) { customers(filter: $filter) { nodes { ${ROW} } } }`;
 const ONE = `query ($id: ID!) { customer(tenantId: $id) { ${ROW} } }`;
 const CSV = `{ customersCsv { csv } }`;
+const CONNECTION = `query ($after: String) { azureSubscriptionsConnection(customerTenantId: "fabrikam", first: 7, after: $after) {
+  totalCount nodes { displayName roleAssignments { principal { kind partnerTenantId } } } pageInfo { hasNextPage endCursor } } }`;
 
 interface Row {
   tenantId: string;
@@ -136,5 +138,41 @@ describe('Azure subscriptions on the Customers page rows (R16, R17, R23)', () =>
     expect(await tenants({ service: { name: 'Azure', usable: true } })).toEqual(['fabrikam']);
     expect(await tenants({ service: { name: 'Azure', usable: false } })).toEqual(['woodgrove']);
     expect(await tenants({ hasAzureSubscriptions: true })).toEqual(['fabrikam', 'woodgrove']);
+  });
+
+  it('R17: azureSubscriptionsConnection pages by name what each caller sees, the partner only its own', async () => {
+    expect((await app.gql(fay, REGISTER, { name: 'Alpha' })).errors).toBeUndefined();
+    const walk = async (token: string) => {
+      const seen: {
+        displayName: string;
+        roleAssignments: { principal: { kind: string; partnerTenantId: string | null } }[];
+      }[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const answer: GraphQLResponse = await app.gql(token, CONNECTION, { after });
+        expect(answer.errors).toBeUndefined();
+        const page = answer.data.azureSubscriptionsConnection as {
+          totalCount: number;
+          nodes: typeof seen;
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
+        expect(page.totalCount).toBe(token === fay ? 23 : 22);
+        seen.push(...page.nodes);
+        if (!page.pageInfo.hasNextPage) return seen;
+        after = page.pageInfo.endCursor;
+      }
+    };
+    const subs = Array.from(
+      { length: 21 },
+      (_, index) => `Sub ${String(index + 1).padStart(2, '0')}`,
+    );
+    const partner = await walk(ann);
+    expect(partner.map((node) => node.displayName)).toEqual([...subs, 'Zeta']);
+    // A partner sees only its own groups' role assignments (R17).
+    const principals = partner.flatMap((node) =>
+      node.roleAssignments.map(({ principal }) => `${principal.kind} ${principal.partnerTenantId}`),
+    );
+    expect(new Set(principals)).toEqual(new Set(['PARTNER_GROUP contoso-partners']));
+    expect((await walk(fay)).map((node) => node.displayName)).toEqual(['Alpha', ...subs, 'Zeta']);
   });
 });

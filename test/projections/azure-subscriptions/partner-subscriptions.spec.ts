@@ -216,7 +216,7 @@ describe('partner-subscriptions read model (R17, R23)', () => {
     }
   });
 
-  it('R17: a page reads each customer’s slice from an index, however many subscriptions others hold there', async () => {
+  it('R17: a page reads each customer’s slice from an index, however many subscriptions others hold there, and so do the connection’s pages', async () => {
     const history: Recorded[] = [];
     for (let index = 0; index < 300; index++) {
       const scope = {
@@ -264,6 +264,26 @@ describe('partner-subscriptions read model (R17, R23)', () => {
       'SEARCH partner_subscriptions USING COVERING INDEX partner_subscriptions_by_name (partner_tenant_id=? AND customer_tenant_id=?)',
       'USE TEMP B-TREE FOR ORDER BY',
     ]);
+
+    // azureSubscriptionsConnection's pages: a seek into an ordered index, no sort of the rest.
+    const pages = plannedRunner(reads);
+    const after = { name: 'Other 1', id: 'other-1' };
+    new PartnerSubscriptionsQueries(pages.runner).pageOf(
+      'northwind-partners',
+      'fabrikam',
+      8,
+      after,
+    );
+    new SubscriptionsQueries(pages.runner).pageOf('fabrikam', 8, after);
+    expect(pages.plans.slice(0, 2)).toEqual([
+      'SEARCH partner_subscriptions USING INDEX partner_subscriptions_by_name (partner_tenant_id=? AND customer_tenant_id=? AND (display_name,subscription_id)>(?,?))',
+      'SEARCH azure_subscriptions USING INDEX azure_subscriptions_live_by_customer (customer_tenant_id=? AND (display_name,subscription_id)>(?,?))',
+    ]);
+    expect(
+      new PartnerSubscriptionsQueries(reads)
+        .pageOf('northwind-partners', 'fabrikam', 3, after)
+        .map((view) => view.displayName),
+    ).toEqual(['Other 10', 'Other 100', 'Other 101']);
   });
 
   it('R43: a row asOf a past moment is cut from every subscription then as a current row is', () => {
