@@ -133,6 +133,15 @@ export class PartnerSubscriptionsQueries {
     );
   }
 
+  /**
+   * Every subscription the partner sees in one customer, by name, with its own groups' role
+   * assignments: for answers about one pair (what it may do, what revoking its access ends), which
+   * list each of them whatever else the customer holds.
+   */
+  allOf(partnerTenantId: string, customerTenantId: string): SubscriptionView[] {
+    return this.pageOf(partnerTenantId, customerTenantId, -1);
+  }
+
   /** A page of the subscriptions the partner sees in one customer, by name then id, after `after`. */
   pageOf(
     partnerTenantId: string,

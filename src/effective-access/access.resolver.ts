@@ -17,6 +17,7 @@ import { CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
+import { PartnerSubscriptionsQueries } from '../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { UsersQueries } from '../../projections/delegated-admin/users.queries';
 import { AccessReport, PartnerRole } from './access.types';
 import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
@@ -29,6 +30,7 @@ export class AccessResolver {
     private readonly readSide: ReadSide,
     private readonly customers: CustomersQueries,
     private readonly subscriptions: SubscriptionsQueries,
+    private readonly partnerSubscriptions: PartnerSubscriptionsQueries,
     private readonly users: UsersQueries,
     private readonly gdap: GdapRelationshipsQueries,
     @Inject(SETTINGS) private readonly settings: Settings,
@@ -50,16 +52,27 @@ export class AccessResolver {
     const userId = userIdInput ? checkUserId(userIdInput, 'userId') : undefined;
     assertPartnerPageReader(actor);
     assertMayAskEffectiveAccess(actor, { partnerTenantId, customerTenantId });
-    await this.readSide.ready('customers', 'users', 'subscriptions', 'gdap-relationships');
+    await this.readSide.ready(
+      'customers',
+      'users',
+      'subscriptions',
+      'partner-subscriptions',
+      'gdap-relationships',
+    );
     const row = this.customers.relationship(partnerTenantId, customerTenantId);
     const { roles, partnerDefinedGroups } = this.inQuestion(
       partnerTenantId,
       userInQuestion(actor, userId, row !== undefined),
       role,
     );
-    const subscriptions = this.subscriptions
-      .ofCustomer(customerTenantId)
-      .filter((view) => maySeeSubscription(actor, view));
+    // A partner asks about itself (assertMayAskEffectiveAccess): only the subscriptions it sees
+    // are read, whatever else the customer holds; the customer and the Operator see them all.
+    const subscriptions =
+      actor.tenantKind === 'partner'
+        ? this.partnerSubscriptions.allOf(partnerTenantId, customerTenantId)
+        : this.subscriptions
+            .ofCustomer(customerTenantId)
+            .filter((view) => maySeeSubscription(actor, view));
     const now = this.readSide.now();
     const pair = {
       relationshipActive: row !== undefined,

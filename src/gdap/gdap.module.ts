@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PartnerSubscriptionsQueries } from '../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { GdapRelationshipsHistoryQueries } from '../../projections/gdap/gdap-relationships-history.queries';
@@ -44,6 +45,7 @@ import { RevokePartnerAccessPolicy } from './revoke-partner-access.policy';
     // The other rooms' read models the preview reads (R68); no module import, no cycle.
     queriesProvider(CustomersQueries),
     queriesProvider(SubscriptionsQueries),
+    queriesProvider(PartnerSubscriptionsQueries),
   ],
   exports: [GdapRelationshipsQueries, GdapScheduler],
 })

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
+import { PartnerSubscriptionsQueries } from '../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
 import { SETTINGS, type Settings } from '../platform/config/settings';
@@ -14,7 +14,7 @@ import { assertMayRevokePartnerAccess, partnerGrants } from './domain/partner-ac
 import { PartnerAccess, type PartnerGrantKind } from './gdap.types';
 import { RevokePartnerAccess } from './revoke-partner-access';
 
-const READ_MODELS = ['customers', 'subscriptions', 'gdap-relationships'];
+const READ_MODELS = ['customers', 'partner-subscriptions', 'gdap-relationships'];
 
 /** R68, R70: the customer's view of one partner's access, and the one action that ends it. */
 @Resolver()
@@ -23,7 +23,7 @@ export class PartnerAccessResolver {
     private readonly commands: CommandGateway,
     private readonly readSide: ReadSide,
     private readonly customers: CustomersQueries,
-    private readonly subscriptions: SubscriptionsQueries,
+    private readonly subscriptions: PartnerSubscriptionsQueries,
     private readonly gdap: GdapRelationshipsQueries,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
@@ -67,7 +67,7 @@ export class PartnerAccessResolver {
       },
       // Every relationship of the pair (gdap_relationships): revokePartnerAccess ends them all.
       gdap: this.gdap.ofCustomers(partnerTenantId, [customerTenantId]).get(customerTenantId) ?? [],
-      subscriptions: this.subscriptions.ofCustomer(customerTenantId),
+      subscriptions: this.subscriptions.allOf(partnerTenantId, customerTenantId),
       autopilotPolicy: this.settings.AUTOPILOT_POLICY,
     });
     return {

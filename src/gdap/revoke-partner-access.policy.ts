@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
+import { PartnerSubscriptionsQueries } from '../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { ChangeSubscriptionAccess } from '../azure-subscriptions/change-subscription-access';
 import { dapGrantDecider } from '../delegated-admin/domain/dap-grant/dap-grant.decider';
 import { RemoveDelegatedAdminPrivileges } from '../delegated-admin/remove-delegated-admin-privileges';
@@ -42,7 +42,7 @@ export class RevokePartnerAccessPolicy implements Policy {
     private readonly aggregates: AggregateStore,
     private readonly revocations: Revocations,
     private readonly commandBus: CommandBus,
-    private readonly subscriptions: SubscriptionsQueries,
+    private readonly subscriptions: PartnerSubscriptionsQueries,
     private readonly readSide: ReadSide,
     private readonly scheduler: GdapScheduler,
   ) {}
@@ -99,9 +99,9 @@ export class RevokePartnerAccessPolicy implements Policy {
     { partnerTenantId, customerTenantId }: { partnerTenantId: string; customerTenantId: string },
     context: PolicyContext,
   ): Promise<number[]> {
-    await this.readSide.ready('subscriptions');
+    await this.readSide.ready('partner-subscriptions');
     const positions: number[] = [];
-    for (const subscription of this.subscriptions.ofCustomer(customerTenantId)) {
+    for (const subscription of this.subscriptions.allOf(partnerTenantId, customerTenantId)) {
       const { subscriptionId } = subscription;
       const partnerAssignments = subscription.assignments.filter(
         ({ principal }) =>
