@@ -32,7 +32,8 @@ const UPSERT_ROW = `INSERT INTO partner_subscriptions (partner_tenant_id, custom
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function writeRow(db: SqlRunner, row: PartnerSubscriptionRow, assignments: StoredAssignment[]) {
-  // The subscriptions read model's order (assigned_at, assignment_id), in SQLite's byte order.
+  // The subscriptions read model's order (assigned_at, assignment_id): ASCII, so `<` orders them
+  // as SQLite's byte order does.
   const sorted = [...assignments].sort((a, b) => byText(a.at, b.at) || byText(a.id, b.id));
   const count = (group: PartnerGroup) => sorted.filter((a) => a.group === group).length;
   db.run(UPSERT_ROW, {
@@ -75,8 +76,12 @@ const assigned: HandlerOf<'SubscriptionRoleAssigned'> = ({ data, metadata }, db)
   if (principal.kind !== 'PARTNER_GROUP') return;
   const facts = factsOf(db, data.subscriptionId);
   if (!facts) return;
-  const key = [principal.partnerTenantId, facts.customer_tenant_id, data.subscriptionId] as const;
-  const row = rowOf(db, ...key) ?? {
+  const row = rowOf(
+    db,
+    principal.partnerTenantId,
+    facts.customer_tenant_id,
+    data.subscriptionId,
+  ) ?? {
     partner_tenant_id: principal.partnerTenantId,
     subscription_id: data.subscriptionId,
     ...facts,
@@ -102,6 +107,7 @@ const removed: HandlerOf<'SubscriptionRoleAssignmentRemoved'> = ({ data }, db) =
   const held = (JSON.parse(row.assignments) as StoredAssignment[]).filter(
     (assignment) => assignment.id !== data.assignmentId,
   );
+  // A partner sees a subscription it did not provision only while one of its groups holds a role.
   if (held.length === 0 && row.provisioned_by_partner_tenant_id !== row.partner_tenant_id) {
     db.run(
       `DELETE FROM partner_subscriptions

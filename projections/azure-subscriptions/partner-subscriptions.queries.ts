@@ -73,7 +73,7 @@ const GROUP_HOLDS: Record<PartnerGroup, string> = {
   HELPDESK_AGENTS: 'helpdesk_agents_roles > 0',
 };
 
-/** SQL: one of `groups` holds a role on the subscription (each condition has a partial index). */
+/** SQL: `group` holds a role on the subscription (the condition of that group's partial index). */
 export const groupHolds = (group: PartnerGroup): string => GROUP_HOLDS[group];
 
 const ORDER = 'display_name, subscription_id';
