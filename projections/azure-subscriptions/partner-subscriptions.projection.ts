@@ -29,6 +29,9 @@ const UPSERT_ROW = `INSERT INTO partner_subscriptions (partner_tenant_id, custom
     assignments = excluded.assignments, admin_agents_roles = excluded.admin_agents_roles,
     helpdesk_agents_roles = excluded.helpdesk_agents_roles`;
 
+/** A pair's subscriptions in a row's order: what every query index of this read model is keyed by. */
+const BY_NAME = '(partner_tenant_id, customer_tenant_id, display_name, subscription_id)';
+
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function writeRow(db: SqlRunner, row: PartnerSubscriptionRow, assignments: StoredAssignment[]) {
@@ -152,11 +155,11 @@ export const partnerSubscriptionsProjection: Projection = {
     'CREATE INDEX IF NOT EXISTS partner_subscriptions_by_subscription ON partner_subscriptions (subscription_id)',
   ],
   queryIndexes: [
-    'CREATE INDEX IF NOT EXISTS partner_subscriptions_by_name ON partner_subscriptions (partner_tenant_id, customer_tenant_id, display_name, subscription_id)',
+    `CREATE INDEX IF NOT EXISTS partner_subscriptions_by_name ON partner_subscriptions ${BY_NAME}`,
     // One per group, holding only the subscriptions on which it holds a role (R23).
     ...PARTNER_GROUPS.map(
       (group) =>
-        `CREATE INDEX IF NOT EXISTS partner_subscriptions_${group.toLowerCase()} ON partner_subscriptions (partner_tenant_id, customer_tenant_id, display_name, subscription_id) WHERE ${groupHolds(group)}`,
+        `CREATE INDEX IF NOT EXISTS partner_subscriptions_${group.toLowerCase()} ON partner_subscriptions ${BY_NAME} WHERE ${groupHolds(group)}`,
     ),
   ],
   handlers: {

@@ -1,6 +1,5 @@
 import { customerServices } from '../domain/customer-services';
 import { partnerRolesOf } from '../domain/partner-capabilities';
-import { maySeeSubscription } from '../../azure-subscriptions/domain/subscription-access';
 import type { Actor } from '../../platform/domain/actor';
 import type { RelationshipRow } from '../../../projections/delegated-admin/customers.queries';
 import type { RowSubscriptions } from '../../../projections/azure-subscriptions/partner-subscriptions.queries';
@@ -35,8 +34,8 @@ type CustomerRowMapper = (
 ) => Customer;
 
 /**
- * Customers page rows as `viewer` (a partner user) sees them: the subscriptions it may see and the
- * services its roles may use now (R16), with the pair's GDAP summary (its relationships, and the
+ * Customers page rows as `viewer` (a partner user) sees them: the subscriptions it may see (a
+ * RowSubscriptions holds only those, R17) and the services its roles may use now (R16), with the pair's GDAP summary (its relationships, and the
  * grants worked out when they changed). What depends on the viewer alone is worked out once a page.
  */
 export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerRowMapper {
@@ -47,7 +46,7 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
   };
   return (row, subscriptions, gdap = NO_GDAP) => {
     const relationshipActive = row.active === 1;
-    const listed = subscriptions.listed.filter((view) => maySeeSubscription(viewer, view));
+    const { listed } = subscriptions;
     const services = customerServices(
       { tenantId: row.customer_tenant_id, domain: row.customer_domain },
       partner,
