@@ -4,7 +4,9 @@ import type {
   RecordedEvent,
   SqlRunner,
 } from '../../src/platform/projection-engine/projection';
+import { LISTED_DIRECTORY_ROLES } from '../../src/delegated-admin/domain/page-access';
 import { usersV1 } from './previous/users.v1.projection';
+import { holdsRole } from './users.queries';
 
 type Actor = RecordedEvent['metadata']['actor'];
 
@@ -28,6 +30,11 @@ export const usersProjection: Projection = {
       PRIMARY KEY (tenant_id, user_id)
     )`,
   ],
+  // One per listed directory role, holding only its members, in the listing's order (R11).
+  queryIndexes: LISTED_DIRECTORY_ROLES.map(
+    ({ tokenRole }) =>
+      `CREATE INDEX IF NOT EXISTS users_holding_${tokenRole.toLowerCase()} ON users (tenant_id, name, user_id) WHERE ${holdsRole(tokenRole)}`,
+  ),
   handlers: {},
   everyEventOfBatch: usersOfBatch,
   everyEventReads: 'metadata',

@@ -34,7 +34,7 @@ import type {
   PagedDeviceRow,
 } from '../../projections/autopilot/autopilot.queries';
 import { connectionOf } from '../platform/graphql/connection';
-import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
+import { decodeCursor, encodeCursor, isTextKey, pageSize } from '../platform/graphql/cursor';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
@@ -62,11 +62,7 @@ const isDeviceKey = (value: unknown): value is DevicePageKey =>
   Number.isInteger((value as DevicePageKey).position) &&
   Number.isInteger((value as DevicePageKey).rowId);
 
-const isProfileKey = (value: unknown): value is { name: string; id: string } =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as { name: unknown }).name === 'string' &&
-  typeof (value as { id: unknown }).id === 'string';
+const isProfileKey = isTextKey('name', 'id');
 
 const tenantOf = (id: string) => normaliseTenantId(id, 'customerTenantId');
 const deviceIdOf = (id: string) => normaliseAutopilotId(id, 'device');

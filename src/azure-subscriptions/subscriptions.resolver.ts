@@ -4,7 +4,7 @@ import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
 import { connectionOf } from '../platform/graphql/connection';
 import { boundedList } from '../platform/graphql/bounded-list';
-import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
+import { decodeCursor, encodeCursor, isTextKey, pageSize } from '../platform/graphql/cursor';
 import type { CommandContext } from '../platform/write/command-context';
 import { ChangeSubscriptionAccess } from './change-subscription-access';
 import { ProvisionAzureSubscription } from './provision-azure-subscription';
@@ -25,11 +25,6 @@ import {
 import { PartnerSubscriptionsQueries } from '../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { toAzureSubscription } from './subscription.mapper';
 
-const isSubscriptionKey = (value: unknown): value is SubscriptionKey =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as { name: unknown }).name === 'string' &&
-  typeof (value as { id: unknown }).id === 'string';
 import {
   AssignSubscriptionRoleInput,
   AzureSubscription,
@@ -189,7 +184,7 @@ export class SubscriptionsResolver {
     @Args('after', { nullable: true }) after?: string,
   ): Promise<AzureSubscriptionConnection> {
     const size = pageSize(first, 50, 500);
-    const key = decodeCursor(after, isSubscriptionKey) ?? undefined;
+    const key = decodeCursor(after, isTextKey('name', 'id')) ?? undefined;
     const tenant = await this.listingTenant(actor, customerTenantIdInput);
     const seen = tenant ? this.seenBy(actor, tenant) : { page: () => [], count: () => 0 };
     return connectionOf(

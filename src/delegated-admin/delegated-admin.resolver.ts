@@ -1,4 +1,5 @@
-import { Args, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Inject } from '@nestjs/common';
+import { Args, ID, Int, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
 import type { CommandContext } from '../platform/write/command-context';
 import { OpenServiceRequest } from './open-service-request';
@@ -7,19 +8,34 @@ import type { Actor } from '../platform/domain/actor';
 import {
   directoryRolesTenantOf,
   LISTED_DIRECTORY_ROLES,
+  listedDirectoryRole,
   partnerRelationshipsPageTenantOf,
 } from './domain/page-access';
 import { normaliseTenantId } from '../platform/domain/ids';
+import { SETTINGS, type Settings } from '../platform/config/settings';
+import { boundedList } from '../platform/graphql/bounded-list';
+import { connectionOf } from '../platform/graphql/connection';
+import { decodeCursor, encodeCursor, isTextKey, pageSize } from '../platform/graphql/cursor';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { CustomersHistoryQueries } from '../../projections/delegated-admin/customers-history.queries';
 import { ServiceRequestsQueries } from '../../projections/delegated-admin/service-requests.queries';
-import { UsersQueries } from '../../projections/delegated-admin/users.queries';
+import {
+  type MemberKey,
+  type UserRow,
+  UsersQueries,
+} from '../../projections/delegated-admin/users.queries';
 import { toPartnerRelationship } from './customers-page/customer.mapper';
 import { PartnerRelationship } from './customers-page/customer.types';
-import { DirectoryRole, OpenServiceRequestInput, ServiceRequest } from './delegated-admin.types';
+import {
+  DirectoryRole,
+  DirectoryRoleMember,
+  DirectoryRoleMemberConnection,
+  OpenServiceRequestInput,
+  ServiceRequest,
+} from './delegated-admin.types';
 import { PartnerRelationshipsNotifier } from './partner-relationships.notifier';
 import { toServiceRequest } from './service-requests/service-request.mapper';
 
@@ -33,6 +49,7 @@ export class DelegatedAdminResolver {
     private readonly serviceRequests: ServiceRequestsQueries,
     private readonly users: UsersQueries,
     private readonly notifier: PartnerRelationshipsNotifier,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   @Query(() => [PartnerRelationship], {
@@ -113,10 +130,37 @@ export class DelegatedAdminResolver {
     await this.readSide.ready('users');
     return LISTED_DIRECTORY_ROLES.map(({ role, tokenRole }) => ({
       role,
-      members: this.users
-        .holding(tenantId, tokenRole)
-        .map((user) => ({ userId: user.user_id, name: user.name })),
+      members: boundedList(
+        this.settings.GRAPHQL_MAX_LIST_ITEMS,
+        (limit) => this.users.membersOf(tenantId, tokenRole, limit).map(toMember),
+        'directoryRoles.members',
+        'directoryRoleMembers',
+      ),
     }));
+  }
+
+  @Query(() => DirectoryRoleMemberConnection, {
+    description:
+      'R11: the members of one directory role of the caller’s tenant (`role` as directoryRoles names it), by name, paged; partners never appear.',
+  })
+  async directoryRoleMembers(
+    @CurrentActor() actor: Actor,
+    @Args('role') role: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ): Promise<DirectoryRoleMemberConnection> {
+    const tenantId = directoryRolesTenantOf(actor);
+    const { tokenRole } = listedDirectoryRole(role);
+    const size = pageSize(first, 50, 500);
+    const key = decodeCursor(after, isTextKey('name', 'id')) ?? undefined;
+    await this.readSide.ready('users');
+    return connectionOf(
+      this.users.membersOf(tenantId, tokenRole, size + 1, key),
+      size,
+      toMember,
+      (row) => encodeCursor({ name: row.name, id: row.user_id } satisfies MemberKey),
+      () => this.users.countMembersOf(tenantId, tokenRole),
+    );
   }
 
   @Subscription(() => PartnerRelationship, {
@@ -127,3 +171,8 @@ export class DelegatedAdminResolver {
     return this.notifier.changesFor(partnerRelationshipsPageTenantOf(actor));
   }
 }
+
+const toMember = (user: UserRow): DirectoryRoleMember => ({
+  userId: user.user_id,
+  name: user.name,
+});

@@ -1,4 +1,5 @@
-import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { PageInfo } from '../platform/graphql/page-info';
 
 @InputType()
 export class OpenServiceRequestInput {
@@ -33,5 +34,23 @@ export class DirectoryRoleMember {
 })
 export class DirectoryRole {
   @Field() role!: string;
-  @Field(() => [DirectoryRoleMember]) members!: DirectoryRoleMember[];
+  @Field(() => [DirectoryRoleMember], {
+    description:
+      'By name. More than GRAPHQL_MAX_LIST_ITEMS members is refused (RESPONSE_TOO_LARGE): page them with directoryRoleMembers.',
+  })
+  members!: readonly DirectoryRoleMember[];
+}
+
+@ObjectType()
+export class DirectoryRoleMemberEdge {
+  @Field() cursor!: string;
+  @Field(() => DirectoryRoleMember) node!: DirectoryRoleMember;
+}
+
+@ObjectType()
+export class DirectoryRoleMemberConnection {
+  @Field(() => [DirectoryRoleMember]) nodes!: DirectoryRoleMember[];
+  @Field(() => [DirectoryRoleMemberEdge]) edges!: DirectoryRoleMemberEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int) totalCount!: number;
 }

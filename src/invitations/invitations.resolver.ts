@@ -14,17 +14,12 @@ import { notFound } from '../platform/domain/domain-error';
 import { normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
 import type {
   InvitationAudienceKey,
-  InvitationPageKey,
   InvitationRow,
 } from '../../projections/invitations/invitations.queries';
 import { connectionOf } from '../platform/graphql/connection';
-import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
+import { decodeCursor, encodeCursor, isTextKey, pageSize } from '../platform/graphql/cursor';
 
-const isInvitationKey = (value: unknown): value is InvitationPageKey =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as InvitationPageKey).createdAt === 'string' &&
-  typeof (value as InvitationPageKey).id === 'string';
+const isInvitationKey = isTextKey('createdAt', 'id');
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';

@@ -150,6 +150,24 @@ describe('delegated admin privileges over GraphQL', () => {
     ]);
   });
 
+  it('R11: one role’s members are paged for the customer’s Global admin alone; an unknown role or cursor is refused', async () => {
+    const MEMBERS = `query ($role: String!, $first: Int, $after: String) {
+      directoryRoleMembers(role: $role, first: $first, after: $after) { nodes { userId } pageInfo { endCursor } } }`;
+    const first = await app.gql(fay, MEMBERS, { role: 'Helpdesk Administrator', first: 1 });
+    expect(first.data.directoryRoleMembers.nodes).toEqual([{ userId: 'hugo' }]);
+    const refusals = [
+      [ann, { role: 'Global Administrator' }, { code: 'FORBIDDEN', rule: 'R11' }],
+      [fay, { role: 'Global Admin' }, { code: 'INVALID_INPUT', rule: 'R11' }],
+      [fay, { role: 'Global Administrator', after: 'not-a-cursor' }, { code: 'INVALID_INPUT' }],
+      [fay, { role: 'Global Administrator', first: 501 }, { code: 'INVALID_INPUT' }],
+    ] as const;
+    for (const [caller, variables, extensions] of refusals) {
+      const refused = await app.gql(caller, MEMBERS, variables);
+      expect(refused.data).toBeNull();
+      expect(refused.errors?.[0].extensions).toEqual(extensions);
+    }
+  });
+
   it('R14: a Helpdesk agent may open service requests, a Sales agent may not', async () => {
     const hal = await app.gql(await app.token(people.hal), OPEN_SR, { input: SR });
     expect(hal.data.openServiceRequest).toMatchObject({

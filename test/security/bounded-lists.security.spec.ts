@@ -168,4 +168,53 @@ describe('lists that are not paged are bounded (GRAPHQL_MAX_LIST_ITEMS)', () => 
     expect(await ending(new Date(now + DAY))).toEqual([]);
     expect(logs.lines.filter((line) => line.level >= 50)).toEqual([]);
   });
+
+  it('R11: directoryRoles lists at most GRAPHQL_MAX_LIST_ITEMS members a role, and directoryRoleMembers pages them all', async () => {
+    const admins = ['fay', 'gia', 'gil'].map((sub) => ({
+      ...people.fay,
+      sub,
+      name: sub[0].toUpperCase() + sub.slice(1),
+    }));
+    // A user is listed once they caused an event.
+    for (const admin of admins) {
+      const registered = await app.gql(
+        await app.token(admin),
+        'mutation ($name: String!) { registerAzureSubscription(input: { displayName: $name }) { id } }',
+        { name: `${admin.name}'s` },
+      );
+      expect(registered).not.toHaveProperty('errors');
+    }
+    const fay = await app.token(people.fay);
+    const listing = await app.gql(fay, '{ directoryRoles { role members { userId } } }');
+    expect(listing.errors).toEqual([
+      expect.objectContaining({
+        extensions: expect.objectContaining({
+          code: 'RESPONSE_TOO_LARGE',
+          maxItems: MAX_ITEMS,
+          use: 'directoryRoleMembers',
+        }),
+      }),
+    ]);
+    const members: string[] = [];
+    for (let after: string | null = null; ;) {
+      const page: {
+        nodes: { userId: string; name: string }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+        totalCount: number;
+      } = (
+        await app.gql(
+          fay,
+          `query ($after: String) { directoryRoleMembers(role: "Global Administrator", first: 2, after: $after) {
+            nodes { userId name } pageInfo { hasNextPage endCursor } totalCount } }`,
+          { after },
+        )
+      ).data.directoryRoleMembers;
+      expect(page.totalCount).toBe(3);
+      members.push(...page.nodes.map((node) => `${node.userId} ${node.name}`));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(members).toEqual(['fay Fay', 'gia Gia', 'gil Gil']);
+    expect(logs.lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
 });

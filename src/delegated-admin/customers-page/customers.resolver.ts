@@ -4,13 +4,10 @@ import { EndResellerRelationship } from '../../invitations/end-reseller-relation
 import type { Actor } from '../../platform/domain/actor';
 import { customersPageTenantOf } from '../domain/page-access';
 import { normaliseTenantId } from '../../platform/domain/ids';
-import type {
-  CustomerPageKey,
-  RelationshipRow,
-} from '../../../projections/delegated-admin/customers.queries';
+import type { RelationshipRow } from '../../../projections/delegated-admin/customers.queries';
 import { CommandGateway } from '../../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../../platform/graphql/current-actor.decorator';
-import { decodeCursor, encodeCursor, pageSize } from '../../platform/graphql/cursor';
+import { decodeCursor, encodeCursor, isTextKey, pageSize } from '../../platform/graphql/cursor';
 import { ReadSide } from '../../platform/read-store/read-side';
 import { ReadModelCache } from '../../platform/read-store/read-model-cache';
 import { connectionOf } from '../../platform/graphql/connection';
@@ -53,11 +50,7 @@ const viewerOf = (actor: Actor) => ({
   roles: partnerRolesOf(actor.roles),
 });
 
-const isCustomerPageKey = (value: unknown): value is CustomerPageKey =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as CustomerPageKey).name === 'string' &&
-  typeof (value as CustomerPageKey).tenantId === 'string';
+const isCustomerPageKey = isTextKey('name', 'tenantId');
 
 /** The read models the current Customers page reads (its answers' cache generation). */
 const CUSTOMERS_PAGE_READ_MODELS = ['customers', 'partner-subscriptions', 'gdap-relationships'];

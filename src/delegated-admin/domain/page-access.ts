@@ -4,7 +4,8 @@ import {
   isPartnerUser,
   PARTNER_ROLES,
 } from '../../platform/domain/actor';
-import { forbidden } from '../../platform/domain/domain-error';
+import { forbidden, invalidInput } from '../../platform/domain/domain-error';
+import { quote } from '../../platform/domain/ids';
 
 /**
  * R16: a partner user reads the partner's pages and queries (Customers page, invitations,
@@ -47,6 +48,14 @@ export const LISTED_DIRECTORY_ROLES: readonly { role: string; tokenRole: string 
   { role: 'Global Administrator', tokenRole: 'GlobalAdmin' },
   { role: 'Helpdesk Administrator', tokenRole: 'HelpdeskAdmin' },
 ];
+
+/** R11: the listed directory role whose name is `role`; INVALID_INPUT naming those listed if none. */
+export function listedDirectoryRole(role: string): (typeof LISTED_DIRECTORY_ROLES)[number] {
+  const listed = LISTED_DIRECTORY_ROLES.find((candidate) => candidate.role === role);
+  if (listed) return listed;
+  const names = LISTED_DIRECTORY_ROLES.map((candidate) => quote(candidate.role)).join(', ');
+  throw invalidInput(`${quote(role)} is not a listed directory role: ${names}.`, 'R11');
+}
 
 function customerGlobalAdminTenantOf(actor: Actor, rule: 'R11' | 'R15'): string {
   if (!isCustomerGlobalAdmin(actor)) {

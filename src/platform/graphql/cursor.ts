@@ -31,3 +31,11 @@ export function pageSize(
   }
   return size;
 }
+
+/** A cursor key's guard for a key whose `fields` are all text (a name and an id, say). */
+export const isTextKey =
+  <Field extends string>(...fields: Field[]) =>
+  (value: unknown): value is Record<Field, string> =>
+    typeof value === 'object' &&
+    value !== null &&
+    fields.every((field) => typeof (value as Record<string, unknown>)[field] === 'string');
