@@ -41,8 +41,8 @@ export const autopilotProjection: Projection = {
     'CREATE INDEX IF NOT EXISTS autopilot_profiles_by_customer ON autopilot_profiles (customer_tenant_id, name)',
     'CREATE INDEX IF NOT EXISTS autopilot_profiles_page ON autopilot_profiles (customer_tenant_id, deleted, name, profile_id)',
     'CREATE INDEX IF NOT EXISTS autopilot_devices_by_customer ON autopilot_devices (customer_tenant_id, position)',
-    // Each profile row counts its devices: from this index alone, not a table row per device
-    // (a page of 50 profiles over 200,000 devices: 49 ms read row by row, 6.6 ms from the index).
+    // The devices connection's totalCount filtered by profile: from this index alone, not a table
+    // row per device (profile rows read their counts from autopilot-device-counts).
     'CREATE INDEX IF NOT EXISTS autopilot_devices_by_profile_removed ON autopilot_devices (profile_id, removed)',
   ],
   handlers: {

@@ -27,9 +27,10 @@ export interface AutopilotDeviceRow {
   added_at: string;
 }
 
-const PROFILES = `SELECT p.*, (SELECT COUNT(*) FROM autopilot_devices d
-    WHERE d.profile_id = p.profile_id AND d.removed = 0) AS devices_assigned_count
-  FROM autopilot_profiles p`;
+/** Each profile with its live devices' count, kept by the autopilot-device-counts read model. */
+const PROFILES = `SELECT p.*, COALESCE(c.devices, 0) AS devices_assigned_count
+  FROM autopilot_profiles p
+  LEFT JOIN autopilot_profile_device_counts c ON c.profile_id = p.profile_id`;
 
 /** Narrows a customer's devices: to one profile's, and by who added them (R31). */
 export interface DeviceFilter {

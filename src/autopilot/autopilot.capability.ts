@@ -1,3 +1,4 @@
+import { autopilotDeviceCountsProjection } from '../../projections/autopilot/autopilot-device-counts.projection';
 import { autopilotProjection } from '../../projections/autopilot/autopilot.projection';
 import type { Capability } from '../platform/capability';
 import { streamIds } from '../platform/domain/streams';
@@ -7,7 +8,7 @@ import { autopilotRegistryDecider } from './domain/autopilot-registry.decider';
 export const autopilotCapability: Capability = {
   name: 'autopilot',
   streams: { autopilot: autopilotRegistryDecider },
-  projections: [autopilotProjection],
+  projections: [autopilotProjection, autopilotDeviceCountsProjection],
   fencedStreams: (_partnerTenantId, customerTenantId) => [
     { scope: 'AUTOPILOT', streamId: streamIds.autopilot(customerTenantId) },
   ],

@@ -54,7 +54,7 @@ import {
   UpdateAutopilotProfileInput,
 } from './autopilot.types';
 
-const READ_MODELS = ['customers', 'autopilot'];
+const READ_MODELS = ['customers', 'autopilot', 'autopilot-device-counts'];
 
 const isDeviceKey = (value: unknown): value is DevicePageKey =>
   typeof value === 'object' &&
