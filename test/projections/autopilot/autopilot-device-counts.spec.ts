@@ -1,16 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { autopilotDeviceCountsProjection } from '../../../projections/autopilot/autopilot-device-counts.projection';
 import { autopilotProjection } from '../../../projections/autopilot/autopilot.projection';
 import { AutopilotQueries } from '../../../projections/autopilot/autopilot.queries';
-import { schemaVersionOf, type EventType } from '../../../src/events';
-import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
-import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
-import { ReadStore } from '../../../src/platform/read-store/read-store';
-import { newEvent, newMetadata } from '../../support/events';
+import type { EventType } from '../../../src/events';
+import type { ReadStore } from '../../../src/platform/read-store/read-store';
 import { plannedRunner } from '../../support/planned-runner';
 import { at, projectionSpec } from '../../support/projection-spec';
+import { replayedReadStores } from '../../support/replayed';
 import { seeded } from '../../support/seeded';
 
 const CUSTOMER = 'fabrikam';
@@ -73,33 +68,21 @@ function randomHistory(seed: number, length: number): Recorded[] {
 }
 
 describe('autopilot-device-counts read model (R30, R32, R34)', () => {
-  let dir: string;
-  const opened: ReadStore[] = [];
+  const replayed = replayedReadStores('autopilot-device-counts', [
+    autopilotProjection,
+    autopilotDeviceCountsProjection,
+  ]);
 
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'autopilot-device-counts-'));
-  });
-
-  afterAll(() => {
-    opened.forEach((reads) => reads.close());
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function projected(name: string, history: Recorded[]) {
-    const store = new SqliteEventStore(join(dir, `${name}-events.db`));
-    for (const [index, [type, data]] of history.entries()) {
-      const metadata = newMetadata({ occurredAt: at(index), schemaVersion: schemaVersionOf(type) });
-      await store.append(`autopilot-${CUSTOMER}`, [newEvent(type, data, { metadata })], 'any');
-    }
-    const reads = new ReadStore(join(dir, `${name}-reads.db`));
-    opened.push(reads);
-    await new ProjectionEngine(store, reads, [
-      autopilotProjection,
-      autopilotDeviceCountsProjection,
-    ]).catchUp();
-    await store.close();
-    return reads;
-  }
+  const projected = (name: string, history: Recorded[]) =>
+    replayed(
+      name,
+      history.map(([type, data], index) => ({
+        streamId: `autopilot-${CUSTOMER}`,
+        type,
+        data,
+        occurredAt: at(index),
+      })),
+    );
 
   /** What each profile row showed before: its live devices counted from the autopilot read model. */
   const countedFromDevices = (reads: ReadStore) =>

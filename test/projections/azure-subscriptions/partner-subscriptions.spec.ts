@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { partnerSubscriptionsProjection } from '../../../projections/azure-subscriptions/partner-subscriptions.projection';
 import {
   PartnerSubscriptionsQueries,
@@ -19,13 +16,10 @@ import {
 } from '../../../src/azure-subscriptions/domain/azure-roles';
 import type { RoleAssignment } from '../../../src/azure-subscriptions/domain/events';
 import { partnerMaySeeSubscription } from '../../../src/azure-subscriptions/domain/subscription-access';
-import { schemaVersionOf, type EventType } from '../../../src/events';
-import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
-import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
-import { ReadStore } from '../../../src/platform/read-store/read-store';
-import { newEvent, newMetadata } from '../../support/events';
+import type { EventType } from '../../../src/events';
 import { plannedRunner } from '../../support/planned-runner';
 import { at } from '../../support/projection-spec';
+import { replayedReadStores } from '../../support/replayed';
 import { seeded } from '../../support/seeded';
 import { rowSubscriptionsAsOf } from '../../../src/delegated-admin/customers-page/customers-page';
 
@@ -155,38 +149,21 @@ function expectedRow(seen: SubscriptionView[], perRow: number): RowSubscriptions
 }
 
 describe('partner-subscriptions read model (R17, R23)', () => {
-  let dir: string;
-  const opened: ReadStore[] = [];
-
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'partner-subscriptions-'));
-  });
-
-  afterAll(() => {
-    opened.forEach((reads) => reads.close());
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const replayed = replayedReadStores('partner-subscriptions', [
+    subscriptionsProjection,
+    partnerSubscriptionsProjection,
+  ]);
 
   async function projected(name: string, history: Recorded[]) {
-    const store = new SqliteEventStore(join(dir, `${name}-events.db`));
-    for (const [minute, type, data] of history) {
-      const metadata = newMetadata({
+    const reads = await replayed(
+      name,
+      history.map(([minute, type, data]) => ({
+        streamId: `subscription-${String(data.subscriptionId)}`,
+        type,
+        data,
         occurredAt: at(minute),
-        schemaVersion: schemaVersionOf(type),
-      });
-      await store.append(
-        `subscription-${String(data.subscriptionId)}`,
-        [newEvent(type, data, { metadata })],
-        'any',
-      );
-    }
-    const reads = new ReadStore(join(dir, `${name}-reads.db`));
-    opened.push(reads);
-    await new ProjectionEngine(store, reads, [
-      subscriptionsProjection,
-      partnerSubscriptionsProjection,
-    ]).catchUp();
-    await store.close();
+      })),
+    );
     return {
       reads,
       all: new SubscriptionsQueries(reads),
