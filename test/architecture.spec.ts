@@ -38,8 +38,6 @@ const ALLOWED_EDGES: Record<string, string> = {
     'R67, R70: effective roles start from DAP; revoke-all removes DAP; partner roles and pair facts; the Partner relationships page shows GDAP relationships',
   'gdap -> invitations':
     'R60: a relationship is created for a customer of the partner (relationship state)',
-  'audit -> delegated-admin':
-    'the audit log pages with the PageInfo type the Customers page declared first (GraphQL type)',
   'autopilot -> delegated-admin':
     'R30, R35: Autopilot decisions read the pair’s relationship and DAP (pair facts, partner roles, the Customers read model)',
   'azure-subscriptions -> delegated-admin':

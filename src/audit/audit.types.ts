@@ -1,7 +1,7 @@
+import { ConnectionType } from '../platform/graphql/connection.type';
 import { Field, Float, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
 import { ActorType } from '../platform/graphql/actor.type';
-import { PageInfo } from '../delegated-admin/customers-page/customer.types';
 
 @InputType('AuditFilter', {
   description: 'Every field given narrows the log (AND), within what the caller may see (R42).',
@@ -34,19 +34,8 @@ export class AuditEntry {
   hash!: string;
 }
 
-@ObjectType()
-export class AuditEdge {
-  @Field() cursor!: string;
-  @Field(() => AuditEntry) node!: AuditEntry;
-}
-
 @ObjectType({ description: 'The audit log, newest first.' })
-export class AuditConnection {
-  @Field(() => [AuditEntry]) nodes!: AuditEntry[];
-  @Field(() => [AuditEdge]) edges!: AuditEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-  @Field(() => Int) totalCount!: number;
-}
+export class AuditConnection extends ConnectionType(AuditEntry, 'AuditEdge') {}
 
 @ObjectType('RecordedEvent', {
   description: 'One event of an aggregate and the aggregate’s state after it (R43).',

@@ -1,5 +1,5 @@
+import { ConnectionType } from '../platform/graphql/connection.type';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { PageInfo } from '../platform/graphql/page-info';
 import {
   AUTOPILOT_OPERATIONS,
   type AutopilotOperation as Operation,
@@ -121,29 +121,7 @@ export class AutopilotDeviceFilter {
 }
 
 @ObjectType()
-export class AutopilotDeviceEdge {
-  @Field() cursor!: string;
-  @Field(() => AutopilotDevice) node!: AutopilotDevice;
-}
+export class AutopilotDeviceConnection extends ConnectionType(AutopilotDevice) {}
 
 @ObjectType()
-export class AutopilotDeviceConnection {
-  @Field(() => [AutopilotDevice]) nodes!: AutopilotDevice[];
-  @Field(() => [AutopilotDeviceEdge]) edges!: AutopilotDeviceEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-  @Field(() => Int) totalCount!: number;
-}
-
-@ObjectType()
-export class AutopilotProfileEdge {
-  @Field() cursor!: string;
-  @Field(() => AutopilotProfile) node!: AutopilotProfile;
-}
-
-@ObjectType()
-export class AutopilotProfileConnection {
-  @Field(() => [AutopilotProfile]) nodes!: AutopilotProfile[];
-  @Field(() => [AutopilotProfileEdge]) edges!: AutopilotProfileEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-  @Field(() => Int) totalCount!: number;
-}
+export class AutopilotProfileConnection extends ConnectionType(AutopilotProfile) {}

@@ -1,5 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { PageInfo } from '../platform/graphql/page-info';
+import { ConnectionType } from '../platform/graphql/connection.type';
+import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { AZURE_ROLES } from './domain/azure-roles';
 
 export const AzureRole = Object.fromEntries(AZURE_ROLES.map((role) => [role, role])) as {
@@ -85,15 +85,4 @@ export class RemoveSubscriptionRoleAssignmentInput {
 }
 
 @ObjectType()
-export class AzureSubscriptionEdge {
-  @Field() cursor!: string;
-  @Field(() => AzureSubscription) node!: AzureSubscription;
-}
-
-@ObjectType()
-export class AzureSubscriptionConnection {
-  @Field(() => [AzureSubscription]) nodes!: AzureSubscription[];
-  @Field(() => [AzureSubscriptionEdge]) edges!: AzureSubscriptionEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-  @Field(() => Int) totalCount!: number;
-}
+export class AzureSubscriptionConnection extends ConnectionType(AzureSubscription) {}

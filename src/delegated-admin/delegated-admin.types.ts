@@ -1,5 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
-import { PageInfo } from '../platform/graphql/page-info';
+import { ConnectionType } from '../platform/graphql/connection.type';
+import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 
 @InputType()
 export class OpenServiceRequestInput {
@@ -42,15 +42,4 @@ export class DirectoryRole {
 }
 
 @ObjectType()
-export class DirectoryRoleMemberEdge {
-  @Field() cursor!: string;
-  @Field(() => DirectoryRoleMember) node!: DirectoryRoleMember;
-}
-
-@ObjectType()
-export class DirectoryRoleMemberConnection {
-  @Field(() => [DirectoryRoleMember]) nodes!: DirectoryRoleMember[];
-  @Field(() => [DirectoryRoleMemberEdge]) edges!: DirectoryRoleMemberEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-  @Field(() => Int) totalCount!: number;
-}
+export class DirectoryRoleMemberConnection extends ConnectionType(DirectoryRoleMember) {}

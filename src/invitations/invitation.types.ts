@@ -1,5 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { PageInfo } from '../platform/graphql/page-info';
+import { ConnectionType } from '../platform/graphql/connection.type';
+import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 
 export enum InvitationStatus {
   PENDING = 'PENDING',
@@ -54,15 +54,4 @@ export class EditInvitationEmailInput {
 }
 
 @ObjectType()
-export class InvitationEdge {
-  @Field() cursor!: string;
-  @Field(() => Invitation) node!: Invitation;
-}
-
-@ObjectType()
-export class InvitationConnection {
-  @Field(() => [Invitation]) nodes!: Invitation[];
-  @Field(() => [InvitationEdge]) edges!: InvitationEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-  @Field(() => Int) totalCount!: number;
-}
+export class InvitationConnection extends ConnectionType(Invitation) {}

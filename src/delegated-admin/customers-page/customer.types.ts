@@ -1,9 +1,8 @@
+import { ConnectionType } from '../../platform/graphql/connection.type';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { AzureSubscription } from '../../azure-subscriptions/subscription.types';
 import { PageInfo } from '../../platform/graphql/page-info';
 import { ROW_SUBSCRIPTIONS } from '../../../projections/azure-subscriptions/partner-subscriptions.queries';
-
-export { PageInfo };
 import { DelegatedAdminRelationship } from '../../gdap/gdap.types';
 
 export enum RelationshipType {
@@ -72,18 +71,7 @@ export class Customer {
 }
 
 @ObjectType()
-export class CustomerEdge {
-  @Field() cursor!: string;
-  @Field(() => Customer) node!: Customer;
-}
-
-@ObjectType()
-export class CustomerConnection {
-  @Field(() => [Customer]) nodes!: Customer[];
-  @Field(() => [CustomerEdge]) edges!: CustomerEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-  @Field(() => Int) totalCount!: number;
-}
+export class CustomerConnection extends ConnectionType(Customer) {}
 
 @ObjectType({ description: 'A row of the customer’s Partner relationships page (R15).' })
 export class PartnerRelationship {

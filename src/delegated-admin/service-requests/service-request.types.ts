@@ -1,5 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
-import { PageInfo } from '../customers-page/customer.types';
+import { ConnectionType } from '../../platform/graphql/connection.type';
+import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { ServiceRequest } from '../delegated-admin.types';
 
 @InputType({ description: 'Narrows serviceRequests to one pair.' })
@@ -12,15 +12,4 @@ export class ServiceRequestFilterInput {
 }
 
 @ObjectType()
-export class ServiceRequestEdge {
-  @Field() cursor!: string;
-  @Field(() => ServiceRequest) node!: ServiceRequest;
-}
-
-@ObjectType()
-export class ServiceRequestConnection {
-  @Field(() => [ServiceRequest]) nodes!: ServiceRequest[];
-  @Field(() => [ServiceRequestEdge]) edges!: ServiceRequestEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-  @Field(() => Int) totalCount!: number;
-}
+export class ServiceRequestConnection extends ConnectionType(ServiceRequest) {}
