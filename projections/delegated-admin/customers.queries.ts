@@ -78,6 +78,17 @@ const NAME_MATCHES = '(c.search_name >= @from AND c.search_name < @to)';
 const DOMAIN_MATCHES = '(c.search_domain >= @from AND c.search_domain < @to)';
 /** The customers a search matches by domain and not by name (its name matches are read apart). */
 const DOMAIN_ALONE_MATCHES = `${DOMAIN_MATCHES} AND NOT ${NAME_MATCHES}`;
+/**
+ * The same for a one-letter search: the domain starts with the letter and the name does not, so
+ * the two start differently. Spelt as customers_page_by_domain_initial's terms, SQLite reads only
+ * that partial index's entries for the letter, by name, instead of every domain the letter starts
+ * (100,000 customers: 0.5 to 1.3 ms a page, even when none matched by domain alone).
+ */
+const DOMAIN_ALONE_BY_INITIAL =
+  'substr(c.search_domain, 1, 1) = @from AND substr(c.search_domain, 1, 1) <> substr(c.search_name, 1, 1)';
+const isOneLetter = (prefix: string) => [...prefix].length === 1;
+const domainAlone = (prefix: string) =>
+  isOneLetter(prefix) ? DOMAIN_ALONE_BY_INITIAL : DOMAIN_ALONE_MATCHES;
 const searched = (criteria: CustomerCriteria): string[] =>
   criteria.searchPrefix ? [`(${NAME_MATCHES} OR ${DOMAIN_MATCHES})`] : [];
 /** Where a page starts: after the last row of the page before (its sort key and tenant id). */
@@ -174,8 +185,8 @@ function pageQuery(
   // walked in name order).
   const byName = select([...conditions, ...beyond(CURSOR_IN_RANGE[direction]), NAME_MATCHES]);
   const byDomainOnly = select(
-    [...conditions, ...beyond(), DOMAIN_ALONE_MATCHES],
-    sortedAfterReading,
+    [...conditions, ...beyond(), domainAlone(criteria.searchPrefix)],
+    isOneLetter(criteria.searchPrefix) ? orderBy : sortedAfterReading,
   );
   return {
     sql: `SELECT * FROM (SELECT * FROM (${byName}) UNION ALL SELECT * FROM (${byDomainOnly})) c
@@ -272,7 +283,7 @@ export class CustomersQueries {
     const sql =
       criteria.searchPrefix === null
         ? countOf(conditions)
-        : `SELECT (${countOf([...conditions, NAME_MATCHES])}) + (${countOf([...conditions, DOMAIN_ALONE_MATCHES])})`;
+        : `SELECT (${countOf([...conditions, NAME_MATCHES])}) + (${countOf([...conditions, domainAlone(criteria.searchPrefix)])})`;
     return this.db.get<{ total: number }>(`SELECT (${sql}) AS total`, params)?.total ?? 0;
   }
 
