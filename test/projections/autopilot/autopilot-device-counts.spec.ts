@@ -16,7 +16,7 @@ type Recorded = [EventType, Record<string, unknown>];
 /**
  * A random registry's life, not only what the decider allows: devices assigned to deleted or
  * unknown profiles, assigned again to the profile they run, unassigned from one they do not run,
- * removed twice, added again after removal, profiles deleted twice (some at schema version 1).
+ * removed twice, added again after removal, profiles deleted twice.
  */
 function randomHistory(seed: number, length: number): Recorded[] {
   const random = seeded(seed);
