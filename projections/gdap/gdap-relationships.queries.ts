@@ -51,6 +51,26 @@ const GRANTING_SQL = `(${GRANTING.map((status) => `'${status}'`).join(', ')})`;
 const viewsOf = (rows: { view: string }[]): GdapRelationshipView[] =>
   rows.map((row) => JSON.parse(row.view) as GdapRelationshipView);
 
+const FILTER_TESTS: [keyof GdapRelationshipFilter, string][] = [
+  ['partnerTenantId', 'partner_tenant_id ='],
+  ['customerTenantId', 'customer_tenant_id ='],
+  ['status', 'status ='],
+  ['endingBefore', 'end_date_time <='],
+];
+
+/** SQL conditions for the fields `filter` gives, and only those (so the tenant's index is used). */
+function conditionsOf(filter: GdapRelationshipFilter) {
+  const conditions: string[] = [];
+  const params: Record<string, string | number> = {};
+  for (const [field, test] of FILTER_TESTS) {
+    const value = filter[field];
+    if (value == null) continue;
+    conditions.push(`${test} @${field}`);
+    params[field] = value;
+  }
+  return { conditions, params };
+}
+
 export class GdapRelationshipsQueries {
   constructor(private readonly db: SqlRunner) {}
 
@@ -64,26 +84,23 @@ export class GdapRelationshipsQueries {
     first: number,
     after: string | null,
   ): GdapRelationshipView[] {
-    const params: Record<string, string | number> = { after: after ?? '', limit: first };
-    const conditions = ['relationship_id > @after'];
-    const given: [keyof GdapRelationshipFilter, string][] = [
-      ['partnerTenantId', 'partner_tenant_id ='],
-      ['customerTenantId', 'customer_tenant_id ='],
-      ['status', 'status ='],
-      ['endingBefore', 'end_date_time <='],
-    ];
-    for (const [field, test] of given) {
-      const value = filter[field];
-      if (value == null) continue;
-      conditions.push(`${test} @${field}`);
-      params[field] = value;
-    }
+    const { conditions, params } = conditionsOf(filter);
     const rows = this.db.all<{ view: string }>(
-      `SELECT view FROM gdap_relationships WHERE ${conditions.join(' AND ')}
+      `SELECT view FROM gdap_relationships WHERE ${['relationship_id > @after', ...conditions].join(' AND ')}
        ORDER BY relationship_id LIMIT @limit`,
-      params,
+      { ...params, after: after ?? '', limit: first },
     );
     return viewsOf(rows);
+  }
+
+  /** How many relationships `filter` holds (a connection's totalCount, counted when asked for). */
+  count(filter: GdapRelationshipFilter): number {
+    const { conditions, params } = conditionsOf(filter);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    return this.db.get<{ count: number }>(
+      `SELECT COUNT(*) AS count FROM gdap_relationships ${where}`,
+      params,
+    )!.count;
   }
 
   byId(relationshipId: string): GdapRelationshipView | undefined {

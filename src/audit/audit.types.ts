@@ -35,7 +35,7 @@ export class AuditEntry {
 }
 
 @ObjectType({ description: 'The audit log, newest first.' })
-export class AuditConnection extends ConnectionType(AuditEntry, 'AuditEdge') {}
+export class AuditConnection extends ConnectionType(AuditEntry, { edge: 'AuditEdge' }) {}
 
 @ObjectType('RecordedEvent', {
   description: 'One event of an aggregate and the aggregate’s state after it (R43).',

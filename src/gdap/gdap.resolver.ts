@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { SETTINGS, type Settings } from '../platform/config/settings';
 import { boundedList } from '../platform/graphql/bounded-list';
+import { connectionOf } from '../platform/graphql/connection';
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
 import { GdapRelationshipsHistoryQueries } from '../../projections/gdap/gdap-relationships-history.queries';
@@ -97,7 +98,8 @@ export class GdapResolver {
   }
 
   @Query(() => DelegatedAdminRelationshipConnection, {
-    description: 'R17: the caller’s GDAP relationships (a partner’s own, or a customer’s), by id.',
+    description:
+      'R17: the caller’s GDAP relationships (a partner’s own, or a customer’s), by id; totalCount is counted only when selected.',
   })
   async delegatedAdminRelationships(
     @CurrentActor() actor: Actor,
@@ -110,16 +112,13 @@ export class GdapResolver {
     const size = pageSize(first, GDAP_PAGE_DEFAULT, GDAP_PAGE_MAX);
     const afterId = decodeCursor(after, isId);
     await this.readSide.ready(READ_MODEL);
-    const views = this.relationships.page(scope, size + 1, afterId);
-    const page = views.slice(0, size);
-    const last = page.at(-1);
-    return {
-      nodes: page.map((view) => toRelationship(view, actor)),
-      pageInfo: {
-        hasNextPage: views.length > size,
-        endCursor: last ? encodeCursor(last.relationshipId) : null,
-      },
-    };
+    return connectionOf(
+      this.relationships.page(scope, size + 1, afterId),
+      size,
+      (view) => toRelationship(view, actor),
+      (view) => encodeCursor(view.relationshipId),
+      () => this.relationships.count(scope),
+    );
   }
 
   @Query(() => DelegatedAdminRelationship, { nullable: true })

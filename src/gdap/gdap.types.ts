@@ -1,6 +1,7 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { EmailDraft } from '../invitations/invitation.types';
 import type { DateTimeValue } from '../platform/common/date-time';
+import { ConnectionType } from '../platform/graphql/connection.type';
 
 /** Graph's status names (R61–R64). */
 export enum DelegatedAdminRelationshipStatus {
@@ -74,6 +75,7 @@ export class DelegatedAdminRelationship {
   accessAssignments!: DelegatedAdminAccessAssignment[];
 }
 
+/** `PageInfo` under the name this connection was first published with. */
 @ObjectType()
 export class DelegatedAdminRelationshipPageInfo {
   @Field() hasNextPage!: boolean;
@@ -81,10 +83,10 @@ export class DelegatedAdminRelationshipPageInfo {
 }
 
 @ObjectType()
-export class DelegatedAdminRelationshipConnection {
-  @Field(() => [DelegatedAdminRelationship]) nodes!: DelegatedAdminRelationship[];
-  @Field(() => DelegatedAdminRelationshipPageInfo) pageInfo!: DelegatedAdminRelationshipPageInfo;
-}
+export class DelegatedAdminRelationshipConnection extends ConnectionType(
+  DelegatedAdminRelationship,
+  { pageInfo: DelegatedAdminRelationshipPageInfo },
+) {}
 
 @ObjectType({
   description: 'R63: a partner’s active relationships ending within 30, 7 and 1 days.',

@@ -379,6 +379,54 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     },
   );
 
+  it('R17: delegatedAdminRelationships pages by cursor, and totalCount counts what its filter holds', async () => {
+    const PAGE = `query ($filter: DelegatedAdminRelationshipFilter, $after: String) {
+      delegatedAdminRelationships(filter: $filter, first: 2, after: $after) {
+        totalCount edges { cursor node { id status } } pageInfo { hasNextPage endCursor }
+      }
+    }`;
+    interface RelationshipPage {
+      totalCount: number;
+      edges: { cursor: string; node: { id: string } }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    }
+    const pageOf = async (
+      token: string,
+      filter: Record<string, string> | undefined,
+      after: string | null,
+    ): Promise<RelationshipPage> => {
+      const answer = await app.gql(token, PAGE, { filter, after });
+      expect(answer.errors).toBeUndefined();
+      return answer.data.delegatedAdminRelationships;
+    };
+    const walk = async (token: string, filter?: Record<string, string>) => {
+      const ids: string[] = [];
+      const totals = new Set<number>();
+      for (let after: string | null = null; ;) {
+        const { totalCount, edges, pageInfo } = await pageOf(token, filter, after);
+        totals.add(totalCount);
+        ids.push(...edges.map((edge) => edge.node.id));
+        expect(pageInfo.endCursor).toBe(edges.at(-1)?.cursor ?? null);
+        if (!pageInfo.hasNextPage) return { ids, totals: [...totals] };
+        after = pageInfo.endCursor;
+      }
+    };
+    const everyOne = (await list(ann)).map((row: { id: string }) => row.id);
+    expect(everyOne.length).toBeGreaterThan(2);
+    expect(await walk(ann)).toEqual({ ids: everyOne, totals: [everyOne.length] });
+
+    const terminated = (await list(ann))
+      .filter((row: { status: string }) => row.status === 'terminated')
+      .map((row: { id: string }) => row.id);
+    expect(terminated.length).toBeGreaterThan(0);
+    expect(await walk(ann, { status: 'terminated' })).toEqual({
+      ids: terminated,
+      totals: [terminated.length],
+    });
+    const fays = (await list(fay)).map((row: { id: string }) => row.id);
+    expect(await walk(fay)).toEqual({ ids: fays, totals: [fays.length] });
+  });
+
   it('R43: the history of the partner’s GDAP stream shows, after each event, the relationship it is about', async () => {
     const history: {
       type: string;

@@ -3,16 +3,24 @@ import { Field, Int, ObjectType } from '@nestjs/graphql';
 import type { Connection } from './connection';
 import { PageInfo } from './page-info';
 
+/** A connection's public type names, where they are not the usual ones. */
+export interface ConnectionNames {
+  /** Its edge type: `<Node>Edge` by default. */
+  edge?: string;
+  /** Its page information type (the same fields under another name): `PageInfo` by default. */
+  pageInfo?: Type<PageInfo>;
+}
+
 /**
  * The GraphQL types of a connection of `node` (API.md: `nodes`, `edges { cursor node }`,
  * `pageInfo`, `totalCount`), as NestJS's generic pagination recipe builds them: a named connection
- * class extends what this returns, and its edge type is registered here as `edgeName`.
+ * class extends what this returns, and its edge type is registered here.
  */
 export function ConnectionType<Node>(
   node: Type<Node>,
-  edgeName = `${node.name}Edge`,
+  names: ConnectionNames = {},
 ): Type<Connection<Node>> {
-  @ObjectType(edgeName)
+  @ObjectType(names.edge ?? `${node.name}Edge`)
   class Edge {
     @Field() cursor!: string;
     @Field(() => node) node!: Node;
@@ -22,7 +30,7 @@ export function ConnectionType<Node>(
   abstract class NodeConnection implements Connection<Node> {
     @Field(() => [node]) nodes!: Node[];
     @Field(() => [Edge]) edges!: Edge[];
-    @Field(() => PageInfo) pageInfo!: PageInfo;
+    @Field(() => names.pageInfo ?? PageInfo) pageInfo!: PageInfo;
     @Field(() => Int) totalCount!: number;
   }
   return NodeConnection as Type<Connection<Node>>;

@@ -113,9 +113,27 @@ describe('GDAP relationship pages read the tenant’s own index (R17)', () => {
     },
   );
 
+  it.each(cases)(
+    'R17: %s relationships are counted (totalCount) from an index of that tenant alone',
+    (_label, filter) => {
+      const { runner, plans } = plannedRunner(reads);
+      expect(new GdapRelationshipsQueries(runner).count(filter)).toBe(fromTable(filter).length);
+      // A search of the tenant's own range (whichever of its indexes SQLite picks), never a scan.
+      const tenant = filter.partnerTenantId ? 'partner' : 'customer';
+      expect(plans).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^SEARCH gdap_relationships USING (COVERING )?INDEX \\w+ \\(.*${tenant}_tenant_id=\\?`,
+          ),
+        ),
+      ]);
+    },
+  );
+
   it('R17: the Operator’s page with no tenant walks every relationship by id', () => {
     const { ids } = pages({}, 7);
     expect(ids).toEqual(fromTable({}));
     expect(ids).toHaveLength(RELATIONSHIPS);
+    expect(new GdapRelationshipsQueries(reads).count({})).toBe(RELATIONSHIPS);
   });
 });
