@@ -6,11 +6,15 @@ import type { GdapRelationshipView } from './gdap-relationships.queries';
 export class GdapRelationshipsHistoryQueries {
   constructor(private readonly db: SqlRunner) {}
 
-  /** The partner's relationships with each of `customerTenantIds` at `asOf`, by display name. */
+  /**
+   * The partner's relationships with each of `customerTenantIds` at `asOf`, by display name; at most
+   * `limit` in all (-1: every one), for a bounded list that only needs to know there are more.
+   */
   ofCustomers(
     partnerTenantId: string,
     customerTenantIds: readonly string[],
     asOf: Date,
+    limit = -1,
   ): Map<string, GdapRelationshipView[]> {
     const byCustomer = new Map<string, GdapRelationshipView[]>();
     if (customerTenantIds.length === 0) return byCustomer;
@@ -20,8 +24,9 @@ export class GdapRelationshipsHistoryQueries {
        WHERE v.partner_tenant_id = ? AND v.customer_tenant_id IN (SELECT value FROM json_each(?))
          AND v.view IS NOT NULL
          AND v.position = (SELECT MAX(w.position) FROM gdap_relationship_versions w
-                           WHERE w.relationship_id = v.relationship_id AND w.valid_from <= ?)`,
-      [partnerTenantId, JSON.stringify(customerTenantIds), at],
+                           WHERE w.relationship_id = v.relationship_id AND w.valid_from <= ?)
+       LIMIT ?`,
+      [partnerTenantId, JSON.stringify(customerTenantIds), at, limit],
     );
     const views = rows
       .map((row) => JSON.parse(row.view) as GdapRelationshipView)

@@ -169,6 +169,36 @@ describe('lists that are not paged are bounded (GRAPHQL_MAX_LIST_ITEMS)', () => 
     expect(logs.lines.filter((line) => line.level >= 50)).toEqual([]);
   });
 
+  it('R15, R43: the customer’s Partner relationships page lists at most GRAPHQL_MAX_LIST_ITEMS GDAP relationships a partner, now and at asOf', async () => {
+    const fay = await app.token(people.fay);
+    // The R63 test above left more than MAX_ITEMS relationships between Contoso and Fabrikam.
+    const held = await app.gql(
+      fay,
+      '{ delegatedAdminRelationships(filter: { partnerTenantId: "contoso-partners" }) { totalCount } }',
+    );
+    expect(held.data.delegatedAdminRelationships.totalCount).toBeGreaterThan(MAX_ITEMS);
+    const page = (asOf?: string) =>
+      app.gql(
+        fay,
+        'query ($asOf: DateTime) { partnerRelationships(asOf: $asOf) { partnerTenantId delegatedAdminRelationships { id } } }',
+        { asOf },
+      );
+    const asOf = new Date(app.clock.now().getTime() + 1000).toISOString();
+    for (const answer of [await page(), await page(asOf)]) {
+      expect(answer.errors).toEqual([
+        expect.objectContaining({
+          message: expect.stringContaining('page through delegatedAdminRelationships instead'),
+          extensions: expect.objectContaining({
+            code: 'RESPONSE_TOO_LARGE',
+            maxItems: MAX_ITEMS,
+            use: 'delegatedAdminRelationships',
+          }),
+        }),
+      ]);
+    }
+    expect(logs.lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+
   it('R11: directoryRoles lists at most GRAPHQL_MAX_LIST_ITEMS members a role, and directoryRoleMembers pages them all', async () => {
     const admins = ['fay', 'gia', 'gil'].map((sub) => ({
       ...people.fay,
