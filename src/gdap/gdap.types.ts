@@ -75,17 +75,11 @@ export class DelegatedAdminRelationship {
   accessAssignments!: DelegatedAdminAccessAssignment[];
 }
 
-/** `PageInfo` under the name this connection was first published with. */
-@ObjectType()
-export class DelegatedAdminRelationshipPageInfo {
-  @Field() hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor?: string | null;
-}
-
+/** Its page information keeps the type name it was first published with. */
 @ObjectType()
 export class DelegatedAdminRelationshipConnection extends ConnectionType(
   DelegatedAdminRelationship,
-  { pageInfo: DelegatedAdminRelationshipPageInfo },
+  { pageInfo: 'DelegatedAdminRelationshipPageInfo' },
 ) {}
 
 @ObjectType({

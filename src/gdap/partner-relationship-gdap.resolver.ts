@@ -1,9 +1,9 @@
+import { Inject } from '@nestjs/common';
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { GdapRelationshipsHistoryQueries } from '../../projections/gdap/gdap-relationships-history.queries';
 import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
 import { PartnerRelationship } from '../delegated-admin/customers-page/customer.types';
 import type { Actor } from '../platform/domain/actor';
-import { Inject } from '@nestjs/common';
 import { SETTINGS, type Settings } from '../platform/config/settings';
 import { boundedList } from '../platform/graphql/bounded-list';
 import { CurrentActor } from '../platform/graphql/current-actor.decorator';

@@ -7,8 +7,8 @@ import { PageInfo } from './page-info';
 export interface ConnectionNames {
   /** Its edge type: `<Node>Edge` by default. */
   edge?: string;
-  /** Its page information type (the same fields under another name): `PageInfo` by default. */
-  pageInfo?: Type<PageInfo>;
+  /** Its page information type: `PageInfo`'s fields under this name, `PageInfo` itself by default. */
+  pageInfo?: string;
 }
 
 /**
@@ -26,11 +26,18 @@ export function ConnectionType<Node>(
     @Field(() => node) node!: Node;
   }
 
+  let pageInfo: Type<PageInfo> = PageInfo;
+  if (names.pageInfo) {
+    @ObjectType(names.pageInfo)
+    class NamedPageInfo extends PageInfo {}
+    pageInfo = NamedPageInfo;
+  }
+
   @ObjectType({ isAbstract: true })
   abstract class NodeConnection implements Connection<Node> {
     @Field(() => [node]) nodes!: Node[];
     @Field(() => [Edge]) edges!: Edge[];
-    @Field(() => names.pageInfo ?? PageInfo) pageInfo!: PageInfo;
+    @Field(() => pageInfo) pageInfo!: PageInfo;
     @Field(() => Int) totalCount!: number;
   }
   return NodeConnection as Type<Connection<Node>>;
