@@ -411,13 +411,12 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
         after = pageInfo.endCursor;
       }
     };
-    const everyOne = (await list(ann)).map((row: { id: string }) => row.id);
+    const annsRows: { id: string; status: string }[] = await list(ann);
+    const everyOne = annsRows.map((row) => row.id);
     expect(everyOne.length).toBeGreaterThan(2);
     expect(await walk(ann)).toEqual({ ids: everyOne, totals: [everyOne.length] });
 
-    const terminated = (await list(ann))
-      .filter((row: { status: string }) => row.status === 'terminated')
-      .map((row: { id: string }) => row.id);
+    const terminated = annsRows.filter((row) => row.status === 'terminated').map((row) => row.id);
     expect(terminated.length).toBeGreaterThan(0);
     expect(await walk(ann, { status: 'terminated' })).toEqual({
       ids: terminated,
