@@ -35,7 +35,8 @@ export const NO_GDAP: GdapPairSummary = {
   grantsHoldUntil: Infinity,
 };
 
-const holdUntil = (grants: readonly GdapGrant[]) =>
+/** When the first of `grants` ends (epoch ms; Infinity without grants): until then all hold. */
+export const holdUntil = (grants: readonly GdapGrant[]): number =>
   grants.reduce((until, grant) => Math.min(until, Date.parse(grant.endDateTime)), Infinity);
 
 /** The pair's summary from its relationships' views, by display name (asOf pages build it so). */

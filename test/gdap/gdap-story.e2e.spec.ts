@@ -3,6 +3,7 @@ import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';
+import { csvObjects } from '../support/csv';
 
 const DAY = 86_400_000;
 const FIELDS = `id displayName status endDateTime autoExtendDuration approvalUrl
@@ -22,6 +23,7 @@ const PAGES_AS_OF = `query ($asOf: DateTime) {
 }`;
 const PARTNER_PAGE_AS_OF = `query ($asOf: DateTime) { partnerRelationships(asOf: $asOf) { partnerTenantId delegatedAdminRelationships { id status approvalUrl } } }`;
 const TERMINATE = `mutation ($id: ID!) { terminateDelegatedAdminRelationship(input: { relationshipId: $id }) { ${FIELDS} } }`;
+const CSV = `{ customersCsv { csv } }`;
 const ACCESS = `query ($role: PartnerRole) { effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam", role: $role) { capabilities { role action allowed reason rule } } }`;
 
 const { USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR } = DIRECTORY_ROLES;
@@ -82,6 +84,11 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
       relationships: customer.delegatedAdminRelationships,
     };
   };
+  /** Fabrikam's line of the partner's Customers page as CSV (customersCsv), by column name. */
+  const fabrikamCsv = async () =>
+    csvObjects((await app.gql(ann, CSV)).data.customersCsv.csv).find(
+      (row) => row.tenantId === 'fabrikam',
+    );
   const helpdeskActions = async () =>
     (await app.gql(ann, ACCESS, { role: 'HELPDESK_AGENT' })).data.effectiveAccess.capabilities.find(
       (c: { action: string }) => c.action === 'MANAGE_DIRECTORY',
@@ -156,6 +163,10 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
         autoExtendDuration: 'PT0S',
       }),
     ]);
+    expect(await fabrikamCsv()).toMatchObject({
+      gdapAccess: 'HELPDESK_AGENTS: User Administrator',
+      gdapAccessEnds: page.relationships[0].endDateTime,
+    });
 
     app.clock.advance(31 * DAY);
     await tick();
@@ -174,6 +185,7 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     app.clock.advance(29 * DAY);
     // Past its end, the grant is gone before the scheduler has recorded anything (R67).
     expect(await helpdeskActions()).toMatchObject({ allowed: false });
+    expect(await fabrikamCsv()).toMatchObject({ gdapAccess: '', gdapAccessEnds: '' });
     await tick();
     const [expired] = await eventually(
       () => list(ann),

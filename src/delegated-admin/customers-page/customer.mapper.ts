@@ -47,13 +47,14 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
   return (row, subscriptions, gdap = NO_GDAP) => {
     const relationshipActive = row.active === 1;
     const { listed } = subscriptions;
+    const gdapGrants = grantsInForceOf(gdap, now);
     const services = customerServices(
       { tenantId: row.customer_tenant_id, domain: row.customer_domain },
       partner,
       {
         relationshipActive,
         dapStatus: row.dap_status,
-        gdapGrants: grantsInForceOf(gdap, now),
+        gdapGrants,
       },
       [...listed, ...subscriptions.beyond],
     );
@@ -75,6 +76,7 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
         reason: service.verdict.reason,
         rule: service.verdict.rule,
       })),
+      gdapGrants,
     };
   };
 }

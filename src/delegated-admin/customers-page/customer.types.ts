@@ -4,6 +4,7 @@ import { AzureSubscription } from '../../azure-subscriptions/subscription.types'
 import { PageInfo } from '../../platform/graphql/page-info';
 import { ROW_SUBSCRIPTIONS } from '../../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { DelegatedAdminRelationship } from '../../gdap/gdap.types';
+import type { GdapGrant } from '../../platform/domain/gdap-grants';
 
 export enum RelationshipType {
   RESELLER = 'RESELLER',
@@ -68,6 +69,8 @@ export class Customer {
   })
   delegatedAdminRelationships!: DelegatedAdminRelationship[];
   @Field(() => [CustomerService]) services!: CustomerService[];
+  /** R67: the GDAP grants in force when the row was mapped (services counts them); not served. */
+  gdapGrants!: readonly GdapGrant[];
 }
 
 @ObjectType()

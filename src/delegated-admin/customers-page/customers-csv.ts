@@ -1,5 +1,30 @@
 import { csvField } from '../../platform/common/csv';
+import type { GdapGrant } from '../../platform/domain/gdap-grants';
+import { holdUntil } from '../../../projections/gdap/gdap-pair-summary';
 import type { Customer } from './customer.types';
+
+/**
+ * R67: which of the partner's groups hold which directory roles through GDAP, as
+ * `GROUP: role, role; GROUP: role` (groups by id, roles by name; neither holds `:` or `;`).
+ */
+function groupsAndRoles(grants: readonly GdapGrant[]): string {
+  const byGroup = new Map<string, Set<string>>();
+  for (const grant of grants) {
+    const roles = byGroup.get(grant.securityGroupId) ?? new Set<string>();
+    grant.roles.forEach((role) => roles.add(role.displayName));
+    byGroup.set(grant.securityGroupId, roles);
+  }
+  return [...byGroup.keys()]
+    .sort()
+    .map((group) => `${group}: ${[...byGroup.get(group)!].sort().join(', ')}`)
+    .join('; ');
+}
+
+/** When the first of `grants` ends (ISO text), null without grants. */
+function firstEnd(grants: readonly GdapGrant[]): string | null {
+  const until = holdUntil(grants);
+  return Number.isFinite(until) ? new Date(until).toISOString() : null;
+}
 
 /** The CSV export's columns: the Customers page row as the caller sees it. */
 const COLUMNS: [string, (customer: Customer) => string | number | null][] = [
@@ -24,6 +49,8 @@ const COLUMNS: [string, (customer: Customer) => string | number | null][] = [
         .map((service) => service.name)
         .join('; '),
   ],
+  ['gdapAccess', (customer) => groupsAndRoles(customer.gdapGrants)],
+  ['gdapAccessEnds', (customer) => firstEnd(customer.gdapGrants)],
 ];
 
 export const CUSTOMERS_CSV_HEADER = `${COLUMNS.map(([name]) => name).join(',')}\r\n`;

@@ -135,7 +135,7 @@ export class CustomersResolver {
 
   @Query(() => CustomersCsvPage, {
     description:
-      'R16: the filtered, sorted Customers page as CSV, one page at a time (first at most 500): follow pageInfo.endCursor until hasNextPage is false.',
+      'R16: the filtered, sorted Customers page as CSV, one page at a time (first at most 500): follow pageInfo.endCursor until hasNextPage is false. The last two columns are GDAP (R67): gdapAccess, which of the partner’s groups hold which directory roles now (`GROUP: role, role; GROUP: role`), and gdapAccessEnds, when the first of those grants ends.',
   })
   async customersCsv(
     @CurrentActor() actor: Actor,

@@ -16,6 +16,8 @@ import {
 import { customerCriteria } from '../../../src/delegated-admin/domain/customer-search';
 import { gdapOfRows } from '../../../src/delegated-admin/customers-page/customers-page';
 import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
+import type { GdapAssignmentStatus } from '../../../src/gdap/domain/events';
+import type { DirectoryRole } from '../../../src/platform/domain/gdap-grants';
 import { exportCustomers } from '../../../src/delegated-admin/customers-page/customers-export';
 import type { Actor } from '../../../src/platform/domain/actor';
 import { partnerSubscriptionsProjection } from '../../../projections/azure-subscriptions/partner-subscriptions.projection';
@@ -24,6 +26,7 @@ import { GdapRelationshipsQueries } from '../../../projections/gdap/gdap-relatio
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { activeGdapView } from '../../support/gdap-view';
 import { createReadModels } from '../../support/read-model-tables';
+import { csvObjects } from '../../support/csv';
 
 const PARTNER = 'contoso-partners';
 const NAMES = ['Zava Labs', 'Alpine Foods', 'Zava Travel', 'Coho Winery', 'Zava Bank', 'Trey Toys'];
@@ -117,39 +120,19 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
     expect(gdapOfRows(rows, queries.pairSummaries.decode).size).toBe(3);
   });
 
-  it('R67: the CLI export counts GDAP grants in the usable services, as the page and customersCsv do', async () => {
+  const actor: Actor = {
+    userId: 'ann',
+    name: 'Ann',
+    tenantId: PARTNER,
+    tenantKind: 'partner',
+    roles: ['AdminAgent'],
+  };
+  /** The CLI's export of the partner's whole Customers page, one object per row by name. */
+  async function exported(): Promise<Map<string, Record<string, string>>> {
     partnerSubscriptionsProjection.schema.forEach((ddl) => store.db.exec(ddl));
-    const [view] = new GdapRelationshipsQueries(store)
-      .ofCustomers(PARTNER, ['customer-0'])
-      .get('customer-0')!;
-    saveRelationshipView(
-      store,
-      {
-        ...view,
-        assignments: [
-          {
-            assignmentId: 'admin-agents',
-            relationshipId: view.relationshipId,
-            securityGroupId: 'ADMIN_AGENTS',
-            roles: [DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR],
-            status: 'active',
-            createdAt: '2025-01-02T00:00:00.000Z',
-          },
-        ],
-      },
-      10,
-    );
-    savePairSummary(store, PARTNER, 'customer-0');
     const out = new PassThrough();
     let csv = '';
     out.on('data', (chunk: Buffer) => (csv += chunk.toString()));
-    const actor: Actor = {
-      userId: 'ann',
-      name: 'Ann',
-      tenantId: PARTNER,
-      tenantKind: 'partner',
-      roles: ['AdminAgent'],
-    };
     await exportCustomers(
       queries,
       new PartnerSubscriptionsQueries(store),
@@ -157,15 +140,109 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
       { filter: {} },
       out,
     );
-    const usable = (name: string) =>
-      csv
-        .split('\r\n')
-        .find((line) => line.includes(`,${name},`))!
-        .split(',')
-        .at(-1);
+    return new Map(csvObjects(csv).map((row) => [row.name, row]));
+  }
+  const relationshipOf = (index: number) =>
+    new GdapRelationshipsQueries(store)
+      .ofCustomers(PARTNER, [`customer-${index}`])
+      .get(`customer-${index}`)![0];
+  const assignment = (
+    relationshipId: string,
+    securityGroupId: string,
+    roles: DirectoryRole[],
+    status: GdapAssignmentStatus = 'active',
+  ) => ({
+    assignmentId: `${relationshipId}-${securityGroupId}`,
+    relationshipId,
+    securityGroupId,
+    roles,
+    status,
+    createdAt: '2025-01-02T00:00:00.000Z',
+  });
+
+  it('R67: the CLI export counts GDAP grants in the usable services, as the page and customersCsv do', async () => {
+    const view = relationshipOf(0);
+    saveRelationshipView(
+      store,
+      {
+        ...view,
+        assignments: [
+          assignment(view.relationshipId, 'ADMIN_AGENTS', [DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR]),
+        ],
+      },
+      10,
+    );
+    savePairSummary(store, PARTNER, 'customer-0');
+    const rows = await exported();
     // DAP is NONE on every row: only the active assignment's role makes a service usable.
-    expect(usable('Zava Labs')).not.toBe('');
-    expect(usable('Zava Travel')).toBe('');
-    expect(usable('Trey Toys')).toBe('');
+    expect(rows.get('Zava Labs')!.usableServices).not.toBe('');
+    expect(rows.get('Zava Travel')!.usableServices).toBe('');
+    expect(rows.get('Trey Toys')!.usableServices).toBe('');
+  });
+
+  it('R67: the export names which groups hold which roles through GDAP, and when the first of those grants ends', async () => {
+    const { HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR, GLOBAL_ADMINISTRATOR } = DIRECTORY_ROLES;
+    const first = relationshipOf(0);
+    saveRelationshipView(
+      store,
+      {
+        ...first,
+        roles: [HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR],
+        endDateTime: '2031-01-01T00:00:00.000Z',
+        assignments: [
+          assignment(first.relationshipId, 'tier-two', [
+            USER_ADMINISTRATOR,
+            HELPDESK_ADMINISTRATOR,
+          ]),
+          assignment(first.relationshipId, 'ADMIN_AGENTS', [HELPDESK_ADMINISTRATOR]),
+          // Neither a pending nor a deleting assignment grants anything yet or any more (R66).
+          assignment(first.relationshipId, 'SALES_AGENTS', [USER_ADMINISTRATOR], 'pending'),
+          assignment(first.relationshipId, 'night-shift', [USER_ADMINISTRATOR], 'deleting'),
+        ],
+      },
+      10,
+    );
+    const second = {
+      ...activeGdapView(PARTNER, 0, {
+        displayName: 'Mailboxes',
+        endDateTime: '2030-06-01T00:00:00.000Z',
+      }),
+      relationshipId: `00000000-0000-4000-8000-00000000000a@${PARTNER}`,
+    };
+    saveRelationshipView(
+      store,
+      {
+        ...second,
+        assignments: [assignment(second.relationshipId, 'ADMIN_AGENTS', [USER_ADMINISTRATOR])],
+      },
+      11,
+    );
+    // Past its end, though its expiry is not recorded yet: it grants nothing (R67).
+    const ended = {
+      ...activeGdapView(PARTNER, 0, {
+        displayName: 'Ended',
+        endDateTime: '2020-01-01T00:00:00.000Z',
+      }),
+      relationshipId: `00000000-0000-4000-8000-00000000000b@${PARTNER}`,
+    };
+    saveRelationshipView(
+      store,
+      {
+        ...ended,
+        assignments: [assignment(ended.relationshipId, 'ADMIN_AGENTS', [GLOBAL_ADMINISTRATOR])],
+      },
+      12,
+    );
+    savePairSummary(store, PARTNER, 'customer-0');
+
+    const rows = await exported();
+    expect(rows.get('Zava Labs')).toMatchObject({
+      gdapAccess:
+        'ADMIN_AGENTS: Helpdesk Administrator, User Administrator; tier-two: Helpdesk Administrator, User Administrator',
+      gdapAccessEnds: '2030-06-01T00:00:00.000Z',
+    });
+    // A relationship without assignments grants nothing; no relationship, nothing either.
+    expect(rows.get('Zava Travel')).toMatchObject({ gdapAccess: '', gdapAccessEnds: '' });
+    expect(rows.get('Trey Toys')).toMatchObject({ gdapAccess: '', gdapAccessEnds: '' });
   });
 });
