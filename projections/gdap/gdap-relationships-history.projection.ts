@@ -52,6 +52,11 @@ export const gdapRelationshipsHistoryProjection: Projection = {
   queryIndexes: [
     `CREATE INDEX IF NOT EXISTS gdap_relationship_versions_by_pair
       ON gdap_relationship_versions (partner_tenant_id, customer_tenant_id, valid_from)`,
+    // R63 at asOf: a partner's granting versions by end, so the expiring lists read their window
+    // (GdapRelationshipsHistoryQueries.endingBy names these expressions as they are here).
+    `CREATE INDEX IF NOT EXISTS gdap_relationship_versions_granting_by_end
+      ON gdap_relationship_versions (partner_tenant_id, json_extract(view, '$.endDateTime'))
+      WHERE json_extract(view, '$.status') IN ('active', 'expiring')`,
   ],
   handlers: relationshipViewHandlers(recordVersion),
 };

@@ -51,24 +51,32 @@ export class GdapRelationshipsHistoryQueries {
   }
 
   /**
-   * R63 at `asOf`: the partner's relationships granting then that end by `until`, soonest first, at
-   * most `limit`.
+   * R63 at `asOf`: the partner's relationships granting then whose end was still to come, ending by
+   * `until`, soonest first, at most `limit`. Only the versions granting with an end in that window
+   * are read (gdap_relationship_versions_granting_by_end), each checked to be its relationship's
+   * version at `asOf`: not every version the partner ever had.
    */
   endingBy(
     partnerTenantId: string,
-    until: Date,
     asOf: Date,
+    until: Date,
     limit: number,
   ): GdapRelationshipView[] {
     const rows = this.db.all<{ view: string }>(
       `SELECT v.view FROM gdap_relationship_versions v
-       WHERE v.partner_tenant_id = ? AND v.view IS NOT NULL
-         AND v.position = (SELECT MAX(w.position) FROM gdap_relationship_versions w
-                           WHERE w.relationship_id = v.relationship_id AND w.valid_from <= ?)
+       WHERE v.partner_tenant_id = @partner
          AND json_extract(v.view, '$.status') IN ('active', 'expiring')
-         AND json_extract(v.view, '$.endDateTime') <= ?
-       ORDER BY json_extract(v.view, '$.endDateTime'), v.relationship_id LIMIT ?`,
-      [partnerTenantId, asOf.toISOString(), until.toISOString(), limit],
+         AND json_extract(v.view, '$.endDateTime') > @asOf
+         AND json_extract(v.view, '$.endDateTime') <= @until
+         AND v.position = (SELECT MAX(w.position) FROM gdap_relationship_versions w
+                           WHERE w.relationship_id = v.relationship_id AND w.valid_from <= @asOf)
+       ORDER BY json_extract(v.view, '$.endDateTime'), v.relationship_id LIMIT @limit`,
+      {
+        partner: partnerTenantId,
+        asOf: asOf.toISOString(),
+        until: until.toISOString(),
+        limit,
+      },
     );
     return rows.map((row) => JSON.parse(row.view) as GdapRelationshipView);
   }

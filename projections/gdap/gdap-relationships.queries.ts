@@ -155,13 +155,18 @@ export class GdapRelationshipsQueries {
     return byCustomer;
   }
 
-  /** R63: a partner's granting relationships that end by `until`, soonest first, at most `limit`. */
-  endingBy(partnerTenantId: string, until: Date, limit: number): GdapRelationshipView[] {
+  /**
+   * R63: a partner's granting relationships whose end is after `now` and by `until`, soonest first,
+   * at most `limit`. One past its end whose expiry is not recorded yet grants nothing (R67) and is
+   * not read: it cannot take the place of one that is still to end.
+   */
+  endingBy(partnerTenantId: string, now: Date, until: Date, limit: number): GdapRelationshipView[] {
     const rows = this.db.all<{ view: string }>(
       `SELECT view FROM gdap_relationships
-       WHERE partner_tenant_id = ? AND status IN ${GRANTING_SQL} AND end_date_time <= ?
+       WHERE partner_tenant_id = ? AND status IN ${GRANTING_SQL}
+         AND end_date_time > ? AND end_date_time <= ?
        ORDER BY end_date_time, relationship_id LIMIT ?`,
-      [partnerTenantId, until.toISOString(), limit],
+      [partnerTenantId, now.toISOString(), until.toISOString(), limit],
     );
     return viewsOf(rows);
   }

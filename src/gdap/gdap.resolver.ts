@@ -151,13 +151,11 @@ export class GdapResolver {
       this.settings.GRAPHQL_MAX_LIST_ITEMS,
       (limit) =>
         asOf
-          ? this.history.endingBy(actor.tenantId, until, asOf, limit)
-          : this.relationships.endingBy(actor.tenantId, until, limit),
+          ? this.history.endingBy(actor.tenantId, asOf, until, limit)
+          : this.relationships.endingBy(actor.tenantId, now, until, limit),
       'expiringDelegatedAdminRelationships',
       'delegatedAdminRelationships',
-    )
-      .filter((view) => new Date(view.endDateTime as string) > now)
-      .map((view) => toRelationship(view, actor));
+    ).map((view) => toRelationship(view, actor));
     const within = (days: number) =>
       within30.filter((relationship) => (relationship.endDateTime as Date) <= addDays(now, days));
     return { within30Days: within30, within7Days: within(7), within1Day: within(1) };
