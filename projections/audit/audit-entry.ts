@@ -4,7 +4,7 @@ import { describeActor, summarise } from './audit-summaries';
 import { type AuditRow, dataText, rowHash } from './audit-columns';
 import { tenantsOf } from './event-fields';
 
-/** A tenant's name as learnt from earlier events, or null. */
+/** A tenant's (or a GDAP relationship's) name as learnt from earlier events, or null. */
 export type TenantNameLookup = (tenantId: string) => string | null;
 
 /**
@@ -30,6 +30,8 @@ interface NameFields {
   customerTenantId?: unknown;
   customerName?: unknown;
   customer?: { tenantId?: unknown; name?: unknown };
+  relationshipId?: unknown;
+  displayName?: unknown;
 }
 
 type NameVisitor = (tenantId: string, name: string) => void;
@@ -40,7 +42,9 @@ const visitPair = (id: unknown, name: unknown, visit: NameVisitor): void => {
 
 /**
  * Calls `visit` with each tenant name an event teaches, in order: from its actor's token, then the
- * names its data carries. No array per event: a replay learns names from every event.
+ * names its data carries, and last a GDAP relationship's display name (when created or changed),
+ * under the relationship's id: that id holds an '@', which no tenant id does, so the two kinds of
+ * name share one lookup. No array per event: a replay learns names from every event.
  */
 export function visitTenantNames(event: RecordedEvent, visit: NameVisitor): void {
   const data = (event.data ?? {}) as NameFields;
@@ -49,7 +53,14 @@ export function visitTenantNames(event: RecordedEvent, visit: NameVisitor): void
   visitPair(data.partnerTenantId, data.partnerName, visit);
   visitPair(data.customer?.tenantId, data.customer?.name, visit);
   visitPair(data.customerTenantId, data.customerName, visit);
+  visitPair(gdapRelationshipIdOf(data), data.displayName, visit);
 }
+
+/** The GDAP relationship id the data names (`<uuid>@<partner>`: never a tenant id), or null. */
+const gdapRelationshipIdOf = (data: NameFields): string | null =>
+  typeof data.relationshipId === 'string' && data.relationshipId.includes('@')
+    ? data.relationshipId
+    : null;
 
 /**
  * The row for `event`, chained to `previousHash`; names must already include the event's own. The
@@ -63,12 +74,15 @@ export function auditEntryOf(
   const { actor, occurredAt, correlationId } = event.metadata;
   const parties = partiesOf(event);
   const tenant = (tenantId: string | null) => (tenantId ? (nameOf(tenantId) ?? tenantId) : null);
+  const data = (event.data ?? {}) as NameFields & Record<string, unknown>;
+  const relationshipId = gdapRelationshipIdOf(data);
   const summary = summarise(event.type, describeActor(actor, tenant(actor.tenantId)), {
-    data: (event.data ?? {}) as Record<string, unknown>,
+    data,
     actor,
     partner: tenant(parties.partnerTenantId),
     customer: tenant(parties.customerTenantId),
     tenant,
+    relationshipName: relationshipId && nameOf(relationshipId),
   });
   const row: AuditRow = {
     position: event.position,

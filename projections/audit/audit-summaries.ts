@@ -22,6 +22,8 @@ export interface SummaryContext {
   customer: string | null;
   /** A tenant's name where known, else its id. */
   tenant(tenantId: string | null): string | null;
+  /** The display name of the GDAP relationship the event is about, where known (R60, R61). */
+  relationshipName: string | null;
 }
 
 type Summary = (context: SummaryContext) => string;
@@ -56,8 +58,9 @@ function principal(context: SummaryContext): string {
 }
 
 const gdapName = (context: SummaryContext) => quoted(context.data.displayName);
+/** The relationship by its display name as last created or changed, else by its id. */
 const gdapId = (context: SummaryContext) =>
-  `GDAP relationship ${field(context.data, 'relationshipId')}`;
+  `GDAP relationship ${context.relationshipName ? quoted(context.relationshipName) : field(context.data, 'relationshipId')}`;
 const gdapRoles = (value: unknown) =>
   Array.isArray(value)
     ? (value as EventData[]).map((role) => text(role.displayName) ?? '?').join(', ')
