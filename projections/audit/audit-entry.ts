@@ -32,6 +32,8 @@ interface NameFields {
   customer?: { tenantId?: unknown; name?: unknown };
   relationshipId?: unknown;
   displayName?: unknown;
+  assignmentId?: unknown;
+  securityGroupId?: unknown;
 }
 
 type NameVisitor = (tenantId: string, name: string) => void;
@@ -42,9 +44,10 @@ const visitPair = (id: unknown, name: unknown, visit: NameVisitor): void => {
 
 /**
  * Calls `visit` with each tenant name an event teaches, in order: from its actor's token, then the
- * names its data carries, and last a GDAP relationship's display name (when created or changed),
- * under the relationship's id: that id holds an '@', which no tenant id does, so the two kinds of
- * name share one lookup. No array per event: a replay learns names from every event.
+ * names its data carries, and last a GDAP relationship's display name (when created or changed)
+ * under the relationship's id, and an access assignment's group (when created) under its
+ * relationship's id and its own: those hold an '@', which no tenant id does, so every kind of name
+ * shares one lookup. No array per event: a replay learns names from every event.
  */
 export function visitTenantNames(event: RecordedEvent, visit: NameVisitor): void {
   const data = (event.data ?? {}) as NameFields;
@@ -54,6 +57,7 @@ export function visitTenantNames(event: RecordedEvent, visit: NameVisitor): void
   visitPair(data.customer?.tenantId, data.customer?.name, visit);
   visitPair(data.customerTenantId, data.customerName, visit);
   visitPair(gdapRelationshipIdOf(data), data.displayName, visit);
+  visitPair(gdapAssignmentKeyOf(data), data.securityGroupId, visit);
 }
 
 /** The GDAP relationship id the data names (`<uuid>@<partner>`: never a tenant id), or null. */
@@ -61,6 +65,14 @@ const gdapRelationshipIdOf = (data: NameFields): string | null =>
   typeof data.relationshipId === 'string' && data.relationshipId.includes('@')
     ? data.relationshipId
     : null;
+
+/** An access assignment's key among the names: `<relationship id>/<assignment id>`, never a tenant id. */
+function gdapAssignmentKeyOf(data: NameFields): string | null {
+  const relationshipId = gdapRelationshipIdOf(data);
+  return relationshipId && typeof data.assignmentId === 'string'
+    ? `${relationshipId}/${data.assignmentId}`
+    : null;
+}
 
 /**
  * The row for `event`, chained to `previousHash`; names must already include the event's own. The
@@ -76,6 +88,7 @@ export function auditEntryOf(
   const tenant = (tenantId: string | null) => (tenantId ? (nameOf(tenantId) ?? tenantId) : null);
   const data = (event.data ?? {}) as NameFields & Record<string, unknown>;
   const relationshipId = gdapRelationshipIdOf(data);
+  const assignmentKey = gdapAssignmentKeyOf(data);
   const summary = summarise(event.type, describeActor(actor, tenant(actor.tenantId)), {
     data,
     actor,
@@ -83,6 +96,7 @@ export function auditEntryOf(
     customer: tenant(parties.customerTenantId),
     tenant,
     relationshipName: relationshipId && nameOf(relationshipId),
+    assignmentGroup: assignmentKey && nameOf(assignmentKey),
   });
   const row: AuditRow = {
     position: event.position,

@@ -24,6 +24,8 @@ export interface SummaryContext {
   tenant(tenantId: string | null): string | null;
   /** The display name of the GDAP relationship the event is about, where known (R60, R61). */
   relationshipName: string | null;
+  /** The security group of the GDAP access assignment the event is about, where known (R66). */
+  assignmentGroup: string | null;
 }
 
 type Summary = (context: SummaryContext) => string;
@@ -61,6 +63,11 @@ const gdapName = (context: SummaryContext) => quoted(context.data.displayName);
 /** The relationship by its display name as last created or changed, else by its id. */
 const gdapId = (context: SummaryContext) =>
   `GDAP relationship ${context.relationshipName ? quoted(context.relationshipName) : field(context.data, 'relationshipId')}`;
+/** The access assignment by its group where known, else by its id. */
+const gdapAssignment = (context: SummaryContext) =>
+  context.assignmentGroup
+    ? `the access assignment of ${context.assignmentGroup}`
+    : `access assignment ${field(context.data, 'assignmentId')}`;
 const gdapRoles = (value: unknown) =>
   Array.isArray(value)
     ? (value as EventData[]).map((role) => text(role.displayName) ?? '?').join(', ')
@@ -91,11 +98,11 @@ const GDAP_SUMMARIES = {
   DelegatedAdminAccessAssignmentCreated: (context) =>
     `gave ${field(context.data, 'securityGroupId')} ${gdapRoles(context.data.roles)} through ${gdapId(context)}`,
   DelegatedAdminAccessAssignmentActivated: (context) =>
-    `activated access assignment ${field(context.data, 'assignmentId')} of ${gdapId(context)}`,
+    `activated ${gdapAssignment(context)} in ${gdapId(context)}`,
   DelegatedAdminAccessAssignmentDeletionRequested: (context) =>
-    `deleted access assignment ${field(context.data, 'assignmentId')} of ${gdapId(context)}`,
+    `deleted ${gdapAssignment(context)} in ${gdapId(context)}`,
   DelegatedAdminAccessAssignmentDeleted: (context) =>
-    `recorded that access assignment ${field(context.data, 'assignmentId')} of ${gdapId(context)} is deleted`,
+    `recorded that ${gdapAssignment(context)} in ${gdapId(context)} is deleted`,
   PartnerAccessRevocationRequested: (context) =>
     `asked to end all access ${counterpart(context, 'of', 'in')} (DAP, GDAP, Azure roles)`,
 } satisfies Partial<Record<EventType, Summary>>;

@@ -43,6 +43,16 @@ const approved: GdapEvent = {
     endDateTime: '2025-05-30T09:02:00.000Z',
   },
 };
+const ASSIGNMENT = '33333333-3333-4333-8333-333333333333';
+const assigned: GdapEvent = {
+  type: 'DelegatedAdminAccessAssignmentCreated',
+  data: {
+    ...pair,
+    assignmentId: ASSIGNMENT,
+    securityGroupId: 'HELPDESK_AGENTS',
+    roles: [DIRECTORY_ROLES.USER_ADMINISTRATOR],
+  },
+};
 const ofUnknown: GdapEvent = {
   type: 'DelegatedAdminRelationshipTerminated',
   data: { ...pair, relationshipId: UNKNOWN },
@@ -74,12 +84,25 @@ function summaries(events: { event: GdapEvent; actor?: typeof fay }[]): string[]
 }
 
 describe('the audit log names GDAP relationships (R41, R60)', () => {
-  it('R41, R60, R61: entries about a relationship name it by its display name as last created or changed', () => {
+  it('R41, R60, R61, R66: entries about a relationship name it by its display name as last created or changed, an assignment by its group', () => {
     expect(
       summaries([
         { event: created },
         { event: approved, actor: fay },
         { event: renamed },
+        { event: assigned },
+        {
+          event: {
+            type: 'DelegatedAdminAccessAssignmentActivated',
+            data: { ...pair, assignmentId: ASSIGNMENT },
+          },
+        },
+        {
+          event: {
+            type: 'DelegatedAdminAccessAssignmentDeletionRequested',
+            data: { ...pair, assignmentId: 'never-created' },
+          },
+        },
         { event: { type: 'DelegatedAdminRelationshipTerminated', data: pair } },
       ]),
     ).toEqual([
@@ -87,6 +110,10 @@ describe('the audit log names GDAP relationships (R41, R60)', () => {
       'Ann (Contoso Partners, AdminAgent) created GDAP relationship "Fabrikam helpdesk" (User Administrator, P90D) with fabrikam',
       'Fay (Fabrikam, GlobalAdmin) approved GDAP relationship "Fabrikam helpdesk" of Contoso Partners until 2025-05-30T09:02:00.000Z',
       'Ann (Contoso Partners, AdminAgent) changed GDAP relationship "Fabrikam support": User Administrator, auto-extend PT0S',
+      'Ann (Contoso Partners, AdminAgent) gave HELPDESK_AGENTS User Administrator through GDAP relationship "Fabrikam support"',
+      // An assignment by its group, learnt when it was created; else by its id.
+      'Ann (Contoso Partners, AdminAgent) activated the access assignment of HELPDESK_AGENTS in GDAP relationship "Fabrikam support"',
+      'Ann (Contoso Partners, AdminAgent) deleted access assignment never-created in GDAP relationship "Fabrikam support"',
       'Ann (Contoso Partners, AdminAgent) recorded that GDAP relationship "Fabrikam support" is terminated',
     ]);
   });
@@ -97,14 +124,18 @@ describe('the audit log names GDAP relationships (R41, R60)', () => {
     );
   });
 
-  it('R41: the projection keeps the names it learnt, a relationship’s beside the tenants’', () => {
+  it('R41: the projection keeps the names it learnt, a relationship’s and an assignment’s group beside the tenants’', () => {
     projectionSpec(auditProjection)
       .given({ ...created, streamId: 'gdap-contoso-partners' })
-      .when({ ...renamed, streamId: 'gdap-contoso-partners' })
+      .when(
+        { ...renamed, streamId: 'gdap-contoso-partners' },
+        { ...assigned, streamId: 'gdap-contoso-partners' },
+      )
       .then({
         audit_tenant_names: [
           { tenant_id: 'contoso-partners', name: 'Contoso Partners' },
           { tenant_id: REL, name: 'Fabrikam support' },
+          { tenant_id: `${REL}/${ASSIGNMENT}`, name: 'HELPDESK_AGENTS' },
         ],
       });
   });
