@@ -3,8 +3,9 @@ import type { RecordedEvent } from '../../src/platform/projection-engine/project
 import { describeActor, summarise } from './audit-summaries';
 import { type AuditRow, dataText, rowHash } from './audit-columns';
 import { tenantsOf } from './event-fields';
+import { thingNamesOf, visitThingNames } from './named-things';
 
-/** A tenant's (or a GDAP relationship's) name as learnt from earlier events, or null. */
+/** A tenant's (or another thing's, named-things.ts) name as learnt from earlier events, or null. */
 export type TenantNameLookup = (tenantId: string) => string | null;
 
 /**
@@ -30,10 +31,6 @@ interface NameFields {
   customerTenantId?: unknown;
   customerName?: unknown;
   customer?: { tenantId?: unknown; name?: unknown };
-  relationshipId?: unknown;
-  displayName?: unknown;
-  assignmentId?: unknown;
-  securityGroupId?: unknown;
 }
 
 type NameVisitor = (tenantId: string, name: string) => void;
@@ -43,11 +40,9 @@ const visitPair = (id: unknown, name: unknown, visit: NameVisitor): void => {
 };
 
 /**
- * Calls `visit` with each tenant name an event teaches, in order: from its actor's token, then the
- * names its data carries, and last a GDAP relationship's display name (when created or changed)
- * under the relationship's id, and an access assignment's group (when created) under its
- * relationship's id and its own: those hold an '@', which no tenant id does, so every kind of name
- * shares one lookup. No array per event: a replay learns names from every event.
+ * Calls `visit` with each name an event teaches, in order: a tenant's from its actor's token, then
+ * the tenants' names its data carries, then the names it gives other things (named-things.ts: keyed
+ * so that no key of one is a tenant id). No array per event: a replay learns names from every event.
  */
 export function visitTenantNames(event: RecordedEvent, visit: NameVisitor): void {
   const data = (event.data ?? {}) as NameFields;
@@ -56,22 +51,7 @@ export function visitTenantNames(event: RecordedEvent, visit: NameVisitor): void
   visitPair(data.partnerTenantId, data.partnerName, visit);
   visitPair(data.customer?.tenantId, data.customer?.name, visit);
   visitPair(data.customerTenantId, data.customerName, visit);
-  visitPair(gdapRelationshipIdOf(data), data.displayName, visit);
-  visitPair(gdapAssignmentKeyOf(data), data.securityGroupId, visit);
-}
-
-/** The GDAP relationship id the data names (`<uuid>@<partner>`: never a tenant id), or null. */
-const gdapRelationshipIdOf = (data: NameFields): string | null =>
-  typeof data.relationshipId === 'string' && data.relationshipId.includes('@')
-    ? data.relationshipId
-    : null;
-
-/** An access assignment's key among the names: `<relationship id>/<assignment id>`, never a tenant id. */
-function gdapAssignmentKeyOf(data: NameFields): string | null {
-  const relationshipId = gdapRelationshipIdOf(data);
-  return relationshipId && typeof data.assignmentId === 'string'
-    ? `${relationshipId}/${data.assignmentId}`
-    : null;
+  visitThingNames(event.data ?? {}, visit);
 }
 
 /**
@@ -86,17 +66,14 @@ export function auditEntryOf(
   const { actor, occurredAt, correlationId } = event.metadata;
   const parties = partiesOf(event);
   const tenant = (tenantId: string | null) => (tenantId ? (nameOf(tenantId) ?? tenantId) : null);
-  const data = (event.data ?? {}) as NameFields & Record<string, unknown>;
-  const relationshipId = gdapRelationshipIdOf(data);
-  const assignmentKey = gdapAssignmentKeyOf(data);
+  const data = (event.data ?? {}) as Record<string, unknown>;
   const summary = summarise(event.type, describeActor(actor, tenant(actor.tenantId)), {
     data,
     actor,
     partner: tenant(parties.partnerTenantId),
     customer: tenant(parties.customerTenantId),
     tenant,
-    relationshipName: relationshipId && nameOf(relationshipId),
-    assignmentGroup: assignmentKey && nameOf(assignmentKey),
+    named: thingNamesOf(data, nameOf),
   });
   const row: AuditRow = {
     position: event.position,

@@ -1,5 +1,6 @@
 import type { EventType } from '../../src/events';
 import type { Actor } from '../../src/platform/domain/actor';
+import type { NamedThings } from './named-things';
 
 /**
  * One-line human summaries of audit entries, one per event type, all in this file.
@@ -22,10 +23,8 @@ export interface SummaryContext {
   customer: string | null;
   /** A tenant's name where known, else its id. */
   tenant(tenantId: string | null): string | null;
-  /** The display name of the GDAP relationship the event is about, where known (R60, R61). */
-  relationshipName: string | null;
-  /** The security group of the GDAP access assignment the event is about, where known (R66). */
-  assignmentGroup: string | null;
+  /** The names earlier events gave the things this one is about, where known. */
+  named: NamedThings;
 }
 
 type Summary = (context: SummaryContext) => string;
@@ -61,13 +60,22 @@ function principal(context: SummaryContext): string {
 
 const gdapName = (context: SummaryContext) => quoted(context.data.displayName);
 /** The relationship by its display name as last created or changed, else by its id. */
-const gdapId = (context: SummaryContext) =>
-  `GDAP relationship ${context.relationshipName ? quoted(context.relationshipName) : field(context.data, 'relationshipId')}`;
+const gdapId = ({ named, data }: SummaryContext) =>
+  `GDAP relationship ${named.relationship ? quoted(named.relationship) : field(data, 'relationshipId')}`;
 /** The access assignment by its group where known, else by its id. */
-const gdapAssignment = (context: SummaryContext) =>
-  context.assignmentGroup
-    ? `the access assignment of ${context.assignmentGroup}`
-    : `access assignment ${field(context.data, 'assignmentId')}`;
+const gdapAssignment = ({ named, data }: SummaryContext) =>
+  named.assignment
+    ? `the access assignment of ${named.assignment}`
+    : `access assignment ${field(data, 'assignmentId')}`;
+/** The subscription by its display name where known, else by its id. */
+const subscription = ({ named, data }: SummaryContext) =>
+  `Azure subscription ${named.subscription ? quoted(named.subscription) : field(data, 'subscriptionId')}`;
+/** The profile by its name as last created or updated, else by its id. */
+const profile = ({ named, data }: SummaryContext) =>
+  `Autopilot profile ${named.profile ? quoted(named.profile) : field(data, 'profileId')}`;
+/** The device by its serial number where it was added with one, else by its id. */
+const device = ({ named, data }: SummaryContext) =>
+  `device ${named.device ?? field(data, 'deviceId')}`;
 const gdapRoles = (value: unknown) =>
   Array.isArray(value)
     ? (value as EventData[]).map((role) => text(role.displayName) ?? '?').join(', ')
@@ -123,7 +131,7 @@ const SUMMARIES = {
   RelationshipEnded: (context) =>
     `ended the reseller relationship ${counterpart(context, 'with', 'with')}`,
   AzureSubscriptionLinked: (context) =>
-    `linked Azure subscription ${field(context.data, 'subscriptionId')} to the relationship ${counterpart(context, 'with', 'with')}`,
+    `linked ${subscription(context)} to the relationship ${counterpart(context, 'with', 'with')}`,
   DelegatedAdminGranted: (context) => {
     const roles = Array.isArray(context.data.roles)
       ? (context.data.roles as EventData[]).map((role) => text(role.role)).filter(Boolean)
@@ -152,28 +160,27 @@ const SUMMARIES = {
   AzureSubscriptionRegistered: (context) =>
     `registered Azure subscription ${quoted(context.data.displayName)} in ${context.customer ?? '?'}`,
   SubscriptionRoleAssigned: (context) =>
-    `assigned ${field(context.data, 'role')} on subscription ${field(context.data, 'subscriptionId')} to ${principal(context)}`,
+    `assigned ${field(context.data, 'role')} on ${subscription(context)} to ${principal(context)}`,
   SubscriptionRoleAssignmentRemoved: (context) =>
-    `removed ${field(context.data, 'role')} on subscription ${field(context.data, 'subscriptionId')} from ${principal(context)}`,
+    `removed ${field(context.data, 'role')} on ${subscription(context)} from ${principal(context)}`,
   AutopilotProfileCreated: (context) =>
     `created Autopilot profile ${quoted(context.data.name)} for ${context.customer ?? '?'}`,
   AutopilotProfileUpdated: (context) =>
     `updated Autopilot profile ${quoted(context.data.name)} for ${context.customer ?? '?'}`,
   AutopilotProfileDeleted: (context) =>
-    `deleted Autopilot profile ${field(context.data, 'profileId')} for ${context.customer ?? '?'}`,
+    `deleted ${profile(context)} for ${context.customer ?? '?'}`,
   AutopilotDeviceAdded: (context) => {
     const identity = (context.data.identity ?? {}) as EventData;
     const device = text(identity.serialNumber) ?? field(context.data, 'deviceId');
     return `added Autopilot device ${device} for ${context.customer ?? '?'}`;
   },
   AutopilotProfileAssigned: (context) =>
-    `assigned Autopilot profile ${field(context.data, 'profileId')} to device ${field(context.data, 'deviceId')} for ${context.customer ?? '?'}`,
+    `assigned ${profile(context)} to ${device(context)} for ${context.customer ?? '?'}`,
   AutopilotProfileUnassigned: (context) =>
-    `removed Autopilot profile ${field(context.data, 'profileId')} from device ${field(context.data, 'deviceId')} for ${context.customer ?? '?'}`,
+    `removed ${profile(context)} from ${device(context)} for ${context.customer ?? '?'}`,
   AutopilotDeviceRemoved: (context) =>
-    `removed Autopilot device ${field(context.data, 'deviceId')} for ${context.customer ?? '?'}`,
-  AzureSubscriptionCancelled: (context) =>
-    `cancelled Azure subscription ${field(context.data, 'subscriptionId')}`,
+    `removed Autopilot ${device(context)} for ${context.customer ?? '?'}`,
+  AzureSubscriptionCancelled: (context) => `cancelled ${subscription(context)}`,
   ...GDAP_SUMMARIES,
   AuditSealed: ({ data }) =>
     `sealed ${count(data.count)} events after position ${count(data.from)} up to ${count(data.through)} (seal #${count(data.sequence)})`,

@@ -12,8 +12,8 @@ const UPSERT = `INSERT INTO audit_tenant_names (tenant_id, name) VALUES (?, ?)
 const SELECT = 'SELECT name FROM audit_tenant_names WHERE tenant_id = ?';
 
 /**
- * The tenant names the audit log has learnt (`audit_tenant_names`; GDAP relationships' display
- * names too, under their ids: visitTenantNames), kept in memory from one batch
+ * The tenant names the audit log has learnt (`audit_tenant_names`; other things' names too, under
+ * their keys: named-things.ts), kept in memory from one batch
  * to the next on the same read store, so that a replay reads and stores each tenant's name once
  * rather than once per batch. Kept only while the file still ends where they were learnt: `head`
  * is the last entry whose row (and names) were written, undefined while an entry is being recorded.

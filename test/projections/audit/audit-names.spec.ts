@@ -1,6 +1,7 @@
 import { auditEntryOf, visitTenantNames } from '../../../projections/audit/audit-entry';
 import { auditProjection } from '../../../projections/audit/audit.projection';
 import type { GdapEvent } from '../../../src/gdap/domain/events';
+import type { DomainEvent } from '../../../src/events';
 import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
 import type { RecordedEvent } from '../../../src/platform/projection-engine/projection';
 import { at, projectionSpec, SPEC_ACTOR } from '../../support/projection-spec';
@@ -59,12 +60,12 @@ const ofUnknown: GdapEvent = {
 };
 
 /** The entries' summaries as the projection and `audit verify` derive them, in order. */
-function summaries(events: { event: GdapEvent; actor?: typeof fay }[]): string[] {
+function summaries(events: { event: DomainEvent; actor?: typeof fay }[]): string[] {
   const names = new Map<string, string>();
   return events.map(({ event, actor = SPEC_ACTOR }, index) => {
     const recorded = {
       id: `00000000-0000-4000-8000-${String(index + 1).padStart(12, '0')}`,
-      streamId: 'gdap-contoso-partners',
+      streamId: 'spec-stream',
       type: event.type,
       data: event.data,
       metadata: {
@@ -83,7 +84,7 @@ function summaries(events: { event: GdapEvent; actor?: typeof fay }[]): string[]
   });
 }
 
-describe('the audit log names GDAP relationships (R41, R60)', () => {
+describe('the audit log names things by the names earlier events gave them (R41)', () => {
   it('R41, R60, R61, R66: entries about a relationship name it by its display name as last created or changed, an assignment by its group', () => {
     expect(
       summaries([
@@ -134,9 +135,93 @@ describe('the audit log names GDAP relationships (R41, R60)', () => {
       .then({
         audit_tenant_names: [
           { tenant_id: 'contoso-partners', name: 'Contoso Partners' },
-          { tenant_id: REL, name: 'Fabrikam support' },
-          { tenant_id: `${REL}/${ASSIGNMENT}`, name: 'HELPDESK_AGENTS' },
+          { tenant_id: `relationship:${REL}`, name: 'Fabrikam support' },
+          { tenant_id: `assignment:${REL}/${ASSIGNMENT}`, name: 'HELPDESK_AGENTS' },
         ],
       });
+  });
+
+  it('R41, R20, R33: a subscription by its display name, a profile by its name, a device by its serial number', () => {
+    const customer = { customerTenantId: 'fabrikam', partnerTenantId: 'contoso-partners' };
+    const SUBSCRIPTION = '44444444-4444-4444-8444-444444444444';
+    const PROFILE = '55555555-5555-4555-8555-555555555555';
+    const DEVICE = '66666666-6666-4666-8666-666666666666@fabrikam';
+    const HASH_ONLY = '77777777-7777-4777-8777-777777777777@fabrikam';
+    const owner = {
+      assignmentId: 'a1',
+      role: 'OWNER',
+      roleDefinitionId: 'owner-role',
+      principal: {
+        kind: 'PARTNER_GROUP',
+        partnerTenantId: 'contoso-partners',
+        group: 'ADMIN_AGENTS',
+      },
+    };
+    const content = { description: null, settings: [] };
+    const events = [
+      {
+        type: 'AzureSubscriptionRegistered',
+        data: {
+          subscriptionId: SUBSCRIPTION,
+          displayName: 'Research',
+          customerTenantId: 'fabrikam',
+        },
+      },
+      {
+        type: 'SubscriptionRoleAssigned',
+        data: { ...owner, subscriptionId: SUBSCRIPTION, customerTenantId: 'fabrikam' },
+      },
+      {
+        type: 'AzureSubscriptionCancelled',
+        data: { subscriptionId: SUBSCRIPTION, customerTenantId: 'fabrikam' },
+      },
+      {
+        type: 'AutopilotProfileCreated',
+        data: { ...customer, ...content, profileId: PROFILE, name: 'New hires' },
+      },
+      {
+        type: 'AutopilotProfileUpdated',
+        data: { ...customer, ...content, profileId: PROFILE, name: 'Starters' },
+      },
+      {
+        type: 'AutopilotDeviceAdded',
+        data: {
+          ...customer,
+          deviceId: DEVICE,
+          identity: { serialNumber: 'SN-1', manufacturer: 'Contoso', model: 'One' },
+          addedBy: { source: 'PARTNER', partnerTenantId: 'contoso-partners' },
+        },
+      },
+      {
+        type: 'AutopilotDeviceAdded',
+        data: {
+          ...customer,
+          deviceId: HASH_ONLY,
+          identity: { hardwareHash: 'aGFzaA==' },
+          addedBy: { source: 'PARTNER', partnerTenantId: 'contoso-partners' },
+        },
+      },
+      {
+        type: 'AutopilotProfileAssigned',
+        data: { ...customer, deviceId: DEVICE, profileId: PROFILE },
+      },
+      {
+        type: 'AutopilotProfileUnassigned',
+        data: { ...customer, deviceId: HASH_ONLY, profileId: PROFILE },
+      },
+      { type: 'AutopilotDeviceRemoved', data: { ...customer, deviceId: DEVICE } },
+    ] as unknown as DomainEvent[];
+    expect(summaries(events.map((event) => ({ event })))).toEqual([
+      'Ann (Contoso Partners, AdminAgent) registered Azure subscription "Research" in fabrikam',
+      'Ann (Contoso Partners, AdminAgent) assigned OWNER on Azure subscription "Research" to the Admin Agents of Contoso Partners',
+      'Ann (Contoso Partners, AdminAgent) cancelled Azure subscription "Research"',
+      'Ann (Contoso Partners, AdminAgent) created Autopilot profile "New hires" for fabrikam',
+      'Ann (Contoso Partners, AdminAgent) updated Autopilot profile "Starters" for fabrikam',
+      'Ann (Contoso Partners, AdminAgent) added Autopilot device SN-1 for fabrikam',
+      `Ann (Contoso Partners, AdminAgent) added Autopilot device ${HASH_ONLY} for fabrikam`,
+      'Ann (Contoso Partners, AdminAgent) assigned Autopilot profile "Starters" to device SN-1 for fabrikam',
+      `Ann (Contoso Partners, AdminAgent) removed Autopilot profile "Starters" from device ${HASH_ONLY} for fabrikam`,
+      'Ann (Contoso Partners, AdminAgent) removed Autopilot device SN-1 for fabrikam',
+    ]);
   });
 });
