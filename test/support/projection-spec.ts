@@ -48,6 +48,16 @@ export const SPEC_ACTOR: Actor = {
   roles: ['AdminAgent'],
 };
 
+/** Fabrikam's Global admin, for events the customer's side records. */
+export const SPEC_CUSTOMER_ACTOR: Actor = {
+  userId: 'fay',
+  name: 'Fay',
+  tenantId: 'fabrikam',
+  tenantKind: 'customer',
+  tenantName: 'Fabrikam',
+  roles: ['GlobalAdmin'],
+};
+
 /** 1 March 2025 09:00 UTC plus `n` minutes. */
 export const at = (n: number): string => new Date(Date.UTC(2025, 2, 1, 9, n)).toISOString();
 
@@ -85,7 +95,7 @@ function run(projection: Projection, history: SpecEvent[], events: SpecEvent[], 
 }
 
 /** The events as the store would have recorded them: positions 1, 2, ... in the order given. */
-function record(events: SpecEvent[]): RecordedEvent[] {
+export function record(events: SpecEvent[]): RecordedEvent[] {
   const revisions = new Map<string, number>();
   return events.map((event, index) => {
     const { type, data, streamId = `spec-${type}`, actor = SPEC_ACTOR } = event;

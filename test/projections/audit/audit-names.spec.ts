@@ -3,24 +3,20 @@ import { auditProjection } from '../../../projections/audit/audit.projection';
 import type { GdapEvent } from '../../../src/gdap/domain/events';
 import type { DomainEvent } from '../../../src/events';
 import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
-import type { RecordedEvent } from '../../../src/platform/projection-engine/projection';
-import { at, projectionSpec, SPEC_ACTOR } from '../../support/projection-spec';
+import {
+  projectionSpec,
+  record,
+  SPEC_CUSTOMER_ACTOR,
+  type SpecEvent,
+} from '../../support/projection-spec';
+import {
+  GDAP_APPROVED,
+  GDAP_ASSIGNMENT_ID as ASSIGNMENT,
+  GDAP_PAIR as pair,
+  GDAP_RELATIONSHIP_ID as REL,
+} from '../../support/gdap-spec-events';
 
-const REL = '11111111-1111-4111-8111-111111111111@contoso-partners';
 const UNKNOWN = '22222222-2222-4222-8222-222222222222@contoso-partners';
-const pair = {
-  relationshipId: REL,
-  partnerTenantId: 'contoso-partners',
-  customerTenantId: 'fabrikam',
-};
-const fay = {
-  userId: 'fay',
-  name: 'Fay',
-  tenantId: 'fabrikam',
-  tenantKind: 'customer' as const,
-  tenantName: 'Fabrikam',
-  roles: ['GlobalAdmin'],
-};
 const relationship = {
   displayName: 'Fabrikam helpdesk',
   duration: 'P90D',
@@ -35,16 +31,6 @@ const renamed: GdapEvent = {
   type: 'DelegatedAdminRelationshipUpdated',
   data: { ...pair, ...relationship, displayName: 'Fabrikam support' },
 };
-const approved: GdapEvent = {
-  type: 'DelegatedAdminRelationshipApproved',
-  data: {
-    ...pair,
-    approvedByUserId: 'fay',
-    activatedAt: at(2),
-    endDateTime: '2025-05-30T09:02:00.000Z',
-  },
-};
-const ASSIGNMENT = '33333333-3333-4333-8333-333333333333';
 const assigned: GdapEvent = {
   type: 'DelegatedAdminAccessAssignmentCreated',
   data: {
@@ -60,25 +46,9 @@ const ofUnknown: GdapEvent = {
 };
 
 /** The entries' summaries as the projection and `audit verify` derive them, in order. */
-function summaries(events: { event: DomainEvent; actor?: typeof fay }[]): string[] {
+function summaries(events: SpecEvent[]): string[] {
   const names = new Map<string, string>();
-  return events.map(({ event, actor = SPEC_ACTOR }, index) => {
-    const recorded = {
-      id: `00000000-0000-4000-8000-${String(index + 1).padStart(12, '0')}`,
-      streamId: 'spec-stream',
-      type: event.type,
-      data: event.data,
-      metadata: {
-        correlationId: `c-${index}`,
-        causationId: `c-${index}`,
-        actor,
-        occurredAt: at(index),
-        schemaVersion: 1,
-      },
-      revision: index,
-      position: index + 1,
-      created: new Date(at(index)),
-    } as RecordedEvent;
+  return record(events).map((recorded) => {
     visitTenantNames(recorded, (id, name) => names.set(id, name));
     return auditEntryOf(recorded, (id) => names.get(id) ?? null, '0'.repeat(64)).summary;
   });
@@ -88,23 +58,19 @@ describe('the audit log names things by the names earlier events gave them (R41)
   it('R41, R60, R61, R66: entries about a relationship name it by its display name as last created or changed, an assignment by its group', () => {
     expect(
       summaries([
-        { event: created },
-        { event: approved, actor: fay },
-        { event: renamed },
-        { event: assigned },
+        created,
+        { ...GDAP_APPROVED, actor: SPEC_CUSTOMER_ACTOR },
+        renamed,
+        assigned,
         {
-          event: {
-            type: 'DelegatedAdminAccessAssignmentActivated',
-            data: { ...pair, assignmentId: ASSIGNMENT },
-          },
+          type: 'DelegatedAdminAccessAssignmentActivated',
+          data: { ...pair, assignmentId: ASSIGNMENT },
         },
         {
-          event: {
-            type: 'DelegatedAdminAccessAssignmentDeletionRequested',
-            data: { ...pair, assignmentId: 'never-created' },
-          },
+          type: 'DelegatedAdminAccessAssignmentDeletionRequested',
+          data: { ...pair, assignmentId: 'never-created' },
         },
-        { event: { type: 'DelegatedAdminRelationshipTerminated', data: pair } },
+        { type: 'DelegatedAdminRelationshipTerminated', data: pair },
       ]),
     ).toEqual([
       // Fabrikam's name is learnt from Fay's token, after the creation.
@@ -120,7 +86,7 @@ describe('the audit log names things by the names earlier events gave them (R41)
   });
 
   it('R41: a relationship whose name the log never learnt is named by its id', () => {
-    expect(summaries([{ event: created }, { event: ofUnknown }])[1]).toBe(
+    expect(summaries([created, ofUnknown])[1]).toBe(
       `Ann (Contoso Partners, AdminAgent) recorded that GDAP relationship ${UNKNOWN} is terminated`,
     );
   });
@@ -211,7 +177,7 @@ describe('the audit log names things by the names earlier events gave them (R41)
       },
       { type: 'AutopilotDeviceRemoved', data: { ...customer, deviceId: DEVICE } },
     ] as unknown as DomainEvent[];
-    expect(summaries(events.map((event) => ({ event })))).toEqual([
+    expect(summaries(events)).toEqual([
       'Ann (Contoso Partners, AdminAgent) registered Azure subscription "Research" in fabrikam',
       'Ann (Contoso Partners, AdminAgent) assigned OWNER on Azure subscription "Research" to the Admin Agents of Contoso Partners',
       'Ann (Contoso Partners, AdminAgent) cancelled Azure subscription "Research"',

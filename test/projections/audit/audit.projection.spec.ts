@@ -5,17 +5,15 @@ import {
   GENESIS_HASH,
 } from '../../../projections/audit/audit-columns';
 import { auditProjection } from '../../../projections/audit/audit.projection';
-import { at, projectionSpec, SPEC_ACTOR, type SpecEvent } from '../../support/projection-spec';
+import {
+  at,
+  projectionSpec,
+  SPEC_ACTOR,
+  SPEC_CUSTOMER_ACTOR,
+  type SpecEvent,
+} from '../../support/projection-spec';
 
 const pair = { partnerTenantId: 'contoso-partners', customerTenantId: 'fabrikam' };
-const fay = {
-  userId: 'fay',
-  name: 'Fay',
-  tenantId: 'fabrikam',
-  tenantKind: 'customer' as const,
-  tenantName: 'Fabrikam',
-  roles: ['GlobalAdmin'],
-};
 const establishedV1 = {
   partnerTenantId: 'contoso-partners',
   partnerName: 'Contoso Partners',
@@ -27,7 +25,7 @@ const established: SpecEvent = {
   streamId: 'relationship-contoso-partners_fabrikam',
   schemaVersion: 1,
   data: establishedV1,
-  actor: fay,
+  actor: SPEC_CUSTOMER_ACTOR,
 };
 const ended: SpecEvent = {
   type: 'RelationshipEnded',

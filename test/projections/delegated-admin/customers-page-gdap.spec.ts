@@ -202,37 +202,25 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
       },
       10,
     );
-    const second = {
-      ...activeGdapView(PARTNER, 0, {
-        displayName: 'Mailboxes',
-        endDateTime: '2030-06-01T00:00:00.000Z',
-      }),
-      relationshipId: `00000000-0000-4000-8000-00000000000a@${PARTNER}`,
+    /** Another relationship with customer-0, its Admin Agents holding `role` through it. */
+    const another = (
+      suffix: string,
+      displayName: string,
+      endDateTime: string,
+      role: DirectoryRole,
+    ) => {
+      const relationshipId = `00000000-0000-4000-8000-00000000000${suffix}@${PARTNER}`;
+      const view = activeGdapView(PARTNER, 0, { displayName, endDateTime });
+      const assignments = [assignment(relationshipId, 'ADMIN_AGENTS', [role])];
+      saveRelationshipView(
+        store,
+        { ...view, relationshipId, assignments },
+        10 + suffix.charCodeAt(0),
+      );
     };
-    saveRelationshipView(
-      store,
-      {
-        ...second,
-        assignments: [assignment(second.relationshipId, 'ADMIN_AGENTS', [USER_ADMINISTRATOR])],
-      },
-      11,
-    );
+    another('a', 'Mailboxes', '2030-06-01T00:00:00.000Z', USER_ADMINISTRATOR);
     // Past its end, though its expiry is not recorded yet: it grants nothing (R67).
-    const ended = {
-      ...activeGdapView(PARTNER, 0, {
-        displayName: 'Ended',
-        endDateTime: '2020-01-01T00:00:00.000Z',
-      }),
-      relationshipId: `00000000-0000-4000-8000-00000000000b@${PARTNER}`,
-    };
-    saveRelationshipView(
-      store,
-      {
-        ...ended,
-        assignments: [assignment(ended.relationshipId, 'ADMIN_AGENTS', [GLOBAL_ADMINISTRATOR])],
-      },
-      12,
-    );
+    another('b', 'Ended', '2020-01-01T00:00:00.000Z', GLOBAL_ADMINISTRATOR);
     savePairSummary(store, PARTNER, 'customer-0');
 
     const rows = await exported();

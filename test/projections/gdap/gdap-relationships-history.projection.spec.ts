@@ -12,15 +12,14 @@ import type { Recorded } from '../../../src/events';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { at, projectionSpec, SPEC_ACTOR } from '../../support/projection-spec';
 import { served } from '../../support/served';
+import {
+  GDAP_APPROVED,
+  GDAP_ASSIGNMENT_ID as ASSIGNMENT,
+  GDAP_PAIR as pair,
+  GDAP_RELATIONSHIP_ID as REL,
+} from '../../support/gdap-spec-events';
 
 const { USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR } = DIRECTORY_ROLES;
-const REL = '11111111-1111-4111-8111-111111111111@contoso-partners';
-const ASSIGNMENT = '33333333-3333-4333-8333-333333333333';
-const pair = {
-  relationshipId: REL,
-  partnerTenantId: 'contoso-partners',
-  customerTenantId: 'fabrikam',
-};
 const roles = [USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR];
 const created: GdapEvent = {
   type: 'DelegatedAdminRelationshipCreated',
@@ -46,15 +45,7 @@ const LIFE: GdapEvent[] = [
       expiresAt: '2025-05-30T09:01:00.000Z',
     },
   },
-  {
-    type: 'DelegatedAdminRelationshipApproved',
-    data: {
-      ...pair,
-      approvedByUserId: 'fay',
-      activatedAt: at(2),
-      endDateTime: '2025-05-30T09:02:00.000Z',
-    },
-  },
+  GDAP_APPROVED,
   {
     type: 'DelegatedAdminAccessAssignmentCreated',
     data: { ...pair, assignmentId: ASSIGNMENT, securityGroupId: 'tier-two', roles },

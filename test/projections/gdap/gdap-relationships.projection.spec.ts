@@ -8,15 +8,14 @@ import type {
 import type { GdapAssignmentStatus } from '../../../src/gdap/domain/events';
 import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
 import { at, projectionSpec, type SpecEvent } from '../../support/projection-spec';
+import {
+  GDAP_APPROVED,
+  GDAP_ASSIGNMENT_ID as ASSIGNMENT,
+  GDAP_PAIR as pair,
+  GDAP_RELATIONSHIP_ID as REL,
+} from '../../support/gdap-spec-events';
 
 const { USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR } = DIRECTORY_ROLES;
-const REL = '11111111-1111-4111-8111-111111111111@contoso-partners';
-const ASSIGNMENT = '33333333-3333-4333-8333-333333333333';
-const pair = {
-  relationshipId: REL,
-  partnerTenantId: 'contoso-partners',
-  customerTenantId: 'fabrikam',
-};
 const roles = [USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR];
 
 const created: SpecEvent = {
@@ -41,16 +40,7 @@ const requested: SpecEvent = {
   },
   occurredAt: at(1),
 };
-const approved: SpecEvent = {
-  type: 'DelegatedAdminRelationshipApproved',
-  data: {
-    ...pair,
-    approvedByUserId: 'fay',
-    activatedAt: at(2),
-    endDateTime: '2025-05-30T09:02:00.000Z',
-  },
-  occurredAt: at(2),
-};
+const approved: SpecEvent = { ...GDAP_APPROVED, occurredAt: at(2) };
 const assigned: SpecEvent = {
   type: 'DelegatedAdminAccessAssignmentCreated',
   data: { ...pair, assignmentId: ASSIGNMENT, securityGroupId: 'HELPDESK_AGENTS', roles },
