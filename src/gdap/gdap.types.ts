@@ -25,10 +25,27 @@ registerEnumType(DelegatedAdminAccessAssignmentStatus, {
   name: 'DelegatedAdminAccessAssignmentStatus',
 });
 
+const SECURITY_GROUP =
+  'ADMIN_AGENTS, HELPDESK_AGENTS, SALES_AGENTS, or a group the partner defines.';
+
 @ObjectType({ description: 'A Microsoft Entra directory role (Graph: unifiedRole), R60.' })
 export class UnifiedRole {
   @Field(() => ID) roleTemplateId!: string;
   @Field() displayName!: string;
+}
+
+@ObjectType({
+  description:
+    'R67: a partner security group holding directory roles in the customer now, through an active access assignment of an active or expiring GDAP relationship, until the relationship ends.',
+})
+export class DelegatedAdminAccessGrant {
+  @Field({ description: SECURITY_GROUP })
+  securityGroupId!: string;
+  @Field(() => [UnifiedRole]) roles!: readonly UnifiedRole[];
+  @Field(() => ID) relationshipId!: string;
+  @Field() relationshipName!: string;
+  @Field(() => ID) assignmentId!: string;
+  @Field(() => Date) endDateTime!: DateTimeValue;
 }
 
 @ObjectType({
@@ -37,9 +54,7 @@ export class UnifiedRole {
 export class DelegatedAdminAccessAssignment {
   @Field(() => ID) id!: string;
   @Field(() => ID) relationshipId!: string;
-  @Field({
-    description: 'ADMIN_AGENTS, HELPDESK_AGENTS, SALES_AGENTS, or a group the partner defines.',
-  })
+  @Field({ description: SECURITY_GROUP })
   securityGroupId!: string;
   @Field(() => [UnifiedRole]) roles!: UnifiedRole[];
   @Field(() => DelegatedAdminAccessAssignmentStatus) status!: DelegatedAdminAccessAssignmentStatus;

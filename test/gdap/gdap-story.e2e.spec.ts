@@ -17,7 +17,8 @@ const EXPIRING = `query ($asOf: DateTime) { expiringDelegatedAdminRelationships(
 // Without DAP, so what Hal (a Helpdesk Agent) may do comes from GDAP alone (R14 gives him the portals with DAP).
 const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: false, customerTenantId: "fabrikam" }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
-const CUSTOMER = `{ customer(tenantId: "fabrikam") { services { name usable rule reason } delegatedAdminRelationships { id status endDateTime autoExtendDuration roles { displayName } } } }`;
+const CUSTOMER = `{ customer(tenantId: "fabrikam") { services { name usable rule reason } delegatedAdminRelationships { id status endDateTime autoExtendDuration roles { displayName } }
+  gdapAccess { securityGroupId roles { displayName } relationshipId relationshipName assignmentId endDateTime } } }`;
 const PAGES_AS_OF = `query ($asOf: DateTime) {
   customers(asOf: $asOf) { nodes { tenantId delegatedAdminRelationships { id status endDateTime } } }
 }`;
@@ -82,6 +83,7 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     return {
       portal: customer.services.find((s: { name: string }) => s.name === 'Microsoft 365'),
       relationships: customer.delegatedAdminRelationships,
+      gdapAccess: customer.gdapAccess,
     };
   };
   /** Fabrikam's line of the partner's Customers page as CSV (customersCsv), by column name. */
@@ -163,6 +165,16 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
         autoExtendDuration: 'PT0S',
       }),
     ]);
+    expect(page.gdapAccess).toEqual([
+      {
+        securityGroupId: 'HELPDESK_AGENTS',
+        roles: [{ displayName: 'User Administrator' }],
+        relationshipId: relationship.id,
+        relationshipName: 'Fabrikam helpdesk',
+        assignmentId: afterAssign.accessAssignments[0].id,
+        endDateTime: page.relationships[0].endDateTime,
+      },
+    ]);
     expect(await fabrikamCsv()).toMatchObject({
       gdapAccess: 'HELPDESK_AGENTS: User Administrator',
       gdapAccessEnds: page.relationships[0].endDateTime,
@@ -186,6 +198,7 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     // Past its end, the grant is gone before the scheduler has recorded anything (R67).
     expect(await helpdeskActions()).toMatchObject({ allowed: false });
     expect(await fabrikamCsv()).toMatchObject({ gdapAccess: '', gdapAccessEnds: '' });
+    expect((await halsPage()).gdapAccess).toEqual([]);
     await tick();
     const [expired] = await eventually(
       () => list(ann),

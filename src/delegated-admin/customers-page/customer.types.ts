@@ -3,7 +3,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs
 import { AzureSubscription } from '../../azure-subscriptions/subscription.types';
 import { PageInfo } from '../../platform/graphql/page-info';
 import { ROW_SUBSCRIPTIONS } from '../../../projections/azure-subscriptions/partner-subscriptions.queries';
-import { DelegatedAdminRelationship } from '../../gdap/gdap.types';
+import { DelegatedAdminAccessGrant, DelegatedAdminRelationship } from '../../gdap/gdap.types';
 import type { GdapGrant } from '../../platform/domain/gdap-grants';
 
 export enum RelationshipType {
@@ -69,7 +69,11 @@ export class Customer {
   })
   delegatedAdminRelationships!: DelegatedAdminRelationship[];
   @Field(() => [CustomerService]) services!: CustomerService[];
-  /** R67: the GDAP grants in force when the row was mapped (services counts them); not served. */
+  @Field(() => [DelegatedAdminAccessGrant], {
+    name: 'gdapAccess',
+    description:
+      'R67: which of the partner’s groups hold which directory roles here through GDAP now (at asOf on a past page), each until its relationship ends: the grants services counts.',
+  })
   gdapGrants!: readonly GdapGrant[];
 }
 
