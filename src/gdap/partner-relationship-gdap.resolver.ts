@@ -10,7 +10,9 @@ import { CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
 import { maySeeRelationship } from './domain/gdap-access';
 import { toRelationship } from './gdap.mapper';
-import { DelegatedAdminRelationship } from './gdap.types';
+import { DelegatedAdminAccessGrant, DelegatedAdminRelationship } from './gdap.types';
+import { grantsInForceOf, NO_GDAP } from '../../projections/gdap/gdap-pair-summary';
+import type { GdapGrant } from '../platform/domain/gdap-grants';
 
 /** The customer's Partner relationships page (R15) shows each partner's GDAP relationships too. */
 @Resolver(() => PartnerRelationship)
@@ -46,5 +48,30 @@ export class PartnerRelationshipGdapResolver {
     return views
       .filter((view) => maySeeRelationship(actor, view))
       .map((view) => toRelationship(view, actor));
+  }
+
+  @ResolveField(() => [DelegatedAdminAccessGrant], {
+    description:
+      'R11, R67: which of the partner’s groups hold which directory roles in this tenant through GDAP now (at asOf on a past page), each with the relationship and assignment it holds them through, until that relationship ends. More than GRAPHQL_MAX_LIST_ITEMS is refused (RESPONSE_TOO_LARGE).',
+  })
+  async gdapAccess(
+    @CurrentActor() actor: Actor,
+    @Parent() row: PartnerRelationship & { asOf?: Date },
+  ): Promise<readonly GdapGrant[]> {
+    const { partnerTenantId, customerTenantId, asOf } = row;
+    if (!maySeeRelationship(actor, row)) return [];
+    await this.readSide.ready(asOf ? 'gdap-relationships-history' : 'gdap-relationships');
+    const summary = (
+      asOf
+        ? this.history.summariesOf(partnerTenantId, [customerTenantId], asOf)
+        : this.relationships.summariesOf(partnerTenantId, [customerTenantId])
+    ).get(customerTenantId);
+    const grants = grantsInForceOf(summary ?? NO_GDAP, asOf ?? this.readSide.now());
+    return boundedList(
+      this.settings.GRAPHQL_MAX_LIST_ITEMS,
+      () => grants,
+      'PartnerRelationship.gdapAccess',
+      'delegatedAdminRelationships',
+    );
   }
 }

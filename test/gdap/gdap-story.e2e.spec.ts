@@ -22,6 +22,8 @@ const CUSTOMER = `{ customer(tenantId: "fabrikam") { services { name usable rule
 const PAGES_AS_OF = `query ($asOf: DateTime) {
   customers(asOf: $asOf) { nodes { tenantId delegatedAdminRelationships { id status endDateTime } } }
 }`;
+const FAYS_GDAP_ACCESS = `query ($asOf: DateTime) { partnerRelationships(asOf: $asOf) { partnerTenantId
+  gdapAccess { securityGroupId roles { displayName } relationshipId relationshipName assignmentId endDateTime } } }`;
 const PARTNER_PAGE_AS_OF = `query ($asOf: DateTime) { partnerRelationships(asOf: $asOf) { partnerTenantId delegatedAdminRelationships { id status approvalUrl } } }`;
 const TERMINATE = `mutation ($id: ID!) { terminateDelegatedAdminRelationship(input: { relationshipId: $id }) { ${FIELDS} } }`;
 const CSV = `{ customersCsv { csv } }`;
@@ -91,12 +93,17 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     csvObjects((await app.gql(ann, CSV)).data.customersCsv.csv).find(
       (row) => row.tenantId === 'fabrikam',
     );
+  /** What Fay's Partner relationships page says Contoso's groups hold through GDAP (R11, R67). */
+  const faysGdapAccess = async (asOf?: Date) =>
+    (await app.gql(fay, FAYS_GDAP_ACCESS, { asOf })).data.partnerRelationships.find(
+      (row: { partnerTenantId: string }) => row.partnerTenantId === 'contoso-partners',
+    ).gdapAccess;
   const helpdeskActions = async () =>
     (await app.gql(ann, ACCESS, { role: 'HELPDESK_AGENT' })).data.effectiveAccess.capabilities.find(
       (c: { action: string }) => c.action === 'MANAGE_DIRECTORY',
     );
 
-  it('R60–R63, R66, R67, R69: create, approve, assign, expire; access follows', async () => {
+  it('R60–R63, R66, R67, R69, R11, R43: create, approve, assign, expire; access follows on both sides', async () => {
     const created = await app.gql(ann, CREATE, {
       input: {
         customerTenantId: 'fabrikam',
@@ -179,6 +186,9 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
       gdapAccess: 'HELPDESK_AGENTS: User Administrator',
       gdapAccessEnds: page.relationships[0].endDateTime,
     });
+    // The customer's page says the same of its tenant (R11: where delegated roles are seen).
+    expect(await faysGdapAccess()).toEqual(page.gdapAccess);
+    const grantedAt = app.clock.now();
 
     app.clock.advance(31 * DAY);
     await tick();
@@ -207,6 +217,13 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     expect(expired.status).toBe('expired');
     expect(expired.accessAssignments[0].status).toBe('deleted');
     expect((await halsPage()).portal).toMatchObject({ usable: false });
+    expect(await faysGdapAccess()).toEqual([]);
+    expect(await faysGdapAccess(grantedAt)).toEqual([
+      expect.objectContaining({
+        securityGroupId: 'HELPDESK_AGENTS',
+        relationshipId: relationship.id,
+      }),
+    ]);
 
     // Recorded once: another pass finds nothing to do.
     await tick();

@@ -1,3 +1,4 @@
+import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { AUTOPILOT, relate } from '../support/autopilot';
@@ -9,6 +10,7 @@ const DAY = 86_400_000;
 const CREATE_GDAP = `mutation ($input: CreateDelegatedAdminRelationshipInput!) { createDelegatedAdminRelationship(input: $input) { id } }`;
 const REQUEST_GDAP = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
 const APPROVE_GDAP = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
+const ASSIGN_GDAP = `mutation ($input: CreateDelegatedAdminAccessAssignmentInput!) { createDelegatedAdminAccessAssignment(input: $input) { id } }`;
 const INVITE = `mutation { requestResellerRelationship(input: { customerTenantId: "fabrikam" }) { id } }`;
 const PROVISION = `mutation ($name: String!) { provisionAzureSubscription(input: { customerTenantId: "fabrikam", displayName: $name }) { id } }`;
 const LISTS = {
@@ -197,6 +199,47 @@ describe('lists that are not paged are bounded (GRAPHQL_MAX_LIST_ITEMS)', () => 
       ]);
     }
     expect(logs.lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+
+  it('R11, R67: the Partner relationships page’s gdapAccess answers at most GRAPHQL_MAX_LIST_ITEMS grants, now and at asOf', async () => {
+    const fay = await app.token(people.fay);
+    // The relationships the R63 test left granting: the Admin Agents get a role through each.
+    const active = (
+      (
+        await app.gql(
+          fay,
+          '{ delegatedAdminRelationships(filter: { partnerTenantId: "contoso-partners" }) { nodes { id status } } }',
+        )
+      ).data.delegatedAdminRelationships.nodes as { id: string; status: string }[]
+    ).filter(({ status }) => status === 'active' || status === 'expiring');
+    expect(active.length).toBeGreaterThan(MAX_ITEMS);
+    for (const { id } of active) {
+      const input = {
+        relationshipId: id,
+        securityGroupId: 'ADMIN_AGENTS',
+        roleTemplateIds: [DIRECTORY_ROLES.USER_ADMINISTRATOR.roleTemplateId],
+      };
+      expect(await app.gql(ann, ASSIGN_GDAP, { input })).not.toHaveProperty('errors');
+    }
+    await app.app.get(GdapScheduler).runDue();
+    const page = (asOf?: string) =>
+      app.gql(
+        fay,
+        'query ($asOf: DateTime) { partnerRelationships(asOf: $asOf) { gdapAccess { assignmentId } } }',
+        { asOf },
+      );
+    const asOf = new Date(app.clock.now().getTime() + 1000).toISOString();
+    for (const answer of [await page(), await page(asOf)]) {
+      expect(answer.errors).toEqual([
+        expect.objectContaining({
+          extensions: expect.objectContaining({
+            code: 'RESPONSE_TOO_LARGE',
+            maxItems: MAX_ITEMS,
+            use: 'delegatedAdminRelationships',
+          }),
+        }),
+      ]);
+    }
   });
 
   it('R11: directoryRoles lists at most GRAPHQL_MAX_LIST_ITEMS members a role, and directoryRoleMembers pages them all', async () => {
