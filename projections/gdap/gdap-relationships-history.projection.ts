@@ -1,6 +1,13 @@
 import type { Projection } from '../../src/platform/projection-engine/projection';
 import { relationshipViewHandlers, type ViewWriter } from './gdap-relationship-view';
-import type { GdapRelationshipView } from './gdap-relationships.queries';
+import { GRANTING_SQL, type GdapRelationshipView } from './gdap-relationships.queries';
+
+/**
+ * A version's end, and whether it grants (R67): SQLite uses an index on an expression only for a
+ * query naming the same expression, so the index below and the expiring lists' query share these.
+ */
+export const VERSION_END = `json_extract(view, '$.endDateTime')`;
+export const VERSION_GRANTS = `json_extract(view, '$.status') IN ${GRANTING_SQL}`;
 
 /**
  * Records the relationship's view after the event at the event's position; applied again at the
@@ -52,11 +59,9 @@ export const gdapRelationshipsHistoryProjection: Projection = {
   queryIndexes: [
     `CREATE INDEX IF NOT EXISTS gdap_relationship_versions_by_pair
       ON gdap_relationship_versions (partner_tenant_id, customer_tenant_id, valid_from)`,
-    // R63 at asOf: a partner's granting versions by end, so the expiring lists read their window
-    // (GdapRelationshipsHistoryQueries.endingBy names these expressions as they are here).
+    // R63 at asOf: a partner's granting versions by end, so the expiring lists read their window.
     `CREATE INDEX IF NOT EXISTS gdap_relationship_versions_granting_by_end
-      ON gdap_relationship_versions (partner_tenant_id, json_extract(view, '$.endDateTime'))
-      WHERE json_extract(view, '$.status') IN ('active', 'expiring')`,
+      ON gdap_relationship_versions (partner_tenant_id, ${VERSION_END}) WHERE ${VERSION_GRANTS}`,
   ],
   handlers: relationshipViewHandlers(recordVersion),
 };

@@ -1,6 +1,7 @@
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
 import { type GdapPairSummary, pairSummaryOf } from './gdap-pair-summary';
 import type { GdapRelationshipView } from './gdap-relationships.queries';
+import { VERSION_END, VERSION_GRANTS } from './gdap-relationships-history.projection';
 
 /** R43: GDAP relationships as they stood at a past time (gdap-relationships-history). */
 export class GdapRelationshipsHistoryQueries {
@@ -64,13 +65,11 @@ export class GdapRelationshipsHistoryQueries {
   ): GdapRelationshipView[] {
     const rows = this.db.all<{ view: string }>(
       `SELECT v.view FROM gdap_relationship_versions v
-       WHERE v.partner_tenant_id = @partner
-         AND json_extract(v.view, '$.status') IN ('active', 'expiring')
-         AND json_extract(v.view, '$.endDateTime') > @asOf
-         AND json_extract(v.view, '$.endDateTime') <= @until
+       WHERE v.partner_tenant_id = @partner AND ${VERSION_GRANTS}
+         AND ${VERSION_END} > @asOf AND ${VERSION_END} <= @until
          AND v.position = (SELECT MAX(w.position) FROM gdap_relationship_versions w
                            WHERE w.relationship_id = v.relationship_id AND w.valid_from <= @asOf)
-       ORDER BY json_extract(v.view, '$.endDateTime'), v.relationship_id LIMIT @limit`,
+       ORDER BY ${VERSION_END}, v.relationship_id LIMIT @limit`,
       {
         partner: partnerTenantId,
         asOf: asOf.toISOString(),

@@ -46,7 +46,8 @@ export interface GdapRelationshipFilter {
   endingBefore?: string;
 }
 
-const GRANTING_SQL = `(${GRANTING.map((status) => `'${status}'`).join(', ')})`;
+/** R67's granting statuses as an SQL list: `('active', 'expiring')`. */
+export const GRANTING_SQL = `(${GRANTING.map((status) => `'${status}'`).join(', ')})`;
 
 const viewsOf = (rows: { view: string }[]): GdapRelationshipView[] =>
   rows.map((row) => JSON.parse(row.view) as GdapRelationshipView);
