@@ -169,11 +169,9 @@ const SUMMARIES = {
     `updated Autopilot profile ${quoted(context.data.name)} for ${context.customer ?? '?'}`,
   AutopilotProfileDeleted: (context) =>
     `deleted ${profile(context)} for ${context.customer ?? '?'}`,
-  AutopilotDeviceAdded: (context) => {
-    const identity = (context.data.identity ?? {}) as EventData;
-    const device = text(identity.serialNumber) ?? field(context.data, 'deviceId');
-    return `added Autopilot device ${device} for ${context.customer ?? '?'}`;
-  },
+  // The device's serial number is learnt from this very event (named-things.ts), where it has one.
+  AutopilotDeviceAdded: (context) =>
+    `added Autopilot ${device(context)} for ${context.customer ?? '?'}`,
   AutopilotProfileAssigned: (context) =>
     `assigned ${profile(context)} to ${device(context)} for ${context.customer ?? '?'}`,
   AutopilotProfileUnassigned: (context) =>
