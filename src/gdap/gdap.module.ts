@@ -18,6 +18,11 @@ import { GdapScheduler, GdapSchedulerLifecycle } from './gdap-scheduler';
 import { GdapResolver } from './gdap.resolver';
 import { PartnerAccessResolver } from './partner-access.resolver';
 import { PartnerRelationshipGdapResolver } from './partner-relationship-gdap.resolver';
+import {
+  GraphShapedAssignmentResolver,
+  GraphShapedRelationshipResolver,
+  GraphShapedRoleResolver,
+} from './graph-shape.resolver';
 import { RevokePartnerAccessHandler } from './revoke-partner-access';
 import { RevokePartnerAccessPolicy } from './revoke-partner-access.policy';
 
@@ -38,6 +43,9 @@ import { RevokePartnerAccessPolicy } from './revoke-partner-access.policy';
     GdapResolver,
     PartnerAccessResolver,
     PartnerRelationshipGdapResolver,
+    GraphShapedRelationshipResolver,
+    GraphShapedAssignmentResolver,
+    GraphShapedRoleResolver,
     GdapScheduler,
     GdapSchedulerLifecycle,
     queriesProvider(GdapRelationshipsQueries),

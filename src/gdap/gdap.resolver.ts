@@ -30,6 +30,7 @@ import { maySeeRelationship } from './domain/gdap-access';
 import { gdapRelationshipId, normaliseRelationshipId } from './domain/gdap-ids';
 import { DIRECTORY_ROLE_CATALOGUE } from './domain/role-catalogue';
 import { toRelationship } from './gdap.mapper';
+import { assignmentToCreate, relationshipToCreate, rolesToUpdate } from './graph-shape';
 import {
   ApproveDelegatedAdminRelationshipInput,
   CreateDelegatedAdminAccessAssignmentInput,
@@ -172,15 +173,17 @@ export class GdapResolver {
       throw forbidden('R60', 'Only a partner’s Admin Agents create GDAP relationships.');
     }
     const relationshipId = gdapRelationshipId(caller.actor.tenantId, randomUUID());
+    const { customerTenantId, roles } = relationshipToCreate(input);
+    const customerField = input.customer ? 'customer.tenantId' : 'customerTenantId';
     return this.change(
       new CreateDelegatedAdminRelationship(caller, {
         type: 'CreateDelegatedAdminRelationship',
         actor: caller.actor,
         relationshipId,
-        customerTenantId: normaliseTenantId(input.customerTenantId, 'customerTenantId'),
+        customerTenantId: normaliseTenantId(customerTenantId, customerField),
         displayName: input.displayName,
         duration: input.duration,
-        roles: input.roles,
+        roles,
         autoExtendDuration: input.autoExtendDuration,
       }),
     );
@@ -201,7 +204,7 @@ export class GdapResolver {
         relationshipId: normaliseRelationshipId(input.relationshipId),
         displayName: input.displayName,
         duration: input.duration,
-        roles: input.roles,
+        roles: rolesToUpdate(input),
         autoExtendDuration: input.autoExtendDuration,
       }),
     );
@@ -287,8 +290,7 @@ export class GdapResolver {
         actor: caller.actor,
         relationshipId: normaliseRelationshipId(input.relationshipId),
         assignmentId: randomUUID(),
-        securityGroupId: input.securityGroupId,
-        roleTemplateIds: input.roleTemplateIds,
+        ...assignmentToCreate(input),
       }),
     );
   }

@@ -2,6 +2,13 @@ import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/grap
 import { EmailDraft } from '../invitations/invitation.types';
 import type { DateTimeValue } from '../platform/common/date-time';
 import { ConnectionType } from '../platform/graphql/connection.type';
+import {
+  DelegatedAdminAccessContainerInput,
+  DelegatedAdminAccessDetailsInput,
+  DelegatedAdminRelationshipCustomerParticipantInput,
+} from './graph-shape.inputs';
+
+const GRAPH_ROLES = 'Graph’s form of roles: give one or the other.';
 
 /** Graph's status names (R61–R64). */
 export enum DelegatedAdminRelationshipStatus {
@@ -127,10 +134,22 @@ export class DelegatedAdminRelationshipFilter {
 
 @InputType()
 export class CreateDelegatedAdminRelationshipInput {
-  @Field(() => ID) customerTenantId!: string;
+  @Field(() => ID, { nullable: true, description: 'Required, unless Graph’s customer is given.' })
+  customerTenantId?: string | null;
+  @Field(() => DelegatedAdminRelationshipCustomerParticipantInput, {
+    nullable: true,
+    description: 'Graph’s form of customerTenantId: give one or the other.',
+  })
+  customer?: DelegatedAdminRelationshipCustomerParticipantInput | null;
   @Field() displayName!: string;
   @Field({ description: 'ISO 8601 duration, P1D to P2Y (e.g. P730D).' }) duration!: string;
-  @Field(() => [UnifiedRoleInput]) roles!: UnifiedRoleInput[];
+  @Field(() => [UnifiedRoleInput], {
+    nullable: true,
+    description: 'Required, unless Graph’s accessDetails is given.',
+  })
+  roles?: UnifiedRoleInput[] | null;
+  @Field(() => DelegatedAdminAccessDetailsInput, { nullable: true, description: GRAPH_ROLES })
+  accessDetails?: DelegatedAdminAccessDetailsInput | null;
   @Field(() => String, { nullable: true, description: 'PT0S (default) or P180D.' })
   autoExtendDuration?: string | null;
 }
@@ -141,6 +160,8 @@ export class UpdateDelegatedAdminRelationshipInput {
   @Field(() => String, { nullable: true }) displayName?: string | null;
   @Field(() => String, { nullable: true }) duration?: string | null;
   @Field(() => [UnifiedRoleInput], { nullable: true }) roles?: UnifiedRoleInput[] | null;
+  @Field(() => DelegatedAdminAccessDetailsInput, { nullable: true, description: GRAPH_ROLES })
+  accessDetails?: DelegatedAdminAccessDetailsInput | null;
   @Field(() => String, { nullable: true }) autoExtendDuration?: string | null;
 }
 
@@ -161,8 +182,26 @@ export class TerminateDelegatedAdminRelationshipInput extends DelegatedAdminRela
 @InputType()
 export class CreateDelegatedAdminAccessAssignmentInput {
   @Field(() => ID) relationshipId!: string;
-  @Field() securityGroupId!: string;
-  @Field(() => [ID]) roleTemplateIds!: string[];
+  @Field(() => String, {
+    nullable: true,
+    description: 'Required, unless Graph’s accessContainer is given.',
+  })
+  securityGroupId?: string | null;
+  @Field(() => DelegatedAdminAccessContainerInput, {
+    nullable: true,
+    description: 'Graph’s form of securityGroupId: give one or the other.',
+  })
+  accessContainer?: DelegatedAdminAccessContainerInput | null;
+  @Field(() => [ID], {
+    nullable: true,
+    description: 'Required, unless Graph’s accessDetails is given.',
+  })
+  roleTemplateIds?: string[] | null;
+  @Field(() => DelegatedAdminAccessDetailsInput, {
+    nullable: true,
+    description: 'Graph’s form of roleTemplateIds: give one or the other.',
+  })
+  accessDetails?: DelegatedAdminAccessDetailsInput | null;
 }
 
 @InputType()

@@ -1,0 +1,98 @@
+import { invalidInput, type RuleId } from '../platform/domain/domain-error';
+import type { RequestedRole } from './domain/commands';
+import type {
+  DelegatedAdminAccessContainerInput,
+  DelegatedAdminAccessDetailsInput,
+  DelegatedAdminRelationshipCustomerParticipantInput,
+} from './graph-shape.inputs';
+
+type Given<T> = T | null | undefined;
+
+/**
+ * The one value given in this API's flat form or in Graph's (graph-shape.inputs.ts): both at
+ * once could disagree, so that is refused as much as neither is when `required`.
+ */
+function eitherForm<T>(
+  flat: Given<T>,
+  graph: Given<T>,
+  names: readonly [flat: string, graph: string],
+  rule: RuleId,
+  required: boolean,
+): T | undefined {
+  if (flat != null && graph != null) {
+    throw invalidInput(`Give ${names[0]} or ${names[1]}, not both.`, rule);
+  }
+  const given = flat ?? graph ?? undefined;
+  if (given === undefined && required) {
+    throw invalidInput(`Give ${names[0]} (or Graph's ${names[1]}).`, rule);
+  }
+  return given;
+}
+
+const rolesOfDetails = (details: Given<DelegatedAdminAccessDetailsInput>) =>
+  details?.unifiedRoles.map((role) => role.roleDefinitionId);
+
+/** R60, R65: a relationship's requested roles, as `roles` or Graph's `accessDetails`. */
+function requestedRoles(
+  input: {
+    roles?: Given<RequestedRole[]>;
+    accessDetails?: Given<DelegatedAdminAccessDetailsInput>;
+  },
+  required: boolean,
+): RequestedRole[] | undefined {
+  const graph = rolesOfDetails(input.accessDetails)?.map((roleTemplateId) => ({ roleTemplateId }));
+  return eitherForm(input.roles, graph, ['roles', 'accessDetails'], 'R60', required);
+}
+
+/** R60: the customer and roles of a relationship being created, from either form. */
+export function relationshipToCreate(input: {
+  customerTenantId?: Given<string>;
+  customer?: Given<DelegatedAdminRelationshipCustomerParticipantInput>;
+  roles?: Given<RequestedRole[]>;
+  accessDetails?: Given<DelegatedAdminAccessDetailsInput>;
+}): { customerTenantId: string; roles: RequestedRole[] } {
+  const names = ['customerTenantId', 'customer'] as const;
+  return {
+    customerTenantId: eitherForm(
+      input.customerTenantId,
+      input.customer?.tenantId,
+      names,
+      'R60',
+      true,
+    )!,
+    roles: requestedRoles(input, true)!,
+  };
+}
+
+/** R61, R65: the roles an edit asks for, from either form; undefined leaves them as they are. */
+export const rolesToUpdate = (input: {
+  roles?: Given<RequestedRole[]>;
+  accessDetails?: Given<DelegatedAdminAccessDetailsInput>;
+}): RequestedRole[] | undefined => requestedRoles(input, false);
+
+/** R66: the group and roles of an access assignment being created, from either form. */
+export function assignmentToCreate(input: {
+  securityGroupId?: Given<string>;
+  roleTemplateIds?: Given<string[]>;
+  accessContainer?: Given<DelegatedAdminAccessContainerInput>;
+  accessDetails?: Given<DelegatedAdminAccessDetailsInput>;
+}): { securityGroupId: string; roleTemplateIds: string[] } {
+  const group = input.accessContainer?.accessContainerId;
+  const graphRoles = rolesOfDetails(input.accessDetails);
+  return {
+    securityGroupId: eitherForm(
+      input.securityGroupId,
+      group,
+      ['securityGroupId', 'accessContainer'],
+      'R66',
+      true,
+    )!,
+    roleTemplateIds: eitherForm(
+      input.roleTemplateIds,
+      graphRoles,
+      ['roleTemplateIds', 'accessDetails'],
+      'R66',
+      true,
+    )!,
+  };
+}

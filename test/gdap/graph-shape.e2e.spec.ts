@@ -1,0 +1,179 @@
+import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
+import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { eventCount } from '../support/security';
+import { people } from '../support/tenants';
+
+const { HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR } = DIRECTORY_ROLES;
+const RELATIONSHIP_FIELDS = `id customerTenantId customer { tenantId }
+  roles { roleTemplateId displayName } accessDetails { unifiedRoles { roleDefinitionId displayName } }
+  accessAssignments { securityGroupId accessContainer { accessContainerId accessContainerType }
+    roles { roleTemplateId } accessDetails { unifiedRoles { roleDefinitionId } } }`;
+const CREATE = `mutation ($input: CreateDelegatedAdminRelationshipInput!) {
+  createDelegatedAdminRelationship(input: $input) { ${RELATIONSHIP_FIELDS} } }`;
+const UPDATE = `mutation ($input: UpdateDelegatedAdminRelationshipInput!) {
+  updateDelegatedAdminRelationship(input: $input) { ${RELATIONSHIP_FIELDS} } }`;
+const ASSIGN = `mutation ($input: CreateDelegatedAdminAccessAssignmentInput!) {
+  createDelegatedAdminAccessAssignment(input: $input) { ${RELATIONSHIP_FIELDS} } }`;
+const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
+const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
+
+/** A create body as Microsoft Graph's POST /tenantRelationships/delegatedAdminRelationships takes it. */
+const graphBody = (displayName: string) => ({
+  displayName,
+  duration: 'P730D',
+  customer: { tenantId: 'fabrikam', displayName: 'Fabrikam' },
+  accessDetails: {
+    unifiedRoles: [
+      { roleDefinitionId: HELPDESK_ADMINISTRATOR.roleTemplateId },
+      { roleDefinitionId: USER_ADMINISTRATOR.roleTemplateId },
+    ],
+  },
+  autoExtendDuration: 'P180D',
+});
+const flatBody = {
+  displayName: 'Fabrikam flat',
+  duration: 'P730D',
+  customerTenantId: 'fabrikam',
+  roles: [USER_ADMINISTRATOR],
+};
+
+/** Graph's forms of GDAP inputs and fields, beside this API's flat ones (R60, R65, R66). */
+describe('GDAP in Graph’s shapes', () => {
+  let app: TestApp;
+  let ann: string;
+  let fay: string;
+
+  beforeAll(async () => {
+    app = await startApp({ env: { GDAP_SCHEDULER_MAX_SLEEP_MS: '86400000' } });
+    ann = await app.token(people.ann);
+    fay = await app.token(people.fay);
+  });
+  afterAll(async () => {
+    await app.close();
+    removeDataDir(app.dataDir);
+  });
+
+  async function refusal(query: string, input: Record<string, unknown>) {
+    const before = eventCount(app);
+    const answer = await app.gql(ann, query, { input });
+    expect(eventCount(app)).toBe(before);
+    const [error] = answer.errors ?? [];
+    return `${error?.extensions?.code} ${error?.extensions?.rule ?? '-'}: ${error?.message}`;
+  }
+
+  it('R60: a relationship created from Graph’s body reads the same in both shapes', async () => {
+    const answer = await app.gql(ann, CREATE, { input: graphBody('Fabrikam as Graph') });
+    expect(answer.errors).toBeUndefined();
+    const created = answer.data.createDelegatedAdminRelationship;
+    expect(created).toMatchObject({
+      customerTenantId: 'fabrikam',
+      customer: { tenantId: 'fabrikam' },
+      roles: [HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR],
+      accessDetails: {
+        unifiedRoles: [
+          {
+            roleDefinitionId: HELPDESK_ADMINISTRATOR.roleTemplateId,
+            displayName: HELPDESK_ADMINISTRATOR.displayName,
+          },
+          {
+            roleDefinitionId: USER_ADMINISTRATOR.roleTemplateId,
+            displayName: USER_ADMINISTRATOR.displayName,
+          },
+        ],
+      },
+    });
+  });
+
+  it.each([
+    [
+      'both customers',
+      { ...flatBody, customer: { tenantId: 'woodgrove' } },
+      /customerTenantId or customer, not both/,
+    ],
+    [
+      'no customer',
+      { ...flatBody, customerTenantId: undefined },
+      /Give customerTenantId \(or Graph's customer\)/,
+    ],
+    [
+      'both role lists',
+      { ...flatBody, accessDetails: graphBody('x').accessDetails },
+      /roles or accessDetails, not both/,
+    ],
+    ['no roles', { ...flatBody, roles: undefined }, /Give roles \(or Graph's accessDetails\)/],
+  ])('R60: creating with %s is refused, nothing recorded', async (_what, input, message) => {
+    const refused = await refusal(CREATE, input);
+    expect(refused).toMatch(/^INVALID_INPUT R60: /);
+    expect(refused).toMatch(message);
+  });
+
+  it('R60: Graph’s forms are checked as the flat ones are', async () => {
+    const crafted = { ...graphBody('Crafted'), customer: { tenantId: 'fabrikam_x' } };
+    expect(await refusal(CREATE, crafted)).toMatch(/^INVALID_INPUT -: customer\.tenantId /);
+    const unknownRole = {
+      ...graphBody('Unknown role'),
+      accessDetails: { unifiedRoles: [{ roleDefinitionId: 'admin' }] },
+    };
+    expect(await refusal(CREATE, unknownRole)).toMatch(/^INVALID_INPUT R60: /);
+    const noRole = { ...graphBody('No role'), accessDetails: { unifiedRoles: [] } };
+    expect(await refusal(CREATE, noRole)).toMatch(/^INVALID_INPUT R60: /);
+  });
+
+  it('R61, R65, R66: roles edited and access assigned in Graph’s shapes', async () => {
+    const created = await app.gql(ann, CREATE, { input: graphBody('Fabrikam assigned') });
+    const { id: relationshipId } = created.data.createDelegatedAdminRelationship;
+    const helpdeskOnly = {
+      unifiedRoles: [{ roleDefinitionId: HELPDESK_ADMINISTRATOR.roleTemplateId }],
+    };
+    const bothRoles = { relationshipId, roles: [USER_ADMINISTRATOR], accessDetails: helpdeskOnly };
+    expect(await refusal(UPDATE, bothRoles)).toMatch(/^INVALID_INPUT R60: .*not both/);
+    const updated = await app.gql(ann, UPDATE, {
+      input: { relationshipId, accessDetails: helpdeskOnly },
+    });
+    expect(updated.data.updateDelegatedAdminRelationship.roles).toEqual([HELPDESK_ADMINISTRATOR]);
+
+    await app.gql(ann, REQUEST, { id: relationshipId });
+    expect((await app.gql(fay, APPROVE, { id: relationshipId })).errors).toBeUndefined();
+    const group = { accessContainerId: 'tier-two', accessContainerType: 'securityGroup' };
+    for (const [input, message] of [
+      [
+        {
+          relationshipId,
+          securityGroupId: 'tier-two',
+          accessContainer: group,
+          accessDetails: helpdeskOnly,
+        },
+        /securityGroupId or accessContainer, not both/,
+      ],
+      [{ relationshipId, accessDetails: helpdeskOnly }, /Give securityGroupId/],
+      [
+        {
+          relationshipId,
+          accessContainer: group,
+          roleTemplateIds: [HELPDESK_ADMINISTRATOR.roleTemplateId],
+          accessDetails: helpdeskOnly,
+        },
+        /roleTemplateIds or accessDetails, not both/,
+      ],
+      [{ relationshipId, accessContainer: group }, /Give roleTemplateIds/],
+    ] as const) {
+      const refused = await refusal(ASSIGN, input);
+      expect(refused).toMatch(/^INVALID_INPUT R66: /);
+      expect(refused).toMatch(message);
+    }
+    const assigned = await app.gql(ann, ASSIGN, {
+      input: { relationshipId, accessContainer: group, accessDetails: helpdeskOnly },
+    });
+    expect(assigned.errors).toBeUndefined();
+    expect(assigned.data.createDelegatedAdminAccessAssignment.accessAssignments).toEqual([
+      {
+        securityGroupId: 'tier-two',
+        accessContainer: group,
+        roles: [{ roleTemplateId: HELPDESK_ADMINISTRATOR.roleTemplateId }],
+        accessDetails: {
+          unifiedRoles: [{ roleDefinitionId: HELPDESK_ADMINISTRATOR.roleTemplateId }],
+        },
+      },
+    ]);
+  });
+});
