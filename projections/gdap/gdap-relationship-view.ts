@@ -19,6 +19,22 @@ type View = GdapRelationshipView | null;
 /** The relationship's view after one event of `Type`; null while there is none (or deleted). */
 type Evolve<Type extends GdapEventType> = (view: View, event: RecordedOf<Type>) => View;
 
+/**
+ * How many deleted access assignments a view keeps, the most recently created (R66). The domain
+ * bounds those held at once (ASSIGNMENTS_HELD_AT_MOST), but each deletion and new assignment adds
+ * a deleted one, and gdap-relationships-history keeps every version of the view: unkept, a partner
+ * cycling assignments would grow each version, and the pages, without end. Every one stays in the
+ * audit log and the stream's history.
+ */
+export const DELETED_ASSIGNMENTS_KEPT = 20;
+
+function keepingLatestDeleted(assignments: GdapAssignmentView[]): GdapAssignmentView[] {
+  const deleted = assignments.filter((assignment) => assignment.status === 'deleted').length;
+  let dropped = deleted - DELETED_ASSIGNMENTS_KEPT;
+  if (dropped <= 0) return assignments;
+  return assignments.filter((assignment) => assignment.status !== 'deleted' || dropped-- <= 0);
+}
+
 const withStatus = (
   view: GdapRelationshipView,
   status: GdapRelationshipView['status'],
@@ -30,7 +46,9 @@ const withStatus = (
   changedAt: at,
   // R63, R64: the assignments of a relationship that ended end with it.
   assignments: assignmentsEnd
-    ? view.assignments.map((assignment) => ({ ...assignment, status: 'deleted' }))
+    ? keepingLatestDeleted(
+        view.assignments.map((assignment) => ({ ...assignment, status: 'deleted' })),
+      )
     : view.assignments,
 });
 
@@ -38,12 +56,15 @@ const withAssignment = (
   view: GdapRelationshipView,
   assignmentId: string,
   status: GdapAssignmentStatus,
-): GdapRelationshipView => ({
-  ...view,
-  assignments: view.assignments.map((assignment) =>
+): GdapRelationshipView => {
+  const assignments = view.assignments.map((assignment) =>
     assignment.assignmentId === assignmentId ? { ...assignment, status } : assignment,
-  ),
-});
+  );
+  return {
+    ...view,
+    assignments: status === 'deleted' ? keepingLatestDeleted(assignments) : assignments,
+  };
+};
 
 /** A status change that carries nothing else. */
 const toStatus =

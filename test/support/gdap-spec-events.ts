@@ -1,4 +1,5 @@
 import type { GdapEvent } from '../../src/gdap/domain/events';
+import type { DirectoryRole } from '../../src/gdap/domain/role-catalogue';
 import { at } from './projection-spec';
 
 /** A GDAP relationship of Contoso Partners with Fabrikam, and one of its access assignments. */
@@ -22,3 +23,19 @@ export const GDAP_APPROVED: GdapEvent = {
     endDateTime: '2025-05-30T09:02:00.000Z',
   },
 };
+
+/** Contoso Partners creates it (R60): "Fabrikam helpdesk", 90 days, with `roles`. */
+export const gdapCreated = (
+  roles: readonly DirectoryRole[],
+  autoExtendDuration = 'PT0S',
+): GdapEvent => ({
+  type: 'DelegatedAdminRelationshipCreated',
+  data: {
+    ...GDAP_PAIR,
+    partnerName: 'Contoso Partners',
+    displayName: 'Fabrikam helpdesk',
+    duration: 'P90D',
+    roles: [...roles],
+    autoExtendDuration,
+  },
+});

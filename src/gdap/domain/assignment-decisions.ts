@@ -13,6 +13,13 @@ import { checkSecurityGroupId } from './security-groups';
 
 type Of<T extends GdapCommand['type']> = Extract<GdapCommand, { type: T }>;
 
+/**
+ * R66: how many access assignments one relationship holds at once (pending, active or deleting):
+ * one per group, and groups the partner defines are any slug, so without a bound a partner could
+ * grow the relationship, and every page and version that shows it, without end.
+ */
+export const ASSIGNMENTS_HELD_AT_MOST = 50;
+
 /** R66: a group gets a subset of an active relationship's roles; one assignment per group. */
 export function createAssignment(
   command: Of<'CreateDelegatedAdminAccessAssignment'>,
@@ -45,6 +52,15 @@ export function createAssignment(
     throw conflict(
       `${securityGroupId} already has an access assignment in this relationship.`,
       'R66',
+    );
+  }
+  const held = Object.values(relationship.assignments).filter(
+    (assignment) => assignment.status !== 'deleted',
+  ).length;
+  if (held >= ASSIGNMENTS_HELD_AT_MOST) {
+    throw preconditionFailed(
+      'R66',
+      `This relationship already holds ${held} access assignments, the most one holds: delete one first.`,
     );
   }
   return [

@@ -2,6 +2,7 @@ import type { GdapCommand } from '../../../src/gdap/domain/commands';
 import { gdapDecider } from '../../../src/gdap/domain/gdap.decider';
 import { nextDueAt } from '../../../src/gdap/domain/due-transitions';
 import { grantsFor } from '../../../src/gdap/domain/gdap-state';
+import { ASSIGNMENTS_HELD_AT_MOST } from '../../../src/gdap/domain/assignment-decisions';
 import { given } from '../../support/given';
 import {
   activeWithAssignment,
@@ -33,6 +34,12 @@ const terminateAll = (
   actor,
   customerTenantId: FABRIKAM,
   requestedAt: requestedAt.toISOString(),
+});
+const unassign = (assignmentId: string): GdapCommand => ({
+  type: 'DeleteDelegatedAdminAccessAssignment',
+  actor: ann,
+  relationshipId: REL,
+  assignmentId,
 });
 const created = () => historyOf([createCommand(), 0]);
 const pending = () => historyOf([createCommand(), 0], [requestApproval(), 0]);
@@ -388,6 +395,30 @@ describe('GDAP relationship decider', () => {
       given(gdapDecider, active()).when(assign('tier-two'), at(1)).events();
     });
 
+    it(`R66: a relationship holds at most ${ASSIGNMENTS_HELD_AT_MOST} assignments at once; one deleted frees its place`, () => {
+      const ids = Array.from(
+        { length: ASSIGNMENTS_HELD_AT_MOST },
+        (_, n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      );
+      const full: [GdapCommand, number][] = [
+        [createCommand(), 0],
+        [requestApproval(), 0],
+        [approve(), 1],
+        ...ids.map((id, n): [GdapCommand, number] => [assign(`group-${n}`, undefined, id), 1]),
+      ];
+      const oneMore = assign('one-more', undefined, ASSIGNMENT);
+      given(gdapDecider, historyOf(...full))
+        .when(oneMore, at(1))
+        .thenThrows('PRECONDITION_FAILED', 'R66');
+      const deleting = historyOf(...full, [unassign(ids[0]), 1]);
+      // A deleting assignment holds its place until the scheduler records it deleted.
+      given(gdapDecider, deleting).when(oneMore, at(1)).thenThrows('PRECONDITION_FAILED', 'R66');
+      const deleted = historyOf(...full, [unassign(ids[0]), 1], [due, 1]);
+      expect(given(gdapDecider, deleted).when(oneMore, at(1)).events()).toEqual([
+        expect.objectContaining({ type: 'DelegatedAdminAccessAssignmentCreated' }),
+      ]);
+    });
+
     it('R66: only while the relationship is active', () => {
       given(gdapDecider, pending()).when(assign(), at(1)).thenThrows('PRECONDITION_FAILED', 'R66');
       given(gdapDecider, active()).when(assign(), at(731)).thenThrows('PRECONDITION_FAILED', 'R66');
@@ -395,17 +426,7 @@ describe('GDAP relationship decider', () => {
 
     it('R66: deleting goes through deleting to deleted, granting nothing from the request on', () => {
       const history = activeWithAssignment();
-      const [deleting] = given(gdapDecider, history)
-        .when(
-          {
-            type: 'DeleteDelegatedAdminAccessAssignment',
-            actor: ann,
-            relationshipId: REL,
-            assignmentId: ASSIGNMENT,
-          },
-          at(2),
-        )
-        .events();
+      const [deleting] = given(gdapDecider, history).when(unassign(ASSIGNMENT), at(2)).events();
       expect(deleting.type).toBe('DelegatedAdminAccessAssignmentDeletionRequested');
       expect(grantsFor(given(gdapDecider, [...history, deleting]).state, FABRIKAM)).toEqual([]);
       expect(

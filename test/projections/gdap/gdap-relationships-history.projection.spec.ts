@@ -17,21 +17,12 @@ import {
   GDAP_ASSIGNMENT_ID as ASSIGNMENT,
   GDAP_PAIR as pair,
   GDAP_RELATIONSHIP_ID as REL,
+  gdapCreated,
 } from '../../support/gdap-spec-events';
 
 const { USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR } = DIRECTORY_ROLES;
 const roles = [USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR];
-const created: GdapEvent = {
-  type: 'DelegatedAdminRelationshipCreated',
-  data: {
-    ...pair,
-    partnerName: 'Contoso Partners',
-    displayName: 'Fabrikam helpdesk',
-    duration: 'P90D',
-    roles,
-    autoExtendDuration: 'PT0S',
-  },
-};
+const created = gdapCreated(roles);
 
 /** A life: approval, an assignment, R65's role removal, expiring, auto-extended, terminated. */
 const LIFE: GdapEvent[] = [

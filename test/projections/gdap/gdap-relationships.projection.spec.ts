@@ -13,23 +13,13 @@ import {
   GDAP_ASSIGNMENT_ID as ASSIGNMENT,
   GDAP_PAIR as pair,
   GDAP_RELATIONSHIP_ID as REL,
+  gdapCreated,
 } from '../../support/gdap-spec-events';
 
 const { USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR } = DIRECTORY_ROLES;
 const roles = [USER_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR];
 
-const created: SpecEvent = {
-  type: 'DelegatedAdminRelationshipCreated',
-  data: {
-    ...pair,
-    partnerName: 'Contoso Partners',
-    displayName: 'Fabrikam helpdesk',
-    duration: 'P90D',
-    roles,
-    autoExtendDuration: 'P180D',
-  },
-  occurredAt: at(0),
-};
+const created: SpecEvent = { ...gdapCreated(roles, 'P180D'), occurredAt: at(0) };
 const requested: SpecEvent = {
   type: 'DelegatedAdminRelationshipApprovalRequested',
   data: {

@@ -1,0 +1,74 @@
+import {
+  DELETED_ASSIGNMENTS_KEPT,
+  evolveRelationshipView,
+} from '../../../projections/gdap/gdap-relationship-view';
+import type { GdapRelationshipView } from '../../../projections/gdap/gdap-relationships.queries';
+import type { GdapEventType } from '../../../src/gdap/domain/events';
+import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
+import type { RecordedOf } from '../../../src/platform/projection-engine/projection';
+import { GDAP_APPROVED, GDAP_PAIR as pair, gdapCreated } from '../../support/gdap-spec-events';
+import { record, type SpecEvent } from '../../support/projection-spec';
+
+const roles = [DIRECTORY_ROLES.USER_ADMINISTRATOR];
+const assignmentId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/** Assigned to `group-<n>`, and, unless `kept`, deleted again (R66). */
+function cycle(n: number, kept = false): SpecEvent[] {
+  const assignment = { ...pair, assignmentId: assignmentId(n) };
+  const assigned: SpecEvent = {
+    type: 'DelegatedAdminAccessAssignmentCreated',
+    data: { ...assignment, securityGroupId: `group-${n}`, roles },
+  };
+  if (kept) return [assigned];
+  return [
+    assigned,
+    { type: 'DelegatedAdminAccessAssignmentDeletionRequested', data: assignment },
+    { type: 'DelegatedAdminAccessAssignmentDeleted', data: assignment },
+  ];
+}
+
+/** The view after `events`, folded as both GDAP read models fold it. */
+function viewAfter(events: SpecEvent[]): GdapRelationshipView | null {
+  return record(events).reduce<GdapRelationshipView | null>(
+    (view, event) =>
+      evolveRelationshipView(view, event.type as GdapEventType, event as RecordedOf<GdapEventType>),
+    null,
+  );
+}
+
+const active: SpecEvent[] = [gdapCreated(roles), GDAP_APPROVED];
+const groupsOf = (view: GdapRelationshipView | null) =>
+  view?.assignments.map((assignment) => `${assignment.securityGroupId} ${assignment.status}`);
+
+describe('a GDAP relationship’s view keeps the latest deleted assignments only (R66)', () => {
+  const cycles = DELETED_ASSIGNMENTS_KEPT + 5;
+  const cycled = [...active, ...Array.from({ length: cycles }, (_, n) => cycle(n)).flat()];
+
+  it(`R66: assigned and deleted ${cycles} times, a view lists the ${DELETED_ASSIGNMENTS_KEPT} most recently created deleted ones, and every assignment held`, () => {
+    const held = viewAfter([...cycled, ...cycle(cycles, true)]);
+    expect(groupsOf(held)).toEqual([
+      ...Array.from({ length: DELETED_ASSIGNMENTS_KEPT }, (_, n) => `group-${n + 5} deleted`),
+      `group-${cycles} pending`,
+    ]);
+  });
+
+  it('R64, R66: when the relationship ends, its held assignments end too, and the same number is kept', () => {
+    const ended = viewAfter([
+      ...cycled,
+      ...cycle(cycles, true),
+      { type: 'DelegatedAdminRelationshipTerminated', data: pair },
+    ]);
+    expect(ended?.status).toBe('terminated');
+    expect(groupsOf(ended)).toEqual(
+      Array.from(
+        { length: DELETED_ASSIGNMENTS_KEPT },
+        (_, n) => `group-${cycles - DELETED_ASSIGNMENTS_KEPT + 1 + n} deleted`,
+      ),
+    );
+  });
+
+  it(`R66: up to ${DELETED_ASSIGNMENTS_KEPT} deleted assignments, every one is listed`, () => {
+    const few = viewAfter([...active, ...cycle(0), ...cycle(1)]);
+    expect(groupsOf(few)).toEqual(['group-0 deleted', 'group-1 deleted']);
+  });
+});
