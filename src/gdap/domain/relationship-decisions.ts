@@ -38,6 +38,28 @@ export function relationshipOf(state: GdapState, relationshipId: string): GdapRe
   return relationship;
 }
 
+/**
+ * R60: how many relationships with one customer a partner holds at once (those not expired or
+ * terminated): without a bound, relationships created and never sent for approval, which only
+ * the partner can delete, would fill the customer's Partner relationships page and every Customers
+ * page row of the pair, each rewritten whole at every change.
+ */
+export const RELATIONSHIPS_HELD_PER_CUSTOMER_AT_MOST = 50;
+const ENDED: readonly GdapRelationship['status'][] = ['expired', 'terminated'];
+
+function assertRoomWithCustomer(state: GdapState, customerTenantId: string): void {
+  const held = state.relationships.count(
+    (relationship) =>
+      relationship.customerTenantId === customerTenantId && !ENDED.includes(relationship.status),
+  );
+  if (held >= RELATIONSHIPS_HELD_PER_CUSTOMER_AT_MOST) {
+    throw preconditionFailed(
+      'R60',
+      `The partner already holds ${held} GDAP relationships with this customer that have not ended, the most it holds at once: delete, terminate or let one end first.`,
+    );
+  }
+}
+
 /** Control characters, and the bidirectional controls that make a name read as another. */
 const UNPRINTABLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
@@ -101,6 +123,7 @@ export function create(
   const roles = catalogueRoles(command.roles);
   const autoExtendDuration = checkAutoExtendDuration(command.autoExtendDuration);
   checkAutoExtendWithRoles(autoExtendDuration, roles);
+  assertRoomWithCustomer(state, customerTenantId);
   return [
     {
       type: 'DelegatedAdminRelationshipCreated',

@@ -3,6 +3,7 @@ import { gdapDecider } from '../../../src/gdap/domain/gdap.decider';
 import { nextDueAt } from '../../../src/gdap/domain/due-transitions';
 import { grantsFor } from '../../../src/gdap/domain/gdap-state';
 import { ASSIGNMENTS_HELD_AT_MOST } from '../../../src/gdap/domain/assignment-decisions';
+import { RELATIONSHIPS_HELD_PER_CUSTOMER_AT_MOST } from '../../../src/gdap/domain/relationship-decisions';
 import { given } from '../../support/given';
 import {
   activeWithAssignment,
@@ -46,6 +47,33 @@ const pending = () => historyOf([createCommand(), 0], [requestApproval(), 0]);
 
 describe('GDAP relationship decider', () => {
   describe('R60 creation', () => {
+    it(`R60: a partner holds at most ${RELATIONSHIPS_HELD_PER_CUSTOMER_AT_MOST} relationships with one customer at once; deleting one makes room`, () => {
+      const ids = Array.from(
+        { length: RELATIONSHIPS_HELD_PER_CUSTOMER_AT_MOST },
+        (_, n) => `${String(n).padStart(8, '0')}-0000-4000-8000-000000000000@contoso-partners`,
+      );
+      const full = ids.map((relationshipId, n): [GdapCommand, number] => [
+        createCommand({ relationshipId, displayName: `Fabrikam ${n}` }),
+        0,
+      ]);
+      const oneMore = (customerTenantId = FABRIKAM) =>
+        createCommand({ relationshipId: REL, displayName: 'One more', customerTenantId });
+      given(gdapDecider, historyOf(...full))
+        .when(oneMore(), at(0))
+        .thenThrows('PRECONDITION_FAILED', 'R60');
+      given(gdapDecider, historyOf(...full))
+        .when(oneMore('woodgrove'), at(0))
+        .events();
+      const deleted = historyOf(...full, [
+        { type: 'DeleteDelegatedAdminRelationship', actor: ann, relationshipId: ids[0] },
+        0,
+      ]);
+      given(gdapDecider, deleted).when(oneMore(), at(0)).events();
+      // An approval request left to lapse ends the relationship (R62): it no longer counts.
+      const lapsed = historyOf(...full, [requestApproval(ids[0]), 0], [due, 91]);
+      given(gdapDecider, lapsed).when(oneMore(), at(91)).events();
+    });
+
     it('R60: an Admin Agent creates a relationship with catalogue roles', () => {
       const [event] = given(gdapDecider).when(createCommand(), at(0)).events();
       expect(event).toEqual({
