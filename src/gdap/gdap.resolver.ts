@@ -174,13 +174,12 @@ export class GdapResolver {
     }
     const relationshipId = gdapRelationshipId(caller.actor.tenantId, randomUUID());
     const { customerTenantId, roles } = relationshipToCreate(input);
-    const customerField = input.customer ? 'customer.tenantId' : 'customerTenantId';
     return this.change(
       new CreateDelegatedAdminRelationship(caller, {
         type: 'CreateDelegatedAdminRelationship',
         actor: caller.actor,
         relationshipId,
-        customerTenantId: normaliseTenantId(customerTenantId, customerField),
+        customerTenantId,
         displayName: input.displayName,
         duration: input.duration,
         roles,

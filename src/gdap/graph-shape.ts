@@ -1,4 +1,5 @@
 import { invalidInput, type RuleId } from '../platform/domain/domain-error';
+import { normaliseTenantId } from '../platform/domain/ids';
 import type { RequestedRole } from './domain/commands';
 import type {
   DelegatedAdminAccessContainerInput,
@@ -44,22 +45,26 @@ function requestedRoles(
   return eitherForm(input.roles, graph, ['roles', 'accessDetails'], 'R60', required);
 }
 
-/** R60: the customer and roles of a relationship being created, from either form. */
+/**
+ * R60: the customer and roles of a relationship being created, from either form; the customer's
+ * id checked as a tenant id under the name of the field it came in.
+ */
 export function relationshipToCreate(input: {
   customerTenantId?: Given<string>;
   customer?: Given<DelegatedAdminRelationshipCustomerParticipantInput>;
   roles?: Given<RequestedRole[]>;
   accessDetails?: Given<DelegatedAdminAccessDetailsInput>;
 }): { customerTenantId: string; roles: RequestedRole[] } {
-  const names = ['customerTenantId', 'customer'] as const;
+  const customerTenantId = eitherForm(
+    input.customerTenantId,
+    input.customer?.tenantId,
+    ['customerTenantId', 'customer'],
+    'R60',
+    true,
+  )!;
+  const field = input.customerTenantId != null ? 'customerTenantId' : 'customer.tenantId';
   return {
-    customerTenantId: eitherForm(
-      input.customerTenantId,
-      input.customer?.tenantId,
-      names,
-      'R60',
-      true,
-    )!,
+    customerTenantId: normaliseTenantId(customerTenantId, field),
     roles: requestedRoles(input, true)!,
   };
 }

@@ -7,12 +7,12 @@ import { watchTableScans } from '../support/table-scans';
 import { READ_STORE, type ReadStore } from '../../src/platform/read-store/read-store';
 import { people } from '../support/tenants';
 
+/** A generous bound per operation: the run's length is fixed, a shared 2-core machine's speed is not. */
+const MS_PER_OPERATION = 40;
 /**
  * On SQLite, enough to have met the audit log's time-range pages after a rebuild (fixed
  * 2026-12-01); on the EventStoreDB double, another seed, for what only that store does.
  */
-/** A generous bound per operation: the run's length is fixed, a shared 2-core machine's speed is not. */
-const MS_PER_OPERATION = 40;
 const RUNS = [
   { store: 'SQLite', esdb: false, operations: 3_000, seed: 1 },
   { store: 'EventStoreDB (the gRPC double)', esdb: true, operations: 1_000, seed: 2 },
