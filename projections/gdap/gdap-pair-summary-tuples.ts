@@ -130,6 +130,7 @@ export function decodeNested(
         partnerTenantId,
         partnerName,
         customerTenantId,
+        customerDisplayName: null,
         roles: rolesOf(roles),
         autoExtendDuration,
         status: status as DelegatedAdminRelationshipStatus,

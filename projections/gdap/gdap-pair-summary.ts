@@ -93,7 +93,11 @@ const storedValue = (value: string): string | number => WELL_KNOWN_CODES.get(val
 const valueOf = (stored: unknown) =>
   (typeof stored === 'number' ? WELL_KNOWN[stored] : stored) as string;
 
-/** Version 5: a relationship's values in its row, then FlatAssignment.length per assignment. */
+/**
+ * Version 5 on: a relationship's values in its row, then FlatAssignment.length per assignment.
+ * Version 6 adds the last value (customerDisplayName) and marks its row by a leading
+ * FLAT_WITH_CUSTOMER_NAME; a version 5 row has one value fewer per relationship.
+ */
 enum FlatRelationship {
   id,
   partnerName,
@@ -114,9 +118,13 @@ enum FlatRelationship {
   changed,
   roles,
   assignmentCount,
+  customerDisplayName,
   /** How many values a relationship has before its assignments'. */
   length,
 }
+
+/** The first value of a version 6 row: a number, where version 5's is an id and 2–4's a tuple. */
+const FLAT_WITH_CUSTOMER_NAME = 6;
 
 enum FlatAssignment {
   id,
@@ -130,9 +138,15 @@ enum FlatAssignment {
 /** How a version writes a pair's relationships (by display name) into its summary row. */
 export type PairSummaryEncoder = (views: readonly GdapRelationshipView[]) => string;
 
-/** The summary row's text as this version (5) writes it: one flat array (FlatRelationship). */
-export function encodePairSummary(views: readonly GdapRelationshipView[]): string {
-  const stored: unknown[] = [];
+/**
+ * The summary row's text as version 6 writes it, or as 5 did without `withCustomerName`: one flat
+ * array (FlatRelationship).
+ */
+export function encodeFlatPairSummary(
+  views: readonly GdapRelationshipView[],
+  withCustomerName: boolean,
+): string {
+  const stored: unknown[] = withCustomerName ? [FLAT_WITH_CUSTOMER_NAME] : [];
   for (const view of views) {
     const end = isoTextOf(view.endDateTime);
     stored.push(
@@ -154,6 +168,7 @@ export function encodePairSummary(views: readonly GdapRelationshipView[]): strin
       storedRoles(view.roles),
       view.assignments.length,
     );
+    if (withCustomerName) stored.push(view.customerDisplayName ?? null);
     for (const assignment of view.assignments) {
       stored.push(
         assignment.assignmentId,
@@ -167,9 +182,12 @@ export function encodePairSummary(views: readonly GdapRelationshipView[]): strin
   return JSON.stringify(stored);
 }
 
+/** The summary row's text as this version (6) writes it. */
+export const encodePairSummary: PairSummaryEncoder = (views) => encodeFlatPairSummary(views, true);
+
 /**
- * Version 5's row (FlatRelationship) straight into the nodes the page serves, moments as stored
- * text, with the grants they hold (R67, as grantsOfRelationship says it, in the same pass).
+ * A version 5 or 6 row (FlatRelationship) straight into the nodes the page serves, moments as
+ * stored text, with the grants they hold (R67, as grantsOfRelationship says it, in the same pass).
  */
 function decodeFlat(
   partnerTenantId: string,
@@ -179,7 +197,11 @@ function decodeFlat(
   const relationships: DelegatedAdminRelationship[] = [];
   const grants: GdapGrant[] = [];
   let grantsHoldUntil = Infinity;
-  let at = 0;
+  const withCustomerName = stored[0] === FLAT_WITH_CUSTOMER_NAME;
+  const relationshipLength = withCustomerName
+    ? FlatRelationship.length
+    : FlatRelationship.customerDisplayName;
+  let at = withCustomerName ? 1 : 0;
   while (at < stored.length) {
     const id = stored[at + FlatRelationship.id] as string;
     const displayName = stored[at + FlatRelationship.displayName] as string;
@@ -189,7 +211,7 @@ function decodeFlat(
     const granting = GRANTING.includes(status) && endAsGiven !== null;
     const count = stored[at + FlatRelationship.assignmentCount] as number;
     const accessAssignments: DelegatedAdminAccessAssignment[] = [];
-    let next = at + FlatRelationship.length;
+    let next = at + relationshipLength;
     for (let index = 0; index < count; index++, next += FlatAssignment.length) {
       const assignmentStatus = valueOf(stored[next + FlatAssignment.status]);
       const assignment: DelegatedAdminAccessAssignment = {
@@ -221,6 +243,9 @@ function decodeFlat(
       partnerTenantId,
       partnerName: stored[at + FlatRelationship.partnerName] as string,
       customerTenantId,
+      customerDisplayName: withCustomerName
+        ? (stored[at + FlatRelationship.customerDisplayName] as string | null)
+        : null,
       roles: rolesOf(stored[at + FlatRelationship.roles] as StoredRoles),
       autoExtendDuration: valueOf(stored[at + FlatRelationship.autoExtendDuration]),
       status: status as DelegatedAdminRelationshipStatus,
@@ -248,7 +273,8 @@ export function decodePairSummary(
   text: string,
 ): GdapPairSummary {
   const stored = JSON.parse(text) as unknown[];
-  // Versions 2 to 4 wrote an array of tuples, 5 one flat array that starts with an id.
+  // Versions 2 to 4 wrote an array of tuples, 5 one flat array that starts with an id, 6 the same
+  // after FLAT_WITH_CUSTOMER_NAME.
   return Array.isArray(stored[0])
     ? decodeNested(partnerTenantId, customerTenantId, stored as StoredRelationship[])
     : decodeFlat(partnerTenantId, customerTenantId, stored);

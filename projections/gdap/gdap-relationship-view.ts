@@ -77,6 +77,10 @@ const toAssignmentStatus =
   (view: View, event: { data: { assignmentId: string } }): View =>
     view && withAssignment(view, event.data.assignmentId, status);
 
+/** R60, R62: the customer's name where the event gives one; a view without it serves null. */
+const customerNamed = (data: { customerDisplayName?: string }) =>
+  data.customerDisplayName === undefined ? {} : { customerDisplayName: data.customerDisplayName };
+
 /**
  * What each GDAP event does to its relationship's view, typed by the event: adding, renaming or
  * removing a GDAP event type is a type error here.
@@ -84,7 +88,11 @@ const toAssignmentStatus =
 const EVOLVE: { [Type in GdapEventType]: Evolve<Type> } = {
   DelegatedAdminRelationshipCreated: (view, { data, metadata }) =>
     view ?? {
-      ...createdRelationship(data, { approvalUrl: null, emailDraft: null }),
+      ...createdRelationship(data, {
+        ...customerNamed(data),
+        approvalUrl: null,
+        emailDraft: null,
+      }),
       createdAt: metadata.occurredAt,
       changedAt: metadata.occurredAt,
       assignments: [],
@@ -120,6 +128,7 @@ const EVOLVE: { [Type in GdapEventType]: Evolve<Type> } = {
     view && {
       ...view,
       status: 'active',
+      ...customerNamed(data),
       activatedAt: data.activatedAt,
       endDateTime: data.endDateTime,
       changedAt: metadata.occurredAt,

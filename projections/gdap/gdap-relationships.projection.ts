@@ -1,7 +1,7 @@
 import type { Projection, SqlRunner } from '../../src/platform/projection-engine/projection';
 import { relationshipViewHandlers, type ViewWriter } from './gdap-relationship-view';
 import { encodePairSummary, type PairSummaryEncoder } from './gdap-pair-summary';
-import { encodePairSummaryV4 } from './previous/gdap-pair-summary.v4';
+import { encodePairSummaryV5 } from './previous/gdap-pair-summary.v5';
 import type { GdapRelationshipView } from './gdap-relationships.queries';
 
 /** Stores a relationship's view as of `position`, with the columns its queries look it up by. */
@@ -125,14 +125,15 @@ const gdapRelationshipsWriting = (encode: PairSummaryEncoder) => ({
 });
 
 /**
- * Version 5 stores the pair summary as one flat array with moments as ISO text (served as they
- * are) where 4 stored nested tuples with epoch ms, in the same columns: its queries read version
- * 4's rows (and 3's and 2's: decodePairSummary takes every form), so while 5 builds, version 4
- * serves, kept up by the same handlers writing version 4's form (an instance of version 4 on the
- * same file reads it).
+ * Version 6 keeps each relationship's customer display name (R60, R62) in its view and in the
+ * pair summary, in the same columns: its queries read version 5's rows (and 2's to 4's:
+ * decodePairSummary takes every form; a view without the name serves null), so while 6 builds,
+ * version 5 serves, kept up by the same handlers writing version 5's form (an instance of version 5
+ * on the same file reads it). Version 5 stored the summary as one flat array with moments as ISO
+ * text, where 4 stored nested tuples with epoch ms.
  */
 export const gdapRelationshipsProjection: Projection = {
   ...gdapRelationshipsWriting(encodePairSummary),
-  version: 5,
-  previous: { ...gdapRelationshipsWriting(encodePairSummaryV4), version: 4 },
+  version: 6,
+  previous: { ...gdapRelationshipsWriting(encodePairSummaryV5), version: 5 },
 };

@@ -19,6 +19,11 @@ export interface GdapRelationshipView {
   partnerTenantId: string;
   partnerName: string;
   customerTenantId: string;
+  /**
+   * Graph's customer.displayName: as the partner gave it (R60), then as the approving admin's
+   * tenant names itself (R62); null when neither said it (views stored before 2026-12-02 lack it).
+   */
+  customerDisplayName?: string | null;
   displayName: string;
   duration: string;
   roles: DirectoryRole[];

@@ -17,6 +17,7 @@ export function relationshipNode(view: GdapRelationshipView): DelegatedAdminRela
     partnerTenantId: view.partnerTenantId,
     partnerName: view.partnerName,
     customerTenantId: view.customerTenantId,
+    customerDisplayName: view.customerDisplayName ?? null,
     roles: view.roles,
     autoExtendDuration: view.autoExtendDuration,
     status: view.status as DelegatedAdminRelationshipStatus,

@@ -173,13 +173,14 @@ export class GdapResolver {
       throw forbidden('R60', 'Only a partner’s Admin Agents create GDAP relationships.');
     }
     const relationshipId = gdapRelationshipId(caller.actor.tenantId, randomUUID());
-    const { customerTenantId, roles } = relationshipToCreate(input);
+    const { customerTenantId, customerDisplayName, roles } = relationshipToCreate(input);
     return this.change(
       new CreateDelegatedAdminRelationship(caller, {
         type: 'CreateDelegatedAdminRelationship',
         actor: caller.actor,
         relationshipId,
         customerTenantId,
+        customerDisplayName,
         displayName: input.displayName,
         duration: input.duration,
         roles,

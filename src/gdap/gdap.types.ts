@@ -76,6 +76,12 @@ export class DelegatedAdminRelationship {
   @Field(() => ID) partnerTenantId!: string;
   @Field() partnerName!: string;
   @Field(() => ID) customerTenantId!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'R60, R62: the customer’s name as the partner gave it, then as the customer names itself on approval.',
+  })
+  customerDisplayName?: string | null;
   @Field(() => [UnifiedRole], { description: 'The roles requested (Graph: accessDetails).' })
   roles!: UnifiedRole[];
   @Field({ description: 'PT0S (none) or P180D.' }) autoExtendDuration!: string;

@@ -20,7 +20,7 @@ export class DelegatedAdminRelationshipCustomerParticipantInput {
   @Field(() => String, {
     nullable: true,
     description:
-      'Accepted so that a body written for Graph can be sent as it is; not recorded (Graph sets it itself).',
+      'R60: the customer’s name (1 to 256 characters) until its approval names it (R62).',
   })
   displayName?: string | null;
 }

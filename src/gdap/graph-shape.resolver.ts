@@ -15,12 +15,15 @@ import {
 @Resolver(() => DelegatedAdminRelationship)
 export class GraphShapedRelationshipResolver {
   @ResolveField(() => DelegatedAdminRelationshipCustomerParticipant, {
-    description: 'Graph’s form of customerTenantId.',
+    description: 'Graph’s form of customerTenantId and customerDisplayName.',
   })
   customer(
     @Parent() relationship: DelegatedAdminRelationship,
   ): DelegatedAdminRelationshipCustomerParticipant {
-    return { tenantId: relationship.customerTenantId };
+    return {
+      tenantId: relationship.customerTenantId,
+      displayName: relationship.customerDisplayName ?? null,
+    };
   }
 
   @ResolveField(() => DelegatedAdminAccessDetails, { description: 'Graph’s form of roles.' })

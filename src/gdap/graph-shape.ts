@@ -47,14 +47,15 @@ function requestedRoles(
 
 /**
  * R60: the customer and roles of a relationship being created, from either form; the customer's
- * id checked as a tenant id under the name of the field it came in.
+ * id checked as a tenant id under the name of the field it came in. Graph's form may name the
+ * customer too (checked by the domain).
  */
 export function relationshipToCreate(input: {
   customerTenantId?: Given<string>;
   customer?: Given<DelegatedAdminRelationshipCustomerParticipantInput>;
   roles?: Given<RequestedRole[]>;
   accessDetails?: Given<DelegatedAdminAccessDetailsInput>;
-}): { customerTenantId: string; roles: RequestedRole[] } {
+}): { customerTenantId: string; customerDisplayName?: string | null; roles: RequestedRole[] } {
   const customerTenantId = eitherForm(
     input.customerTenantId,
     input.customer?.tenantId,
@@ -65,6 +66,7 @@ export function relationshipToCreate(input: {
   const field = input.customerTenantId != null ? 'customerTenantId' : 'customer.tenantId';
   return {
     customerTenantId: normaliseTenantId(customerTenantId, field),
+    customerDisplayName: input.customer?.displayName,
     roles: requestedRoles(input, true)!,
   };
 }

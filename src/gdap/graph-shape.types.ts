@@ -10,6 +10,8 @@ import { DelegatedAdminAccessContainerType } from './graph-shape.inputs';
 @ObjectType({ description: 'Graph: delegatedAdminRelationshipCustomerParticipant.' })
 export class DelegatedAdminRelationshipCustomerParticipant {
   @Field(() => ID) tenantId!: string;
+  @Field(() => String, { nullable: true, description: 'As customerDisplayName.' })
+  displayName!: string | null;
 }
 
 @ObjectType({ description: 'Graph: delegatedAdminAccessDetails, the roles requested or held.' })

@@ -84,6 +84,62 @@ describe('GDAP in Graph’s shapes', () => {
     });
   });
 
+  it('R60, R62: the customer’s name as the partner gives it, then as the customer names itself on approval, on every page', async () => {
+    const invitation = await app.gql(
+      ann,
+      'mutation { requestResellerRelationship(input: { includeDelegatedAdmin: false }) { id } }',
+    );
+    const accepted = await app.gql(
+      fay,
+      'mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { customerTenantId } }',
+      { id: invitation.data.requestResellerRelationship.id },
+    );
+    expect(accepted.errors).toBeUndefined();
+    const body = graphBody('Fabrikam named');
+    const created = await app.gql(
+      ann,
+      `mutation ($input: CreateDelegatedAdminRelationshipInput!) {
+        createDelegatedAdminRelationship(input: $input) { id customerDisplayName customer { tenantId displayName } } }`,
+      { input: { ...body, customer: { tenantId: 'fabrikam', displayName: ' Fabrikam EU ' } } },
+    );
+    const { id, ...named } = created.data.createDelegatedAdminRelationship;
+    expect(named).toEqual({
+      customerDisplayName: 'Fabrikam EU',
+      customer: { tenantId: 'fabrikam', displayName: 'Fabrikam EU' },
+    });
+    const namesOn = async () => {
+      const fields = 'id customerDisplayName customer { displayName }';
+      const pages = await app.gql(
+        ann,
+        `{ delegatedAdminRelationships(filter: { customerTenantId: "fabrikam" }) { nodes { ${fields} } }
+           customers { nodes { tenantId delegatedAdminRelationships { ${fields} } } } }`,
+      );
+      expect(pages.errors).toBeUndefined();
+      const { delegatedAdminRelationships, customers } = pages.data;
+      const [row] = customers.nodes.filter(
+        (node: { tenantId: string }) => node.tenantId === 'fabrikam',
+      );
+      const ofThis = (nodes: { id: string }[]) => nodes.find((node) => node.id === id);
+      return [ofThis(delegatedAdminRelationships.nodes), ofThis(row.delegatedAdminRelationships)];
+    };
+    expect(await namesOn()).toEqual([
+      { id, customerDisplayName: 'Fabrikam EU', customer: { displayName: 'Fabrikam EU' } },
+      { id, customerDisplayName: 'Fabrikam EU', customer: { displayName: 'Fabrikam EU' } },
+    ]);
+    await app.gql(ann, REQUEST, { id });
+    expect((await app.gql(fay, APPROVE, { id })).errors).toBeUndefined();
+    // Fay's token names her tenant "Fabrikam": Graph sets the customer's own name on approval.
+    expect(await namesOn()).toEqual([
+      { id, customerDisplayName: 'Fabrikam', customer: { displayName: 'Fabrikam' } },
+      { id, customerDisplayName: 'Fabrikam', customer: { displayName: 'Fabrikam' } },
+    ]);
+    const tooLong = {
+      ...graphBody('Too long'),
+      customer: { tenantId: 'fabrikam', displayName: 'x'.repeat(257) },
+    };
+    expect(await refusal(CREATE, tooLong)).toMatch(/^INVALID_INPUT R60: A customer's display name/);
+  });
+
   it.each([
     [
       'both customers',

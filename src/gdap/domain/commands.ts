@@ -11,6 +11,8 @@ export type GdapCommand =
       actor: Actor;
       relationshipId: string;
       customerTenantId: string;
+      /** Graph's customer.displayName, when the partner gives one. */
+      customerDisplayName?: string | null;
       displayName: string;
       duration: string;
       roles: RequestedRole[];

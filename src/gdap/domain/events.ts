@@ -38,6 +38,8 @@ export type GdapEvent =
         duration: string;
         roles: DirectoryRole[];
         autoExtendDuration: string;
+        /** Graph's customer.displayName as the partner gave it (R60); absent when not given. */
+        customerDisplayName?: string;
       };
     }
   | {
@@ -56,7 +58,13 @@ export type GdapEvent =
     }
   | {
       type: 'DelegatedAdminRelationshipApproved';
-      data: Pair & { approvedByUserId: string; activatedAt: string; endDateTime: string };
+      data: Pair & {
+        approvedByUserId: string;
+        activatedAt: string;
+        endDateTime: string;
+        /** R62: the customer's name as its approving admin's token gives it, when it does. */
+        customerDisplayName?: string;
+      };
     }
   | { type: 'DelegatedAdminRelationshipApprovalExpired'; data: Pair }
   | { type: 'DelegatedAdminRelationshipExpiring'; data: Pair & { endDateTime: string } }

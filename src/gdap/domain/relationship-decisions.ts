@@ -92,6 +92,30 @@ function checkDisplayName(state: GdapState, value: string, exceptId?: string): s
   return displayName;
 }
 
+/** A directory's display name has at most 256 characters (Entra ID's bound). */
+export const CUSTOMER_DISPLAY_NAME_MAX = 256;
+
+/**
+ * R60: the customer's name as the partner gives it (Graph's customer.displayName): 1 to 256
+ * characters (NFC), no control characters; shown until the customer's approval names it (R62).
+ */
+function checkCustomerDisplayName(value: string): string {
+  const name = value.normalize('NFC').trim();
+  if (!name || name.length > CUSTOMER_DISPLAY_NAME_MAX) {
+    throw invalidInput(
+      `A customer's display name has 1 to ${CUSTOMER_DISPLAY_NAME_MAX} characters.`,
+      'R60',
+    );
+  }
+  if (UNPRINTABLE.test(name)) {
+    throw invalidInput(
+      'A customer’s display name holds no control or text-direction characters.',
+      'R60',
+    );
+  }
+  return name;
+}
+
 const holdsGlobalAdmin = (roles: readonly DirectoryRole[]) =>
   roles.some((role) => role.roleTemplateId === GLOBAL_ADMINISTRATOR_ID);
 
@@ -123,6 +147,10 @@ export function create(
   const roles = catalogueRoles(command.roles);
   const autoExtendDuration = checkAutoExtendDuration(command.autoExtendDuration);
   checkAutoExtendWithRoles(autoExtendDuration, roles);
+  const customerDisplayName =
+    command.customerDisplayName != null
+      ? checkCustomerDisplayName(command.customerDisplayName)
+      : undefined;
   assertRoomWithCustomer(state, customerTenantId);
   return [
     {
@@ -136,6 +164,7 @@ export function create(
         duration,
         roles,
         autoExtendDuration,
+        ...(customerDisplayName !== undefined ? { customerDisplayName } : {}),
       },
     },
   ];
@@ -322,6 +351,8 @@ export function approve(
         approvedByUserId: command.actor.userId,
         activatedAt: now.toISOString(),
         endDateTime: endDateTime.toISOString(),
+        // Graph names the customer itself once it approves: its admin's token says the name.
+        ...(command.actor.tenantName ? { customerDisplayName: command.actor.tenantName } : {}),
       },
     },
   ];

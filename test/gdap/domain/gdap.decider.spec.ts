@@ -108,6 +108,23 @@ describe('GDAP relationship decider', () => {
         .events();
     });
 
+    it('R60: the customer’s display name, when the partner gives one, is recorded (NFC, trimmed); 1 to 256 characters without control characters', () => {
+      const [named] = given(gdapDecider)
+        .when(createCommand({ customerDisplayName: '  Fabrikam, Inc.  ' }), at(0))
+        .events();
+      expect(named.data).toMatchObject({ customerDisplayName: 'Fabrikam, Inc.' });
+      const [unnamed] = given(gdapDecider).when(createCommand(), at(0)).events();
+      expect(unnamed.data).not.toHaveProperty('customerDisplayName');
+      for (const customerDisplayName of [' ', 'x'.repeat(257), 'Fabrikam\u202e', 'Fab\nrikam']) {
+        given(gdapDecider)
+          .when(createCommand({ customerDisplayName }), at(0))
+          .thenThrows('INVALID_INPUT', 'R60');
+      }
+      given(gdapDecider)
+        .when(createCommand({ customerDisplayName: 'x'.repeat(256) }), at(0))
+        .events();
+    });
+
     it('R60: the display name is unique per partner, whatever the case', () => {
       given(gdapDecider, created())
         .when(createCommand({ relationshipId: REL2, displayName: 'CONTOSO HELPDESK' }), at(0))
@@ -265,6 +282,16 @@ describe('GDAP relationship decider', () => {
         type: 'DelegatedAdminRelationshipApproved',
         data: { activatedAt: at(1).toISOString(), endDateTime: at(731).toISOString() },
       });
+    });
+
+    it('R62: approval records the customer’s name as its admin’s token gives it; a token without one records none', () => {
+      const [named] = given(gdapDecider, pending()).when(approve(), at(1)).events();
+      expect(named.data).toMatchObject({ customerDisplayName: 'Fabrikam' });
+      const { tenantName: _, ...unnamedAdmin } = fay;
+      const [unnamed] = given(gdapDecider, pending())
+        .when(approve(REL, unnamedAdmin), at(1))
+        .events();
+      expect(unnamed.data).not.toHaveProperty('customerDisplayName');
     });
 
     it('R62: approval requests expire after 90 days', () => {

@@ -6,13 +6,13 @@ import { CustomersQueries } from '../../../projections/delegated-admin/customers
 import { RELATIONSHIP_COLUMNS } from '../../../projections/delegated-admin/relationship-row';
 import { decodePairSummary } from '../../../projections/gdap/gdap-pair-summary';
 import { PairSummaryReader } from '../../../projections/gdap/gdap-pair-summary-reader';
+import { encodePairSummaryV5 } from '../../../projections/gdap/previous/gdap-pair-summary.v5';
 import {
   gdapRelationshipsProjection,
   savePairSummary,
   saveRelationshipView,
 } from '../../../projections/gdap/gdap-relationships.projection';
 import type { GdapRelationshipView } from '../../../projections/gdap/gdap-relationships.queries';
-import { encodePairSummaryV4 } from '../../../projections/gdap/previous/gdap-pair-summary.v4';
 import { customerCriteria } from '../../../src/delegated-admin/domain/customer-search';
 import { gdapOfRows } from '../../../src/delegated-admin/customers-page/customers-page';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
@@ -145,20 +145,23 @@ describe('the pair-summary reader (decoded GDAP summaries kept while their store
     expect(reader.characters).toBe(0);
   });
 
-  it('R16: version 4’s and version 5’s texts of one pair never mix: each is served as its own form decodes', () => {
+  it('R16, R62: version 5’s and version 6’s texts of one pair never mix: each is served as its own form decodes', () => {
     const store = openStore('read-models');
     const reader = new PairSummaryReader();
-    const view = activeGdapView(PARTNER, 0);
-    write(store, view, encodePairSummaryV4);
-    const v4 = read(reader, store, 0);
-    // Version 4's rows decode to Dates, version 5's to the stored text: served the same.
-    expect(v4.relationships[0].createdDateTime).toBeInstanceOf(Date);
+    const view = { ...activeGdapView(PARTNER, 0), customerDisplayName: 'Fabrikam' };
+    write(store, view, encodePairSummaryV5);
+    // Version 5's rows hold no customer name, version 6's do.
+    expect(read(reader, store, 0).relationships[0].customerDisplayName).toBeNull();
     write(store, view);
-    const v5 = read(reader, store, 0);
-    expect(typeof v5.relationships[0].createdDateTime).toBe('string');
-    expect(served(v5)).toEqual(served(v4));
-    write(store, view, encodePairSummaryV4);
-    expect(read(reader, store, 0).relationships[0].createdDateTime).toBeInstanceOf(Date);
+    const v6 = read(reader, store, 0);
+    expect(v6.relationships[0].customerDisplayName).toBe('Fabrikam');
+    expect(served({ ...v6.relationships[0], customerDisplayName: null })).toEqual(
+      served(
+        decodePairSummary(PARTNER, customerOf(0), encodePairSummaryV5([view])).relationships[0],
+      ),
+    );
+    write(store, view, encodePairSummaryV5);
+    expect(read(reader, store, 0).relationships[0].customerDisplayName).toBeNull();
   });
 
   it('kept summaries are frozen: a caller that tried to change one would throw', () => {

@@ -5,10 +5,11 @@ import {
   NO_GDAP,
   pairSummaryOf,
 } from '../../../projections/gdap/gdap-pair-summary';
+import { storedRoles } from '../../../projections/gdap/gdap-pair-summary-roles';
 import { pairSummaryEncoder } from '../../../projections/gdap/gdap-pair-summary-tuples';
+import { encodePairSummaryV5 } from '../../../projections/gdap/previous/gdap-pair-summary.v5';
 import { gdapRelationshipsProjection } from '../../../projections/gdap/gdap-relationships.projection';
 import type { GdapRelationshipView } from '../../../projections/gdap/gdap-relationships.queries';
-import { encodePairSummaryV4 } from '../../../projections/gdap/previous/gdap-pair-summary.v4';
 import {
   DIRECTORY_ROLE_CATALOGUE,
   DIRECTORY_ROLES,
@@ -30,6 +31,8 @@ const encodePairSummaryV3 = pairSummaryEncoder(
   (roles: readonly DirectoryRole[]) => roles.map((role) => role.roleTemplateId).join(' '),
   false,
 );
+/** How version 4 wrote a row (tuples, role codes, epoch ms), still read. */
+const encodePairSummaryV4 = pairSummaryEncoder(storedRoles, true);
 const PAIR = { partnerTenantId: 'contoso-partners', customerTenantId: 'fabrikam' };
 
 const relationship = (
@@ -80,7 +83,7 @@ const RELATIONSHIP_STATUSES = Object.values(DelegatedAdminRelationshipStatus);
 const ASSIGNMENT_STATUSES = Object.values(DelegatedAdminAccessAssignmentStatus);
 
 describe('the Customers page’s GDAP pair summary (gdap_pair_summaries)', () => {
-  it('R16, R60–R67: a row version 5 writes reads back as version 4’s did, for every relationship and assignment status, as GraphQL serves it', () => {
+  it('R16, R60–R67: a row version 6 writes reads back as versions 4 and 5 wrote it, for every relationship and assignment status, as GraphQL serves it', () => {
     for (const status of RELATIONSHIP_STATUSES) {
       for (const assignmentStatus of ASSIGNMENT_STATUSES) {
         const views = [
@@ -107,11 +110,12 @@ describe('the Customers page’s GDAP pair summary (gdap_pair_summaries)', () =>
         ];
         const read = (text: string) =>
           decodePairSummary(PAIR.partnerTenantId, PAIR.customerTenantId, text);
-        const fromVersionFive = read(encodePairSummary(views));
-        expect(servedSummary(fromVersionFive)).toEqual(
+        const fromVersionSix = read(encodePairSummary(views));
+        expect(servedSummary(fromVersionSix)).toEqual(
           servedSummary(read(encodePairSummaryV4(views))),
         );
-        expect(servedSummary(fromVersionFive)).toEqual(servedSummary(pairSummaryOf(views)));
+        expect(served(fromVersionSix)).toEqual(served(read(encodePairSummaryV5(views))));
+        expect(servedSummary(fromVersionSix)).toEqual(servedSummary(pairSummaryOf(views)));
       }
     }
   });
@@ -253,13 +257,30 @@ describe('the Customers page’s GDAP pair summary (gdap_pair_summaries)', () =>
     );
   });
 
-  it('R16: version 5 declares version 4, on the same tables, as its previous: kept up while 5 builds', () => {
+  it('R16: version 6 declares version 5, on the same tables, as its previous: kept up while 6 builds', () => {
     expect(gdapRelationshipsProjection.previous).toMatchObject({
       name: gdapRelationshipsProjection.name,
       version: gdapRelationshipsProjection.version - 1,
       tables: gdapRelationshipsProjection.tables,
       schema: gdapRelationshipsProjection.schema,
     });
+  });
+
+  it('R60, R62: version 6 keeps each relationship’s customer display name; version 5’s row, and a view without one, serve null', () => {
+    const views = [
+      relationship('a', 'Fabrikam audit', { customerDisplayName: 'Fabrikam, Inc. "EU"' }),
+      relationship('b', 'Fabrikam helpdesk'),
+    ];
+    const read = (text: string) =>
+      decodePairSummary(PAIR.partnerTenantId, PAIR.customerTenantId, text).relationships.map(
+        (node) => node.customerDisplayName,
+      );
+    expect(read(encodePairSummary(views))).toEqual(['Fabrikam, Inc. "EU"', null]);
+    expect(read(encodePairSummaryV5(views))).toEqual([null, null]);
+    expect(pairSummaryOf(views).relationships.map((node) => node.customerDisplayName)).toEqual([
+      'Fabrikam, Inc. "EU"',
+      null,
+    ]);
   });
 
   it('R16, R60: every node holding the same catalogue roles shares one frozen list', () => {

@@ -1,5 +1,5 @@
 import { encodePairSummary } from '../../../projections/gdap/gdap-pair-summary';
-import { encodePairSummaryV4 } from '../../../projections/gdap/previous/gdap-pair-summary.v4';
+import { encodePairSummaryV5 } from '../../../projections/gdap/previous/gdap-pair-summary.v5';
 import { gdapRelationshipsProjection } from '../../../projections/gdap/gdap-relationships.projection';
 import type {
   GdapAssignmentView,
@@ -120,15 +120,15 @@ describe('gdap-relationships projection (R60–R66)', () => {
       );
   });
 
-  it('R16, R60: version 4, kept up while version 5 builds, writes the summary in the form version 4 reads', () => {
+  it('R16, R60: version 5, kept up while version 6 builds, writes the summary in the form version 5 reads', () => {
     const locked = view(
       { status: 'approvalPending', activatedAt: null, endDateTime: null, changedAt: at(1) },
       [],
     );
     projectionSpec(gdapRelationshipsProjection.previous!)
       .when(created, requested)
-      .then(rowsOf(locked, 2, encodePairSummaryV4));
-    expect(encodePairSummaryV4([locked])).not.toEqual(encodePairSummary([locked]));
+      .then(rowsOf(locked, 2, encodePairSummaryV5));
+    expect(encodePairSummaryV5([locked])).not.toEqual(encodePairSummary([locked]));
   });
 
   it('R62, R66: approved with its end date; the assignment pending, then active', () => {
