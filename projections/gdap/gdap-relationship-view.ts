@@ -1,5 +1,5 @@
 import type { GdapAssignmentStatus, GdapEventType } from '../../src/gdap/domain/events';
-import { createdRelationship } from '../../src/gdap/domain/gdap-state';
+import { createdRelationship, customerNamed } from '../../src/gdap/domain/gdap-state';
 import type {
   HandlerOf,
   ProjectionHandlers,
@@ -77,10 +77,6 @@ const toAssignmentStatus =
   (view: View, event: { data: { assignmentId: string } }): View =>
     view && withAssignment(view, event.data.assignmentId, status);
 
-/** R60, R62: the customer's name where the event gives one; a view without it serves null. */
-const customerNamed = (data: { customerDisplayName?: string }) =>
-  data.customerDisplayName === undefined ? {} : { customerDisplayName: data.customerDisplayName };
-
 /**
  * What each GDAP event does to its relationship's view, typed by the event: adding, renaming or
  * removing a GDAP event type is a type error here.
@@ -88,11 +84,7 @@ const customerNamed = (data: { customerDisplayName?: string }) =>
 const EVOLVE: { [Type in GdapEventType]: Evolve<Type> } = {
   DelegatedAdminRelationshipCreated: (view, { data, metadata }) =>
     view ?? {
-      ...createdRelationship(data, {
-        ...customerNamed(data),
-        approvalUrl: null,
-        emailDraft: null,
-      }),
+      ...createdRelationship(data, { approvalUrl: null, emailDraft: null }),
       createdAt: metadata.occurredAt,
       changedAt: metadata.occurredAt,
       assignments: [],
@@ -103,6 +95,7 @@ const EVOLVE: { [Type in GdapEventType]: Evolve<Type> } = {
     const kept = new Set(data.roles.map((role) => role.roleTemplateId));
     return {
       ...view,
+      ...customerNamed(data),
       displayName: data.displayName,
       duration: data.duration,
       roles: data.roles,

@@ -30,7 +30,12 @@ import { maySeeRelationship } from './domain/gdap-access';
 import { gdapRelationshipId, normaliseRelationshipId } from './domain/gdap-ids';
 import { DIRECTORY_ROLE_CATALOGUE } from './domain/role-catalogue';
 import { toRelationship } from './gdap.mapper';
-import { assignmentToCreate, relationshipToCreate, rolesToUpdate } from './graph-shape';
+import {
+  assignmentToCreate,
+  customerToUpdate,
+  relationshipToCreate,
+  rolesToUpdate,
+} from './graph-shape';
 import {
   ApproveDelegatedAdminRelationshipInput,
   CreateDelegatedAdminAccessAssignmentInput,
@@ -202,6 +207,7 @@ export class GdapResolver {
         type: 'UpdateDelegatedAdminRelationship',
         actor: caller.actor,
         relationshipId: normaliseRelationshipId(input.relationshipId),
+        ...customerToUpdate(input),
         displayName: input.displayName,
         duration: input.duration,
         roles: rolesToUpdate(input),

@@ -163,6 +163,12 @@ export class CreateDelegatedAdminRelationshipInput {
 @InputType()
 export class UpdateDelegatedAdminRelationshipInput {
   @Field(() => ID) relationshipId!: string;
+  @Field(() => DelegatedAdminRelationshipCustomerParticipantInput, {
+    nullable: true,
+    description:
+      'Graph: the relationship’s own customer; its displayName renames it while created.',
+  })
+  customer?: DelegatedAdminRelationshipCustomerParticipantInput | null;
   @Field(() => String, { nullable: true }) displayName?: string | null;
   @Field(() => String, { nullable: true }) duration?: string | null;
   @Field(() => [UnifiedRoleInput], { nullable: true }) roles?: UnifiedRoleInput[] | null;

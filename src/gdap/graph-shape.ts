@@ -71,6 +71,20 @@ export function relationshipToCreate(input: {
   };
 }
 
+/**
+ * R61: Graph's customer in an edit, its id checked as a tenant id (the domain refuses another
+ * customer) and its name, which a created relationship's partner may change.
+ */
+export const customerToUpdate = (input: {
+  customer?: Given<DelegatedAdminRelationshipCustomerParticipantInput>;
+}): { customerTenantId?: string; customerDisplayName?: string | null } =>
+  input.customer
+    ? {
+        customerTenantId: normaliseTenantId(input.customer.tenantId, 'customer.tenantId'),
+        customerDisplayName: input.customer.displayName,
+      }
+    : {};
+
 /** R61, R65: the roles an edit asks for, from either form; undefined leaves them as they are. */
 export const rolesToUpdate = (input: {
   roles?: Given<RequestedRole[]>;

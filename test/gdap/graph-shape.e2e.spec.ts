@@ -84,7 +84,7 @@ describe('GDAP in Graph’s shapes', () => {
     });
   });
 
-  it('R60, R62: the customer’s name as the partner gives it, then as the customer names itself on approval, on every page', async () => {
+  it('R60–R62: the customer’s name as the partner gives it or renames it, then as the customer names itself on approval, on every page', async () => {
     const invitation = await app.gql(
       ann,
       'mutation { requestResellerRelationship(input: { includeDelegatedAdmin: false }) { id } }',
@@ -125,6 +125,20 @@ describe('GDAP in Graph’s shapes', () => {
     expect(await namesOn()).toEqual([
       { id, customerDisplayName: 'Fabrikam EU', customer: { displayName: 'Fabrikam EU' } },
       { id, customerDisplayName: 'Fabrikam EU', customer: { displayName: 'Fabrikam EU' } },
+    ]);
+    // Graph's PATCH body: the customer renamed while created, never another customer (R61).
+    const moved = { relationshipId: id, customer: { tenantId: 'woodgrove', displayName: 'W' } };
+    expect(await refusal(UPDATE, moved)).toMatch(/^INVALID_INPUT R61: /);
+    const renamed = await app.gql(ann, UPDATE, {
+      input: {
+        relationshipId: id,
+        customer: { tenantId: 'fabrikam', displayName: 'Fabrikam Europe' },
+      },
+    });
+    expect(renamed.errors).toBeUndefined();
+    expect(await namesOn()).toEqual([
+      { id, customerDisplayName: 'Fabrikam Europe', customer: { displayName: 'Fabrikam Europe' } },
+      { id, customerDisplayName: 'Fabrikam Europe', customer: { displayName: 'Fabrikam Europe' } },
     ]);
     await app.gql(ann, REQUEST, { id });
     expect((await app.gql(fay, APPROVE, { id })).errors).toBeUndefined();

@@ -22,6 +22,9 @@ export type GdapCommand =
       type: 'UpdateDelegatedAdminRelationship';
       actor: Actor;
       relationshipId: string;
+      /** Graph's customer in an edit: it must be the relationship's own. */
+      customerTenantId?: string | null;
+      customerDisplayName?: string | null;
       displayName?: string | null;
       duration?: string | null;
       roles?: RequestedRole[] | null;

@@ -49,6 +49,8 @@ export type GdapEvent =
         duration: string;
         roles: DirectoryRole[];
         autoExtendDuration: string;
+        /** R61: the customer renamed by the partner; absent, its name stays. */
+        customerDisplayName?: string;
       };
     }
   | { type: 'DelegatedAdminRelationshipDeleted'; data: Pair }

@@ -16,6 +16,8 @@ export interface GdapRelationship {
   partnerTenantId: string;
   partnerName: string;
   customerTenantId: string;
+  /** Graph's customer.displayName (R60, R62): absent until the partner or the approval names it. */
+  customerDisplayName?: string;
   displayName: string;
   duration: string;
   roles: readonly DirectoryRole[];
@@ -113,6 +115,10 @@ const endAssignments = (relationship: GdapRelationship): GdapRelationship['assig
     ]),
   );
 
+/** R60–R62: the customer's name where an event gives one; absent, the name stays as it was. */
+export const customerNamed = (data: { customerDisplayName?: string }) =>
+  data.customerDisplayName === undefined ? {} : { customerDisplayName: data.customerDisplayName };
+
 /**
  * R60: a relationship as it is created, as the domain's state and the read models' views both
  * begin it; `beforeMoments` is what a view adds before the approval and activity moments (its
@@ -126,6 +132,7 @@ export const createdRelationship = <Extra extends object>(
   partnerTenantId: data.partnerTenantId,
   partnerName: data.partnerName,
   customerTenantId: data.customerTenantId,
+  ...customerNamed(data),
   displayName: data.displayName,
   duration: data.duration,
   roles: data.roles,
@@ -154,6 +161,7 @@ export function evolveGdap(state: GdapState, event: GdapEvent): GdapState {
       const kept = new Set(roles.map((role) => role.roleTemplateId));
       return withRelationship(state, relationshipId, (relationship) => ({
         ...relationship,
+        ...customerNamed(event.data),
         displayName,
         duration,
         roles,
@@ -181,6 +189,7 @@ export function evolveGdap(state: GdapState, event: GdapEvent): GdapState {
     case 'DelegatedAdminRelationshipApproved':
       return withRelationship(state, relationshipId, (relationship) => ({
         ...relationship,
+        ...customerNamed(event.data),
         status: 'active',
         activatedAt: event.data.activatedAt,
         endDateTime: event.data.endDateTime,

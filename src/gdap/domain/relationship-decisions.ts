@@ -179,10 +179,13 @@ function updateActive(
     command.displayName != null && command.displayName.trim() !== relationship.displayName;
   const changesDuration =
     command.duration != null && command.duration.trim().toUpperCase() !== relationship.duration;
-  if (changesName || changesDuration) {
+  const renamesCustomer =
+    command.customerDisplayName != null &&
+    checkCustomerDisplayName(command.customerDisplayName) !== relationship.customerDisplayName;
+  if (changesName || changesDuration || renamesCustomer) {
     throw preconditionFailed(
       'R65',
-      'An active relationship keeps its name and duration; only its auto-extension may change, and Global Administrator may be removed.',
+      'An active relationship keeps its name, duration and customer name; only its auto-extension may change, and Global Administrator may be removed.',
     );
   }
   let roles = relationship.roles;
@@ -236,6 +239,15 @@ export function update(
 ): GdapEvent[] {
   const relationship = relationshipOf(state, command.relationshipId);
   assertPartnerAdminAgent(command.actor, relationship.partnerTenantId);
+  if (
+    command.customerTenantId != null &&
+    command.customerTenantId !== relationship.customerTenantId
+  ) {
+    throw invalidInput(
+      'A relationship’s customer does not change: create a relationship for the other customer.',
+      'R61',
+    );
+  }
   if (GRANTING.includes(relationship.status)) return updateActive(command, relationship);
   if (relationship.status !== 'created') {
     throw preconditionFailed(
@@ -264,6 +276,9 @@ export function update(
             : relationship.duration,
         roles: [...roles],
         autoExtendDuration,
+        ...(command.customerDisplayName != null
+          ? { customerDisplayName: checkCustomerDisplayName(command.customerDisplayName) }
+          : {}),
       },
     },
   ];

@@ -246,6 +246,29 @@ describe('GDAP relationship decider', () => {
         .events();
     });
 
+    it('R61: the partner renames the customer of a created relationship; its customer does not change', () => {
+      const rename = (change: object): GdapCommand => ({
+        type: 'UpdateDelegatedAdminRelationship',
+        actor: ann,
+        relationshipId: REL,
+        ...change,
+      });
+      const [renamed] = given(gdapDecider, created())
+        .when(rename({ customerTenantId: FABRIKAM, customerDisplayName: ' Fabrikam EU ' }), at(0))
+        .events();
+      expect(renamed.data).toMatchObject({ customerDisplayName: 'Fabrikam EU' });
+      const [unchanged] = given(gdapDecider, created())
+        .when(rename({ displayName: 'Renamed' }), at(0))
+        .events();
+      expect(unchanged.data).not.toHaveProperty('customerDisplayName');
+      given(gdapDecider, created())
+        .when(rename({ customerTenantId: 'woodgrove' }), at(0))
+        .thenThrows('INVALID_INPUT', 'R61');
+      given(gdapDecider, created())
+        .when(rename({ customerDisplayName: 'x'.repeat(257) }), at(0))
+        .thenThrows('INVALID_INPUT', 'R60');
+    });
+
     it('R61: requesting approval locks it, with an approval link and an email draft', () => {
       const [event] = given(gdapDecider, created()).when(requestApproval(), at(0)).events();
       expect(event.type).toBe('DelegatedAdminRelationshipApprovalRequested');
@@ -391,6 +414,19 @@ describe('GDAP relationship decider', () => {
     });
     const withGa = () =>
       activeWithAssignment({ roles: [GA, USER_ADMIN], autoExtendDuration: 'PT0S' });
+
+    it('R65: an active relationship keeps the customer name its approval recorded; the same name given again is no change', () => {
+      // Fay's token names her tenant "Fabrikam" (R62).
+      given(gdapDecider, activeWithAssignment())
+        .when(update({ customerDisplayName: 'Fabrikam EU' }), at(2))
+        .thenThrows('PRECONDITION_FAILED', 'R65');
+      given(gdapDecider, activeWithAssignment())
+        .when(update({ customerTenantId: FABRIKAM, customerDisplayName: 'Fabrikam' }), at(2))
+        .thenNothing();
+      given(gdapDecider, activeWithAssignment())
+        .when(update({ customerTenantId: 'woodgrove' }), at(2))
+        .thenThrows('INVALID_INPUT', 'R61');
+    });
 
     it('R65: auto-extend may change while active; name, duration and other roles may not', () => {
       const [event] = given(gdapDecider, activeWithAssignment())
