@@ -151,7 +151,7 @@ describe('GDAP in Graph’s shapes', () => {
       ...graphBody('Too long'),
       customer: { tenantId: 'fabrikam', displayName: 'x'.repeat(257) },
     };
-    expect(await refusal(CREATE, tooLong)).toMatch(/^INVALID_INPUT R60: A customer's display name/);
+    expect(await refusal(CREATE, tooLong)).toMatch(/^INVALID_INPUT R60: A customer’s display name/);
   });
 
   it.each([

@@ -64,23 +64,26 @@ function assertRoomWithCustomer(state: GdapState, customerTenantId: string): voi
 const UNPRINTABLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
 /**
- * R60: 1 to 50 characters (NFC, so one name is not two), no control characters, unique among the
- * partner's relationships (case-insensitively).
+ * R60: a name of 1 to `max` characters after trimming (NFC, so one name is not two), none of them
+ * a control or text-direction character; `whose` begins the refusal ("A customer’s").
  */
+function checkedName(value: string, max: number, whose: string): string {
+  const name = value.normalize('NFC').trim();
+  if (!name || name.length > max) {
+    throw invalidInput(`${whose} display name has 1 to ${max} characters.`, 'R60');
+  }
+  if (UNPRINTABLE.test(name)) {
+    throw invalidInput(
+      `${whose} display name holds no control or text-direction characters.`,
+      'R60',
+    );
+  }
+  return name;
+}
+
+/** R60: a relationship's name, unique among the partner's relationships (case-insensitively). */
 function checkDisplayName(state: GdapState, value: string, exceptId?: string): string {
-  const displayName = value.normalize('NFC').trim();
-  if (!displayName || displayName.length > DISPLAY_NAME_MAX) {
-    throw invalidInput(
-      `A GDAP relationship's display name has 1 to ${DISPLAY_NAME_MAX} characters.`,
-      'R60',
-    );
-  }
-  if (UNPRINTABLE.test(displayName)) {
-    throw invalidInput(
-      'A GDAP relationship’s display name holds no control or text-direction characters.',
-      'R60',
-    );
-  }
+  const displayName = checkedName(value, DISPLAY_NAME_MAX, 'A GDAP relationship’s');
   const taken = namedRelationships(state).some(
     (other) =>
       other.relationshipId !== exceptId &&
@@ -96,25 +99,11 @@ function checkDisplayName(state: GdapState, value: string, exceptId?: string): s
 export const CUSTOMER_DISPLAY_NAME_MAX = 256;
 
 /**
- * R60: the customer's name as the partner gives it (Graph's customer.displayName): 1 to 256
- * characters (NFC), no control characters; shown until the customer's approval names it (R62).
+ * R60: the customer's name as the partner gives it (Graph's customer.displayName), shown until
+ * the customer's approval names it (R62).
  */
-function checkCustomerDisplayName(value: string): string {
-  const name = value.normalize('NFC').trim();
-  if (!name || name.length > CUSTOMER_DISPLAY_NAME_MAX) {
-    throw invalidInput(
-      `A customer's display name has 1 to ${CUSTOMER_DISPLAY_NAME_MAX} characters.`,
-      'R60',
-    );
-  }
-  if (UNPRINTABLE.test(name)) {
-    throw invalidInput(
-      'A customer’s display name holds no control or text-direction characters.',
-      'R60',
-    );
-  }
-  return name;
-}
+const checkCustomerDisplayName = (value: string): string =>
+  checkedName(value, CUSTOMER_DISPLAY_NAME_MAX, 'A customer’s');
 
 const holdsGlobalAdmin = (roles: readonly DirectoryRole[]) =>
   roles.some((role) => role.roleTemplateId === GLOBAL_ADMINISTRATOR_ID);
