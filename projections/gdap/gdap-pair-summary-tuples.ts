@@ -150,6 +150,8 @@ export function decodeNested(
               roles: rolesOf(assigned),
               status: assignmentStatus as DelegatedAdminAccessAssignmentStatus,
               createdDateTime: new Date(assignedAt),
+              // Versions 2 to 4 kept no change time of an assignment.
+              lastModifiedDateTime: new Date(assignedAt),
             };
             if (granting && assignmentStatus === 'active') {
               grantsHoldUntil = Math.min(grantsHoldUntil, end.getTime());

@@ -95,8 +95,8 @@ const valueOf = (stored: unknown) =>
 
 /**
  * Version 5 on: a relationship's values in its row, then FlatAssignment.length per assignment.
- * Version 6 adds the last value (customerDisplayName) and marks its row by a leading
- * FLAT_WITH_CUSTOMER_NAME; a version 5 row has one value fewer per relationship.
+ * Version 6 adds the last value of each (the customer's display name, the assignment's change
+ * time) and marks its row by a leading FLAT_V6; a version 5 row has one value fewer in each.
  */
 enum FlatRelationship {
   id,
@@ -124,7 +124,7 @@ enum FlatRelationship {
 }
 
 /** The first value of a version 6 row: a number, where version 5's is an id and 2–4's a tuple. */
-const FLAT_WITH_CUSTOMER_NAME = 6;
+const FLAT_V6 = 6;
 
 enum FlatAssignment {
   id,
@@ -132,21 +132,20 @@ enum FlatAssignment {
   status,
   created,
   roles,
+  changed,
   length,
 }
 
 /** How a version writes a pair's relationships (by display name) into its summary row. */
 export type PairSummaryEncoder = (views: readonly GdapRelationshipView[]) => string;
 
-/**
- * The summary row's text as version 6 writes it, or as 5 did without `withCustomerName`: one flat
- * array (FlatRelationship).
- */
+/** The summary row's text as version 6 or 5 writes it: one flat array (FlatRelationship). */
 export function encodeFlatPairSummary(
   views: readonly GdapRelationshipView[],
-  withCustomerName: boolean,
+  version: 5 | 6,
 ): string {
-  const stored: unknown[] = withCustomerName ? [FLAT_WITH_CUSTOMER_NAME] : [];
+  const v6 = version === 6;
+  const stored: unknown[] = v6 ? [FLAT_V6] : [];
   for (const view of views) {
     const end = isoTextOf(view.endDateTime);
     stored.push(
@@ -168,7 +167,7 @@ export function encodeFlatPairSummary(
       storedRoles(view.roles),
       view.assignments.length,
     );
-    if (withCustomerName) stored.push(view.customerDisplayName ?? null);
+    if (v6) stored.push(view.customerDisplayName ?? null);
     for (const assignment of view.assignments) {
       stored.push(
         assignment.assignmentId,
@@ -177,13 +176,14 @@ export function encodeFlatPairSummary(
         isoTextOf(assignment.createdAt),
         storedRoles(assignment.roles),
       );
+      if (v6) stored.push(isoTextOf(assignment.changedAt ?? assignment.createdAt));
     }
   }
   return JSON.stringify(stored);
 }
 
 /** The summary row's text as this version (6) writes it. */
-export const encodePairSummary: PairSummaryEncoder = (views) => encodeFlatPairSummary(views, true);
+export const encodePairSummary: PairSummaryEncoder = (views) => encodeFlatPairSummary(views, 6);
 
 /**
  * A version 5 or 6 row (FlatRelationship) straight into the nodes the page serves, moments as
@@ -197,11 +197,10 @@ function decodeFlat(
   const relationships: DelegatedAdminRelationship[] = [];
   const grants: GdapGrant[] = [];
   let grantsHoldUntil = Infinity;
-  const withCustomerName = stored[0] === FLAT_WITH_CUSTOMER_NAME;
-  const relationshipLength = withCustomerName
-    ? FlatRelationship.length
-    : FlatRelationship.customerDisplayName;
-  let at = withCustomerName ? 1 : 0;
+  const v6 = stored[0] === FLAT_V6;
+  const relationshipLength = v6 ? FlatRelationship.length : FlatRelationship.customerDisplayName;
+  const assignmentLength = v6 ? FlatAssignment.length : FlatAssignment.changed;
+  let at = v6 ? 1 : 0;
   while (at < stored.length) {
     const id = stored[at + FlatRelationship.id] as string;
     const displayName = stored[at + FlatRelationship.displayName] as string;
@@ -212,7 +211,7 @@ function decodeFlat(
     const count = stored[at + FlatRelationship.assignmentCount] as number;
     const accessAssignments: DelegatedAdminAccessAssignment[] = [];
     let next = at + relationshipLength;
-    for (let index = 0; index < count; index++, next += FlatAssignment.length) {
+    for (let index = 0; index < count; index++, next += assignmentLength) {
       const assignmentStatus = valueOf(stored[next + FlatAssignment.status]);
       const assignment: DelegatedAdminAccessAssignment = {
         id: stored[next + FlatAssignment.id] as string,
@@ -221,6 +220,9 @@ function decodeFlat(
         roles: rolesOf(stored[next + FlatAssignment.roles] as StoredRoles),
         status: assignmentStatus as DelegatedAdminAccessAssignmentStatus,
         createdDateTime: stored[next + FlatAssignment.created] as string,
+        lastModifiedDateTime: stored[
+          next + (v6 ? FlatAssignment.changed : FlatAssignment.created)
+        ] as string,
       };
       accessAssignments.push(assignment);
       if (granting && assignmentStatus === 'active') {
@@ -243,7 +245,7 @@ function decodeFlat(
       partnerTenantId,
       partnerName: stored[at + FlatRelationship.partnerName] as string,
       customerTenantId,
-      customerDisplayName: withCustomerName
+      customerDisplayName: v6
         ? (stored[at + FlatRelationship.customerDisplayName] as string | null)
         : null,
       roles: rolesOf(stored[at + FlatRelationship.roles] as StoredRoles),
@@ -274,7 +276,7 @@ export function decodePairSummary(
 ): GdapPairSummary {
   const stored = JSON.parse(text) as unknown[];
   // Versions 2 to 4 wrote an array of tuples, 5 one flat array that starts with an id, 6 the same
-  // after FLAT_WITH_CUSTOMER_NAME.
+  // after FLAT_V6.
   return Array.isArray(stored[0])
     ? decodeNested(partnerTenantId, customerTenantId, stored as StoredRelationship[])
     : decodeFlat(partnerTenantId, customerTenantId, stored);

@@ -47,7 +47,11 @@ const withStatus = (
   // R63, R64: the assignments of a relationship that ended end with it.
   assignments: assignmentsEnd
     ? keepingLatestDeleted(
-        view.assignments.map((assignment) => ({ ...assignment, status: 'deleted' })),
+        view.assignments.map((assignment) =>
+          assignment.status === 'deleted'
+            ? assignment
+            : { ...assignment, status: 'deleted', changedAt: at },
+        ),
       )
     : view.assignments,
 });
@@ -56,9 +60,12 @@ const withAssignment = (
   view: GdapRelationshipView,
   assignmentId: string,
   status: GdapAssignmentStatus,
+  at: string,
 ): GdapRelationshipView => {
   const assignments = view.assignments.map((assignment) =>
-    assignment.assignmentId === assignmentId ? { ...assignment, status } : assignment,
+    assignment.assignmentId === assignmentId
+      ? { ...assignment, status, changedAt: at }
+      : assignment,
   );
   return {
     ...view,
@@ -74,8 +81,8 @@ const toStatus =
 
 const toAssignmentStatus =
   (status: GdapAssignmentStatus) =>
-  (view: View, event: { data: { assignmentId: string } }): View =>
-    view && withAssignment(view, event.data.assignmentId, status);
+  (view: View, event: { data: { assignmentId: string }; metadata: { occurredAt: string } }): View =>
+    view && withAssignment(view, event.data.assignmentId, status, event.metadata.occurredAt);
 
 /**
  * What each GDAP event does to its relationship's view, typed by the event: adding, renaming or
@@ -147,6 +154,7 @@ const EVOLVE: { [Type in GdapEventType]: Evolve<Type> } = {
       roles: data.roles,
       status: 'pending',
       createdAt: metadata.occurredAt,
+      changedAt: metadata.occurredAt,
     };
     return { ...view, assignments: [...view.assignments, assignment] };
   },

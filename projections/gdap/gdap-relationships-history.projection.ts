@@ -41,9 +41,8 @@ const recordVersion: ViewWriter = (event, next, db) => {
  * page show the GDAP relationships as they stood at `asOf`. A version's view is null once the
  * relationship was deleted (R61).
  */
-export const gdapRelationshipsHistoryProjection: Projection = {
+const gdapRelationshipsHistory = {
   name: 'gdap-relationships-history',
-  version: 1,
   tables: ['gdap_relationship_versions'],
   schema: [
     `CREATE TABLE IF NOT EXISTS gdap_relationship_versions (
@@ -64,4 +63,14 @@ export const gdapRelationshipsHistoryProjection: Projection = {
       ON gdap_relationship_versions (partner_tenant_id, ${VERSION_END}) WHERE ${VERSION_GRANTS}`,
   ],
   handlers: relationshipViewHandlers(recordVersion),
+};
+
+/**
+ * Version 2's views hold each assignment's change time (version 1's serve its creation time), so
+ * it is built again from the events; version 1, the same tables, serves and is kept up meanwhile.
+ */
+export const gdapRelationshipsHistoryProjection: Projection = {
+  ...gdapRelationshipsHistory,
+  version: 2,
+  previous: { ...gdapRelationshipsHistory, version: 1 },
 };

@@ -125,9 +125,10 @@ const gdapRelationshipsWriting = (encode: PairSummaryEncoder) => ({
 });
 
 /**
- * Version 6 keeps each relationship's customer display name (R60, R62) in its view and in the
- * pair summary, in the same columns: its queries read version 5's rows (and 2's to 4's:
- * decodePairSummary takes every form; a view without the name serves null), so while 6 builds,
+ * Version 6 keeps each relationship's customer display name (R60, R62) and each assignment's
+ * change time in its view and in the pair summary, in the same columns: its queries read version
+ * 5's rows (and 2's to 4's: decodePairSummary takes every form; a view without the name serves
+ * null, an assignment without its change time its creation time), so while 6 builds,
  * version 5 serves, kept up by the same handlers writing version 5's form (an instance of version 5
  * on the same file reads it). Version 5 stored the summary as one flat array with moments as ISO
  * text, where 4 stored nested tuples with epoch ms.

@@ -12,6 +12,8 @@ export interface GdapAssignmentView {
   roles: DirectoryRole[];
   status: GdapAssignmentStatus;
   createdAt: string;
+  /** When its status last changed (Graph's lastModifiedDateTime); views stored before 2026-12-02 lack it. */
+  changedAt?: string;
 }
 
 export interface GdapRelationshipView {

@@ -35,6 +35,7 @@ export function relationshipNode(view: GdapRelationshipView): DelegatedAdminRela
       roles: assignment.roles,
       status: assignment.status as DelegatedAdminAccessAssignmentStatus,
       createdDateTime: new Date(assignment.createdAt),
+      lastModifiedDateTime: new Date(assignment.changedAt ?? assignment.createdAt),
     })),
   };
 }

@@ -66,6 +66,8 @@ export class DelegatedAdminAccessAssignment {
   @Field(() => [UnifiedRole]) roles!: UnifiedRole[];
   @Field(() => DelegatedAdminAccessAssignmentStatus) status!: DelegatedAdminAccessAssignmentStatus;
   @Field(() => Date) createdDateTime!: DateTimeValue;
+  @Field(() => Date, { description: 'When its status last changed.' })
+  lastModifiedDateTime!: DateTimeValue;
 }
 
 @ObjectType({ description: 'A GDAP relationship (Graph: delegatedAdminRelationship), R60–R66.' })

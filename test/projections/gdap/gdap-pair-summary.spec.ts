@@ -266,21 +266,36 @@ describe('the Customers page’s GDAP pair summary (gdap_pair_summaries)', () =>
     });
   });
 
-  it('R60, R62: version 6 keeps each relationship’s customer display name; version 5’s row, and a view without one, serve null', () => {
-    const views = [
-      relationship('a', 'Fabrikam audit', { customerDisplayName: 'Fabrikam, Inc. "EU"' }),
-      relationship('b', 'Fabrikam helpdesk'),
-    ];
+  it('R60, R62, R66: version 6 keeps each relationship’s customer display name and each assignment’s change time; version 5’s row, and a view without them, serve null and the creation time', () => {
+    const named = relationship('a', 'Fabrikam audit', {
+      customerDisplayName: 'Fabrikam, Inc. "EU"',
+    });
+    named.assignments[0] = { ...named.assignments[0], changedAt: '2025-03-02T10:00:00.000Z' };
+    const views = [named, relationship('b', 'Fabrikam helpdesk')];
     const read = (text: string) =>
       decodePairSummary(PAIR.partnerTenantId, PAIR.customerTenantId, text).relationships.map(
-        (node) => node.customerDisplayName,
+        (node) => [
+          node.customerDisplayName,
+          ...node.accessAssignments.map((assignment) =>
+            new Date(assignment.lastModifiedDateTime).toISOString(),
+          ),
+        ],
       );
-    expect(read(encodePairSummary(views))).toEqual(['Fabrikam, Inc. "EU"', null]);
-    expect(read(encodePairSummaryV5(views))).toEqual([null, null]);
-    expect(pairSummaryOf(views).relationships.map((node) => node.customerDisplayName)).toEqual([
-      'Fabrikam, Inc. "EU"',
-      null,
+    const created = ['2025-03-01T09:01:00.000Z', '2025-03-01T09:02:00.000Z'];
+    expect(read(encodePairSummary(views))).toEqual([
+      ['Fabrikam, Inc. "EU"', '2025-03-02T10:00:00.000Z', created[1]],
+      [null, ...created],
     ]);
+    expect(read(encodePairSummaryV5(views))).toEqual([
+      [null, ...created],
+      [null, ...created],
+    ]);
+    expect(read(encodePairSummaryV4(views))).toEqual(read(encodePairSummaryV5(views)));
+    expect(served(pairSummaryOf(views))).toEqual(
+      served(
+        decodePairSummary(PAIR.partnerTenantId, PAIR.customerTenantId, encodePairSummary(views)),
+      ),
+    );
   });
 
   it('R16, R60: every node holding the same catalogue roles shares one frozen list', () => {

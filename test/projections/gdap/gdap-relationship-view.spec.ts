@@ -7,7 +7,7 @@ import type { GdapEventType } from '../../../src/gdap/domain/events';
 import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
 import type { RecordedOf } from '../../../src/platform/projection-engine/projection';
 import { GDAP_APPROVED, GDAP_PAIR as pair, gdapCreated } from '../../support/gdap-spec-events';
-import { record, type SpecEvent } from '../../support/projection-spec';
+import { at, record, type SpecEvent } from '../../support/projection-spec';
 
 const roles = [DIRECTORY_ROLES.USER_ADMINISTRATOR];
 const assignmentId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -70,5 +70,38 @@ describe('a GDAP relationship’s view keeps the latest deleted assignments only
   it(`R66: up to ${DELETED_ASSIGNMENTS_KEPT} deleted assignments, every one is listed`, () => {
     const few = viewAfter([...active, ...cycle(0), ...cycle(1)]);
     expect(groupsOf(few)).toEqual(['group-0 deleted', 'group-1 deleted']);
+  });
+});
+
+describe('a GDAP access assignment’s change time (Graph’s lastModifiedDateTime, R66)', () => {
+  it('R64, R66: set when it is created and whenever its status changes; an ending relationship changes only those it ends', () => {
+    const [first] = cycle(0, true);
+    const [second, ...deletion] = cycle(1);
+    const changedAt = (events: SpecEvent[]) =>
+      viewAfter(events)?.assignments.map(
+        (assignment) => `${assignment.status} ${assignment.changedAt}`,
+      );
+    const assigned: SpecEvent[] = [
+      ...active,
+      { ...first, occurredAt: at(2) },
+      {
+        type: 'DelegatedAdminAccessAssignmentActivated',
+        data: { ...pair, assignmentId: assignmentId(0) },
+        occurredAt: at(3),
+      },
+      { ...second, occurredAt: at(4) },
+    ];
+    expect(changedAt(assigned)).toEqual([`active ${at(3)}`, `pending ${at(4)}`]);
+    const deleted: SpecEvent[] = [
+      ...assigned,
+      { ...deletion[0], occurredAt: at(5) },
+      { ...deletion[1], occurredAt: at(6) },
+    ];
+    expect(changedAt(deleted)).toEqual([`active ${at(3)}`, `deleted ${at(6)}`]);
+    const ended: SpecEvent[] = [
+      ...deleted,
+      { type: 'DelegatedAdminRelationshipTerminated', data: pair, occurredAt: at(7) },
+    ];
+    expect(changedAt(ended)).toEqual([`deleted ${at(7)}`, `deleted ${at(6)}`]);
   });
 });

@@ -67,7 +67,12 @@ const view = (
   ...changes,
   assignments,
 });
-function assignment(status: GdapAssignmentStatus, assignmentRoles = roles): GdapAssignmentView {
+/** The assignment as the view holds it: created at(3), its status last changed at `changedAt`. */
+function assignment(
+  status: GdapAssignmentStatus,
+  assignmentRoles = roles,
+  changedAt = at(4),
+): GdapAssignmentView {
   return {
     assignmentId: ASSIGNMENT,
     relationshipId: REL,
@@ -75,6 +80,7 @@ function assignment(status: GdapAssignmentStatus, assignmentRoles = roles): Gdap
     roles: assignmentRoles,
     status,
     createdAt: at(3),
+    changedAt,
   };
 }
 
@@ -192,7 +198,12 @@ describe('gdap-relationships projection (R60–R66)', () => {
         data: { ...pair, endDateTime: '2025-05-30T09:02:00.000Z' },
         occurredAt: at(8),
       })
-      .then(rowsOf(view({ status: 'expired', changedAt: at(8) }, [assignment('deleted')]), 6));
+      .then(
+        rowsOf(
+          view({ status: 'expired', changedAt: at(8) }, [assignment('deleted', roles, at(8))]),
+          6,
+        ),
+      );
   });
 
   it('R64: termination requested, then terminated, its assignments ending with it', () => {
@@ -206,7 +217,12 @@ describe('gdap-relationships projection (R60–R66)', () => {
         },
         { type: 'DelegatedAdminRelationshipTerminated', data: pair, occurredAt: at(10) },
       )
-      .then(rowsOf(view({ status: 'terminated', changedAt: at(10) }, [assignment('deleted')]), 7));
+      .then(
+        rowsOf(
+          view({ status: 'terminated', changedAt: at(10) }, [assignment('deleted', roles, at(10))]),
+          7,
+        ),
+      );
   });
 
   it('R66: an assignment deleting, then deleted; the relationship stays active', () => {
@@ -224,7 +240,7 @@ describe('gdap-relationships projection (R60–R66)', () => {
           occurredAt: at(12),
         },
       )
-      .then(rowsOf(view({}, [assignment('deleted')]), 7));
+      .then(rowsOf(view({}, [assignment('deleted', roles, at(12))]), 7));
   });
 
   it('R61, R62: a deleted relationship is gone; a lapsed approval request reads expired', () => {
