@@ -9,6 +9,8 @@ import {
 } from './graph-shape.inputs';
 
 const GRAPH_ROLES = 'Graph’s form of roles: give one or the other.';
+const CUSTOMER_NAME =
+  'R60: the customer’s name, 1 to 256 characters, until its approval names it (R62); or Graph’s customer.displayName.';
 
 /** Graph's status names (R61–R64). */
 export enum DelegatedAdminRelationshipStatus {
@@ -149,6 +151,8 @@ export class CreateDelegatedAdminRelationshipInput {
     description: 'Graph’s form of customerTenantId: give one or the other.',
   })
   customer?: DelegatedAdminRelationshipCustomerParticipantInput | null;
+  @Field(() => String, { nullable: true, description: CUSTOMER_NAME })
+  customerDisplayName?: string | null;
   @Field() displayName!: string;
   @Field({ description: 'ISO 8601 duration, P1D to P2Y (e.g. P730D).' }) duration!: string;
   @Field(() => [UnifiedRoleInput], {
@@ -171,6 +175,8 @@ export class UpdateDelegatedAdminRelationshipInput {
       'Graph: the relationship’s own customer; its displayName renames it while created.',
   })
   customer?: DelegatedAdminRelationshipCustomerParticipantInput | null;
+  @Field(() => String, { nullable: true, description: `${CUSTOMER_NAME} While created.` })
+  customerDisplayName?: string | null;
   @Field(() => String, { nullable: true }) displayName?: string | null;
   @Field(() => String, { nullable: true }) duration?: string | null;
   @Field(() => [UnifiedRoleInput], { nullable: true }) roles?: UnifiedRoleInput[] | null;

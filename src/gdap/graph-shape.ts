@@ -45,17 +45,34 @@ function requestedRoles(
   return eitherForm(input.roles, graph, ['roles', 'accessDetails'], 'R60', required);
 }
 
+/** R60, R61: the customer's name as customerDisplayName or Graph's customer.displayName. */
+const customerName = (
+  input: {
+    customerDisplayName?: Given<string>;
+    customer?: Given<DelegatedAdminRelationshipCustomerParticipantInput>;
+  },
+  rule: RuleId,
+): string | undefined =>
+  eitherForm(
+    input.customerDisplayName,
+    input.customer?.displayName,
+    ['customerDisplayName', 'customer.displayName'],
+    rule,
+    false,
+  );
+
 /**
  * R60: the customer and roles of a relationship being created, from either form; the customer's
- * id checked as a tenant id under the name of the field it came in. Graph's form may name the
- * customer too (checked by the domain).
+ * id checked as a tenant id under the name of the field it came in, and its name if given in
+ * either form (checked by the domain).
  */
 export function relationshipToCreate(input: {
   customerTenantId?: Given<string>;
+  customerDisplayName?: Given<string>;
   customer?: Given<DelegatedAdminRelationshipCustomerParticipantInput>;
   roles?: Given<RequestedRole[]>;
   accessDetails?: Given<DelegatedAdminAccessDetailsInput>;
-}): { customerTenantId: string; customerDisplayName?: string | null; roles: RequestedRole[] } {
+}): { customerTenantId: string; customerDisplayName?: string; roles: RequestedRole[] } {
   const customerTenantId = eitherForm(
     input.customerTenantId,
     input.customer?.tenantId,
@@ -66,24 +83,24 @@ export function relationshipToCreate(input: {
   const field = input.customerTenantId != null ? 'customerTenantId' : 'customer.tenantId';
   return {
     customerTenantId: normaliseTenantId(customerTenantId, field),
-    customerDisplayName: input.customer?.displayName,
+    customerDisplayName: customerName(input, 'R60'),
     roles: requestedRoles(input, true)!,
   };
 }
 
 /**
- * R61: Graph's customer in an edit, its id checked as a tenant id (the domain refuses another
- * customer) and its name, which a created relationship's partner may change.
+ * R61: the customer in an edit: Graph's customer's id checked as a tenant id (the domain refuses
+ * another customer), and its name in either form, which a created relationship's partner may change.
  */
 export const customerToUpdate = (input: {
+  customerDisplayName?: Given<string>;
   customer?: Given<DelegatedAdminRelationshipCustomerParticipantInput>;
-}): { customerTenantId?: string; customerDisplayName?: string | null } =>
-  input.customer
-    ? {
-        customerTenantId: normaliseTenantId(input.customer.tenantId, 'customer.tenantId'),
-        customerDisplayName: input.customer.displayName,
-      }
-    : {};
+}): { customerTenantId?: string; customerDisplayName?: string } => ({
+  ...(input.customer
+    ? { customerTenantId: normaliseTenantId(input.customer.tenantId, 'customer.tenantId') }
+    : {}),
+  customerDisplayName: customerName(input, 'R61'),
+});
 
 /** R61, R65: the roles an edit asks for, from either form; undefined leaves them as they are. */
 export const rolesToUpdate = (input: {

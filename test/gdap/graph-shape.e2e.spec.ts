@@ -171,10 +171,47 @@ describe('GDAP in Graph’s shapes', () => {
       /roles or accessDetails, not both/,
     ],
     ['no roles', { ...flatBody, roles: undefined }, /Give roles \(or Graph's accessDetails\)/],
+    [
+      'both customer names',
+      { ...graphBody('Both names'), customerDisplayName: 'Fabrikam' },
+      /customerDisplayName or customer\.displayName, not both/,
+    ],
   ])('R60: creating with %s is refused, nothing recorded', async (_what, input, message) => {
     const refused = await refusal(CREATE, input);
     expect(refused).toMatch(/^INVALID_INPUT R60: /);
     expect(refused).toMatch(message);
+  });
+
+  it('R60, R61: the flat form names the customer as customerDisplayName, and renames it while created', async () => {
+    const FIELDS = 'id customerDisplayName customer { displayName }';
+    const created = await app.gql(
+      ann,
+      `mutation ($input: CreateDelegatedAdminRelationshipInput!) {
+        createDelegatedAdminRelationship(input: $input) { ${FIELDS} } }`,
+      { input: { ...flatBody, displayName: 'Flat named', customerDisplayName: 'Fabrikam flat' } },
+    );
+    const { id, ...named } = created.data.createDelegatedAdminRelationship;
+    expect(named).toEqual({
+      customerDisplayName: 'Fabrikam flat',
+      customer: { displayName: 'Fabrikam flat' },
+    });
+    const renamed = await app.gql(
+      ann,
+      `mutation ($input: UpdateDelegatedAdminRelationshipInput!) {
+        updateDelegatedAdminRelationship(input: $input) { ${FIELDS} } }`,
+      { input: { relationshipId: id, customerDisplayName: 'Fabrikam renamed' } },
+    );
+    expect(renamed.data.updateDelegatedAdminRelationship.customerDisplayName).toBe(
+      'Fabrikam renamed',
+    );
+    const both = {
+      relationshipId: id,
+      customerDisplayName: 'A',
+      customer: { tenantId: 'fabrikam', displayName: 'B' },
+    };
+    expect(await refusal(UPDATE, both)).toMatch(
+      /^INVALID_INPUT R61: .*customerDisplayName or customer\.displayName, not both/,
+    );
   });
 
   it('R60: Graph’s forms are checked as the flat ones are', async () => {
