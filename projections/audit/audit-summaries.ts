@@ -81,12 +81,18 @@ const gdapRoles = (value: unknown) =>
     ? (value as EventData[]).map((role) => text(role.displayName) ?? '?').join(', ')
     : '?';
 
+/** R60, R61: the name the partner gave the customer, where the event gives one. */
+const customerNaming = (data: EventData) =>
+  data.customerDisplayName === undefined
+    ? ''
+    : `, naming the customer ${quoted(data.customerDisplayName)}`;
+
 /** Issue 15: every GDAP event (R60–R70). */
 const GDAP_SUMMARIES = {
   DelegatedAdminRelationshipCreated: (context) =>
-    `created GDAP relationship ${gdapName(context)} (${gdapRoles(context.data.roles)}, ${field(context.data, 'duration')}) ${counterpart(context, 'with', 'with')}`,
+    `created GDAP relationship ${gdapName(context)} (${gdapRoles(context.data.roles)}, ${field(context.data, 'duration')}) ${counterpart(context, 'with', 'with')}${customerNaming(context.data)}`,
   DelegatedAdminRelationshipUpdated: (context) =>
-    `changed GDAP relationship ${gdapName(context)}: ${gdapRoles(context.data.roles)}, auto-extend ${field(context.data, 'autoExtendDuration')}`,
+    `changed GDAP relationship ${gdapName(context)}: ${gdapRoles(context.data.roles)}, auto-extend ${field(context.data, 'autoExtendDuration')}${customerNaming(context.data)}`,
   DelegatedAdminRelationshipDeleted: (context) => `deleted ${gdapId(context)}`,
   DelegatedAdminRelationshipApprovalRequested: (context) =>
     `asked ${context.customer ?? '?'} to approve ${gdapId(context)}`,

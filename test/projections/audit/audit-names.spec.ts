@@ -85,6 +85,17 @@ describe('the audit log names things by the names earlier events gave them (R41)
     ]);
   });
 
+  it('R41, R60, R61: an entry whose event names the customer says the name it gave', () => {
+    const naming = (event: GdapEvent, customerDisplayName: string): GdapEvent =>
+      ({ ...event, data: { ...event.data, customerDisplayName } }) as GdapEvent;
+    expect(summaries([naming(created, 'Fabrikam EU'), naming(renamed, 'Fabrikam Europe')])).toEqual(
+      [
+        'Ann (Contoso Partners, AdminAgent) created GDAP relationship "Fabrikam helpdesk" (User Administrator, P90D) with fabrikam, naming the customer "Fabrikam EU"',
+        'Ann (Contoso Partners, AdminAgent) changed GDAP relationship "Fabrikam support": User Administrator, auto-extend PT0S, naming the customer "Fabrikam Europe"',
+      ],
+    );
+  });
+
   it('R41: a relationship whose name the log never learnt is named by its id', () => {
     expect(summaries([created, ofUnknown])[1]).toBe(
       `Ann (Contoso Partners, AdminAgent) recorded that GDAP relationship ${UNKNOWN} is terminated`,
