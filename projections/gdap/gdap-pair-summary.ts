@@ -12,7 +12,11 @@ import type {
   DelegatedAdminRelationshipStatus,
 } from '../../src/gdap/gdap.types';
 import { type GdapGrant, grantsInForce } from '../../src/platform/domain/gdap-grants';
-import { type GdapRelationshipView, grantsOfViews } from './gdap-relationships.queries';
+import {
+  assignmentChangedAt,
+  type GdapRelationshipView,
+  grantsOfViews,
+} from './gdap-relationships.queries';
 import { rolesOf, storedRoles, type StoredRoles } from './gdap-pair-summary-roles';
 import { decodeNested, type StoredRelationship } from './gdap-pair-summary-tuples';
 
@@ -176,7 +180,7 @@ export function encodeFlatPairSummary(
         isoTextOf(assignment.createdAt),
         storedRoles(assignment.roles),
       );
-      if (v6) stored.push(isoTextOf(assignment.changedAt ?? assignment.createdAt));
+      if (v6) stored.push(isoTextOf(assignmentChangedAt(assignment)));
     }
   }
   return JSON.stringify(stored);

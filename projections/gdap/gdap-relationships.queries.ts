@@ -16,6 +16,10 @@ export interface GdapAssignmentView {
   changedAt?: string;
 }
 
+/** When an assignment's status last changed: a view stored without it serves its creation. */
+export const assignmentChangedAt = (assignment: GdapAssignmentView): string =>
+  assignment.changedAt ?? assignment.createdAt;
+
 export interface GdapRelationshipView {
   relationshipId: string;
   partnerTenantId: string;

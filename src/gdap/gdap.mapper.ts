@@ -1,4 +1,7 @@
-import type { GdapRelationshipView } from '../../projections/gdap/gdap-relationships.queries';
+import {
+  assignmentChangedAt,
+  type GdapRelationshipView,
+} from '../../projections/gdap/gdap-relationships.queries';
 import type { Actor } from '../platform/domain/actor';
 import type {
   DelegatedAdminAccessAssignmentStatus,
@@ -35,7 +38,7 @@ export function relationshipNode(view: GdapRelationshipView): DelegatedAdminRela
       roles: assignment.roles,
       status: assignment.status as DelegatedAdminAccessAssignmentStatus,
       createdDateTime: new Date(assignment.createdAt),
-      lastModifiedDateTime: new Date(assignment.changedAt ?? assignment.createdAt),
+      lastModifiedDateTime: new Date(assignmentChangedAt(assignment)),
     })),
   };
 }

@@ -44,23 +44,19 @@ export function createAssignment(
       'R66',
     );
   }
-  const taken = Object.values(relationship.assignments).some(
-    (assignment) =>
-      assignment.securityGroupId === securityGroupId && assignment.status !== 'deleted',
+  const held = Object.values(relationship.assignments).filter(
+    (assignment) => assignment.status !== 'deleted',
   );
-  if (taken) {
+  if (held.some((assignment) => assignment.securityGroupId === securityGroupId)) {
     throw conflict(
       `${securityGroupId} already has an access assignment in this relationship.`,
       'R66',
     );
   }
-  const held = Object.values(relationship.assignments).filter(
-    (assignment) => assignment.status !== 'deleted',
-  ).length;
-  if (held >= ASSIGNMENTS_HELD_AT_MOST) {
+  if (held.length >= ASSIGNMENTS_HELD_AT_MOST) {
     throw preconditionFailed(
       'R66',
-      `This relationship already holds ${held} access assignments, the most one holds: delete one first.`,
+      `This relationship already holds ${held.length} access assignments, the most one holds: delete one first.`,
     );
   }
   return [
