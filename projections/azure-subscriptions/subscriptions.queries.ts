@@ -90,14 +90,44 @@ export class SubscriptionsQueries {
    * they are now, or as they were at `asOf` (R43) with the role assignments they had then.
    */
   ofCustomers(customerTenantIds: readonly string[], asOf?: Date): Map<string, SubscriptionView[]> {
+    return this.byCustomer(customerTenantIds, asOf, null);
+  }
+
+  /**
+   * `ofCustomers`, only those `partnerTenantId` may see (R17, `partnerMaySeeSubscription`), decided
+   * in SQL: a past Customers page loads neither the subscriptions other partners hold in its
+   * customers nor their role assignments. Only a partner group's assignment names a partner.
+   * SQLite still probes each subscription of those customers once, by its id (`+` keeps it off the
+   * partner's index, which holds that partner's assignments in every customer): the assignments do
+   * not name their customer, so they cannot be read by (partner, customer).
+   */
+  seenByPartner(
+    partnerTenantId: string,
+    customerTenantIds: readonly string[],
+    asOf?: Date,
+  ): Map<string, SubscriptionView[]> {
+    return this.byCustomer(customerTenantIds, asOf, partnerTenantId);
+  }
+
+  private byCustomer(
+    customerTenantIds: readonly string[],
+    asOf: Date | undefined,
+    partner: string | null,
+  ): Map<string, SubscriptionView[]> {
     const moment = asOf?.toISOString() ?? null;
     const rows = this.db.all<SubscriptionRow>(
-      `SELECT * FROM azure_subscriptions
+      `SELECT * FROM azure_subscriptions AS subscription
        WHERE customer_tenant_id IN (SELECT value FROM json_each(@ids))
          AND (@moment IS NULL OR created_at <= @moment)
          AND (cancelled_at IS NULL OR cancelled_at > @moment)
+         AND (@partner IS NULL OR provisioned_by_partner_tenant_id = @partner OR EXISTS (
+           SELECT 1 FROM subscription_role_assignments AS held
+           WHERE held.subscription_id = subscription.subscription_id
+             AND +held.partner_tenant_id = @partner
+             AND (@moment IS NULL OR held.assigned_at <= @moment)
+             AND (held.removed_at IS NULL OR held.removed_at > @moment)))
        ORDER BY display_name, subscription_id`,
-      { ids: JSON.stringify(customerTenantIds), moment },
+      { ids: JSON.stringify(customerTenantIds), moment, partner },
     );
     const byCustomer = new Map<string, SubscriptionView[]>(customerTenantIds.map((id) => [id, []]));
     for (const view of this.withAssignments(rows, moment))

@@ -225,12 +225,12 @@ export class CustomersResolver {
     const rows = this.customersHistory.page(partnerTenantId, size + 1, afterKey, asOf);
     const page = rows.slice(0, size);
     const customers = page.map((row) => row.customer_tenant_id);
-    const everySubscription = this.subscriptions.ofCustomers(customers, asOf);
+    const seenSubscriptions = this.subscriptions.seenByPartner(partnerTenantId, customers, asOf);
     const reads = {
       subscriptions: new Map(
         customers.map((customer) => [
           customer,
-          rowSubscriptionsAsOf(partnerTenantId, everySubscription.get(customer) ?? []),
+          rowSubscriptionsAsOf(partnerTenantId, seenSubscriptions.get(customer) ?? []),
         ]),
       ),
       gdap: this.gdapHistory.summariesOf(

@@ -193,7 +193,31 @@ describe('partner-subscriptions read model (R17, R23)', () => {
     }
   });
 
-  it('R17: a page reads each customer’s slice from an index, however many subscriptions others hold there, and so do the connection’s pages', async () => {
+  it('R17, R43: a past page reads only the subscriptions the partner could see then (provisioned, or a role held by one of its groups), the same as every subscription filtered by partnerMaySeeSubscription, over random histories', async () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const history = randomHistory(seed, 80);
+      const { all } = await projected(`as-of-${seed}`, history);
+      const last = history[history.length - 1][0];
+      for (let minute = 0; minute <= last + 1; minute++) {
+        const asOf = new Date(at(minute));
+        const every = all.ofCustomers(CUSTOMERS, asOf);
+        for (const partner of PARTNERS) {
+          const seen = all.seenByPartner(partner, CUSTOMERS, asOf);
+          for (const customer of CUSTOMERS) {
+            expect({ seed, minute, partner, customer, seen: seen.get(customer) }).toEqual({
+              seed,
+              minute,
+              partner,
+              customer,
+              seen: every.get(customer)!.filter((view) => partnerMaySeeSubscription(partner, view)),
+            });
+          }
+        }
+      }
+    }
+  });
+
+  it('R17: a page reads each customer’s slice from an index, however many subscriptions others hold there, and so do the connection’s pages and a past page’s role checks', async () => {
     const history: Recorded[] = [];
     for (let index = 0; index < 300; index++) {
       const scope = {
@@ -241,6 +265,22 @@ describe('partner-subscriptions read model (R17, R23)', () => {
       'SEARCH partner_subscriptions USING COVERING INDEX partner_subscriptions_by_name (partner_tenant_id=? AND customer_tenant_id=?)',
       'USE TEMP B-TREE FOR ORDER BY',
     ]);
+
+    // A past page: the customer's subscriptions by index, each probed by its id for the partner's
+    // roles (never through the partner's index, which holds its roles in every customer).
+    const past = plannedRunner(reads);
+    const seenThen = new SubscriptionsQueries(past.runner).seenByPartner(
+      'contoso-partners',
+      ['fabrikam'],
+      new Date(at(3)),
+    );
+    expect(seenThen.get('fabrikam')!.map((view) => view.subscriptionId)).toEqual(['own']);
+    expect(past.plans[0].split(' | ')).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^SEARCH subscription USING INDEX azure_subscriptions_by_customer/),
+        'SEARCH held USING INDEX role_assignments_by_subscription (subscription_id=?)',
+      ]),
+    );
 
     // azureSubscriptionsConnection's pages: a seek into an ordered index, no sort of the rest.
     const pages = plannedRunner(reads);
