@@ -2,7 +2,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { people } from '../support/tenants';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, removeDataDir, startApp, type TestApp } from '../support/app';
 
 const REQUEST = `mutation ($input: RequestResellerRelationshipInput!) { requestResellerRelationship(input: $input) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId delegatedAdmin { status roles } } }`;
@@ -271,14 +271,7 @@ describe('delegated admin privileges over GraphQL', () => {
 });
 
 describe('effectiveAccess agrees with the commands in every state (R40)', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
-  });
+  const app = appForSuite();
 
   let granted = 0;
   const agents = {

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { PROJECTIONS } from '../../src/capabilities';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, removeDataDir, startApp, type TestApp } from '../support/app';
 import { writeStory } from '../support/story';
 import { customerAdmin, people } from '../support/tenants';
 
@@ -22,14 +22,7 @@ async function eventually(check: () => Promise<boolean>, ms = 20_000): Promise<v
 const status = async (app: TestApp, path: string) => (await request(app.url).get(path)).status;
 
 describe('probes on a started server', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
-  });
+  const app = appForSuite();
 
   it('GET /health tells an anonymous caller only up or down', async () => {
     const response = await request(app.url).get('/health');

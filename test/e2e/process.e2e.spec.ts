@@ -9,7 +9,7 @@ import { TokenVerifier } from '../../src/platform/auth/token-verifier';
 import { loadSettings } from '../../src/platform/config/settings';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
 import { ReadStore } from '../../src/platform/read-store/read-store';
-import { removeDataDir, startApp, TEST_SECRET } from '../support/app';
+import { appForSuite, removeDataDir, startApp, TEST_SECRET } from '../support/app';
 import { writeStory } from '../support/story';
 import { people } from '../support/tenants';
 
@@ -44,14 +44,7 @@ describe('the process contract', () => {
   });
 
   describe('HTTP', () => {
-    let app: Awaited<ReturnType<typeof startApp>>;
-    beforeAll(async () => {
-      app = await startApp();
-    });
-    afterAll(async () => {
-      await app.close();
-      removeDataDir(app.dataDir);
-    });
+    const app = appForSuite();
 
     it('answers 413 for a body over 1 MB, and appends nothing', async () => {
       const query = `mutation { requestResellerRelationship(input: {}) { id } } # ${'x'.repeat(1024 * 1024)}`;

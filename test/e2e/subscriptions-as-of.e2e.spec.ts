@@ -1,5 +1,5 @@
 import { people } from '../support/tenants';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 
 const REQUEST = `mutation { requestResellerRelationship(input: { customerTenantId: "fabrikam" }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
@@ -10,15 +10,7 @@ const UNASSIGN = `mutation ($input: RemoveSubscriptionRoleAssignmentInput!) { re
 const PAST_PAGE = `query ($asOf: DateTime) { customers(asOf: $asOf) { nodes { tenantId azureSubscriptions { displayName } } } }`;
 
 describe('R17, R43: a past Customers page over GraphQL', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
-  });
+  const app = appForSuite();
 
   it('R17, R43: lists the subscriptions the partner could see at that moment: its own, and a customer’s while one of its groups held a role there, never another partner’s', async () => {
     const [ann, otto, fay] = await Promise.all(

@@ -3,7 +3,7 @@ import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/eve
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
 import { AggregateStore } from '../../src/platform/write/aggregate-store';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';
 
 jest.mock('../../src/gdap/domain/due-transitions', () => {
@@ -89,15 +89,7 @@ describe('the GDAP scheduler looks again only at partners whose stream moved', (
  * come, not at every partner with scheduled work.
  */
 describe('a pass that a command wakes looks only at what changed or is due', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await startApp({ env: { GDAP_SCHEDULER_MAX_SLEEP_MS: '3600000' } });
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
-  });
+  const app = appForSuite({ env: { GDAP_SCHEDULER_MAX_SLEEP_MS: '3600000' } });
 
   it('R64, R69: a termination is finished without loading another partner’s stream', async () => {
     const [ann, otto, fay] = await Promise.all(

@@ -4,7 +4,7 @@ import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { PROJECTOR, type Projector } from '../../src/platform/projection-engine/projector';
 import { newEvent } from '../support/events';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 import { people } from '../support/tenants';
 
 const PARTNER = 'contoso-partners';
@@ -45,15 +45,7 @@ function activeRelationship(index: number) {
 }
 
 describe('the revocation preview of a partner with many GDAP relationships', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
-  });
+  const app = appForSuite();
 
   it('R68: lists every granting relationship, past any page size (revokePartnerAccess ends them all)', async () => {
     const store = app.app.get<EventStore>(EVENT_STORE);

@@ -47,20 +47,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  dataDir?: string;
+  env?: Record<string, string>;
+  clock?: ManualClock;
+  waitUntilReady?: boolean;
+  /** Where the server's JSON logs go (with LOG_LEVEL in `env`; silent by default). */
+  logDestination?: DestinationStream;
+}
+
 /**
  * Boots the real app on a random port over a fresh (or given) DATA_DIR; by default returns once it
  * is ready (read models caught up), as a client of a started server sees it.
  */
-export async function startApp(
-  options: {
-    dataDir?: string;
-    env?: Record<string, string>;
-    clock?: ManualClock;
-    waitUntilReady?: boolean;
-    /** Where the server's JSON logs go (with LOG_LEVEL in `env`; silent by default). */
-    logDestination?: DestinationStream;
-  } = {},
-): Promise<TestApp> {
+export async function startApp(options: StartOptions = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'partner-ledger-'));
   const settings = loadSettings({
     DATA_DIR: dataDir,
@@ -98,6 +98,29 @@ export async function startApp(
 
 export function removeDataDir(dataDir: string): void {
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * The app of the enclosing `describe`: started (with `options`) before its first test, closed and
+ * its DATA_DIR removed after its last. It forwards to the started app, so read it inside hooks
+ * and tests only.
+ */
+export function appForSuite(options: StartOptions = {}): TestApp {
+  let started: TestApp | undefined;
+  beforeAll(async () => {
+    started = await startApp(options);
+  });
+  afterAll(async () => {
+    if (!started) return;
+    await started.close();
+    removeDataDir(started.dataDir);
+  });
+  return new Proxy({} as TestApp, {
+    get(_target, key) {
+      if (!started) throw new Error('the suite’s app is started in beforeAll: read it in a test');
+      return Reflect.get(started, key) as unknown;
+    },
+  });
 }
 
 const REQUEST_WITH_DAP = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true }) { id } }`;

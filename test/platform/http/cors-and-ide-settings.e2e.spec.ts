@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { loadSettings } from '../../../src/platform/config/settings';
-import { removeDataDir, startApp, type TestApp } from '../../support/app';
+import { appForSuite, removeDataDir, startApp, type TestApp } from '../../support/app';
 
 const preflight = (app: TestApp, origin: string) =>
   request(app.url)
@@ -10,14 +10,7 @@ const preflight = (app: TestApp, origin: string) =>
     .set('access-control-request-headers', 'content-type,authorization');
 
 describe('CORS_ORIGINS unset (the default)', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
-  });
+  const app = appForSuite();
 
   it('no origin is allowed to read answers cross-origin', async () => {
     const answer = await preflight(app, 'https://admin.example.com');
