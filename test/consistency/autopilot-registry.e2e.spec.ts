@@ -1,7 +1,6 @@
 import { streamIds } from '../../src/platform/domain/streams';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
-import { EsdbDouble } from '../support/esdb-double/esdb-double';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, describeOnBothStores } from '../support/app';
 import { AUTOPILOT, headPosition, relate } from '../support/autopilot';
 import { people } from '../support/tenants';
 
@@ -14,12 +13,8 @@ interface Device {
   profileId: string | null;
 }
 
-describe.each([
-  ['SQLite', false],
-  ['EventStoreDB (the gRPC double)', true],
-])('one Autopilot registry per tenant, on %s', (_name, onEsdb) => {
-  let double: EsdbDouble | undefined;
-  let app: TestApp;
+describeOnBothStores('one Autopilot registry per tenant', (onEsdb) => {
+  const app = appForSuite({ onEsdbDouble: onEsdb });
   let store: EventStore;
   let tokens: Record<'ann' | 'sam' | 'fay', string>;
 
@@ -37,8 +32,6 @@ describe.each([
     new Set((await store.readStream(REGISTRY)).map((event) => event.type));
 
   beforeAll(async () => {
-    double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
-    app = await startApp({ env: double ? { EVENTSTORE_URL: double.url } : {} });
     store = app.app.get<EventStore>(EVENT_STORE);
     tokens = {
       ann: await app.token(people.ann),
@@ -46,11 +39,6 @@ describe.each([
       fay: await app.token(people.fay),
     };
     await relate(app, tokens.ann, true);
-  });
-  afterAll(async () => {
-    await app.close();
-    await double?.stop();
-    removeDataDir(app.dataDir);
   });
 
   it('R33: concurrent batches sharing an identifier: exactly one device holds it, and nothing compensating is recorded', async () => {

@@ -4,8 +4,7 @@ import { streamIds } from '../../src/platform/domain/streams';
 import type { Recorded } from '../../src/events';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { recordedDomainEventOf } from '../../src/platform/event-store/unreadable-events';
-import { EsdbDouble } from '../support/esdb-double/esdb-double';
-import { type GraphQLResponse, removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, describeOnBothStores, type GraphQLResponse } from '../support/app';
 import { AUTOPILOT } from '../support/autopilot';
 import { customerAdmin, people } from '../support/tenants';
 
@@ -37,29 +36,16 @@ function mayFollowTheFence(
   return event.type === 'AutopilotDeviceRemoved' && addedByThePartner.has(event.data.deviceId);
 }
 
-describe.each([
-  ['SQLite', false],
-  ['EventStoreDB (the gRPC double)', true],
-])('revocations race a partner’s Autopilot commands, on %s', (_name, onEsdb) => {
+describeOnBothStores('revocations race a partner’s Autopilot commands', (onEsdb) => {
   describe.each(['current', 'dap-required'] as const)('AUTOPILOT_POLICY=%s', (policy) => {
-    let double: EsdbDouble | undefined;
-    let app: TestApp;
+    const app = appForSuite({ onEsdbDouble: onEsdb, env: { AUTOPILOT_POLICY: policy } });
     let store: EventStore;
     let ann: string;
     let customers = 0;
 
     beforeAll(async () => {
-      double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
-      app = await startApp({
-        env: { AUTOPILOT_POLICY: policy, ...(double ? { EVENTSTORE_URL: double.url } : {}) },
-      });
       store = app.app.get<EventStore>(EVENT_STORE);
       ann = await app.token(people.ann);
-    });
-    afterAll(async () => {
-      await app.close();
-      await double?.stop();
-      removeDataDir(app.dataDir);
     });
 
     const ok = (answer: GraphQLResponse) => {

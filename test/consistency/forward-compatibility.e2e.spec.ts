@@ -1,9 +1,8 @@
 import { readDomainEvent as readEvent } from '../../src/events';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { unreadableEvents } from '../../src/platform/event-store/unreadable-events';
-import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { newEvent, newMetadata } from '../support/events';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, describeOnBothStores } from '../support/app';
 import { people } from '../support/tenants';
 
 const REQUEST = `mutation ($input: RequestResellerRelationshipInput!) { requestResellerRelationship(input: $input) { id } }`;
@@ -37,23 +36,12 @@ describe('readEvent: what this version makes of stored events', () => {
   });
 });
 
-describe.each([
-  ['SQLite', false],
-  ['EventStoreDB (the gRPC double)', true],
-])('a store holding events a newer version wrote, on %s', (_name, onEsdb) => {
-  let double: EsdbDouble | undefined;
-  let app: TestApp;
+describeOnBothStores('a store holding events a newer version wrote', (onEsdb) => {
+  const app = appForSuite({ onEsdbDouble: onEsdb });
   let store: EventStore;
 
-  beforeAll(async () => {
-    double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
-    app = await startApp({ env: double ? { EVENTSTORE_URL: double.url } : {} });
+  beforeAll(() => {
     store = app.app.get<EventStore>(EVENT_STORE);
-  });
-  afterAll(async () => {
-    await app.close();
-    await double?.stop();
-    removeDataDir(app.dataDir);
   });
 
   it('never blocks a stream: commands, history and the pages go on, the events are skipped and counted', async () => {

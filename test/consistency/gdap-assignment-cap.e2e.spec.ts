@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ASSIGNMENTS_HELD_AT_MOST } from '../../src/gdap/domain/assignment-decisions';
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
-import { EsdbDouble } from '../support/esdb-double/esdb-double';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, describeOnBothStores } from '../support/app';
 import { people } from '../support/tenants';
 
 const { USER_ADMINISTRATOR } = DIRECTORY_ROLES;
@@ -19,25 +18,16 @@ const GDAP_STREAM = 'gdap-contoso-partners';
  * appended between this one's decision and its append moves the stream's revision, so the append
  * fails, and the command, decided again on the stream as it now stands, is refused.
  */
-describe.each([
-  ['SQLite', false],
-  ['EventStoreDB (the gRPC double)', true],
-])('R66: the assignment bound under a concurrent assignment, on %s', (_name, onEsdb) => {
-  let double: EsdbDouble | undefined;
-  let app: TestApp;
+describeOnBothStores('R66: the assignment bound under a concurrent assignment', (onEsdb) => {
+  const app = appForSuite({
+    onEsdbDouble: onEsdb,
+    env: { GDAP_SCHEDULER_MAX_SLEEP_MS: '86400000', RATE_LIMIT_PER_MINUTE: '0' },
+  });
   let store: EventStore;
   let ann: string;
   let relationshipId: string;
 
   beforeAll(async () => {
-    double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
-    app = await startApp({
-      env: {
-        GDAP_SCHEDULER_MAX_SLEEP_MS: '86400000',
-        RATE_LIMIT_PER_MINUTE: '0',
-        ...(double ? { EVENTSTORE_URL: double.url } : {}),
-      },
-    });
     store = app.app.get<EventStore>(EVENT_STORE);
     ann = await app.token(people.ann);
     const fay = await app.token(people.fay);
@@ -52,11 +42,6 @@ describe.each([
     relationshipId = created.data.createDelegatedAdminRelationship.id;
     await app.gql(ann, REQUEST, { id: relationshipId });
     expect((await app.gql(fay, APPROVE, { id: relationshipId })).errors).toBeUndefined();
-  });
-  afterAll(async () => {
-    await app.close();
-    await double?.stop();
-    removeDataDir(app.dataDir);
   });
 
   const assign = (securityGroupId: string) =>

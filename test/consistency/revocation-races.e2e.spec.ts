@@ -3,8 +3,7 @@ import {
   type EventStore,
   type RecordedEvent,
 } from '../../src/platform/event-store/event-store';
-import { EsdbDouble } from '../support/esdb-double/esdb-double';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, describeOnBothStores } from '../support/app';
 import { people } from '../support/tenants';
 
 const REQUEST = `mutation { requestResellerRelationship(input: { customerDomain: "fabrikam.onmicrosoft.com" }) { id } }`;
@@ -22,27 +21,16 @@ const PARTNER_REQUESTS = 24;
 type Answer = { errors?: { extensions?: Record<string, unknown> }[] };
 const codeOf = (answer: Answer) => answer.errors?.[0].extensions;
 
-describe.each([
-  ['SQLite', false],
-  ['EventStoreDB (the gRPC double)', true],
-])('revocations racing the partner’s traffic, on %s', (_name, onEsdb) => {
-  let double: EsdbDouble | undefined;
-  let app: TestApp;
+describeOnBothStores('revocations racing the partner’s traffic', (onEsdb) => {
+  const app = appForSuite({ onEsdbDouble: onEsdb });
   let store: EventStore;
   let ann: string;
   let hal: string;
   let fay: string;
 
   beforeAll(async () => {
-    double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
-    app = await startApp({ env: double ? { EVENTSTORE_URL: double.url } : {} });
     store = app.app.get<EventStore>(EVENT_STORE);
     [ann, hal, fay] = await Promise.all([people.ann, people.hal, people.fay].map(app.token));
-  });
-  afterAll(async () => {
-    await app.close();
-    await double?.stop();
-    removeDataDir(app.dataDir);
   });
 
   const accept = async () => {

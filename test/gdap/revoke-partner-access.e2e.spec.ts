@@ -4,8 +4,7 @@ import {
   type EventStore,
   type RecordedEvent,
 } from '../../src/platform/event-store/event-store';
-import { EsdbDouble } from '../support/esdb-double/esdb-double';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, describeOnBothStores } from '../support/app';
 import { people } from '../support/tenants';
 
 const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true, customerTenantId: "fabrikam" }) { id } }`;
@@ -26,29 +25,16 @@ const tina = { ...people.hal, sub: 'tina', name: 'Tina', roles: ['SalesAgent', '
 
 type Answer = { errors?: { message: string; extensions?: Record<string, unknown> }[]; data?: any };
 
-describe.each([
-  ['SQLite', false],
-  ['EventStoreDB (the gRPC double)', true],
-])('revoking a partner’s access, on %s', (_name, onEsdb) => {
-  let double: EsdbDouble | undefined;
-  let app: TestApp;
+describeOnBothStores('revoking a partner’s access', (onEsdb) => {
+  const app = appForSuite({ onEsdbDouble: onEsdb, env: { GDAP_SCHEDULER_MAX_SLEEP_MS: '20' } });
   let store: EventStore;
   let ann: string;
   let fay: string;
   let tinaToken: string;
 
   beforeAll(async () => {
-    double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
-    app = await startApp({
-      env: { GDAP_SCHEDULER_MAX_SLEEP_MS: '20', ...(double ? { EVENTSTORE_URL: double.url } : {}) },
-    });
     store = app.app.get<EventStore>(EVENT_STORE);
     [ann, fay, tinaToken] = await Promise.all([people.ann, people.fay, tina].map(app.token));
-  });
-  afterAll(async () => {
-    await app.close();
-    await double?.stop();
-    removeDataDir(app.dataDir);
   });
 
   async function activeGdap(name: string): Promise<string> {

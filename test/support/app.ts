@@ -101,19 +101,36 @@ export function removeDataDir(dataDir: string): void {
 }
 
 /**
- * The app of the enclosing `describe`: started (with `options`) before its first test, closed and
- * its DATA_DIR removed after its last. It forwards to the started app, so read it inside hooks
- * and tests only.
+ * `describe(title)` once on the SQLite store and once on the EventStoreDB double (`onEsdb`), each
+ * titled ", on <store>": the stores every story and interleaving runs on.
  */
-export function appForSuite(options: StartOptions = {}): TestApp {
+export function describeOnBothStores(title: string, body: (onEsdb: boolean) => void): void {
+  describe.each([
+    ['SQLite', false],
+    ['EventStoreDB (the gRPC double)', true],
+  ])(`${title}, on %s`, (_store, onEsdb) => body(onEsdb));
+}
+
+/**
+ * The app of the enclosing `describe`: started (with `options`; on an EventStoreDB double when
+ * `onEsdbDouble`) before its first test, closed, the double stopped and its DATA_DIR removed after
+ * its last. It forwards to the started app, so read it inside hooks and tests only.
+ */
+export function appForSuite(options: StartOptions & { onEsdbDouble?: boolean } = {}): TestApp {
   let started: TestApp | undefined;
+  let double: { url: string; stop(): Promise<void> } | undefined;
   beforeAll(async () => {
-    started = await startApp(options);
+    if (options.onEsdbDouble) {
+      const { EsdbDouble } = await import('./esdb-double/esdb-double');
+      double = await EsdbDouble.start({ batchAppend: true });
+    }
+    const env = { ...options.env, ...(double ? { EVENTSTORE_URL: double.url } : {}) };
+    started = await startApp({ ...options, env });
   });
   afterAll(async () => {
-    if (!started) return;
-    await started.close();
-    removeDataDir(started.dataDir);
+    await started?.close();
+    await double?.stop();
+    if (started) removeDataDir(started.dataDir);
   });
   return new Proxy({} as TestApp, {
     get(_target, key) {
