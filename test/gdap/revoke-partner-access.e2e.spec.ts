@@ -15,7 +15,7 @@ const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: 
 const ASSIGN = `mutation ($id: ID!) { createDelegatedAdminAccessAssignment(input: { relationshipId: $id, securityGroupId: "tier-two", roleTemplateIds: ["${DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId}"] }) { accessAssignments { status } } }`;
 const LIST = `{ delegatedAdminRelationships { nodes { id status accessAssignments { status } } } }`;
 const PROVISION = `mutation { provisionAzureSubscription(input: { customerTenantId: "fabrikam", displayName: "Prod" }) { id } }`;
-const PREVIEW = `{ previewRevokePartnerAccess(partnerTenantId: "contoso-partners") { grants { kind id change endsOnRevoke } } }`;
+const PREVIEW = `{ previewRevokePartnerAccess(partnerTenantId: "contoso-partners") { grants { kind id description change endsOnRevoke } } }`;
 const REVOKE = `mutation ($confirm: Boolean!) { revokePartnerAccess(partnerTenantId: "contoso-partners", confirm: $confirm) { grants { kind endsOnRevoke } } }`;
 const ACCESS = `{ effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam") { capabilities { role action allowed rule } } }`;
 const OPEN_SR = `mutation ($n: String!) { openServiceRequest(input: { customerTenantId: "fabrikam", title: $n, description: "Reset a password" }) { id } }`;
@@ -54,7 +54,7 @@ describeOnBothStores('revoking a partner’s access', (onEsdb) => {
   it('R68, R70: the preview lists every grant; the revocation needs confirm, then ends them all in one request', async () => {
     const invitation = await app.gql(ann, INVITE);
     await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id });
-    await app.gql(ann, PROVISION);
+    const subscriptionId = (await app.gql(ann, PROVISION)).data.provisionAzureSubscription.id;
     const relationshipId = await activeGdap('Tier two');
 
     const preview: Answer = await app.gql(fay, PREVIEW);
@@ -70,6 +70,10 @@ describeOnBothStores('revoking a partner’s access', (onEsdb) => {
       'AUTOPILOT',
     ]);
     expect(preview.data.previewRevokePartnerAccess.grants[1].id).toBe(relationshipId);
+    // A subscription is named as its owner knows it, with the id that tells two of a name apart.
+    expect(preview.data.previewRevokePartnerAccess.grants[3].description).toBe(
+      `ADMIN_AGENTS hold OWNER on Azure subscription “Prod” (${subscriptionId}).`,
+    );
     expect((await app.gql(ann, PREVIEW)).errors?.[0].extensions).toMatchObject({
       code: 'FORBIDDEN',
       rule: 'R68',

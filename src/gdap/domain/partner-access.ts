@@ -43,7 +43,7 @@ export interface PartnerAccessFacts {
       status: GdapAssignmentStatus;
     }[];
   }[];
-  subscriptions: readonly SubscriptionFacts[];
+  subscriptions: readonly (SubscriptionFacts & { displayName: string })[];
   autopilotPolicy: AutopilotPolicy;
 }
 
@@ -115,7 +115,7 @@ export function partnerGrants(partnerTenantId: string, facts: PartnerAccessFacts
       grants.push({
         kind: 'SUBSCRIPTION_ROLE_ASSIGNMENT',
         id: assignment.assignmentId,
-        description: `${principal.group} hold ${assignment.role} on Azure subscription ${subscription.subscriptionId}.`,
+        description: `${principal.group} hold ${assignment.role} on Azure subscription “${subscription.displayName}” (${subscription.subscriptionId}).`,
         change: 'Removed (R24): the partner’s group loses this role; the subscription stays.',
         endsOnRevoke: true,
       });
