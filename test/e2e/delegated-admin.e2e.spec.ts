@@ -376,14 +376,7 @@ describe('effectiveAccess agrees with the commands in every state (R40)', () => 
 });
 
 describe('concurrency and live updates', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
-  });
+  const app = appForSuite();
 
   it('R13: no service request is recorded after the removal’s position, however they interleave', async () => {
     const ann = await app.token(people.ann);

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { mintToken } from '../../src/platform/auth/token-minter';
-import { removeDataDir, startApp, TEST_SECRET, type TestApp } from '../support/app';
+import { appForSuite, removeDataDir, startApp, TEST_SECRET, type TestApp } from '../support/app';
 import { eventCount, firstResult, stillAnswers, wsClient, wsUrl } from '../support/security';
 import { people } from '../support/tenants';
 
@@ -127,15 +127,7 @@ describe('graphql-ws: sockets are limited like HTTP requests', () => {
 });
 
 describe('graphql-ws: connection attempts and subscribe messages count against the caller’s rate limit', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await startApp({ env: { RATE_LIMIT_PER_MINUTE: '4' } });
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
-  });
+  const app = appForSuite({ env: { RATE_LIMIT_PER_MINUTE: '4' } });
 
   it('refuses subscribe messages over the limit with RATE_LIMITED, by caller (the budget HTTP uses too)', async () => {
     const wes = await app.token(people.wes);

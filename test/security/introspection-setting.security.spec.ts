@@ -2,19 +2,11 @@ import type { DocumentNode } from 'graphql';
 import { parse } from 'graphql';
 import { VerifiedDocumentStore } from '../../src/platform/graphql/document-store';
 import { currentCaller } from '../../src/platform/security/caller';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 import { people } from '../support/tenants';
 
 describe('GRAPHQL_INTROSPECTION=anyone (development): anonymous callers may read the schema', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await startApp({ env: { GRAPHQL_INTROSPECTION: 'anyone' } });
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
-  });
+  const app = appForSuite({ env: { GRAPHQL_INTROSPECTION: 'anyone' } });
 
   it('answers introspection anonymously, and still nothing else', async () => {
     const schema = await app.gql(null, '{ __schema { queryType { name } } }');

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { loadSettings } from '../../../src/platform/config/settings';
-import { appForSuite, removeDataDir, startApp, type TestApp } from '../../support/app';
+import { appForSuite, type TestApp } from '../../support/app';
 
 const preflight = (app: TestApp, origin: string) =>
   request(app.url)
@@ -25,18 +25,11 @@ describe('CORS_ORIGINS unset (the default)', () => {
 });
 
 describe('CORS_ORIGINS set', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startApp({
-      env: {
-        CORS_ORIGINS: 'https://admin.example.com, http://localhost:5173',
-        GRAPHQL_IDE: 'off',
-      },
-    });
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
+  const app = appForSuite({
+    env: {
+      CORS_ORIGINS: 'https://admin.example.com, http://localhost:5173',
+      GRAPHQL_IDE: 'off',
+    },
   });
 
   it('a listed origin may send a token and read the answer and its request id', async () => {
