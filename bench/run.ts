@@ -4,6 +4,7 @@ import { appendFigures } from './figures/append';
 import { commandPathFigures } from './figures/command-path';
 import { customersPageFigures } from './figures/customers-page';
 import { pageGrowthFigures } from './figures/page-growth';
+import { pastPageSubscriptionsFigures } from './figures/past-page-subscriptions';
 import { customersPageGdapFigures } from './figures/customers-page-gdap';
 import { customersPageGdapHttpFigures } from './figures/customers-page-gdap-http';
 import { graphqlHttpFigures } from './figures/graphql-http';
@@ -70,8 +71,12 @@ const FIGURES: Record<
     ],
   },
   'page-growth': {
-    title: '12. a page of 50 as the data grows: Customers page and audit log (in-process)',
-    run: pageGrowthFigures,
+    title:
+      '12. a page of 50 as the data grows: Customers page, audit log, a past page among other partners (in-process)',
+    run: async (options) => [
+      ...(await pageGrowthFigures(options)),
+      ...(await pastPageSubscriptionsFigures(options)),
+    ],
   },
   'rebuild-writes': {
     title: '13. mutation latency while every read model is rebuilt blue/green (in-process)',

@@ -35,6 +35,8 @@ export interface Sizes {
   customersPage: { sizes: number[]; requests: number };
   /** Figure 12: the same page at a small and a large size. */
   pageGrowth: { customers: number[]; auditEntries: number[]; requests: number };
+  /** A past Customers page of 50 whose customers each hold `others` subscriptions of another partner. */
+  pastPage: { others: number; requests: number };
   scaleout: { customers: number; seconds: number; connections: number; tail: number };
   soak: { seconds: number; writesPerSecond: number };
   /** Figure 13: the store rebuilt blue/green while `mutations` invitations are written. */
@@ -53,6 +55,7 @@ const SIZES: Record<Mode, Sizes> = {
     revocation: { pairs: 500, writers: 16 },
     customersPage: { sizes: [1_000, 100_000], requests: 1_000 },
     pageGrowth: { customers: [1_000, 100_000], auditEntries: [1_000, 1_000_000], requests: 2_000 },
+    pastPage: { others: 200, requests: 500 },
     scaleout: { customers: 20_000, seconds: 10, connections: 12, tail: 200 },
     soak: { seconds: 600, writesPerSecond: 50 },
     rebuildWrites: { events: 200_000, mutations: 1_000 },
@@ -68,6 +71,7 @@ const SIZES: Record<Mode, Sizes> = {
     revocation: { pairs: 100, writers: 16 },
     customersPage: { sizes: [1_000, 100_000], requests: 200 },
     pageGrowth: { customers: [1_000, 100_000], auditEntries: [1_000, 1_000_000], requests: 500 },
+    pastPage: { others: 200, requests: 100 },
     scaleout: { customers: 1_000, seconds: 1.5, connections: 12, tail: 50 },
     soak: { seconds: 20, writesPerSecond: 50 },
     rebuildWrites: { events: 30_000, mutations: 300 },
@@ -83,6 +87,7 @@ const SIZES: Record<Mode, Sizes> = {
     revocation: { pairs: 3, writers: 4 },
     customersPage: { sizes: [100, 1_000], requests: 10 },
     pageGrowth: { customers: [100, 1_000], auditEntries: [100, 2_000], requests: 10 },
+    pastPage: { others: 5, requests: 5 },
     scaleout: { customers: 30, seconds: 0.3, connections: 6, tail: 5 },
     soak: { seconds: 2, writesPerSecond: 20 },
     rebuildWrites: { events: 1_000, mutations: 10 },
