@@ -2,7 +2,7 @@ import type { Actor } from '../../src/platform/domain/actor';
 import { streamIds } from '../../src/platform/domain/streams';
 import { relationshipDecider } from '../../src/invitations/domain/relationship.decider';
 import { AggregateStore } from '../../src/platform/write/aggregate-store';
-import { acceptedCustomers, removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, acceptedCustomers } from '../support/app';
 import { people } from '../support/tenants';
 
 const PROVISION = `mutation ($input: ProvisionAzureSubscriptionInput!) { provisionAzureSubscription(input: $input) { id } }`;
@@ -25,17 +25,12 @@ const ANN: Actor = {
  * subscription. These tests hold it to that.
  */
 describe('a provisioning that stopped between its link and its subscription', () => {
-  let app: TestApp;
+  const app = appForSuite();
   let ann: string;
 
   beforeAll(async () => {
-    app = await startApp();
     ann = await app.token(people.ann);
     await acceptedCustomers(app, ann, 2);
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('R9: a subscription the partner did provision keeps the relationship from ending', async () => {

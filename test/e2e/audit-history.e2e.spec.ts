@@ -1,6 +1,6 @@
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';
 
 const REQUEST = `mutation ($input: RequestResellerRelationshipInput!) { requestResellerRelationship(input: $input) { id } }`;
@@ -22,14 +22,13 @@ const DAP_STREAM = 'dapgrant-contoso-partners_fabrikam';
 const DAP_ROLES = ['Global Administrator', 'Helpdesk Administrator'];
 
 describe('history, asOf and live audit entries over GraphQL', () => {
-  let app: TestApp;
+  const app = appForSuite();
   let ann: string;
   let fay: string;
   let invitationId: string;
   const moments: Record<string, string> = {};
 
   beforeAll(async () => {
-    app = await startApp();
     ann = await app.token(people.ann);
     fay = await app.token(people.fay);
     moments.beforeAnything = app.clock.now().toISOString();
@@ -44,10 +43,6 @@ describe('history, asOf and live audit entries over GraphQL', () => {
     await app.gql(fay, REMOVE);
     app.clock.advance(60_000);
     moments.afterRemoval = app.clock.now().toISOString();
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('R43: history lists one aggregate’s events in order, each with the state after it', async () => {

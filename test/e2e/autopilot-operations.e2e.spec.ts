@@ -1,4 +1,4 @@
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 import { AUTOPILOT, relate } from '../support/autopilot';
 import { people } from '../support/tenants';
 import {
@@ -14,13 +14,12 @@ import {
  * each row acts on a fresh device, added by whom the row says.
  */
 describe.each(['current', 'dap-required'] as const)('AUTOPILOT_POLICY=%s', (policy) => {
-  let app: TestApp;
+  const app = appForSuite({ env: { AUTOPILOT_POLICY: policy } });
   let tokens: Record<'ann' | 'otto' | 'fay', string>;
   let profileId: string;
   let serial = 0;
 
   beforeAll(async () => {
-    app = await startApp({ env: { AUTOPILOT_POLICY: policy } });
     tokens = {
       ann: await app.token(people.ann),
       otto: await app.token(people.otto),
@@ -32,10 +31,6 @@ describe.each(['current', 'dap-required'] as const)('AUTOPILOT_POLICY=%s', (poli
       input: { customerTenantId: 'fabrikam', name: 'Standard' },
     });
     profileId = created.data.createAutopilotProfile.id;
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   async function addDevice(caller: 'ann' | 'otto', adder: Adder): Promise<string> {

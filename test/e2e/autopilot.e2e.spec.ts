@@ -1,4 +1,4 @@
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 import { AUTOPILOT, headPosition, relate } from '../support/autopilot';
 import { people } from '../support/tenants';
 
@@ -17,7 +17,7 @@ interface Device {
 }
 
 describe('Windows Autopilot over GraphQL, policy current', () => {
-  let app: TestApp;
+  const app = appForSuite();
   let ann: string;
   let sam: string;
   let fay: string;
@@ -28,15 +28,10 @@ describe('Windows Autopilot over GraphQL, policy current', () => {
     (await devices(token)).find((device) => device.id === id);
 
   beforeAll(async () => {
-    app = await startApp();
     ann = await app.token(people.ann);
     sam = await app.token(people.sam);
     fay = await app.token(people.fay);
     await relate(app, ann, false);
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('R30–R34, R36: the profile and device story, from creation to deletion', async () => {
@@ -250,7 +245,7 @@ describe('Windows Autopilot over GraphQL, policy current', () => {
 });
 
 describe('Windows Autopilot over GraphQL, AUTOPILOT_POLICY=dap-required', () => {
-  let app: TestApp;
+  const app = appForSuite({ env: { AUTOPILOT_POLICY: 'dap-required' } });
   let ann: string;
   let otto: string;
   let fay: string;
@@ -266,16 +261,11 @@ describe('Windows Autopilot over GraphQL, AUTOPILOT_POLICY=dap-required', () => 
   };
 
   beforeAll(async () => {
-    app = await startApp({ env: { AUTOPILOT_POLICY: 'dap-required' } });
     ann = await app.token(people.ann);
     otto = await app.token(people.otto);
     fay = await app.token(people.fay);
     await relate(app, ann, false);
     await relate(app, otto, true);
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('R35: DAP decides profiles and other parties’ devices; without it a partner removes only its own', async () => {

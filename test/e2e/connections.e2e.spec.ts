@@ -1,4 +1,4 @@
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 import { AUTOPILOT, relate } from '../support/autopilot';
 import { people } from '../support/tenants';
 
@@ -17,7 +17,7 @@ const CONNECTION =
   'totalCount nodes { id } edges { cursor node { id } } pageInfo { hasNextPage endCursor }';
 
 describe('every list is a connection; the old lists still answer (deprecated)', () => {
-  let app: TestApp;
+  const app = appForSuite();
   let ann: string;
   let fay: string;
 
@@ -45,7 +45,6 @@ describe('every list is a connection; the old lists still answer (deprecated)', 
   };
 
   beforeAll(async () => {
-    app = await startApp();
     ann = await app.token(people.ann);
     fay = await app.token(people.fay);
     await relate(app, ann, true);
@@ -71,10 +70,6 @@ describe('every list is a connection; the old lists still answer (deprecated)', 
       input: { customerTenantId: 'fabrikam', source: 'INTUNE', devices: [{ productKey: 'PK-4' }] },
     });
     expect(byFay.errors).toBeUndefined();
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('R5: invitationsConnection pages the same invitations as invitations, filtered by status', async () => {

@@ -1,5 +1,5 @@
 import { people } from '../support/tenants';
-import { type GraphQLResponse, removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, type GraphQLResponse } from '../support/app';
 
 const INVITE = `mutation ($customer: ID!) { requestResellerRelationship(input: { customerTenantId: $customer }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
@@ -27,7 +27,7 @@ const azure = (row: Row) => row.services.find((service) => service.name === 'Azu
 const names = (row: Row) => row.azureSubscriptions.map((subscription) => subscription.displayName);
 
 describe('Azure subscriptions on the Customers page rows (R16, R17, R23)', () => {
-  let app: TestApp;
+  const app = appForSuite();
   let ann: string;
   let hal: string;
   let fay: string;
@@ -42,7 +42,6 @@ describe('Azure subscriptions on the Customers page rows (R16, R17, R23)', () =>
     (await page(token)).find((row) => row.tenantId === tenantId)!;
 
   beforeAll(async () => {
-    app = await startApp();
     [ann, hal, fay, wes] = await Promise.all(
       [people.ann, people.hal, people.fay, people.wes].map((person) => app.token(person)),
     );
@@ -66,11 +65,6 @@ describe('Azure subscriptions on the Customers page rows (R16, R17, R23)', () =>
       });
       expect(provisioned.errors).toBeUndefined();
     }
-  });
-
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('R16, R17: a row lists the partner’s first 20 subscriptions by name and says it has more; customer and customersCsv agree', async () => {

@@ -1,4 +1,4 @@
-import { acceptedCustomers, removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, acceptedCustomers } from '../support/app';
 import { people } from '../support/tenants';
 
 const PAGE = `query ($first: Int, $after: String) { customers(first: $first, after: $after) {
@@ -7,18 +7,13 @@ const NODES_ONLY = `query ($first: Int, $after: String) { customers(first: $firs
   nodes { tenantId } pageInfo { hasNextPage endCursor } } }`;
 
 describe('the partner’s Customers page over GraphQL', () => {
-  let app: TestApp;
+  const app = appForSuite();
   let ann: string;
   const customers = 5;
 
   beforeAll(async () => {
-    app = await startApp();
     ann = await app.token(people.ann);
     await acceptedCustomers(app, ann, customers);
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('R16: every edge holds its node, and its cursor pages on from that row', async () => {

@@ -1,5 +1,5 @@
 import type { TokenClaims } from '../../src/platform/auth/token-claims';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 import { people } from '../support/tenants';
 
 const INVITE = `mutation ($dap: Boolean!) { requestResellerRelationship(input: { includeDelegatedAdmin: $dap }) { id } }`;
@@ -33,7 +33,7 @@ const LATE = customer('late', 'Late Comer', 'late.example');
 type Variables = Record<string, unknown>;
 
 describe('Customers page: search, filters, sort and paging (R16)', () => {
-  let app: TestApp;
+  const app = appForSuite();
   let ann: string;
   let sam: string;
 
@@ -65,7 +65,6 @@ describe('Customers page: search, filters, sort and paging (R16)', () => {
   };
 
   beforeAll(async () => {
-    app = await startApp();
     ann = await app.token(people.ann);
     sam = await app.token(people.sam);
     await accept(people.fay, true); // fabrikam: DAP, an Azure subscription
@@ -76,10 +75,6 @@ describe('Customers page: search, filters, sort and paging (R16)', () => {
     expect((await app.gql(await app.token(people.wes), REMOVE_DAP)).errors).toBeUndefined();
     expect((await app.gql(ann, PROVISION)).errors).toBeUndefined();
     expect((await app.gql(ann, END, { id: 'northwind' })).errors).toBeUndefined();
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('R16: search matches a prefix of the name or the domain, ignoring case and accents', async () => {

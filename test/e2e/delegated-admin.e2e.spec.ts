@@ -2,7 +2,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { people } from '../support/tenants';
-import { appForSuite, removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 
 const REQUEST = `mutation ($input: RequestResellerRelationshipInput!) { requestResellerRelationship(input: $input) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId delegatedAdmin { status roles } } }`;
@@ -23,7 +23,7 @@ const SR = {
 };
 
 describe('delegated admin privileges over GraphQL', () => {
-  let app: TestApp;
+  const app = appForSuite();
   let ann: string;
   let fay: string;
 
@@ -44,13 +44,8 @@ describe('delegated admin privileges over GraphQL', () => {
   };
 
   beforeAll(async () => {
-    app = await startApp();
     ann = await app.token(people.ann);
     fay = await app.token(people.fay);
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('R10–R16, R8: the whole story, from invitation with DAP to removal and back; the Customers page follows (R16)', async () => {

@@ -1,5 +1,5 @@
 import { customerAdmin, people } from '../support/tenants';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 
 const REQUEST = `mutation ($input: RequestResellerRelationshipInput!) {
   requestResellerRelationship(input: $input) {
@@ -12,18 +12,13 @@ const CUSTOMERS = `query ($first: Int, $after: String) { customers(first: $first
   totalCount nodes { tenantId name domain relationshipSince } edges { cursor node { tenantId } } pageInfo { hasNextPage endCursor } } }`;
 
 describe('reseller invitations over GraphQL', () => {
-  let app: TestApp;
+  const app = appForSuite();
   let ann: string;
   let fay: string;
 
   beforeAll(async () => {
-    app = await startApp();
     ann = await app.token(people.ann);
     fay = await app.token(people.fay);
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   const eventCount = async () => {

@@ -1,4 +1,4 @@
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 import { people } from '../support/tenants';
 
 const INVITE = `mutation { requestResellerRelationship(input: { customerTenantId: "fabrikam" }) { id } }`;
@@ -37,22 +37,17 @@ const READS: [string, string, (invitationId: string) => Record<string, unknown>]
 ];
 
 describe('partner reads need a partner role (R16)', () => {
-  let app: TestApp;
+  const app = appForSuite();
   let ann: string;
   let nora: string;
   let invitationId: string;
 
   beforeAll(async () => {
-    app = await startApp();
     ann = await app.token(people.ann);
     nora = await app.token({ ...people.ann, sub: 'nora', name: 'Nora', roles: [] });
     invitationId = (await app.gql(ann, INVITE)).data.requestResellerRelationship.id;
     const accepted = await app.gql(await app.token(people.fay), ACCEPT, { id: invitationId });
     expect(accepted.errors).toBeUndefined();
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it.each(READS)(

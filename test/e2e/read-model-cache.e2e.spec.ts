@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { READ_STORE, type ReadStore } from '../../src/platform/read-store/read-store';
-import { acceptedCustomers, removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, acceptedCustomers } from '../support/app';
 import { customerAdmin, people } from '../support/tenants';
 
 const REQUEST = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true }) { id } }`;
@@ -20,7 +20,7 @@ const nodeOf = (page: any, tenantId: string): Node =>
  * new.
  */
 describe('the Customers page read-model cache', () => {
-  let app: TestApp;
+  const app = appForSuite();
   let ann: string;
   let readStore: ReadStore;
   const rename = (name: string) =>
@@ -30,14 +30,9 @@ describe('the Customers page read-model cache', () => {
     );
 
   beforeAll(async () => {
-    app = await startApp();
     readStore = app.app.get<ReadStore>(READ_STORE);
     ann = await app.token(people.ann);
     await acceptedCustomers(app, ann, 3);
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
   afterEach(() => rename('Customer 000'));
 

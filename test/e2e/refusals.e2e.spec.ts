@@ -1,4 +1,4 @@
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 import { people } from '../support/tenants';
 
 const STABLE_CODES = [
@@ -141,7 +141,7 @@ const REFUSALS: { name: string; who: Who; mutation: string; code: string; rule?:
 ];
 
 describe('R50: a refused command changes nothing, appends no event, and says why with a stable code', () => {
-  let app: TestApp;
+  const app = appForSuite();
   const ids: Record<string, string> = {};
 
   const headPosition = async () => {
@@ -155,7 +155,6 @@ describe('R50: a refused command changes nothing, appends no event, and says why
   };
 
   beforeAll(async () => {
-    app = await startApp();
     const ann = await app.token(people.ann);
     const fay = await app.token(people.fay);
     const invite = async () =>
@@ -173,10 +172,6 @@ describe('R50: a refused command changes nothing, appends no event, and says why
         'mutation { provisionAzureSubscription(input: { customerTenantId: "fabrikam", displayName: "Prod" }) { id } }',
       )
     ).data.provisionAzureSubscription.id;
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it.each(REFUSALS)('R50: $name → $code', async ({ who, mutation, code, rule }) => {

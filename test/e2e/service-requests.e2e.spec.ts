@@ -1,5 +1,5 @@
 import { people } from '../support/tenants';
-import { type GraphQLResponse, removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, type GraphQLResponse } from '../support/app';
 
 const REQUEST = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
@@ -11,14 +11,13 @@ const LIST = `query ($filter: ServiceRequestFilterInput, $first: Int, $after: St
 const PAGE = `query ($asOf: DateTime) { partnerRelationships(asOf: $asOf) { partnerTenantId serviceRequestCount } }`;
 
 describe('service requests, listed by both sides (R13, R14, R17)', () => {
-  let app: TestApp;
+  const app = appForSuite();
   const token = (person: keyof typeof people) => app.token(people[person]);
   const titles = (answer: GraphQLResponse) =>
     answer.data.serviceRequests.nodes.map((node: { title: string }) => node.title);
   let beforeAny: Date;
 
   beforeAll(async () => {
-    app = await startApp();
     for (const [partner, customer] of [
       ['ann', 'fay'],
       ['otto', 'fay'],
@@ -45,10 +44,6 @@ describe('service requests, listed by both sides (R13, R14, R17)', () => {
       expect(opened.errors).toBeUndefined();
       app.clock.advance(1_000);
     }
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('R17: a partner’s users list the requests their tenant opened, newest first, any partner role', async () => {

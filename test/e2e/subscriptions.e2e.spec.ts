@@ -1,5 +1,5 @@
 import { people } from '../support/tenants';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 
 const REQUEST = `mutation { requestResellerRelationship(input: { customerTenantId: "fabrikam" }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
@@ -24,7 +24,7 @@ const contosoAdmins = {
 };
 
 describe('Azure subscriptions and their role assignments over GraphQL', () => {
-  let app: TestApp;
+  const app = appForSuite();
   let ann: string;
   let sam: string;
   let fay: string;
@@ -38,16 +38,11 @@ describe('Azure subscriptions and their role assignments over GraphQL', () => {
   };
 
   beforeAll(async () => {
-    app = await startApp();
     [ann, sam, fay] = await Promise.all([
       app.token(people.ann),
       app.token(people.sam),
       app.token(people.fay),
     ]);
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('R22: a Helpdesk agent may never provision: FORBIDDEN, with or without a relationship', async () => {

@@ -1,22 +1,17 @@
 import { AuditQueries } from '../../projections/audit/audit.queries';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 import { people } from '../support/tenants';
 
 const REQUEST = `mutation ($input: RequestResellerRelationshipInput!) { requestResellerRelationship(input: $input) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { delegatedAdmin { status } } }`;
 
 describe('totalCount is counted only when the caller asks for it', () => {
-  let app: TestApp;
+  const app = appForSuite({ env: { GRAPHQL_RESPONSE_CACHE: 'off' } });
   beforeAll(async () => {
-    app = await startApp({ env: { GRAPHQL_RESPONSE_CACHE: 'off' } });
     const id = (await app.gql(await app.token(people.ann), REQUEST, { input: {} })).data
       .requestResellerRelationship.id;
     await app.gql(await app.token(people.fay), ACCEPT, { id });
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 import { people } from '../support/tenants';
 import { eventually } from './support/eventually';
 import { isUnavailable } from './support/fault-server';
@@ -8,17 +8,8 @@ import { lockFromAnotherProcess } from './support/locker';
 const INVITE = 'mutation { requestResellerRelationship(input: {}) { id } }';
 
 describe('faults: backpressure when the projections fall behind', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await startApp({
-      env: { PROJECTION_MAX_LAG: '3', READ_YOUR_WRITES_TIMEOUT_MS: '500' },
-    });
-  });
-
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
+  const app = appForSuite({
+    env: { PROJECTION_MAX_LAG: '3', READ_YOUR_WRITES_TIMEOUT_MS: '500' },
   });
 
   it('past PROJECTION_MAX_LAG, writes are refused UNAVAILABLE (PROJECTION_LAG) and record nothing; they are taken again once the read models catch up', async () => {

@@ -1,6 +1,6 @@
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 import { people } from '../support/tenants';
 
 const DAY = 86_400_000;
@@ -79,14 +79,13 @@ const outcome = (answer: Answer) =>
  * directory-role listing never shows the partner's users (R11), whatever they hold.
  */
 describe('R40, R67: effectiveAccess agrees with the commands over HTTP, every partner role and GDAP state', () => {
-  let app: TestApp;
+  const app = appForSuite({
+    env: { AUTOPILOT_POLICY: 'dap-required', GDAP_SCHEDULER_MAX_SLEEP_MS: '20' },
+  });
   const tokens: Record<string, string> = {};
   let fay: string;
 
   beforeAll(async () => {
-    app = await startApp({
-      env: { AUTOPILOT_POLICY: 'dap-required', GDAP_SCHEDULER_MAX_SLEEP_MS: '20' },
-    });
     fay = await app.token(people.fay);
     for (const { row, claims } of ROWS) tokens[row] = await app.token(claims);
     const invitation = await app.gql(tokens['Admin Agents'], INVITE);
@@ -95,10 +94,6 @@ describe('R40, R67: effectiveAccess agrees with the commands over HTTP, every pa
     expect(
       (await app.gql(await app.token(tina), ADD_DEVICE, { serial: 'T-1' })).errors,
     ).toBeUndefined();
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   const tick = () => app.app.get(GdapScheduler).runDue();

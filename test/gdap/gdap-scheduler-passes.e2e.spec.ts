@@ -3,7 +3,7 @@ import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/eve
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
 import { AggregateStore } from '../../src/platform/write/aggregate-store';
-import { appForSuite, removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, type TestApp } from '../support/app';
 import { people } from '../support/tenants';
 
 jest.mock('../../src/gdap/domain/due-transitions', () => {
@@ -38,7 +38,7 @@ async function pendingRelationship(app: TestApp, token: string, displayName: str
  * partner at every command.
  */
 describe('the GDAP scheduler looks again only at partners whose stream moved', () => {
-  let app: TestApp;
+  const app = appForSuite();
   let ann: string;
   let scheduler: GdapScheduler;
   const looks = nextDueAt as jest.MockedFunction<typeof nextDueAt>;
@@ -46,14 +46,9 @@ describe('the GDAP scheduler looks again only at partners whose stream moved', (
   const pending = (displayName: string) => pendingRelationship(app, ann, displayName);
 
   beforeAll(async () => {
-    app = await startApp();
     ann = await app.token(people.ann);
     scheduler = app.app.get(GdapScheduler);
     await scheduler.stop(); // this test runs the passes itself
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('R69: passes over an unchanged stream find its due time without looking through it', async () => {

@@ -1,5 +1,5 @@
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 import { eventCount } from '../support/security';
 import { people } from '../support/tenants';
 
@@ -39,18 +39,13 @@ const flatBody = {
 
 /** Graph's forms of GDAP inputs and fields, beside this API's flat ones (R60, R65, R66). */
 describe('GDAP in Graph’s shapes', () => {
-  let app: TestApp;
+  const app = appForSuite({ env: { GDAP_SCHEDULER_MAX_SLEEP_MS: '86400000' } });
   let ann: string;
   let fay: string;
 
   beforeAll(async () => {
-    app = await startApp({ env: { GDAP_SCHEDULER_MAX_SLEEP_MS: '86400000' } });
     ann = await app.token(people.ann);
     fay = await app.token(people.fay);
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   async function refusal(query: string, input: Record<string, unknown>) {

@@ -1,4 +1,4 @@
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 import { people } from '../support/tenants';
 
 const REQUEST = `mutation ($input: RequestResellerRelationshipInput!) { requestResellerRelationship(input: $input) { id } }`;
@@ -8,23 +8,18 @@ const HISTORY = `query ($id: String!) { history(streamId: $id) { type actor { us
 const ACCESS = `query ($u: ID) { effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "woodgrove", userId: $u) { partnerTenantId customerTenantId userId capabilities { role action allowed reason rule } } }`;
 
 describe('disclosure: answers tell callers no more than R42 and R17 let them see', () => {
-  let app: TestApp;
+  const app = appForSuite();
   let ann: string;
   let fay: string;
   let invitationId: string;
 
   beforeAll(async () => {
-    app = await startApp();
     ann = await app.token(people.ann);
     fay = await app.token(people.fay);
     invitationId = (await app.gql(ann, REQUEST, { input: { customerTenantId: 'fabrikam' } })).data
       .requestResellerRelationship.id;
     await app.gql(fay, ACCEPT, { id: invitationId });
     await app.gql(fay, REMOVE);
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('R42: history shows who did what only where auditLog would show that event to the caller', async () => {

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { mintToken } from '../../src/platform/auth/token-minter';
-import { appForSuite, removeDataDir, startApp, TEST_SECRET, type TestApp } from '../support/app';
+import { appForSuite, TEST_SECRET, type TestApp } from '../support/app';
 import { eventCount, firstResult, stillAnswers, wsClient, wsUrl } from '../support/security';
 import { people } from '../support/tenants';
 
@@ -17,16 +17,11 @@ function rawSocket(app: TestApp) {
 }
 
 describe('graphql-ws: sockets are limited like HTTP requests', () => {
-  let app: TestApp;
+  const app = appForSuite({ env: { GRAPHQL_WS_MAX_SUBSCRIPTIONS: '2' } });
   let fay: string;
 
   beforeAll(async () => {
-    app = await startApp({ env: { GRAPHQL_WS_MAX_SUBSCRIPTIONS: '2' } });
     fay = await app.token(people.fay);
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('refuses connection_init without a valid token (4403), and the server keeps answering', async () => {

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import request from 'supertest';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, type TestApp } from '../support/app';
 import { eventCount, stillAnswers } from '../support/security';
 import { people } from '../support/tenants';
 
@@ -21,24 +21,19 @@ function openSocket(app: TestApp): Promise<Socket> {
 }
 
 describe('HTTP: callers, connections and answers are bounded', () => {
-  let app: TestApp;
+  const app = appForSuite({
+    env: {
+      RATE_LIMIT_PER_MINUTE: '30',
+      GRAPHQL_MAX_RESPONSE_BYTES: '4000',
+      HTTP_HEADERS_TIMEOUT_MS: '500',
+      HTTP_REQUEST_TIMEOUT_MS: '1000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '300',
+    },
+  });
   let ann: string;
 
   beforeAll(async () => {
-    app = await startApp({
-      env: {
-        RATE_LIMIT_PER_MINUTE: '30',
-        GRAPHQL_MAX_RESPONSE_BYTES: '4000',
-        HTTP_HEADERS_TIMEOUT_MS: '500',
-        HTTP_REQUEST_TIMEOUT_MS: '1000',
-        HTTP_KEEP_ALIVE_TIMEOUT_MS: '300',
-      },
-    });
     ann = await app.token(people.ann);
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('answers without X-Powered-By', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { verifyAudit } from '../../src/audit/audit-verify';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
 import { ReadStore } from '../../src/platform/read-store/read-store';
-import { acceptedCustomers, removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, acceptedCustomers } from '../support/app';
 import { eventCount, stillAnswers } from '../support/security';
 import { people } from '../support/tenants';
 
@@ -13,7 +13,7 @@ const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id
 const REQUEST = `mutation { requestResellerRelationship(input: {}) { id } }`;
 
 describe('inputs: ids, tenant normalisation, Unicode and dates are checked where they enter', () => {
-  let app: TestApp;
+  const app = appForSuite();
   let ann: string;
   let fay: string;
 
@@ -31,15 +31,10 @@ describe('inputs: ids, tenant normalisation, Unicode and dates are checked where
   };
 
   beforeAll(async () => {
-    app = await startApp();
     ann = await app.token(people.ann);
     fay = await app.token(people.fay);
     const invitation = await app.gql(ann, REQUEST);
     await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id });
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it.each(['fabrikam_x', 'partners_fabrikam', 'a-', '-a', 'fab rikam', 'fabrikam/..', 'ﬁ', ''])(

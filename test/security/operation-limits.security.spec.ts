@@ -1,4 +1,4 @@
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 import { eventCount, firstResult, stillAnswers, wsClient } from '../support/security';
 import { people } from '../support/tenants';
 
@@ -54,16 +54,11 @@ const OVER_THE_LIMIT: { name: string; limit: string; query: string }[] = [
 ];
 
 describe('operation limits: every operation is costed and refused before it runs', () => {
-  let app: TestApp;
+  const app = appForSuite({ env: LIMITED });
   let ann: string;
 
   beforeAll(async () => {
-    app = await startApp({ env: LIMITED });
     ann = await app.token(people.ann);
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it.each(OVER_THE_LIMIT)(

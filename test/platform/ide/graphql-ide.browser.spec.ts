@@ -1,17 +1,12 @@
 import request from 'supertest';
-import { acceptedCustomers, removeDataDir, startApp, type TestApp } from '../../support/app';
+import { appForSuite, acceptedCustomers } from '../../support/app';
 import { chromiumAvailable, launchChromium } from '../../support/chromium';
 import { people } from '../../support/tenants';
 
 describe('the GraphQL IDE', () => {
-  let app: TestApp;
+  const app = appForSuite();
   beforeAll(async () => {
-    app = await startApp();
     await acceptedCustomers(app, await app.token(people.ann), 2);
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('GET /graphql from a browser gets the IDE page, from this server only; GraphQL clients are unaffected', async () => {

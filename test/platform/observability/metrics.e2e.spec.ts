@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { Metrics } from '../../../src/platform/observability/metrics';
 import { EsdbDouble } from '../../support/esdb-double/esdb-double';
-import { removeDataDir, startApp, type TestApp } from '../../support/app';
+import { appForSuite, removeDataDir, startApp, type TestApp } from '../../support/app';
 import { people } from '../../support/tenants';
 
 const INVITE = `mutation { requestResellerRelationship(input: { customerTenantId: "fabrikam" }) { id } }`;
@@ -21,9 +21,8 @@ async function scrape(app: TestApp): Promise<string> {
 }
 
 describe('/metrics', () => {
-  let app: TestApp;
+  const app = appForSuite();
   beforeAll(async () => {
-    app = await startApp();
     const ann = await app.token(people.ann);
     const invitation = await app.gql(ann, INVITE);
     await app.gql(await app.token(people.fay), ACCEPT, {
@@ -33,10 +32,6 @@ describe('/metrics', () => {
     await app.gql(null, '{ invitations { id } }'); // UNAUTHENTICATED
     await app.gql(ann, '{ customers { totalCount } }');
     await app.gql(ann, '{ customers { totalCount } }'); // answered from the response cache
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('counts requests by operation and outcome, and refusals by operation and code', async () => {

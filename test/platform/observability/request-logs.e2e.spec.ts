@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import { READ_STORE, type ReadStore } from '../../../src/platform/read-store/read-store';
-import { removeDataDir, startApp, type TestApp } from '../../support/app';
+import { appForSuite } from '../../support/app';
 import { LogLines } from '../../support/log-lines';
 import { people } from '../../support/tenants';
 
@@ -12,7 +12,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('request ids, trace context and request logs', () => {
   const logs = new LogLines();
-  let app: TestApp;
+  const app = appForSuite({ env: { LOG_LEVEL: 'debug' }, logDestination: logs });
 
   const post = async (query: string, options: { token?: string; headers?: object } = {}) => {
     const call = request(app.url).post('/graphql').set('content-type', 'application/json');
@@ -30,14 +30,6 @@ describe('request ids, trace context and request logs', () => {
       await store.close();
     }
   };
-
-  beforeAll(async () => {
-    app = await startApp({ env: { LOG_LEVEL: 'debug' }, logDestination: logs });
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
-  });
 
   it('R41: the x-request-id a caller sends comes back and is the correlation id of every event the request causes', async () => {
     const ann = await app.token(people.ann);
