@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { customerMapper } from '../../src/delegated-admin/customers-page/customer.mapper';
 import type { Actor } from '../../src/platform/domain/actor';
 import { ReadStore } from '../../src/platform/read-store/read-store';
+import { createReadModels } from '../../test/support/read-model-tables';
 import { PartnerSubscriptionsQueries } from '../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import {
@@ -34,8 +35,7 @@ const viewer: Actor = {
 export function withGdap(file: string, customers: number, relationships: boolean): void {
   const store = new ReadStore(file);
   store.transaction(() => {
-    gdapRelationshipsProjection.schema.forEach((ddl) => store.db.exec(ddl));
-    gdapRelationshipsProjection.queryIndexes?.forEach((ddl) => store.db.exec(ddl));
+    createReadModels(store, [gdapRelationshipsProjection]);
     if (!relationships) return;
     for (let index = 0; index < customers; index++) {
       const view = activeGdapView(PARTNER, index);

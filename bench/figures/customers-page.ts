@@ -11,6 +11,7 @@ import {
 } from '../../src/delegated-admin/domain/customer-search';
 import type { Actor } from '../../src/platform/domain/actor';
 import { ReadStore } from '../../src/platform/read-store/read-store';
+import { createReadModels } from '../../test/support/read-model-tables';
 import { customersProjection } from '../../projections/delegated-admin/customers.projection';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { RELATIONSHIP_COLUMNS } from '../../projections/delegated-admin/relationship-row';
@@ -103,14 +104,11 @@ export function populate(
   store.transaction(() => {
     // The page's query joins each row's GDAP summary (none here: figure 11 adds them) and
     // filters by the partner's subscriptions.
-    for (const projection of [
+    createReadModels(store, [
       customersProjection,
       partnerSubscriptionsProjection,
       gdapRelationshipsProjection,
-    ]) {
-      projection.schema.forEach((ddl) => store.db.exec(ddl));
-      projection.queryIndexes?.forEach((ddl) => store.db.exec(ddl));
-    }
+    ]);
     for (let index = 0; index < customers; index++) {
       const name = `${FIRST[Math.floor(random.next() * FIRST.length)]} ${SECOND[Math.floor(random.next() * SECOND.length)]} ${index}`;
       const domain = `${searchKey(name).replace(/[^a-z0-9]+/g, '')}.onmicrosoft.com`;

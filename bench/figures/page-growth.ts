@@ -5,6 +5,7 @@ import { STORED_COLUMNS } from '../../projections/audit/audit-columns';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { readCustomersPage } from '../../src/delegated-admin/customers-page/customers-page';
 import { ReadStore } from '../../src/platform/read-store/read-store';
+import { createReadModels } from '../../test/support/read-model-tables';
 import type { BenchOptions } from '../lib/options';
 import { Random } from '../lib/random';
 import { buildFigure, type Figure, type Sample } from '../lib/report';
@@ -21,8 +22,7 @@ const customersIn = (entries: number) => Math.max(1, Math.floor(entries / ENTRIE
 function populateAudit(file: string, entries: number): void {
   const store = new ReadStore(file);
   store.transaction(() => {
-    auditProjection.schema.forEach((ddl) => store.db.exec(ddl));
-    auditProjection.queryIndexes?.forEach((ddl) => store.db.exec(ddl));
+    createReadModels(store, [auditProjection]);
     const insert = store.db.prepare(
       `INSERT INTO audit_log (${STORED_COLUMNS.join(', ')})
        VALUES (${STORED_COLUMNS.map((column) => `@${column}`).join(', ')})`,

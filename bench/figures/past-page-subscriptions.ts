@@ -3,6 +3,7 @@ import { subscriptionsProjection } from '../../projections/azure-subscriptions/s
 import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
 import { rowSubscriptionsAsOf } from '../../src/delegated-admin/customers-page/customers-page';
 import { ReadStore } from '../../src/platform/read-store/read-store';
+import { createReadModels } from '../../test/support/read-model-tables';
 import type { BenchOptions } from '../lib/options';
 import { buildFigure, type Figure, type Sample } from '../lib/report';
 import { alternate, inScratchDir } from '../lib/scratch';
@@ -22,8 +23,7 @@ const AS_OF = new Date('2026-01-01T00:00:00.000Z');
 function populate(file: string, others: number): void {
   const store = new ReadStore(file);
   store.transaction(() => {
-    subscriptionsProjection.schema.forEach((ddl) => store.db.exec(ddl));
-    subscriptionsProjection.queryIndexes?.forEach((ddl) => store.db.exec(ddl));
+    createReadModels(store, [subscriptionsProjection]);
     const subscription = store.db.prepare(
       `INSERT INTO azure_subscriptions VALUES (?, ?, ?, ?, '${CREATED}', NULL)`,
     );
