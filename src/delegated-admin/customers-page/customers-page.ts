@@ -119,8 +119,9 @@ export function gdapOfRows(
 }
 
 /**
- * R43: a row's subscriptions at a past moment, from every subscription the customer had then (the
- * subscriptions read model's history): those the partner saw, cut as a current row is.
+ * R43: a row's subscriptions at a past moment, from the subscriptions read model's history (the
+ * page reads those the partner could see then, `seenByPartner`): those the partner saw, cut as a
+ * current row is.
  */
 export function rowSubscriptionsAsOf(
   partnerTenantId: string,
