@@ -1,7 +1,7 @@
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 import { LogLines } from '../support/log-lines';
 import { eventCount, stillAnswers } from '../support/security';
 import { people } from '../support/tenants';
@@ -28,17 +28,16 @@ const LONG = 'x'.repeat(100_000);
  * still answering; refusals logged below error level.
  */
 describe('GDAP: hostile input is refused with a stable code and changes nothing', () => {
-  let app: TestApp;
+  const logs = new LogLines();
+  const app = appForSuite({
+    env: { LOG_LEVEL: 'info', GDAP_SCHEDULER_MAX_SLEEP_MS: '86400000' },
+    logDestination: logs,
+  });
   let ann: string;
   let fay: string;
   let relationshipId: string;
-  const logs = new LogLines();
 
   beforeAll(async () => {
-    app = await startApp({
-      env: { LOG_LEVEL: 'info', GDAP_SCHEDULER_MAX_SLEEP_MS: '86400000' },
-      logDestination: logs,
-    });
     ann = await app.token(people.ann);
     fay = await app.token(people.fay);
     const created = await app.gql(ann, CREATE, {
@@ -50,10 +49,6 @@ describe('GDAP: hostile input is refused with a stable code and changes nothing'
       },
     });
     relationshipId = created.data.createDelegatedAdminRelationship.id;
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   async function refused(token: string, query: string, variables: Record<string, unknown>) {

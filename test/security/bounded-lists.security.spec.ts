@@ -1,6 +1,6 @@
 import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite } from '../support/app';
 import { AUTOPILOT, relate } from '../support/autopilot';
 import { LogLines } from '../support/log-lines';
 import { people } from '../support/tenants';
@@ -36,9 +36,12 @@ type List = keyof typeof LISTS;
  * the connection, instead of being read, mapped and measured whole before the response cap.
  */
 describe('lists that are not paged are bounded (GRAPHQL_MAX_LIST_ITEMS)', () => {
-  let app: TestApp;
-  let ann: string;
   const logs = new LogLines();
+  const app = appForSuite({
+    env: { GRAPHQL_MAX_LIST_ITEMS: String(MAX_ITEMS), LOG_LEVEL: 'info' },
+    logDestination: logs,
+  });
+  let ann: string;
 
   const list = (name: List) => app.gql(ann, LISTS[name], { customer: 'fabrikam' });
   const ADD: Record<List, (index: number) => Promise<unknown>> = {
@@ -81,16 +84,8 @@ describe('lists that are not paged are bounded (GRAPHQL_MAX_LIST_ITEMS)', () => 
   }
 
   beforeAll(async () => {
-    app = await startApp({
-      env: { GRAPHQL_MAX_LIST_ITEMS: String(MAX_ITEMS), LOG_LEVEL: 'info' },
-      logDestination: logs,
-    });
     ann = await app.token(people.ann);
     await relate(app, ann, true);
-  });
-  afterAll(async () => {
-    await app.close();
-    removeDataDir(app.dataDir);
   });
 
   it('answers every list of up to GRAPHQL_MAX_LIST_ITEMS items whole', async () => {
