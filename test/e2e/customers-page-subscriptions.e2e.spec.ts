@@ -105,7 +105,7 @@ describe('Azure subscriptions on the Customers page rows (R16, R17, R23)', () =>
     expect(azure(row)).toEqual({
       name: 'Azure',
       usable: true,
-      reason: `The partner holds Reader on subscription ${zeta.id}.`,
+      reason: `The partner holds Reader on subscription “Zeta” (${zeta.id}).`,
       rule: 'R23',
     });
     const usable = await page(hal, { service: { name: 'Azure', usable: true } });

@@ -24,6 +24,13 @@ export interface SubscriptionFacts {
   assignments: readonly RoleAssignment[];
 }
 
+/** A subscription as people know it: by its name. */
+export type NamedSubscription = SubscriptionFacts & { displayName: string };
+
+/** How a reason or a preview names a subscription: its name, and the id that tells two apart. */
+export const subscriptionLabel = (subscription: NamedSubscription): string =>
+  `“${subscription.displayName}” (${subscription.subscriptionId})`;
+
 const GROUP_OF_ROLE: Record<PartnerRoleName, PartnerGroup | null> = {
   ADMIN_AGENT: 'ADMIN_AGENTS',
   HELPDESK_AGENT: 'HELPDESK_AGENTS',

@@ -1,7 +1,8 @@
 import { ROLE_DISPLAY_NAMES } from '../../azure-subscriptions/domain/azure-roles';
 import {
+  type NamedSubscription,
   partnerRoleAzureRoles,
-  type SubscriptionFacts,
+  subscriptionLabel,
 } from '../../azure-subscriptions/domain/subscription-access';
 import {
   partnerRolesMay,
@@ -85,7 +86,7 @@ function portalLink(name: string, customer: CustomerRef) {
 }
 
 /** R21, R23: the Azure portal opens for a partner only through roles on the customer's subscriptions. */
-function azurePortalVerdict(viewer: Viewer, subscriptions: readonly SubscriptionFacts[]): Verdict {
+function azurePortalVerdict(viewer: Viewer, subscriptions: readonly NamedSubscription[]): Verdict {
   for (const subscription of subscriptions) {
     const held = viewer.roles.flatMap((role) =>
       partnerRoleAzureRoles(role, viewer.partnerTenantId, subscription),
@@ -93,7 +94,7 @@ function azurePortalVerdict(viewer: Viewer, subscriptions: readonly Subscription
     if (held.length > 0) {
       return {
         allowed: true,
-        reason: `The partner holds ${ROLE_DISPLAY_NAMES[held[0]]} on subscription ${subscription.subscriptionId}.`,
+        reason: `The partner holds ${ROLE_DISPLAY_NAMES[held[0]]} on subscription ${subscriptionLabel(subscription)}.`,
         rule: 'R23',
       };
     }
@@ -114,7 +115,7 @@ export function customerServices(
   customer: CustomerRef,
   viewer: Viewer,
   facts: PairFacts,
-  subscriptions: readonly SubscriptionFacts[],
+  subscriptions: readonly NamedSubscription[],
 ): CustomerService[] {
   const portals = partnerRolesMay(viewer.roles, 'USE_ADMIN_PORTALS', facts, viewer.groups);
   return PORTALS.map(({ name }) => ({

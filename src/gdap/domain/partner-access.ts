@@ -1,5 +1,8 @@
 import type { AutopilotPolicy } from '../../autopilot/domain/autopilot-access';
-import type { SubscriptionFacts } from '../../azure-subscriptions/domain/subscription-access';
+import {
+  type NamedSubscription,
+  subscriptionLabel,
+} from '../../azure-subscriptions/domain/subscription-access';
 import type { DapStatus } from '../../delegated-admin/domain/partner-capabilities';
 import { type Actor, isCustomerGlobalAdmin } from '../../platform/domain/actor';
 import { DomainError, forbidden } from '../../platform/domain/domain-error';
@@ -43,7 +46,7 @@ export interface PartnerAccessFacts {
       status: GdapAssignmentStatus;
     }[];
   }[];
-  subscriptions: readonly (SubscriptionFacts & { displayName: string })[];
+  subscriptions: readonly NamedSubscription[];
   autopilotPolicy: AutopilotPolicy;
 }
 
@@ -115,7 +118,7 @@ export function partnerGrants(partnerTenantId: string, facts: PartnerAccessFacts
       grants.push({
         kind: 'SUBSCRIPTION_ROLE_ASSIGNMENT',
         id: assignment.assignmentId,
-        description: `${principal.group} hold ${assignment.role} on Azure subscription “${subscription.displayName}” (${subscription.subscriptionId}).`,
+        description: `${principal.group} hold ${assignment.role} on Azure subscription ${subscriptionLabel(subscription)}.`,
         change: 'Removed (R24): the partner’s group loses this role; the subscription stays.',
         endsOnRevoke: true,
       });
