@@ -18,7 +18,13 @@ import {
 } from './durations';
 import type { GdapEvent } from './events';
 import { assertCustomerGlobalAdmin, assertPartnerAdminAgent, terminatingSide } from './gdap-access';
-import { GRANTING, type GdapRelationship, type GdapState, namedRelationships } from './gdap-state';
+import {
+  customerNamed,
+  GRANTING,
+  type GdapRelationship,
+  type GdapState,
+  namedRelationships,
+} from './gdap-state';
 import { catalogueRoles, type DirectoryRole, GLOBAL_ADMINISTRATOR_ID } from './role-catalogue';
 
 type Of<T extends GdapCommand['type']> = Extract<GdapCommand, { type: T }>;
@@ -99,11 +105,11 @@ function checkDisplayName(state: GdapState, value: string, exceptId?: string): s
 export const CUSTOMER_DISPLAY_NAME_MAX = 256;
 
 /**
- * R60: the customer's name as the partner gives it (Graph's customer.displayName), shown until
- * the customer's approval names it (R62).
+ * R60: the customer's name as the partner gives it (Graph's customer.displayName), checked, or
+ * undefined when it gives none; shown until the customer's approval names it (R62).
  */
-const checkCustomerDisplayName = (value: string): string =>
-  checkedName(value, CUSTOMER_DISPLAY_NAME_MAX, 'A customer’s');
+const givenCustomerName = (value: string | null | undefined): string | undefined =>
+  value == null ? undefined : checkedName(value, CUSTOMER_DISPLAY_NAME_MAX, 'A customer’s');
 
 const holdsGlobalAdmin = (roles: readonly DirectoryRole[]) =>
   roles.some((role) => role.roleTemplateId === GLOBAL_ADMINISTRATOR_ID);
@@ -136,10 +142,7 @@ export function create(
   const roles = catalogueRoles(command.roles);
   const autoExtendDuration = checkAutoExtendDuration(command.autoExtendDuration);
   checkAutoExtendWithRoles(autoExtendDuration, roles);
-  const customerDisplayName =
-    command.customerDisplayName != null
-      ? checkCustomerDisplayName(command.customerDisplayName)
-      : undefined;
+  const customerDisplayName = givenCustomerName(command.customerDisplayName);
   assertRoomWithCustomer(state, customerTenantId);
   return [
     {
@@ -153,7 +156,7 @@ export function create(
         duration,
         roles,
         autoExtendDuration,
-        ...(customerDisplayName !== undefined ? { customerDisplayName } : {}),
+        ...customerNamed({ customerDisplayName }),
       },
     },
   ];
@@ -168,9 +171,9 @@ function updateActive(
     command.displayName != null && command.displayName.trim() !== relationship.displayName;
   const changesDuration =
     command.duration != null && command.duration.trim().toUpperCase() !== relationship.duration;
+  const customerName = givenCustomerName(command.customerDisplayName);
   const renamesCustomer =
-    command.customerDisplayName != null &&
-    checkCustomerDisplayName(command.customerDisplayName) !== relationship.customerDisplayName;
+    customerName !== undefined && customerName !== relationship.customerDisplayName;
   if (changesName || changesDuration || renamesCustomer) {
     throw preconditionFailed(
       'R65',
@@ -265,9 +268,7 @@ export function update(
             : relationship.duration,
         roles: [...roles],
         autoExtendDuration,
-        ...(command.customerDisplayName != null
-          ? { customerDisplayName: checkCustomerDisplayName(command.customerDisplayName) }
-          : {}),
+        ...customerNamed({ customerDisplayName: givenCustomerName(command.customerDisplayName) }),
       },
     },
   ];
