@@ -3,7 +3,7 @@ import { fencedStreamsOf } from '../../src/capabilities';
 import { revocationStarted } from '../../src/platform/domain/revocation-fences';
 import { PolicyReactor } from '../../src/platform/policies/policy.reactor';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { describeOnBothStores, removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';
 
 const REQUEST = `mutation { requestResellerRelationship(input: {}) { id } }`;
@@ -29,10 +29,7 @@ const ann = {
   roles: ['AdminAgent'],
 };
 
-describe.each([
-  ['SQLite', false],
-  ['EventStoreDB (the gRPC double)', true],
-])('a revocation interrupted after its fences, on %s', (_name, onEsdb) => {
+describeOnBothStores('a revocation interrupted after its fences', (onEsdb) => {
   let double: EsdbDouble | undefined;
   let app: TestApp;
   const env = (): Record<string, string> => (double ? { EVENTSTORE_URL: double.url } : {});

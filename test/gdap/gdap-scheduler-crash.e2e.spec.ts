@@ -8,7 +8,7 @@ import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
 import type { GdapCommand } from '../../src/gdap/domain/commands';
 import type { Actor } from '../../src/platform/domain/actor';
 import { AggregateStore } from '../../src/platform/write/aggregate-store';
-import { ManualClock, removeDataDir, startApp } from '../support/app';
+import { describeOnBothStores, ManualClock, removeDataDir, startApp } from '../support/app';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { spawnServer } from '../support/server-process';
 
@@ -84,10 +84,7 @@ function esdbStore(double: EsdbDouble): StoreUnderTest {
  * (the real clock) and killed with SIGKILL while its scheduler records what became due; started
  * again, every transition is recorded exactly once. On both event stores.
  */
-describe.each([
-  ['SQLite', false],
-  ['EventStoreDB (the gRPC double)', true],
-])('the GDAP scheduler killed while it records due transitions, on %s', (_name, onEsdb) => {
+describeOnBothStores('the GDAP scheduler killed while it records due transitions', (onEsdb) => {
   it('R69, R63: on restart no transition is missed or recorded twice', async () => {
     const double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
     const storeEnv: Record<string, string> = double ? { EVENTSTORE_URL: double.url } : {};

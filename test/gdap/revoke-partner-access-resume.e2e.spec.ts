@@ -6,7 +6,7 @@ import {
 } from '../../src/platform/event-store/event-store';
 import { PolicyReactor } from '../../src/platform/policies/policy.reactor';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { describeOnBothStores, removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';
 
 const HELPDESK = DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId;
@@ -34,10 +34,7 @@ const CHANGES = [
  * a crash would leave it) when the append to one stream fails, after the changes before it; on
  * restart the reactor finishes the rest from the recorded request, each change recorded once.
  */
-describe.each([
-  ['SQLite', false],
-  ['EventStoreDB (the gRPC double)', true],
-])('revokePartnerAccess interrupted midway, on %s', (_name, onEsdb) => {
+describeOnBothStores('revokePartnerAccess interrupted midway', (onEsdb) => {
   let double: EsdbDouble | undefined;
   let app: TestApp;
   const env = (): Record<string, string> => ({
