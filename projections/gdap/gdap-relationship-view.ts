@@ -98,7 +98,7 @@ const EVOLVE: { [Type in GdapEventType]: Evolve<Type> } = {
     },
   DelegatedAdminRelationshipUpdated: (view, { data, metadata }) => {
     if (!view) return null;
-    // R65: an assignment keeps only the relationship's roles.
+    // R65: an assignment keeps only the relationship's roles; one that loses a role changed then.
     const kept = new Set(data.roles.map((role) => role.roleTemplateId));
     return {
       ...view,
@@ -108,10 +108,12 @@ const EVOLVE: { [Type in GdapEventType]: Evolve<Type> } = {
       roles: data.roles,
       autoExtendDuration: data.autoExtendDuration,
       changedAt: metadata.occurredAt,
-      assignments: view.assignments.map((assignment) => ({
-        ...assignment,
-        roles: assignment.roles.filter((role) => kept.has(role.roleTemplateId)),
-      })),
+      assignments: view.assignments.map((assignment) => {
+        const roles = assignment.roles.filter((role) => kept.has(role.roleTemplateId));
+        return roles.length === assignment.roles.length
+          ? assignment
+          : { ...assignment, roles, changedAt: metadata.occurredAt };
+      }),
     };
   },
   DelegatedAdminRelationshipDeleted: () => null,

@@ -66,11 +66,12 @@ const gdapRelationshipsHistory = {
 };
 
 /**
- * Version 2's views hold each assignment's change time (version 1's serve its creation time), so
- * it is built again from the events; version 1, the same tables, serves and is kept up meanwhile.
+ * Version 3's views record when an assignment lost a role with its relationship (R65) as its change
+ * time (version 2's keep the time of its last status change; version 1's its creation), so it is
+ * built again from the events; version 2, the same tables, serves and is kept up meanwhile.
  */
 export const gdapRelationshipsHistoryProjection: Projection = {
   ...gdapRelationshipsHistory,
-  version: 2,
-  previous: { ...gdapRelationshipsHistory, version: 1 },
+  version: 3,
+  previous: { ...gdapRelationshipsHistory, version: 2 },
 };

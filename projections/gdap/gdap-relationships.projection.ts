@@ -1,7 +1,6 @@
 import type { Projection, SqlRunner } from '../../src/platform/projection-engine/projection';
 import { relationshipViewHandlers, type ViewWriter } from './gdap-relationship-view';
 import { encodePairSummary, type PairSummaryEncoder } from './gdap-pair-summary';
-import { encodePairSummaryV5 } from './previous/gdap-pair-summary.v5';
 import type { GdapRelationshipView } from './gdap-relationships.queries';
 
 /** Stores a relationship's view as of `position`, with the columns its queries look it up by. */
@@ -125,16 +124,15 @@ const gdapRelationshipsWriting = (encode: PairSummaryEncoder) => ({
 });
 
 /**
- * Version 6 keeps each relationship's customer display name (R60, R62) and each assignment's
- * change time in its view and in the pair summary, in the same columns: its queries read version
- * 5's rows (and 2's to 4's: decodePairSummary takes every form; a view without the name serves
- * null, an assignment without its change time its creation time), so while 6 builds,
- * version 5 serves, kept up by the same handlers writing version 5's form (an instance of version 5
- * on the same file reads it). Version 5 stored the summary as one flat array with moments as ISO
- * text, where 4 stored nested tuples with epoch ms.
+ * Version 7 records when an assignment lost a role with its relationship (R65) as its change time;
+ * version 6, the same tables, columns and summary form, serves and is kept up by these handlers
+ * while 7 builds. Version 6 added each relationship's customer display name (R60, R62) and each
+ * assignment's change time to the view and the pair summary; decodePairSummary still reads the
+ * forms of versions 2 to 5 (a view without the name serves null, an assignment without its change
+ * time its creation time).
  */
 export const gdapRelationshipsProjection: Projection = {
   ...gdapRelationshipsWriting(encodePairSummary),
-  version: 6,
-  previous: { ...gdapRelationshipsWriting(encodePairSummaryV5), version: 5 },
+  version: 7,
+  previous: { ...gdapRelationshipsWriting(encodePairSummary), version: 6 },
 };

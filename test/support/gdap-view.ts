@@ -1,3 +1,7 @@
+import {
+  encodeFlatPairSummary,
+  type PairSummaryEncoder,
+} from '../../projections/gdap/gdap-pair-summary';
 import type { GdapRelationshipView } from '../../projections/gdap/gdap-relationships.queries';
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 
@@ -47,3 +51,6 @@ export function activeGdapView(
     ...changes,
   };
 }
+
+/** A pair summary's text as gdap-relationships version 5 wrote it, which later versions still read. */
+export const encodePairSummaryV5: PairSummaryEncoder = (views) => encodeFlatPairSummary(views, 5);

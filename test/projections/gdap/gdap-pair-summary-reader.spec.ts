@@ -6,7 +6,6 @@ import { CustomersQueries } from '../../../projections/delegated-admin/customers
 import { RELATIONSHIP_COLUMNS } from '../../../projections/delegated-admin/relationship-row';
 import { decodePairSummary } from '../../../projections/gdap/gdap-pair-summary';
 import { PairSummaryReader } from '../../../projections/gdap/gdap-pair-summary-reader';
-import { encodePairSummaryV5 } from '../../../projections/gdap/previous/gdap-pair-summary.v5';
 import {
   gdapRelationshipsProjection,
   savePairSummary,
@@ -16,7 +15,7 @@ import type { GdapRelationshipView } from '../../../projections/gdap/gdap-relati
 import { customerCriteria } from '../../../src/delegated-admin/domain/customer-search';
 import { gdapOfRows } from '../../../src/delegated-admin/customers-page/customers-page';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
-import { activeGdapView } from '../../support/gdap-view';
+import { activeGdapView, encodePairSummaryV5 } from '../../support/gdap-view';
 import { served } from '../../support/served';
 import { createReadModels } from '../../support/read-model-tables';
 

@@ -105,3 +105,44 @@ describe('a GDAP access assignment’s change time (Graph’s lastModifiedDateTi
     expect(changedAt(ended)).toEqual([`deleted ${at(7)}`, `deleted ${at(6)}`]);
   });
 });
+
+describe('an assignment that loses a role with its relationship (R65)', () => {
+  it('R65: changed when the role is removed; an assignment without that role keeps its change time', () => {
+    const relationshipRoles = [
+      DIRECTORY_ROLES.GLOBAL_ADMINISTRATOR,
+      DIRECTORY_ROLES.USER_ADMINISTRATOR,
+    ];
+    const assign = (n: number, held: typeof relationshipRoles): SpecEvent => ({
+      type: 'DelegatedAdminAccessAssignmentCreated',
+      data: { ...pair, assignmentId: assignmentId(n), securityGroupId: `group-${n}`, roles: held },
+      occurredAt: at(2 + n),
+    });
+    const narrowed = viewAfter([
+      gdapCreated(relationshipRoles),
+      GDAP_APPROVED,
+      assign(0, relationshipRoles),
+      assign(1, [DIRECTORY_ROLES.USER_ADMINISTRATOR]),
+      {
+        type: 'DelegatedAdminRelationshipUpdated',
+        data: {
+          ...pair,
+          displayName: 'Fabrikam helpdesk',
+          duration: 'P90D',
+          roles: [DIRECTORY_ROLES.USER_ADMINISTRATOR],
+          autoExtendDuration: 'P180D',
+        },
+        occurredAt: at(9),
+      },
+    ]);
+    expect(
+      narrowed?.assignments.map((assignment) => [
+        assignment.securityGroupId,
+        assignment.roles.map((role) => role.displayName),
+        assignment.changedAt,
+      ]),
+    ).toEqual([
+      ['group-0', ['User Administrator'], at(9)],
+      ['group-1', ['User Administrator'], at(3)],
+    ]);
+  });
+});
