@@ -34,10 +34,11 @@ export interface DecideOptions {
   /** Decide nothing unless the stream is still at this revision (-1: no stream), e.g. to resume. */
   onlyAtRevision?: number;
   /**
-   * Runs once events are decided and before they are appended at `revision` (-1: no stream yet),
-   * on every attempt: a revocation fences the streams that depend on it here.
+   * Runs once events are decided (at `decidedAt`, their occurredAt) and before they are appended
+   * at `revision` (-1: no stream yet), on every attempt: a revocation fences the streams that
+   * depend on it here.
    */
-  beforeAppend?: (revision: number) => Promise<void>;
+  beforeAppend?: (revision: number, decidedAt: Date) => Promise<void>;
   /**
    * Wait for this process's earlier commands on the stream instead of racing them for its
    * revision: for a stream many callers share (a tenant's Autopilot registry). The work of a turn
@@ -130,7 +131,7 @@ export class AggregateStore {
       // Nothing to append: the state decided on is visible once the stream's last event is.
       if (events.length === 0)
         return { events, state: newState, position: lastPosition, eventIds: [] };
-      await options.beforeAppend?.(revisionNumber(revision));
+      await options.beforeAppend?.(revisionNumber(revision), now);
       const toAppend = this.withMetadata(events, context, now);
       try {
         const appended = await this.store.append(streamId, toAppend, revision);
@@ -156,14 +157,18 @@ export class AggregateStore {
     );
   }
 
-  /** Appends events decided elsewhere (a fence), with the request's metadata. */
+  /**
+   * Appends events decided elsewhere (a fence), with the request's metadata: occurred `at` the
+   * moment of the decision they belong to, so times never run backwards along the positions.
+   */
   async record(
     streamId: string,
     events: DomainEvent[],
     expectedRevision: ExpectedRevision,
     context: CommandContext & { causationId?: string },
+    at: Date = this.clock.now(),
   ): Promise<{ position: number; eventIds: string[] }> {
-    const toAppend = this.withMetadata(events, context, this.clock.now());
+    const toAppend = this.withMetadata(events, context, at);
     const appended = await this.store.append(streamId, toAppend, expectedRevision);
     return { position: appended.position, eventIds: toAppend.map((event) => event.id) };
   }

@@ -58,11 +58,11 @@ export class Revocations {
     try {
       const decided = await this.aggregates.decide(streamId, decider, command, context, {
         onlyAtRevision: revocation.resumeAtRevision,
-        beforeAppend: async (factRevision) => {
+        beforeAppend: async (factRevision, decidedAt) => {
           // Noted before the fences exist: the reactor sees them at once and must leave them to us.
           keys.push(`${streamId}@${factRevision}`);
           this.running.set(keys[keys.length - 1], outcome);
-          await this.fence(pair, revoking, factRevision, context);
+          await this.fence(pair, revoking, factRevision, context, decidedAt);
         },
       });
       finished(true);
@@ -78,13 +78,15 @@ export class Revocations {
 
   /**
    * Fences every stream whose partner actions depend on `revoking` (with "any": nothing the partner
-   * does can make this fail), before the revocation decided at `factRevision` is appended.
+   * does can make this fail), before the revocation decided at `factRevision` is appended: the
+   * fences occurred when it was decided, as it did.
    */
   private async fence(
     pair: { partnerTenantId: string; customerTenantId: string },
     revoking: RevocableFact,
     factRevision: number,
     context: CommandContext & { causationId?: string },
+    decidedAt: Date,
   ): Promise<void> {
     const { partnerTenantId, customerTenantId } = pair;
     await Promise.all(
@@ -94,6 +96,7 @@ export class Revocations {
           [revocationStarted(partnerTenantId, customerTenantId, revoking, factRevision, scope)],
           'any',
           context,
+          decidedAt,
         ),
       ),
     );
