@@ -81,6 +81,42 @@ const gdapRoles = (value: unknown) =>
     ? (value as EventData[]).map((role) => text(role.displayName) ?? '?').join(', ')
     : '?';
 
+/** The roles of a role list whose template id is not in `other`'s, by display name. */
+function rolesMissingFrom(roles: unknown, other: unknown): string[] {
+  if (!Array.isArray(roles)) return [];
+  const held = new Set(
+    (Array.isArray(other) ? (other as EventData[]) : []).map((role) => role.roleTemplateId),
+  );
+  return (roles as EventData[])
+    .filter((role) => !held.has(role.roleTemplateId))
+    .map((role) => text(role.displayName) ?? '?');
+}
+
+/**
+ * R61, R65: what an edit changed, from the fields as they were (`before`, recorded since
+ * 2026-12-03); an edit recorded without them says the fields as they became.
+ */
+function gdapEdit(data: EventData): string {
+  const before = data.before as EventData | undefined;
+  if (typeof before !== 'object' || before === null) {
+    return `: ${gdapRoles(data.roles)}, auto-extend ${field(data, 'autoExtendDuration')}`;
+  }
+  const renamed =
+    before.displayName !== data.displayName ? ` (was ${quoted(before.displayName)})` : '';
+  const removed = rolesMissingFrom(before.roles, data.roles);
+  const added = rolesMissingFrom(data.roles, before.roles);
+  const changes = [
+    removed.length > 0 && `removed ${removed.join(', ')}`,
+    added.length > 0 && `added ${added.join(', ')}`,
+    before.duration !== data.duration &&
+      `duration ${field(before, 'duration')} → ${field(data, 'duration')}`,
+    before.autoExtendDuration !== data.autoExtendDuration &&
+      `auto-extend ${field(before, 'autoExtendDuration')} → ${field(data, 'autoExtendDuration')}`,
+  ].filter((change): change is string => typeof change === 'string');
+  if (changes.length > 0) return `${renamed}: ${changes.join('; ')}`;
+  return renamed || (data.customerDisplayName === undefined ? ': nothing changed' : '');
+}
+
 /** R60, R61: the name the partner gave the customer, where the event gives one. */
 const customerNaming = (data: EventData) =>
   data.customerDisplayName === undefined
@@ -92,7 +128,7 @@ const GDAP_SUMMARIES = {
   DelegatedAdminRelationshipCreated: (context) =>
     `created GDAP relationship ${gdapName(context)} (${gdapRoles(context.data.roles)}, ${field(context.data, 'duration')}) ${counterpart(context, 'with', 'with')}${customerNaming(context.data)}`,
   DelegatedAdminRelationshipUpdated: (context) =>
-    `changed GDAP relationship ${gdapName(context)}: ${gdapRoles(context.data.roles)}, auto-extend ${field(context.data, 'autoExtendDuration')}${customerNaming(context.data)}`,
+    `changed GDAP relationship ${gdapName(context)}${gdapEdit(context.data)}${customerNaming(context.data)}`,
   DelegatedAdminRelationshipDeleted: (context) => `deleted ${gdapId(context)}`,
   DelegatedAdminRelationshipApprovalRequested: (context) =>
     `asked ${context.customer ?? '?'} to approve ${gdapId(context)}`,

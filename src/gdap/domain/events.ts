@@ -29,6 +29,14 @@ interface Pair {
   customerTenantId: string;
 }
 
+/** What a partner edits of a relationship (R61, and R65 while active). */
+export interface EditableFields {
+  displayName: string;
+  duration: string;
+  roles: DirectoryRole[];
+  autoExtendDuration: string;
+}
+
 export type GdapEvent =
   | {
       type: 'DelegatedAdminRelationshipCreated';
@@ -44,14 +52,13 @@ export type GdapEvent =
     }
   | {
       type: 'DelegatedAdminRelationshipUpdated';
-      data: Pair & {
-        displayName: string;
-        duration: string;
-        roles: DirectoryRole[];
-        autoExtendDuration: string;
-        /** R61: the customer renamed by the partner; absent, its name stays. */
-        customerDisplayName?: string;
-      };
+      data: Pair &
+        EditableFields & {
+          /** R61: the customer renamed by the partner; absent, its name stays. */
+          customerDisplayName?: string;
+          /** The fields as they were, so the change explains itself (absent before 2026-12-03). */
+          before?: EditableFields;
+        };
     }
   | { type: 'DelegatedAdminRelationshipDeleted'; data: Pair }
   | {

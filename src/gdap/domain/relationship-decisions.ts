@@ -16,7 +16,7 @@ import {
   checkAutoExtendDuration,
   checkRelationshipDuration,
 } from './durations';
-import type { GdapEvent } from './events';
+import type { EditableFields, GdapEvent } from './events';
 import { assertCustomerGlobalAdmin, assertPartnerAdminAgent, terminatingSide } from './gdap-access';
 import {
   customerNamed,
@@ -35,6 +35,14 @@ const pairOf = (relationship: GdapRelationship) => ({
   relationshipId: relationship.relationshipId,
   partnerTenantId: relationship.partnerTenantId,
   customerTenantId: relationship.customerTenantId,
+});
+
+/** The edited fields as they stand, recorded with an edit as `before`. */
+const editableFieldsOf = (relationship: GdapRelationship): EditableFields => ({
+  displayName: relationship.displayName,
+  duration: relationship.duration,
+  roles: [...relationship.roles],
+  autoExtendDuration: relationship.autoExtendDuration,
 });
 
 /** A relationship a command names, or NOT_FOUND (also for callers who may not see it). */
@@ -219,6 +227,7 @@ function updateActive(
         duration: relationship.duration,
         roles: [...roles],
         autoExtendDuration,
+        before: editableFieldsOf(relationship),
       },
     },
   ];
@@ -269,6 +278,7 @@ export function update(
         roles: [...roles],
         autoExtendDuration,
         ...customerNamed({ customerDisplayName: givenCustomerName(command.customerDisplayName) }),
+        before: editableFieldsOf(relationship),
       },
     },
   ];

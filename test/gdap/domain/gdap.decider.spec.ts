@@ -227,6 +227,46 @@ describe('GDAP relationship decider', () => {
   });
 
   describe('R61 created, editable; approval requested', () => {
+    it('R61, R65: an edit records the edited fields as they were, so it explains itself', () => {
+      const [edited] = given(gdapDecider, created())
+        .when(
+          {
+            type: 'UpdateDelegatedAdminRelationship',
+            actor: ann,
+            relationshipId: REL,
+            displayName: 'Renamed',
+            roles: [HELPDESK],
+          },
+          at(0),
+        )
+        .events();
+      const before = {
+        displayName: 'Contoso helpdesk',
+        duration: 'P730D',
+        roles: [USER_ADMIN, EXCHANGE],
+        autoExtendDuration: 'P180D',
+      };
+      expect(edited.data).toMatchObject({ displayName: 'Renamed', before });
+      const [narrowed] = given(
+        gdapDecider,
+        activeWithAssignment({ roles: [GA, USER_ADMIN], autoExtendDuration: 'PT0S' }),
+      )
+        .when(
+          {
+            type: 'UpdateDelegatedAdminRelationship',
+            actor: ann,
+            relationshipId: REL,
+            roles: [USER_ADMIN],
+          },
+          at(2),
+        )
+        .events();
+      expect(narrowed.data).toMatchObject({
+        roles: [USER_ADMIN],
+        before: { roles: [GA, USER_ADMIN], autoExtendDuration: 'PT0S' },
+      });
+    });
+
     it('R61: a created relationship can be edited and deleted', () => {
       const [edited] = given(gdapDecider, created())
         .when(

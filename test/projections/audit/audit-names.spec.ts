@@ -96,6 +96,38 @@ describe('the audit log names things by the names earlier events gave them (R41)
     );
   });
 
+  it('R41, R61, R65: an edit says what it changed, from the fields as they were; an edit recorded without them, the fields as they became', () => {
+    const { GLOBAL_ADMINISTRATOR, USER_ADMINISTRATOR, HELPDESK_ADMINISTRATOR } = DIRECTORY_ROLES;
+    const edit = (before: object, after: object): GdapEvent => ({
+      type: 'DelegatedAdminRelationshipUpdated',
+      data: { ...pair, ...relationship, ...after, before: { ...relationship, ...before } },
+    });
+    expect(
+      summaries([
+        created,
+        edit(
+          { roles: [GLOBAL_ADMINISTRATOR, USER_ADMINISTRATOR] },
+          { roles: [USER_ADMINISTRATOR], autoExtendDuration: 'P180D' },
+        ),
+        edit(
+          {},
+          {
+            displayName: 'Fabrikam support',
+            duration: 'P180D',
+            roles: [USER_ADMINISTRATOR, HELPDESK_ADMINISTRATOR],
+          },
+        ),
+        edit({}, {}),
+        renamed,
+      ]).slice(1),
+    ).toEqual([
+      'Ann (Contoso Partners, AdminAgent) changed GDAP relationship "Fabrikam helpdesk": removed Global Administrator; auto-extend PT0S → P180D',
+      'Ann (Contoso Partners, AdminAgent) changed GDAP relationship "Fabrikam support" (was "Fabrikam helpdesk"): added Helpdesk Administrator; duration P90D → P180D',
+      'Ann (Contoso Partners, AdminAgent) changed GDAP relationship "Fabrikam helpdesk": nothing changed',
+      'Ann (Contoso Partners, AdminAgent) changed GDAP relationship "Fabrikam support": User Administrator, auto-extend PT0S',
+    ]);
+  });
+
   it('R41: a relationship whose name the log never learnt is named by its id', () => {
     expect(summaries([created, ofUnknown])[1]).toBe(
       `Ann (Contoso Partners, AdminAgent) recorded that GDAP relationship ${UNKNOWN} is terminated`,
