@@ -18,6 +18,7 @@ import {
   type PartnerRelationship,
   RelationshipType,
 } from './customer.types';
+import { portalsVerdicts, type RowFacts } from './portals-verdicts';
 
 export function toDelegatedAdmin(row: RelationshipRow): DelegatedAdmin {
   return {
@@ -36,7 +37,8 @@ type CustomerRowMapper = (
 /**
  * Customers page rows as `viewer` (a partner user) sees them: the subscriptions it may see (a
  * RowSubscriptions holds only those, R17) and the services its roles may use now (R16), with the pair's GDAP summary (its relationships, and the
- * grants worked out when they changed). What depends on the viewer alone is worked out once a page.
+ * grants worked out when they changed). What depends on the viewer alone is worked out once a page,
+ * and the portals' verdict of a pair with GDAP once per grants list (portals-verdicts.ts).
  */
 export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerRowMapper {
   const partner = {
@@ -44,19 +46,18 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
     roles: partnerRolesOf(viewer.roles),
     groups: groupsOfTokenRoles(viewer.roles),
   };
+  const portals = portalsVerdicts(partner);
   return (row, subscriptions, gdap = NO_GDAP) => {
     const relationshipActive = row.active === 1;
     const { listed } = subscriptions;
     const gdapGrants = grantsInForceOf(gdap, now);
+    const facts: RowFacts = { relationshipActive, dapStatus: row.dap_status, gdapGrants };
     const services = customerServices(
       { tenantId: row.customer_tenant_id, domain: row.customer_domain },
       partner,
-      {
-        relationshipActive,
-        dapStatus: row.dap_status,
-        gdapGrants,
-      },
+      facts,
       [...listed, ...subscriptions.beyond],
+      portals(facts),
     );
     return {
       tenantId: row.customer_tenant_id,

@@ -109,15 +109,16 @@ function azurePortalVerdict(viewer: Viewer, subscriptions: readonly NamedSubscri
 
 /**
  * R16: each service's admin portal and whether the caller may use it now. The Microsoft 365
- * portals open through DAP (R14); Azure through subscription roles only (R21, R23).
+ * portals open through DAP (R14) or GDAP (R67), `portals` being that verdict where the caller
+ * already has it; Azure through subscription roles only (R21, R23).
  */
 export function customerServices(
   customer: CustomerRef,
   viewer: Viewer,
   facts: PairFacts,
   subscriptions: readonly NamedSubscription[],
+  portals: Verdict = partnerRolesMay(viewer.roles, 'USE_ADMIN_PORTALS', facts, viewer.groups),
 ): CustomerService[] {
-  const portals = partnerRolesMay(viewer.roles, 'USE_ADMIN_PORTALS', facts, viewer.groups);
   return PORTALS.map(({ name }) => ({
     name,
     ...portalLink(name, customer),
