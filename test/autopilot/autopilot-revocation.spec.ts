@@ -15,7 +15,6 @@ import { fencedStreamsOf } from '../../src/capabilities';
 import { Revocations } from '../../src/platform/write/revocations';
 import { loadSettings } from '../../src/platform/config/settings';
 import type { RevocableFact } from '../../src/platform/domain/revocation-fences';
-import { dapGrantDecider } from '../../src/delegated-admin/domain/dap-grant/dap-grant.decider';
 import { relationshipDecider } from '../../src/invitations/domain/relationship.decider';
 import { streamIds } from '../../src/platform/domain/streams';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
@@ -24,6 +23,7 @@ import { deviceBatch, profileCreation } from '../support/autopilot-registry';
 import { newEvent } from '../support/events';
 import { customerGlobalAdmin, partnerUser } from '../support/given';
 import { InterleavingStore } from '../support/interleaving-store';
+import { grantContosoDap, removeContosoDap } from '../support/dap-grant';
 
 const PARTNER = 'contoso-partners';
 const CUSTOMER = 'fabrikam';
@@ -48,25 +48,13 @@ describe('a revocation lands between a partner’s Autopilot decision and its ap
       new AggregateStore(store, new ManualClock()),
       fencedStreamsOf,
     );
-    const common = { revoking, pair };
     if (revoking === 'DELEGATED_ADMIN') {
-      await revocations.revoke({
-        ...common,
-        streamId: streamIds.dapGrant(PARTNER, CUSTOMER),
-        decider: dapGrantDecider,
-        command: {
-          type: 'RemoveDelegatedAdminPrivileges',
-          actor: fay,
-          ...pair,
-          confirm: true,
-          relationshipActive: true,
-        },
-        context: context(fay),
-      });
+      await removeContosoDap(revocations, fay, randomUUID());
       return;
     }
     await revocations.revoke({
-      ...common,
+      revoking,
+      pair,
       streamId: streamIds.relationship(PARTNER, CUSTOMER),
       decider: relationshipDecider,
       command: {
@@ -106,18 +94,7 @@ describe('a revocation lands between a partner’s Autopilot decision and its ap
       ],
       'no_stream',
     );
-    await aggregates.decide(
-      streamIds.dapGrant(PARTNER, CUSTOMER),
-      dapGrantDecider,
-      {
-        type: 'GrantDelegatedAdmin',
-        invitationId: 'inv-1',
-        partnerTenantId: PARTNER,
-        partnerName: 'Contoso Partners',
-        customer: { tenantId: CUSTOMER, name: 'Fabrikam' },
-      },
-      context(),
-    );
+    await grantContosoDap(aggregates, context());
   });
   afterEach(async () => {
     await store.close();

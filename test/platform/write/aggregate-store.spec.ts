@@ -11,6 +11,7 @@ import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlit
 import { ManualClock } from '../../support/app';
 import { newEvent } from '../../support/events';
 import { customerGlobalAdmin, partnerUser } from '../../support/given';
+import { grantContosoDap } from '../../support/dap-grant';
 
 const PARTNER = 'contoso-partners';
 const CUSTOMER = 'fabrikam';
@@ -64,18 +65,7 @@ describe('AggregateStore keeps the states it folded', () => {
       [newEvent(RELATIONSHIP_ESTABLISHED.type, RELATIONSHIP_ESTABLISHED.data)],
       'no_stream',
     );
-    await new AggregateStore(store, new ManualClock()).decide(
-      dapStream,
-      dapGrantDecider,
-      {
-        type: 'GrantDelegatedAdmin',
-        invitationId: 'inv-1',
-        partnerTenantId: PARTNER,
-        partnerName: 'Contoso Partners',
-        customer: { tenantId: CUSTOMER, name: 'Fabrikam' },
-      },
-      context(),
-    );
+    await grantContosoDap(new AggregateStore(store, new ManualClock()), context());
   });
 
   afterEach(async () => {

@@ -3,17 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fencedStreamsOf } from '../../../src/capabilities';
-import { dapGrantDecider } from '../../../src/delegated-admin/domain/dap-grant/dap-grant.decider';
 import type { Clock } from '../../../src/platform/config/clock';
-import { streamIds } from '../../../src/platform/domain/streams';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import { AggregateStore } from '../../../src/platform/write/aggregate-store';
 import { Revocations } from '../../../src/platform/write/revocations';
 import { customerGlobalAdmin, partnerUser } from '../../support/given';
+import { grantContosoDap, removeContosoDap } from '../../support/dap-grant';
 
 const PARTNER = 'contoso-partners';
 const CUSTOMER = 'fabrikam';
-const pair = { partnerTenantId: PARTNER, customerTenantId: CUSTOMER };
 
 /** A clock a millisecond later at every reading, as a busy server's is between two appends. */
 class TickingClock implements Clock {
@@ -42,33 +40,9 @@ describe('a revocation’s fences occurred when the revocation was decided', () 
       actor: partnerUser(['AdminAgent'], { tenantId: PARTNER }),
       correlationId: 'c-1',
     };
-    await aggregates.decide(
-      streamIds.dapGrant(PARTNER, CUSTOMER),
-      dapGrantDecider,
-      {
-        type: 'GrantDelegatedAdmin',
-        invitationId: 'inv-1',
-        partnerTenantId: PARTNER,
-        partnerName: 'Contoso Partners',
-        customer: { tenantId: CUSTOMER, name: 'Fabrikam' },
-      },
-      context,
-    );
+    await grantContosoDap(aggregates, context);
     const fay = customerGlobalAdmin({ tenantId: CUSTOMER });
-    await new Revocations(aggregates, fencedStreamsOf).revoke({
-      streamId: streamIds.dapGrant(PARTNER, CUSTOMER),
-      decider: dapGrantDecider,
-      command: {
-        type: 'RemoveDelegatedAdminPrivileges',
-        actor: fay,
-        ...pair,
-        confirm: true,
-        relationshipActive: true,
-      },
-      revoking: 'DELEGATED_ADMIN',
-      pair,
-      context: { actor: fay, correlationId: randomUUID() },
-    });
+    await removeContosoDap(new Revocations(aggregates, fencedStreamsOf), fay, randomUUID());
 
     const recorded = (await store.readAll({ maxCount: 100 })).map((event) => ({
       type: event.type,
