@@ -191,7 +191,7 @@ const SUMMARIES = {
       context.data.revoking === 'RELATIONSHIP'
         ? 'the reseller relationship ends'
         : context.data.revoking === 'GDAP'
-          ? 'GDAP access is withdrawn'
+          ? 'a GDAP change takes access away'
           : 'DAP is removed';
     return `closed ${scope} ${counterpart(context, 'of', 'for')} while ${why}`;
   },

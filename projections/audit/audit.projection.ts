@@ -34,7 +34,7 @@ const CUSTOMER_PAGE_INDEX = `CREATE INDEX IF NOT EXISTS audit_page_by_customer O
  */
 export const auditProjection: Projection = {
   name: 'audit',
-  version: 11,
+  version: 12,
   tables: ['audit_log', 'audit_tenant_names'],
   schema: [
     AUDIT_LOG_DDL,

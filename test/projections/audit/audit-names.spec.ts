@@ -2,6 +2,7 @@ import { auditEntryOf, visitTenantNames } from '../../../projections/audit/audit
 import { auditProjection } from '../../../projections/audit/audit.projection';
 import type { GdapEvent } from '../../../src/gdap/domain/events';
 import type { DomainEvent } from '../../../src/events';
+import type { FencedScope, RevocableFact } from '../../../src/platform/domain/revocation-fences';
 import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
 import {
   projectionSpec,
@@ -125,6 +126,33 @@ describe('the audit log names things by the names earlier events gave them (R41)
       'Ann (Contoso Partners, AdminAgent) changed GDAP relationship "Fabrikam support" (was "Fabrikam helpdesk"): added Helpdesk Administrator; duration P90D → P180D',
       'Ann (Contoso Partners, AdminAgent) changed GDAP relationship "Fabrikam helpdesk": nothing changed',
       'Ann (Contoso Partners, AdminAgent) changed GDAP relationship "Fabrikam support": User Administrator, auto-extend PT0S',
+    ]);
+  });
+
+  it('R41, R9, R12, R64, R65: a fence says what it closes, and which kind of revocation is under way', () => {
+    const fence = (revoking: RevocableFact, scope: FencedScope): SpecEvent => ({
+      type: 'PartnerAccessRevocationStarted',
+      data: {
+        partnerTenantId: pair.partnerTenantId,
+        customerTenantId: pair.customerTenantId,
+        revoking,
+        factRevision: 3,
+        scope,
+      },
+      actor: SPEC_CUSTOMER_ACTOR,
+    });
+    expect(
+      summaries([
+        created,
+        fence('GDAP', 'AUTOPILOT'),
+        fence('DELEGATED_ADMIN', 'SERVICE_REQUESTS'),
+        fence('RELATIONSHIP', 'SERVICE_REQUESTS'),
+      ]).slice(1),
+    ).toEqual([
+      // A termination, an assignment's deletion or Global Administrator's removal (R64, R65).
+      'Fay (Fabrikam, GlobalAdmin) closed Autopilot changes of Contoso Partners while a GDAP change takes access away',
+      'Fay (Fabrikam, GlobalAdmin) closed service requests of Contoso Partners while DAP is removed',
+      'Fay (Fabrikam, GlobalAdmin) closed service requests of Contoso Partners while the reseller relationship ends',
     ]);
   });
 
