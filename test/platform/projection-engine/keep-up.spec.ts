@@ -3,52 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { customersProjection } from '../../../projections/delegated-admin/customers.projection';
 import { PROJECTIONS } from '../../../src/capabilities';
-import { EsdbEventStore } from '../../../src/platform/event-store/esdb/esdb-event-store';
-import type { EventStore } from '../../../src/platform/event-store/event-store';
-import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import { Checkpoints } from '../../../src/platform/projection-engine/checkpoints';
 import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { customersNext, PROJECTIONS_NEXT } from '../../support/customers-next-version';
-import { EsdbDouble } from '../../support/esdb-double/esdb-double';
+import { EVENT_STORES, type OpenedStore } from '../../support/event-stores';
 import { gatedStore } from '../../support/gated-store';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { writeStory } from '../../support/story';
 
-interface OpenedStore {
-  store: EventStore;
-  close(): Promise<void>;
-}
-
-const STORES: [string, (dir: string) => Promise<OpenedStore>][] = [
-  [
-    'SQLite',
-    (dir) => {
-      const store = new SqliteEventStore(join(dir, 'events.db'));
-      return Promise.resolve({ store, close: () => store.close() });
-    },
-  ],
-  [
-    'EventStoreDB (the gRPC double)',
-    async () => {
-      const double = await EsdbDouble.start();
-      const store = new EsdbEventStore(double.url, {
-        logger: { log: () => undefined, warn: () => undefined },
-      });
-      return {
-        store,
-        close: async () => {
-          await store.close();
-          await double.stop();
-        },
-      };
-    },
-  ],
-];
-
 const FIRST = 20;
 
-describe.each(STORES)(
+describe.each(EVENT_STORES)(
   'a version bump that declares its previous version, on %s',
   (_label, openStore) => {
     let dir: string;

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fencedStreamsOf } from '../../../src/capabilities';
 import type { Clock } from '../../../src/platform/config/clock';
-import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
+import type { EventStore } from '../../../src/platform/event-store/event-store';
 import { AggregateStore } from '../../../src/platform/write/aggregate-store';
 import { Revocations } from '../../../src/platform/write/revocations';
 import { customerGlobalAdmin, partnerUser } from '../../support/given';
 import { grantContosoDap, removeContosoDap } from '../../support/dap-grant';
+import { EVENT_STORES, type OpenedStore } from '../../support/event-stores';
 
 const PARTNER = 'contoso-partners';
 const CUSTOMER = 'fabrikam';
@@ -21,39 +22,44 @@ class TickingClock implements Clock {
   }
 }
 
-describe('a revocation’s fences occurred when the revocation was decided', () => {
-  let dir: string;
-  let store: SqliteEventStore;
+describe.each(EVENT_STORES)(
+  'a revocation’s fences occurred when it was decided, on %s',
+  (_label, openStore) => {
+    let dir: string;
+    let opened: OpenedStore;
+    let store: EventStore;
 
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'revocations-'));
-    store = new SqliteEventStore(join(dir, 'events.db'));
-  });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+    beforeEach(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'revocations-'));
+      opened = await openStore(dir);
+      store = opened.store;
+    });
+    afterEach(async () => {
+      await opened.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
 
-  it('R12: DAP removed behind its fences: one moment for all of them, so times follow the positions', async () => {
-    const aggregates = new AggregateStore(store, new TickingClock());
-    const context = {
-      actor: partnerUser(['AdminAgent'], { tenantId: PARTNER }),
-      correlationId: 'c-1',
-    };
-    await grantContosoDap(aggregates, context);
-    const fay = customerGlobalAdmin({ tenantId: CUSTOMER });
-    await removeContosoDap(new Revocations(aggregates, fencedStreamsOf), fay, randomUUID());
+    it('R12: DAP removed behind its fences: one moment for all of them, so times follow the positions', async () => {
+      const aggregates = new AggregateStore(store, new TickingClock());
+      const context = {
+        actor: partnerUser(['AdminAgent'], { tenantId: PARTNER }),
+        correlationId: 'c-1',
+      };
+      await grantContosoDap(aggregates, context);
+      const fay = customerGlobalAdmin({ tenantId: CUSTOMER });
+      await removeContosoDap(new Revocations(aggregates, fencedStreamsOf), fay, randomUUID());
 
-    const recorded = (await store.readAll({ maxCount: 100 })).map((event) => ({
-      type: event.type,
-      occurredAt: event.metadata.occurredAt,
-    }));
-    const revocation = recorded.slice(1);
-    expect(revocation.map((event) => event.type)).toEqual([
-      ...fencedStreamsOf(PARTNER, CUSTOMER).map(() => 'PartnerAccessRevocationStarted'),
-      'DelegatedAdminRemoved',
-    ]);
-    expect(new Set(revocation.map((event) => event.occurredAt)).size).toBe(1);
-    expect(revocation[0].occurredAt > recorded[0].occurredAt).toBe(true);
-  });
-});
+      const recorded = (await store.readAll({ maxCount: 100 })).map((event) => ({
+        type: event.type,
+        occurredAt: event.metadata.occurredAt,
+      }));
+      const revocation = recorded.slice(1);
+      expect(revocation.map((event) => event.type)).toEqual([
+        ...fencedStreamsOf(PARTNER, CUSTOMER).map(() => 'PartnerAccessRevocationStarted'),
+        'DelegatedAdminRemoved',
+      ]);
+      expect(new Set(revocation.map((event) => event.occurredAt)).size).toBe(1);
+      expect(revocation[0].occurredAt > recorded[0].occurredAt).toBe(true);
+    });
+  },
+);
