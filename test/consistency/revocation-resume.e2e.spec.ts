@@ -51,6 +51,7 @@ describeOnBothStores('a revocation interrupted after its fences', (onEsdb) => {
   async function crashAfterFences(revoking: 'DELEGATED_ADMIN' | 'RELATIONSHIP', actor: object) {
     const aggregates = app.app.get(AggregateStore);
     const context = { actor: actor as typeof fay, correlationId: 'interrupted-request' };
+    const decidedAt = new Date();
     for (const { scope, streamId } of fencedStreamsOf(
       PAIR.partnerTenantId,
       PAIR.customerTenantId,
@@ -62,7 +63,7 @@ describeOnBothStores('a revocation interrupted after its fences', (onEsdb) => {
         0,
         scope,
       );
-      await aggregates.record(streamId, [fence], 'any', context);
+      await aggregates.record(streamId, [fence], 'any', context, decidedAt);
     }
   }
 

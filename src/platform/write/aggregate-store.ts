@@ -166,7 +166,7 @@ export class AggregateStore {
     events: DomainEvent[],
     expectedRevision: ExpectedRevision,
     context: CommandContext & { causationId?: string },
-    at: Date = this.clock.now(),
+    at: Date,
   ): Promise<{ position: number; eventIds: string[] }> {
     const toAppend = this.withMetadata(events, context, at);
     const appended = await this.store.append(streamId, toAppend, expectedRevision);
