@@ -10,14 +10,14 @@ const pair = { partnerTenantId: 'contoso-partners', customerTenantId: 'fabrikam'
 /** Contoso Partners' DAP for Fabrikam granted by invitation inv-1 (R10), as the acceptance records it. */
 export function grantContosoDap(aggregates: AggregateStore, context: CommandContext) {
   return aggregates.decide(
-    streamIds.dapGrant('contoso-partners', 'fabrikam'),
+    streamIds.dapGrant(pair.partnerTenantId, pair.customerTenantId),
     dapGrantDecider,
     {
       type: 'GrantDelegatedAdmin',
       invitationId: 'inv-1',
-      partnerTenantId: 'contoso-partners',
+      partnerTenantId: pair.partnerTenantId,
       partnerName: 'Contoso Partners',
-      customer: { tenantId: 'fabrikam', name: 'Fabrikam' },
+      customer: { tenantId: pair.customerTenantId, name: 'Fabrikam' },
     },
     context,
   );
