@@ -13,6 +13,7 @@ import {
   type EffectiveDirectoryRole,
   type GdapGrant,
   gdapReason,
+  noGdapRoleAllowing,
 } from '../../gdap/domain/effective-roles';
 import type { SecurityGroupId } from '../../gdap/domain/events';
 import { groupsOfTokenRoles } from '../../gdap/domain/security-groups';
@@ -123,10 +124,31 @@ function whoAdded(addedBy: DeviceOrigin, partnerTenantId: string): string {
   return addedBy.partnerTenantId === partnerTenantId ? 'this partner' : 'another partner';
 }
 
-function withoutDap(dapStatus: DapStatus): string {
-  return dapStatus === 'REMOVED'
-    ? 'the customer removed this partner’s delegated admin privileges'
-    : 'this partner holds no delegated admin privileges for the customer';
+function withoutDap(dapStatus: DapStatus, groups: readonly SecurityGroupId[]): string {
+  const dap =
+    dapStatus === 'REMOVED'
+      ? 'the customer removed this partner’s delegated admin privileges'
+      : 'this partner holds no delegated admin privileges for the customer';
+  return `${dap} and ${noGdapRoleAllowing(groups, 'AUTOPILOT', 'managing Autopilot').missing}`;
+}
+
+/** R35, R67: under `dap-required`, may a partner's Admin Agents manage profiles. */
+function profilesVerdict(
+  grant: EffectiveDirectoryRole | undefined,
+  dapStatus: DapStatus,
+  groups: readonly SecurityGroupId[],
+): Verdict {
+  if (viaGdap(grant))
+    return allow('R67', gdapReason(grant, 'managing Autopilot profiles (dap-required)'));
+  return grant
+    ? allow(
+        'R35',
+        'The partner holds delegated admin privileges, which the dap-required Autopilot policy asks for to manage profiles.',
+      )
+    : deny(
+        'R35',
+        `The dap-required Autopilot policy needs delegated admin privileges or a GDAP role that allows it to add, update or remove profiles, and ${withoutDap(dapStatus, groups)}.`,
+      );
 }
 
 /** R32, R35: may a partner's Admin Agents act on a device, given who added it. */
@@ -135,9 +157,10 @@ function deviceVerdict(
   addedBy: DeviceOrigin,
   partnerTenantId: string,
   facts: AutopilotFacts,
-  grant: EffectiveDirectoryRole | undefined,
+  groups: readonly SecurityGroupId[],
 ): Verdict {
   const who = whoAdded(addedBy, partnerTenantId);
+  const grant = directoryGrant(groups, facts);
   if (facts.policy === 'current') {
     return addedBy.source === 'PARTNER'
       ? allow(
@@ -161,18 +184,18 @@ function deviceVerdict(
   if (kind !== 'REMOVE_DEVICE') {
     return deny(
       'R35',
-      `Under the dap-required Autopilot policy assigning and removing profiles needs delegated admin privileges, and ${withoutDap(facts.dapStatus)}.`,
+      `Under the dap-required Autopilot policy assigning and removing profiles needs delegated admin privileges or a GDAP role that allows it, and ${withoutDap(facts.dapStatus, groups)}.`,
     );
   }
   const addedItself = addedBy.source === 'PARTNER' && addedBy.partnerTenantId === partnerTenantId;
   return addedItself
     ? allow(
         'R35',
-        'Without delegated admin privileges a partner may remove only devices it added itself, and this partner added this one (Autopilot policy dap-required).',
+        'Without delegated admin privileges or a GDAP role that allows it, a partner may remove only devices it added itself, and this partner added this one (Autopilot policy dap-required).',
       )
     : deny(
         'R35',
-        `Without delegated admin privileges a partner may remove only devices it added itself; this one was added by ${who} (Autopilot policy dap-required).`,
+        `Without delegated admin privileges or a GDAP role that allows it, a partner may remove only devices it added itself; this one was added by ${who} (Autopilot policy dap-required).`,
       );
 }
 
@@ -211,32 +234,9 @@ export function partnerRolesMayAutopilot(
           'A partner with a reseller relationship manages the customer’s Autopilot profiles without DAP (Autopilot policy current).',
         );
       }
-      if (viaGdap(directoryGrant(groups, facts))) {
-        return allow(
-          'R67',
-          gdapReason(
-            directoryGrant(groups, facts) as EffectiveDirectoryRole,
-            'managing Autopilot profiles (dap-required)',
-          ),
-        );
-      }
-      return directoryGrant(groups, facts)
-        ? allow(
-            'R35',
-            'The partner holds delegated admin privileges, which the dap-required Autopilot policy asks for to manage profiles.',
-          )
-        : deny(
-            'R35',
-            `The dap-required Autopilot policy needs delegated admin privileges to add, update or remove profiles, and ${withoutDap(facts.dapStatus)}.`,
-          );
+      return profilesVerdict(directoryGrant(groups, facts), facts.dapStatus, groups);
     default:
-      return deviceVerdict(
-        act.kind,
-        act.addedBy,
-        partnerTenantId,
-        facts,
-        directoryGrant(groups, facts),
-      );
+      return deviceVerdict(act.kind, act.addedBy, partnerTenantId, facts, groups);
   }
 }
 

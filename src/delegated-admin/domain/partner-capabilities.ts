@@ -4,6 +4,7 @@ import {
   directoryRoleAllowing,
   type GdapGrant,
   gdapReason,
+  noGdapRoleAllowing,
 } from '../../gdap/domain/effective-roles';
 import type { SecurityGroupId } from '../../gdap/domain/events';
 import { groupsOfTokenRoles } from '../../gdap/domain/security-groups';
@@ -123,19 +124,19 @@ export function partnerRolesMay(
         : '';
     return { allowed: false, reason: `Only ${who} may do this${gdap}.${sales}`, rule: 'R14' };
   }
+  // Neither DAP nor GDAP allows it: the reason names both ways the customer can give it.
+  const gdap = noGdapRoleAllowing(groups, action, WHAT[action]);
   if (facts.dapStatus === 'REMOVED') {
     return {
       allowed: false,
-      reason:
-        'The customer removed the partner’s delegated admin privileges; the customer must accept a new invitation that includes DAP first.',
+      reason: `The customer removed the partner’s delegated admin privileges, and ${gdap.missing}: the customer must accept a new invitation that includes DAP first, or ${gdap.remedy}.`,
       rule: 'R13',
     };
   }
   if (facts.dapStatus === 'NONE') {
     return {
       allowed: false,
-      reason:
-        'The partner holds no delegated admin privileges for this customer; the customer must accept an invitation that includes DAP.',
+      reason: `The partner holds no delegated admin privileges for this customer, and ${gdap.missing}: the customer must accept an invitation that includes DAP, or ${gdap.remedy}.`,
       rule: 'R14',
     };
   }

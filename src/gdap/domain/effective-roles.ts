@@ -1,7 +1,7 @@
 import { DAP_ROLE_ASSIGNMENTS } from '../../delegated-admin/domain/dap-grant/events';
 import type { SecurityGroupId } from './events';
 import type { DirectoryRole } from './role-catalogue';
-import { type DirectoryAction, roleIdsAllowing } from './directory-actions';
+import { type DirectoryAction, ROLES_ALLOWING, roleIdsAllowing } from './directory-actions';
 import type { GdapGrant } from '../../platform/domain/gdap-grants';
 
 /** A pair's GDAP grants are part of its facts, which the platform's revocation fences take away. */
@@ -120,3 +120,29 @@ export const gdapReason = (role: EffectiveDirectoryRole, what: string): string =
   const { relationshipName, relationshipId, assignmentId, securityGroupId } = role.source;
   return `GDAP relationship “${relationshipName}” (${relationshipId}), access assignment ${assignmentId}, gives ${securityGroupId} the ${role.displayName} role, which allows ${what}.`;
 };
+
+const listed = (names: readonly string[]): string =>
+  names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names[0];
+
+/** Per action, the roles that allow it as a refusal lists them (written once, not per verdict). */
+const ROLES_ALLOWING_TEXT = Object.fromEntries(
+  Object.entries(ROLES_ALLOWING).map(([action, roles]) => [
+    action,
+    listed(roles.map((role) => role.displayName)),
+  ]),
+) as Record<DirectoryAction, string>;
+
+/**
+ * Why GDAP does not give `groups` an action (R67), for a refusal that DAP does not lift either:
+ * the groups, the roles an access assignment would need, and who would give them.
+ */
+export function noGdapRoleAllowing(
+  groups: readonly SecurityGroupId[],
+  action: DirectoryAction,
+  what: string,
+): { missing: string; remedy: string } {
+  return {
+    missing: `no active GDAP access assignment of ${groups.join(', ') || 'their groups'} holds a role that allows ${what} (${ROLES_ALLOWING_TEXT[action]})`,
+    remedy: `the partner must assign one of these roles to ${groups.length > 1 ? 'one of the groups' : 'the group'} in a GDAP relationship the customer approved`,
+  };
+}

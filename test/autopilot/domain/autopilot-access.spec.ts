@@ -210,4 +210,21 @@ describe('allowedOperations and effectiveAccess', () => {
       }
     }
   });
+
+  it('R35, R67: under dap-required, a refusal says neither DAP nor a GDAP role of the group allows it, and which roles would', () => {
+    for (const dapStatus of ['NONE', 'REMOVED'] as const) {
+      const verdict = autopilotCapability('ADMIN_AGENT', CONTOSO, 'MANAGE_AUTOPILOT_PROFILES', {
+        relationshipActive: true,
+        dapStatus,
+        policy: 'dap-required',
+      });
+      expect(verdict).toMatchObject({ allowed: false, rule: 'R35' });
+      expect(verdict.reason).toMatch(
+        /needs delegated admin privileges or a GDAP role that allows it/,
+      );
+      expect(verdict.reason).toContain(
+        'no active GDAP access assignment of ADMIN_AGENTS holds a role that allows managing Autopilot (Global Administrator or Intune Administrator)',
+      );
+    }
+  });
 });

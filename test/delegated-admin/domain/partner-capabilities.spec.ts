@@ -17,6 +17,7 @@ import { serviceRequestsDecider } from '../../../src/delegated-admin/domain/serv
 import type { Actor, PartnerRole } from '../../../src/platform/domain/actor';
 import { fold } from '../../../src/platform/domain/decider';
 import { DomainError, type RuleId } from '../../../src/platform/domain/domain-error';
+import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
 import { customerGlobalAdmin, customerUser, decideOn, partnerUser } from '../../support/given';
 
 const T0 = new Date('2025-03-01T10:00:00.000Z');
@@ -179,6 +180,41 @@ describe('partner capabilities', () => {
 
       expect(verdict.reason).toMatch(/removed/);
       expect(verdict.reason).toMatch(/new invitation that includes DAP/);
+    });
+
+    it('R14, R67: without DAP, a refusal GDAP does not lift either names the group, the roles that would allow it and both ways to them', () => {
+      const readerOnly: PairFacts = {
+        relationshipActive: true,
+        dapStatus: 'NONE',
+        gdapGrants: [
+          {
+            relationshipId: 'rel-1',
+            relationshipName: 'Readers',
+            assignmentId: 'assignment-1',
+            securityGroupId: 'HELPDESK_AGENTS',
+            roles: [DIRECTORY_ROLES.SECURITY_READER],
+            endDateTime: '2099-01-01T00:00:00.000Z',
+          },
+        ],
+      };
+      const verdict = partnerRolesMay(['HELPDESK_AGENT'], 'HELPDESK_ACTIONS', readerOnly);
+
+      expect(verdict).toMatchObject({ allowed: false, rule: 'R14' });
+      expect(verdict.reason).toBe(
+        'The partner holds no delegated admin privileges for this customer, and no active GDAP access assignment of HELPDESK_AGENTS holds a role that allows helpdesk actions (Global Administrator, Helpdesk Administrator, User Administrator or Privileged Role Administrator): the customer must accept an invitation that includes DAP, or the partner must assign one of these roles to the group in a GDAP relationship the customer approved.',
+      );
+    });
+
+    it('R13, R67: after removal, a refusal names the GDAP roles that would allow it beside a new invitation with DAP', () => {
+      const verdict = partnerRolesMay(['ADMIN_AGENT'], 'MANAGE_DIRECTORY', {
+        relationshipActive: true,
+        dapStatus: 'REMOVED',
+      });
+
+      expect(verdict).toMatchObject({ allowed: false, rule: 'R13' });
+      expect(verdict.reason).toMatch(
+        /^The customer removed the partner’s delegated admin privileges, and no active GDAP access assignment of ADMIN_AGENTS holds a role that allows managing the customer’s directory \(Global Administrator, User Administrator or Privileged Role Administrator\): the customer must accept a new invitation that includes DAP first, or the partner must assign/,
+      );
     });
 
     it('R14: an allowed answer names the DAP role it comes from', () => {

@@ -1,9 +1,14 @@
-import { roleIdsAllowing, type DirectoryAction } from '../../../src/gdap/domain/directory-actions';
+import {
+  roleIdsAllowing,
+  ROLES_ALLOWING,
+  type DirectoryAction,
+} from '../../../src/gdap/domain/directory-actions';
 import {
   type DirectoryFacts,
   directoryRoleAllowing,
   effectiveDirectoryRoles,
   type GdapGrant,
+  noGdapRoleAllowing,
 } from '../../../src/gdap/domain/effective-roles';
 import { DIRECTORY_ROLES, type DirectoryRole } from '../../../src/gdap/domain/role-catalogue';
 
@@ -107,5 +112,32 @@ describe('effective directory roles (R67)', () => {
     expect(effectiveDirectoryRoles(['ADMIN_AGENTS'], facts)[0].displayName).toBe(
       'Global Administrator',
     );
+  });
+
+  it('R67: a refusal names the groups and, for each action, exactly the roles that would allow it', () => {
+    const catalogue = Object.values(DIRECTORY_ROLES);
+    for (const action of ACTIONS) {
+      const { missing } = noGdapRoleAllowing(['HELPDESK_AGENTS', 'tier-two'], action, 'this');
+      expect(missing).toMatch(/^no active GDAP access assignment of HELPDESK_AGENTS, tier-two /);
+      const allowing = new Set<string>(ROLES_ALLOWING[action].map((role) => role.roleTemplateId));
+      for (const role of catalogue) {
+        expect([role.displayName, missing.includes(role.displayName)]).toEqual([
+          role.displayName,
+          allowing.has(role.roleTemplateId),
+        ]);
+      }
+    }
+    expect(noGdapRoleAllowing(['ADMIN_AGENTS'], 'AUTOPILOT', 'managing Autopilot').missing).toBe(
+      'no active GDAP access assignment of ADMIN_AGENTS holds a role that allows managing Autopilot (Global Administrator or Intune Administrator)',
+    );
+  });
+
+  it('R67: the remedy asks for the role on the group, or on one of the groups', () => {
+    expect(noGdapRoleAllowing(['ADMIN_AGENTS'], 'MANAGE_DIRECTORY', 'x').remedy).toBe(
+      'the partner must assign one of these roles to the group in a GDAP relationship the customer approved',
+    );
+    expect(
+      noGdapRoleAllowing(['ADMIN_AGENTS', 'tier-two'], 'MANAGE_DIRECTORY', 'x').remedy,
+    ).toMatch(/to one of the groups in/);
   });
 });
