@@ -75,7 +75,7 @@ export class DelegatedAdminResolver {
 
   @Mutation(() => PartnerRelationship, {
     description:
-      'R12: the customer removes a partner’s delegated admin privileges; needs confirm: true.',
+      'R12: the customer removes a partner’s delegated admin privileges; needs confirm: true. Its GDAP relationships stay: revokePartnerAccess ends every grant at once (R70).',
   })
   async removeDelegatedAdminPrivileges(
     @Caller() caller: CommandContext,

@@ -160,6 +160,19 @@ describe('DapGrant decider', () => {
       expect(message).toMatch(/reseller relationship/);
     });
 
+    it('R12, R68: the confirmation answer says GDAP relationships stay, and names the action that ends every grant', () => {
+      const { message } = given(dapGrantDecider, granted())
+        .when(removeCommand(fabrikamAdmin, { confirm: false }), at(DAY))
+        .thenThrows('CONFIRMATION_REQUIRED', 'R12');
+
+      expect(message).toMatch(/through DAP the partner can no longer administer your directory/);
+      expect(message).toMatch(
+        /Its GDAP relationships \(roles you approved for its groups apart from DAP\)/,
+      );
+      expect(message).toMatch(/previewRevokePartnerAccess lists everything the partner holds/);
+      expect(message).toMatch(/revokePartnerAccess ends all of it at once/);
+    });
+
     it.each([
       ['a customer user without GlobalAdmin', fabrikamUserAdmin],
       ['a GlobalAdmin of another customer', northwindAdmin],

@@ -59,7 +59,8 @@ function remove(
   if (!command.confirm) {
     throw new DomainError(
       'CONFIRMATION_REQUIRED',
-      'Nothing was changed: removing delegated admin privileges needs confirm: true. Removal takes the partner’s Global Administrator and Helpdesk Administrator roles away: the partner can no longer administer your directory or open service requests on your behalf. Its Azure subscription roles and Autopilot rights stay, and so does the reseller relationship (for subscriptions and licence renewals).',
+      // DAP is one of the partner's grants (R68): its GDAP roles, approved apart, outlive removal.
+      'Nothing was changed: removing delegated admin privileges needs confirm: true. Removal takes the partner’s Global Administrator and Helpdesk Administrator roles away: through DAP the partner can no longer administer your directory or open service requests on your behalf. Its GDAP relationships (roles you approved for its groups apart from DAP), Azure subscription roles and Autopilot rights stay, and so does the reseller relationship (for subscriptions and licence renewals); previewRevokePartnerAccess lists everything the partner holds, and revokePartnerAccess ends all of it at once.',
       'R12',
     );
   }
