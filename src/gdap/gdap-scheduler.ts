@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   Inject,
   Injectable,
@@ -173,7 +174,7 @@ export class GdapScheduler {
         streamId,
         gdapDecider,
         { type: 'RecordDueTransitions' },
-        { actor: SCHEDULER_ACTOR, correlationId: `gdap-scheduler-${Date.now()}` },
+        { actor: SCHEDULER_ACTOR, correlationId: `gdap-scheduler-${randomUUID()}` },
         { takeTurns: true },
       );
       next = nextDueAt(decided.state);

@@ -112,3 +112,34 @@ describe('a pass that a command wakes looks only at what changed or is due', () 
     loads.mockRestore();
   });
 });
+
+describe('the GDAP scheduler’s correlation ids', () => {
+  const app = appForSuite();
+
+  it('R69: two decisions the scheduler records in the same millisecond have their own correlation ids', async () => {
+    const scheduler = app.app.get(GdapScheduler);
+    await scheduler.stop(); // this test runs the pass itself
+    const [ann, otto] = await Promise.all([people.ann, people.otto].map((c) => app.token(c)));
+    await pendingRelationship(app, ann, 'Contoso’s');
+    await pendingRelationship(app, otto, 'Other partner’s');
+    app.clock.advance(91 * 86_400_000); // both approval requests expire in the same pass
+
+    const millisecond = jest.spyOn(Date, 'now').mockReturnValue(Date.UTC(2026, 11, 3));
+    try {
+      await scheduler.runDue();
+    } finally {
+      millisecond.mockRestore();
+    }
+    const store = app.app.get<EventStore>(EVENT_STORE);
+    const expiries = await Promise.all(
+      ['gdap-contoso-partners', 'gdap-other-partners'].map(async (streamId) =>
+        (await store.readStream(streamId)).find(
+          (event) => event.type === 'DelegatedAdminRelationshipApprovalExpired',
+        ),
+      ),
+    );
+    const ids = expiries.map((event) => event?.metadata.correlationId);
+    expect(ids).toEqual([expect.stringMatching(/^gdap-scheduler-/), expect.any(String)]);
+    expect(new Set(ids).size).toBe(2);
+  });
+});
