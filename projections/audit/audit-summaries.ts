@@ -147,6 +147,8 @@ const GDAP_SUMMARIES = {
     `recorded that ${gdapId(context)} is terminated`,
   DelegatedAdminAccessAssignmentCreated: (context) =>
     `gave ${field(context.data, 'securityGroupId')} ${gdapRoles(context.data.roles)} through ${gdapId(context)}`,
+  DelegatedAdminAccessAssignmentUpdated: (context) =>
+    `changed ${gdapAssignment(context)} in ${gdapId(context)} to ${gdapRoles(context.data.roles)} (was ${gdapRoles(context.data.before)})`,
   DelegatedAdminAccessAssignmentActivated: (context) =>
     `activated ${gdapAssignment(context)} in ${gdapId(context)}`,
   DelegatedAdminAccessAssignmentDeletionRequested: (context) =>

@@ -160,6 +160,15 @@ const EVOLVE: { [Type in GdapEventType]: Evolve<Type> } = {
     };
     return { ...view, assignments: [...view.assignments, assignment] };
   },
+  DelegatedAdminAccessAssignmentUpdated: (view, { data, metadata }) =>
+    view && {
+      ...view,
+      assignments: view.assignments.map((assignment) =>
+        assignment.assignmentId === data.assignmentId
+          ? { ...assignment, roles: data.roles, changedAt: metadata.occurredAt }
+          : assignment,
+      ),
+    },
   DelegatedAdminAccessAssignmentActivated: toAssignmentStatus('active'),
   DelegatedAdminAccessAssignmentDeletionRequested: toAssignmentStatus('deleting'),
   DelegatedAdminAccessAssignmentDeleted: toAssignmentStatus('deleted'),

@@ -13,6 +13,7 @@ import { ApproveDelegatedAdminRelationshipHandler } from './approve-delegated-ad
 import { TerminateDelegatedAdminRelationshipHandler } from './terminate-delegated-admin-relationship';
 import { CreateDelegatedAdminAccessAssignmentHandler } from './create-delegated-admin-access-assignment';
 import { DeleteDelegatedAdminAccessAssignmentHandler } from './delete-delegated-admin-access-assignment';
+import { UpdateDelegatedAdminAccessAssignmentHandler } from './update-delegated-admin-access-assignment';
 import { GdapStream } from './gdap-stream';
 import { GdapScheduler, GdapSchedulerLifecycle } from './gdap-scheduler';
 import { GdapResolver } from './gdap.resolver';
@@ -36,6 +37,7 @@ import { RevokePartnerAccessPolicy } from './revoke-partner-access.policy';
     ApproveDelegatedAdminRelationshipHandler,
     TerminateDelegatedAdminRelationshipHandler,
     CreateDelegatedAdminAccessAssignmentHandler,
+    UpdateDelegatedAdminAccessAssignmentHandler,
     DeleteDelegatedAdminAccessAssignmentHandler,
     GdapStream,
     RevokePartnerAccessHandler,

@@ -24,6 +24,7 @@ import { ApproveDelegatedAdminRelationship } from './approve-delegated-admin-rel
 import { TerminateDelegatedAdminRelationship } from './terminate-delegated-admin-relationship';
 import { CreateDelegatedAdminAccessAssignment } from './create-delegated-admin-access-assignment';
 import { DeleteDelegatedAdminAccessAssignment } from './delete-delegated-admin-access-assignment';
+import { UpdateDelegatedAdminAccessAssignment } from './update-delegated-admin-access-assignment';
 import { GDAP_APPROVAL_BASE_URL } from './domain/approval-link';
 import { addDays } from './domain/durations';
 import { maySeeRelationship } from './domain/gdap-access';
@@ -31,6 +32,7 @@ import { gdapRelationshipId, normaliseRelationshipId } from './domain/gdap-ids';
 import { DIRECTORY_ROLE_CATALOGUE } from './domain/role-catalogue';
 import { toRelationship } from './gdap.mapper';
 import {
+  assignmentRoles,
   assignmentToCreate,
   customerToUpdate,
   relationshipToCreate,
@@ -44,6 +46,7 @@ import {
   DelegatedAdminRelationshipConnection,
   DelegatedAdminRelationshipFilter,
   DeleteDelegatedAdminAccessAssignmentInput,
+  UpdateDelegatedAdminAccessAssignmentInput,
   DeleteDelegatedAdminRelationshipInput,
   UnifiedRole,
   ExpiringDelegatedAdminRelationships,
@@ -297,6 +300,25 @@ export class GdapResolver {
         relationshipId: normaliseRelationshipId(input.relationshipId),
         assignmentId: randomUUID(),
         ...assignmentToCreate(input),
+      }),
+    );
+  }
+
+  @Mutation(() => DelegatedAdminRelationship, {
+    description:
+      'R66: change the roles a pending or active access assignment gives its group (Graph: update accessDetails) to another subset of the relationship’s roles; at once, those left out taken away; the same roles change nothing.',
+  })
+  async updateDelegatedAdminAccessAssignment(
+    @Caller() caller: CommandContext,
+    @Args('input') input: UpdateDelegatedAdminAccessAssignmentInput,
+  ): Promise<DelegatedAdminRelationship> {
+    return this.change(
+      new UpdateDelegatedAdminAccessAssignment(caller, {
+        type: 'UpdateDelegatedAdminAccessAssignment',
+        actor: caller.actor,
+        relationshipId: normaliseRelationshipId(input.relationshipId),
+        assignmentId: normaliseEntityId(input.assignmentId, 'access assignment'),
+        roleTemplateIds: assignmentRoles(input),
       }),
     );
   }

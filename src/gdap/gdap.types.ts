@@ -225,6 +225,23 @@ export class CreateDelegatedAdminAccessAssignmentInput {
 }
 
 @InputType()
+export class UpdateDelegatedAdminAccessAssignmentInput {
+  @Field(() => ID) relationshipId!: string;
+  @Field(() => ID) assignmentId!: string;
+  @Field(() => [ID], {
+    nullable: true,
+    description:
+      'The roles the group is to hold, all of them (those left out are taken away at once). Required, unless Graph’s accessDetails is given.',
+  })
+  roleTemplateIds?: string[] | null;
+  @Field(() => DelegatedAdminAccessDetailsInput, {
+    nullable: true,
+    description: 'Graph’s form of roleTemplateIds: give one or the other.',
+  })
+  accessDetails?: DelegatedAdminAccessDetailsInput | null;
+}
+
+@InputType()
 export class DeleteDelegatedAdminAccessAssignmentInput {
   @Field(() => ID) relationshipId!: string;
   @Field(() => ID) assignmentId!: string;

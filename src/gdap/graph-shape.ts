@@ -108,6 +108,19 @@ export const rolesToUpdate = (input: {
   accessDetails?: Given<DelegatedAdminAccessDetailsInput>;
 }): RequestedRole[] | undefined => requestedRoles(input, false);
 
+/** R66: the roles an access assignment is to give, as roleTemplateIds or Graph's accessDetails. */
+export const assignmentRoles = (input: {
+  roleTemplateIds?: Given<string[]>;
+  accessDetails?: Given<DelegatedAdminAccessDetailsInput>;
+}): string[] =>
+  eitherForm(
+    input.roleTemplateIds,
+    rolesOfDetails(input.accessDetails),
+    ['roleTemplateIds', 'accessDetails'],
+    'R66',
+    true,
+  )!;
+
 /** R66: the group and roles of an access assignment being created, from either form. */
 export function assignmentToCreate(input: {
   securityGroupId?: Given<string>;
@@ -115,22 +128,14 @@ export function assignmentToCreate(input: {
   accessContainer?: Given<DelegatedAdminAccessContainerInput>;
   accessDetails?: Given<DelegatedAdminAccessDetailsInput>;
 }): { securityGroupId: string; roleTemplateIds: string[] } {
-  const group = input.accessContainer?.accessContainerId;
-  const graphRoles = rolesOfDetails(input.accessDetails);
   return {
     securityGroupId: eitherForm(
       input.securityGroupId,
-      group,
+      input.accessContainer?.accessContainerId,
       ['securityGroupId', 'accessContainer'],
       'R66',
       true,
     )!,
-    roleTemplateIds: eitherForm(
-      input.roleTemplateIds,
-      graphRoles,
-      ['roleTemplateIds', 'accessDetails'],
-      'R66',
-      true,
-    )!,
+    roleTemplateIds: assignmentRoles(input),
   };
 }

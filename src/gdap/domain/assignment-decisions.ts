@@ -7,7 +7,9 @@ import {
 import type { GdapCommand } from './commands';
 import type { GdapEvent } from './events';
 import { assertPartnerAdminAgent } from './gdap-access';
-import { GRANTING, type GdapState } from './gdap-state';
+import { GRANTING, type GdapRelationship, type GdapState } from './gdap-state';
+import type { DirectoryRole } from './role-catalogue';
+import type { Actor } from '../../platform/domain/actor';
 import { relationshipOf } from './relationship-decisions';
 import { checkSecurityGroupId } from './security-groups';
 
@@ -20,12 +22,12 @@ type Of<T extends GdapCommand['type']> = Extract<GdapCommand, { type: T }>;
  */
 export const ASSIGNMENTS_HELD_AT_MOST = 50;
 
-/** R66: a group gets a subset of an active relationship's roles; one assignment per group. */
-export function createAssignment(
-  command: Of<'CreateDelegatedAdminAccessAssignment'>,
+/** R66: the relationship an Admin Agent of its partner assigns access in, while it is active. */
+function assigningIn(
   state: GdapState,
+  command: { actor: Actor; relationshipId: string },
   now: Date,
-): GdapEvent[] {
+): GdapRelationship {
   const relationship = relationshipOf(state, command.relationshipId);
   assertPartnerAdminAgent(command.actor, relationship.partnerTenantId);
   const ended = relationship.endDateTime !== null && new Date(relationship.endDateTime) <= now;
@@ -35,8 +37,15 @@ export function createAssignment(
       `Access is assigned only while the relationship is active (this one is ${ended ? 'past its end' : relationship.status}).`,
     );
   }
-  const securityGroupId = checkSecurityGroupId(command.securityGroupId);
-  const wanted = new Set(command.roleTemplateIds.map((id) => id.trim().toLowerCase()));
+  return relationship;
+}
+
+/** R66: the relationship's roles an assignment asks for: one or more of them, and only those. */
+function rolesOf(
+  relationship: GdapRelationship,
+  roleTemplateIds: readonly string[],
+): DirectoryRole[] {
+  const wanted = new Set(roleTemplateIds.map((id) => id.trim().toLowerCase()));
   const roles = relationship.roles.filter((role) => wanted.has(role.roleTemplateId));
   if (wanted.size === 0 || roles.length !== wanted.size) {
     throw invalidInput(
@@ -44,6 +53,18 @@ export function createAssignment(
       'R66',
     );
   }
+  return roles;
+}
+
+/** R66: a group gets a subset of an active relationship's roles; one assignment per group. */
+export function createAssignment(
+  command: Of<'CreateDelegatedAdminAccessAssignment'>,
+  state: GdapState,
+  now: Date,
+): GdapEvent[] {
+  const relationship = assigningIn(state, command, now);
+  const securityGroupId = checkSecurityGroupId(command.securityGroupId);
+  const roles = rolesOf(relationship, command.roleTemplateIds);
   const held = Object.values(relationship.assignments).filter(
     (assignment) => assignment.status !== 'deleted',
   );
@@ -94,6 +115,41 @@ export function deleteAssignment(
         partnerTenantId: relationship.partnerTenantId,
         customerTenantId: relationship.customerTenantId,
         assignmentId: assignment.assignmentId,
+      },
+    },
+  ];
+}
+
+/**
+ * R66: the partner changes the roles a pending or active assignment gives its group (Graph's
+ * update of accessDetails), to another subset of the relationship's roles; the group holds them at
+ * once, and loses those left out at once. The same roles again change nothing.
+ */
+export function updateAssignment(
+  command: Of<'UpdateDelegatedAdminAccessAssignment'>,
+  state: GdapState,
+  now: Date,
+): GdapEvent[] {
+  const relationship = assigningIn(state, command, now);
+  const assignment = relationship.assignments[command.assignmentId];
+  if (!assignment) throw notFound('No such access assignment.');
+  if (assignment.status !== 'pending' && assignment.status !== 'active') {
+    throw preconditionFailed('R66', `This access assignment is ${assignment.status}.`);
+  }
+  const roles = rolesOf(relationship, command.roleTemplateIds);
+  const held = new Set(assignment.roles.map((role) => role.roleTemplateId));
+  if (roles.length === held.size && roles.every((role) => held.has(role.roleTemplateId))) return [];
+  return [
+    {
+      type: 'DelegatedAdminAccessAssignmentUpdated',
+      data: {
+        relationshipId: relationship.relationshipId,
+        partnerTenantId: relationship.partnerTenantId,
+        customerTenantId: relationship.customerTenantId,
+        assignmentId: assignment.assignmentId,
+        securityGroupId: assignment.securityGroupId,
+        roles,
+        before: [...assignment.roles],
       },
     },
   ];

@@ -49,6 +49,13 @@ export type GdapCommand =
       roleTemplateIds: string[];
     }
   | {
+      type: 'UpdateDelegatedAdminAccessAssignment';
+      actor: Actor;
+      relationshipId: string;
+      assignmentId: string;
+      roleTemplateIds: string[];
+    }
+  | {
       type: 'DeleteDelegatedAdminAccessAssignment';
       actor: Actor;
       relationshipId: string;

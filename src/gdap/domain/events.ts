@@ -95,6 +95,17 @@ export type GdapEvent =
         roles: DirectoryRole[];
       };
     }
+  | {
+      /** R66: the partner changed the roles a group holds through an assignment, at once. */
+      type: 'DelegatedAdminAccessAssignmentUpdated';
+      data: Pair & {
+        assignmentId: string;
+        securityGroupId: SecurityGroupId;
+        roles: DirectoryRole[];
+        /** The roles it held until then, so the change explains itself. */
+        before: DirectoryRole[];
+      };
+    }
   | { type: 'DelegatedAdminAccessAssignmentActivated'; data: Pair & { assignmentId: string } }
   | {
       type: 'DelegatedAdminAccessAssignmentDeletionRequested';
@@ -132,6 +143,7 @@ export const GDAP_EVENTS = {
   DelegatedAdminRelationshipTerminationRequested: { version: 1 },
   DelegatedAdminRelationshipTerminated: { version: 1 },
   DelegatedAdminAccessAssignmentCreated: { version: 1 },
+  DelegatedAdminAccessAssignmentUpdated: { version: 1 },
   DelegatedAdminAccessAssignmentActivated: { version: 1 },
   DelegatedAdminAccessAssignmentDeletionRequested: { version: 1 },
   DelegatedAdminAccessAssignmentDeleted: { version: 1 },

@@ -240,6 +240,18 @@ export function evolveGdap(state: GdapState, event: GdapEvent): GdapState {
           },
         },
       }));
+    case 'DelegatedAdminAccessAssignmentUpdated':
+      return withRelationship(state, relationshipId, (relationship) => {
+        const assignment = relationship.assignments[event.data.assignmentId];
+        if (!assignment) return relationship;
+        return {
+          ...relationship,
+          assignments: {
+            ...relationship.assignments,
+            [assignment.assignmentId]: { ...assignment, roles: event.data.roles },
+          },
+        };
+      });
     case 'DelegatedAdminAccessAssignmentActivated':
       return withAssignment(state, relationshipId, event.data.assignmentId, 'active');
     case 'DelegatedAdminAccessAssignmentDeletionRequested':

@@ -1,5 +1,5 @@
 import { assertNever, type Decider } from '../../platform/domain/decider';
-import { createAssignment, deleteAssignment } from './assignment-decisions';
+import { createAssignment, deleteAssignment, updateAssignment } from './assignment-decisions';
 import type { GdapCommand } from './commands';
 import { dueTransitions } from './due-transitions';
 import type { GdapEvent } from './events';
@@ -43,6 +43,8 @@ export const gdapDecider: Decider<GdapCommand, GdapEvent, GdapState> & {
         return terminateAllForCustomer(command, state);
       case 'CreateDelegatedAdminAccessAssignment':
         return createAssignment(command, state, now);
+      case 'UpdateDelegatedAdminAccessAssignment':
+        return updateAssignment(command, state, now);
       case 'DeleteDelegatedAdminAccessAssignment':
         return deleteAssignment(command, state);
       case 'RecordDueTransitions':

@@ -541,6 +541,94 @@ describe('GDAP relationship decider', () => {
     });
   });
 
+  describe('R66 changing an access assignment’s roles', () => {
+    const reassign = (
+      roleTemplateIds: string[],
+      actor = ann,
+    ): Extract<GdapCommand, { type: 'UpdateDelegatedAdminAccessAssignment' }> => ({
+      type: 'UpdateDelegatedAdminAccessAssignment',
+      actor,
+      relationshipId: REL,
+      assignmentId: ASSIGNMENT,
+      roleTemplateIds,
+    });
+
+    it('R66: the group holds the new subset at once, the roles left out taken away, the assignment still active', () => {
+      const history = activeWithAssignment(); // ADMIN_AGENTS: User Administrator
+      const [updated] = given(gdapDecider, history)
+        .when(reassign([EXCHANGE.roleTemplateId]), at(2))
+        .events();
+      expect(updated).toEqual({
+        type: 'DelegatedAdminAccessAssignmentUpdated',
+        data: {
+          relationshipId: REL,
+          partnerTenantId: 'contoso-partners',
+          customerTenantId: FABRIKAM,
+          assignmentId: ASSIGNMENT,
+          securityGroupId: 'ADMIN_AGENTS',
+          roles: [EXCHANGE],
+          before: [USER_ADMIN],
+        },
+      });
+      expect(grantsFor(given(gdapDecider, [...history, updated]).state, FABRIKAM)).toEqual([
+        expect.objectContaining({ securityGroupId: 'ADMIN_AGENTS', roles: [EXCHANGE] }),
+      ]);
+      // Nothing is left for the scheduler to do: no pending step.
+      given(gdapDecider, [...history, updated])
+        .when(due, at(2))
+        .thenNothing();
+    });
+
+    it('R66: the same roles again (in any order, any case) change nothing', () => {
+      const both = [...activeWithAssignment()];
+      const [widened] = given(gdapDecider, both)
+        .when(reassign([USER_ADMIN.roleTemplateId, EXCHANGE.roleTemplateId]), at(2))
+        .events();
+      given(gdapDecider, [...both, widened])
+        .when(reassign([EXCHANGE.roleTemplateId.toUpperCase(), USER_ADMIN.roleTemplateId]), at(2))
+        .thenNothing();
+    });
+
+    it('R66: roles outside the relationship or none are refused; only an Admin Agent, only while active', () => {
+      const history = activeWithAssignment();
+      given(gdapDecider, history)
+        .when(reassign([GA.roleTemplateId]), at(2))
+        .thenThrows('INVALID_INPUT', 'R66');
+      given(gdapDecider, history).when(reassign([]), at(2)).thenThrows('INVALID_INPUT', 'R66');
+      given(gdapDecider, history)
+        .when(reassign([EXCHANGE.roleTemplateId], sam), at(2))
+        .thenThrows('FORBIDDEN', 'R60');
+      given(gdapDecider, history)
+        .when(reassign([EXCHANGE.roleTemplateId]), at(731))
+        .thenThrows('PRECONDITION_FAILED', 'R66');
+    });
+
+    it('R66: a deleting or deleted assignment, or one that does not exist, is not changed', () => {
+      const deleting = [
+        ...activeWithAssignment(),
+        ...given(gdapDecider, activeWithAssignment()).when(unassign(ASSIGNMENT), at(2)).events(),
+      ];
+      given(gdapDecider, deleting)
+        .when(reassign([EXCHANGE.roleTemplateId]), at(2))
+        .thenThrows('PRECONDITION_FAILED', 'R66');
+      given(gdapDecider, activeWithAssignment())
+        .when({ ...reassign([EXCHANGE.roleTemplateId]), assignmentId: REL2.slice(0, 36) }, at(2))
+        .thenThrows('NOT_FOUND', undefined);
+    });
+
+    it('R66: the state holds the new roles in the relationship’s order, whatever order they were given in', () => {
+      const history = activeWithAssignment();
+      const [widened] = given(gdapDecider, history)
+        .when(reassign([EXCHANGE.roleTemplateId, USER_ADMIN.roleTemplateId]), at(2))
+        .events();
+      const state = given(gdapDecider, [...history, widened]).state;
+      expect(state.relationships.get(REL)?.assignments[ASSIGNMENT].roles).toEqual([
+        USER_ADMIN,
+        EXCHANGE,
+      ]);
+    });
+  });
+
   describe('R69 due transitions are recorded once', () => {
     it('R69: deciding again on the recorded transitions finds nothing left', () => {
       const history = activeWithAssignment({ autoExtendDuration: 'PT0S' });
