@@ -5,6 +5,7 @@ import { Revocations } from '../platform/write/revocations';
 import type { GdapCommand } from './domain/commands';
 import { gdapDecider } from './domain/gdap.decider';
 import { gdapStreamId, partnerOfRelationshipOrNotFound } from './domain/gdap-ids';
+import { takesAccessAway } from './domain/takes-access-away';
 import { GdapScheduler } from './gdap-scheduler';
 
 /** A GDAP use case's command: one relationship of one partner, addressed by its id. */
@@ -42,7 +43,10 @@ export class GdapStream {
     }
   }
 
-  /** A change that takes access away (termination, assignment deletion, role removal): a revocation. */
+  /**
+   * A change that may take access away (termination, assignment deletion, role removal or change):
+   * a revocation, whose fences are set when the decided events do take some away.
+   */
   async revoke(context: CommandContext, command: RelationshipCommand): Promise<CommandOutcome> {
     const partnerTenantId = partnerOfRelationshipOrNotFound(command.relationshipId);
     const streamId = gdapStreamId(partnerTenantId);
@@ -62,6 +66,7 @@ export class GdapStream {
         revoking: 'GDAP',
         pair: { partnerTenantId, customerTenantId },
         context,
+        takesAccessAway,
       });
       return { position };
     } finally {

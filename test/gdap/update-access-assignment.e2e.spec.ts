@@ -170,4 +170,21 @@ describeOnBothStores('changing the roles of a GDAP access assignment', (onEsdb) 
     );
     expect(opened).toEqual([]);
   });
+
+  it('R66, R67: a change that only adds roles sets no fence; one that takes a role away fences first', async () => {
+    const fences = async () =>
+      (await store.readStream('servicerequests-contoso-partners_fabrikam')).filter(
+        (event) => event.type === 'PartnerAccessRevocationStarted',
+      ).length;
+    await app.gql(ann, UPDATE, toRoles([SECURITY_READER])); // as the previous test left it
+    const before = await fences();
+    const widened = await app.gql(ann, UPDATE, toRoles([HELPDESK_ADMINISTRATOR, SECURITY_READER]));
+    expect(widened.errors).toBeUndefined();
+    expect(await fences()).toBe(before);
+    expect(await helpdeskActions()).toMatchObject({ allowed: true });
+
+    const narrowed = await app.gql(ann, UPDATE, toRoles([SECURITY_READER]));
+    expect(narrowed.errors).toBeUndefined();
+    expect(await fences()).toBe(before + 1);
+  });
 });

@@ -25,7 +25,7 @@ const MAX_ATTEMPTS = 8;
 const backoff = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
 
-export interface DecideOptions {
+export interface DecideOptions<Event extends DomainEvent = DomainEvent> {
   /**
    * Decide nothing if the stream has an event after this global position: a follow-up replayed
    * for an old event must not undo what happened on the stream since (e.g. re-grant removed DAP).
@@ -34,11 +34,11 @@ export interface DecideOptions {
   /** Decide nothing unless the stream is still at this revision (-1: no stream), e.g. to resume. */
   onlyAtRevision?: number;
   /**
-   * Runs once events are decided (at `decidedAt`, their occurredAt) and before they are appended
+   * Runs once `events` are decided (at `decidedAt`, their occurredAt) and before they are appended
    * at `revision` (-1: no stream yet), on every attempt: a revocation fences the streams that
    * depend on it here.
    */
-  beforeAppend?: (revision: number, decidedAt: Date) => Promise<void>;
+  beforeAppend?: (revision: number, decidedAt: Date, events: readonly Event[]) => Promise<void>;
   /**
    * Wait for this process's earlier commands on the stream instead of racing them for its
    * revision: for a stream many callers share (a tenant's Autopilot registry). The work of a turn
@@ -105,7 +105,7 @@ export class AggregateStore {
     decider: Decider<Command, Event, State>,
     command: Command,
     context: CommandContext & { causationId?: string },
-    options: DecideOptions = {},
+    options: DecideOptions<Event> = {},
   ): Promise<{ events: Event[]; state: State; position: number; eventIds: string[] }> {
     const decide = () => this.decideWithRetries(streamId, decider, command, context, options);
     return options.takeTurns ? this.turns.take(streamId, decide) : decide();
@@ -116,7 +116,7 @@ export class AggregateStore {
     decider: Decider<Command, Event, State>,
     command: Command,
     context: CommandContext & { causationId?: string },
-    options: DecideOptions,
+    options: DecideOptions<Event>,
   ): Promise<{ events: Event[]; state: State; position: number; eventIds: string[] }> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { state, revision, lastPosition } = await this.load(streamId, decider);
@@ -131,7 +131,7 @@ export class AggregateStore {
       // Nothing to append: the state decided on is visible once the stream's last event is.
       if (events.length === 0)
         return { events, state: newState, position: lastPosition, eventIds: [] };
-      await options.beforeAppend?.(revisionNumber(revision), now);
+      await options.beforeAppend?.(revisionNumber(revision), now, events);
       const toAppend = this.withMetadata(events, context, now);
       try {
         const appended = await this.store.append(streamId, toAppend, revision);

@@ -20,6 +20,11 @@ export interface Revocation<Command, Event extends DomainEvent, State> {
   context: CommandContext & { causationId?: string };
   /** Resuming after a crash: only if the fact stream is still at the revision fenced for. */
   resumeAtRevision?: number;
+  /**
+   * Whether the decided events take anything away (absent: they always do). A change that only
+   * grants more needs no fence: a partner action decided on less is allowed on more too.
+   */
+  takesAccessAway?: (events: readonly Event[]) => boolean;
 }
 
 /**
@@ -58,7 +63,8 @@ export class Revocations {
     try {
       const decided = await this.aggregates.decide(streamId, decider, command, context, {
         onlyAtRevision: revocation.resumeAtRevision,
-        beforeAppend: async (factRevision, decidedAt) => {
+        beforeAppend: async (factRevision, decidedAt, events) => {
+          if (revocation.takesAccessAway?.(events) === false) return;
           // Noted before the fences exist: the reactor sees them at once and must leave them to us.
           keys.push(`${streamId}@${factRevision}`);
           this.running.set(keys[keys.length - 1], outcome);
