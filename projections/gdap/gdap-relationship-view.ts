@@ -59,17 +59,17 @@ const withStatus = (
 const withAssignment = (
   view: GdapRelationshipView,
   assignmentId: string,
-  status: GdapAssignmentStatus,
+  change: Partial<Pick<GdapAssignmentView, 'status' | 'roles'>>,
   at: string,
 ): GdapRelationshipView => {
   const assignments = view.assignments.map((assignment) =>
     assignment.assignmentId === assignmentId
-      ? { ...assignment, status, changedAt: at }
+      ? { ...assignment, ...change, changedAt: at }
       : assignment,
   );
   return {
     ...view,
-    assignments: status === 'deleted' ? keepingLatestDeleted(assignments) : assignments,
+    assignments: change.status === 'deleted' ? keepingLatestDeleted(assignments) : assignments,
   };
 };
 
@@ -82,7 +82,7 @@ const toStatus =
 const toAssignmentStatus =
   (status: GdapAssignmentStatus) =>
   (view: View, event: { data: { assignmentId: string }; metadata: { occurredAt: string } }): View =>
-    view && withAssignment(view, event.data.assignmentId, status, event.metadata.occurredAt);
+    view && withAssignment(view, event.data.assignmentId, { status }, event.metadata.occurredAt);
 
 /**
  * What each GDAP event does to its relationship's view, typed by the event: adding, renaming or
@@ -161,14 +161,7 @@ const EVOLVE: { [Type in GdapEventType]: Evolve<Type> } = {
     return { ...view, assignments: [...view.assignments, assignment] };
   },
   DelegatedAdminAccessAssignmentUpdated: (view, { data, metadata }) =>
-    view && {
-      ...view,
-      assignments: view.assignments.map((assignment) =>
-        assignment.assignmentId === data.assignmentId
-          ? { ...assignment, roles: data.roles, changedAt: metadata.occurredAt }
-          : assignment,
-      ),
-    },
+    view && withAssignment(view, data.assignmentId, { roles: data.roles }, metadata.occurredAt),
   DelegatedAdminAccessAssignmentActivated: toAssignmentStatus('active'),
   DelegatedAdminAccessAssignmentDeletionRequested: toAssignmentStatus('deleting'),
   DelegatedAdminAccessAssignmentDeleted: toAssignmentStatus('deleted'),

@@ -95,14 +95,14 @@ const withAssignment = (
   state: GdapState,
   relationshipId: string,
   assignmentId: string,
-  status: GdapAssignmentStatus,
+  change: Partial<Pick<GdapAssignment, 'status' | 'roles'>>,
 ): GdapState =>
   withRelationship(state, relationshipId, (relationship) => {
     const assignment = relationship.assignments[assignmentId];
     if (!assignment) return relationship;
     return {
       ...relationship,
-      assignments: { ...relationship.assignments, [assignmentId]: { ...assignment, status } },
+      assignments: { ...relationship.assignments, [assignmentId]: { ...assignment, ...change } },
     };
   });
 
@@ -241,23 +241,15 @@ export function evolveGdap(state: GdapState, event: GdapEvent): GdapState {
         },
       }));
     case 'DelegatedAdminAccessAssignmentUpdated':
-      return withRelationship(state, relationshipId, (relationship) => {
-        const assignment = relationship.assignments[event.data.assignmentId];
-        if (!assignment) return relationship;
-        return {
-          ...relationship,
-          assignments: {
-            ...relationship.assignments,
-            [assignment.assignmentId]: { ...assignment, roles: event.data.roles },
-          },
-        };
+      return withAssignment(state, relationshipId, event.data.assignmentId, {
+        roles: event.data.roles,
       });
     case 'DelegatedAdminAccessAssignmentActivated':
-      return withAssignment(state, relationshipId, event.data.assignmentId, 'active');
+      return withAssignment(state, relationshipId, event.data.assignmentId, { status: 'active' });
     case 'DelegatedAdminAccessAssignmentDeletionRequested':
-      return withAssignment(state, relationshipId, event.data.assignmentId, 'deleting');
+      return withAssignment(state, relationshipId, event.data.assignmentId, { status: 'deleting' });
     case 'DelegatedAdminAccessAssignmentDeleted':
-      return withAssignment(state, relationshipId, event.data.assignmentId, 'deleted');
+      return withAssignment(state, relationshipId, event.data.assignmentId, { status: 'deleted' });
     default:
       return unhandled(state, event);
   }
