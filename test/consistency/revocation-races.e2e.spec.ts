@@ -4,6 +4,7 @@ import {
   type RecordedEvent,
 } from '../../src/platform/event-store/event-store';
 import { appForSuite, describeOnBothStores } from '../support/app';
+import { type Answer, revokeBeforeFirstAppendTo } from '../support/revoke-before-append';
 import { people } from '../support/tenants';
 
 const REQUEST = `mutation { requestResellerRelationship(input: { customerDomain: "fabrikam.onmicrosoft.com" }) { id } }`;
@@ -18,7 +19,6 @@ const PAIR = 'contoso-partners_fabrikam';
 const ROUNDS = 6;
 const PARTNER_REQUESTS = 24;
 
-type Answer = { errors?: { extensions?: Record<string, unknown> }[] };
 const codeOf = (answer: Answer) => answer.errors?.[0].extensions;
 
 describeOnBothStores('revocations racing the partner’s traffic', (onEsdb) => {
@@ -128,31 +128,9 @@ describeOnBothStores('revocations racing the partner’s traffic', (onEsdb) => {
     }
   }, 60_000);
 
-  /**
-   * A deterministic interleaving: the first append to a stream of `category` (the partner's
-   * action, already decided on the facts it read) waits until `revocation` has answered.
-   */
-  function revokeBeforeFirstAppendTo(category: string, revocation: () => Promise<Answer>) {
-    const append = store.append.bind(store);
-    const revoked: { answer?: Answer } = {};
-    store.append = async (streamId, events, expected) => {
-      if (!revoked.answer && streamId.startsWith(`${category}-`)) {
-        revoked.answer = { errors: [] };
-        revoked.answer = await revocation();
-      }
-      return append(streamId, events, expected);
-    };
-    return {
-      revoked,
-      restore: () => {
-        store.append = append;
-      },
-    };
-  }
-
   it('R13: a service request decided on "DAP active" whose append comes after the removal is refused, not recorded', async () => {
     await accept();
-    const hook = revokeBeforeFirstAppendTo('servicerequests', () => app.gql(fay, REMOVE));
+    const hook = revokeBeforeFirstAppendTo(store, 'servicerequests', () => app.gql(fay, REMOVE));
     try {
       const answer = await app.gql(ann, OPEN_SR, { n: 'decided before the removal' });
       expect(hook.revoked.answer?.errors).toBeUndefined();
@@ -169,7 +147,7 @@ describeOnBothStores('revocations racing the partner’s traffic', (onEsdb) => {
 
   it('R9, R22: a provisioning decided on "relationship active" whose append comes after the end is refused', async () => {
     await accept();
-    const hook = revokeBeforeFirstAppendTo('relationship', () => app.gql(ann, END));
+    const hook = revokeBeforeFirstAppendTo(store, 'relationship', () => app.gql(ann, END));
     try {
       const answer = await app.gql(ann, PROVISION, { n: 'decided before the end' });
       expect(hook.revoked.answer?.errors).toBeUndefined();
@@ -183,7 +161,7 @@ describeOnBothStores('revocations racing the partner’s traffic', (onEsdb) => {
 
   it('R9, R13: a service request decided before the relationship ended is refused when it comes to append', async () => {
     await accept();
-    const hook = revokeBeforeFirstAppendTo('servicerequests', () => app.gql(ann, END));
+    const hook = revokeBeforeFirstAppendTo(store, 'servicerequests', () => app.gql(ann, END));
     try {
       const answer = await app.gql(hal, OPEN_SR, { n: 'decided before the end' });
       expect(hook.revoked.answer?.errors).toBeUndefined();

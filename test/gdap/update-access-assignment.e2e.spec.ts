@@ -2,6 +2,7 @@ import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/eve
 import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { appForSuite, describeOnBothStores } from '../support/app';
+import { type Answer, revokeBeforeFirstAppendTo } from '../support/revoke-before-append';
 import { people } from '../support/tenants';
 
 const { HELPDESK_ADMINISTRATOR, SECURITY_READER } = DIRECTORY_ROLES;
@@ -19,7 +20,6 @@ const ACCESS = `{ effectiveAccess(partnerTenantId: "contoso-partners", customerT
 const AUDIT = `{ auditLog(first: 5, filter: { eventTypes: ["DelegatedAdminAccessAssignmentUpdated"] }) { nodes { summary } } }`;
 const GDAP_ACCESS = `{ customer(tenantId: "fabrikam") { gdapAccess { securityGroupId roles { displayName } } } }`;
 
-type Answer = { data?: any; errors?: { extensions?: Record<string, unknown> }[] };
 const codeOf = (answer: Answer) => answer.errors?.[0].extensions;
 
 /**
@@ -149,21 +149,15 @@ describeOnBothStores('changing the roles of a GDAP access assignment', (onEsdb) 
   it('R66, R67: a service request decided on a role the change takes away is refused when it comes to append', async () => {
     await app.gql(ann, UPDATE, toRoles([HELPDESK_ADMINISTRATOR])); // the first test's assignment
     expect(await helpdeskActions()).toMatchObject({ allowed: true });
-    const append = store.append.bind(store);
-    let changed: Answer | undefined;
-    store.append = async (streamId, events, expected) => {
-      if (!changed && streamId.startsWith('servicerequests-')) {
-        changed = { errors: [] };
-        changed = await app.gql(ann, UPDATE, toRoles([SECURITY_READER]));
-      }
-      return append(streamId, events, expected);
-    };
+    const hook = revokeBeforeFirstAppendTo(store, 'servicerequests', () =>
+      app.gql(ann, UPDATE, toRoles([SECURITY_READER])),
+    );
     try {
       const answer = await app.gql(hal, OPEN_SR, { n: 'decided before the change' });
-      expect(changed?.errors).toBeUndefined();
+      expect(hook.revoked.answer?.errors).toBeUndefined();
       expect(codeOf(answer)).toMatchObject({ code: 'FORBIDDEN' });
     } finally {
-      store.append = append;
+      hook.restore();
     }
     const opened = (await store.readStream('servicerequests-contoso-partners_fabrikam')).filter(
       (event) => event.type === 'ServiceRequestOpened',
