@@ -1,10 +1,7 @@
 import { join } from 'node:path';
 import { customerMapper } from '../../src/delegated-admin/customers-page/customer.mapper';
 import type { Customer } from '../../src/delegated-admin/customers-page/customer.types';
-import {
-  gdapOfRows,
-  readCustomersPage,
-} from '../../src/delegated-admin/customers-page/customers-page';
+import { readCustomersPage } from '../../src/delegated-admin/customers-page/customers-page';
 import {
   type CustomerFilterInput,
   searchKey,
@@ -157,11 +154,9 @@ export function servePage(
     { partnerTenantId: PARTNER, roles: ['ADMIN_AGENT'] },
     { filter, first: 50 },
   );
-  const ofCustomers = subscriptions.rowsOf(
-    PARTNER,
-    page.rows.map((row) => row.customer_tenant_id),
-  );
-  const gdapOf = gdapOfRows(page.rows, customers.pairSummaries.decode);
+  const ids = page.rows.map((row) => row.customer_tenant_id);
+  const ofCustomers = subscriptions.rowsOf(PARTNER, ids);
+  const gdapOf = customers.pairSummaries.summariesOf(PARTNER, ids);
   const nodes = page.rows.map((row) =>
     toCustomer(
       row,

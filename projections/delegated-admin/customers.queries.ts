@@ -25,12 +25,6 @@ export interface RelationshipRow {
   search_domain: string | null;
 }
 
-/** A Customers page row: the relationship, with its pair's GDAP summary as stored, if any. */
-export interface CustomerPageRow extends RelationshipRow {
-  /** gdap_pair_summaries' text for the pair (gdap-pair-summary.ts), null without GDAP. */
-  gdap_relationships: string | null;
-}
-
 export interface CustomerPageKey {
   name: string;
   tenantId: string;
@@ -151,7 +145,7 @@ function matching(criteria: CustomerCriteria): Matching {
  */
 export const SEARCH_SORTED_UP_TO = 1_000;
 
-/** The SQL of one keyset page (CustomersQueries.page), with its ORDER BY for a query around it. */
+/** The SQL of one keyset page (CustomersQueries.page). */
 function pageQuery(
   criteria: CustomerCriteria,
   { conditions, params: matched }: Matching,
@@ -159,7 +153,7 @@ function pageQuery(
   first: number,
   after: CustomerSortKey | null,
   fewMatches: boolean,
-): { sql: string; params: Record<string, unknown>; orderBy: string } {
+): { sql: string; params: Record<string, unknown> } {
   const sortBy = SORT_EXPRESSION[order.sort];
   const direction = order.direction;
   const beyond = (cursor = CURSOR) =>
@@ -175,7 +169,7 @@ function pageQuery(
   if (criteria.searchPrefix === null || order.sort !== 'NAME') {
     const where = [...conditions, ...beyond(), ...searched(criteria)];
     const sql = select(where, fewMatches ? sortedAfterReading : orderBy);
-    return { sql, params: { ...params, limit: first }, orderBy };
+    return { sql, params: { ...params, limit: first } };
   }
   // Sorted by name, the names a prefix matches are one range of the name index, but SQLite
   // estimates them spread evenly over it: it walked the index from the first name, reading every
@@ -192,15 +186,16 @@ function pageQuery(
     sql: `SELECT * FROM (SELECT * FROM (${byName}) UNION ALL SELECT * FROM (${byDomainOnly})) c
       ${orderBy} LIMIT @limit`,
     params: { ...params, limit: first },
-    orderBy,
   };
 }
 
 export class CustomersQueries {
-  /** The GDAP summaries pageWithGdap's rows bring, decoded once per stored text (R16, R67). */
-  readonly pairSummaries = new PairSummaryReader();
+  /** The GDAP summaries of the page's pairs (R16, R67), kept decoded while they are current. */
+  readonly pairSummaries: PairSummaryReader;
 
-  constructor(private readonly db: SqlRunner) {}
+  constructor(private readonly db: SqlRunner) {
+    this.pairSummaries = new PairSummaryReader(db);
+  }
 
   /**
    * One page of a partner's customers matching `criteria`, in `order`, after `after` (R16, R17).
@@ -215,28 +210,6 @@ export class CustomersQueries {
   ): RelationshipRow[] {
     const { sql, params } = this.pageQuery(criteria, order, first, after);
     return this.db.all<RelationshipRow>(sql, params);
-  }
-
-  /**
-   * The Customers page as it is served: the same page, each row with its pair's GDAP summary
-   * (gdap-relationships' table, by its primary key), so the GDAP column costs no query of its own.
-   * The page is cut first: joined before the LIMIT, a search that sorts its matches (multi-index
-   * OR) would look up and sort a summary for every match.
-   */
-  pageWithGdap(
-    criteria: CustomerCriteria,
-    order: CustomerOrder,
-    first: number,
-    after: CustomerSortKey | null,
-  ): CustomerPageRow[] {
-    const { sql, params, orderBy } = this.pageQuery(criteria, order, first, after);
-    return this.db.all<CustomerPageRow>(
-      `SELECT c.*, g.relationships AS gdap_relationships FROM (${sql}) c
-       LEFT JOIN gdap_pair_summaries g
-         ON g.partner_tenant_id = c.partner_tenant_id AND g.customer_tenant_id = c.customer_tenant_id
-       ${orderBy}`,
-      params,
-    );
   }
 
   private pageQuery(

@@ -4,6 +4,7 @@ import type { DirectoryRole } from '../../src/gdap/domain/role-catalogue';
 import { GRANTING, grantsOfRelationship } from '../../src/gdap/domain/gdap-state';
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
 import { decodePairSummary, type GdapPairSummary } from './gdap-pair-summary';
+import { storedPairSummaries } from './gdap-pair-summary-reader';
 
 export interface GdapAssignmentView {
   assignmentId: string;
@@ -124,21 +125,15 @@ export class GdapRelationshipsQueries {
   }
 
   /**
-   * The Customers page's GDAP column (R16, R67): the summary of the partner's relationships with
-   * each of `customerTenantIds` that has any, in one indexed query.
+   * The summary of the partner's relationships with each of `customerTenantIds` that has any (R16,
+   * R67), read and decoded now (a Customers page keeps them: PairSummaryReader).
    */
   summariesOf(
     partnerTenantId: string,
     customerTenantIds: readonly string[],
   ): Map<string, GdapPairSummary> {
     const byCustomer = new Map<string, GdapPairSummary>();
-    if (customerTenantIds.length === 0) return byCustomer;
-    const rows = this.db.all<{ customer_tenant_id: string; relationships: string }>(
-      `SELECT customer_tenant_id, relationships FROM gdap_pair_summaries
-       WHERE partner_tenant_id = ? AND customer_tenant_id IN (SELECT value FROM json_each(?))`,
-      [partnerTenantId, JSON.stringify(customerTenantIds)],
-    );
-    for (const row of rows) {
+    for (const row of storedPairSummaries(this.db, partnerTenantId, customerTenantIds)) {
       byCustomer.set(
         row.customer_tenant_id,
         decodePairSummary(partnerTenantId, row.customer_tenant_id, row.relationships),

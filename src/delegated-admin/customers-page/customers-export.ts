@@ -9,12 +9,7 @@ import {
 } from '../../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { customerMapper } from './customer.mapper';
 import { CUSTOMERS_CSV_HEADER, customerCsvLine } from './customers-csv';
-import {
-  CUSTOMERS_PAGE_MAX,
-  type CustomersPageRequest,
-  gdapOfRows,
-  readCustomersPage,
-} from './customers-page';
+import { CUSTOMERS_PAGE_MAX, type CustomersPageRequest, readCustomersPage } from './customers-page';
 
 /**
  * Writes the filtered, sorted Customers page as `viewer` sees it to `out` as CSV, page by page
@@ -37,11 +32,9 @@ export async function exportCustomers(
       first: CUSTOMERS_PAGE_MAX,
       after,
     });
-    const ofCustomers = subscriptions.rowsOf(
-      viewer.tenantId,
-      page.rows.map((row) => row.customer_tenant_id),
-    );
-    const gdapOf = gdapOfRows(page.rows, customers.pairSummaries.decode);
+    const ids = page.rows.map((row) => row.customer_tenant_id);
+    const ofCustomers = subscriptions.rowsOf(viewer.tenantId, ids);
+    const gdapOf = customers.pairSummaries.summariesOf(viewer.tenantId, ids);
     // The first page is read before anything is written: a refused request writes nothing.
     const header = after === null ? CUSTOMERS_CSV_HEADER : '';
     const text =

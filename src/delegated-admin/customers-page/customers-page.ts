@@ -11,12 +11,10 @@ import { invalidInput } from '../../platform/domain/domain-error';
 import { decodeCursor, encodeCursor, pageSize } from '../../platform/graphql/cursor';
 import {
   type CustomerOrder,
-  type CustomerPageRow,
   CustomersQueries,
   type RelationshipRow,
   sortValue,
 } from '../../../projections/delegated-admin/customers.queries';
-import type { GdapPairSummary } from '../../../projections/gdap/gdap-pair-summary';
 import {
   grantsTo,
   ROW_SUBSCRIPTIONS,
@@ -25,7 +23,6 @@ import {
 } from '../../../projections/azure-subscriptions/partner-subscriptions.queries';
 import type { SubscriptionView } from '../../../projections/azure-subscriptions/subscriptions.queries';
 import { partnerMaySeeSubscription } from '../../azure-subscriptions/domain/subscription-access';
-import type { PairSummaryDecoder } from '../../../projections/gdap/gdap-pair-summary-reader';
 
 /** What a Customers page request asks for: the search, the filter, the order and the page. */
 export interface CustomersPageRequest {
@@ -37,7 +34,7 @@ export interface CustomersPageRequest {
 }
 
 export interface CustomersPage {
-  rows: CustomerPageRow[];
+  rows: RelationshipRow[];
   hasNextPage: boolean;
   cursorOf(row: RelationshipRow): string;
   totalCount(): number;
@@ -99,26 +96,6 @@ export const cursorIn =
     encodeCursor({ ...order, value: sortValue(row, order.sort), tenantId: row.customer_tenant_id });
 
 /**
- * The GDAP summaries the page's rows brought (R16, R67), by customer: only pairs with GDAP,
- * decoded by the rows' queries' reader (`CustomersQueries.pairSummaries.decode`), which reuses a
- * summary while its stored text is unchanged.
- */
-export function gdapOfRows(
-  rows: readonly CustomerPageRow[],
-  decode: PairSummaryDecoder,
-): Map<string, GdapPairSummary> {
-  const byCustomer = new Map<string, GdapPairSummary>();
-  for (const row of rows) {
-    if (row.gdap_relationships === null) continue;
-    byCustomer.set(
-      row.customer_tenant_id,
-      decode(row.partner_tenant_id, row.customer_tenant_id, row.gdap_relationships),
-    );
-  }
-  return byCustomer;
-}
-
-/**
  * R43: a row's subscriptions at a past moment, from the subscriptions read model's history (the
  * page reads those the partner could see then, `seenByPartner`): those the partner saw, cut as a
  * current row is.
@@ -142,7 +119,7 @@ export function rowSubscriptionsAsOf(
 /** Reads one page (one row more than its size says whether another follows). */
 export function readPageOf(queries: CustomersQueries, query: CustomersPageQuery): CustomersPage {
   const { criteria, order, size } = query;
-  const rows = queries.pageWithGdap(criteria, order, size + 1, query.after);
+  const rows = queries.page(criteria, order, size + 1, query.after);
   return {
     rows: rows.slice(0, size),
     hasNextPage: rows.length > size,

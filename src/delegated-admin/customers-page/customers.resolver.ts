@@ -39,7 +39,6 @@ import {
   type CustomersPageRequest,
   cursorIn,
   customersPageQuery,
-  gdapOfRows,
   rowSubscriptionsAsOf,
 } from './customers-page';
 import { partnerRolesOf } from '../domain/partner-capabilities';
@@ -191,7 +190,8 @@ export class CustomersResolver {
       CUSTOMERS_PAGE_READ_MODELS,
       JSON.stringify(query),
       () => {
-        const rows = this.customerRows.pageWithGdap(
+        const { partnerTenantId } = query.criteria;
+        const rows = this.customerRows.page(
           query.criteria,
           query.order,
           query.size + 1,
@@ -201,8 +201,8 @@ export class CustomersResolver {
         let count: number | undefined;
         return {
           rows,
-          subscriptions: this.partnerSubscriptions.rowsOf(query.criteria.partnerTenantId, ids),
-          gdap: gdapOfRows(rows, this.customerRows.pairSummaries.decode),
+          subscriptions: this.partnerSubscriptions.rowsOf(partnerTenantId, ids),
+          gdap: this.customerRows.pairSummaries.summariesOf(partnerTenantId, ids),
           totalCount: () => (count ??= this.customerRows.count(query.criteria)),
         };
       },

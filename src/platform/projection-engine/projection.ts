@@ -69,6 +69,12 @@ export interface Projection {
    */
   previous?: Projection;
   /**
+   * Tables this version adds that its queries do without while the previous version serves (they
+   * read the live tables meanwhile, as without the table): the engine still builds this version
+   * beside the live one, instead of first, when only these are missing there.
+   */
+  addedTables?: string[];
+  /**
    * Tables an earlier version had that this one no longer writes: dropped when this version goes
    * live (the switch of a blue/green build, or an in-place rebuild), so an upgrade leaves none behind.
    */

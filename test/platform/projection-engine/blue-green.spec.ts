@@ -201,6 +201,43 @@ describe('blue/green projection versions on real SQLite files', () => {
     await live.stop();
   });
 
+  it('a version adding a table is readable meanwhile (built beside the live one) only if it declares the table added', async () => {
+    const adding = (addedTables?: string[]): Projection => ({
+      ...customersProjection,
+      version: customersProjection.version + 1,
+      tables: [...customersProjection.tables, 'customers_added'],
+      schema: [
+        ...customersProjection.schema,
+        'CREATE TABLE IF NOT EXISTS customers_added (id TEXT)',
+      ],
+      previous: customersProjection,
+      addedTables,
+    });
+    const readableMeanwhile = async (file: string, next: Projection) => {
+      const reads = readStore(file);
+      await engine(store, reads, PROJECTIONS).catchUp();
+      const gate = gatedStore(store);
+      const builder = engine(gate.store, readStore(file), [next], { batchSize: 5 });
+      const building = builder.catchUp();
+      const build = () =>
+        reads.get<{ previous_readable: number }>(
+          'SELECT previous_readable FROM projection_builds WHERE name = ?',
+          ['customers'],
+        );
+      while (!build()) {
+        gate.pass(1);
+        await Promise.race([gate.waiting(), building]);
+      }
+      const readable = build()!.previous_readable;
+      gate.open();
+      await building;
+      expect(reads.get('SELECT COUNT(*) AS n FROM customers_added')).toEqual({ n: 0 });
+      return readable;
+    };
+    expect(await readableMeanwhile('added-declared.db', adding(['customers_added']))).toBe(1);
+    expect(await readableMeanwhile('added-undeclared.db', adding())).toBe(0);
+  });
+
   it('tables a version retired are dropped when it goes live, built beside or rebuilt in place', async () => {
     const retiring = (version: number): Projection => ({
       ...customersProjection,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { customersProjection } from '../../../projections/delegated-admin/customers.projection';
 import { CustomersQueries } from '../../../projections/delegated-admin/customers.queries';
 import { RELATIONSHIP_COLUMNS } from '../../../projections/delegated-admin/relationship-row';
-import { decodePairSummary } from '../../../projections/gdap/gdap-pair-summary';
+import { decodePairSummary, encodePairSummary } from '../../../projections/gdap/gdap-pair-summary';
 import { PairSummaryReader } from '../../../projections/gdap/gdap-pair-summary-reader';
 import {
   gdapRelationshipsProjection,
@@ -13,49 +13,59 @@ import {
 } from '../../../projections/gdap/gdap-relationships.projection';
 import type { GdapRelationshipView } from '../../../projections/gdap/gdap-relationships.queries';
 import { customerCriteria } from '../../../src/delegated-admin/domain/customer-search';
-import { gdapOfRows } from '../../../src/delegated-admin/customers-page/customers-page';
-import { ReadStore } from '../../../src/platform/read-store/read-store';
+import type { Projection } from '../../../src/platform/projection-engine/projection';
+import { ReadStore, type SqlRunner } from '../../../src/platform/read-store/read-store';
 import { activeGdapView, encodePairSummaryV5 } from '../../support/gdap-view';
 import { served } from '../../support/served';
 import { createReadModels } from '../../support/read-model-tables';
 
 const PARTNER = 'contoso-partners';
+const OTHER_PARTNER = 'northwind-partners';
 const customerOf = (index: number) => `customer-${index}`;
+type Writing = Parameters<typeof savePairSummary>[3];
 
-describe('the pair-summary reader (decoded GDAP summaries kept while their stored text is unchanged)', () => {
+describe('the pair-summary reader (decoded GDAP summaries kept while the partner’s count of changes holds)', () => {
   let dir: string;
   let stores: ReadStore[];
+  /** Summary rows read (gdap_pair_summaries), counted as the reader's SQL runs. */
+  let summaryReads: number;
 
-  const openStore = (name: string): ReadStore => {
+  const openStore = (name: string, projection: Projection = gdapRelationshipsProjection) => {
     const store = new ReadStore(join(dir, `${name}.db`));
-    createReadModels(store, [customersProjection, gdapRelationshipsProjection]);
+    createReadModels(store, [customersProjection, projection]);
     stores.push(store);
     return store;
   };
 
-  /** Writes the pair's one relationship as the projection does, with `encode`'s form. */
-  const write = (
-    store: ReadStore,
-    view: GdapRelationshipView,
-    encode?: Parameters<typeof savePairSummary>[3],
-  ) => {
+  const counting = (store: ReadStore): SqlRunner => ({
+    run: (sql, params) => store.run(sql, params),
+    get: (sql, params) => store.get(sql, params),
+    all: <Row>(sql: string, params?: Parameters<SqlRunner['all']>[1]) => {
+      const rows = store.all<Row>(sql, params);
+      if (sql.includes('FROM gdap_pair_summaries')) summaryReads += rows.length;
+      return rows;
+    },
+  });
+
+  /** Writes the pair's one relationship as the projection does (`writing`: another version's). */
+  const write = (store: ReadStore, view: GdapRelationshipView, writing?: Writing) => {
     saveRelationshipView(store, view, 1);
-    savePairSummary(store, PARTNER, view.customerTenantId, encode);
+    savePairSummary(store, view.partnerTenantId, view.customerTenantId, writing);
   };
 
-  /** The pair's summary text as the Customers page's query reads it. */
-  const storedText = (store: ReadStore, index: number): string =>
+  const storedText = (store: ReadStore, index: number, partner = PARTNER): string =>
     store.get<{ relationships: string }>(
       'SELECT relationships FROM gdap_pair_summaries WHERE partner_tenant_id = ? AND customer_tenant_id = ?',
-      [PARTNER, customerOf(index)],
+      [partner, customerOf(index)],
     )!.relationships;
 
-  const read = (reader: PairSummaryReader, store: ReadStore, index: number) =>
-    reader.decode(PARTNER, customerOf(index), storedText(store, index));
+  const read = (reader: PairSummaryReader, index: number, partner = PARTNER) =>
+    reader.summariesOf(partner, [customerOf(index)]).get(customerOf(index));
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'pair-summary-reader-'));
     stores = [];
+    summaryReads = 0;
   });
 
   afterEach(() => {
@@ -63,34 +73,92 @@ describe('the pair-summary reader (decoded GDAP summaries kept while their store
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('R16, R67: a rewritten summary is decoded anew, never served as kept for the text before', () => {
+  it('R16, R67: a page reads no summary row while the partner’s summaries are unchanged, and a rewritten one is served anew', () => {
     const store = openStore('read-models');
-    const reader = new PairSummaryReader();
-    write(store, activeGdapView(PARTNER, 0));
-    const first = read(reader, store, 0);
-    expect(first.grants.map((grant) => grant.securityGroupId)).toEqual([
+    const reader = new PairSummaryReader(counting(store));
+    [0, 1].forEach((index) => write(store, activeGdapView(PARTNER, index)));
+    const page = [customerOf(0), customerOf(1), customerOf(2)];
+    const first = reader.summariesOf(PARTNER, page);
+    expect([...first.keys()].sort()).toEqual([customerOf(0), customerOf(1)]);
+    expect(first.get(customerOf(0))!.grants.map((grant) => grant.securityGroupId)).toEqual([
       'HELPDESK_AGENTS',
       'tier-two',
     ]);
-    // The same text again: the kept summary, not a second decoding.
-    expect(read(reader, store, 0)).toBe(first);
+    expect(summaryReads).toBe(2);
+    // The same page again: the kept summaries, and customer 2 kept as having none.
+    const again = reader.summariesOf(PARTNER, page);
+    expect(again.get(customerOf(0))).toBe(first.get(customerOf(0)));
+    expect(again.has(customerOf(2))).toBe(false);
+    expect(summaryReads).toBe(2);
 
-    const terminated = activeGdapView(PARTNER, 0, { status: 'terminated' });
-    write(store, terminated);
-    const second = read(reader, store, 0);
-    expect(second.relationships[0].status).toBe('terminated');
-    expect(second.grants).toEqual([]);
-    expect(served(second)).toEqual(
-      served(decodePairSummary(PARTNER, customerOf(0), storedText(store, 0))),
+    // Another pair of the partner changes: its count moves, so every pair of it is read again.
+    write(store, activeGdapView(PARTNER, 1, { status: 'terminated' }));
+    const after = reader.summariesOf(PARTNER, page);
+    expect(summaryReads).toBe(4);
+    expect(after.get(customerOf(0))).not.toBe(first.get(customerOf(0)));
+    expect(after.get(customerOf(1))!.relationships[0].status).toBe('terminated');
+    expect(after.get(customerOf(1))!.grants).toEqual([]);
+    expect(served(after.get(customerOf(1)))).toEqual(
+      served(decodePairSummary(PARTNER, customerOf(1), storedText(store, 1))),
     );
 
-    // Back to the first text (another rewrite): decoded again, as that text says.
+    // Customer 2, kept as having none, gets a relationship: served at once.
+    write(store, activeGdapView(PARTNER, 2));
+    expect(reader.summariesOf(PARTNER, page).get(customerOf(2))!.relationships).toHaveLength(1);
+  });
+
+  it('R16: another partner’s change leaves a partner’s kept summaries as they are', () => {
+    const store = openStore('read-models');
+    const reader = new PairSummaryReader(counting(store));
     write(store, activeGdapView(PARTNER, 0));
-    const third = read(reader, store, 0);
-    expect(third).not.toBe(second);
-    expect(third.relationships[0].status).toBe('active');
-    expect(third.grants).toHaveLength(2);
-    expect(reader.size).toBe(1);
+    const kept = read(reader, 0);
+    write(store, activeGdapView(OTHER_PARTNER, 0));
+    expect(read(reader, 0, OTHER_PARTNER)!.relationships).toHaveLength(1);
+    expect(read(reader, 0)).toBe(kept);
+    expect(summaryReads).toBe(2);
+  });
+
+  it('R16: a partner without GDAP reads no summary row at all', () => {
+    const store = openStore('read-models');
+    const reader = new PairSummaryReader(counting(store));
+    write(store, activeGdapView(OTHER_PARTNER, 0));
+    expect(reader.summariesOf(PARTNER, [customerOf(0), customerOf(1)]).size).toBe(0);
+    expect(summaryReads).toBe(0);
+    expect(reader.size).toBe(0);
+  });
+
+  it('R16: a version going live (its tables renamed) is read anew, even at the same count of changes', () => {
+    const store = openStore('read-models');
+    const reader = new PairSummaryReader(counting(store));
+    write(store, activeGdapView(PARTNER, 0));
+    expect(read(reader, 0)!.relationships[0].status).toBe('active');
+    // A build beside it wrote the same number of changes with other content, then went live.
+    store.db.exec(`CREATE TABLE gdap_pair_summaries__next AS SELECT * FROM gdap_pair_summaries;
+      UPDATE gdap_pair_summaries__next SET relationships = '${encodePairSummary([
+        activeGdapView(PARTNER, 0, { status: 'terminationRequested' }),
+      ])}';
+      DROP TABLE gdap_pair_summaries;
+      ALTER TABLE gdap_pair_summaries__next RENAME TO gdap_pair_summaries;`);
+    expect(read(reader, 0)!.relationships[0].status).toBe('terminationRequested');
+  });
+
+  it('R16: while version 7 serves (no count of changes), summaries are read on every page and none is kept', () => {
+    const store = openStore('read-models', gdapRelationshipsProjection.previous);
+    const reader = new PairSummaryReader(counting(store));
+    const before = { encode: encodePairSummary, countsChanges: false };
+    write(store, activeGdapView(PARTNER, 0), before);
+    const first = read(reader, 0);
+    expect(first!.relationships[0].status).toBe('active');
+    write(store, activeGdapView(PARTNER, 0, { status: 'terminated' }), before);
+    expect(read(reader, 0)!.relationships[0].status).toBe('terminated');
+    expect(summaryReads).toBe(2);
+    expect(reader.size).toBe(0);
+    // Version 8 goes live: its count of changes is read from then on.
+    gdapRelationshipsProjection.schema.forEach((ddl) => store.db.exec(ddl));
+    write(store, activeGdapView(PARTNER, 0));
+    const kept = read(reader, 0);
+    expect(read(reader, 0)).toBe(kept);
+    expect(summaryReads).toBe(3);
   });
 
   it('keeps at most its capacity of stored text, the oldest kept pair evicted first', () => {
@@ -98,75 +166,68 @@ describe('the pair-summary reader (decoded GDAP summaries kept while their store
     [0, 1, 2].forEach((index) => write(store, activeGdapView(PARTNER, index)));
     // Pairs 0 to 2 have texts of the same length: room for two of them.
     const capacity = storedText(store, 0).length + storedText(store, 1).length;
-    const reader = new PairSummaryReader(capacity);
-    const first = read(reader, store, 0);
-    const second = read(reader, store, 1);
-    const third = read(reader, store, 2);
+    const reader = new PairSummaryReader(store, capacity);
+    const first = read(reader, 0);
+    const second = read(reader, 1);
+    const third = read(reader, 2);
     expect(reader.size).toBe(2);
     expect(reader.characters).toBe(capacity);
-    expect(read(reader, store, 1)).toBe(second);
-    expect(read(reader, store, 2)).toBe(third);
+    expect(read(reader, 1)).toBe(second);
+    expect(read(reader, 2)).toBe(third);
     // Pair 0 went when pair 2 came: read again, it is decoded anew (and pushes pair 1 out).
-    const firstAgain = read(reader, store, 0);
+    const firstAgain = read(reader, 0);
     expect(firstAgain).not.toBe(first);
     expect(served(firstAgain)).toEqual(served(first));
     expect(reader.size).toBe(2);
-    expect(read(reader, store, 1)).not.toBe(second);
+    expect(read(reader, 1)).not.toBe(second);
     // A pair read under another partner counts against the same capacity: its longer text
     // pushes out as many pairs as it needs.
-    const other = activeGdapView('northwind-partners', 3);
-    saveRelationshipView(store, other, 1);
-    savePairSummary(store, 'northwind-partners', customerOf(3));
-    const text = store.get<{ relationships: string }>(
-      'SELECT relationships FROM gdap_pair_summaries WHERE partner_tenant_id = ?',
-      ['northwind-partners'],
-    )!.relationships;
-    expect(text.length).toBeGreaterThan(storedText(store, 0).length);
-    expect(reader.decode('northwind-partners', customerOf(3), text).relationships[0].id).toBe(
-      other.relationshipId,
-    );
+    write(store, activeGdapView(OTHER_PARTNER, 3));
+    expect(storedText(store, 3, OTHER_PARTNER).length).toBeGreaterThan(capacity / 2);
+    expect(read(reader, 3, OTHER_PARTNER)!.relationships).toHaveLength(1);
     expect(reader.characters).toBeLessThanOrEqual(capacity);
     expect(reader.size).toBe(1);
   });
 
   it('refuses a capacity that would keep nothing, and keeps no text longer than its capacity', () => {
-    expect(() => new PairSummaryReader(0)).toThrow(RangeError);
-    expect(() => new PairSummaryReader(1.5)).toThrow(RangeError);
     const store = openStore('read-models');
+    expect(() => new PairSummaryReader(store, 0)).toThrow(RangeError);
+    expect(() => new PairSummaryReader(store, 1.5)).toThrow(RangeError);
     write(store, activeGdapView(PARTNER, 0));
-    const reader = new PairSummaryReader(storedText(store, 0).length - 1);
-    const summary = read(reader, store, 0);
+    const reader = new PairSummaryReader(store, storedText(store, 0).length - 1);
+    const summary = read(reader, 0);
     expect(served(summary)).toEqual(
       served(decodePairSummary(PARTNER, customerOf(0), storedText(store, 0))),
     );
-    expect(read(reader, store, 0)).not.toBe(summary);
+    expect(read(reader, 0)).not.toBe(summary);
     expect(reader.size).toBe(0);
     expect(reader.characters).toBe(0);
   });
 
   it('R16, R62: version 5’s and version 6’s texts of one pair never mix: each is served as its own form decodes', () => {
     const store = openStore('read-models');
-    const reader = new PairSummaryReader();
+    const reader = new PairSummaryReader(store);
     const view = { ...activeGdapView(PARTNER, 0), customerDisplayName: 'Fabrikam' };
-    write(store, view, encodePairSummaryV5);
+    const v5 = { encode: encodePairSummaryV5, countsChanges: true };
+    write(store, view, v5);
     // Version 5's rows hold no customer name, version 6's do.
-    expect(read(reader, store, 0).relationships[0].customerDisplayName).toBeNull();
+    expect(read(reader, 0)!.relationships[0].customerDisplayName).toBeNull();
     write(store, view);
-    const v6 = read(reader, store, 0);
+    const v6 = read(reader, 0)!;
     expect(v6.relationships[0].customerDisplayName).toBe('Fabrikam');
     expect(served({ ...v6.relationships[0], customerDisplayName: null })).toEqual(
       served(
         decodePairSummary(PARTNER, customerOf(0), encodePairSummaryV5([view])).relationships[0],
       ),
     );
-    write(store, view, encodePairSummaryV5);
-    expect(read(reader, store, 0).relationships[0].customerDisplayName).toBeNull();
+    write(store, view, v5);
+    expect(read(reader, 0)!.relationships[0].customerDisplayName).toBeNull();
   });
 
   it('kept summaries are frozen: a caller that tried to change one would throw', () => {
     const store = openStore('read-models');
     write(store, activeGdapView(PARTNER, 0));
-    const summary = read(new PairSummaryReader(), store, 0);
+    const summary = read(new PairSummaryReader(store), 0)!;
     expect(() => (summary.relationships as unknown[]).push({})).toThrow(TypeError);
     expect(() => {
       (summary.relationships[0] as { status: string }).status = 'terminated';
@@ -179,7 +240,7 @@ describe('the pair-summary reader (decoded GDAP summaries kept while their store
     }).toThrow(TypeError);
   });
 
-  it('R16: each read store’s Customers page queries decode their own store’s summaries', () => {
+  it('R16: each read store’s Customers page queries read their own store’s summaries', () => {
     const [blue, green] = [openStore('blue'), openStore('green')];
     for (const store of [blue, green]) {
       store.run(
@@ -205,8 +266,9 @@ describe('the pair-summary reader (decoded GDAP summaries kept while their store
     write(green, activeGdapView(PARTNER, 0, { status: 'terminationRequested' }));
     const statusIn = (queries: CustomersQueries) => {
       const criteria = customerCriteria({ partnerTenantId: PARTNER, roles: ['ADMIN_AGENT'] }, {});
-      const rows = queries.pageWithGdap(criteria, { sort: 'NAME', direction: 'ASC' }, 10, null);
-      return gdapOfRows(rows, queries.pairSummaries.decode).get(customerOf(0))!.relationships[0]
+      const rows = queries.page(criteria, { sort: 'NAME', direction: 'ASC' }, 10, null);
+      const ids = rows.map((row) => row.customer_tenant_id);
+      return queries.pairSummaries.summariesOf(PARTNER, ids).get(customerOf(0))!.relationships[0]
         .status;
     };
     const [blueQueries, greenQueries] = [new CustomersQueries(blue), new CustomersQueries(green)];
