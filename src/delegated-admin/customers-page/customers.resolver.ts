@@ -9,7 +9,7 @@ import { CommandGateway } from '../../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../../platform/graphql/current-actor.decorator';
 import { decodeCursor, encodeCursor, isTextKey, pageSize } from '../../platform/graphql/cursor';
 import { ReadSide } from '../../platform/read-store/read-side';
-import { ReadModelCache } from '../../platform/read-store/read-model-cache';
+import { jsonLengthOf, ReadModelCache } from '../../platform/read-store/read-model-cache';
 import { connectionOf } from '../../platform/graphql/connection';
 import { CustomersQueries } from '../../../projections/delegated-admin/customers.queries';
 import { CustomersHistoryQueries } from '../../../projections/delegated-admin/customers-history.queries';
@@ -208,7 +208,8 @@ export class CustomersResolver {
       },
       (reads) =>
         JSON.stringify(reads.rows).length +
-        JSON.stringify([...reads.subscriptions.values(), ...reads.gdap.values()]).length,
+        JSON.stringify([...reads.subscriptions.values()]).length +
+        [...reads.gdap.values()].reduce((sum, summary) => sum + jsonLengthOf(summary), 0),
     );
   }
 

@@ -3,6 +3,22 @@ import { LRUCache } from 'lru-cache';
 import { SETTINGS, type Settings } from '../config/settings';
 import { READ_STORE, type ReadStore } from './read-store';
 
+const frozenLengths = new WeakMap<object, number>();
+
+/**
+ * The length of `value` as JSON, for a cached value's `bytes`: remembered per object once it is
+ * frozen (deeply, as the pair-summary reader freezes what it keeps), since it cannot change then.
+ * A Customers page shares its GDAP summaries with the reader: 50 of them are about 146,000
+ * characters, which took 0.5 ms to write out at every page the cache missed.
+ */
+export function jsonLengthOf(value: object): number {
+  const remembered = frozenLengths.get(value);
+  if (remembered !== undefined) return remembered;
+  const length = JSON.stringify(value).length;
+  if (Object.isFrozen(value)) frozenLengths.set(value, length);
+  return length;
+}
+
 interface Entry {
   generation: string;
   value: unknown;
