@@ -27,14 +27,25 @@ const CUSTOMER_PAGE_INDEX = `CREATE INDEX IF NOT EXISTS audit_page_by_customer O
   ...STORED_COLUMNS.filter((column) => column !== 'customer_tenant_id' && column !== 'position'),
 ].join(', ')}) WHERE customer_tenant_id IS NOT NULL`;
 
+/** The query indexes of version 12, which serves while 13 builds. */
+const QUERY_INDEXES_V12 = [
+  // Kept beside the covering index: counting a customer's entries reads this narrow one.
+  'CREATE INDEX IF NOT EXISTS audit_by_customer ON audit_log (customer_tenant_id, position)',
+  CUSTOMER_PAGE_INDEX,
+  'CREATE INDEX IF NOT EXISTS audit_by_partner ON audit_log (partner_tenant_id, position)',
+  'CREATE INDEX IF NOT EXISTS audit_by_actor_tenant ON audit_log (actor_tenant_id, position)',
+  'CREATE INDEX IF NOT EXISTS audit_by_actor_user ON audit_log (actor_user_id, position)',
+  'CREATE INDEX IF NOT EXISTS audit_by_type ON audit_log (type, position)',
+  'CREATE INDEX IF NOT EXISTS audit_by_time ON audit_log (occurred_at)',
+];
+
 /**
  * Every event with who did it, on whose behalf, when and a one-line summary (R41), each entry
  * hash-chained to the one before it so that an altered or missing row, or an altered event, shows
  * (`audit verify`). An entry references its event rather than copying its data.
  */
-export const auditProjection: Projection = {
+const auditWriting = {
   name: 'audit',
-  version: 12,
   tables: ['audit_log', 'audit_tenant_names'],
   schema: [
     AUDIT_LOG_DDL,
@@ -43,20 +54,25 @@ export const auditProjection: Projection = {
       name TEXT NOT NULL
     )`,
   ],
-  queryIndexes: [
-    // Kept beside the covering index: counting a customer's entries reads this narrow one.
-    'CREATE INDEX IF NOT EXISTS audit_by_customer ON audit_log (customer_tenant_id, position)',
-    CUSTOMER_PAGE_INDEX,
-    'CREATE INDEX IF NOT EXISTS audit_by_partner ON audit_log (partner_tenant_id, position)',
-    'CREATE INDEX IF NOT EXISTS audit_by_actor_tenant ON audit_log (actor_tenant_id, position)',
-    'CREATE INDEX IF NOT EXISTS audit_by_actor_user ON audit_log (actor_user_id, position)',
-    'CREATE INDEX IF NOT EXISTS audit_by_type ON audit_log (type, position)',
-    'CREATE INDEX IF NOT EXISTS audit_by_time ON audit_log (occurred_at)',
-  ],
   handlers: {},
   everyEventOfBatch: chainOfBatch,
   // A gap would break the hash chain and hide an event from the log: stop, visibly, instead.
   deadLetterPolicy: 'FAIL',
+} satisfies Omit<Projection, 'version'>;
+
+/**
+ * Version 13 adds audit_by_correlation, the entries of one request (auditLog's `correlationId`
+ * filter); version 12, the same tables without it, serves while 13 builds, and the filter is
+ * refused meanwhile (NOT_READY) rather than walking the whole log.
+ */
+export const auditProjection: Projection = {
+  ...auditWriting,
+  version: 13,
+  queryIndexes: [
+    ...QUERY_INDEXES_V12,
+    'CREATE INDEX IF NOT EXISTS audit_by_correlation ON audit_log (correlation_id, position)',
+  ],
+  previous: { ...auditWriting, version: 12, queryIndexes: QUERY_INDEXES_V12 },
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { AuditFilter, AuditScope } from '../../src/audit/domain/audit-visibility';
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
 import type { AuditRow } from './audit-columns';
+import { ReadModelNotReadyError } from '../../src/platform/projection-engine/checkpoints';
 
 export type { AuditRow };
 
@@ -13,32 +14,41 @@ interface Where {
 
 /**
  * The caller's scope (R42) and the filter, ANDed, as SQL over the indexed columns. `timeIndex`
- * false keeps SQLite off audit_by_time (`+occurred_at`), so that it walks positions instead.
+ * false keeps SQLite off audit_by_time (`+occurred_at`), so that it walks positions instead. One
+ * request's entries are few: with `correlationId`, every other condition is written `+column`, so
+ * that they are read from audit_by_correlation (SQLite took a customer's covering index, walking
+ * all of the customer's entries to find them).
  */
 function where(scope: AuditScope, filter: AuditFilter, timeIndex = true): Where {
   const conditions: string[] = [];
   const params: Record<string, unknown> = {};
+  const byRequest = Boolean(filter.correlationId);
   const add = (condition: string, name: string, value: unknown) => {
     conditions.push(condition);
     params[name] = value;
   };
+  const column = (name: string) => (byRequest ? `+${name}` : name);
+  if (filter.correlationId) {
+    add('correlation_id = @correlation', 'correlation', filter.correlationId);
+  }
   if (scope.kind === 'customer')
-    add('customer_tenant_id = @scope', 'scope', scope.customerTenantId);
-  if (scope.kind === 'actor-tenant') add('actor_tenant_id = @scope', 'scope', scope.actorTenantId);
+    add(`${column('customer_tenant_id')} = @scope`, 'scope', scope.customerTenantId);
+  if (scope.kind === 'actor-tenant')
+    add(`${column('actor_tenant_id')} = @scope`, 'scope', scope.actorTenantId);
   if (filter.customerTenantId)
-    add('customer_tenant_id = @customer', 'customer', filter.customerTenantId);
+    add(`${column('customer_tenant_id')} = @customer`, 'customer', filter.customerTenantId);
   if (filter.partnerTenantId)
-    add('partner_tenant_id = @partner', 'partner', filter.partnerTenantId);
-  if (filter.actorUserId) add('actor_user_id = @user', 'user', filter.actorUserId);
+    add(`${column('partner_tenant_id')} = @partner`, 'partner', filter.partnerTenantId);
+  if (filter.actorUserId) add(`${column('actor_user_id')} = @user`, 'user', filter.actorUserId);
   if (filter.eventTypes?.length) {
     add(
-      'type IN (SELECT value FROM json_each(@types))',
+      `${column('type')} IN (SELECT value FROM json_each(@types))`,
       'types',
       JSON.stringify(filter.eventTypes),
     );
   }
   const timeOnly = timeIndex && conditions.length === 0 && Boolean(filter.from || filter.to);
-  const time = timeIndex ? 'occurred_at' : '+occurred_at';
+  const time = timeIndex && !byRequest ? 'occurred_at' : '+occurred_at';
   if (filter.from) add(`${time} >= @from`, 'from', filter.from.toISOString());
   if (filter.to) add(`${time} < @to`, 'to', filter.to.toISOString());
   return { sql: conditions.map((condition) => `AND ${condition}`).join(' '), params, timeOnly };
@@ -48,6 +58,20 @@ function where(scope: AuditScope, filter: AuditFilter, timeIndex = true): Where 
 export class AuditQueries {
   constructor(private readonly db: SqlRunner) {}
 
+  /**
+   * A `correlationId` filter reads audit_by_correlation (version 13 on). While version 12 serves
+   * (13 building beside it) the log has no such index, and the filter would walk every entry: it
+   * is refused with NOT_READY until the switch.
+   */
+  private checkFilterIndexed(filter: AuditFilter): void {
+    if (!filter.correlationId) return;
+    const indexed = this.db.get(
+      `SELECT 1 AS found FROM sqlite_master
+       WHERE type = 'index' AND tbl_name = 'audit_log' AND name GLOB 'audit_by_correlation*'`,
+    );
+    if (!indexed) throw new ReadModelNotReadyError('audit');
+  }
+
   /** Newest first: entries below `before` (exclusive; null: from the newest). */
   newestFirst(
     scope: AuditScope,
@@ -55,6 +79,7 @@ export class AuditQueries {
     limit: number,
     before: number | null,
   ): AuditRow[] {
+    this.checkFilterIndexed(filter);
     const timeIndex = this.timeIndexIsCheaper(filter, (range) => {
       const start = Math.min(before ?? Number.MAX_SAFE_INTEGER, range.head() + 1);
       return { walked: start - range.last, inRange: Math.min(start, range.last) - range.first };
@@ -73,6 +98,7 @@ export class AuditQueries {
     after: number,
     through = Number.MAX_SAFE_INTEGER,
   ): AuditRow[] {
+    this.checkFilterIndexed(filter);
     const timeIndex = this.timeIndexIsCheaper(filter, (range) => ({
       walked: range.first - after,
       inRange: Math.min(through, range.last) - Math.max(after, range.first),
@@ -114,6 +140,7 @@ export class AuditQueries {
   }
 
   count(scope: AuditScope, filter: AuditFilter): number {
+    this.checkFilterIndexed(filter);
     const { sql, params } = where(scope, filter);
     return (
       this.db.get<{ total: number }>(`SELECT COUNT(*) AS total FROM audit_log WHERE 1 = 1 ${sql}`, {
@@ -139,6 +166,8 @@ export class AuditQueries {
     },
   ): boolean {
     if (!filter.from && !filter.to) return true;
+    // One request's entries come from audit_by_correlation, time range or not (`where`).
+    if (filter.correlationId) return false;
     let known: number | undefined;
     const head = () => (known ??= this.head());
     const first = filter.from

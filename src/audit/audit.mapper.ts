@@ -10,6 +10,7 @@ export const auditFactsOf = (row: AuditRow): AuditFacts => ({
   actorTenantId: row.actor_tenant_id,
   partnerTenantId: row.partner_tenant_id,
   customerTenantId: row.customer_tenant_id,
+  correlationId: row.correlation_id,
 });
 
 /**

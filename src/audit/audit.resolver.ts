@@ -22,6 +22,7 @@ import { CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { connectionOf } from '../platform/graphql/connection';
 import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
 import { ReadSide } from '../platform/read-store/read-side';
+import { isRequestId } from '../platform/observability/request-id';
 import { AuditQueries } from '../../projections/audit/audit.queries';
 import { AuditAppendedNotifier } from './audit-appended.notifier';
 import { toAuditEntry } from './audit.mapper';
@@ -40,12 +41,13 @@ function whoAndWhen(
   parties: StreamParties,
 ): Pick<HistoryEvent, 'actor' | 'occurredAt'> {
   if (event.malformedMetadata) return { actor: null, occurredAt: event.created };
-  const { actor, occurredAt } = event.metadata;
+  const { actor, occurredAt, correlationId } = event.metadata;
   const visible = inAuditScope(scope, {
     type: event.type,
     occurredAt,
     actorUserId: actor.userId,
     actorTenantId: actor.tenantId,
+    correlationId,
     ...parties,
   });
   return { actor: visible ? actor : null, occurredAt: new Date(occurredAt) };
@@ -80,6 +82,11 @@ function auditFilterOf(input: AuditFilterInput | null | undefined): AuditFilter 
   if (eventTypes.length > EVENT_TYPES_MAX || eventTypes.some((type) => !EVENT_TYPE.test(type))) {
     throw invalidInput(
       `eventTypes holds at most ${EVENT_TYPES_MAX} event type names (letters only, such as DelegatedAdminRemoved).`,
+    );
+  }
+  if (filter.correlationId && !isRequestId(filter.correlationId)) {
+    throw invalidInput(
+      'correlationId is a request id: 1 to 128 letters, digits and ._:@/+=- (what x-request-id answered).',
     );
   }
   if (filter.from && filter.to && filter.from.getTime() >= filter.to.getTime()) {

@@ -12,6 +12,12 @@ export class AuditFilterInput {
   @Field(() => ID, { nullable: true }) actorUserId?: string | null;
   @Field(() => [String], { nullable: true, description: 'Any of these event types.' })
   eventTypes?: string[] | null;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The entries of one request: its id, which the response’s x-request-id gave (R41).',
+  })
+  correlationId?: string | null;
   @Field(() => Date, { nullable: true, description: 'From this moment on (inclusive).' })
   from?: Date | null;
   @Field(() => Date, { nullable: true, description: 'Before this moment (exclusive).' })

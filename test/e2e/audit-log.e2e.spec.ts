@@ -39,6 +39,9 @@ const [C, O, F, W] = ['contoso-partners', 'other-partners', 'fabrikam', 'woodgro
 const DAP_CF = 'dapgrant-contoso-partners_fabrikam';
 
 /** The scripted history, in order: event n happens at minute n. */
+const ACCEPTANCE: readonly string[] = ['e2', 'e3', 'e4'];
+const ACCEPTANCE_REQUEST = 'accept-i1';
+
 const SCRIPT = (
   [
     ['e1', ann, 'invitation-i1', 'InvitationCreated', d.invitationCreated('i1', C, F)],
@@ -73,11 +76,12 @@ const SCRIPT = (
       d.azureSubscriptionRegistered('s1', W),
     ],
   ] as const
-).map(([label, actor, streamId, type, data], index) => ({
-  label,
-  streamId,
-  event: eventBy(actor, type, data, minute(index + 1)),
-}));
+).map(([label, actor, streamId, type, data], index) => {
+  const event = eventBy(actor, type, data, minute(index + 1));
+  // e2 to e4: one request, Fay's acceptance (R41: its events share its correlation id).
+  if (ACCEPTANCE.includes(label)) event.metadata.correlationId = ACCEPTANCE_REQUEST;
+  return { label, streamId, event };
+});
 
 const ALL = SCRIPT.map(({ label }) => label);
 const CONTOSO = ['e1', 'e5', 'e9', 'e11'];
@@ -112,6 +116,7 @@ const FILTERS: [string, Record<string, unknown>, string[]][] = [
     ['e1', 'e6', 'e9', 'e11', 'e12'],
   ],
   ['from and to', { from: minute(5), to: minute(10) }, ['e5', 'e6', 'e7', 'e8', 'e9']],
+  ['correlationId (one request)', { correlationId: ACCEPTANCE_REQUEST }, [...ACCEPTANCE]],
   [
     'customer and event type together',
     { customerTenantId: 'fabrikam', eventTypes: ['InvitationCreated'] },
@@ -182,6 +187,7 @@ describe('the audit log over GraphQL', () => {
             actorTenantId: node.actor.tenantId,
             partnerTenantId: node.partnerTenantId,
             customerTenantId: node.customerTenantId,
+            correlationId: node.correlationId,
           };
           return inAuditScope(scope, facts) && matchesAuditFilter(criteria, facts);
         });

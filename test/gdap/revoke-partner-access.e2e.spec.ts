@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import {
   EVENT_STORE,
@@ -18,6 +19,7 @@ const PROVISION = `mutation { provisionAzureSubscription(input: { customerTenant
 const PREVIEW = `{ previewRevokePartnerAccess(partnerTenantId: "contoso-partners") { grants { kind id description change endsOnRevoke } } }`;
 const REVOKE = `mutation ($confirm: Boolean!) { revokePartnerAccess(partnerTenantId: "contoso-partners", confirm: $confirm) { grants { kind endsOnRevoke } } }`;
 const ACCESS = `{ effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam") { capabilities { role action allowed rule } } }`;
+const AUDIT_OF_REQUEST = `query ($id: ID!) { auditLog(first: 100, filter: { correlationId: $id }) { totalCount nodes { type correlationId } } }`;
 const OPEN_SR = `mutation ($n: String!) { openServiceRequest(input: { customerTenantId: "fabrikam", title: $n, description: "Reset a password" }) { id } }`;
 
 /** A Helpdesk Agent also in the partner-defined group `tier-two` (membership from the token). */
@@ -90,7 +92,16 @@ describeOnBothStores('revoking a partner’s access', (onEsdb) => {
     expect(unconfirmed.errors?.[0].message).not.toMatch(/\d/);
     expect(await head()).toBe(before);
 
-    const revoked: Answer = await app.gql(fay, REVOKE, { confirm: true });
+    // The customer names its request (x-request-id), to find what it did in the audit log after.
+    const requestId = `revoke-fabrikam-${onEsdb ? 'esdb' : 'sqlite'}`;
+    const response = await request(app.url)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${fay}`)
+      .set('x-request-id', requestId)
+      .send({ query: REVOKE, variables: { confirm: true } });
+    expect(response.headers['x-request-id']).toBe(requestId);
+    const revoked = response.body as Answer;
     expect(revoked.errors).toBeUndefined();
     expect(revoked.data.revokePartnerAccess.grants).toEqual([
       { kind: 'RESELLER_RELATIONSHIP', endsOnRevoke: false },
@@ -109,7 +120,19 @@ describeOnBothStores('revoking a partner’s access', (onEsdb) => {
       'DelegatedAdminRemoved',
       'SubscriptionRoleAssignmentRemoved',
     ]);
-    expect(new Set(changes.map((event) => event.metadata.correlationId)).size).toBe(1);
+    expect(new Set(changes.map((event) => event.metadata.correlationId))).toEqual(
+      new Set([requestId]),
+    );
+    // R41: the audit log lists exactly the request's entries, newest first, for its customer.
+    const ofRequest = recorded.filter((event) => event.metadata.correlationId === requestId);
+    const audit: Answer = await app.gql(fay, AUDIT_OF_REQUEST, { id: requestId });
+    expect(audit.errors).toBeUndefined();
+    expect(audit.data.auditLog.nodes.map((node: { type: string }) => node.type)).toEqual(
+      ofRequest.map((event) => event.type).reverse(),
+    );
+    expect(audit.data.auditLog.totalCount).toBe(ofRequest.length);
+    const malformed: Answer = await app.gql(fay, AUDIT_OF_REQUEST, { id: 'not a request id' });
+    expect(malformed.errors?.[0].extensions).toEqual({ code: 'INVALID_INPUT' });
 
     const capabilities = (await app.gql(fay, ACCESS)).data.effectiveAccess.capabilities as {
       action: string;

@@ -22,6 +22,7 @@ export interface AuditFacts {
   actorTenantId: string;
   partnerTenantId: string | null;
   customerTenantId: string | null;
+  correlationId: string;
 }
 
 /** Filters combine with AND, on top of the caller's scope. `from` is inclusive, `to` exclusive. */
@@ -30,6 +31,8 @@ export interface AuditFilter {
   partnerTenantId?: string | null;
   actorUserId?: string | null;
   eventTypes?: readonly string[] | null;
+  /** The request every event of which carries it (its `x-request-id`). */
+  correlationId?: string | null;
   from?: Date | null;
   to?: Date | null;
 }
@@ -65,6 +68,7 @@ export function matchesAuditFilter(filter: AuditFilter, entry: AuditFacts): bool
     (!filter.partnerTenantId || entry.partnerTenantId === filter.partnerTenantId) &&
     (!filter.actorUserId || entry.actorUserId === filter.actorUserId) &&
     (!filter.eventTypes?.length || filter.eventTypes.includes(entry.type)) &&
+    (!filter.correlationId || entry.correlationId === filter.correlationId) &&
     (!filter.from || at >= filter.from.toISOString()) &&
     (!filter.to || at < filter.to.toISOString())
   );

@@ -4,6 +4,9 @@ import type { IncomingMessage } from 'node:http';
 /** What an incoming `x-request-id` may be: ids as proxies and clients make them, bounded. */
 const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
+/** Whether `value` is what a request id may be (the correlation id of the events it caused). */
+export const isRequestId = (value: string): boolean => REQUEST_ID.test(value);
+
 /**
  * The request's id: the caller's `x-request-id` when it is a plausible id, else a new UUID. It is
  * returned in the response's `x-request-id`, logged, and recorded as the correlation id of every
@@ -11,7 +14,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
  */
 export function requestIdFor(req: IncomingMessage): string {
   const incoming = req.headers['x-request-id'];
-  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  return typeof incoming === 'string' && isRequestId(incoming) ? incoming : randomUUID();
 }
 
 /** The id pino-http gave the request (see requestIdFor). */
