@@ -14,7 +14,7 @@ interface StoredSummary {
 }
 
 /** The stored summaries (gdap_pair_summaries) of the partner's pairs with `customerTenantIds`. */
-export function storedPairSummaries(
+function storedPairSummaries(
   db: SqlRunner,
   partnerTenantId: string,
   customerTenantIds: readonly string[],
@@ -25,6 +25,25 @@ export function storedPairSummaries(
      WHERE partner_tenant_id = ? AND customer_tenant_id IN (SELECT value FROM json_each(?))`,
     [partnerTenantId, JSON.stringify(customerTenantIds)],
   );
+}
+
+/**
+ * The summary of the partner's relationships with each of `customerTenantIds` that has any (R16,
+ * R67), read and decoded now, nothing kept.
+ */
+export function readPairSummaries(
+  db: SqlRunner,
+  partnerTenantId: string,
+  customerTenantIds: readonly string[],
+): Map<string, GdapPairSummary> {
+  const found = new Map<string, GdapPairSummary>();
+  for (const row of storedPairSummaries(db, partnerTenantId, customerTenantIds)) {
+    found.set(
+      row.customer_tenant_id,
+      decodePairSummary(partnerTenantId, row.customer_tenant_id, row.relationships),
+    );
+  }
+  return found;
 }
 
 /**
@@ -60,11 +79,12 @@ const isMissingChangesTable = (error: unknown) =>
  * kept per partner, then customer, with whether the pair has none: a page asks one question per
  * partner (its generation) and reads no summary row while the partner's count of changes
  * (gdap_partner_changes, written in the transaction that rewrites a summary) and the schema are
- * as they were. A page of 50 rows with GDAP joined their summaries by primary key: 50 seeks a page.
+ * as they were (the page once joined them by primary key: 50 seeks a page).
  * Any change of the count forgets the partner's kept summaries; the generation is read before the
  * rows it keeps, so a row newer than the generation is kept under it and forgotten at the next
  * change, never an older one served as current. While the live version counts no changes (version
- * 7 serves while 8 builds), summaries are read and decoded on every page, and none is kept.
+ * 7 serves while 8 builds), summaries are read and decoded on every page (readPairSummaries), and
+ * none is kept.
  *
  * At most `capacity` characters of text are kept: past it, the oldest kept pair of the partner kept
  * longest goes first. Each read store's queries own their reader (CustomersQueries). Kept
@@ -101,14 +121,9 @@ export class PairSummaryReader {
     partnerTenantId: string,
     customerTenantIds: readonly string[],
   ): Map<string, GdapPairSummary> {
-    const found = new Map<string, GdapPairSummary>();
     const generation = this.generationOf(partnerTenantId);
-    if (!generation) {
-      for (const row of storedPairSummaries(this.db, partnerTenantId, customerTenantIds)) {
-        found.set(row.customer_tenant_id, this.decode(partnerTenantId, row));
-      }
-      return found;
-    }
+    if (!generation) return readPairSummaries(this.db, partnerTenantId, customerTenantIds);
+    const found = new Map<string, GdapPairSummary>();
     let partner = this.byPartner.get(partnerTenantId);
     if (
       partner &&
@@ -124,34 +139,17 @@ export class PairSummaryReader {
       if (!kept) missing.push(customerTenantId);
       else if (kept.summary) found.set(customerTenantId, kept.summary);
     }
-    if (missing.length === 0) return found;
-    const stored = storedPairSummaries(this.db, partnerTenantId, missing);
-    const texts = new Map(stored.map((row) => [row.customer_tenant_id, row.relationships]));
+    for (const row of storedPairSummaries(this.db, partnerTenantId, missing)) {
+      const { customer_tenant_id: customerTenantId, relationships: text } = row;
+      const summary = deepFreeze(decodePairSummary(partnerTenantId, customerTenantId, text));
+      found.set(customerTenantId, summary);
+      this.keep(partnerTenantId, generation, customerTenantId, summary, text.length);
+    }
     for (const customerTenantId of new Set(missing)) {
-      const text = texts.get(customerTenantId);
-      const summary =
-        text === undefined
-          ? null
-          : this.decode(partnerTenantId, {
-              customer_tenant_id: customerTenantId,
-              relationships: text,
-            });
-      if (summary) found.set(customerTenantId, summary);
-      this.keep(
-        partnerTenantId,
-        generation,
-        customerTenantId,
-        summary,
-        text?.length ?? customerTenantId.length,
-      );
+      if (found.has(customerTenantId)) continue;
+      this.keep(partnerTenantId, generation, customerTenantId, null, customerTenantId.length);
     }
     return found;
-  }
-
-  private decode(partnerTenantId: string, row: StoredSummary): GdapPairSummary {
-    return deepFreeze(
-      decodePairSummary(partnerTenantId, row.customer_tenant_id, row.relationships),
-    );
   }
 
   private generationOf(partnerTenantId: string): Generation | null {

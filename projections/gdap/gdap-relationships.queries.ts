@@ -3,8 +3,8 @@ import type { GdapAssignmentStatus, GdapRelationshipStatus } from '../../src/gda
 import type { DirectoryRole } from '../../src/gdap/domain/role-catalogue';
 import { GRANTING, grantsOfRelationship } from '../../src/gdap/domain/gdap-state';
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
-import { decodePairSummary, type GdapPairSummary } from './gdap-pair-summary';
-import { storedPairSummaries } from './gdap-pair-summary-reader';
+import type { GdapPairSummary } from './gdap-pair-summary';
+import { readPairSummaries } from './gdap-pair-summary-reader';
 
 export interface GdapAssignmentView {
   assignmentId: string;
@@ -132,14 +132,7 @@ export class GdapRelationshipsQueries {
     partnerTenantId: string,
     customerTenantIds: readonly string[],
   ): Map<string, GdapPairSummary> {
-    const byCustomer = new Map<string, GdapPairSummary>();
-    for (const row of storedPairSummaries(this.db, partnerTenantId, customerTenantIds)) {
-      byCustomer.set(
-        row.customer_tenant_id,
-        decodePairSummary(partnerTenantId, row.customer_tenant_id, row.relationships),
-      );
-    }
-    return byCustomer;
+    return readPairSummaries(this.db, partnerTenantId, customerTenantIds);
   }
 
   /** The relationships of a partner with each of `customerTenantIds`, by display name. */
