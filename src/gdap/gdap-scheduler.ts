@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
 import { CLOCK, type Clock } from '../platform/config/clock';
+import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store';
 import { SETTINGS, type Settings } from '../platform/config/settings';
 import type { Actor } from '../platform/domain/actor';
 import { Readiness } from '../platform/health/readiness';
@@ -16,6 +17,7 @@ import { AggregateStore } from '../platform/write/aggregate-store';
 import { nextDueAt } from './domain/due-transitions';
 import { gdapDecider } from './domain/gdap.decider';
 import { gdapStreamId } from './domain/gdap-ids';
+import { requestsFinishedBy } from './requests-finished';
 
 /** Who the audit log names for transitions nobody asked for (R63: time did). */
 const SCHEDULER_ACTOR: Actor = {
@@ -35,7 +37,9 @@ const SCHEDULER_ACTOR: Actor = {
  * is recorded twice (a second decision on the recorded stream finds nothing due; a concurrent one
  * fails its expected revision). It wakes at the earliest due time it knows, and at least every
  * GDAP_SCHEDULER_MAX_SLEEP_MS for a pass over every partner, to find partners it has not heard of
- * (other processes, a moved clock).
+ * (other processes, a moved clock). An asynchronous step carries the correlation id of the request
+ * that asked for it (requests-finished.ts), so that request's audit lists it; time's own
+ * transitions carry the scheduler's.
  */
 @Injectable()
 export class GdapScheduler {
@@ -57,6 +61,7 @@ export class GdapScheduler {
 
   constructor(
     private readonly aggregates: AggregateStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly relationships: GdapRelationshipsQueries,
     private readonly readSide: ReadSide,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -175,7 +180,11 @@ export class GdapScheduler {
         gdapDecider,
         { type: 'RecordDueTransitions' },
         { actor: SCHEDULER_ACTOR, correlationId: `gdap-scheduler-${randomUUID()}` },
-        { takeTurns: true },
+        {
+          takeTurns: true,
+          // A step someone asked for (a termination, an assignment) belongs to their request.
+          finishes: (at, steps) => requestsFinishedBy(this.store, streamId, at, steps),
+        },
       );
       next = nextDueAt(decided.state);
       this.found.delete(partnerTenantId);

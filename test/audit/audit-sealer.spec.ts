@@ -16,7 +16,8 @@ import { verifySeals } from '../../src/audit/seal-verify';
 import type { EventStore } from '../../src/platform/event-store/event-store';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store';
 import { newEvents, newMetadata, newStreamId } from '../support/events';
-import { eventually, newSealKey, sealerOn, sealsIn } from '../support/seals';
+import { eventually } from '../support/eventually';
+import { newSealKey, sealerOn, sealsIn } from '../support/seals';
 
 const KEY = newSealKey();
 

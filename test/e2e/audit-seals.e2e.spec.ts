@@ -8,7 +8,7 @@ import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-e
 import { ReadStore } from '../../src/platform/read-store/read-store';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
-import { eventually } from '../support/seals';
+import { eventually } from '../support/eventually';
 import { people } from '../support/tenants';
 
 const REQUEST = `mutation { requestResellerRelationship(input: { customerDomain: "fabrikam.onmicrosoft.com" }) { id } }`;

@@ -6,6 +6,7 @@ import {
   type RecordedEvent,
 } from '../../src/platform/event-store/event-store';
 import { appForSuite, describeOnBothStores } from '../support/app';
+import { eventually } from '../support/eventually';
 import { people } from '../support/tenants';
 
 const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true, customerTenantId: "fabrikam" }) { id } }`;
@@ -44,13 +45,13 @@ describeOnBothStores('revoking a partner’s access', (onEsdb) => {
     await app.gql(ann, REQUEST, { id });
     expect((await app.gql(fay, APPROVE, { id })).errors).toBeUndefined();
     expect((await app.gql(ann, ASSIGN, { id })).errors).toBeUndefined();
-    for (let i = 0; i < 400; i++) {
-      const nodes = (await app.gql(ann, LIST)).data.delegatedAdminRelationships.nodes;
-      const mine = nodes.find((node: { id: string }) => node.id === id);
-      if (mine.accessAssignments[0].status === 'active') return id;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error('the assignment never became active');
+    await eventually(async () => (await relationship(id)).accessAssignments[0].status === 'active');
+    return id;
+  }
+
+  async function relationship(id: string) {
+    const nodes = (await app.gql(ann, LIST)).data.delegatedAdminRelationships.nodes;
+    return nodes.find((node: { id: string }) => node.id === id);
   }
 
   it('R68, R70: the preview lists every grant; the revocation needs confirm, then ends them all in one request', async () => {
@@ -107,6 +108,8 @@ describeOnBothStores('revoking a partner’s access', (onEsdb) => {
       { kind: 'RESELLER_RELATIONSHIP', endsOnRevoke: false },
       { kind: 'AUTOPILOT', endsOnRevoke: false },
     ]);
+    // R64: the scheduler finishes the termination, for the same request.
+    await eventually(async () => (await relationship(relationshipId)).status === 'terminated');
     const recorded = (await store.readAll({ maxCount: 100_000 })).slice(before);
     const changes = recorded.filter((event) =>
       [
@@ -125,7 +128,10 @@ describeOnBothStores('revoking a partner’s access', (onEsdb) => {
     );
     // R41: the audit log lists exactly the request's entries, newest first, for its customer.
     const ofRequest = recorded.filter((event) => event.metadata.correlationId === requestId);
-    const audit: Answer = await app.gql(fay, AUDIT_OF_REQUEST, { id: requestId });
+    expect(ofRequest.map((event) => event.type)).toContain('DelegatedAdminRelationshipTerminated');
+    const audited = () => app.gql(fay, AUDIT_OF_REQUEST, { id: requestId });
+    await eventually(async () => (await audited()).data.auditLog.totalCount === ofRequest.length);
+    const audit: Answer = await audited();
     expect(audit.errors).toBeUndefined();
     expect(audit.data.auditLog.nodes.map((node: { type: string }) => node.type)).toEqual(
       ofRequest.map((event) => event.type).reverse(),

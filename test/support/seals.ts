@@ -40,8 +40,3 @@ export async function sealsIn(store: EventStore): Promise<(SealData & { position
   const events = await store.readStream(SEAL_STREAM);
   return events.map((event) => ({ ...(event.data as SealData), position: event.position }));
 }
-
-/** Polls `check` until it holds (or the test's timeout ends it). */
-export async function eventually(check: () => Promise<boolean> | boolean): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
-}

@@ -25,6 +25,12 @@ const MAX_ATTEMPTS = 8;
 const backoff = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
 
+/** The earlier event a decided event finishes (a follow-up recorded later): its id and request. */
+export interface FinishedRequest {
+  eventId: string;
+  correlationId: string;
+}
+
 export interface DecideOptions<Event extends DomainEvent = DomainEvent> {
   /**
    * Decide nothing if the stream has an event after this global position: a follow-up replayed
@@ -45,6 +51,16 @@ export interface DecideOptions<Event extends DomainEvent = DomainEvent> {
    * must never wait for another decision on the same stream (stream-turns.ts).
    */
   takeTurns?: boolean;
+  /**
+   * Per decided event, the earlier event of the stream it finishes (undefined: none), looked up at
+   * the loaded `revision` (-1: no stream) on every attempt. Such an event carries that event's
+   * correlation id and names it as its cause, so a request's audit lists what was finished for it
+   * later (a termination the scheduler completes); the others carry the deciding context's.
+   */
+  finishes?: (
+    revision: number,
+    events: readonly Event[],
+  ) => Promise<readonly (FinishedRequest | undefined)[]>;
 }
 
 /** A loaded revision as a number: -1 for a stream that does not exist yet. */
@@ -132,7 +148,8 @@ export class AggregateStore {
       if (events.length === 0)
         return { events, state: newState, position: lastPosition, eventIds: [] };
       await options.beforeAppend?.(revisionNumber(revision), now, events);
-      const toAppend = this.withMetadata(events, context, now);
+      const finished = await options.finishes?.(revisionNumber(revision), events);
+      const toAppend = this.withMetadata(events, context, now, finished);
       try {
         const appended = await this.store.append(streamId, toAppend, revision);
         this.states.set(streamId, {
@@ -173,23 +190,35 @@ export class AggregateStore {
     return { position: appended.position, eventIds: toAppend.map((event) => event.id) };
   }
 
+  /**
+   * Each event is caused by the one before it of the same request, the first by the context's
+   * cause; an event that finishes an earlier request (`finished`) is caused by the event it
+   * finishes, and belongs to that request.
+   */
   private withMetadata(
     events: DomainEvent[],
     context: CommandContext & { causationId?: string },
     now: Date,
+    finished: readonly (FinishedRequest | undefined)[] = [],
   ): NewEvent[] {
-    const ids = events.map(() => randomUUID());
-    return events.map((event, index) => ({
-      id: ids[index],
-      type: event.type,
-      data: event.data,
-      metadata: {
-        correlationId: context.correlationId,
-        causationId: index === 0 ? (context.causationId ?? context.correlationId) : ids[index - 1],
-        actor: context.actor,
-        occurredAt: now.toISOString(),
-        schemaVersion: schemaVersionOf(event.type),
-      },
-    }));
+    let previousOfContext = context.causationId ?? context.correlationId;
+    return events.map((event, index) => {
+      const id = randomUUID();
+      const earlier = finished[index];
+      const causation = earlier ? earlier.eventId : previousOfContext;
+      if (!earlier) previousOfContext = id;
+      return {
+        id,
+        type: event.type,
+        data: event.data,
+        metadata: {
+          correlationId: earlier ? earlier.correlationId : context.correlationId,
+          causationId: causation,
+          actor: context.actor,
+          occurredAt: now.toISOString(),
+          schemaVersion: schemaVersionOf(event.type),
+        },
+      };
+    });
   }
 }
