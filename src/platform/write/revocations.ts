@@ -62,6 +62,9 @@ export class Revocations {
     const keys: string[] = [];
     try {
       const decided = await this.aggregates.decide(streamId, decider, command, context, {
+        // R50: revocations of one fact in this process take turns, so one that would lose the
+        // race (and be refused on its retry) is decided after the winner and fences nothing.
+        takeTurns: true,
         onlyAtRevision: revocation.resumeAtRevision,
         beforeAppend: async (factRevision, decidedAt, events) => {
           if (revocation.takesAccessAway?.(events) === false) return;

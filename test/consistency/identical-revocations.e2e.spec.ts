@@ -1,0 +1,120 @@
+import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
+import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
+import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
+import { appForSuite, describeOnBothStores } from '../support/app';
+import type { Answer } from '../support/revoke-before-append';
+import { people } from '../support/tenants';
+
+const HELPDESK = DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId;
+const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true, customerTenantId: "fabrikam" }) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
+const REMOVE = `mutation { removeDelegatedAdminPrivileges(partnerTenantId: "contoso-partners", confirm: true) { delegatedAdmin { status } } }`;
+const CREATE = `mutation { createDelegatedAdminRelationship(input: { customerTenantId: "fabrikam", displayName: "Helpdesk", duration: "P90D", roles: [{ roleTemplateId: "${HELPDESK}" }] }) { id } }`;
+const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
+const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
+const ASSIGN = `mutation ($id: ID!) { createDelegatedAdminAccessAssignment(input: { relationshipId: $id, securityGroupId: "HELPDESK_AGENTS", roleTemplateIds: ["${HELPDESK}"] }) { accessAssignments { id } } }`;
+const UNASSIGN = `mutation ($id: ID!, $assignmentId: ID!) { deleteDelegatedAdminAccessAssignment(input: { relationshipId: $id, assignmentId: $assignmentId }) { id } }`;
+
+const PAIR = 'contoso-partners_fabrikam';
+const FENCED_STREAMS = [`servicerequests-${PAIR}`, 'autopilot-fabrikam'];
+const SAME_TIME = 8;
+
+/**
+ * R50 under concurrency: requests that take the same access away at the same time (a double
+ * click, a retrying client). Every one decides on the access still in force; the appends of the
+ * revoked fact are held back until all have decided, so without turns each would fence the
+ * partner's streams before losing the race and being refused on its retry.
+ */
+describeOnBothStores('identical revocations at the same time', (onEsdb) => {
+  const app = appForSuite({ onEsdbDouble: onEsdb });
+  let store: EventStore;
+  let ann: string;
+  let fay: string;
+
+  beforeAll(async () => {
+    store = app.app.get<EventStore>(EVENT_STORE);
+    await app.app.get(GdapScheduler).stop(); // its passes are run by the test
+    [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
+  });
+
+  const fences = async () =>
+    (await Promise.all(FENCED_STREAMS.map((streamId) => store.readStream(streamId))))
+      .flat()
+      .filter((event) => event.type === 'PartnerAccessRevocationStarted');
+  /** The fences appended since `before` (what fences() gave then). */
+  const fencesSince = async (before: { id: string }[]) => {
+    const earlier = new Set(before.map((event) => event.id));
+    return (await fences()).filter((event) => !earlier.has(event.id));
+  };
+
+  /** Runs `requests` at once, holding every append to `factStream` until `requests` loaded it. */
+  async function atOnce(factStream: string, request: () => Promise<Answer>): Promise<Answer[]> {
+    const append = store.append.bind(store);
+    let released!: () => void;
+    const allDecided = new Promise<void>((resolve) => (released = resolve));
+    store.append = async (streamId, events, expected) => {
+      if (streamId === factStream) await allDecided;
+      return append(streamId, events, expected);
+    };
+    try {
+      const answers = Array.from({ length: SAME_TIME }, request);
+      setTimeout(released, 300);
+      return await Promise.all(answers);
+    } finally {
+      store.append = append;
+    }
+  }
+
+  const refusedOnly = (answers: Answer[], code: string) => {
+    expect(answers.filter((answer) => !answer.errors)).toHaveLength(1);
+    for (const answer of answers.filter((answer) => answer.errors)) {
+      expect(answer.errors?.[0].extensions).toMatchObject({ code });
+    }
+  };
+
+  it('R50, R12: of DAP removals at once, one removes it and fences; the refused ones append nothing', async () => {
+    const invitation = await app.gql(ann, INVITE);
+    expect(
+      (await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id })).errors,
+    ).toBeUndefined();
+    const fencesBefore = await fences();
+
+    const answers = await atOnce(`dapgrant-${PAIR}`, () => app.gql(fay, REMOVE));
+
+    refusedOnly(answers, 'PRECONDITION_FAILED');
+    const removed = (await store.readStream(`dapgrant-${PAIR}`)).filter(
+      (event) => event.type === 'DelegatedAdminRemoved',
+    );
+    expect(removed).toHaveLength(1);
+    const fenced = await fencesSince(fencesBefore);
+    expect(fenced).toHaveLength(FENCED_STREAMS.length);
+    expect(fenced.map((event) => event.metadata.correlationId)).toEqual(
+      FENCED_STREAMS.map(() => removed[0].metadata.correlationId),
+    );
+  });
+
+  it('R50, R66: of deletions of one access assignment at once, one deletes it and fences; the refused ones append nothing', async () => {
+    const id: string = (await app.gql(ann, CREATE)).data.createDelegatedAdminRelationship.id;
+    await app.gql(ann, REQUEST, { id });
+    expect((await app.gql(fay, APPROVE, { id })).errors).toBeUndefined();
+    const assigned = await app.gql(ann, ASSIGN, { id });
+    const assignmentId: string =
+      assigned.data.createDelegatedAdminAccessAssignment.accessAssignments[0].id;
+    await app.app.get(GdapScheduler).runDue(); // the assignment becomes active
+    const fencesBefore = await fences();
+
+    const answers = await atOnce('gdap-contoso-partners', () =>
+      app.gql(ann, UNASSIGN, { id, assignmentId }),
+    );
+
+    refusedOnly(answers, 'PRECONDITION_FAILED');
+    const deletions = (await store.readStream('gdap-contoso-partners')).filter(
+      (event) => event.type === 'DelegatedAdminAccessAssignmentDeletionRequested',
+    );
+    expect(deletions).toHaveLength(1);
+    const fenced = await fencesSince(fencesBefore);
+    expect(fenced.map((event) => event.metadata.correlationId)).toEqual(
+      FENCED_STREAMS.map(() => deletions[0].metadata.correlationId),
+    );
+  });
+});
