@@ -16,12 +16,8 @@ import { gdapDecider } from './domain/gdap.decider';
 import { gdapStreamId } from './domain/gdap-ids';
 import { GdapScheduler } from './gdap-scheduler';
 
-/** A step that found its grant already gone (a concurrent removal) has nothing left to do. */
-const alreadyGone = (error: unknown): number => {
-  if (error instanceof DomainError && ['PRECONDITION_FAILED', 'NOT_FOUND'].includes(error.code))
-    return 0;
-  throw error;
-};
+const alreadyGone = (error: unknown): boolean =>
+  error instanceof DomainError && ['PRECONDITION_FAILED', 'NOT_FOUND'].includes(error.code);
 
 /**
  * R70: ends every grant a partner holds in the customer's tenant once the customer asked
@@ -66,7 +62,8 @@ export class RevokePartnerAccessPolicy implements Policy {
     });
     // Terminations are finished by the scheduler (R64).
     if (gdap.events.length > 0) this.scheduler.consider(partnerTenantId);
-    const positions = [gdap.events.length > 0 ? gdap.position : 0];
+    // With nothing left to end, where the stream stood: a concurrent request may have ended it.
+    const positions = [gdap.position];
     positions.push(await this.removeDap(pair, context));
     positions.push(...(await this.removeSubscriptionRoles(pair, context)));
     return Math.max(...positions);
@@ -76,12 +73,10 @@ export class RevokePartnerAccessPolicy implements Policy {
     { partnerTenantId, customerTenantId }: { partnerTenantId: string; customerTenantId: string },
     context: PolicyContext,
   ): Promise<number> {
-    const dap = await this.aggregates.load(
-      streamIds.dapGrant(partnerTenantId, customerTenantId),
-      dapGrantDecider,
-    );
     const streamId = streamIds.dapGrant(partnerTenantId, customerTenantId);
-    if (dap.state.status !== 'ACTIVE' || (await this.changedByOthers(streamId, context))) return 0;
+    const dap = await this.aggregates.load(streamId, dapGrantDecider);
+    if (await this.changedByOthers(streamId, context)) return 0;
+    if (dap.state.status !== 'ACTIVE') return dap.lastPosition;
     return this.commandBus
       .execute(
         new RemoveDelegatedAdminPrivileges(context, {
@@ -92,7 +87,7 @@ export class RevokePartnerAccessPolicy implements Policy {
           confirm: true,
         }),
       )
-      .then(({ position }) => position, alreadyGone);
+      .then(({ position }) => position, this.goneFrom(streamId));
   }
 
   private async removeSubscriptionRoles(
@@ -120,11 +115,27 @@ export class RevokePartnerAccessPolicy implements Policy {
                 assignmentId,
               }),
             )
-            .then(({ position }) => position, alreadyGone),
+            .then(
+              ({ position }) => position,
+              this.goneFrom(streamIds.subscription(subscriptionId)),
+            ),
         );
       }
     }
     return positions;
+  }
+
+  /**
+   * A step refused because its grant is already gone (a concurrent request ended it) has nothing
+   * left to do, but the request's answer must show it gone: it is answered once the read models
+   * reach the end of `streamId`, where the grant ended, not only the request's own events.
+   */
+  private goneFrom(streamId: string): (error: unknown) => Promise<number> {
+    return async (error) => {
+      if (!alreadyGone(error)) throw error;
+      const [last] = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+      return last?.position ?? 0;
+    };
   }
 
   /**

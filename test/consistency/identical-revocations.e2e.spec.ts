@@ -118,3 +118,32 @@ describeOnBothStores('identical revocations at the same time', (onEsdb) => {
     );
   });
 });
+
+const PROVISION = `mutation { provisionAzureSubscription(input: { customerTenantId: "fabrikam", displayName: "Prod" }) { id } }`;
+const REVOKE_ALL = `mutation { revokePartnerAccess(partnerTenantId: "contoso-partners", confirm: true) { grants { kind endsOnRevoke } } }`;
+
+describeOnBothStores('one partner’s access revoked by several requests at once', (onEsdb) => {
+  const app = appForSuite({ onEsdbDouble: onEsdb });
+
+  it('R70, R50: every request that succeeds answers once nothing it ends (DAP, GDAP, Azure roles) is left', async () => {
+    const [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
+    const invitation = await app.gql(ann, INVITE);
+    await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id });
+    expect((await app.gql(ann, PROVISION)).errors).toBeUndefined();
+    const id: string = (await app.gql(ann, CREATE)).data.createDelegatedAdminRelationship.id;
+    await app.gql(ann, REQUEST, { id });
+    expect((await app.gql(fay, APPROVE, { id })).errors).toBeUndefined();
+
+    const answers = await Promise.all(
+      Array.from({ length: SAME_TIME }, () => app.gql(fay, REVOKE_ALL)),
+    );
+
+    for (const answer of answers) {
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data.revokePartnerAccess.grants).toEqual([
+        { kind: 'RESELLER_RELATIONSHIP', endsOnRevoke: false },
+        { kind: 'AUTOPILOT', endsOnRevoke: false },
+      ]);
+    }
+  });
+});
