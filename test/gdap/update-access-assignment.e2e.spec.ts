@@ -130,8 +130,8 @@ describeOnBothStores('changing the roles of a GDAP access assignment', (onEsdb) 
         { code: 'INVALID_INPUT', rule: 'R66' },
       ],
       [ann, { input: { relationshipId, assignmentId } }, { code: 'INVALID_INPUT', rule: 'R66' }],
-      // The partner's own operation: the customer's admin finds nothing to change.
-      [fay, toRoles([HELPDESK_ADMINISTRATOR]), { code: 'NOT_FOUND' }],
+      // The partner's own operation: the customer's admin, who sees the relationship, is told so.
+      [fay, toRoles([HELPDESK_ADMINISTRATOR]), { code: 'FORBIDDEN', rule: 'R60' }],
       [
         ann,
         {

@@ -29,7 +29,7 @@ function assigningIn(
   now: Date,
 ): GdapRelationship {
   const relationship = relationshipOf(state, command.relationshipId);
-  assertPartnerAdminAgent(command.actor, relationship.partnerTenantId);
+  assertPartnerAdminAgent(command.actor, relationship);
   const ended = relationship.endDateTime !== null && new Date(relationship.endDateTime) <= now;
   if (!GRANTING.includes(relationship.status) || ended) {
     throw preconditionFailed(
@@ -101,7 +101,7 @@ export function deleteAssignment(
   state: GdapState,
 ): GdapEvent[] {
   const relationship = relationshipOf(state, command.relationshipId);
-  assertPartnerAdminAgent(command.actor, relationship.partnerTenantId);
+  assertPartnerAdminAgent(command.actor, relationship);
   const assignment = relationship.assignments[command.assignmentId];
   if (!assignment) throw notFound('No such access assignment.');
   if (assignment.status !== 'pending' && assignment.status !== 'active') {

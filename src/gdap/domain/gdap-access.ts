@@ -7,22 +7,35 @@ import {
 import { forbidden, notFound } from '../../platform/domain/domain-error';
 import type { GdapRelationship } from './gdap-state';
 
-/** R60: only the partner's Admin Agents create and manage its GDAP relationships. */
-export function assertPartnerAdminAgent(actor: Actor, partnerTenantId: string): void {
-  if (actor.tenantKind !== 'partner' || actor.tenantId !== partnerTenantId) {
-    throw notFound('No such GDAP relationship.');
-  }
-  if (!isPartnerUser(actor, 'AdminAgent')) {
+type Pair = Pick<GdapRelationship, 'partnerTenantId' | 'customerTenantId'>;
+
+/**
+ * NOT_FOUND for a caller whose tenant is neither side of `relationship` (nor the Operator's): it
+ * learns nothing of it. A caller of either side is told what it may not do (FORBIDDEN).
+ */
+function assertParty(actor: Actor, relationship: Pair): void {
+  const party =
+    actor.tenantKind === 'operator' ||
+    (actor.tenantKind === 'partner' && actor.tenantId === relationship.partnerTenantId) ||
+    (actor.tenantKind === 'customer' && actor.tenantId === relationship.customerTenantId);
+  if (!party) throw notFound('No such GDAP relationship.');
+}
+
+/**
+ * R60: only the partner's Admin Agents create and manage its GDAP relationships: anyone else of
+ * either side of `relationship` is FORBIDDEN, anyone of neither NOT_FOUND.
+ */
+export function assertPartnerAdminAgent(actor: Actor, relationship?: Pair): void {
+  if (relationship) assertParty(actor, relationship);
+  if (actor.tenantKind !== 'partner' || !isPartnerUser(actor, 'AdminAgent')) {
     throw forbidden('R60', 'Only the partner’s Admin Agents manage its GDAP relationships.');
   }
 }
 
-/** R62: only a Global admin of the relationship's customer approves it. */
-export function assertCustomerGlobalAdmin(actor: Actor, customerTenantId: string): void {
-  if (actor.tenantKind !== 'customer' || actor.tenantId !== customerTenantId) {
-    throw notFound('No such GDAP relationship.');
-  }
-  if (!isCustomerGlobalAdmin(actor)) {
+/** R62: only a Global admin of the relationship's customer approves it (else as above). */
+export function assertCustomerGlobalAdmin(actor: Actor, relationship: Pair): void {
+  assertParty(actor, relationship);
+  if (actor.tenantKind !== 'customer' || !isCustomerGlobalAdmin(actor)) {
     throw forbidden(
       'R62',
       'Only a Global admin of the customer tenant acts on GDAP relationships.',
@@ -55,9 +68,9 @@ export function terminatingSide(
   relationship: GdapRelationship,
 ): 'PARTNER' | 'CUSTOMER' {
   if (actor.tenantKind === 'customer') {
-    assertCustomerGlobalAdmin(actor, relationship.customerTenantId);
+    assertCustomerGlobalAdmin(actor, relationship);
     return 'CUSTOMER';
   }
-  assertPartnerAdminAgent(actor, relationship.partnerTenantId);
+  assertPartnerAdminAgent(actor, relationship);
   return 'PARTNER';
 }

@@ -54,8 +54,11 @@ const roleNames = (roles: readonly { displayName: string }[]) =>
   roles.map((role) => role.displayName).join(', ');
 
 /** R68, R70: only the customer's Global admin sees or ends a partner's access in its tenant. */
-export function assertMayRevokePartnerAccess(actor: Actor): string {
-  if (!isCustomerGlobalAdmin(actor)) {
+export function assertMayRevokePartnerAccess(
+  actor: Actor,
+  customerTenantId = actor.tenantId,
+): string {
+  if (!isCustomerGlobalAdmin(actor) || actor.tenantId !== customerTenantId) {
     throw forbidden(
       'R68',
       'Only a Global admin of the customer tenant may end a partner’s access.',

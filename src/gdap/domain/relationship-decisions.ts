@@ -18,6 +18,7 @@ import {
 } from './durations';
 import type { EditableFields, GdapEvent } from './events';
 import { assertCustomerGlobalAdmin, assertPartnerAdminAgent, terminatingSide } from './gdap-access';
+import { assertMayRevokePartnerAccess } from './partner-access';
 import {
   customerNamed,
   GRANTING,
@@ -138,7 +139,7 @@ export function create(
   now: Date,
 ): GdapEvent[] {
   const { actor, relationshipId, customerTenantId } = command;
-  assertPartnerAdminAgent(actor, actor.tenantId);
+  assertPartnerAdminAgent(actor);
   if (state.relationships.has(relationshipId)) {
     throw conflict('This relationship already exists.');
   }
@@ -239,7 +240,7 @@ export function update(
   now: Date,
 ): GdapEvent[] {
   const relationship = relationshipOf(state, command.relationshipId);
-  assertPartnerAdminAgent(command.actor, relationship.partnerTenantId);
+  assertPartnerAdminAgent(command.actor, relationship);
   if (
     command.customerTenantId != null &&
     command.customerTenantId !== relationship.customerTenantId
@@ -289,7 +290,7 @@ export function remove(
   state: GdapState,
 ): GdapEvent[] {
   const relationship = relationshipOf(state, command.relationshipId);
-  assertPartnerAdminAgent(command.actor, relationship.partnerTenantId);
+  assertPartnerAdminAgent(command.actor, relationship);
   if (relationship.status !== 'created') {
     throw preconditionFailed(
       'R61',
@@ -305,7 +306,7 @@ export function requestApproval(
   now: Date,
 ): GdapEvent[] {
   const relationship = relationshipOf(state, command.relationshipId);
-  assertPartnerAdminAgent(command.actor, relationship.partnerTenantId);
+  assertPartnerAdminAgent(command.actor, relationship);
   if (relationship.status !== 'created') {
     throw preconditionFailed(
       'R61',
@@ -338,7 +339,7 @@ export function approve(
   now: Date,
 ): GdapEvent[] {
   const relationship = relationshipOf(state, command.relationshipId);
-  assertCustomerGlobalAdmin(command.actor, relationship.customerTenantId);
+  assertCustomerGlobalAdmin(command.actor, relationship);
   const lapsed =
     relationship.status === 'approvalPending' &&
     now >= new Date(relationship.approvalExpiresAt as string);
@@ -400,7 +401,7 @@ export function terminateAllForCustomer(
   command: Of<'TerminateAllForCustomer'>,
   state: GdapState,
 ): GdapEvent[] {
-  assertCustomerGlobalAdmin(command.actor, command.customerTenantId);
+  assertMayRevokePartnerAccess(command.actor, command.customerTenantId);
   return namedRelationships(state)
     .filter(
       (relationship) =>

@@ -667,7 +667,7 @@ describe('GDAP relationship decider', () => {
     it('R70: only the customer’s Global admin ends them all', () => {
       given(gdapDecider, activeWithAssignment())
         .when(terminateAll(at(3), ann), at(3))
-        .thenThrows('NOT_FOUND', undefined);
+        .thenThrows('FORBIDDEN', 'R68');
     });
   });
 });
