@@ -1,6 +1,6 @@
 import type { GdapAssignmentStatus, GdapRelationshipStatus } from '../../src/gdap/domain/events';
 import type { DirectoryRole } from '../../src/gdap/domain/role-catalogue';
-import { GRANTING } from '../../src/gdap/domain/gdap-state';
+import { assignmentGrants, GRANTING } from '../../src/gdap/domain/gdap-state';
 import type {
   DelegatedAdminAccessAssignment,
   DelegatedAdminAccessAssignmentStatus,
@@ -153,7 +153,7 @@ export function decodeNested(
               // Versions 2 to 4 kept no change time of an assignment.
               lastModifiedDateTime: new Date(assignedAt),
             };
-            if (granting && assignmentStatus === 'active') {
+            if (granting && assignmentGrants(assignment)) {
               grantsHoldUntil = Math.min(grantsHoldUntil, end.getTime());
               grants.push({
                 relationshipId: id,

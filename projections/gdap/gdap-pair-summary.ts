@@ -1,5 +1,5 @@
 import type { GdapRelationshipStatus } from '../../src/gdap/domain/events';
-import { GRANTING } from '../../src/gdap/domain/gdap-state';
+import { assignmentGrants, GRANTING } from '../../src/gdap/domain/gdap-state';
 import { AUTO_EXTEND_180_DAYS, AUTO_EXTEND_NONE } from '../../src/gdap/domain/durations';
 import { BUILT_IN_GROUPS } from '../../src/gdap/domain/security-groups';
 import { relationshipNode } from '../../src/gdap/gdap.mapper';
@@ -229,7 +229,7 @@ function decodeFlat(
         ] as string,
       };
       accessAssignments.push(assignment);
-      if (granting && assignmentStatus === 'active') {
+      if (granting && assignmentGrants(assignment)) {
         const endMs = stored[at + FlatRelationship.endMs] as number | null;
         grantsHoldUntil = Math.min(grantsHoldUntil, endMs ?? Date.parse(endAsGiven));
         grants.push({

@@ -7,7 +7,12 @@ import {
 import type { GdapCommand } from './commands';
 import type { GdapEvent } from './events';
 import { assertPartnerAdminAgent } from './gdap-access';
-import { GRANTING, type GdapRelationship, type GdapState } from './gdap-state';
+import {
+  assignmentDeletionRequested,
+  GRANTING,
+  type GdapRelationship,
+  type GdapState,
+} from './gdap-state';
 import type { DirectoryRole } from './role-catalogue';
 import type { Actor } from '../../platform/domain/actor';
 import { relationshipOf } from './relationship-decisions';
@@ -107,17 +112,7 @@ export function deleteAssignment(
   if (assignment.status !== 'pending' && assignment.status !== 'active') {
     throw preconditionFailed('R66', `This access assignment is already ${assignment.status}.`);
   }
-  return [
-    {
-      type: 'DelegatedAdminAccessAssignmentDeletionRequested',
-      data: {
-        relationshipId: relationship.relationshipId,
-        partnerTenantId: relationship.partnerTenantId,
-        customerTenantId: relationship.customerTenantId,
-        assignmentId: assignment.assignmentId,
-      },
-    },
-  ];
+  return [assignmentDeletionRequested(relationship, assignment.assignmentId)];
 }
 
 /**

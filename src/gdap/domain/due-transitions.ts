@@ -5,6 +5,7 @@ import {
   type GdapRelationship,
   type GdapState,
   namedRelationships,
+  pairOf,
 } from './gdap-state';
 
 /** R62: an approval request lapses after 90 days. R63: "expiring" is the last 30 days. */
@@ -12,12 +13,6 @@ export const APPROVAL_VALID_DAYS = 90;
 export const EXPIRING_WITHIN_DAYS = 30;
 /** Bounds one decision when the product was down for years (each pass moves time forward). */
 const MAX_PASSES = 64;
-
-const pair = (relationship: GdapRelationship) => ({
-  relationshipId: relationship.relationshipId,
-  partnerTenantId: relationship.partnerTenantId,
-  customerTenantId: relationship.customerTenantId,
-});
 
 /** When `relationship` next changes on its own; the epoch for "now"; null for never. */
 function dueAt(relationship: GdapRelationship): Date | null {
@@ -52,7 +47,7 @@ export function nextDueAt(state: GdapState): Date | null {
 
 /** One step of each relationship due at `now`. */
 function step(relationship: GdapRelationship, now: Date): GdapEvent[] {
-  const ids = pair(relationship);
+  const ids = pairOf(relationship);
   const events: GdapEvent[] = [];
   const granting = relationship.status === 'active' || relationship.status === 'expiring';
   for (const assignment of Object.values(relationship.assignments)) {

@@ -51,6 +51,16 @@ export const namedRelationships = (state: GdapState): GdapRelationship[] => [
 ];
 
 /**
+ * R66, R67: whether an assignment of a granting relationship grants its roles: while active, and
+ * holding one or more (recorded before R65's removal of Global Administrator deleted the
+ * assignments it emptied, some hold none).
+ */
+export const assignmentGrants = (assignment: {
+  status: string;
+  roles: readonly unknown[];
+}): boolean => assignment.status === 'active' && assignment.roles.length > 0;
+
+/**
  * R67: what one relationship grants: its active assignments while it is active or expiring, each
  * until its end (the domain's state and the read models' views both have this shape).
  */
@@ -60,16 +70,14 @@ export function grantsOfRelationship(
 ): GdapGrant[] {
   const { endDateTime } = relationship;
   if (!GRANTING.includes(relationship.status) || !endDateTime) return [];
-  return assignments
-    .filter((assignment) => assignment.status === 'active')
-    .map((assignment) => ({
-      relationshipId: relationship.relationshipId,
-      relationshipName: relationship.displayName,
-      assignmentId: assignment.assignmentId,
-      securityGroupId: assignment.securityGroupId,
-      roles: assignment.roles,
-      endDateTime,
-    }));
+  return assignments.filter(assignmentGrants).map((assignment) => ({
+    relationshipId: relationship.relationshipId,
+    relationshipName: relationship.displayName,
+    assignmentId: assignment.assignmentId,
+    securityGroupId: assignment.securityGroupId,
+    roles: assignment.roles,
+    endDateTime,
+  }));
 }
 
 /** R67: the active assignments of the partner's granting relationships with one customer. */
@@ -105,6 +113,24 @@ const withAssignment = (
       assignments: { ...relationship.assignments, [assignmentId]: { ...assignment, ...change } },
     };
   });
+
+/** The ids every event of `relationship` carries. */
+export const pairOf = (
+  relationship: Pick<GdapRelationship, 'relationshipId' | 'partnerTenantId' | 'customerTenantId'>,
+) => ({
+  relationshipId: relationship.relationshipId,
+  partnerTenantId: relationship.partnerTenantId,
+  customerTenantId: relationship.customerTenantId,
+});
+
+/** R66: an assignment asked to be deleted; the scheduler then records it deleted. */
+export const assignmentDeletionRequested = (
+  relationship: GdapRelationship,
+  assignmentId: string,
+): GdapEvent => ({
+  type: 'DelegatedAdminAccessAssignmentDeletionRequested',
+  data: { ...pairOf(relationship), assignmentId },
+});
 
 /** Assignments end with their relationship (R64, R63). */
 const endAssignments = (relationship: GdapRelationship): GdapRelationship['assignments'] =>

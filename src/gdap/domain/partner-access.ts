@@ -103,7 +103,8 @@ export function partnerGrants(partnerTenantId: string, facts: PartnerAccessFacts
       endsOnRevoke: true,
     });
     for (const assignment of relationship.assignments) {
-      if (assignment.status !== 'active' && assignment.status !== 'pending') continue;
+      const holds = assignment.status === 'active' || assignment.status === 'pending';
+      if (!holds || assignment.roles.length === 0) continue; // emptied by R65: it grants nothing
       grants.push({
         kind: 'GDAP_ACCESS_ASSIGNMENT',
         id: assignment.assignmentId,

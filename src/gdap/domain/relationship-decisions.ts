@@ -20,23 +20,19 @@ import type { EditableFields, GdapEvent } from './events';
 import { assertCustomerGlobalAdmin, assertPartnerAdminAgent, terminatingSide } from './gdap-access';
 import { assertMayRevokePartnerAccess } from './partner-access';
 import {
+  assignmentDeletionRequested,
   customerNamed,
   GRANTING,
   type GdapRelationship,
   type GdapState,
   namedRelationships,
+  pairOf,
 } from './gdap-state';
 import { catalogueRoles, type DirectoryRole, GLOBAL_ADMINISTRATOR_ID } from './role-catalogue';
 
 type Of<T extends GdapCommand['type']> = Extract<GdapCommand, { type: T }>;
 
 export const DISPLAY_NAME_MAX = 50;
-
-const pairOf = (relationship: GdapRelationship) => ({
-  relationshipId: relationship.relationshipId,
-  partnerTenantId: relationship.partnerTenantId,
-  customerTenantId: relationship.customerTenantId,
-});
 
 /** The edited fields as they stand, recorded with an edit as `before`. */
 const editableFieldsOf = (relationship: GdapRelationship): EditableFields => ({
@@ -231,7 +227,28 @@ function updateActive(
         before: editableFieldsOf(relationship),
       },
     },
+    ...emptiedAssignments(relationship, roles).map((assignmentId) =>
+      assignmentDeletionRequested(relationship, assignmentId),
+    ),
   ];
+}
+
+/**
+ * R65, R66: the pending or active assignments that hold none of `roles` (they held only Global
+ * Administrator, now removed): an assignment gives one or more roles, so they are deleted.
+ */
+function emptiedAssignments(
+  relationship: GdapRelationship,
+  roles: readonly DirectoryRole[],
+): string[] {
+  const kept = new Set(roles.map((role) => role.roleTemplateId));
+  return Object.values(relationship.assignments)
+    .filter(
+      (assignment) =>
+        (assignment.status === 'pending' || assignment.status === 'active') &&
+        !assignment.roles.some((role) => kept.has(role.roleTemplateId)),
+    )
+    .map((assignment) => assignment.assignmentId);
 }
 
 export function update(

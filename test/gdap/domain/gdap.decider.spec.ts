@@ -468,6 +468,54 @@ describe('GDAP relationship decider', () => {
     });
   });
 
+  describe('R65, R66 Global Administrator removed from assignments', () => {
+    const GA_ONLY = '66666666-6666-4666-8666-666666666666';
+    const MIXED = '77777777-7777-4777-8777-777777777777';
+    const assigned = () =>
+      historyOf(
+        [createCommand({ roles: [GA, USER_ADMIN], autoExtendDuration: 'PT0S' }), 0],
+        [requestApproval(), 0],
+        [approve(), 1],
+        [assign('HELPDESK_AGENTS', [GA.roleTemplateId], GA_ONLY), 1],
+        [assign('tier-two', [GA.roleTemplateId, USER_ADMIN.roleTemplateId], MIXED), 1],
+        [due, 1],
+      );
+    const removeGa = {
+      type: 'UpdateDelegatedAdminRelationship' as const,
+      actor: ann,
+      relationshipId: REL,
+      roles: [USER_ADMIN],
+    };
+    const groupsGranted = (events: ReturnType<typeof historyOf>) =>
+      grantsFor(events.reduce(gdapDecider.evolve, gdapDecider.initialState), FABRIKAM).map(
+        (grant) => [grant.securityGroupId, grant.roles.map((role) => role.roleTemplateId)],
+      );
+
+    it('R65, R66: an assignment that held only Global Administrator is deleted with it; one that held more keeps the rest', () => {
+      const events = given(gdapDecider, assigned()).when(removeGa, at(2)).events();
+      expect(events.map((event) => event.type)).toEqual([
+        'DelegatedAdminRelationshipUpdated',
+        'DelegatedAdminAccessAssignmentDeletionRequested',
+      ]);
+      expect(events[1].data).toMatchObject({ assignmentId: GA_ONLY });
+      const after = [...assigned(), ...events];
+      expect(groupsGranted(after)).toEqual([['tier-two', [USER_ADMIN.roleTemplateId]]]);
+      expect(given(gdapDecider, after).when(due, at(2)).events()).toEqual([
+        expect.objectContaining({
+          type: 'DelegatedAdminAccessAssignmentDeleted',
+          data: expect.objectContaining({ assignmentId: GA_ONLY }),
+        }),
+      ]);
+    });
+
+    it('R65, R66: an assignment left with no role by an earlier version grants nothing', () => {
+      const [updated] = given(gdapDecider, assigned()).when(removeGa, at(2)).events();
+      expect(groupsGranted([...assigned(), updated])).toEqual([
+        ['tier-two', [USER_ADMIN.roleTemplateId]],
+      ]);
+    });
+  });
+
   describe('R66 access assignments', () => {
     const active = () => historyOf([createCommand(), 0], [requestApproval(), 0], [approve(), 1]);
 
