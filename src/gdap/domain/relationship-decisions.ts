@@ -6,6 +6,7 @@ import {
   preconditionFailed,
 } from '../../platform/domain/domain-error';
 import { quote } from '../../platform/domain/ids';
+import { isPrintable } from '../../platform/domain/printable-text';
 import { approvalEmailDraft, approvalUrl } from './approval-link';
 import type { GdapCommand } from './commands';
 import { APPROVAL_VALID_DAYS } from './due-transitions';
@@ -71,9 +72,6 @@ function assertRoomWithCustomer(state: GdapState, customerTenantId: string): voi
   }
 }
 
-/** Control characters, and the bidirectional controls that make a name read as another. */
-const UNPRINTABLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
-
 /**
  * R60: a name of 1 to `max` characters after trimming (NFC, so one name is not two), none of them
  * a control or text-direction character; `whose` begins the refusal ("A customer’s").
@@ -83,7 +81,7 @@ function checkedName(value: string, max: number, whose: string): string {
   if (!name || name.length > max) {
     throw invalidInput(`${whose} display name has 1 to ${max} characters.`, 'R60');
   }
-  if (UNPRINTABLE.test(name)) {
+  if (!isPrintable(name)) {
     throw invalidInput(
       `${whose} display name holds no control or text-direction characters.`,
       'R60',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../domain/actor';
 import { isTenantId, isUserId } from '../domain/ids';
+import { isPrintable } from '../domain/printable-text';
 
 /** Well-formed Unicode (no lone surrogates) of at most `max` characters: what events may hold. */
 const text = (max: number) =>
@@ -9,17 +10,21 @@ const text = (max: number) =>
     .max(max)
     .refine((value) => value.isWellFormed(), 'not well-formed Unicode');
 
+/** A name the product shows to other tenants (pages, audit summaries): printable text. */
+const shownName = (max: number) =>
+  text(max).refine(isPrintable, 'holds a control or text-direction character');
+
 export const tokenClaimsSchema = z.object({
   sub: z.string().refine(isUserId, 'not a user id'),
-  name: text(200).pipe(z.string().min(1)),
+  name: shownName(200).pipe(z.string().min(1)),
   // The one tenant id rule (ids.ts): trimmed and lower-cased, then checked.
   tid: z
     .string()
     .transform((value) => value.trim().toLowerCase())
     .refine(isTenantId, 'not a tenant id'),
   tenant_kind: z.enum(['partner', 'customer', 'operator']),
-  tenant_name: text(200).optional(),
-  tenant_domain: text(253).optional(),
+  tenant_name: shownName(200).optional(),
+  tenant_domain: shownName(253).optional(),
   roles: z.array(text(64)).max(50).default([]),
 });
 

@@ -48,6 +48,25 @@ describe('TokenVerifier', () => {
     );
   });
 
+  it('R60: refuses a token whose names, shown to other tenants, hold a control or text-direction character', async () => {
+    const { verifier } = verifierAt(Math.floor(Date.now() / 1000));
+    const signed = (claims: object) =>
+      mintToken(SECRET, { ...people.fay, ...claims }, { ttl: 600 });
+    for (const [claim, value] of [
+      ['tenant_name', 'Evil\u202eName'],
+      ['tenant_name', 'Fabrikam\ttab'],
+      ['name', 'Fay\u2066'],
+      ['tenant_domain', 'fabrikam.onmicrosoft.com\n'],
+    ]) {
+      await expect(verifier.verify(`Bearer ${await signed({ [claim]: value })}`)).rejects.toThrow(
+        `The token lacks valid claims: ${claim}.`,
+      );
+    }
+    await expect(
+      verifier.verify(`Bearer ${await signed({ tenant_name: 'Fabrikam Ü 日本 🚀' })}`),
+    ).resolves.toMatchObject({ tenantName: 'Fabrikam Ü 日本 🚀' });
+  });
+
   it('answers a token presented again with the same actor, which no request can change', async () => {
     const token = await mintToken(SECRET, people.fay, { ttl: 600 });
     const { verifier } = verifierAt(expOf(token) - 600);
