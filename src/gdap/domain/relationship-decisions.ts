@@ -278,27 +278,48 @@ export function update(
       ? checkAutoExtendDuration(command.autoExtendDuration)
       : relationship.autoExtendDuration;
   checkAutoExtendWithRoles(autoExtendDuration, roles);
+  const edited = {
+    displayName:
+      command.displayName != null
+        ? checkDisplayName(state, command.displayName, relationship.relationshipId)
+        : relationship.displayName,
+    duration:
+      command.duration != null
+        ? checkRelationshipDuration(command.duration, now)
+        : relationship.duration,
+    roles: [...roles],
+    autoExtendDuration,
+  };
+  const customerDisplayName = givenCustomerName(command.customerDisplayName);
+  const renamesCustomer =
+    customerDisplayName !== undefined && customerDisplayName !== relationship.customerDisplayName;
+  // The same fields again change nothing, so nothing is recorded (as an assignment's, R66).
+  if (!renamesCustomer && sameFields(edited, editableFieldsOf(relationship))) return [];
   return [
     {
       type: 'DelegatedAdminRelationshipUpdated',
       data: {
         ...pairOf(relationship),
-        displayName:
-          command.displayName != null
-            ? checkDisplayName(state, command.displayName, relationship.relationshipId)
-            : relationship.displayName,
-        duration:
-          command.duration != null
-            ? checkRelationshipDuration(command.duration, now)
-            : relationship.duration,
-        roles: [...roles],
-        autoExtendDuration,
-        ...customerNamed({ customerDisplayName: givenCustomerName(command.customerDisplayName) }),
+        ...edited,
+        ...customerNamed({ customerDisplayName }),
         before: editableFieldsOf(relationship),
       },
     },
   ];
 }
+
+const sameFields = (edited: EditableFields, held: EditableFields): boolean =>
+  edited.displayName === held.displayName &&
+  edited.duration === held.duration &&
+  edited.autoExtendDuration === held.autoExtendDuration &&
+  roleIds(edited.roles) === roleIds(held.roles);
+
+/** The roles' ids in one order: the same roles given in another order are the same roles. */
+const roleIds = (roles: readonly DirectoryRole[]): string =>
+  roles
+    .map((role) => role.roleTemplateId)
+    .sort()
+    .join();
 
 export function remove(
   command: Of<'DeleteDelegatedAdminRelationship'>,

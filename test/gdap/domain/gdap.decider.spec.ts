@@ -255,6 +255,27 @@ describe('GDAP relationship decider', () => {
         .events();
     });
 
+    it('R61: an edit that gives the fields as they are (roles in any order) records nothing', () => {
+      const edit = (change: object): GdapCommand => ({
+        type: 'UpdateDelegatedAdminRelationship',
+        actor: ann,
+        relationshipId: REL,
+        ...change,
+      });
+      for (const change of [
+        {},
+        { displayName: ' Contoso helpdesk ', duration: 'p730d' },
+        { roles: [EXCHANGE, USER_ADMIN], autoExtendDuration: 'P180D' },
+      ]) {
+        given(gdapDecider, created()).when(edit(change), at(0)).thenNothing();
+      }
+      expect(
+        given(gdapDecider, created())
+          .when(edit({ customerDisplayName: 'Fabrikam EU' }), at(0))
+          .events(),
+      ).toHaveLength(1);
+    });
+
     it('R61: the partner renames the customer of a created relationship; its customer does not change', () => {
       const rename = (change: object): GdapCommand => ({
         type: 'UpdateDelegatedAdminRelationship',
