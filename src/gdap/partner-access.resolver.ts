@@ -4,13 +4,18 @@ import { PartnerSubscriptionsQueries } from '../../projections/azure-subscriptio
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
 import { SETTINGS, type Settings } from '../platform/config/settings';
+import { notFound } from '../platform/domain/domain-error';
 import type { Actor } from '../platform/domain/actor';
 import { normaliseTenantId } from '../platform/domain/ids';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
 import type { CommandContext } from '../platform/write/command-context';
-import { assertMayRevokePartnerAccess, partnerGrants } from './domain/partner-access';
+import {
+  assertMayRevokePartnerAccess,
+  type PartnerAccessFacts,
+  partnerGrants,
+} from './domain/partner-access';
 import { PartnerAccess, type PartnerGrantKind } from './gdap.types';
 import { RevokePartnerAccess } from './revoke-partner-access';
 
@@ -49,6 +54,7 @@ export class PartnerAccessResolver {
     @Args('confirm') confirm: boolean,
   ): Promise<PartnerAccess> {
     const partnerTenantId = normaliseTenantId(partnerTenantIdInput, 'partnerTenantId');
+    await this.access(caller.actor, partnerTenantId); // NOT_FOUND for no partner of the tenant
     return this.commands.execute(new RevokePartnerAccess(caller, partnerTenantId, confirm), () =>
       this.access(caller.actor, partnerTenantId),
     );
@@ -57,22 +63,45 @@ export class PartnerAccessResolver {
   private async access(actor: Actor, partnerTenantId: string): Promise<PartnerAccess> {
     const customerTenantId = assertMayRevokePartnerAccess(actor);
     await this.readSide.ready(...READ_MODELS);
+    let facts = this.facts(partnerTenantId, customerTenantId);
+    if (!facts) {
+      // Not known to the read models yet, or no partner of the tenant: asked again once they are
+      // current, so a grant recorded a moment ago is not answered as nothing.
+      await this.readSide.current(...READ_MODELS);
+      facts = this.facts(partnerTenantId, customerTenantId);
+    }
+    if (!facts) {
+      throw notFound(
+        `${partnerTenantId} has never had a reseller relationship, GDAP relationship or Azure role in your tenant.`,
+      );
+    }
+    const grants = partnerGrants(partnerTenantId, facts);
+    return {
+      partnerTenantId,
+      grants: grants.map((grant) => ({ ...grant, kind: grant.kind as PartnerGrantKind })),
+    };
+  }
+
+  /**
+   * What the read models know of the partner in the customer's tenant; undefined when nothing:
+   * every grant starts with a relationship or an approval the customer gave (R5, R62).
+   */
+  private facts(partnerTenantId: string, customerTenantId: string): PartnerAccessFacts | undefined {
     const row = this.customers.pair(partnerTenantId, customerTenantId);
-    const grants = partnerGrants(partnerTenantId, {
+    // Every relationship of the pair (gdap_relationships): revokePartnerAccess ends them all.
+    const gdap = this.gdap.ofCustomers(partnerTenantId, [customerTenantId]).get(customerTenantId);
+    const subscriptions = this.subscriptions.allOf(partnerTenantId, customerTenantId);
+    if (!row && !gdap && subscriptions.length === 0) return undefined;
+    return {
       partnerName: row?.partner_name ?? partnerTenantId,
       relationshipActive: row?.active === 1,
       dap: {
         status: row?.dap_status ?? 'NONE',
         roles: row ? (JSON.parse(row.dap_roles) as string[]) : [],
       },
-      // Every relationship of the pair (gdap_relationships): revokePartnerAccess ends them all.
-      gdap: this.gdap.ofCustomers(partnerTenantId, [customerTenantId]).get(customerTenantId) ?? [],
-      subscriptions: this.subscriptions.allOf(partnerTenantId, customerTenantId),
+      gdap: gdap ?? [],
+      subscriptions,
       autopilotPolicy: this.settings.AUTOPILOT_POLICY,
-    });
-    return {
-      partnerTenantId,
-      grants: grants.map((grant) => ({ ...grant, kind: grant.kind as PartnerGrantKind })),
     };
   }
 }

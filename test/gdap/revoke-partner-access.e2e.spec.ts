@@ -12,6 +12,7 @@ import { people } from '../support/tenants';
 const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true, customerTenantId: "fabrikam" }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
 const CREATE = `mutation ($name: String!) { createDelegatedAdminRelationship(input: { customerTenantId: "fabrikam", displayName: $name, duration: "P90D", roles: [{ roleTemplateId: "${DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId}" }] }) { id } }`;
+const CREATE_FOR_WOODGROVE = `mutation { createDelegatedAdminRelationship(input: { customerTenantId: "woodgrove", displayName: "Woodgrove helpdesk", duration: "P90D", roles: [{ roleTemplateId: "${DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId}" }] }) { id } }`;
 const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
 const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 const ASSIGN = `mutation ($id: ID!) { createDelegatedAdminAccessAssignment(input: { relationshipId: $id, securityGroupId: "tier-two", roleTemplateIds: ["${DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId}"] }) { accessAssignments { status } } }`;
@@ -155,6 +156,32 @@ describeOnBothStores('revoking a partner’s access', (onEsdb) => {
         .filter((c) => directory.includes(c.action) || c.action.startsWith('MANAGE_SUBSCRIPTION'))
         .filter((c) => c.allowed),
     ).toEqual([]);
+  });
+
+  it('R68, R50: a partner that never had anything in the tenant (or the tenant itself) is NOT_FOUND, and nothing is recorded', async () => {
+    const wes = await app.token(people.wes);
+    const head = async () => (await store.readAll({ maxCount: 100_000 })).length;
+    const before = await head();
+    for (const partnerTenantId of ['contoso-partners', 'no-such-partner', 'woodgrove']) {
+      const preview = `{ previewRevokePartnerAccess(partnerTenantId: "${partnerTenantId}") { grants { kind } } }`;
+      const revoke = `mutation { revokePartnerAccess(partnerTenantId: "${partnerTenantId}", confirm: true) { grants { kind } } }`;
+      for (const operation of [preview, revoke]) {
+        const answer: Answer = await app.gql(wes, operation);
+        expect(answer.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND' });
+        expect(answer.errors?.[0].message).toContain(partnerTenantId);
+      }
+    }
+    expect(await head()).toBe(before);
+    // A GDAP relationship the partner only created is enough for the customer to see it there.
+    await app.gql(ann, CREATE_FOR_WOODGROVE);
+    expect(
+      (
+        await app.gql(
+          wes,
+          `{ previewRevokePartnerAccess(partnerTenantId: "contoso-partners") { grants { kind } } }`,
+        )
+      ).errors,
+    ).toBeUndefined();
   });
 
   it('R70, R9, R22, R30, R32: what comes with the reseller relationship is kept, and the preview says why', async () => {

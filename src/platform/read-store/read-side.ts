@@ -2,6 +2,7 @@ import { Inject, Injectable, type Provider, type Type } from '@nestjs/common';
 import { CLOCK, type Clock } from '../config/clock';
 import { SETTINGS, type Settings } from '../config/settings';
 import { notePreviousVersions, readAfterPosition } from '../consistency/consistency-token';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store';
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
 import { READ_STORE, type ReadStore } from './read-store';
 
@@ -12,6 +13,7 @@ export class ReadSide {
     @Inject(PROJECTOR) private readonly engine: Projector,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   now(): Date {
@@ -31,6 +33,17 @@ export class ReadSide {
     if (position > 0) {
       await this.engine.waitFor(position, this.settings.READ_YOUR_WRITES_TIMEOUT_MS, names);
     }
+  }
+
+  /**
+   * As `ready`, then until the named read models show every event recorded so far (bounded, as
+   * read-your-writes is): before a read model's word that something does not exist is answered
+   * as NOT_FOUND, when what exists may have been recorded a moment ago by someone else.
+   */
+  async current(...names: string[]): Promise<void> {
+    await this.ready(...names);
+    const head = await this.store.headPosition();
+    await this.engine.waitFor(head, this.settings.READ_YOUR_WRITES_TIMEOUT_MS, names);
   }
 }
 
