@@ -255,13 +255,15 @@ describe('GDAP relationship decider', () => {
         .events();
     });
 
+    /** Ann's edit of REL with `change`. */
+    const edit = (change: object): GdapCommand => ({
+      type: 'UpdateDelegatedAdminRelationship',
+      actor: ann,
+      relationshipId: REL,
+      ...change,
+    });
+
     it('R61: an edit that gives the fields as they are (roles in any order) records nothing', () => {
-      const edit = (change: object): GdapCommand => ({
-        type: 'UpdateDelegatedAdminRelationship',
-        actor: ann,
-        relationshipId: REL,
-        ...change,
-      });
       for (const change of [
         {},
         { displayName: ' Contoso helpdesk ', duration: 'p730d' },
@@ -277,25 +279,19 @@ describe('GDAP relationship decider', () => {
     });
 
     it('R61: the partner renames the customer of a created relationship; its customer does not change', () => {
-      const rename = (change: object): GdapCommand => ({
-        type: 'UpdateDelegatedAdminRelationship',
-        actor: ann,
-        relationshipId: REL,
-        ...change,
-      });
       const [renamed] = given(gdapDecider, created())
-        .when(rename({ customerTenantId: FABRIKAM, customerDisplayName: ' Fabrikam EU ' }), at(0))
+        .when(edit({ customerTenantId: FABRIKAM, customerDisplayName: ' Fabrikam EU ' }), at(0))
         .events();
       expect(renamed.data).toMatchObject({ customerDisplayName: 'Fabrikam EU' });
       const [unchanged] = given(gdapDecider, created())
-        .when(rename({ displayName: 'Renamed' }), at(0))
+        .when(edit({ displayName: 'Renamed' }), at(0))
         .events();
       expect(unchanged.data).not.toHaveProperty('customerDisplayName');
       given(gdapDecider, created())
-        .when(rename({ customerTenantId: 'woodgrove' }), at(0))
+        .when(edit({ customerTenantId: 'woodgrove' }), at(0))
         .thenThrows('INVALID_INPUT', 'R61');
       given(gdapDecider, created())
-        .when(rename({ customerDisplayName: 'x'.repeat(257) }), at(0))
+        .when(edit({ customerDisplayName: 'x'.repeat(257) }), at(0))
         .thenThrows('INVALID_INPUT', 'R60');
     });
 
