@@ -24,12 +24,14 @@ export interface CheckpointsOptions {
 export class ReadModelNotReadyError extends Error {
   constructor(
     readonly projection: string,
-    readonly state: 'REBUILDING' | 'FAILED' = 'REBUILDING',
+    readonly state: 'REBUILDING' | 'FAILED' | 'BEHIND' = 'REBUILDING',
   ) {
     super(
       state === 'FAILED'
         ? `The ${projection} read model stopped after an error and is not served until the Operator rebuilds it.`
-        : `The ${projection} read model is being rebuilt; try again in a moment.`,
+        : state === 'BEHIND'
+          ? `The ${projection} read model is catching up with what was recorded; try again in a moment.`
+          : `The ${projection} read model is being rebuilt; try again in a moment.`,
     );
   }
 }

@@ -3,7 +3,9 @@ import { CLOCK, type Clock } from '../config/clock';
 import { SETTINGS, type Settings } from '../config/settings';
 import { notePreviousVersions, readAfterPosition } from '../consistency/consistency-token';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
+import { ReadModelNotReadyError } from '../projection-engine/checkpoints';
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
+import { ReadYourWritesTimeoutError } from '../projection-engine/visible-position';
 import { READ_STORE, type ReadStore } from './read-store';
 
 /** What every read needs besides its own queries: whether its read models are serving, and now. */
@@ -43,7 +45,14 @@ export class ReadSide {
   async current(...names: string[]): Promise<void> {
     await this.ready(...names);
     const head = await this.store.headPosition();
-    await this.engine.waitFor(head, this.settings.READ_YOUR_WRITES_TIMEOUT_MS, names);
+    await this.engine
+      .waitFor(head, this.settings.READ_YOUR_WRITES_TIMEOUT_MS, names)
+      .catch((error: unknown) => {
+        // Not a write of this request's: nothing was recorded, the read models are behind.
+        if (error instanceof ReadYourWritesTimeoutError)
+          throw new ReadModelNotReadyError(names.join(', '), 'BEHIND');
+        throw error;
+      });
   }
 }
 
