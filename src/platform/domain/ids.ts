@@ -62,7 +62,8 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export function normaliseEntityId(value: string, kind: EntityKind): string {
   const normalised = value.trim().toLowerCase();
   if (!UUID.test(normalised)) {
-    throw invalidInput(`${quote(value)} is not a ${kind} id (a UUID).`);
+    const article = /^[aeiou]/.test(kind) ? 'an' : 'a';
+    throw invalidInput(`${quote(value)} is not ${article} ${kind} id (a UUID).`);
   }
   return normalised;
 }

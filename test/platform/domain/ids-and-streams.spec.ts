@@ -61,6 +61,12 @@ describe('ids: one format per kind, checked where input enters', () => {
       '0c1f6a3e-1b2c-4d5e-8f90-1234567890ab',
     );
     expect(refused(() => normaliseEntityId('inv-1', 'invitation'))).toBe('INVALID_INPUT');
+    expect(() => normaliseEntityId('inv-1', 'invitation')).toThrow(
+      '"inv-1" is not an invitation id (a UUID).',
+    );
+    expect(() => normaliseEntityId('sub-1', 'subscription')).toThrow(
+      '"sub-1" is not a subscription id (a UUID).',
+    );
   });
 
   it('Autopilot ids are a UUID and the tenant whose registry holds them, both canonical', () => {
