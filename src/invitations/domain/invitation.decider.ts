@@ -159,11 +159,16 @@ function editEmail(
   ];
 }
 
-/** The link must stand on its own: followed by the end, white space or closing punctuation. */
+/**
+ * The link must stand on its own, as a mail program makes it clickable: preceded by the start,
+ * white space or opening punctuation, and followed by the end, white space or closing punctuation.
+ */
 function containsExactLink(body: string, link: string): boolean {
   for (let at = body.indexOf(link); at !== -1; at = body.indexOf(link, at + 1)) {
+    const before = body.charAt(at - 1);
     const next = body.charAt(at + link.length);
-    if (next === '' || /[\s)>\].,;:!?"']/.test(next)) return true;
+    const opens = at === 0 || /[\s(<[:"']/.test(before);
+    if (opens && (next === '' || /[\s)>\].,;:!?"']/.test(next))) return true;
   }
   return false;
 }

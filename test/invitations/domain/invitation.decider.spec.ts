@@ -256,6 +256,20 @@ describe('invitation decider', () => {
       expect(emailDraft.subject.trim()).not.toBe('');
     });
 
+    it.each([
+      ['alone', (link: string) => link],
+      ['in angle brackets', (link: string) => `Accept here: <${link}>.`],
+      ['in parentheses', (link: string) => `Accept (${link}) today`],
+      ['after a colon', (link: string) => `Link:${link}`],
+      ['in quotes', (link: string) => `"${link}"`],
+    ])('R3: an edited body with the link %s is accepted', (_case, bodyOf) => {
+      expect(
+        given(invitationDecider, pending())
+          .when(edit(contosoAdmin, 'New subject', bodyOf(LINK)), at(DAY))
+          .events(),
+      ).toHaveLength(1);
+    });
+
     it('R3: the partner may edit the draft any number of times before acceptance', () => {
       const events = pending();
       const link = LINK;
@@ -285,6 +299,7 @@ describe('invitation decider', () => {
       ['with a changed link', (link: string) => `Accept: ${link.replace('DAP=true', 'DAP=false')}`],
       ['with the link of another request', (link: string) => link.replace('inv-1', 'inv-2')],
       ['with characters run on after the link', (link: string) => `Accept: ${link}X please`],
+      ['with characters run into the start of the link', (link: string) => `Accept: x${link}`],
     ])('R3: an edited body %s is refused as INVALID_INPUT', (_case, bodyOf) => {
       const events = pending();
       const link = LINK;
