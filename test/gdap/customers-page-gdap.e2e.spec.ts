@@ -1,9 +1,8 @@
-import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
-import { PROJECTOR, type Projector } from '../../src/platform/projection-engine/projector';
 import { appForSuite, describeOnBothStores } from '../support/app';
 import { people } from '../support/tenants';
+import { readModelsCaughtUp } from '../support/caught-up';
 
 const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: false, customerTenantId: "fabrikam" }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
@@ -22,10 +21,8 @@ describeOnBothStores('the Customers page’s GDAP relationships as they change',
   const app = appForSuite({ onEsdbDouble: onEsdb });
   let ann: string;
   let fay: string;
-  let store: EventStore;
 
   beforeAll(async () => {
-    store = app.app.get<EventStore>(EVENT_STORE);
     [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
     const invitation = await app.gql(ann, INVITE);
     await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id });
@@ -33,7 +30,7 @@ describeOnBothStores('the Customers page’s GDAP relationships as they change',
 
   /** What Ann's page shows for Fabrikam, once the read models applied everything recorded. */
   const fabrikamOnAnnsPage = async () => {
-    await app.app.get<Projector>(PROJECTOR).waitFor(await store.headPosition(), 10_000);
+    await readModelsCaughtUp(app);
     const answer = await app.gql(ann, PAGE);
     expect(answer.errors).toBeUndefined();
     const row = answer.data.customers.nodes.find(

@@ -7,6 +7,7 @@ import {
 } from '../../src/platform/event-store/event-store';
 import { appForSuite, describeOnBothStores } from '../support/app';
 import { people } from '../support/tenants';
+import { readModelsCaughtUp } from '../support/caught-up';
 
 const HELPDESK = DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId;
 const CREATE = `mutation ($name: String!) { createDelegatedAdminRelationship(input: { customerTenantId: "fabrikam", displayName: $name, duration: "P90D", roles: [{ roleTemplateId: "${HELPDESK}" }] }) { id } }`;
@@ -90,7 +91,9 @@ describeOnBothStores(
       expect(expiring.metadata.correlationId).toMatch(/^gdap-scheduler-/);
       expect(expiring.metadata.causationId).toBe(expiring.metadata.correlationId);
 
-      // R41: the customer's request lists what it did (its fences too) and what was finished for it.
+      // R41: the customer's request lists what it did (its fences too) and what was finished for it,
+      // once the read models have applied the scheduler's events (no caller's writes).
+      await readModelsCaughtUp(app);
       const { correlationId } = termination.metadata;
       const ofRequest = (await store.readAll({ maxCount: 10_000 })).filter(
         (event) => event.metadata.correlationId === correlationId,

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { gdapStreamId } from '../../src/gdap/domain/gdap-ids';
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
-import { PROJECTOR, type Projector } from '../../src/platform/projection-engine/projector';
 import { newEvent } from '../support/events';
 import { appForSuite } from '../support/app';
 import { people } from '../support/tenants';
+import { readModelsCaughtUp } from '../support/caught-up';
 
 const PARTNER = 'contoso-partners';
 const RELATIONSHIPS = 501;
@@ -53,7 +53,7 @@ describe('the revocation preview of a partner with many GDAP relationships', () 
       activeRelationship(index),
     ).flat();
     await store.append(gdapStreamId(PARTNER), events, 'any');
-    await app.app.get<Projector>(PROJECTOR).waitFor(await store.headPosition(), 30_000);
+    await readModelsCaughtUp(app, 30_000);
 
     const answer = await app.gql(await app.token(nia), PREVIEW);
     expect(answer.errors).toBeUndefined();

@@ -1,10 +1,10 @@
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
-import { PROJECTOR, type Projector } from '../../src/platform/projection-engine/projector';
 import { appForSuite, describeOnBothStores } from '../support/app';
 import { type Answer, revokeBeforeFirstAppendTo } from '../support/revoke-before-append';
 import { people } from '../support/tenants';
+import { readModelsCaughtUp } from '../support/caught-up';
 
 const { HELPDESK_ADMINISTRATOR, SECURITY_READER } = DIRECTORY_ROLES;
 // Without DAP, so what Hal (a Helpdesk Agent) may do comes from GDAP alone.
@@ -67,7 +67,7 @@ describeOnBothStores('changing the roles of a GDAP access assignment', (onEsdb) 
     assignmentId = assigned.data.createDelegatedAdminAccessAssignment.accessAssignments.at(-1).id;
     await app.app.get(GdapScheduler).runDue();
     // The scheduler's activation is not Hal's write: wait until the read models have applied it.
-    await app.app.get<Projector>(PROJECTOR).waitFor(await store.headPosition(), 10_000);
+    await readModelsCaughtUp(app);
   }
   const toRoles = (roles: { roleTemplateId: string }[]) => ({
     input: {

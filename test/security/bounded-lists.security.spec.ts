@@ -4,6 +4,7 @@ import { appForSuite } from '../support/app';
 import { AUTOPILOT, relate } from '../support/autopilot';
 import { LogLines } from '../support/log-lines';
 import { people } from '../support/tenants';
+import { readModelsCaughtUp } from '../support/caught-up';
 
 const MAX_ITEMS = 2;
 const DAY = 86_400_000;
@@ -204,6 +205,8 @@ describe('lists that are not paged are bounded (GRAPHQL_MAX_LIST_ITEMS)', () => 
       expect(await app.gql(ann, ASSIGN_GDAP, { input })).not.toHaveProperty('errors');
     }
     await app.app.get(GdapScheduler).runDue();
+    // The activations are the scheduler's, not Ann's writes: read once they are applied.
+    await readModelsCaughtUp(app);
     await expectRefusedNowAndAsOf(
       fay,
       'query ($asOf: DateTime) { partnerRelationships(asOf: $asOf) { gdapAccess { assignmentId } } }',
