@@ -54,13 +54,22 @@ export class PartnerAccessResolver {
     @Args('confirm') confirm: boolean,
   ): Promise<PartnerAccess> {
     const partnerTenantId = normaliseTenantId(partnerTenantIdInput, 'partnerTenantId');
-    await this.access(caller.actor, partnerTenantId); // NOT_FOUND for no partner of the tenant
+    await this.knownFacts(caller.actor, partnerTenantId); // NOT_FOUND: no partner of the tenant
     return this.commands.execute(new RevokePartnerAccess(caller, partnerTenantId, confirm), () =>
       this.access(caller.actor, partnerTenantId),
     );
   }
 
   private async access(actor: Actor, partnerTenantId: string): Promise<PartnerAccess> {
+    const grants = partnerGrants(partnerTenantId, await this.knownFacts(actor, partnerTenantId));
+    return {
+      partnerTenantId,
+      grants: grants.map((grant) => ({ ...grant, kind: grant.kind as PartnerGrantKind })),
+    };
+  }
+
+  /** The partner's facts in the caller's tenant; NOT_FOUND when it never had anything there. */
+  private async knownFacts(actor: Actor, partnerTenantId: string): Promise<PartnerAccessFacts> {
     const customerTenantId = assertMayRevokePartnerAccess(actor);
     await this.readSide.ready(...READ_MODELS);
     let facts = this.facts(partnerTenantId, customerTenantId);
@@ -75,11 +84,7 @@ export class PartnerAccessResolver {
         `${partnerTenantId} has never had a reseller relationship, GDAP relationship or Azure role in your tenant.`,
       );
     }
-    const grants = partnerGrants(partnerTenantId, facts);
-    return {
-      partnerTenantId,
-      grants: grants.map((grant) => ({ ...grant, kind: grant.kind as PartnerGrantKind })),
-    };
+    return facts;
   }
 
   /**

@@ -13,7 +13,7 @@ import {
   type GdapRelationship,
   type GdapState,
 } from './gdap-state';
-import type { DirectoryRole } from './role-catalogue';
+import { type DirectoryRole, sameRoles } from './role-catalogue';
 import type { Actor } from '../../platform/domain/actor';
 import { relationshipOf } from './relationship-decisions';
 import { checkSecurityGroupId } from './security-groups';
@@ -132,8 +132,7 @@ export function updateAssignment(
     throw preconditionFailed('R66', `This access assignment is ${assignment.status}.`);
   }
   const roles = rolesOf(relationship, command.roleTemplateIds);
-  const held = new Set(assignment.roles.map((role) => role.roleTemplateId));
-  if (roles.length === held.size && roles.every((role) => held.has(role.roleTemplateId))) return [];
+  if (sameRoles(roles, assignment.roles)) return [];
   return [
     {
       type: 'DelegatedAdminAccessAssignmentUpdated',

@@ -29,7 +29,12 @@ import {
   namedRelationships,
   pairOf,
 } from './gdap-state';
-import { catalogueRoles, type DirectoryRole, GLOBAL_ADMINISTRATOR_ID } from './role-catalogue';
+import {
+  catalogueRoles,
+  type DirectoryRole,
+  GLOBAL_ADMINISTRATOR_ID,
+  sameRoles,
+} from './role-catalogue';
 
 type Of<T extends GdapCommand['type']> = Extract<GdapCommand, { type: T }>;
 
@@ -312,14 +317,7 @@ const sameFields = (edited: EditableFields, held: EditableFields): boolean =>
   edited.displayName === held.displayName &&
   edited.duration === held.duration &&
   edited.autoExtendDuration === held.autoExtendDuration &&
-  roleIds(edited.roles) === roleIds(held.roles);
-
-/** The roles' ids in one order: the same roles given in another order are the same roles. */
-const roleIds = (roles: readonly DirectoryRole[]): string =>
-  roles
-    .map((role) => role.roleTemplateId)
-    .sort()
-    .join();
+  sameRoles(edited.roles, held.roles);
 
 export function remove(
   command: Of<'DeleteDelegatedAdminRelationship'>,

@@ -87,3 +87,9 @@ export function catalogueRoles(
   }
   return [...roles.values()];
 }
+
+/** Whether two role lists hold the same roles, in any order. */
+export function sameRoles(a: readonly DirectoryRole[], b: readonly DirectoryRole[]): boolean {
+  const held = new Set(b.map((role) => role.roleTemplateId));
+  return a.length === held.size && a.every((role) => held.has(role.roleTemplateId));
+}
