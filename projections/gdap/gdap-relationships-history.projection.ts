@@ -58,6 +58,9 @@ const gdapRelationshipsHistory = {
   queryIndexes: [
     `CREATE INDEX IF NOT EXISTS gdap_relationship_versions_by_pair
       ON gdap_relationship_versions (partner_tenant_id, customer_tenant_id, valid_from)`,
+    // R15 at asOf: the partners of a customer's relationships then.
+    `CREATE INDEX IF NOT EXISTS gdap_relationship_versions_by_customer
+      ON gdap_relationship_versions (customer_tenant_id, relationship_id)`,
     // R63 at asOf: a partner's granting versions by end, so the expiring lists read their window.
     `CREATE INDEX IF NOT EXISTS gdap_relationship_versions_granting_by_end
       ON gdap_relationship_versions (partner_tenant_id, ${VERSION_END}) WHERE ${VERSION_GRANTS}`,

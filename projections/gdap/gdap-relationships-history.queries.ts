@@ -1,6 +1,10 @@
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
 import { type GdapPairSummary, pairSummaryOf } from './gdap-pair-summary';
-import type { GdapRelationshipView } from './gdap-relationships.queries';
+import {
+  GDAP_PARTNER_COLUMNS,
+  type GdapPartnerRow,
+  type GdapRelationshipView,
+} from './gdap-relationships.queries';
 import { VERSION_END, VERSION_GRANTS } from './gdap-relationships-history.projection';
 
 /** R43: GDAP relationships as they stood at a past time (gdap-relationships-history). */
@@ -39,6 +43,18 @@ export class GdapRelationshipsHistoryQueries {
       ]);
     }
     return byCustomer;
+  }
+
+  /** Like GdapRelationshipsQueries.partnersInForceWith, at `asOf` (R15, R43). */
+  partnersInForceWith(customerTenantId: string, asOf: Date): GdapPartnerRow[] {
+    return this.db.all<GdapPartnerRow>(
+      `SELECT ${GDAP_PARTNER_COLUMNS} FROM gdap_relationship_versions v
+       WHERE v.customer_tenant_id = @customer AND ${VERSION_GRANTS}
+         AND v.position = (SELECT MAX(w.position) FROM gdap_relationship_versions w
+                           WHERE w.relationship_id = v.relationship_id AND w.valid_from <= @at)
+       GROUP BY partner_tenant_id ORDER BY partner_tenant_id`,
+      { customer: customerTenantId, at: asOf.toISOString() },
+    );
   }
 
   /** The Customers page's GDAP column at `asOf` (R43), as gdap-relationships summarises it now. */

@@ -84,6 +84,23 @@ function conditionsOf(filter: GdapRelationshipFilter) {
   return { conditions, params };
 }
 
+/**
+ * A partner in a customer's GDAP relationships in force (R15, R67): the name of the partner and of
+ * the customer on the earliest of them, and when that one was activated.
+ */
+export interface GdapPartnerRow {
+  partner_tenant_id: string;
+  partner_name: string;
+  customer_name: string | null;
+  since: string;
+}
+
+/** GdapPartnerRow's columns from `view`s, one row per partner (the earliest activated, by MIN). */
+export const GDAP_PARTNER_COLUMNS = `partner_tenant_id,
+  json_extract(view, '$.partnerName') AS partner_name,
+  json_extract(view, '$.customerDisplayName') AS customer_name,
+  MIN(json_extract(view, '$.activatedAt')) AS since`;
+
 export class GdapRelationshipsQueries {
   constructor(private readonly db: SqlRunner) {}
 
@@ -114,6 +131,30 @@ export class GdapRelationshipsQueries {
       `SELECT COUNT(*) AS count FROM gdap_relationships ${where}`,
       params,
     )!.count;
+  }
+
+  /** Partners (or just `partnerTenantId`) with a relationship in force with the customer (R15). */
+  partnersInForceWith(customerTenantId: string, partnerTenantId?: string): GdapPartnerRow[] {
+    return this.partnersWith(GRANTING_SQL, customerTenantId, partnerTenantId);
+  }
+
+  /** The partner, when a relationship of it with the customer ended (expired or terminated). */
+  partnerOnceWith(customerTenantId: string, partnerTenantId: string): GdapPartnerRow | undefined {
+    return this.partnersWith(`('expired', 'terminated')`, customerTenantId, partnerTenantId)[0];
+  }
+
+  private partnersWith(
+    statusesSql: string,
+    customerTenantId: string,
+    partnerTenantId?: string,
+  ): GdapPartnerRow[] {
+    const partner = partnerTenantId === undefined ? '' : 'AND partner_tenant_id = @partner';
+    return this.db.all<GdapPartnerRow>(
+      `SELECT ${GDAP_PARTNER_COLUMNS} FROM gdap_relationships
+       WHERE customer_tenant_id = @customer ${partner} AND status IN ${statusesSql}
+       GROUP BY partner_tenant_id ORDER BY partner_tenant_id`,
+      { customer: customerTenantId, ...(partnerTenantId && { partner: partnerTenantId }) },
+    );
   }
 
   byId(relationshipId: string): GdapRelationshipView | undefined {

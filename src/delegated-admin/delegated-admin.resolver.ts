@@ -29,6 +29,9 @@ import {
 } from '../../projections/delegated-admin/users.queries';
 import { toPartnerRelationship } from './customers-page/customer.mapper';
 import { PartnerRelationship } from './customers-page/customer.types';
+import { partnerRelationshipsPage } from './customers-page/partner-relationships-page';
+import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
+import { GdapRelationshipsHistoryQueries } from '../../projections/gdap/gdap-relationships-history.queries';
 import {
   DirectoryRole,
   DirectoryRoleMember,
@@ -48,6 +51,8 @@ export class DelegatedAdminResolver {
     private readonly customersHistory: CustomersHistoryQueries,
     private readonly serviceRequests: ServiceRequestsQueries,
     private readonly users: UsersQueries,
+    private readonly gdap: GdapRelationshipsQueries,
+    private readonly gdapHistory: GdapRelationshipsHistoryQueries,
     private readonly notifier: PartnerRelationshipsNotifier,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
@@ -65,12 +70,24 @@ export class DelegatedAdminResolver {
     asOf?: Date,
   ): Promise<PartnerRelationship[]> {
     const customerTenantId = partnerRelationshipsPageTenantOf(actor);
-    await this.readSide.ready('customers', 'customers-history');
+    await this.readSide.ready(
+      ...(asOf
+        ? (['customers-history', 'gdap-relationships-history'] as const)
+        : (['customers', 'gdap-relationships'] as const)),
+    );
     const rows = asOf
-      ? this.customersHistory.partnersOf(customerTenantId, asOf)
-      : this.customers.partnersOf(customerTenantId);
+      ? partnerRelationshipsPage(
+          customerTenantId,
+          this.customersHistory.partnersOf(customerTenantId, asOf),
+          this.gdapHistory.partnersInForceWith(customerTenantId, asOf),
+        )
+      : partnerRelationshipsPage(
+          customerTenantId,
+          this.customers.partnersOf(customerTenantId),
+          this.gdap.partnersInForceWith(customerTenantId),
+        );
     // asOf travels with each row so serviceRequestCount counts as of the same moment.
-    return rows.map((row) => ({ ...toPartnerRelationship(row), asOf }));
+    return rows.map((row) => ({ ...row, asOf }));
   }
 
   @Mutation(() => PartnerRelationship, {

@@ -8,7 +8,8 @@ import {
   CustomersQueries,
   type RelationshipRow,
 } from '../../projections/delegated-admin/customers.queries';
-import { toPartnerRelationship } from './customers-page/customer.mapper';
+import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
+import { toGdapPartnerRelationship, toPartnerRelationship } from './customers-page/customer.mapper';
 import type { PartnerRelationship } from './customers-page/customer.types';
 
 const ROW_CHANGING = new Set<string>([
@@ -16,6 +17,13 @@ const ROW_CHANGING = new Set<string>([
   'RelationshipEnded',
   'DelegatedAdminGranted',
   'DelegatedAdminRemoved',
+] satisfies EventType[]);
+
+/** GDAP changes that can put a partner on the customer's page or take it off (R15, R67). */
+const GDAP_ROW_CHANGING = new Set<string>([
+  'DelegatedAdminRelationshipApproved',
+  'DelegatedAdminRelationshipExpired',
+  'DelegatedAdminRelationshipTerminated',
 ] satisfies EventType[]);
 
 /**
@@ -35,6 +43,7 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
   constructor(
     @Inject(PROJECTOR) private readonly engine: Projector,
     private readonly customers: CustomersQueries,
+    private readonly gdap: GdapRelationshipsQueries,
   ) {}
 
   onModuleInit(): void {
@@ -56,19 +65,42 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
 
   private publish(events: readonly RecordedEvent[]): void {
     for (const event of events) {
-      if (!ROW_CHANGING.has(event.type)) continue;
+      const gdapChange = GDAP_ROW_CHANGING.has(event.type);
+      if (!gdapChange && !ROW_CHANGING.has(event.type)) continue;
       // Skips (and counts) an event it cannot read, bad data included: a live update never throws.
       const current = domainEventOf(event);
       if (!current) continue;
       const { partnerTenantId, customerTenantId } = pairOf(current);
       if (!partnerTenantId || !customerTenantId) continue;
       const row = this.customers.pair(partnerTenantId, customerTenantId);
-      if (!row) continue;
-      void this.pubSub.publish(topic(customerTenantId), {
-        partnerRelationshipsChanged: toPartnerRelationship(row),
-      });
-      void this.pubSub.publish(partnerTopic(partnerTenantId), { customersChanged: row });
+      const changed = this.pageRowOf(partnerTenantId, customerTenantId, row, gdapChange);
+      if (changed) {
+        void this.pubSub.publish(topic(customerTenantId), { partnerRelationshipsChanged: changed });
+      }
+      if (row && !gdapChange) {
+        void this.pubSub.publish(partnerTopic(partnerTenantId), { customersChanged: row });
+      }
     }
+  }
+
+  /**
+   * The pair's row as the customer's page shows it now (partnerRelationships), or as it left the
+   * page (relationshipActive false, of the kind of relationship that ended); none for a partner
+   * that was never on it.
+   */
+  private pageRowOf(
+    partnerTenantId: string,
+    customerTenantId: string,
+    reseller: RelationshipRow | undefined,
+    gdapChange: boolean,
+  ): PartnerRelationship | undefined {
+    if (reseller?.active === 1) return toPartnerRelationship(reseller);
+    const [gdap] = this.gdap.partnersInForceWith(customerTenantId, partnerTenantId);
+    if (gdap) return toGdapPartnerRelationship(gdap, customerTenantId);
+    const ended = gdapChange && this.gdap.partnerOnceWith(customerTenantId, partnerTenantId);
+    if (ended)
+      return { ...toGdapPartnerRelationship(ended, customerTenantId), relationshipActive: false };
+    return reseller && toPartnerRelationship(reseller);
   }
 }
 

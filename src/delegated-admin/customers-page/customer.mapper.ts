@@ -2,6 +2,7 @@ import { customerServices } from '../domain/customer-services';
 import { partnerRolesOf } from '../domain/partner-capabilities';
 import type { Actor } from '../../platform/domain/actor';
 import type { RelationshipRow } from '../../../projections/delegated-admin/customers.queries';
+import type { GdapPartnerRow } from '../../../projections/gdap/gdap-relationships.queries';
 import type { RowSubscriptions } from '../../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { toAzureSubscription } from '../../azure-subscriptions/subscription.mapper';
 import {
@@ -101,6 +102,27 @@ export function toPartnerRelationship(row: RelationshipRow): PartnerRelationship
     customerName: row.customer_name,
     relationshipType: RelationshipType.RESELLER,
     since: new Date(row.relationship_since),
+    relationshipActive: row.active === 1,
     delegatedAdmin: toDelegatedAdmin(row),
+  };
+}
+
+/** DAP comes with a reseller relationship only (R10): a partner in GDAP alone holds none. */
+const NO_DAP: DelegatedAdmin = { status: DelegatedAdminStatus.NONE, roles: [], since: null };
+
+/** A partner on the page through its GDAP relationships in force alone (R15, R67). */
+export function toGdapPartnerRelationship(
+  row: GdapPartnerRow,
+  customerTenantId: string,
+): PartnerRelationship {
+  return {
+    partnerTenantId: row.partner_tenant_id,
+    partnerName: row.partner_name,
+    customerTenantId,
+    customerName: row.customer_name ?? customerTenantId,
+    relationshipType: RelationshipType.GRANULAR_DELEGATED_ADMIN,
+    since: new Date(row.since),
+    relationshipActive: true,
+    delegatedAdmin: NO_DAP,
   };
 }

@@ -8,8 +8,18 @@ import type { GdapGrant } from '../../platform/domain/gdap-grants';
 
 export enum RelationshipType {
   RESELLER = 'RESELLER',
+  GRANULAR_DELEGATED_ADMIN = 'GRANULAR_DELEGATED_ADMIN',
 }
-registerEnumType(RelationshipType, { name: 'RelationshipType' });
+registerEnumType(RelationshipType, {
+  name: 'RelationshipType',
+  valuesMap: {
+    RESELLER: { description: 'A reseller relationship (R1), with or without DAP and GDAP.' },
+    GRANULAR_DELEGATED_ADMIN: {
+      description:
+        'GDAP relationships in force (R62, R67) and no reseller relationship: since is when the first of them was approved.',
+    },
+  },
+});
 
 export enum DelegatedAdminStatus {
   ACTIVE = 'ACTIVE',
@@ -88,6 +98,11 @@ export class PartnerRelationship {
   @Field() customerName!: string;
   @Field(() => RelationshipType) relationshipType!: RelationshipType;
   @Field() since!: Date;
+  @Field({
+    description:
+      'Always true on the page; false in partnerRelationshipsChanged when the change took the partner off it.',
+  })
+  relationshipActive!: boolean;
   @Field(() => DelegatedAdmin) delegatedAdmin!: DelegatedAdmin;
 }
 

@@ -130,6 +130,25 @@ describe('GDAP relationship pages read the tenant’s own index (R17)', () => {
     },
   );
 
+  it('R15: the partners in force with a customer are the table’s, read from the customer’s index', () => {
+    const { runner, plans } = plannedRunner(reads);
+    const partners = new GdapRelationshipsQueries(runner).partnersInForceWith('customer-3');
+    const expected = reads
+      .all<{ id: string }>(
+        `SELECT DISTINCT partner_tenant_id AS id FROM gdap_relationships NOT INDEXED
+         WHERE customer_tenant_id = 'customer-3' AND status = 'active' ORDER BY id`,
+      )
+      .map((row) => row.id);
+    expect(expected.length).toBeGreaterThan(1);
+    expect(partners.map((row) => row.partner_tenant_id)).toEqual(expected);
+    expect(partners.every((row) => row.partner_name === 'Contoso Partners')).toBe(true);
+    expect(plans).toEqual([
+      expect.stringMatching(
+        /^SEARCH gdap_relationships USING INDEX gdap_relationships_by_customer \(customer_tenant_id=\?\)/,
+      ),
+    ]);
+  });
+
   it('R17: the Operator’s page with no tenant walks every relationship by id', () => {
     const { ids } = pages({}, 7);
     expect(ids).toEqual(fromTable({}));

@@ -1,0 +1,179 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
+import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
+import { appForSuite } from '../support/app';
+import { readModelsCaughtUp } from '../support/caught-up';
+import { people } from '../support/tenants';
+
+const HOUR = 3_600_000;
+const ROW = `partnerTenantId partnerName customerTenantId customerName relationshipType since
+  relationshipActive delegatedAdmin { status roles } delegatedAdminRelationships { id status }`;
+const PAGE = `query ($asOf: DateTime) { partnerRelationships(asOf: $asOf) { ${ROW} } }`;
+const CHANGED = `subscription { partnerRelationshipsChanged { partnerTenantId relationshipType relationshipActive } }`;
+const CREATE = `mutation ($input: CreateDelegatedAdminRelationshipInput!) { createDelegatedAdminRelationship(input: $input) { id } }`;
+const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
+const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
+const TERMINATE = `mutation ($id: ID!) { terminateDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
+const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: false, customerTenantId: "woodgrove" }) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
+const END = `mutation { endResellerRelationship(customerTenantId: "woodgrove") { relationshipActive } }`;
+
+/**
+ * R15, R43, R62, R67: a partner whose only relationship with the customer is GDAP is on the
+ * customer's Partner relationships page while a relationship of it is in force, now, at asOf and
+ * in partnerRelationshipsChanged; with a reseller relationship too, it has one row, the reseller's.
+ */
+describe.each(['sqlite', 'esdb'] as const)(
+  'GDAP-only partners on the Partner relationships page (%s)',
+  (store) => {
+    const app = appForSuite({
+      onEsdbDouble: store === 'esdb',
+      env: { GDAP_SCHEDULER_MAX_SLEEP_MS: '50' },
+    });
+
+    const contosoOn = async (token: string, asOf?: Date) => {
+      const result = await app.gql(token, PAGE, { asOf });
+      expect(result.errors).toBeUndefined();
+      return (result.data.partnerRelationships as { partnerTenantId: string }[]).filter(
+        (row) => row.partnerTenantId === 'contoso-partners',
+      );
+    };
+
+    it('R15, R43, R62, R67: listed from approval to termination, as GDAP, as reseller, and as GDAP again', async () => {
+      const ann = await app.token(people.ann);
+      const wes = await app.token(people.wes);
+      const changes = await subscribe(wes);
+      const created = await app.gql(ann, CREATE, {
+        input: {
+          customerTenantId: 'woodgrove',
+          displayName: 'Woodgrove users',
+          duration: 'P90D',
+          roles: [DIRECTORY_ROLES.USER_ADMINISTRATOR],
+        },
+      });
+      const { id } = created.data.createDelegatedAdminRelationship;
+      await app.gql(ann, REQUEST, { id });
+      expect(await contosoOn(wes)).toEqual([]); // asked for, not approved: no relationship yet
+
+      app.clock.advance(HOUR);
+      const approvedAt = app.clock.now();
+      expect((await app.gql(wes, APPROVE, { id })).errors).toBeUndefined();
+      const gdapRow = {
+        partnerTenantId: 'contoso-partners',
+        partnerName: 'Contoso Partners',
+        customerTenantId: 'woodgrove',
+        relationshipType: 'GRANULAR_DELEGATED_ADMIN',
+        since: approvedAt.toISOString(),
+        relationshipActive: true,
+        delegatedAdmin: { status: 'NONE', roles: [] },
+        delegatedAdminRelationships: [{ id, status: 'active' }],
+      };
+      expect(await contosoOn(wes)).toEqual([expect.objectContaining(gdapRow)]);
+
+      app.clock.advance(HOUR);
+      const invitation = await app.gql(ann, INVITE);
+      await app.gql(wes, ACCEPT, { id: invitation.data.requestResellerRelationship.id });
+      expect(await contosoOn(wes)).toEqual([
+        expect.objectContaining({
+          relationshipType: 'RESELLER',
+          delegatedAdminRelationships: [{ id, status: 'active' }],
+        }),
+      ]);
+
+      app.clock.advance(HOUR);
+      expect((await app.gql(ann, END)).errors).toBeUndefined();
+      expect(await contosoOn(wes)).toEqual([expect.objectContaining(gdapRow)]);
+
+      app.clock.advance(HOUR);
+      const terminatedAfter = app.clock.now();
+      expect((await app.gql(wes, TERMINATE, { id })).errors).toBeUndefined();
+      await app.app.get(GdapScheduler).runDue();
+      await readModelsCaughtUp(app);
+      expect(await contosoOn(wes)).toEqual([]);
+
+      // R43: the page as it stood.
+      expect(await contosoOn(wes, new Date(approvedAt.getTime() - 1))).toEqual([]);
+      expect(await contosoOn(wes, new Date(approvedAt.getTime() + HOUR / 2))).toEqual([
+        expect.objectContaining({
+          ...gdapRow,
+          delegatedAdminRelationships: [{ id, status: 'active' }],
+        }),
+      ]);
+      expect(await contosoOn(wes, new Date(approvedAt.getTime() + HOUR * 1.5))).toEqual([
+        expect.objectContaining({ relationshipType: 'RESELLER' }),
+      ]);
+      expect(await contosoOn(wes, new Date(terminatedAfter.getTime() - 1))).toEqual([
+        expect.objectContaining({ relationshipType: 'GRANULAR_DELEGATED_ADMIN' }),
+      ]);
+
+      expect(await changes.until((row) => !row.relationshipActive)).toEqual([
+        {
+          partnerTenantId: 'contoso-partners',
+          relationshipType: 'GRANULAR_DELEGATED_ADMIN',
+          relationshipActive: true,
+        },
+        {
+          partnerTenantId: 'contoso-partners',
+          relationshipType: 'RESELLER',
+          relationshipActive: true,
+        },
+        {
+          partnerTenantId: 'contoso-partners',
+          relationshipType: 'GRANULAR_DELEGATED_ADMIN',
+          relationshipActive: true,
+        },
+        {
+          partnerTenantId: 'contoso-partners',
+          relationshipType: 'GRANULAR_DELEGATED_ADMIN',
+          relationshipActive: false,
+        },
+      ]);
+    });
+
+    interface Change {
+      partnerTenantId: string;
+      relationshipType: string;
+      relationshipActive: boolean;
+    }
+
+    /** The customer's partnerRelationshipsChanged messages, until one satisfies `last`. */
+    async function subscribe(token: string) {
+      let connected = () => undefined as void;
+      const client = createClient({
+        url: `${app.url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        on: { connected: () => connected() },
+      });
+      const received: Change[] = [];
+      let wake = () => undefined as void;
+      client.subscribe<{ partnerRelationshipsChanged: Change }>(
+        { query: CHANGED },
+        {
+          next: (value) => {
+            if (value.data) received.push(value.data.partnerRelationshipsChanged);
+            wake();
+          },
+          error: () => undefined,
+          complete: () => undefined,
+        },
+      );
+      await new Promise<void>((resolve) => (connected = resolve));
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the server has taken the subscribe message
+      return {
+        async until(last: (change: Change) => boolean): Promise<Change[]> {
+          const deadline = Date.now() + 10_000;
+          while (!received.some(last) && Date.now() < deadline) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+              setTimeout(resolve, 100);
+            });
+          }
+          await client.dispose();
+          return received;
+        },
+      };
+    }
+  },
+);
