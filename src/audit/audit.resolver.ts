@@ -6,6 +6,7 @@ import {
   auditScopeOf,
   inAuditScope,
   mayReadStream,
+  maySeeStreamEvent,
   type StreamParties,
 } from './domain/audit-visibility';
 import { STREAM_FOLDERS, type StreamFolder } from '../platform/capability';
@@ -135,7 +136,7 @@ export class AuditResolver {
   }
 
   @Query(() => [HistoryEvent], {
-    description: `R43: one aggregate’s events in order, each with its state after; NOT_FOUND unless the caller may read them (R42). An event the caller could not read in auditLog shows no actor (R42). A long stream is read a window at a time: from \`fromRevision\` (default 0), at most \`maxCount\` events (1 to ${HISTORY_MAX_COUNT}; default: to the end); an answer that would pass GRAPHQL_MAX_RESPONSE_BYTES is refused with RESPONSE_TOO_LARGE naming the revision it passed it at. Who may read is judged by the events up to the window’s end.`,
+    description: `R43: one aggregate’s events in order, each with its state after; NOT_FOUND unless the caller may read them (R42). An event the caller could not read in auditLog shows no actor (R42); in a stream of several tenants (a partner’s GDAP stream, a customer’s Autopilot stream) a customer sees only the events in its tenant and a partner only those naming it. A long stream is read a window at a time: from \`fromRevision\` (default 0), at most \`maxCount\` events (1 to ${HISTORY_MAX_COUNT}; default: to the end); an answer that would pass GRAPHQL_MAX_RESPONSE_BYTES is refused with RESPONSE_TOO_LARGE naming the revision it passed it at. Who may read is judged by the events up to the window’s end.`,
   })
   async history(
     @CurrentActor() actor: Actor,
@@ -158,15 +159,19 @@ export class AuditResolver {
       throw notFound('No such stream among those you may read.');
     }
     const scope = auditScopeOf(actor);
-    return items.map(({ event, parties: ofEvent, stateAfter }) => ({
-      position: event.position,
-      revision: event.revision,
-      type: event.type,
-      ...whoAndWhen(scope, event, ofEvent),
-      data: historyData(event),
-      unreadable: event.malformed ?? null,
-      stateAfter,
-    }));
+    // The aggregate's state holds every tenant's part: shown only to a caller who sees them all.
+    const seesAll = parties.every((party) => maySeeStreamEvent(actor, party));
+    return items
+      .filter((item) => maySeeStreamEvent(actor, item.parties))
+      .map(({ event, parties: ofEvent, stateAfter }) => ({
+        position: event.position,
+        revision: event.revision,
+        type: event.type,
+        ...whoAndWhen(scope, event, ofEvent),
+        data: historyData(event),
+        unreadable: event.malformed ?? null,
+        stateAfter: seesAll ? stateAfter : null,
+      }));
   }
 
   @Subscription(() => AuditEntry, {

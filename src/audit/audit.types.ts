@@ -70,7 +70,8 @@ export class HistoryEvent {
   unreadable!: string | null;
   @Field(() => GraphQLJSON, {
     nullable: true,
-    description: 'Null for a stream kind without a decider.',
+    description:
+      'Null for a stream kind without a decider, and for a caller who does not see every event of the stream (its state holds the other tenants’ part, R42).',
   })
   stateAfter!: unknown;
 }

@@ -1,3 +1,4 @@
+import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { appForSuite } from '../support/app';
 import { people } from '../support/tenants';
 
@@ -5,6 +6,13 @@ const REQUEST = `mutation ($input: RequestResellerRelationshipInput!) { requestR
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { since } }`;
 const REMOVE = `mutation { removeDelegatedAdminPrivileges(partnerTenantId: "contoso-partners", confirm: true) { since } }`;
 const HISTORY = `query ($id: String!) { history(streamId: $id) { type actor { userId tenantId } } }`;
+const GDAP_CREATE = `mutation ($input: CreateDelegatedAdminRelationshipInput!) { createDelegatedAdminRelationship(input: $input) { id } }`;
+const GDAP_REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
+const GDAP_APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
+const GDAP_TERMINATE = `mutation ($id: ID!) { terminateDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
+const AUTOPILOT_DEVICE = `mutation { addAutopilotDevices(input: { customerTenantId: "fabrikam", source: INTUNE,
+  devices: [{ serialNumber: "FAB-SECRET-001", manufacturer: "Contoso HW", model: "X1" }] }) { id } }`;
+const STREAM = `query ($id: String!) { history(streamId: $id) { data stateAfter } }`;
 const ACCESS = `query ($u: ID) { effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "woodgrove", userId: $u) { partnerTenantId customerTenantId userId capabilities { role action allowed reason rule } } }`;
 
 describe('disclosure: answers tell callers no more than R42 and R17 let them see', () => {
@@ -64,5 +72,56 @@ describe('disclosure: answers tell callers no more than R42 and R17 let them see
       u: 'nobody-at-contoso',
     });
     expect(withRelationship.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('R42, R43: in a stream of several tenants, history shows each caller only its tenant’s events, and no state', async () => {
+    const otto = await app.token(people.otto);
+    const wes = await app.token(people.wes);
+    const create = async (customerTenantId: string) =>
+      (
+        await app.gql(otto, GDAP_CREATE, {
+          input: {
+            customerTenantId,
+            customerDisplayName: `${customerTenantId} (secret deal)`,
+            displayName: `Other ${customerTenantId}`,
+            duration: 'P90D',
+            roles: [DIRECTORY_ROLES.USER_ADMINISTRATOR],
+          },
+        })
+      ).data.createDelegatedAdminRelationship.id as string;
+    const forFabrikam = await create('fabrikam');
+    const forWoodgrove = await create('woodgrove');
+    await app.gql(fay, AUTOPILOT_DEVICE);
+    await app.gql(otto, GDAP_REQUEST, { id: forFabrikam });
+    expect((await app.gql(fay, GDAP_APPROVE, { id: forFabrikam })).errors).toBeUndefined();
+    // Ending a GDAP relationship fences the customer's Autopilot stream (R70): Otto's event there.
+    expect((await app.gql(otto, GDAP_TERMINATE, { id: forFabrikam })).errors).toBeUndefined();
+
+    const history = async (token: string, streamId: string) =>
+      (await app.gql(token, STREAM, { id: streamId })).data.history as {
+        data: { relationshipId?: string; customerTenantId?: string; partnerTenantId?: string };
+        stateAfter: unknown;
+      }[];
+    const ofOtto = await history(fay, 'gdap-other-partners');
+    expect(ofOtto.length).toBeGreaterThan(0);
+    expect(new Set(ofOtto.map((event) => event.data.relationshipId))).toEqual(
+      new Set([forFabrikam]),
+    );
+    expect(ofOtto.every((event) => event.stateAfter === null)).toBe(true);
+    const ofOttoForWes = await history(wes, 'gdap-other-partners');
+    expect(new Set(ofOttoForWes.map((event) => event.data.relationshipId))).toEqual(
+      new Set([forWoodgrove]),
+    );
+    expect(JSON.stringify(ofOttoForWes)).not.toContain('fabrikam');
+    // The partner itself sees its whole stream, with the state.
+    const whole = await history(otto, 'gdap-other-partners');
+    expect(whole.length).toBe(ofOtto.length + ofOttoForWes.length);
+    expect(whole.at(-1)?.stateAfter).not.toBeNull();
+
+    const autopilot = await history(otto, 'autopilot-fabrikam');
+    expect(autopilot.length).toBeGreaterThan(0);
+    expect(autopilot.every((event) => event.data.partnerTenantId === 'other-partners')).toBe(true);
+    expect(JSON.stringify(autopilot)).not.toContain('FAB-SECRET-001');
+    expect(JSON.stringify(await history(fay, 'autopilot-fabrikam'))).toContain('FAB-SECRET-001');
   });
 });

@@ -95,3 +95,18 @@ export function mayReadStream(actor: Actor, parties: readonly StreamParties[]): 
   }
   return false;
 }
+
+/**
+ * R42, R43: which events of a stream it may read (mayReadStream) the caller sees. A stream may
+ * hold several tenants' events (a partner's GDAP stream, every customer's; a customer's Autopilot
+ * stream, several partners' fences and profiles): a customer Global admin sees those in its tenant
+ * (and those in no customer's, such as an invitation's creation before its acceptance), a partner
+ * user only those that name its own tenant.
+ */
+export function maySeeStreamEvent(actor: Actor, party: StreamParties): boolean {
+  if (isOperator(actor)) return true;
+  if (isCustomerGlobalAdmin(actor)) {
+    return party.customerTenantId === actor.tenantId || party.customerTenantId === null;
+  }
+  return party.partnerTenantId === actor.tenantId;
+}
