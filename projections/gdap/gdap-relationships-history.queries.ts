@@ -45,11 +45,11 @@ export class GdapRelationshipsHistoryQueries {
     return byCustomer;
   }
 
-  /** Like GdapRelationshipsQueries.partnersInForceWith, at `asOf` (R15, R43). */
+  /** Like GdapRelationshipsQueries.partnersInForceWith, at `asOf` (R15, R43, R67). */
   partnersInForceWith(customerTenantId: string, asOf: Date): GdapPartnerRow[] {
     return this.db.all<GdapPartnerRow>(
       `SELECT ${GDAP_PARTNER_COLUMNS} FROM gdap_relationship_versions v
-       WHERE v.customer_tenant_id = @customer AND ${VERSION_GRANTS}
+       WHERE v.customer_tenant_id = @customer AND ${VERSION_GRANTS} AND ${VERSION_END} > @at
          AND v.position = (SELECT MAX(w.position) FROM gdap_relationship_versions w
                            WHERE w.relationship_id = v.relationship_id AND w.valid_from <= @at)
        GROUP BY partner_tenant_id ORDER BY partner_tenant_id`,

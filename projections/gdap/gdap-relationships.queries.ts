@@ -95,6 +95,14 @@ export interface GdapPartnerRow {
   since: string;
 }
 
+/** One relationship's partner as a GdapPartnerRow: the row of that relationship alone. */
+export const gdapPartnerRowOf = (view: GdapRelationshipView): GdapPartnerRow => ({
+  partner_tenant_id: view.partnerTenantId,
+  partner_name: view.partnerName,
+  customer_name: view.customerDisplayName ?? null,
+  since: view.activatedAt ?? view.createdAt,
+});
+
 /** GdapPartnerRow's columns from `view`s, one row per partner (the earliest activated, by MIN). */
 export const GDAP_PARTNER_COLUMNS = `partner_tenant_id,
   json_extract(view, '$.partnerName') AS partner_name,
@@ -133,27 +141,26 @@ export class GdapRelationshipsQueries {
     )!.count;
   }
 
-  /** Partners (or just `partnerTenantId`) with a relationship in force with the customer (R15). */
-  partnersInForceWith(customerTenantId: string, partnerTenantId?: string): GdapPartnerRow[] {
-    return this.partnersWith(GRANTING_SQL, customerTenantId, partnerTenantId);
-  }
-
-  /** The partner, when a relationship of it with the customer ended (expired or terminated). */
-  partnerOnceWith(customerTenantId: string, partnerTenantId: string): GdapPartnerRow | undefined {
-    return this.partnersWith(`('expired', 'terminated')`, customerTenantId, partnerTenantId)[0];
-  }
-
-  private partnersWith(
-    statusesSql: string,
+  /**
+   * Partners (or just `partnerTenantId`) with a relationship in force with the customer at `now`
+   * (R15): granting, and before its end, whether or not its expiry is recorded yet (R67).
+   */
+  partnersInForceWith(
     customerTenantId: string,
+    now: Date,
     partnerTenantId?: string,
   ): GdapPartnerRow[] {
     const partner = partnerTenantId === undefined ? '' : 'AND partner_tenant_id = @partner';
     return this.db.all<GdapPartnerRow>(
       `SELECT ${GDAP_PARTNER_COLUMNS} FROM gdap_relationships
-       WHERE customer_tenant_id = @customer ${partner} AND status IN ${statusesSql}
+       WHERE customer_tenant_id = @customer ${partner}
+         AND status IN ${GRANTING_SQL} AND end_date_time > @now
        GROUP BY partner_tenant_id ORDER BY partner_tenant_id`,
-      { customer: customerTenantId, ...(partnerTenantId && { partner: partnerTenantId }) },
+      {
+        customer: customerTenantId,
+        now: now.toISOString(),
+        ...(partnerTenantId && { partner: partnerTenantId }),
+      },
     );
   }
 

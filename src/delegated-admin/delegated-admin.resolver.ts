@@ -84,7 +84,7 @@ export class DelegatedAdminResolver {
       : partnerRelationshipsPage(
           customerTenantId,
           this.customers.partnersOf(customerTenantId),
-          this.gdap.partnersInForceWith(customerTenantId),
+          this.gdap.partnersInForceWith(customerTenantId, this.readSide.now()),
         );
     // asOf travels with each row so serviceRequestCount counts as of the same moment.
     return rows.map((row) => ({ ...row, asOf }));

@@ -4,17 +4,26 @@ import { relationshipDecider } from '../invitations/domain/relationship.decider'
 import { streamIds } from '../platform/domain/streams';
 import { type AggregateStore, revisionNumber } from '../platform/write/aggregate-store';
 import { gdapDecider } from '../gdap/domain/gdap.decider';
-import { grantsFor } from '../gdap/domain/gdap-state';
+import { grantsFor, inForceWith } from '../gdap/domain/gdap-state';
 import { gdapStreamId } from '../gdap/domain/gdap-ids';
 
-/** Whether the pair's reseller relationship is active, read from its own stream. */
-export async function relationshipActive(
+/**
+ * Whether the pair's reseller relationship is active, and whether a GDAP relationship of the pair
+ * is in force (R15), read from their own streams.
+ */
+export async function pairRelationships(
   aggregates: AggregateStore,
   partnerTenantId: string,
   customerTenantId: string,
-): Promise<boolean> {
-  return (await loadPairSnapshot(aggregates, partnerTenantId, customerTenantId)).relationship
-    .active;
+): Promise<{ relationshipActive: boolean; gdapRelationshipInForce: boolean }> {
+  const [relationship, gdap] = await Promise.all([
+    aggregates.load(streamIds.relationship(partnerTenantId, customerTenantId), relationshipDecider),
+    aggregates.load(gdapStreamId(partnerTenantId), gdapDecider),
+  ]);
+  return {
+    relationshipActive: relationship.state.active,
+    gdapRelationshipInForce: inForceWith(gdap.state, customerTenantId),
+  };
 }
 
 /** The pair's Relationship, DapGrant and the partner's GDAP streams: what they say, and at which revision. */

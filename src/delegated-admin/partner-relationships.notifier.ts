@@ -1,14 +1,18 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PubSub } from 'graphql-subscriptions';
+import { CLOCK, type Clock } from '../platform/config/clock';
 import { PROJECTOR, type Projector } from '../platform/projection-engine/projector';
-import { type EventType, pairOf } from '../events';
+import { type DomainEvent, type EventType, pairOf } from '../events';
 import { domainEventOf } from '../platform/event-store/unreadable-events';
 import type { RecordedEvent } from '../platform/event-store/event-store';
 import {
   CustomersQueries,
   type RelationshipRow,
 } from '../../projections/delegated-admin/customers.queries';
-import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
+import {
+  gdapPartnerRowOf,
+  GdapRelationshipsQueries,
+} from '../../projections/gdap/gdap-relationships.queries';
 import { toGdapPartnerRelationship, toPartnerRelationship } from './customers-page/customer.mapper';
 import type { PartnerRelationship } from './customers-page/customer.types';
 
@@ -44,6 +48,7 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
     @Inject(PROJECTOR) private readonly engine: Projector,
     private readonly customers: CustomersQueries,
     private readonly gdap: GdapRelationshipsQueries,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -73,7 +78,7 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
       const { partnerTenantId, customerTenantId } = pairOf(current);
       if (!partnerTenantId || !customerTenantId) continue;
       const row = this.customers.pair(partnerTenantId, customerTenantId);
-      const changed = this.pageRowOf(partnerTenantId, customerTenantId, row, gdapChange);
+      const changed = this.pageRowOf(partnerTenantId, customerTenantId, row, endedBy(current));
       if (changed) {
         void this.pubSub.publish(topic(customerTenantId), { partnerRelationshipsChanged: changed });
       }
@@ -85,24 +90,37 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
 
   /**
    * The pair's row as the customer's page shows it now (partnerRelationships), or as it left the
-   * page (relationshipActive false, of the kind of relationship that ended); none for a partner
-   * that was never on it.
+   * page (relationshipActive false): the row of the GDAP relationship `endedRelationshipId` when
+   * its end took the partner off, the reseller row otherwise; none for one never on the page.
    */
   private pageRowOf(
     partnerTenantId: string,
     customerTenantId: string,
     reseller: RelationshipRow | undefined,
-    gdapChange: boolean,
+    endedRelationshipId: string | null,
   ): PartnerRelationship | undefined {
     if (reseller?.active === 1) return toPartnerRelationship(reseller);
-    const [gdap] = this.gdap.partnersInForceWith(customerTenantId, partnerTenantId);
+    const [gdap] = this.gdap.partnersInForceWith(
+      customerTenantId,
+      this.clock.now(),
+      partnerTenantId,
+    );
     if (gdap) return toGdapPartnerRelationship(gdap, customerTenantId);
-    const ended = gdapChange && this.gdap.partnerOnceWith(customerTenantId, partnerTenantId);
-    if (ended)
-      return { ...toGdapPartnerRelationship(ended, customerTenantId), relationshipActive: false };
+    const ended = endedRelationshipId && this.gdap.byId(endedRelationshipId);
+    if (ended) {
+      const row = toGdapPartnerRelationship(gdapPartnerRowOf(ended), customerTenantId);
+      return { ...row, relationshipActive: false };
+    }
     return reseller && toPartnerRelationship(reseller);
   }
 }
+
+/** The GDAP relationship whose end `event` records, if it records one. */
+const endedBy = (event: DomainEvent): string | null =>
+  event.type === 'DelegatedAdminRelationshipExpired' ||
+  event.type === 'DelegatedAdminRelationshipTerminated'
+    ? event.data.relationshipId
+    : null;
 
 const topic = (customerTenantId: string) => `partnerRelationships:${customerTenantId}`;
 const partnerTopic = (partnerTenantId: string) => `customers:${partnerTenantId}`;

@@ -5,7 +5,7 @@ import { AggregateStore } from '../platform/write/aggregate-store';
 import type { CommandContext } from '../platform/write/command-context';
 import { Intent } from '../platform/write/intent';
 import type { RemoveDelegatedAdminPrivilegesCommand } from './domain/dap-grant/commands';
-import { relationshipActive } from './pair-facts';
+import { pairRelationships } from './pair-facts';
 import { Revocations } from '../platform/write/revocations';
 
 export class RemoveDelegatedAdminPrivileges extends Intent<RemoveDelegatedAdminPrivilegesCommand> {
@@ -37,11 +37,7 @@ export class RemoveDelegatedAdminPrivilegesHandler implements ICommandHandler<Re
       decider: dapGrantDecider,
       command: {
         ...command,
-        relationshipActive: await relationshipActive(
-          this.aggregates,
-          partnerTenantId,
-          customerTenantId,
-        ),
+        ...(await pairRelationships(this.aggregates, partnerTenantId, customerTenantId)),
       },
       revoking: 'DELEGATED_ADMIN',
       pair: { partnerTenantId, customerTenantId },

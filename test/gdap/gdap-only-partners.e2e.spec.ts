@@ -7,16 +7,19 @@ import { readModelsCaughtUp } from '../support/caught-up';
 import { people } from '../support/tenants';
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const GDAP = 'GRANULAR_DELEGATED_ADMIN';
 const ROW = `partnerTenantId partnerName customerTenantId customerName relationshipType since
   relationshipActive delegatedAdmin { status roles } delegatedAdminRelationships { id status }`;
 const PAGE = `query ($asOf: DateTime) { partnerRelationships(asOf: $asOf) { ${ROW} } }`;
-const CHANGED = `subscription { partnerRelationshipsChanged { partnerTenantId relationshipType relationshipActive } }`;
+const CHANGED = `subscription { partnerRelationshipsChanged { partnerTenantId relationshipType relationshipActive since } }`;
 const CREATE = `mutation ($input: CreateDelegatedAdminRelationshipInput!) { createDelegatedAdminRelationship(input: $input) { id } }`;
 const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
 const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 const TERMINATE = `mutation ($id: ID!) { terminateDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: false, customerTenantId: "woodgrove" }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
+const REMOVE_DAP = `mutation { removeDelegatedAdminPrivileges(partnerTenantId: "contoso-partners", confirm: true) { since } }`;
 const END = `mutation { endResellerRelationship(customerTenantId: "woodgrove") { relationshipActive } }`;
 
 /**
@@ -40,7 +43,7 @@ describe.each(['sqlite', 'esdb'] as const)(
       );
     };
 
-    it('R15, R43, R62, R67: listed from approval to termination, as GDAP, as reseller, and as GDAP again', async () => {
+    it('R12, R15, R43, R62, R67: listed from approval to termination, as GDAP, as reseller, and as GDAP again', async () => {
       const ann = await app.token(people.ann);
       const wes = await app.token(people.wes);
       const changes = await subscribe(wes);
@@ -84,6 +87,12 @@ describe.each(['sqlite', 'esdb'] as const)(
       app.clock.advance(HOUR);
       expect((await app.gql(ann, END)).errors).toBeUndefined();
       expect(await contosoOn(wes)).toEqual([expect.objectContaining(gdapRow)]);
+      // R12: on the page, so known; it holds no DAP, so there is nothing to remove.
+      const removal = await app.gql(wes, REMOVE_DAP);
+      expect(removal.errors?.[0]?.extensions).toMatchObject({
+        code: 'PRECONDITION_FAILED',
+        rule: 'R12',
+      });
 
       app.clock.advance(HOUR);
       const terminatedAfter = app.clock.now();
@@ -107,27 +116,68 @@ describe.each(['sqlite', 'esdb'] as const)(
         expect.objectContaining({ relationshipType: 'GRANULAR_DELEGATED_ADMIN' }),
       ]);
 
-      expect(await changes.until((row) => !row.relationshipActive)).toEqual([
-        {
+      const gdapSince = approvedAt.toISOString();
+      const resellerSince = new Date(approvedAt.getTime() + HOUR).toISOString();
+      expect(await changes.until((row) => !row.relationshipActive)).toEqual(
+        [
+          [GDAP, true, gdapSince],
+          ['RESELLER', true, resellerSince],
+          [GDAP, true, gdapSince],
+          [GDAP, false, gdapSince],
+        ].map(([relationshipType, relationshipActive, since]) => ({
           partnerTenantId: 'contoso-partners',
-          relationshipType: 'GRANULAR_DELEGATED_ADMIN',
-          relationshipActive: true,
-        },
-        {
-          partnerTenantId: 'contoso-partners',
-          relationshipType: 'RESELLER',
-          relationshipActive: true,
-        },
-        {
-          partnerTenantId: 'contoso-partners',
-          relationshipType: 'GRANULAR_DELEGATED_ADMIN',
-          relationshipActive: true,
-        },
-        {
-          partnerTenantId: 'contoso-partners',
-          relationshipType: 'GRANULAR_DELEGATED_ADMIN',
-          relationshipActive: false,
-        },
+          relationshipType,
+          relationshipActive,
+          since,
+        })),
+      );
+    });
+
+    it('R15, R43, R67: a relationship past its end is off the page before its expiry is recorded; leaving, the row is the last relationship’s', async () => {
+      const otto = await app.token(people.otto);
+      const wes = await app.token(people.wes);
+      const changes = await subscribe(wes);
+      const approved = async (duration: string) => {
+        const created = await app.gql(otto, CREATE, {
+          input: {
+            customerTenantId: 'woodgrove',
+            displayName: `Other ${duration} ${app.clock.now().getTime()}`,
+            duration,
+            roles: [DIRECTORY_ROLES.USER_ADMINISTRATOR],
+          },
+        });
+        const { id } = created.data.createDelegatedAdminRelationship;
+        await app.gql(otto, REQUEST, { id });
+        expect((await app.gql(wes, APPROVE, { id })).errors).toBeUndefined();
+        return { id, at: app.clock.now() };
+      };
+      const otherOn = async (asOf?: Date) =>
+        (await app.gql(wes, PAGE, { asOf })).data.partnerRelationships.filter(
+          (row: { partnerTenantId: string }) => row.partnerTenantId === 'other-partners',
+        );
+
+      const first = await approved('P1D');
+      expect(await otherOn()).toEqual([expect.objectContaining({ relationshipType: GDAP })]);
+      expect(await otherOn(new Date(first.at.getTime() + 2 * DAY))).toEqual([]); // R67: past its end
+      app.clock.advance(2 * DAY);
+      expect(await otherOn()).toEqual([]); // its expiry not recorded yet
+      await app.app.get(GdapScheduler).runDue();
+      await readModelsCaughtUp(app);
+
+      app.clock.advance(HOUR);
+      const second = await approved('P30D');
+      expect((await app.gql(wes, TERMINATE, { id: second.id })).errors).toBeUndefined();
+      await app.app.get(GdapScheduler).runDue();
+      const other = (
+        await changes.until(
+          (row) => row.since === second.at.toISOString() && !row.relationshipActive,
+        )
+      ).filter((row) => row.partnerTenantId === 'other-partners');
+      expect(other.map((row) => [row.relationshipActive, row.since])).toEqual([
+        [true, first.at.toISOString()],
+        [false, first.at.toISOString()],
+        [true, second.at.toISOString()],
+        [false, second.at.toISOString()],
       ]);
     });
 
@@ -135,6 +185,7 @@ describe.each(['sqlite', 'esdb'] as const)(
       partnerTenantId: string;
       relationshipType: string;
       relationshipActive: boolean;
+      since: string;
     }
 
     /** The customer's partnerRelationshipsChanged messages, until one satisfies `last`. */

@@ -45,6 +45,13 @@ export const initialGdapState: GdapState = { relationships: OrderedMap() };
 /** Statuses in which a relationship's active assignments grant their roles (R67). */
 export const GRANTING: readonly GdapRelationshipStatus[] = ['active', 'expiring'];
 
+/** R15: whether the partner has a relationship in force with the customer (approved, not ended). */
+export const inForceWith = (state: GdapState, customerTenantId: string): boolean =>
+  namedRelationships(state).some(
+    (relationship) =>
+      relationship.customerTenantId === customerTenantId && GRANTING.includes(relationship.status),
+  );
+
 /** A relationship no longer counts toward name uniqueness once deleted (R60). */
 export const namedRelationships = (state: GdapState): GdapRelationship[] => [
   ...state.relationships.values(),

@@ -38,7 +38,7 @@ const grantCommand = (invitationId: string): DapGrantCommand => ({
 
 const removeCommand = (
   actor: Actor,
-  { confirm = true, relationshipActive = true } = {},
+  { confirm = true, relationshipActive = true, gdapRelationshipInForce = false } = {},
 ): DapGrantCommand => ({
   type: 'RemoveDelegatedAdminPrivileges',
   actor,
@@ -46,6 +46,7 @@ const removeCommand = (
   customerTenantId: FABRIKAM,
   confirm,
   relationshipActive,
+  gdapRelationshipInForce,
 });
 
 /** DAP granted to Contoso on `invitationId`, as the stream records it (R10's roles). */
@@ -197,6 +198,18 @@ describe('DapGrant decider', () => {
       given(dapGrantDecider, [])
         .when(removeCommand(fabrikamAdmin, { relationshipActive: false }), T0)
         .thenThrows('NOT_FOUND', undefined);
+    });
+
+    it('R12, R15: a partner with a GDAP relationship in force and never any DAP has nothing to remove', () => {
+      given(dapGrantDecider, [])
+        .when(
+          removeCommand(fabrikamAdmin, {
+            relationshipActive: false,
+            gdapRelationshipInForce: true,
+          }),
+          T0,
+        )
+        .thenThrows('PRECONDITION_FAILED', 'R12');
     });
 
     it('R12: with an active relationship but never any DAP, there is nothing to remove', () => {

@@ -132,7 +132,10 @@ describe('GDAP relationship pages read the tenant’s own index (R17)', () => {
 
   it('R15: the partners in force with a customer are the table’s, read from the customer’s index', () => {
     const { runner, plans } = plannedRunner(reads);
-    const partners = new GdapRelationshipsQueries(runner).partnersInForceWith('customer-3');
+    const partners = new GdapRelationshipsQueries(runner).partnersInForceWith(
+      'customer-3',
+      new Date('2026-06-01T00:00:00.000Z'),
+    );
     const expected = reads
       .all<{ id: string }>(
         `SELECT DISTINCT partner_tenant_id AS id FROM gdap_relationships NOT INDEXED

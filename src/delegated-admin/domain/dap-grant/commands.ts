@@ -28,4 +28,6 @@ export type DapGrantCommand =
   | (RemoveDelegatedAdminPrivilegesCommand & {
       /** Read from the pair's Relationship stream by the handler. */
       relationshipActive: boolean;
+      /** Read from the partner's GDAP stream by the handler: a relationship in force (R15). */
+      gdapRelationshipInForce?: boolean;
     });

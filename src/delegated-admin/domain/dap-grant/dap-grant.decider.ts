@@ -47,7 +47,9 @@ function remove(
       'Only a Global admin of the customer tenant may remove a partner’s delegated admin privileges.',
     );
   }
-  if (!command.relationshipActive && state.status === 'NONE') {
+  // A partner on the Partner relationships page (R15), through GDAP alone too, is known.
+  const related = command.relationshipActive || command.gdapRelationshipInForce;
+  if (!related && state.status === 'NONE') {
     throw notFound('Your organisation has no relationship with this partner.');
   }
   if (state.status !== 'ACTIVE') {
