@@ -60,11 +60,12 @@ export class AccessResolver {
       'gdap-relationships',
     );
     const row = this.customers.relationship(partnerTenantId, customerTenantId);
-    const { roles, partnerDefinedGroups } = this.inQuestion(
-      partnerTenantId,
-      userInQuestion(actor, userId, row !== undefined),
-      role,
-    );
+    const now = this.readSide.now();
+    const related =
+      row !== undefined ||
+      this.gdap.partnersInForceWith(customerTenantId, now, partnerTenantId).length > 0;
+    const asked = userInQuestion(actor, userId, related);
+    const { roles, partnerDefinedGroups } = this.inQuestion(partnerTenantId, asked, role);
     // A partner asks about itself (assertMayAskEffectiveAccess): only the subscriptions it sees
     // are read, whatever else the customer holds; the customer and the Operator see them all.
     const subscriptions =
@@ -73,7 +74,6 @@ export class AccessResolver {
         : this.subscriptions
             .ofCustomer(customerTenantId)
             .filter((view) => maySeeSubscription(actor, view));
-    const now = this.readSide.now();
     const pair = {
       relationshipActive: row !== undefined,
       dapStatus: row?.dap_status ?? 'NONE',
@@ -82,7 +82,7 @@ export class AccessResolver {
     return {
       partnerTenantId,
       customerTenantId,
-      userId: userId ?? null,
+      userId: asked ?? null,
       evaluatedAt: now,
       capabilities: effectiveAccess(roles, {
         partnerTenantId,

@@ -44,7 +44,12 @@ export class GroupCapability {
 export class AccessReport {
   @Field(() => ID) partnerTenantId!: string;
   @Field(() => ID) customerTenantId!: string;
-  @Field(() => ID, { nullable: true }) userId?: string | null;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The partner user the report is about; null: its roles (also when a customer asked about a user of a partner it has no relationship with, R17).',
+  })
+  userId?: string | null;
   @Field() evaluatedAt!: Date;
   @Field(() => [Capability]) capabilities!: Capability[];
   @Field(() => [GroupCapability], {

@@ -20,6 +20,7 @@ const TERMINATE = `mutation ($id: ID!) { terminateDelegatedAdminRelationship(inp
 const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: false, customerTenantId: "woodgrove" }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
 const REMOVE_DAP = `mutation { removeDelegatedAdminPrivileges(partnerTenantId: "contoso-partners", confirm: true) { since } }`;
+const ACCESS = `query ($userId: ID) { effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "woodgrove", userId: $userId) { userId capabilities { role } } }`;
 const END = `mutation { endResellerRelationship(customerTenantId: "woodgrove") { relationshipActive } }`;
 
 /**
@@ -43,7 +44,7 @@ describe.each(['sqlite', 'esdb'] as const)(
       );
     };
 
-    it('R12, R15, R43, R62, R67: listed from approval to termination, as GDAP, as reseller, and as GDAP again', async () => {
+    it('R12, R15, R17, R40, R43, R62, R67: listed from approval to termination, as GDAP, as reseller, and as GDAP again', async () => {
       const ann = await app.token(people.ann);
       const wes = await app.token(people.wes);
       const changes = await subscribe(wes);
@@ -87,6 +88,14 @@ describe.each(['sqlite', 'esdb'] as const)(
       app.clock.advance(HOUR);
       expect((await app.gql(ann, END)).errors).toBeUndefined();
       expect(await contosoOn(wes)).toEqual([expect.objectContaining(gdapRow)]);
+      // R17, R40: related through GDAP, the customer may ask about one of the partner's users.
+      const aboutAnn = await app.gql(wes, ACCESS, { userId: 'ann' });
+      expect(aboutAnn.data.effectiveAccess.userId).toBe('ann');
+      expect(
+        new Set(aboutAnn.data.effectiveAccess.capabilities.map((c: { role: string }) => c.role)),
+      ).toEqual(new Set(['ADMIN_AGENT']));
+      const aboutNobody = await app.gql(wes, ACCESS, { userId: 'nobody-at-contoso' });
+      expect(aboutNobody.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       // R12: on the page, so known; it holds no DAP, so there is nothing to remove.
       const removal = await app.gql(wes, REMOVE_DAP);
       expect(removal.errors?.[0]?.extensions).toMatchObject({

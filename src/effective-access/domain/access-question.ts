@@ -25,13 +25,14 @@ export function assertMayAskEffectiveAccess(actor: Actor, pair: PairInQuestion):
 }
 
 /**
- * R17: the partner user a report may be about. Without a relationship a customer learns nothing
- * of which users an unrelated partner has, known or unknown: the report is about its roles.
+ * R17: the partner user a report may be about. Without a relationship (`related`: a reseller
+ * relationship, or a GDAP relationship in force, R15) a customer learns nothing of which users an
+ * unrelated partner has, known or unknown: the report is about its roles.
  */
 export function userInQuestion(
   actor: Actor,
   userId: string | undefined,
-  relationshipActive: boolean,
+  related: boolean,
 ): string | undefined {
-  return !relationshipActive && actor.tenantKind === 'customer' ? undefined : userId;
+  return !related && actor.tenantKind === 'customer' ? undefined : userId;
 }
