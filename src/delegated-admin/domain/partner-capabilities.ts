@@ -109,9 +109,11 @@ export function partnerRolesMay(
   }
   if (granting) return { allowed: true, reason: gdapReason(granting, WHAT[action]), rule: 'R67' };
   if (!facts.relationshipActive) {
+    // GDAP needs no reseller relationship (R67): the reason names both ways, as below.
+    const gdap = noGdapRoleAllowing(groups, action, WHAT[action]);
     return {
       allowed: false,
-      reason: 'The partner has no active reseller relationship with this customer.',
+      reason: `The partner has no active reseller relationship with this customer, so no delegated admin privileges, and ${gdap.missing}: the customer must accept an invitation that includes DAP, or ${gdap.remedy}.`,
       rule: 'R7',
     };
   }

@@ -162,6 +162,18 @@ describe('partner capabilities', () => {
       expect(verdict.reason).toMatch(/reseller relationship/);
     });
 
+    it('R7, R67: without a reseller relationship, a refusal also names the GDAP roles that would allow it (GDAP needs none)', () => {
+      const verdict = partnerRolesMay(['HELPDESK_AGENT'], 'HELPDESK_ACTIONS', {
+        relationshipActive: false,
+        dapStatus: 'NONE',
+      });
+
+      expect(verdict).toMatchObject({ allowed: false, rule: 'R7' });
+      expect(verdict.reason).toBe(
+        'The partner has no active reseller relationship with this customer, so no delegated admin privileges, and no active GDAP access assignment of HELPDESK_AGENTS holds a role that allows helpdesk actions (Global Administrator, Helpdesk Administrator, User Administrator or Privileged Role Administrator): the customer must accept an invitation that includes DAP, or the partner must assign one of these roles to the group in a GDAP relationship the customer approved.',
+      );
+    });
+
     it('R14: a Sales Agent is told Sales Agents get nothing from DAP', () => {
       const verdict = partnerRolesMay(['SALES_AGENT'], 'OPEN_SERVICE_REQUEST', {
         relationshipActive: true,
