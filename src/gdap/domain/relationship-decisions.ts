@@ -9,7 +9,7 @@ import { quote } from '../../platform/domain/ids';
 import { isPrintable } from '../../platform/domain/printable-text';
 import { approvalEmailDraft, approvalUrl } from './approval-link';
 import type { GdapCommand } from './commands';
-import { APPROVAL_VALID_DAYS } from './due-transitions';
+import { APPROVAL_VALID_DAYS, EXPIRING_WITHIN_DAYS } from './due-transitions';
 import {
   AUTO_EXTEND_NONE,
   addDays,
@@ -393,19 +393,24 @@ export function approve(
       `This relationship's duration ${quote(relationship.duration)} ends at no date; the partner must create it again.`,
     );
   }
-  return [
-    {
-      type: 'DelegatedAdminRelationshipApproved',
-      data: {
-        ...pairOf(relationship),
-        approvedByUserId: command.actor.userId,
-        activatedAt: now.toISOString(),
-        endDateTime: endDateTime.toISOString(),
-        // Graph names the customer itself once it approves: its admin's token says the name.
-        ...(command.actor.tenantName ? { customerDisplayName: command.actor.tenantName } : {}),
-      },
+  const approved: GdapEvent = {
+    type: 'DelegatedAdminRelationshipApproved',
+    data: {
+      ...pairOf(relationship),
+      approvedByUserId: command.actor.userId,
+      activatedAt: now.toISOString(),
+      endDateTime: endDateTime.toISOString(),
+      // Graph names the customer itself once it approves: its admin's token says the name.
+      ...(command.actor.tenantName ? { customerDisplayName: command.actor.tenantName } : {}),
     },
-  ];
+  };
+  // R63: a relationship of 30 days or less is expiring from its approval on, and says so at once.
+  if (addDays(endDateTime, -EXPIRING_WITHIN_DAYS) > now) return [approved];
+  const expiring: GdapEvent = {
+    type: 'DelegatedAdminRelationshipExpiring',
+    data: { ...pairOf(relationship), endDateTime: endDateTime.toISOString() },
+  };
+  return [approved, expiring];
 }
 
 function terminationOf(relationship: GdapRelationship, actor: Actor): GdapEvent {

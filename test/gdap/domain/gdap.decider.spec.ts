@@ -343,6 +343,25 @@ describe('GDAP relationship decider', () => {
       expect(unnamed.data).not.toHaveProperty('customerDisplayName');
     });
 
+    it('R62, R63: a relationship of 30 days or less is expiring from its approval on, recorded with it', () => {
+      const approvedFor = (duration: string) =>
+        given(gdapDecider, historyOf([createCommand({ duration }), 0], [requestApproval(), 0]))
+          .when(approve(), at(1))
+          .events()
+          .map((event) => event.type);
+      expect(approvedFor('P30D')).toEqual([
+        'DelegatedAdminRelationshipApproved',
+        'DelegatedAdminRelationshipExpiring',
+      ]);
+      expect(approvedFor('P31D')).toEqual(['DelegatedAdminRelationshipApproved']);
+      const expiringAtOnce = historyOf(
+        [createCommand({ duration: 'P1D' }), 0],
+        [requestApproval(), 0],
+        [approve(), 1],
+      );
+      given(gdapDecider, expiringAtOnce).when(due, at(1)).thenNothing();
+    });
+
     it('R62: approval requests expire after 90 days', () => {
       given(gdapDecider, pending())
         .when(approve(), at(90))
