@@ -8,9 +8,19 @@ export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
-/** Creates `file` (empty) with mode 600 if it does not exist, and narrows an existing one to 600. */
+/**
+ * Creates `file` (empty) with mode 600 if it does not exist, and narrows an existing one to 600.
+ * An existing file is never opened: closing any descriptor of a file drops every POSIX lock this
+ * process holds on it, SQLite's included, and an outside SQLite client that then closed the
+ * database would take itself for the last one and delete the write-ahead log the open connection
+ * still writes to (acknowledged events lost on a crash).
+ */
 export function ensurePrivateFile(file: string): void {
-  closeSync(openSync(file, 'a', 0o600));
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
   chmodSync(file, 0o600);
 }
 

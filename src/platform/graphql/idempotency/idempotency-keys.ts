@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensurePrivateDir, ensurePrivateFile } from '../../security/private-files';
 import type { FormattedExecutionResult } from 'graphql';
 
 /** What a caller's key finds: a fresh claim, the first answer, or why it cannot be used. */
@@ -36,8 +36,8 @@ export class IdempotencyKeys {
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {
-    mkdirSync(dirname(file), { recursive: true });
-    closeSync(openSync(file, 'a', 0o600)); // SQLite gives its -wal and -shm files the same mode
+    ensurePrivateDir(dirname(file));
+    ensurePrivateFile(file); // SQLite gives its -wal and -shm files the same mode
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 2000');
