@@ -22,20 +22,51 @@ export function openCheckedReadStore(
   busyWaitMs?: number,
 ): ReadStore {
   const file = readModelsFile(settings);
-  const problem = settings.READ_MODELS_CHECK === 'off' ? undefined : integrityProblem(file);
-  if (problem) {
-    const aside = `${resolve(file)}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const corrupt = settings.READ_MODELS_CHECK === 'off' ? undefined : integrityProblem(file);
+  const ahead = corrupt ? undefined : aheadOfTheEvents(settings, file);
+  if (corrupt || ahead) {
+    const kind = corrupt ? 'corrupt' : 'ahead';
+    const aside = `${resolve(file)}.${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     for (const suffix of ['', '-wal', '-shm']) {
       if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
     }
+    const why = corrupt ? `failed its integrity check (${corrupt})` : ahead;
     log(
-      `read models file ${resolve(file)} failed its integrity check (${problem}); set aside as ${aside}, rebuilding the read models from the events`,
+      `read models file ${resolve(file)} ${why}; set aside as ${aside}, rebuilding the read models from the events`,
     );
   }
   const stale = discardStaleReplays(file);
   if (stale.length > 0)
     log(`discarded ${stale.join(', ')}: left by a parallel replay that did not finish`);
   return createReadStore(settings, busyWaitMs);
+}
+
+/**
+ * Whether the read models hold events the embedded store does not: a checkpoint past its last
+ * event (an events.db restored from an older copy beside newer read models, or one that lost its
+ * write-ahead log). Left alone, the store would number new events as ones the read models already
+ * applied, and they would never show. EventStoreDB is not asked: a follower may lag its leader.
+ */
+function aheadOfTheEvents(settings: Settings, file: string): string | undefined {
+  const events = join(settings.DATA_DIR, 'events.db');
+  if (settings.EVENTSTORE_URL || !existsSync(file)) return undefined;
+  const applied = maxOf(file, 'SELECT MAX(position) AS n FROM projection_checkpoints');
+  const head = existsSync(events) ? maxOf(events, 'SELECT MAX(position) AS n FROM events') : 0;
+  if (applied === undefined || head === undefined || applied <= head) return undefined;
+  return `has applied events up to position ${applied}, past the event store's last (${head}): the events after it are not in ${resolve(events)}`;
+}
+
+/** One number `sql` reads from `file` (0 for none); undefined when it cannot be read. */
+function maxOf(file: string, sql: string): number | undefined {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    return db.prepare<[], { n: number | null }>(sql).get()?.n ?? 0;
+  } catch {
+    return undefined;
+  } finally {
+    db?.close();
+  }
 }
 
 /** What SQLite's quick_check says is wrong with `file`, or undefined when it is fine (or absent). */
