@@ -117,7 +117,10 @@ export class InvalidSettingsError extends Error {}
 
 /** Reads and validates the environment once; an invalid value stops start-up with a clear list. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const parsed = settingsSchema.safeParse(env);
+  // `RATE_LIMIT_PER_MINUTE=` (an env file's empty line) is unset: its default, never a coerced 0,
+  // which for several limits means "off".
+  const set = Object.entries(env).filter(([, value]) => value?.trim());
+  const parsed = settingsSchema.safeParse(Object.fromEntries(set));
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `  ${issue.path.join('.')}: ${issue.message}`,
