@@ -12,7 +12,13 @@ import { join, resolve } from 'node:path';
 import type { Settings } from '../config/settings';
 
 /** What a backup holds, in the order it is taken (see backupDataDir). */
-export const BACKED_UP_FILES = ['read-models.db', 'events.db', 'auth-secret'] as const;
+export const BACKED_UP_FILES = [
+  'read-models.db',
+  'events.db',
+  'auth-secret',
+  // Without it a restored server signs with a new key, and every earlier seal fails to verify.
+  'audit-seal-key',
+] as const;
 
 export interface BackupReport {
   target: string;
@@ -30,6 +36,11 @@ export interface BackupReport {
  */
 export async function backupDataDir(settings: Settings, target: string): Promise<BackupReport> {
   const dir = resolve(target);
+  const events = join(settings.DATA_DIR, 'events.db');
+  if (!settings.EVENTSTORE_URL && !existsSync(events)) {
+    // A mistyped DATA_DIR would otherwise give an empty backup that says it is complete.
+    throw new Error(`${resolve(events)} does not exist: nothing to back up (is DATA_DIR right?)`);
+  }
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new Error(`${dir} is not empty: back up into a new or empty directory`);
   }

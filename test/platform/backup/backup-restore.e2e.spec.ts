@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -16,6 +17,7 @@ import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlit
 import { READ_STORE, type ReadStore } from '../../../src/platform/read-store/read-store';
 import { acceptedCustomers, removeDataDir, startApp, TEST_SECRET } from '../../support/app';
 import { dumpReadModels } from '../../support/read-model-dump';
+import { eventually } from '../../support/eventually';
 import { people } from '../../support/tenants';
 
 const run = promisify(execFile);
@@ -24,6 +26,7 @@ const cli = (args: string[], env: Record<string, string>) =>
   run('npm', ['run', '-s', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
 
 const INVITE = 'mutation { requestResellerRelationship(input: {}) { id } }';
+const SEALS = '{ auditLog(filter: { eventTypes: ["AuditSealed"] }) { totalCount } }';
 const mode = (path: string) => statSync(path).mode & 0o777;
 
 async function allEvents(dataDir: string) {
@@ -59,9 +62,14 @@ describe('backup while the server writes, then restore', () => {
   const secret = 'a generated secret kept in DATA_DIR';
 
   beforeAll(async () => {
-    original = await startApp();
+    // Sealed every few events, so the restored chain is checked against seals (R41).
+    original = await startApp({
+      env: { AUDIT_SEAL_EVERY_EVENTS: '3', AUDIT_SEAL_INTERVAL_MS: '200' },
+    });
     const ann = await original.token(people.ann);
     await acceptedCustomers(original, ann, 5);
+    const opal = await original.token(people.opal);
+    await eventually(async () => (await original.gql(opal, SEALS)).data.auditLog.totalCount > 0);
     writeFileSync(join(original.dataDir, 'auth-secret'), secret, { mode: 0o600 });
     backup = join(mkdtempSync(join(tmpdir(), 'partner-ledger-backup-')), 'backup');
     // Partners keep inviting while the backup is taken: it must still be one consistent moment.
@@ -85,9 +93,12 @@ describe('backup while the server writes, then restore', () => {
     removeDataDir(join(backup, '..'));
   });
 
-  it('writes both databases (checkpoints included) and the secret, in a directory only its owner reads', () => {
+  it('writes both databases (checkpoints included), the secret and the seal key, in a directory only its owner reads', () => {
     expect(readdirSync(backup).sort()).toEqual(
-      ['auth-secret', 'events.db', 'read-models.db'].sort(),
+      ['audit-seal-key', 'auth-secret', 'events.db', 'read-models.db'].sort(),
+    );
+    expect(readFileSync(join(backup, 'audit-seal-key'), 'utf8')).toBe(
+      readFileSync(join(original.dataDir, 'audit-seal-key'), 'utf8'),
     );
     expect(mode(backup)).toBe(0o700);
     for (const file of readdirSync(backup)) expect(mode(join(backup, file))).toBe(0o600);
@@ -144,6 +155,19 @@ describe('backup while the server writes, then restore', () => {
       AUTH_SECRET: TEST_SECRET,
     }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining('is not empty') });
-    expect(readdirSync(backup)).toHaveLength(3);
+    expect(readdirSync(backup)).toHaveLength(4);
+  });
+
+  it('refuses a DATA_DIR with no events.db (a mistyped one), and creates no backup', async () => {
+    const target = join(backup, '..', 'from-nowhere');
+    const failed = await cli(['backup', '--', '--to', target], {
+      DATA_DIR: join(backup, '..', 'no-such-data-dir'),
+      AUTH_SECRET: TEST_SECRET,
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(failed).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('nothing to back up'),
+    });
+    expect(existsSync(target)).toBe(false);
   });
 });
