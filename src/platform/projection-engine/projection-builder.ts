@@ -68,11 +68,8 @@ export class ProjectionBuilder {
    * Call inside a transaction.
    */
   begin(projection: Projection): void {
-    const existing = this.builds.get(projection.name);
+    const existing = this.assertNotBuiltElsewhere(projection);
     if (existing) {
-      if (!this.builds.claimable(existing)) {
-        throw new BuildLockedError(projection.name, existing.owner ?? '?', existing.lease_until);
-      }
       if (existing.version === projection.version && existing.state !== 'FAILED') {
         this.builds.hold(projection.name);
         return;
@@ -88,6 +85,18 @@ export class ProjectionBuilder {
       suffix,
       this.previousReadable(projection, suffix),
     );
+  }
+
+  /**
+   * Throws BuildLockedError while another process holds `projection`'s build (an in-place rebuild
+   * must not empty what it builds from, either); answers the build row, if any.
+   */
+  assertNotBuiltElsewhere(projection: Projection): BuildRow | undefined {
+    const existing = this.builds.get(projection.name);
+    if (existing && !this.builds.claimable(existing)) {
+      throw new BuildLockedError(projection.name, existing.owner ?? '?', existing.lease_until);
+    }
+    return existing;
   }
 
   /**

@@ -267,6 +267,7 @@ export class ProjectionEngine implements Projector {
     });
     try {
       this.readStore.transaction(() => {
+        inPlace.forEach((projection) => this.builder.assertNotBuiltElsewhere(projection));
         inPlace.forEach((projection) => this.checkpoints.reset(projection));
         beside.forEach((projection) => this.builder.begin(projection));
       });

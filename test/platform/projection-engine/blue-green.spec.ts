@@ -343,6 +343,17 @@ describe('blue/green projection versions on real SQLite files', () => {
     await expect(refused).rejects.toThrow(`customers is being built by ${owner}`);
     const half = reads.get<{ position: number }>('SELECT position FROM projection_builds');
     expect(half!.position).toBeGreaterThan(0);
+    // In place too: it would empty the live rows the build is to replace, and say it rebuilt them.
+    const live = reads.get<{ position: number }>(
+      "SELECT position FROM projection_checkpoints WHERE name = 'customers'",
+    );
+    const inPlace = second.rebuild(['customers'], { inPlace: true });
+    await expect(inPlace).rejects.toThrow(`customers is being built by ${owner}`);
+    expect(
+      reads.get<{ position: number }>(
+        "SELECT position FROM projection_checkpoints WHERE name = 'customers'",
+      ),
+    ).toEqual(live);
 
     // The first stops renewing its lock (stuck): once it expires the second resumes the build.
     await new Promise((resolve) => setTimeout(resolve, 400));
