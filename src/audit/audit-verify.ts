@@ -62,9 +62,15 @@ export async function verifyAudit(
 }
 
 function auditCheckpoint(readStore: SqlRunner): number {
-  const checkpoint = readStore.get<{ version: number; position: number; state: string }>(
-    "SELECT version, position, state FROM projection_checkpoints WHERE name = 'audit'",
+  // No checkpoints table yet: a read store no projection has run on.
+  const checkpoints = readStore.get<{ name: string }>(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'projection_checkpoints'",
   );
+  const checkpoint =
+    checkpoints &&
+    readStore.get<{ version: number; position: number; state: string }>(
+      "SELECT version, position, state FROM projection_checkpoints WHERE name = 'audit'",
+    );
   if (!checkpoint || checkpoint.state !== 'LIVE') {
     throw new Error('The audit log is not built yet (or is being rebuilt); try again once it is.');
   }

@@ -46,6 +46,9 @@ const exportCommand = new Command('export')
     new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).makeOptionMandatory(),
   )
   .action(async (flags: ExportFlags) => {
+    if (flags.from && flags.to && flags.from >= flags.to) {
+      throw new InvalidArgumentError('--from must be before --to (--to is exclusive)');
+    }
     // A reader that stops early (`| head`) ends the export quietly.
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(0);
@@ -72,8 +75,9 @@ function positiveInteger(value: string): number {
 }
 
 function sealHash(value: string): string {
-  if (!/^[0-9a-f]{64}$/.test(value)) throw new InvalidArgumentError('a seal hash: 64 hex digits');
-  return value;
+  const hash = value.trim().toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hash)) throw new InvalidArgumentError('a seal hash: 64 hex digits');
+  return hash;
 }
 
 /** What a person reads: the verdict and each problem first, then what the chain and log hold. */

@@ -66,7 +66,12 @@ const exportCommand = new Command('export')
     listOf(DAP_STATUSES, 'DAP statuses'),
   )
   .option('--ended', 'relationships the partner ended instead of active ones')
-  .option('--service-usable <name>', 'rows where this service is usable (e.g. Exchange)')
+  .addOption(
+    new Option(
+      '--service-usable <name>',
+      'rows where this service is usable (e.g. Exchange)',
+    ).conflicts('serviceUnusable'),
+  )
   .option('--service-unusable <name>', 'rows where this service is not usable')
   .option('--has-azure-subscriptions <yes|no>', 'with or without Azure subscriptions', yesNo)
   .addOption(new Option('--sort <sort>', 'order').choices(CUSTOMER_SORTS).default('NAME'))

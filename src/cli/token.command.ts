@@ -3,6 +3,7 @@ import { resolveHmacSecret } from '../platform/auth/local-secret';
 import { mintToken } from '../platform/auth/token-minter';
 import { resolve } from 'node:path';
 import { loadSettings } from '../platform/config/settings';
+import { isPrintable } from '../platform/domain/printable-text';
 import { tenantIdArgument, userIdArgument } from './arguments';
 
 const TENANT_KINDS = ['partner', 'customer', 'operator'] as const;
@@ -14,8 +15,15 @@ function tenantKind(value: string): (typeof TENANT_KINDS)[number] {
 }
 
 function ttl(value: string): string {
-  if (!/^\d+\s*[smhdw]$/.test(value))
+  if (!/^\d+\s*[smhdw]$/.test(value) || Number.parseInt(value, 10) === 0)
     throw new InvalidArgumentError('a duration such as 30m, 1h or 7d');
+  return value;
+}
+
+/** A name the server shows other tenants, so one it accepts (R60): no control characters. */
+function shownName(value: string): string {
+  if (!isPrintable(value))
+    throw new InvalidArgumentError('a name without control or text-direction characters (R60)');
   return value;
 }
 
@@ -27,9 +35,9 @@ export const tokenCommand = new Command('token')
   .requiredOption('--kind <kind>', 'tenant kind: partner, customer or operator', tenantKind)
   .option('--roles <roles>', 'comma-separated roles, e.g. AdminAgent,SalesAgent or GlobalAdmin', '')
   .requiredOption('--user <id>', 'user id (sub)', userIdArgument)
-  .requiredOption('--name <name>', 'user display name')
-  .option('--tenant-name <name>', 'tenant display name')
-  .option('--domain <domain>', 'tenant primary domain (customers)')
+  .requiredOption('--name <name>', 'user display name', shownName)
+  .option('--tenant-name <name>', 'tenant display name', shownName)
+  .option('--domain <domain>', 'tenant primary domain (customers)', shownName)
   .option('--ttl <duration>', 'lifetime', ttl, '1h')
   .action(async (options: Record<string, string>) => {
     const settings = loadSettings();

@@ -106,6 +106,15 @@ describe('audit verify: the hash-chained log re-derived from the event store', (
     }
   }
 
+  it('R41: a read store no projection ran on says the audit log is not built yet', async () => {
+    const fresh = new ReadStore(join(dir, 'fresh-read-models.db'));
+    try {
+      await expect(verifyAudit(store, fresh)).rejects.toThrow('The audit log is not built yet');
+    } finally {
+      fresh.close();
+    }
+  });
+
   it('R41: an untouched log verifies, every entry chained to the one before it', async () => {
     const head = await store.headPosition();
     const outcome = await verifyAudit(store, reads);

@@ -229,6 +229,89 @@ describe('the command line', () => {
     expect(stderr).toContain('signed with AUTH_SECRET');
   });
 
+  it('arguments that contradict themselves or make what the server refuses exit 1 and write nothing', async () => {
+    const refusals: [string[], string][] = [
+      [
+        [
+          'customers',
+          '--',
+          'export',
+          '--partner',
+          'partner-0',
+          '--service-usable',
+          'Exchange',
+          '--service-unusable',
+          'Exchange',
+        ],
+        'cannot be used with option',
+      ],
+      [
+        [
+          'audit',
+          '--',
+          'export',
+          '--customer',
+          'customer-0',
+          '--format',
+          'csv',
+          '--from',
+          '2030-01-01',
+          '--to',
+          '2020-01-01',
+        ],
+        '--from must be before --to',
+      ],
+      [
+        [
+          'token',
+          '--',
+          '--tenant',
+          't',
+          '--kind',
+          'partner',
+          '--user',
+          'u',
+          '--name',
+          'U',
+          '--ttl',
+          '0s',
+        ],
+        'a duration',
+      ],
+      [
+        [
+          'token',
+          '--',
+          '--tenant',
+          't',
+          '--kind',
+          'partner',
+          '--user',
+          'u',
+          '--name',
+          'Ann\u202egnp.exe',
+        ],
+        'control or text-direction',
+      ],
+    ];
+    for (const [args, message] of refusals) {
+      const failed = await npm(args, env).catch(
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+      expect(failed).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: expect.stringContaining(message),
+      });
+    }
+    // A seal hash copied in upper case is the same hash.
+    await npm(['projections', '--', 'rebuild'], env);
+    const anchored = await npm(['audit', '--', 'verify', '--anchor', 'A'.repeat(64)], env).catch(
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(anchored.stdout).toContain(`anchored hash ${'a'.repeat(64)}`);
+  });
+
   it('--version prints the version from package.json', async () => {
     const { stdout } = await run(
       process.execPath,
