@@ -11,12 +11,13 @@ import { createEventStore } from '../platform/event-store/event-store.factory';
 import { ProjectionEngine } from '../platform/projection-engine/projection-engine';
 import type { ReadStore } from '../platform/read-store/read-store';
 import { createReadStore } from '../platform/read-store/read-store.factory';
-import { reportOpenedStores } from './opened-stores';
+import { assertStoreExists, reportOpenedStores } from './opened-stores';
 
 async function withStores<T>(
   work: (store: EventStore, readStore: ReadStore, settings: Settings) => Promise<T>,
 ) {
   const settings = loadSettings();
+  assertStoreExists(settings);
   const store = createEventStore(settings);
   const readStore = createReadStore(settings);
   reportOpenedStores(settings);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { backupDataDir } from '../platform/backup/backup';
 import { loadSettings } from '../platform/config/settings';
 import { describeEventStore } from '../platform/event-store/event-store.factory';
-import { reportOpenedStores } from './opened-stores';
+import { assertStoreExists, reportOpenedStores } from './opened-stores';
 
 export const backupCommand = new Command('backup')
   .description(
@@ -13,6 +13,8 @@ export const backupCommand = new Command('backup')
   .requiredOption('--to <dir>', 'a new or empty directory (created 700; files 600)')
   .action(async (options: { to: string }) => {
     const settings = loadSettings();
+    // A mistyped DATA_DIR would otherwise give an empty backup that says it is complete.
+    assertStoreExists(settings);
     reportOpenedStores(settings);
     const report = await backupDataDir(settings, options.to);
     for (const file of report.files) {

@@ -19,7 +19,7 @@ import { createEventStore } from '../platform/event-store/event-store.factory';
 import { ProjectionEngine } from '../platform/projection-engine/projection-engine';
 import { createReadStore } from '../platform/read-store/read-store.factory';
 import { tenantIdArgument } from './arguments';
-import { reportOpenedStores } from './opened-stores';
+import { assertStoreExists, reportOpenedStores } from './opened-stores';
 
 const listOf =
   <T extends string>(allowed: readonly T[], what: string) =>
@@ -82,6 +82,7 @@ const exportCommand = new Command('export')
       throw error;
     });
     const settings = loadSettings();
+    assertStoreExists(settings);
     const store = createEventStore(settings);
     const readStore = createReadStore(settings);
     reportOpenedStores(settings);

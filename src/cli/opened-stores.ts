@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Settings } from '../platform/config/settings';
 import { describeEventStore } from '../platform/event-store/event-store.factory';
 import { describeReadStore } from '../platform/read-store/read-store.factory';
@@ -7,4 +9,15 @@ export function reportOpenedStores(settings: Settings, readModels = true): void 
   const stores = [`event store: ${describeEventStore(settings)}`];
   if (readModels) stores.push(`read models: ${describeReadStore(settings)}`);
   console.error(`partner-ledger: ${stores.join('; ')}`);
+}
+
+/**
+ * For a command that works on an existing store: refuses a DATA_DIR with no events.db (a mistyped
+ * one), where opening the stores would create empty ones and the command would report on them.
+ */
+export function assertStoreExists(settings: Settings): void {
+  const events = join(settings.DATA_DIR, 'events.db');
+  if (!settings.EVENTSTORE_URL && !existsSync(events)) {
+    throw new Error(`${resolve(events)} does not exist: no event store there (is DATA_DIR right?)`);
+  }
 }

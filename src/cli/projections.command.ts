@@ -7,12 +7,13 @@ import type { ProjectionStatus } from '../platform/projection-engine/projection'
 import { parallelReplayOf } from '../platform/projection-engine/parallel-replay';
 import { ProjectionEngine } from '../platform/projection-engine/projection-engine';
 import { openCheckedReadStore } from '../platform/read-store/read-store.factory';
-import { reportOpenedStores } from './opened-stores';
+import { assertStoreExists, reportOpenedStores } from './opened-stores';
 
 async function withEngine<T>(
   work: (engine: ProjectionEngine, head: number) => Promise<T>,
 ): Promise<T> {
   const settings = loadSettings();
+  assertStoreExists(settings);
   const store = createEventStore(settings);
   const readStore = openCheckedReadStore(settings, (line) =>
     console.error(`partner-ledger: ${line}`),

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -304,6 +304,21 @@ describe('the command line', () => {
         stderr: expect.stringContaining(message),
       });
     }
+    // A mistyped DATA_DIR: refused, and nothing created there.
+    const mistyped = join(dataDir, 'no-such-dir');
+    for (const args of [
+      ['projections', '--', 'status'],
+      ['audit', '--', 'verify'],
+    ]) {
+      const failed = await npm(args, { ...env, DATA_DIR: mistyped }).catch(
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(failed).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('no event store there'),
+      });
+    }
+    expect(existsSync(mistyped)).toBe(false);
     // A seal hash copied in upper case is the same hash.
     await npm(['projections', '--', 'rebuild'], env);
     const anchored = await npm(['audit', '--', 'verify', '--anchor', 'A'.repeat(64)], env).catch(

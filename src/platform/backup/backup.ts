@@ -36,11 +36,6 @@ export interface BackupReport {
  */
 export async function backupDataDir(settings: Settings, target: string): Promise<BackupReport> {
   const dir = resolve(target);
-  const events = join(settings.DATA_DIR, 'events.db');
-  if (!settings.EVENTSTORE_URL && !existsSync(events)) {
-    // A mistyped DATA_DIR would otherwise give an empty backup that says it is complete.
-    throw new Error(`${resolve(events)} does not exist: nothing to back up (is DATA_DIR right?)`);
-  }
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new Error(`${dir} is not empty: back up into a new or empty directory`);
   }

@@ -166,7 +166,7 @@ describe('backup while the server writes, then restore', () => {
     }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({
       code: 1,
-      stderr: expect.stringContaining('nothing to back up'),
+      stderr: expect.stringContaining('no event store there'),
     });
     expect(existsSync(target)).toBe(false);
   });
