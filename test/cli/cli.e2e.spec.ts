@@ -230,6 +230,7 @@ describe('the command line', () => {
   });
 
   it('arguments that contradict themselves or make what the server refuses exit 1 and write nothing', async () => {
+    const token = ['token', '--', '--tenant', 't', '--kind', 'partner', '--user', 'u'];
     const refusals: [string[], string][] = [
       [
         [
@@ -261,38 +262,8 @@ describe('the command line', () => {
         ],
         '--from must be before --to',
       ],
-      [
-        [
-          'token',
-          '--',
-          '--tenant',
-          't',
-          '--kind',
-          'partner',
-          '--user',
-          'u',
-          '--name',
-          'U',
-          '--ttl',
-          '0s',
-        ],
-        'a duration',
-      ],
-      [
-        [
-          'token',
-          '--',
-          '--tenant',
-          't',
-          '--kind',
-          'partner',
-          '--user',
-          'u',
-          '--name',
-          'Ann\u202egnp.exe',
-        ],
-        'control or text-direction',
-      ],
+      [[...token, '--name', 'U', '--ttl', '0s'], 'a duration'],
+      [[...token, '--name', 'Ann\u202egnp.exe'], 'control or text-direction'],
     ];
     for (const [args, message] of refusals) {
       const failed = await npm(args, env).catch(

@@ -14,14 +14,15 @@ const CUSTOMERS = `{ customers { nodes { tenantId } } }`;
 const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true }) { id } }`;
 const INVITATIONS = `{ invitationsConnection { totalCount } }`;
 
-describe('a corrupt read-models.db', () => {
+describe('read models the server cannot trust at start', () => {
   let app: TestApp | undefined;
-  afterAll(async () => {
+  afterEach(async () => {
     await app?.close();
     if (app) removeDataDir(app.dataDir);
+    app = undefined;
   });
 
-  it('is detected at start, set aside with a log line naming the file, and the read models are rebuilt', async () => {
+  it('a corrupt read-models.db is detected at start, set aside with a log line naming the file, and the read models are rebuilt', async () => {
     const { dataDir } = await dataDirWithAcceptedInvitation();
     const file = resolve(dataDir, 'read-models.db');
     writeFileSync(file, 'not a database\n'.repeat(1000));
@@ -37,16 +38,8 @@ describe('a corrupt read-models.db', () => {
     const line = logs.lines.find((candidate) => String(candidate.msg).includes(file));
     expect(line?.msg).toContain(`set aside as ${join(dataDir, aside[0])}`);
   });
-});
 
-describe('read models ahead of the events', () => {
-  let app: TestApp | undefined;
-  afterAll(async () => {
-    await app?.close();
-    if (app) removeDataDir(app.dataDir);
-  });
-
-  it('are detected at start (an events.db that lost its last events), set aside and rebuilt, so new events show', async () => {
+  it('read models ahead of the events are detected at start (an events.db that lost its last events), set aside and rebuilt, so new events show', async () => {
     const { dataDir } = await dataDirWithAcceptedInvitation();
     const events = new Database(join(dataDir, 'events.db'));
     // The acceptance and what followed it are gone, as a lost write-ahead log or an older copy would leave it.
