@@ -194,7 +194,10 @@ export class Checkpoints {
                 build,
                 head,
                 deadLetters.get(projection.name + build.suffix) ?? 0,
-                row !== undefined && projection.previous?.version === row.version,
+                // A same-version rebuild: the live rows are this version's, kept up by whoever runs it.
+                row !== undefined &&
+                  (row.version === projection.version ||
+                    projection.previous?.version === row.version),
               ),
             }
           : {}),

@@ -196,7 +196,7 @@ export interface BuildStatus {
   leaseExpiresAt: string | null;
   error?: string;
   deadLetters: number;
-  /** The live version is the one the new version declares `previous`: it keeps up until the switch. */
+  /** The live version is this one (a rebuild of the same version) or the one it declares `previous`: it keeps up until the switch. */
   liveKeptUp: boolean;
 }
 

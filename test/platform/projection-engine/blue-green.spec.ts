@@ -335,7 +335,10 @@ describe('blue/green projection versions on real SQLite files', () => {
     const firstRebuild = first.rebuild(['customers']);
     gate.pass(3);
     await gate.waiting();
-    const owner = (await first.status()).find((row) => row.name === 'customers')!.build!.owner!;
+    const building = (await first.status()).find((row) => row.name === 'customers')!.build!;
+    const owner = building.owner!;
+    // The same version rebuilt beside itself: the live rows are kept up meanwhile, and it says so.
+    expect(building).toMatchObject({ version: customersProjection.version, liveKeptUp: true });
 
     const second = engine(store, readStore('lock.db'), PROJECTIONS, { buildLeaseMs: 300 });
     const refused = second.rebuild(['customers']);
