@@ -49,7 +49,7 @@ export class ProjectionBuildStatus {
   deadLetters!: number;
   @Field({
     description:
-      'True when the new version declares the live one as its previous: the live one goes on applying new events until the switch (read-your-writes holds). False: the live one is served as it was left.',
+      'True when the live version is the one being rebuilt (a same-version rebuild) or the one the new version declares as its previous: the live one goes on applying new events until the switch (read-your-writes holds). False: the live one is served as it was left.',
   })
   liveKeptUp!: boolean;
 }
