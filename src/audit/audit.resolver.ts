@@ -6,7 +6,7 @@ import {
   auditScopeOf,
   inAuditScope,
   mayReadStream,
-  maySeeStreamEvent,
+  isAnotherTenants,
   type StreamParties,
 } from './domain/audit-visibility';
 import { STREAM_FOLDERS, type StreamFolder } from '../platform/capability';
@@ -136,7 +136,7 @@ export class AuditResolver {
   }
 
   @Query(() => [HistoryEvent], {
-    description: `R43: one aggregate’s events in order, each with its state after; NOT_FOUND unless the caller may read them (R42). An event the caller could not read in auditLog shows no actor (R42); in a stream of several tenants (a partner’s GDAP stream, a customer’s Autopilot stream) a customer sees only the events in its tenant and a partner only those naming it. A long stream is read a window at a time: from \`fromRevision\` (default 0), at most \`maxCount\` events (1 to ${HISTORY_MAX_COUNT}; default: to the end); an answer that would pass GRAPHQL_MAX_RESPONSE_BYTES is refused with RESPONSE_TOO_LARGE naming the revision it passed it at. Who may read is judged by the events up to the window’s end.`,
+    description: `R43: one aggregate’s events in order, each with its state after; NOT_FOUND unless the caller may read them (R42). An event the caller could not read in auditLog shows no actor (R42); in a stream of several tenants (a partner’s GDAP stream, a customer’s Autopilot stream) an event naming another tenant of the caller’s kind is left out, and the state from it on; a fence written for a partner does not make it a reader. A long stream is read a window at a time: from \`fromRevision\` (default 0), at most \`maxCount\` events (1 to ${HISTORY_MAX_COUNT}; default: to the end); an answer that would pass GRAPHQL_MAX_RESPONSE_BYTES is refused with RESPONSE_TOO_LARGE naming the revision it passed it at. Who may read is judged by the events up to the window’s end.`,
   })
   async history(
     @CurrentActor() actor: Actor,
@@ -148,29 +148,29 @@ export class AuditResolver {
       throw invalidInput(`${quote(streamId)} is not a stream name (category-id).`);
     }
     const window = historyWindow(fromRevision, maxCount);
-    const { items, parties } = await readHistory(
+    const anotherTenants = (parties: StreamParties) => isAnotherTenants(actor, parties);
+    const { items, readers } = await readHistory(
       this.store,
       streamId,
       window,
       this.streamFolderOf(streamId),
       this.settings.GRAPHQL_MAX_RESPONSE_BYTES,
+      anotherTenants,
     );
-    if (parties.length === 0 || !mayReadStream(actor, parties)) {
+    if (readers.length === 0 || !mayReadStream(actor, readers)) {
       throw notFound('No such stream among those you may read.');
     }
     const scope = auditScopeOf(actor);
-    // The aggregate's state holds every tenant's part: shown only to a caller who sees them all.
-    const seesAll = parties.every((party) => maySeeStreamEvent(actor, party));
     return items
-      .filter((item) => maySeeStreamEvent(actor, item.parties))
-      .map(({ event, parties: ofEvent, stateAfter }) => ({
+      .filter((item) => !anotherTenants(item.parties))
+      .map(({ event, parties: ofEvent, stateAfter, afterAnotherTenants }) => ({
         position: event.position,
         revision: event.revision,
         type: event.type,
         ...whoAndWhen(scope, event, ofEvent),
         data: historyData(event),
         unreadable: event.malformed ?? null,
-        stateAfter: seesAll ? stateAfter : null,
+        stateAfter: afterAnotherTenants ? null : stateAfter,
       }));
   }
 

@@ -71,7 +71,7 @@ export class HistoryEvent {
   @Field(() => GraphQLJSON, {
     nullable: true,
     description:
-      'Null for a stream kind without a decider, and for a caller who does not see every event of the stream (its state holds the other tenants’ part, R42).',
+      'Null for a stream kind without a decider, and from the first event of another tenant of the caller’s kind on (the state holds that tenant’s part, R42).',
   })
   stateAfter!: unknown;
 }

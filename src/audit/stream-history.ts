@@ -4,8 +4,11 @@ import { invalidInput } from '../platform/domain/domain-error';
 import type { EventStore, RecordedEvent } from '../platform/event-store/event-store';
 import { partiesOf } from '../../projections/audit/audit-entry';
 import type { StreamParties } from './domain/audit-visibility';
+import type { PartnerAccessRevocationStarted } from '../platform/domain/revocation-fences';
 import { domainEventOf } from '../platform/event-store/unreadable-events';
 import { toJsonState } from './state-json';
+
+const FENCE_EVENT: PartnerAccessRevocationStarted['type'] = 'PartnerAccessRevocationStarted';
 
 /** Which events of a stream one `history` answer holds: from a revision, at most so many. */
 export interface HistoryWindow {
@@ -25,7 +28,19 @@ export interface HistoryItem {
   event: RecordedEvent;
   parties: StreamParties;
   stateAfter: unknown;
+  /** An event up to this one was another tenant's (`isAnotherTenants`): the state holds its part. */
+  afterAnotherTenants: boolean;
 }
+
+/**
+ * Whose stream an event makes it, for who may read it: a fence a customer's revocation wrote into
+ * its own stream (its Autopilot registry, a pair's service requests) is the customer's, not the
+ * fenced partner's, which may read the stream only through events of its own.
+ */
+const readerOf = (event: RecordedEvent, parties: StreamParties): StreamParties =>
+  event.type === FENCE_EVENT
+    ? { partnerTenantId: null, customerTenantId: parties.customerTenantId }
+    : parties;
 
 /** The window asked for, checked: INVALID_INPUT for a negative revision or a count out of range. */
 export function historyWindow(
@@ -48,8 +63,9 @@ const tooLarge = (streamId: string, window: HistoryWindow, revision: number, max
   );
 
 /**
- * R43: the window's events in order, each with the state after it, and the parties of every event
- * up to its end, once each (what decides who may read the stream, R42). The stream is read in
+ * R43: the window's events in order, each with the state after it (and whether an event up to it
+ * was `anotherTenants'`), and the readers of every event up to its end, once each (what decides
+ * who may read the stream, R42: readerOf). The stream is read in
  * chunks and folded from its start, since each state needs every event before it; the window's
  * events and states are measured as they are built, and an answer that would pass `maxBytes` is
  * refused (RESPONSE_TOO_LARGE) as soon as it does, so no stream is held or answered whole.
@@ -60,9 +76,11 @@ export async function readHistory(
   window: HistoryWindow,
   decider: StreamFolder | undefined,
   maxBytes: number,
-): Promise<{ items: HistoryItem[]; parties: StreamParties[] }> {
+  anotherTenants: (parties: StreamParties) => boolean = () => false,
+): Promise<{ items: HistoryItem[]; readers: StreamParties[] }> {
   const items: HistoryItem[] = [];
-  const parties = new Map<string, StreamParties>();
+  const readers = new Map<string, StreamParties>();
+  let afterAnotherTenants = false;
   const end = window.maxCount === null ? Infinity : window.fromRevision + window.maxCount;
   let state = decider?.initialState;
   let bytes = 0;
@@ -76,18 +94,20 @@ export async function readHistory(
       const readable = domainEventOf(event);
       if (decider && readable) state = decider.evolve(state, readable);
       const ofEvent = partiesOf(event);
-      parties.set(`${ofEvent.partnerTenantId} ${ofEvent.customerTenantId}`, ofEvent);
+      const reader = readerOf(event, ofEvent);
+      readers.set(`${reader.partnerTenantId} ${reader.customerTenantId}`, reader);
+      afterAnotherTenants ||= anotherTenants(ofEvent);
       if (event.revision < window.fromRevision) continue;
       const stateAfter = decider
         ? toJsonState(decider.viewAfter?.(state, readable) ?? state)
         : null;
       bytes += jsonLength(event.data) + jsonLength(stateAfter);
       if (bytes > maxBytes) throw tooLarge(streamId, window, event.revision, maxBytes);
-      items.push({ event, parties: ofEvent, stateAfter });
+      items.push({ event, parties: ofEvent, stateAfter, afterAnotherTenants });
     }
     if (chunk.length < CHUNK) break;
   }
-  return { items, parties: [...parties.values()] };
+  return { items, readers: [...readers.values()] };
 }
 
 /**

@@ -110,8 +110,8 @@ describe.each(STORES)('history of a long stream, a window at a time (R43, %s)', 
     expect((await read(EVENTS, 10)).items).toEqual([]);
   });
 
-  it('R42: who may read is judged by the parties of the events up to the window’s end, each once', async () => {
-    expect((await read(440, 5)).parties).toEqual([
+  it('R42: who may read is judged by the readers of the events up to the window’s end, each once', async () => {
+    expect((await read(440, 5)).readers).toEqual([
       { partnerTenantId: 'contoso-partners', customerTenantId: 'fabrikam' },
     ]);
   });

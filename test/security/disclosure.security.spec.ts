@@ -12,7 +12,8 @@ const GDAP_APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(in
 const GDAP_TERMINATE = `mutation ($id: ID!) { terminateDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 const AUTOPILOT_DEVICE = `mutation { addAutopilotDevices(input: { customerTenantId: "fabrikam", source: INTUNE,
   devices: [{ serialNumber: "FAB-SECRET-001", manufacturer: "Contoso HW", model: "X1" }] }) { id } }`;
-const STREAM = `query ($id: String!) { history(streamId: $id) { data stateAfter } }`;
+const STREAM = `query ($id: String!) { history(streamId: $id) { type data stateAfter } }`;
+const AUTOPILOT_PROFILE = `mutation { createAutopilotProfile(input: { customerTenantId: "fabrikam", name: "Fabrikam laptops" }) { id } }`;
 const ACCESS = `query ($u: ID) { effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "woodgrove", userId: $u) { partnerTenantId customerTenantId userId capabilities { role action allowed reason rule } } }`;
 
 describe('disclosure: answers tell callers no more than R42 and R17 let them see', () => {
@@ -76,6 +77,14 @@ describe('disclosure: answers tell callers no more than R42 and R17 let them see
 
   it('R42, R43: in a stream of several tenants, history shows each caller only its tenant’s events, and no state', async () => {
     const otto = await app.token(people.otto);
+    const history = async (token: string, streamId: string) =>
+      (await app.gql(token, STREAM, { id: streamId })).data?.history as
+        | {
+            type: string;
+            data: { relationshipId?: string; customerTenantId?: string; partnerTenantId?: string };
+            stateAfter: unknown;
+          }[]
+        | undefined;
     const wes = await app.token(people.wes);
     const create = async (customerTenantId: string) =>
       (
@@ -91,37 +100,76 @@ describe('disclosure: answers tell callers no more than R42 and R17 let them see
       ).data.createDelegatedAdminRelationship.id as string;
     const forFabrikam = await create('fabrikam');
     const forWoodgrove = await create('woodgrove');
-    await app.gql(fay, AUTOPILOT_DEVICE);
+    expect((await app.gql(ann, AUTOPILOT_PROFILE)).errors).toBeUndefined();
+    expect((await app.gql(fay, AUTOPILOT_DEVICE)).errors).toBeUndefined();
+    // Contoso's history of the registry it works in: every event (the customer's act without its
+    // actor, R42), each with the state after it.
+    const beforeOtto = (await history(ann, 'autopilot-fabrikam'))!;
+    // Fay's removal of DAP fenced it for Contoso (beforeAll), then Ann's profile, then Fay's device.
+    expect(beforeOtto.map((event) => event.type)).toEqual([
+      'PartnerAccessRevocationStarted',
+      'AutopilotProfileCreated',
+      'AutopilotDeviceAdded',
+    ]);
+    expect(beforeOtto.every((event) => event.stateAfter !== null)).toBe(true);
     await app.gql(otto, GDAP_REQUEST, { id: forFabrikam });
     expect((await app.gql(fay, GDAP_APPROVE, { id: forFabrikam })).errors).toBeUndefined();
     // Ending a GDAP relationship fences the customer's Autopilot stream (R70): Otto's event there.
     expect((await app.gql(otto, GDAP_TERMINATE, { id: forFabrikam })).errors).toBeUndefined();
 
-    const history = async (token: string, streamId: string) =>
-      (await app.gql(token, STREAM, { id: streamId })).data.history as {
-        data: { relationshipId?: string; customerTenantId?: string; partnerTenantId?: string };
-        stateAfter: unknown;
-      }[];
-    const ofOtto = await history(fay, 'gdap-other-partners');
-    expect(ofOtto.length).toBeGreaterThan(0);
+    // Fabrikam's events only; the state up to the first of Woodgrove's (revision 1), none after.
+    const ofOtto = (await history(fay, 'gdap-other-partners'))!;
     expect(new Set(ofOtto.map((event) => event.data.relationshipId))).toEqual(
       new Set([forFabrikam]),
     );
-    expect(ofOtto.every((event) => event.stateAfter === null)).toBe(true);
-    const ofOttoForWes = await history(wes, 'gdap-other-partners');
+    expect(ofOtto[0].stateAfter).not.toBeNull();
+    expect(ofOtto.slice(1).every((event) => event.stateAfter === null)).toBe(true);
+    const ofOttoForWes = (await history(wes, 'gdap-other-partners'))!;
     expect(new Set(ofOttoForWes.map((event) => event.data.relationshipId))).toEqual(
       new Set([forWoodgrove]),
     );
     expect(JSON.stringify(ofOttoForWes)).not.toContain('fabrikam');
     // The partner itself sees its whole stream, with the state.
-    const whole = await history(otto, 'gdap-other-partners');
+    const whole = (await history(otto, 'gdap-other-partners'))!;
     expect(whole.length).toBe(ofOtto.length + ofOttoForWes.length);
     expect(whole.at(-1)?.stateAfter).not.toBeNull();
 
-    const autopilot = await history(otto, 'autopilot-fabrikam');
-    expect(autopilot.length).toBeGreaterThan(0);
-    expect(autopilot.every((event) => event.data.partnerTenantId === 'other-partners')).toBe(true);
-    expect(JSON.stringify(autopilot)).not.toContain('FAB-SECRET-001');
-    expect(JSON.stringify(await history(fay, 'autopilot-fabrikam'))).toContain('FAB-SECRET-001');
+    // The fence the revocation wrote for Otto into Fabrikam's registry makes it no reader of it.
+    const forOtto = await app.gql(otto, STREAM, { id: 'autopilot-fabrikam' });
+    expect(forOtto.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(JSON.stringify(forOtto)).not.toContain('FAB-SECRET-001');
+    // Contoso goes on reading it, without Otto's fence, and without the state from it on.
+    expect(
+      (await app.gql(ann, AUTOPILOT_PROFILE.replace('laptops', 'desktops'))).errors,
+    ).toBeUndefined();
+    const afterOtto = (await history(ann, 'autopilot-fabrikam'))!;
+    expect(afterOtto.at(-1)).toMatchObject({ type: 'AutopilotProfileCreated', stateAfter: null });
+    expect(afterOtto.slice(0, beforeOtto.length)).toEqual(beforeOtto);
+    expect(afterOtto.every((event) => event.data.partnerTenantId !== 'other-partners')).toBe(true);
+    expect(JSON.stringify(await history(fay, 'autopilot-fabrikam'))).toContain('other-partners');
+  });
+
+  it('R42, R43: in a stream of one pair, the partner reads the customer’s acts too (no actor), with the state', async () => {
+    const provisioned = await app.gql(
+      ann,
+      `mutation { provisionAzureSubscription(input: { customerTenantId: "fabrikam", displayName: "Shared" }) { id } }`,
+    );
+    const subscriptionId = provisioned.data.provisionAzureSubscription.id as string;
+    const assigned = await app.gql(
+      fay,
+      `mutation ($id: ID!) { assignSubscriptionRole(input: { subscriptionId: $id, role: READER,
+        principal: { kind: CUSTOMER_USER, userId: "bob" } }) { id } }`,
+      { id: subscriptionId },
+    );
+    expect(assigned.errors).toBeUndefined();
+    const history = await app.gql(
+      ann,
+      'query ($id: String!) { history(streamId: $id) { type actor { userId } stateAfter } }',
+      { id: `subscription-${subscriptionId}` },
+    );
+    const events = history.data.history as { actor: unknown; stateAfter: unknown }[];
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    expect(events.at(-1)?.actor).toBeNull();
+    expect(events.every((event) => event.stateAfter !== null)).toBe(true);
   });
 });

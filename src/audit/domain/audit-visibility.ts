@@ -97,16 +97,16 @@ export function mayReadStream(actor: Actor, parties: readonly StreamParties[]): 
 }
 
 /**
- * R42, R43: which events of a stream it may read (mayReadStream) the caller sees. A stream may
- * hold several tenants' events (a partner's GDAP stream, every customer's; a customer's Autopilot
- * stream, several partners' fences and profiles): a customer Global admin sees those in its tenant
- * (and those in no customer's, such as an invitation's creation before its acceptance), a partner
- * user only those that name its own tenant.
+ * R42, R43: whether an event of a stream the caller may read (mayReadStream) is another tenant's:
+ * it names another customer than the caller's (for a customer's Global admin) or another partner
+ * (for a partner user). A stream may hold several tenants' events (a partner's GDAP stream, every
+ * customer's; a customer's Autopilot stream, several partners' profiles and fences): such an event
+ * is left out of the caller's history, and so is the state from it on, which holds its part.
  */
-export function maySeeStreamEvent(actor: Actor, party: StreamParties): boolean {
-  if (isOperator(actor)) return true;
+export function isAnotherTenants(actor: Actor, party: StreamParties): boolean {
+  if (isOperator(actor)) return false;
   if (isCustomerGlobalAdmin(actor)) {
-    return party.customerTenantId === actor.tenantId || party.customerTenantId === null;
+    return party.customerTenantId !== null && party.customerTenantId !== actor.tenantId;
   }
-  return party.partnerTenantId === actor.tenantId;
+  return party.partnerTenantId !== null && party.partnerTenantId !== actor.tenantId;
 }
