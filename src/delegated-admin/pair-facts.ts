@@ -15,6 +15,7 @@ export async function pairRelationships(
   aggregates: AggregateStore,
   partnerTenantId: string,
   customerTenantId: string,
+  now: Date,
 ): Promise<{ relationshipActive: boolean; gdapRelationshipInForce: boolean }> {
   const [relationship, gdap] = await Promise.all([
     aggregates.load(streamIds.relationship(partnerTenantId, customerTenantId), relationshipDecider),
@@ -22,7 +23,7 @@ export async function pairRelationships(
   ]);
   return {
     relationshipActive: relationship.state.active,
-    gdapRelationshipInForce: inForceWith(gdap.state, customerTenantId),
+    gdapRelationshipInForce: inForceWith(gdap.state, customerTenantId, now),
   };
 }
 

@@ -1,4 +1,6 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CLOCK, type Clock } from '../platform/config/clock';
 import { dapGrantDecider } from './domain/dap-grant/dap-grant.decider';
 import { streamIds } from '../platform/domain/streams';
 import { AggregateStore } from '../platform/write/aggregate-store';
@@ -28,6 +30,7 @@ export class RemoveDelegatedAdminPrivilegesHandler implements ICommandHandler<Re
   constructor(
     private readonly aggregates: AggregateStore,
     private readonly revocations: Revocations,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ context, command, resumeAtRevision }: RemoveDelegatedAdminPrivileges) {
@@ -37,7 +40,12 @@ export class RemoveDelegatedAdminPrivilegesHandler implements ICommandHandler<Re
       decider: dapGrantDecider,
       command: {
         ...command,
-        ...(await pairRelationships(this.aggregates, partnerTenantId, customerTenantId)),
+        ...(await pairRelationships(
+          this.aggregates,
+          partnerTenantId,
+          customerTenantId,
+          this.clock.now(),
+        )),
       },
       revoking: 'DELEGATED_ADMIN',
       pair: { partnerTenantId, customerTenantId },

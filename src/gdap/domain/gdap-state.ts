@@ -45,11 +45,17 @@ export const initialGdapState: GdapState = { relationships: OrderedMap() };
 /** Statuses in which a relationship's active assignments grant their roles (R67). */
 export const GRANTING: readonly GdapRelationshipStatus[] = ['active', 'expiring'];
 
-/** R15: whether the partner has a relationship in force with the customer (approved, not ended). */
-export const inForceWith = (state: GdapState, customerTenantId: string): boolean =>
+/**
+ * R15, R67: whether the partner has a relationship in force with the customer at `now`: approved,
+ * not ended, and before its end date whether or not its expiry is recorded yet.
+ */
+export const inForceWith = (state: GdapState, customerTenantId: string, now: Date): boolean =>
   namedRelationships(state).some(
     (relationship) =>
-      relationship.customerTenantId === customerTenantId && GRANTING.includes(relationship.status),
+      relationship.customerTenantId === customerTenantId &&
+      GRANTING.includes(relationship.status) &&
+      relationship.endDateTime !== null &&
+      new Date(relationship.endDateTime) > now,
   );
 
 /** A relationship no longer counts toward name uniqueness once deleted (R60). */

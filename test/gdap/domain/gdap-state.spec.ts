@@ -1,9 +1,19 @@
 import { OrderedMap } from 'immutable';
 import { gdapDecider } from '../../../src/gdap/domain/gdap.decider';
 import type { GdapEvent } from '../../../src/gdap/domain/events';
-import { namedRelationships } from '../../../src/gdap/domain/gdap-state';
+import { inForceWith, namedRelationships } from '../../../src/gdap/domain/gdap-state';
 import { fold } from '../../../src/platform/domain/decider';
-import { ann, approve, at, createCommand, REL, REL2, requestApproval } from './gdap.fixtures';
+import {
+  ann,
+  approve,
+  at,
+  createCommand,
+  FABRIKAM,
+  historyOf,
+  REL,
+  REL2,
+  requestApproval,
+} from './gdap.fixtures';
 
 const THIRD = '44444444-4444-4444-8444-444444444444@contoso-partners';
 
@@ -61,5 +71,16 @@ describe('the GDAP state folds without copying the relationships', () => {
       }),
     );
     expect([...deleted.relationships.keys()]).toEqual([REL, THIRD]);
+  });
+});
+
+describe('a relationship in force with a customer', () => {
+  it('R15, R67: from its approval to its end date, whether or not its expiry is recorded yet', () => {
+    const approved = historyOf([createCommand(), 0], [requestApproval(), 0], [approve(), 1]);
+    const state = fold(gdapDecider, approved);
+    expect(inForceWith(fold(gdapDecider, approved.slice(0, 2)), FABRIKAM, at(1))).toBe(false);
+    expect(inForceWith(state, FABRIKAM, at(730))).toBe(true); // P730D from day 1
+    expect(inForceWith(state, FABRIKAM, at(731))).toBe(false); // still active: no expiry recorded
+    expect(inForceWith(state, 'northwind', at(2))).toBe(false);
   });
 });
