@@ -27,7 +27,8 @@ const ROW_CHANGING = new Set<string>([
 const GDAP_ROW_CHANGING = new Set<string>([
   'DelegatedAdminRelationshipApproved',
   'DelegatedAdminRelationshipExpired',
-  'DelegatedAdminRelationshipTerminated',
+  // A relationship grants nothing from its termination's request on (R64).
+  'DelegatedAdminRelationshipTerminationRequested',
 ] satisfies EventType[]);
 
 /**
@@ -69,17 +70,37 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
   }
 
   private publish(events: readonly RecordedEvent[]): void {
-    for (const event of events) {
+    const changes = events.flatMap((event) => {
       const gdapChange = GDAP_ROW_CHANGING.has(event.type);
-      if (!gdapChange && !ROW_CHANGING.has(event.type)) continue;
+      if (!gdapChange && !ROW_CHANGING.has(event.type)) return [];
       // Skips (and counts) an event it cannot read, bad data included: a live update never throws.
       const current = domainEventOf(event);
-      if (!current) continue;
+      if (!current) return [];
       const { partnerTenantId, customerTenantId } = pairOf(current);
-      if (!partnerTenantId || !customerTenantId) continue;
+      if (!partnerTenantId || !customerTenantId) return [];
+      return [{ partnerTenantId, customerTenantId, gdapChange, ended: endedBy(current) }];
+    });
+    // A revocation ends a partner's relationships in one append: it left the page once, as the
+    // page last showed it (since its earliest relationship then in force).
+    const endedInBatch = new Map<string, string[]>();
+    for (const { partnerTenantId, customerTenantId, ended } of changes) {
+      if (!ended) continue;
+      const key = `${partnerTenantId} ${customerTenantId}`;
+      endedInBatch.set(key, [...(endedInBatch.get(key) ?? []), ended]);
+    }
+    const leftPage = new Set<string>();
+    for (const { partnerTenantId, customerTenantId, gdapChange, ended } of changes) {
+      const key = `${partnerTenantId} ${customerTenantId}`;
       const row = this.customers.pair(partnerTenantId, customerTenantId);
-      const changed = this.pageRowOf(partnerTenantId, customerTenantId, row, endedBy(current));
-      if (changed) {
+      const changed = this.pageRowOf(
+        partnerTenantId,
+        customerTenantId,
+        row,
+        ended ? (endedInBatch.get(key) ?? []) : [],
+      );
+      const left = changed?.relationshipActive === false;
+      if (changed && !(left && leftPage.has(key))) {
+        if (left) leftPage.add(key);
         void this.pubSub.publish(topic(customerTenantId), { partnerRelationshipsChanged: changed });
       }
       if (row && !gdapChange) {
@@ -90,14 +111,15 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
 
   /**
    * The pair's row as the customer's page shows it now (partnerRelationships), or as it left the
-   * page (relationshipActive false): the row of the GDAP relationship `endedRelationshipId` when
-   * its end took the partner off, the reseller row otherwise; none for one never on the page.
+   * page (relationshipActive false): when the end of GDAP relationships (`endedRelationshipIds`)
+   * took the partner off, the row of the earliest of them, the reseller row otherwise; none for
+   * one never on the page.
    */
   private pageRowOf(
     partnerTenantId: string,
     customerTenantId: string,
     reseller: RelationshipRow | undefined,
-    endedRelationshipId: string | null,
+    endedRelationshipIds: readonly string[],
   ): PartnerRelationship | undefined {
     if (reseller?.active === 1) return toPartnerRelationship(reseller);
     const [gdap] = this.gdap.partnersInForceWith(
@@ -106,19 +128,22 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
       partnerTenantId,
     );
     if (gdap) return toGdapPartnerRelationship(gdap, customerTenantId);
-    const ended = endedRelationshipId && this.gdap.byId(endedRelationshipId);
-    if (ended) {
-      const row = toGdapPartnerRelationship(gdapPartnerRowOf(ended), customerTenantId);
+    const [earliest] = endedRelationshipIds
+      .flatMap((id) => this.gdap.byId(id) ?? [])
+      .map(gdapPartnerRowOf)
+      .sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+    if (earliest) {
+      const row = toGdapPartnerRelationship(earliest, customerTenantId);
       return { ...row, relationshipActive: false };
     }
     return reseller && toPartnerRelationship(reseller);
   }
 }
 
-/** The GDAP relationship whose end `event` records, if it records one. */
+/** The GDAP relationship whose end `event` records (expiry, or termination asked), if any. */
 const endedBy = (event: DomainEvent): string | null =>
   event.type === 'DelegatedAdminRelationshipExpired' ||
-  event.type === 'DelegatedAdminRelationshipTerminated'
+  event.type === 'DelegatedAdminRelationshipTerminationRequested'
     ? event.data.relationshipId
     : null;
 
