@@ -41,9 +41,10 @@ describe('faults: a store held locked by another process', () => {
       expect(ready.body.problems).toContainEqual(
         expect.objectContaining({ check: 'event_store', cause: 'LOCKED' }),
       );
-      expect(await server.metrics()).toMatch(
-        /partner_ledger_fault\{check="event_store",cause="LOCKED"\} 1/,
-      );
+      const metrics = await server.metrics();
+      expect(metrics).toMatch(/partner_ledger_fault\{check="event_store",cause="LOCKED"\} 1/);
+      // The gauge says what the probe says.
+      expect(metrics).toMatch(/^partner_ledger_ready 0$/m);
     } finally {
       await locker.release();
     }

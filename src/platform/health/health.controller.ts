@@ -5,7 +5,7 @@ import { isOperator } from '../domain/actor';
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
 import { progressOf } from './catch-up-progress';
 import { FaultMonitor } from './fault-monitor';
-import { Readiness } from './readiness';
+import { isReady, Readiness } from './readiness';
 
 /**
  * Probes. Anonymous callers learn only up or down (and, while starting, how far the catch-up is);
@@ -42,11 +42,7 @@ export class HealthController {
   @Get('ready')
   async ready(@Req() request: Request, @Res() response: Response): Promise<void> {
     const details = await this.details();
-    const ready =
-      this.readiness.ready &&
-      details.problems.length === 0 &&
-      !details.failed &&
-      !details.rebuilding;
+    const ready = isReady(this.readiness.ready, details.problems, details.projections);
     const percent = details.catchUp?.percent;
     await this.answer(
       request,
@@ -73,7 +69,6 @@ export class HealthController {
       catchUp:
         this.readiness.ready || projections.length === 0 ? undefined : progressOf(projections),
       failed: projections.some((projection) => projection.status === 'FAILED'),
-      rebuilding: projections.some((projection) => projection.status === 'REBUILDING'),
     };
   }
 

@@ -11,6 +11,19 @@ export const notReady = (message: string, recorded?: boolean) =>
   });
 
 /**
+ * Readiness, as the probe and `/metrics` both tell it: started, no fault seen, and no read model
+ * failed or being rebuilt (their statuses are unknown while the store is down: a fault says so).
+ */
+export const isReady = (
+  started: boolean,
+  problems: readonly unknown[],
+  projections: readonly { status: string }[],
+): boolean =>
+  started &&
+  problems.length === 0 &&
+  !projections.some(({ status }) => status === 'FAILED' || status === 'REBUILDING');
+
+/**
  * Whether the server has finished starting: read models caught up with the store and interrupted
  * follow-ups completed. The HTTP port is open before that; requests wait here (briefly) meanwhile.
  */

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Readiness } from '../health/readiness';
+import { isReady, Readiness } from '../health/readiness';
 import { FaultMonitor } from '../health/fault-monitor';
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
 import { Metrics } from './metrics';
@@ -22,14 +22,10 @@ export class MetricsController {
     const up = report.eventStore.status === 'UP';
     this.metrics.storeUp.set(up ? 1 : 0);
     this.metrics.observeFaults(report);
-    if (up) {
-      const statuses = await this.engine.status().catch(() => undefined);
-      const ready =
-        this.readiness.ready &&
-        report.problems.length === 0 &&
-        !statuses?.some((status) => status.status === 'FAILED' || status.status === 'REBUILDING');
-      if (statuses) this.metrics.observeProjections(statuses, ready);
-    }
+    const statuses = up ? await this.engine.status().catch(() => undefined) : undefined;
+    if (statuses) this.metrics.observeProjections(statuses);
+    // Set on every scrape, the store down included: a gauge left as last seen would say ready.
+    this.metrics.observeReady(isReady(this.readiness.ready, report.problems, statuses ?? []));
     response
       .status(200)
       .type(this.metrics.registry.contentType)

@@ -144,11 +144,15 @@ export class Metrics {
     if (report.diskFreeBytes !== undefined) this.diskFree.set(report.diskFreeBytes);
   }
 
+  /** Readiness as the probe tells it (isReady); called on each scrape. */
+  observeReady(ready: boolean): void {
+    this.ready.set(ready ? 1 : 0);
+  }
+
   /** The projections' state as of now; called on each scrape. */
-  observeProjections(statuses: readonly ProjectionStatus[], ready: boolean): void {
+  observeProjections(statuses: readonly ProjectionStatus[]): void {
     const { head } = progressOf(statuses);
     this.head.set(head);
-    this.ready.set(ready ? 1 : 0);
     // A build's series exist only while it runs.
     [this.buildVersion, this.buildLag, this.buildProgress].forEach((gauge) => gauge.reset());
     for (const status of statuses) {

@@ -111,39 +111,36 @@ describe('/metrics', () => {
 describe('projection metrics during a rebuild', () => {
   it('show the rebuilding read model, how far it has come, and its lag', async () => {
     const metrics = new Metrics();
-    metrics.observeProjections(
-      [
-        {
-          name: 'customers',
-          version: 3,
-          checkpoint: 25,
-          lag: 75,
-          status: 'REBUILDING',
+    metrics.observeProjections([
+      {
+        name: 'customers',
+        version: 3,
+        checkpoint: 25,
+        lag: 75,
+        status: 'REBUILDING',
+        deadLetters: 0,
+      },
+      {
+        name: 'invitations',
+        version: 1,
+        checkpoint: 100,
+        lag: 0,
+        status: 'LIVE',
+        deadLetters: 0,
+        build: {
+          version: 2,
+          checkpoint: 40,
+          lag: 60,
+          progress: 0.4,
+          state: 'BUILDING',
+          owner: 'host:1:0:abc',
+          leaseExpiresAt: new Date().toISOString(),
           deadLetters: 0,
+          liveKeptUp: false,
         },
-        {
-          name: 'invitations',
-          version: 1,
-          checkpoint: 100,
-          lag: 0,
-          status: 'LIVE',
-          deadLetters: 0,
-          build: {
-            version: 2,
-            checkpoint: 40,
-            lag: 60,
-            progress: 0.4,
-            state: 'BUILDING',
-            owner: 'host:1:0:abc',
-            leaseExpiresAt: new Date().toISOString(),
-            deadLetters: 0,
-            liveKeptUp: false,
-          },
-        },
-        { name: 'audit', version: 2, checkpoint: 100, lag: 0, status: 'LIVE', deadLetters: 2 },
-      ],
-      true,
-    );
+      },
+      { name: 'audit', version: 2, checkpoint: 100, lag: 0, status: 'LIVE', deadLetters: 2 },
+    ]);
     const text = await metrics.registry.metrics();
     expect(
       sample(text, 'partner_ledger_projection_rebuild_progress_ratio{projection="customers"}'),
