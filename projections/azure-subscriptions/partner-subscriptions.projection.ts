@@ -12,6 +12,7 @@ import {
   type PartnerSubscriptionRow,
   type StoredAssignment,
 } from './partner-subscriptions.queries';
+import { compareText } from '../../src/platform/common/compare-text';
 
 /** What a partner's row needs of a subscription it did not provision, kept from its first event. */
 interface SubscriptionFacts {
@@ -32,12 +33,12 @@ const UPSERT_ROW = `INSERT INTO partner_subscriptions (partner_tenant_id, custom
 /** A pair's subscriptions in a row's order: what every query index of this read model is keyed by. */
 const BY_NAME = '(partner_tenant_id, customer_tenant_id, display_name, subscription_id)';
 
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 function writeRow(db: SqlRunner, row: PartnerSubscriptionRow, assignments: StoredAssignment[]) {
   // The subscriptions read model's order (assigned_at, assignment_id): ASCII, so `<` orders them
   // as SQLite's byte order does.
-  const sorted = [...assignments].sort((a, b) => byText(a.at, b.at) || byText(a.id, b.id));
+  const sorted = [...assignments].sort(
+    (a, b) => compareText(a.at, b.at) || compareText(a.id, b.id),
+  );
   const count = (group: PartnerGroup) => sorted.filter((a) => a.group === group).length;
   db.run(UPSERT_ROW, {
     ...row,

@@ -6,6 +6,7 @@ import {
   type GdapRelationshipView,
 } from './gdap-relationships.queries';
 import { VERSION_END, VERSION_GRANTS } from './gdap-relationships-history.projection';
+import { compareText } from '../../src/platform/common/compare-text';
 
 /** R43: GDAP relationships as they stood at a past time (gdap-relationships-history). */
 export class GdapRelationshipsHistoryQueries {
@@ -35,7 +36,7 @@ export class GdapRelationshipsHistoryQueries {
     );
     const views = rows
       .map((row) => JSON.parse(row.view) as GdapRelationshipView)
-      .sort((a, b) => (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : 0));
+      .sort((a, b) => compareText(a.displayName, b.displayName));
     for (const view of views) {
       byCustomer.set(view.customerTenantId, [
         ...(byCustomer.get(view.customerTenantId) ?? []),

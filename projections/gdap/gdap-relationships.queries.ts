@@ -5,6 +5,7 @@ import { GRANTING, grantsOfRelationship } from '../../src/gdap/domain/gdap-state
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
 import type { GdapPairSummary } from './gdap-pair-summary';
 import { readPairSummaries } from './gdap-pair-summary-reader';
+import { compareText } from '../../src/platform/common/compare-text';
 
 export interface GdapAssignmentView {
   assignmentId: string;
@@ -247,9 +248,8 @@ export class GdapRelationshipsQueries {
     )?.grants;
     return [...(grants ?? [])].sort(
       (a, b) =>
-        compare(a.relationshipId, b.relationshipId) || compare(a.assignmentId, b.assignmentId),
+        compareText(a.relationshipId, b.relationshipId) ||
+        compareText(a.assignmentId, b.assignmentId),
     );
   }
 }
-
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

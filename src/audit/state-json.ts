@@ -1,3 +1,5 @@
+import { compareText } from '../platform/common/compare-text';
+
 /**
  * An aggregate's state as plain JSON: Sets become sorted arrays, Maps objects, Dates ISO strings,
  * and collections that say how they serialise (persistent maps, `toJSON`) what they say.
@@ -21,7 +23,7 @@ export function toJsonState(value: unknown): unknown {
 function byJson(a: unknown, b: unknown): number {
   const left = JSON.stringify(a) ?? '';
   const right = JSON.stringify(b) ?? '';
-  return left < right ? -1 : left > right ? 1 : 0;
+  return compareText(left, right);
 }
 
 const hasToJson = (value: unknown): value is { toJSON(): unknown } =>

@@ -15,6 +15,7 @@ import {
 } from '../../projections/gdap/gdap-relationships.queries';
 import { toGdapPartnerRelationship, toPartnerRelationship } from './customers-page/customer.mapper';
 import type { PartnerRelationship } from './customers-page/customer.types';
+import { compareText } from '../platform/common/compare-text';
 
 const ROW_CHANGING = new Set<string>([
   'RelationshipEstablished',
@@ -131,7 +132,7 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
     const [earliest] = endedRelationshipIds
       .flatMap((id) => this.gdap.byId(id) ?? [])
       .map(gdapPartnerRowOf)
-      .sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+      .sort((a, b) => compareText(a.since, b.since));
     if (earliest) {
       const row = toGdapPartnerRelationship(earliest, customerTenantId);
       return { ...row, relationshipActive: false };

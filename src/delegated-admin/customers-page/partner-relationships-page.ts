@@ -2,6 +2,7 @@ import type { RelationshipRow } from '../../../projections/delegated-admin/custo
 import type { GdapPartnerRow } from '../../../projections/gdap/gdap-relationships.queries';
 import { toGdapPartnerRelationship, toPartnerRelationship } from './customer.mapper';
 import type { PartnerRelationship } from './customer.types';
+import { compareText } from '../../platform/common/compare-text';
 
 /**
  * R15: every partner the customer has a relationship with: its reseller relationship's row, or,
@@ -21,8 +22,7 @@ export function partnerRelationshipsPage(
   }
   return rows.sort(
     (a, b) =>
-      compare(a.partnerName, b.partnerName) || compare(a.partnerTenantId, b.partnerTenantId),
+      compareText(a.partnerName, b.partnerName) ||
+      compareText(a.partnerTenantId, b.partnerTenantId),
   );
 }
-
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
