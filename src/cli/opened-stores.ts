@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Settings } from '../platform/config/settings';
-import { describeEventStore } from '../platform/event-store/event-store.factory';
+import { describeEventStore, eventsFile } from '../platform/event-store/event-store.factory';
 import { describeReadStore } from '../platform/read-store/read-store.factory';
 
 /** Says on stderr which stores a command opened, so it is plain which data it worked on. */
@@ -16,7 +16,7 @@ export function reportOpenedStores(settings: Settings, readModels = true): void 
  * one), where opening the stores would create empty ones and the command would report on them.
  */
 export function assertStoreExists(settings: Settings): void {
-  const events = join(settings.DATA_DIR, 'events.db');
+  const events = eventsFile(settings);
   if (!settings.EVENTSTORE_URL && !existsSync(events)) {
     throw new Error(`${resolve(events)} does not exist: no event store there (is DATA_DIR right?)`);
   }

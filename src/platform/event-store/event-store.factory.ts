@@ -12,10 +12,14 @@ export interface EventStoreOptions {
   onReconnect?: () => void;
 }
 
+/** The embedded store's file in DATA_DIR (used unless EVENTSTORE_URL names a server). */
+export const eventsFile = (settings: Pick<Settings, 'DATA_DIR'>): string =>
+  join(settings.DATA_DIR, 'events.db');
+
 /** The embedded SQLite store by default; EventStoreDB when EVENTSTORE_URL names a server. */
 export function createEventStore(settings: Settings, options: EventStoreOptions = {}): EventStore {
   if (settings.EVENTSTORE_URL) return createEsdbEventStore(settings.EVENTSTORE_URL, options);
-  return new SqliteEventStore(join(settings.DATA_DIR, 'events.db'), {
+  return new SqliteEventStore(eventsFile(settings), {
     synchronous: settings.SQLITE_SYNCHRONOUS,
     lockWaitMs: settings.STORE_LOCK_WAIT_MS,
   });
@@ -56,4 +60,4 @@ function nestLogger(): EsdbLogger {
 export const describeEventStore = (settings: Settings): string =>
   settings.EVENTSTORE_URL
     ? `EventStoreDB at ${withoutCredentials(settings.EVENTSTORE_URL)}`
-    : `SQLite ${resolve(settings.DATA_DIR, 'events.db')}`;
+    : `SQLite ${resolve(eventsFile(settings))}`;

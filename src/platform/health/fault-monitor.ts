@@ -6,6 +6,7 @@ import { EVENT_STORE, type EventStore, type EventStoreHealth } from '../event-st
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
 import { READ_STORE, type ReadStore } from '../read-store/read-store';
 import { IntegrityChecks } from './integrity-checks';
+import { eventsFile } from '../event-store/event-store.factory';
 
 export type FaultCheck = 'event_store' | 'read_store' | 'projections' | 'disk' | 'integrity';
 
@@ -41,7 +42,7 @@ export class FaultMonitor implements OnApplicationShutdown {
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {
     const files = [readStore.file, join(settings.DATA_DIR, 'idempotency.db')];
-    if (!settings.EVENTSTORE_URL) files.unshift(join(settings.DATA_DIR, 'events.db'));
+    if (!settings.EVENTSTORE_URL) files.unshift(eventsFile(settings));
     this.integrity = new IntegrityChecks(files, (error) =>
       this.logger.warn(`integrity check not run: ${error.message}`),
     );

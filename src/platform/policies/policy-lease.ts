@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import type { Settings } from '../config/settings';
 import type { EventStore } from '../event-store/event-store';
 import { EventStoreLeaseStore } from '../lease/event-store-lease-store';
 import { Lease, type LeaseHooks, type LeaseStatus } from '../lease/lease';
 import { SqliteLeaseStore } from '../lease/sqlite-lease-store';
+import { eventsFile } from '../event-store/event-store.factory';
 
 /** What the PolicyReactor needs of its lease: run only while held. */
 export interface PolicyLease {
@@ -38,7 +38,7 @@ export function createPolicyLease(
 ): PolicyLease {
   const leaseStore = settings.EVENTSTORE_URL
     ? new EventStoreLeaseStore(store)
-    : new SqliteLeaseStore(join(settings.DATA_DIR, 'events.db'));
+    : new SqliteLeaseStore(eventsFile(settings));
   const lease = new Lease(leaseStore, POLICY_LEASE_NAME, {
     ttlMs: settings.POLICY_LEASE_TTL_MS,
     log: (message) => logger.log(message),

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerFile } from '../common/worker-file';
 import type { Settings } from '../config/settings';
@@ -10,6 +9,7 @@ import { ProjectionEngine } from './projection-engine';
 import { type Checkpointer, checkpointElsewhere } from './parallel-replay-checkpoints';
 import { balancedGroups } from './parallel-replay-groups';
 import { discardStaleReplays, removeDatabaseFile, replayFile } from './replay-files';
+import { eventsFile } from '../event-store/event-store.factory';
 
 const WORKER = workerFile(__filename, 'parallel-replay-worker');
 
@@ -29,7 +29,7 @@ export function parallelReplayOf(
 ): ParallelReplay | undefined {
   if (settings.PROJECTION_PARALLEL_REPLAY !== 'on' || settings.EVENTSTORE_URL) return undefined;
   return new ParallelReplay({
-    eventsFile: join(settings.DATA_DIR, 'events.db'),
+    eventsFile: eventsFile(settings),
     projectionsModule,
     batchSize: settings.PROJECTION_BATCH_SIZE,
     minEvents: settings.PROJECTION_PARALLEL_REPLAY_MIN_EVENTS,

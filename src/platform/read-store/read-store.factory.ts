@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Settings } from '../config/settings';
 import { discardStaleReplays } from '../projection-engine/replay-files';
 import { ReadStore } from './read-store';
+import { eventsFile } from '../event-store/event-store.factory';
 
 const readModelsFile = (settings: Settings): string => join(settings.DATA_DIR, 'read-models.db');
 
@@ -48,7 +49,7 @@ export function openCheckedReadStore(
  * applied, and they would never show. EventStoreDB is not asked: a follower may lag its leader.
  */
 function aheadOfTheEvents(settings: Settings, file: string): string | undefined {
-  const events = join(settings.DATA_DIR, 'events.db');
+  const events = eventsFile(settings);
   if (settings.EVENTSTORE_URL || !existsSync(file)) return undefined;
   const applied = maxOf(file, 'SELECT MAX(position) AS n FROM projection_checkpoints');
   const head = existsSync(events) ? maxOf(events, 'SELECT MAX(position) AS n FROM events') : 0;
