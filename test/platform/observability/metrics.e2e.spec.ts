@@ -167,10 +167,11 @@ describe('projection metrics during a rebuild', () => {
 });
 
 describe('event store reconnects', () => {
-  it('are counted when EventStoreDB goes away (both threads resubscribe), and event_store_up turns 0', async () => {
+  it('are counted when EventStoreDB goes away (both threads resubscribe); event_store_up and ready turn 0', async () => {
     const double = await EsdbDouble.start();
     const app = await startApp({ env: { EVENTSTORE_URL: double.url } });
     try {
+      expect(sample(await scrape(app), 'partner_ledger_ready')).toBe(1);
       await double.stop();
       // The live subscriptions of both threads drop and are retried, each retry counted.
       for (let waited = 0; ; waited += 50) {
@@ -178,6 +179,8 @@ describe('event store reconnects', () => {
         const reconnects = sample(text, 'partner_ledger_event_store_reconnects_total');
         if ((reconnects ?? 0) >= 2) {
           expect(sample(text, 'partner_ledger_event_store_up')).toBe(0);
+          // Set on this scrape by the probe's rule, not left as last seen (ready before the stop).
+          expect(sample(text, 'partner_ledger_ready')).toBe(0);
           break;
         }
         if (waited > 20_000) throw new Error(`only ${reconnects} reconnects counted`);
