@@ -9,6 +9,7 @@ import { schemaCommand } from './cli/schema.command';
 import { serveCommand } from './cli/serve.command';
 import { tokenCommand } from './cli/token.command';
 import { productVersion } from './platform/config/version';
+import { escapeUnprintable } from './platform/domain/printable-text';
 
 const program = new Command('partner-ledger')
   .description('partner-ledger command line')
@@ -22,7 +23,15 @@ const program = new Command('partner-ledger')
   .addCommand(schemaCommand)
   .addCommand(backupCommand);
 
+// Refusals quote the arguments given: an escape sequence among them is shown, never run.
+const writeErr = (text: string) => process.stderr.write(escapeUnprintable(text));
+const withSafeErrors = (command: Command): void => {
+  command.configureOutput({ writeErr });
+  command.commands.forEach(withSafeErrors);
+};
+withSafeErrors(program);
+
 program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  writeErr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -264,6 +264,8 @@ describe('the command line', () => {
       ],
       [[...token, '--name', 'U', '--ttl', '0s'], 'a duration'],
       [[...token, '--name', 'Ann\u202egnp.exe'], 'control or text-direction'],
+      // Quoted back escaped: the terminal shows the characters instead of obeying them.
+      [[...token, '--name', 'Ann\u202egnp\u001b[2J.exe'], 'Ann\\u202egnp\\u001b[2J.exe'],
     ];
     for (const [args, message] of refusals) {
       const failed = await npm(args, env).catch(

@@ -6,3 +6,14 @@ const UNPRINTABLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
  * tenant (pages, audit summaries) may hold (R60).
  */
 export const isPrintable = (value: string): boolean => !UNPRINTABLE.test(value);
+
+/**
+ * `text` with each control or text-direction character but the line break written as its `\uXXXX`
+ * escape: for echoing input to a terminal, where an escape sequence would act instead of show.
+ */
+export const escapeUnprintable = (text: string): string =>
+  text.replace(new RegExp(UNPRINTABLE.source, 'gu'), (character) =>
+    character === '\n'
+      ? character
+      : `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  );
