@@ -24,7 +24,8 @@ const alreadyGone = (error: unknown): boolean =>
  * (`PartnerAccessRevocationRequested`): run at once by the request, and by the PolicyReactor again
  * after a crash midway, so what was left is finished, with the request's correlation id. Each step
  * is idempotent: GDAP and DAP are revocations (fenced first, revocations.ts) that find nothing left
- * to end once ended; the Azure role assignments of the partner's groups are removed one by one.
+ * to end once ended; the Azure role assignments of the partner's groups are removed per
+ * subscription, as its stream holds them then.
  * Replayed, it leaves alone what changed since the request (a grant the customer gave again):
  * GDAP relationships approved after it, and a DAP or subscription stream someone else wrote after it.
  */
@@ -96,31 +97,21 @@ export class RevokePartnerAccessPolicy implements Policy {
   ): Promise<number[]> {
     await this.readSide.ready('partner-subscriptions');
     const positions: number[] = [];
-    for (const subscription of this.subscriptions.allOf(partnerTenantId, customerTenantId)) {
-      const { subscriptionId } = subscription;
-      const partnerAssignments = subscription.assignments.filter(
-        ({ principal }) =>
-          principal.kind === 'PARTNER_GROUP' && principal.partnerTenantId === partnerTenantId,
+    for (const { subscriptionId } of this.subscriptions.allOf(partnerTenantId, customerTenantId)) {
+      const streamId = streamIds.subscription(subscriptionId);
+      if (await this.changedByOthers(streamId, context)) continue;
+      positions.push(
+        await this.commandBus
+          .execute(
+            new ChangeSubscriptionAccess(context, {
+              type: 'RemovePartnerRoleAssignments',
+              actor: context.actor,
+              subscriptionId,
+              partnerTenantId,
+            }),
+          )
+          .then(({ position }) => position, this.goneFrom(streamId)),
       );
-      if (partnerAssignments.length === 0) continue;
-      if (await this.changedByOthers(streamIds.subscription(subscriptionId), context)) continue;
-      for (const { assignmentId } of partnerAssignments) {
-        positions.push(
-          await this.commandBus
-            .execute(
-              new ChangeSubscriptionAccess(context, {
-                type: 'RemoveSubscriptionRoleAssignment',
-                actor: context.actor,
-                subscriptionId,
-                assignmentId,
-              }),
-            )
-            .then(
-              ({ position }) => position,
-              this.goneFrom(streamIds.subscription(subscriptionId)),
-            ),
-        );
-      }
     }
     return positions;
   }

@@ -7,6 +7,7 @@ import {
 } from '../../src/platform/event-store/event-store';
 import { appForSuite, describeOnBothStores } from '../support/app';
 import { eventually } from '../support/eventually';
+import { revokeBeforeFirstAppendTo } from '../support/revoke-before-append';
 import { people } from '../support/tenants';
 
 const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true, customerTenantId: "fabrikam" }) { id } }`;
@@ -22,6 +23,8 @@ const PREVIEW = `{ previewRevokePartnerAccess(partnerTenantId: "contoso-partners
 const REVOKE = `mutation ($confirm: Boolean!) { revokePartnerAccess(partnerTenantId: "contoso-partners", confirm: $confirm) { grants { kind endsOnRevoke } } }`;
 const ACCESS = `{ effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam") { capabilities { role action allowed rule } } }`;
 const AUDIT_OF_REQUEST = `query ($id: ID!) { auditLog(first: 100, filter: { correlationId: $id }) { totalCount nodes { type correlationId } } }`;
+const PROVISION_NAMED = `mutation ($n: String!) { provisionAzureSubscription(input: { customerTenantId: "fabrikam", displayName: $n }) { id } }`;
+const ASSIGN_ROLE = `mutation ($id: ID!, $group: PartnerGroup!, $role: AzureRole!) { assignSubscriptionRole(input: { subscriptionId: $id, principal: { kind: PARTNER_GROUP, partnerTenantId: "contoso-partners", group: $group }, role: $role }) { id } }`;
 const OPEN_SR = `mutation ($n: String!) { openServiceRequest(input: { customerTenantId: "fabrikam", title: $n, description: "Reset a password" }) { id } }`;
 
 /** A Helpdesk Agent also in the partner-defined group `tier-two` (membership from the token). */
@@ -239,4 +242,35 @@ describeOnBothStores('revoking a partner’s access', (onEsdb) => {
       for (const event of opened) expect(event.position).toBeLessThan(fence!.position);
     }
   }, 60_000);
+
+  it('R70, R24: a role the partner assigns while the revocation is under way (its Owner still held) is removed with the rest: nothing on the subscription is left to the partner', async () => {
+    const id = (await app.gql(ann, PROVISION_NAMED, { n: 'Raced' })).data.provisionAzureSubscription
+      .id as string;
+    // The revocation listed the subscription's assignments (Owner only); before it appends their
+    // removal, the partner, still Owner, gives its Helpdesk Agents User Access Administrator.
+    let assigned: Answer | undefined;
+    const hook = revokeBeforeFirstAppendTo(store, 'subscription', async () => {
+      assigned = await app.gql(ann, ASSIGN_ROLE, {
+        id,
+        group: 'HELPDESK_AGENTS',
+        role: 'USER_ACCESS_ADMINISTRATOR',
+      });
+      return assigned;
+    });
+    try {
+      expect((await app.gql(fay, REVOKE, { confirm: true })).errors).toBeUndefined();
+    } finally {
+      hook.restore();
+    }
+    expect(assigned?.errors).toBeUndefined();
+    const capabilities = (await app.gql(fay, ACCESS)).data.effectiveAccess.capabilities as {
+      action: string;
+      allowed: boolean;
+    }[];
+    expect(
+      capabilities.filter((c) => c.allowed && c.action.startsWith('MANAGE_SUBSCRIPTION')),
+    ).toEqual([]);
+    const again = await app.gql(ann, ASSIGN_ROLE, { id, group: 'ADMIN_AGENTS', role: 'OWNER' });
+    expect(again.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+  });
 });

@@ -35,6 +35,13 @@ export type SubscriptionAccessChangeCommand =
       subscriptionId: string;
       assignmentId: string;
     }
+  | {
+      /** R70: every role assignment of the partner's groups, as the stream holds them then. */
+      type: 'RemovePartnerRoleAssignments';
+      actor: Actor;
+      subscriptionId: string;
+      partnerTenantId: string;
+    }
   | { type: 'CancelAzureSubscription'; actor: Actor; subscriptionId: string };
 
 export type SubscriptionRbacCommand =

@@ -173,6 +173,16 @@ function assign(
   ];
 }
 
+const removed = (subscription: Existing, assignment: RoleAssignment): SubscriptionRbacEvent => ({
+  type: 'SubscriptionRoleAssignmentRemoved',
+  data: {
+    subscriptionId: subscription.subscriptionId,
+    customerTenantId: subscription.customerTenantId,
+    ...assignment,
+    ...partnerOf(assignment.principal),
+  },
+});
+
 function removeAssignment(
   command: Of<'RemoveSubscriptionRoleAssignment'>,
   state: SubscriptionRbacState,
@@ -181,17 +191,25 @@ function removeAssignment(
   assertMayManageAccess(command.actor, subscription);
   const assignment = subscription.assignments.find((a) => a.assignmentId === command.assignmentId);
   if (!assignment) throw notFound('No such role assignment on this subscription.');
-  return [
-    {
-      type: 'SubscriptionRoleAssignmentRemoved',
-      data: {
-        subscriptionId: subscription.subscriptionId,
-        customerTenantId: subscription.customerTenantId,
-        ...assignment,
-        ...partnerOf(assignment.principal),
-      },
-    },
-  ];
+  return [removed(subscription, assignment)];
+}
+
+/**
+ * R70: decided on the stream as it is, not on a list read earlier, so an assignment the partner
+ * made meanwhile (its Owner still held) is removed too, or its append fails behind this one.
+ */
+function removePartnerAssignments(
+  command: Of<'RemovePartnerRoleAssignments'>,
+  state: SubscriptionRbacState,
+): SubscriptionRbacEvent[] {
+  const subscription = visible(state, command.actor);
+  assertMayManageAccess(command.actor, subscription);
+  return subscription.assignments
+    .filter(
+      ({ principal }) =>
+        principal.kind === 'PARTNER_GROUP' && principal.partnerTenantId === command.partnerTenantId,
+    )
+    .map((assignment) => removed(subscription, assignment));
 }
 
 function cancel(
@@ -282,6 +300,8 @@ export const subscriptionRbacDecider: Decider<
         return assign(command, state);
       case 'RemoveSubscriptionRoleAssignment':
         return removeAssignment(command, state);
+      case 'RemovePartnerRoleAssignments':
+        return removePartnerAssignments(command, state);
       case 'CancelAzureSubscription':
         return cancel(command, state);
       default:

@@ -454,6 +454,38 @@ describe('SubscriptionRbac decider', () => {
       expect(existing([...provisioned(), ...events]).assignments).toEqual([]);
     });
 
+    it('R70: removing a partner’s assignments takes every one its groups hold as the stream has them, and no one else’s', () => {
+      const history = [
+        ...provisioned(),
+        roleAssigned('asg-helpdesk-uaa', contosoHelpdesks, 'USER_ACCESS_ADMINISTRATOR'),
+        roleAssigned('asg-litware', litwareAdmins, 'READER'),
+        roleAssigned('asg-olga', userPrincipal('olga'), 'READER'),
+      ];
+      const removeContoso: Command = {
+        type: 'RemovePartnerRoleAssignments',
+        actor: fabrikamAdmin,
+        subscriptionId: PROD,
+        partnerTenantId: CONTOSO,
+      };
+      const events = given(subscriptionRbacDecider, history).when(removeContoso, at(DAY)).events();
+
+      expect(events).toEqual([
+        roleRemoved(OWNER_ASSIGNMENT, contosoAdmins, 'OWNER'),
+        roleRemoved('asg-helpdesk-uaa', contosoHelpdesks, 'USER_ACCESS_ADMINISTRATOR'),
+      ]);
+      expect(existing([...history, ...events]).assignments.map((a) => a.assignmentId)).toEqual([
+        'asg-litware',
+        'asg-olga',
+      ]);
+      // Once done, nothing is left to remove; and only who manages access may ask.
+      given(subscriptionRbacDecider, [...history, ...events])
+        .when(removeContoso, at(2 * DAY))
+        .thenNothing();
+      given(subscriptionRbacDecider, history)
+        .when({ ...removeContoso, actor: contosoSales }, at(DAY))
+        .thenThrows('FORBIDDEN', 'R24');
+    });
+
     it('R20: removing an assignment the subscription does not have is not found', () => {
       given(subscriptionRbacDecider, provisioned())
         .when(unassign(fabrikamAdmin, 'asg-unknown'), at(DAY))
