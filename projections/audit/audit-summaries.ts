@@ -223,6 +223,8 @@ const SUMMARIES = {
   AutopilotDeviceRemoved: (context) =>
     `removed Autopilot ${device(context)} for ${context.customer ?? '?'}`,
   AzureSubscriptionCancelled: (context) => `cancelled ${subscription(context)}`,
+  AzureSubscriptionProvisioningVoided: (context) =>
+    `closed ${subscription(context)} before it was provisioned, as the reseller relationship ended`,
   ...GDAP_SUMMARIES,
   AuditSealed: ({ data }) =>
     `sealed ${count(data.count)} events after position ${count(data.from)} up to ${count(data.through)} (seal #${count(data.sequence)})`,

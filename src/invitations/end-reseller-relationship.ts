@@ -1,13 +1,22 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { relationshipDecider } from './domain/relationship.decider';
 import { streamIds } from '../platform/domain/streams';
-import { subscriptionRbacDecider } from '../azure-subscriptions/domain/subscription-rbac.decider';
-import { AggregateStore } from '../platform/write/aggregate-store';
+import {
+  subscriptionRbacDecider,
+  type SubscriptionRbacState,
+} from '../azure-subscriptions/domain/subscription-rbac.decider';
+import { conflict } from '../platform/domain/domain-error';
+import { AggregateStore, revisionNumber } from '../platform/write/aggregate-store';
 import type { CommandContext } from '../platform/write/command-context';
 import { Intent } from '../platform/write/intent';
 import type { EndResellerRelationshipCommand } from './domain/commands';
 import { Policies } from '../platform/policies/policies';
 import { Revocations } from '../platform/write/revocations';
+
+/** Reading the links again when a provisioning linked one meanwhile: a bound, as for conflicts. */
+const MAX_ATTEMPTS = 5;
+/** The end's checks before anything is written do not depend on the time. */
+const NOW = new Date(0);
 
 export class EndResellerRelationship extends Intent<EndResellerRelationshipCommand> {
   constructor(
@@ -36,35 +45,88 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
   async execute({ context, command, resumeAtRevision }: EndResellerRelationship) {
     const { partnerTenantId, customerTenantId } = command;
     const relationshipStream = streamIds.relationship(partnerTenantId, customerTenantId);
-    const { state } = await this.aggregates.load(relationshipStream, relationshipDecider);
-    const activeProvisionedSubscriptionIds = await this.activeSubscriptions(
-      state.linkedSubscriptionIds,
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const { state, revision } = await this.aggregates.load(
+        relationshipStream,
+        relationshipDecider,
+      );
+      // Refused before anything is written: a refused end closes no provisioning.
+      relationshipDecider.decide({ ...command, activeProvisionedSubscriptionIds: [] }, state, NOW);
+      const activeProvisionedSubscriptionIds = await this.settledActiveSubscriptions(
+        state.linkedSubscriptionIds,
+        command,
+        context,
+      );
+      const ended = await this.revocations.revoke({
+        streamId: relationshipStream,
+        decider: relationshipDecider,
+        command: { ...command, activeProvisionedSubscriptionIds },
+        revoking: 'RELATIONSHIP',
+        pair: { partnerTenantId, customerTenantId },
+        context,
+        // Decided on the subscriptions of the links read above: a new link means reading again.
+        resumeAtRevision: resumeAtRevision ?? revisionNumber(revision),
+      });
+      if (ended.events.length === 0 && resumeAtRevision === undefined) continue;
+      if (ended.events.length === 0) return { position: ended.position };
+      // The end is recorded; a DAP removal that fails to append now is retried by the reactor.
+      const dapPosition = await this.policies.runNow(ended, context).catch(() => ended.position);
+      return { position: Math.max(ended.position, dapPosition) };
+    }
+    throw conflict(
+      'Azure subscriptions kept being provisioned for this customer while the relationship was ending; nothing was changed. Please try again.',
     );
-    const ended = await this.revocations.revoke({
-      streamId: relationshipStream,
-      decider: relationshipDecider,
-      command: { ...command, activeProvisionedSubscriptionIds },
-      revoking: 'RELATIONSHIP',
-      pair: { partnerTenantId, customerTenantId },
-      context,
-      resumeAtRevision,
-    });
-    if (ended.events.length === 0) return { position: ended.position };
-    // The end is recorded; a DAP removal that fails to append now is retried by the reactor.
-    const dapPosition = await this.policies.runNow(ended, context).catch(() => ended.position);
-    return { position: Math.max(ended.position, dapPosition) };
   }
 
-  /** A linked id whose stream never got written (a crash mid-provisioning) is no subscription. */
-  private async activeSubscriptions(subscriptionIds: readonly string[]): Promise<string[]> {
-    const states = await Promise.all(
-      subscriptionIds.map((id) =>
-        this.aggregates.load(streamIds.subscription(id), subscriptionRbacDecider),
+  /**
+   * R9: the linked subscriptions that are active. Unless one is (then R9 refuses), each linked id
+   * with no subscription yet is voided on its own stream first: a provisioning between its two
+   * appends is then refused (R22), or it landed first and counts here. A link whose provisioning
+   * stopped there for good (a crash) is voided the same way and is no subscription.
+   */
+  private async settledActiveSubscriptions(
+    subscriptionIds: readonly string[],
+    { actor, partnerTenantId, customerTenantId }: EndResellerRelationshipCommand,
+    context: CommandContext,
+  ): Promise<string[]> {
+    const loaded = await this.subscriptionStates(subscriptionIds, (streamId) =>
+      this.aggregates.load(streamId, subscriptionRbacDecider),
+    );
+    const active = activeAmong(subscriptionIds, loaded);
+    if (active.length > 0) return active;
+    const settled = await this.subscriptionStates(subscriptionIds, (streamId, index) =>
+      loaded[index].exists
+        ? Promise.resolve({ state: loaded[index] })
+        : this.aggregates.decide(
+            streamId,
+            subscriptionRbacDecider,
+            {
+              type: 'VoidUnfinishedProvisioning',
+              actor,
+              subscriptionId: subscriptionIds[index],
+              customerTenantId,
+              partnerTenantId,
+            },
+            context,
+          ),
+    );
+    return activeAmong(subscriptionIds, settled);
+  }
+
+  private subscriptionStates(
+    subscriptionIds: readonly string[],
+    read: (streamId: string, index: number) => Promise<{ state: SubscriptionRbacState }>,
+  ): Promise<SubscriptionRbacState[]> {
+    return Promise.all(
+      subscriptionIds.map(
+        async (id, index) => (await read(streamIds.subscription(id), index)).state,
       ),
     );
-    return subscriptionIds.filter((_, index) => {
-      const { state } = states[index];
-      return state.exists && !state.cancelled;
-    });
   }
 }
+
+const activeAmong = (subscriptionIds: readonly string[], states: SubscriptionRbacState[]) =>
+  subscriptionIds.filter((_, index) => {
+    const state = states[index];
+    return state.exists && !state.cancelled;
+  });

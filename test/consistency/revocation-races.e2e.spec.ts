@@ -101,8 +101,9 @@ describeOnBothStores('revocations racing the partner’s traffic', (onEsdb) => {
         expect((await app.gql(ann, END)).errors).toBeUndefined();
       } else {
         expect(endedAt).toBeDefined();
+        // R9: had one been provisioned, the end would have been refused.
         for (const answer of provisioned) {
-          if (answer.errors) expect(codeOf(answer)).toMatchObject({ code: 'PRECONDITION_FAILED' });
+          expect(codeOf(answer)).toMatchObject({ code: 'PRECONDITION_FAILED', rule: 'R22' });
         }
       }
       const finalEnd = last(await stream(`relationship-${PAIR}`), 'RelationshipEnded')!;
@@ -157,6 +158,26 @@ describeOnBothStores('revocations racing the partner’s traffic', (onEsdb) => {
     }
     const relationship = await stream(`relationship-${PAIR}`);
     expect(relationship.at(-1)?.type).toBe('RelationshipEnded');
+  });
+
+  it('R9, R22: a provisioning that linked its id before the end but writes its subscription after is refused; the id is closed, and the end goes through', async () => {
+    await accept();
+    const hook = revokeBeforeFirstAppendTo(store, 'subscription', () => app.gql(ann, END));
+    let answer: Answer;
+    try {
+      answer = await app.gql(ann, PROVISION, { n: 'linked before the end' });
+    } finally {
+      hook.restore();
+    }
+    expect(hook.revoked.answer?.errors).toBeUndefined();
+    expect(codeOf(answer)).toMatchObject({ code: 'PRECONDITION_FAILED', rule: 'R22' });
+    const relationship = await stream(`relationship-${PAIR}`);
+    const linked = last(relationship, 'AzureSubscriptionLinked')!;
+    expect(relationship.at(-1)?.type).toBe('RelationshipEnded');
+    const { subscriptionId } = linked.data as { subscriptionId: string };
+    expect((await stream(`subscription-${subscriptionId}`)).map((event) => event.type)).toEqual([
+      'AzureSubscriptionProvisioningVoided',
+    ]);
   });
 
   it('R9, R13: a service request decided before the relationship ended is refused when it comes to append', async () => {

@@ -44,7 +44,20 @@ export type SubscriptionAccessChangeCommand =
     }
   | { type: 'CancelAzureSubscription'; actor: Actor; subscriptionId: string };
 
+/**
+ * R9, R22: before the relationship ends, a linked id with no subscription yet (a provisioning
+ * between its two appends, or one that stopped there) is closed, so it is never provisioned after.
+ */
+export type VoidUnfinishedProvisioningCommand = {
+  type: 'VoidUnfinishedProvisioning';
+  actor: Actor;
+  subscriptionId: string;
+  customerTenantId: string;
+  partnerTenantId: string;
+};
+
 export type SubscriptionRbacCommand =
   | ProvisionAzureSubscriptionCommand
+  | VoidUnfinishedProvisioningCommand
   | RegisterAzureSubscriptionCommand
   | SubscriptionAccessChangeCommand;

@@ -42,6 +42,11 @@ export type SubscriptionRbacEvent =
   | {
       type: 'AzureSubscriptionCancelled';
       data: { subscriptionId: string; customerTenantId: string; partnerTenantId?: string };
+    }
+  | {
+      /** R9, R22: the relationship ended before this linked id's provisioning was recorded. */
+      type: 'AzureSubscriptionProvisioningVoided';
+      data: { subscriptionId: string; customerTenantId: string; partnerTenantId: string };
     };
 
 /** The schema version of each event this room records (platform/domain/event-evolution.ts). */
@@ -51,4 +56,5 @@ export const AZURE_SUBSCRIPTIONS_EVENTS = {
   SubscriptionRoleAssigned: { version: 1 },
   SubscriptionRoleAssignmentRemoved: { version: 1 },
   AzureSubscriptionCancelled: { version: 1 },
+  AzureSubscriptionProvisioningVoided: { version: 1 },
 } satisfies EventSchemas<SubscriptionRbacEvent>;

@@ -24,7 +24,7 @@ import type { SubscriptionRbacCommand } from './commands';
 import type { RoleAssignment, SubscriptionRbacEvent } from './events';
 
 export type SubscriptionRbacState =
-  | { exists: false }
+  | { exists: false; voided?: true }
   | (SubscriptionFacts & { exists: true; displayName: string; cancelled: boolean });
 
 type Existing = Extract<SubscriptionRbacState, { exists: true }>;
@@ -88,6 +88,12 @@ function provision(
 ): SubscriptionRbacEvent[] {
   // The relationship stream already checked R22 (role, active relationship) when it linked this id.
   if (state.exists) throw conflict(`Subscription ${command.subscriptionId} already exists.`);
+  if (state.voided) {
+    throw preconditionFailed(
+      'R22',
+      'The reseller relationship was being ended while this subscription was provisioned; nothing was provisioned.',
+    );
+  }
   const { actor } = command;
   const owner: RoleAssignment = {
     assignmentId: command.ownerAssignmentId,
@@ -113,6 +119,20 @@ function provision(
     {
       type: 'SubscriptionRoleAssigned',
       data: { ...ids, ...owner, partnerTenantId: actor.tenantId },
+    },
+  ];
+}
+
+function voidUnfinished(
+  command: Of<'VoidUnfinishedProvisioning'>,
+  state: SubscriptionRbacState,
+): SubscriptionRbacEvent[] {
+  if (state.exists || state.voided) return [];
+  const { subscriptionId, customerTenantId, partnerTenantId } = command;
+  return [
+    {
+      type: 'AzureSubscriptionProvisioningVoided',
+      data: { subscriptionId, customerTenantId, partnerTenantId },
     },
   ];
 }
@@ -285,6 +305,8 @@ export const subscriptionRbacDecider: Decider<
           : state;
       case 'AzureSubscriptionCancelled':
         return state.exists ? { ...state, cancelled: true } : state;
+      case 'AzureSubscriptionProvisioningVoided':
+        return state.exists ? state : { exists: false, voided: true };
       default:
         return unhandled(state, event);
     }
@@ -296,6 +318,8 @@ export const subscriptionRbacDecider: Decider<
         return provision(command, state);
       case 'RegisterAzureSubscription':
         return register(command, state);
+      case 'VoidUnfinishedProvisioning':
+        return voidUnfinished(command, state);
       case 'AssignSubscriptionRole':
         return assign(command, state);
       case 'RemoveSubscriptionRoleAssignment':

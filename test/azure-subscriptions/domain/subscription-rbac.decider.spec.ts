@@ -486,6 +486,28 @@ describe('SubscriptionRbac decider', () => {
         .thenThrows('FORBIDDEN', 'R24');
     });
 
+    it('R9, R22: an id linked but never provisioned is voided once, and its provisioning is then refused; a provisioned one is left alone', () => {
+      const voidIt: Command = {
+        type: 'VoidUnfinishedProvisioning',
+        actor: contosoAdmin,
+        subscriptionId: PROD,
+        customerTenantId: FABRIKAM,
+        partnerTenantId: CONTOSO,
+      };
+      const voided = given(subscriptionRbacDecider, []).when(voidIt, at(DAY)).events();
+      expect(voided).toEqual([
+        {
+          type: 'AzureSubscriptionProvisioningVoided',
+          data: { subscriptionId: PROD, customerTenantId: FABRIKAM, partnerTenantId: CONTOSO },
+        },
+      ]);
+      given(subscriptionRbacDecider, voided).when(voidIt, at(DAY)).thenNothing();
+      given(subscriptionRbacDecider, voided)
+        .when(provision(contosoAdmin), at(DAY))
+        .thenThrows('PRECONDITION_FAILED', 'R22');
+      given(subscriptionRbacDecider, provisioned()).when(voidIt, at(DAY)).thenNothing();
+    });
+
     it('R20: removing an assignment the subscription does not have is not found', () => {
       given(subscriptionRbacDecider, provisioned())
         .when(unassign(fabrikamAdmin, 'asg-unknown'), at(DAY))
