@@ -1,5 +1,6 @@
 import { assertMayAutopilot, assertMaySeeAutopilot, type AutopilotFacts } from './autopilot-access';
 import { invalidInput, notFound } from '../../platform/domain/domain-error';
+import { isPrintable } from '../../platform/domain/printable-text';
 import type { AutopilotCommandOf, ProfileChanges } from './commands';
 import {
   actingPartnerOf,
@@ -17,6 +18,10 @@ function validName(name: string | null | undefined): string {
   const trimmed = (name ?? '').trim();
   if (!trimmed || trimmed.length > NAME_MAX) {
     throw invalidInput(`An Autopilot profile needs a name of 1 to ${NAME_MAX} characters.`);
+  }
+  // Shown to the customer and every partner working in the tenant: it must read as what it is.
+  if (!isPrintable(trimmed)) {
+    throw invalidInput('An Autopilot profile name holds no control or text-direction characters.');
   }
   return trimmed;
 }

@@ -20,6 +20,7 @@ import {
   ROLE_DISPLAY_NAMES,
   samePrincipal,
 } from './azure-roles';
+import { isPrintable } from '../../platform/domain/printable-text';
 import type { SubscriptionRbacCommand } from './commands';
 import type { RoleAssignment, SubscriptionRbacEvent } from './events';
 
@@ -37,6 +38,13 @@ function displayNameOf(name: string): string {
   if (!trimmed || trimmed.length > DISPLAY_NAME_MAX) {
     throw invalidInput(
       `A subscription display name has 1 to ${DISPLAY_NAME_MAX} characters.`,
+      'R20',
+    );
+  }
+  // Shown to the customer and to the partners holding a role on it.
+  if (!isPrintable(trimmed)) {
+    throw invalidInput(
+      'A subscription display name holds no control or text-direction characters.',
       'R20',
     );
   }

@@ -167,11 +167,16 @@ describe('Autopilot registry: profiles', () => {
       expect(registry(history).when(command, NOW).events()).toHaveLength(1);
   });
 
-  it('R30: a profile needs a name; an update must change something; repeating it changes nothing', () => {
+  it('R30: a profile needs a printable name; an update must change something; repeating it changes nothing', () => {
     const admin = (request: AutopilotRequest) => as(contosoAdmin, facts('current'), request);
     registry()
       .when(admin(create({ name: '  ' })), NOW)
       .thenThrows('INVALID_INPUT', undefined);
+    // Others read the name: one that would read as another (text direction, controls) is refused.
+    for (const name of ['evil\u202eexe.txt', 'bell\u0007'])
+      registry([created])
+        .when(admin(update({ name })), NOW)
+        .thenThrows('INVALID_INPUT', undefined);
     registry([created])
       .when(admin(update({ name: undefined })), NOW)
       .thenThrows('INVALID_INPUT', undefined);

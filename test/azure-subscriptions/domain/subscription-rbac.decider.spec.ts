@@ -528,6 +528,8 @@ describe('SubscriptionRbac decider', () => {
         ['empty', ''],
         ['blank', ' \t\n '],
         ['65 characters long', 'x'.repeat(65)],
+        ['holding a text-direction override', 'Prod\u202etxt.exe'],
+        ['holding a control character', 'Prod\u0000Dev'],
       ])('R20: a display name that is %s is invalid input', (_how, name) => {
         given(subscriptionRbacDecider).when(command(name), T0).thenThrows('INVALID_INPUT', 'R20');
       });
