@@ -157,6 +157,8 @@ export const partnerSubscriptionsProjection: Projection = {
   ],
   queryIndexes: [
     `CREATE INDEX IF NOT EXISTS partner_subscriptions_by_name ON partner_subscriptions ${BY_NAME}`,
+    // A partner's subscriptions in every customer, by name (azureSubscriptions with no customer).
+    'CREATE INDEX IF NOT EXISTS partner_subscriptions_by_partner_name ON partner_subscriptions (partner_tenant_id, display_name, subscription_id)',
     // One per group, holding only the subscriptions on which it holds a role (R23).
     ...PARTNER_GROUPS.map(
       (group) =>

@@ -78,6 +78,12 @@ export const groupHolds = (group: PartnerGroup): string => GROUP_HOLDS[group];
 
 const ORDER = 'display_name, subscription_id';
 
+/** The partner's rows in one customer, or in every customer (each read in its own name index). */
+const seenIn = (customerTenantId: string | undefined) =>
+  customerTenantId === undefined
+    ? 'partner_tenant_id = @partner'
+    : 'partner_tenant_id = @partner AND customer_tenant_id = @customer';
+
 function viewOf(row: PartnerSubscriptionRow): SubscriptionView {
   const assignments = JSON.parse(row.assignments) as StoredAssignment[];
   return {
@@ -142,10 +148,13 @@ export class PartnerSubscriptionsQueries {
     return this.pageOf(partnerTenantId, customerTenantId, -1);
   }
 
-  /** A page of the subscriptions the partner sees in one customer, by name then id, after `after`. */
+  /**
+   * A page of the subscriptions the partner sees in one customer (undefined: in every customer), by
+   * name then id, after `after`.
+   */
   pageOf(
     partnerTenantId: string,
-    customerTenantId: string,
+    customerTenantId: string | undefined,
     limit: number,
     after?: SubscriptionKey,
   ): SubscriptionView[] {
@@ -153,19 +162,18 @@ export class PartnerSubscriptionsQueries {
     return this.db
       .all<PartnerSubscriptionRow>(
         `SELECT * FROM partner_subscriptions
-         WHERE partner_tenant_id = @partner AND customer_tenant_id = @customer ${start.sql}
+         WHERE ${seenIn(customerTenantId)} ${start.sql}
          ORDER BY ${ORDER} LIMIT @limit`,
         { partner: partnerTenantId, customer: customerTenantId, limit, ...start.params },
       )
       .map(viewOf);
   }
 
-  /** How many subscriptions the partner sees in one customer (a connection's totalCount). */
-  countOf(partnerTenantId: string, customerTenantId: string): number {
+  /** How many subscriptions the partner sees in one customer, or in all (a connection's totalCount). */
+  countOf(partnerTenantId: string, customerTenantId: string | undefined): number {
     return this.db.get<{ count: number }>(
-      `SELECT COUNT(*) AS count FROM partner_subscriptions
-       WHERE partner_tenant_id = ? AND customer_tenant_id = ?`,
-      [partnerTenantId, customerTenantId],
+      `SELECT COUNT(*) AS count FROM partner_subscriptions WHERE ${seenIn(customerTenantId)}`,
+      { partner: partnerTenantId, customer: customerTenantId },
     )!.count;
   }
 

@@ -9,7 +9,7 @@ import type { CommandContext } from '../platform/write/command-context';
 import { ChangeSubscriptionAccess } from './change-subscription-access';
 import { ProvisionAzureSubscription } from './provision-azure-subscription';
 import { RegisterAzureSubscription } from './register-azure-subscription';
-import { maySeeSubscription, subscriptionListingTenantOf } from './domain/subscription-access';
+import { maySeeSubscription, subscriptionListingOf } from './domain/subscription-access';
 import type { Actor } from '../platform/domain/actor';
 import { assertPartnerPageReader } from '../delegated-admin/domain/page-access';
 import { notFound } from '../platform/domain/domain-error';
@@ -20,6 +20,7 @@ import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorato
 import { ReadSide } from '../platform/read-store/read-side';
 import {
   type SubscriptionKey,
+  type SubscriptionView,
   SubscriptionsQueries,
 } from '../../projections/azure-subscriptions/subscriptions.queries';
 import { PartnerSubscriptionsQueries } from '../../projections/azure-subscriptions/partner-subscriptions.queries';
@@ -156,18 +157,17 @@ export class SubscriptionsResolver {
 
   @Query(() => [AzureSubscription], {
     description:
-      'A customer’s subscriptions (its own users), or those a partner provisioned or holds a role on (R17).',
+      'A customer’s subscriptions (its own users), or those a partner provisioned or holds a role on, in the customer named or in every customer (R17).',
     deprecationReason: 'Use azureSubscriptionsConnection: paged, with totalCount.',
   })
   async azureSubscriptions(
     @CurrentActor() actor: Actor,
     @Args('customerTenantId', { type: () => ID, nullable: true }) customerTenantIdInput?: string,
   ): Promise<AzureSubscription[]> {
-    const tenant = await this.listingTenant(actor, customerTenantIdInput);
-    if (!tenant) return [];
+    const seen = await this.seenBy(actor, customerTenantIdInput);
     return boundedList(
       this.settings.GRAPHQL_MAX_LIST_ITEMS,
-      (limit) => this.seenBy(actor, tenant).page(limit),
+      (limit) => seen.page(limit),
       'azureSubscriptions',
       'azureSubscriptionsConnection',
     ).map((view) => toAzureSubscription(view, actor));
@@ -175,7 +175,7 @@ export class SubscriptionsResolver {
 
   @Query(() => AzureSubscriptionConnection, {
     description:
-      'R17, R23: the Azure subscriptions of a customer the caller sees (a customer: its own), by name, paged.',
+      'R17, R23: the Azure subscriptions the caller sees, by name, paged: a customer’s own; a partner’s in the customer named, or in every customer; the Operator’s in the customer named.',
   })
   async azureSubscriptionsConnection(
     @CurrentActor() actor: Actor,
@@ -185,8 +185,7 @@ export class SubscriptionsResolver {
   ): Promise<AzureSubscriptionConnection> {
     const size = pageSize(first, 50, 500);
     const key = decodeCursor(after, isTextKey('name', 'id')) ?? undefined;
-    const tenant = await this.listingTenant(actor, customerTenantIdInput);
-    const seen = tenant ? this.seenBy(actor, tenant) : { page: () => [], count: () => 0 };
+    const seen = await this.seenBy(actor, customerTenantIdInput);
     return connectionOf(
       seen.page(size + 1, key).map((view) => toAzureSubscription(view, actor)),
       size,
@@ -197,36 +196,38 @@ export class SubscriptionsResolver {
   }
 
   /**
-   * R17: the live subscriptions `actor` sees in `tenant`, paged by name then id: a partner's from
-   * the partner-subscriptions read model (those it provisioned or holds a role on, whatever else
-   * the customer has), the customer's own and the Operator's from the subscriptions read model.
+   * R17: the live subscriptions `actor` lists (subscriptionListingOf), paged by name then id, once
+   * the read models are ready: a partner's from the partner-subscriptions read model (those it
+   * provisioned or holds a role on, whatever else the customer has), the customer's own and the
+   * Operator's from the subscriptions read model.
    */
-  private seenBy(actor: Actor, tenant: string) {
-    if (actor.tenantKind === 'partner') {
-      return {
-        page: (limit: number, after?: SubscriptionKey) =>
-          this.partnerSubscriptions.pageOf(actor.tenantId, tenant, limit, after),
-        count: () => this.partnerSubscriptions.countOf(actor.tenantId, tenant),
-      };
-    }
-    return {
-      page: (limit: number, after?: SubscriptionKey) =>
-        this.subscriptions.pageOf(tenant, limit, after),
-      count: () => this.subscriptions.countOf(tenant),
-    };
-  }
-
-  /** R17: whose subscriptions the caller lists (undefined: none), once the read model is ready. */
-  private async listingTenant(
+  private async seenBy(
     actor: Actor,
     customerTenantIdInput: string | undefined,
-  ): Promise<string | undefined> {
-    const customerTenantId = customerTenantIdInput
+  ): Promise<{
+    page: (limit: number, after?: SubscriptionKey) => SubscriptionView[];
+    count: () => number;
+  }> {
+    const named = customerTenantIdInput
       ? normaliseTenantId(customerTenantIdInput, 'customerTenantId')
       : undefined;
     assertPartnerPageReader(actor);
     await this.readSide.ready('subscriptions', 'partner-subscriptions');
-    return subscriptionListingTenantOf(actor, customerTenantId);
+    const listing = subscriptionListingOf(actor, named);
+    if (!listing) return { page: () => [], count: () => 0 };
+    if ('everyCustomerOf' in listing || actor.tenantKind === 'partner') {
+      const customerTenantId = 'customerTenantId' in listing ? listing.customerTenantId : undefined;
+      return {
+        page: (limit, after) =>
+          this.partnerSubscriptions.pageOf(actor.tenantId, customerTenantId, limit, after),
+        count: () => this.partnerSubscriptions.countOf(actor.tenantId, customerTenantId),
+      };
+    }
+    const { customerTenantId } = listing;
+    return {
+      page: (limit, after) => this.subscriptions.pageOf(customerTenantId, limit, after),
+      count: () => this.subscriptions.countOf(customerTenantId),
+    };
   }
 
   /** Removing its own last role hides a subscription from a partner; the answer still shows the result. */

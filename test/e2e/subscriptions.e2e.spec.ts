@@ -1,5 +1,5 @@
 import { people } from '../support/tenants';
-import { appForSuite } from '../support/app';
+import { acceptedCustomers, appForSuite } from '../support/app';
 
 const REQUEST = `mutation { requestResellerRelationship(input: { customerTenantId: "fabrikam" }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
@@ -220,6 +220,34 @@ describe('Azure subscriptions and their role assignments over GraphQL', () => {
     expect(
       (await app.gql(fay, LIST)).data.azureSubscriptions.map((s: { id: string }) => s.id),
     ).toContain(own.id);
+  });
+
+  it('R17: naming no customer, a partner lists what it sees in every customer, by name, and the connection counts them; another partner none of it', async () => {
+    await acceptedCustomers(app, ann, 2);
+    const provision = async (customerTenantId: string, displayName: string) =>
+      (await app.gql(ann, PROVISION, { input: { customerTenantId, displayName } })).data
+        .provisionAzureSubscription.id as string;
+    const zeta = await provision('customer-0', 'Zeta');
+    const alpha = await provision('customer-1', 'Alpha');
+    const everywhere = (await app.gql(ann, LIST)).data.azureSubscriptions as {
+      id: string;
+      customerTenantId: string;
+    }[];
+    const ids = everywhere.map((s) => s.id);
+    expect(ids.indexOf(alpha)).toBeLessThan(ids.indexOf(zeta));
+    expect(everywhere.map((s) => s.customerTenantId)).toEqual(
+      expect.arrayContaining(['customer-0', 'customer-1']),
+    );
+    const connection = await app.gql(
+      ann,
+      '{ azureSubscriptionsConnection(first: 1) { totalCount pageInfo { hasNextPage } } }',
+    );
+    expect(connection.data.azureSubscriptionsConnection).toEqual({
+      totalCount: everywhere.length,
+      pageInfo: { hasNextPage: true },
+    });
+    const otto = await app.token(people.otto);
+    expect((await app.gql(otto, LIST)).data.azureSubscriptions).toEqual([]);
   });
 
   it('R24: the customer grants the partner Contributor; Contributor manages resources but not access', async () => {

@@ -213,15 +213,23 @@ export function partnerMaySeeSubscription(
   );
 }
 
+/** Whose subscriptions a caller lists: one customer's, or a partner's in every customer. */
+export type SubscriptionListing = { customerTenantId: string } | { everyCustomerOf: string };
+
 /**
  * R17: whose subscriptions a caller lists: a customer's user only its own tenant's (naming another
- * tenant lists nothing), anyone else the tenant it names (then filtered by maySeeSubscription).
- * Undefined: nothing to list.
+ * tenant lists nothing); a partner those it sees in the customer it names, or in every customer;
+ * the Operator the tenant it names. Undefined: nothing to list.
  */
-export function subscriptionListingTenantOf(
+export function subscriptionListingOf(
   actor: Actor,
   customerTenantId: string | undefined,
-): string | undefined {
-  if (actor.tenantKind !== 'customer') return customerTenantId;
-  return !customerTenantId || customerTenantId === actor.tenantId ? actor.tenantId : undefined;
+): SubscriptionListing | undefined {
+  if (actor.tenantKind === 'customer') {
+    return !customerTenantId || customerTenantId === actor.tenantId
+      ? { customerTenantId: actor.tenantId }
+      : undefined;
+  }
+  if (customerTenantId) return { customerTenantId };
+  return actor.tenantKind === 'partner' ? { everyCustomerOf: actor.tenantId } : undefined;
 }

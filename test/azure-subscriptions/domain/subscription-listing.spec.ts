@@ -1,23 +1,26 @@
-import { subscriptionListingTenantOf } from '../../../src/azure-subscriptions/domain/subscription-access';
+import { subscriptionListingOf } from '../../../src/azure-subscriptions/domain/subscription-access';
 import { customerGlobalAdmin, customerUser, operator, partnerUser } from '../../support/given';
 
 describe('whose subscriptions a caller lists', () => {
   it('R17: a customer’s user lists its own tenant, named or not', () => {
     const user = customerUser([], { tenantId: 'fabrikam' });
-    expect(subscriptionListingTenantOf(user, undefined)).toBe('fabrikam');
-    expect(subscriptionListingTenantOf(user, 'fabrikam')).toBe('fabrikam');
+    expect(subscriptionListingOf(user, undefined)).toEqual({ customerTenantId: 'fabrikam' });
+    expect(subscriptionListingOf(user, 'fabrikam')).toEqual({ customerTenantId: 'fabrikam' });
   });
 
   it('R17: a customer naming another tenant lists nothing', () => {
     expect(
-      subscriptionListingTenantOf(customerGlobalAdmin({ tenantId: 'fabrikam' }), 'woodgrove'),
+      subscriptionListingOf(customerGlobalAdmin({ tenantId: 'fabrikam' }), 'woodgrove'),
     ).toBeUndefined();
   });
 
-  it('R17: a partner or the Operator lists the tenant it names, and nothing without one', () => {
-    for (const actor of [partnerUser(['AdminAgent']), operator()]) {
-      expect(subscriptionListingTenantOf(actor, 'fabrikam')).toBe('fabrikam');
-      expect(subscriptionListingTenantOf(actor, undefined)).toBeUndefined();
-    }
+  it('R17: a partner lists the customer it names, or every customer; the Operator only one it names', () => {
+    const partner = partnerUser(['AdminAgent']);
+    expect(subscriptionListingOf(partner, 'fabrikam')).toEqual({ customerTenantId: 'fabrikam' });
+    expect(subscriptionListingOf(partner, undefined)).toEqual({
+      everyCustomerOf: partner.tenantId,
+    });
+    expect(subscriptionListingOf(operator(), 'fabrikam')).toEqual({ customerTenantId: 'fabrikam' });
+    expect(subscriptionListingOf(operator(), undefined)).toBeUndefined();
   });
 });
