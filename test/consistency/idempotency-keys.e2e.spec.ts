@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
+import { IdempotencyKeys } from '../../src/platform/graphql/idempotency/idempotency-keys';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { LogLines } from '../support/log-lines';
 import { people } from '../support/tenants';
 
 const REQUEST = `mutation ($domain: String) { requestResellerRelationship(input: { customerDomain: $domain }) { id invitationUrl } }`;
@@ -13,9 +15,11 @@ describe('Idempotency-Key on mutations', () => {
   let app: TestApp;
   let store: EventStore;
   let ann: string;
+  let logs: LogLines;
 
   beforeEach(async () => {
-    app = await startApp();
+    logs = new LogLines();
+    app = await startApp({ env: { LOG_LEVEL: 'info' }, logDestination: logs });
     store = app.app.get<EventStore>(EVENT_STORE);
     ann = await app.token(people.ann);
   });
@@ -36,6 +40,19 @@ describe('Idempotency-Key on mutations', () => {
     (await store.readAll({ after: 0, maxCount: 1000 })).filter(
       (event) => event.type === 'InvitationCreated',
     ).length;
+  /** A refusal is the caller's: a 4xx logged as information, never a 500 logged as an error. */
+  const refusedAs = async (
+    response: request.Response,
+    status: number,
+    code: string,
+  ): Promise<{ message: string; extensions: Record<string, unknown> }> => {
+    expect(response.body.errors[0].extensions.code).toBe(code);
+    expect(response.body.errors[0].extensions.http).toBeUndefined();
+    expect(response.status).toBe(status);
+    expect((await logs.request(response.headers['x-request-id'])).level).toBe(30);
+    expect(logs.lines.filter((line) => line.level >= 50)).toEqual([]);
+    return response.body.errors[0];
+  };
 
   it('R41: a retry with the same key and input gets the first answer and records nothing', async () => {
     const first = await send(ann, 'key-1', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
@@ -50,9 +67,20 @@ describe('Idempotency-Key on mutations', () => {
   it('R50: the same key with another input is CONFLICT and records nothing', async () => {
     await send(ann, 'key-2', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
     const other = await send(ann, 'key-2', REQUEST, { domain: 'woodgrove.onmicrosoft.com' });
-    expect(other.body.errors[0].extensions.code).toBe('CONFLICT');
+    await refusedAs(other, 409, 'CONFLICT');
     expect(other.body.data).toBeUndefined();
     expect(await created()).toBe(1);
+  });
+
+  it('a key whose first request is still running, or was interrupted, is CONFLICT naming its correlation id', async () => {
+    const claim = jest.spyOn(app.app.get(IdempotencyKeys), 'claim');
+    claim.mockReturnValueOnce({ kind: 'running', correlationId: 'first-1', interrupted: false });
+    const running = await send(ann, 'key-3', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
+    expect((await refusedAs(running, 409, 'CONFLICT')).extensions.correlationId).toBe('first-1');
+    claim.mockReturnValueOnce({ kind: 'running', correlationId: 'first-2', interrupted: true });
+    const interrupted = await send(ann, 'key-3', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
+    expect((await refusedAs(interrupted, 409, 'CONFLICT')).message).toContain('first-2');
+    expect(await created()).toBe(0);
   });
 
   it('keys belong to their caller: another user’s same key runs its own request', async () => {
@@ -101,8 +129,9 @@ describe('Idempotency-Key on mutations', () => {
   });
 
   it('a malformed key is INVALID_INPUT before anything runs; queries ignore keys', async () => {
-    const bad = await send(ann, 'x'.repeat(256), REQUEST, {});
-    expect(bad.body.errors[0].extensions.code).toBe('INVALID_INPUT');
+    for (const key of ['x'.repeat(256), 'has space']) {
+      await refusedAs(await send(ann, key, REQUEST, {}), 400, 'INVALID_INPUT');
+    }
     expect(await created()).toBe(0);
     const query = await send(ann, 'x'.repeat(256), INVITATIONS);
     expect(query.body.errors).toBeUndefined();

@@ -7,8 +7,20 @@ import type { IdempotencyKeys } from './idempotency-keys';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
-const refuse = (code: string, message: string, extensions: Record<string, unknown> = {}) =>
-  new GraphQLError(message, { extensions: { code, ...extensions } });
+/**
+ * Thrown before execution, where Apollo answers 500 unless the error names its HTTP status: these
+ * are the caller's mistakes (400) or a key in use (409), refusals like any other.
+ */
+const HTTP_STATUS = { INVALID_INPUT: 400, CONFLICT: 409 } as const;
+
+const refuse = (
+  code: keyof typeof HTTP_STATUS,
+  message: string,
+  extensions: Record<string, unknown> = {},
+) =>
+  new GraphQLError(message, {
+    extensions: { code, ...extensions, http: { status: HTTP_STATUS[code] } },
+  });
 
 /** Whether a mutation's answer shows that something was recorded (then a retry replays it). */
 function recordedSomething(result: FormattedExecutionResult): boolean {
