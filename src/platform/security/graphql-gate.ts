@@ -19,15 +19,51 @@ function refuse(req: Request, res: Response, status: number, code: string, messa
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
 }
 
-/** The first string in a JSON body that is not well-formed Unicode (a lone surrogate), by path. */
-export function malformedStringPath(value: unknown, path = 'body'): string | null {
-  if (typeof value === 'string') return value.isWellFormed() ? null : path;
-  if (typeof value !== 'object' || value === null) return null;
-  for (const [key, child] of Object.entries(value)) {
-    const found = malformedStringPath(key, path) ?? malformedStringPath(child, `${path}.${key}`);
-    if (found) return found.length > 100 ? `${found.slice(0, 100)}…` : found;
+/**
+ * How deeply a GraphQL body may nest objects and arrays: the schema's inputs need under 10 levels
+ * (`body.variables.input.roles.0.roleTemplateId` is 5), and code after the gate (Apollo,
+ * `JSON.stringify`) recurses into variables, so a deeper body would overflow the stack there.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+const PATH_MAX = 100;
+const clipped = (path: string) => (path.length > PATH_MAX ? `${path.slice(0, PATH_MAX)}…` : path);
+
+/**
+ * What is wrong with a JSON body, by path: the first string that is not well-formed Unicode (a
+ * lone surrogate), or the first object or array nested deeper than `maxDepth`. Walked with a stack
+ * of its own, not recursion: any depth is safe to inspect.
+ */
+export function bodyProblem(
+  value: unknown,
+  path = 'body',
+  maxDepth = MAX_BODY_DEPTH,
+): { kind: 'malformed' | 'too-deep'; path: string } | null {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path, depth: 1 }];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    if (typeof next.value === 'string') {
+      if (!next.value.isWellFormed()) return { kind: 'malformed', path: clipped(next.path) };
+      continue;
+    }
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth > maxDepth) return { kind: 'too-deep', path: clipped(next.path) };
+    // Pushed in reverse, so each key, then its value, is looked at in the body's order.
+    const entries = Object.entries(next.value as Record<string, unknown>);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i];
+      // A path past what is shown grows no further (a deep body would build a huge one).
+      const childPath = next.path.length > PATH_MAX ? next.path : `${next.path}.${key}`;
+      stack.push({ value: child, path: childPath, depth: next.depth + 1 });
+      stack.push({ value: key, path: next.path, depth: next.depth });
+    }
   }
   return null;
+}
+
+/** The first string in a JSON body that is not well-formed Unicode (a lone surrogate), by path. */
+export function malformedStringPath(value: unknown, path = 'body'): string | null {
+  const problem = bodyProblem(value, path, Infinity);
+  return problem?.kind === 'malformed' ? problem.path : null;
 }
 
 /**
@@ -37,6 +73,7 @@ export function malformedStringPath(value: unknown, path = 'body'): string | nul
  * - strings must be well-formed Unicode: a lone surrogate stays in an event's JSON but becomes
  *   U+FFFD in a read model's text column, and audit verify would then see a mismatch
  *   (400 INVALID_INPUT);
+ * - objects and arrays nest at most MAX_BODY_DEPTH deep (400 INVALID_INPUT);
  * - without a valid token nothing is parsed, validated or kept (401 UNAUTHENTICATED), unless
  *   GRAPHQL_INTROSPECTION=anyone lets anonymous callers read the schema (development).
  */
@@ -71,14 +108,16 @@ export function graphqlGate(
     }, next);
   };
   const admit = (req: Request, res: Response, next: NextFunction) => {
-    const malformed = malformedStringPath(req.body);
-    if (malformed) {
+    const problem = bodyProblem(req.body);
+    if (problem) {
       return refuse(
         req,
         res,
         400,
         'INVALID_INPUT',
-        `Strings must be well-formed Unicode; ${malformed} holds a lone surrogate.`,
+        problem.kind === 'malformed'
+          ? `Strings must be well-formed Unicode; ${problem.path} holds a lone surrogate.`
+          : `Objects and arrays in the body nest at most ${MAX_BODY_DEPTH} levels deep; ${problem.path} is deeper.`,
       );
     }
     const caller = callerFrom(req);

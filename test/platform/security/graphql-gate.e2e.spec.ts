@@ -1,0 +1,63 @@
+import request from 'supertest';
+import {
+  bodyProblem,
+  MAX_BODY_DEPTH,
+  malformedStringPath,
+} from '../../../src/platform/security/graphql-gate';
+import { appForSuite } from '../../support/app';
+import { LogLines } from '../../support/log-lines';
+import { people } from '../../support/tenants';
+
+/** `{ query, variables: { a: [[…]] } }` whose innermost array is at `depth` (the body is 1). */
+const nestedBody = (depth: number, innermost = '') => {
+  const arrays = depth - 2;
+  return `{"query":"{ __typename }","variables":{"a":${'['.repeat(arrays)}${innermost}${']'.repeat(arrays)}}}`;
+};
+
+describe('malformedStringPath and bodyProblem', () => {
+  it('name the first lone surrogate by path, in a key or a value, in the body’s order', () => {
+    const body = { query: 'ok', variables: { list: ['fine', 'a\udc00b'], 'k\ud800': 'x' } };
+    expect(malformedStringPath(body)).toBe('body.variables.list.1');
+    expect(malformedStringPath({ variables: { 'k\ud800': 'x', list: ['\ud800'] } })).toBe(
+      'body.variables',
+    );
+    expect(malformedStringPath({ query: 'Mailbox 📬' }, 'payload')).toBeNull();
+  });
+
+  it('walk a body of any depth without recursion; the gate’s check stops at MAX_BODY_DEPTH', () => {
+    const deep = JSON.parse(nestedBody(200_000, '"\\ud800"')) as unknown;
+    const path = malformedStringPath(deep);
+    expect(path).toMatch(/^body\.variables\.a\.0\.0\.0/);
+    expect(path?.length).toBe(101);
+    expect(bodyProblem(deep)).toEqual({ kind: 'too-deep', path: expect.stringMatching(/…$/) });
+    expect(bodyProblem(JSON.parse(nestedBody(MAX_BODY_DEPTH)))).toBeNull();
+    expect(bodyProblem(JSON.parse(nestedBody(MAX_BODY_DEPTH + 1)))?.kind).toBe('too-deep');
+  });
+});
+
+describe('the GraphQL gate over HTTP', () => {
+  const logs = new LogLines();
+  const app = appForSuite({ env: { LOG_LEVEL: 'info' }, logDestination: logs });
+
+  const post = (body: string, token?: string) => {
+    const call = request(app.url).post('/graphql').set('content-type', 'application/json');
+    if (token) call.set('authorization', `Bearer ${token}`);
+    return call.send(body);
+  };
+
+  it('refuses a body nested deeper than MAX_BODY_DEPTH with 400 INVALID_INPUT, with or without a token, logging no error', async () => {
+    const ann = await app.token(people.ann);
+    for (const token of [undefined, ann]) {
+      for (const depth of [MAX_BODY_DEPTH + 1, 200_000]) {
+        const response = await post(nestedBody(depth), token);
+        expect(response.status).toBe(400);
+        expect(response.body.errors[0].extensions.code).toBe('INVALID_INPUT');
+        expect(response.body.errors[0].message).toContain(`at most ${MAX_BODY_DEPTH} levels`);
+        expect((await logs.request(response.headers['x-request-id'])).level).toBe(30);
+      }
+    }
+    expect(logs.lines.filter((line) => line.level >= 50)).toEqual([]);
+    const atTheLimit = await post(nestedBody(MAX_BODY_DEPTH), ann);
+    expect(atTheLimit.body).toEqual({ data: { __typename: 'Query' } });
+  });
+});
