@@ -3,6 +3,7 @@ import { resolveHmacSecret } from '../platform/auth/local-secret';
 import { mintToken } from '../platform/auth/token-minter';
 import { resolve } from 'node:path';
 import { loadSettings } from '../platform/config/settings';
+import { isSystemTenantId } from '../platform/domain/ids';
 import { isPrintable } from '../platform/domain/printable-text';
 import { tenantIdArgument, userIdArgument } from './arguments';
 
@@ -40,6 +41,11 @@ export const tokenCommand = new Command('token')
   .option('--domain <domain>', 'tenant primary domain (customers)', shownName)
   .option('--ttl <duration>', 'lifetime', ttl, '1h')
   .action(async (options: Record<string, string>) => {
+    if (options.kind !== 'operator' && isSystemTenantId(options.tenant)) {
+      throw new Error(
+        `--tenant ${options.tenant} is reserved for the product's own actors; a ${options.kind} tenant cannot have it (the server refuses such tokens).`,
+      );
+    }
     const settings = loadSettings();
     if (settings.AUTH_JWKS_URL) {
       throw new Error(

@@ -266,6 +266,12 @@ describe('the command line', () => {
       [[...token, '--name', 'Ann\u202egnp.exe'], 'control or text-direction'],
       // Quoted back escaped: the terminal shows the characters instead of obeying them.
       [[...token, '--name', 'Ann\u202egnp\u001b[2J.exe'], 'Ann\\u202egnp\\u001b[2J.exe'],
+      // The product's own actors' tenant ids, for a partner or customer (the last --tenant wins).
+      [
+        [...token, '--name', 'U', '--tenant', 'Partner-Ledger'],
+        '--tenant partner-ledger is reserved',
+      ],
+      [[...token, '--name', 'U', '--tenant', 'operator', '--kind', 'customer'], 'is reserved'],
     ];
     for (const [args, message] of refusals) {
       const failed = await npm(args, env).catch(

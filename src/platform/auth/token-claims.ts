@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Actor } from '../domain/actor';
-import { isTenantId, isUserId } from '../domain/ids';
+import { isSystemTenantId, isTenantId, isUserId } from '../domain/ids';
 import { isPrintable } from '../domain/printable-text';
 
 /** Well-formed Unicode (no lone surrogates) of at most `max` characters: what events may hold. */
@@ -14,19 +14,24 @@ const text = (max: number) =>
 const shownName = (max: number) =>
   text(max).refine(isPrintable, 'holds a control or text-direction character');
 
-export const tokenClaimsSchema = z.object({
-  sub: z.string().refine(isUserId, 'not a user id'),
-  name: shownName(200).pipe(z.string().min(1)),
-  // The one tenant id rule (ids.ts): trimmed and lower-cased, then checked.
-  tid: z
-    .string()
-    .transform((value) => value.trim().toLowerCase())
-    .refine(isTenantId, 'not a tenant id'),
-  tenant_kind: z.enum(['partner', 'customer', 'operator']),
-  tenant_name: shownName(200).optional(),
-  tenant_domain: shownName(253).optional(),
-  roles: z.array(text(64)).max(50).default([]),
-});
+export const tokenClaimsSchema = z
+  .object({
+    sub: z.string().refine(isUserId, 'not a user id'),
+    name: shownName(200).pipe(z.string().min(1)),
+    // The one tenant id rule (ids.ts): trimmed and lower-cased, then checked.
+    tid: z
+      .string()
+      .transform((value) => value.trim().toLowerCase())
+      .refine(isTenantId, 'not a tenant id'),
+    tenant_kind: z.enum(['partner', 'customer', 'operator']),
+    tenant_name: shownName(200).optional(),
+    tenant_domain: shownName(253).optional(),
+    roles: z.array(text(64)).max(50).default([]),
+  })
+  .refine((claims) => claims.tenant_kind === 'operator' || !isSystemTenantId(claims.tid), {
+    path: ['tid'],
+    message: "reserved for the product's own actors",
+  });
 
 export type TokenClaims = z.input<typeof tokenClaimsSchema>;
 

@@ -35,6 +35,15 @@ export function normaliseTenantId(value: string, field = 'tenant id'): string {
 
 export const isTenantId = (value: string): boolean => TENANT_ID.test(value);
 
+/**
+ * Tenant ids of the product's own actors: `partner-ledger` (audit sealer, policy lease) and
+ * `operator` (GDAP scheduler). What the audit log shows a partner or customer follows the actor's
+ * tenant id, so no partner or customer may have one of these (tokens, the CLI's `token`).
+ */
+export const SYSTEM_TENANT_IDS: readonly string[] = ['partner-ledger', 'operator'];
+
+export const isSystemTenantId = (tenantId: string): boolean => SYSTEM_TENANT_IDS.includes(tenantId);
+
 export const USER_ID_MAX = 128;
 /** User ids come from the identity provider (object ids, pairwise subjects): kept as they are. */
 const USER_ID = /^[A-Za-z0-9._@:|+=~-]{1,128}$/;
