@@ -3,6 +3,7 @@ import { configure } from 'safe-stable-stringify';
 import { z } from 'zod';
 import type { Actor } from '../platform/domain/actor';
 import type { EventMetadata, NewEvent, RecordedEvent } from '../platform/event-store/event-store';
+import { PRODUCT_TENANT_ID } from '../platform/domain/ids';
 
 /**
  * Seals anchor the audit chain in the event store itself: seal n says "the events in positions
@@ -22,9 +23,9 @@ const DIGEST_BYTES = 4;
 export const SEALER_ACTOR: Actor = {
   userId: 'audit-sealer',
   name: 'Audit sealer',
-  tenantId: 'partner-ledger',
+  tenantId: PRODUCT_TENANT_ID,
   tenantKind: 'operator',
-  tenantName: 'partner-ledger',
+  tenantName: PRODUCT_TENANT_ID,
   roles: [],
 };
 

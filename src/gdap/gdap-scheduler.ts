@@ -18,12 +18,13 @@ import { nextDueAt } from './domain/due-transitions';
 import { gdapDecider } from './domain/gdap.decider';
 import { gdapStreamId } from './domain/gdap-ids';
 import { requestsFinishedBy } from './requests-finished';
+import { OPERATOR_TENANT_ID } from '../platform/domain/ids';
 
 /** Who the audit log names for transitions nobody asked for (R63: time did). */
 const SCHEDULER_ACTOR: Actor = {
   userId: 'gdap-scheduler',
   name: 'GDAP scheduler',
-  tenantId: 'operator',
+  tenantId: OPERATOR_TENANT_ID,
   tenantKind: 'operator',
   roles: [],
 };

@@ -40,7 +40,9 @@ export const isTenantId = (value: string): boolean => TENANT_ID.test(value);
  * `operator` (GDAP scheduler). What the audit log shows a partner or customer follows the actor's
  * tenant id, so no partner or customer may have one of these (tokens, the CLI's `token`).
  */
-export const SYSTEM_TENANT_IDS: readonly string[] = ['partner-ledger', 'operator'];
+export const PRODUCT_TENANT_ID = 'partner-ledger';
+export const OPERATOR_TENANT_ID = 'operator';
+export const SYSTEM_TENANT_IDS: readonly string[] = [PRODUCT_TENANT_ID, OPERATOR_TENANT_ID];
 
 export const isSystemTenantId = (tenantId: string): boolean => SYSTEM_TENANT_IDS.includes(tenantId);
 

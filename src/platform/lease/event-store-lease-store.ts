@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../domain/actor';
 import { type EventStore, WrongExpectedRevisionError } from '../event-store/event-store';
 import type { LeaseRecord, LeaseStore, VersionedLease } from './lease-store';
+import { PRODUCT_TENANT_ID } from '../domain/ids';
 
 /**
  * The type starts with `$`, so EventStoreDB and the adapter treat these as system events: they stay
@@ -12,7 +13,7 @@ export const LEASE_EVENT_TYPE = '$partner-ledger-lease';
 const LEASE_ACTOR: Actor = {
   userId: 'policy-lease',
   name: 'Policy lease',
-  tenantId: 'partner-ledger',
+  tenantId: PRODUCT_TENANT_ID,
   tenantKind: 'operator',
   roles: [],
 };
