@@ -95,6 +95,27 @@ describe('reseller invitations over GraphQL', () => {
     expect(await eventCount()).toBe(before);
   });
 
+  it('R4: an invitation naming the tenant by id and another domain reads the same in the list and by id; accepting needs both to match', async () => {
+    const id = (
+      await app.gql(ann, REQUEST, {
+        input: { customerTenantId: 'fabrikam', customerDomain: 'elsewhere.onmicrosoft.com' },
+      })
+    ).data.requestResellerRelationship.id as string;
+    const listed = await app.gql(fay, '{ invitations(status: PENDING) { id } }');
+    expect(listed.data.invitations).toContainEqual({ id });
+    const byId = await app.gql(fay, 'query ($id: ID!) { invitation(id: $id) { id status } }', {
+      id,
+    });
+    expect(byId.data.invitation).toEqual({ id, status: 'PENDING' });
+    const accepted = await app.gql(fay, ACCEPT, { id });
+    expect(accepted.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'R4' });
+    const wes = await app.token(people.wes);
+    expect(
+      (await app.gql(wes, 'query ($id: ID!) { invitation(id: $id) { id } }', { id })).data
+        .invitation,
+    ).toBeNull();
+  });
+
   it('R3: an edit whose body lost the link is INVALID_INPUT and appends nothing', async () => {
     const invitation = (await app.gql(ann, REQUEST, { input: {} })).data
       .requestResellerRelationship;

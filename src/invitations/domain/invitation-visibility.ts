@@ -1,7 +1,6 @@
 import { type Actor, isCustomerGlobalAdmin, isOperator } from '../../platform/domain/actor';
 import { forbidden } from '../../platform/domain/domain-error';
 import type { IntendedCustomer } from './events';
-import { isAddressedTo } from './invitation.decider';
 
 export interface InvitationAudience {
   partnerTenantId: string;
@@ -21,7 +20,11 @@ export function canSeeInvitation(actor: Actor, invitation: InvitationAudience): 
     case 'customer':
       if (!isCustomerGlobalAdmin(actor)) return false;
       if (invitation.acceptedBy) return invitation.acceptedBy === actor.tenantId;
-      return invitation.pending && isAddressedTo(invitation.intendedCustomer, actor);
+      // As its list shows them: named for it by tenant id or domain, in any state (accepting needs
+      // both to match, R4); named for nobody, to whoever holds the link while it is open.
+      return invitation.intendedCustomer
+        ? namesTenantOf(invitation.intendedCustomer, actor)
+        : invitation.pending;
     case 'operator':
       return isOperator(actor);
   }
@@ -43,3 +46,8 @@ export function invitationListingOf(actor: Actor): InvitationListing {
   }
   throw forbidden('R5', 'Only partner users and a customer’s Global admin see invitations.');
 }
+
+/** Whether the invitation names the actor's tenant, by its id or by its domain. */
+const namesTenantOf = (intended: IntendedCustomer, actor: Actor): boolean =>
+  intended.tenantId?.toLowerCase() === actor.tenantId.toLowerCase() ||
+  (intended.domain !== undefined && intended.domain === actor.tenantDomain?.toLowerCase());
