@@ -9,14 +9,15 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import {
   type ExecutionArgs,
+  getOperationAST,
+  getVariableValues,
   GraphQLError,
   parse,
   specifiedRules,
   validate,
   type DocumentNode,
 } from 'graphql';
-import type { Context, SubscribePayload } from 'graphql-ws';
-import type { useServer as UseServer } from 'graphql-ws/dist/use/ws';
+import { type Context, handleProtocols, makeServer, type SubscribePayload } from 'graphql-ws';
 import type { IncomingMessage, Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
@@ -27,21 +28,20 @@ import { SETTINGS, type Settings } from '../config/settings';
 import { CallerRateLimit } from '../security/caller-rate-limit';
 import { malformedStringPath } from '../security/graphql-gate';
 import { formatError } from './error-formatting';
+import { serveGraphqlWsSocket } from './graphql-ws-socket';
 import { checkOperationSize, operationLimitRules } from './operation-limits';
 import type { RequestContext } from './request-context';
 
-// graphql-ws publishes this entry point through package exports, which this tsconfig's module
-// resolution does not read: the types come by path, the code by its public name.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { useServer } = require('graphql-ws/use/ws') as { useServer: typeof UseServer };
-
-/** The code Apollo gives such errors over HTTP; an error with its own code keeps it. */
-const withCode = (error: GraphQLError, code: string) =>
-  error.extensions.code
+/**
+ * The code Apollo gives such errors over HTTP; an error with its own code keeps it. graphql-js
+ * may also throw a plain error (a RangeError for a too deeply nested document), as Apollo sees it.
+ */
+const withCode = (error: unknown, code: string) =>
+  error instanceof GraphQLError && error.extensions.code
     ? error
-    : new GraphQLError(error.message, {
-        nodes: error.nodes,
-        originalError: error,
+    : new GraphQLError(error instanceof Error ? error.message : String(error), {
+        nodes: error instanceof GraphQLError ? error.nodes : undefined,
+        originalError: error instanceof Error ? error : undefined,
         extensions: { code },
       });
 
@@ -55,6 +55,8 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 type SocketState = {
   verified?: VerifiedToken;
   expiry?: NodeJS.Timeout;
+  /** The ids of the operations admitted on this socket (some may have ended since). */
+  admitted: Set<string>;
 };
 
 type WsContext = Context<
@@ -75,10 +77,13 @@ type WsContext = Context<
  */
 @Injectable()
 export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    handleProtocols,
+  });
   private readonly logger = new Logger('GraphQL');
   private readonly format = formatError(this.logger);
-  private disposable?: { dispose(): void | Promise<void> };
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -93,33 +98,32 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
     if (!this.adapterHost.httpAdapter) return;
     const schema = this.schemaHost.schema;
     const rules = [...specifiedRules, ...operationLimitRules(this.settings)];
-    this.disposable = useServer<Record<string, unknown> | undefined, SocketState>(
-      {
-        schema,
-        connectionInitWaitTimeout: 3_000,
-        onConnect: (ctx) => this.admit(ctx),
-        onClose: (ctx) => clearTimeout(ctx.extra.expiry),
-        context: (ctx): RequestContext => ({
-          correlationId: randomUUID(),
-          actor: ctx.extra.verified?.actor,
-        }),
-        onSubscribe: (ctx, _id, payload) => this.prepare(ctx, payload, rules),
-        onNext: (_ctx, _id, _payload, _args, result) =>
-          result.errors && {
-            ...result,
-            errors: result.errors.map((error) => this.format(error.toJSON(), error)),
-          },
-        onError: (_ctx, _id, _payload, errors) =>
-          errors.map((error) => this.format(error.toJSON(), error)),
-      },
-      this.wss,
-    );
-    // graphql-ws reports a socket's errors with console.error; the usual one is a client's frame
-    // over MAX_FRAME_BYTES, which ws answers by closing with 1009: a refusal, not a fault.
-    this.wss.on('connection', (socket: WebSocket) => {
-      socket.removeAllListeners('error');
-      socket.on('error', (error) => this.logger.log(`graphql-ws socket closed: ${error.message}`));
+    const graphqlWs = makeServer<Record<string, unknown> | undefined, WsContext['extra']>({
+      schema,
+      connectionInitWaitTimeout: 3_000,
+      onConnect: (ctx) => this.admit(ctx),
+      onClose: (ctx) => clearTimeout(ctx.extra.expiry),
+      context: (ctx): RequestContext => ({
+        correlationId: randomUUID(),
+        actor: ctx.extra.verified?.actor,
+      }),
+      onSubscribe: (ctx, id, payload) => this.prepare(ctx, id, payload, rules),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors && {
+          ...result,
+          errors: result.errors.map((error) => this.format(error.toJSON(), error)),
+        },
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map((error) => this.format(error.toJSON(), error)),
     });
+    this.wss.on('connection', (socket: WebSocket, request: IncomingMessage) =>
+      serveGraphqlWsSocket(
+        graphqlWs,
+        socket,
+        { socket, request, admitted: new Set<string>() },
+        this.logger,
+      ),
+    );
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql') {
@@ -145,7 +149,10 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.disposable?.dispose();
+    for (const socket of this.wss.clients) socket.close(1001, 'Going away');
+    await new Promise<void>((resolve, reject) =>
+      this.wss.close((error) => (error ? reject(error) : resolve())),
+    );
   }
 
   private async admit(ctx: WsContext): Promise<boolean> {
@@ -177,9 +184,13 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
   /** The operation's execution arguments, or the errors that refuse it. */
   private async prepare(
     ctx: WsContext,
+    id: string,
     payload: SubscribePayload,
     rules: typeof specifiedRules,
   ): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    // An operation admitted before under this id has ended: graphql-ws is given an id's next
+    // `subscribe` only then (serveGraphqlWsSocket).
+    ctx.extra.admitted.delete(id);
     const retryAfter = await this.rateLimit.retryAfter(
       CallerRateLimit.keyOf(ctx.extra.verified?.actor, ctx.extra.request.socket.remoteAddress),
     );
@@ -190,9 +201,10 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
         }),
       ];
     }
+    // Completed, or its socket closed, meanwhile: graphql-ws sends nothing for it.
+    if (!(id in ctx.subscriptions)) return [new GraphQLError('Completed before it started.')];
     const max = this.settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS;
-    // graphql-ws has already registered this one.
-    if (Object.keys(ctx.subscriptions).length > max) {
+    if (this.liveOperations(ctx) >= max) {
       return [
         new GraphQLError(
           `A socket holds at most ${max} subscriptions at once (GRAPHQL_WS_MAX_SUBSCRIPTIONS); complete one first.`,
@@ -222,11 +234,19 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
     try {
       document = parse(payload.query, { maxTokens: this.settings.GRAPHQL_MAX_TOKENS });
     } catch (error) {
-      return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+      return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
     }
     const errors = validate(schema, document, rules);
     if (errors.length > 0)
       return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+    // Refused as Apollo refuses them over HTTP (graphql-ws would send these with no code).
+    const operation = getOperationAST(document, payload.operationName);
+    if (!operation) {
+      const message = payload.operationName
+        ? `Unknown operation named "${payload.operationName}".`
+        : 'Must provide operation name if query contains multiple operations.';
+      return [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+    }
     const variables = payload.variables ?? undefined;
     try {
       checkOperationSize(
@@ -239,6 +259,16 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
     } catch (error) {
       return [error as GraphQLError];
     }
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+    if (coerced.errors) return coerced.errors.map((error) => withCode(error, 'BAD_USER_INPUT'));
+    ctx.extra.admitted.add(id);
     return { schema, document, variableValues: variables, operationName: payload.operationName };
+  }
+
+  /** The operations admitted on this socket that graphql-ws still holds (neither completed nor ended). */
+  private liveOperations(ctx: WsContext): number {
+    for (const id of ctx.extra.admitted)
+      if (!(id in ctx.subscriptions)) ctx.extra.admitted.delete(id);
+    return ctx.extra.admitted.size;
   }
 }

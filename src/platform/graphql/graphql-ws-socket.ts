@@ -1,0 +1,113 @@
+import type { Logger } from '@nestjs/common';
+import { CloseCode, MessageType, type Server } from 'graphql-ws';
+import type { WebSocket } from 'ws';
+
+/** A client that has not answered a ping within this long is dropped (as graphql-ws's `useServer`). */
+const KEEP_ALIVE_MS = 12_000;
+
+/** A message's type and id, if it has them (graphql-ws parses and validates it again). */
+function peek(data: string): { type?: unknown; id?: unknown } {
+  try {
+    const message: unknown = JSON.parse(data);
+    return typeof message === 'object' && message !== null ? message : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Serves one socket with graphql-ws's `makeServer`, as its `useServer` for ws does (keep-alive
+ * pings, close codes), but hands graphql-ws a client's messages for one id in an order it is safe
+ * with. graphql-ws keys a socket's operations by the client's id alone: a `subscribe` that reuses
+ * the id of one the client completed while it was still being prepared would run beside it, and
+ * the first would never be returned, not even when the socket closes. So after a `complete`, the
+ * id's next messages wait until the operation it completed has ended. An id graphql-ws would take
+ * for one in use (a name of Object.prototype: its map is a plain object) is refused instead.
+ */
+export function serveGraphqlWsSocket<E>(
+  server: Server<E>,
+  socket: WebSocket,
+  extra: E,
+  logger: Logger,
+): void {
+  let open = true;
+  // graphql-ws sets it, unless it closes the socket at once (a wrong subprotocol).
+  let handle = (_data: string) => Promise.resolve();
+  /** Per id: when the operation graphql-ws runs for it has ended. */
+  const running = new Map<string, Promise<void>>();
+  /** Per id: when its next message may go to graphql-ws, if not at once. */
+  const held = new Map<string, Promise<void>>();
+
+  const closed = server.opened(
+    {
+      protocol: socket.protocol,
+      send: (data) =>
+        new Promise<void>((resolve, reject) => {
+          if (socket.readyState !== socket.OPEN) return resolve();
+          socket.send(data, (error) => (error ? reject(error) : resolve()));
+        }),
+      close: (code, reason) => socket.close(code, reason),
+      onMessage: (callback) => (handle = callback),
+    },
+    extra,
+  );
+
+  /** Hands graphql-ws a message; resolves once it is done with it (a subscription: when it ends). */
+  const run = (data: string) =>
+    handle(data).catch((error: unknown) => {
+      logger.error(`graphql-ws message failed: ${(error as Error)?.stack ?? String(error)}`);
+      socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+  /** Hands over a `subscribe` or `complete`; returns when the id's next message may follow. */
+  const forward = (type: unknown, id: string, data: string): Promise<void> | undefined => {
+    if (!open) return undefined;
+    if (type === MessageType.Complete) {
+      const ended = running.get(id);
+      void run(data);
+      return ended;
+    }
+    // (A `subscribe` for an id in use is graphql-ws's to refuse: it closes the socket, 4409.)
+    const ended = run(data);
+    running.set(id, ended);
+    void ended.then(() => running.get(id) === ended && running.delete(id));
+    return undefined;
+  };
+
+  socket.on('message', (raw) => {
+    const data = (raw as Buffer).toString();
+    const { type, id } = peek(data);
+    if (typeof id !== 'string' || (type !== MessageType.Subscribe && type !== MessageType.Complete))
+      return void run(data);
+    if (type === MessageType.Subscribe && id in Object.prototype) {
+      const message = `A subscription id may not be "${id}", a name JavaScript objects already hold; choose another.`;
+      const refusal = { message, extensions: { code: 'BAD_REQUEST' } };
+      socket.send(JSON.stringify({ id, type: MessageType.Error, payload: [refusal] }));
+      return;
+    }
+    const before = held.get(id);
+    const next = before ? before.then(() => forward(type, id, data)) : forward(type, id, data);
+    if (next) {
+      held.set(id, next);
+      void next.then(() => held.get(id) === next && held.delete(id));
+    }
+  });
+
+  let pongWait: NodeJS.Timeout | undefined;
+  const pings = setInterval(() => {
+    if (socket.readyState !== socket.OPEN) return;
+    pongWait = setTimeout(() => socket.terminate(), KEEP_ALIVE_MS);
+    socket.once('pong', () => clearTimeout(pongWait));
+    socket.ping();
+  }, KEEP_ALIVE_MS);
+  // The usual error is a frame over the server's maxPayload, which ws answers by closing with
+  // 1009: a refusal, not a fault.
+  socket.on('error', (error) => logger.log(`graphql-ws socket closed: ${error.message}`));
+  socket.once('close', (code, reason) => {
+    open = false;
+    clearInterval(pings);
+    clearTimeout(pongWait);
+    closed(code, String(reason)).catch((error: unknown) =>
+      logger.error(`graphql-ws socket cleanup failed: ${(error as Error)?.stack ?? String(error)}`),
+    );
+  });
+}
