@@ -1,11 +1,10 @@
 import type { Actor } from '../platform/domain/actor';
-import type { Principal as DomainPrincipal } from './domain/azure-roles';
+import { isGroupOf, type Principal as DomainPrincipal } from './domain/azure-roles';
 import type { SubscriptionView } from '../../projections/azure-subscriptions/subscriptions.queries';
 import { type AzureSubscription, PartnerGroup, PrincipalKind } from './subscription.types';
 
 const visibleTo = (viewer: Actor) => (principal: DomainPrincipal) =>
-  viewer.tenantKind !== 'partner' ||
-  (principal.kind === 'PARTNER_GROUP' && principal.partnerTenantId === viewer.tenantId);
+  viewer.tenantKind !== 'partner' || isGroupOf(viewer.tenantId, principal);
 
 export function toAzureSubscription(view: SubscriptionView, viewer: Actor): AzureSubscription {
   return {

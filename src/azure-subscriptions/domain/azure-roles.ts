@@ -37,6 +37,13 @@ export type Principal =
   | { kind: 'PARTNER_GROUP'; partnerTenantId: string; group: PartnerGroup }
   | { kind: 'CUSTOMER_USER'; userId: string };
 
+/** Whether `principal` is one of the partner's groups. */
+export const isGroupOf = (
+  partnerTenantId: string,
+  principal: Principal,
+): principal is Extract<Principal, { kind: 'PARTNER_GROUP' }> =>
+  principal.kind === 'PARTNER_GROUP' && principal.partnerTenantId === partnerTenantId;
+
 export const samePrincipal = (a: Principal, b: Principal): boolean =>
   a.kind === 'PARTNER_GROUP' && b.kind === 'PARTNER_GROUP'
     ? a.partnerTenantId === b.partnerTenantId && a.group === b.group

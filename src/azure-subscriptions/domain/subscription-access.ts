@@ -5,6 +5,7 @@ import {
   ROLE_DISPLAY_NAMES,
   roleAllows,
   type SubscriptionAction,
+  isGroupOf,
 } from './azure-roles';
 import type { RoleAssignment } from './events';
 import type { PartnerRoleName, Verdict } from '../../delegated-admin/domain/partner-capabilities';
@@ -206,10 +207,7 @@ export function partnerMaySeeSubscription(
 ): boolean {
   return (
     subscription.provisionedByPartnerTenantId === partnerTenantId ||
-    subscription.assignments.some(
-      ({ principal }) =>
-        principal.kind === 'PARTNER_GROUP' && principal.partnerTenantId === partnerTenantId,
-    )
+    subscription.assignments.some(({ principal }) => isGroupOf(partnerTenantId, principal))
   );
 }
 

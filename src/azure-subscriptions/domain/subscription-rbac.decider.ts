@@ -15,6 +15,7 @@ import {
 } from '../../platform/domain/domain-error';
 import {
   describePrincipal,
+  isGroupOf,
   type Principal,
   ROLE_DEFINITION_IDS,
   ROLE_DISPLAY_NAMES,
@@ -233,10 +234,7 @@ function removePartnerAssignments(
   const subscription = visible(state, command.actor);
   assertMayManageAccess(command.actor, subscription);
   return subscription.assignments
-    .filter(
-      ({ principal }) =>
-        principal.kind === 'PARTNER_GROUP' && principal.partnerTenantId === command.partnerTenantId,
-    )
+    .filter(({ principal }) => isGroupOf(command.partnerTenantId, principal))
     .map((assignment) => removed(subscription, assignment));
 }
 

@@ -3,6 +3,7 @@ import {
   type NamedSubscription,
   subscriptionLabel,
 } from '../../azure-subscriptions/domain/subscription-access';
+import { isGroupOf } from '../../azure-subscriptions/domain/azure-roles';
 import type { DapStatus } from '../../delegated-admin/domain/partner-capabilities';
 import { type Actor, isCustomerGlobalAdmin } from '../../platform/domain/actor';
 import { DomainError, forbidden } from '../../platform/domain/domain-error';
@@ -117,8 +118,7 @@ export function partnerGrants(partnerTenantId: string, facts: PartnerAccessFacts
   for (const subscription of facts.subscriptions) {
     for (const assignment of subscription.assignments) {
       const { principal } = assignment;
-      if (principal.kind !== 'PARTNER_GROUP' || principal.partnerTenantId !== partnerTenantId)
-        continue;
+      if (!isGroupOf(partnerTenantId, principal)) continue;
       grants.push({
         kind: 'SUBSCRIPTION_ROLE_ASSIGNMENT',
         id: assignment.assignmentId,
