@@ -10,7 +10,13 @@ const INTROSPECTION = '{ __schema { queryType { name } } }';
 function closedByServer(socket: Socket): Promise<string> {
   let received = '';
   socket.on('data', (chunk) => (received += chunk.toString()));
-  return new Promise((resolve) => socket.on('close', () => resolve(received)));
+  return new Promise((resolve, reject) => {
+    // A client still writing when the server closes may see a reset instead: closed all the same.
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') reject(error);
+    });
+    socket.on('close', () => resolve(received));
+  });
 }
 
 function openSocket(app: TestApp): Promise<Socket> {
