@@ -46,10 +46,14 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
     const { partnerTenantId, customerTenantId } = command;
     const relationshipStream = streamIds.relationship(partnerTenantId, customerTenantId);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const { state, revision } = await this.aggregates.load(
+      const { state, revision, lastPosition } = await this.aggregates.load(
         relationshipStream,
         relationshipDecider,
       );
+      // A resumed end whose stream moved on (ended already, or ended and established again) has
+      // nothing left to do, and must close no provisioning of what came after.
+      if (resumeAtRevision !== undefined && revisionNumber(revision) !== resumeAtRevision)
+        return { position: lastPosition };
       // Refused before anything is written: a refused end closes no provisioning.
       relationshipDecider.decide({ ...command, activeProvisionedSubscriptionIds: [] }, state, NOW);
       const activeProvisionedSubscriptionIds = await this.settledActiveSubscriptions(

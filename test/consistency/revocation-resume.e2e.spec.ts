@@ -4,6 +4,7 @@ import { revocationStarted } from '../../src/platform/domain/revocation-fences';
 import { PolicyReactor } from '../../src/platform/policies/policy.reactor';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { describeOnBothStores, removeDataDir, startApp, type TestApp } from '../support/app';
+import { eventually } from '../support/eventually';
 import { people } from '../support/tenants';
 
 const REQUEST = `mutation { requestResellerRelationship(input: {}) { id } }`;
@@ -103,6 +104,20 @@ describeOnBothStores('a revocation interrupted after its fences', (onEsdb) => {
     expect(dap.data.history.map((event: { data: unknown }) => event.data)).toContainEqual({
       ...PAIR,
       reason: 'RELATIONSHIP_ENDED',
+    });
+  });
+
+  it('R9: fences of an end that was recorded, replayed later (a reactor behind, a restart), finish nothing and refuse nothing', async () => {
+    await stopReactor();
+    const END = `mutation { endResellerRelationship(customerTenantId: "fabrikam") { relationshipActive } }`;
+    expect((await app.gql(await app.token(people.ann), END)).errors).toBeUndefined();
+
+    await restart();
+    const opal = await app.token(people.opal);
+    await eventually(async () => (await app.gql(opal, FOLLOW_UPS)).data.followUpStatus.lag === 0);
+    expect((await app.gql(opal, FOLLOW_UPS)).data.followUpStatus).toMatchObject({
+      lag: 0,
+      refused: 0,
     });
   });
 
