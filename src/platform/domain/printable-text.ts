@@ -1,5 +1,5 @@
 /** Control characters, and the bidirectional controls that make a name read as another. */
-const UNPRINTABLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+const UNPRINTABLE = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
 /**
  * Whether `value` holds no control or text-direction character: what a name shown to another

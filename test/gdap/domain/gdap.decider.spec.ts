@@ -178,6 +178,7 @@ describe('GDAP relationship decider', () => {
         'Contoso\u0000',
         '\u202eksedpleh',
         'a\u2066b',
+        'alm\u061c-x', // the Arabic letter mark, a bidirectional control too
       ]) {
         given(gdapDecider)
           .when(createCommand({ displayName }), at(0))
