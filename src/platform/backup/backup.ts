@@ -3,12 +3,15 @@ import {
   closeSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
+  renameSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Settings } from '../config/settings';
 
 /** What a backup holds, in the order it is taken (see backupDataDir). */
@@ -39,7 +42,22 @@ export async function backupDataDir(settings: Settings, target: string): Promise
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new Error(`${dir} is not empty: back up into a new or empty directory`);
   }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
+  // Written beside the target and renamed onto it once whole: a copy that never finished (killed,
+  // disk full) is never found under the target's name, only as `<target>.incomplete-*`.
+  const staging = mkdtempSync(`${dir}.incomplete-`);
+  try {
+    const report = await copyInto(settings, staging);
+    // rename(2) replaces an empty directory: the target, new or empty, is the whole copy or nothing.
+    renameSync(staging, dir);
+    return { ...report, target: dir };
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function copyInto(settings: Settings, dir: string): Promise<BackupReport> {
   const report: BackupReport = { target: dir, files: [], skipped: [] };
   for (const name of BACKED_UP_FILES) {
     const source = join(settings.DATA_DIR, name);

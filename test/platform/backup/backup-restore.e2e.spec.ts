@@ -158,6 +158,22 @@ describe('backup while the server writes, then restore', () => {
     expect(readdirSync(backup)).toHaveLength(4);
   });
 
+  it('a backup that fails partway leaves no directory under the target’s name, nor its partial copy', async () => {
+    // A data dir whose last file cannot be read: both databases are copied, then the copy fails.
+    const broken = restore(backup, ['events.db', 'read-models.db', 'auth-secret']);
+    mkdirSync(join(broken, 'audit-seal-key'));
+    const parent = mkdtempSync(join(tmpdir(), 'partner-ledger-backup-'));
+    const failed = await cli(['backup', '--', '--to', join(parent, 'backup')], {
+      DATA_DIR: broken,
+      AUTH_SECRET: TEST_SECRET,
+    }).catch((error: { code: number }) => error);
+    expect(failed).toMatchObject({ code: 1 });
+    // Copied beside it and renamed only once whole; a killed copy keeps `backup.incomplete-*`.
+    expect(readdirSync(parent)).toEqual([]);
+    removeDataDir(parent);
+    removeDataDir(join(broken, '..'));
+  });
+
   it('refuses a DATA_DIR with no events.db (a mistyped one), and creates no backup', async () => {
     const target = join(backup, '..', 'from-nowhere');
     const failed = await cli(['backup', '--', '--to', target], {
