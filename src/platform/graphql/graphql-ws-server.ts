@@ -28,6 +28,7 @@ import { SETTINGS, type Settings } from '../config/settings';
 import { CallerRateLimit } from '../security/caller-rate-limit';
 import { malformedStringPath } from '../security/graphql-gate';
 import { formatError } from './error-formatting';
+import { answerTooLarge } from './response-size-cap';
 import { serveGraphqlWsSocket } from './graphql-ws-socket';
 import { checkOperationSize, operationLimitRules } from './operation-limits';
 import type { RequestContext } from './request-context';
@@ -108,11 +109,18 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
         actor: ctx.extra.verified?.actor,
       }),
       onSubscribe: (ctx, id, payload) => this.prepare(ctx, id, payload, rules),
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors && {
-          ...result,
-          errors: result.errors.map((error) => this.format(error.toJSON(), error)),
-        },
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        const formatted = result.errors
+          ? {
+              ...result,
+              errors: result.errors.map((error) => this.format(error.toJSON(), error)),
+            }
+          : result;
+        // Held to the same bound as over HTTP (responseSizeCap): a query may be sent this way too.
+        const size = Buffer.byteLength(JSON.stringify(formatted));
+        const max = this.settings.GRAPHQL_MAX_RESPONSE_BYTES;
+        return size > max ? { errors: [answerTooLarge(size, max)] } : formatted;
+      },
       onError: (_ctx, _id, _payload, errors) =>
         errors.map((error) => this.format(error.toJSON(), error)),
     });

@@ -17,17 +17,14 @@ export function responseSizeCap(maxBytes: number): RequestHandler {
             : 0;
       if (size <= maxBytes) return send(body);
       res.status(400).type('application/json');
-      return send(
-        JSON.stringify({
-          errors: [
-            {
-              message: `The answer would be ${size} bytes; answers are limited to ${maxBytes} (GRAPHQL_MAX_RESPONSE_BYTES). Ask for fewer fields or a smaller page.`,
-              extensions: { code: 'RESPONSE_TOO_LARGE', max: maxBytes, found: size },
-            },
-          ],
-        }),
-      );
+      return send(JSON.stringify({ errors: [answerTooLarge(size, maxBytes)] }));
     };
     next();
   };
 }
+
+/** The refusal of an answer of `size` bytes, over HTTP and over graphql-ws alike. */
+export const answerTooLarge = (size: number, maxBytes: number) => ({
+  message: `The answer would be ${size} bytes; answers are limited to ${maxBytes} (GRAPHQL_MAX_RESPONSE_BYTES). Ask for fewer fields or a smaller page.`,
+  extensions: { code: 'RESPONSE_TOO_LARGE', max: maxBytes, found: size },
+});

@@ -68,7 +68,12 @@ describe('graphql-ws: each operation a socket starts ends with it, within its li
   const logs = new LogLines();
   const app = appForSuite({
     // The deep document below reaches graphql-js's stack limit before the token limit.
-    env: { GRAPHQL_WS_MAX_SUBSCRIPTIONS: '2', GRAPHQL_MAX_TOKENS: '1000000', LOG_LEVEL: 'error' },
+    env: {
+      GRAPHQL_WS_MAX_SUBSCRIPTIONS: '2',
+      GRAPHQL_MAX_TOKENS: '1000000',
+      GRAPHQL_MAX_RESPONSE_BYTES: '4000',
+      LOG_LEVEL: 'error',
+    },
     logDestination: logs,
   });
   let fay: string;
@@ -148,6 +153,30 @@ describe('graphql-ws: each operation a socket starts ends with it, within its li
       expect(ws.closed()).toBeUndefined();
       expect(summary(ws.messages)).toEqual([['refused', 'error', code]]);
     }
+    await ws.close(liveSubscriptions(app));
+  });
+
+  it('holds an answer to GRAPHQL_MAX_RESPONSE_BYTES as HTTP does: RESPONSE_TOO_LARGE, and the socket kept', async () => {
+    const large = '{ __schema { types { name description fields { name description } } } }';
+    expect((await app.gql(fay, large)).errors?.[0].extensions?.code).toBe('RESPONSE_TOO_LARGE');
+    const ws = await signedIn(app, fay);
+    ws.subscribe('large', large);
+    ws.subscribe('me', '{ me { userId } }');
+    await until(() => ws.messages.length >= 4 || ws.closed() !== undefined);
+    expect(ws.closed()).toBeUndefined();
+    const answers = Object.fromEntries(
+      ws.messages
+        .filter(({ type }) => type === 'next')
+        .map(({ id, payload }) => [id, payload as { data?: unknown; errors?: Message['payload'] }]),
+    );
+    expect(answers.large).toEqual({
+      errors: [
+        expect.objectContaining({
+          extensions: expect.objectContaining({ code: 'RESPONSE_TOO_LARGE' }),
+        }),
+      ],
+    });
+    expect(answers.me).toEqual({ data: { me: { userId: 'fay' } } });
     await ws.close(liveSubscriptions(app));
   });
 });
