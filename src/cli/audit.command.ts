@@ -103,7 +103,7 @@ function describe(result: AuditVerification): string[] {
   }
   if (seals.unsealed > 0) {
     lines.push(
-      `not sealed yet: ${seals.unsealed} events after position ${seals.sealedThrough} (a change there, or a cut of the log after the latest seal, cannot be seen from inside the store)`,
+      `not sealed yet: ${seals.unsealed} events after position ${seals.sealedThrough}, the latest seal aside (a change there, or a cut of the log after the latest seal, cannot be seen from inside the store)`,
     );
   }
   const pending =
