@@ -151,8 +151,9 @@ export function servePage(
   const { customers, subscriptions } = queries;
   const page = readCustomersPage(
     customers,
-    { partnerTenantId: PARTNER, roles: ['ADMIN_AGENT'] },
+    { partnerTenantId: PARTNER, roles: ['ADMIN_AGENT'], groups: ['ADMIN_AGENTS'] },
     { filter, first: 50 },
+    new Date(),
   );
   const ids = page.rows.map((row) => row.customer_tenant_id);
   const ofCustomers = subscriptions.rowsOf(PARTNER, ids);

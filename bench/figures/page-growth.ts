@@ -72,11 +72,15 @@ function customersPages(file: string, requests: number, seed: number): Sample {
   const store = new ReadStore(file);
   try {
     const queries = new CustomersQueries(store);
-    const viewer = { partnerTenantId: PARTNER, roles: ['ADMIN_AGENT' as const] };
+    const viewer = {
+      partnerTenantId: PARTNER,
+      roles: ['ADMIN_AGENT' as const],
+      groups: ['ADMIN_AGENTS'],
+    };
     return timedPages(
       requests,
       seed,
-      () => readCustomersPage(queries, viewer, { filter: {}, first: 50 }).rows.length,
+      () => readCustomersPage(queries, viewer, { filter: {}, first: 50 }, new Date()).rows.length,
     );
   } finally {
     store.close();

@@ -6,6 +6,7 @@ import type {
   SortDirection,
 } from '../../src/delegated-admin/domain/customer-search';
 import { PairSummaryReader } from '../gdap/gdap-pair-summary-reader';
+import { PAIR_GDAP_GRANT_ALLOWING } from '../gdap/gdap-relationships.queries';
 import { groupHolds } from '../azure-subscriptions/partner-subscriptions.queries';
 
 export interface RelationshipRow {
@@ -99,8 +100,8 @@ const CURSOR_IN_RANGE: Record<SortDirection, string> = {
 
 /**
  * The criteria but the search as SQL conditions on `customers c`, one clause per criterion (the
- * search's bounds are among the parameters; `searched` gives its condition). A new criterion (GDAP
- * status, once src/gdap/ has a read model) adds its field to CustomerCriteria and a clause here.
+ * search's bounds are among the parameters; `searched` gives its condition). A new criterion adds
+ * its field to CustomerCriteria and a clause here.
  */
 interface Matching {
   conditions: string[];
@@ -122,6 +123,20 @@ function matching(criteria: CustomerCriteria): Matching {
   if (criteria.dapStatuses) {
     conditions.push('c.dap_status IN (SELECT value FROM json_each(@dapStatuses))');
     params.dapStatuses = JSON.stringify(criteria.dapStatuses);
+  }
+  if (criteria.portalsUsable) {
+    const { usable, dapStatuses, gdapGroups, gdapRoleTemplateIds, at } = criteria.portalsUsable;
+    const ways = ['c.dap_status IN (SELECT value FROM json_each(@portalsDapStatuses))'];
+    params.portalsDapStatuses = JSON.stringify(dapStatuses);
+    if (gdapGroups.length > 0) {
+      ways.push(`EXISTS (${PAIR_GDAP_GRANT_ALLOWING})`);
+      Object.assign(params, {
+        gdapGroups: JSON.stringify(gdapGroups),
+        gdapRoles: JSON.stringify(gdapRoleTemplateIds),
+        gdapAt: at,
+      });
+    }
+    conditions.push(`${usable ? '' : 'NOT '}(${ways.join(' OR ')})`);
   }
   if (criteria.azureRoleGroups) {
     const { groups, held } = criteria.azureRoleGroups;

@@ -62,6 +62,19 @@ export interface GdapRelationshipFilter {
 /** R67's granting statuses as an SQL list: `('active', 'expiring')`. */
 export const GRANTING_SQL = `(${GRANTING.map((status) => `'${status}'`).join(', ')})`;
 
+/**
+ * R67, as a condition on the Customers page's rows (`customers c`): a grant of the row's pair in
+ * force at @gdapAt, one of @gdapGroups holding one of @gdapRoles through an active assignment
+ * (assignmentGrants). Each row seeks its pair's few relationships in gdap_relationships_by_pair.
+ */
+export const PAIR_GDAP_GRANT_ALLOWING = `SELECT 1 FROM gdap_relationships g,
+    json_each(g.view, '$.assignments') a, json_each(a.value, '$.roles') r
+  WHERE g.partner_tenant_id = c.partner_tenant_id AND g.customer_tenant_id = c.customer_tenant_id
+    AND g.status IN ${GRANTING_SQL} AND g.end_date_time > @gdapAt
+    AND json_extract(a.value, '$.status') = 'active'
+    AND json_extract(a.value, '$.securityGroupId') IN (SELECT value FROM json_each(@gdapGroups))
+    AND json_extract(r.value, '$.roleTemplateId') IN (SELECT value FROM json_each(@gdapRoles))`;
+
 const viewsOf = (rows: { view: string }[]): GdapRelationshipView[] =>
   rows.map((row) => JSON.parse(row.view) as GdapRelationshipView);
 

@@ -11,6 +11,10 @@ const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval
 const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 const TERMINATE = `mutation ($id: ID!) { terminateDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 const PAGE = `{ customers(first: 50) { nodes { tenantId delegatedAdminRelationships { displayName status } } } }`;
+const ASSIGN = `mutation ($input: CreateDelegatedAdminAccessAssignmentInput!) { createDelegatedAdminAccessAssignment(input: $input) { id } }`;
+const SERVICES = `{ customers(first: 100) { nodes { tenantId services { name usable } } } }`;
+const FILTERED = `query ($filter: CustomerFilter) { customers(first: 100, filter: $filter) { totalCount nodes { tenantId } } }`;
+const CSV = `query ($filter: CustomerFilter) { customersCsv(first: 100, filter: $filter) { csv } }`;
 
 /**
  * R16, R67: the Customers page keeps each partner's decoded GDAP summaries while the partner's
@@ -21,9 +25,10 @@ describeOnBothStores('the Customers page’s GDAP relationships as they change',
   const app = appForSuite({ onEsdbDouble: onEsdb });
   let ann: string;
   let fay: string;
+  let hal: string;
 
   beforeAll(async () => {
-    [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
+    [ann, fay, hal] = await Promise.all([people.ann, people.fay, people.hal].map(app.token));
     const invitation = await app.gql(ann, INVITE);
     await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id });
   });
@@ -67,5 +72,53 @@ describeOnBothStores('the Customers page’s GDAP relationships as they change',
     // terminationRequested, then terminated by the scheduler (which a termination wakes at once).
     await app.app.get(GdapScheduler).runDue();
     expect(await watched()).toEqual(['Page watch: terminated']);
+  });
+
+  it('R16, R67: a service filter counts the GDAP roles the row’s services count', async () => {
+    const created = await app.gql(ann, CREATE, {
+      input: {
+        customerTenantId: 'fabrikam',
+        displayName: 'Mail desk',
+        duration: 'P90D',
+        roles: [{ roleTemplateId: DIRECTORY_ROLES.EXCHANGE_ADMINISTRATOR.roleTemplateId }],
+      },
+    });
+    const id = created.data.createDelegatedAdminRelationship.id;
+    await app.gql(ann, REQUEST, { id });
+    expect((await app.gql(fay, APPROVE, { id })).errors).toBeUndefined();
+    const assigned = await app.gql(ann, ASSIGN, {
+      input: {
+        relationshipId: id,
+        securityGroupId: 'HELPDESK_AGENTS',
+        roleTemplateIds: [DIRECTORY_ROLES.EXCHANGE_ADMINISTRATOR.roleTemplateId],
+      },
+    });
+    expect(assigned.errors).toBeUndefined();
+    await app.app.get(GdapScheduler).runDue();
+    await readModelsCaughtUp(app);
+
+    // Fabrikam has no DAP: Hal (a Helpdesk Agent) uses its portals through GDAP alone.
+    const rows = (await app.gql(hal, SERVICES)).data.customers.nodes;
+    const usableTo = (name: string) =>
+      rows
+        .filter((row: any) => row.services.find((service: any) => service.name === name).usable)
+        .map((row: any) => row.tenantId);
+    expect(usableTo('Exchange')).toContain('fabrikam');
+    for (const usable of [true, false]) {
+      const filter = { service: { name: 'Exchange', usable } };
+      const page = (await app.gql(hal, FILTERED, { filter })).data.customers;
+      const expected = rows
+        .map((row: any) => row.tenantId)
+        .filter((tenantId: string) => usableTo('Exchange').includes(tenantId) === usable);
+      expect(page.nodes.map((node: any) => node.tenantId)).toEqual(expected);
+      expect(page.totalCount).toBe(expected.length);
+      const csv = (await app.gql(hal, CSV, { filter })).data.customersCsv.csv;
+      expect(csv.includes('fabrikam')).toBe(usable);
+    }
+    // Ann's Admin Agents group holds no GDAP role here, and DAP is off: not usable to her.
+    const anns = await app.gql(ann, FILTERED, {
+      filter: { service: { name: 'Exchange', usable: true } },
+    });
+    expect(anns.data.customers.nodes.map((node: any) => node.tenantId)).not.toContain('fabrikam');
   });
 });

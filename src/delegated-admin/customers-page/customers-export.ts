@@ -7,6 +7,7 @@ import {
   NO_SUBSCRIPTIONS,
   type PartnerSubscriptionsQueries,
 } from '../../../projections/azure-subscriptions/partner-subscriptions.queries';
+import { groupsOfTokenRoles } from '../../gdap/domain/security-groups';
 import { customerMapper } from './customer.mapper';
 import { CUSTOMERS_CSV_HEADER, customerCsvLine } from './customers-csv';
 import { CUSTOMERS_PAGE_MAX, type CustomersPageRequest, readCustomersPage } from './customers-page';
@@ -22,16 +23,26 @@ export async function exportCustomers(
   request: Omit<CustomersPageRequest, 'first' | 'after'>,
   out: Writable,
 ): Promise<number> {
-  const toCustomer = customerMapper(viewer);
-  const pageViewer = { partnerTenantId: viewer.tenantId, roles: partnerRolesOf(viewer.roles) };
+  const now = new Date();
+  const toCustomer = customerMapper(viewer, now);
+  const pageViewer = {
+    partnerTenantId: viewer.tenantId,
+    roles: partnerRolesOf(viewer.roles),
+    groups: groupsOfTokenRoles(viewer.roles),
+  };
   let after: string | null = null;
   let written = 0;
   for (;;) {
-    const page = readCustomersPage(customers, pageViewer, {
-      ...request,
-      first: CUSTOMERS_PAGE_MAX,
-      after,
-    });
+    const page = readCustomersPage(
+      customers,
+      pageViewer,
+      {
+        ...request,
+        first: CUSTOMERS_PAGE_MAX,
+        after,
+      },
+      now,
+    );
     const ids = page.rows.map((row) => row.customer_tenant_id);
     const ofCustomers = subscriptions.rowsOf(viewer.tenantId, ids);
     const gdapOf = customers.pairSummaries.summariesOf(viewer.tenantId, ids);

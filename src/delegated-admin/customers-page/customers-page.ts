@@ -74,6 +74,7 @@ export interface CustomersPageQuery {
 export function customersPageQuery(
   viewer: PageViewer,
   request: CustomersPageRequest,
+  now: Date,
 ): CustomersPageQuery {
   const order: CustomerOrder = {
     sort: request.sort ?? 'NAME',
@@ -86,7 +87,7 @@ export function customersPageQuery(
       `This cursor pages the Customers page by ${after.sort} ${after.direction}; ask with that sort and direction, or start again.`,
     );
   }
-  return { criteria: customerCriteria(viewer, request.filter), order, size, after };
+  return { criteria: customerCriteria(viewer, request.filter, now), order, size, after };
 }
 
 /** The cursor of a row in `order`. */
@@ -133,6 +134,7 @@ export function readCustomersPage(
   queries: CustomersQueries,
   viewer: PageViewer,
   request: CustomersPageRequest,
+  now: Date,
 ): CustomersPage {
-  return readPageOf(queries, customersPageQuery(viewer, request));
+  return readPageOf(queries, customersPageQuery(viewer, request, now));
 }

@@ -24,6 +24,7 @@ import { PartnerRelationshipsNotifier } from '../partner-relationships.notifier'
 import { customerMapper, toCustomer } from './customer.mapper';
 import type { GdapPairSummary } from '../../../projections/gdap/gdap-pair-summary';
 import { GdapRelationshipsQueries } from '../../../projections/gdap/gdap-relationships.queries';
+import { groupsOfTokenRoles } from '../../gdap/domain/security-groups';
 import { GdapRelationshipsHistoryQueries } from '../../../projections/gdap/gdap-relationships-history.queries';
 import {
   Customer,
@@ -47,6 +48,7 @@ import { invalidInput } from '../../platform/domain/domain-error';
 const viewerOf = (actor: Actor) => ({
   partnerTenantId: actor.tenantId,
   roles: partnerRolesOf(actor.roles),
+  groups: groupsOfTokenRoles(actor.roles),
 });
 
 const isCustomerPageKey = isTextKey('name', 'tenantId');
@@ -168,7 +170,7 @@ export class CustomersResolver {
     actor: Actor,
     request: CustomersPageRequest,
   ): Promise<CustomerConnection> {
-    const query = customersPageQuery(viewerOf(actor), request);
+    const query = customersPageQuery(viewerOf(actor), request, this.readSide.now());
     await this.readSide.ready(...CUSTOMERS_PAGE_READ_MODELS);
     const reads = this.pageReads(query);
     return connectionOf(

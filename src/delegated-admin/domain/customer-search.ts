@@ -2,6 +2,8 @@ import { invalidInput } from '../../platform/domain/domain-error';
 import { quote } from '../../platform/domain/ids';
 import { partnerGroupsOf } from '../../azure-subscriptions/domain/subscription-access';
 import type { PartnerGroup } from '../../azure-subscriptions/domain/azure-roles';
+import type { SecurityGroupId } from '../../gdap/domain/events';
+import { roleIdsAllowing } from '../../gdap/domain/directory-actions';
 import { AZURE_SERVICE, SERVICE_NAMES } from './customer-services';
 import { type DapStatus, type PartnerRoleName, partnerRolesMay } from './partner-capabilities';
 
@@ -30,9 +32,21 @@ export interface CustomerFilterInput {
 }
 
 /**
+ * Where the Microsoft 365 portals are usable to the viewer (R14, R67): rows whose DAP status is one
+ * of `dapStatuses`, or where one of `gdapGroups` holds one of `gdapRoleTemplateIds` through an
+ * active access assignment of a relationship in force at `at` (ISO text).
+ */
+export interface PortalsUsable {
+  usable: boolean;
+  dapStatuses: readonly DapStatus[];
+  gdapGroups: readonly SecurityGroupId[];
+  gdapRoleTemplateIds: readonly string[];
+  at: string;
+}
+
+/**
  * The same question in terms of the customers read model: each field narrows the rows, null
- * means no condition. GDAP status (src/gdap/, being built) joins here as one more field, turned
- * into SQL beside the others in customers.queries.ts.
+ * means no condition; customers.queries.ts turns each into SQL.
  */
 export interface CustomerCriteria {
   partnerTenantId: string;
@@ -40,6 +54,7 @@ export interface CustomerCriteria {
   /** A prefix of the name's or the domain's search key. */
   searchPrefix: string | null;
   dapStatuses: readonly DapStatus[] | null;
+  portalsUsable: PortalsUsable | null;
   /** Rows where one of these partner groups holds a role on a live subscription (or none does). */
   azureRoleGroups: { groups: readonly PartnerGroup[]; held: boolean } | null;
   hasAzureSubscriptions: boolean | null;
@@ -48,6 +63,8 @@ export interface CustomerCriteria {
 export interface PageViewer {
   partnerTenantId: string;
   roles: readonly PartnerRoleName[];
+  /** Its security groups, built-in and the partner's own (GDAP, R66). */
+  groups: readonly SecurityGroupId[];
 }
 
 function searchPrefixOf(search: string | null | undefined): string | null {
@@ -58,20 +75,23 @@ function searchPrefixOf(search: string | null | undefined): string | null {
   return searchKey(search) || null;
 }
 
-const intersect = (a: readonly DapStatus[] | null, b: readonly DapStatus[]) =>
-  a === null ? b : a.filter((status) => b.includes(status));
-
 /**
- * R16: a Customers page filter as the read model can answer it. Whether a Microsoft 365 portal is
- * usable depends only on the viewer's roles and the row's DAP status (R13, R14), so it becomes a
- * set of DAP statuses; Azure's depends on the subscriptions' role assignments (R21, R23).
+ * R16: a Customers page filter as the read model can answer it, at `now`. Whether a Microsoft 365
+ * portal is usable depends on the viewer's roles and the row's DAP status (R13, R14), or on the
+ * GDAP roles the viewer's groups hold in the customer (R67), as the row's services say; Azure's
+ * depends on the subscriptions' role assignments (R21, R23).
  */
-export function customerCriteria(viewer: PageViewer, input: CustomerFilterInput): CustomerCriteria {
+export function customerCriteria(
+  viewer: PageViewer,
+  input: CustomerFilterInput,
+  now: Date,
+): CustomerCriteria {
   const relationshipActive = input.relationshipActive ?? true;
-  let dapStatuses: readonly DapStatus[] | null = input.delegatedAdminStatus?.length
+  const dapStatuses: readonly DapStatus[] | null = input.delegatedAdminStatus?.length
     ? [...input.delegatedAdminStatus]
     : null;
   let azureRoleGroups: CustomerCriteria['azureRoleGroups'] = null;
+  let portalsUsable: PortalsUsable | null = null;
   const service = input.service;
   if (service) {
     if (!SERVICE_NAMES.includes(service.name)) {
@@ -82,15 +102,21 @@ export function customerCriteria(viewer: PageViewer, input: CustomerFilterInput)
     if (service.name === AZURE_SERVICE) {
       azureRoleGroups = { groups: partnerGroupsOf(viewer.roles), held: service.usable };
     } else {
-      const usable = DAP_STATUSES.filter(
-        (dapStatus) =>
-          partnerRolesMay(viewer.roles, 'USE_ADMIN_PORTALS', { relationshipActive, dapStatus })
-            .allowed,
-      );
-      const wanted = service.usable
-        ? usable
-        : DAP_STATUSES.filter((status) => !usable.includes(status));
-      dapStatuses = intersect(dapStatuses, wanted);
+      portalsUsable = {
+        usable: service.usable,
+        dapStatuses: DAP_STATUSES.filter(
+          (dapStatus) =>
+            partnerRolesMay(
+              viewer.roles,
+              'USE_ADMIN_PORTALS',
+              { relationshipActive, dapStatus },
+              viewer.groups,
+            ).allowed,
+        ),
+        gdapGroups: viewer.groups,
+        gdapRoleTemplateIds: roleIdsAllowing('USE_ADMIN_PORTALS'),
+        at: now.toISOString(),
+      };
     }
   }
   return {
@@ -98,6 +124,7 @@ export function customerCriteria(viewer: PageViewer, input: CustomerFilterInput)
     relationshipActive,
     searchPrefix: searchPrefixOf(input.search),
     dapStatuses,
+    portalsUsable,
     azureRoleGroups,
     hasAzureSubscriptions: input.hasAzureSubscriptions ?? null,
   };

@@ -168,7 +168,11 @@ describe('customers-history: the pages as they stood (R43)', () => {
       const past = new CustomersHistoryQueries(history);
       const at = new Date(asOf);
       for (const partner of PARTNERS) {
-        const criteria = customerCriteria({ partnerTenantId: partner, roles: [] }, {});
+        const criteria = customerCriteria(
+          { partnerTenantId: partner, roles: [], groups: [] },
+          {},
+          new Date(),
+        );
         expect(past.page(partner, 500, null, at)).toEqual(
           stopped.page(criteria, BY_NAME, 500, null),
         );

@@ -81,7 +81,11 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const viewer = { partnerTenantId: PARTNER, roles: ['ADMIN_AGENT' as const] };
+  const viewer = {
+    partnerTenantId: PARTNER,
+    roles: ['ADMIN_AGENT' as const],
+    groups: ['ADMIN_AGENTS'],
+  };
   const order = { sort: 'NAME' as const, direction: 'DESC' as const };
 
   /** The page's GDAP summaries as the Customers page reads them, by customer name. */
@@ -98,7 +102,7 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
 
   it('R16: each row of a searched page has its pair’s summary, read for the page’s rows', () => {
     // A search sorts its matches (name or domain: multi-index OR) before the page is cut.
-    const criteria = customerCriteria(viewer, { search: 'za' });
+    const criteria = customerCriteria(viewer, { search: 'za' }, new Date());
     const rows = queries.page(criteria, order, 2, null);
     expect(gdapOfPage(rows)).toEqual([
       ['Zava Travel', ['Helpdesk 2']],
@@ -112,7 +116,7 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
   });
 
   it('R16: a row without GDAP has none', () => {
-    const rows = queries.page(customerCriteria(viewer, {}), order, 10, null);
+    const rows = queries.page(customerCriteria(viewer, {}, new Date()), order, 10, null);
     expect(gdapOfPage(rows)).toEqual([
       ['Zava Travel', ['Helpdesk 2']],
       ['Zava Labs', ['Helpdesk 0']],
@@ -161,6 +165,62 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
     roles,
     status,
     createdAt: '2025-01-02T00:00:00.000Z',
+  });
+
+  it('R16, R67: a service filter reads the grants in force at its moment, of the caller’s groups, in active assignments of roles that open the portals', () => {
+    const { EXCHANGE_ADMINISTRATOR, SECURITY_READER } = DIRECTORY_ROLES;
+    const withAssignment = (
+      index: number,
+      group: string,
+      role: DirectoryRole,
+      status: GdapAssignmentStatus = 'active',
+      endDateTime = '2099-01-01T00:00:00.000Z',
+    ) => {
+      const view = activeGdapView(PARTNER, index + 10, {
+        customerTenantId: `customer-${index}`,
+        displayName: `Mail ${index}`,
+        endDateTime,
+      });
+      const assignments = [assignment(view.relationshipId, group, [role], status)];
+      saveRelationshipView(store, { ...view, assignments }, 20 + index);
+    };
+    withAssignment(1, 'HELPDESK_AGENTS', EXCHANGE_ADMINISTRATOR); // Alpine Foods
+    withAssignment(3, 'HELPDESK_AGENTS', EXCHANGE_ADMINISTRATOR, 'pending'); // Coho Winery
+    withAssignment(
+      5,
+      'HELPDESK_AGENTS',
+      EXCHANGE_ADMINISTRATOR,
+      'active',
+      '2026-06-01T00:00:00.000Z',
+    ); // Trey Toys
+    withAssignment(0, 'tier-two', EXCHANGE_ADMINISTRATOR); // Zava Labs
+    withAssignment(2, 'HELPDESK_AGENTS', SECURITY_READER); // Zava Travel
+    const names = (groups: string[], usable: boolean, at: string) => {
+      const hal = { partnerTenantId: PARTNER, roles: ['HELPDESK_AGENT' as const], groups };
+      const criteria = customerCriteria(hal, { service: { name: 'Teams', usable } }, new Date(at));
+      const rows = queries.page(criteria, { sort: 'NAME', direction: 'ASC' }, 10, null);
+      expect(queries.count(criteria)).toBe(rows.length);
+      return rows.map((row) => row.customer_name);
+    };
+    const now = '2026-12-04T00:00:00.000Z';
+    expect(names(['HELPDESK_AGENTS'], true, now)).toEqual(['Alpine Foods']);
+    expect(names(['HELPDESK_AGENTS', 'tier-two'], true, now)).toEqual([
+      'Alpine Foods',
+      'Zava Labs',
+    ]);
+    // Before its end, Trey Toys' grant holds, its expiry recorded or not.
+    expect(names(['HELPDESK_AGENTS'], true, '2026-05-01T00:00:00.000Z')).toEqual([
+      'Alpine Foods',
+      'Trey Toys',
+    ]);
+    expect(names(['HELPDESK_AGENTS'], false, now)).toEqual([
+      'Coho Winery',
+      'Trey Toys',
+      'Zava Bank',
+      'Zava Labs',
+      'Zava Travel',
+    ]);
+    expect(names([], true, now)).toEqual([]);
   });
 
   it('R67: the CLI export counts GDAP grants in the usable services, as the page and customersCsv do', async () => {

@@ -34,7 +34,11 @@ const FIRST = [
   'woodgrove',
 ];
 const SECOND = ['bank', 'foods', 'labs', 'toys', 'travel', 'winery'];
-const viewer = { partnerTenantId: PARTNER, roles: ['ADMIN_AGENT' as const] };
+const viewer = {
+  partnerTenantId: PARTNER,
+  roles: ['ADMIN_AGENT' as const],
+  groups: ['ADMIN_AGENTS'],
+};
 
 /**
  * Customers whose domains mostly follow their names, every third one's another word (so some
@@ -149,7 +153,7 @@ describe('the Customers page searched and sorted by name (customers.queries.ts)'
     const names: string[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 100; pages++) {
-      const page = readCustomersPage(queries, viewer, { ...request, first, after });
+      const page = readCustomersPage(queries, viewer, { ...request, first, after }, new Date());
       names.push(...page.rows.map((row) => row.customer_name));
       if (!page.hasNextPage) return names;
       after = page.cursorOf(page.rows[page.rows.length - 1]);
@@ -197,7 +201,7 @@ describe('the Customers page searched and sorted by name (customers.queries.ts)'
     const queries = new CustomersQueries(store);
     for (const search of ['w', 'fabrikam', 'zava', 'nothing']) {
       for (const filter of [{ search }, { search, delegatedAdminStatus: ['ACTIVE' as const] }]) {
-        const page = readCustomersPage(queries, viewer, { filter });
+        const page = readCustomersPage(queries, viewer, { filter }, new Date());
         const dap = filter.delegatedAdminStatus ? 'ACTIVE' : undefined;
         expect(page.totalCount()).toBe(expected(rows, search, 'ASC', dap).length);
       }
@@ -207,7 +211,7 @@ describe('the Customers page searched and sorted by name (customers.queries.ts)'
     const counts = plansOf((recording) => {
       for (const search of ['w', 'wo']) {
         for (const filter of [{ search }, { search, delegatedAdminStatus: ['ACTIVE' as const] }]) {
-          readCustomersPage(recording, viewer, { filter }).totalCount();
+          readCustomersPage(recording, viewer, { filter }, new Date()).totalCount();
         }
       }
     }, 'get');
@@ -230,13 +234,23 @@ describe('the Customers page searched and sorted by name (customers.queries.ts)'
       ['ASC', ''],
       ['DESC', '\u{10FFFF}'],
     ] as const) {
-      const first = readCustomersPage(queries, viewer, { filter: { search: 'w' }, direction });
+      const first = readCustomersPage(
+        queries,
+        viewer,
+        { filter: { search: 'w' }, direction },
+        new Date(),
+      );
       const after = encodeCursor({ sort: 'NAME', direction, value, tenantId: 'customer-000' });
-      const forged = readCustomersPage(queries, viewer, {
-        filter: { search: 'w' },
-        direction,
-        after,
-      });
+      const forged = readCustomersPage(
+        queries,
+        viewer,
+        {
+          filter: { search: 'w' },
+          direction,
+          after,
+        },
+        new Date(),
+      );
       expect(forged.rows.map((row) => row.customer_name)).toEqual(
         first.rows.map((row) => row.customer_name),
       );
@@ -278,12 +292,22 @@ describe('the Customers page searched and sorted by name (customers.queries.ts)'
     const plans = plansOf((queries) => {
       for (const search of ['w', 'wo']) {
         for (const direction of ['ASC', 'DESC'] as const) {
-          const page = readCustomersPage(queries, viewer, { filter: { search }, direction });
-          readCustomersPage(queries, viewer, {
-            filter: { search },
-            direction,
-            after: page.cursorOf(page.rows[page.rows.length - 1]),
-          });
+          const page = readCustomersPage(
+            queries,
+            viewer,
+            { filter: { search }, direction },
+            new Date(),
+          );
+          readCustomersPage(
+            queries,
+            viewer,
+            {
+              filter: { search },
+              direction,
+              after: page.cursorOf(page.rows[page.rows.length - 1]),
+            },
+            new Date(),
+          );
         }
       }
     });
@@ -308,7 +332,7 @@ describe('the Customers page searched and sorted by name (customers.queries.ts)'
   it('R16: sorted by since, a search reads its few matches by their ranges, and walks the sort for many', () => {
     const [few, many] = plansOf((queries) => {
       for (const search of ['fabrikam', 'zava']) {
-        readCustomersPage(queries, viewer, { filter: { search }, sort: 'SINCE' });
+        readCustomersPage(queries, viewer, { filter: { search }, sort: 'SINCE' }, new Date());
       }
     });
     expect(indexReads(few)).toEqual([

@@ -265,7 +265,11 @@ describe('the pair-summary reader (decoded GDAP summaries kept while the partner
     write(blue, activeGdapView(PARTNER, 0));
     write(green, activeGdapView(PARTNER, 0, { status: 'terminationRequested' }));
     const statusIn = (queries: CustomersQueries) => {
-      const criteria = customerCriteria({ partnerTenantId: PARTNER, roles: ['ADMIN_AGENT'] }, {});
+      const criteria = customerCriteria(
+        { partnerTenantId: PARTNER, roles: ['ADMIN_AGENT'], groups: ['ADMIN_AGENTS'] },
+        {},
+        new Date(),
+      );
       const rows = queries.page(criteria, { sort: 'NAME', direction: 'ASC' }, 10, null);
       const ids = rows.map((row) => row.customer_tenant_id);
       return queries.pairSummaries.summariesOf(PARTNER, ids).get(customerOf(0))!.relationships[0]
