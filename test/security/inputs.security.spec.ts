@@ -156,6 +156,9 @@ describe('inputs: ids, tenant normalisation, Unicode and dates are checked where
     '2026-13-01',
     '2026-04-31T10:00:00Z',
     '',
+    // Years past 9999 or before 0000 at UTC: their ISO text (+010000-…) compares as no moment.
+    '9999-12-31T23:59:59-23:59',
+    '0000-01-01T00:00:00+00:01',
   ])(
     'an impossible DateTime (%j) is INVALID_INPUT, as a variable and as a literal',
     async (moment) => {
@@ -176,7 +179,12 @@ describe('inputs: ids, tenant normalisation, Unicode and dates are checked where
 
   it('a real DateTime, with an offset or as a date, still reads the past', async () => {
     await acceptedCustomers(app, ann, 1);
-    for (const at of ['2999-12-31', '2999-12-31T23:59:59.999+01:00', new Date().toISOString()]) {
+    for (const at of [
+      '2999-12-31',
+      '2999-12-31T23:59:59.999+01:00',
+      '9999-12-31T23:59:59Z',
+      new Date().toISOString(),
+    ]) {
       const answer = await app.gql(
         ann,
         'query ($at: DateTime) { customers(asOf: $at) { totalCount } }',

@@ -3,8 +3,9 @@ const ISO_8601 =
   /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|([+-])(\d{2}):(\d{2})))?$/;
 
 /**
- * An ISO 8601 date-time (or a date: its midnight UTC) whose every part exists, as a Date; null for
- * anything else: 30 February, hour 25, `yesterday`. `new Date()` rolls or guesses such input.
+ * An ISO 8601 date-time (or a date: its midnight UTC) whose every part exists, in the years 0000
+ * to 9999 at UTC, as a Date; null for anything else: 30 February, hour 25, `yesterday`, 9999-12-31
+ * at -01:00. `new Date()` rolls or guesses such input.
  */
 export function parseIsoDateTime(value: unknown): Date | null {
   const match = typeof value === 'string' ? ISO_8601.exec(value) : null;
@@ -29,7 +30,11 @@ export function parseIsoDateTime(value: unknown): Date | null {
   date.setUTCFullYear(y, mo - 1, d);
   date.setUTCHours(h, mi, s, Math.floor(Number(`0${fraction || '.0'}`) * 1000));
   const offsetMs = (sign === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
-  return new Date(date.getTime() - offsetMs);
+  const moment = new Date(date.getTime() - offsetMs);
+  // An offset can carry 9999-12-31 into the year 10000 (or 0000 back into -1) at UTC, whose ISO
+  // text (+010000-…) the read models' text comparisons would take for a moment before all others.
+  const utcYear = moment.getUTCFullYear();
+  return utcYear < 0 || utcYear > 9999 ? null : moment;
 }
 
 /**

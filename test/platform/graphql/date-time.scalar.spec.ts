@@ -20,6 +20,21 @@ describe('the DateTime scalar', () => {
     expect(DateTimeScalar.parseValue('2025-03-01')).toEqual(new Date('2025-03-01T00:00:00.000Z'));
   });
 
+  it('refuses a moment outside the years 0000 to 9999 at UTC, whose ISO text compares as no moment', () => {
+    expect(() => DateTimeScalar.parseValue('9999-12-31T23:59:59-23:59')).toThrow(
+      InvalidDateTimeError,
+    );
+    expect(() => DateTimeScalar.parseValue('0000-01-01T00:00:00+00:01')).toThrow(
+      InvalidDateTimeError,
+    );
+    expect(DateTimeScalar.parseValue('9999-12-31T23:59:59.999Z')).toEqual(
+      new Date('9999-12-31T23:59:59.999Z'),
+    );
+    expect(DateTimeScalar.parseValue('0000-01-01T01:00:00+01:00')).toEqual(
+      new Date('0000-01-01T00:00:00.000Z'),
+    );
+  });
+
   it('isoTextOf: none for none or for text that is no moment', () => {
     expect(isoTextOf(null)).toBeNull();
     expect(isoTextOf('yesterday')).toBeNull();
