@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AutopilotQueries } from '../../projections/autopilot/autopilot.queries';
+import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
 import { DelegatedAdminModule } from '../delegated-admin/delegated-admin.module';
 import { queriesProvider } from '../platform/read-store/read-side';
 import { AddAutopilotDevicesHandler } from './add-autopilot-devices';
@@ -24,6 +25,8 @@ import { UpdateAutopilotProfileHandler } from './update-autopilot-profile';
     RemoveAutopilotDeviceHandler,
     AutopilotResolver,
     queriesProvider(AutopilotQueries),
+    // GDAP's grants: under dap-required they open Autopilot as DAP does (R35, R67, R36).
+    queriesProvider(GdapRelationshipsQueries),
   ],
 })
 export class AutopilotModule {}

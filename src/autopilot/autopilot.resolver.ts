@@ -41,6 +41,8 @@ import { ReadSide } from '../platform/read-store/read-side';
 import { boundedList } from '../platform/graphql/bounded-list';
 import { AutopilotQueries } from '../../projections/autopilot/autopilot.queries';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
+import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
+import { grantsInForce } from '../gdap/domain/effective-roles';
 import { deviceOrigin, toAutopilotDevice, toAutopilotProfile } from './autopilot.mapper';
 import {
   AddAutopilotDevicesInput,
@@ -54,7 +56,7 @@ import {
   UpdateAutopilotProfileInput,
 } from './autopilot.types';
 
-const READ_MODELS = ['customers', 'autopilot', 'autopilot-device-counts'];
+const READ_MODELS = ['customers', 'gdap-relationships', 'autopilot', 'autopilot-device-counts'];
 
 const isDeviceKey = (value: unknown): value is DevicePageKey =>
   typeof value === 'object' &&
@@ -86,6 +88,7 @@ export class AutopilotResolver {
     private readonly readSide: ReadSide,
     private readonly autopilot: AutopilotQueries,
     private readonly customers: CustomersQueries,
+    private readonly gdap: GdapRelationshipsQueries,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -305,13 +308,21 @@ export class AutopilotResolver {
     return this.commands.execute(new RemoveAutopilotDevice(caller, command), () => true);
   }
 
-  /** The caller's relationship and DAP with the customer, as the read model shows them now. */
+  /**
+   * The caller's relationship, DAP and GDAP grants in force with the customer, as the read models
+   * show them now: what the commands decide on (R35 reads GDAP's roles as DAP, R67).
+   */
   private facts(actor: Actor, customerTenantId: string): AutopilotFacts {
     const row = this.customers.relationship(actor.tenantId, customerTenantId);
+    const gdapGrants =
+      actor.tenantKind === 'partner'
+        ? grantsInForce(this.gdap.grants(actor.tenantId, customerTenantId), this.readSide.now())
+        : [];
     return {
       relationshipActive: row !== undefined,
       dapStatus: row?.dap_status ?? 'NONE',
       policy: this.settings.AUTOPILOT_POLICY,
+      gdapGrants,
     };
   }
 

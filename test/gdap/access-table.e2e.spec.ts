@@ -21,6 +21,8 @@ const OPEN_SR = `mutation { openServiceRequest(input: { customerTenantId: "fabri
 const CREATE_PROFILE = `mutation { createAutopilotProfile(input: { customerTenantId: "fabrikam", name: "Laptops" }) { id } }`;
 const ADD_DEVICE = `mutation ($serial: String!) { addAutopilotDevices(input: { customerTenantId: "fabrikam", devices: [{ serialNumber: $serial, manufacturer: "Contoso", model: "L1" }] }) { id } }`;
 const SERVICES = `{ customer(tenantId: "fabrikam") { services { name usable rule } } }`;
+const OPERATIONS = `{ autopilotProfilesConnection(customerTenantId: "fabrikam") { nodes { allowedOperations } }
+  autopilotDevicesConnection(customerTenantId: "fabrikam") { nodes { serialNumber allowedOperations } } }`;
 const DIRECTORY = `{ directoryRoles { role members { userId } } }`;
 
 const GROUP_ACCESS = `query ($userId: ID) { effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam", userId: $userId) { capabilities { action } groupCapabilities { securityGroupId action allowed reason rule } } }`;
@@ -138,7 +140,7 @@ describe('R40, R67: effectiveAccess agrees with the commands over HTTP, every pa
   /** For every row: effectiveAccess against the commands and pages, and what it allowed. */
   async function compareEveryRow(): Promise<Record<string, string>> {
     const allowed: Record<string, string> = {};
-    for (const { row, ask } of ROWS) {
+    for (const { row, ask, claims } of ROWS) {
       const token = tokens[row];
       const capabilities: { action: string; allowed: boolean; rule: string }[] = (
         await app.gql(token, ACCESS, ask)
@@ -166,6 +168,24 @@ describe('R40, R67: effectiveAccess agrees with the commands over HTTP, every pa
           answer('USE_ADMIN_PORTALS').rule,
         ]);
       }
+      // R36: what the lists offer is what the commands allow (under dap-required, GDAP's too).
+      const { autopilotProfilesConnection: profiles, autopilotDevicesConnection: devices } = (
+        await app.gql(token, OPERATIONS)
+      ).data;
+      const managesAutopilot = answer('MANAGE_AUTOPILOT_PROFILES').allowed;
+      for (const profile of profiles.nodes) {
+        expect([row, profile.allowedOperations]).toEqual([
+          row,
+          managesAutopilot ? ['UPDATE_PROFILE', 'DELETE_PROFILE'] : [],
+        ]);
+      }
+      // Tina added T-1: an Admin Agent may remove it without DAP; assign a profile only with GDAP's.
+      const t1 = devices.nodes.find((device: any) => device.serialNumber === 'T-1');
+      const adminAgent = (claims as { roles: string[] }).roles.includes('AdminAgent');
+      expect([row, t1.allowedOperations]).toEqual([
+        row,
+        adminAgent ? [...(managesAutopilot ? ['ASSIGN_PROFILE'] : []), 'REMOVE_DEVICE'] : [],
+      ]);
       allowed[row] = ['OPEN_SERVICE_REQUEST', 'MANAGE_AUTOPILOT_PROFILES', 'USE_ADMIN_PORTALS']
         .filter((action) => answer(action).allowed)
         .join(' ');
