@@ -229,51 +229,53 @@ describe('the command line', () => {
     expect(stderr).toContain('signed with AUTH_SECRET');
   });
 
-  it('arguments that contradict themselves or make what the server refuses exit 1 and write nothing', async () => {
-    const token = ['token', '--', '--tenant', 't', '--kind', 'partner', '--user', 'u'];
-    const refusals: [string[], string][] = [
+  const token = ['token', '--', '--tenant', 't', '--kind', 'partner', '--user', 'u'];
+  const refusals: [string[], string][] = [
+    [
       [
-        [
-          'customers',
-          '--',
-          'export',
-          '--partner',
-          'partner-0',
-          '--service-usable',
-          'Exchange',
-          '--service-unusable',
-          'Exchange',
-        ],
-        'cannot be used with option',
+        'customers',
+        '--',
+        'export',
+        '--partner',
+        'partner-0',
+        '--service-usable',
+        'Exchange',
+        '--service-unusable',
+        'Exchange',
       ],
+      'cannot be used with option',
+    ],
+    [
       [
-        [
-          'audit',
-          '--',
-          'export',
-          '--customer',
-          'customer-0',
-          '--format',
-          'csv',
-          '--from',
-          '2030-01-01',
-          '--to',
-          '2020-01-01',
-        ],
-        '--from must be before --to',
+        'audit',
+        '--',
+        'export',
+        '--customer',
+        'customer-0',
+        '--format',
+        'csv',
+        '--from',
+        '2030-01-01',
+        '--to',
+        '2020-01-01',
       ],
-      [[...token, '--name', 'U', '--ttl', '0s'], 'a duration'],
-      [[...token, '--name', 'Ann\u202egnp.exe'], 'control or text-direction'],
-      // Quoted back escaped: the terminal shows the characters instead of obeying them.
-      [[...token, '--name', 'Ann\u202egnp\u001b[2J.exe'], 'Ann\\u202egnp\\u001b[2J.exe'],
-      // The product's own actors' tenant ids, for a partner or customer (the last --tenant wins).
-      [
-        [...token, '--name', 'U', '--tenant', 'Partner-Ledger'],
-        '--tenant partner-ledger is reserved',
-      ],
-      [[...token, '--name', 'U', '--tenant', 'operator', '--kind', 'customer'], 'is reserved'],
-    ];
-    for (const [args, message] of refusals) {
+      '--from must be before --to',
+    ],
+    [[...token, '--name', 'U', '--ttl', '0s'], 'a duration'],
+    [[...token, '--name', 'Ann\u202egnp.exe'], 'control or text-direction'],
+    // Quoted back escaped: the terminal shows the characters instead of obeying them.
+    [[...token, '--name', 'Ann\u202egnp\u001b[2J.exe'], 'Ann\\u202egnp\\u001b[2J.exe'],
+    // The product's own actors' tenant ids, for a partner or customer (the last --tenant wins).
+    [
+      [...token, '--name', 'U', '--tenant', 'Partner-Ledger'],
+      '--tenant partner-ledger is reserved',
+    ],
+    [[...token, '--name', 'U', '--tenant', 'operator', '--kind', 'customer'], 'is reserved'],
+  ];
+  // One test each: every refusal starts npm and the CLI, a few seconds apiece on a busy 2-core machine.
+  it.each(refusals.map(([args, message]) => [message, args] as const))(
+    'arguments that contradict themselves or make what the server refuses exit 1 and write nothing (%s)',
+    async (message, args) => {
       const failed = await npm(args, env).catch(
         (error: { code: number; stdout: string; stderr: string }) => error,
       );
@@ -282,8 +284,10 @@ describe('the command line', () => {
         stdout: '',
         stderr: expect.stringContaining(message),
       });
-    }
-    // A mistyped DATA_DIR: refused, and nothing created there.
+    },
+  );
+
+  it('a mistyped DATA_DIR is refused and nothing is created there; a seal hash in upper case is the same hash', async () => {
     const mistyped = join(dataDir, 'no-such-dir');
     for (const args of [
       ['projections', '--', 'status'],
