@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DeviceIdentity, DeviceKeyKind } from './events';
+import { isPrintable } from '../../platform/domain/printable-text';
 
 /** A device as the caller typed it: any field may be missing, null or blank. */
 export type DeviceIdentityInput = { [Field in keyof DeviceIdentity]?: string | null };
@@ -66,6 +67,10 @@ export function identityProblems(identity: DeviceIdentity): string[] {
     const value = identity[field];
     if (value && value.length > MAX_LENGTH[field]) {
       problems.push(`its ${FIELD_LABEL[field]} is longer than ${MAX_LENGTH[field]} characters`);
+    }
+    // Lists and one-line audit summaries show it: it must read as what it is.
+    if (value && !isPrintable(value)) {
+      problems.push(`its ${FIELD_LABEL[field]} holds a control or text-direction character`);
     }
   }
   return problems;

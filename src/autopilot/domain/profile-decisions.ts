@@ -1,6 +1,6 @@
 import { assertMayAutopilot, assertMaySeeAutopilot, type AutopilotFacts } from './autopilot-access';
 import { invalidInput, notFound } from '../../platform/domain/domain-error';
-import { isPrintable } from '../../platform/domain/printable-text';
+import { isPrintable, isPrintableText } from '../../platform/domain/printable-text';
 import type { AutopilotCommandOf, ProfileChanges } from './commands';
 import {
   actingPartnerOf,
@@ -30,6 +30,11 @@ function validDescription(description: string | null | undefined): string | null
   const trimmed = (description ?? '').trim();
   if (trimmed.length > DESCRIPTION_MAX) {
     throw invalidInput(`A profile description has at most ${DESCRIPTION_MAX} characters.`);
+  }
+  if (!isPrintableText(trimmed)) {
+    throw invalidInput(
+      'An Autopilot profile description holds no control or text-direction characters but line breaks and tabs.',
+    );
   }
   return trimmed || null;
 }

@@ -7,6 +7,10 @@ const UNPRINTABLE = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
  */
 export const isPrintable = (value: string): boolean => !UNPRINTABLE.test(value);
 
+/** The same for a text of several lines (a description): line breaks and tabs are its own. */
+export const isPrintableText = (value: string): boolean =>
+  isPrintable(value.replace(/[\n\r\t]/g, ''));
+
 /**
  * `text` with each control or text-direction character but the line break written as its `\uXXXX`
  * escape: for echoing input to a terminal, where an escape sequence would act instead of show.

@@ -114,6 +114,24 @@ describe('adding a batch of Autopilot devices to the registry', () => {
     expect({ code: error.code, rule: error.rule }).toEqual({ code: 'INVALID_INPUT', rule: 'R33' });
   });
 
+  it('R33: an identifier holding a control or text-direction character is refused (audit summaries and lists show it)', () => {
+    const error = refusal(
+      batch([
+        { serialNumber: 'SN-1\u202eexe.', manufacturer: 'M', model: 'X' },
+        { productKey: 'PK\u0007' },
+        { serialNumber: 'SN-3', manufacturer: 'M\u001b[2J', model: 'X' },
+        { hardwareHash: HASH, model: 'X\u2066' },
+      ]),
+    );
+    expect({ code: error.code, rule: error.rule }).toEqual({ code: 'INVALID_INPUT', rule: 'R33' });
+    expect(error.details?.problems).toEqual([
+      { index: 0, problem: 'its serial number holds a control or text-direction character' },
+      { index: 1, problem: 'its product key holds a control or text-direction character' },
+      { index: 2, problem: 'its manufacturer holds a control or text-direction character' },
+      { index: 3, problem: 'its model holds a control or text-direction character' },
+    ]);
+  });
+
   it('R33: one bad device refuses the whole batch, and every problem is listed', () => {
     const error = refusal(
       batch([

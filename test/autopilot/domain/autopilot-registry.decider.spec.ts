@@ -177,6 +177,16 @@ describe('Autopilot registry: profiles', () => {
       registry([created])
         .when(admin(update({ name })), NOW)
         .thenThrows('INVALID_INPUT', undefined);
+    // Its description may span lines, but neither turn text around nor drive a terminal.
+    for (const description of ['looks \u2067fine', 'clear\u001b[2J'])
+      registry([created])
+        .when(admin(update({ description })), NOW)
+        .thenThrows('INVALID_INPUT', undefined);
+    expect(
+      registry([created])
+        .when(admin(update({ description: 'Line one\n\tLine two' })), NOW)
+        .events()[0].data,
+    ).toMatchObject({ description: 'Line one\n\tLine two' });
     registry([created])
       .when(admin(update({ name: undefined })), NOW)
       .thenThrows('INVALID_INPUT', undefined);

@@ -75,6 +75,23 @@ describe('ServiceRequests decider', () => {
       ]);
     });
 
+    it('R14: a title holding a control or text-direction character, or a description holding one but line breaks and tabs, is INVALID_INPUT', () => {
+      for (const title of ['Reset\u202eexe.', 'Bell\u0007', 'Two\nlines']) {
+        given(serviceRequestsDecider)
+          .when(open(contosoAdmin, { title }), T0)
+          .thenThrows('INVALID_INPUT', undefined);
+      }
+      for (const description of ['Looks \u2067fine', 'Clear\u001b[2J screen']) {
+        given(serviceRequestsDecider)
+          .when(open(contosoAdmin, { description }), T0)
+          .thenThrows('INVALID_INPUT', undefined);
+      }
+      const [event] = given(serviceRequestsDecider)
+        .when(open(contosoAdmin, { description: 'Steps:\r\n\t1. Sign in\n\t2. Reset' }), T0)
+        .events();
+      expect(event.data).toMatchObject({ description: 'Steps:\r\n\t1. Sign in\n\t2. Reset' });
+    });
+
     it('R14: a partner SalesAgent gets nothing from DAP', () => {
       given(serviceRequestsDecider).when(open(contosoSales), T0).thenThrows('FORBIDDEN', 'R14');
     });

@@ -2,6 +2,7 @@ import { assertPartnerMay } from '../partner-capabilities';
 import { type Fence, factsBehindFence, fenced } from '../../../platform/domain/revocation-fences';
 import { type Decider, unhandled } from '../../../platform/domain/decider';
 import { invalidInput } from '../../../platform/domain/domain-error';
+import { isPrintable, isPrintableText } from '../../../platform/domain/printable-text';
 import type { ServiceRequestCommand } from './commands';
 import type { ServiceRequestEvent } from './events';
 
@@ -52,6 +53,15 @@ export const serviceRequestsDecider: Decider<
     if (!description || description.length > DESCRIPTION_MAX) {
       throw invalidInput(
         `A service request needs a description of 1 to ${DESCRIPTION_MAX} characters.`,
+      );
+    }
+    // The customer reads both, the title in one-line audit summaries too: they must read as typed.
+    if (!isPrintable(title)) {
+      throw invalidInput('A service request title holds no control or text-direction characters.');
+    }
+    if (!isPrintableText(description)) {
+      throw invalidInput(
+        'A service request description holds no control or text-direction characters but line breaks and tabs.',
       );
     }
     const { partnerTenantId, customerTenantId, serviceRequestId } = command;
