@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../platform/config/clock';
+import { SETTINGS, type Settings } from '../platform/config/settings';
 import { dapGrantDecider } from './domain/dap-grant/dap-grant.decider';
 import { streamIds } from '../platform/domain/streams';
 import { AggregateStore } from '../platform/write/aggregate-store';
@@ -31,6 +32,7 @@ export class RemoveDelegatedAdminPrivilegesHandler implements ICommandHandler<Re
     private readonly aggregates: AggregateStore,
     private readonly revocations: Revocations,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   async execute({ context, command, resumeAtRevision }: RemoveDelegatedAdminPrivileges) {
@@ -46,6 +48,7 @@ export class RemoveDelegatedAdminPrivilegesHandler implements ICommandHandler<Re
           customerTenantId,
           this.clock.now(),
         )),
+        autopilotDapRequired: this.settings.AUTOPILOT_POLICY === 'dap-required',
       },
       revoking: 'DELEGATED_ADMIN',
       pair: { partnerTenantId, customerTenantId },

@@ -319,6 +319,17 @@ describe('Windows Autopilot over GraphQL, AUTOPILOT_POLICY=dap-required', () => 
     expect((await app.gql(ann, AUTOPILOT.remove, { id: anns.id })).errors).toBeUndefined();
     expect((await devices(otto)).map((d) => d.id)).toEqual([ottos.id]);
 
+    // R12, R35: the confirmation answer tells the customer what removal means for Autopilot here.
+    const unconfirmed = await app.gql(fay, REMOVE_DAP.replace('true', 'false'), {
+      partner: 'other-partners',
+    });
+    expect(unconfirmed.errors?.[0].extensions).toEqual({
+      code: 'CONFIRMATION_REQUIRED',
+      rule: 'R12',
+    });
+    expect(unconfirmed.errors?.[0].message).toMatch(
+      /dap-required Autopilot policy Autopilot narrows/,
+    );
     // R35, R13: once the customer removes its DAP, the partner manages profiles no more.
     await app.gql(fay, REMOVE_DAP, { partner: 'other-partners' });
     const afterRemoval = await app.gql(otto, AUTOPILOT.update, {

@@ -38,7 +38,12 @@ const grantCommand = (invitationId: string): DapGrantCommand => ({
 
 const removeCommand = (
   actor: Actor,
-  { confirm = true, relationshipActive = true, gdapRelationshipInForce = false } = {},
+  {
+    confirm = true,
+    relationshipActive = true,
+    gdapRelationshipInForce = false,
+    autopilotDapRequired = false,
+  } = {},
 ): DapGrantCommand => ({
   type: 'RemoveDelegatedAdminPrivileges',
   actor,
@@ -47,6 +52,7 @@ const removeCommand = (
   confirm,
   relationshipActive,
   gdapRelationshipInForce,
+  autopilotDapRequired,
 });
 
 /** DAP granted to Contoso on `invitationId`, as the stream records it (R10's roles). */
@@ -158,6 +164,19 @@ describe('DapGrant decider', () => {
       expect(message).toMatch(/no longer administer your directory/);
       expect(message).toMatch(/open service requests on your behalf/);
       expect(message).toMatch(/Azure subscription roles and Autopilot rights stay/);
+      expect(message).toMatch(/reseller relationship/);
+    });
+
+    it('R12, R35: under the dap-required Autopilot policy the confirmation answer says Autopilot narrows to adding devices and removing the partner’s own', () => {
+      const { message } = given(dapGrantDecider, granted())
+        .when(removeCommand(fabrikamAdmin, { confirm: false, autopilotDapRequired: true }), at(DAY))
+        .thenThrows('CONFIRMATION_REQUIRED', 'R12');
+
+      expect(message).not.toMatch(/Autopilot rights stay/);
+      expect(message).toMatch(/Azure subscription roles stay/);
+      expect(message).toMatch(
+        /Autopilot narrows to adding devices and removing those the partner added itself/,
+      );
       expect(message).toMatch(/reseller relationship/);
     });
 

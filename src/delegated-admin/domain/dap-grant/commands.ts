@@ -30,4 +30,6 @@ export type DapGrantCommand =
       relationshipActive: boolean;
       /** Read from the partner's GDAP stream by the handler: a relationship in force (R15). */
       gdapRelationshipInForce?: boolean;
+      /** AUTOPILOT_POLICY is dap-required (R35), which the confirmation answer tells (R12). */
+      autopilotDapRequired?: boolean;
     });

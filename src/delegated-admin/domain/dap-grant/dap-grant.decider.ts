@@ -59,12 +59,7 @@ function remove(
     );
   }
   if (!command.confirm) {
-    throw new DomainError(
-      'CONFIRMATION_REQUIRED',
-      // DAP is one of the partner's grants (R68): its GDAP roles, approved apart, outlive removal.
-      'Nothing was changed: removing delegated admin privileges needs confirm: true. Removal takes the partner’s Global Administrator and Helpdesk Administrator roles away: through DAP the partner can no longer administer your directory or open service requests on your behalf. Its GDAP relationships (roles you approved for its groups apart from DAP), Azure subscription roles and Autopilot rights stay, and so does the reseller relationship (for subscriptions and licence renewals); previewRevokePartnerAccess lists everything the partner holds, and revokePartnerAccess ends all of it at once.',
-      'R12',
-    );
+    throw new DomainError('CONFIRMATION_REQUIRED', removalWarning(command), 'R12');
   }
   return [
     {
@@ -76,6 +71,18 @@ function remove(
       },
     },
   ];
+}
+
+/**
+ * R12: what removal means, for the confirmation answer. DAP is one of the partner's grants (R68):
+ * its GDAP roles, approved apart, outlive removal; Autopilot rights stay unless the dap-required
+ * policy asks DAP (or a GDAP role) for more than adding devices and removing the partner's own (R35).
+ */
+function removalWarning(command: Of<'RemoveDelegatedAdminPrivileges'>): string {
+  const kept = command.autopilotDapRequired
+    ? 'Its GDAP relationships (roles you approved for its groups apart from DAP) and Azure subscription roles stay, and so does the reseller relationship (for subscriptions and licence renewals); under the dap-required Autopilot policy Autopilot narrows to adding devices and removing those the partner added itself, unless a GDAP role allows more'
+    : 'Its GDAP relationships (roles you approved for its groups apart from DAP), Azure subscription roles and Autopilot rights stay, and so does the reseller relationship (for subscriptions and licence renewals)';
+  return `Nothing was changed: removing delegated admin privileges needs confirm: true. Removal takes the partner’s Global Administrator and Helpdesk Administrator roles away: through DAP the partner can no longer administer your directory or open service requests on your behalf. ${kept}; previewRevokePartnerAccess lists everything the partner holds, and revokePartnerAccess ends all of it at once.`;
 }
 
 function revokeOnRelationshipEnd(
