@@ -400,8 +400,11 @@ export function autopilotCapability(
     ? `assign and remove profiles on ${addedBy(assign.labels)}, and`
     : 'not assign or remove profiles, but';
   const dap = facts.dapStatus === 'ACTIVE' ? 'with' : 'without';
-  return allow(
-    facts.policy === 'current' ? 'R32' : 'R35',
-    `Admin Agents may ${profiles} remove ${addedBy(remove.labels)} (Autopilot policy ${facts.policy}, ${dap} delegated admin privileges).`,
-  );
+  const scope = `Admin Agents may ${profiles} remove ${addedBy(remove.labels)} (Autopilot policy ${facts.policy}, ${dap} delegated admin privileges).`;
+  const grant = facts.policy === 'dap-required' ? directoryGrant(groups, facts) : undefined;
+  // R67: a GDAP role that opens every device names the relationship and assignment giving it.
+  if (viaGdap(grant)) {
+    return allow('R67', `${scope} ${gdapReason(grant, 'managing any device (dap-required)')}`);
+  }
+  return allow(facts.policy === 'current' ? 'R32' : 'R35', scope);
 }

@@ -6,6 +6,7 @@ import {
   profileOperations,
 } from '../../../src/autopilot/domain/autopilot-access';
 import { effectiveAccess } from '../../../src/effective-access/domain/effective-access';
+import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
 import { autopilotRegistryDecider } from '../../../src/autopilot/domain/autopilot-registry.decider';
 import type { AutopilotCommand } from '../../../src/autopilot/domain/commands';
 import type { AutopilotEvent, DeviceOrigin } from '../../../src/autopilot/domain/events';
@@ -197,6 +198,29 @@ describe('allowedOperations and effectiveAccess', () => {
       expect(verdict.reason).toContain(`Autopilot policy ${policy}`);
     },
   );
+
+  it('R40, R35, R67: under dap-required, MANAGE_AUTOPILOT_DEVICES through a GDAP role names the relationship and the assignment that give it', () => {
+    const grant = {
+      relationshipId: 'rel-1',
+      relationshipName: 'Device fleet',
+      assignmentId: 'assignment-1',
+      securityGroupId: 'ADMIN_AGENTS',
+      roles: [DIRECTORY_ROLES.INTUNE_ADMINISTRATOR],
+      endDateTime: '2099-01-01T00:00:00.000Z',
+    };
+    const verdict = autopilotCapability('ADMIN_AGENT', CONTOSO, 'MANAGE_AUTOPILOT_DEVICES', {
+      relationshipActive: true,
+      dapStatus: 'NONE',
+      policy: 'dap-required',
+      gdapGrants: [grant],
+    });
+    expect(verdict).toMatchObject({ allowed: true, rule: 'R67' });
+    expect(verdict.reason).toMatch(/or the customer, and remove devices added by/);
+    expect(verdict.reason).toContain('GDAP relationship “Device fleet” (rel-1)');
+    expect(verdict.reason).toContain('access assignment assignment-1');
+    expect(verdict.reason).toContain('Intune Administrator');
+    expect(verdict.reason).toContain('Autopilot policy dap-required');
+  });
 
   it('R30: without a relationship no Autopilot action is allowed, under either policy', () => {
     for (const policy of ['current', 'dap-required'] as const) {
