@@ -197,17 +197,21 @@ export class GdapRelationshipsQueries {
     return readPairSummaries(this.db, partnerTenantId, customerTenantIds);
   }
 
-  /** The relationships of a partner with each of `customerTenantIds`, by display name. */
+  /**
+   * The relationships of a partner with each of `customerTenantIds`, by display name (as
+   * GdapRelationshipsHistoryQueries.ofCustomers at asOf); at most `limit` in all (-1: every one).
+   */
   ofCustomers(
     partnerTenantId: string,
     customerTenantIds: readonly string[],
+    limit = -1,
   ): Map<string, GdapRelationshipView[]> {
     const byCustomer = new Map<string, GdapRelationshipView[]>();
     const rows = this.db.all<{ view: string }>(
       `SELECT view FROM gdap_relationships
        WHERE partner_tenant_id = ? AND customer_tenant_id IN (SELECT value FROM json_each(?))
-       ORDER BY customer_tenant_id, display_name`,
-      [partnerTenantId, JSON.stringify(customerTenantIds)],
+       ORDER BY customer_tenant_id, display_name LIMIT ?`,
+      [partnerTenantId, JSON.stringify(customerTenantIds), limit],
     );
     for (const view of viewsOf(rows)) {
       const views = byCustomer.get(view.customerTenantId);

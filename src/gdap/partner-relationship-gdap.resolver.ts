@@ -26,7 +26,7 @@ export class PartnerRelationshipGdapResolver {
 
   @ResolveField(() => [DelegatedAdminRelationship], {
     description:
-      'The partner’s GDAP relationships with this customer: status, roles, end date, auto-extend (R60–R66); as they stood at asOf on a past page. More than GRAPHQL_MAX_LIST_ITEMS is refused (RESPONSE_TOO_LARGE): page them with delegatedAdminRelationships(filter: { partnerTenantId }).',
+      'The partner’s GDAP relationships with this customer, by display name: status, roles, end date, auto-extend (R60–R66); as they stood at asOf on a past page. More than GRAPHQL_MAX_LIST_ITEMS is refused (RESPONSE_TOO_LARGE): page them with delegatedAdminRelationships(filter: { partnerTenantId }).',
   })
   async delegatedAdminRelationships(
     @CurrentActor() actor: Actor,
@@ -41,7 +41,9 @@ export class PartnerRelationshipGdapResolver {
           ? (this.history
               .ofCustomers(partnerTenantId, [customerTenantId], asOf, limit)
               .get(customerTenantId) ?? [])
-          : this.relationships.page({ partnerTenantId, customerTenantId }, limit, null),
+          : (this.relationships
+              .ofCustomers(partnerTenantId, [customerTenantId], limit)
+              .get(customerTenantId) ?? []),
       'PartnerRelationship.delegatedAdminRelationships',
       'delegatedAdminRelationships',
     );

@@ -14,6 +14,7 @@ const PAGE = `{ customers(first: 50) { nodes { tenantId delegatedAdminRelationsh
 const ASSIGN = `mutation ($input: CreateDelegatedAdminAccessAssignmentInput!) { createDelegatedAdminAccessAssignment(input: $input) { id } }`;
 const SERVICES = `{ customers(first: 100) { nodes { tenantId services { name usable } } } }`;
 const FILTERED = `query ($filter: CustomerFilter) { customers(first: 100, filter: $filter) { totalCount nodes { tenantId } } }`;
+const FAYS_PAGE = `query ($asOf: DateTime) { partnerRelationships(asOf: $asOf) { partnerTenantId delegatedAdminRelationships { displayName } } }`;
 const CSV = `query ($filter: CustomerFilter) { customersCsv(first: 100, filter: $filter) { csv } }`;
 
 /**
@@ -120,5 +121,31 @@ describeOnBothStores('the Customers page’s GDAP relationships as they change',
       filter: { service: { name: 'Exchange', usable: true } },
     });
     expect(anns.data.customers.nodes.map((node: any) => node.tenantId)).not.toContain('fabrikam');
+  });
+
+  it('R15, R43: the Partner relationships page lists a partner’s GDAP relationships by display name, now as at asOf', async () => {
+    for (const displayName of ['Zulu desk', 'Alpha desk', 'Mike desk']) {
+      const created = await app.gql(ann, CREATE, {
+        input: {
+          customerTenantId: 'fabrikam',
+          displayName,
+          duration: 'P90D',
+          roles: [{ roleTemplateId: DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId }],
+        },
+      });
+      await app.gql(ann, REQUEST, { id: created.data.createDelegatedAdminRelationship.id });
+    }
+    await readModelsCaughtUp(app);
+    const names = async (asOf?: string) => {
+      const answer = await app.gql(fay, FAYS_PAGE, { asOf });
+      expect(answer.errors).toBeUndefined();
+      return answer.data.partnerRelationships
+        .find((row: any) => row.partnerTenantId === 'contoso-partners')
+        .delegatedAdminRelationships.map((node: any) => node.displayName);
+    };
+    const now = await names();
+    expect(now).toEqual(expect.arrayContaining(['Alpha desk', 'Mike desk', 'Zulu desk']));
+    expect(now).toEqual([...now].sort());
+    expect(await names(new Date(app.clock.now().getTime() + 1).toISOString())).toEqual(now);
   });
 });

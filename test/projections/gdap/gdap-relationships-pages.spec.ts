@@ -158,4 +158,28 @@ describe('GDAP relationship pages read the tenant’s own index (R17)', () => {
     expect(ids).toHaveLength(RELATIONSHIPS);
     expect(new GdapRelationshipsQueries(reads).count({})).toBe(RELATIONSHIPS);
   });
+
+  it('R15, R43: one pair’s relationships come by display name, as at asOf, at most `limit` of them', () => {
+    const own = new ReadStore(join(dir, 'pair.db'));
+    try {
+      gdapRelationshipsProjection.schema.forEach((ddl) => own.db.exec(ddl));
+      // Ids in the opposite order of the names.
+      ['Zulu', 'Mike', 'Alpha'].forEach((displayName, index) =>
+        saveRelationshipView(
+          own,
+          activeGdapView('contoso-partners', index, { customerTenantId: 'fabrikam', displayName }),
+          index + 1,
+        ),
+      );
+      const names = (limit?: number) =>
+        new GdapRelationshipsQueries(own)
+          .ofCustomers('contoso-partners', ['fabrikam'], limit)
+          .get('fabrikam')!
+          .map((view) => view.displayName);
+      expect(names()).toEqual(['Alpha', 'Mike', 'Zulu']);
+      expect(names(2)).toEqual(['Alpha', 'Mike']);
+    } finally {
+      own.close();
+    }
+  });
 });
