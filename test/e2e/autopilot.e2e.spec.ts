@@ -197,6 +197,11 @@ describe('Windows Autopilot over GraphQL, policy current', () => {
       const removed = await app.gql(token, AUTOPILOT.remove, { id: someDevice.id });
       expect(removed.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     }
+    // An id that names no registry (a plain UUID of the former layout, or none at all) is bad input.
+    for (const id of [someDevice.id.split('@')[0], 'device-1', '@fabrikam']) {
+      const malformed = await app.gql(ann, AUTOPILOT.remove, { id });
+      expect([id, malformed.errors?.[0].extensions?.code]).toEqual([id, 'INVALID_INPUT']);
+    }
     const byOtto = await app.gql(otto, AUTOPILOT.create, {
       input: { customerTenantId: 'fabrikam', name: 'Not mine' },
     });
