@@ -30,12 +30,15 @@ export const KEY_LABEL: Record<DeviceKeyKind, string> = {
   SERIAL_MANUFACTURER_MODEL: 'serial number + manufacturer + model',
 };
 
-/** Blank fields count as absent; values are kept verbatim, since identifiers are case-sensitive. */
+/**
+ * Blank fields count as absent; the spaces around a value (a pasted line's) are not part of it,
+ * and the rest is kept as typed, since identifiers are case-sensitive.
+ */
 export function normaliseIdentity(input: DeviceIdentityInput): DeviceIdentity {
   const identity: DeviceIdentity = {};
   for (const field of FIELDS) {
-    const value = input[field];
-    if (typeof value === 'string' && value.trim() !== '') identity[field] = value;
+    const value = input[field]?.trim();
+    if (value) identity[field] = value;
   }
   return identity;
 }

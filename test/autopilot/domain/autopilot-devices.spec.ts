@@ -168,6 +168,15 @@ describe('adding a batch of Autopilot devices to the registry', () => {
     ]);
   });
 
+  it('R33: spaces around an identifier are not part of it: the same device pasted with a trailing space is a duplicate', () => {
+    const [device] = added(batch([{ hardwareHash: ` ${HASH}\n`, serialNumber: 'SN-1 ' }]));
+    expect(device?.identity).toEqual({ hardwareHash: HASH, serialNumber: 'SN-1' });
+    const error = refusal(batch([{ hardwareHash: `${HASH} ` }]), [
+      registered('device-old', { hardwareHash: HASH }),
+    ]);
+    expect(error.code).toBe('CONFLICT');
+  });
+
   it('R33: product key alone and serial + manufacturer + model identify duplicates too', () => {
     for (const identity of [
       { productKey: 'PK-1' },
