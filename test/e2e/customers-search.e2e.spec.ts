@@ -190,11 +190,34 @@ describe('Customers page: search, filters, sort and paging (R16)', () => {
       const answer = await app.gql(ann, PAGE, variables);
       expect(answer.errors?.[0].extensions?.code).toBe(code);
     }
-    const asOf = await app.gql(
-      ann,
-      `{ customers(asOf: "2020-01-01T00:00:00Z", search: "f") { totalCount } }`,
-    );
-    expect(asOf.errors?.[0].extensions?.code).toBe('INVALID_INPUT');
+    for (const asked of [
+      'search: "f"',
+      'sort: SINCE',
+      'direction: DESC',
+      'filter: { hasAzureSubscriptions: true }',
+    ]) {
+      const asOf = await app.gql(
+        ann,
+        `{ customers(asOf: "2020-01-01T00:00:00Z", ${asked}) { totalCount } }`,
+      );
+      expect([asked, asOf.errors?.[0].extensions?.code]).toEqual([asked, 'INVALID_INPUT']);
+    }
+  });
+
+  it('R43: asOf takes what it does anyway: by name ascending, no search, an empty filter', async () => {
+    const now = new Date(app.clock.now().getTime() + 1).toISOString();
+    const plain = await app.gql(ann, `{ customers(asOf: "${now}") { totalCount } }`);
+    expect(plain.errors).toBeUndefined();
+    for (const asked of [
+      'sort: NAME, direction: ASC',
+      'filter: {}',
+      'search: "  "',
+      'filter: { delegatedAdminStatus: [] }',
+    ]) {
+      const answer = await app.gql(ann, `{ customers(asOf: "${now}", ${asked}) { totalCount } }`);
+      expect([asked, answer.errors]).toEqual([asked, undefined]);
+      expect(answer.data.customers.totalCount).toBe(plain.data.customers.totalCount);
+    }
   });
 
   it('R16: customersCsv pages the filtered list as CSV, the header on the first page only', async () => {

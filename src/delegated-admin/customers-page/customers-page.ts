@@ -90,6 +90,21 @@ export function customersPageQuery(
   return { criteria: customerCriteria(viewer, request.filter, now), order, size, after };
 }
 
+/**
+ * R43: whether a request asks the page at asOf for more than it gives (by name ascending, every
+ * customer): a search, a filter condition, another order. Blank ones ask for nothing.
+ */
+export function narrowsAsOfPage(request: Omit<CustomersPageRequest, 'first' | 'after'>): boolean {
+  const { search, ...conditions } = request.filter;
+  const asked = (value: unknown) => value != null && !(Array.isArray(value) && value.length === 0);
+  return (
+    Boolean(search?.trim()) ||
+    Object.values(conditions).some(asked) ||
+    (request.sort ?? 'NAME') !== 'NAME' ||
+    (request.direction ?? 'ASC') !== 'ASC'
+  );
+}
+
 /** The cursor of a row in `order`. */
 export const cursorIn =
   (order: CustomerOrder) =>

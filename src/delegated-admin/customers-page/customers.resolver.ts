@@ -40,6 +40,7 @@ import {
   type CustomersPageRequest,
   cursorIn,
   customersPageQuery,
+  narrowsAsOfPage,
   rowSubscriptionsAsOf,
 } from './customers-page';
 import { partnerRolesOf } from '../domain/partner-capabilities';
@@ -118,7 +119,7 @@ export class CustomersResolver {
   ): Promise<CustomerConnection> {
     const partnerTenantId = customersPageTenantOf(actor);
     if (asOf) {
-      if (search != null || filter || sort || direction) {
+      if (narrowsAsOfPage({ filter: { ...filter, search }, sort, direction })) {
         throw invalidInput(
           'asOf shows the page as it stood, by name; search, filter and sort apply to the current page.',
         );
