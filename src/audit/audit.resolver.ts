@@ -149,6 +149,8 @@ export class AuditResolver {
     }
     const window = historyWindow(fromRevision, maxCount);
     const anotherTenants = (parties: StreamParties) => isAnotherTenants(actor, parties);
+    const mayRead = (readers: StreamParties[]) =>
+      readers.length > 0 && mayReadStream(actor, readers);
     const { items, readers } = await readHistory(
       this.store,
       streamId,
@@ -156,10 +158,9 @@ export class AuditResolver {
       this.streamFolderOf(streamId),
       this.settings.GRAPHQL_MAX_RESPONSE_BYTES,
       anotherTenants,
+      mayRead,
     );
-    if (readers.length === 0 || !mayReadStream(actor, readers)) {
-      throw notFound('No such stream among those you may read.');
-    }
+    if (!mayRead(readers)) throw notFound('No such stream among those you may read.');
     const scope = auditScopeOf(actor);
     return items
       .filter((item) => !anotherTenants(item.parties))

@@ -68,7 +68,9 @@ const tooLarge = (streamId: string, window: HistoryWindow, revision: number, max
  * who may read the stream, R42: readerOf). The stream is read in
  * chunks and folded from its start, since each state needs every event before it; the window's
  * events and states are measured as they are built, and an answer that would pass `maxBytes` is
- * refused (RESPONSE_TOO_LARGE) as soon as it does, so no stream is held or answered whole.
+ * refused (RESPONSE_TOO_LARGE) as soon as it does, so no stream is held or answered whole. Only to
+ * a caller `mayRead` lets read the stream, though (R17): for another, past the limit only the
+ * readers are still gathered, and the answer holds no event (the caller refuses it as for no stream).
  */
 export async function readHistory(
   store: EventStore,
@@ -77,6 +79,7 @@ export async function readHistory(
   decider: StreamFolder | undefined,
   maxBytes: number,
   anotherTenants: (parties: StreamParties) => boolean = () => false,
+  mayRead: (readers: StreamParties[]) => boolean = () => true,
 ): Promise<{ items: HistoryItem[]; readers: StreamParties[] }> {
   const items: HistoryItem[] = [];
   const readers = new Map<string, StreamParties>();
@@ -84,30 +87,41 @@ export async function readHistory(
   const end = window.maxCount === null ? Infinity : window.fromRevision + window.maxCount;
   let state = decider?.initialState;
   let bytes = 0;
+  let passedAt: number | null = null;
   for (let next = 0; next < end; next += CHUNK) {
     const chunk = await store.readStream(streamId, {
       fromRevision: next,
       maxCount: Math.min(CHUNK, end - next),
     });
     for (const event of chunk) {
-      // An event this version cannot read is listed as stored and leaves the state as it was.
-      const readable = domainEventOf(event);
-      if (decider && readable) state = decider.evolve(state, readable);
       const ofEvent = partiesOf(event);
       const reader = readerOf(event, ofEvent);
       readers.set(`${reader.partnerTenantId} ${reader.customerTenantId}`, reader);
+      if (passedAt !== null) continue;
+      // An event this version cannot read is listed as stored and leaves the state as it was.
+      const readable = domainEventOf(event);
+      if (decider && readable) state = decider.evolve(state, readable);
       afterAnotherTenants ||= anotherTenants(ofEvent);
       if (event.revision < window.fromRevision) continue;
       const stateAfter = decider
         ? toJsonState(decider.viewAfter?.(state, readable) ?? state)
         : null;
       bytes += jsonLength(event.data) + jsonLength(stateAfter);
-      if (bytes > maxBytes) throw tooLarge(streamId, window, event.revision, maxBytes);
+      if (bytes > maxBytes) {
+        if (mayRead([...readers.values()])) {
+          throw tooLarge(streamId, window, event.revision, maxBytes);
+        }
+        passedAt = event.revision;
+        items.length = 0;
+        continue;
+      }
       items.push({ event, parties: ofEvent, stateAfter, afterAnotherTenants });
     }
     if (chunk.length < CHUNK) break;
   }
-  return { items, readers: [...readers.values()] };
+  const all = [...readers.values()];
+  if (passedAt !== null && mayRead(all)) throw tooLarge(streamId, window, passedAt, maxBytes);
+  return { items, readers: all };
 }
 
 /**

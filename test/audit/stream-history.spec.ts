@@ -126,6 +126,25 @@ describe.each(STORES)('history of a long stream, a window at a time (R43, %s)', 
     // Ten events fit: a window of ten is answered.
     expect((await read(100, 10, perEvent * 10.5)).items).toHaveLength(10);
   });
+
+  it('R17, R43: to a caller who may not read the stream, its size shows nothing: no event, and the readers to refuse it by', async () => {
+    const { items } = await read(0, 1);
+    const perEvent =
+      JSON.stringify(items[0].event.data).length + JSON.stringify(items[0].stateAfter).length;
+    const stranger = await readHistory(
+      store,
+      STREAM,
+      { fromRevision: 100, maxCount: null },
+      counting,
+      perEvent * 10.5,
+      () => false,
+      () => false,
+    );
+    expect(stranger.items).toEqual([]);
+    expect(stranger.readers).toEqual([
+      { partnerTenantId: 'contoso-partners', customerTenantId: 'fabrikam' },
+    ]);
+  });
 });
 
 describe('history’s window', () => {

@@ -238,5 +238,11 @@ describe('history of a stream larger than one answer', () => {
       revision: 1,
     });
     expect((await app.gql(fay, WINDOW, { max: 1 })).data.history).toEqual([{ revision: 0 }]);
+    // R17: who may not read it learns nothing of its size, or of it: NOT_FOUND as for no stream.
+    for (const stranger of [people.otto, people.wes]) {
+      const refused = await app.gql(await app.token(stranger), WINDOW);
+      expect(refused.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+      expect(refused.errors?.[0].message).not.toMatch(/revision|bytes/);
+    }
   });
 });
