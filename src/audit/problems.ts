@@ -16,6 +16,7 @@ export type ProblemKind =
   | 'event-removed'
   | 'range-changed'
   /** The audit read model against the events */
+  | 'event-unreadable'
   | 'entry-altered'
   | 'entry-missing'
   | 'entry-extra';

@@ -195,6 +195,47 @@ describe('audit verify: the hash-chained log re-derived from the event store', (
     ]);
   });
 
+  it('R41: entries the running server recorded after verify read the checkpoint are pending, not extra', async () => {
+    const head = await store.headPosition();
+    // As if the server applied two more events between verify reading the checkpoint and the rows.
+    reads.run("UPDATE projection_checkpoints SET position = ? WHERE name = 'audit'", [head - 2]);
+    const outcome = await verifyAudit(store, reads);
+    expect(outcome.problems).toEqual([]);
+    expect(outcome.auditLog).toMatchObject({ through: head - 2, pending: 2 });
+    // A row past the checkpoint that no event stands behind is still extra.
+    copyRow(head, head + 50);
+    expect((await verifyAudit(store, reads)).problems).toEqual([
+      expect.objectContaining({ kind: 'entry-extra', position: head + 50 }),
+    ]);
+  });
+
+  it.each([
+    ['not JSON', `UPDATE events SET metadata = 'not json' WHERE position = 3`],
+    [
+      'without an actor',
+      `UPDATE events SET metadata = json_remove(metadata, '$.actor') WHERE position = 3`,
+    ],
+  ])(
+    'R41: an event whose metadata is %s is reported as unreadable, and the rest is still compared',
+    async (_, edit) => {
+      const [stored] = await store.readAll({ after: 2, maxCount: 1 });
+      reads.run(`UPDATE audit_log SET summary = 'Nothing happened' WHERE position = 5`);
+      editEvents(edit);
+      try {
+        const outcome = await verifyAudit(store, reads);
+        expect(outcome.problems.map(({ kind, position }) => ({ kind, position }))).toEqual([
+          { kind: 'event-unreadable', position: 3 },
+          { kind: 'entry-altered', position: 5 },
+        ]);
+        expect(outcome.problems[0].message).toContain(stored.id);
+      } finally {
+        editEvents('UPDATE events SET metadata = ? WHERE position = 3', [
+          JSON.stringify(stored.metadata),
+        ]);
+      }
+    },
+  );
+
   it('R41: every altered, missing and extra row is reported, up to the limit', async () => {
     reads.run(`UPDATE audit_log SET summary = 'Nothing happened' WHERE position = 3`);
     reads.run('DELETE FROM audit_log WHERE position = 6');
