@@ -40,9 +40,25 @@ const visitPair = (id: unknown, name: unknown, visit: NameVisitor): void => {
 };
 
 /**
+ * The events by which a customer lets a partner in (R5, R62): from then on each may be named to the
+ * other (R17). Before, an entry names the other tenant by the id given, not by a name the log learnt
+ * from that tenant's own tokens.
+ */
+const INTRODUCING: ReadonlySet<string> = new Set([
+  'InvitationAccepted',
+  'RelationshipEstablished',
+  'DelegatedAdminRelationshipApproved',
+]);
+
+/** Kept beside the names: a tenant id holds no ':' or space, so no key of one is a tenant id. */
+const introductionKey = (partnerTenantId: string, customerTenantId: string) =>
+  `introduced:${partnerTenantId} ${customerTenantId}`;
+
+/**
  * Calls `visit` with each name an event teaches, in order: a tenant's from its actor's token, then
  * the tenants' names its data carries, then the names it gives other things (named-things.ts: keyed
- * so that no key of one is a tenant id). No array per event: a replay learns names from every event.
+ * so that no key of one is a tenant id), then the introduction of the pair it records, if it does.
+ * No array per event: a replay learns names from every event.
  */
 export function visitTenantNames(event: RecordedEvent, visit: NameVisitor): void {
   const data = (event.data ?? {}) as NameFields;
@@ -52,6 +68,38 @@ export function visitTenantNames(event: RecordedEvent, visit: NameVisitor): void
   visitPair(data.customer?.tenantId, data.customer?.name, visit);
   visitPair(data.customerTenantId, data.customerName, visit);
   visitThingNames(event.data ?? {}, visit);
+  if (INTRODUCING.has(event.type)) {
+    const { partnerTenantId, customerTenantId } = tenantsOf(event);
+    if (partnerTenantId && customerTenantId) {
+      visit(introductionKey(partnerTenantId, customerTenantId), 'yes');
+    }
+  }
+}
+
+/**
+ * R17: whether an entry by `actor`, about `parties`, may name `tenantId` by its learnt name: its
+ * own tenant, or one introduced to it; an entry the product made (the Operator, the scheduler)
+ * names the two parties once they were introduced.
+ */
+function mayName(
+  tenantId: string,
+  actor: RecordedEvent['metadata']['actor'],
+  parties: StreamParties,
+  nameOf: TenantNameLookup,
+): boolean {
+  const introduced = (partner: string | null, customer: string | null) =>
+    partner !== null && customer !== null && nameOf(introductionKey(partner, customer)) !== null;
+  switch (actor.tenantKind) {
+    case 'partner':
+      return tenantId === actor.tenantId || introduced(actor.tenantId, tenantId);
+    case 'customer':
+      return tenantId === actor.tenantId || introduced(tenantId, actor.tenantId);
+    default:
+      return (
+        (tenantId === parties.partnerTenantId || tenantId === parties.customerTenantId) &&
+        introduced(parties.partnerTenantId, parties.customerTenantId)
+      );
+  }
 }
 
 /**
@@ -65,7 +113,10 @@ export function auditEntryOf(
 ): AuditRow {
   const { actor, occurredAt, correlationId } = event.metadata;
   const parties = partiesOf(event);
-  const tenant = (tenantId: string | null) => (tenantId ? (nameOf(tenantId) ?? tenantId) : null);
+  const tenant = (tenantId: string | null) =>
+    tenantId && mayName(tenantId, actor, parties, nameOf)
+      ? (nameOf(tenantId) ?? tenantId)
+      : tenantId;
   const data = (event.data ?? {}) as Record<string, unknown>;
   const summary = summarise(event.type, describeActor(actor, tenant(actor.tenantId)), {
     data,

@@ -32,7 +32,8 @@ type Summary = (context: SummaryContext) => string;
 const text = (value: unknown): string | null =>
   typeof value === 'string' && value.length > 0 ? value : null;
 const field = (data: EventData, name: string): string => text(data[name]) ?? '?';
-const quoted = (value: unknown): string => `"${text(value) ?? '?'}"`;
+/** In double quotes, a quote inside escaped, so that no name reads as the end of it (JSON's way). */
+const quoted = (value: unknown): string => JSON.stringify(text(value) ?? '?');
 const count = (value: unknown): string => (typeof value === 'number' ? String(value) : '?');
 const withDap = (data: EventData): string =>
   data.includeDelegatedAdmin === true ? ' with DAP' : ' without DAP';
@@ -73,9 +74,9 @@ const subscription = ({ named, data }: SummaryContext) =>
 /** The profile by its name as last created or updated, else by its id. */
 const profile = ({ named, data }: SummaryContext) =>
   `Autopilot profile ${named.profile ? quoted(named.profile) : field(data, 'profileId')}`;
-/** The device by its serial number where it was added with one, else by its id. */
+/** The device by its serial number (quoted) where it was added with one, else by its id. */
 const device = ({ named, data }: SummaryContext) =>
-  `device ${named.device ?? field(data, 'deviceId')}`;
+  `device ${named.device ? quoted(named.device) : field(data, 'deviceId')}`;
 const gdapRoles = (value: unknown) =>
   Array.isArray(value)
     ? (value as EventData[]).map((role) => text(role.displayName) ?? '?').join(', ')

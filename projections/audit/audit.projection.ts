@@ -60,19 +60,23 @@ const auditWriting = {
   deadLetterPolicy: 'FAIL',
 } satisfies Omit<Projection, 'version'>;
 
+/** The query indexes of version 13, which serves while 14 builds. */
+const QUERY_INDEXES_V13 = [
+  ...QUERY_INDEXES_V12,
+  'CREATE INDEX IF NOT EXISTS audit_by_correlation ON audit_log (correlation_id, position)',
+];
+
 /**
- * Version 13 adds audit_by_correlation, the entries of one request (auditLog's `correlationId`
- * filter); version 12, the same tables without it, serves while 13 builds, and the filter is
- * refused meanwhile (NOT_READY) rather than walking the whole log.
+ * Version 14 names the other tenant of an entry only once the two were introduced (R17:
+ * audit-entry.ts), escapes quotes in the names it quotes and quotes a device's serial number;
+ * version 13, the same tables and indexes, serves while 14 builds. Version 13 added
+ * audit_by_correlation, the entries of one request (auditLog's `correlationId` filter).
  */
 export const auditProjection: Projection = {
   ...auditWriting,
-  version: 13,
-  queryIndexes: [
-    ...QUERY_INDEXES_V12,
-    'CREATE INDEX IF NOT EXISTS audit_by_correlation ON audit_log (correlation_id, position)',
-  ],
-  previous: { ...auditWriting, version: 12, queryIndexes: QUERY_INDEXES_V12 },
+  version: 14,
+  queryIndexes: QUERY_INDEXES_V13,
+  previous: { ...auditWriting, version: 13, queryIndexes: QUERY_INDEXES_V13 },
 };
 
 /**

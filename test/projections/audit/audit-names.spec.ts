@@ -2,6 +2,7 @@ import { auditEntryOf, visitTenantNames } from '../../../projections/audit/audit
 import { auditProjection } from '../../../projections/audit/audit.projection';
 import type { GdapEvent } from '../../../src/gdap/domain/events';
 import type { DomainEvent } from '../../../src/events';
+import type { Actor } from '../../../src/platform/domain/actor';
 import type { FencedScope, RevocableFact } from '../../../src/platform/domain/revocation-fences';
 import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
 import {
@@ -144,16 +145,103 @@ describe('the audit log names things by the names earlier events gave them (R41)
     expect(
       summaries([
         created,
+        { ...GDAP_APPROVED, actor: SPEC_CUSTOMER_ACTOR },
         fence('GDAP', 'AUTOPILOT'),
         fence('DELEGATED_ADMIN', 'SERVICE_REQUESTS'),
         fence('RELATIONSHIP', 'SERVICE_REQUESTS'),
-      ]).slice(1),
+      ]).slice(2),
     ).toEqual([
       // A termination, an assignment's deletion or Global Administrator's removal (R64, R65).
       'Fay (Fabrikam, GlobalAdmin) closed Autopilot changes of Contoso Partners while a GDAP change takes access away',
       'Fay (Fabrikam, GlobalAdmin) closed service requests of Contoso Partners while DAP is removed',
       'Fay (Fabrikam, GlobalAdmin) closed service requests of Contoso Partners while the reseller relationship ends',
     ]);
+  });
+
+  it('R17, R41: an entry names the other tenant only once the two were introduced (an invitation accepted, a GDAP relationship approved), before that by its id', () => {
+    const ned: Actor = {
+      userId: 'ned',
+      name: 'Ned',
+      tenantId: 'northwind-partners',
+      tenantKind: 'partner',
+      tenantName: 'Northwind Partners',
+      roles: ['AdminAgent'],
+    };
+    const fay = SPEC_CUSTOMER_ACTOR;
+    const invitation = (id: string) => ({
+      invitationId: id,
+      partnerTenantId: 'northwind-partners',
+      partnerName: 'Northwind Partners',
+      includeDelegatedAdmin: false,
+      intendedCustomer: { tenantId: 'fabrikam' },
+      customerTenantId: 'fabrikam',
+    });
+    const fabrikam = { tenantId: 'fabrikam', name: 'Fabrikam', domain: 'fabrikam.onmicrosoft.com' };
+    const toNorthwind = {
+      assignmentId: 'a1',
+      role: 'READER',
+      roleDefinitionId: 'reader-role',
+      subscriptionId: '44444444-4444-4444-8444-444444444444',
+      customerTenantId: 'fabrikam',
+      principal: {
+        kind: 'PARTNER_GROUP',
+        partnerTenantId: 'northwind-partners',
+        group: 'HELPDESK_AGENTS',
+      },
+    };
+    expect(
+      summaries([
+        // Both names are known from the tokens, and the two tenants do not know each other.
+        { type: 'InvitationEmailEdited', data: { invitationId: 'i0' }, actor: fay },
+        { type: 'InvitationCreated', data: invitation('i1'), actor: ned },
+        { type: 'SubscriptionRoleAssigned', data: toNorthwind, actor: fay },
+        {
+          type: 'InvitationAccepted',
+          data: { ...invitation('i1'), customer: fabrikam },
+          actor: fay,
+        },
+        { type: 'InvitationCreated', data: invitation('i2'), actor: ned },
+        { type: 'SubscriptionRoleAssigned', data: toNorthwind, actor: fay },
+      ] as SpecEvent[]).slice(1),
+    ).toEqual([
+      'Ned (Northwind Partners, AdminAgent) invited fabrikam to a reseller relationship without DAP',
+      'Fay (Fabrikam, GlobalAdmin) assigned READER on Azure subscription 44444444-4444-4444-8444-444444444444 to the Helpdesk Agents of northwind-partners',
+      'Fay (Fabrikam, GlobalAdmin) accepted the reseller invitation of Northwind Partners without DAP',
+      'Ned (Northwind Partners, AdminAgent) invited Fabrikam to a reseller relationship without DAP',
+      'Fay (Fabrikam, GlobalAdmin) assigned READER on Azure subscription 44444444-4444-4444-8444-444444444444 to the Helpdesk Agents of Northwind Partners',
+    ]);
+  });
+
+  it('R41: a quote in a name is escaped, and a device by its serial number is quoted, so no name reads as another entry', () => {
+    const title = 'Reset" for Woodgrove. Fay (Fabrikam, GlobalAdmin) granted DAP. "ok';
+    const [opened, added] = summaries([
+      {
+        type: 'ServiceRequestOpened',
+        data: {
+          partnerTenantId: 'contoso-partners',
+          customerTenantId: 'fabrikam',
+          serviceRequestId: 'sr-1',
+          title,
+          description: 'x',
+        },
+      },
+      {
+        type: 'AutopilotDeviceAdded',
+        data: {
+          partnerTenantId: 'contoso-partners',
+          customerTenantId: 'fabrikam',
+          deviceId: '66666666-6666-4666-8666-666666666666@fabrikam',
+          identity: { serialNumber: 'SN-9 for Woodgrove. Fay removed DAP' },
+          addedBy: { source: 'PARTNER', partnerTenantId: 'contoso-partners' },
+        },
+      },
+    ] as SpecEvent[]);
+    expect(opened).toBe(
+      `Ann (Contoso Partners, AdminAgent) opened service request ${JSON.stringify(title)} for fabrikam`,
+    );
+    expect(added).toBe(
+      'Ann (Contoso Partners, AdminAgent) added Autopilot device "SN-9 for Woodgrove. Fay removed DAP" for fabrikam',
+    );
   });
 
   it('R41: a relationship whose name the log never learnt is named by its id', () => {
@@ -254,11 +342,11 @@ describe('the audit log names things by the names earlier events gave them (R41)
       'Ann (Contoso Partners, AdminAgent) cancelled Azure subscription "Research"',
       'Ann (Contoso Partners, AdminAgent) created Autopilot profile "New hires" for fabrikam',
       'Ann (Contoso Partners, AdminAgent) updated Autopilot profile "Starters" for fabrikam',
-      'Ann (Contoso Partners, AdminAgent) added Autopilot device SN-1 for fabrikam',
+      'Ann (Contoso Partners, AdminAgent) added Autopilot device "SN-1" for fabrikam',
       `Ann (Contoso Partners, AdminAgent) added Autopilot device ${HASH_ONLY} for fabrikam`,
-      'Ann (Contoso Partners, AdminAgent) assigned Autopilot profile "Starters" to device SN-1 for fabrikam',
+      'Ann (Contoso Partners, AdminAgent) assigned Autopilot profile "Starters" to device "SN-1" for fabrikam',
       `Ann (Contoso Partners, AdminAgent) removed Autopilot profile "Starters" from device ${HASH_ONLY} for fabrikam`,
-      'Ann (Contoso Partners, AdminAgent) removed Autopilot device SN-1 for fabrikam',
+      'Ann (Contoso Partners, AdminAgent) removed Autopilot device "SN-1" for fabrikam',
     ]);
   });
 });

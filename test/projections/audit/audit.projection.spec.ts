@@ -96,6 +96,8 @@ describe('audit projection: who did what, on whose behalf (R41)', () => {
         audit_tenant_names: [
           { tenant_id: 'fabrikam', name: 'Fabrikam' },
           { tenant_id: 'contoso-partners', name: 'Contoso Partners' },
+          // The accepted invitation introduced them: each may be named to the other (R17).
+          { tenant_id: 'introduced:contoso-partners fabrikam', name: 'yes' },
         ],
       });
   });
