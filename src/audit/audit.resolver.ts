@@ -67,17 +67,19 @@ const EVENT_TYPE = /^[A-Za-z]{1,100}$/;
 /** The filter with its ids checked (ids.ts): a refusal never quotes unbounded input. */
 function auditFilterOf(input: AuditFilterInput | null | undefined): AuditFilter {
   const given = input ?? {};
+  // An empty id is checked too, and refused: it is no id, not "any".
   const filter: AuditFilter = {
     ...given,
-    customerTenantId: given.customerTenantId
-      ? normaliseTenantId(given.customerTenantId, 'customerTenantId')
-      : given.customerTenantId,
-    partnerTenantId: given.partnerTenantId
-      ? normaliseTenantId(given.partnerTenantId, 'partnerTenantId')
-      : given.partnerTenantId,
-    actorUserId: given.actorUserId
-      ? checkUserId(given.actorUserId, 'actorUserId')
-      : given.actorUserId,
+    customerTenantId:
+      given.customerTenantId != null
+        ? normaliseTenantId(given.customerTenantId, 'customerTenantId')
+        : given.customerTenantId,
+    partnerTenantId:
+      given.partnerTenantId != null
+        ? normaliseTenantId(given.partnerTenantId, 'partnerTenantId')
+        : given.partnerTenantId,
+    actorUserId:
+      given.actorUserId != null ? checkUserId(given.actorUserId, 'actorUserId') : given.actorUserId,
   };
   const eventTypes = filter.eventTypes ?? [];
   if (eventTypes.length > EVENT_TYPES_MAX || eventTypes.some((type) => !EVENT_TYPE.test(type))) {
@@ -85,7 +87,7 @@ function auditFilterOf(input: AuditFilterInput | null | undefined): AuditFilter 
       `eventTypes holds at most ${EVENT_TYPES_MAX} event type names (letters only, such as DelegatedAdminRemoved).`,
     );
   }
-  if (filter.correlationId && !isRequestId(filter.correlationId)) {
+  if (filter.correlationId != null && !isRequestId(filter.correlationId)) {
     throw invalidInput(
       'correlationId is a request id: 1 to 128 letters, digits and ._:@/+=- (what x-request-id answered).',
     );

@@ -297,12 +297,17 @@ describe('the audit log over GraphQL', () => {
     expect(fresh.totalCount).toBe(before.length + appended);
   });
 
-  it('refuses a page size over 500, a foreign cursor and an empty time range with INVALID_INPUT', async () => {
+  it('refuses a page size over 500, a foreign cursor, an empty time range and an empty id with INVALID_INPUT', async () => {
     const opal = await app.token(people.opal);
     for (const variables of [
       { first: 501 },
       { after: 'not-a-cursor' },
       { filter: { from: minute(5), to: minute(5) } },
+      // An empty id is no id, not "any": refused rather than read as no filter.
+      { filter: { customerTenantId: '' } },
+      { filter: { partnerTenantId: '' } },
+      { filter: { actorUserId: '' } },
+      { filter: { correlationId: '' } },
     ]) {
       expect((await app.gql(opal, AUDIT, variables)).errors?.[0].extensions?.code).toBe(
         'INVALID_INPUT',
