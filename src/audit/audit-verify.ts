@@ -82,15 +82,29 @@ function auditCheckpoint(readStore: SqlRunner): number {
   return checkpoint.position;
 }
 
-const shorten = (value: unknown): string => {
+/** Where two texts first differ (the length of the shorter when one begins the other). */
+function firstDifference(a: string, b: string): number {
+  let index = 0;
+  while (index < a.length && index < b.length && a[index] === b[index]) index += 1;
+  return index;
+}
+
+/** About 80 characters of `value` as JSON, from a little before `from`, where the two differ. */
+const excerpt = (value: unknown, from: number): string => {
   const text = JSON.stringify(value) ?? 'null';
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  const start = Math.max(0, Math.min(from - 20, text.length - 77));
+  const end = start + 77;
+  return `${start > 0 ? '...' : ''}${text.slice(start, end)}${end < text.length ? '...' : ''}`;
 };
 
 function difference(stored: AuditRow, expected: AuditRow): string | undefined {
   const column = STORED_COLUMNS.find((name) => stored[name] !== expected[name]);
   if (!column) return undefined;
-  const found = `its ${column} is ${shorten(stored[column])} but the event store says ${shorten(expected[column])}`;
+  const at = firstDifference(
+    JSON.stringify(stored[column]) ?? '',
+    JSON.stringify(expected[column]) ?? '',
+  );
+  const found = `its ${column} is ${excerpt(stored[column], at)} but the event store says ${excerpt(expected[column], at)}`;
   // Every stored column matches, so what the hash alone covers, the event's data, is what moved.
   return column === 'hash'
     ? `${found}: the event's data changed after the entry was recorded, or the entry's hash did`

@@ -141,6 +141,15 @@ describe('audit verify: the hash-chained log re-derived from the event store', (
     ]);
   });
 
+  it('R41: a change past the first 80 characters of a column is shown where it is', async () => {
+    const { summary } = rowAt(7);
+    const altered = `${summary.slice(0, -3)}XYZ`;
+    reads.run('UPDATE audit_log SET summary = ? WHERE position = 7', [altered]);
+    const [problem] = (await verifyAudit(store, reads)).problems;
+    expect(problem.message).toContain(JSON.stringify(altered.slice(-30)).slice(1, -1));
+    expect(problem.message).toContain(JSON.stringify(summary.slice(-30)).slice(1, -1));
+  });
+
   it('R41: a modified row is reported once, even when the whole chain after it was recomputed', async () => {
     const head = await store.headPosition();
     reads.run(`UPDATE audit_log SET actor_user_id = 'someone-else' WHERE position = 5`);
