@@ -6,7 +6,7 @@ import type {
   SortDirection,
 } from '../../src/delegated-admin/domain/customer-search';
 import { PairSummaryReader } from '../gdap/gdap-pair-summary-reader';
-import { PAIR_GDAP_GRANT_ALLOWING } from '../gdap/gdap-relationships.queries';
+import { CUSTOMERS_GDAP_ALLOWS } from '../gdap/gdap-relationships.queries';
 import { groupHolds } from '../azure-subscriptions/partner-subscriptions.queries';
 
 export interface RelationshipRow {
@@ -129,7 +129,7 @@ function matching(criteria: CustomerCriteria): Matching {
     const ways = ['c.dap_status IN (SELECT value FROM json_each(@portalsDapStatuses))'];
     params.portalsDapStatuses = JSON.stringify(dapStatuses);
     if (gdapGroups.length > 0) {
-      ways.push(`EXISTS (${PAIR_GDAP_GRANT_ALLOWING})`);
+      ways.push(`c.customer_tenant_id IN (${CUSTOMERS_GDAP_ALLOWS})`);
       Object.assign(params, {
         gdapGroups: JSON.stringify(gdapGroups),
         gdapRoles: JSON.stringify(gdapRoleTemplateIds),

@@ -63,13 +63,14 @@ export interface GdapRelationshipFilter {
 export const GRANTING_SQL = `(${GRANTING.map((status) => `'${status}'`).join(', ')})`;
 
 /**
- * R67, as a condition on the Customers page's rows (`customers c`): a grant of the row's pair in
- * force at @gdapAt, one of @gdapGroups holding one of @gdapRoles through an active assignment
- * (assignmentGrants). Each row seeks its pair's few relationships in gdap_relationships_by_pair.
+ * R67, for a condition on the Customers page's rows: the customers of @partner where one of
+ * @gdapGroups holds one of @gdapRoles at @gdapAt, through an active assignment (assignmentGrants)
+ * of a relationship in force. Read once a query from the partner's granting relationships
+ * (gdap_relationships_by_end), then looked up per row, rather than sought for every row.
  */
-export const PAIR_GDAP_GRANT_ALLOWING = `SELECT 1 FROM gdap_relationships g,
+export const CUSTOMERS_GDAP_ALLOWS = `SELECT g.customer_tenant_id FROM gdap_relationships g,
     json_each(g.view, '$.assignments') a, json_each(a.value, '$.roles') r
-  WHERE g.partner_tenant_id = c.partner_tenant_id AND g.customer_tenant_id = c.customer_tenant_id
+  WHERE g.partner_tenant_id = @partner
     AND g.status IN ${GRANTING_SQL} AND g.end_date_time > @gdapAt
     AND json_extract(a.value, '$.status') = 'active'
     AND json_extract(a.value, '$.securityGroupId') IN (SELECT value FROM json_each(@gdapGroups))
