@@ -61,4 +61,20 @@ describe('faults: the projection worker exits or hangs', () => {
     },
     30_000,
   );
+
+  it('a worker in a long step it announced (a query index build) is not taken for hung', async () => {
+    const busy = await store.append(
+      newStreamId(),
+      [newEvent('WorkerBusy', { ms: 3_000 })],
+      'no_stream',
+    );
+    await thread.waitFor(busy.position, 15_000);
+    expect(thread.fault()).toBeUndefined();
+    expect(errors.join('\n')).not.toContain('no heartbeat');
+    // The heartbeat that follows the step ends the grace: a hang after it is still seen.
+    const flag = join(dataDir, 'WorkerHangs.flag');
+    writeFileSync(flag, '');
+    await store.append(newStreamId(), [newEvent('WorkerHangs', { flag })], 'no_stream');
+    expect(await eventually(() => thread.fault(), 15_000)).toMatchObject({ cause: 'STALLED' });
+  }, 40_000);
 });

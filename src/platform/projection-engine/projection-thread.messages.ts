@@ -3,6 +3,11 @@ import type { RecordedEvent } from '../event-store/event-store';
 import type { Fault } from '../faults/fault-state';
 
 export const HEARTBEAT_EVERY_MS = 1000;
+/**
+ * How long a worker may stay silent after announcing a long step (`busy`): a query index build
+ * over 1,000,000 audit entries takes tens of seconds; a step past this is taken for a hang.
+ */
+export const LONG_STEP_GRACE_MS = 15 * 60_000;
 
 /** What the worker is started with: it opens its own connections to the same stores. */
 export interface WorkerInput {
@@ -35,6 +40,8 @@ export type ToThread =
   | { type: 'error'; message: string }
   /** The worker's event loop turns (sent every HEARTBEAT_EVERY_MS). */
   | { type: 'heartbeat' }
+  /** The worker starts a long step that blocks its event loop (long-steps.ts): no heartbeat until it ends. */
+  | { type: 'busy'; what: string }
   /** The engine started failing for an environment fault (disk full, locked), or works again. */
   | { type: 'fault'; fault: Fault | undefined }
   /** The worker's EventStoreDB client retried a call (it reconnects). */

@@ -5,7 +5,12 @@ import type { EventStore, RecordedEvent } from '../event-store/event-store';
 import type { ReadStore } from '../read-store/read-store';
 import { Checkpoints } from './checkpoints';
 import type { Projection, ProjectionStatus } from './projection';
-import type { ToThread, ToWorker, WorkerInput } from './projection-thread.messages';
+import {
+  LONG_STEP_GRACE_MS,
+  type ToThread,
+  type ToWorker,
+  type WorkerInput,
+} from './projection-thread.messages';
 import type { Fault } from '../faults/fault-state';
 import type { PreviousVersion, Projector, ProjectorFault, RebuildOptions } from './projector';
 import { VisiblePosition } from './visible-position';
@@ -49,6 +54,8 @@ export class ProjectionThread implements Projector {
   /** Why no worker runs, from its end until its successor has caught up. */
   private down?: ProjectorFault;
   private lastHeard = Date.now();
+  /** Until when the worker may stay silent, in a long step it announced (0: none since it spoke). */
+  private quietUntil = 0;
   private workerFault?: Fault;
   private watchdog?: NodeJS.Timeout;
 
@@ -130,7 +137,7 @@ export class ProjectionThread implements Projector {
   fault(): ProjectorFault | undefined {
     if (this.stopping) return undefined;
     if (this.down) return this.down;
-    const silentMs = Date.now() - this.lastHeard;
+    const silentMs = this.silentMs();
     if (this.running && silentMs > this.settings.WORKER_HEARTBEAT_TIMEOUT_MS) {
       return {
         cause: 'STALLED',
@@ -140,9 +147,15 @@ export class ProjectionThread implements Projector {
     return this.workerFault && { cause: this.workerFault.cause, detail: this.workerFault.detail };
   }
 
+  /** How long the worker has said nothing, a long step it announced aside (negative: within it). */
+  private silentMs(): number {
+    return Date.now() - Math.max(this.lastHeard, this.quietUntil);
+  }
+
   /**
    * A worker that stops sending heartbeats (stuck in a loop or a call) is terminated, and
-   * restarted like one that died: the read models move again without restarting the server.
+   * restarted like one that died: the read models move again without restarting the server. One
+   * that announced a long step (a query index build: long-steps.ts) is given LONG_STEP_GRACE_MS.
    */
   private watch(): void {
     clearInterval(this.watchdog);
@@ -150,7 +163,7 @@ export class ProjectionThread implements Projector {
     this.watchdog = setInterval(
       () => {
         const worker = this.worker;
-        if (!this.running || !worker || Date.now() - this.lastHeard <= timeout) return;
+        if (!this.running || !worker || this.silentMs() <= timeout) return;
         const detail = `the projection worker sent no heartbeat for ${timeout} ms; restarting it`;
         this.options.onError?.(new Error(detail));
         this.running = false;
@@ -179,6 +192,7 @@ export class ProjectionThread implements Projector {
       let started = false;
       worker.on('message', (message: ToThread) => {
         this.lastHeard = Date.now();
+        this.quietUntil = message.type === 'busy' ? this.lastHeard + LONG_STEP_GRACE_MS : 0;
         if (message.type === 'started') {
           started = true;
           this.running = true;
@@ -256,6 +270,7 @@ export class ProjectionThread implements Projector {
         this.workerFault = message.fault;
         return;
       case 'heartbeat':
+      case 'busy':
         return;
     }
   }

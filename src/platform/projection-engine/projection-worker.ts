@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RecordedEvent } from '../event-store/event-store';
 import { createEventStore } from '../event-store/event-store.factory';
+import { onLongSteps } from '../common/long-steps';
 import { rootLogger } from '../observability/logger';
 import { startTracing } from '../observability/tracing';
 import { createReadStore } from '../read-store/read-store.factory';
@@ -41,8 +42,10 @@ const engine = new ProjectionEngine(store, readStore, PROJECTIONS, {
   // A start on an empty read store over a large event store replays over threads first.
   parallelReplay: parallelReplayOf(settings, projectionsModule),
 });
-// Proof of life for the thread's watchdog: a worker stuck in a loop or a call sends none.
+// Proof of life for the thread's watchdog: a worker stuck in a loop or a call sends none, and
+// one about to block in a long step it knows of (a query index build) says so first.
 setInterval(() => post({ type: 'heartbeat' }), HEARTBEAT_EVERY_MS).unref();
+onLongSteps((what) => post({ type: 'busy', what }));
 
 let sendEvents = wantEvents;
 let applied: RecordedEvent[] = [];

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { FaultState } from '../faults/fault-state';
 import { forgetPagesOnCorruption } from '../faults/store-unavailable';
 import { ensurePrivateDir, ensurePrivateFile } from '../security/private-files';
+import { longStep } from '../common/long-steps';
 
 export type SqlParams = Record<string, unknown> | unknown[];
 
@@ -83,6 +84,7 @@ export class ReadStore implements SqlRunner {
    */
   createIndexes(statements: readonly string[]): void {
     if (statements.length === 0) return;
+    longStep(`creating ${statements.length} query index(es)`);
     const threads = this.db.pragma('threads', { simple: true }) as number;
     this.db.pragma(`threads = ${Math.max(threads, 1)}`);
     try {
