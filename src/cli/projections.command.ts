@@ -117,8 +117,13 @@ const retry = new Command('retry')
   .action(async (names: string[]) => {
     await withEngine(async (engine) => {
       names.forEach((name) => engine.projection(name));
-      const { retried, remaining } = await engine.retryDeadLetters(names);
+      const { retried, rebuilt, remaining } = await engine.retryDeadLetters(names);
       console.log(`retried ${retried} dead letter(s): ${retried - remaining.length} applied`);
+      if (rebuilt.length > 0) {
+        console.log(
+          `rebuilt ${rebuilt.join(', ')}: it had applied events after its dead letters, which go back in their place`,
+        );
+      }
       reportTrouble(await engine.status(), names);
     });
   });

@@ -301,20 +301,42 @@ export class ProjectionEngine implements Projector {
   /**
    * Applies the dead letters of the named projections (all when none are named) again, oldest
    * first, after a fix; each one that applies leaves the table. A projection stopped (FAILED) at
-   * the event resumes from it. Then catches every projection up. Answers what is still dead.
+   * the event resumes from it. One that went on past a letter (CONTINUE) has applied later events
+   * the letter comes before: applied now it would land out of order, so that projection is rebuilt
+   * beside the live one instead (`rebuilt`), its letters in their place. Then catches every
+   * projection up. Answers what is still dead.
    */
   async retryDeadLetters(
     names: readonly string[] = [],
-  ): Promise<{ retried: number; remaining: DeadLetter[] }> {
+  ): Promise<{ retried: number; rebuilt: string[]; remaining: DeadLetter[] }> {
     this.prepare();
+    const chosen = this.projections.filter(
+      ({ name }) => names.length === 0 || names.includes(name),
+    );
+    const wentOn = chosen.filter(({ name }) => {
+      const row = this.checkpoints.get(name);
+      return (
+        row !== undefined &&
+        row.state !== 'FAILED' &&
+        this.checkpoints.deadLetters.list([name]).some((letter) => letter.position < row.position)
+      );
+    });
+    const rebuilt = wentOn.map(({ name }) => name);
+    // (An empty list of names lists every projection's letters.)
+    const inRebuilds = rebuilt.length > 0 ? this.checkpoints.deadLetters.list(rebuilt).length : 0;
     const retried = await applyDeadLettersAgain(
       { store: this.store, readStore: this.readStore, checkpoints: this.checkpoints },
       this.applier,
-      this.projections.filter(({ name }) => names.length === 0 || names.includes(name)),
+      chosen.filter((projection) => !wentOn.includes(projection)),
     );
     this.known = undefined;
+    if (rebuilt.length > 0) await this.rebuild(rebuilt);
     await this.catchUp();
-    return { retried, remaining: this.checkpoints.deadLetters.list(names) };
+    return {
+      retried: retried + inRebuilds,
+      rebuilt,
+      remaining: this.checkpoints.deadLetters.list(names),
+    };
   }
 
   async status(): Promise<ProjectionStatus[]> {

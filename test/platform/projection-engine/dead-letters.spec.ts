@@ -84,9 +84,57 @@ describe('dead letters: no stored event stops the projections', () => {
     expect(countOf(reads, 'customers')).toBe(7);
 
     poisoned.customer = undefined;
-    expect(await engine.retryDeadLetters()).toEqual({ retried: 1, remaining: [] });
+    // It went on past the letter: rebuilt, the letter in its place.
+    expect(await engine.retryDeadLetters()).toEqual({
+      retried: 1,
+      rebuilt: ['counting-CONTINUE'],
+      remaining: [],
+    });
     expect(countOf(reads, 'counted_CONTINUE')).toBe(7);
     await engine.stop();
+  });
+
+  it('retry after a fix of a CONTINUE projection that applied later events rebuilds it, so the letter lands in order: the rows of a clean run', async () => {
+    /** Each customer's latest event: order matters, as the Customers page's DAP status does. */
+    const latest = (poisoned: { position?: number }): Projection => ({
+      name: 'latest-CONTINUE',
+      version: 1,
+      tables: ['latest_event'],
+      schema: [
+        'CREATE TABLE IF NOT EXISTS latest_event (customer TEXT PRIMARY KEY, position INTEGER NOT NULL)',
+      ],
+      handlers: {},
+      everyEvent(event, db) {
+        if (event.position === poisoned.position) throw new Error('cannot read this yet');
+        const customer = (event.data as { customerTenantId?: unknown } | null)?.customerTenantId;
+        if (typeof customer !== 'string') return;
+        db.run('INSERT OR REPLACE INTO latest_event (customer, position) VALUES (?, ?)', [
+          customer,
+          event.position,
+        ]);
+      },
+      deadLetterPolicy: 'CONTINUE',
+    });
+    const events = await store.readAll({ after: 0, maxCount: 10_000 });
+    const customerOf = (event: (typeof events)[number]) =>
+      (event.data as { customerTenantId?: unknown } | null)?.customerTenantId;
+    const early = events.find((event, index) =>
+      events
+        .slice(index + 1)
+        .some((later) => customerOf(later) === customerOf(event) && customerOf(event)),
+    )!;
+    const poisoned: { position?: number } = { position: early.position };
+    const reads = readStore('in-order.db');
+    const engine = new ProjectionEngine(store, reads, [...PROJECTIONS, latest(poisoned)]);
+    await engine.start();
+    expect(engine.deadLetters(['latest-CONTINUE'])).toMatchObject([{ position: early.position }]);
+
+    poisoned.position = undefined;
+    expect(await engine.retryDeadLetters(['latest-CONTINUE'])).toMatchObject({ remaining: [] });
+    await engine.stop();
+    const clean = readStore('in-order-clean.db');
+    await new ProjectionEngine(store, clean, [latest({})]).catchUp();
+    expect(dumpReadModels(reads, [latest({})])).toEqual(dumpReadModels(clean, [latest({})]));
   });
 
   it('a poison event stops a FAIL projection before it: NOT_READY for its queries, retry after a fix resumes it to the rows of a clean run', async () => {
@@ -109,12 +157,20 @@ describe('dead letters: no stored event stops the projections', () => {
       new ReadModelNotReadyError('counting-FAIL', 'FAILED'),
     );
     await expect(engine.whenServing(['customers'], 50)).resolves.toEqual([]);
-    expect(await engine.retryDeadLetters(['customers'])).toEqual({ retried: 0, remaining: [] });
+    expect(await engine.retryDeadLetters(['customers'])).toEqual({
+      retried: 0,
+      rebuilt: [],
+      remaining: [],
+    });
 
     const stillBroken = await engine.retryDeadLetters(['counting-FAIL']);
     expect(stillBroken).toMatchObject({ retried: 1, remaining: [{ position: letter.position }] });
     poisoned.customer = undefined;
-    expect(await engine.retryDeadLetters(['counting-FAIL'])).toEqual({ retried: 1, remaining: [] });
+    expect(await engine.retryDeadLetters(['counting-FAIL'])).toEqual({
+      retried: 1,
+      rebuilt: [],
+      remaining: [],
+    });
     await engine.whenServing(['counting-FAIL'], 1000);
     expect(countOf(reads, 'counted_FAIL')).toBe(7);
     expect((await engine.status()).every((status) => status.status === 'LIVE')).toBe(true);
