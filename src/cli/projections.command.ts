@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { CAPABILITIES_MODULE, PROJECTIONS } from '../capabilities';
 import { loadSettings } from '../platform/config/settings';
 import { createEventStore } from '../platform/event-store/event-store.factory';
-import type { ProjectionStatus } from '../platform/projection-engine/projection';
+import type { BuildStatus, ProjectionStatus } from '../platform/projection-engine/projection';
 import { parallelReplayOf } from '../platform/projection-engine/parallel-replay';
 import { ProjectionEngine } from '../platform/projection-engine/projection-engine';
 import { openCheckedReadStore } from '../platform/read-store/read-store.factory';
@@ -128,6 +128,14 @@ const retry = new Command('retry')
     });
   });
 
+/** Who builds it now, or that nobody does: a build whose lock expired was left by a process that stopped. */
+function lockOf(build: BuildStatus): string {
+  if (!build.owner || !build.leaseExpiresAt) return 'not held';
+  return Date.parse(build.leaseExpiresAt) < Date.now()
+    ? `left since ${build.leaseExpiresAt} (its lock expired: the next rebuild or server start resumes it)`
+    : `held by ${build.owner}`;
+}
+
 const status = new Command('status')
   .description(
     "Each projection's version, checkpoint, lag and state, and any version being built beside it",
@@ -151,7 +159,7 @@ const status = new Command('status')
             deadLetters,
             ...(build
               ? {
-                  building: `v${build.version} ${build.state} at ${build.checkpoint} (${Math.floor(build.progress * 100)} %), lag ${build.lag}; live v${version} ${build.liveKeptUp ? 'kept up' : 'served as left'}`,
+                  building: `v${build.version} ${build.state} at ${build.checkpoint} (${Math.floor(build.progress * 100)} %), lag ${build.lag}; ${lockOf(build)}; live v${version} ${build.liveKeptUp ? 'kept up' : 'served as left'}`,
                 }
               : {}),
             ...(error || build?.error ? { error: error ?? build?.error } : {}),

@@ -97,6 +97,17 @@ describe('the command line', () => {
         status: 'LIVE',
         build: { version: 1, state: 'BUILDING', checkpoint: 1, lag: head - 1 },
       });
+      // The table says who holds the build, and when nobody does any more (its owner stopped).
+      const table = async () => (await npm(['projections', '--', 'status'], env)).stdout;
+      expect(await table()).toMatch(/held by \S+:\d+:/);
+      const { lease_until: lease } = reads.get<{ lease_until: number }>(
+        "SELECT lease_until FROM projection_builds WHERE name = 'invitations'",
+      )!;
+      reads.run("UPDATE projection_builds SET lease_until = 1 WHERE name = 'invitations'");
+      expect(await table()).toContain(
+        'its lock expired: the next rebuild or server start resumes it',
+      );
+      reads.run("UPDATE projection_builds SET lease_until = ? WHERE name = 'invitations'", [lease]);
       gate.open();
       await building;
       const inPlace = await npm(['projections', '--', 'rebuild', '--in-place', 'invitations'], env);
