@@ -17,6 +17,10 @@ import type { Settings } from '../config/settings';
 /** What a backup holds, in the order it is taken (see backupDataDir). */
 export const BACKED_UP_FILES = [
   'read-models.db',
+  // Before the events: every request it says was done has its events in the copy. One done between
+  // the two copies has its events there but not its key: retried after a restore it is decided
+  // again (as a request without a key is), never answered as done with its events missing.
+  'idempotency.db',
   'events.db',
   'auth-secret',
   // Without it a restored server signs with a new key, and every earlier seal fails to verify.

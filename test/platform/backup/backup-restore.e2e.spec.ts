@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import request from 'supertest';
 import {
   copyFileSync,
   existsSync,
@@ -26,6 +27,15 @@ const cli = (args: string[], env: Record<string, string>) =>
   run('npm', ['run', '-s', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
 
 const INVITE = 'mutation { requestResellerRelationship(input: {}) { id } }';
+
+/** The same invitation request with the same Idempotency-Key, as a client retrying it sends it. */
+const sendKeyed = (url: string, token: string) =>
+  request(url)
+    .post('/graphql')
+    .set('content-type', 'application/json')
+    .set('authorization', `Bearer ${token}`)
+    .set('idempotency-key', 'invite-before-the-backup')
+    .send({ query: INVITE });
 const SEALS = '{ auditLog(filter: { eventTypes: ["AuditSealed"] }) { totalCount } }';
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -59,6 +69,7 @@ describe('backup while the server writes, then restore', () => {
   let original: Awaited<ReturnType<typeof startApp>>;
   let backup: string;
   let stdout: string;
+  let keyed: request.Response;
   const secret = 'a generated secret kept in DATA_DIR';
 
   beforeAll(async () => {
@@ -71,6 +82,8 @@ describe('backup while the server writes, then restore', () => {
     const opal = await original.token(people.opal);
     await eventually(async () => (await original.gql(opal, SEALS)).data.auditLog.totalCount > 0);
     writeFileSync(join(original.dataDir, 'auth-secret'), secret, { mode: 0o600 });
+    keyed = await sendKeyed(original.url, ann);
+    expect(keyed.headers['idempotent-replayed']).toBeUndefined();
     backup = join(mkdtempSync(join(tmpdir(), 'partner-ledger-backup-')), 'backup');
     // Partners keep inviting while the backup is taken: it must still be one consistent moment.
     let writing = true;
@@ -95,7 +108,7 @@ describe('backup while the server writes, then restore', () => {
 
   it('writes both databases (checkpoints included), the secret and the seal key, in a directory only its owner reads', () => {
     expect(readdirSync(backup).sort()).toEqual(
-      ['audit-seal-key', 'auth-secret', 'events.db', 'read-models.db'].sort(),
+      ['audit-seal-key', 'auth-secret', 'events.db', 'idempotency.db', 'read-models.db'].sort(),
     );
     expect(readFileSync(join(backup, 'audit-seal-key'), 'utf8')).toBe(
       readFileSync(join(original.dataDir, 'audit-seal-key'), 'utf8'),
@@ -149,13 +162,29 @@ describe('backup while the server writes, then restore', () => {
     }
   });
 
+  it('a request retried with its Idempotency-Key after a restore is answered as before, not run again', async () => {
+    const restored = restore(backup);
+    try {
+      const app = await startApp({ dataDir: restored });
+      try {
+        const retried = await sendKeyed(app.url, await app.token(people.ann));
+        expect(retried.headers['idempotent-replayed']).toBe('true');
+        expect(retried.body).toEqual(keyed.body);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      removeDataDir(join(restored, '..'));
+    }
+  });
+
   it('refuses a directory that is not empty, and writes nothing into it', async () => {
     const failed = await cli(['backup', '--', '--to', backup], {
       DATA_DIR: original.dataDir,
       AUTH_SECRET: TEST_SECRET,
     }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining('is not empty') });
-    expect(readdirSync(backup)).toHaveLength(4);
+    expect(readdirSync(backup)).toHaveLength(5);
   });
 
   it('a backup that fails partway leaves no directory under the target’s name, nor its partial copy', async () => {
