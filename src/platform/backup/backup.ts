@@ -9,9 +9,10 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { Settings } from '../config/settings';
 
 /** What a backup holds, in the order it is taken (see backupDataDir). */
@@ -43,6 +44,15 @@ export interface BackupReport {
  */
 export async function backupDataDir(settings: Settings, target: string): Promise<BackupReport> {
   const dir = resolve(target);
+  const dataDir = resolve(settings.DATA_DIR);
+  if (dir === dataDir || dir.startsWith(`${dataDir}${sep}`)) {
+    throw new Error(
+      `${dir} is inside DATA_DIR (${dataDir}): a backup there is lost with it; back up elsewhere`,
+    );
+  }
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new Error(`${dir} is a file, not a directory: back up into a new or empty directory`);
+  }
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new Error(`${dir} is not empty: back up into a new or empty directory`);
   }

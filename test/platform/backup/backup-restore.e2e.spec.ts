@@ -215,4 +215,22 @@ describe('backup while the server writes, then restore', () => {
     });
     expect(existsSync(target)).toBe(false);
   });
+
+  it('refuses a target that is a file, or inside DATA_DIR (lost with it, copied into its own restores), with a clear message', async () => {
+    const file = join(backup, '..', 'a-file');
+    writeFileSync(file, 'not a directory');
+    const inside = join(original.dataDir, 'backups', 'today');
+    for (const [target, message] of [
+      [file, 'is a file, not a directory'],
+      [inside, 'is inside DATA_DIR'],
+    ]) {
+      const failed = await cli(['backup', '--', '--to', target], {
+        DATA_DIR: original.dataDir,
+        AUTH_SECRET: TEST_SECRET,
+      }).catch((error: { code: number; stderr: string }) => error);
+      expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining(message) });
+    }
+    expect(readFileSync(file, 'utf8')).toBe('not a directory');
+    expect(existsSync(join(original.dataDir, 'backups'))).toBe(false);
+  });
 });
