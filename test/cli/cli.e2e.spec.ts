@@ -143,6 +143,23 @@ describe('the command line', () => {
       const { stdout } = await npm(['projections', '--', 'dead-letters', '--json'], poisonEnv);
       const letters = JSON.parse(stdout) as { projection: string; position: number }[];
       expect(letters).toContainEqual(expect.objectContaining({ projection: 'audit', position: 3 }));
+      // A version built beside the live one keeps its letters under its build's name: listed by it.
+      const reads = new Database(join(poisonDir, 'read-models.db'));
+      reads
+        .prepare(
+          `INSERT INTO projection_dead_letters (projection, position, event_id, stream_id, type, error, attempts, failed_at)
+           SELECT 'customers__v9_abc', position, event_id, stream_id, type, error, attempts, failed_at
+           FROM projection_dead_letters WHERE projection = 'audit'`,
+        )
+        .run();
+      reads.close();
+      const ofBuild = await npm(
+        ['projections', '--', 'dead-letters', 'customers__v9_abc', '--json'],
+        poisonEnv,
+      );
+      expect(JSON.parse(ofBuild.stdout)).toEqual([
+        expect.objectContaining({ projection: 'customers__v9_abc', position: 3 }),
+      ]);
 
       const retried = await npm(['projections', '--', 'retry', 'audit'], poisonEnv).catch(
         (error: { code: number; stdout: string }) => error,
