@@ -21,7 +21,11 @@ describe('faults: the projection worker exits or hangs', () => {
   beforeEach(async () => {
     errors = [];
     dataDir = mkdtempSync(join(tmpdir(), 'faults-worker-'));
-    const settings = loadSettings({ DATA_DIR: dataDir, WORKER_HEARTBEAT_TIMEOUT_MS: '1000' });
+    const settings = loadSettings({
+      DATA_DIR: dataDir,
+      WORKER_HEARTBEAT_TIMEOUT_MS: '1000',
+      PROJECTION_BUILD_LEASE_MS: '1000',
+    });
     store = new SqliteEventStore(join(dataDir, 'events.db'));
     reads = new ReadStore(join(dataDir, 'read-models.db'));
     await store.append(newStreamId(), newEvents(3), 'no_stream');
@@ -76,5 +80,21 @@ describe('faults: the projection worker exits or hangs', () => {
     writeFileSync(flag, '');
     await store.append(newStreamId(), [newEvent('WorkerHangs', { flag })], 'no_stream');
     expect(await eventually(() => thread.fault(), 15_000)).toMatchObject({ cause: 'STALLED' });
+  }, 40_000);
+
+  it('a rebuild the worker dies during ends as interrupted (RebuildInterruptedError); the next worker finishes its build', async () => {
+    const flag = join(dataDir, 'WorkerExits.flag');
+    await store.append(newStreamId(), [newEvent('WorkerExits', { flag })], 'no_stream');
+    await thread.waitFor(await store.headPosition(), 15_000);
+    writeFileSync(flag, '');
+    await expect(thread.rebuild(['tally'])).rejects.toMatchObject({
+      name: 'RebuildInterruptedError',
+      message: 'the projection worker stopped before the rebuild finished',
+    });
+    // The next worker takes the build over once the dead one's lock expires, and finishes it.
+    const builds = () => reads.get<{ n: number }>('SELECT COUNT(*) AS n FROM projection_builds')?.n;
+    await eventually(() => builds() === 0, 15_000, 'the build finished');
+    expect(thread.fault()).toBeUndefined();
+    expect(tally()).toBe(4);
   }, 40_000);
 });

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { Inject } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../domain/actor';
@@ -60,6 +61,13 @@ export class OperatorResolver {
       // Another process (the CLI, another instance) builds one of them: nothing was changed.
       if (error instanceof Error && error.name === 'BuildLockedError')
         throw conflict(error.message);
+      // The worker stopped (it is restarted): a build beside the live one resumes where it was.
+      if (error instanceof Error && error.name === 'RebuildInterruptedError') {
+        throw new GraphQLError(
+          `The rebuild did not finish: ${error.message}. A build beside the live version resumes where it stopped once the worker is back; follow projectionStatus.`,
+          { extensions: { code: 'NOT_READY' } },
+        );
+      }
       throw error;
     }
     return this.statuses();

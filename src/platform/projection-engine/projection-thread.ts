@@ -275,8 +275,13 @@ export class ProjectionThread implements Projector {
     }
   }
 
+  /** The rebuilds under way end unfinished (RebuildInterruptedError): their builds resume later. */
   private failRebuilds(reason: string): void {
-    this.rebuilds.forEach((rebuild) => rebuild.reject(new Error(reason)));
+    this.rebuilds.forEach((rebuild) => {
+      const error = new Error(reason);
+      error.name = 'RebuildInterruptedError';
+      rebuild.reject(error);
+    });
     this.rebuilds.clear();
   }
 
