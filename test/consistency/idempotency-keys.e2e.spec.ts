@@ -64,6 +64,19 @@ describe('Idempotency-Key on mutations', () => {
     expect(await created()).toBe(1);
   });
 
+  it('R41, R50: a request one field of which recorded and another was refused keeps its key: the retry replays it, nothing recorded twice', async () => {
+    // Mutation fields are non-null: the refusal of the second makes `data` null, yet the first recorded.
+    const BOTH = `mutation { a: requestResellerRelationship(input: {}) { id }
+      b: cancelInvitation(invitationId: "no-such-invitation") { id } }`;
+    const first = await send(ann, 'two-fields', BOTH);
+    expect(first.body.data).toBeNull();
+    expect(first.body.extensions).toMatchObject({ recorded: true });
+    const retry = await send(ann, 'two-fields', BOTH);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(await created()).toBe(1);
+  });
+
   it('R50: the same key with another input is CONFLICT and records nothing', async () => {
     await send(ann, 'key-2', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
     const other = await send(ann, 'key-2', REQUEST, { domain: 'woodgrove.onmicrosoft.com' });

@@ -33,6 +33,9 @@ export function consistencyTokenPlugin(): ApolloServerPlugin {
             result.extensions = {
               ...result.extensions,
               [CONSISTENCY_TOKEN_EXTENSION]: formatConsistencyToken(position),
+              // An answer with errors that recorded something says so: a refused field after a
+              // recorded one nulls the whole `data` of a mutation.
+              ...(result.errors?.length ? { recorded: true } : {}),
             };
           }
           const token = result.extensions?.[CONSISTENCY_TOKEN_EXTENSION];

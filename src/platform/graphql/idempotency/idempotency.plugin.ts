@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createHash } from 'node:crypto';
 import { type FormattedExecutionResult, GraphQLError, OperationTypeNode } from 'graphql';
+import { recordedPosition } from '../../consistency/consistency-token';
 import type { RequestContext } from '../request-context';
 import type { IdempotencyKeys } from './idempotency-keys';
 
@@ -22,8 +23,13 @@ const refuse = (
     extensions: { code, ...extensions, http: { status: HTTP_STATUS[code] } },
   });
 
-/** Whether a mutation's answer shows that something was recorded (then a retry replays it). */
+/**
+ * Whether a mutation recorded something (then a retry replays it): a command of the request
+ * recorded a position (consistency-token.ts), whatever its answer shows; a refused field after it
+ * nulls the whole `data` of a mutation whose fields are non-null.
+ */
 function recordedSomething(result: FormattedExecutionResult): boolean {
+  if ((recordedPosition.getStore()?.position ?? 0) > 0) return true;
   if (!result.errors?.length) return true;
   if (result.errors.some((error) => error.extensions?.recorded === true)) return true;
   return Object.values(result.data ?? {}).some((value) => value !== null);
