@@ -40,8 +40,12 @@ export class Invitation {
 
 @InputType()
 export class RequestResellerRelationshipInput {
-  @Field({ defaultValue: true, description: 'Also ask for delegated admin privileges (R2).' })
-  includeDelegatedAdmin!: boolean;
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description: 'Also ask for delegated admin privileges (R2); null is as omitted: true.',
+  })
+  includeDelegatedAdmin?: boolean | null;
   @Field(() => ID, { nullable: true }) customerTenantId?: string;
   @Field({ nullable: true }) customerDomain?: string;
 }

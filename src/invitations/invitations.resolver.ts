@@ -63,7 +63,7 @@ export class InvitationsResolver {
       type: 'RequestResellerRelationship',
       actor: caller.actor,
       invitationId: randomUUID(),
-      includeDelegatedAdmin: input.includeDelegatedAdmin,
+      includeDelegatedAdmin: input.includeDelegatedAdmin ?? true,
       intendedCustomer: intended,
     } as const;
     return this.commands.execute(new RequestResellerRelationship(caller, command), () =>

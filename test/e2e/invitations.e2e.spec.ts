@@ -95,6 +95,16 @@ describe('reseller invitations over GraphQL', () => {
     expect(await eventCount()).toBe(before);
   });
 
+  it('R2: includeDelegatedAdmin given as null, as a nullable variable, is as if omitted: with DAP', async () => {
+    const answer = await app.gql(
+      ann,
+      `mutation ($dap: Boolean) { requestResellerRelationship(input: { customerTenantId: "fabrikam", includeDelegatedAdmin: $dap }) { includeDelegatedAdmin } }`,
+      { dap: null },
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.requestResellerRelationship.includeDelegatedAdmin).toBe(true);
+  });
+
   it('R4: an invitation naming the tenant by id and another domain reads the same in the list and by id; accepting needs both to match', async () => {
     const id = (
       await app.gql(ann, REQUEST, {
