@@ -6,12 +6,16 @@ import { type AzureSubscription, PartnerGroup, PrincipalKind } from './subscript
 const visibleTo = (viewer: Actor) => (principal: DomainPrincipal) =>
   viewer.tenantKind !== 'partner' || isGroupOf(viewer.tenantId, principal);
 
+/** R17: a partner is told who provisioned a subscription only when it did (else: none said). */
+const provisionerSeenBy = (viewer: Actor, provisioner: string | null): string | null =>
+  viewer.tenantKind !== 'partner' || provisioner === viewer.tenantId ? provisioner : null;
+
 export function toAzureSubscription(view: SubscriptionView, viewer: Actor): AzureSubscription {
   return {
     id: view.subscriptionId,
     displayName: view.displayName,
     customerTenantId: view.customerTenantId,
-    provisionedByPartnerTenantId: view.provisionedByPartnerTenantId,
+    provisionedByPartnerTenantId: provisionerSeenBy(viewer, view.provisionedByPartnerTenantId),
     cancelled: view.cancelled,
     roleAssignments: view.assignments
       .filter((assignment) => visibleTo(viewer)(assignment.principal))

@@ -42,7 +42,8 @@ export class AzureSubscription {
   @Field(() => ID) customerTenantId!: string;
   @Field(() => ID, {
     nullable: true,
-    description: 'Null for a subscription the customer created itself.',
+    description:
+      'Null for a subscription the customer created itself, and for a partner caller that did not provision it (R17).',
   })
   provisionedByPartnerTenantId?: string | null;
   @Field() cancelled!: boolean;

@@ -278,4 +278,35 @@ describe('Azure subscriptions and their role assignments over GraphQL', () => {
     });
     expect(invalid.errors?.[0].extensions).toEqual({ code: 'INVALID_INPUT', rule: 'R20' });
   });
+
+  it('R17: a partner the customer gave a role on a subscription another partner provisioned is not told that partner', async () => {
+    const provisioned = (
+      await app.gql(ann, PROVISION, {
+        input: { customerTenantId: 'fabrikam', displayName: 'Provisioned by Contoso' },
+      })
+    ).data.provisionAzureSubscription;
+    expect(provisioned.provisionedByPartnerTenantId).toBe('contoso-partners');
+    const otto = await app.token(people.otto);
+    const others = {
+      kind: 'PARTNER_GROUP',
+      partnerTenantId: 'other-partners',
+      group: 'ADMIN_AGENTS',
+    };
+    const granted = await app.gql(fay, ASSIGN, {
+      input: { subscriptionId: provisioned.id, principal: others, role: 'READER' },
+    });
+    expect(granted.errors).toBeUndefined();
+    const seen = (await app.gql(otto, LIST, { customer: 'fabrikam' })).data.azureSubscriptions.find(
+      (s: { id: string }) => s.id === provisioned.id,
+    );
+    expect(seen).toMatchObject({ provisionedByPartnerTenantId: null });
+    expect(JSON.stringify(seen)).not.toContain('contoso-partners');
+    // Its own partner and the customer still see who provisioned it.
+    for (const token of [ann, fay]) {
+      const listed = (await app.gql(token, LIST, { customer: 'fabrikam' })).data.azureSubscriptions;
+      expect(listed.find((s: { id: string }) => s.id === provisioned.id)).toMatchObject({
+        provisionedByPartnerTenantId: 'contoso-partners',
+      });
+    }
+  });
 });
