@@ -11,6 +11,7 @@ import type { InvitationCommand } from './commands';
 import type { EmailDraft, IntendedCustomer, InvitationEvent } from './events';
 import { quote } from '../../platform/domain/ids';
 import { defaultEmailDraft, invitationUrl } from './invitation-link';
+import { isPrintable, isPrintableText } from '../../platform/domain/printable-text';
 
 export type InvitationStatus = 'PENDING' | 'ACCEPTED' | 'CANCELLED' | 'EXPIRED';
 /** What events decided; EXPIRED is not an event but the passing of time (R6). */
@@ -142,6 +143,13 @@ function editEmail(
       'R3',
     );
   }
+  // The customer's Global admin reads both: they must read as typed (a subject is one line).
+  if (!isPrintable(command.subject) || !isPrintableText(command.body)) {
+    throw invalidInput(
+      'An email subject holds no control or text-direction characters, nor a body any but line breaks and tabs.',
+      'R3',
+    );
+  }
   if (!containsExactLink(command.body, invitation.invitationUrl)) {
     throw invalidInput(
       'The email body must contain the exact invitation link: it is personalised to connect the customer to your account.',
@@ -160,14 +168,23 @@ function editEmail(
 }
 
 /**
- * The link must stand on its own, as a mail program makes it clickable: preceded by the start,
- * white space or opening punctuation, and followed by the end, white space or closing punctuation.
+ * What may stand between white space (or the start) and the link in the same word: nothing, one
+ * opening punctuation mark, or a label and a colon (`Link:`). Not another address: a mail program
+ * would make `https://evil.example/r:<link>` one link to evil.example.
+ */
+const OPENS_LINK = /^(?:[(<["']|[A-Za-z]*:)?$/;
+
+/**
+ * The link must stand on its own, as a mail program makes it clickable: opening its word (above),
+ * and followed by the end, white space or closing punctuation.
  */
 function containsExactLink(body: string, link: string): boolean {
   for (let at = body.indexOf(link); at !== -1; at = body.indexOf(link, at + 1)) {
-    const before = body.charAt(at - 1);
+    // A label is short: a word longer than the window read before the link opens nothing.
+    const before = body.slice(Math.max(0, at - 64), at);
+    const word = /\S*$/.exec(before)![0];
+    const opens = (word.length < before.length || at <= 64) && OPENS_LINK.test(word);
     const next = body.charAt(at + link.length);
-    const opens = at === 0 || /[\s(<[:"']/.test(before);
     if (opens && (next === '' || /[\s)>\].,;:!?"']/.test(next))) return true;
   }
   return false;

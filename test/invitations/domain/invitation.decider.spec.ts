@@ -300,6 +300,14 @@ describe('invitation decider', () => {
       ['with the link of another request', (link: string) => link.replace('inv-1', 'inv-2')],
       ['with characters run on after the link', (link: string) => `Accept: ${link}X please`],
       ['with characters run into the start of the link', (link: string) => `Accept: x${link}`],
+      // A mail program would make the two one link, to the address before it.
+      ['run on from another address', (link: string) => `Click: https://evil.example/r:${link}`],
+      ['run on from another address in quotes', (link: string) => `https://evil.example/r'${link}`],
+      ['run on from a bare domain', (link: string) => `evil.example/r:${link}`],
+      [
+        'run on from a long address',
+        (link: string) => `https://evil.example/${'r'.repeat(80)}:${link}`,
+      ],
     ])('R3: an edited body %s is refused as INVALID_INPUT', (_case, bodyOf) => {
       const events = pending();
       const link = LINK;
@@ -307,6 +315,24 @@ describe('invitation decider', () => {
       given(invitationDecider, events)
         .when(edit(contosoAdmin, 'New subject', bodyOf(link)), at(DAY))
         .thenThrows('INVALID_INPUT', 'R3');
+    });
+
+    it('R3: a subject with a control or text-direction character, or a body with one but line breaks and tabs, is refused as INVALID_INPUT', () => {
+      for (const [subject, body] of [
+        ['Invoice \u202egpj.exe', LINK],
+        ['Subject\nBcc: evil@example.com', LINK],
+        ['Subject', `Dear customer\u0007\n${LINK}`],
+        ['Subject', `\u2067Dear\u2069 customer\n${LINK}`],
+      ]) {
+        given(invitationDecider, pending())
+          .when(edit(contosoAdmin, subject, body), at(DAY))
+          .thenThrows('INVALID_INPUT', 'R3');
+      }
+      expect(
+        given(invitationDecider, pending())
+          .when(edit(contosoAdmin, 'Subject', `Dear customer,\r\n\t${LINK}\n`), at(DAY))
+          .events(),
+      ).toHaveLength(1);
     });
 
     it('R3: an edit with an over-long subject or body is refused as INVALID_INPUT', () => {
