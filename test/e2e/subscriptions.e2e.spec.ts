@@ -167,6 +167,13 @@ describe('Azure subscriptions and their role assignments over GraphQL', () => {
       `mutation { openServiceRequest(input: { customerTenantId: "woodgrove", title: "t", description: "d" }) { id } }`,
     );
     expect(sr.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    // The ended relationship is still the partner's to look up, as the page's relationshipActive: false lists it.
+    const CUSTOMER =
+      '{ customer(tenantId: "woodgrove") { relationshipActive delegatedAdmin { status } } }';
+    expect((await app.gql(ann, CUSTOMER)).data.customer).toEqual({
+      relationshipActive: false,
+      delegatedAdmin: { status: 'REMOVED' },
+    });
     const renewed = (
       await app.gql(ann, 'mutation { requestResellerRelationship(input: {}) { id } }')
     ).data.requestResellerRelationship.id;

@@ -267,17 +267,19 @@ export class CustomersResolver {
       );
   }
 
-  @Query(() => Customer, { nullable: true })
+  @Query(() => Customer, {
+    nullable: true,
+    description:
+      'R16: one customer of the caller’s partner, its relationship active or ended (relationshipActive); null for a tenant that never accepted one of its invitations.',
+  })
   async customer(
     @CurrentActor() actor: Actor,
     @Args('tenantId', { type: () => ID }) tenantId: string,
   ): Promise<Customer | null> {
     const partnerTenantId = customersPageTenantOf(actor);
     await this.readSide.ready(...CUSTOMERS_PAGE_READ_MODELS);
-    const row = this.customerRows.relationship(
-      partnerTenantId,
-      normaliseTenantId(tenantId, 'tenantId'),
-    );
+    // An ended relationship too (relationshipActive false), as the page's filter lists it.
+    const row = this.customerRows.pair(partnerTenantId, normaliseTenantId(tenantId, 'tenantId'));
     return row ? this.toCustomer(row, actor) : null;
   }
 
