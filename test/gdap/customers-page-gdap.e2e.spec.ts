@@ -47,16 +47,20 @@ describeOnBothStores('the Customers page’s GDAP relationships as they change',
     );
   };
 
-  it('R16, R61–R64, R67: each change by the partner, the customer or the scheduler is on the next page', async () => {
-    const before = await fabrikamOnAnnsPage();
-    const created = await app.gql(ann, CREATE, {
+  /** Ann creates a 90-day relationship with Fabrikam asking for `role`. */
+  const create = (displayName: string, role: { roleTemplateId: string }) =>
+    app.gql(ann, CREATE, {
       input: {
         customerTenantId: 'fabrikam',
-        displayName: 'Page watch',
+        displayName,
         duration: 'P90D',
-        roles: [{ roleTemplateId: DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId }],
+        roles: [{ roleTemplateId: role.roleTemplateId }],
       },
     });
+
+  it('R16, R61–R64, R67: each change by the partner, the customer or the scheduler is on the next page', async () => {
+    const before = await fabrikamOnAnnsPage();
+    const created = await create('Page watch', DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR);
     expect(created.errors).toBeUndefined();
     const id = created.data.createDelegatedAdminRelationship.id;
     const watched = async () =>
@@ -76,14 +80,7 @@ describeOnBothStores('the Customers page’s GDAP relationships as they change',
   });
 
   it('R16, R67: a service filter counts the GDAP roles the row’s services count', async () => {
-    const created = await app.gql(ann, CREATE, {
-      input: {
-        customerTenantId: 'fabrikam',
-        displayName: 'Mail desk',
-        duration: 'P90D',
-        roles: [{ roleTemplateId: DIRECTORY_ROLES.EXCHANGE_ADMINISTRATOR.roleTemplateId }],
-      },
-    });
+    const created = await create('Mail desk', DIRECTORY_ROLES.EXCHANGE_ADMINISTRATOR);
     const id = created.data.createDelegatedAdminRelationship.id;
     await app.gql(ann, REQUEST, { id });
     expect((await app.gql(fay, APPROVE, { id })).errors).toBeUndefined();
@@ -125,14 +122,7 @@ describeOnBothStores('the Customers page’s GDAP relationships as they change',
 
   it('R15, R43: the Partner relationships page lists a partner’s GDAP relationships by display name, now as at asOf', async () => {
     for (const displayName of ['Zulu desk', 'Alpha desk', 'Mike desk']) {
-      const created = await app.gql(ann, CREATE, {
-        input: {
-          customerTenantId: 'fabrikam',
-          displayName,
-          duration: 'P90D',
-          roles: [{ roleTemplateId: DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId }],
-        },
-      });
+      const created = await create(displayName, DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR);
       await app.gql(ann, REQUEST, { id: created.data.createDelegatedAdminRelationship.id });
     }
     await readModelsCaughtUp(app);
