@@ -4,11 +4,15 @@ import { planSteps } from './planned-runner';
 /** A totalCount reads every matching row, but only when the caller asks for it. */
 const COUNTED_WHEN_ASKED = /^SELECT COUNT\(\*\)/i;
 
-/** Tables a statement may read whole: the engine's own, a row per projection or set-aside event. */
+/**
+ * Tables a statement may read whole: the engine's own, a row per projection or set-aside event,
+ * and SQLite's schema (a row per table and index: whether a version's index exists yet).
+ */
 const SMALL_TABLES = new Set([
   'projection_checkpoints',
   'projection_builds',
   'projection_dead_letters',
+  'sqlite_master',
 ]);
 
 /** What a plan reads whole: tables and indexes (`SCAN t`), not co-routines or virtual tables. */
