@@ -1,9 +1,11 @@
 import { ROLE_DISPLAY_NAMES } from '../../azure-subscriptions/domain/azure-roles';
 import {
   type NamedSubscription,
+  partnerGroupsOf,
   partnerRoleAzureRoles,
   subscriptionLabel,
 } from '../../azure-subscriptions/domain/subscription-access';
+import type { PartnerGroup } from '../../azure-subscriptions/domain/azure-roles';
 import {
   partnerRolesMay,
   type PairFacts,
@@ -101,10 +103,25 @@ function azurePortalVerdict(viewer: Viewer, subscriptions: readonly NamedSubscri
   }
   return {
     allowed: false,
-    reason:
-      'DAP gives no access to Azure subscriptions, and the partner holds no role on any of them.',
+    reason: `DAP gives no access to Azure subscriptions, and ${noAzureRoleOf(viewer.roles)}.`,
     rule: 'R21',
   };
+}
+
+const GROUP_LABEL: Record<PartnerGroup, string> = {
+  ADMIN_AGENTS: 'Admin Agents',
+  HELPDESK_AGENTS: 'Helpdesk Agents',
+};
+
+/** Whose roles the Azure portal looked for: the caller's groups (another may hold one). */
+function noAzureRoleOf(roles: readonly PartnerRoleName[]): string {
+  const groups = partnerGroupsOf(roles).map((group) => GROUP_LABEL[group]);
+  if (groups.length === 0) {
+    return 'Sales Agents have no group of their own that could hold a role on one';
+  }
+  return groups.length === 1
+    ? `the partner’s ${groups[0]} group holds no role on any of them`
+    : `the partner’s ${groups.join(' and ')} groups hold no role on any of them`;
 }
 
 /**

@@ -41,4 +41,37 @@ describe('customer services: admin-portal links (R16)', () => {
     ]);
     expect(withoutDomain.Azure).toEqual(['https://portal.azure.com/fabrikam-id', null]);
   });
+
+  it('R21, R23: the Azure portal’s refusal names the caller’s groups, not the partner, when another group of the partner holds a role', () => {
+    const subscription = {
+      subscriptionId: 'sub-1',
+      displayName: 'Production',
+      customerTenantId: 'fabrikam-id',
+      provisionedByPartnerTenantId: 'contoso-partners',
+      assignments: [
+        {
+          assignmentId: 'a1',
+          role: 'CONTRIBUTOR' as const,
+          roleDefinitionId: 'contributor',
+          principal: {
+            kind: 'PARTNER_GROUP' as const,
+            partnerTenantId: 'contoso-partners',
+            group: 'HELPDESK_AGENTS' as const,
+          },
+        },
+      ],
+    };
+    const azureFor = (roles: readonly ('ADMIN_AGENT' | 'HELPDESK_AGENT' | 'SALES_AGENT')[]) =>
+      customerServices(
+        { tenantId: 'fabrikam-id', domain: null },
+        { partnerTenantId: 'contoso-partners', roles },
+        facts,
+        [subscription],
+      ).find((service) => service.name === 'Azure')!.verdict;
+    expect(azureFor(['HELPDESK_AGENT'])).toMatchObject({ allowed: true, rule: 'R23' });
+    const admin = azureFor(['ADMIN_AGENT']);
+    expect(admin).toMatchObject({ allowed: false, rule: 'R21' });
+    expect(admin.reason).toContain('the partner’s Admin Agents group holds no role on any of them');
+    expect(azureFor(['SALES_AGENT']).reason).toContain('Sales Agents have no group of their own');
+  });
 });
