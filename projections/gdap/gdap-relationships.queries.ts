@@ -1,4 +1,4 @@
-import type { GdapGrant } from '../../src/gdap/domain/effective-roles';
+import { type GdapGrant, grantsInForce } from '../../src/gdap/domain/effective-roles';
 import type { GdapAssignmentStatus, GdapRelationshipStatus } from '../../src/gdap/domain/events';
 import type { DirectoryRole } from '../../src/gdap/domain/role-catalogue';
 import { GRANTING, grantsOfRelationship } from '../../src/gdap/domain/gdap-state';
@@ -259,12 +259,15 @@ export class GdapRelationshipsQueries {
       .map((row) => row.partner_tenant_id);
   }
 
-  /** R67: the pair's active assignments in granting relationships, as the access rules read them. */
-  grants(partnerTenantId: string, customerTenantId: string): GdapGrant[] {
+  /**
+   * R67: the pair's active assignments in granting relationships still in force at `now`, as the
+   * access rules read them.
+   */
+  grants(partnerTenantId: string, customerTenantId: string, now: Date): GdapGrant[] {
     const grants = this.summariesOf(partnerTenantId, [customerTenantId]).get(
       customerTenantId,
     )?.grants;
-    return [...(grants ?? [])].sort(
+    return grantsInForce(grants ?? [], now).sort(
       (a, b) =>
         compareText(a.relationshipId, b.relationshipId) ||
         compareText(a.assignmentId, b.assignmentId),

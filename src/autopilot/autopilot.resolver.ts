@@ -42,7 +42,6 @@ import { boundedList } from '../platform/graphql/bounded-list';
 import { AutopilotQueries } from '../../projections/autopilot/autopilot.queries';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
-import { grantsInForce } from '../gdap/domain/effective-roles';
 import { deviceOrigin, toAutopilotDevice, toAutopilotProfile } from './autopilot.mapper';
 import {
   AddAutopilotDevicesInput,
@@ -316,7 +315,7 @@ export class AutopilotResolver {
     const row = this.customers.relationship(actor.tenantId, customerTenantId);
     const gdapGrants =
       actor.tenantKind === 'partner'
-        ? grantsInForce(this.gdap.grants(actor.tenantId, customerTenantId), this.readSide.now())
+        ? this.gdap.grants(actor.tenantId, customerTenantId, this.readSide.now())
         : [];
     return {
       relationshipActive: row !== undefined,

@@ -21,7 +21,6 @@ import { PartnerSubscriptionsQueries } from '../../projections/azure-subscriptio
 import { UsersQueries } from '../../projections/delegated-admin/users.queries';
 import { AccessReport, PartnerRole } from './access.types';
 import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
-import { grantsInForce } from '../gdap/domain/effective-roles';
 import { partnerDefinedGroupsOf } from '../gdap/domain/security-groups';
 
 @Resolver()
@@ -77,7 +76,7 @@ export class AccessResolver {
     const pair = {
       relationshipActive: row !== undefined,
       dapStatus: row?.dap_status ?? 'NONE',
-      gdapGrants: grantsInForce(this.gdap.grants(partnerTenantId, customerTenantId), now),
+      gdapGrants: this.gdap.grants(partnerTenantId, customerTenantId, now),
     };
     return {
       partnerTenantId,
