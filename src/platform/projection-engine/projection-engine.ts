@@ -313,17 +313,19 @@ export class ProjectionEngine implements Projector {
     const chosen = this.projections.filter(
       ({ name }) => names.length === 0 || names.includes(name),
     );
+    const lettersOf = new Map(
+      chosen.map(({ name }) => [name, this.checkpoints.deadLetters.list([name])]),
+    );
     const wentOn = chosen.filter(({ name }) => {
       const row = this.checkpoints.get(name);
       return (
         row !== undefined &&
         row.state !== 'FAILED' &&
-        this.checkpoints.deadLetters.list([name]).some((letter) => letter.position < row.position)
+        lettersOf.get(name)!.some((letter) => letter.position < row.position)
       );
     });
     const rebuilt = wentOn.map(({ name }) => name);
-    // (An empty list of names lists every projection's letters.)
-    const inRebuilds = rebuilt.length > 0 ? this.checkpoints.deadLetters.list(rebuilt).length : 0;
+    const inRebuilds = rebuilt.reduce((sum, name) => sum + lettersOf.get(name)!.length, 0);
     const retried = await applyDeadLettersAgain(
       { store: this.store, readStore: this.readStore, checkpoints: this.checkpoints },
       this.applier,
