@@ -33,6 +33,12 @@ export const roleAllows = (role: AzureRole, action: SubscriptionAction): boolean
 export const PARTNER_GROUPS = ['ADMIN_AGENTS', 'HELPDESK_AGENTS'] as const;
 export type PartnerGroup = (typeof PARTNER_GROUPS)[number];
 
+/** How people name each partner group. */
+export const PARTNER_GROUP_LABEL: Record<PartnerGroup, string> = {
+  ADMIN_AGENTS: 'Admin Agents',
+  HELPDESK_AGENTS: 'Helpdesk Agents',
+};
+
 export type Principal =
   | { kind: 'PARTNER_GROUP'; partnerTenantId: string; group: PartnerGroup }
   | { kind: 'CUSTOMER_USER'; userId: string };
@@ -51,5 +57,5 @@ export const samePrincipal = (a: Principal, b: Principal): boolean =>
 
 export const describePrincipal = (principal: Principal): string =>
   principal.kind === 'PARTNER_GROUP'
-    ? `${principal.partnerTenantId}'s ${principal.group === 'ADMIN_AGENTS' ? 'Admin Agents' : 'Helpdesk Agents'}`
+    ? `${principal.partnerTenantId}'s ${PARTNER_GROUP_LABEL[principal.group]}`
     : `user ${principal.userId}`;

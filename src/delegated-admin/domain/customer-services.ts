@@ -1,11 +1,13 @@
-import { ROLE_DISPLAY_NAMES } from '../../azure-subscriptions/domain/azure-roles';
+import {
+  PARTNER_GROUP_LABEL,
+  ROLE_DISPLAY_NAMES,
+} from '../../azure-subscriptions/domain/azure-roles';
 import {
   type NamedSubscription,
   partnerGroupsOf,
   partnerRoleAzureRoles,
   subscriptionLabel,
 } from '../../azure-subscriptions/domain/subscription-access';
-import type { PartnerGroup } from '../../azure-subscriptions/domain/azure-roles';
 import {
   partnerRolesMay,
   type PairFacts,
@@ -108,14 +110,9 @@ function azurePortalVerdict(viewer: Viewer, subscriptions: readonly NamedSubscri
   };
 }
 
-const GROUP_LABEL: Record<PartnerGroup, string> = {
-  ADMIN_AGENTS: 'Admin Agents',
-  HELPDESK_AGENTS: 'Helpdesk Agents',
-};
-
 /** Whose roles the Azure portal looked for: the caller's groups (another may hold one). */
 function noAzureRoleOf(roles: readonly PartnerRoleName[]): string {
-  const groups = partnerGroupsOf(roles).map((group) => GROUP_LABEL[group]);
+  const groups = partnerGroupsOf(roles).map((group) => PARTNER_GROUP_LABEL[group]);
   if (groups.length === 0) {
     return 'Sales Agents have no group of their own that could hold a role on one';
   }
