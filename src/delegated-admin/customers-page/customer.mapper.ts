@@ -1,5 +1,5 @@
 import { customerServices } from '../domain/customer-services';
-import { partnerRolesOf } from '../domain/partner-capabilities';
+import { pageViewerOf } from '../domain/customer-search';
 import type { Actor } from '../../platform/domain/actor';
 import type { RelationshipRow } from '../../../projections/delegated-admin/customers.queries';
 import type { GdapPartnerRow } from '../../../projections/gdap/gdap-relationships.queries';
@@ -10,7 +10,6 @@ import {
   grantsInForceOf,
   NO_GDAP,
 } from '../../../projections/gdap/gdap-pair-summary';
-import { groupsOfTokenRoles } from '../../gdap/domain/security-groups';
 import { relationshipsAsSeenBy } from '../../gdap/gdap.mapper';
 import {
   type Customer,
@@ -42,11 +41,7 @@ type CustomerRowMapper = (
  * and the portals' verdict of a pair with GDAP once per grants list (portals-verdicts.ts).
  */
 export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerRowMapper {
-  const partner = {
-    partnerTenantId: viewer.tenantId,
-    roles: partnerRolesOf(viewer.roles),
-    groups: groupsOfTokenRoles(viewer.roles),
-  };
+  const partner = pageViewerOf(viewer);
   const portals = portalsVerdicts(partner);
   return (row, subscriptions, gdap = NO_GDAP) => {
     const relationshipActive = row.active === 1;

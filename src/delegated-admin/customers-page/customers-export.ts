@@ -1,13 +1,12 @@
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { Actor } from '../../platform/domain/actor';
-import { partnerRolesOf } from '../domain/partner-capabilities';
+import { pageViewerOf } from '../domain/customer-search';
 import type { CustomersQueries } from '../../../projections/delegated-admin/customers.queries';
 import {
   NO_SUBSCRIPTIONS,
   type PartnerSubscriptionsQueries,
 } from '../../../projections/azure-subscriptions/partner-subscriptions.queries';
-import { groupsOfTokenRoles } from '../../gdap/domain/security-groups';
 import { customerMapper } from './customer.mapper';
 import { CUSTOMERS_CSV_HEADER, customerCsvLine } from './customers-csv';
 import { CUSTOMERS_PAGE_MAX, type CustomersPageRequest, readCustomersPage } from './customers-page';
@@ -25,11 +24,7 @@ export async function exportCustomers(
 ): Promise<number> {
   const now = new Date();
   const toCustomer = customerMapper(viewer, now);
-  const pageViewer = {
-    partnerTenantId: viewer.tenantId,
-    roles: partnerRolesOf(viewer.roles),
-    groups: groupsOfTokenRoles(viewer.roles),
-  };
+  const pageViewer = pageViewerOf(viewer);
   let after: string | null = null;
   let written = 0;
   for (;;) {

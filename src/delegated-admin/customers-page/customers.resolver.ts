@@ -24,7 +24,6 @@ import { PartnerRelationshipsNotifier } from '../partner-relationships.notifier'
 import { customerMapper, toCustomer } from './customer.mapper';
 import type { GdapPairSummary } from '../../../projections/gdap/gdap-pair-summary';
 import { GdapRelationshipsQueries } from '../../../projections/gdap/gdap-relationships.queries';
-import { groupsOfTokenRoles } from '../../gdap/domain/security-groups';
 import { GdapRelationshipsHistoryQueries } from '../../../projections/gdap/gdap-relationships-history.queries';
 import {
   Customer,
@@ -43,14 +42,8 @@ import {
   narrowsAsOfPage,
   rowSubscriptionsAsOf,
 } from './customers-page';
-import { partnerRolesOf } from '../domain/partner-capabilities';
+import { pageViewerOf } from '../domain/customer-search';
 import { invalidInput } from '../../platform/domain/domain-error';
-
-const viewerOf = (actor: Actor) => ({
-  partnerTenantId: actor.tenantId,
-  roles: partnerRolesOf(actor.roles),
-  groups: groupsOfTokenRoles(actor.roles),
-});
 
 const isCustomerPageKey = isTextKey('name', 'tenantId');
 
@@ -171,7 +164,7 @@ export class CustomersResolver {
     actor: Actor,
     request: CustomersPageRequest,
   ): Promise<CustomerConnection> {
-    const query = customersPageQuery(viewerOf(actor), request, this.readSide.now());
+    const query = customersPageQuery(pageViewerOf(actor), request, this.readSide.now());
     await this.readSide.ready(...CUSTOMERS_PAGE_READ_MODELS);
     const reads = this.pageReads(query);
     return connectionOf(

@@ -5,7 +5,14 @@ import type { PartnerGroup } from '../../azure-subscriptions/domain/azure-roles'
 import type { SecurityGroupId } from '../../gdap/domain/events';
 import { roleIdsAllowing } from '../../gdap/domain/directory-actions';
 import { AZURE_SERVICE, SERVICE_NAMES } from './customer-services';
-import { type DapStatus, type PartnerRoleName, partnerRolesMay } from './partner-capabilities';
+import {
+  type DapStatus,
+  type PartnerRoleName,
+  partnerRolesMay,
+  partnerRolesOf,
+} from './partner-capabilities';
+import type { Actor } from '../../platform/domain/actor';
+import { groupsOfTokenRoles } from '../../gdap/domain/security-groups';
 
 export const CUSTOMER_SORTS = ['NAME', 'SINCE', 'DAP_CHANGED'] as const;
 export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
@@ -66,6 +73,13 @@ export interface PageViewer {
   /** Its security groups, built-in and the partner's own (GDAP, R66). */
   groups: readonly SecurityGroupId[];
 }
+
+/** A partner user as the Customers page judges for: its partner, roles and groups (from its token). */
+export const pageViewerOf = (actor: Actor): PageViewer => ({
+  partnerTenantId: actor.tenantId,
+  roles: partnerRolesOf(actor.roles),
+  groups: groupsOfTokenRoles(actor.roles),
+});
 
 function searchPrefixOf(search: string | null | undefined): string | null {
   if (search == null) return null;
