@@ -79,9 +79,11 @@ function remove(
  * policy asks DAP (or a GDAP role) for more than adding devices and removing the partner's own (R35).
  */
 function removalWarning(command: Of<'RemoveDelegatedAdminPrivileges'>): string {
+  const gdap = 'Its GDAP relationships (roles you approved for its groups apart from DAP)';
+  const reseller = 'so does the reseller relationship (for subscriptions and licence renewals)';
   const kept = command.autopilotDapRequired
-    ? 'Its GDAP relationships (roles you approved for its groups apart from DAP) and Azure subscription roles stay, and so does the reseller relationship (for subscriptions and licence renewals); under the dap-required Autopilot policy Autopilot narrows to adding devices and removing those the partner added itself, unless a GDAP role allows more'
-    : 'Its GDAP relationships (roles you approved for its groups apart from DAP), Azure subscription roles and Autopilot rights stay, and so does the reseller relationship (for subscriptions and licence renewals)';
+    ? `${gdap} and Azure subscription roles stay, and ${reseller}; under the dap-required Autopilot policy Autopilot narrows to adding devices and removing those the partner added itself, unless a GDAP role allows more`
+    : `${gdap}, Azure subscription roles and Autopilot rights stay, and ${reseller}`;
   return `Nothing was changed: removing delegated admin privileges needs confirm: true. Removal takes the partner’s Global Administrator and Helpdesk Administrator roles away: through DAP the partner can no longer administer your directory or open service requests on your behalf. ${kept}; previewRevokePartnerAccess lists everything the partner holds, and revokePartnerAccess ends all of it at once.`;
 }
 
