@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import { once } from 'node:events';
 import WebSocket from 'ws';
 import { mintToken } from '../../src/platform/auth/token-minter';
 import { appForSuite, TEST_SECRET, type TestApp } from '../support/app';
@@ -34,6 +36,19 @@ describe('graphql-ws: sockets are limited like HTTP requests', () => {
     const { client, closed } = wsClient(app, { authorization: `Bearer ${expired}` });
     expect((await closed).code).toBe(4403);
     await client.dispose();
+    expect(await stillAnswers(app, fay)).toBe(true);
+  });
+
+  it('closes an anonymous upgrade request whose target is no URL, and the server keeps answering', async () => {
+    const { port } = new URL(wsUrl(app));
+    for (const target of ['http://[', '//[::1', 'http://x:99999/graphql']) {
+      const socket = connect(Number(port), '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(
+        `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`,
+      );
+      await once(socket, 'close');
+    }
     expect(await stillAnswers(app, fay)).toBe(true);
   });
 

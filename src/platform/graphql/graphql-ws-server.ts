@@ -134,11 +134,15 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
     );
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql') {
+      // Any client sends this target: one that is no URL (`http://[`) must not throw here.
+      if (URL.parse(request.url ?? '/', 'http://localhost')?.pathname !== '/graphql') {
         socket.destroy();
         return;
       }
-      void this.upgrade(request, socket, head);
+      this.upgrade(request, socket, head).catch((error: unknown) => {
+        this.logger.warn(`A WebSocket upgrade failed: ${String(error)}`);
+        socket.destroy();
+      });
     });
   }
 
