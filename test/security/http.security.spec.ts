@@ -84,6 +84,23 @@ describe('HTTP: callers, connections and answers are bounded', () => {
     expect(await stillAnswers(app, ann)).toBe(true);
   });
 
+  it('refuses a persisted query Apollo cannot take (version, hash) with 400 BAD_REQUEST, not an internal error', async () => {
+    const sam = await app.token(people.sam);
+    for (const persistedQuery of [
+      { version: 1, sha256Hash: 'abc' },
+      { version: 2, sha256Hash: 'abc' },
+      'x',
+    ]) {
+      const response = await request(app.url)
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('authorization', `Bearer ${sam}`)
+        .send({ query: '{ __typename }', extensions: { persistedQuery } });
+      expect(response.status).toBe(400);
+      expect(response.body.errors[0].extensions).toEqual({ code: 'BAD_REQUEST' });
+    }
+  });
+
   it('refuses an answer over GRAPHQL_MAX_RESPONSE_BYTES with RESPONSE_TOO_LARGE, never a 500', async () => {
     const response = await request(app.url)
       .post('/graphql')

@@ -53,6 +53,13 @@ function codedCause(
   return { message: found.message, extensions };
 }
 
+/** Apollo refuses some requests (a persisted query's version or hash) with a 4xx and no code. */
+const refusedByApollo = (error: unknown): boolean => {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: number } | undefined)?.status;
+  return status !== undefined && status >= 400 && status < 500;
+};
+
 /** Every error leaves with a stable `extensions.code` and, for refused commands, the rule. */
 export function formatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -133,6 +140,7 @@ export function formatError(logger: Logger) {
     if (code === 'BAD_USER_INPUT') return { ...base, extensions: { code: 'INVALID_INPUT' } };
     if (typeof code === 'string' && PASSED_THROUGH.has(code))
       return { ...base, extensions: { code } };
+    if (refusedByApollo(error)) return { ...base, extensions: { code: 'BAD_REQUEST' } };
     logger.error(
       original instanceof Error ? (original.stack ?? original.message) : String(original),
     );
