@@ -26,7 +26,7 @@ export const tokenClaimsSchema = z
     tenant_kind: z.enum(['partner', 'customer', 'operator']),
     tenant_name: shownName(200).optional(),
     tenant_domain: shownName(253).optional(),
-    roles: z.array(text(64)).max(50).default([]),
+    roles: z.array(shownName(64)).max(50).default([]),
   })
   .refine((claims) => claims.tenant_kind === 'operator' || !isSystemTenantId(claims.tid), {
     path: ['tid'],

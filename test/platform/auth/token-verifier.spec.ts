@@ -57,7 +57,9 @@ describe('TokenVerifier', () => {
       ['tenant_name', 'Fabrikam\ttab'],
       ['name', 'Fay\u2066'],
       ['tenant_domain', 'fabrikam.onmicrosoft.com\n'],
-    ]) {
+      // Audit summaries name the actor's roles ("Ann (Contoso Partners, AdminAgent)").
+      ['roles', ['GlobalAdmin', '\u202eNIMDA\nFAKE']],
+    ] as const) {
       await expect(verifier.verify(`Bearer ${await signed({ [claim]: value })}`)).rejects.toThrow(
         `The token lacks valid claims: ${claim}.`,
       );
