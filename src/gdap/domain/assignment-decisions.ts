@@ -9,7 +9,8 @@ import type { GdapEvent } from './events';
 import { assertPartnerAdminAgent } from './gdap-access';
 import {
   assignmentDeletionRequested,
-  GRANTING,
+  inForce,
+  notInForceBecause,
   type GdapRelationship,
   type GdapState,
 } from './gdap-state';
@@ -35,11 +36,10 @@ function assigningIn(
 ): GdapRelationship {
   const relationship = relationshipOf(state, command.relationshipId);
   assertPartnerAdminAgent(command.actor, relationship);
-  const ended = relationship.endDateTime !== null && new Date(relationship.endDateTime) <= now;
-  if (!GRANTING.includes(relationship.status) || ended) {
+  if (!inForce(relationship, now)) {
     throw preconditionFailed(
       'R66',
-      `Access is assigned only while the relationship is active (this one is ${ended ? 'past its end' : relationship.status}).`,
+      `Access is assigned only while the relationship is active (this one is ${notInForceBecause(relationship)}).`,
     );
   }
   return relationship;

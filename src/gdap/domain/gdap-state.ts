@@ -46,17 +46,29 @@ export const initialGdapState: GdapState = { relationships: OrderedMap() };
 export const GRANTING: readonly GdapRelationshipStatus[] = ['active', 'expiring'];
 
 /**
- * R15, R67: whether the partner has a relationship in force with the customer at `now`: approved,
- * not ended, and before its end date whether or not its expiry is recorded yet.
+ * R63, R67: a relationship in force at `now`: approved, not ended, and before its end date whether
+ * or not its expiry (or auto-extension) is recorded yet. Past it, nothing changes it but that record.
  */
+export const inForce = (
+  relationship: Pick<GdapRelationship, 'status' | 'endDateTime'>,
+  now: Date,
+): boolean =>
+  GRANTING.includes(relationship.status) &&
+  relationship.endDateTime !== null &&
+  new Date(relationship.endDateTime) > now;
+
+/** R15, R67: whether the partner has a relationship in force with the customer at `now`. */
 export const inForceWith = (state: GdapState, customerTenantId: string, now: Date): boolean =>
   namedRelationships(state).some(
     (relationship) =>
-      relationship.customerTenantId === customerTenantId &&
-      GRANTING.includes(relationship.status) &&
-      relationship.endDateTime !== null &&
-      new Date(relationship.endDateTime) > now,
+      relationship.customerTenantId === customerTenantId && inForce(relationship, now),
   );
+
+/** Why a relationship that is not in force refuses a change: its status, or its end passed. */
+export const notInForceBecause = (relationship: Pick<GdapRelationship, 'status'>): string =>
+  GRANTING.includes(relationship.status)
+    ? 'past its end; its expiry or extension is being recorded'
+    : relationship.status;
 
 /** A relationship no longer counts toward name uniqueness once deleted (R60). */
 export const namedRelationships = (state: GdapState): GdapRelationship[] => [

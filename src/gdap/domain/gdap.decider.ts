@@ -38,7 +38,7 @@ export const gdapDecider: Decider<GdapCommand, GdapEvent, GdapState> & {
       case 'ApproveDelegatedAdminRelationship':
         return approve(command, state, now);
       case 'TerminateDelegatedAdminRelationship':
-        return terminate(command, state);
+        return terminate(command, state, now);
       case 'TerminateAllForCustomer':
         return terminateAllForCustomer(command, state);
       case 'CreateDelegatedAdminAccessAssignment':

@@ -24,6 +24,8 @@ import {
   assignmentDeletionRequested,
   customerNamed,
   GRANTING,
+  inForce,
+  notInForceBecause,
   type GdapRelationship,
   type GdapState,
   namedRelationships,
@@ -203,8 +205,9 @@ function updateActive(
         'The only role change an active relationship allows is removing Global Administrator.',
       );
     }
-    roles = relationship.roles.filter((role) => role.roleTemplateId !== GLOBAL_ADMINISTRATOR_ID);
-    if (removed.length > 0 && roles.length === 0) {
+    // The roles it holds, sent again (a Graph PATCH of the whole body), change nothing.
+    roles = relationship.roles.filter((role) => !removed.includes(role));
+    if (roles.length === 0) {
       throw invalidInput('A GDAP relationship keeps at least one directory role.', 'R65');
     }
   }
@@ -270,7 +273,15 @@ export function update(
       'R61',
     );
   }
-  if (GRANTING.includes(relationship.status)) return updateActive(command, relationship);
+  if (GRANTING.includes(relationship.status)) {
+    if (!inForce(relationship, now)) {
+      throw preconditionFailed(
+        'R63',
+        `An active relationship is edited only before its end date (this one is ${notInForceBecause(relationship)}).`,
+      );
+    }
+    return updateActive(command, relationship);
+  }
   if (relationship.status !== 'created') {
     throw preconditionFailed(
       'R61',
@@ -423,13 +434,14 @@ function terminationOf(relationship: GdapRelationship, actor: Actor): GdapEvent 
 export function terminate(
   command: Of<'TerminateDelegatedAdminRelationship'>,
   state: GdapState,
+  now: Date,
 ): GdapEvent[] {
   const relationship = relationshipOf(state, command.relationshipId);
   const event = terminationOf(relationship, command.actor);
-  if (!GRANTING.includes(relationship.status)) {
+  if (!inForce(relationship, now)) {
     throw preconditionFailed(
       'R64',
-      `Only an active relationship can be terminated (this one is ${relationship.status}).`,
+      `Only an active relationship can be terminated (this one is ${notInForceBecause(relationship)}).`,
     );
   }
   return [event];

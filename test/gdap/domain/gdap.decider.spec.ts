@@ -503,6 +503,43 @@ describe('GDAP relationship decider', () => {
         before: { roles: [GA, USER_ADMIN], autoExtendDuration: 'PT0S' },
       });
     });
+
+    it('R63, R64, R66: past its end date, before the scheduler records its expiry, a relationship is neither edited (auto-extend would revive it), terminated nor assigned to', () => {
+      // Approved on day 1 for P730D: it ends on day 731.
+      given(gdapDecider, activeWithAssignment({ autoExtendDuration: 'PT0S' }))
+        .when(update({ autoExtendDuration: 'P180D' }), at(731))
+        .thenThrows('PRECONDITION_FAILED', 'R63');
+      given(gdapDecider, activeWithAssignment())
+        .when(
+          { type: 'TerminateDelegatedAdminRelationship', actor: fay, relationshipId: REL },
+          at(732),
+        )
+        .thenThrows('PRECONDITION_FAILED', 'R64');
+      given(gdapDecider, activeWithAssignment())
+        .when(assign('HELPDESK_AGENTS', [USER_ADMIN.roleTemplateId], REL2.slice(0, 36)), at(731))
+        .thenThrows('PRECONDITION_FAILED', 'R66');
+      const [extended] = given(gdapDecider, activeWithAssignment({ autoExtendDuration: 'PT0S' }))
+        .when(update({ autoExtendDuration: 'P180D' }), at(730))
+        .events();
+      expect(extended.data).toMatchObject({ autoExtendDuration: 'P180D' });
+    });
+
+    it('R65, R66: the roles an active relationship holds, sent again (a Graph PATCH of the whole body), record nothing and keep Global Administrator', () => {
+      given(gdapDecider, withGa())
+        .when(update({ roles: [GA, USER_ADMIN] }), at(2))
+        .thenNothing();
+      given(gdapDecider, withGa())
+        .when(update({ roles: [USER_ADMIN, GA], autoExtendDuration: 'PT0S' }), at(2))
+        .thenNothing();
+      const gaOnly = historyOf(
+        [createCommand({ roles: [GA], autoExtendDuration: 'PT0S' }), 0],
+        [requestApproval(), 0],
+        [approve(), 1],
+      );
+      given(gdapDecider, gaOnly)
+        .when(update({ roles: [GA] }), at(2))
+        .thenNothing();
+    });
   });
 
   describe('R65, R66 Global Administrator removed from assignments', () => {
