@@ -1,11 +1,29 @@
-import { end, parse } from 'iso8601-duration';
+import { parse } from 'iso8601-duration';
 import { invalidInput } from '../../platform/domain/domain-error';
 import { quote } from '../../platform/domain/ids';
 
 const DAY_MS = 86_400_000;
 
-/** `duration` after `start` (calendar-aware: P1Y from 29 February is 28 February). */
-export const addDuration = (start: Date, duration: string): Date => end(parse(duration), start);
+/**
+ * `duration` after `start`, on the UTC calendar (a day past the month's end rolls over: P1Y from
+ * 29 February is 1 March). The library's own `end` counts in the server's time zone, where a day
+ * across a daylight-saving change lasts 23 or 25 hours and instances in other zones would differ.
+ */
+export function addDuration(start: Date, duration: string): Date {
+  const { years = 0, months = 0, weeks = 0, days = 0, ...time } = parse(duration);
+  const end = new Date(start.getTime());
+  end.setUTCFullYear(
+    end.getUTCFullYear() + years,
+    end.getUTCMonth() + months,
+    end.getUTCDate() + weeks * 7 + days,
+  );
+  end.setUTCHours(
+    end.getUTCHours() + (time.hours ?? 0),
+    end.getUTCMinutes() + (time.minutes ?? 0),
+    end.getUTCSeconds() + (time.seconds ?? 0),
+  );
+  return end;
+}
 
 export const addDays = (start: Date, days: number): Date =>
   new Date(start.getTime() + days * DAY_MS);
