@@ -27,6 +27,19 @@ export async function pairRelationships(
   };
 }
 
+/** The pair's reseller relationship now: whether active, and which acceptance established it. */
+export async function pairRelationship(
+  aggregates: AggregateStore,
+  partnerTenantId: string,
+  customerTenantId: string,
+): Promise<{ active: boolean; establishedByInvitationId?: string }> {
+  const { state } = await aggregates.load(
+    streamIds.relationship(partnerTenantId, customerTenantId),
+    relationshipDecider,
+  );
+  return { active: state.active, establishedByInvitationId: state.establishedByInvitationId };
+}
+
 /** The pair's Relationship, DapGrant and the partner's GDAP streams: what they say, and at which revision. */
 export async function loadPairSnapshot(
   aggregates: AggregateStore,

@@ -16,5 +16,8 @@ const noRevocationsToResume = {
 export function policiesOver(aggregates: AggregateStore): Policies {
   const revocations = new Revocations(aggregates, fencedStreamsOf);
   const followUps = new FollowUps(aggregates, noRevocationsToResume, revocations);
-  return new Policies(() => [new RelationshipPolicy(followUps), new DapGrantPolicy(followUps)]);
+  return new Policies(() => [
+    new RelationshipPolicy(followUps),
+    new DapGrantPolicy(followUps, aggregates),
+  ]);
 }

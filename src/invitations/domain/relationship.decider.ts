@@ -9,6 +9,8 @@ import type { RelationshipEvent } from './events';
 export interface RelationshipState {
   active: boolean;
   acceptedInvitationIds: ReadonlySet<string>;
+  /** The invitation whose acceptance established the relationship last (R7). */
+  establishedByInvitationId?: string;
   /** Subscriptions this partner provisioned for the customer (R9 asks which are still active). */
   linkedSubscriptionIds: readonly string[];
 }
@@ -91,6 +93,7 @@ export const relationshipDecider: Decider<
           ...state,
           active: true,
           acceptedInvitationIds: new Set([...state.acceptedInvitationIds, event.data.invitationId]),
+          establishedByInvitationId: event.data.invitationId,
         };
       case 'AzureSubscriptionLinked':
         return {

@@ -46,11 +46,12 @@ export class FollowUps {
     context: PolicyContext,
     decider: Decider<DomainCommand, Event, State>,
     resumption: (followUp: Resume) => Resumption,
+    withFacts?: (command: DomainCommand) => Promise<DomainCommand>,
   ): Promise<number> {
     let position = 0;
     for (const followUp of followUps) {
       const appended = isDecision(followUp)
-        ? await this.decide(followUp, context, decider)
+        ? await this.decide(followUp, context, decider, withFacts)
         : await this.resume(resumption(followUp));
       position = Math.max(position, appended);
     }
@@ -61,9 +62,11 @@ export class FollowUps {
     { streamId, command }: DecideFollowUp<DomainCommand>,
     context: PolicyContext,
     decider: Decider<DomainCommand, Event, State>,
+    withFacts?: (command: DomainCommand) => Promise<DomainCommand>,
   ): Promise<number> {
     const decided = await this.aggregates.decide(streamId, decider, command, context, {
       unlessChangedAfter: context.replayedAt,
+      withFacts,
     });
     return decided.position;
   }

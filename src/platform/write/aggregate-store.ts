@@ -31,7 +31,13 @@ export interface FinishedRequest {
   correlationId: string;
 }
 
-export interface DecideOptions<Event extends DomainEvent = DomainEvent> {
+export interface DecideOptions<Event extends DomainEvent = DomainEvent, Command = unknown> {
+  /**
+   * Completes the command with what other streams say, read on every attempt once this stream is
+   * loaded. Guarded at append only if whoever changes those facts also appends to this stream
+   * afterwards: the conflict then makes the retry read them again.
+   */
+  withFacts?: (command: Command) => Promise<Command>;
   /**
    * Decide nothing if the stream has an event after this global position: a follow-up replayed
    * for an old event must not undo what happened on the stream since (e.g. re-grant removed DAP).
@@ -121,7 +127,7 @@ export class AggregateStore {
     decider: Decider<Command, Event, State>,
     command: Command,
     context: CommandContext & { causationId?: string },
-    options: DecideOptions<Event> = {},
+    options: DecideOptions<Event, Command> = {},
   ): Promise<{ events: Event[]; state: State; position: number; eventIds: string[] }> {
     const decide = () => this.decideWithRetries(streamId, decider, command, context, options);
     return options.takeTurns ? this.turns.take(streamId, decide) : decide();
@@ -132,7 +138,7 @@ export class AggregateStore {
     decider: Decider<Command, Event, State>,
     command: Command,
     context: CommandContext & { causationId?: string },
-    options: DecideOptions<Event>,
+    options: DecideOptions<Event, Command>,
   ): Promise<{ events: Event[]; state: State; position: number; eventIds: string[] }> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { state, revision, lastPosition } = await this.load(streamId, decider);
@@ -141,8 +147,9 @@ export class AggregateStore {
         (options.onlyAtRevision !== undefined &&
           revisionNumber(revision) !== options.onlyAtRevision);
       if (moved) return { events: [], state, position: lastPosition, eventIds: [] };
+      const decided = options.withFacts ? await options.withFacts(command) : command;
       const now = this.clock.now();
-      const events = decider.decide(command, state, now);
+      const events = decider.decide(decided, state, now);
       const newState = events.reduce(decider.evolve, state);
       // Nothing to append: the state decided on is visible once the stream's last event is.
       if (events.length === 0)

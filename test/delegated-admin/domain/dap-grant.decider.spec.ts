@@ -101,8 +101,15 @@ describe('DapGrant decider', () => {
   });
 
   describe('R8: another invitation with DAP', () => {
-    it('R8: granting again while DAP is active decides nothing', () => {
-      given(dapGrantDecider, granted()).when(grantCommand('inv-2'), at(DAY)).thenNothing();
+    it('R8: another invitation with DAP accepted while DAP is active is recorded as a renegotiation', () => {
+      const events = given(dapGrantDecider, granted())
+        .when(grantCommand('inv-2'), at(DAY))
+        .events();
+
+      expect(events).toEqual([grantedOn('inv-2')]);
+      const state = fold(dapGrantDecider, [...granted(), ...events]);
+      expect(state.status).toBe('ACTIVE');
+      expect([...state.grantedByInvitationIds]).toEqual(['inv-1', 'inv-2']);
     });
 
     it('R8: after removal, a new invitation with DAP grants DAP again (renegotiation)', () => {
@@ -127,6 +134,60 @@ describe('DapGrant decider', () => {
       given(dapGrantDecider, grantedThenRemoved())
         .when(grantCommand('inv-1'), at(2 * DAY))
         .thenNothing();
+    });
+  });
+
+  describe('R9: the relationship’s end removes DAP', () => {
+    const revokeOnEnd = (relationship?: {
+      active: boolean;
+      establishedByInvitationId?: string;
+    }): DapGrantCommand => ({
+      type: 'RevokeDelegatedAdminOnRelationshipEnd',
+      partnerTenantId: CONTOSO,
+      customerTenantId: FABRIKAM,
+      relationship,
+    });
+    const removedOnEnd: DapGrantEvent = {
+      type: 'DelegatedAdminRemoved',
+      data: { partnerTenantId: CONTOSO, customerTenantId: FABRIKAM, reason: 'RELATIONSHIP_ENDED' },
+    };
+
+    it.each([
+      ['still ended', { active: false, establishedByInvitationId: 'inv-1' }],
+      ['not read', undefined],
+    ])('R9: with the relationship %s, active DAP is removed', (_how, relationship) => {
+      const events = given(dapGrantDecider, granted())
+        .when(revokeOnEnd(relationship), at(DAY))
+        .events();
+
+      expect(events).toEqual([removedOnEnd]);
+    });
+
+    it('R9, R10: a relationship re-established since by an invitation with DAP (granted here) keeps DAP', () => {
+      given(dapGrantDecider, [grantedOn('inv-1'), grantedOn('inv-2')])
+        .when(revokeOnEnd({ active: true, establishedByInvitationId: 'inv-2' }), at(DAY))
+        .thenNothing();
+    });
+
+    it('R9, R8: a relationship re-established since by an invitation without DAP loses the DAP of the ended one', () => {
+      const events = given(dapGrantDecider, granted())
+        .when(revokeOnEnd({ active: true, establishedByInvitationId: 'inv-2' }), at(DAY))
+        .events();
+
+      expect(events).toEqual([removedOnEnd]);
+    });
+
+    it('R9, R10: a re-establishing invitation with DAP whose grant is not recorded yet leaves DAP to that grant: removed now, granted again next', () => {
+      const history = [grantedOn('inv-1')];
+      const removal = given(dapGrantDecider, history)
+        .when(revokeOnEnd({ active: true, establishedByInvitationId: 'inv-2' }), at(DAY))
+        .events();
+      expect(removal).toEqual([removedOnEnd]);
+
+      const regrant = given(dapGrantDecider, [...history, ...removal])
+        .when(grantCommand('inv-2'), at(DAY))
+        .events();
+      expect(regrant).toEqual([grantedOn('inv-2')]);
     });
   });
 

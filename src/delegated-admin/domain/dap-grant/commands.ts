@@ -24,6 +24,11 @@ export type DapGrantCommand =
       type: 'RevokeDelegatedAdminOnRelationshipEnd';
       partnerTenantId: string;
       customerTenantId: string;
+      /**
+       * The pair's relationship as it is when the removal comes to append, read by the policy on
+       * every attempt (absent: still ended). An acceptance may have re-established it since.
+       */
+      relationship?: { active: boolean; establishedByInvitationId?: string };
     }
   | (RemoveDelegatedAdminPrivilegesCommand & {
       /** Read from the pair's Relationship stream by the handler. */

@@ -18,9 +18,9 @@ export interface DapGrantState {
 type Of<T extends DapGrantCommand['type']> = Extract<DapGrantCommand, { type: T }>;
 
 function grant(command: Of<'GrantDelegatedAdmin'>, state: DapGrantState): DapGrantEvent[] {
-  // R8: accepting another invitation with DAP renegotiates it; while DAP is active nothing changes.
-  if (state.status === 'ACTIVE' || state.grantedByInvitationIds.has(command.invitationId))
-    return [];
+  // R8: accepting another invitation with DAP renegotiates it, recorded while DAP is active too:
+  // a removal for an earlier end of the relationship then sees it (revokeOnRelationshipEnd).
+  if (state.grantedByInvitationIds.has(command.invitationId)) return [];
   return [
     {
       type: 'DelegatedAdminGranted',
@@ -92,7 +92,13 @@ function revokeOnRelationshipEnd(
   state: DapGrantState,
 ): DapGrantEvent[] {
   if (state.status !== 'ACTIVE') return [];
-  const { partnerTenantId, customerTenantId } = command;
+  const { partnerTenantId, customerTenantId, relationship } = command;
+  // R7, R10: an invitation with DAP accepted since the end re-established the relationship.
+  const reestablishedWithDap =
+    relationship?.active === true &&
+    relationship.establishedByInvitationId !== undefined &&
+    state.grantedByInvitationIds.has(relationship.establishedByInvitationId);
+  if (reestablishedWithDap) return [];
   return [
     {
       type: 'DelegatedAdminRemoved',

@@ -1,0 +1,112 @@
+import {
+  EVENT_STORE,
+  type EventStore,
+  type RecordedEvent,
+} from '../../src/platform/event-store/event-store';
+import { DapGrantPolicy } from '../../src/delegated-admin/dap-grant.policy';
+import { RelationshipPolicy } from '../../src/invitations/relationship.policy';
+import { appForSuite, describeOnBothStores } from '../support/app';
+import type { Answer } from '../support/revoke-before-append';
+import { people } from '../support/tenants';
+
+const REQUEST = `mutation ($dap: Boolean!) { requestResellerRelationship(input: { customerDomain: "fabrikam.onmicrosoft.com", includeDelegatedAdmin: $dap }) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { customerTenantId } }`;
+const END = `mutation { endResellerRelationship(customerTenantId: "fabrikam") { tenantId } }`;
+const DAP_STATUS = `{ customer(tenantId: "fabrikam") { relationshipActive delegatedAdmin { status } } }`;
+
+const PAIR = 'contoso-partners_fabrikam';
+
+/**
+ * The relationship's end removes DAP as a follow-up on the DapGrant stream (R9); an invitation the
+ * customer accepts between the end and that removal re-establishes the relationship (R7) and,
+ * with DAP, must leave DAP granted (R10): the removal is decided again on what the relationship
+ * says when it comes to append.
+ */
+describeOnBothStores('DAP after an end and a re-acceptance racing its removal', (onEsdb) => {
+  const app = appForSuite({ onEsdbDouble: onEsdb });
+  let store: EventStore;
+  let ann: string;
+  let fay: string;
+
+  beforeAll(async () => {
+    store = app.app.get<EventStore>(EVENT_STORE);
+    [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
+  });
+
+  const accept = async (dap: boolean): Promise<Answer> => {
+    const id = (await app.gql(ann, REQUEST, { dap })).data.requestResellerRelationship.id;
+    return app.gql(fay, ACCEPT, { id });
+  };
+  const types = async (streamId: string) =>
+    (await store.readStream(streamId)).map((event: RecordedEvent) => event.type);
+
+  /** Ends the relationship; its DAP removal waits at its append until `meanwhile` answered. */
+  async function endWhile(meanwhile: () => Promise<Answer>): Promise<Answer> {
+    const append = store.append.bind(store);
+    let interleaved: Promise<Answer> | undefined;
+    store.append = async (streamId, events, expected) => {
+      const removal = events.some((event) => event.type === 'DelegatedAdminRemoved');
+      if (!interleaved && streamId === `dapgrant-${PAIR}` && removal) {
+        interleaved = meanwhile();
+        expect((await interleaved).errors).toBeUndefined();
+      }
+      return append(streamId, events, expected);
+    };
+    try {
+      const ended = await app.gql(ann, END);
+      expect(interleaved).toBeDefined();
+      return ended;
+    } finally {
+      store.append = append;
+    }
+  }
+
+  it('R9, R10, R8: an invitation with DAP accepted before the end’s DAP removal appends keeps DAP active on the re-established relationship', async () => {
+    expect((await accept(true)).errors).toBeUndefined();
+    expect((await endWhile(() => accept(true))).errors).toBeUndefined();
+
+    expect(await types(`relationship-${PAIR}`)).toEqual([
+      'RelationshipEstablished',
+      'RelationshipEnded',
+      'RelationshipEstablished',
+    ]);
+    expect((await types(`dapgrant-${PAIR}`)).at(-1)).toBe('DelegatedAdminGranted');
+    const page = await app.gql(ann, DAP_STATUS);
+    expect(page.data.customer).toEqual({
+      relationshipActive: true,
+      delegatedAdmin: { status: 'ACTIVE' },
+    });
+  });
+
+  it('R9, R8: an invitation without DAP accepted before the end’s DAP removal appends re-establishes the relationship without DAP', async () => {
+    expect((await accept(true)).errors).toBeUndefined();
+    expect((await endWhile(() => accept(false))).errors).toBeUndefined();
+
+    expect((await types(`relationship-${PAIR}`)).slice(-2)).toEqual([
+      'RelationshipEnded',
+      'RelationshipEstablished',
+    ]);
+    expect((await types(`dapgrant-${PAIR}`)).at(-1)).toBe('DelegatedAdminRemoved');
+    const page = await app.gql(ann, DAP_STATUS);
+    expect(page.data.customer).toEqual({
+      relationshipActive: true,
+      delegatedAdmin: { status: 'REMOVED' },
+    });
+  });
+
+  it('R7, R10: an acceptance’s relationship follow-up runs before its DAP grant, which the removal above relies on', async () => {
+    const establishing = jest.spyOn(app.app.get(RelationshipPolicy), 'react');
+    const granting = jest.spyOn(app.app.get(DapGrantPolicy), 'react');
+    try {
+      expect((await accept(true)).errors).toBeUndefined();
+      const orderOf = (spy: typeof establishing) =>
+        spy.mock.invocationCallOrder[
+          spy.mock.calls.findIndex(([event]) => event.type === 'InvitationAccepted')
+        ];
+      expect(orderOf(establishing)).toBeLessThan(orderOf(granting));
+    } finally {
+      establishing.mockRestore();
+      granting.mockRestore();
+    }
+  });
+});
