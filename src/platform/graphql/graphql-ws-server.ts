@@ -8,9 +8,11 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import {
+  execute,
   type ExecutionArgs,
   getOperationAST,
   getVariableValues,
+  OperationTypeNode,
   GraphQLError,
   parse,
   specifiedRules,
@@ -25,6 +27,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { TokenVerifier } from '../auth/token-verifier';
 import type { VerifiedToken } from '../auth/verified-tokens';
 import { SETTINGS, type Settings } from '../config/settings';
+import { CallerWrites } from '../consistency/caller-writes';
+import { recordedPosition } from '../consistency/consistency-token';
 import { CallerRateLimit } from '../security/caller-rate-limit';
 import { malformedStringPath } from '../security/graphql-gate';
 import { formatError } from './error-formatting';
@@ -45,6 +49,16 @@ const withCode = (error: unknown, code: string) =>
         originalError: error instanceof Error ? error : undefined,
         extensions: { code },
       });
+
+/**
+ * A mutation goes over HTTP, where it is logged with its outcome, may carry an Idempotency-Key,
+ * waits for start-up and answers once its effects are visible; nothing is run here.
+ */
+const mutationRefused = () =>
+  new GraphQLError(
+    'Mutations are sent as HTTP POST /graphql (logged, idempotent with an Idempotency-Key, answered once visible); graphql-ws carries subscriptions and queries. Nothing was run.',
+    { extensions: { code: 'BAD_REQUEST' } },
+  );
 
 /** Frames are limited like HTTP bodies. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
@@ -72,7 +86,8 @@ type WsContext = Context<
  * - at most GRAPHQL_WS_MAX_SUBSCRIPTIONS subscriptions at once per socket;
  * - connection attempts (by address) and subscribe messages (by caller) count against the same
  *   per-caller rate limit as HTTP requests (429 on the upgrade; RATE_LIMITED);
- * - every operation passes the same parse, validation and cost limits as over HTTP;
+ * - every operation passes the same parse, validation and cost limits as over HTTP; mutations
+ *   are refused (they go over HTTP); a query reads after its caller's writes, as over HTTP;
  * - when the token's `exp` passes, the socket closes with 4401 and its subscriptions end;
  * - a client that sends no `connection_init` within 3 s, or stops answering pings, is dropped.
  */
@@ -91,6 +106,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
     private readonly schemaHost: GraphQLSchemaHost,
     private readonly verifier: TokenVerifier,
     private readonly rateLimit: CallerRateLimit,
+    private readonly callerWrites: CallerWrites,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -109,6 +125,13 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
         actor: ctx.extra.verified?.actor,
       }),
       onSubscribe: (ctx, id, payload) => this.prepare(ctx, id, payload, rules),
+      // A query reads after what its caller wrote through this instance, as over HTTP.
+      execute: (args) => {
+        const actor = (args.contextValue as RequestContext).actor;
+        const caller = actor && { tenantId: actor.tenantId, userId: actor.userId };
+        const scope = caller ? { caller, callerWrote: this.callerWrites.lastOf(caller) } : {};
+        return recordedPosition.run({ position: 0, ...scope }, () => execute(args));
+      },
       onNext: (_ctx, _id, _payload, _args, result) => {
         const formatted = result.errors
           ? {
@@ -259,6 +282,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
         : 'Must provide operation name if query contains multiple operations.';
       return [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
     }
+    if (operation.operation === OperationTypeNode.MUTATION) return [mutationRefused()];
     const variables = payload.variables ?? undefined;
     try {
       checkOperationSize(

@@ -4,7 +4,7 @@ import { AuditAppendedNotifier } from '../../../src/audit/audit-appended.notifie
 import { PartnerRelationshipsNotifier } from '../../../src/delegated-admin/partner-relationships.notifier';
 import { appForSuite, type TestApp } from '../../support/app';
 import { LogLines } from '../../support/log-lines';
-import { wsUrl } from '../../support/security';
+import { eventCount, wsUrl } from '../../support/security';
 import { people } from '../../support/tenants';
 
 const AUDIT = 'subscription { auditAppended { position } }';
@@ -138,11 +138,7 @@ describe('graphql-ws: each operation a socket starts ends with it, within its li
     const refused: [string, string, Record<string, unknown>?][] = [
       [`{ me { userId(x: ${'['.repeat(depth)}1${']'.repeat(depth)}) } }`, 'GRAPHQL_PARSE_FAILED'],
       ['query A { me { userId } } query B { me { userId } }', 'OPERATION_RESOLUTION_FAILURE'],
-      [
-        'mutation ($i: RegisterAzureSubscriptionInput!) { registerAzureSubscription(input: $i) { id } }',
-        'INVALID_INPUT',
-        { i: 5 },
-      ],
+      ['query ($n: Int) { auditLog(first: $n) { totalCount } }', 'INVALID_INPUT', { n: 'five' }],
     ];
     const ws = await signedIn(app, fay);
     for (const [query, code, variables] of refused) {
@@ -153,6 +149,19 @@ describe('graphql-ws: each operation a socket starts ends with it, within its li
       expect(ws.closed()).toBeUndefined();
       expect(summary(ws.messages)).toEqual([['refused', 'error', code]]);
     }
+    await ws.close(liveSubscriptions(app));
+  });
+
+  it('refuses a mutation (BAD_REQUEST, nothing recorded): it goes over HTTP, where it is logged, idempotent and answered once visible', async () => {
+    const recorded = eventCount(app);
+    const register =
+      'mutation { registerAzureSubscription(input: { displayName: "over a socket" }) { id } }';
+    const ws = await signedIn(app, fay);
+    ws.subscribe('write', register);
+    await until(() => ws.messages.length > 0);
+    expect(summary(ws.messages)).toEqual([['write', 'error', 'BAD_REQUEST']]);
+    expect(ws.closed()).toBeUndefined();
+    expect(eventCount(app)).toBe(recorded);
     await ws.close(liveSubscriptions(app));
   });
 
