@@ -6,7 +6,7 @@ import {
   preconditionFailed,
 } from '../../platform/domain/domain-error';
 import { quote } from '../../platform/domain/ids';
-import { isPrintable } from '../../platform/domain/printable-text';
+import { asSeen, isPrintable, showsAnything } from '../../platform/domain/printable-text';
 import { approvalEmailDraft, approvalUrl } from './approval-link';
 import type { GdapCommand } from './commands';
 import { APPROVAL_VALID_DAYS, EXPIRING_WITHIN_DAYS } from './due-transitions';
@@ -85,7 +85,7 @@ function assertRoomWithCustomer(state: GdapState, customerTenantId: string): voi
  */
 function checkedName(value: string, max: number, whose: string): string {
   const name = value.normalize('NFC').trim();
-  if (!name || name.length > max) {
+  if (!showsAnything(name) || name.length > max) {
     throw invalidInput(`${whose} display name has 1 to ${max} characters.`, 'R60');
   }
   if (!isPrintable(name)) {
@@ -103,7 +103,8 @@ function checkDisplayName(state: GdapState, value: string, exceptId?: string): s
   const taken = namedRelationships(state).some(
     (other) =>
       other.relationshipId !== exceptId &&
-      other.displayName.normalize('NFC').toLowerCase() === displayName.toLowerCase(),
+      asSeen(other.displayName.normalize('NFC')).toLowerCase() ===
+        asSeen(displayName).toLowerCase(),
   );
   if (taken) {
     throw conflict(`You already have a GDAP relationship named “${displayName}”.`, 'R60');
@@ -178,7 +179,8 @@ function updateActive(
   relationship: GdapRelationship,
 ): GdapEvent[] {
   const changesName =
-    command.displayName != null && command.displayName.trim() !== relationship.displayName;
+    command.displayName != null &&
+    command.displayName.normalize('NFC').trim() !== relationship.displayName;
   const changesDuration =
     command.duration != null && command.duration.trim().toUpperCase() !== relationship.duration;
   const customerName = givenCustomerName(command.customerDisplayName);

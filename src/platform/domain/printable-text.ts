@@ -1,5 +1,17 @@
-/** Control characters, and the bidirectional controls that make a name read as another. */
-const UNPRINTABLE = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+/**
+ * Control characters, the line and paragraph separators (a line break outside `\n`), and the
+ * bidirectional controls that make a name read as another.
+ */
+const UNPRINTABLE = /[\p{Cc}\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/** Format characters (zero-width space, joiners, byte order mark): present, but never seen. */
+const INVISIBLE = /\p{Cf}/gu;
+
+/** `value` as a reader sees it: without its invisible format characters (for "same name?"). */
+export const asSeen = (value: string): string => value.replace(INVISIBLE, '');
+
+/** Whether `value` shows anything at all: not only spaces and invisible format characters. */
+export const showsAnything = (value: string): boolean => /\S/u.test(asSeen(value));
 
 /**
  * Whether `value` holds no control or text-direction character: what a name shown to another

@@ -100,9 +100,12 @@ describe('GDAP relationship decider', () => {
       given(gdapDecider)
         .when(createCommand({ displayName: 'x'.repeat(51) }), at(0))
         .thenThrows('INVALID_INPUT', 'R60');
-      given(gdapDecider)
-        .when(createCommand({ displayName: '  ' }), at(0))
-        .thenThrows('INVALID_INPUT', 'R60');
+      // Nothing a reader sees (spaces, zero-width characters), or a line break of another kind.
+      for (const displayName of ['  ', '\u200b', ' \u2060\ufeff ', 'Tier\u2028two']) {
+        given(gdapDecider)
+          .when(createCommand({ displayName }), at(0))
+          .thenThrows('INVALID_INPUT', 'R60');
+      }
       given(gdapDecider)
         .when(createCommand({ displayName: 'x'.repeat(50) }), at(0))
         .events();
@@ -125,10 +128,12 @@ describe('GDAP relationship decider', () => {
         .events();
     });
 
-    it('R60: the display name is unique per partner, whatever the case', () => {
-      given(gdapDecider, created())
-        .when(createCommand({ relationshipId: REL2, displayName: 'CONTOSO HELPDESK' }), at(0))
-        .thenThrows('CONFLICT', 'R60');
+    it('R60: the display name is unique per partner, whatever the case or invisible characters', () => {
+      for (const displayName of ['CONTOSO HELPDESK', 'Contoso\u200b helpdesk\u200d']) {
+        given(gdapDecider, created())
+          .when(createCommand({ relationshipId: REL2, displayName }), at(0))
+          .thenThrows('CONFLICT', 'R60');
+      }
     });
 
     it('R60: the duration is an ISO 8601 duration from 1 day to 2 years', () => {
@@ -482,6 +487,11 @@ describe('GDAP relationship decider', () => {
       given(gdapDecider, activeWithAssignment())
         .when(update({ displayName: 'New' }), at(2))
         .thenThrows('PRECONDITION_FAILED', 'R65');
+      // Its own name again, in another Unicode form, is no change.
+      const nfd = 'Caf\u0065\u0301 helpdesk';
+      given(gdapDecider, activeWithAssignment({ displayName: nfd }))
+        .when(update({ displayName: nfd, autoExtendDuration: 'P180D' }), at(2))
+        .thenNothing();
       given(gdapDecider, activeWithAssignment())
         .when(update({ roles: [USER_ADMIN, EXCHANGE, HELPDESK] }), at(2))
         .thenThrows('PRECONDITION_FAILED', 'R65');
