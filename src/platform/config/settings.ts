@@ -8,6 +8,18 @@ const optionalText = z
 
 const limit = (safeDefault: number) => z.coerce.number().int().positive().default(safeDefault);
 
+/** The longest delay a Node.js timer keeps; past it setTimeout waits 1 ms instead. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration the server waits with a timer: at most MAX_TIMER_MS (about 24.8 days). */
+const milliseconds = (least: 0 | 1, safeDefault: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(least)
+    .max(MAX_TIMER_MS, `at most ${MAX_TIMER_MS} (about 24.8 days), the longest timer Node.js keeps`)
+    .default(safeDefault);
+
 const settingsSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -33,20 +45,20 @@ const settingsSchema = z
     PROJECTION_PARALLEL_REPLAY_MIN_EVENTS: z.coerce.number().int().nonnegative().default(100_000),
     PROJECTION_BATCH_SIZE: z.coerce.number().int().positive().max(100_000).default(5000),
     READ_MODELS_CHECK: z.enum(['quick', 'off']).default('quick'),
-    READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+    READ_YOUR_WRITES_TIMEOUT_MS: milliseconds(1, 5000),
     POLICY_LEASE_TTL_MS: z.coerce.number().int().min(300).max(600_000).default(15_000),
-    NOT_READY_WAIT_MS: z.coerce.number().int().nonnegative().default(10_000),
-    STORE_LOCK_WAIT_MS: z.coerce.number().int().nonnegative().default(2000),
+    NOT_READY_WAIT_MS: milliseconds(0, 10_000),
+    STORE_LOCK_WAIT_MS: milliseconds(0, 2000),
     DISK_FREE_MIN_BYTES: z.coerce
       .number()
       .int()
       .nonnegative()
       .default(64 * 1024 * 1024),
-    INTEGRITY_CHECK_INTERVAL_MS: z.coerce.number().int().nonnegative().default(3_600_000),
-    WORKER_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    INTEGRITY_CHECK_INTERVAL_MS: milliseconds(0, 3_600_000),
+    WORKER_HEARTBEAT_TIMEOUT_MS: milliseconds(1, 10_000),
     PROJECTION_BUILD_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
     PROJECTION_MAX_LAG: z.coerce.number().int().nonnegative().default(10_000),
-    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    SHUTDOWN_TIMEOUT_MS: milliseconds(1, 10_000),
     GRAPHQL_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
     IDEMPOTENCY_KEY_TTL_HOURS: z.coerce
       .number()
@@ -57,7 +69,7 @@ const settingsSchema = z
       z.string().min(32, 'AUDIT_SEAL_KEY must be at least 32 characters').optional(),
     ),
     AUDIT_SEAL_EVERY_EVENTS: z.coerce.number().int().positive().default(1000),
-    AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+    AUDIT_SEAL_INTERVAL_MS: milliseconds(1, 60_000),
     GRAPHQL_INTROSPECTION: z.enum(['signed-in', 'anyone']).default('signed-in'),
     GRAPHQL_MAX_DEPTH: limit(10),
     GRAPHQL_MAX_ALIASES: limit(15),
@@ -72,9 +84,9 @@ const settingsSchema = z
     GRAPHQL_WS_MAX_SUBSCRIPTIONS: limit(20),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
-    HTTP_HEADERS_TIMEOUT_MS: limit(10_000),
-    HTTP_REQUEST_TIMEOUT_MS: limit(30_000),
-    HTTP_KEEP_ALIVE_TIMEOUT_MS: limit(5_000),
+    HTTP_HEADERS_TIMEOUT_MS: milliseconds(1, 10_000),
+    HTTP_REQUEST_TIMEOUT_MS: milliseconds(1, 30_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds(1, 5_000),
     OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText.pipe(z.url().optional()),
     OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),

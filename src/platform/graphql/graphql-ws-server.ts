@@ -26,7 +26,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { TokenVerifier } from '../auth/token-verifier';
 import type { VerifiedToken } from '../auth/verified-tokens';
-import { SETTINGS, type Settings } from '../config/settings';
+import { MAX_TIMER_MS, SETTINGS, type Settings } from '../config/settings';
 import { CallerWrites } from '../consistency/caller-writes';
 import { recordedPosition } from '../consistency/consistency-token';
 import { CallerRateLimit } from '../security/caller-rate-limit';
@@ -64,8 +64,6 @@ const mutationRefused = () =>
 export const MAX_FRAME_BYTES = 1024 * 1024;
 /** graphql-ws close codes (4401 and 4403 are the protocol's own Unauthorized and Forbidden). */
 const TOKEN_EXPIRED = 4401;
-/** setTimeout's longest delay; a later `exp` is waited for in steps. */
-const MAX_DELAY_MS = 2 ** 31 - 1;
 
 type SocketState = {
   verified?: VerifiedToken;
@@ -212,7 +210,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
     }
     ctx.extra.expiry = setTimeout(
       () => this.closeAtExpiry(ctx, exp),
-      Math.min(delay, MAX_DELAY_MS),
+      Math.min(delay, MAX_TIMER_MS), // a later `exp` is waited for in steps
     );
   }
 
