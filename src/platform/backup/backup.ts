@@ -7,12 +7,13 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Settings } from '../config/settings';
 
 /** What a backup holds, in the order it is taken (see backupDataDir). */
@@ -45,7 +46,9 @@ export interface BackupReport {
 export async function backupDataDir(settings: Settings, target: string): Promise<BackupReport> {
   const dir = resolve(target);
   const dataDir = resolve(settings.DATA_DIR);
-  if (dir === dataDir || dir.startsWith(`${dataDir}${sep}`)) {
+  // Compared where the files really are: either path may lead through a symbolic link.
+  const [realDir, realDataDir] = [realPathOf(dir), realPathOf(dataDir)];
+  if (realDir === realDataDir || realDir.startsWith(`${realDataDir}${sep}`)) {
     throw new Error(
       `${dir} is inside DATA_DIR (${dataDir}): a backup there is lost with it; back up elsewhere`,
     );
@@ -69,6 +72,17 @@ export async function backupDataDir(settings: Settings, target: string): Promise
     rmSync(staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** `path` with its symbolic links resolved as far as it exists, the rest appended as given. */
+function realPathOf(path: string): string {
+  const missing: string[] = [];
+  let existing = path;
+  while (!existsSync(existing) && dirname(existing) !== existing) {
+    missing.unshift(basename(existing));
+    existing = dirname(existing);
+  }
+  return join(realpathSync(existing), ...missing);
 }
 
 async function copyInto(settings: Settings, dir: string): Promise<BackupReport> {

@@ -8,6 +8,7 @@ import {
   readdirSync,
   readFileSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -220,12 +221,17 @@ describe('backup while the server writes, then restore', () => {
     const file = join(backup, '..', 'a-file');
     writeFileSync(file, 'not a directory');
     const inside = join(original.dataDir, 'backups', 'today');
-    for (const [target, message] of [
-      [file, 'is a file, not a directory'],
-      [inside, 'is inside DATA_DIR'],
+    // A data volume reached through a symbolic link is the same directory.
+    const link = join(backup, '..', 'data-link');
+    symlinkSync(original.dataDir, link);
+    for (const [target, message, dataDir] of [
+      [file, 'is a file, not a directory', original.dataDir],
+      [inside, 'is inside DATA_DIR', original.dataDir],
+      [join(link, 'backups', 'today'), 'is inside DATA_DIR', original.dataDir],
+      [inside, 'is inside DATA_DIR', link],
     ]) {
       const failed = await cli(['backup', '--', '--to', target], {
-        DATA_DIR: original.dataDir,
+        DATA_DIR: dataDir,
         AUTH_SECRET: TEST_SECRET,
       }).catch((error: { code: number; stderr: string }) => error);
       expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining(message) });
