@@ -165,11 +165,12 @@ describe('the command line', () => {
         expect.objectContaining({ projection: 'customers__v9_abc', position: 3 }),
       ]);
 
-      const retried = await npm(['projections', '--', 'retry', 'audit'], poisonEnv).catch(
+      // All projections: the build's letter is not theirs, so it is neither retried nor counted.
+      const retried = await npm(['projections', '--', 'retry'], poisonEnv).catch(
         (error: { code: number; stdout: string }) => error,
       );
       expect(retried).toMatchObject({ code: 1 });
-      expect(retried.stdout).toContain('retried 1 dead letter(s): 0 applied');
+      expect(retried.stdout).toContain(`retried ${letters.length} dead letter(s): 0 applied`);
     } finally {
       removeDataDir(poisonDir);
     }

@@ -337,7 +337,8 @@ export class ProjectionEngine implements Projector {
     return {
       retried: retried + inRebuilds,
       rebuilt,
-      remaining: this.checkpoints.deadLetters.list(names),
+      // Those of the projections retried: a build's own (`customers__v5_…`) were not.
+      remaining: this.checkpoints.deadLetters.list(chosen.map(({ name }) => name)),
     };
   }
 
