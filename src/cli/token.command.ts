@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { resolveHmacSecret } from '../platform/auth/local-secret';
 import { mintToken } from '../platform/auth/token-minter';
+import { parseTokenClaims, type TokenClaims } from '../platform/auth/token-claims';
 import { resolve } from 'node:path';
 import { loadSettings } from '../platform/config/settings';
 import { isSystemTenantId } from '../platform/domain/ids';
@@ -15,9 +16,14 @@ function tenantKind(value: string): (typeof TENANT_KINDS)[number] {
   return kind;
 }
 
+const SECONDS_PER = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 } as const;
+const LONGEST_TTL_SECONDS = 366 * SECONDS_PER.d;
+
 function ttl(value: string): string {
-  if (!/^\d+\s*[smhdw]$/.test(value) || Number.parseInt(value, 10) === 0)
-    throw new InvalidArgumentError('a duration such as 30m, 1h or 7d');
+  const match = /^(\d{1,9})\s*([smhdw])$/.exec(value);
+  const seconds = match && Number(match[1]) * SECONDS_PER[match[2] as keyof typeof SECONDS_PER];
+  if (!seconds || seconds > LONGEST_TTL_SECONDS)
+    throw new InvalidArgumentError('a duration such as 30m, 1h or 7d, of at most 366d');
   return value;
 }
 
@@ -60,21 +66,29 @@ export const tokenCommand = new Command('token')
           : `the secret in ${resolve(settings.DATA_DIR, 'auth-secret')}`
       }`,
     );
-    const token = await mintToken(
-      resolveHmacSecret(settings),
-      {
-        sub: options.user,
-        name: options.name,
-        tid: options.tenant,
-        tenant_kind: options.kind as (typeof TENANT_KINDS)[number],
-        ...(options.tenantName ? { tenant_name: options.tenantName } : {}),
-        ...(options.domain ? { tenant_domain: options.domain } : {}),
-        roles: options.roles
-          .split(',')
-          .map((role) => role.trim())
-          .filter(Boolean),
-      },
-      { ttl: options.ttl, issuer: settings.AUTH_ISSUER, audience: settings.AUTH_AUDIENCE },
-    );
+    const claims: TokenClaims = {
+      sub: options.user,
+      name: options.name,
+      tid: options.tenant,
+      tenant_kind: options.kind as (typeof TENANT_KINDS)[number],
+      ...(options.tenantName ? { tenant_name: options.tenantName } : {}),
+      ...(options.domain ? { tenant_domain: options.domain } : {}),
+      roles: options.roles
+        .split(',')
+        .map((role) => role.trim())
+        .filter(Boolean),
+    };
+    // Checked as the server checks it (lengths, the number of roles): never a token it refuses.
+    const parsed = parseTokenClaims(claims);
+    if ('invalid' in parsed) {
+      throw new Error(
+        `the server would refuse this token (its claims ${parsed.invalid} are not valid: names of at most 200 characters, a domain of 253, at most 50 roles of 64); nothing was minted.`,
+      );
+    }
+    const token = await mintToken(resolveHmacSecret(settings), claims, {
+      ttl: options.ttl,
+      issuer: settings.AUTH_ISSUER,
+      audience: settings.AUTH_AUDIENCE,
+    });
     process.stdout.write(`${token}\n`);
   });

@@ -295,6 +295,12 @@ describe('the command line', () => {
       '--from must be before --to',
     ],
     [[...token, '--name', 'U', '--ttl', '0s'], 'a duration'],
+    [[...token, '--name', 'U', '--ttl', '99999999999w'], 'of at most 366d'],
+    // What the server checks of a token, checked before one is minted (51 roles, one too many).
+    [
+      [...token, '--name', 'U', '--roles', Array.from({ length: 51 }, (_, n) => `R${n}`).join()],
+      'the server would refuse this token (its claims roles are not valid',
+    ],
     [[...token, '--name', 'Ann\u202egnp.exe'], 'control or text-direction'],
     // Quoted back escaped: the terminal shows the characters instead of obeying them.
     [[...token, '--name', 'Ann\u202egnp\u001b[2J.exe'], 'Ann\\u202egnp\\u001b[2J.exe'],

@@ -35,6 +35,16 @@ export const tokenClaimsSchema = z
 
 export type TokenClaims = z.input<typeof tokenClaimsSchema>;
 
+/** The claims of a token's payload, or the paths of those that are not valid ("name, roles.1"). */
+export function parseTokenClaims(
+  payload: unknown,
+): { claims: z.output<typeof tokenClaimsSchema> } | { invalid: string } {
+  const parsed = tokenClaimsSchema.safeParse(payload);
+  return parsed.success
+    ? { claims: parsed.data }
+    : { invalid: parsed.error.issues.map((issue) => issue.path.join('.')).join(', ') };
+}
+
 export function actorFromClaims(claims: z.output<typeof tokenClaimsSchema>): Actor {
   return {
     userId: claims.sub,
