@@ -4,6 +4,7 @@ import { Agent, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TEST_SECRET } from '../support/app';
 import { eventually } from './support/eventually';
 import { FaultServer, INVITE } from './support/fault-server';
@@ -105,6 +106,26 @@ describe('faults: SIGTERM while under load', () => {
       await again.stop();
     }
   }, 90_000);
+
+  it('SIGTERM while the start still waits for its event store (EventStoreDB unreachable): exits 0 at once, starting nothing more', async () => {
+    const server = new FaultServer(mkdtempSync(join(dataDir, 'unreachable-')), {
+      EVENTSTORE_URL: 'esdb://127.0.0.1:1?tls=false',
+      SHUTDOWN_TIMEOUT_MS: '3000',
+    });
+    try {
+      await server.url();
+      expect((await server.ready()).status).toBe(503);
+      const exited = once(server.process.child, 'exit').then(([code]) => code as number | null);
+      server.process.child.kill('SIGTERM');
+      // Its drain (SHUTDOWN_TIMEOUT_MS) and the projection worker's stop, not a catch-up that never ends.
+      const outcome = await Promise.race([exited, sleep(15_000).then(() => 'still running')]);
+      expect(outcome).toBe(0);
+      const afterSignal = server.process.stdout().split('stopping on SIGTERM')[1] ?? '';
+      expect(afterSignal).not.toContain('lease policies');
+    } finally {
+      if (server.alive) server.process.child.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('`npm start` passes SIGTERM on: the server stops, no orphan keeps serving', async () => {
     const npm = spawn('npm', ['start', '-s'], {

@@ -31,6 +31,7 @@ export class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger('Startup');
   private readonly stopping = new AbortController();
   private starting?: Promise<void>;
+  private ready = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -51,6 +52,9 @@ export class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping.abort();
+    // A catch-up the start is waiting for (a large store, an unreachable EventStoreDB) ends when
+    // the engine stops; the start then gives up before it starts anything more.
+    if (!this.ready) await this.engine.stop();
     // A start-up attempt still running would otherwise start a worker after the stop below.
     await this.starting;
     await this.followUps.stop();
@@ -73,6 +77,7 @@ export class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShu
           await this.start();
           await integrityChecked;
           if (this.stopping.signal.aborted) return;
+          this.ready = true;
           this.readiness.markReady();
           const head = await this.store.headPosition();
           this.logger.log(
@@ -96,6 +101,7 @@ export class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShu
 
   private async start(): Promise<void> {
     await this.engine.start();
+    if (this.stopping.signal.aborted) return;
     await this.followUps.start();
     await this.engine.waitFor(
       await this.store.headPosition(),
