@@ -24,12 +24,11 @@ const PAIR = 'contoso-partners_fabrikam';
  */
 describeOnBothStores('DAP after an end and a re-acceptance racing its removal', (onEsdb) => {
   const app = appForSuite({ onEsdbDouble: onEsdb });
-  let store: EventStore;
+  const eventStore = () => app.app.get<EventStore>(EVENT_STORE);
   let ann: string;
   let fay: string;
 
   beforeAll(async () => {
-    store = app.app.get<EventStore>(EVENT_STORE);
     [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
   });
 
@@ -38,10 +37,11 @@ describeOnBothStores('DAP after an end and a re-acceptance racing its removal', 
     return app.gql(fay, ACCEPT, { id });
   };
   const types = async (streamId: string) =>
-    (await store.readStream(streamId)).map((event: RecordedEvent) => event.type);
+    (await eventStore().readStream(streamId)).map((event: RecordedEvent) => event.type);
 
   /** Ends the relationship; its DAP removal waits at its append until `meanwhile` answered. */
   async function endWhile(meanwhile: () => Promise<Answer>): Promise<Answer> {
+    const store = eventStore();
     const append = store.append.bind(store);
     let interleaved: Promise<Answer> | undefined;
     store.append = async (streamId, events, expected) => {
@@ -61,37 +61,32 @@ describeOnBothStores('DAP after an end and a re-acceptance racing its removal', 
     }
   }
 
+  /** The relationship ended and was established again; DAP as its stream and the page say. */
+  async function expectReestablishedWithDap(
+    status: 'ACTIVE' | 'REMOVED',
+    lastDapEvent: string,
+  ): Promise<void> {
+    expect((await types(`relationship-${PAIR}`)).slice(-2)).toEqual([
+      'RelationshipEnded',
+      'RelationshipEstablished',
+    ]);
+    expect((await types(`dapgrant-${PAIR}`)).at(-1)).toBe(lastDapEvent);
+    const page = await app.gql(ann, DAP_STATUS);
+    expect(page.data.customer).toEqual({ relationshipActive: true, delegatedAdmin: { status } });
+  }
+
   it('R9, R10, R8: an invitation with DAP accepted before the end’s DAP removal appends keeps DAP active on the re-established relationship', async () => {
     expect((await accept(true)).errors).toBeUndefined();
     expect((await endWhile(() => accept(true))).errors).toBeUndefined();
 
-    expect(await types(`relationship-${PAIR}`)).toEqual([
-      'RelationshipEstablished',
-      'RelationshipEnded',
-      'RelationshipEstablished',
-    ]);
-    expect((await types(`dapgrant-${PAIR}`)).at(-1)).toBe('DelegatedAdminGranted');
-    const page = await app.gql(ann, DAP_STATUS);
-    expect(page.data.customer).toEqual({
-      relationshipActive: true,
-      delegatedAdmin: { status: 'ACTIVE' },
-    });
+    await expectReestablishedWithDap('ACTIVE', 'DelegatedAdminGranted');
   });
 
   it('R9, R8: an invitation without DAP accepted before the end’s DAP removal appends re-establishes the relationship without DAP', async () => {
     expect((await accept(true)).errors).toBeUndefined();
     expect((await endWhile(() => accept(false))).errors).toBeUndefined();
 
-    expect((await types(`relationship-${PAIR}`)).slice(-2)).toEqual([
-      'RelationshipEnded',
-      'RelationshipEstablished',
-    ]);
-    expect((await types(`dapgrant-${PAIR}`)).at(-1)).toBe('DelegatedAdminRemoved');
-    const page = await app.gql(ann, DAP_STATUS);
-    expect(page.data.customer).toEqual({
-      relationshipActive: true,
-      delegatedAdmin: { status: 'REMOVED' },
-    });
+    await expectReestablishedWithDap('REMOVED', 'DelegatedAdminRemoved');
   });
 
   it('R7, R10: an acceptance’s relationship follow-up runs before its DAP grant, which the removal above relies on', async () => {
