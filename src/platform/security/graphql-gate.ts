@@ -67,6 +67,25 @@ export function malformedStringPath(value: unknown, path = 'body'): string | nul
 }
 
 /**
+ * What GraphQL reads of a request: a POST's body, or a GET's query string, whose `variables` and
+ * `extensions` Apollo parses as JSON (so they are checked parsed; one that is not JSON Apollo refuses).
+ */
+function graphqlParameters(req: Request): unknown {
+  if (req.method !== 'GET') return req.body;
+  const parameters: Record<string, unknown> = { ...req.query };
+  for (const name of ['variables', 'extensions']) {
+    const value = parameters[name];
+    if (typeof value !== 'string') continue;
+    try {
+      parameters[name] = JSON.parse(value);
+    } catch {
+      // Left as text: Apollo answers it BAD_REQUEST.
+    }
+  }
+  return parameters;
+}
+
+/**
  * Everything a GraphQL request over HTTP passes before GraphQL parses it:
  * - the bearer token is verified once (GraphQL's context and the response cache reuse the result);
  * - per-caller rate limit (caller-rate-limit.ts, a budget graphql-ws shares; 429 RATE_LIMITED);
@@ -108,7 +127,7 @@ export function graphqlGate(
     }, next);
   };
   const admit = (req: Request, res: Response, next: NextFunction) => {
-    const problem = bodyProblem(req.body);
+    const problem = bodyProblem(graphqlParameters(req));
     if (problem) {
       return refuse(
         req,

@@ -60,4 +60,20 @@ describe('the GraphQL gate over HTTP', () => {
     const atTheLimit = await post(nestedBody(MAX_BODY_DEPTH), ann);
     expect(atTheLimit.body).toEqual({ data: { __typename: 'Query' } });
   });
+
+  it('checks a GET request’s variables as a POST body’s: a lone surrogate there is 400 INVALID_INPUT', async () => {
+    const ann = await app.token(people.ann);
+    const get = (variables: string) =>
+      request(app.url)
+        .get('/graphql')
+        .query({ query: 'query ($s: String) { customers(search: $s) { totalCount } }', variables })
+        .set('apollo-require-preflight', '1')
+        .set('authorization', `Bearer ${ann}`);
+    const response = await get('{"s":"\\ud800"}');
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0]).toMatchObject({
+      message: expect.stringContaining('body.variables.s holds a lone surrogate'),
+      extensions: { code: 'INVALID_INPUT' },
+    });
+  });
 });
