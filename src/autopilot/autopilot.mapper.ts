@@ -1,3 +1,4 @@
+import { type Actor, partnerSeenBy } from '../platform/domain/actor';
 import type { AutopilotOperation } from './domain/autopilot-access';
 import type { AutopilotSetting, DeviceOrigin } from './domain/events';
 import type {
@@ -14,7 +15,9 @@ export const deviceOrigin = (row: AutopilotDeviceRow): DeviceOrigin => ({
 export function toAutopilotDevice(
   row: AutopilotDeviceRow,
   allowedOperations: AutopilotOperation[],
+  viewer: Actor,
 ): AutopilotDevice {
+  const origin = deviceOrigin(row);
   return {
     id: row.device_id,
     customerTenantId: row.customer_tenant_id,
@@ -23,7 +26,8 @@ export function toAutopilotDevice(
     hardwareHash: row.hardware_hash,
     manufacturer: row.manufacturer,
     model: row.model,
-    addedBy: deviceOrigin(row),
+    // R31 tells the partner "another partner"; R17: not which one.
+    addedBy: { ...origin, partnerTenantId: partnerSeenBy(viewer, origin.partnerTenantId) },
     addedAt: new Date(row.added_at),
     profileId: row.profile_id,
     allowedOperations,

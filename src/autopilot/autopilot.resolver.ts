@@ -342,7 +342,7 @@ export class AutopilotResolver {
       addedBy: deviceOrigin(row),
       profileId: row.profile_id,
     };
-    return toAutopilotDevice(row, deviceOperations(actor, view, facts));
+    return toAutopilotDevice(row, deviceOperations(actor, view, facts), actor);
   }
 
   private async profileById(actor: Actor, profileId: string): Promise<AutopilotProfile> {

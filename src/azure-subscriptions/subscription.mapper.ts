@@ -1,4 +1,4 @@
-import type { Actor } from '../platform/domain/actor';
+import { type Actor, partnerSeenBy } from '../platform/domain/actor';
 import { isGroupOf, type Principal as DomainPrincipal } from './domain/azure-roles';
 import type { SubscriptionView } from '../../projections/azure-subscriptions/subscriptions.queries';
 import { type AzureSubscription, PartnerGroup, PrincipalKind } from './subscription.types';
@@ -7,15 +7,12 @@ const visibleTo = (viewer: Actor) => (principal: DomainPrincipal) =>
   viewer.tenantKind !== 'partner' || isGroupOf(viewer.tenantId, principal);
 
 /** R17: a partner is told who provisioned a subscription only when it did (else: none said). */
-const provisionerSeenBy = (viewer: Actor, provisioner: string | null): string | null =>
-  viewer.tenantKind !== 'partner' || provisioner === viewer.tenantId ? provisioner : null;
-
 export function toAzureSubscription(view: SubscriptionView, viewer: Actor): AzureSubscription {
   return {
     id: view.subscriptionId,
     displayName: view.displayName,
     customerTenantId: view.customerTenantId,
-    provisionedByPartnerTenantId: provisionerSeenBy(viewer, view.provisionedByPartnerTenantId),
+    provisionedByPartnerTenantId: partnerSeenBy(viewer, view.provisionedByPartnerTenantId),
     cancelled: view.cancelled,
     roleAssignments: view.assignments
       .filter((assignment) => visibleTo(viewer)(assignment.principal))

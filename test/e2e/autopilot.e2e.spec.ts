@@ -294,6 +294,17 @@ describe('Windows Autopilot over GraphQL, AUTOPILOT_POLICY=dap-required', () => 
       [],
       [],
     ]);
+    // R31, R17: a partner is told another partner added a device, not which; the customer is told.
+    expect((await devices(ann)).map((d) => d.addedBy)).toEqual([
+      { source: 'PARTNER', partnerTenantId: people.ann.tid },
+      { source: 'PARTNER', partnerTenantId: null },
+      { source: 'INTUNE', partnerTenantId: null },
+    ]);
+    expect((await devices(fay)).map((d) => d.addedBy.partnerTenantId)).toEqual([
+      people.ann.tid,
+      people.otto.tid,
+      null,
+    ]);
     for (const [device, operation] of [
       [anns, AUTOPILOT.assign],
       [ottos, AUTOPILOT.remove],

@@ -25,3 +25,10 @@ export const isCustomerGlobalAdmin = (actor: Actor): boolean =>
 
 export const isOperator = (actor: Actor): boolean =>
   actor.tenantKind === 'operator' && hasRole(actor, 'Operator');
+
+/**
+ * R17: a partner tenant id as `viewer` may see it: a partner never learns which other partners
+ * work with a customer (null in their place); the customer and the Operator see it as it is.
+ */
+export const partnerSeenBy = (viewer: Actor, partnerTenantId: string | null): string | null =>
+  viewer.tenantKind !== 'partner' || partnerTenantId === viewer.tenantId ? partnerTenantId : null;
