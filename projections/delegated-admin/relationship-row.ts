@@ -62,12 +62,13 @@ const established: Evolve<RecordedOf<'RelationshipEstablished'>> = (row, { data,
 
 const ended: Evolve<RecordedOf<'RelationshipEnded'>> = (row) => row && { ...row, active: 0 };
 
+// A renegotiation while DAP is active (R8) changes nothing shown: `since` is when the status changed.
 const granted: Evolve<RecordedOf<'DelegatedAdminGranted'>> = (row, { data, metadata }) =>
   row && {
     ...row,
     dap_status: 'ACTIVE',
     dap_roles: JSON.stringify(data.roles.map((assignment) => assignment.role)),
-    dap_changed_at: metadata.occurredAt,
+    dap_changed_at: row.dap_status === 'ACTIVE' ? row.dap_changed_at : metadata.occurredAt,
   };
 
 const removed: Evolve<RecordedOf<'DelegatedAdminRemoved'>> = (row, { metadata }) =>

@@ -71,6 +71,23 @@ describe('customers projection: the Customers and Partner relationships pages (R
       });
   });
 
+  it('R8: a renegotiation while DAP is active changes no row: DAP changed when it became active', () => {
+    const activeSince2 = {
+      ...row,
+      dap_status: 'ACTIVE',
+      dap_roles: '["Global Administrator","Helpdesk Administrator"]',
+      dap_changed_at: at(2),
+    };
+    spec
+      .given(established(1), granted(2))
+      .when(granted(3))
+      .then({ customers: [activeSince2] });
+    spec
+      .given(established(1), granted(2), removed(3))
+      .when(granted(4))
+      .then({ customers: [{ ...activeSince2, dap_changed_at: at(4) }] });
+  });
+
   it('R12, R16: version 4, kept up while version 5 builds, writes the same rows (5 changed an index)', () => {
     for (const projection of [customersProjection, customersProjection.previous!]) {
       projectionSpec(projection)
