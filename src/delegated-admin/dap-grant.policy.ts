@@ -11,10 +11,11 @@ import { dapGrantFollowUps } from './domain/policies';
 import { RemoveDelegatedAdminPrivileges } from './remove-delegated-admin-privileges';
 
 /**
- * Runs the DapGrant stream's follow-ups (domain/policies.ts). The removal for an ended
- * relationship reads the relationship on each attempt: an acceptance that re-established it
- * meanwhile runs after the RelationshipPolicy (module order) and records its DAP grant here, so
- * the removal's append conflicts and its retry sees the re-established relationship (R7, R9, R10).
+ * Runs the DapGrant stream's follow-ups (domain/policies.ts). A grant and an end's removal both
+ * read the relationship on each attempt: a grant records the acceptance that established the
+ * relationship it was decided in (it runs after the RelationshipPolicy: module order), and a
+ * removal spares DAP granted in a relationship established since the end. A grant appended between
+ * a removal's read and its append makes that append conflict, and the retry reads again (R7–R10).
  */
 @Injectable()
 @AsPolicy()
@@ -56,8 +57,10 @@ export class DapGrantPolicy implements Policy {
   }
 
   private async withRelationship(command: DapGrantCommand): Promise<DapGrantCommand> {
-    if (command.type !== 'RevokeDelegatedAdminOnRelationshipEnd') return command;
-    const { partnerTenantId, customerTenantId } = command;
+    if (command.type === 'RemoveDelegatedAdminPrivileges') return command;
+    const partnerTenantId = command.partnerTenantId;
+    const customerTenantId =
+      command.type === 'GrantDelegatedAdmin' ? command.customer.tenantId : command.customerTenantId;
     const relationship = await pairRelationship(this.aggregates, partnerTenantId, customerTenantId);
     return { ...command, relationship };
   }

@@ -89,6 +89,17 @@ describeOnBothStores('DAP after an end and a re-acceptance racing its removal', 
     await expectReestablishedWithDap('REMOVED', 'DelegatedAdminRemoved');
   });
 
+  it('R9, R8, R10: re-established without DAP, then renegotiated with DAP, both before the end’s DAP removal appends: DAP stays active', async () => {
+    expect((await accept(true)).errors).toBeUndefined();
+    const reestablishThenRenegotiate = async () => {
+      expect((await accept(false)).errors).toBeUndefined();
+      return accept(true);
+    };
+    expect((await endWhile(reestablishThenRenegotiate)).errors).toBeUndefined();
+
+    await expectReestablishedWithDap('ACTIVE', 'DelegatedAdminGranted');
+  });
+
   it('R7, R10: an acceptance’s relationship follow-up runs before its DAP grant, which the removal above relies on', async () => {
     const establishing = jest.spyOn(app.app.get(RelationshipPolicy), 'react');
     const granting = jest.spyOn(app.app.get(DapGrantPolicy), 'react');

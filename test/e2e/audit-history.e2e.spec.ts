@@ -56,11 +56,16 @@ describe('history, asOf and live audit entries over GraphQL', () => {
     expect(history[0]).toMatchObject({
       actor: { userId: 'fay', tenantId: 'fabrikam' },
       data: { partnerTenantId: 'contoso-partners', customerTenantId: 'fabrikam', invitationId },
-      stateAfter: { status: 'ACTIVE', grantedByInvitationIds: [invitationId] },
+      stateAfter: {
+        status: 'ACTIVE',
+        grantedByInvitationIds: [invitationId],
+        grantedWithin: [invitationId],
+      },
     });
     expect(history[1].stateAfter).toEqual({
       status: 'REMOVED',
       grantedByInvitationIds: [invitationId],
+      grantedWithin: [invitationId],
     });
 
     const relationship = await app.gql(ann, HISTORY, {
@@ -223,7 +228,7 @@ describe('history of a stream larger than one answer', () => {
   });
 
   it('R43: an answer past GRAPHQL_MAX_RESPONSE_BYTES is refused naming the revision; a smaller window is answered', async () => {
-    app = await startApp({ env: { GRAPHQL_MAX_RESPONSE_BYTES: '600' } });
+    app = await startApp({ env: { GRAPHQL_MAX_RESPONSE_BYTES: '700' } });
     const ann = await app.token(people.ann);
     const fay = await app.token(people.fay);
     const id = (await app.gql(ann, REQUEST, { input: { customerTenantId: 'fabrikam' } })).data
@@ -234,7 +239,7 @@ describe('history of a stream larger than one answer', () => {
     const whole = await app.gql(fay, WINDOW);
     expect(whole.errors?.[0].extensions).toMatchObject({
       code: 'RESPONSE_TOO_LARGE',
-      max: 600,
+      max: 700,
       revision: 1,
     });
     expect((await app.gql(fay, WINDOW, { max: 1 })).data.history).toEqual([{ revision: 0 }]);

@@ -169,6 +169,25 @@ describe('DapGrant decider', () => {
         .thenNothing();
     });
 
+    it('R9, R8: DAP renegotiated in a relationship re-established without DAP since the end is kept', () => {
+      const reestablishedByInv2 = { active: true, establishedByInvitationId: 'inv-2' };
+      const renegotiated = given(dapGrantDecider, granted())
+        .when(
+          { ...grantCommand('inv-3'), relationship: reestablishedByInv2 } as DapGrantCommand,
+          at(DAY),
+        )
+        .events();
+      expect(renegotiated).toEqual([
+        {
+          ...grantedOn('inv-3'),
+          data: { ...grantedOn('inv-3').data, relationshipEstablishedBy: 'inv-2' },
+        },
+      ]);
+      given(dapGrantDecider, [...granted(), ...renegotiated])
+        .when(revokeOnEnd(reestablishedByInv2), at(DAY))
+        .thenNothing();
+    });
+
     it('R9, R8: a relationship re-established since by an invitation without DAP loses the DAP of the ended one', () => {
       const events = given(dapGrantDecider, granted())
         .when(revokeOnEnd({ active: true, establishedByInvitationId: 'inv-2' }), at(DAY))

@@ -10,6 +10,15 @@ export type RemoveDelegatedAdminPrivilegesCommand = {
   confirm: boolean;
 };
 
+/**
+ * The pair's reseller relationship as it is when a DAP decision comes to append, read by the policy
+ * on every attempt (absent: not read). An acceptance may have (re-)established it meanwhile.
+ */
+export interface PairRelationship {
+  active: boolean;
+  establishedByInvitationId?: string;
+}
+
 export type DapGrantCommand =
   | {
       /** Issued when a customer accepts an invitation that includes DAP (R10, R8). */
@@ -18,17 +27,14 @@ export type DapGrantCommand =
       partnerTenantId: string;
       partnerName: string;
       customer: CustomerIdentity;
+      relationship?: PairRelationship;
     }
   | {
       /** R9: ending the reseller relationship also removes the partner's DAP. */
       type: 'RevokeDelegatedAdminOnRelationshipEnd';
       partnerTenantId: string;
       customerTenantId: string;
-      /**
-       * The pair's relationship as it is when the removal comes to append, read by the policy on
-       * every attempt (absent: still ended). An acceptance may have re-established it since.
-       */
-      relationship?: { active: boolean; establishedByInvitationId?: string };
+      relationship?: PairRelationship;
     }
   | (RemoveDelegatedAdminPrivilegesCommand & {
       /** Read from the pair's Relationship stream by the handler. */

@@ -13,6 +13,8 @@ import { DAP_ROLE_ASSIGNMENTS, type DapGrantEvent } from './events';
 export interface DapGrantState {
   status: DapStatus;
   grantedByInvitationIds: ReadonlySet<string>;
+  /** The acceptances that established the relationships DAP was granted in (R7, R9). */
+  grantedWithin: ReadonlySet<string>;
 }
 
 type Of<T extends DapGrantCommand['type']> = Extract<DapGrantCommand, { type: T }>;
@@ -21,6 +23,8 @@ function grant(command: Of<'GrantDelegatedAdmin'>, state: DapGrantState): DapGra
   // R8: accepting another invitation with DAP renegotiates it, recorded while DAP is active too:
   // a removal for an earlier end of the relationship then sees it (revokeOnRelationshipEnd).
   if (state.grantedByInvitationIds.has(command.invitationId)) return [];
+  const { relationship } = command;
+  const within = relationship?.active ? relationship.establishedByInvitationId : undefined;
   return [
     {
       type: 'DelegatedAdminGranted',
@@ -31,6 +35,7 @@ function grant(command: Of<'GrantDelegatedAdmin'>, state: DapGrantState): DapGra
         customerName: command.customer.name,
         invitationId: command.invitationId,
         roles: [...DAP_ROLE_ASSIGNMENTS],
+        ...(within ? { relationshipEstablishedBy: within } : {}),
       },
     },
   ];
@@ -93,12 +98,12 @@ function revokeOnRelationshipEnd(
 ): DapGrantEvent[] {
   if (state.status !== 'ACTIVE') return [];
   const { partnerTenantId, customerTenantId, relationship } = command;
-  // R7, R10: an invitation with DAP accepted since the end re-established the relationship.
-  const reestablishedWithDap =
+  // R7, R10: the relationship was established again since the end, and DAP granted in it.
+  const grantedSince =
     relationship?.active === true &&
     relationship.establishedByInvitationId !== undefined &&
-    state.grantedByInvitationIds.has(relationship.establishedByInvitationId);
-  if (reestablishedWithDap) return [];
+    state.grantedWithin.has(relationship.establishedByInvitationId);
+  if (grantedSince) return [];
   return [
     {
       type: 'DelegatedAdminRemoved',
@@ -113,7 +118,7 @@ function revokeOnRelationshipEnd(
  * partner's traffic never competes with the customer's removal for this stream's revision.
  */
 export const dapGrantDecider: Decider<DapGrantCommand, DapGrantEvent, DapGrantState> = {
-  initialState: { status: 'NONE', grantedByInvitationIds: new Set() },
+  initialState: { status: 'NONE', grantedByInvitationIds: new Set(), grantedWithin: new Set() },
 
   evolve(state, event) {
     switch (event.type) {
@@ -124,6 +129,10 @@ export const dapGrantDecider: Decider<DapGrantCommand, DapGrantEvent, DapGrantSt
           grantedByInvitationIds: new Set([
             ...state.grantedByInvitationIds,
             event.data.invitationId,
+          ]),
+          grantedWithin: new Set([
+            ...state.grantedWithin,
+            event.data.relationshipEstablishedBy ?? event.data.invitationId,
           ]),
         };
       case 'DelegatedAdminRemoved':

@@ -36,6 +36,11 @@ export type DapGrantEvent =
         customerName: string;
         invitationId: string;
         roles: DelegatedRoleAssignment[];
+        /**
+         * The acceptance that established the relationship this grant was decided in (R7; absent
+         * before 2026-12-04: read as the grant's own invitation). An end's removal spares it.
+         */
+        relationshipEstablishedBy?: string;
       };
     }
   | {
