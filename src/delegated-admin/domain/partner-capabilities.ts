@@ -128,10 +128,11 @@ export function partnerRolesMay(
   }
   // Neither DAP nor GDAP allows it: the reason names both ways the customer can give it.
   const gdap = noGdapRoleAllowing(groups, action, WHAT[action]);
+  // The pages know DAP was removed, not by whom: the customer (R12) or the relationship's end (R9).
   if (facts.dapStatus === 'REMOVED') {
     return {
       allowed: false,
-      reason: `The customer removed the partner’s delegated admin privileges, and ${gdap.missing}: the customer must accept a new invitation that includes DAP first, or ${gdap.remedy}.`,
+      reason: `The partner’s delegated admin privileges were removed (by the customer, or as a reseller relationship ended), and ${gdap.missing}: the customer must accept a new invitation that includes DAP first, or ${gdap.remedy}.`,
       rule: 'R13',
     };
   }

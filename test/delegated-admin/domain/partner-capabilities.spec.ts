@@ -217,7 +217,7 @@ describe('partner capabilities', () => {
       );
     });
 
-    it('R13, R67: after removal, a refusal names the GDAP roles that would allow it beside a new invitation with DAP', () => {
+    it('R13, R9, R67: after removal (which the pages do not attribute: the customer, or an end), a refusal names the GDAP roles that would allow it beside a new invitation with DAP', () => {
       const verdict = partnerRolesMay(['ADMIN_AGENT'], 'MANAGE_DIRECTORY', {
         relationshipActive: true,
         dapStatus: 'REMOVED',
@@ -225,7 +225,7 @@ describe('partner capabilities', () => {
 
       expect(verdict).toMatchObject({ allowed: false, rule: 'R13' });
       expect(verdict.reason).toMatch(
-        /^The customer removed the partner’s delegated admin privileges, and no active GDAP access assignment of ADMIN_AGENTS holds a role that allows managing the customer’s directory \(Global Administrator, User Administrator or Privileged Role Administrator\): the customer must accept a new invitation that includes DAP first, or the partner must assign/,
+        /^The partner’s delegated admin privileges were removed \(by the customer, or as a reseller relationship ended\), and no active GDAP access assignment of ADMIN_AGENTS holds a role that allows managing the customer’s directory \(Global Administrator, User Administrator or Privileged Role Administrator\): the customer must accept a new invitation that includes DAP first, or the partner must assign/,
       );
     });
 
