@@ -182,7 +182,8 @@ const SUMMARIES = {
       ? (context.data.roles as EventData[]).map((role) => text(role.role)).filter(Boolean)
       : [];
     const held = roles.length > 0 ? ` (${roles.join(', ')})` : '';
-    return `granted DAP${held} ${counterpart(context, 'to', 'in')}`;
+    const again = context.data.renegotiated === true ? ' again, renegotiating it (R8)' : '';
+    return `granted DAP${held} ${counterpart(context, 'to', 'in')}${again}`;
   },
   DelegatedAdminRemoved: (context) => {
     const why = context.data.reason === 'RELATIONSHIP_ENDED' ? ' as the relationship ended' : '';

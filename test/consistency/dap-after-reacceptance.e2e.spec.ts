@@ -100,6 +100,21 @@ describeOnBothStores('DAP after an end and a re-acceptance racing its removal', 
     await expectReestablishedWithDap('ACTIVE', 'DelegatedAdminGranted');
   });
 
+  it('R8, R41: a renegotiation while DAP is active is recorded, and the audit says it is one', async () => {
+    expect((await accept(true)).errors).toBeUndefined();
+    expect((await accept(true)).errors).toBeUndefined();
+    const grants = await app.gql(
+      fay,
+      `{ auditLog(first: 1, filter: { eventTypes: ["DelegatedAdminGranted"] }) { nodes { summary } } }`,
+    );
+    expect(grants.data.auditLog.nodes[0].summary).toBe(
+      'Fay (Fabrikam, GlobalAdmin) granted DAP (Global Administrator, Helpdesk Administrator) to Contoso Partners again, renegotiating it (R8)',
+    );
+    expect((await eventStore().readStream(`dapgrant-${PAIR}`)).at(-1)?.data).toMatchObject({
+      renegotiated: true,
+    });
+  });
+
   it('R7, R10: an acceptance’s relationship follow-up runs before its DAP grant, which the removal above relies on', async () => {
     const establishing = jest.spyOn(app.app.get(RelationshipPolicy), 'react');
     const granting = jest.spyOn(app.app.get(DapGrantPolicy), 'react');

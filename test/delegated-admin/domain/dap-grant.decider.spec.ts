@@ -106,7 +106,9 @@ describe('DapGrant decider', () => {
         .when(grantCommand('inv-2'), at(DAY))
         .events();
 
-      expect(events).toEqual([grantedOn('inv-2')]);
+      expect(events).toEqual([
+        { ...grantedOn('inv-2'), data: { ...grantedOn('inv-2').data, renegotiated: true } },
+      ]);
       const state = fold(dapGrantDecider, [...granted(), ...events]);
       expect(state.status).toBe('ACTIVE');
       expect([...state.grantedByInvitationIds]).toEqual(['inv-1', 'inv-2']);
@@ -180,7 +182,11 @@ describe('DapGrant decider', () => {
       expect(renegotiated).toEqual([
         {
           ...grantedOn('inv-3'),
-          data: { ...grantedOn('inv-3').data, relationshipEstablishedBy: 'inv-2' },
+          data: {
+            ...grantedOn('inv-3').data,
+            relationshipEstablishedBy: 'inv-2',
+            renegotiated: true,
+          },
         },
       ]);
       given(dapGrantDecider, [...granted(), ...renegotiated])

@@ -36,6 +36,7 @@ function grant(command: Of<'GrantDelegatedAdmin'>, state: DapGrantState): DapGra
         invitationId: command.invitationId,
         roles: [...DAP_ROLE_ASSIGNMENTS],
         ...(within ? { relationshipEstablishedBy: within } : {}),
+        ...(state.status === 'ACTIVE' ? { renegotiated: true as const } : {}),
       },
     },
   ];

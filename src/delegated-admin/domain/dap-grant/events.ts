@@ -41,6 +41,8 @@ export type DapGrantEvent =
          * before 2026-12-04: read as the grant's own invitation). An end's removal spares it.
          */
         relationshipEstablishedBy?: string;
+        /** R8: granted again while DAP was active (a renegotiation: nothing it grants changes). */
+        renegotiated?: true;
       };
     }
   | {
