@@ -20,8 +20,8 @@ export interface DapGrantState {
 type Of<T extends DapGrantCommand['type']> = Extract<DapGrantCommand, { type: T }>;
 
 function grant(command: Of<'GrantDelegatedAdmin'>, state: DapGrantState): DapGrantEvent[] {
-  // R8: accepting another invitation with DAP renegotiates it, recorded while DAP is active too:
-  // a removal for an earlier end of the relationship then sees it (revokeOnRelationshipEnd).
+  // R8: accepting another invitation with DAP renegotiates it, recorded while DAP is active too,
+  // with the relationship it was decided in: an earlier end's removal spares it (below).
   if (state.grantedByInvitationIds.has(command.invitationId)) return [];
   const { relationship } = command;
   const within = relationship?.active ? relationship.establishedByInvitationId : undefined;
