@@ -1,6 +1,6 @@
 import { assertMayAutopilot, assertMaySeeAutopilot, type AutopilotFacts } from './autopilot-access';
 import { invalidInput, notFound } from '../../platform/domain/domain-error';
-import { isPrintable, isPrintableText } from '../../platform/domain/printable-text';
+import { isPrintable, isPrintableText, showsAnything } from '../../platform/domain/printable-text';
 import type { AutopilotCommandOf, ProfileChanges } from './commands';
 import {
   actingPartnerOf,
@@ -16,7 +16,7 @@ const DESCRIPTION_MAX = 1_500;
 
 function validName(name: string | null | undefined): string {
   const trimmed = (name ?? '').trim();
-  if (!trimmed || trimmed.length > NAME_MAX) {
+  if (!showsAnything(trimmed) || trimmed.length > NAME_MAX) {
     throw invalidInput(`An Autopilot profile needs a name of 1 to ${NAME_MAX} characters.`);
   }
   // Shown to the customer and every partner working in the tenant: it must read as what it is.

@@ -21,7 +21,7 @@ import {
   ROLE_DISPLAY_NAMES,
   samePrincipal,
 } from './azure-roles';
-import { isPrintable } from '../../platform/domain/printable-text';
+import { isPrintable, showsAnything } from '../../platform/domain/printable-text';
 import type { SubscriptionRbacCommand } from './commands';
 import type { RoleAssignment, SubscriptionRbacEvent } from './events';
 
@@ -36,7 +36,7 @@ const DISPLAY_NAME_MAX = 64;
 
 function displayNameOf(name: string): string {
   const trimmed = name.trim();
-  if (!trimmed || trimmed.length > DISPLAY_NAME_MAX) {
+  if (!showsAnything(trimmed) || trimmed.length > DISPLAY_NAME_MAX) {
     throw invalidInput(
       `A subscription display name has 1 to ${DISPLAY_NAME_MAX} characters.`,
       'R20',

@@ -169,9 +169,10 @@ describe('Autopilot registry: profiles', () => {
 
   it('R30: a profile needs a printable name; an update must change something; repeating it changes nothing', () => {
     const admin = (request: AutopilotRequest) => as(contosoAdmin, facts('current'), request);
-    registry()
-      .when(admin(create({ name: '  ' })), NOW)
-      .thenThrows('INVALID_INPUT', undefined);
+    for (const name of ['  ', '\u200b \u2060'])
+      registry()
+        .when(admin(create({ name })), NOW)
+        .thenThrows('INVALID_INPUT', undefined);
     // Others read the name: one that would read as another (text direction, controls) is refused.
     for (const name of ['evil\u202eexe.txt', 'bell\u0007'])
       registry([created])

@@ -527,6 +527,7 @@ describe('SubscriptionRbac decider', () => {
       it.each([
         ['empty', ''],
         ['blank', ' \t\n '],
+        ['nothing but zero-width characters', '\u200b\u2060 \ufeff'],
         ['65 characters long', 'x'.repeat(65)],
         ['holding a text-direction override', 'Prod\u202etxt.exe'],
         ['holding a control character', 'Prod\u0000Dev'],

@@ -131,6 +131,7 @@ describe('ServiceRequests decider', () => {
     it.each([
       ['an empty title', { title: '' }],
       ['a blank title', { title: ' \n\t ' }],
+      ['a title of zero-width characters only', { title: '\u200b\u200d' }],
       ['a title over 200 characters', { title: 'x'.repeat(201) }],
       ['an empty description', { description: '' }],
       ['a blank description', { description: '   ' }],

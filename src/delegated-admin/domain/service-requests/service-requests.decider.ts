@@ -2,7 +2,11 @@ import { assertPartnerMay } from '../partner-capabilities';
 import { type Fence, factsBehindFence, fenced } from '../../../platform/domain/revocation-fences';
 import { type Decider, unhandled } from '../../../platform/domain/decider';
 import { invalidInput } from '../../../platform/domain/domain-error';
-import { isPrintable, isPrintableText } from '../../../platform/domain/printable-text';
+import {
+  isPrintable,
+  isPrintableText,
+  showsAnything,
+} from '../../../platform/domain/printable-text';
 import type { ServiceRequestCommand } from './commands';
 import type { ServiceRequestEvent } from './events';
 
@@ -47,7 +51,7 @@ export const serviceRequestsDecider: Decider<
     );
     const title = command.title.trim();
     const description = command.description.trim();
-    if (!title || title.length > TITLE_MAX) {
+    if (!showsAnything(title) || title.length > TITLE_MAX) {
       throw invalidInput(`A service request needs a title of 1 to ${TITLE_MAX} characters.`);
     }
     if (!description || description.length > DESCRIPTION_MAX) {
