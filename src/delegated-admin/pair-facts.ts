@@ -1,4 +1,5 @@
 import type { PairSnapshot } from '../platform/domain/revocation-fences';
+import type { PairRelationship } from './domain/dap-grant/commands';
 import { dapGrantDecider } from './domain/dap-grant/dap-grant.decider';
 import { relationshipDecider } from '../invitations/domain/relationship.decider';
 import { streamIds } from '../platform/domain/streams';
@@ -32,7 +33,7 @@ export async function pairRelationship(
   aggregates: AggregateStore,
   partnerTenantId: string,
   customerTenantId: string,
-): Promise<{ active: boolean; establishedByInvitationId?: string }> {
+): Promise<PairRelationship> {
   const { state } = await aggregates.load(
     streamIds.relationship(partnerTenantId, customerTenantId),
     relationshipDecider,

@@ -4,11 +4,7 @@ import { callerOf } from '../security/caller';
 import { noteGraphQLOutcome, truncate } from '../observability/graphql-outcome';
 import type { Projector } from '../projection-engine/projector';
 import type { CallerWrites } from './caller-writes';
-import {
-  CONSISTENCY_TOKEN_HEADER,
-  parseConsistencyToken,
-  recordedPosition,
-} from './consistency-token';
+import { CONSISTENCY_TOKEN_HEADER, parseConsistencyToken, asRequestOf } from './consistency-token';
 
 const RETRY_AFTER_SECONDS = '1';
 
@@ -40,9 +36,7 @@ export function consistencyTokenMiddleware(
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers[CONSISTENCY_TOKEN_HEADER];
     const actor = callerOf(req)?.verified?.actor;
-    const caller = actor && { tenantId: actor.tenantId, userId: actor.userId };
-    const scope = caller ? { caller, callerWrote: callerWrites.lastOf(caller) } : {};
-    const proceed = () => recordedPosition.run({ position: 0, ...scope }, next);
+    const proceed = () => asRequestOf(actor, callerWrites, next);
     if (header === undefined) return proceed();
     const position = typeof header === 'string' ? parseConsistencyToken(header.trim()) : null;
     if (position === null) {

@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Actor } from '../domain/actor';
 import type { PreviousVersion } from '../projection-engine/projector';
+import type { CallerWrites } from './caller-writes';
 
 /**
  * The consistency token: the `$all` position a request's mutations wrote up to (their last event,
@@ -44,6 +46,20 @@ export interface RecordedPosition {
 
 /** Per HTTP request, across the awaits of GraphQL's pipeline (set by the token middleware). */
 export const recordedPosition = new AsyncLocalStorage<RecordedPosition>();
+
+/**
+ * Runs `work` as one request of `actor` (over HTTP or graphql-ws): nothing recorded yet, and its
+ * reads wait for what the caller last wrote through this instance.
+ */
+export function asRequestOf<T>(
+  actor: Pick<Actor, 'tenantId' | 'userId'> | undefined,
+  callerWrites: Pick<CallerWrites, 'lastOf'>,
+  work: () => T,
+): T {
+  const caller = actor && { tenantId: actor.tenantId, userId: actor.userId };
+  const scope = caller ? { caller, callerWrote: callerWrites.lastOf(caller) } : {};
+  return recordedPosition.run({ position: 0, ...scope }, work);
+}
 
 /**
  * Notes that the current request's command wrote up to `position` (no-op outside a request);

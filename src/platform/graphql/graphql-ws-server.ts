@@ -28,7 +28,7 @@ import { TokenVerifier } from '../auth/token-verifier';
 import type { VerifiedToken } from '../auth/verified-tokens';
 import { MAX_TIMER_MS, SETTINGS, type Settings } from '../config/settings';
 import { CallerWrites } from '../consistency/caller-writes';
-import { recordedPosition } from '../consistency/consistency-token';
+import { asRequestOf } from '../consistency/consistency-token';
 import { CallerRateLimit } from '../security/caller-rate-limit';
 import { malformedStringPath } from '../security/graphql-gate';
 import { formatError } from './error-formatting';
@@ -125,10 +125,8 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
       onSubscribe: (ctx, id, payload) => this.prepare(ctx, id, payload, rules),
       // A query reads after what its caller wrote through this instance, as over HTTP.
       execute: (args) => {
-        const actor = (args.contextValue as RequestContext).actor;
-        const caller = actor && { tenantId: actor.tenantId, userId: actor.userId };
-        const scope = caller ? { caller, callerWrote: this.callerWrites.lastOf(caller) } : {};
-        return recordedPosition.run({ position: 0, ...scope }, () => execute(args));
+        const { actor } = args.contextValue as RequestContext;
+        return asRequestOf(actor, this.callerWrites, () => execute(args));
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         const formatted = result.errors
