@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { DomainEvent } from '../events';
 import { streamIds } from '../platform/domain/streams';
+import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store';
 import { FollowUps } from '../platform/policies/follow-ups';
 import { AggregateStore } from '../platform/write/aggregate-store';
 import type { DapGrantCommand } from './domain/dap-grant/commands';
-import { pairRelationship } from './pair-facts';
+import { pairChangesSince, pairRelationship } from './pair-facts';
 import { AsPolicy, type Policy, type PolicyContext } from '../platform/policies/policy';
 import { dapGrantDecider } from './domain/dap-grant/dap-grant.decider';
 import { dapGrantFollowUps } from './domain/policies';
@@ -16,6 +17,9 @@ import { RemoveDelegatedAdminPrivileges } from './remove-delegated-admin-privile
  * relationship it was decided in (it runs after the RelationshipPolicy: module order), and a
  * removal spares DAP granted in a relationship established since the end. A grant appended between
  * a removal's read and its append makes that append conflict, and the retry reads again (R7–R10).
+ * A grant also reads what the pair recorded after its acceptance, and grants nothing over an end or
+ * a customer's removal recorded since (R9, R12): an end appended after that read is followed by its
+ * own removal, and a removal on this stream makes the grant's append conflict.
  */
 @Injectable()
 @AsPolicy()
@@ -29,6 +33,7 @@ export class DapGrantPolicy implements Policy {
   constructor(
     private readonly followUps: FollowUps,
     private readonly aggregates: AggregateStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   react(event: DomainEvent, context: PolicyContext): Promise<number> {
@@ -52,16 +57,27 @@ export class DapGrantPolicy implements Policy {
           factRevision,
         ),
       }),
-      (command) => this.withRelationship(command),
+      (command) => this.withFacts(command, context.triggeredAt),
     );
   }
 
-  private async withRelationship(command: DapGrantCommand): Promise<DapGrantCommand> {
+  private async withFacts(command: DapGrantCommand, triggeredAt: number): Promise<DapGrantCommand> {
     if (command.type === 'RemoveDelegatedAdminPrivileges') return command;
     const partnerTenantId = command.partnerTenantId;
-    const customerTenantId =
-      command.type === 'GrantDelegatedAdmin' ? command.customer.tenantId : command.customerTenantId;
-    const relationship = await pairRelationship(this.aggregates, partnerTenantId, customerTenantId);
-    return { ...command, relationship };
+    if (command.type === 'RevokeDelegatedAdminOnRelationshipEnd') {
+      const { customerTenantId } = command;
+      const relationship = await pairRelationship(
+        this.aggregates,
+        partnerTenantId,
+        customerTenantId,
+      );
+      return { ...command, relationship };
+    }
+    const customerTenantId = command.customer.tenantId;
+    const [relationship, since] = await Promise.all([
+      pairRelationship(this.aggregates, partnerTenantId, customerTenantId),
+      pairChangesSince(this.store, partnerTenantId, customerTenantId, triggeredAt),
+    ]);
+    return { ...command, relationship, since };
   }
 }

@@ -1,5 +1,7 @@
 import type { PairSnapshot } from '../platform/domain/revocation-fences';
-import type { PairRelationship } from './domain/dap-grant/commands';
+import type { PairChangesSince, PairRelationship } from './domain/dap-grant/commands';
+import type { EventStore, RecordedEvent } from '../platform/event-store/event-store';
+import { domainEventOf } from '../platform/event-store/unreadable-events';
 import { dapGrantDecider } from './domain/dap-grant/dap-grant.decider';
 import { relationshipDecider } from '../invitations/domain/relationship.decider';
 import { streamIds } from '../platform/domain/streams';
@@ -39,6 +41,50 @@ export async function pairRelationship(
     relationshipDecider,
   );
   return { active: state.active, establishedByInvitationId: state.establishedByInvitationId };
+}
+
+/** Events of `streamId` after global `position`, newest first, read backwards a page at a time. */
+async function recordedAfter(
+  store: EventStore,
+  streamId: string,
+  position: number,
+): Promise<RecordedEvent[]> {
+  const page = 50;
+  const after: RecordedEvent[] = [];
+  for (let from: number | undefined; ;) {
+    const events = await store.readStream(streamId, {
+      direction: 'backwards',
+      maxCount: page,
+      ...(from === undefined ? {} : { fromRevision: from }),
+    });
+    for (const event of events) {
+      if (event.position <= position) return after;
+      after.push(event);
+    }
+    const oldest = events.at(-1);
+    if (events.length < page || !oldest || oldest.revision === 0) return after;
+    from = oldest.revision - 1;
+  }
+}
+
+/** Whether the pair's relationship ended, or its customer removed DAP, after global `position`. */
+export async function pairChangesSince(
+  store: EventStore,
+  partnerTenantId: string,
+  customerTenantId: string,
+  position: number,
+): Promise<PairChangesSince> {
+  const [relationship, dap] = await Promise.all([
+    recordedAfter(store, streamIds.relationship(partnerTenantId, customerTenantId), position),
+    recordedAfter(store, streamIds.dapGrant(partnerTenantId, customerTenantId), position),
+  ]);
+  return {
+    relationshipEnded: relationship.some((event) => event.type === 'RelationshipEnded'),
+    removedByCustomer: dap.some((recorded) => {
+      const event = domainEventOf(recorded);
+      return event?.type === 'DelegatedAdminRemoved' && event.data.reason === 'REMOVED_BY_CUSTOMER';
+    }),
+  };
 }
 
 /** The pair's Relationship, DapGrant and the partner's GDAP streams: what they say, and at which revision. */

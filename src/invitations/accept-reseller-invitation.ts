@@ -9,7 +9,11 @@ import { invitationDecider } from './domain/invitation.decider';
 
 export class AcceptResellerInvitation extends Intent<
   AcceptResellerInvitationCommand,
-  CommandOutcome & { partnerTenantId: string }
+  CommandOutcome & {
+    partnerTenantId: string;
+    /** The follow-ups ran: the relationship is as they decided (an end recorded meanwhile stands). */
+    followedUp: boolean;
+  }
 > {}
 
 /**
@@ -35,12 +39,11 @@ export class AcceptResellerInvitationHandler implements ICommandHandler<AcceptRe
       throw new Error('An acceptance records InvitationAccepted');
     // The acceptance is recorded: from here nothing may answer as if it were not. Should the
     // relationship or the grant fail to append now, the reactor retries them until they succeed.
-    const followUpPosition = await this.policies
-      .runNow(invitation, context)
-      .catch(() => invitation.position);
+    const followUpPosition = await this.policies.runNow(invitation, context).catch(() => undefined);
     return {
-      position: Math.max(invitation.position, followUpPosition),
+      position: Math.max(invitation.position, followUpPosition ?? 0),
       partnerTenantId: accepted.data.partnerTenantId,
+      followedUp: followUpPosition !== undefined,
     };
   }
 }

@@ -106,7 +106,8 @@ export class InvitationsResolver {
   }
 
   @Mutation(() => PartnerRelationship, {
-    description: 'R4–R8: the customer’s Global admin accepts.',
+    description:
+      'R4–R8: the customer’s Global admin accepts. The answer is the relationship as it stands: relationshipActive is false when the partner ended it while the acceptance was being recorded (R9: the end came after it).',
   })
   async acceptResellerInvitation(
     @Caller() caller: CommandContext,
@@ -119,9 +120,12 @@ export class InvitationsResolver {
     } as const;
     return this.commands.execute(
       new AcceptResellerInvitation(caller, command),
-      async ({ partnerTenantId }) => {
+      async ({ partnerTenantId, followedUp }) => {
         await this.readSide.ready('customers');
-        const row = this.customers.relationship(partnerTenantId, caller.actor.tenantId);
+        const customerTenantId = caller.actor.tenantId;
+        const row =
+          this.customers.relationship(partnerTenantId, customerTenantId) ??
+          (followedUp ? this.customers.pair(partnerTenantId, customerTenantId) : undefined);
         if (!row) throw new Error('the relationship is not on the Partner relationships page yet.');
         return toPartnerRelationship(row);
       },

@@ -4,6 +4,7 @@ import { DapGrantPolicy } from '../../src/delegated-admin/dap-grant.policy';
 import { RelationshipPolicy } from '../../src/invitations/relationship.policy';
 import { FollowUps } from '../../src/platform/policies/follow-ups';
 import { Policies } from '../../src/platform/policies/policies';
+import type { EventStore } from '../../src/platform/event-store/event-store';
 import type { AggregateStore } from '../../src/platform/write/aggregate-store';
 import { Revocations } from '../../src/platform/write/revocations';
 
@@ -12,12 +13,12 @@ const noRevocationsToResume = {
   execute: () => Promise.reject(new Error('no revocation was expected')),
 } as unknown as CommandBus;
 
-/** The rooms' policies over `aggregates`, as the server's discovery finds them, without Nest. */
-export function policiesOver(aggregates: AggregateStore): Policies {
+/** The rooms' policies over `store`, as the server's discovery finds them, without Nest. */
+export function policiesOver(store: EventStore, aggregates: AggregateStore): Policies {
   const revocations = new Revocations(aggregates, fencedStreamsOf);
   const followUps = new FollowUps(aggregates, noRevocationsToResume, revocations);
   return new Policies(() => [
     new RelationshipPolicy(followUps),
-    new DapGrantPolicy(followUps, aggregates),
+    new DapGrantPolicy(followUps, aggregates, store),
   ]);
 }

@@ -60,7 +60,7 @@ export async function writeStory(
 ): Promise<void> {
   const aggregates = new AggregateStore(store, systemClock);
   const request = new RequestResellerRelationshipHandler(aggregates, loadSettings({}));
-  const accept = new AcceptResellerInvitationHandler(aggregates, policiesOver(aggregates));
+  const accept = new AcceptResellerInvitationHandler(aggregates, policiesOver(store, aggregates));
   const cancel = new CancelInvitationHandler(aggregates);
   for (let index = firstCustomer; index < firstCustomer + customers; index++) {
     const inviter = partner(index % partners);

@@ -4,12 +4,18 @@ import type { RelationshipCommand } from './commands';
 
 /** What an event calls for on a pair's relationship stream. */
 export type RelationshipFollowUp =
-  | { kind: 'decide'; streamId: string; command: RelationshipCommand }
+  | {
+      kind: 'decide';
+      streamId: string;
+      command: RelationshipCommand;
+      unlessChangedSinceTrigger?: true;
+    }
   /** Finish an end of the relationship that fenced the partner's streams and then stopped. */
   | { kind: 'resume-end'; customerTenantId: string; factRevision: number };
 
 /**
- * R7: an accepted invitation establishes the pair's relationship (once: R8). R9: an end that
+ * R7: an accepted invitation establishes the pair's relationship (once: R8), as of its acceptance:
+ * a relationship the pair's stream ended after it stays ended (R9). R9: an end that
  * fenced the partner's streams is finished from its fence if the process stopped in between.
  */
 export function relationshipFollowUps(event: DomainEvent): RelationshipFollowUp[] {
@@ -20,6 +26,7 @@ export function relationshipFollowUps(event: DomainEvent): RelationshipFollowUp[
         {
           kind: 'decide',
           streamId: streamIds.relationship(partnerTenantId, customer.tenantId),
+          unlessChangedSinceTrigger: true,
           command: {
             type: 'EstablishRelationship',
             invitationId,

@@ -12,6 +12,12 @@ export interface DecideFollowUp<DomainCommand> {
   kind: 'decide';
   streamId: string;
   command: DomainCommand;
+  /**
+   * Decide nothing if the stream recorded anything after the trigger: what it recorded since
+   * happened after the trigger, and the command, decided as of the trigger, would undo it. A command
+   * that tells by its facts what happened since (`withFacts`) leaves this unset.
+   */
+  unlessChangedSinceTrigger?: true;
 }
 
 /** How a room finishes a revocation that fenced the partner's streams and then stopped. */
@@ -29,7 +35,7 @@ const isDecision = <DomainCommand, Other extends { kind: string }>(
 
 /**
  * What every policy does with the follow-ups its room's pure `react` returns, in order: decide
- * each command on its stream, leaving alone a stream changed after a replayed trigger; finish each
+ * each command on its stream, as of the trigger, inline or replayed alike; finish each
  * interrupted revocation through the room's use case, unless this process is finishing it already.
  */
 @Injectable()
@@ -59,13 +65,13 @@ export class FollowUps {
   }
 
   private async decide<DomainCommand, Event extends DomainEvent, State>(
-    { streamId, command }: DecideFollowUp<DomainCommand>,
+    { streamId, command, unlessChangedSinceTrigger }: DecideFollowUp<DomainCommand>,
     context: PolicyContext,
     decider: Decider<DomainCommand, Event, State>,
     withFacts?: (command: DomainCommand) => Promise<DomainCommand>,
   ): Promise<number> {
     const decided = await this.aggregates.decide(streamId, decider, command, context, {
-      unlessChangedAfter: context.replayedAt,
+      unlessChangedAfter: unlessChangedSinceTrigger ? context.triggeredAt : undefined,
       withFacts,
     });
     return decided.position;

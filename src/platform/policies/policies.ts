@@ -50,7 +50,11 @@ export class Policies {
     let position = 0;
     for (const [index, event] of recorded.events.entries()) {
       const causationId = recorded.eventIds[index];
-      const run = this.react(event, { ...context, causationId });
+      const run = this.react(event, {
+        ...context,
+        causationId,
+        triggeredAt: recorded.position,
+      });
       this.inline.set(causationId, {
         position: recorded.position,
         succeeded: run.then(

@@ -143,6 +143,7 @@ export class PolicyReactor {
       actor: event.metadata.actor,
       correlationId: event.metadata.correlationId,
       causationId: event.id,
+      triggeredAt: event.position,
       replayedAt: event.position,
     };
     for (let attempt = 1; !this.stopped && this.lease.held; attempt++) {

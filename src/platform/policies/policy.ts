@@ -7,8 +7,14 @@ export interface PolicyContext extends CommandContext {
   /** The trigger event's id. */
   causationId: string;
   /**
-   * Set when the reactor replays a recorded event: a follow-up must leave alone any stream changed
-   * after this position (it never re-grants DAP a customer removed since).
+   * The trigger's global position (run inline: that of the last event its command recorded). A
+   * follow-up is decided as of its trigger: what its streams recorded after this position happened
+   * after the trigger, however late the follow-up itself comes to append.
+   */
+  triggeredAt: number;
+  /**
+   * Set when the reactor replays a recorded event (its position): run inline, a revocation's steps
+   * see only their own request's writes since; replayed, they leave alone what others wrote since.
    */
   replayedAt?: number;
 }

@@ -137,6 +137,30 @@ describe('DapGrant decider', () => {
         .when(grantCommand('inv-1'), at(2 * DAY))
         .thenNothing();
     });
+
+    const decidedAfter = (since: { relationshipEnded: boolean; removedByCustomer: boolean }) => ({
+      ...grantCommand('inv-2'),
+      since,
+    });
+
+    it('R9, R8: a grant decided as of an acceptance grants nothing over an end of the relationship recorded after it', () => {
+      given(dapGrantDecider, granted())
+        .when(decidedAfter({ relationshipEnded: true, removedByCustomer: false }), at(DAY))
+        .thenNothing();
+    });
+
+    it('R12, R8: a grant decided as of an acceptance grants nothing over the customer’s removal recorded after it', () => {
+      given(dapGrantDecider, grantedThenRemoved())
+        .when(decidedAfter({ relationshipEnded: false, removedByCustomer: true }), at(2 * DAY))
+        .thenNothing();
+    });
+
+    it('R9, R10: a grant with nothing recorded after its acceptance grants, whatever came before it', () => {
+      const events = given(dapGrantDecider, grantedThenRemoved())
+        .when(decidedAfter({ relationshipEnded: false, removedByCustomer: false }), at(2 * DAY))
+        .events();
+      expect(events.map((event) => event.type)).toEqual(['DelegatedAdminGranted']);
+    });
   });
 
   describe('R9: the relationship’s end removes DAP', () => {

@@ -89,7 +89,7 @@ describe('PolicyReactor: every room’s follow-ups, from a checkpoint in the rea
 
   it('R7, R10: the rooms’ policies establish the relationship and grant DAP of an acceptance a crash left alone', async () => {
     await accept();
-    await runReactor(policiesOver(aggregates));
+    await runReactor(policiesOver(store, aggregates));
     expect((await store.readStream(relationshipStream)).map((event) => event.type)).toEqual([
       'RelationshipEstablished',
     ]);
@@ -105,7 +105,7 @@ describe('PolicyReactor: every room’s follow-ups, from a checkpoint in the rea
       failures-- > 0
         ? Promise.reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }))
         : append(...args);
-    const reactor = new PolicyReactor(store, readStore, policiesOver(aggregates));
+    const reactor = new PolicyReactor(store, readStore, policiesOver(store, aggregates));
     const started = reactor.start();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(reactor.status()).toMatchObject({
@@ -139,7 +139,7 @@ describe('PolicyReactor: every room’s follow-ups, from a checkpoint in the rea
 
   it('keeps its checkpoint in the read store, beside the projections’, when it stops', async () => {
     await accept();
-    await runReactor(policiesOver(aggregates));
+    await runReactor(policiesOver(store, aggregates));
     expect(
       readStore.get<{ position: number }>(
         "SELECT position FROM policy_checkpoints WHERE name = 'policies'",

@@ -19,6 +19,16 @@ export interface PairRelationship {
   establishedByInvitationId?: string;
 }
 
+/**
+ * What the pair's streams recorded after an acceptance, read by the policy on every attempt: a grant
+ * decided as of the acceptance must undo neither an end of the relationship that came after it
+ * (R9) nor the customer's removal of DAP (R12).
+ */
+export interface PairChangesSince {
+  relationshipEnded: boolean;
+  removedByCustomer: boolean;
+}
+
 export type DapGrantCommand =
   | {
       /** Issued when a customer accepts an invitation that includes DAP (R10, R8). */
@@ -28,6 +38,7 @@ export type DapGrantCommand =
       partnerName: string;
       customer: CustomerIdentity;
       relationship?: PairRelationship;
+      since?: PairChangesSince;
     }
   | {
       /** R9: ending the reseller relationship also removes the partner's DAP. */

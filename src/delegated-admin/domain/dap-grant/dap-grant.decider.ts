@@ -23,6 +23,8 @@ function grant(command: Of<'GrantDelegatedAdmin'>, state: DapGrantState): DapGra
   // R8: accepting another invitation with DAP renegotiates it, recorded while DAP is active too,
   // with the relationship it was decided in: an earlier end's removal spares it (below).
   if (state.grantedByInvitationIds.has(command.invitationId)) return [];
+  // R9, R12: an end or a removal recorded after the acceptance came after this grant.
+  if (command.since?.relationshipEnded || command.since?.removedByCustomer) return [];
   const { relationship } = command;
   const within = relationship?.active ? relationship.establishedByInvitationId : undefined;
   return [

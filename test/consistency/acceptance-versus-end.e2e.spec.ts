@@ -1,0 +1,167 @@
+import {
+  EVENT_STORE,
+  type EventStore,
+  type RecordedEvent,
+} from '../../src/platform/event-store/event-store';
+import { PolicyReactor } from '../../src/platform/policies/policy.reactor';
+import { EsdbDouble } from '../support/esdb-double/esdb-double';
+import { describeOnBothStores, removeDataDir, startApp, type TestApp } from '../support/app';
+import { eventually } from '../support/eventually';
+import type { Answer } from '../support/revoke-before-append';
+import { people } from '../support/tenants';
+
+const REQUEST = `mutation { requestResellerRelationship(input: { customerDomain: "fabrikam.onmicrosoft.com", includeDelegatedAdmin: true }) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { relationshipActive delegatedAdmin { status } } }`;
+const END = `mutation { endResellerRelationship(customerTenantId: "fabrikam") { tenantId } }`;
+const REMOVE_DAP = `mutation { removeDelegatedAdminPrivileges(partnerTenantId: "contoso-partners", confirm: true) { delegatedAdmin { status } } }`;
+const PARTNERS = `{ partnerRelationships { partnerTenantId relationshipActive delegatedAdmin { status } } }`;
+const FOLLOW_UPS = `{ followUpStatus { lag refused retrying { type } } }`;
+
+const PAIR = 'contoso-partners_fabrikam';
+const FOLLOW_UP_EVENTS = [
+  'RelationshipEstablished',
+  'DelegatedAdminGranted',
+  'DelegatedAdminRemoved',
+];
+
+/**
+ * An acceptance's follow-ups (the relationship, R7; its DAP, R10) are decided as of the acceptance:
+ * whatever the pair's streams recorded after it, an end of the relationship included, happened
+ * after it, whenever the follow-ups themselves come to append.
+ */
+describeOnBothStores('an acceptance and an end of the relationship racing', (onEsdb) => {
+  let double: EsdbDouble | undefined;
+  let app: TestApp;
+  let ann: string;
+  let fay: string;
+  const env = (): Record<string, string> => (double ? { EVENTSTORE_URL: double.url } : {});
+  const eventStore = () => app.app.get<EventStore>(EVENT_STORE);
+
+  beforeEach(async () => {
+    double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
+    app = await startApp({ env: env() });
+    [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
+    const invitation = await app.gql(ann, REQUEST);
+    const accepted = await app.gql(fay, ACCEPT, {
+      id: invitation.data.requestResellerRelationship.id,
+    });
+    expect(accepted.errors).toBeUndefined();
+  });
+  afterEach(async () => {
+    await app.close();
+    await double?.stop();
+    removeDataDir(app.dataDir);
+  });
+
+  const invite = async (): Promise<string> =>
+    (await app.gql(ann, REQUEST)).data.requestResellerRelationship.id as string;
+  const types = async (streamId: string) =>
+    (await eventStore().readStream(streamId)).map((event: RecordedEvent) => event.type);
+  const partnerRelationships = async () =>
+    (await app.gql(fay, PARTNERS)).data.partnerRelationships as unknown[];
+
+  /**
+   * Accepts invitation `id`; once its acceptance is appended, `meanwhile` runs to its answer. The
+   * reactor is stopped first, as if behind: the acceptance's own run of its follow-ups decides.
+   */
+  async function acceptThen(id: string, meanwhile: () => Promise<Answer>): Promise<Answer> {
+    await app.app.get(PolicyReactor).stop();
+    const store = eventStore();
+    const append = store.append.bind(store);
+    let interleaved: Answer | undefined;
+    store.append = async (streamId, events, expected) => {
+      const appended = await append(streamId, events, expected);
+      if (!interleaved && events.some((event) => event.type === 'InvitationAccepted')) {
+        interleaved = await meanwhile();
+      }
+      return appended;
+    };
+    try {
+      const answer = await app.gql(fay, ACCEPT, { id });
+      expect(interleaved?.errors).toBeUndefined();
+      return answer;
+    } finally {
+      store.append = append;
+    }
+  }
+
+  it('R7, R9, R8: an invitation accepted while the relationship is active, then the relationship ended before the acceptance’s follow-ups ran: the relationship stays ended, DAP removed', async () => {
+    const id = await invite();
+    const accepted = await acceptThen(id, () => app.gql(ann, END));
+    expect(accepted.errors).toBeUndefined();
+    expect(accepted).toMatchObject({
+      data: {
+        acceptResellerInvitation: {
+          relationshipActive: false,
+          delegatedAdmin: { status: 'REMOVED' },
+        },
+      },
+    });
+
+    expect((await types(`relationship-${PAIR}`)).at(-1)).toBe('RelationshipEnded');
+    expect((await types(`dapgrant-${PAIR}`)).at(-1)).toBe('DelegatedAdminRemoved');
+    expect(await partnerRelationships()).toEqual([]);
+  });
+
+  it('R8, R12: an invitation with DAP accepted while DAP is active, then DAP removed by the customer before the acceptance’s follow-ups ran: DAP stays removed', async () => {
+    const id = await invite();
+    const accepted = await acceptThen(id, () => app.gql(fay, REMOVE_DAP));
+    console.log(JSON.stringify(accepted), await types(`dapgrant-${PAIR}`));
+    expect(accepted.data.acceptResellerInvitation).toEqual({
+      relationshipActive: true,
+      delegatedAdmin: { status: 'REMOVED' },
+    });
+
+    expect((await types(`dapgrant-${PAIR}`)).slice(-2)).toEqual([
+      'DelegatedAdminGranted',
+      'DelegatedAdminRemoved',
+    ]);
+    expect(await partnerRelationships()).toEqual([
+      {
+        partnerTenantId: 'contoso-partners',
+        relationshipActive: true,
+        delegatedAdmin: { status: 'REMOVED' },
+      },
+    ]);
+  });
+
+  it('R9, R7, R10: an end and then a re-acceptance with DAP, both of whose follow-ups failed, finished by the reactor after a restart: the relationship is re-established with DAP active', async () => {
+    await app.app.get(PolicyReactor).stop();
+    const store = eventStore();
+    const append = store.append.bind(store);
+    store.append = (streamId, events, expected) =>
+      events.some((event) => FOLLOW_UP_EVENTS.includes(event.type))
+        ? Promise.reject(new Error('disk I/O error'))
+        : append(streamId, events, expected);
+    try {
+      await app.gql(ann, END);
+      await app.gql(fay, ACCEPT, { id: await invite() });
+    } finally {
+      store.append = append;
+    }
+    expect((await types(`relationship-${PAIR}`)).at(-1)).toBe('RelationshipEnded');
+
+    const { dataDir } = app;
+    await app.close();
+    app = await startApp({ dataDir, env: env() });
+    [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
+    const opal = await app.token(people.opal);
+    await eventually(async () => (await app.gql(opal, FOLLOW_UPS)).data.followUpStatus.lag === 0);
+
+    expect((await types(`relationship-${PAIR}`)).slice(-2)).toEqual([
+      'RelationshipEnded',
+      'RelationshipEstablished',
+    ]);
+    expect((await types(`dapgrant-${PAIR}`)).slice(-2)).toEqual([
+      'DelegatedAdminRemoved',
+      'DelegatedAdminGranted',
+    ]);
+    expect(await partnerRelationships()).toEqual([
+      {
+        partnerTenantId: 'contoso-partners',
+        relationshipActive: true,
+        delegatedAdmin: { status: 'ACTIVE' },
+      },
+    ]);
+  });
+});
