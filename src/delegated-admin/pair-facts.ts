@@ -1,6 +1,7 @@
 import type { PairSnapshot } from '../platform/domain/revocation-fences';
 import type { PairChangesSince, PairRelationship } from './domain/dap-grant/commands';
-import type { EventStore, RecordedEvent } from '../platform/event-store/event-store';
+import type { EventStore } from '../platform/event-store/event-store';
+import { recordedAfter } from '../platform/event-store/recorded-after';
 import { domainEventOf } from '../platform/event-store/unreadable-events';
 import { dapGrantDecider } from './domain/dap-grant/dap-grant.decider';
 import { relationshipDecider } from '../invitations/domain/relationship.decider';
@@ -41,30 +42,6 @@ export async function pairRelationship(
     relationshipDecider,
   );
   return { active: state.active, establishedByInvitationId: state.establishedByInvitationId };
-}
-
-/** Events of `streamId` after global `position`, newest first, read backwards a page at a time. */
-async function recordedAfter(
-  store: EventStore,
-  streamId: string,
-  position: number,
-): Promise<RecordedEvent[]> {
-  const page = 50;
-  const after: RecordedEvent[] = [];
-  for (let from: number | undefined; ;) {
-    const events = await store.readStream(streamId, {
-      direction: 'backwards',
-      maxCount: page,
-      ...(from === undefined ? {} : { fromRevision: from }),
-    });
-    for (const event of events) {
-      if (event.position <= position) return after;
-      after.push(event);
-    }
-    const oldest = events.at(-1);
-    if (events.length < page || !oldest || oldest.revision === 0) return after;
-    from = oldest.revision - 1;
-  }
 }
 
 /** Whether the pair's relationship ended, or its customer removed DAP, after global `position`. */

@@ -7,6 +7,8 @@ import { RemoveDelegatedAdminPrivileges } from '../delegated-admin/remove-delega
 import type { DomainEvent } from '../events';
 import { DomainError } from '../platform/domain/domain-error';
 import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store';
+import { recordedAfter } from '../platform/event-store/recorded-after';
+import { domainEventOf } from '../platform/event-store/unreadable-events';
 import { streamIds } from '../platform/domain/streams';
 import { AsPolicy, type Policy, type PolicyContext } from '../platform/policies/policy';
 import { ReadSide } from '../platform/read-store/read-side';
@@ -26,8 +28,10 @@ const alreadyGone = (error: unknown): boolean =>
  * is idempotent: GDAP and DAP are revocations (fenced first, revocations.ts) that find nothing left
  * to end once ended; the Azure role assignments of the partner's groups are removed per
  * subscription, as its stream holds them then.
- * Replayed, it leaves alone what changed since the request (a grant the customer gave again):
- * GDAP relationships approved after it, and a DAP or subscription stream someone else wrote after it.
+ * It leaves alone a grant the customer gave again after the request: GDAP relationships approved
+ * after it, a subscription role it gave the partner's groups after it, and (replayed) a DAP stream
+ * someone else wrote after it. The partner's own changes meanwhile, made with what it still held
+ * (after a crash, until the restart finishes), are ended with the rest.
  */
 @Injectable()
 @AsPolicy()
@@ -99,7 +103,6 @@ export class RevokePartnerAccessPolicy implements Policy {
     const positions: number[] = [];
     for (const { subscriptionId } of this.subscriptions.allOf(partnerTenantId, customerTenantId)) {
       const streamId = streamIds.subscription(subscriptionId);
-      if (await this.changedByOthers(streamId, context)) continue;
       positions.push(
         await this.commandBus
           .execute(
@@ -108,6 +111,7 @@ export class RevokePartnerAccessPolicy implements Policy {
               actor: context.actor,
               subscriptionId,
               partnerTenantId,
+              keepAssignmentIds: await this.customerGrantsSince(streamId, context),
             }),
           )
           .then(({ position }) => position, this.goneFrom(streamId)),
@@ -127,6 +131,20 @@ export class RevokePartnerAccessPolicy implements Policy {
       const [last] = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
       return last?.position ?? 0;
     };
+  }
+
+  /** The role assignments the customer (another request of it) made on `streamId` since the request. */
+  private async customerGrantsSince(streamId: string, context: PolicyContext): Promise<string[]> {
+    const since = await recordedAfter(this.store, streamId, context.triggeredAt);
+    return since.flatMap((recorded) => {
+      const event = domainEventOf(recorded);
+      const byCustomer =
+        recorded.metadata.actor.tenantId === context.actor.tenantId &&
+        recorded.metadata.correlationId !== context.correlationId;
+      return event?.type === 'SubscriptionRoleAssigned' && byCustomer
+        ? [event.data.assignmentId]
+        : [];
+    });
   }
 
   /**

@@ -20,6 +20,8 @@ const ASSIGN = `mutation ($id: ID!) { createDelegatedAdminAccessAssignment(input
 const LIST = `{ delegatedAdminRelationships { nodes { status accessAssignments { status } } } }`;
 const PREVIEW = `{ previewRevokePartnerAccess(partnerTenantId: "contoso-partners") { grants { kind endsOnRevoke } } }`;
 const REVOKE = `mutation { revokePartnerAccess(partnerTenantId: "contoso-partners", confirm: true) { grants { kind } } }`;
+const ASSIGN_ROLE = `mutation ($id: ID!, $group: PartnerGroup!, $role: AzureRole!) { assignSubscriptionRole(input: { subscriptionId: $id, principal: { kind: PARTNER_GROUP, partnerTenantId: "contoso-partners", group: $group }, role: $role }) { id } }`;
+const ASSIGNMENTS = `{ azureSubscriptionsConnection(customerTenantId: "fabrikam") { nodes { roleAssignments { role principal { partnerTenantId group } } } } }`;
 const ACCESS = `{ effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam") { capabilities { role action allowed } } }`;
 
 /** The changes revokePartnerAccess records, one per grant it ends (R70). */
@@ -52,19 +54,24 @@ describeOnBothStores('revokePartnerAccess interrupted midway', (onEsdb) => {
     removeDataDir(app.dataDir);
   });
 
-  /** DAP, an Azure subscription the partner provisioned (Owner), and an active GDAP assignment. */
-  async function partnerWithEveryGrant(): Promise<void> {
+  /**
+   * DAP, an Azure subscription the partner provisioned (Owner), and an active GDAP assignment;
+   * resolves with the subscription's id.
+   */
+  async function partnerWithEveryGrant(): Promise<string> {
     const [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
     const invitation = await app.gql(ann, INVITE);
     await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id });
-    expect((await app.gql(ann, PROVISION)).errors).toBeUndefined();
+    const provisioned = await app.gql(ann, PROVISION);
+    expect(provisioned.errors).toBeUndefined();
+    const subscriptionId = provisioned.data.provisionAzureSubscription.id as string;
     const id = (await app.gql(ann, CREATE)).data.createDelegatedAdminRelationship.id;
     await app.gql(ann, REQUEST, { id });
     expect((await app.gql(fay, APPROVE, { id })).errors).toBeUndefined();
     expect((await app.gql(ann, ASSIGN, { id })).errors).toBeUndefined();
     for (let i = 0; i < 400; i++) {
       const [row] = (await app.gql(ann, LIST)).data.delegatedAdminRelationships.nodes;
-      if (row.accessAssignments[0].status === 'active') return;
+      if (row.accessAssignments[0].status === 'active') return subscriptionId;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     throw new Error('the assignment never became active');
@@ -134,4 +141,37 @@ describeOnBothStores('revokePartnerAccess interrupted midway', (onEsdb) => {
     },
     60_000,
   );
+
+  it('R70: stopped before the Azure role assignments; the partner’s own change there before the restart finishes is ended too, a role the customer gave its group again is left alone', async () => {
+    const subscriptionId = await partnerWithEveryGrant();
+    await app.app.get(PolicyReactor).stop();
+    const restore = crashBefore('subscription');
+    const [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
+    await app.gql(fay, REVOKE);
+    restore();
+    // The partner, still Owner there, changes the subscription before the restart finishes it;
+    // the customer grants the partner's Helpdesk Agents a role there again, on purpose.
+    const role = (group: string, role: string) => ({ id: subscriptionId, group, role });
+    const partners = await app.gql(ann, ASSIGN_ROLE, role('HELPDESK_AGENTS', 'READER'));
+    expect(partners.errors).toBeUndefined();
+    const customers = await app.gql(fay, ASSIGN_ROLE, role('HELPDESK_AGENTS', 'CONTRIBUTOR'));
+    expect(customers.errors).toBeUndefined();
+
+    const { dataDir } = app;
+    await app.close();
+    app = await startApp({ dataDir, env: env() });
+
+    const token = await app.token(people.fay);
+    const assignments = await app.gql(token, ASSIGNMENTS);
+    expect(assignments.data.azureSubscriptionsConnection.nodes).toEqual([
+      {
+        roleAssignments: [
+          {
+            role: 'CONTRIBUTOR',
+            principal: { partnerTenantId: 'contoso-partners', group: 'HELPDESK_AGENTS' },
+          },
+        ],
+      },
+    ]);
+  }, 60_000);
 });

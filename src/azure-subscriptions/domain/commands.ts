@@ -41,6 +41,8 @@ export type SubscriptionAccessChangeCommand =
       actor: Actor;
       subscriptionId: string;
       partnerTenantId: string;
+      /** Roles the customer gave the partner's groups again after it asked (R70: left alone). */
+      keepAssignmentIds?: readonly string[];
     }
   | { type: 'CancelAzureSubscription'; actor: Actor; subscriptionId: string };
 

@@ -225,7 +225,8 @@ function removeAssignment(
 
 /**
  * R70: decided on the stream as it is, not on a list read earlier, so an assignment the partner
- * made meanwhile (its Owner still held) is removed too, or its append fails behind this one.
+ * made meanwhile (its Owner still held) is removed too, or its append fails behind this one; only a
+ * role the customer gave the partner's groups again after asking is left alone.
  */
 function removePartnerAssignments(
   command: Of<'RemovePartnerRoleAssignments'>,
@@ -233,8 +234,10 @@ function removePartnerAssignments(
 ): SubscriptionRbacEvent[] {
   const subscription = visible(state, command.actor);
   assertMayManageAccess(command.actor, subscription);
+  const kept = new Set(command.keepAssignmentIds);
   return subscription.assignments
     .filter(({ principal }) => isGroupOf(command.partnerTenantId, principal))
+    .filter(({ assignmentId }) => !kept.has(assignmentId))
     .map((assignment) => removed(subscription, assignment));
 }
 

@@ -486,6 +486,27 @@ describe('SubscriptionRbac decider', () => {
         .thenThrows('FORBIDDEN', 'R24');
     });
 
+    it('R70: a role the customer gave the partner’s groups again after asking is left alone', () => {
+      const history = [
+        ...provisioned(),
+        roleAssigned('asg-given-again', contosoHelpdesks, 'READER'),
+      ];
+      const events = given(subscriptionRbacDecider, history)
+        .when(
+          {
+            type: 'RemovePartnerRoleAssignments',
+            actor: fabrikamAdmin,
+            subscriptionId: PROD,
+            partnerTenantId: CONTOSO,
+            keepAssignmentIds: ['asg-given-again'],
+          },
+          at(DAY),
+        )
+        .events();
+
+      expect(events).toEqual([roleRemoved(OWNER_ASSIGNMENT, contosoAdmins, 'OWNER')]);
+    });
+
     it('R9, R22: an id linked but never provisioned is voided once, and its provisioning is then refused; a provisioned one is left alone', () => {
       const voidIt: Command = {
         type: 'VoidUnfinishedProvisioning',

@@ -6,6 +6,7 @@ import {
   type RecordedEvent,
 } from '../../../src/platform/event-store/event-store';
 import type { Actor } from '../../../src/platform/domain/actor';
+import { recordedAfter } from '../../../src/platform/event-store/recorded-after';
 import { readContent, readMetadata } from '../../../src/platform/event-store/stored-content';
 import { newEvent, newEvents, newMetadata, newStreamId, testActor } from '../../support/events';
 
@@ -279,6 +280,25 @@ export function eventStoreContract(name: string, makeStore: MakeEventStore): voi
       it('reads an unknown stream as []', async () => {
         expect(await store.readStream(newStreamId())).toEqual([]);
         expect(await store.readStream(newStreamId(), { direction: 'backwards' })).toEqual([]);
+      });
+
+      it('recordedAfter: the events after a global position, newest first, across pages of 50', async () => {
+        const long = newStreamId();
+        await store.append(long, newEvents(60), 'no_stream');
+        await store.append(newStreamId(), newEvents(1), 'no_stream');
+        await store.append(long, newEvents(70), 59);
+        const all = await store.readStream(long);
+        const numbers = (events: RecordedEvent[]) => events.map((e) => e.revision);
+        const afterRevision = (revision: number) =>
+          recordedAfter(store, long, all[revision].position);
+
+        expect(numbers(await afterRevision(4))).toEqual(
+          Array.from({ length: 125 }, (_, i) => 129 - i),
+        );
+        expect(numbers(await afterRevision(128))).toEqual([129]);
+        expect(await afterRevision(129)).toEqual([]);
+        expect(numbers(await recordedAfter(store, long, 0))).toHaveLength(130);
+        expect(await recordedAfter(store, newStreamId(), 0)).toEqual([]);
       });
     });
 
