@@ -28,6 +28,7 @@ import { CustomersQueries } from '../../projections/delegated-admin/customers.qu
 import { InvitationsQueries } from '../../projections/invitations/invitations.queries';
 import { PartnerRelationship } from '../delegated-admin/customers-page/customer.types';
 import { toPartnerRelationship } from '../delegated-admin/customers-page/customer.mapper';
+import { invitationStatus } from './domain/invitation.decider';
 import { toInvitation } from './invitation.mapper';
 import {
   EditInvitationEmailInput,
@@ -58,7 +59,7 @@ export class InvitationsResolver {
     const given = input.customerTenantId ?? undefined;
     const tenantId = given?.trim() ? normaliseTenantId(given, 'customerTenantId') : given;
     const domain = input.customerDomain ?? undefined;
-    const intended = tenantId || domain ? { tenantId, domain } : null;
+    const intended = tenantId !== undefined || domain !== undefined ? { tenantId, domain } : null;
     const command = {
       type: 'RequestResellerRelationship',
       actor: caller.actor,
@@ -218,7 +219,11 @@ export class InvitationsResolver {
             }
           : null,
       acceptedBy: row.outcome === 'ACCEPTED' ? row.customer_tenant_id : null,
-      pending: row.outcome === 'PENDING',
+      pending:
+        invitationStatus(
+          { outcome: row.outcome, expiresAt: new Date(row.expires_at) },
+          this.readSide.now(),
+        ) === 'PENDING',
     });
   }
 

@@ -95,6 +95,22 @@ describe('reseller invitations over GraphQL', () => {
     expect(await eventCount()).toBe(before);
   });
 
+  it.each([
+    ['customerTenantId', { customerTenantId: '' }],
+    ['customerDomain', { customerDomain: '' }],
+  ])(
+    'R4: an empty %s is refused as blank, never taken for omitted (an invitation any customer could accept)',
+    async (field, input) => {
+      const before = await eventCount();
+      const refused = await app.gql(ann, REQUEST, { input });
+      expect(refused.errors?.[0]).toMatchObject({
+        message: `${field} cannot be blank; omit it to let any customer accept.`,
+        extensions: { code: 'INVALID_INPUT', rule: 'R4' },
+      });
+      expect(await eventCount()).toBe(before);
+    },
+  );
+
   it('R2: includeDelegatedAdmin given as null, as a nullable variable, is as if omitted: with DAP', async () => {
     const answer = await app.gql(
       ann,
@@ -169,14 +185,24 @@ describe('reseller invitations over GraphQL', () => {
     expect(refused.errors?.[0].extensions).toEqual({ code: 'PRECONDITION_FAILED', rule: 'R6' });
   });
 
-  it('R6: an invitation expires after INVITATION_TTL_DAYS and then reads as EXPIRED', async () => {
+  it('R6, R4: an invitation expires after INVITATION_TTL_DAYS and then reads as EXPIRED; open to all, it is then shown to its partner only, as a cancelled one', async () => {
     const invitation = (await app.gql(ann, REQUEST, { input: {} })).data
       .requestResellerRelationship;
+    const byId = 'query ($id: ID!) { invitation(id: $id) { id status } }';
+    expect((await app.gql(fay, byId, { id: invitation.id })).data.invitation).toEqual({
+      id: invitation.id,
+      status: 'PENDING',
+    });
     app.clock.advance(90 * 24 * 3600 * 1000);
     const expired = await app.gql(ann, 'query { invitations(status: EXPIRED) { id status } }');
     expect(expired.data.invitations).toContainEqual({ id: invitation.id, status: 'EXPIRED' });
     const refused = await app.gql(fay, ACCEPT, { id: invitation.id });
     expect(refused.errors?.[0].extensions).toEqual({ code: 'PRECONDITION_FAILED', rule: 'R6' });
+    expect((await app.gql(fay, byId, { id: invitation.id })).data.invitation).toBeNull();
+    expect((await app.gql(ann, byId, { id: invitation.id })).data.invitation).toEqual({
+      id: invitation.id,
+      status: 'EXPIRED',
+    });
   });
 
   it('R7: 20 customers accepting 20 invitations concurrently all appear on the Customers page', async () => {
