@@ -169,13 +169,18 @@ function register(
   ];
 }
 
+/** A cancelled subscription's access is closed with it: its assignments change no more. */
+function assertNotCancelled(subscription: Existing): void {
+  if (subscription.cancelled) throw preconditionFailed('R20', 'This subscription is cancelled.');
+}
+
 function assign(
   command: Of<'AssignSubscriptionRole'>,
   state: SubscriptionRbacState,
 ): SubscriptionRbacEvent[] {
   const subscription = visible(state, command.actor);
   assertMayManageAccess(command.actor, subscription);
-  if (subscription.cancelled) throw preconditionFailed('R20', 'This subscription is cancelled.');
+  assertNotCancelled(subscription);
   const principal = validPrincipal(command.principal);
   const existing = subscription.assignments.find(
     (a) => a.role === command.role && samePrincipal(a.principal, principal),
@@ -218,6 +223,7 @@ function removeAssignment(
 ): SubscriptionRbacEvent[] {
   const subscription = visible(state, command.actor);
   assertMayManageAccess(command.actor, subscription);
+  assertNotCancelled(subscription);
   const assignment = subscription.assignments.find((a) => a.assignmentId === command.assignmentId);
   if (!assignment) throw notFound('No such role assignment on this subscription.');
   return [removed(subscription, assignment)];

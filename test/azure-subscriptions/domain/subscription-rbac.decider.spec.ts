@@ -1308,6 +1308,22 @@ describe('SubscriptionRbac decider', () => {
           .when(cancel(actor), at(2 * DAY))
           .thenThrows('PRECONDITION_FAILED', 'R9');
       });
+
+      it.each([
+        ['the customer’s Global admin', fabrikamAdmin],
+        ['the partner, still Owner there', contosoAdmin],
+      ])(
+        'R20, R24: on a cancelled subscription %s may neither remove nor add a role assignment: its access is closed with it',
+        (_who, actor) => {
+          const history = [...provisioned(), cancelled];
+          given(subscriptionRbacDecider, history)
+            .when(unassign(actor, OWNER_ASSIGNMENT), at(2 * DAY))
+            .thenThrows('PRECONDITION_FAILED', 'R20');
+          given(subscriptionRbacDecider, history)
+            .when(assign(actor, userPrincipal('olga'), 'READER'), at(2 * DAY))
+            .thenThrows('PRECONDITION_FAILED', 'R20');
+        },
+      );
     });
   });
 });
