@@ -138,7 +138,7 @@ export class AuditResolver {
   }
 
   @Query(() => [HistoryEvent], {
-    description: `R43: one aggregate’s events in order, each with its state after; NOT_FOUND unless the caller may read them (R42). An event the caller could not read in auditLog shows no actor (R42); in a stream of several tenants (a partner’s GDAP stream, a customer’s Autopilot stream) an event naming another tenant of the caller’s kind is left out, and the state from it on; a fence written for a partner does not make it a reader. A long stream is read a window at a time: from \`fromRevision\` (default 0), at most \`maxCount\` events (1 to ${HISTORY_MAX_COUNT}; default: to the end); an answer that would pass GRAPHQL_MAX_RESPONSE_BYTES is refused with RESPONSE_TOO_LARGE naming the revision it passed it at. Who may read is judged by the events up to the window’s end.`,
+    description: `R43: one aggregate’s events in order, each with its state after; NOT_FOUND unless the caller may read them (R42). An event the caller could not read in auditLog shows no actor (R42); in a stream of several tenants (a partner’s GDAP stream, a customer’s Autopilot stream) an event naming another tenant of the caller’s kind is left out, and the state from it on, as is, to a partner, an event of a subscription’s stream naming no partner (the customer’s own access, R23); a fence written for a partner does not make it a reader. A long stream is read a window at a time: from \`fromRevision\` (default 0), at most \`maxCount\` events (1 to ${HISTORY_MAX_COUNT}; default: to the end); an answer that would pass GRAPHQL_MAX_RESPONSE_BYTES is refused with RESPONSE_TOO_LARGE naming the revision it passed it at. Who may read is judged by the events up to the window’s end.`,
   })
   async history(
     @CurrentActor() actor: Actor,
@@ -150,7 +150,7 @@ export class AuditResolver {
       throw invalidInput(`${quote(streamId)} is not a stream name (category-id).`);
     }
     const window = historyWindow(fromRevision, maxCount);
-    const anotherTenants = (parties: StreamParties) => isAnotherTenants(actor, parties);
+    const anotherTenants = (parties: StreamParties) => isAnotherTenants(actor, parties, streamId);
     const mayRead = (readers: StreamParties[]) =>
       readers.length > 0 && mayReadStream(actor, readers);
     const { items, readers } = await readHistory(

@@ -123,6 +123,37 @@ describe('history, asOf and live audit entries over GraphQL', () => {
     expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
+  it('R42, R17, R23: a subscription’s history shows a partner its own groups’ events only, never the customer’s own access', async () => {
+    const registered = await app.gql(
+      fay,
+      `mutation { registerAzureSubscription(input: { displayName: "Own" }) { id } }`,
+    );
+    const id = registered.data.registerAzureSubscription.id as string;
+    const assign = (principal: string, role: string) =>
+      app.gql(
+        fay,
+        `mutation { assignSubscriptionRole(input: { subscriptionId: "${id}", principal: ${principal}, role: ${role} }) { id } }`,
+      );
+    const partnerGroup = `{ kind: PARTNER_GROUP, partnerTenantId: "contoso-partners", group: HELPDESK_AGENTS }`;
+    expect((await assign(partnerGroup, 'READER')).errors).toBeUndefined();
+    expect(
+      (await assign(`{ kind: CUSTOMER_USER, userId: "cfo" }`, 'OWNER')).errors,
+    ).toBeUndefined();
+
+    const customers = await app.gql(fay, HISTORY, { id: `subscription-${id}` });
+    expect(customers.data.history.map((event: { type: string }) => event.type)).toEqual([
+      'AzureSubscriptionRegistered',
+      'SubscriptionRoleAssigned',
+      'SubscriptionRoleAssigned',
+    ]);
+    const partners = await app.gql(ann, HISTORY, { id: `subscription-${id}` });
+    expect(partners.errors).toBeUndefined();
+    expect(partners.data.history).toEqual([
+      expect.objectContaining({ type: 'SubscriptionRoleAssigned', stateAfter: null }),
+    ]);
+    expect(JSON.stringify(partners.data)).not.toContain('cfo');
+  });
+
   it('R43: asOf shows both pages as they stood at that moment', async () => {
     const partners = async (asOf?: string) =>
       (await app.gql(fay, PARTNERS, { asOf })).data.partnerRelationships;

@@ -150,6 +150,17 @@ describe('disclosure: answers tell callers no more than R42 and R17 let them see
   });
 
   it('R42, R43: in a stream of one pair, the partner reads the customer’s acts too (no actor), with the state', async () => {
+    const history = await app.gql(
+      ann,
+      'query ($id: String!) { history(streamId: $id) { type actor { userId } stateAfter } }',
+      { id: 'relationship-contoso-partners_fabrikam' },
+    );
+    const events = history.data.history as { type: string; actor: unknown; stateAfter: unknown }[];
+    expect(events[0]).toMatchObject({ type: 'RelationshipEstablished', actor: null });
+    expect(events.every((event) => event.stateAfter !== null)).toBe(true);
+  });
+
+  it('R42, R23: in a subscription’s stream, the partner reads its own groups’ events only, never the customer’s own access', async () => {
     const provisioned = await app.gql(
       ann,
       `mutation { provisionAzureSubscription(input: { customerTenantId: "fabrikam", displayName: "Shared" }) { id } }`,
@@ -164,12 +175,15 @@ describe('disclosure: answers tell callers no more than R42 and R17 let them see
     expect(assigned.errors).toBeUndefined();
     const history = await app.gql(
       ann,
-      'query ($id: String!) { history(streamId: $id) { type actor { userId } stateAfter } }',
+      'query ($id: String!) { history(streamId: $id) { type data stateAfter } }',
       { id: `subscription-${subscriptionId}` },
     );
-    const events = history.data.history as { actor: unknown; stateAfter: unknown }[];
-    expect(events.length).toBeGreaterThanOrEqual(2);
-    expect(events.at(-1)?.actor).toBeNull();
+    const events = history.data.history as { type: string; stateAfter: unknown }[];
+    expect(events.map((event) => event.type)).toEqual([
+      'AzureSubscriptionProvisioned',
+      'SubscriptionRoleAssigned',
+    ]);
     expect(events.every((event) => event.stateAfter !== null)).toBe(true);
+    expect(JSON.stringify(events)).not.toContain('bob');
   });
 });

@@ -5,6 +5,7 @@ import {
   isPartnerUser,
 } from '../../platform/domain/actor';
 import { forbidden } from '../../platform/domain/domain-error';
+import { SUBSCRIPTION_CATEGORY, streamCategory } from '../../platform/domain/streams';
 
 /** Which audit entries a caller may read (R42), in a form both SQL and memory can apply. */
 export type AuditScope =
@@ -101,12 +102,16 @@ export function mayReadStream(actor: Actor, parties: readonly StreamParties[]): 
  * it names another customer than the caller's (for a customer's Global admin) or another partner
  * (for a partner user). A stream may hold several tenants' events (a partner's GDAP stream, every
  * customer's; a customer's Autopilot stream, several partners' profiles and fences): such an event
- * is left out of the caller's history, and so is the state from it on, which holds its part.
+ * is left out of the caller's history, and so is the state from it on, which holds its part. A
+ * subscription's stream holds the customer's own access too (its registration, its users' roles):
+ * to a partner, an event there naming no partner is the customer's, as azureSubscriptions shows a
+ * partner its own groups' role assignments only (R17, R23).
  */
-export function isAnotherTenants(actor: Actor, party: StreamParties): boolean {
+export function isAnotherTenants(actor: Actor, party: StreamParties, streamId: string): boolean {
   if (isOperator(actor)) return false;
   if (isCustomerGlobalAdmin(actor)) {
     return party.customerTenantId !== null && party.customerTenantId !== actor.tenantId;
   }
-  return party.partnerTenantId !== null && party.partnerTenantId !== actor.tenantId;
+  if (party.partnerTenantId === null) return streamCategory(streamId) === SUBSCRIPTION_CATEGORY;
+  return party.partnerTenantId !== actor.tenantId;
 }

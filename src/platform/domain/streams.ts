@@ -23,13 +23,16 @@ export const singleStream = (category: string, id: string): string => `${categor
 export const pairStream = (category: string, first: string, second: string): string =>
   `${category}-${segment(first)}_${segment(second)}`;
 
+/** A subscription's stream: its role assignments, the customer's own among them. */
+export const SUBSCRIPTION_CATEGORY = 'subscription';
+
 export const streamIds = {
   invitation: (invitationId: string) => singleStream('invitation', invitationId),
   relationship: (partnerTenantId: string, customerTenantId: string) =>
     pairStream('relationship', partnerTenantId, customerTenantId),
   dapGrant: (partnerTenantId: string, customerTenantId: string) =>
     pairStream('dapgrant', partnerTenantId, customerTenantId),
-  subscription: (subscriptionId: string) => singleStream('subscription', subscriptionId),
+  subscription: (subscriptionId: string) => singleStream(SUBSCRIPTION_CATEGORY, subscriptionId),
   serviceRequests: (partnerTenantId: string, customerTenantId: string) =>
     pairStream('servicerequests', partnerTenantId, customerTenantId),
   autopilot: (customerTenantId: string) => singleStream('autopilot', customerTenantId),
