@@ -11,7 +11,9 @@ import { loadPairSnapshot } from '../delegated-admin/pair-facts';
  * one stream every Autopilot change of the tenant is appended to. It adds only what it reads
  * elsewhere: a partner's relationship and DAP from the pair's streams (the decider sees them
  * behind the fences revocations set in the registry, so a revocation that lands meanwhile makes
- * the append fail, and the request is decided again) and the policy in force.
+ * the append fail, and the request is decided again, on the pair read again: a fence whose
+ * revocation lost its race no longer holds once the pair's stream has moved on) and the policy in
+ * force.
  */
 export async function decideOnRegistry(
   aggregates: AggregateStore,
@@ -20,17 +22,20 @@ export async function decideOnRegistry(
   command: RegistryAddress & AutopilotRequest,
 ): Promise<CommandOutcome> {
   const { actor, customerTenantId } = command;
-  const pair =
-    actor.tenantKind === 'partner'
-      ? await loadPairSnapshot(aggregates, actor.tenantId, customerTenantId)
-      : null;
+  const withPair = async <Decided>(decided: Decided) => ({
+    ...decided,
+    pair:
+      actor.tenantKind === 'partner'
+        ? await loadPairSnapshot(aggregates, actor.tenantId, customerTenantId)
+        : null,
+  });
   const { position } = await aggregates.decide(
     streamIds.autopilot(customerTenantId),
     autopilotRegistryDecider,
-    { ...command, pair, policy },
+    await withPair({ ...command, policy }),
     context,
     // Every Autopilot command of the tenant, partners' and the customer's, shares this stream.
-    { takeTurns: true },
+    { takeTurns: true, withFacts: withPair },
   );
   return { position };
 }
