@@ -22,6 +22,7 @@ import {
   samePrincipal,
 } from './azure-roles';
 import { isPrintable, showsAnything } from '../../platform/domain/printable-text';
+import { isSystemTenantId } from '../../platform/domain/ids';
 import type { SubscriptionRbacCommand } from './commands';
 import type { RoleAssignment, SubscriptionRbacEvent } from './events';
 
@@ -61,19 +62,23 @@ function visible(state: SubscriptionRbacState, actor: Actor): Existing {
 
 const PARTNER_GROUPS: readonly string[] = ['ADMIN_AGENTS', 'HELPDESK_AGENTS'];
 
-function validPrincipal(principal: Principal): Principal {
+/** A principal as assigned on `customerTenantId`'s subscription: a partner group names a partner. */
+function validPrincipal(principal: Principal, customerTenantId: string): Principal {
   if (principal.kind === 'PARTNER_GROUP') {
-    if (!principal.partnerTenantId?.trim() || !PARTNER_GROUPS.includes(principal.group)) {
+    const partnerTenantId = principal.partnerTenantId?.trim();
+    if (!partnerTenantId || !PARTNER_GROUPS.includes(principal.group)) {
       throw invalidInput(
         'A PARTNER_GROUP principal needs partnerTenantId and a group (ADMIN_AGENTS or HELPDESK_AGENTS).',
         'R20',
       );
     }
-    return {
-      kind: 'PARTNER_GROUP',
-      partnerTenantId: principal.partnerTenantId.trim(),
-      group: principal.group,
-    };
+    if (partnerTenantId === customerTenantId || isSystemTenantId(partnerTenantId)) {
+      throw invalidInput(
+        'A PARTNER_GROUP principal names a partner’s tenant: not this customer’s own, nor the product’s (operator, partner-ledger).',
+        'R20',
+      );
+    }
+    return { kind: 'PARTNER_GROUP', partnerTenantId, group: principal.group };
   }
   if (principal.kind !== 'CUSTOMER_USER') {
     throw invalidInput('A principal is a PARTNER_GROUP or a CUSTOMER_USER.', 'R20');
@@ -181,7 +186,7 @@ function assign(
   const subscription = visible(state, command.actor);
   assertMayManageAccess(command.actor, subscription);
   assertNotCancelled(subscription);
-  const principal = validPrincipal(command.principal);
+  const principal = validPrincipal(command.principal, subscription.customerTenantId);
   const existing = subscription.assignments.find(
     (a) => a.role === command.role && samePrincipal(a.principal, principal),
   );

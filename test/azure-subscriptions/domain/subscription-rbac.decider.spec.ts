@@ -399,6 +399,18 @@ describe('SubscriptionRbac decider', () => {
       ['PARTNER_GROUP without group', { kind: 'PARTNER_GROUP', partnerTenantId: CONTOSO }],
       ['CUSTOMER_USER without userId', { kind: 'CUSTOMER_USER' }],
       ['CUSTOMER_USER with a blank userId', { kind: 'CUSTOMER_USER', userId: ' \t ' }],
+      [
+        'PARTNER_GROUP of the customer’s own tenant',
+        { kind: 'PARTNER_GROUP', partnerTenantId: FABRIKAM, group: 'ADMIN_AGENTS' },
+      ],
+      [
+        'PARTNER_GROUP of the Operator’s tenant',
+        { kind: 'PARTNER_GROUP', partnerTenantId: 'operator', group: 'ADMIN_AGENTS' },
+      ],
+      [
+        'PARTNER_GROUP of the product’s own tenant',
+        { kind: 'PARTNER_GROUP', partnerTenantId: 'partner-ledger', group: 'HELPDESK_AGENTS' },
+      ],
     ])('R20: a %s is invalid input', (_what, principal) => {
       given(subscriptionRbacDecider, registered())
         .when(assign(fabrikamAdmin, principal as unknown as Principal, 'READER'), at(DAY))
