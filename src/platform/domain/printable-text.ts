@@ -10,8 +10,17 @@ const INVISIBLE = /\p{Cf}/gu;
 /** `value` as a reader sees it: without its invisible format characters (for "same name?"). */
 export const asSeen = (value: string): string => value.replace(INVISIBLE, '');
 
-/** Whether `value` shows anything at all: not only spaces and invisible format characters. */
-export const showsAnything = (value: string): boolean => /\S/u.test(asSeen(value));
+/**
+ * What shows nothing on its own: marks with nothing to mark (variation selectors among them), and
+ * the Hangul fillers and the braille blank, drawn as space.
+ */
+const BLANK = /[\p{M}\u115f\u1160\u3164\uffa0\u2800]/gu;
+
+/**
+ * Whether `value` shows anything at all: not only spaces, invisible format characters and blanks.
+ */
+export const showsAnything = (value: string): boolean =>
+  /\S/u.test(asSeen(value).replace(BLANK, ''));
 
 /**
  * Whether `value` holds no control or text-direction character: what a name shown to another

@@ -54,7 +54,7 @@ export const serviceRequestsDecider: Decider<
     if (!showsAnything(title) || title.length > TITLE_MAX) {
       throw invalidInput(`A service request needs a title of 1 to ${TITLE_MAX} characters.`);
     }
-    if (!description || description.length > DESCRIPTION_MAX) {
+    if (!showsAnything(description) || description.length > DESCRIPTION_MAX) {
       throw invalidInput(
         `A service request needs a description of 1 to ${DESCRIPTION_MAX} characters.`,
       );
