@@ -1,10 +1,7 @@
 import { type Actor, partnerSeenBy } from '../platform/domain/actor';
-import { isGroupOf, type Principal as DomainPrincipal } from './domain/azure-roles';
+import { assignmentSeenBy } from './domain/azure-roles';
 import type { SubscriptionView } from '../../projections/azure-subscriptions/subscriptions.queries';
 import { type AzureSubscription, PartnerGroup, PrincipalKind } from './subscription.types';
-
-const visibleTo = (viewer: Actor) => (principal: DomainPrincipal) =>
-  viewer.tenantKind !== 'partner' || isGroupOf(viewer.tenantId, principal);
 
 /** R17: a partner is told who provisioned a subscription only when it did (else: none said). */
 export function toAzureSubscription(view: SubscriptionView, viewer: Actor): AzureSubscription {
@@ -15,7 +12,7 @@ export function toAzureSubscription(view: SubscriptionView, viewer: Actor): Azur
     provisionedByPartnerTenantId: partnerSeenBy(viewer, view.provisionedByPartnerTenantId),
     cancelled: view.cancelled,
     roleAssignments: view.assignments
-      .filter((assignment) => visibleTo(viewer)(assignment.principal))
+      .filter((assignment) => assignmentSeenBy(viewer, assignment.principal))
       .map(({ assignmentId, role, roleDefinitionId, principal }) => ({
         id: assignmentId,
         role,

@@ -50,6 +50,12 @@ export const isGroupOf = (
 ): principal is Extract<Principal, { kind: 'PARTNER_GROUP' }> =>
   principal.kind === 'PARTNER_GROUP' && principal.partnerTenantId === partnerTenantId;
 
+/** R17, R23: a partner sees its own groups' role assignments only; the customer and Operator all. */
+export const assignmentSeenBy = (
+  viewer: { tenantKind: string; tenantId: string },
+  principal: Principal,
+) => viewer.tenantKind !== 'partner' || isGroupOf(viewer.tenantId, principal);
+
 export const samePrincipal = (a: Principal, b: Principal): boolean =>
   a.kind === 'PARTNER_GROUP' && b.kind === 'PARTNER_GROUP'
     ? a.partnerTenantId === b.partnerTenantId && a.group === b.group

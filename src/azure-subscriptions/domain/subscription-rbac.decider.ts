@@ -14,6 +14,7 @@ import {
   preconditionFailed,
 } from '../../platform/domain/domain-error';
 import {
+  assignmentSeenBy,
   describePrincipal,
   isGroupOf,
   type Principal,
@@ -191,8 +192,12 @@ function assign(
     (a) => a.role === command.role && samePrincipal(a.principal, principal),
   );
   if (existing) {
+    // The assignment's id only to whoever may see it listed (a partner: its own groups').
+    const which = assignmentSeenBy(command.actor, principal)
+      ? ` (assignment ${existing.assignmentId})`
+      : '';
     throw conflict(
-      `${describePrincipal(principal)} already holds ${ROLE_DISPLAY_NAMES[command.role]} here (assignment ${existing.assignmentId}).`,
+      `${describePrincipal(principal)} already holds ${ROLE_DISPLAY_NAMES[command.role]} here${which}.`,
       'R20',
     );
   }

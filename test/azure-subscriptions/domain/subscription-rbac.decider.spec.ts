@@ -425,6 +425,18 @@ describe('SubscriptionRbac decider', () => {
       expect(error.message).toContain(OWNER_ASSIGNMENT);
     });
 
+    it('R20, R17: a partner Owner assigning a customer user’s role again is told it is held, not the assignment’s id it may not see', () => {
+      const history = [
+        ...provisioned(),
+        roleAssigned('asg-olga-owner', userPrincipal('olga'), 'OWNER'),
+      ];
+      const error = given(subscriptionRbacDecider, history)
+        .when(assign(contosoAdmin, userPrincipal('olga'), 'OWNER'), at(DAY))
+        .thenThrows('CONFLICT', 'R20');
+
+      expect(error.message).not.toContain('asg-olga-owner');
+    });
+
     it('R20: the same customer user and role twice is a conflict, even with surrounding spaces', () => {
       given(subscriptionRbacDecider, registeredWith(userPrincipal('olga'), 'READER'))
         .when(assign(fabrikamAdmin, userPrincipal(' olga '), 'READER'), at(2 * DAY))
