@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, print } from 'graphql';
 import { type DateTimeValue, parseIsoDateTime } from '../common/date-time';
 import { quote } from '../domain/ids';
 
@@ -29,6 +29,11 @@ export const DateTimeScalar = new GraphQLScalarType<DateTimeValue | null, string
   parseValue: parseDateTime,
   serialize: (value) =>
     typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : null,
-  parseLiteral: (ast) =>
-    parseDateTime(ast.kind === Kind.STRING ? ast.value : `a ${ast.kind.toLowerCase()}`),
+  parseLiteral: (ast) => {
+    if (ast.kind === Kind.STRING) return parseDateTime(ast.value);
+    throw new GraphQLError(
+      `${print(ast).slice(0, 40)} is not a date-time: give it as a string in ISO 8601, such as "2026-02-28T09:30:00Z".`,
+      { extensions: { code: 'INVALID_INPUT' } },
+    );
+  },
 });

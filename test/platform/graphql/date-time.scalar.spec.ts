@@ -1,3 +1,4 @@
+import { parseValue } from 'graphql';
 import { isoTextOf } from '../../../src/platform/common/date-time';
 import {
   DateTimeScalar,
@@ -18,6 +19,12 @@ describe('the DateTime scalar', () => {
   it('refuses what cannot be a moment, as a variable or a literal', () => {
     expect(() => DateTimeScalar.parseValue('2025-02-30T09:00:00Z')).toThrow(InvalidDateTimeError);
     expect(DateTimeScalar.parseValue('2025-03-01')).toEqual(new Date('2025-03-01T00:00:00.000Z'));
+    expect(() => DateTimeScalar.parseLiteral(parseValue('1'))).toThrow(
+      '1 is not a date-time: give it as a string in ISO 8601',
+    );
+    expect(() => DateTimeScalar.parseLiteral(parseValue('{ at: "2025-03-01" }'))).toThrow(
+      '{at: "2025-03-01"} is not a date-time',
+    );
   });
 
   it('refuses a moment outside the years 0000 to 9999 at UTC, whose ISO text compares as no moment', () => {
