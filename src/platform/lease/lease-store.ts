@@ -1,3 +1,5 @@
+import type { ProcessIdentity } from './process-identity';
+
 /** What a lease's latest write says. */
 export interface LeaseRecord {
   /** The holding instance (`host:pid:random`), or null once released. */
@@ -8,6 +10,8 @@ export interface LeaseRecord {
   expiresAt: string;
   /** The policies' checkpoint when this was written, so a new holder resumes from there. */
   checkpoint: number;
+  /** The holder's process, so one restarted on the same machine need not wait out its TTL. */
+  process?: ProcessIdentity;
 }
 
 /** A record and the version it was written at (the stream revision, or a row's counter). */

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LeaseStore } from './lease-store';
+import { hasExited, type ProcessIdentity, thisProcess } from './process-identity';
 
 export interface LeaseHooks {
   /** What the holder records with each renewal: how far its work got. */
@@ -27,6 +28,8 @@ export interface LeaseOptions {
   holder?: string;
   /** A monotonic clock in ms (performance.now by default): the lease never compares wall clocks. */
   now?: () => number;
+  /** This instance's process (thisProcess() by default): see Lease. */
+  process?: ProcessIdentity;
   warn?: (message: string) => void;
   log?: (message: string) => void;
 }
@@ -40,11 +43,14 @@ export interface LeaseOptions {
  * at once when it was released or never taken), writing at that version: of several contenders one
  * write wins. No wall clocks are compared, so clock skew between machines cannot make two holders;
  * a paused holder (long GC, frozen VM) stops acting when its TTL runs out, before anyone else starts.
+ * One exception: a holder whose process has exited, as this instance can tell when both run on one
+ * machine, in one PID namespace (a restart after a crash), is taken over at once.
  */
 export class Lease {
   readonly self: string;
   private readonly ttlMs: number;
   private readonly now: () => number;
+  private readonly process: ProcessIdentity | undefined;
   private version = -1;
   /** While held: this instance may act until then. */
   private validUntil = -Infinity;
@@ -64,6 +70,7 @@ export class Lease {
   ) {
     this.ttlMs = options.ttlMs;
     this.now = options.now ?? (() => performance.now());
+    this.process = options.process ?? thisProcess();
     this.self = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
 
@@ -140,6 +147,10 @@ export class Lease {
     if (!current || current.record.holder === null) {
       return this.take(current?.version ?? -1, current?.record.checkpoint ?? 0, started);
     }
+    if (hasExited(current.record.process, this.process)) {
+      this.options.log?.(`lease ${this.name}: its holder ${current.record.holder} has exited`);
+      return this.take(current.version, current.record.checkpoint, started);
+    }
     if (this.seen?.version !== current.version) {
       this.seen = { version: current.version, since: started, holder: current.record.holder };
       return;
@@ -181,6 +192,7 @@ export class Lease {
       ttlMs: this.ttlMs,
       expiresAt: new Date(Date.now() + this.ttlMs).toISOString(),
       checkpoint: this.hooks?.checkpoint() ?? 0,
+      ...(holder !== null && this.process ? { process: this.process } : {}),
     };
   }
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { EventStoreLeaseStore } from '../../../src/platform/lease/event-store-le
 import { Lease } from '../../../src/platform/lease/lease';
 import type { LeaseStore } from '../../../src/platform/lease/lease-store';
 import { SqliteLeaseStore } from '../../../src/platform/lease/sqlite-lease-store';
+import { type ProcessIdentity, thisProcess } from '../../../src/platform/lease/process-identity';
 import { EsdbDouble } from '../../support/esdb-double/esdb-double';
 import { newEvent } from '../../support/events';
 
@@ -122,6 +124,32 @@ describe.each([
     expect(others.filter((other) => other.held)).toHaveLength(1);
     expect(taken).toEqual([7]);
     for (const other of others) await other.stop();
+  });
+
+  it('a holder whose process exited on this machine is taken over at once; one that may still run is waited out', async () => {
+    const self = thisProcess()!;
+    const exited = spawnSync(process.execPath, ['-e', '']).pid;
+    const crashedAs = async (holder: ProcessIdentity) => {
+      const store = newStore();
+      const record = { holder: 'crashed', ttlMs: 60_000, expiresAt: '', checkpoint: 42 };
+      const current = await store.read('policies');
+      await store.write('policies', { ...record, process: holder }, current?.version ?? -1);
+      const lease = new Lease(newStore(), 'policies', { ttlMs: 60_000, holder: 'restarted' });
+      const acquired: number[] = [];
+      await lease.start({ checkpoint: () => 0, onAcquired: (at) => acquired.push(at) });
+      const held = lease.held;
+      await lease.stop();
+      return { held, acquired };
+    };
+
+    expect(await crashedAs({ ...self, pid: exited })).toEqual({ held: true, acquired: [42] });
+    for (const alive of [
+      { ...self, pid: 1 },
+      { ...self, pid: exited, bootId: 'another-boot' },
+      { ...self, pid: exited, pidNamespace: 'pid:[another-container]' },
+    ]) {
+      expect(await crashedAs(alive)).toEqual({ held: false, acquired: [] });
+    }
   });
 
   it('a write at a version someone else already wrote loses', async () => {
