@@ -17,9 +17,11 @@ import { RemoveDelegatedAdminPrivileges } from './remove-delegated-admin-privile
  * relationship it was decided in (it runs after the RelationshipPolicy: module order), and a
  * removal spares DAP granted in a relationship established since the end. A grant appended between
  * a removal's read and its append makes that append conflict, and the retry reads again (R7–R10).
- * A grant also reads what the pair recorded after its acceptance, and grants nothing over an end or
- * a customer's removal recorded since (R9, R12): an end appended after that read is followed by its
- * own removal, and a removal on this stream makes the grant's append conflict.
+ * A grant also reads what the pair recorded after its acceptance, and grants nothing over an end, a
+ * customer's removal or a request to end all access recorded since (R9, R12, R70). A removal on
+ * this stream after that read makes the grant's append conflict; an end or a request after it,
+ * whose own step found no DAP yet to remove, is caught by the acceptance's next follow-up, which
+ * removes the grant again (RemoveOvertakenGrant).
  */
 @Injectable()
 @AsPolicy()
@@ -72,6 +74,16 @@ export class DapGrantPolicy implements Policy {
         customerTenantId,
       );
       return { ...command, relationship };
+    }
+    if (command.type === 'RemoveOvertakenGrant') {
+      const { customerTenantId } = command;
+      const since = await pairChangesSince(
+        this.store,
+        partnerTenantId,
+        customerTenantId,
+        triggeredAt,
+      );
+      return { ...command, since };
     }
     const customerTenantId = command.customer.tenantId;
     const [relationship, since] = await Promise.all([

@@ -9,7 +9,7 @@ import { streamIds } from '../platform/domain/streams';
 import { type AggregateStore, revisionNumber } from '../platform/write/aggregate-store';
 import { gdapDecider } from '../gdap/domain/gdap.decider';
 import { grantsFor, inForceWith } from '../gdap/domain/gdap-state';
-import { gdapStreamId } from '../gdap/domain/gdap-ids';
+import { gdapStreamId, partnerAccessStreamId } from '../gdap/domain/gdap-ids';
 
 /**
  * Whether the pair's reseller relationship is active, and whether a GDAP relationship of the pair
@@ -44,19 +44,26 @@ export async function pairRelationship(
   return { active: state.active, establishedByInvitationId: state.establishedByInvitationId };
 }
 
-/** Whether the pair's relationship ended, or its customer removed DAP, after global `position`. */
+/**
+ * Whether the pair's relationship ended, its customer removed DAP, or asked to end all the
+ * partner's access, after global `position`.
+ */
 export async function pairChangesSince(
   store: EventStore,
   partnerTenantId: string,
   customerTenantId: string,
   position: number,
 ): Promise<PairChangesSince> {
-  const [relationship, dap] = await Promise.all([
+  const [relationship, dap, requests] = await Promise.all([
     recordedAfter(store, streamIds.relationship(partnerTenantId, customerTenantId), position),
     recordedAfter(store, streamIds.dapGrant(partnerTenantId, customerTenantId), position),
+    recordedAfter(store, partnerAccessStreamId(partnerTenantId, customerTenantId), position),
   ]);
   return {
     relationshipEnded: relationship.some((event) => event.type === 'RelationshipEnded'),
+    revocationRequested: requests.some(
+      (event) => event.type === 'PartnerAccessRevocationRequested',
+    ),
     removedByCustomer: dap.some((recorded) => {
       const event = domainEventOf(recorded);
       return event?.type === 'DelegatedAdminRemoved' && event.data.reason === 'REMOVED_BY_CUSTOMER';

@@ -13,6 +13,7 @@ import { people } from '../support/tenants';
 const REQUEST = `mutation { requestResellerRelationship(input: { customerDomain: "fabrikam.onmicrosoft.com", includeDelegatedAdmin: true }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { relationshipActive delegatedAdmin { status } } }`;
 const END = `mutation { endResellerRelationship(customerTenantId: "fabrikam") { tenantId } }`;
+const REVOKE = `mutation { revokePartnerAccess(partnerTenantId: "contoso-partners", confirm: true) { grants { kind } } }`;
 const REMOVE_DAP = `mutation { removeDelegatedAdminPrivileges(partnerTenantId: "contoso-partners", confirm: true) { delegatedAdmin { status } } }`;
 const PARTNERS = `{ partnerRelationships { partnerTenantId relationshipActive delegatedAdmin { status } } }`;
 const FOLLOW_UPS = `{ followUpStatus { lag refused retrying { type } } }`;
@@ -106,7 +107,6 @@ describeOnBothStores('an acceptance and an end of the relationship racing', (onE
   it('R8, R12: an invitation with DAP accepted while DAP is active, then DAP removed by the customer before the acceptance’s follow-ups ran: DAP stays removed', async () => {
     const id = await invite();
     const accepted = await acceptThen(id, () => app.gql(fay, REMOVE_DAP));
-    console.log(JSON.stringify(accepted), await types(`dapgrant-${PAIR}`));
     expect(accepted.data.acceptResellerInvitation).toEqual({
       relationshipActive: true,
       delegatedAdmin: { status: 'REMOVED' },
@@ -163,5 +163,116 @@ describeOnBothStores('an acceptance and an end of the relationship racing', (onE
         delegatedAdmin: { status: 'ACTIVE' },
       },
     ]);
+  });
+});
+
+/**
+ * A new pair's DAP grant reads the pair, then an end or the customer's request to end all access
+ * lands before the grant appends: their removal finds no DAP yet and records nothing. The
+ * acceptance's follow-ups then check the appended grant against what came after the acceptance and
+ * remove it again (R9, R70), as the end or the request would have.
+ */
+describeOnBothStores('an acceptance’s DAP grant overtaken before it appends', (onEsdb) => {
+  let double: EsdbDouble | undefined;
+  let app: TestApp;
+  let ann: string;
+  let fay: string;
+  const env = (): Record<string, string> => (double ? { EVENTSTORE_URL: double.url } : {});
+  const eventStore = () => app.app.get<EventStore>(EVENT_STORE);
+  const types = async (streamId: string) =>
+    (await eventStore().readStream(streamId)).map((event: RecordedEvent) => event.type);
+  const dapStatuses = async () =>
+    (
+      (await app.gql(fay, PARTNERS)).data.partnerRelationships as {
+        delegatedAdmin: { status: string };
+      }[]
+    ).map((row) => row.delegatedAdmin.status);
+
+  beforeEach(async () => {
+    double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
+    app = await startApp({ env: env() });
+    [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
+    await app.app.get(PolicyReactor).stop();
+  });
+  afterEach(async () => {
+    await app.close();
+    await double?.stop();
+    removeDataDir(app.dataDir);
+  });
+
+  /** Accepts a new invitation with DAP; `meanwhile` runs to its answer just before the grant appends. */
+  async function acceptWhileGranting(meanwhile: () => Promise<Answer>): Promise<void> {
+    const store = eventStore();
+    const append = store.append.bind(store);
+    let interleaved: Answer | undefined;
+    store.append = async (streamId, events, expected) => {
+      if (!interleaved && events.some((event) => event.type === 'DelegatedAdminGranted')) {
+        interleaved = await meanwhile();
+      }
+      return append(streamId, events, expected);
+    };
+    try {
+      const id = (await app.gql(ann, REQUEST)).data.requestResellerRelationship.id as string;
+      await app.gql(fay, ACCEPT, { id });
+      expect(interleaved?.errors).toBeUndefined();
+    } finally {
+      store.append = append;
+    }
+  }
+
+  it('R9, R10: the partner ends the relationship while the first acceptance’s grant appends: DAP is removed again, and a later acceptance without DAP gives none', async () => {
+    await acceptWhileGranting(() => app.gql(ann, END));
+
+    expect((await types(`dapgrant-${PAIR}`)).slice(-2)).toEqual([
+      'DelegatedAdminGranted',
+      'DelegatedAdminRemoved',
+    ]);
+    const withoutDap = await app.gql(
+      ann,
+      `mutation { requestResellerRelationship(input: { customerTenantId: "fabrikam", includeDelegatedAdmin: false }) { id } }`,
+    );
+    const accepted = await app.gql(fay, ACCEPT, {
+      id: withoutDap.data.requestResellerRelationship.id,
+    });
+    expect(accepted.data.acceptResellerInvitation).toEqual({
+      relationshipActive: true,
+      delegatedAdmin: { status: 'REMOVED' },
+    });
+  });
+
+  it('R70, R10: the customer asks to end all the partner’s access while the first acceptance’s grant appends: DAP is removed again', async () => {
+    await acceptWhileGranting(() => app.gql(fay, REVOKE));
+
+    expect((await types(`dapgrant-${PAIR}`)).slice(-2)).toEqual([
+      'DelegatedAdminGranted',
+      'DelegatedAdminRemoved',
+    ]);
+    expect(await dapStatuses()).toEqual(['REMOVED']);
+  });
+
+  it('R70, R10: an acceptance whose grant failed, then the customer’s request to end all access, then a restart: the replayed grant grants nothing', async () => {
+    const store = eventStore();
+    const append = store.append.bind(store);
+    store.append = (streamId, events, expected) =>
+      events.some((event) => event.type === 'DelegatedAdminGranted')
+        ? Promise.reject(new Error('disk I/O error'))
+        : append(streamId, events, expected);
+    try {
+      const id = (await app.gql(ann, REQUEST)).data.requestResellerRelationship.id as string;
+      await app.gql(fay, ACCEPT, { id });
+    } finally {
+      store.append = append;
+    }
+    expect((await app.gql(fay, REVOKE)).errors).toBeUndefined();
+
+    const { dataDir } = app;
+    await app.close();
+    app = await startApp({ dataDir, env: env() });
+    [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
+    const opal = await app.token(people.opal);
+    await eventually(async () => (await app.gql(opal, FOLLOW_UPS)).data.followUpStatus.lag === 0);
+
+    expect(await types(`dapgrant-${PAIR}`)).not.toContain('DelegatedAdminGranted');
+    expect(await dapStatuses()).toEqual(['NONE']);
   });
 });

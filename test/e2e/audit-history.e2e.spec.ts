@@ -66,6 +66,7 @@ describe('history, asOf and live audit entries over GraphQL', () => {
       status: 'REMOVED',
       grantedByInvitationIds: [invitationId],
       grantedWithin: [invitationId],
+      lastGrantedBy: invitationId,
     });
 
     const relationship = await app.gql(ann, HISTORY, {

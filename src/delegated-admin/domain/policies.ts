@@ -9,7 +9,8 @@ export type DapGrantFollowUp =
   | { kind: 'resume-removal'; partnerTenantId: string; factRevision: number };
 
 /**
- * R10, R8: an accepted invitation with DAP grants (or renegotiates) it. R9: an ended relationship
+ * R10, R8: an accepted invitation with DAP grants (or renegotiates) it, then checks the grant was
+ * not overtaken by an end or a request to end all access (R9, R70). R9: an ended relationship
  * takes DAP with it. R12: a removal that fenced the partner's streams is finished from its fence.
  */
 export function dapGrantFollowUps(event: DomainEvent): DapGrantFollowUp[] {
@@ -17,16 +18,27 @@ export function dapGrantFollowUps(event: DomainEvent): DapGrantFollowUp[] {
     case 'InvitationAccepted': {
       const { invitationId, partnerTenantId, partnerName, customer } = event.data;
       if (!event.data.includeDelegatedAdmin) return [];
+      const streamId = streamIds.dapGrant(partnerTenantId, customer.tenantId);
       return [
         {
           kind: 'decide',
-          streamId: streamIds.dapGrant(partnerTenantId, customer.tenantId),
+          streamId,
           command: {
             type: 'GrantDelegatedAdmin',
             invitationId,
             partnerTenantId,
             partnerName,
             customer,
+          },
+        },
+        {
+          kind: 'decide',
+          streamId,
+          command: {
+            type: 'RemoveOvertakenGrant',
+            invitationId,
+            partnerTenantId,
+            customerTenantId: customer.tenantId,
           },
         },
       ];

@@ -138,28 +138,75 @@ describe('DapGrant decider', () => {
         .thenNothing();
     });
 
-    const decidedAfter = (since: { relationshipEnded: boolean; removedByCustomer: boolean }) => ({
+    const nothingSince = {
+      relationshipEnded: false,
+      removedByCustomer: false,
+      revocationRequested: false,
+    };
+    const decidedAfter = (since: Partial<typeof nothingSince>) => ({
       ...grantCommand('inv-2'),
-      since,
+      since: { ...nothingSince, ...since },
     });
 
     it('R9, R8: a grant decided as of an acceptance grants nothing over an end of the relationship recorded after it', () => {
       given(dapGrantDecider, granted())
-        .when(decidedAfter({ relationshipEnded: true, removedByCustomer: false }), at(DAY))
+        .when(decidedAfter({ relationshipEnded: true }), at(DAY))
         .thenNothing();
     });
 
     it('R12, R8: a grant decided as of an acceptance grants nothing over the customer’s removal recorded after it', () => {
       given(dapGrantDecider, grantedThenRemoved())
-        .when(decidedAfter({ relationshipEnded: false, removedByCustomer: true }), at(2 * DAY))
+        .when(decidedAfter({ removedByCustomer: true }), at(2 * DAY))
+        .thenNothing();
+    });
+
+    it('R70, R10: a grant decided as of an acceptance grants nothing over a request to end all access recorded after it', () => {
+      given(dapGrantDecider)
+        .when(decidedAfter({ revocationRequested: true }), at(DAY))
         .thenNothing();
     });
 
     it('R9, R10: a grant with nothing recorded after its acceptance grants, whatever came before it', () => {
       const events = given(dapGrantDecider, grantedThenRemoved())
-        .when(decidedAfter({ relationshipEnded: false, removedByCustomer: false }), at(2 * DAY))
+        .when(decidedAfter({}), at(2 * DAY))
         .events();
       expect(events.map((event) => event.type)).toEqual(['DelegatedAdminGranted']);
+    });
+
+    const overtaken = (invitationId: string, since: Partial<typeof nothingSince>) => ({
+      type: 'RemoveOvertakenGrant' as const,
+      invitationId,
+      partnerTenantId: CONTOSO,
+      customerTenantId: FABRIKAM,
+      since: { ...nothingSince, ...since },
+    });
+
+    it.each([
+      ['an end of the relationship', { relationshipEnded: true }, 'RELATIONSHIP_ENDED'],
+      ['a request to end all access', { revocationRequested: true }, 'REMOVED_BY_CUSTOMER'],
+    ] as const)(
+      'R9, R70: a grant that landed after %s recorded after its acceptance is removed again, as it would have been',
+      (_what, since, reason) => {
+        const events = given(dapGrantDecider, granted())
+          .when(overtaken('inv-1', since), at(DAY))
+          .events();
+        expect(events).toEqual([
+          {
+            type: 'DelegatedAdminRemoved',
+            data: { partnerTenantId: CONTOSO, customerTenantId: FABRIKAM, reason },
+          },
+        ]);
+      },
+    );
+
+    it('R9, R70, R8: an acceptance’s check leaves alone DAP not overtaken, already removed, or granted last by a later acceptance', () => {
+      given(dapGrantDecider, granted()).when(overtaken('inv-1', {}), at(DAY)).thenNothing();
+      given(dapGrantDecider, grantedThenRemoved())
+        .when(overtaken('inv-1', { relationshipEnded: true }), at(DAY))
+        .thenNothing();
+      given(dapGrantDecider, [...granted(), grantedOn('inv-2')])
+        .when(overtaken('inv-1', { revocationRequested: true }), at(DAY))
+        .thenNothing();
     });
   });
 

@@ -22,11 +22,13 @@ export interface PairRelationship {
 /**
  * What the pair's streams recorded after an acceptance, read by the policy on every attempt: a grant
  * decided as of the acceptance must undo neither an end of the relationship that came after it
- * (R9) nor the customer's removal of DAP (R12).
+ * (R9), nor the customer's removal of DAP (R12), nor its request to end all the partner's access
+ * (R70).
  */
 export interface PairChangesSince {
   relationshipEnded: boolean;
   removedByCustomer: boolean;
+  revocationRequested: boolean;
 }
 
 export type DapGrantCommand =
@@ -38,6 +40,18 @@ export type DapGrantCommand =
       partnerName: string;
       customer: CustomerIdentity;
       relationship?: PairRelationship;
+      since?: PairChangesSince;
+    }
+  | {
+      /**
+       * R9, R70: the acceptance's grant, checked once appended: one that landed after an end or a
+       * request to end all access that came after its acceptance (it read the pair before them,
+       * and a partner without DAP then gave their removal nothing to remove) is removed again.
+       */
+      type: 'RemoveOvertakenGrant';
+      invitationId: string;
+      partnerTenantId: string;
+      customerTenantId: string;
       since?: PairChangesSince;
     }
   | {

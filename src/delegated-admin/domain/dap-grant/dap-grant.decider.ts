@@ -13,6 +13,8 @@ import { DAP_ROLE_ASSIGNMENTS, type DapGrantEvent } from './events';
 export interface DapGrantState {
   status: DapStatus;
   grantedByInvitationIds: ReadonlySet<string>;
+  /** The acceptance whose grant (or renegotiation) was recorded last. */
+  lastGrantedBy?: string;
   /** The acceptances that established the relationships DAP was granted in (R7, R9). */
   grantedWithin: ReadonlySet<string>;
 }
@@ -23,8 +25,10 @@ function grant(command: Of<'GrantDelegatedAdmin'>, state: DapGrantState): DapGra
   // R8: accepting another invitation with DAP renegotiates it, recorded while DAP is active too,
   // with the relationship it was decided in: an earlier end's removal spares it (below).
   if (state.grantedByInvitationIds.has(command.invitationId)) return [];
-  // R9, R12: an end or a removal recorded after the acceptance came after this grant.
-  if (command.since?.relationshipEnded || command.since?.removedByCustomer) return [];
+  // R9, R12, R70: an end, a removal or a request to end all recorded after the acceptance came
+  // after this grant.
+  const { since } = command;
+  if (since?.relationshipEnded || since?.removedByCustomer || since?.revocationRequested) return [];
   const { relationship } = command;
   const within = relationship?.active ? relationship.establishedByInvitationId : undefined;
   return [
@@ -95,6 +99,24 @@ function removalWarning(command: Of<'RemoveDelegatedAdminPrivileges'>): string {
   return `Nothing was changed: removing delegated admin privileges needs confirm: true. Removal takes the partner’s Global Administrator and Helpdesk Administrator roles away: through DAP the partner can no longer administer your directory or open service requests on your behalf. ${kept}; previewRevokePartnerAccess lists everything the partner holds, and revokePartnerAccess ends all of it at once.`;
 }
 
+/**
+ * R9, R70: the grant of `invitationId`, if it is DAP's last and still stands, though an end or a
+ * request to end all access recorded after its acceptance should have found it: removed as they
+ * would have removed it. A grant of a later acceptance is left alone.
+ */
+function removeOvertakenGrant(
+  command: Of<'RemoveOvertakenGrant'>,
+  state: DapGrantState,
+): DapGrantEvent[] {
+  const { since, partnerTenantId, customerTenantId } = command;
+  const overtaken = since?.relationshipEnded || since?.revocationRequested;
+  if (!overtaken || state.status !== 'ACTIVE' || state.lastGrantedBy !== command.invitationId) {
+    return [];
+  }
+  const reason = since?.relationshipEnded ? 'RELATIONSHIP_ENDED' : 'REMOVED_BY_CUSTOMER';
+  return [{ type: 'DelegatedAdminRemoved', data: { partnerTenantId, customerTenantId, reason } }];
+}
+
 function revokeOnRelationshipEnd(
   command: Of<'RevokeDelegatedAdminOnRelationshipEnd'>,
   state: DapGrantState,
@@ -137,6 +159,7 @@ export const dapGrantDecider: Decider<DapGrantCommand, DapGrantEvent, DapGrantSt
             ...state.grantedWithin,
             event.data.relationshipEstablishedBy ?? event.data.invitationId,
           ]),
+          lastGrantedBy: event.data.invitationId,
         };
       case 'DelegatedAdminRemoved':
         return { ...state, status: 'REMOVED' };
@@ -153,6 +176,8 @@ export const dapGrantDecider: Decider<DapGrantCommand, DapGrantEvent, DapGrantSt
         return remove(command, state);
       case 'RevokeDelegatedAdminOnRelationshipEnd':
         return revokeOnRelationshipEnd(command, state);
+      case 'RemoveOvertakenGrant':
+        return removeOvertakenGrant(command, state);
       default:
         return assertNever(command);
     }
