@@ -47,6 +47,7 @@ describe('a revocation lands between a partner’s Autopilot decision and its ap
     const revocations = new Revocations(
       new AggregateStore(store, new ManualClock()),
       fencedStreamsOf,
+      store,
     );
     if (revoking === 'DELEGATED_ADMIN') {
       await removeContosoDap(revocations, fay, randomUUID());

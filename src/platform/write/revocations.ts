@@ -6,6 +6,9 @@ import { AggregateStore } from './aggregate-store';
 import type { CommandContext } from './command-context';
 import { FENCED_STREAMS, type FencedStreamsOf } from '../capability';
 import { revocationStarted } from '../domain/revocation-fences';
+import { DomainError } from '../domain/domain-error';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store';
+import { domainEventOf } from '../event-store/unreadable-events';
 
 /** Longer than the reactor takes to reach an event appended a moment ago, on a busy server. */
 const FORGET_AFTER_MS = 60_000;
@@ -43,6 +46,7 @@ export class Revocations {
   constructor(
     private readonly aggregates: AggregateStore,
     @Inject(FENCED_STREAMS) private readonly fencedStreams: FencedStreamsOf,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   /**
@@ -55,7 +59,7 @@ export class Revocations {
 
   async revoke<Command, Event extends DomainEvent, State>(
     revocation: Revocation<Command, Event, State>,
-  ): Promise<{ position: number; eventIds: string[]; events: Event[] }> {
+  ): Promise<{ position: number; eventIds: string[]; events: DomainEvent[] }> {
     const { streamId, decider, command, revoking, pair, context } = revocation;
     let finished!: (succeeded: boolean) => void;
     const outcome = new Promise<boolean>((resolve) => (finished = resolve));
@@ -75,14 +79,35 @@ export class Revocations {
         },
       });
       finished(true);
-      return decided;
+      // Fenced, then found the stream moved: another instance may have finished it (below).
+      const moved = decided.events.length === 0 && keys.length > 0;
+      return (moved && (await this.finishedElsewhere(streamId, context))) || decided;
     } catch (error) {
       finished(false);
+      const refusedAfterFencing = error instanceof DomainError && keys.length > 0;
+      const elsewhere = refusedAfterFencing && (await this.finishedElsewhere(streamId, context));
+      if (elsewhere) return elsewhere;
       throw error;
     } finally {
       // Kept until the reactor can no longer be reading these fences for the first time.
       setTimeout(() => keys.forEach((key) => this.running.delete(key)), FORGET_AFTER_MS).unref();
     }
+  }
+
+  /**
+   * Several instances on one store: the policies' lease holder sees this revocation's fences in
+   * `$all` at once and, as after a crash, may finish it from them for the same request before this
+   * instance appends; this one, decided again, then finds nothing left to revoke. When the fact
+   * stream ends with an event of the request, that event is the revocation's, done all the same.
+   */
+  private async finishedElsewhere(
+    streamId: string,
+    context: CommandContext,
+  ): Promise<{ position: number; eventIds: string[]; events: DomainEvent[] } | undefined> {
+    const [last] = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+    const event = last && domainEventOf(last);
+    if (!event || last.metadata.correlationId !== context.correlationId) return undefined;
+    return { position: last.position, eventIds: [last.id], events: [event] };
   }
 
   /**

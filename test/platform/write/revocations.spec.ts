@@ -47,7 +47,11 @@ describe.each(EVENT_STORES)(
       };
       await grantContosoDap(aggregates, context);
       const fay = customerGlobalAdmin({ tenantId: CUSTOMER });
-      await removeContosoDap(new Revocations(aggregates, fencedStreamsOf), fay, randomUUID());
+      await removeContosoDap(
+        new Revocations(aggregates, fencedStreamsOf, store),
+        fay,
+        randomUUID(),
+      );
 
       const recorded = (await store.readAll({ maxCount: 100 })).map((event) => ({
         type: event.type,

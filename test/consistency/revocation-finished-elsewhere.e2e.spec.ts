@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
+import { appForSuite, describeOnBothStores } from '../support/app';
+import { people } from '../support/tenants';
+
+const REQUEST = `mutation { requestResellerRelationship(input: { customerTenantId: "fabrikam", includeDelegatedAdmin: true }) { id } }`;
+const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { customerTenantId } }`;
+const REMOVE = `mutation { removeDelegatedAdminPrivileges(partnerTenantId: "contoso-partners", confirm: true) { delegatedAdmin { status } } }`;
+const END = `mutation { endResellerRelationship(customerTenantId: "fabrikam") { relationshipActive } }`;
+
+const PARTNER = 'contoso-partners';
+const CUSTOMER = 'fabrikam';
+
+/**
+ * Several instances on one store: the instance holding the policies' lease sees a revocation's
+ * fences in `$all` as soon as they are appended and may finish the revocation itself, for the same
+ * request, before the instance that took the request appends it. That instance's append then
+ * conflicts and, decided again, finds nothing left to revoke: its request was done all the same,
+ * and it answers so (R12, R9), not with a refusal for a change that was recorded.
+ */
+describeOnBothStores('a revocation another instance finished for the same request', (onEsdb) => {
+  const app = appForSuite({ onEsdbDouble: onEsdb });
+
+  /** Runs `request`; just before its `type` event appends, "another instance" appends it first. */
+  async function finishedElsewhere(type: string, request: () => Promise<unknown>) {
+    const store = app.app.get<EventStore>(EVENT_STORE);
+    const append = store.append.bind(store);
+    let raced = false;
+    store.append = async (streamId, events, expected) => {
+      const [event] = events;
+      if (!raced && event?.type === type) {
+        raced = true;
+        await append(streamId, [{ ...event, id: randomUUID() }], expected);
+      }
+      return append(streamId, events, expected);
+    };
+    try {
+      const answer = await request();
+      expect(raced).toBe(true);
+      return answer;
+    } finally {
+      store.append = append;
+    }
+  }
+
+  it('R12: the customer’s DAP removal, finished first by another instance, answers with DAP removed', async () => {
+    const [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
+    await app.gql(fay, ACCEPT, {
+      id: (await app.gql(ann, REQUEST)).data.requestResellerRelationship.id,
+    });
+
+    const answer = await finishedElsewhere('DelegatedAdminRemoved', () => app.gql(fay, REMOVE));
+    expect(answer).toMatchObject({
+      data: { removeDelegatedAdminPrivileges: { delegatedAdmin: { status: 'REMOVED' } } },
+    });
+    const dap = await app.app
+      .get<EventStore>(EVENT_STORE)
+      .readStream(`dapgrant-${PARTNER}_${CUSTOMER}`);
+    expect(dap.filter((event) => event.type === 'DelegatedAdminRemoved')).toHaveLength(1);
+  });
+
+  it('R9: the partner’s end of the relationship, finished first by another instance, answers with the relationship ended', async () => {
+    const [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
+    await app.gql(fay, ACCEPT, {
+      id: (await app.gql(ann, REQUEST)).data.requestResellerRelationship.id,
+    });
+
+    const answer = await finishedElsewhere('RelationshipEnded', () => app.gql(ann, END));
+    expect(answer).toMatchObject({
+      data: { endResellerRelationship: { relationshipActive: false } },
+    });
+  });
+});
