@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { PartnerSubscriptionsQueries } from '../../projections/azure-subscriptions/partner-subscriptions.queries';
-import { ChangeSubscriptionAccess } from '../azure-subscriptions/change-subscription-access';
+import type { SubscriptionRbacCommand } from '../azure-subscriptions/domain/commands';
+import { subscriptionRbacDecider } from '../azure-subscriptions/domain/subscription-rbac.decider';
 import { dapGrantDecider } from '../delegated-admin/domain/dap-grant/dap-grant.decider';
 import { RemoveDelegatedAdminPrivileges } from '../delegated-admin/remove-delegated-admin-privileges';
 import type { DomainEvent } from '../events';
@@ -103,17 +104,21 @@ export class RevokePartnerAccessPolicy implements Policy {
     const positions: number[] = [];
     for (const { subscriptionId } of this.subscriptions.allOf(partnerTenantId, customerTenantId)) {
       const streamId = streamIds.subscription(subscriptionId);
+      const removal: SubscriptionRbacCommand = {
+        type: 'RemovePartnerRoleAssignments',
+        actor: context.actor,
+        subscriptionId,
+        partnerTenantId,
+      };
+      // The customer's grants since the request are read on every attempt: one that lands while
+      // this removal is decided makes its append conflict, and the retry leaves it alone.
+      const withKept = async (command: SubscriptionRbacCommand) => ({
+        ...command,
+        keepAssignmentIds: await this.customerGrantsSince(streamId, context),
+      });
       positions.push(
-        await this.commandBus
-          .execute(
-            new ChangeSubscriptionAccess(context, {
-              type: 'RemovePartnerRoleAssignments',
-              actor: context.actor,
-              subscriptionId,
-              partnerTenantId,
-              keepAssignmentIds: await this.customerGrantsSince(streamId, context),
-            }),
-          )
+        await this.aggregates
+          .decide(streamId, subscriptionRbacDecider, removal, context, { withFacts: withKept })
           .then(({ position }) => position, this.goneFrom(streamId)),
       );
     }

@@ -174,4 +174,44 @@ describeOnBothStores('revokePartnerAccess interrupted midway', (onEsdb) => {
       },
     ]);
   }, 60_000);
+  it('R70: a role the customer gives the partner’s group again while the request removes the subscription’s roles is left alone', async () => {
+    const subscriptionId = await partnerWithEveryGrant();
+    const fay = await app.token(people.fay);
+    const store = app.app.get<EventStore>(EVENT_STORE);
+    const readStream = store.readStream.bind(store);
+    let regranted = false;
+    store.readStream = async (streamId, options) => {
+      const read = await readStream(streamId, options);
+      const keptRead =
+        streamId === `subscription-${subscriptionId}` && options?.direction === 'backwards';
+      if (!regranted && keptRead) {
+        regranted = true;
+        const again = await app.gql(fay, ASSIGN_ROLE, {
+          id: subscriptionId,
+          group: 'HELPDESK_AGENTS',
+          role: 'CONTRIBUTOR',
+        });
+        expect(again.errors).toBeUndefined();
+      }
+      return read;
+    };
+    try {
+      expect((await app.gql(fay, REVOKE)).errors).toBeUndefined();
+    } finally {
+      store.readStream = readStream;
+    }
+    expect(regranted).toBe(true);
+
+    const assignments = await app.gql(fay, ASSIGNMENTS);
+    expect(assignments.data.azureSubscriptionsConnection.nodes).toEqual([
+      {
+        roleAssignments: [
+          {
+            role: 'CONTRIBUTOR',
+            principal: { partnerTenantId: 'contoso-partners', group: 'HELPDESK_AGENTS' },
+          },
+        ],
+      },
+    ]);
+  }, 60_000);
 });
