@@ -186,7 +186,12 @@ const SUMMARIES = {
     return `granted DAP${held} ${counterpart(context, 'to', 'in')}${again}`;
   },
   DelegatedAdminRemoved: (context) => {
-    const why = context.data.reason === 'RELATIONSHIP_ENDED' ? ' as the relationship ended' : '';
+    const why =
+      context.data.reason === 'RELATIONSHIP_ENDED'
+        ? ' as the relationship ended'
+        : context.data.reason === 'ALL_ACCESS_ENDED'
+          ? ' as the customer asked to end all its access (R70)'
+          : '';
     return `removed DAP ${counterpart(context, 'of', 'for')}${why}`;
   },
   PartnerAccessRevocationStarted: (context) => {

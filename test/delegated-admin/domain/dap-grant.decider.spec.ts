@@ -183,7 +183,7 @@ describe('DapGrant decider', () => {
 
     it.each([
       ['an end of the relationship', { relationshipEnded: true }, 'RELATIONSHIP_ENDED'],
-      ['a request to end all access', { revocationRequested: true }, 'REMOVED_BY_CUSTOMER'],
+      ['a request to end all access', { revocationRequested: true }, 'ALL_ACCESS_ENDED'],
     ] as const)(
       'R9, R70: a grant that landed after %s recorded after its acceptance is removed again, as it would have been',
       (_what, since, reason) => {

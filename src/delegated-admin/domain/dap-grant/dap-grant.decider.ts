@@ -113,7 +113,8 @@ function removeOvertakenGrant(
   if (!overtaken || state.status !== 'ACTIVE' || state.lastGrantedBy !== command.invitationId) {
     return [];
   }
-  const reason = since?.relationshipEnded ? 'RELATIONSHIP_ENDED' : 'REMOVED_BY_CUSTOMER';
+  // Not REMOVED_BY_CUSTOMER: that would stop the grant of an acceptance made before it (R8).
+  const reason = since?.relationshipEnded ? 'RELATIONSHIP_ENDED' : 'ALL_ACCESS_ENDED';
   return [{ type: 'DelegatedAdminRemoved', data: { partnerTenantId, customerTenantId, reason } }];
 }
 

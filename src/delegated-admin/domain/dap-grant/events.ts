@@ -24,7 +24,8 @@ export const DAP_ROLE_ASSIGNMENTS: readonly DelegatedRoleAssignment[] = [
   },
 ];
 
-export type DapRemovalReason = 'REMOVED_BY_CUSTOMER' | 'RELATIONSHIP_ENDED';
+/** Why DAP was removed; ALL_ACCESS_ENDED: a grant that overtook the customer's request to end all access (R70). */
+export type DapRemovalReason = 'REMOVED_BY_CUSTOMER' | 'RELATIONSHIP_ENDED' | 'ALL_ACCESS_ENDED';
 
 export type DapGrantEvent =
   | {
