@@ -21,8 +21,16 @@ const CUSTOMER = 'fabrikam';
 describeOnBothStores('a revocation another instance finished for the same request', (onEsdb) => {
   const app = appForSuite({ onEsdbDouble: onEsdb });
 
-  /** Runs `request`; just before its `type` event appends, "another instance" appends it first. */
-  async function finishedElsewhere(type: string, request: () => Promise<unknown>) {
+  /**
+   * Runs `request`; just before its `type` event appends, "another instance" appends it first: its
+   * reactor, resuming from the request's fence in the pair's service-request stream, names that
+   * fence as the cause (`fromFence`), or not (an event of another request with the same id).
+   */
+  async function finishedElsewhere(
+    type: string,
+    request: () => Promise<unknown>,
+    fromFence = true,
+  ) {
     const store = app.app.get<EventStore>(EVENT_STORE);
     const append = store.append.bind(store);
     let raced = false;
@@ -30,7 +38,11 @@ describeOnBothStores('a revocation another instance finished for the same reques
       const [event] = events;
       if (!raced && event?.type === type) {
         raced = true;
-        await append(streamId, [{ ...event, id: randomUUID() }], expected);
+        const requests = `servicerequests-${PARTNER}_${CUSTOMER}`;
+        const [fence] = await store.readStream(requests, { direction: 'backwards', maxCount: 1 });
+        const causationId = fromFence ? fence.id : randomUUID();
+        const metadata = { ...event.metadata, causationId };
+        await append(streamId, [{ ...event, id: randomUUID(), metadata }], expected);
       }
       return append(streamId, events, expected);
     };
@@ -68,6 +80,22 @@ describeOnBothStores('a revocation another instance finished for the same reques
     const answer = await finishedElsewhere('RelationshipEnded', () => app.gql(ann, END));
     expect(answer).toMatchObject({
       data: { endResellerRelationship: { relationshipActive: false } },
+    });
+  });
+
+  it('R12: a DAP removal refused because another request with the same request id removed DAP first is refused, not answered as its own', async () => {
+    const [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
+    await app.gql(fay, ACCEPT, {
+      id: (await app.gql(ann, REQUEST)).data.requestResellerRelationship.id,
+    });
+
+    const answer = await finishedElsewhere(
+      'DelegatedAdminRemoved',
+      () => app.gql(fay, REMOVE),
+      false,
+    );
+    expect(answer).toMatchObject({
+      errors: [{ extensions: { code: 'PRECONDITION_FAILED', rule: 'R12' } }],
     });
   });
 });

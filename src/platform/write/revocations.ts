@@ -64,6 +64,7 @@ export class Revocations {
     let finished!: (succeeded: boolean) => void;
     const outcome = new Promise<boolean>((resolve) => (finished = resolve));
     const keys: string[] = [];
+    const fences = new Set<string>();
     try {
       const decided = await this.aggregates.decide(streamId, decider, command, context, {
         // R50: revocations of one fact in this process take turns, so one that would lose the
@@ -75,17 +76,18 @@ export class Revocations {
           // Noted before the fences exist: the reactor sees them at once and must leave them to us.
           keys.push(`${streamId}@${factRevision}`);
           this.running.set(keys[keys.length - 1], outcome);
-          await this.fence(pair, revoking, factRevision, context, decidedAt);
+          const ids = await this.fence(pair, revoking, factRevision, context, decidedAt);
+          ids.forEach((id) => fences.add(id));
         },
       });
       finished(true);
       // Fenced, then found the stream moved: another instance may have finished it (below).
-      const moved = decided.events.length === 0 && keys.length > 0;
-      return (moved && (await this.finishedElsewhere(streamId, context))) || decided;
+      const moved = decided.events.length === 0 && fences.size > 0;
+      return (moved && (await this.finishedElsewhere(streamId, fences))) || decided;
     } catch (error) {
       finished(false);
-      const refusedAfterFencing = error instanceof DomainError && keys.length > 0;
-      const elsewhere = refusedAfterFencing && (await this.finishedElsewhere(streamId, context));
+      const refusedAfterFencing = error instanceof DomainError && fences.size > 0;
+      const elsewhere = refusedAfterFencing && (await this.finishedElsewhere(streamId, fences));
       if (elsewhere) return elsewhere;
       throw error;
     } finally {
@@ -98,22 +100,23 @@ export class Revocations {
    * Several instances on one store: the policies' lease holder sees this revocation's fences in
    * `$all` at once and, as after a crash, may finish it from them for the same request before this
    * instance appends; this one, decided again, then finds nothing left to revoke. When the fact
-   * stream ends with an event of the request, that event is the revocation's, done all the same.
+   * stream ends with an event caused by one of its `fences` (the reactor's resumption names the
+   * fence it resumed from), that event is the revocation's, done all the same.
    */
   private async finishedElsewhere(
     streamId: string,
-    context: CommandContext,
+    fences: ReadonlySet<string>,
   ): Promise<{ position: number; eventIds: string[]; events: DomainEvent[] } | undefined> {
     const [last] = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
     const event = last && domainEventOf(last);
-    if (!event || last.metadata.correlationId !== context.correlationId) return undefined;
+    if (!event || !fences.has(last.metadata.causationId)) return undefined;
     return { position: last.position, eventIds: [last.id], events: [event] };
   }
 
   /**
    * Fences every stream whose partner actions depend on `revoking` (with "any": nothing the partner
    * does can make this fail), before the revocation decided at `factRevision` is appended: the
-   * fences occurred when it was decided, as it did.
+   * fences occurred when it was decided, as it did. Resolves with the fences' ids.
    */
   private async fence(
     pair: { partnerTenantId: string; customerTenantId: string },
@@ -121,9 +124,9 @@ export class Revocations {
     factRevision: number,
     context: CommandContext & { causationId?: string },
     decidedAt: Date,
-  ): Promise<void> {
+  ): Promise<string[]> {
     const { partnerTenantId, customerTenantId } = pair;
-    await Promise.all(
+    const recorded = await Promise.all(
       this.fencedStreams(partnerTenantId, customerTenantId).map(({ scope, streamId }) =>
         this.aggregates.record(
           streamId,
@@ -134,5 +137,6 @@ export class Revocations {
         ),
       ),
     );
+    return recorded.flatMap(({ eventIds }) => eventIds);
   }
 }
