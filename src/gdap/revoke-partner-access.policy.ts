@@ -51,17 +51,23 @@ export class RevokePartnerAccessPolicy implements Policy {
 
   async react(event: DomainEvent, context: PolicyContext): Promise<number> {
     if (event.type !== 'PartnerAccessRevocationRequested') return 0;
-    const { partnerTenantId, customerTenantId, requestedAt } = event.data;
+    const { partnerTenantId, customerTenantId } = event.data;
     const pair = { partnerTenantId, customerTenantId };
+    const streamId = gdapStreamId(partnerTenantId);
     const gdap = await this.revocations.revoke({
-      streamId: gdapStreamId(partnerTenantId),
+      streamId,
       decider: gdapDecider,
       command: {
         type: 'TerminateAllForCustomer',
         actor: context.actor,
         customerTenantId,
-        requestedAt,
+        approvedSinceRequest: [],
       },
+      // By the log's order, not by the clocks of the instances that approved and asked.
+      withFacts: async (command) => ({
+        ...command,
+        approvedSinceRequest: await this.approvedSince(streamId, customerTenantId, context),
+      }),
       revoking: 'GDAP',
       pair,
       context,
@@ -136,6 +142,22 @@ export class RevokePartnerAccessPolicy implements Policy {
       const [last] = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
       return last?.position ?? 0;
     };
+  }
+
+  /** The customer's GDAP relationships approved on `streamId` after the request. */
+  private async approvedSince(
+    streamId: string,
+    customerTenantId: string,
+    context: PolicyContext,
+  ): Promise<string[]> {
+    const since = await recordedAfter(this.store, streamId, context.triggeredAt);
+    return since.flatMap((recorded) => {
+      const event = domainEventOf(recorded);
+      return event?.type === 'DelegatedAdminRelationshipApproved' &&
+        event.data.customerTenantId === customerTenantId
+        ? [event.data.relationshipId]
+        : [];
+    });
   }
 
   /** The role assignments the customer (another request of it) made on `streamId` since the request. */

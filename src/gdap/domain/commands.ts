@@ -65,11 +65,12 @@ export type GdapCommand =
   | { type: 'RecordDueTransitions' }
   /**
    * R70: the customer ends every GDAP relationship it has with this partner that was active when
-   * it asked (`requestedAt`): one approved since, when the request is finished after a crash, stays.
+   * it asked: one approved after the request in the log (`approvedSinceRequest`, read from the
+   * stream on every attempt, never from clocks), when the request is finished after a crash, stays.
    */
   | {
       type: 'TerminateAllForCustomer';
       actor: Actor;
       customerTenantId: string;
-      requestedAt: string;
+      approvedSinceRequest: readonly string[];
     };

@@ -460,8 +460,7 @@ export function terminateAllForCustomer(
       (relationship) =>
         relationship.customerTenantId === command.customerTenantId &&
         GRANTING.includes(relationship.status) &&
-        relationship.activatedAt !== null &&
-        relationship.activatedAt <= command.requestedAt,
+        !command.approvedSinceRequest.includes(relationship.relationshipId),
     )
     .map((relationship) => terminationOf(relationship, command.actor));
 }

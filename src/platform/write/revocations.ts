@@ -23,6 +23,8 @@ export interface Revocation<Command, Event extends DomainEvent, State> {
   context: CommandContext & { causationId?: string };
   /** Resuming after a crash: only if the fact stream is still at the revision fenced for. */
   resumeAtRevision?: number;
+  /** Completes the command with what other streams say, on every attempt (DecideOptions). */
+  withFacts?: (command: Command) => Promise<Command>;
   /**
    * Whether the decided events take anything away (absent: they always do). A change that only
    * grants more needs no fence: a partner action decided on less is allowed on more too.
@@ -71,6 +73,7 @@ export class Revocations {
         // race (and be refused on its retry) is decided after the winner and fences nothing.
         takeTurns: true,
         onlyAtRevision: revocation.resumeAtRevision,
+        withFacts: revocation.withFacts,
         beforeAppend: async (factRevision, decidedAt, events) => {
           if (revocation.takesAccessAway?.(events) === false) return;
           // Noted before the fences exist: the reactor sees them at once and must leave them to us.

@@ -28,13 +28,13 @@ import {
 } from './gdap.fixtures';
 
 const terminateAll = (
-  requestedAt: Date,
+  approvedSinceRequest: string[] = [],
   actor = fay,
 ): Extract<GdapCommand, { type: 'TerminateAllForCustomer' }> => ({
   type: 'TerminateAllForCustomer',
   actor,
   customerTenantId: FABRIKAM,
-  requestedAt: requestedAt.toISOString(),
+  approvedSinceRequest,
 });
 const unassign = (assignmentId: string): GdapCommand => ({
   type: 'DeleteDelegatedAdminAccessAssignment',
@@ -778,9 +778,7 @@ describe('GDAP relationship decider', () => {
         ...activeWithAssignment(),
         ...historyOf([createCommand({ relationshipId: REL2, displayName: 'Other' }), 0]),
       ];
-      const events = given(gdapDecider, history)
-        .when(terminateAll(at(3)), at(3))
-        .events();
+      const events = given(gdapDecider, history).when(terminateAll(), at(3)).events();
       expect(events).toEqual([
         expect.objectContaining({
           type: 'DelegatedAdminRelationshipTerminationRequested',
@@ -790,15 +788,27 @@ describe('GDAP relationship decider', () => {
     });
 
     it('R70: finished after a crash, it leaves alone a relationship approved after the request', () => {
-      // Asked on day 0; REL was approved on day 1, after the request (the customer granted again).
+      // REL's approval follows the request in the log (the customer granted again).
       given(gdapDecider, activeWithAssignment())
-        .when(terminateAll(at(0)), at(3))
+        .when(terminateAll([REL]), at(3))
         .thenNothing();
+    });
+
+    it('R70: a relationship approved before the request in the log is terminated, even decided at a clock earlier than its approval’s (another instance’s clock ran ahead)', () => {
+      const events = given(gdapDecider, activeWithAssignment())
+        .when(terminateAll([REL2]), at(0))
+        .events();
+      expect(events).toEqual([
+        expect.objectContaining({
+          type: 'DelegatedAdminRelationshipTerminationRequested',
+          data: expect.objectContaining({ relationshipId: REL }),
+        }),
+      ]);
     });
 
     it('R70: only the customer’s Global admin ends them all', () => {
       given(gdapDecider, activeWithAssignment())
-        .when(terminateAll(at(3), ann), at(3))
+        .when(terminateAll([], ann), at(3))
         .thenThrows('FORBIDDEN', 'R68');
     });
   });
