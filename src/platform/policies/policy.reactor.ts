@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DomainError } from '../domain/domain-error';
+import { StreamContended } from '../write/aggregate-store';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store';
 import { domainEventOf } from '../event-store/unreadable-events';
 import { READ_STORE, type ReadStore } from '../read-store/read-store';
@@ -133,7 +134,8 @@ export class PolicyReactor {
 
   /**
    * Runs one event's follow-up until it is done or refused by a rule; an infrastructure failure
-   * (store down, disk full, locked) is retried with backoff and never skipped. False when stopped.
+   * (store down, disk full, locked) or a stream others kept changing is retried with backoff and
+   * never skipped. False when stopped.
    */
   private async followUp(event: RecordedEvent): Promise<boolean> {
     if (await this.policies.ranInline(event.id)) return true;
@@ -152,7 +154,7 @@ export class PolicyReactor {
         this.progress.retrying = null;
         return true;
       } catch (error) {
-        if (error instanceof DomainError) {
+        if (error instanceof DomainError && !(error instanceof StreamContended)) {
           this.refused(event, error);
           return true;
         }

@@ -4,7 +4,7 @@ import { CLOCK, type Clock } from '../config/clock';
 import { schemaVersionOf } from '../../events';
 import type { DomainEvent } from '../../events';
 import type { Decider } from '../domain/decider';
-import { conflict } from '../domain/domain-error';
+import { DomainError } from '../domain/domain-error';
 import {
   EVENT_STORE,
   type EventStore,
@@ -18,6 +18,19 @@ import { StreamStateCache } from './stream-state-cache';
 import { StreamTurns } from './stream-turns';
 
 const MAX_ATTEMPTS = 8;
+
+/**
+ * A command that lost the race for its stream's revision on every attempt: answered CONFLICT (try
+ * again), but no rule refused it, so a follow-up that meets it is retried, never passed as refused.
+ */
+export class StreamContended extends DomainError {
+  constructor(streamId: string) {
+    super(
+      'CONFLICT',
+      `Others kept changing ${streamId} at the same time; nothing was changed. Please try again.`,
+    );
+  }
+}
 /**
  * Between attempts after a conflict, a random wait of up to 2^attempt ms (2 to 128): writers that
  * collided on a hot stream spread out instead of colliding again in lockstep.
@@ -176,9 +189,7 @@ export class AggregateStore {
         if (attempt < MAX_ATTEMPTS) await backoff(attempt);
       }
     }
-    throw conflict(
-      `Others kept changing ${streamId} at the same time; nothing was changed. Please try again.`,
-    );
+    throw new StreamContended(streamId);
   }
 
   /**

@@ -9,7 +9,7 @@ import { Policies } from '../../../src/platform/policies/policies';
 import type { Policy } from '../../../src/platform/policies/policy';
 import { PolicyReactor } from '../../../src/platform/policies/policy.reactor';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
-import { AggregateStore } from '../../../src/platform/write/aggregate-store';
+import { AggregateStore, StreamContended } from '../../../src/platform/write/aggregate-store';
 import { ManualClock } from '../../support/app';
 import { customerGlobalAdmin, partnerUser } from '../../support/given';
 import { policiesOver } from '../../support/policies';
@@ -134,6 +134,20 @@ describe('PolicyReactor: every room’s follow-ups, from a checkpoint in the rea
       checkpoint: await store.headPosition(),
       refused: 1,
       lastRefusal: { position: trigger.position, type: 'InvitationAccepted' },
+    });
+  });
+
+  it('R70: a follow-up that lost its stream to others on every attempt is retried until it is done, not passed as refused', async () => {
+    await accept();
+    const policy = countingPolicy((run) =>
+      run <= 2 ? Promise.reject(new StreamContended('gdap-contoso-partners')) : Promise.resolve(0),
+    );
+    const reactor = await runReactor(new Policies(() => [policy]));
+    expect(policy.runs).toBe(3);
+    expect(reactor.status()).toMatchObject({
+      checkpoint: await store.headPosition(),
+      refused: 0,
+      lastRefusal: null,
     });
   });
 
