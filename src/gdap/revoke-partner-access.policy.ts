@@ -53,6 +53,31 @@ export class RevokePartnerAccessPolicy implements Policy {
     if (event.type !== 'PartnerAccessRevocationRequested') return 0;
     const { partnerTenantId, customerTenantId } = event.data;
     const pair = { partnerTenantId, customerTenantId };
+    // Each step is tried even when one before it fails, which is then thrown for a retry: a grant
+    // one step cannot end now does not keep the others in force.
+    const positions: number[] = [];
+    let failed: { error: unknown } | undefined;
+    for (const step of [
+      () => this.endGdap(pair, context),
+      () => this.removeDap(pair, context),
+      () => this.removeSubscriptionRoles(pair, context),
+    ]) {
+      try {
+        positions.push(...[await step()].flat());
+      } catch (error) {
+        failed ??= { error };
+      }
+    }
+    if (failed) throw failed.error;
+    // With nothing left to end, where the stream stood: a concurrent request may have ended it.
+    return Math.max(...positions);
+  }
+
+  private async endGdap(
+    pair: { partnerTenantId: string; customerTenantId: string },
+    context: PolicyContext,
+  ): Promise<number> {
+    const { partnerTenantId, customerTenantId } = pair;
     const streamId = gdapStreamId(partnerTenantId);
     const gdap = await this.revocations.revoke({
       streamId,
@@ -74,11 +99,7 @@ export class RevokePartnerAccessPolicy implements Policy {
     });
     // Terminations are finished by the scheduler (R64).
     if (gdap.events.length > 0) this.scheduler.consider(partnerTenantId);
-    // With nothing left to end, where the stream stood: a concurrent request may have ended it.
-    const positions = [gdap.position];
-    positions.push(await this.removeDap(pair, context));
-    positions.push(...(await this.removeSubscriptionRoles(pair, context)));
-    return Math.max(...positions);
+    return gdap.position;
   }
 
   private async removeDap(

@@ -77,12 +77,19 @@ describeOnBothStores('revokePartnerAccess interrupted midway', (onEsdb) => {
     throw new Error('the assignment never became active');
   }
 
-  /** Every append to a stream of `category` fails from now on, as if the process died there. */
-  function crashBefore(category: string): () => void {
+  /** The streams the revocation ends grants on, in the order it ends them. */
+  const STEPS = ['gdap', 'dapgrant', 'subscription'];
+
+  /**
+   * Every append to a stream of `category` and of the steps after it fails from now on, as if the
+   * process died there (`only`: that category alone fails, the others still work).
+   */
+  function crashBefore(category: string, only = false): () => void {
+    const failing = only ? [category] : STEPS.slice(STEPS.indexOf(category));
     const store = app.app.get<EventStore>(EVENT_STORE);
     const append = store.append.bind(store);
     store.append = (streamId, events, expected) =>
-      streamId.startsWith(`${category}-`)
+      failing.some((failed) => streamId.startsWith(`${failed}-`))
         ? Promise.reject(new Error(`the process stopped before appending to ${streamId}`))
         : append(streamId, events, expected);
     return () => (store.append = append);
@@ -141,6 +148,23 @@ describeOnBothStores('revokePartnerAccess interrupted midway', (onEsdb) => {
     },
     60_000,
   );
+
+  it('R70: the GDAP termination fails to append: DAP and the Azure role assignment are ended in the same request all the same, and GDAP on restart', async () => {
+    await partnerWithEveryGrant();
+    const before = (await allEvents()).length;
+    await app.app.get(PolicyReactor).stop();
+    const restore = crashBefore('gdap', true);
+    await app.gql(await app.token(people.fay), REVOKE);
+    restore();
+    const ended = (await allEvents()).slice(before).filter((e) => CHANGES.includes(e.type));
+    expect(ended.map((event) => event.type).sort()).toEqual(CHANGES.slice(1));
+
+    const { dataDir } = app;
+    await app.close();
+    app = await startApp({ dataDir, env: env() });
+    const all = (await allEvents()).slice(before).filter((e) => CHANGES.includes(e.type));
+    expect(all.map((event) => event.type).sort()).toEqual(CHANGES);
+  });
 
   it('R70: stopped before the Azure role assignments; the partner’s own change there before the restart finishes is ended too, a role the customer gave its group again is left alone', async () => {
     const subscriptionId = await partnerWithEveryGrant();
