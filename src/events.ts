@@ -11,7 +11,9 @@ import {
 } from './delegated-admin/domain/service-requests/events';
 import {
   GDAP_EVENTS,
+  GDAP_REVOCATION_EVENTS,
   type GdapEvent,
+  type GdapRevocationEvent,
   PARTNER_ACCESS_EVENTS,
   type PartnerAccessEvent,
 } from './gdap/domain/events';
@@ -38,6 +40,7 @@ export type DomainEvent =
   | SubscriptionRbacEvent
   | AutopilotEvent
   | GdapEvent
+  | GdapRevocationEvent
   | PartnerAccessEvent
   | AuditSealedEvent;
 
@@ -87,6 +90,7 @@ export const EVENT_SCHEMAS: EventSchemas<DomainEvent> = {
   ...AZURE_SUBSCRIPTIONS_EVENTS,
   ...AUTOPILOT_EVENTS,
   ...GDAP_EVENTS,
+  ...GDAP_REVOCATION_EVENTS,
   ...PARTNER_ACCESS_EVENTS,
   ...AUDIT_EVENTS,
 };

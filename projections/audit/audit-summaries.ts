@@ -158,6 +158,9 @@ const GDAP_SUMMARIES = {
     `recorded that ${gdapAssignment(context)} in ${gdapId(context)} is deleted`,
   PartnerAccessRevocationRequested: (context) =>
     `asked to end all access ${counterpart(context, 'of', 'in')} (DAP, GDAP, Azure roles)`,
+  GdapRevocationStarted: (context) =>
+    `started ending GDAP ${counterpart(context, 'of', 'in')}; the partner's GDAP changes wait until it is done`,
+  GdapRevocationFinished: (context) => `finished ending GDAP ${counterpart(context, 'of', 'in')}`,
 } satisfies Partial<Record<EventType, Summary>>;
 
 const SUMMARIES = {

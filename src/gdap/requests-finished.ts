@@ -1,7 +1,7 @@
 import type { EventStore } from '../platform/event-store/event-store';
 import { domainEventOf } from '../platform/event-store/unreadable-events';
 import type { FinishedRequest } from '../platform/write/aggregate-store';
-import type { GdapEvent } from './domain/events';
+import type { GdapStreamEvent } from './domain/events';
 import { askedFor } from './domain/asked-for';
 
 /** Events read per page while looking back for the requests that asked for scheduled steps. */
@@ -17,10 +17,10 @@ export async function requestsFinishedBy(
   store: EventStore,
   streamId: string,
   revision: number,
-  steps: readonly GdapEvent[],
+  steps: readonly GdapStreamEvent[],
 ): Promise<(FinishedRequest | undefined)[]> {
   const found: (FinishedRequest | undefined)[] = steps.map(() => undefined);
-  const looking = new Map<number, (earlier: GdapEvent) => boolean>();
+  const looking = new Map<number, (earlier: GdapStreamEvent) => boolean>();
   steps.forEach((step, index) => {
     const askedBy = askedFor(step);
     if (askedBy) looking.set(index, askedBy);
@@ -33,7 +33,7 @@ export async function requestsFinishedBy(
       maxCount: PAGE,
     });
     for (const recorded of page) {
-      const earlier = domainEventOf(recorded) as GdapEvent | undefined;
+      const earlier = domainEventOf(recorded) as GdapStreamEvent | undefined;
       if (!earlier) continue;
       for (const [index, askedBy] of looking) {
         if (!askedBy(earlier)) continue;

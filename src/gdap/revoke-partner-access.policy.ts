@@ -6,6 +6,7 @@ import { subscriptionRbacDecider } from '../azure-subscriptions/domain/subscript
 import { dapGrantDecider } from '../delegated-admin/domain/dap-grant/dap-grant.decider';
 import { RemoveDelegatedAdminPrivileges } from '../delegated-admin/remove-delegated-admin-privileges';
 import type { DomainEvent } from '../events';
+import { CLOCK, type Clock } from '../platform/config/clock';
 import { DomainError } from '../platform/domain/domain-error';
 import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store';
 import { recordedAfter } from '../platform/event-store/recorded-after';
@@ -16,6 +17,7 @@ import { ReadSide } from '../platform/read-store/read-side';
 import { AggregateStore } from '../platform/write/aggregate-store';
 import { Revocations } from '../platform/write/revocations';
 import { gdapDecider } from './domain/gdap.decider';
+import { endingOnRevoke } from './domain/relationship-decisions';
 import { gdapStreamId } from './domain/gdap-ids';
 import { GdapScheduler } from './gdap-scheduler';
 
@@ -47,6 +49,7 @@ export class RevokePartnerAccessPolicy implements Policy {
     private readonly subscriptions: PartnerSubscriptionsQueries,
     private readonly readSide: ReadSide,
     private readonly scheduler: GdapScheduler,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async react(event: DomainEvent, context: PolicyContext): Promise<number> {
@@ -79,12 +82,14 @@ export class RevokePartnerAccessPolicy implements Policy {
   ): Promise<number> {
     const { partnerTenantId, customerTenantId } = pair;
     const streamId = gdapStreamId(partnerTenantId);
+    await this.holdPartnerWrites(streamId, pair, context);
     const gdap = await this.revocations.revoke({
       streamId,
       decider: gdapDecider,
       command: {
         type: 'TerminateAllForCustomer',
         actor: context.actor,
+        partnerTenantId,
         customerTenantId,
         approvedSinceRequest: [],
       },
@@ -163,6 +168,28 @@ export class RevokePartnerAccessPolicy implements Policy {
       const [last] = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
       return last?.position ?? 0;
     };
+  }
+
+  /**
+   * The partner writes `gdap-<partner>` for all its customers, from every instance: were its
+   * changes free to land, each would make the termination's append conflict, as long as it kept
+   * writing. Whatever the stream's revision, a GdapRevocationStarted is recorded first (when there
+   * is something to end), after which the partner's changes are refused until the termination's
+   * own append records GdapRevocationFinished; one decided before it conflicts and is refused on
+   * its retry. Only the customers' approvals and the scheduler still share the stream.
+   */
+  private async holdPartnerWrites(
+    streamId: string,
+    pair: { partnerTenantId: string; customerTenantId: string },
+    context: PolicyContext,
+  ): Promise<void> {
+    const { state } = await this.aggregates.load(streamId, gdapDecider);
+    if (state.revocationsUnderway.has(pair.customerTenantId)) return;
+    const approvedSinceRequest = await this.approvedSince(streamId, pair.customerTenantId, context);
+    const command = { customerTenantId: pair.customerTenantId, approvedSinceRequest };
+    if (endingOnRevoke(state, command).length === 0) return;
+    const started: DomainEvent = { type: 'GdapRevocationStarted', data: pair };
+    await this.aggregates.record(streamId, [started], 'any', context, this.clock.now());
   }
 
   /** The customer's GDAP relationships approved on `streamId` after the request. */

@@ -8,7 +8,7 @@ import {
   groupAccess,
 } from '../../src/effective-access/domain/effective-access';
 import type { GdapCommand } from '../../src/gdap/domain/commands';
-import type { GdapEvent } from '../../src/gdap/domain/events';
+import type { GdapStreamEvent } from '../../src/gdap/domain/events';
 import { gdapDecider } from '../../src/gdap/domain/gdap.decider';
 import { grantsFor } from '../../src/gdap/domain/gdap-state';
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
@@ -61,35 +61,36 @@ const assignTo = (group: string): GdapCommand => ({
  * The GDAP states, each a history the decider made and the day it is looked at: approved on day 1
  * for 90 days (no auto-extension), the group assigned Helpdesk and Intune Administrator.
  */
-const GDAP_STATES: Record<string, (group: string) => { history: GdapEvent[]; day: number }> = {
-  none: () => ({ history: [], day: 10 }),
-  'active with an assignment': (group) => ({ history: activeFor(group), day: 10 }),
-  expired: (group) => ({ history: continued(activeFor(group), [[due, 92]]), day: 92 }),
-  terminated: (group) => ({
-    history: continued(activeFor(group), [
-      [{ type: 'TerminateDelegatedAdminRelationship', actor: fay, relationshipId: REL }, 5],
-      [due, 5],
-    ]),
-    day: 10,
-  }),
-  'assignment deleted': (group) => ({
-    history: continued(activeFor(group), [
-      [
-        {
-          type: 'DeleteDelegatedAdminAccessAssignment',
-          actor: ann,
-          relationshipId: REL,
-          assignmentId: '44444444-4444-4444-8444-444444444444',
-        },
-        5,
-      ],
-      [due, 5],
-    ]),
-    day: 10,
-  }),
-};
+const GDAP_STATES: Record<string, (group: string) => { history: GdapStreamEvent[]; day: number }> =
+  {
+    none: () => ({ history: [], day: 10 }),
+    'active with an assignment': (group) => ({ history: activeFor(group), day: 10 }),
+    expired: (group) => ({ history: continued(activeFor(group), [[due, 92]]), day: 92 }),
+    terminated: (group) => ({
+      history: continued(activeFor(group), [
+        [{ type: 'TerminateDelegatedAdminRelationship', actor: fay, relationshipId: REL }, 5],
+        [due, 5],
+      ]),
+      day: 10,
+    }),
+    'assignment deleted': (group) => ({
+      history: continued(activeFor(group), [
+        [
+          {
+            type: 'DeleteDelegatedAdminAccessAssignment',
+            actor: ann,
+            relationshipId: REL,
+            assignmentId: '44444444-4444-4444-8444-444444444444',
+          },
+          5,
+        ],
+        [due, 5],
+      ]),
+      day: 10,
+    }),
+  };
 
-function activeFor(group: string): GdapEvent[] {
+function activeFor(group: string): GdapStreamEvent[] {
   return historyOf(
     [createCommand({ roles: ROLES, duration: 'P90D', autoExtendDuration: 'PT0S' }), 0],
     [requestApproval(), 0],
@@ -99,7 +100,7 @@ function activeFor(group: string): GdapEvent[] {
   );
 }
 
-function continued(history: GdapEvent[], steps: [GdapCommand, number][]): GdapEvent[] {
+function continued(history: GdapStreamEvent[], steps: [GdapCommand, number][]): GdapStreamEvent[] {
   return steps.reduce(
     (events, [command, day]) => [...events, ...decideOn(gdapDecider, events, command, at(day))],
     history,

@@ -1,4 +1,4 @@
-import type { GdapEvent } from './events';
+import type { GdapStreamEvent } from './events';
 
 /**
  * R64, R66, R69: which earlier event asked for `step`, a step the scheduler records: a termination
@@ -6,7 +6,7 @@ import type { GdapEvent } from './events';
  * its creation, its deletion by the request to delete it. Null for what time alone decides (an
  * approval lapsing, expiring, expiry, auto-extension): no request asked for it.
  */
-export function askedFor(step: GdapEvent): ((earlier: GdapEvent) => boolean) | null {
+export function askedFor(step: GdapStreamEvent): ((earlier: GdapStreamEvent) => boolean) | null {
   switch (step.type) {
     case 'DelegatedAdminRelationshipTerminated':
       return (earlier) =>

@@ -71,6 +71,7 @@ export type GdapCommand =
   | {
       type: 'TerminateAllForCustomer';
       actor: Actor;
+      partnerTenantId: string;
       customerTenantId: string;
       approvedSinceRequest: readonly string[];
     };

@@ -125,6 +125,24 @@ export type PartnerAccessEvent = {
   data: { partnerTenantId: string; customerTenantId: string; requestedAt: string };
 };
 
+/**
+ * R70 on `gdap-<partner>`: a customer's request to end all the partner's access is ending its GDAP
+ * relationships. From `GdapRevocationStarted` (appended whatever the stream's revision) until the
+ * termination's own append records `GdapRevocationFinished`, the partner's GDAP changes are refused
+ * (try again), so the partner's traffic on the stream cannot keep the termination from appending.
+ */
+export type GdapRevocationEvent =
+  | { type: 'GdapRevocationStarted'; data: { partnerTenantId: string; customerTenantId: string } }
+  | { type: 'GdapRevocationFinished'; data: { partnerTenantId: string; customerTenantId: string } };
+
+/** Everything recorded on `gdap-<partner>`. */
+export type GdapStreamEvent = GdapEvent | GdapRevocationEvent;
+
+export const GDAP_REVOCATION_EVENTS = {
+  GdapRevocationStarted: { version: 1 },
+  GdapRevocationFinished: { version: 1 },
+} satisfies EventSchemas<GdapRevocationEvent>;
+
 export const PARTNER_ACCESS_EVENTS = {
   PartnerAccessRevocationRequested: { version: 1 },
 } satisfies EventSchemas<PartnerAccessEvent>;

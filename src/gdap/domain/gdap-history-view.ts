@@ -1,4 +1,4 @@
-import type { GdapEvent } from './events';
+import type { GdapStreamEvent } from './events';
 import type { GdapState } from './gdap-state';
 
 /**
@@ -7,10 +7,14 @@ import type { GdapState } from './gdap-state';
  * stream holds every relationship of the partner with any customer; the whole state after each of
  * its events would grow with the square of its size, as the Autopilot registry's would.
  */
-export function gdapViewAfter(state: GdapState, event: GdapEvent | undefined): unknown {
-  const relationshipId = event?.data.relationshipId;
+export function gdapViewAfter(state: GdapState, event: GdapStreamEvent | undefined): unknown {
+  const relationshipId =
+    event && 'relationshipId' in event.data ? event.data.relationshipId : undefined;
   return {
     totals: { relationships: state.relationships.size },
+    ...(state.revocationsUnderway.size > 0 && {
+      revocationsUnderway: [...state.revocationsUnderway],
+    }),
     relationships:
       relationshipId === undefined
         ? {}

@@ -1,6 +1,11 @@
 import { OrderedMap } from 'immutable';
 import { unhandled } from '../../platform/domain/decider';
-import type { GdapAssignmentStatus, GdapEvent, GdapRelationshipStatus } from './events';
+import type {
+  GdapAssignmentStatus,
+  GdapEvent,
+  GdapRelationshipStatus,
+  GdapStreamEvent,
+} from './events';
 import type { GdapGrant } from './effective-roles';
 import type { DirectoryRole } from './role-catalogue';
 
@@ -38,9 +43,14 @@ export interface GdapRelationship {
  */
 export interface GdapState {
   relationships: OrderedMap<string, GdapRelationship>;
+  /** R70: customers whose request to end all access is ending GDAP now (GdapRevocationEvent). */
+  revocationsUnderway: ReadonlySet<string>;
 }
 
-export const initialGdapState: GdapState = { relationships: OrderedMap() };
+export const initialGdapState: GdapState = {
+  relationships: OrderedMap(),
+  revocationsUnderway: new Set(),
+};
 
 /** Statuses in which a relationship's active assignments grant their roles (R67). */
 export const GRANTING: readonly GdapRelationshipStatus[] = ['active', 'expiring'];
@@ -121,7 +131,7 @@ const withRelationship = (
 ): GdapState => {
   const current = state.relationships.get(relationshipId);
   if (!current) return state;
-  return { relationships: state.relationships.set(relationshipId, change(current)) };
+  return { ...state, relationships: state.relationships.set(relationshipId, change(current)) };
 };
 
 const withAssignment = (
@@ -195,12 +205,32 @@ export const createdRelationship = <Extra extends object>(
   endDateTime: null,
 });
 
-export function evolveGdap(state: GdapState, event: GdapEvent): GdapState {
+export function evolveGdap(state: GdapState, event: GdapStreamEvent): GdapState {
+  switch (event.type) {
+    case 'GdapRevocationStarted':
+      return {
+        ...state,
+        revocationsUnderway: new Set([...state.revocationsUnderway, event.data.customerTenantId]),
+      };
+    case 'GdapRevocationFinished':
+      return {
+        ...state,
+        revocationsUnderway: new Set(
+          [...state.revocationsUnderway].filter((id) => id !== event.data.customerTenantId),
+        ),
+      };
+    default:
+      return evolveRelationships(state, event);
+  }
+}
+
+function evolveRelationships(state: GdapState, event: GdapEvent): GdapState {
   const { relationshipId } = event.data;
   switch (event.type) {
     case 'DelegatedAdminRelationshipCreated': {
       const { data } = event;
       return {
+        ...state,
         relationships: state.relationships.set(relationshipId, {
           ...createdRelationship(data, {}),
           assignments: {},
@@ -230,7 +260,7 @@ export function evolveGdap(state: GdapState, event: GdapEvent): GdapState {
       }));
     }
     case 'DelegatedAdminRelationshipDeleted':
-      return { relationships: state.relationships.delete(relationshipId) };
+      return { ...state, relationships: state.relationships.delete(relationshipId) };
     case 'DelegatedAdminRelationshipApprovalRequested':
       return withRelationship(state, relationshipId, (relationship) => ({
         ...relationship,

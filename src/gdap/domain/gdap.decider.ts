@@ -2,7 +2,8 @@ import { assertNever, type Decider } from '../../platform/domain/decider';
 import { createAssignment, deleteAssignment, updateAssignment } from './assignment-decisions';
 import type { GdapCommand } from './commands';
 import { dueTransitions } from './due-transitions';
-import type { GdapEvent } from './events';
+import type { GdapStreamEvent } from './events';
+import { conflict } from '../../platform/domain/domain-error';
 import { gdapViewAfter } from './gdap-history-view';
 import { evolveGdap, type GdapState, initialGdapState } from './gdap-state';
 import {
@@ -19,13 +20,14 @@ import {
  * R60–R70: one partner's GDAP relationships and access assignments (`gdap-<partner>`). One stream
  * per partner, so display names are unique per partner at append time (R60).
  */
-export const gdapDecider: Decider<GdapCommand, GdapEvent, GdapState> & {
+export const gdapDecider: Decider<GdapCommand, GdapStreamEvent, GdapState> & {
   viewAfter: typeof gdapViewAfter;
 } = {
   initialState: initialGdapState,
   evolve: evolveGdap,
   viewAfter: gdapViewAfter,
   decide(command, state, now) {
+    assertPartnerMayWrite(command, state);
     switch (command.type) {
       case 'CreateDelegatedAdminRelationship':
         return create(command, state, now);
@@ -54,3 +56,17 @@ export const gdapDecider: Decider<GdapCommand, GdapEvent, GdapState> & {
     }
   },
 };
+
+/**
+ * R70: while a customer's request is ending GDAP on this stream, the partner's changes (to any of
+ * its relationships: they share the stream) are refused, to be sent again, so that however busy
+ * the partner is, the termination's append is not overtaken (GdapRevocationEvent).
+ */
+function assertPartnerMayWrite(command: GdapCommand, state: GdapState): void {
+  if (state.revocationsUnderway.size === 0) return;
+  if (!('actor' in command) || command.actor.tenantKind !== 'partner') return;
+  throw conflict(
+    'A customer is ending your access; GDAP changes wait until that is recorded. Please try again in a moment.',
+    'R70',
+  );
+}

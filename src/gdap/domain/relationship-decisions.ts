@@ -17,7 +17,7 @@ import {
   checkAutoExtendDuration,
   checkRelationshipDuration,
 } from './durations';
-import type { EditableFields, GdapEvent } from './events';
+import type { EditableFields, GdapEvent, GdapStreamEvent } from './events';
 import { assertCustomerGlobalAdmin, assertPartnerAdminAgent, terminatingSide } from './gdap-access';
 import { assertMayRevokePartnerAccess } from './partner-access';
 import {
@@ -453,14 +453,25 @@ export function terminate(
 export function terminateAllForCustomer(
   command: Of<'TerminateAllForCustomer'>,
   state: GdapState,
-): GdapEvent[] {
-  assertMayRevokePartnerAccess(command.actor, command.customerTenantId);
-  return namedRelationships(state)
-    .filter(
-      (relationship) =>
-        relationship.customerTenantId === command.customerTenantId &&
-        GRANTING.includes(relationship.status) &&
-        !command.approvedSinceRequest.includes(relationship.relationshipId),
-    )
-    .map((relationship) => terminationOf(relationship, command.actor));
+): GdapStreamEvent[] {
+  const { actor, partnerTenantId, customerTenantId } = command;
+  assertMayRevokePartnerAccess(actor, customerTenantId);
+  const terminations = endingOnRevoke(state, command).map((relationship) =>
+    terminationOf(relationship, actor),
+  );
+  if (!state.revocationsUnderway.has(customerTenantId)) return terminations;
+  const finished = { partnerTenantId, customerTenantId };
+  return [...terminations, { type: 'GdapRevocationFinished', data: finished }];
 }
+
+/** R70: the customer's relationships in force, but for those it approved after the request. */
+export const endingOnRevoke = (
+  state: GdapState,
+  command: Pick<Of<'TerminateAllForCustomer'>, 'customerTenantId' | 'approvedSinceRequest'>,
+): GdapRelationship[] =>
+  namedRelationships(state).filter(
+    (relationship) =>
+      relationship.customerTenantId === command.customerTenantId &&
+      GRANTING.includes(relationship.status) &&
+      !command.approvedSinceRequest.includes(relationship.relationshipId),
+  );

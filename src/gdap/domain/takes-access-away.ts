@@ -1,4 +1,4 @@
-import type { GdapEvent } from './events';
+import type { GdapStreamEvent } from './events';
 import type { DirectoryRole } from './role-catalogue';
 
 const loses = (before: readonly DirectoryRole[], after: readonly DirectoryRole[]): boolean => {
@@ -12,7 +12,7 @@ const loses = (before: readonly DirectoryRole[], after: readonly DirectoryRole[]
  * loses no role only grants as much or more; every other change a revocation records (a
  * termination, a deletion) takes access away.
  */
-export function takesAccessAway(events: readonly GdapEvent[]): boolean {
+export function takesAccessAway(events: readonly GdapStreamEvent[]): boolean {
   return events.some((event) => {
     switch (event.type) {
       case 'DelegatedAdminAccessAssignmentUpdated':
@@ -20,6 +20,9 @@ export function takesAccessAway(events: readonly GdapEvent[]): boolean {
       case 'DelegatedAdminRelationshipUpdated':
         // An edit recorded before `before` existed is not decided again: only new ones come here.
         return event.data.before === undefined || loses(event.data.before.roles, event.data.roles);
+      case 'GdapRevocationStarted':
+      case 'GdapRevocationFinished':
+        return false;
       default:
         return true;
     }

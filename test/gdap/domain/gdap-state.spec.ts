@@ -1,6 +1,6 @@
 import { OrderedMap } from 'immutable';
 import { gdapDecider } from '../../../src/gdap/domain/gdap.decider';
-import type { GdapEvent } from '../../../src/gdap/domain/events';
+import type { GdapStreamEvent } from '../../../src/gdap/domain/events';
 import { inForceWith, namedRelationships } from '../../../src/gdap/domain/gdap-state';
 import { fold } from '../../../src/platform/domain/decider';
 import {
@@ -18,7 +18,7 @@ import {
 const THIRD = '44444444-4444-4444-8444-444444444444@contoso-partners';
 
 /** Decides `command` on the state `history` folds to, and returns the history with its events. */
-const after = (history: GdapEvent[], command: Parameters<typeof gdapDecider.decide>[0]) => [
+const after = (history: GdapStreamEvent[], command: Parameters<typeof gdapDecider.decide>[0]) => [
   ...history,
   ...gdapDecider.decide(command, fold(gdapDecider, history), at(0)),
 ];
@@ -30,7 +30,7 @@ const after = (history: GdapEvent[], command: Parameters<typeof gdapDecider.deci
  * persistent map instead, and every state stays as it was for whoever holds it.
  */
 describe('the GDAP state folds without copying the relationships', () => {
-  let history: GdapEvent[] = [];
+  let history: GdapStreamEvent[] = [];
   beforeAll(() => {
     history = after(history, createCommand({ relationshipId: REL, displayName: 'First' }));
     history = after(history, createCommand({ relationshipId: REL2, displayName: 'Second' }));

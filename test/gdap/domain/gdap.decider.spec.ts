@@ -1,4 +1,5 @@
 import type { GdapCommand } from '../../../src/gdap/domain/commands';
+import type { GdapStreamEvent } from '../../../src/gdap/domain/events';
 import { gdapDecider } from '../../../src/gdap/domain/gdap.decider';
 import { nextDueAt } from '../../../src/gdap/domain/due-transitions';
 import { grantsFor } from '../../../src/gdap/domain/gdap-state';
@@ -15,6 +16,7 @@ import {
   createCommand,
   due,
   EXCHANGE,
+  CONTOSO,
   FABRIKAM,
   fay,
   GA,
@@ -33,6 +35,7 @@ const terminateAll = (
 ): Extract<GdapCommand, { type: 'TerminateAllForCustomer' }> => ({
   type: 'TerminateAllForCustomer',
   actor,
+  partnerTenantId: CONTOSO,
   customerTenantId: FABRIKAM,
   approvedSinceRequest,
 });
@@ -804,6 +807,69 @@ describe('GDAP relationship decider', () => {
           data: expect.objectContaining({ relationshipId: REL }),
         }),
       ]);
+    });
+
+    describe('R70 while the request ends GDAP (GdapRevocationStarted until GdapRevocationFinished)', () => {
+      const started: GdapStreamEvent = {
+        type: 'GdapRevocationStarted',
+        data: { partnerTenantId: CONTOSO, customerTenantId: FABRIKAM },
+      };
+      const underway = () => [
+        ...activeWithAssignment(),
+        ...historyOf([createCommand({ relationshipId: REL2, displayName: 'Other' }), 0]),
+        started,
+      ];
+
+      it('R70: the partner’s changes to any of its relationships are refused, to be sent again', () => {
+        const rename: GdapCommand = {
+          type: 'UpdateDelegatedAdminRelationship',
+          actor: ann,
+          relationshipId: REL2,
+          displayName: 'Renamed',
+        };
+        given(gdapDecider, underway()).when(rename, at(3)).thenThrows('CONFLICT', 'R70');
+        given(gdapDecider, underway())
+          .when(unassign(ASSIGNMENT), at(3))
+          .thenThrows('CONFLICT', 'R70');
+      });
+
+      it('R70: the customer’s approval and the scheduler’s transitions are not held', () => {
+        const history = [
+          ...activeWithAssignment(),
+          ...historyOf(
+            [createCommand({ relationshipId: REL2, displayName: 'Other' }), 0],
+            [requestApproval(REL2), 0],
+          ),
+          started,
+        ];
+        expect(given(gdapDecider, history).when(approve(REL2), at(3)).events()).toEqual([
+          expect.objectContaining({ type: 'DelegatedAdminRelationshipApproved' }),
+        ]);
+        expect(given(gdapDecider, underway()).when(due, at(800)).events()).not.toEqual([]);
+      });
+
+      it('R70: the termination records that it finished, and the partner may write again', () => {
+        const events = given(gdapDecider, underway()).when(terminateAll(), at(3)).events();
+        expect(events.map((event) => event.type)).toEqual([
+          'DelegatedAdminRelationshipTerminationRequested',
+          'GdapRevocationFinished',
+        ]);
+        const after = [...underway(), ...events];
+        const rename: GdapCommand = {
+          type: 'UpdateDelegatedAdminRelationship',
+          actor: ann,
+          relationshipId: REL2,
+          displayName: 'Renamed',
+        };
+        expect(given(gdapDecider, after).when(rename, at(3)).events()).toHaveLength(1);
+      });
+
+      it('R70: with nothing left to end (expired meanwhile), it records only that it finished', () => {
+        const events = given(gdapDecider, underway())
+          .when(terminateAll([REL]), at(3))
+          .events();
+        expect(events.map((event) => event.type)).toEqual(['GdapRevocationFinished']);
+      });
     });
 
     it('R70: only the customer’s Global admin ends them all', () => {

@@ -1,5 +1,5 @@
 import type { GdapCommand } from '../../../src/gdap/domain/commands';
-import type { GdapEvent } from '../../../src/gdap/domain/events';
+import type { GdapStreamEvent } from '../../../src/gdap/domain/events';
 import { gdapDecider } from '../../../src/gdap/domain/gdap.decider';
 import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
 import { customerGlobalAdmin, decideOn, partnerUser } from '../../support/given';
@@ -65,8 +65,8 @@ export const assign = (
 export const due: GdapCommand = { type: 'RecordDueTransitions' };
 
 /** A history made by the decider itself: each [command, day] decided on the events before it. */
-export function historyOf(...steps: [GdapCommand, number][]): GdapEvent[] {
-  return steps.reduce<GdapEvent[]>(
+export function historyOf(...steps: [GdapCommand, number][]): GdapStreamEvent[] {
+  return steps.reduce<GdapStreamEvent[]>(
     (events, [command, day]) => [...events, ...decideOn(gdapDecider, events, command, at(day))],
     [],
   );
