@@ -94,3 +94,28 @@ export async function loadPairSnapshot(
     },
   };
 }
+
+/**
+ * R70: whether the pair's DAP was last granted, after global `position`, by an acceptance recorded
+ * after it too: the customer gave DAP again after its request to end all access. A grant of an
+ * acceptance made before the request, landing after it, is not (it overtook the request).
+ */
+export async function grantedAgainSince(
+  store: EventStore,
+  partnerTenantId: string,
+  customerTenantId: string,
+  position: number,
+): Promise<boolean> {
+  const since = await recordedAfter(
+    store,
+    streamIds.dapGrant(partnerTenantId, customerTenantId),
+    position,
+  );
+  const lastGrant = since
+    .map(domainEventOf)
+    .find((event) => event?.type === 'DelegatedAdminGranted');
+  if (lastGrant?.type !== 'DelegatedAdminGranted') return false;
+  const invitation = streamIds.invitation(lastGrant.data.invitationId);
+  const accepted = await recordedAfter(store, invitation, position);
+  return accepted.some((event) => event.type === 'InvitationAccepted');
+}

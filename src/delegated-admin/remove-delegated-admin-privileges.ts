@@ -7,8 +7,12 @@ import { streamIds } from '../platform/domain/streams';
 import { AggregateStore } from '../platform/write/aggregate-store';
 import type { CommandContext } from '../platform/write/command-context';
 import { Intent } from '../platform/write/intent';
-import type { RemoveDelegatedAdminPrivilegesCommand } from './domain/dap-grant/commands';
-import { pairRelationships } from './pair-facts';
+import type {
+  DapGrantCommand,
+  RemoveDelegatedAdminPrivilegesCommand,
+} from './domain/dap-grant/commands';
+import { grantedAgainSince, pairRelationships } from './pair-facts';
+import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store';
 import { Revocations } from '../platform/write/revocations';
 
 export class RemoveDelegatedAdminPrivileges extends Intent<RemoveDelegatedAdminPrivilegesCommand> {
@@ -17,6 +21,11 @@ export class RemoveDelegatedAdminPrivileges extends Intent<RemoveDelegatedAdminP
     command: RemoveDelegatedAdminPrivilegesCommand,
     /** Set when the reactor finishes a removal a crash interrupted after its fences. */
     readonly resumeAtRevision?: number,
+    /**
+     * R70: the global position of the customer's request to end all access this removal is part
+     * of: DAP an acceptance after it granted again is left alone.
+     */
+    readonly endingAllAccessRequestedAt?: number,
   ) {
     super(context, command);
   }
@@ -33,9 +42,15 @@ export class RemoveDelegatedAdminPrivilegesHandler implements ICommandHandler<Re
     private readonly revocations: Revocations,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  async execute({ context, command, resumeAtRevision }: RemoveDelegatedAdminPrivileges) {
+  async execute({
+    context,
+    command,
+    resumeAtRevision,
+    endingAllAccessRequestedAt: requestedAt,
+  }: RemoveDelegatedAdminPrivileges) {
     const { partnerTenantId, customerTenantId } = command;
     const { position } = await this.revocations.revoke({
       streamId: streamIds.dapGrant(partnerTenantId, customerTenantId),
@@ -54,6 +69,18 @@ export class RemoveDelegatedAdminPrivilegesHandler implements ICommandHandler<Re
       pair: { partnerTenantId, customerTenantId },
       context,
       resumeAtRevision,
+      ...(requestedAt !== undefined && {
+        withFacts: async (decided: DapGrantCommand) => ({
+          ...decided,
+          endingAllAccess: true,
+          grantedAgainSinceRequest: await grantedAgainSince(
+            this.store,
+            partnerTenantId,
+            customerTenantId,
+            requestedAt,
+          ),
+        }),
+      }),
     });
     return { position };
   }

@@ -117,13 +117,18 @@ export class RevokePartnerAccessPolicy implements Policy {
     if (dap.state.status !== 'ACTIVE') return dap.lastPosition;
     return this.commandBus
       .execute(
-        new RemoveDelegatedAdminPrivileges(context, {
-          type: 'RemoveDelegatedAdminPrivileges',
-          actor: context.actor,
-          partnerTenantId,
-          customerTenantId,
-          confirm: true,
-        }),
+        new RemoveDelegatedAdminPrivileges(
+          context,
+          {
+            type: 'RemoveDelegatedAdminPrivileges',
+            actor: context.actor,
+            partnerTenantId,
+            customerTenantId,
+            confirm: true,
+          },
+          undefined,
+          context.triggeredAt,
+        ),
       )
       .then(({ position }) => position, this.goneFrom(streamId));
   }

@@ -296,6 +296,23 @@ describe('DapGrant decider', () => {
       expect(events).toEqual([removedByCustomer]);
     });
 
+    it('R70, R8: removed by the request to end all access, the reason is ALL_ACCESS_ENDED, so the grant of an acceptance made after the request still grants', () => {
+      const removal = { ...removeCommand(fabrikamAdmin), endingAllAccess: true } as DapGrantCommand;
+      const events = given(dapGrantDecider, granted()).when(removal, at(DAY)).events();
+      expect(events).toEqual([
+        { ...removedByCustomer, data: { ...removedByCustomer.data, reason: 'ALL_ACCESS_ENDED' } },
+      ]);
+    });
+
+    it('R70: DAP granted again by an acceptance after the request to end all access is left alone', () => {
+      const removal = {
+        ...removeCommand(fabrikamAdmin),
+        endingAllAccess: true,
+        grantedAgainSinceRequest: true,
+      } as DapGrantCommand;
+      given(dapGrantDecider, granted()).when(removal, at(DAY)).thenNothing();
+    });
+
     it('R12: removal keeps the relationship: only DelegatedAdminRemoved is decided', () => {
       const events = given(dapGrantDecider, granted())
         .when(removeCommand(fabrikamAdmin), at(DAY))

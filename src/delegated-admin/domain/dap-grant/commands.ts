@@ -8,6 +8,16 @@ export type RemoveDelegatedAdminPrivilegesCommand = {
   partnerTenantId: string;
   customerTenantId: string;
   confirm: boolean;
+  /**
+   * R70: removed by the customer's request to end all the partner's access (ALL_ACCESS_ENDED), not
+   * by a removal of DAP alone, which would stop the grant of an acceptance made before it (R8).
+   */
+  endingAllAccess?: boolean;
+  /**
+   * R70: the DAP in force was granted by an acceptance recorded after that request (the customer
+   * gave it again), read on every attempt: it is left alone.
+   */
+  grantedAgainSinceRequest?: boolean;
 };
 
 /**

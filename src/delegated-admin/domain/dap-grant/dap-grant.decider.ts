@@ -73,13 +73,14 @@ function remove(
   if (!command.confirm) {
     throw new DomainError('CONFIRMATION_REQUIRED', removalWarning(command), 'R12');
   }
+  if (command.grantedAgainSinceRequest) return [];
   return [
     {
       type: 'DelegatedAdminRemoved',
       data: {
         partnerTenantId: command.partnerTenantId,
         customerTenantId: command.customerTenantId,
-        reason: 'REMOVED_BY_CUSTOMER',
+        reason: command.endingAllAccess ? 'ALL_ACCESS_ENDED' : 'REMOVED_BY_CUSTOMER',
       },
     },
   ];
