@@ -21,7 +21,7 @@ import { RemoveDelegatedAdminPrivileges } from './remove-delegated-admin-privile
  * customer's removal or a request to end all access recorded since (R9, R12, R70). A removal on
  * this stream after that read makes the grant's append conflict; an end or a request after it,
  * whose own step found no DAP yet to remove, is caught by the acceptance's next follow-up, which
- * removes the grant again (RemoveOvertakenGrant).
+ * removes the grant again (RemoveOvertakenGrant), fenced as every removal of DAP.
  */
 @Injectable()
 @AsPolicy()

@@ -4,7 +4,13 @@ import type { DapGrantCommand } from './dap-grant/commands';
 
 /** What an event calls for on a pair's DapGrant stream. */
 export type DapGrantFollowUp =
-  | { kind: 'decide'; streamId: string; command: DapGrantCommand }
+  | {
+      kind: 'decide';
+      streamId: string;
+      command: DapGrantCommand;
+      /** The command takes DAP away: decided as a revocation, fencing the partner's streams. */
+      revokes?: { fact: 'DELEGATED_ADMIN'; partnerTenantId: string; customerTenantId: string };
+    }
   /** Finish a DAP removal that fenced the partner's streams and then stopped. */
   | { kind: 'resume-removal'; partnerTenantId: string; factRevision: number };
 
@@ -37,6 +43,12 @@ export function dapGrantFollowUps(event: DomainEvent): DapGrantFollowUp[] {
           command: {
             type: 'RemoveOvertakenGrant',
             invitationId,
+            partnerTenantId,
+            customerTenantId: customer.tenantId,
+          },
+          // Fenced as every removal of DAP: a partner action decided on it is refused after.
+          revokes: {
+            fact: 'DELEGATED_ADMIN',
             partnerTenantId,
             customerTenantId: customer.tenantId,
           },

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Command, CommandBus } from '@nestjs/cqrs';
 import type { DomainEvent } from '../../events';
+import type { RevocableFact } from '../domain/revocation-fences';
 import type { Decider } from '../domain/decider';
 import { AggregateStore } from '../write/aggregate-store';
 import type { CommandOutcome } from '../write/command-context';
@@ -18,6 +19,11 @@ export interface DecideFollowUp<DomainCommand> {
    * that tells by its facts what happened since (`withFacts`) leaves this unset.
    */
   unlessChangedSinceTrigger?: true;
+  /**
+   * The command takes this fact of the pair away: it is decided as a revocation, which fences the
+   * partner's streams that depend on the fact first (revocations.ts).
+   */
+  revokes?: { fact: RevocableFact; partnerTenantId: string; customerTenantId: string };
 }
 
 /** How a room finishes a revocation that fenced the partner's streams and then stopped. */
@@ -65,11 +71,25 @@ export class FollowUps {
   }
 
   private async decide<DomainCommand, Event extends DomainEvent, State>(
-    { streamId, command, unlessChangedSinceTrigger }: DecideFollowUp<DomainCommand>,
+    { streamId, command, unlessChangedSinceTrigger, revokes }: DecideFollowUp<DomainCommand>,
     context: PolicyContext,
     decider: Decider<DomainCommand, Event, State>,
     withFacts?: (command: DomainCommand) => Promise<DomainCommand>,
   ): Promise<number> {
+    if (revokes) {
+      const { fact, ...pair } = revokes;
+      const { position } = await this.revocations.revoke({
+        streamId,
+        decider,
+        command,
+        revoking: fact,
+        pair,
+        context,
+        withFacts,
+        takesAccessAway: (events) => events.length > 0,
+      });
+      return position;
+    }
     const decided = await this.aggregates.decide(streamId, decider, command, context, {
       unlessChangedAfter: unlessChangedSinceTrigger ? context.triggeredAt : undefined,
       withFacts,
