@@ -47,16 +47,10 @@ export class DapGrantPolicy implements Policy {
       ({ partnerTenantId, factRevision }) => ({
         factStream: streamIds.dapGrant(partnerTenantId, customerTenantId),
         factRevision,
-        command: new RemoveDelegatedAdminPrivileges(
+        command: RemoveDelegatedAdminPrivileges.confirmedBy(
           context,
-          {
-            type: 'RemoveDelegatedAdminPrivileges',
-            actor: context.actor,
-            partnerTenantId,
-            customerTenantId,
-            confirm: true,
-          },
-          factRevision,
+          { partnerTenantId, customerTenantId },
+          { resumeAtRevision: factRevision },
         ),
       }),
       (command) => this.withFacts(command, context.triggeredAt),

@@ -29,6 +29,20 @@ export class RemoveDelegatedAdminPrivileges extends Intent<RemoveDelegatedAdminP
   ) {
     super(context, command);
   }
+
+  /** The removal a follow-up asks for on behalf of the customer in `context`, confirmed. */
+  static confirmedBy(
+    context: CommandContext & { causationId?: string },
+    pair: { partnerTenantId: string; customerTenantId: string },
+    options: { resumeAtRevision?: number; endingAllAccessRequestedAt?: number },
+  ): RemoveDelegatedAdminPrivileges {
+    return new RemoveDelegatedAdminPrivileges(
+      context,
+      { type: 'RemoveDelegatedAdminPrivileges', actor: context.actor, ...pair, confirm: true },
+      options.resumeAtRevision,
+      options.endingAllAccessRequestedAt,
+    );
+  }
 }
 
 /**

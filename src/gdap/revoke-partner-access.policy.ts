@@ -108,27 +108,18 @@ export class RevokePartnerAccessPolicy implements Policy {
   }
 
   private async removeDap(
-    { partnerTenantId, customerTenantId }: { partnerTenantId: string; customerTenantId: string },
+    pair: { partnerTenantId: string; customerTenantId: string },
     context: PolicyContext,
   ): Promise<number> {
-    const streamId = streamIds.dapGrant(partnerTenantId, customerTenantId);
+    const streamId = streamIds.dapGrant(pair.partnerTenantId, pair.customerTenantId);
     const dap = await this.aggregates.load(streamId, dapGrantDecider);
     if (await this.changedByOthers(streamId, context)) return 0;
     if (dap.state.status !== 'ACTIVE') return dap.lastPosition;
     return this.commandBus
       .execute(
-        new RemoveDelegatedAdminPrivileges(
-          context,
-          {
-            type: 'RemoveDelegatedAdminPrivileges',
-            actor: context.actor,
-            partnerTenantId,
-            customerTenantId,
-            confirm: true,
-          },
-          undefined,
-          context.triggeredAt,
-        ),
+        RemoveDelegatedAdminPrivileges.confirmedBy(context, pair, {
+          endingAllAccessRequestedAt: context.triggeredAt,
+        }),
       )
       .then(({ position }) => position, this.goneFrom(streamId));
   }

@@ -19,7 +19,8 @@ const PAIR = 'contoso-partners_fabrikam';
 /**
  * R70: "leaves alone a grant given again after the request (..., DAP granted again, ...)". The
  * customer accepts an invitation with DAP after its request to end all access is recorded, while
- * the request's own (inline) run is still under way: the DAP granted after the request must stay.
+ * the request's own (inline) run is still under way: the DAP granted after the request must stay,
+ * whether the request finds no DAP yet, or removes the earlier DAP before the new grant appends.
  */
 describeOnBothStores('revokePartnerAccess and a DAP grant given again after it', (onEsdb) => {
   let double: EsdbDouble | undefined;
@@ -35,13 +36,6 @@ describeOnBothStores('revokePartnerAccess and a DAP grant given again after it',
     double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
     app = await startApp({ env: env() });
     [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
-    // A reseller relationship without DAP.
-    const first = await app.gql(ann, INVITE(false));
-    const accepted = await app.gql(fay, ACCEPT, {
-      id: first.data.requestResellerRelationship.id,
-    });
-    expect(accepted.errors).toBeUndefined();
-    await app.app.get(PolicyReactor).stop();
   });
   afterEach(async () => {
     await app.close();
@@ -49,7 +43,16 @@ describeOnBothStores('revokePartnerAccess and a DAP grant given again after it',
     removeDataDir(app.dataDir);
   });
 
+  /** A reseller relationship, with DAP or without, then the reactor stopped. */
+  async function establish(withDap: boolean): Promise<void> {
+    const first = await app.gql(ann, INVITE(withDap));
+    const accepted = await app.gql(fay, ACCEPT, { id: first.data.requestResellerRelationship.id });
+    expect(accepted.errors).toBeUndefined();
+    await app.app.get(PolicyReactor).stop();
+  }
+
   it('R70, R10: an invitation with DAP accepted once the request is recorded, before its run reaches DAP: the DAP granted after the request is left alone', async () => {
+    await establish(false);
     const id = (await app.gql(ann, INVITE(true))).data.requestResellerRelationship.id as string;
     const store = eventStore();
     const append = store.append.bind(store);
@@ -81,95 +84,59 @@ describeOnBothStores('revokePartnerAccess and a DAP grant given again after it',
       },
     ]);
   }, 60_000);
-});
 
-/**
- * R70, R8: DAP active; the customer asks to end all access, then accepts an invitation with DAP
- * (after the request) whose grant is appended only once the request has removed the DAP it was
- * about. The grant reads the request's removal as the customer's removal after the acceptance
- * (REMOVED_BY_CUSTOMER) and grants nothing: the DAP given again after the request is lost.
- */
-describeOnBothStores(
-  'a DAP grant given again after revokePartnerAccess, appended after its removal',
-  (onEsdb) => {
-    let double: EsdbDouble | undefined;
-    let app: TestApp;
-    let ann: string;
-    let fay: string;
-    const env = (): Record<string, string> => (double ? { EVENTSTORE_URL: double.url } : {});
-    const eventStore = () => app.app.get<EventStore>(EVENT_STORE);
-    const types = async (streamId: string) =>
-      (await eventStore().readStream(streamId)).map((event: RecordedEvent) => event.type);
-
-    beforeEach(async () => {
-      double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
-      app = await startApp({ env: env() });
-      [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
-      const first = await app.gql(ann, INVITE(true));
-      const accepted = await app.gql(fay, ACCEPT, {
-        id: first.data.requestResellerRelationship.id,
-      });
-      expect(accepted.errors).toBeUndefined();
-      await app.app.get(PolicyReactor).stop();
-    });
-    afterEach(async () => {
-      await app.close();
-      await double?.stop();
-      removeDataDir(app.dataDir);
-    });
-
-    it('R70, R8: the grant of an acceptance made after the request stands, though it appends after the request removed the earlier DAP', async () => {
-      const id = (await app.gql(ann, INVITE(true))).data.requestResellerRelationship.id as string;
-      const store = eventStore();
-      const append = store.append.bind(store);
-      let accepting: Promise<Answer> | undefined;
-      let accepted!: () => void;
-      const acceptanceRecorded = new Promise<void>((resolve) => (accepted = resolve));
-      let removed!: () => void;
-      const removalRecorded = new Promise<void>((resolve) => (removed = resolve));
-      let held = false;
-      store.append = async (streamId, events, expected) => {
-        if (!accepting && events.some((e) => e.type === 'PartnerAccessRevocationRequested')) {
-          const appended = await append(streamId, events, expected);
-          accepting = app.gql(fay, ACCEPT, { id });
-          await acceptanceRecorded;
-          return appended;
-        }
-        if (events.some((e) => e.type === 'InvitationAccepted')) {
-          const appended = await append(streamId, events, expected);
-          accepted();
-          return appended;
-        }
-        if (!held && events.some((e) => e.type === 'DelegatedAdminGranted')) {
-          held = true;
-          await removalRecorded;
-        }
-        if (events.some((e) => e.type === 'DelegatedAdminRemoved')) {
-          const appended = await append(streamId, events, expected);
-          removed();
-          return appended;
-        }
-        return append(streamId, events, expected);
-      };
-      try {
-        expect((await app.gql(fay, REVOKE)).errors).toBeUndefined();
-        expect((await accepting!).errors).toBeUndefined();
-      } finally {
-        store.append = append;
+  it('R70, R8: the grant of an acceptance made after the request stands, though it appends after the request removed the earlier DAP', async () => {
+    await establish(true);
+    const id = (await app.gql(ann, INVITE(true))).data.requestResellerRelationship.id as string;
+    const store = eventStore();
+    const append = store.append.bind(store);
+    let accepting: Promise<Answer> | undefined;
+    let accepted!: () => void;
+    const acceptanceRecorded = new Promise<void>((resolve) => (accepted = resolve));
+    let removed!: () => void;
+    const removalRecorded = new Promise<void>((resolve) => (removed = resolve));
+    let held = false;
+    store.append = async (streamId, events, expected) => {
+      if (!accepting && events.some((e) => e.type === 'PartnerAccessRevocationRequested')) {
+        const appended = await append(streamId, events, expected);
+        accepting = app.gql(fay, ACCEPT, { id });
+        await acceptanceRecorded;
+        return appended;
       }
-      expect(held).toBe(true);
+      if (events.some((e) => e.type === 'InvitationAccepted')) {
+        const appended = await append(streamId, events, expected);
+        accepted();
+        return appended;
+      }
+      if (!held && events.some((e) => e.type === 'DelegatedAdminGranted')) {
+        held = true;
+        await removalRecorded;
+      }
+      if (events.some((e) => e.type === 'DelegatedAdminRemoved')) {
+        const appended = await append(streamId, events, expected);
+        removed();
+        return appended;
+      }
+      return append(streamId, events, expected);
+    };
+    try {
+      expect((await app.gql(fay, REVOKE)).errors).toBeUndefined();
+      expect((await accepting!).errors).toBeUndefined();
+    } finally {
+      store.append = append;
+    }
+    expect(held).toBe(true);
 
-      expect((await types(`dapgrant-${PAIR}`)).slice(-2)).toEqual([
-        'DelegatedAdminRemoved',
-        'DelegatedAdminGranted',
-      ]);
-      expect((await app.gql(fay, PARTNERS)).data.partnerRelationships).toEqual([
-        {
-          partnerTenantId: 'contoso-partners',
-          relationshipActive: true,
-          delegatedAdmin: { status: 'ACTIVE' },
-        },
-      ]);
-    }, 60_000);
-  },
-);
+    expect((await types(`dapgrant-${PAIR}`)).slice(-2)).toEqual([
+      'DelegatedAdminRemoved',
+      'DelegatedAdminGranted',
+    ]);
+    expect((await app.gql(fay, PARTNERS)).data.partnerRelationships).toEqual([
+      {
+        partnerTenantId: 'contoso-partners',
+        relationshipActive: true,
+        delegatedAdmin: { status: 'ACTIVE' },
+      },
+    ]);
+  }, 60_000);
+});

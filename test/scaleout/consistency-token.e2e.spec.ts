@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { closeInstances, startApp, type TestApp } from '../support/app';
 import { customerAdmin, people } from '../support/tenants';
 
 const REQUEST_WITH_DAP = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true }) { id } }`;
@@ -39,10 +39,7 @@ describe('the consistency token across three instances on one EventStoreDB (the 
     }
   }, 120_000);
   afterAll(async () => {
-    for (const instance of instances) {
-      await instance.close();
-      removeDataDir(instance.dataDir);
-    }
+    await closeInstances(instances);
     await double.stop();
   });
 

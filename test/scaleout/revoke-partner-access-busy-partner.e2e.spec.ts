@@ -1,7 +1,7 @@
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { POLICY_LEASE, type PolicyLease } from '../../src/platform/policies/policy-lease';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { closeInstances, startApp, type TestApp } from '../support/app';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { eventually } from '../support/eventually';
 import { people } from '../support/tenants';
@@ -35,10 +35,7 @@ describe('revokePartnerAccess on one of two instances while the partner writes i
     instances.push(await startApp({ env }), await startApp({ env }));
   }, 120_000);
   afterAll(async () => {
-    for (const instance of instances) {
-      await instance.close();
-      removeDataDir(instance.dataDir);
-    }
+    await closeInstances(instances);
     await double.stop();
   });
 

@@ -1,7 +1,7 @@
 import { type Client, createClient } from 'graphql-ws';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { removeDataDir, startApp, type TestApp } from '../support/app';
+import { closeInstances, startApp, type TestApp } from '../support/app';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { customerAdmin, people } from '../support/tenants';
 
@@ -26,10 +26,7 @@ describe('graphql-ws subscriptions on three instances on one EventStoreDB (the g
   }, 120_000);
   afterAll(async () => {
     for (const client of clients) await client.dispose();
-    for (const instance of instances) {
-      await instance.close();
-      removeDataDir(instance.dataDir);
-    }
+    await closeInstances(instances);
     await double.stop();
   });
 

@@ -100,6 +100,14 @@ export function removeDataDir(dataDir: string): void {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
+/** Several instances on one store: closes each and removes its data directory. */
+export async function closeInstances(instances: readonly TestApp[]): Promise<void> {
+  for (const instance of instances) {
+    await instance.close();
+    removeDataDir(instance.dataDir);
+  }
+}
+
 /**
  * `describe(title)` once on the SQLite store and once on the EventStoreDB double (`onEsdb`), each
  * titled ", on <store>": the stores every story and interleaving runs on.

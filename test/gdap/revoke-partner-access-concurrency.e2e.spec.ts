@@ -18,15 +18,18 @@ const RENAME = `mutation ($id: ID!, $n: String!) { updateDelegatedAdminRelations
 const LIST = `{ delegatedAdminRelationships { nodes { id status } } }`;
 const REVOKE = `mutation { revokePartnerAccess(partnerTenantId: "contoso-partners", confirm: true) { grants { kind endsOnRevoke } } }`;
 const FOLLOW_UPS = `{ followUpStatus { refused } }`;
+const ACCESS = `{ effectiveAccess(partnerTenantId: "contoso-partners", customerTenantId: "fabrikam") { capabilities { role action allowed } } }`;
 const STREAM = 'gdap-contoso-partners';
 
 /**
- * R70 "always succeeds under load": the partner writes `gdap-<partner>` (for all its customers)
- * from other instances, outside this process's turns. Here a write of the partner, decided as
- * another instance would decide it, lands just before each of the revocation's appends there.
+ * R70 under concurrency. "It always succeeds under load": the partner writes `gdap-<partner>` (for
+ * all its customers) from other instances, outside this process's turns; here a write of the
+ * partner, decided as another instance would decide it, lands just before each of the
+ * revocation's appends there. And it ends what was granted before the request by the log's order,
+ * whatever the clocks of the instances that recorded them said.
  */
 describeOnBothStores(
-  'revokePartnerAccess while the partner keeps writing its GDAP stream',
+  'revokePartnerAccess against a busy partner and clocks that differ',
   (onEsdb) => {
     let double: EsdbDouble | undefined;
     let app: TestApp;
@@ -94,6 +97,30 @@ describeOnBothStores(
       expect(
         (await app.gql(ann, RENAME, { id: draft, n: 'Renamed after' })).errors,
       ).toBeUndefined();
+    });
+
+    it('R70, R67: a relationship approved before the request is terminated, though its approval was stamped by a clock two seconds ahead', async () => {
+      const [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
+      const id = (await app.gql(ann, CREATE, { c: 'fabrikam', n: 'Tier two' })).data
+        .createDelegatedAdminRelationship.id as string;
+      await app.gql(ann, REQUEST, { id });
+      expect((await app.gql(fay, APPROVE, { id })).errors).toBeUndefined();
+      expect((await app.gql(ann, ASSIGN, { id })).errors).toBeUndefined();
+      app.clock.advance(-2_000);
+
+      const revoked = await app.gql(fay, REVOKE);
+
+      expect(revoked.errors).toBeUndefined();
+      expect(revoked.data.revokePartnerAccess.grants).toEqual(
+        expect.not.arrayContaining([expect.objectContaining({ endsOnRevoke: true })]),
+      );
+      const allowed = (await app.gql(fay, ACCESS)).data.effectiveAccess.capabilities.filter(
+        (capability: { role: string; allowed: boolean }) =>
+          capability.allowed && capability.role === 'HELPDESK_AGENT',
+      );
+      expect(allowed).toEqual([]);
+      const [row] = (await app.gql(ann, LIST)).data.delegatedAdminRelationships.nodes;
+      expect(row.status).toMatch(/^terminat/);
     });
   },
 );
