@@ -132,6 +132,8 @@ export class RevokePartnerAccessPolicy implements Policy {
     const positions: number[] = [];
     for (const { subscriptionId } of this.subscriptions.allOf(partnerTenantId, customerTenantId)) {
       const streamId = streamIds.subscription(subscriptionId);
+      // R22 is kept: a subscription provisioned since makes the Admin Agents its Owner anew.
+      if (await this.provisionedSince(streamId, context)) continue;
       const removal: SubscriptionRbacCommand = {
         type: 'RemovePartnerRoleAssignments',
         actor: context.actor,
@@ -202,6 +204,11 @@ export class RevokePartnerAccessPolicy implements Policy {
         ? [event.data.relationshipId]
         : [];
     });
+  }
+
+  private async provisionedSince(streamId: string, context: PolicyContext): Promise<boolean> {
+    const since = await recordedAfter(this.store, streamId, context.triggeredAt);
+    return since.some((recorded) => recorded.type === 'AzureSubscriptionProvisioned');
   }
 
   /** The role assignments the customer (another request of it) made on `streamId` since the request. */

@@ -198,6 +198,37 @@ describeOnBothStores('revokePartnerAccess interrupted midway', (onEsdb) => {
       },
     ]);
   }, 60_000);
+  it('R70, R22: stopped before the Azure role assignments; a subscription the partner provisions before the restart finishes keeps its Admin Agents as Owner', async () => {
+    await partnerWithEveryGrant();
+    await app.app.get(PolicyReactor).stop();
+    const restore = crashBefore('subscription');
+    const [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
+    await app.gql(fay, REVOKE);
+    restore();
+    expect((await app.gql(ann, PROVISION)).errors).toBeUndefined();
+
+    const { dataDir } = app;
+    await app.close();
+    app = await startApp({ dataDir, env: env() });
+
+    const token = await app.token(people.fay);
+    const owners = (await app.gql(token, ASSIGNMENTS)).data.azureSubscriptionsConnection.nodes.map(
+      (node: { roleAssignments: unknown[] }) => node.roleAssignments,
+    );
+    expect(owners).toEqual(
+      expect.arrayContaining([
+        [],
+        [
+          {
+            role: 'OWNER',
+            principal: { partnerTenantId: 'contoso-partners', group: 'ADMIN_AGENTS' },
+          },
+        ],
+      ]),
+    );
+    expect(owners).toHaveLength(2);
+  }, 60_000);
+
   it('R70: a role the customer gives the partner’s group again while the request removes the subscription’s roles is left alone', async () => {
     const subscriptionId = await partnerWithEveryGrant();
     const fay = await app.token(people.fay);
