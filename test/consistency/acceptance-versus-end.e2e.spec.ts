@@ -1,13 +1,8 @@
-import {
-  EVENT_STORE,
-  type EventStore,
-  type RecordedEvent,
-} from '../../src/platform/event-store/event-store';
 import { PolicyReactor } from '../../src/platform/policies/policy.reactor';
-import { EsdbDouble } from '../support/esdb-double/esdb-double';
-import { describeOnBothStores, removeDataDir, startApp, type TestApp } from '../support/app';
+import { describeOnBothStores } from '../support/app';
 import { eventually } from '../support/eventually';
 import type { Answer } from '../support/revoke-before-append';
+import { pairStoryOn } from '../support/pair-story';
 import { people } from '../support/tenants';
 
 const REQUEST = `mutation { requestResellerRelationship(input: { customerDomain: "fabrikam.onmicrosoft.com", includeDelegatedAdmin: true }) { id } }`;
@@ -31,47 +26,33 @@ const FOLLOW_UP_EVENTS = [
  * after it, whenever the follow-ups themselves come to append.
  */
 describeOnBothStores('an acceptance and an end of the relationship racing', (onEsdb) => {
-  let double: EsdbDouble | undefined;
-  let app: TestApp;
-  let ann: string;
-  let fay: string;
-  const env = (): Record<string, string> => (double ? { EVENTSTORE_URL: double.url } : {});
-  const eventStore = () => app.app.get<EventStore>(EVENT_STORE);
+  const story = pairStoryOn(onEsdb);
+  const { eventStore, types, restart } = story;
 
   beforeEach(async () => {
-    double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
-    app = await startApp({ env: env() });
-    [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
-    const invitation = await app.gql(ann, REQUEST);
-    const accepted = await app.gql(fay, ACCEPT, {
+    const invitation = await story.app.gql(story.ann, REQUEST);
+    const accepted = await story.app.gql(story.fay, ACCEPT, {
       id: invitation.data.requestResellerRelationship.id,
     });
     expect(accepted.errors).toBeUndefined();
   });
-  afterEach(async () => {
-    await app.close();
-    await double?.stop();
-    removeDataDir(app.dataDir);
-  });
 
   const invite = async (): Promise<string> =>
-    (await app.gql(ann, REQUEST)).data.requestResellerRelationship.id as string;
-  const types = async (streamId: string) =>
-    (await eventStore().readStream(streamId)).map((event: RecordedEvent) => event.type);
+    (await story.app.gql(story.ann, REQUEST)).data.requestResellerRelationship.id as string;
   /** The partner on the customer's Partner relationships page, relationship active, DAP `status`. */
   const expectOnPageWithDap = async (status: string) =>
-    expect((await app.gql(fay, PARTNERS)).data.partnerRelationships).toEqual([
+    expect((await story.app.gql(story.fay, PARTNERS)).data.partnerRelationships).toEqual([
       { partnerTenantId: 'contoso-partners', relationshipActive: true, delegatedAdmin: { status } },
     ]);
   const partnerRelationships = async () =>
-    (await app.gql(fay, PARTNERS)).data.partnerRelationships as unknown[];
+    (await story.app.gql(story.fay, PARTNERS)).data.partnerRelationships as unknown[];
 
   /**
    * Accepts invitation `id`; once its acceptance is appended, `meanwhile` runs to its answer. The
    * reactor is stopped first, as if behind: the acceptance's own run of its follow-ups decides.
    */
   async function acceptThen(id: string, meanwhile: () => Promise<Answer>): Promise<Answer> {
-    await app.app.get(PolicyReactor).stop();
+    await story.app.app.get(PolicyReactor).stop();
     const store = eventStore();
     const append = store.append.bind(store);
     let interleaved: Answer | undefined;
@@ -83,7 +64,7 @@ describeOnBothStores('an acceptance and an end of the relationship racing', (onE
       return appended;
     };
     try {
-      const answer = await app.gql(fay, ACCEPT, { id });
+      const answer = await story.app.gql(story.fay, ACCEPT, { id });
       expect(interleaved?.errors).toBeUndefined();
       return answer;
     } finally {
@@ -93,7 +74,7 @@ describeOnBothStores('an acceptance and an end of the relationship racing', (onE
 
   it('R7, R9, R8: an invitation accepted while the relationship is active, then the relationship ended before the acceptance’s follow-ups ran: the relationship stays ended, DAP removed', async () => {
     const id = await invite();
-    const accepted = await acceptThen(id, () => app.gql(ann, END));
+    const accepted = await acceptThen(id, () => story.app.gql(story.ann, END));
     expect(accepted.errors).toBeUndefined();
     expect(accepted).toMatchObject({
       data: {
@@ -111,7 +92,7 @@ describeOnBothStores('an acceptance and an end of the relationship racing', (onE
 
   it('R8, R12: an invitation with DAP accepted while DAP is active, then DAP removed by the customer before the acceptance’s follow-ups ran: DAP stays removed', async () => {
     const id = await invite();
-    const accepted = await acceptThen(id, () => app.gql(fay, REMOVE_DAP));
+    const accepted = await acceptThen(id, () => story.app.gql(story.fay, REMOVE_DAP));
     expect(accepted.data.acceptResellerInvitation).toEqual({
       relationshipActive: true,
       delegatedAdmin: { status: 'REMOVED' },
@@ -125,7 +106,7 @@ describeOnBothStores('an acceptance and an end of the relationship racing', (onE
   });
 
   it('R9, R7, R10: an end and then a re-acceptance with DAP, both of whose follow-ups failed, finished by the reactor after a restart: the relationship is re-established with DAP active', async () => {
-    await app.app.get(PolicyReactor).stop();
+    await story.app.app.get(PolicyReactor).stop();
     const store = eventStore();
     const append = store.append.bind(store);
     store.append = (streamId, events, expected) =>
@@ -133,19 +114,18 @@ describeOnBothStores('an acceptance and an end of the relationship racing', (onE
         ? Promise.reject(new Error('disk I/O error'))
         : append(streamId, events, expected);
     try {
-      await app.gql(ann, END);
-      await app.gql(fay, ACCEPT, { id: await invite() });
+      await story.app.gql(story.ann, END);
+      await story.app.gql(story.fay, ACCEPT, { id: await invite() });
     } finally {
       store.append = append;
     }
     expect((await types(`relationship-${PAIR}`)).at(-1)).toBe('RelationshipEnded');
 
-    const { dataDir } = app;
-    await app.close();
-    app = await startApp({ dataDir, env: env() });
-    [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
-    const opal = await app.token(people.opal);
-    await eventually(async () => (await app.gql(opal, FOLLOW_UPS)).data.followUpStatus.lag === 0);
+    await restart();
+    const opal = await story.app.token(people.opal);
+    await eventually(
+      async () => (await story.app.gql(opal, FOLLOW_UPS)).data.followUpStatus.lag === 0,
+    );
 
     expect((await types(`relationship-${PAIR}`)).slice(-2)).toEqual([
       'RelationshipEnded',
@@ -166,31 +146,17 @@ describeOnBothStores('an acceptance and an end of the relationship racing', (onE
  * remove it again (R9, R70), as the end or the request would have.
  */
 describeOnBothStores('an acceptance’s DAP grant overtaken before it appends', (onEsdb) => {
-  let double: EsdbDouble | undefined;
-  let app: TestApp;
-  let ann: string;
-  let fay: string;
-  const env = (): Record<string, string> => (double ? { EVENTSTORE_URL: double.url } : {});
-  const eventStore = () => app.app.get<EventStore>(EVENT_STORE);
-  const types = async (streamId: string) =>
-    (await eventStore().readStream(streamId)).map((event: RecordedEvent) => event.type);
+  const story = pairStoryOn(onEsdb);
+  const { eventStore, types, restart } = story;
   const dapStatuses = async () =>
     (
-      (await app.gql(fay, PARTNERS)).data.partnerRelationships as {
+      (await story.app.gql(story.fay, PARTNERS)).data.partnerRelationships as {
         delegatedAdmin: { status: string };
       }[]
     ).map((row) => row.delegatedAdmin.status);
 
   beforeEach(async () => {
-    double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
-    app = await startApp({ env: env() });
-    [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
-    await app.app.get(PolicyReactor).stop();
-  });
-  afterEach(async () => {
-    await app.close();
-    await double?.stop();
-    removeDataDir(app.dataDir);
+    await story.app.app.get(PolicyReactor).stop();
   });
 
   /** Accepts a new invitation with DAP; `meanwhile` runs to its answer just before the grant appends. */
@@ -205,8 +171,9 @@ describeOnBothStores('an acceptance’s DAP grant overtaken before it appends', 
       return append(streamId, events, expected);
     };
     try {
-      const id = (await app.gql(ann, REQUEST)).data.requestResellerRelationship.id as string;
-      await app.gql(fay, ACCEPT, { id });
+      const id = (await story.app.gql(story.ann, REQUEST)).data.requestResellerRelationship
+        .id as string;
+      await story.app.gql(story.fay, ACCEPT, { id });
       expect(interleaved?.errors).toBeUndefined();
     } finally {
       store.append = append;
@@ -214,17 +181,17 @@ describeOnBothStores('an acceptance’s DAP grant overtaken before it appends', 
   }
 
   it('R9, R10: the partner ends the relationship while the first acceptance’s grant appends: DAP is removed again, and a later acceptance without DAP gives none', async () => {
-    await acceptWhileGranting(() => app.gql(ann, END));
+    await acceptWhileGranting(() => story.app.gql(story.ann, END));
 
     expect((await types(`dapgrant-${PAIR}`)).slice(-2)).toEqual([
       'DelegatedAdminGranted',
       'DelegatedAdminRemoved',
     ]);
-    const withoutDap = await app.gql(
-      ann,
+    const withoutDap = await story.app.gql(
+      story.ann,
       `mutation { requestResellerRelationship(input: { customerTenantId: "fabrikam", includeDelegatedAdmin: false }) { id } }`,
     );
-    const accepted = await app.gql(fay, ACCEPT, {
+    const accepted = await story.app.gql(story.fay, ACCEPT, {
       id: withoutDap.data.requestResellerRelationship.id,
     });
     expect(accepted.data.acceptResellerInvitation).toEqual({
@@ -234,7 +201,7 @@ describeOnBothStores('an acceptance’s DAP grant overtaken before it appends', 
   });
 
   it('R70, R10: the customer asks to end all the partner’s access while the first acceptance’s grant appends: DAP is removed again', async () => {
-    await acceptWhileGranting(() => app.gql(fay, REVOKE));
+    await acceptWhileGranting(() => story.app.gql(story.fay, REVOKE));
 
     expect((await types(`dapgrant-${PAIR}`)).slice(-2)).toEqual([
       'DelegatedAdminGranted',
@@ -251,19 +218,19 @@ describeOnBothStores('an acceptance’s DAP grant overtaken before it appends', 
         ? Promise.reject(new Error('disk I/O error'))
         : append(streamId, events, expected);
     try {
-      const id = (await app.gql(ann, REQUEST)).data.requestResellerRelationship.id as string;
-      await app.gql(fay, ACCEPT, { id });
+      const id = (await story.app.gql(story.ann, REQUEST)).data.requestResellerRelationship
+        .id as string;
+      await story.app.gql(story.fay, ACCEPT, { id });
     } finally {
       store.append = append;
     }
-    expect((await app.gql(fay, REVOKE)).errors).toBeUndefined();
+    expect((await story.app.gql(story.fay, REVOKE)).errors).toBeUndefined();
 
-    const { dataDir } = app;
-    await app.close();
-    app = await startApp({ dataDir, env: env() });
-    [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
-    const opal = await app.token(people.opal);
-    await eventually(async () => (await app.gql(opal, FOLLOW_UPS)).data.followUpStatus.lag === 0);
+    await restart();
+    const opal = await story.app.token(people.opal);
+    await eventually(
+      async () => (await story.app.gql(opal, FOLLOW_UPS)).data.followUpStatus.lag === 0,
+    );
 
     expect(await types(`dapgrant-${PAIR}`)).not.toContain('DelegatedAdminGranted');
     expect(await dapStatuses()).toEqual(['NONE']);

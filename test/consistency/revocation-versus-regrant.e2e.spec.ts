@@ -1,13 +1,7 @@
-import {
-  EVENT_STORE,
-  type EventStore,
-  type RecordedEvent,
-} from '../../src/platform/event-store/event-store';
 import { PolicyReactor } from '../../src/platform/policies/policy.reactor';
-import { EsdbDouble } from '../support/esdb-double/esdb-double';
-import { describeOnBothStores, removeDataDir, startApp, type TestApp } from '../support/app';
+import { describeOnBothStores } from '../support/app';
 import type { Answer } from '../support/revoke-before-append';
-import { people } from '../support/tenants';
+import { pairStoryOn } from '../support/pair-story';
 
 const INVITE = (dap: boolean) =>
   `mutation { requestResellerRelationship(input: { customerTenantId: "fabrikam", includeDelegatedAdmin: ${dap} }) { id } }`;
@@ -23,37 +17,23 @@ const PAIR = 'contoso-partners_fabrikam';
  * whether the request finds no DAP yet, or removes the earlier DAP before the new grant appends.
  */
 describeOnBothStores('revokePartnerAccess and a DAP grant given again after it', (onEsdb) => {
-  let double: EsdbDouble | undefined;
-  let app: TestApp;
-  let ann: string;
-  let fay: string;
-  const env = (): Record<string, string> => (double ? { EVENTSTORE_URL: double.url } : {});
-  const eventStore = () => app.app.get<EventStore>(EVENT_STORE);
-  const types = async (streamId: string) =>
-    (await eventStore().readStream(streamId)).map((event: RecordedEvent) => event.type);
-
-  beforeEach(async () => {
-    double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
-    app = await startApp({ env: env() });
-    [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
-  });
-  afterEach(async () => {
-    await app.close();
-    await double?.stop();
-    removeDataDir(app.dataDir);
-  });
+  const story = pairStoryOn(onEsdb);
+  const { eventStore, types } = story;
 
   /** A reseller relationship, with DAP or without, then the reactor stopped. */
   async function establish(withDap: boolean): Promise<void> {
-    const first = await app.gql(ann, INVITE(withDap));
-    const accepted = await app.gql(fay, ACCEPT, { id: first.data.requestResellerRelationship.id });
+    const first = await story.app.gql(story.ann, INVITE(withDap));
+    const accepted = await story.app.gql(story.fay, ACCEPT, {
+      id: first.data.requestResellerRelationship.id,
+    });
     expect(accepted.errors).toBeUndefined();
-    await app.app.get(PolicyReactor).stop();
+    await story.app.app.get(PolicyReactor).stop();
   }
 
   it('R70, R10: an invitation with DAP accepted once the request is recorded, before its run reaches DAP: the DAP granted after the request is left alone', async () => {
     await establish(false);
-    const id = (await app.gql(ann, INVITE(true))).data.requestResellerRelationship.id as string;
+    const id = (await story.app.gql(story.ann, INVITE(true))).data.requestResellerRelationship
+      .id as string;
     const store = eventStore();
     const append = store.append.bind(store);
     let regranted: Answer | undefined;
@@ -61,12 +41,12 @@ describeOnBothStores('revokePartnerAccess and a DAP grant given again after it',
       const appended = await append(streamId, events, expected);
       if (!regranted && events.some((e) => e.type === 'PartnerAccessRevocationRequested')) {
         regranted = { errors: [] };
-        regranted = await app.gql(fay, ACCEPT, { id });
+        regranted = await story.app.gql(story.fay, ACCEPT, { id });
       }
       return appended;
     };
     try {
-      expect((await app.gql(fay, REVOKE)).errors).toBeUndefined();
+      expect((await story.app.gql(story.fay, REVOKE)).errors).toBeUndefined();
     } finally {
       store.append = append;
     }
@@ -76,7 +56,7 @@ describeOnBothStores('revokePartnerAccess and a DAP grant given again after it',
 
     // ... and the request, decided before it, must not take that grant away.
     expect((await types(`dapgrant-${PAIR}`)).at(-1)).toBe('DelegatedAdminGranted');
-    expect((await app.gql(fay, PARTNERS)).data.partnerRelationships).toEqual([
+    expect((await story.app.gql(story.fay, PARTNERS)).data.partnerRelationships).toEqual([
       {
         partnerTenantId: 'contoso-partners',
         relationshipActive: true,
@@ -87,7 +67,8 @@ describeOnBothStores('revokePartnerAccess and a DAP grant given again after it',
 
   it('R70, R8: the grant of an acceptance made after the request stands, though it appends after the request removed the earlier DAP', async () => {
     await establish(true);
-    const id = (await app.gql(ann, INVITE(true))).data.requestResellerRelationship.id as string;
+    const id = (await story.app.gql(story.ann, INVITE(true))).data.requestResellerRelationship
+      .id as string;
     const store = eventStore();
     const append = store.append.bind(store);
     let accepting: Promise<Answer> | undefined;
@@ -99,7 +80,7 @@ describeOnBothStores('revokePartnerAccess and a DAP grant given again after it',
     store.append = async (streamId, events, expected) => {
       if (!accepting && events.some((e) => e.type === 'PartnerAccessRevocationRequested')) {
         const appended = await append(streamId, events, expected);
-        accepting = app.gql(fay, ACCEPT, { id });
+        accepting = story.app.gql(story.fay, ACCEPT, { id });
         await acceptanceRecorded;
         return appended;
       }
@@ -120,7 +101,7 @@ describeOnBothStores('revokePartnerAccess and a DAP grant given again after it',
       return append(streamId, events, expected);
     };
     try {
-      expect((await app.gql(fay, REVOKE)).errors).toBeUndefined();
+      expect((await story.app.gql(story.fay, REVOKE)).errors).toBeUndefined();
       expect((await accepting!).errors).toBeUndefined();
     } finally {
       store.append = append;
@@ -131,7 +112,7 @@ describeOnBothStores('revokePartnerAccess and a DAP grant given again after it',
       'DelegatedAdminRemoved',
       'DelegatedAdminGranted',
     ]);
-    expect((await app.gql(fay, PARTNERS)).data.partnerRelationships).toEqual([
+    expect((await story.app.gql(story.fay, PARTNERS)).data.partnerRelationships).toEqual([
       {
         partnerTenantId: 'contoso-partners',
         relationshipActive: true,
