@@ -38,6 +38,15 @@ const count = (value: unknown): string => (typeof value === 'number' ? String(va
 const withDap = (data: EventData): string =>
   data.includeDelegatedAdmin === true ? ' with DAP' : ' without DAP';
 
+const DAP_REMOVED_BECAUSE: ReadonlyMap<unknown, string> = new Map([
+  ['RELATIONSHIP_ENDED', ' as the relationship ended'],
+  ['ALL_ACCESS_ENDED', ' as the customer asked to end all its access (R70)'],
+]);
+const FENCED_WHILE: ReadonlyMap<unknown, string> = new Map([
+  ['RELATIONSHIP', 'the reseller relationship ends'],
+  ['GDAP', 'a GDAP change takes access away'],
+]);
+
 /** Names the other side of the pair, as seen from whoever acted. */
 function counterpart(context: SummaryContext, partnerWord: string, customerWord: string): string {
   const { actor, partner, customer } = context;
@@ -189,22 +198,12 @@ const SUMMARIES = {
     return `granted DAP${held} ${counterpart(context, 'to', 'in')}${again}`;
   },
   DelegatedAdminRemoved: (context) => {
-    const why =
-      context.data.reason === 'RELATIONSHIP_ENDED'
-        ? ' as the relationship ended'
-        : context.data.reason === 'ALL_ACCESS_ENDED'
-          ? ' as the customer asked to end all its access (R70)'
-          : '';
+    const why = DAP_REMOVED_BECAUSE.get(context.data.reason) ?? '';
     return `removed DAP ${counterpart(context, 'of', 'for')}${why}`;
   },
   PartnerAccessRevocationStarted: (context) => {
     const scope = context.data.scope === 'AUTOPILOT' ? 'Autopilot changes' : 'service requests';
-    const why =
-      context.data.revoking === 'RELATIONSHIP'
-        ? 'the reseller relationship ends'
-        : context.data.revoking === 'GDAP'
-          ? 'a GDAP change takes access away'
-          : 'DAP is removed';
+    const why = FENCED_WHILE.get(context.data.revoking) ?? 'DAP is removed';
     return `closed ${scope} ${counterpart(context, 'of', 'for')} while ${why}`;
   },
   ServiceRequestOpened: (context) =>
