@@ -174,7 +174,8 @@ export class RevokePartnerAccessPolicy implements Policy {
    * writing. Whatever the stream's revision, a GdapRevocationStarted is recorded first (when there
    * is something to end), after which the partner's changes are refused until the termination's
    * own append records GdapRevocationFinished; one decided before it conflicts and is refused on
-   * its retry. Only the customers' approvals and the scheduler still share the stream.
+   * its retry. Only the customers' own changes (approvals, terminations) and the scheduler still
+   * share the stream.
    */
   private async holdPartnerWrites(
     streamId: string,
