@@ -20,9 +20,6 @@ export function takesAccessAway(events: readonly GdapStreamEvent[]): boolean {
       case 'DelegatedAdminRelationshipUpdated':
         // An edit recorded before `before` existed is not decided again: only new ones come here.
         return event.data.before === undefined || loses(event.data.before.roles, event.data.roles);
-      case 'GdapRevocationStarted':
-      case 'GdapRevocationFinished':
-        return false;
       default:
         return true;
     }

@@ -86,7 +86,6 @@ export class FollowUps {
         pair,
         context,
         withFacts,
-        takesAccessAway: (events) => events.length > 0,
       });
       return position;
     }
