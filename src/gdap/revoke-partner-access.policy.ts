@@ -128,7 +128,9 @@ export class RevokePartnerAccessPolicy implements Policy {
     { partnerTenantId, customerTenantId }: { partnerTenantId: string; customerTenantId: string },
     context: PolicyContext,
   ): Promise<number[]> {
-    await this.readSide.ready('partner-subscriptions');
+    // Every subscription provisioned before the request, also when the reactor runs this after a
+    // crash, before its read model has caught up.
+    await this.readSide.showing(context.triggeredAt, 'partner-subscriptions');
     const positions: number[] = [];
     for (const { subscriptionId } of this.subscriptions.allOf(partnerTenantId, customerTenantId)) {
       const streamId = streamIds.subscription(subscriptionId);

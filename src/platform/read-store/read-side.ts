@@ -38,6 +38,16 @@ export class ReadSide {
   }
 
   /**
+   * As `ready`, then until the named read models show the event at `position` (bounded, as
+   * read-your-writes is): a follow-up the reactor runs has no request whose writes they would wait
+   * for, only the event it follows up.
+   */
+  async showing(position: number, ...names: string[]): Promise<void> {
+    await this.ready(...names);
+    await this.engine.waitFor(position, this.settings.READ_YOUR_WRITES_TIMEOUT_MS, names);
+  }
+
+  /**
    * As `ready`, then until the named read models show every event recorded so far (bounded, as
    * read-your-writes is): before a read model's word that something does not exist is answered
    * as NOT_FOUND, when what exists may have been recorded a moment ago by someone else.
