@@ -10,7 +10,12 @@ export interface CheckpointerInput {
   /** An Int32 set to 1 (and notified) to stop it. */
   stop: SharedArrayBuffer;
   intervalMs: number;
+  /** Log frames (pages) from which a checkpoint has the log start over (RESTART). */
+  restartFromFrames: number;
 }
+
+/** 64 MiB of 4 KiB pages. */
+const RESTART_FROM_FRAMES = 16_384;
 
 export interface Checkpointer {
   /** Gives the checkpoints back to `readStore`'s connection and ends the thread. */
@@ -24,14 +29,17 @@ export interface Checkpointer {
  * on the core the other replay thread leaves idle once done. Durability is SQLite's as before:
  * the same checkpoint, from another connection; a kill at any point leaves the log to recover.
  */
-export function checkpointElsewhere(readStore: ReadStore, intervalMs = 100): Checkpointer {
+export function checkpointElsewhere(
+  readStore: ReadStore,
+  { intervalMs = 100, restartFromFrames = RESTART_FROM_FRAMES } = {},
+): Checkpointer {
   const db = readStore.db;
   const previous = db.pragma('wal_autocheckpoint', { simple: true }) as number;
   const restore = () => {
     if (db.open) db.pragma(`wal_autocheckpoint = ${previous}`);
   };
   const stop = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
-  const input: CheckpointerInput = { file: readStore.file, stop, intervalMs };
+  const input: CheckpointerInput = { file: readStore.file, stop, intervalMs, restartFromFrames };
   const worker = new Worker(CHECKPOINTER.file, {
     workerData: input,
     execArgv: CHECKPOINTER.execArgv,

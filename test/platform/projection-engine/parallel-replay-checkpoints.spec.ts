@@ -27,6 +27,12 @@ describe("a parallel replay's write-ahead log checkpointed from a thread of its 
         readStore.run('INSERT INTO rows (id, body) VALUES (?, ?)', [id, 'x'.repeat(1000)]);
     });
   const fileSize = () => statSync(readStore.file).size;
+  const logSize = () => statSync(`${readStore.file}-wal`).size;
+  /** This thread busy (not waiting) for `ms`, as a replay reading its next page of events. */
+  const busyFor = (ms: number) => {
+    const until = performance.now() + ms;
+    while (performance.now() < until);
+  };
 
   async function until(condition: () => boolean, timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
@@ -36,7 +42,7 @@ describe("a parallel replay's write-ahead log checkpointed from a thread of its 
 
   it('copies what the replay commits into the file while the replaying connection checkpoints none, then gives the checkpoints back', async () => {
     const before = fileSize();
-    const checkpointer = checkpointElsewhere(readStore, 10);
+    const checkpointer = checkpointElsewhere(readStore, { intervalMs: 10 });
     expect(readStore.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
 
     writeRows();
@@ -44,6 +50,34 @@ describe("a parallel replay's write-ahead log checkpointed from a thread of its 
 
     await checkpointer.stop();
     expect(readStore.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(readStore.get<{ n: number }>('SELECT COUNT(*) AS n FROM rows')?.n).toBe(2000);
+  });
+
+  it('has the log start over while a replay that never pauses keeps writing, so it stays bounded', async () => {
+    const before = fileSize();
+    const checkpointer = checkpointElsewhere(readStore, { intervalMs: 5, restartFromFrames: 256 });
+    readStore.run('INSERT INTO rows (id, body) VALUES (0, ?)', ['x'.repeat(100_000)]);
+    expect(await until(() => fileSize() > before)).toBe(true);
+    // About 60 MB of log in 5,000 one-row transactions, each followed by the next 0.2 ms later (the
+    // replay reading its next page): too soon for a PASSIVE checkpoint to copy the whole log.
+    let largest = 0;
+    for (let id = 1; id <= 5000; id++) {
+      readStore.run('INSERT INTO rows (id, body) VALUES (?, ?)', [id, 'x'.repeat(4000)]);
+      busyFor(0.2);
+      if (id % 100 === 0) largest = Math.max(largest, logSize());
+    }
+    await checkpointer.stop();
+    expect(largest).toBeLessThan(16_000_000);
+    expect(readStore.get<{ n: number }>('SELECT COUNT(*) AS n FROM rows')?.n).toBe(5001);
+  });
+
+  it('leaves an empty log once stopped, where a running server would keep what it grew to', async () => {
+    const checkpointer = checkpointElsewhere(readStore, { intervalMs: 10 });
+    writeRows();
+    expect(logSize()).toBeGreaterThan(1_500_000);
+    await checkpointer.stop();
+
+    expect(logSize()).toBe(0);
     expect(readStore.get<{ n: number }>('SELECT COUNT(*) AS n FROM rows')?.n).toBe(2000);
   });
 
