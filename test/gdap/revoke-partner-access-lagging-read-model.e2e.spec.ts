@@ -5,8 +5,7 @@ import {
 } from '../../src/platform/event-store/event-store';
 import { PolicyReactor } from '../../src/platform/policies/policy.reactor';
 import { PROJECTOR, type Projector } from '../../src/platform/projection-engine/projector';
-import { EsdbDouble } from '../support/esdb-double/esdb-double';
-import { describeOnBothStores, removeDataDir, startApp, type TestApp } from '../support/app';
+import { appForSuite, describeOnBothStores } from '../support/app';
 import { people } from '../support/tenants';
 
 const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true, customerTenantId: "fabrikam" }) { id } }`;
@@ -24,22 +23,9 @@ const REVOKE = `mutation { revokePartnerAccess(partnerTenantId: "contoso-partner
 describeOnBothStores(
   'revokePartnerAccess finished by the reactor while its read model lags',
   (onEsdb) => {
-    let double: EsdbDouble | undefined;
-    let app: TestApp;
-
-    beforeEach(async () => {
-      double = onEsdb ? await EsdbDouble.start({ batchAppend: true }) : undefined;
-      app = await startApp({
-        env: {
-          READ_YOUR_WRITES_TIMEOUT_MS: '200',
-          ...(double ? { EVENTSTORE_URL: double.url } : {}),
-        },
-      });
-    });
-    afterEach(async () => {
-      await app.close();
-      await double?.stop();
-      removeDataDir(app.dataDir);
+    const app = appForSuite({
+      onEsdbDouble: onEsdb,
+      env: { READ_YOUR_WRITES_TIMEOUT_MS: '200' },
     });
 
     const store = () => app.app.get<EventStore>(EVENT_STORE);
