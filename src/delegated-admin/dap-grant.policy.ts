@@ -44,13 +44,13 @@ export class DapGrantPolicy implements Policy {
       dapGrantFollowUps(event),
       context,
       dapGrantDecider,
-      ({ partnerTenantId, factRevision }) => ({
+      ({ partnerTenantId, factRevision, reason }) => ({
         factStream: streamIds.dapGrant(partnerTenantId, customerTenantId),
         factRevision,
         command: RemoveDelegatedAdminPrivileges.confirmedBy(
           context,
           { partnerTenantId, customerTenantId },
-          { resumeAtRevision: factRevision },
+          { resume: { atRevision: factRevision, reason } },
         ),
       }),
       (command) => this.withFacts(command, context.triggeredAt),

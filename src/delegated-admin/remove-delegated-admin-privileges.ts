@@ -14,18 +14,27 @@ import type {
 import { grantedAgainSince, pairRelationships } from './pair-facts';
 import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store';
 import { Revocations } from '../platform/write/revocations';
+import { type DapRemovalReason, dapRemovalReasonOf } from './domain/dap-grant/events';
+
+/** What a follow-up asking for the removal adds to the customer's own (absent: nothing). */
+export interface RemovalFollowUp {
+  /**
+   * Set when the reactor finishes a removal that stopped after its fences: only at the DapGrant
+   * stream's revision they were decided on, for the reason they name.
+   */
+  resume?: { atRevision: number; reason: DapRemovalReason };
+  /**
+   * R70: the global position of the customer's request to end all access this removal is part
+   * of: DAP an acceptance after it granted again is left alone.
+   */
+  endingAllAccessRequestedAt?: number;
+}
 
 export class RemoveDelegatedAdminPrivileges extends Intent<RemoveDelegatedAdminPrivilegesCommand> {
   constructor(
     context: CommandContext & { causationId?: string },
     command: RemoveDelegatedAdminPrivilegesCommand,
-    /** Set when the reactor finishes a removal a crash interrupted after its fences. */
-    readonly resumeAtRevision?: number,
-    /**
-     * R70: the global position of the customer's request to end all access this removal is part
-     * of: DAP an acceptance after it granted again is left alone.
-     */
-    readonly endingAllAccessRequestedAt?: number,
+    readonly followUp: RemovalFollowUp = {},
   ) {
     super(context, command);
   }
@@ -34,13 +43,12 @@ export class RemoveDelegatedAdminPrivileges extends Intent<RemoveDelegatedAdminP
   static confirmedBy(
     context: CommandContext & { causationId?: string },
     pair: { partnerTenantId: string; customerTenantId: string },
-    options: { resumeAtRevision?: number; endingAllAccessRequestedAt?: number },
+    followUp: RemovalFollowUp,
   ): RemoveDelegatedAdminPrivileges {
     return new RemoveDelegatedAdminPrivileges(
       context,
       { type: 'RemoveDelegatedAdminPrivileges', actor: context.actor, ...pair, confirm: true },
-      options.resumeAtRevision,
-      options.endingAllAccessRequestedAt,
+      followUp,
     );
   }
 }
@@ -59,18 +67,15 @@ export class RemoveDelegatedAdminPrivilegesHandler implements ICommandHandler<Re
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  async execute({
-    context,
-    command,
-    resumeAtRevision,
-    endingAllAccessRequestedAt: requestedAt,
-  }: RemoveDelegatedAdminPrivileges) {
+  async execute({ context, command, followUp }: RemoveDelegatedAdminPrivileges) {
     const { partnerTenantId, customerTenantId } = command;
+    const { resume, endingAllAccessRequestedAt: requestedAt } = followUp;
     const { position } = await this.revocations.revoke({
       streamId: streamIds.dapGrant(partnerTenantId, customerTenantId),
       decider: dapGrantDecider,
       command: {
         ...command,
+        ...(resume && { reason: resume.reason }),
         ...(await pairRelationships(
           this.aggregates,
           partnerTenantId,
@@ -82,11 +87,12 @@ export class RemoveDelegatedAdminPrivilegesHandler implements ICommandHandler<Re
       revoking: 'DELEGATED_ADMIN',
       pair: { partnerTenantId, customerTenantId },
       context,
-      resumeAtRevision,
+      resumeAtRevision: resume?.atRevision,
+      reasonOf: dapRemovalReasonOf,
       ...(requestedAt !== undefined && {
         withFacts: async (decided: DapGrantCommand) => ({
           ...decided,
-          endingAllAccess: true,
+          reason: 'ALL_ACCESS_ENDED' as const,
           grantedAgainSinceRequest: await grantedAgainSince(
             this.store,
             partnerTenantId,

@@ -104,6 +104,12 @@ describeOnBothStores(
         answer: 'refused',
         openedAfterRemoval: [],
       });
+      // The fences name the removal's reason, so a resumption after a crash records the same.
+      const fenceReasons = all
+        .filter((e) => e.type === 'PartnerAccessRevocationStarted')
+        .filter((e) => (e.data as { revoking: string }).revoking === 'DELEGATED_ADMIN')
+        .map((e) => (e.data as { reason?: string }).reason);
+      expect(new Set(fenceReasons)).toEqual(new Set(['ALL_ACCESS_ENDED']));
     }, 60_000);
   },
 );

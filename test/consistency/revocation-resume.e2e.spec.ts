@@ -49,7 +49,11 @@ describeOnBothStores('a revocation interrupted after its fences', (onEsdb) => {
   });
 
   /** What the revocation leaves behind when the process dies between its fences and its event. */
-  async function crashAfterFences(revoking: 'DELEGATED_ADMIN' | 'RELATIONSHIP', actor: object) {
+  async function crashAfterFences(
+    revoking: 'DELEGATED_ADMIN' | 'RELATIONSHIP',
+    actor: object,
+    reason?: string,
+  ) {
     const aggregates = app.app.get(AggregateStore);
     const context = { actor: actor as typeof fay, correlationId: 'interrupted-request' };
     const decidedAt = new Date();
@@ -63,6 +67,7 @@ describeOnBothStores('a revocation interrupted after its fences', (onEsdb) => {
         revoking,
         0,
         scope,
+        reason,
       );
       await aggregates.record(streamId, [fence], 'any', context, decidedAt);
     }
@@ -87,6 +92,34 @@ describeOnBothStores('a revocation interrupted after its fences', (onEsdb) => {
     const status = await app.gql(await app.token(people.opal), FOLLOW_UPS);
     expect(status.data.followUpStatus).toEqual({ lag: 0, refused: 0, retrying: null });
   });
+
+  it.each([
+    ['ALL_ACCESS_ENDED', 'ALL_ACCESS_ENDED'],
+    ['RELATIONSHIP_ENDED', 'RELATIONSHIP_ENDED'],
+    ['none (a fence written before fences named it): the customer’s own', undefined],
+  ])(
+    'R70, R9, R8: a DAP removal finished on restart records the reason its fences name: %s',
+    async (_named, reason) => {
+      await stopReactor();
+      await crashAfterFences('DELEGATED_ADMIN', fay, reason);
+
+      await restart();
+      const opal = await app.token(people.opal);
+      await eventually(async () => (await app.gql(opal, FOLLOW_UPS)).data.followUpStatus.lag === 0);
+      const dap = await app.gql(await app.token(people.fay), HISTORY, {
+        streamId: 'dapgrant-contoso-partners_fabrikam',
+      });
+      const removals = dap.data.history.filter(
+        (event: { type: string }) => event.type === 'DelegatedAdminRemoved',
+      );
+      expect(removals).toEqual([
+        {
+          type: 'DelegatedAdminRemoved',
+          data: { ...PAIR, reason: reason ?? 'REMOVED_BY_CUSTOMER' },
+        },
+      ]);
+    },
+  );
 
   it('R9: a fenced end of the relationship is finished on restart, DAP going with it', async () => {
     await stopReactor();

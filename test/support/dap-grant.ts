@@ -1,4 +1,8 @@
 import { dapGrantDecider } from '../../src/delegated-admin/domain/dap-grant/dap-grant.decider';
+import {
+  type DapRemovalReason,
+  dapRemovalReasonOf,
+} from '../../src/delegated-admin/domain/dap-grant/events';
 import { streamIds } from '../../src/platform/domain/streams';
 import type { Actor } from '../../src/platform/domain/actor';
 import type { AggregateStore } from '../../src/platform/write/aggregate-store';
@@ -23,11 +27,12 @@ export function grantContosoDap(aggregates: AggregateStore, context: CommandCont
   );
 }
 
-/** Fabrikam's Global admin removes Contoso Partners' DAP (R12), behind its fences. */
+/** Fabrikam's Global admin removes Contoso Partners' DAP (R12; `reason`: R70, R9), behind its fences. */
 export function removeContosoDap(
   revocations: Revocations,
   globalAdmin: Actor,
   correlationId: string,
+  reason?: DapRemovalReason,
 ) {
   return revocations.revoke({
     streamId: streamIds.dapGrant(pair.partnerTenantId, pair.customerTenantId),
@@ -38,8 +43,10 @@ export function removeContosoDap(
       ...pair,
       confirm: true,
       relationshipActive: true,
+      ...(reason && { reason }),
     },
     revoking: 'DELEGATED_ADMIN',
+    reasonOf: dapRemovalReasonOf,
     pair,
     context: { actor: globalAdmin, correlationId },
   });

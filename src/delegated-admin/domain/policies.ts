@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../../events';
 import { streamIds } from '../../platform/domain/streams';
 import type { DapGrantCommand } from './dap-grant/commands';
+import { type DapRemovalReason, dapRemovalReasonOf, isDapRemovalReason } from './dap-grant/events';
 
 /** What an event calls for on a pair's DapGrant stream. */
 export type DapGrantFollowUp =
@@ -9,15 +10,26 @@ export type DapGrantFollowUp =
       streamId: string;
       command: DapGrantCommand;
       /** The command takes DAP away: decided as a revocation, fencing the partner's streams. */
-      revokes?: { fact: 'DELEGATED_ADMIN'; partnerTenantId: string; customerTenantId: string };
+      revokes?: {
+        fact: 'DELEGATED_ADMIN';
+        partnerTenantId: string;
+        customerTenantId: string;
+        reasonOf: typeof dapRemovalReasonOf;
+      };
     }
-  /** Finish a DAP removal that fenced the partner's streams and then stopped. */
-  | { kind: 'resume-removal'; partnerTenantId: string; factRevision: number };
+  /** Finish a DAP removal that fenced the partner's streams and then stopped, as it would have. */
+  | {
+      kind: 'resume-removal';
+      partnerTenantId: string;
+      factRevision: number;
+      reason: DapRemovalReason;
+    };
 
 /**
  * R10, R8: an accepted invitation with DAP grants (or renegotiates) it, then checks the grant was
  * not overtaken by an end or a request to end all access (R9, R70). R9: an ended relationship
- * takes DAP with it. R12: a removal that fenced the partner's streams is finished from its fence.
+ * takes DAP with it. R12: a removal that fenced the partner's streams is finished from its fence,
+ * for the reason the fence names.
  */
 export function dapGrantFollowUps(event: DomainEvent): DapGrantFollowUp[] {
   switch (event.type) {
@@ -51,6 +63,7 @@ export function dapGrantFollowUps(event: DomainEvent): DapGrantFollowUp[] {
             fact: 'DELEGATED_ADMIN',
             partnerTenantId,
             customerTenantId: customer.tenantId,
+            reasonOf: dapRemovalReasonOf,
           },
         },
       ];
@@ -76,6 +89,10 @@ export function dapGrantFollowUps(event: DomainEvent): DapGrantFollowUp[] {
               kind: 'resume-removal',
               partnerTenantId: event.data.partnerTenantId,
               factRevision: event.data.factRevision,
+              // A fence written before fences named their reason: the customer's own removal.
+              reason: isDapRemovalReason(event.data.reason)
+                ? event.data.reason
+                : 'REMOVED_BY_CUSTOMER',
             },
           ]
         : [];

@@ -31,6 +31,13 @@ export type PartnerAccessRevocationStarted = {
     /** The fact stream's revision the revocation was decided on (-1: no stream yet). */
     factRevision: number;
     scope: FencedScope;
+    /**
+     * Why the fact is revoked, in its room's words (a DapRemovalReason for DAP), so that a
+     * resumption records what the revocation would have. Absent in fences written before
+     * 2026-12-05 (read as the customer's own revocation); additive, so the schema stays at 1 and
+     * an instance of the previous version still reads the fence.
+     */
+    reason?: string;
   };
 };
 
@@ -76,10 +83,18 @@ export function revocationStarted(
   revoking: RevocableFact,
   factRevision: number,
   scope: FencedScope,
+  reason?: string,
 ): PartnerAccessRevocationStarted {
   return {
     type: 'PartnerAccessRevocationStarted',
-    data: { partnerTenantId, customerTenantId, revoking, factRevision, scope },
+    data: {
+      partnerTenantId,
+      customerTenantId,
+      revoking,
+      factRevision,
+      scope,
+      ...(reason !== undefined && { reason }),
+    },
   };
 }
 

@@ -23,7 +23,13 @@ export interface DecideFollowUp<DomainCommand> {
    * The command takes this fact of the pair away: it is decided as a revocation, which fences the
    * partner's streams that depend on the fact first (revocations.ts).
    */
-  revokes?: { fact: RevocableFact; partnerTenantId: string; customerTenantId: string };
+  revokes?: {
+    fact: RevocableFact;
+    partnerTenantId: string;
+    customerTenantId: string;
+    /** Why its events revoke the fact, recorded on the fences (Revocation.reasonOf). */
+    reasonOf?: (events: readonly DomainEvent[]) => string | undefined;
+  };
 }
 
 /** How a room finishes a revocation that fenced the partner's streams and then stopped. */
@@ -77,7 +83,7 @@ export class FollowUps {
     withFacts?: (command: DomainCommand) => Promise<DomainCommand>,
   ): Promise<number> {
     if (revokes) {
-      const { fact, ...pair } = revokes;
+      const { fact, reasonOf, ...pair } = revokes;
       const { position } = await this.revocations.revoke({
         streamId,
         decider,
@@ -86,6 +92,7 @@ export class FollowUps {
         pair,
         context,
         withFacts,
+        reasonOf,
       });
       return position;
     }

@@ -30,6 +30,8 @@ export interface Revocation<Command, Event extends DomainEvent, State> {
    * grants more needs no fence: a partner action decided on less is allowed on more too.
    */
   takesAccessAway?: (events: readonly Event[]) => boolean;
+  /** Why the decided events revoke the fact, recorded on the fences for a resumption to repeat. */
+  reasonOf?: (events: readonly Event[]) => string | undefined;
 }
 
 /**
@@ -79,7 +81,8 @@ export class Revocations {
           // Noted before the fences exist: the reactor sees them at once and must leave them to us.
           keys.push(`${streamId}@${factRevision}`);
           this.running.set(keys[keys.length - 1], outcome);
-          const ids = await this.fence(pair, revoking, factRevision, context, decidedAt);
+          const fence = { revoking, factRevision, reason: revocation.reasonOf?.(events) };
+          const ids = await this.fence(pair, fence, context, decidedAt);
           ids.forEach((id) => fences.add(id));
         },
       });
@@ -123,8 +126,11 @@ export class Revocations {
    */
   private async fence(
     pair: { partnerTenantId: string; customerTenantId: string },
-    revoking: RevocableFact,
-    factRevision: number,
+    {
+      revoking,
+      factRevision,
+      reason,
+    }: { revoking: RevocableFact; factRevision: number; reason?: string },
     context: CommandContext & { causationId?: string },
     decidedAt: Date,
   ): Promise<string[]> {
@@ -133,7 +139,16 @@ export class Revocations {
       this.fencedStreams(partnerTenantId, customerTenantId).map(({ scope, streamId }) =>
         this.aggregates.record(
           streamId,
-          [revocationStarted(partnerTenantId, customerTenantId, revoking, factRevision, scope)],
+          [
+            revocationStarted(
+              partnerTenantId,
+              customerTenantId,
+              revoking,
+              factRevision,
+              scope,
+              reason,
+            ),
+          ],
           'any',
           context,
           decidedAt,

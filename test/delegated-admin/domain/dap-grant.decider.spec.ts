@@ -297,7 +297,10 @@ describe('DapGrant decider', () => {
     });
 
     it('R70, R8: removed by the request to end all access, the reason is ALL_ACCESS_ENDED, so the grant of an acceptance made after the request still grants', () => {
-      const removal = { ...removeCommand(fabrikamAdmin), endingAllAccess: true } as DapGrantCommand;
+      const removal = {
+        ...removeCommand(fabrikamAdmin),
+        reason: 'ALL_ACCESS_ENDED',
+      } as DapGrantCommand;
       const events = given(dapGrantDecider, granted()).when(removal, at(DAY)).events();
       expect(events).toEqual([
         { ...removedByCustomer, data: { ...removedByCustomer.data, reason: 'ALL_ACCESS_ENDED' } },
@@ -307,7 +310,7 @@ describe('DapGrant decider', () => {
     it('R70: DAP granted again by an acceptance after the request to end all access is left alone', () => {
       const removal = {
         ...removeCommand(fabrikamAdmin),
-        endingAllAccess: true,
+        reason: 'ALL_ACCESS_ENDED',
         grantedAgainSinceRequest: true,
       } as DapGrantCommand;
       given(dapGrantDecider, granted()).when(removal, at(DAY)).thenNothing();

@@ -65,5 +65,28 @@ describe.each(EVENT_STORES)(
       expect(new Set(revocation.map((event) => event.occurredAt)).size).toBe(1);
       expect(revocation[0].occurredAt > recorded[0].occurredAt).toBe(true);
     });
+
+    it('R70, R9: the fences name why the fact is revoked, for a resumption after a crash to record the same', async () => {
+      const aggregates = new AggregateStore(store, new TickingClock());
+      const context = {
+        actor: partnerUser(['AdminAgent'], { tenantId: PARTNER }),
+        correlationId: 'c-1',
+      };
+      await grantContosoDap(aggregates, context);
+      const revocations = new Revocations(aggregates, fencedStreamsOf, store);
+      const fay = customerGlobalAdmin({ tenantId: CUSTOMER });
+      await removeContosoDap(revocations, fay, randomUUID(), 'ALL_ACCESS_ENDED');
+
+      const reasons = (await store.readAll({ maxCount: 100 }))
+        .slice(1)
+        .map(({ type, data }) => ({ type, reason: (data as { reason?: string }).reason }));
+      expect(reasons).toEqual([
+        ...fencedStreamsOf(PARTNER, CUSTOMER).map(() => ({
+          type: 'PartnerAccessRevocationStarted',
+          reason: 'ALL_ACCESS_ENDED',
+        })),
+        { type: 'DelegatedAdminRemoved', reason: 'ALL_ACCESS_ENDED' },
+      ]);
+    });
   },
 );

@@ -1,5 +1,6 @@
 import type { Actor } from '../../../platform/domain/actor';
 import type { CustomerIdentity } from '../../../invitations/domain/events';
+import type { DapRemovalReason } from './events';
 
 /** R12: the customer's Global admin removes a partner's DAP (confirm must be true). */
 export type RemoveDelegatedAdminPrivilegesCommand = {
@@ -9,10 +10,12 @@ export type RemoveDelegatedAdminPrivilegesCommand = {
   customerTenantId: string;
   confirm: boolean;
   /**
-   * R70: removed by the customer's request to end all the partner's access (ALL_ACCESS_ENDED), not
-   * by a removal of DAP alone, which would stop the grant of an acceptance made before it (R8).
+   * Why DAP is removed (absent: the customer removed it, REMOVED_BY_CUSTOMER). R70: the customer's
+   * request to end all the partner's access removes it as ALL_ACCESS_ENDED, not as a removal of DAP
+   * alone, which would stop the grant of an acceptance made before it (R8). A removal resumed from
+   * its fences records the reason they name.
    */
-  endingAllAccess?: boolean;
+  reason?: DapRemovalReason;
   /**
    * R70: the DAP in force was granted by an acceptance recorded after that request (the customer
    * gave it again), read on every attempt: it is left alone.

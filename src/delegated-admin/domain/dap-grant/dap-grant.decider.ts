@@ -80,7 +80,7 @@ function remove(
       data: {
         partnerTenantId: command.partnerTenantId,
         customerTenantId: command.customerTenantId,
-        reason: command.endingAllAccess ? 'ALL_ACCESS_ENDED' : 'REMOVED_BY_CUSTOMER',
+        reason: command.reason ?? 'REMOVED_BY_CUSTOMER',
       },
     },
   ];

@@ -27,6 +27,15 @@ export const DAP_ROLE_ASSIGNMENTS: readonly DelegatedRoleAssignment[] = [
 /** Why DAP was removed; ALL_ACCESS_ENDED: a grant that overtook the customer's request to end all access (R70). */
 export type DapRemovalReason = 'REMOVED_BY_CUSTOMER' | 'RELATIONSHIP_ENDED' | 'ALL_ACCESS_ENDED';
 
+const REMOVAL_REASONS: readonly unknown[] = [
+  'REMOVED_BY_CUSTOMER',
+  'RELATIONSHIP_ENDED',
+  'ALL_ACCESS_ENDED',
+] satisfies DapRemovalReason[];
+
+export const isDapRemovalReason = (reason: unknown): reason is DapRemovalReason =>
+  REMOVAL_REASONS.includes(reason);
+
 export type DapGrantEvent =
   | {
       type: 'DelegatedAdminGranted';
@@ -52,6 +61,17 @@ export type DapGrantEvent =
     };
 
 export type { CustomerIdentity };
+
+/** Why `events` remove DAP, for the fences of their revocation to record (revocation-fences.ts). */
+export function dapRemovalReasonOf(
+  events: readonly { type: string; data: unknown }[],
+): DapRemovalReason | undefined {
+  const removal = events.find(
+    (event): event is Extract<DapGrantEvent, { type: 'DelegatedAdminRemoved' }> =>
+      event.type === 'DelegatedAdminRemoved',
+  );
+  return removal?.data.reason;
+}
 
 /** The schema version of each event of the DapGrant stream (platform/domain/event-evolution.ts). */
 export const DAP_GRANT_EVENTS = {
