@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { PubSub, withFilter } from 'graphql-subscriptions';
+import { withFilter } from 'graphql-subscriptions';
+import { livePubSub } from '../platform/graphql/live-pub-sub';
 import {
   type AuditFacts,
   type AuditFilter,
@@ -25,7 +26,7 @@ interface Appended {
 /** Streams each new audit entry, once its read model holds it, to the subscribers allowed to see it. */
 @Injectable()
 export class AuditAppendedNotifier implements OnModuleInit, OnModuleDestroy {
-  private readonly pubSub = new PubSub<Record<typeof TOPIC, Appended>>();
+  private readonly pubSub = livePubSub<Record<typeof TOPIC, Appended>>();
   /** Entries up to here were published (or existed before start): replays never go out again. */
   private published: number | undefined;
   private unsubscribe?: () => void;

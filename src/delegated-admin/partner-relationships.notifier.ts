@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { PubSub } from 'graphql-subscriptions';
+import { livePubSub } from '../platform/graphql/live-pub-sub';
 import { CLOCK, type Clock } from '../platform/config/clock';
 import { PROJECTOR, type Projector } from '../platform/projection-engine/projector';
 import { type DomainEvent, type EventType, pairOf } from '../events';
@@ -38,12 +38,13 @@ const GDAP_ROW_CHANGING = new Set<string>([
  */
 @Injectable()
 export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestroy {
-  private readonly pubSub = new PubSub<
-    Record<
-      string,
-      { partnerRelationshipsChanged: PartnerRelationship } | { customersChanged: RelationshipRow }
-    >
-  >();
+  private readonly pubSub =
+    livePubSub<
+      Record<
+        string,
+        { partnerRelationshipsChanged: PartnerRelationship } | { customersChanged: RelationshipRow }
+      >
+    >();
   private unsubscribe?: () => void;
 
   constructor(

@@ -19,7 +19,9 @@ function rawSocket(app: TestApp) {
 }
 
 describe('graphql-ws: sockets are limited like HTTP requests', () => {
-  const app = appForSuite({ env: { GRAPHQL_WS_MAX_SUBSCRIPTIONS: '2' } });
+  const app = appForSuite({
+    env: { GRAPHQL_WS_MAX_SUBSCRIPTIONS: '2', GRAPHQL_WS_MAX_SOCKETS_PER_CALLER: '3' },
+  });
   let fay: string;
 
   beforeAll(async () => {
@@ -96,6 +98,78 @@ describe('graphql-ws: sockets are limited like HTTP requests', () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  it('closes a socket that sends an operation id over 128 characters (4400): ids are held while operations run', async () => {
+    const { socket, messages, opened, closed } = rawSocket(app);
+    await opened;
+    socket.send(
+      JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${fay}` } }),
+    );
+    while (messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    socket.send(
+      JSON.stringify({ id: 'x'.repeat(129), type: 'subscribe', payload: { query: CHANGED } }),
+    );
+    expect(await closed).toBe(4400);
+    expect(messages.map(({ type }) => type)).toEqual(['connection_ack']);
+    expect(await stillAnswers(app, fay)).toBe(true);
+  });
+
+  it('refuses a subscribe message over GRAPHQL_WS_MAX_SUBSCRIBE_BYTES with OPERATION_LIMIT_EXCEEDED, and the socket stays usable', async () => {
+    const { client } = wsClient(app, { authorization: `Bearer ${fay}` });
+    try {
+      const padded = await firstResult(client, `${CHANGED} # ${'x'.repeat(64 * 1024)}`);
+      expect(padded.errors?.[0].extensions).toMatchObject({
+        code: 'OPERATION_LIMIT_EXCEEDED',
+        limit: 'GRAPHQL_WS_MAX_SUBSCRIBE_BYTES',
+        max: 64 * 1024,
+      });
+      const small = await firstResult(client, '{ me { userId } }');
+      expect(small).toEqual({ data: { me: { userId: 'fay' } } });
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('holds at most GRAPHQL_WS_MAX_SOCKETS_PER_CALLER signed-in sockets per caller (4403, naming the limit): one token cannot gather subscriptions without bound', async () => {
+    const otto = await app.token(people.otto);
+    /** A raw socket signed in as `token`: acknowledged, or closed with a code and reason. */
+    const signIn = async (token: string) => {
+      const raw = rawSocket(app);
+      const reason = new Promise<string>((resolve) =>
+        raw.socket.once('close', (_code, why: Buffer) => resolve(why.toString())),
+      );
+      await raw.opened;
+      raw.socket.send(
+        JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
+      );
+      const outcome = await Promise.race([
+        raw.closed.then(async (code) => `${code} ${await reason}`),
+        (async () => {
+          while (raw.messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+          return raw.messages[0].type;
+        })(),
+      ]);
+      return { ...raw, outcome };
+    };
+    const held = [await signIn(otto), await signIn(otto), await signIn(otto)];
+    expect(held.map(({ outcome }) => outcome)).toEqual(Array(3).fill('connection_ack'));
+
+    const fourth = await signIn(otto);
+    expect(fourth.outcome).toBe(
+      '4403 At most 3 sockets per caller (GRAPHQL_WS_MAX_SOCKETS_PER_CALLER)',
+    );
+    // Another caller is not held to otto's sockets; closing one of otto's makes room for another.
+    const fays = await signIn(fay);
+    expect(fays.outcome).toBe('connection_ack');
+    fays.socket.close();
+    held[0].socket.close();
+    await held[0].closed;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const again = await signIn(otto);
+    expect(again.outcome).toBe('connection_ack');
+    for (const { socket } of [again, ...held]) socket.close();
+    expect(await stillAnswers(app, fay)).toBe(true);
   });
 
   it('refuses a lone surrogate in a subscription’s variables as INVALID_INPUT', async () => {

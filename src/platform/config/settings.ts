@@ -82,6 +82,8 @@ const settingsSchema = z
     GRAPHQL_DOCUMENT_CACHE_BYTES: limit(2 * 1024 * 1024),
     GRAPHQL_RESPONSE_CACHE_BYTES: limit(16 * 1024 * 1024),
     GRAPHQL_WS_MAX_SUBSCRIPTIONS: limit(20),
+    GRAPHQL_WS_MAX_SOCKETS_PER_CALLER: limit(10),
+    GRAPHQL_WS_MAX_SUBSCRIBE_BYTES: limit(64 * 1024),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     HTTP_HEADERS_TIMEOUT_MS: milliseconds(1, 10_000),

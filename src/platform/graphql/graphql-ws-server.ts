@@ -64,6 +64,8 @@ const mutationRefused = () =>
 export const MAX_FRAME_BYTES = 1024 * 1024;
 /** graphql-ws close codes (4401 and 4403 are the protocol's own Unauthorized and Forbidden). */
 const TOKEN_EXPIRED = 4401;
+/** Forbidden, so that clients do not retry at once; its reason names the limit. */
+const TOO_MANY_SOCKETS = 4403;
 
 type SocketState = {
   verified?: VerifiedToken;
@@ -81,7 +83,10 @@ type WsContext = Context<
  * graphql-ws on POST /graphql's path, with the limits HTTP has:
  * - frames of at most 1 MB (larger ones close the socket with 1009);
  * - `connection_init` must carry a valid token (`{ authorization: 'Bearer …' }`), else 4403;
- * - at most GRAPHQL_WS_MAX_SUBSCRIPTIONS subscriptions at once per socket;
+ * - at most GRAPHQL_WS_MAX_SUBSCRIPTIONS subscriptions at once per socket, and at most
+ *   GRAPHQL_WS_MAX_SOCKETS_PER_CALLER signed-in sockets per caller (another closes with 4403), so
+ *   that one token cannot gather subscriptions that every event is then delivered to;
+ * - a `subscribe` of at most GRAPHQL_WS_MAX_SUBSCRIBE_BYTES and an id of at most 128 characters;
  * - connection attempts (by address) and subscribe messages (by caller) count against the same
  *   per-caller rate limit as HTTP requests (429 on the upgrade; RATE_LIMITED);
  * - every operation passes the same parse, validation and cost limits as over HTTP; mutations
@@ -98,6 +103,8 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
   });
   private readonly logger = new Logger('GraphQL');
   private readonly format = formatError(this.logger);
+  /** Per caller (as rate limits key them): its signed-in sockets. */
+  private readonly callerSockets = new Map<string, Set<WebSocket>>();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -149,6 +156,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
         socket,
         { socket, request, admitted: new Set<string>() },
         this.logger,
+        { maxSubscribeBytes: this.settings.GRAPHQL_WS_MAX_SUBSCRIBE_BYTES },
       ),
     );
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
@@ -193,11 +201,36 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
         typeof authorization === 'string' ? authorization : undefined,
       );
       ctx.extra.verified = verified;
+      if (!this.join(ctx.extra.socket, CallerRateLimit.keyOf(verified.actor, undefined)))
+        return false;
       this.closeAtExpiry(ctx, verified.exp);
       return true;
     } catch {
       return false;
     }
+  }
+
+  /** Counts a signed-in socket against its caller's ceiling until it closes; false when over it. */
+  private join(socket: WebSocket, caller: string): boolean {
+    // Closed while its token was checked: its `close` has gone by.
+    if (socket.readyState !== socket.OPEN) return false;
+    const max = this.settings.GRAPHQL_WS_MAX_SOCKETS_PER_CALLER;
+    const sockets = this.callerSockets.get(caller) ?? new Set<WebSocket>();
+    if (sockets.size >= max) {
+      this.logger.log(`graphql-ws socket refused: ${caller} already holds ${max}`);
+      socket.close(
+        TOO_MANY_SOCKETS,
+        `At most ${max} sockets per caller (GRAPHQL_WS_MAX_SOCKETS_PER_CALLER)`,
+      );
+      return false;
+    }
+    this.callerSockets.set(caller, sockets.add(socket));
+    socket.once('close', () => {
+      sockets.delete(socket);
+      if (sockets.size === 0 && this.callerSockets.get(caller) === sockets)
+        this.callerSockets.delete(caller);
+    });
+    return true;
   }
 
   private closeAtExpiry(ctx: WsContext, exp: number): void {

@@ -4,6 +4,16 @@ import type { WebSocket } from 'ws';
 
 /** A client that has not answered a ping within this long is dropped (as graphql-ws's `useServer`). */
 const KEEP_ALIVE_MS = 12_000;
+/**
+ * An id is a key in several maps for as long as its operation runs and goes out with every answer;
+ * a client needs a few characters (graphql-ws's own clients send a 36-character UUID).
+ */
+export const MAX_OPERATION_ID_LENGTH = 128;
+
+export interface SocketLimits {
+  /** A `subscribe` is held for as long as its operation runs: larger ones are refused. */
+  maxSubscribeBytes: number;
+}
 
 /** A message's type and id, if it has them (graphql-ws parses and validates it again). */
 function peek(data: string): { type?: unknown; id?: unknown } {
@@ -29,6 +39,7 @@ export function serveGraphqlWsSocket<E>(
   socket: WebSocket,
   extra: E,
   logger: Logger,
+  limits: SocketLimits,
 ): void {
   let open = true;
   // graphql-ws sets it, unless it closes the socket at once (a wrong subprotocol).
@@ -42,11 +53,18 @@ export function serveGraphqlWsSocket<E>(
     {
       protocol: socket.protocol,
       send: (data) =>
-        new Promise<void>((resolve, reject) => {
+        new Promise<void>((resolve) => {
           if (socket.readyState !== socket.OPEN) return resolve();
-          socket.send(data, (error) => (error ? reject(error) : resolve()));
+          // A client that left while its answer was on the way: nothing to deliver, no fault.
+          socket.send(data, (error) => {
+            if (error) logger.debug(`graphql-ws answer not delivered: ${error.message}`);
+            resolve();
+          });
         }),
-      close: (code, reason) => socket.close(code, reason),
+      close: (code, reason) => {
+        // Closed already, with a reason of ours (GraphqlWsServer.join).
+        if (socket.readyState === socket.OPEN) socket.close(code, reason);
+      },
       onMessage: (callback) => (handle = callback),
     },
     extra,
@@ -73,16 +91,37 @@ export function serveGraphqlWsSocket<E>(
     return undefined;
   };
 
+  const refuse = (id: string, message: string, extensions: Record<string, unknown>) =>
+    socket.send(
+      JSON.stringify({ id, type: MessageType.Error, payload: [{ message, extensions }] }),
+    );
+
   socket.on('message', (raw) => {
+    const bytes = (raw as Buffer).length;
     const data = (raw as Buffer).toString();
     const { type, id } = peek(data);
+    if (typeof id === 'string' && id.length > MAX_OPERATION_ID_LENGTH) {
+      logger.log(`graphql-ws socket closed: an operation id of ${id.length} characters`);
+      socket.close(
+        CloseCode.BadRequest,
+        `Operation ids are at most ${MAX_OPERATION_ID_LENGTH} characters`,
+      );
+      return;
+    }
     if (typeof id !== 'string' || (type !== MessageType.Subscribe && type !== MessageType.Complete))
       return void run(data);
     if (type === MessageType.Subscribe && id in Object.prototype) {
       const message = `A subscription id may not be "${id}", a name JavaScript objects already hold; choose another.`;
-      const refusal = { message, extensions: { code: 'BAD_REQUEST' } };
-      socket.send(JSON.stringify({ id, type: MessageType.Error, payload: [refusal] }));
-      return;
+      return void refuse(id, message, { code: 'BAD_REQUEST' });
+    }
+    if (type === MessageType.Subscribe && bytes > limits.maxSubscribeBytes) {
+      const max = limits.maxSubscribeBytes;
+      const message = `A subscribe message is held while its operation runs: at most ${max} bytes (GRAPHQL_WS_MAX_SUBSCRIBE_BYTES), this one has ${bytes}.`;
+      return void refuse(id, message, {
+        code: 'OPERATION_LIMIT_EXCEEDED',
+        limit: 'GRAPHQL_WS_MAX_SUBSCRIBE_BYTES',
+        max,
+      });
     }
     const before = held.get(id);
     const next = before ? before.then(() => forward(type, id, data)) : forward(type, id, data);
