@@ -2,6 +2,7 @@ import { type Actor, isCustomerGlobalAdmin, isPartnerUser } from '../../platform
 import { assertNever, type Decider, unhandled } from '../../platform/domain/decider';
 import {
   conflict,
+  type DomainError,
   forbidden,
   invalidInput,
   notFound,
@@ -10,6 +11,7 @@ import {
 import type { InvitationCommand } from './commands';
 import type { EmailDraft, IntendedCustomer, InvitationEvent } from './events';
 import { quote } from '../../platform/domain/ids';
+import { canSeeInvitation } from './invitation-visibility';
 import { defaultEmailDraft, invitationUrl } from './invitation-link';
 import { isPrintable, isPrintableText } from '../../platform/domain/printable-text';
 
@@ -109,11 +111,27 @@ function normaliseIntendedCustomer(intended: IntendedCustomer | null): IntendedC
   return tenantId || domain ? { tenantId, domain } : null;
 }
 
-/** An invitation of another partner is invisible to the caller: NOT_FOUND, not FORBIDDEN. */
-function ownInvitation(state: InvitationState, actor: Actor): ExistingInvitation {
-  if (!state.exists || actor.tenantKind !== 'partner' || state.partnerTenantId !== actor.tenantId) {
-    throw notFound('No such invitation.');
-  }
+/**
+ * The invitation a partner Admin or Sales agent of its partner may change. One the caller cannot
+ * see (another partner's, or addressed to another customer) is NOT_FOUND; one it sees but may not
+ * change (a customer's Global admin it is addressed to, a Helpdesk agent, the Operator), `refusal`.
+ */
+function ownInvitation(
+  state: InvitationState,
+  actor: Actor,
+  now: Date,
+  refusal: DomainError,
+): ExistingInvitation {
+  const seen =
+    state.exists &&
+    canSeeInvitation(actor, {
+      partnerTenantId: state.partnerTenantId,
+      intendedCustomer: state.intendedCustomer,
+      acceptedBy: state.acceptedBy ?? null,
+      pending: invitationStatus(state, now) === 'PENDING',
+    });
+  if (!seen) throw notFound('No such invitation.');
+  if (!isPartnerUser(actor, 'AdminAgent', 'SalesAgent')) throw refusal;
   return state;
 }
 
@@ -122,13 +140,12 @@ function editEmail(
   state: InvitationState,
   now: Date,
 ): InvitationEvent[] {
-  const invitation = ownInvitation(state, command.actor);
-  if (!isPartnerUser(command.actor, 'AdminAgent', 'SalesAgent')) {
-    throw forbidden(
-      'R1',
-      'Only a partner Admin agent or Sales agent may edit an invitation email.',
-    );
-  }
+  const invitation = ownInvitation(
+    state,
+    command.actor,
+    now,
+    forbidden('R1', 'Only a partner Admin agent or Sales agent may edit an invitation email.'),
+  );
   const status = invitationStatus(invitation, now);
   if (status !== 'PENDING') {
     throw preconditionFailed(
@@ -195,10 +212,12 @@ function cancel(
   state: InvitationState,
   now: Date,
 ): InvitationEvent[] {
-  const invitation = ownInvitation(state, command.actor);
-  if (!isPartnerUser(command.actor, 'AdminAgent', 'SalesAgent')) {
-    throw forbidden('R6', 'Only a partner Admin agent or Sales agent may cancel an invitation.');
-  }
+  const invitation = ownInvitation(
+    state,
+    command.actor,
+    now,
+    forbidden('R6', 'Only a partner Admin agent or Sales agent may cancel an invitation.'),
+  );
   const status = invitationStatus(invitation, now);
   if (status !== 'PENDING') {
     throw preconditionFailed(

@@ -391,6 +391,15 @@ describe('invitation decider', () => {
         .thenThrows('NOT_FOUND', undefined);
     });
 
+    it('R1: a customer’s Global admin who sees the invitation may not edit its email (FORBIDDEN), one it is not addressed to does not see it (NOT_FOUND)', () => {
+      given(invitationDecider, [createdForNorthwind()])
+        .when(edit(northwind, 'Edit', `Accept: ${LINK}`), at(DAY))
+        .thenThrows('FORBIDDEN', 'R1');
+      given(invitationDecider, [createdForNorthwind()])
+        .when(edit(fabrikam, 'Edit', `Accept: ${LINK}`), at(DAY))
+        .thenThrows('NOT_FOUND', undefined);
+    });
+
     it('R3: the mailto URL encodes the subject and the body of the draft', () => {
       const link = LINK;
       const draft = {
@@ -681,8 +690,14 @@ describe('invitation decider', () => {
         .thenThrows('NOT_FOUND', undefined);
     });
 
-    it('R6: a customer cannot cancel a partner invitation (NOT_FOUND)', () => {
+    it('R6: a customer’s Global admin who sees the invitation may not cancel it (FORBIDDEN), one it is not addressed to does not see it (NOT_FOUND)', () => {
       given(invitationDecider, pending())
+        .when(cancel(fabrikam), at(DAY))
+        .thenThrows('FORBIDDEN', 'R6');
+      given(invitationDecider, [createdForNorthwind()])
+        .when(cancel(northwind), at(DAY))
+        .thenThrows('FORBIDDEN', 'R6');
+      given(invitationDecider, [createdForNorthwind()])
         .when(cancel(fabrikam), at(DAY))
         .thenThrows('NOT_FOUND', undefined);
     });
