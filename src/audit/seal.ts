@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { configure } from 'safe-stable-stringify';
+import { canonicalJson as canonical } from '../platform/domain/canonical-json';
 import { z } from 'zod';
 import type { Actor } from '../platform/domain/actor';
 import type { EventMetadata, NewEvent, RecordedEvent } from '../platform/event-store/event-store';
@@ -28,10 +28,6 @@ export const SEALER_ACTOR: Actor = {
   tenantName: PRODUCT_TENANT_ID,
   roles: [],
 };
-
-/** Sorted keys, JSON.stringify's escaping: one text per JSON value, whatever its key order. */
-const canonicalJson = configure({ deterministic: true, circularValue: Error, bigint: false });
-const canonical = (value: object): string => canonicalJson(value);
 
 /**
  * sha256 over one event exactly as the store's readAll returns it (stored data and metadata, not

@@ -77,6 +77,20 @@ describe('Idempotency-Key on mutations', () => {
     expect(await created()).toBe(1);
   });
 
+  it('R41: a retry whose variables name the same input in another key order is the same request: it replays the first answer', async () => {
+    const BY_INPUT = `mutation ($input: RequestResellerRelationshipInput!) { requestResellerRelationship(input: $input) { id } }`;
+    const first = await send(ann, 'key-order', BY_INPUT, {
+      input: { customerDomain: 'fabrikam.onmicrosoft.com', includeDelegatedAdmin: false },
+    });
+    const retry = await send(ann, 'key-order', BY_INPUT, {
+      input: { includeDelegatedAdmin: false, customerDomain: 'fabrikam.onmicrosoft.com' },
+    });
+    expect(first.body.errors).toBeUndefined();
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(await created()).toBe(1);
+  });
+
   it('R50: the same key with another input is CONFLICT and records nothing', async () => {
     await send(ann, 'key-2', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
     const other = await send(ann, 'key-2', REQUEST, { domain: 'woodgrove.onmicrosoft.com' });

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { createHash } from 'node:crypto';
 import { type FormattedExecutionResult, GraphQLError, OperationTypeNode } from 'graphql';
 import { recordedPosition } from '../../consistency/consistency-token';
+import { canonicalJson } from '../../domain/canonical-json';
 import type { RequestContext } from '../request-context';
 import type { IdempotencyKeys } from './idempotency-keys';
 
@@ -62,7 +63,8 @@ export function idempotencyPlugin(keys: IdempotencyKeys): ApolloServerPlugin<Req
           const caller = `${actor.tenantKind}:${actor.tenantId}:${actor.userId}`;
           const fingerprint = createHash('sha256')
             .update(
-              JSON.stringify([source, request.operationName ?? null, request.variables ?? {}]),
+              // A retry may send its variables' keys in another order: the same request.
+              canonicalJson([source, request.operationName ?? null, request.variables ?? {}]),
             )
             .digest('hex');
           const claim = keys.claim(caller, key, fingerprint, contextValue.correlationId);
