@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DeviceIdentity, DeviceKeyKind } from './events';
-import { isPrintable } from '../../platform/domain/printable-text';
+import { asSeen, isPrintable } from '../../platform/domain/printable-text';
 
 /** A device as the caller typed it: any field may be missing, null or blank. */
 export type DeviceIdentityInput = { [Field in keyof DeviceIdentity]?: string | null };
@@ -31,13 +31,14 @@ export const KEY_LABEL: Record<DeviceKeyKind, string> = {
 };
 
 /**
- * Blank fields count as absent; the spaces around a value (a pasted line's) are not part of it,
- * and the rest is kept as typed, since identifiers are case-sensitive.
+ * Blank fields count as absent; the spaces around a value (a pasted line's) are not part of it.
+ * Compatibility forms read as the characters they stand for (full-width `ＳＮ１` is `SN1`, NFKC), so
+ * they cannot pass a known device off as new; case is kept, since identifiers are case-sensitive.
  */
 export function normaliseIdentity(input: DeviceIdentityInput): DeviceIdentity {
   const identity: DeviceIdentity = {};
   for (const field of FIELDS) {
-    const value = input[field]?.trim();
+    const value = input[field]?.normalize('NFKC').trim();
     if (value) identity[field] = value;
   }
   return identity;
@@ -74,6 +75,11 @@ export function identityProblems(identity: DeviceIdentity): string[] {
     // Lists and one-line audit summaries show it: it must read as what it is.
     if (value && !isPrintable(value)) {
       problems.push(`its ${FIELD_LABEL[field]} holds a control or text-direction character`);
+    } else if (value && asSeen(value) !== value) {
+      // A label holds none: one would make a known device read as itself yet count as new.
+      problems.push(
+        `its ${FIELD_LABEL[field]} holds an invisible character (a zero-width space, say)`,
+      );
     }
   }
   return problems;

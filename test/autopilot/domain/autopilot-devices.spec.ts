@@ -177,6 +177,32 @@ describe('adding a batch of Autopilot devices to the registry', () => {
     expect(error.code).toBe('CONFLICT');
   });
 
+  it('R33: a full-width identifier is the one it reads as, so a known device is a duplicate; an invisible character is refused', () => {
+    const [device] = added(batch([{ productKey: 'ＰＫ－１', serialNumber: 'ＳＮ１' }]));
+    expect(device?.identity).toEqual({ productKey: 'PK-1', serialNumber: 'SN1' });
+    const known = [registered('device-old', { productKey: 'PK-1' })];
+    expect(refusal(batch([{ productKey: 'ＰＫ-1' }]), known).code).toBe('CONFLICT');
+
+    const error = refusal(
+      batch([
+        { productKey: 'PK-\u200b1' },
+        { serialNumber: 'SN-1', manufacturer: 'M\u2060', model: 'X' },
+      ]),
+      known,
+    );
+    expect({ code: error.code, rule: error.rule }).toEqual({ code: 'INVALID_INPUT', rule: 'R33' });
+    expect(error.details?.problems).toEqual([
+      {
+        index: 0,
+        problem: 'its product key holds an invisible character (a zero-width space, say)',
+      },
+      {
+        index: 1,
+        problem: 'its manufacturer holds an invisible character (a zero-width space, say)',
+      },
+    ]);
+  });
+
   it('R33: product key alone and serial + manufacturer + model identify duplicates too', () => {
     for (const identity of [
       { productKey: 'PK-1' },
