@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../domain/actor';
 import { isSystemTenantId, isTenantId, isUserId } from '../domain/ids';
-import { isPrintable } from '../domain/printable-text';
+import { isPrintable, showsAnything } from '../domain/printable-text';
 
 /** Well-formed Unicode (no lone surrogates) of at most `max` characters: what events may hold. */
 const text = (max: number) =>
@@ -14,17 +14,20 @@ const text = (max: number) =>
 const shownName = (max: number) =>
   text(max).refine(isPrintable, 'holds a control or text-direction character');
 
+/** A name that tells who acted (audit entries): one that shows nothing would name nobody. */
+const visibleName = (max: number) => shownName(max).refine(showsAnything, 'shows nothing');
+
 export const tokenClaimsSchema = z
   .object({
     sub: z.string().refine(isUserId, 'not a user id'),
-    name: shownName(200).pipe(z.string().min(1)),
+    name: visibleName(200),
     // The one tenant id rule (ids.ts): trimmed and lower-cased, then checked.
     tid: z
       .string()
       .transform((value) => value.trim().toLowerCase())
       .refine(isTenantId, 'not a tenant id'),
     tenant_kind: z.enum(['partner', 'customer', 'operator']),
-    tenant_name: shownName(200).optional(),
+    tenant_name: visibleName(200).optional(),
     tenant_domain: shownName(253).optional(),
     roles: z.array(shownName(64)).max(50).default([]),
   })

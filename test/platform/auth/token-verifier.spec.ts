@@ -69,6 +69,25 @@ describe('TokenVerifier', () => {
     ).resolves.toMatchObject({ tenantName: 'Fabrikam Ü 日本 🚀' });
   });
 
+  it('R41: refuses a token whose user or tenant name shows nothing: audit entries name who acted by it', async () => {
+    const { verifier } = verifierAt(Math.floor(Date.now() / 1000));
+    const signed = (claims: object) =>
+      mintToken(SECRET, { ...people.fay, ...claims }, { ttl: 600 });
+    for (const [claim, value] of [
+      ['name', ''],
+      ['name', '   '],
+      ['name', '\u200b'],
+      ['tenant_name', '\u3164 \u2060'],
+    ] as const) {
+      await expect(verifier.verify(`Bearer ${await signed({ [claim]: value })}`)).rejects.toThrow(
+        `The token lacks valid claims: ${claim}.`,
+      );
+    }
+    await expect(
+      verifier.verify(`Bearer ${await signed({ name: ' Fay ' })}`),
+    ).resolves.toMatchObject({ name: ' Fay ' });
+  });
+
   it('answers a token presented again with the same actor, which no request can change', async () => {
     const token = await mintToken(SECRET, people.fay, { ttl: 600 });
     const { verifier } = verifierAt(expOf(token) - 600);
