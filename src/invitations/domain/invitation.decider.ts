@@ -10,7 +10,7 @@ import {
 } from '../../platform/domain/domain-error';
 import type { InvitationCommand } from './commands';
 import type { EmailDraft, IntendedCustomer, InvitationEvent } from './events';
-import { quote } from '../../platform/domain/ids';
+import { isSystemTenantId, quote } from '../../platform/domain/ids';
 import { canSeeInvitation } from './invitation-visibility';
 import { defaultEmailDraft, invitationUrl } from './invitation-link';
 import { isPrintable, isPrintableText } from '../../platform/domain/printable-text';
@@ -101,6 +101,12 @@ function normaliseIntendedCustomer(intended: IntendedCustomer | null): IntendedC
     throw invalidInput('customerDomain cannot be blank; omit it to let any customer accept.', 'R4');
   }
   const tenantId = intended?.tenantId?.trim() || undefined;
+  if (tenantId && isSystemTenantId(tenantId.toLowerCase())) {
+    throw invalidInput(
+      `${quote(tenantId)} is the product's own tenant id, never a customer's; no one could accept it.`,
+      'R4',
+    );
+  }
   const domain = intended?.domain?.trim().toLowerCase() || undefined;
   if (domain && !DOMAIN_PATTERN.test(domain)) {
     throw invalidInput(

@@ -420,6 +420,15 @@ describe('invitation decider', () => {
   });
 
   describe('R4: whom the invitation is addressed to', () => {
+    it.each(['operator', 'partner-ledger', ' Operator '])(
+      'R4: an invitation addressed to the product’s own tenant id %p is INVALID_INPUT: no customer has it',
+      (tenantId) => {
+        given(invitationDecider)
+          .when(requestCommand({ intendedCustomer: { tenantId } }), T0)
+          .thenThrows('INVALID_INPUT', 'R4');
+      },
+    );
+
     it('R4: addressed by tenant id, only that customer may accept it', () => {
       const events = [
         created({
