@@ -22,7 +22,10 @@ import { GracefulShutdown } from './platform/server/graceful-shutdown';
 
 const MAX_BODY = '1mb';
 
-/** Answers 413 for oversized bodies and 400 for bodies that are not JSON, before GraphQL sees them. */
+/**
+ * Answers 413 for oversized bodies, 415 for bodies in a charset or encoding other than JSON's
+ * (body-parser's own status), and 400 for bodies that are not JSON, before GraphQL sees them.
+ */
 function bodyErrors(
   error: { status?: number; type?: string; message?: string },
   _req: Request,
@@ -34,7 +37,9 @@ function bodyErrors(
   const message =
     error.status === 413
       ? `Request bodies are limited to ${MAX_BODY}.`
-      : 'The request body is not valid JSON.';
+      : error.status === 415
+        ? `The request body must be JSON in UTF-8, uncompressed or gzip/deflate/br (${error.message ?? 'unsupported'}).`
+        : 'The request body is not valid JSON.';
   res.status(error.status).json({ errors: [{ message, extensions: { code } }] });
 }
 

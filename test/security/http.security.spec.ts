@@ -84,6 +84,27 @@ describe('HTTP: callers, connections and answers are bounded', () => {
     expect(await stillAnswers(app, ann)).toBe(true);
   });
 
+  it('refuses a body in another charset or encoding with 415 naming it, not as invalid JSON', async () => {
+    const before = eventCount(app);
+    for (const [header, value, named] of [
+      ['content-type', 'application/json; charset=latin1', /charset "LATIN1"/],
+      ['content-encoding', 'compress', /encoding "compress"/],
+    ] as const) {
+      const response = await request(app.url)
+        .post('/graphql')
+        .set('authorization', `Bearer ${ann}`)
+        .set('content-type', 'application/json')
+        .set(header, value)
+        .send('{"query":"{ me { userId } }"}');
+      expect(response.status).toBe(415);
+      expect(response.body.errors[0].extensions).toEqual({ code: 'BAD_REQUEST' });
+      expect(response.body.errors[0].message).toMatch(/must be JSON in UTF-8/);
+      expect(response.body.errors[0].message).toMatch(named);
+    }
+    expect(eventCount(app)).toBe(before);
+    expect(await stillAnswers(app, ann)).toBe(true);
+  });
+
   it('refuses a persisted query Apollo cannot take (version, hash) with 400 BAD_REQUEST, not an internal error', async () => {
     const sam = await app.token(people.sam);
     for (const persistedQuery of [
