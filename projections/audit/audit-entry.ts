@@ -26,6 +26,7 @@ export function partiesOf(event: RecordedEvent): StreamParties {
 }
 
 interface NameFields {
+  invitationId?: unknown;
   partnerTenantId?: unknown;
   partnerName?: unknown;
   customerTenantId?: unknown;
@@ -55,10 +56,30 @@ const introductionKey = (partnerTenantId: string, customerTenantId: string) =>
   `introduced:${partnerTenantId} ${customerTenantId}`;
 
 /**
+ * The events of an invitation that name no customer: they concern the customer its creation was
+ * addressed to (R42: that customer's Global admin reads what became of the invitation to it).
+ */
+const FOLLOWING_AN_INVITATION: ReadonlySet<string> = new Set([
+  'InvitationEmailEdited',
+  'InvitationCancelled',
+]);
+
+/** Kept beside the names, as introductions are: the customer an invitation is addressed to. */
+const addresseeKey = (invitationId: string) => `invitation:${invitationId}`;
+
+/** The customer an invitation event concerns when its data names none (FOLLOWING_AN_INVITATION). */
+function addresseeOf(event: RecordedEvent, nameOf: TenantNameLookup): string | null {
+  if (!FOLLOWING_AN_INVITATION.has(event.type)) return null;
+  const invitationId = (event.data as { invitationId?: unknown } | null)?.invitationId;
+  return typeof invitationId === 'string' ? nameOf(addresseeKey(invitationId)) : null;
+}
+
+/**
  * Calls `visit` with each name an event teaches, in order: a tenant's from its actor's token, then
  * the tenants' names its data carries, then the names it gives other things (named-things.ts: keyed
- * so that no key of one is a tenant id), then the introduction of the pair it records, if it does.
- * No array per event: a replay learns names from every event.
+ * so that no key of one is a tenant id), then the introduction of the pair it records, if it does,
+ * or the customer an invitation it creates is addressed to. No array per event: a replay learns
+ * names from every event.
  */
 export function visitTenantNames(event: RecordedEvent, visit: NameVisitor): void {
   const data = (event.data ?? {}) as NameFields;
@@ -73,6 +94,10 @@ export function visitTenantNames(event: RecordedEvent, visit: NameVisitor): void
     if (partnerTenantId && customerTenantId) {
       visit(introductionKey(partnerTenantId, customerTenantId), 'yes');
     }
+  }
+  if (event.type === 'InvitationCreated' && typeof data.invitationId === 'string') {
+    const { customerTenantId } = tenantsOf(event);
+    if (customerTenantId) visit(addresseeKey(data.invitationId), customerTenantId);
   }
 }
 
@@ -112,7 +137,11 @@ export function auditEntryOf(
   previousHash: string,
 ): AuditRow {
   const { actor, occurredAt, correlationId } = event.metadata;
-  const parties = partiesOf(event);
+  const named = partiesOf(event);
+  const parties = {
+    ...named,
+    customerTenantId: named.customerTenantId ?? addresseeOf(event, nameOf),
+  };
   const tenant = (tenantId: string | null) =>
     tenantId && mayName(tenantId, actor, parties, nameOf)
       ? (nameOf(tenantId) ?? tenantId)

@@ -67,16 +67,17 @@ const QUERY_INDEXES_V13 = [
 ];
 
 /**
- * Version 14 names the other tenant of an entry only once the two were introduced (R17:
- * audit-entry.ts), escapes quotes in the names it quotes and quotes a device's serial number;
- * version 13, the same tables and indexes, serves while 14 builds. Version 13 added
+ * Version 15 files an invitation's email edit and cancellation under the customer it is addressed
+ * to (R42); version 14, the same tables and indexes, serves while 15 builds. Version 14 named the
+ * other tenant of an entry only once the two were introduced (R17: audit-entry.ts), escaped quotes
+ * in the names it quotes and quoted a device's serial number. Version 13 added
  * audit_by_correlation, the entries of one request (auditLog's `correlationId` filter).
  */
 export const auditProjection: Projection = {
   ...auditWriting,
-  version: 14,
+  version: 15,
   queryIndexes: QUERY_INDEXES_V13,
-  previous: { ...auditWriting, version: 13, queryIndexes: QUERY_INDEXES_V13 },
+  previous: { ...auditWriting, version: 14, queryIndexes: QUERY_INDEXES_V13 },
 };
 
 /**
