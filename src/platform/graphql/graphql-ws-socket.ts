@@ -61,10 +61,7 @@ export function serveGraphqlWsSocket<E>(
             resolve();
           });
         }),
-      close: (code, reason) => {
-        // Closed already, with a reason of ours (GraphqlWsServer.join).
-        if (socket.readyState === socket.OPEN) socket.close(code, reason);
-      },
+      close: (code, reason) => socket.close(code, reason),
       onMessage: (callback) => (handle = callback),
     },
     extra,
