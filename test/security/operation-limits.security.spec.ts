@@ -47,6 +47,11 @@ const OVER_THE_LIMIT: { name: string; limit: string; query: string }[] = [
     query: `fragment F on Actor { userId name tenantId tenantKind tenantName tenantDomain roles } { me { ...F ...F ...F ...F ...F ...F ...F } }`,
   },
   {
+    name: 'introspection nested deeper than graphql-js allows',
+    limit: 'INTROSPECTION_DEPTH',
+    query: `{ __schema { types { fields { type { fields { type { fields { type { name } } } } } } } } }`,
+  },
+  {
     name: 'a large page multiplied through nested lists (cost)',
     limit: 'GRAPHQL_MAX_COST',
     query: `{ customers(first: 500) { nodes { ${FULL_CUSTOMER} } } }`,

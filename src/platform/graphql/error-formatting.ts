@@ -35,6 +35,9 @@ const clip = (message: string) =>
 
 /** graphql-js's parser stops at `maxTokens` (GRAPHQL_MAX_TOKENS) with this message. */
 const TOO_MANY_TOKENS = /Document contains more th(?:an|at) (\d+) tokens/;
+/** graphql-js's own MaxIntrospectionDepthRule (fields, interfaces or possibleTypes nested 3 deep). */
+const INTROSPECTION_TOO_DEEP = 'Maximum introspection depth exceeded';
+const INTROSPECTION_MAX_DEPTH = 3;
 
 /**
  * An error raised on purpose with its own stable code (an operation limit, an impossible date)
@@ -130,6 +133,17 @@ export function formatError(logger: Logger) {
           code: 'OPERATION_LIMIT_EXCEEDED',
           limit: 'GRAPHQL_MAX_TOKENS',
           max: Number(tokens[1]),
+        },
+      };
+    }
+    if (formatted.message === INTROSPECTION_TOO_DEEP) {
+      return {
+        ...base,
+        message: `The operation nests introspection's fields, interfaces or possibleTypes more than ${INTROSPECTION_MAX_DEPTH} deep; that is the limit (INTROSPECTION_DEPTH, fixed by graphql-js). Nothing was run.`,
+        extensions: {
+          code: 'OPERATION_LIMIT_EXCEEDED',
+          limit: 'INTROSPECTION_DEPTH',
+          max: INTROSPECTION_MAX_DEPTH,
         },
       };
     }
