@@ -33,6 +33,14 @@ const pathOf = (req: IncomingMessage & { originalUrl?: string }) =>
   truncate((req.originalUrl ?? req.url ?? '').split('?')[0], 200);
 
 /**
+ * pino-http logs every 5xx with an error it makes up ("failed with status code 503") and that
+ * error's stack; a 503 the server answers on purpose (NOT_READY) is not a fault and has no stack.
+ */
+const meantAnswer = (res: ServerResponse, error: Error) =>
+  res.statusCode === 503 && error.message === 'failed with status code 503';
+const withoutErr = ({ err: _err, ...rest }: { err?: unknown }) => rest;
+
+/**
  * One log line per HTTP request, when it ends: method, path, status, duration, request and trace
  * ids, and for GraphQL the operation (root field), the caller's tenant and user, and the outcome
  * code; a refusal with its code, rule and message (truncated). Faults are errors, refusals info.
@@ -63,7 +71,10 @@ export function requestLogging(logger: Logger): RequestHandler[] {
       return QUIET_PATHS.has(pathOf(req)) ? 'debug' : 'info';
     },
     customSuccessObject: (req, _res, value: object) => ({ ...value, ...describe(req) }),
-    customErrorObject: (req, _res, _error, value: object) => ({ ...value, ...describe(req) }),
+    customErrorObject: (req, res, error, value: object) =>
+      meantAnswer(res, error)
+        ? { ...withoutErr(value), ...describe(req) }
+        : { ...value, ...describe(req) },
     customSuccessMessage: (req, res) => summary(req, res),
     customErrorMessage: (req, res) => summary(req, res),
   });
