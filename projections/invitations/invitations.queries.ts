@@ -26,6 +26,14 @@ const STATUS_FILTER: Record<StoredInvitationStatus, string> = {
   CANCELLED: `outcome = 'CANCELLED'`,
 };
 
+/**
+ * R4: invitations a customer accepted, or addressed to it by every part they name (tenant id,
+ * domain; `@tenant`, `@domain`), as `isAddressedTo` decides; each term reads one index.
+ */
+const MEANT_FOR_CUSTOMER = `(customer_tenant_id = @tenant
+  OR (intended_tenant_id = @tenant AND (intended_domain IS NULL OR intended_domain = @domain))
+  OR (intended_domain = @domain AND intended_tenant_id IS NULL))`;
+
 export class InvitationsQueries {
   constructor(private readonly db: SqlRunner) {}
 
@@ -59,8 +67,7 @@ export class InvitationsQueries {
     const filter = status ? `AND ${STATUS_FILTER[status]}` : '';
     return this.db.all<InvitationRow>(
       `SELECT * FROM invitations
-       WHERE (customer_tenant_id = @tenant OR intended_tenant_id = @tenant
-              OR (intended_domain IS NOT NULL AND intended_domain = @domain)) ${filter}
+       WHERE ${MEANT_FOR_CUSTOMER} ${filter}
        ORDER BY created_at DESC, invitation_id LIMIT @limit`,
       {
         tenant: customer.tenantId,
@@ -83,10 +90,7 @@ export class InvitationsQueries {
     after: InvitationPageKey | null,
   ): { rows: InvitationRow[]; totalCount: () => number } {
     const conditions = [
-      audience.kind === 'partner'
-        ? 'partner_tenant_id = @partner'
-        : `(customer_tenant_id = @tenant OR intended_tenant_id = @tenant
-            OR (intended_domain IS NOT NULL AND intended_domain = @domain))`,
+      audience.kind === 'partner' ? 'partner_tenant_id = @partner' : MEANT_FOR_CUSTOMER,
     ];
     if (status) conditions.push(STATUS_FILTER[status]);
     const params = {

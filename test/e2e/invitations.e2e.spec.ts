@@ -121,25 +121,29 @@ describe('reseller invitations over GraphQL', () => {
     expect(answer.data.requestResellerRelationship.includeDelegatedAdmin).toBe(true);
   });
 
-  it('R4: an invitation naming the tenant by id and another domain reads the same in the list and by id; accepting needs both to match', async () => {
+  it('R4, R17: an invitation naming a tenant by id and another domain is meant for a tenant with both: neither the one with the id nor the one with the domain sees it, and accepting needs both to match', async () => {
     const id = (
       await app.gql(ann, REQUEST, {
         input: { customerTenantId: 'fabrikam', customerDomain: 'elsewhere.onmicrosoft.com' },
       })
     ).data.requestResellerRelationship.id as string;
-    const listed = await app.gql(fay, '{ invitations(status: PENDING) { id } }');
-    expect(listed.data.invitations).toContainEqual({ id });
-    const byId = await app.gql(fay, 'query ($id: ID!) { invitation(id: $id) { id status } }', {
-      id,
+    const elsewhere = await app.token({
+      ...people.wes,
+      tenant_domain: 'elsewhere.onmicrosoft.com',
     });
-    expect(byId.data.invitation).toEqual({ id, status: 'PENDING' });
-    const accepted = await app.gql(fay, ACCEPT, { id });
-    expect(accepted.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'R4' });
-    const wes = await app.token(people.wes);
-    expect(
-      (await app.gql(wes, 'query ($id: ID!) { invitation(id: $id) { id } }', { id })).data
-        .invitation,
-    ).toBeNull();
+    const byId = 'query ($id: ID!) { invitation(id: $id) { id status } }';
+    for (const customer of [fay, elsewhere]) {
+      const listed = await app.gql(customer, '{ invitations { id } }');
+      expect(listed.data.invitations).not.toContainEqual({ id });
+      expect((await app.gql(customer, byId, { id })).data.invitation).toBeNull();
+      const accepted = await app.gql(customer, ACCEPT, { id });
+      expect(accepted.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'R4' });
+    }
+    const both = await app.token({ ...people.fay, tenant_domain: 'elsewhere.onmicrosoft.com' });
+    expect(await app.gql(both, '{ invitations(status: PENDING) { id } }')).toMatchObject({
+      data: { invitations: expect.arrayContaining([{ id }]) },
+    });
+    expect((await app.gql(both, byId, { id })).data.invitation).toEqual({ id, status: 'PENDING' });
   });
 
   it('R3: an edit whose body lost the link is INVALID_INPUT and appends nothing', async () => {

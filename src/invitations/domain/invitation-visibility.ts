@@ -20,10 +20,10 @@ export function canSeeInvitation(actor: Actor, invitation: InvitationAudience): 
     case 'customer':
       if (!isCustomerGlobalAdmin(actor)) return false;
       if (invitation.acceptedBy) return invitation.acceptedBy === actor.tenantId;
-      // As its list shows them: named for it by tenant id or domain, in any state (accepting needs
-      // both to match, R4); named for nobody, to whoever holds the link while it is open.
+      // As its list shows them: addressed to it, in any state; addressed to nobody, to whoever
+      // holds the link while it is open.
       return invitation.intendedCustomer
-        ? namesTenantOf(invitation.intendedCustomer, actor)
+        ? isAddressedTo(invitation.intendedCustomer, actor)
         : invitation.pending;
     case 'operator':
       return isOperator(actor);
@@ -47,7 +47,16 @@ export function invitationListingOf(actor: Actor): InvitationListing {
   throw forbidden('R5', 'Only partner users and a customer’s Global admin see invitations.');
 }
 
-/** Whether the invitation names the actor's tenant, by its id or by its domain. */
-const namesTenantOf = (intended: IntendedCustomer, actor: Actor): boolean =>
-  intended.tenantId?.toLowerCase() === actor.tenantId.toLowerCase() ||
-  (intended.domain !== undefined && intended.domain === actor.tenantDomain?.toLowerCase());
+/**
+ * R4: whether the actor's tenant is the customer an invitation names, by every part it names (a
+ * request naming a tenant id and a domain is meant for the tenant with both), so only that
+ * customer accepts it or sees it. Named for nobody, it is open to every customer.
+ */
+export function isAddressedTo(intended: IntendedCustomer | null, actor: Actor): boolean {
+  if (!intended) return true;
+  // Tenant ids are GUIDs: compared without regard to case, as Azure does.
+  if (intended.tenantId && intended.tenantId.toLowerCase() !== actor.tenantId.toLowerCase())
+    return false;
+  if (intended.domain && intended.domain !== actor.tenantDomain?.toLowerCase()) return false;
+  return true;
+}

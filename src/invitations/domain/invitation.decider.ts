@@ -11,7 +11,7 @@ import {
 import type { InvitationCommand } from './commands';
 import type { EmailDraft, IntendedCustomer, InvitationEvent } from './events';
 import { isSystemTenantId, quote } from '../../platform/domain/ids';
-import { canSeeInvitation } from './invitation-visibility';
+import { canSeeInvitation, isAddressedTo } from './invitation-visibility';
 import { defaultEmailDraft, invitationUrl } from './invitation-link';
 import { isPrintable, isPrintableText } from '../../platform/domain/printable-text';
 
@@ -293,15 +293,6 @@ function accept(
       },
     },
   ];
-}
-
-export function isAddressedTo(intended: IntendedCustomer | null, actor: Actor): boolean {
-  if (!intended) return true;
-  // Tenant ids are GUIDs: compared without regard to case, as Azure does.
-  if (intended.tenantId && intended.tenantId.toLowerCase() !== actor.tenantId.toLowerCase())
-    return false;
-  if (intended.domain && intended.domain !== actor.tenantDomain?.toLowerCase()) return false;
-  return true;
 }
 
 export const invitationDecider: Decider<InvitationCommand, InvitationEvent, InvitationState> = {
