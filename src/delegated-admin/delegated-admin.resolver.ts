@@ -97,7 +97,7 @@ export class DelegatedAdminResolver {
   async removeDelegatedAdminPrivileges(
     @Caller() caller: CommandContext,
     @Args('partnerTenantId', { type: () => ID }) partnerTenantIdInput: string,
-    @Args('confirm') confirm: boolean,
+    @Args('confirm', { defaultValue: false }) confirm: boolean,
   ): Promise<PartnerRelationship> {
     const command = {
       type: 'RemoveDelegatedAdminPrivileges',

@@ -51,7 +51,7 @@ export class PartnerAccessResolver {
   async revokePartnerAccess(
     @Caller() caller: CommandContext,
     @Args('partnerTenantId', { type: () => ID }) partnerTenantIdInput: string,
-    @Args('confirm') confirm: boolean,
+    @Args('confirm', { defaultValue: false }) confirm: boolean,
   ): Promise<PartnerAccess> {
     const partnerTenantId = normaliseTenantId(partnerTenantIdInput, 'partnerTenantId');
     await this.knownFacts(caller.actor, partnerTenantId); // NOT_FOUND: no partner of the tenant

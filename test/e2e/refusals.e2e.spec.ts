@@ -73,6 +73,20 @@ const REFUSALS: { name: string; who: Who; mutation: string; code: string; rule?:
     rule: 'R12',
   },
   {
+    name: 'R12, removing DAP with confirm left out (it defaults to false)',
+    who: 'fay',
+    mutation: 'removeDelegatedAdminPrivileges(partnerTenantId: "contoso-partners") { since }',
+    code: 'CONFIRMATION_REQUIRED',
+    rule: 'R12',
+  },
+  {
+    name: 'R70, revoking all partner access with confirm left out (it defaults to false)',
+    who: 'fay',
+    mutation: 'revokePartnerAccess(partnerTenantId: "contoso-partners") { partnerTenantId }',
+    code: 'CONFIRMATION_REQUIRED',
+    rule: 'R70',
+  },
+  {
     name: 'a Sales agent opens a service request',
     who: 'sam',
     mutation:
