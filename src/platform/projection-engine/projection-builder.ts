@@ -141,16 +141,26 @@ export class ProjectionBuilder {
 
   /**
    * Builds until none of this process's builds is left to it; then, for `waitFor` (names), waits
-   * while another process builds them, until they went live or failed.
+   * while another process builds them, until they went live or failed. For a name in `suffixes`, only
+   * for that build: one of the same name begun after it went live is another rebuild's.
    */
-  async finish(waitFor: readonly string[] = []): Promise<void> {
+  async finish(
+    waitFor: readonly string[] = [],
+    suffixes?: ReadonlyMap<string, string | undefined>,
+  ): Promise<void> {
     for (;;) {
       this.kick();
       await this.running;
       if (this.stopped) return;
       const others = this.builds
         .all()
-        .filter((row) => waitFor.includes(row.name) && this.ours(row) && row.state !== 'FAILED');
+        .filter(
+          (row) =>
+            waitFor.includes(row.name) &&
+            this.ours(row) &&
+            row.state !== 'FAILED' &&
+            (!suffixes?.has(row.name) || suffixes.get(row.name) === row.suffix),
+        );
       if (others.length === 0) return;
       await new Promise((resolve) => setTimeout(resolve, WAIT_FOR_OTHERS_MS));
     }

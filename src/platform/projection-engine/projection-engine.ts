@@ -173,9 +173,10 @@ export class ProjectionEngine implements Projector {
 
   /**
    * Applies every event the store has; resolves when the projections reached its head. Not
-   * following the store (a command), it also finishes the builds of new versions first.
+   * following the store (a command), it also finishes the builds of new versions first (of a name
+   * in `builds`, only the build with that suffix, which a rebuild began).
    */
-  catchUp(): Promise<void> {
+  catchUp(builds?: ReadonlyMap<string, string | undefined>): Promise<void> {
     this.prepare();
     this.kick();
     const live = this.pumping ?? Promise.resolve();
@@ -185,7 +186,12 @@ export class ProjectionEngine implements Projector {
     }
     // A switch kicks the live pump again (the switched read models' checkpoints moved).
     return live
-      .then(() => this.builder.finish(this.projections.map(({ name }) => name)))
+      .then(() =>
+        this.builder.finish(
+          this.projections.map(({ name }) => name),
+          builds,
+        ),
+      )
       .then(() => this.pumping);
   }
 
@@ -254,17 +260,22 @@ export class ProjectionEngine implements Projector {
           this.readStore,
           this.options.checkpointElsewhereFromEvents ?? CHECKPOINT_ELSEWHERE_FROM_EVENTS,
         );
-    let events = 0;
-    const listener = (progress: BatchProgress) => {
-      events += progress.events;
-      walCheckpoints?.replayed(events);
+    // The read models rebuilt in place and those built beside each replay the same events.
+    const replayed = { inPlace: 0, beside: 0 };
+    const counted = (way: keyof typeof replayed) => (progress: BatchProgress) => {
+      replayed[way] += progress.events;
+      walCheckpoints?.replayed(replayed.inPlace + replayed.beside);
       onBatch?.(progress);
     };
+    const listener = counted('inPlace');
+    const besideListener = counted('beside');
     if (inPlace.length > 0) this.batchListeners.add(listener);
     const stopListening = this.builder.onProgress((progress) => {
       if (progress.phase === 'batch' && progress.names.some((name) => besideNames.includes(name)))
-        listener(progress);
+        besideListener(progress);
     });
+    /** The builds this call began or resumed, by their suffix: a later one is another rebuild's. */
+    let began = new Map<string, string | undefined>();
     try {
       this.readStore.transaction(() => {
         inPlace.forEach((projection) => this.builder.assertNotBuiltElsewhere(projection));
@@ -272,10 +283,11 @@ export class ProjectionEngine implements Projector {
         beside.forEach((projection) => this.builder.begin(projection));
       });
       this.known = undefined;
+      began = new Map(besideNames.map((name) => [name, this.checkpoints.builds.get(name)?.suffix]));
       if (inPlace.length > 0) this.publishVisible(0);
       if (inParallel) await parallel.replay(this.store, this.readStore, this.projections, listener);
-      await this.catchUp();
-      await this.builder.finish(besideNames);
+      await this.catchUp(began);
+      await this.builder.finish(besideNames, began);
       await this.pumping;
     } finally {
       this.batchListeners.delete(listener);
@@ -284,12 +296,16 @@ export class ProjectionEngine implements Projector {
     }
     const taken = besideNames
       .map((name) => this.checkpoints.builds.get(name))
-      .filter((build) => build !== undefined && build.state !== 'FAILED');
+      .filter(
+        (build) =>
+          build !== undefined && build.state !== 'FAILED' && build.suffix === began.get(build.name),
+      );
     if (taken.length > 0 && !this.stopped) {
       throw new Error(
         `another process took over the build of ${taken.map((build) => `${build!.name} (${build!.owner})`).join(', ')}`,
       );
     }
+    const events = Math.max(replayed.inPlace, replayed.beside);
     return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   }
 

@@ -369,4 +369,31 @@ describe('blue/green projection versions on real SQLite files', () => {
     expect(dumpReadModels(reads, PROJECTIONS)).toEqual(dumpReadModels(clean, PROJECTIONS));
     expect(reads.get('SELECT COUNT(*) AS n FROM projection_builds')).toEqual({ n: 0 });
   });
+
+  it('a rebuild that went live succeeds though another process begins the next rebuild of it at once (not a takeover)', async () => {
+    const reads = readStore('next-rebuild.db');
+    await engine(store, reads, PROJECTIONS).catchUp();
+    const first = engine(store, readStore('next-rebuild.db'), PROJECTIONS);
+    // The second's build stays at its first page until the first has answered.
+    const gate = gatedStore(store);
+    const second = engine(gate.store, readStore('next-rebuild.db'), PROJECTIONS);
+    let next: Promise<unknown> | undefined;
+    first.onBuildProgress((progress) => {
+      if (progress.phase === 'switched' && !next) next = second.rebuild(['customers']);
+    });
+    const { events } = await first.rebuild(['customers']);
+    expect(events).toBe(await store.headPosition());
+    expect(next).toBeDefined();
+    gate.open();
+    await next;
+    expect(reads.get('SELECT COUNT(*) AS n FROM projection_builds')).toEqual({ n: 0 });
+  });
+
+  it('a rebuild of some read models in place (one FAILED) and the rest beside counts each event once', async () => {
+    const reads = readStore('counted-once.db');
+    await engine(store, reads, PROJECTIONS).catchUp();
+    reads.run("UPDATE projection_checkpoints SET state = 'FAILED' WHERE name = 'audit'");
+    const { events } = await engine(store, readStore('counted-once.db'), PROJECTIONS).rebuild();
+    expect(events).toBe(await store.headPosition());
+  });
 });
