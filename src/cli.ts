@@ -8,6 +8,7 @@ import { projectionsCommand } from './cli/projections.command';
 import { schemaCommand } from './cli/schema.command';
 import { serveCommand } from './cli/serve.command';
 import { tokenCommand } from './cli/token.command';
+import { failureMessage } from './cli/failure-message';
 import { productVersion } from './platform/config/version';
 import { escapeUnprintable } from './platform/domain/printable-text';
 
@@ -32,6 +33,6 @@ const withSafeErrors = (command: Command): void => {
 withSafeErrors(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  writeErr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  writeErr(`error: ${failureMessage(error)}\n`);
   process.exit(1);
 });

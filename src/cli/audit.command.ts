@@ -11,7 +11,7 @@ import { createEventStore } from '../platform/event-store/event-store.factory';
 import { ProjectionEngine } from '../platform/projection-engine/projection-engine';
 import type { ReadStore } from '../platform/read-store/read-store';
 import { createReadStore } from '../platform/read-store/read-store.factory';
-import { assertStoreExists, reportOpenedStores } from './opened-stores';
+import { assertStoreExists, COMMAND_GIVES_UP_AFTER, reportOpenedStores } from './opened-stores';
 
 async function withStores<T>(
   work: (store: EventStore, readStore: ReadStore, settings: Settings) => Promise<T>,
@@ -57,7 +57,9 @@ const exportCommand = new Command('export')
     });
     await withStores(async (store, readStore) => {
       // The archive holds every event recorded so far: bring the audit log up to date first.
-      await new ProjectionEngine(store, readStore, [auditProjection]).catchUp();
+      await new ProjectionEngine(store, readStore, [auditProjection], {
+        giveUpAfterFailures: COMMAND_GIVES_UP_AFTER,
+      }).catchUp();
       const { entries, through } = await exportAudit(
         new AuditQueries(readStore),
         store,

@@ -19,7 +19,7 @@ import { createEventStore } from '../platform/event-store/event-store.factory';
 import { ProjectionEngine } from '../platform/projection-engine/projection-engine';
 import { createReadStore } from '../platform/read-store/read-store.factory';
 import { tenantIdArgument } from './arguments';
-import { assertStoreExists, reportOpenedStores } from './opened-stores';
+import { assertStoreExists, COMMAND_GIVES_UP_AFTER, reportOpenedStores } from './opened-stores';
 
 const listOf =
   <T extends string>(allowed: readonly T[], what: string) =>
@@ -89,11 +89,12 @@ const exportCommand = new Command('export')
     try {
       // The page's query joins each row's GDAP summary (gdap-relationships' table) and filters by
       // the partner's subscriptions (partner-subscriptions').
-      await new ProjectionEngine(store, readStore, [
-        customersProjection,
-        partnerSubscriptionsProjection,
-        gdapRelationshipsProjection,
-      ]).catchUp();
+      await new ProjectionEngine(
+        store,
+        readStore,
+        [customersProjection, partnerSubscriptionsProjection, gdapRelationshipsProjection],
+        { giveUpAfterFailures: COMMAND_GIVES_UP_AFTER },
+      ).catchUp();
       const serviceName = flags.serviceUsable ?? flags.serviceUnusable;
       const rows = await exportCustomers(
         new CustomersQueries(readStore),

@@ -21,3 +21,10 @@ export function assertStoreExists(settings: Settings): void {
     throw new Error(`${resolve(events)} does not exist: no event store there (is DATA_DIR right?)`);
   }
 }
+
+/**
+ * A command's projection engines give up after this many failed tries in a row (about 3 s of
+ * backoff), at once for a damaged file, and the command fails saying why: the server retries for
+ * ever while an operator clears the fault, but a command has nobody to wait for.
+ */
+export const COMMAND_GIVES_UP_AFTER = 6;

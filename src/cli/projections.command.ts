@@ -7,7 +7,7 @@ import type { BuildStatus, ProjectionStatus } from '../platform/projection-engin
 import { parallelReplayOf } from '../platform/projection-engine/parallel-replay';
 import { ProjectionEngine } from '../platform/projection-engine/projection-engine';
 import { openCheckedReadStore } from '../platform/read-store/read-store.factory';
-import { assertStoreExists, reportOpenedStores } from './opened-stores';
+import { assertStoreExists, COMMAND_GIVES_UP_AFTER, reportOpenedStores } from './opened-stores';
 
 async function withEngine<T>(
   work: (engine: ProjectionEngine, head: number) => Promise<T>,
@@ -23,8 +23,9 @@ async function withEngine<T>(
     const engine = new ProjectionEngine(store, readStore, PROJECTIONS, {
       buildLeaseMs: settings.PROJECTION_BUILD_LEASE_MS,
       onError: (error) => console.error(`partner-ledger: ${error.message}`),
+      giveUpAfterFailures: COMMAND_GIVES_UP_AFTER,
       // A full in-place rebuild on the embedded store replays over two threads and files.
-      parallelReplay: parallelReplayOf(settings, CAPABILITIES_MODULE),
+      parallelReplay: parallelReplayOf(settings, CAPABILITIES_MODULE, COMMAND_GIVES_UP_AFTER),
     });
     return await work(engine, await store.headPosition());
   } finally {

@@ -7,7 +7,8 @@ import type { ReplayWorkerInput } from './parallel-replay';
 import type { Projection } from './projection';
 import { ProjectionEngine } from './projection-engine';
 
-const { eventsFile, projectionsModule, names, file, batchSize } = workerData as ReplayWorkerInput;
+const { eventsFile, projectionsModule, names, file, batchSize, giveUpAfterFailures } =
+  workerData as ReplayWorkerInput;
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the caller says which module
 const { PROJECTIONS } = require(projectionsModule) as { PROJECTIONS: readonly Projection[] };
 
@@ -21,9 +22,12 @@ async function replay(): Promise<void> {
   try {
     // Query indexes are built here, beside the other thread's replay: the merge copies them.
     const group = PROJECTIONS.filter(({ name }) => names.includes(name));
-    await new ProjectionEngine(store, readStore, group, { batchSize }).rebuild([], {
-      inPlace: true,
-    });
+    await new ProjectionEngine(store, readStore, group, { batchSize, giveUpAfterFailures }).rebuild(
+      [],
+      {
+        inPlace: true,
+      },
+    );
   } finally {
     readStore.close();
     await store.close();

@@ -26,6 +26,7 @@ export function parallelReplayOf(
     | 'DATA_DIR'
   > & { PROJECTION_BATCH_SIZE?: number },
   projectionsModule: string,
+  giveUpAfterFailures?: number,
 ): ParallelReplay | undefined {
   if (settings.PROJECTION_PARALLEL_REPLAY !== 'on' || settings.EVENTSTORE_URL) return undefined;
   return new ParallelReplay({
@@ -33,6 +34,7 @@ export function parallelReplayOf(
     projectionsModule,
     batchSize: settings.PROJECTION_BATCH_SIZE,
     minEvents: settings.PROJECTION_PARALLEL_REPLAY_MIN_EVENTS,
+    giveUpAfterFailures,
   });
 }
 
@@ -43,6 +45,7 @@ export interface ReplayWorkerInput {
   names: readonly string[];
   file: string;
   batchSize?: number;
+  giveUpAfterFailures?: number;
 }
 
 export interface ParallelReplayOptions {
@@ -58,6 +61,8 @@ export interface ParallelReplayOptions {
    * (PROJECTION_PARALLEL_REPLAY_MIN_EVENTS); below, the one-thread catch-up is faster.
    */
   minEvents?: number;
+  /** A command's replay gives up after this many failed tries (ProjectionEngineOptions). */
+  giveUpAfterFailures?: number;
   /** Told of each group a worker replayed, once merged into the read store. */
   onMerged?: (names: readonly string[]) => void;
 }
@@ -136,6 +141,7 @@ export class ParallelReplay {
       if (here.length > 0) {
         running.engine = new ProjectionEngine(store, readStore, here, {
           batchSize: this.options.batchSize,
+          giveUpAfterFailures: this.options.giveUpAfterFailures,
         });
         await running.engine.rebuild([], { inPlace: true, onBatch });
       }
@@ -159,6 +165,7 @@ export class ParallelReplay {
       names,
       file,
       batchSize: this.options.batchSize,
+      giveUpAfterFailures: this.options.giveUpAfterFailures,
     };
     const worker = new Worker(WORKER.file, { workerData: input, execArgv: WORKER.execArgv });
     const done = new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@ import { type BuildRow, BuildLockedError } from './builds';
 import type { Checkpoints } from './checkpoints';
 import { type ApplyTarget, type PageApplier, ReadablePage } from './page-applier';
 import { pageReading, type Projection, tablesReplacedBy } from './projection';
+import { GaveUpError, StepRetries } from './step-retries';
 
 export interface BuildProgress {
   /** `batch`: a page applied; `indexed`: caught up, query indexes made; `switched`: gone live. */
@@ -15,8 +16,6 @@ export interface BuildProgress {
   events: number;
 }
 
-const RETRY_FIRST_MS = 100;
-const RETRY_MAX_MS = 5000;
 /** How often a process waiting for another's build looks again. */
 const WAIT_FOR_OTHERS_MS = 250;
 
@@ -35,7 +34,7 @@ export class ProjectionBuilder {
   /** Whether to look again, unasked, when another process's lock on a build expires. */
   private following = false;
   private retry?: NodeJS.Timeout;
-  private failures = 0;
+  private readonly retries: StepRetries;
   private readonly renamers = new Map<string, Renamer>();
   private readonly listeners = new Set<(progress: BuildProgress) => void>();
 
@@ -48,10 +47,14 @@ export class ProjectionBuilder {
     private readonly batchSize: number,
     private readonly hooks: {
       onError?: (error: Error) => void;
+      /** A command's builder gives up after this many failed tries (ProjectionEngineOptions). */
+      giveUpAfterFailures?: number;
       /** A build went live: the live pump should look at its new checkpoint. */
       onSwitched?: () => void;
     } = {},
-  ) {}
+  ) {
+    this.retries = new StepRetries(hooks.giveUpAfterFailures);
+  }
 
   private get builds() {
     return this.checkpoints.builds;
@@ -137,6 +140,8 @@ export class ProjectionBuilder {
     this.running = this.loop().finally(() => {
       this.running = undefined;
     });
+    // Who waits for the build (finish) hears a command's GaveUpError; a kick alone must not crash.
+    this.running.catch(() => undefined);
   }
 
   /**
@@ -186,13 +191,13 @@ export class ProjectionBuilder {
   private async stepOrWait(): Promise<boolean> {
     try {
       const more = await this.step();
-      this.failures = 0;
+      this.retries.succeeded();
       return more;
     } catch (error) {
-      this.failures += 1;
+      const delay = this.retries.failed(error);
+      if (delay === undefined) throw new GaveUpError('building a projection version', error);
       const reason = error instanceof Error ? error.message : String(error);
       this.hooks.onError?.(new Error(`building a projection version failed, retrying: ${reason}`));
-      const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.failures - 1));
       await new Promise((resolve) => setTimeout(resolve, delay));
       return true;
     }

@@ -19,6 +19,7 @@ import {
 } from './projection';
 import { ProjectionBuilder } from './projection-builder';
 import type { PreviousVersion, Projector, ProjectorFault, RebuildOptions } from './projector';
+import { GaveUpError, StepRetries } from './step-retries';
 import { type ReadModelPositions, VisiblePosition } from './visible-position';
 
 export interface ProjectionEngineOptions {
@@ -27,6 +28,11 @@ export interface ProjectionEngineOptions {
   onError?: (error: Error) => void;
   /** Told when the engine starts failing for an environment fault, and when it works again. */
   onFault?: (fault: Fault | undefined) => void;
+  /**
+   * A command's engine: after this many failed tries in a row (at once for a damaged file) a
+   * catch-up or rebuild fails with GaveUpError instead of retrying for ever, as the server does.
+   */
+  giveUpAfterFailures?: number;
   /** How long a blue/green build's lock lasts unrenewed (PROJECTION_BUILD_LEASE_MS). */
   buildLeaseMs?: number;
   /**
@@ -43,8 +49,6 @@ export interface ProjectionEngineOptions {
 }
 
 const CHECKPOINT_ELSEWHERE_FROM_EVENTS = 20_000;
-const RETRY_FIRST_MS = 100;
-const RETRY_MAX_MS = 5000;
 
 export interface BatchProgress {
   position: number;
@@ -77,7 +81,7 @@ export class ProjectionEngine implements Projector {
   private appliedListeners = new Set<(events: readonly RecordedEvent[]) => void>();
   private unsubscribe?: () => void;
   private readonly batchSize: number;
-  private failures = 0;
+  private readonly retries: StepRetries;
   /**
    * The working checkpoints as this engine last read them inside a batch's transaction, moved by
    * what it applied since: where the next page starts. Only a guess until re-read inside that
@@ -103,6 +107,7 @@ export class ProjectionEngine implements Projector {
     // Catching up, each commit rewrites every index page the batch touched (the audit log's
     // indexes are keyed at random): fewer, larger commits write far less. Live pages stay small.
     this.batchSize = options.batchSize ?? 5000;
+    this.retries = new StepRetries(options.giveUpAfterFailures);
     this.builder = new ProjectionBuilder(
       store,
       readStore,
@@ -112,6 +117,7 @@ export class ProjectionEngine implements Projector {
       this.batchSize,
       {
         onError: options.onError,
+        giveUpAfterFailures: options.giveUpAfterFailures,
         // The switch moved a live checkpoint: what this engine last read of them is stale.
         onSwitched: () => {
           this.known = undefined;
@@ -410,6 +416,9 @@ export class ProjectionEngine implements Projector {
       .finally(() => {
         this.pumping = undefined;
       });
+    // A command that gave up hears it from what it awaits (catch-up, rebuild); a kick nobody awaits
+    // must not end the process as an unhandled rejection.
+    this.pumping.catch(() => undefined);
   }
 
   private async pump(): Promise<void> {
@@ -421,26 +430,27 @@ export class ProjectionEngine implements Projector {
 
   /**
    * A failed read (the event store unreachable) or a batch the read store could not commit (disk
-   * full, locked) is reported and retried with backoff, never thrown.
+   * full, locked) is reported and retried with backoff (StepRetries): in the server never thrown;
+   * a command gives up, and its catch-up or rebuild fails with GaveUpError.
    */
   private async stepOrWait(): Promise<boolean> {
     try {
       const more = await this.step();
-      this.failures = 0;
+      this.retries.succeeded();
       if (this.faults.current) {
         this.faults.clear();
         this.options.onFault?.(undefined);
       }
       return more;
     } catch (error) {
-      this.failures += 1;
       const before = this.faults.current?.cause;
       if (this.faults.noteFailure(error) && this.faults.current?.cause !== before) {
         this.options.onFault?.(this.faults.current);
       }
+      const delay = this.retries.failed(error);
+      if (delay === undefined) throw new GaveUpError('reading and applying events', error);
       const reason = error instanceof Error ? error.message : String(error);
       this.options.onError?.(new Error(`reading events failed, retrying: ${reason}`));
-      const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.failures - 1));
       await new Promise((resolve) => setTimeout(resolve, delay));
       return true;
     }
