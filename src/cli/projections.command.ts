@@ -119,8 +119,8 @@ const retry = new Command('retry')
   .action(async (names: string[]) => {
     await withEngine(async (engine) => {
       names.forEach((name) => engine.projection(name));
-      const { retried, rebuilt, remaining } = await engine.retryDeadLetters(names);
-      console.log(`retried ${retried} dead letter(s): ${retried - remaining.length} applied`);
+      const { retried, applied, rebuilt } = await engine.retryDeadLetters(names);
+      console.log(`retried ${retried} dead letter(s): ${applied} applied`);
       if (rebuilt.length > 0) {
         console.log(
           `rebuilt ${rebuilt.join(', ')}: it had applied events after its dead letters, which go back in their place`,

@@ -326,11 +326,11 @@ export class ProjectionEngine implements Projector {
    * the event resumes from it. One that went on past a letter (CONTINUE) has applied later events
    * the letter comes before: applied now it would land out of order, so that projection is rebuilt
    * beside the live one instead (`rebuilt`), its letters in their place. Then catches every
-   * projection up. Answers what is still dead.
+   * projection up. Answers how many letters were retried and applied, and what is dead now.
    */
   async retryDeadLetters(
     names: readonly string[] = [],
-  ): Promise<{ retried: number; rebuilt: string[]; remaining: DeadLetter[] }> {
+  ): Promise<{ retried: number; applied: number; rebuilt: string[]; remaining: DeadLetter[] }> {
     this.prepare();
     const chosen = this.projections.filter(
       ({ name }) => names.length === 0 || names.includes(name),
@@ -356,12 +356,15 @@ export class ProjectionEngine implements Projector {
     this.known = undefined;
     if (rebuilt.length > 0) await this.rebuild(rebuilt);
     await this.catchUp();
-    return {
-      retried: retried + inRebuilds,
-      rebuilt,
-      // Those of the projections retried: a build's own (`customers__v5_…`) were not.
-      remaining: this.checkpoints.deadLetters.list(chosen.map(({ name }) => name)),
-    };
+    // Those of the projections retried: a build's own (`customers__v5_…`) were not. The catch-up
+    // may have set new events aside: applied are the letters retried that are gone.
+    const remaining = this.checkpoints.deadLetters.list(chosen.map(({ name }) => name));
+    const gone = (letter: DeadLetter) =>
+      !remaining.some(
+        (left) => left.projection === letter.projection && left.position === letter.position,
+      );
+    const applied = [...lettersOf.values()].flat().filter(gone).length;
+    return { retried: retried + inRebuilds, applied, rebuilt, remaining };
   }
 
   async status(): Promise<ProjectionStatus[]> {

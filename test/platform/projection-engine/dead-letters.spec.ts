@@ -87,6 +87,7 @@ describe('dead letters: no stored event stops the projections', () => {
     // It went on past the letter: rebuilt, the letter in its place.
     expect(await engine.retryDeadLetters()).toEqual({
       retried: 1,
+      applied: 1,
       rebuilt: ['counting-CONTINUE'],
       remaining: [],
     });
@@ -137,6 +138,18 @@ describe('dead letters: no stored event stops the projections', () => {
     expect(dumpReadModels(reads, [latest({})])).toEqual(dumpReadModels(clean, [latest({})]));
   });
 
+  it('a retry whose catch-up sets new events aside counts them as dead, never as applied (a negative count)', async () => {
+    const reads = readStore('retry-new-letters.db');
+    const engine = new ProjectionEngine(store, reads, [
+      counting('CONTINUE', { customer: 'customer-1' }),
+    ]);
+    expect(await engine.retryDeadLetters()).toMatchObject({
+      retried: 0,
+      applied: 0,
+      remaining: [{ projection: 'counting-CONTINUE' }],
+    });
+  });
+
   it('a poison event stops a FAIL projection before it: NOT_READY for its queries, retry after a fix resumes it to the rows of a clean run', async () => {
     const poisoned: { customer?: string } = { customer: 'customer-5' };
     const reads = readStore('fail.db');
@@ -159,15 +172,21 @@ describe('dead letters: no stored event stops the projections', () => {
     await expect(engine.whenServing(['customers'], 50)).resolves.toEqual([]);
     expect(await engine.retryDeadLetters(['customers'])).toEqual({
       retried: 0,
+      applied: 0,
       rebuilt: [],
       remaining: [],
     });
 
     const stillBroken = await engine.retryDeadLetters(['counting-FAIL']);
-    expect(stillBroken).toMatchObject({ retried: 1, remaining: [{ position: letter.position }] });
+    expect(stillBroken).toMatchObject({
+      retried: 1,
+      applied: 0,
+      remaining: [{ position: letter.position }],
+    });
     poisoned.customer = undefined;
     expect(await engine.retryDeadLetters(['counting-FAIL'])).toEqual({
       retried: 1,
+      applied: 1,
       rebuilt: [],
       remaining: [],
     });
