@@ -68,9 +68,14 @@ function auditCheckpoint(readStore: SqlRunner): number {
   );
   const checkpoint =
     checkpoints &&
-    readStore.get<{ version: number; position: number; state: string }>(
-      "SELECT version, position, state FROM projection_checkpoints WHERE name = 'audit'",
+    readStore.get<{ version: number; position: number; state: string; error: string | null }>(
+      "SELECT version, position, state, error FROM projection_checkpoints WHERE name = 'audit'",
     );
+  if (checkpoint?.state === 'FAILED') {
+    throw new Error(
+      `The audit log stopped after position ${checkpoint.position}: an event it cannot apply (${checkpoint.error ?? 'no error recorded'}). See \`projections dead-letters audit\`; after a fix, \`projections retry audit\`, then verify again.`,
+    );
+  }
   if (!checkpoint || checkpoint.state !== 'LIVE') {
     throw new Error('The audit log is not built yet (or is being rebuilt); try again once it is.');
   }

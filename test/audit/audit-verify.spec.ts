@@ -115,6 +115,23 @@ describe('audit verify: the hash-chained log re-derived from the event store', (
     }
   });
 
+  it('R41: an audit log stopped by an event it cannot apply (FAILED) says so and where, not "not built yet"', async () => {
+    const failed = new ReadStore(join(dir, 'failed-read-models.db'));
+    try {
+      await new ProjectionEngine(store, failed, [auditProjection]).catchUp();
+      failed.run(
+        "UPDATE projection_checkpoints SET state = 'FAILED', position = 3, error = 'bad data at 4' WHERE name = 'audit'",
+      );
+      const refused = verifyAudit(store, failed);
+      await expect(refused).rejects.toThrow(
+        'The audit log stopped after position 3: an event it cannot apply (bad data at 4)',
+      );
+      await expect(verifyAudit(store, failed)).rejects.toThrow('projections retry audit');
+    } finally {
+      failed.close();
+    }
+  });
+
   it('R41: an untouched log verifies, every entry chained to the one before it', async () => {
     const head = await store.headPosition();
     const outcome = await verifyAudit(store, reads);
