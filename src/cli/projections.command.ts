@@ -9,14 +9,21 @@ import { ProjectionEngine } from '../platform/projection-engine/projection-engin
 import { openCheckedReadStore } from '../platform/read-store/read-store.factory';
 import { assertStoreExists, COMMAND_GIVES_UP_AFTER, reportOpenedStores } from './opened-stores';
 
+/** `replays`: the command replays events (rebuild, retry), so a read store set aside is rebuilt. */
 async function withEngine<T>(
   work: (engine: ProjectionEngine, head: number) => Promise<T>,
+  replays = false,
 ): Promise<T> {
   const settings = loadSettings();
   assertStoreExists(settings);
   const store = createEventStore(settings);
-  const readStore = openCheckedReadStore(settings, (line) =>
-    console.error(`partner-ledger: ${line}`),
+  const readStore = openCheckedReadStore(
+    settings,
+    (line) => console.error(`partner-ledger: ${line}`),
+    undefined,
+    replays
+      ? undefined
+      : 'a fresh one holds nothing yet: the server (at its start) or `projections rebuild` rebuilds the read models from the events',
   );
   reportOpenedStores(settings);
   try {
@@ -70,7 +77,7 @@ const rebuild = new Command('rebuild')
         `rebuilt ${rebuilt}: ${events} events in ${seconds.toFixed(2)} s (${rate} events/s)`,
       );
       reportTrouble(await engine.status(), names);
-    });
+    }, true);
   });
 
 /** Says on stderr which of the named projections (all when none) failed or set events aside; exit 1 then. */
@@ -127,7 +134,7 @@ const retry = new Command('retry')
         );
       }
       reportTrouble(await engine.status(), names);
-    });
+    }, true);
   });
 
 /** Who builds it now, or that nobody does: a build whose lock expired was left by a process that stopped. */

@@ -1,6 +1,14 @@
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,7 +51,7 @@ function damageEventLog(file: string): void {
   closeSync(fd);
 }
 
-describe('the command line on a damaged event store', () => {
+describe('the command line on a damaged event store or read store', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-damaged-'));
   const env = { DATA_DIR: dataDir, AUTH_SECRET: TEST_SECRET };
   const readModels = join(dataDir, 'read-models.db');
@@ -93,4 +101,14 @@ describe('the command line on a damaged event store', () => {
     },
     90_000,
   );
+
+  it('projections status on a damaged read-models.db sets it aside and says who rebuilds it, promising no rebuild it does not do', async () => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(readModels + suffix, { force: true });
+    writeFileSync(readModels, Buffer.alloc(8192, 0x5a));
+    const { code, stderr } = await command(['projections', '--', 'status'], env);
+    expect(code).toBe(0);
+    expect(stderr).toContain('set aside as');
+    expect(stderr).toContain('`projections rebuild` rebuilds the read models');
+    expect(stderr).not.toContain('rebuilding the read models');
+  }, 90_000);
 });

@@ -21,6 +21,8 @@ export function openCheckedReadStore(
   settings: Settings,
   log: (line: string) => void,
   busyWaitMs?: number,
+  /** What happens to a file set aside, as the log line tells it. */
+  then = 'rebuilding the read models from the events',
 ): ReadStore {
   const file = readModelsFile(settings);
   const corrupt = settings.READ_MODELS_CHECK === 'off' ? undefined : integrityProblem(file);
@@ -32,9 +34,7 @@ export function openCheckedReadStore(
       if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
     }
     const why = corrupt ? `failed its integrity check (${corrupt})` : ahead;
-    log(
-      `read models file ${resolve(file)} ${why}; set aside as ${aside}, rebuilding the read models from the events`,
-    );
+    log(`read models file ${resolve(file)} ${why}; set aside as ${aside}, ${then}`);
   }
   const stale = discardStaleReplays(file);
   if (stale.length > 0)
