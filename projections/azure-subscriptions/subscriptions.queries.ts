@@ -48,6 +48,12 @@ const principalOf = (row: AssignmentRow): Principal =>
       }
     : { kind: 'CUSTOMER_USER', userId: row.user_id ?? '' };
 
+/** `@user`, unless null: a current role assignment of that customer user on the subscription. */
+const HELD_BY = `AND (@user IS NULL OR EXISTS (
+  SELECT 1 FROM subscription_role_assignments held
+  WHERE held.subscription_id = azure_subscriptions.subscription_id AND held.removed_at IS NULL
+    AND held.principal_kind = 'CUSTOMER_USER' AND held.user_id = @user))`;
+
 export class SubscriptionsQueries {
   constructor(private readonly db: SqlRunner) {}
 
@@ -64,24 +70,32 @@ export class SubscriptionsQueries {
     return this.ofCustomers([customerTenantId]).get(customerTenantId) ?? [];
   }
 
-  /** A page of a customer's live subscriptions, by name then id, after `after` (keyset). */
-  pageOf(customerTenantId: string, limit: number, after?: SubscriptionKey): SubscriptionView[] {
+  /**
+   * A page of a customer's live subscriptions, by name then id, after `after` (keyset); with
+   * `heldBy`, only those on which that user of the customer holds a role.
+   */
+  pageOf(
+    customerTenantId: string,
+    limit: number,
+    after?: SubscriptionKey,
+    heldBy?: string,
+  ): SubscriptionView[] {
     const start = afterKey(after);
     const rows = this.db.all<SubscriptionRow>(
       `SELECT * FROM azure_subscriptions
-       WHERE customer_tenant_id = @customer AND cancelled_at IS NULL ${start.sql}
+       WHERE customer_tenant_id = @customer AND cancelled_at IS NULL ${HELD_BY} ${start.sql}
        ORDER BY display_name, subscription_id LIMIT @limit`,
-      { customer: customerTenantId, limit, ...start.params },
+      { customer: customerTenantId, user: heldBy ?? null, limit, ...start.params },
     );
     return this.withAssignments(rows);
   }
 
-  /** How many live subscriptions a customer has (asked for by a connection's totalCount). */
-  countOf(customerTenantId: string): number {
+  /** How many live subscriptions a customer has (`heldBy`: as pageOf), for totalCount. */
+  countOf(customerTenantId: string, heldBy?: string): number {
     return this.db.get<{ count: number }>(
       `SELECT COUNT(*) AS count FROM azure_subscriptions
-       WHERE customer_tenant_id = ? AND cancelled_at IS NULL`,
-      [customerTenantId],
+       WHERE customer_tenant_id = @customer AND cancelled_at IS NULL ${HELD_BY}`,
+      { customer: customerTenantId, user: heldBy ?? null },
     )!.count;
   }
 

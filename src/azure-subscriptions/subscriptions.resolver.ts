@@ -223,10 +223,10 @@ export class SubscriptionsResolver {
         count: () => this.partnerSubscriptions.countOf(actor.tenantId, customerTenantId),
       };
     }
-    const { customerTenantId } = listing;
+    const { customerTenantId, heldBy } = listing;
     return {
-      page: (limit, after) => this.subscriptions.pageOf(customerTenantId, limit, after),
-      count: () => this.subscriptions.countOf(customerTenantId),
+      page: (limit, after) => this.subscriptions.pageOf(customerTenantId, limit, after, heldBy),
+      count: () => this.subscriptions.countOf(customerTenantId, heldBy),
     };
   }
 

@@ -316,4 +316,45 @@ describe('Azure subscriptions and their role assignments over GraphQL', () => {
       });
     }
   });
+
+  it('R24, R25, R17: a customer user who is not Global admin sees only the subscriptions it holds a role on; its command on another is still FORBIDDEN', async () => {
+    const fred = await app.token(people.fred);
+    const listOf = async (token: string) =>
+      ((await app.gql(token, LIST)).data.azureSubscriptions as { id: string }[]).map(
+        ({ id }) => id,
+      );
+    const connection = `{ azureSubscriptionsConnection { totalCount nodes { id } } }`;
+    const mine = (await app.gql(fay, REGISTER, { input: { displayName: 'Fred reads this' } })).data
+      .registerAzureSubscription.id as string;
+    const other = (await app.gql(fay, REGISTER, { input: { displayName: 'Not for Fred' } })).data
+      .registerAzureSubscription.id as string;
+    expect(await listOf(fred)).toEqual([]);
+    expect((await app.gql(fred, connection)).data.azureSubscriptionsConnection).toEqual({
+      totalCount: 0,
+      nodes: [],
+    });
+
+    const granted = await app.gql(fay, ASSIGN, {
+      input: {
+        subscriptionId: mine,
+        principal: { kind: 'CUSTOMER_USER', userId: 'fred' },
+        role: 'READER',
+      },
+    });
+    expect(granted.errors).toBeUndefined();
+    expect(await listOf(fred)).toEqual([mine]);
+    expect((await app.gql(fred, connection)).data.azureSubscriptionsConnection).toEqual({
+      totalCount: 1,
+      nodes: [{ id: mine }],
+    });
+    expect(await listOf(fay)).toEqual(expect.arrayContaining([mine, other]));
+    const refused = await app.gql(fred, ASSIGN, {
+      input: {
+        subscriptionId: other,
+        principal: { kind: 'CUSTOMER_USER', userId: 'fred' },
+        role: 'OWNER',
+      },
+    });
+    expect(refused.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R24' });
+  });
 });

@@ -193,12 +193,33 @@ export function mayProvisionSubscription(
   };
 }
 
-/** May the caller see this subscription at all: its customer's users, and partners holding a role or that provisioned it. */
+/**
+ * May the caller read this subscription and its role assignments: its customer's Global admin, the
+ * customer's other users where they hold a role on it (other customer roles carry no rights, and
+ * Azure shows a subscription to whoever holds a role there), and partners holding a role or that
+ * provisioned it. A command of another user of its customer is refused (R24), not NOT_FOUND:
+ * `isKnownTo`.
+ */
 export function maySeeSubscription(actor: Actor, subscription: SubscriptionFacts): boolean {
   if (actor.tenantKind === 'operator') return actor.roles.includes('Operator');
-  if (actor.tenantKind === 'customer') return actor.tenantId === subscription.customerTenantId;
+  if (actor.tenantKind === 'customer') {
+    return (
+      actor.tenantId === subscription.customerTenantId &&
+      (isCustomerGlobalAdmin(actor) || holdsRoleOn(actor.userId, subscription))
+    );
+  }
   return partnerMaySeeSubscription(actor.tenantId, subscription);
 }
+
+/** Whether a command names a subscription the caller knows of: one it may see, or its own tenant's. */
+export const isKnownTo = (actor: Actor, subscription: SubscriptionFacts): boolean =>
+  maySeeSubscription(actor, subscription) ||
+  (actor.tenantKind === 'customer' && actor.tenantId === subscription.customerTenantId);
+
+const holdsRoleOn = (userId: string, subscription: SubscriptionFacts): boolean =>
+  subscription.assignments.some(
+    ({ principal }) => principal.kind === 'CUSTOMER_USER' && principal.userId === userId,
+  );
 
 /** R17: a partner sees the subscriptions it provisioned and those one of its groups holds a role on. */
 export function partnerMaySeeSubscription(
@@ -211,22 +232,28 @@ export function partnerMaySeeSubscription(
   );
 }
 
-/** Whose subscriptions a caller lists: one customer's, or a partner's in every customer. */
-export type SubscriptionListing = { customerTenantId: string } | { everyCustomerOf: string };
+/**
+ * Whose subscriptions a caller lists: one customer's (`heldBy`: only those that user of it holds a
+ * role on), or a partner's in every customer.
+ */
+export type SubscriptionListing =
+  { customerTenantId: string; heldBy?: string } | { everyCustomerOf: string };
 
 /**
- * R17: whose subscriptions a caller lists: a customer's user only its own tenant's (naming another
- * tenant lists nothing); a partner those it sees in the customer it names, or in every customer;
- * the Operator the tenant it names. Undefined: nothing to list.
+ * R17: whose subscriptions a caller lists: a customer's Global admin its own tenant's, its other
+ * users those they hold a role on (naming another tenant lists nothing); a partner those it sees in
+ * the customer it names, or in every customer; the Operator the tenant it names. Undefined:
+ * nothing to list.
  */
 export function subscriptionListingOf(
   actor: Actor,
   customerTenantId: string | undefined,
 ): SubscriptionListing | undefined {
   if (actor.tenantKind === 'customer') {
-    return !customerTenantId || customerTenantId === actor.tenantId
+    if (customerTenantId && customerTenantId !== actor.tenantId) return undefined;
+    return isCustomerGlobalAdmin(actor)
       ? { customerTenantId: actor.tenantId }
-      : undefined;
+      : { customerTenantId: actor.tenantId, heldBy: actor.userId };
   }
   if (customerTenantId) return { customerTenantId };
   return actor.tenantKind === 'partner' ? { everyCustomerOf: actor.tenantId } : undefined;

@@ -1,6 +1,6 @@
 import {
+  isKnownTo,
   mayManageSubscriptionAccess,
-  maySeeSubscription,
   type SubscriptionFacts,
 } from './subscription-access';
 import { partnerRolesOf } from '../../delegated-admin/domain/partner-capabilities';
@@ -54,10 +54,9 @@ function displayNameOf(name: string): string {
   return trimmed;
 }
 
-/** Unknown, or not the caller's to see: NOT_FOUND either way. */
+/** Unknown, or not the caller's to know of: NOT_FOUND either way. */
 function visible(state: SubscriptionRbacState, actor: Actor): Existing {
-  if (!state.exists || !maySeeSubscription(actor, state))
-    throw notFound('No such Azure subscription.');
+  if (!state.exists || !isKnownTo(actor, state)) throw notFound('No such Azure subscription.');
   return state;
 }
 

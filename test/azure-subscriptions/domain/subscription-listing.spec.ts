@@ -2,10 +2,18 @@ import { subscriptionListingOf } from '../../../src/azure-subscriptions/domain/s
 import { customerGlobalAdmin, customerUser, operator, partnerUser } from '../../support/given';
 
 describe('whose subscriptions a caller lists', () => {
-  it('R17: a customer’s user lists its own tenant, named or not', () => {
-    const user = customerUser([], { tenantId: 'fabrikam' });
-    expect(subscriptionListingOf(user, undefined)).toEqual({ customerTenantId: 'fabrikam' });
-    expect(subscriptionListingOf(user, 'fabrikam')).toEqual({ customerTenantId: 'fabrikam' });
+  it('R17: a customer’s Global admin lists its own tenant, named or not', () => {
+    const admin = customerGlobalAdmin({ tenantId: 'fabrikam' });
+    expect(subscriptionListingOf(admin, undefined)).toEqual({ customerTenantId: 'fabrikam' });
+    expect(subscriptionListingOf(admin, 'fabrikam')).toEqual({ customerTenantId: 'fabrikam' });
+  });
+
+  it('R17, R25: another user of the customer lists only what it holds a role on', () => {
+    const user = customerUser([], { tenantId: 'fabrikam', userId: 'fred' });
+    expect(subscriptionListingOf(user, undefined)).toEqual({
+      customerTenantId: 'fabrikam',
+      heldBy: 'fred',
+    });
   });
 
   it('R17: a customer naming another tenant lists nothing', () => {
