@@ -167,6 +167,8 @@ describe('Azure subscriptions and their role assignments over GraphQL', () => {
       `mutation { openServiceRequest(input: { customerTenantId: "woodgrove", title: "t", description: "d" }) { id } }`,
     );
     expect(sr.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const again = await app.gql(ann, END, { customer: 'woodgrove' });
+    expect(again.errors?.[0].extensions).toEqual({ code: 'PRECONDITION_FAILED', rule: 'R9' });
     // The ended relationship is still the partner's to look up, as the page's relationshipActive: false lists it.
     const CUSTOMER =
       '{ customer(tenantId: "woodgrove") { relationshipActive delegatedAdmin { status } } }';

@@ -67,6 +67,12 @@ function end(
   if (!isPartnerUser(actor, 'AdminAgent') || actor.tenantId !== command.partnerTenantId) {
     throw forbidden('R9', 'Only a partner Admin Agent may end a reseller relationship.');
   }
+  if (!state.active && state.establishedByInvitationId) {
+    throw preconditionFailed(
+      'R9',
+      'This reseller relationship has already ended; re-establishing it needs a new invitation.',
+    );
+  }
   if (!state.active) throw notFound('No active reseller relationship with this customer.');
   if (command.activeProvisionedSubscriptionIds.length > 0) {
     throw preconditionFailed(

@@ -1195,13 +1195,16 @@ describe('SubscriptionRbac decider', () => {
         .thenThrows('FORBIDDEN', 'R9');
     });
 
-    it.each([
-      ['never established', (): RelationshipEvent[] => []],
-      ['already ended', endedRelationship],
-    ])('R9: a relationship that was %s is not found', (_how, history) => {
-      given(relationshipDecider, history())
+    it('R9: a relationship that was never established is not found', () => {
+      given(relationshipDecider, [])
         .when(end(contosoAdmin), at(2 * DAY))
         .thenThrows('NOT_FOUND', undefined);
+    });
+
+    it('R9: ending a relationship that already ended fails the precondition, as cancelling twice does', () => {
+      given(relationshipDecider, endedRelationship())
+        .when(end(contosoAdmin), at(2 * DAY))
+        .thenThrows('PRECONDITION_FAILED', 'R9');
     });
 
     it('R9: the relationship still knows the subscriptions it linked after it ended', () => {
