@@ -8,9 +8,9 @@ import { projectionsCommand } from './cli/projections.command';
 import { schemaCommand } from './cli/schema.command';
 import { serveCommand } from './cli/serve.command';
 import { tokenCommand } from './cli/token.command';
-import { failureMessage } from './cli/failure-message';
 import { productVersion } from './platform/config/version';
 import { escapeUnprintable } from './platform/domain/printable-text';
+import { failureMessage } from './platform/faults/failure-message';
 
 const program = new Command('partner-ledger')
   .description('partner-ledger command line')

@@ -1,0 +1,41 @@
+import { inspect } from 'node:util';
+import { faultCauseOf, StoreUnavailableError } from './store-unavailable';
+
+/** The error a command failed with, or what caused it (a step it gave up on), whichever is a fault. */
+function faultOf(error: unknown): { cause: string; detail?: string } | undefined {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const cause = faultCauseOf(current);
+    if (cause) {
+      const detail = current instanceof StoreUnavailableError ? current.detail : current.message;
+      return { cause, detail };
+    }
+  }
+  return undefined;
+}
+
+const NOT_WRITABLE = new Set(['EROFS', 'EACCES', 'EPERM']);
+
+/** A file system refusal to write a file of DATA_DIR: its path and code. */
+function notWritable(error: unknown): { path: string; code: string } | undefined {
+  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
+  return typeof code === 'string' && NOT_WRITABLE.has(code) && typeof path === 'string'
+    ? { path, code }
+    : undefined;
+}
+
+/**
+ * What a command or a server start that failed prints: its error, except that a damaged database
+ * file says what mends it, where the store's own message (written for a GraphQL client's write)
+ * says "try again later", and a file it may not write says that DATA_DIR must be writable.
+ */
+export function failureMessage(error: unknown): string {
+  const refused = notWritable(error);
+  if (refused) {
+    return `${refused.path} cannot be written (${refused.code}): DATA_DIR must be writable by this user, even for commands that only read (SQLite keeps its lock and log files beside each database). Copy a read-only DATA_DIR (a mounted backup) somewhere writable first`;
+  }
+  const fault = faultOf(error);
+  if (fault?.cause === 'CORRUPT') {
+    return `a database file in DATA_DIR is damaged${fault.detail ? ` (${fault.detail})` : ''}; no retry mends it. If it is events.db, restore DATA_DIR from a backup (README: Backup and restore); if it is read-models.db, move it aside: the read models are rebuilt from the events`;
+  }
+  return error instanceof Error ? error.message : inspect(error);
+}

@@ -1,0 +1,36 @@
+import { failureMessage } from '../../../src/platform/faults/failure-message';
+import { StoreUnavailableError } from '../../../src/platform/faults/store-unavailable';
+import { GaveUpError } from '../../../src/platform/projection-engine/step-retries';
+
+/** An error as node's fs raises it (errno, syscall, path). */
+const fsError = (code: string, syscall: string, path: string) =>
+  Object.assign(new Error(`${code}: refused, ${syscall} '${path}'`), { code, syscall, path });
+
+describe('what a failed command or server start prints', () => {
+  it.each(['EROFS', 'EACCES', 'EPERM'])(
+    'a file of DATA_DIR it may not write (%s) is named, with what to do, not as a bare errno',
+    (code) => {
+      const message = failureMessage(fsError(code, 'chmod', '/srv/data/events.db'));
+      expect(message).toContain(`/srv/data/events.db cannot be written (${code})`);
+      expect(message).toContain('DATA_DIR must be writable');
+    },
+  );
+
+  it('a damaged database file says how to mend it, whether the store or a step given up on raised it', () => {
+    const damaged = new StoreUnavailableError('CORRUPT', 'database disk image is malformed');
+    const sqlite = Object.assign(new Error('database disk image is malformed'), {
+      code: 'SQLITE_CORRUPT',
+    });
+    for (const error of [damaged, new GaveUpError('reading and applying events', sqlite)]) {
+      const message = failureMessage(error);
+      expect(message).toContain('a database file in DATA_DIR is damaged');
+      expect(message).toContain('restore DATA_DIR from a backup');
+      expect(message).not.toContain('try again later');
+    }
+  });
+
+  it('any other error is printed as it is', () => {
+    expect(failureMessage(new Error('Unknown projection "x"'))).toBe('Unknown projection "x"');
+    expect(failureMessage(fsError('ENOENT', 'open', '/srv/data/x'))).toContain('ENOENT');
+  });
+});
