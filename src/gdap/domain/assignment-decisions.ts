@@ -28,7 +28,10 @@ type Of<T extends GdapCommand['type']> = Extract<GdapCommand, { type: T }>;
  */
 export const ASSIGNMENTS_HELD_AT_MOST = 50;
 
-/** R66: the relationship an Admin Agent of its partner assigns access in, while it is active. */
+/**
+ * R66, R63: the relationship an Admin Agent of its partner assigns, changes or deletes access in,
+ * while it is in force (past its end, before the scheduler records the expiry, it is not).
+ */
 function assigningIn(
   state: GdapState,
   command: { actor: Actor; relationshipId: string },
@@ -39,7 +42,7 @@ function assigningIn(
   if (!inForce(relationship, now)) {
     throw preconditionFailed(
       'R66',
-      `Access is assigned only while the relationship is active (this one is ${notInForceBecause(relationship)}).`,
+      `Access assignments are made, changed and deleted only while the relationship is active (this one is ${notInForceBecause(relationship)}); its end takes them away.`,
     );
   }
   return relationship;
@@ -104,9 +107,9 @@ export function createAssignment(
 export function deleteAssignment(
   command: Of<'DeleteDelegatedAdminAccessAssignment'>,
   state: GdapState,
+  now: Date,
 ): GdapEvent[] {
-  const relationship = relationshipOf(state, command.relationshipId);
-  assertPartnerAdminAgent(command.actor, relationship);
+  const relationship = assigningIn(state, command, now);
   const assignment = relationship.assignments[command.assignmentId];
   if (!assignment) throw notFound('No such access assignment.');
   if (assignment.status !== 'pending' && assignment.status !== 'active') {

@@ -48,7 +48,7 @@ export const gdapDecider: Decider<GdapCommand, GdapStreamEvent, GdapState> & {
       case 'UpdateDelegatedAdminAccessAssignment':
         return updateAssignment(command, state, now);
       case 'DeleteDelegatedAdminAccessAssignment':
-        return deleteAssignment(command, state);
+        return deleteAssignment(command, state, now);
       case 'RecordDueTransitions':
         return dueTransitions(state, now);
       default:

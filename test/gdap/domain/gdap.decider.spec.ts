@@ -663,6 +663,13 @@ describe('GDAP relationship decider', () => {
       given(gdapDecider, active()).when(assign(), at(731)).thenThrows('PRECONDITION_FAILED', 'R66');
     });
 
+    it('R63, R66: an assignment is deleted only while the relationship is in force: past its end, before the expiry is recorded, PRECONDITION_FAILED', () => {
+      const history = activeWithAssignment();
+      given(gdapDecider, history)
+        .when(unassign(ASSIGNMENT), at(731))
+        .thenThrows('PRECONDITION_FAILED', 'R66');
+    });
+
     it('R66: deleting goes through deleting to deleted, granting nothing from the request on', () => {
       const history = activeWithAssignment();
       const [deleting] = given(gdapDecider, history).when(unassign(ASSIGNMENT), at(2)).events();
