@@ -5,7 +5,7 @@ import {
   notFound,
   preconditionFailed,
 } from '../../platform/domain/domain-error';
-import { quote } from '../../platform/domain/ids';
+import { isSystemTenantId, quote } from '../../platform/domain/ids';
 import { asSeen, isPrintable, showsAnything } from '../../platform/domain/printable-text';
 import { approvalEmailDraft, approvalUrl } from './approval-link';
 import type { GdapCommand } from './commands';
@@ -147,6 +147,12 @@ export function create(
   }
   if (customerTenantId === actor.tenantId) {
     throw invalidInput('A partner cannot ask for GDAP in its own tenant.', 'R60');
+  }
+  if (isSystemTenantId(customerTenantId)) {
+    throw invalidInput(
+      `${quote(customerTenantId)} is the product's own tenant id, never a customer's; no one could approve it.`,
+      'R60',
+    );
   }
   const displayName = checkDisplayName(state, command.displayName);
   const duration = checkRelationshipDuration(command.duration, now);

@@ -64,6 +64,12 @@ function request(
   }
   if (state.exists) throw conflict(`Invitation ${command.invitationId} already exists.`);
   const intended = normaliseIntendedCustomer(command.intendedCustomer);
+  if (intended?.tenantId?.toLowerCase() === actor.tenantId.toLowerCase()) {
+    throw invalidInput(
+      'A partner cannot invite its own tenant: it can never accept its own invitation (R5).',
+      'R4',
+    );
+  }
   const link = invitationUrl(
     command.invitationBaseUrl,
     actor.tenantId,

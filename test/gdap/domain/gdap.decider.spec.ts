@@ -50,6 +50,15 @@ const pending = () => historyOf([createCommand(), 0], [requestApproval(), 0]);
 
 describe('GDAP relationship decider', () => {
   describe('R60 creation', () => {
+    it.each(['operator', 'partner-ledger'])(
+      'R60: a relationship with the product’s own tenant id %p is INVALID_INPUT: no customer has it to approve',
+      (customerTenantId) => {
+        given(gdapDecider)
+          .when(createCommand({ customerTenantId }), at(0))
+          .thenThrows('INVALID_INPUT', 'R60');
+      },
+    );
+
     it(`R60: a partner holds at most ${RELATIONSHIPS_HELD_PER_CUSTOMER_AT_MOST} relationships with one customer at once; deleting one makes room`, () => {
       const ids = Array.from(
         { length: RELATIONSHIPS_HELD_PER_CUSTOMER_AT_MOST },
