@@ -123,7 +123,7 @@ export class AuditResolver {
     const scope = auditScopeOf(actor);
     const filter = auditFilterOf(input);
     const size = pageSize(first, 50, 500);
-    const before = decodeCursor(after, isAuditKey)?.position ?? null;
+    const before = decodeCursor('auditLog', after, isAuditKey)?.position ?? null;
     await this.readSide.ready('audit');
     const rows = this.audit.newestFirst(scope, filter, size + 1, before);
     const dataOf = pageDataLoader(this.store, rows.slice(0, size));
@@ -131,7 +131,7 @@ export class AuditResolver {
       rows,
       size,
       (row) => toAuditEntry(row, dataOf(row)),
-      (row) => encodeCursor({ position: row.position }),
+      (row) => encodeCursor('auditLog', { position: row.position }),
       // Counted only when asked for: a COUNT grows with the log.
       () => this.audit.count(scope, filter),
     );

@@ -120,14 +120,15 @@ export class AutopilotResolver {
   ): Promise<AutopilotProfileConnection> {
     const customerTenantId = tenantOf(customerTenantIdInput);
     const size = pageSize(first, 50, 500);
-    const key = decodeCursor(after, isProfileKey);
+    const key = decodeCursor('autopilotProfiles', after, isProfileKey);
     await this.readSide.ready(...READ_MODELS);
     const facts = this.visibleFacts(actor, customerTenantId);
     return connectionOf(
       this.autopilot.profilePage(customerTenantId, size + 1, key),
       size,
       (row) => this.profile(actor, row, facts),
-      (row: AutopilotProfileRow) => encodeCursor({ name: row.name, id: row.profile_id }),
+      (row: AutopilotProfileRow) =>
+        encodeCursor('autopilotProfiles', { name: row.name, id: row.profile_id }),
       () => this.autopilot.countProfiles(customerTenantId),
     );
   }
@@ -146,7 +147,7 @@ export class AutopilotResolver {
   ): Promise<AutopilotDeviceConnection> {
     const customerTenantId = tenantOf(customerTenantIdInput);
     const size = pageSize(first, 50, 500);
-    const key = decodeCursor(after, isDeviceKey);
+    const key = decodeCursor('autopilotDevices', after, isDeviceKey);
     const deviceFilter = {
       profileId: filter?.profileId ? profileIdOf(filter.profileId) : null,
       source: filter?.source ?? null,
@@ -157,7 +158,8 @@ export class AutopilotResolver {
       this.autopilot.devicePage(customerTenantId, deviceFilter, size + 1, key),
       size,
       (row) => this.device(actor, row, facts),
-      (row: PagedDeviceRow) => encodeCursor({ position: row.position, rowId: row.row_id }),
+      (row: PagedDeviceRow) =>
+        encodeCursor('autopilotDevices', { position: row.position, rowId: row.row_id }),
       () => this.autopilot.countDevices(customerTenantId, deviceFilter),
     );
   }

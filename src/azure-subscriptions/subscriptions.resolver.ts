@@ -184,13 +184,13 @@ export class SubscriptionsResolver {
     @Args('after', { nullable: true }) after?: string,
   ): Promise<AzureSubscriptionConnection> {
     const size = pageSize(first, 50, 500);
-    const key = decodeCursor(after, isTextKey('name', 'id')) ?? undefined;
+    const key = decodeCursor('azureSubscriptions', after, isTextKey('name', 'id')) ?? undefined;
     const seen = await this.seenBy(actor, customerTenantIdInput);
     return connectionOf(
       seen.page(size + 1, key).map((view) => toAzureSubscription(view, actor)),
       size,
       (node) => node,
-      (node) => encodeCursor({ name: node.displayName, id: node.id }),
+      (node) => encodeCursor('azureSubscriptions', { name: node.displayName, id: node.id }),
       seen.count,
     );
   }

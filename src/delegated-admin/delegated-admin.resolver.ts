@@ -169,13 +169,17 @@ export class DelegatedAdminResolver {
     const tenantId = directoryRolesTenantOf(actor);
     const { tokenRole } = listedDirectoryRole(role);
     const size = pageSize(first, 50, 500);
-    const key = decodeCursor(after, isTextKey('name', 'id')) ?? undefined;
+    const key = decodeCursor('directoryRoleMembers', after, isTextKey('name', 'id')) ?? undefined;
     await this.readSide.ready('users');
     return connectionOf(
       this.users.membersOf(tenantId, tokenRole, size + 1, key),
       size,
       toMember,
-      (row) => encodeCursor({ name: row.name, id: row.user_id } satisfies MemberKey),
+      (row) =>
+        encodeCursor('directoryRoleMembers', {
+          name: row.name,
+          id: row.user_id,
+        } satisfies MemberKey),
       () => this.users.countMembersOf(tenantId, tokenRole),
     );
   }

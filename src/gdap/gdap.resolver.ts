@@ -119,13 +119,13 @@ export class GdapResolver {
   ): Promise<DelegatedAdminRelationshipConnection> {
     const scope = scopeOf(actor, filter);
     const size = pageSize(first, GDAP_PAGE_DEFAULT, GDAP_PAGE_MAX);
-    const afterId = decodeCursor(after, isId);
+    const afterId = decodeCursor('delegatedAdminRelationships', after, isId);
     await this.readSide.ready(READ_MODEL);
     return connectionOf(
       this.relationships.page(scope, size + 1, afterId),
       size,
       (view) => toRelationship(view, actor),
-      (view) => encodeCursor(view.relationshipId),
+      (view) => encodeCursor('delegatedAdminRelationships', view.relationshipId),
       () => this.relationships.count(scope),
     );
   }

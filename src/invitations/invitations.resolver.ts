@@ -164,7 +164,7 @@ export class InvitationsResolver {
   ): Promise<InvitationConnection> {
     assertPartnerPageReader(actor);
     const size = pageSize(first, 50, 500);
-    const key = decodeCursor(after, isInvitationKey);
+    const key = decodeCursor('invitations', after, isInvitationKey);
     const audience = this.audienceOf(actor);
     await this.readSide.ready('invitations');
     const now = this.readSide.now();
@@ -173,7 +173,8 @@ export class InvitationsResolver {
       rows,
       size,
       (row) => toInvitation(row, now),
-      (row: InvitationRow) => encodeCursor({ createdAt: row.created_at, id: row.invitation_id }),
+      (row: InvitationRow) =>
+        encodeCursor('invitations', { createdAt: row.created_at, id: row.invitation_id }),
       totalCount,
     );
   }

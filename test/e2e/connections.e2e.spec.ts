@@ -139,6 +139,33 @@ describe('every list is a connection; the old lists still answer (deprecated)', 
     });
   });
 
+  it('a cursor another list gave out is INVALID_INPUT, never a page from wherever its key points', async () => {
+    const first = async (field: string, args: string) => {
+      const answer = await app.gql(ann, `{ ${field}(${args}first: 1) { pageInfo { endCursor } } }`);
+      expect(answer.errors).toBeUndefined();
+      return answer.data[field].pageInfo.endCursor as string;
+    };
+    const fabrikam = 'customerTenantId: "fabrikam", ';
+    const lists: [string, string][] = [
+      ['azureSubscriptionsConnection', fabrikam],
+      ['autopilotProfilesConnection', fabrikam],
+      ['autopilotDevicesConnection', fabrikam],
+      ['invitationsConnection', ''],
+      ['auditLog', ''],
+    ];
+    const cursors = await Promise.all(lists.map(([field, args]) => first(field, args)));
+    for (const [index, [field, args]] of lists.entries()) {
+      const own = await app.gql(
+        ann,
+        `{ ${field}(${args}after: "${cursors[index]}") { totalCount } }`,
+      );
+      expect(own.errors).toBeUndefined();
+      const foreign = cursors[(index + 1) % lists.length];
+      const refused = await app.gql(ann, `{ ${field}(${args}after: "${foreign}") { totalCount } }`);
+      expect(refused.errors?.[0].extensions?.code).toBe('INVALID_INPUT');
+    }
+  });
+
   it('a cursor that no list gave out is INVALID_INPUT; the old lists are marked deprecated', async () => {
     const answer = await app.gql(
       ann,

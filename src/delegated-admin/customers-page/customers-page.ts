@@ -81,7 +81,7 @@ export function customersPageQuery(
     direction: request.direction ?? 'ASC',
   };
   const size = pageSize(request.first, 50, CUSTOMERS_PAGE_MAX);
-  const after = decodeCursor(request.after, isCursorKey);
+  const after = decodeCursor('customers', request.after, isCursorKey);
   if (after && (after.sort !== order.sort || after.direction !== order.direction)) {
     throw invalidInput(
       `This cursor pages the Customers page by ${after.sort} ${after.direction}; ask with that sort and direction, or start again.`,
@@ -109,7 +109,11 @@ export function narrowsAsOfPage(request: Omit<CustomersPageRequest, 'first' | 'a
 export const cursorIn =
   (order: CustomerOrder) =>
   (row: RelationshipRow): string =>
-    encodeCursor({ ...order, value: sortValue(row, order.sort), tenantId: row.customer_tenant_id });
+    encodeCursor('customers', {
+      ...order,
+      value: sortValue(row, order.sort),
+      tenantId: row.customer_tenant_id,
+    });
 
 /**
  * R43: a row's subscriptions at a past moment, from the subscriptions read model's history (the

@@ -62,7 +62,7 @@ const AS_OF =
   'R43: the page as it stood at this moment (relationships, DAP, Azure subscriptions and their role assignments, GDAP relationships).';
 
 const cursorOf = (row: RelationshipRow) =>
-  encodeCursor({ name: row.search_name, tenantId: row.customer_tenant_id });
+  encodeCursor('customersAsOf', { name: row.search_name, tenantId: row.customer_tenant_id });
 
 /** The partner's Customers page (R16): only its own customers (R17). */
 @Resolver(() => Customer)
@@ -217,7 +217,7 @@ export class CustomersResolver {
     after?: string,
   ): Promise<CustomerConnection> {
     const size = pageSize(first, 50, 500);
-    const afterKey = decodeCursor(after, isCustomerPageKey);
+    const afterKey = decodeCursor('customersAsOf', after, isCustomerPageKey);
     await this.readSide.ready('customers-history', 'subscriptions', 'gdap-relationships-history');
     const rows = this.customersHistory.page(partnerTenantId, size + 1, afterKey, asOf);
     const page = rows.slice(0, size);

@@ -36,13 +36,13 @@ export class ServiceRequestsResolver {
     const otherTenantId =
       filter?.tenantId == null ? null : normaliseTenantId(filter.tenantId, 'filter.tenantId');
     const size = pageSize(first, 50, 500);
-    const before = decodeCursor(after, isPosition);
+    const before = decodeCursor('serviceRequests', after, isPosition);
     await this.readSide.ready('service-requests');
     return connectionOf(
       this.requests.page(scope, otherTenantId, size + 1, before),
       size,
       toServiceRequest,
-      (row) => encodeCursor(row.position),
+      (row) => encodeCursor('serviceRequests', row.position),
       () => this.requests.count(scope, otherTenantId),
     );
   }

@@ -1,19 +1,35 @@
 import { invalidInput } from '../domain/domain-error';
 import { quote } from '../domain/ids';
 
-/** Opaque cursors: base64url JSON of the row's sort key. */
-export function encodeCursor(key: unknown): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
+/** The lists that page with cursors: a cursor names its list, so another list refuses it. */
+export type CursorList =
+  | 'auditLog'
+  | 'autopilotDevices'
+  | 'autopilotProfiles'
+  | 'azureSubscriptions'
+  | 'customers'
+  | 'customersAsOf'
+  | 'delegatedAdminRelationships'
+  | 'directoryRoleMembers'
+  | 'invitations'
+  | 'serviceRequests';
+
+/** Opaque cursors: base64url JSON of the list and the row's sort key. */
+export function encodeCursor(list: CursorList, key: unknown): string {
+  return Buffer.from(JSON.stringify({ list, key })).toString('base64url');
 }
 
+/** The key of a cursor `list` gave out; INVALID_INPUT for any other text, another list's included. */
 export function decodeCursor<Key>(
+  list: CursorList,
   cursor: string | undefined | null,
   isKey: (value: unknown) => value is Key,
 ): Key | null {
   if (cursor == null) return null;
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (isKey(value)) return value;
+    const listed = value as { list?: unknown; key?: unknown } | null;
+    if (typeof value === 'object' && listed?.list === list && isKey(listed.key)) return listed.key;
   } catch {
     // fall through to the error below
   }

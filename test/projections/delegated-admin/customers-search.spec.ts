@@ -240,7 +240,12 @@ describe('the Customers page searched and sorted by name (customers.queries.ts)'
         { filter: { search: 'w' }, direction },
         new Date(),
       );
-      const after = encodeCursor({ sort: 'NAME', direction, value, tenantId: 'customer-000' });
+      const after = encodeCursor('customers', {
+        sort: 'NAME',
+        direction,
+        value,
+        tenantId: 'customer-000',
+      });
       const forged = readCustomersPage(
         queries,
         viewer,
