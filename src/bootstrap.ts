@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { isUtf8 } from 'node:buffer';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
@@ -21,10 +22,20 @@ import { HardenedExpressAdapter } from './platform/security/hardened-express-ada
 import { GracefulShutdown } from './platform/server/graceful-shutdown';
 
 const MAX_BODY = '1mb';
+const NOT_UTF8 = 'body.not-utf8';
+
+/**
+ * JSON is UTF-8: a body with bytes that are not (decoded, they would be stored as U+FFFD for
+ * good) is refused before it is parsed.
+ */
+function refuseNonUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body)) throw Object.assign(new Error(NOT_UTF8), { status: 400, type: NOT_UTF8 });
+}
 
 /**
  * Answers 413 for oversized bodies, 415 for bodies in a charset or encoding other than JSON's
- * (body-parser's own status), and 400 for bodies that are not JSON, before GraphQL sees them.
+ * (body-parser's own status), and 400 for bodies that are not UTF-8 or not JSON, before GraphQL
+ * sees them.
  */
 function bodyErrors(
   error: { status?: number; type?: string; message?: string },
@@ -39,7 +50,9 @@ function bodyErrors(
       ? `Request bodies are limited to ${MAX_BODY}.`
       : error.status === 415
         ? `The request body must be JSON in UTF-8, uncompressed or gzip/deflate/br (${error.message ?? 'unsupported'}).`
-        : 'The request body is not valid JSON.';
+        : error.type === NOT_UTF8
+          ? 'The request body is not valid UTF-8: JSON is UTF-8. Nothing was run.'
+          : 'The request body is not valid JSON.';
   res.status(error.status).json({ errors: [{ message, extensions: { code } }] });
 }
 
@@ -62,7 +75,7 @@ export async function createApp(options: ServerOptions): Promise<INestApplicatio
   if (cors) app.enableCors(cors);
   // The IDE is a page for browsers (GET): before the gate, which wants a token.
   if (settings.GRAPHQL_IDE === 'on') app.use(graphqlIde());
-  app.useBodyParser('json', { limit: MAX_BODY });
+  app.useBodyParser('json', { limit: MAX_BODY, verify: refuseNonUtf8 });
   app.use(bodyErrors);
   app.use('/graphql', ...graphqlGate(app.get(TokenVerifier), app.get(CallerRateLimit), settings));
   app.use('/graphql', responseSizeCap(settings.GRAPHQL_MAX_RESPONSE_BYTES));

@@ -105,6 +105,27 @@ describe('HTTP: callers, connections and answers are bounded', () => {
     expect(await stillAnswers(app, ann)).toBe(true);
   });
 
+  it('refuses a body that is not UTF-8 with 400 saying so, recording nothing (no U+FFFD stored for good)', async () => {
+    const before = eventCount(app);
+    const body = Buffer.concat([
+      Buffer.from('{"query":"mutation { requestResellerRelationship(input: { customerDomain: \\"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('.example\\" }) { id } }"}'),
+    ]);
+    const response = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ann}`, 'content-type': 'application/json' },
+      body,
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errors: unknown[] }).errors[0]).toEqual({
+      message: 'The request body is not valid UTF-8: JSON is UTF-8. Nothing was run.',
+      extensions: { code: 'BAD_REQUEST' },
+    });
+    expect(eventCount(app)).toBe(before);
+    expect(await stillAnswers(app, ann)).toBe(true);
+  });
+
   it('refuses a persisted query Apollo cannot take (version, hash) with 400 BAD_REQUEST, not an internal error', async () => {
     const sam = await app.token(people.sam);
     for (const persistedQuery of [
