@@ -147,9 +147,28 @@ const REFUSALS: { name: string; who: Who; mutation: string; code: string; rule?:
     rule: 'R30',
   },
   {
-    name: 'a variable of the wrong type',
+    name: 'a value of the wrong type written in the operation (as a variable: INVALID_INPUT too)',
     who: 'ann',
     mutation: 'cancelInvitation(invitationId: true) { id }',
+    code: 'INVALID_INPUT',
+  },
+  {
+    name: 'an enum value the type does not have',
+    who: 'fay',
+    mutation:
+      'addAutopilotDevices(input: { customerTenantId: "fabrikam", source: BOGUS, devices: [{ productKey: "PK-9" }] }) { id }',
+    code: 'INVALID_INPUT',
+  },
+  {
+    name: 'a required input field left out',
+    who: 'ann',
+    mutation: 'editInvitationEmail(input: { invitationId: "$INVITATION", subject: "s" }) { id }',
+    code: 'INVALID_INPUT',
+  },
+  {
+    name: 'a field the schema does not have (the document does not fit: validation failed)',
+    who: 'ann',
+    mutation: 'cancelInvitation(invitationId: "$INVITATION") { noSuchField }',
     code: 'GRAPHQL_VALIDATION_FAILED',
   },
 ];

@@ -35,6 +35,13 @@ const clip = (message: string) =>
 
 /** graphql-js's parser stops at `maxTokens` (GRAPHQL_MAX_TOKENS) with this message. */
 const TOO_MANY_TOKENS = /Document contains more th(?:an|at) (\d+) tokens/;
+/**
+ * graphql-js's refusals of a value written in the operation (ValuesOfCorrectTypeRule,
+ * ProvidedRequiredArgumentsRule): malformed input, INVALID_INPUT as the same value is when sent as
+ * a variable, not a document that does not fit the schema (an unknown field: validation failed).
+ */
+const MALFORMED_VALUE =
+  /^(Expected value of type "|(Int|Float|String|Boolean|ID) cannot represent |Value "[^"]*" does not exist in "[^"]+" enum\.|Enum "[^"]+" cannot represent non-enum value: |Field "[^"]+" of required type "[^"]+" was not provided\.|Field "[^"]+" is not defined by type "|Field "[^"]+" argument "[^"]+" of type "[^"]+" is required, but it was not provided\.|OneOf Input Object ")/;
 /** graphql-js's own MaxIntrospectionDepthRule (fields, interfaces or possibleTypes nested 3 deep). */
 const INTROSPECTION_TOO_DEEP = 'Maximum introspection depth exceeded';
 const INTROSPECTION_MAX_DEPTH = 3;
@@ -146,6 +153,12 @@ export function formatError(logger: Logger) {
           max: INTROSPECTION_MAX_DEPTH,
         },
       };
+    }
+    if (
+      formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' &&
+      MALFORMED_VALUE.test(formatted.message)
+    ) {
+      return { ...base, extensions: { code: 'INVALID_INPUT' } };
     }
     const coded = codedCause(error);
     if (coded) return { ...base, message: clip(coded.message), extensions: coded.extensions };
