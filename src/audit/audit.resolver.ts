@@ -142,12 +142,15 @@ export class AuditResolver {
   })
   async history(
     @CurrentActor() actor: Actor,
-    @Args('streamId') streamId: string,
+    @Args('streamId') streamIdInput: string,
     @Args('fromRevision', { type: () => Int, nullable: true }) fromRevision?: number,
     @Args('maxCount', { type: () => Int, nullable: true }) maxCount?: number,
   ): Promise<HistoryEvent[]> {
+    // Every stream name is lower case (tenant ids and UUIDs are, streams.ts): `Autopilot-HOTEL` is
+    // the customer hotel's stream, as its tenant id is.
+    const streamId = streamIdInput.trim().toLowerCase();
     if (!parseStreamId(streamId)) {
-      throw invalidInput(`${quote(streamId)} is not a stream name (category-id).`);
+      throw invalidInput(`${quote(streamIdInput)} is not a stream name (category-id).`);
     }
     const window = historyWindow(fromRevision, maxCount);
     const anotherTenants = (parties: StreamParties) => isAnotherTenants(actor, parties, streamId);

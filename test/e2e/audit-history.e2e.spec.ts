@@ -90,6 +90,13 @@ describe('history, asOf and live audit entries over GraphQL', () => {
     });
   });
 
+  it('R43: a stream name is read without regard to case or surrounding spaces, as the tenant ids in it are', async () => {
+    const lower = await app.gql(fay, HISTORY, { id: DAP_STREAM });
+    const upper = await app.gql(fay, HISTORY, { id: ` ${DAP_STREAM.toUpperCase()} ` });
+    expect(upper.errors).toBeUndefined();
+    expect(upper.data.history).toEqual(lower.data.history);
+  });
+
   it('R43: history reads a window of the stream (fromRevision, maxCount) with the states of the whole', async () => {
     const WINDOW = `query ($id: String!, $from: Int, $max: Int) { history(streamId: $id, fromRevision: $from, maxCount: $max) { revision type stateAfter } }`;
     const whole = (await app.gql(fay, WINDOW, { id: DAP_STREAM })).data.history;
