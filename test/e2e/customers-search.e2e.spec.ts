@@ -195,6 +195,7 @@ describe('Customers page: search, filters, sort and paging (R16)', () => {
       'sort: SINCE',
       'direction: DESC',
       'filter: { hasAzureSubscriptions: true }',
+      'filter: { relationshipActive: false }',
     ]) {
       const asOf = await app.gql(
         ann,
@@ -204,7 +205,7 @@ describe('Customers page: search, filters, sort and paging (R16)', () => {
     }
   });
 
-  it('R43: asOf takes what it does anyway: by name ascending, no search, an empty filter', async () => {
+  it('R43: asOf takes what it does anyway: by name ascending, no search, an empty filter, active relationships', async () => {
     const now = new Date(app.clock.now().getTime() + 1).toISOString();
     const plain = await app.gql(ann, `{ customers(asOf: "${now}") { totalCount } }`);
     expect(plain.errors).toBeUndefined();
@@ -213,6 +214,7 @@ describe('Customers page: search, filters, sort and paging (R16)', () => {
       'filter: {}',
       'search: "  "',
       'filter: { delegatedAdminStatus: [] }',
+      'filter: { relationshipActive: true }',
     ]) {
       const answer = await app.gql(ann, `{ customers(asOf: "${now}", ${asked}) { totalCount } }`);
       expect([asked, answer.errors]).toEqual([asked, undefined]);

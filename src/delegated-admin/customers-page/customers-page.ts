@@ -95,10 +95,12 @@ export function customersPageQuery(
  * customer): a search, a filter condition, another order. Blank ones ask for nothing.
  */
 export function narrowsAsOfPage(request: Omit<CustomersPageRequest, 'first' | 'after'>): boolean {
-  const { search, ...conditions } = request.filter;
+  // relationshipActive: true is the default, what an asOf page shows: it narrows nothing.
+  const { search, relationshipActive, ...conditions } = request.filter;
   const asked = (value: unknown) => value != null && !(Array.isArray(value) && value.length === 0);
   return (
     Boolean(search?.trim()) ||
+    relationshipActive === false ||
     Object.values(conditions).some(asked) ||
     (request.sort ?? 'NAME') !== 'NAME' ||
     (request.direction ?? 'ASC') !== 'ASC'
