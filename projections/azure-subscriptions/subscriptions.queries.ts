@@ -48,11 +48,11 @@ const principalOf = (row: AssignmentRow): Principal =>
       }
     : { kind: 'CUSTOMER_USER', userId: row.user_id ?? '' };
 
-/** `@user`, unless null: a current role assignment of that customer user on the subscription. */
-const HELD_BY = `AND (@user IS NULL OR EXISTS (
+/** Only subscriptions on which the customer user `@user` holds a role now (its index: one probe each). */
+const HELD_BY = `AND EXISTS (
   SELECT 1 FROM subscription_role_assignments held
   WHERE held.subscription_id = azure_subscriptions.subscription_id AND held.removed_at IS NULL
-    AND held.principal_kind = 'CUSTOMER_USER' AND held.user_id = @user))`;
+    AND held.principal_kind = 'CUSTOMER_USER' AND held.user_id = @user)`;
 
 export class SubscriptionsQueries {
   constructor(private readonly db: SqlRunner) {}
@@ -83,9 +83,10 @@ export class SubscriptionsQueries {
     const start = afterKey(after);
     const rows = this.db.all<SubscriptionRow>(
       `SELECT * FROM azure_subscriptions
-       WHERE customer_tenant_id = @customer AND cancelled_at IS NULL ${HELD_BY} ${start.sql}
+       WHERE customer_tenant_id = @customer AND cancelled_at IS NULL ${heldBy ? HELD_BY : ''}
+         ${start.sql}
        ORDER BY display_name, subscription_id LIMIT @limit`,
-      { customer: customerTenantId, user: heldBy ?? null, limit, ...start.params },
+      { customer: customerTenantId, limit, ...start.params, ...(heldBy ? { user: heldBy } : {}) },
     );
     return this.withAssignments(rows);
   }
@@ -94,8 +95,8 @@ export class SubscriptionsQueries {
   countOf(customerTenantId: string, heldBy?: string): number {
     return this.db.get<{ count: number }>(
       `SELECT COUNT(*) AS count FROM azure_subscriptions
-       WHERE customer_tenant_id = @customer AND cancelled_at IS NULL ${HELD_BY}`,
-      { customer: customerTenantId, user: heldBy ?? null },
+       WHERE customer_tenant_id = @customer AND cancelled_at IS NULL ${heldBy ? HELD_BY : ''}`,
+      { customer: customerTenantId, ...(heldBy ? { user: heldBy } : {}) },
     )!.count;
   }
 
