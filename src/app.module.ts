@@ -16,6 +16,8 @@ import { InvitationsModule } from './invitations/invitations.module';
 import type { Clock } from './platform/config/clock';
 import { SETTINGS, type Settings } from './platform/config/settings';
 import { consistencyTokenPlugin } from './platform/consistency/consistency-token.plugin';
+import { PROJECTOR, type Projector } from './platform/projection-engine/projector';
+import { stillServingPlugin } from './platform/read-store/still-serving.plugin';
 import { DateTimeScalar } from './platform/graphql/date-time.scalar';
 import { VerifiedDocumentStore } from './platform/graphql/document-store';
 import { formatError } from './platform/graphql/error-formatting';
@@ -75,8 +77,13 @@ export class AppModule {
         CqrsModule.forRoot(),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [SETTINGS, Readiness, IdempotencyKeys],
-          useFactory: (settings: Settings, readiness: Readiness, keys: IdempotencyKeys) => ({
+          inject: [SETTINGS, Readiness, IdempotencyKeys, PROJECTOR],
+          useFactory: (
+            settings: Settings,
+            readiness: Readiness,
+            keys: IdempotencyKeys,
+            projector: Projector,
+          ) => ({
             // In memory: the server never writes into its tree; `npm run schema` writes schema.gql.
             autoSchemaFile: true,
             sortSchema: true,
@@ -93,6 +100,7 @@ export class AppModule {
               readinessGate(readiness, settings.NOT_READY_WAIT_MS),
               operationSizePlugin(settings),
               subscriptionsOverHttpPlugin,
+              stillServingPlugin(projector),
               consistencyTokenPlugin(),
               idempotencyPlugin(keys),
               graphqlOutcomePlugin(),

@@ -42,6 +42,8 @@ export interface RecordedPosition {
   reads?: number;
   /** Read models this request read as a previous version left them (a new one is being built). */
   previousVersions?: Map<string, PreviousVersion>;
+  /** Every read model this request read (ReadSide.ready): still serving when it is answered? */
+  readModels?: Set<string>;
 }
 
 /** Per HTTP request, across the awaits of GraphQL's pipeline (set by the token middleware). */
@@ -88,6 +90,14 @@ export function notePreviousVersions(read: readonly PreviousVersion[]): void {
   if (!recorded || read.length === 0) return;
   recorded.previousVersions ??= new Map();
   for (const previous of read) recorded.previousVersions.set(previous.readModel, previous);
+}
+
+/** Notes read models the current request reads (no-op outside a request). */
+export function noteReadModels(names: readonly string[]): void {
+  const recorded = recordedPosition.getStore();
+  if (!recorded || names.length === 0) return;
+  recorded.readModels ??= new Set();
+  for (const name of names) recorded.readModels.add(name);
 }
 
 /** How many reads the current request has made so far (undefined outside a request). */

@@ -234,6 +234,11 @@ export class Checkpoints {
     }
   }
 
+  /** Whether every one of `names` is complete and working now (what `untilServing` waits for). */
+  serves(names: readonly string[]): boolean {
+    return !this.serving(names).some((row) => row.state === 'FAILED' || isNotServing(row));
+  }
+
   /**
    * How each of `names` stands for this process, in one query (every query asks: it is hot): its
    * state, its live version against this process's, and whether the version being built lets the

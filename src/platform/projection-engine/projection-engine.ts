@@ -231,6 +231,10 @@ export class ProjectionEngine implements Projector {
     return visible;
   }
 
+  stillServing(names: readonly string[]): boolean {
+    return this.checkpoints.serves(names);
+  }
+
   /** Throws ReadModelNotReadyError unless the named read models are complete (waits a little). */
   whenServing(names: readonly string[], timeoutMs = 10_000): Promise<PreviousVersion[]> {
     return this.checkpoints.untilServing(names, timeoutMs, () => this.catchUp());

@@ -102,6 +102,10 @@ export class ProjectionThread implements Projector {
     return this.visible.waitFor(position, timeoutMs, readModels);
   }
 
+  stillServing(names: readonly string[]): boolean {
+    return this.checkpoints.serves(names);
+  }
+
   whenServing(names: readonly string[], timeoutMs = 10_000): Promise<PreviousVersion[]> {
     // A rebuild left half-done by another process (a killed CLI) resumes when the worker is nudged.
     return this.checkpoints.untilServing(names, timeoutMs, () => {

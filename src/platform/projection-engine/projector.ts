@@ -26,6 +26,8 @@ export interface Projector {
    * behind. A previous version this process keeps up is not among them.
    */
   whenServing(names: readonly string[], timeoutMs?: number): Promise<PreviousVersion[]>;
+  /** Whether the named read models are complete and working now, without waiting. */
+  stillServing(names: readonly string[]): boolean;
   /** Calls `listener` with each page of events once the read models committed it. */
   onApplied(listener: (events: readonly RecordedEvent[]) => void): () => void;
   /**

@@ -1,7 +1,11 @@
 import { Inject, Injectable, type Provider, type Type } from '@nestjs/common';
 import { CLOCK, type Clock } from '../config/clock';
 import { SETTINGS, type Settings } from '../config/settings';
-import { notePreviousVersions, readAfterPosition } from '../consistency/consistency-token';
+import {
+  noteReadModels,
+  notePreviousVersions,
+  readAfterPosition,
+} from '../consistency/consistency-token';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
 import { ReadModelNotReadyError } from '../projection-engine/checkpoints';
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
@@ -26,10 +30,13 @@ export class ReadSide {
    * Waits (bounded) while a named read model is being rebuilt, so no half-built page is served;
    * then until the named read models show what this request and its caller recorded before
    * (read-your-writes: only the read models a read names, never the others). A read model served
-   * as a previous version left it is named in the answer's `extensions.previousVersions`.
+   * as a previous version left it is named in the answer's `extensions.previousVersions`. One
+   * that stops serving before the answer leaves (an in-place rebuild emptied it meanwhile) turns
+   * the answer into NOT_READY (`stillServingPlugin`).
    */
   async ready(...names: string[]): Promise<void> {
     notePreviousVersions(await this.engine.whenServing(names, this.settings.NOT_READY_WAIT_MS));
+    noteReadModels(names);
     if (names.length === 0) return;
     const position = readAfterPosition();
     if (position > 0) {

@@ -1,0 +1,34 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { recordedPosition } from '../consistency/consistency-token';
+import type { Projector } from '../projection-engine/projector';
+
+/**
+ * An answer leaves only if every read model it read still serves: ReadSide.ready checked each
+ * before its rows were read, but an in-place rebuild may empty one meanwhile (another thread
+ * commits it), and a page read after that is half a page, or none, with no error. Such an answer
+ * becomes NOT_READY. Listed before consistencyTokenPlugin, which marks a mutation's `recorded`.
+ */
+export function stillServingPlugin(projector: Pick<Projector, 'stillServing'>): ApolloServerPlugin {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        willSendResponse({ response }) {
+          const read = recordedPosition.getStore()?.readModels;
+          if (response.body.kind !== 'single' || !read?.size) return Promise.resolve();
+          if (projector.stillServing([...read])) return Promise.resolve();
+          const stopped = [...read].filter((name) => !projector.stillServing([name]));
+          response.body.singleResult = {
+            data: null,
+            errors: [
+              {
+                message: `A read model this answer read (${stopped.join(', ')}) stopped serving while it was read (a rebuild in place, or a failure); nothing of it is served. Try again in a moment.`,
+                extensions: { code: 'NOT_READY' },
+              },
+            ],
+          };
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}
