@@ -234,9 +234,11 @@ export class Checkpoints {
     }
   }
 
-  /** Whether every one of `names` is complete and working now (what `untilServing` waits for). */
-  serves(names: readonly string[]): boolean {
-    return !this.serving(names).some((row) => row.state === 'FAILED' || isNotServing(row));
+  /** Those of `names` that are not complete and working now (what `untilServing` waits for). */
+  notServing(names: readonly string[]): string[] {
+    return this.serving(names)
+      .filter(isNotServing)
+      .map((row) => row.name);
   }
 
   /**

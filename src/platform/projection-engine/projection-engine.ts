@@ -231,8 +231,8 @@ export class ProjectionEngine implements Projector {
     return visible;
   }
 
-  stillServing(names: readonly string[]): boolean {
-    return this.checkpoints.serves(names);
+  notServing(names: readonly string[]): string[] {
+    return this.checkpoints.notServing(names);
   }
 
   /** Throws ReadModelNotReadyError unless the named read models are complete (waits a little). */

@@ -102,8 +102,8 @@ export class ProjectionThread implements Projector {
     return this.visible.waitFor(position, timeoutMs, readModels);
   }
 
-  stillServing(names: readonly string[]): boolean {
-    return this.checkpoints.serves(names);
+  notServing(names: readonly string[]): string[] {
+    return this.checkpoints.notServing(names);
   }
 
   whenServing(names: readonly string[], timeoutMs = 10_000): Promise<PreviousVersion[]> {

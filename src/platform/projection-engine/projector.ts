@@ -26,8 +26,8 @@ export interface Projector {
    * behind. A previous version this process keeps up is not among them.
    */
   whenServing(names: readonly string[], timeoutMs?: number): Promise<PreviousVersion[]>;
-  /** Whether the named read models are complete and working now, without waiting. */
-  stillServing(names: readonly string[]): boolean;
+  /** Those of the named read models that are not complete and working now, without waiting. */
+  notServing(names: readonly string[]): string[];
   /** Calls `listener` with each page of events once the read models committed it. */
   onApplied(listener: (events: readonly RecordedEvent[]) => void): () => void;
   /**

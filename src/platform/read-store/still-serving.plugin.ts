@@ -8,15 +8,15 @@ import type { Projector } from '../projection-engine/projector';
  * commits it), and a page read after that is half a page, or none, with no error. Such an answer
  * becomes NOT_READY. Listed before consistencyTokenPlugin, which marks a mutation's `recorded`.
  */
-export function stillServingPlugin(projector: Pick<Projector, 'stillServing'>): ApolloServerPlugin {
+export function stillServingPlugin(projector: Pick<Projector, 'notServing'>): ApolloServerPlugin {
   return {
     requestDidStart() {
       return Promise.resolve({
         willSendResponse({ response }) {
           const read = recordedPosition.getStore()?.readModels;
           if (response.body.kind !== 'single' || !read?.size) return Promise.resolve();
-          if (projector.stillServing([...read])) return Promise.resolve();
-          const stopped = [...read].filter((name) => !projector.stillServing([name]));
+          const stopped = projector.notServing([...read]);
+          if (stopped.length === 0) return Promise.resolve();
           response.body.singleResult = {
             data: null,
             errors: [
