@@ -28,6 +28,7 @@ import {
   type SealLink,
 } from './seal';
 import { sealKey } from './seal-key';
+import { backoffMs } from '../platform/common/backoff';
 
 export interface SealerLogger {
   debug(message: string): void;
@@ -272,7 +273,7 @@ export class AuditSealer {
       if (this.unsealed?.events) this.schedule(Math.max(0, this.unsealed.dueAt - this.now()));
     } catch (error) {
       this.failures += 1;
-      const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.failures - 1));
+      const delay = backoffMs(this.failures, RETRY_FIRST_MS, RETRY_MAX_MS);
       const message = `sealing failed, retrying in ${delay / 1000} s: ${error instanceof Error ? error.message : String(error)}`;
       if (error instanceof SealChainError) this.options.logger.error(message);
       else this.options.logger.warn(message);

@@ -7,6 +7,7 @@ import { READ_STORE, type ReadStore } from '../read-store/read-store';
 import { POLICY_LEASE, SOLE_INSTANCE, type PolicyLease } from './policy-lease';
 import { Policies } from './policies';
 import type { PolicyContext } from './policy';
+import { backoffMs } from '../common/backoff';
 
 const PAGE = 500;
 /**
@@ -158,7 +159,7 @@ export class PolicyReactor {
           this.refused(event, error);
           return true;
         }
-        const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1));
+        const delay = backoffMs(attempt, RETRY_FIRST_MS, RETRY_MAX_MS);
         const reason = error instanceof Error ? error.message : String(error);
         this.progress.retrying = { position: event.position, type: event.type, reason, attempt };
         this.logger.warn(
@@ -181,7 +182,7 @@ export class PolicyReactor {
         if (attempt > 1) this.progress.retrying = null;
         return result;
       } catch (error) {
-        const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1));
+        const delay = backoffMs(attempt, RETRY_FIRST_MS, RETRY_MAX_MS);
         const reason = error instanceof Error ? error.message : String(error);
         this.progress.retrying = { position: this.checkpoint ?? 0, type: what, reason, attempt };
         this.logger.warn(`${what} failed (attempt ${attempt}), retrying in ${delay} ms: ${reason}`);

@@ -1,4 +1,5 @@
 import { faultCauseOf } from '../faults/store-unavailable';
+import { backoffMs } from '../common/backoff';
 
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5000;
@@ -27,7 +28,7 @@ export class StepRetries {
     ) {
       return undefined;
     }
-    return Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.failures - 1));
+    return backoffMs(this.failures, RETRY_FIRST_MS, RETRY_MAX_MS);
   }
 }
 

@@ -15,6 +15,7 @@ import { FaultMonitor } from '../health/fault-monitor';
 import { Readiness } from '../health/readiness';
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
 import { READ_STORE, type ReadStore } from '../read-store/read-store';
+import { backoffMs } from '../common/backoff';
 
 const PROGRESS_EVERY_MS = 5_000;
 const RETRY_FIRST_MS = 1_000;
@@ -86,7 +87,7 @@ export class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShu
           return;
         } catch (error) {
           if (this.stopping.signal.aborted) return;
-          const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1));
+          const delay = backoffMs(attempt, RETRY_FIRST_MS, RETRY_MAX_MS);
           this.readiness.problem = (error as Error).message;
           this.logger.warn(
             `start-up failed (attempt ${attempt}), retrying in ${delay / 1000} s: ${this.readiness.problem}`,

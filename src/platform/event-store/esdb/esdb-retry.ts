@@ -5,6 +5,7 @@ import {
   UnavailableError,
   convertToCommandError,
 } from '@eventstore/db-client';
+import { backoffMs } from '../../common/backoff';
 import { StoreUnavailableError } from '../../faults/store-unavailable';
 
 export interface RetryPolicy {
@@ -71,7 +72,7 @@ export function isTransient(error: unknown): boolean {
 
 /** Exponential backoff with ±20 % jitter, so many clients do not retry in lockstep. */
 export function backoffDelay(attempt: number, policy: RetryPolicy): number {
-  const exponential = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** (attempt - 1));
+  const exponential = backoffMs(attempt, policy.firstDelayMs, policy.maxDelayMs);
   return Math.round(exponential * (0.8 + Math.random() * 0.4));
 }
 
