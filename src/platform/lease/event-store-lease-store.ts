@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../domain/actor';
 import { type EventStore, WrongExpectedRevisionError } from '../event-store/event-store';
-import type { LeaseRecord, LeaseStore, VersionedLease } from './lease-store';
+import {
+  type LeaseRecord,
+  type LeaseStore,
+  type VersionedLease,
+  leaseRecordOf,
+} from './lease-store';
 import { PRODUCT_TENANT_ID } from '../domain/ids';
 
 /**
@@ -30,7 +35,7 @@ export class EventStoreLeaseStore implements LeaseStore {
       direction: 'backwards',
       maxCount: 1,
     });
-    return latest ? { record: latest.data as LeaseRecord, version: latest.revision } : null;
+    return latest ? { record: leaseRecordOf(latest.data), version: latest.revision } : null;
   }
 
   async write(name: string, record: LeaseRecord, expectedVersion: number): Promise<number | null> {

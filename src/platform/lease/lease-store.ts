@@ -31,3 +31,41 @@ export interface LeaseStore {
   write(name: string, record: LeaseRecord, expectedVersion: number): Promise<number | null>;
   close(): Promise<void>;
 }
+
+/** Who holds a lease whose record cannot be read: unknown, so it is waited out for one TTL. */
+export const UNREADABLE_HOLDER = '(a record that cannot be read)';
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function processOf(value: unknown): ProcessIdentity | undefined {
+  if (!isRecord(value)) return undefined;
+  const { bootId, pidNamespace, pid } = value;
+  return typeof bootId === 'string' && typeof pidNamespace === 'string' && Number.isSafeInteger(pid)
+    ? { bootId, pidNamespace, pid: pid as number }
+    : undefined;
+}
+
+/**
+ * A record as read back from the store, where anyone with access may have written anything. One
+ * that is not a lease record reads as held by an unknown holder with no TTL of its own, so that
+ * contenders wait out their own TTL and then take it over (instead of never, or failing to read
+ * it on every tick); its checkpoint is kept only if it is a position.
+ */
+export function leaseRecordOf(stored: unknown): LeaseRecord {
+  const value = isRecord(stored) ? stored : {};
+  const { checkpoint: checkpointValue, holder, ttlMs, expiresAt } = value;
+  const checkpoint =
+    Number.isSafeInteger(checkpointValue) && (checkpointValue as number) >= 0
+      ? (checkpointValue as number)
+      : 0;
+  const readable =
+    (holder === null || (typeof holder === 'string' && holder.length > 0)) &&
+    typeof ttlMs === 'number' &&
+    Number.isFinite(ttlMs) &&
+    ttlMs >= 0 &&
+    typeof expiresAt === 'string';
+  if (!readable) return { holder: UNREADABLE_HOLDER, ttlMs: 0, expiresAt: '', checkpoint };
+  const process = processOf(value.process);
+  return { holder, ttlMs, expiresAt, checkpoint, ...(process ? { process } : {}) };
+}

@@ -1,6 +1,11 @@
 import Database from 'better-sqlite3';
 import { ensurePrivateFile } from '../security/private-files';
-import type { LeaseRecord, LeaseStore, VersionedLease } from './lease-store';
+import {
+  type LeaseRecord,
+  type LeaseStore,
+  type VersionedLease,
+  leaseRecordOf,
+} from './lease-store';
 
 /**
  * A lease in a table of the embedded store's own file (`events.db`): every process on that file
@@ -31,9 +36,7 @@ export class SqliteLeaseStore implements LeaseStore {
         'SELECT version, record FROM leases WHERE name = ?',
       )
       .get(name);
-    return Promise.resolve(
-      row ? { version: row.version, record: JSON.parse(row.record) as LeaseRecord } : null,
-    );
+    return Promise.resolve(row ? { version: row.version, record: recordOf(row.record) } : null);
   }
 
   write(name: string, record: LeaseRecord, expectedVersion: number): Promise<number | null> {
@@ -55,5 +58,13 @@ export class SqliteLeaseStore implements LeaseStore {
     this.opened?.close();
     this.opened = undefined;
     return Promise.resolve();
+  }
+}
+
+function recordOf(text: string): LeaseRecord {
+  try {
+    return leaseRecordOf(JSON.parse(text));
+  } catch {
+    return leaseRecordOf(undefined);
   }
 }

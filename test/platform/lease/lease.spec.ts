@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,11 @@ import { EsdbEventStore } from '../../../src/platform/event-store/esdb/esdb-even
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import { EventStoreLeaseStore } from '../../../src/platform/lease/event-store-lease-store';
 import { Lease } from '../../../src/platform/lease/lease';
-import type { LeaseStore } from '../../../src/platform/lease/lease-store';
+import {
+  type LeaseRecord,
+  type LeaseStore,
+  UNREADABLE_HOLDER,
+} from '../../../src/platform/lease/lease-store';
 import { SqliteLeaseStore } from '../../../src/platform/lease/sqlite-lease-store';
 import { type ProcessIdentity, thisProcess } from '../../../src/platform/lease/process-identity';
 import { EsdbDouble } from '../../support/esdb-double/esdb-double';
@@ -152,6 +157,20 @@ describe.each([
     }
   });
 
+  it('a record that is not a lease record (written by hand) is waited out for one TTL, then taken over from its checkpoint', async () => {
+    const noTtl = { holder: 'hand-written', checkpoint: 9 } as unknown as LeaseRecord;
+    await newStore().write('policies', noTtl, -1);
+    const lease = new Lease(newStore(), 'policies', { ttlMs: TTL, holder: 'next' });
+    const acquired: number[] = [];
+    const started = Date.now();
+    await lease.start({ checkpoint: () => 0, onAcquired: (at) => acquired.push(at) });
+    expect(lease.status()).toMatchObject({ held: false, holder: UNREADABLE_HOLDER, checkpoint: 9 });
+    await until(() => lease.held);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(TTL);
+    expect(acquired).toEqual([9]);
+    await lease.stop();
+  });
+
   it('a write at a version someone else already wrote loses', async () => {
     const store = newStore();
     const record = { holder: 'a', ttlMs: TTL, expiresAt: new Date().toISOString(), checkpoint: 0 };
@@ -163,6 +182,36 @@ describe.each([
       version: 1,
       record: { ...record, holder: 'b' },
     });
+  });
+});
+
+describe('a lease row in events.db that is not JSON', () => {
+  it('reads as an unknown holder with no checkpoint, waited out for one TTL, instead of failing every read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'partner-ledger-lease-'));
+    const file = join(dir, 'events.db');
+    const events = new SqliteEventStore(file);
+    const store = new SqliteLeaseStore(file);
+    try {
+      const record = { holder: 'a', ttlMs: TTL, expiresAt: '', checkpoint: 5 };
+      await store.write('policies', record, -1);
+      const db = new Database(file);
+      db.prepare("UPDATE leases SET record = '{not json' WHERE name = 'policies'").run();
+      db.close();
+      expect(await store.read('policies')).toEqual({
+        version: 0,
+        record: { holder: UNREADABLE_HOLDER, ttlMs: 0, expiresAt: '', checkpoint: 0 },
+      });
+      const lease = new Lease(store, 'policies', { ttlMs: TTL, holder: 'next' });
+      const acquired: number[] = [];
+      await lease.start({ checkpoint: () => 0, onAcquired: (at) => acquired.push(at) });
+      await until(() => lease.held);
+      expect(acquired).toEqual([0]);
+      await lease.stop();
+    } finally {
+      await store.close();
+      await events.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
