@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
+import { StoreUnavailableError } from '../../src/platform/faults/store-unavailable';
 import { IdempotencyKeys } from '../../src/platform/graphql/idempotency/idempotency-keys';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { LogLines } from '../support/log-lines';
@@ -108,6 +109,21 @@ describe('Idempotency-Key on mutations', () => {
     const interrupted = await send(ann, 'key-3', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
     expect((await refusedAs(interrupted, 409, 'CONFLICT')).message).toContain('first-2');
     expect(await created()).toBe(0);
+  });
+
+  it('R41: an append whose outcome is unknown (recorded: null: it may have landed) keeps its key: the retry replays that answer and records nothing twice', async () => {
+    const append = store.append.bind(store);
+    jest.spyOn(store, 'append').mockImplementationOnce(async (...args) => {
+      await append(...args); // written; then the store stops answering (a lost acknowledgement)
+      throw new StoreUnavailableError('UNREACHABLE', 'appending failed 5 times', 'unknown');
+    });
+    const first = await send(ann, 'key-unknown', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
+    expect(first.body.errors[0].extensions).toMatchObject({ code: 'UNAVAILABLE', recorded: null });
+    expect(first.body.errors[0].message).toMatch(/look in the audit log for its correlation id/);
+    const retry = await send(ann, 'key-unknown', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(await created()).toBe(1);
   });
 
   it('keys belong to their caller: another user’s same key runs its own request', async () => {

@@ -26,7 +26,7 @@ export class StoreUnavailableError extends Error {
       `The change cannot be recorded now: ${MESSAGES[fault]}${detail ? ` (${detail})` : ''}. ${
         recorded === false
           ? 'Nothing was recorded; try again later.'
-          : 'It may have been recorded; retry with the same Idempotency-Key.'
+          : 'It may have been recorded: look in the audit log for its correlation id (the x-request-id of this answer) before trying again; a retry with the same Idempotency-Key gets this answer again.'
       }`,
     );
     this.name = 'StoreUnavailableError';

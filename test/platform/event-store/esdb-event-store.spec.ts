@@ -358,6 +358,32 @@ describe('EsdbEventStore', () => {
       }
     });
 
+    it('an append the server wrote before it went away (its acknowledgement lost) gives up as recorded unknown; one that never connected as recorded false', async () => {
+      const retry = { firstDelayMs: 20, maxDelayMs: 80, giveUpAfterMs: 400 };
+      const double = await startDouble({ batchAppend: true });
+      const store = connect(double.url, { retry });
+      await store.headPosition();
+      const write = double.log.append.bind(double.log);
+      double.log.append = (...args: Parameters<typeof write>) => {
+        const outcome = write(...args);
+        void double.stop(); // the event is in the log; the answer never leaves
+        return outcome;
+      };
+      const stream = newStreamId();
+      const lost = await store
+        .append(stream, newEvents(1), 'no_stream')
+        .catch((error: unknown) => error);
+      expect(lost).toBeInstanceOf(EventStoreUnavailableError);
+      expect(double.log.all().filter((event) => event.streamId === stream)).toHaveLength(1);
+      expect((lost as EventStoreUnavailableError).recorded).toBe('unknown');
+
+      const never = await connect(double.url, { retry })
+        .append(newStreamId(), newEvents(1), 'no_stream')
+        .catch((error: unknown) => error);
+      expect(never).toBeInstanceOf(EventStoreUnavailableError);
+      expect((never as EventStoreUnavailableError).recorded).toBe(false);
+    });
+
     it('down at start: retries with backoff, then a clear error; works once the server is up', async () => {
       const parked = await startDouble();
       await parked.stop(); // keeps its port, nothing listens there

@@ -35,7 +35,10 @@ describe('errors the environment raises', () => {
 
   it('EventStoreDB unreachable is UNAVAILABLE (UNREACHABLE), nothing recorded, no server address told', () => {
     const never = new UnavailableError({ code: 14, details: 'connect ECONNREFUSED' } as never);
-    const answer = format(formatted, new EventStoreUnavailableError(target, 'append', 5, never));
+    const answer = format(
+      formatted,
+      new EventStoreUnavailableError(target, 'append', 5, never, false),
+    );
     expect(answer.extensions).toEqual({
       code: 'UNAVAILABLE',
       cause: 'UNREACHABLE',
@@ -48,14 +51,19 @@ describe('errors the environment raises', () => {
     expect(logged).not.toHaveBeenCalled();
   });
 
-  it('an EventStoreDB call that timed out may have landed: recorded is null, retry with the key', () => {
+  it('an EventStoreDB append that may have landed: recorded is null, look in the audit log before trying again', () => {
     const timedOut = new TimeoutError({ code: 4, details: 'deadline exceeded' } as never);
-    const answer = format(formatted, new EventStoreUnavailableError(target, 'append', 5, timedOut));
+    const answer = format(
+      formatted,
+      new EventStoreUnavailableError(target, 'append', 5, timedOut, true),
+    );
     expect(answer.extensions).toEqual({
       code: 'UNAVAILABLE',
       cause: 'UNREACHABLE',
       recorded: null,
     });
-    expect(answer.message).toMatch(/may have been recorded; retry with the same Idempotency-Key/);
+    expect(answer.message).toMatch(
+      /may have been recorded: look in the audit log for its correlation id .* before trying again/,
+    );
   });
 });

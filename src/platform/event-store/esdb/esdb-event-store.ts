@@ -36,6 +36,7 @@ import {
 import {
   DEFAULT_RETRY,
   EventStoreUnavailableError,
+  mayHaveReachedServer,
   backoffDelay,
   describe,
   isTransient,
@@ -107,11 +108,14 @@ export class EsdbEventStore implements EventStore {
   ): Promise<AppendResult> {
     if (events.length === 0) return this.checkExpectation(streamId, expectedRevision);
     try {
-      const result = await this.retrying(`appending to ${streamId}`, () =>
-        this.client.appendToStream(streamId, events.map(toEventData), {
-          expectedRevision: toExpectedRevision(expectedRevision),
-          requiresLeader: true,
-        }),
+      const result = await this.retrying(
+        `appending to ${streamId}`,
+        () =>
+          this.client.appendToStream(streamId, events.map(toEventData), {
+            expectedRevision: toExpectedRevision(expectedRevision),
+            requiresLeader: true,
+          }),
+        { writes: true },
       );
       const appended: AppendResult = {
         nextExpectedRevision: Number(result.nextExpectedRevision),
@@ -261,9 +265,18 @@ export class EsdbEventStore implements EventStore {
     );
   }
 
-  /** Runs `attempt`, retrying transient failures with backoff until the policy gives up. */
-  private async retrying<T>(operation: string, attempt: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `attempt`, retrying transient failures with backoff until the policy gives up. For a
+   * write, any attempt that may have reached the server may have written it, whatever the last
+   * one says: the error then says `recorded: 'unknown'`.
+   */
+  private async retrying<T>(
+    operation: string,
+    attempt: () => Promise<T>,
+    { writes = false } = {},
+  ): Promise<T> {
     const started = Date.now();
+    let mayHaveWritten = false;
     for (let attempts = 1; ; attempts++) {
       if (this.closing.signal.aborted) throw new Error('The EventStoreDB store is closed.');
       try {
@@ -272,9 +285,16 @@ export class EsdbEventStore implements EventStore {
         // Some client paths reject with the raw gRPC error; give every caller the typed one.
         const error = caught instanceof Error ? convertToCommandError(caught) : caught;
         if (!isTransient(error)) throw error;
+        mayHaveWritten ||= writes && mayHaveReachedServer(error);
         const delay = backoffDelay(attempts, this.retry);
         if (Date.now() - started + delay > this.retry.giveUpAfterMs) {
-          throw new EventStoreUnavailableError(this.target, operation, attempts, error);
+          throw new EventStoreUnavailableError(
+            this.target,
+            operation,
+            attempts,
+            error,
+            mayHaveWritten,
+          );
         }
         this.logger.warn(
           `EventStoreDB at ${this.target}: ${operation} failed (${describe(error)}); retry ${attempts} in ${delay} ms`,

@@ -30,8 +30,8 @@ export interface EsdbLogger {
 
 /**
  * EventStoreDB stayed unreachable (or leaderless) for longer than the retry policy allows: an
- * environment fault, answered as `UNAVAILABLE` (cause `UNREACHABLE`) like a full disk. A call that
- * timed out or was cancelled may have been written; one that never connected was not.
+ * environment fault, answered as `UNAVAILABLE` (cause `UNREACHABLE`) like a full disk. `recorded`
+ * is false only when no attempt of a write can have reached the server (`mayHaveWritten`).
  */
 export class EventStoreUnavailableError extends StoreUnavailableError {
   constructor(
@@ -39,17 +39,34 @@ export class EventStoreUnavailableError extends StoreUnavailableError {
     readonly operation: string,
     readonly attempts: number,
     override readonly cause: unknown,
+    mayHaveWritten: boolean,
   ) {
     super(
       'UNREACHABLE',
       `${operation} failed ${attempts} times`,
-      cause instanceof TimeoutError || cause instanceof CancelledError ? 'unknown' : false,
+      mayHaveWritten ? 'unknown' : false,
     );
     this.message =
       `EventStoreDB at ${target} is unavailable: ${operation} failed ${attempts} times (last: ${describe(cause)}). ` +
       'Check that the server (or a cluster leader) is running and that EVENTSTORE_URL points at it.';
     this.name = 'EventStoreUnavailableError';
   }
+}
+
+/** gRPC's words for a call that never left the client: no channel, refused, no such host. */
+const NEVER_SENT =
+  /No connection established|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|Name resolution failed/i;
+
+/**
+ * Whether a failed call may have reached the server, so that a write may have landed: a timeout,
+ * a cancellation or a connection dropped during the call may; a call refused before it had a
+ * connection, a node that is not the leader, or a failed discovery may not.
+ */
+export function mayHaveReachedServer(error: unknown): boolean {
+  if (error instanceof Error) error = convertToCommandError(error);
+  if (error instanceof TimeoutError || error instanceof CancelledError) return true;
+  if (error instanceof UnavailableError) return !NEVER_SENT.test(describe(error));
+  return false;
 }
 
 /**

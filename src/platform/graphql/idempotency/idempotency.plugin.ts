@@ -32,7 +32,14 @@ const refuse = (
 function recordedSomething(result: FormattedExecutionResult): boolean {
   if ((recordedPosition.getStore()?.position ?? 0) > 0) return true;
   if (!result.errors?.length) return true;
-  if (result.errors.some((error) => error.extensions?.recorded === true)) return true;
+  // `recorded: null`: it may have been (a store that stopped answering); freeing the key could
+  // record it twice.
+  if (
+    result.errors.some(
+      ({ extensions }) => extensions?.recorded !== undefined && extensions.recorded !== false,
+    )
+  )
+    return true;
   return Object.values(result.data ?? {}).some((value) => value !== null);
 }
 
