@@ -1,3 +1,4 @@
+import './platform/config/node-env';
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { auditCommand } from './cli/audit.command';
