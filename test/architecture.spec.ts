@@ -25,6 +25,8 @@ const COMPOSITION_FILES = [
  * until it is added here with its reason; an edge no longer used fails it until it is removed.
  */
 const ALLOWED_EDGES: Record<string, string> = {
+  'audit -> delegated-admin':
+    'R9, R42: a partner reads the customer’s own acts in its Autopilot registry only while it resells to it (the Customers read model)',
   'autopilot -> gdap':
     'R35 via R67: under dap-required, a GDAP role that allows Autopilot counts like DAP (effective roles)',
   'delegated-admin -> gdap':

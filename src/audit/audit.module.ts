@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditQueries } from '../../projections/audit/audit.queries';
+import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { queriesProvider } from '../platform/read-store/read-side';
 import { AuditAppendedNotifier } from './audit-appended.notifier';
 import { AuditSealerLifecycle, auditSealerProvider } from './audit-sealer';
@@ -13,6 +14,7 @@ import { AuditResolver } from './audit.resolver';
     auditSealerProvider(),
     AuditSealerLifecycle,
     queriesProvider(AuditQueries),
+    queriesProvider(CustomersQueries),
   ],
 })
 export class AuditModule {}

@@ -13,7 +13,7 @@ import { STREAM_FOLDERS, type StreamFolder } from '../platform/capability';
 import type { Actor } from '../platform/domain/actor';
 import { invalidInput, notFound } from '../platform/domain/domain-error';
 import { checkUserId, normaliseTenantId, quote } from '../platform/domain/ids';
-import { parseStreamId } from '../platform/domain/streams';
+import { AUTOPILOT_CATEGORY, parseStreamId } from '../platform/domain/streams';
 import {
   EVENT_STORE,
   type EventStore,
@@ -25,6 +25,7 @@ import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor
 import { ReadSide } from '../platform/read-store/read-side';
 import { isRequestId } from '../platform/observability/request-id';
 import { AuditQueries } from '../../projections/audit/audit.queries';
+import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
 import { AuditAppendedNotifier } from './audit-appended.notifier';
 import { toAuditEntry } from './audit.mapper';
 import { pageDataLoader } from './referenced-events';
@@ -104,6 +105,7 @@ export class AuditResolver {
   constructor(
     private readonly readSide: ReadSide,
     private readonly audit: AuditQueries,
+    private readonly customers: CustomersQueries,
     private readonly notifier: AuditAppendedNotifier,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(STREAM_FOLDERS)
@@ -138,7 +140,7 @@ export class AuditResolver {
   }
 
   @Query(() => [HistoryEvent], {
-    description: `R43: one aggregate’s events in order, each with its state after; NOT_FOUND unless the caller may read them (R42). An event the caller could not read in auditLog shows no actor (R42); in a stream of several tenants (a partner’s GDAP stream, a customer’s Autopilot stream) an event naming another tenant of the caller’s kind is left out, and the state from it on, as is, to a partner, an event of a subscription’s stream naming no partner (the customer’s own access, R23); a fence written for a partner does not make it a reader. A long stream is read a window at a time: from \`fromRevision\` (default 0), at most \`maxCount\` events (1 to ${HISTORY_MAX_COUNT}; default: to the end); an answer that would pass GRAPHQL_MAX_RESPONSE_BYTES is refused with RESPONSE_TOO_LARGE naming the revision it passed it at. Who may read is judged by the events up to the window’s end.`,
+    description: `R43: one aggregate’s events in order, each with its state after; NOT_FOUND unless the caller may read them (R42). An event the caller could not read in auditLog shows no actor (R42); in a stream of several tenants (a partner’s GDAP stream, a customer’s Autopilot stream) an event naming another tenant of the caller’s kind is left out, and the state from it on, as is, to a partner, an event of a subscription’s stream naming no partner (the customer’s own access, R23) or, to a partner without a reseller relationship with the customer now, an event of the customer’s Autopilot stream naming no partner (the customer’s own acts, R9, R30); a fence written for a partner does not make it a reader. A long stream is read a window at a time: from \`fromRevision\` (default 0), at most \`maxCount\` events (1 to ${HISTORY_MAX_COUNT}; default: to the end); an answer that would pass GRAPHQL_MAX_RESPONSE_BYTES is refused with RESPONSE_TOO_LARGE naming the revision it passed it at. Who may read is judged by the events up to the window’s end.`,
   })
   async history(
     @CurrentActor() actor: Actor,
@@ -149,11 +151,17 @@ export class AuditResolver {
     // Every stream name is lower case (tenant ids and UUIDs are, streams.ts): `Autopilot-HOTEL` is
     // the customer hotel's stream, as its tenant id is.
     const streamId = streamIdInput.trim().toLowerCase();
-    if (!parseStreamId(streamId)) {
+    const parsed = parseStreamId(streamId);
+    if (!parsed) {
       throw invalidInput(`${quote(streamIdInput)} is not a stream name (category-id).`);
     }
     const window = historyWindow(fromRevision, maxCount);
-    const anotherTenants = (parties: StreamParties) => isAnotherTenants(actor, parties, streamId);
+    const relationshipActive =
+      parsed.category === AUTOPILOT_CATEGORY && actor.tenantKind === 'partner'
+        ? await this.hasRelationship(actor.tenantId, parsed.ids[0])
+        : false;
+    const anotherTenants = (parties: StreamParties) =>
+      isAnotherTenants(actor, parties, streamId, relationshipActive);
     const mayRead = (readers: StreamParties[]) =>
       readers.length > 0 && mayReadStream(actor, readers);
     const { items, readers } = await readHistory(
@@ -178,6 +186,12 @@ export class AuditResolver {
         unreadable: event.malformed ?? null,
         stateAfter: afterAnotherTenants ? null : stateAfter,
       }));
+  }
+
+  /** Whether the partner resells to the customer now, as the Customers page says (R9). */
+  private async hasRelationship(partnerTenantId: string, customerTenantId: string) {
+    await this.readSide.ready('customers');
+    return this.customers.relationship(partnerTenantId, customerTenantId) !== undefined;
   }
 
   @Subscription(() => AuditEntry, {

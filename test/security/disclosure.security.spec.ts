@@ -187,3 +187,39 @@ describe('disclosure: answers tell callers no more than R42 and R17 let them see
     expect(JSON.stringify(events)).not.toContain('bob');
   });
 });
+
+describe('disclosure: a former partner and the customer’s Autopilot registry', () => {
+  const app = appForSuite();
+  const device = (source: string, serial: string) =>
+    `mutation { addAutopilotDevices(input: { customerTenantId: "woodgrove", ${source}
+      devices: [{ serialNumber: "${serial}", manufacturer: "M", model: "X" }] }) { id } }`;
+  const serials = (events: { data: { identity?: { serialNumber?: string } } }[]) =>
+    events.map((event) => event.data.identity?.serialNumber).filter(Boolean);
+
+  it('R9, R30, R42: history shows a partner the customer’s own acts in its registry only while it resells to it; once it ended the relationship, only its own events', async () => {
+    const ann = await app.token(people.ann);
+    const wes = await app.token(people.wes);
+    const id = (await app.gql(ann, REQUEST, { input: { customerTenantId: 'woodgrove' } })).data
+      .requestResellerRelationship.id;
+    expect((await app.gql(wes, ACCEPT, { id })).errors).toBeUndefined();
+    expect((await app.gql(ann, device('', 'WG-PARTNER-1'))).errors).toBeUndefined();
+    expect((await app.gql(wes, device('source: INTUNE,', 'WG-OWN-1'))).errors).toBeUndefined();
+    const whileReselling = await app.gql(ann, STREAM, { id: 'autopilot-woodgrove' });
+    expect(serials(whileReselling.data.history)).toEqual(['WG-PARTNER-1', 'WG-OWN-1']);
+
+    const ended = await app.gql(
+      ann,
+      'mutation { endResellerRelationship(customerTenantId: "woodgrove") { tenantId } }',
+    );
+    expect(ended.errors).toBeUndefined();
+    expect((await app.gql(wes, device('source: INTUNE,', 'WG-OWN-AFTER'))).errors).toBeUndefined();
+
+    const former = await app.gql(ann, STREAM, { id: 'autopilot-woodgrove' });
+    expect(former.errors).toBeUndefined();
+    expect(serials(former.data.history)).toEqual(['WG-PARTNER-1']);
+    expect(JSON.stringify(former)).not.toMatch(/WG-OWN/);
+    // The customer reads its whole registry.
+    const own = await app.gql(wes, STREAM, { id: 'autopilot-woodgrove' });
+    expect(serials(own.data.history)).toEqual(['WG-PARTNER-1', 'WG-OWN-1', 'WG-OWN-AFTER']);
+  });
+});

@@ -5,7 +5,11 @@ import {
   isPartnerUser,
 } from '../../platform/domain/actor';
 import { forbidden } from '../../platform/domain/domain-error';
-import { SUBSCRIPTION_CATEGORY, streamCategory } from '../../platform/domain/streams';
+import {
+  AUTOPILOT_CATEGORY,
+  SUBSCRIPTION_CATEGORY,
+  streamCategory,
+} from '../../platform/domain/streams';
 
 /** Which audit entries a caller may read (R42), in a form both SQL and memory can apply. */
 export type AuditScope =
@@ -105,13 +109,24 @@ export function mayReadStream(actor: Actor, parties: readonly StreamParties[]): 
  * is left out of the caller's history, and so is the state from it on, which holds its part. A
  * subscription's stream holds the customer's own access too (its registration, its users' roles):
  * to a partner, an event there naming no partner is the customer's, as azureSubscriptions shows a
- * partner its own groups' role assignments only (R17, R23).
+ * partner its own groups' role assignments only (R17, R23). A customer's Autopilot registry shows
+ * a partner the customer's own acts only while it has a reseller relationship with the customer
+ * (`relationshipActive`), as autopilotDevices does (R9, R30): a former partner reads only its own.
  */
-export function isAnotherTenants(actor: Actor, party: StreamParties, streamId: string): boolean {
+export function isAnotherTenants(
+  actor: Actor,
+  party: StreamParties,
+  streamId: string,
+  relationshipActive = false,
+): boolean {
   if (isOperator(actor)) return false;
   if (isCustomerGlobalAdmin(actor)) {
     return party.customerTenantId !== null && party.customerTenantId !== actor.tenantId;
   }
-  if (party.partnerTenantId === null) return streamCategory(streamId) === SUBSCRIPTION_CATEGORY;
+  if (party.partnerTenantId === null) {
+    const category = streamCategory(streamId);
+    if (category === AUTOPILOT_CATEGORY) return !relationshipActive;
+    return category === SUBSCRIPTION_CATEGORY;
+  }
   return party.partnerTenantId !== actor.tenantId;
 }

@@ -26,6 +26,9 @@ export const pairStream = (category: string, first: string, second: string): str
 /** A subscription's stream: its role assignments, the customer's own among them. */
 export const SUBSCRIPTION_CATEGORY = 'subscription';
 
+/** A customer's Autopilot registry: the customer's devices and every partner's profiles. */
+export const AUTOPILOT_CATEGORY = 'autopilot';
+
 export const streamIds = {
   invitation: (invitationId: string) => singleStream('invitation', invitationId),
   relationship: (partnerTenantId: string, customerTenantId: string) =>
@@ -35,7 +38,7 @@ export const streamIds = {
   subscription: (subscriptionId: string) => singleStream(SUBSCRIPTION_CATEGORY, subscriptionId),
   serviceRequests: (partnerTenantId: string, customerTenantId: string) =>
     pairStream('servicerequests', partnerTenantId, customerTenantId),
-  autopilot: (customerTenantId: string) => singleStream('autopilot', customerTenantId),
+  autopilot: (customerTenantId: string) => singleStream(AUTOPILOT_CATEGORY, customerTenantId),
 } as const;
 
 export const streamCategory = (streamId: string): string => streamId.split('-', 1)[0];
