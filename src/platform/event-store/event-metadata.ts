@@ -1,12 +1,10 @@
+import { isObject } from '../common/is-object';
 import type { TenantKind } from '../domain/actor';
 import type { EventMetadata } from './event-store';
 
 const TENANT_KINDS: readonly TenantKind[] = ['partner', 'customer', 'operator'];
 
 const isText = (value: unknown): value is string => typeof value === 'string';
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function actorProblem(actor: unknown): string | undefined {
   if (!isObject(actor)) return 'actor is not an object';

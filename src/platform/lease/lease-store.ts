@@ -1,3 +1,4 @@
+import { isObject } from '../common/is-object';
 import type { ProcessIdentity } from './process-identity';
 
 /** What a lease's latest write says. */
@@ -35,11 +36,8 @@ export interface LeaseStore {
 /** Who holds a lease whose record cannot be read: unknown, so it is waited out for one TTL. */
 export const UNREADABLE_HOLDER = '(a record that cannot be read)';
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function processOf(value: unknown): ProcessIdentity | undefined {
-  if (!isRecord(value)) return undefined;
+  if (!isObject(value)) return undefined;
   const { bootId, pidNamespace, pid } = value;
   return typeof bootId === 'string' && typeof pidNamespace === 'string' && Number.isSafeInteger(pid)
     ? { bootId, pidNamespace, pid: pid as number }
@@ -53,7 +51,7 @@ function processOf(value: unknown): ProcessIdentity | undefined {
  * it on every tick); its checkpoint is kept only if it is a position.
  */
 export function leaseRecordOf(stored: unknown): LeaseRecord {
-  const value = isRecord(stored) ? stored : {};
+  const value = isObject(stored) ? stored : {};
   const { checkpoint: checkpointValue, holder, ttlMs, expiresAt } = value;
   const checkpoint =
     Number.isSafeInteger(checkpointValue) && (checkpointValue as number) >= 0
