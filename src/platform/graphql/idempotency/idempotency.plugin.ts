@@ -1,6 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createHash } from 'node:crypto';
-import { type FormattedExecutionResult, GraphQLError, OperationTypeNode } from 'graphql';
+import {
+  type FormattedExecutionResult,
+  GraphQLError,
+  type GraphQLFormattedError,
+  OperationTypeNode,
+} from 'graphql';
 import { recordedPosition } from '../../consistency/consistency-token';
 import { canonicalJson } from '../../domain/canonical-json';
 import type { RequestContext } from '../request-context';
@@ -34,12 +39,9 @@ function recordedSomething(result: FormattedExecutionResult): boolean {
   if (!result.errors?.length) return true;
   // `recorded: null`: it may have been (a store that stopped answering); freeing the key could
   // record it twice.
-  if (
-    result.errors.some(
-      ({ extensions }) => extensions?.recorded !== undefined && extensions.recorded !== false,
-    )
-  )
-    return true;
+  const recorded = ({ extensions }: GraphQLFormattedError) =>
+    extensions?.recorded === true || extensions?.recorded === null;
+  if (result.errors.some(recorded)) return true;
   return Object.values(result.data ?? {}).some((value) => value !== null);
 }
 
