@@ -55,7 +55,7 @@ describe('an answer is served only from read models that still serve when it lea
     expect((await app.gql(ann, PAGE)).data.customers.totalCount).toBe(2);
   });
 
-  it('R12, R50: a mutation whose answer read such a read model is NOT_READY and says it was recorded', async () => {
+  it('R12, R50: a mutation whose answer read such a read model is NOT_READY, says it was recorded at which position and not to repeat it', async () => {
     const ann = await app.token(people.ann);
     const fay = await app.token(people.fay);
     const invitation = await app.gql(ann, INVITE);
@@ -66,7 +66,14 @@ describe('an answer is served only from read models that still serve when it lea
 
     const removed = await withCustomersStoppingAfterTheCheck(() => app.gql(fay, REMOVE));
     expect(removed.data).toBeNull();
-    expect(removed.errors?.[0].extensions).toEqual({ code: 'NOT_READY' });
+    // Not "try again": a repeat would record the removal twice.
+    expect(removed.errors?.[0]).toEqual({
+      message: expect.stringMatching(
+        /^Your change was recorded \(position \d+\).*Do not repeat it/,
+      ),
+      extensions: { code: 'NOT_READY', recorded: true, position: expect.any(Number) },
+    });
+    expect(removed.errors?.[0].message).not.toContain('Try again');
     expect(removed.extensions).toMatchObject({ recorded: true });
     // Recorded: the grant's own stream holds the removal.
     const history = await app.gql(
