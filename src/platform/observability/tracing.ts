@@ -33,16 +33,26 @@ export function tracesEndpoint(settings: TracingSettings): string | undefined {
 }
 
 /**
+ * How long a stop waits for the collector to take the spans still pending: a collector that is
+ * down or silent (the exporter's own timeout is 10 s) must not hold a SIGTERM up, nor fail it.
+ */
+export const FINAL_FLUSH_MS = 2_000;
+
+/** Stops tracing; answers why the pending spans were not sent, or undefined once they were. Never rejects. */
+export type StopTracing = () => Promise<string | undefined>;
+
+/**
  * Starts OpenTelemetry tracing for this process (or worker thread) when an OTLP endpoint is set:
  * a tracer provider exporting in batches, and AsyncLocalStorage to carry the active span. The
  * exporter reads the other standard variables itself (OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, …),
  * the resource OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, the sampler OTEL_TRACES_SAMPLER.
- * Returns the stop function (flushes what is pending), or undefined when tracing is off.
+ * Returns the stop function (sends what is pending, for up to FINAL_FLUSH_MS), or undefined when
+ * tracing is off.
  */
 export function startTracing(
   settings: TracingSettings,
   attributes: Record<string, string> = {},
-): (() => Promise<void>) | undefined {
+): StopTracing | undefined {
   const url = tracesEndpoint(settings);
   if (!url) return undefined;
   // Loaded only when tracing is on.
@@ -76,10 +86,35 @@ export function startTracing(
   started = true;
   return async () => {
     started = false;
-    await provider.shutdown();
-    trace.disable();
-    context.disable();
+    try {
+      return await finalFlush(provider.shutdown(), url);
+    } finally {
+      trace.disable();
+      context.disable();
+    }
   };
+}
+
+async function finalFlush(shutdown: Promise<void>, url: string): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(
+      () => resolve(`the collector at ${url} took no spans within ${FINAL_FLUSH_MS} ms`),
+      FINAL_FLUSH_MS,
+    );
+  });
+  try {
+    return await Promise.race([
+      shutdown.then(
+        () => undefined,
+        (error: unknown) =>
+          `the collector at ${url} refused them: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG as the specification names them; parent-based always-on by default. */

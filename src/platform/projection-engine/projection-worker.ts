@@ -87,8 +87,14 @@ port.on('message', (message: ToWorker) => {
         .then(async () => {
           readStore.close();
           await store.close();
-          await stopTracing?.();
+          const unsent = await stopTracing?.();
+          if (unsent) logger.warn({ context: 'Tracing' }, `pending spans were not sent: ${unsent}`);
         })
-        .finally(() => port.close());
+        .finally(() => {
+          port.close();
+          // Ends this thread only; a socket still open (a collector that never answered) would
+          // otherwise keep it alive until the main thread's stop timeout.
+          process.exit(0);
+        });
   }
 });

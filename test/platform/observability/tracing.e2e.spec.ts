@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { mintToken } from '../../../src/platform/auth/token-minter';
+import { FINAL_FLUSH_MS } from '../../../src/platform/observability/tracing';
 import { removeDataDir, TEST_SECRET } from '../../support/app';
 import { spawnServer } from '../../support/server-process';
 import { people } from '../../support/tenants';
@@ -113,5 +114,45 @@ describe('OpenTelemetry tracing (a server process with OTEL_EXPORTER_OTLP_ENDPOI
     const projected = named('project');
     expect(projected.length).toBeGreaterThan(0);
     expect(projected.some((span) => Number(attribute(span, 'ledger.events')) >= 1)).toBe(true);
+  });
+});
+
+describe('a collector that never answers', () => {
+  it('holds a SIGTERM up for FINAL_FLUSH_MS at most: the server drops its spans with a warning and exits 0', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-tracing-'));
+    const server = spawnServer(dataDir, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+    });
+    try {
+      const response = await request(await server.url())
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('authorization', `Bearer ${await mintToken(TEST_SECRET, people.ann)}`)
+        .send({ query: 'mutation { requestResellerRelationship(input: {}) { id } }' });
+      expect(response.body.errors).toBeUndefined();
+
+      const signalled = Date.now();
+      await server.stop('SIGTERM');
+      // The exporter's own timeout is 10 s, so is the projection thread's stop timeout: neither is
+      // waited for (the bound leaves room for a loaded machine).
+      expect(Date.now() - signalled).toBeLessThan(FINAL_FLUSH_MS + 6_000);
+      expect(server.child.exitCode).toBe(0);
+      const warnings = server
+        .stdout()
+        .split('\n')
+        .filter((line) => line.includes('pending spans were not sent'))
+        .map((line) => JSON.parse(line) as { level: number; thread?: string });
+      expect(warnings.map(({ level, thread }) => `${level} ${thread ?? 'main'}`).sort()).toEqual([
+        '40 main',
+        '40 projection-worker',
+      ]);
+    } finally {
+      await server.stop('SIGKILL');
+      silent.closeAllConnections();
+      silent.close();
+      removeDataDir(dataDir);
+    }
   });
 });
