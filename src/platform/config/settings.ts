@@ -57,7 +57,8 @@ const settingsSchema = z
     INTEGRITY_CHECK_INTERVAL_MS: milliseconds(0, 3_600_000),
     WORKER_HEARTBEAT_TIMEOUT_MS: milliseconds(1, 10_000),
     PROJECTION_BUILD_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
-    PROJECTION_MAX_LAG: z.coerce.number().int().nonnegative().default(10_000),
+    // Positions are events on SQLite, bytes of the log on EventStoreDB: the default follows the store.
+    PROJECTION_MAX_LAG: z.coerce.number().int().nonnegative().optional(),
     SHUTDOWN_TIMEOUT_MS: milliseconds(1, 10_000),
     GRAPHQL_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
     IDEMPOTENCY_KEY_TTL_HOURS: z.coerce
@@ -122,7 +123,17 @@ const settingsSchema = z
     path: ['AUTH_JWKS_URL'],
   });
 
-export type Settings = z.infer<typeof settingsSchema>;
+/** About 10,000 events either way: an EventStoreDB event takes about a kilobyte of its log. */
+export const DEFAULT_PROJECTION_MAX_LAG = { sqlite: 10_000, eventstoredb: 10_000_000 };
+
+const settingsWithStoreDefaults = settingsSchema.transform((env) => ({
+  ...env,
+  PROJECTION_MAX_LAG:
+    env.PROJECTION_MAX_LAG ??
+    DEFAULT_PROJECTION_MAX_LAG[env.EVENTSTORE_URL ? 'eventstoredb' : 'sqlite'],
+}));
+
+export type Settings = z.infer<typeof settingsWithStoreDefaults>;
 
 /** Every variable the server reads (documented in the README and `.env.example`). */
 export const SETTING_NAMES = Object.keys(settingsSchema.shape);
@@ -134,7 +145,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   // `RATE_LIMIT_PER_MINUTE=` (an env file's empty line) is unset: its default, never a coerced 0,
   // which for several limits means "off".
   const set = Object.entries(env).filter(([, value]) => value?.trim());
-  const parsed = settingsSchema.safeParse(Object.fromEntries(set));
+  const parsed = settingsWithStoreDefaults.safeParse(Object.fromEntries(set));
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `  ${issue.path.join('.')}: ${issue.message}`,
