@@ -445,6 +445,60 @@ describe('EsdbEventStore', () => {
       );
     });
 
+    it.each([
+      ['Append', false],
+      ['BatchAppend', true],
+    ])(
+      'a node that takes calls and never answers (%s): an append gives up after giveUpAfterMs as recorded unknown, a read as UNAVAILABLE',
+      async (_path, batchAppend) => {
+        const double = await startDouble({ batchAppend });
+        const store = connect(double.url, {
+          retry: { firstDelayMs: 20, maxDelayMs: 80, giveUpAfterMs: 500 },
+        });
+        await store.headPosition();
+        double.silent = true;
+
+        const append = await store
+          .append(newStreamId(), newEvents(1), 'no_stream')
+          .catch((error: unknown) => error);
+        expect(append).toBeInstanceOf(EventStoreUnavailableError);
+        expect((append as Error).message).toMatch(/no answer within \d+ ms/);
+        // It reached the server, which may have written it before it stalled.
+        expect((append as EventStoreUnavailableError).recorded).toBe('unknown');
+        await expect(store.readStream(newStreamId())).rejects.toBeInstanceOf(
+          EventStoreUnavailableError,
+        );
+        await expect(store.readAll({ maxCount: 5 })).rejects.toBeInstanceOf(
+          EventStoreUnavailableError,
+        );
+
+        double.silent = false;
+        await expect(store.append(newStreamId(), newEvents(1), 'no_stream')).resolves.toEqual(
+          expect.objectContaining({ nextExpectedRevision: 0 }),
+        );
+      },
+    );
+
+    it('close() ends calls waiting on a node that never answers at once, saying the store closed (not a raw CANCELLED, not when the policy gives up)', async () => {
+      const double = await startDouble({ batchAppend: true });
+      const store = connect(double.url, {
+        retry: { firstDelayMs: 20, maxDelayMs: 80, giveUpAfterMs: 60_000 },
+      });
+      await store.headPosition();
+      double.silent = true;
+      const append = store.append(newStreamId(), newEvents(1), 'no_stream').catch((e: Error) => e);
+      const read = store.readAll({ maxCount: 5 }).catch((error: Error) => error);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      await store.close();
+      expect(await append).toEqual(
+        expect.objectContaining({ message: expect.stringMatching(/closed/) }),
+      );
+      expect(await read).toEqual(
+        expect.objectContaining({ message: expect.stringMatching(/closed/) }),
+      );
+    }, 10_000);
+
     it('reports DOWN once closed and refuses further calls', async () => {
       const double = await startDouble();
       const store = connect(double.url);

@@ -49,6 +49,8 @@ export class EsdbDouble {
   private boundPort: number | undefined;
   private leader: Endpoint | undefined;
   private readonly instanceId = randomUUID();
+  /** While true the node takes reads and appends and never answers them, writing nothing. */
+  silent = false;
 
   constructor(private readonly options: EsdbDoubleOptions = {}) {
     this.log = options.log ?? new EsdbDoubleLog(options.systemEventEvery);
@@ -84,6 +86,7 @@ export class EsdbDouble {
       wrongExpectedVersionAs: this.options.wrongExpectedVersionAs ?? 'response',
       calls: this.calls,
       sent: this.sent,
+      silent: () => this.silent,
     });
     server.addService(StreamsService, this.streams.implementation);
     if (this.options.batchAppend) {

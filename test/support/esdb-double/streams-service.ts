@@ -38,6 +38,8 @@ export interface StreamsServiceOptions {
   calls: Record<StreamsMethod, number>;
   /** Counts the `$all` events sent (reads and subscriptions), so tests can see how much a reader replayed. */
   sent?: { allEvents: number };
+  /** While true, reads and appends are taken and never answered (a stalled node); nothing is written. */
+  silent?: () => boolean;
 }
 
 export type StreamsMethod = 'read' | 'append' | 'batchAppend';
@@ -60,6 +62,7 @@ export function streamsService({
   wrongExpectedVersionAs,
   calls,
   sent = { allEvents: 0 },
+  silent = () => false,
 }: StreamsServiceOptions): StreamsServiceControl {
   const requiresLeader = (call: { metadata: Metadata }) =>
     call.metadata.get('requires-leader')[0] === 'true';
@@ -78,7 +81,9 @@ export function streamsService({
         if (refused) throw refused;
         const options = call.request.getOptions();
         if (!options) throw invalidArgument('read options are required');
-        if (options.getCountOptionCase() === CountOptionCase.SUBSCRIPTION) {
+        const subscription = options.getCountOptionCase() === CountOptionCase.SUBSCRIPTION;
+        if (!subscription && silent()) return;
+        if (subscription) {
           subscribeToAll(log, call, options, sent);
           if (requiresLeader(call)) {
             leaderOnlySubscriptions.add(call);
@@ -109,6 +114,7 @@ export function streamsService({
       });
       call.on('error', () => undefined);
       call.on('end', () => {
+        if (silent()) return;
         try {
           const refused = refusal(call);
           if (refused) throw refused;
@@ -139,6 +145,7 @@ export function streamsService({
         { options?: BatchAppendReq.Options; events: ProposedEvent[] }
       >();
       call.on('data', (request: BatchAppendReq) => {
+        if (silent()) return;
         try {
           const correlationId = uuidOf(request.getCorrelationId());
           const batch = pending.get(correlationId) ?? { events: [] };

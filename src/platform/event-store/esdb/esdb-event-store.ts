@@ -36,6 +36,7 @@ import {
 import {
   DEFAULT_RETRY,
   EventStoreUnavailableError,
+  NoAnswerError,
   mayHaveReachedServer,
   backoffDelay,
   describe,
@@ -133,7 +134,7 @@ export class EsdbEventStore implements EventStore {
 
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
-    return this.retrying(`reading ${streamId}`, async () => {
+    return this.retrying(`reading ${streamId}`, async (abandoned) => {
       try {
         const read = this.client.readStream(streamId, {
           direction: backwards ? BACKWARDS : FORWARDS,
@@ -146,11 +147,8 @@ export class EsdbEventStore implements EventStore {
           maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
           requiresLeader: true,
         });
-        const events: RecordedEvent[] = [];
-        for await (const resolved of read) {
-          if (resolved.event) events.push(toRecordedEvent(resolved.event));
-        }
-        return events;
+        const resolved = await drain(read, abandoned);
+        return resolved.flatMap(({ event }) => (event ? [toRecordedEvent(event)] : []));
       } catch (error) {
         if (error instanceof StreamNotFoundError) return [];
         throw error;
@@ -222,7 +220,7 @@ export class EsdbEventStore implements EventStore {
       requiresLeader: true,
     });
     try {
-      await withTimeout(drain(read), this.healthTimeoutMs, () => void read.cancel());
+      await answerWithin((abandoned) => drain(read, abandoned), this.healthTimeoutMs);
     } catch (error) {
       return down(`${this.target}: ${describe(error)}`);
     }
@@ -260,27 +258,32 @@ export class EsdbEventStore implements EventStore {
     maxCount: number,
     direction: typeof FORWARDS | typeof BACKWARDS,
   ): Promise<AllStreamResolvedEvent[]> {
-    return this.retrying('reading $all', () =>
-      drain(this.client.readAll({ fromPosition: from, maxCount, direction, requiresLeader: true })),
+    return this.retrying('reading $all', (abandoned) =>
+      drain(
+        this.client.readAll({ fromPosition: from, maxCount, direction, requiresLeader: true }),
+        abandoned,
+      ),
     );
   }
 
   /**
-   * Runs `attempt`, retrying transient failures with backoff until the policy gives up. For a
-   * write, any attempt that may have reached the server may have written it, whatever the last
-   * one says: the error then says `recorded: 'unknown'`.
+   * Runs `attempt`, retrying transient failures with backoff until the policy gives up. An
+   * attempt the server does not answer is abandoned when the policy's time is up (NoAnswerError),
+   * or at once when the store closes. For a write, any attempt that may have reached the server
+   * may have written it, whatever the last one says: the error then says `recorded: 'unknown'`.
    */
   private async retrying<T>(
     operation: string,
-    attempt: () => Promise<T>,
+    attempt: (abandoned: AbortSignal) => Promise<T>,
     { writes = false } = {},
   ): Promise<T> {
     const started = Date.now();
     let mayHaveWritten = false;
     for (let attempts = 1; ; attempts++) {
-      if (this.closing.signal.aborted) throw new Error('The EventStoreDB store is closed.');
+      if (this.closing.signal.aborted) throw closedError();
       try {
-        return await attempt();
+        const left = this.retry.giveUpAfterMs - (Date.now() - started);
+        return await answerWithin(attempt, left, this.closing.signal);
       } catch (caught) {
         // Some client paths reject with the raw gRPC error; give every caller the typed one.
         const error = caught instanceof Error ? convertToCommandError(caught) : caught;
@@ -305,19 +308,49 @@ export class EsdbEventStore implements EventStore {
   }
 }
 
-async function drain<E>(read: StreamingRead<E>): Promise<E[]> {
-  const items: E[] = [];
-  for await (const item of read) items.push(item);
-  return items;
+const closedError = () => new Error('The EventStoreDB store is closed.');
+
+/** Reads a stream to its end; `abandoned` cancels it (its call ends, its items are dropped). */
+async function drain<E>(read: StreamingRead<E>, abandoned: AbortSignal): Promise<E[]> {
+  const cancel = () => void read.cancel();
+  abandoned.addEventListener('abort', cancel, { once: true });
+  try {
+    const items: E[] = [];
+    for await (const item of read) items.push(item);
+    return items;
+  } finally {
+    abandoned.removeEventListener('abort', cancel);
+  }
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
+/**
+ * Runs one call, abandoned (NoAnswerError) once it has taken `ms`, or when `closing` aborts: the
+ * client sets no deadline on streamed reads and batch appends, so a server that takes a call and
+ * stalls would hold it, and whoever waits on it, for as long as it stalls.
+ */
+async function answerWithin<T>(
+  call: (abandoned: AbortSignal) => Promise<T>,
+  ms: number,
+  closing?: AbortSignal,
+): Promise<T> {
+  const abandon = new AbortController();
+  const work = call(abandon.signal);
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout();
-      reject(new Error(`no answer within ${ms} ms`));
-    }, ms);
+  let onClose: () => void = () => undefined;
+  const cut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NoAnswerError(ms)), Math.max(1, ms));
+    onClose = () => reject(closedError());
+    closing?.addEventListener('abort', onClose, { once: true });
   });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  try {
+    return await Promise.race([work, cut]);
+  } catch (error) {
+    abandon.abort();
+    // What an abandoned call does later is nobody's business: never an unhandled rejection.
+    work.catch(() => undefined);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    closing?.removeEventListener('abort', onClose);
+  }
 }

@@ -53,6 +53,17 @@ export class EventStoreUnavailableError extends StoreUnavailableError {
   }
 }
 
+/**
+ * A call the server took and did not answer within the time the retry policy had left (the client
+ * sets no deadline on streamed reads or batch appends): transient, and a write may have landed.
+ */
+export class NoAnswerError extends Error {
+  constructor(readonly ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'NoAnswerError';
+  }
+}
+
 /** gRPC's words for a call that never left the client: no channel, refused, no such host. */
 const NEVER_SENT =
   /No connection established|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|Name resolution failed/i;
@@ -63,6 +74,7 @@ const NEVER_SENT =
  * connection, a node that is not the leader, or a failed discovery may not.
  */
 export function mayHaveReachedServer(error: unknown): boolean {
+  if (error instanceof NoAnswerError) return true;
   if (error instanceof Error) error = convertToCommandError(error);
   if (error instanceof TimeoutError || error instanceof CancelledError) return true;
   if (error instanceof UnavailableError) return !NEVER_SENT.test(describe(error));
@@ -71,12 +83,13 @@ export function mayHaveReachedServer(error: unknown): boolean {
 
 /**
  * Errors worth retrying: the server is down or not ready (UNAVAILABLE; the client then opens a new
- * channel), this node is not the leader (the client then connects to the leader it names), the
+ * channel), or took a call and did not answer it in time, this node is not the leader (the client then connects to the leader it names), the
  * server cancelled the call (shutting down), a commit timed out, or cluster discovery found no
  * node. Retrying an append is safe: EventStoreDB treats a re-sent batch with the same event ids
  * and expected revision as already written (idempotent append).
  */
 export function isTransient(error: unknown): boolean {
+  if (error instanceof NoAnswerError) return true;
   if (error instanceof Error) error = convertToCommandError(error);
   return (
     error instanceof UnavailableError ||
