@@ -46,6 +46,15 @@ const MAX_LOGGED = 200;
 export const truncate = (text: string, max = MAX_LOGGED): string =>
   text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
 
+/** graphql-js quotes a refused variable's value back (twice): the caller sees it, the log does not. */
+const REFUSED_VARIABLE = /^Variable "\$[^"]*" got invalid value/;
+
+/** A refusal's message as logged: truncated, and without a refused variable's value (a secret, say). */
+export function loggedRefusal(message: string): string {
+  const variable = REFUSED_VARIABLE.exec(message);
+  return variable ? `${truncate(variable[0], 100)} (the value is not logged)` : truncate(message);
+}
+
 /** Records each HTTP GraphQL request's operation, caller and outcome (graphql-ws has no request). */
 export function graphqlOutcomePlugin(): ApolloServerPlugin<RequestContext> {
   return {
@@ -81,7 +90,7 @@ export function graphqlOutcomePlugin(): ApolloServerPlugin<RequestContext> {
             outcome.outcome = code;
             outcome.refusal = {
               code,
-              message: truncate(first.message),
+              message: loggedRefusal(first.message),
               ...(typeof rule === 'string' ? { rule } : {}),
             };
           }

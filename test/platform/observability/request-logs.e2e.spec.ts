@@ -157,6 +157,28 @@ describe('request ids, trace context and request logs', () => {
     expect(logs.lines.filter((line) => line.level >= 40)).toEqual([]);
   });
 
+  it("a refused variable's value, which graphql-js quotes back to the caller, is not logged", async () => {
+    const secret = 'sk-live-3f9a1c77e2b04d5c';
+    const answer = await request(app.url)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${await app.token(people.ann)}`)
+      .set('x-request-id', 'refused-variable')
+      .send({
+        query:
+          'mutation ($input: RequestResellerRelationshipInput!) { requestResellerRelationship(input: $input) { id } }',
+        variables: { input: { customerTenantId: { token: secret } } },
+      });
+    expect(answer.body.errors[0].message).toContain(secret);
+
+    const line = await logs.request('refused-variable');
+    expect(line.refusal.message).toBe(
+      'Variable "$input" got invalid value (the value is not logged)',
+    );
+    const mentions = logs.lines.filter((logged) => JSON.stringify(logged).includes(secret));
+    expect(mentions).toEqual([]);
+  });
+
   it('a Customers page read from the read-model cache is logged like any page', async () => {
     const token = await app.token(people.ann);
     const page = '{ customers(first: 5) { totalCount } }';
