@@ -1,12 +1,13 @@
 /** Why a store cannot commit now; `UNAVAILABLE`'s `extensions.cause`. */
 export type UnavailableCause =
-  'DISK_FULL' | 'LOCKED' | 'IO_ERROR' | 'CORRUPT' | 'PROJECTION_LAG' | 'UNREACHABLE';
+  'DISK_FULL' | 'LOCKED' | 'IO_ERROR' | 'CORRUPT' | 'FILE_LOST' | 'PROJECTION_LAG' | 'UNREACHABLE';
 
 const MESSAGES: Record<UnavailableCause, string> = {
   DISK_FULL: 'the disk holding the data is full',
   LOCKED: 'another process holds the store locked',
   IO_ERROR: 'the store failed to read or write its file',
   CORRUPT: 'a database file is damaged (an integrity check failed)',
+  FILE_LOST: 'the store file was deleted or replaced while the server ran (it must be restarted)',
   PROJECTION_LAG: 'the read models are too far behind the event store',
   UNREACHABLE: 'the event store server cannot be reached',
 };

@@ -7,13 +7,15 @@ import { PROJECTOR, type Projector } from '../projection-engine/projector';
 import { READ_STORE, type ReadStore } from '../read-store/read-store';
 import { IntegrityChecks } from './integrity-checks';
 import { eventsFile } from '../event-store/event-store.factory';
+import { FileIdentity } from '../faults/file-identity';
 
-export type FaultCheck = 'event_store' | 'read_store' | 'projections' | 'disk' | 'integrity';
+export type FaultCheck =
+  'event_store' | 'read_store' | 'projections' | 'disk' | 'integrity' | 'files';
 
 /** One reason the server cannot do its work now (readiness is false while any is present). */
 export interface Problem {
   check: FaultCheck;
-  /** `DISK_FULL`, `LOCKED`, `IO_ERROR`, `CORRUPT`, `STALLED`, `STOPPED`, `DOWN`. */
+  /** `DISK_FULL`, `LOCKED`, `IO_ERROR`, `CORRUPT`, `FILE_LOST`, `STALLED`, `STOPPED`, `DOWN`. */
   cause: string;
   detail: string;
 }
@@ -28,12 +30,15 @@ export interface FaultReport {
 /**
  * What readiness and `/metrics` tell of the environment: whether the event store and the read
  * store can commit, whether the projections move (the worker's heartbeat), the free disk space,
- * and the last integrity check of each database file.
+ * the last integrity check of each database file, and whether each is still the file opened.
  */
 @Injectable()
 export class FaultMonitor implements OnApplicationShutdown {
   readonly integrity: IntegrityChecks;
   private readonly logger = new Logger('Integrity');
+  /** The read store's and idempotency keys' files (the event store checks its own). */
+  private readonly openFiles: FileIdentity[];
+  private readonly reportedLost = new Set<string>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -42,6 +47,9 @@ export class FaultMonitor implements OnApplicationShutdown {
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {
     const files = [readStore.file, join(settings.DATA_DIR, 'idempotency.db')];
+    this.openFiles = files
+      .filter((file) => file !== ':memory:')
+      .map((file) => new FileIdentity(file));
     if (!settings.EVENTSTORE_URL) files.unshift(eventsFile(settings));
     this.integrity = new IntegrityChecks(files, (error) =>
       this.logger.warn(`integrity check not run: ${error.message}`),
@@ -71,6 +79,7 @@ export class FaultMonitor implements OnApplicationShutdown {
     if (readFault) {
       problems.push({ check: 'read_store', cause: readFault.cause, detail: readFault.detail });
     }
+    problems.push(...this.lostFiles());
     const projectorFault = this.engine.fault();
     if (projectorFault) problems.push({ check: 'projections', ...projectorFault });
     const diskFreeBytes = this.diskFreeBytes();
@@ -96,6 +105,22 @@ export class FaultMonitor implements OnApplicationShutdown {
       });
     }
     return { eventStore, problems, diskFreeBytes };
+  }
+
+  /**
+   * Files deleted or replaced under the server: it goes on writing where no restart finds it (the
+   * read models are rebuilt from the events then; idempotency keys are lost). Logged once.
+   */
+  private lostFiles(): Problem[] {
+    return this.openFiles.flatMap((file) => {
+      const lost = file.lost();
+      if (!lost) return [];
+      if (!this.reportedLost.has(file.path)) {
+        this.reportedLost.add(file.path);
+        this.logger.error(`${lost}: restart the server to open it again`);
+      }
+      return [{ check: 'files' as const, cause: 'FILE_LOST', detail: lost }];
+    });
   }
 
   private diskFreeBytes(): number | undefined {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { dirname, resolve } from 'node:path';
 import { FaultState } from '../../faults/fault-state';
+import { FileIdentity } from '../../faults/file-identity';
 import {
   asUnavailable,
   faultCauseOf,
@@ -114,6 +115,8 @@ export class SqliteEventStore implements EventStore {
   private readonly probe: Database.Statement<[number]>;
   /** The last environment fault an append or probe met, until one succeeds again. */
   readonly faults = new FaultState();
+  /** The file opened: appends to one deleted or replaced under the server would be lost. */
+  private readonly file: FileIdentity | undefined;
 
   constructor(filePath: string, options: SqliteEventStoreOptions = {}) {
     if (filePath !== ':memory:' && filePath !== '') {
@@ -121,6 +124,7 @@ export class SqliteEventStore implements EventStore {
       ensurePrivateFile(filePath);
     }
     this.db = new Database(filePath);
+    this.file = filePath === ':memory:' || filePath === '' ? undefined : new FileIdentity(filePath);
     this.db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
@@ -205,6 +209,13 @@ export class SqliteEventStore implements EventStore {
     let appends = this.pending;
     this.pending = [];
     if (appends.length === 0) return;
+    const lost = this.file?.lost();
+    if (lost) {
+      // The caller is not told where the file is; the probes are.
+      this.faults.noteFailure(new StoreUnavailableError('FILE_LOST', lost));
+      appends.forEach((append) => append.reject(new StoreUnavailableError('FILE_LOST')));
+      return;
+    }
     try {
       // IMMEDIATE takes the write lock before any revision is read, so no other connection
       // (in this process or another) can append between a check and its insert.
@@ -277,6 +288,8 @@ export class SqliteEventStore implements EventStore {
   health(): Promise<EventStoreHealth> {
     if (!this.db.open) return Promise.resolve({ kind: 'sqlite', status: 'DOWN', detail: 'closed' });
     try {
+      const lost = this.file?.lost();
+      if (lost) throw new StoreUnavailableError('FILE_LOST', lost);
       this.db.prepare('SELECT 1').get();
       if (this.faults.current) this.db.transaction(() => this.probe.run(Date.now())).immediate();
       else this.db.transaction(() => undefined).immediate();

@@ -1,0 +1,71 @@
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { removeDataDir } from '../support/app';
+import { eventually } from './support/eventually';
+import { FaultServer, isUnavailable } from './support/fault-server';
+
+/**
+ * SQLite writes on into a file deleted (or moved away) under it, where no restart finds it: the
+ * server must notice, refuse what would be lost, and say so where operators look.
+ */
+describe('faults: a database file deleted or replaced while the server runs', () => {
+  let dataDir: string;
+  let server: FaultServer;
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-deleted-'));
+    server = new FaultServer(dataDir);
+    await eventually(async () => (await server.ready()).status === 200, 30_000, 'readiness');
+    expect((await server.invite()).id).toBeDefined();
+  }, 40_000);
+
+  afterEach(async () => {
+    await server.stop('SIGKILL');
+    removeDataDir(dataDir);
+  });
+
+  it('events.db: writes are refused UNAVAILABLE (FILE_LOST), recording nothing, and the server is not ready', async () => {
+    renameSync(join(dataDir, 'events.db'), join(dataDir, 'events.db.moved-away'));
+
+    const { refusal } = await server.invite();
+    expect(isUnavailable(refusal, 'FILE_LOST')).toBe(true);
+    const notReady = await server.ready();
+    expect(notReady.status).toBe(503);
+    expect(notReady.body.problems).toContainEqual(
+      expect.objectContaining({
+        check: 'event_store',
+        cause: 'FILE_LOST',
+        detail: expect.stringContaining('events.db was deleted'),
+      }),
+    );
+    expect(server.alive).toBe(true);
+  }, 30_000);
+
+  it('read-models.db: the server is not ready (files, FILE_LOST naming it), logs it once at error, and a restart rebuilds it', async () => {
+    rmSync(join(dataDir, 'read-models.db'));
+
+    const notReady = await server.ready();
+    expect(notReady.status).toBe(503);
+    expect(notReady.body.problems).toContainEqual({
+      check: 'files',
+      cause: 'FILE_LOST',
+      detail: `${join(dataDir, 'read-models.db')} was deleted while the server had it open`,
+    });
+    expect(await server.metrics()).toMatch(
+      /partner_ledger_fault\{check="files",cause="FILE_LOST"\} 1/,
+    );
+    await server.ready();
+    const logged = server.process
+      .stdout()
+      .split('\n')
+      .filter((line) => line.includes('read-models.db was deleted'));
+    expect(logged).toHaveLength(1);
+    expect(JSON.parse(logged[0])).toMatchObject({ level: 50 });
+
+    await server.stop('SIGTERM');
+    server = new FaultServer(dataDir);
+    await eventually(async () => (await server.ready()).status === 200, 30_000, 'readiness');
+    expect(await server.invitationIds()).toHaveLength(1);
+  }, 60_000);
+});
