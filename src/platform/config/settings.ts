@@ -6,23 +6,39 @@ const optionalText = z
   .transform((value) => value || undefined)
   .optional();
 
-const limit = (safeDefault: number) => z.coerce.number().int().positive().default(safeDefault);
+/**
+ * A number written in decimal digits, then checked by `schema`: `z.coerce.number()` alone would
+ * also take `1e3`, `0x10` or `0b1` and read them as numbers nobody wrote.
+ */
+const decimal = (schema: z.ZodNumber) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?[0-9]+(\.[0-9]+)?$/, 'expected a number in decimal digits (not 1e3, 0x10 or 1_000)')
+    .transform(Number)
+    .pipe(schema);
+
+const limit = (safeDefault: number) => decimal(z.number().int().positive()).default(safeDefault);
 
 /** The longest delay a Node.js timer keeps; past it setTimeout waits 1 ms instead. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A duration the server waits with a timer: at most MAX_TIMER_MS (about 24.8 days). */
 const milliseconds = (least: 0 | 1, safeDefault: number) =>
-  z.coerce
-    .number()
-    .int()
-    .min(least)
-    .max(MAX_TIMER_MS, `at most ${MAX_TIMER_MS} (about 24.8 days), the longest timer Node.js keeps`)
-    .default(safeDefault);
+  decimal(
+    z
+      .number()
+      .int()
+      .min(least)
+      .max(
+        MAX_TIMER_MS,
+        `at most ${MAX_TIMER_MS} (about 24.8 days), the longest timer Node.js keeps`,
+      ),
+  ).default(safeDefault);
 
 const settingsSchema = z
   .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: decimal(z.number().int().min(0).max(65535)).default(3000),
     HOST: z.string().default('0.0.0.0'),
     DATA_DIR: z.string().min(1).default('./data'),
     EVENTSTORE_URL: optionalText,
@@ -34,42 +50,41 @@ const settingsSchema = z
     AUTH_JWKS_URL: optionalText.pipe(z.url().optional()),
     AUTH_ISSUER: optionalText,
     AUTH_AUDIENCE: optionalText,
-    INVITATION_TTL_DAYS: z.coerce.number().positive().max(3650).default(90),
+    INVITATION_TTL_DAYS: decimal(z.number().positive().max(3650)).default(90),
     INVITATION_BASE_URL: z
       .url()
       .default('https://admin.microsoft.com/Adminportal/Home#/BillingAccounts/partner-invitation'),
     AUTOPILOT_POLICY: z.enum(['current', 'dap-required']).default('current'),
-    GDAP_SCHEDULER_MAX_SLEEP_MS: z.coerce.number().int().positive().max(86_400_000).default(60_000),
+    GDAP_SCHEDULER_MAX_SLEEP_MS: decimal(z.number().int().positive().max(86_400_000)).default(
+      60_000,
+    ),
     PROJECTION_THREAD: z.enum(['worker', 'main']).default('worker'),
     PROJECTION_PARALLEL_REPLAY: z.enum(['on', 'off']).default('on'),
-    PROJECTION_PARALLEL_REPLAY_MIN_EVENTS: z.coerce.number().int().nonnegative().default(100_000),
-    PROJECTION_BATCH_SIZE: z.coerce.number().int().positive().max(100_000).default(5000),
+    PROJECTION_PARALLEL_REPLAY_MIN_EVENTS: decimal(z.number().int().nonnegative()).default(100_000),
+    PROJECTION_BATCH_SIZE: decimal(z.number().int().positive().max(100_000)).default(5000),
     READ_MODELS_CHECK: z.enum(['quick', 'off']).default('quick'),
     READ_YOUR_WRITES_TIMEOUT_MS: milliseconds(1, 5000),
-    POLICY_LEASE_TTL_MS: z.coerce.number().int().min(300).max(600_000).default(15_000),
+    POLICY_LEASE_TTL_MS: decimal(z.number().int().min(300).max(600_000)).default(15_000),
     NOT_READY_WAIT_MS: milliseconds(0, 10_000),
     STORE_LOCK_WAIT_MS: milliseconds(0, 2000),
-    DISK_FREE_MIN_BYTES: z.coerce
-      .number()
-      .int()
-      .nonnegative()
-      .default(64 * 1024 * 1024),
+    DISK_FREE_MIN_BYTES: decimal(z.number().int().nonnegative()).default(64 * 1024 * 1024),
     INTEGRITY_CHECK_INTERVAL_MS: milliseconds(0, 3_600_000),
     WORKER_HEARTBEAT_TIMEOUT_MS: milliseconds(1, 10_000),
-    PROJECTION_BUILD_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+    PROJECTION_BUILD_LEASE_MS: decimal(z.number().int().min(100).max(600_000)).default(15_000),
     // Positions are events on SQLite, bytes of the log on EventStoreDB: the default follows the store.
-    PROJECTION_MAX_LAG: z.coerce.number().int().nonnegative().optional(),
+    PROJECTION_MAX_LAG: decimal(z.number().int().nonnegative()).optional(),
     SHUTDOWN_TIMEOUT_MS: milliseconds(1, 10_000),
     GRAPHQL_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
-    IDEMPOTENCY_KEY_TTL_HOURS: z.coerce
-      .number()
-      .positive()
-      .max(24 * 30)
-      .default(24),
+    IDEMPOTENCY_KEY_TTL_HOURS: decimal(
+      z
+        .number()
+        .positive()
+        .max(24 * 30),
+    ).default(24),
     AUDIT_SEAL_KEY: optionalText.pipe(
       z.string().min(32, 'AUDIT_SEAL_KEY must be at least 32 characters').optional(),
     ),
-    AUDIT_SEAL_EVERY_EVENTS: z.coerce.number().int().positive().default(1000),
+    AUDIT_SEAL_EVERY_EVENTS: decimal(z.number().int().positive()).default(1000),
     AUDIT_SEAL_INTERVAL_MS: milliseconds(1, 60_000),
     GRAPHQL_INTROSPECTION: z.enum(['signed-in', 'anyone']).default('signed-in'),
     GRAPHQL_MAX_DEPTH: limit(10),
@@ -85,8 +100,8 @@ const settingsSchema = z
     GRAPHQL_WS_MAX_SUBSCRIPTIONS: limit(20),
     GRAPHQL_WS_MAX_SOCKETS_PER_CALLER: limit(10),
     GRAPHQL_WS_MAX_SUBSCRIBE_BYTES: limit(64 * 1024),
-    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
-    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+    RATE_LIMIT_PER_MINUTE: decimal(z.number().int().min(0)).default(600),
+    TRUST_PROXY: decimal(z.number().int().min(0).max(10)).default(0),
     HTTP_HEADERS_TIMEOUT_MS: milliseconds(1, 10_000),
     HTTP_REQUEST_TIMEOUT_MS: milliseconds(1, 30_000),
     HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds(1, 5_000),
