@@ -23,12 +23,30 @@ function notWritable(error: unknown): { path: string; code: string } | undefined
     : undefined;
 }
 
+/** The address a listen found taken (`host:port`), from the error node raises. */
+function addressInUse(error: unknown): string | undefined {
+  const { code, address, port } = (error ?? {}) as {
+    code?: unknown;
+    address?: unknown;
+    port?: unknown;
+  };
+  if (code !== 'EADDRINUSE') return undefined;
+  return typeof port === 'number'
+    ? `${typeof address === 'string' ? address : ''}:${port}`
+    : 'the address';
+}
+
 /**
  * What a command or a server start that failed prints: its error, except that a damaged database
  * file says what mends it, where the store's own message (written for a GraphQL client's write)
- * says "try again later", and a file it may not write says that DATA_DIR must be writable.
+ * says "try again later", a file it may not write says that DATA_DIR must be writable, and a
+ * port taken names it and the setting that moves it.
  */
 export function failureMessage(error: unknown): string {
+  const taken = addressInUse(error);
+  if (taken) {
+    return `${taken} is already in use (EADDRINUSE): another process listens there, perhaps another partner-ledger. Stop it, or set PORT (and HOST) to a free one`;
+  }
   const refused = notWritable(error);
   if (refused) {
     return `${refused.path} cannot be written (${refused.code}): DATA_DIR must be writable by this user, even for commands that only read (SQLite keeps its lock and log files beside each database). Copy a read-only DATA_DIR (a mounted backup) somewhere writable first`;

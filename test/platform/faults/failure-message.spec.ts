@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:net';
+import { once } from 'node:events';
 import { failureMessage } from '../../../src/platform/faults/failure-message';
 import { StoreUnavailableError } from '../../../src/platform/faults/store-unavailable';
 import { GaveUpError } from '../../../src/platform/projection-engine/step-retries';
@@ -32,5 +34,23 @@ describe('what a failed command or server start prints', () => {
   it('any other error is printed as it is', () => {
     expect(failureMessage(new Error('Unknown projection "x"'))).toBe('Unknown projection "x"');
     expect(failureMessage(fsError('ENOENT', 'open', '/srv/data/x'))).toContain('ENOENT');
+  });
+
+  it('a port already taken names the address and the settings that move it', async () => {
+    const holder = createServer();
+    const second: Server = createServer();
+    holder.listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const { port } = holder.address() as { port: number };
+    try {
+      second.listen(port, '127.0.0.1');
+      const [error] = (await once(second, 'error')) as [Error];
+      const message = failureMessage(error);
+      expect(message).toContain(`127.0.0.1:${port} is already in use (EADDRINUSE)`);
+      expect(message).toContain('set PORT (and HOST) to a free one');
+    } finally {
+      second.close();
+      holder.close();
+    }
   });
 });
