@@ -19,7 +19,10 @@ async function withEngine<T>(
   const store = createEventStore(settings);
   const readStore = openCheckedReadStore(
     settings,
-    (line) => console.error(`partner-ledger: ${line}`),
+    {
+      error: (line) => console.error(`partner-ledger: ${line}`),
+      warn: (line) => console.error(`partner-ledger: ${line}`),
+    },
     undefined,
     replays
       ? undefined

@@ -107,11 +107,7 @@ export class PlatformModule {
       {
         provide: READ_STORE,
         useFactory: () =>
-          openCheckedReadStore(
-            settings,
-            (line) => new Logger('ReadStore').error(line),
-            REQUEST_THREAD_BUSY_MS,
-          ),
+          openCheckedReadStore(settings, new Logger('ReadStore'), REQUEST_THREAD_BUSY_MS),
       },
       {
         provide: PROJECTOR,

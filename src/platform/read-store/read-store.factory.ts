@@ -19,7 +19,8 @@ export const createReadStore = (settings: Settings, busyWaitMs?: number): ReadSt
  */
 export function openCheckedReadStore(
   settings: Settings,
-  log: (line: string) => void,
+  /** `error`: a file set aside (damaged, or ahead of the events); `warn`: leftovers cleared. */
+  log: { error: (line: string) => void; warn: (line: string) => void },
   busyWaitMs?: number,
   /** What happens to a file set aside, as the log line tells it. */
   then = 'rebuilding the read models from the events',
@@ -34,11 +35,11 @@ export function openCheckedReadStore(
       if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
     }
     const why = corrupt ? `failed its integrity check (${corrupt})` : ahead;
-    log(`read models file ${resolve(file)} ${why}; set aside as ${aside}, ${then}`);
+    log.error(`read models file ${resolve(file)} ${why}; set aside as ${aside}, ${then}`);
   }
   const stale = discardStaleReplays(file);
   if (stale.length > 0)
-    log(`discarded ${stale.join(', ')}: left by a parallel replay that did not finish`);
+    log.warn(`discarded ${stale.join(', ')}: left by a parallel replay that did not finish`);
   return createReadStore(settings, busyWaitMs);
 }
 

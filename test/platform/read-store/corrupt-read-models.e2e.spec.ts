@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   dataDirWithAcceptedInvitation,
@@ -64,5 +65,21 @@ describe('read models the server cannot trust at start', () => {
     const again = await app.gql(ann, INVITE);
     expect(again.errors).toBeUndefined();
     expect((await app.gql(ann, INVITATIONS)).data.invitationsConnection.totalCount).toBe(2);
+  });
+
+  it("a parallel replay's file left by a process that died is removed at start with a warning, not an error: nothing is wrong now", async () => {
+    const { dataDir } = await dataDirWithAcceptedInvitation();
+    const gone = spawnSync(process.execPath, ['-e', '']).pid; // a process that has exited
+    const leftover = join(dataDir, `read-models.db.replay-${gone}-1-0`);
+    writeFileSync(leftover, 'half a replay');
+
+    const logs = new LogLines();
+    app = await startApp({ dataDir, env: { LOG_LEVEL: 'info' }, logDestination: logs });
+    expect(existsSync(leftover)).toBe(false);
+    const discarded = logs.lines.filter((line) =>
+      String(line.msg).includes(`read-models.db.replay-${gone}-1-0`),
+    );
+    expect(discarded).toEqual([expect.objectContaining({ level: 40 })]);
+    expect(logs.lines.filter((line) => line.level >= 50)).toEqual([]);
   });
 });
