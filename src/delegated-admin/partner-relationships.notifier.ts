@@ -24,6 +24,18 @@ const ROW_CHANGING = new Set<string>([
   'DelegatedAdminRemoved',
 ] satisfies EventType[]);
 
+/**
+ * Azure subscription changes of a pair: its Customers page row shows the subscriptions and what
+ * the partner's users may use (R16, R17); the customer's Partner relationships page shows neither.
+ */
+const SUBSCRIPTION_ROW_CHANGING = new Set<string>([
+  'AzureSubscriptionProvisioned',
+  'AzureSubscriptionProvisioningVoided',
+  'AzureSubscriptionCancelled',
+  'SubscriptionRoleAssigned',
+  'SubscriptionRoleAssignmentRemoved',
+] satisfies EventType[]);
+
 /** GDAP changes that can put a partner on the customer's page or take it off (R15, R67). */
 const GDAP_ROW_CHANGING = new Set<string>([
   'DelegatedAdminRelationshipApproved',
@@ -74,13 +86,22 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
   private publish(events: readonly RecordedEvent[]): void {
     const changes = events.flatMap((event) => {
       const gdapChange = GDAP_ROW_CHANGING.has(event.type);
-      if (!gdapChange && !ROW_CHANGING.has(event.type)) return [];
+      const subscriptionChange = SUBSCRIPTION_ROW_CHANGING.has(event.type);
+      if (!gdapChange && !subscriptionChange && !ROW_CHANGING.has(event.type)) return [];
       // Skips (and counts) an event it cannot read, bad data included: a live update never throws.
       const current = domainEventOf(event);
       if (!current) return [];
       const { partnerTenantId, customerTenantId } = pairOf(current);
       if (!partnerTenantId || !customerTenantId) return [];
-      return [{ partnerTenantId, customerTenantId, gdapChange, ended: endedBy(current) }];
+      return [
+        {
+          partnerTenantId,
+          customerTenantId,
+          gdapChange,
+          subscriptionChange,
+          ended: endedBy(current),
+        },
+      ];
     });
     // A revocation ends a partner's relationships in one append: it left the page once, as the
     // page last showed it (since its earliest relationship then in force).
@@ -91,9 +112,14 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
       endedInBatch.set(key, [...(endedInBatch.get(key) ?? []), ended]);
     }
     const leftPage = new Set<string>();
-    for (const { partnerTenantId, customerTenantId, gdapChange, ended } of changes) {
+    // One push per Customers page row and batch: the row is read as it is now, after all of them.
+    const customersRows = new Map<string, RelationshipRow>();
+    for (const change of changes) {
+      const { partnerTenantId, customerTenantId, gdapChange, subscriptionChange, ended } = change;
       const key = `${partnerTenantId} ${customerTenantId}`;
       const row = this.customers.pair(partnerTenantId, customerTenantId);
+      if (row && !gdapChange) customersRows.set(key, row);
+      if (subscriptionChange) continue;
       const changed = this.pageRowOf(
         partnerTenantId,
         customerTenantId,
@@ -105,9 +131,9 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
         if (left) leftPage.add(key);
         void this.pubSub.publish(topic(customerTenantId), { partnerRelationshipsChanged: changed });
       }
-      if (row && !gdapChange) {
-        void this.pubSub.publish(partnerTopic(partnerTenantId), { customersChanged: row });
-      }
+    }
+    for (const row of customersRows.values()) {
+      void this.pubSub.publish(partnerTopic(row.partner_tenant_id), { customersChanged: row });
     }
   }
 

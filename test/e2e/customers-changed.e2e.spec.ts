@@ -7,12 +7,13 @@ const REQUEST = `mutation { requestResellerRelationship(input: { includeDelegate
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
 const REMOVE = `mutation { removeDelegatedAdminPrivileges(partnerTenantId: "contoso-partners", confirm: true) { since } }`;
 const FEED = `subscription { customersChanged { tenantId delegatedAdmin { status } services { name usable } } }`;
+const AZURE_FEED = `subscription { customersChanged { tenantId azureSubscriptions { displayName } services { name usable } } }`;
 
 describe('customersChanged: the partner’s live Customers page (R16, R17)', () => {
   let app: TestApp;
   const clients: Client[] = [];
 
-  function subscribe(token: string) {
+  function subscribe(token: string, query = FEED) {
     const client = createClient({
       url: `${app.url.replace('http', 'ws')}/graphql`,
       webSocketImpl: WebSocket,
@@ -22,7 +23,7 @@ describe('customersChanged: the partner’s live Customers page (R16, R17)', () 
     const received: unknown[] = [];
     const errors: unknown[] = [];
     client.subscribe(
-      { query: FEED },
+      { query },
       {
         next: (value) => (value.errors ? errors.push(...value.errors) : received.push(value.data)),
         error: (error) => errors.push(error),
@@ -76,6 +77,32 @@ describe('customersChanged: the partner’s live Customers page (R16, R17)', () 
     });
     expect(otto.received).toEqual([]);
     expect([ann.errors, sam.errors, otto.errors]).toEqual([[], [], []]);
+  });
+
+  it('R16, R17: an Azure subscription provisioned for a customer is pushed once, with the subscription and Azure usable, to the partner that provisioned it', async () => {
+    const feed = subscribe(await app.token(people.ann), AZURE_FEED);
+    const otto = subscribe(await app.token(people.otto), AZURE_FEED);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const provisioned = await app.gql(
+      await app.token(people.ann),
+      'mutation { provisionAzureSubscription(input: { customerTenantId: "fabrikam", displayName: "Prod" }) { id } }',
+    );
+    expect(provisioned.errors).toBeUndefined();
+    await until(() => feed.received.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The provisioning and its role assignments are one batch: one push, as the row is after them.
+    expect(feed.received).toEqual([
+      {
+        customersChanged: {
+          tenantId: 'fabrikam',
+          azureSubscriptions: [{ displayName: 'Prod' }],
+          services: expect.arrayContaining([{ name: 'Azure', usable: true }]),
+        },
+      },
+    ]);
+    expect(otto.received).toEqual([]);
+    expect([feed.errors, otto.errors]).toEqual([[], []]);
   });
 
   it('R16: a partner user holding no partner role is refused, for the feed and the page', async () => {
