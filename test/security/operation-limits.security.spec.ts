@@ -27,6 +27,16 @@ const OVER_THE_LIMIT: { name: string; limit: string; query: string }[] = [
     query: `{ ${Array.from({ length: 4 }, (_, i) => `a${i}: me { userId }`).join(' ')} }`,
   },
   {
+    name: 'aliases of __typename, which graphql-armor counts as none by default',
+    limit: 'GRAPHQL_MAX_ALIASES',
+    query: `{ ${Array.from({ length: 4 }, (_, i) => `t${i}: __typename`).join(' ')} }`,
+  },
+  {
+    name: 'a field aliased as __typename among as many aliases as allowed',
+    limit: 'GRAPHQL_MAX_ALIASES',
+    query: `{ __typename: me { userId } ${Array.from({ length: 3 }, (_, i) => `a${i}: me { userId }`).join(' ')} }`,
+  },
+  {
     name: 'aliased mutations, each of which would append',
     limit: 'GRAPHQL_MAX_ALIASES',
     query: `mutation { ${Array.from({ length: 10 }, (_, i) => `m${i}: ${REQUEST}`).join(' ')} }`,

@@ -52,6 +52,7 @@ const DEFAULT_PAGE_SIZE = 50;
 /** armor's rules report "… found N."; the same refusal is reported with our code and setting. */
 type ArmorRule = (options: {
   n: number;
+  allowList?: string[];
   propagateOnRejection: boolean;
   onReject: ((context: ValidationContext | null, error: GraphQLError) => void)[];
 }) => ValidationRule;
@@ -61,9 +62,11 @@ function armorRule(
   setting: keyof LimitSettings,
   what: string,
   max: number,
+  options: { allowList?: string[] } = {},
 ): ValidationRule {
   return rule({
     n: max,
+    ...options,
     propagateOnRejection: false,
     onReject: [
       (context: ValidationContext | null, error: GraphQLError) => {
@@ -88,6 +91,8 @@ export function operationLimitRules(settings: LimitSettings): ValidationRule[] {
       'GRAPHQL_MAX_ALIASES',
       'uses this many aliases:',
       settings.GRAPHQL_MAX_ALIASES,
+      // armor lets `__typename` through by default, as an alias too: `__typename: customers`.
+      { allowList: [] },
     ),
     armorRule(
       maxDirectivesRule,
