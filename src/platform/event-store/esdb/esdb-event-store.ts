@@ -57,6 +57,9 @@ export interface EsdbEventStoreOptions {
   logger?: EsdbLogger;
 }
 
+/** The least time an attempt is given before it is abandoned, however little the policy has left. */
+const MIN_ATTEMPT_MS = 1_000;
+
 /** How many `$all` records headPosition() reads per round trip while it skips system events. */
 const HEAD_SCAN = 100;
 
@@ -282,7 +285,9 @@ export class EsdbEventStore implements EventStore {
     for (let attempts = 1; ; attempts++) {
       if (this.closing.signal.aborted) throw closedError();
       try {
-        const left = this.retry.giveUpAfterMs - (Date.now() - started);
+        // At least a second each: a call refused before it connected fails well within it and
+        // says so (recorded false), where one cut short could only say "unknown".
+        const left = Math.max(MIN_ATTEMPT_MS, this.retry.giveUpAfterMs - (Date.now() - started));
         return await answerWithin(attempt, left, this.closing.signal);
       } catch (caught) {
         // Some client paths reject with the raw gRPC error; give every caller the typed one.
