@@ -5,6 +5,7 @@ import { createApp } from './bootstrap';
 import { loadSettings } from './platform/config/settings';
 import { describeEventStore } from './platform/event-store/event-store.factory';
 import { describeReadStore } from './platform/read-store/read-store.factory';
+import { lockDataDir } from './platform/server/data-dir-lock';
 
 /** Serves GraphQL and the probes on PORT with the configured store. */
 export async function serve(): Promise<INestApplication> {
@@ -16,6 +17,8 @@ export async function serve(): Promise<INestApplication> {
       `unhandled rejection (kept running): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`,
     );
   });
+  // Held until the process ends (referenced here, so never collected and closed before).
+  process.once('exit', lockDataDir(settings.DATA_DIR));
   const app = await createApp({ settings });
   await app.listen(settings.PORT, settings.HOST);
   const server = app.getHttpServer() as Server;
