@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeDataDir } from '../support/app';
 import { eventually } from './support/eventually';
-import { FaultServer, isUnavailable } from './support/fault-server';
+import { type Answer, FaultServer, INVITE, isUnavailable } from './support/fault-server';
 
 /**
  * SQLite writes on into a file deleted (or moved away) under it, where no restart finds it: the
@@ -40,6 +40,27 @@ describe('faults: a database file deleted or replaced while the server runs', ()
       }),
     );
     expect(server.alive).toBe(true);
+  }, 30_000);
+
+  it('idempotency.db: a mutation with an Idempotency-Key is refused UNAVAILABLE (FILE_LOST), recording nothing: its key would be forgotten at the next start; one without is taken', async () => {
+    rmSync(join(dataDir, 'idempotency.db'));
+    const keyed = await fetch(`${await server.url()}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await server.token('ann')}`,
+        'idempotency-key': 'invite-after-the-file-went',
+      },
+      body: JSON.stringify({ query: INVITE }),
+    });
+    const answer = (await keyed.json()) as Answer['body'];
+    expect(keyed.status).toBe(503);
+    expect(isUnavailable(answer.errors?.[0]?.extensions, 'FILE_LOST')).toBe(true);
+    expect(await server.invitationIds()).toHaveLength(1);
+    expect((await server.invite()).id).toBeDefined();
+    expect((await server.ready()).body.problems).toContainEqual(
+      expect.objectContaining({ check: 'files', cause: 'FILE_LOST' }),
+    );
   }, 30_000);
 
   it('read-models.db: the server is not ready (files, FILE_LOST naming it), logs it once at error, and a restart rebuilds it', async () => {

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { ensurePrivateDir, ensurePrivateFile } from '../../security/private-files';
+import { FileIdentity } from '../../faults/file-identity';
+import { StoreUnavailableError } from '../../faults/store-unavailable';
 import type { FormattedExecutionResult } from 'graphql';
 
 /** What a caller's key finds: a fresh claim, the first answer, or why it cannot be used. */
@@ -28,6 +30,8 @@ const SWEEP_EVERY_MS = 60_000;
  */
 export class IdempotencyKeys {
   private readonly db: Database.Database;
+  /** A key claimed in a file deleted under the server would be forgotten at the next start. */
+  private readonly file: FileIdentity;
   private readonly startedAt: number;
   private sweptAt = 0;
 
@@ -39,6 +43,7 @@ export class IdempotencyKeys {
     ensurePrivateDir(dirname(file));
     ensurePrivateFile(file); // SQLite gives its -wal and -shm files the same mode
     this.db = new Database(file);
+    this.file = new FileIdentity(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 2000');
     this.db.exec(`CREATE TABLE IF NOT EXISTS idempotency_keys (
@@ -56,6 +61,7 @@ export class IdempotencyKeys {
 
   /** Claims `key` for this request, or says what it was used for before. */
   claim(caller: string, key: string, fingerprint: string, correlationId: string): Claim {
+    if (this.file.lost()) throw new StoreUnavailableError('FILE_LOST');
     const now = this.now();
     this.sweep(now);
     const claimed = this.db

@@ -9,16 +9,18 @@ import {
 import { recordedPosition } from '../../consistency/consistency-token';
 import { canonicalJson } from '../../domain/canonical-json';
 import type { RequestContext } from '../request-context';
-import type { IdempotencyKeys } from './idempotency-keys';
+import { asUnavailable, StoreUnavailableError } from '../../faults/store-unavailable';
+import type { Claim, IdempotencyKeys } from './idempotency-keys';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * Thrown before execution, where Apollo answers 500 unless the error names its HTTP status: these
- * are the caller's mistakes (400) or a key in use (409), refusals like any other.
+ * are the caller's mistakes (400), a key in use (409) or a key store that cannot keep it (503),
+ * refusals like any other.
  */
-const HTTP_STATUS = { INVALID_INPUT: 400, CONFLICT: 409 } as const;
+const HTTP_STATUS = { INVALID_INPUT: 400, CONFLICT: 409, UNAVAILABLE: 503 } as const;
 
 const refuse = (
   code: keyof typeof HTTP_STATUS,
@@ -43,6 +45,20 @@ function recordedSomething(result: FormattedExecutionResult): boolean {
     extensions?.recorded === true || extensions?.recorded === null;
   if (result.errors.some(recorded)) return true;
   return Object.values(result.data ?? {}).some((value) => value !== null);
+}
+
+/** A key store that cannot keep a key now (its file lost, locked, the disk full) refuses the request: nothing was run. */
+function claimOrRefuse(claim: () => Claim): Claim {
+  try {
+    return claim();
+  } catch (error) {
+    const unavailable = asUnavailable(error);
+    if (!(unavailable instanceof StoreUnavailableError)) throw error;
+    throw refuse('UNAVAILABLE', unavailable.publicMessage, {
+      cause: unavailable.fault,
+      recorded: false,
+    });
+  }
 }
 
 /**
@@ -76,7 +92,9 @@ export function idempotencyPlugin(keys: IdempotencyKeys): ApolloServerPlugin<Req
               canonicalJson([source, request.operationName ?? null, request.variables ?? {}]),
             )
             .digest('hex');
-          const claim = keys.claim(caller, key, fingerprint, contextValue.correlationId);
+          const claim = claimOrRefuse(() =>
+            keys.claim(caller, key, fingerprint, contextValue.correlationId),
+          );
           switch (claim.kind) {
             case 'claimed':
               claimed = { caller };
