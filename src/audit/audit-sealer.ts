@@ -257,11 +257,13 @@ export class AuditSealer {
     if (this.timer && this.timerAt <= at) return;
     clearTimeout(this.timer);
     this.timerAt = at;
+    // A millisecond may have passed since `at` was worked out: never a negative delay (a warning).
+    const delay = Math.max(0, at - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Infinity;
       void this.tick();
-    }, at - Date.now());
+    }, delay);
     this.timer.unref();
   }
 
