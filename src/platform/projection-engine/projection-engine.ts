@@ -68,6 +68,8 @@ export class ProjectionEngine implements Projector {
   private readonly byName: Map<string, Projection>;
   /** Whether it follows the store (start): builds then run in the background. */
   private following = false;
+  /** What a step was doing when it failed, as its retry warning tells it (which store, which file). */
+  private stage = 'reading events';
   private pumping?: Promise<void>;
   private pumpAgain = false;
   private stopped = false;
@@ -457,7 +459,7 @@ export class ProjectionEngine implements Projector {
       const delay = this.retries.failed(error);
       if (delay === undefined) throw new GaveUpError('reading and applying events', error);
       const reason = error instanceof Error ? error.message : String(error);
-      this.options.onError?.(new Error(`reading events failed, retrying: ${reason}`));
+      this.options.onError?.(new Error(`${this.stage} failed, retrying: ${reason}`));
       await new Promise((resolve) => setTimeout(resolve, delay));
       return true;
     }
@@ -492,12 +494,14 @@ export class ProjectionEngine implements Projector {
     // the data none of them reads is not even read (Projection.everyEventReads).
     const projections = working.map((row) => this.definitionOf(row));
     const { deferContent, dataOfTypes } = pageReading(projections, this.appliedListeners.size > 0);
+    this.stage = 'reading events';
     const page = await this.store.readAll({
       after,
       maxCount: this.batchSize,
       deferContent,
       dataOfTypes,
     });
+    this.stage = `applying events to ${this.readStore.file}`;
     if (page.length === 0) return this.caughtUp(after, working, all);
     const last = page[page.length - 1].position;
     const { visible, rows } = inSpanSync(

@@ -237,6 +237,36 @@ describe('projection engine on real SQLite files', () => {
     expect(reads.get('SELECT COUNT(*) AS n FROM customers')).toEqual({ n: 30 });
   });
 
+  it('a batch the read store cannot commit is reported naming its file, not as a failed read, and retried', async () => {
+    const reads = readStore('full.db');
+    // The commit of the first page read fails, as on a full disk.
+    let failNextCommit = false;
+    let pagesRead = 0;
+    const reading: EventStore = Object.create(store) as EventStore;
+    reading.readAll = async (options) => {
+      const page = await store.readAll(options);
+      if (page.length > 0 && pagesRead++ === 0) failNextCommit = true;
+      return page;
+    };
+    const commit = reads.transaction.bind(reads);
+    jest.spyOn(reads, 'transaction').mockImplementation((work) => {
+      if (failNextCommit) {
+        failNextCommit = false;
+        throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      }
+      return commit(work);
+    });
+    const errors: string[] = [];
+    const engine = new ProjectionEngine(reading, reads, PROJECTIONS, {
+      onError: (error) => errors.push(error.message),
+    });
+    await engine.catchUp();
+    expect(errors).toEqual([
+      `applying events to ${reads.file} failed, retrying: database or disk is full`,
+    ]);
+    expect(reads.get('SELECT COUNT(*) AS n FROM customers')).toEqual({ n: 30 });
+  });
+
   it('waitFor resolves once a new event is visible in every read model', async () => {
     const reads = readStore('wait.db');
     const engine = new ProjectionEngine(store, reads, PROJECTIONS);
