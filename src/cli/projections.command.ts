@@ -17,12 +17,10 @@ async function withEngine<T>(
   const settings = loadSettings();
   assertStoreExists(settings);
   const store = createEventStore(settings);
+  const say = (line: string) => console.error(`partner-ledger: ${line}`);
   const readStore = openCheckedReadStore(
     settings,
-    {
-      error: (line) => console.error(`partner-ledger: ${line}`),
-      warn: (line) => console.error(`partner-ledger: ${line}`),
-    },
+    { error: say, warn: say },
     undefined,
     replays
       ? undefined

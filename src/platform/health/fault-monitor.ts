@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { statfsSync } from 'node:fs';
-import { join } from 'node:path';
 import { SETTINGS, type Settings } from '../config/settings';
 import { EVENT_STORE, type EventStore, type EventStoreHealth } from '../event-store/event-store';
 import { PROJECTOR, type Projector } from '../projection-engine/projector';
@@ -8,6 +7,7 @@ import { READ_STORE, type ReadStore } from '../read-store/read-store';
 import { IntegrityChecks } from './integrity-checks';
 import { eventsFile } from '../event-store/event-store.factory';
 import { FileIdentity } from '../faults/file-identity';
+import { IdempotencyKeys } from '../graphql/idempotency/idempotency-keys';
 
 export type FaultCheck =
   'event_store' | 'read_store' | 'projections' | 'disk' | 'integrity' | 'files';
@@ -45,11 +45,13 @@ export class FaultMonitor implements OnApplicationShutdown {
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(PROJECTOR) private readonly engine: Projector,
     @Inject(SETTINGS) private readonly settings: Settings,
+    keys: IdempotencyKeys,
   ) {
-    const files = [readStore.file, join(settings.DATA_DIR, 'idempotency.db')];
-    this.openFiles = files
-      .filter((file) => file !== ':memory:')
-      .map((file) => new FileIdentity(file));
+    const files = [readStore.file, keys.file.path];
+    this.openFiles = [
+      ...(readStore.file === ':memory:' ? [] : [new FileIdentity(readStore.file)]),
+      keys.file,
+    ];
     if (!settings.EVENTSTORE_URL) files.unshift(eventsFile(settings));
     this.integrity = new IntegrityChecks(files, (error) =>
       this.logger.warn(`integrity check not run: ${error.message}`),

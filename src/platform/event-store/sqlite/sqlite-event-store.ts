@@ -116,15 +116,15 @@ export class SqliteEventStore implements EventStore {
   /** The last environment fault an append or probe met, until one succeeds again. */
   readonly faults = new FaultState();
   /** The file opened: appends to one deleted or replaced under the server would be lost. */
-  private readonly file: FileIdentity | undefined;
+  private readonly file?: FileIdentity;
 
   constructor(filePath: string, options: SqliteEventStoreOptions = {}) {
     if (filePath !== ':memory:' && filePath !== '') {
       ensurePrivateDir(dirname(resolve(filePath)));
       ensurePrivateFile(filePath);
+      this.file = new FileIdentity(filePath);
     }
     this.db = new Database(filePath);
-    this.file = filePath === ':memory:' || filePath === '' ? undefined : new FileIdentity(filePath);
     this.db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);

@@ -31,7 +31,7 @@ const SWEEP_EVERY_MS = 60_000;
 export class IdempotencyKeys {
   private readonly db: Database.Database;
   /** A key claimed in a file deleted under the server would be forgotten at the next start. */
-  private readonly file: FileIdentity;
+  readonly file: FileIdentity;
   private readonly startedAt: number;
   private sweptAt = 0;
 
