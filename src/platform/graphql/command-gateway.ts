@@ -26,6 +26,10 @@ export class RecordedButNotVisibleError extends Error {
   }
 }
 
+/** The extensions of every answer to a recorded change that cannot be shown yet. */
+export const recordedNotReady = (position: number) =>
+  ({ code: 'NOT_READY', recorded: true, position }) as const;
+
 /**
  * Runs a command and answers it once the read models its answer reads show its events: the
  * answer's own `ReadSide.ready(...)` calls name them and wait (read-your-writes), so a slow read

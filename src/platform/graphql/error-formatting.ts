@@ -6,7 +6,7 @@ import { WrongExpectedRevisionError } from '../event-store/event-store';
 import { asUnavailable, StoreUnavailableError } from '../faults/store-unavailable';
 import { ReadModelNotReadyError } from '../projection-engine/checkpoints';
 import { ReadYourWritesTimeoutError } from '../projection-engine/visible-position';
-import { RecordedButNotVisibleError } from './command-gateway';
+import { RecordedButNotVisibleError, recordedNotReady } from './command-gateway';
 
 const PASSED_THROUGH = new Set([
   'UNAUTHENTICATED',
@@ -97,19 +97,15 @@ export function formatError(logger: Logger) {
         extensions: { code: 'CONFLICT' },
       };
     }
-    if (original instanceof RecordedButNotVisibleError) {
+    // Only a write waits for its position (ReadYourWritesTimeoutError): it was recorded.
+    if (
+      original instanceof RecordedButNotVisibleError ||
+      original instanceof ReadYourWritesTimeoutError
+    ) {
       return {
         ...base,
         message: original.message,
-        extensions: { code: 'NOT_READY', recorded: true, position: original.position },
-      };
-    }
-    if (original instanceof ReadYourWritesTimeoutError) {
-      // Only a write waits for its position: it was recorded.
-      return {
-        ...base,
-        message: original.message,
-        extensions: { code: 'NOT_READY', recorded: true, position: original.position },
+        extensions: recordedNotReady(original.position),
       };
     }
     // A store that cannot commit (disk full, locked, I/O error, damaged file, server unreachable)

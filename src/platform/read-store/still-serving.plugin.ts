@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { recordedPosition } from '../consistency/consistency-token';
-import { RecordedButNotVisibleError } from '../graphql/command-gateway';
+import { RecordedButNotVisibleError, recordedNotReady } from '../graphql/command-gateway';
 import type { Projector } from '../projection-engine/projector';
 
 /**
@@ -38,6 +38,6 @@ function notServingError(reason: string, recordedUpTo: number): GraphQLFormatted
     return { message: `${reason} Try again in a moment.`, extensions: { code: 'NOT_READY' } };
   return {
     message: new RecordedButNotVisibleError(recordedUpTo, reason).message,
-    extensions: { code: 'NOT_READY', recorded: true, position: recordedUpTo },
+    extensions: recordedNotReady(recordedUpTo),
   };
 }
