@@ -27,6 +27,13 @@ export default tseslint.config(
     },
   },
   {
+    // The one JavaScript source (src/platform/common/source-loader.js): not in tsconfig.json.
+    files: ['**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
