@@ -33,8 +33,8 @@ export interface ServerProcess {
 
 /**
  * Spawns a TypeScript entry point the way `npm start` runs the server (`node -r
- * @swc-node/register`), in `dataDir` as its working directory so nothing is written into the
- * checkout, and waits until `GET /health/ready` says it is ready.
+ * src/platform/common/source-loader.js`), in `dataDir` as its working directory so nothing is
+ * written into the checkout, and waits until `GET /health/ready` says it is ready.
  */
 export async function startProcess(
   entry: string,
@@ -46,12 +46,11 @@ export async function startProcess(
   const started = nowMs();
   const child = spawn(
     process.execPath,
-    ['-r', require.resolve('@swc-node/register'), join(ROOT, entry)],
+    ['-r', join(ROOT, 'src/platform/common/source-loader.js'), join(ROOT, entry)],
     {
       cwd: dataDir,
       env: {
         ...process.env,
-        SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
         DATA_DIR: dataDir,
         PORT: String(port),
         HOST: '127.0.0.1',

@@ -15,6 +15,7 @@ import { ReadStore } from '../../src/platform/read-store/read-store';
 import { removeDataDir, TEST_SECRET } from '../support/app';
 import { gatedStore } from '../support/gated-store';
 import { writeStory } from '../support/story';
+import { SOURCE_LOADER } from '../support/source-loader';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '../..');
@@ -352,7 +353,7 @@ describe('the command line', () => {
   it('--version prints the version from package.json', async () => {
     const { stdout } = await run(
       process.execPath,
-      ['-r', require.resolve('@swc-node/register'), join(ROOT, 'src/cli.ts'), '--version'],
+      ['-r', SOURCE_LOADER, join(ROOT, 'src/cli.ts'), '--version'],
       { cwd: ROOT },
     );
     const { version } = (await import('../../package.json')) as { version: string };

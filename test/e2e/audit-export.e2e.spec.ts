@@ -10,6 +10,7 @@ import { ProjectionEngine } from '../../src/platform/projection-engine/projectio
 import { ReadStore } from '../../src/platform/read-store/read-store';
 import { actorOf, eventBy, eventData as d, minute } from '../support/audit-events';
 import { people } from '../support/tenants';
+import { SOURCE_LOADER } from '../support/source-loader';
 
 const ROOT = join(__dirname, '../..');
 const ENTRIES = 100_000;
@@ -35,7 +36,7 @@ function exportAudit(dataDir: string, args: string[]): Promise<Exported> {
       '--max-old-space-size=96',
       '--max-semi-space-size=2',
       '-r',
-      '@swc-node/register',
+      SOURCE_LOADER,
       '-r',
       join(ROOT, 'test/support/report-max-rss.ts'),
       join(ROOT, 'src/cli.ts'),

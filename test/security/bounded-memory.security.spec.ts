@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { mintToken } from '../../src/platform/auth/token-minter';
 import { removeDataDir, TEST_SECRET } from '../support/app';
 import { people } from '../support/tenants';
+import { SOURCE_LOADER } from '../support/source-loader';
 
 /** How much the server's heap and buffers may grow over the whole soak. */
 const BUDGET_BYTES = 32 * 1024 * 1024;
@@ -46,7 +47,7 @@ describe('bounded memory: what a server keeps does not grow with what callers se
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-memory-'));
     child = fork(join(__dirname, '../support/memory-server.ts'), [], {
-      execArgv: ['-r', '@swc-node/register', '--expose-gc', '--max-old-space-size=256'],
+      execArgv: ['-r', SOURCE_LOADER, '--expose-gc', '--max-old-space-size=256'],
       env: {
         ...process.env,
         DATA_DIR: dataDir,

@@ -8,6 +8,7 @@ import { mintToken } from '../../src/platform/auth/token-minter';
 import { InvalidSettingsError, loadSettings } from '../../src/platform/config/settings';
 import { removeDataDir, startApp } from '../support/app';
 import { people } from '../support/tenants';
+import { SOURCE_LOADER } from '../support/source-loader';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '../..');
@@ -47,7 +48,7 @@ describe('files and secrets', () => {
     expect(loadSettings({ AUTH_SECRET: 'x'.repeat(32) }).AUTH_SECRET).toHaveLength(32);
     const dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-secret-'));
     try {
-      const started = run(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+      const started = run(process.execPath, ['-r', SOURCE_LOADER, 'src/main.ts'], {
         cwd: ROOT,
         env: { ...process.env, DATA_DIR: dataDir, PORT: '0', AUTH_SECRET: 'too-short' },
       });

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { TEST_SECRET } from './app';
+import { SOURCE_LOADER } from './source-loader';
 
 const ROOT = join(__dirname, '../..');
 
@@ -33,7 +34,7 @@ export function spawnServer(
   dataDir: string,
   env: Record<string, string> = {},
   command: ServerCommand = {
-    args: ['-r', require.resolve('@swc-node/register'), join(ROOT, 'src/main.ts')],
+    args: ['-r', SOURCE_LOADER, join(ROOT, 'src/main.ts')],
     cwd: dataDir,
   },
 ): ServerProcess {
@@ -41,7 +42,6 @@ export function spawnServer(
     cwd: command.cwd,
     env: {
       ...process.env,
-      SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
       DATA_DIR: dataDir,
       PORT: '0',
       HOST: '127.0.0.1',

@@ -1,9 +1,11 @@
 'use strict';
 /**
- * Loads a worker thread's TypeScript sources with SWC and the tests' `.swcrc`, when the process
- * runs from sources. @swc-node/register would do it too, but it loads the TypeScript compiler to
- * read tsconfig.json first: a third of a second of CPU for every worker thread, two of them at
- * every start. Plain JavaScript, since it is what makes TypeScript loadable.
+ * Runs the TypeScript sources without a build step (`node -r <this file> src/main.ts`, as `npm
+ * start`, the CLI scripts and the worker threads they start do): SWC transpiles each file with
+ * `.swcrc`, the config jest uses. @swc-node/register would do it too, but it loads the TypeScript
+ * compiler first to read tsconfig.json: a third of a second of CPU for every process and worker
+ * thread, and two threads start with every server. Plain JavaScript, since it is what makes
+ * TypeScript loadable.
  */
 const { join } = require('node:path');
 const { addHook } = require('pirates');

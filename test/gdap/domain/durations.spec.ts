@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { addDuration } from '../../../src/gdap/domain/durations';
+import { SOURCE_LOADER } from '../../support/source-loader';
 
 /** End dates and R60's check of P1D, computed in a process whose time zone is `TZ`. */
 const IN_A_ZONE = `
@@ -34,7 +35,7 @@ describe('GDAP durations on the UTC calendar', () => {
     async (zone) => {
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        ['-r', '@swc-node/register', '-e', IN_A_ZONE],
+        ['-r', SOURCE_LOADER, '-e', IN_A_ZONE],
         {
           env: {
             ...process.env,

@@ -10,6 +10,7 @@ import { StoreUnavailableError } from '../../../src/platform/faults/store-unavai
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import { newEvent, newEvents, newStreamId } from '../../support/events';
 import { eventStoreContract } from './event-store.contract';
+import { SOURCE_LOADER } from '../../support/source-loader';
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'event-store-'));
 
@@ -280,7 +281,7 @@ describe('SqliteEventStore', () => {
       };
       const run = promisify(execFile);
       const writers = Array.from({ length: 3 }, () =>
-        run(process.execPath, ['-r', '@swc-node/register', '-e', WRITER_PROCESS], { env }),
+        run(process.execPath, ['-r', SOURCE_LOADER, '-e', WRITER_PROCESS], { env }),
       );
       await Promise.all(writers);
 

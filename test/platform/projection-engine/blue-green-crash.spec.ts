@@ -9,6 +9,7 @@ import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { seeded } from '../../support/seeded';
 import { writeStory } from '../../support/story';
+import { SOURCE_LOADER } from '../../support/source-loader';
 
 describe('a blue/green rebuild killed (kill -9) at random points', () => {
   let dir: string;
@@ -62,7 +63,7 @@ describe('a blue/green rebuild killed (kill -9) at random points', () => {
         process.execPath,
         [
           '-r',
-          '@swc-node/register',
+          SOURCE_LOADER,
           join(__dirname, '../../support/blue-green-until-killed.ts'),
           join(dir, 'events.db'),
           join(dir, file),

@@ -12,6 +12,7 @@ import { dumpReadModels } from '../../support/read-model-dump';
 import { seeded } from '../../support/seeded';
 import { writeStory } from '../../support/story';
 import { scratchReadStores } from '../../support/scratch-read-stores';
+import { SOURCE_LOADER } from '../../support/source-loader';
 
 describe('a version bump kept up beside its previous version, killed (kill -9) while mutations run', () => {
   let dir: string;
@@ -58,7 +59,7 @@ describe('a version bump kept up beside its previous version, killed (kill -9) w
         process.execPath,
         [
           '-r',
-          '@swc-node/register',
+          SOURCE_LOADER,
           join(__dirname, '../../support/keep-up-until-killed.ts'),
           join(dir, 'events.db'),
           join(dir, file),

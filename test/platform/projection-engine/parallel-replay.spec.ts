@@ -16,6 +16,7 @@ import * as poisonedModule from '../../support/parallel-projections';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { writeStory } from '../../support/story';
 import { scratchReadStores } from '../../support/scratch-read-stores';
+import { SOURCE_LOADER } from '../../support/source-loader';
 
 const POISONED_MODULE = require.resolve('../../support/parallel-projections');
 
@@ -175,7 +176,7 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
         process.execPath,
         [
           '-r',
-          '@swc-node/register',
+          SOURCE_LOADER,
           join(__dirname, '../../support/parallel-rebuild-until-killed.ts'),
           join(dir, 'events.db'),
           join(dir, file),

@@ -16,6 +16,7 @@ import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { writeStory } from '../../support/story';
 import { scratchReadStores } from '../../support/scratch-read-stores';
+import { SOURCE_LOADER } from '../../support/source-loader';
 
 describe('projection engine on real SQLite files', () => {
   let dir: string;
@@ -98,7 +99,7 @@ describe('projection engine on real SQLite files', () => {
       process.execPath,
       [
         '-r',
-        '@swc-node/register',
+        SOURCE_LOADER,
         join(__dirname, '../../support/rebuild-until-killed.ts'),
         join(dir, 'events.db'),
         crashedFile,
