@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SOURCE_LOADER } from '../../src/platform/common/worker-file';
 import { nowMs } from './stats';
 
 const ROOT = join(__dirname, '../..');
@@ -44,25 +45,21 @@ export async function startProcess(
 ): Promise<ServerProcess> {
   const port = await freePort();
   const started = nowMs();
-  const child = spawn(
-    process.execPath,
-    ['-r', join(ROOT, 'src/platform/common/source-loader.js'), join(ROOT, entry)],
-    {
-      cwd: dataDir,
-      env: {
-        ...process.env,
-        DATA_DIR: dataDir,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        AUTH_SECRET: BENCH_SECRET,
-        LOG_LEVEL: 'warn',
-        // The load generator is one caller: the figures measure the server, not its rate limit.
-        RATE_LIMIT_PER_MINUTE: '0',
-        ...env,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
+  const child = spawn(process.execPath, ['-r', SOURCE_LOADER, join(ROOT, entry)], {
+    cwd: dataDir,
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      AUTH_SECRET: BENCH_SECRET,
+      LOG_LEVEL: 'warn',
+      // The load generator is one caller: the figures measure the server, not its rate limit.
+      RATE_LIMIT_PER_MINUTE: '0',
+      ...env,
     },
-  );
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

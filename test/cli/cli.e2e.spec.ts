@@ -15,7 +15,7 @@ import { ReadStore } from '../../src/platform/read-store/read-store';
 import { removeDataDir, TEST_SECRET } from '../support/app';
 import { gatedStore } from '../support/gated-store';
 import { writeStory } from '../support/story';
-import { SOURCE_LOADER } from '../support/source-loader';
+import { SOURCE_LOADER } from '../../src/platform/common/worker-file';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '../..');

@@ -10,7 +10,7 @@ import { ProjectionEngine } from '../../src/platform/projection-engine/projectio
 import { ReadStore } from '../../src/platform/read-store/read-store';
 import { actorOf, eventBy, eventData as d, minute } from '../support/audit-events';
 import { people } from '../support/tenants';
-import { SOURCE_LOADER } from '../support/source-loader';
+import { SOURCE_LOADER } from '../../src/platform/common/worker-file';
 
 const ROOT = join(__dirname, '../..');
 const ENTRIES = 100_000;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { mintToken } from '../../src/platform/auth/token-minter';
 import { removeDataDir, TEST_SECRET } from '../support/app';
 import { people } from '../support/tenants';
-import { SOURCE_LOADER } from '../support/source-loader';
+import { SOURCE_LOADER } from '../../src/platform/common/worker-file';
 
 /** How much the server's heap and buffers may grow over the whole soak. */
 const BUDGET_BYTES = 32 * 1024 * 1024;

@@ -8,7 +8,7 @@ import { mintToken } from '../../src/platform/auth/token-minter';
 import { InvalidSettingsError, loadSettings } from '../../src/platform/config/settings';
 import { removeDataDir, startApp } from '../support/app';
 import { people } from '../support/tenants';
-import { SOURCE_LOADER } from '../support/source-loader';
+import { SOURCE_LOADER } from '../../src/platform/common/worker-file';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '../..');

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { TEST_SECRET } from './app';
-import { SOURCE_LOADER } from './source-loader';
+import { SOURCE_LOADER } from '../../src/platform/common/worker-file';
 
 const ROOT = join(__dirname, '../..');
 

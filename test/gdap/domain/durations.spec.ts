@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { addDuration } from '../../../src/gdap/domain/durations';
-import { SOURCE_LOADER } from '../../support/source-loader';
+import { SOURCE_LOADER } from '../../../src/platform/common/worker-file';
 
 /** End dates and R60's check of P1D, computed in a process whose time zone is `TZ`. */
 const IN_A_ZONE = `

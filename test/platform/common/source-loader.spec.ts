@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SOURCE_LOADER } from '../../support/source-loader';
+import { SOURCE_LOADER } from '../../../src/platform/common/worker-file';
 
 describe('source-loader.js, which runs the TypeScript sources for npm start, the CLI and worker threads', () => {
   it('emits the decorator metadata Nest injects by, and stack traces name the TypeScript line', async () => {

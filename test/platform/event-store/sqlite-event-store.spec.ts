@@ -10,7 +10,7 @@ import { StoreUnavailableError } from '../../../src/platform/faults/store-unavai
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import { newEvent, newEvents, newStreamId } from '../../support/events';
 import { eventStoreContract } from './event-store.contract';
-import { SOURCE_LOADER } from '../../support/source-loader';
+import { SOURCE_LOADER } from '../../../src/platform/common/worker-file';
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'event-store-'));
 

@@ -9,7 +9,7 @@ import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { seeded } from '../../support/seeded';
 import { writeStory } from '../../support/story';
-import { SOURCE_LOADER } from '../../support/source-loader';
+import { SOURCE_LOADER } from '../../../src/platform/common/worker-file';
 
 describe('a blue/green rebuild killed (kill -9) at random points', () => {
   let dir: string;

@@ -12,7 +12,7 @@ import { dumpReadModels } from '../../support/read-model-dump';
 import { seeded } from '../../support/seeded';
 import { writeStory } from '../../support/story';
 import { scratchReadStores } from '../../support/scratch-read-stores';
-import { SOURCE_LOADER } from '../../support/source-loader';
+import { SOURCE_LOADER } from '../../../src/platform/common/worker-file';
 
 describe('a version bump kept up beside its previous version, killed (kill -9) while mutations run', () => {
   let dir: string;

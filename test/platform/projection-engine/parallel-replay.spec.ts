@@ -16,7 +16,7 @@ import * as poisonedModule from '../../support/parallel-projections';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { writeStory } from '../../support/story';
 import { scratchReadStores } from '../../support/scratch-read-stores';
-import { SOURCE_LOADER } from '../../support/source-loader';
+import { SOURCE_LOADER } from '../../../src/platform/common/worker-file';
 
 const POISONED_MODULE = require.resolve('../../support/parallel-projections');
 

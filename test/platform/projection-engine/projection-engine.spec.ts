@@ -16,7 +16,7 @@ import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { writeStory } from '../../support/story';
 import { scratchReadStores } from '../../support/scratch-read-stores';
-import { SOURCE_LOADER } from '../../support/source-loader';
+import { SOURCE_LOADER } from '../../../src/platform/common/worker-file';
 
 describe('projection engine on real SQLite files', () => {
   let dir: string;
