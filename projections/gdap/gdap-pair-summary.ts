@@ -16,7 +16,7 @@ import {
   assignmentChangedAt,
   type GdapRelationshipView,
   grantsOfViews,
-} from './gdap-relationships.queries';
+} from './gdap-relationship-view';
 import { rolesOf, storedRoles, type StoredRoles } from './gdap-pair-summary-roles';
 import { decodeNested, type StoredRelationship } from './gdap-pair-summary-tuples';
 

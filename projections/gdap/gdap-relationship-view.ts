@@ -1,18 +1,71 @@
-import type { GdapAssignmentStatus, GdapEventType } from '../../src/gdap/domain/events';
-import { createdRelationship, customerNamed } from '../../src/gdap/domain/gdap-state';
+import type { GdapGrant } from '../../src/gdap/domain/effective-roles';
+import type {
+  GdapAssignmentStatus,
+  GdapEventType,
+  GdapRelationshipStatus,
+} from '../../src/gdap/domain/events';
+import {
+  createdRelationship,
+  customerNamed,
+  grantsOfRelationship,
+} from '../../src/gdap/domain/gdap-state';
+import type { DirectoryRole } from '../../src/gdap/domain/role-catalogue';
 import type {
   HandlerOf,
   ProjectionHandlers,
   RecordedOf,
   SqlRunner,
 } from '../../src/platform/projection-engine/projection';
-import type { GdapAssignmentView, GdapRelationshipView } from './gdap-relationships.queries';
 
 /**
  * One `evolve` for the GDAP relationship view's shape (R60–R66), as the pages show it:
  * gdap-relationships keeps the latest view of each relationship, gdap-relationships-history every
  * version of it (asOf, R43); both are written from these functions only.
  */
+
+export interface GdapAssignmentView {
+  assignmentId: string;
+  relationshipId: string;
+  securityGroupId: string;
+  roles: DirectoryRole[];
+  status: GdapAssignmentStatus;
+  createdAt: string;
+  /** When its status last changed (Graph's lastModifiedDateTime); views stored before 2026-12-02 lack it. */
+  changedAt?: string;
+}
+
+/** When an assignment's status last changed: a view stored without it serves its creation. */
+export const assignmentChangedAt = (assignment: GdapAssignmentView): string =>
+  assignment.changedAt ?? assignment.createdAt;
+
+export interface GdapRelationshipView {
+  relationshipId: string;
+  partnerTenantId: string;
+  partnerName: string;
+  customerTenantId: string;
+  /**
+   * Graph's customer.displayName: as the partner gave it (R60), then as the approving admin's
+   * tenant names itself (R62); null when neither said it (views stored before 2026-12-02 lack it).
+   */
+  customerDisplayName?: string | null;
+  displayName: string;
+  duration: string;
+  roles: DirectoryRole[];
+  autoExtendDuration: string;
+  status: GdapRelationshipStatus;
+  approvalUrl: string | null;
+  emailDraft: { subject: string; body: string } | null;
+  approvalExpiresAt: string | null;
+  activatedAt: string | null;
+  endDateTime: string | null;
+  createdAt: string;
+  changedAt: string;
+  assignments: GdapAssignmentView[];
+}
+
+/** R67: the active assignments of granting relationships among `views`, as grants. */
+export const grantsOfViews = (views: readonly GdapRelationshipView[]): GdapGrant[] =>
+  views.flatMap((view) => grantsOfRelationship(view, view.assignments));
 
 type View = GdapRelationshipView | null;
 

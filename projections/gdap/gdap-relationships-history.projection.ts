@@ -1,6 +1,7 @@
 import type { Projection } from '../../src/platform/projection-engine/projection';
 import { relationshipViewHandlers, type ViewWriter } from './gdap-relationship-view';
-import { GRANTING_SQL, type GdapRelationshipView } from './gdap-relationships.queries';
+import { GRANTING_SQL } from './gdap-relationships.queries';
+import { type GdapRelationshipView } from './gdap-relationship-view';
 
 /**
  * A version's end, and whether it grants (R67): SQLite uses an index on an expression only for a

@@ -1,10 +1,7 @@
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
 import { type GdapPairSummary, pairSummaryOf } from './gdap-pair-summary';
-import {
-  GDAP_PARTNER_COLUMNS,
-  type GdapPartnerRow,
-  type GdapRelationshipView,
-} from './gdap-relationships.queries';
+import { GDAP_PARTNER_COLUMNS, type GdapPartnerRow } from './gdap-relationships.queries';
+import { type GdapRelationshipView } from './gdap-relationship-view';
 import { VERSION_END, VERSION_GRANTS } from './gdap-relationships-history.projection';
 import { compareText } from '../../src/platform/common/compare-text';
 

@@ -1,7 +1,7 @@
 import type { Projection, SqlRunner } from '../../src/platform/projection-engine/projection';
 import { relationshipViewHandlers, type ViewWriter } from './gdap-relationship-view';
 import { encodePairSummary, type PairSummaryEncoder } from './gdap-pair-summary';
-import type { GdapRelationshipView } from './gdap-relationships.queries';
+import type { GdapRelationshipView } from './gdap-relationship-view';
 
 /** Stores a relationship's view as of `position`, with the columns its queries look it up by. */
 export function saveRelationshipView(db: SqlRunner, view: GdapRelationshipView, position: number) {

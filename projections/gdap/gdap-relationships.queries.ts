@@ -1,55 +1,11 @@
 import { type GdapGrant, grantsInForce } from '../../src/gdap/domain/effective-roles';
-import type { GdapAssignmentStatus, GdapRelationshipStatus } from '../../src/gdap/domain/events';
-import type { DirectoryRole } from '../../src/gdap/domain/role-catalogue';
-import { GRANTING, grantsOfRelationship } from '../../src/gdap/domain/gdap-state';
+import type { GdapRelationshipStatus } from '../../src/gdap/domain/events';
+import { GRANTING } from '../../src/gdap/domain/gdap-state';
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
 import type { GdapPairSummary } from './gdap-pair-summary';
 import { readPairSummaries } from './gdap-pair-summary-reader';
+import type { GdapRelationshipView } from './gdap-relationship-view';
 import { compareText } from '../../src/platform/common/compare-text';
-
-export interface GdapAssignmentView {
-  assignmentId: string;
-  relationshipId: string;
-  securityGroupId: string;
-  roles: DirectoryRole[];
-  status: GdapAssignmentStatus;
-  createdAt: string;
-  /** When its status last changed (Graph's lastModifiedDateTime); views stored before 2026-12-02 lack it. */
-  changedAt?: string;
-}
-
-/** When an assignment's status last changed: a view stored without it serves its creation. */
-export const assignmentChangedAt = (assignment: GdapAssignmentView): string =>
-  assignment.changedAt ?? assignment.createdAt;
-
-export interface GdapRelationshipView {
-  relationshipId: string;
-  partnerTenantId: string;
-  partnerName: string;
-  customerTenantId: string;
-  /**
-   * Graph's customer.displayName: as the partner gave it (R60), then as the approving admin's
-   * tenant names itself (R62); null when neither said it (views stored before 2026-12-02 lack it).
-   */
-  customerDisplayName?: string | null;
-  displayName: string;
-  duration: string;
-  roles: DirectoryRole[];
-  autoExtendDuration: string;
-  status: GdapRelationshipStatus;
-  approvalUrl: string | null;
-  emailDraft: { subject: string; body: string } | null;
-  approvalExpiresAt: string | null;
-  activatedAt: string | null;
-  endDateTime: string | null;
-  createdAt: string;
-  changedAt: string;
-  assignments: GdapAssignmentView[];
-}
-
-/** R67: the active assignments of granting relationships among `views`, as grants. */
-export const grantsOfViews = (views: readonly GdapRelationshipView[]): GdapGrant[] =>
-  views.flatMap((view) => grantsOfRelationship(view, view.assignments));
 
 export interface GdapRelationshipFilter {
   partnerTenantId?: string;

@@ -1,7 +1,7 @@
 import {
   assignmentChangedAt,
   type GdapRelationshipView,
-} from '../../projections/gdap/gdap-relationships.queries';
+} from '../../projections/gdap/gdap-relationship-view';
 import type { Actor } from '../platform/domain/actor';
 import type {
   DelegatedAdminAccessAssignmentStatus,

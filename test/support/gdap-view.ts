@@ -2,7 +2,7 @@ import {
   encodeFlatPairSummary,
   type PairSummaryEncoder,
 } from '../../projections/gdap/gdap-pair-summary';
-import type { GdapRelationshipView } from '../../projections/gdap/gdap-relationships.queries';
+import type { GdapRelationshipView } from '../../projections/gdap/gdap-relationship-view';
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 
 const ROLES = [

@@ -7,10 +7,8 @@ import {
   gdapRelationshipsProjection,
   saveRelationshipView,
 } from '../../../projections/gdap/gdap-relationships.projection';
-import {
-  type GdapRelationshipView,
-  GdapRelationshipsQueries,
-} from '../../../projections/gdap/gdap-relationships.queries';
+import { GdapRelationshipsQueries } from '../../../projections/gdap/gdap-relationships.queries';
+import { type GdapRelationshipView } from '../../../projections/gdap/gdap-relationship-view';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { activeGdapView } from '../../support/gdap-view';
 import { plannedRunner } from '../../support/planned-runner';

@@ -11,7 +11,7 @@ import {
   savePairSummary,
   saveRelationshipView,
 } from '../../../projections/gdap/gdap-relationships.projection';
-import type { GdapRelationshipView } from '../../../projections/gdap/gdap-relationships.queries';
+import type { GdapRelationshipView } from '../../../projections/gdap/gdap-relationship-view';
 import { customerCriteria } from '../../../src/delegated-admin/domain/customer-search';
 import type { Projection } from '../../../src/platform/projection-engine/projection';
 import { ReadStore, type SqlRunner } from '../../../src/platform/read-store/read-store';

@@ -9,7 +9,7 @@ import { storedRoles } from '../../../projections/gdap/gdap-pair-summary-roles';
 import { pairSummaryEncoder } from '../../../projections/gdap/gdap-pair-summary-tuples';
 import { encodePairSummaryV5 } from '../../support/gdap-view';
 import { gdapRelationshipsProjection } from '../../../projections/gdap/gdap-relationships.projection';
-import type { GdapRelationshipView } from '../../../projections/gdap/gdap-relationships.queries';
+import type { GdapRelationshipView } from '../../../projections/gdap/gdap-relationship-view';
 import {
   DIRECTORY_ROLE_CATALOGUE,
   DIRECTORY_ROLES,

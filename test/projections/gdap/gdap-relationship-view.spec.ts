@@ -2,7 +2,7 @@ import {
   DELETED_ASSIGNMENTS_KEPT,
   evolveRelationshipView,
 } from '../../../projections/gdap/gdap-relationship-view';
-import type { GdapRelationshipView } from '../../../projections/gdap/gdap-relationships.queries';
+import type { GdapRelationshipView } from '../../../projections/gdap/gdap-relationship-view';
 import type { GdapEventType } from '../../../src/gdap/domain/events';
 import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
 import type { RecordedOf } from '../../../src/platform/projection-engine/projection';

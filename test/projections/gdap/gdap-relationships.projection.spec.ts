@@ -3,7 +3,7 @@ import { gdapRelationshipsProjection } from '../../../projections/gdap/gdap-rela
 import type {
   GdapAssignmentView,
   GdapRelationshipView,
-} from '../../../projections/gdap/gdap-relationships.queries';
+} from '../../../projections/gdap/gdap-relationship-view';
 import type { GdapAssignmentStatus } from '../../../src/gdap/domain/events';
 import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
 import { at, projectionSpec, type SpecEvent } from '../../support/projection-spec';
