@@ -163,6 +163,34 @@ function importsOf(file: string): Import[] {
 const IMPORTS: Import[] = [...sourceFiles('src'), ...sourceFiles('projections')].flatMap(importsOf);
 const show = (imports: Import[]) => imports.map(({ from, to }) => `${from} -> ${to}`);
 
+/** A circle of imports that load code (type-only ones load nothing), as the files along it. */
+function firstValueCircle(imports: readonly Import[]): string[] | undefined {
+  const next = new Map<string, string[]>();
+  for (const { from, to, typeOnly } of imports) {
+    if (!typeOnly) next.set(from, [...(next.get(from) ?? []), to]);
+  }
+  const done = new Set<string>();
+  const trail: string[] = [];
+  const visit = (file: string): string[] | undefined => {
+    const onPath = trail.indexOf(file);
+    if (onPath >= 0) return [...trail.slice(onPath), file];
+    if (done.has(file)) return undefined;
+    trail.push(file);
+    for (const to of next.get(file) ?? []) {
+      const circle = visit(to);
+      if (circle) return circle;
+    }
+    trail.pop();
+    done.add(file);
+    return undefined;
+  };
+  for (const file of next.keys()) {
+    const circle = visit(file);
+    if (circle) return circle;
+  }
+  return undefined;
+}
+
 describe('architecture', () => {
   it('reads a graph that has the rooms in it (the parser finds their imports)', () => {
     const edges = new Set(IMPORTS.map(({ from, to }) => `${from} -> ${to}`));
@@ -233,5 +261,10 @@ describe('architecture', () => {
     ).toEqual([]);
     const barrels = IMPORTS.map(({ to }) => to).filter((file) => file.endsWith('/index.ts'));
     expect(barrels).toEqual([]);
+  });
+
+  // In a circle, whichever file loads first sees the others' exports still undefined.
+  it('no circle of imports that load code: every module loads after all it uses', () => {
+    expect(firstValueCircle(IMPORTS)).toBeUndefined();
   });
 });
