@@ -6,7 +6,7 @@ import { PROJECTOR, type Projector } from '../projection-engine/projector';
 import { READ_STORE, type ReadStore } from '../read-store/read-store';
 import { IntegrityChecks } from './integrity-checks';
 import { eventsFile } from '../event-store/event-store.factory';
-import { FileIdentity } from '../faults/file-identity';
+import type { FileIdentity } from '../faults/file-identity';
 import { IdempotencyKeys } from '../graphql/idempotency/idempotency-keys';
 
 export type FaultCheck =
@@ -48,10 +48,7 @@ export class FaultMonitor implements OnApplicationShutdown {
     keys: IdempotencyKeys,
   ) {
     const files = [readStore.file, keys.file.path];
-    this.openFiles = [
-      ...(readStore.file === ':memory:' ? [] : [new FileIdentity(readStore.file)]),
-      keys.file,
-    ];
+    this.openFiles = [...(readStore.opened ? [readStore.opened] : []), keys.file];
     if (!settings.EVENTSTORE_URL) files.unshift(eventsFile(settings));
     this.integrity = new IntegrityChecks(files, (error) =>
       this.logger.warn(`integrity check not run: ${error.message}`),

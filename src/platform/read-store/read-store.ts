@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { FaultState } from '../faults/fault-state';
+import { FileIdentity } from '../faults/file-identity';
 import { forgetPagesOnCorruption } from '../faults/store-unavailable';
 import { ensurePrivateDir, ensurePrivateFile } from '../security/private-files';
 import { longStep } from '../common/long-steps';
@@ -20,6 +21,11 @@ export class ReadStore implements SqlRunner {
   private readonly statements = new Map<string, Database.Statement>();
   /** The last environment fault a write met (disk full, locked…), until a write succeeds again. */
   readonly faults = new FaultState();
+  /**
+   * The file opened (none in memory): projections go on writing into one deleted or replaced
+   * under the server, where no restart finds it; readiness asks.
+   */
+  readonly opened?: FileIdentity;
 
   /**
    * `busyWaitMs`: how long SQLite's busy handler blocks for a lock another connection holds. The
@@ -34,6 +40,7 @@ export class ReadStore implements SqlRunner {
       ensurePrivateFile(file);
     }
     this.db = new Database(file);
+    if (file !== ':memory:') this.opened = new FileIdentity(file);
     this.db.pragma('journal_mode = WAL');
     // Read models are rebuilt from events, and each batch commits with its checkpoint.
     this.db.pragma('synchronous = NORMAL');
