@@ -8,9 +8,9 @@
  * TypeScript loadable.
  *
  * What SWC wrote is kept in node_modules/.cache under a hash of everything it depends on (SWC's
- * version, `.swcrc`, the file's path and text), so an edited file is never served stale and a
- * start whose files are all known loads neither SWC nor transpiles anything. A cache that cannot
- * be read or written only costs the transpiling.
+ * version, `.swcrc`, this loader and its options, the file's path and text), so an edited file is
+ * never served stale and a start whose files are all known loads neither SWC nor transpiles
+ * anything. A cache that cannot be read or written only costs the transpiling.
  */
 const { createHash } = require('node:crypto');
 const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
@@ -20,7 +20,13 @@ const { addHook } = require('pirates');
 const root = join(__dirname, '../../..');
 const swcrc = join(root, '.swcrc');
 const cacheDir = join(root, 'node_modules/.cache/partner-ledger-source-loader');
-const salt = `${require('@swc/core/package.json').version}\n${readFileSync(swcrc, 'utf8')}\n`;
+const salt = [
+  require('@swc/core/package.json').version,
+  readFileSync(swcrc),
+  readFileSync(__filename),
+]
+  .map((part) => `${part}\n`)
+  .join('');
 
 function transpile(code, filename) {
   return require('@swc/core').transformSync(code, {
