@@ -143,6 +143,27 @@ describe('HTTP: callers, connections and answers are bounded', () => {
     }
   });
 
+  it('refuses a persisted query hash sent alone that is no SHA-256 with 400 BAD_REQUEST; a well-formed unknown one is PERSISTED_QUERY_NOT_FOUND', async () => {
+    const sam = await app.token(people.sam);
+    const send = (persistedQuery: unknown) =>
+      request(app.url)
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('authorization', `Bearer ${sam}`)
+        .send({ extensions: { persistedQuery } });
+    for (const sha256Hash of ['zz', '', 5, undefined, 'Z'.repeat(64), 'a'.repeat(200)]) {
+      const response = await send({ version: 1, sha256Hash });
+      expect(response.status).toBe(400);
+      expect(response.body.errors[0]).toEqual({
+        message:
+          'extensions.persistedQuery.sha256Hash must be the SHA-256 of the query in 64 lowercase hex digits.',
+        extensions: { code: 'BAD_REQUEST' },
+      });
+    }
+    const unknown = await send({ version: 1, sha256Hash: 'a'.repeat(64) });
+    expect(unknown.body.errors[0].extensions).toEqual({ code: 'PERSISTED_QUERY_NOT_FOUND' });
+  });
+
   it('refuses an answer over GRAPHQL_MAX_RESPONSE_BYTES with RESPONSE_TOO_LARGE, never a 500', async () => {
     const response = await request(app.url)
       .post('/graphql')

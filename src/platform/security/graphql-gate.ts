@@ -66,6 +66,22 @@ export function malformedStringPath(value: unknown, path = 'body'): string | nul
   return problem?.kind === 'malformed' ? problem.path : null;
 }
 
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * Why an automatic persisted query's hash cannot name a query (it must be the SHA-256 Apollo
+ * computes: 64 lowercase hex digits), or null. Apollo looks any value up, so a malformed hash
+ * sent alone would get PERSISTED_QUERY_NOT_FOUND, which tells the client to send the query again.
+ */
+function malformedPersistedQuery(parameters: unknown): string | null {
+  const extensions = (parameters as { extensions?: unknown } | undefined)?.extensions;
+  const persisted = (extensions as { persistedQuery?: unknown } | undefined)?.persistedQuery;
+  if (typeof persisted !== 'object' || persisted === null) return null; // Apollo refuses a non-object
+  const hash = (persisted as { sha256Hash?: unknown }).sha256Hash;
+  if (typeof hash === 'string' && SHA256_HEX.test(hash)) return null;
+  return 'extensions.persistedQuery.sha256Hash must be the SHA-256 of the query in 64 lowercase hex digits.';
+}
+
 /**
  * What GraphQL reads of a request: a POST's body, or a GET's query string, whose `variables` and
  * `extensions` Apollo parses as JSON (so they are checked parsed; one that is not JSON Apollo refuses).
@@ -93,6 +109,7 @@ function graphqlParameters(req: Request): unknown {
  *   U+FFFD in a read model's text column, and audit verify would then see a mismatch
  *   (400 INVALID_INPUT);
  * - objects and arrays nest at most MAX_BODY_DEPTH deep (400 INVALID_INPUT);
+ * - a persisted query's hash is a SHA-256 (400 BAD_REQUEST);
  * - without a valid token nothing is parsed, validated or kept (401 UNAUTHENTICATED), unless
  *   GRAPHQL_INTROSPECTION=anyone lets anonymous callers read the schema (development).
  */
@@ -127,7 +144,8 @@ export function graphqlGate(
     }, next);
   };
   const admit = (req: Request, res: Response, next: NextFunction) => {
-    const problem = bodyProblem(graphqlParameters(req));
+    const parameters = graphqlParameters(req);
+    const problem = bodyProblem(parameters);
     if (problem) {
       return refuse(
         req,
@@ -139,6 +157,8 @@ export function graphqlGate(
           : `Objects and arrays in the body nest at most ${MAX_BODY_DEPTH} levels deep; ${problem.path} is deeper.`,
       );
     }
+    const badHash = malformedPersistedQuery(parameters);
+    if (badHash) return refuse(req, res, 400, 'BAD_REQUEST', badHash);
     const caller = callerFrom(req);
     if (!caller.verified && settings.GRAPHQL_INTROSPECTION !== 'anyone') {
       res.setHeader('WWW-Authenticate', 'Bearer');
