@@ -66,8 +66,8 @@ function request(
   const intended = normaliseIntendedCustomer(command.intendedCustomer);
   if (intended?.tenantId?.toLowerCase() === actor.tenantId.toLowerCase()) {
     throw invalidInput(
-      'A partner cannot invite its own tenant: it can never accept its own invitation (R5).',
-      'R4',
+      'A partner cannot invite its own tenant: a partner can never accept an invitation.',
+      'R5',
     );
   }
   const link = invitationUrl(

@@ -430,11 +430,11 @@ describe('invitation decider', () => {
     );
 
     it.each(['partner-contoso', 'Partner-Contoso'])(
-      'R4, R5: an invitation a partner addresses to its own tenant (%p) is INVALID_INPUT: it could never accept it',
+      'R5: an invitation a partner addresses to its own tenant (%p) is INVALID_INPUT, naming R5: it could never accept it',
       (tenantId) => {
         given(invitationDecider)
           .when(requestCommand({ intendedCustomer: { tenantId } }), T0)
-          .thenThrows('INVALID_INPUT', 'R4');
+          .thenThrows('INVALID_INPUT', 'R5');
       },
     );
 
