@@ -242,15 +242,15 @@ export function partnerRolesMayAutopilot(
 
 /** R30: the customer's own Global admin may add devices; profiles and devices are the partners' to manage. */
 function customerMayAutopilot(actor: Actor, customerTenantId: string, act: AutopilotAct): Verdict {
-  if (!isCustomerGlobalAdmin(actor) || actor.tenantId !== customerTenantId) {
-    return deny('R30', 'Only a Global admin of the customer tenant may add its Autopilot devices.');
+  if (act.kind !== 'ADD_DEVICES') {
+    return deny(
+      'R30',
+      `The customer’s Global admin may add devices; only its partners’ Admin Agents ${WHAT[act.kind]} here.`,
+    );
   }
-  return act.kind === 'ADD_DEVICES'
+  return isCustomerGlobalAdmin(actor) && actor.tenantId === customerTenantId
     ? allow('R30', 'The customer’s Global admin may add devices.')
-    : deny(
-        'R30',
-        `The customer’s Global admin may add devices; only its partners’ Admin Agents ${WHAT[act.kind]} here.`,
-      );
+    : deny('R30', 'Only a Global admin of the customer tenant may add its Autopilot devices.');
 }
 
 /** The caller's verdict on `act`, whoever the caller is (R30–R32, R35). */

@@ -1,4 +1,5 @@
 import {
+  actorMayAutopilot,
   AUTOPILOT_ACTIONS,
   type AutopilotFacts,
   autopilotCapability,
@@ -13,7 +14,7 @@ import type { AutopilotEvent, DeviceOrigin } from '../../../src/autopilot/domain
 import { fold } from '../../../src/platform/domain/decider';
 import { DomainError } from '../../../src/platform/domain/domain-error';
 import { callerOf } from '../../support/autopilot-registry';
-import { customerGlobalAdmin, partnerUser } from '../../support/given';
+import { customerGlobalAdmin, customerUser, partnerUser } from '../../support/given';
 import { type Adder, rowTitle, TABLE_ROWS } from './autopilot-expectations';
 
 const NOW = new Date('2025-03-01T10:00:00.000Z');
@@ -140,6 +141,31 @@ describe('allowedOperations and effectiveAccess', () => {
         facts('current', false),
       ),
     ).toEqual([]);
+  });
+
+  it('R30: a customer user refused a profile change is told who manages profiles, whoever the customer user is', () => {
+    const callers = [
+      customerGlobalAdmin({ tenantId: FABRIKAM }),
+      customerUser(['User'], { tenantId: FABRIKAM }),
+      customerGlobalAdmin({ tenantId: 'customer-woodgrove' }),
+    ];
+    for (const caller of callers) {
+      expect(
+        actorMayAutopilot(caller, FABRIKAM, { kind: 'MANAGE_PROFILES' }, facts('current', true)),
+      ).toMatchObject({
+        allowed: false,
+        rule: 'R30',
+        reason:
+          'The customer’s Global admin may add devices; only its partners’ Admin Agents create, update or delete Autopilot profiles here.',
+      });
+    }
+    const woodgroveAdmin = callers[2];
+    expect(
+      actorMayAutopilot(woodgroveAdmin, FABRIKAM, { kind: 'ADD_DEVICES' }, facts('current', true)),
+    ).toMatchObject({
+      allowed: false,
+      reason: 'Only a Global admin of the customer tenant may add its Autopilot devices.',
+    });
   });
 
   it('R40: effectiveAccess answers the three Autopilot actions for every role, with the policy in the reason', () => {
