@@ -12,6 +12,8 @@ export const backupCommand = new Command('backup')
   )
   .requiredOption('--to <dir>', 'a new or empty directory (created 700; files 600)')
   .action(async (options: { to: string }) => {
+    // resolve('') is the working directory, which a backup would be refused or written into.
+    if (!options.to.trim()) throw new Error('--to is empty: name a new or empty directory');
     const settings = loadSettings();
     // A mistyped DATA_DIR would otherwise give an empty backup that says it is complete.
     assertStoreExists(settings);

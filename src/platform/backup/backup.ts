@@ -59,10 +59,7 @@ export async function backupDataDir(settings: Settings, target: string): Promise
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new Error(`${dir} is not empty: back up into a new or empty directory`);
   }
-  mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
-  // Written beside the target and renamed onto it once whole: a copy that never finished (killed,
-  // disk full) is never found under the target's name, only as `<target>.incomplete-*`.
-  const staging = mkdtempSync(`${dir}.incomplete-`);
+  const staging = stagingBeside(dir);
   try {
     const report = await copyInto(settings, staging);
     // rename(2) replaces an empty directory: the target, new or empty, is the whole copy or nothing.
@@ -71,6 +68,22 @@ export async function backupDataDir(settings: Settings, target: string): Promise
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/**
+ * Where the copy is written: beside the target, renamed onto it once whole, so a copy that never
+ * finished (killed, disk full) is never found under the target's name, only as
+ * `<target>.incomplete-*`. A place this user cannot write is named as the target, not DATA_DIR.
+ */
+function stagingBeside(dir: string): string {
+  try {
+    mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
+    return mkdtempSync(`${dir}.incomplete-`);
+  } catch (error) {
+    throw new Error(
+      `the backup cannot be written to ${dir} (${(error as Error).message}): back up into a new or empty directory this user may create`,
+    );
   }
 }
 

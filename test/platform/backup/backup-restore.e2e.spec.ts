@@ -217,7 +217,7 @@ describe('backup while the server writes, then restore', () => {
     expect(existsSync(target)).toBe(false);
   });
 
-  it('refuses a target that is a file, or inside DATA_DIR (lost with it, copied into its own restores), with a clear message', async () => {
+  it('refuses a target that is a file, under a file, empty, or inside DATA_DIR (lost with it, copied into its own restores), with a clear message naming it', async () => {
     const file = join(backup, '..', 'a-file');
     writeFileSync(file, 'not a directory');
     const inside = join(original.dataDir, 'backups', 'today');
@@ -226,6 +226,12 @@ describe('backup while the server writes, then restore', () => {
     symlinkSync(original.dataDir, link);
     for (const [target, message, dataDir] of [
       [file, 'is a file, not a directory', original.dataDir],
+      [
+        join(file, 'backup'),
+        `the backup cannot be written to ${join(file, 'backup')} (`,
+        original.dataDir,
+      ],
+      ['', '--to is empty', original.dataDir],
       [inside, 'is inside DATA_DIR', original.dataDir],
       [join(link, 'backups', 'today'), 'is inside DATA_DIR', original.dataDir],
       [inside, 'is inside DATA_DIR', link],
