@@ -118,13 +118,15 @@ export function partnerRolesMay(
     };
   }
   if (!roles.some((role) => need.roles.includes(role))) {
+    // DAP would not lift it for these roles: GDAP is the one way, and the reason names it (R67).
     const who = need.roles.map((needed) => ROLE_LABEL[needed]).join(' and ');
-    const sales = roles.includes('SALES_AGENT') ? ' Sales Agents get nothing from DAP.' : '';
-    const gdap =
-      roles.length === 0
-        ? ` through DAP, and no active GDAP access assignment of ${groups.join(', ') || 'their groups'} allows it`
-        : '';
-    return { allowed: false, reason: `Only ${who} may do this${gdap}.${sales}`, rule: 'R14' };
+    const sales = roles.includes('SALES_AGENT') ? ' (Sales Agents get nothing from DAP)' : '';
+    const gdap = noGdapRoleAllowing(groups, action, WHAT[action]);
+    return {
+      allowed: false,
+      reason: `Through DAP only ${who} may do this${sales}, and ${gdap.missing}: ${gdap.remedy}.`,
+      rule: 'R14',
+    };
   }
   // Neither DAP nor GDAP allows it: the reason names both ways the customer can give it.
   const gdap = noGdapRoleAllowing(groups, action, WHAT[action]);

@@ -174,14 +174,40 @@ describe('partner capabilities', () => {
       );
     });
 
-    it('R14: a Sales Agent is told Sales Agents get nothing from DAP', () => {
+    it('R14, R67: a Sales Agent is told Sales Agents get nothing from DAP, and which GDAP roles of its group would allow it', () => {
       const verdict = partnerRolesMay(['SALES_AGENT'], 'OPEN_SERVICE_REQUEST', {
         relationshipActive: true,
         dapStatus: 'ACTIVE',
       });
 
-      expect(verdict.reason).toMatch(/Sales Agents get nothing from DAP/);
-      expect(verdict.reason).toMatch(/Admin Agents and Helpdesk Agents/);
+      expect(verdict).toMatchObject({ allowed: false, rule: 'R14' });
+      expect(verdict.reason).toMatch(
+        /^Through DAP only Admin Agents and Helpdesk Agents may do this \(Sales Agents get nothing from DAP\), and no active GDAP access assignment of SALES_AGENTS holds a role that allows opening service requests for the customer \(.*Helpdesk Administrator.*\): the partner must assign one of these roles to the group in a GDAP relationship the customer approved\.$/,
+      );
+    });
+
+    it('R14, R67: a Helpdesk Agent refused the directory, with DAP active and a GDAP role too narrow, is told which roles would allow it', () => {
+      const verdict = partnerRolesMay(['HELPDESK_AGENT'], 'MANAGE_DIRECTORY', {
+        relationshipActive: true,
+        dapStatus: 'ACTIVE',
+        gdapGrants: [
+          {
+            relationshipId: 'rel-1',
+            relationshipName: 'Helpdesk',
+            assignmentId: 'assignment-1',
+            securityGroupId: 'HELPDESK_AGENTS',
+            roles: [DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR],
+            endDateTime: '2099-01-01T00:00:00.000Z',
+          },
+        ],
+      });
+
+      expect(verdict).toMatchObject({ allowed: false, rule: 'R14' });
+      expect(verdict.reason).toMatch(
+        /^Through DAP only Admin Agents may do this, and no active GDAP/,
+      );
+      expect(verdict.reason).toMatch(/HELPDESK_AGENTS holds a role that allows managing/);
+      expect(verdict.reason).toMatch(/assign one of these roles to the group/);
     });
 
     it('R13: a refusal after removal says a new invitation with DAP must be accepted', () => {
