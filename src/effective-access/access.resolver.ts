@@ -64,7 +64,7 @@ export class AccessResolver {
       row !== undefined ||
       this.gdap.partnersInForceWith(customerTenantId, now, partnerTenantId).length > 0;
     const asked = userInQuestion(actor, userId, related);
-    const { roles, partnerDefinedGroups } = this.inQuestion(partnerTenantId, asked, role);
+    const { roles, partnerDefinedGroups } = this.inQuestion(actor, partnerTenantId, asked, role);
     // A partner asks about itself (assertMayAskEffectiveAccess): only the subscriptions it sees
     // are read, whatever else the customer holds; the customer and the Operator see them all.
     const subscriptions =
@@ -101,6 +101,7 @@ export class AccessResolver {
 
   /** The roles asked about, and for one user the groups it belongs to that the partner defined. */
   private inQuestion(
+    actor: Actor,
     partnerTenantId: string,
     userId?: string,
     role?: PartnerRoleName,
@@ -108,14 +109,30 @@ export class AccessResolver {
     let roles: PartnerRoleName[] = [...PARTNER_ROLE_NAMES];
     let partnerDefinedGroups: string[] | undefined;
     if (userId) {
-      const user = this.users.user(partnerTenantId, userId);
-      if (!user || user.tenant_kind !== 'partner') {
-        throw notFound(`No partner user ${quote(userId)} has been seen in this partner tenant.`);
-      }
-      const tokenRoles = JSON.parse(user.roles) as string[];
+      const tokenRoles = this.lastPresentedRoles(actor, partnerTenantId, userId);
       roles = partnerRolesOf(tokenRoles);
       partnerDefinedGroups = partnerDefinedGroupsOf(tokenRoles);
     }
     return { roles: role ? roles.filter((held) => held === role) : roles, partnerDefinedGroups };
+  }
+
+  /**
+   * The roles a partner user last presented: a user asking about itself presents them now, in
+   * this request's token; another is known from the changes it recorded (the tokens of reads are
+   * not kept), and one that recorded none is NOT_FOUND.
+   */
+  private lastPresentedRoles(actor: Actor, partnerTenantId: string, userId: string): string[] {
+    const asksAboutItself =
+      actor.tenantKind === 'partner' &&
+      actor.tenantId === partnerTenantId &&
+      actor.userId === userId;
+    if (asksAboutItself) return [...actor.roles];
+    const user = this.users.user(partnerTenantId, userId);
+    if (!user || user.tenant_kind !== 'partner') {
+      throw notFound(
+        `No partner user ${quote(userId)} has recorded a change in this partner tenant, so the roles it holds are not known.`,
+      );
+    }
+    return JSON.parse(user.roles) as string[];
   }
 }

@@ -230,7 +230,7 @@ describe('delegated admin privileges over GraphQL', () => {
     expect(access.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R40' });
   });
 
-  it('R40: effectiveAccess for a user keeps the roles that user last presented; unknown users are NOT_FOUND', async () => {
+  it('R40: effectiveAccess for a user keeps the roles that user last presented (its own token, when it asks about itself); users that recorded nothing are NOT_FOUND', async () => {
     const forHal = await app.gql(fay, ACCESS, {
       partner: 'contoso-partners',
       customer: 'fabrikam',
@@ -246,6 +246,26 @@ describe('delegated admin privileges over GraphQL', () => {
       user: 'nobody',
     });
     expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    // A user that recorded nothing yet, asking about itself, is answered from the token it presents.
+    const quinn = await app.token({ ...people.hal, sub: 'quinn', name: 'Quinn' });
+    const forQuinn = await app.gql(quinn, ACCESS, {
+      partner: 'contoso-partners',
+      customer: 'fabrikam',
+      user: 'quinn',
+    });
+    expect(
+      new Set(forQuinn.data.effectiveAccess.capabilities.map((c: { role: string }) => c.role)),
+    ).toEqual(new Set(['HELPDESK_AGENT']));
+    const aboutQuinn = await app.gql(fay, ACCESS, {
+      partner: 'contoso-partners',
+      customer: 'fabrikam',
+      user: 'quinn',
+    });
+    expect(aboutQuinn.errors?.[0]).toMatchObject({
+      message:
+        'No partner user "quinn" has recorded a change in this partner tenant, so the roles it holds are not known.',
+      extensions: { code: 'NOT_FOUND' },
+    });
     const oneRole = await app.gql(ann, ACCESS, {
       partner: 'contoso-partners',
       customer: 'fabrikam',
