@@ -42,12 +42,15 @@ const GROUP_OF_ROLE: Record<PartnerRoleName, PartnerGroup | null> = {
 export const partnerGroupsOf = (roles: readonly PartnerRoleName[]): PartnerGroup[] =>
   roles.flatMap((role) => GROUP_OF_ROLE[role] ?? []);
 
-/** Who holds Azure roles for a partner role: its group, if it has one. */
-const HOLDER_OF_ROLE: Record<PartnerRoleName, string> = {
+/** Who holds Azure roles for a partner role: its group (Sales Agents have none). */
+const HOLDER_OF_ROLE: Record<Exclude<PartnerRoleName, 'SALES_AGENT'>, string> = {
   ADMIN_AGENT: 'The partner’s Admin Agents group',
   HELPDESK_AGENT: 'The partner’s Helpdesk Agents group',
-  SALES_AGENT: 'Sales Agents have no group of their own, so the partner',
 };
+
+/** Whatever the partner's groups hold on it: no role there is a Sales Agent's. */
+const NO_GROUP_OF_THEIR_OWN =
+  'Sales Agents have no group of their own, so no role on this subscription is theirs (the partner’s Admin Agents and Helpdesk Agents groups hold its roles); delegated admin privileges give no access to Azure subscriptions.';
 
 const ACTION_OF: Record<
   Exclude<SubscriptionCapability, 'PROVISION_SUBSCRIPTION'>,
@@ -81,11 +84,14 @@ export function partnerRoleOnSubscription(
   capability: Exclude<SubscriptionCapability, 'PROVISION_SUBSCRIPTION'>,
   subscription: SubscriptionFacts,
 ): Verdict {
-  const verdict = verdictFromRoles(
-    partnerRoleAzureRoles(role, partnerTenantId, subscription),
-    ACTION_OF[capability],
-    HOLDER_OF_ROLE[role],
-  );
+  const verdict =
+    role === 'SALES_AGENT'
+      ? { allowed: false, reason: NO_GROUP_OF_THEIR_OWN, rule: 'R21' as const }
+      : verdictFromRoles(
+          partnerRoleAzureRoles(role, partnerTenantId, subscription),
+          ACTION_OF[capability],
+          HOLDER_OF_ROLE[role],
+        );
   // Who may change role assignments is R24's question, whatever role answers it.
   return capability === 'MANAGE_SUBSCRIPTION_ACCESS' ? { ...verdict, rule: 'R24' } : verdict;
 }

@@ -1085,6 +1085,27 @@ describe('SubscriptionRbac decider', () => {
       },
     );
 
+    it.each(['MANAGE_SUBSCRIPTION', 'MANAGE_SUBSCRIPTION_ACCESS'] as const)(
+      'R21, R22: Sales Agents refused %s where the Admin Agents are Owner are told no role is theirs, not that the partner holds none',
+      (capability) => {
+        const verdict = partnerRoleOnSubscription(
+          'SALES_AGENT',
+          CONTOSO,
+          capability,
+          facts([contosoAdmins, 'OWNER']),
+        );
+
+        expect(verdict).toMatchObject({
+          allowed: false,
+          rule: capability === 'MANAGE_SUBSCRIPTION' ? 'R21' : 'R24',
+        });
+        expect(verdict.reason).toMatch(
+          /^Sales Agents have no group of their own, so no role on this subscription is theirs/,
+        );
+        expect(verdict.reason).not.toMatch(/partner holds no role/);
+      },
+    );
+
     it('R25: the reasons name the role that answers', () => {
       expect(
         partnerRoleOnSubscription(
