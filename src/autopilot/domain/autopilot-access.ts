@@ -276,13 +276,19 @@ export function actorMayAutopilot(
   }
 }
 
-/** The command-side use of the same rules: refuses with the verdict's reason and rule. */
+/**
+ * The command-side use of the same rules: refuses with the verdict's reason and rule. Another
+ * customer's user learns nothing of this one (R17): NOT_FOUND, as its lists answer.
+ */
 export function assertMayAutopilot(
   actor: Actor,
   customerTenantId: string,
   act: AutopilotAct,
   facts: AutopilotFacts,
 ): void {
+  if (actor.tenantKind === 'customer' && actor.tenantId !== customerTenantId) {
+    throw notFound('No such customer among yours.');
+  }
   const verdict = actorMayAutopilot(actor, customerTenantId, act, facts);
   if (!verdict.allowed) throw forbidden(verdict.rule, verdict.reason);
 }

@@ -1,5 +1,6 @@
 import {
   actorMayAutopilot,
+  assertMayAutopilot,
   AUTOPILOT_ACTIONS,
   type AutopilotFacts,
   autopilotCapability,
@@ -167,6 +168,24 @@ describe('allowedOperations and effectiveAccess', () => {
       reason: 'Only a Global admin of the customer tenant may add its Autopilot devices.',
     });
   });
+
+  it.each([{ kind: 'ADD_DEVICES' }, { kind: 'MANAGE_PROFILES' }] as const)(
+    'R17, R30: another customer’s Global admin trying %o in this customer’s Autopilot is NOT_FOUND, as its lists answer',
+    (act) => {
+      const woodgroveAdmin = customerGlobalAdmin({ tenantId: 'customer-woodgrove' });
+      const refusal = (() => {
+        try {
+          assertMayAutopilot(woodgroveAdmin, FABRIKAM, act, facts('current', true));
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(refusal).toMatchObject({
+        code: 'NOT_FOUND',
+        message: 'No such customer among yours.',
+      });
+    },
+  );
 
   it('R40: effectiveAccess answers the three Autopilot actions for every role, with the policy in the reason', () => {
     const answers = effectiveAccess(['ADMIN_AGENT', 'SALES_AGENT', 'HELPDESK_AGENT'], {
