@@ -100,10 +100,13 @@ describeOnBothStores('one Autopilot registry per tenant', (onEsdb) => {
     const shown = (await devices()).filter((device) => [first, second, third].includes(device.id));
     expect(shown.map((device) => device.profileId)).toEqual([null, null, null]);
 
-    // The commands agree: nothing to unassign (nothing recorded), and the profile is gone.
+    // The commands agree: nothing to unassign (refused, nothing recorded), and the profile is gone.
     const before = await headPosition(app);
     const unassigned = await app.gql(tokens.ann, AUTOPILOT.unassign, { id: first });
-    expect(unassigned.data.unassignAutopilotProfile.profileId).toBeNull();
+    expect(unassigned.errors?.[0].extensions).toEqual({
+      code: 'PRECONDITION_FAILED',
+      rule: 'R34',
+    });
     expect(await headPosition(app)).toBe(before);
     const reassigned = await app.gql(tokens.ann, AUTOPILOT.assign, {
       input: { deviceId: third, profileId },

@@ -1,5 +1,5 @@
 import { assertMayAutopilot, assertMaySeeAutopilot, type AutopilotFacts } from './autopilot-access';
-import { notFound } from '../../platform/domain/domain-error';
+import { notFound, preconditionFailed } from '../../platform/domain/domain-error';
 import type { AutopilotCommandOf } from './commands';
 import { actingPartnerOf, type AutopilotEvent } from './events';
 import type { AutopilotRegistryState, RegisteredDevice } from './registry';
@@ -49,7 +49,13 @@ export function unassignProfile(
   const { device, scope } = visibleDevice(state, command, facts);
   const act = { kind: 'UNASSIGN_PROFILE', addedBy: device.addedBy } as const;
   assertMayAutopilot(command.actor, scope.customerTenantId, act, facts);
-  if (!device.profileId) return [];
+  // Refused, not a silent success: allowedOperations offers UNASSIGN_PROFILE only then (R36).
+  if (!device.profileId) {
+    throw preconditionFailed(
+      'R34',
+      'This device runs no Autopilot profile: there is none to remove.',
+    );
+  }
   return [{ type: 'AutopilotProfileUnassigned', data: { ...scope, profileId: device.profileId } }];
 }
 

@@ -436,8 +436,9 @@ describe('Autopilot registry: R34 recorded in the log', () => {
     expect(
       ['device-a', 'device-b', 'device-c'].map((id) => after.devices.get(id)?.profileId),
     ).toEqual([null, null, 'profile-2']);
-    // And the commands agree: nothing to remove from a device that ran the deleted profile.
-    registry([...withDevices, event])
+    // And the commands agree: nothing to remove from a device that ran the deleted profile, and
+    // the caller is told so, as allowedOperations no longer offers it (R36).
+    const refused = registry([...withDevices, event])
       .when(
         as(contosoAdmin, facts('current'), {
           type: 'UnassignAutopilotProfile',
@@ -445,7 +446,8 @@ describe('Autopilot registry: R34 recorded in the log', () => {
         }),
         NOW,
       )
-      .thenNothing();
+      .thenThrows('PRECONDITION_FAILED', 'R34');
+    expect(refused.message).toBe('This device runs no Autopilot profile: there is none to remove.');
   });
 
   it('R34, R43: history shows after a deletion the profile gone and the devices it names running none', () => {
