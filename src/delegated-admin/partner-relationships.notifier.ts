@@ -16,6 +16,16 @@ import {
 import { toGdapPartnerRelationship, toPartnerRelationship } from './customers-page/customer.mapper';
 import type { PartnerRelationship } from './customers-page/customer.types';
 import { compareText } from '../platform/common/compare-text';
+import { LRUCache } from 'lru-cache';
+
+/** The changes of one pair's row on the customer's page within a batch. */
+interface PartnersPageChange {
+  partnerTenantId: string;
+  customerTenantId: string;
+  reseller?: RelationshipRow;
+  /** The GDAP relationships whose end the batch records. */
+  ended: string[];
+}
 
 const ROW_CHANGING = new Set<string>([
   'RelationshipEstablished',
@@ -34,6 +44,11 @@ const SUBSCRIPTION_ROW_CHANGING = new Set<string>([
   'AzureSubscriptionCancelled',
   'SubscriptionRoleAssigned',
   'SubscriptionRoleAssignmentRemoved',
+] satisfies EventType[]);
+
+/** Changes of the customer's Partner relationships page alone: its service request count. */
+const SERVICE_REQUEST_COUNT_CHANGING = new Set<string>([
+  'ServiceRequestOpened',
 ] satisfies EventType[]);
 
 /** GDAP changes that can put a partner on the customer's page or take it off (R15, R67). */
@@ -58,6 +73,8 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
       >
     >();
   private unsubscribe?: () => void;
+  /** Pairs whose partner left the customer's page, as last pushed (bounded: a forgotten one is pushed again). */
+  private readonly leftPage = new LRUCache<string, true>({ max: 10_000 });
 
   constructor(
     @Inject(PROJECTOR) private readonly engine: Projector,
@@ -87,7 +104,10 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
     const changes = events.flatMap((event) => {
       const gdapChange = GDAP_ROW_CHANGING.has(event.type);
       const subscriptionChange = SUBSCRIPTION_ROW_CHANGING.has(event.type);
-      if (!gdapChange && !subscriptionChange && !ROW_CHANGING.has(event.type)) return [];
+      const countChange = SERVICE_REQUEST_COUNT_CHANGING.has(event.type);
+      if (!gdapChange && !subscriptionChange && !countChange && !ROW_CHANGING.has(event.type)) {
+        return [];
+      }
       // Skips (and counts) an event it cannot read, bad data included: a live update never throws.
       const current = domainEventOf(event);
       if (!current) return [];
@@ -97,40 +117,44 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
         {
           partnerTenantId,
           customerTenantId,
-          gdapChange,
-          subscriptionChange,
+          onCustomersPage: !gdapChange && !countChange,
+          onPartnersPage: !subscriptionChange,
           ended: endedBy(current),
         },
       ];
     });
-    // A revocation ends a partner's relationships in one append: it left the page once, as the
-    // page last showed it (since its earliest relationship then in force).
-    const endedInBatch = new Map<string, string[]>();
-    for (const { partnerTenantId, customerTenantId, ended } of changes) {
-      if (!ended) continue;
-      const key = `${partnerTenantId} ${customerTenantId}`;
-      endedInBatch.set(key, [...(endedInBatch.get(key) ?? []), ended]);
-    }
-    const leftPage = new Set<string>();
-    // One push per Customers page row and batch: the row is read as it is now, after all of them.
+    // One push per row and batch on each page, the row read as it is now, after all of them. A
+    // revocation ends a partner's relationships in one append: it left the page once, as the page
+    // last showed it (since its earliest relationship then in force).
     const customersRows = new Map<string, RelationshipRow>();
-    for (const change of changes) {
-      const { partnerTenantId, customerTenantId, gdapChange, subscriptionChange, ended } = change;
+    const partnersRows = new Map<string, PartnersPageChange>();
+    for (const {
+      partnerTenantId,
+      customerTenantId,
+      onCustomersPage,
+      onPartnersPage,
+      ended,
+    } of changes) {
       const key = `${partnerTenantId} ${customerTenantId}`;
       const row = this.customers.pair(partnerTenantId, customerTenantId);
-      if (row && !gdapChange) customersRows.set(key, row);
-      if (subscriptionChange) continue;
-      const changed = this.pageRowOf(
-        partnerTenantId,
-        customerTenantId,
-        row,
-        ended ? (endedInBatch.get(key) ?? []) : [],
-      );
-      const left = changed?.relationshipActive === false;
-      if (changed && !(left && leftPage.has(key))) {
-        if (left) leftPage.add(key);
-        void this.pubSub.publish(topic(customerTenantId), { partnerRelationshipsChanged: changed });
-      }
+      if (row && onCustomersPage) customersRows.set(key, row);
+      if (!onPartnersPage) continue;
+      const change = partnersRows.get(key) ?? { partnerTenantId, customerTenantId, ended: [] };
+      partnersRows.set(key, {
+        ...change,
+        reseller: row,
+        ended: ended ? [...change.ended, ended] : change.ended,
+      });
+    }
+    for (const [key, { partnerTenantId, customerTenantId, reseller, ended }] of partnersRows) {
+      const changed = this.pageRowOf(partnerTenantId, customerTenantId, reseller, ended);
+      if (!changed) continue;
+      // Off the page once: what it records after that (a follow-up's DAP removal) is not shown.
+      const left = changed.relationshipActive === false;
+      if (left && this.leftPage.has(key)) continue;
+      if (left) this.leftPage.set(key, true);
+      else this.leftPage.delete(key);
+      void this.pubSub.publish(topic(customerTenantId), { partnerRelationshipsChanged: changed });
     }
     for (const row of customersRows.values()) {
       void this.pubSub.publish(partnerTopic(row.partner_tenant_id), { customersChanged: row });

@@ -8,8 +8,12 @@ const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id
 const REMOVE = `mutation { removeDelegatedAdminPrivileges(partnerTenantId: "contoso-partners", confirm: true) { since } }`;
 const FEED = `subscription { customersChanged { tenantId delegatedAdmin { status } services { name usable } } }`;
 const AZURE_FEED = `subscription { customersChanged { tenantId azureSubscriptions { displayName } services { name usable } } }`;
+const PARTNERS_FEED = `subscription { partnerRelationshipsChanged { partnerTenantId relationshipActive delegatedAdmin { status } serviceRequestCount } }`;
+const OPEN_SR = `mutation { openServiceRequest(input: { customerTenantId: "fabrikam", title: "Mailbox", description: "Raise the quota" }) { id } }`;
+const END = `mutation { endResellerRelationship(customerTenantId: "woodgrove") { tenantId } }`;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('customersChanged: the partner’s live Customers page (R16, R17)', () => {
+describe('live pages: the partner’s Customers page (customersChanged) and the customer’s Partner relationships page (R16, R17)', () => {
   let app: TestApp;
   const clients: Client[] = [];
 
@@ -103,6 +107,52 @@ describe('customersChanged: the partner’s live Customers page (R16, R17)', () 
     ]);
     expect(otto.received).toEqual([]);
     expect([feed.errors, otto.errors]).toEqual([[], []]);
+  });
+
+  /** The customer accepts an invitation with DAP from Contoso, then follows its page live. */
+  async function acceptedWithDapThenFollowed(customer: (typeof people)['fay']) {
+    const token = await app.token(customer);
+    const invitation = await app.gql(await app.token(people.ann), REQUEST);
+    await app.gql(token, ACCEPT, { id: invitation.data.requestResellerRelationship.id });
+    const feed = subscribe(token, PARTNERS_FEED);
+    await pause(200);
+    return feed;
+  }
+
+  /** Reads the messages of `feed` that hold `text`, once the first has arrived. */
+  async function arrivedWith(feed: { received: unknown[] }, text: string) {
+    const matching = () => feed.received.filter((m) => JSON.stringify(m).includes(text));
+    await until(() => matching().length > 0);
+    return matching;
+  }
+
+  it('R16: a service request opened changes the customer’s Partner relationships page (its count): the row is pushed with it', async () => {
+    // DAP again (R8): the earlier test removed it, and a service request needs it (R13).
+    const feed = await acceptedWithDapThenFollowed(people.fay);
+
+    expect((await app.gql(await app.token(people.hal), OPEN_SR)).errors).toBeUndefined();
+    const counted = await arrivedWith(feed, '"serviceRequestCount":1');
+    expect(counted()).toEqual([
+      {
+        partnerRelationshipsChanged: {
+          partnerTenantId: 'contoso-partners',
+          relationshipActive: true,
+          delegatedAdmin: { status: 'ACTIVE' },
+          serviceRequestCount: 1,
+        },
+      },
+    ]);
+    expect(feed.errors).toEqual([]);
+  });
+
+  it('R9, R16: a partner ending the relationship leaves the customer’s page once, though the DAP removal that follows is recorded after it', async () => {
+    const feed = await acceptedWithDapThenFollowed(people.wes);
+
+    expect((await app.gql(await app.token(people.ann), END)).errors).toBeUndefined();
+    const left = await arrivedWith(feed, '"relationshipActive":false');
+    await pause(500);
+    expect(left()).toHaveLength(1);
+    expect(feed.errors).toEqual([]);
   });
 
   it('R16: a partner user holding no partner role is refused, for the feed and the page', async () => {
