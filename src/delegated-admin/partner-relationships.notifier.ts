@@ -18,11 +18,12 @@ import type { PartnerRelationship } from './customers-page/customer.types';
 import { compareText } from '../platform/common/compare-text';
 import { LRUCache } from 'lru-cache';
 
-/** The changes of one pair's row on the customer's page within a batch. */
-interface PartnersPageChange {
+/** What a batch changed of one pair's rows: on the partner's page, on the customer's. */
+interface PairChanges {
   partnerTenantId: string;
   customerTenantId: string;
-  reseller?: RelationshipRow;
+  onCustomersPage: boolean;
+  onPartnersPage: boolean;
   /** The GDAP relationships whose end the batch records. */
   ended: string[];
 }
@@ -101,63 +102,39 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
   }
 
   private publish(events: readonly RecordedEvent[]): void {
-    const changes = events.flatMap((event) => {
-      const gdapChange = GDAP_ROW_CHANGING.has(event.type);
-      const subscriptionChange = SUBSCRIPTION_ROW_CHANGING.has(event.type);
-      const countChange = SERVICE_REQUEST_COUNT_CHANGING.has(event.type);
-      if (!gdapChange && !subscriptionChange && !countChange && !ROW_CHANGING.has(event.type)) {
-        return [];
-      }
-      // Skips (and counts) an event it cannot read, bad data included: a live update never throws.
-      const current = domainEventOf(event);
-      if (!current) return [];
-      const { partnerTenantId, customerTenantId } = pairOf(current);
-      if (!partnerTenantId || !customerTenantId) return [];
-      return [
-        {
-          partnerTenantId,
-          customerTenantId,
-          onCustomersPage: !gdapChange && !countChange,
-          onPartnersPage: !subscriptionChange,
-          ended: endedBy(current),
-        },
-      ];
-    });
-    // One push per row and batch on each page, the row read as it is now, after all of them. A
-    // revocation ends a partner's relationships in one append: it left the page once, as the page
-    // last showed it (since its earliest relationship then in force).
-    const customersRows = new Map<string, RelationshipRow>();
-    const partnersRows = new Map<string, PartnersPageChange>();
-    for (const {
-      partnerTenantId,
-      customerTenantId,
-      onCustomersPage,
-      onPartnersPage,
-      ended,
-    } of changes) {
-      const key = `${partnerTenantId} ${customerTenantId}`;
-      const row = this.customers.pair(partnerTenantId, customerTenantId);
-      if (row && onCustomersPage) customersRows.set(key, row);
-      if (!onPartnersPage) continue;
-      const change = partnersRows.get(key) ?? { partnerTenantId, customerTenantId, ended: [] };
-      partnersRows.set(key, {
-        ...change,
-        reseller: row,
-        ended: ended ? [...change.ended, ended] : change.ended,
-      });
+    // One push per row and batch on each page, the row read once, as it is now, after all of them.
+    const pairs = new Map<string, PairChanges>();
+    for (const change of events.flatMap(pairChangesOf)) {
+      const key = `${change.partnerTenantId} ${change.customerTenantId}`;
+      const seen = pairs.get(key);
+      pairs.set(
+        key,
+        seen
+          ? {
+              ...seen,
+              onCustomersPage: seen.onCustomersPage || change.onCustomersPage,
+              onPartnersPage: seen.onPartnersPage || change.onPartnersPage,
+              ended: [...seen.ended, ...change.ended],
+            }
+          : change,
+      );
     }
-    for (const [key, { partnerTenantId, customerTenantId, reseller, ended }] of partnersRows) {
-      const changed = this.pageRowOf(partnerTenantId, customerTenantId, reseller, ended);
-      if (!changed) continue;
+    for (const [key, { partnerTenantId, customerTenantId, ...changed }] of pairs) {
+      const row = this.customers.pair(partnerTenantId, customerTenantId);
+      if (row && changed.onCustomersPage) {
+        void this.pubSub.publish(partnerTopic(partnerTenantId), { customersChanged: row });
+      }
+      if (!changed.onPartnersPage) continue;
+      // A revocation ends a partner's relationships in one append: it left the page once, as the
+      // page last showed it (since its earliest relationship then in force).
+      const pageRow = this.pageRowOf(partnerTenantId, customerTenantId, row, changed.ended);
+      if (!pageRow) continue;
       // Off the page once: what it records after that (a follow-up's DAP removal) is not shown.
-      const left = changed.relationshipActive === false;
+      const left = pageRow.relationshipActive === false;
       if (left && this.leftPage.has(key)) continue;
       if (left) this.leftPage.set(key, true);
       else this.leftPage.delete(key);
-      void this.pubSub.publish(topic(customerTenantId), { partnerRelationshipsChanged: changed });
-    }
-    for (const row of customersRows.values()) {
-      void this.pubSub.publish(partnerTopic(row.partner_tenant_id), { customersChanged: row });
+      void this.pubSub.publish(topic(customerTenantId), { partnerRelationshipsChanged: pageRow });
     }
   }
 
@@ -190,6 +167,31 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
     }
     return reseller && toPartnerRelationship(reseller);
   }
+}
+
+/** Which of a pair's rows `event` changes, if any (an event it cannot read changes none). */
+function pairChangesOf(event: RecordedEvent): PairChanges[] {
+  const gdapChange = GDAP_ROW_CHANGING.has(event.type);
+  const subscriptionChange = SUBSCRIPTION_ROW_CHANGING.has(event.type);
+  const countChange = SERVICE_REQUEST_COUNT_CHANGING.has(event.type);
+  if (!gdapChange && !subscriptionChange && !countChange && !ROW_CHANGING.has(event.type)) {
+    return [];
+  }
+  // Skips (and counts) an event it cannot read, bad data included: a live update never throws.
+  const current = domainEventOf(event);
+  if (!current) return [];
+  const { partnerTenantId, customerTenantId } = pairOf(current);
+  if (!partnerTenantId || !customerTenantId) return [];
+  const ended = endedBy(current);
+  return [
+    {
+      partnerTenantId,
+      customerTenantId,
+      onCustomersPage: !gdapChange && !countChange,
+      onPartnersPage: !subscriptionChange,
+      ended: ended ? [ended] : [],
+    },
+  ];
 }
 
 /** The GDAP relationship whose end `event` records (expiry, or termination asked), if any. */
