@@ -276,6 +276,9 @@ export function actorMayAutopilot(
   }
 }
 
+/** R17: what a caller that may not see a customer's Autopilot learns of it. */
+const noSuchCustomer = () => notFound('No such customer among yours.');
+
 /**
  * The command-side use of the same rules: refuses with the verdict's reason and rule. Another
  * customer's user learns nothing of this one (R17): NOT_FOUND, as its lists answer.
@@ -287,7 +290,7 @@ export function assertMayAutopilot(
   facts: AutopilotFacts,
 ): void {
   if (actor.tenantKind === 'customer' && actor.tenantId !== customerTenantId) {
-    throw notFound('No such customer among yours.');
+    throw noSuchCustomer();
   }
   const verdict = actorMayAutopilot(actor, customerTenantId, act, facts);
   if (!verdict.allowed) throw forbidden(verdict.rule, verdict.reason);
@@ -315,7 +318,7 @@ export function assertMaySeeAutopilot(
   if (actor.tenantKind === 'customer' && actor.tenantId === customerTenantId) {
     throw forbidden('R30', 'Only a Global admin of the customer tenant sees its Autopilot.');
   }
-  throw notFound('No such customer among yours.');
+  throw noSuchCustomer();
 }
 
 /** R36: what the caller may do on a profile now. */
