@@ -386,24 +386,22 @@ export class World {
     );
   }
 
-  /** EndResellerRelationshipHandler and its follow-up (R9): DAP goes with the relationship. */
+  /** EndResellerRelationshipHandler (start, fences, end) and its follow-up (R9): DAP goes too. */
   endRelationship(admin: Actor, customerTenantId: string, activeSubscriptionIds: string[]): void {
     const context = this.context(admin);
     const partnerTenantId = admin.tenantId;
     const relationshipStream = streamIds.relationship(partnerTenantId, customerTenantId);
+    const end = () => ({
+      type: 'EndResellerRelationship' as const,
+      actor: admin,
+      partnerTenantId,
+      customerTenantId,
+      activeProvisionedSubscriptionIds: activeSubscriptionIds,
+      atRevision: this.streams.get(relationshipStream)?.revision ?? -1,
+    });
+    this.decide(relationshipStream, relationshipDecider, end(), context);
     this.fence(context, partnerTenantId, customerTenantId, 'RELATIONSHIP', relationshipStream);
-    const [ended] = this.decide(
-      relationshipStream,
-      relationshipDecider,
-      {
-        type: 'EndResellerRelationship',
-        actor: admin,
-        partnerTenantId,
-        customerTenantId,
-        activeProvisionedSubscriptionIds: activeSubscriptionIds,
-      },
-      context,
-    );
+    const [ended] = this.decide(relationshipStream, relationshipDecider, end(), context);
     this.decide(
       streamIds.dapGrant(partnerTenantId, customerTenantId),
       dapGrantDecider,

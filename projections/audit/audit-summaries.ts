@@ -185,6 +185,8 @@ const SUMMARIES = {
     `accepted the reseller invitation of ${context.partner ?? '?'}${withDap(context.data)}`,
   RelationshipEstablished: ({ partner, customer }) =>
     `established the reseller relationship between ${partner ?? '?'} and ${customer ?? '?'}`,
+  RelationshipEndStarted: (context) =>
+    `started ending the reseller relationship ${counterpart(context, 'with', 'with')}; nothing more is provisioned under it`,
   RelationshipEnded: (context) =>
     `ended the reseller relationship ${counterpart(context, 'with', 'with')}`,
   AzureSubscriptionLinked: (context) =>

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { relationshipDecider } from './domain/relationship.decider';
+import { relationshipDecider, type RelationshipState } from './domain/relationship.decider';
 import { streamIds } from '../platform/domain/streams';
 import {
   subscriptionRbacDecider,
@@ -31,8 +31,10 @@ export class EndResellerRelationship extends Intent<EndResellerRelationshipComma
 
 /**
  * R9: only without active subscriptions it provisioned (ordered against provisioning by the
- * relationship stream); ending also removes the partner's DAP. A revocation: every stream where
- * partner actions need the relationship is fenced first (revocations.ts).
+ * relationship stream); ending also removes the partner's DAP. Started first on the relationship
+ * stream (relationship.decider.ts), so that an end refused there has written nothing (R50); then
+ * a revocation: every stream where partner actions need the relationship is fenced, and the end
+ * recorded (revocations.ts).
  */
 @CommandHandler(EndResellerRelationship)
 export class EndResellerRelationshipHandler implements ICommandHandler<EndResellerRelationship> {
@@ -50,28 +52,31 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
         relationshipStream,
         relationshipDecider,
       );
+      const atRevision = revisionNumber(revision);
       // A resumed end whose stream moved on (ended already, or ended and established again) has
       // nothing left to do, and must close no provisioning of what came after.
-      if (resumeAtRevision !== undefined && revisionNumber(revision) !== resumeAtRevision)
+      if (resumeAtRevision !== undefined && atRevision !== resumeAtRevision)
         return { position: lastPosition };
-      // Refused before anything is written: a refused end closes no provisioning.
-      relationshipDecider.decide({ ...command, activeProvisionedSubscriptionIds: [] }, state, NOW);
-      const activeProvisionedSubscriptionIds = await this.settledActiveSubscriptions(
-        state.linkedSubscriptionIds,
-        command,
-        context,
-      );
-      const ended = await this.revocations.revoke({
-        streamId: relationshipStream,
-        decider: relationshipDecider,
-        command: { ...command, activeProvisionedSubscriptionIds },
-        revoking: 'RELATIONSHIP',
-        pair: { partnerTenantId, customerTenantId },
-        context,
-        // Decided on the subscriptions of the links read above: a new link means reading again.
-        resumeAtRevision: resumeAtRevision ?? revisionNumber(revision),
+      const fencedAt = state.ending ? atRevision : atRevision + 1;
+      // The reactor, seeing the start, leaves the end to this process while it runs it.
+      const ended = await this.revocations.runningAt(relationshipStream, fencedAt, async () => {
+        const startedAt = state.ending
+          ? atRevision
+          : await this.start(relationshipStream, command, state, atRevision, context);
+        if (startedAt === undefined) return undefined;
+        return this.revocations.revoke({
+          streamId: relationshipStream,
+          decider: relationshipDecider,
+          command: { ...command, activeProvisionedSubscriptionIds: [], atRevision: startedAt },
+          revoking: 'RELATIONSHIP',
+          pair: { partnerTenantId, customerTenantId },
+          context,
+          resumeAtRevision: startedAt,
+        });
       });
-      if (ended.events.length === 0 && resumeAtRevision === undefined) continue;
+      // A provisioning linked a subscription meanwhile: read the links again.
+      if (!ended) continue;
+      // Once started, only its end moves the stream: recorded by the reactor, or a concurrent end.
       if (ended.events.length === 0) return { position: ended.position };
       // The end is recorded; a DAP removal that fails to append now is retried by the reactor.
       const dapPosition = await this.policies.runNow(ended, context).catch(() => ended.position);
@@ -80,6 +85,35 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
     throw conflict(
       'Azure subscriptions kept being provisioned for this customer while the relationship was ending; nothing was changed. Please try again.',
     );
+  }
+
+  /**
+   * Decides the end on the links read at `atRevision` and records its start there: the revision of
+   * the start, or undefined when the stream moved meanwhile (a new link).
+   */
+  private async start(
+    relationshipStream: string,
+    command: EndResellerRelationshipCommand,
+    state: RelationshipState,
+    atRevision: number,
+    context: CommandContext,
+  ): Promise<number | undefined> {
+    // Refused before anything is written: a refused end closes no provisioning.
+    const unsettled = { ...command, activeProvisionedSubscriptionIds: [], atRevision };
+    relationshipDecider.decide(unsettled, state, NOW);
+    const activeProvisionedSubscriptionIds = await this.settledActiveSubscriptions(
+      state.linkedSubscriptionIds,
+      command,
+      context,
+    );
+    const started = await this.aggregates.decide(
+      relationshipStream,
+      relationshipDecider,
+      { ...unsettled, activeProvisionedSubscriptionIds },
+      context,
+      { onlyAtRevision: atRevision },
+    );
+    return started.events.length === 0 ? undefined : atRevision + 1;
   }
 
   /**

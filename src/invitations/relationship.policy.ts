@@ -11,7 +11,11 @@ import { EndResellerRelationship } from './end-reseller-relationship';
 @Injectable()
 @AsPolicy()
 export class RelationshipPolicy implements Policy {
-  readonly reactsTo = ['InvitationAccepted', 'PartnerAccessRevocationStarted'] as const;
+  readonly reactsTo = [
+    'InvitationAccepted',
+    'RelationshipEndStarted',
+    'PartnerAccessRevocationStarted',
+  ] as const;
 
   constructor(private readonly followUps: FollowUps) {}
 

@@ -44,26 +44,29 @@ describe('a revocation lands between a partner’s Autopilot decision and its ap
 
   /** Revocations.revoke as the DAP removal and the relationship's end run it, in another process. */
   async function revoke(revoking: RevocableFact) {
-    const revocations = new Revocations(
-      new AggregateStore(store, new ManualClock()),
-      fencedStreamsOf,
-      store,
-    );
+    const aggregates = new AggregateStore(store, new ManualClock());
+    const revocations = new Revocations(aggregates, fencedStreamsOf, store);
     if (revoking === 'DELEGATED_ADMIN') {
       await removeContosoDap(revocations, fay, randomUUID());
       return;
     }
+    const streamId = streamIds.relationship(PARTNER, CUSTOMER);
+    const end = (atRevision: number) => ({
+      type: 'EndResellerRelationship' as const,
+      actor: ann,
+      ...pair,
+      activeProvisionedSubscriptionIds: [],
+      atRevision,
+    });
+    const { revision } = await aggregates.load(streamId, relationshipDecider);
+    const started = Number(revision) + 1;
+    await aggregates.decide(streamId, relationshipDecider, end(started - 1), context());
     await revocations.revoke({
       revoking,
       pair,
-      streamId: streamIds.relationship(PARTNER, CUSTOMER),
+      streamId,
       decider: relationshipDecider,
-      command: {
-        type: 'EndResellerRelationship',
-        actor: ann,
-        ...pair,
-        activeProvisionedSubscriptionIds: [],
-      },
+      command: end(started),
       context: context(),
     });
   }

@@ -13,6 +13,7 @@ const CREATE = `mutation { createDelegatedAdminRelationship(input: { customerTen
 const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
 const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 const ASSIGN = `mutation ($id: ID!) { createDelegatedAdminAccessAssignment(input: { relationshipId: $id, securityGroupId: "HELPDESK_AGENTS", roleTemplateIds: ["${HELPDESK}"] }) { accessAssignments { id } } }`;
+const END = `mutation { endResellerRelationship(customerTenantId: "fabrikam") { relationshipActive } }`;
 const UNASSIGN = `mutation ($id: ID!, $assignmentId: ID!) { deleteDelegatedAdminAccessAssignment(input: { relationshipId: $id, assignmentId: $assignmentId }) { id } }`;
 
 const PAIR = 'contoso-partners_fabrikam';
@@ -115,6 +116,32 @@ describeOnBothStores('identical revocations at the same time', (onEsdb) => {
     const fenced = await fencesSince(fencesBefore);
     expect(fenced.map((event) => event.metadata.correlationId)).toEqual(
       FENCED_STREAMS.map(() => deletions[0].metadata.correlationId),
+    );
+  });
+
+  it('R50, R9: of ends of one relationship at once, one starts it, fences and ends it; the others answer with that end or are refused, appending nothing', async () => {
+    const invitation = await app.gql(ann, INVITE);
+    expect(
+      (await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id })).errors,
+    ).toBeUndefined();
+    const fencesBefore = await fences();
+    const before = (await store.readStream(`relationship-${PAIR}`)).length;
+
+    const answers = await atOnce(`relationship-${PAIR}`, () => app.gql(ann, END));
+
+    expect(answers.filter((answer) => !answer.errors).length).toBeGreaterThan(0);
+    for (const answer of answers.filter((answer) => answer.errors)) {
+      expect(answer.errors?.[0].extensions).toEqual({ code: 'PRECONDITION_FAILED', rule: 'R9' });
+    }
+    const recorded = (await store.readStream(`relationship-${PAIR}`)).slice(before);
+    expect(recorded.map((event) => event.type)).toEqual([
+      'RelationshipEndStarted',
+      'RelationshipEnded',
+    ]);
+    const fenced = await fencesSince(fencesBefore);
+    expect(fenced).toHaveLength(FENCED_STREAMS.length);
+    expect(fenced.map((event) => event.data)).toEqual(
+      FENCED_STREAMS.map(() => expect.objectContaining({ factRevision: recorded[0].revision })),
     );
   });
 });

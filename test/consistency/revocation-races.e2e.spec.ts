@@ -180,6 +180,34 @@ describeOnBothStores('revocations racing the partner’s traffic', (onEsdb) => {
     ]);
   });
 
+  it('R50, R9: an end that a provisioning beats to the relationship stream is refused and has written nothing, no start and no fence', async () => {
+    await accept();
+    const before = await stream(`relationship-${PAIR}`);
+    const hook = revokeBeforeFirstAppendTo(store, 'relationship', () =>
+      app.gql(ann, PROVISION, { n: 'provisioned while the end was deciding' }),
+    );
+    let ended: Answer;
+    try {
+      ended = await app.gql(ann, END);
+    } finally {
+      hook.restore();
+    }
+    expect(hook.revoked.answer?.errors).toBeUndefined();
+    expect(codeOf(ended)).toMatchObject({ code: 'PRECONDITION_FAILED', rule: 'R9' });
+    const relationship = await stream(`relationship-${PAIR}`);
+    expect(relationship.slice(before.length).map((event) => event.type)).toEqual([
+      'AzureSubscriptionLinked',
+    ]);
+    const since = before.at(-1)!.position;
+    for (const fenced of [`servicerequests-${PAIR}`, 'autopilot-fabrikam']) {
+      const written = (await stream(fenced)).filter((event) => event.position > since);
+      expect(written.map((event) => event.type)).not.toContain('PartnerAccessRevocationStarted');
+    }
+    const id = hook.revoked.answer?.data.provisionAzureSubscription.id;
+    expect((await app.gql(ann, CANCEL, { id })).errors).toBeUndefined();
+    expect((await app.gql(ann, END)).errors).toBeUndefined();
+  });
+
   it('R9, R13: a service request decided before the relationship ended is refused when it comes to append', async () => {
     await accept();
     const hook = revokeBeforeFirstAppendTo(store, 'servicerequests', () => app.gql(ann, END));

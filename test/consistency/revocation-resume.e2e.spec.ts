@@ -2,6 +2,7 @@ import { AggregateStore } from '../../src/platform/write/aggregate-store';
 import { fencedStreamsOf } from '../../src/capabilities';
 import { revocationStarted } from '../../src/platform/domain/revocation-fences';
 import { PolicyReactor } from '../../src/platform/policies/policy.reactor';
+import { relationshipDecider } from '../../src/invitations/domain/relationship.decider';
 import { EsdbDouble } from '../support/esdb-double/esdb-double';
 import { describeOnBothStores, removeDataDir, startApp, type TestApp } from '../support/app';
 import { eventually } from '../support/eventually';
@@ -138,6 +139,42 @@ describeOnBothStores('a revocation interrupted after its fences', (onEsdb) => {
       ...PAIR,
       reason: 'RELATIONSHIP_ENDED',
     });
+  });
+
+  it('R9, R50: an end that started and stopped before its fences is fenced and finished on restart, DAP going with it', async () => {
+    await stopReactor();
+    const relationship = 'relationship-contoso-partners_fabrikam';
+    await app.app.get(AggregateStore).decide(
+      relationship,
+      relationshipDecider,
+      {
+        type: 'EndResellerRelationship',
+        actor: ann,
+        ...PAIR,
+        activeProvisionedSubscriptionIds: [],
+        atRevision: 0,
+      },
+      { actor: ann, correlationId: 'interrupted-request' },
+    );
+
+    await restart();
+    const opal = await app.token(people.opal);
+    await eventually(async () => (await app.gql(opal, FOLLOW_UPS)).data.followUpStatus.lag === 0);
+    const history = async (streamId: string) =>
+      (await app.gql(opal, HISTORY, { streamId })).data.history as { type: string; data: any }[];
+    expect((await history(relationship)).map((event) => event.type)).toEqual([
+      'RelationshipEstablished',
+      'RelationshipEndStarted',
+      'RelationshipEnded',
+    ]);
+    const [fence] = await history('servicerequests-contoso-partners_fabrikam');
+    expect(fence.data).toMatchObject({ revoking: 'RELATIONSHIP', factRevision: 1 });
+    expect((await history('dapgrant-contoso-partners_fabrikam')).at(-1)?.data).toEqual({
+      ...PAIR,
+      reason: 'RELATIONSHIP_ENDED',
+    });
+    const refused = await app.gql(await app.token(people.ann), OPEN_SR);
+    expect(refused.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R7' });
   });
 
   it('R9: fences of an end that was recorded, replayed later (a reactor behind, a restart), finish nothing and refuse nothing', async () => {

@@ -91,18 +91,23 @@ describe('follow-ups survive a crash between a command’s appends', () => {
     await first.close();
     const store = new SqliteEventStore(join(dataDir, 'events.db'));
     const aggregates = new AggregateStore(store, systemClock);
-    await aggregates.decide(
-      streamIds.relationship('contoso-partners', 'fabrikam'),
-      relationshipDecider,
-      {
-        type: 'EndResellerRelationship',
-        actor: ann,
-        partnerTenantId: 'contoso-partners',
-        customerTenantId: 'fabrikam',
-        activeProvisionedSubscriptionIds: [],
-      },
-      { actor: ann, correlationId: 'c-end' },
-    );
+    const relationship = streamIds.relationship('contoso-partners', 'fabrikam');
+    // Started and ended (the fences left out): the end's two steps.
+    for (const atRevision of [0, 1]) {
+      await aggregates.decide(
+        relationship,
+        relationshipDecider,
+        {
+          type: 'EndResellerRelationship',
+          actor: ann,
+          partnerTenantId: 'contoso-partners',
+          customerTenantId: 'fabrikam',
+          activeProvisionedSubscriptionIds: [],
+          atRevision,
+        },
+        { actor: ann, correlationId: 'c-end' },
+      );
+    }
     await store.close();
 
     const second = await startApp({ dataDir });

@@ -68,4 +68,6 @@ export type RelationshipCommand =
   | (EndResellerRelationshipCommand & {
       /** Of the linked subscriptions, those still active (read from their streams by the handler). */
       activeProvisionedSubscriptionIds: string[];
+      /** The stream's revision the handler read the links at (-1: no stream). */
+      atRevision: number;
     });

@@ -70,6 +70,19 @@ export type RelationshipEvent =
       type: 'AzureSubscriptionLinked';
       data: { partnerTenantId: string; customerTenantId: string; subscriptionId: string };
     }
+  | {
+      /**
+       * R9, R50: the end is certain (no active subscription, and none can be linked from now on),
+       * so it may fence the partner's streams; `RelationshipEnded` follows.
+       */
+      type: 'RelationshipEndStarted';
+      data: {
+        partnerTenantId: string;
+        customerTenantId: string;
+        /** The stream's revision the end was decided on: this event is the next. */
+        factRevision: number;
+      };
+    }
   | { type: 'RelationshipEnded'; data: { partnerTenantId: string; customerTenantId: string } };
 
 /** Version 1 named the customer inside `customer` only. */
@@ -94,5 +107,6 @@ export const INVITATIONS_EVENTS = {
   InvitationAccepted: { version: 2, upcasters: { 1: customerTenantIdFromCustomer } },
   RelationshipEstablished: { version: 2, upcasters: { 1: customerTenantIdFromCustomer } },
   AzureSubscriptionLinked: { version: 1 },
+  RelationshipEndStarted: { version: 1 },
   RelationshipEnded: { version: 1 },
 } satisfies EventSchemas<InvitationEvent | RelationshipEvent>;

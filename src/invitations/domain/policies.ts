@@ -15,8 +15,8 @@ export type RelationshipFollowUp =
 
 /**
  * R7: an accepted invitation establishes the pair's relationship (once: R8), as of its acceptance:
- * a relationship the pair's stream ended after it stays ended (R9). R9: an end that
- * fenced the partner's streams is finished from its fence if the process stopped in between.
+ * a relationship the pair's stream ended after it stays ended (R9). R9: an end that started, or
+ * fenced the partner's streams, is finished from there if the process stopped in between.
  */
 export function relationshipFollowUps(event: DomainEvent): RelationshipFollowUp[] {
   switch (event.type) {
@@ -37,6 +37,15 @@ export function relationshipFollowUps(event: DomainEvent): RelationshipFollowUp[
         },
       ];
     }
+    // Started, then stopped before its fences: finished from its start.
+    case 'RelationshipEndStarted':
+      return [
+        {
+          kind: 'resume-end',
+          customerTenantId: event.data.customerTenantId,
+          factRevision: event.data.factRevision + 1,
+        },
+      ];
     case 'PartnerAccessRevocationStarted':
       return event.data.revoking === 'RELATIONSHIP'
         ? [

@@ -13,6 +13,8 @@ export interface RelationshipState {
   establishedByInvitationId?: string;
   /** Subscriptions this partner provisioned for the customer (R9 asks which are still active). */
   linkedSubscriptionIds: readonly string[];
+  /** An end has started (`RelationshipEndStarted`): it will be recorded, and nothing is linked. */
+  ending: boolean;
 }
 
 type Of<T extends RelationshipCommand['type']> = Extract<RelationshipCommand, { type: T }>;
@@ -48,6 +50,12 @@ function link(command: Of<'LinkAzureSubscription'>, state: RelationshipState): R
   const roles = partnerRolesOf(actor.roles);
   const byRole = mayProvisionSubscription(roles, true);
   if (!byRole.allowed) throw forbidden('R22', byRole.reason);
+  if (state.ending) {
+    throw preconditionFailed(
+      'R22',
+      'The reseller relationship with this customer is ending; no subscription can be provisioned under it.',
+    );
+  }
   const verdict = mayProvisionSubscription(roles, state.active);
   if (!verdict.allowed) throw preconditionFailed('R22', verdict.reason);
   const { partnerTenantId, customerTenantId, subscriptionId } = command;
@@ -59,13 +67,21 @@ function link(command: Of<'LinkAzureSubscription'>, state: RelationshipState): R
   ];
 }
 
+/**
+ * R9 in two steps, so that an end refused (R50) has recorded nothing: the first, decided on the
+ * links and their subscriptions as read at `atRevision`, starts the end, after which nothing is
+ * linked and nothing can refuse it; the second, once the partner's streams are fenced, ends it.
+ */
 function end(
   command: Of<'EndResellerRelationship'>,
   state: RelationshipState,
 ): RelationshipEvent[] {
-  const { actor } = command;
-  if (!isPartnerUser(actor, 'AdminAgent') || actor.tenantId !== command.partnerTenantId) {
+  const { actor, partnerTenantId, customerTenantId } = command;
+  if (!isPartnerUser(actor, 'AdminAgent') || actor.tenantId !== partnerTenantId) {
     throw forbidden('R9', 'Only a partner Admin Agent may end a reseller relationship.');
+  }
+  if (state.ending) {
+    return [{ type: 'RelationshipEnded', data: { partnerTenantId, customerTenantId } }];
   }
   if (!state.active && state.establishedByInvitationId) {
     throw preconditionFailed(
@@ -80,8 +96,12 @@ function end(
       `The customer still has active Azure subscriptions you provisioned (${command.activeProvisionedSubscriptionIds.join(', ')}); cancel them before ending the relationship.`,
     );
   }
-  const { partnerTenantId, customerTenantId } = command;
-  return [{ type: 'RelationshipEnded', data: { partnerTenantId, customerTenantId } }];
+  return [
+    {
+      type: 'RelationshipEndStarted',
+      data: { partnerTenantId, customerTenantId, factRevision: command.atRevision },
+    },
+  ];
 }
 
 /** The reseller relationship of one (partner, customer) pair: one stream, so at most one (R7). */
@@ -90,7 +110,12 @@ export const relationshipDecider: Decider<
   RelationshipEvent,
   RelationshipState
 > = {
-  initialState: { active: false, acceptedInvitationIds: new Set(), linkedSubscriptionIds: [] },
+  initialState: {
+    active: false,
+    acceptedInvitationIds: new Set(),
+    linkedSubscriptionIds: [],
+    ending: false,
+  },
 
   evolve(state, event) {
     switch (event.type) {
@@ -106,8 +131,10 @@ export const relationshipDecider: Decider<
           ...state,
           linkedSubscriptionIds: [...state.linkedSubscriptionIds, event.data.subscriptionId],
         };
+      case 'RelationshipEndStarted':
+        return { ...state, ending: true };
       case 'RelationshipEnded':
-        return { ...state, active: false };
+        return { ...state, active: false, ending: false };
       default:
         return unhandled(state, event);
     }

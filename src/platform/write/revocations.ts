@@ -61,6 +61,26 @@ export class Revocations {
     return this.running.get(`${streamId}@${factRevision}`);
   }
 
+  /**
+   * Runs `work`, which starts a revocation to be fenced at `factRevision` of `streamId` before its
+   * fences exist (a start recorded on the fact stream): the reactor leaves it to `work` meanwhile.
+   */
+  async runningAt<T>(streamId: string, factRevision: number, work: () => Promise<T>): Promise<T> {
+    const key = `${streamId}@${factRevision}`;
+    let finished!: (succeeded: boolean) => void;
+    this.running.set(key, new Promise<boolean>((resolve) => (finished = resolve)));
+    try {
+      const result = await work();
+      finished(result !== undefined);
+      return result;
+    } catch (error) {
+      finished(false);
+      throw error;
+    } finally {
+      this.forget([key]);
+    }
+  }
+
   async revoke<Command, Event extends DomainEvent, State>(
     revocation: Revocation<Command, Event, State>,
   ): Promise<{ position: number; eventIds: string[]; events: DomainEvent[] }> {
@@ -97,9 +117,13 @@ export class Revocations {
       if (elsewhere) return elsewhere;
       throw error;
     } finally {
-      // Kept until the reactor can no longer be reading these fences for the first time.
-      setTimeout(() => keys.forEach((key) => this.running.delete(key)), FORGET_AFTER_MS).unref();
+      this.forget(keys);
     }
+  }
+
+  /** Kept until the reactor can no longer be reading these fences for the first time. */
+  private forget(keys: readonly string[]): void {
+    setTimeout(() => keys.forEach((key) => this.running.delete(key)), FORGET_AFTER_MS).unref();
   }
 
   /**

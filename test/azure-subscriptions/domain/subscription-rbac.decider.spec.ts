@@ -245,12 +245,14 @@ const link = (actor: Actor, subscriptionId = PROD): RelationshipCommand => ({
 const end = (
   actor: Actor,
   activeProvisionedSubscriptionIds: string[] = [],
+  atRevision = 0,
 ): RelationshipCommand => ({
   type: 'EndResellerRelationship',
   actor,
   partnerTenantId: CONTOSO,
   customerTenantId: FABRIKAM,
   activeProvisionedSubscriptionIds,
+  atRevision,
 });
 const established = (invitationId: string): RelationshipEvent => ({
   type: 'RelationshipEstablished',
@@ -1182,18 +1184,42 @@ describe('SubscriptionRbac decider', () => {
   });
 
   describe('R9: ending the reseller relationship', () => {
-    it('R9: an AdminAgent ends the relationship when the customer has no active subscription it provisioned', () => {
-      const events = given(relationshipDecider, activeRelationship())
-        .when(end(contosoAdmin, []), at(DAY))
-        .events();
+    const endStarted: RelationshipEvent = {
+      type: 'RelationshipEndStarted',
+      data: { partnerTenantId: CONTOSO, customerTenantId: FABRIKAM, factRevision: 0 },
+    };
 
+    it('R9, R50: an AdminAgent starts the end when the customer has no active subscription it provisioned, and ends it next', () => {
+      const started = given(relationshipDecider, activeRelationship())
+        .when(end(contosoAdmin, [], 0), at(DAY))
+        .events();
+      expect(started).toStrictEqual([endStarted]);
+      const starting = fold(relationshipDecider, [...activeRelationship(), ...started]);
+      expect(starting).toMatchObject({ active: true, ending: true });
+
+      const events = given(relationshipDecider, [...activeRelationship(), endStarted])
+        .when(end(contosoAdmin, [], 1), at(DAY))
+        .events();
       expect(events).toStrictEqual([
         {
           type: 'RelationshipEnded',
           data: { partnerTenantId: CONTOSO, customerTenantId: FABRIKAM },
         },
       ]);
-      expect(fold(relationshipDecider, [...activeRelationship(), ...events]).active).toBe(false);
+      const ended = fold(relationshipDecider, [...activeRelationship(), endStarted, ...events]);
+      expect(ended).toMatchObject({ active: false, ending: false });
+    });
+
+    it('R22, R9: nothing is provisioned under a relationship whose end has started', () => {
+      given(relationshipDecider, [...activeRelationship(), endStarted])
+        .when(link(contosoAdmin, 'sub-late'), at(DAY))
+        .thenThrows('PRECONDITION_FAILED', 'R22');
+    });
+
+    it('R9: only an AdminAgent of the partner finishes an end that has started', () => {
+      given(relationshipDecider, [...activeRelationship(), endStarted])
+        .when(end(contosoSales), at(DAY))
+        .thenThrows('FORBIDDEN', 'R9');
     });
 
     it('R9: with active provisioned subscriptions the precondition fails, naming them', () => {
