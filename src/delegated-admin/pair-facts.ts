@@ -84,7 +84,8 @@ export async function loadPairSnapshot(
   ]);
   return {
     relationship: {
-      active: relationship.state.active,
+      // An end that has started is certain (R9): the partner loses what needs the relationship then.
+      active: relationship.state.active && !relationship.state.ending,
       revision: revisionNumber(relationship.revision),
     },
     dap: { status: dap.state.status, revision: revisionNumber(dap.revision) },

@@ -141,7 +141,7 @@ describeOnBothStores('a revocation interrupted after its fences', (onEsdb) => {
     });
   });
 
-  it('R9, R50: an end that started and stopped before its fences is fenced and finished on restart, DAP going with it', async () => {
+  it('R9, R50: an end that started and stopped before its fences refuses the partner at once, and is fenced and finished on restart, DAP going with it', async () => {
     await stopReactor();
     const relationship = 'relationship-contoso-partners_fabrikam';
     await app.app.get(AggregateStore).decide(
@@ -156,6 +156,8 @@ describeOnBothStores('a revocation interrupted after its fences', (onEsdb) => {
       },
       { actor: ann, correlationId: 'interrupted-request' },
     );
+    const meanwhile = await app.gql(await app.token(people.ann), OPEN_SR);
+    expect(meanwhile.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R7' });
 
     await restart();
     const opal = await app.token(people.opal);
