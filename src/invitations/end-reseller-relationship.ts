@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { backoffMs } from '../platform/common/backoff';
 import { relationshipDecider, type RelationshipState } from './domain/relationship.decider';
 import { streamIds } from '../platform/domain/streams';
 import {
@@ -15,6 +17,11 @@ import { Revocations } from '../platform/write/revocations';
 
 /** Reading the links again when a provisioning linked one meanwhile: a bound, as for conflicts. */
 const MAX_ATTEMPTS = 5;
+/**
+ * A provisioning appends its subscription right after its link: one whose subscription is not
+ * written after this long has stopped (a crash), and the end voids its link.
+ */
+const PROVISIONING_GRACE_MS = 1_500;
 /** The end's checks before anything is written do not depend on the time. */
 const NOW = new Date(0);
 
@@ -117,19 +124,18 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
   }
 
   /**
-   * R9: the linked subscriptions that are active. Unless one is (then R9 refuses), each linked id
-   * with no subscription yet is voided on its own stream first: a provisioning between its two
-   * appends is then refused (R22), or it landed first and counts here. A link whose provisioning
-   * stopped there for good (a crash) is voided the same way and is no subscription.
+   * R9: the linked subscriptions that are active, once the provisionings under way have written
+   * theirs (R50: an end refused for one of them has written nothing). Unless one is active (then
+   * R9 refuses), each linked id still with no subscription is voided on its own stream: its
+   * provisioning stopped there (a crash) or is slower than PROVISIONING_GRACE_MS, and is then
+   * refused (R22), or it landed first and counts here.
    */
   private async settledActiveSubscriptions(
     subscriptionIds: readonly string[],
     { actor, partnerTenantId, customerTenantId }: EndResellerRelationshipCommand,
     context: CommandContext,
   ): Promise<string[]> {
-    const loaded = await this.subscriptionStates(subscriptionIds, (streamId) =>
-      this.aggregates.load(streamId, subscriptionRbacDecider),
-    );
+    const loaded = await this.afterProvisioningsUnderWay(subscriptionIds);
     const active = activeAmong(subscriptionIds, loaded);
     if (active.length > 0) return active;
     const settled = await this.subscriptionStates(subscriptionIds, (streamId, index) =>
@@ -149,6 +155,22 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
           ),
     );
     return activeAmong(subscriptionIds, settled);
+  }
+
+  /** The linked subscriptions, read again while one is unwritten, none is active, and time is left. */
+  private async afterProvisioningsUnderWay(
+    subscriptionIds: readonly string[],
+  ): Promise<SubscriptionRbacState[]> {
+    const deadline = Date.now() + PROVISIONING_GRACE_MS;
+    for (let attempt = 1; ; attempt++) {
+      const states = await this.subscriptionStates(subscriptionIds, (streamId) =>
+        this.aggregates.load(streamId, subscriptionRbacDecider),
+      );
+      const underWay = states.some((state) => !state.exists && !state.voided);
+      const settled = !underWay || activeAmong(subscriptionIds, states).length > 0;
+      if (settled || Date.now() >= deadline) return states;
+      await sleep(backoffMs(attempt, 5, 100));
+    }
   }
 
   private subscriptionStates(

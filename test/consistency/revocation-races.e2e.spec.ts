@@ -208,6 +208,43 @@ describeOnBothStores('revocations racing the partner’s traffic', (onEsdb) => {
     expect((await app.gql(ann, END)).errors).toBeUndefined();
   });
 
+  it('R50, R9: an end that finds a provisioning under way waits for its subscription and, refused for it, has written nothing', async () => {
+    await accept();
+    const before = (await stream(`relationship-${PAIR}`)).at(-1)!.position;
+    const append = store.append.bind(store);
+    let ended: Promise<Answer> | undefined;
+    store.append = async (streamId, events, expected) => {
+      if (!ended && streamId.startsWith('subscription-')) {
+        ended = app.gql(ann, END); // the link is written, the subscription not yet
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      return append(streamId, events, expected);
+    };
+    let provisioned: Answer;
+    try {
+      provisioned = await app.gql(ann, PROVISION, { n: 'under way when the end came' });
+      expect(codeOf(await ended!)).toMatchObject({ code: 'PRECONDITION_FAILED', rule: 'R9' });
+    } finally {
+      store.append = append;
+    }
+    expect(provisioned.errors).toBeUndefined();
+    const id = provisioned.data.provisionAzureSubscription.id;
+    expect((await stream(`subscription-${id}`)).map((event) => event.type)).not.toContain(
+      'AzureSubscriptionProvisioningVoided',
+    );
+    for (const written of [
+      `relationship-${PAIR}`,
+      `servicerequests-${PAIR}`,
+      'autopilot-fabrikam',
+    ]) {
+      const since = (await stream(written)).filter((event) => event.position > before);
+      expect(since.map((event) => event.type)).not.toContain('RelationshipEndStarted');
+      expect(since.map((event) => event.type)).not.toContain('PartnerAccessRevocationStarted');
+    }
+    expect((await app.gql(ann, CANCEL, { id })).errors).toBeUndefined();
+    expect((await app.gql(ann, END)).errors).toBeUndefined();
+  });
+
   it('R9, R13: a service request decided before the relationship ended is refused when it comes to append', async () => {
     await accept();
     const hook = revokeBeforeFirstAppendTo(store, 'servicerequests', () => app.gql(ann, END));
