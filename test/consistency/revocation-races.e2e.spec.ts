@@ -160,7 +160,7 @@ describeOnBothStores('revocations racing the partner’s traffic', (onEsdb) => {
     expect(relationship.at(-1)?.type).toBe('RelationshipEnded');
   });
 
-  it('R9, R22: a provisioning that linked its id before the end but writes its subscription after is refused; the id is closed, and the end goes through', async () => {
+  it('R9, R22: a provisioning that linked its id before the end but stops longer than the end waits before writing its subscription is refused; the id is closed, and the end goes through', async () => {
     await accept();
     const hook = revokeBeforeFirstAppendTo(store, 'subscription', () => app.gql(ann, END));
     let answer: Answer;
