@@ -2,11 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { appForSuite, describeOnBothStores } from '../support/app';
 import { people } from '../support/tenants';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fencedStreamsOf } from '../../src/capabilities';
+import { relationshipDecider } from '../../src/invitations/domain/relationship.decider';
+import { systemClock } from '../../src/platform/config/clock';
+import { streamIds } from '../../src/platform/domain/streams';
+import { AggregateStore } from '../../src/platform/write/aggregate-store';
+import { Revocations } from '../../src/platform/write/revocations';
+import { eventually } from '../support/eventually';
+import { partnerUser } from '../support/given';
 
 const REQUEST = `mutation { requestResellerRelationship(input: { customerTenantId: "fabrikam", includeDelegatedAdmin: true }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { customerTenantId } }`;
 const REMOVE = `mutation { removeDelegatedAdminPrivileges(partnerTenantId: "contoso-partners", confirm: true) { delegatedAdmin { status } } }`;
 const END = `mutation { endResellerRelationship(customerTenantId: "fabrikam") { relationshipActive } }`;
+
+const FOLLOW_UPS = `{ followUpStatus { lag } }`;
 
 const PARTNER = 'contoso-partners';
 const CUSTOMER = 'fabrikam';
@@ -97,5 +108,54 @@ describeOnBothStores('a revocation another instance finished for the same reques
     expect(answer).toMatchObject({
       errors: [{ extensions: { code: 'PRECONDITION_FAILED', rule: 'R12' } }],
     });
+  });
+
+  it('R9, R50: the lease holder leaves an end another instance began a moment ago to that instance, and fences nothing itself', async () => {
+    const [ann, fay] = await Promise.all([people.ann, people.fay].map(app.token));
+    await app.gql(fay, ACCEPT, {
+      id: (await app.gql(ann, REQUEST)).data.requestResellerRelationship.id,
+    });
+    const store = app.app.get<EventStore>(EVENT_STORE);
+    // Another instance's write side on the same store: what it runs is not this process's own.
+    const elsewhere = new AggregateStore(store, systemClock);
+    const relationship = streamIds.relationship(PARTNER, CUSTOMER);
+    const context = {
+      actor: partnerUser(['AdminAgent'], { tenantId: PARTNER }),
+      correlationId: randomUUID(),
+    };
+    const end = (atRevision: number) => ({
+      type: 'EndResellerRelationship' as const,
+      actor: context.actor,
+      partnerTenantId: PARTNER,
+      customerTenantId: CUSTOMER,
+      activeProvisionedSubscriptionIds: [],
+      atRevision,
+    });
+    const startedAt =
+      Number((await elsewhere.load(relationship, relationshipDecider)).revision) + 1;
+    const [start] = (
+      await elsewhere.decide(relationship, relationshipDecider, end(startedAt - 1), context)
+    ).eventIds;
+    await sleep(500); // this instance's reactor has read the start by now
+    await new Revocations(elsewhere, fencedStreamsOf, store).revoke({
+      streamId: relationship,
+      decider: relationshipDecider,
+      command: end(startedAt),
+      revoking: 'RELATIONSHIP',
+      pair: { partnerTenantId: PARTNER, customerTenantId: CUSTOMER },
+      context,
+      resumeAtRevision: startedAt,
+    });
+
+    const opal = await app.token(people.opal);
+    // Caught up: the reactor has decided on the start and the fences (after waiting for a stall).
+    await eventually(async () => (await app.gql(opal, FOLLOW_UPS)).data.followUpStatus.lag === 0);
+    const [ended] = await store.readStream(relationship, { direction: 'backwards', maxCount: 1 });
+    expect(ended.type).toBe('RelationshipEnded');
+    expect(ended.metadata.causationId).not.toBe(start);
+    const fences = (await store.readStream(`servicerequests-${PARTNER}_${CUSTOMER}`)).filter(
+      (event) => event.metadata.correlationId === context.correlationId,
+    );
+    expect(fences.map((event) => event.metadata.causationId)).toEqual([context.correlationId]);
   });
 });

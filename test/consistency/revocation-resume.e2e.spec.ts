@@ -57,7 +57,7 @@ describeOnBothStores('a revocation interrupted after its fences', (onEsdb) => {
   ) {
     const aggregates = app.app.get(AggregateStore);
     const context = { actor: actor as typeof fay, correlationId: 'interrupted-request' };
-    const decidedAt = new Date();
+    const decidedAt = new Date(Date.now() - 60_000); // the restart comes well after the crash
     for (const { scope, streamId } of fencedStreamsOf(
       PAIR.partnerTenantId,
       PAIR.customerTenantId,

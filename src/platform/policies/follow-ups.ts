@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { type Command, CommandBus } from '@nestjs/cqrs';
 import type { DomainEvent } from '../../events';
@@ -41,6 +42,9 @@ export interface Resumption {
   command: Command<CommandOutcome>;
 }
 
+/** Far longer than a revocation takes from its start or fences to its own event. */
+const STALLED_AFTER_MS = 2_000;
+
 const isDecision = <DomainCommand, Other extends { kind: string }>(
   followUp: DecideFollowUp<DomainCommand> | Other,
 ): followUp is DecideFollowUp<DomainCommand> => followUp.kind === 'decide';
@@ -70,7 +74,7 @@ export class FollowUps {
     for (const followUp of followUps) {
       const appended = isDecision(followUp)
         ? await this.decide(followUp, context, decider, withFacts)
-        : await this.resume(resumption(followUp));
+        : await this.resume(resumption(followUp), context);
       position = Math.max(position, appended);
     }
     return position;
@@ -103,8 +107,15 @@ export class FollowUps {
     return decided.position;
   }
 
-  private async resume({ factStream, factRevision, command }: Resumption): Promise<number> {
+  private async resume(
+    { factStream, factRevision, command }: Resumption,
+    { occurredAt }: PolicyContext,
+  ): Promise<number> {
     if (await this.revocations.ranHere(factStream, factRevision)) return 0;
+    // Begun a moment ago on another instance, which is most likely finishing it: this one finishes
+    // it only once it has stalled, or finds it finished (the use case then does nothing).
+    const sinceBegun = occurredAt ? Date.now() - occurredAt.getTime() : STALLED_AFTER_MS;
+    if (sinceBegun < STALLED_AFTER_MS) await sleep(STALLED_AFTER_MS - Math.max(0, sinceBegun));
     const { position } = await this.commandBus.execute(command);
     return position;
   }

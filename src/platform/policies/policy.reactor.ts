@@ -148,6 +148,7 @@ export class PolicyReactor {
       causationId: event.id,
       triggeredAt: event.position,
       replayedAt: event.position,
+      occurredAt: new Date(event.metadata.occurredAt),
     };
     for (let attempt = 1; !this.stopped && this.lease.held; attempt++) {
       try {

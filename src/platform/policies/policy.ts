@@ -17,6 +17,8 @@ export interface PolicyContext extends CommandContext {
    * see only their own request's writes since; replayed, they leave alone what others wrote since.
    */
   replayedAt?: number;
+  /** Replayed: when the trigger occurred, as its metadata says. */
+  occurredAt?: Date;
 }
 
 /**
