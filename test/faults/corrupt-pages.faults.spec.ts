@@ -109,3 +109,82 @@ describe('faults: damaged pages in each database file', () => {
     30_000,
   );
 });
+
+/** Overwrites 8 bytes of the header of every 5th page in the file's middle half: pages only old reads reach. */
+function scribbleMiddle(file: string): () => void {
+  const db = new Database(file);
+  db.pragma('busy_timeout = 2000');
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  db.close();
+  const pages = Math.floor(statSync(file).size / pageSize);
+  const fd = openSync(file, 'r+');
+  const originals: [number, Buffer][] = [];
+  for (let page = Math.floor(pages / 4); page < pages / 2; page += 5) {
+    const original = Buffer.alloc(8);
+    readSync(fd, original, 0, 8, page * pageSize + 8);
+    writeSync(fd, randomBytes(8), 0, 8, page * pageSize + 8);
+    originals.push([page * pageSize + 8, original]);
+  }
+  closeSync(fd);
+  return () => {
+    const restore = openSync(file, 'r+');
+    for (const [offset, original] of originals) writeSync(restore, original, 0, 8, offset);
+    closeSync(restore);
+  };
+}
+
+const AUDIT_PAGE = `query ($after: String) { auditLog(first: 100, after: $after) { nodes { data } pageInfo { hasNextPage endCursor } } }`;
+
+describe('faults: a damaged page met between two integrity checks', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'faults-met-'));
+  let server: FaultServer;
+
+  beforeAll(async () => {
+    // No periodic check in this test's time: only meeting the damage can start one.
+    server = new FaultServer(dataDir, { INTEGRITY_CHECK_INTERVAL_MS: '3600000' });
+    await eventually(async () => (await server.ready()).status === 200, 30_000, 'readiness');
+    for (let n = 0; n < 400; n++) await server.invite();
+  }, 60_000);
+
+  afterAll(async () => {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** Pages through the whole audit log with each entry's data, read from the events. */
+  async function readOldEvents(): Promise<void> {
+    let after: string | null = null;
+    for (let page = 0; page < 50; page++) {
+      const { body } = await server.gql('opal', AUDIT_PAGE, { after });
+      const log = body.data?.auditLog;
+      if (!log?.pageInfo.hasNextPage) return;
+      after = log.pageInfo.endCursor;
+    }
+  }
+
+  it('events.db: a read that meets damage only old events are on has the files checked at once, and the server is not ready, naming the file', async () => {
+    const restore = scribbleMiddle(join(dataDir, 'events.db'));
+    try {
+      expect((await server.ready()).status).toBe(200);
+      const problems = await eventually(
+        async () => {
+          await readOldEvents();
+          const found = ((await server.ready()).body.problems ?? []) as Record<string, string>[];
+          return found.some((problem) => problem.check === 'integrity') ? found : undefined;
+        },
+        10_000,
+        'an integrity problem',
+      );
+      expect(problems).toContainEqual({
+        check: 'integrity',
+        cause: 'CORRUPT',
+        detail: expect.stringContaining('events.db'),
+      });
+      expect(server.alive).toBe(true);
+    } finally {
+      restore();
+    }
+    await eventually(async () => (await server.ready()).status === 200, 10_000, 'readiness');
+  }, 60_000);
+});

@@ -65,18 +65,26 @@ export function asUnavailable(error: unknown): unknown {
   return cause ? new StoreUnavailableError(cause, (error as Error).message) : error;
 }
 
+/** Called in this thread whenever an operation meets a damaged page (the integrity checks). */
+const damagedPageListeners = new Set<() => void>();
+
+/** Calls `listener` whenever an operation of this thread meets a damaged page; returns its removal. */
+export function onDamagedPage(listener: () => void): () => void {
+  damagedPageListeners.add(listener);
+  return () => damagedPageListeners.delete(listener);
+}
+
 /**
  * After a damaged page, drops the connection's cached pages, so the next read goes to the file
- * (which may have been restored meanwhile) instead of the copy in memory.
+ * (which may have been restored meanwhile) instead of the copy in memory, and tells the listeners
+ * (an integrity check then names the file, and readiness turns false).
  */
-export function forgetPagesOnCorruption(
-  db: { pragma(source: string): unknown },
-  error: unknown,
-): void {
+export function handleDamagedPage(db: { pragma(source: string): unknown }, error: unknown): void {
   if (faultCauseOf(error) !== 'CORRUPT') return;
   try {
     db.pragma('shrink_memory');
   } catch {
     // Closed, or failing again: the next attempt will tell.
   }
+  damagedPageListeners.forEach((listener) => listener());
 }

@@ -7,6 +7,7 @@ import { READ_STORE, type ReadStore } from '../read-store/read-store';
 import { IntegrityChecks } from './integrity-checks';
 import { eventsFile } from '../event-store/event-store.factory';
 import type { FileIdentity } from '../faults/file-identity';
+import { onDamagedPage } from '../faults/store-unavailable';
 import { IdempotencyKeys } from '../graphql/idempotency/idempotency-keys';
 
 export type FaultCheck =
@@ -39,6 +40,7 @@ export class FaultMonitor implements OnApplicationShutdown {
   /** The read store's and idempotency keys' files (the event store checks its own). */
   private readonly openFiles: FileIdentity[];
   private readonly reportedLost = new Set<string>();
+  private readonly stopListening: () => void;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -53,6 +55,8 @@ export class FaultMonitor implements OnApplicationShutdown {
     this.integrity = new IntegrityChecks(files, (error) =>
       this.logger.warn(`integrity check not run: ${error.message}`),
     );
+    // A query, a follow-up or an append that met a damaged page: check the files now.
+    this.stopListening = onDamagedPage(() => this.integrity.soon());
   }
 
   /** Checks the files at start (settled once checked), then every INTEGRITY_CHECK_INTERVAL_MS. */
@@ -61,6 +65,7 @@ export class FaultMonitor implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
+    this.stopListening();
     this.integrity.stop();
   }
 

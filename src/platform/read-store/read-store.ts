@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { FaultState } from '../faults/fault-state';
 import { FileIdentity } from '../faults/file-identity';
-import { forgetPagesOnCorruption } from '../faults/store-unavailable';
+import { handleDamagedPage } from '../faults/store-unavailable';
 import { ensurePrivateDir, ensurePrivateFile } from '../security/private-files';
 import { longStep } from '../common/long-steps';
 
@@ -79,7 +79,7 @@ export class ReadStore implements SqlRunner {
     try {
       return work();
     } catch (error) {
-      forgetPagesOnCorruption(this.db, error);
+      handleDamagedPage(this.db, error);
       throw error;
     }
   }

@@ -40,14 +40,18 @@ export class FaultServer {
     return mintToken(TEST_SECRET, people[person]);
   }
 
-  async gql(person: keyof typeof people, query: string): Promise<Answer> {
+  async gql(
+    person: keyof typeof people,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<Answer> {
     const response = await fetch(`${await this.url()}/graphql`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         authorization: `Bearer ${await this.token(person)}`,
       },
-      body: JSON.stringify({ query }),
+      body: JSON.stringify({ query, variables }),
     });
     return { status: response.status, body: (await response.json()) as Answer['body'] };
   }

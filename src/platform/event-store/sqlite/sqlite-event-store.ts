@@ -5,7 +5,7 @@ import { FileIdentity } from '../../faults/file-identity';
 import {
   asUnavailable,
   faultCauseOf,
-  forgetPagesOnCorruption,
+  handleDamagedPage,
   StoreUnavailableError,
 } from '../../faults/store-unavailable';
 import { ensurePrivateDir, ensurePrivateFile } from '../../security/private-files';
@@ -222,7 +222,7 @@ export class SqliteEventStore implements EventStore {
       this.commitTx.immediate(appends);
     } catch (error) {
       this.faults.noteFailure(error);
-      forgetPagesOnCorruption(this.db, error);
+      handleDamagedPage(this.db, error);
       if (isBusy(error)) {
         const now = Date.now();
         const expired = appends.filter((append) => append.lockDeadline <= now);
@@ -322,7 +322,7 @@ export class SqliteEventStore implements EventStore {
   /** Runs synchronous database work as a promise: a throw rejects it (UNAVAILABLE for a fault). */
   private settle<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve) => resolve(work())).catch((error: unknown) => {
-      forgetPagesOnCorruption(this.db, error);
+      handleDamagedPage(this.db, error);
       throw asUnavailable(error);
     });
   }
