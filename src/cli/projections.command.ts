@@ -7,6 +7,7 @@ import type { BuildStatus, ProjectionStatus } from '../platform/projection-engin
 import { parallelReplayOf } from '../platform/projection-engine/parallel-replay';
 import { ProjectionEngine } from '../platform/projection-engine/projection-engine';
 import { openCheckedReadStore } from '../platform/read-store/read-store.factory';
+import { serverHolds } from '../platform/server/data-dir-lock';
 import { assertStoreExists, COMMAND_GIVES_UP_AFTER, reportOpenedStores } from './opened-stores';
 
 /** `replays`: the command replays events (rebuild, retry), so a read store set aside is rebuilt. */
@@ -21,10 +22,12 @@ async function withEngine<T>(
   const readStore = openCheckedReadStore(
     settings,
     { error: say, warn: say },
-    undefined,
-    replays
-      ? undefined
-      : 'a fresh one holds nothing yet: the server (at its start) or `projections rebuild` rebuilds the read models from the events',
+    {
+      then: replays
+        ? undefined
+        : 'a fresh one holds nothing yet: the server (at its start) or `projections rebuild` rebuilds the read models from the events',
+      heldBy: serverHolds(settings.DATA_DIR) ? 'the server running on DATA_DIR' : undefined,
+    },
   );
   reportOpenedStores(settings);
   try {

@@ -107,7 +107,9 @@ export class PlatformModule {
       {
         provide: READ_STORE,
         useFactory: () =>
-          openCheckedReadStore(settings, new Logger('ReadStore'), REQUEST_THREAD_BUSY_MS),
+          openCheckedReadStore(settings, new Logger('ReadStore'), {
+            busyWaitMs: REQUEST_THREAD_BUSY_MS,
+          }),
       },
       {
         provide: PROJECTOR,

@@ -4,6 +4,7 @@ import {
   closeSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -18,6 +19,7 @@ import { ProjectionEngine } from '../../src/platform/projection-engine/projectio
 import { ReadStore } from '../../src/platform/read-store/read-store';
 import { removeDataDir, TEST_SECRET } from '../support/app';
 import { writeStory } from '../support/story';
+import { lockDataDir } from '../../src/platform/server/data-dir-lock';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '../..');
@@ -110,5 +112,20 @@ describe('the command line on a damaged event store or read store', () => {
     expect(stderr).toContain('set aside as');
     expect(stderr).toContain('`projections rebuild` rebuilds the read models');
     expect(stderr).not.toContain('rebuilding the read models');
+  }, 90_000);
+
+  it('projections status beside a running server leaves its damaged read-models.db in place, exits 1 and says the server rebuilds it', async () => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(readModels + suffix, { force: true });
+    writeFileSync(readModels, Buffer.alloc(8192, 0x5a));
+    const release = lockDataDir(dataDir); // as a running server holds it
+    try {
+      const { code, stderr } = await command(['projections', '--', 'status'], env);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`read models file ${readModels} failed its integrity check`);
+      expect(stderr).toContain('left in place: restart the server');
+      expect(readFileSync(readModels)).toEqual(Buffer.alloc(8192, 0x5a));
+    } finally {
+      release();
+    }
   }, 90_000);
 });

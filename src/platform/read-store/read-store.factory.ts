@@ -21,20 +21,30 @@ export function openCheckedReadStore(
   settings: Settings,
   /** `error`: a file set aside (damaged, or ahead of the events); `warn`: leftovers cleared. */
   log: { error: (line: string) => void; warn: (line: string) => void },
-  busyWaitMs?: number,
-  /** What happens to a file set aside, as the log line tells it. */
-  then = 'rebuilding the read models from the events',
+  options: {
+    busyWaitMs?: number;
+    /** What happens to a file set aside, as the log line tells it. */
+    then?: string;
+    /** Set when a server holds the file (a command beside it): it is then never moved. */
+    heldBy?: string;
+  } = {},
 ): ReadStore {
+  const { busyWaitMs, then = 'rebuilding the read models from the events', heldBy } = options;
   const file = readModelsFile(settings);
   const corrupt = settings.READ_MODELS_CHECK === 'off' ? undefined : integrityProblem(file);
   const ahead = corrupt ? undefined : aheadOfTheEvents(settings, file);
   if (corrupt || ahead) {
+    const why = corrupt ? `failed its integrity check (${corrupt})` : ahead;
+    if (heldBy) {
+      throw new Error(
+        `read models file ${resolve(file)} ${why}; ${heldBy} holds it, so it is left in place: restart the server, which sets it aside and rebuilds the read models from the events`,
+      );
+    }
     const kind = corrupt ? 'corrupt' : 'ahead';
     const aside = `${resolve(file)}.${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     for (const suffix of ['', '-wal', '-shm']) {
       if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
     }
-    const why = corrupt ? `failed its integrity check (${corrupt})` : ahead;
     log.error(`read models file ${resolve(file)} ${why}; set aside as ${aside}, ${then}`);
   }
   const stale = discardStaleReplays(file);

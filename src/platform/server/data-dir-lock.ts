@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensurePrivateDir, ensurePrivateFile } from '../security/private-files';
 
@@ -25,7 +26,8 @@ export function lockDataDir(dataDir: string): () => void {
   ensurePrivateDir(dataDir);
   const file = join(dataDir, SERVER_LOCK_FILE);
   ensurePrivateFile(file);
-  const db = new Database(file, { timeout: 0 });
+  // A moment's wait: a command asking whether a server runs here holds the file for as long.
+  const db = new Database(file, { timeout: 250 });
   try {
     // Kept from the first write until the connection closes.
     db.pragma('locking_mode = EXCLUSIVE');
@@ -38,4 +40,20 @@ export function lockDataDir(dataDir: string): () => void {
     throw error;
   }
   return () => db.close();
+}
+
+/** Whether a server holds DATA_DIR now: its lock keeps even readers of the lock file out. */
+export function serverHolds(dataDir: string): boolean {
+  const file = join(dataDir, SERVER_LOCK_FILE);
+  if (!existsSync(file)) return false;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: 0 });
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return false;
+  } catch (error) {
+    return String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY');
+  } finally {
+    db?.close();
+  }
 }
