@@ -67,7 +67,8 @@ export async function createApp(options: ServerOptions): Promise<INestApplicatio
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(options),
     new HardenedExpressAdapter(settings),
-    { bodyParser: false, logger: new PinoLogger(logger) },
+    // A failed start is thrown to its caller, which says what mends it (failureMessage).
+    { bodyParser: false, logger: new PinoLogger(logger), abortOnError: false },
   );
   const shutdown = app.get(GracefulShutdown);
   app.use(shutdown.middleware(), ...requestLogging(logger), requestMetrics(app.get(Metrics)));

@@ -71,7 +71,9 @@ describe('the command line on a damaged event store or read store', () => {
 
   const expectGaveUp = (outcome: { code: unknown; stderr: string }) => {
     expect(outcome.code).toBe(1);
-    expect(outcome.stderr).toMatch(/error: a database file in DATA_DIR is damaged .*restore/);
+    expect(outcome.stderr).toMatch(
+      /error: events\.db in DATA_DIR is damaged .*restore DATA_DIR from a backup/,
+    );
     expect(outcome.stderr).not.toContain('try again later');
   };
 

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { faultCauseOf, StoreUnavailableError } from './store-unavailable';
+import { databaseFileOf, faultCauseOf, StoreUnavailableError } from './store-unavailable';
 
 /** The error a command failed with, or what caused it (a step it gave up on), whichever is a fault. */
 function faultOf(error: unknown): { cause: string; detail?: string } | undefined {
@@ -12,6 +12,15 @@ function faultOf(error: unknown): { cause: string; detail?: string } | undefined
   }
   return undefined;
 }
+
+/** What mends each damaged database file. */
+const MENDS: Record<string, string> = {
+  'events.db': 'restore DATA_DIR from a backup (README: Backup and restore)',
+  'read-models.db':
+    'move it aside, with its -wal and -shm files: the read models are rebuilt from the events',
+  'idempotency.db':
+    'move it aside, with its -wal and -shm files: only the Idempotency-Keys it remembers are lost',
+};
 
 const NOT_WRITABLE = new Set(['EROFS', 'EACCES', 'EPERM']);
 
@@ -53,7 +62,12 @@ export function failureMessage(error: unknown): string {
   }
   const fault = faultOf(error);
   if (fault?.cause === 'CORRUPT') {
-    return `a database file in DATA_DIR is damaged${fault.detail ? ` (${fault.detail})` : ''}; no retry mends it. If it is events.db, restore DATA_DIR from a backup (README: Backup and restore); if it is read-models.db, move it aside: the read models are rebuilt from the events`;
+    const file = databaseFileOf(error);
+    const damaged = `${file ?? 'a database file'} in DATA_DIR is damaged${fault.detail ? ` (${fault.detail})` : ''}; no retry mends it`;
+    const mend = file && MENDS[file];
+    return mend
+      ? `${damaged}: ${mend}`
+      : `${damaged}. If it is events.db, ${MENDS['events.db']}; if it is read-models.db, ${MENDS['read-models.db']}`;
   }
   return error instanceof Error ? error.message : inspect(error);
 }

@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+
 /** Why a store cannot commit now; `UNAVAILABLE`'s `extensions.cause`. */
 export type UnavailableCause =
   'DISK_FULL' | 'LOCKED' | 'IO_ERROR' | 'CORRUPT' | 'FILE_LOST' | 'PROJECTION_LAG' | 'UNREACHABLE';
@@ -62,7 +64,33 @@ export function faultCauseOf(error: unknown): UnavailableCause | undefined {
 export function asUnavailable(error: unknown): unknown {
   if (error instanceof StoreUnavailableError) return error;
   const cause = faultCauseOf(error);
-  return cause ? new StoreUnavailableError(cause, (error as Error).message) : error;
+  if (!cause) return error;
+  const unavailable = new StoreUnavailableError(cause, (error as Error).message);
+  return Object.assign(unavailable, { cause: error });
+}
+
+/** Names the database file on an error an operation on it raised (see databaseFileOf). */
+export function inDatabaseFile<T>(file: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw tagged(error, file);
+  }
+}
+
+/** The database file (`events.db`) that the error, or one it was caused by, was raised on. */
+export function databaseFileOf(error: unknown): string | undefined {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const { databaseFile } = current as { databaseFile?: unknown };
+    if (typeof databaseFile === 'string') return databaseFile;
+  }
+  return undefined;
+}
+
+function tagged(error: unknown, file: string): unknown {
+  if (error instanceof Error && databaseFileOf(error) === undefined)
+    Object.assign(error, { databaseFile: basename(file) });
+  return error;
 }
 
 /** Called in this thread whenever an operation meets a damaged page (the integrity checks). */
@@ -79,8 +107,12 @@ export function onDamagedPage(listener: () => void): () => void {
  * (which may have been restored meanwhile) instead of the copy in memory, and tells the listeners
  * (an integrity check then names the file, and readiness turns false).
  */
-export function handleDamagedPage(db: { pragma(source: string): unknown }, error: unknown): void {
+export function handleDamagedPage(
+  db: { name: string; pragma(source: string): unknown },
+  error: unknown,
+): void {
   if (faultCauseOf(error) !== 'CORRUPT') return;
+  tagged(error, db.name);
   try {
     db.pragma('shrink_memory');
   } catch {

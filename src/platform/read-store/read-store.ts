@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { FaultState } from '../faults/fault-state';
 import { FileIdentity } from '../faults/file-identity';
-import { handleDamagedPage } from '../faults/store-unavailable';
+import { handleDamagedPage, inDatabaseFile } from '../faults/store-unavailable';
 import { ensurePrivateDir, ensurePrivateFile } from '../security/private-files';
 import { longStep } from '../common/long-steps';
 
@@ -39,12 +39,15 @@ export class ReadStore implements SqlRunner {
       ensurePrivateDir(dirname(file));
       ensurePrivateFile(file);
     }
-    this.db = new Database(file);
+    const db = new Database(file);
+    this.db = db;
     if (file !== ':memory:') this.opened = new FileIdentity(file);
-    this.db.pragma('journal_mode = WAL');
-    // Read models are rebuilt from events, and each batch commits with its checkpoint.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma(`busy_timeout = ${busyWaitMs}`);
+    inDatabaseFile(file, () => {
+      db.pragma('journal_mode = WAL');
+      // Read models are rebuilt from events, and each batch commits with its checkpoint.
+      db.pragma('synchronous = NORMAL');
+      db.pragma(`busy_timeout = ${busyWaitMs}`);
+    });
   }
 
   run(sql: string, params: SqlParams = []): void {

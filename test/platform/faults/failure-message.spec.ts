@@ -1,7 +1,11 @@
 import { createServer, type Server } from 'node:net';
 import { once } from 'node:events';
 import { failureMessage } from '../../../src/platform/faults/failure-message';
-import { StoreUnavailableError } from '../../../src/platform/faults/store-unavailable';
+import {
+  asUnavailable,
+  inDatabaseFile,
+  StoreUnavailableError,
+} from '../../../src/platform/faults/store-unavailable';
 import { GaveUpError } from '../../../src/platform/projection-engine/step-retries';
 
 /** An error as node's fs raises it (errno, syscall, path). */
@@ -28,6 +32,30 @@ describe('what a failed command or server start prints', () => {
       expect(message).toContain('a database file in DATA_DIR is damaged');
       expect(message).toContain('restore DATA_DIR from a backup');
       expect(message).not.toContain('try again later');
+    }
+  });
+
+  it.each([
+    ['events.db', 'restore DATA_DIR from a backup'],
+    ['read-models.db', 'the read models are rebuilt from the events'],
+    ['idempotency.db', 'only the Idempotency-Keys it remembers are lost'],
+  ])('a damaged %s is named, with what mends that file alone', (file, mend) => {
+    const sqlite = Object.assign(new Error('database disk image is malformed'), {
+      code: 'SQLITE_CORRUPT',
+    });
+    let raised: unknown;
+    try {
+      inDatabaseFile(`/srv/data/${file}`, () => {
+        throw sqlite;
+      });
+    } catch (error) {
+      raised = error;
+    }
+    for (const error of [asUnavailable(raised), new GaveUpError('reading events', raised)]) {
+      const message = failureMessage(error);
+      expect(message).toMatch(new RegExp(`^${file.replace('.', '\\.')} in DATA_DIR is damaged`));
+      expect(message).toContain(mend);
+      expect(message).not.toContain('If it is');
     }
   });
 

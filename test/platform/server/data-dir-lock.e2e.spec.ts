@@ -1,5 +1,6 @@
+import Database from 'better-sqlite3';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeDataDir } from '../../support/app';
@@ -36,5 +37,32 @@ describe('one server per DATA_DIR', () => {
     await first.stop('SIGKILL');
     const third = start();
     expect((await fetch(`${await third.url()}/health/live`)).status).toBe(200);
+  }, 60_000);
+});
+
+describe('a start on a damaged event store', () => {
+  let dataDir: string;
+  let server: ServerProcess | undefined;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-truncated-'));
+    const db = new Database(join(dataDir, 'events.db'));
+    db.exec('CREATE TABLE filler (x TEXT)');
+    for (let n = 0; n < 200; n++) db.prepare('INSERT INTO filler VALUES (?)').run('x'.repeat(500));
+    db.close();
+    truncateSync(join(dataDir, 'events.db'), 8192); // cut off: SQLite cannot read its schema
+  });
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    removeDataDir(dataDir);
+  });
+
+  it('exits 1 naming events.db and what mends it, not a bare SQLite error', async () => {
+    server = spawnServer(dataDir);
+    const [code] = (await once(server.child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(server.stderr()).toContain(
+      'events.db in DATA_DIR is damaged (database disk image is malformed); no retry mends it: restore DATA_DIR from a backup',
+    );
   }, 60_000);
 });

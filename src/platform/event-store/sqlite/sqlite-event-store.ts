@@ -6,6 +6,7 @@ import {
   asUnavailable,
   faultCauseOf,
   handleDamagedPage,
+  inDatabaseFile,
   StoreUnavailableError,
 } from '../../faults/store-unavailable';
 import { ensurePrivateDir, ensurePrivateFile } from '../../security/private-files';
@@ -124,11 +125,14 @@ export class SqliteEventStore implements EventStore {
       ensurePrivateFile(filePath);
       this.file = new FileIdentity(filePath);
     }
-    this.db = new Database(filePath);
-    this.db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    this.db.exec(SCHEMA);
+    const db = new Database(filePath);
+    this.db = db;
+    inDatabaseFile(filePath, () => {
+      db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+      db.exec(SCHEMA);
+    });
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.lockWaitMs = options.lockWaitMs ?? 2000;
     this.probe = this.db.prepare(

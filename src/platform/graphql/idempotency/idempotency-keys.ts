@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { ensurePrivateDir, ensurePrivateFile } from '../../security/private-files';
 import { FileIdentity } from '../../faults/file-identity';
-import { StoreUnavailableError } from '../../faults/store-unavailable';
+import { inDatabaseFile, StoreUnavailableError } from '../../faults/store-unavailable';
 import type { FormattedExecutionResult } from 'graphql';
 
 /** What a caller's key finds: a fresh claim, the first answer, or why it cannot be used. */
@@ -42,11 +42,13 @@ export class IdempotencyKeys {
   ) {
     ensurePrivateDir(dirname(file));
     ensurePrivateFile(file); // SQLite gives its -wal and -shm files the same mode
-    this.db = new Database(file);
+    const db = new Database(file);
+    this.db = db;
     this.file = new FileIdentity(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 2000');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS idempotency_keys (
+    inDatabaseFile(file, () => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 2000');
+      db.exec(`CREATE TABLE IF NOT EXISTS idempotency_keys (
       caller TEXT NOT NULL,
       key TEXT NOT NULL,
       fingerprint TEXT NOT NULL,
@@ -56,6 +58,7 @@ export class IdempotencyKeys {
       created_at INTEGER NOT NULL,
       PRIMARY KEY (caller, key)
     )`);
+    });
     this.startedAt = this.now();
   }
 
