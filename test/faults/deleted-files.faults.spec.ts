@@ -92,3 +92,37 @@ describe('faults: a database file deleted or replaced while the server runs', ()
     expect(server.alive).toBe(true);
   }, 30_000);
 });
+
+describe('faults: the event log’s write-ahead log deleted while the server runs', () => {
+  let dataDir: string;
+  let server: FaultServer;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-deleted-wal-'));
+    server = new FaultServer(dataDir);
+    await eventually(async () => (await server.ready()).status === 200, 30_000, 'readiness');
+    expect((await server.invite()).id).toBeDefined();
+  }, 40_000);
+
+  afterAll(async () => {
+    await server.stop('SIGKILL');
+    removeDataDir(dataDir);
+  });
+
+  it('events.db-wal: writes are refused UNAVAILABLE (FILE_LOST), recording nothing a crash would lose, and the server is not ready', async () => {
+    rmSync(join(dataDir, 'events.db-wal'));
+
+    const { refusal } = await server.invite();
+    expect(isUnavailable(refusal, 'FILE_LOST')).toBe(true);
+    const notReady = await server.ready();
+    expect(notReady.status).toBe(503);
+    expect(notReady.body.problems).toContainEqual(
+      expect.objectContaining({
+        check: 'event_store',
+        cause: 'FILE_LOST',
+        detail: expect.stringContaining('events.db-wal was deleted'),
+      }),
+    );
+    expect(server.alive).toBe(true);
+  }, 30_000);
+});

@@ -118,6 +118,8 @@ export class SqliteEventStore implements EventStore {
   readonly faults = new FaultState();
   /** The file opened: appends to one deleted or replaced under the server would be lost. */
   private readonly file?: FileIdentity;
+  /** Its write-ahead log, where committed appends wait for a checkpoint: as lost when deleted. */
+  private readonly log?: FileIdentity;
 
   constructor(filePath: string, options: SqliteEventStoreOptions = {}) {
     if (filePath !== ':memory:' && filePath !== '') {
@@ -133,6 +135,7 @@ export class SqliteEventStore implements EventStore {
       db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       db.exec(SCHEMA);
     });
+    if (this.file) this.log = new FileIdentity(`${filePath}-wal`);
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.lockWaitMs = options.lockWaitMs ?? 2000;
     this.probe = this.db.prepare(
@@ -213,7 +216,7 @@ export class SqliteEventStore implements EventStore {
     let appends = this.pending;
     this.pending = [];
     if (appends.length === 0) return;
-    const lost = this.file?.lost();
+    const lost = this.lostFile();
     if (lost) {
       // The caller is not told where the file is; the probes are.
       this.faults.noteFailure(new StoreUnavailableError('FILE_LOST', lost));
@@ -292,7 +295,7 @@ export class SqliteEventStore implements EventStore {
   health(): Promise<EventStoreHealth> {
     if (!this.db.open) return Promise.resolve({ kind: 'sqlite', status: 'DOWN', detail: 'closed' });
     try {
-      const lost = this.file?.lost();
+      const lost = this.lostFile();
       if (lost) throw new StoreUnavailableError('FILE_LOST', lost);
       this.db.prepare('SELECT 1').get();
       if (this.faults.current) this.db.transaction(() => this.probe.run(Date.now())).immediate();
@@ -309,6 +312,11 @@ export class SqliteEventStore implements EventStore {
         ...(fault ? { cause: fault.cause } : {}),
       });
     }
+  }
+
+  /** Why events.db or its log is no longer the file opened, if so. */
+  private lostFile(): string | undefined {
+    return this.file?.lost() ?? this.log?.lost();
   }
 
   close(): Promise<void> {
