@@ -152,11 +152,14 @@ describe('faults: a damaged page met between two integrity checks', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  const refusals: { message: string; extensions?: Record<string, unknown> }[] = [];
+
   /** Pages through the whole audit log with each entry's data, read from the events. */
   async function readOldEvents(): Promise<void> {
     let after: string | null = null;
     for (let page = 0; page < 50; page++) {
       const { body } = await server.gql('opal', AUDIT_PAGE, { after });
+      refusals.push(...(body.errors ?? []));
       const log = body.data?.auditLog;
       if (!log?.pageInfo.hasNextPage) return;
       after = log.pageInfo.endCursor;
@@ -181,6 +184,12 @@ describe('faults: a damaged page met between two integrity checks', () => {
         cause: 'CORRUPT',
         detail: expect.stringContaining('events.db'),
       });
+      // The query that met it is told it could not be read, not that a change was refused.
+      expect(refusals.length).toBeGreaterThan(0);
+      for (const refusal of refusals) {
+        expect(refusal.extensions).toMatchObject({ code: 'UNAVAILABLE', cause: 'CORRUPT' });
+        expect(refusal.message).toMatch(/^The data cannot be read now: .*Nothing was recorded/);
+      }
       expect(server.alive).toBe(true);
     } finally {
       restore();

@@ -8,11 +8,13 @@ const MESSAGES: Record<UnavailableCause, string> = {
   DISK_FULL: 'the disk holding the data is full',
   LOCKED: 'another process holds the store locked',
   IO_ERROR: 'the store failed to read or write its file',
-  CORRUPT: 'a database file is damaged (an integrity check failed)',
+  CORRUPT: 'a database file is damaged',
   FILE_LOST: 'the store file was deleted or replaced while the server ran (it must be restarted)',
   PROJECTION_LAG: 'the read models are too far behind the event store',
   UNREACHABLE: 'the event store server cannot be reached',
 };
+
+export type StoreAccess = 'read' | 'write';
 
 /**
  * A write that could not be recorded for a reason in the environment, not in the request: nothing
@@ -24,13 +26,18 @@ export class StoreUnavailableError extends Error {
     readonly detail?: string,
     /** False when the store surely wrote nothing; 'unknown' when a write may have landed. */
     readonly recorded: false | 'unknown' = false,
+    /** What failed: a read tells a query it was not answered, not that a change was refused. */
+    readonly access: StoreAccess = 'write',
   ) {
+    const why = `${MESSAGES[fault]}${detail ? ` (${detail})` : ''}`;
     super(
-      `The change cannot be recorded now: ${MESSAGES[fault]}${detail ? ` (${detail})` : ''}. ${
-        recorded === false
-          ? 'Nothing was recorded; try again later.'
-          : 'It may have been recorded: look in the audit log for its correlation id (the x-request-id of this answer) before trying again; a retry with the same Idempotency-Key gets this answer again.'
-      }`,
+      access === 'read'
+        ? `The data cannot be read now: ${why}. Nothing was recorded; try again later.`
+        : `The change cannot be recorded now: ${why}. ${
+            recorded === false
+              ? 'Nothing was recorded; try again later.'
+              : 'It may have been recorded: look in the audit log for its correlation id (the x-request-id of this answer) before trying again; a retry with the same Idempotency-Key gets this answer again.'
+          }`,
     );
     this.name = 'StoreUnavailableError';
     this.publicMessage = this.message;
@@ -61,13 +68,21 @@ export function faultCauseOf(error: unknown): UnavailableCause | undefined {
 }
 
 /** The error as an UNAVAILABLE refusal when the environment caused it; unchanged otherwise. */
-export function asUnavailable(error: unknown): unknown {
+export function asUnavailable(error: unknown, access = accessOf(error)): unknown {
   if (error instanceof StoreUnavailableError) return error;
   const cause = faultCauseOf(error);
   if (!cause) return error;
-  const unavailable = new StoreUnavailableError(cause, (error as Error).message);
+  const unavailable = new StoreUnavailableError(cause, (error as Error).message, false, access);
   return Object.assign(unavailable, { cause: error });
 }
+
+/** Marks an error a store raised while reading: asUnavailable then words it as a read. */
+export function raisedReading(error: unknown): void {
+  if (error instanceof Error) Object.assign(error, { storeAccess: 'read' });
+}
+
+const accessOf = (error: unknown): StoreAccess =>
+  (error as { storeAccess?: unknown } | null)?.storeAccess === 'read' ? 'read' : 'write';
 
 /** Names the database file on an error an operation on it raised (see databaseFileOf). */
 export function inDatabaseFile<T>(file: string, work: () => T): T {

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { FaultState } from '../faults/fault-state';
 import { FileIdentity } from '../faults/file-identity';
-import { handleDamagedPage, inDatabaseFile } from '../faults/store-unavailable';
+import { handleDamagedPage, inDatabaseFile, raisedReading } from '../faults/store-unavailable';
 import { ensurePrivateDir, ensurePrivateFile } from '../security/private-files';
 import { longStep } from '../common/long-steps';
 
@@ -66,11 +66,11 @@ export class ReadStore implements SqlRunner {
   }
 
   get<Row>(sql: string, params: SqlParams = []): Row | undefined {
-    return this.guarded(() => this.statement(sql).get(params) as Row | undefined);
+    return this.guarded(() => this.statement(sql).get(params) as Row | undefined, 'read');
   }
 
   all<Row>(sql: string, params: SqlParams = []): Row[] {
-    return this.guarded(() => this.statement(sql).all(params) as Row[]);
+    return this.guarded(() => this.statement(sql).all(params) as Row[], 'read');
   }
 
   /** Runs `work` in one IMMEDIATE transaction, so two processes never interleave batches. */
@@ -78,11 +78,12 @@ export class ReadStore implements SqlRunner {
     return this.guarded(() => this.db.transaction(work).immediate());
   }
 
-  private guarded<T>(work: () => T): T {
+  private guarded<T>(work: () => T, operation?: 'read'): T {
     try {
       return work();
     } catch (error) {
       handleDamagedPage(this.db, error);
+      if (operation) raisedReading(error);
       throw error;
     }
   }

@@ -335,7 +335,7 @@ export class SqliteEventStore implements EventStore {
   private settle<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve) => resolve(work())).catch((error: unknown) => {
       handleDamagedPage(this.db, error);
-      throw asUnavailable(error);
+      throw asUnavailable(error, 'read');
     });
   }
 
