@@ -27,3 +27,14 @@ export function momentArgument(value: string): Date {
   }
   return date;
 }
+
+/** The most a count option takes (`--max-problems`): more would only mean "all" slowly. */
+const MAX_COUNT = 1_000_000;
+
+/** A count written in digits, 1 to MAX_COUNT: `1e3`, `0x10` or `2.0` are refused, not read. */
+export function countArgument(value: string): number {
+  const count = /^[1-9][0-9]{0,6}$/.test(value) ? Number(value) : NaN;
+  if (!(count <= MAX_COUNT))
+    throw new InvalidArgumentError(`a whole number in digits, from 1 to ${MAX_COUNT}`);
+  return count;
+}

@@ -5,7 +5,7 @@ import { EXPORT_FORMATS, exportAudit, type ExportFormat } from '../audit/audit-e
 import { type AuditVerification, DEFAULT_MAX_PROBLEMS, verifyAudit } from '../audit/audit-verify';
 import { existingSealKey } from '../audit/seal-key';
 import { loadSettings, type Settings } from '../platform/config/settings';
-import { momentArgument, tenantIdArgument } from './arguments';
+import { countArgument, momentArgument, tenantIdArgument } from './arguments';
 import type { EventStore } from '../platform/event-store/event-store';
 import { createEventStore } from '../platform/event-store/event-store.factory';
 import { ProjectionEngine } from '../platform/projection-engine/projection-engine';
@@ -70,13 +70,6 @@ const exportCommand = new Command('export')
     });
   });
 
-function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1)
-    throw new InvalidArgumentError('a whole number, 1 or more');
-  return number;
-}
-
 function sealHash(value: string): string {
   const hash = value.trim().toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(hash)) throw new InvalidArgumentError('a seal hash: 64 hex digits');
@@ -131,7 +124,7 @@ const verifyCommand = new Command('verify')
   .option(
     '--max-problems <n>',
     'stop after this many problems',
-    positiveInteger,
+    countArgument,
     DEFAULT_MAX_PROBLEMS,
   )
   .option(
