@@ -314,8 +314,9 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  /** Why events.db or its log is no longer the file opened, if so. */
+  /** Why events.db or its log is no longer the file opened, if so (closed: SQLite removed the log). */
   private lostFile(): string | undefined {
+    if (!this.db.open) return undefined;
     return this.file?.lost() ?? this.log?.lost();
   }
 
