@@ -44,7 +44,7 @@ describe('probes on a started server', () => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
       status: 'UP',
-      ready: true,
+      started: true,
       eventStore: { kind: 'sqlite', status: 'UP' },
     });
     expect(response.body.projections.map((p: { name: string }) => p.name)).toEqual(
@@ -103,7 +103,7 @@ describe('probes and queries while the read models catch up at start', () => {
     expect(ready.status).toBe(503);
     expect(ready.body).toMatchObject({
       status: 'NOT_READY',
-      ready: false,
+      started: false,
       catchUp: { head, applied: 0, percent: 0 },
       eventStore: { kind: 'sqlite', status: 'UP' },
     });

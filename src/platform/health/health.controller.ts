@@ -83,7 +83,8 @@ export class HealthController {
       ? {
           ...summary,
           startedAt: this.readiness.startedAt.toISOString(),
-          ready: this.readiness.ready,
+          // Caught up at start: one condition of readiness, whose verdict is `status`.
+          started: this.readiness.ready,
           ...(this.readiness.problem ? { problem: this.readiness.problem } : {}),
           ...(details.catchUp ? { catchUp: details.catchUp } : {}),
           eventStore: details.eventStore,
