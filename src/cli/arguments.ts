@@ -38,3 +38,7 @@ export function countArgument(value: string): number {
     throw new InvalidArgumentError(`a whole number in digits, from 1 to ${MAX_COUNT}`);
   return count;
 }
+
+/** A variadic argument's values, each once (`rebuild customers customers` rebuilds it once). */
+export const eachOnce = (value: string, previous: readonly string[]): string[] =>
+  previous.includes(value) ? [...previous] : [...previous, value];

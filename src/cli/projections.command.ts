@@ -9,6 +9,7 @@ import { ProjectionEngine } from '../platform/projection-engine/projection-engin
 import { openCheckedReadStore } from '../platform/read-store/read-store.factory';
 import { serverHolds } from '../platform/server/data-dir-lock';
 import { assertStoreExists, COMMAND_GIVES_UP_AFTER, reportOpenedStores } from './opened-stores';
+import { eachOnce } from './arguments';
 
 /** `replays`: the command replays events (rebuild, retry), so a read store set aside is rebuilt. */
 async function withEngine<T>(
@@ -52,6 +53,8 @@ const rebuild = new Command('rebuild')
   .argument(
     '[names...]',
     `projections: ${PROJECTIONS.map((projection) => projection.name).join(', ')}`,
+    eachOnce,
+    [],
   )
   .option(
     '--in-place',
@@ -108,7 +111,7 @@ function reportTrouble(statuses: readonly ProjectionStatus[], names: readonly st
 
 const deadLetters = new Command('dead-letters')
   .description('Events the named projections (all when none are named) set aside, with the error')
-  .argument('[names...]', 'projections')
+  .argument('[names...]', 'projections', eachOnce, [])
   .option('--json', 'print a JSON array instead of a table')
   .action(async (names: string[], options: { json?: boolean }) => {
     await withEngine((engine) => {
@@ -126,7 +129,7 @@ const retry = new Command('retry')
   .description(
     'Apply the dead letters of the named projections (all when none) again, after a fix; exit 1 while some remain',
   )
-  .argument('[names...]', 'projections')
+  .argument('[names...]', 'projections', eachOnce, [])
   .action(async (names: string[]) => {
     await withEngine(async (engine) => {
       names.forEach((name) => engine.projection(name));

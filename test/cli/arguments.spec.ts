@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { countArgument } from '../../src/cli/arguments';
+import { countArgument, eachOnce } from '../../src/cli/arguments';
 
 describe('the command line’s count options (--max-problems)', () => {
   it.each(['1', '3', '500', '1000000'])('takes %s', (value) => {
@@ -13,4 +13,14 @@ describe('the command line’s count options (--max-problems)', () => {
       expect(() => countArgument(value)).toThrow('a whole number in digits, from 1 to 1000000');
     },
   );
+});
+
+describe('the command line’s lists of names', () => {
+  it('keeps each name once, in the order first given', () => {
+    const names = ['customers', 'audit', 'customers'].reduce<string[]>(
+      (previous, name) => eachOnce(name, previous),
+      [],
+    );
+    expect(names).toEqual(['customers', 'audit']);
+  });
 });
