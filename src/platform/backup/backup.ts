@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Settings } from '../config/settings';
+import { faultCauseOf } from '../faults/store-unavailable';
 
 /** What a backup holds, in the order it is taken (see backupDataDir). */
 export const BACKED_UP_FILES = [
@@ -67,6 +68,11 @@ export async function backupDataDir(settings: Settings, target: string): Promise
     return { ...report, target: dir };
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
+    if (faultCauseOf(error) === 'DISK_FULL') {
+      throw new Error(
+        `the backup target's file system is full (${(error as Error).message}): nothing was kept under ${dir}; free space there, or back up elsewhere`,
+      );
+    }
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import request from 'supertest';
 import {
   copyFileSync,
@@ -202,6 +202,35 @@ describe('backup while the server writes, then restore', () => {
     expect(readdirSync(parent)).toEqual([]);
     removeDataDir(parent);
     removeDataDir(join(broken, '..'));
+  });
+
+  it('a target whose file system fills up is named as full, and keeps nothing', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'partner-ledger-backup-full-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', parent], { stdio: 'pipe' });
+    } catch (error) {
+      removeDataDir(parent);
+      console.warn(
+        `SKIPPED the full backup target case: cannot mount a small tmpfs here (needs root): ${(error as Error).message}`,
+      );
+      return;
+    }
+    try {
+      const failed = await cli(['backup', '--', '--to', join(parent, 'backup')], {
+        DATA_DIR: original.dataDir,
+        AUTH_SECRET: TEST_SECRET,
+      }).catch((error: { code: number; stderr: string }) => error);
+      expect(failed).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(
+          `the backup target's file system is full (database or disk is full): nothing was kept under ${join(parent, 'backup')}`,
+        ),
+      });
+      expect(readdirSync(parent)).toEqual([]);
+    } finally {
+      execFileSync('umount', [parent]);
+      removeDataDir(parent);
+    }
   });
 
   it('refuses a DATA_DIR with no events.db (a mistyped one), and creates no backup', async () => {
