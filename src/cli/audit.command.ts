@@ -86,12 +86,15 @@ function describe(result: AuditVerification): string[] {
         `FAILED: ${problems.length} problem${problems.length === 1 ? '' : 's'}${more}`,
         ...problems.map((problem) => `  - [${problem.kind}] ${problem.message}`),
       ];
+  if (result.truncated) lines.push('(what follows covers only what was checked before it stopped)');
   if (seals.latest) {
     const key = seals.keyId ? `checked with key id ${seals.keyId}` : 'not checked (no key)';
     lines.push(
       `seals: ${seals.seals}, ${key}, covering the events up to position ${seals.sealedThrough}`,
-      `latest seal: #${seals.latest.sequence} at position ${seals.latest.position}, hash ${seals.latest.sealHash}`,
-      '  (keep it outside the store; `audit verify --anchor HASH` later proves the chain still holds it)',
+      `latest seal${result.truncated ? ' checked' : ''}: #${seals.latest.sequence} at position ${seals.latest.position}, hash ${seals.latest.sealHash}`,
+      result.ok
+        ? '  (keep it outside the store; `audit verify --anchor HASH` later proves the chain still holds it)'
+        : '  (not one to keep as an anchor: the store failed its check)',
     );
   } else {
     lines.push('seals: none yet');

@@ -296,6 +296,21 @@ describe('audit verify: the hash-chained log re-derived from the event store', (
       expect(tampered).toMatchObject({ code: 1 });
       expect(tampered.stdout).toMatch(
         /^FAILED: 2 problems\n {2}- \[entry-altered\] The audit entry at position 3 was altered: its hash is "[0-9a-f]{64}" but the event store says "[0-9a-f]{64}": the event's data changed after the entry was recorded, or the entry's hash did\.\n {2}- \[entry-altered\] The audit entry at position 4 was altered/,
+      ); // A store that failed its check offers no anchor to keep.
+      expect(tampered.stdout).not.toContain('keep it outside the store');
+      const first = await run(
+        'npm',
+        ['run', '-s', 'audit', '--', 'verify', '--max-problems', '1'],
+        {
+          cwd: ROOT,
+          env,
+        },
+      ).catch((error: { code: number; stdout: string }) => error);
+      expect(first.stdout).toMatch(
+        /^FAILED: 1 problem \(stopped there: --max-problems; there are more\)\n/,
+      );
+      expect(first.stdout).toContain(
+        '(what follows covers only what was checked before it stopped)',
       );
     });
   });

@@ -385,5 +385,13 @@ describe('audit verify: seals in the event store reveal tampering, even after a 
         { kind: 'event-removed', seal: 3 },
       ],
     });
+    const text = await run('npm', ['run', '-s', 'audit', '--', 'verify'], {
+      cwd: ROOT,
+      env: env(dir),
+    }).catch((error: { code: number; stdout: string }) => error);
+    expect(text.stdout).toMatch(/^FAILED: /);
+    expect(text.stdout).toContain('(not one to keep as an anchor: the store failed its check)');
+    expect(text.stdout).not.toContain('keep it outside the store');
+    expect(intact.stdout).toContain('keep it outside the store');
   });
 });
