@@ -33,6 +33,11 @@ const withSafeErrors = (command: Command): void => {
 };
 withSafeErrors(program);
 
+// This product's warnings (an event it cannot read) read as its own lines, not as Node's (which
+// point at --trace-warnings); Node's are shown the same way.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => writeErr(`partner-ledger: warning: ${warning.message}\n`));
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   writeErr(`error: ${failureMessage(error)}\n`);
   process.exit(1);

@@ -125,6 +125,35 @@ describe('the command line', () => {
     }
   });
 
+  it('a stored event of a newer schema version: rebuild says it skipped it, as this product’s warning, not Node’s', async () => {
+    const newerDir = mkdtempSync(join(tmpdir(), 'partner-ledger-newer-'));
+    try {
+      const store = new SqliteEventStore(join(newerDir, 'events.db'));
+      await writeStory(store, 2);
+      await store.close();
+      const newerEnv = { DATA_DIR: newerDir, AUTH_SECRET: TEST_SECRET };
+      await npm(['projections', '--', 'rebuild'], newerEnv); // the live read models, then a new build
+      const raw = new Database(join(newerDir, 'events.db'));
+      // A DAP grant: the pages read it (written by a version newer than this one).
+      const { position, metadata } = raw
+        .prepare(
+          `SELECT position, metadata FROM events WHERE type = 'DelegatedAdminGranted' LIMIT 1`,
+        )
+        .get() as { position: number; metadata: string };
+      const newer = JSON.stringify({ ...JSON.parse(metadata), schemaVersion: 99 });
+      raw.prepare(`UPDATE events SET metadata = ? WHERE position = ?`).run(newer, position);
+      raw.close();
+
+      const { stderr } = await npm(['projections', '--', 'rebuild'], newerEnv);
+      expect(stderr).toContain(
+        `\npartner-ledger: warning: skipping DelegatedAdminGranted (schema version 99, UNKNOWN_VERSION) at position ${position} `,
+      );
+      expect(stderr).not.toContain('(node:');
+    } finally {
+      removeDataDir(newerDir);
+    }
+  });
+
   it('a stored event that is not JSON: rebuild finishes and exits 1 naming what failed, dead-letters lists it, retry exits 1 while it stays', async () => {
     const poisonDir = mkdtempSync(join(tmpdir(), 'partner-ledger-poison-'));
     const poisonEnv = { DATA_DIR: poisonDir, AUTH_SECRET: TEST_SECRET };
