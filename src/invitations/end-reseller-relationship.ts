@@ -1,5 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { DomainEvent } from '../events';
+import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store';
+import { domainEventOf } from '../platform/event-store/unreadable-events';
 import { backoffMs } from '../platform/common/backoff';
 import { relationshipDecider, type RelationshipState } from './domain/relationship.decider';
 import { streamIds } from '../platform/domain/streams';
@@ -49,6 +53,7 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
     private readonly aggregates: AggregateStore,
     private readonly policies: Policies,
     private readonly revocations: Revocations,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async execute({ context, command, resumeAtRevision }: EndResellerRelationship) {
@@ -83,10 +88,14 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
       });
       // A provisioning linked a subscription meanwhile: read the links again.
       if (!ended) continue;
-      // Once started, only its end moves the stream: recorded by the reactor, or a concurrent end.
-      if (ended.events.length === 0) return { position: ended.position };
-      // The end is recorded; a DAP removal that fails to append now is retried by the reactor.
-      const dapPosition = await this.policies.runNow(ended, context).catch(() => ended.position);
+      // Once started, only its end moves the stream: recorded here, or by another runner (the
+      // reactor, a concurrent end), whose DAP removal this answer must show too.
+      const recorded = ended.events.length > 0 ? ended : await this.lastEnd(relationshipStream);
+      if (!recorded) return { position: ended.position };
+      // A DAP removal that fails to append now is retried by the reactor.
+      const dapPosition = await this.policies
+        .runNow(recorded, context)
+        .catch(() => recorded.position);
       return { position: Math.max(ended.position, dapPosition) };
     }
     throw conflict(
@@ -112,7 +121,9 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
       state.linkedSubscriptionIds,
       command,
       context,
+      { streamId: relationshipStream, atRevision },
     );
+    if (!activeProvisionedSubscriptionIds) return undefined;
     const started = await this.aggregates.decide(
       relationshipStream,
       relationshipDecider,
@@ -123,21 +134,36 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
     return started.events.length === 0 ? undefined : atRevision + 1;
   }
 
+  /** The stream's last event when it is an end: one that another runner recorded. */
+  private async lastEnd(
+    streamId: string,
+  ): Promise<{ position: number; eventIds: string[]; events: DomainEvent[] } | undefined> {
+    const [last] = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+    const event = last && domainEventOf(last);
+    if (event?.type !== 'RelationshipEnded') return undefined;
+    return { position: last.position, eventIds: [last.id], events: [event] };
+  }
+
   /**
    * R9: the linked subscriptions that are active, once the provisionings under way have written
    * theirs (R50: an end refused for one of them has written nothing). Unless one is active (then
    * R9 refuses), each linked id still with no subscription is voided on its own stream: its
    * provisioning stopped there (a crash) or is slower than PROVISIONING_GRACE_MS, and is then
-   * refused (R22), or it landed first and counts here.
+   * refused (R22), or it landed first and counts here. Undefined when a link was appended
+   * meanwhile (nothing voided).
    */
   private async settledActiveSubscriptions(
     subscriptionIds: readonly string[],
     { actor, partnerTenantId, customerTenantId }: EndResellerRelationshipCommand,
     context: CommandContext,
-  ): Promise<string[]> {
+    links: { streamId: string; atRevision: number },
+  ): Promise<string[] | undefined> {
     const loaded = await this.afterProvisioningsUnderWay(subscriptionIds);
     const active = activeAmong(subscriptionIds, loaded);
     if (active.length > 0) return active;
+    // A link appended while this end waited: read the links again before closing any (R50).
+    const { revision } = await this.aggregates.load(links.streamId, relationshipDecider);
+    if (revisionNumber(revision) !== links.atRevision) return undefined;
     const settled = await this.subscriptionStates(subscriptionIds, (streamId, index) =>
       loaded[index].exists
         ? Promise.resolve({ state: loaded[index] })

@@ -6,6 +6,10 @@ import {
 import { appForSuite, describeOnBothStores } from '../support/app';
 import { type Answer, revokeBeforeFirstAppendTo } from '../support/revoke-before-append';
 import { people } from '../support/tenants';
+import { randomUUID } from 'node:crypto';
+import { relationshipDecider } from '../../src/invitations/domain/relationship.decider';
+import { AggregateStore } from '../../src/platform/write/aggregate-store';
+import { partnerUser } from '../support/given';
 
 const REQUEST = `mutation { requestResellerRelationship(input: { customerDomain: "fabrikam.onmicrosoft.com" }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { customerTenantId } }`;
@@ -243,6 +247,40 @@ describeOnBothStores('revocations racing the partner’s traffic', (onEsdb) => {
     }
     expect((await app.gql(ann, CANCEL, { id })).errors).toBeUndefined();
     expect((await app.gql(ann, END)).errors).toBeUndefined();
+  });
+
+  it('R50, R9: an end waiting on a provisioning that stopped, which a new provisioning beats, is refused and has closed nothing', async () => {
+    await accept();
+    // A provisioning that linked its id and stopped there (a crash): no subscription follows.
+    const stuck = randomUUID();
+    await app.app.get(AggregateStore).decide(
+      `relationship-${PAIR}`,
+      relationshipDecider,
+      {
+        type: 'LinkAzureSubscription',
+        actor: partnerUser(['AdminAgent'], { tenantId: 'contoso-partners' }),
+        partnerTenantId: 'contoso-partners',
+        customerTenantId: 'fabrikam',
+        subscriptionId: stuck,
+      },
+      {
+        actor: partnerUser(['AdminAgent'], { tenantId: 'contoso-partners' }),
+        correlationId: randomUUID(),
+      },
+    );
+    const ending = app.gql(ann, END); // waits for the stopped provisioning, which never comes
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const provisioned = await app.gql(ann, PROVISION, { n: 'provisioned while the end waited' });
+    expect(provisioned.errors).toBeUndefined();
+
+    expect(codeOf(await ending)).toMatchObject({ code: 'PRECONDITION_FAILED', rule: 'R9' });
+    expect(await stream(`subscription-${stuck}`)).toEqual([]);
+    const id = provisioned.data.provisionAzureSubscription.id;
+    expect((await app.gql(ann, CANCEL, { id })).errors).toBeUndefined();
+    expect((await app.gql(ann, END)).errors).toBeUndefined();
+    expect((await stream(`subscription-${stuck}`)).map((event) => event.type)).toEqual([
+      'AzureSubscriptionProvisioningVoided',
+    ]);
   });
 
   it('R9, R13: a service request decided before the relationship ended is refused when it comes to append', async () => {
