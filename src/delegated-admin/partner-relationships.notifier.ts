@@ -61,6 +61,20 @@ const GDAP_ROW_CHANGING = new Set<string>([
 ] satisfies EventType[]);
 
 /**
+ * GDAP changes of a pair's Customers page row: which of the partner's groups hold which roles
+ * there, and what its users may use (R16, R67).
+ */
+const GDAP_ACCESS_CHANGING = new Set<string>([
+  ...GDAP_ROW_CHANGING,
+  ...([
+    'DelegatedAdminRelationshipAutoExtended',
+    'DelegatedAdminAccessAssignmentActivated',
+    'DelegatedAdminAccessAssignmentUpdated',
+    'DelegatedAdminAccessAssignmentDeletionRequested',
+  ] satisfies EventType[]),
+]);
+
+/**
  * Tells a customer's open Partner relationships page, and the partner's open Customers page, when
  * one of their rows changed.
  */
@@ -171,12 +185,12 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
 
 /** Which of a pair's rows `event` changes, if any (an event it cannot read changes none). */
 function pairChangesOf(event: RecordedEvent): PairChanges[] {
+  const rowChange = ROW_CHANGING.has(event.type);
   const gdapChange = GDAP_ROW_CHANGING.has(event.type);
+  const accessChange = GDAP_ACCESS_CHANGING.has(event.type);
   const subscriptionChange = SUBSCRIPTION_ROW_CHANGING.has(event.type);
   const countChange = SERVICE_REQUEST_COUNT_CHANGING.has(event.type);
-  if (!gdapChange && !subscriptionChange && !countChange && !ROW_CHANGING.has(event.type)) {
-    return [];
-  }
+  if (!rowChange && !accessChange && !subscriptionChange && !countChange) return [];
   // Skips (and counts) an event it cannot read, bad data included: a live update never throws.
   const current = domainEventOf(event);
   if (!current) return [];
@@ -187,8 +201,8 @@ function pairChangesOf(event: RecordedEvent): PairChanges[] {
     {
       partnerTenantId,
       customerTenantId,
-      onCustomersPage: !gdapChange && !countChange,
-      onPartnersPage: !subscriptionChange,
+      onCustomersPage: rowChange || accessChange || subscriptionChange,
+      onPartnersPage: rowChange || gdapChange || countChange,
       ended: ended ? [ended] : [],
     },
   ];

@@ -1,3 +1,5 @@
+import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
+import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { people } from '../support/tenants';
@@ -11,6 +13,14 @@ const AZURE_FEED = `subscription { customersChanged { tenantId azureSubscription
 const PARTNERS_FEED = `subscription { partnerRelationshipsChanged { partnerTenantId relationshipActive delegatedAdmin { status } serviceRequestCount } }`;
 const OPEN_SR = `mutation { openServiceRequest(input: { customerTenantId: "fabrikam", title: "Mailbox", description: "Raise the quota" }) { id } }`;
 const END = `mutation { endResellerRelationship(customerTenantId: "woodgrove") { tenantId } }`;
+const HELPDESK = DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId;
+const GDAP_FEED = `subscription { customersChanged { tenantId gdapAccess { relationshipId securityGroupId } } }`;
+const GDAP_CREATE = `mutation { createDelegatedAdminRelationship(input: { customerTenantId: "fabrikam", displayName: "Helpdesk", duration: "P90D", roles: [{ roleTemplateId: "${HELPDESK}" }] }) { id } }`;
+const GDAP_REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
+const GDAP_APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
+const GDAP_ASSIGN = `mutation ($id: ID!) { createDelegatedAdminAccessAssignment(input: { relationshipId: $id, securityGroupId: "HELPDESK_AGENTS", roleTemplateIds: ["${HELPDESK}"] }) { accessAssignments { id } } }`;
+const GDAP_TERMINATE = `mutation ($id: ID!) { terminateDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
+
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('live pages: the partner’s Customers page (customersChanged) and the customer’s Partner relationships page (R16, R17)', () => {
@@ -152,6 +162,34 @@ describe('live pages: the partner’s Customers page (customersChanged) and the 
     const left = await arrivedWith(feed, '"relationshipActive":false');
     await pause(500);
     expect(left()).toHaveLength(1);
+    expect(feed.errors).toEqual([]);
+  });
+
+  it('R16, R67: the partner’s GDAP access in a customer is pushed as it changes: assignment active, relationship ended', async () => {
+    await app.app.get(GdapScheduler).stop(); // its passes are run here
+    const ann = await app.token(people.ann);
+    const fay = await app.token(people.fay);
+    const feed = subscribe(ann, GDAP_FEED);
+    await pause(200);
+    const id: string = (await app.gql(ann, GDAP_CREATE)).data.createDelegatedAdminRelationship.id;
+    await app.gql(ann, GDAP_REQUEST, { id });
+    expect((await app.gql(fay, GDAP_APPROVE, { id })).errors).toBeUndefined();
+    expect((await app.gql(ann, GDAP_ASSIGN, { id })).errors).toBeUndefined();
+    await app.app.get(GdapScheduler).runDue(); // the assignment becomes active
+
+    const held = await arrivedWith(feed, 'HELPDESK_AGENTS');
+    expect(held()[0]).toEqual({
+      customersChanged: {
+        tenantId: 'fabrikam',
+        gdapAccess: [{ relationshipId: id, securityGroupId: 'HELPDESK_AGENTS' }],
+      },
+    });
+    const before = feed.received.length;
+    expect((await app.gql(fay, GDAP_TERMINATE, { id })).errors).toBeUndefined();
+    await until(() => feed.received.length > before);
+    expect(feed.received.at(-1)).toEqual({
+      customersChanged: { tenantId: 'fabrikam', gdapAccess: [] },
+    });
     expect(feed.errors).toEqual([]);
   });
 

@@ -82,7 +82,7 @@ export class CustomersResolver {
 
   @Subscription(() => Customer, {
     description:
-      'A row of the caller’s Customers page changed: a customer accepted, removed DAP, the relationship ended, or one of its Azure subscriptions or their role assignments changed (R16, R17); one message per row and change, as the row is after it.',
+      'A row of the caller’s Customers page changed: a customer accepted, removed DAP, the relationship ended, one of its Azure subscriptions or their role assignments changed, or the partner’s GDAP access there changed (a relationship approved, extended, ended; an access assignment active, changed or deleted) (R16, R17, R67); one message per row and change, as the row is after it.',
     resolve(
       this: CustomersResolver,
       payload: { customersChanged: RelationshipRow },
