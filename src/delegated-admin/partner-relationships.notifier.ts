@@ -26,6 +26,8 @@ interface PairChanges {
   onPartnersPage: boolean;
   /** The GDAP relationships whose end the batch records. */
   ended: string[];
+  /** Whether the batch changes what a push resolves on delivery: GDAP, the service request count. */
+  resolvedOnDelivery: boolean;
 }
 
 const ROW_CHANGING = new Set<string>([
@@ -90,6 +92,8 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
   private unsubscribe?: () => void;
   /** Pairs whose partner left the customer's page, as last pushed (bounded: a forgotten one is pushed again). */
   private readonly leftPage = new LRUCache<string, true>({ max: 10_000 });
+  /** Each pair's row as last pushed to the customer's page, as JSON (bounded the same way). */
+  private readonly lastPushed = new LRUCache<string, string>({ max: 10_000 });
 
   constructor(
     @Inject(PROJECTOR) private readonly engine: Projector,
@@ -129,6 +133,7 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
               onCustomersPage: seen.onCustomersPage || change.onCustomersPage,
               onPartnersPage: seen.onPartnersPage || change.onPartnersPage,
               ended: [...seen.ended, ...change.ended],
+              resolvedOnDelivery: seen.resolvedOnDelivery || change.resolvedOnDelivery,
             }
           : change,
       );
@@ -146,6 +151,11 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
       // Off the page once: what it records after that (a follow-up's DAP removal) is not shown.
       const left = pageRow.relationshipActive === false;
       if (left && this.leftPage.has(key)) continue;
+      // The row as last pushed, for a change it does not show (a DAP removal after an end that
+      // left the partner on the page through GDAP); what is resolved on delivery always pushes.
+      const pushed = JSON.stringify(pageRow);
+      if (!changed.resolvedOnDelivery && this.lastPushed.get(key) === pushed) continue;
+      this.lastPushed.set(key, pushed);
       if (left) this.leftPage.set(key, true);
       else this.leftPage.delete(key);
       void this.pubSub.publish(topic(customerTenantId), { partnerRelationshipsChanged: pageRow });
@@ -204,6 +214,7 @@ function pairChangesOf(event: RecordedEvent): PairChanges[] {
       onCustomersPage: rowChange || accessChange || subscriptionChange,
       onPartnersPage: rowChange || gdapChange || countChange,
       ended: ended ? [ended] : [],
+      resolvedOnDelivery: gdapChange || countChange,
     },
   ];
 }

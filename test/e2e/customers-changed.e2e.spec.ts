@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
 import { createClient, type Client } from 'graphql-ws';
@@ -15,7 +16,7 @@ const OPEN_SR = `mutation { openServiceRequest(input: { customerTenantId: "fabri
 const END = `mutation { endResellerRelationship(customerTenantId: "woodgrove") { tenantId } }`;
 const HELPDESK = DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId;
 const GDAP_FEED = `subscription { customersChanged { tenantId gdapAccess { relationshipId securityGroupId } } }`;
-const GDAP_CREATE = `mutation { createDelegatedAdminRelationship(input: { customerTenantId: "fabrikam", displayName: "Helpdesk", duration: "P90D", roles: [{ roleTemplateId: "${HELPDESK}" }] }) { id } }`;
+const GDAP_CREATE = `mutation ($name: String!) { createDelegatedAdminRelationship(input: { customerTenantId: "fabrikam", displayName: $name, duration: "P90D", roles: [{ roleTemplateId: "${HELPDESK}" }] }) { id } }`;
 const GDAP_REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
 const GDAP_APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 const GDAP_ASSIGN = `mutation ($id: ID!) { createDelegatedAdminAccessAssignment(input: { relationshipId: $id, securityGroupId: "HELPDESK_AGENTS", roleTemplateIds: ["${HELPDESK}"] }) { accessAssignments { id } } }`;
@@ -171,7 +172,8 @@ describe('live pages: the partner’s Customers page (customersChanged) and the 
     const fay = await app.token(people.fay);
     const feed = subscribe(ann, GDAP_FEED);
     await pause(200);
-    const id: string = (await app.gql(ann, GDAP_CREATE)).data.createDelegatedAdminRelationship.id;
+    const id: string = (await app.gql(ann, GDAP_CREATE, { name: randomUUID().slice(0, 8) })).data
+      .createDelegatedAdminRelationship.id;
     await app.gql(ann, GDAP_REQUEST, { id });
     expect((await app.gql(fay, GDAP_APPROVE, { id })).errors).toBeUndefined();
     expect((await app.gql(ann, GDAP_ASSIGN, { id })).errors).toBeUndefined();
@@ -190,6 +192,37 @@ describe('live pages: the partner’s Customers page (customersChanged) and the 
     expect(feed.received.at(-1)).toEqual({
       customersChanged: { tenantId: 'fabrikam', gdapAccess: [] },
     });
+    expect(feed.errors).toEqual([]);
+  });
+
+  it('R9, R15: an end that leaves the partner on the customer’s page through GDAP pushes its row once, though the DAP removal follows it', async () => {
+    const feed = await acceptedWithDapThenFollowed(people.wes);
+    const ann = await app.token(people.ann);
+    const id: string = (
+      await app.gql(ann, GDAP_CREATE.replace('fabrikam', 'woodgrove'), {
+        name: randomUUID().slice(0, 8),
+      })
+    ).data.createDelegatedAdminRelationship.id;
+    await app.gql(ann, GDAP_REQUEST, { id });
+    expect(
+      (await app.gql(await app.token(people.wes), GDAP_APPROVE, { id })).errors,
+    ).toBeUndefined();
+    await pause(300);
+    const before = feed.received.length;
+
+    expect((await app.gql(ann, END)).errors).toBeUndefined();
+    await until(() => feed.received.length > before);
+    await pause(500);
+    expect(feed.received.slice(before)).toEqual([
+      {
+        partnerRelationshipsChanged: {
+          partnerTenantId: 'contoso-partners',
+          relationshipActive: true,
+          delegatedAdmin: { status: 'NONE' },
+          serviceRequestCount: expect.any(Number),
+        },
+      },
+    ]);
     expect(feed.errors).toEqual([]);
   });
 
