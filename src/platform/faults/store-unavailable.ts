@@ -17,8 +17,9 @@ const MESSAGES: Record<UnavailableCause, string> = {
 export type StoreAccess = 'read' | 'write';
 
 /**
- * A write that could not be recorded for a reason in the environment, not in the request: nothing
- * was recorded, and the same request may succeed once the fault is gone.
+ * A write that could not be recorded, or a read that could not be answered, for a reason in the
+ * environment, not in the request: nothing was recorded (unless `recorded` says it may have been),
+ * and the same request may succeed once the fault is gone.
  */
 export class StoreUnavailableError extends Error {
   constructor(
