@@ -41,6 +41,8 @@ describeOnBothStores('revokePartnerAccess interrupted midway', (onEsdb) => {
   let app: TestApp;
   const env = (): Record<string, string> => ({
     GDAP_SCHEDULER_MAX_SLEEP_MS: '20',
+    // Restarted at once here: the reactor need not wait for another instance to finish.
+    REVOCATION_STALLED_AFTER_MS: '0',
     ...(double ? { EVENTSTORE_URL: double.url } : {}),
   });
 

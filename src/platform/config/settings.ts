@@ -65,6 +65,7 @@ const settingsSchema = z
     READ_MODELS_CHECK: z.enum(['quick', 'off']).default('quick'),
     READ_YOUR_WRITES_TIMEOUT_MS: milliseconds(1, 5000),
     POLICY_LEASE_TTL_MS: decimal(z.number().int().min(300).max(600_000)).default(15_000),
+    REVOCATION_STALLED_AFTER_MS: decimal(z.number().int().min(0).max(60_000)).default(2000),
     NOT_READY_WAIT_MS: milliseconds(0, 10_000),
     STORE_LOCK_WAIT_MS: milliseconds(0, 2000),
     DISK_FREE_MIN_BYTES: decimal(z.number().int().nonnegative()).default(64 * 1024 * 1024),

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { SETTINGS, type Settings } from '../config/settings';
 import { type Command, CommandBus } from '@nestjs/cqrs';
 import type { DomainEvent } from '../../events';
 import type { RevocableFact } from '../domain/revocation-fences';
@@ -42,9 +43,6 @@ export interface Resumption {
   command: Command<CommandOutcome>;
 }
 
-/** Far longer than a revocation takes from its start or fences to its own event. */
-const STALLED_AFTER_MS = 2_000;
-
 const isDecision = <DomainCommand, Other extends { kind: string }>(
   followUp: DecideFollowUp<DomainCommand> | Other,
 ): followUp is DecideFollowUp<DomainCommand> => followUp.kind === 'decide';
@@ -60,6 +58,7 @@ export class FollowUps {
     private readonly aggregates: AggregateStore,
     private readonly commandBus: CommandBus,
     private readonly revocations: Revocations,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   /** Resolves with the position of the last event appended (0: none). */
@@ -111,11 +110,14 @@ export class FollowUps {
     { factStream, factRevision, command }: Resumption,
     { occurredAt }: PolicyContext,
   ): Promise<number> {
-    if (await this.revocations.ranHere(factStream, factRevision)) return 0;
+    const here = this.revocations.ranHere(factStream, factRevision);
+    if (here && (await here)) return 0;
     // Begun a moment ago on another instance, which is most likely finishing it: this one finishes
-    // it only once it has stalled, or finds it finished (the use case then does nothing).
-    const sinceBegun = occurredAt ? Date.now() - occurredAt.getTime() : STALLED_AFTER_MS;
-    if (sinceBegun < STALLED_AFTER_MS) await sleep(STALLED_AFTER_MS - Math.max(0, sinceBegun));
+    // it only once it has stalled, or finds it finished (the use case then does nothing). One this
+    // process began and failed is finished at once.
+    const stalledAfter = this.settings.REVOCATION_STALLED_AFTER_MS;
+    const sinceBegun = occurredAt ? Date.now() - occurredAt.getTime() : stalledAfter;
+    if (!here && sinceBegun < stalledAfter) await sleep(stalledAfter - Math.max(0, sinceBegun));
     const { position } = await this.commandBus.execute(command);
     return position;
   }
