@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DomainEvent } from '../events';
+import { lastRecorded } from '../platform/event-store/last-recorded';
 import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store';
-import { domainEventOf } from '../platform/event-store/unreadable-events';
 import { backoffMs } from '../platform/common/backoff';
 import { relationshipDecider, type RelationshipState } from './domain/relationship.decider';
 import { streamIds } from '../platform/domain/streams';
@@ -90,7 +90,10 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
       if (!ended) continue;
       // Once started, only its end moves the stream: recorded here, or by another runner (the
       // reactor, a concurrent end), whose DAP removal this answer must show too.
-      const recorded = ended.events.length > 0 ? ended : await this.lastEnd(relationshipStream);
+      const recorded =
+        ended.events.length > 0
+          ? ended
+          : await lastRecorded(this.store, relationshipStream, isRelationshipEnded);
       if (!recorded) return { position: ended.position };
       // A DAP removal that fails to append now is retried by the reactor.
       const dapPosition = await this.policies
@@ -132,16 +135,6 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
       { onlyAtRevision: atRevision },
     );
     return started.events.length === 0 ? undefined : atRevision + 1;
-  }
-
-  /** The stream's last event when it is an end: one that another runner recorded. */
-  private async lastEnd(
-    streamId: string,
-  ): Promise<{ position: number; eventIds: string[]; events: DomainEvent[] } | undefined> {
-    const [last] = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
-    const event = last && domainEventOf(last);
-    if (event?.type !== 'RelationshipEnded') return undefined;
-    return { position: last.position, eventIds: [last.id], events: [event] };
   }
 
   /**
@@ -216,3 +209,5 @@ const activeAmong = (subscriptionIds: readonly string[], states: SubscriptionRba
     const state = states[index];
     return state.exists && !state.cancelled;
   });
+
+const isRelationshipEnded = (event: DomainEvent) => event.type === 'RelationshipEnded';

@@ -8,7 +8,7 @@ import { FENCED_STREAMS, type FencedStreamsOf } from '../capability';
 import { revocationStarted } from '../domain/revocation-fences';
 import { DomainError } from '../domain/domain-error';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
-import { domainEventOf } from '../event-store/unreadable-events';
+import { lastRecorded, type Recorded } from '../event-store/last-recorded';
 
 /** Longer than the reactor takes to reach an event appended a moment ago, on a busy server. */
 const FORGET_AFTER_MS = 60_000;
@@ -83,7 +83,7 @@ export class Revocations {
 
   async revoke<Command, Event extends DomainEvent, State>(
     revocation: Revocation<Command, Event, State>,
-  ): Promise<{ position: number; eventIds: string[]; events: DomainEvent[] }> {
+  ): Promise<Recorded> {
     const { streamId, decider, command, revoking, pair, context } = revocation;
     let finished!: (succeeded: boolean) => void;
     const outcome = new Promise<boolean>((resolve) => (finished = resolve));
@@ -133,14 +133,13 @@ export class Revocations {
    * stream ends with an event caused by one of its `fences` (the reactor's resumption names the
    * fence it resumed from), that event is the revocation's, done all the same.
    */
-  private async finishedElsewhere(
+  private finishedElsewhere(
     streamId: string,
     fences: ReadonlySet<string>,
-  ): Promise<{ position: number; eventIds: string[]; events: DomainEvent[] } | undefined> {
-    const [last] = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
-    const event = last && domainEventOf(last);
-    if (!event || !fences.has(last.metadata.causationId)) return undefined;
-    return { position: last.position, eventIds: [last.id], events: [event] };
+  ): Promise<Recorded | undefined> {
+    return lastRecorded(this.store, streamId, (_event, last) =>
+      fences.has(last.metadata.causationId),
+    );
   }
 
   /**
