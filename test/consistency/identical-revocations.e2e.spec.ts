@@ -66,6 +66,14 @@ describeOnBothStores('identical revocations at the same time', (onEsdb) => {
     }
   }
 
+  /** Fabrikam accepts Contoso's invitation with DAP: the relationship and DAP are active. */
+  const acceptWithDap = async () => {
+    const invitation = await app.gql(ann, INVITE);
+    expect(
+      (await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id })).errors,
+    ).toBeUndefined();
+  };
+
   const refusedOnly = (answers: Answer[], code: string) => {
     expect(answers.filter((answer) => !answer.errors)).toHaveLength(1);
     for (const answer of answers.filter((answer) => answer.errors)) {
@@ -74,10 +82,7 @@ describeOnBothStores('identical revocations at the same time', (onEsdb) => {
   };
 
   it('R50, R12: of DAP removals at once, one removes it and fences; the refused ones append nothing', async () => {
-    const invitation = await app.gql(ann, INVITE);
-    expect(
-      (await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id })).errors,
-    ).toBeUndefined();
+    await acceptWithDap();
     const fencesBefore = await fences();
 
     const answers = await atOnce(`dapgrant-${PAIR}`, () => app.gql(fay, REMOVE));
@@ -120,10 +125,7 @@ describeOnBothStores('identical revocations at the same time', (onEsdb) => {
   });
 
   it('R50, R9: of ends of one relationship at once, one starts it, fences and ends it; the others answer with that end or are refused, appending nothing', async () => {
-    const invitation = await app.gql(ann, INVITE);
-    expect(
-      (await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id })).errors,
-    ).toBeUndefined();
+    await acceptWithDap();
     const fencesBefore = await fences();
     const before = (await store.readStream(`relationship-${PAIR}`)).length;
 

@@ -9,27 +9,38 @@ import { FaultServer } from './support/fault-server';
 const FILES = ['events.db', 'read-models.db', 'idempotency.db'];
 const ANSWERS = new Set(['UNAVAILABLE', 'NOT_READY']);
 
-/** Overwrites one b-tree page (the second, or the first past its header) with noise; returns how to undo it. */
-function scribble(file: string): () => void {
-  // Move what the WAL holds into the file first, so the damaged page is the one readers get.
+/** Moves what the WAL holds into `file`, so damage there is what readers get: its page size and count. */
+function checkpointed(file: string): { pageSize: number; pages: number } {
   const db = new Database(file);
   db.pragma('busy_timeout = 2000');
   db.pragma('wal_checkpoint(TRUNCATE)');
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   db.close();
-  const pages = statSync(file).size / pageSize;
-  const offset = pages >= 2 ? pageSize : 100;
-  const length = pageSize - (pages >= 2 ? 0 : 100);
+  return { pageSize, pages: Math.floor(statSync(file).size / pageSize) };
+}
+
+/** Overwrites each [offset, length] of `file` with noise; returns how to put the bytes back. */
+function scribbleOver(file: string, ranges: readonly [number, number][]): () => void {
   const fd = openSync(file, 'r+');
-  const original = Buffer.alloc(length);
-  readSync(fd, original, 0, length, offset);
-  writeSync(fd, randomBytes(length), 0, length, offset);
+  const originals = ranges.map(([offset, length]) => {
+    const original = Buffer.alloc(length);
+    readSync(fd, original, 0, length, offset);
+    writeSync(fd, randomBytes(length), 0, length, offset);
+    return [offset, original] as const;
+  });
   closeSync(fd);
   return () => {
     const restore = openSync(file, 'r+');
-    writeSync(restore, original, 0, length, offset);
+    for (const [offset, original] of originals)
+      writeSync(restore, original, 0, original.length, offset);
     closeSync(restore);
   };
+}
+
+/** Overwrites one b-tree page (the second, or the first past its header) with noise; returns how to undo it. */
+function scribble(file: string): () => void {
+  const { pageSize, pages } = checkpointed(file);
+  return scribbleOver(file, [pages >= 2 ? [pageSize, pageSize] : [100, pageSize - 100]]);
 }
 
 describe('faults: damaged pages in each database file', () => {
@@ -112,26 +123,12 @@ describe('faults: damaged pages in each database file', () => {
 
 /** Overwrites 8 bytes of the header of every 5th page in the file's middle half: pages only old reads reach. */
 function scribbleMiddle(file: string): () => void {
-  const db = new Database(file);
-  db.pragma('busy_timeout = 2000');
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  const pageSize = db.pragma('page_size', { simple: true }) as number;
-  db.close();
-  const pages = Math.floor(statSync(file).size / pageSize);
-  const fd = openSync(file, 'r+');
-  const originals: [number, Buffer][] = [];
+  const { pageSize, pages } = checkpointed(file);
+  const ranges: [number, number][] = [];
   for (let page = Math.floor(pages / 4); page < pages / 2; page += 5) {
-    const original = Buffer.alloc(8);
-    readSync(fd, original, 0, 8, page * pageSize + 8);
-    writeSync(fd, randomBytes(8), 0, 8, page * pageSize + 8);
-    originals.push([page * pageSize + 8, original]);
+    ranges.push([page * pageSize + 8, 8]);
   }
-  closeSync(fd);
-  return () => {
-    const restore = openSync(file, 'r+');
-    for (const [offset, original] of originals) writeSync(restore, original, 0, 8, offset);
-    closeSync(restore);
-  };
+  return scribbleOver(file, ranges);
 }
 
 const AUDIT_PAGE = `query ($after: String) { auditLog(first: 100, after: $after) { nodes { data } pageInfo { hasNextPage endCursor } } }`;

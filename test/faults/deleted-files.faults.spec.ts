@@ -5,6 +5,30 @@ import { removeDataDir } from '../support/app';
 import { eventually } from './support/eventually';
 import { type Answer, FaultServer, INVITE, isUnavailable } from './support/fault-server';
 
+/** A server on `dataDir`, ready, with one invitation recorded. */
+async function readyWithOneWrite(dataDir: string): Promise<FaultServer> {
+  const server = new FaultServer(dataDir);
+  await eventually(async () => (await server.ready()).status === 200, 30_000, 'readiness');
+  expect((await server.invite()).id).toBeDefined();
+  return server;
+}
+
+/** `lost` (events.db or its log) went: writes are refused FILE_LOST and readiness names it. */
+async function expectWritesRefusedFor(server: FaultServer, lost: string): Promise<void> {
+  const { refusal } = await server.invite();
+  expect(isUnavailable(refusal, 'FILE_LOST')).toBe(true);
+  const notReady = await server.ready();
+  expect(notReady.status).toBe(503);
+  expect(notReady.body.problems).toContainEqual(
+    expect.objectContaining({
+      check: 'event_store',
+      cause: 'FILE_LOST',
+      detail: expect.stringContaining(`${lost} was deleted`),
+    }),
+  );
+  expect(server.alive).toBe(true);
+}
+
 /**
  * SQLite writes on into a file deleted (or moved away) under it, where no restart finds it: the
  * server must notice, refuse what would be lost, and say so where operators look.
@@ -17,9 +41,7 @@ describe('faults: a database file deleted or replaced while the server runs', ()
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-deleted-'));
-    server = new FaultServer(dataDir);
-    await eventually(async () => (await server.ready()).status === 200, 30_000, 'readiness');
-    expect((await server.invite()).id).toBeDefined();
+    server = await readyWithOneWrite(dataDir);
   }, 40_000);
 
   afterAll(async () => {
@@ -78,18 +100,7 @@ describe('faults: a database file deleted or replaced while the server runs', ()
   it('events.db: writes are refused UNAVAILABLE (FILE_LOST), recording nothing, and the server is not ready', async () => {
     renameSync(join(dataDir, 'events.db'), join(dataDir, 'events.db.moved-away'));
 
-    const { refusal } = await server.invite();
-    expect(isUnavailable(refusal, 'FILE_LOST')).toBe(true);
-    const notReady = await server.ready();
-    expect(notReady.status).toBe(503);
-    expect(notReady.body.problems).toContainEqual(
-      expect.objectContaining({
-        check: 'event_store',
-        cause: 'FILE_LOST',
-        detail: expect.stringContaining('events.db was deleted'),
-      }),
-    );
-    expect(server.alive).toBe(true);
+    await expectWritesRefusedFor(server, 'events.db');
   }, 30_000);
 });
 
@@ -99,9 +110,7 @@ describe('faults: the event log’s write-ahead log deleted while the server run
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-deleted-wal-'));
-    server = new FaultServer(dataDir);
-    await eventually(async () => (await server.ready()).status === 200, 30_000, 'readiness');
-    expect((await server.invite()).id).toBeDefined();
+    server = await readyWithOneWrite(dataDir);
   }, 40_000);
 
   afterAll(async () => {
@@ -112,17 +121,6 @@ describe('faults: the event log’s write-ahead log deleted while the server run
   it('events.db-wal: writes are refused UNAVAILABLE (FILE_LOST), recording nothing a crash would lose, and the server is not ready', async () => {
     rmSync(join(dataDir, 'events.db-wal'));
 
-    const { refusal } = await server.invite();
-    expect(isUnavailable(refusal, 'FILE_LOST')).toBe(true);
-    const notReady = await server.ready();
-    expect(notReady.status).toBe(503);
-    expect(notReady.body.problems).toContainEqual(
-      expect.objectContaining({
-        check: 'event_store',
-        cause: 'FILE_LOST',
-        detail: expect.stringContaining('events.db-wal was deleted'),
-      }),
-    );
-    expect(server.alive).toBe(true);
+    await expectWritesRefusedFor(server, 'events.db-wal');
   }, 30_000);
 });
