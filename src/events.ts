@@ -24,7 +24,10 @@ import {
 } from './invitations/domain/events';
 import { type EventSchemas, readEvent } from './platform/domain/event-evolution';
 import type { RecordedEvent } from './platform/event-store/event-store';
-import { FENCE_EVENTS } from './platform/domain/revocation-fences';
+import {
+  FENCE_EVENTS,
+  type PartnerAccessRevocationClaimed,
+} from './platform/domain/revocation-fences';
 
 export type { AuditSealedEvent };
 
@@ -42,6 +45,7 @@ export type DomainEvent =
   | GdapEvent
   | GdapRevocationEvent
   | PartnerAccessEvent
+  | PartnerAccessRevocationClaimed
   | AuditSealedEvent;
 
 export type EventType = DomainEvent['type'];

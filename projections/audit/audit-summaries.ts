@@ -46,6 +46,11 @@ const FENCED_WHILE: ReadonlyMap<unknown, string> = new Map([
   ['RELATIONSHIP', 'the reseller relationship ends'],
   ['GDAP', 'a GDAP change takes access away'],
 ]);
+/** What a claimed revocation begins, and the words naming the partner or the customer after it. */
+const BEGINS: ReadonlyMap<unknown, [string, string, string]> = new Map([
+  ['RELATIONSHIP', ['ending the reseller relationship', 'with', 'with']],
+  ['GDAP', ['taking GDAP access away', 'from', 'in']],
+]);
 
 /** Names the other side of the pair, as seen from whoever acted. */
 function counterpart(context: SummaryContext, partnerWord: string, customerWord: string): string {
@@ -207,6 +212,14 @@ const SUMMARIES = {
     const scope = context.data.scope === 'AUTOPILOT' ? 'Autopilot changes' : 'service requests';
     const why = FENCED_WHILE.get(context.data.revoking) ?? 'DAP is removed';
     return `closed ${scope} ${counterpart(context, 'of', 'for')} while ${why}`;
+  },
+  PartnerAccessRevocationClaimed: (context) => {
+    const [what, partnerWord, customerWord] = BEGINS.get(context.data.revoking) ?? [
+      'removing DAP',
+      'of',
+      'for',
+    ];
+    return `began ${what} ${counterpart(context, partnerWord, customerWord)}`;
   },
   ServiceRequestOpened: (context) =>
     `opened service request ${quoted(context.data.title)} for ${context.customer ?? '?'}`,

@@ -84,6 +84,7 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
           pair: { partnerTenantId, customerTenantId },
           context,
           resumeAtRevision: startedAt,
+          startedOnFactStream: true,
         });
       });
       // A provisioning linked a subscription meanwhile: read the links again.

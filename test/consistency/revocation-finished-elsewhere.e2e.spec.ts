@@ -1,3 +1,4 @@
+import { loadSettings } from '../../src/platform/config/settings';
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { appForSuite, describeOnBothStores } from '../support/app';
@@ -137,7 +138,7 @@ describeOnBothStores('a revocation another instance finished for the same reques
       await elsewhere.decide(relationship, relationshipDecider, end(startedAt - 1), context)
     ).eventIds;
     await sleep(500); // this instance's reactor has read the start by now
-    await new Revocations(elsewhere, fencedStreamsOf, store).revoke({
+    await new Revocations(elsewhere, fencedStreamsOf, store, loadSettings()).revoke({
       streamId: relationship,
       decider: relationshipDecider,
       command: end(startedAt),

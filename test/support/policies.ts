@@ -16,7 +16,7 @@ const noRevocationsToResume = {
 
 /** The rooms' policies over `store`, as the server's discovery finds them, without Nest. */
 export function policiesOver(store: EventStore, aggregates: AggregateStore): Policies {
-  const revocations = new Revocations(aggregates, fencedStreamsOf, store);
+  const revocations = new Revocations(aggregates, fencedStreamsOf, store, loadSettings());
   const followUps = new FollowUps(aggregates, noRevocationsToResume, revocations, loadSettings());
   return new Policies(() => [
     new RelationshipPolicy(followUps),

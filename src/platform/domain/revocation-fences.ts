@@ -98,7 +98,38 @@ export function revocationStarted(
   };
 }
 
-/** The fence is the platform's own event: its schema version. */
+/**
+ * Recorded before the fences, alone in a stream of its own per fact stream and revision
+ * (`streamIds.revocationClaim`), appended only if that stream does not exist: of requests on
+ * several instances that revoke the same fact decided on the same revision (a double click, a
+ * retrying client), one claims it and fences; the others wait for it and decide again, fencing
+ * nothing.
+ */
+export type PartnerAccessRevocationClaimed = {
+  type: 'PartnerAccessRevocationClaimed';
+  data: {
+    partnerTenantId: string;
+    customerTenantId: string;
+    revoking: RevocableFact;
+    factStreamId: string;
+    factRevision: number;
+  };
+};
+
+export function revocationClaimed(
+  pair: { partnerTenantId: string; customerTenantId: string },
+  revoking: RevocableFact,
+  factStreamId: string,
+  factRevision: number,
+): PartnerAccessRevocationClaimed {
+  return {
+    type: 'PartnerAccessRevocationClaimed',
+    data: { ...pair, revoking, factStreamId, factRevision },
+  };
+}
+
+/** The fence and the claim are the platform's own events: their schema versions. */
 export const FENCE_EVENTS = {
   PartnerAccessRevocationStarted: { version: 1 },
-} satisfies EventSchemas<PartnerAccessRevocationStarted>;
+  PartnerAccessRevocationClaimed: { version: 1 },
+} satisfies EventSchemas<PartnerAccessRevocationStarted | PartnerAccessRevocationClaimed>;

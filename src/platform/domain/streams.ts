@@ -39,6 +39,22 @@ export const streamIds = {
   serviceRequests: (partnerTenantId: string, customerTenantId: string) =>
     pairStream('servicerequests', partnerTenantId, customerTenantId),
   autopilot: (customerTenantId: string) => singleStream(AUTOPILOT_CATEGORY, customerTenantId),
+  /**
+   * The claim on revoking `fact` of a pair decided at `factRevision` of its fact stream, e.g.
+   * `revocation-contoso_fabrikam.delegated-admin.7`: read from the right, the revision and the
+   * fact (no dots in either) leave the customer id whole, so two claims never share a stream.
+   */
+  revocationClaim: (
+    partnerTenantId: string,
+    customerTenantId: string,
+    fact: string,
+    factRevision: number,
+  ) =>
+    pairStream(
+      'revocation',
+      partnerTenantId,
+      `${segment(customerTenantId)}.${fact.toLowerCase().replaceAll('_', '-')}.${factRevision + 1}`,
+    ),
 } as const;
 
 export const streamCategory = (streamId: string): string => streamId.split('-', 1)[0];

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { RevocableFact } from '../domain/revocation-fences';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type RevocableFact, revocationClaimed } from '../domain/revocation-fences';
 import type { DomainEvent } from '../../events';
 import type { Decider } from '../domain/decider';
 import { AggregateStore } from './aggregate-store';
@@ -7,7 +8,13 @@ import type { CommandContext } from './command-context';
 import { FENCED_STREAMS, type FencedStreamsOf } from '../capability';
 import { revocationStarted } from '../domain/revocation-fences';
 import { DomainError } from '../domain/domain-error';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store';
+import {
+  EVENT_STORE,
+  type EventStore,
+  WrongExpectedRevisionError,
+} from '../event-store/event-store';
+import { SETTINGS, type Settings } from '../config/settings';
+import { streamIds } from '../domain/streams';
 import { lastRecorded, type Recorded } from '../event-store/last-recorded';
 
 /** Longer than the reactor takes to reach an event appended a moment ago, on a busy server. */
@@ -32,6 +39,34 @@ export interface Revocation<Command, Event extends DomainEvent, State> {
   takesAccessAway?: (events: readonly Event[]) => boolean;
   /** Why the decided events revoke the fact, recorded on the fences for a resumption to repeat. */
   reasonOf?: (events: readonly Event[]) => string | undefined;
+  /**
+   * The revocation recorded its start on the fact stream itself (an end, R50), which already lets
+   * one request at a time begin it: it needs no claim.
+   */
+  startedOnFactStream?: boolean;
+}
+
+type Claimant = Pick<
+  Revocation<unknown, DomainEvent, unknown>,
+  'pair' | 'revoking' | 'streamId' | 'context'
+>;
+
+/** How often a revocation waiting for another request's claim looks at the fact stream. */
+const CLAIM_POLL_MS = 20;
+/** Claims of other requests a revocation waits for before it takes over any it meets. */
+const CLAIM_ROUNDS = 3;
+/** Events read after the claimed revision at a time: the holder's lands among the first few. */
+const CLAIM_READ_MAX = 100;
+
+/** The same revocation, decided on the same revision, is claimed by another request. */
+class ClaimedElsewhere extends Error {
+  constructor(
+    readonly factRevision: number,
+    /** The claiming request's correlation id. */
+    readonly holder: string,
+  ) {
+    super('The revocation is claimed by another request.');
+  }
 }
 
 /**
@@ -51,6 +86,7 @@ export class Revocations {
     private readonly aggregates: AggregateStore,
     @Inject(FENCED_STREAMS) private readonly fencedStreams: FencedStreamsOf,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SETTINGS) private readonly settings: Pick<Settings, 'REVOCATION_STALLED_AFTER_MS'>,
   ) {}
 
   /**
@@ -84,13 +120,13 @@ export class Revocations {
   async revoke<Command, Event extends DomainEvent, State>(
     revocation: Revocation<Command, Event, State>,
   ): Promise<Recorded> {
-    const { streamId, decider, command, revoking, pair, context } = revocation;
+    const { streamId, decider, command, context } = revocation;
     let finished!: (succeeded: boolean) => void;
     const outcome = new Promise<boolean>((resolve) => (finished = resolve));
     const keys: string[] = [];
     const fences = new Set<string>();
-    try {
-      const decided = await this.aggregates.decide(streamId, decider, command, context, {
+    const decide = (takeOver: (factRevision: number) => boolean) =>
+      this.aggregates.decide(streamId, decider, command, context, {
         // R50: revocations of one fact in this process take turns, so one that would lose the
         // race (and be refused on its retry) is decided after the winner and fences nothing.
         takeTurns: true,
@@ -101,11 +137,15 @@ export class Revocations {
           // Noted before the fences exist: the reactor sees them at once and must leave them to us.
           keys.push(`${streamId}@${factRevision}`);
           this.running.set(keys[keys.length - 1], outcome);
-          const fence = { revoking, factRevision, reason: revocation.reasonOf?.(events) };
-          const ids = await this.fence(pair, fence, context, decidedAt);
+          if (!revocation.startedOnFactStream) {
+            await this.claim(revocation, factRevision, decidedAt, takeOver(factRevision));
+          }
+          const ids = await this.fence(revocation, factRevision, events, decidedAt);
           ids.forEach((id) => fences.add(id));
         },
       });
+    try {
+      const decided = await this.decideAfterClaims(streamId, decide);
       finished(true);
       // Fenced, then found the stream moved: another instance may have finished it (below).
       const moved = decided.events.length === 0 && fences.size > 0;
@@ -118,6 +158,79 @@ export class Revocations {
       throw error;
     } finally {
       this.forget(keys);
+    }
+  }
+
+  /**
+   * Decides; while the same revocation is claimed by another request (on another instance: this
+   * one's take turns), waits for that one to land on the fact stream, then decides again on what it
+   * left. A claim whose request has not landed by `REVOCATION_STALLED_AFTER_MS` either gave way to
+   * another change (the stream moved: decided again) or stalled (its instance stopped: this one
+   * takes it over). After CLAIM_ROUNDS claims met, it takes over whichever it meets.
+   */
+  private async decideAfterClaims<T>(
+    streamId: string,
+    decide: (takeOver: (factRevision: number) => boolean) => Promise<T>,
+  ): Promise<T> {
+    let takeOver = (_factRevision: number) => false;
+    for (let round = 1; ; round++) {
+      try {
+        return await decide(takeOver);
+      } catch (error) {
+        if (!(error instanceof ClaimedElsewhere)) throw error;
+        const { factRevision: claimed, holder } = error;
+        const moved = await this.untilLanded(streamId, claimed, holder);
+        takeOver =
+          round >= CLAIM_ROUNDS ? () => true : (revision) => !moved && revision === claimed;
+      }
+    }
+  }
+
+  /**
+   * Claims the revocation decided at `factRevision` for this request (its stream's first event).
+   * Throws ClaimedElsewhere if another request holds it, unless this one is `takingOver` from it.
+   */
+  private async claim(
+    { pair, revoking, streamId, context }: Claimant,
+    factRevision: number,
+    decidedAt: Date,
+    takingOver: boolean,
+  ): Promise<void> {
+    const { partnerTenantId, customerTenantId } = pair;
+    const claimStream = streamIds.revocationClaim(
+      partnerTenantId,
+      customerTenantId,
+      revoking,
+      factRevision,
+    );
+    const claimed = revocationClaimed(pair, revoking, streamId, factRevision);
+    try {
+      await this.aggregates.record(claimStream, [claimed], 'no_stream', context, decidedAt);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      const [holder] = await this.store.readStream(claimStream, { maxCount: 1 });
+      // The same request again (its resumption after a crash) goes on under its own claim.
+      const ours = holder?.metadata.correlationId === context.correlationId;
+      if (holder && !ours && !takingOver) {
+        throw new ClaimedElsewhere(factRevision, holder.metadata.correlationId);
+      }
+    }
+  }
+
+  /**
+   * Waits until an event of the `holder` request follows `revision` on `streamId`, for at most
+   * REVOCATION_STALLED_AFTER_MS. Resolves with whether the stream moved past `revision` at all.
+   */
+  private async untilLanded(streamId: string, revision: number, holder: string): Promise<boolean> {
+    const deadline = Date.now() + this.settings.REVOCATION_STALLED_AFTER_MS;
+    for (;;) {
+      const since = await this.store.readStream(streamId, {
+        fromRevision: revision + 1,
+        maxCount: CLAIM_READ_MAX,
+      });
+      if (since.some((event) => event.metadata.correlationId === holder)) return true;
+      if (Date.now() >= deadline) return since.length > 0;
+      await sleep(CLAIM_POLL_MS);
     }
   }
 
@@ -147,17 +260,19 @@ export class Revocations {
    * does can make this fail), before the revocation decided at `factRevision` is appended: the
    * fences occurred when it was decided, as it did. Resolves with the fences' ids.
    */
-  private async fence(
-    pair: { partnerTenantId: string; customerTenantId: string },
+  private async fence<Event extends DomainEvent>(
     {
+      pair,
       revoking,
-      factRevision,
-      reason,
-    }: { revoking: RevocableFact; factRevision: number; reason?: string },
-    context: CommandContext & { causationId?: string },
+      reasonOf,
+      context,
+    }: Pick<Revocation<unknown, Event, unknown>, 'pair' | 'revoking' | 'reasonOf' | 'context'>,
+    factRevision: number,
+    events: readonly Event[],
     decidedAt: Date,
   ): Promise<string[]> {
     const { partnerTenantId, customerTenantId } = pair;
+    const reason = reasonOf?.(events);
     const recorded = await Promise.all(
       this.fencedStreams(partnerTenantId, customerTenantId).map(({ scope, streamId }) =>
         this.aggregates.record(

@@ -1,3 +1,4 @@
+import { loadSettings } from '../../../src/platform/config/settings';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,13 @@ import { Revocations } from '../../../src/platform/write/revocations';
 import { customerGlobalAdmin, partnerUser } from '../../support/given';
 import { grantContosoDap, removeContosoDap } from '../../support/dap-grant';
 import { EVENT_STORES, type OpenedStore } from '../../support/event-stores';
+import { InterleavingStore } from '../../support/interleaving-store';
+import { streamIds } from '../../../src/platform/domain/streams';
+import { revocationClaimed } from '../../../src/platform/domain/revocation-fences';
 
-const PARTNER = 'contoso-partners';
-const CUSTOMER = 'fabrikam';
+const pair = { partnerTenantId: 'contoso-partners', customerTenantId: 'fabrikam' };
+
+const { partnerTenantId: PARTNER, customerTenantId: CUSTOMER } = pair;
 
 /** A clock a millisecond later at every reading, as a busy server's is between two appends. */
 class TickingClock implements Clock {
@@ -39,7 +44,7 @@ describe.each(EVENT_STORES)(
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('R12: DAP removed behind its fences: one moment for all of them, so times follow the positions', async () => {
+    it('R12, R50: DAP removed behind its claim and fences: one moment for all of them, so times follow the positions', async () => {
       const aggregates = new AggregateStore(store, new TickingClock());
       const context = {
         actor: partnerUser(['AdminAgent'], { tenantId: PARTNER }),
@@ -48,7 +53,7 @@ describe.each(EVENT_STORES)(
       await grantContosoDap(aggregates, context);
       const fay = customerGlobalAdmin({ tenantId: CUSTOMER });
       await removeContosoDap(
-        new Revocations(aggregates, fencedStreamsOf, store),
+        new Revocations(aggregates, fencedStreamsOf, store, loadSettings()),
         fay,
         randomUUID(),
       );
@@ -59,6 +64,7 @@ describe.each(EVENT_STORES)(
       }));
       const revocation = recorded.slice(1);
       expect(revocation.map((event) => event.type)).toEqual([
+        'PartnerAccessRevocationClaimed',
         ...fencedStreamsOf(PARTNER, CUSTOMER).map(() => 'PartnerAccessRevocationStarted'),
         'DelegatedAdminRemoved',
       ]);
@@ -73,12 +79,12 @@ describe.each(EVENT_STORES)(
         correlationId: 'c-1',
       };
       await grantContosoDap(aggregates, context);
-      const revocations = new Revocations(aggregates, fencedStreamsOf, store);
+      const revocations = new Revocations(aggregates, fencedStreamsOf, store, loadSettings());
       const fay = customerGlobalAdmin({ tenantId: CUSTOMER });
       await removeContosoDap(revocations, fay, randomUUID(), 'ALL_ACCESS_ENDED');
 
       const reasons = (await store.readAll({ maxCount: 100 }))
-        .slice(1)
+        .slice(2) // the grant and the claim
         .map(({ type, data }) => ({ type, reason: (data as { reason?: string }).reason }));
       expect(reasons).toEqual([
         ...fencedStreamsOf(PARTNER, CUSTOMER).map(() => ({
@@ -86,6 +92,105 @@ describe.each(EVENT_STORES)(
           reason: 'ALL_ACCESS_ENDED',
         })),
         { type: 'DelegatedAdminRemoved', reason: 'ALL_ACCESS_ENDED' },
+      ]);
+    });
+  },
+);
+
+describe.each(EVENT_STORES)(
+  'the same revocation on two instances at once, on %s',
+  (_label, openStore) => {
+    let dir: string;
+    let opened: OpenedStore;
+    let store: EventStore;
+    const fay = customerGlobalAdmin({ tenantId: CUSTOMER });
+    const dapStream = streamIds.dapGrant(PARTNER, CUSTOMER);
+
+    beforeEach(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'revocations-'));
+      opened = await openStore(dir);
+      store = opened.store;
+      const context = {
+        actor: partnerUser(['AdminAgent'], { tenantId: PARTNER }),
+        correlationId: 'c-0',
+      };
+      await grantContosoDap(new AggregateStore(store, new TickingClock()), context);
+    });
+    afterEach(async () => {
+      await opened.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    /**
+     * One instance's write side over the shared store: its own turns, its own caches. With
+     * `firstWrite`, its first append waits for that promise.
+     */
+    function instance(stalledAfterMs = 2000, firstWrite?: Promise<void>, arrived?: () => void) {
+      const own = new InterleavingStore(store);
+      own.beforeAppend = async () => {
+        own.beforeAppend = null;
+        arrived?.();
+        await firstWrite;
+      };
+      return new Revocations(new AggregateStore(own, new TickingClock()), fencedStreamsOf, own, {
+        REVOCATION_STALLED_AFTER_MS: stalledAfterMs,
+      });
+    }
+
+    const recordedBy = async (correlationId: string) =>
+      (await store.readAll({ maxCount: 100 }))
+        .filter((event) => event.metadata.correlationId === correlationId)
+        .map((event) => event.type);
+
+    it('R12, R50: two instances removing the same DAP at once: one claims it and fences, the other waits for it and is refused, writing nothing', async () => {
+      // Both decide on DAP in force before either writes: their first appends wait for each other.
+      let arrived = 0;
+      let bothDecided!: () => void;
+      const decided = new Promise<void>((resolve) => (bothDecided = resolve));
+      const arrive = () => ++arrived === 2 && bothDecided();
+      const [first, second] = [randomUUID(), randomUUID()];
+      const outcomes = await Promise.allSettled([
+        removeContosoDap(instance(2000, decided, arrive), fay, first),
+        removeContosoDap(instance(2000, decided, arrive), fay, second),
+      ]);
+
+      expect(arrived).toBe(2);
+      const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
+      expect(refused).toHaveLength(1);
+      expect(refused[0].reason).toMatchObject({
+        code: 'PRECONDITION_FAILED',
+        rule: 'R12',
+      });
+      const winner = outcomes[0].status === 'fulfilled' ? first : second;
+      const loser = winner === first ? second : first;
+      expect(await recordedBy(loser)).toEqual([]);
+      expect(await recordedBy(winner)).toEqual([
+        'PartnerAccessRevocationClaimed',
+        ...fencedStreamsOf(PARTNER, CUSTOMER).map(() => 'PartnerAccessRevocationStarted'),
+        'DelegatedAdminRemoved',
+      ]);
+    });
+
+    it('R12, R50: a claim whose instance stopped before fencing is taken over once REVOCATION_STALLED_AFTER_MS passed', async () => {
+      const [factRevision] = (await store.readStream(dapStream, { direction: 'backwards' })).map(
+        (event) => event.revision,
+      );
+      const stopped = new AggregateStore(store, new TickingClock());
+      await stopped.record(
+        streamIds.revocationClaim(PARTNER, CUSTOMER, 'DELEGATED_ADMIN', factRevision),
+        [revocationClaimed(pair, 'DELEGATED_ADMIN', dapStream, factRevision)],
+        'no_stream',
+        { actor: fay, correlationId: 'stopped' },
+        new Date(),
+      );
+
+      const request = randomUUID();
+      const removed = await removeContosoDap(instance(100), fay, request);
+
+      expect(removed.events.map((event) => event.type)).toEqual(['DelegatedAdminRemoved']);
+      expect(await recordedBy(request)).toEqual([
+        ...fencedStreamsOf(PARTNER, CUSTOMER).map(() => 'PartnerAccessRevocationStarted'),
+        'DelegatedAdminRemoved',
       ]);
     });
   },

@@ -158,6 +158,32 @@ describe('the audit log names things by the names earlier events gave them (R41)
     ]);
   });
 
+  it('R41, R12, R50, R64: a claim on a revocation says what it begins, from either side', () => {
+    const claim = (revoking: RevocableFact, actor?: Actor): SpecEvent => ({
+      type: 'PartnerAccessRevocationClaimed',
+      data: {
+        ...pair,
+        revoking,
+        factStreamId: 'dapgrant-contoso-partners_fabrikam',
+        factRevision: 3,
+      },
+      ...(actor && { actor }),
+    });
+    expect(
+      summaries([
+        created,
+        { ...GDAP_APPROVED, actor: SPEC_CUSTOMER_ACTOR },
+        claim('DELEGATED_ADMIN', SPEC_CUSTOMER_ACTOR),
+        claim('GDAP', SPEC_CUSTOMER_ACTOR),
+        claim('GDAP'),
+      ]).slice(2),
+    ).toEqual([
+      'Fay (Fabrikam, GlobalAdmin) began removing DAP of Contoso Partners',
+      'Fay (Fabrikam, GlobalAdmin) began taking GDAP access away from Contoso Partners',
+      'Ann (Contoso Partners, AdminAgent) began taking GDAP access away in Fabrikam',
+    ]);
+  });
+
   it('R17, R41: an entry names the other tenant only once the two were introduced (an invitation accepted, a GDAP relationship approved), before that by its id', () => {
     const ned: Actor = {
       userId: 'ned',
