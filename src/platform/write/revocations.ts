@@ -103,8 +103,8 @@ export class Revocations {
    */
   async runningAt<T>(streamId: string, factRevision: number, work: () => Promise<T>): Promise<T> {
     const key = `${streamId}@${factRevision}`;
-    let finished!: (succeeded: boolean) => void;
-    this.running.set(key, new Promise<boolean>((resolve) => (finished = resolve)));
+    const { promise, resolve: finished } = Promise.withResolvers<boolean>();
+    this.running.set(key, promise);
     try {
       const result = await work();
       finished(result !== undefined);
@@ -121,8 +121,7 @@ export class Revocations {
     revocation: Revocation<Command, Event, State>,
   ): Promise<Recorded> {
     const { streamId, decider, command, context } = revocation;
-    let finished!: (succeeded: boolean) => void;
-    const outcome = new Promise<boolean>((resolve) => (finished = resolve));
+    const { promise: outcome, resolve: finished } = Promise.withResolvers<boolean>();
     const keys: string[] = [];
     const fences = new Set<string>();
     const decide = (takeOver: (factRevision: number) => boolean) =>
