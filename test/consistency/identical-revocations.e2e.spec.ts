@@ -4,6 +4,13 @@ import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/eve
 import { appForSuite, describeOnBothStores } from '../support/app';
 import type { Answer } from '../support/revoke-before-append';
 import { people } from '../support/tenants';
+import { randomUUID } from 'node:crypto';
+import { fencedStreamsOf } from '../../src/capabilities';
+import { GdapStream } from '../../src/gdap/gdap-stream';
+import { systemClock } from '../../src/platform/config/clock';
+import { AggregateStore } from '../../src/platform/write/aggregate-store';
+import { Revocations } from '../../src/platform/write/revocations';
+import { partnerUser } from '../support/given';
 
 const HELPDESK = DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId;
 const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true, customerTenantId: "fabrikam" }) { id } }`;
@@ -13,6 +20,7 @@ const CREATE = `mutation { createDelegatedAdminRelationship(input: { customerTen
 const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
 const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 const ASSIGN = `mutation ($id: ID!) { createDelegatedAdminAccessAssignment(input: { relationshipId: $id, securityGroupId: "HELPDESK_AGENTS", roleTemplateIds: ["${HELPDESK}"] }) { accessAssignments { id } } }`;
+const TERMINATE = `mutation ($id: ID!) { terminateDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 const END = `mutation { endResellerRelationship(customerTenantId: "fabrikam") { relationshipActive delegatedAdmin { status } } }`;
 const UNASSIGN = `mutation ($id: ID!, $assignmentId: ID!) { deleteDelegatedAdminAccessAssignment(input: { relationshipId: $id, assignmentId: $assignmentId }) { id } }`;
 
@@ -121,6 +129,66 @@ describeOnBothStores('identical revocations at the same time', (onEsdb) => {
     const fenced = await fencesSince(fencesBefore);
     expect(fenced.map((event) => event.metadata.correlationId)).toEqual(
       FENCED_STREAMS.map(() => deletions[0].metadata.correlationId),
+    );
+  });
+
+  /**
+   * Holds the first append of each request (by its correlation id) until `count` requests have
+   * made one: each has decided on the same state before any writes.
+   */
+  function firstWritesTogether(count: number): () => void {
+    const append = store.append.bind(store);
+    const arrived = new Set<string>();
+    const { promise: allDecided, resolve } = Promise.withResolvers<void>();
+    store.append = async (streamId, events, expected) => {
+      const correlationId = events[0]?.metadata.correlationId;
+      if (correlationId && !arrived.has(correlationId) && arrived.size < count) {
+        arrived.add(correlationId);
+        if (arrived.size === count) resolve();
+        await allDecided;
+      }
+      return append(streamId, events, expected);
+    };
+    return () => (store.append = append);
+  }
+
+  it('R50, R64: the customer on one instance and the partner on another terminating one GDAP relationship at once: one claims it and fences, the other is refused, writing nothing', async () => {
+    const create = CREATE.replace('"Helpdesk"', '"Helpdesk on two instances"');
+    const id: string = (await app.gql(ann, create)).data.createDelegatedAdminRelationship.id;
+    await app.gql(ann, REQUEST, { id });
+    expect((await app.gql(fay, APPROVE, { id })).errors).toBeUndefined();
+    // Another instance's GDAP write side on the same store: its own turns, its own caches.
+    const aggregates = new AggregateStore(store, systemClock);
+    const elsewhere = new GdapStream(
+      aggregates,
+      new Revocations(aggregates, fencedStreamsOf, store, app.settings),
+      app.app.get(GdapScheduler),
+    );
+    const fencesBefore = await fences();
+    const partnerRequest = randomUUID();
+    const actor = partnerUser(['AdminAgent'], { tenantId: 'contoso-partners' });
+    const restore = firstWritesTogether(2);
+    const [customers, partners] = await Promise.allSettled([
+      app.gql(fay, TERMINATE, { id }),
+      elsewhere.revoke(
+        { actor, correlationId: partnerRequest },
+        { type: 'TerminateDelegatedAdminRelationship', actor, relationshipId: id },
+      ),
+    ]).finally(restore);
+
+    const requested = (await store.readStream('gdap-contoso-partners')).filter(
+      (event) => event.type === 'DelegatedAdminRelationshipTerminationRequested',
+    );
+    expect(requested).toHaveLength(1);
+    const winner = requested[0].metadata.correlationId;
+    const refused =
+      winner === partnerRequest
+        ? customers.status === 'fulfilled' && customers.value.errors?.[0].extensions
+        : partners.status === 'rejected' && partners.reason;
+    expect(refused).toMatchObject({ code: 'PRECONDITION_FAILED', rule: 'R64' });
+    const fenced = await fencesSince(fencesBefore);
+    expect(fenced.map((event) => event.metadata.correlationId)).toEqual(
+      FENCED_STREAMS.map(() => winner),
     );
   });
 
