@@ -44,8 +44,9 @@ describe('a revocation lands between a partner’s Autopilot decision and its ap
 
   /** Revocations.revoke as the DAP removal and the relationship's end run it, in another process. */
   async function revoke(revoking: RevocableFact) {
-    const aggregates = new AggregateStore(store, new ManualClock());
-    const revocations = new Revocations(aggregates, fencedStreamsOf, store, loadSettings());
+    const clock = new ManualClock();
+    const aggregates = new AggregateStore(store, clock);
+    const revocations = new Revocations(aggregates, fencedStreamsOf, store, loadSettings(), clock);
     if (revoking === 'DELEGATED_ADMIN') {
       await removeContosoDap(revocations, fay, randomUUID());
       return;

@@ -7,7 +7,6 @@ import { people } from '../support/tenants';
 import { randomUUID } from 'node:crypto';
 import { fencedStreamsOf } from '../../src/capabilities';
 import { GdapStream } from '../../src/gdap/gdap-stream';
-import { systemClock } from '../../src/platform/config/clock';
 import { AggregateStore } from '../../src/platform/write/aggregate-store';
 import { Revocations } from '../../src/platform/write/revocations';
 import { partnerUser } from '../support/given';
@@ -158,10 +157,10 @@ describeOnBothStores('identical revocations at the same time', (onEsdb) => {
     await app.gql(ann, REQUEST, { id });
     expect((await app.gql(fay, APPROVE, { id })).errors).toBeUndefined();
     // Another instance's GDAP write side on the same store: its own turns, its own caches.
-    const aggregates = new AggregateStore(store, systemClock);
+    const aggregates = new AggregateStore(store, app.clock);
     const elsewhere = new GdapStream(
       aggregates,
-      new Revocations(aggregates, fencedStreamsOf, store, app.settings),
+      new Revocations(aggregates, fencedStreamsOf, store, app.settings, app.clock),
       app.app.get(GdapScheduler),
     );
     const fencesBefore = await fences();
@@ -186,10 +185,10 @@ describeOnBothStores('identical revocations at the same time', (onEsdb) => {
         ? customers.status === 'fulfilled' && customers.value.errors?.[0].extensions
         : partners.status === 'rejected' && partners.reason;
     expect(refused).toMatchObject({ code: 'PRECONDITION_FAILED', rule: 'R64' });
+    // The winner fences again if another write moves the partner's GDAP stream before its append.
     const fenced = await fencesSince(fencesBefore);
-    expect(fenced.map((event) => event.metadata.correlationId)).toEqual(
-      FENCED_STREAMS.map(() => winner),
-    );
+    expect(fenced.length).toBeGreaterThanOrEqual(FENCED_STREAMS.length);
+    expect(new Set(fenced.map((event) => event.metadata.correlationId))).toEqual(new Set([winner]));
   });
 
   it('R50, R9: of ends of one relationship at once, one starts it, fences and ends it; the others answer with that end or are refused, appending nothing', async () => {

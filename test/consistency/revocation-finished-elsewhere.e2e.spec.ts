@@ -138,7 +138,7 @@ describeOnBothStores('a revocation another instance finished for the same reques
       await elsewhere.decide(relationship, relationshipDecider, end(startedAt - 1), context)
     ).eventIds;
     await sleep(500); // this instance's reactor has read the start by now
-    await new Revocations(elsewhere, fencedStreamsOf, store, loadSettings()).revoke({
+    await new Revocations(elsewhere, fencedStreamsOf, store, loadSettings(), systemClock).revoke({
       streamId: relationship,
       decider: relationshipDecider,
       command: end(startedAt),

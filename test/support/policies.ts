@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/platform/config/clock';
 import type { CommandBus } from '@nestjs/cqrs';
 import { fencedStreamsOf } from '../../src/capabilities';
 import { DapGrantPolicy } from '../../src/delegated-admin/dap-grant.policy';
@@ -16,7 +17,13 @@ const noRevocationsToResume = {
 
 /** The rooms' policies over `store`, as the server's discovery finds them, without Nest. */
 export function policiesOver(store: EventStore, aggregates: AggregateStore): Policies {
-  const revocations = new Revocations(aggregates, fencedStreamsOf, store, loadSettings());
+  const revocations = new Revocations(
+    aggregates,
+    fencedStreamsOf,
+    store,
+    loadSettings(),
+    systemClock,
+  );
   const followUps = new FollowUps(aggregates, noRevocationsToResume, revocations, loadSettings());
   return new Policies(() => [
     new RelationshipPolicy(followUps),

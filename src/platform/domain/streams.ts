@@ -40,20 +40,14 @@ export const streamIds = {
     pairStream('servicerequests', partnerTenantId, customerTenantId),
   autopilot: (customerTenantId: string) => singleStream(AUTOPILOT_CATEGORY, customerTenantId),
   /**
-   * The claim on revoking `fact` of a pair decided at `factRevision` of its fact stream, e.g.
-   * `revocation-contoso_fabrikam.delegated-admin.7`: read from the right, the revision and the
-   * fact (no dots in either) leave the customer id whole, so two claims never share a stream.
+   * The claims on revoking `fact` of a pair, one after another, e.g.
+   * `revocation-contoso_fabrikam.delegated-admin`: no dot in the fact, so the customer id is whole.
    */
-  revocationClaim: (
-    partnerTenantId: string,
-    customerTenantId: string,
-    fact: string,
-    factRevision: number,
-  ) =>
+  revocationClaim: (partnerTenantId: string, customerTenantId: string, fact: string) =>
     pairStream(
       'revocation',
       partnerTenantId,
-      `${segment(customerTenantId)}.${fact.toLowerCase().replaceAll('_', '-')}.${factRevision + 1}`,
+      `${segment(customerTenantId)}.${fact.toLowerCase().replaceAll('_', '-')}`,
     ),
 } as const;
 

@@ -1,9 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type RevocableFact, revocationClaimed } from '../domain/revocation-fences';
+import {
+  type PartnerAccessRevocationClaimed,
+  type RevocableFact,
+  revocationClaimed,
+} from '../domain/revocation-fences';
 import type { DomainEvent } from '../../events';
 import type { Decider } from '../domain/decider';
-import { AggregateStore } from './aggregate-store';
+import { AggregateStore, StreamContended } from './aggregate-store';
 import type { CommandContext } from './command-context';
 import { FENCED_STREAMS, type FencedStreamsOf } from '../capability';
 import { revocationStarted } from '../domain/revocation-fences';
@@ -11,9 +15,11 @@ import { DomainError } from '../domain/domain-error';
 import {
   EVENT_STORE,
   type EventStore,
+  type RecordedEvent,
   WrongExpectedRevisionError,
 } from '../event-store/event-store';
 import { SETTINGS, type Settings } from '../config/settings';
+import { CLOCK, type Clock } from '../config/clock';
 import { streamIds } from '../domain/streams';
 import { lastRecorded, type Recorded } from '../event-store/last-recorded';
 
@@ -57,13 +63,18 @@ const CLAIM_POLL_MS = 20;
 const CLAIM_ROUNDS = 3;
 /** Events read after the claimed revision at a time: the holder's lands among the first few. */
 const CLAIM_READ_MAX = 100;
+/** Appends of a claim that find the claim stream moved before one is taken as contended. */
+const CLAIM_ATTEMPTS = 5;
 
-/** The same revocation, decided on the same revision, is claimed by another request. */
+/** The pair's revocation of the same fact is claimed by another request, still under way. */
 class ClaimedElsewhere extends Error {
   constructor(
-    readonly factRevision: number,
+    /** The claim's revision in the claim stream. */
+    readonly claimRevision: number,
     /** The claiming request's correlation id. */
     readonly holder: string,
+    /** The fact stream's revision the holder decided on. */
+    readonly factRevision: number,
   ) {
     super('The revocation is claimed by another request.');
   }
@@ -87,6 +98,7 @@ export class Revocations {
     @Inject(FENCED_STREAMS) private readonly fencedStreams: FencedStreamsOf,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SETTINGS) private readonly settings: Pick<Settings, 'REVOCATION_STALLED_AFTER_MS'>,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
@@ -124,7 +136,7 @@ export class Revocations {
     const { promise: outcome, resolve: finished } = Promise.withResolvers<boolean>();
     const keys: string[] = [];
     const fences = new Set<string>();
-    const decide = (takeOver: (factRevision: number) => boolean) =>
+    const decide = (takeOver: (claimRevision: number) => boolean) =>
       this.aggregates.decide(streamId, decider, command, context, {
         // R50: revocations of one fact in this process take turns, so one that would lose the
         // race (and be refused on its retry) is decided after the winner and fences nothing.
@@ -137,7 +149,7 @@ export class Revocations {
           keys.push(`${streamId}@${factRevision}`);
           this.running.set(keys[keys.length - 1], outcome);
           if (!revocation.startedOnFactStream) {
-            await this.claim(revocation, factRevision, decidedAt, takeOver(factRevision));
+            await this.claim(revocation, factRevision, decidedAt, takeOver);
           }
           const ids = await this.fence(revocation, factRevision, events, decidedAt);
           ids.forEach((id) => fences.add(id));
@@ -161,74 +173,109 @@ export class Revocations {
   }
 
   /**
-   * Decides; while the same revocation is claimed by another request (on another instance: this
-   * one's take turns), waits for that one to land on the fact stream, then decides again on what it
-   * left. A claim whose request has not landed by `REVOCATION_STALLED_AFTER_MS` either gave way to
-   * another change (the stream moved: decided again) or stalled (its instance stopped: this one
-   * takes it over). After CLAIM_ROUNDS claims met, it takes over whichever it meets.
+   * Decides; while the pair's revocation of the same fact is claimed by another request (on another
+   * instance: this one's take turns), waits for that one to land on the fact stream, then decides
+   * again on what it left. A claim whose request has not landed within `REVOCATION_STALLED_AFTER_MS`
+   * stalled (its instance stopped, or it was refused): this one takes it over. After CLAIM_ROUNDS
+   * claims met, it takes over whichever it meets.
    */
   private async decideAfterClaims<T>(
     streamId: string,
-    decide: (takeOver: (factRevision: number) => boolean) => Promise<T>,
+    decide: (takeOver: (claimRevision: number) => boolean) => Promise<T>,
   ): Promise<T> {
-    let takeOver = (_factRevision: number) => false;
+    let takeOver = (_claimRevision: number) => false;
     for (let round = 1; ; round++) {
       try {
         return await decide(takeOver);
       } catch (error) {
         if (!(error instanceof ClaimedElsewhere)) throw error;
-        const { factRevision: claimed, holder } = error;
-        const moved = await this.untilLanded(streamId, claimed, holder);
+        const { claimRevision, holder, factRevision } = error;
+        const landed = await this.untilLanded(streamId, factRevision, holder);
         takeOver =
-          round >= CLAIM_ROUNDS ? () => true : (revision) => !moved && revision === claimed;
+          round >= CLAIM_ROUNDS ? () => true : (revision) => !landed && revision === claimRevision;
       }
     }
   }
 
   /**
-   * Claims the revocation decided at `factRevision` for this request (its stream's first event).
-   * Throws ClaimedElsewhere if another request holds it, unless this one is `takingOver` from it.
+   * Claims the pair's revocation of `revoking` for this request: appends a claim after the claim
+   * stream's last, unless that is this request's own (its retry, or its resumption after a crash).
+   * Throws ClaimedElsewhere while another request's claim is under way, unless `takeOver` says.
    */
   private async claim(
     { pair, revoking, streamId, context }: Claimant,
     factRevision: number,
     decidedAt: Date,
-    takingOver: boolean,
+    takeOver: (claimRevision: number) => boolean,
   ): Promise<void> {
-    const { partnerTenantId, customerTenantId } = pair;
     const claimStream = streamIds.revocationClaim(
-      partnerTenantId,
-      customerTenantId,
+      pair.partnerTenantId,
+      pair.customerTenantId,
       revoking,
-      factRevision,
     );
     const claimed = revocationClaimed(pair, revoking, streamId, factRevision);
-    try {
-      await this.aggregates.record(claimStream, [claimed], 'no_stream', context, decidedAt);
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      const [holder] = await this.store.readStream(claimStream, { maxCount: 1 });
-      // The same request again (its resumption after a crash) goes on under its own claim.
-      const ours = holder?.metadata.correlationId === context.correlationId;
-      if (holder && !ours && !takingOver) {
-        throw new ClaimedElsewhere(factRevision, holder.metadata.correlationId);
+    for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
+      const [last] = await this.store.readStream(claimStream, {
+        direction: 'backwards',
+        maxCount: 1,
+      });
+      if (last?.metadata.correlationId === context.correlationId) return;
+      if (last && !takeOver(last.revision)) await this.refuseIfUnderWay(last, factRevision);
+      try {
+        await this.aggregates.record(
+          claimStream,
+          [claimed],
+          last?.revision ?? 'no_stream',
+          context,
+          decidedAt,
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
       }
     }
+    throw new StreamContended(claimStream);
   }
 
   /**
-   * Waits until an event of the `holder` request follows `revision` on `streamId`, for at most
-   * REVOCATION_STALLED_AFTER_MS. Resolves with whether the stream moved past `revision` at all.
+   * Throws ClaimedElsewhere if `claim`'s request is still under way (it has not landed on its fact
+   * stream and was claimed less than REVOCATION_STALLED_AFTER_MS ago), or landed after
+   * `factRevision`, the revision this request decided on: it must decide again on what it left.
    */
+  private async refuseIfUnderWay(claim: RecordedEvent, factRevision: number): Promise<void> {
+    const { factStreamId, factRevision: claimedAt } =
+      claim.data as PartnerAccessRevocationClaimed['data'];
+    const holder = claim.metadata.correlationId;
+    const elsewhere = (revision: number) => new ClaimedElsewhere(claim.revision, holder, revision);
+    if (claimedAt > factRevision) throw elsewhere(factRevision);
+    const landed = await this.landedAt(factStreamId, claimedAt, holder);
+    if (landed !== undefined) {
+      if (landed > factRevision) throw elsewhere(factRevision);
+      return;
+    }
+    const age = this.clock.now().getTime() - Date.parse(claim.metadata.occurredAt);
+    if (age < this.settings.REVOCATION_STALLED_AFTER_MS) throw elsewhere(claimedAt);
+  }
+
+  /** The revision of the first event of the `holder` request after `revision` on `streamId`. */
+  private async landedAt(
+    streamId: string,
+    revision: number,
+    holder: string,
+  ): Promise<number | undefined> {
+    const since = await this.store.readStream(streamId, {
+      fromRevision: revision + 1,
+      maxCount: CLAIM_READ_MAX,
+    });
+    return since.find((event) => event.metadata.correlationId === holder)?.revision;
+  }
+
+  /** Whether the `holder` request lands after `revision` on `streamId` within REVOCATION_STALLED_AFTER_MS. */
   private async untilLanded(streamId: string, revision: number, holder: string): Promise<boolean> {
     const deadline = Date.now() + this.settings.REVOCATION_STALLED_AFTER_MS;
     for (;;) {
-      const since = await this.store.readStream(streamId, {
-        fromRevision: revision + 1,
-        maxCount: CLAIM_READ_MAX,
-      });
-      if (since.some((event) => event.metadata.correlationId === holder)) return true;
-      if (Date.now() >= deadline) return since.length > 0;
+      if ((await this.landedAt(streamId, revision, holder)) !== undefined) return true;
+      if (Date.now() >= deadline) return false;
       await sleep(CLAIM_POLL_MS);
     }
   }

@@ -12,6 +12,8 @@ import { customerGlobalAdmin, partnerUser } from '../../support/given';
 import { grantContosoDap, removeContosoDap } from '../../support/dap-grant';
 import { EVENT_STORES, type OpenedStore } from '../../support/event-stores';
 import { InterleavingStore } from '../../support/interleaving-store';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DomainEvent } from '../../../src/events';
 import { streamIds } from '../../../src/platform/domain/streams';
 import { revocationClaimed } from '../../../src/platform/domain/revocation-fences';
 
@@ -45,7 +47,8 @@ describe.each(EVENT_STORES)(
     });
 
     it('R12, R50: DAP removed behind its claim and fences: one moment for all of them, so times follow the positions', async () => {
-      const aggregates = new AggregateStore(store, new TickingClock());
+      const clock = new TickingClock();
+      const aggregates = new AggregateStore(store, clock);
       const context = {
         actor: partnerUser(['AdminAgent'], { tenantId: PARTNER }),
         correlationId: 'c-1',
@@ -53,7 +56,7 @@ describe.each(EVENT_STORES)(
       await grantContosoDap(aggregates, context);
       const fay = customerGlobalAdmin({ tenantId: CUSTOMER });
       await removeContosoDap(
-        new Revocations(aggregates, fencedStreamsOf, store, loadSettings()),
+        new Revocations(aggregates, fencedStreamsOf, store, loadSettings(), clock),
         fay,
         randomUUID(),
       );
@@ -73,13 +76,20 @@ describe.each(EVENT_STORES)(
     });
 
     it('R70, R9: the fences name why the fact is revoked, for a resumption after a crash to record the same', async () => {
-      const aggregates = new AggregateStore(store, new TickingClock());
+      const clock = new TickingClock();
+      const aggregates = new AggregateStore(store, clock);
       const context = {
         actor: partnerUser(['AdminAgent'], { tenantId: PARTNER }),
         correlationId: 'c-1',
       };
       await grantContosoDap(aggregates, context);
-      const revocations = new Revocations(aggregates, fencedStreamsOf, store, loadSettings());
+      const revocations = new Revocations(
+        aggregates,
+        fencedStreamsOf,
+        store,
+        loadSettings(),
+        clock,
+      );
       const fay = customerGlobalAdmin({ tenantId: CUSTOMER });
       await removeContosoDap(revocations, fay, randomUUID(), 'ALL_ACCESS_ENDED');
 
@@ -132,9 +142,9 @@ describe.each(EVENT_STORES)(
         arrived?.();
         await firstWrite;
       };
-      return new Revocations(new AggregateStore(own, new TickingClock()), fencedStreamsOf, own, {
-        REVOCATION_STALLED_AFTER_MS: stalledAfterMs,
-      });
+      const clock = new TickingClock();
+      const settings = { REVOCATION_STALLED_AFTER_MS: stalledAfterMs };
+      return new Revocations(new AggregateStore(own, clock), fencedStreamsOf, own, settings, clock);
     }
 
     const recordedBy = async (correlationId: string) =>
@@ -171,27 +181,63 @@ describe.each(EVENT_STORES)(
       ]);
     });
 
-    it('R12, R50: a claim whose instance stopped before fencing is taken over once REVOCATION_STALLED_AFTER_MS passed', async () => {
-      const [factRevision] = (await store.readStream(dapStream, { direction: 'backwards' })).map(
-        (event) => event.revision,
-      );
-      const stopped = new AggregateStore(store, new TickingClock());
-      await stopped.record(
-        streamIds.revocationClaim(PARTNER, CUSTOMER, 'DELEGATED_ADMIN', factRevision),
+    /** Another request's claim on removing DAP, decided at `factRevision`, made `at`. */
+    const claimBy = (correlationId: string, factRevision: number, at = new Date()) =>
+      new AggregateStore(store, new TickingClock()).record(
+        streamIds.revocationClaim(PARTNER, CUSTOMER, 'DELEGATED_ADMIN'),
         [revocationClaimed(pair, 'DELEGATED_ADMIN', dapStream, factRevision)],
-        'no_stream',
-        { actor: fay, correlationId: 'stopped' },
-        new Date(),
+        'any',
+        { actor: fay, correlationId },
+        at,
       );
+    const dapRevision = async () =>
+      (await store.readStream(dapStream, { direction: 'backwards', maxCount: 1 }))[0].revision;
+
+    it('R12, R50: a claim whose instance stopped before fencing is taken over once REVOCATION_STALLED_AFTER_MS passed', async () => {
+      await claimBy('stopped', await dapRevision());
 
       const request = randomUUID();
       const removed = await removeContosoDap(instance(100), fay, request);
 
       expect(removed.events.map((event) => event.type)).toEqual(['DelegatedAdminRemoved']);
       expect(await recordedBy(request)).toEqual([
+        'PartnerAccessRevocationClaimed',
         ...fencedStreamsOf(PARTNER, CUSTOMER).map(() => 'PartnerAccessRevocationStarted'),
         'DelegatedAdminRemoved',
       ]);
+    });
+
+    it('R12, R50: a claim decided at an earlier revision of the fact stream (a partner’s busy GDAP stream moved between) still makes the same revocation wait for it', async () => {
+      const decidedAt = (await dapRevision()) - 1;
+      await claimBy('under-way', decidedAt);
+
+      const request = randomUUID();
+      const waiting = removeContosoDap(instance(), fay, request);
+      await sleep(100);
+      // The claim's request lands: its removal, at last.
+      await new AggregateStore(store, new TickingClock()).record(
+        dapStream,
+        [{ type: 'DelegatedAdminRemoved', data: { ...pair } } as DomainEvent],
+        'any',
+        { actor: fay, correlationId: 'under-way' },
+        new Date(),
+      );
+
+      await expect(waiting).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', rule: 'R12' });
+      expect(await recordedBy(request)).toEqual([]);
+    });
+
+    it('R12, R50: a claim whose request has landed on the fact stream is followed by a new one at once', async () => {
+      // The grant's request, as if it had claimed a revocation decided before the grant.
+      await claimBy('c-0', (await dapRevision()) - 1);
+
+      const request = randomUUID();
+      await removeContosoDap(instance(60_000), fay, request);
+
+      const claims = await store.readStream(
+        streamIds.revocationClaim(PARTNER, CUSTOMER, 'DELEGATED_ADMIN'),
+      );
+      expect(claims.map((claim) => claim.metadata.correlationId)).toEqual(['c-0', request]);
     });
   },
 );
