@@ -14,7 +14,9 @@ export type DapGrantFollowUp =
         fact: 'DELEGATED_ADMIN';
         partnerTenantId: string;
         customerTenantId: string;
-        reasonOf: typeof dapRemovalReasonOf;
+        reasonOf?: typeof dapRemovalReasonOf;
+        /** The end it follows fenced the partner's streams already: it only claims the fact. */
+        alreadyFenced?: true;
       };
     }
   /** Finish a DAP removal that fenced the partner's streams and then stopped, as it would have. */
@@ -78,6 +80,13 @@ export function dapGrantFollowUps(event: DomainEvent): DapGrantFollowUp[] {
             type: 'RevokeDelegatedAdminOnRelationshipEnd',
             partnerTenantId,
             customerTenantId,
+          },
+          // Claimed as every removal of DAP, so a customer's own removal at once waits for it.
+          revokes: {
+            fact: 'DELEGATED_ADMIN',
+            partnerTenantId,
+            customerTenantId,
+            alreadyFenced: true,
           },
         },
       ];

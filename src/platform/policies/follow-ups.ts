@@ -31,6 +31,8 @@ export interface DecideFollowUp<DomainCommand> {
     customerTenantId: string;
     /** Why its events revoke the fact, recorded on the fences (Revocation.reasonOf). */
     reasonOf?: (events: readonly DomainEvent[]) => string | undefined;
+    /** The revocation it follows fenced those streams already (Revocation.alreadyFenced). */
+    alreadyFenced?: true;
   };
 }
 
@@ -86,7 +88,7 @@ export class FollowUps {
     withFacts?: (command: DomainCommand) => Promise<DomainCommand>,
   ): Promise<number> {
     if (revokes) {
-      const { fact, reasonOf, ...pair } = revokes;
+      const { fact, reasonOf, alreadyFenced, ...pair } = revokes;
       const { position } = await this.revocations.revoke({
         streamId,
         decider,
@@ -96,6 +98,7 @@ export class FollowUps {
         context,
         withFacts,
         reasonOf,
+        alreadyFenced,
       });
       return position;
     }

@@ -39,6 +39,11 @@ export interface Revocation<Command, Event extends DomainEvent, State> {
    * one request at a time begin it: it needs no claim.
    */
   startedOnFactStream?: boolean;
+  /**
+   * The revocation this one follows fenced the partner's streams already (an end's DAP removal):
+   * it only claims the fact, so that the same revocation asked for at once waits for it.
+   */
+  alreadyFenced?: boolean;
 }
 
 /**
@@ -103,8 +108,9 @@ export class Revocations {
     const decide = (takeOver: (claimRevision: number) => boolean) =>
       this.aggregates.decide(streamId, decider, command, context, {
         // R50: revocations of one fact in this process take turns, so one that would lose the
-        // race (and be refused on its retry) is decided after the winner and fences nothing.
-        takeTurns: true,
+        // race (and be refused on its retry) is decided after the winner and fences nothing. One
+        // that fences nothing loses nothing by a race, and does not hold up the grants' follow-ups.
+        takeTurns: !revocation.alreadyFenced,
         onlyAtRevision: revocation.resumeAtRevision,
         withFacts: revocation.withFacts,
         beforeAppend: async (factRevision, decidedAt, events) => {
@@ -115,6 +121,7 @@ export class Revocations {
           if (!revocation.startedOnFactStream) {
             await this.claims.claim(revocation, factRevision, decidedAt, takeOver);
           }
+          if (revocation.alreadyFenced) return;
           const ids = await this.fence(revocation, factRevision, events, decidedAt);
           ids.forEach((id) => fences.add(id));
         },

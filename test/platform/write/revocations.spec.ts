@@ -14,6 +14,7 @@ import { EVENT_STORES, type OpenedStore } from '../../support/event-stores';
 import { InterleavingStore } from '../../support/interleaving-store';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DomainEvent } from '../../../src/events';
+import { dapGrantDecider } from '../../../src/delegated-admin/domain/dap-grant/dap-grant.decider';
 import { streamIds } from '../../../src/platform/domain/streams';
 import { revocationClaimed } from '../../../src/platform/domain/revocation-fences';
 
@@ -179,6 +180,39 @@ describe.each(EVENT_STORES)(
         ...fencedStreamsOf(PARTNER, CUSTOMER).map(() => 'PartnerAccessRevocationStarted'),
         'DelegatedAdminRemoved',
       ]);
+    });
+
+    it('R9, R12, R50: the customer removing DAP on one instance while an end’s DAP removal runs on another: whichever lands, the other writes nothing', async () => {
+      let arrived = 0;
+      const { promise: bothDecided, resolve } = Promise.withResolvers<void>();
+      const arrive = () => ++arrived === 2 && resolve();
+      const [customers, ends] = [randomUUID(), randomUUID()];
+      const endsRemoval = instance(2000, bothDecided, arrive).revoke({
+        streamId: dapStream,
+        decider: dapGrantDecider,
+        command: { type: 'RevokeDelegatedAdminOnRelationshipEnd', ...pair },
+        revoking: 'DELEGATED_ADMIN',
+        pair,
+        context: { actor: partnerUser(['AdminAgent'], { tenantId: PARTNER }), correlationId: ends },
+        alreadyFenced: true,
+      });
+      const outcomes = await Promise.allSettled([
+        removeContosoDap(instance(2000, bothDecided, arrive), fay, customers),
+        endsRemoval,
+      ]);
+
+      expect(arrived).toBe(2);
+      const removed = (await store.readStream(dapStream)).filter(
+        (event) => event.type === 'DelegatedAdminRemoved',
+      );
+      expect(removed).toHaveLength(1);
+      const loser = removed[0].metadata.correlationId === customers ? ends : customers;
+      expect(await recordedBy(loser)).toEqual([]);
+      if (loser === customers) {
+        expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { rule: 'R12' } });
+      } else {
+        expect(outcomes[1]).toMatchObject({ status: 'fulfilled', value: { events: [] } });
+      }
     });
 
     /** Another request's claim on removing DAP, decided at `factRevision`, made `at`. */
