@@ -23,6 +23,16 @@ export interface Claimant {
   context: CommandContext;
 }
 
+/** One attempt's claim: the revision it decided on, when, and the claims it holds already. */
+export interface ClaimAttempt {
+  factRevision: number;
+  decidedAt: Date;
+  /** Whether to take over another's claim at this revision of the claim stream. */
+  takeOver: (claimRevision: number) => boolean;
+  /** The ids of the claims this revocation appended. */
+  held: Set<string>;
+}
+
 /** How often a revocation waiting for another request's claim looks at the fact stream. */
 const CLAIM_POLL_MS = 20;
 /** Claims of other requests a revocation waits for before it takes over any it meets. */
@@ -89,15 +99,15 @@ export class RevocationClaims {
   }
 
   /**
-   * Claims the pair's revocation of `revoking` for this request: appends a claim after the claim
-   * stream's last, unless that is this request's own (its retry, or its resumption after a crash).
-   * Throws ClaimedElsewhere while another request's claim is under way, unless `takeOver` says.
+   * Claims the pair's revocation of `revoking` for this revocation: appends a claim after the claim
+   * stream's last, unless that is one it appended itself (`held`: an attempt before its fact stream
+   * moved). Throws ClaimedElsewhere while another's claim is under way, unless `takeOver` says. A
+   * request's id is the caller's to choose, so two requests sent with one id are two claimants;
+   * a resumption after a crash takes its own claim over once it has stalled.
    */
   async claim(
     { pair, revoking, streamId, context }: Claimant,
-    factRevision: number,
-    decidedAt: Date,
-    takeOver: (claimRevision: number) => boolean,
+    { factRevision, decidedAt, takeOver, held }: ClaimAttempt,
   ): Promise<void> {
     const claimStream = streamIds.revocationClaim(
       pair.partnerTenantId,
@@ -110,16 +120,18 @@ export class RevocationClaims {
         direction: 'backwards',
         maxCount: 1,
       });
-      if (last?.metadata.correlationId === context.correlationId) return;
+      if (last && held.has(last.id)) return;
       if (last && !takeOver(last.revision)) await this.refuseIfUnderWay(last, factRevision);
       try {
-        await this.aggregates.record(
+        const expected = last?.revision ?? 'no_stream';
+        const { eventIds } = await this.aggregates.record(
           claimStream,
           [claimed],
-          last?.revision ?? 'no_stream',
+          expected,
           context,
           decidedAt,
         );
+        eventIds.forEach((id) => held.add(id));
         return;
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;

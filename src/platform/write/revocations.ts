@@ -105,6 +105,7 @@ export class Revocations {
     const { promise: outcome, resolve: finished } = Promise.withResolvers<boolean>();
     const keys: string[] = [];
     const fences = new Set<string>();
+    const held = new Set<string>();
     const decide = (takeOver: (claimRevision: number) => boolean) =>
       this.aggregates.decide(streamId, decider, command, context, {
         // R50: revocations of one fact in this process take turns, so one that would lose the
@@ -119,7 +120,7 @@ export class Revocations {
           keys.push(`${streamId}@${factRevision}`);
           this.running.set(keys[keys.length - 1], outcome);
           if (!revocation.startedOnFactStream) {
-            await this.claims.claim(revocation, factRevision, decidedAt, takeOver);
+            await this.claims.claim(revocation, { factRevision, decidedAt, takeOver, held });
           }
           if (revocation.alreadyFenced) return;
           const ids = await this.fence(revocation, factRevision, events, decidedAt);

@@ -182,6 +182,24 @@ describe.each(EVENT_STORES)(
       ]);
     });
 
+    it('R12, R50: two instances removing the same DAP at once for requests sent with one request id: still one claim and one set of fences', async () => {
+      let arrived = 0;
+      const { promise: bothDecided, resolve } = Promise.withResolvers<void>();
+      const arrive = () => ++arrived === 2 && resolve();
+      const sameId = randomUUID();
+      const outcomes = await Promise.allSettled([
+        removeContosoDap(instance(2000, bothDecided, arrive), fay, sameId),
+        removeContosoDap(instance(2000, bothDecided, arrive), fay, sameId),
+      ]);
+
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(await recordedBy(sameId)).toEqual([
+        'PartnerAccessRevocationClaimed',
+        ...fencedStreamsOf(PARTNER, CUSTOMER).map(() => 'PartnerAccessRevocationStarted'),
+        'DelegatedAdminRemoved',
+      ]);
+    });
+
     it('R9, R12, R50: the customer removing DAP on one instance while an end’s DAP removal runs on another: whichever lands, the other writes nothing', async () => {
       let arrived = 0;
       const { promise: bothDecided, resolve } = Promise.withResolvers<void>();
