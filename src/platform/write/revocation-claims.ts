@@ -1,17 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Settings } from '../config/settings';
 import type { Clock } from '../config/clock';
-import {
-  type PartnerAccessRevocationClaimed,
-  type RevocableFact,
-  revocationClaimed,
-} from '../domain/revocation-fences';
+import { type RevocableFact, revocationClaimed } from '../domain/revocation-fences';
 import { streamIds } from '../domain/streams';
 import {
   type EventStore,
   type RecordedEvent,
   WrongExpectedRevisionError,
 } from '../event-store/event-store';
+import { domainEventOf } from '../event-store/unreadable-events';
 import { type AggregateStore, StreamContended } from './aggregate-store';
 import type { CommandContext } from './command-context';
 
@@ -49,7 +46,7 @@ class ClaimedElsewhere extends Error {
     readonly claimRevision: number,
     /** The claiming request's correlation id. */
     readonly holder: string,
-    /** The fact stream's revision the holder decided on. */
+    /** The fact stream's revision after which the holder's event is awaited. */
     readonly factRevision: number,
   ) {
     super('The revocation is claimed by another request.');
@@ -146,8 +143,11 @@ export class RevocationClaims {
    * `factRevision`, the revision this request decided on: it must decide again on what it left.
    */
   private async refuseIfUnderWay(claim: RecordedEvent, factRevision: number): Promise<void> {
-    const { factStreamId, factRevision: claimedAt } =
-      claim.data as PartnerAccessRevocationClaimed['data'];
+    const read = domainEventOf(claim);
+    // Written by no revocation of this version (unreadable, or by hand): it holds nothing.
+    if (read?.type !== 'PartnerAccessRevocationClaimed') return;
+    const { factStreamId, factRevision: claimedAt } = read.data;
+    if (typeof factStreamId !== 'string' || !Number.isSafeInteger(claimedAt)) return;
     const holder = claim.metadata.correlationId;
     const elsewhere = (revision: number) => new ClaimedElsewhere(claim.revision, holder, revision);
     if (claimedAt > factRevision) throw elsewhere(factRevision);

@@ -259,6 +259,26 @@ describe.each(EVENT_STORES)(
       ]);
     });
 
+    it('R12, R50: a claim that cannot be read (bad data, written by hand) holds nothing: the removal goes on at once', async () => {
+      await new AggregateStore(store, new TickingClock()).record(
+        streamIds.revocationClaim(PARTNER, CUSTOMER, 'DELEGATED_ADMIN'),
+        [
+          {
+            type: 'PartnerAccessRevocationClaimed',
+            data: { factRevision: 'x' },
+          } as unknown as DomainEvent,
+        ],
+        'any',
+        { actor: fay, correlationId: 'by-hand' },
+        new Date(),
+      );
+
+      const request = randomUUID();
+      const removed = await removeContosoDap(instance(60_000), fay, request);
+
+      expect(removed.events.map((event) => event.type)).toEqual(['DelegatedAdminRemoved']);
+    });
+
     it('R12, R50: a claim decided at an earlier revision of the fact stream (a partner’s busy GDAP stream moved between) still makes the same revocation wait for it', async () => {
       const decidedAt = (await dapRevision()) - 1;
       await claimBy('under-way', decidedAt);
