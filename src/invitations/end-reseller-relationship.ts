@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { readUntil } from '../platform/common/read-until';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DomainEvent } from '../events';
@@ -181,16 +181,18 @@ export class EndResellerRelationshipHandler implements ICommandHandler<EndResell
   private async afterProvisioningsUnderWay(
     subscriptionIds: readonly string[],
   ): Promise<SubscriptionRbacState[]> {
-    const deadline = Date.now() + PROVISIONING_GRACE_MS;
-    for (let attempt = 1; ; attempt++) {
-      const states = await this.subscriptionStates(subscriptionIds, (streamId) =>
-        this.aggregates.load(streamId, subscriptionRbacDecider),
-      );
-      const underWay = states.some((state) => !state.exists && !state.voided);
-      const settled = !underWay || activeAmong(subscriptionIds, states).length > 0;
-      if (settled || Date.now() >= deadline) return states;
-      await sleep(backoffMs(attempt, 5, 100));
-    }
+    return readUntil(
+      () =>
+        this.subscriptionStates(subscriptionIds, (streamId) =>
+          this.aggregates.load(streamId, subscriptionRbacDecider),
+        ),
+      (states) => {
+        const underWay = states.some((state) => !state.exists && !state.voided);
+        return !underWay || activeAmong(subscriptionIds, states).length > 0;
+      },
+      PROVISIONING_GRACE_MS,
+      (attempt) => backoffMs(attempt, 5, 100),
+    );
   }
 
   private subscriptionStates(

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { readUntil } from '../common/read-until';
 import type { Settings } from '../config/settings';
 import type { Clock } from '../config/clock';
 import { type RevocableFact, revocationClaimed } from '../domain/revocation-fences';
@@ -175,11 +175,12 @@ export class RevocationClaims {
 
   /** Whether the `holder` request lands after `revision` on `streamId` within REVOCATION_STALLED_AFTER_MS. */
   private async untilLanded(streamId: string, revision: number, holder: string): Promise<boolean> {
-    const deadline = Date.now() + this.settings.REVOCATION_STALLED_AFTER_MS;
-    for (;;) {
-      if ((await this.landedAt(streamId, revision, holder)) !== undefined) return true;
-      if (Date.now() >= deadline) return false;
-      await sleep(CLAIM_POLL_MS);
-    }
+    const landed = await readUntil(
+      () => this.landedAt(streamId, revision, holder),
+      (at) => at !== undefined,
+      this.settings.REVOCATION_STALLED_AFTER_MS,
+      () => CLAIM_POLL_MS,
+    );
+    return landed !== undefined;
   }
 }
