@@ -10,6 +10,7 @@ import { GdapStream } from '../../src/gdap/gdap-stream';
 import { AggregateStore } from '../../src/platform/write/aggregate-store';
 import { Revocations } from '../../src/platform/write/revocations';
 import { partnerUser } from '../support/given';
+import { Barrier } from '../support/barrier';
 
 const HELPDESK = DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId;
 const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: true, customerTenantId: "fabrikam" }) { id } }`;
@@ -138,13 +139,12 @@ describeOnBothStores('identical revocations at the same time', (onEsdb) => {
   function firstWritesTogether(count: number): () => void {
     const append = store.append.bind(store);
     const arrived = new Set<string>();
-    const { promise: allDecided, resolve } = Promise.withResolvers<void>();
+    const allDecided = new Barrier(count);
     store.append = async (streamId, events, expected) => {
       const correlationId = events[0]?.metadata.correlationId;
       if (correlationId && !arrived.has(correlationId) && arrived.size < count) {
         arrived.add(correlationId);
-        if (arrived.size === count) resolve();
-        await allDecided;
+        await allDecided.arrive();
       }
       return append(streamId, events, expected);
     };

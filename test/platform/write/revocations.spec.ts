@@ -12,6 +12,7 @@ import { customerGlobalAdmin, partnerUser } from '../../support/given';
 import { grantContosoDap, removeContosoDap } from '../../support/dap-grant';
 import { EVENT_STORES, type OpenedStore } from '../../support/event-stores';
 import { InterleavingStore } from '../../support/interleaving-store';
+import { Barrier } from '../../support/barrier';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DomainEvent } from '../../../src/events';
 import { dapGrantDecider } from '../../../src/delegated-admin/domain/dap-grant/dap-grant.decider';
@@ -134,14 +135,13 @@ describe.each(EVENT_STORES)(
 
     /**
      * One instance's write side over the shared store: its own turns, its own caches. With
-     * `firstWrite`, its first append waits for that promise.
+     * `together`, its first append waits at that barrier.
      */
-    function instance(stalledAfterMs = 2000, firstWrite?: Promise<void>, arrived?: () => void) {
+    function instance(stalledAfterMs = 2000, together?: Barrier) {
       const own = new InterleavingStore(store);
       own.beforeAppend = async () => {
         own.beforeAppend = null;
-        arrived?.();
-        await firstWrite;
+        await together?.arrive();
       };
       const clock = new TickingClock();
       const settings = { REVOCATION_STALLED_AFTER_MS: stalledAfterMs };
@@ -155,17 +155,14 @@ describe.each(EVENT_STORES)(
 
     it('R12, R50: two instances removing the same DAP at once: one claims it and fences, the other waits for it and is refused, writing nothing', async () => {
       // Both decide on DAP in force before either writes: their first appends wait for each other.
-      let arrived = 0;
-      let bothDecided!: () => void;
-      const decided = new Promise<void>((resolve) => (bothDecided = resolve));
-      const arrive = () => ++arrived === 2 && bothDecided();
+      const together = new Barrier(2);
       const [first, second] = [randomUUID(), randomUUID()];
       const outcomes = await Promise.allSettled([
-        removeContosoDap(instance(2000, decided, arrive), fay, first),
-        removeContosoDap(instance(2000, decided, arrive), fay, second),
+        removeContosoDap(instance(2000, together), fay, first),
+        removeContosoDap(instance(2000, together), fay, second),
       ]);
 
-      expect(arrived).toBe(2);
+      expect(together.arrived).toBe(2);
       const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
       expect(refused).toHaveLength(1);
       expect(refused[0].reason).toMatchObject({
@@ -183,13 +180,11 @@ describe.each(EVENT_STORES)(
     });
 
     it('R12, R50: two instances removing the same DAP at once for requests sent with one request id: still one claim and one set of fences', async () => {
-      let arrived = 0;
-      const { promise: bothDecided, resolve } = Promise.withResolvers<void>();
-      const arrive = () => ++arrived === 2 && resolve();
+      const together = new Barrier(2);
       const sameId = randomUUID();
       const outcomes = await Promise.allSettled([
-        removeContosoDap(instance(2000, bothDecided, arrive), fay, sameId),
-        removeContosoDap(instance(2000, bothDecided, arrive), fay, sameId),
+        removeContosoDap(instance(2000, together), fay, sameId),
+        removeContosoDap(instance(2000, together), fay, sameId),
       ]);
 
       expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
@@ -201,11 +196,9 @@ describe.each(EVENT_STORES)(
     });
 
     it('R9, R12, R50: the customer removing DAP on one instance while an end’s DAP removal runs on another: whichever lands, the other writes nothing', async () => {
-      let arrived = 0;
-      const { promise: bothDecided, resolve } = Promise.withResolvers<void>();
-      const arrive = () => ++arrived === 2 && resolve();
+      const together = new Barrier(2);
       const [customers, ends] = [randomUUID(), randomUUID()];
-      const endsRemoval = instance(2000, bothDecided, arrive).revoke({
+      const endsRemoval = instance(2000, together).revoke({
         streamId: dapStream,
         decider: dapGrantDecider,
         command: { type: 'RevokeDelegatedAdminOnRelationshipEnd', ...pair },
@@ -215,11 +208,11 @@ describe.each(EVENT_STORES)(
         alreadyFenced: true,
       });
       const outcomes = await Promise.allSettled([
-        removeContosoDap(instance(2000, bothDecided, arrive), fay, customers),
+        removeContosoDap(instance(2000, together), fay, customers),
         endsRemoval,
       ]);
 
-      expect(arrived).toBe(2);
+      expect(together.arrived).toBe(2);
       const removed = (await store.readStream(dapStream)).filter(
         (event) => event.type === 'DelegatedAdminRemoved',
       );
