@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { statSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
-import { backupDataDir } from '../platform/backup/backup';
+import { BackupInterrupted, backupDataDir } from '../platform/backup/backup';
 import { loadSettings } from '../platform/config/settings';
 import { describeEventStore } from '../platform/event-store/event-store.factory';
 import { assertStoreExists, reportOpenedStores } from './opened-stores';
@@ -18,7 +19,8 @@ export const backupCommand = new Command('backup')
     // A mistyped DATA_DIR would otherwise give an empty backup that says it is complete.
     assertStoreExists(settings);
     reportOpenedStores(settings);
-    const report = await backupDataDir(settings, options.to);
+    const report = await untilInterrupted((signal) => backupDataDir(settings, options.to, signal));
+    if (!report) return;
     for (const file of report.files) {
       const bytes = statSync(join(report.target, file.name)).size;
       console.log(`backed up ${file.name} (${bytes} bytes)`);
@@ -30,3 +32,28 @@ export const backupCommand = new Command('backup')
     }
     console.log(`backup complete in ${report.target}`);
   });
+
+const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Runs `backup` with Ctrl-C (SIGINT) and SIGTERM heard as a request to stop: the backup removes
+ * its partial copy and says so, and the command exits 128 + the signal's number, as a shell
+ * expects of a command a signal ended. Undefined when interrupted.
+ */
+async function untilInterrupted<T>(
+  backup: (signal: AbortSignal) => Promise<T>,
+): Promise<T | undefined> {
+  const controller = new AbortController();
+  const abort = (signal: NodeJS.Signals) => controller.abort(signal);
+  STOPPING_SIGNALS.forEach((signal) => process.once(signal, abort));
+  try {
+    return await backup(controller.signal);
+  } catch (error) {
+    if (!(error instanceof BackupInterrupted)) throw error;
+    console.error(`partner-ledger: ${error.message}`);
+    process.exitCode = 128 + constants.signals[error.reason as NodeJS.Signals];
+    return undefined;
+  } finally {
+    STOPPING_SIGNALS.forEach((signal) => process.off(signal, abort));
+  }
+}

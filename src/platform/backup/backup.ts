@@ -14,6 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { setImmediate as turn } from 'node:timers/promises';
 import type { Settings } from '../config/settings';
 import { faultCauseOf } from '../faults/store-unavailable';
 
@@ -44,7 +45,11 @@ export interface BackupReport {
  * checkpoints of projections and policies in them) are taken before the events: every position they name is in the copied
  * event store, and a restored server catches them up with whatever came after.
  */
-export async function backupDataDir(settings: Settings, target: string): Promise<BackupReport> {
+export async function backupDataDir(
+  settings: Settings,
+  target: string,
+  signal?: AbortSignal,
+): Promise<BackupReport> {
   const dir = resolve(target);
   const dataDir = resolve(settings.DATA_DIR);
   // Compared where the files really are: either path may lead through a symbolic link.
@@ -62,18 +67,29 @@ export async function backupDataDir(settings: Settings, target: string): Promise
   }
   const staging = stagingBeside(dir);
   try {
-    const report = await copyInto(settings, staging);
+    const report = await copyInto(settings, staging, signal);
     // rename(2) replaces an empty directory: the target, new or empty, is the whole copy or nothing.
     renameSync(staging, dir);
     return { ...report, target: dir };
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
+    if (signal?.aborted) throw new BackupInterrupted(dir, signal.reason);
     if (faultCauseOf(error) === 'DISK_FULL') {
       throw new Error(
         `the backup target's file system is full (${(error as Error).message}): nothing was kept under ${dir}; free space there, or back up elsewhere`,
       );
     }
     throw error;
+  }
+}
+
+/** A backup stopped by its caller (Ctrl-C): its partial copy is removed, nothing kept. */
+export class BackupInterrupted extends Error {
+  constructor(
+    readonly target: string,
+    readonly reason: unknown,
+  ) {
+    super(`the backup was interrupted (${String(reason)}): nothing was kept under ${target}`);
   }
 }
 
@@ -104,9 +120,19 @@ function realPathOf(path: string): string {
   return join(realpathSync(existing), ...missing);
 }
 
-async function copyInto(settings: Settings, dir: string): Promise<BackupReport> {
+async function copyInto(
+  settings: Settings,
+  dir: string,
+  signal: AbortSignal | undefined,
+): Promise<BackupReport> {
   const report: BackupReport = { target: dir, files: [], skipped: [] };
+  // A turn of the event loop first: a signal that came during the last copy is heard there.
+  const goOnUnlessAborted = async () => {
+    await turn();
+    signal?.throwIfAborted();
+  };
   for (const name of BACKED_UP_FILES) {
+    await goOnUnlessAborted();
     const source = join(settings.DATA_DIR, name);
     if (!existsSync(source) || (name === 'events.db' && settings.EVENTSTORE_URL)) {
       report.skipped.push(name);
@@ -123,6 +149,7 @@ async function copyInto(settings: Settings, dir: string): Promise<BackupReport> 
       report.files.push({ name });
     }
   }
+  await goOnUnlessAborted();
   return report;
 }
 

@@ -1,4 +1,6 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { open } from 'node:fs/promises';
 import request from 'supertest';
 import {
   copyFileSync,
@@ -21,6 +23,7 @@ import { acceptedCustomers, removeDataDir, startApp, TEST_SECRET } from '../../s
 import { dumpReadModels } from '../../support/read-model-dump';
 import { eventually } from '../../support/eventually';
 import { people } from '../../support/tenants';
+import { SOURCE_LOADER } from '../../../src/platform/common/worker-file';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '../../..');
@@ -202,6 +205,36 @@ describe('backup while the server writes, then restore', () => {
     expect(readdirSync(parent)).toEqual([]);
     removeDataDir(parent);
     removeDataDir(join(broken, '..'));
+  });
+
+  it('Ctrl-C during a backup removes its partial copy, says so and exits 130', async () => {
+    // auth-secret as a named pipe: the copy waits there, its databases copied, until written to.
+    const held = restore(backup, ['events.db', 'read-models.db', 'idempotency.db']);
+    execFileSync('mkfifo', [join(held, 'auth-secret')]);
+    const parent = mkdtempSync(join(tmpdir(), 'partner-ledger-backup-'));
+    const child = spawn(
+      process.execPath,
+      ['-r', SOURCE_LOADER, 'src/cli.ts', 'backup', '--to', join(parent, 'backup')],
+      { cwd: ROOT, env: { ...process.env, DATA_DIR: held, AUTH_SECRET: TEST_SECRET } },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(child, 'exit');
+    // Opening the pipe to write returns once the backup opened it to read.
+    const pipe = await open(join(held, 'auth-secret'), 'w');
+    expect(readdirSync(parent)).toEqual([expect.stringMatching(/^backup\.incomplete-/)]);
+    child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await pipe.write('secret');
+    await pipe.close();
+    const [code] = await exited;
+    expect(stderr).toContain(
+      `the backup was interrupted (SIGINT): nothing was kept under ${join(parent, 'backup')}`,
+    );
+    expect(code).toBe(130);
+    expect(readdirSync(parent)).toEqual([]);
+    removeDataDir(parent);
+    removeDataDir(join(held, '..'));
   });
 
   it('a target whose file system fills up is named as full, and keeps nothing', async () => {
