@@ -282,6 +282,15 @@ export class CustomersQueries {
     );
   }
 
+  /** Whether any customer has had a relationship with the partner, active or ended. */
+  hasAnyCustomer(partnerTenantId: string): boolean {
+    return (
+      this.db.get('SELECT 1 FROM customers WHERE partner_tenant_id = ? LIMIT 1', [
+        partnerTenantId,
+      ]) !== undefined
+    );
+  }
+
   /** The pair's row whether or not the relationship is still active. */
   pair(partnerTenantId: string, customerTenantId: string): RelationshipRow | undefined {
     return this.db.get<RelationshipRow>(

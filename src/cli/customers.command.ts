@@ -95,9 +95,18 @@ const exportCommand = new Command('export')
         [customersProjection, partnerSubscriptionsProjection, gdapRelationshipsProjection],
         { giveUpAfterFailures: COMMAND_GIVES_UP_AFTER },
       ).catchUp();
+      const customers = new CustomersQueries(readStore);
+      if (!customers.hasAnyCustomer(flags.partner)) {
+        // As `audit export` does for a customer it never heard of: a typo, most likely.
+        console.error(
+          `partner-ledger: no customer has had a relationship with partner "${flags.partner}": unknown tenant (check the id); nothing exported`,
+        );
+        process.exitCode = 1;
+        return;
+      }
       const serviceName = flags.serviceUsable ?? flags.serviceUnusable;
       const rows = await exportCustomers(
-        new CustomersQueries(readStore),
+        customers,
         new PartnerSubscriptionsQueries(readStore),
         {
           userId: 'cli',
@@ -111,9 +120,11 @@ const exportCommand = new Command('export')
             search: flags.search,
             delegatedAdminStatus: flags.dapStatus,
             relationshipActive: !flags.ended,
-            service: serviceName
-              ? { name: serviceName, usable: flags.serviceUsable !== undefined }
-              : null,
+            // An empty name is refused as an unknown service, not read as no filter.
+            service:
+              serviceName !== undefined
+                ? { name: serviceName, usable: flags.serviceUsable !== undefined }
+                : null,
             hasAzureSubscriptions: flags.hasAzureSubscriptions,
           },
           sort: flags.sort,

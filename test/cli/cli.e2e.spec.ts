@@ -265,6 +265,36 @@ describe('the command line', () => {
     ).catch((error: { code: number; stdout: string; stderr: string }) => error);
     expect(refused).toMatchObject({ code: 1, stdout: '' });
     expect(refused.stderr).toContain('"Outlook" is not a service of the Customers page');
+    const unnamed = await npm(
+      ['customers', '--', 'export', '--partner', 'partner-0', '--service-usable', ''],
+      env,
+    ).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    expect(unnamed).toMatchObject({ code: 1, stdout: '' });
+    expect(unnamed.stderr).toContain('"" is not a service of the Customers page');
+  });
+
+  it('customers export of a partner no customer ever had exits 1, says so and writes nothing', async () => {
+    const failed = await npm(['customers', '--', 'export', '--partner', 'nobody'], env).catch(
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failed).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringContaining(
+        'no customer has had a relationship with partner "nobody": unknown tenant',
+      ),
+    });
+  });
+
+  it('schema --out with an empty path is refused, not written to stdout', async () => {
+    const failed = await npm(['schema', '--', '--out', ''], env).catch(
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failed).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringContaining('a file path, not an empty one'),
+    });
   });
 
   it('token refuses to mint a local token when an identity provider is configured', async () => {
