@@ -10,6 +10,7 @@ import { type Checkpointer, checkpointElsewhere } from './parallel-replay-checkp
 import { balancedGroups } from './parallel-replay-groups';
 import { discardStaleReplays, removeDatabaseFile, replayFile } from './replay-files';
 import { eventsFile } from '../event-store/event-store.factory';
+import { UnjournaledReplay } from '../read-store/unjournaled-replay';
 
 const WORKER = workerFile(__filename, 'parallel-replay-worker');
 
@@ -128,6 +129,7 @@ export class ParallelReplay {
     const files = groups.map((_, i) => replayFile(readStore.file, i));
     const running: Running = { workers: [] };
     this.running = running;
+    let unjournaled: UnjournaledReplay | undefined;
     try {
       const workers = groups.map((group, i) => {
         const spawned = this.spawn(
@@ -137,7 +139,9 @@ export class ParallelReplay {
         running.workers.push(spawned.worker);
         return spawned;
       });
-      running.checkpointer = checkpointElsewhere(readStore);
+      // Without a write-ahead log when it has the file to itself; otherwise checkpointed beside.
+      unjournaled = UnjournaledReplay.enter(readStore, rebuiltBy(projections));
+      if (!unjournaled) running.checkpointer = checkpointElsewhere(readStore);
       if (here.length > 0) {
         running.engine = new ProjectionEngine(store, readStore, here, {
           batchSize: this.options.batchSize,
@@ -154,6 +158,7 @@ export class ParallelReplay {
       this.running = undefined;
       await Promise.all(running.workers.map((worker) => worker.terminate()));
       await running.checkpointer?.stop();
+      unjournaled?.leave();
       files.forEach(removeDatabaseFile);
     }
   }
@@ -180,6 +185,21 @@ export class ParallelReplay {
     return { worker, done };
   }
 }
+
+/** The engine's tables (checkpoints.ts, builds.ts, dead-letters.ts): a full replay writes them anew. */
+const ENGINE_TABLES = ['projection_checkpoints', 'projection_builds', 'projection_dead_letters'];
+
+/**
+ * Whether a full replay of `projections` rebuilds `table`: theirs (and a build's, `<table>__v…`),
+ * and the engine's own. What else the read store holds (the policies' checkpoints) it keeps.
+ */
+const rebuiltBy = (projections: readonly Projection[]) => {
+  const tables = new Set([
+    ...projections.flatMap((projection) => projection.tables),
+    ...ENGINE_TABLES,
+  ]);
+  return (table: string) => tables.has(table) || tables.has(table.split('__')[0]);
+};
 
 /**
  * Replaces the read store's tables, query indexes, checkpoints and dead letters of `group` with

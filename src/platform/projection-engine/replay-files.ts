@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { isRunning } from '../common/running-process';
 
 /** `read-models.db.replay-<pid>-<thread>-<group>`: a parallel replay's temporary file, named by its owner. */
 const TEMPORARY = /\.replay-(\d+)-\d+-\d+(-wal|-shm|-journal)?$/;
@@ -22,16 +23,6 @@ export function discardStaleReplays(readModelsFile: string): string[] {
   });
   stale.forEach((name) => rmSync(join(dir, name), { force: true }));
   return stale;
-}
-
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
 
 export function removeDatabaseFile(file: string): void {

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Settings } from '../config/settings';
 import { discardStaleReplays } from '../projection-engine/replay-files';
 import { ReadStore } from './read-store';
+import { recoverUnjournaledReplay } from './unjournaled-replay';
 import { eventsFile } from '../event-store/event-store.factory';
 
 const readModelsFile = (settings: Settings): string => join(settings.DATA_DIR, 'read-models.db');
@@ -31,6 +32,9 @@ export function openCheckedReadStore(
 ): ReadStore {
   const { busyWaitMs, then = 'rebuilding the read models from the events', heldBy } = options;
   const file = readModelsFile(settings);
+  // Before the integrity check: a file an unjournaled replay left may be torn, and is replayed.
+  const recovered = recoverUnjournaledReplay(file);
+  if (recovered) log.warn(recovered);
   const corrupt = settings.READ_MODELS_CHECK === 'off' ? undefined : integrityProblem(file);
   const ahead = corrupt ? undefined : aheadOfTheEvents(settings, file);
   if (corrupt || ahead) {

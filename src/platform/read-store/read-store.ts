@@ -5,6 +5,7 @@ import { FileIdentity } from '../faults/file-identity';
 import { handleDamagedPage, inDatabaseFile, raisedReading } from '../faults/store-unavailable';
 import { ensurePrivateDir, ensurePrivateFile } from '../security/private-files';
 import { longStep } from '../common/long-steps';
+import { recoverUnjournaledReplay } from './unjournaled-replay';
 
 export type SqlParams = Record<string, unknown> | unknown[];
 
@@ -26,6 +27,8 @@ export class ReadStore implements SqlRunner {
    * under the server, where no restart finds it; readiness asks.
    */
   readonly opened?: FileIdentity;
+  /** What opening it found and mended: a replay without a journal that a killed process left. */
+  readonly recovered?: string;
 
   /**
    * `busyWaitMs`: how long SQLite's busy handler blocks for a lock another connection holds. The
@@ -37,6 +40,7 @@ export class ReadStore implements SqlRunner {
   ) {
     if (file !== ':memory:') {
       ensurePrivateDir(dirname(file));
+      this.recovered = recoverUnjournaledReplay(file);
       ensurePrivateFile(file);
     }
     const db = new Database(file);

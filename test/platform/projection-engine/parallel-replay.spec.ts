@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CAPABILITIES_MODULE, PROJECTIONS } from '../../../src/capabilities';
@@ -19,6 +19,8 @@ import { scratchReadStores } from '../../support/scratch-read-stores';
 import { SOURCE_LOADER } from '../../../src/platform/common/worker-file';
 
 const POISONED_MODULE = require.resolve('../../support/parallel-projections');
+const POLICY_CHECKPOINTS_DDL =
+  'CREATE TABLE IF NOT EXISTS policy_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)';
 
 describe('a full in-place rebuild replayed over worker threads, one file each', () => {
   let dir: string;
@@ -114,39 +116,70 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
     },
   );
 
-  it('dead-letters a poison event replayed in a worker per its policy (FAIL stops, CONTINUE skips), as a single thread does', async () => {
-    const projections = poisonedModule.PROJECTIONS;
-    const merged: (readonly string[])[] = [];
-    const single = await replayed('poison-single.db', projections);
-    const parallel = await replayed(
-      'poison-parallel.db',
-      projections,
-      parallelReplay({
-        projectionsModule: POISONED_MODULE,
-        groups: [['audit', 'poisoned-FAIL', 'poisoned-CONTINUE']],
-        onMerged: (names) => merged.push(names),
-      }),
-    );
+  it.each([
+    ['in a worker', ['audit', 'poisoned-FAIL', 'poisoned-CONTINUE']],
+    ['in this thread, without a journal (a page rolled back)', ['audit']],
+  ])(
+    'dead-letters a poison event replayed %s per its policy (FAIL stops, CONTINUE skips), as a single thread does',
+    async (label, group) => {
+      const projections = poisonedModule.PROJECTIONS;
+      const merged: (readonly string[])[] = [];
+      const single = await replayed('poison-single.db', projections);
+      const parallel = await replayed(
+        `poison-parallel-${group.length}.db`,
+        projections,
+        parallelReplay({
+          projectionsModule: POISONED_MODULE,
+          groups: [group],
+          onMerged: (names) => merged.push(names),
+        }),
+      );
 
-    expect(merged).toEqual([['audit', 'poisoned-FAIL', 'poisoned-CONTINUE']]);
-    expect(letters(parallel.engine)).toEqual(letters(single.engine));
-    expect(letters(parallel.engine).map(({ projection }) => projection)).toEqual([
-      'poisoned-CONTINUE',
-      'poisoned-FAIL',
-    ]);
-    const statuses = await states(parallel.engine);
-    expect(statuses).toEqual(await states(single.engine));
-    expect(statuses.find(({ name }) => name === 'poisoned-FAIL')?.status).toBe('FAILED');
-    expect(statuses.find(({ name }) => name === 'poisoned-CONTINUE')?.status).toBe('LIVE');
-    expect(dumpReadModels(parallel.reads, projections)).toEqual(
-      dumpReadModels(single.reads, projections),
-    );
-    expect(temporaryFiles()).toEqual([]);
+      expect(merged).toEqual([group]);
+      expect(letters(parallel.engine)).toEqual(letters(single.engine));
+      expect(letters(parallel.engine).map(({ projection }) => projection)).toEqual([
+        'poisoned-CONTINUE',
+        'poisoned-FAIL',
+      ]);
+      const statuses = await states(parallel.engine);
+      expect(statuses).toEqual(await states(single.engine));
+      expect(statuses.find(({ name }) => name === 'poisoned-FAIL')?.status).toBe('FAILED');
+      expect(statuses.find(({ name }) => name === 'poisoned-CONTINUE')?.status).toBe('LIVE');
+      expect(dumpReadModels(parallel.reads, projections)).toEqual(
+        dumpReadModels(single.reads, projections),
+      );
+      expect(temporaryFiles()).toEqual([]);
+    },
+  );
+
+  it('issue 17: replays without a write-ahead log when it has the file to itself, a marker beside it meanwhile, then goes back to the log', async () => {
+    const reads = readStore('unjournaled.db');
+    const marker = join(dir, 'unjournaled.db.unjournaled');
+    const during: { mode: unknown; marker: boolean }[] = [];
+    const engine = parallelEngine(reads);
+
+    await engine.rebuild([], {
+      inPlace: true,
+      onBatch: () =>
+        during.push({
+          mode: reads.db.pragma('journal_mode', { simple: true }),
+          marker: existsSync(marker),
+        }),
+    });
+
+    expect(during.length).toBeGreaterThan(1);
+    expect(during.every((now) => now.mode === 'memory' && now.marker)).toBe(true);
+    expect(reads.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(existsSync(marker)).toBe(false);
+    const single = singleReplay ?? (singleReplay = await replayed('single.db', PROJECTIONS));
+    expect(dumpReadModels(reads, PROJECTIONS)).toEqual(dumpReadModels(single.reads, PROJECTIONS));
   });
 
-  it("leaves the calling thread's checkpoints to another thread while it replays, then gives them back", async () => {
-    const reads = readStore('settings.db');
+  it("with another connection on the file (the server's request thread), keeps the write-ahead log and leaves its checkpoints to another thread, then gives them back", async () => {
+    const reads = readStore('shared.db');
+    const other = readStore('shared.db');
     const pragmas = () => ({
+      mode: reads.db.pragma('journal_mode', { simple: true }),
       autocheckpoint: reads.db.pragma('wal_autocheckpoint', { simple: true }),
     });
     const before = pragmas();
@@ -155,12 +188,13 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
 
     await engine.rebuild([], { inPlace: true, onBatch: () => during.push(pragmas()) });
 
-    expect(before).toEqual({ autocheckpoint: 1000 });
+    expect(before).toEqual({ mode: 'wal', autocheckpoint: 1000 });
     expect(during.length).toBeGreaterThan(1);
-    expect(during.every((now) => now.autocheckpoint === 0)).toBe(true);
+    expect(during.every((now) => now.mode === 'wal' && now.autocheckpoint === 0)).toBe(true);
     expect(pragmas()).toEqual(before);
+    expect(existsSync(join(dir, 'shared.db.unjournaled'))).toBe(false);
     const single = singleReplay ?? (singleReplay = await replayed('single.db', PROJECTIONS));
-    expect(dumpReadModels(reads, PROJECTIONS)).toEqual(dumpReadModels(single.reads, PROJECTIONS));
+    expect(dumpReadModels(other, PROJECTIONS)).toEqual(dumpReadModels(single.reads, PROJECTIONS));
   });
 
   it.each([
@@ -169,9 +203,14 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
     ['start', 3],
     ['start', 30],
   ])(
-    'killed (kill -9) during a parallel %s after %i pages, leaves temporary files that the next start discards and read models that resume to the same rows',
+    'issue 17: killed (kill -9) during a parallel %s after %i pages, the next open deletes the file it may have torn, keeping the policies’ checkpoints, and the replay starts over to the same rows',
     async (mode, killAt) => {
       const file = `killed-${mode}-${killAt}.db`;
+      // A read store a server used: the policies' checkpoint is not derived from the read models.
+      const used = new ReadStore(join(dir, file));
+      used.run(POLICY_CHECKPOINTS_DDL);
+      used.run('INSERT INTO policy_checkpoints (name, position) VALUES (?, ?)', ['policies', 42]);
+      used.close();
       const child = spawnSync(
         process.execPath,
         [
@@ -186,10 +225,15 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
         { encoding: 'utf8', timeout: 120_000 },
       );
       expect(child.signal).toBe('SIGKILL');
+      expect(existsSync(join(dir, `${file}.unjournaled`))).toBe(true);
       // Beside whatever the killed replay left (its worker may not have opened its file yet).
       writeFileSync(join(dir, `${file}.replay-${child.pid}-0-9`), '');
 
       const reads = readStore(file);
+      expect(reads.recovered).toContain(
+        `was being replayed without a journal by process ${child.pid}, which stopped: deleted (kept policy_checkpoints)`,
+      );
+      expect(existsSync(join(dir, `${file}.unjournaled`))).toBe(false);
       const merged: (readonly string[])[] = [];
       const resumed = parallelEngine(reads, {
         minEvents: 0,
@@ -197,12 +241,15 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
       });
       await resumed.start();
       await resumed.stop();
-      // Not empty: resumed from its checkpoints in this thread, not replayed again in parallel.
-      expect(merged).toEqual([]);
+      // Empty again: replayed in parallel from the first event.
+      expect(merged).toEqual([defaultWorkerGroup]);
       expect(temporaryFiles()).toEqual([]);
       const clean = singleReplay ?? (singleReplay = await replayed('single.db', PROJECTIONS));
       expect(dumpReadModels(reads, PROJECTIONS)).toEqual(dumpReadModels(clean.reads, PROJECTIONS));
       expect((await states(resumed)).every(({ status }) => status === 'LIVE')).toBe(true);
+      expect(reads.all('SELECT name, position FROM policy_checkpoints')).toEqual([
+        { name: 'policies', position: 42 },
+      ]);
     },
   );
 

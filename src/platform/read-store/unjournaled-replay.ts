@@ -1,0 +1,218 @@
+import Database from 'better-sqlite3';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isRunning } from '../common/running-process';
+import { ensurePrivateFile } from '../security/private-files';
+import type { ReadStore } from './read-store';
+
+/** A table a full replay does not rebuild (the policies' checkpoints), as the marker keeps it. */
+interface KeptTable {
+  name: string;
+  sql: string;
+  rows: Record<string, string | number | null>[];
+}
+
+/** `read-models.db.unjournaled`: a replay under way without a journal, and what it must keep. */
+interface Marker {
+  pid: number;
+  kept: KeptTable[];
+}
+
+/** More than this in the tables kept, and the replay keeps its write-ahead log instead. */
+const KEPT_ROWS_MAX = 10_000;
+
+const markerOf = (file: string) => `${file}.unjournaled`;
+
+/**
+ * A full replay writes every read model anew. Through the write-ahead log each page is written
+ * twice, to the log and then into the file, and a checkpointer thread copies them (issue 17: a
+ * quarter of a 1,000,000-event rebuild). Without a journal on disk (`journal_mode = MEMORY`: a
+ * failed batch still rolls back; `synchronous = OFF`) each page is written once, but a process
+ * killed mid-commit may leave the file torn, with nothing to roll it back from. So first a marker
+ * is written beside the file, naming this process and holding the tables the replay does not
+ * rebuild; an open that finds the marker of a process that is gone deletes the file and puts those
+ * tables back (`recoverUnjournaledReplay`), and the read models replay from the first event, as on
+ * an empty store. Read models are derived data: nothing else is lost.
+ */
+export class UnjournaledReplay {
+  private constructor(
+    private readonly readStore: ReadStore,
+    private readonly busyTimeout: number,
+  ) {}
+
+  /**
+   * Leaves the write-ahead log for the replay, unless another connection has the file open (the
+   * server's request thread: switching needs the file to itself), a transaction is open, or the
+   * tables to keep are more than a marker should hold: then undefined, and nothing changed.
+   */
+  static enter(
+    readStore: ReadStore,
+    rebuilds: (table: string) => boolean,
+  ): UnjournaledReplay | undefined {
+    const { db, file } = readStore;
+    if (file === ':memory:' || db.inTransaction) return undefined;
+    const kept = keptTables(db, rebuilds);
+    if (!kept) return undefined;
+    writeDurably(markerOf(file), JSON.stringify({ pid: process.pid, kept } satisfies Marker));
+    const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+    db.pragma('busy_timeout = 0');
+    let mode: unknown;
+    try {
+      mode = db.pragma('journal_mode = MEMORY', { simple: true });
+    } catch {
+      mode = undefined; // SQLITE_BUSY: another connection holds the file
+    }
+    if (mode !== 'memory') {
+      db.pragma(`busy_timeout = ${busyTimeout}`);
+      removeDurably(markerOf(file));
+      return undefined;
+    }
+    db.pragma('synchronous = OFF');
+    return new UnjournaledReplay(readStore, busyTimeout);
+  }
+
+  /**
+   * Back to the write-ahead log (a rollback journal on disk if another connection holds the file
+   * now), the file synced, then the marker removed: from here a kill leaves a file SQLite recovers.
+   */
+  leave(): void {
+    const { db, file } = this.readStore;
+    if (db.open) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      db.pragma(`busy_timeout = ${this.busyTimeout}`);
+      db.pragma('synchronous = NORMAL');
+      try {
+        db.pragma('journal_mode = WAL');
+      } catch {
+        db.pragma('journal_mode = DELETE');
+      }
+    }
+    // A file deleted meanwhile (a scratch directory removed) has nothing left to sync.
+    if (existsSync(file)) syncFile(file);
+    removeDurably(markerOf(file));
+  }
+}
+
+/**
+ * Before `file` is opened: when an unjournaled replay of a process that is gone left its marker,
+ * deletes the file (it may be torn) and creates it again holding only the tables kept. Says what
+ * it did, or undefined when there was nothing to do (no marker, or its replay still runs).
+ */
+export function recoverUnjournaledReplay(file: string): string | undefined {
+  const markerFile = markerOf(file);
+  if (!existsSync(markerFile)) return undefined;
+  // Written whole or not at all (renamed into place): one that cannot be read is not this code's.
+  const marker = readMarker(markerFile);
+  if (!marker || isRunning(marker.pid) || heldElsewhere(file)) return undefined;
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
+  ensurePrivateFile(file);
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.transaction(() => {
+      for (const table of marker.kept) {
+        db.exec(table.sql);
+        for (const row of table.rows) {
+          const columns = Object.keys(row);
+          db.prepare(
+            `INSERT INTO "${table.name}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+          ).run(...Object.values(row));
+        }
+      }
+    })();
+  } finally {
+    db.close();
+  }
+  removeDurably(markerFile);
+  const kept = marker.kept.map(({ name }) => name).join(', ') || 'nothing';
+  return `read models file ${resolve(file)} was being replayed without a journal by process ${marker.pid}, which stopped: deleted (kept ${kept}); the read models replay from the first event`;
+}
+
+/**
+ * Whether another connection has `file` open in WAL mode (a server that opened it during the
+ * replay): leaving WAL needs the file to itself. Then it is left to that server, never deleted
+ * under it. A file SQLite cannot open is nobody's.
+ */
+function heldElsewhere(file: string): boolean {
+  if (!existsSync(file)) return false;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { fileMustExist: true, timeout: 0 });
+    db.pragma('journal_mode = DELETE');
+    return false;
+  } catch (error) {
+    return (error as { code?: string }).code === 'SQLITE_BUSY';
+  } finally {
+    db?.close();
+  }
+}
+
+/** The tables the replay does not rebuild, with their rows; undefined when too many to keep. */
+function keptTables(
+  db: Database.Database,
+  rebuilds: (table: string) => boolean,
+): KeptTable[] | undefined {
+  const tables = db
+    .prepare<[], { name: string; sql: string }>(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .all()
+    .filter(({ name }) => !rebuilds(name));
+  let rows = 0;
+  const kept: KeptTable[] = [];
+  for (const { name, sql } of tables) {
+    const counted = db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`).get();
+    rows += counted?.n ?? 0;
+    if (rows > KEPT_ROWS_MAX) return undefined;
+    const content = db.prepare(`SELECT * FROM "${name}"`).all() as KeptTable['rows'];
+    // Text, numbers and nulls only: a marker is JSON.
+    if (content.some((row) => Object.values(row).some((value) => !isJsonScalar(value))))
+      return undefined;
+    kept.push({ name, sql, rows: content });
+  }
+  return kept;
+}
+
+const isJsonScalar = (value: unknown) =>
+  value === null || typeof value === 'string' || (typeof value === 'number' && isFinite(value));
+
+function readMarker(file: string): Marker | undefined {
+  try {
+    const marker = JSON.parse(readFileSync(file, 'utf8')) as Marker;
+    return Number.isSafeInteger(marker.pid) && Array.isArray(marker.kept) ? marker : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written beside, synced and renamed into place: read whole or not found. */
+function writeDurably(file: string, text: string): void {
+  const staging = `${file}.${process.pid}`;
+  writeFileSync(staging, text, { mode: 0o600 });
+  syncFile(staging);
+  renameSync(staging, file);
+  syncFile(dirname(file));
+}
+
+function removeDurably(file: string): void {
+  rmSync(file, { force: true });
+  syncFile(dirname(file));
+}
+
+function syncFile(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

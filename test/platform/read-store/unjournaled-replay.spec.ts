@@ -1,0 +1,125 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ReadStore } from '../../../src/platform/read-store/read-store';
+import { UnjournaledReplay } from '../../../src/platform/read-store/unjournaled-replay';
+
+/** The pid of a process that has exited. */
+const goneProcess = (): number => spawnSync(process.execPath, ['-e', '']).pid;
+
+describe('issue 17: a replay without a journal, and the file a killed one leaves', () => {
+  let dir: string;
+  let file: string;
+  const marker = () => `${file}.unjournaled`;
+  const opened: ReadStore[] = [];
+  const open = () => {
+    const store = new ReadStore(file);
+    opened.push(store);
+    return store;
+  };
+  const withRows = () => {
+    const store = open();
+    store.run('CREATE TABLE customers (id TEXT PRIMARY KEY)');
+    store.run("INSERT INTO customers (id) VALUES ('c')");
+    store.run('CREATE TABLE policy_checkpoints (name TEXT PRIMARY KEY, position INTEGER)');
+    store.run("INSERT INTO policy_checkpoints VALUES ('policies', 7)");
+    return store;
+  };
+  const markerOf = (pid: number, rows = [{ name: 'policies', position: 7 }]) =>
+    JSON.stringify({
+      pid,
+      kept: [
+        {
+          name: 'policy_checkpoints',
+          sql: 'CREATE TABLE policy_checkpoints (name TEXT PRIMARY KEY, position INTEGER)',
+          rows,
+        },
+      ],
+    });
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'unjournaled-'));
+    file = join(dir, 'read-models.db');
+  });
+  afterEach(() => {
+    opened.splice(0).forEach((store) => store.close());
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a marker of a process that is gone: the file is deleted and made again with the tables kept', () => {
+    withRows().close();
+    writeFileSync(marker(), markerOf(goneProcess()));
+
+    const reopened = open();
+
+    expect(reopened.recovered).toContain('which stopped: deleted (kept policy_checkpoints)');
+    expect(reopened.all("SELECT name FROM sqlite_master WHERE type = 'table'")).toEqual([
+      { name: 'policy_checkpoints' },
+    ]);
+    expect(reopened.all('SELECT * FROM policy_checkpoints')).toEqual([
+      { name: 'policies', position: 7 },
+    ]);
+    expect(existsSync(marker())).toBe(false);
+  });
+
+  it('a marker of a process that still runs (a replay under way): the file is left as it is', () => {
+    withRows().close();
+    writeFileSync(marker(), markerOf(process.pid));
+
+    const reopened = open();
+
+    expect(reopened.recovered).toBeUndefined();
+    expect(reopened.all('SELECT id FROM customers')).toEqual([{ id: 'c' }]);
+    expect(existsSync(marker())).toBe(true);
+  });
+
+  it('a marker of a process that is gone while another connection has the file open: never deleted under it', () => {
+    const holder = withRows();
+    writeFileSync(marker(), markerOf(goneProcess()));
+
+    const reopened = open();
+
+    expect(reopened.recovered).toBeUndefined();
+    expect(holder.all('SELECT id FROM customers')).toEqual([{ id: 'c' }]);
+    expect(existsSync(marker())).toBe(true);
+  });
+
+  it('a marker that is not one (not JSON, or no pid): the file is left as it is', () => {
+    for (const text of ['{"pid":', '{"kept":[]}']) {
+      withRows().close();
+      writeFileSync(marker(), text);
+
+      const reopened = open();
+
+      expect(reopened.recovered).toBeUndefined();
+      expect(reopened.all('SELECT id FROM customers')).toEqual([{ id: 'c' }]);
+      reopened.run('DROP TABLE customers');
+      reopened.run('DROP TABLE policy_checkpoints');
+    }
+  });
+
+  it('enters only with the file to itself, and only when what it keeps fits a marker', () => {
+    const store = withRows();
+    const other = open();
+    expect(UnjournaledReplay.enter(store, (table) => table === 'customers')).toBeUndefined();
+    expect(existsSync(marker())).toBe(false);
+    other.close();
+
+    store.run(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+       INSERT INTO policy_checkpoints SELECT 'p' || i, i FROM n`,
+    );
+    expect(UnjournaledReplay.enter(store, (table) => table === 'customers')).toBeUndefined();
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+
+    store.run("DELETE FROM policy_checkpoints WHERE name <> 'policies'");
+    const entered = UnjournaledReplay.enter(store, (table) => table === 'customers');
+    expect(entered).toBeDefined();
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('memory');
+    expect(JSON.parse(readFileSync(marker(), 'utf8'))).toEqual(JSON.parse(markerOf(process.pid)));
+    entered!.leave();
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(existsSync(marker())).toBe(false);
+  });
+});
