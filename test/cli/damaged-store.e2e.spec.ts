@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import {
   closeSync,
   mkdtempSync,
@@ -114,6 +114,27 @@ describe('the command line on a damaged event store or read store', () => {
     expect(stderr).toContain('set aside as');
     expect(stderr).toContain('`projections rebuild` rebuilds the read models');
     expect(stderr).not.toContain('rebuilding the read models');
+  }, 90_000);
+
+  it('issue 17: projections status after a replay without a journal was killed deletes the file it may have torn, keeps the policies’ checkpoints and says so', async () => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(readModels + suffix, { force: true });
+    writeFileSync(readModels, Buffer.alloc(8192, 0x5a));
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const policies = {
+      name: 'policy_checkpoints',
+      sql: 'CREATE TABLE policy_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)',
+      rows: [{ name: 'policies', position: 5 }],
+    };
+    writeFileSync(`${readModels}.unjournaled`, JSON.stringify({ pid: gone, kept: [policies] }));
+    const { code, stderr } = await command(['projections', '--', 'status'], env);
+    expect(code).toBe(0);
+    expect(stderr).toContain(
+      `read models file ${readModels} was being replayed without a journal by process ${gone}, which stopped: deleted (kept policy_checkpoints)`,
+    );
+    expect(stderr).not.toContain('set aside');
+    const reads = new Database(readModels, { readonly: true });
+    expect(reads.prepare('SELECT * FROM policy_checkpoints').all()).toEqual(policies.rows);
+    reads.close();
   }, 90_000);
 
   it('projections status beside a running server leaves its damaged read-models.db in place, exits 1 and says the server rebuilds it', async () => {

@@ -79,10 +79,11 @@ interface Running {
  * A full in-place replay (every read model from the first event) split over threads, one writer
  * per file: the workers' groups replay into temporary files beside the read store while the rest
  * replays into it here, then each group's tables, checkpoints and dead letters replace what the
- * read store has of them in one transaction, and the temporary files are deleted. Meanwhile a
- * thread of its own checkpoints the read store's write-ahead log (`checkpointElsewhere`). A crash
- * leaves the read store as an interrupted replay (the engine resumes it from its checkpoints) and
- * temporary files that `discardStaleReplays` deletes.
+ * read store has of them in one transaction, and the temporary files are deleted. With the read
+ * store to itself, this thread writes it without a write-ahead log (`UnjournaledReplay`: a crash
+ * then has the next open delete it, and the replay starts over); otherwise a thread of its own
+ * checkpoints the log (`checkpointElsewhere`) and a crash leaves an interrupted replay that the
+ * engine resumes from its checkpoints. Either way `discardStaleReplays` deletes the temporary files.
  */
 export class ParallelReplay {
   /** What the replay under way runs, for `stop`. */
