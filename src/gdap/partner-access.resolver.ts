@@ -13,7 +13,6 @@ import { ReadSide } from '../platform/read-store/read-side';
 import type { CommandContext } from '../platform/write/command-context';
 import {
   assertMayRevokePartnerAccess,
-  endsAnyGrant,
   type PartnerAccessFacts,
   partnerGrants,
 } from './domain/partner-access';
@@ -55,11 +54,7 @@ export class PartnerAccessResolver {
     @Args('confirm', { defaultValue: false }) confirm: boolean,
   ): Promise<PartnerAccess> {
     const partnerTenantId = normaliseTenantId(partnerTenantIdInput, 'partnerTenantId');
-    const known = await this.knownFacts(caller.actor, partnerTenantId); // NOT_FOUND: none there
-    if (confirm && !(await this.endsAnything(caller.actor, partnerTenantId, known))) {
-      // Asked again once everything ended: answered as done, with no new request recorded.
-      return this.access(caller.actor, partnerTenantId);
-    }
+    await this.knownFacts(caller.actor, partnerTenantId); // NOT_FOUND: no partner of the tenant
     return this.commands.execute(new RevokePartnerAccess(caller, partnerTenantId, confirm), () =>
       this.access(caller.actor, partnerTenantId),
     );
@@ -71,20 +66,6 @@ export class PartnerAccessResolver {
       partnerTenantId,
       grants: grants.map((grant) => ({ ...grant, kind: grant.kind as PartnerGrantKind })),
     };
-  }
-
-  /**
-   * Whether revoking would end any grant. Nothing to end is checked again on read models that
-   * show every event recorded before this request, so a grant recorded a moment ago is ended.
-   */
-  private async endsAnything(
-    actor: Actor,
-    partnerTenantId: string,
-    facts: PartnerAccessFacts,
-  ): Promise<boolean> {
-    if (endsAnyGrant(partnerTenantId, facts)) return true;
-    await this.readSide.current(...READ_MODELS);
-    return endsAnyGrant(partnerTenantId, this.facts(partnerTenantId, actor.tenantId) ?? facts);
   }
 
   /** The partner's facts in the caller's tenant; NOT_FOUND when it never had anything there. */

@@ -5,7 +5,6 @@ import {
   type EventStore,
   type RecordedEvent,
 } from '../../src/platform/event-store/event-store';
-import { PROJECTOR, type Projector } from '../../src/platform/projection-engine/projector';
 import { appForSuite, describeOnBothStores } from '../support/app';
 import { eventually } from '../support/eventually';
 import { revokeBeforeFirstAppendTo } from '../support/revoke-before-append';
@@ -210,49 +209,6 @@ describeOnBothStores('revoking a partner’s access', (onEsdb) => {
       ['ADD_AUTOPILOT_DEVICES', 'R30'],
       ['MANAGE_AUTOPILOT_DEVICES', 'R32'],
     ]);
-  });
-
-  it('R70: revoking again once everything ended answers what remains and records nothing', async () => {
-    // The first test revoked everything the customer can end.
-    const before = (await store.readAll({ maxCount: 100_000 })).length;
-    const again = await app.gql(fay, REVOKE, { confirm: true });
-    expect(again.errors).toBeUndefined();
-    expect(again.data.revokePartnerAccess.grants).toEqual([
-      { kind: 'RESELLER_RELATIONSHIP', endsOnRevoke: false },
-      { kind: 'AUTOPILOT', endsOnRevoke: false },
-    ]);
-    expect((await store.readAll({ maxCount: 100_000 })).length).toBe(before);
-    // Without confirm it is still refused: the answer never depends on what is left to end.
-    expect((await app.gql(fay, REVOKE, { confirm: false })).errors?.[0].extensions).toMatchObject({
-      code: 'CONFIRMATION_REQUIRED',
-    });
-  });
-
-  it('R70, R24: revoking again ends a grant recorded since that the read models had not shown yet', async () => {
-    const projector = app.app.get<Projector>(PROJECTOR);
-    await projector.stop();
-    const provisionings = async () =>
-      (await store.readAll({ maxCount: 100_000 })).filter(
-        ({ type }) => type === 'AzureSubscriptionProvisioned',
-      ).length;
-    const before = await provisionings();
-    let provisioned: Promise<Answer> | undefined;
-    let revoked: Promise<Answer> | undefined;
-    try {
-      // Recorded, not shown: nothing to end, as far as the read models can tell.
-      provisioned = app.gql(ann, PROVISION_NAMED, { n: 'Recorded a moment ago' });
-      await eventually(async () => (await provisionings()) > before);
-      revoked = app.gql(fay, REVOKE, { confirm: true });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    } finally {
-      await projector.start();
-    }
-    expect((await provisioned)?.errors).toBeUndefined();
-    expect((await revoked)?.errors).toBeUndefined();
-    const kinds = (await app.gql(fay, PREVIEW)).data.previewRevokePartnerAccess.grants.map(
-      ({ kind }: { kind: string }) => kind,
-    );
-    expect(kinds).toEqual(['RESELLER_RELATIONSHIP', 'AUTOPILOT']);
   });
 
   it('R67, R70: over rounds of service requests through GDAP alone, the revocation succeeds at once and no request lands after its fence', async () => {

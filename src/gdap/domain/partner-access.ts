@@ -154,7 +154,3 @@ export function partnerGrants(partnerTenantId: string, facts: PartnerAccessFacts
   }
   return grants;
 }
-
-/** R70: whether revoking all access would end anything (else a request would change nothing). */
-export const endsAnyGrant = (partnerTenantId: string, facts: PartnerAccessFacts): boolean =>
-  partnerGrants(partnerTenantId, facts).some((grant) => grant.endsOnRevoke);
