@@ -159,8 +159,8 @@ export class ParallelReplay {
       this.running = undefined;
       await Promise.all(running.workers.map((worker) => worker.terminate()));
       await running.checkpointer?.stop();
-      unjournaled?.leave();
       files.forEach(removeDatabaseFile);
+      unjournaled?.leave();
     }
   }
 
