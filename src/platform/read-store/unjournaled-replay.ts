@@ -44,10 +44,7 @@ const markerOf = (file: string) => `${file}.unjournaled`;
  * an empty store. Read models are derived data: nothing else is lost.
  */
 export class UnjournaledReplay {
-  private constructor(
-    private readonly readStore: ReadStore,
-    private readonly busyTimeout: number,
-  ) {}
+  private constructor(private readonly readStore: ReadStore) {}
 
   /**
    * Leaves the write-ahead log for the replay, unless another connection has the file open (the
@@ -71,13 +68,14 @@ export class UnjournaledReplay {
     } catch {
       mode = undefined; // SQLITE_BUSY: another connection holds the file
     }
+    // Given back at once: a reader's shared lock makes a commit wait, never fail.
+    db.pragma(`busy_timeout = ${busyTimeout}`);
     if (mode !== 'memory') {
-      db.pragma(`busy_timeout = ${busyTimeout}`);
       removeDurably(markerOf(file));
       return undefined;
     }
     db.pragma('synchronous = OFF');
-    return new UnjournaledReplay(readStore, busyTimeout);
+    return new UnjournaledReplay(readStore);
   }
 
   /**
@@ -88,7 +86,6 @@ export class UnjournaledReplay {
     const { db, file } = this.readStore;
     if (db.open) {
       if (db.inTransaction) db.exec('ROLLBACK');
-      db.pragma(`busy_timeout = ${this.busyTimeout}`);
       db.pragma('synchronous = NORMAL');
       try {
         db.pragma('journal_mode = WAL');
@@ -102,17 +99,30 @@ export class UnjournaledReplay {
   }
 }
 
+/** Another process replays the file without a journal: opening it now would undo or risk that. */
+export class ReplayUnderWay extends Error {
+  constructor(file: string, pid: number) {
+    super(
+      `read models file ${resolve(file)} is being replayed without a journal by process ${pid} (projections rebuild --in-place): wait until it is done, or stop it (the next open then replays the read models from the first event)`,
+    );
+  }
+}
+
 /**
  * Before `file` is opened: when an unjournaled replay of a process that is gone left its marker,
  * deletes the file (it may be torn) and creates it again holding only the tables kept. Says what
- * it did, or undefined when there was nothing to do (no marker, or its replay still runs).
+ * it did, or undefined when there was nothing to do. Throws `ReplayUnderWay` while another
+ * process's replay runs: an open would switch the file back to the log under it, and that
+ * process's crash would then have this one's writes deleted with the file.
  */
 export function recoverUnjournaledReplay(file: string): string | undefined {
   const markerFile = markerOf(file);
   if (!existsSync(markerFile)) return undefined;
   // Written whole or not at all (renamed into place): one that cannot be read is not this code's.
   const marker = readMarker(markerFile);
-  if (!marker || isRunning(marker.pid) || heldElsewhere(file)) return undefined;
+  if (!marker || marker.pid === process.pid) return undefined;
+  if (isRunning(marker.pid)) throw new ReplayUnderWay(file, marker.pid);
+  if (heldElsewhere(file)) return undefined;
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
   ensurePrivateFile(file);
   const db = new Database(file);

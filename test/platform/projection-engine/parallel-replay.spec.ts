@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +21,19 @@ import { scratchReadStores } from '../../support/scratch-read-stores';
 import { SOURCE_LOADER } from '../../../src/platform/common/worker-file';
 
 const POISONED_MODULE = require.resolve('../../support/parallel-projections');
+/** A reader in its own thread: a read transaction held 300 ms, told through `held` once it holds. */
+const HOLDING_READER = `
+  const Database = require('better-sqlite3');
+  const { workerData } = require('node:worker_threads');
+  const db = new Database(workerData.file, { readonly: true });
+  db.exec('BEGIN');
+  db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
+  Atomics.store(workerData.held, 0, 1);
+  Atomics.notify(workerData.held, 0);
+  Atomics.wait(workerData.held, 0, 1, 300);
+  db.exec('COMMIT');
+  db.close();
+`;
 const POLICY_CHECKPOINTS_DDL =
   'CREATE TABLE IF NOT EXISTS policy_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)';
 
@@ -171,6 +186,32 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
     expect(during.every((now) => now.mode === 'memory' && now.marker)).toBe(true);
     expect(reads.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(existsSync(marker)).toBe(false);
+    const single = singleReplay ?? (singleReplay = await replayed('single.db', PROJECTIONS));
+    expect(dumpReadModels(reads, PROJECTIONS)).toEqual(dumpReadModels(single.reads, PROJECTIONS));
+  });
+
+  it('issue 17: a reader holding the file for a moment makes the replay without a journal wait, not fail', async () => {
+    const reads = readStore('read-meanwhile.db');
+    const held = new Int32Array(new SharedArrayBuffer(4));
+    let readerDone: Promise<unknown> | undefined;
+    // As a command: a commit that fails gives up at once, instead of being tried again later.
+    const engine = parallelEngine(reads, { giveUpAfterFailures: 1 });
+
+    await engine.rebuild([], {
+      inPlace: true,
+      onBatch: () => {
+        if (readerDone) return;
+        const reader = new Worker(HOLDING_READER, {
+          eval: true,
+          workerData: { file: reads.file, held },
+        });
+        readerDone = once(reader, 'exit');
+        Atomics.wait(held, 0, 0, 10_000);
+      },
+    });
+
+    expect(Atomics.load(held, 0)).toBe(1);
+    expect(await readerDone).toEqual([0]);
     const single = singleReplay ?? (singleReplay = await replayed('single.db', PROJECTIONS));
     expect(dumpReadModels(reads, PROJECTIONS)).toEqual(dumpReadModels(single.reads, PROJECTIONS));
   });

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +64,7 @@ describe('issue 17: a replay without a journal, and the file a killed one leaves
     expect(existsSync(marker())).toBe(false);
   });
 
-  it('a marker of a process that still runs (a replay under way): the file is left as it is', () => {
+  it('a marker of this process (its own replay under way): the file is left as it is', () => {
     withRows().close();
     writeFileSync(marker(), markerOf(process.pid));
 
@@ -72,6 +73,23 @@ describe('issue 17: a replay without a journal, and the file a killed one leaves
     expect(reopened.recovered).toBeUndefined();
     expect(reopened.all('SELECT id FROM customers')).toEqual([{ id: 'c' }]);
     expect(existsSync(marker())).toBe(true);
+  });
+
+  it('a marker of another process that still runs: the open is refused, naming it, and the file is left as it is', async () => {
+    withRows().close();
+    const replaying = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      writeFileSync(marker(), markerOf(replaying.pid!));
+
+      expect(open).toThrow(
+        `is being replayed without a journal by process ${replaying.pid} (projections rebuild --in-place): wait until it is done`,
+      );
+      expect(existsSync(marker())).toBe(true);
+    } finally {
+      replaying.kill('SIGKILL');
+      await once(replaying, 'exit');
+    }
+    expect(open().recovered).toContain(`by process ${replaying.pid}, which stopped`);
   });
 
   it('a marker of a process that is gone while another connection has the file open: never deleted under it', () => {
