@@ -86,7 +86,7 @@ export async function backupDataDir(
 /** A backup stopped by its caller (Ctrl-C): its partial copy is removed, nothing kept. */
 export class BackupInterrupted extends Error {
   constructor(
-    readonly target: string,
+    target: string,
     readonly reason: unknown,
   ) {
     super(`the backup was interrupted (${String(reason)}): nothing was kept under ${target}`);

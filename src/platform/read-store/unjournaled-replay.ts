@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isRunning } from '../common/running-process';
+import { removeDatabaseFile } from '../projection-engine/replay-files';
 import { ensurePrivateFile } from '../security/private-files';
 import type { ReadStore } from './read-store';
 
@@ -85,7 +86,6 @@ export class UnjournaledReplay {
   leave(): void {
     const { db, file } = this.readStore;
     if (db.open) {
-      if (db.inTransaction) db.exec('ROLLBACK');
       db.pragma('synchronous = NORMAL');
       try {
         db.pragma('journal_mode = WAL');
@@ -123,7 +123,7 @@ export function recoverUnjournaledReplay(file: string): string | undefined {
   if (!marker || marker.pid === process.pid) return undefined;
   if (isRunning(marker.pid)) throw new ReplayUnderWay(file, marker.pid);
   if (heldElsewhere(file)) return undefined;
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
+  removeDatabaseFile(file);
   ensurePrivateFile(file);
   const db = new Database(file);
   try {
