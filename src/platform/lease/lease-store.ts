@@ -1,5 +1,5 @@
 import { isObject } from '../common/is-object';
-import type { ProcessIdentity } from './process-identity';
+import type { ProcessIdentity } from '../common/process-identity';
 
 /** What a lease's latest write says. */
 export interface LeaseRecord {

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LeaseStore } from './lease-store';
-import { hasExited, type ProcessIdentity, thisProcess } from './process-identity';
+import { hasExited, type ProcessIdentity, thisProcess } from '../common/process-identity';
 
 export interface LeaseHooks {
   /** What the holder records with each renewal: how far its work got. */

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { isRunning } from '../common/running-process';
+import { isRunning } from '../common/process-identity';
 
 /** `read-models.db.replay-<pid>-<thread>-<group>`: a parallel replay's temporary file, named by its owner. */
 const TEMPORARY = /\.replay-(\d+)-\d+-\d+(-wal|-shm|-journal)?$/;

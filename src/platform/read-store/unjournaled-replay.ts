@@ -4,15 +4,17 @@ import {
   existsSync,
   fsyncSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { isRunning } from '../common/running-process';
+import { basename, dirname, join, resolve } from 'node:path';
+import { thisProcessKey } from '../common/process-identity';
 import { removeDatabaseFile } from '../projection-engine/replay-files';
 import { ensurePrivateFile } from '../security/private-files';
+import { FileLock } from './file-lock';
 import type { ReadStore } from './read-store';
 
 /** A table a full replay does not rebuild (the policies' checkpoints), as the marker keeps it. */
@@ -24,7 +26,10 @@ interface KeptTable {
 
 /** `read-models.db.unjournaled`: a replay under way without a journal, and what it must keep. */
 interface Marker {
+  /** For people: the process to wait for or stop. */
   pid: number;
+  /** `thisProcessKey()` of the replaying process: tells its own opens from others'. */
+  process?: string;
   kept: KeptTable[];
 }
 
@@ -32,6 +37,16 @@ interface Marker {
 const KEPT_ROWS_MAX = 10_000;
 
 const markerOf = (file: string) => `${file}.unjournaled`;
+/**
+ * Held by the replay from before its marker is written until after it is removed, and by a
+ * recovery: a marker whose lock is free was left by a process that died, whatever its PID now names.
+ */
+const lockOf = (file: string) => `${file}.unjournaled-lock`;
+/** How long an open waits for another process's recovery (a few milliseconds) before refusing. */
+const RECOVERY_WAIT_MS = 1_000;
+
+let processKey: string | undefined;
+const thisProcessOnce = () => (processKey ??= thisProcessKey());
 
 /**
  * A full replay writes every read model anew. Through the write-ahead log each page is written
@@ -45,12 +60,16 @@ const markerOf = (file: string) => `${file}.unjournaled`;
  * an empty store. Read models are derived data: nothing else is lost.
  */
 export class UnjournaledReplay {
-  private constructor(private readonly readStore: ReadStore) {}
+  private constructor(
+    private readonly readStore: ReadStore,
+    private readonly lock: FileLock,
+  ) {}
 
   /**
    * Leaves the write-ahead log for the replay, unless another connection has the file open (the
-   * server's request thread: switching needs the file to itself), a transaction is open, or the
-   * tables to keep are more than a marker should hold: then undefined, and nothing changed.
+   * server's request thread: switching needs the file to itself), a transaction is open, another
+   * process holds the lock (recovering the file), or the tables to keep are more than a marker
+   * should hold: then undefined, and nothing changed.
    */
   static enter(
     readStore: ReadStore,
@@ -58,9 +77,16 @@ export class UnjournaledReplay {
   ): UnjournaledReplay | undefined {
     const { db, file } = readStore;
     if (file === ':memory:' || db.inTransaction) return undefined;
+    const lock = FileLock.tryAcquire(lockOf(file));
+    if (!lock) return undefined;
     const kept = keptTables(db, rebuilds);
-    if (!kept) return undefined;
-    writeDurably(markerOf(file), JSON.stringify({ pid: process.pid, kept } satisfies Marker));
+    if (!kept) {
+      lock.release();
+      return undefined;
+    }
+    const marker: Marker = { pid: process.pid, process: thisProcessOnce(), kept };
+    discardStagedMarkers(file);
+    writeDurably(markerOf(file), JSON.stringify(marker));
     const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
     db.pragma('busy_timeout = 0');
     let mode: unknown;
@@ -73,10 +99,11 @@ export class UnjournaledReplay {
     db.pragma(`busy_timeout = ${busyTimeout}`);
     if (mode !== 'memory') {
       removeDurably(markerOf(file));
+      lock.release();
       return undefined;
     }
     db.pragma('synchronous = OFF');
-    return new UnjournaledReplay(readStore);
+    return new UnjournaledReplay(readStore, lock);
   }
 
   /**
@@ -96,6 +123,7 @@ export class UnjournaledReplay {
     // A file deleted meanwhile (a scratch directory removed) has nothing left to sync.
     if (existsSync(file)) syncFile(file);
     removeDurably(markerOf(file));
+    this.lock.release();
   }
 }
 
@@ -113,23 +141,40 @@ export class ReplayUnderWay extends Error {
  * deletes the file (it may be torn) and creates it again holding only the tables kept. Says what
  * it did, or undefined when there was nothing to do. Throws `ReplayUnderWay` while another
  * process's replay runs: an open would switch the file back to the log under it, and that
- * process's crash would then have this one's writes deleted with the file.
+ * process's crash would then have this one's writes deleted with the file. Whether it runs is its
+ * lock's to say, not its PID's: a PID is reused (a restarted container's server is PID 1 again).
  */
 export function recoverUnjournaledReplay(file: string): string | undefined {
   const markerFile = markerOf(file);
   if (!existsSync(markerFile)) return undefined;
   // Written whole or not at all (renamed into place): one that cannot be read is not this code's.
-  const marker = readMarker(markerFile);
-  if (!marker || marker.pid === process.pid) return undefined;
-  if (isRunning(marker.pid)) throw new ReplayUnderWay(file, marker.pid);
-  if (heldElsewhere(file)) return undefined;
+  const seen = readMarker(markerFile);
+  if (!seen || seen.process === thisProcessOnce()) return undefined;
+  const lock = FileLock.tryAcquire(lockOf(file), RECOVERY_WAIT_MS);
+  if (!lock) throw new ReplayUnderWay(file, seen.pid);
+  try {
+    // Under the lock no replay starts: a marker still here is a dead process's (that one, or one
+    // that started and died meanwhile); none here, the replay ended while this waited.
+    const marker = existsSync(markerFile) ? readMarker(markerFile) : undefined;
+    if (!marker || heldElsewhere(file)) return undefined;
+    replaceWithKept(file, marker.kept);
+    removeDurably(markerFile);
+    const kept = marker.kept.map(({ name }) => name).join(', ') || 'nothing';
+    return `read models file ${resolve(file)} was being replayed without a journal by process ${marker.pid}, which stopped: deleted (kept ${kept}); the read models replay from the first event`;
+  } finally {
+    lock.release();
+  }
+}
+
+/** Deletes `file` and creates it again, in WAL, holding nothing but `kept`. */
+function replaceWithKept(file: string, kept: KeptTable[]): void {
   removeDatabaseFile(file);
   ensurePrivateFile(file);
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
     db.transaction(() => {
-      for (const table of marker.kept) {
+      for (const table of kept) {
         db.exec(table.sql);
         for (const row of table.rows) {
           const columns = Object.keys(row);
@@ -142,9 +187,6 @@ export function recoverUnjournaledReplay(file: string): string | undefined {
   } finally {
     db.close();
   }
-  removeDurably(markerFile);
-  const kept = marker.kept.map(({ name }) => name).join(', ') || 'nothing';
-  return `read models file ${resolve(file)} was being replayed without a journal by process ${marker.pid}, which stopped: deleted (kept ${kept}); the read models replay from the first event`;
 }
 
 /**
@@ -198,9 +240,24 @@ const isJsonScalar = (value: unknown) =>
 function readMarker(file: string): Marker | undefined {
   try {
     const marker = JSON.parse(readFileSync(file, 'utf8')) as Marker;
-    return Number.isSafeInteger(marker.pid) && Array.isArray(marker.kept) ? marker : undefined;
+    const known = marker.process === undefined || typeof marker.process === 'string';
+    return Number.isSafeInteger(marker.pid) && Array.isArray(marker.kept) && known
+      ? marker
+      : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * A marker's staging files that a process killed before renaming one left (`writeDurably`).
+ * Only the lock's holder writes markers, so none of them is being written now.
+ */
+function discardStagedMarkers(file: string): void {
+  const prefix = `${basename(markerOf(file))}.`;
+  for (const name of readdirSync(dirname(file))) {
+    if (name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
+      rmSync(join(dirname(file), name), { force: true });
   }
 }
 

@@ -14,7 +14,7 @@ import {
   UNREADABLE_HOLDER,
 } from '../../../src/platform/lease/lease-store';
 import { SqliteLeaseStore } from '../../../src/platform/lease/sqlite-lease-store';
-import { type ProcessIdentity, thisProcess } from '../../../src/platform/lease/process-identity';
+import { type ProcessIdentity, thisProcess } from '../../../src/platform/common/process-identity';
 import { EsdbDouble } from '../../support/esdb-double/esdb-double';
 import { newEvent } from '../../support/events';
 

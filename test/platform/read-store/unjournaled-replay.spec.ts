@@ -1,18 +1,38 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { thisProcessKey } from '../../../src/platform/common/process-identity';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { UnjournaledReplay } from '../../../src/platform/read-store/unjournaled-replay';
 
 /** The pid of a process that has exited. */
 const goneProcess = (): number => spawnSync(process.execPath, ['-e', '']).pid;
 
+/** Another process, running; holding the replay's lock on `lockFile` when one is given. */
+async function otherProcess(lockFile?: string): Promise<ChildProcess> {
+  const lock = lockFile
+    ? `const db = new (require(${JSON.stringify(require.resolve('better-sqlite3'))}))(${JSON.stringify(lockFile)}); db.exec('BEGIN EXCLUSIVE');`
+    : '';
+  const child = spawn(process.execPath, [
+    '-e',
+    `${lock} console.log('ready'); setTimeout(() => {}, 60000)`,
+  ]);
+  await once(child.stdout, 'data');
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  child.kill('SIGKILL');
+  if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+}
+
 describe('issue 17: a replay without a journal, and the file a killed one leaves', () => {
   let dir: string;
   let file: string;
   const marker = () => `${file}.unjournaled`;
+  const lock = () => `${file}.unjournaled-lock`;
   const opened: ReadStore[] = [];
   const open = () => {
     const store = new ReadStore(file);
@@ -27,9 +47,10 @@ describe('issue 17: a replay without a journal, and the file a killed one leaves
     store.run("INSERT INTO policy_checkpoints VALUES ('policies', 7)");
     return store;
   };
-  const markerOf = (pid: number, rows = [{ name: 'policies', position: 7 }]) =>
+  const markerOf = (pid: number, writtenBy?: string, rows = [{ name: 'policies', position: 7 }]) =>
     JSON.stringify({
       pid,
+      process: writtenBy,
       kept: [
         {
           name: 'policy_checkpoints',
@@ -66,7 +87,7 @@ describe('issue 17: a replay without a journal, and the file a killed one leaves
 
   it('a marker of this process (its own replay under way): the file is left as it is', () => {
     withRows().close();
-    writeFileSync(marker(), markerOf(process.pid));
+    writeFileSync(marker(), markerOf(process.pid, thisProcessKey()));
 
     const reopened = open();
 
@@ -75,21 +96,43 @@ describe('issue 17: a replay without a journal, and the file a killed one leaves
     expect(existsSync(marker())).toBe(true);
   });
 
-  it('a marker of another process that still runs: the open is refused, naming it, and the file is left as it is', async () => {
+  it('a marker of another process that holds the replay lock: the open is refused, naming it, and the file is left as it is', async () => {
     withRows().close();
-    const replaying = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    const replaying = await otherProcess(lock());
     try {
-      writeFileSync(marker(), markerOf(replaying.pid!));
+      writeFileSync(marker(), markerOf(replaying.pid!, 'its own'));
 
       expect(open).toThrow(
         `is being replayed without a journal by process ${replaying.pid} (projections rebuild --in-place): wait until it is done`,
       );
       expect(existsSync(marker())).toBe(true);
     } finally {
-      replaying.kill('SIGKILL');
-      await once(replaying, 'exit');
+      await stop(replaying);
     }
     expect(open().recovered).toContain(`by process ${replaying.pid}, which stopped`);
+  });
+
+  // Before, a PID decided: a restarted container's server, PID 1 again, took a torn file for its
+  // own replay's, and a PID reused by another program refused every open.
+  it('a marker whose PID is reused (this process, or another that runs) but whose lock is free: recovered', async () => {
+    const running = await otherProcess();
+    try {
+      for (const pid of [process.pid, running.pid!]) {
+        withRows().close();
+        writeFileSync(marker(), markerOf(pid, 'a process before a restart'));
+
+        const reopened = open();
+
+        expect(reopened.recovered).toContain(`by process ${pid}, which stopped: deleted`);
+        expect(reopened.all('SELECT * FROM policy_checkpoints')).toEqual([
+          { name: 'policies', position: 7 },
+        ]);
+        reopened.run('DROP TABLE policy_checkpoints');
+        reopened.close();
+      }
+    } finally {
+      await stop(running);
+    }
   });
 
   it('a marker of a process that is gone while another connection has the file open: never deleted under it', () => {
@@ -135,9 +178,28 @@ describe('issue 17: a replay without a journal, and the file a killed one leaves
     const entered = UnjournaledReplay.enter(store, (table) => table === 'customers');
     expect(entered).toBeDefined();
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('memory');
-    expect(JSON.parse(readFileSync(marker(), 'utf8'))).toEqual(JSON.parse(markerOf(process.pid)));
+    expect(JSON.parse(readFileSync(marker(), 'utf8'))).toEqual(
+      JSON.parse(markerOf(process.pid, thisProcessKey())),
+    );
     entered!.leave();
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(existsSync(marker())).toBe(false);
+  });
+
+  it('does not enter while another process holds the lock (recovering the file), and clears staged markers a kill left', async () => {
+    const store = withRows();
+    const recovering = await otherProcess(lock());
+    try {
+      expect(UnjournaledReplay.enter(store, (table) => table === 'customers')).toBeUndefined();
+      expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      await stop(recovering);
+    }
+    writeFileSync(`${marker()}.12345`, '{"pid":');
+
+    UnjournaledReplay.enter(store, (table) => table === 'customers')!.leave();
+
+    expect(existsSync(`${marker()}.12345`)).toBe(false);
     expect(existsSync(marker())).toBe(false);
   });
 });

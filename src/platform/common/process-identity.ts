@@ -41,3 +41,28 @@ export function hasExited(
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
+
+/** Whether process `pid` of this host still runs (this process included). */
+export function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * This process as no other process on this machine ever was, and the same in each of its threads:
+ * the identity above and the clock tick it started at (a PID alone is reused: a container's
+ * server is PID 1 again after a restart). Only the PID where the kernel does not tell the rest.
+ */
+export function thisProcessKey(): string {
+  const identity = thisProcess();
+  if (!identity) return String(process.pid);
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // Fields after the command's closing parenthesis, from the third (state); the 22nd is starttime.
+  const startTicks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  return `${identity.bootId}/${identity.pidNamespace}/${identity.pid}/${startTicks}`;
+}
