@@ -14,83 +14,116 @@ function insertSubscription(
   );
 }
 
+const SUBSCRIPTIONS_DDL = `CREATE TABLE IF NOT EXISTS azure_subscriptions (
+  subscription_id TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  customer_tenant_id TEXT NOT NULL,
+  provisioned_by_partner_tenant_id TEXT,
+  created_at TEXT NOT NULL,
+  cancelled_at TEXT
+)`;
+
+/** Version 3 adds `customer_tenant_id` (when given): a partner's assignments read by customer. */
+const assignmentsDdl = (
+  customerNamed: boolean,
+) => `CREATE TABLE IF NOT EXISTS subscription_role_assignments (
+  assignment_id TEXT PRIMARY KEY,
+  subscription_id TEXT NOT NULL,${customerNamed ? '\n  customer_tenant_id TEXT NOT NULL,' : ''}
+  role TEXT NOT NULL,
+  role_definition_id TEXT NOT NULL,
+  principal_kind TEXT NOT NULL,
+  partner_tenant_id TEXT,
+  partner_group TEXT,
+  user_id TEXT,
+  assigned_at TEXT NOT NULL,
+  removed_at TEXT
+)`;
+
+const CUSTOMER_INDEXES = [
+  'CREATE INDEX IF NOT EXISTS azure_subscriptions_by_customer ON azure_subscriptions (customer_tenant_id, display_name)',
+  // A customer's live subscriptions paged by name (azureSubscriptionsConnection): a seek each page.
+  'CREATE INDEX IF NOT EXISTS azure_subscriptions_live_by_customer ON azure_subscriptions (customer_tenant_id, display_name, subscription_id) WHERE cancelled_at IS NULL',
+  'CREATE INDEX IF NOT EXISTS role_assignments_by_subscription ON subscription_role_assignments (subscription_id)',
+];
+
+/**
+ * What a partner may see in a page of customers (R17, `seenByPartner`), read by (partner,
+ * customer): the subscriptions it provisioned and those its groups hold roles on, never those of
+ * other partners in the same customers.
+ */
+const PARTNER_INDEXES = [
+  'CREATE INDEX IF NOT EXISTS azure_subscriptions_by_provider ON azure_subscriptions (provisioned_by_partner_tenant_id, customer_tenant_id, subscription_id) WHERE provisioned_by_partner_tenant_id IS NOT NULL',
+  'CREATE INDEX IF NOT EXISTS role_assignments_by_partner_customer ON subscription_role_assignments (partner_tenant_id, customer_tenant_id, subscription_id, assigned_at, removed_at) WHERE partner_tenant_id IS NOT NULL',
+];
+
 /**
  * Azure subscriptions and their role assignments (R20–R25), for both sides (R17), with their
  * history: a cancelled subscription and a removed assignment keep their row with the time it
  * ended, so a page `asOf` a past moment shows them as they were (R43).
  */
-export const subscriptionsProjection: Projection = {
-  name: 'subscriptions',
-  version: 2,
-  tables: ['azure_subscriptions', 'subscription_role_assignments'],
-  schema: [
-    `CREATE TABLE IF NOT EXISTS azure_subscriptions (
-      subscription_id TEXT PRIMARY KEY,
-      display_name TEXT NOT NULL,
-      customer_tenant_id TEXT NOT NULL,
-      provisioned_by_partner_tenant_id TEXT,
-      created_at TEXT NOT NULL,
-      cancelled_at TEXT
-    )`,
-    `CREATE TABLE IF NOT EXISTS subscription_role_assignments (
-      assignment_id TEXT PRIMARY KEY,
-      subscription_id TEXT NOT NULL,
-      role TEXT NOT NULL,
-      role_definition_id TEXT NOT NULL,
-      principal_kind TEXT NOT NULL,
-      partner_tenant_id TEXT,
-      partner_group TEXT,
-      user_id TEXT,
-      assigned_at TEXT NOT NULL,
-      removed_at TEXT
-    )`,
-  ],
-  queryIndexes: [
-    'CREATE INDEX IF NOT EXISTS azure_subscriptions_by_customer ON azure_subscriptions (customer_tenant_id, display_name)',
-    // A customer's live subscriptions paged by name (azureSubscriptionsConnection): a seek each page.
-    'CREATE INDEX IF NOT EXISTS azure_subscriptions_live_by_customer ON azure_subscriptions (customer_tenant_id, display_name, subscription_id) WHERE cancelled_at IS NULL',
-    'CREATE INDEX IF NOT EXISTS role_assignments_by_subscription ON subscription_role_assignments (subscription_id)',
-    'CREATE INDEX IF NOT EXISTS role_assignments_by_partner ON subscription_role_assignments (partner_tenant_id)',
-  ],
-  handlers: {
-    AzureSubscriptionProvisioned: (event, db) => {
-      const { data } = event;
-      insertSubscription(db, data, data.partnerTenantId, event.metadata.occurredAt);
-    },
-    AzureSubscriptionRegistered: (event, db) => {
-      insertSubscription(db, event.data, null, event.metadata.occurredAt);
-    },
-    SubscriptionRoleAssigned: (event, db) => {
-      const { data } = event;
-      const principal = data.principal;
-      db.run(
-        `INSERT INTO subscription_role_assignments (assignment_id, subscription_id, role, role_definition_id,
-           principal_kind, partner_tenant_id, partner_group, user_id, assigned_at, removed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (assignment_id) DO NOTHING`,
-        [
-          data.assignmentId,
-          data.subscriptionId,
-          data.role,
-          data.roleDefinitionId,
-          principal.kind,
-          principal.kind === 'PARTNER_GROUP' ? principal.partnerTenantId : null,
-          principal.kind === 'PARTNER_GROUP' ? principal.group : null,
-          principal.kind === 'CUSTOMER_USER' ? principal.userId : null,
-          event.metadata.occurredAt,
+function subscriptionsWriting(customerNamed: boolean): Omit<Projection, 'version'> {
+  return {
+    name: 'subscriptions',
+    tables: ['azure_subscriptions', 'subscription_role_assignments'],
+    schema: [SUBSCRIPTIONS_DDL, assignmentsDdl(customerNamed)],
+    queryIndexes: customerNamed
+      ? [...CUSTOMER_INDEXES, ...PARTNER_INDEXES]
+      : [
+          ...CUSTOMER_INDEXES,
+          'CREATE INDEX IF NOT EXISTS role_assignments_by_partner ON subscription_role_assignments (partner_tenant_id)',
         ],
-      );
+    handlers: {
+      AzureSubscriptionProvisioned: (event, db) => {
+        const { data } = event;
+        insertSubscription(db, data, data.partnerTenantId, event.metadata.occurredAt);
+      },
+      AzureSubscriptionRegistered: (event, db) => {
+        insertSubscription(db, event.data, null, event.metadata.occurredAt);
+      },
+      SubscriptionRoleAssigned: (event, db) => {
+        const { data } = event;
+        const principal = data.principal;
+        const row: Record<string, string | null> = {
+          assignment_id: data.assignmentId,
+          subscription_id: data.subscriptionId,
+          ...(customerNamed ? { customer_tenant_id: data.customerTenantId } : {}),
+          role: data.role,
+          role_definition_id: data.roleDefinitionId,
+          principal_kind: principal.kind,
+          partner_tenant_id: principal.kind === 'PARTNER_GROUP' ? principal.partnerTenantId : null,
+          partner_group: principal.kind === 'PARTNER_GROUP' ? principal.group : null,
+          user_id: principal.kind === 'CUSTOMER_USER' ? principal.userId : null,
+          assigned_at: event.metadata.occurredAt,
+        };
+        const columns = Object.keys(row);
+        db.run(
+          `INSERT INTO subscription_role_assignments (${columns.join(', ')}, removed_at)
+           VALUES (${columns.map(() => '?').join(', ')}, NULL) ON CONFLICT (assignment_id) DO NOTHING`,
+          Object.values(row),
+        );
+      },
+      SubscriptionRoleAssignmentRemoved: (event, db) => {
+        db.run(
+          'UPDATE subscription_role_assignments SET removed_at = ? WHERE assignment_id = ? AND removed_at IS NULL',
+          [event.metadata.occurredAt, event.data.assignmentId],
+        );
+      },
+      AzureSubscriptionCancelled: (event, db) => {
+        db.run('UPDATE azure_subscriptions SET cancelled_at = ? WHERE subscription_id = ?', [
+          event.metadata.occurredAt,
+          event.data.subscriptionId,
+        ]);
+      },
     },
-    SubscriptionRoleAssignmentRemoved: (event, db) => {
-      db.run(
-        'UPDATE subscription_role_assignments SET removed_at = ? WHERE assignment_id = ? AND removed_at IS NULL',
-        [event.metadata.occurredAt, event.data.assignmentId],
-      );
-    },
-    AzureSubscriptionCancelled: (event, db) => {
-      db.run('UPDATE azure_subscriptions SET cancelled_at = ? WHERE subscription_id = ?', [
-        event.metadata.occurredAt,
-        event.data.subscriptionId,
-      ]);
-    },
-  },
+  };
+}
+
+/**
+ * Version 3 names each role assignment's customer, so that a past Customers page reads only what
+ * its partner may see (`seenByPartner`); version 2 serves while it builds, read as before.
+ */
+export const subscriptionsProjection: Projection = {
+  ...subscriptionsWriting(true),
+  version: 3,
+  previous: { ...subscriptionsWriting(false), version: 2 },
 };

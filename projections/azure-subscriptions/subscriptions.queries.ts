@@ -110,18 +110,51 @@ export class SubscriptionsQueries {
 
   /**
    * `ofCustomers`, only those `partnerTenantId` may see (R17, `partnerMaySeeSubscription`), decided
-   * in SQL: a past Customers page loads neither the subscriptions other partners hold in its
-   * customers nor their role assignments. Only a partner group's assignment names a partner.
-   * SQLite still probes each subscription of those customers once, by its id (`+` keeps it off the
-   * partner's index, which holds that partner's assignments in every customer): the assignments do
-   * not name their customer, so they cannot be read by (partner, customer).
+   * in SQL: those it provisioned and those its groups held a role on at the moment, each read by
+   * (partner, customer). A past Customers page loads neither the subscriptions other partners hold
+   * in its customers nor their role assignments, and its cost does not grow with them. Only a
+   * partner group's assignment names a partner.
    */
   seenByPartner(
     partnerTenantId: string,
     customerTenantIds: readonly string[],
     asOf?: Date,
   ): Map<string, SubscriptionView[]> {
-    return this.byCustomer(customerTenantIds, asOf, partnerTenantId);
+    if (!this.assignmentsNameTheirCustomer())
+      return this.byCustomer(customerTenantIds, asOf, partnerTenantId);
+    const moment = asOf?.toISOString() ?? null;
+    const rows = this.db.all<SubscriptionRow>(
+      `SELECT * FROM azure_subscriptions
+       WHERE subscription_id IN (
+           SELECT subscription_id FROM azure_subscriptions
+           WHERE provisioned_by_partner_tenant_id = @partner
+             AND customer_tenant_id IN (SELECT value FROM json_each(@ids))
+           UNION ALL
+           SELECT subscription_id FROM subscription_role_assignments
+           WHERE partner_tenant_id = @partner
+             AND customer_tenant_id IN (SELECT value FROM json_each(@ids))
+             AND (@moment IS NULL OR assigned_at <= @moment)
+             AND (removed_at IS NULL OR removed_at > @moment))
+         AND (@moment IS NULL OR created_at <= @moment)
+         AND (cancelled_at IS NULL OR cancelled_at > @moment)
+       ORDER BY display_name, subscription_id`,
+      { ids: JSON.stringify(customerTenantIds), moment, partner: partnerTenantId },
+    );
+    return this.grouped(customerTenantIds, this.withAssignments(rows, moment));
+  }
+
+  /**
+   * Whether the live version names each assignment's customer (version 3 on). While version 2
+   * serves (3 building beside it), a page is read as it was: every subscription of its customers
+   * probed once by its id.
+   */
+  private assignmentsNameTheirCustomer(): boolean {
+    return (
+      this.db.get(
+        `SELECT 1 AS found FROM pragma_table_info('subscription_role_assignments')
+         WHERE name = 'customer_tenant_id'`,
+      ) !== undefined
+    );
   }
 
   private byCustomer(
@@ -144,9 +177,16 @@ export class SubscriptionsQueries {
        ORDER BY display_name, subscription_id`,
       { ids: JSON.stringify(customerTenantIds), moment, partner },
     );
+    return this.grouped(customerTenantIds, this.withAssignments(rows, moment));
+  }
+
+  /** `views` by customer, in their order, each of `customerTenantIds` listed (empty if none). */
+  private grouped(
+    customerTenantIds: readonly string[],
+    views: SubscriptionView[],
+  ): Map<string, SubscriptionView[]> {
     const byCustomer = new Map<string, SubscriptionView[]>(customerTenantIds.map((id) => [id, []]));
-    for (const view of this.withAssignments(rows, moment))
-      byCustomer.get(view.customerTenantId)?.push(view);
+    for (const view of views) byCustomer.get(view.customerTenantId)?.push(view);
     return byCustomer;
   }
 

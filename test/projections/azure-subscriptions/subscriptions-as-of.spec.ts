@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { subscriptionsProjection } from '../../../projections/azure-subscriptions/subscriptions.projection';
 import { SubscriptionsQueries } from '../../../projections/azure-subscriptions/subscriptions.queries';
+import { partnerMaySeeSubscription } from '../../../src/azure-subscriptions/domain/subscription-access';
 import { schemaVersionOf, type EventType } from '../../../src/events';
+import type { Projection } from '../../../src/platform/projection-engine/projection';
 import type { EventStore } from '../../../src/platform/event-store/event-store';
 import { readContent } from '../../../src/platform/event-store/stored-content';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
@@ -27,6 +29,25 @@ const reader = {
 const s1 = { subscriptionId: 'sub-1', customerTenantId: customer };
 const s2 = { subscriptionId: 'sub-2', customerTenantId: customer };
 const s3 = { subscriptionId: 'sub-3', customerTenantId: customer };
+const s4 = { subscriptionId: 'sub-4', customerTenantId: customer };
+const s5 = { subscriptionId: 'sub-5', customerTenantId: customer };
+const other = { partnerTenantId: 'northwind-partners', partnerName: 'Northwind' };
+const otherOwner = {
+  ...owner,
+  principal: {
+    kind: 'PARTNER_GROUP',
+    partnerTenantId: 'northwind-partners',
+    group: 'ADMIN_AGENTS',
+  },
+};
+const helpdeskReader = {
+  ...reader,
+  principal: {
+    kind: 'PARTNER_GROUP',
+    partnerTenantId: 'contoso-partners',
+    group: 'HELPDESK_AGENTS',
+  },
+};
 
 /** [minute, type, data]: a subscription's life, with its assignments coming and going. */
 const HISTORY: [number, EventType, object][] = [
@@ -37,6 +58,17 @@ const HISTORY: [number, EventType, object][] = [
   [5, 'SubscriptionRoleAssignmentRemoved', { ...s1, ...partner, assignmentId: 'a-1', ...owner }],
   [6, 'AzureSubscriptionCancelled', s1],
   [7, 'AzureSubscriptionProvisioned', { ...s3, ...partner, displayName: 'Dev' }],
+  // Another partner's subscription in the same customer, and the customer's own, on which
+  // Contoso's Helpdesk Agents hold a role for a while.
+  [8, 'AzureSubscriptionProvisioned', { ...s4, ...other, displayName: 'Theirs' }],
+  [9, 'SubscriptionRoleAssigned', { ...s4, ...other, assignmentId: 'a-4', ...otherOwner }],
+  [10, 'AzureSubscriptionRegistered', { ...s5, displayName: 'Shared' }],
+  [11, 'SubscriptionRoleAssigned', { ...s5, ...partner, assignmentId: 'a-5', ...helpdeskReader }],
+  [
+    12,
+    'SubscriptionRoleAssignmentRemoved',
+    { ...s5, ...partner, assignmentId: 'a-5', ...helpdeskReader },
+  ],
 ];
 
 describe('R43: asOf Azure subscriptions', () => {
@@ -45,7 +77,11 @@ describe('R43: asOf Azure subscriptions', () => {
   const opened: ReadStore[] = [];
 
   /** A read store that replayed only the events recorded up to `moment` (all when none). */
-  const replayedUpTo = async (name: string, moment?: string): Promise<SubscriptionsQueries> => {
+  const replayedUpTo = async (
+    name: string,
+    moment?: string,
+    projection: Projection = subscriptionsProjection,
+  ): Promise<SubscriptionsQueries> => {
     const reads = new ReadStore(join(dir, name));
     opened.push(reads);
     const upTo: EventStore = Object.create(store) as EventStore;
@@ -53,7 +89,7 @@ describe('R43: asOf Azure subscriptions', () => {
       (await store.readAll(options)).filter(
         (event) => moment === undefined || readContent(event).metadata.occurredAt <= moment,
       );
-    await new ProjectionEngine(upTo, reads, [subscriptionsProjection]).catchUp();
+    await new ProjectionEngine(upTo, reads, [projection]).catchUp();
     return new SubscriptionsQueries(reads);
   };
 
@@ -93,6 +129,31 @@ describe('R43: asOf Azure subscriptions', () => {
         .ofCustomers([customer])
         .get(customer)!
         .map((view) => view.subscriptionId),
-    ).toEqual(['sub-3', 'sub-2']);
+    ).toEqual(['sub-3', 'sub-2', 'sub-5', 'sub-4']);
+  });
+
+  // Version 3 reads them by (partner, customer): another partner's subscriptions in the same
+  // customers are never read. Version 2, which serves while 3 builds, probes every one.
+  it('R17, R43: a partner sees asOf each moment what it could see then, the same from version 3 as from version 2', async () => {
+    const live = await replayedUpTo('seen-v3.db');
+    const previous = await replayedUpTo('seen-v2.db', undefined, subscriptionsProjection.previous);
+    const moments = [at(0), at(2), at(5), at(8), at(9), at(11), at(12)];
+    for (const moment of moments) {
+      const asOf = new Date(moment);
+      const mayBeSeen = live
+        .ofCustomers([customer], asOf)
+        .get(customer)!
+        .filter((view) => partnerMaySeeSubscription(partner.partnerTenantId, view));
+      const seen = live.seenByPartner(partner.partnerTenantId, [customer], asOf);
+      expect(seen.get(customer)).toEqual(mayBeSeen);
+      expect(previous.seenByPartner(partner.partnerTenantId, [customer], asOf)).toEqual(seen);
+    }
+    const ids = (moment: string) =>
+      live
+        .seenByPartner(partner.partnerTenantId, [customer], new Date(moment))
+        .get(customer)!
+        .map((view) => view.subscriptionId);
+    expect(ids(at(11))).toEqual(['sub-3', 'sub-5']);
+    expect(ids(at(12))).toEqual(['sub-3']);
   });
 });

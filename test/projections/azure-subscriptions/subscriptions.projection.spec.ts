@@ -33,6 +33,7 @@ const subscription = {
 const ownerRow = {
   assignment_id: ASSIGNMENT,
   subscription_id: SUB,
+  customer_tenant_id: 'fabrikam',
   role: 'OWNER',
   role_definition_id: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
   principal_kind: 'PARTNER_GROUP',
