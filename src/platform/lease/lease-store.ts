@@ -38,10 +38,11 @@ export const UNREADABLE_HOLDER = '(a record that cannot be read)';
 
 function processOf(value: unknown): ProcessIdentity | undefined {
   if (!isObject(value)) return undefined;
-  const { bootId, pidNamespace, pid } = value;
-  return typeof bootId === 'string' && typeof pidNamespace === 'string' && Number.isSafeInteger(pid)
-    ? { bootId, pidNamespace, pid: pid as number }
-    : undefined;
+  const { bootId, pidNamespace, pid, startTicks } = value;
+  if (typeof bootId !== 'string' || typeof pidNamespace !== 'string' || !Number.isSafeInteger(pid))
+    return undefined;
+  const started = typeof startTicks === 'string' ? { startTicks } : {};
+  return { bootId, pidNamespace, pid: pid as number, ...started };
 }
 
 /**

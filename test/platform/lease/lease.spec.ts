@@ -148,8 +148,15 @@ describe.each([
     };
 
     expect(await crashedAs({ ...self, pid: exited })).toEqual({ held: true, acquired: [42] });
-    for (const alive of [
+    // Its PID now names another process, which started later: this one, or PID 1.
+    for (const reused of [
+      { ...self, startTicks: '0' },
       { ...self, pid: 1 },
+    ]) {
+      expect(await crashedAs(reused)).toEqual({ held: true, acquired: [42] });
+    }
+    for (const alive of [
+      { ...self, pid: 1, startTicks: undefined },
       { ...self, pid: exited, bootId: 'another-boot' },
       { ...self, pid: exited, pidNamespace: 'pid:[another-container]' },
     ]) {
