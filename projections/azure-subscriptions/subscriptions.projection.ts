@@ -125,5 +125,6 @@ function subscriptionsWriting(customerNamed: boolean): Omit<Projection, 'version
 export const subscriptionsProjection: Projection = {
   ...subscriptionsWriting(true),
   version: 3,
+  addedColumns: { subscription_role_assignments: ['customer_tenant_id'] },
   previous: { ...subscriptionsWriting(false), version: 2 },
 };

@@ -328,7 +328,7 @@ export class ProjectionBuilder {
   /**
    * Whether this version's queries can read the live tables while it builds: each table exists
    * there with every column the new version's has (a version that only changed its handlers), but
-   * a table the version declares added, which its queries do without.
+   * the tables and columns the version declares added, which its queries do without.
    */
   private previousReadable(projection: Projection, suffix: string): boolean {
     const columns = (table: string) =>
@@ -340,7 +340,8 @@ export class ProjectionBuilder {
     return projection.tables.every((table) => {
       const live = columns(table);
       if (live.size === 0) return projection.addedTables?.includes(table) ?? false;
-      return [...columns(table + suffix)].every((name) => live.has(name));
+      const added = projection.addedColumns?.[table] ?? [];
+      return [...columns(table + suffix)].every((name) => live.has(name) || added.includes(name));
     });
   }
 

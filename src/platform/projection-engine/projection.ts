@@ -75,6 +75,12 @@ export interface Projection {
    */
   addedTables?: string[];
   /**
+   * Columns this version adds to tables the previous version has (table: columns), which its
+   * queries do without while the previous version serves (they ask the live table for them): as
+   * `addedTables`, the previous version then serves while this one builds instead of none.
+   */
+  addedColumns?: Readonly<Record<string, readonly string[]>>;
+  /**
    * Tables an earlier version had that this one no longer writes: dropped when this version goes
    * live (the switch of a blue/green build, or an in-place rebuild), so an upgrade leaves none behind.
    */

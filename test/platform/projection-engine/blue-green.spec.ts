@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditQueries } from '../../../projections/audit/audit.queries';
+import { subscriptionsProjection } from '../../../projections/azure-subscriptions/subscriptions.projection';
+import { SubscriptionsQueries } from '../../../projections/azure-subscriptions/subscriptions.queries';
 import { customersProjection } from '../../../projections/delegated-admin/customers.projection';
 import { PROJECTIONS } from '../../../src/capabilities';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
@@ -12,6 +14,7 @@ import type { Projection } from '../../../src/platform/projection-engine/project
 import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { customersUpperCased } from '../../support/customers-next-version';
+import { newEvent } from '../../support/events';
 import { gatedStore } from '../../support/gated-store';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { writeStory } from '../../support/story';
@@ -22,6 +25,35 @@ const customersV2 = customersUpperCased;
 const bumped = PROJECTIONS.map((projection) =>
   projection.name === 'customers' ? customersV2 : projection,
 );
+
+const CUSTOMERS = ['fabrikam', 'tailspin', 'wingtip'];
+
+/** Each partner's subscriptions in every customer, with its Admin Agents Owner; some removed. */
+async function writeSubscriptions(events: SqliteEventStore): Promise<void> {
+  for (const [p, partnerTenantId] of ['contoso', 'northwind'].entries()) {
+    for (const [c, customerTenantId] of CUSTOMERS.entries()) {
+      const subscriptionId = `sub-${partnerTenantId}-${customerTenantId}`;
+      const scope = { subscriptionId, customerTenantId, partnerTenantId };
+      const assignment = {
+        ...scope,
+        assignmentId: `${subscriptionId}-owner`,
+        role: 'OWNER',
+        roleDefinitionId: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+        principal: { kind: 'PARTNER_GROUP', partnerTenantId, group: 'ADMIN_AGENTS' },
+      };
+      const recorded = [
+        newEvent('AzureSubscriptionProvisioned', {
+          ...scope,
+          displayName: subscriptionId,
+          partnerName: partnerTenantId,
+        }),
+        newEvent('SubscriptionRoleAssigned', assignment),
+        ...((p + c) % 2 === 0 ? [newEvent('SubscriptionRoleAssignmentRemoved', assignment)] : []),
+      ];
+      await events.append(`subscription-${subscriptionId}`, recorded, 'any');
+    }
+  }
+}
 
 describe('blue/green projection versions on real SQLite files', () => {
   let dir: string;
@@ -201,6 +233,38 @@ describe('blue/green projection versions on real SQLite files', () => {
     await live.stop();
   });
 
+  /**
+   * Whether `next` records its live version readable while it builds beside it (`previous_readable`),
+   * the live one built first by `live`; `during` runs on the read store while the build is held.
+   */
+  const readableMeanwhile = async (
+    file: string,
+    live: readonly Projection[],
+    next: Projection,
+    during: (reads: ReadStore) => void = () => undefined,
+    events: SqliteEventStore = store,
+  ) => {
+    const reads = readStore(file);
+    await engine(events, reads, live).catchUp();
+    const gate = gatedStore(events);
+    const builder = engine(gate.store, readStore(file), [next], { batchSize: 5 });
+    const building = builder.catchUp();
+    const build = () =>
+      reads.get<{ previous_readable: number }>(
+        'SELECT previous_readable FROM projection_builds WHERE name = ?',
+        [next.name],
+      );
+    while (!build()) {
+      gate.pass(1);
+      await Promise.race([gate.waiting(), building]);
+    }
+    const readable = build()!.previous_readable;
+    during(reads);
+    gate.open();
+    await building;
+    return { reads, readable };
+  };
+
   it('a version adding a table is readable meanwhile (built beside the live one) only if it declares the table added', async () => {
     const adding = (addedTables?: string[]): Projection => ({
       ...customersProjection,
@@ -213,29 +277,57 @@ describe('blue/green projection versions on real SQLite files', () => {
       previous: customersProjection,
       addedTables,
     });
-    const readableMeanwhile = async (file: string, next: Projection) => {
-      const reads = readStore(file);
-      await engine(store, reads, PROJECTIONS).catchUp();
-      const gate = gatedStore(store);
-      const builder = engine(gate.store, readStore(file), [next], { batchSize: 5 });
-      const building = builder.catchUp();
-      const build = () =>
-        reads.get<{ previous_readable: number }>(
-          'SELECT previous_readable FROM projection_builds WHERE name = ?',
-          ['customers'],
+    for (const [file, addedTables, readable] of [
+      ['added-declared.db', ['customers_added'], 1],
+      ['added-undeclared.db', undefined, 0],
+    ] as const) {
+      const built = await readableMeanwhile(
+        file,
+        PROJECTIONS,
+        adding(addedTables && [...addedTables]),
+      );
+      expect(built.readable).toBe(readable);
+      expect(built.reads.get('SELECT COUNT(*) AS n FROM customers_added')).toEqual({ n: 0 });
+    }
+  });
+
+  // Version 3 of subscriptions adds the assignments' customer; its past pages ask for the column
+  // and read version 2 as before without it. Undeclared, every query waited for the whole build.
+  it('R43: subscriptions version 3 adds a column its queries do without: version 2 serves, past pages the same, while 3 builds', async () => {
+    const events = new SqliteEventStore(join(dir, 'subscription-events.db'));
+    try {
+      await writeSubscriptions(events);
+      const v2 = subscriptionsProjection.previous!;
+      const live = PROJECTIONS.map((projection) =>
+        projection.name === 'subscriptions' ? v2 : projection,
+      );
+      const pastPages = (reads: ReadStore) =>
+        ['contoso', 'northwind'].map((partner) =>
+          new SubscriptionsQueries(reads).seenByPartner(partner, CUSTOMERS, new Date()),
         );
-      while (!build()) {
-        gate.pass(1);
-        await Promise.race([gate.waiting(), building]);
-      }
-      const readable = build()!.previous_readable;
-      gate.open();
-      await building;
-      expect(reads.get('SELECT COUNT(*) AS n FROM customers_added')).toEqual({ n: 0 });
-      return readable;
-    };
-    expect(await readableMeanwhile('added-declared.db', adding(['customers_added']))).toBe(1);
-    expect(await readableMeanwhile('added-undeclared.db', adding())).toBe(0);
+      let meanwhile: ReturnType<typeof pastPages> = [];
+      const declared = await readableMeanwhile(
+        'columns-declared.db',
+        live,
+        subscriptionsProjection,
+        (reads) => (meanwhile = pastPages(reads)),
+        events,
+      );
+      expect(declared.readable).toBe(1);
+      expect(meanwhile.flatMap((seen) => [...seen.values()].flat()).length).toBeGreaterThan(0);
+      expect(meanwhile).toEqual(pastPages(declared.reads));
+      const undeclared = { ...subscriptionsProjection, addedColumns: undefined };
+      const built = await readableMeanwhile(
+        'columns-undeclared.db',
+        live,
+        undeclared,
+        undefined,
+        events,
+      );
+      expect(built.readable).toBe(0);
+    } finally {
+      await events.close();
+    }
   });
 
   it('tables a version retired are dropped when it goes live, built beside or rebuilt in place', async () => {
