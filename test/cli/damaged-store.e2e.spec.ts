@@ -129,7 +129,7 @@ describe('the command line on a damaged event store or read store', () => {
     const { code, stderr } = await command(['projections', '--', 'status'], env);
     expect(code).toBe(0);
     expect(stderr).toContain(
-      `read models file ${readModels} was being replayed without a journal by process ${gone}, which stopped: deleted (kept policy_checkpoints)`,
+      `read models file ${readModels} was being replayed without a journal by process ${gone}, whose replay stopped (its lock was free): deleted (kept policy_checkpoints)`,
     );
     expect(stderr).not.toContain('set aside');
     const reads = new Database(readModels, { readonly: true });

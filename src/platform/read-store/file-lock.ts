@@ -15,6 +15,8 @@ export class FileLock {
     ensurePrivateFile(path);
     const db = new Database(path, { timeout: waitMs });
     try {
+      // No journal file: nothing is ever written, and a killed holder leaves nothing behind.
+      db.pragma('journal_mode = MEMORY');
       db.exec('BEGIN EXCLUSIVE');
       return new FileLock(db);
     } catch (error) {

@@ -160,7 +160,7 @@ export function recoverUnjournaledReplay(file: string): string | undefined {
     replaceWithKept(file, marker.kept);
     removeDurably(markerFile);
     const kept = marker.kept.map(({ name }) => name).join(', ') || 'nothing';
-    return `read models file ${resolve(file)} was being replayed without a journal by process ${marker.pid}, which stopped: deleted (kept ${kept}); the read models replay from the first event`;
+    return `read models file ${resolve(file)} was being replayed without a journal by process ${marker.pid}, whose replay stopped (its lock was free): deleted (kept ${kept}); the read models replay from the first event`;
   } finally {
     lock.release();
   }

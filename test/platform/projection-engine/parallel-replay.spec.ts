@@ -267,12 +267,14 @@ describe('a full in-place rebuild replayed over worker threads, one file each', 
       );
       expect(child.signal).toBe('SIGKILL');
       expect(existsSync(join(dir, `${file}.unjournaled`))).toBe(true);
+      // Its lock is held without a journal file: the kill leaves only the (empty) lock file.
+      expect(existsSync(join(dir, `${file}.unjournaled-lock-journal`))).toBe(false);
       // Beside whatever the killed replay left (its worker may not have opened its file yet).
       writeFileSync(join(dir, `${file}.replay-${child.pid}-0-9`), '');
 
       const reads = readStore(file);
       expect(reads.recovered).toContain(
-        `was being replayed without a journal by process ${child.pid}, which stopped: deleted (kept policy_checkpoints)`,
+        `was being replayed without a journal by process ${child.pid}, whose replay stopped (its lock was free): deleted (kept policy_checkpoints)`,
       );
       expect(existsSync(join(dir, `${file}.unjournaled`))).toBe(false);
       const merged: (readonly string[])[] = [];

@@ -75,7 +75,9 @@ describe('issue 17: a replay without a journal, and the file a killed one leaves
 
     const reopened = open();
 
-    expect(reopened.recovered).toContain('which stopped: deleted (kept policy_checkpoints)');
+    expect(reopened.recovered).toContain(
+      'whose replay stopped (its lock was free): deleted (kept policy_checkpoints)',
+    );
     expect(reopened.all("SELECT name FROM sqlite_master WHERE type = 'table'")).toEqual([
       { name: 'policy_checkpoints' },
     ]);
@@ -109,7 +111,7 @@ describe('issue 17: a replay without a journal, and the file a killed one leaves
     } finally {
       await stop(replaying);
     }
-    expect(open().recovered).toContain(`by process ${replaying.pid}, which stopped`);
+    expect(open().recovered).toContain(`by process ${replaying.pid}, whose replay stopped`);
   });
 
   // Before, a PID decided: a restarted container's server, PID 1 again, took a torn file for its
@@ -123,7 +125,9 @@ describe('issue 17: a replay without a journal, and the file a killed one leaves
 
         const reopened = open();
 
-        expect(reopened.recovered).toContain(`by process ${pid}, which stopped: deleted`);
+        expect(reopened.recovered).toContain(
+          `by process ${pid}, whose replay stopped (its lock was free): deleted`,
+        );
         expect(reopened.all('SELECT * FROM policy_checkpoints')).toEqual([
           { name: 'policies', position: 7 },
         ]);
