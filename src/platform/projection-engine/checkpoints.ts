@@ -21,18 +21,34 @@ export interface CheckpointsOptions {
   buildLeaseMs?: number;
 }
 
+export type NotReadyState = 'REBUILDING' | 'FAILED' | 'BEHIND' | 'NEWER';
+
+/** The versions of a read model that a newer version of the product moved on (state NEWER). */
+export interface NewerVersion {
+  live: number;
+  mine: number;
+}
+
+const notReadyMessage = (projection: string, state: NotReadyState, newer?: NewerVersion) => {
+  switch (state) {
+    case 'FAILED':
+      return `The ${projection} read model stopped after an error and is not served until the Operator rebuilds it.`;
+    case 'BEHIND':
+      return `The ${projection} read model is catching up with what was recorded; try again in a moment.`;
+    case 'NEWER':
+      return `The ${projection} read model is at version ${newer?.live}, newer than this server's version ${newer?.mine}: a newer release of the product rebuilt it, and this server cannot read it until it is upgraded too.`;
+    default:
+      return `The ${projection} read model is being rebuilt; try again in a moment.`;
+  }
+};
+
 export class ReadModelNotReadyError extends Error {
   constructor(
     readonly projection: string,
-    readonly state: 'REBUILDING' | 'FAILED' | 'BEHIND' = 'REBUILDING',
+    readonly state: NotReadyState = 'REBUILDING',
+    newer?: NewerVersion,
   ) {
-    super(
-      state === 'FAILED'
-        ? `The ${projection} read model stopped after an error and is not served until the Operator rebuilds it.`
-        : state === 'BEHIND'
-          ? `The ${projection} read model is catching up with what was recorded; try again in a moment.`
-          : `The ${projection} read model is being rebuilt; try again in a moment.`,
-    );
+    super(notReadyMessage(projection, state, newer));
   }
 }
 
@@ -217,6 +233,14 @@ export class Checkpoints {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const serving = this.serving(names);
+      // A newer release switched it to a version this one cannot read: waiting never helps.
+      const newer = serving.find((row) => row.mine !== null && row.version > row.mine);
+      if (newer) {
+        throw new ReadModelNotReadyError(newer.name, 'NEWER', {
+          live: newer.version,
+          mine: newer.mine!,
+        });
+      }
       const notServing =
         serving.find((row) => row.state === 'FAILED') ?? serving.find(isNotServing);
       if (!notServing) {

@@ -330,6 +330,23 @@ describe('blue/green projection versions on real SQLite files', () => {
     }
   });
 
+  // An instance of the previous release beside a newer one that switched the file: it waited 10 s
+  // on every query, then said the read model was being rebuilt, for as long as it ran.
+  it('a read model a newer release switched to a version this one cannot read is refused at once, saying so', async () => {
+    const reads = readStore('newer-release.db');
+    await engine(store, reads, PROJECTIONS).catchUp();
+    reads.run("UPDATE projection_checkpoints SET version = version + 1 WHERE name = 'customers'");
+    const older = engine(store, reads, PROJECTIONS);
+    const started = Date.now();
+
+    await expect(older.whenServing(['invitations', 'customers'], 5000)).rejects.toThrow(
+      `The customers read model is at version ${customersProjection.version + 1}, newer than this server's version ${customersProjection.version}: a newer release of the product rebuilt it`,
+    );
+
+    expect(Date.now() - started).toBeLessThan(1000);
+    await expect(older.whenServing(['invitations'], 5000)).resolves.toEqual([]);
+  });
+
   it('tables a version retired are dropped when it goes live, built beside or rebuilt in place', async () => {
     const retiring = (version: number): Projection => ({
       ...customersProjection,
