@@ -35,6 +35,7 @@ import { TracingLifecycle } from './observability/tracing.lifecycle';
 import { OperatorResolver } from './operator/operator.resolver';
 import type { Projection } from './projection-engine/projection';
 import { parallelReplayOf } from './projection-engine/parallel-replay';
+import { switchedLine } from './projection-engine/projection-builder';
 import { ProjectionEngine } from './projection-engine/projection-engine';
 import { ProjectionThread } from './projection-engine/projection-thread';
 import { PROJECTOR } from './projection-engine/projector';
@@ -55,6 +56,15 @@ import { Revocations } from './write/revocations';
 
 /** How long a write on the request thread may block on a lock before it is retried on a timer. */
 const REQUEST_THREAD_BUSY_MS = 100;
+
+/** The engine, saying in the log when a version built beside the live one goes live. */
+function engineLoggingSwitches(engine: ProjectionEngine, logger: Logger): ProjectionEngine {
+  engine.onBuildProgress((progress) => {
+    const line = switchedLine(progress, engine.projections);
+    if (line) logger.log(line);
+  });
+  return engine;
+}
 
 export interface PlatformOptions {
   settings: Settings;
@@ -126,12 +136,15 @@ export class PlatformModule {
                 settings,
                 { onError, onStoreReconnect },
               )
-            : new ProjectionEngine(store, readStore, capabilities.projections, {
-                onError,
-                buildLeaseMs: settings.PROJECTION_BUILD_LEASE_MS,
-                batchSize: settings.PROJECTION_BATCH_SIZE,
-                parallelReplay: parallelReplayOf(settings, capabilities.projectionsModule),
-              });
+            : engineLoggingSwitches(
+                new ProjectionEngine(store, readStore, capabilities.projections, {
+                  onError,
+                  buildLeaseMs: settings.PROJECTION_BUILD_LEASE_MS,
+                  batchSize: settings.PROJECTION_BATCH_SIZE,
+                  parallelReplay: parallelReplayOf(settings, capabilities.projectionsModule),
+                }),
+                logger,
+              );
         },
         inject: [EVENT_STORE, READ_STORE],
       },

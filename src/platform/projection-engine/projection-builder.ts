@@ -16,6 +16,21 @@ export interface BuildProgress {
   events: number;
 }
 
+/**
+ * What an operator reads in the server's log when a version built beside the live one goes live
+ * (undefined for the other phases).
+ */
+export function switchedLine(
+  progress: BuildProgress,
+  projections: readonly Projection[],
+): string | undefined {
+  if (progress.phase !== 'switched') return undefined;
+  const versions = progress.names.map(
+    (name) => `${name} version ${projections.find((p) => p.name === name)?.version ?? '?'}`,
+  );
+  return `read model ${versions.join(', ')} is live: built beside the previous one, switched at position ${progress.position}`;
+}
+
 /** How often a process waiting for another's build looks again. */
 const WAIT_FOR_OTHERS_MS = 250;
 

@@ -14,8 +14,8 @@ import type { Projection } from '../../../src/platform/projection-engine/project
 import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { customersUpperCased } from '../../support/customers-next-version';
-import { newEvent } from '../../support/events';
 import { gatedStore } from '../../support/gated-store';
+import { SUBSCRIBED_CUSTOMERS, writeSubscriptions } from '../../support/subscription-events';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { writeStory } from '../../support/story';
 import { scratchReadStores } from '../../support/scratch-read-stores';
@@ -25,35 +25,6 @@ const customersV2 = customersUpperCased;
 const bumped = PROJECTIONS.map((projection) =>
   projection.name === 'customers' ? customersV2 : projection,
 );
-
-const CUSTOMERS = ['fabrikam', 'tailspin', 'wingtip'];
-
-/** Each partner's subscriptions in every customer, with its Admin Agents Owner; some removed. */
-async function writeSubscriptions(events: SqliteEventStore): Promise<void> {
-  for (const [p, partnerTenantId] of ['contoso', 'northwind'].entries()) {
-    for (const [c, customerTenantId] of CUSTOMERS.entries()) {
-      const subscriptionId = `sub-${partnerTenantId}-${customerTenantId}`;
-      const scope = { subscriptionId, customerTenantId, partnerTenantId };
-      const assignment = {
-        ...scope,
-        assignmentId: `${subscriptionId}-owner`,
-        role: 'OWNER',
-        roleDefinitionId: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
-        principal: { kind: 'PARTNER_GROUP', partnerTenantId, group: 'ADMIN_AGENTS' },
-      };
-      const recorded = [
-        newEvent('AzureSubscriptionProvisioned', {
-          ...scope,
-          displayName: subscriptionId,
-          partnerName: partnerTenantId,
-        }),
-        newEvent('SubscriptionRoleAssigned', assignment),
-        ...((p + c) % 2 === 0 ? [newEvent('SubscriptionRoleAssignmentRemoved', assignment)] : []),
-      ];
-      await events.append(`subscription-${subscriptionId}`, recorded, 'any');
-    }
-  }
-}
 
 describe('blue/green projection versions on real SQLite files', () => {
   let dir: string;
@@ -303,7 +274,7 @@ describe('blue/green projection versions on real SQLite files', () => {
       );
       const pastPages = (reads: ReadStore) =>
         ['contoso', 'northwind'].map((partner) =>
-          new SubscriptionsQueries(reads).seenByPartner(partner, CUSTOMERS, new Date()),
+          new SubscriptionsQueries(reads).seenByPartner(partner, SUBSCRIBED_CUSTOMERS, new Date()),
         );
       let meanwhile: ReturnType<typeof pastPages> = [];
       const declared = await readableMeanwhile(

@@ -1,0 +1,31 @@
+import type { EventStore } from '../../src/platform/event-store/event-store';
+import { newEvent } from './events';
+
+export const SUBSCRIBED_CUSTOMERS = ['fabrikam', 'tailspin', 'wingtip'];
+
+/** Each partner's subscriptions in every customer, with its Admin Agents Owner; some removed. */
+export async function writeSubscriptions(events: EventStore): Promise<void> {
+  for (const [p, partnerTenantId] of ['contoso', 'northwind'].entries()) {
+    for (const [c, customerTenantId] of SUBSCRIBED_CUSTOMERS.entries()) {
+      const subscriptionId = `sub-${partnerTenantId}-${customerTenantId}`;
+      const scope = { subscriptionId, customerTenantId, partnerTenantId };
+      const assignment = {
+        ...scope,
+        assignmentId: `${subscriptionId}-owner`,
+        role: 'OWNER',
+        roleDefinitionId: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+        principal: { kind: 'PARTNER_GROUP', partnerTenantId, group: 'ADMIN_AGENTS' },
+      };
+      const recorded = [
+        newEvent('AzureSubscriptionProvisioned', {
+          ...scope,
+          displayName: subscriptionId,
+          partnerName: partnerTenantId,
+        }),
+        newEvent('SubscriptionRoleAssigned', assignment),
+        ...((p + c) % 2 === 0 ? [newEvent('SubscriptionRoleAssignmentRemoved', assignment)] : []),
+      ];
+      await events.append(`subscription-${subscriptionId}`, recorded, 'any');
+    }
+  }
+}
