@@ -79,31 +79,14 @@ export class UnjournaledReplay {
     if (file === ':memory:' || db.inTransaction) return undefined;
     const lock = FileLock.tryAcquire(lockOf(file));
     if (!lock) return undefined;
-    const kept = keptTables(db, rebuilds);
-    if (!kept) {
-      lock.release();
-      return undefined;
-    }
-    const marker: Marker = { pid: process.pid, process: thisProcessOnce(), kept };
-    discardStagedMarkers(file);
-    writeDurably(markerOf(file), JSON.stringify(marker));
-    const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
-    db.pragma('busy_timeout = 0');
-    let mode: unknown;
     try {
-      mode = db.pragma('journal_mode = MEMORY', { simple: true });
-    } catch {
-      mode = undefined; // SQLITE_BUSY: another connection holds the file
-    }
-    // Given back at once: a reader's shared lock makes a commit wait, never fail.
-    db.pragma(`busy_timeout = ${busyTimeout}`);
-    if (mode !== 'memory') {
-      removeDurably(markerOf(file));
+      if (switchedUnder(readStore, rebuilds)) return new UnjournaledReplay(readStore, lock);
+    } catch (error) {
       lock.release();
-      return undefined;
+      throw error;
     }
-    db.pragma('synchronous = OFF');
-    return new UnjournaledReplay(readStore, lock);
+    lock.release();
+    return undefined;
   }
 
   /**
@@ -125,6 +108,35 @@ export class UnjournaledReplay {
     removeDurably(markerOf(file));
     this.lock.release();
   }
+}
+
+/**
+ * With the lock held: the marker written, then the file out of the write-ahead log. False, with
+ * the marker removed and nothing changed, when it cannot leave it or has too much to keep.
+ */
+function switchedUnder(readStore: ReadStore, rebuilds: (table: string) => boolean): boolean {
+  const { db, file } = readStore;
+  const kept = keptTables(db, rebuilds);
+  if (!kept) return false;
+  const marker: Marker = { pid: process.pid, process: thisProcessOnce(), kept };
+  discardStagedMarkers(file);
+  writeDurably(markerOf(file), JSON.stringify(marker));
+  const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  let mode: unknown;
+  try {
+    mode = db.pragma('journal_mode = MEMORY', { simple: true });
+  } catch {
+    mode = undefined; // SQLITE_BUSY: another connection holds the file
+  }
+  // Given back at once: a reader's shared lock makes a commit wait, never fail.
+  db.pragma(`busy_timeout = ${busyTimeout}`);
+  if (mode !== 'memory') {
+    removeDurably(markerOf(file));
+    return false;
+  }
+  db.pragma('synchronous = OFF');
+  return true;
 }
 
 /** Another process replays the file without a journal: opening it now would undo or risk that. */

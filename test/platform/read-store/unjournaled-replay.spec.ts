@@ -206,4 +206,19 @@ describe('issue 17: a replay without a journal, and the file a killed one leaves
     expect(existsSync(`${marker()}.12345`)).toBe(false);
     expect(existsSync(marker())).toBe(false);
   });
+
+  it('gives its lock back when entering fails midway, so the next replay can enter', () => {
+    const store = withRows();
+    const failing = () => {
+      throw new Error('a table the replay cannot judge');
+    };
+
+    expect(() => UnjournaledReplay.enter(store, failing)).toThrow(
+      'a table the replay cannot judge',
+    );
+
+    const entered = UnjournaledReplay.enter(store, (table) => table === 'customers');
+    expect(entered).toBeDefined();
+    entered!.leave();
+  });
 });
