@@ -52,12 +52,7 @@ export function hasExited(
   const reused = (ticks: string | undefined) =>
     holder.startTicks !== undefined && ticks !== undefined && ticks !== holder.startTicks;
   if (holder.pid === self.pid) return reused(self.startTicks);
-  try {
-    process.kill(holder.pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-  return reused(startTicksOf(holder.pid));
+  return !isRunning(holder.pid) || reused(startTicksOf(holder.pid));
 }
 
 /** Whether process `pid` of this host still runs (this process included). */

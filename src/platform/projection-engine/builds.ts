@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import type { ReadStore } from '../read-store/read-store';
+import { isRunning } from '../common/process-identity';
 
 /** `BUILDING`: replaying; `SWITCHING`: caught up once, query indexes made, goes live at the head. */
 export type BuildState = 'BUILDING' | 'SWITCHING' | 'FAILED';
@@ -47,12 +48,7 @@ export const newBuildOwner = (): string =>
 function ownerIsGone(owner: string): boolean {
   const [host, pid] = owner.split(':');
   if (host !== hostname() || Number(pid) === process.pid || !/^\d+$/.test(pid ?? '')) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !isRunning(Number(pid));
 }
 
 /** The versions being built beside the live ones, and their locks, in the read store. */
