@@ -35,7 +35,6 @@ import { TracingLifecycle } from './observability/tracing.lifecycle';
 import { OperatorResolver } from './operator/operator.resolver';
 import type { Projection } from './projection-engine/projection';
 import { parallelReplayOf } from './projection-engine/parallel-replay';
-import { switchedLine } from './projection-engine/projection-builder';
 import { ProjectionEngine } from './projection-engine/projection-engine';
 import { ProjectionThread } from './projection-engine/projection-thread';
 import { PROJECTOR } from './projection-engine/projector';
@@ -56,15 +55,6 @@ import { Revocations } from './write/revocations';
 
 /** How long a write on the request thread may block on a lock before it is retried on a timer. */
 const REQUEST_THREAD_BUSY_MS = 100;
-
-/** The engine, saying in the log when a version built beside the live one goes live. */
-function engineLoggingSwitches(engine: ProjectionEngine, logger: Logger): ProjectionEngine {
-  engine.onBuildProgress((progress) => {
-    const line = switchedLine(progress, engine.projections);
-    if (line) logger.log(line);
-  });
-  return engine;
-}
 
 export interface PlatformOptions {
   settings: Settings;
@@ -127,24 +117,24 @@ export class PlatformModule {
           const logger = new Logger('Projections');
           const onError = (error: Error) => logger.warn(error.message);
           const onStoreReconnect = () => metrics.storeReconnects.inc();
-          return settings.PROJECTION_THREAD === 'worker'
-            ? new ProjectionThread(
-                store,
-                readStore,
-                capabilities.projections,
-                capabilities.projectionsModule,
-                settings,
-                { onError, onStoreReconnect },
-              )
-            : engineLoggingSwitches(
-                new ProjectionEngine(store, readStore, capabilities.projections, {
-                  onError,
-                  buildLeaseMs: settings.PROJECTION_BUILD_LEASE_MS,
-                  batchSize: settings.PROJECTION_BATCH_SIZE,
-                  parallelReplay: parallelReplayOf(settings, capabilities.projectionsModule),
-                }),
-                logger,
-              );
+          if (settings.PROJECTION_THREAD === 'worker') {
+            return new ProjectionThread(
+              store,
+              readStore,
+              capabilities.projections,
+              capabilities.projectionsModule,
+              settings,
+              { onError, onStoreReconnect },
+            );
+          }
+          const engine = new ProjectionEngine(store, readStore, capabilities.projections, {
+            onError,
+            buildLeaseMs: settings.PROJECTION_BUILD_LEASE_MS,
+            batchSize: settings.PROJECTION_BATCH_SIZE,
+            parallelReplay: parallelReplayOf(settings, capabilities.projectionsModule),
+          });
+          engine.onSwitched((line) => logger.log(line));
+          return engine;
         },
         inject: [EVENT_STORE, READ_STORE],
       },

@@ -17,7 +17,7 @@ import {
   type ProjectionStatus,
   pageReading,
 } from './projection';
-import { ProjectionBuilder } from './projection-builder';
+import { ProjectionBuilder, switchedLine } from './projection-builder';
 import type { PreviousVersion, Projector, ProjectorFault, RebuildOptions } from './projector';
 import { GaveUpError, StepRetries } from './step-retries';
 import { type ReadModelPositions, VisiblePosition } from './visible-position';
@@ -206,6 +206,14 @@ export class ProjectionEngine implements Projector {
   /** Calls `listener` as a version built beside the live one moves, indexes, and goes live. */
   onBuildProgress(listener: Parameters<ProjectionBuilder['onProgress']>[0]): () => void {
     return this.builder.onProgress(listener);
+  }
+
+  /** Calls `log` with a line for the operator as each version built beside the live one goes live. */
+  onSwitched(log: (line: string) => void): () => void {
+    return this.builder.onProgress((progress) => {
+      const line = switchedLine(progress, this.projections);
+      if (line) log(line);
+    });
   }
 
   /** Calls `listener` with each page of events once the read models committed it (live updates). */

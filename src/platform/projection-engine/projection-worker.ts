@@ -9,7 +9,6 @@ import { startTracing } from '../observability/tracing';
 import { createReadStore } from '../read-store/read-store.factory';
 import type { Projection } from './projection';
 import { parallelReplayOf } from './parallel-replay';
-import { switchedLine } from './projection-builder';
 import { ProjectionEngine } from './projection-engine';
 import {
   HEARTBEAT_EVERY_MS,
@@ -53,10 +52,7 @@ let applied: RecordedEvent[] = [];
 engine.onApplied((events) => {
   if (sendEvents) applied.push(...events);
 });
-engine.onBuildProgress((progress) => {
-  const line = switchedLine(progress, PROJECTIONS);
-  if (line) logger.info({ context: 'Projections' }, line);
-});
+engine.onSwitched((line) => logger.info({ context: 'Projections' }, line));
 engine.onVisible((position, positions) => {
   post({ type: 'visible', position, positions: { ...positions }, events: applied });
   applied = [];
