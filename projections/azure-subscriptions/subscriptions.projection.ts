@@ -62,6 +62,20 @@ const PARTNER_INDEXES = [
  * ended, so a page `asOf` a past moment shows them as they were (R43).
  */
 function subscriptionsWriting(customerNamed: boolean): Omit<Projection, 'version'> {
+  const columns = [
+    'assignment_id',
+    'subscription_id',
+    ...(customerNamed ? ['customer_tenant_id'] : []),
+    'role',
+    'role_definition_id',
+    'principal_kind',
+    'partner_tenant_id',
+    'partner_group',
+    'user_id',
+    'assigned_at',
+  ];
+  const insertAssignment = `INSERT INTO subscription_role_assignments (${columns.join(', ')}, removed_at)
+    VALUES (${columns.map(() => '?').join(', ')}, NULL) ON CONFLICT (assignment_id) DO NOTHING`;
   return {
     name: 'subscriptions',
     tables: ['azure_subscriptions', 'subscription_role_assignments'],
@@ -83,24 +97,18 @@ function subscriptionsWriting(customerNamed: boolean): Omit<Projection, 'version
       SubscriptionRoleAssigned: (event, db) => {
         const { data } = event;
         const principal = data.principal;
-        const row: Record<string, string | null> = {
-          assignment_id: data.assignmentId,
-          subscription_id: data.subscriptionId,
-          ...(customerNamed ? { customer_tenant_id: data.customerTenantId } : {}),
-          role: data.role,
-          role_definition_id: data.roleDefinitionId,
-          principal_kind: principal.kind,
-          partner_tenant_id: principal.kind === 'PARTNER_GROUP' ? principal.partnerTenantId : null,
-          partner_group: principal.kind === 'PARTNER_GROUP' ? principal.group : null,
-          user_id: principal.kind === 'CUSTOMER_USER' ? principal.userId : null,
-          assigned_at: event.metadata.occurredAt,
-        };
-        const columns = Object.keys(row);
-        db.run(
-          `INSERT INTO subscription_role_assignments (${columns.join(', ')}, removed_at)
-           VALUES (${columns.map(() => '?').join(', ')}, NULL) ON CONFLICT (assignment_id) DO NOTHING`,
-          Object.values(row),
-        );
+        db.run(insertAssignment, [
+          data.assignmentId,
+          data.subscriptionId,
+          ...(customerNamed ? [data.customerTenantId] : []),
+          data.role,
+          data.roleDefinitionId,
+          principal.kind,
+          principal.kind === 'PARTNER_GROUP' ? principal.partnerTenantId : null,
+          principal.kind === 'PARTNER_GROUP' ? principal.group : null,
+          principal.kind === 'CUSTOMER_USER' ? principal.userId : null,
+          event.metadata.occurredAt,
+        ]);
       },
       SubscriptionRoleAssignmentRemoved: (event, db) => {
         db.run(

@@ -188,12 +188,13 @@ function replaceWithKept(file: string, kept: KeptTable[]): void {
     db.transaction(() => {
       for (const table of kept) {
         db.exec(table.sql);
-        for (const row of table.rows) {
-          const columns = Object.keys(row);
-          db.prepare(
-            `INSERT INTO "${table.name}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-          ).run(...Object.values(row));
-        }
+        if (table.rows.length === 0) continue;
+        // Every row has the table's columns: the replay wrote them from its SELECT *.
+        const columns = Object.keys(table.rows[0]);
+        const insert = db.prepare(
+          `INSERT INTO "${table.name}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        );
+        for (const row of table.rows) insert.run(...columns.map((column) => row[column]));
       }
     })();
   } finally {
