@@ -1,4 +1,5 @@
-import { connect } from 'node:net';
+import type { Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { once } from 'node:events';
 import WebSocket from 'ws';
 import { mintToken } from '../../src/platform/auth/token-minter';
@@ -270,5 +271,48 @@ describe('graphql-ws: connection attempts and subscribe messages count against t
     }
     expect(statuses).toEqual([101, 101, 101, 429, 429]);
     expect(await stillAnswers(app, await app.token(people.fay))).toBe(true);
+  });
+
+  it('closes a connection attempt it answered 429 though the client keeps its side open: attempts over the limit hold no socket', async () => {
+    const server = app.app.getHttpServer() as Server;
+    const { port } = server.address() as AddressInfo;
+    const accepted: Socket[] = [];
+    const onConnection = (socket: Socket) => accepted.push(socket);
+    server.on('connection', onConnection);
+    const attempts: Socket[] = [];
+    try {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        // A client that never closes its side: it neither ends nor destroys the socket.
+        const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+        attempts.push(socket);
+        await once(socket, 'connect');
+        socket.write(
+          [
+            'GET /graphql HTTP/1.1',
+            `Host: 127.0.0.1:${port}`,
+            'Upgrade: websocket',
+            'Connection: Upgrade',
+            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+            'Sec-WebSocket-Version: 13',
+            'Sec-WebSocket-Protocol: graphql-transport-ws',
+            '',
+            '',
+          ].join('\r\n'),
+        );
+        const [answer] = (await once(socket, 'data')) as [Buffer];
+        expect(answer.toString('latin1')).toMatch(/^HTTP\/1\.1 429 /);
+      }
+      const serverSides = accepted.filter(({ remotePort }) =>
+        attempts.some(({ localPort }) => localPort === remotePort),
+      );
+      expect(serverSides).toHaveLength(5);
+      const deadline = Date.now() + 2000;
+      while (serverSides.some(({ destroyed }) => !destroyed) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(serverSides.filter(({ destroyed }) => !destroyed).length).toBe(0);
+    } finally {
+      server.off('connection', onConnection);
+      for (const socket of attempts) socket.destroy();
+    }
   });
 });

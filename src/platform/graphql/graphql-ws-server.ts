@@ -179,6 +179,9 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
       CallerRateLimit.keyOf(undefined, request.socket.remoteAddress),
     );
     if (retryAfter !== null) {
+      // As ws refuses a handshake: once the answer is out, the socket goes, whether or not the
+      // client ever closes its side (an upgrade's socket is outside the HTTP server's timeouts).
+      socket.once('finish', () => socket.destroy());
       socket.end(
         `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${retryAfter}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
       );
