@@ -101,6 +101,7 @@ const settingsSchema = z
     GRAPHQL_WS_MAX_SUBSCRIPTIONS: limit(20),
     GRAPHQL_WS_MAX_SOCKETS_PER_CALLER: limit(10),
     GRAPHQL_WS_MAX_SUBSCRIBE_BYTES: limit(64 * 1024),
+    GRAPHQL_WS_MAX_BUFFERED_BYTES: limit(16 * 1024 * 1024),
     RATE_LIMIT_PER_MINUTE: decimal(z.number().int().min(0)).default(600),
     TRUST_PROXY: decimal(z.number().int().min(0).max(10)).default(0),
     HTTP_HEADERS_TIMEOUT_MS: milliseconds(1, 10_000),

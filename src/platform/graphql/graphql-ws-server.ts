@@ -87,6 +87,7 @@ type WsContext = Context<
  *   GRAPHQL_WS_MAX_SOCKETS_PER_CALLER signed-in sockets per caller (another closes with 4403), so
  *   that one token cannot gather subscriptions that every event is then delivered to;
  * - a `subscribe` of at most GRAPHQL_WS_MAX_SUBSCRIBE_BYTES and an id of at most 128 characters;
+ * - at most GRAPHQL_WS_MAX_BUFFERED_BYTES of answers queued for a client that does not read them;
  * - connection attempts (by address) and subscribe messages (by caller) count against the same
  *   per-caller rate limit as HTTP requests (429 on the upgrade; RATE_LIMITED);
  * - every operation passes the same parse, validation and cost limits as over HTTP; mutations
@@ -156,7 +157,10 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
         socket,
         { socket, request, admitted: new Set<string>() },
         this.logger,
-        { maxSubscribeBytes: this.settings.GRAPHQL_WS_MAX_SUBSCRIBE_BYTES },
+        {
+          maxSubscribeBytes: this.settings.GRAPHQL_WS_MAX_SUBSCRIBE_BYTES,
+          maxBufferedBytes: this.settings.GRAPHQL_WS_MAX_BUFFERED_BYTES,
+        },
       ),
     );
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;

@@ -13,6 +13,8 @@ export const MAX_OPERATION_ID_LENGTH = 128;
 export interface SocketLimits {
   /** A `subscribe` is held for as long as its operation runs: larger ones are refused. */
   maxSubscribeBytes: number;
+  /** Answers queued for a client that does not take them: past this, the socket is dropped. */
+  maxBufferedBytes: number;
 }
 
 /** A message's type and id, if it has them (graphql-ws parses and validates it again). */
@@ -52,15 +54,23 @@ export function serveGraphqlWsSocket<E>(
   const closed = server.opened(
     {
       protocol: socket.protocol,
-      send: (data) =>
-        new Promise<void>((resolve) => {
-          if (socket.readyState !== socket.OPEN) return resolve();
-          // A client that left while its answer was on the way: nothing to deliver, no fault.
-          socket.send(data, (error) => {
-            if (error) logger.debug(`graphql-ws answer not delivered: ${error.message}`);
-            resolve();
-          });
-        }),
+      // Not awaiting the write: graphql-ws would then hold each subscription's next events in its
+      // unbounded queue while a client does not read. Queued here, they are counted and capped.
+      send: (data) => {
+        if (socket.readyState !== socket.OPEN) return;
+        // Freeing a client's queue when it leaves stalls the thread; it cannot read a close frame.
+        if (socket.bufferedAmount > limits.maxBufferedBytes) {
+          logger.log(
+            `graphql-ws socket dropped: ${socket.bufferedAmount} bytes of answers its client has not taken (GRAPHQL_WS_MAX_BUFFERED_BYTES is ${limits.maxBufferedBytes})`,
+          );
+          socket.terminate();
+          return;
+        }
+        // A client that left while its answer was on the way: nothing to deliver, no fault.
+        socket.send(data, (error) => {
+          if (error) logger.debug(`graphql-ws answer not delivered: ${error.message}`);
+        });
+      },
       close: (code, reason) => socket.close(code, reason),
       onMessage: (callback) => (handle = callback),
     },

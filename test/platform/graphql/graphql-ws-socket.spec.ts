@@ -1,0 +1,74 @@
+import { EventEmitter } from 'node:events';
+import { Logger } from '@nestjs/common';
+import type { Server } from 'graphql-ws';
+import type { WebSocket } from 'ws';
+import { serveGraphqlWsSocket } from '../../../src/platform/graphql/graphql-ws-socket';
+
+/** The parts of a ws socket serveGraphqlWsSocket uses; `bufferedAmount` is what its client has not taken. */
+class SlowClientSocket extends EventEmitter {
+  readonly OPEN = 1;
+  readyState = 1;
+  protocol = 'graphql-transport-ws';
+  bufferedAmount = 0;
+  readonly sent: string[] = [];
+  terminated = false;
+  send(data: string, done: (error?: Error) => void) {
+    this.sent.push(data);
+    this.bufferedAmount += data.length;
+    done();
+  }
+  terminate() {
+    this.terminated = true;
+    this.readyState = 3;
+    this.emit('close', 1006, Buffer.from(''));
+  }
+  close() {}
+  ping() {}
+}
+
+/** Serves a stand-in socket; `send` is how graphql-ws hands it an answer. */
+function served(logger = new Logger('test')) {
+  const socket = new SlowClientSocket();
+  let send: (data: string) => Promise<void> | void = () => undefined;
+  const server = {
+    opened: (handle: { send: (data: string) => Promise<void> | void }) => {
+      send = handle.send;
+      return () => Promise.resolve();
+    },
+  } as unknown as Server<object>;
+  serveGraphqlWsSocket(server, socket as unknown as WebSocket, {}, logger, {
+    maxSubscribeBytes: 64 * 1024,
+    maxBufferedBytes: 1000,
+  });
+  return { socket, send: (data: string) => send(data) };
+}
+
+describe('a graphql-ws socket whose client does not read', () => {
+  it('is dropped once GRAPHQL_WS_MAX_BUFFERED_BYTES of answers wait for it, instead of queueing every event', async () => {
+    const logger = new Logger('test');
+    const logged = jest.spyOn(logger, 'log').mockImplementation(() => undefined);
+    const { socket, send } = served(logger);
+
+    for (let i = 0; i < 10; i++) await send('x'.repeat(300));
+
+    // 300, 600, 900, 1,200 bytes queued: the fifth answer finds more than 1,000 waiting.
+    expect(socket.sent).toHaveLength(4);
+    expect(socket.terminated).toBe(true);
+    expect(logged).toHaveBeenCalledWith(
+      expect.stringContaining(
+        '1200 bytes of answers its client has not taken (GRAPHQL_WS_MAX_BUFFERED_BYTES is 1000)',
+      ),
+    );
+  });
+
+  it('keeps a client that takes its answers, however many it is sent', async () => {
+    const { socket, send } = served();
+    for (let i = 0; i < 100; i++) {
+      await send('x'.repeat(300));
+      socket.bufferedAmount = 0; // taken by the client
+    }
+    expect(socket.sent).toHaveLength(100);
+    expect(socket.terminated).toBe(false);
+    socket.emit('close', 1000, Buffer.from(''));
+  });
+});
