@@ -7,6 +7,20 @@ import { appForSuite, TEST_SECRET, type TestApp } from '../support/app';
 import { eventCount, firstResult, stillAnswers, wsClient, wsUrl } from '../support/security';
 import { people } from '../support/tenants';
 
+/** A WebSocket upgrade of /graphql as raw bytes, for clients that misbehave below ws. */
+const upgradeRequest = (port: number) =>
+  [
+    'GET /graphql HTTP/1.1',
+    `Host: 127.0.0.1:${port}`,
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+    'Sec-WebSocket-Version: 13',
+    'Sec-WebSocket-Protocol: graphql-transport-ws',
+    '',
+    '',
+  ].join('\r\n');
+
 const CHANGED = 'subscription { partnerRelationshipsChanged { partnerTenantId since } }';
 
 /** A raw graphql-transport-ws socket: how the server closes it, and what it said before. */
@@ -40,6 +54,43 @@ describe('graphql-ws: sockets are limited like HTTP requests', () => {
     expect((await closed).code).toBe(4403);
     await client.dispose();
     expect(await stillAnswers(app, fay)).toBe(true);
+  });
+
+  it('lets a socket it closed go within 2 s though the client never answers the close frame (ws alone waits 30 s)', async () => {
+    const server = app.app.getHttpServer() as Server;
+    const { port } = server.address() as AddressInfo;
+    const accepted: Socket[] = [];
+    const onConnection = (socket: Socket) => accepted.push(socket);
+    server.on('connection', onConnection);
+    const client = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    try {
+      await once(client, 'connect');
+      client.write(upgradeRequest(port));
+      await once(client, 'data'); // 101 Switching Protocols
+      // connection_init with a forged token, masked as a client frame must be: closed with 4403.
+      const payload = Buffer.from(
+        JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer x.y.z' } }),
+      );
+      const mask = Buffer.from([1, 2, 3, 4]);
+      client.write(
+        Buffer.concat([
+          Buffer.from([0x81, 0x80 | payload.length]),
+          mask,
+          payload.map((byte, i) => byte ^ mask[i % 4]),
+        ]),
+      );
+      const [closeFrame] = (await once(client, 'data')) as [Buffer];
+      expect(closeFrame[0]).toBe(0x88);
+      expect(closeFrame.readUInt16BE(2)).toBe(4403);
+      const serverSide = accepted.find(({ remotePort }) => remotePort === client.localPort);
+      const deadline = Date.now() + 4000;
+      while (!serverSide?.destroyed && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(serverSide?.destroyed).toBe(true);
+    } finally {
+      server.off('connection', onConnection);
+      client.destroy();
+    }
   });
 
   it('closes an anonymous upgrade request whose target is no URL, and the server keeps answering', async () => {
@@ -290,19 +341,7 @@ describe('graphql-ws: connection attempts and subscribe messages count against t
         const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
         attempts.push(socket);
         await once(socket, 'connect');
-        socket.write(
-          [
-            'GET /graphql HTTP/1.1',
-            `Host: 127.0.0.1:${port}`,
-            'Upgrade: websocket',
-            'Connection: Upgrade',
-            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-            'Sec-WebSocket-Version: 13',
-            'Sec-WebSocket-Protocol: graphql-transport-ws',
-            '',
-            '',
-          ].join('\r\n'),
-        );
+        socket.write(upgradeRequest(port));
         const [answer] = (await once(socket, 'data')) as [Buffer];
         expect(answer.toString('latin1')).toMatch(/^HTTP\/1\.1 429 /);
       }

@@ -33,7 +33,7 @@ import { CallerRateLimit } from '../security/caller-rate-limit';
 import { malformedStringPath } from '../security/graphql-gate';
 import { formatError } from './error-formatting';
 import { answerTooLarge } from './response-size-cap';
-import { serveGraphqlWsSocket } from './graphql-ws-socket';
+import { closeSocket, serveGraphqlWsSocket } from './graphql-ws-socket';
 import { checkOperationSize, operationLimitRules } from './operation-limits';
 import type { RequestContext } from './request-context';
 
@@ -195,7 +195,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
-    for (const socket of this.wss.clients) socket.close(1001, 'Going away');
+    for (const socket of this.wss.clients) closeSocket(socket, 1001, 'Going away');
     await new Promise<void>((resolve, reject) =>
       this.wss.close((error) => (error ? reject(error) : resolve())),
     );
@@ -225,7 +225,8 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
     const sockets = this.callerSockets.get(caller) ?? new Set<WebSocket>();
     if (sockets.size >= max) {
       this.logger.log(`graphql-ws socket refused: ${caller} already holds ${max}`);
-      socket.close(
+      closeSocket(
+        socket,
         TOO_MANY_SOCKETS,
         `At most ${max} sockets per caller (GRAPHQL_WS_MAX_SOCKETS_PER_CALLER)`,
       );
@@ -243,7 +244,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
   private closeAtExpiry(ctx: WsContext, exp: number): void {
     const delay = exp * 1000 - Date.now();
     if (delay <= 0) {
-      ctx.extra.socket.close(TOKEN_EXPIRED, 'Token expired');
+      closeSocket(ctx.extra.socket, TOKEN_EXPIRED, 'Token expired');
       return;
     }
     ctx.extra.expiry = setTimeout(

@@ -10,6 +10,19 @@ const KEEP_ALIVE_MS = 12_000;
  */
 export const MAX_OPERATION_ID_LENGTH = 128;
 
+/** How long a client has to answer the server's close frame (ws itself waits 30 s). */
+const CLOSE_HANDSHAKE_MS = 2_000;
+
+/**
+ * Closes a socket from the server's side: its socket and file descriptor go within
+ * CLOSE_HANDSHAKE_MS whether or not the client answers the close frame.
+ */
+export function closeSocket(socket: WebSocket, code?: number, reason?: string): void {
+  socket.close(code, reason);
+  const unanswered = setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_MS);
+  socket.once('close', () => clearTimeout(unanswered));
+}
+
 export interface SocketLimits {
   /** A `subscribe` is held for as long as its operation runs: larger ones are refused. */
   maxSubscribeBytes: number;
@@ -71,7 +84,7 @@ export function serveGraphqlWsSocket<E>(
           if (error) logger.debug(`graphql-ws answer not delivered: ${error.message}`);
         });
       },
-      close: (code, reason) => socket.close(code, reason),
+      close: (code, reason) => closeSocket(socket, code, reason),
       onMessage: (callback) => (handle = callback),
     },
     extra,
@@ -81,7 +94,7 @@ export function serveGraphqlWsSocket<E>(
   const run = (data: string) =>
     handle(data).catch((error: unknown) => {
       logger.error(`graphql-ws message failed: ${(error as Error)?.stack ?? String(error)}`);
-      socket.close(CloseCode.InternalServerError, 'Internal server error');
+      closeSocket(socket, CloseCode.InternalServerError, 'Internal server error');
     });
   /** Hands over a `subscribe` or `complete`; returns when the id's next message may follow. */
   const forward = (type: unknown, id: string, data: string): Promise<void> | undefined => {
@@ -109,7 +122,8 @@ export function serveGraphqlWsSocket<E>(
     const { type, id } = peek(data);
     if (typeof id === 'string' && id.length > MAX_OPERATION_ID_LENGTH) {
       logger.log(`graphql-ws socket closed: an operation id of ${id.length} characters`);
-      socket.close(
+      closeSocket(
+        socket,
         CloseCode.BadRequest,
         `Operation ids are at most ${MAX_OPERATION_ID_LENGTH} characters`,
       );
