@@ -21,6 +21,41 @@ const upgradeRequest = (port: number) =>
     '',
   ].join('\r\n');
 
+/** Raw TCP clients that never close their side, and the server's side of each. */
+function halfOpenClients(app: TestApp) {
+  const server = app.app.getHttpServer() as Server;
+  const { port } = server.address() as AddressInfo;
+  const accepted: Socket[] = [];
+  const onConnection = (socket: Socket) => accepted.push(socket);
+  server.on('connection', onConnection);
+  const clients: Socket[] = [];
+  return {
+    /** Connects and asks to upgrade /graphql. */
+    async upgrade(): Promise<Socket> {
+      const client = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+      clients.push(client);
+      await once(client, 'connect');
+      client.write(upgradeRequest(port));
+      return client;
+    },
+    /** Whether the server let go of every client's socket within `ms`. */
+    async allReleasedWithin(ms: number): Promise<boolean> {
+      const sides = accepted.filter(({ remotePort }) =>
+        clients.some(({ localPort }) => localPort === remotePort),
+      );
+      const deadline = Date.now() + ms;
+      const released = () => sides.length === clients.length && sides.every((s) => s.destroyed);
+      while (!released() && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      return released();
+    },
+    stop() {
+      server.off('connection', onConnection);
+      for (const client of clients) client.destroy();
+    },
+  };
+}
+
 const CHANGED = 'subscription { partnerRelationshipsChanged { partnerTenantId since } }';
 
 /** A raw graphql-transport-ws socket: how the server closes it, and what it said before. */
@@ -57,15 +92,9 @@ describe('graphql-ws: sockets are limited like HTTP requests', () => {
   });
 
   it('lets a socket it closed go within 2 s though the client never answers the close frame (ws alone waits 30 s)', async () => {
-    const server = app.app.getHttpServer() as Server;
-    const { port } = server.address() as AddressInfo;
-    const accepted: Socket[] = [];
-    const onConnection = (socket: Socket) => accepted.push(socket);
-    server.on('connection', onConnection);
-    const client = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    const clients = halfOpenClients(app);
     try {
-      await once(client, 'connect');
-      client.write(upgradeRequest(port));
+      const client = await clients.upgrade();
       await once(client, 'data'); // 101 Switching Protocols
       // connection_init with a forged token, masked as a client frame must be: closed with 4403.
       const payload = Buffer.from(
@@ -82,14 +111,9 @@ describe('graphql-ws: sockets are limited like HTTP requests', () => {
       const [closeFrame] = (await once(client, 'data')) as [Buffer];
       expect(closeFrame[0]).toBe(0x88);
       expect(closeFrame.readUInt16BE(2)).toBe(4403);
-      const serverSide = accepted.find(({ remotePort }) => remotePort === client.localPort);
-      const deadline = Date.now() + 4000;
-      while (!serverSide?.destroyed && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(serverSide?.destroyed).toBe(true);
+      expect(await clients.allReleasedWithin(4000)).toBe(true);
     } finally {
-      server.off('connection', onConnection);
-      client.destroy();
+      clients.stop();
     }
   });
 
@@ -329,33 +353,15 @@ describe('graphql-ws: connection attempts and subscribe messages count against t
   });
 
   it('closes a connection attempt it answered 429 though the client keeps its side open: attempts over the limit hold no socket', async () => {
-    const server = app.app.getHttpServer() as Server;
-    const { port } = server.address() as AddressInfo;
-    const accepted: Socket[] = [];
-    const onConnection = (socket: Socket) => accepted.push(socket);
-    server.on('connection', onConnection);
-    const attempts: Socket[] = [];
+    const clients = halfOpenClients(app);
     try {
       for (let attempt = 0; attempt < 5; attempt++) {
-        // A client that never closes its side: it neither ends nor destroys the socket.
-        const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
-        attempts.push(socket);
-        await once(socket, 'connect');
-        socket.write(upgradeRequest(port));
-        const [answer] = (await once(socket, 'data')) as [Buffer];
+        const [answer] = (await once(await clients.upgrade(), 'data')) as [Buffer];
         expect(answer.toString('latin1')).toMatch(/^HTTP\/1\.1 429 /);
       }
-      const serverSides = accepted.filter(({ remotePort }) =>
-        attempts.some(({ localPort }) => localPort === remotePort),
-      );
-      expect(serverSides).toHaveLength(5);
-      const deadline = Date.now() + 2000;
-      while (serverSides.some(({ destroyed }) => !destroyed) && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(serverSides.filter(({ destroyed }) => !destroyed).length).toBe(0);
+      expect(await clients.allReleasedWithin(2000)).toBe(true);
     } finally {
-      server.off('connection', onConnection);
-      for (const socket of attempts) socket.destroy();
+      clients.stop();
     }
   });
 });
