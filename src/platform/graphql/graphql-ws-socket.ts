@@ -18,6 +18,7 @@ const CLOSE_HANDSHAKE_MS = 2_000;
  * CLOSE_HANDSHAKE_MS whether or not the client answers the close frame.
  */
 export function closeSocket(socket: WebSocket, code?: number, reason?: string): void {
+  if (socket.readyState === socket.CLOSED) return; // its `close` has gone by
   socket.close(code, reason);
   const unanswered = setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_MS);
   socket.once('close', () => clearTimeout(unanswered));
