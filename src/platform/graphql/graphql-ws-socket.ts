@@ -20,7 +20,8 @@ const CLOSE_HANDSHAKE_MS = 2_000;
 export function closeSocket(socket: WebSocket, code?: number, reason?: string): void {
   if (socket.readyState === socket.CLOSED) return; // its `close` has gone by
   socket.close(code, reason);
-  const unanswered = setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_MS);
+  // Unref'd: a socket left to close must not hold a stopping process up.
+  const unanswered = setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_MS).unref();
   socket.once('close', () => clearTimeout(unanswered));
 }
 
