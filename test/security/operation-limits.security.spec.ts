@@ -9,6 +9,7 @@ const LIMITED = {
   GRAPHQL_MAX_TOKENS: '400',
   GRAPHQL_MAX_FIELDS: '40',
   GRAPHQL_MAX_COST: '3000',
+  GRAPHQL_MAX_DATA_SIZED_FIELDS: '2',
 };
 
 const REQUEST = 'requestResellerRelationship(input: {}) { id }';
@@ -62,6 +63,16 @@ const OVER_THE_LIMIT: { name: string; limit: string; query: string }[] = [
     query: `{ __schema { types { fields { type { fields { type { fields { type { name } } } } } } } } }`,
   },
   {
+    name: 'history asked for more often than GRAPHQL_MAX_DATA_SIZED_FIELDS (each alias would read the stream again)',
+    limit: 'GRAPHQL_MAX_DATA_SIZED_FIELDS',
+    query: `{ history(streamId: "relationship-a") { revision } h1: history(streamId: "relationship-b") { revision } h2: effectiveAccess(partnerTenantId: "p", customerTenantId: "c") { evaluatedAt } }`,
+  },
+  {
+    name: 'data-sized fields reached through fragments',
+    limit: 'GRAPHQL_MAX_DATA_SIZED_FIELDS',
+    query: `fragment P on Query { partnerRelationships { partnerTenantId } } fragment H on Query { history(streamId: "relationship-a") { revision } } { ...P ...H ... on Query { e: effectiveAccess(partnerTenantId: "p", customerTenantId: "c") { evaluatedAt } } }`,
+  },
+  {
     name: 'a large page multiplied through nested lists (cost)',
     limit: 'GRAPHQL_MAX_COST',
     query: `{ customers(first: 500) { nodes { ${FULL_CUSTOMER} } } }`,
@@ -102,6 +113,20 @@ describe('operation limits: every operation is costed and refused before it runs
       code: 'OPERATION_LIMIT_EXCEEDED',
       limit: 'GRAPHQL_MAX_COST',
     });
+  });
+
+  it('as many data-sized fields as GRAPHQL_MAX_DATA_SIZED_FIELDS run', async () => {
+    const answer = await app.gql(
+      ann,
+      `{ partnerRelationships { partnerTenantId } m: me { userId } h: history(streamId: "relationship-contoso-partners_fabrikam") { revision } }`,
+    );
+    expect(answer.errors?.map((error) => error.extensions?.code) ?? []).not.toContain(
+      'OPERATION_LIMIT_EXCEEDED',
+    );
+    // It ran: its fields answered for themselves (a partner reads no Partner relationships page).
+    expect(answer.errors?.map((error) => (error as { path?: string[] }).path?.[0])).toEqual([
+      'partnerRelationships',
+    ]);
   });
 
   it('operations within every limit run as before, a mutation included', async () => {

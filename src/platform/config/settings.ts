@@ -94,6 +94,7 @@ const settingsSchema = z
     GRAPHQL_MAX_TOKENS: limit(2_000),
     GRAPHQL_MAX_FIELDS: limit(500),
     GRAPHQL_MAX_COST: limit(100_000),
+    GRAPHQL_MAX_DATA_SIZED_FIELDS: limit(3),
     GRAPHQL_MAX_RESPONSE_BYTES: limit(10 * 1024 * 1024),
     GRAPHQL_MAX_LIST_ITEMS: limit(5_000),
     GRAPHQL_DOCUMENT_CACHE_BYTES: limit(2 * 1024 * 1024),

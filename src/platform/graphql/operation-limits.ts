@@ -24,6 +24,7 @@ type LimitSettings = Pick<
   | 'GRAPHQL_MAX_TOKENS'
   | 'GRAPHQL_MAX_FIELDS'
   | 'GRAPHQL_MAX_COST'
+  | 'GRAPHQL_MAX_DATA_SIZED_FIELDS'
 >;
 
 /** An operation over one of the limits: refused before it runs, naming the limit's setting. */
@@ -126,6 +127,13 @@ const listCost = ({ type, field, args, childComplexity }: ComplexityEstimatorArg
 };
 
 /**
+ * Fields whose answers grow with the data rather than with a `first`: a subscription's role
+ * assignments times its actions, a stream's events, a customer's partners. Each is bounded on its
+ * own (GRAPHQL_MAX_RESPONSE_BYTES, GRAPHQL_MAX_LIST_ITEMS), but aliases would multiply that work.
+ */
+const DATA_SIZED_FIELDS = new Set(['history', 'effectiveAccess', 'partnerRelationships']);
+
+/**
  * Total fields and cost need the request's variables (`first: $n`), so they are checked once the
  * operation is resolved, before anything executes: on every request, cached document or not.
  */
@@ -157,6 +165,19 @@ export function checkOperationSize(
       'selects this many fields:',
       fields,
       settings.GRAPHQL_MAX_FIELDS,
+    );
+  }
+  const query = schema.getQueryType();
+  const dataSized = measure(
+    ({ type, field, childComplexity }) =>
+      (type === query && DATA_SIZED_FIELDS.has(field.name) ? 1 : 0) + childComplexity,
+  );
+  if (dataSized > settings.GRAPHQL_MAX_DATA_SIZED_FIELDS) {
+    throw new OperationLimitError(
+      'GRAPHQL_MAX_DATA_SIZED_FIELDS',
+      `asks this many times for ${[...DATA_SIZED_FIELDS].join(', ')} (answers that grow with the data):`,
+      dataSized,
+      settings.GRAPHQL_MAX_DATA_SIZED_FIELDS,
     );
   }
   const cost = measure(listCost);
