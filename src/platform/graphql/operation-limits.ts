@@ -104,9 +104,6 @@ export function operationLimitRules(settings: LimitSettings): ValidationRule[] {
   ];
 }
 
-/** Every selected field counts 1, wherever fragments put it. */
-const fieldCount = ({ childComplexity }: ComplexityEstimatorArgs) => 1 + childComplexity;
-
 /**
  * A field costs 1 plus what it selects; a paged field (`first`) multiplies what it selects by
  * `first`, and any other list of objects by ASSUMED_LIST_SIZE, so nested lists multiply through.
@@ -144,21 +141,30 @@ export function checkOperationSize(
   variables: Record<string, unknown> | undefined,
   operationName: string | undefined,
 ): void {
-  const measure = (estimator: typeof fieldCount) => {
-    try {
-      return getComplexity({
-        schema,
-        query: document,
-        variables,
-        operationName,
-        estimators: [estimator],
-      });
-    } catch {
-      // Variables that do not fit the operation: execution refuses them with INVALID_INPUT.
-      return 0;
-    }
-  };
-  const fields = measure(fieldCount);
+  // One walk of the operation: every field visited adds 1 to its fields and, if it is a root
+  // field whose answer grows with the data, to those; the estimator's result is its cost.
+  const query = schema.getQueryType();
+  let fields = 0;
+  let dataSized = 0;
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      variables,
+      operationName,
+      estimators: [
+        (args) => {
+          fields += 1;
+          if (args.type === query && DATA_SIZED_FIELDS.has(args.field.name)) dataSized += 1;
+          return listCost(args);
+        },
+      ],
+    });
+  } catch {
+    // Variables that do not fit the operation: execution refuses them with INVALID_INPUT.
+    return;
+  }
   if (fields > settings.GRAPHQL_MAX_FIELDS) {
     throw new OperationLimitError(
       'GRAPHQL_MAX_FIELDS',
@@ -167,11 +173,6 @@ export function checkOperationSize(
       settings.GRAPHQL_MAX_FIELDS,
     );
   }
-  const query = schema.getQueryType();
-  const dataSized = measure(
-    ({ type, field, childComplexity }) =>
-      (type === query && DATA_SIZED_FIELDS.has(field.name) ? 1 : 0) + childComplexity,
-  );
   if (dataSized > settings.GRAPHQL_MAX_DATA_SIZED_FIELDS) {
     throw new OperationLimitError(
       'GRAPHQL_MAX_DATA_SIZED_FIELDS',
@@ -180,7 +181,6 @@ export function checkOperationSize(
       settings.GRAPHQL_MAX_DATA_SIZED_FIELDS,
     );
   }
-  const cost = measure(listCost);
   if (cost > settings.GRAPHQL_MAX_COST) {
     throw new OperationLimitError(
       'GRAPHQL_MAX_COST',
