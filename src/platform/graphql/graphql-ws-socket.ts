@@ -66,26 +66,31 @@ export function serveGraphqlWsSocket<E>(
   /** Per id: when its next message may go to graphql-ws, if not at once. */
   const held = new Map<string, Promise<void>>();
 
+  /**
+   * Queues an answer without awaiting the write: awaited, graphql-ws would hold each
+   * subscription's next events in its unbounded queue while a client does not read. Queued here,
+   * they are counted and capped.
+   */
+  const deliver = (data: string): void => {
+    if (socket.readyState !== socket.OPEN) return;
+    // Freeing a client's queue when it leaves stalls the thread; it cannot read a close frame.
+    if (socket.bufferedAmount > limits.maxBufferedBytes) {
+      logger.log(
+        `graphql-ws socket dropped: ${socket.bufferedAmount} bytes of answers its client has not taken (GRAPHQL_WS_MAX_BUFFERED_BYTES is ${limits.maxBufferedBytes})`,
+      );
+      socket.terminate();
+      return;
+    }
+    // A client that left while its answer was on the way: nothing to deliver, no fault.
+    socket.send(data, (error) => {
+      if (error) logger.debug(`graphql-ws answer not delivered: ${error.message}`);
+    });
+  };
+
   const closed = server.opened(
     {
       protocol: socket.protocol,
-      // Not awaiting the write: graphql-ws would then hold each subscription's next events in its
-      // unbounded queue while a client does not read. Queued here, they are counted and capped.
-      send: (data) => {
-        if (socket.readyState !== socket.OPEN) return;
-        // Freeing a client's queue when it leaves stalls the thread; it cannot read a close frame.
-        if (socket.bufferedAmount > limits.maxBufferedBytes) {
-          logger.log(
-            `graphql-ws socket dropped: ${socket.bufferedAmount} bytes of answers its client has not taken (GRAPHQL_WS_MAX_BUFFERED_BYTES is ${limits.maxBufferedBytes})`,
-          );
-          socket.terminate();
-          return;
-        }
-        // A client that left while its answer was on the way: nothing to deliver, no fault.
-        socket.send(data, (error) => {
-          if (error) logger.debug(`graphql-ws answer not delivered: ${error.message}`);
-        });
-      },
+      send: deliver,
       close: (code, reason) => closeSocket(socket, code, reason),
       onMessage: (callback) => (handle = callback),
     },
@@ -114,9 +119,7 @@ export function serveGraphqlWsSocket<E>(
   };
 
   const refuse = (id: string, message: string, extensions: Record<string, unknown>) =>
-    socket.send(
-      JSON.stringify({ id, type: MessageType.Error, payload: [{ message, extensions }] }),
-    );
+    deliver(JSON.stringify({ id, type: MessageType.Error, payload: [{ message, extensions }] }));
 
   socket.on('message', (raw) => {
     const bytes = (raw as Buffer).length;
