@@ -65,11 +65,6 @@ export class SubscriptionsQueries {
     return row ? this.withAssignments([row])[0] : undefined;
   }
 
-  /** Every live subscription of a customer, by name: for answers about one pair. */
-  ofCustomer(customerTenantId: string): SubscriptionView[] {
-    return this.ofCustomers([customerTenantId]).get(customerTenantId) ?? [];
-  }
-
   /**
    * A page of a customer's live subscriptions, by name then id, after `after` (keyset); with
    * `heldBy`, only those on which that user of the customer holds a role.

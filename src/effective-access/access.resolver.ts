@@ -1,17 +1,24 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Query, Resolver } from '@nestjs/graphql';
 import { SETTINGS, type Settings } from '../platform/config/settings';
-import { effectiveAccess, groupAccess } from './domain/effective-access';
+import { effectiveAccess, groupAccess, subscriptionsWithin } from './domain/effective-access';
 import {
   PARTNER_ROLE_NAMES,
   type PartnerRoleName,
   partnerRolesOf,
 } from '../delegated-admin/domain/partner-capabilities';
-import { maySeeSubscription } from '../azure-subscriptions/domain/subscription-access';
+import {
+  maySeeSubscription,
+  type SubscriptionFacts,
+} from '../azure-subscriptions/domain/subscription-access';
 import type { Actor } from '../platform/domain/actor';
-import { notFound } from '../platform/domain/domain-error';
-import { assertMayAskEffectiveAccess, userInQuestion } from './domain/access-question';
-import { checkUserId, normaliseTenantId, quote } from '../platform/domain/ids';
+import { invalidInput, notFound } from '../platform/domain/domain-error';
+import {
+  assertMayAskEffectiveAccess,
+  type PairInQuestion,
+  userInQuestion,
+} from './domain/access-question';
+import { checkUserId, normaliseEntityId, normaliseTenantId, quote } from '../platform/domain/ids';
 import { assertPartnerPageReader } from '../delegated-admin/domain/page-access';
 import { CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
@@ -22,6 +29,9 @@ import { UsersQueries } from '../../projections/delegated-admin/users.queries';
 import { AccessReport, PartnerRole } from './access.types';
 import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
 import { partnerDefinedGroupsOf } from '../gdap/domain/security-groups';
+import { tooManyAnswers } from '../platform/graphql/bounded-list';
+
+const SUBSCRIPTION_IDS_MAX = 100;
 
 @Resolver()
 export class AccessResolver {
@@ -37,7 +47,7 @@ export class AccessResolver {
 
   @Query(() => AccessReport, {
     description:
-      'R40: what each partner role (or one partner user, as its token last presented roles) may do in the customer’s tenant now, and why.',
+      'R40: what each partner role (or one partner user, as its token last presented roles) may do in the customer’s tenant now, and why; the subscription actions for each subscription the caller sees there, or for those named (`subscriptionIds`, at most 100). More than GRAPHQL_MAX_LIST_ITEMS capabilities is refused (RESPONSE_TOO_LARGE): name the subscriptions, a page of azureSubscriptionsConnection at a time, or ask about one role.',
   })
   async effectiveAccess(
     @CurrentActor() actor: Actor,
@@ -45,10 +55,12 @@ export class AccessResolver {
     @Args('customerTenantId', { type: () => ID }) customerTenantIdInput: string,
     @Args('userId', { type: () => ID, nullable: true }) userIdInput?: string,
     @Args('role', { type: () => PartnerRole, nullable: true }) role?: PartnerRoleName,
+    @Args('subscriptionIds', { type: () => [ID], nullable: true }) subscriptionIdsInput?: string[],
   ): Promise<AccessReport> {
     const partnerTenantId = normaliseTenantId(partnerTenantIdInput, 'partnerTenantId');
     const customerTenantId = normaliseTenantId(customerTenantIdInput, 'customerTenantId');
     const userId = userIdInput ? checkUserId(userIdInput, 'userId') : undefined;
+    const subscriptionIds = subscriptionIdsInput && subscriptionIdsOf(subscriptionIdsInput);
     assertPartnerPageReader(actor);
     assertMayAskEffectiveAccess(actor, { partnerTenantId, customerTenantId });
     await this.readSide.ready(
@@ -65,14 +77,12 @@ export class AccessResolver {
       this.gdap.partnersInForceWith(customerTenantId, now, partnerTenantId).length > 0;
     const asked = userInQuestion(actor, userId, related);
     const { roles, partnerDefinedGroups } = this.inQuestion(actor, partnerTenantId, asked, role);
-    // A partner asks about itself (assertMayAskEffectiveAccess): only the subscriptions it sees
-    // are read, whatever else the customer holds; the customer and the Operator see them all.
-    const subscriptions =
-      actor.tenantKind === 'partner'
-        ? this.partnerSubscriptions.allOf(partnerTenantId, customerTenantId)
-        : this.subscriptions
-            .ofCustomer(customerTenantId)
-            .filter((view) => maySeeSubscription(actor, view));
+    const subscriptions = this.subscriptionsInQuestion(
+      actor,
+      { partnerTenantId, customerTenantId },
+      roles.length,
+      subscriptionIds,
+    );
     const pair = {
       relationshipActive: row !== undefined,
       dapStatus: row?.dap_status ?? 'NONE',
@@ -97,6 +107,58 @@ export class AccessResolver {
         { partnerTenantId, pair, autopilotPolicy: this.settings.AUTOPILOT_POLICY },
       ),
     };
+  }
+
+  /**
+   * The subscriptions the report answers for: those named, or those the caller sees in the
+   * customer, read only as far as GRAPHQL_MAX_LIST_ITEMS answers reach (and one more, which tells
+   * that they do not all fit). A partner asks about itself (assertMayAskEffectiveAccess): only the
+   * subscriptions it sees are read, whatever else the customer holds; the customer's Global admin
+   * and the Operator see them all.
+   */
+  private subscriptionsInQuestion(
+    actor: Actor,
+    { partnerTenantId, customerTenantId }: PairInQuestion,
+    roleCount: number,
+    named: readonly string[] | undefined,
+  ): SubscriptionFacts[] {
+    if (roleCount === 0) return [];
+    const maxItems = this.settings.GRAPHQL_MAX_LIST_ITEMS;
+    const fitting = subscriptionsWithin(roleCount, maxItems);
+    const limit = Math.max(fitting, 0) + 1;
+    const subscriptions = named
+      ? named.map((subscriptionId) =>
+          this.seenSubscription(actor, customerTenantId, subscriptionId),
+        )
+      : actor.tenantKind === 'partner'
+        ? this.partnerSubscriptions.pageOf(partnerTenantId, customerTenantId, limit)
+        : this.subscriptions.pageOf(customerTenantId, limit);
+    if (subscriptions.length > fitting) {
+      throw tooManyAnswers(
+        `effectiveAccess answers at most ${maxItems} capabilities (GRAPHQL_MAX_LIST_ITEMS) and these are more: name the subscriptions (subscriptionIds), a page of azureSubscriptionsConnection at a time, or ask about one role.`,
+        maxItems,
+        'azureSubscriptionsConnection',
+      );
+    }
+    return subscriptions;
+  }
+
+  /** A live subscription of the customer the caller sees; NOT_FOUND as any other id (R17). */
+  private seenSubscription(
+    actor: Actor,
+    customerTenantId: string,
+    subscriptionId: string,
+  ): SubscriptionFacts {
+    const view = this.subscriptions.byId(subscriptionId);
+    if (
+      !view ||
+      view.cancelled ||
+      view.customerTenantId !== customerTenantId ||
+      !maySeeSubscription(actor, view)
+    ) {
+      throw notFound(`No subscription ${subscriptionId} that you see in ${customerTenantId}.`);
+    }
+    return view;
   }
 
   /** The roles asked about, and for one user the groups it belongs to that the partner defined. */
@@ -135,4 +197,12 @@ export class AccessResolver {
     }
     return JSON.parse(user.roles) as string[];
   }
+}
+
+/** The subscriptions named, checked and each once. */
+function subscriptionIdsOf(input: readonly string[]): string[] {
+  if (input.length > SUBSCRIPTION_IDS_MAX) {
+    throw invalidInput(`subscriptionIds names at most ${SUBSCRIPTION_IDS_MAX} subscriptions.`);
+  }
+  return [...new Set(input.map((id) => normaliseEntityId(id, 'subscription')))];
 }

@@ -45,6 +45,20 @@ export interface AccessSituation {
   partnerDefinedGroups?: readonly SecurityGroupId[];
 }
 
+/** The subscription actions answered once per subscription; the others once per role. */
+const PER_SUBSCRIPTION_ACTIONS = ['MANAGE_SUBSCRIPTION', 'MANAGE_SUBSCRIPTION_ACCESS'] as const;
+const ANSWERS_PER_ROLE = CAPABILITY_ACTIONS.length - PER_SUBSCRIPTION_ACTIONS.length;
+
+/**
+ * The most subscriptions effectiveAccess can answer for about `roleCount` roles in at most
+ * `maxAnswers` answers; negative when not even the answers about no subscription fit.
+ */
+export function subscriptionsWithin(roleCount: number, maxAnswers: number): number {
+  if (roleCount === 0) return Infinity;
+  const perRole = Math.floor(maxAnswers / roleCount);
+  return Math.floor((perRole - ANSWERS_PER_ROLE) / PER_SUBSCRIPTION_ACTIONS.length);
+}
+
 export interface CapabilityAnswer extends Verdict {
   role: PartnerRoleName;
   action: CapabilityAction;
@@ -81,7 +95,7 @@ function answersOf(
       mayProvisionSubscription([role], situation.pair.relationshipActive),
     ),
     ...situation.subscriptions.flatMap((subscription) =>
-      (['MANAGE_SUBSCRIPTION', 'MANAGE_SUBSCRIPTION_ACCESS'] as const).map((action) =>
+      PER_SUBSCRIPTION_ACTIONS.map((action) =>
         answer(
           role,
           action,

@@ -13,8 +13,13 @@ export function boundedList<T>(
 ): readonly T[] {
   const rows = read(maxItems + 1);
   if (rows.length <= maxItems) return rows;
-  throw new GraphQLError(
+  throw tooManyAnswers(
     `${field} reads at most ${maxItems} items (GRAPHQL_MAX_LIST_ITEMS) and this list has more: page through ${pagedField} instead.`,
-    { extensions: { code: 'RESPONSE_TOO_LARGE', maxItems, use: pagedField } },
+    maxItems,
+    pagedField,
   );
 }
+
+/** The refusal of an answer longer than GRAPHQL_MAX_LIST_ITEMS, naming the field to use instead. */
+export const tooManyAnswers = (message: string, maxItems: number, use: string) =>
+  new GraphQLError(message, { extensions: { code: 'RESPONSE_TOO_LARGE', maxItems, use } });

@@ -3,6 +3,7 @@ import {
   type AccessSituation,
   type CapabilityAnswer,
   effectiveAccess,
+  subscriptionsWithin,
 } from '../../../src/effective-access/domain/effective-access';
 import {
   PARTNER_ROLE_NAMES,
@@ -234,6 +235,28 @@ describe('effectiveAccess', () => {
         all.filter((a) => a.role === role),
       );
     }
+  });
+
+  it('R40: subscriptionsWithin is the most subscriptions whose answers fit in a bound, as effectiveAccess counts them', () => {
+    const prod = subscriptionFacts(provisionedHistory);
+    const answersAbout = (roleCount: number, subscriptionCount: number) =>
+      effectiveAccess(PARTNER_ROLE_NAMES.slice(0, roleCount), {
+        ...situation(PAIR_WITH_DAP),
+        subscriptions: Array.from({ length: subscriptionCount }, () => prod),
+      }).length;
+    for (const roleCount of [1, 2, 3]) {
+      for (const maxAnswers of [1, 7, 8, 24, 25, 26, 40, 41, 5_000]) {
+        const within = subscriptionsWithin(roleCount, maxAnswers);
+        expect({
+          roleCount,
+          maxAnswers,
+          fits: answersAbout(roleCount, within + 1) <= maxAnswers,
+        }).toEqual({ roleCount, maxAnswers, fits: false });
+        if (within >= 0) expect(answersAbout(roleCount, within)).toBeLessThanOrEqual(maxAnswers);
+        else expect(answersAbout(roleCount, 0)).toBeGreaterThan(maxAnswers);
+      }
+    }
+    expect(subscriptionsWithin(0, 1)).toBe(Infinity);
   });
 
   describe('R40: the per-subscription answers agree with the SubscriptionRbac decider', () => {
