@@ -87,7 +87,8 @@ type WsContext = Context<
  *   GRAPHQL_WS_MAX_SOCKETS_PER_CALLER signed-in sockets per caller (another closes with 4403), so
  *   that one token cannot gather subscriptions that every event is then delivered to;
  * - a `subscribe` of at most GRAPHQL_WS_MAX_SUBSCRIBE_BYTES and an id of at most 128 characters;
- * - at most GRAPHQL_WS_MAX_BUFFERED_BYTES of answers queued for a client that does not read them;
+ * - at most GRAPHQL_WS_MAX_BUFFERED_BYTES of answers queued for a caller that does not read them,
+ *   over all its sockets;
  * - connection attempts (by address) and subscribe messages (by caller) count against the same
  *   per-caller rate limit as HTTP requests (429 on the upgrade; RATE_LIMITED);
  * - every operation passes the same parse, validation and cost limits as over HTTP; mutations
@@ -106,6 +107,8 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
   private readonly format = formatError(this.logger);
   /** Per caller (as rate limits key them): its signed-in sockets. */
   private readonly callerSockets = new Map<string, Set<WebSocket>>();
+  /** Per signed-in socket: its caller's sockets (callerSockets' entry). */
+  private readonly peers = new WeakMap<WebSocket, ReadonlySet<WebSocket>>();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -160,6 +163,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
         {
           maxSubscribeBytes: this.settings.GRAPHQL_WS_MAX_SUBSCRIBE_BYTES,
           maxBufferedBytes: this.settings.GRAPHQL_WS_MAX_BUFFERED_BYTES,
+          callerBacklog: (socket) => this.callerBacklog(socket),
         },
       ),
     );
@@ -233,12 +237,22 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
       return false;
     }
     this.callerSockets.set(caller, sockets.add(socket));
+    this.peers.set(socket, sockets);
     socket.once('close', () => {
       sockets.delete(socket);
       if (sockets.size === 0 && this.callerSockets.get(caller) === sockets)
         this.callerSockets.delete(caller);
     });
     return true;
+  }
+
+  /** What the open sockets of this one's caller hold of answers not taken (before sign-in: its own). */
+  private callerBacklog(socket: WebSocket): number {
+    let queued = 0;
+    // A socket dropped a moment ago keeps its count until its `close`, and holds nothing.
+    for (const peer of this.peers.get(socket) ?? [socket])
+      if (peer.readyState === peer.OPEN) queued += peer.bufferedAmount;
+    return queued;
   }
 
   private closeAtExpiry(ctx: WsContext, exp: number): void {

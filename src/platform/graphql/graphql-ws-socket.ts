@@ -28,8 +28,13 @@ export function closeSocket(socket: WebSocket, code?: number, reason?: string): 
 export interface SocketLimits {
   /** A `subscribe` is held for as long as its operation runs: larger ones are refused. */
   maxSubscribeBytes: number;
-  /** Answers queued for a client that does not take them: past this, the socket is dropped. */
+  /**
+   * Answers queued for a caller that does not take them, over all its sockets: past this, each of
+   * them holding some is dropped at its next answer.
+   */
   maxBufferedBytes: number;
+  /** The answers queued on the sockets of this one's caller, its own included. */
+  callerBacklog: (socket: WebSocket) => number;
 }
 
 /** A message's type and id, if it has them (graphql-ws parses and validates it again). */
@@ -74,9 +79,10 @@ export function serveGraphqlWsSocket<E>(
   const deliver = (data: string): void => {
     if (socket.readyState !== socket.OPEN) return;
     // Freeing a client's queue when it leaves stalls the thread; it cannot read a close frame.
-    if (socket.bufferedAmount > limits.maxBufferedBytes) {
+    const backlog = socket.bufferedAmount > 0 ? limits.callerBacklog(socket) : 0;
+    if (backlog > limits.maxBufferedBytes) {
       logger.log(
-        `graphql-ws socket dropped: ${socket.bufferedAmount} bytes of answers its client has not taken (GRAPHQL_WS_MAX_BUFFERED_BYTES is ${limits.maxBufferedBytes})`,
+        `graphql-ws socket dropped: ${backlog} bytes of answers its caller has not taken, ${socket.bufferedAmount} of them on this socket (GRAPHQL_WS_MAX_BUFFERED_BYTES is ${limits.maxBufferedBytes})`,
       );
       socket.terminate();
       return;

@@ -27,7 +27,7 @@ class SlowClientSocket extends EventEmitter {
 }
 
 /** Serves a stand-in socket; `send` is how graphql-ws hands it an answer. */
-function served(logger = new Logger('test')) {
+function served(logger = new Logger('test'), callersOtherSockets: SlowClientSocket[] = []) {
   const socket = new SlowClientSocket();
   let send: (data: string) => Promise<void> | void = () => undefined;
   const server = {
@@ -39,6 +39,8 @@ function served(logger = new Logger('test')) {
   serveGraphqlWsSocket(server, socket as unknown as WebSocket, {}, logger, {
     maxSubscribeBytes: 64 * 1024,
     maxBufferedBytes: 1000,
+    callerBacklog: () =>
+      [socket, ...callersOtherSockets].reduce((sum, peer) => sum + peer.bufferedAmount, 0),
   });
   return { socket, send: (data: string) => send(data) };
 }
@@ -56,9 +58,34 @@ describe('a graphql-ws socket whose client does not read', () => {
     expect(socket.terminated).toBe(true);
     expect(logged).toHaveBeenCalledWith(
       expect.stringContaining(
-        '1200 bytes of answers its client has not taken (GRAPHQL_WS_MAX_BUFFERED_BYTES is 1000)',
+        '1200 bytes of answers its caller has not taken, 1200 of them on this socket (GRAPHQL_WS_MAX_BUFFERED_BYTES is 1000)',
       ),
     );
+  });
+
+  it('is dropped once its caller’s sockets hold GRAPHQL_WS_MAX_BUFFERED_BYTES together, so more sockets hold no more', async () => {
+    const other = new SlowClientSocket();
+    other.bufferedAmount = 800;
+    const { socket, send } = served(new Logger('test'), [other]);
+
+    for (let i = 0; i < 5; i++) await send('x'.repeat(100));
+
+    // 800 and 100, 200, 300 on this socket: the fourth answer finds 1,100 waiting in all.
+    expect(socket.sent).toHaveLength(3);
+    expect(socket.terminated).toBe(true);
+  });
+
+  it('keeps a socket that takes its answers while another of its caller’s does not', async () => {
+    const other = new SlowClientSocket();
+    other.bufferedAmount = 5000;
+    const { socket, send } = served(new Logger('test'), [other]);
+    for (let i = 0; i < 10; i++) {
+      await send('x'.repeat(300));
+      socket.bufferedAmount = 0; // taken by the client
+    }
+    expect(socket.sent).toHaveLength(10);
+    expect(socket.terminated).toBe(false);
+    socket.emit('close', 1000, Buffer.from(''));
   });
 
   it('keeps a client that takes its answers, however many it is sent', async () => {
