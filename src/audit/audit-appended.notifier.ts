@@ -69,10 +69,10 @@ export class AuditAppendedNotifier implements OnModuleInit, OnModuleDestroy {
     for (;;) {
       const rows = this.audit.oldestFirst({ kind: 'everything' }, {}, PAGE, this.published);
       // Read from the event store only if a subscriber selects `data`, once for the page.
-      const dataOf = pageDataLoader(this.store, rows);
+      const eventDataOf = pageDataLoader(this.store, rows);
       for (const row of rows) {
         void this.pubSub.publish(TOPIC, {
-          auditAppended: toAuditEntry(row, dataOf(row)),
+          auditAppended: toAuditEntry(row, eventDataOf(row)),
           facts: auditFactsOf(row),
         });
         this.published = row.position;

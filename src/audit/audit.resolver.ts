@@ -128,11 +128,11 @@ export class AuditResolver {
     const before = decodeCursor('auditLog', after, isAuditKey)?.position ?? null;
     await this.readSide.ready('audit');
     const rows = this.audit.newestFirst(scope, filter, size + 1, before);
-    const dataOf = pageDataLoader(this.store, rows.slice(0, size));
+    const eventDataOf = pageDataLoader(this.store, rows.slice(0, size));
     return connectionOf(
       rows,
       size,
-      (row) => toAuditEntry(row, dataOf(row)),
+      (row) => toAuditEntry(row, eventDataOf(row)),
       (row) => encodeCursor('auditLog', { position: row.position }),
       // Counted only when asked for: a COUNT grows with the log.
       () => this.audit.count(scope, filter),

@@ -8,7 +8,7 @@ import { isEventMetadata, metadataReason, NO_METADATA } from './event-metadata';
  * `malformedMetadata`; never throws: a stored event must not stop a reader.
  */
 export function fillContent(event: RecordedEvent, stored: StoredText): void {
-  const data = dataOf(event, stored);
+  const data = storedData(event, stored);
   if (event.metadata === undefined) fillMetadata(event, stored);
   fillData(event, data);
 }
@@ -60,7 +60,7 @@ export function readMetadata(event: RecordedEvent): RecordedEvent {
 }
 
 /** The stored data; a reader that asks for data it said it would not read made a mistake. */
-function dataOf(event: RecordedEvent, stored: StoredText): string {
+function storedData(event: RecordedEvent, stored: StoredText): string {
   if (stored.data !== null) return stored.data;
   throw new Error(
     `${event.type} at position ${event.position}: its data was not read (ReadAllOptions.dataOfTypes)`,
