@@ -42,7 +42,8 @@ const CLAIM_ATTEMPTS = 5;
 /** The pair's revocation of the same fact is claimed by another request, still under way. */
 class ClaimedElsewhere extends Error {
   constructor(
-    /** The claim's revision in the claim stream. */
+    /** The claim's event id and revision in the claim stream. */
+    readonly claimId: string,
     readonly claimRevision: number,
     /** The claiming request's correlation id. */
     readonly holder: string,
@@ -63,6 +64,13 @@ class ClaimedElsewhere extends Error {
  * lands on the fact stream, or stalls.
  */
 export class RevocationClaims {
+  /**
+   * Claims appended here whose revocation has ended without a doubt, landed or not (it found
+   * nothing left to revoke, or was refused): none of them is under way, and one that never lands
+   * is not waited for as if its instance had stopped. Kept while a claim can be under way at all.
+   */
+  private readonly endedHere = new Set<string>();
+
   constructor(
     private readonly aggregates: AggregateStore,
     private readonly store: EventStore,
@@ -87,8 +95,8 @@ export class RevocationClaims {
         return await decide(takeOver);
       } catch (error) {
         if (!(error instanceof ClaimedElsewhere)) throw error;
-        const { claimRevision, holder, factRevision } = error;
-        const landed = await this.untilLanded(streamId, factRevision, holder);
+        const { claimId, claimRevision, holder, factRevision } = error;
+        const landed = await this.untilLanded(streamId, factRevision, holder, claimId);
         takeOver =
           round >= CLAIM_ROUNDS ? () => true : (revision) => !landed && revision === claimRevision;
       }
@@ -149,7 +157,8 @@ export class RevocationClaims {
     const { factStreamId, factRevision: claimedAt } = read.data;
     if (typeof factStreamId !== 'string' || !Number.isSafeInteger(claimedAt)) return;
     const holder = claim.metadata.correlationId;
-    const elsewhere = (revision: number) => new ClaimedElsewhere(claim.revision, holder, revision);
+    const elsewhere = (revision: number) =>
+      new ClaimedElsewhere(claim.id, claim.revision, holder, revision);
     if (claimedAt > factRevision) throw elsewhere(factRevision);
     const landed = await this.landedAt(factStreamId, claimedAt, holder);
     if (landed !== undefined) {
@@ -157,7 +166,17 @@ export class RevocationClaims {
       return;
     }
     const age = this.clock.now().getTime() - Date.parse(claim.metadata.occurredAt);
-    if (age < this.settings.REVOCATION_STALLED_AFTER_MS) throw elsewhere(claimedAt);
+    const stalled = age >= this.settings.REVOCATION_STALLED_AFTER_MS;
+    if (!stalled && !this.endedHere.has(claim.id)) throw elsewhere(claimedAt);
+  }
+
+  /** The revocation that appended the claims `held` has ended, whether or not it landed. */
+  ended(held: ReadonlySet<string>): void {
+    if (held.size === 0) return;
+    held.forEach((id) => this.endedHere.add(id));
+    // Past it, a claim that has not landed is taken over anyway (refuseIfUnderWay).
+    const forget = () => held.forEach((id) => this.endedHere.delete(id));
+    setTimeout(forget, this.settings.REVOCATION_STALLED_AFTER_MS).unref();
   }
 
   /** The revision of the first event of the `holder` request after `revision` on `streamId`. */
@@ -173,11 +192,19 @@ export class RevocationClaims {
     return since.find((event) => event.metadata.correlationId === holder)?.revision;
   }
 
-  /** Whether the `holder` request lands after `revision` on `streamId` within REVOCATION_STALLED_AFTER_MS. */
-  private async untilLanded(streamId: string, revision: number, holder: string): Promise<boolean> {
+  /**
+   * Whether the `holder` request lands after `revision` on `streamId` within
+   * REVOCATION_STALLED_AFTER_MS; waits no longer once its claim (`claimId`) has ended here.
+   */
+  private async untilLanded(
+    streamId: string,
+    revision: number,
+    holder: string,
+    claimId: string,
+  ): Promise<boolean> {
     const landed = await readUntil(
       () => this.landedAt(streamId, revision, holder),
-      (at) => at !== undefined,
+      (at) => at !== undefined || this.endedHere.has(claimId),
       this.settings.REVOCATION_STALLED_AFTER_MS,
       () => CLAIM_POLL_MS,
     );

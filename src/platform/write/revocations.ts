@@ -140,6 +140,7 @@ export class Revocations {
       if (elsewhere) return elsewhere;
       throw error;
     } finally {
+      this.claims.ended(held);
       this.forget(keys);
     }
   }

@@ -18,6 +18,7 @@ import type { DomainEvent } from '../../../src/events';
 import { dapGrantDecider } from '../../../src/delegated-admin/domain/dap-grant/dap-grant.decider';
 import { streamIds } from '../../../src/platform/domain/streams';
 import { revocationClaimed } from '../../../src/platform/domain/revocation-fences';
+import type { Recorded } from '../../../src/platform/event-store/last-recorded';
 
 const pair = { partnerTenantId: 'contoso-partners', customerTenantId: 'fabrikam' };
 
@@ -291,6 +292,97 @@ describe.each(EVENT_STORES)(
       await expect(waiting).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', rule: 'R12' });
       expect(await recordedBy(request)).toEqual([]);
     });
+
+    const stalledAfterMs = 10_000;
+
+    /**
+     * One instance whose first append to the DAP stream (a removal's, after its claim and fences)
+     * finds DAP removed by another request: that removal ends without landing. `meanwhile` runs
+     * first, on this instance.
+     */
+    function removedUnderTheFirst(
+      meanwhile: (here: Revocations) => Promise<void> = async () => {},
+    ) {
+      const own = new InterleavingStore(store);
+      const clock = new TickingClock();
+      const settings = { REVOCATION_STALLED_AFTER_MS: stalledAfterMs };
+      const here = new Revocations(
+        new AggregateStore(own, clock),
+        fencedStreamsOf,
+        own,
+        settings,
+        clock,
+      );
+      own.beforeAppend = async (streamId) => {
+        if (streamId !== dapStream) return;
+        own.beforeAppend = null;
+        await meanwhile(here);
+        await new AggregateStore(store, new TickingClock()).record(
+          dapStream,
+          [{ type: 'DelegatedAdminRemoved', data: { ...pair } } as DomainEvent],
+          'any',
+          { actor: fay, correlationId: 'elsewhere' },
+          new Date(),
+        );
+      };
+      return here;
+    }
+
+    it('R9, R12, R50: an end’s DAP removal waiting for this instance’s claim goes on once that revocation ends without landing, not after REVOCATION_STALLED_AFTER_MS', async () => {
+      let ending: Promise<Recorded> | undefined;
+      const here = removedUnderTheFirst(async (instance) => {
+        ending = instance.revoke({
+          streamId: dapStream,
+          decider: dapGrantDecider,
+          command: { type: 'RevokeDelegatedAdminOnRelationshipEnd', ...pair },
+          revoking: 'DELEGATED_ADMIN',
+          pair,
+          context: {
+            actor: partnerUser(['AdminAgent'], { tenantId: PARTNER }),
+            correlationId: 'end',
+          },
+          alreadyFenced: true,
+        });
+        await sleep(100); // it meets the claim, and waits for it
+      });
+      const started = Date.now();
+
+      await expect(removeContosoDap(here, fay, randomUUID())).rejects.toMatchObject({
+        rule: 'R12',
+      });
+      const ended = await ending!;
+
+      expect(Date.now() - started).toBeLessThan(stalledAfterMs);
+      expect(ended.events).toEqual([]);
+      expect(await recordedBy('end')).toEqual([]);
+    }, 20_000);
+
+    it('R12, R50: a claim of this instance whose revocation ended without landing (DAP removed under it) holds up none after it', async () => {
+      const here = removedUnderTheFirst();
+      const first = randomUUID();
+      await expect(removeContosoDap(here, fay, first)).rejects.toMatchObject({ rule: 'R12' });
+      expect(await recordedBy(first)).toContain('PartnerAccessRevocationClaimed');
+      const grantedAgain = await new AggregateStore(store, new TickingClock()).decide(
+        dapStream,
+        dapGrantDecider,
+        {
+          type: 'GrantDelegatedAdmin',
+          invitationId: 'inv-2',
+          partnerTenantId: PARTNER,
+          partnerName: 'Contoso Partners',
+          customer: { tenantId: CUSTOMER, name: 'Fabrikam' },
+        },
+        { actor: partnerUser(['AdminAgent'], { tenantId: PARTNER }), correlationId: 'again' },
+      );
+      expect(grantedAgain.events.map((event) => event.type)).toEqual(['DelegatedAdminGranted']);
+
+      const second = randomUUID();
+      const started = Date.now();
+      const removed = await removeContosoDap(here, fay, second);
+
+      expect(Date.now() - started).toBeLessThan(stalledAfterMs);
+      expect(removed.events.map((event) => event.type)).toEqual(['DelegatedAdminRemoved']);
+    }, 20_000);
 
     it('R12, R50: a claim whose request has landed on the fact stream is followed by a new one at once', async () => {
       // The grant's request, as if it had claimed a revocation decided before the grant.
