@@ -31,7 +31,10 @@ export async function pairRelationships(
   };
 }
 
-/** The pair's reseller relationship now: whether active, and which acceptance established it. */
+/**
+ * The pair's reseller relationship now: whether active, which acceptance established it, and
+ * whether its end has started.
+ */
 export async function pairRelationship(
   aggregates: AggregateStore,
   partnerTenantId: string,
@@ -41,7 +44,11 @@ export async function pairRelationship(
     streamIds.relationship(partnerTenantId, customerTenantId),
     relationshipDecider,
   );
-  return { active: state.active, establishedByInvitationId: state.establishedByInvitationId };
+  return {
+    active: state.active,
+    establishedByInvitationId: state.establishedByInvitationId,
+    ending: state.ending,
+  };
 }
 
 /**

@@ -28,7 +28,9 @@ const northwindAdmin = customerGlobalAdmin({
   tenantDomain: 'northwind.onmicrosoft.com',
 });
 
-const grantCommand = (invitationId: string): DapGrantCommand => ({
+const grantCommand = (
+  invitationId: string,
+): Extract<DapGrantCommand, { type: 'GrantDelegatedAdmin' }> => ({
   type: 'GrantDelegatedAdmin',
   invitationId,
   partnerTenantId: CONTOSO,
@@ -166,6 +168,12 @@ describe('DapGrant decider', () => {
         .thenNothing();
     });
 
+    it('R9, R8: a grant decided while the relationship’s end runs (an acceptance during the end) grants nothing', () => {
+      given(dapGrantDecider, grantedThenRemoved())
+        .when({ ...decidedAfter({}), relationship: { active: true, ending: true } }, at(2 * DAY))
+        .thenNothing();
+    });
+
     it('R9, R10: a grant with nothing recorded after its acceptance grants, whatever came before it', () => {
       const events = given(dapGrantDecider, grantedThenRemoved())
         .when(decidedAfter({}), at(2 * DAY))
@@ -245,10 +253,7 @@ describe('DapGrant decider', () => {
     it('R9, R8: DAP renegotiated in a relationship re-established without DAP since the end is kept', () => {
       const reestablishedByInv2 = { active: true, establishedByInvitationId: 'inv-2' };
       const renegotiated = given(dapGrantDecider, granted())
-        .when(
-          { ...grantCommand('inv-3'), relationship: reestablishedByInv2 } as DapGrantCommand,
-          at(DAY),
-        )
+        .when({ ...grantCommand('inv-3'), relationship: reestablishedByInv2 }, at(DAY))
         .events();
       expect(renegotiated).toEqual([
         {

@@ -30,6 +30,8 @@ export type RemoveDelegatedAdminPrivilegesCommand = {
 export interface PairRelationship {
   active: boolean;
   establishedByInvitationId?: string;
+  /** Its end has started (RelationshipEndStarted): certain, it takes DAP with it (R9). */
+  ending?: boolean;
 }
 
 /**

@@ -27,9 +27,11 @@ function grant(command: Of<'GrantDelegatedAdmin'>, state: DapGrantState): DapGra
   if (state.grantedByInvitationIds.has(command.invitationId)) return [];
   // R9, R12, R70: an end, a removal or a request to end all recorded after the acceptance came
   // after this grant.
-  const { since } = command;
+  const { since, relationship } = command;
   if (since?.relationshipEnded || since?.removedByCustomer || since?.revocationRequested) return [];
-  const { relationship } = command;
+  // R9: an acceptance while the end runs is taken by it; granted, DAP would outlive the end in the
+  // log until the acceptance's check removed it again (RemoveOvertakenGrant).
+  if (relationship?.ending) return [];
   const within = relationship?.active ? relationship.establishedByInvitationId : undefined;
   return [
     {
