@@ -27,6 +27,7 @@ import type { RecordedEvent } from './platform/event-store/event-store';
 import {
   FENCE_EVENTS,
   type PartnerAccessRevocationClaimed,
+  type PartnerAccessRevocationClaimReleased,
 } from './platform/domain/revocation-fences';
 
 export type { AuditSealedEvent };
@@ -46,6 +47,7 @@ export type DomainEvent =
   | GdapRevocationEvent
   | PartnerAccessEvent
   | PartnerAccessRevocationClaimed
+  | PartnerAccessRevocationClaimReleased
   | AuditSealedEvent;
 
 export type EventType = DomainEvent['type'];

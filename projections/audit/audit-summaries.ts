@@ -52,6 +52,16 @@ const BEGINS: ReadonlyMap<unknown, [string, string, string]> = new Map([
   ['GDAP', ['taking GDAP access away', 'from', 'in']],
 ]);
 
+/** What a claim's revocation takes away, and from whom. */
+function revocationIn(context: SummaryContext): string {
+  const [what, partnerWord, customerWord] = BEGINS.get(context.data.revoking) ?? [
+    'removing DAP',
+    'of',
+    'for',
+  ];
+  return `${what} ${counterpart(context, partnerWord, customerWord)}`;
+}
+
 /** Names the other side of the pair, as seen from whoever acted. */
 function counterpart(context: SummaryContext, partnerWord: string, customerWord: string): string {
   const { actor, partner, customer } = context;
@@ -213,14 +223,9 @@ const SUMMARIES = {
     const why = FENCED_WHILE.get(context.data.revoking) ?? 'DAP is removed';
     return `closed ${scope} ${counterpart(context, 'of', 'for')} while ${why}`;
   },
-  PartnerAccessRevocationClaimed: (context) => {
-    const [what, partnerWord, customerWord] = BEGINS.get(context.data.revoking) ?? [
-      'removing DAP',
-      'of',
-      'for',
-    ];
-    return `began ${what} ${counterpart(context, partnerWord, customerWord)}`;
-  },
+  PartnerAccessRevocationClaimed: (context) => `began ${revocationIn(context)}`,
+  PartnerAccessRevocationClaimReleased: (context) =>
+    `stopped ${revocationIn(context)} with nothing changed`,
   ServiceRequestOpened: (context) =>
     `opened service request ${quoted(context.data.title)} for ${context.customer ?? '?'}`,
   AzureSubscriptionProvisioned: (context) =>

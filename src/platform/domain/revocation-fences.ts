@@ -128,8 +128,40 @@ export function revocationClaimed(
   };
 }
 
+/**
+ * Appended after a claim by the request that made it, when its revocation ended without landing
+ * on the fact stream (the stream moved under it and nothing was left to revoke, or it was
+ * refused): the same revocation waiting for that claim, on any instance, goes on at once instead
+ * of waiting for it to stall.
+ */
+export type PartnerAccessRevocationClaimReleased = {
+  type: 'PartnerAccessRevocationClaimReleased';
+  data: {
+    partnerTenantId: string;
+    customerTenantId: string;
+    revoking: RevocableFact;
+    factStreamId: string;
+  };
+};
+
+export function revocationClaimReleased(
+  pair: { partnerTenantId: string; customerTenantId: string },
+  revoking: RevocableFact,
+  factStreamId: string,
+): PartnerAccessRevocationClaimReleased {
+  return {
+    type: 'PartnerAccessRevocationClaimReleased',
+    data: { ...pair, revoking, factStreamId },
+  };
+}
+
 /** The fence and the claim are the platform's own events: their schema versions. */
 export const FENCE_EVENTS = {
   PartnerAccessRevocationStarted: { version: 1 },
   PartnerAccessRevocationClaimed: { version: 1 },
-} satisfies EventSchemas<PartnerAccessRevocationStarted | PartnerAccessRevocationClaimed>;
+  PartnerAccessRevocationClaimReleased: { version: 1 },
+} satisfies EventSchemas<
+  | PartnerAccessRevocationStarted
+  | PartnerAccessRevocationClaimed
+  | PartnerAccessRevocationClaimReleased
+>;

@@ -1,7 +1,11 @@
 import { readUntil } from '../common/read-until';
 import type { Settings } from '../config/settings';
 import type { Clock } from '../config/clock';
-import { type RevocableFact, revocationClaimed } from '../domain/revocation-fences';
+import {
+  type RevocableFact,
+  revocationClaimed,
+  revocationClaimReleased,
+} from '../domain/revocation-fences';
 import { streamIds } from '../domain/streams';
 import {
   type EventStore,
@@ -42,8 +46,8 @@ const CLAIM_ATTEMPTS = 5;
 /** The pair's revocation of the same fact is claimed by another request, still under way. */
 class ClaimedElsewhere extends Error {
   constructor(
-    /** The claim's event id and revision in the claim stream. */
-    readonly claimId: string,
+    /** The claim stream, and the claim's revision in it. */
+    readonly claimStream: string,
     readonly claimRevision: number,
     /** The claiming request's correlation id. */
     readonly holder: string,
@@ -61,16 +65,9 @@ class ClaimedElsewhere extends Error {
  * loser, refused on its retry, would leave its fences behind. So each first claims the pair's
  * revocation of that fact: claims follow one another in `revocation-<p>_<c>.<fact>`, each appended
  * with the last one's revision expected; another request's claim is under way until its request
- * lands on the fact stream, or stalls.
+ * lands on the fact stream, releases it (its revocation ended without landing), or stalls.
  */
 export class RevocationClaims {
-  /**
-   * Claims appended here whose revocation has ended without a doubt, landed or not (it found
-   * nothing left to revoke, or was refused): none of them is under way, and one that never lands
-   * is not waited for as if its instance had stopped. Kept while a claim can be under way at all.
-   */
-  private readonly endedHere = new Set<string>();
-
   constructor(
     private readonly aggregates: AggregateStore,
     private readonly store: EventStore,
@@ -95,10 +92,13 @@ export class RevocationClaims {
         return await decide(takeOver);
       } catch (error) {
         if (!(error instanceof ClaimedElsewhere)) throw error;
-        const { claimId, claimRevision, holder, factRevision } = error;
-        const landed = await this.untilLanded(streamId, factRevision, holder, claimId);
+        const { claimStream, claimRevision, holder, factRevision } = error;
+        const done = await this.untilDone(streamId, factRevision, holder, {
+          claimStream,
+          claimRevision,
+        });
         takeOver =
-          round >= CLAIM_ROUNDS ? () => true : (revision) => !landed && revision === claimRevision;
+          round >= CLAIM_ROUNDS ? () => true : (revision) => !done && revision === claimRevision;
       }
     }
   }
@@ -114,17 +114,10 @@ export class RevocationClaims {
     { pair, revoking, streamId, context }: Claimant,
     { factRevision, decidedAt, takeOver, held }: ClaimAttempt,
   ): Promise<void> {
-    const claimStream = streamIds.revocationClaim(
-      pair.partnerTenantId,
-      pair.customerTenantId,
-      revoking,
-    );
+    const claimStream = claimStreamOf(pair, revoking);
     const claimed = revocationClaimed(pair, revoking, streamId, factRevision);
     for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
-      const [last] = await this.store.readStream(claimStream, {
-        direction: 'backwards',
-        maxCount: 1,
-      });
+      const last = await this.lastOf(claimStream);
       if (last && held.has(last.id)) return;
       if (last && !takeOver(last.revision)) await this.refuseIfUnderWay(last, factRevision);
       try {
@@ -158,7 +151,7 @@ export class RevocationClaims {
     if (typeof factStreamId !== 'string' || !Number.isSafeInteger(claimedAt)) return;
     const holder = claim.metadata.correlationId;
     const elsewhere = (revision: number) =>
-      new ClaimedElsewhere(claim.id, claim.revision, holder, revision);
+      new ClaimedElsewhere(claim.streamId, claim.revision, holder, revision);
     if (claimedAt > factRevision) throw elsewhere(factRevision);
     const landed = await this.landedAt(factStreamId, claimedAt, holder);
     if (landed !== undefined) {
@@ -166,17 +159,39 @@ export class RevocationClaims {
       return;
     }
     const age = this.clock.now().getTime() - Date.parse(claim.metadata.occurredAt);
-    const stalled = age >= this.settings.REVOCATION_STALLED_AFTER_MS;
-    if (!stalled && !this.endedHere.has(claim.id)) throw elsewhere(claimedAt);
+    if (age < this.settings.REVOCATION_STALLED_AFTER_MS) throw elsewhere(claimedAt);
   }
 
-  /** The revocation that appended the claims `held` has ended, whether or not it landed. */
-  ended(held: ReadonlySet<string>): void {
-    if (held.size === 0) return;
-    held.forEach((id) => this.endedHere.add(id));
-    // Past it, a claim that has not landed is taken over anyway (refuseIfUnderWay).
-    const forget = () => held.forEach((id) => this.endedHere.delete(id));
-    setTimeout(forget, this.settings.REVOCATION_STALLED_AFTER_MS).unref();
+  /**
+   * The revocation that appended the claims `held` ended without landing on its fact stream:
+   * releases the last of them, unless another request has claimed since (its claim stays).
+   */
+  async release(
+    { pair, revoking, streamId, context }: Claimant,
+    held: ReadonlySet<string>,
+  ): Promise<void> {
+    const claimStream = claimStreamOf(pair, revoking);
+    const last = await this.lastOf(claimStream);
+    if (!last || !held.has(last.id)) return;
+    try {
+      await this.aggregates.record(
+        claimStream,
+        [revocationClaimReleased(pair, revoking, streamId)],
+        last.revision,
+        context,
+        this.clock.now(),
+      );
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    }
+  }
+
+  private async lastOf(claimStream: string): Promise<RecordedEvent | undefined> {
+    const [last] = await this.store.readStream(claimStream, {
+      direction: 'backwards',
+      maxCount: 1,
+    });
+    return last;
   }
 
   /** The revision of the first event of the `holder` request after `revision` on `streamId`. */
@@ -193,21 +208,29 @@ export class RevocationClaims {
   }
 
   /**
-   * Whether the `holder` request lands after `revision` on `streamId` within
-   * REVOCATION_STALLED_AFTER_MS; waits no longer once its claim (`claimId`) has ended here.
+   * Whether the claim at `claimRevision` of `claimStream` is done with within
+   * REVOCATION_STALLED_AFTER_MS: its `holder` request landed after `revision` on `streamId`, or
+   * the claim is followed in its stream (released, or taken over by another request).
    */
-  private async untilLanded(
+  private untilDone(
     streamId: string,
     revision: number,
     holder: string,
-    claimId: string,
+    { claimStream, claimRevision }: { claimStream: string; claimRevision: number },
   ): Promise<boolean> {
-    const landed = await readUntil(
-      () => this.landedAt(streamId, revision, holder),
-      (at) => at !== undefined || this.endedHere.has(claimId),
+    const done = async () =>
+      ((await this.lastOf(claimStream))?.revision ?? -1) > claimRevision ||
+      (await this.landedAt(streamId, revision, holder)) !== undefined;
+    return readUntil(
+      done,
+      (isDone) => isDone,
       this.settings.REVOCATION_STALLED_AFTER_MS,
       () => CLAIM_POLL_MS,
     );
-    return landed !== undefined;
   }
 }
+
+const claimStreamOf = (
+  pair: { partnerTenantId: string; customerTenantId: string },
+  revoking: RevocableFact,
+) => streamIds.revocationClaim(pair.partnerTenantId, pair.customerTenantId, revoking);

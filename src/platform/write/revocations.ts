@@ -3,7 +3,7 @@ import { type RevocableFact, revocationStarted } from '../domain/revocation-fenc
 import type { DomainEvent } from '../../events';
 import type { Decider } from '../domain/decider';
 import { AggregateStore } from './aggregate-store';
-import { RevocationClaims } from './revocation-claims';
+import { type Claimant, RevocationClaims } from './revocation-claims';
 import type { CommandContext } from './command-context';
 import { FENCED_STREAMS, type FencedStreamsOf } from '../capability';
 import { DomainError } from '../domain/domain-error';
@@ -132,17 +132,32 @@ export class Revocations {
       finished(true);
       // Fenced, then found the stream moved: another instance may have finished it (below).
       const moved = decided.events.length === 0 && fences.size > 0;
-      return (moved && (await this.finishedElsewhere(streamId, fences))) || decided;
+      const outcome = (moved && (await this.finishedElsewhere(streamId, fences))) || decided;
+      if (outcome.events.length === 0) await this.release(revocation, held);
+      return outcome;
     } catch (error) {
       finished(false);
       const refusedAfterFencing = error instanceof DomainError && fences.size > 0;
       const elsewhere = refusedAfterFencing && (await this.finishedElsewhere(streamId, fences));
       if (elsewhere) return elsewhere;
+      await this.release(revocation, held);
       throw error;
     } finally {
-      this.claims.ended(held);
       this.forget(keys);
     }
+  }
+
+  /**
+   * A revocation that claimed its fact and ended without landing releases its claim, so that the
+   * same revocation waiting for it, on any instance, goes on at once. Best effort: a claim left
+   * unreleased stalls after REVOCATION_STALLED_AFTER_MS, as one whose instance stopped.
+   */
+  private async release(
+    revocation: Pick<Revocation<unknown, DomainEvent, unknown>, keyof Claimant>,
+    held: ReadonlySet<string>,
+  ): Promise<void> {
+    if (held.size === 0) return;
+    await this.claims.release(revocation, held).catch(() => undefined);
   }
 
   /** Kept until the reactor can no longer be reading these fences for the first time. */

@@ -184,6 +184,25 @@ describe('the audit log names things by the names earlier events gave them (R41)
     ]);
   });
 
+  it('R41, R12, R50: a released claim says the revocation it began stopped with nothing changed', () => {
+    const released = (revoking: RevocableFact): SpecEvent => ({
+      type: 'PartnerAccessRevocationClaimReleased',
+      data: { ...pair, revoking, factStreamId: 'dapgrant-contoso-partners_fabrikam' },
+      actor: SPEC_CUSTOMER_ACTOR,
+    });
+    expect(
+      summaries([
+        created,
+        { ...GDAP_APPROVED, actor: SPEC_CUSTOMER_ACTOR },
+        released('DELEGATED_ADMIN'),
+        released('RELATIONSHIP'),
+      ]).slice(2),
+    ).toEqual([
+      'Fay (Fabrikam, GlobalAdmin) stopped removing DAP of Contoso Partners with nothing changed',
+      'Fay (Fabrikam, GlobalAdmin) stopped ending the reseller relationship with Contoso Partners with nothing changed',
+    ]);
+  });
+
   it('R17, R41: an entry names the other tenant only once the two were introduced (an invitation accepted, a GDAP relationship approved), before that by its id', () => {
     const ned: Actor = {
       userId: 'ned',
