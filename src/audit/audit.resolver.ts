@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
 import {
   type AuditFilter,
   type AuditScope,
@@ -20,6 +20,7 @@ import {
   type RecordedEvent,
 } from '../platform/event-store/event-store';
 import { CurrentActor } from '../platform/graphql/current-actor.decorator';
+import { type RequestContext, shareOf } from '../platform/graphql/request-context';
 import { connectionOf } from '../platform/graphql/connection';
 import { decodeCursor, encodeCursor, pageSize } from '../platform/graphql/cursor';
 import { ReadSide } from '../platform/read-store/read-side';
@@ -140,10 +141,11 @@ export class AuditResolver {
   }
 
   @Query(() => [HistoryEvent], {
-    description: `R43: one aggregate’s events in order, each with its state after; NOT_FOUND unless the caller may read them (R42). An event the caller could not read in auditLog shows no actor (R42); in a stream of several tenants (a partner’s GDAP stream, a customer’s Autopilot stream) an event naming another tenant of the caller’s kind is left out, and the state from it on, as is, to a partner, an event of a subscription’s stream naming no partner (the customer’s own access, R23) or, to a partner without a reseller relationship with the customer now, an event of the customer’s Autopilot stream naming no partner (the customer’s own acts, R9, R30); a fence written for a partner does not make it a reader. A long stream is read a window at a time: from \`fromRevision\` (default 0), at most \`maxCount\` events (1 to ${HISTORY_MAX_COUNT}; default: to the end); an answer that would pass GRAPHQL_MAX_RESPONSE_BYTES is refused with RESPONSE_TOO_LARGE naming the revision it passed it at. Who may read is judged by the events up to the window’s end.`,
+    description: `R43: one aggregate’s events in order, each with its state after; NOT_FOUND unless the caller may read them (R42). An event the caller could not read in auditLog shows no actor (R42); in a stream of several tenants (a partner’s GDAP stream, a customer’s Autopilot stream) an event naming another tenant of the caller’s kind is left out, and the state from it on, as is, to a partner, an event of a subscription’s stream naming no partner (the customer’s own access, R23) or, to a partner without a reseller relationship with the customer now, an event of the customer’s Autopilot stream naming no partner (the customer’s own acts, R9, R30); a fence written for a partner does not make it a reader. A long stream is read a window at a time: from \`fromRevision\` (default 0), at most \`maxCount\` events (1 to ${HISTORY_MAX_COUNT}; default: to the end); an answer that would pass GRAPHQL_MAX_RESPONSE_BYTES (shared equally by the operation’s history, effectiveAccess and partnerRelationships fields) is refused with RESPONSE_TOO_LARGE naming the revision it passed it at. Who may read is judged by the events up to the window’s end.`,
   })
   async history(
     @CurrentActor() actor: Actor,
+    @Context() context: RequestContext,
     @Args('streamId') streamIdInput: string,
     @Args('fromRevision', { type: () => Int, nullable: true }) fromRevision?: number,
     @Args('maxCount', { type: () => Int, nullable: true }) maxCount?: number,
@@ -169,7 +171,7 @@ export class AuditResolver {
       streamId,
       window,
       this.streamFolderOf(streamId),
-      this.settings.GRAPHQL_MAX_RESPONSE_BYTES,
+      shareOf(this.settings.GRAPHQL_MAX_RESPONSE_BYTES, context),
       anotherTenants,
       mayRead,
     );

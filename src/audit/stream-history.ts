@@ -58,7 +58,7 @@ export function historyWindow(
 
 const tooLarge = (streamId: string, window: HistoryWindow, revision: number, max: number) =>
   new GraphQLError(
-    `The history of ${streamId} from revision ${window.fromRevision} passes ${max} bytes (GRAPHQL_MAX_RESPONSE_BYTES) at revision ${revision}: ask with maxCount for fewer events, then from the revision after the last one answered.`,
+    `The history of ${streamId} from revision ${window.fromRevision} passes ${max} bytes (GRAPHQL_MAX_RESPONSE_BYTES, shared by the operation's history, effectiveAccess and partnerRelationships fields) at revision ${revision}: ask with maxCount for fewer events, then from the revision after the last one answered.`,
     { extensions: { code: 'RESPONSE_TOO_LARGE', max, revision } },
   );
 

@@ -288,5 +288,15 @@ describe('history of a stream larger than one answer', () => {
       expect(refused.errors?.[0].extensions?.code).toBe('NOT_FOUND');
       expect(refused.errors?.[0].message).not.toMatch(/revision|bytes/);
     }
+    // R43, R50: two history fields in one operation share the bytes: each may build half.
+    const TWICE = `{ a: history(streamId: "${DAP_STREAM}", maxCount: 1) { revision }
+      b: history(streamId: "${DAP_STREAM}", maxCount: 1) { revision } }`;
+    const twice = await app.gql(fay, TWICE);
+    expect(twice.data).toBeNull();
+    expect(twice.errors?.[0].extensions).toMatchObject({
+      code: 'RESPONSE_TOO_LARGE',
+      max: 350,
+      revision: 0,
+    });
   });
 });

@@ -129,10 +129,6 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
       connectionInitWaitTimeout: 3_000,
       onConnect: (ctx) => this.admit(ctx),
       onClose: (ctx) => clearTimeout(ctx.extra.expiry),
-      context: (ctx): RequestContext => ({
-        correlationId: randomUUID(),
-        actor: ctx.extra.verified?.actor,
-      }),
       onSubscribe: (ctx, id, payload) => this.prepare(ctx, id, payload, rules),
       // A query reads after what its caller wrote through this instance, as over HTTP.
       execute: (args) => {
@@ -335,21 +331,33 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
     }
     if (operation.operation === OperationTypeNode.MUTATION) return [mutationRefused()];
     const variables = payload.variables ?? undefined;
+    let dataSizedFields: number;
     try {
-      checkOperationSize(
+      ({ dataSizedFields } = checkOperationSize(
         this.settings,
         schema,
         document,
         variables,
         payload.operationName ?? undefined,
-      );
+      ));
     } catch (error) {
       return [error as GraphQLError];
     }
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
     if (coerced.errors) return coerced.errors.map((error) => withCode(error, 'BAD_USER_INPUT'));
     ctx.extra.admitted.add(id);
-    return { schema, document, variableValues: variables, operationName: payload.operationName };
+    const contextValue: RequestContext = {
+      correlationId: randomUUID(),
+      actor: ctx.extra.verified?.actor,
+      dataSizedFields,
+    };
+    return {
+      schema,
+      document,
+      variableValues: variables,
+      operationName: payload.operationName,
+      contextValue,
+    };
   }
 
   /** The operations admitted on this socket that graphql-ws still holds (neither completed nor ended). */

@@ -15,6 +15,7 @@ import {
 } from 'graphql';
 import { type ComplexityEstimatorArgs, getComplexity } from 'graphql-query-complexity';
 import type { Settings } from '../config/settings';
+import type { RequestContext } from './request-context';
 
 type LimitSettings = Pick<
   Settings,
@@ -140,7 +141,7 @@ export function checkOperationSize(
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,
   operationName: string | undefined,
-): void {
+): { dataSizedFields: number } {
   // One walk of the operation: every field visited adds 1 to its fields and, if it is a root
   // field whose answer grows with the data, to those; the estimator's result is its cost.
   const query = schema.getQueryType();
@@ -163,7 +164,7 @@ export function checkOperationSize(
     });
   } catch {
     // Variables that do not fit the operation: execution refuses them with INVALID_INPUT.
-    return;
+    return { dataSizedFields: 0 };
   }
   if (fields > settings.GRAPHQL_MAX_FIELDS) {
     throw new OperationLimitError(
@@ -189,21 +190,26 @@ export function checkOperationSize(
       settings.GRAPHQL_MAX_COST,
     );
   }
+  return { dataSizedFields: dataSized };
 }
 
-/** Checks fields and cost of every HTTP operation before it executes. */
-export function operationSizePlugin(settings: LimitSettings): ApolloServerPlugin {
+/**
+ * Checks fields and cost of every HTTP operation before it executes, and tells its context how
+ * many data-sized fields share the answer's bytes.
+ */
+export function operationSizePlugin(settings: LimitSettings): ApolloServerPlugin<RequestContext> {
   return {
     requestDidStart: () =>
       Promise.resolve({
-        didResolveOperation: ({ schema, document, request, operationName }) => {
-          checkOperationSize(
+        didResolveOperation: ({ schema, document, request, operationName, contextValue }) => {
+          const { dataSizedFields } = checkOperationSize(
             settings,
             schema,
             document,
             request.variables,
             operationName ?? undefined,
           );
+          contextValue.dataSizedFields = dataSizedFields;
           return Promise.resolve();
         },
       }),
