@@ -33,8 +33,10 @@ function where(scope: AuditScope, filter: AuditFilter, timeIndex = true): Where 
   }
   if (scope.kind === 'customer')
     add(`${column('customer_tenant_id')} = @scope`, 'scope', scope.customerTenantId);
-  if (scope.kind === 'actor-tenant')
+  if (scope.kind === 'actor-tenant') {
     add(`${column('actor_tenant_id')} = @scope`, 'scope', scope.actorTenantId);
+    add(`${column('actor_tenant_kind')} = @actorKind`, 'actorKind', 'partner');
+  }
   if (filter.customerTenantId)
     add(`${column('customer_tenant_id')} = @customer`, 'customer', filter.customerTenantId);
   if (filter.partnerTenantId)

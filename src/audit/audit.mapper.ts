@@ -8,6 +8,7 @@ export const auditFactsOf = (row: AuditRow): AuditFacts => ({
   occurredAt: row.occurred_at,
   actorUserId: row.actor_user_id,
   actorTenantId: row.actor_tenant_id,
+  actorTenantKind: row.actor_tenant_kind,
   partnerTenantId: row.partner_tenant_id,
   customerTenantId: row.customer_tenant_id,
   correlationId: row.correlation_id,

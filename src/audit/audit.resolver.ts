@@ -50,6 +50,7 @@ function whoAndWhen(
     occurredAt,
     actorUserId: actor.userId,
     actorTenantId: actor.tenantId,
+    actorTenantKind: actor.tenantKind,
     correlationId,
     ...parties,
   });

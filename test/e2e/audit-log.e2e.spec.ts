@@ -185,6 +185,7 @@ describe('the audit log over GraphQL', () => {
             occurredAt: node.occurredAt,
             actorUserId: node.actor.userId,
             actorTenantId: node.actor.tenantId,
+            actorTenantKind: node.actor.tenantKind,
             partnerTenantId: node.partnerTenantId,
             customerTenantId: node.customerTenantId,
             correlationId: node.correlationId,

@@ -56,6 +56,21 @@ describe('disclosure: answers tell callers no more than R42 and R17 let them see
     ).toEqual(['DelegatedAdminGranted:fay', 'DelegatedAdminRemoved:fay']);
   });
 
+  it('R42: a tenant that is a partner and a customer too: its partner users read only what its partner users did, not its Global admin’s acts as a customer', async () => {
+    const pam = await app.token({
+      ...people.sam,
+      sub: 'pam',
+      name: 'Pam',
+      tid: 'fabrikam',
+      tenant_name: 'Fabrikam',
+    });
+    const log = await app.gql(pam, '{ auditLog(first: 100) { totalCount nodes { type } } }');
+    expect(log.errors).toBeUndefined();
+    expect(log.data.auditLog).toEqual({ totalCount: 0, nodes: [] });
+    const history = await app.gql(pam, HISTORY, { id: `invitation-${invitationId}` });
+    expect(history.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
   it('R17: effectiveAccess answers a customer alike for a partner’s known and unknown users when they have no relationship', async () => {
     const wes = await app.token(people.wes);
     const known = await app.gql(wes, ACCESS, { u: 'ann' });

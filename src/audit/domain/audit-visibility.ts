@@ -25,6 +25,7 @@ export interface AuditFacts {
   occurredAt: string;
   actorUserId: string;
   actorTenantId: string;
+  actorTenantKind: string;
   partnerTenantId: string | null;
   customerTenantId: string | null;
   correlationId: string;
@@ -62,7 +63,8 @@ export function inAuditScope(scope: AuditScope, entry: AuditFacts): boolean {
     case 'customer':
       return entry.customerTenantId === scope.customerTenantId;
     case 'actor-tenant':
-      return entry.actorTenantId === scope.actorTenantId;
+      // Its partner users': a tenant that is a customer too has its customer side's acts as well.
+      return entry.actorTenantId === scope.actorTenantId && entry.actorTenantKind === 'partner';
   }
 }
 
