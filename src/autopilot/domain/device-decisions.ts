@@ -8,7 +8,10 @@ type DeviceCommand = AutopilotCommandOf<
   'AssignAutopilotProfile' | 'UnassignAutopilotProfile' | 'RemoveAutopilotDevice'
 >;
 
-/** A registered device the caller may see, or NOT_FOUND; and the scope its events carry. */
+/**
+ * A registered device the caller may see, or NOT_FOUND; and the scope its events carry. Whether it
+ * may see the registry is asked first, as for a profile (R17).
+ */
 function visibleDevice(
   state: AutopilotRegistryState,
   command: DeviceCommand,
@@ -17,9 +20,9 @@ function visibleDevice(
   device: RegisteredDevice;
   scope: { deviceId: string; customerTenantId: string; partnerTenantId: string | null };
 } {
+  assertMaySeeAutopilot(command.actor, command.customerTenantId, facts);
   const device = state.devices.get(command.deviceId);
   if (!device) throw notFound('No such Autopilot device.');
-  assertMaySeeAutopilot(command.actor, command.customerTenantId, facts);
   const { deviceId, customerTenantId, actor } = command;
   return { device, scope: { deviceId, customerTenantId, partnerTenantId: actingPartnerOf(actor) } };
 }

@@ -57,15 +57,19 @@ function changed(content: ProfileContent, changes: ProfileChanges): ProfileConte
   };
 }
 
-/** An existing profile the caller may see, or NOT_FOUND (a deleted one is gone). */
+/**
+ * An existing profile the caller may see, or NOT_FOUND (a deleted one is gone). Whether it may see
+ * the registry is asked first: to another tenant, an id that exists and one that does not are
+ * answered alike (R17).
+ */
 function visibleProfile(
   state: AutopilotRegistryState,
   command: AutopilotCommandOf<'UpdateAutopilotProfile' | 'DeleteAutopilotProfile'>,
   facts: AutopilotFacts,
 ): ProfileContent {
+  assertMaySeeAutopilot(command.actor, command.customerTenantId, facts);
   const profile = state.profiles.get(command.profileId);
   if (!profile) throw notFound('No such Autopilot profile.');
-  assertMaySeeAutopilot(command.actor, command.customerTenantId, facts);
   return profile;
 }
 

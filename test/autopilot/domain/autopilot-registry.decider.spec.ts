@@ -362,6 +362,25 @@ describe('Autopilot registry: devices', () => {
     },
   );
 
+  it.each(POLICIES)(
+    'R17, R30: to a partner that may not see the registry, a profile or device that exists and one that does not are answered alike (policy %s)',
+    (p) => {
+      const refusal = (history: AutopilotEvent[], request: AutopilotRequest) =>
+        registry(history)
+          .when(as(contosoAdmin, facts(p, 'ACTIVE', false), request), NOW)
+          .thenThrows('NOT_FOUND', undefined).message;
+      for (const request of [update(), remove]) {
+        expect(refusal([], request)).toBe(refusal([created], request));
+      }
+      for (const operation of OPERATIONS) {
+        const existing = historyFor(operation, origins['this partner']);
+        expect(refusal([], deviceRequest(operation))).toBe(
+          refusal(existing, deviceRequest(operation)),
+        );
+      }
+    },
+  );
+
   it('R34: assigning replaces the device’s profile; unassigning touches only the device', () => {
     const history = [created, other, added(origins['this partner']), assigned()];
     const admin = (request: AutopilotRequest) => as(contosoAdmin, facts('current'), request);
