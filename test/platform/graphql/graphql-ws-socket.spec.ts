@@ -78,24 +78,24 @@ describe('a graphql-ws socket whose client does not read', () => {
   it('keeps a socket that takes its answers while another of its caller’s does not', async () => {
     const other = new SlowClientSocket();
     other.bufferedAmount = 5000;
-    const { socket, send } = served(new Logger('test'), [other]);
-    for (let i = 0; i < 10; i++) {
-      await send('x'.repeat(300));
-      socket.bufferedAmount = 0; // taken by the client
-    }
-    expect(socket.sent).toHaveLength(10);
-    expect(socket.terminated).toBe(false);
-    socket.emit('close', 1000, Buffer.from(''));
+    await expectKeptWhileTaking(served(new Logger('test'), [other]), 10);
   });
 
   it('keeps a client that takes its answers, however many it is sent', async () => {
-    const { socket, send } = served();
-    for (let i = 0; i < 100; i++) {
-      await send('x'.repeat(300));
-      socket.bufferedAmount = 0; // taken by the client
-    }
-    expect(socket.sent).toHaveLength(100);
-    expect(socket.terminated).toBe(false);
-    socket.emit('close', 1000, Buffer.from(''));
+    await expectKeptWhileTaking(served(), 100);
   });
 });
+
+/** Sends `count` answers, each taken by the client at once: all go out, and the socket stays. */
+async function expectKeptWhileTaking(
+  { socket, send }: ReturnType<typeof served>,
+  count: number,
+): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await send('x'.repeat(300));
+    socket.bufferedAmount = 0; // taken by the client
+  }
+  expect(socket.sent).toHaveLength(count);
+  expect(socket.terminated).toBe(false);
+  socket.emit('close', 1000, Buffer.from(''));
+}
