@@ -7,6 +7,7 @@ import {
   inAuditScope,
   mayReadStream,
   isAnotherTenants,
+  ruledOutByName,
   type StreamParties,
 } from './domain/audit-visibility';
 import { STREAM_FOLDERS, type StreamFolder } from '../platform/capability';
@@ -65,6 +66,7 @@ const isAuditKey = (value: unknown): value is AuditKey =>
   typeof value === 'object' && value !== null && Number.isSafeInteger((value as AuditKey).position);
 
 const EVENT_TYPES_MAX = 50;
+const NOT_A_READABLE_STREAM = 'No such stream among those you may read.';
 const EVENT_TYPE = /^[A-Za-z]{1,100}$/;
 
 /** The filter with its ids checked (ids.ts): a refusal never quotes unbounded input. */
@@ -159,6 +161,7 @@ export class AuditResolver {
       throw invalidInput(`${quote(streamIdInput)} is not a stream name (category-id).`);
     }
     const window = historyWindow(fromRevision, maxCount);
+    if (ruledOutByName(actor, parsed)) throw notFound(NOT_A_READABLE_STREAM);
     const relationshipActive =
       parsed.category === AUTOPILOT_CATEGORY && actor.tenantKind === 'partner'
         ? await this.hasRelationship(actor.tenantId, parsed.ids[0])
@@ -176,7 +179,7 @@ export class AuditResolver {
       anotherTenants,
       mayRead,
     );
-    if (!mayRead(readers)) throw notFound('No such stream among those you may read.');
+    if (!mayRead(readers)) throw notFound(NOT_A_READABLE_STREAM);
     const scope = auditScopeOf(actor);
     return items
       .filter((item) => !anotherTenants(item.parties))

@@ -1,6 +1,7 @@
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { appForSuite } from '../support/app';
 import { people } from '../support/tenants';
+import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 
 const REQUEST = `mutation ($input: RequestResellerRelationshipInput!) { requestResellerRelationship(input: $input) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { since } }`;
@@ -69,6 +70,38 @@ describe('disclosure: answers tell callers no more than R42 and R17 let them see
     expect(log.data.auditLog).toEqual({ totalCount: 0, nodes: [] });
     const history = await app.gql(pam, HISTORY, { id: `invitation-${invitationId}` });
     expect(history.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('R17, R42: a stream whose name rules the caller out is refused before it is read: its length cannot show in the time the refusal takes', async () => {
+    const store = app.app.get<EventStore>(EVENT_STORE);
+    const reads = jest.spyOn(store, 'readStream');
+    try {
+      const otto = await app.token(people.otto);
+      const wes = await app.token(people.wes);
+      const asked = [
+        [otto, 'dapgrant-contoso-partners_fabrikam'],
+        [wes, 'dapgrant-contoso-partners_fabrikam'],
+        [wes, 'autopilot-fabrikam'],
+        [otto, 'gdap-contoso-partners'],
+      ];
+      const readsOfAsked = () =>
+        reads.mock.calls.filter(([streamId]) => asked.some(([, id]) => id === streamId));
+      for (const [token, streamId] of asked) {
+        const refused = await app.gql(token, HISTORY, { id: streamId });
+        expect(refused.errors?.[0]).toMatchObject({
+          message: 'No such stream among those you may read.',
+          extensions: { code: 'NOT_FOUND' },
+        });
+      }
+      expect(readsOfAsked()).toEqual([]);
+      // A reader's history is read as before.
+      expect(
+        (await app.gql(fay, HISTORY, { id: 'dapgrant-contoso-partners_fabrikam' })).errors,
+      ).toBeUndefined();
+      expect(readsOfAsked()).not.toEqual([]);
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('R17: effectiveAccess answers a customer alike for a partner’s known and unknown users when they have no relationship', async () => {

@@ -87,6 +87,37 @@ export interface StreamParties {
   customerTenantId: string | null;
 }
 
+/** The streams of one (partner, customer) pair: `<category>-<partner>_<customer>`. */
+const PAIR_CATEGORIES = new Set([
+  'relationship',
+  'dapgrant',
+  'servicerequests',
+  'partneraccess',
+  'revocation',
+]);
+
+/**
+ * R17, R42: whether a stream's name alone rules the caller out as its reader. A pair's stream
+ * names only that partner and that customer; among partners only the partner itself reads its
+ * GDAP stream, among customers only the customer itself its Autopilot registry. Refused from the
+ * name, such a stream costs the same to ask for whether it exists or not, however long it is;
+ * read first, its length showed in the time its refusal took.
+ */
+export function ruledOutByName(actor: Actor, stream: { category: string; ids: string[] }): boolean {
+  if (isOperator(actor)) return false;
+  const [first, second] = stream.ids;
+  if (PAIR_CATEGORIES.has(stream.category) && second !== undefined) {
+    // A claim stream's customer is followed by `.<fact>`, which holds no dot.
+    const customer = stream.category === 'revocation' ? second.replace(/\.[^.]*$/, '') : second;
+    return actor.tenantId !== (actor.tenantKind === 'partner' ? first : customer);
+  }
+  if (stream.category === 'gdap') return actor.tenantKind === 'partner' && first !== actor.tenantId;
+  if (stream.category === AUTOPILOT_CATEGORY) {
+    return actor.tenantKind === 'customer' && first !== actor.tenantId;
+  }
+  return false;
+}
+
 /**
  * R42, R43: who may read one aggregate's history. The same rule as the audit log, applied to the
  * stream's parties: the Operator any stream; a customer Global admin a stream that concerns its
