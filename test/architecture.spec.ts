@@ -27,6 +27,8 @@ const COMPOSITION_FILES = [
 const ALLOWED_EDGES: Record<string, string> = {
   'audit -> delegated-admin':
     'R9, R42: a partner reads the customer’s own acts in its Autopilot registry only while it resells to it (the Customers read model)',
+  'audit -> gdap':
+    'R17, R30: a partner never related to the customer (no reseller relationship, no approved GDAP one) is refused its Autopilot registry before it is read',
   'autopilot -> gdap':
     'R35 via R67: under dap-required, a GDAP role that allows Autopilot counts like DAP (effective roles)',
   'delegated-admin -> gdap':

@@ -112,6 +112,17 @@ export class GdapRelationshipsQueries {
     )!.count;
   }
 
+  /** Whether the customer ever approved a GDAP relationship of the partner, whatever it is now. */
+  approvedWith(partnerTenantId: string, customerTenantId: string): boolean {
+    const row = this.db.get(
+      `SELECT 1 FROM gdap_relationships
+       WHERE partner_tenant_id = ? AND customer_tenant_id = ?
+         AND json_extract(view, '$.activatedAt') IS NOT NULL LIMIT 1`,
+      [partnerTenantId, customerTenantId],
+    );
+    return row !== undefined;
+  }
+
   /**
    * Partners (or just `partnerTenantId`) with a relationship in force with the customer at `now`
    * (R15): granting, and before its end, whether or not its expiry is recorded yet (R67).

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditQueries } from '../../projections/audit/audit.queries';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
+import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
 import { queriesProvider } from '../platform/read-store/read-side';
 import { AuditAppendedNotifier } from './audit-appended.notifier';
 import { AuditSealerLifecycle, auditSealerProvider } from './audit-sealer';
@@ -15,6 +16,7 @@ import { AuditResolver } from './audit.resolver';
     AuditSealerLifecycle,
     queriesProvider(AuditQueries),
     queriesProvider(CustomersQueries),
+    queriesProvider(GdapRelationshipsQueries),
   ],
 })
 export class AuditModule {}

@@ -28,6 +28,7 @@ import { ReadSide } from '../platform/read-store/read-side';
 import { isRequestId } from '../platform/observability/request-id';
 import { AuditQueries } from '../../projections/audit/audit.queries';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
+import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
 import { AuditAppendedNotifier } from './audit-appended.notifier';
 import { toAuditEntry } from './audit.mapper';
 import { pageDataLoader } from './referenced-events';
@@ -110,6 +111,7 @@ export class AuditResolver {
     private readonly readSide: ReadSide,
     private readonly audit: AuditQueries,
     private readonly customers: CustomersQueries,
+    private readonly gdap: GdapRelationshipsQueries,
     private readonly notifier: AuditAppendedNotifier,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(STREAM_FOLDERS)
@@ -162,10 +164,14 @@ export class AuditResolver {
     }
     const window = historyWindow(fromRevision, maxCount);
     if (ruledOutByName(actor, parsed)) throw notFound(NOT_A_READABLE_STREAM);
-    const relationshipActive =
-      parsed.category === AUTOPILOT_CATEGORY && actor.tenantKind === 'partner'
-        ? await this.hasRelationship(actor.tenantId, parsed.ids[0])
-        : false;
+    const partnersRegistry =
+      parsed.category === AUTOPILOT_CATEGORY && actor.tenantKind === 'partner';
+    if (partnersRegistry && !(await this.everRelated(actor.tenantId, parsed.ids[0]))) {
+      throw notFound(NOT_A_READABLE_STREAM);
+    }
+    const relationshipActive = partnersRegistry
+      ? await this.hasRelationship(actor.tenantId, parsed.ids[0])
+      : false;
     const anotherTenants = (parties: StreamParties) =>
       isAnotherTenants(actor, parties, streamId, relationshipActive);
     const mayRead = (readers: StreamParties[]) =>
@@ -192,6 +198,20 @@ export class AuditResolver {
         unreadable: event.malformed ?? null,
         stateAfter: afterAnotherTenants ? null : stateAfter,
       }));
+  }
+
+  /**
+   * Whether the partner has ever had a reseller relationship with the customer, or a GDAP
+   * relationship it approved: only such a partner can have acted on the customer's Autopilot
+   * registry (R30), and so be named there. Another is refused before the registry is read, so
+   * the refusal's time does not tell how large it is (R17).
+   */
+  private async everRelated(partnerTenantId: string, customerTenantId: string): Promise<boolean> {
+    await this.readSide.ready('customers', 'gdap-relationships');
+    return (
+      this.customers.pair(partnerTenantId, customerTenantId) !== undefined ||
+      this.gdap.approvedWith(partnerTenantId, customerTenantId)
+    );
   }
 
   /** Whether the partner resells to the customer now, as the Customers page says (R9). */

@@ -72,7 +72,7 @@ describe('disclosure: answers tell callers no more than R42 and R17 let them see
     expect(history.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('R17, R42: a stream whose name rules the caller out is refused before it is read: its length cannot show in the time the refusal takes', async () => {
+  it('R17, R42, R30: a stream whose name rules the caller out, or a registry of a customer the partner was never related to, is refused before it is read: its length cannot show in the time the refusal takes', async () => {
     const store = app.app.get<EventStore>(EVENT_STORE);
     const reads = jest.spyOn(store, 'readStream');
     try {
@@ -83,6 +83,8 @@ describe('disclosure: answers tell callers no more than R42 and R17 let them see
         [wes, 'dapgrant-contoso-partners_fabrikam'],
         [wes, 'autopilot-fabrikam'],
         [otto, 'gdap-contoso-partners'],
+        // A partner never related to the customer: no event of its registry can name it (R30).
+        [otto, 'autopilot-fabrikam'],
       ];
       const readsOfAsked = () =>
         reads.mock.calls.filter(([streamId]) => asked.some(([, id]) => id === streamId));
