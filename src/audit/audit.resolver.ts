@@ -166,12 +166,11 @@ export class AuditResolver {
     if (ruledOutByName(actor, parsed)) throw notFound(NOT_A_READABLE_STREAM);
     const partnersRegistry =
       parsed.category === AUTOPILOT_CATEGORY && actor.tenantKind === 'partner';
-    if (partnersRegistry && !(await this.everRelated(actor.tenantId, parsed.ids[0]))) {
-      throw notFound(NOT_A_READABLE_STREAM);
-    }
-    const relationshipActive = partnersRegistry
-      ? await this.hasRelationship(actor.tenantId, parsed.ids[0])
-      : false;
+    const related = partnersRegistry
+      ? await this.relatedTo(actor.tenantId, parsed.ids[0])
+      : { ever: true, now: false };
+    if (!related.ever) throw notFound(NOT_A_READABLE_STREAM);
+    const relationshipActive = related.now;
     const anotherTenants = (parties: StreamParties) =>
       isAnotherTenants(actor, parties, streamId, relationshipActive);
     const mayRead = (readers: StreamParties[]) =>
@@ -201,23 +200,22 @@ export class AuditResolver {
   }
 
   /**
-   * Whether the partner has ever had a reseller relationship with the customer, or a GDAP
-   * relationship it approved: only such a partner can have acted on the customer's Autopilot
-   * registry (R30), and so be named there. Another is refused before the registry is read, so
-   * the refusal's time does not tell how large it is (R17).
+   * How the partner is related to the customer whose Autopilot registry it asks for. `ever`: it
+   * has had a reseller relationship with it, or a GDAP relationship it approved; only such a
+   * partner can have acted on the registry (R30) and so be named there, so another is refused
+   * before the registry is read, and the refusal's time does not tell how large it is (R17).
+   * `now`: it resells to the customer, as the Customers page says (R9).
    */
-  private async everRelated(partnerTenantId: string, customerTenantId: string): Promise<boolean> {
+  private async relatedTo(
+    partnerTenantId: string,
+    customerTenantId: string,
+  ): Promise<{ ever: boolean; now: boolean }> {
     await this.readSide.ready('customers', 'gdap-relationships');
-    return (
-      this.customers.pair(partnerTenantId, customerTenantId) !== undefined ||
-      this.gdap.approvedWith(partnerTenantId, customerTenantId)
-    );
-  }
-
-  /** Whether the partner resells to the customer now, as the Customers page says (R9). */
-  private async hasRelationship(partnerTenantId: string, customerTenantId: string) {
-    await this.readSide.ready('customers');
-    return this.customers.relationship(partnerTenantId, customerTenantId) !== undefined;
+    const pair = this.customers.pair(partnerTenantId, customerTenantId);
+    return {
+      ever: pair !== undefined || this.gdap.approvedWith(partnerTenantId, customerTenantId),
+      now: pair?.active === 1,
+    };
   }
 
   @Subscription(() => AuditEntry, {
