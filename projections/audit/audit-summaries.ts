@@ -80,6 +80,7 @@ function principal(context: SummaryContext): string {
     const group = value.group === 'HELPDESK_AGENTS' ? 'Helpdesk Agents' : 'Admin Agents';
     return `the ${group} of ${context.tenant(text(value.partnerTenantId)) ?? '?'}`;
   }
+  if (value?.kind === 'CUSTOMER_GROUP') return `group ${text(value.groupId) ?? '?'}`;
   return `user ${text(value?.userId) ?? '?'}`;
 }
 

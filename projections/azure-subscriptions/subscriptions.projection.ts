@@ -23,9 +23,13 @@ const SUBSCRIPTIONS_DDL = `CREATE TABLE IF NOT EXISTS azure_subscriptions (
   cancelled_at TEXT
 )`;
 
-/** Version 3 adds `customer_tenant_id` (when given): a partner's assignments read by customer. */
+/**
+ * Version 3 adds `customer_tenant_id`: a partner's assignments read by customer. Version 4 adds
+ * `customer_group_id`, the id of a CUSTOMER_GROUP principal (R20).
+ */
 const assignmentsDdl = (
   customerNamed: boolean,
+  groupsNamed: boolean,
 ) => `CREATE TABLE IF NOT EXISTS subscription_role_assignments (
   assignment_id TEXT PRIMARY KEY,
   subscription_id TEXT NOT NULL,${customerNamed ? '\n  customer_tenant_id TEXT NOT NULL,' : ''}
@@ -34,7 +38,7 @@ const assignmentsDdl = (
   principal_kind TEXT NOT NULL,
   partner_tenant_id TEXT,
   partner_group TEXT,
-  user_id TEXT,
+  user_id TEXT,${groupsNamed ? '\n  customer_group_id TEXT,' : ''}
   assigned_at TEXT NOT NULL,
   removed_at TEXT
 )`;
@@ -61,7 +65,10 @@ const PARTNER_INDEXES = [
  * history: a cancelled subscription and a removed assignment keep their row with the time it
  * ended, so a page `asOf` a past moment shows them as they were (R43).
  */
-function subscriptionsWriting(customerNamed: boolean): Omit<Projection, 'version'> {
+function subscriptionsWriting(
+  customerNamed: boolean,
+  groupsNamed: boolean,
+): Omit<Projection, 'version'> {
   const columns = [
     'assignment_id',
     'subscription_id',
@@ -72,6 +79,7 @@ function subscriptionsWriting(customerNamed: boolean): Omit<Projection, 'version
     'partner_tenant_id',
     'partner_group',
     'user_id',
+    ...(groupsNamed ? ['customer_group_id'] : []),
     'assigned_at',
   ];
   const insertAssignment = `INSERT INTO subscription_role_assignments (${columns.join(', ')}, removed_at)
@@ -79,7 +87,7 @@ function subscriptionsWriting(customerNamed: boolean): Omit<Projection, 'version
   return {
     name: 'subscriptions',
     tables: ['azure_subscriptions', 'subscription_role_assignments'],
-    schema: [SUBSCRIPTIONS_DDL, assignmentsDdl(customerNamed)],
+    schema: [SUBSCRIPTIONS_DDL, assignmentsDdl(customerNamed, groupsNamed)],
     queryIndexes: customerNamed
       ? [...CUSTOMER_INDEXES, ...PARTNER_INDEXES]
       : [
@@ -107,6 +115,7 @@ function subscriptionsWriting(customerNamed: boolean): Omit<Projection, 'version
           principal.kind === 'PARTNER_GROUP' ? principal.partnerTenantId : null,
           principal.kind === 'PARTNER_GROUP' ? principal.group : null,
           principal.kind === 'CUSTOMER_USER' ? principal.userId : null,
+          ...(groupsNamed ? [principal.kind === 'CUSTOMER_GROUP' ? principal.groupId : null] : []),
           event.metadata.occurredAt,
         ]);
       },
@@ -127,12 +136,19 @@ function subscriptionsWriting(customerNamed: boolean): Omit<Projection, 'version
 }
 
 /**
- * Version 3 names each role assignment's customer, so that a past Customers page reads only what
- * its partner may see (`seenByPartner`); version 2 serves while it builds, read as before.
+ * Version 4 names a CUSTOMER_GROUP principal's group (R20); version 3 serves while it builds, and
+ * shows such an assignment (none was made before version 4) with no group id meanwhile. Version 3
+ * named each role assignment's customer, so that a past Customers page reads only what its partner
+ * may see (`seenByPartner`); from version 2, read as before while 4 builds.
  */
 export const subscriptionsProjection: Projection = {
-  ...subscriptionsWriting(true),
-  version: 3,
-  addedColumns: { subscription_role_assignments: ['customer_tenant_id'] },
-  previous: { ...subscriptionsWriting(false), version: 2 },
+  ...subscriptionsWriting(true, true),
+  version: 4,
+  addedColumns: { subscription_role_assignments: ['customer_tenant_id', 'customer_group_id'] },
+  previous: {
+    ...subscriptionsWriting(true, false),
+    version: 3,
+    // The engine keeps up only the one previous version; this names the one before for tests.
+    previous: { ...subscriptionsWriting(false, false), version: 2 },
+  },
 };

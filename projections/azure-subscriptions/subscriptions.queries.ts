@@ -1,4 +1,7 @@
-import type { SubscriptionFacts } from '../../src/azure-subscriptions/domain/subscription-access';
+import type {
+  CustomerHolder,
+  SubscriptionFacts,
+} from '../../src/azure-subscriptions/domain/subscription-access';
 import type { AzureRole, Principal } from '../../src/azure-subscriptions/domain/azure-roles';
 import type { RoleAssignment } from '../../src/azure-subscriptions/domain/events';
 import type { SqlRunner } from '../../src/platform/projection-engine/projection';
@@ -20,6 +23,8 @@ interface AssignmentRow {
   partner_tenant_id: string | null;
   partner_group: 'ADMIN_AGENTS' | 'HELPDESK_AGENTS' | null;
   user_id: string | null;
+  /** From version 4 on; absent while version 3 serves (4 building beside it). */
+  customer_group_id?: string | null;
 }
 
 /** Where a page of subscriptions by name starts: after this one. */
@@ -39,20 +44,35 @@ export interface SubscriptionView extends SubscriptionFacts {
   cancelled: boolean;
 }
 
-const principalOf = (row: AssignmentRow): Principal =>
-  row.principal_kind === 'PARTNER_GROUP'
-    ? {
+function principalOf(row: AssignmentRow): Principal {
+  switch (row.principal_kind) {
+    case 'PARTNER_GROUP':
+      return {
         kind: 'PARTNER_GROUP',
         partnerTenantId: row.partner_tenant_id ?? '',
         group: row.partner_group ?? 'ADMIN_AGENTS',
-      }
-    : { kind: 'CUSTOMER_USER', userId: row.user_id ?? '' };
+      };
+    case 'CUSTOMER_GROUP':
+      return { kind: 'CUSTOMER_GROUP', groupId: row.customer_group_id ?? '' };
+    case 'CUSTOMER_USER':
+      return { kind: 'CUSTOMER_USER', userId: row.user_id ?? '' };
+  }
+}
 
-/** Only subscriptions on which the customer user `@user` holds a role now (its index: one probe each). */
-const HELD_BY = `AND EXISTS (
+/**
+ * Only subscriptions on which the customer user `@user`, or one of its groups `@groups` (where the
+ * live version names groups), holds a role now (its index: one probe each).
+ */
+const heldBy = (groupsNamed: boolean) => `AND EXISTS (
   SELECT 1 FROM subscription_role_assignments held
   WHERE held.subscription_id = azure_subscriptions.subscription_id AND held.removed_at IS NULL
-    AND held.principal_kind = 'CUSTOMER_USER' AND held.user_id = @user)`;
+    AND ((held.principal_kind = 'CUSTOMER_USER' AND held.user_id = @user)${
+      groupsNamed
+        ? `
+      OR (held.principal_kind = 'CUSTOMER_GROUP'
+          AND held.customer_group_id IN (SELECT value FROM json_each(@groups)))`
+        : ''
+    }))`;
 
 export class SubscriptionsQueries {
   constructor(private readonly db: SqlRunner) {}
@@ -73,26 +93,40 @@ export class SubscriptionsQueries {
     customerTenantId: string,
     limit: number,
     after?: SubscriptionKey,
-    heldBy?: string,
+    holder?: CustomerHolder,
   ): SubscriptionView[] {
     const start = afterKey(after);
+    const held = this.heldBy(holder);
     const rows = this.db.all<SubscriptionRow>(
       `SELECT * FROM azure_subscriptions
-       WHERE customer_tenant_id = @customer AND cancelled_at IS NULL ${heldBy ? HELD_BY : ''}
+       WHERE customer_tenant_id = @customer AND cancelled_at IS NULL ${held.sql}
          ${start.sql}
        ORDER BY display_name, subscription_id LIMIT @limit`,
-      { customer: customerTenantId, limit, ...start.params, ...(heldBy ? { user: heldBy } : {}) },
+      { customer: customerTenantId, limit, ...start.params, ...held.params },
     );
     return this.withAssignments(rows);
   }
 
-  /** How many live subscriptions a customer has (`heldBy`: as pageOf), for totalCount. */
-  countOf(customerTenantId: string, heldBy?: string): number {
+  /** How many live subscriptions a customer has (`holder`: as pageOf), for totalCount. */
+  countOf(customerTenantId: string, holder?: CustomerHolder): number {
+    const held = this.heldBy(holder);
     return this.db.get<{ count: number }>(
       `SELECT COUNT(*) AS count FROM azure_subscriptions
-       WHERE customer_tenant_id = @customer AND cancelled_at IS NULL ${heldBy ? HELD_BY : ''}`,
-      { customer: customerTenantId, ...(heldBy ? { user: heldBy } : {}) },
+       WHERE customer_tenant_id = @customer AND cancelled_at IS NULL ${held.sql}`,
+      { customer: customerTenantId, ...held.params },
     )!.count;
+  }
+
+  private heldBy(holder: CustomerHolder | undefined): { sql: string; params: object } {
+    if (!holder) return { sql: '', params: {} };
+    const groupsNamed = this.assignmentsHave('customer_group_id');
+    return {
+      sql: heldBy(groupsNamed),
+      params: {
+        user: holder.userId,
+        ...(groupsNamed ? { groups: JSON.stringify(holder.groupIds) } : {}),
+      },
+    };
   }
 
   /**
@@ -115,7 +149,7 @@ export class SubscriptionsQueries {
     customerTenantIds: readonly string[],
     asOf?: Date,
   ): Map<string, SubscriptionView[]> {
-    if (!this.assignmentsNameTheirCustomer())
+    if (!this.assignmentsHave('customer_tenant_id'))
       return this.byCustomer(customerTenantIds, asOf, partnerTenantId);
     const moment = asOf?.toISOString() ?? null;
     const rows = this.db.all<SubscriptionRow>(
@@ -139,15 +173,16 @@ export class SubscriptionsQueries {
   }
 
   /**
-   * Whether the live version names each assignment's customer (version 3 on). While version 2
-   * serves (3 building beside it), a page is read as it was: every subscription of its customers
-   * probed once by its id.
+   * Whether the live version's assignments have `column`: each one's customer (version 3 on), a
+   * customer group's id (version 4 on). While an earlier version serves (the current one built
+   * beside it), a page is read as it was: without the customer, every subscription of its
+   * customers probed once by its id.
    */
-  private assignmentsNameTheirCustomer(): boolean {
+  private assignmentsHave(column: 'customer_tenant_id' | 'customer_group_id'): boolean {
     return (
       this.db.get(
-        `SELECT 1 AS found FROM pragma_table_info('subscription_role_assignments')
-         WHERE name = 'customer_tenant_id'`,
+        `SELECT 1 AS found FROM pragma_table_info('subscription_role_assignments') WHERE name = ?`,
+        [column],
       ) !== undefined
     );
   }

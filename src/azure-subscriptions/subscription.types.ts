@@ -10,8 +10,17 @@ registerEnumType(AzureRole, { name: 'AzureRole' });
 export enum PrincipalKind {
   PARTNER_GROUP = 'PARTNER_GROUP',
   CUSTOMER_USER = 'CUSTOMER_USER',
+  CUSTOMER_GROUP = 'CUSTOMER_GROUP',
 }
-registerEnumType(PrincipalKind, { name: 'PrincipalKind' });
+registerEnumType(PrincipalKind, {
+  name: 'PrincipalKind',
+  valuesMap: {
+    CUSTOMER_GROUP: {
+      description:
+        'R20: a group the customer defines, named by a lower-case slug (groupId); its members are the customer’s users whose token roles name it.',
+    },
+  },
+});
 
 export enum PartnerGroup {
   ADMIN_AGENTS = 'ADMIN_AGENTS',
@@ -25,6 +34,7 @@ export class Principal {
   @Field(() => ID, { nullable: true }) partnerTenantId?: string | null;
   @Field(() => PartnerGroup, { nullable: true }) group?: PartnerGroup | null;
   @Field(() => ID, { nullable: true }) userId?: string | null;
+  @Field(() => ID, { nullable: true }) groupId?: string | null;
 }
 
 @ObjectType({ description: 'A role at subscription scope for a principal (R20).' })
@@ -59,6 +69,11 @@ export class PrincipalInput {
   @Field(() => ID, { nullable: true }) partnerTenantId?: string;
   @Field(() => PartnerGroup, { nullable: true }) group?: PartnerGroup;
   @Field(() => ID, { nullable: true }) userId?: string;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'A CUSTOMER_GROUP’s id: 1 to 64 lower-case letters, digits and hyphens.',
+  })
+  groupId?: string;
 }
 
 @InputType()

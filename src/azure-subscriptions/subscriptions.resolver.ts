@@ -47,10 +47,12 @@ const toPrincipal = (input: PrincipalInput): DomainPrincipal =>
           : '',
         group: input.group ?? ('' as never),
       }
-    : {
-        kind: 'CUSTOMER_USER',
-        userId: input.userId ? checkUserId(input.userId, 'principal.userId') : '',
-      };
+    : input.kind === PrincipalKind.CUSTOMER_GROUP
+      ? { kind: 'CUSTOMER_GROUP', groupId: input.groupId ?? '' }
+      : {
+          kind: 'CUSTOMER_USER',
+          userId: input.userId ? checkUserId(input.userId, 'principal.userId') : '',
+        };
 
 const subscriptionIdOf = (id: string) => normaliseEntityId(id, 'subscription');
 

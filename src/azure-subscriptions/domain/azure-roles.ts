@@ -1,3 +1,5 @@
+import { groupSlugsOf } from '../../platform/domain/group-slugs';
+
 export const AZURE_ROLES = ['OWNER', 'CONTRIBUTOR', 'READER', 'USER_ACCESS_ADMINISTRATOR'] as const;
 export type AzureRole = (typeof AZURE_ROLES)[number];
 
@@ -39,9 +41,14 @@ export const PARTNER_GROUP_LABEL: Record<PartnerGroup, string> = {
   HELPDESK_AGENTS: 'Helpdesk Agents',
 };
 
+/**
+ * R20: a partner group, or a customer user or group. A customer group is one the customer defines
+ * (a lower-case slug): its members are the customer's users whose token roles name it.
+ */
 export type Principal =
   | { kind: 'PARTNER_GROUP'; partnerTenantId: string; group: PartnerGroup }
-  | { kind: 'CUSTOMER_USER'; userId: string };
+  | { kind: 'CUSTOMER_USER'; userId: string }
+  | { kind: 'CUSTOMER_GROUP'; groupId: string };
 
 /** Whether `principal` is one of the partner's groups. */
 export const isGroupOf = (
@@ -56,12 +63,34 @@ export const assignmentSeenBy = (
   principal: Principal,
 ) => viewer.tenantKind !== 'partner' || isGroupOf(viewer.tenantId, principal);
 
-export const samePrincipal = (a: Principal, b: Principal): boolean =>
-  a.kind === 'PARTNER_GROUP' && b.kind === 'PARTNER_GROUP'
-    ? a.partnerTenantId === b.partnerTenantId && a.group === b.group
-    : a.kind === 'CUSTOMER_USER' && b.kind === 'CUSTOMER_USER' && a.userId === b.userId;
+export function samePrincipal(a: Principal, b: Principal): boolean {
+  switch (a.kind) {
+    case 'PARTNER_GROUP':
+      return (
+        b.kind === 'PARTNER_GROUP' && a.partnerTenantId === b.partnerTenantId && a.group === b.group
+      );
+    case 'CUSTOMER_USER':
+      return b.kind === 'CUSTOMER_USER' && a.userId === b.userId;
+    case 'CUSTOMER_GROUP':
+      return b.kind === 'CUSTOMER_GROUP' && a.groupId === b.groupId;
+  }
+}
 
-export const describePrincipal = (principal: Principal): string =>
-  principal.kind === 'PARTNER_GROUP'
-    ? `${principal.partnerTenantId}'s ${PARTNER_GROUP_LABEL[principal.group]}`
-    : `user ${principal.userId}`;
+/** Whether a customer user is `principal`, or a member of it (its token's roles name the group). */
+export const customerUserHolds = (
+  user: { userId: string; roles: readonly string[] },
+  principal: Principal,
+): boolean =>
+  (principal.kind === 'CUSTOMER_USER' && principal.userId === user.userId) ||
+  (principal.kind === 'CUSTOMER_GROUP' && groupSlugsOf(user.roles).includes(principal.groupId));
+
+export function describePrincipal(principal: Principal): string {
+  switch (principal.kind) {
+    case 'PARTNER_GROUP':
+      return `${principal.partnerTenantId}'s ${PARTNER_GROUP_LABEL[principal.group]}`;
+    case 'CUSTOMER_USER':
+      return `user ${principal.userId}`;
+    case 'CUSTOMER_GROUP':
+      return `group ${principal.groupId}`;
+  }
+}

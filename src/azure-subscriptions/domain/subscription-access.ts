@@ -1,6 +1,8 @@
 import { type Actor, isCustomerGlobalAdmin } from '../../platform/domain/actor';
+import { groupSlugsOf } from '../../platform/domain/group-slugs';
 import {
   type AzureRole,
+  customerUserHolds,
   type PartnerGroup,
   ROLE_DISPLAY_NAMES,
   roleAllows,
@@ -134,9 +136,7 @@ export function actorAzureRoles(
   }
   if (actor.tenantKind === 'customer' && actor.tenantId === subscription.customerTenantId) {
     return subscription.assignments
-      .filter(
-        ({ principal }) => principal.kind === 'CUSTOMER_USER' && principal.userId === actor.userId,
-      )
+      .filter(({ principal }) => customerUserHolds(actor, principal))
       .map((assignment) => assignment.role);
   }
   return [];
@@ -201,7 +201,7 @@ export function mayProvisionSubscription(
 
 /**
  * May the caller read this subscription and its role assignments: its customer's Global admin, the
- * customer's other users where they hold a role on it (other customer roles carry no rights, and
+ * customer's other users where they (or a group of theirs) hold a role on it (other customer roles carry no rights, and
  * Azure shows a subscription to whoever holds a role there), and partners holding a role or that
  * provisioned it. A command of another user of its customer is refused (R24), not NOT_FOUND:
  * `isKnownTo`.
@@ -211,7 +211,7 @@ export function maySeeSubscription(actor: Actor, subscription: SubscriptionFacts
   if (actor.tenantKind === 'customer') {
     return (
       actor.tenantId === subscription.customerTenantId &&
-      (isCustomerGlobalAdmin(actor) || holdsRoleOn(actor.userId, subscription))
+      (isCustomerGlobalAdmin(actor) || holdsRoleOn(actor, subscription))
     );
   }
   return partnerMaySeeSubscription(actor.tenantId, subscription);
@@ -222,10 +222,8 @@ export const isKnownTo = (actor: Actor, subscription: SubscriptionFacts): boolea
   maySeeSubscription(actor, subscription) ||
   (actor.tenantKind === 'customer' && actor.tenantId === subscription.customerTenantId);
 
-const holdsRoleOn = (userId: string, subscription: SubscriptionFacts): boolean =>
-  subscription.assignments.some(
-    ({ principal }) => principal.kind === 'CUSTOMER_USER' && principal.userId === userId,
-  );
+const holdsRoleOn = (actor: Actor, subscription: SubscriptionFacts): boolean =>
+  subscription.assignments.some(({ principal }) => customerUserHolds(actor, principal));
 
 /** R17: a partner sees the subscriptions it provisioned and those one of its groups holds a role on. */
 export function partnerMaySeeSubscription(
@@ -238,12 +236,18 @@ export function partnerMaySeeSubscription(
   );
 }
 
+/** A customer user, and the groups of its customer it belongs to (R20, R24). */
+export interface CustomerHolder {
+  userId: string;
+  groupIds: readonly string[];
+}
+
 /**
- * Whose subscriptions a caller lists: one customer's (`heldBy`: only those that user of it holds a
- * role on), or a partner's in every customer.
+ * Whose subscriptions a caller lists: one customer's (`heldBy`: only those that user of it, or a
+ * group of its, holds a role on), or a partner's in every customer.
  */
 export type SubscriptionListing =
-  { customerTenantId: string; heldBy?: string } | { everyCustomerOf: string };
+  { customerTenantId: string; heldBy?: CustomerHolder } | { everyCustomerOf: string };
 
 /**
  * R17: whose subscriptions a caller lists: a customer's Global admin its own tenant's, its other
@@ -259,7 +263,10 @@ export function subscriptionListingOf(
     if (customerTenantId && customerTenantId !== actor.tenantId) return undefined;
     return isCustomerGlobalAdmin(actor)
       ? { customerTenantId: actor.tenantId }
-      : { customerTenantId: actor.tenantId, heldBy: actor.userId };
+      : {
+          customerTenantId: actor.tenantId,
+          heldBy: { userId: actor.userId, groupIds: groupSlugsOf(actor.roles) },
+        };
   }
   if (customerTenantId) return { customerTenantId };
   return actor.tenantKind === 'partner' ? { everyCustomerOf: actor.tenantId } : undefined;

@@ -23,7 +23,8 @@ import {
   samePrincipal,
 } from './azure-roles';
 import { isPrintable, showsAnything } from '../../platform/domain/printable-text';
-import { isSystemTenantId } from '../../platform/domain/ids';
+import { isGroupSlug } from '../../platform/domain/group-slugs';
+import { isSystemTenantId, quote } from '../../platform/domain/ids';
 import type { SubscriptionRbacCommand } from './commands';
 import type { RoleAssignment, SubscriptionRbacEvent } from './events';
 
@@ -80,8 +81,21 @@ function validPrincipal(principal: Principal, customerTenantId: string): Princip
     }
     return { kind: 'PARTNER_GROUP', partnerTenantId, group: principal.group };
   }
+  if (principal.kind === 'CUSTOMER_GROUP') {
+    const groupId = principal.groupId?.trim() ?? '';
+    if (!isGroupSlug(groupId)) {
+      throw invalidInput(
+        `A CUSTOMER_GROUP principal needs groupId: a group of the customer's, 1 to 64 lower-case letters, digits and hyphens (not ${quote(principal.groupId ?? '')}).`,
+        'R20',
+      );
+    }
+    return { kind: 'CUSTOMER_GROUP', groupId };
+  }
   if (principal.kind !== 'CUSTOMER_USER') {
-    throw invalidInput('A principal is a PARTNER_GROUP or a CUSTOMER_USER.', 'R20');
+    throw invalidInput(
+      'A principal is a PARTNER_GROUP, a CUSTOMER_USER or a CUSTOMER_GROUP.',
+      'R20',
+    );
   }
   if (!principal.userId?.trim())
     throw invalidInput('A CUSTOMER_USER principal needs userId.', 'R20');

@@ -1,4 +1,5 @@
 import { invalidInput } from '../../platform/domain/domain-error';
+import { groupSlugsOf, isGroupSlug } from '../../platform/domain/group-slugs';
 import { quote } from '../../platform/domain/ids';
 import type { SecurityGroupId } from './events';
 
@@ -9,12 +10,10 @@ export const BUILT_IN_GROUPS = {
   SALES_AGENTS: 'SalesAgent',
 } as const;
 
-const CUSTOM_GROUP = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-
 /** R66: a built-in group, or one the partner defines (a lower-case slug, 1–64 characters). */
 export function checkSecurityGroupId(value: string): SecurityGroupId {
   const id = value.trim();
-  if (Object.hasOwn(BUILT_IN_GROUPS, id) || CUSTOM_GROUP.test(id)) return id;
+  if (Object.hasOwn(BUILT_IN_GROUPS, id) || isGroupSlug(id)) return id;
   throw invalidInput(
     `${quote(value)} is not a security group: ADMIN_AGENTS, HELPDESK_AGENTS, SALES_AGENTS, or a group you define (lower-case letters, digits and hyphens).`,
     'R66',
@@ -23,7 +22,7 @@ export function checkSecurityGroupId(value: string): SecurityGroupId {
 
 /** The groups the partner defined that a user belongs to: the slugs among its token's roles. */
 export const partnerDefinedGroupsOf = (tokenRoles: readonly string[]): SecurityGroupId[] =>
-  tokenRoles.filter((role) => CUSTOM_GROUP.test(role));
+  groupSlugsOf(tokenRoles);
 
 /** The groups a partner user belongs to, from its token's roles: built-in ones and its own. */
 export function groupsOfTokenRoles(tokenRoles: readonly string[]): SecurityGroupId[] {

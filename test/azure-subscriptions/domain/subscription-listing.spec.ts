@@ -8,11 +8,14 @@ describe('whose subscriptions a caller lists', () => {
     expect(subscriptionListingOf(admin, 'fabrikam')).toEqual({ customerTenantId: 'fabrikam' });
   });
 
-  it('R17, R25: another user of the customer lists only what it holds a role on', () => {
-    const user = customerUser([], { tenantId: 'fabrikam', userId: 'fred' });
+  it('R17, R25, R20: another user of the customer lists only what it, or a group its token’s roles name, holds a role on', () => {
+    const user = customerUser(['Reports Reader', 'finance-team'], {
+      tenantId: 'fabrikam',
+      userId: 'fred',
+    });
     expect(subscriptionListingOf(user, undefined)).toEqual({
       customerTenantId: 'fabrikam',
-      heldBy: 'fred',
+      heldBy: { userId: 'fred', groupIds: ['finance-team'] },
     });
   });
 

@@ -10,7 +10,7 @@ import { removeDataDir } from '../../support/app';
 import { spawnServer } from '../../support/server-process';
 import { writeSubscriptions } from '../../support/subscription-events';
 
-/** A DATA_DIR as the release before subscriptions v3 left it: its v2 live and caught up. */
+/** A DATA_DIR as the release before subscriptions v4 left it: its v3 live and caught up. */
 async function dataDirOfPreviousRelease(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-upgrade-'));
   const events = new SqliteEventStore(join(dataDir, 'events.db'));

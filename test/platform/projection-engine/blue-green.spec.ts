@@ -15,7 +15,12 @@ import { ProjectionEngine } from '../../../src/platform/projection-engine/projec
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { customersUpperCased } from '../../support/customers-next-version';
 import { gatedStore } from '../../support/gated-store';
-import { SUBSCRIBED_CUSTOMERS, writeSubscriptions } from '../../support/subscription-events';
+import {
+  FINANCE_MEMBER,
+  FINANCE_SUBSCRIPTION,
+  SUBSCRIBED_CUSTOMERS,
+  writeSubscriptions,
+} from '../../support/subscription-events';
 import { dumpReadModels } from '../../support/read-model-dump';
 import { writeStory } from '../../support/story';
 import { scratchReadStores } from '../../support/scratch-read-stores';
@@ -262,44 +267,66 @@ describe('blue/green projection versions on real SQLite files', () => {
     }
   });
 
-  // Version 3 of subscriptions adds the assignments' customer; its past pages ask for the column
-  // and read version 2 as before without it. Undeclared, every query waited for the whole build.
-  it('R43: subscriptions version 3 adds a column its queries do without: version 2 serves, past pages the same, while 3 builds', async () => {
-    const events = new SqliteEventStore(join(dir, 'subscription-events.db'));
-    try {
-      await writeSubscriptions(events);
-      const v2 = subscriptionsProjection.previous!;
-      const live = PROJECTIONS.map((projection) =>
-        projection.name === 'subscriptions' ? v2 : projection,
-      );
-      const pastPages = (reads: ReadStore) =>
-        ['contoso', 'northwind'].map((partner) =>
-          new SubscriptionsQueries(reads).seenByPartner(partner, SUBSCRIBED_CUSTOMERS, new Date()),
+  // Version 3 of subscriptions added the assignments' customer, version 4 a customer group's id;
+  // past pages ask for the first, a customer user's list for the second, and read an earlier
+  // version as before without them. Undeclared, every query waited for the whole build.
+  const version3 = subscriptionsProjection.previous!;
+  it.each([
+    [3, version3],
+    [2, version3.previous!],
+  ])(
+    'R43, R20: subscriptions version 4 adds columns its queries do without: version %s serves, past pages the same and a group member’s list read, while 4 builds',
+    async (version, serving) => {
+      const events = new SqliteEventStore(join(dir, `subscription-events-${version}.db`));
+      try {
+        await writeSubscriptions(events);
+        const live = PROJECTIONS.map((projection) =>
+          projection.name === 'subscriptions' ? serving : projection,
         );
-      let meanwhile: ReturnType<typeof pastPages> = [];
-      const declared = await readableMeanwhile(
-        'columns-declared.db',
-        live,
-        subscriptionsProjection,
-        (reads) => (meanwhile = pastPages(reads)),
-        events,
-      );
-      expect(declared.readable).toBe(1);
-      expect(meanwhile.flatMap((seen) => [...seen.values()].flat()).length).toBeGreaterThan(0);
-      expect(meanwhile).toEqual(pastPages(declared.reads));
-      const undeclared = { ...subscriptionsProjection, addedColumns: undefined };
-      const built = await readableMeanwhile(
-        'columns-undeclared.db',
-        live,
-        undeclared,
-        undefined,
-        events,
-      );
-      expect(built.readable).toBe(0);
-    } finally {
-      await events.close();
-    }
-  });
+        const pastPages = (reads: ReadStore) =>
+          ['contoso', 'northwind'].map((partner) =>
+            new SubscriptionsQueries(reads).seenByPartner(
+              partner,
+              SUBSCRIBED_CUSTOMERS,
+              new Date(),
+            ),
+          );
+        const groupMembersList = (reads: ReadStore) =>
+          new SubscriptionsQueries(reads)
+            .pageOf('fabrikam', 50, undefined, FINANCE_MEMBER)
+            .map((view) => view.subscriptionId);
+        let meanwhile: ReturnType<typeof pastPages> = [];
+        let listedMeanwhile: string[] | undefined;
+        const declared = await readableMeanwhile(
+          `columns-declared-${version}.db`,
+          live,
+          subscriptionsProjection,
+          (reads) => {
+            meanwhile = pastPages(reads);
+            listedMeanwhile = groupMembersList(reads);
+          },
+          events,
+        );
+        expect(declared.readable).toBe(1);
+        expect(meanwhile.flatMap((seen) => [...seen.values()].flat()).length).toBeGreaterThan(0);
+        expect(meanwhile).toEqual(pastPages(declared.reads));
+        // The earlier version has no group ids: its list is the user's own holdings (none here).
+        expect(listedMeanwhile).toEqual([]);
+        expect(groupMembersList(declared.reads)).toEqual([FINANCE_SUBSCRIPTION]);
+        const undeclared = { ...subscriptionsProjection, addedColumns: undefined };
+        const built = await readableMeanwhile(
+          `columns-undeclared-${version}.db`,
+          live,
+          undeclared,
+          undefined,
+          events,
+        );
+        expect(built.readable).toBe(0);
+      } finally {
+        await events.close();
+      }
+    },
+  );
 
   // An instance of the previous release beside a newer one that switched the file: it waited 10 s
   // on every query, then said the read model was being rebuilt, for as long as it ran.

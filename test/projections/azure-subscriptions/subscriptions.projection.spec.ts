@@ -40,6 +40,7 @@ const ownerRow = {
   partner_tenant_id: 'contoso-partners',
   partner_group: 'ADMIN_AGENTS',
   user_id: null,
+  customer_group_id: null,
   assigned_at: at(2),
   removed_at: null,
 };
@@ -51,6 +52,32 @@ describe('subscriptions projection (R20–R25)', () => {
     spec
       .when(provisioned, { type: 'SubscriptionRoleAssigned', data: assignment, occurredAt: at(2) })
       .then({ azure_subscriptions: [subscription], subscription_role_assignments: [ownerRow] });
+  });
+
+  it('R20: a customer group’s assignment keeps its group id, naming no partner and no user', () => {
+    const groupAssignment = {
+      ...scope,
+      assignmentId: ASSIGNMENT,
+      role: 'READER' as const,
+      roleDefinitionId: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+      principal: { kind: 'CUSTOMER_GROUP' as const, groupId: 'finance-team' },
+    };
+    spec
+      .given(provisioned)
+      .when({ type: 'SubscriptionRoleAssigned', data: groupAssignment, occurredAt: at(2) })
+      .then({
+        subscription_role_assignments: [
+          {
+            ...ownerRow,
+            role: 'READER',
+            role_definition_id: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+            principal_kind: 'CUSTOMER_GROUP',
+            partner_tenant_id: null,
+            partner_group: null,
+            customer_group_id: 'finance-team',
+          },
+        ],
+      });
   });
 
   it('R20, R43: a registered subscription is the customer’s own; a removed assignment keeps its row with when it ended', () => {
