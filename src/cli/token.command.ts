@@ -59,13 +59,6 @@ export const tokenCommand = new Command('token')
           'so a local HS256 token would be refused. Get a token from the identity provider, or unset AUTH_JWKS_URL for local use.',
       );
     }
-    console.error(
-      `partner-ledger: signed with ${
-        settings.AUTH_SECRET
-          ? 'AUTH_SECRET'
-          : `the secret in ${resolve(settings.DATA_DIR, 'auth-secret')}`
-      }`,
-    );
     const claims: TokenClaims = {
       sub: options.user,
       name: options.name,
@@ -90,5 +83,12 @@ export const tokenCommand = new Command('token')
       issuer: settings.AUTH_ISSUER,
       audience: settings.AUTH_AUDIENCE,
     });
+    console.error(
+      `partner-ledger: signed with ${
+        settings.AUTH_SECRET
+          ? 'AUTH_SECRET'
+          : `the secret in ${resolve(settings.DATA_DIR, 'auth-secret')}`
+      }`,
+    );
     process.stdout.write(`${token}\n`);
   });

@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { resolveHmacSecret } from '../../src/platform/auth/local-secret';
 import { mintToken } from '../../src/platform/auth/token-minter';
+import { generatedSecret } from '../../src/platform/config/generated-secret';
 import { InvalidSettingsError, loadSettings } from '../../src/platform/config/settings';
+import { existingSealKey, sealKey } from '../../src/audit/seal-key';
 import { removeDataDir, startApp } from '../support/app';
 import { people } from '../support/tenants';
 import { SOURCE_LOADER } from '../../src/platform/common/worker-file';
@@ -56,6 +58,47 @@ describe('files and secrets', () => {
         code: 1,
         stderr: expect.stringMatching(/AUTH_SECRET: must be at least 32 bytes/),
       });
+    } finally {
+      removeDataDir(dataDir);
+    }
+  });
+
+  // Probe finding: an emptied auth-secret signed and checked tokens with the key '' (an Operator
+  // token anyone could forge was taken), and a cut-short seal key sealed the audit log.
+  it.each([
+    ['auth-secret', 'emptied', ''],
+    ['auth-secret', 'cut short', 'short\n'],
+    ['audit-seal-key', 'cut short', 'x'.repeat(31)],
+  ])('a generated %s that was %s stops the start, naming the file', async (name, _how, content) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-secret-file-'));
+    try {
+      writeFileSync(join(dataDir, name), content, { mode: 0o600 });
+      const settings = loadSettings({ DATA_DIR: dataDir, AUTH_SECRET: '' });
+      const use = name === 'auth-secret' ? resolveHmacSecret : sealKey;
+      expect(() => use(settings)).toThrow(
+        `${join(dataDir, name)} holds ${content.trim().length} characters, fewer than the 32 a secret needs`,
+      );
+      if (name === 'audit-seal-key') expect(() => existingSealKey(settings)).toThrow(name);
+      const started = run(process.execPath, ['-r', SOURCE_LOADER, 'src/main.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dataDir, PORT: '0', AUTH_SECRET: '' },
+      });
+      await expect(started).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(`${join(dataDir, name)} holds`),
+      });
+    } finally {
+      removeDataDir(dataDir);
+    }
+  });
+
+  it('the secret is generated once, written whole beside its place and linked there: nothing else is left', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-secret-race-'));
+    try {
+      const secrets = Array.from({ length: 5 }, () => generatedSecret(dataDir, 'auth-secret'));
+      expect(new Set(secrets).size).toBe(1);
+      expect(secrets[0]).toMatch(/^[0-9a-f]{64}$/);
+      expect(readdirSync(dataDir)).toEqual(['auth-secret']);
     } finally {
       removeDataDir(dataDir);
     }
