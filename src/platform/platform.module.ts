@@ -18,6 +18,7 @@ import { CLOCK, type Clock, systemClock } from './config/clock';
 import { SETTINGS, type Settings } from './config/settings';
 import { EVENT_STORE, type EventStore } from './event-store/event-store';
 import { createEventStore } from './event-store/event-store.factory';
+import { embeddedEventsHead } from './event-store/embedded-head';
 import { CommandGateway } from './graphql/command-gateway';
 import { IdempotencyKeys } from './graphql/idempotency/idempotency-keys';
 import { MeResolver } from './graphql/me.resolver';
@@ -74,6 +75,17 @@ export interface PlatformOptions {
  * write side (AggregateStore, Revocations, CommandGateway), the read side, auth, limits, health,
  * metrics and tracing. Global, so a room's module lists only its own handlers and resolvers.
  */
+/** Answers kept for events an older events.db restored beside them does not hold: forgotten. */
+function forgetAnswersPastTheEvents(settings: Settings, keys: IdempotencyKeys): void {
+  const head = embeddedEventsHead(settings);
+  const forgotten = head === undefined ? 0 : keys.forgetAnswersPast(head);
+  if (forgotten > 0) {
+    new Logger('Idempotency').warn(
+      `${keys.file.path} kept ${forgotten} answers to requests recorded past the event store's last position (${head}): events.db is an older copy, so those keys are forgotten and run anew`,
+    );
+  }
+}
+
 @Global()
 @Module({})
 export class PlatformModule {
@@ -81,16 +93,22 @@ export class PlatformModule {
     // One verifier for the HTTP gate and graphql-ws: one cache of verified tokens, one JWKS.
     const verifier = TokenVerifier.fromSettings(settings);
     const metrics = new Metrics();
-    const idempotencyKeys = new IdempotencyKeys(
-      join(settings.DATA_DIR, 'idempotency.db'),
-      settings.IDEMPOTENCY_KEY_TTL_HOURS * 3_600_000,
-      () => clock.now().getTime(),
-    );
     const shared = [
       { provide: SETTINGS, useValue: settings },
       { provide: CLOCK, useValue: clock },
       { provide: TokenVerifier, useValue: verifier },
-      { provide: IdempotencyKeys, useValue: idempotencyKeys },
+      {
+        provide: IdempotencyKeys,
+        useFactory: () => {
+          const keys = new IdempotencyKeys(
+            join(settings.DATA_DIR, 'idempotency.db'),
+            settings.IDEMPOTENCY_KEY_TTL_HOURS * 3_600_000,
+            () => clock.now().getTime(),
+          );
+          forgetAnswersPastTheEvents(settings, keys);
+          return keys;
+        },
+      },
       { provide: Readiness, useValue: new Readiness() },
       { provide: Metrics, useValue: metrics },
       { provide: STREAM_FOLDERS, useValue: capabilities.streamFolderOf },

@@ -6,6 +6,7 @@ import { discardStaleReplays } from '../projection-engine/replay-files';
 import { ReadStore } from './read-store';
 import { recoverUnjournaledReplay } from './unjournaled-replay';
 import { eventsFile } from '../event-store/event-store.factory';
+import { embeddedEventsHead, maxIn } from '../event-store/embedded-head';
 
 const readModelsFile = (settings: Settings): string => join(settings.DATA_DIR, 'read-models.db');
 
@@ -64,25 +65,11 @@ export function openCheckedReadStore(
  * applied, and they would never show. EventStoreDB is not asked: a follower may lag its leader.
  */
 function aheadOfTheEvents(settings: Settings, file: string): string | undefined {
-  const events = eventsFile(settings);
-  if (settings.EVENTSTORE_URL || !existsSync(file)) return undefined;
-  const applied = maxOf(file, 'SELECT MAX(position) AS n FROM projection_checkpoints');
-  const head = existsSync(events) ? maxOf(events, 'SELECT MAX(position) AS n FROM events') : 0;
+  if (!existsSync(file)) return undefined;
+  const head = embeddedEventsHead(settings);
+  const applied = maxIn(file, 'SELECT MAX(position) AS n FROM projection_checkpoints');
   if (applied === undefined || head === undefined || applied <= head) return undefined;
-  return `has applied events up to position ${applied}, past the event store's last (${head}): the events after it are not in ${resolve(events)}`;
-}
-
-/** One number `sql` reads from `file` (0 for none); undefined when it cannot be read. */
-function maxOf(file: string, sql: string): number | undefined {
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    return db.prepare<[], { n: number | null }>(sql).get()?.n ?? 0;
-  } catch {
-    return undefined;
-  } finally {
-    db?.close();
-  }
+  return `has applied events up to position ${applied}, past the event store's last (${head}): the events after it are not in ${resolve(eventsFile(settings))}`;
 }
 
 /** What SQLite's quick_check says is wrong with `file`, or undefined when it is fine (or absent). */

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import request from 'supertest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -65,6 +66,51 @@ describe('read models the server cannot trust at start', () => {
     const again = await app.gql(ann, INVITE);
     expect(again.errors).toBeUndefined();
     expect((await app.gql(ann, INVITATIONS)).data.invitationsConnection.totalCount).toBe(2);
+  });
+
+  // CLI probe: an older events.db put back beside idempotency.db replayed the answer of a request
+  // whose events it no longer held, naming an invitation that did not exist.
+  it('answers kept for events an older events.db lacks are forgotten at start, with a warning naming idempotency.db; the key then runs anew', async () => {
+    app = await startApp();
+    const { dataDir } = app;
+    const invite = async (key: string) => {
+      const answer = await request(app!.url)
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('authorization', `Bearer ${await app!.token(people.ann)}`)
+        .set('idempotency-key', key)
+        .send({ query: INVITE });
+      return answer.body.data.requestResellerRelationship.id as string;
+    };
+    const kept = await invite('kept');
+    const lost = await invite('lost');
+    await app.close();
+    const events = new Database(join(dataDir, 'events.db'));
+    // The second request's events are gone, as an older copy of events.db would leave it.
+    events
+      .prepare(
+        'DELETE FROM events WHERE position >= (SELECT MIN(position) FROM events WHERE stream_id = ?)',
+      )
+      .run(`invitation-${lost}`);
+    events.close();
+
+    const logs = new LogLines();
+    app = await startApp({ dataDir, env: { LOG_LEVEL: 'warn' }, logDestination: logs });
+
+    expect(await invite('kept')).toBe(kept);
+    const again = await invite('lost');
+    expect(again).not.toBe(lost);
+    const ann = await app.token(people.ann);
+    const found = await app.gql(ann, `query ($id: ID!) { invitation(id: $id) { id } }`, {
+      id: again,
+    });
+    expect(found.data.invitation).toEqual({ id: again });
+    const warned = logs.lines.filter((line) =>
+      String(line.msg).includes(resolve(dataDir, 'idempotency.db')),
+    );
+    expect(warned).toEqual([
+      expect.objectContaining({ level: 40, msg: expect.stringContaining('kept 1 answers') }),
+    ]);
   });
 
   it("a parallel replay's file left by a process that died is removed at start with a warning, not an error: nothing is wrong now", async () => {

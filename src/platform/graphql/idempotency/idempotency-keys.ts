@@ -4,6 +4,7 @@ import { ensurePrivateDir, ensurePrivateFile } from '../../security/private-file
 import { FileIdentity } from '../../faults/file-identity';
 import { inDatabaseFile, StoreUnavailableError } from '../../faults/store-unavailable';
 import type { FormattedExecutionResult } from 'graphql';
+import { CONSISTENCY_TOKEN_EXTENSION } from '../../consistency/consistency-token';
 
 /** What a caller's key finds: a fresh claim, the first answer, or why it cannot be used. */
 export type Claim =
@@ -99,6 +100,20 @@ export class IdempotencyKeys {
         `UPDATE idempotency_keys SET state = 'ANSWERED', result = ? WHERE caller = ? AND key = ?`,
       )
       .run(JSON.stringify(result), caller, key);
+  }
+
+  /**
+   * Forgets the answers to requests whose events are past `head` (their consistency token): an
+   * events.db restored from an older copy beside this file no longer holds them, and a retry
+   * replaying such an answer would name what does not exist. The key then runs anew. How many.
+   */
+  forgetAnswersPast(head: number): number {
+    return this.db
+      .prepare(
+        `DELETE FROM idempotency_keys WHERE state = 'ANSWERED'
+           AND CAST(json_extract(result, '$.extensions.${CONSISTENCY_TOKEN_EXTENSION}') AS INTEGER) > ?`,
+      )
+      .run(head).changes;
   }
 
   /** The claimed request recorded nothing: the key is free again, so a retry runs anew. */
