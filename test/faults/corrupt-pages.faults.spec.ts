@@ -181,6 +181,13 @@ describe('faults: a damaged page met between two integrity checks', () => {
         cause: 'CORRUPT',
         detail: expect.stringContaining('events.db'),
       });
+      // And the log says so once, at error, naming the file and what to do (CLI probe: it did not).
+      const named = logLines(server).filter((line) =>
+        String(line.msg).startsWith(`${join(dataDir, 'events.db')} failed its integrity check`),
+      );
+      expect(named).toEqual([
+        expect.objectContaining({ level: 50, msg: expect.stringContaining('restore DATA_DIR') }),
+      ]);
       // The query that met it is told it could not be read, not that a change was refused.
       expect(refusals.length).toBeGreaterThan(0);
       for (const refusal of refusals) {
@@ -192,5 +199,16 @@ describe('faults: a damaged page met between two integrity checks', () => {
       restore();
     }
     await eventually(async () => (await server.ready()).status === 200, 10_000, 'readiness');
+    expect(logLines(server).map((line) => String(line.msg))).toContain(
+      `${join(dataDir, 'events.db')} passes its integrity check again`,
+    );
   }, 60_000);
 });
+
+/** The server's JSON log lines so far. */
+const logLines = (server: FaultServer): { level: number; msg: unknown }[] =>
+  server.process
+    .stdout()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: number; msg: unknown });

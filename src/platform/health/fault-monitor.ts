@@ -28,6 +28,13 @@ export interface FaultReport {
   diskFreeBytes?: number;
 }
 
+/** What to do about each file a check found damaged (README, Faults). */
+const MENDING: Record<string, string> = {
+  'events.db': 'restore DATA_DIR from a backup (README, Backup and restore)',
+  'read-models.db': 'restart the server, which sets it aside and rebuilds the read models',
+  'idempotency.db': 'stop the server, move it aside and start again (its keys are lost)',
+};
+
 /**
  * What readiness and `/metrics` tell of the environment: whether the event store and the read
  * store can commit, whether the projections move (the worker's heartbeat), the free disk space,
@@ -52,8 +59,15 @@ export class FaultMonitor implements OnApplicationShutdown {
     const files = [readStore.file, keys.file.path];
     this.openFiles = [...(readStore.opened ? [readStore.opened] : []), keys.file];
     if (!settings.EVENTSTORE_URL) files.unshift(eventsFile(settings));
-    this.integrity = new IntegrityChecks(files, (error) =>
-      this.logger.warn(`integrity check not run: ${error.message}`),
+    this.integrity = new IntegrityChecks(
+      files,
+      (error) => this.logger.warn(`integrity check not run: ${error.message}`),
+      ({ damaged, mended }) => {
+        for (const { file, path, detail } of damaged) {
+          this.logger.error(`${path} failed its integrity check (${detail}): ${MENDING[file]}`);
+        }
+        for (const path of mended) this.logger.log(`${path} passes its integrity check again`);
+      },
     );
     // A query, a follow-up or an append that met a damaged page: check the files now.
     this.stopListening = onDamagedPage(() => this.integrity.soon());

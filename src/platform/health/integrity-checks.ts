@@ -7,8 +7,17 @@ const MIN_GAP_MS = 1000;
 const WORKER = workerFile(__filename, 'integrity-check.worker');
 
 export interface IntegrityFailure {
+  /** The file's name, as readiness shows it (no path). */
   file: string;
+  /** Where it is, as the log names it. */
+  path: string;
   detail: string;
+}
+
+/** What a check found that the one before did not (`damaged`), and the files it found mended. */
+export interface IntegrityChange {
+  damaged: readonly IntegrityFailure[];
+  mended: readonly string[];
 }
 
 /**
@@ -25,6 +34,7 @@ export class IntegrityChecks {
   constructor(
     private readonly files: readonly string[],
     private readonly onWorkerError: (error: Error) => void = () => undefined,
+    private readonly onChange: (change: IntegrityChange) => void = () => undefined,
   ) {}
 
   get current(): readonly IntegrityFailure[] {
@@ -67,10 +77,17 @@ export class IntegrityChecks {
         worker.once('error', reject);
         worker.once('exit', (code) => reject(new Error(`the check's worker exited (${code})`)));
       });
-      this.failures = this.files.flatMap((file, index) => {
+      const before = new Set(this.failures.map((failure) => failure.path));
+      this.failures = this.files.flatMap((path, index) => {
         const detail = details[index];
-        return detail ? [{ file: basename(file), detail }] : [];
+        return detail ? [{ file: basename(path), path, detail }] : [];
       });
+      const now = new Set(this.failures.map((failure) => failure.path));
+      const change = {
+        damaged: this.failures.filter((failure) => !before.has(failure.path)),
+        mended: [...before].filter((path) => !now.has(path)),
+      };
+      if (change.damaged.length > 0 || change.mended.length > 0) this.onChange(change);
     } catch (error) {
       // Not a verdict on the files: the last one stands until a check completes.
       this.onWorkerError(error as Error);
