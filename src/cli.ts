@@ -38,6 +38,15 @@ withSafeErrors(program);
 process.removeAllListeners('warning');
 process.on('warning', (warning) => writeErr(`partner-ledger: warning: ${warning.message}\n`));
 
+// Output that cannot be written (a full disk, a closed pipe) ends the command with a truthful exit
+// code: console.log would drop the error, leaving an empty file and exit 0. A reader that stops
+// early (`| head`) ends it quietly, as other command-line tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  writeErr(`error: the output cannot be written (${failureMessage(error)}); it is incomplete\n`);
+  process.exit(1);
+});
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   writeErr(`error: ${failureMessage(error)}\n`);
   process.exit(1);

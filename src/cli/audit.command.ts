@@ -50,11 +50,6 @@ const exportCommand = new Command('export')
     if (flags.from && flags.to && flags.from >= flags.to) {
       throw new InvalidArgumentError('--from must be before --to (--to is exclusive)');
     }
-    // A reader that stops early (`| head`) ends the export quietly.
-    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(0);
-      throw error;
-    });
     await withStores(async (store, readStore) => {
       // The archive holds every event recorded so far: bring the audit log up to date first.
       await new ProjectionEngine(store, readStore, [auditProjection], {

@@ -77,10 +77,6 @@ const exportCommand = new Command('export')
   .addOption(new Option('--sort <sort>', 'order').choices(CUSTOMER_SORTS).default('NAME'))
   .addOption(new Option('--direction <direction>').choices(['ASC', 'DESC']).default('ASC'))
   .action(async (flags: ExportFlags) => {
-    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(0);
-      throw error;
-    });
     const settings = loadSettings();
     assertStoreExists(settings);
     const store = createEventStore(settings);

@@ -72,6 +72,27 @@ describe('the command line', () => {
     );
   });
 
+  // CLI probe: console.log drops a failed write, so status to a full disk left an empty file and
+  // exited 0; an export's failure was a raw stack trace.
+  it.each([
+    ['projections status --json', 'projections -- status --json'],
+    ['audit export', 'audit -- export --customer customer-1 --format ndjson'],
+  ])('%s to a full disk exits 1 saying the output is incomplete', async (_what, command) => {
+    const written = run('bash', ['-c', `npm run -s ${command} > /dev/full`], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
+    const failed = await written.then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toContain(
+      'error: the output cannot be written (ENOSPC: no space left on device, write); it is incomplete',
+    );
+    expect(failed?.stderr).not.toMatch(/^\s+at /m);
+  });
+
   it('projections rebuild of a read model another process is building exits 1 naming the holder; status shows both versions', async () => {
     const store = new SqliteEventStore(join(dataDir, 'events.db'));
     const reads = new ReadStore(join(dataDir, 'read-models.db'));
