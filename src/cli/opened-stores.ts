@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Settings } from '../platform/config/settings';
 import { describeEventStore, eventsFile } from '../platform/event-store/event-store.factory';
@@ -17,8 +17,19 @@ export function reportOpenedStores(settings: Settings, readModels = true): void 
  */
 export function assertStoreExists(settings: Settings): void {
   const events = eventsFile(settings);
-  if (!settings.EVENTSTORE_URL && !existsSync(events)) {
-    throw new Error(`${resolve(events)} does not exist: no event store there (is DATA_DIR right?)`);
+  if (settings.EVENTSTORE_URL) return;
+  try {
+    accessSync(events, constants.R_OK);
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new Error(
+        `${resolve(events)} does not exist: no event store there (is DATA_DIR right?)`,
+      );
+    }
+    throw new Error(
+      `${resolve(events)} cannot be read (${code}): DATA_DIR and its files must be readable and writable by this user`,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +8,8 @@ import { mintToken } from '../../src/platform/auth/token-minter';
 import { generatedSecret } from '../../src/platform/config/generated-secret';
 import { InvalidSettingsError, loadSettings } from '../../src/platform/config/settings';
 import { existingSealKey, sealKey } from '../../src/audit/seal-key';
+import { assertStoreExists } from '../../src/cli/opened-stores';
+import { ensurePrivateDir } from '../../src/platform/security/private-files';
 import { removeDataDir, startApp } from '../support/app';
 import { people } from '../support/tenants';
 import { SOURCE_LOADER } from '../../src/platform/common/worker-file';
@@ -89,6 +91,55 @@ describe('files and secrets', () => {
       });
     } finally {
       removeDataDir(dataDir);
+    }
+  });
+
+  // CLI probe: these starts failed with "unable to open database file" or a bare EEXIST.
+  it.each([
+    [
+      'events.db is a directory',
+      (dir: string) => mkdirSync(join(dir, 'events.db')),
+      'events.db is not a file',
+    ],
+    [
+      'server.lock is a directory',
+      (dir: string) => mkdirSync(join(dir, 'server.lock')),
+      'server.lock is not a file',
+    ],
+  ])('a start where %s exits 1 naming it', async (_what, arrange, said) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-odd-file-'));
+    try {
+      arrange(dataDir);
+      const started = run(process.execPath, ['-r', SOURCE_LOADER, 'src/main.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dataDir, PORT: '0', AUTH_SECRET: 'x'.repeat(32) },
+      });
+      await expect(started).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(`${join(dataDir, said)} (a directory`),
+      });
+    } finally {
+      removeDataDir(dataDir);
+    }
+  });
+
+  it('a DATA_DIR that is a file, or an events.db that cannot be read, is said to be so, not missing', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'partner-ledger-odd-dir-'));
+    try {
+      const file = join(parent, 'a-file');
+      writeFileSync(file, '');
+      expect(() => ensurePrivateDir(file)).toThrow(`${file} is not a directory (EEXIST)`);
+      const looped = join(parent, 'looped');
+      mkdirSync(looped);
+      symlinkSync(join(looped, 'events.db'), join(looped, 'events.db'));
+      expect(() => assertStoreExists(loadSettings({ DATA_DIR: looped }))).toThrow(
+        `${join(looped, 'events.db')} cannot be read (ELOOP)`,
+      );
+      expect(() => assertStoreExists(loadSettings({ DATA_DIR: join(parent, 'none') }))).toThrow(
+        'does not exist: no event store there',
+      );
+    } finally {
+      removeDataDir(parent);
     }
   });
 

@@ -28,8 +28,8 @@ export interface FaultReport {
   diskFreeBytes?: number;
 }
 
-/** What to do about each file a check found damaged (README, Faults). */
-const MENDING: Record<string, string> = {
+/** What to do about each file a check found damaged while the server runs (a command: failureMessage). */
+const MENDING_WHILE_SERVING: Record<string, string> = {
   'events.db': 'restore DATA_DIR from a backup (README, Backup and restore)',
   'read-models.db': 'restart the server, which sets it aside and rebuilds the read models',
   'idempotency.db': 'stop the server, move it aside and start again (its keys are lost)',
@@ -64,7 +64,9 @@ export class FaultMonitor implements OnApplicationShutdown {
       (error) => this.logger.warn(`integrity check not run: ${error.message}`),
       ({ damaged, mended }) => {
         for (const { file, path, detail } of damaged) {
-          this.logger.error(`${path} failed its integrity check (${detail}): ${MENDING[file]}`);
+          this.logger.error(
+            `${path} failed its integrity check (${detail}): ${MENDING_WHILE_SERVING[file]}`,
+          );
         }
         for (const path of mended) this.logger.log(`${path} passes its integrity check again`);
       },

@@ -1,11 +1,18 @@
-import { chmodSync, closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 /**
  * DATA_DIR and what the product keeps in it are for the server's own user only: directories are
  * created 700, files 600 (SQLite gives its -wal and -shm files the mode of their database).
  */
 export function ensurePrivateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
+    throw new Error(`${resolve(dir)} is not a directory (${code}): DATA_DIR must be one`);
+  }
 }
 
 /**
@@ -20,6 +27,11 @@ export function ensurePrivateFile(file: string): void {
     closeSync(openSync(file, 'wx', 0o600));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (!statSync(file).isFile()) {
+      throw new Error(
+        `${resolve(file)} is not a file (a directory, or another kind of file, is there): move it aside`,
+      );
+    }
   }
   chmodSync(file, 0o600);
 }
