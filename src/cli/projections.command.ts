@@ -6,6 +6,7 @@ import { createEventStore } from '../platform/event-store/event-store.factory';
 import type { BuildStatus, ProjectionStatus } from '../platform/projection-engine/projection';
 import { parallelReplayOf } from '../platform/projection-engine/parallel-replay';
 import { ProjectionEngine } from '../platform/projection-engine/projection-engine';
+import { ownerIsGone } from '../platform/projection-engine/builds';
 import { openCheckedReadStore } from '../platform/read-store/read-store.factory';
 import { serverHolds } from '../platform/server/data-dir-lock';
 import { assertStoreExists, COMMAND_GIVES_UP_AFTER, reportOpenedStores } from './opened-stores';
@@ -147,8 +148,10 @@ const retry = new Command('retry')
 /** Who builds it now, or that nobody does: a build whose lock expired was left by a process that stopped. */
 function lockOf(build: BuildStatus): string {
   if (!build.owner || !build.leaseExpiresAt) return 'not held';
-  return Date.parse(build.leaseExpiresAt) < Date.now()
-    ? `left since ${build.leaseExpiresAt} (its lock expired: the next rebuild or server start resumes it)`
+  if (Date.parse(build.leaseExpiresAt) < Date.now())
+    return `left since ${build.leaseExpiresAt} (its lock expired: the next rebuild or server start resumes it)`;
+  return ownerIsGone(build.owner)
+    ? `left by ${build.owner}, a process of this host that has exited: the next rebuild or server start resumes it`
     : `held by ${build.owner}`;
 }
 

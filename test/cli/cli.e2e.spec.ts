@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -133,7 +133,20 @@ describe('the command line', () => {
       expect(await table()).toContain(
         'its lock expired: the next rebuild or server start resumes it',
       );
-      reads.run("UPDATE projection_builds SET lease_until = ? WHERE name = 'invitations'", [lease]);
+      // CLI probe: a builder killed with kill -9 was still shown holding it until its lock expired.
+      const { owner } = reads.get<{ owner: string }>(
+        "SELECT owner FROM projection_builds WHERE name = 'invitations'",
+      )!;
+      const gone = spawnSync(process.execPath, ['-e', '']).pid;
+      const [host, , ...rest] = owner.split(':');
+      reads.run(
+        "UPDATE projection_builds SET owner = ?, lease_until = ? WHERE name = 'invitations'",
+        [[host, gone, ...rest].join(':'), lease],
+      );
+      expect(await table()).toContain(
+        'a process of this host that has exited: the next rebuild or server start resumes it',
+      );
+      reads.run("UPDATE projection_builds SET owner = ? WHERE name = 'invitations'", [owner]);
       gate.open();
       await building;
       const inPlace = await npm(['projections', '--', 'rebuild', '--in-place', 'invitations'], env);

@@ -45,7 +45,7 @@ export const newBuildOwner = (): string =>
   `${hostname()}:${process.pid}:${threadId}:${randomUUID().slice(0, 8)}`;
 
 /** Whether `owner` was a process on this host that is gone (kill -9): its lock need not expire. */
-function ownerIsGone(owner: string): boolean {
+export function ownerIsGone(owner: string): boolean {
   const [host, pid] = owner.split(':');
   if (host !== hostname() || Number(pid) === process.pid || !/^\d+$/.test(pid ?? '')) return false;
   return !isRunning(Number(pid));
