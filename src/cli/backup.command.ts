@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { BackupInterrupted, backupDataDir } from '../platform/backup/backup';
 import { loadSettings } from '../platform/config/settings';
 import { describeEventStore } from '../platform/event-store/event-store.factory';
+import { escapeUnprintable } from '../platform/domain/printable-text';
 import { assertStoreExists, reportOpenedStores } from './opened-stores';
 
 export const backupCommand = new Command('backup')
@@ -30,7 +31,8 @@ export const backupCommand = new Command('backup')
         `the events live in ${describeEventStore(settings)}: back them up with EventStoreDB's own tools`,
       );
     }
-    console.log(`backup complete in ${report.target}`);
+    // The path as given: an escape sequence in it is shown, never run by the terminal.
+    console.log(`backup complete in ${escapeUnprintable(report.target)}`);
   });
 
 const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;

@@ -417,6 +417,19 @@ describe('the command line', () => {
     },
   );
 
+  // CLI probe: the path given was printed as is, so its escape sequences acted on the terminal.
+  it('backup names the directory it wrote with its escape sequences shown, not run', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'partner-ledger-backup-name-'));
+    try {
+      const target = join(parent, 'b\u001b[2Jack\u202eup');
+      const { stdout } = await npm(['backup', '--', '--to', target], env);
+      expect(stdout).toContain(`backup complete in ${join(parent, 'b\\u001b[2Jack\\u202eup')}`);
+      expect(stdout).not.toContain('\u001b');
+    } finally {
+      removeDataDir(parent);
+    }
+  });
+
   it('a mistyped DATA_DIR is refused and nothing is created there; a seal hash in upper case is the same hash', async () => {
     const mistyped = join(dataDir, 'no-such-dir');
     for (const args of [
