@@ -53,6 +53,33 @@ describe('the command line', () => {
     }
   });
 
+  // CLI probe: two demos started together both found the store empty and wrote two stories.
+  it('two demos started together on one empty DATA_DIR: one writes its story, the other is refused', async () => {
+    const demoDir = mkdtempSync(join(tmpdir(), 'partner-ledger-demo-race-'));
+    try {
+      const demo = () =>
+        npm(['demo'], { DATA_DIR: demoDir, AUTH_SECRET: TEST_SECRET }).then(
+          ({ stderr }) => ({ code: 0, stderr }),
+          (error: { code: number; stderr: string }) => error,
+        );
+      const outcomes = await Promise.all([demo(), demo()]);
+      expect(outcomes.map((outcome) => outcome.code).sort()).toEqual([0, 1]);
+      const written = outcomes.find((outcome) => outcome.code === 0)!.stderr;
+      const events = Number(/demo story written \((\d+) events\)/.exec(written)?.[1]);
+      expect(outcomes.find((outcome) => outcome.code === 1)!.stderr).toMatch(
+        /another partner-ledger process \(a server, or another demo\) holds DATA_DIR|already holds events/,
+      );
+      const store = new SqliteEventStore(join(demoDir, 'events.db'));
+      try {
+        expect(await store.headPosition()).toBe(events);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      removeDataDir(demoDir);
+    }
+  });
+
   it('projections status --json prints every projection as JSON, and stderr names the stores it opened', async () => {
     await npm(['projections', '--', 'rebuild'], env);
     const { stdout, stderr } = await npm(['projections', '--', 'status', '--json'], env);
