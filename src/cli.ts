@@ -12,6 +12,7 @@ import { tokenCommand } from './cli/token.command';
 import { productVersion } from './platform/config/version';
 import { escapeUnprintable } from './platform/domain/printable-text';
 import { failureMessage } from './platform/faults/failure-message';
+import { sendWarningsTo } from './platform/observability/process-warnings';
 
 const program = new Command('partner-ledger')
   .description('partner-ledger command line')
@@ -35,8 +36,7 @@ withSafeErrors(program);
 
 // This product's warnings (an event it cannot read) read as its own lines, not as Node's (which
 // point at --trace-warnings); Node's are shown the same way.
-process.removeAllListeners('warning');
-process.on('warning', (warning) => writeErr(`partner-ledger: warning: ${warning.message}\n`));
+sendWarningsTo((message) => writeErr(`partner-ledger: warning: ${message}\n`));
 
 // Output that cannot be written (a full disk, a closed pipe) ends the command with a truthful exit
 // code: console.log would drop the error, leaving an empty file and exit 0. A reader that stops

@@ -6,6 +6,7 @@ import { loadSettings } from './platform/config/settings';
 import { describeEventStore } from './platform/event-store/event-store.factory';
 import { describeReadStore } from './platform/read-store/read-store.factory';
 import { lockDataDir } from './platform/server/data-dir-lock';
+import { sendWarningsTo } from './platform/observability/process-warnings';
 
 /** Serves GraphQL and the probes on PORT with the configured store. */
 export async function serve(): Promise<INestApplication> {
@@ -17,6 +18,7 @@ export async function serve(): Promise<INestApplication> {
       `unhandled rejection (kept running): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`,
     );
   });
+  sendWarningsTo((message) => new Logger('Process').warn(message));
   // Held until the process ends (referenced here, so never collected and closed before).
   process.once('exit', lockDataDir(settings.DATA_DIR));
   const app = await createApp({ settings });

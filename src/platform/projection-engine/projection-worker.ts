@@ -5,6 +5,7 @@ import type { RecordedEvent } from '../event-store/event-store';
 import { createEventStore } from '../event-store/event-store.factory';
 import { onLongSteps } from '../common/long-steps';
 import { rootLogger } from '../observability/logger';
+import { sendWarningsTo } from '../observability/process-warnings';
 import { startTracing } from '../observability/tracing';
 import { createReadStore } from '../read-store/read-store.factory';
 import type { Projection } from './projection';
@@ -25,6 +26,7 @@ const post = (message: ToThread) => port.postMessage(message);
 
 // JSON lines through pino, like the server's own (Nest's console logger is not loaded here).
 const logger = rootLogger(settings.LOG_LEVEL).child({ thread: 'projection-worker' });
+sendWarningsTo((message) => logger.warn({ context: 'Process' }, message));
 const stopTracing = startTracing(settings, { 'thread.name': 'projection-worker' });
 const store = createEventStore(settings, {
   logger: {

@@ -1,0 +1,51 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
+import { removeDataDir } from '../../support/app';
+import { spawnServer } from '../../support/server-process';
+import { writeStory } from '../../support/story';
+
+// CLI probe: the server wrote Node's "(node:PID) [PARTNER_LEDGER_UNREADABLE_EVENT] Warning: …"
+// text on stderr beside its JSON log, where a log reader cannot parse it.
+describe('process warnings of a running server', () => {
+  it.each(['worker', 'main'])(
+    'an event it cannot read is warned about as a JSON log line, with the projections in the %s thread',
+    async (thread) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-warnings-'));
+      try {
+        const store = new SqliteEventStore(join(dataDir, 'events.db'));
+        await writeStory(store, 2);
+        await store.close();
+        const raw = new Database(join(dataDir, 'events.db'));
+        const { position, metadata } = raw
+          .prepare(
+            `SELECT position, metadata FROM events WHERE type = 'InvitationAccepted' LIMIT 1`,
+          )
+          .get() as { position: number; metadata: string };
+        const newer = JSON.stringify({ ...JSON.parse(metadata), schemaVersion: 99 });
+        raw.prepare('UPDATE events SET metadata = ? WHERE position = ?').run(newer, position);
+        raw.close();
+
+        const server = spawnServer(dataDir, { LOG_LEVEL: 'info', PROJECTION_THREAD: thread });
+        try {
+          await server.waitForOutput('skipping InvitationAccepted (schema version 99');
+        } finally {
+          await server.stop();
+        }
+        const warned = server
+          .stdout()
+          .split('\n')
+          .filter((line) => line.includes('skipping InvitationAccepted'))
+          .map((line) => JSON.parse(line) as { level: number; context: string });
+        expect(warned.length).toBeGreaterThan(0);
+        for (const line of warned) expect(line).toMatchObject({ level: 40, context: 'Process' });
+        expect(server.stderr()).not.toContain('(node:');
+      } finally {
+        removeDataDir(dataDir);
+      }
+    },
+    60_000,
+  );
+});
