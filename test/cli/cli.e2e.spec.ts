@@ -206,10 +206,16 @@ describe('the command line', () => {
       raw.close();
 
       const { stderr } = await npm(['projections', '--', 'rebuild'], newerEnv);
-      expect(stderr).toContain(
-        `\npartner-ledger: warning: skipping DelegatedAdminGranted (schema version 99, UNKNOWN_VERSION) at position ${position} `,
-      );
+      const warning = `\npartner-ledger: warning: skipping DelegatedAdminGranted (schema version 99, UNKNOWN_VERSION) at position ${position} `;
+      expect(stderr).toContain(warning);
       expect(stderr).not.toContain('(node:');
+      // The same when a replay thread of its own meets it (CLI probe: Node's text, not this one).
+      const parallel = await npm(['projections', '--', 'rebuild', '--in-place'], {
+        ...newerEnv,
+        PROJECTION_PARALLEL_REPLAY_MIN_EVENTS: '0',
+      });
+      expect(parallel.stderr).toContain(warning);
+      expect(parallel.stderr).not.toContain('(node:');
     } finally {
       removeDataDir(newerDir);
     }

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
+import { sendWarningsTo } from '../observability/process-warnings';
 import { ReadStore } from '../read-store/read-store';
 import type { ReplayWorkerInput } from './parallel-replay';
 import type { Projection } from './projection';
@@ -9,6 +10,8 @@ import { ProjectionEngine } from './projection-engine';
 
 const { eventsFile, projectionsModule, names, file, batchSize, giveUpAfterFailures } =
   workerData as ReplayWorkerInput;
+// Warned about where the replay was asked for: that thread's log, or the command line's stderr.
+sendWarningsTo((message) => parentPort!.postMessage({ warning: message }));
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the caller says which module
 const { PROJECTIONS } = require(projectionsModule) as { PROJECTIONS: readonly Projection[] };
 

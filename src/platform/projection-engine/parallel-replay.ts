@@ -175,7 +175,10 @@ export class ParallelReplay {
     };
     const worker = new Worker(WORKER.file, { workerData: input, execArgv: WORKER.execArgv });
     const done = new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve());
+      worker.on('message', (message: 'done' | { warning: string }) => {
+        if (message === 'done') resolve();
+        else process.emitWarning(message.warning);
+      });
       worker.once('error', reject);
       worker.once('exit', (code) =>
         reject(new Error(`the replay worker of ${names.join(', ')} exited (code ${code})`)),
