@@ -13,6 +13,7 @@ import type { ProjectionStatus } from '../../src/platform/projection-engine/proj
 import { ProjectionEngine } from '../../src/platform/projection-engine/projection-engine';
 import { ReadStore } from '../../src/platform/read-store/read-store';
 import { removeDataDir, TEST_SECRET } from '../support/app';
+import { markWrittenByNewerVersion } from '../support/events';
 import { gatedStore } from '../support/gated-store';
 import { writeStory } from '../support/story';
 import { SOURCE_LOADER } from '../../src/platform/common/worker-file';
@@ -194,16 +195,11 @@ describe('the command line', () => {
       await store.close();
       const newerEnv = { DATA_DIR: newerDir, AUTH_SECRET: TEST_SECRET };
       await npm(['projections', '--', 'rebuild'], newerEnv); // the live read models, then a new build
-      const raw = new Database(join(newerDir, 'events.db'));
       // A DAP grant: the pages read it (written by a version newer than this one).
-      const { position, metadata } = raw
-        .prepare(
-          `SELECT position, metadata FROM events WHERE type = 'DelegatedAdminGranted' LIMIT 1`,
-        )
-        .get() as { position: number; metadata: string };
-      const newer = JSON.stringify({ ...JSON.parse(metadata), schemaVersion: 99 });
-      raw.prepare(`UPDATE events SET metadata = ? WHERE position = ?`).run(newer, position);
-      raw.close();
+      const position = markWrittenByNewerVersion(
+        join(newerDir, 'events.db'),
+        'DelegatedAdminGranted',
+      );
 
       const { stderr } = await npm(['projections', '--', 'rebuild'], newerEnv);
       const warning = `\npartner-ledger: warning: skipping DelegatedAdminGranted (schema version 99, UNKNOWN_VERSION) at position ${position} `;

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../src/platform/domain/actor';
 import type { EventMetadata, NewEvent } from '../../src/platform/event-store/event-store';
@@ -37,3 +38,21 @@ export function newEvent<Type extends string, Data>(
 /** `count` events of `type` whose data carries their index `n`. */
 export const newEvents = (count: number, type = 'Counted'): NewEvent<string, { n: number }>[] =>
   Array.from({ length: count }, (_, n) => newEvent(type, { n }));
+
+/**
+ * Marks the first stored `type` event in the embedded store `file` as written by a newer version
+ * of the product (schema version 99), as a rolled-back upgrade leaves it; its position.
+ */
+export function markWrittenByNewerVersion(file: string, type: string): number {
+  const raw = new Database(file);
+  try {
+    const { position, metadata } = raw
+      .prepare('SELECT position, metadata FROM events WHERE type = ? LIMIT 1')
+      .get(type) as { position: number; metadata: string };
+    const newer = JSON.stringify({ ...JSON.parse(metadata), schemaVersion: 99 });
+    raw.prepare('UPDATE events SET metadata = ? WHERE position = ?').run(newer, position);
+    return position;
+  } finally {
+    raw.close();
+  }
+}

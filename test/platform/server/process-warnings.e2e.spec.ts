@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import { removeDataDir } from '../../support/app';
 import { spawnServer } from '../../support/server-process';
+import { markWrittenByNewerVersion } from '../../support/events';
 import { writeStory } from '../../support/story';
 
 // CLI probe: the server wrote Node's "(node:PID) [PARTNER_LEDGER_UNREADABLE_EVENT] Warning: …"
@@ -18,15 +18,7 @@ describe('process warnings of a running server', () => {
         const store = new SqliteEventStore(join(dataDir, 'events.db'));
         await writeStory(store, 2);
         await store.close();
-        const raw = new Database(join(dataDir, 'events.db'));
-        const { position, metadata } = raw
-          .prepare(
-            `SELECT position, metadata FROM events WHERE type = 'InvitationAccepted' LIMIT 1`,
-          )
-          .get() as { position: number; metadata: string };
-        const newer = JSON.stringify({ ...JSON.parse(metadata), schemaVersion: 99 });
-        raw.prepare('UPDATE events SET metadata = ? WHERE position = ?').run(newer, position);
-        raw.close();
+        markWrittenByNewerVersion(join(dataDir, 'events.db'), 'InvitationAccepted');
 
         const server = spawnServer(dataDir, { LOG_LEVEL: 'info', PROJECTION_THREAD: thread });
         try {
