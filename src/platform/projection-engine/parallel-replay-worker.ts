@@ -35,6 +35,9 @@ async function replay(): Promise<void> {
     readStore.close();
     await store.close();
   }
+  // A warning is emitted on the next tick, which a replay ending in resolved promises alone has
+  // not reached yet: let it go first, or the thread ends (or is ended) without it.
+  await new Promise((resolve) => setImmediate(resolve));
   parentPort!.postMessage('done');
 }
 
