@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { BUSY_WAIT_MS } from '../event-store/sqlite/sqlite-event-store';
 import { ensurePrivateFile } from '../security/private-files';
 import {
   type LeaseRecord,
@@ -21,7 +22,10 @@ export class SqliteLeaseStore implements LeaseStore {
     if (!this.opened) {
       ensurePrivateFile(this.file);
       const db = new Database(this.file);
-      db.pragma('busy_timeout = 5000');
+      // On the request thread: a lock another process holds must not stop every request while
+      // SQLite waits for it (5 s did). A renewal that meets one fails and is tried again at the
+      // next beat, well within the lease's TTL.
+      db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
       db.exec(
         'CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, version INTEGER NOT NULL, record TEXT NOT NULL)',
       );
@@ -31,33 +35,46 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   read(name: string): Promise<VersionedLease | null> {
-    const row = this.db
-      .prepare<[string], { version: number; record: string }>(
-        'SELECT version, record FROM leases WHERE name = ?',
-      )
-      .get(name);
-    return Promise.resolve(row ? { version: row.version, record: recordOf(row.record) } : null);
+    return settled(() => {
+      const row = this.db
+        .prepare<[string], { version: number; record: string }>(
+          'SELECT version, record FROM leases WHERE name = ?',
+        )
+        .get(name);
+      return row ? { version: row.version, record: recordOf(row.record) } : null;
+    });
   }
 
   write(name: string, record: LeaseRecord, expectedVersion: number): Promise<number | null> {
-    const json = JSON.stringify(record);
-    const changed =
-      expectedVersion < 0
-        ? this.db
-            .prepare('INSERT OR IGNORE INTO leases (name, version, record) VALUES (?, 0, ?)')
-            .run(name, json).changes
-        : this.db
-            .prepare(
-              'UPDATE leases SET version = version + 1, record = ? WHERE name = ? AND version = ?',
-            )
-            .run(json, name, expectedVersion).changes;
-    return Promise.resolve(changed === 1 ? expectedVersion + 1 : null);
+    return settled(() => {
+      const json = JSON.stringify(record);
+      const changed =
+        expectedVersion < 0
+          ? this.db
+              .prepare('INSERT OR IGNORE INTO leases (name, version, record) VALUES (?, 0, ?)')
+              .run(name, json).changes
+          : this.db
+              .prepare(
+                'UPDATE leases SET version = version + 1, record = ? WHERE name = ? AND version = ?',
+              )
+              .run(json, name, expectedVersion).changes;
+      return changed === 1 ? expectedVersion + 1 : null;
+    });
   }
 
   close(): Promise<void> {
     this.opened?.close();
     this.opened = undefined;
     return Promise.resolve();
+  }
+}
+
+/** `work`'s result, or its error as a rejection (a locked file): never thrown at the caller. */
+function settled<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
 

@@ -222,6 +222,33 @@ describe('a lease row in events.db that is not JSON', () => {
   });
 });
 
+// README probe: another process holding events.db's write lock stopped every request of the
+// server for 5 s at each lease beat (SQLite's busy wait is a blocking one).
+describe('a lease renewal while another process holds the lock on events.db', () => {
+  it('is refused within a few tens of milliseconds, blocking the thread no longer, and succeeds once the lock is let go', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'partner-ledger-lease-'));
+    const file = join(dir, 'events.db');
+    const events = new SqliteEventStore(file);
+    const store = new SqliteLeaseStore(file);
+    const other = new Database(file);
+    try {
+      const record = { holder: 'a', ttlMs: TTL, expiresAt: '', checkpoint: 5 };
+      await store.write('policies', record, -1);
+      other.exec('BEGIN IMMEDIATE');
+      const started = performance.now();
+      await expect(store.write('policies', record, 0)).rejects.toThrow(/database is locked/);
+      expect(performance.now() - started).toBeLessThan(1000);
+      other.exec('COMMIT');
+      await expect(store.write('policies', record, 0)).resolves.toBe(1);
+    } finally {
+      other.close();
+      await store.close();
+      await events.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the lease on EventStoreDB stays out of $all as the product reads it', () => {
   it('lease events move neither the head nor what readAll returns', async () => {
     const double = await EsdbDouble.start({ batchAppend: true });

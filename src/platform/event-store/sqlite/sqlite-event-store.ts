@@ -41,8 +41,11 @@ export interface SqliteEventStoreOptions {
   lockWaitMs?: number;
 }
 
-/** SQLite's own busy handler waits at most this (blocking) before the append retries on a timer. */
-const BUSY_WAIT_MS = 20;
+/**
+ * SQLite's own busy handler waits at most this (blocking the thread) before the append retries on
+ * a timer; the lease table in the same file waits no longer (sqlite-lease-store.ts).
+ */
+export const BUSY_WAIT_MS = 20;
 const LOCK_RETRY_MS = 25;
 
 interface EventRow {
