@@ -201,9 +201,9 @@ export function mayProvisionSubscription(
 
 /**
  * May the caller read this subscription and its role assignments: its customer's Global admin, the
- * customer's other users where they (or a group of theirs) hold a role on it (other customer roles carry no rights, and
- * Azure shows a subscription to whoever holds a role there), and partners holding a role or that
- * provisioned it. A command of another user of its customer is refused (R24), not NOT_FOUND:
+ * customer's other users where they (or a group of theirs) hold a role on it (other customer roles
+ * carry no rights, and Azure shows a subscription to whoever holds a role there), and partners
+ * holding a role or that provisioned it. A command of another user of its customer is refused (R24), not NOT_FOUND:
  * `isKnownTo`.
  */
 export function maySeeSubscription(actor: Actor, subscription: SubscriptionFacts): boolean {
