@@ -102,7 +102,7 @@ export class AppModule {
               subscriptionsOverHttpPlugin,
               stillServingPlugin(projector),
               consistencyTokenPlugin(),
-              idempotencyPlugin(keys),
+              idempotencyPlugin(keys, settings.STORE_LOCK_WAIT_MS),
               graphqlOutcomePlugin(),
             ],
             formatError: formatError(new Logger('GraphQL')),

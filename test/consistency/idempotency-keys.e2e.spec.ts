@@ -1,3 +1,6 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import request from 'supertest';
 import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store';
 import { StoreUnavailableError } from '../../src/platform/faults/store-unavailable';
@@ -123,6 +126,29 @@ describe('Idempotency-Key on mutations', () => {
     const retry = await send(ann, 'key-unknown', REQUEST, { domain: 'fabrikam.onmicrosoft.com' });
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body).toEqual(first.body);
+    expect(await created()).toBe(1);
+  });
+
+  // README probe (the lease's case, §11 of stop 66): SQLite's busy wait held the request thread,
+  // every request stalled, while another process held the lock of a file the server writes.
+  it('a lock another process holds on idempotency.db is waited for on a timer: the server answers meanwhile, and the keyed request runs once the lock is let go', async () => {
+    const other = new Database(join(app.dataDir, 'idempotency.db'));
+    other.exec('BEGIN IMMEDIATE');
+    const started = performance.now();
+    let keyedAt = 0;
+    const keyed = send(ann, 'locked-key', REQUEST, { domain: 'fabrikam.onmicrosoft.com' }).then(
+      (response) => ((keyedAt = performance.now() - started), response),
+    );
+    await delay(300);
+    const live = await request(app.url).get('/health/live');
+    const liveAt = performance.now() - started;
+    other.exec('COMMIT');
+    other.close();
+
+    expect(live.status).toBe(200);
+    expect(keyedAt).toBe(0); // still waiting for the lock when the probe answered
+    expect(liveAt).toBeLessThan(1500); // the busy wait held everything for STORE_LOCK_WAIT_MS (2 s)
+    expect((await keyed).body.errors).toBeUndefined();
     expect(await created()).toBe(1);
   });
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { ensurePrivateDir, ensurePrivateFile } from '../../security/private-files';
+import { BUSY_WAIT_MS } from '../../event-store/sqlite/sqlite-event-store';
 import { FileIdentity } from '../../faults/file-identity';
 import { inDatabaseFile, StoreUnavailableError } from '../../faults/store-unavailable';
 import type { FormattedExecutionResult } from 'graphql';
@@ -48,7 +49,8 @@ export class IdempotencyKeys {
     this.file = new FileIdentity(file);
     inDatabaseFile(file, () => {
       db.pragma('journal_mode = WAL');
-      db.pragma('busy_timeout = 2000');
+      // A lock another process holds is waited for on a timer (whileLocked), not here.
+      db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
       db.exec(`CREATE TABLE IF NOT EXISTS idempotency_keys (
       caller TEXT NOT NULL,
       key TEXT NOT NULL,

@@ -10,6 +10,7 @@ import { recordedPosition } from '../../consistency/consistency-token';
 import { canonicalJson } from '../../domain/canonical-json';
 import type { RequestContext } from '../request-context';
 import { asUnavailable, StoreUnavailableError } from '../../faults/store-unavailable';
+import { whileLocked } from '../../faults/while-locked';
 import type { Claim, IdempotencyKeys } from './idempotency-keys';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -47,10 +48,13 @@ function recordedSomething(result: FormattedExecutionResult): boolean {
   return Object.values(result.data ?? {}).some((value) => value !== null);
 }
 
-/** A key store that cannot keep a key now (its file lost, locked, the disk full) refuses the request: nothing was run. */
-function claimOrRefuse(claim: () => Claim): Claim {
+/**
+ * A key store that cannot keep a key now (its file lost, locked past STORE_LOCK_WAIT_MS, the disk
+ * full) refuses the request: nothing was run.
+ */
+async function claimOrRefuse(claim: () => Claim, lockWaitMs: number): Promise<Claim> {
   try {
-    return claim();
+    return await whileLocked(claim, lockWaitMs);
   } catch (error) {
     const unavailable = asUnavailable(error);
     if (!(unavailable instanceof StoreUnavailableError)) throw error;
@@ -67,7 +71,10 @@ function claimOrRefuse(claim: () => Claim): Claim {
  * the same key with another request is CONFLICT. A request that recorded nothing (refused, or an
  * error before any command) frees its key, so retrying it runs it again.
  */
-export function idempotencyPlugin(keys: IdempotencyKeys): ApolloServerPlugin<RequestContext> {
+export function idempotencyPlugin(
+  keys: IdempotencyKeys,
+  lockWaitMs: number,
+): ApolloServerPlugin<RequestContext> {
   return {
     requestDidStart({ request }) {
       const key = request.http?.headers.get(IDEMPOTENCY_HEADER);
@@ -75,10 +82,9 @@ export function idempotencyPlugin(keys: IdempotencyKeys): ApolloServerPlugin<Req
       let claimed: { caller: string } | undefined;
       let replay: FormattedExecutionResult | undefined;
       return Promise.resolve({
-        didResolveOperation({ operation, contextValue, source }) {
+        async didResolveOperation({ operation, contextValue, source }) {
           const actor = contextValue.actor;
-          if (operation?.operation !== OperationTypeNode.MUTATION || !actor)
-            return Promise.resolve();
+          if (operation?.operation !== OperationTypeNode.MUTATION || !actor) return;
           if (!KEY_FORMAT.test(key)) {
             throw refuse(
               'INVALID_INPUT',
@@ -92,16 +98,17 @@ export function idempotencyPlugin(keys: IdempotencyKeys): ApolloServerPlugin<Req
               canonicalJson([source, request.operationName ?? null, request.variables ?? {}]),
             )
             .digest('hex');
-          const claim = claimOrRefuse(() =>
-            keys.claim(caller, key, fingerprint, contextValue.correlationId),
+          const claim = await claimOrRefuse(
+            () => keys.claim(caller, key, fingerprint, contextValue.correlationId),
+            lockWaitMs,
           );
           switch (claim.kind) {
             case 'claimed':
               claimed = { caller };
-              return Promise.resolve();
+              return;
             case 'answered':
               replay = claim.result;
-              return Promise.resolve();
+              return;
             case 'other-request':
               throw refuse(
                 'CONFLICT',
@@ -125,13 +132,18 @@ export function idempotencyPlugin(keys: IdempotencyKeys): ApolloServerPlugin<Req
             body: { kind: 'single', singleResult: replay },
           });
         },
-        willSendResponse({ response }) {
+        async willSendResponse({ response }) {
           if (claimed && response.body.kind === 'single') {
             const result = response.body.singleResult;
-            if (recordedSomething(result)) keys.answer(claimed.caller, key, result);
-            else keys.release(claimed.caller, key);
+            const { caller } = claimed;
+            await whileLocked(
+              () =>
+                recordedSomething(result)
+                  ? keys.answer(caller, key, result)
+                  : keys.release(caller, key),
+              lockWaitMs,
+            );
           }
-          return Promise.resolve();
         },
       });
     },
