@@ -10,6 +10,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { type Socket, Server as NetServer } from 'node:net';
+import { constants as osConstants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SETTINGS, type Settings } from '../config/settings';
 
@@ -50,6 +51,7 @@ export class GracefulShutdown implements BeforeApplicationShutdown, OnApplicatio
     server?.on('upgrade', (_req: unknown, socket: Socket) => this.connections.delete(socket));
     this.onSignal = (signal) => {
       this.removeSignalListeners();
+      for (const again of SIGNALS) process.once(again, this.stopNow);
       void this.drainConnections(signal)
         .then(() => app.close())
         .then(
@@ -62,6 +64,18 @@ export class GracefulShutdown implements BeforeApplicationShutdown, OnApplicatio
     };
     for (const signal of SIGNALS) process.once(signal, this.onSignal);
   }
+
+  /**
+   * A second signal while stopping (an impatient Ctrl-C): exit at once, as a shell expects
+   * (128 + the signal's number), saying what is left unanswered. SQLite commits whole or not at
+   * all, so nothing half-written stays behind.
+   */
+  private readonly stopNow = (signal: NodeJS.Signals): void => {
+    this.logger.warn(
+      `${signal} again while stopping: exiting now, ${this.inFlight.size} request(s) unanswered on ${this.connections.size} connection(s)`,
+    );
+    process.exit(128 + osConstants.signals[signal]);
+  };
 
   /** Counts requests in flight and marks answers `Connection: close` once draining. */
   middleware() {
