@@ -70,11 +70,6 @@ export interface PlatformOptions {
   };
 }
 
-/**
- * What every room uses, nothing room-specific: settings and clock, the stores, the projector, the
- * write side (AggregateStore, Revocations, CommandGateway), the read side, auth, limits, health,
- * metrics and tracing. Global, so a room's module lists only its own handlers and resolvers.
- */
 /** Answers kept for events an older events.db restored beside them does not hold: forgotten. */
 function forgetAnswersPastTheEvents(settings: Settings, keys: IdempotencyKeys): void {
   const head = embeddedEventsHead(settings);
@@ -86,6 +81,11 @@ function forgetAnswersPastTheEvents(settings: Settings, keys: IdempotencyKeys): 
   }
 }
 
+/**
+ * What every room uses, nothing room-specific: settings and clock, the stores, the projector, the
+ * write side (AggregateStore, Revocations, CommandGateway), the read side, auth, limits, health,
+ * metrics and tracing. Global, so a room's module lists only its own handlers and resolvers.
+ */
 @Global()
 @Module({})
 export class PlatformModule {
