@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { BUSY_WAIT_MS } from '../event-store/sqlite/sqlite-event-store';
+import { BUSY_WAIT_MS } from '../faults/while-locked';
 import { ensurePrivateFile } from '../security/private-files';
 import {
   type LeaseRecord,

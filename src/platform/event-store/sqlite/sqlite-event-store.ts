@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { dirname, resolve } from 'node:path';
 import { FaultState } from '../../faults/fault-state';
 import { FileIdentity } from '../../faults/file-identity';
+import { BUSY_WAIT_MS, LOCK_RETRY_MS } from '../../faults/while-locked';
 import {
   asUnavailable,
   faultCauseOf,
@@ -40,13 +41,6 @@ export interface SqliteEventStoreOptions {
    */
   lockWaitMs?: number;
 }
-
-/**
- * SQLite's own busy handler waits at most this (blocking the thread) before the append retries on
- * a timer; the lease table in the same file waits no longer (sqlite-lease-store.ts).
- */
-export const BUSY_WAIT_MS = 20;
-const LOCK_RETRY_MS = 25;
 
 interface EventRow {
   position: number;

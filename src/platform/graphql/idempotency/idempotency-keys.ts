@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { ensurePrivateDir, ensurePrivateFile } from '../../security/private-files';
-import { BUSY_WAIT_MS } from '../../event-store/sqlite/sqlite-event-store';
+import { BUSY_WAIT_MS } from '../../faults/while-locked';
 import { FileIdentity } from '../../faults/file-identity';
 import { inDatabaseFile, StoreUnavailableError } from '../../faults/store-unavailable';
 import type { FormattedExecutionResult } from 'graphql';
