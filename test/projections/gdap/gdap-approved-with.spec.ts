@@ -8,6 +8,7 @@ import {
 import { GdapRelationshipsQueries } from '../../../projections/gdap/gdap-relationships.queries';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { activeGdapView } from '../../support/gdap-view';
+import { createReadModels } from '../../support/read-model-tables';
 
 describe('whether a customer ever approved a GDAP relationship of the partner (history’s Autopilot check)', () => {
   let dir: string;
@@ -17,8 +18,8 @@ describe('whether a customer ever approved a GDAP relationship of the partner (h
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'gdap-approved-'));
     reads = new ReadStore(join(dir, 'reads.db'));
+    createReadModels(reads, [gdapRelationshipsProjection]);
     reads.transaction(() => {
-      gdapRelationshipsProjection.schema.forEach((ddl) => reads.db.exec(ddl));
       const views = [
         // Approved, then terminated: it was approved all the same.
         activeGdapView('contoso-partners', 1, {
