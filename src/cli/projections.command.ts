@@ -116,8 +116,6 @@ const deadLetters = new Command('dead-letters')
   .option('--json', 'print a JSON array instead of a table')
   .action(async (names: string[], options: { json?: boolean }) => {
     await withEngine((engine) => {
-      // A version built beside the live one keeps its letters under its build's name (`customers__v5_…`).
-      names.forEach((name) => engine.projection(name.split('__v')[0]));
       const letters = engine.deadLetters(names);
       if (options.json) console.log(JSON.stringify(letters, null, 2));
       else if (letters.length === 0) console.log('no dead letters');

@@ -329,9 +329,28 @@ export class ProjectionEngine implements Projector {
     return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   }
 
-  /** The events the named projections (all when none are named) set aside, oldest first. */
+  /**
+   * The events the named projections (all when none are named) set aside, oldest first. A version
+   * built beside the live one keeps its letters under its build's name (`customers__v5_…`); a name
+   * that is neither a projection, nor a build under way, nor holds letters throws.
+   */
   deadLetters(names: readonly string[] = []): DeadLetter[] {
-    return this.checkpoints.deadLetters.list(names);
+    const letters = this.checkpoints.deadLetters.list(names);
+    for (const name of names) {
+      const [base, build] = name.split('__v');
+      this.projection(base);
+      const underWay = this.checkpoints.builds.get(base);
+      const known =
+        build === undefined ||
+        underWay?.suffix === name.slice(base.length) ||
+        letters.some((letter) => letter.projection === name);
+      if (!known) {
+        throw new Error(
+          `No build named "${name}": \`projections status\` shows the builds under way`,
+        );
+      }
+    }
+    return letters;
   }
 
   /**

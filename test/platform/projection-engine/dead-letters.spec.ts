@@ -9,6 +9,7 @@ import type {
   DeadLetterPolicy,
   Projection,
 } from '../../../src/platform/projection-engine/projection';
+import { Builds } from '../../../src/platform/projection-engine/builds';
 import { ProjectionEngine } from '../../../src/platform/projection-engine/projection-engine';
 import { ReadStore } from '../../../src/platform/read-store/read-store';
 import { dumpReadModels } from '../../support/read-model-dump';
@@ -233,5 +234,19 @@ describe('dead letters: no stored event stops the projections', () => {
     expect(letters.map((letter) => letter.projection)).toEqual(
       expect.arrayContaining(['audit', 'customers']),
     );
+  });
+
+  it('letters are listed by a build under way, or by a name that holds some; an unknown name or build throws', async () => {
+    const reads = readStore('names.db');
+    const engine = new ProjectionEngine(store, reads, PROJECTIONS);
+    await engine.start();
+    new Builds(reads, 'another-process', 60_000).insert('customers', 99, '__v99_abc', true);
+
+    expect(engine.deadLetters(['customers__v99_abc'])).toEqual([]);
+    expect(() => engine.deadLetters(['customers__v98_abc'])).toThrow(
+      /No build named "customers__v98_abc"/,
+    );
+    expect(() => engine.deadLetters(['audit__v1'])).toThrow(/No build named "audit__v1"/);
+    expect(() => engine.deadLetters(['nobody'])).toThrow(/Unknown projection "nobody"/);
   });
 });
