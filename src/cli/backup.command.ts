@@ -33,6 +33,11 @@ export const backupCommand = new Command('backup')
     }
     // The path as given: an escape sequence in it is shown, never run by the terminal.
     console.log(`backup complete in ${escapeUnprintable(report.target)}`);
+    for (const leftover of report.leftovers) {
+      console.error(
+        `partner-ledger: ${escapeUnprintable(leftover)} is the partial copy of a backup that did not finish (killed, or still running): remove it once no backup runs`,
+      );
+    }
   });
 
 const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;

@@ -36,6 +36,8 @@ export interface BackupReport {
   files: { name: string; pages?: number }[];
   /** Files of DATA_DIR that were not there (a fresh store, or events on EventStoreDB). */
   skipped: string[];
+  /** `<target>.incomplete-*` beside the target: copies a killed backup left (or one still running). */
+  leftovers: string[];
 }
 
 /**
@@ -70,7 +72,7 @@ export async function backupDataDir(
     const report = await copyInto(settings, staging, signal);
     // rename(2) replaces an empty directory: the target, new or empty, is the whole copy or nothing.
     renameSync(staging, dir);
-    return { ...report, target: dir };
+    return { ...report, target: dir, leftovers: stagedBeside(dir) };
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     if (signal?.aborted) throw new BackupInterrupted(dir, signal.reason);
@@ -109,6 +111,13 @@ function stagingBeside(dir: string): string {
   }
 }
 
+function stagedBeside(dir: string): string[] {
+  const prefix = `${basename(dir)}.incomplete-`;
+  return readdirSync(dirname(dir))
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => join(dirname(dir), name));
+}
+
 /** `path` with its symbolic links resolved as far as it exists, the rest appended as given. */
 function realPathOf(path: string): string {
   const missing: string[] = [];
@@ -125,7 +134,7 @@ async function copyInto(
   dir: string,
   signal: AbortSignal | undefined,
 ): Promise<BackupReport> {
-  const report: BackupReport = { target: dir, files: [], skipped: [] };
+  const report: BackupReport = { target: dir, files: [], skipped: [], leftovers: [] };
   // A turn of the event loop first: a signal that came during the last copy is heard there.
   const goOnUnlessAborted = async () => {
     await turn();

@@ -207,6 +207,23 @@ describe('backup while the server writes, then restore', () => {
     removeDataDir(join(broken, '..'));
   });
 
+  it('a partial copy a killed backup left beside the target is named by the next backup, and left in place', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'partner-ledger-backup-'));
+    const leftover = join(parent, 'backup.incomplete-killed');
+    mkdirSync(leftover);
+    const dataDir = restore(backup);
+    const { stderr } = await cli(['backup', '--', '--to', join(parent, 'backup')], {
+      DATA_DIR: dataDir,
+      AUTH_SECRET: TEST_SECRET,
+    });
+    expect(stderr).toContain(
+      `${leftover} is the partial copy of a backup that did not finish (killed, or still running): remove it once no backup runs`,
+    );
+    expect(readdirSync(parent).sort()).toEqual(['backup', 'backup.incomplete-killed']);
+    removeDataDir(parent);
+    removeDataDir(join(dataDir, '..'));
+  });
+
   it('Ctrl-C during a backup removes its partial copy, says so and exits 130', async () => {
     // auth-secret as a named pipe: the copy waits there, its databases copied, until written to.
     const held = restore(backup, ['events.db', 'read-models.db', 'idempotency.db']);
