@@ -4,6 +4,7 @@ import { mintToken } from '../platform/auth/token-minter';
 import { parseTokenClaims, type TokenClaims } from '../platform/auth/token-claims';
 import { resolve } from 'node:path';
 import { loadSettings } from '../platform/config/settings';
+import { BUILT_IN_ROLES, rolesWithoutRights } from '../platform/domain/actor';
 import { isSystemTenantId } from '../platform/domain/ids';
 import { isPrintable } from '../platform/domain/printable-text';
 import { tenantIdArgument, userIdArgument } from './arguments';
@@ -90,5 +91,12 @@ export const tokenCommand = new Command('token')
           : `the secret in ${resolve(settings.DATA_DIR, 'auth-secret')}`
       }`,
     );
+    const idle = rolesWithoutRights(claims.tenant_kind, claims.roles ?? []);
+    if (idle.length > 0) {
+      const groups = claims.tenant_kind === 'operator' ? '' : ', or a group: a lower-case slug';
+      console.error(
+        `partner-ledger: roles that give a ${claims.tenant_kind} user nothing here: ${idle.join(', ')} (known: ${BUILT_IN_ROLES[claims.tenant_kind].join(', ')}${groups})`,
+      );
+    }
     process.stdout.write(`${token}\n`);
   });

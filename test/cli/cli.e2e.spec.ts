@@ -382,6 +382,17 @@ describe('the command line', () => {
     expect(stderr).toContain('signed with AUTH_SECRET');
   });
 
+  it('token names the roles that give its user nothing (a typo), and mints it all the same', async () => {
+    const { stdout, stderr } = await npm(
+      [...token, '--name', 'U', '--roles', 'AdminAgnet,AdminAgent,finance-team'],
+      env,
+    );
+    expect(stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(stderr).toContain(
+      'roles that give a partner user nothing here: AdminAgnet (known: AdminAgent, SalesAgent, HelpdeskAgent, or a group: a lower-case slug)',
+    );
+  });
+
   const token = ['token', '--', '--tenant', 't', '--kind', 'partner', '--user', 'u'];
   const refusals: [string[], string][] = [
     [

@@ -1,7 +1,22 @@
+import { isGroupSlug } from './group-slugs';
+
 export type TenantKind = 'partner' | 'customer' | 'operator';
 
 export const PARTNER_ROLES = ['AdminAgent', 'SalesAgent', 'HelpdeskAgent'] as const;
 export type PartnerRole = (typeof PARTNER_ROLES)[number];
+
+/** The roles the product gives rights to, by tenant kind; a group's slug is one too (not the Operator's). */
+export const BUILT_IN_ROLES: Record<TenantKind, readonly string[]> = {
+  partner: PARTNER_ROLES,
+  customer: ['GlobalAdmin'],
+  operator: ['Operator'],
+};
+
+/** The roles among `roles` that give a user of a `kind` tenant nothing here (a typo, most often). */
+export const rolesWithoutRights = (kind: TenantKind, roles: readonly string[]): string[] =>
+  roles.filter(
+    (role) => !BUILT_IN_ROLES[kind].includes(role) && (kind === 'operator' || !isGroupSlug(role)),
+  );
 
 /** The authenticated caller, always taken from a verified token, never from arguments. */
 export interface Actor {
