@@ -105,7 +105,8 @@ export class SubscriptionsResolver {
   }
 
   @Mutation(() => AzureSubscription, {
-    description: 'R24: add a role assignment at subscription scope.',
+    description:
+      'R24: add a role assignment at subscription scope. A partner gives roles to its own groups and to the customer’s users and groups, never to another partner’s (FORBIDDEN, R17).',
   })
   async assignSubscriptionRole(
     @Caller() caller: CommandContext,

@@ -107,6 +107,25 @@ function assertMayManageAccess(actor: Actor, subscription: Existing): void {
   if (!verdict.allowed) throw forbidden(verdict.rule, verdict.reason);
 }
 
+/**
+ * R17: a partner gives roles to its own groups and to the customer's users and groups, never to
+ * another partner's groups: that partner's standing with the customer is the customer's to grant,
+ * and an answer that depended on it (a conflict when it already holds the role) would tell one
+ * partner of another's customer. Decided before the assignments are looked at, so it never does.
+ */
+function assertNotAnotherPartners(actor: Actor, principal: Principal): void {
+  if (
+    actor.tenantKind === 'partner' &&
+    principal.kind === 'PARTNER_GROUP' &&
+    principal.partnerTenantId !== actor.tenantId
+  ) {
+    throw forbidden(
+      'R17',
+      'A partner gives roles to its own groups and to the customer’s users and groups; another partner’s groups get theirs from the customer.',
+    );
+  }
+}
+
 const partnerOf = (principal: Principal) =>
   principal.kind === 'PARTNER_GROUP' ? { partnerTenantId: principal.partnerTenantId } : {};
 
@@ -201,6 +220,7 @@ function assign(
   assertMayManageAccess(command.actor, subscription);
   assertNotCancelled(subscription);
   const principal = validPrincipal(command.principal, subscription.customerTenantId);
+  assertNotAnotherPartners(command.actor, principal);
   const existing = subscription.assignments.find(
     (a) => a.role === command.role && samePrincipal(a.principal, principal),
   );
@@ -248,7 +268,10 @@ function removeAssignment(
   assertMayManageAccess(command.actor, subscription);
   assertNotCancelled(subscription);
   const assignment = subscription.assignments.find((a) => a.assignmentId === command.assignmentId);
-  if (!assignment) throw notFound('No such role assignment on this subscription.');
+  // One the caller may not see listed (R17) is no more there for it than an unknown id.
+  if (!assignment || !assignmentSeenBy(command.actor, assignment.principal)) {
+    throw notFound('No such role assignment on this subscription.');
+  }
   return [removed(subscription, assignment)];
 }
 

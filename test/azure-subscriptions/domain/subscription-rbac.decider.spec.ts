@@ -439,6 +439,44 @@ describe('SubscriptionRbac decider', () => {
       expect(error.message).not.toContain('asg-olga-owner');
     });
 
+    it.each([
+      ['already holds that role', [roleAssigned('asg-litware-owner', litwareAdmins, 'OWNER')]],
+      ['holds no role', []],
+    ])(
+      'R17: a partner Owner giving another partner’s group a role is refused the same way whether that group %s',
+      (_what, assignments) => {
+        given(subscriptionRbacDecider, [...provisioned(), ...assignments])
+          .when(assign(contosoAdmin, litwareAdmins, 'OWNER'), at(DAY))
+          .thenThrows('FORBIDDEN', 'R17');
+      },
+    );
+
+    it.each([
+      ['another partner’s group', litwareAdmins],
+      ['a customer user', userPrincipal('olga')],
+    ])(
+      'R17: a partner Owner removing an assignment of %s it may not see is told there is none, as for an unknown id',
+      (_what, principal) => {
+        const history = [...provisioned(), roleAssigned('asg-hidden', principal, 'READER')];
+        const hidden = given(subscriptionRbacDecider, history)
+          .when(unassign(contosoAdmin, 'asg-hidden'), at(DAY))
+          .thenThrows('NOT_FOUND', undefined);
+        const unknown = given(subscriptionRbacDecider, history)
+          .when(unassign(contosoAdmin, 'asg-unknown'), at(DAY))
+          .thenThrows('NOT_FOUND', undefined);
+
+        expect(hidden.message).toBe(unknown.message);
+      },
+    );
+
+    it('R17: a partner Owner gives its own other group a role', () => {
+      const events = given(subscriptionRbacDecider, provisioned())
+        .when(assign(contosoAdmin, contosoHelpdesks, 'READER'), at(DAY))
+        .events();
+
+      expect(events.map((event) => event.type)).toEqual(['SubscriptionRoleAssigned']);
+    });
+
     it('R20: the same customer user and role twice is a conflict, even with surrounding spaces', () => {
       given(subscriptionRbacDecider, registeredWith(userPrincipal('olga'), 'READER'))
         .when(assign(fabrikamAdmin, userPrincipal(' olga '), 'READER'), at(2 * DAY))
