@@ -15,6 +15,8 @@ export type ProblemKind =
   | 'event-inserted'
   | 'event-removed'
   | 'range-changed'
+  /** Unsealed events, where positions are dense */
+  | 'position-gap'
   /** The audit read model against the events */
   | 'event-unreadable'
   | 'entry-altered'

@@ -132,7 +132,7 @@ export async function verifySeals(
       message: `No valid seal has the anchored hash ${anchor}: the chain was cut back or rewritten since it was taken.`,
     });
   }
-  summary.unsealed = await countUnsealed(store, summary.sealedThrough);
+  summary.unsealed = await walkUnsealed(store, summary.sealedThrough, problems);
   return summary;
 }
 
@@ -273,12 +273,40 @@ function reportChanges(
   }
 }
 
-async function countUnsealed(store: EventStore, after: number): Promise<number> {
+/**
+ * Counts the events no seal covers. Where the store's positions are dense, a position with no
+ * event among them (or past the last, up to the highest ever given) is an event removed: without
+ * seals over it, that is all that shows, whether the seals were never made or removed with it.
+ */
+async function walkUnsealed(store: EventStore, after: number, problems: Problems): Promise<number> {
+  const dense = store.positionsIssued !== undefined;
+  const removed = (from: number, to: number) =>
+    problems.add({
+      kind: 'position-gap',
+      position: from,
+      message: `${from === to ? `Position ${from} holds` : `Positions ${from} to ${to} hold`} no event, where the event store never skips one: ${from === to ? 'an event was' : 'events were'} removed there, and no seal covers ${from === to ? 'it' : 'them'}.`,
+    });
   let unsealed = 0;
-  for (;;) {
-    const page = await store.readAll({ after, maxCount: MAX_EVENT_PAGE });
-    unsealed += page.filter((event) => event.streamId !== SEAL_STREAM).length;
-    if (page.length < MAX_EVENT_PAGE) return unsealed;
-    after = page[page.length - 1].position;
-  }
+  let last = after;
+  const walkToTheEnd = async () => {
+    for (;;) {
+      const page = await store.readAll({
+        after: last,
+        maxCount: MAX_EVENT_PAGE,
+        deferContent: true,
+      });
+      for (const event of page) {
+        if (dense && event.position > last + 1) removed(last + 1, event.position - 1);
+        if (event.streamId !== SEAL_STREAM) unsealed += 1;
+        last = event.position;
+      }
+      if (page.length < MAX_EVENT_PAGE || problems.truncated) return;
+    }
+  };
+  await walkToTheEnd();
+  const issued = (await store.positionsIssued?.()) ?? 0;
+  // A running server may have appended since the walk ended: read on before calling any missing.
+  if (issued > last) await walkToTheEnd();
+  if (issued > last && !problems.truncated) removed(last + 1, issued);
+  return unsealed;
 }

@@ -325,11 +325,31 @@ describe('audit verify: seals in the event store reveal tampering, even after a 
     });
   });
 
-  it('R41: a cut after the latest seal is invisible from inside the store, but an anchor kept outside catches it', async () => {
+  it('R41: a cut after the latest seal shows as positions the store gave out and no longer holds', async () => {
     const latest = seals[seals.length - 1];
-    const dir = await tampered((db) =>
-      db.prepare('DELETE FROM events WHERE position >= ?').run(latest.position),
+    const last = events[events.length - 1].position;
+    const result = await verify(
+      await tampered((db) =>
+        db.prepare('DELETE FROM events WHERE position >= ?').run(latest.position),
+      ),
     );
+    expect(result.problems).toEqual([
+      {
+        kind: 'position-gap',
+        position: latest.position,
+        message: `Positions ${latest.position} to ${last} hold no event, where the event store never skips one: events were removed there, and no seal covers them.`,
+      },
+    ]);
+  });
+
+  it('R41: a cut after the latest seal that also winds back the position counter is invisible from inside the store, but an anchor kept outside catches it', async () => {
+    const latest = seals[seals.length - 1];
+    const dir = await tampered((db) => {
+      db.prepare('DELETE FROM events WHERE position >= ?').run(latest.position);
+      db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'events'").run(
+        latest.position - 1,
+      );
+    });
     expect(await verify(dir)).toMatchObject({ ok: true });
     expect(await verify(dir, { key: KEY, anchor: latest.sealHash })).toMatchObject({
       ok: false,
@@ -338,6 +358,25 @@ describe('audit verify: seals in the event store reveal tampering, even after a 
     expect(await verify(await tampered(), { key: KEY, anchor: latest.sealHash })).toMatchObject({
       ok: true,
     });
+  });
+
+  it('R41: every seal deleted and a sealed event rewritten: the seals’ positions, left empty, show', async () => {
+    const target = sealedEvent(1);
+    const result = await verify(
+      await tampered((db) => {
+        db.prepare('DELETE FROM events WHERE stream_id = ?').run(SEAL_STREAM);
+        changeData(target.position)(db);
+      }),
+      { key: KEY, maxProblems: 1000 },
+    );
+    expect(result.seals).toMatchObject({ seals: 0, sealedThrough: 0 });
+    expect(result.problems).toEqual(
+      seals.map((seal) => ({
+        kind: 'position-gap',
+        position: seal.position,
+        message: `Position ${seal.position} holds no event, where the event store never skips one: an event was removed there, and no seal covers it.`,
+      })),
+    );
   });
 
   it('R41: without the key the seals cannot be checked, and verify says so', async () => {

@@ -110,6 +110,12 @@ export interface EventStore {
   /** Position of the newest event, 0 when the store is empty. */
   headPosition(): Promise<number>;
   /**
+   * Where positions are dense (the embedded store: 1, 2, 3, … never skipped nor reused), the
+   * highest one ever given to an event, so a position with no event shows a removed one. Absent
+   * where positions are sparse (EventStoreDB's commit positions).
+   */
+  positionsIssued?(): Promise<number>;
+  /**
    * Calls `listener` (no arguments) after new events may have been appended, by this process or
    * another one on the same store; returns unsubscribe.
    */

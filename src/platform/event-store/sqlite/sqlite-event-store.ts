@@ -277,6 +277,16 @@ export class SqliteEventStore implements EventStore {
     return this.settle(() => this.head.get()?.position ?? 0);
   }
 
+  positionsIssued(): Promise<number> {
+    // AUTOINCREMENT's counter: it keeps the highest position given even once its event is gone.
+    return this.settle(
+      () =>
+        this.db
+          .prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'")
+          .get()?.seq ?? 0,
+    );
+  }
+
   onAppended(listener: () => void): () => void {
     const remove = this.listeners.add(listener);
     this.startPolling();
