@@ -17,12 +17,13 @@ export interface VerifyOptions {
 }
 
 export interface AuditLogSummary {
-  /** Entries compared with the events, up to the audit read model's checkpoint. */
+  /** Entries compared with the events: every one the audit read model holds. */
   entries: number;
+  /** The position of the last entry compared. */
   through: number;
   /** The hash of the last entry compared. */
   head: string;
-  /** Events newer than the read model's checkpoint. */
+  /** Events past the read model's checkpoint that have no entry yet. */
   pending: number;
 }
 
@@ -128,8 +129,10 @@ const eventAt = async (store: EventStore, position: number): Promise<boolean> =>
 
 /**
  * Re-derives every audit entry from the events, in order, and compares it with the read model's
- * row up to its checkpoint. Each row is chained to the stored row before it, so one altered row
- * is reported once even when the chain after it was recomputed to match.
+ * row: every row there is, past the checkpoint too (a checkpoint moved back must not hide rows
+ * that are served). Up to the checkpoint a missing row is a problem; past it, one the read model
+ * has not recorded yet. Each row is chained to the stored row before it, so one altered row is
+ * reported once even when the chain after it was recomputed to match.
  */
 async function compareAuditLog(
   store: EventStore,
@@ -149,11 +152,12 @@ async function compareAuditLog(
   let previousHash = GENESIS_HASH;
   let after = 0;
   let entries = 0;
+  let through = 0;
+  let head = GENESIS_HASH;
+  let pending = 0;
 
   while (!problems.truncated) {
-    const events = (await store.readAll({ after, maxCount: PAGE })).filter(
-      (event) => event.position <= checkpoint,
-    );
+    const events = await store.readAll({ after, maxCount: PAGE });
     if (events.length === 0) break;
     const last = events[events.length - 1].position;
     // Every row in the events' span, however many were slipped in between them.
@@ -182,12 +186,16 @@ async function compareAuditLog(
       const expected = auditEntryOf(event, nameOf, previousHash);
       const row = rows[next];
       if (!row || row.position > event.position) {
+        previousHash = expected.hash;
+        if (event.position > checkpoint) {
+          pending += 1;
+          continue;
+        }
         problems.add({
           kind: 'entry-missing',
           position: event.position,
           message: `The audit entry for event ${event.id} (${event.type}) at position ${event.position} is missing.`,
         });
-        previousHash = expected.hash;
         continue;
       }
       const problem = difference(row, expected);
@@ -199,6 +207,7 @@ async function compareAuditLog(
         });
       }
       previousHash = row.hash;
+      [through, head] = [row.position, row.hash];
       entries += 1;
       next += 1;
     }
@@ -211,6 +220,5 @@ async function compareAuditLog(
     if (row.position > checkpoint && (await eventAt(store, row.position))) continue;
     extra(row.position);
   }
-  const pending = Math.max(0, (await store.headPosition()) - checkpoint);
-  return { entries, through: after, head: previousHash, pending };
+  return { entries, through, head, pending };
 }

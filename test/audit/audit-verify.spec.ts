@@ -198,6 +198,15 @@ describe('audit verify: the hash-chained log re-derived from the event store', (
     });
   });
 
+  it('R41: an entry altered past a checkpoint moved back is reported: every row served is compared', async () => {
+    const head = await store.headPosition();
+    reads.run("UPDATE projection_checkpoints SET position = ? WHERE name = 'audit'", [head - 5]);
+    reads.run("UPDATE audit_log SET summary = 'forged' WHERE position = ?", [head - 1]);
+    expect((await verifyAudit(store, reads)).problems).toEqual([
+      expect.objectContaining({ kind: 'entry-altered', position: head - 1 }),
+    ]);
+  });
+
   it('R41: a missing read-model row is reported at its position', async () => {
     reads.run('DELETE FROM audit_log WHERE position = 9');
     expect((await verifyAudit(store, reads)).problems).toEqual([
@@ -221,15 +230,21 @@ describe('audit verify: the hash-chained log re-derived from the event store', (
     ]);
   });
 
-  it('R41: entries the running server recorded after verify read the checkpoint are pending, not extra', async () => {
+  it('R41: entries the running server recorded after verify read the checkpoint are compared, not extra; events it has not recorded yet are pending', async () => {
     const head = await store.headPosition();
     // As if the server applied two more events between verify reading the checkpoint and the rows.
     reads.run("UPDATE projection_checkpoints SET position = ? WHERE name = 'audit'", [head - 2]);
     const outcome = await verifyAudit(store, reads);
     expect(outcome.problems).toEqual([]);
-    expect(outcome.auditLog).toMatchObject({ through: head - 2, pending: 2 });
+    expect(outcome.auditLog).toMatchObject({ through: head, pending: 0 });
+    // And as if it had not recorded the last one yet.
+    reads.run('DELETE FROM audit_log WHERE position = ?', [head]);
+    expect(await verifyAudit(store, reads)).toMatchObject({
+      problems: [],
+      auditLog: { through: head - 1, head: rowAt(head - 1).hash, pending: 1 },
+    });
     // A row past the checkpoint that no event stands behind is still extra.
-    copyRow(head, head + 50);
+    copyRow(head - 1, head + 50);
     expect((await verifyAudit(store, reads)).problems).toEqual([
       expect.objectContaining({ kind: 'entry-extra', position: head + 50 }),
     ]);
