@@ -2,6 +2,7 @@ import { auditRecordOf } from './audit-record';
 import type { AuditFacts } from './domain/audit-visibility';
 import type { AuditRow } from '../../projections/audit/audit-columns';
 import type { AuditEntry } from './audit.types';
+import type { EventContent } from './referenced-events';
 
 export const auditFactsOf = (row: AuditRow): AuditFacts => ({
   type: row.type,
@@ -15,17 +16,20 @@ export const auditFactsOf = (row: AuditRow): AuditFacts => ({
 });
 
 /**
- * The API's entry for a row. Its `data` is read from the event store only when the query selects
- * it (`loadData`, shared by a page's entries, reads them all at once).
+ * The API's entry for a row. Its `data` (and `unreadable`) is read from the event store only when
+ * the query selects it (`loadContent`, shared by a page's entries, reads them all at once).
  */
-export function toAuditEntry(row: AuditRow, loadData: () => Promise<unknown>): AuditEntry {
+export function toAuditEntry(row: AuditRow, loadContent: () => Promise<EventContent>): AuditEntry {
   const record = auditRecordOf(row, undefined);
   return {
     ...record,
     occurredAt: new Date(record.occurredAt),
     actor: { ...record.actor, tenantName: record.actor.tenantName ?? undefined },
     get data() {
-      return loadData();
+      return loadContent().then((content) => content.data);
+    },
+    get unreadable() {
+      return loadContent().then((content) => content.unreadable);
     },
   };
 }

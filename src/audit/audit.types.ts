@@ -35,7 +35,18 @@ export class AuditEntry {
   @Field(() => ID, { nullable: true }) customerTenantId!: string | null;
   @Field({ description: 'Shared by every event of one request.' }) correlationId!: string;
   @Field() summary!: string;
-  @Field(() => GraphQLJSON) data!: unknown;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description:
+      'The event’s data, read from the event store; null when it cannot be read there (`unreadable` says why).',
+  })
+  data!: unknown;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why the event this entry records cannot be read (gone from the event store, or its stored data is not JSON: `audit verify` tells more), null when it can.',
+  })
+  unreadable!: unknown;
   @Field({ description: 'sha256 chaining this entry to the one before it (tamper evidence).' })
   hash!: string;
 }

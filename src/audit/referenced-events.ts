@@ -1,5 +1,6 @@
 import type { AuditRow } from '../../projections/audit/audit-columns';
 import type { EventStore, RecordedEvent } from '../platform/event-store/event-store';
+import { historyData } from './stream-history';
 
 /** What an audit row keeps of its event: enough to read it back. */
 export type EventReference = Pick<AuditRow, 'position' | 'stream_id' | 'revision'>;
@@ -63,31 +64,48 @@ function streamRuns(rows: readonly EventReference[]): StreamRead[] {
   return reads;
 }
 
-/** The row's event, or an error naming the entry whose event is gone. */
+/** Why the row's event cannot be shown: gone from the store, or its data not JSON; else null. */
+function unreadableEvent(event: RecordedEvent | undefined, row: EventReference): string | null {
+  const which = `The event at position ${row.position} (${row.stream_id}, revision ${row.revision}) that this audit entry references`;
+  if (!event) return `${which} is not in the event store: run \`audit verify\`.`;
+  if (historyData(event) === null && event.malformed !== undefined) {
+    return `${which} cannot be read (${event.malformed}): run \`audit verify\`.`;
+  }
+  return null;
+}
+
+/** The row's event, or an error naming the entry whose event is gone or cannot be read. */
 export function eventOf(
   events: ReadonlyMap<number, RecordedEvent>,
   row: EventReference,
 ): RecordedEvent {
   const event = events.get(row.position);
-  if (!event) {
-    throw new Error(
-      `The event at position ${row.position} (${row.stream_id}, revision ${row.revision}) that this audit entry references is not in the event store: run \`audit verify\`.`,
-    );
-  }
-  return event;
+  const unreadable = unreadableEvent(event, row);
+  if (unreadable !== null) throw new Error(unreadable);
+  return event!;
+}
+
+/** An entry's event as the API shows it: its data, or null and why it cannot be read. */
+export interface EventContent {
+  data: unknown;
+  unreadable: string | null;
 }
 
 /**
- * For a page of rows: each row's data loader. The first call reads every row's event at once; a
- * page whose query never selects `data` reads nothing.
+ * For a page of rows: each row's content loader. The first call reads every row's event at once;
+ * a page whose query selects neither `data` nor `unreadable` reads nothing.
  */
 export function pageDataLoader(
   store: EventStore,
   rows: readonly EventReference[],
-): (row: EventReference) => () => Promise<unknown> {
+): (row: EventReference) => () => Promise<EventContent> {
   let events: Promise<Map<number, RecordedEvent>> | undefined;
   return (row) => () => {
     events ??= referencedEvents(store, rows);
-    return events.then((found) => eventOf(found, row).data);
+    return events.then((found) => {
+      const event = found.get(row.position);
+      const unreadable = unreadableEvent(event, row);
+      return { data: unreadable === null ? event!.data : null, unreadable };
+    });
   };
 }
