@@ -15,10 +15,23 @@ function checked<T>(check: (value: string) => T): (value: string) => T {
   };
 }
 
-export const tenantIdArgument = checked((value) => normaliseTenantId(value));
-export const userIdArgument = checked((value) => checkUserId(value));
+/**
+ * An option taking one value, refused when given again (`--customer a --customer b` would
+ * otherwise take `b` alone, silently). Only for options without a default: commander passes the
+ * default as the value before the first.
+ */
+function once<T>(parse: (value: string) => T): (value: string, previous?: T) => T {
+  return (value, previous) => {
+    if (previous !== undefined)
+      throw new InvalidArgumentError('given more than once: give it once');
+    return parse(value);
+  };
+}
 
-export function momentArgument(value: string): Date {
+export const tenantIdArgument = once(checked((value) => normaliseTenantId(value)));
+export const userIdArgument = once(checked((value) => checkUserId(value)));
+
+export const momentArgument = once((value: string): Date => {
   const date = parseIsoDateTime(value);
   if (!date) {
     throw new InvalidArgumentError(
@@ -26,7 +39,7 @@ export function momentArgument(value: string): Date {
     );
   }
   return date;
-}
+});
 
 /** The most a count option takes (`--max-problems`): more would only mean "all" slowly. */
 const MAX_COUNT = 1_000_000;

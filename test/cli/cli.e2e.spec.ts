@@ -435,12 +435,32 @@ describe('the command line', () => {
     [[...token, '--name', 'Ann\u202egnp.exe'], 'control or text-direction'],
     // Quoted back escaped: the terminal shows the characters instead of obeying them.
     [[...token, '--name', 'Ann\u202egnp\u001b[2J.exe'], 'Ann\\u202egnp\\u001b[2J.exe'],
-    // The product's own actors' tenant ids, for a partner or customer (the last --tenant wins).
+    // The product's own actors' tenant ids, for a partner or customer.
     [
-      [...token, '--name', 'U', '--tenant', 'Partner-Ledger'],
+      [
+        'token',
+        '--',
+        '--tenant',
+        'Partner-Ledger',
+        '--kind',
+        'partner',
+        '--user',
+        'u',
+        '--name',
+        'U',
+      ],
       '--tenant partner-ledger is reserved',
     ],
-    [[...token, '--name', 'U', '--tenant', 'operator', '--kind', 'customer'], 'is reserved'],
+    [
+      ['token', '--', '--tenant', 'operator', '--kind', 'customer', '--user', 'u', '--name', 'U'],
+      'is reserved',
+    ],
+    // An option of one value given twice: the last one would have been taken, silently.
+    [[...token, '--name', 'U', '--tenant', 'other'], 'given more than once'],
+    [
+      ['audit', '--', 'export', '--customer', 'a', '--customer', 'b', '--format', 'ndjson'],
+      "option '--customer <id>' argument 'b' is invalid. given more than once",
+    ],
   ];
   // One test each: every refusal starts npm and the CLI, a few seconds apiece on a busy 2-core machine.
   it.each(refusals.map(([args, message]) => [message, args] as const))(
