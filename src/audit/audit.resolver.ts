@@ -88,6 +88,10 @@ function auditFilterOf(input: AuditFilterInput | null | undefined): AuditFilter 
       given.actorUserId != null ? checkUserId(given.actorUserId, 'actorUserId') : given.actorUserId,
   };
   const eventTypes = filter.eventTypes ?? [];
+  // An empty list names no type, not any: refused, as an empty id is, rather than read as no filter.
+  if (filter.eventTypes != null && eventTypes.length === 0) {
+    throw invalidInput('eventTypes is empty: name at least one event type, or leave it out.');
+  }
   if (eventTypes.length > EVENT_TYPES_MAX || eventTypes.some((type) => !EVENT_TYPE.test(type))) {
     throw invalidInput(
       `eventTypes holds at most ${EVENT_TYPES_MAX} event type names (letters only, such as DelegatedAdminRemoved).`,

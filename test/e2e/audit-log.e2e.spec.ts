@@ -298,7 +298,7 @@ describe('the audit log over GraphQL', () => {
     expect(fresh.totalCount).toBe(before.length + appended);
   });
 
-  it('refuses a page size over 500, a foreign cursor, an empty time range and an empty id with INVALID_INPUT', async () => {
+  it('refuses a page size over 500, a foreign cursor, an empty time range, an empty id and an empty list of types with INVALID_INPUT', async () => {
     const opal = await app.token(people.opal);
     for (const variables of [
       { first: 501 },
@@ -309,6 +309,7 @@ describe('the audit log over GraphQL', () => {
       { filter: { partnerTenantId: '' } },
       { filter: { actorUserId: '' } },
       { filter: { correlationId: '' } },
+      { filter: { eventTypes: [] } },
     ]) {
       expect((await app.gql(opal, AUDIT, variables)).errors?.[0].extensions?.code).toBe(
         'INVALID_INPUT',
