@@ -206,6 +206,7 @@ export class AuditSealer {
       if (this.stopping) return;
       const page = await this.store.readAll({ after: unsealed.scannedThrough, maxCount: PAGE });
       for (const event of page) {
+        this.assertNoneRemovedBefore(event, unsealed.scannedThrough);
         unsealed.add(event, this.now());
         if (unsealed.events >= this.options.everyEvents) {
           unsealed = this.unsealed = this.unsealedAfter(await this.seal(unsealed));
@@ -218,6 +219,18 @@ export class AuditSealer {
       this.unsealed = this.unsealedAfter(await this.seal(unsealed));
       result.sealed += 1;
     }
+  }
+
+  /**
+   * Where positions are dense (the embedded store), one skipped is an event removed: sealing over
+   * it would make the cut part of the record (with every seal removed, the whole history rewritten
+   * would verify), so the sealer stops there, as at a forged seal.
+   */
+  private assertNoneRemovedBefore(event: RecordedEvent, scannedThrough: number): void {
+    if (!this.store.positionsIssued || event.position === scannedThrough + 1) return;
+    throw new SealChainError(
+      `positions ${scannedThrough + 1} to ${event.position - 1} hold no event, where the event store never skips one: events were removed there, and the sealer will not seal over them. Run \`audit verify\`.`,
+    );
   }
 
   private unsealedAfter(head: SealLink): Unsealed {

@@ -175,6 +175,22 @@ describe('the audit sealer', () => {
     expect(await sealsIn(store)).toHaveLength(2);
   });
 
+  it('R41: a new sealer on a store whose seals and some events were removed (the embedded store) seals up to the first position left empty and stops there: it never seals over the cut', async () => {
+    await appendEvents(store, 6);
+    expect((await sealerOn(store, KEY, { everyEvents: 2 }).sealer.sealDue()).sealed).toBe(3);
+    const db = new Database(join(dir, 'events.db'));
+    db.prepare('DELETE FROM events WHERE stream_id = ?').run(SEAL_STREAM);
+    db.close();
+    await appendEvents(store, 2);
+    const { sealer } = sealerOn(store, KEY, { everyEvents: 2 });
+    await expect(sealer.sealDue()).rejects.toThrow(
+      'positions 7 to 9 hold no event, where the event store never skips one: events were removed there, and the sealer will not seal over them',
+    );
+    // What stands before the cut is sealed; nothing after it.
+    const seals = await sealsIn(store);
+    expect(seals.map((seal) => seal.through)).toEqual([2, 4, 6]);
+  });
+
   it('follows appends once started, and seals nothing more once stopped', async () => {
     await appendEvents(store, 3);
     const { sealer } = sealerOn(store, KEY, { everyEvents: 1 });
