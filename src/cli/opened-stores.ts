@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Settings } from '../platform/config/settings';
@@ -30,6 +31,27 @@ export function assertStoreExists(settings: Settings): void {
     throw new Error(
       `${resolve(events)} cannot be read (${code}): DATA_DIR and its files must be readable and writable by this user`,
     );
+  }
+  if (!holdsEventsTable(events)) {
+    throw new Error(
+      `${resolve(events)} holds no events table: it is not partner-ledger's event store, or it was damaged; restore it from a backup`,
+    );
+  }
+}
+
+/** False only when the file reads as SQLite and lacks the table: a damaged file is named later. */
+function holdsEventsTable(file: string): boolean {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    return (
+      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !==
+      undefined
+    );
+  } catch {
+    return true;
+  } finally {
+    db?.close();
   }
 }
 

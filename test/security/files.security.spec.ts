@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,6 +141,25 @@ describe('files and secrets', () => {
       );
     } finally {
       removeDataDir(parent);
+    }
+  });
+
+  it('an events.db without its events table is refused as not an event store, and left as it is (a command never creates the table)', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'partner-ledger-no-table-'));
+    try {
+      const file = join(dataDir, 'events.db');
+      new Database(file).exec('CREATE TABLE other (id INTEGER)').close();
+      expect(() => assertStoreExists(loadSettings({ DATA_DIR: dataDir }))).toThrow(
+        `${file} holds no events table: it is not partner-ledger's event store, or it was damaged; restore it from a backup`,
+      );
+      const tables = new Database(file, { readonly: true });
+      expect(tables.prepare('SELECT name FROM sqlite_master').pluck().all()).toEqual(['other']);
+      tables.close();
+      // A file that is not SQLite at all is left to the store's open, which names it as damaged.
+      writeFileSync(file, 'not a database, not even its header');
+      expect(() => assertStoreExists(loadSettings({ DATA_DIR: dataDir }))).not.toThrow();
+    } finally {
+      removeDataDir(dataDir);
     }
   });
 
