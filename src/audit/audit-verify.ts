@@ -80,6 +80,15 @@ function auditCheckpoint(readStore: SqlRunner): number {
   if (!checkpoint || checkpoint.state !== 'LIVE') {
     throw new Error('The audit log is not built yet (or is being rebuilt); try again once it is.');
   }
+  const tables = auditProjection.tables.filter(
+    (table) =>
+      !readStore.get("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]),
+  );
+  if (tables.length > 0) {
+    throw new Error(
+      `The audit log's checkpoint says it is built, but read-models.db lacks its ${tables.join(', ')}: the read models were damaged. Rebuild them (\`projections rebuild --in-place audit\`), then verify again.`,
+    );
+  }
   if (checkpoint.version !== auditProjection.version) {
     throw new Error(
       `The audit log was built by version ${checkpoint.version} of its projection, this is version ${auditProjection.version}: let the server rebuild it first.`,

@@ -207,6 +207,13 @@ describe('audit verify: the hash-chained log re-derived from the event store', (
     ]);
   });
 
+  it('R41: an audit table missing under a checkpoint that says it is built is named, with what to do', async () => {
+    reads.run('DROP TABLE audit_log');
+    await expect(verifyAudit(store, reads)).rejects.toThrow(
+      "The audit log's checkpoint says it is built, but read-models.db lacks its audit_log: the read models were damaged. Rebuild them (`projections rebuild --in-place audit`)",
+    );
+  });
+
   it('R41: a missing read-model row is reported at its position', async () => {
     reads.run('DELETE FROM audit_log WHERE position = 9');
     expect((await verifyAudit(store, reads)).problems).toEqual([
