@@ -6,6 +6,7 @@ import { type AuditVerification, DEFAULT_MAX_PROBLEMS, verifyAudit } from '../au
 import { existingSealKey } from '../audit/seal-key';
 import { loadSettings, type Settings } from '../platform/config/settings';
 import { countArgument, momentArgument, tenantIdArgument } from './arguments';
+import { failureMessage } from '../platform/faults/failure-message';
 import type { EventStore } from '../platform/event-store/event-store';
 import { createEventStore } from '../platform/event-store/event-store.factory';
 import { ProjectionEngine } from '../platform/projection-engine/projection-engine';
@@ -132,15 +133,22 @@ const verifyCommand = new Command('verify')
   )
   .option('--json', 'print the result as JSON')
   .action(async (flags: VerifyFlags) => {
-    await withStores(async (store, readStore, settings) => {
-      const result = await verifyAudit(store, readStore, {
-        key: existingSealKey(settings),
-        maxProblems: flags.maxProblems,
-        anchor: flags.anchor,
+    try {
+      await withStores(async (store, readStore, settings) => {
+        const result = await verifyAudit(store, readStore, {
+          key: existingSealKey(settings),
+          maxProblems: flags.maxProblems,
+          anchor: flags.anchor,
+        });
+        console.log(flags.json ? JSON.stringify(result, null, 2) : describe(result).join('\n'));
+        if (!result.ok) process.exitCode = 1;
       });
-      console.log(flags.json ? JSON.stringify(result, null, 2) : describe(result).join('\n'));
-      if (!result.ok) process.exitCode = 1;
-    });
+    } catch (error) {
+      // A JSON reader gets an answer too when verify could not run: `ok: false` and why.
+      if (flags.json)
+        console.log(JSON.stringify({ ok: false, error: failureMessage(error) }, null, 2));
+      throw error;
+    }
   });
 
 export const auditCommand = new Command('audit')

@@ -432,5 +432,16 @@ describe('audit verify: seals in the event store reveal tampering, even after a 
     expect(text.stdout).toContain('(not one to keep as an anchor: the store failed its check)');
     expect(text.stdout).not.toContain('keep it outside the store');
     expect(intact.stdout).toContain('keep it outside the store');
+
+    // Verify that cannot run at all still answers a JSON reader: ok false, and why.
+    const unverifiable = await run('npm', ['run', '-s', 'audit', '--', 'verify', '--json'], {
+      cwd: ROOT,
+      env: { ...env(dir), AUDIT_SEAL_KEY: 'too short' },
+    }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    expect(unverifiable).toMatchObject({ code: 1 });
+    expect(JSON.parse(unverifiable.stdout)).toEqual({
+      ok: false,
+      error: expect.stringContaining('AUDIT_SEAL_KEY'),
+    });
   });
 });
