@@ -49,6 +49,17 @@ export function checkRelationshipDuration(duration: string, now: Date): string {
   return value;
 }
 
+/**
+ * R60, R62: when a relationship approved at `start` ends. Its duration was checked against two
+ * years when it was created; a day count that fit then may not fit from the approval (P731D fits
+ * two years across a 29 February, not across none), so the relationship never lasts past P2Y.
+ */
+export function relationshipEnd(start: Date, duration: string): Date {
+  const end = addDuration(start, duration);
+  const longest = addDuration(start, 'P2Y');
+  return end > longest ? longest : end;
+}
+
 /** Graph's values for "no auto-extension" and the one extension it allows. */
 export const AUTO_EXTEND_NONE = 'PT0S';
 export const AUTO_EXTEND_180_DAYS = 'P180D';

@@ -13,7 +13,7 @@ import { APPROVAL_VALID_DAYS, EXPIRING_WITHIN_DAYS } from './due-transitions';
 import {
   AUTO_EXTEND_NONE,
   addDays,
-  addDuration,
+  relationshipEnd,
   checkAutoExtendDuration,
   checkRelationshipDuration,
 } from './durations';
@@ -404,7 +404,7 @@ export function approve(
         : `Only a relationship awaiting approval can be approved (this one is ${relationship.status}).`,
     );
   }
-  const endDateTime = addDuration(now, relationship.duration);
+  const endDateTime = relationshipEnd(now, relationship.duration);
   // Recorded before R60 checked durations strictly, a duration may end at no date at all.
   if (Number.isNaN(endDateTime.getTime())) {
     throw preconditionFailed(

@@ -178,6 +178,22 @@ describe('GDAP relationship decider', () => {
       }
     });
 
+    it('R60, R62: a day count that fit two years when created (across 29 February) ends two years after its approval, never later', () => {
+      // 2028-01-10 to 2030-01-10 is 731 days (29 February 2028 between); from 1 March 2028 it is 730.
+      expect(at(739).toISOString()).toBe('2028-01-10T00:00:00.000Z');
+      const history = historyOf(
+        [createCommand({ duration: 'P731D' }), 739],
+        [requestApproval(), 789],
+      );
+      const [approved] = given(gdapDecider, history).when(approve(), at(790)).events();
+      expect(approved.data).toMatchObject({
+        activatedAt: '2028-03-01T00:00:00.000Z',
+        endDateTime: '2030-03-01T00:00:00.000Z',
+      });
+      const [early] = given(gdapDecider, history).when(approve(), at(740)).events();
+      expect(early.data).toMatchObject({ endDateTime: '2030-01-11T00:00:00.000Z' });
+    });
+
     it('R60, R62: a relationship recorded with a duration that ends at no date is refused approval, not crashed on', () => {
       const [createdEvent, ...rest] = pending();
       const poisoned = {
