@@ -1,4 +1,5 @@
 import { AUTO_EXTEND_NONE, addDays, addDuration } from './durations';
+import { happenedAt } from '../../platform/domain/event-time';
 import type { GdapEvent } from './events';
 import {
   evolveGdap,
@@ -96,19 +97,46 @@ function step(relationship: GdapRelationship, now: Date): GdapEvent[] {
   }
 }
 
+/** A relationship's own steps, each with the moment it was due (null: as soon as possible). */
+interface TimedStep {
+  event: GdapEvent;
+  dueAt: Date | null;
+}
+
 /**
- * R62, R63, R66, R69: every transition due by `now`, in order, decided from the time passed in
- * and the stream alone: recorded once (the append's expected revision), so a scheduler that
- * crashed and runs again finds nothing left to do, or exactly what is left.
+ * The steps `relationship` takes by `now`, in its own order. A transition time decides is due at
+ * its moment; what follows from it at once (its assignments deleted on expiry) at the same moment;
+ * what was asked for before (a termination, an assignment) as soon as possible.
+ */
+function stepsOf(state: GdapState, relationshipId: string, now: Date): TimedStep[] {
+  const steps: TimedStep[] = [];
+  let current = state;
+  let clock: Date | null = null;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const relationship = current.relationships.get(relationshipId)!;
+    const events = step(relationship, now);
+    if (events.length === 0) break;
+    const due = dueAt(relationship);
+    if (due && due.getTime() > 0) clock = due;
+    steps.push(...events.map((event) => ({ event, dueAt: clock })));
+    current = events.reduce(evolveGdap, current);
+  }
+  return steps;
+}
+
+/**
+ * R62, R63, R66, R69: every transition due by `now`, decided from the time passed in and the
+ * stream alone: recorded once (the append's expected revision), so a scheduler that crashed and
+ * runs again finds nothing left to do, or exactly what is left. In the order they were due, across
+ * relationships, each stamped with its due moment (happenedAt): caught up after the product was
+ * down, a relationship expired in April reads so as of May, not as of the restart in November.
  */
 export function dueTransitions(state: GdapState, now: Date): GdapEvent[] {
-  const events: GdapEvent[] = [];
-  let current = state;
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const due = namedRelationships(current).flatMap((relationship) => step(relationship, now));
-    if (due.length === 0) break;
-    events.push(...due);
-    current = due.reduce(evolveGdap, current);
-  }
-  return events;
+  const steps = namedRelationships(state).flatMap((relationship) =>
+    stepsOf(state, relationship.relationshipId, now),
+  );
+  // Stable: a relationship's own steps keep their order (their moments never go back).
+  const order = (step: TimedStep) => step.dueAt?.getTime() ?? Number.MIN_SAFE_INTEGER;
+  steps.sort((a, b) => order(a) - order(b));
+  return steps.map(({ event, dueAt }) => (dueAt ? happenedAt(event, dueAt) : event));
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CLOCK, type Clock } from '../config/clock';
 import { schemaVersionOf } from '../../events';
 import type { DomainEvent } from '../../events';
+import { occurredAtOf } from '../domain/event-time';
 import type { Decider } from '../domain/decider';
 import { DomainError } from '../domain/domain-error';
 import {
@@ -233,7 +234,7 @@ export class AggregateStore {
           correlationId: earlier ? earlier.correlationId : context.correlationId,
           causationId: causation,
           actor: context.actor,
-          occurredAt: now.toISOString(),
+          occurredAt: occurredAtOf(event, now).toISOString(),
           schemaVersion: schemaVersionOf(event.type),
         },
       };

@@ -2,6 +2,7 @@ import type { GdapCommand } from '../../../src/gdap/domain/commands';
 import type { GdapStreamEvent } from '../../../src/gdap/domain/events';
 import { gdapDecider } from '../../../src/gdap/domain/gdap.decider';
 import { nextDueAt } from '../../../src/gdap/domain/due-transitions';
+import { occurredAtOf } from '../../../src/platform/domain/event-time';
 import { grantsFor } from '../../../src/gdap/domain/gdap-state';
 import { ASSIGNMENTS_HELD_AT_MOST } from '../../../src/gdap/domain/assignment-decisions';
 import { RELATIONSHIPS_HELD_PER_CUSTOMER_AT_MOST } from '../../../src/gdap/domain/relationship-decisions';
@@ -428,6 +429,23 @@ describe('GDAP relationship decider', () => {
           .events()
           .map((event) => event.type),
       ).toEqual(['DelegatedAdminRelationshipExpiring', 'DelegatedAdminRelationshipExpired']);
+    });
+
+    it('R63, R69, R43: caught up after the product was down, transitions are recorded in the order they were due, across relationships, each at its due moment', () => {
+      const history = [
+        ...activeNoExtend(),
+        ...historyOf(
+          [createCommand({ relationshipId: REL2, displayName: 'Contoso billing' }), 600],
+          [requestApproval(REL2), 600],
+        ),
+      ];
+      const now = at(800);
+      const events = given(gdapDecider, history).when(due, now).events();
+      expect(events.map((event) => [event.type, occurredAtOf(event, now).toISOString()])).toEqual([
+        ['DelegatedAdminRelationshipApprovalExpired', at(690).toISOString()],
+        ['DelegatedAdminRelationshipExpiring', at(701).toISOString()],
+        ['DelegatedAdminRelationshipExpired', at(731).toISOString()],
+      ]);
     });
 
     it('R63: with auto-extend, the end moves by 180 days instead', () => {

@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AggregateStore } from '../../../src/platform/write/aggregate-store';
+import type { Decider } from '../../../src/platform/domain/decider';
+import type { DomainEvent } from '../../../src/events';
+import { happenedAt } from '../../../src/platform/domain/event-time';
 import { loadPairSnapshot } from '../../../src/delegated-admin/pair-facts';
 import { dapGrantDecider } from '../../../src/delegated-admin/domain/dap-grant/dap-grant.decider';
 import { serviceRequestsDecider } from '../../../src/delegated-admin/domain/service-requests/service-requests.decider';
@@ -101,5 +104,25 @@ describe('AggregateStore keeps the states it folded', () => {
     expect((await store.readStream(stream)).map((event) => event.type)).toEqual([
       'ServiceRequestOpened',
     ]);
+  });
+
+  it('an event decided with a moment of its own (a transition due earlier) occurred then; the others when decided', async () => {
+    const clock = new ManualClock();
+    const due = new Date(clock.now().getTime() - 86_400_000);
+    const twoEvents: Decider<null, DomainEvent, null> = {
+      initialState: null,
+      evolve: (state) => state,
+      decide: () => [
+        happenedAt(
+          { type: 'DelegatedAdminRelationshipExpired', data: {} } as unknown as DomainEvent,
+          due,
+        ),
+        { type: 'DelegatedAdminRelationshipTerminated', data: {} } as unknown as DomainEvent,
+      ],
+    };
+    await new AggregateStore(store, clock).decide('timed-1', twoEvents, null, context(), {});
+    const [dueEvent, decidedEvent] = await store.readStream('timed-1');
+    expect(dueEvent.metadata.occurredAt).toBe(due.toISOString());
+    expect(decidedEvent.metadata.occurredAt).toBe(clock.now().toISOString());
   });
 });
