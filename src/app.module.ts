@@ -24,7 +24,8 @@ import { formatError } from './platform/graphql/error-formatting';
 import { GraphqlWsServer } from './platform/graphql/graphql-ws-server';
 import { IdempotencyKeys } from './platform/graphql/idempotency/idempotency-keys';
 import { idempotencyPlugin } from './platform/graphql/idempotency/idempotency.plugin';
-import { operationLimitRules, operationSizePlugin } from './platform/graphql/operation-limits';
+import { operationSizePlugin } from './platform/graphql/operation-limits';
+import { productValidationRules } from './platform/graphql/validation-rules';
 import type { RequestContext } from './platform/graphql/request-context';
 import { subscriptionsOverHttpPlugin } from './platform/graphql/subscriptions-over-http';
 import { Readiness } from './platform/health/readiness';
@@ -92,7 +93,7 @@ export class AppModule {
             introspection: true,
             buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
             parseOptions: { maxTokens: settings.GRAPHQL_MAX_TOKENS },
-            validationRules: operationLimitRules(settings),
+            validationRules: productValidationRules(settings),
             documentStore: new VerifiedDocumentStore(settings.GRAPHQL_DOCUMENT_CACHE_BYTES),
             plugins: [
               // No HTTP cache hints are used; the default plugin wraps every field's resolver.

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { once } from 'node:events';
+import request from 'supertest';
 import WebSocket from 'ws';
 import { mintToken } from '../../src/platform/auth/token-minter';
 import { appForSuite, TEST_SECRET, type TestApp } from '../support/app';
@@ -248,6 +249,48 @@ describe('graphql-ws: sockets are limited like HTTP requests', () => {
     expect(again.outcome).toBe('connection_ack');
     for (const { socket } of [again, ...held]) socket.close();
     expect(await stillAnswers(app, fay)).toBe(true);
+  });
+
+  it('refuses a subscription whose root field is conditional (@skip, @include) as invalid, and the socket and its other subscriptions go on', async () => {
+    const { client } = wsClient(app, { authorization: `Bearer ${fay}` });
+    try {
+      for (const [query, variables] of [
+        ['subscription { partnerRelationshipsChanged @skip(if: true) { since } }', undefined],
+        [
+          'subscription ($x: Boolean = false) { ...Root } fragment Root on Subscription { partnerRelationshipsChanged @include(if: $x) { since } }',
+          undefined,
+        ],
+        [
+          'subscription ($x: Boolean!) { ... on Subscription { partnerRelationshipsChanged @include(if: $x) { since } } }',
+          { x: true },
+        ],
+      ] as const) {
+        const answer = await firstResult(client, query, variables);
+        expect(answer.errors?.[0]).toMatchObject({
+          message: expect.stringMatching(/root field cannot be conditional|runtime value/),
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        });
+      }
+      const small = await firstResult(client, '{ me { userId } }');
+      expect(small).toEqual({ data: { me: { userId: 'fay' } } });
+    } finally {
+      await client.dispose();
+    }
+    // Over HTTP the same document is refused as invalid (400), never an internal error.
+    const overHttp = await request(app.url)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${fay}`)
+      .send({
+        query:
+          'subscription ($x: Boolean = false) { partnerRelationshipsChanged @include(if: $x) { since } }',
+      });
+    expect(overHttp.status).toBe(400);
+    expect(overHttp.body).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
+    // A query's root field may be conditional, with a variable's default or value.
+    const query = 'query ($x: Boolean = false) { me @include(if: $x) { userId } }';
+    expect(await app.gql(fay, query)).toEqual({ data: {} });
+    expect(await app.gql(fay, query, { x: true })).toEqual({ data: { me: { userId: 'fay' } } });
   });
 
   it('refuses a lone surrogate in a subscription’s variables as INVALID_INPUT', async () => {

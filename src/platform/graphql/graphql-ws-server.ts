@@ -34,7 +34,8 @@ import { malformedStringPath } from '../security/graphql-gate';
 import { formatError } from './error-formatting';
 import { answerTooLarge } from './response-size-cap';
 import { closeSocket, serveGraphqlWsSocket } from './graphql-ws-socket';
-import { checkOperationSize, operationLimitRules } from './operation-limits';
+import { checkOperationSize } from './operation-limits';
+import { productValidationRules } from './validation-rules';
 import type { RequestContext } from './request-context';
 
 /**
@@ -123,7 +124,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
     // An application context (the `demo` verb) has no HTTP server to upgrade.
     if (!this.adapterHost.httpAdapter) return;
     const schema = this.schemaHost.schema;
-    const rules = [...specifiedRules, ...operationLimitRules(this.settings)];
+    const rules = [...specifiedRules, ...productValidationRules(this.settings)];
     const graphqlWs = makeServer<Record<string, unknown> | undefined, WsContext['extra']>({
       schema,
       connectionInitWaitTimeout: 3_000,
@@ -318,7 +319,15 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
     } catch (error) {
       return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
     }
-    const errors = validate(schema, document, rules);
+    let errors: readonly GraphQLError[];
+    try {
+      errors = validate(schema, document, rules);
+    } catch (error) {
+      // graphql-js 16 checks a subscription's one root field by collecting it, and throws where a
+      // directive there takes a variable (which validation has no value of): invalid all the same.
+      if (!(error instanceof GraphQLError)) throw error;
+      errors = [error];
+    }
     if (errors.length > 0)
       return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
     // Refused as Apollo refuses them over HTTP (graphql-ws would send these with no code).

@@ -17,7 +17,7 @@ import { type ComplexityEstimatorArgs, getComplexity } from 'graphql-query-compl
 import type { Settings } from '../config/settings';
 import type { RequestContext } from './request-context';
 
-type LimitSettings = Pick<
+export type LimitSettings = Pick<
   Settings,
   | 'GRAPHQL_MAX_DEPTH'
   | 'GRAPHQL_MAX_ALIASES'

@@ -1,3 +1,5 @@
+import { getOperationAST, OperationTypeNode, parse } from 'graphql';
+import { SUBSCRIPTIONS_OVER_HTTP } from '../graphql/subscriptions-over-http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { TokenVerifier } from '../auth/token-verifier';
 import type { Settings } from '../config/settings';
@@ -5,7 +7,7 @@ import { noteGraphQLOutcome, truncate } from '../observability/graphql-outcome';
 import { type Caller, callerOf, currentCaller, setCaller } from './caller';
 import { CallerRateLimit } from './caller-rate-limit';
 
-type GateSettings = Pick<Settings, 'GRAPHQL_INTROSPECTION'>;
+type GateSettings = Pick<Settings, 'GRAPHQL_INTROSPECTION' | 'GRAPHQL_MAX_TOKENS'>;
 
 /** Answers before GraphQL reads the document; the request's log line and metrics still say why. */
 function refuse(req: Request, res: Response, status: number, code: string, message: string) {
@@ -102,6 +104,24 @@ function graphqlParameters(req: Request): unknown {
 }
 
 /**
+ * Whether the request holds a subscription, which HTTP does not serve. Told before Apollo
+ * validates it: graphql-js 16 validates a subscription's root field by collecting it, and throws
+ * (an internal error, 500) where a directive there takes a variable. Parsed (within the token
+ * limit) only when the text names a subscription at all; the rest is left to Apollo.
+ */
+function isSubscription(parameters: unknown, maxTokens: number): boolean {
+  const { query, operationName } = (parameters ?? {}) as Record<string, unknown>;
+  if (typeof query !== 'string' || !/\bsubscription\b/.test(query)) return false;
+  try {
+    const document = parse(query, { maxTokens });
+    const name = typeof operationName === 'string' ? operationName : undefined;
+    return getOperationAST(document, name)?.operation === OperationTypeNode.SUBSCRIPTION;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Everything a GraphQL request over HTTP passes before GraphQL parses it:
  * - the bearer token is verified once (GraphQL's context and the response cache reuse the result);
  * - per-caller rate limit (caller-rate-limit.ts, a budget graphql-ws shares; 429 RATE_LIMITED);
@@ -110,6 +130,7 @@ function graphqlParameters(req: Request): unknown {
  *   (400 INVALID_INPUT);
  * - objects and arrays nest at most MAX_BODY_DEPTH deep (400 INVALID_INPUT);
  * - a persisted query's hash is a SHA-256 (400 BAD_REQUEST);
+ * - a subscription is for graphql-ws (400 BAD_REQUEST), as subscriptionsOverHttpPlugin says;
  * - without a valid token nothing is parsed, validated or kept (401 UNAUTHENTICATED), unless
  *   GRAPHQL_INTROSPECTION=anyone lets anonymous callers read the schema (development).
  */
@@ -159,6 +180,9 @@ export function graphqlGate(
     }
     const badHash = malformedPersistedQuery(parameters);
     if (badHash) return refuse(req, res, 400, 'BAD_REQUEST', badHash);
+    if (isSubscription(parameters, settings.GRAPHQL_MAX_TOKENS)) {
+      return refuse(req, res, 400, 'BAD_REQUEST', SUBSCRIPTIONS_OVER_HTTP);
+    }
     const caller = callerFrom(req);
     if (!caller.verified && settings.GRAPHQL_INTROSPECTION !== 'anyone') {
       res.setHeader('WWW-Authenticate', 'Bearer');
