@@ -13,6 +13,7 @@ import {
   gdapPartnerRowOf,
   GdapRelationshipsQueries,
 } from '../../projections/gdap/gdap-relationships.queries';
+import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
 import { toGdapPartnerRelationship, toPartnerRelationship } from './customers-page/customer.mapper';
 import type { PartnerRelationship } from './customers-page/customer.types';
 import { compareText } from '../platform/common/compare-text';
@@ -99,6 +100,7 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
     @Inject(PROJECTOR) private readonly engine: Projector,
     private readonly customers: CustomersQueries,
     private readonly gdap: GdapRelationshipsQueries,
+    private readonly subscriptions: SubscriptionsQueries,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -122,7 +124,11 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
   private publish(events: readonly RecordedEvent[]): void {
     // One push per row and batch on each page, the row read once, as it is now, after all of them.
     const pairs = new Map<string, PairChanges>();
-    for (const change of events.flatMap(pairChangesOf)) {
+    const changes = [
+      ...events.flatMap(pairChangesOf),
+      ...events.flatMap((event) => this.rolesHoldersOfCancelled(event)),
+    ];
+    for (const change of changes) {
       const key = `${change.partnerTenantId} ${change.customerTenantId}`;
       const seen = pairs.get(key);
       pairs.set(
@@ -160,6 +166,31 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
       else this.leftPage.delete(key);
       void this.pubSub.publish(topic(customerTenantId), { partnerRelationshipsChanged: pageRow });
     }
+  }
+
+  /**
+   * R16, R17: a cancelled subscription leaves the Customers page row of every partner whose groups
+   * held a role on it, though the event names at most the partner that provisioned it (none, for
+   * one the customer registered). Its role assignments stay recorded after the cancellation.
+   */
+  private rolesHoldersOfCancelled(event: RecordedEvent): PairChanges[] {
+    if (event.type !== 'AzureSubscriptionCancelled') return [];
+    const current = domainEventOf(event);
+    if (current?.type !== 'AzureSubscriptionCancelled') return [];
+    const { subscriptionId, customerTenantId } = current.data;
+    const holders = new Set(
+      (this.subscriptions.byId(subscriptionId)?.assignments ?? []).flatMap(({ principal }) =>
+        principal.kind === 'PARTNER_GROUP' ? [principal.partnerTenantId] : [],
+      ),
+    );
+    return [...holders].map((partnerTenantId) => ({
+      partnerTenantId,
+      customerTenantId,
+      onCustomersPage: true,
+      onPartnersPage: false,
+      ended: [],
+      resolvedOnDelivery: false,
+    }));
   }
 
   /**

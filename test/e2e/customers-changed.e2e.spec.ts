@@ -226,6 +226,57 @@ describe('live pages: the partner’s Customers page (customersChanged) and the 
     expect(feed.errors).toEqual([]);
   });
 
+  it('R16, R17: a subscription the customer cancels leaves the row of every partner whose groups held a role on it, though the cancellation names none', async () => {
+    const nina = {
+      ...people.fay,
+      sub: 'nina',
+      name: 'Nina',
+      tid: 'northwind',
+      tenant_name: 'Northwind',
+      tenant_domain: 'northwind.onmicrosoft.com',
+    };
+    const customer = await app.token(nina);
+    const partners = [await app.token(people.ann), await app.token(people.otto)];
+    for (const partner of partners) {
+      const invitation = await app.gql(partner, REQUEST);
+      await app.gql(customer, ACCEPT, { id: invitation.data.requestResellerRelationship.id });
+    }
+    const registered = await app.gql(
+      customer,
+      'mutation { registerAzureSubscription(input: { displayName: "Own" }) { id } }',
+    );
+    const id = registered.data.registerAzureSubscription.id as string;
+    for (const partnerTenantId of ['contoso-partners', 'other-partners']) {
+      const assigned = await app.gql(
+        customer,
+        `mutation { assignSubscriptionRole(input: { subscriptionId: "${id}", principal: { kind: PARTNER_GROUP, partnerTenantId: "${partnerTenantId}", group: ADMIN_AGENTS }, role: READER }) { id } }`,
+      );
+      expect(assigned.errors).toBeUndefined();
+    }
+    const feeds = partners.map((partner) => subscribe(partner, AZURE_FEED));
+    await pause(200);
+
+    const cancelled = await app.gql(
+      customer,
+      `mutation { cancelAzureSubscription(subscriptionId: "${id}") { cancelled } }`,
+    );
+    expect(cancelled.errors).toBeUndefined();
+    for (const feed of feeds) {
+      const northwind = () =>
+        feed.received.filter((m) => JSON.stringify(m).includes('"tenantId":"northwind"'));
+      await until(() => northwind().length > 0);
+      expect(northwind()).toEqual([
+        {
+          customersChanged: expect.objectContaining({
+            tenantId: 'northwind',
+            azureSubscriptions: [],
+          }),
+        },
+      ]);
+      expect(feed.errors).toEqual([]);
+    }
+  });
+
   it('R16: a partner user holding no partner role is refused, for the feed and the page', async () => {
     const nora = await app.token({ ...people.ann, sub: 'nora', name: 'Nora', roles: [] });
     const feed = subscribe(nora);
