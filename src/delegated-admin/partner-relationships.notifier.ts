@@ -64,16 +64,26 @@ const GDAP_ROW_CHANGING = new Set<string>([
 ] satisfies EventType[]);
 
 /**
- * GDAP changes of a pair's Customers page row: which of the partner's groups hold which roles
- * there, and what its users may use (R16, R67).
+ * GDAP changes of a pair's rows on both pages, resolved on delivery: the partner's relationships
+ * with the customer (status, roles, end date, auto-extension) and which of its groups hold which
+ * roles there, so what its users may use (R11, R16, R67). Every relationship and assignment event.
  */
-const GDAP_ACCESS_CHANGING = new Set<string>([
+const GDAP_SHOWN_CHANGING = new Set<string>([
   ...GDAP_ROW_CHANGING,
   ...([
+    'DelegatedAdminRelationshipCreated',
+    'DelegatedAdminRelationshipUpdated',
+    'DelegatedAdminRelationshipApprovalRequested',
+    'DelegatedAdminRelationshipApprovalExpired',
+    'DelegatedAdminRelationshipDeleted',
+    'DelegatedAdminRelationshipExpiring',
     'DelegatedAdminRelationshipAutoExtended',
+    'DelegatedAdminRelationshipTerminated',
+    'DelegatedAdminAccessAssignmentCreated',
     'DelegatedAdminAccessAssignmentActivated',
     'DelegatedAdminAccessAssignmentUpdated',
     'DelegatedAdminAccessAssignmentDeletionRequested',
+    'DelegatedAdminAccessAssignmentDeleted',
   ] satisfies EventType[]),
 ]);
 
@@ -227,11 +237,10 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
 /** Which of a pair's rows `event` changes, if any (an event it cannot read changes none). */
 function pairChangesOf(event: RecordedEvent): PairChanges[] {
   const rowChange = ROW_CHANGING.has(event.type);
-  const gdapChange = GDAP_ROW_CHANGING.has(event.type);
-  const accessChange = GDAP_ACCESS_CHANGING.has(event.type);
+  const gdapChange = GDAP_SHOWN_CHANGING.has(event.type);
   const subscriptionChange = SUBSCRIPTION_ROW_CHANGING.has(event.type);
   const countChange = SERVICE_REQUEST_COUNT_CHANGING.has(event.type);
-  if (!rowChange && !accessChange && !subscriptionChange && !countChange) return [];
+  if (!rowChange && !gdapChange && !subscriptionChange && !countChange) return [];
   // Skips (and counts) an event it cannot read, bad data included: a live update never throws.
   const current = domainEventOf(event);
   if (!current) return [];
@@ -242,7 +251,7 @@ function pairChangesOf(event: RecordedEvent): PairChanges[] {
     {
       partnerTenantId,
       customerTenantId,
-      onCustomersPage: rowChange || accessChange || subscriptionChange,
+      onCustomersPage: rowChange || gdapChange || subscriptionChange,
       onPartnersPage: rowChange || gdapChange || countChange,
       ended: ended ? [ended] : [],
       resolvedOnDelivery: gdapChange || countChange,

@@ -195,6 +195,38 @@ describe('live pages: the partner’s Customers page (customersChanged) and the 
     expect(feed.errors).toEqual([]);
   });
 
+  it('R11, R16, R67: both pages are pushed as GDAP changes what their rows show: a relationship created, an access assignment asked for, an auto-extension edited', async () => {
+    const ann = await app.token(people.ann);
+    const fay = await app.token(people.fay);
+    const relationshipsOf = (row: string) =>
+      `subscription { ${row} { delegatedAdminRelationships { id status autoExtendDuration accessAssignments { status } } } }`;
+    await app.app.get(GdapScheduler).stop(); // the assignment stays pending: its own push
+    // A reseller relationship puts each on the other's page, whatever the tests before did.
+    const invitation = await app.gql(ann, REQUEST);
+    await app.gql(fay, ACCEPT, { id: invitation.data.requestResellerRelationship.id });
+    const customerFeed = subscribe(fay, relationshipsOf('partnerRelationshipsChanged'));
+    const partnerFeed = subscribe(ann, relationshipsOf('customersChanged'));
+    await pause(200);
+    const pushed = async (text: string) => {
+      expect((await arrivedWith(customerFeed, text))()).not.toEqual([]);
+      expect((await arrivedWith(partnerFeed, text))()).not.toEqual([]);
+    };
+    const id: string = (await app.gql(ann, GDAP_CREATE, { name: randomUUID().slice(0, 8) })).data
+      .createDelegatedAdminRelationship.id;
+    await pushed(`"id":"${id}","status":"created"`);
+    await app.gql(ann, GDAP_REQUEST, { id });
+    expect((await app.gql(fay, GDAP_APPROVE, { id })).errors).toBeUndefined();
+    expect((await app.gql(ann, GDAP_ASSIGN, { id })).errors).toBeUndefined();
+    await pushed('"accessAssignments":[{"status":"pending"}]');
+    const extended = await app.gql(
+      ann,
+      `mutation { updateDelegatedAdminRelationship(input: { relationshipId: "${id}", autoExtendDuration: "P180D" }) { id } }`,
+    );
+    expect(extended.errors).toBeUndefined();
+    await pushed(`"id":"${id}","status":"active","autoExtendDuration":"P180D"`);
+    expect([customerFeed.errors, partnerFeed.errors]).toEqual([[], []]);
+  });
+
   it('R9, R15: an end that leaves the partner on the customer’s page through GDAP pushes its row once, though the DAP removal follows it', async () => {
     const feed = await acceptedWithDapThenFollowed(people.wes);
     const ann = await app.token(people.ann);

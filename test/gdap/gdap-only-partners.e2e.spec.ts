@@ -196,6 +196,10 @@ describe.each(['sqlite', 'esdb'] as const)(
         [true, second.at.toISOString()],
         [false, second.at.toISOString()],
         [true, third.at.toISOString()],
+        // The fourth relationship created, sent for approval, approved: each changes the row's
+        // relationships, which the customer sees (R11), while the third keeps the partner on.
+        [true, third.at.toISOString()],
+        [true, third.at.toISOString()],
         [true, third.at.toISOString()],
         [false, third.at.toISOString()],
       ]);
