@@ -37,7 +37,8 @@ export class OpenServiceRequestHandler implements ICommandHandler<OpenServiceReq
       serviceRequestsDecider,
       await withPair(command),
       context,
-      { withFacts: withPair },
+      // A pair's agents share its stream: this process's requests wait their turn, none starved.
+      { withFacts: withPair, takeTurns: true },
     );
     return { position, serviceRequestId: command.serviceRequestId };
   }

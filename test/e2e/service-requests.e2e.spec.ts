@@ -1,3 +1,7 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { OpenServiceRequest } from '../../src/delegated-admin/open-service-request';
+import { actorOf } from '../support/audit-events';
 import { people } from '../support/tenants';
 import { appForSuite, type GraphQLResponse } from '../support/app';
 
@@ -126,5 +130,30 @@ describe('service requests, listed by both sides (R13, R14, R17)', () => {
         (row: { serviceRequestCount: number }) => row.serviceRequestCount,
       ),
     ).toEqual([0, 0]);
+  });
+
+  it('R13: a partner’s agents opening requests for one customer all at once are each recorded: they take turns on the pair’s stream, none refused as contended', async () => {
+    const commands = app.app.get(CommandBus);
+    const [ann, hal] = [people.ann, people.hal].map(actorOf);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 64 }, (_, n) => {
+        const actor = n % 2 ? hal : ann;
+        return commands.execute(
+          new OpenServiceRequest(
+            { actor, correlationId: randomUUID() },
+            {
+              type: 'OpenServiceRequest',
+              actor,
+              partnerTenantId: 'contoso-partners',
+              customerTenantId: 'woodgrove',
+              serviceRequestId: randomUUID(),
+              title: `at once ${n}`,
+              description: 'same pair',
+            },
+          ),
+        );
+      }),
+    );
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
   });
 });
