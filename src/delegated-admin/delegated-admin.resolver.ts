@@ -65,11 +65,13 @@ export class DelegatedAdminResolver {
     @Args('asOf', {
       type: () => Date,
       nullable: true,
-      description: 'R43: the page as it stood at this moment.',
+      description:
+        'R43: the page as it stood at this moment; a later moment than now reads as now.',
     })
-    asOf?: Date,
+    at?: Date,
   ): Promise<PartnerRelationship[]> {
     const customerTenantId = partnerRelationshipsPageTenantOf(actor);
+    const asOf = this.readSide.pastMoment(at);
     await this.readSide.ready(
       ...(asOf
         ? (['customers-history', 'gdap-relationships-history'] as const)

@@ -59,7 +59,7 @@ interface PageReads {
 }
 
 const AS_OF =
-  'R43: the page as it stood at this moment (relationships, DAP, Azure subscriptions and their role assignments, GDAP relationships).';
+  'R43: the page as it stood at this moment (relationships, DAP, Azure subscriptions and their role assignments, GDAP relationships); a later moment than now reads as now.';
 
 const cursorOf = (row: RelationshipRow) =>
   encodeCursor('customersAsOf', { name: row.search_name, tenantId: row.customer_tenant_id });
@@ -104,13 +104,14 @@ export class CustomersResolver {
     @CurrentActor() actor: Actor,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { nullable: true }) after?: string,
-    @Args('asOf', { type: () => Date, nullable: true, description: AS_OF }) asOf?: Date,
+    @Args('asOf', { type: () => Date, nullable: true, description: AS_OF }) at?: Date,
     @Args('search', { nullable: true }) search?: string,
     @Args('filter', { type: () => CustomerFilter, nullable: true }) filter?: CustomerFilter,
     @Args('sort', { type: () => CustomerSort, nullable: true }) sort?: CustomerSort,
     @Args('direction', { type: () => SortDirection, nullable: true }) direction?: SortDirection,
   ): Promise<CustomerConnection> {
     const partnerTenantId = customersPageTenantOf(actor);
+    const asOf = this.readSide.pastMoment(at);
     if (asOf) {
       if (narrowsAsOfPage({ filter: { ...filter, search }, sort, direction })) {
         throw invalidInput(

@@ -27,6 +27,15 @@ export class ReadSide {
   }
 
   /**
+   * R43: the moment a past page is read at. One later than now is read as now: the log holds
+   * nothing past it, and what a relationship will be then (extended, or expired) is no record.
+   */
+  pastMoment<At extends Date | undefined>(asOf: At): At {
+    const now = this.now();
+    return (asOf && asOf > now ? now : asOf) as At;
+  }
+
+  /**
    * Waits (bounded) while a named read model is being rebuilt, so no half-built page is served;
    * then until the named read models show what this request and its caller recorded before
    * (read-your-writes: only the read models a read names, never the others). A read model served
