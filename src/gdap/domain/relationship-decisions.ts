@@ -292,8 +292,13 @@ export function update(
   }
   if (relationship.status !== 'created') {
     throw preconditionFailed(
-      'R61',
-      `A relationship is edited only while created (this one is ${relationship.status}).`,
+      // Past its life, the rule that ended it says why: its end date (R63), its termination (R64).
+      relationship.status === 'expired'
+        ? 'R63'
+        : relationship.status === 'terminated' || relationship.status === 'terminationRequested'
+          ? 'R64'
+          : 'R61',
+      `A relationship is edited only while created, or while active before its end date (this one is ${relationship.status}).`,
     );
   }
   const roles = command.roles != null ? catalogueRoles(command.roles) : relationship.roles;

@@ -6,7 +6,7 @@ import { occurredAtOf } from '../../../src/platform/domain/event-time';
 import { grantsFor } from '../../../src/gdap/domain/gdap-state';
 import { ASSIGNMENTS_HELD_AT_MOST } from '../../../src/gdap/domain/assignment-decisions';
 import { RELATIONSHIPS_HELD_PER_CUSTOMER_AT_MOST } from '../../../src/gdap/domain/relationship-decisions';
-import { given } from '../../support/given';
+import { decideOn, given } from '../../support/given';
 import {
   activeWithAssignment,
   ann,
@@ -523,6 +523,26 @@ describe('GDAP relationship decider', () => {
       given(gdapDecider, activeWithAssignment())
         .when(update({ customerTenantId: 'woodgrove' }), at(2))
         .thenThrows('INVALID_INPUT', 'R61');
+    });
+
+    it('R63, R64, R61: an edit after the relationship ended names the rule that ended it', () => {
+      const noExtend = () => activeWithAssignment({ autoExtendDuration: 'PT0S' });
+      const expired = [...noExtend(), ...decideOn(gdapDecider, noExtend(), due, at(731))];
+      given(gdapDecider, expired)
+        .when(update({ autoExtendDuration: 'P180D' }), at(732))
+        .thenThrows('PRECONDITION_FAILED', 'R63');
+      const terminated = historyOf(
+        [createCommand(), 0],
+        [requestApproval(), 0],
+        [approve(), 1],
+        [{ type: 'TerminateDelegatedAdminRelationship', actor: fay, relationshipId: REL }, 2],
+      );
+      given(gdapDecider, terminated)
+        .when(update({ autoExtendDuration: 'P180D' }), at(3))
+        .thenThrows('PRECONDITION_FAILED', 'R64');
+      given(gdapDecider, pending())
+        .when(update({ displayName: 'New' }), at(1))
+        .thenThrows('PRECONDITION_FAILED', 'R61');
     });
 
     it('R65: auto-extend may change while active; name, duration and other roles may not', () => {
