@@ -105,8 +105,8 @@ interface TimedStep {
 
 /**
  * The steps `relationship` takes by `now`, in its own order. A transition time decides is due at
- * its moment; what follows from it at once (its assignments deleted on expiry) at the same moment;
- * what was asked for before (a termination, an assignment) as soon as possible.
+ * its moment, and a step it makes due at once (an assignment it lets activate) at the same moment;
+ * what was asked for before it (a termination, an assignment) as soon as possible.
  */
 function stepsOf(state: GdapState, relationshipId: string, now: Date): TimedStep[] {
   const steps: TimedStep[] = [];

@@ -130,9 +130,9 @@ function isSubscription(parameters: unknown, maxTokens: number): boolean {
  *   (400 INVALID_INPUT);
  * - objects and arrays nest at most MAX_BODY_DEPTH deep (400 INVALID_INPUT);
  * - a persisted query's hash is a SHA-256 (400 BAD_REQUEST);
- * - a subscription is for graphql-ws (400 BAD_REQUEST), as subscriptionsOverHttpPlugin says;
  * - without a valid token nothing is parsed, validated or kept (401 UNAUTHENTICATED), unless
- *   GRAPHQL_INTROSPECTION=anyone lets anonymous callers read the schema (development).
+ *   GRAPHQL_INTROSPECTION=anyone lets anonymous callers read the schema (development);
+ * - a subscription is for graphql-ws (400 BAD_REQUEST), as subscriptionsOverHttpPlugin says.
  */
 export function graphqlGate(
   verifier: TokenVerifier,
@@ -180,9 +180,6 @@ export function graphqlGate(
     }
     const badHash = malformedPersistedQuery(parameters);
     if (badHash) return refuse(req, res, 400, 'BAD_REQUEST', badHash);
-    if (isSubscription(parameters, settings.GRAPHQL_MAX_TOKENS)) {
-      return refuse(req, res, 400, 'BAD_REQUEST', SUBSCRIPTIONS_OVER_HTTP);
-    }
     const caller = callerFrom(req);
     if (!caller.verified && settings.GRAPHQL_INTROSPECTION !== 'anyone') {
       res.setHeader('WWW-Authenticate', 'Bearer');
@@ -193,6 +190,9 @@ export function graphqlGate(
         'UNAUTHENTICATED',
         caller.authError ?? 'A bearer token is required (Authorization: Bearer <jwt>).',
       );
+    }
+    if (isSubscription(parameters, settings.GRAPHQL_MAX_TOKENS)) {
+      return refuse(req, res, 400, 'BAD_REQUEST', SUBSCRIPTIONS_OVER_HTTP);
     }
     currentCaller.run(caller, next);
   };
