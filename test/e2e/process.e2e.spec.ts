@@ -77,7 +77,7 @@ describe('the process contract', () => {
       expect(allowed.data.projectionStatus).toContainEqual({ name: 'customers', status: 'LIVE' });
     });
 
-    it('rebuildProjections over the API yields the same pages, and refuses unknown names', async () => {
+    it('rebuildProjections over the API yields the same pages, and refuses unknown names and an empty list', async () => {
       const ann = await app.token(people.ann);
       const id = (await app.gql(ann, INVITE)).data.requestResellerRelationship.id;
       await app.gql(await app.token(people.wes), ACCEPT, { id });
@@ -99,6 +99,16 @@ describe('the process contract', () => {
         'mutation { rebuildProjections(names: ["nope"]) { name } }',
       );
       expect(unknown.errors?.[0].extensions?.code).toBe('INVALID_INPUT');
+      // An empty list names nothing: refused, never read as "all" (inPlace would empty them all).
+      const none = await app.gql(
+        opal,
+        'mutation { rebuildProjections(names: [], inPlace: true) { name } }',
+      );
+      expect(none.errors?.[0].extensions?.code).toBe('INVALID_INPUT');
+      const statuses = await app.gql(opal, '{ projectionStatus { status } }');
+      expect(
+        statuses.data.projectionStatus.every((p: { status: string }) => p.status === 'LIVE'),
+      ).toBe(true);
     });
   });
 

@@ -39,7 +39,7 @@ export class OperatorResolver {
 
   @Mutation(() => [ProjectionStatus], {
     description:
-      'Replays every event into the named read models (all when none): beside the live ones, which serve until the new ones go live (blue/green), or in place with inPlace (emptied first).',
+      'Replays every event into the named read models (all when the argument is left out; an empty list is INVALID_INPUT): beside the live ones, which serve until the new ones go live (blue/green), or in place with inPlace (emptied first).',
   })
   async rebuildProjections(
     @CurrentActor() actor: Actor,
@@ -48,6 +48,12 @@ export class OperatorResolver {
     inPlace?: boolean,
   ): Promise<ProjectionStatus[]> {
     assertOperator(actor);
+    // An empty list names nothing: read as "all" it would empty every read model (inPlace).
+    if (names?.length === 0) {
+      throw invalidInput(
+        'names is empty: name the read models to rebuild, or leave it out for all.',
+      );
+    }
     const known = new Set(this.engine.projections.map((projection) => projection.name));
     const unknown = (names ?? []).filter((name) => !known.has(name));
     if (unknown.length > 0) {
@@ -56,7 +62,7 @@ export class OperatorResolver {
       );
     }
     try {
-      await this.engine.rebuild(names ?? [], { inPlace: inPlace === true });
+      await this.engine.rebuild([...new Set(names ?? [])], { inPlace: inPlace === true });
     } catch (error) {
       // Another process (the CLI, another instance) builds one of them: nothing was changed.
       if (error instanceof Error && error.name === 'BuildLockedError')
