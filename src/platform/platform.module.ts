@@ -196,7 +196,11 @@ export class PlatformModule {
           : []),
         { provide: APP_FILTER, useClass: GraphQLErrorsUnlogged },
       ],
-      exports: shared.map((provider) => ('provide' in provider ? provider.provide : provider)),
+      exports: [
+        ...shared.map((provider) => ('provide' in provider ? provider.provide : provider)),
+        // graphql-ws closes its sockets (1001) before the drain cuts what is left.
+        GracefulShutdown,
+      ],
     };
   }
 }

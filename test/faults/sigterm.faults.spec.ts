@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import WebSocket from 'ws';
 import { TEST_SECRET } from '../support/app';
 import { eventually } from './support/eventually';
 import { FaultServer, INVITE } from './support/fault-server';
@@ -106,6 +107,36 @@ describe('faults: SIGTERM while under load', () => {
       await again.stop();
     }
   }, 90_000);
+
+  it('SIGTERM tells each graphql-ws socket it is going away (1001) before the drain cuts the connections left', async () => {
+    const server = new FaultServer(mkdtempSync(join(dataDir, 'sockets-')));
+    try {
+      await eventually(async () => (await server.ready()).status === 200, 30_000, 'readiness');
+      const url = (await server.url()).replace('http', 'ws');
+      const token = await server.token('ann');
+      const codes = Array.from({ length: 3 }, async () => {
+        const socket = new WebSocket(`${url}/graphql`, 'graphql-transport-ws');
+        await once(socket, 'open');
+        socket.send(
+          JSON.stringify({
+            type: 'connection_init',
+            payload: { authorization: `Bearer ${token}` },
+          }),
+        );
+        await once(socket, 'message');
+        const [code] = (await once(socket, 'close')) as [number];
+        return code;
+      });
+      await sleep(200);
+      const exited = once(server.process.child, 'exit');
+      server.process.child.kill('SIGTERM');
+      const [exitCode] = (await exited) as [number | null];
+      expect(exitCode).toBe(0);
+      expect(await Promise.all(codes)).toEqual([1001, 1001, 1001]);
+    } finally {
+      if (server.alive) server.process.child.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('SIGTERM while the start still waits for its event store (EventStoreDB unreachable): exits 0 at once, starting nothing more', async () => {
     const server = new FaultServer(mkdtempSync(join(dataDir, 'unreachable-')), {

@@ -33,7 +33,8 @@ import { CallerRateLimit } from '../security/caller-rate-limit';
 import { malformedStringPath } from '../security/graphql-gate';
 import { formatError } from './error-formatting';
 import { answerTooLarge } from './response-size-cap';
-import { closeSocket, serveGraphqlWsSocket } from './graphql-ws-socket';
+import { closedSocket, closeSocket, serveGraphqlWsSocket } from './graphql-ws-socket';
+import { GracefulShutdown } from '../server/graceful-shutdown';
 import { checkOperationSize } from './operation-limits';
 import { productValidationRules } from './validation-rules';
 import type { RequestContext } from './request-context';
@@ -117,12 +118,14 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
     private readonly verifier: TokenVerifier,
     private readonly rateLimit: CallerRateLimit,
     private readonly callerWrites: CallerWrites,
+    private readonly shutdown: GracefulShutdown,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   onApplicationBootstrap(): void {
     // An application context (the `demo` verb) has no HTTP server to upgrade.
     if (!this.adapterHost.httpAdapter) return;
+    this.shutdown.beforeCutting(() => this.sayGoingAway());
     const schema = this.schemaHost.schema;
     const rules = [...specifiedRules, ...productValidationRules(this.settings)];
     const graphqlWs = makeServer<Record<string, unknown> | undefined, WsContext['extra']>({
@@ -178,6 +181,13 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
     });
   }
 
+  private sayGoingAway(): Promise<void> {
+    const sockets = [...this.wss.clients];
+    return Promise.all(sockets.map((socket) => closedSocket(socket, 1001, 'Going away'))).then(
+      () => undefined,
+    );
+  }
+
   /** A connection attempt counts against its address's rate limit (a 429 answer when over). */
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const retryAfter = await this.rateLimit.retryAfter(
@@ -196,7 +206,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
-    for (const socket of this.wss.clients) closeSocket(socket, 1001, 'Going away');
+    await this.sayGoingAway();
     await new Promise<void>((resolve, reject) =>
       this.wss.close((error) => (error ? reject(error) : resolve())),
     );

@@ -25,6 +25,17 @@ export function closeSocket(socket: WebSocket, code?: number, reason?: string): 
   socket.once('close', () => clearTimeout(unanswered));
 }
 
+/**
+ * closeSocket, resolved once the socket has closed (CLOSE_HANDSHAKE_MS at most): cut sooner, its
+ * close frame is lost, and its client reads 1006.
+ */
+export function closedSocket(socket: WebSocket, code?: number, reason?: string): Promise<void> {
+  if (socket.readyState === socket.CLOSED) return Promise.resolve();
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  closeSocket(socket, code, reason);
+  return closed;
+}
+
 export interface SocketLimits {
   /** A `subscribe` is held for as long as its operation runs: larger ones are refused. */
   maxSubscribeBytes: number;

@@ -29,6 +29,8 @@ export class GracefulShutdown implements BeforeApplicationShutdown, OnApplicatio
   private draining = false;
   private readonly inFlight = new Set<Response>();
   private readonly connections = new Set<Socket>();
+  /** Long-lived connections' own goodbyes (graphql-ws: 1001), said before the rest is cut. */
+  private readonly farewells: (() => Promise<void>)[] = [];
   private onSignal?: (signal: NodeJS.Signals) => void;
 
   constructor(
@@ -112,7 +114,7 @@ export class GracefulShutdown implements BeforeApplicationShutdown, OnApplicatio
     while ((this.inFlight.size > 0 || this.connections.size > 0) && Date.now() < deadline) {
       await sleep(10);
     }
-    this.cutRemaining();
+    await this.cutRemaining();
   }
 
   /** On any close (a test's `app.close()` too): the requests in flight are answered first. */
@@ -120,14 +122,23 @@ export class GracefulShutdown implements BeforeApplicationShutdown, OnApplicatio
     this.drain(signal);
     const deadline = Date.now() + this.settings.SHUTDOWN_TIMEOUT_MS;
     while (this.inFlight.size > 0 && Date.now() < deadline) await sleep(10);
-    this.cutRemaining();
+    await this.cutRemaining();
   }
 
   onApplicationShutdown(): void {
     this.removeSignalListeners();
   }
 
-  private cutRemaining(): void {
+  /**
+   * `farewell` runs before the connections left are cut: cutting closes upgraded sockets too
+   * (`closeAllConnections`), with no close frame, which a WebSocket client reads as 1006.
+   */
+  beforeCutting(farewell: () => Promise<void>): void {
+    this.farewells.push(farewell);
+  }
+
+  private async cutRemaining(): Promise<void> {
+    await Promise.all(this.farewells.map((farewell) => farewell()));
     if (this.inFlight.size > 0) {
       this.logger.warn(
         `${this.inFlight.size} request(s) still running after SHUTDOWN_TIMEOUT_MS (${this.settings.SHUTDOWN_TIMEOUT_MS} ms): their connections are cut`,
