@@ -108,6 +108,7 @@ export class AggregateStore {
     state: State;
     revision: number | 'no_stream';
     lastPosition: number;
+    lastOccurredAt?: string;
   }> {
     const cached = this.states.get<State>(streamId, decider);
     const newer = await this.store.readStream(
@@ -126,11 +127,13 @@ export class AggregateStore {
     if (!last) {
       return cached ?? { state, revision: 'no_stream', lastPosition: 0 };
     }
+    const occurredAt = (last.metadata as { occurredAt?: unknown } | undefined)?.occurredAt;
     const loaded = {
       decider,
       state,
       revision: last.revision,
       lastPosition: last.position,
+      lastOccurredAt: typeof occurredAt === 'string' ? occurredAt : cached?.lastOccurredAt,
     };
     this.states.set(streamId, loaded);
     return loaded;
@@ -155,7 +158,7 @@ export class AggregateStore {
     options: DecideOptions<Event, Command>,
   ): Promise<{ events: Event[]; state: State; position: number; eventIds: string[] }> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const { state, revision, lastPosition } = await this.load(streamId, decider);
+      const { state, revision, lastPosition, lastOccurredAt } = await this.load(streamId, decider);
       const moved =
         (options.unlessChangedAfter !== undefined && lastPosition > options.unlessChangedAfter) ||
         (options.onlyAtRevision !== undefined &&
@@ -170,7 +173,7 @@ export class AggregateStore {
         return { events, state: newState, position: lastPosition, eventIds: [] };
       await options.beforeAppend?.(revisionNumber(revision), now, events);
       const finished = await options.finishes?.(revisionNumber(revision), events);
-      const toAppend = this.withMetadata(events, context, now, finished);
+      const toAppend = this.withMetadata(events, context, now, finished, lastOccurredAt);
       try {
         const appended = await this.store.append(streamId, toAppend, revision);
         this.states.set(streamId, {
@@ -178,6 +181,7 @@ export class AggregateStore {
           state: newState,
           revision: appended.nextExpectedRevision,
           lastPosition: appended.position,
+          lastOccurredAt: toAppend.at(-1)?.metadata.occurredAt,
         });
         return {
           events,
@@ -219,10 +223,15 @@ export class AggregateStore {
     context: CommandContext & { causationId?: string },
     now: Date,
     finished: readonly (FinishedRequest | undefined)[] = [],
+    streamLastOccurredAt?: string,
   ): NewEvent[] {
     let previousOfContext = context.causationId ?? context.correlationId;
+    // The latest time recorded on the stream so far, this batch's included (see momentOf).
+    let latest = streamLastOccurredAt;
     return events.map((event, index) => {
       const id = randomUUID();
+      const occurredAt = momentOf(event, now, latest);
+      if (!latest || occurredAt > latest) latest = occurredAt;
       const earlier = finished[index];
       const causation = earlier ? earlier.eventId : previousOfContext;
       if (!earlier) previousOfContext = id;
@@ -234,10 +243,22 @@ export class AggregateStore {
           correlationId: earlier ? earlier.correlationId : context.correlationId,
           causationId: causation,
           actor: context.actor,
-          occurredAt: occurredAtOf(event, now).toISOString(),
+          occurredAt,
           schemaVersion: schemaVersionOf(event.type),
         },
       };
     });
   }
+}
+
+/**
+ * When `event` occurred: its own moment (a transition time decided, recorded late), never before
+ * the latest time already on the stream (`latest`), so a stream's times never run backwards (an
+ * edit recorded between a transition's due moment and its record stays before it); else the
+ * moment of the decision.
+ */
+function momentOf(event: DomainEvent, decidedAt: Date, latest?: string): string {
+  const own = occurredAtOf(event, decidedAt).toISOString();
+  if (own === decidedAt.toISOString() || !latest) return own;
+  return own < latest ? latest : own;
 }

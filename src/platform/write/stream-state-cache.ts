@@ -6,6 +6,8 @@ export interface CachedStream<State> {
   state: State;
   revision: number;
   lastPosition: number;
+  /** When the stream's last event occurred, as recorded (ISO 8601), where it could be read. */
+  lastOccurredAt?: string;
 }
 
 const CAPACITY = 10_000;

@@ -125,4 +125,60 @@ describe('AggregateStore keeps the states it folded', () => {
     expect(dueEvent.metadata.occurredAt).toBe(due.toISOString());
     expect(decidedEvent.metadata.occurredAt).toBe(clock.now().toISOString());
   });
+
+  it('an event with a moment of its own is never stamped before the stream’s last event: the stream’s times never run backwards', async () => {
+    const clock = new ManualClock();
+    const aggregates = new AggregateStore(store, clock);
+    const decided = clock.now();
+    const dueBefore = (at: Date): Decider<null, DomainEvent, null> => ({
+      initialState: null,
+      evolve: (state) => state,
+      decide: () => [
+        happenedAt(
+          { type: 'DelegatedAdminRelationshipExpired', data: {} } as unknown as DomainEvent,
+          at,
+        ),
+      ],
+    });
+    // Recorded first: an event of this moment (an edit); then one due a minute before it.
+    await aggregates.decide('timed-2', dueBefore(decided), null, context(), {});
+    clock.advance(1_000);
+    await aggregates.decide(
+      'timed-2',
+      dueBefore(new Date(decided.getTime() - 60_000)),
+      null,
+      context(),
+      {},
+    );
+    const times = (await store.readStream('timed-2')).map((event) => event.metadata.occurredAt);
+    expect(times).toEqual([decided.toISOString(), decided.toISOString()]);
+    // Read by another instance (nothing cached), the same holds.
+    await new AggregateStore(store, clock).decide(
+      'timed-2',
+      dueBefore(new Date(decided.getTime() - 120_000)),
+      null,
+      context(),
+      {},
+    );
+    expect((await store.readStream('timed-2')).at(-1)?.metadata.occurredAt).toBe(
+      decided.toISOString(),
+    );
+    // Within one decision too: after an event of the decision's moment, none is stamped earlier.
+    const nowThenEarlier: Decider<null, DomainEvent, null> = {
+      initialState: null,
+      evolve: (state) => state,
+      decide: () => [
+        { type: 'DelegatedAdminRelationshipTerminated', data: {} } as unknown as DomainEvent,
+        happenedAt(
+          { type: 'DelegatedAdminRelationshipExpired', data: {} } as unknown as DomainEvent,
+          decided,
+        ),
+      ],
+    };
+    await aggregates.decide('timed-3', nowThenEarlier, null, context(), {});
+    expect((await store.readStream('timed-3')).map((event) => event.metadata.occurredAt)).toEqual([
+      clock.now().toISOString(),
+      clock.now().toISOString(),
+    ]);
+  });
 });
