@@ -106,77 +106,54 @@ describe('AggregateStore keeps the states it folded', () => {
     ]);
   });
 
+  /** A decider that records one event per entry: of the decision's moment (null), or of its own. */
+  const recording = (...moments: (Date | null)[]): Decider<null, DomainEvent, null> => ({
+    initialState: null,
+    evolve: (state) => state,
+    decide: () =>
+      moments.map((at) => {
+        const event = { type: 'DelegatedAdminRelationshipExpired', data: {} } as unknown;
+        return at ? happenedAt(event as DomainEvent, at) : (event as DomainEvent);
+      }),
+  });
+  const timesOf = async (streamId: string) =>
+    (await store.readStream(streamId)).map((event) => event.metadata.occurredAt);
+
   it('an event decided with a moment of its own (a transition due earlier) occurred then; the others when decided', async () => {
     const clock = new ManualClock();
     const due = new Date(clock.now().getTime() - 86_400_000);
-    const twoEvents: Decider<null, DomainEvent, null> = {
-      initialState: null,
-      evolve: (state) => state,
-      decide: () => [
-        happenedAt(
-          { type: 'DelegatedAdminRelationshipExpired', data: {} } as unknown as DomainEvent,
-          due,
-        ),
-        { type: 'DelegatedAdminRelationshipTerminated', data: {} } as unknown as DomainEvent,
-      ],
-    };
-    await new AggregateStore(store, clock).decide('timed-1', twoEvents, null, context(), {});
-    const [dueEvent, decidedEvent] = await store.readStream('timed-1');
-    expect(dueEvent.metadata.occurredAt).toBe(due.toISOString());
-    expect(decidedEvent.metadata.occurredAt).toBe(clock.now().toISOString());
+    await new AggregateStore(store, clock).decide(
+      'timed-1',
+      recording(due, null),
+      null,
+      context(),
+      {},
+    );
+    expect(await timesOf('timed-1')).toEqual([due.toISOString(), clock.now().toISOString()]);
   });
 
   it('an event with a moment of its own is never stamped before the stream’s last event: the stream’s times never run backwards', async () => {
     const clock = new ManualClock();
     const aggregates = new AggregateStore(store, clock);
     const decided = clock.now();
-    const dueBefore = (at: Date): Decider<null, DomainEvent, null> => ({
-      initialState: null,
-      evolve: (state) => state,
-      decide: () => [
-        happenedAt(
-          { type: 'DelegatedAdminRelationshipExpired', data: {} } as unknown as DomainEvent,
-          at,
-        ),
-      ],
-    });
+    const before = (ms: number) => new Date(decided.getTime() - ms);
     // Recorded first: an event of this moment (an edit); then one due a minute before it.
-    await aggregates.decide('timed-2', dueBefore(decided), null, context(), {});
+    await aggregates.decide('timed-2', recording(null), null, context(), {});
     clock.advance(1_000);
-    await aggregates.decide(
-      'timed-2',
-      dueBefore(new Date(decided.getTime() - 60_000)),
-      null,
-      context(),
-      {},
-    );
-    const times = (await store.readStream('timed-2')).map((event) => event.metadata.occurredAt);
-    expect(times).toEqual([decided.toISOString(), decided.toISOString()]);
+    await aggregates.decide('timed-2', recording(before(60_000)), null, context(), {});
+    expect(await timesOf('timed-2')).toEqual([decided.toISOString(), decided.toISOString()]);
     // Read by another instance (nothing cached), the same holds.
     await new AggregateStore(store, clock).decide(
       'timed-2',
-      dueBefore(new Date(decided.getTime() - 120_000)),
+      recording(before(120_000)),
       null,
       context(),
       {},
     );
-    expect((await store.readStream('timed-2')).at(-1)?.metadata.occurredAt).toBe(
-      decided.toISOString(),
-    );
+    expect((await timesOf('timed-2')).at(-1)).toBe(decided.toISOString());
     // Within one decision too: after an event of the decision's moment, none is stamped earlier.
-    const nowThenEarlier: Decider<null, DomainEvent, null> = {
-      initialState: null,
-      evolve: (state) => state,
-      decide: () => [
-        { type: 'DelegatedAdminRelationshipTerminated', data: {} } as unknown as DomainEvent,
-        happenedAt(
-          { type: 'DelegatedAdminRelationshipExpired', data: {} } as unknown as DomainEvent,
-          decided,
-        ),
-      ],
-    };
-    await aggregates.decide('timed-3', nowThenEarlier, null, context(), {});
-    expect((await store.readStream('timed-3')).map((event) => event.metadata.occurredAt)).toEqual([
+    await aggregates.decide('timed-3', recording(null, decided), null, context(), {});
+    expect(await timesOf('timed-3')).toEqual([
       clock.now().toISOString(),
       clock.now().toISOString(),
     ]);
