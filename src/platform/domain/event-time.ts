@@ -11,6 +11,9 @@ export function happenedAt<Event extends object>(event: Event, at: Date): Event 
   return event;
 }
 
+/** The moment `event` happened at, where it has one of its own (happenedAt). */
+export const ownMomentOf = (event: object): Date | undefined => HAPPENED_AT.get(event);
+
 /** When `event` happened: its own moment where it has one, else when it was decided. */
 export const occurredAtOf = (event: object, decidedAt: Date): Date =>
-  HAPPENED_AT.get(event) ?? decidedAt;
+  ownMomentOf(event) ?? decidedAt;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CLOCK, type Clock } from '../config/clock';
 import { schemaVersionOf } from '../../events';
 import type { DomainEvent } from '../../events';
-import { occurredAtOf } from '../domain/event-time';
+import { ownMomentOf } from '../domain/event-time';
 import type { Decider } from '../domain/decider';
 import { DomainError } from '../domain/domain-error';
 import {
@@ -226,11 +226,12 @@ export class AggregateStore {
     streamLastOccurredAt?: string,
   ): NewEvent[] {
     let previousOfContext = context.causationId ?? context.correlationId;
+    const decidedAt = now.toISOString();
     // The latest time recorded on the stream so far, this batch's included (see momentOf).
     let latest = streamLastOccurredAt;
     return events.map((event, index) => {
       const id = randomUUID();
-      const occurredAt = momentOf(event, now, latest);
+      const occurredAt = momentOf(event, decidedAt, latest);
       if (!latest || occurredAt > latest) latest = occurredAt;
       const earlier = finished[index];
       const causation = earlier ? earlier.eventId : previousOfContext;
@@ -257,8 +258,8 @@ export class AggregateStore {
  * edit recorded between a transition's due moment and its record stays before it); else the
  * moment of the decision.
  */
-function momentOf(event: DomainEvent, decidedAt: Date, latest?: string): string {
-  const own = occurredAtOf(event, decidedAt).toISOString();
-  if (own === decidedAt.toISOString() || !latest) return own;
+function momentOf(event: DomainEvent, decidedAt: string, latest?: string): string {
+  const own = ownMomentOf(event)?.toISOString();
+  if (own === undefined || own === decidedAt || !latest) return own ?? decidedAt;
   return own < latest ? latest : own;
 }
