@@ -17,6 +17,7 @@ import {
 } from '../platform/event-store/event-store';
 import {
   checkSeal,
+  emptiedBefore,
   GENESIS,
   linkOf,
   newSeal,
@@ -227,9 +228,10 @@ export class AuditSealer {
    * would verify), so the sealer stops there, as at a forged seal.
    */
   private assertNoneRemovedBefore(event: RecordedEvent, scannedThrough: number): void {
-    if (!this.store.positionsIssued || event.position === scannedThrough + 1) return;
+    const emptied = emptiedBefore(this.store, event.position, scannedThrough);
+    if (!emptied) return;
     throw new SealChainError(
-      `positions ${scannedThrough + 1} to ${event.position - 1} hold no event, where the event store never skips one: events were removed there, and the sealer will not seal over them. Run \`audit verify\`.`,
+      `positions ${emptied.from} to ${emptied.to} hold no event, where the event store never skips one: events were removed there, and the sealer will not seal over them. Run \`audit verify\`.`,
     );
   }
 

@@ -4,6 +4,7 @@ import type { Problems } from './problems';
 import {
   checkSeal,
   digestList,
+  emptiedBefore,
   GENESIS_SEAL_HASH,
   RangeHasher,
   readSeal,
@@ -279,8 +280,7 @@ function reportChanges(
  * seals over it, that is all that shows, whether the seals were never made or removed with it.
  */
 async function walkUnsealed(store: EventStore, after: number, problems: Problems): Promise<number> {
-  const dense = store.positionsIssued !== undefined;
-  const removed = (from: number, to: number) =>
+  const removed = ({ from, to }: { from: number; to: number }) =>
     problems.add({
       kind: 'position-gap',
       position: from,
@@ -296,7 +296,8 @@ async function walkUnsealed(store: EventStore, after: number, problems: Problems
         deferContent: true,
       });
       for (const event of page) {
-        if (dense && event.position > last + 1) removed(last + 1, event.position - 1);
+        const emptied = emptiedBefore(store, event.position, last);
+        if (emptied) removed(emptied);
         if (event.streamId !== SEAL_STREAM) unsealed += 1;
         last = event.position;
       }
@@ -307,6 +308,7 @@ async function walkUnsealed(store: EventStore, after: number, problems: Problems
   const issued = (await store.positionsIssued?.()) ?? 0;
   // A running server may have appended since the walk ended: read on before calling any missing.
   if (issued > last) await walkToTheEnd();
-  if (issued > last && !problems.truncated) removed(last + 1, issued);
+  const emptied = emptiedBefore(store, issued + 1, last);
+  if (emptied && !problems.truncated) removed(emptied);
   return unsealed;
 }

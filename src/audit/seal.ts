@@ -2,7 +2,12 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { canonicalJson as canonical } from '../platform/domain/canonical-json';
 import { z } from 'zod';
 import type { Actor } from '../platform/domain/actor';
-import type { EventMetadata, NewEvent, RecordedEvent } from '../platform/event-store/event-store';
+import type {
+  EventMetadata,
+  EventStore,
+  NewEvent,
+  RecordedEvent,
+} from '../platform/event-store/event-store';
 import { PRODUCT_TENANT_ID } from '../platform/domain/ids';
 
 /**
@@ -13,6 +18,19 @@ import { PRODUCT_TENANT_ID } from '../platform/domain/ids';
 
 /** The one stream of seals, appended at its expected revision, so two sealers never fork it. */
 export const SEAL_STREAM = 'auditseal-chain';
+
+/**
+ * The positions with no event between `after` and `position`, where the store's positions are
+ * dense (the embedded store: never skipped, so one left empty held an event that was removed).
+ */
+export function emptiedBefore(
+  store: Pick<EventStore, 'positionsIssued'>,
+  position: number,
+  after: number,
+): { from: number; to: number } | undefined {
+  if (!store.positionsIssued || position <= after + 1) return undefined;
+  return { from: after + 1, to: position - 1 };
+}
 export const SEAL_EVENT_TYPE = 'AuditSealed';
 /** The previous seal's hash as the first seal states it. */
 export const GENESIS_SEAL_HASH = '0'.repeat(64);
