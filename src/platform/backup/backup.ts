@@ -72,7 +72,7 @@ export async function backupDataDir(
     const report = await copyInto(settings, staging, signal);
     // rename(2) replaces an empty directory: the target, new or empty, is the whole copy or nothing.
     renameSync(staging, dir);
-    return { ...report, target: dir, leftovers: stagedBeside(dir) };
+    return { ...report, target: dir, leftovers: partialCopiesBeside(dir) };
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     if (signal?.aborted) throw new BackupInterrupted(dir, signal.reason);
@@ -111,7 +111,7 @@ function stagingBeside(dir: string): string {
   }
 }
 
-function stagedBeside(dir: string): string[] {
+function partialCopiesBeside(dir: string): string[] {
   const prefix = `${basename(dir)}.incomplete-`;
   return readdirSync(dirname(dir))
     .filter((name) => name.startsWith(prefix))

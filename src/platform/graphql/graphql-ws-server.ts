@@ -181,11 +181,9 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
     });
   }
 
-  private sayGoingAway(): Promise<void> {
+  private async sayGoingAway(): Promise<void> {
     const sockets = [...this.wss.clients];
-    return Promise.all(sockets.map((socket) => closedSocket(socket, 1001, 'Going away'))).then(
-      () => undefined,
-    );
+    await Promise.all(sockets.map((socket) => closedSocket(socket, 1001, 'Going away')));
   }
 
   /** A connection attempt counts against its address's rate limit (a 429 answer when over). */
