@@ -1,4 +1,4 @@
-import { type Actor, isCustomerGlobalAdmin } from '../../platform/domain/actor';
+import { type Actor, isCustomerGlobalAdmin, isOperator } from '../../platform/domain/actor';
 import { groupSlugsOf } from '../../platform/domain/group-slugs';
 import {
   type AzureRole,
@@ -207,7 +207,7 @@ export function mayProvisionSubscription(
  * `isKnownTo`.
  */
 export function maySeeSubscription(actor: Actor, subscription: SubscriptionFacts): boolean {
-  if (actor.tenantKind === 'operator') return actor.roles.includes('Operator');
+  if (actor.tenantKind === 'operator') return isOperator(actor);
   if (actor.tenantKind === 'customer') {
     return (
       actor.tenantId === subscription.customerTenantId &&

@@ -5,11 +5,14 @@ export type TenantKind = 'partner' | 'customer' | 'operator';
 export const PARTNER_ROLES = ['AdminAgent', 'SalesAgent', 'HelpdeskAgent'] as const;
 export type PartnerRole = (typeof PARTNER_ROLES)[number];
 
+const GLOBAL_ADMIN = 'GlobalAdmin';
+const OPERATOR = 'Operator';
+
 /** The roles the product gives rights to, by tenant kind; a group's slug is one too (not the Operator's). */
 export const BUILT_IN_ROLES: Record<TenantKind, readonly string[]> = {
   partner: PARTNER_ROLES,
-  customer: ['GlobalAdmin'],
-  operator: ['Operator'],
+  customer: [GLOBAL_ADMIN],
+  operator: [OPERATOR],
 };
 
 /** The roles among `roles` that give a user of a `kind` tenant nothing here (a typo, most often). */
@@ -36,10 +39,10 @@ export const isPartnerUser = (actor: Actor, ...roles: PartnerRole[]): boolean =>
   actor.tenantKind === 'partner' && (roles.length === 0 || hasRole(actor, ...roles));
 
 export const isCustomerGlobalAdmin = (actor: Actor): boolean =>
-  actor.tenantKind === 'customer' && hasRole(actor, 'GlobalAdmin');
+  actor.tenantKind === 'customer' && hasRole(actor, GLOBAL_ADMIN);
 
 export const isOperator = (actor: Actor): boolean =>
-  actor.tenantKind === 'operator' && hasRole(actor, 'Operator');
+  actor.tenantKind === 'operator' && hasRole(actor, OPERATOR);
 
 /**
  * R17: a partner tenant id as `viewer` may see it: a partner never learns which other partners
