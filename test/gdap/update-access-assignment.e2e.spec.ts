@@ -131,7 +131,7 @@ describeOnBothStores('changing the roles of a GDAP access assignment', (onEsdb) 
       ],
       [ann, { input: { relationshipId, assignmentId } }, { code: 'INVALID_INPUT', rule: 'R66' }],
       // The partner's own operation: the customer's admin, who sees the relationship, is told so.
-      [fay, toRoles([HELPDESK_ADMINISTRATOR]), { code: 'FORBIDDEN', rule: 'R60' }],
+      [fay, toRoles([HELPDESK_ADMINISTRATOR]), { code: 'FORBIDDEN', rule: 'R66' }],
       [
         ann,
         {

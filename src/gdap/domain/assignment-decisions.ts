@@ -38,7 +38,7 @@ function assigningIn(
   now: Date,
 ): GdapRelationship {
   const relationship = relationshipOf(state, command.relationshipId);
-  assertPartnerAdminAgent(command.actor, relationship);
+  assertPartnerAdminAgent(command.actor, 'R66', relationship);
   if (!inForce(relationship, now)) {
     throw preconditionFailed(
       'R66',

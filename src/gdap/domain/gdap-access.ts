@@ -4,7 +4,7 @@ import {
   isPartnerUser,
   PARTNER_ROLES,
 } from '../../platform/domain/actor';
-import { forbidden, notFound } from '../../platform/domain/domain-error';
+import { forbidden, notFound, type RuleId } from '../../platform/domain/domain-error';
 import type { GdapRelationship } from './gdap-state';
 
 type Pair = Pick<GdapRelationship, 'partnerTenantId' | 'customerTenantId'>;
@@ -22,24 +22,22 @@ function assertParty(actor: Actor, relationship: Pair): void {
 }
 
 /**
- * R60: only the partner's Admin Agents create and manage its GDAP relationships: anyone else of
- * either side of `relationship` is FORBIDDEN, anyone of neither NOT_FOUND.
+ * Only the partner's Admin Agents create and manage its GDAP relationships (R60, R61, R64, R66:
+ * `rule` is the step's): anyone else of either side of `relationship` is FORBIDDEN, anyone of
+ * neither NOT_FOUND.
  */
-export function assertPartnerAdminAgent(actor: Actor, relationship?: Pair): void {
+export function assertPartnerAdminAgent(actor: Actor, rule: RuleId, relationship?: Pair): void {
   if (relationship) assertParty(actor, relationship);
   if (actor.tenantKind !== 'partner' || !isPartnerUser(actor, 'AdminAgent')) {
-    throw forbidden('R60', 'Only the partner’s Admin Agents manage its GDAP relationships.');
+    throw forbidden(rule, 'Only the partner’s Admin Agents manage its GDAP relationships.');
   }
 }
 
-/** R62: only a Global admin of the relationship's customer approves it (else as above). */
-export function assertCustomerGlobalAdmin(actor: Actor, relationship: Pair): void {
+/** Only a Global admin of the relationship's customer approves (R62) or ends it (R64); else as above. */
+export function assertCustomerGlobalAdmin(actor: Actor, rule: RuleId, relationship: Pair): void {
   assertParty(actor, relationship);
   if (actor.tenantKind !== 'customer' || !isCustomerGlobalAdmin(actor)) {
-    throw forbidden(
-      'R62',
-      'Only a Global admin of the customer tenant acts on GDAP relationships.',
-    );
+    throw forbidden(rule, 'Only a Global admin of the customer tenant acts on GDAP relationships.');
   }
 }
 
@@ -68,9 +66,9 @@ export function terminatingSide(
   relationship: GdapRelationship,
 ): 'PARTNER' | 'CUSTOMER' {
   if (actor.tenantKind === 'customer') {
-    assertCustomerGlobalAdmin(actor, relationship);
+    assertCustomerGlobalAdmin(actor, 'R64', relationship);
     return 'CUSTOMER';
   }
-  assertPartnerAdminAgent(actor, relationship);
+  assertPartnerAdminAgent(actor, 'R64', relationship);
   return 'PARTNER';
 }

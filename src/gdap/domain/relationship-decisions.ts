@@ -141,7 +141,7 @@ export function create(
   now: Date,
 ): GdapEvent[] {
   const { actor, relationshipId, customerTenantId } = command;
-  assertPartnerAdminAgent(actor);
+  assertPartnerAdminAgent(actor, 'R60');
   if (state.relationships.has(relationshipId)) {
     throw conflict('This relationship already exists.');
   }
@@ -271,7 +271,7 @@ export function update(
   now: Date,
 ): GdapEvent[] {
   const relationship = relationshipOf(state, command.relationshipId);
-  assertPartnerAdminAgent(command.actor, relationship);
+  assertPartnerAdminAgent(command.actor, 'R61', relationship);
   if (
     command.customerTenantId != null &&
     command.customerTenantId !== relationship.customerTenantId
@@ -348,7 +348,7 @@ export function remove(
   state: GdapState,
 ): GdapEvent[] {
   const relationship = relationshipOf(state, command.relationshipId);
-  assertPartnerAdminAgent(command.actor, relationship);
+  assertPartnerAdminAgent(command.actor, 'R61', relationship);
   if (relationship.status !== 'created') {
     throw preconditionFailed(
       'R61',
@@ -364,7 +364,7 @@ export function requestApproval(
   now: Date,
 ): GdapEvent[] {
   const relationship = relationshipOf(state, command.relationshipId);
-  assertPartnerAdminAgent(command.actor, relationship);
+  assertPartnerAdminAgent(command.actor, 'R61', relationship);
   if (relationship.status !== 'created') {
     throw preconditionFailed(
       'R61',
@@ -397,7 +397,7 @@ export function approve(
   now: Date,
 ): GdapEvent[] {
   const relationship = relationshipOf(state, command.relationshipId);
-  assertCustomerGlobalAdmin(command.actor, relationship);
+  assertCustomerGlobalAdmin(command.actor, 'R62', relationship);
   const lapsed =
     relationship.status === 'approvalPending' &&
     now >= new Date(relationship.approvalExpiresAt as string);

@@ -1,4 +1,5 @@
 import type { Actor } from '../../../src/platform/domain/actor';
+import type { RuleId } from '../../../src/platform/domain/domain-error';
 import type { GdapCommand } from '../../../src/gdap/domain/commands';
 import { gdapDecider } from '../../../src/gdap/domain/gdap.decider';
 import { customerUser, given, operator, partnerUser } from '../../support/given';
@@ -26,19 +27,22 @@ const as = (command: GdapCommand, actor: Actor): GdapCommand =>
 const fabrikamUserAdmin = customerUser(['UserAdministrator'], { tenantId: FABRIKAM });
 const northwindAdmin = partnerUser(['AdminAgent'], { tenantId: 'northwind' });
 const woodgroveAdmin = customerUser(['GlobalAdmin'], { tenantId: 'woodgrove' });
-const partnerOnly: [string, () => ReturnType<typeof historyOf>, GdapCommand][] = [
+/** Each step the partner's Admin Agents alone take, with the rule that says so. */
+const partnerOnly: [string, RuleId, () => ReturnType<typeof historyOf>, GdapCommand][] = [
   [
     'edit',
+    'R61',
     created,
     { type: 'UpdateDelegatedAdminRelationship', actor: ann, relationshipId: REL, displayName: 'X' },
   ],
   [
     'delete',
+    'R61',
     created,
     { type: 'DeleteDelegatedAdminRelationship', actor: ann, relationshipId: REL },
   ],
-  ['ask for approval of', created, requestApproval()],
-  ['assign a group in', () => activeWithAssignment(), assign('HELPDESK_AGENTS')],
+  ['ask for approval of', 'R61', created, requestApproval()],
+  ['assign a group in', 'R66', () => activeWithAssignment(), assign('HELPDESK_AGENTS')],
 ];
 
 /**
@@ -47,12 +51,10 @@ const partnerOnly: [string, () => ReturnType<typeof historyOf>, GdapCommand][] =
  */
 describe('GDAP refusals: FORBIDDEN for the other side and wrong roles, NOT_FOUND for strangers', () => {
   it.each(partnerOnly)(
-    'R60: the customer’s Global admin, a Sales Agent or the Operator may not %s a relationship (FORBIDDEN); another partner finds none',
-    (_, history, command) => {
+    'R50: the customer’s Global admin, a Sales Agent or the Operator may not %s a relationship (FORBIDDEN, %s); another partner finds none',
+    (_, rule, history, command) => {
       for (const actor of [fay, sam, operator()]) {
-        given(gdapDecider, history())
-          .when(as(command, actor), at(1))
-          .thenThrows('FORBIDDEN', 'R60');
+        given(gdapDecider, history()).when(as(command, actor), at(1)).thenThrows('FORBIDDEN', rule);
       }
       given(gdapDecider, history())
         .when(as(command, northwindAdmin), at(1))
@@ -75,7 +77,7 @@ describe('GDAP refusals: FORBIDDEN for the other side and wrong roles, NOT_FOUND
       .thenThrows('NOT_FOUND', undefined);
   });
 
-  it('R64: of either side, only Admin Agents and Global admins terminate; strangers find none', () => {
+  it('R64: of either side, only Admin Agents and Global admins terminate (FORBIDDEN, R64); strangers find none', () => {
     const terminate = (actor: Actor): GdapCommand => ({
       type: 'TerminateDelegatedAdminRelationship',
       actor,
@@ -83,10 +85,10 @@ describe('GDAP refusals: FORBIDDEN for the other side and wrong roles, NOT_FOUND
     });
     given(gdapDecider, activeWithAssignment())
       .when(terminate(sam), at(2))
-      .thenThrows('FORBIDDEN', 'R60');
+      .thenThrows('FORBIDDEN', 'R64');
     given(gdapDecider, activeWithAssignment())
       .when(terminate(fabrikamUserAdmin), at(2))
-      .thenThrows('FORBIDDEN', 'R62');
+      .thenThrows('FORBIDDEN', 'R64');
     for (const actor of [northwindAdmin, woodgroveAdmin]) {
       given(gdapDecider, activeWithAssignment())
         .when(terminate(actor), at(2))

@@ -802,7 +802,7 @@ describe('GDAP relationship decider', () => {
       given(gdapDecider, history).when(reassign([]), at(2)).thenThrows('INVALID_INPUT', 'R66');
       given(gdapDecider, history)
         .when(reassign([EXCHANGE.roleTemplateId], sam), at(2))
-        .thenThrows('FORBIDDEN', 'R60');
+        .thenThrows('FORBIDDEN', 'R66');
       given(gdapDecider, history)
         .when(reassign([EXCHANGE.roleTemplateId]), at(731))
         .thenThrows('PRECONDITION_FAILED', 'R66');
