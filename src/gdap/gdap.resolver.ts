@@ -5,7 +5,10 @@ import { connectionOf } from '../platform/graphql/connection';
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
 import { GdapRelationshipsHistoryQueries } from '../../projections/gdap/gdap-relationships-history.queries';
-import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
+import {
+  type GdapRelationshipFilter,
+  GdapRelationshipsQueries,
+} from '../../projections/gdap/gdap-relationships.queries';
 import { type Actor, isCustomerGlobalAdmin, isOperator } from '../platform/domain/actor';
 import { forbidden, invalidInput, notFound } from '../platform/domain/domain-error';
 import { normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
@@ -61,8 +64,14 @@ const READ_MODEL = 'gdap-relationships';
 const HISTORY_READ_MODEL = 'gdap-relationships-history';
 const isId = (value: unknown): value is string => typeof value === 'string';
 
-/** R17: a partner sees its own relationships, a customer's Global admin those with it. */
-function scopeOf(actor: Actor, filter: DelegatedAdminRelationshipFilter | undefined) {
+/**
+ * R17: a partner sees its own relationships, a customer's Global admin those with it; `null` when
+ * the filter names another tenant in the caller's own place (nothing of its own matches that).
+ */
+function scopeOf(
+  actor: Actor,
+  filter: DelegatedAdminRelationshipFilter | undefined,
+): GdapRelationshipFilter | null {
   const customerTenantId = filter?.customerTenantId
     ? normaliseTenantId(filter.customerTenantId, 'filter.customerTenantId')
     : undefined;
@@ -75,6 +84,7 @@ function scopeOf(actor: Actor, filter: DelegatedAdminRelationshipFilter | undefi
   };
   if (actor.tenantKind === 'partner') {
     assertPartnerPageReader(actor);
+    if (partnerTenantId !== undefined && partnerTenantId !== actor.tenantId) return null;
     return { partnerTenantId: actor.tenantId, customerTenantId, ...narrowing };
   }
   if (actor.tenantKind === 'customer') {
@@ -84,6 +94,7 @@ function scopeOf(actor: Actor, filter: DelegatedAdminRelationshipFilter | undefi
         'Only a Global admin of the customer tenant sees its GDAP relationships.',
       );
     }
+    if (customerTenantId !== undefined && customerTenantId !== actor.tenantId) return null;
     return { partnerTenantId, customerTenantId: actor.tenantId, ...narrowing };
   }
   if (isOperator(actor)) return { partnerTenantId, customerTenantId, ...narrowing };
@@ -122,11 +133,11 @@ export class GdapResolver {
     const afterId = decodeCursor('delegatedAdminRelationships', after, isId);
     await this.readSide.ready(READ_MODEL);
     return connectionOf(
-      this.relationships.page(scope, size + 1, afterId),
+      scope ? this.relationships.page(scope, size + 1, afterId) : [],
       size,
       (view) => toRelationship(view, actor),
       (view) => encodeCursor('delegatedAdminRelationships', view.relationshipId),
-      () => this.relationships.count(scope),
+      () => (scope ? this.relationships.count(scope) : 0),
     );
   }
 

@@ -421,38 +421,39 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     },
   );
 
-  it('R17: delegatedAdminRelationships pages by cursor, and totalCount counts what its filter holds', async () => {
-    const PAGE = `query ($filter: DelegatedAdminRelationshipFilter, $after: String) {
+  const PAGE = `query ($filter: DelegatedAdminRelationshipFilter, $after: String) {
       delegatedAdminRelationships(filter: $filter, first: 2, after: $after) {
         totalCount edges { cursor node { id status } } pageInfo { hasNextPage endCursor }
       }
     }`;
-    interface RelationshipPage {
-      totalCount: number;
-      edges: { cursor: string; node: { id: string } }[];
-      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  interface RelationshipPage {
+    totalCount: number;
+    edges: { cursor: string; node: { id: string } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  }
+  const pageOf = async (
+    token: string,
+    filter: Record<string, string> | undefined,
+    after: string | null,
+  ): Promise<RelationshipPage> => {
+    const answer = await app.gql(token, PAGE, { filter, after });
+    expect(answer.errors).toBeUndefined();
+    return answer.data.delegatedAdminRelationships;
+  };
+  const walk = async (token: string, filter?: Record<string, string>) => {
+    const ids: string[] = [];
+    const totals = new Set<number>();
+    for (let after: string | null = null; ;) {
+      const { totalCount, edges, pageInfo } = await pageOf(token, filter, after);
+      totals.add(totalCount);
+      ids.push(...edges.map((edge) => edge.node.id));
+      expect(pageInfo.endCursor).toBe(edges.at(-1)?.cursor ?? null);
+      if (!pageInfo.hasNextPage) return { ids, totals: [...totals] };
+      after = pageInfo.endCursor;
     }
-    const pageOf = async (
-      token: string,
-      filter: Record<string, string> | undefined,
-      after: string | null,
-    ): Promise<RelationshipPage> => {
-      const answer = await app.gql(token, PAGE, { filter, after });
-      expect(answer.errors).toBeUndefined();
-      return answer.data.delegatedAdminRelationships;
-    };
-    const walk = async (token: string, filter?: Record<string, string>) => {
-      const ids: string[] = [];
-      const totals = new Set<number>();
-      for (let after: string | null = null; ;) {
-        const { totalCount, edges, pageInfo } = await pageOf(token, filter, after);
-        totals.add(totalCount);
-        ids.push(...edges.map((edge) => edge.node.id));
-        expect(pageInfo.endCursor).toBe(edges.at(-1)?.cursor ?? null);
-        if (!pageInfo.hasNextPage) return { ids, totals: [...totals] };
-        after = pageInfo.endCursor;
-      }
-    };
+  };
+
+  it('R17: delegatedAdminRelationships pages by cursor, and totalCount counts what its filter holds', async () => {
     const annsRows: { id: string; status: string }[] = await list(ann);
     const everyOne = annsRows.map((row) => row.id);
     expect(everyOne.length).toBeGreaterThan(2);
@@ -466,6 +467,16 @@ describe.each(['sqlite', 'esdb'] as const)('GDAP from creation to expiry (%s)', 
     });
     const fays = (await list(fay)).map((row: { id: string }) => row.id);
     expect(await walk(fay)).toEqual({ ids: fays, totals: [fays.length] });
+  });
+
+  it('R17: a filter naming another tenant in the caller’s own place matches none of its rows', async () => {
+    const nothing = { ids: [], totals: [0] };
+    expect(await walk(ann, { partnerTenantId: 'northwind-partners' })).toEqual(nothing);
+    expect(await walk(fay, { customerTenantId: 'woodgrove' })).toEqual(nothing);
+    expect((await walk(ann, { partnerTenantId: 'contoso-partners' })).ids.length).toBeGreaterThan(
+      0,
+    );
+    expect((await walk(fay, { customerTenantId: 'fabrikam' })).ids.length).toBeGreaterThan(0);
   });
 
   it('R43: the history of the partner’s GDAP stream shows, after each event, the relationship it is about', async () => {
