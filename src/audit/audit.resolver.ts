@@ -35,6 +35,7 @@ import { pageDataLoader } from './referenced-events';
 import { AuditConnection, AuditEntry, AuditFilterInput, HistoryEvent } from './audit.types';
 import { HISTORY_MAX_COUNT, historyData, historyWindow, readHistory } from './stream-history';
 import { SETTINGS, type Settings } from '../platform/config/settings';
+import { millisecondRange } from '../platform/common/date-time';
 
 /**
  * R42: who did it is shown only where auditLog would show this event to the caller. Stored
@@ -102,10 +103,13 @@ function auditFilterOf(input: AuditFilterInput | null | undefined): AuditFilter 
       'correlationId is a request id: 1 to 128 letters, digits and ._:@/+=- (what x-request-id answered).',
     );
   }
-  if (filter.from && filter.to && filter.from.getTime() >= filter.to.getTime()) {
-    throw invalidInput('The filter’s `from` must be before its `to`.');
+  const ranged = millisecondRange(filter);
+  if (!ranged) {
+    throw invalidInput(
+      'The filter’s `from` must be before its `to` (entries are timed to the millisecond).',
+    );
   }
-  return filter;
+  return ranged;
 }
 
 /** The audit log (R41, R42), one aggregate's history (R43) and live audit entries. */

@@ -6,6 +6,7 @@ import { type AuditVerification, DEFAULT_MAX_PROBLEMS, verifyAudit } from '../au
 import { existingSealKey } from '../audit/seal-key';
 import { loadSettings, type Settings } from '../platform/config/settings';
 import { countArgument, momentArgument, tenantIdArgument } from './arguments';
+import { millisecondRange } from '../platform/common/date-time';
 import { failureMessage } from '../platform/faults/failure-message';
 import type { EventStore } from '../platform/event-store/event-store';
 import { createEventStore } from '../platform/event-store/event-store.factory';
@@ -48,8 +49,11 @@ const exportCommand = new Command('export')
     new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).makeOptionMandatory(),
   )
   .action(async (flags: ExportFlags) => {
-    if (flags.from && flags.to && flags.from >= flags.to) {
-      throw new InvalidArgumentError('--from must be before --to (--to is exclusive)');
+    const range = millisecondRange({ from: flags.from, to: flags.to });
+    if (!range) {
+      throw new InvalidArgumentError(
+        '--from must be before --to (--to is exclusive; entries are timed to the millisecond)',
+      );
     }
     await withStores(async (store, readStore) => {
       // The archive holds every event recorded so far: bring the audit log up to date first.
@@ -59,7 +63,7 @@ const exportCommand = new Command('export')
       const { entries, through } = await exportAudit(
         new AuditQueries(readStore),
         store,
-        { customerTenantId: flags.customer, from: flags.from, to: flags.to, format: flags.format },
+        { customerTenantId: flags.customer, ...range, format: flags.format },
         process.stdout,
       );
       console.error(`exported ${entries} entries of ${flags.customer} up to position ${through}`);

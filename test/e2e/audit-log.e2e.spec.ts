@@ -12,6 +12,7 @@ import { PROJECTOR, type Projector } from '../../src/platform/projection-engine/
 import { actorOf, append, eventBy, eventData as d, minute } from '../support/audit-events';
 import { removeDataDir, startApp, type TestApp } from '../support/app';
 import { people } from '../support/tenants';
+import { millisecondRange, parseIsoDateTime } from '../../src/platform/common/date-time';
 import type { TokenClaims } from '../../src/platform/auth/token-claims';
 
 const AUDIT = `query ($filter: AuditFilter, $first: Int, $after: String) {
@@ -116,6 +117,12 @@ const FILTERS: [string, Record<string, unknown>, string[]][] = [
     ['e1', 'e6', 'e9', 'e11', 'e12'],
   ],
   ['from and to', { from: minute(5), to: minute(10) }, ['e5', 'e6', 'e7', 'e8', 'e9']],
+  // Entries are timed to the millisecond: a bound between two takes the later one.
+  [
+    'from and to between milliseconds',
+    { from: '2025-03-01T09:05:00.0001Z', to: '2025-03-01T09:10:00.0001Z' },
+    ['e6', 'e7', 'e8', 'e9', 'e10'],
+  ],
   ['correlationId (one request)', { correlationId: ACCEPTANCE_REQUEST }, [...ACCEPTANCE]],
   [
     'customer and event type together',
@@ -174,11 +181,11 @@ describe('the audit log over GraphQL', () => {
         // The live subscription filters entries in memory with the same rule: it must agree.
         const everything = await app.gql(await app.token(people.opal), AUDIT, { first: 500 });
         const scope = auditScopeOf(actorOf(claims));
-        const criteria = {
+        const criteria = millisecondRange({
           ...filter,
-          from: filter.from ? new Date(filter.from as string) : null,
-          to: filter.to ? new Date(filter.to as string) : null,
-        };
+          from: parseIsoDateTime(filter.from),
+          to: parseIsoDateTime(filter.to),
+        })!;
         const inMemory = everything.data.auditLog.nodes.filter((node: any) => {
           const facts = {
             type: node.type,

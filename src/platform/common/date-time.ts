@@ -2,6 +2,29 @@
 const ISO_8601 =
   /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|([+-])(\d{2}):(\d{2})))?$/;
 
+/** Moments given with digits past the millisecond, which a Date cannot hold (14.5789 is 14.578). */
+const givenFinerThanMillisecond = new WeakSet<Date>();
+
+/**
+ * The first millisecond at or after the moment `date` was parsed from. A Date floors a moment given
+ * finer than that, which an `asOf` or an inclusive end reads rightly; a lower bound (`from`) or an
+ * exclusive end (`to`) would then take in what was recorded before it.
+ */
+export const ceilToMillisecond = (date: Date): Date =>
+  givenFinerThanMillisecond.has(date) ? new Date(date.getTime() + 1) : date;
+
+/**
+ * A range from `from` (inclusive) to `to` (exclusive) as a caller gave it, each end taken to the
+ * millisecond (what is recorded is timed to it); null when no millisecond lies between them.
+ */
+export function millisecondRange<Range extends { from?: Date | null; to?: Date | null }>(
+  range: Range,
+): Range | null {
+  const from = range.from && ceilToMillisecond(range.from);
+  const to = range.to && ceilToMillisecond(range.to);
+  return from && to && from >= to ? null : { ...range, from, to };
+}
+
 /**
  * An ISO 8601 date-time (or a date: its midnight UTC) whose every part exists, in the years 0000
  * to 9999 at UTC, as a Date; null for anything else: 30 February, hour 25, `yesterday`, 9999-12-31
@@ -34,7 +57,9 @@ export function parseIsoDateTime(value: unknown): Date | null {
   // An offset can carry 9999-12-31 into the year 10000 (or 0000 back into -1) at UTC, whose ISO
   // text (+010000-…) the read models' text comparisons would take for a moment before all others.
   const utcYear = moment.getUTCFullYear();
-  return utcYear < 0 || utcYear > 9999 ? null : moment;
+  if (utcYear < 0 || utcYear > 9999) return null;
+  if (/[1-9]/.test(fraction.slice(4))) givenFinerThanMillisecond.add(moment);
+  return moment;
 }
 
 /**
