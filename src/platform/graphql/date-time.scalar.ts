@@ -12,7 +12,21 @@ export class InvalidDateTimeError extends GraphQLError {
   }
 }
 
+/** A date-time is given as text: anything else (a list, a number) is refused for what it is. */
+class NotTextError extends GraphQLError {
+  constructor(what: string) {
+    super(
+      `${what} is not a date-time: give it as a string in ISO 8601, such as "2026-02-28T09:30:00Z".`,
+      { extensions: { code: 'INVALID_INPUT' } },
+    );
+  }
+}
+
+const kindOf = (value: unknown) =>
+  Array.isArray(value) ? 'A list' : typeof value === 'object' ? 'An object' : `A ${typeof value}`;
+
 function parseDateTime(value: unknown): Date {
+  if (typeof value !== 'string') throw new NotTextError(kindOf(value));
   const date = parseIsoDateTime(value);
   if (!date) throw new InvalidDateTimeError(value);
   return date;
@@ -31,9 +45,6 @@ export const DateTimeScalar = new GraphQLScalarType<DateTimeValue | null, string
     typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : null,
   parseLiteral: (ast) => {
     if (ast.kind === Kind.STRING) return parseDateTime(ast.value);
-    throw new GraphQLError(
-      `${print(ast).slice(0, 40)} is not a date-time: give it as a string in ISO 8601, such as "2026-02-28T09:30:00Z".`,
-      { extensions: { code: 'INVALID_INPUT' } },
-    );
+    throw new NotTextError(print(ast).slice(0, 40));
   },
 });

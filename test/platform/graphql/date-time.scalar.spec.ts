@@ -25,6 +25,11 @@ describe('the DateTime scalar', () => {
     expect(() => DateTimeScalar.parseLiteral(parseValue('{ at: "2025-03-01" }'))).toThrow(
       '{at: "2025-03-01"} is not a date-time',
     );
+    // A variable holding a list of one valid moment: the list is what is wrong, not the moment.
+    expect(() => DateTimeScalar.parseValue(['2025-03-01T09:00:00Z'])).toThrow(
+      'A list is not a date-time: give it as a string in ISO 8601',
+    );
+    expect(() => DateTimeScalar.parseValue(1740819600000)).toThrow('A number is not a date-time');
   });
 
   it('refuses a moment outside the years 0000 to 9999 at UTC, whose ISO text compares as no moment', () => {
