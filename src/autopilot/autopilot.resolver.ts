@@ -149,7 +149,7 @@ export class AutopilotResolver {
     const size = pageSize(first, 50, 500);
     const key = decodeCursor('autopilotDevices', after, isDeviceKey);
     const deviceFilter = {
-      profileId: filter?.profileId ? profileIdOf(filter.profileId) : null,
+      profileId: filter?.profileId != null ? profileIdOf(filter.profileId) : null,
       source: filter?.source ?? null,
     };
     await this.readSide.ready(...READ_MODELS);

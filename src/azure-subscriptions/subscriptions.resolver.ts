@@ -211,9 +211,10 @@ export class SubscriptionsResolver {
     page: (limit: number, after?: SubscriptionKey) => SubscriptionView[];
     count: () => number;
   }> {
-    const named = customerTenantIdInput
-      ? normaliseTenantId(customerTenantIdInput, 'customerTenantId')
-      : undefined;
+    const named =
+      customerTenantIdInput != null
+        ? normaliseTenantId(customerTenantIdInput, 'customerTenantId')
+        : undefined;
     assertPartnerPageReader(actor);
     await this.readSide.ready('subscriptions', 'partner-subscriptions');
     const listing = subscriptionListingOf(actor, named);

@@ -72,12 +72,15 @@ function scopeOf(
   actor: Actor,
   filter: DelegatedAdminRelationshipFilter | undefined,
 ): GdapRelationshipFilter | null {
-  const customerTenantId = filter?.customerTenantId
-    ? normaliseTenantId(filter.customerTenantId, 'filter.customerTenantId')
-    : undefined;
-  const partnerTenantId = filter?.partnerTenantId
-    ? normaliseTenantId(filter.partnerTenantId, 'filter.partnerTenantId')
-    : undefined;
+  // An empty id is checked too, and refused: it is no id, not "any".
+  const customerTenantId =
+    filter?.customerTenantId != null
+      ? normaliseTenantId(filter.customerTenantId, 'filter.customerTenantId')
+      : undefined;
+  const partnerTenantId =
+    filter?.partnerTenantId != null
+      ? normaliseTenantId(filter.partnerTenantId, 'filter.partnerTenantId')
+      : undefined;
   const narrowing = {
     status: filter?.status ?? undefined,
     endingBefore: filter?.endingBefore?.toISOString(),

@@ -45,6 +45,32 @@ describe('inputs: ids, tenant normalisation, Unicode and dates are checked where
     },
   );
 
+  it.each([
+    [
+      'delegatedAdminRelationships by customer',
+      'ann',
+      '{ delegatedAdminRelationships(filter: { customerTenantId: "" }) { totalCount } }',
+    ],
+    [
+      'delegatedAdminRelationships by partner',
+      'fay',
+      '{ delegatedAdminRelationships(filter: { partnerTenantId: "" }) { totalCount } }',
+    ],
+    [
+      'azureSubscriptionsConnection',
+      'ann',
+      '{ azureSubscriptionsConnection(customerTenantId: "") { totalCount } }',
+    ],
+    [
+      'autopilotDevicesConnection by profile',
+      'fay',
+      '{ autopilotDevicesConnection(customerTenantId: "fabrikam", filter: { profileId: "" }) { totalCount } }',
+    ],
+  ])('R50: an empty id in %s is INVALID_INPUT, not read as any', async (_where, who, query) => {
+    const answer = await app.gql(who === 'ann' ? ann : fay, query);
+    expect(answer.errors?.[0].extensions?.code).toBe('INVALID_INPUT');
+  });
+
   it('R50: a partner cannot reach another pair’s stream by crafting ids around the `_` separator', async () => {
     // Were `_` allowed, partner "contoso" and customer "partners_fabrikam" would name the
     // relationship stream of partner "contoso_partners"… and customer "fabrikam", or the reverse.
