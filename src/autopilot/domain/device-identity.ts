@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DeviceIdentity, DeviceKeyKind } from './events';
-import { asSeen, isPrintable } from '../../platform/domain/printable-text';
+import { asSeen, hasMoreCharactersThan, isPrintable } from '../../platform/domain/printable-text';
 
 /** A device as the caller typed it: any field may be missing, null or blank. */
 export type DeviceIdentityInput = { [Field in keyof DeviceIdentity]?: string | null };
@@ -69,7 +69,7 @@ export function identityProblems(identity: DeviceIdentity): string[] {
   }
   for (const field of FIELDS) {
     const value = identity[field];
-    if (value && value.length > MAX_LENGTH[field]) {
+    if (value && hasMoreCharactersThan(value, MAX_LENGTH[field])) {
       problems.push(`its ${FIELD_LABEL[field]} is longer than ${MAX_LENGTH[field]} characters`);
     }
     // Lists and one-line audit summaries show it: it must read as what it is.

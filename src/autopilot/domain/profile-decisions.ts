@@ -1,6 +1,11 @@
 import { assertMayAutopilot, assertMaySeeAutopilot, type AutopilotFacts } from './autopilot-access';
 import { invalidInput, notFound } from '../../platform/domain/domain-error';
-import { isPrintable, isPrintableText, showsAnything } from '../../platform/domain/printable-text';
+import {
+  hasMoreCharactersThan,
+  isPrintable,
+  isPrintableText,
+  showsAnything,
+} from '../../platform/domain/printable-text';
 import type { AutopilotCommandOf, ProfileChanges } from './commands';
 import {
   actingPartnerOf,
@@ -16,7 +21,7 @@ const DESCRIPTION_MAX = 1_500;
 
 function validName(name: string | null | undefined): string {
   const trimmed = (name ?? '').trim();
-  if (!showsAnything(trimmed) || trimmed.length > NAME_MAX) {
+  if (!showsAnything(trimmed) || hasMoreCharactersThan(trimmed, NAME_MAX)) {
     throw invalidInput(`An Autopilot profile needs a name of 1 to ${NAME_MAX} characters.`);
   }
   // Shown to the customer and every partner working in the tenant: it must read as what it is.
@@ -28,7 +33,7 @@ function validName(name: string | null | undefined): string {
 
 function validDescription(description: string | null | undefined): string | null {
   const trimmed = (description ?? '').trim();
-  if (trimmed.length > DESCRIPTION_MAX) {
+  if (hasMoreCharactersThan(trimmed, DESCRIPTION_MAX)) {
     throw invalidInput(`A profile description has at most ${DESCRIPTION_MAX} characters.`);
   }
   if (!isPrintableText(trimmed)) {

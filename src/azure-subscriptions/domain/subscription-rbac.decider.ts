@@ -22,7 +22,11 @@ import {
   ROLE_DISPLAY_NAMES,
   samePrincipal,
 } from './azure-roles';
-import { isPrintable, showsAnything } from '../../platform/domain/printable-text';
+import {
+  hasMoreCharactersThan,
+  isPrintable,
+  showsAnything,
+} from '../../platform/domain/printable-text';
 import { isGroupSlug } from '../../platform/domain/group-slugs';
 import { isSystemTenantId, quote } from '../../platform/domain/ids';
 import type { SubscriptionRbacCommand } from './commands';
@@ -39,7 +43,7 @@ const DISPLAY_NAME_MAX = 64;
 
 function displayNameOf(name: string): string {
   const trimmed = name.trim();
-  if (!showsAnything(trimmed) || trimmed.length > DISPLAY_NAME_MAX) {
+  if (!showsAnything(trimmed) || hasMoreCharactersThan(trimmed, DISPLAY_NAME_MAX)) {
     throw invalidInput(
       `A subscription display name has 1 to ${DISPLAY_NAME_MAX} characters.`,
       'R20',

@@ -13,6 +13,7 @@ import {
 } from './partner-capabilities';
 import type { Actor } from '../../platform/domain/actor';
 import { groupsOfTokenRoles } from '../../gdap/domain/security-groups';
+import { hasMoreCharactersThan } from '../../platform/domain/printable-text';
 
 export const CUSTOMER_SORTS = ['NAME', 'SINCE', 'DAP_CHANGED'] as const;
 export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
@@ -83,7 +84,7 @@ export const pageViewerOf = (actor: Actor): PageViewer => ({
 
 function searchPrefixOf(search: string | null | undefined): string | null {
   if (search == null) return null;
-  if (search.length > SEARCH_MAX_LENGTH) {
+  if (hasMoreCharactersThan(search, SEARCH_MAX_LENGTH)) {
     throw invalidInput(`search is at most ${SEARCH_MAX_LENGTH} characters.`);
   }
   return searchKey(search) || null;

@@ -6,7 +6,12 @@ import {
   preconditionFailed,
 } from '../../platform/domain/domain-error';
 import { isSystemTenantId, quote } from '../../platform/domain/ids';
-import { asSeen, isPrintable, showsAnything } from '../../platform/domain/printable-text';
+import {
+  asSeen,
+  hasMoreCharactersThan,
+  isPrintable,
+  showsAnything,
+} from '../../platform/domain/printable-text';
 import { approvalEmailDraft, approvalUrl } from './approval-link';
 import type { GdapCommand } from './commands';
 import { APPROVAL_VALID_DAYS, EXPIRING_WITHIN_DAYS } from './due-transitions';
@@ -85,7 +90,7 @@ function assertRoomWithCustomer(state: GdapState, customerTenantId: string): voi
  */
 function checkedName(value: string, max: number, whose: string): string {
   const name = value.normalize('NFC').trim();
-  if (!showsAnything(name) || name.length > max) {
+  if (!showsAnything(name) || hasMoreCharactersThan(name, max)) {
     throw invalidInput(`${whose} display name has 1 to ${max} characters.`, 'R60');
   }
   if (!isPrintable(name)) {

@@ -13,7 +13,11 @@ import type { EmailDraft, IntendedCustomer, InvitationEvent } from './events';
 import { isSystemTenantId, quote } from '../../platform/domain/ids';
 import { canSeeInvitation, isAddressedTo } from './invitation-visibility';
 import { defaultEmailDraft, invitationUrl } from './invitation-link';
-import { isPrintable, isPrintableText } from '../../platform/domain/printable-text';
+import {
+  hasMoreCharactersThan,
+  isPrintable,
+  isPrintableText,
+} from '../../platform/domain/printable-text';
 
 export type InvitationStatus = 'PENDING' | 'ACCEPTED' | 'CANCELLED' | 'EXPIRED';
 /** What events decided; EXPIRED is not an event but the passing of time (R6). */
@@ -166,7 +170,10 @@ function editEmail(
     );
   }
   if (!command.subject.trim()) throw invalidInput('The email subject cannot be empty.', 'R3');
-  if (command.subject.length > SUBJECT_MAX || command.body.length > BODY_MAX) {
+  if (
+    hasMoreCharactersThan(command.subject, SUBJECT_MAX) ||
+    hasMoreCharactersThan(command.body, BODY_MAX)
+  ) {
     throw invalidInput(
       `An email subject has at most ${SUBJECT_MAX} characters and a body at most ${BODY_MAX}.`,
       'R3',

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { Actor } from '../domain/actor';
 import { isSystemTenantId, isTenantId, isUserId } from '../domain/ids';
-import { isPrintable, showsAnything } from '../domain/printable-text';
+import { hasMoreCharactersThan, isPrintable, showsAnything } from '../domain/printable-text';
 
 /** Well-formed Unicode (no lone surrogates) of at most `max` characters: what events may hold. */
 const text = (max: number) =>
   z
     .string()
-    .max(max)
+    .refine((value) => !hasMoreCharactersThan(value, max), `more than ${max} characters`)
     .refine((value) => value.isWellFormed(), 'not well-formed Unicode');
 
 /** A name the product shows to other tenants (pages, audit summaries): printable text. */

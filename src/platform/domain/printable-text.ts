@@ -28,6 +28,13 @@ export const showsAnything = (value: string): boolean =>
  */
 export const isPrintable = (value: string): boolean => !UNPRINTABLE.test(value);
 
+/**
+ * Whether `value` holds more than `max` characters as a reader counts them: code points, so 😀 or
+ * 𠀀 is one (two UTF-16 units, which `length` counts). Counted only where the units leave it open.
+ */
+export const hasMoreCharactersThan = (value: string, max: number): boolean =>
+  value.length > max && (value.length > 2 * max || [...value].length > max);
+
 /** The same for a text of several lines (a description): line breaks and tabs are its own. */
 export const isPrintableText = (value: string): boolean =>
   isPrintable(value.replace(/[\n\r\t]/g, ''));

@@ -124,6 +124,17 @@ describe('GDAP relationship decider', () => {
         .events();
     });
 
+    it('R60: characters are counted as a reader counts them, a character outside the basic plane as one', () => {
+      for (const character of ['😀', '𠀀', '𝐀']) {
+        given(gdapDecider)
+          .when(createCommand({ displayName: character.repeat(50) }), at(0))
+          .events();
+        given(gdapDecider)
+          .when(createCommand({ displayName: character.repeat(51) }), at(0))
+          .thenThrows('INVALID_INPUT', 'R60');
+      }
+    });
+
     it('R60: the customer’s display name, when the partner gives one, is recorded (NFC, trimmed); 1 to 256 characters without control characters', () => {
       const [named] = given(gdapDecider)
         .when(createCommand({ customerDisplayName: '  Fabrikam, Inc.  ' }), at(0))

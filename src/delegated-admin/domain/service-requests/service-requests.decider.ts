@@ -3,6 +3,7 @@ import { type Fence, factsBehindFence, fenced } from '../../../platform/domain/r
 import { type Decider, unhandled } from '../../../platform/domain/decider';
 import { invalidInput } from '../../../platform/domain/domain-error';
 import {
+  hasMoreCharactersThan,
   isPrintable,
   isPrintableText,
   showsAnything,
@@ -51,10 +52,10 @@ export const serviceRequestsDecider: Decider<
     );
     const title = command.title.trim();
     const description = command.description.trim();
-    if (!showsAnything(title) || title.length > TITLE_MAX) {
+    if (!showsAnything(title) || hasMoreCharactersThan(title, TITLE_MAX)) {
       throw invalidInput(`A service request needs a title of 1 to ${TITLE_MAX} characters.`);
     }
-    if (!showsAnything(description) || description.length > DESCRIPTION_MAX) {
+    if (!showsAnything(description) || hasMoreCharactersThan(description, DESCRIPTION_MAX)) {
       throw invalidInput(
         `A service request needs a description of 1 to ${DESCRIPTION_MAX} characters.`,
       );
