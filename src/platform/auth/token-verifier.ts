@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Settings } from '../config/settings';
 import type { Actor } from '../domain/actor';
+import { boundedJwksAgent, JWKS_FETCH_BOUNDS } from './jwks-agent';
 import { resolveHmacSecret } from './local-secret';
 import { actorFromClaims, parseTokenClaims } from './token-claims';
 import { type VerifiedToken, VerifiedTokens } from './verified-tokens';
@@ -24,10 +25,18 @@ export class TokenVerifier {
     this.verified = new VerifiedTokens(undefined, () => Math.floor(nowMs() / 1000));
   }
 
-  static fromSettings(settings: Settings, nowMs: NowMs = () => Date.now()): TokenVerifier {
+  static fromSettings(
+    settings: Settings,
+    nowMs: NowMs = () => Date.now(),
+    jwksBounds = JWKS_FETCH_BOUNDS,
+  ): TokenVerifier {
     if (settings.AUTH_JWKS_URL) {
+      const url = new URL(settings.AUTH_JWKS_URL);
       return new TokenVerifier(
-        createRemoteJWKSet(new URL(settings.AUTH_JWKS_URL)),
+        createRemoteJWKSet(url, {
+          agent: boundedJwksAgent(url, jwksBounds),
+          timeoutDuration: jwksBounds.deadlineMs,
+        }),
         {
           algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384'],
           issuer: settings.AUTH_ISSUER,

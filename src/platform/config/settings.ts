@@ -36,6 +36,8 @@ const milliseconds = (least: 0 | 1, safeDefault: number) =>
       ),
   ).default(safeDefault);
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 const settingsSchema = z
   .object({
     PORT: decimal(z.number().int().min(0).max(65535)).default(3000),
@@ -47,7 +49,16 @@ const settingsSchema = z
       (secret) => secret === undefined || Buffer.byteLength(secret) >= 32,
       'must be at least 32 bytes (e.g. `openssl rand -hex 32`); a shorter HS256 secret can be guessed',
     ),
-    AUTH_JWKS_URL: optionalText.pipe(z.url().optional()),
+    // Keys fetched in the clear could be swapped on the way: https, or this machine's own loopback.
+    AUTH_JWKS_URL: optionalText.pipe(
+      z
+        .url()
+        .refine((url) => {
+          const { protocol, hostname } = new URL(url);
+          return protocol === 'https:' || (protocol === 'http:' && LOOPBACK.has(hostname));
+        }, 'must be https (http only to localhost, 127.0.0.1 or [::1]): keys fetched in the clear could be swapped on the way')
+        .optional(),
+    ),
     AUTH_ISSUER: optionalText,
     AUTH_AUDIENCE: optionalText,
     INVITATION_TTL_DAYS: decimal(z.number().positive().max(3650)).default(90),

@@ -1,0 +1,146 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, type JWK, type KeyLike, SignJWT } from 'jose';
+import { TokenVerifier } from '../../../src/platform/auth/token-verifier';
+import { loadSettings } from '../../../src/platform/config/settings';
+
+const ISSUER = 'https://login.example.test/tenant/v2.0';
+const AUDIENCE = 'api://partner-ledger';
+const BOUNDS = { deadlineMs: 300, maxBytes: 64 * 1024 };
+
+type Answer = 'keys' | 'stall' | 'huge';
+
+/** An identity provider's key set endpoint whose answer a test switches. */
+async function keySetServer(keys: JWK[]) {
+  let answer: Answer = 'keys';
+  const stalled: ServerResponse[] = [];
+  let fetches = 0;
+  const server: Server = createServer((_request, response) => {
+    fetches++;
+    response.writeHead(200, { 'content-type': 'application/json' });
+    if (answer === 'stall') {
+      // The headers, a first byte of the body, then nothing.
+      response.write('{');
+      stalled.push(response);
+    } else if (answer === 'huge') {
+      response.end(JSON.stringify({ keys, padding: 'x'.repeat(BOUNDS.maxBytes * 4) }));
+    } else {
+      response.end(JSON.stringify({ keys }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/keys`,
+    answer: (next: Answer) => (answer = next),
+    fetches: () => fetches,
+    close: () => {
+      stalled.forEach((response) => response.destroy());
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe('tokens verified against an identity provider’s key set (AUTH_JWKS_URL)', () => {
+  let signingKey: KeyLike;
+  let publicJwk: JWK;
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256');
+    signingKey = pair.privateKey;
+    publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+  });
+
+  const tokenFor = (userId: string, kid = 'k1') =>
+    new SignJWT({
+      name: userId,
+      tid: 'contoso-partners',
+      tenant_kind: 'partner',
+      roles: ['AdminAgent'],
+    })
+      .setProtectedHeader({ alg: 'RS256', kid })
+      .setSubject(userId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime('1h')
+      .sign(signingKey);
+
+  const verifierFor = (url: string) =>
+    TokenVerifier.fromSettings(
+      loadSettings({
+        AUTH_JWKS_URL: url,
+        AUTH_ISSUER: ISSUER,
+        AUTH_AUDIENCE: AUDIENCE,
+        DATA_DIR: '/nonexistent',
+      }),
+      undefined,
+      BOUNDS,
+    );
+
+  it('AUTH_JWKS_URL is https, or http to this machine alone: keys fetched in the clear could be swapped', () => {
+    const env = { AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, DATA_DIR: '/nonexistent' };
+    for (const url of ['http://login.example.test/keys', 'http://10.0.0.5/keys', 'ftp://x/keys']) {
+      expect(() => loadSettings({ ...env, AUTH_JWKS_URL: url })).toThrow(/AUTH_JWKS_URL/);
+    }
+    for (const url of [
+      'https://login.example.test/keys',
+      'http://localhost:8080/keys',
+      'http://127.0.0.1/keys',
+      'http://[::1]:9/keys',
+    ]) {
+      expect(loadSettings({ ...env, AUTH_JWKS_URL: url }).AUTH_JWKS_URL).toBe(url);
+    }
+  });
+
+  it('verifies a token signed with a key of the set', async () => {
+    const provider = await keySetServer([publicJwk]);
+    try {
+      const verifier = verifierFor(provider.url);
+      await expect(verifier.verify(`Bearer ${await tokenFor('ann')}`)).resolves.toMatchObject({
+        userId: 'ann',
+        tenantId: 'contoso-partners',
+      });
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('a key set that stalls after its headers is cut at the deadline, and fetched again once it answers', async () => {
+    const provider = await keySetServer([publicJwk]);
+    try {
+      const verifier = verifierFor(provider.url);
+      provider.answer('stall');
+      const started = Date.now();
+      await expect(verifier.verify(`Bearer ${await tokenFor('ann')}`)).rejects.toThrow(
+        'The token is not valid.',
+      );
+      expect(Date.now() - started).toBeLessThan(BOUNDS.deadlineMs * 10);
+      provider.answer('keys');
+      const before = provider.fetches();
+      await expect(verifier.verify(`Bearer ${await tokenFor('bob')}`)).resolves.toMatchObject({
+        userId: 'bob',
+      });
+      expect(provider.fetches()).toBe(before + 1);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('a key set larger than the bound is refused, not read whole', async () => {
+    const provider = await keySetServer([publicJwk]);
+    try {
+      const verifier = verifierFor(provider.url);
+      provider.answer('huge');
+      await expect(verifier.verify(`Bearer ${await tokenFor('ann')}`)).rejects.toThrow(
+        'The token is not valid.',
+      );
+      provider.answer('keys');
+      await expect(verifier.verify(`Bearer ${await tokenFor('ann')}`)).resolves.toMatchObject({
+        userId: 'ann',
+      });
+    } finally {
+      await provider.close();
+    }
+  });
+});
