@@ -1,5 +1,7 @@
 import {
   type ASTVisitor,
+  type DirectiveNode,
+  type FragmentDefinitionNode,
   GraphQLError,
   Kind,
   OperationTypeNode,
@@ -11,6 +13,41 @@ import { type LimitSettings, operationLimitRules } from './operation-limits';
 
 const CONDITIONAL = new Set(['skip', 'include']);
 
+/** Why a conditional subscription root is refused, the same over HTTP and WebSocket. */
+export const conditionalRootMessage = (directive: DirectiveNode) =>
+  `A subscription's root field cannot be conditional: remove @${directive.name.value} there (it may be used inside the field's selection).`;
+
+/**
+ * The `@skip`/`@include` directives on a subscription's root fields, through inline fragments and
+ * the fragments `fragmentOf` finds (each once).
+ */
+export function conditionalRootDirectives(
+  selectionSet: SelectionSetNode,
+  fragmentOf: (name: string) => FragmentDefinitionNode | undefined,
+  seen = new Set<string>(),
+): DirectiveNode[] {
+  return selectionSet.selections.flatMap((selection) => {
+    const conditional = selection.directives?.filter((d) => CONDITIONAL.has(d.name.value)) ?? [];
+    if (selection.kind === Kind.INLINE_FRAGMENT) {
+      return [
+        ...conditional,
+        ...conditionalRootDirectives(selection.selectionSet, fragmentOf, seen),
+      ];
+    }
+    if (selection.kind === Kind.FRAGMENT_SPREAD && !seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      const fragment = fragmentOf(selection.name.value);
+      if (fragment) {
+        return [
+          ...conditional,
+          ...conditionalRootDirectives(fragment.selectionSet, fragmentOf, seen),
+        ];
+      }
+    }
+    return conditional;
+  });
+}
+
 /**
  * A subscription's root field may not be skipped or included by a condition (`@skip`,
  * `@include`), as the GraphQL specification now says and graphql-js 17 checks: graphql-js 16
@@ -18,28 +55,15 @@ const CONDITIONAL = new Set(['skip', 'include']);
  * socket with 4500; over HTTP an internal error), instead of refusing it as invalid.
  */
 export function unconditionalSubscriptionRootRule(context: ValidationContext): ASTVisitor {
-  const reportIn = (selectionSet: SelectionSetNode, seen: Set<string>) => {
-    for (const selection of selectionSet.selections) {
-      const conditional = selection.directives?.find((d) => CONDITIONAL.has(d.name.value));
-      if (conditional) {
-        context.reportError(
-          new GraphQLError(
-            `A subscription's root field cannot be conditional: remove @${conditional.name.value} there (it may be used inside the field's selection).`,
-            { nodes: conditional },
-          ),
-        );
-      }
-      if (selection.kind === Kind.INLINE_FRAGMENT) reportIn(selection.selectionSet, seen);
-      if (selection.kind === Kind.FRAGMENT_SPREAD && !seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        const fragment = context.getFragment(selection.name.value);
-        if (fragment) reportIn(fragment.selectionSet, seen);
-      }
-    }
-  };
   return {
     OperationDefinition(node) {
-      if (node.operation === OperationTypeNode.SUBSCRIPTION) reportIn(node.selectionSet, new Set());
+      if (node.operation !== OperationTypeNode.SUBSCRIPTION) return false;
+      const fragmentOf = (name: string) => context.getFragment(name) ?? undefined;
+      for (const directive of conditionalRootDirectives(node.selectionSet, fragmentOf)) {
+        context.reportError(
+          new GraphQLError(conditionalRootMessage(directive), { nodes: directive }),
+        );
+      }
       return false;
     },
   };

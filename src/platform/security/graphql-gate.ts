@@ -1,4 +1,5 @@
-import { getOperationAST, OperationTypeNode, parse } from 'graphql';
+import { type DocumentNode, getOperationAST, Kind, OperationTypeNode, parse } from 'graphql';
+import { conditionalRootDirectives, conditionalRootMessage } from '../graphql/validation-rules';
 import { SUBSCRIPTIONS_OVER_HTTP } from '../graphql/subscriptions-over-http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { TokenVerifier } from '../auth/token-verifier';
@@ -104,21 +105,43 @@ function graphqlParameters(req: Request): unknown {
 }
 
 /**
- * Whether the request holds a subscription, which HTTP does not serve. Told before Apollo
- * validates it: graphql-js 16 validates a subscription's root field by collecting it, and throws
- * (an internal error, 500) where a directive there takes a variable. Parsed (within the token
- * limit) only when the text names a subscription at all; the rest is left to Apollo.
+ * Why HTTP refuses the request's subscriptions, if it holds any: HTTP serves none (the one it
+ * selects), and graphql-js 16 validates every subscription of the document by collecting its root
+ * fields, and throws (an internal error, 500) where a directive there takes a variable, whichever
+ * operation the request selects. Parsed (within the token limit) only when the text names a
+ * subscription at all; the rest is left to Apollo.
  */
-function isSubscription(parameters: unknown, maxTokens: number): boolean {
+function subscriptionProblem(
+  parameters: unknown,
+  maxTokens: number,
+): { code: 'GRAPHQL_VALIDATION_FAILED' | 'BAD_REQUEST'; message: string } | null {
   const { query, operationName } = (parameters ?? {}) as Record<string, unknown>;
-  if (typeof query !== 'string' || !/\bsubscription\b/.test(query)) return false;
+  if (typeof query !== 'string' || !/\bsubscription\b/.test(query)) return null;
+  let document: DocumentNode;
   try {
-    const document = parse(query, { maxTokens });
-    const name = typeof operationName === 'string' ? operationName : undefined;
-    return getOperationAST(document, name)?.operation === OperationTypeNode.SUBSCRIPTION;
+    document = parse(query, { maxTokens });
   } catch {
-    return false;
+    return null;
   }
+  const fragments = new Map(
+    document.definitions
+      .filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment) => [fragment.name.value, fragment]),
+  );
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    if (definition.operation !== OperationTypeNode.SUBSCRIPTION) continue;
+    const [conditional] = conditionalRootDirectives(definition.selectionSet, (name) =>
+      fragments.get(name),
+    );
+    if (conditional) {
+      return { code: 'GRAPHQL_VALIDATION_FAILED', message: conditionalRootMessage(conditional) };
+    }
+  }
+  const name = typeof operationName === 'string' ? operationName : undefined;
+  return getOperationAST(document, name)?.operation === OperationTypeNode.SUBSCRIPTION
+    ? { code: 'BAD_REQUEST', message: SUBSCRIPTIONS_OVER_HTTP }
+    : null;
 }
 
 /**
@@ -132,7 +155,8 @@ function isSubscription(parameters: unknown, maxTokens: number): boolean {
  * - a persisted query's hash is a SHA-256 (400 BAD_REQUEST);
  * - without a valid token nothing is parsed, validated or kept (401 UNAUTHENTICATED), unless
  *   GRAPHQL_INTROSPECTION=anyone lets anonymous callers read the schema (development);
- * - a subscription is for graphql-ws (400 BAD_REQUEST), as subscriptionsOverHttpPlugin says.
+ * - a subscription is for graphql-ws (400 BAD_REQUEST), as subscriptionsOverHttpPlugin says; one
+ *   with a conditional root field anywhere in the document is invalid (400 GRAPHQL_VALIDATION_FAILED).
  */
 export function graphqlGate(
   verifier: TokenVerifier,
@@ -191,9 +215,8 @@ export function graphqlGate(
         caller.authError ?? 'A bearer token is required (Authorization: Bearer <jwt>).',
       );
     }
-    if (isSubscription(parameters, settings.GRAPHQL_MAX_TOKENS)) {
-      return refuse(req, res, 400, 'BAD_REQUEST', SUBSCRIPTIONS_OVER_HTTP);
-    }
+    const subscription = subscriptionProblem(parameters, settings.GRAPHQL_MAX_TOKENS);
+    if (subscription) return refuse(req, res, 400, subscription.code, subscription.message);
     currentCaller.run(caller, next);
   };
   return [identify, limit, admit];
