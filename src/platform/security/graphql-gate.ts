@@ -32,32 +32,64 @@ export const MAX_BODY_DEPTH = 64;
 const PATH_MAX = 100;
 const clipped = (path: string) => (path.length > PATH_MAX ? `${path.slice(0, PATH_MAX)}…` : path);
 
+/** An object or array the walk below is in: its keys, how far it got, and the way back up. */
+interface Frame {
+  value: Record<string, unknown>;
+  keys: string[];
+  next: number;
+  key: string;
+  parent: Frame | null;
+  depth: number;
+}
+
+const frameOf = (value: object, key: string, parent: Frame | null, depth: number): Frame => ({
+  value: value as Record<string, unknown>,
+  keys: Object.keys(value),
+  next: 0,
+  key,
+  parent,
+  depth,
+});
+
+/** The path from the body to `frame` (and `last` in it), `body.variables.list.1`, cut at PATH_MAX. */
+function pathOf(frame: Frame, last?: string): string {
+  const keys = last === undefined ? [] : [last];
+  for (let at: Frame | null = frame; at; at = at.parent) keys.push(at.key);
+  // The outermost keys are what is shown: a deep body would build a huge path.
+  let path = keys.pop()!;
+  while (keys.length > 0 && path.length <= PATH_MAX) path += `.${keys.pop()}`;
+  return clipped(path);
+}
+
 /**
  * What is wrong with a JSON body, by path: the first string that is not well-formed Unicode (a
- * lone surrogate), or the first object or array nested deeper than `maxDepth`. Walked with a stack
- * of its own, not recursion: any depth is safe to inspect.
+ * lone surrogate), or the first object or array nested deeper than `maxDepth`, in the body's order.
+ * Walked with a stack of its own, not recursion: any depth is safe to inspect; a path is built only
+ * for a problem, so a body of many small objects costs about what parsing it did.
  */
 export function bodyProblem(
   value: unknown,
   path = 'body',
   maxDepth = MAX_BODY_DEPTH,
 ): { kind: 'malformed' | 'too-deep'; path: string } | null {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path, depth: 1 }];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    if (typeof next.value === 'string') {
-      if (!next.value.isWellFormed()) return { kind: 'malformed', path: clipped(next.path) };
+  if (typeof value === 'string') return value.isWellFormed() ? null : { kind: 'malformed', path };
+  if (typeof value !== 'object' || value === null) return null;
+  if (maxDepth < 1) return { kind: 'too-deep', path };
+  const stack = [frameOf(value, path, null, 1)];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    if (frame.next === frame.keys.length) {
+      stack.pop();
       continue;
     }
-    if (typeof next.value !== 'object' || next.value === null) continue;
-    if (next.depth > maxDepth) return { kind: 'too-deep', path: clipped(next.path) };
-    // Pushed in reverse, so each key, then its value, is looked at in the body's order.
-    const entries = Object.entries(next.value as Record<string, unknown>);
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, child] = entries[i];
-      // A path past what is shown grows no further (a deep body would build a huge one).
-      const childPath = next.path.length > PATH_MAX ? next.path : `${next.path}.${key}`;
-      stack.push({ value: child, path: childPath, depth: next.depth + 1 });
-      stack.push({ value: key, path: next.path, depth: next.depth });
+    const key = frame.keys[frame.next++];
+    if (!key.isWellFormed()) return { kind: 'malformed', path: pathOf(frame) };
+    const child = frame.value[key];
+    if (typeof child === 'string') {
+      if (!child.isWellFormed()) return { kind: 'malformed', path: pathOf(frame, key) };
+    } else if (typeof child === 'object' && child !== null) {
+      if (frame.depth >= maxDepth) return { kind: 'too-deep', path: pathOf(frame, key) };
+      stack.push(frameOf(child, key, frame, frame.depth + 1));
     }
   }
   return null;
@@ -148,13 +180,13 @@ function subscriptionProblem(
  * Everything a GraphQL request over HTTP passes before GraphQL parses it:
  * - the bearer token is verified once (GraphQL's context and the response cache reuse the result);
  * - per-caller rate limit (caller-rate-limit.ts, a budget graphql-ws shares; 429 RATE_LIMITED);
+ * - without a valid token nothing is parsed, walked, validated or kept (401 UNAUTHENTICATED), unless
+ *   GRAPHQL_INTROSPECTION=anyone lets anonymous callers read the schema (development);
  * - strings must be well-formed Unicode: a lone surrogate stays in an event's JSON but becomes
  *   U+FFFD in a read model's text column, and audit verify would then see a mismatch
  *   (400 INVALID_INPUT);
  * - objects and arrays nest at most MAX_BODY_DEPTH deep (400 INVALID_INPUT);
  * - a persisted query's hash is a SHA-256 (400 BAD_REQUEST);
- * - without a valid token nothing is parsed, validated or kept (401 UNAUTHENTICATED), unless
- *   GRAPHQL_INTROSPECTION=anyone lets anonymous callers read the schema (development);
  * - a subscription is for graphql-ws (400 BAD_REQUEST), as subscriptionsOverHttpPlugin says; one
  *   with a conditional root field anywhere in the document is invalid (400 GRAPHQL_VALIDATION_FAILED).
  */
@@ -189,6 +221,18 @@ export function graphqlGate(
     }, next);
   };
   const admit = (req: Request, res: Response, next: NextFunction) => {
+    const caller = callerFrom(req);
+    // Before the body is looked at: an anonymous caller costs no walk of what it sent.
+    if (!caller.verified && settings.GRAPHQL_INTROSPECTION !== 'anyone') {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return refuse(
+        req,
+        res,
+        401,
+        'UNAUTHENTICATED',
+        caller.authError ?? 'A bearer token is required (Authorization: Bearer <jwt>).',
+      );
+    }
     const parameters = graphqlParameters(req);
     const problem = bodyProblem(parameters);
     if (problem) {
@@ -204,17 +248,6 @@ export function graphqlGate(
     }
     const badHash = malformedPersistedQuery(parameters);
     if (badHash) return refuse(req, res, 400, 'BAD_REQUEST', badHash);
-    const caller = callerFrom(req);
-    if (!caller.verified && settings.GRAPHQL_INTROSPECTION !== 'anyone') {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      return refuse(
-        req,
-        res,
-        401,
-        'UNAUTHENTICATED',
-        caller.authError ?? 'A bearer token is required (Authorization: Bearer <jwt>).',
-      );
-    }
     const subscription = subscriptionProblem(parameters, settings.GRAPHQL_MAX_TOKENS);
     if (subscription) return refuse(req, res, 400, subscription.code, subscription.message);
     currentCaller.run(caller, next);
