@@ -16,6 +16,7 @@ import { Metrics } from './platform/observability/metrics';
 import { requestLogging } from './platform/observability/request-logging';
 import { requestMetrics } from './platform/observability/request-metrics';
 import { PROJECTOR, type Projector } from './platform/projection-engine/projector';
+import { EVENT_STORE, type EventStore } from './platform/event-store/event-store';
 import { CallerRateLimit } from './platform/security/caller-rate-limit';
 import { graphqlGate } from './platform/security/graphql-gate';
 import { HardenedExpressAdapter } from './platform/security/hardened-express-adapter';
@@ -82,7 +83,12 @@ export async function createApp(options: ServerOptions): Promise<INestApplicatio
   app.use('/graphql', responseSizeCap(settings.GRAPHQL_MAX_RESPONSE_BYTES));
   app.use(
     '/graphql',
-    consistencyTokenMiddleware(app.get<Projector>(PROJECTOR), settings, app.get(CallerWrites)),
+    consistencyTokenMiddleware(
+      app.get<Projector>(PROJECTOR),
+      app.get<EventStore>(EVENT_STORE),
+      settings,
+      app.get(CallerWrites),
+    ),
   );
   shutdown.stopOnSignals(app);
   return app;

@@ -5,10 +5,18 @@ import { recordedPosition } from '../../../src/platform/consistency/consistency-
 import { CallerWrites } from '../../../src/platform/consistency/caller-writes';
 import { VisiblePosition } from '../../../src/platform/projection-engine/visible-position';
 
-function server(visible: VisiblePosition) {
+function server(visible: VisiblePosition, head = Number.MAX_SAFE_INTEGER, timeoutMs = 5000) {
   const app = express();
   app.use(
-    consistencyTokenMiddleware(visible, { READ_YOUR_WRITES_TIMEOUT_MS: 5000 }, new CallerWrites()),
+    consistencyTokenMiddleware(
+      {
+        waitFor: (position, timeoutMs) => visible.waitFor(position, timeoutMs),
+        visiblePosition: () => visible.current,
+      },
+      { headPosition: () => Promise.resolve(head) },
+      { READ_YOUR_WRITES_TIMEOUT_MS: timeoutMs },
+      new CallerWrites(),
+    ),
   );
   app.post('/graphql', (_req, res) => {
     res.json({ visible: visible.current, scope: recordedPosition.getStore() });
@@ -27,6 +35,33 @@ describe('consistencyTokenMiddleware', () => {
     const response = await answered;
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ visible: 42, scope: { position: 0 } });
+  });
+
+  it('answers NOT_READY (503) when the read models do not reach a recorded position in time', async () => {
+    const visible = new VisiblePosition();
+    visible.publish(10);
+    const response = await request(server(visible, 50, 100))
+      .post('/graphql')
+      .set('consistency-token', '42');
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.body.errors[0].extensions).toEqual({ code: 'NOT_READY' });
+  });
+
+  it('refuses at once a position past the store’s head (400); one the read models have applied is served without asking', async () => {
+    const visible = new VisiblePosition();
+    visible.publish(10);
+    const refused = await request(server(visible, 50, 60_000))
+      .post('/graphql')
+      .set('consistency-token', '51');
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].extensions).toEqual({ code: 'INVALID_INPUT' });
+    // Read models past the store's head as last read (a head read before an append): served.
+    visible.publish(60);
+    const served = await request(server(visible, 50))
+      .post('/graphql')
+      .set('consistency-token', '55');
+    expect(served.status).toBe(200);
   });
 
   it('runs at once a token already reached, and a request without one', async () => {
