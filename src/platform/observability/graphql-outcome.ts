@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Kind, type OperationDefinitionNode } from 'graphql';
 import type { Actor } from '../domain/actor';
 import type { RequestContext } from '../graphql/request-context';
@@ -30,6 +30,25 @@ export const graphqlOutcomeOf = (req: IncomingMessage): GraphQLOutcome | undefin
 
 export function noteGraphQLOutcome(req: IncomingMessage, outcome: GraphQLOutcome): void {
   outcomes.set(req, outcome);
+}
+
+/**
+ * How a GraphQL request over HTTP ended, once it has: as noted, but `ABORTED` when its answer was
+ * not delivered (the client left; a status set meanwhile never reached it), and a fault when the server answered 500 with
+ * nothing noted (a failure of Apollo's own, past every plugin). Undefined for other requests.
+ */
+export function endedOutcome(
+  req: IncomingMessage,
+  res: ServerResponse,
+  isGraphQL: boolean,
+): GraphQLOutcome | undefined {
+  const noted = outcomes.get(req) ?? (isGraphQL ? { operation: '-', outcome: 'OK' } : undefined);
+  if (!noted) return undefined;
+  if (!res.writableFinished) return { ...noted, outcome: 'ABORTED' };
+  if (res.statusCode >= 500 && noted.outcome === 'OK') {
+    return { ...noted, outcome: 'INTERNAL_SERVER_ERROR' };
+  }
+  return noted;
 }
 
 /** A bounded label: the schema's root field names, never the caller's free text. */

@@ -16,7 +16,7 @@ export class Metrics {
 
   readonly requests = new Counter({
     name: `${PREFIX}graphql_requests_total`,
-    help: 'GraphQL requests over HTTP by operation (root field) and outcome (OK or the error code)',
+    help: 'GraphQL requests over HTTP by operation (root field) and outcome (OK, the error code, or ABORTED: the client left before the answer)',
     labelNames: ['operation', 'outcome'],
     registers: [this.registry],
   });

@@ -12,7 +12,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { FAULT_CODES, graphqlOutcomeOf, truncate } from './graphql-outcome';
+import { endedOutcome, FAULT_CODES, graphqlOutcomeOf, truncate } from './graphql-outcome';
 import { requestLogs } from './request-logs';
 import {
   formatTraceparent,
@@ -29,7 +29,7 @@ const QUIET_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metri
 const traces = new WeakMap<IncomingMessage, TraceContext>();
 
 /** The path as the client sent it (Express rewrites `url` inside mounted routers), no query. */
-const pathOf = (req: IncomingMessage & { originalUrl?: string }) =>
+export const pathOf = (req: IncomingMessage & { originalUrl?: string }) =>
   truncate((req.originalUrl ?? req.url ?? '').split('?')[0], 200);
 
 /**
@@ -60,21 +60,24 @@ export function requestLogging(logger: Logger): RequestHandler[] {
     },
     serializers: {
       req: (req: IncomingMessage) => ({ method: req.method, path: pathOf(req) }),
-      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+      // A client that left before its answer was delivered got no status.
+      res: (res: ServerResponse) => ({ statusCode: res.writableFinished ? res.statusCode : null }),
     },
     customLogLevel: (req, res, error) => {
-      if (error || FAULT_CODES.has(graphqlOutcomeOf(req)?.outcome ?? '')) return 'error';
+      if (error || FAULT_CODES.has(endedOutcome(req, res, isGraphQL(req))?.outcome ?? '')) {
+        return 'error';
+      }
       // 503 is an answer the server means (NOT_READY while starting or past a consistency-token
       // wait): below error, as refusals are. A probe saying not ready is information.
       if (res.statusCode === 503) return QUIET_PATHS.has(pathOf(req)) ? 'info' : 'warn';
       if (res.statusCode >= 500) return 'error';
       return QUIET_PATHS.has(pathOf(req)) ? 'debug' : 'info';
     },
-    customSuccessObject: (req, _res, value: object) => ({ ...value, ...describe(req) }),
+    customSuccessObject: (req, res, value: object) => ({ ...value, ...describe(req, res) }),
     customErrorObject: (req, res, error, value: object) =>
       meantAnswer(res, error)
-        ? { ...withoutErr(value), ...describe(req) }
-        : { ...value, ...describe(req) },
+        ? { ...withoutErr(value), ...describe(req, res) }
+        : { ...value, ...describe(req, res) },
     customSuccessMessage: (req, res) => summary(req, res),
     customErrorMessage: (req, res) => summary(req, res),
   });
@@ -90,7 +93,7 @@ export function requestLogging(logger: Logger): RequestHandler[] {
     traces.set(req, context);
     res.setHeader('traceparent', formatTraceparent(context));
     res.once('close', () => {
-      const graphql = graphqlOutcomeOf(req);
+      const graphql = endedOutcome(req, res, isGraphQL(req));
       span.setAttribute('http.response.status_code', res.statusCode);
       if (graphql) {
         span.setAttributes({
@@ -137,8 +140,12 @@ function serverSpan(
   return { span, context, active: trace.setSpan(parent, span) };
 }
 
-function describe(req: IncomingMessage): object {
-  const graphql = graphqlOutcomeOf(req);
+/** Whether the request was for GraphQL over HTTP (one refused before GraphQL has noted nothing). */
+export const isGraphQL = (req: IncomingMessage) =>
+  /^\/graphql\/?$/i.test(pathOf(req)) || graphqlOutcomeOf(req) !== undefined;
+
+function describe(req: IncomingMessage, res: ServerResponse): object {
+  const graphql = endedOutcome(req, res, isGraphQL(req));
   return {
     traceId: traces.get(req)?.traceId,
     ...(graphql
@@ -155,7 +162,8 @@ function describe(req: IncomingMessage): object {
 }
 
 function summary(req: IncomingMessage, res: ServerResponse): string {
-  const graphql = graphqlOutcomeOf(req);
+  const graphql = endedOutcome(req, res, isGraphQL(req));
   const what = graphql ? ` ${graphql.operation} ${graphql.outcome}` : '';
-  return `${req.method} ${pathOf(req)} ${res.statusCode}${what}`;
+  const status = res.writableFinished ? res.statusCode : 'aborted before its answer was delivered';
+  return `${req.method} ${pathOf(req)} ${status}${what}`;
 }

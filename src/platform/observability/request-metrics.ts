@@ -1,17 +1,21 @@
 import type { NextFunction, Request, Response } from 'express';
-import { FAULT_CODES, graphqlOutcomeOf } from './graphql-outcome';
+import { endedOutcome, FAULT_CODES } from './graphql-outcome';
+import { isGraphQL } from './request-logging';
 import type { Metrics } from './metrics';
 
-/** Counts each GraphQL request over HTTP when its answer is sent: outcome, refusal, duration. */
+/**
+ * Counts each GraphQL request over HTTP when it ends: outcome (`ABORTED` when its answer was
+ * not delivered), refusal, duration.
+ */
 export function requestMetrics(metrics: Metrics) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const graphql = graphqlOutcomeOf(req);
+    res.once('close', () => {
+      const graphql = endedOutcome(req, res, isGraphQL(req));
       if (!graphql) return;
       const { operation, outcome } = graphql;
       metrics.requests.inc({ operation, outcome });
-      if (outcome !== 'OK' && !FAULT_CODES.has(outcome)) {
+      if (outcome !== 'OK' && outcome !== 'ABORTED' && !FAULT_CODES.has(outcome)) {
         metrics.refusals.inc({ operation, code: outcome });
       }
       metrics.requestSeconds.observe(

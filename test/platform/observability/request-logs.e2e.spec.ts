@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
@@ -209,6 +211,32 @@ describe('request ids, trace context and request logs', () => {
     } finally {
       reads.run("UPDATE projection_checkpoints SET state = 'LIVE' WHERE name = 'audit'");
     }
+  });
+
+  it('a client that leaves before its answer is logged as aborted, with no status, and counted as ABORTED', async () => {
+    const { port } = new URL(app.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    // Headers, then half the body it announced; then the client goes.
+    socket.write(
+      'POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+        'Content-Length: 100\r\nx-request-id: left-early-1\r\n\r\n{"query":',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    const line = await logs.request('left-early-1');
+    expect(line).toMatchObject({
+      level: 30,
+      res: { statusCode: null },
+      outcome: 'ABORTED',
+      msg: 'POST /graphql aborted before its answer was delivered - ABORTED',
+    });
+    const metrics = await request(app.url)
+      .get('/metrics')
+      .set('authorization', `Bearer ${await app.token(people.opal)}`);
+    expect(metrics.text).toMatch(
+      /partner_ledger_graphql_requests_total\{operation="-",outcome="ABORTED"\} [1-9]/,
+    );
   });
 
   it('a real fault is logged at error, with the request id on both its lines', async () => {
