@@ -21,6 +21,7 @@ import { stillServingPlugin } from './platform/read-store/still-serving.plugin';
 import { DateTimeScalar } from './platform/graphql/date-time.scalar';
 import { VerifiedDocumentStore } from './platform/graphql/document-store';
 import { formatError } from './platform/graphql/error-formatting';
+import { apolloLogger } from './platform/graphql/apollo-logger';
 import { GraphqlWsServer } from './platform/graphql/graphql-ws-server';
 import { IdempotencyKeys } from './platform/graphql/idempotency/idempotency-keys';
 import { idempotencyPlugin } from './platform/graphql/idempotency/idempotency.plugin';
@@ -107,6 +108,7 @@ export class AppModule {
               graphqlOutcomePlugin(),
             ],
             formatError: formatError(new Logger('GraphQL')),
+            logger: apolloLogger(new Logger('Apollo')),
             // graphql-ws is served by GraphqlWsServer, with its own limits.
             context: requestContext,
           }),
