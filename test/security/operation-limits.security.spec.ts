@@ -23,6 +23,11 @@ const OVER_THE_LIMIT: { name: string; limit: string; query: string }[] = [
     query: `{ customers { edges { node { azureSubscriptions { roleAssignments { principal { kind } } } } } } }`,
   },
   {
+    name: 'fields nested deeper than GRAPHQL_MAX_DEPTH through fragments',
+    limit: 'GRAPHQL_MAX_DEPTH',
+    query: `{ ...C } fragment C on Query { customers { edges { ...N } } } fragment N on CustomerEdge { node { azureSubscriptions { ... on AzureSubscription { roleAssignments { principal { kind } } } } } }`,
+  },
+  {
     name: 'more aliases than GRAPHQL_MAX_ALIASES',
     limit: 'GRAPHQL_MAX_ALIASES',
     query: `{ ${Array.from({ length: 4 }, (_, i) => `a${i}: me { userId }`).join(' ')} }`,
@@ -103,6 +108,19 @@ describe('operation limits: every operation is costed and refused before it runs
       expect(await stillAnswers(app, ann)).toBe(true);
     },
   );
+
+  it('R50: fragments are no level of depth: nested fragments around a shallow selection run', async () => {
+    const spreads =
+      '{ ...A } fragment A on Query { ...B } fragment B on Query { ...C } fragment C on Query { ...D } ' +
+      'fragment D on Query { ...E } fragment E on Query { me { userId } }';
+    const inline =
+      '{ ... on Query { ... on Query { ... on Query { ... on Query { ... { me { userId } } } } } } }';
+    for (const query of [spreads, inline]) {
+      const answer = await app.gql(ann, query);
+      expect([query, answer.errors]).toEqual([query, undefined]);
+      expect(answer.data.me.userId).toBe('ann');
+    }
+  });
 
   it('costs `first` from the variables: the same document passes with a small page', async () => {
     const query = `query ($n: Int) { customers(first: $n) { nodes { ${FULL_CUSTOMER} } } }`;

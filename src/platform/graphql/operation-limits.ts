@@ -55,6 +55,7 @@ const DEFAULT_PAGE_SIZE = 50;
 type ArmorRule = (options: {
   n: number;
   allowList?: string[];
+  flattenFragments?: boolean;
   propagateOnRejection: boolean;
   onReject: ((context: ValidationContext | null, error: GraphQLError) => void)[];
 }) => ValidationRule;
@@ -64,7 +65,7 @@ function armorRule(
   setting: keyof LimitSettings,
   what: string,
   max: number,
-  options: { allowList?: string[] } = {},
+  options: { allowList?: string[]; flattenFragments?: boolean } = {},
 ): ValidationRule {
   return rule({
     n: max,
@@ -87,6 +88,8 @@ export function operationLimitRules(settings: LimitSettings): ValidationRule[] {
       'GRAPHQL_MAX_DEPTH',
       'is nested this deep:',
       settings.GRAPHQL_MAX_DEPTH,
+      // Fields nest, fragments do not: code generators compose fragments around shallow selections.
+      { flattenFragments: true },
     ),
     armorRule(
       maxAliasesRule,
