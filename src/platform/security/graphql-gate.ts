@@ -195,7 +195,11 @@ export function graphqlGate(
   rateLimit: CallerRateLimit,
   settings: GateSettings,
 ): RequestHandler[] {
-  const identify: RequestHandler = (req, _res, next) => {
+  const identify: RequestHandler = (req, res, next) => {
+    // Node keeps the first of several and drops the rest; a proxy in front may read another.
+    if (authorizationHeaders(req) > 1) {
+      return refuse(req, res, 400, 'BAD_REQUEST', 'Send one Authorization header, not several.');
+    }
     const authorization = req.headers.authorization;
     if (!authorization) {
       setCaller(req, {});
@@ -256,3 +260,6 @@ export function graphqlGate(
 }
 
 const callerFrom = (req: Request): Caller => callerOf(req) ?? {};
+
+const authorizationHeaders = (req: Request): number =>
+  req.rawHeaders.filter((value, index) => index % 2 === 0 && /^authorization$/i.test(value)).length;

@@ -45,6 +45,27 @@ describe('the GraphQL gate over HTTP', () => {
     return call.send(body);
   };
 
+  it('refuses a request with several Authorization headers (400), whichever comes first', async () => {
+    const ann = await app.token(people.ann);
+    for (const headers of [
+      [`Bearer ${ann}`, 'Bearer forged'],
+      ['Bearer forged', `Bearer ${ann}`],
+      [`Bearer ${ann}`, `Bearer ${ann}`],
+    ]) {
+      const response = await request(app.url)
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        // superagent sends each value of an array as a header line of its own.
+        .set('authorization', headers as unknown as string)
+        .send({ query: '{ me { userId } }' });
+      expect(response.status).toBe(400);
+      expect(response.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+      expect((await logs.request(response.headers['x-request-id'])).level).toBe(30);
+    }
+    const one = await post(JSON.stringify({ query: '{ me { userId } }' }), ann);
+    expect(one.body).toEqual({ data: { me: { userId: 'ann' } } });
+  });
+
   it('refuses a body nested deeper than MAX_BODY_DEPTH with 400 INVALID_INPUT, logging no error; without a token, 401 before the body is looked at', async () => {
     const ann = await app.token(people.ann);
     for (const depth of [MAX_BODY_DEPTH + 1, 200_000]) {
