@@ -71,6 +71,31 @@ describe('inputs: ids, tenant normalisation, Unicode and dates are checked where
     expect(answer.errors?.[0].extensions?.code).toBe('INVALID_INPUT');
   });
 
+  it('R50: a cursor of the right shape but no value the list writes is INVALID_INPUT, not a page from anywhere', async () => {
+    const cursor = (list: string, key: object) =>
+      Buffer.from(JSON.stringify({ list, key })).toString('base64url');
+    const customers = (key: object) =>
+      `{ customers(sort: SINCE, after: "${cursor('customers', { sort: 'SINCE', direction: 'ASC', ...key })}") { totalCount } }`;
+    for (const query of [
+      customers({ value: 'notadate', tenantId: 'fabrikam' }),
+      customers({ value: '2026-01-01T00:00:00.000Z', tenantId: 'fab_rikam' }),
+      `{ invitationsConnection(after: "${cursor('invitations', { createdAt: 'zzzz', id: 'x' })}") { totalCount } }`,
+    ]) {
+      const answer = await app.gql(ann, query);
+      expect([query, answer.errors?.[0].extensions?.code]).toEqual([query, 'INVALID_INPUT']);
+    }
+    const written = await app.gql(
+      ann,
+      '{ customers(sort: SINCE, first: 1) { pageInfo { endCursor } } }',
+    );
+    const endCursor = written.data.customers.pageInfo.endCursor;
+    const next = await app.gql(
+      ann,
+      `{ customers(sort: SINCE, after: "${endCursor}") { totalCount } }`,
+    );
+    expect(next.errors).toBeUndefined();
+  });
+
   it('R50: a partner cannot reach another pair’s stream by crafting ids around the `_` separator', async () => {
     // Were `_` allowed, partner "contoso" and customer "partners_fabrikam" would name the
     // relationship stream of partner "contoso_partners"… and customer "fabrikam", or the reverse.

@@ -8,6 +8,8 @@ import {
   type SortDirection,
 } from '../domain/customer-search';
 import { invalidInput } from '../../platform/domain/domain-error';
+import { isTenantId } from '../../platform/domain/ids';
+import { isoTextOf } from '../../platform/common/date-time';
 import { decodeCursor, encodeCursor, pageSize } from '../../platform/graphql/cursor';
 import {
   type CustomerOrder,
@@ -48,6 +50,10 @@ interface CursorKey {
   tenantId: string;
 }
 
+/** A sort value as sortValue writes it: a name's search key, or a moment as stored ('': none). */
+const isSortValue = (sort: CustomerSort, value: string): boolean =>
+  sort === 'NAME' || (sort === 'DAP_CHANGED' && value === '') || isoTextOf(value) === value;
+
 const isCursorKey = (value: unknown): value is CursorKey => {
   const key = value as CursorKey;
   return (
@@ -56,7 +62,9 @@ const isCursorKey = (value: unknown): value is CursorKey => {
     CUSTOMER_SORTS.includes(key.sort) &&
     (key.direction === 'ASC' || key.direction === 'DESC') &&
     typeof key.value === 'string' &&
-    typeof key.tenantId === 'string'
+    isSortValue(key.sort, key.value) &&
+    typeof key.tenantId === 'string' &&
+    isTenantId(key.tenantId)
   );
 };
 
