@@ -30,7 +30,7 @@ import { MAX_TIMER_MS, SETTINGS, type Settings } from '../config/settings';
 import { CallerWrites } from '../consistency/caller-writes';
 import { asRequestOf } from '../consistency/consistency-token';
 import { CallerRateLimit } from '../security/caller-rate-limit';
-import { malformedStringPath } from '../security/graphql-gate';
+import { malformedStringPath } from '../security/body-problem';
 import { formatError } from './error-formatting';
 import { answerTooLarge } from './response-size-cap';
 import { closedSocket, closeSocket, serveGraphqlWsSocket } from './graphql-ws-socket';

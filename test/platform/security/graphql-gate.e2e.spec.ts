@@ -3,7 +3,7 @@ import {
   bodyProblem,
   MAX_BODY_DEPTH,
   malformedStringPath,
-} from '../../../src/platform/security/graphql-gate';
+} from '../../../src/platform/security/body-problem';
 import { appForSuite } from '../../support/app';
 import { LogLines } from '../../support/log-lines';
 import { people } from '../../support/tenants';
