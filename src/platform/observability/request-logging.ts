@@ -29,7 +29,7 @@ const QUIET_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metri
 const traces = new WeakMap<IncomingMessage, TraceContext>();
 
 /** The path as the client sent it (Express rewrites `url` inside mounted routers), no query. */
-export const pathOf = (req: IncomingMessage & { originalUrl?: string }) =>
+const pathOf = (req: IncomingMessage & { originalUrl?: string }) =>
   truncate((req.originalUrl ?? req.url ?? '').split('?')[0], 200);
 
 /**
@@ -64,7 +64,7 @@ export function requestLogging(logger: Logger): RequestHandler[] {
       res: (res: ServerResponse) => ({ statusCode: res.writableFinished ? res.statusCode : null }),
     },
     customLogLevel: (req, res, error) => {
-      if (error || FAULT_CODES.has(endedOutcome(req, res, isGraphQL(req))?.outcome ?? '')) {
+      if (error || FAULT_CODES.has(graphqlEnding(req, res)?.outcome ?? '')) {
         return 'error';
       }
       // 503 is an answer the server means (NOT_READY while starting or past a consistency-token
@@ -93,7 +93,7 @@ export function requestLogging(logger: Logger): RequestHandler[] {
     traces.set(req, context);
     res.setHeader('traceparent', formatTraceparent(context));
     res.once('close', () => {
-      const graphql = endedOutcome(req, res, isGraphQL(req));
+      const graphql = graphqlEnding(req, res);
       span.setAttribute('http.response.status_code', res.statusCode);
       if (graphql) {
         span.setAttributes({
@@ -141,11 +141,15 @@ function serverSpan(
 }
 
 /** Whether the request was for GraphQL over HTTP (one refused before GraphQL has noted nothing). */
-export const isGraphQL = (req: IncomingMessage) =>
+const isGraphQL = (req: IncomingMessage) =>
   /^\/graphql\/?$/i.test(pathOf(req)) || graphqlOutcomeOf(req) !== undefined;
 
+/** How a GraphQL request over HTTP ended (endedOutcome); undefined for any other request. */
+export const graphqlEnding = (req: IncomingMessage, res: ServerResponse) =>
+  endedOutcome(req, res, isGraphQL(req));
+
 function describe(req: IncomingMessage, res: ServerResponse): object {
-  const graphql = endedOutcome(req, res, isGraphQL(req));
+  const graphql = graphqlEnding(req, res);
   return {
     traceId: traces.get(req)?.traceId,
     ...(graphql
@@ -162,7 +166,7 @@ function describe(req: IncomingMessage, res: ServerResponse): object {
 }
 
 function summary(req: IncomingMessage, res: ServerResponse): string {
-  const graphql = endedOutcome(req, res, isGraphQL(req));
+  const graphql = graphqlEnding(req, res);
   const what = graphql ? ` ${graphql.operation} ${graphql.outcome}` : '';
   const status = res.writableFinished ? res.statusCode : 'aborted before its answer was delivered';
   return `${req.method} ${pathOf(req)} ${status}${what}`;

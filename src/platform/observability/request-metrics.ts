@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { endedOutcome, FAULT_CODES } from './graphql-outcome';
-import { isGraphQL } from './request-logging';
+import { FAULT_CODES } from './graphql-outcome';
+import { graphqlEnding } from './request-logging';
 import type { Metrics } from './metrics';
 
 /**
@@ -11,7 +11,7 @@ export function requestMetrics(metrics: Metrics) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     res.once('close', () => {
-      const graphql = endedOutcome(req, res, isGraphQL(req));
+      const graphql = graphqlEnding(req, res);
       if (!graphql) return;
       const { operation, outcome } = graphql;
       metrics.requests.inc({ operation, outcome });
