@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandBus } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../config/settings';
+import { DomainError } from '../domain/domain-error';
 import { noteRecordedPosition, readsSoFar } from '../consistency/consistency-token';
 import { StoreUnavailableError } from '../faults/store-unavailable';
 import type { CommandOutcome } from '../write/command-context';
@@ -23,6 +24,23 @@ export class RecordedButNotVisibleError extends Error {
       `Your change was recorded (position ${position}), but its answer cannot be shown yet: ${reason} Do not repeat it; read it again in a moment.`,
     );
     this.name = 'RecordedButNotVisibleError';
+  }
+}
+
+/**
+ * The command was recorded, but what its answer reads is gone: a later change, recorded before
+ * the answer was read (which waits for the command's own position), removed it. Not NOT_READY:
+ * reading again would never show it.
+ */
+export class RecordedButGoneError extends Error {
+  constructor(
+    readonly position: number,
+    cause: DomainError,
+  ) {
+    super(
+      `Your change was recorded (position ${position}), but a later change removed what it changed before its answer was read: ${cause.message} Do not repeat it; read its current state instead.`,
+    );
+    this.name = 'RecordedButGoneError';
   }
 }
 
@@ -90,6 +108,9 @@ export class CommandGateway {
       }
       return answered;
     } catch (error) {
+      if (error instanceof DomainError && error.code === 'NOT_FOUND') {
+        throw new RecordedButGoneError(outcome.position, error);
+      }
       throw new RecordedButNotVisibleError(outcome.position, error);
     }
   }

@@ -6,7 +6,11 @@ import { WrongExpectedRevisionError } from '../event-store/event-store';
 import { asUnavailable, StoreUnavailableError } from '../faults/store-unavailable';
 import { ReadModelNotReadyError } from '../projection-engine/checkpoints';
 import { ReadYourWritesTimeoutError } from '../projection-engine/visible-position';
-import { RecordedButNotVisibleError, recordedNotReady } from './command-gateway';
+import {
+  RecordedButGoneError,
+  RecordedButNotVisibleError,
+  recordedNotReady,
+} from './command-gateway';
 
 const PASSED_THROUGH = new Set([
   'UNAUTHENTICATED',
@@ -95,6 +99,13 @@ export function formatError(logger: Logger) {
         ...base,
         message: 'A concurrent change conflicted; nothing was changed.',
         extensions: { code: 'CONFLICT' },
+      };
+    }
+    if (original instanceof RecordedButGoneError) {
+      return {
+        ...base,
+        message: original.message,
+        extensions: { code: 'NOT_FOUND', recorded: true, position: original.position },
       };
     }
     // Only a write waits for its position (ReadYourWritesTimeoutError): it was recorded.
