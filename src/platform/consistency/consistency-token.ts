@@ -100,6 +100,10 @@ export function noteReadModels(names: readonly string[]): void {
   for (const name of names) recorded.readModels.add(name);
 }
 
+/** Whether the current request read a read model as a previous version left it (maybe behind). */
+export const readPreviousVersions = (): boolean =>
+  (recordedPosition.getStore()?.previousVersions?.size ?? 0) > 0;
+
 /** How many reads the current request has made so far (undefined outside a request). */
 export const readsSoFar = (): number | undefined => {
   const recorded = recordedPosition.getStore();

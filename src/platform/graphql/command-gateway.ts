@@ -2,7 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandBus } from '@nestjs/cqrs';
 import { SETTINGS, type Settings } from '../config/settings';
 import { DomainError } from '../domain/domain-error';
-import { noteRecordedPosition, readsSoFar } from '../consistency/consistency-token';
+import {
+  noteRecordedPosition,
+  readPreviousVersions,
+  readsSoFar,
+} from '../consistency/consistency-token';
 import { StoreUnavailableError } from '../faults/store-unavailable';
 import type { CommandOutcome } from '../write/command-context';
 import { CommandObserver } from '../observability/command-observer';
@@ -108,7 +112,8 @@ export class CommandGateway {
       }
       return answered;
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'NOT_FOUND') {
+      // Read where the command's own events show (a previous version may not): gone since.
+      if (error instanceof DomainError && error.code === 'NOT_FOUND' && !readPreviousVersions()) {
         throw new RecordedButGoneError(outcome.position, error);
       }
       throw new RecordedButNotVisibleError(outcome.position, error);
