@@ -2,6 +2,10 @@ import { Logger } from '@nestjs/common';
 import type { CommandBus } from '@nestjs/cqrs';
 import { loadSettings } from '../../../src/platform/config/settings';
 import { CallerWrites } from '../../../src/platform/consistency/caller-writes';
+import {
+  notePreviousVersions,
+  recordedPosition,
+} from '../../../src/platform/consistency/consistency-token';
 import { notFound } from '../../../src/platform/domain/domain-error';
 import {
   CommandGateway,
@@ -44,6 +48,18 @@ describe('a recorded command whose answer cannot be read', () => {
       ),
       extensions: { code: 'NOT_FOUND', recorded: true, position: 7 },
     });
+  });
+
+  it('nothing found in a previous version, which this process may not keep up, is still NOT_READY', async () => {
+    const error = await recordedPosition.run({ position: 0 }, async () => {
+      notePreviousVersions([{ readModel: 'autopilot', version: 2, position: 3 }]);
+      return gateway()
+        .execute({} as never, () => {
+          throw notFound('No such Autopilot device.');
+        })
+        .catch((caught: unknown) => caught);
+    });
+    expect(error).toBeInstanceOf(RecordedButNotVisibleError);
   });
 
   it('anything else in the way of the answer is still NOT_READY with recorded: true', async () => {
