@@ -127,7 +127,8 @@ function whoAdded(addedBy: DeviceOrigin, partnerTenantId: string): string {
 function withoutDap(dapStatus: DapStatus, groups: readonly SecurityGroupId[]): string {
   const dap =
     dapStatus === 'REMOVED'
-      ? 'the customer removed this partner’s delegated admin privileges'
+      ? // The pages know DAP was removed, not by whom: the customer (R12) or the relationship's end (R9).
+        'this partner’s delegated admin privileges were removed (by the customer, or as a reseller relationship ended)'
       : 'this partner holds no delegated admin privileges for the customer';
   return `${dap} and ${noGdapRoleAllowing(groups, 'AUTOPILOT', 'managing Autopilot').missing}`;
 }

@@ -296,4 +296,16 @@ describe('allowedOperations and effectiveAccess', () => {
       );
     }
   });
+
+  it('R35, R9, R12: a refusal after DAP was removed does not say who removed it, which the pages do not know (an end removes it too)', () => {
+    const verdict = autopilotCapability('ADMIN_AGENT', CONTOSO, 'MANAGE_AUTOPILOT_PROFILES', {
+      relationshipActive: true,
+      dapStatus: 'REMOVED',
+      policy: 'dap-required',
+    });
+    expect(verdict.reason).toContain(
+      'delegated admin privileges were removed (by the customer, or as a reseller relationship ended)',
+    );
+    expect(verdict.reason).not.toMatch(/the customer removed/);
+  });
 });
