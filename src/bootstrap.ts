@@ -77,9 +77,11 @@ export async function createApp(options: ServerOptions): Promise<INestApplicatio
   if (cors) app.enableCors(cors);
   // The IDE is a page for browsers (GET): before the gate, which wants a token.
   if (settings.GRAPHQL_IDE === 'on') app.use(graphqlIde());
+  const gate = graphqlGate(app.get(TokenVerifier), app.get(CallerRateLimit), settings);
+  app.use('/graphql', ...gate.beforeBody);
   app.useBodyParser('json', { limit: MAX_BODY, verify: refuseNonUtf8 });
   app.use(bodyErrors);
-  app.use('/graphql', ...graphqlGate(app.get(TokenVerifier), app.get(CallerRateLimit), settings));
+  app.use('/graphql', ...gate.afterBody);
   app.use('/graphql', responseSizeCap(settings.GRAPHQL_MAX_RESPONSE_BYTES));
   app.use(
     '/graphql',

@@ -58,13 +58,19 @@ describe('the process contract', () => {
       expect(invitations.data.invitations).toEqual([]);
     });
 
-    it('answers 400 for a body that is not JSON', async () => {
+    it('answers 400 for a body that is not JSON (401 without a token: its body is not read)', async () => {
       const response = await request(app.url)
         .post('/graphql')
         .set('content-type', 'application/json')
+        .set('authorization', `Bearer ${await app.token(people.ann)}`)
         .send('{"query": ');
       expect(response.status).toBe(400);
       expect(response.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+      const anonymous = await request(app.url)
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .send('{"query": ');
+      expect(anonymous.status).toBe(401);
     });
 
     it('projectionStatus is for the Operator only', async () => {

@@ -99,11 +99,13 @@ function subscriptionProblem(
 }
 
 /**
- * Everything a GraphQL request over HTTP passes before GraphQL parses it:
+ * Everything a GraphQL request over HTTP passes before GraphQL parses it, `beforeBody` before the
+ * body is read, `afterBody` once it is parsed:
  * - the bearer token is verified once (GraphQL's context and the response cache reuse the result);
  * - per-caller rate limit (caller-rate-limit.ts, a budget graphql-ws shares; 429 RATE_LIMITED);
- * - without a valid token nothing is parsed, walked, validated or kept (401 UNAUTHENTICATED), unless
- *   GRAPHQL_INTROSPECTION=anyone lets anonymous callers read the schema (development);
+ * - without a valid token nothing is read, inflated, parsed, walked, validated or kept (401
+ *   UNAUTHENTICATED), unless GRAPHQL_INTROSPECTION=anyone lets anonymous callers read the schema
+ *   (development);
  * - strings must be well-formed Unicode: a lone surrogate stays in an event's JSON but becomes
  *   U+FFFD in a read model's text column, and audit verify would then see a mismatch
  *   (400 INVALID_INPUT);
@@ -116,7 +118,7 @@ export function graphqlGate(
   verifier: TokenVerifier,
   rateLimit: CallerRateLimit,
   settings: GateSettings,
-): RequestHandler[] {
+): { beforeBody: RequestHandler[]; afterBody: RequestHandler[] } {
   const identify: RequestHandler = (req, res, next) => {
     // Node keeps the first of several and drops the rest; a proxy in front may read another.
     if (authorizationHeaders(req) > 1) {
@@ -146,19 +148,21 @@ export function graphqlGate(
       refuse(req, res, 429, 'RATE_LIMITED', `${rateLimit.message()} Try again in ${retryAfter} s.`);
     }, next);
   };
+  // Before the body is read: an anonymous caller's body is neither inflated, parsed nor walked.
+  const authenticated: RequestHandler = (req, res, next) => {
+    const caller = callerFrom(req);
+    if (caller.verified || settings.GRAPHQL_INTROSPECTION === 'anyone') return next();
+    res.setHeader('WWW-Authenticate', 'Bearer');
+    refuse(
+      req,
+      res,
+      401,
+      'UNAUTHENTICATED',
+      caller.authError ?? 'A bearer token is required (Authorization: Bearer <jwt>).',
+    );
+  };
   const admit = (req: Request, res: Response, next: NextFunction) => {
     const caller = callerFrom(req);
-    // Before the body is looked at: an anonymous caller costs no walk of what it sent.
-    if (!caller.verified && settings.GRAPHQL_INTROSPECTION !== 'anyone') {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      return refuse(
-        req,
-        res,
-        401,
-        'UNAUTHENTICATED',
-        caller.authError ?? 'A bearer token is required (Authorization: Bearer <jwt>).',
-      );
-    }
     const parameters = graphqlParameters(req);
     const problem = bodyProblem(parameters);
     if (problem) {
@@ -178,7 +182,7 @@ export function graphqlGate(
     if (subscription) return refuse(req, res, 400, subscription.code, subscription.message);
     currentCaller.run(caller, next);
   };
-  return [identify, limit, admit];
+  return { beforeBody: [identify, limit, authenticated], afterBody: [admit] };
 }
 
 const callerFrom = (req: Request): Caller => callerOf(req) ?? {};

@@ -217,9 +217,10 @@ describe('request ids, trace context and request logs', () => {
     const { port } = new URL(app.url);
     const socket = connect(Number(port), '127.0.0.1');
     await once(socket, 'connect');
-    // Headers, then half the body it announced; then the client goes.
+    // A signed-in caller's headers, then half the body it announced; then the client goes.
     socket.write(
       'POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+        `Authorization: Bearer ${await app.token(people.ann)}\r\n` +
         'Content-Length: 100\r\nx-request-id: left-early-1\r\n\r\n{"query":',
     );
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import request from 'supertest';
 import {
   bodyProblem,
@@ -44,6 +46,32 @@ describe('the GraphQL gate over HTTP', () => {
     if (token) call.set('authorization', `Bearer ${token}`);
     return call.send(body);
   };
+
+  it('answers an anonymous request 401 before reading its body: not parsed, not even waited for', async () => {
+    const notJson = await post('not json at all');
+    expect(notJson.status).toBe(401);
+    expect(notJson.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    // Headers and a first piece of an announced megabyte: the answer comes without the rest.
+    const { port } = new URL(app.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    const answered = new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+        if (text.includes('\r\n\r\n')) resolve(text);
+      });
+    });
+    socket.write(
+      'POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+        'Content-Length: 1000000\r\n\r\n{"query":"',
+    );
+    try {
+      expect((await answered).split('\r\n')[0]).toBe('HTTP/1.1 401 Unauthorized');
+    } finally {
+      socket.destroy();
+    }
+  });
 
   it('refuses a request with several Authorization headers (400), whichever comes first', async () => {
     const ann = await app.token(people.ann);
