@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
+import { errors } from 'jose';
 
 /** What one fetch of the key set may take: an identity provider's is a few kilobytes. */
 export interface JwksFetchBounds {
@@ -12,6 +13,9 @@ export interface JwksFetchBounds {
 
 export const JWKS_FETCH_BOUNDS: JwksFetchBounds = { deadlineMs: 5_000, maxBytes: 1_048_576 };
 
+/** A key-set fetch this agent cut (too slow, too large). */
+class KeySetFetchCut extends Error {}
+
 /**
  * Each connection is cut at the deadline or past `maxBytes`, so the fetch fails and the next
  * request fetches again. jose times out only the wait for the response's headers, then reads the
@@ -20,7 +24,8 @@ export const JWKS_FETCH_BOUNDS: JwksFetchBounds = { deadlineMs: 5_000, maxBytes:
  * whole into memory.
  */
 function bound(socket: Duplex, { deadlineMs, maxBytes }: JwksFetchBounds): Duplex {
-  const cut = (why: string) => socket.destroy(new Error(`The JSON Web Key Set fetch ${why}.`));
+  const cut = (why: string) =>
+    socket.destroy(new KeySetFetchCut(`The JSON Web Key Set fetch ${why}.`));
   const deadline = setTimeout(() => cut(`took longer than ${deadlineMs} ms`), deadlineMs);
   deadline.unref();
   let received = 0;
@@ -42,3 +47,22 @@ export function boundedJwksAgent(url: URL, bounds: JwksFetchBounds): HttpAgent {
   };
   return agent;
 }
+
+/** A system error of the connection (ECONNREFUSED, ECONNRESET, ENOTFOUND, EAI_AGAIN…). */
+const isConnectionError = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^E[A-Z_]+$/.test(code) && !code.startsWith('ERR_');
+};
+
+/**
+ * Whether `error` says the key set could not be fetched (the provider down, slow, flooding or
+ * answering garbage), as opposed to a token that is not valid.
+ */
+export const isKeySetUnavailable = (error: unknown): boolean =>
+  error instanceof errors.JWKSTimeout ||
+  error instanceof errors.JWKSInvalid ||
+  error instanceof KeySetFetchCut ||
+  isConnectionError(error) ||
+  (error instanceof errors.JOSEError &&
+    error.code === 'ERR_JOSE_GENERIC' &&
+    /JSON Web Key Set/.test(error.message));

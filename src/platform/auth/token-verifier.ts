@@ -1,12 +1,16 @@
+import { Logger } from '@nestjs/common';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Settings } from '../config/settings';
 import type { Actor } from '../domain/actor';
-import { boundedJwksAgent, JWKS_FETCH_BOUNDS } from './jwks-agent';
+import { boundedJwksAgent, isKeySetUnavailable, JWKS_FETCH_BOUNDS } from './jwks-agent';
 import { resolveHmacSecret } from './local-secret';
 import { actorFromClaims, parseTokenClaims } from './token-claims';
 import { type VerifiedToken, VerifiedTokens } from './verified-tokens';
 
 export class AuthenticationError extends Error {}
+
+const logger = new Logger('Auth');
+const KEY_SET_WARNING_EVERY_MS = 30_000;
 
 type Key = Uint8Array | JWTVerifyGetKey;
 
@@ -83,7 +87,25 @@ export class TokenVerifier {
       if (error instanceof AuthenticationError) throw error;
       if (error instanceof errors.JWTExpired)
         throw new AuthenticationError('The token has expired.');
+      if (typeof this.key === 'function' && isKeySetUnavailable(error)) {
+        this.warnKeySetUnavailable(error);
+        throw new AuthenticationError(
+          'The identity provider’s keys could not be fetched to verify the token; try again shortly.',
+        );
+      }
       throw new AuthenticationError('The token is not valid.');
     }
+  }
+
+  private lastKeySetWarning = -Infinity;
+
+  /** An outage of the identity provider, told to operators at most every 30 s (each 401 is info). */
+  private warnKeySetUnavailable(error: unknown): void {
+    const now = this.nowMs();
+    if (now - this.lastKeySetWarning < KEY_SET_WARNING_EVERY_MS) return;
+    this.lastKeySetWarning = now;
+    logger.warn(
+      `The key set at AUTH_JWKS_URL could not be fetched (${error instanceof Error ? error.message : String(error)}): tokens signed with a key not fetched yet are refused until it answers.`,
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, type KeyLike, SignJWT } from 'jose';
@@ -111,11 +112,19 @@ describe('tokens verified against an identity provider’s key set (AUTH_JWKS_UR
     try {
       const verifier = verifierFor(provider.url);
       provider.answer('stall');
+      const warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
       const started = Date.now();
       await expect(verifier.verify(`Bearer ${await tokenFor('ann')}`)).rejects.toThrow(
-        'The token is not valid.',
+        'The identity provider’s keys could not be fetched',
       );
       expect(Date.now() - started).toBeLessThan(BOUNDS.deadlineMs * 10);
+      // Operators are told of the outage (each 401 alone is logged at info), once a while.
+      await expect(verifier.verify(`Bearer ${await tokenFor('cy')}`)).rejects.toThrow(
+        'could not be fetched',
+      );
+      expect(warned).toHaveBeenCalledTimes(1);
+      expect(warned.mock.calls[0][0]).toMatch(/AUTH_JWKS_URL could not be fetched/);
+      warned.mockRestore();
       provider.answer('keys');
       const before = provider.fetches();
       await expect(verifier.verify(`Bearer ${await tokenFor('bob')}`)).resolves.toMatchObject({
@@ -127,13 +136,29 @@ describe('tokens verified against an identity provider’s key set (AUTH_JWKS_UR
     }
   });
 
+  it('a token the key set cannot verify is not valid, and no outage is told', async () => {
+    const provider = await keySetServer([publicJwk]);
+    try {
+      const verifier = verifierFor(provider.url);
+      const warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const [header, payload] = (await tokenFor('ann')).split('.');
+      await expect(verifier.verify(`Bearer ${header}.${payload}.AAAA`)).rejects.toThrow(
+        'The token is not valid.',
+      );
+      expect(warned).not.toHaveBeenCalled();
+      warned.mockRestore();
+    } finally {
+      await provider.close();
+    }
+  });
+
   it('a key set larger than the bound is refused, not read whole', async () => {
     const provider = await keySetServer([publicJwk]);
     try {
       const verifier = verifierFor(provider.url);
       provider.answer('huge');
       await expect(verifier.verify(`Bearer ${await tokenFor('ann')}`)).rejects.toThrow(
-        'The token is not valid.',
+        'could not be fetched',
       );
       provider.answer('keys');
       await expect(verifier.verify(`Bearer ${await tokenFor('ann')}`)).resolves.toMatchObject({
