@@ -94,23 +94,31 @@ describe('tokens verified against an identity provider’s key set (AUTH_JWKS_UR
     }
   });
 
-  it('verifies a token signed with a key of the set', async () => {
+  /** A fresh key-set endpoint and a verifier reading it, for one test; the endpoint closed after. */
+  const withProvider = async (
+    test: (
+      provider: Awaited<ReturnType<typeof keySetServer>>,
+      verifier: TokenVerifier,
+    ) => Promise<void>,
+  ) => {
     const provider = await keySetServer([publicJwk]);
     try {
-      const verifier = verifierFor(provider.url);
+      await test(provider, verifierFor(provider.url));
+    } finally {
+      await provider.close();
+    }
+  };
+
+  it('verifies a token signed with a key of the set', () =>
+    withProvider(async (provider, verifier) => {
       await expect(verifier.verify(`Bearer ${await tokenFor('ann')}`)).resolves.toMatchObject({
         userId: 'ann',
         tenantId: 'contoso-partners',
       });
-    } finally {
-      await provider.close();
-    }
-  });
+    }));
 
-  it('a key set that stalls after its headers is cut at the deadline, and fetched again once it answers', async () => {
-    const provider = await keySetServer([publicJwk]);
-    try {
-      const verifier = verifierFor(provider.url);
+  it('a key set that stalls after its headers is cut at the deadline, and fetched again once it answers', () =>
+    withProvider(async (provider, verifier) => {
       provider.answer('stall');
       const warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
       const started = Date.now();
@@ -131,15 +139,10 @@ describe('tokens verified against an identity provider’s key set (AUTH_JWKS_UR
         userId: 'bob',
       });
       expect(provider.fetches()).toBe(before + 1);
-    } finally {
-      await provider.close();
-    }
-  });
+    }));
 
-  it('a token the key set cannot verify is not valid, and no outage is told', async () => {
-    const provider = await keySetServer([publicJwk]);
-    try {
-      const verifier = verifierFor(provider.url);
+  it('a token the key set cannot verify is not valid, and no outage is told', () =>
+    withProvider(async (provider, verifier) => {
       const warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
       const [header, payload] = (await tokenFor('ann')).split('.');
       await expect(verifier.verify(`Bearer ${header}.${payload}.AAAA`)).rejects.toThrow(
@@ -147,15 +150,10 @@ describe('tokens verified against an identity provider’s key set (AUTH_JWKS_UR
       );
       expect(warned).not.toHaveBeenCalled();
       warned.mockRestore();
-    } finally {
-      await provider.close();
-    }
-  });
+    }));
 
-  it('a key set larger than the bound is refused, not read whole', async () => {
-    const provider = await keySetServer([publicJwk]);
-    try {
-      const verifier = verifierFor(provider.url);
+  it('a key set larger than the bound is refused, not read whole', () =>
+    withProvider(async (provider, verifier) => {
       provider.answer('huge');
       await expect(verifier.verify(`Bearer ${await tokenFor('ann')}`)).rejects.toThrow(
         'could not be fetched',
@@ -164,8 +162,5 @@ describe('tokens verified against an identity provider’s key set (AUTH_JWKS_UR
       await expect(verifier.verify(`Bearer ${await tokenFor('ann')}`)).resolves.toMatchObject({
         userId: 'ann',
       });
-    } finally {
-      await provider.close();
-    }
-  });
+    }));
 });

@@ -37,23 +37,26 @@ describe('consistencyTokenMiddleware', () => {
     expect(response.body).toEqual({ visible: 42, scope: { position: 0 } });
   });
 
-  it('answers NOT_READY (503) when the read models do not reach a recorded position in time', async () => {
+  /** Read models at position 10, a store whose head is 50: `token` sent, waiting `timeoutMs`. */
+  const sentAt10 = (token: string, timeoutMs: number) => {
     const visible = new VisiblePosition();
     visible.publish(10);
-    const response = await request(server(visible, 50, 100))
+    const answer = request(server(visible, 50, timeoutMs))
       .post('/graphql')
-      .set('consistency-token', '42');
+      .set('consistency-token', token);
+    return { visible, answer };
+  };
+
+  it('answers NOT_READY (503) when the read models do not reach a recorded position in time', async () => {
+    const response = await sentAt10('42', 100).answer;
     expect(response.status).toBe(503);
     expect(response.headers['retry-after']).toBe('1');
     expect(response.body.errors[0].extensions).toEqual({ code: 'NOT_READY' });
   });
 
   it('refuses at once a position past the store’s head (400); one the read models have applied is served without asking', async () => {
-    const visible = new VisiblePosition();
-    visible.publish(10);
-    const refused = await request(server(visible, 50, 60_000))
-      .post('/graphql')
-      .set('consistency-token', '51');
+    const { visible, answer } = sentAt10('51', 60_000);
+    const refused = await answer;
     expect(refused.status).toBe(400);
     expect(refused.body.errors[0].extensions).toEqual({ code: 'INVALID_INPUT' });
     // Read models past the store's head as last read (a head read before an append): served.
