@@ -16,10 +16,10 @@ import { invalidInput, notFound } from '../platform/domain/domain-error';
 import {
   assertMayAskEffectiveAccess,
   type PairInQuestion,
+  partnerAskingAbout,
   userInQuestion,
 } from './domain/access-question';
 import { checkUserId, normaliseEntityId, normaliseTenantId, quote } from '../platform/domain/ids';
-import { assertPartnerPageReader } from '../delegated-admin/domain/page-access';
 import { CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
@@ -59,9 +59,11 @@ export class AccessResolver {
   ): Promise<AccessReport> {
     const partnerTenantId = normaliseTenantId(partnerTenantIdInput, 'partnerTenantId');
     const customerTenantId = normaliseTenantId(customerTenantIdInput, 'customerTenantId');
-    const userId = userIdInput ? checkUserId(userIdInput, 'userId') : undefined;
+    const userId = partnerAskingAbout(
+      actor,
+      userIdInput ? checkUserId(userIdInput, 'userId') : undefined,
+    );
     const subscriptionIds = subscriptionIdsInput && subscriptionIdsOf(subscriptionIdsInput);
-    assertPartnerPageReader(actor);
     assertMayAskEffectiveAccess(actor, { partnerTenantId, customerTenantId });
     await this.readSide.ready(
       'customers',

@@ -288,6 +288,15 @@ describe('R40, R67: effectiveAccess agrees with the commands over HTTP, every pa
     expect(expectedOf(aboutTia.groupCapabilities, 'MANAGE_AUTOPILOT_PROFILES')).toBe(
       'FORBIDDEN R30',
     );
+    // R40: the partner's own users may ask; one whose only group is partner-defined, about itself.
+    const herself = await app.gql(tiaToken, GROUP_ACCESS, {});
+    expect(herself.errors).toBeUndefined();
+    expect(herself.data.effectiveAccess.groupCapabilities).toEqual(aboutTia.groupCapabilities);
+    const aboutAnn = await app.gql(tiaToken, GROUP_ACCESS, { userId: 'ann' });
+    expect(aboutAnn.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R40' });
+    const noGroup = await app.token({ ...tia, sub: 'nora', roles: [] });
+    const refused = await app.gql(noGroup, GROUP_ACCESS, {});
+    expect(refused.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'R16' });
     // The customer's Global admin, asking about the partner, sees the group as GDAP grants it.
     const forFay = (await report(fay)).groupCapabilities;
     expect(forFay.filter((a) => a.allowed).map((a) => [a.securityGroupId, a.action])).toEqual([

@@ -1,4 +1,11 @@
-import { type Actor, isCustomerGlobalAdmin, isOperator } from '../../platform/domain/actor';
+import {
+  type Actor,
+  isCustomerGlobalAdmin,
+  isOperator,
+  isPartnerUser,
+  PARTNER_ROLES,
+} from '../../platform/domain/actor';
+import { isGroupSlug } from '../../platform/domain/group-slugs';
 import { forbidden, notFound } from '../../platform/domain/domain-error';
 
 export interface PairInQuestion {
@@ -35,4 +42,27 @@ export function userInQuestion(
   related: boolean,
 ): string | undefined {
   return !related && actor.tenantKind === 'customer' ? undefined : userId;
+}
+
+/**
+ * R40, R16: the user a partner user's question is about. One holding a partner role asks about the
+ * partner, or any of its users; one that is only a member of groups the partner defined (R66) asks
+ * about itself, as the commands judge it (the partner's own users may ask); one of neither kind
+ * has no part here (R16).
+ */
+export function partnerAskingAbout(actor: Actor, userId: string | undefined): string | undefined {
+  if (actor.tenantKind !== 'partner' || isPartnerUser(actor, ...PARTNER_ROLES)) return userId;
+  if (!actor.roles.some(isGroupSlug)) {
+    throw forbidden(
+      'R16',
+      'Partner pages are for partner users holding a partner role (Admin, Sales or Helpdesk Agent) or belonging to a group the partner defined.',
+    );
+  }
+  if (userId !== undefined && userId !== actor.userId) {
+    throw forbidden(
+      'R40',
+      'A member of the partner’s own groups alone asks what it may do itself, not what others may.',
+    );
+  }
+  return actor.userId;
 }
