@@ -99,7 +99,7 @@ describe('the consistency token across three instances on one EventStoreDB (the 
     expect(domainEvents()).toBe(before);
   });
 
-  it.each(['abc', '-1', '1.5', '99999999999999999', ''])(
+  it.each(['abc', '-1', '1.5', '99999999999999999', '', '01', '007'])(
     'a malformed token (%p) is INVALID_INPUT, and nothing runs',
     async (token) => {
       const [, reader] = instances;

@@ -17,7 +17,8 @@ export const CONSISTENCY_TOKEN_EXTENSION = 'consistencyToken';
  */
 export const PREVIOUS_VERSIONS_EXTENSION = 'previousVersions';
 
-const TOKEN_FORMAT = /^[0-9]{1,16}$/;
+/** As formatConsistencyToken writes a position: decimal, no leading zero (`01` was never given out). */
+const TOKEN_FORMAT = /^(0|[1-9][0-9]{0,15})$/;
 
 export const formatConsistencyToken = (position: number): string => String(position);
 
