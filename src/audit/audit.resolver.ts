@@ -13,7 +13,7 @@ import {
 import { STREAM_FOLDERS, type StreamFolder } from '../platform/capability';
 import type { Actor } from '../platform/domain/actor';
 import { invalidInput, notFound } from '../platform/domain/domain-error';
-import { checkUserId, normaliseTenantId, quote } from '../platform/domain/ids';
+import { checkUserId, givenTenantId, quote } from '../platform/domain/ids';
 import { AUTOPILOT_CATEGORY, parseStreamId } from '../platform/domain/streams';
 import {
   EVENT_STORE,
@@ -77,14 +77,8 @@ function auditFilterOf(input: AuditFilterInput | null | undefined): AuditFilter 
   // An empty id is checked too, and refused: it is no id, not "any".
   const filter: AuditFilter = {
     ...given,
-    customerTenantId:
-      given.customerTenantId != null
-        ? normaliseTenantId(given.customerTenantId, 'customerTenantId')
-        : given.customerTenantId,
-    partnerTenantId:
-      given.partnerTenantId != null
-        ? normaliseTenantId(given.partnerTenantId, 'partnerTenantId')
-        : given.partnerTenantId,
+    customerTenantId: givenTenantId(given.customerTenantId, 'customerTenantId'),
+    partnerTenantId: givenTenantId(given.partnerTenantId, 'partnerTenantId'),
     actorUserId:
       given.actorUserId != null ? checkUserId(given.actorUserId, 'actorUserId') : given.actorUserId,
   };

@@ -13,7 +13,12 @@ import { maySeeSubscription, subscriptionListingOf } from './domain/subscription
 import type { Actor } from '../platform/domain/actor';
 import { assertPartnerPageReader } from '../delegated-admin/domain/page-access';
 import { notFound } from '../platform/domain/domain-error';
-import { checkUserId, normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
+import {
+  checkUserId,
+  givenTenantId,
+  normaliseEntityId,
+  normaliseTenantId,
+} from '../platform/domain/ids';
 import type { Principal as DomainPrincipal } from './domain/azure-roles';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
@@ -211,10 +216,7 @@ export class SubscriptionsResolver {
     page: (limit: number, after?: SubscriptionKey) => SubscriptionView[];
     count: () => number;
   }> {
-    const named =
-      customerTenantIdInput != null
-        ? normaliseTenantId(customerTenantIdInput, 'customerTenantId')
-        : undefined;
+    const named = givenTenantId(customerTenantIdInput, 'customerTenantId');
     assertPartnerPageReader(actor);
     await this.readSide.ready('subscriptions', 'partner-subscriptions');
     const listing = subscriptionListingOf(actor, named);

@@ -11,7 +11,7 @@ import {
 } from '../../projections/gdap/gdap-relationships.queries';
 import { type Actor, isCustomerGlobalAdmin, isOperator } from '../platform/domain/actor';
 import { forbidden, invalidInput, notFound } from '../platform/domain/domain-error';
-import { normaliseEntityId, normaliseTenantId } from '../platform/domain/ids';
+import { givenTenantId, normaliseEntityId } from '../platform/domain/ids';
 import { assertPartnerPageReader } from '../delegated-admin/domain/page-access';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
@@ -72,15 +72,8 @@ function scopeOf(
   actor: Actor,
   filter: DelegatedAdminRelationshipFilter | undefined,
 ): GdapRelationshipFilter | null {
-  // An empty id is checked too, and refused: it is no id, not "any".
-  const customerTenantId =
-    filter?.customerTenantId != null
-      ? normaliseTenantId(filter.customerTenantId, 'filter.customerTenantId')
-      : undefined;
-  const partnerTenantId =
-    filter?.partnerTenantId != null
-      ? normaliseTenantId(filter.partnerTenantId, 'filter.partnerTenantId')
-      : undefined;
+  const customerTenantId = givenTenantId(filter?.customerTenantId, 'filter.customerTenantId');
+  const partnerTenantId = givenTenantId(filter?.partnerTenantId, 'filter.partnerTenantId');
   const narrowing = {
     status: filter?.status ?? undefined,
     endingBefore: filter?.endingBefore?.toISOString(),

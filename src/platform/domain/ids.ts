@@ -36,6 +36,13 @@ export function normaliseTenantId(value: string, field = 'tenant id'): string {
 export const isTenantId = (value: string): boolean => TENANT_ID.test(value);
 
 /**
+ * A tenant id a filter may leave out: absent (null or undefined) is no filter; given, it is
+ * checked, and an empty one refused: it is no id, not "any".
+ */
+export const givenTenantId = (value: string | null | undefined, field: string) =>
+  value == null ? undefined : normaliseTenantId(value, field);
+
+/**
  * Tenant ids of the product's own actors: `partner-ledger` (audit sealer, policy lease) and
  * `operator` (GDAP scheduler). What the audit log shows a partner or customer follows the actor's
  * tenant id, so no partner or customer may have one of these (tokens, the CLI's `token`).
