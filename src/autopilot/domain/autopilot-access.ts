@@ -2,6 +2,7 @@ import type { DeviceOrigin } from './events';
 import { type Actor, isCustomerGlobalAdmin } from '../../platform/domain/actor';
 import { forbidden, notFound, type RuleId } from '../../platform/domain/domain-error';
 import {
+  DAP_WAS_REMOVED,
   type DapStatus,
   GROUP_OF_ROLE,
   type PartnerRoleName,
@@ -127,8 +128,7 @@ function whoAdded(addedBy: DeviceOrigin, partnerTenantId: string): string {
 function withoutDap(dapStatus: DapStatus, groups: readonly SecurityGroupId[]): string {
   const dap =
     dapStatus === 'REMOVED'
-      ? // The pages know DAP was removed, not by whom: the customer (R12) or the relationship's end (R9).
-        'this partner’s delegated admin privileges were removed (by the customer, or as a reseller relationship ended)'
+      ? `this partner’s ${DAP_WAS_REMOVED}`
       : 'this partner holds no delegated admin privileges for the customer';
   return `${dap} and ${noGdapRoleAllowing(groups, 'AUTOPILOT', 'managing Autopilot').missing}`;
 }

@@ -85,6 +85,13 @@ const WHAT: Record<DapCapabilityAction, string> = {
   HELPDESK_ACTIONS: 'helpdesk actions',
 };
 
+/**
+ * A removed DAP, as a refusal says it: the pages know DAP was removed, not by whom, the customer
+ * (R12) or the reseller relationship's end (R9).
+ */
+export const DAP_WAS_REMOVED =
+  'delegated admin privileges were removed (by the customer, or as a reseller relationship ended)';
+
 /** What DAP (while active) and GDAP grant the pair, as the effective roles read them (R67). */
 export const directoryFactsOf = (facts: PairFacts) => ({
   dapActive: facts.relationshipActive && facts.dapStatus === 'ACTIVE',
@@ -130,11 +137,10 @@ export function partnerRolesMay(
   }
   // Neither DAP nor GDAP allows it: the reason names both ways the customer can give it.
   const gdap = noGdapRoleAllowing(groups, action, WHAT[action]);
-  // The pages know DAP was removed, not by whom: the customer (R12) or the relationship's end (R9).
   if (facts.dapStatus === 'REMOVED') {
     return {
       allowed: false,
-      reason: `The partner’s delegated admin privileges were removed (by the customer, or as a reseller relationship ended), and ${gdap.missing}: the customer must accept a new invitation that includes DAP first, or ${gdap.remedy}.`,
+      reason: `The partner’s ${DAP_WAS_REMOVED}, and ${gdap.missing}: the customer must accept a new invitation that includes DAP first, or ${gdap.remedy}.`,
       rule: 'R13',
     };
   }
