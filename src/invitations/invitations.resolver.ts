@@ -18,7 +18,7 @@ import type {
 } from '../../projections/invitations/invitations.queries';
 import { connectionOf } from '../platform/graphql/connection';
 import { decodeCursor, encodeCursor, isTextKey, pageSize } from '../platform/graphql/cursor';
-import { isoTextOf } from '../platform/common/date-time';
+import { isStoredMoment } from '../platform/common/date-time';
 import { CommandGateway } from '../platform/graphql/command-gateway';
 import { Caller, CurrentActor } from '../platform/graphql/current-actor.decorator';
 import { ReadSide } from '../platform/read-store/read-side';
@@ -39,7 +39,7 @@ import {
 
 /** An invitations cursor as the list writes it: when it was created (stored ISO text), and its id. */
 const isInvitationKey = (value: unknown): value is { createdAt: string; id: string } =>
-  isTextKey('createdAt', 'id')(value) && isoTextOf(value.createdAt) === value.createdAt;
+  isTextKey('createdAt', 'id')(value) && isStoredMoment(value.createdAt);
 
 @Resolver(() => Invitation)
 export class InvitationsResolver {

@@ -9,7 +9,7 @@ import {
 } from '../domain/customer-search';
 import { invalidInput } from '../../platform/domain/domain-error';
 import { isTenantId } from '../../platform/domain/ids';
-import { isoTextOf } from '../../platform/common/date-time';
+import { isStoredMoment } from '../../platform/common/date-time';
 import { decodeCursor, encodeCursor, pageSize } from '../../platform/graphql/cursor';
 import {
   type CustomerOrder,
@@ -52,7 +52,7 @@ interface CursorKey {
 
 /** A sort value as sortValue writes it: a name's search key, or a moment as stored ('': none). */
 const isSortValue = (sort: CustomerSort, value: string): boolean =>
-  sort === 'NAME' || (sort === 'DAP_CHANGED' && value === '') || isoTextOf(value) === value;
+  sort === 'NAME' || (sort === 'DAP_CHANGED' && value === '') || isStoredMoment(value);
 
 const isCursorKey = (value: unknown): value is CursorKey => {
   const key = value as CursorKey;

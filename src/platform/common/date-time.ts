@@ -74,3 +74,6 @@ export function isoTextOf(value: string | null): string | null {
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
+
+/** Whether `value` is a moment exactly as it is stored (`Date.toISOString`'s text), as in a cursor. */
+export const isStoredMoment = (value: string): boolean => isoTextOf(value) === value;
