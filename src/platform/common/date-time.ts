@@ -10,7 +10,7 @@ const givenFinerThanMillisecond = new WeakSet<Date>();
  * finer than that, which an `asOf` or an inclusive end reads rightly; a lower bound (`from`) or an
  * exclusive end (`to`) would then take in what was recorded before it.
  */
-export const ceilToMillisecond = (date: Date): Date =>
+const ceilToMillisecond = (date: Date): Date =>
   givenFinerThanMillisecond.has(date) ? new Date(date.getTime() + 1) : date;
 
 /**

@@ -34,8 +34,9 @@ export function noteGraphQLOutcome(req: IncomingMessage, outcome: GraphQLOutcome
 
 /**
  * How a GraphQL request over HTTP ended, once it has: as noted, but `ABORTED` when its answer was
- * not delivered (the client left; a status set meanwhile never reached it), and a fault when the server answered 500 with
- * nothing noted (a failure of Apollo's own, past every plugin). Undefined for other requests.
+ * not delivered (the client left; a status set meanwhile never reached it), and a fault when the
+ * server answered 500 with nothing noted (a failure of Apollo's own, past every plugin). Undefined
+ * for other requests.
  */
 export function endedOutcome(
   req: IncomingMessage,
