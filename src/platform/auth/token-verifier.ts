@@ -20,6 +20,8 @@ type NowMs = () => number;
 /** Verifies a bearer JWT (signature, algorithm, expiry, issuer, audience) and yields the Actor. */
 export class TokenVerifier {
   private readonly verified: VerifiedTokens;
+  /** When an outage of the key set was last told to operators. */
+  private lastKeySetWarning = -Infinity;
 
   private constructor(
     private readonly key: Key,
@@ -96,8 +98,6 @@ export class TokenVerifier {
       throw new AuthenticationError('The token is not valid.');
     }
   }
-
-  private lastKeySetWarning = -Infinity;
 
   /** An outage of the identity provider, told to operators at most every 30 s (each 401 is info). */
   private warnKeySetUnavailable(error: unknown): void {
