@@ -26,6 +26,7 @@ import {
   REL,
   REL2,
   requestApproval,
+  secondPendingOn,
   sam,
   USER_ADMIN,
 } from './gdap.fixtures';
@@ -443,13 +444,7 @@ describe('GDAP relationship decider', () => {
     });
 
     it('R63, R69, R43: caught up after the product was down, transitions are recorded in the order they were due, across relationships, each at its due moment', () => {
-      const history = [
-        ...activeNoExtend(),
-        ...historyOf(
-          [createCommand({ relationshipId: REL2, displayName: 'Contoso billing' }), 600],
-          [requestApproval(REL2), 600],
-        ),
-      ];
+      const history = [...activeNoExtend(), ...secondPendingOn('Contoso billing', 600)];
       const now = at(800);
       const events = given(gdapDecider, history).when(due, now).events();
       expect(events.map((event) => [event.type, occurredAtOf(event, now).toISOString()])).toEqual([
@@ -915,14 +910,7 @@ describe('GDAP relationship decider', () => {
       });
 
       it('R70: the customer’s approval and the scheduler’s transitions are not held', () => {
-        const history = [
-          ...activeWithAssignment(),
-          ...historyOf(
-            [createCommand({ relationshipId: REL2, displayName: 'Other' }), 0],
-            [requestApproval(REL2), 0],
-          ),
-          started,
-        ];
+        const history = [...activeWithAssignment(), ...secondPendingOn('Other', 0), started];
         expect(given(gdapDecider, history).when(approve(REL2), at(3)).events()).toEqual([
           expect.objectContaining({ type: 'DelegatedAdminRelationshipApproved' }),
         ]);

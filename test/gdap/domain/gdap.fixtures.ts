@@ -72,6 +72,13 @@ export function historyOf(...steps: [GdapCommand, number][]): GdapStreamEvent[] 
   );
 }
 
+/** A second relationship (REL2) named `displayName`, created and sent for approval on `day`. */
+export const secondPendingOn = (displayName: string, day: number) =>
+  historyOf(
+    [createCommand({ relationshipId: REL2, displayName }), day],
+    [requestApproval(REL2), day],
+  );
+
 /** Created on day 0, approval asked on day 0, approved on day 1 (ends day 731), assignment activated. */
 export const activeWithAssignment = (overrides = {}) =>
   historyOf(
