@@ -125,6 +125,9 @@ export function populate(
         dap_changed_at: dap ? since : null,
         search_name: searchKey(name),
         search_domain: domain,
+        reseller_active: 1,
+        reseller_since: since,
+        gdap_in_force: '{}',
       });
     }
   });

@@ -3,31 +3,16 @@ import type {
   Projection,
   SqlRunner,
 } from '../../src/platform/projection-engine/projection';
-import type { RelationshipRow } from './customers.queries';
+import { rowOf, type Version } from './customers-history.queries';
 import {
+  gdapNamesSchema,
   RELATIONSHIP_COLUMNS,
+  type RelationshipColumn,
   relationshipRowHandlers,
+  RESELLER_ROW_COLUMNS,
   type RowWriter,
   sameRow,
 } from './relationship-row';
-
-interface Version extends RelationshipRow {
-  valid_from_position: number;
-  valid_to_position: number | null;
-  valid_from: string;
-  valid_to: string | null;
-}
-
-function rowOf(version: Version): RelationshipRow {
-  const {
-    valid_from_position: _a,
-    valid_to_position: _b,
-    valid_from: _c,
-    valid_to: _d,
-    ...row
-  } = version;
-  return row;
-}
 
 interface Clock {
   position: number;
@@ -87,47 +72,48 @@ function clockOfBatch(): BatchHandler {
   };
 }
 
-/** Its values are the row's RELATIONSHIP_COLUMNS, then the position and time (bound by position). */
-const INSERT = `INSERT INTO customers_history (${RELATIONSHIP_COLUMNS.join(', ')}, valid_from_position, valid_from)
-  VALUES (${RELATIONSHIP_COLUMNS.map(() => '?').join(', ')}, ?, ?)`;
-
 /** Closes the version that starts at a position (found by its primary key). */
 const CLOSE = `UPDATE customers_history SET valid_to_position = ?, valid_to = ?
   WHERE partner_tenant_id = ? AND customer_tenant_id = ? AND valid_from_position = ?`;
 
-/** Closes the pair's current version and opens the next, unless the event changed nothing. */
-const newVersion: RowWriter = (event, pair, next, db) => {
-  const { partnerTenantId, customerTenantId } = pair;
-  const current = db.get<Version>(
-    `SELECT * FROM customers_history
-     WHERE partner_tenant_id = ? AND customer_tenant_id = ? AND valid_to_position IS NULL`,
-    [partnerTenantId, customerTenantId],
-  );
-  if (current && current.valid_from_position >= event.position) return;
-  const base = current && rowOf(current);
-  const row = next(base);
-  if (!row || (base && sameRow(base, row))) return;
-  const at =
-    batchClocks.get(db)?.at ??
-    db.get<{ at: string }>('SELECT at FROM customers_history_clock WHERE id = 1')?.at;
-  if (current) {
-    const { valid_from_position: from } = current;
-    db.run(CLOSE, [event.position, at, partnerTenantId, customerTenantId, from]);
-  }
-  db.run(INSERT, [...RELATIONSHIP_COLUMNS.map((column) => row[column]), event.position, at]);
-};
+/** Closes the pair's current version and opens the next (of `columns`), unless the event changed nothing. */
+function newVersion(columns: readonly RelationshipColumn[]): RowWriter {
+  // Its values are the row's columns, then the position and time (bound by position).
+  const insert = `INSERT INTO customers_history (${columns.join(', ')}, valid_from_position, valid_from)
+    VALUES (${columns.map(() => '?').join(', ')}, ?, ?)`;
+  return (event, pair, next, db) => {
+    const { partnerTenantId, customerTenantId } = pair;
+    const current = db.get<Version>(
+      `SELECT * FROM customers_history
+       WHERE partner_tenant_id = ? AND customer_tenant_id = ? AND valid_to_position IS NULL`,
+      [partnerTenantId, customerTenantId],
+    );
+    if (current && current.valid_from_position >= event.position) return;
+    const base = current && rowOf(current);
+    const row = next(base);
+    if (!row || (base && sameRow(base, row, columns))) return;
+    const at =
+      batchClocks.get(db)?.at ??
+      db.get<{ at: string }>('SELECT at FROM customers_history_clock WHERE id = 1')?.at;
+    if (current) {
+      const { valid_from_position: from } = current;
+      db.run(CLOSE, [event.position, at, partnerTenantId, customerTenantId, from]);
+    }
+    db.run(insert, [...columns.map((column) => row[column] ?? null), event.position, at]);
+  };
+}
 
-const HANDLERS = relationshipRowHandlers(newVersion);
+const GDAP_NAMES = 'customers_history_gdap_names';
 
 /**
  * Every version of every `customers` row (relationship-row.ts) with the positions and times it
  * was valid between: the Customers and Partner relationships pages as they stood at any past
- * moment (R43), by index.
+ * moment (R43), by index. Version 3 keeps the rows of version 6 of `customers` (GDAP relationships
+ * in force list their customers, R16); version 2 serves while it builds.
  */
-export const customersHistoryProjection: Projection = {
+const customersHistoryWriting = (listedByGdap: boolean): Omit<Projection, 'version'> => ({
   name: 'customers-history',
-  version: 2,
-  tables: ['customers_history', 'customers_history_clock'],
+  tables: ['customers_history', 'customers_history_clock', ...(listedByGdap ? [GDAP_NAMES] : [])],
   schema: [
     `CREATE TABLE IF NOT EXISTS customers_history (
       partner_tenant_id TEXT NOT NULL,
@@ -142,6 +128,13 @@ export const customersHistoryProjection: Projection = {
       dap_changed_at TEXT,
       search_name TEXT NOT NULL DEFAULT '',
       search_domain TEXT,
+      ${
+        listedByGdap
+          ? `reseller_active INTEGER NOT NULL DEFAULT 0,
+      reseller_since TEXT,
+      gdap_in_force TEXT NOT NULL DEFAULT '{}',`
+          : ''
+      }
       valid_from_position INTEGER NOT NULL,
       valid_to_position INTEGER,
       valid_from TEXT NOT NULL,
@@ -153,6 +146,7 @@ export const customersHistoryProjection: Projection = {
       position INTEGER NOT NULL,
       at TEXT NOT NULL
     )`,
+    ...(listedByGdap ? [gdapNamesSchema(GDAP_NAMES)] : []),
   ],
   queryIndexes: [
     `CREATE INDEX IF NOT EXISTS customers_history_by_name
@@ -160,7 +154,18 @@ export const customersHistoryProjection: Projection = {
     `CREATE INDEX IF NOT EXISTS customers_history_by_customer
        ON customers_history (customer_tenant_id, partner_name, partner_tenant_id, valid_from)`,
   ],
-  handlers: HANDLERS,
+  handlers: relationshipRowHandlers(
+    newVersion(listedByGdap ? RELATIONSHIP_COLUMNS : RESELLER_ROW_COLUMNS),
+    listedByGdap ? GDAP_NAMES : undefined,
+  ),
   everyEventOfBatch: clockOfBatch,
   everyEventReads: 'metadata',
+});
+
+export const customersHistoryProjection: Projection = {
+  ...customersHistoryWriting(true),
+  version: 3,
+  addedTables: [GDAP_NAMES],
+  addedColumns: { customers_history: ['reseller_active', 'reseller_since', 'gdap_in_force'] },
+  previous: { ...customersHistoryWriting(false), version: 2 },
 };

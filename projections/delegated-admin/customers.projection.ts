@@ -1,22 +1,41 @@
 import type { Projection } from '../../src/platform/projection-engine/projection';
 import type { RelationshipRow } from './customers.queries';
-import { RELATIONSHIP_COLUMNS, relationshipRowHandlers, sameRow } from './relationship-row';
+import {
+  gdapNamesSchema,
+  RELATIONSHIP_COLUMNS,
+  type RelationshipColumn,
+  relationshipRowHandlers,
+  RESELLER_ROW_COLUMNS,
+  sameRow,
+} from './relationship-row';
 
-const UPSERT = `INSERT INTO customers (${RELATIONSHIP_COLUMNS.join(', ')})
-  VALUES (${RELATIONSHIP_COLUMNS.map((column) => `@${column}`).join(', ')})
+const upsert = (
+  columns: readonly RelationshipColumn[],
+) => `INSERT INTO customers (${columns.join(', ')})
+  VALUES (${columns.map((column) => `@${column}`).join(', ')})
   ON CONFLICT (partner_tenant_id, customer_tenant_id) DO UPDATE SET
-  ${RELATIONSHIP_COLUMNS.map((column) => `${column} = excluded.${column}`).join(', ')}`;
+  ${columns.map((column) => `${column} = excluded.${column}`).join(', ')}`;
+
+const GDAP_NAMES = 'customers_gdap_names';
+/** Version 6's columns: the reseller relationship apart from the listing, and GDAP's in force. */
+const GDAP_COLUMNS = `reseller_active INTEGER NOT NULL DEFAULT 0,
+      reseller_since TEXT,
+      gdap_in_force TEXT NOT NULL DEFAULT '{}',`;
 
 /**
- * Reseller relationships, one row per (partner, customer), with the partner's DAP: the partner's
- * Customers page (R16) and the customer's Partner relationships page (R15). The latest version of
- * each row (relationship-row.ts); customers-history keeps them all.
+ * Reseller relationships, one row per (partner, customer), with the partner's DAP, and from
+ * version 6 the customers of GDAP relationships in force: the partner's Customers page (R16) and
+ * the customer's Partner relationships page (R15). The latest version of each row
+ * (relationship-row.ts); customers-history keeps them all.
  */
-const customersWriting = (queryIndexes: string[]) => ({
-  name: 'customers',
-  tables: ['customers'],
-  schema: [
-    `CREATE TABLE IF NOT EXISTS customers (
+const customersWriting = (queryIndexes: string[], listedByGdap = true) => {
+  const columns = listedByGdap ? RELATIONSHIP_COLUMNS : RESELLER_ROW_COLUMNS;
+  const write = upsert(columns);
+  return {
+    name: 'customers',
+    tables: listedByGdap ? ['customers', GDAP_NAMES] : ['customers'],
+    schema: [
+      `CREATE TABLE IF NOT EXISTS customers (
       partner_tenant_id TEXT NOT NULL,
       customer_tenant_id TEXT NOT NULL,
       partner_name TEXT NOT NULL,
@@ -29,19 +48,26 @@ const customersWriting = (queryIndexes: string[]) => ({
       dap_changed_at TEXT,
       search_name TEXT NOT NULL DEFAULT '',
       search_domain TEXT,
+      ${listedByGdap ? GDAP_COLUMNS : ''}
       PRIMARY KEY (partner_tenant_id, customer_tenant_id)
     )`,
-  ],
-  queryIndexes,
-  handlers: relationshipRowHandlers((_event, pair, next, db) => {
-    const current = db.get<RelationshipRow>(
-      'SELECT * FROM customers WHERE partner_tenant_id = ? AND customer_tenant_id = ?',
-      [pair.partnerTenantId, pair.customerTenantId],
-    );
-    const row = next(current);
-    if (row && !(current && sameRow(current, row))) db.run(UPSERT, { ...row });
-  }),
-});
+      ...(listedByGdap ? [gdapNamesSchema(GDAP_NAMES)] : []),
+    ],
+    queryIndexes,
+    handlers: relationshipRowHandlers(
+      (_event, pair, next, db) => {
+        const current = db.get<RelationshipRow>(
+          'SELECT * FROM customers WHERE partner_tenant_id = ? AND customer_tenant_id = ?',
+          [pair.partnerTenantId, pair.customerTenantId],
+        );
+        const row = next(current);
+        if (!row || (current && sameRow(current, row, columns))) return;
+        db.run(write, Object.fromEntries(columns.map((column) => [column, row[column] ?? null])));
+      },
+      listedByGdap ? GDAP_NAMES : undefined,
+    ),
+  };
+};
 
 const SORTED_BY_SINCE =
   'CREATE INDEX IF NOT EXISTS customers_page_by_since ON customers (partner_tenant_id, active, relationship_since, customer_tenant_id)';
@@ -59,30 +85,27 @@ const DOMAIN_ALONE_BY_INITIAL = `CREATE INDEX IF NOT EXISTS customers_page_by_do
   WHERE substr(search_domain, 1, 1) <> substr(search_name, 1, 1)`;
 
 /**
- * One index per sort of the Customers page, and one for a search by domain (customers.queries.ts).
- * Version 5 changed two: the name and domain indexes hold the DAP status, so a search counts its
- * matches with a DAP filter from them alone, and the domain index holds the name, so a search tells
- * the customers it matches by domain alone from it. Version 4's rows are the same, so it serves
- * while 5 builds.
+ * One index per sort of the Customers page, and one for a search by domain (customers.queries.ts):
+ * the name and domain indexes hold the DAP status, so a search counts its matches with a DAP
+ * filter from them alone, and the domain index holds the name, so a search tells the customers it
+ * matches by domain alone from it. Version 6 lists the customers of GDAP relationships in force
+ * (R16): `active` is then the listing, `reseller_active` the reseller relationship. Version 5
+ * serves while 6 builds, as it always did (its `active` is the reseller relationship's, which
+ * relationship-row.ts's readers take it for).
  */
+const QUERY_INDEXES = [
+  'CREATE INDEX IF NOT EXISTS customers_page_by_name ON customers (partner_tenant_id, active, search_name, customer_tenant_id, dap_status)',
+  SORTED_BY_SINCE,
+  SORTED_BY_DAP_CHANGE,
+  'CREATE INDEX IF NOT EXISTS customers_page_by_domain ON customers (partner_tenant_id, active, search_domain, search_name, customer_tenant_id, dap_status)',
+  BY_CUSTOMER,
+  DOMAIN_ALONE_BY_INITIAL,
+];
+
 export const customersProjection: Projection = {
-  ...customersWriting([
-    'CREATE INDEX IF NOT EXISTS customers_page_by_name ON customers (partner_tenant_id, active, search_name, customer_tenant_id, dap_status)',
-    SORTED_BY_SINCE,
-    SORTED_BY_DAP_CHANGE,
-    'CREATE INDEX IF NOT EXISTS customers_page_by_domain ON customers (partner_tenant_id, active, search_domain, search_name, customer_tenant_id, dap_status)',
-    BY_CUSTOMER,
-    DOMAIN_ALONE_BY_INITIAL,
-  ]),
-  version: 5,
-  previous: {
-    ...customersWriting([
-      'CREATE INDEX IF NOT EXISTS customers_page_by_name ON customers (partner_tenant_id, active, search_name, customer_tenant_id)',
-      SORTED_BY_SINCE,
-      SORTED_BY_DAP_CHANGE,
-      'CREATE INDEX IF NOT EXISTS customers_page_by_domain ON customers (partner_tenant_id, active, search_domain, customer_tenant_id)',
-      BY_CUSTOMER,
-    ]),
-    version: 4,
-  },
+  ...customersWriting(QUERY_INDEXES),
+  version: 6,
+  addedTables: [GDAP_NAMES],
+  addedColumns: { customers: ['reseller_active', 'reseller_since', 'gdap_in_force'] },
+  previous: { ...customersWriting(QUERY_INDEXES, false), version: 5 },
 };

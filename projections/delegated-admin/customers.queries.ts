@@ -8,6 +8,7 @@ import type {
 import { PairSummaryReader } from '../gdap/gdap-pair-summary-reader';
 import { CUSTOMERS_GDAP_ALLOWS } from '../gdap/gdap-relationships.queries';
 import { groupHolds } from '../azure-subscriptions/partner-subscriptions.queries';
+import { resellerActive } from './relationship-row';
 
 export interface RelationshipRow {
   partner_tenant_id: string;
@@ -15,7 +16,9 @@ export interface RelationshipRow {
   partner_name: string;
   customer_name: string;
   customer_domain: string | null;
+  /** When the reseller relationship was established; listed by GDAP alone, when the earliest in force was approved. */
   relationship_since: string;
+  /** 1 while the customer is on the Customers page: its reseller relationship active or a GDAP relationship in force (R16). */
   active: number;
   dap_status: DapStatus;
   /** JSON array of directory role display names. */
@@ -24,6 +27,15 @@ export interface RelationshipRow {
   /** The name and domain as searched and sorted (customer-search.ts: no accents, lower case). */
   search_name: string;
   search_domain: string | null;
+  /**
+   * 1 while the reseller relationship is active (R9), its establishment's time, and the GDAP
+   * relationships in force (JSON: id → approval time). Absent in a row of customers v5 or
+   * customers-history v2, where `active` is the reseller relationship's alone: read them through
+   * relationship-row.ts's resellerActive and everReseller.
+   */
+  reseller_active?: number;
+  reseller_since?: string | null;
+  gdap_in_force?: string;
 }
 
 export interface CustomerPageKey {
@@ -275,14 +287,16 @@ export class CustomersQueries {
     return this.db.get<{ total: number }>(`SELECT (${sql}) AS total`, params)?.total ?? 0;
   }
 
+  /** The pair's row while its reseller relationship is active (R9). */
   relationship(partnerTenantId: string, customerTenantId: string): RelationshipRow | undefined {
-    return this.db.get<RelationshipRow>(
+    const row = this.db.get<RelationshipRow>(
       'SELECT * FROM customers WHERE partner_tenant_id = ? AND customer_tenant_id = ? AND active = 1',
       [partnerTenantId, customerTenantId],
     );
+    return row && resellerActive(row) ? row : undefined;
   }
 
-  /** Whether any customer has had a relationship with the partner, active or ended. */
+  /** Whether any customer has had a relationship with the partner (reseller or GDAP), active or ended. */
   hasAnyCustomer(partnerTenantId: string): boolean {
     return (
       this.db.get('SELECT 1 FROM customers WHERE partner_tenant_id = ? LIMIT 1', [
@@ -291,7 +305,7 @@ export class CustomersQueries {
     );
   }
 
-  /** The pair's row whether or not the relationship is still active. */
+  /** The pair's row whether or not a relationship is still active, or was ever a reseller one. */
   pair(partnerTenantId: string, customerTenantId: string): RelationshipRow | undefined {
     return this.db.get<RelationshipRow>(
       'SELECT * FROM customers WHERE partner_tenant_id = ? AND customer_tenant_id = ?',
@@ -299,11 +313,16 @@ export class CustomersQueries {
     );
   }
 
-  /** The customer's Partner relationships page (R15): only its own partners (R17). */
+  /**
+   * The reseller rows of the customer's Partner relationships page (R15): only its own partners
+   * (R17); those in GDAP alone are read from gdap-relationships.
+   */
   partnersOf(customerTenantId: string): RelationshipRow[] {
-    return this.db.all<RelationshipRow>(
-      'SELECT * FROM customers WHERE customer_tenant_id = ? AND active = 1 ORDER BY partner_name, partner_tenant_id',
-      [customerTenantId],
-    );
+    return this.db
+      .all<RelationshipRow>(
+        'SELECT * FROM customers WHERE customer_tenant_id = ? AND active = 1 ORDER BY partner_name, partner_tenant_id',
+        [customerTenantId],
+      )
+      .filter(resellerActive);
   }
 }

@@ -28,6 +28,7 @@ import { ReadSide } from '../platform/read-store/read-side';
 import { isRequestId } from '../platform/observability/request-id';
 import { AuditQueries } from '../../projections/audit/audit.queries';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
+import { resellerActive } from '../../projections/delegated-admin/relationship-row';
 import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
 import { AuditAppendedNotifier } from './audit-appended.notifier';
 import { toAuditEntry } from './audit.mapper';
@@ -216,7 +217,7 @@ export class AuditResolver {
     const pair = this.customers.pair(partnerTenantId, customerTenantId);
     return {
       ever: pair !== undefined || this.gdap.approvedWith(partnerTenantId, customerTenantId),
-      now: pair?.active === 1,
+      now: pair !== undefined && resellerActive(pair),
     };
   }
 

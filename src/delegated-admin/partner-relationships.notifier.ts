@@ -14,6 +14,7 @@ import {
   GdapRelationshipsQueries,
 } from '../../projections/gdap/gdap-relationships.queries';
 import { SubscriptionsQueries } from '../../projections/azure-subscriptions/subscriptions.queries';
+import { everReseller, resellerActive } from '../../projections/delegated-admin/relationship-row';
 import { toGdapPartnerRelationship, toPartnerRelationship } from './customers-page/customer.mapper';
 import type { PartnerRelationship } from './customers-page/customer.types';
 import { compareText } from '../platform/common/compare-text';
@@ -215,7 +216,7 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
     reseller: RelationshipRow | undefined,
     endedRelationshipIds: readonly string[],
   ): PartnerRelationship | undefined {
-    if (reseller?.active === 1) return toPartnerRelationship(reseller);
+    if (reseller && resellerActive(reseller)) return toPartnerRelationship(reseller);
     const [gdap] = this.gdap.partnersInForceWith(
       customerTenantId,
       this.clock.now(),
@@ -230,7 +231,7 @@ export class PartnerRelationshipsNotifier implements OnModuleInit, OnModuleDestr
       const row = toGdapPartnerRelationship(earliest, customerTenantId);
       return { ...row, relationshipActive: false };
     }
-    return reseller && toPartnerRelationship(reseller);
+    return reseller && everReseller(reseller) ? toPartnerRelationship(reseller) : undefined;
   }
 }
 

@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { PartnerSubscriptionsQueries } from '../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { CustomersQueries } from '../../projections/delegated-admin/customers.queries';
+import { resellerActive } from '../../projections/delegated-admin/relationship-row';
 import { GdapRelationshipsQueries } from '../../projections/gdap/gdap-relationships.queries';
 import { SETTINGS, type Settings } from '../platform/config/settings';
 import { notFound } from '../platform/domain/domain-error';
@@ -99,7 +100,7 @@ export class PartnerAccessResolver {
     if (!row && !gdap && subscriptions.length === 0) return undefined;
     return {
       partnerName: row?.partner_name ?? partnerTenantId,
-      relationshipActive: row?.active === 1,
+      relationshipActive: row !== undefined && resellerActive(row),
       dap: {
         status: row?.dap_status ?? 'NONE',
         roles: row ? (JSON.parse(row.dap_roles) as string[]) : [],

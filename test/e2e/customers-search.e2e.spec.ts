@@ -238,14 +238,14 @@ describe('Customers page: search, filters, sort and paging (R16)', () => {
     }
     const lines = csv.split('\r\n').filter(Boolean);
     expect(lines[0]).toBe(
-      'tenantId,name,domain,relationshipSince,relationshipActive,delegatedAdminStatus,delegatedAdminRoles,delegatedAdminChangedAt,azureSubscriptions,usableServices,gdapAccess,gdapAccessEnds',
+      'tenantId,name,domain,relationshipSince,relationshipActive,delegatedAdminStatus,delegatedAdminRoles,delegatedAdminChangedAt,azureSubscriptions,usableServices,gdapAccess,gdapAccessEnds,relationshipType',
     );
     const listed = await ids(variables);
     expect(pages).toBe(Math.ceil(listed.length / 2));
     expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(listed);
     const fisk = lines.find((line) => line.startsWith('fisk,'))!;
     expect(fisk).toMatch(
-      /^fisk,Ålesund Fisk,fisk\.example,[^,]+,true,ACTIVE,Global Administrator; Helpdesk Administrator,[^,]+,0,Azure Active Directory; Microsoft 365; Exchange; SharePoint; Teams,,$/,
+      /^fisk,Ålesund Fisk,fisk\.example,[^,]+,true,ACTIVE,Global Administrator; Helpdesk Administrator,[^,]+,0,Azure Active Directory; Microsoft 365; Exchange; SharePoint; Teams,,,RESELLER$/,
     );
   });
 });

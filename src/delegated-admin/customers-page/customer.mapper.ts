@@ -2,6 +2,10 @@ import { customerServices } from '../domain/customer-services';
 import { pageViewerOf } from '../domain/customer-search';
 import type { Actor } from '../../platform/domain/actor';
 import type { RelationshipRow } from '../../../projections/delegated-admin/customers.queries';
+import {
+  everReseller,
+  resellerActive,
+} from '../../../projections/delegated-admin/relationship-row';
 import type { GdapPartnerRow } from '../../../projections/gdap/gdap-relationships.queries';
 import type { RowSubscriptions } from '../../../projections/azure-subscriptions/partner-subscriptions.queries';
 import { toAzureSubscription } from '../../azure-subscriptions/subscription.mapper';
@@ -44,7 +48,7 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
   const partner = pageViewerOf(viewer);
   const portals = portalsVerdicts(partner);
   return (row, subscriptions, gdap = NO_GDAP) => {
-    const relationshipActive = row.active === 1;
+    const relationshipActive = resellerActive(row);
     const { listed } = subscriptions;
     const gdapGrants = grantsInForceOf(gdap, now);
     const facts: RowFacts = { relationshipActive, dapStatus: row.dap_status, gdapGrants };
@@ -61,6 +65,7 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
       domain: row.customer_domain,
       relationshipSince: new Date(row.relationship_since),
       relationshipActive,
+      relationshipType: customerRelationshipType(row),
       delegatedAdmin: toDelegatedAdmin(row),
       azureSubscriptions: listed.map((view) => toAzureSubscription(view, viewer)),
       azureSubscriptionsTruncated: subscriptions.more,
@@ -76,6 +81,16 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
       gdapGrants,
     };
   };
+}
+
+/**
+ * R16: what lists the customer: its reseller relationship while active, else GDAP relationships
+ * in force; with none, what it last was (a customer never in a reseller relationship: GDAP).
+ */
+function customerRelationshipType(row: RelationshipRow): RelationshipType {
+  if (resellerActive(row)) return RelationshipType.RESELLER;
+  if (row.active === 1 || !everReseller(row)) return RelationshipType.GRANULAR_DELEGATED_ADMIN;
+  return RelationshipType.RESELLER;
 }
 
 /** One Customers page row as `viewer` sees it. */
@@ -97,7 +112,7 @@ export function toPartnerRelationship(row: RelationshipRow): PartnerRelationship
     customerName: row.customer_name,
     relationshipType: RelationshipType.RESELLER,
     since: new Date(row.relationship_since),
-    relationshipActive: row.active === 1,
+    relationshipActive: resellerActive(row),
     delegatedAdmin: toDelegatedAdmin(row),
   };
 }

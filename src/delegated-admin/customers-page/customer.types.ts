@@ -13,10 +13,13 @@ export enum RelationshipType {
 registerEnumType(RelationshipType, {
   name: 'RelationshipType',
   valuesMap: {
-    RESELLER: { description: 'A reseller relationship (R1), with or without DAP and GDAP.' },
+    RESELLER: {
+      description:
+        'A reseller relationship (R1), with or without DAP and GDAP; on the Customers page, also one the partner ended (relationshipActive false) while no GDAP relationship is in force.',
+    },
     GRANULAR_DELEGATED_ADMIN: {
       description:
-        'GDAP relationships in force (R62, R67) and no reseller relationship: since is when the first of them was approved.',
+        'GDAP relationships in force (R62, R67) and no reseller relationship active: since is when the earliest of them was approved. On the Customers page (R16), also a customer never in a reseller relationship whose GDAP relationships all ended.',
     },
   },
 });
@@ -62,8 +65,16 @@ export class Customer {
   @Field() name!: string;
   @Field(() => String, { nullable: true }) domain?: string | null;
   @Field() relationshipSince!: Date;
-  @Field({ description: 'False once the partner ended the relationship (R9).' })
+  @Field({
+    description:
+      'True while the reseller relationship is active: false once the partner ended it (R9), and for a customer listed through GDAP alone (relationshipType).',
+  })
   relationshipActive!: boolean;
+  @Field(() => RelationshipType, {
+    description:
+      'R16: what lists the customer: its reseller relationship, or GDAP relationships alone (in force; all ended on the page of ended relationships). relationshipSince is that relationship’s.',
+  })
+  relationshipType!: RelationshipType;
   @Field(() => DelegatedAdmin) delegatedAdmin!: DelegatedAdmin;
   @Field(() => [AzureSubscription], {
     description: `The partner's subscriptions in this customer (provisioned by it, or on which its groups hold a role), with its own role assignments (R16, R17, R23): the first ${ROW_SUBSCRIPTIONS} by name; azureSubscriptionsConnection(customerTenantId) pages them all.`,
@@ -136,7 +147,8 @@ export class CustomerFilter {
   delegatedAdminStatus?: DelegatedAdminStatus[] | null;
   @Field(() => Boolean, {
     nullable: true,
-    description: 'true (the default): active relationships; false: those the partner ended.',
+    description:
+      'true (the default): customers with a relationship in force, reseller or GDAP (R16); false: those whose relationships all ended.',
   })
   relationshipActive?: boolean | null;
   @Field(() => CustomerServiceFilter, { nullable: true })

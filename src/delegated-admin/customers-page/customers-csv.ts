@@ -51,6 +51,8 @@ const COLUMNS: [string, (customer: Customer) => string | number | null][] = [
   ],
   ['gdapAccess', (customer) => groupsAndRoles(customer.gdapGrants)],
   ['gdapAccessEnds', (customer) => firstEnd(customer.gdapGrants)],
+  // Last, so that a reader of the columns before it by position reads them as before.
+  ['relationshipType', (customer) => customer.relationshipType],
 ];
 
 export const CUSTOMERS_CSV_HEADER = `${COLUMNS.map(([name]) => name).join(',')}\r\n`;

@@ -5,6 +5,11 @@ import { AuditQueries } from '../../../projections/audit/audit.queries';
 import { subscriptionsProjection } from '../../../projections/azure-subscriptions/subscriptions.projection';
 import { SubscriptionsQueries } from '../../../projections/azure-subscriptions/subscriptions.queries';
 import { customersProjection } from '../../../projections/delegated-admin/customers.projection';
+import { customersHistoryProjection } from '../../../projections/delegated-admin/customers-history.projection';
+import { CustomersHistoryQueries } from '../../../projections/delegated-admin/customers-history.queries';
+import { CustomersQueries } from '../../../projections/delegated-admin/customers.queries';
+import { resellerActive } from '../../../projections/delegated-admin/relationship-row';
+import { customerCriteria } from '../../../src/delegated-admin/domain/customer-search';
 import { PROJECTIONS } from '../../../src/capabilities';
 import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store';
 import { BuildLockedError } from '../../../src/platform/projection-engine/builds';
@@ -325,6 +330,51 @@ describe('blue/green projection versions on real SQLite files', () => {
       } finally {
         await events.close();
       }
+    },
+  );
+
+  // customers v6 and customers-history v3 add the reseller relationship's own columns and GDAP's;
+  // their queries read v5's and v2's rows as they were, `active` the reseller relationship's.
+  it.each([
+    ['customers', customersProjection],
+    ['customers-history', customersHistoryProjection],
+  ] as const)(
+    'R16: %s adds columns and a table its queries do without: the previous version serves the pages while the next builds',
+    async (name, next) => {
+      const live = PROJECTIONS.map((projection) =>
+        projection.name === name ? next.previous! : projection,
+      );
+      const pages = (reads: ReadStore) => {
+        const customers = new CustomersQueries(reads);
+        const past = new CustomersHistoryQueries(reads);
+        const asOf = new Date();
+        return ['partner-0', 'partner-1'].flatMap((partner) => {
+          const criteria = customerCriteria(
+            { partnerTenantId: partner, roles: [], groups: [] },
+            {},
+            asOf,
+          );
+          const page = customers.page(criteria, { sort: 'NAME', direction: 'ASC' }, 50, null);
+          return [
+            ...page.map((row) => `${partner} ${row.customer_tenant_id} ${resellerActive(row)}`),
+            ...past.page(partner, 50, null, asOf).map((row) => `past ${row.customer_tenant_id}`),
+            ...page
+              .flatMap((row) => customers.partnersOf(row.customer_tenant_id))
+              .map((row) => `of ${row.partner_tenant_id}`),
+            ...page.map(
+              (row) =>
+                `related ${customers.relationship(partner, row.customer_tenant_id) !== undefined}`,
+            ),
+          ];
+        });
+      };
+      let meanwhile: string[] = [];
+      const built = await readableMeanwhile(`${name}-v-next.db`, live, next, (reads) => {
+        meanwhile = pages(reads);
+      });
+      expect(built.readable).toBe(1);
+      expect(meanwhile.length).toBeGreaterThan(10);
+      expect(meanwhile).toEqual(pages(built.reads));
     },
   );
 

@@ -25,6 +25,9 @@ const row = {
   dap_changed_at: null,
   search_name: 'fabrikam',
   search_domain: null,
+  reseller_active: 1,
+  reseller_since: at(1),
+  gdap_in_force: '{}',
 };
 
 describe('customers-history projection: every version of a customers row (R43)', () => {
@@ -47,6 +50,7 @@ describe('customers-history projection: every version of a customers row (R43)',
           {
             ...row,
             active: 0,
+            reseller_active: 0,
             valid_from_position: 2,
             valid_to_position: null,
             valid_from: at(3),

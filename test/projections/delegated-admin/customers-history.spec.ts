@@ -18,12 +18,40 @@ import { customerCriteria } from '../../../src/delegated-admin/domain/customer-s
 const BY_NAME = { sort: 'NAME', direction: 'ASC' } as const;
 
 const [ann, otto, fay, wes] = [people.ann, people.otto, people.fay, people.wes].map(actorOf);
-const [C, O, F, W] = ['contoso-partners', 'other-partners', 'fabrikam', 'woodgrove'];
+const [C, O, F, W, N] = [
+  'contoso-partners',
+  'other-partners',
+  'fabrikam',
+  'woodgrove',
+  'northwind',
+];
 const PARTNERS = [C, O];
-const CUSTOMERS = [F, W];
+const CUSTOMERS = [F, W, N];
+
+/** C's GDAP relationships: one with W (a reseller customer until minute 8), one with N (GDAP alone). */
+const gdap = (relationshipId: string, customerTenantId: string) => ({
+  relationshipId: `${relationshipId}@${C}`,
+  partnerTenantId: C,
+  customerTenantId,
+});
+const gdapCreated = (relationshipId: string, customerTenantId: string) => ({
+  ...gdap(relationshipId, customerTenantId),
+  partnerName: 'Contoso Partners',
+  displayName: `Helpdesk ${customerTenantId}`,
+  duration: 'P90D',
+  roles: [],
+  autoExtendDuration: 'PT0S',
+});
+const gdapApproved = (relationshipId: string, customerTenantId: string, at: string) => ({
+  ...gdap(relationshipId, customerTenantId),
+  approvedByUserId: 'fay',
+  activatedAt: at,
+  endDateTime: '2025-06-01T00:00:00.000Z',
+  customerDisplayName: `${customerTenantId} Inc`,
+});
 const seconds = (at: string, plus: number) => new Date(Date.parse(at) + plus * 1000).toISOString();
 
-/** [who, stream, type, data, when]: relationships and DAP coming and going, in log order. */
+/** [who, stream, type, data, when]: relationships, DAP and GDAP coming and going, in log order. */
 const SCRIPT = [
   [
     fay,
@@ -46,6 +74,7 @@ const SCRIPT = [
     d.relationshipEstablished('i2', O, W),
     minute(3),
   ],
+  [ann, `gdap-${C}`, 'DelegatedAdminRelationshipCreated', gdapCreated('g-n', N), minute(3)],
   [
     wes,
     `relationship-${C}_${W}`,
@@ -53,6 +82,7 @@ const SCRIPT = [
     d.relationshipEstablished('i3', C, W),
     minute(4),
   ],
+  [ann, `gdap-${C}`, 'DelegatedAdminRelationshipCreated', gdapCreated('g-w', W), minute(4)],
   [fay, `dapgrant-${C}_${F}`, 'DelegatedAdminRemoved', d.delegatedAdminRemoved(C, F), minute(5)],
   [
     ann,
@@ -73,6 +103,20 @@ const SCRIPT = [
     `dapgrant-${O}_${F}`,
     'DelegatedAdminGranted',
     d.delegatedAdminGranted('i4', O, F),
+    minute(7),
+  ],
+  [
+    wes,
+    `gdap-${C}`,
+    'DelegatedAdminRelationshipApproved',
+    gdapApproved('g-w', W, minute(6)),
+    minute(6),
+  ],
+  [
+    wes,
+    `gdap-${C}`,
+    'DelegatedAdminRelationshipApproved',
+    gdapApproved('g-n', N, minute(7)),
     minute(7),
   ],
   [ann, `relationship-${C}_${W}`, 'RelationshipEnded', d.relationshipEnded(C, W), minute(8)],
@@ -100,6 +144,13 @@ const SCRIPT = [
     seconds(minute(10), 30),
   ],
   [otto, `invitation-i6`, 'InvitationCreated', d.invitationCreated('i6', O, null), minute(12)],
+  [
+    ann,
+    `gdap-${C}`,
+    'DelegatedAdminRelationshipTerminationRequested',
+    { ...gdap('g-n', N), requestedBy: 'PARTNER' },
+    minute(12),
+  ],
   [fay, `dapgrant-${O}_${F}`, 'DelegatedAdminRemoved', d.delegatedAdminRemoved(O, F), minute(13)],
 ] as const;
 
@@ -208,6 +259,24 @@ describe('customers-history: the pages as they stood (R43)', () => {
     expect(woodgrove(minute(11))).toBe('ACTIVE');
   });
 
+  it('R16, R43: the moments cover GDAP listing customers too: alone, and past a reseller relationship’s end', () => {
+    const past = new CustomersHistoryQueries(history);
+    const listed = (asOf: string) =>
+      past
+        .page(C, 500, null, new Date(asOf))
+        .map((row) => `${row.customer_tenant_id}:${row.reseller_active}:${row.relationship_since}`);
+    expect(listed(minute(5))).toEqual([`${F}:1:${minute(1)}`, `${W}:1:${minute(4)}`]);
+    expect(listed(minute(7))).toEqual([
+      `${F}:1:${minute(1)}`,
+      `${N}:0:${minute(7)}`,
+      `${W}:1:${minute(4)}`,
+    ]);
+    expect(listed(minute(9))).toEqual([`${N}:0:${minute(7)}`, `${W}:0:${minute(6)}`]);
+    expect(listed(minute(12))).toEqual([`${F}:1:${minute(10)}`, `${W}:0:${minute(6)}`]);
+    // The customer's own page lists reseller rows alone (R15 reads GDAP partners apart).
+    expect(past.partnersOf(N, new Date(minute(7)))).toEqual([]);
+  });
+
   it('handles every event type the customers projection handles', () => {
     const handled = Object.keys(customersHistoryProjection.handlers);
     expect(handled).toEqual(expect.arrayContaining(Object.keys(customersProjection.handlers)));
@@ -238,6 +307,7 @@ describe('customers-history: the pages as they stood (R43)', () => {
     expect(await replay('history-all-at-once.db', 5000)).toEqual(one);
     // The last event moved the clock; the interleaved one (minute 10:30) did not move it back.
     expect(one.clock).toEqual([{ id: 1, position: events.length, at: minute(13) }]);
-    expect(one.versions).toHaveLength(13);
+    // 13 versions of reseller rows and DAP; GDAP adds three: Woodgrove's approval, Northwind listed, then not.
+    expect(one.versions).toHaveLength(16);
   });
 });

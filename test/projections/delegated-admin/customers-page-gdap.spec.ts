@@ -53,6 +53,9 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
         dap_changed_at: null,
         search_name: name.toLowerCase(),
         search_domain: `${name.toLowerCase().replace(' ', '')}.onmicrosoft.com`,
+        reseller_active: 1,
+        reseller_since: '2025-01-01T00:00:00.000Z',
+        gdap_in_force: '{}',
       };
       store.run(
         `INSERT INTO customers (${RELATIONSHIP_COLUMNS.join(', ')})

@@ -64,6 +64,9 @@ function customers(): RelationshipRow[] {
       dap_changed_at: null,
       search_name: name,
       search_domain: domain,
+      reseller_active: index % 11 === 0 ? 0 : 1,
+      reseller_since: new Date(Date.UTC(2024, 0, 1) + index * 60_000).toISOString(),
+      gdap_in_force: '{}',
     });
   }
   // More customers than SEARCH_SORTED_UP_TO match "zava": its pages sorted by since walk.
@@ -75,6 +78,7 @@ function customers(): RelationshipRow[] {
       customer_name: name,
       customer_domain: `zava${index}.onmicrosoft.com`,
       relationship_since: new Date(Date.UTC(2023, 0, 1) + index * 3_600_000).toISOString(),
+      reseller_since: new Date(Date.UTC(2023, 0, 1) + index * 3_600_000).toISOString(),
       search_name: name,
       search_domain: `zava${index}.onmicrosoft.com`,
     });

@@ -1,6 +1,13 @@
 import { DAP_ROLE_ASSIGNMENTS } from '../../../src/delegated-admin/domain/dap-grant/events';
 import { customersProjection } from '../../../projections/delegated-admin/customers.projection';
 import { at, projectionSpec, type SpecEvent } from '../../support/projection-spec';
+import { DIRECTORY_ROLES } from '../../../src/gdap/domain/role-catalogue';
+import {
+  GDAP_APPROVED,
+  GDAP_PAIR,
+  GDAP_RELATIONSHIP_ID,
+  gdapCreated,
+} from '../../support/gdap-spec-events';
 
 const fabrikam = { tenantId: 'fabrikam', name: 'Fabrikam', domain: 'fabrikam.onmicrosoft.com' };
 const pair = { partnerTenantId: 'contoso-partners', customerTenantId: 'fabrikam' };
@@ -46,7 +53,12 @@ const row = {
   dap_changed_at: null,
   search_name: 'fabrikam',
   search_domain: 'fabrikam.onmicrosoft.com',
+  reseller_active: 1,
+  reseller_since: at(1),
+  gdap_in_force: '{}',
 };
+/** The same row as version 5 wrote it (no GDAP listing). */
+const { reseller_active: _, reseller_since: __, gdap_in_force: ___, ...resellerRowV5 } = row;
 
 describe('customers projection: the Customers and Partner relationships pages (R15, R16)', () => {
   const spec = projectionSpec(customersProjection);
@@ -88,15 +100,20 @@ describe('customers projection: the Customers and Partner relationships pages (R
       .then({ customers: [{ ...activeSince2, dap_changed_at: at(4) }] });
   });
 
-  it('R12, R16: version 4, kept up while version 5 builds, writes the same rows (5 changed an index)', () => {
-    for (const projection of [customersProjection, customersProjection.previous!]) {
-      projectionSpec(projection)
-        .given(established(1), granted(2))
-        .when(removed(3))
-        .then({
-          customers: [{ ...row, dap_status: 'REMOVED', dap_roles: '[]', dap_changed_at: at(3) }],
-        });
-    }
+  it('R12, R16: version 5, kept up while version 6 builds, writes the reseller rows as before', () => {
+    const dapRemoved = { dap_status: 'REMOVED', dap_roles: '[]', dap_changed_at: at(3) };
+    projectionSpec(customersProjection.previous!)
+      .given(established(1), granted(2))
+      .when(removed(3))
+      .then({ customers: [{ ...resellerRowV5, ...dapRemoved }] });
+    projectionSpec(customersProjection.previous!)
+      .given(established(1), granted(2), removed(3))
+      .when(ended)
+      .then({ customers: [{ ...resellerRowV5, ...dapRemoved, active: 0 }] });
+    spec
+      .given(established(1), granted(2))
+      .when(removed(3))
+      .then({ customers: [{ ...row, ...dapRemoved }] });
     expect(customersProjection.previous?.version).toBe(customersProjection.version - 1);
   });
 
@@ -113,7 +130,7 @@ describe('customers projection: the Customers and Partner relationships pages (R
     spec
       .given(established(1))
       .when(ended)
-      .then({ customers: [{ ...row, active: 0 }] });
+      .then({ customers: [{ ...row, active: 0, reseller_active: 0 }] });
     spec
       .given(established(1), granted(2), ended)
       .when(established(4, 'Fabrikam Ltd'))
@@ -124,6 +141,7 @@ describe('customers projection: the Customers and Partner relationships pages (R
             customer_name: 'Fabrikam Ltd',
             search_name: 'fabrikam ltd',
             relationship_since: at(4),
+            reseller_since: at(4),
             dap_status: 'ACTIVE',
             dap_roles: '["Global Administrator","Helpdesk Administrator"]',
             dap_changed_at: at(2),
@@ -179,5 +197,142 @@ describe('customers projection: the Customers and Partner relationships pages (R
         occurredAt: at(1),
       })
       .then({ customers: [row] });
+  });
+});
+
+describe('customers projection: customers listed through GDAP relationships in force (R16, R62–R64)', () => {
+  const spec = projectionSpec(customersProjection);
+  const created = { ...gdapCreated([DIRECTORY_ROLES.USER_ADMINISTRATOR]), occurredAt: at(1) };
+  const approved = { ...GDAP_APPROVED, occurredAt: at(2) };
+  const second = `22222222-2222-4222-8222-222222222222@contoso-partners`;
+  const inForce = (...approvals: [string, string][]) =>
+    JSON.stringify(Object.fromEntries(approvals));
+  const gdapOnly = {
+    ...row,
+    customer_name: 'fabrikam',
+    customer_domain: null,
+    search_domain: null,
+    relationship_since: at(2),
+    reseller_active: 0,
+    reseller_since: null,
+    gdap_in_force: inForce([GDAP_RELATIONSHIP_ID, at(2)]),
+  };
+  const ending = (type: string, minute: number, relationshipId = GDAP_RELATIONSHIP_ID) =>
+    ({
+      type,
+      data: { ...GDAP_PAIR, relationshipId, endDateTime: '2025-05-30T09:02:00.000Z' },
+      occurredAt: at(minute),
+    }) as SpecEvent;
+
+  it('R16, R62: an approved relationship lists a customer with no reseller relationship, named as the partner gave it until approval names it', () => {
+    spec.when(created).then({
+      customers: [],
+      customers_gdap_names: [
+        {
+          relationship_id: GDAP_RELATIONSHIP_ID,
+          partner_name: 'Contoso Partners',
+          customer_name: null,
+        },
+      ],
+    });
+    spec
+      .given(created)
+      .when(approved)
+      .then({ customers: [gdapOnly], customers_gdap_names: [] });
+    const named = {
+      ...created,
+      data: { ...created.data, customerDisplayName: 'Fabrikam Inc' },
+    } as SpecEvent;
+    spec
+      .given(named)
+      .when(approved)
+      .then({
+        customers: [{ ...gdapOnly, customer_name: 'Fabrikam Inc', search_name: 'fabrikam inc' }],
+        customers_gdap_names: [],
+      });
+    const byToken = {
+      ...approved,
+      data: { ...approved.data, customerDisplayName: 'Fabrikam' },
+    } as SpecEvent;
+    spec
+      .given(named)
+      .when(byToken)
+      .then({
+        customers: [{ ...gdapOnly, customer_name: 'Fabrikam', search_name: 'fabrikam' }],
+        customers_gdap_names: [],
+      });
+  });
+
+  it('R63, R64: an expiry or a termination request takes the relationship off; the customer leaves the page with its last', () => {
+    for (const type of [
+      'DelegatedAdminRelationshipExpired',
+      'DelegatedAdminRelationshipTerminationRequested',
+      'DelegatedAdminRelationshipTerminated',
+    ]) {
+      spec
+        .given(created, approved)
+        .when(ending(type, 5))
+        .then({
+          customers: [{ ...gdapOnly, active: 0, gdap_in_force: '{}' }],
+          customers_gdap_names: [],
+        });
+    }
+    const secondApproved = {
+      ...approved,
+      data: { ...approved.data, relationshipId: second, activatedAt: at(4) },
+      occurredAt: at(4),
+    } as SpecEvent;
+    spec
+      .given(created, approved, secondApproved)
+      .when(ending('DelegatedAdminRelationshipTerminationRequested', 5))
+      .then({
+        customers: [
+          { ...gdapOnly, relationship_since: at(4), gdap_in_force: inForce([second, at(4)]) },
+        ],
+        customers_gdap_names: [],
+      });
+    spec
+      .given(created, approved, ending('DelegatedAdminRelationshipTerminationRequested', 5))
+      .when(ending('DelegatedAdminRelationshipTerminated', 6))
+      .then({
+        customers: [{ ...gdapOnly, active: 0, gdap_in_force: '{}' }],
+        customers_gdap_names: [],
+      });
+  });
+
+  it('R9, R16: a reseller relationship ended while GDAP is in force keeps the customer listed, since its approval; established again, since the reseller relationship', () => {
+    const both = { ...row, gdap_in_force: inForce([GDAP_RELATIONSHIP_ID, at(2)]) };
+    spec
+      .given(established(1), created)
+      .when(approved)
+      .then({ customers: [both], customers_gdap_names: [] });
+    spec
+      .given(established(1), created, approved)
+      .when(ended)
+      .then({
+        customers: [{ ...both, reseller_active: 0, relationship_since: at(2) }],
+        customers_gdap_names: [],
+      });
+    spec
+      .given(established(1), created, approved, ended)
+      .when(established(4))
+      .then({
+        customers: [{ ...both, relationship_since: at(4), reseller_since: at(4) }],
+        customers_gdap_names: [],
+      });
+    spec
+      .given(established(1), created, approved, ended)
+      .when(ending('DelegatedAdminRelationshipExpired', 5))
+      .then({
+        customers: [{ ...both, active: 0, reseller_active: 0, gdap_in_force: '{}' }],
+        customers_gdap_names: [],
+      });
+  });
+
+  it('R16: version 5, kept up while version 6 builds, lists no customer through GDAP', () => {
+    projectionSpec(customersProjection.previous!)
+      .given(created)
+      .when(approved)
+      .then({ customers: [] });
   });
 });
