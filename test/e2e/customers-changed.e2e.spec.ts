@@ -17,6 +17,8 @@ const END = `mutation { endResellerRelationship(customerTenantId: "woodgrove") {
 const HELPDESK = DIRECTORY_ROLES.HELPDESK_ADMINISTRATOR.roleTemplateId;
 const GDAP_FEED = `subscription { customersChanged { tenantId gdapAccess { relationshipId securityGroupId } } }`;
 const GDAP_CREATE = `mutation ($name: String!) { createDelegatedAdminRelationship(input: { customerTenantId: "fabrikam", displayName: $name, duration: "P90D", roles: [{ roleTemplateId: "${HELPDESK}" }] }) { id } }`;
+const GDAP_CREATE_FOR = `mutation ($customer: ID!) { createDelegatedAdminRelationship(input: { customerTenantId: $customer, displayName: "Listing", duration: "P90D", roles: [{ roleTemplateId: "${HELPDESK}" }] }) { id } }`;
+const LISTING_FEED = `subscription { customersChanged { tenantId relationshipType relationshipActive } }`;
 const GDAP_REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
 const GDAP_APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 const GDAP_ASSIGN = `mutation ($id: ID!) { createDelegatedAdminAccessAssignment(input: { relationshipId: $id, securityGroupId: "HELPDESK_AGENTS", roleTemplateIds: ["${HELPDESK}"] }) { accessAssignments { id } } }`;
@@ -193,6 +195,33 @@ describe('live pages: the partner’s Customers page (customersChanged) and the 
       customersChanged: { tenantId: 'fabrikam', gdapAccess: [] },
     });
     expect(feed.errors).toEqual([]);
+  });
+
+  it('R16, R62, R64: a customer on the page through GDAP alone is pushed when its approval lists it and when its termination takes it off', async () => {
+    const otto = await app.token(people.otto);
+    const wes = await app.token(people.wes);
+    const feed = subscribe(otto, LISTING_FEED);
+    await pause(200);
+    const created = await app.gql(otto, GDAP_CREATE_FOR, { customer: 'woodgrove' });
+    const { id } = created.data.createDelegatedAdminRelationship;
+    await app.gql(otto, GDAP_REQUEST, { id });
+    expect((await app.gql(wes, GDAP_APPROVE, { id })).errors).toBeUndefined();
+    await until(() => feed.received.length > 0);
+    const listed = {
+      tenantId: 'woodgrove',
+      relationshipType: 'GRANULAR_DELEGATED_ADMIN',
+      relationshipActive: true,
+    };
+    expect(feed.received).toEqual([{ customersChanged: listed }]);
+    expect((await app.gql(wes, GDAP_TERMINATE, { id })).errors).toBeUndefined();
+    await until(() => feed.received.length > 1);
+    await pause(200); // and nothing more follows that changes the row
+    expect(feed.received.at(-1)).toEqual({
+      customersChanged: { ...listed, relationshipActive: false },
+    });
+    expect(feed.errors).toEqual([]);
+    const page = await app.gql(otto, `{ customers(first: 50) { nodes { tenantId } } }`);
+    expect(page.data.customers.nodes).toEqual([]);
   });
 
   it('R11, R16, R67: both pages are pushed as GDAP changes what their rows show: a relationship created, an access assignment asked for, an auto-extension edited', async () => {

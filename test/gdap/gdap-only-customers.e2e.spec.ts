@@ -22,7 +22,9 @@ const END = `mutation { endResellerRelationship(customerTenantId: "woodgrove") {
  * R16, R43, R62–R64: a customer whose only relationship with the partner is GDAP is on the
  * partner's Customers page while one of its relationships is in force (as the partner is on the
  * customer's Partner relationships page, R15): listed as GRANULAR_DELEGATED_ADMIN, since its
- * approval, with no reseller relationship (relationshipActive false) and no DAP.
+ * approval, with no reseller relationship and no DAP; it leaves (relationshipActive false) with
+ * its last GDAP relationship, and a reseller customer whose relationship ended stays while one is
+ * in force.
  */
 describeOnBothStores('GDAP-only customers on the Customers page', (onEsdb) => {
   const app = appForSuite({
@@ -71,7 +73,7 @@ describeOnBothStores('GDAP-only customers on the Customers page', (onEsdb) => {
       tenantId: 'woodgrove',
       name: 'Woodgrove',
       relationshipType: 'GRANULAR_DELEGATED_ADMIN',
-      relationshipActive: false,
+      relationshipActive: true,
       relationshipSince: approvedAt.toISOString(),
       delegatedAdmin: { status: 'NONE' },
       delegatedAdminRelationships: [{ id, status: 'active' }],

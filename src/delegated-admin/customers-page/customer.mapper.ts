@@ -48,6 +48,7 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
   const partner = pageViewerOf(viewer);
   const portals = portalsVerdicts(partner);
   return (row, subscriptions, gdap = NO_GDAP) => {
+    // DAP comes with the reseller relationship alone (R10): the page's verdicts read that one.
     const relationshipActive = resellerActive(row);
     const { listed } = subscriptions;
     const gdapGrants = grantsInForceOf(gdap, now);
@@ -64,7 +65,7 @@ export function customerMapper(viewer: Actor, now: Date = new Date()): CustomerR
       name: row.customer_name,
       domain: row.customer_domain,
       relationshipSince: new Date(row.relationship_since),
-      relationshipActive,
+      relationshipActive: row.active === 1,
       relationshipType: customerRelationshipType(row),
       delegatedAdmin: toDelegatedAdmin(row),
       azureSubscriptions: listed.map((view) => toAzureSubscription(view, viewer)),

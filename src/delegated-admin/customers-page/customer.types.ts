@@ -67,12 +67,12 @@ export class Customer {
   @Field() relationshipSince!: Date;
   @Field({
     description:
-      'True while the reseller relationship is active: false once the partner ended it (R9), and for a customer listed through GDAP alone (relationshipType).',
+      'True while a relationship lists the customer (relationshipType): false once the partner ended the reseller relationship (R9) and no GDAP relationship is in force (R63, R64).',
   })
   relationshipActive!: boolean;
   @Field(() => RelationshipType, {
     description:
-      'R16: what lists the customer: its reseller relationship, or GDAP relationships alone (in force; all ended on the page of ended relationships). relationshipSince is that relationship’s.',
+      'R16: what lists the customer: its reseller relationship, or GDAP relationships in force with no reseller relationship active (no DAP then); once none is left, what last listed it. relationshipSince is that relationship’s.',
   })
   relationshipType!: RelationshipType;
   @Field(() => DelegatedAdmin) delegatedAdmin!: DelegatedAdmin;

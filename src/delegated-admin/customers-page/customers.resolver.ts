@@ -264,7 +264,7 @@ export class CustomersResolver {
   @Query(() => Customer, {
     nullable: true,
     description:
-      'R16: one customer of the caller’s partner, its relationship active or ended (relationshipActive); null for a tenant that never accepted one of its invitations.',
+      'R16: one customer of the caller’s partner, its relationship active or ended (relationshipActive); null for a tenant that never accepted one of its invitations nor approved one of its GDAP relationships.',
   })
   async customer(
     @CurrentActor() actor: Actor,
@@ -279,7 +279,7 @@ export class CustomersResolver {
 
   @Mutation(() => Customer, {
     description:
-      'R9: a partner Admin Agent ends the relationship (no active subscription it provisioned); DAP goes too.',
+      'R9: a partner Admin Agent ends the relationship (no active subscription it provisioned); DAP goes too. A GDAP relationship in force keeps the customer listed (relationshipActive true, relationshipType GRANULAR_DELEGATED_ADMIN).',
   })
   async endResellerRelationship(
     @Caller() caller: CommandContext,
