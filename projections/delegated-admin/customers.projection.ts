@@ -62,7 +62,7 @@ const customersWriting = (queryIndexes: string[], listedByGdap = true) => {
         );
         const row = next(current);
         if (!row || (current && sameRow(current, row, columns))) return;
-        db.run(write, Object.fromEntries(columns.map((column) => [column, row[column] ?? null])));
+        db.run(write, { ...row }); // a row has every column of its version (more are not bound)
       },
       listedByGdap ? GDAP_NAMES : undefined,
     ),
