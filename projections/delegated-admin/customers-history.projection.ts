@@ -76,7 +76,10 @@ function clockOfBatch(): BatchHandler {
 const CLOSE = `UPDATE customers_history SET valid_to_position = ?, valid_to = ?
   WHERE partner_tenant_id = ? AND customer_tenant_id = ? AND valid_from_position = ?`;
 
-/** Closes the pair's current version and opens the next (of `columns`), unless the event changed nothing. */
+/**
+ * Closes the pair's current version and opens the next (of `columns`), unless the event changed
+ * nothing.
+ */
 function newVersion(columns: readonly RelationshipColumn[]): RowWriter {
   // Its values are the row's columns, then the position and time (bound by position).
   const insert = `INSERT INTO customers_history (${columns.join(', ')}, valid_from_position, valid_from)

@@ -16,9 +16,15 @@ export interface RelationshipRow {
   partner_name: string;
   customer_name: string;
   customer_domain: string | null;
-  /** When the reseller relationship was established; listed by GDAP alone, when the earliest in force was approved. */
+  /**
+   * When the reseller relationship was established; listed by GDAP alone, when the earliest in
+   * force was approved.
+   */
   relationship_since: string;
-  /** 1 while the customer is on the Customers page: its reseller relationship active or a GDAP relationship in force (R16). */
+  /**
+   * 1 while the customer is on the Customers page: its reseller relationship active or a GDAP
+   * relationship in force (R16).
+   */
   active: number;
   dap_status: DapStatus;
   /** JSON array of directory role display names. */
@@ -296,7 +302,7 @@ export class CustomersQueries {
     return row && resellerActive(row) ? row : undefined;
   }
 
-  /** Whether any customer has had a relationship with the partner (reseller or GDAP), active or ended. */
+  /** Whether any customer has had a relationship (reseller or GDAP) with the partner, ever. */
   hasAnyCustomer(partnerTenantId: string): boolean {
     return (
       this.db.get('SELECT 1 FROM customers WHERE partner_tenant_id = ? LIMIT 1', [

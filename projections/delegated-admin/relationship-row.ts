@@ -114,7 +114,10 @@ const granted: Evolve<RecordedOf<'DelegatedAdminGranted'>> = (row, { data, metad
 const removed: Evolve<RecordedOf<'DelegatedAdminRemoved'>> = (row, { metadata }) =>
   row && { ...row, dap_status: 'REMOVED', dap_roles: '[]', dap_changed_at: metadata.occurredAt };
 
-/** The names a GDAP relationship gives its pair before approval: the partner's, and the customer's as the partner gave it. */
+/**
+ * The names a GDAP relationship gives its pair before approval: the partner's, and the
+ * customer's as the partner gave it.
+ */
 export interface GdapNames {
   partner_name: string;
   customer_name: string | null;
@@ -241,7 +244,10 @@ export function relationshipRowHandlers(
   };
 }
 
-/** Whether the row's reseller relationship is active (R9): a row of a version before GDAP listed customers has `active` alone. */
+/**
+ * Whether the row's reseller relationship is active (R9): a row of a version before GDAP listed
+ * customers has `active` alone.
+ */
 export const resellerActive = (row: RelationshipRow): boolean =>
   (row.reseller_active ?? row.active) === 1;
 
