@@ -319,11 +319,16 @@ export class AutopilotResolver {
       actor.tenantKind === 'partner'
         ? this.gdap.grants(actor.tenantId, customerTenantId, this.readSide.now())
         : [];
+    const listedThroughGdap =
+      actor.tenantKind === 'partner' &&
+      row === undefined &&
+      this.customers.pair(actor.tenantId, customerTenantId)?.active === 1;
     return {
       relationshipActive: row !== undefined,
       dapStatus: row?.dap_status ?? 'NONE',
       policy: this.settings.AUTOPILOT_POLICY,
       gdapGrants,
+      listedThroughGdap,
     };
   }
 

@@ -48,6 +48,11 @@ export interface AutopilotFacts {
   policy: AutopilotPolicy;
   /** The pair's GDAP grants in force (R67); absent: none. */
   gdapGrants?: readonly GdapGrant[];
+  /**
+   * With no reseller relationship, whether the customer is still on the partner's Customers page
+   * through GDAP alone (R16): the partner knows it, so a refusal may say why.
+   */
+  listedThroughGdap?: boolean;
 }
 
 /**
@@ -313,11 +318,17 @@ export function maySeeAutopilot(
 export function assertMaySeeAutopilot(
   actor: Actor,
   customerTenantId: string,
-  facts: Pick<AutopilotFacts, 'relationshipActive'>,
+  facts: Pick<AutopilotFacts, 'relationshipActive' | 'listedThroughGdap'>,
 ): void {
   if (maySeeAutopilot(actor, customerTenantId, facts)) return;
   if (actor.tenantKind === 'customer' && actor.tenantId === customerTenantId) {
     throw forbidden('R30', 'Only a Global admin of the customer tenant sees its Autopilot.');
+  }
+  if (actor.tenantKind === 'partner' && facts.listedThroughGdap) {
+    throw forbidden(
+      'R30',
+      'Autopilot comes with a reseller relationship, and the partner has none with this customer: it is on the Customers page through GDAP alone.',
+    );
   }
   throw noSuchCustomer();
 }
