@@ -127,7 +127,7 @@ export function populate(
         search_domain: domain,
         reseller_active: 1,
         reseller_since: since,
-        gdap_in_force: '{}',
+        gdap_in_force: 0,
       });
     }
   });

@@ -5,7 +5,8 @@ import type {
 } from '../../src/platform/projection-engine/projection';
 import { rowOf, type Version } from './customers-history.queries';
 import {
-  gdapNamesSchema,
+  GDAP_LISTING_COLUMNS,
+  gdapRelationshipsSchema,
   RELATIONSHIP_COLUMNS,
   type RelationshipColumn,
   relationshipRowHandlers,
@@ -106,7 +107,7 @@ function newVersion(columns: readonly RelationshipColumn[]): RowWriter {
   };
 }
 
-const GDAP_NAMES = 'customers_history_gdap_names';
+const GDAP_RELATIONSHIPS = 'customers_history_gdap';
 
 /**
  * Every version of every `customers` row (relationship-row.ts) with the positions and times it
@@ -116,7 +117,11 @@ const GDAP_NAMES = 'customers_history_gdap_names';
  */
 const customersHistoryWriting = (listedByGdap: boolean): Omit<Projection, 'version'> => ({
   name: 'customers-history',
-  tables: ['customers_history', 'customers_history_clock', ...(listedByGdap ? [GDAP_NAMES] : [])],
+  tables: [
+    'customers_history',
+    'customers_history_clock',
+    ...(listedByGdap ? [GDAP_RELATIONSHIPS] : []),
+  ],
   schema: [
     `CREATE TABLE IF NOT EXISTS customers_history (
       partner_tenant_id TEXT NOT NULL,
@@ -131,13 +136,7 @@ const customersHistoryWriting = (listedByGdap: boolean): Omit<Projection, 'versi
       dap_changed_at TEXT,
       search_name TEXT NOT NULL DEFAULT '',
       search_domain TEXT,
-      ${
-        listedByGdap
-          ? `reseller_active INTEGER NOT NULL DEFAULT 0,
-      reseller_since TEXT,
-      gdap_in_force TEXT NOT NULL DEFAULT '{}',`
-          : ''
-      }
+      ${listedByGdap ? GDAP_LISTING_COLUMNS : ''}
       valid_from_position INTEGER NOT NULL,
       valid_to_position INTEGER,
       valid_from TEXT NOT NULL,
@@ -149,7 +148,7 @@ const customersHistoryWriting = (listedByGdap: boolean): Omit<Projection, 'versi
       position INTEGER NOT NULL,
       at TEXT NOT NULL
     )`,
-    ...(listedByGdap ? [gdapNamesSchema(GDAP_NAMES)] : []),
+    ...(listedByGdap ? gdapRelationshipsSchema(GDAP_RELATIONSHIPS) : []),
   ],
   queryIndexes: [
     `CREATE INDEX IF NOT EXISTS customers_history_by_name
@@ -159,7 +158,7 @@ const customersHistoryWriting = (listedByGdap: boolean): Omit<Projection, 'versi
   ],
   handlers: relationshipRowHandlers(
     newVersion(listedByGdap ? RELATIONSHIP_COLUMNS : RESELLER_ROW_COLUMNS),
-    listedByGdap ? GDAP_NAMES : undefined,
+    listedByGdap ? GDAP_RELATIONSHIPS : undefined,
   ),
   everyEventOfBatch: clockOfBatch,
   everyEventReads: 'metadata',
@@ -168,7 +167,7 @@ const customersHistoryWriting = (listedByGdap: boolean): Omit<Projection, 'versi
 export const customersHistoryProjection: Projection = {
   ...customersHistoryWriting(true),
   version: 3,
-  addedTables: [GDAP_NAMES],
+  addedTables: [GDAP_RELATIONSHIPS],
   addedColumns: { customers_history: ['reseller_active', 'reseller_since', 'gdap_in_force'] },
   previous: { ...customersHistoryWriting(false), version: 2 },
 };

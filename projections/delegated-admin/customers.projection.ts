@@ -1,7 +1,8 @@
 import type { Projection } from '../../src/platform/projection-engine/projection';
 import type { RelationshipRow } from './customers.queries';
 import {
-  gdapNamesSchema,
+  GDAP_LISTING_COLUMNS,
+  gdapRelationshipsSchema,
   RELATIONSHIP_COLUMNS,
   type RelationshipColumn,
   relationshipRowHandlers,
@@ -16,11 +17,7 @@ const upsert = (
   ON CONFLICT (partner_tenant_id, customer_tenant_id) DO UPDATE SET
   ${columns.map((column) => `${column} = excluded.${column}`).join(', ')}`;
 
-const GDAP_NAMES = 'customers_gdap_names';
-/** Version 6's columns: the reseller relationship apart from the listing, and GDAP's in force. */
-const GDAP_COLUMNS = `reseller_active INTEGER NOT NULL DEFAULT 0,
-      reseller_since TEXT,
-      gdap_in_force TEXT NOT NULL DEFAULT '{}',`;
+const GDAP_RELATIONSHIPS = 'customers_gdap';
 
 /**
  * Reseller relationships, one row per (partner, customer), with the partner's DAP, and from
@@ -33,7 +30,7 @@ const customersWriting = (queryIndexes: string[], listedByGdap = true) => {
   const write = upsert(columns);
   return {
     name: 'customers',
-    tables: listedByGdap ? ['customers', GDAP_NAMES] : ['customers'],
+    tables: listedByGdap ? ['customers', GDAP_RELATIONSHIPS] : ['customers'],
     schema: [
       `CREATE TABLE IF NOT EXISTS customers (
       partner_tenant_id TEXT NOT NULL,
@@ -48,10 +45,10 @@ const customersWriting = (queryIndexes: string[], listedByGdap = true) => {
       dap_changed_at TEXT,
       search_name TEXT NOT NULL DEFAULT '',
       search_domain TEXT,
-      ${listedByGdap ? GDAP_COLUMNS : ''}
+      ${listedByGdap ? GDAP_LISTING_COLUMNS : ''}
       PRIMARY KEY (partner_tenant_id, customer_tenant_id)
     )`,
-      ...(listedByGdap ? [gdapNamesSchema(GDAP_NAMES)] : []),
+      ...(listedByGdap ? gdapRelationshipsSchema(GDAP_RELATIONSHIPS) : []),
     ],
     queryIndexes,
     handlers: relationshipRowHandlers(
@@ -64,7 +61,7 @@ const customersWriting = (queryIndexes: string[], listedByGdap = true) => {
         if (!row || (current && sameRow(current, row, columns))) return;
         db.run(write, { ...row }); // a row has every column of its version (more are not bound)
       },
-      listedByGdap ? GDAP_NAMES : undefined,
+      listedByGdap ? GDAP_RELATIONSHIPS : undefined,
     ),
   };
 };
@@ -105,7 +102,7 @@ const QUERY_INDEXES = [
 export const customersProjection: Projection = {
   ...customersWriting(QUERY_INDEXES),
   version: 6,
-  addedTables: [GDAP_NAMES],
+  addedTables: [GDAP_RELATIONSHIPS],
   addedColumns: { customers: ['reseller_active', 'reseller_since', 'gdap_in_force'] },
   previous: { ...customersWriting(QUERY_INDEXES, false), version: 5 },
 };

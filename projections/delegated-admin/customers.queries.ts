@@ -34,14 +34,14 @@ export interface RelationshipRow {
   search_name: string;
   search_domain: string | null;
   /**
-   * 1 while the reseller relationship is active (R9), its establishment's time, and the GDAP
-   * relationships in force (JSON: id → approval time). Absent in a row of customers v5 or
+   * 1 while the reseller relationship is active (R9), its establishment's time, and how many GDAP
+   * relationships are in force (approved, not ended). Absent in a row of customers v5 or
    * customers-history v2, where `active` is the reseller relationship's alone: read them through
    * relationship-row.ts's resellerActive and everReseller.
    */
   reseller_active?: number;
   reseller_since?: string | null;
-  gdap_in_force?: string;
+  gdap_in_force?: number;
 }
 
 export interface CustomerPageKey {

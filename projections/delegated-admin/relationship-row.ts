@@ -38,6 +38,11 @@ export const RELATIONSHIP_COLUMNS = [
 
 export type RelationshipColumn = (typeof RELATIONSHIP_COLUMNS)[number];
 
+/** The declarations of the columns GDAP's listing added (customers v6, customers-history v3). */
+export const GDAP_LISTING_COLUMNS = `reseller_active INTEGER NOT NULL DEFAULT 0,
+      reseller_since TEXT,
+      gdap_in_force INTEGER NOT NULL DEFAULT 0,`;
+
 export interface Pair {
   partnerTenantId: string;
   customerTenantId: string;
@@ -49,29 +54,22 @@ type Evolve<Event> = (
   event: Event,
 ) => RelationshipRow | undefined;
 
-/** The pair's GDAP relationships in force (approved, not ended): id → when it was approved. */
-type InForce = Record<string, string>;
-
-const inForceOf = (row: RelationshipRow): InForce =>
-  JSON.parse(row.gdap_in_force ?? '{}') as InForce;
-
 /**
- * The row listed (`active`) while the reseller relationship is active or a GDAP relationship is in
- * force; with no reseller relationship active, since the earliest of those was approved (as R15's
- * row for the partner says).
+ * The row listed (`active`) while the reseller relationship is active or `inForce` GDAP
+ * relationships are; with no reseller relationship active, since the `earliest` of those was
+ * approved (as R15's row for the partner says).
  */
-function listedBy(row: RelationshipRow, inForce: InForce): RelationshipRow {
-  const approvals = Object.values(inForce).sort();
+function listedBy(row: RelationshipRow, inForce: number, earliest: string | null): RelationshipRow {
   const resellerActive = row.reseller_active === 1;
   const since =
-    resellerActive || approvals.length === 0
+    resellerActive || inForce === 0 || earliest === null
       ? (row.reseller_since ?? row.relationship_since)
-      : approvals[0];
+      : earliest;
   return {
     ...row,
-    active: resellerActive || approvals.length > 0 ? 1 : 0,
+    active: resellerActive || inForce > 0 ? 1 : 0,
     relationship_since: since,
-    gdap_in_force: JSON.stringify(inForce),
+    gdap_in_force: inForce,
   };
 }
 
@@ -95,12 +93,15 @@ const established: Evolve<RecordedOf<'RelationshipEstablished'>> = (row, { data,
     dap_status: 'NONE',
     dap_roles: '[]',
     dap_changed_at: null,
-    gdap_in_force: '{}',
+    gdap_in_force: 0,
   };
 };
 
-const ended: Evolve<RecordedOf<'RelationshipEnded'>> = (row) =>
-  row && listedBy({ ...row, reseller_active: 0 }, inForceOf(row));
+/** R9; with GDAP relationships in force, the row stays listed, since the `earliest` of them. */
+const ended =
+  (earliest: string | null): Evolve<RecordedOf<'RelationshipEnded'>> =>
+  (row) =>
+    row && listedBy({ ...row, reseller_active: 0 }, row.gdap_in_force ?? 0, earliest);
 
 // A renegotiation while DAP is active (R8) changes nothing shown: `since` is when the status changed.
 const granted: Evolve<RecordedOf<'DelegatedAdminGranted'>> = (row, { data, metadata }) =>
@@ -115,38 +116,52 @@ const removed: Evolve<RecordedOf<'DelegatedAdminRemoved'>> = (row, { metadata })
   row && { ...row, dap_status: 'REMOVED', dap_roles: '[]', dap_changed_at: metadata.occurredAt };
 
 /**
- * The names a GDAP relationship gives its pair before approval: the partner's, and the
- * customer's as the partner gave it.
+ * A GDAP relationship of the pair as the projection keeps it apart (its own table): the names it
+ * gives the pair before approval (the partner's, and the customer's as the partner gave it), and
+ * when it was approved while it is in force.
  */
-export interface GdapNames {
+interface GdapRelationship {
   partner_name: string;
   customer_name: string | null;
+  approved_at: string | null;
 }
 
 /**
  * R16, R62: an approved GDAP relationship lists its customer. A pair with no row yet takes the
- * names the relationship gives (the customer's as its approving admin's token gives it, else as
- * the partner gave it, else its tenant id, as R15's row shows it); a pair never in a reseller
- * relationship is renamed by each approval as R15's row is.
+ * names the relationship gives: the customer's name and domain as its approving admin's token
+ * gives them, else the name the partner gave, else its tenant id (as R15's row shows it). A pair
+ * never in a reseller relationship takes the name and domain each later approval's token gives;
+ * a name the partner typed never replaces one a token gave.
  */
 const gdapApproved =
-  (names: GdapNames | undefined): Evolve<RecordedOf<'DelegatedAdminRelationshipApproved'>> =>
+  (
+    relationship: GdapRelationship | undefined,
+    earliest: string | null,
+  ): Evolve<RecordedOf<'DelegatedAdminRelationshipApproved'>> =>
   (row, { data }) => {
-    const customerName =
-      data.customerDisplayName ??
-      names?.customer_name ??
-      row?.customer_name ??
-      data.customerTenantId;
-    const named = { customer_name: customerName, search_name: searchKey(customerName) };
+    const byToken = {
+      ...(data.customerDisplayName === undefined
+        ? {}
+        : {
+            customer_name: data.customerDisplayName,
+            search_name: searchKey(data.customerDisplayName),
+          }),
+      ...(data.customerDomain === undefined
+        ? {}
+        : { customer_domain: data.customerDomain, search_domain: searchKey(data.customerDomain) }),
+    };
+    const name = relationship?.customer_name ?? data.customerTenantId;
     const base: RelationshipRow = row
-      ? { ...row, ...(row.reseller_since === null ? named : {}) }
+      ? { ...row, ...(row.reseller_since === null ? byToken : {}) }
       : {
           partner_tenant_id: data.partnerTenantId,
           customer_tenant_id: data.customerTenantId,
-          partner_name: names?.partner_name ?? data.partnerTenantId,
-          ...named,
+          partner_name: relationship?.partner_name ?? data.partnerTenantId,
+          customer_name: name,
+          search_name: searchKey(name),
           customer_domain: null,
           search_domain: null,
+          ...byToken,
           relationship_since: data.activatedAt,
           active: 0,
           dap_status: 'NONE',
@@ -154,19 +169,18 @@ const gdapApproved =
           dap_changed_at: null,
           reseller_active: 0,
           reseller_since: null,
-          gdap_in_force: '{}',
+          gdap_in_force: 0,
         };
-    return listedBy(base, { ...inForceOf(base), [data.relationshipId]: data.activatedAt });
+    return listedBy(base, (base.gdap_in_force ?? 0) + 1, earliest);
   };
 
-type GdapEventOfPair = Parameters<RowWriter>[0] & { data: Pair & { relationshipId: string } };
+/** R63, R64: an expiry or a termination (requested or recorded) of one in force takes it off. */
+const gdapEnded =
+  (earliest: string | null): Evolve<unknown> =>
+  (row) =>
+    row && listedBy(row, Math.max(0, (row.gdap_in_force ?? 0) - 1), earliest);
 
-/** R63, R64: an expiry or a termination (requested or recorded) takes the relationship off. */
-const gdapEnded: Evolve<{ data: { relationshipId: string } }> = (row, { data }) => {
-  if (!row) return row;
-  const { [data.relationshipId]: was, ...rest } = inForceOf(row);
-  return was === undefined ? row : listedBy(row, rest);
-};
+type GdapEventOfPair = Parameters<RowWriter>[0] & { data: Pair & { relationshipId: string } };
 
 /**
  * Writes one event's change of a pair's row: `next` turns the pair's current row into the new
@@ -179,36 +193,76 @@ export type RowWriter = (
   db: SqlRunner,
 ) => void;
 
-const resellerRowHandlers = (write: RowWriter): ProjectionHandlers => ({
+/**
+ * The side table of a pair's GDAP relationships, from creation until they end: the names approval
+ * needs, and the approvals in force, by pair (the earliest of them is the row's since).
+ */
+export const gdapRelationshipsSchema = (table: string): string[] => [
+  `CREATE TABLE IF NOT EXISTS ${table} (
+    relationship_id TEXT PRIMARY KEY,
+    partner_tenant_id TEXT NOT NULL,
+    customer_tenant_id TEXT NOT NULL,
+    partner_name TEXT NOT NULL,
+    customer_name TEXT,
+    approved_at TEXT
+  )`,
+  `CREATE INDEX IF NOT EXISTS ${table}_by_pair
+    ON ${table} (partner_tenant_id, customer_tenant_id, approved_at) WHERE approved_at IS NOT NULL`,
+];
+
+/** The pair's earliest approval in force, read from its side table's index (none without one). */
+const earliestApproval = (db: SqlRunner, table: string | undefined, pair: Pair): string | null =>
+  table === undefined
+    ? null
+    : (db.get<{ earliest: string | null }>(
+        `SELECT MIN(approved_at) AS earliest FROM ${table}
+         WHERE partner_tenant_id = ? AND customer_tenant_id = ? AND approved_at IS NOT NULL`,
+        [pair.partnerTenantId, pair.customerTenantId],
+      )?.earliest ?? null);
+
+const resellerRowHandlers = (write: RowWriter, gdapTable?: string): ProjectionHandlers => ({
   RelationshipEstablished: (event, db) =>
     write(event, event.data, (row) => established(row, event), db),
-  RelationshipEnded: (event, db) => write(event, event.data, (row) => ended(row, event), db),
+  RelationshipEnded: (event, db) => {
+    const earliest = earliestApproval(db, gdapTable, event.data);
+    write(event, event.data, (row) => ended(earliest)(row, event), db);
+  },
   DelegatedAdminGranted: (event, db) => write(event, event.data, (row) => granted(row, event), db),
   DelegatedAdminRemoved: (event, db) => write(event, event.data, (row) => removed(row, event), db),
 });
 
-/** The side table of GDAP relationships not approved yet, with the names approval needs. */
-export const gdapNamesSchema = (table: string) => `CREATE TABLE IF NOT EXISTS ${table} (
-  relationship_id TEXT PRIMARY KEY,
-  partner_name TEXT NOT NULL,
-  customer_name TEXT
-)`;
-
-function gdapRowHandlers(write: RowWriter, namesTable: string): ProjectionHandlers {
+function gdapRowHandlers(write: RowWriter, table: string): ProjectionHandlers {
+  const relationshipOf = ({ data }: GdapEventOfPair, db: SqlRunner) =>
+    db.get<GdapRelationship>(
+      `SELECT partner_name, customer_name, approved_at FROM ${table} WHERE relationship_id = ?`,
+      [data.relationshipId],
+    );
   const forget = ({ data }: GdapEventOfPair, db: SqlRunner) =>
-    db.run(`DELETE FROM ${namesTable} WHERE relationship_id = ?`, [data.relationshipId]);
-  const ending = (event: GdapEventOfPair, db: SqlRunner) =>
-    write(event, event.data, (row) => gdapEnded(row, event), db);
+    db.run(`DELETE FROM ${table} WHERE relationship_id = ?`, [data.relationshipId]);
+  const ending = (event: GdapEventOfPair, db: SqlRunner) => {
+    const relationship = relationshipOf(event, db);
+    if (!relationship) return; // ended before (a termination recorded after its request)
+    forget(event, db);
+    if (relationship.approved_at === null) return;
+    const earliest = earliestApproval(db, table, event.data);
+    write(event, event.data, (row) => gdapEnded(earliest)(row, event), db);
+  };
   return {
     DelegatedAdminRelationshipCreated: ({ data }, db) =>
       db.run(
-        `INSERT INTO ${namesTable} (relationship_id, partner_name, customer_name) VALUES (?, ?, ?)
-         ON CONFLICT (relationship_id) DO NOTHING`,
-        [data.relationshipId, data.partnerName, data.customerDisplayName ?? null],
+        `INSERT INTO ${table} (relationship_id, partner_tenant_id, customer_tenant_id, partner_name, customer_name)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (relationship_id) DO NOTHING`,
+        [
+          data.relationshipId,
+          data.partnerTenantId,
+          data.customerTenantId,
+          data.partnerName,
+          data.customerDisplayName ?? null,
+        ],
       ),
     DelegatedAdminRelationshipUpdated: ({ data }, db) => {
       if (data.customerDisplayName === undefined) return;
-      db.run(`UPDATE ${namesTable} SET customer_name = ? WHERE relationship_id = ?`, [
+      db.run(`UPDATE ${table} SET customer_name = ? WHERE relationship_id = ?`, [
         data.customerDisplayName,
         data.relationshipId,
       ]);
@@ -216,12 +270,22 @@ function gdapRowHandlers(write: RowWriter, namesTable: string): ProjectionHandle
     DelegatedAdminRelationshipDeleted: forget,
     DelegatedAdminRelationshipApprovalExpired: forget,
     DelegatedAdminRelationshipApproved: (event, db) => {
-      const names = db.get<GdapNames>(
-        `SELECT partner_name, customer_name FROM ${namesTable} WHERE relationship_id = ?`,
-        [event.data.relationshipId],
+      const relationship = relationshipOf(event, db);
+      if (relationship?.approved_at) return; // counted once
+      const { data } = event;
+      db.run(
+        `INSERT INTO ${table} (relationship_id, partner_tenant_id, customer_tenant_id, partner_name, approved_at)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (relationship_id) DO UPDATE SET approved_at = excluded.approved_at`,
+        [
+          data.relationshipId,
+          data.partnerTenantId,
+          data.customerTenantId,
+          data.partnerTenantId,
+          data.activatedAt,
+        ],
       );
-      write(event, event.data, (row) => gdapApproved(names)(row, event), db);
-      forget(event, db);
+      const earliest = earliestApproval(db, table, data);
+      write(event, data, (row) => gdapApproved(relationship, earliest)(row, event), db);
     },
     DelegatedAdminRelationshipExpired: ending,
     DelegatedAdminRelationshipTerminationRequested: ending,
@@ -231,16 +295,13 @@ function gdapRowHandlers(write: RowWriter, namesTable: string): ProjectionHandle
 
 /**
  * A projection's handlers for the relationship row, each writing through `write`; with
- * `gdapNamesTable`, GDAP relationships in force list their customers too (R16), that table
- * keeping the names of those not approved yet.
+ * `gdapTable`, GDAP relationships in force list their customers too (R16), that table keeping
+ * each from its creation until it ends.
  */
-export function relationshipRowHandlers(
-  write: RowWriter,
-  gdapNamesTable?: string,
-): ProjectionHandlers {
+export function relationshipRowHandlers(write: RowWriter, gdapTable?: string): ProjectionHandlers {
   return {
-    ...resellerRowHandlers(write),
-    ...(gdapNamesTable ? gdapRowHandlers(write, gdapNamesTable) : {}),
+    ...resellerRowHandlers(write, gdapTable),
+    ...(gdapTable ? gdapRowHandlers(write, gdapTable) : {}),
   };
 }
 

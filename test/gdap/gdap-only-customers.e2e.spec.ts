@@ -5,9 +5,11 @@ import { readModelsCaughtUp } from '../support/caught-up';
 import { people } from '../support/tenants';
 
 const HOUR = 3_600_000;
-const ROW = `tenantId name relationshipType relationshipActive relationshipSince
+const ROW = `tenantId name domain relationshipType relationshipActive relationshipSince
   delegatedAdmin { status } delegatedAdminRelationships { id status }`;
 const PAGE = `query ($filter: CustomerFilter) { customers(first: 50, filter: $filter) { totalCount nodes { ${ROW} } } }`;
+const DEVICES = `{ autopilotDevicesConnection(customerTenantId: "woodgrove") { totalCount } }`;
+const SEARCHED = `query ($search: String) { customers(first: 50, search: $search) { totalCount nodes { ${ROW} } } }`;
 const PAST_PAGE = `query ($asOf: DateTime) { customers(first: 50, asOf: $asOf) { totalCount nodes { ${ROW} } } }`;
 const ONE = `{ customer(tenantId: "woodgrove") { ${ROW} } }`;
 const CREATE = `mutation ($input: CreateDelegatedAdminRelationshipInput!) { createDelegatedAdminRelationship(input: $input) { id } }`;
@@ -49,7 +51,7 @@ describeOnBothStores('GDAP-only customers on the Customers page', (onEsdb) => {
     return rows;
   };
 
-  it('R9, R16, R43, R62, R64: listed from approval to termination, as GDAP, as reseller, as GDAP again, then among the ended', async () => {
+  it('R9, R16, R30, R43, R62, R64: listed from approval to termination, as GDAP, as reseller, as GDAP again, then among the ended', async () => {
     const [ann, wes, otto] = await Promise.all(
       [people.ann, people.wes, people.otto].map(app.token),
     );
@@ -72,6 +74,7 @@ describeOnBothStores('GDAP-only customers on the Customers page', (onEsdb) => {
     const gdapRow = {
       tenantId: 'woodgrove',
       name: 'Woodgrove',
+      domain: 'woodgrove.onmicrosoft.com',
       relationshipType: 'GRANULAR_DELEGATED_ADMIN',
       relationshipActive: true,
       relationshipSince: approvedAt.toISOString(),
@@ -80,8 +83,18 @@ describeOnBothStores('GDAP-only customers on the Customers page', (onEsdb) => {
     };
     expect(await woodgroveOn(ann)).toEqual([gdapRow]);
     expect((await app.gql(ann, ONE)).data.customer).toEqual(gdapRow);
+    // Searched by its domain, as its admin's token gave it on approval.
+    expect(await woodgroveOn(ann, SEARCHED, { search: 'woodgrove.onm' })).toEqual([gdapRow]);
     // R17: another partner's page does not list it.
     expect(await woodgroveOn(otto)).toEqual([]);
+    // R30: Autopilot comes with a reseller relationship; the partner is told why, another is not.
+    expect((await app.gql(ann, DEVICES)).errors?.[0]).toMatchObject({
+      message: expect.stringContaining('through GDAP alone'),
+      extensions: { code: 'FORBIDDEN', rule: 'R30' },
+    });
+    expect((await app.gql(otto, DEVICES)).errors?.[0].extensions).toMatchObject({
+      code: 'NOT_FOUND',
+    });
 
     app.clock.advance(HOUR);
     const invitation = await app.gql(ann, INVITE);

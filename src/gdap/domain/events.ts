@@ -73,6 +73,8 @@ export type GdapEvent =
         endDateTime: string;
         /** R62: the customer's name as its approving admin's token gives it, when it does. */
         customerDisplayName?: string;
+        /** R16: the customer's domain as that token gives it (absent before 2026-12-08). */
+        customerDomain?: string;
       };
     }
   | { type: 'DelegatedAdminRelationshipApprovalExpired'; data: Pair }

@@ -429,8 +429,10 @@ export function approve(
       approvedByUserId: command.actor.userId,
       activatedAt: now.toISOString(),
       endDateTime: endDateTime.toISOString(),
-      // Graph names the customer itself once it approves: its admin's token says the name.
+      // Graph names the customer itself once it approves: its admin's token says the name, and
+      // the domain the partner's Customers page shows and searches (R16).
       ...(command.actor.tenantName ? { customerDisplayName: command.actor.tenantName } : {}),
+      ...(command.actor.tenantDomain ? { customerDomain: command.actor.tenantDomain } : {}),
     },
   };
   // R63: a relationship of 30 days or less is expiring from its approval on, and says so at once.

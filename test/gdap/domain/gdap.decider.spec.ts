@@ -380,14 +380,18 @@ describe('GDAP relationship decider', () => {
       });
     });
 
-    it('R62: approval records the customer’s name as its admin’s token gives it; a token without one records none', () => {
+    it('R16, R62: approval records the customer’s name and domain as its admin’s token gives them; a token without them records none', () => {
       const [named] = given(gdapDecider, pending()).when(approve(), at(1)).events();
-      expect(named.data).toMatchObject({ customerDisplayName: 'Fabrikam' });
-      const { tenantName: _, ...unnamedAdmin } = fay;
+      expect(named.data).toMatchObject({
+        customerDisplayName: 'Fabrikam',
+        customerDomain: 'fabrikam.onmicrosoft.com',
+      });
+      const { tenantName: _, tenantDomain: __, ...unnamedAdmin } = fay;
       const [unnamed] = given(gdapDecider, pending())
         .when(approve(REL, unnamedAdmin), at(1))
         .events();
       expect(unnamed.data).not.toHaveProperty('customerDisplayName');
+      expect(unnamed.data).not.toHaveProperty('customerDomain');
     });
 
     it('R62, R63: a relationship of 30 days or less is expiring from its approval on, recorded with it', () => {

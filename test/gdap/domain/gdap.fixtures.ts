@@ -16,7 +16,11 @@ export const ASSIGNMENT = '33333333-3333-4333-8333-333333333333';
 
 export const ann = partnerUser(['AdminAgent'], { tenantId: CONTOSO, tenantName: 'Contoso' });
 export const sam = partnerUser(['SalesAgent'], { tenantId: CONTOSO, tenantName: 'Contoso' });
-export const fay = customerGlobalAdmin({ tenantId: FABRIKAM, tenantName: 'Fabrikam' });
+export const fay = customerGlobalAdmin({
+  tenantId: FABRIKAM,
+  tenantName: 'Fabrikam',
+  tenantDomain: 'fabrikam.onmicrosoft.com',
+});
 
 export const { GLOBAL_ADMINISTRATOR: GA, USER_ADMINISTRATOR: USER_ADMIN } = DIRECTORY_ROLES;
 export const { EXCHANGE_ADMINISTRATOR: EXCHANGE, HELPDESK_ADMINISTRATOR: HELPDESK } =

@@ -27,7 +27,7 @@ const row = {
   search_domain: null,
   reseller_active: 1,
   reseller_since: at(1),
-  gdap_in_force: '{}',
+  gdap_in_force: 0,
 };
 
 describe('customers-history projection: every version of a customers row (R43)', () => {

@@ -55,7 +55,7 @@ describe('the Customers page’s query with its GDAP summaries (customers.querie
         search_domain: `${name.toLowerCase().replace(' ', '')}.onmicrosoft.com`,
         reseller_active: 1,
         reseller_since: '2025-01-01T00:00:00.000Z',
-        gdap_in_force: '{}',
+        gdap_in_force: 0,
       };
       store.run(
         `INSERT INTO customers (${RELATIONSHIP_COLUMNS.join(', ')})

@@ -66,7 +66,7 @@ function customers(): RelationshipRow[] {
       search_domain: domain,
       reseller_active: index % 11 === 0 ? 0 : 1,
       reseller_since: new Date(Date.UTC(2024, 0, 1) + index * 60_000).toISOString(),
-      gdap_in_force: '{}',
+      gdap_in_force: 0,
     });
   }
   // More customers than SEARCH_SORTED_UP_TO match "zava": its pages sorted by since walk.

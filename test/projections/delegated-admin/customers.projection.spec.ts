@@ -55,7 +55,7 @@ const row = {
   search_domain: 'fabrikam.onmicrosoft.com',
   reseller_active: 1,
   reseller_since: at(1),
-  gdap_in_force: '{}',
+  gdap_in_force: 0,
 };
 /** The same row as version 5 wrote it (no GDAP listing). */
 const { reseller_active: _, reseller_since: __, gdap_in_force: ___, ...resellerRowV5 } = row;
@@ -205,8 +205,15 @@ describe('customers projection: customers listed through GDAP relationships in f
   const created = { ...gdapCreated([DIRECTORY_ROLES.USER_ADMINISTRATOR]), occurredAt: at(1) };
   const approved = { ...GDAP_APPROVED, occurredAt: at(2) };
   const second = `22222222-2222-4222-8222-222222222222@contoso-partners`;
-  const inForce = (...approvals: [string, string][]) =>
-    JSON.stringify(Object.fromEntries(approvals));
+  /** The relationship as the projection keeps it apart, from creation until it ends. */
+  const kept = (approvedAt: string | null, customerName: string | null = null) => ({
+    relationship_id: GDAP_RELATIONSHIP_ID,
+    partner_tenant_id: 'contoso-partners',
+    customer_tenant_id: 'fabrikam',
+    partner_name: 'Contoso Partners',
+    customer_name: customerName,
+    approved_at: approvedAt,
+  });
   const gdapOnly = {
     ...row,
     customer_name: 'fabrikam',
@@ -215,7 +222,7 @@ describe('customers projection: customers listed through GDAP relationships in f
     relationship_since: at(2),
     reseller_active: 0,
     reseller_since: null,
-    gdap_in_force: inForce([GDAP_RELATIONSHIP_ID, at(2)]),
+    gdap_in_force: 1,
   };
   const ending = (type: string, minute: number, relationshipId = GDAP_RELATIONSHIP_ID) =>
     ({
@@ -227,18 +234,12 @@ describe('customers projection: customers listed through GDAP relationships in f
   it('R16, R62: an approved relationship lists a customer with no reseller relationship, named as the partner gave it until approval names it', () => {
     spec.when(created).then({
       customers: [],
-      customers_gdap_names: [
-        {
-          relationship_id: GDAP_RELATIONSHIP_ID,
-          partner_name: 'Contoso Partners',
-          customer_name: null,
-        },
-      ],
+      customers_gdap: [kept(null)],
     });
     spec
       .given(created)
       .when(approved)
-      .then({ customers: [gdapOnly], customers_gdap_names: [] });
+      .then({ customers: [gdapOnly], customers_gdap: [kept(at(2))] });
     const named = {
       ...created,
       data: { ...created.data, customerDisplayName: 'Fabrikam Inc' },
@@ -248,7 +249,7 @@ describe('customers projection: customers listed through GDAP relationships in f
       .when(approved)
       .then({
         customers: [{ ...gdapOnly, customer_name: 'Fabrikam Inc', search_name: 'fabrikam inc' }],
-        customers_gdap_names: [],
+        customers_gdap: [kept(at(2), 'Fabrikam Inc')],
       });
     const byToken = {
       ...approved,
@@ -259,7 +260,60 @@ describe('customers projection: customers listed through GDAP relationships in f
       .when(byToken)
       .then({
         customers: [{ ...gdapOnly, customer_name: 'Fabrikam', search_name: 'fabrikam' }],
-        customers_gdap_names: [],
+        customers_gdap: [kept(at(2), 'Fabrikam Inc')],
+      });
+  });
+
+  it('R16, R62: the approving token’s domain is shown and searched; a later approval keeps the name a token gave unless its own token gives one', () => {
+    const byToken = {
+      ...approved,
+      data: {
+        ...approved.data,
+        customerDisplayName: 'Fabrikam',
+        customerDomain: 'Fabrikam.Example',
+      },
+    } as SpecEvent;
+    const listed = {
+      ...gdapOnly,
+      customer_name: 'Fabrikam',
+      search_name: 'fabrikam',
+      customer_domain: 'Fabrikam.Example',
+      search_domain: 'fabrikam.example',
+    };
+    spec
+      .given(created)
+      .when(byToken)
+      .then({ customers: [listed] });
+    const second = '22222222-2222-4222-8222-222222222222@contoso-partners';
+    const typed = {
+      ...created,
+      data: { ...created.data, relationshipId: second, customerDisplayName: 'Typed by Contoso' },
+    } as SpecEvent;
+    const approvedWithoutName = {
+      ...approved,
+      data: { ...approved.data, relationshipId: second, activatedAt: at(4) },
+      occurredAt: at(4),
+    } as SpecEvent;
+    spec
+      .given(created, byToken, typed)
+      .when(approvedWithoutName)
+      .then({ customers: [{ ...listed, gdap_in_force: 2 }] });
+    const renamed = {
+      ...approvedWithoutName,
+      data: { ...approvedWithoutName.data, customerDisplayName: 'Fabrikam Ltd' },
+    } as SpecEvent;
+    spec
+      .given(created, byToken, typed)
+      .when(renamed)
+      .then({
+        customers: [
+          {
+            ...listed,
+            customer_name: 'Fabrikam Ltd',
+            search_name: 'fabrikam ltd',
+            gdap_in_force: 2,
+          },
+        ],
       });
   });
 
@@ -273,59 +327,68 @@ describe('customers projection: customers listed through GDAP relationships in f
         .given(created, approved)
         .when(ending(type, 5))
         .then({
-          customers: [{ ...gdapOnly, active: 0, gdap_in_force: '{}' }],
-          customers_gdap_names: [],
+          customers: [{ ...gdapOnly, active: 0, gdap_in_force: 0 }],
+          customers_gdap: [],
         });
     }
+    const secondCreated = {
+      ...created,
+      data: { ...created.data, relationshipId: second },
+    } as SpecEvent;
     const secondApproved = {
       ...approved,
       data: { ...approved.data, relationshipId: second, activatedAt: at(4) },
       occurredAt: at(4),
     } as SpecEvent;
     spec
-      .given(created, approved, secondApproved)
+      .given(created, approved, secondCreated)
+      .when(secondApproved)
+      .then({
+        customers: [{ ...gdapOnly, gdap_in_force: 2 }],
+        customers_gdap: [kept(at(2)), { ...kept(at(4)), relationship_id: second }],
+      });
+    spec
+      .given(created, approved, secondCreated, secondApproved)
       .when(ending('DelegatedAdminRelationshipTerminationRequested', 5))
       .then({
-        customers: [
-          { ...gdapOnly, relationship_since: at(4), gdap_in_force: inForce([second, at(4)]) },
-        ],
-        customers_gdap_names: [],
+        customers: [{ ...gdapOnly, relationship_since: at(4), gdap_in_force: 1 }],
+        customers_gdap: [{ ...kept(at(4)), relationship_id: second }],
       });
     spec
       .given(created, approved, ending('DelegatedAdminRelationshipTerminationRequested', 5))
       .when(ending('DelegatedAdminRelationshipTerminated', 6))
       .then({
-        customers: [{ ...gdapOnly, active: 0, gdap_in_force: '{}' }],
-        customers_gdap_names: [],
+        customers: [{ ...gdapOnly, active: 0, gdap_in_force: 0 }],
+        customers_gdap: [],
       });
   });
 
   it('R9, R16: a reseller relationship ended while GDAP is in force keeps the customer listed, since its approval; established again, since the reseller relationship', () => {
-    const both = { ...row, gdap_in_force: inForce([GDAP_RELATIONSHIP_ID, at(2)]) };
+    const both = { ...row, gdap_in_force: 1 };
     spec
       .given(established(1), created)
       .when(approved)
-      .then({ customers: [both], customers_gdap_names: [] });
+      .then({ customers: [both], customers_gdap: [kept(at(2))] });
     spec
       .given(established(1), created, approved)
       .when(ended)
       .then({
         customers: [{ ...both, reseller_active: 0, relationship_since: at(2) }],
-        customers_gdap_names: [],
+        customers_gdap: [kept(at(2))],
       });
     spec
       .given(established(1), created, approved, ended)
       .when(established(4))
       .then({
         customers: [{ ...both, relationship_since: at(4), reseller_since: at(4) }],
-        customers_gdap_names: [],
+        customers_gdap: [kept(at(2))],
       });
     spec
       .given(established(1), created, approved, ended)
       .when(ending('DelegatedAdminRelationshipExpired', 5))
       .then({
-        customers: [{ ...both, active: 0, reseller_active: 0, gdap_in_force: '{}' }],
-        customers_gdap_names: [],
+        customers: [{ ...both, active: 0, reseller_active: 0, gdap_in_force: 0 }],
+        customers_gdap: [],
       });
   });
 

@@ -261,7 +261,7 @@ describe('the pair-summary reader (decoded GDAP summaries kept while the partner
           search_domain: 'zavalabs.onmicrosoft.com',
           reseller_active: 1,
           reseller_since: '2025-01-01T00:00:00.000Z',
-          gdap_in_force: '{}',
+          gdap_in_force: 0,
         },
       );
     }
