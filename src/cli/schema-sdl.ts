@@ -6,17 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppModule } from '../app.module';
 import { loadSettings } from '../platform/config/settings';
-
-/** The header Nest's `autoSchemaFile` writes, kept so the committed file reads as before. */
-const HEADER = `# ------------------------------------------------------
-# THIS FILE WAS AUTOMATICALLY GENERATED (DO NOT MODIFY)
-# ------------------------------------------------------
-
-`;
+import { SCHEMA_FILE_HEADER } from './schema-header';
 
 /** The schema as the committed `schema.gql` holds it: sorted, with Nest's header. */
 export const printSchemaFile = (schema: GraphQLSchema): string =>
-  HEADER + printSchema(lexicographicSortSchema(schema));
+  SCHEMA_FILE_HEADER + printSchema(lexicographicSortSchema(schema));
 
 /**
  * The code-first schema the rooms' resolvers declare, built by the product's own module (no list

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -355,6 +355,33 @@ describe('the command line', () => {
       stdout: '',
       stderr: expect.stringContaining('a file path, not an empty one'),
     });
+  });
+
+  it('schema --out replaces only a schema file it wrote: the event store named by a slip, or a directory, is refused and left as it was', async () => {
+    const events = join(dataDir, 'events.db');
+    const before = readFileSync(events);
+    const refusal = (out: string) =>
+      npm(['schema', '--', '--out', out], env).catch(
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+    expect(await refusal(events)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('is not a schema file this command wrote'),
+    });
+    expect(readFileSync(events).equals(before)).toBe(true);
+    expect(await refusal(dataDir)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('is a directory: --out names a file'),
+    });
+    const missingDirectory = join(dataDir, 'no-such-directory', 'schema.gql');
+    expect(await refusal(missingDirectory)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('cannot be written (ENOENT); nothing was written'),
+    });
+    const schemaFile = join(dataDir, 'schema.gql');
+    await npm(['schema', '--', '--out', schemaFile], env);
+    await npm(['schema', '--', '--out', schemaFile], env); // its own file is replaced
+    expect(readFileSync(schemaFile, 'utf8')).toContain('type Customer {');
   });
 
   it('token refuses to mint a local token when an identity provider is configured', async () => {
