@@ -62,8 +62,12 @@ const settingsSchema = z
     AUTH_ISSUER: optionalText,
     AUTH_AUDIENCE: optionalText,
     INVITATION_TTL_DAYS: decimal(z.number().positive().max(3650)).default(90),
+    // Mailed to customers to click: a javascript: or data: link would run in their browser.
     INVITATION_BASE_URL: z
-      .url()
+      .url({
+        protocol: /^https?$/,
+        error: 'must be an http or https URL (it is mailed to customers)',
+      })
       .default('https://admin.microsoft.com/Adminportal/Home#/BillingAccounts/partner-invitation'),
     AUTOPILOT_POLICY: z.enum(['current', 'dap-required']).default('current'),
     GDAP_SCHEDULER_MAX_SLEEP_MS: decimal(z.number().int().positive().max(86_400_000)).default(
