@@ -81,31 +81,41 @@ const rebuild = new Command('rebuild')
       bar?.stop();
       const rate = seconds > 0 ? Math.round(events / seconds) : events;
       const rebuilt = names.length > 0 ? names.join(', ') : 'all projections';
-      console.log(
-        `rebuilt ${rebuilt}: ${events} events in ${seconds.toFixed(2)} s (${rate} events/s)`,
-      );
-      reportTrouble(await engine.status(), names);
+      const replayed = `${events} events in ${seconds.toFixed(2)} s (${rate} events/s)`;
+      const troubled = troubledOf(await engine.status(), names);
+      if (troubled.length === 0) console.log(`rebuilt ${rebuilt}: ${replayed}`);
+      else console.error(`replayed ${replayed}, but not every read model is whole:`);
+      reportTrouble(troubled);
     }, true);
   });
 
-/** Says on stderr which of the named projections (all when none) failed or set events aside; exit 1 then. */
-function reportTrouble(statuses: readonly ProjectionStatus[], names: readonly string[]): void {
-  const troubled = statuses.filter(
+/** The named projections (all when none) that failed, failed to build, or set events aside. */
+const troubledOf = (
+  statuses: readonly ProjectionStatus[],
+  names: readonly string[],
+): ProjectionStatus[] =>
+  statuses.filter(
     (status) =>
       (names.length === 0 || names.includes(status.name)) &&
       (status.status === 'FAILED' || status.deadLetters > 0 || status.build?.state === 'FAILED'),
   );
+
+/**
+ * Says on stderr what is wrong with each of `troubled` and what to run after a fix: a build that
+ * failed is started again by a rebuild (retry applies the live version's dead letters); exit 1.
+ */
+function reportTrouble(troubled: readonly ProjectionStatus[]): void {
   for (const status of troubled) {
     console.error(
       status.status === 'FAILED'
-        ? `${status.name} FAILED: ${status.error ?? 'unknown error'}`
+        ? `${status.name} FAILED: ${status.error ?? 'unknown error'}; after a fix, \`projections retry ${status.name}\``
         : status.build?.state === 'FAILED'
-          ? `${status.name}: the build of version ${status.build.version} FAILED (version ${status.version} still served): ${status.build.error ?? 'unknown error'}`
-          : `${status.name}: ${status.deadLetters} event(s) dead-lettered`,
+          ? `${status.name}: the build of version ${status.build.version} FAILED (version ${status.version} still served): ${status.build.error ?? 'unknown error'}; after a fix, \`projections rebuild ${status.name}\``
+          : `${status.name}: ${status.deadLetters} event(s) dead-lettered; after a fix, \`projections retry ${status.name}\``,
     );
   }
   if (troubled.length > 0) {
-    console.error('see `projections dead-letters`; after a fix, `projections retry`');
+    console.error('see `projections dead-letters` for the events and their errors');
     process.exitCode = 1;
   }
 }
@@ -139,7 +149,7 @@ const retry = new Command('retry')
           `rebuilt ${rebuilt.join(', ')}: it had applied events after its dead letters, which go back in their place`,
         );
       }
-      reportTrouble(await engine.status(), names);
+      reportTrouble(troubledOf(await engine.status(), names));
     }, true);
   });
 
