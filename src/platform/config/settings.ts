@@ -41,7 +41,12 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 const settingsSchema = z
   .object({
     PORT: decimal(z.number().int().min(0).max(65535)).default(3000),
-    HOST: z.string().default('0.0.0.0'),
+    // Checked here, before a store is opened, so that a typo names HOST and leaves DATA_DIR untouched.
+    HOST: z
+      .union([z.ipv4(), z.ipv6(), z.hostname()], {
+        error: 'must be an IP address (0.0.0.0, 127.0.0.1, ::) or a host name',
+      })
+      .default('0.0.0.0'),
     DATA_DIR: z.string().min(1).default('./data'),
     EVENTSTORE_URL: optionalText,
     SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),

@@ -1,6 +1,6 @@
 import { InvalidSettingsError, loadSettings } from '../../../src/platform/config/settings';
 
-describe('a URL setting', () => {
+describe('a URL or address setting', () => {
   it.each([
     'javascript:alert(1)',
     'data:text/html,<b>x</b>',
@@ -19,6 +19,19 @@ describe('a URL setting', () => {
   it('R3: INVITATION_BASE_URL over http or https is read as given', () => {
     for (const url of ['https://partner.example/invite', 'http://localhost:8080/invite']) {
       expect(loadSettings({ INVITATION_BASE_URL: url }).INVITATION_BASE_URL).toBe(url);
+    }
+  });
+
+  it.each(['not a host', 'localhost:3000', 'http://localhost', '[::1]'])(
+    'HOST %p is refused at start, naming it, before any store is opened',
+    (value) => {
+      expect(() => loadSettings({ HOST: value })).toThrow(/HOST: must be an IP address/);
+    },
+  );
+
+  it('HOST as an address or a host name is read as given', () => {
+    for (const host of ['0.0.0.0', '127.0.0.1', '::', '::1', 'localhost', 'ledger.internal']) {
+      expect(loadSettings({ HOST: host }).HOST).toBe(host);
     }
   });
 });
