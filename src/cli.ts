@@ -48,6 +48,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  writeErr(`error: ${failureMessage(error)}\n`);
+  writeErr(`error: ${failureMessage(error, process.env.DATA_DIR?.trim() || './data')}\n`);
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve } from 'node:path';
 import { inspect } from 'node:util';
 import { databaseFileOf, faultCauseOf, StoreUnavailableError } from './store-unavailable';
 
@@ -45,18 +46,29 @@ function addressInUse(error: unknown): string | undefined {
     : 'the address';
 }
 
+/** Whether `path` lies in `dataDir` (unknown: assumed, as the stores' files are the usual case). */
+function inDataDir(path: string, dataDir: string | undefined): boolean {
+  if (dataDir === undefined) return true;
+  const within = relative(resolve(dataDir), resolve(path));
+  return within === '' || (!within.startsWith('..') && !isAbsolute(within));
+}
+
 /**
  * What a command or a server start that failed prints: its error, except that a damaged database
  * file says what mends it, where the store's own message (written for a GraphQL client's write)
- * says "try again later", a file it may not write says that DATA_DIR must be writable, and a
- * port taken names it and the setting that moves it.
+ * says "try again later", a file of `dataDir` it may not write says that DATA_DIR must be
+ * writable (another file, that this user may not write there), and a port taken names it and the
+ * setting that moves it.
  */
-export function failureMessage(error: unknown): string {
+export function failureMessage(error: unknown, dataDir?: string): string {
   const taken = addressInUse(error);
   if (taken) {
     return `${taken} is already in use (EADDRINUSE): another process listens there, perhaps another partner-ledger. Stop it, or set PORT (and HOST) to a free one`;
   }
   const refused = notWritable(error);
+  if (refused && !inDataDir(refused.path, dataDir)) {
+    return `${refused.path} cannot be written (${refused.code}): this user may not write there`;
+  }
   if (refused) {
     return `${refused.path} cannot be written (${refused.code}): DATA_DIR must be writable by this user, even for commands that only read (SQLite keeps its lock and log files beside each database). Copy a read-only DATA_DIR (a mounted backup) somewhere writable first`;
   }

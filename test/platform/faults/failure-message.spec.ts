@@ -22,6 +22,18 @@ describe('what a failed command or server start prints', () => {
     },
   );
 
+  it('a file outside DATA_DIR it may not write (a backup target, a schema file) is named without blaming DATA_DIR', () => {
+    const outside = failureMessage(
+      fsError('EACCES', 'open', '/mnt/ro/backup.incomplete-1'),
+      '/srv/data',
+    );
+    expect(outside).toBe(
+      '/mnt/ro/backup.incomplete-1 cannot be written (EACCES): this user may not write there',
+    );
+    const inside = failureMessage(fsError('EACCES', 'open', '/srv/data/events.db'), '/srv/data/');
+    expect(inside).toContain('DATA_DIR must be writable');
+  });
+
   it('a damaged database file says how to mend it, whether the store or a step given up on raised it', () => {
     const damaged = new StoreUnavailableError('CORRUPT', 'database disk image is malformed');
     const sqlite = Object.assign(new Error('database disk image is malformed'), {
