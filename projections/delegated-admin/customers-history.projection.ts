@@ -5,12 +5,9 @@ import type {
 } from '../../src/platform/projection-engine/projection';
 import { rowOf, type Version } from './customers-history.queries';
 import {
-  GDAP_LISTING_COLUMNS,
-  gdapRelationshipsSchema,
-  RELATIONSHIP_COLUMNS,
+  GDAP_LISTING_COLUMN_NAMES,
   type RelationshipColumn,
-  relationshipRowHandlers,
-  RESELLER_ROW_COLUMNS,
+  rowShape,
   type RowWriter,
   sameRow,
 } from './relationship-row';
@@ -115,15 +112,13 @@ const GDAP_RELATIONSHIPS = 'customers_history_gdap';
  * moment (R43), by index. Version 3 keeps the rows of version 6 of `customers` (GDAP relationships
  * in force list their customers, R16); version 2 serves while it builds.
  */
-const customersHistoryWriting = (listedByGdap: boolean): Omit<Projection, 'version'> => ({
-  name: 'customers-history',
-  tables: [
-    'customers_history',
-    'customers_history_clock',
-    ...(listedByGdap ? [GDAP_RELATIONSHIPS] : []),
-  ],
-  schema: [
-    `CREATE TABLE IF NOT EXISTS customers_history (
+const customersHistoryWriting = (listedByGdap: boolean): Omit<Projection, 'version'> => {
+  const shape = rowShape(listedByGdap, GDAP_RELATIONSHIPS);
+  return {
+    name: 'customers-history',
+    tables: ['customers_history', 'customers_history_clock', ...shape.sideTables],
+    schema: [
+      `CREATE TABLE IF NOT EXISTS customers_history (
       partner_tenant_id TEXT NOT NULL,
       customer_tenant_id TEXT NOT NULL,
       partner_name TEXT NOT NULL,
@@ -136,38 +131,36 @@ const customersHistoryWriting = (listedByGdap: boolean): Omit<Projection, 'versi
       dap_changed_at TEXT,
       search_name TEXT NOT NULL DEFAULT '',
       search_domain TEXT,
-      ${listedByGdap ? GDAP_LISTING_COLUMNS : ''}
+      ${shape.addedColumnsDdl}
       valid_from_position INTEGER NOT NULL,
       valid_to_position INTEGER,
       valid_from TEXT NOT NULL,
       valid_to TEXT,
       PRIMARY KEY (partner_tenant_id, customer_tenant_id, valid_from_position)
     )`,
-    `CREATE TABLE IF NOT EXISTS customers_history_clock (
+      `CREATE TABLE IF NOT EXISTS customers_history_clock (
       id INTEGER PRIMARY KEY CHECK (id = 1),
       position INTEGER NOT NULL,
       at TEXT NOT NULL
     )`,
-    ...(listedByGdap ? gdapRelationshipsSchema(GDAP_RELATIONSHIPS) : []),
-  ],
-  queryIndexes: [
-    `CREATE INDEX IF NOT EXISTS customers_history_by_name
+      ...shape.sideSchema,
+    ],
+    queryIndexes: [
+      `CREATE INDEX IF NOT EXISTS customers_history_by_name
        ON customers_history (partner_tenant_id, search_name, customer_tenant_id, valid_from)`,
-    `CREATE INDEX IF NOT EXISTS customers_history_by_customer
+      `CREATE INDEX IF NOT EXISTS customers_history_by_customer
        ON customers_history (customer_tenant_id, partner_name, partner_tenant_id, valid_from)`,
-  ],
-  handlers: relationshipRowHandlers(
-    newVersion(listedByGdap ? RELATIONSHIP_COLUMNS : RESELLER_ROW_COLUMNS),
-    listedByGdap ? GDAP_RELATIONSHIPS : undefined,
-  ),
-  everyEventOfBatch: clockOfBatch,
-  everyEventReads: 'metadata',
-});
+    ],
+    handlers: shape.handlers(newVersion(shape.columns)),
+    everyEventOfBatch: clockOfBatch,
+    everyEventReads: 'metadata',
+  };
+};
 
 export const customersHistoryProjection: Projection = {
   ...customersHistoryWriting(true),
   version: 3,
   addedTables: [GDAP_RELATIONSHIPS],
-  addedColumns: { customers_history: ['reseller_active', 'reseller_since', 'gdap_in_force'] },
+  addedColumns: { customers_history: GDAP_LISTING_COLUMN_NAMES },
   previous: { ...customersHistoryWriting(false), version: 2 },
 };

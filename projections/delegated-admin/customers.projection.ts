@@ -1,12 +1,9 @@
 import type { Projection } from '../../src/platform/projection-engine/projection';
 import type { RelationshipRow } from './customers.queries';
 import {
-  GDAP_LISTING_COLUMNS,
-  gdapRelationshipsSchema,
-  RELATIONSHIP_COLUMNS,
+  GDAP_LISTING_COLUMN_NAMES,
   type RelationshipColumn,
-  relationshipRowHandlers,
-  RESELLER_ROW_COLUMNS,
+  rowShape,
   sameRow,
 } from './relationship-row';
 
@@ -26,11 +23,12 @@ const GDAP_RELATIONSHIPS = 'customers_gdap';
  * (relationship-row.ts); customers-history keeps them all.
  */
 const customersWriting = (queryIndexes: string[], listedByGdap = true) => {
-  const columns = listedByGdap ? RELATIONSHIP_COLUMNS : RESELLER_ROW_COLUMNS;
+  const shape = rowShape(listedByGdap, GDAP_RELATIONSHIPS);
+  const { columns } = shape;
   const write = upsert(columns);
   return {
     name: 'customers',
-    tables: listedByGdap ? ['customers', GDAP_RELATIONSHIPS] : ['customers'],
+    tables: ['customers', ...shape.sideTables],
     schema: [
       `CREATE TABLE IF NOT EXISTS customers (
       partner_tenant_id TEXT NOT NULL,
@@ -45,24 +43,21 @@ const customersWriting = (queryIndexes: string[], listedByGdap = true) => {
       dap_changed_at TEXT,
       search_name TEXT NOT NULL DEFAULT '',
       search_domain TEXT,
-      ${listedByGdap ? GDAP_LISTING_COLUMNS : ''}
+      ${shape.addedColumnsDdl}
       PRIMARY KEY (partner_tenant_id, customer_tenant_id)
     )`,
-      ...(listedByGdap ? gdapRelationshipsSchema(GDAP_RELATIONSHIPS) : []),
+      ...shape.sideSchema,
     ],
     queryIndexes,
-    handlers: relationshipRowHandlers(
-      (_event, pair, next, db) => {
-        const current = db.get<RelationshipRow>(
-          'SELECT * FROM customers WHERE partner_tenant_id = ? AND customer_tenant_id = ?',
-          [pair.partnerTenantId, pair.customerTenantId],
-        );
-        const row = next(current);
-        if (!row || (current && sameRow(current, row, columns))) return;
-        db.run(write, { ...row }); // a row has every column of its version (more are not bound)
-      },
-      listedByGdap ? GDAP_RELATIONSHIPS : undefined,
-    ),
+    handlers: shape.handlers((_event, pair, next, db) => {
+      const current = db.get<RelationshipRow>(
+        'SELECT * FROM customers WHERE partner_tenant_id = ? AND customer_tenant_id = ?',
+        [pair.partnerTenantId, pair.customerTenantId],
+      );
+      const row = next(current);
+      if (!row || (current && sameRow(current, row, columns))) return;
+      db.run(write, { ...row }); // a row has every column of its version (more are not bound)
+    }),
   };
 };
 
@@ -103,6 +98,6 @@ export const customersProjection: Projection = {
   ...customersWriting(QUERY_INDEXES),
   version: 6,
   addedTables: [GDAP_RELATIONSHIPS],
-  addedColumns: { customers: ['reseller_active', 'reseller_since', 'gdap_in_force'] },
+  addedColumns: { customers: GDAP_LISTING_COLUMN_NAMES },
   previous: { ...customersWriting(QUERY_INDEXES, false), version: 5 },
 };

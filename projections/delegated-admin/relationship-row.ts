@@ -13,7 +13,7 @@ import { searchKey } from '../../src/delegated-admin/domain/customer-search';
  */
 
 /** The row's columns before GDAP relationships listed customers (customers v5, history v2). */
-export const RESELLER_ROW_COLUMNS = [
+const RESELLER_ROW_COLUMNS = [
   'partner_tenant_id',
   'customer_tenant_id',
   'partner_name',
@@ -39,7 +39,7 @@ export const RELATIONSHIP_COLUMNS = [
 export type RelationshipColumn = (typeof RELATIONSHIP_COLUMNS)[number];
 
 /** The declarations of the columns GDAP's listing added (customers v6, customers-history v3). */
-export const GDAP_LISTING_COLUMNS = `reseller_active INTEGER NOT NULL DEFAULT 0,
+const GDAP_LISTING_COLUMNS = `reseller_active INTEGER NOT NULL DEFAULT 0,
       reseller_since TEXT,
       gdap_in_force INTEGER NOT NULL DEFAULT 0,`;
 
@@ -197,7 +197,7 @@ export type RowWriter = (
  * The side table of a pair's GDAP relationships, from creation until they end: the names approval
  * needs, and the approvals in force, by pair (the earliest of them is the row's since).
  */
-export const gdapRelationshipsSchema = (table: string): string[] => [
+const gdapRelationshipsSchema = (table: string): string[] => [
   `CREATE TABLE IF NOT EXISTS ${table} (
     relationship_id TEXT PRIMARY KEY,
     partner_tenant_id TEXT NOT NULL,
@@ -298,7 +298,7 @@ function gdapRowHandlers(write: RowWriter, table: string): ProjectionHandlers {
  * `gdapTable`, GDAP relationships in force list their customers too (R16), that table keeping
  * each from its creation until it ends.
  */
-export function relationshipRowHandlers(write: RowWriter, gdapTable?: string): ProjectionHandlers {
+function relationshipRowHandlers(write: RowWriter, gdapTable?: string): ProjectionHandlers {
   return {
     ...resellerRowHandlers(write, gdapTable),
     ...(gdapTable ? gdapRowHandlers(write, gdapTable) : {}),
@@ -320,3 +320,22 @@ export const sameRow = (
   b: RelationshipRow,
   columns: readonly RelationshipColumn[] = RELATIONSHIP_COLUMNS,
 ): boolean => columns.every((column) => a[column] === b[column]);
+
+/** The columns GDAP's listing added, as `addedColumns` declares them to the engine. */
+export const GDAP_LISTING_COLUMN_NAMES = RELATIONSHIP_COLUMNS.slice(RESELLER_ROW_COLUMNS.length);
+
+/**
+ * What a projection keeping the row declares and writes, listing the customers of GDAP
+ * relationships in force (customers v6, customers-history v3) or not (v5, v2): the row's columns
+ * and their declarations, its side table of GDAP relationships, and its handlers.
+ */
+export function rowShape(listedByGdap: boolean, gdapTable: string) {
+  return {
+    columns: listedByGdap ? RELATIONSHIP_COLUMNS : RESELLER_ROW_COLUMNS,
+    addedColumnsDdl: listedByGdap ? GDAP_LISTING_COLUMNS : '',
+    sideTables: listedByGdap ? [gdapTable] : [],
+    sideSchema: listedByGdap ? gdapRelationshipsSchema(gdapTable) : [],
+    handlers: (write: RowWriter) =>
+      relationshipRowHandlers(write, listedByGdap ? gdapTable : undefined),
+  };
+}

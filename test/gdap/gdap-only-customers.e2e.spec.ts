@@ -1,7 +1,7 @@
 import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
-import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { appForSuite, describeOnBothStores } from '../support/app';
 import { readModelsCaughtUp } from '../support/caught-up';
+import { GDAP_MUTATIONS, woodgroveRelationshipAskedFor } from '../support/gdap-operations';
 import { people } from '../support/tenants';
 
 const HOUR = 3_600_000;
@@ -12,10 +12,6 @@ const DEVICES = `{ autopilotDevicesConnection(customerTenantId: "woodgrove") { t
 const SEARCHED = `query ($search: String) { customers(first: 50, search: $search) { totalCount nodes { ${ROW} } } }`;
 const PAST_PAGE = `query ($asOf: DateTime) { customers(first: 50, asOf: $asOf) { totalCount nodes { ${ROW} } } }`;
 const ONE = `{ customer(tenantId: "woodgrove") { ${ROW} } }`;
-const CREATE = `mutation ($input: CreateDelegatedAdminRelationshipInput!) { createDelegatedAdminRelationship(input: $input) { id } }`;
-const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
-const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
-const TERMINATE = `mutation ($id: ID!) { terminateDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: false, customerTenantId: "woodgrove" }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
 const END = `mutation { endResellerRelationship(customerTenantId: "woodgrove") { ${ROW} } }`;
@@ -55,22 +51,13 @@ describeOnBothStores('GDAP-only customers on the Customers page', (onEsdb) => {
     const [ann, wes, otto] = await Promise.all(
       [people.ann, people.wes, people.otto].map(app.token),
     );
-    const created = await app.gql(ann, CREATE, {
-      input: {
-        customerTenantId: 'woodgrove',
-        displayName: 'Woodgrove users',
-        duration: 'P90D',
-        roles: [DIRECTORY_ROLES.USER_ADMINISTRATOR],
-      },
-    });
-    const { id } = created.data.createDelegatedAdminRelationship;
-    await app.gql(ann, REQUEST, { id });
+    const id = await woodgroveRelationshipAskedFor(app, ann);
     expect(await woodgroveOn(ann)).toEqual([]); // not approved: no relationship yet
     expect((await app.gql(ann, ONE)).data.customer).toBeNull();
 
     app.clock.advance(HOUR);
     const approvedAt = app.clock.now();
-    expect((await app.gql(wes, APPROVE, { id })).errors).toBeUndefined();
+    expect((await app.gql(wes, GDAP_MUTATIONS.APPROVE, { id })).errors).toBeUndefined();
     const gdapRow = {
       tenantId: 'woodgrove',
       name: 'Woodgrove',
@@ -118,7 +105,7 @@ describeOnBothStores('GDAP-only customers on the Customers page', (onEsdb) => {
 
     app.clock.advance(HOUR);
     const terminatedAfter = app.clock.now();
-    expect((await app.gql(wes, TERMINATE, { id })).errors).toBeUndefined();
+    expect((await app.gql(wes, GDAP_MUTATIONS.TERMINATE, { id })).errors).toBeUndefined();
     await app.app.get(GdapScheduler).runDue();
     expect(await woodgroveOn(ann)).toEqual([]);
     // Ended: it was a reseller customer, and is listed among the ended as one.

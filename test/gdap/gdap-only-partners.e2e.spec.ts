@@ -4,6 +4,7 @@ import { GdapScheduler } from '../../src/gdap/gdap-scheduler';
 import { DIRECTORY_ROLES } from '../../src/gdap/domain/role-catalogue';
 import { appForSuite } from '../support/app';
 import { readModelsCaughtUp } from '../support/caught-up';
+import { GDAP_MUTATIONS, woodgroveRelationshipAskedFor } from '../support/gdap-operations';
 import { people } from '../support/tenants';
 
 const HOUR = 3_600_000;
@@ -13,10 +14,6 @@ const ROW = `partnerTenantId partnerName customerTenantId customerName relations
   relationshipActive delegatedAdmin { status roles } delegatedAdminRelationships { id status }`;
 const PAGE = `query ($asOf: DateTime) { partnerRelationships(asOf: $asOf) { ${ROW} } }`;
 const CHANGED = `subscription { partnerRelationshipsChanged { partnerTenantId relationshipType relationshipActive since } }`;
-const CREATE = `mutation ($input: CreateDelegatedAdminRelationshipInput!) { createDelegatedAdminRelationship(input: $input) { id } }`;
-const REQUEST = `mutation ($id: ID!) { requestDelegatedAdminRelationshipApproval(input: { relationshipId: $id }) { id } }`;
-const APPROVE = `mutation ($id: ID!) { approveDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
-const TERMINATE = `mutation ($id: ID!) { terminateDelegatedAdminRelationship(input: { relationshipId: $id }) { id } }`;
 const INVITE = `mutation { requestResellerRelationship(input: { includeDelegatedAdmin: false, customerTenantId: "woodgrove" }) { id } }`;
 const ACCEPT = `mutation ($id: ID!) { acceptResellerInvitation(invitationId: $id) { partnerTenantId } }`;
 const REMOVE_DAP = `mutation { removeDelegatedAdminPrivileges(partnerTenantId: "contoso-partners", confirm: true) { since } }`;
@@ -49,21 +46,12 @@ describe.each(['sqlite', 'esdb'] as const)(
       const ann = await app.token(people.ann);
       const wes = await app.token(people.wes);
       const changes = await subscribe(wes);
-      const created = await app.gql(ann, CREATE, {
-        input: {
-          customerTenantId: 'woodgrove',
-          displayName: 'Woodgrove users',
-          duration: 'P90D',
-          roles: [DIRECTORY_ROLES.USER_ADMINISTRATOR],
-        },
-      });
-      const { id } = created.data.createDelegatedAdminRelationship;
-      await app.gql(ann, REQUEST, { id });
+      const id = await woodgroveRelationshipAskedFor(app, ann);
       expect(await contosoOn(wes)).toEqual([]); // asked for, not approved: no relationship yet
 
       app.clock.advance(HOUR);
       const approvedAt = app.clock.now();
-      expect((await app.gql(wes, APPROVE, { id })).errors).toBeUndefined();
+      expect((await app.gql(wes, GDAP_MUTATIONS.APPROVE, { id })).errors).toBeUndefined();
       const gdapRow = {
         partnerTenantId: 'contoso-partners',
         partnerName: 'Contoso Partners',
@@ -106,7 +94,7 @@ describe.each(['sqlite', 'esdb'] as const)(
 
       app.clock.advance(HOUR);
       const terminatedAfter = app.clock.now();
-      expect((await app.gql(wes, TERMINATE, { id })).errors).toBeUndefined();
+      expect((await app.gql(wes, GDAP_MUTATIONS.TERMINATE, { id })).errors).toBeUndefined();
       await app.app.get(GdapScheduler).runDue();
       await readModelsCaughtUp(app);
       expect(await contosoOn(wes)).toEqual([]);
@@ -148,7 +136,7 @@ describe.each(['sqlite', 'esdb'] as const)(
       const wes = await app.token(people.wes);
       const changes = await subscribe(wes);
       const approved = async (duration: string) => {
-        const created = await app.gql(otto, CREATE, {
+        const created = await app.gql(otto, GDAP_MUTATIONS.CREATE, {
           input: {
             customerTenantId: 'woodgrove',
             displayName: `Other ${duration} ${app.clock.now().getTime()}`,
@@ -157,8 +145,8 @@ describe.each(['sqlite', 'esdb'] as const)(
           },
         });
         const { id } = created.data.createDelegatedAdminRelationship;
-        await app.gql(otto, REQUEST, { id });
-        expect((await app.gql(wes, APPROVE, { id })).errors).toBeUndefined();
+        await app.gql(otto, GDAP_MUTATIONS.REQUEST, { id });
+        expect((await app.gql(wes, GDAP_MUTATIONS.APPROVE, { id })).errors).toBeUndefined();
         return { id, at: app.clock.now() };
       };
       const otherOn = async (asOf?: Date) =>
@@ -177,7 +165,9 @@ describe.each(['sqlite', 'esdb'] as const)(
 
       app.clock.advance(HOUR);
       const second = await approved('P30D');
-      expect((await app.gql(wes, TERMINATE, { id: second.id })).errors).toBeUndefined();
+      expect(
+        (await app.gql(wes, GDAP_MUTATIONS.TERMINATE, { id: second.id })).errors,
+      ).toBeUndefined();
       await app.app.get(GdapScheduler).runDue();
 
       // R70: one revocation ends two relationships at once: the partner leaves the page once.
