@@ -43,7 +43,8 @@ const settingsSchema = z
     PORT: decimal(z.number().int().min(0).max(65535)).default(3000),
     // Checked here, before a store is opened, so that a typo names HOST and leaves DATA_DIR untouched.
     HOST: z
-      .union([z.ipv4(), z.ipv6(), z.hostname()], {
+      // Digits and dots alone are an IPv4 address or nothing (256.1.1.1 and 1.2.3 are host names to zod).
+      .union([z.ipv4(), z.ipv6(), z.hostname().regex(/[^\d.]/)], {
         error: 'must be an IP address (0.0.0.0, 127.0.0.1, ::) or a host name',
       })
       .default('0.0.0.0'),

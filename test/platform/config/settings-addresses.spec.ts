@@ -22,7 +22,7 @@ describe('a URL or address setting', () => {
     }
   });
 
-  it.each(['not a host', 'localhost:3000', 'http://localhost', '[::1]'])(
+  it.each(['not a host', 'localhost:3000', 'http://localhost', '[::1]', '256.1.1.1', '1.2.3'])(
     'HOST %p is refused at start, naming it, before any store is opened',
     (value) => {
       expect(() => loadSettings({ HOST: value })).toThrow(/HOST: must be an IP address/);
