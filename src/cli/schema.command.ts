@@ -38,6 +38,8 @@ function assertMayWrite(path: string): void {
   try {
     const stat = statSync(path);
     if (stat.isDirectory()) throw new Error(`${path} is a directory: --out names a file`);
+    // A pipe or a device would block the write, or take the schema somewhere unexpected.
+    if (!stat.isFile()) throw new Error(`${path} is not a regular file: --out names a file`);
     size = stat.size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;

@@ -377,6 +377,12 @@ describe('the command line', () => {
       code: 1,
       stderr: expect.stringContaining('is a directory: --out names a file'),
     });
+    const pipe = join(dataDir, 'schema-pipe');
+    spawnSync('mkfifo', [pipe]);
+    expect(await refusal(pipe)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('is not a regular file'),
+    });
     const missingDirectory = join(dataDir, 'no-such-directory', 'schema.gql');
     expect(await refusal(missingDirectory)).toMatchObject({
       code: 1,
