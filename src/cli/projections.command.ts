@@ -172,7 +172,11 @@ const status = new Command('status')
     await withEngine(async (engine) => {
       const rows = await engine.status();
       if (options.json) {
-        console.log(JSON.stringify(rows, null, 2));
+        // A build's lock as the table says it: who holds it, or that its owner left it.
+        const withLocks = rows.map((row) =>
+          row.build ? { ...row, build: { ...row.build, lock: lockOf(row.build) } } : row,
+        );
+        console.log(JSON.stringify(withLocks, null, 2));
         return;
       }
       console.table(

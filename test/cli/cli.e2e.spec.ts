@@ -161,6 +161,13 @@ describe('the command line', () => {
       expect(await table()).toContain(
         'its lock expired: the next rebuild or server start resumes it',
       );
+      // The JSON says it too, as the table does.
+      const left = JSON.parse((await npm(['projections', '--', 'status', '--json'], env)).stdout);
+      expect(
+        (left as ProjectionStatus[]).find((row) => row.name === 'invitations')?.build,
+      ).toMatchObject({
+        lock: expect.stringContaining('its lock expired'),
+      });
       // CLI probe: a builder killed with kill -9 was still shown holding it until its lock expired.
       const { owner } = reads.get<{ owner: string }>(
         "SELECT owner FROM projection_builds WHERE name = 'invitations'",
