@@ -1,5 +1,6 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
+import { constants } from 'node:os';
 import { CAPABILITIES_MODULE, PROJECTIONS } from '../capabilities';
 import { loadSettings } from '../platform/config/settings';
 import { createEventStore } from '../platform/event-store/event-store.factory';
@@ -62,6 +63,14 @@ const rebuild = new Command('rebuild')
     'empty the read models first and replay into them (their queries wait, then are refused): for an empty store',
   )
   .action(async (names: string[], options: { inPlace?: boolean }) => {
+    const stopping = (signal: NodeJS.Signals) => {
+      process.stderr.write('\n');
+      console.error(
+        `partner-ledger: interrupted (${signal}): the rebuild stops here; what it applied is kept, and the next \`projections rebuild\` or a server start resumes it`,
+      );
+      process.exit(128 + constants.signals[signal]);
+    };
+    STOPPING_SIGNALS.forEach((signal) => process.once(signal, stopping));
     await withEngine(async (engine, head) => {
       names.forEach((name) => engine.projection(name));
       const bar = process.stderr.isTTY
@@ -119,6 +128,9 @@ function reportTrouble(troubled: readonly ProjectionStatus[]): void {
     process.exitCode = 1;
   }
 }
+
+/** Ctrl-C and SIGTERM end a rebuild between batches, saying so (a batch is one transaction). */
+const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 const deadLetters = new Command('dead-letters')
   .description('Events the named projections (all when none are named) set aside, with the error')

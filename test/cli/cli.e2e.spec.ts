@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -555,6 +555,37 @@ describe('the command line', () => {
       (error: { code: number; stdout: string }) => error,
     );
     expect(anchored.stdout).toContain(`anchored hash ${'a'.repeat(64)}`);
+  });
+
+  it('projections rebuild interrupted by Ctrl-C says so and exits 130; the next rebuild finishes it', async () => {
+    const slowDir = mkdtempSync(join(tmpdir(), 'partner-ledger-interrupted-'));
+    try {
+      const store = new SqliteEventStore(join(slowDir, 'events.db'));
+      await writeStory(store, 900);
+      await store.close();
+      // One event per batch: the rebuild takes seconds, so the signal meets it midway.
+      const slowEnv = { DATA_DIR: slowDir, AUTH_SECRET: TEST_SECRET, PROJECTION_BATCH_SIZE: '1' };
+      const child = spawn(
+        process.execPath,
+        ['-r', SOURCE_LOADER, join(ROOT, 'src/cli.ts'), 'projections', 'rebuild'],
+        { cwd: ROOT, env: { ...process.env, ...slowEnv } },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+      // Its handler is set before the stores are named; 3,750 events take it about 2 s.
+      while (!stderr.includes('read models:')) await new Promise((wake) => setTimeout(wake, 20));
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stderr).toContain('interrupted (SIGINT): the rebuild stops here');
+      const again = await npm(['projections', '--', 'rebuild'], {
+        DATA_DIR: slowDir,
+        AUTH_SECRET: TEST_SECRET,
+      });
+      expect(again.stdout).toMatch(/^rebuilt all projections/);
+    } finally {
+      removeDataDir(slowDir);
+    }
   });
 
   it('--version prints the version from package.json', async () => {
