@@ -1,12 +1,12 @@
 import { Command } from 'commander';
 import { statSync } from 'node:fs';
-import { constants } from 'node:os';
 import { join } from 'node:path';
 import { BackupInterrupted, backupDataDir } from '../platform/backup/backup';
 import { loadSettings } from '../platform/config/settings';
 import { describeEventStore } from '../platform/event-store/event-store.factory';
 import { escapeUnprintable } from '../platform/domain/printable-text';
 import { assertStoreExists, reportOpenedStores } from './opened-stores';
+import { exitCodeOf, STOPPING_SIGNALS } from './stopping-signals';
 
 export const backupCommand = new Command('backup')
   .description(
@@ -40,8 +40,6 @@ export const backupCommand = new Command('backup')
     }
   });
 
-const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-
 /**
  * Runs `backup` with Ctrl-C (SIGINT) and SIGTERM heard as a request to stop: the backup removes
  * its partial copy and says so, and the command exits 128 + the signal's number, as a shell
@@ -58,7 +56,7 @@ async function untilInterrupted<T>(
   } catch (error) {
     if (!(error instanceof BackupInterrupted)) throw error;
     console.error(`partner-ledger: ${error.message}`);
-    process.exitCode = 128 + constants.signals[error.reason as NodeJS.Signals];
+    process.exitCode = exitCodeOf(error.reason as NodeJS.Signals);
     return undefined;
   } finally {
     STOPPING_SIGNALS.forEach((signal) => process.off(signal, abort));

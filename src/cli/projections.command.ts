@@ -1,6 +1,5 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
-import { constants } from 'node:os';
 import { CAPABILITIES_MODULE, PROJECTIONS } from '../capabilities';
 import { loadSettings } from '../platform/config/settings';
 import { createEventStore } from '../platform/event-store/event-store.factory';
@@ -12,6 +11,7 @@ import { openCheckedReadStore } from '../platform/read-store/read-store.factory'
 import { serverHolds } from '../platform/server/data-dir-lock';
 import { assertStoreExists, COMMAND_GIVES_UP_AFTER, reportOpenedStores } from './opened-stores';
 import { eachOnce } from './arguments';
+import { exitCodeOf, STOPPING_SIGNALS } from './stopping-signals';
 
 /** `replays`: the command replays events (rebuild, retry), so a read store set aside is rebuilt. */
 async function withEngine<T>(
@@ -63,12 +63,13 @@ const rebuild = new Command('rebuild')
     'empty the read models first and replay into them (their queries wait, then are refused): for an empty store',
   )
   .action(async (names: string[], options: { inPlace?: boolean }) => {
+    // Heard between batches (each is one transaction): what was applied stays whole.
     const stopping = (signal: NodeJS.Signals) => {
       process.stderr.write('\n');
       console.error(
         `partner-ledger: interrupted (${signal}): the rebuild stops here; what it applied is kept, and the next \`projections rebuild\` or a server start resumes it`,
       );
-      process.exit(128 + constants.signals[signal]);
+      process.exit(exitCodeOf(signal));
     };
     STOPPING_SIGNALS.forEach((signal) => process.once(signal, stopping));
     await withEngine(async (engine, head) => {
@@ -128,9 +129,6 @@ function reportTrouble(troubled: readonly ProjectionStatus[]): void {
     process.exitCode = 1;
   }
 }
-
-/** Ctrl-C and SIGTERM end a rebuild between batches, saying so (a batch is one transaction). */
-const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 const deadLetters = new Command('dead-letters')
   .description('Events the named projections (all when none are named) set aside, with the error')
