@@ -54,22 +54,29 @@ type Evolve<Event> = (
   event: Event,
 ) => RelationshipRow | undefined;
 
+/** The pair's GDAP relationships in force (approved, not ended): how many, and the earliest. */
+interface InForce {
+  count: number;
+  earliest: string | null;
+}
+
+const NONE_IN_FORCE: InForce = { count: 0, earliest: null };
+
 /**
- * The row listed (`active`) while the reseller relationship is active or `inForce` GDAP
- * relationships are; with no reseller relationship active, since the `earliest` of those was
- * approved (as R15's row for the partner says).
+ * The row listed (`active`) while the reseller relationship is active or GDAP relationships are
+ * in force; with no reseller relationship active, since the earliest of those was approved (as
+ * R15's row for the partner says).
  */
-function listedBy(row: RelationshipRow, inForce: number, earliest: string | null): RelationshipRow {
+function listedBy(row: RelationshipRow, { count, earliest }: InForce): RelationshipRow {
   const resellerActive = row.reseller_active === 1;
-  const since =
-    resellerActive || inForce === 0 || earliest === null
-      ? (row.reseller_since ?? row.relationship_since)
-      : earliest;
   return {
     ...row,
-    active: resellerActive || inForce > 0 ? 1 : 0,
-    relationship_since: since,
-    gdap_in_force: inForce,
+    active: resellerActive || count > 0 ? 1 : 0,
+    relationship_since:
+      resellerActive || earliest === null
+        ? (row.reseller_since ?? row.relationship_since)
+        : earliest,
+    gdap_in_force: count,
   };
 }
 
@@ -97,11 +104,11 @@ const established: Evolve<RecordedOf<'RelationshipEstablished'>> = (row, { data,
   };
 };
 
-/** R9; with GDAP relationships in force, the row stays listed, since the `earliest` of them. */
+/** R9; with GDAP relationships in force, the row stays listed, since the earliest of them. */
 const ended =
-  (earliest: string | null): Evolve<RecordedOf<'RelationshipEnded'>> =>
+  (inForce: InForce): Evolve<RecordedOf<'RelationshipEnded'>> =>
   (row) =>
-    row && listedBy({ ...row, reseller_active: 0 }, row.gdap_in_force ?? 0, earliest);
+    row && listedBy({ ...row, reseller_active: 0 }, inForce);
 
 // A renegotiation while DAP is active (R8) changes nothing shown: `since` is when the status changed.
 const granted: Evolve<RecordedOf<'DelegatedAdminGranted'>> = (row, { data, metadata }) =>
@@ -136,7 +143,7 @@ interface GdapRelationship {
 const gdapApproved =
   (
     relationship: GdapRelationship | undefined,
-    earliest: string | null,
+    inForce: InForce,
   ): Evolve<RecordedOf<'DelegatedAdminRelationshipApproved'>> =>
   (row, { data }) => {
     const byToken = {
@@ -171,14 +178,14 @@ const gdapApproved =
           reseller_since: null,
           gdap_in_force: 0,
         };
-    return listedBy(base, (base.gdap_in_force ?? 0) + 1, earliest);
+    return listedBy(base, inForce);
   };
 
 /** R63, R64: an expiry or a termination (requested or recorded) of one in force takes it off. */
 const gdapEnded =
-  (earliest: string | null): Evolve<unknown> =>
+  (inForce: InForce): Evolve<unknown> =>
   (row) =>
-    row && listedBy(row, Math.max(0, (row.gdap_in_force ?? 0) - 1), earliest);
+    row && listedBy(row, inForce);
 
 type GdapEventOfPair = Parameters<RowWriter>[0] & { data: Pair & { relationshipId: string } };
 
@@ -210,22 +217,25 @@ const gdapRelationshipsSchema = (table: string): string[] => [
     ON ${table} (partner_tenant_id, customer_tenant_id, approved_at) WHERE approved_at IS NOT NULL`,
 ];
 
-/** The pair's earliest approval in force, read from its side table's index (none without one). */
-const earliestApproval = (db: SqlRunner, table: string | undefined, pair: Pair): string | null =>
+/**
+ * The pair's GDAP relationships in force, read from its side table's index (none without one):
+ * the table is the one record of them, the row's `gdap_in_force` a copy taken from it.
+ */
+const inForceIn = (db: SqlRunner, table: string | undefined, pair: Pair): InForce =>
   table === undefined
-    ? null
-    : (db.get<{ earliest: string | null }>(
-        `SELECT MIN(approved_at) AS earliest FROM ${table}
+    ? NONE_IN_FORCE
+    : (db.get<InForce>(
+        `SELECT COUNT(*) AS count, MIN(approved_at) AS earliest FROM ${table}
          WHERE partner_tenant_id = ? AND customer_tenant_id = ? AND approved_at IS NOT NULL`,
         [pair.partnerTenantId, pair.customerTenantId],
-      )?.earliest ?? null);
+      ) ?? NONE_IN_FORCE);
 
 const resellerRowHandlers = (write: RowWriter, gdapTable?: string): ProjectionHandlers => ({
   RelationshipEstablished: (event, db) =>
     write(event, event.data, (row) => established(row, event), db),
   RelationshipEnded: (event, db) => {
-    const earliest = earliestApproval(db, gdapTable, event.data);
-    write(event, event.data, (row) => ended(earliest)(row, event), db);
+    const inForce = inForceIn(db, gdapTable, event.data);
+    write(event, event.data, (row) => ended(inForce)(row, event), db);
   },
   DelegatedAdminGranted: (event, db) => write(event, event.data, (row) => granted(row, event), db),
   DelegatedAdminRemoved: (event, db) => write(event, event.data, (row) => removed(row, event), db),
@@ -244,8 +254,8 @@ function gdapRowHandlers(write: RowWriter, table: string): ProjectionHandlers {
     if (!relationship) return; // ended before (a termination recorded after its request)
     forget(event, db);
     if (relationship.approved_at === null) return;
-    const earliest = earliestApproval(db, table, event.data);
-    write(event, event.data, (row) => gdapEnded(earliest)(row, event), db);
+    const inForce = inForceIn(db, table, event.data);
+    write(event, event.data, (row) => gdapEnded(inForce)(row, event), db);
   };
   return {
     DelegatedAdminRelationshipCreated: ({ data }, db) =>
@@ -271,7 +281,7 @@ function gdapRowHandlers(write: RowWriter, table: string): ProjectionHandlers {
     DelegatedAdminRelationshipApprovalExpired: forget,
     DelegatedAdminRelationshipApproved: (event, db) => {
       const relationship = relationshipOf(event, db);
-      if (relationship?.approved_at) return; // counted once
+      if (relationship?.approved_at) return; // approved once: its time stays
       const { data } = event;
       db.run(
         `INSERT INTO ${table} (relationship_id, partner_tenant_id, customer_tenant_id, partner_name, approved_at)
@@ -284,8 +294,8 @@ function gdapRowHandlers(write: RowWriter, table: string): ProjectionHandlers {
           data.activatedAt,
         ],
       );
-      const earliest = earliestApproval(db, table, data);
-      write(event, data, (row) => gdapApproved(relationship, earliest)(row, event), db);
+      const inForce = inForceIn(db, table, data);
+      write(event, data, (row) => gdapApproved(relationship, inForce)(row, event), db);
     },
     DelegatedAdminRelationshipExpired: ending,
     DelegatedAdminRelationshipTerminationRequested: ending,
